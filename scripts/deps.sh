@@ -1,0 +1,46 @@
+#!/bin/sh
+# Installs the Debian packages ichigen needs, and nothing else. Idempotent: when everything is
+# present it costs one dpkg-query call. Profiles add to each other:
+#   build  compiler, meson/ninja and the libraries the service links
+#   test   + cmocka (unit tests) and libcurl (integration-test client)
+#   fuzz   + clang with its libFuzzer runtime (only `make fuzz` needs it)
+# Runs `apt-get update` only when something must be installed; never asks questions.
+set -eu
+
+profile=${1:-build}
+
+pkgs_build="gcc libc6-dev make pkg-config meson ninja-build libmicrohttpd-dev libjansson-dev \
+libsqlite3-dev libsodium-dev"
+pkgs_test="$pkgs_build libcmocka-dev libcurl4-openssl-dev"
+pkgs_fuzz="$pkgs_test clang libclang-rt-14-dev"
+
+case "$profile" in
+build) want=$pkgs_build ;;
+test | bench) want=$pkgs_test ;;
+fuzz) want=$pkgs_fuzz ;;
+*)
+    echo "deps.sh: unknown profile '$profile' (build, test, bench, fuzz)" >&2
+    exit 2
+    ;;
+esac
+
+missing=""
+for p in $want; do
+    st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+    [ "$st" = "installed" ] || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps.sh: installing:$missing" >&2
+if [ "$(id -u)" -eq 0 ]; then
+    SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo -n"
+else
+    echo "deps.sh: need root (or sudo) to install:$missing" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q >&2
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing >&2

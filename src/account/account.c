@@ -1,0 +1,112 @@
+/*
+ * account.c — request-body tables for organisations, users, tokens and sign-in.
+ */
+#include "account.h"
+
+static const struct rf_field login_fields[] = {
+    {"username", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 64, "ユーザー名", "username", NULL},
+    {"password", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 256, "パスワード", "password", NULL},
+    {0}};
+const struct rf_field account_login_root = {"", RF_OBJECT, 0, login_fields, NULL, RFMT_NONE, 0, 0,
+                                           "サインイン", "sign-in", NULL};
+
+/* Kinds of account organisations: reporting ones as in the report format, plus receiving
+ * authorities and the platform operator. */
+static const struct rf_enum account_kind_values[] = {
+    {"company", "民間企業", "company"},
+    {"listed_company", "上場企業", "listed company"},
+    {"sme", "中小企業", "small or medium enterprise"},
+    {"municipality", "市区町村", "municipality"},
+    {"prefecture", "都道府県", "prefecture"},
+    {"national_agency", "国の行政機関", "national government agency"},
+    {"independent_agency", "独立行政法人等", "incorporated administrative agency"},
+    {"hospital", "医療機関", "hospital or clinic"},
+    {"school", "教育機関", "school or university"},
+    {"nonprofit", "非営利団体", "non-profit organisation"},
+    {"authority", "報告受領機関", "receiving authority"},
+    {"operator", "プラットフォーム運営者", "platform operator"},
+    {"other", "その他", "other"},
+    {0}};
+
+static const struct rf_field org_fields[] = {
+    {"name_ja", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 200, "名称（日本語）", "name (Japanese)", NULL},
+    {"name_en", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 200, "名称（英語）", "name (English)", NULL},
+    {"corporate_number", RF_STRING, 0, NULL, NULL, RFMT_CORPORATE_NUMBER, 0, 13, "法人番号", "corporate number", NULL},
+    {"kind", RF_ENUM, RF_REQUIRED, NULL, account_kind_values, RFMT_NONE, 0, 0, "種別", "kind", NULL},
+    {"sector", RF_ENUM, 0, NULL, report_ci_sector_values, RFMT_NONE, 0, 0, "重要インフラ分野",
+     "critical-infrastructure sector", NULL},
+    {"prefecture", RF_STRING, 0, NULL, NULL, RFMT_PREFECTURE, 0, 5, "都道府県", "prefecture", NULL},
+    {"listed", RF_BOOL, 0, NULL, NULL, RFMT_NONE, 0, 0, "上場", "listed", NULL},
+    {0}};
+const struct rf_field account_org_root = {"", RF_OBJECT, 0, org_fields, NULL, RFMT_NONE, 0, 0,
+                                         "組織", "organisation", NULL};
+
+static const struct rf_enum role_values[] = {
+    {"reporter", "報告者", "reporter"},
+    {"recipient", "受領者", "recipient"},
+    {"authority", "機関担当者", "authority analyst"},
+    {"admin", "管理者", "administrator"},
+    {0}};
+
+static const struct rf_field user_fields[] = {
+    {"org_id", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 36, "組織ID", "organisation id", NULL},
+    {"username", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 64, "ユーザー名", "username", NULL},
+    {"display_name", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 200, "表示名", "display name", NULL},
+    {"role", RF_ENUM, RF_REQUIRED, NULL, role_values, RFMT_NONE, 0, 0, "ロール", "role", NULL},
+    {"password", RF_STRING, 0, NULL, NULL, RFMT_NONE, 0, 256, "初期パスワード", "initial password", NULL},
+    {0}};
+const struct rf_field account_user_root = {"", RF_OBJECT, 0, user_fields, NULL, RFMT_NONE, 0, 0,
+                                          "ユーザー", "user", NULL};
+
+static const struct rf_field token_fields[] = {
+    {"name", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 100, "名前", "name", NULL},
+    {"expires_in_days", RF_INTEGER, 0, NULL, NULL, RFMT_NONE, 1, 3650, "有効日数", "days valid", NULL},
+    {0}};
+const struct rf_field account_token_root = {"", RF_OBJECT, 0, token_fields, NULL, RFMT_NONE, 0, 0,
+                                           "トークン", "token", NULL};
+
+static const char *opt_str(const json_t *doc, const char *key, const char *dflt)
+{
+    const char *s = json_string_value(json_object_get(doc, key));
+    return s ? s : dflt;
+}
+
+void account_org_from_json(const json_t *doc, int64_t now, struct org *o)
+{
+    memset(o, 0, sizeof(*o));
+    uuid_v7_new(o->id);
+    xstrlcpy(o->name_ja, opt_str(doc, "name_ja", ""), sizeof(o->name_ja));
+    xstrlcpy(o->name_en, opt_str(doc, "name_en", ""), sizeof(o->name_en));
+    xstrlcpy(o->corporate_number, opt_str(doc, "corporate_number", ""), sizeof(o->corporate_number));
+    xstrlcpy(o->kind, opt_str(doc, "kind", "other"), sizeof(o->kind));
+    xstrlcpy(o->sector, opt_str(doc, "sector", "none"), sizeof(o->sector));
+    xstrlcpy(o->prefecture, opt_str(doc, "prefecture", ""), sizeof(o->prefecture));
+    o->listed = json_is_true(json_object_get(doc, "listed"));
+    o->created_at = now;
+}
+
+void account_user_from_json(const json_t *doc, int64_t now, struct user *u,
+                            struct verr_list *errs)
+{
+    const char *pw = json_string_value(json_object_get(doc, "password")), *weak;
+    memset(u, 0, sizeof(*u));
+    uuid_v7_new(u->id);
+    xstrlcpy(u->org_id, opt_str(doc, "org_id", ""), sizeof(u->org_id));
+    xstrlcpy(u->username, opt_str(doc, "username", ""), sizeof(u->username));
+    xstrlcpy(u->display_name, opt_str(doc, "display_name", ""), sizeof(u->display_name));
+    u->role = auth_role_parse(opt_str(doc, "role", ""));
+    u->created_at = now;
+    if (!uuid_valid(u->org_id, strlen(u->org_id)))
+        verr_add(errs, "/org_id", "format", "organisation id: must be an organisation id (UUID)",
+                 "組織ID: 組織のID（UUID）で指定してください");
+    if (!auth_username_valid(u->username))
+        verr_add(errs, "/username", "format",
+                 "username: 3-64 of a-z 0-9 . _ @ -, starting with a letter or digit",
+                 "ユーザー名: 英小文字・数字・「._@-」の3〜64文字（先頭は英数字）で指定してください");
+    if (pw && (weak = auth_password_weak(pw))) {
+        char en[160];
+        snprintf(en, sizeof(en), "initial password: %s", weak);
+        verr_add(errs, "/password", "weak_password", en,
+                 "初期パスワード: 10文字以上で、同じ文字の繰り返しでないものにしてください");
+    }
+}

@@ -1,0 +1,129 @@
+#include <sodium.h>
+
+#include "auth.h"
+#include "../core/enc.h"
+
+static const char *const role_names[] = {
+    [ROLE_NONE] = "none",           [ROLE_REPORTER] = "reporter",
+    [ROLE_RECIPIENT] = "recipient", [ROLE_AUTHORITY] = "authority",
+    [ROLE_ADMIN] = "admin",
+};
+
+const char *auth_role_name(enum role r)
+{
+    return (unsigned)r < ARRAY_SIZE(role_names) ? role_names[r] : "none";
+}
+
+enum role auth_role_parse(const char *s)
+{
+    for (size_t i = 1; i < ARRAY_SIZE(role_names); i++)
+        if (!strcmp(s, role_names[i]))
+            return (enum role)i;
+    return ROLE_NONE;
+}
+
+#define R(x) (1u << (x))
+#define ALL_ROLES (R(ROLE_REPORTER) | R(ROLE_RECIPIENT) | R(ROLE_AUTHORITY) | R(ROLE_ADMIN))
+
+/* The permission matrix. `org_scoped`: the object belongs to an organisation and only members
+ * of that organisation may touch it; `admin_any_org`: admins are not bound by that scoping.
+ * Admins deliberately have no access to report contents (PRODUCT.md: nobody reads what they
+ * should not — the platform operator runs the service but is not a recipient). */
+static const struct perm {
+    unsigned roles;
+    bool org_scoped;
+    bool admin_any_org;
+} perms[ACT__COUNT] = {
+    [ACT_REPORT_CREATE] = {R(ROLE_REPORTER), false, false},
+    [ACT_REPORT_READ] = {R(ROLE_REPORTER), true, false},
+    [ACT_REPORT_AMEND] = {R(ROLE_REPORTER), true, false},
+    [ACT_REPORT_LIST] = {R(ROLE_REPORTER), false, false},
+    [ACT_REPORT_VALIDATE] = {R(ROLE_REPORTER), false, false},
+    [ACT_ORG_CREATE] = {R(ROLE_ADMIN), false, false},
+    [ACT_ORG_LIST] = {R(ROLE_ADMIN), false, false},
+    [ACT_ORG_READ] = {ALL_ROLES, true, true},
+    [ACT_USER_CREATE] = {R(ROLE_ADMIN), false, false},
+    [ACT_USER_LIST] = {R(ROLE_ADMIN), false, false},
+    [ACT_TOKEN_MANAGE] = {ALL_ROLES, false, false},
+    [ACT_AUDIT_READ] = {R(ROLE_ADMIN), false, false},
+    [ACT_METRICS_READ] = {R(ROLE_ADMIN), false, false},
+};
+
+enum authz auth_check(const struct principal *p, enum auth_action a, const char *object_org)
+{
+    const struct perm *pm;
+    if ((unsigned)a >= ACT__COUNT || !p)
+        return AUTHZ_FORBIDDEN;
+    pm = &perms[a];
+    if (!(pm->roles & R(p->role)))
+        return AUTHZ_FORBIDDEN;
+    if (!pm->org_scoped || !object_org)
+        return AUTHZ_OK;
+    if (pm->admin_any_org && p->role == ROLE_ADMIN)
+        return AUTHZ_OK;
+    return strcmp(p->org_id, object_org) ? AUTHZ_HIDDEN : AUTHZ_OK;
+}
+
+const char *auth_password_weak(const char *pw)
+{
+    size_t n = strlen(pw);
+    bool same = true;
+    if (n < 10)
+        return "must be at least 10 characters";
+    if (n > 256)
+        return "must be at most 256 bytes";
+    for (size_t i = 1; i < n; i++)
+        same &= pw[i] == pw[0];
+    return same ? "must not repeat a single character" : NULL;
+}
+
+int auth_password_hash(const char *pw, char out[128])
+{
+    _Static_assert(crypto_pwhash_STRBYTES <= 128, "argon2 string too long");
+    return crypto_pwhash_str_alg(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                 crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13)
+               ? -1
+               : 0;
+}
+
+bool auth_password_verify(const char *stored, const char *pw)
+{
+    return crypto_pwhash_str_verify(stored, pw, strlen(pw)) == 0;
+}
+
+bool auth_username_valid(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 3 || n > 64)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        if (!alnum && (i == 0 || !strchr("._@-", c)))
+            return false;
+    }
+    return true;
+}
+
+void auth_token_new(char out[AUTH_TOKEN_LEN + 1], unsigned char hash[HASH_SHA256_LEN])
+{
+    unsigned char rnd[32];
+    const size_t plen = sizeof(AUTH_TOKEN_PREFIX) - 1;
+    hash_random(rnd, sizeof(rnd));
+    memcpy(out, AUTH_TOKEN_PREFIX, plen);
+    enc_b64url(rnd, sizeof(rnd), out + plen);
+    hash_sha256(out, AUTH_TOKEN_LEN, hash);
+    sodium_memzero(rnd, sizeof(rnd));
+}
+
+int auth_token_hash(const char *token, size_t n, unsigned char hash[HASH_SHA256_LEN])
+{
+    const size_t plen = sizeof(AUTH_TOKEN_PREFIX) - 1;
+    unsigned char raw[33];
+    if (n != AUTH_TOKEN_LEN || memcmp(token, AUTH_TOKEN_PREFIX, plen))
+        return -1;
+    if (enc_unb64url(token + plen, n - plen, raw, sizeof(raw)) != 32)
+        return -1;
+    hash_sha256(token, n, hash);
+    return 0;
+}

@@ -1,0 +1,42 @@
+/*
+ * cli.h — the `ichigen` command line: sub-commands, their options and exit codes.
+ *
+ * Exit codes: 0 success, 1 the command ran and found a problem (invalid report, broken audit
+ * chain), 2 usage or configuration error, 3 runtime failure (cannot open the database …).
+ * Settings (see `ichigen config`) are accepted by every sub-command as --key=value.
+ */
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
+
+#include "../core/core.h"
+#include "../config/config.h"
+#include "../store/store.h"
+
+enum { CLI_OK = 0, CLI_PROBLEM = 1, CLI_USAGE = 2, CLI_FAILURE = 3 };
+
+int cli_main(int argc, char **argv);
+
+/* ---- shared helpers (cli.c) ---- */
+
+/* Loads defaults, environment and --settings into cfg; leaves other arguments in argv. */
+int cli_config(struct config *cfg, int *argc, char **argv);
+/* Removes "--name value" or "--name=value" from argv and returns the value (NULL if absent).
+ * A flag without a value (--name alone at the end or followed by --x) returns "". */
+const char *cli_take(int *argc, char **argv, const char *name);
+/* True (and removes it) if the boolean flag is present. */
+bool cli_flag(int *argc, char **argv, const char *name);
+/* Fails with a usage message if arguments remain beyond the first `keep`. */
+int cli_no_extra(int argc, char **argv, int keep);
+/* Creates the data directory and opens the store. */
+struct store *cli_open_store(const struct config *cfg);
+
+/* ---- sub-commands ---- */
+int cli_serve(int argc, char **argv);
+int cli_migrate(int argc, char **argv);
+int cli_admin(int argc, char **argv);
+int cli_audit(int argc, char **argv);
+int cli_report(int argc, char **argv);
+int cli_config_cmd(int argc, char **argv);
+int cli_routes(int argc, char **argv);
+
+#endif

@@ -1,0 +1,357 @@
+/*
+ * cli_admin.c — `ichigen admin …`: the first administrator, organisations, users and tokens,
+ * for operators working on the server itself (the same validation as the HTTP API, because the
+ * flags are turned into the same JSON body and checked against the same field tables).
+ */
+#include <sodium.h>
+
+#include "cli.h"
+#include "../core/rtime.h"
+#include "../account/account.h"
+
+#define CLI_ACTOR "cli"
+
+/* Builds a JSON body from --flag values named after the table's fields (underscores written as
+ * hyphens). Booleans are present/absent flags; integers are parsed. */
+static json_t *flags_to_json(int *argc, char **argv, const struct rf_field *root)
+{
+    json_t *doc = json_object();
+    for (const struct rf_field *f = root->fields; f->name; f++) {
+        char flag[80];
+        snprintf(flag, sizeof(flag), "--%s", f->name);
+        for (char *p = flag + 2; *p; p++)
+            if (*p == '_')
+                *p = '-';
+        if (f->type == RF_BOOL) {
+            if (cli_flag(argc, argv, flag))
+                json_object_set_new(doc, f->name, json_true());
+            continue;
+        }
+        const char *v = cli_take(argc, argv, flag);
+        if (!v)
+            continue;
+        int64_t n;
+        if (f->type == RF_INTEGER && !parse_int64(v, INT64_MIN, INT64_MAX, &n))
+            json_object_set_new(doc, f->name, json_integer((json_int_t)n));
+        else
+            json_object_set_new(doc, f->name, json_string(v));
+    }
+    return doc;
+}
+
+static bool prefer_ja(void)
+{
+    const char *l = getenv("LANG");
+    return l && !strncmp(l, "ja", 2);
+}
+
+static void print_errors(const struct verr_list *errs)
+{
+    for (size_t i = 0; i < errs->n; i++)
+        fprintf(stderr, "  %s: %s\n", errs->v[i].pointer[0] ? errs->v[i].pointer : "/",
+                prefer_ja() ? errs->v[i].ja : errs->v[i].en);
+}
+
+/* Validates doc against root; prints every problem. Returns true when valid. */
+static bool check(const struct rf_field *root, const json_t *doc, struct verr_list *extra)
+{
+    struct report_limits lim;
+    struct verr_list errs;
+    report_limits_default(&lim);
+    verr_list_init(&errs, 100);
+    report_check_fields(root, doc, &lim, rtime_now_ms(), &errs);
+    bool ok = !verr_any(&errs) && (!extra || !verr_any(extra));
+    if (!ok) {
+        fprintf(stderr, "ichigen admin: invalid input:\n");
+        print_errors(&errs);
+        if (extra)
+            print_errors(extra);
+    }
+    verr_list_release(&errs);
+    return ok;
+}
+
+static int read_password_stdin(char *out, size_t n)
+{
+    if (!fgets(out, (int)n, stdin))
+        return -1;
+    out[strcspn(out, "\r\n")] = '\0';
+    return 0;
+}
+
+static void random_password(char out[21])
+{
+    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    unsigned char rnd[20];
+    hash_random(rnd, sizeof(rnd));
+    for (int i = 0; i < 20; i++)
+        out[i] = alphabet[rnd[i] % (sizeof(alphabet) - 1)];
+    out[20] = '\0';
+}
+
+static int store_fail(const char *what, int res)
+{
+    fprintf(stderr, "ichigen admin: %s: %s\n", what,
+            res == STORE_EXISTS ? "already exists (a unique value is taken)"
+            : res == STORE_INVALID ? "refers to something that does not exist"
+                                   : store_result_name(res));
+    return res == STORE_UNAVAILABLE ? CLI_FAILURE : CLI_PROBLEM;
+}
+
+/* Creates a user; the password comes from `password` or is generated and printed once. */
+static int make_user(struct store *s, json_t *doc, const char *password)
+{
+    struct user u;
+    struct verr_list extra;
+    char generated[21] = "";
+    int rc = CLI_OK;
+    if (password)
+        json_object_set_new(doc, "password", json_string(password));
+    verr_list_init(&extra, 8);
+    account_user_from_json(doc, rtime_now_ms(), &u, &extra);
+    if (!check(&account_user_root, doc, &extra)) {
+        verr_list_release(&extra);
+        return CLI_USAGE;
+    }
+    verr_list_release(&extra);
+    if (!password) {
+        random_password(generated);
+        password = generated;
+    }
+    if (auth_password_hash(password, u.password_hash))
+        return CLI_FAILURE;
+    int res = s->ops->user_create(s, &u, CLI_ACTOR, rtime_now_ms());
+    if (res)
+        rc = store_fail("create user", res);
+    else if (generated[0])
+        printf("user %s (%s) created; initial password (shown once): %s\n", u.username, u.id,
+               generated);
+    else
+        printf("user %s (%s) created\n", u.username, u.id);
+    sodium_memzero(generated, sizeof(generated));
+    return rc;
+}
+
+/* The platform operator's organisation: reused if one exists, created otherwise. */
+static int operator_org(struct store *s, char id_out[UUID_STR_LEN])
+{
+    struct org o, *orgs = NULL;
+    size_t n = 0;
+    bool more = true;
+    char after[UUID_STR_LEN] = "";
+    while (more && !s->ops->org_list(s, after[0] ? after : NULL, 500, &orgs, &n, &more)) {
+        for (size_t i = 0; i < n; i++) {
+            if (!strcmp(orgs[i].kind, "operator")) {
+                xstrlcpy(id_out, orgs[i].id, UUID_STR_LEN);
+                free(orgs);
+                return CLI_OK;
+            }
+        }
+        if (n)
+            xstrlcpy(after, orgs[n - 1].id, sizeof(after));
+        free(orgs);
+        orgs = NULL;
+    }
+    free(orgs);
+    json_t *doc = json_pack("{s:s, s:s, s:s}", "name_ja", "プラットフォーム運営者", "name_en",
+                            "Platform operator", "kind", "operator");
+    account_org_from_json(doc, rtime_now_ms(), &o);
+    json_decref(doc);
+    int res = s->ops->org_create(s, &o, CLI_ACTOR, rtime_now_ms());
+    if (res)
+        return store_fail("create operator organisation", res);
+    xstrlcpy(id_out, o.id, UUID_STR_LEN);
+    return CLI_OK;
+}
+
+static int create_admin(struct store *s, const char *username, const char *password)
+{
+    char org[UUID_STR_LEN];
+    int rc = operator_org(s, org);
+    if (rc)
+        return rc;
+    json_t *doc = json_pack("{s:s, s:s, s:s, s:s}", "org_id", org, "username", username,
+                            "display_name", "Administrator", "role", "admin");
+    rc = make_user(s, doc, password);
+    json_decref(doc);
+    return rc;
+}
+
+static void sign_in_hint(const struct config *cfg, const char *username)
+{
+    printf("\nSign in (the token in the answer goes in 'Authorization: Bearer <token>'):\n"
+           "  curl -s -X POST http://%s:%lld/api/v1/auth/login \\\n"
+           "       -H 'Content-Type: application/json' \\\n"
+           "       -d '{\"username\":\"%s\",\"password\":\"<password>\"}'\n",
+           cfg->listen_addr, (long long)cfg->port, username);
+}
+
+/* `admin bootstrap`: the first administrator, once. Idempotent for `make run`. */
+static int bootstrap(struct store *s, const struct config *cfg, int argc, char **argv)
+{
+    const char *user = cli_take(&argc, argv, "--username");
+    int64_t admins = 0;
+    int rc = cli_no_extra(argc, argv, 2);
+    if (rc)
+        return rc;
+    user = user && *user ? user : "admin";
+    if (s->ops->user_count_role(s, ROLE_ADMIN, &admins))
+        return CLI_FAILURE;
+    if (admins > 0) {
+        printf("An administrator already exists; sign in with that account "
+               "(`ichigen admin create-admin --username NAME` adds another).\n");
+        sign_in_hint(cfg, user);
+        return CLI_OK;
+    }
+    printf("First start: creating the platform administrator.\n");
+    rc = create_admin(s, user, NULL);
+    if (!rc)
+        sign_in_hint(cfg, user);
+    return rc;
+}
+
+static int cmd_create_org(struct store *s, int argc, char **argv)
+{
+    json_t *doc = flags_to_json(&argc, argv, &account_org_root);
+    struct org o;
+    int rc = cli_no_extra(argc, argv, 2);
+    if (!rc && !check(&account_org_root, doc, NULL))
+        rc = CLI_USAGE;
+    if (!rc) {
+        account_org_from_json(doc, rtime_now_ms(), &o);
+        int res = s->ops->org_create(s, &o, CLI_ACTOR, rtime_now_ms());
+        if (res)
+            rc = store_fail("create organisation", res);
+        else
+            printf("%s\n", o.id);
+    }
+    json_decref(doc);
+    return rc;
+}
+
+static int cmd_create_user(struct store *s, int argc, char **argv)
+{
+    bool from_stdin = cli_flag(&argc, argv, "--password-stdin");
+    json_t *doc = flags_to_json(&argc, argv, &account_user_root);
+    char pw[300];
+    int rc = cli_no_extra(argc, argv, 2);
+    if (!rc && from_stdin && read_password_stdin(pw, sizeof(pw)))
+        rc = CLI_USAGE;
+    if (!rc)
+        rc = make_user(s, doc, from_stdin ? pw : NULL);
+    sodium_memzero(pw, sizeof(pw));
+    json_decref(doc);
+    return rc;
+}
+
+static int cmd_create_admin(struct store *s, int argc, char **argv)
+{
+    bool from_stdin = cli_flag(&argc, argv, "--password-stdin");
+    const char *user = cli_take(&argc, argv, "--username");
+    char pw[300];
+    int rc = cli_no_extra(argc, argv, 2);
+    if (!rc && (!user || !*user)) {
+        fprintf(stderr, "ichigen admin create-admin: --username is required\n");
+        rc = CLI_USAGE;
+    }
+    if (!rc && from_stdin && read_password_stdin(pw, sizeof(pw)))
+        rc = CLI_USAGE;
+    if (!rc)
+        rc = create_admin(s, user, from_stdin ? pw : NULL);
+    sodium_memzero(pw, sizeof(pw));
+    return rc;
+}
+
+/* `admin create-token --username U [--name N] [--days D]`: prints a bearer token (for scripts,
+ * the benchmark and CI) and nothing else on stdout. */
+static int cmd_create_token(struct store *s, int argc, char **argv)
+{
+    const char *user = cli_take(&argc, argv, "--username");
+    const char *name = cli_take(&argc, argv, "--name"), *days = cli_take(&argc, argv, "--days");
+    struct user u;
+    struct token_rec t;
+    char token[AUTH_TOKEN_LEN + 1];
+    int64_t d = 0, now = rtime_now_ms();
+    int rc = cli_no_extra(argc, argv, 2);
+    if (rc)
+        return rc;
+    if (!user || (days && parse_int64(days, 1, 3650, &d))) {
+        fprintf(stderr, "usage: ichigen admin create-token --username U [--name N] [--days 1-3650]\n");
+        return CLI_USAGE;
+    }
+    int res = s->ops->user_get_by_name(s, user, &u);
+    if (res)
+        return store_fail("find user", res);
+    memset(&t, 0, sizeof(t));
+    uuid_v7_new(t.id);
+    xstrlcpy(t.user_id, u.id, sizeof(t.user_id));
+    xstrlcpy(t.name, name && *name ? name : "cli", sizeof(t.name));
+    xstrlcpy(t.kind, "api", sizeof(t.kind));
+    t.created_at = now;
+    t.expires_at = d ? now + d * 86400000LL : 0;
+    auth_token_new(token, t.hash);
+    if ((res = s->ops->token_create(s, &t, CLI_ACTOR, now)))
+        rc = store_fail("create token", res);
+    else
+        printf("%s\n", token);
+    sodium_memzero(token, sizeof(token));
+    return rc;
+}
+
+static int cmd_list_orgs(struct store *s, int argc, char **argv)
+{
+    struct org *orgs = NULL;
+    size_t n = 0;
+    bool more = true;
+    char after[UUID_STR_LEN] = "";
+    int rc = cli_no_extra(argc, argv, 2);
+    while (!rc && more) {
+        if (s->ops->org_list(s, after[0] ? after : NULL, 500, &orgs, &n, &more)) {
+            rc = CLI_FAILURE;
+        } else {
+            for (size_t i = 0; i < n; i++)
+                printf("%s  %-16s %-12s %s / %s\n", orgs[i].id, orgs[i].kind, orgs[i].sector,
+                       orgs[i].name_ja, orgs[i].name_en);
+            if (n)
+                xstrlcpy(after, orgs[n - 1].id, sizeof(after));
+        }
+        free(orgs);
+        orgs = NULL;
+    }
+    return rc;
+}
+
+int cli_admin(int argc, char **argv)
+{
+    struct config cfg;
+    int rc = cli_config(&cfg, &argc, argv);
+    if (rc)
+        return rc;
+    if (argc < 2) {
+        fprintf(stderr, "usage: ichigen admin bootstrap|create-admin|create-org|create-user|"
+                        "create-token|list-orgs [options]\n");
+        return CLI_USAGE;
+    }
+    const char *sub = argv[1];
+    struct store *s = cli_open_store(&cfg);
+    if (!s)
+        return CLI_FAILURE;
+    if (!strcmp(sub, "bootstrap"))
+        rc = bootstrap(s, &cfg, argc, argv);
+    else if (!strcmp(sub, "create-admin"))
+        rc = cmd_create_admin(s, argc, argv);
+    else if (!strcmp(sub, "create-org"))
+        rc = cmd_create_org(s, argc, argv);
+    else if (!strcmp(sub, "create-user"))
+        rc = cmd_create_user(s, argc, argv);
+    else if (!strcmp(sub, "create-token"))
+        rc = cmd_create_token(s, argc, argv);
+    else if (!strcmp(sub, "list-orgs"))
+        rc = cmd_list_orgs(s, argc, argv);
+    else {
+        fprintf(stderr, "ichigen admin: unknown sub-command \"%s\"\n", sub);
+        rc = CLI_USAGE;
+    }
+    store_close(s);
+    return rc;
+}

@@ -1,0 +1,97 @@
+/*
+ * cli_serve.c — `ichigen serve`: open the store, start the HTTP server, run housekeeping,
+ * stop cleanly on SIGINT/SIGTERM.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "../core/log.h"
+#include "../core/rtime.h"
+#include "../http/http.h"
+
+static int write_ready_file(const char *path, int port)
+{
+    char tmp[CONFIG_PATH_MAX + 8];
+    FILE *f;
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    if (!(f = fopen(tmp, "w")))
+        return -1;
+    fprintf(f, "%d\n", port);
+    if (fclose(f))
+        return -1;
+    return rename(tmp, path); /* readers never see a half-written file */
+}
+
+static void app_init(struct app *app, const struct config *cfg, struct store *s)
+{
+    memset(app, 0, sizeof(*app));
+    app->cfg = *cfg;
+    app->store = s;
+    report_limits_default(&app->limits);
+    app->limits.max_string_chars = cfg->max_string_chars;
+    app->limits.max_array_items = cfg->max_array_items;
+    app->limits.future_skew_ms = cfg->future_skew_s * 1000;
+    app->started_at = rtime_now_ms();
+    pthread_mutex_init(&app->pw_lock, NULL);
+    pthread_cond_init(&app->pw_cond, NULL);
+}
+
+/* The main thread owns the signals: it sleeps in sigtimedwait, waking each minute for
+ * housekeeping (expired Idempotency-Key records). */
+static void wait_for_signal(struct app *app, const sigset_t *set)
+{
+    for (;;) {
+        struct timespec ts = {60, 0};
+        int sig = sigtimedwait(set, NULL, &ts);
+        if (sig == SIGINT || sig == SIGTERM) {
+            LOG(LOG_INFO, "server.stopping", LF_I("signal", sig));
+            return;
+        }
+        if (sig < 0 && errno == EAGAIN)
+            app->store->ops->maintain(app->store, rtime_now_ms());
+    }
+}
+
+int cli_serve(int argc, char **argv)
+{
+    struct config cfg;
+    struct app app;
+    struct err e;
+    sigset_t set;
+    const char *ready = cli_take(&argc, argv, "--ready-file");
+    int rc = cli_config(&cfg, &argc, argv);
+    if (rc || (rc = cli_no_extra(argc, argv, 1)))
+        return rc;
+
+    signal(SIGPIPE, SIG_IGN);
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by every thread started below */
+
+    struct store *s = cli_open_store(&cfg);
+    if (!s)
+        return CLI_FAILURE;
+    app_init(&app, &cfg, s);
+    app.metrics = http_metrics_new(http_route_count());
+    err_init(&e);
+    struct http_server *srv = http_start(&app, &e);
+    if (!srv) {
+        fprintf(stderr, "ichigen: %s\n", e.msg);
+        store_close(s);
+        return CLI_FAILURE;
+    }
+    LOG(LOG_INFO, "server.listening", LF_S("address", cfg.listen_addr),
+        LF_I("port", http_port(srv)), LF_S("database", cfg.db_path));
+    if (ready && *ready && write_ready_file(ready, http_port(srv)))
+        LOG(LOG_ERROR, "server.ready_file_failed", LF_S("path", ready), LF_S("error", strerror(errno)));
+    wait_for_signal(&app, &set);
+    http_stop(srv);
+    store_close(s);
+    http_metrics_free(app.metrics);
+    LOG(LOG_INFO, "server.stopped", LF_I("port", 0));
+    return CLI_OK;
+}

@@ -1,0 +1,261 @@
+#include "config.h"
+
+#include <ctype.h>
+
+enum opt_type { OPT_INT, OPT_STR };
+
+struct opt {
+    const char *name;
+    enum opt_type type;
+    size_t offset;
+    size_t size; /* OPT_STR: buffer size */
+    const char *def;
+    int64_t min, max;
+    bool secret;
+    const char *doc;
+};
+
+#define OI(n, d, lo, hi, doc)                                                                      \
+    {#n, OPT_INT, offsetof(struct config, n), 0, d, lo, hi, false, doc}
+#define OS(n, d, doc) {#n, OPT_STR, offsetof(struct config, n), sizeof(((struct config *)0)->n), d, 0, 0, false, doc}
+#define OSECRET(n, doc) {#n, OPT_STR, offsetof(struct config, n), sizeof(((struct config *)0)->n), "", 0, 0, true, doc}
+
+static const struct opt opts[] = {
+    OS(listen_addr, "127.0.0.1", "IPv4 or IPv6 address to listen on"),
+    OI(port, "8080", 0, 65535, "TCP port (0 picks a free port; see --ready-file)"),
+    OI(max_connections, "1024", 1, 100000, "simultaneous HTTP connections"),
+    OI(connection_timeout_s, "30", 1, 3600, "idle connection timeout, seconds"),
+    OS(data_dir, "var", "directory holding the database and other state"),
+    OS(db_path, "", "SQLite database file (default: <data_dir>/ichigen.db)"),
+    OI(commit_batch_max, "512", 1, 100000, "most writes one group commit may carry"),
+    OI(read_pool_size, "16", 1, 1024, "pooled read-only database connections"),
+    OI(max_body_bytes, "1048576", 1024, 268435456, "largest request body accepted (413 above)"),
+    OI(max_json_depth, "32", 4, 1024, "deepest JSON nesting accepted"),
+    OI(max_string_chars, "20000", 16, 10000000, "longest JSON string accepted anywhere"),
+    OI(max_array_items, "1000", 1, 1000000, "most items in any JSON array"),
+    OI(future_skew_s, "300", 0, 86400, "how far in the future a report time may lie (clock skew)"),
+    OI(page_size_default, "50", 1, 10000, "list page size when the client gives none"),
+    OI(page_size_max, "200", 1, 10000, "largest list page a client may ask for"),
+    OI(idempotency_retention_h, "168", 1, 87600, "how long Idempotency-Key records are kept"),
+    OI(session_ttl_s, "43200", 60, 31536000, "lifetime of a token issued by sign-in"),
+    OI(login_max_failures, "5", 1, 1000, "failed sign-ins before a user is locked out"),
+    OI(login_lockout_s, "300", 1, 86400, "length of that lockout"),
+    OI(password_hash_concurrency, "2", 1, 64, "simultaneous argon2id computations (64 MiB each)"),
+    OSECRET(metrics_token, "bearer token that may read /metrics besides admins"),
+    OS(log_level, "info", "debug, info, warn or error"),
+};
+
+static const struct opt *find_opt(const char *key, size_t n)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
+        if (strlen(opts[i].name) == n && !memcmp(opts[i].name, key, n))
+            return &opts[i];
+    return NULL;
+}
+
+static int apply(struct config *c, const struct opt *o, const char *value, const char *source,
+                 struct err *e)
+{
+    char *field = (char *)c + o->offset;
+    if (o->type == OPT_STR) {
+        if (strlen(value) >= o->size)
+            return err_set(e, -1, "%s (%s): longer than %zu bytes", o->name, source, o->size - 1);
+        xstrlcpy(field, value, o->size);
+        return 0;
+    }
+    int64_t v;
+    if (parse_int64(value, INT64_MIN, INT64_MAX, &v))
+        return err_set(e, -1, "%s (%s): \"%s\" is not a whole number", o->name, source,
+                       o->secret ? "…" : value);
+    if (v < o->min || v > o->max)
+        return err_set(e, -1, "%s (%s): %lld is outside %lld..%lld", o->name, source,
+                       (long long)v, (long long)o->min, (long long)o->max);
+    memcpy(field, &v, sizeof(v));
+    return 0;
+}
+
+void config_defaults(struct config *c)
+{
+    memset(c, 0, sizeof(*c));
+    for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
+        if (apply(c, &opts[i], opts[i].def, "default", NULL))
+            BUG("bad default for %s", opts[i].name);
+}
+
+int config_set(struct config *c, const char *key, const char *value, const char *source,
+               struct err *e)
+{
+    const struct opt *o = find_opt(key, strlen(key));
+    if (!o)
+        return err_set(e, -1, "%s: unknown setting \"%s\" (see `ichigen config`)", source, key);
+    return apply(c, o, value, source, e);
+}
+
+static char *trim(char *s)
+{
+    char *end;
+    while (isspace((unsigned char)*s))
+        s++;
+    end = s + strlen(s);
+    while (end > s && isspace((unsigned char)end[-1]))
+        *--end = '\0';
+    return s;
+}
+
+int config_load_file(struct config *c, const char *path, struct err *e)
+{
+    FILE *f = fopen(path, "r");
+    char line[2048], source[CONFIG_PATH_MAX + 32];
+    int lineno = 0, rc = 0;
+    if (!f)
+        return err_set(e, -1, "config file %s: %s", path, strerror(errno));
+    while (fgets(line, sizeof(line), f)) {
+        lineno++;
+        snprintf(source, sizeof(source), "%s:%d", path, lineno);
+        if (!strchr(line, '\n') && !feof(f)) {
+            rc = err_set(e, -1, "%s: line too long", source);
+            break;
+        }
+        char *s = trim(line), *eq;
+        if (*s == '\0' || *s == '#')
+            continue;
+        if (!(eq = strchr(s, '='))) {
+            rc = err_set(e, -1, "%s: expected \"key = value\"", source);
+            break;
+        }
+        *eq = '\0';
+        if ((rc = config_set(c, trim(s), trim(eq + 1), source, e)))
+            break;
+    }
+    fclose(f);
+    return rc;
+}
+
+int config_load_env(struct config *c, char **env, struct err *e)
+{
+    for (char **p = env; p && *p; p++) {
+        char key[64];
+        const char *eq = strchr(*p, '=');
+        size_t n;
+        if (strncmp(*p, "ICHIGEN_", 8) || !eq)
+            continue;
+        n = (size_t)(eq - (*p + 8));
+        if (n == 0 || n >= sizeof(key))
+            continue;
+        for (size_t i = 0; i < n; i++)
+            key[i] = (char)tolower((unsigned char)(*p)[8 + i]);
+        key[n] = '\0';
+        const struct opt *o = find_opt(key, n);
+        if (!o)
+            continue; /* other ICHIGEN_* variables (e.g. test knobs) are not settings */
+        char source[80];
+        snprintf(source, sizeof(source), "ICHIGEN_%.*s", (int)n, *p + 8);
+        if (apply(c, o, eq + 1, source, e))
+            return -1;
+    }
+    return 0;
+}
+
+/* Recognises --name=value or --name value (names use '-' or '_'). Returns 1 if consumed two
+ * arguments, 0 if one, -1 on error, 2 if not a setting. */
+static int take_arg(struct config *c, char **argv, int i, int argc, struct err *e)
+{
+    const char *a = argv[i], *eq, *value;
+    char key[64];
+    size_t n;
+    if (strncmp(a, "--", 2))
+        return 2;
+    a += 2;
+    eq = strchr(a, '=');
+    n = eq ? (size_t)(eq - a) : strlen(a);
+    if (n >= sizeof(key))
+        return 2;
+    for (size_t k = 0; k < n; k++)
+        key[k] = a[k] == '-' ? '_' : a[k];
+    key[n] = '\0';
+    const struct opt *o = find_opt(key, n);
+    if (!o)
+        return 2;
+    if (eq) {
+        value = eq + 1;
+    } else {
+        if (i + 1 >= argc)
+            return err_set(e, -1, "--%s: missing value", key);
+        value = argv[i + 1];
+    }
+    char source[80];
+    snprintf(source, sizeof(source), "--%s", key);
+    if (apply(c, o, value, source, e))
+        return -1;
+    return eq ? 0 : 1;
+}
+
+int config_load_args(struct config *c, int *argc, char **argv, struct err *e)
+{
+    int out = 1;
+    /* --config first, so command-line settings override the file */
+    for (int i = 1; i < *argc; i++) {
+        if (!strcmp(argv[i], "--config") && i + 1 < *argc) {
+            if (config_load_file(c, argv[i + 1], e))
+                return -1;
+        } else if (!strncmp(argv[i], "--config=", 9)) {
+            if (config_load_file(c, argv[i] + 9, e))
+                return -1;
+        }
+    }
+    for (int i = 1; i < *argc; i++) {
+        if (!strcmp(argv[i], "--config")) {
+            i++;
+            continue;
+        }
+        if (!strncmp(argv[i], "--config=", 9))
+            continue;
+        int r = take_arg(c, argv, i, *argc, e);
+        if (r < 0)
+            return -1;
+        if (r == 2)
+            argv[out++] = argv[i];
+        else
+            i += r;
+    }
+    argv[out] = NULL;
+    *argc = out;
+    return 0;
+}
+
+int config_finish(struct config *c, struct err *e)
+{
+    int lvl_ok = !strcmp(c->log_level, "debug") || !strcmp(c->log_level, "info") ||
+                 !strcmp(c->log_level, "warn") || !strcmp(c->log_level, "error");
+    if (!lvl_ok)
+        return err_set(e, -1, "log_level: \"%s\" is not debug, info, warn or error",
+                       c->log_level);
+    if (c->page_size_default > c->page_size_max)
+        return err_set(e, -1, "page_size_default (%lld) exceeds page_size_max (%lld)",
+                       (long long)c->page_size_default, (long long)c->page_size_max);
+    if (!c->data_dir[0])
+        return err_set(e, -1, "data_dir: must not be empty");
+    if (!c->db_path[0]) {
+        int n = snprintf(c->db_path, sizeof(c->db_path), "%s/ichigen.db", c->data_dir);
+        if (n < 0 || (size_t)n >= sizeof(c->db_path))
+            return err_set(e, -1, "data_dir: too long");
+    }
+    return 0;
+}
+
+void config_describe(struct buf *out, bool markdown)
+{
+    if (markdown)
+        buf_puts(out, "| setting | default | range | meaning |\n|---|---|---|---|\n");
+    for (size_t i = 0; i < ARRAY_SIZE(opts); i++) {
+        const struct opt *o = &opts[i];
+        char range[64] = "text";
+        if (o->type == OPT_INT)
+            snprintf(range, sizeof(range), "%lld..%lld", (long long)o->min, (long long)o->max);
+        const char *def = o->secret ? "(secret, unset)" : (o->def[0] ? o->def : "(empty)");
+        if (markdown)
+            buf_appendf(out, "| `%s` | `%s` | %s | %s |\n", o->name, def, range, o->doc);
+        else
+            buf_appendf(out, "%-26s %-12s %-18s %s\n", o->name, def, range, o->doc);
+    }
+}

@@ -1,0 +1,75 @@
+/*
+ * config.h — the service's settings, declared once in a table (config.c) that drives parsing,
+ * validation, `ichigen config` (the list of settings with defaults) and the README table.
+ *
+ * Precedence, lowest first: built-in defaults, the file given with --config (lines "key = value",
+ * '#' comments), environment variables ICHIGEN_<KEY> (upper-case), command-line --key=value.
+ * Every value is range-checked; an error names the setting, where it came from and why.
+ * Settings marked secret are never printed or logged.
+ */
+#ifndef CONFIG_CONFIG_H
+#define CONFIG_CONFIG_H
+
+#include "../core/core.h"
+#include "../core/err.h"
+#include "../core/buf.h"
+
+#define CONFIG_PATH_MAX 1024
+
+struct config {
+    /* network */
+    char listen_addr[64];
+    int64_t port;
+    int64_t max_connections;
+    int64_t connection_timeout_s;
+    /* storage */
+    char data_dir[CONFIG_PATH_MAX];
+    char db_path[CONFIG_PATH_MAX]; /* empty: <data_dir>/ichigen.db */
+    int64_t commit_batch_max;
+    int64_t read_pool_size;
+    /* input limits (ARCHITECTURE.md: limits everywhere) */
+    int64_t max_body_bytes;
+    int64_t max_json_depth;
+    int64_t max_string_chars;
+    int64_t max_array_items;
+    int64_t future_skew_s;
+    /* API behaviour */
+    int64_t page_size_default;
+    int64_t page_size_max;
+    int64_t idempotency_retention_h;
+    /* accounts */
+    int64_t session_ttl_s;
+    int64_t login_max_failures;
+    int64_t login_lockout_s;
+    int64_t password_hash_concurrency;
+    char metrics_token[256];
+    /* logging */
+    char log_level[16];
+};
+
+/* Fills c with the built-in defaults. */
+void config_defaults(struct config *c);
+
+/* Applies one setting. `source` is for error messages ("--port", "ICHIGEN_PORT", "file:3").
+ * Returns 0, or -1 with e set (unknown key, bad number, out of range, too long). */
+int config_set(struct config *c, const char *key, const char *value, const char *source,
+               struct err *e);
+
+/* Reads a "key = value" file. Returns 0 or -1 with e naming the line. */
+int config_load_file(struct config *c, const char *path, struct err *e);
+
+/* Applies every ICHIGEN_<KEY> variable present in envp-style environ. */
+int config_load_env(struct config *c, char **environ_, struct err *e);
+
+/* Consumes "--key=value" / "--key value" arguments that name settings, leaving others.
+ * argv is compacted in place; *argc updated. Also handles --config FILE (read first). */
+int config_load_args(struct config *c, int *argc, char **argv, struct err *e);
+
+/* Derived values and cross-field checks (e.g. db_path default, page sizes). */
+int config_finish(struct config *c, struct err *e);
+
+/* Appends a human-readable list of settings (name, default, range, description) to out;
+ * markdown=true gives a Markdown table for the README. Secrets show as "(secret)". */
+void config_describe(struct buf *out, bool markdown);
+
+#endif

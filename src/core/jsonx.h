@@ -1,0 +1,54 @@
+/*
+ * jsonx.h — jansson helpers: bounded parsing with precise error positions, canonical output,
+ * and JSON Pointer (RFC 6901) building.
+ *
+ * Ownership follows jansson: a function documented "new reference" returns a json_t the caller
+ * must json_decref; "borrowed" means the caller must not.
+ */
+#ifndef CORE_JSONX_H
+#define CORE_JSONX_H
+
+#include <jansson.h>
+
+#include "core.h"
+#include "buf.h"
+
+enum jsonx_err {
+    JSONX_OK = 0,
+    JSONX_ESYNTAX = -1,   /* malformed JSON; line/column/position say where */
+    JSONX_EDEPTH = -2,    /* nesting deeper than allowed; position is the opening bracket */
+    JSONX_ENOTOBJ = -3,   /* valid JSON but the top level is not an object */
+};
+
+struct jsonx_error {
+    int line;       /* 1-based */
+    int column;     /* 1-based, in characters (jansson counts UTF-8 characters) */
+    long position;  /* 0-based byte offset */
+    char text[160]; /* jansson's English description */
+};
+
+/* Checks bracket nesting without building anything. Returns 0, or the byte offset + 1 of the
+ * first bracket that exceeds max_depth. Strings (with escapes) are skipped correctly. */
+size_t jsonx_depth_exceeded(const char *p, size_t n, int max_depth);
+
+/* Parses a JSON object from p[0..n). Duplicate keys are rejected (RFC 8259 §4 leaves them
+ * undefined; we refuse ambiguity). On success *out is a new reference. On error *out is NULL
+ * and e (if given) says where. */
+int jsonx_load_object(const char *p, size_t n, int max_depth, json_t **out,
+                      struct jsonx_error *e);
+
+/* Appends the canonical form of j (compact, keys sorted, UTF-8 as is) to b.
+ * Returns 0 or BUF_EFULL. The same value always yields the same bytes. */
+int jsonx_dump_canonical(const json_t *j, struct buf *b);
+
+/* Number of Unicode code points in valid UTF-8 (jansson has validated it). */
+size_t jsonx_utf8_len(const char *s, size_t n);
+
+/* Appends "/" + the RFC 6901-escaped token to a pointer buffer. */
+int jsonx_ptr_push(struct buf *ptr, const char *token, size_t n);
+int jsonx_ptr_push_index(struct buf *ptr, size_t index);
+
+/* Resolves an RFC 6901 pointer in doc. Returns a borrowed reference or NULL. */
+json_t *jsonx_ptr_get(json_t *doc, const char *ptr);
+
+#endif

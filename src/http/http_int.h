@@ -1,0 +1,151 @@
+/*
+ * http_int.h — shared by the files of src/http/ only: the per-request context, the route
+ * table entry, and response helpers.
+ */
+#ifndef HTTP_HTTP_INT_H
+#define HTTP_HTTP_INT_H
+
+#include <microhttpd.h>
+#include <jansson.h>
+
+#include "http.h"
+#include "../auth/auth.h"
+#include "../core/buf.h"
+#include "../core/verr.h"
+
+#define HTTP_MAX_PARAMS 3
+
+struct req;
+typedef void (*http_handler)(struct req *r);
+
+enum route_auth {
+    RA_PUBLIC,  /* no credentials needed */
+    RA_TOKEN,   /* a valid bearer token; the handler checks the permission with its object */
+};
+
+struct route {
+    const char *method;
+    const char *pattern;
+    http_handler fn;
+    enum route_auth auth;
+    int action;         /* enum auth_action checked before the handler, or -1 */
+    bool takes_body;    /* POST with a JSON body */
+    const char *roles;  /* for documentation and `ichigen routes` */
+};
+
+struct req {
+    struct MHD_Connection *conn;
+    struct app *app;
+    const char *method;
+    char path[512];
+    const struct route *route;
+    int route_index; /* -1 when no route matched */
+    char params[HTTP_MAX_PARAMS][80];
+    struct buf body;
+    bool body_too_big;
+    bool responded;
+    char request_id[40];
+    int64_t t0_ns;
+    int64_t now_ms;
+    struct principal who;
+    bool authed;
+    bool ja; /* Accept-Language prefers Japanese */
+    int status;
+    int nhdr;
+    char hdr_name[4][32];
+    char hdr_val[4][300];
+};
+
+/* ---- responses (respond.c) ---- */
+
+/* Sends body (stolen) as application/json with the given status. */
+void http_json(struct req *r, int status, json_t *body);
+/* Sends bytes as they are. data is copied. */
+void http_raw(struct req *r, int status, const char *content_type, const char *data, size_t n);
+/* Adds a header to the next response (ETag, Location, Retry-After …). At most 4. */
+void http_header(struct req *r, const char *name, const char *value);
+
+/* RFC 9457 problem+json. code is a stable slug (becomes the type URN); titles and details are
+ * chosen by Accept-Language; errs (may be NULL) becomes the "errors" array. */
+void http_problem(struct req *r, int status, const char *code, const char *title_en,
+                  const char *title_ja, const char *detail_en, const char *detail_ja,
+                  const struct verr_list *errs);
+
+/* Shorthands for the common problems. */
+void http_not_found(struct req *r);
+void http_forbidden(struct req *r);
+void http_unauthorized(struct req *r, bool invalid_token);
+void http_unavailable(struct req *r);
+void http_bad_query(struct req *r, const char *param, const char *why_en, const char *why_ja);
+void http_store_error(struct req *r, int store_result);
+
+/* Parses the request body as a JSON object within the configured limits. On failure it has
+ * already answered (400 with line and column, or 413) and returns NULL. New reference. */
+json_t *http_body_json(struct req *r);
+
+/* Query-string parameter, or NULL. */
+const char *http_query(struct req *r, const char *name);
+/* Answers 400 and returns false if the query has a parameter not in allowed (NULL-ended). */
+bool http_query_only(struct req *r, const char *const *allowed);
+const char *http_header_in(struct req *r, const char *name);
+
+/* Pagination cursors: opaque to clients (base64url of the last id seen). decode returns 0, or
+ * -1 after answering 400. out holds UUID_STR_LEN bytes. */
+json_t *http_cursor(const char *last_id);
+int http_cursor_decode(struct req *r, const char *param, char *out);
+
+/* Reads ?limit= within 1..page_size_max (default page_size_default). -1 after answering 400. */
+int http_limit(struct req *r);
+
+/* Validates a JSON body against a field table (report/report.h) and answers 422 with every
+ * problem when it does not fit. Returns true when valid. */
+bool http_check_body(struct req *r, const struct rf_field *root, const json_t *doc);
+
+/* Formats ms as RFC 3339 UTC into a new json string. */
+json_t *http_time(int64_t ms);
+
+/* Authorisation with the standard answers: 403 for the wrong role, 404 for another
+ * organisation's object. Returns true when allowed. */
+bool http_allow(struct req *r, enum auth_action a, const char *object_org);
+
+/* ---- handlers ---- */
+void h_healthz(struct req *r);
+void h_readyz(struct req *r);
+void h_metrics(struct req *r);
+void h_schema(struct req *r);
+void h_login(struct req *r);
+void h_logout(struct req *r);
+void h_me(struct req *r);
+void h_org_create(struct req *r);
+void h_org_list(struct req *r);
+void h_org_get(struct req *r);
+void h_user_create(struct req *r);
+void h_user_list(struct req *r);
+void h_token_create(struct req *r);
+void h_token_list(struct req *r);
+void h_token_revoke(struct req *r);
+void h_audit_list(struct req *r);
+void h_report_validate(struct req *r);
+void h_report_create(struct req *r);
+void h_report_list(struct req *r);
+void h_report_get(struct req *r);
+void h_report_amend(struct req *r);
+void h_report_versions(struct req *r);
+void h_report_version_get(struct req *r);
+void h_report_diff(struct req *r);
+
+/* ---- routing (routes.c) ---- */
+extern const struct route http_routes[];
+extern const size_t http_nroutes;
+/* Finds the route for method+path, filling params. Returns its index, -1 if no path matches,
+ * -2 if the path matches but not the method (then allow gets the allowed methods). */
+int http_route_match(const char *method, const char *path, char params[][80], char *allow,
+                     size_t allowsz);
+void http_dispatch(struct req *r);
+
+/* ---- metrics (metrics.c) ---- */
+void http_metrics_record(struct http_metrics *m, int route_index, int status, int64_t ns);
+void http_metrics_inflight(struct http_metrics *m, int delta);
+void http_metrics_render(struct http_metrics *m, struct app *app, struct buf *out);
+
+#endif

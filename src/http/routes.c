@@ -1,0 +1,144 @@
+/*
+ * routes.c — the route table (one declarative list: method, path pattern, handler,
+ * authentication, the permission checked up front) and the dispatcher.
+ * docs/api/openapi.yaml documents exactly these routes; a test keeps the two in step.
+ */
+#include "http_int.h"
+#include "../core/rtime.h"
+
+#define NO_ACTION (-1)
+
+const struct route http_routes[] = {
+    {"GET", "/healthz", h_healthz, RA_PUBLIC, NO_ACTION, false, "public"},
+    {"GET", "/readyz", h_readyz, RA_PUBLIC, NO_ACTION, false, "public"},
+    /* /metrics authenticates itself: admins, or the configured metrics token */
+    {"GET", "/metrics", h_metrics, RA_PUBLIC, NO_ACTION, false, "admin or metrics_token"},
+    {"GET", "/api/v1/report-format/schema", h_schema, RA_PUBLIC, NO_ACTION, false, "public"},
+    {"POST", "/api/v1/auth/login", h_login, RA_PUBLIC, NO_ACTION, true, "public"},
+    {"POST", "/api/v1/auth/logout", h_logout, RA_TOKEN, ACT_TOKEN_MANAGE, false, "any role"},
+    {"GET", "/api/v1/me", h_me, RA_TOKEN, NO_ACTION, false, "any role"},
+    {"POST", "/api/v1/organizations", h_org_create, RA_TOKEN, ACT_ORG_CREATE, true, "admin"},
+    {"GET", "/api/v1/organizations", h_org_list, RA_TOKEN, ACT_ORG_LIST, false, "admin"},
+    {"GET", "/api/v1/organizations/{id}", h_org_get, RA_TOKEN, NO_ACTION, false,
+     "admin; members of the organisation"},
+    {"POST", "/api/v1/users", h_user_create, RA_TOKEN, ACT_USER_CREATE, true, "admin"},
+    {"GET", "/api/v1/users", h_user_list, RA_TOKEN, ACT_USER_LIST, false, "admin"},
+    {"POST", "/api/v1/tokens", h_token_create, RA_TOKEN, ACT_TOKEN_MANAGE, true, "any role"},
+    {"GET", "/api/v1/tokens", h_token_list, RA_TOKEN, ACT_TOKEN_MANAGE, false, "any role"},
+    {"DELETE", "/api/v1/tokens/{id}", h_token_revoke, RA_TOKEN, ACT_TOKEN_MANAGE, false,
+     "any role (own tokens); admin (any)"},
+    {"GET", "/api/v1/audit", h_audit_list, RA_TOKEN, ACT_AUDIT_READ, false, "admin"},
+    {"POST", "/api/v1/reports/validate", h_report_validate, RA_TOKEN, ACT_REPORT_VALIDATE, true,
+     "reporter"},
+    {"POST", "/api/v1/reports", h_report_create, RA_TOKEN, ACT_REPORT_CREATE, true, "reporter"},
+    {"GET", "/api/v1/reports", h_report_list, RA_TOKEN, ACT_REPORT_LIST, false, "reporter"},
+    {"GET", "/api/v1/reports/{id}", h_report_get, RA_TOKEN, NO_ACTION, false,
+     "reporter of the organisation"},
+    {"POST", "/api/v1/reports/{id}/versions", h_report_amend, RA_TOKEN, NO_ACTION, true,
+     "reporter of the organisation"},
+    {"GET", "/api/v1/reports/{id}/versions", h_report_versions, RA_TOKEN, NO_ACTION, false,
+     "reporter of the organisation"},
+    {"GET", "/api/v1/reports/{id}/versions/{version}", h_report_version_get, RA_TOKEN, NO_ACTION,
+     false, "reporter of the organisation"},
+    {"GET", "/api/v1/reports/{id}/diff", h_report_diff, RA_TOKEN, NO_ACTION, false,
+     "reporter of the organisation"},
+};
+const size_t http_nroutes = ARRAY_SIZE(http_routes);
+
+static struct http_route_info route_infos[ARRAY_SIZE(http_routes)];
+
+size_t http_route_count(void)
+{
+    return http_nroutes;
+}
+
+const struct http_route_info *http_route_at(size_t i)
+{
+    if (i >= http_nroutes)
+        return NULL;
+    route_infos[i].method = http_routes[i].method;
+    route_infos[i].pattern = http_routes[i].pattern;
+    route_infos[i].auth = http_routes[i].roles;
+    return &route_infos[i];
+}
+
+/* Matches one pattern against a path, segment by segment; {name} captures a segment. */
+static bool match(const char *pattern, const char *path, char params[][80])
+{
+    int np = 0;
+    const char *p = pattern, *u = path;
+    while (*p && *u) {
+        if (*p != '/' || *u != '/')
+            return false;
+        p++, u++;
+        size_t pl = strcspn(p, "/"), ul = strcspn(u, "/");
+        if (*p == '{') {
+            if (ul == 0 || ul >= 80 || np >= HTTP_MAX_PARAMS)
+                return false;
+            memcpy(params[np], u, ul);
+            params[np++][ul] = '\0';
+        } else if (pl != ul || memcmp(p, u, pl)) {
+            return false;
+        }
+        p += pl, u += ul;
+    }
+    return !*p && !*u;
+}
+
+int http_route_match(const char *method, const char *path, char params[][80], char *allow,
+                     size_t allowsz)
+{
+    bool path_matched = false;
+    allow[0] = '\0';
+    for (size_t i = 0; i < http_nroutes; i++) {
+        if (!match(http_routes[i].pattern, path, params))
+            continue;
+        if (!strcmp(http_routes[i].method, method))
+            return (int)i;
+        path_matched = true;
+        size_t len = strlen(allow);
+        snprintf(allow + len, allowsz - len, "%s%s", len ? ", " : "", http_routes[i].method);
+    }
+    return path_matched ? -2 : -1;
+}
+
+/* Bearer authentication (RFC 6750 §2.1). Only token hashes are looked up or stored. */
+static bool authenticate(struct req *r)
+{
+    const char *h = http_header_in(r, MHD_HTTP_HEADER_AUTHORIZATION);
+    unsigned char hash[HASH_SHA256_LEN];
+    if (!h || strncasecmp(h, "Bearer ", 7)) {
+        http_unauthorized(r, false);
+        return false;
+    }
+    const char *tok = h + 7;
+    while (*tok == ' ')
+        tok++;
+    if (auth_token_hash(tok, strlen(tok), hash)) {
+        http_unauthorized(r, true);
+        return false;
+    }
+    int res = r->app->store->ops->token_lookup(r->app->store, hash, r->now_ms, &r->who);
+    if (res == STORE_NOT_FOUND) {
+        http_unauthorized(r, true);
+        return false;
+    }
+    if (res) {
+        http_unavailable(r);
+        return false;
+    }
+    r->authed = true;
+    return true;
+}
+
+void http_dispatch(struct req *r)
+{
+    const struct route *rt = r->route;
+    if (rt->auth == RA_TOKEN) {
+        if (!authenticate(r))
+            return;
+        if (rt->action != NO_ACTION && !http_allow(r, (enum auth_action)rt->action, NULL))
+            return;
+    }
+    rt->fn(r);
+}

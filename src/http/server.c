@@ -1,0 +1,264 @@
+/*
+ * server.c — libmicrohttpd glue: per-request context, body accumulation within limits,
+ * language and request-id handling, request logging and metrics.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "http_int.h"
+#include "../core/log.h"
+#include "../core/rtime.h"
+#include "../core/uuid.h"
+
+struct http_server {
+    struct MHD_Daemon *d;
+    struct app *app;
+    int port;
+};
+
+/* Accept-Language: picks ja when Japanese has a higher q-value than English (RFC 9110
+ * §12.5.4); English otherwise. */
+static bool prefers_ja(const char *al)
+{
+    double qja = -1, qen = -1;
+    const char *p = al;
+    while (p && *p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        const char *tag = p;
+        size_t taglen = strcspn(p, ";,");
+        double q = 1.0;
+        p += taglen;
+        if (*p == ';') {
+            const char *qs = strstr(p, "q=");
+            const char *next = strchr(p, ',');
+            if (qs && (!next || qs < next))
+                q = strtod(qs + 2, NULL);
+            p = next ? next : p + strlen(p);
+        }
+        if (taglen >= 2 && !strncasecmp(tag, "ja", 2) && q > qja)
+            qja = q;
+        else if (((taglen >= 2 && !strncasecmp(tag, "en", 2)) || (taglen == 1 && *tag == '*')) &&
+                 q > qen)
+            qen = q;
+    }
+    return qja > 0 && qja > qen;
+}
+
+/* X-Request-Id from the client is kept when it is short and plain; otherwise we mint one. */
+static void set_request_id(struct req *r)
+{
+    const char *in = http_header_in(r, "X-Request-Id");
+    size_t n = in ? strlen(in) : 0;
+    bool ok = n >= 8 && n < sizeof(r->request_id);
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (in[i] >= '0' && in[i] <= '9') || (in[i] >= 'a' && in[i] <= 'z') ||
+             (in[i] >= 'A' && in[i] <= 'Z') || in[i] == '-' || in[i] == '_';
+    if (ok)
+        xstrlcpy(r->request_id, in, sizeof(r->request_id));
+    else
+        uuid_v7_new(r->request_id);
+}
+
+static struct req *req_new(struct app *app, struct MHD_Connection *c, const char *url,
+                           const char *method)
+{
+    struct req *r = xcalloc(1, sizeof(*r));
+    r->conn = c;
+    r->app = app;
+    r->method = method;
+    r->t0_ns = rtime_mono_ns();
+    r->now_ms = rtime_now_ms();
+    r->route_index = -1;
+    xstrlcpy(r->path, url, sizeof(r->path));
+    buf_init(&r->body, (size_t)app->cfg.max_body_bytes);
+    set_request_id(r);
+    r->ja = prefers_ja(http_header_in(r, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
+    http_metrics_inflight(app->metrics, 1);
+    return r;
+}
+
+static void too_large(struct req *r)
+{
+    char en[160], ja[160];
+    snprintf(en, sizeof(en), "The request body is larger than %lld bytes.",
+             (long long)r->app->cfg.max_body_bytes);
+    snprintf(ja, sizeof(ja), "リクエスト本文が上限（%lldバイト）を超えています。",
+             (long long)r->app->cfg.max_body_bytes);
+    http_problem(r, 413, "payload_too_large", "Payload too large", "データが大きすぎます", en, ja,
+                 NULL);
+}
+
+static bool json_content_type(const char *ct)
+{
+    size_t n;
+    if (!ct)
+        return false;
+    n = strcspn(ct, ";");
+    while (n && ct[n - 1] == ' ')
+        n--;
+    return n == 16 && !strncasecmp(ct, "application/json", 16);
+}
+
+/* Checks that can be answered before reading a body: route, size, content type. */
+static bool early_checks(struct req *r)
+{
+    const char *cl = http_header_in(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    int64_t len = 0;
+    if (r->route_index < 0 || !r->route->takes_body)
+        return true;
+    if (cl && !parse_int64(cl, 0, INT64_MAX, &len) && len > r->app->cfg.max_body_bytes) {
+        too_large(r);
+        return false;
+    }
+    if (!json_content_type(http_header_in(r, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+        http_problem(r, 415, "unsupported_media_type", "Unsupported media type",
+                     "サポートされていないメディアタイプです",
+                     "Send the body as Content-Type: application/json.",
+                     "本文は Content-Type: application/json で送ってください。", NULL);
+        return false;
+    }
+    return true;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    struct app *app = cls;
+    struct req *r = *con_cls;
+    UNUSED(version);
+    if (!r) {
+        char allow[64] = "";
+        r = req_new(app, c, url, method);
+        *con_cls = r;
+        r->route_index = http_route_match(strcmp(method, "HEAD") ? method : "GET", url, r->params,
+                                          allow, sizeof(allow));
+        r->route = r->route_index >= 0 ? &http_routes[r->route_index] : NULL;
+        if (r->route_index == -2) {
+            http_header(r, "Allow", allow);
+            http_problem(r, 405, "method_not_allowed", "Method not allowed",
+                         "このメソッドは使用できません", "See the Allow header.",
+                         "Allow ヘッダを参照してください。", NULL);
+        } else if (r->route_index == -1) {
+            http_not_found(r);
+        } else {
+            early_checks(r);
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!r->responded && !r->body_too_big &&
+            buf_append(&r->body, upload_data, *upload_data_size))
+            r->body_too_big = true;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (r->responded)
+        return MHD_YES;
+    if (r->body_too_big)
+        too_large(r);
+    else
+        http_dispatch(r);
+    if (!r->responded)
+        BUG("handler for %s %s did not respond", method, r->route ? r->route->pattern : url);
+    return MHD_YES;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct app *app = cls;
+    struct req *r = *con_cls;
+    UNUSED(c);
+    if (!r)
+        return;
+    int64_t ns = rtime_mono_ns() - r->t0_ns;
+    http_metrics_record(app->metrics, r->route_index, r->responded ? r->status : 499, ns);
+    http_metrics_inflight(app->metrics, -1);
+    LOG(LOG_INFO, "http.request", LF_S("request_id", r->request_id), LF_S("method", r->method),
+        LF_S("route", r->route ? r->route->pattern : "-"), LF_S("path", r->path),
+        LF_I("status", r->responded ? r->status : 499), LF_D("ms", (double)ns / 1e6),
+        LF_I("bytes_in", r->body.len), LF_S("user", r->authed ? r->who.user_id : NULL),
+        LF_S("org", r->authed ? r->who.org_id : NULL),
+        LF_B("completed", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK));
+    buf_release(&r->body);
+    free(r);
+    *con_cls = NULL;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char msg[512];
+    UNUSED(cls);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    msg[strcspn(msg, "\n")] = '\0';
+    LOG(LOG_WARN, "http.mhd", LF_S("message", msg));
+}
+
+static int parse_addr(const char *addr, int port, struct sockaddr_storage *ss, bool *v6)
+{
+    memset(ss, 0, sizeof(*ss));
+    struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+    if (inet_pton(AF_INET, addr, &a4->sin_addr) == 1) {
+        a4->sin_family = AF_INET;
+        a4->sin_port = htons((uint16_t)port);
+        *v6 = false;
+        return 0;
+    }
+    if (inet_pton(AF_INET6, addr, &a6->sin6_addr) == 1) {
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t)port);
+        *v6 = true;
+        return 0;
+    }
+    return -1;
+}
+
+struct http_server *http_start(struct app *app, struct err *e)
+{
+    struct sockaddr_storage ss;
+    bool v6;
+    unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+                     MHD_USE_POLL | MHD_USE_ERROR_LOG;
+    if (parse_addr(app->cfg.listen_addr, (int)app->cfg.port, &ss, &v6)) {
+        err_set(e, -1, "listen_addr: \"%s\" is not an IPv4 or IPv6 address", app->cfg.listen_addr);
+        return NULL;
+    }
+    if (v6)
+        flags |= MHD_USE_IPv6;
+    struct http_server *srv = xcalloc(1, sizeof(*srv));
+    srv->app = app;
+    srv->d = MHD_start_daemon(
+        flags, (uint16_t)app->cfg.port, NULL, NULL, on_request, app, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->cfg.connection_timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_THREAD_STACK_SIZE,
+        (size_t)1024 * 1024, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+    if (!srv->d) {
+        err_set(e, -1, "cannot listen on %s:%lld (in use, or not permitted)", app->cfg.listen_addr,
+                (long long)app->cfg.port);
+        free(srv);
+        return NULL;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = info ? info->port : (int)app->cfg.port;
+    return srv;
+}
+
+int http_port(const struct http_server *srv)
+{
+    return srv->port;
+}
+
+void http_stop(struct http_server *srv)
+{
+    if (!srv)
+        return;
+    MHD_stop_daemon(srv->d);
+    free(srv);
+}

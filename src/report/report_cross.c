@@ -1,0 +1,199 @@
+/*
+ * report_cross.c — validation rules that involve more than one field: time order, consistency
+ * between related answers, indicator values by type, and "one of these is required".
+ * Each rule checks the types it relies on and stays silent when the structural walk has
+ * already reported them.
+ */
+#include "report_int.h"
+#include "../core/jsonx.h"
+#include "../core/rtime.h"
+
+static json_t *at(const json_t *doc, const char *ptr)
+{
+    return jsonx_ptr_get((json_t *)doc, ptr);
+}
+
+static const char *str_at(const json_t *doc, const char *ptr)
+{
+    return json_string_value(at(doc, ptr));
+}
+
+static bool time_at(const json_t *doc, const char *ptr, int64_t *ms)
+{
+    const json_t *v = at(doc, ptr);
+    struct rtime_parsed t;
+    if (!json_is_string(v) ||
+        rtime_parse_rfc3339(json_string_value(v), json_string_length(v), &t))
+        return false;
+    *ms = t.ms;
+    return true;
+}
+
+static bool is(const json_t *doc, const char *ptr, const char *value)
+{
+    const char *s = str_at(doc, ptr);
+    return s && !strcmp(s, value);
+}
+
+/* later >= earlier, when both are valid times. */
+static void order(const json_t *doc, struct verr_list *errs, const char *later,
+                  const char *earlier)
+{
+    int64_t a, b;
+    char when[40];
+    struct buf en, ja;
+    if (!time_at(doc, later, &a) || !time_at(doc, earlier, &b) || a >= b)
+        return;
+    rtime_format_utc(b, when, sizeof(when));
+    buf_init(&en, 4096);
+    buf_init(&ja, 4096);
+    buf_puts(&en, "is earlier than ");
+    report_label_path(earlier, false, &en);
+    buf_appendf(&en, " (%s)", when);
+    report_label_path(earlier, true, &ja);
+    buf_appendf(&ja, "（%s）より前になっています", when);
+    report_emit(errs, later, "time_order", buf_cstr(&en), buf_cstr(&ja));
+    buf_release(&en);
+    buf_release(&ja);
+}
+
+static void time_orders(const json_t *doc, struct verr_list *errs)
+{
+    /* Nothing can be detected, known, contained or closed before it happened; classification
+     * follows detection (DORA RTS 2025/301 Art. 5 counts from both); closing follows awareness. */
+    static const char *const after_occurrence[] = {
+        "/times/occurred_until", "/times/detected_at", "/times/aware_at",
+        "/times/personal_data_aware_at", "/times/classified_major_at",
+        "/times/materiality_determined_at", "/times/significance_assessed_at",
+        "/times/contained_at", "/times/recovered_at", "/times/resolved_at",
+        "/times/root_cause_addressed_at", "/times/closed_at", "/ransom/payment/paid_at",
+        "/ransom/demand/demanded_at"};
+    for (size_t i = 0; i < ARRAY_SIZE(after_occurrence); i++)
+        order(doc, errs, after_occurrence[i], "/times/occurred_at");
+    order(doc, errs, "/times/classified_major_at", "/times/detected_at");
+    order(doc, errs, "/times/closed_at", "/times/aware_at");
+    order(doc, errs, "/threat/ddos/ended_at", "/threat/ddos/started_at");
+    order(doc, errs, "/personal_data/individual_notification/completed_at",
+          "/personal_data/individual_notification/started_at");
+
+    const json_t *ra = at(doc, "/times/regime_awareness");
+    for (size_t i = 0; json_is_array(ra) && i < json_array_size(ra); i++) {
+        char p[64];
+        snprintf(p, sizeof(p), "/times/regime_awareness/%zu/aware_at", i);
+        order(doc, errs, p, "/times/occurred_at");
+    }
+    const json_t *inds = at(doc, "/threat/indicators");
+    for (size_t i = 0; json_is_array(inds) && i < json_array_size(inds); i++) {
+        char l[64], e[64];
+        snprintf(l, sizeof(l), "/threat/indicators/%zu/last_seen", i);
+        snprintf(e, sizeof(e), "/threat/indicators/%zu/first_seen", i);
+        order(doc, errs, l, e);
+    }
+}
+
+static void indicator_values(const json_t *doc, struct verr_list *errs)
+{
+    const json_t *inds = at(doc, "/threat/indicators");
+    for (size_t i = 0; json_is_array(inds) && i < json_array_size(inds); i++) {
+        const json_t *ind = json_array_get(inds, i);
+        const char *type = json_string_value(json_object_get(ind, "type"));
+        const json_t *v = json_object_get(ind, "value");
+        if (!type || !json_is_string(v) || !json_string_length(v))
+            continue;
+        if (report_indicator_check(type, json_string_value(v), json_string_length(v)) == FMT_OK)
+            continue;
+        const struct rf_enum *e = report_indicator_type_values;
+        while (e->value && strcmp(e->value, type))
+            e++;
+        if (!e->value)
+            continue; /* the enum check has reported the type */
+        char p[64], en[160], ja[160];
+        snprintf(p, sizeof(p), "/threat/indicators/%zu/value", i);
+        snprintf(en, sizeof(en), "is not a valid %s (write indicators without defanging)", e->en);
+        snprintf(ja, sizeof(ja), "%sとして正しくありません（無害化表記はせずに記載してください）", e->ja);
+        report_emit(errs, p, "indicator_value", en, ja);
+    }
+}
+
+static void required_here(struct verr_list *errs, const char *ptr)
+{
+    report_emit(errs, ptr, "required", "is required", "必須項目です");
+}
+
+static void consistency(const json_t *doc, struct verr_list *errs)
+{
+    const json_t *items = at(doc, "/personal_data/data_items");
+    const json_t *count = at(doc, "/personal_data/individuals_count");
+    if (is(doc, "/personal_data/involved", "no") &&
+        ((json_is_integer(count) && json_integer_value(count) > 0) ||
+         (json_is_array(items) && json_array_size(items) > 0)))
+        report_emit(errs, "/personal_data/involved", "inconsistent",
+                    "is \"no\" but individuals or data items are given",
+                    "「いいえ」ですが、本人の数又は個人データの項目が記載されています");
+    if (is(doc, "/ransom/paid", "yes") && is(doc, "/ransom/demanded", "no"))
+        report_emit(errs, "/ransom/paid", "inconsistent",
+                    "is \"yes\" but no ransom was demanded",
+                    "「はい」ですが、身代金の要求が「いいえ」になっています");
+    if (json_is_object(at(doc, "/ransom/payment")) && !is(doc, "/ransom/paid", "yes"))
+        report_emit(errs, "/ransom/paid", "inconsistent",
+                    "must be \"yes\" when payment details are given",
+                    "支払の内容を記載する場合は「はい」にしてください");
+    if (json_is_object(at(doc, "/ransom/demand")) && is(doc, "/ransom/demanded", "no"))
+        report_emit(errs, "/ransom/demanded", "inconsistent",
+                    "is \"no\" but demand details are given",
+                    "「いいえ」ですが、要求の内容が記載されています");
+
+    const json_t *cats = at(doc, "/classification/categories");
+    for (size_t i = 0; json_is_array(cats) && i < json_array_size(cats); i++) {
+        const char *s = json_string_value(json_array_get(cats, i));
+        if (s && !strcmp(s, "other") && !at(doc, "/classification/category_other"))
+            required_here(errs, "/classification/category_other");
+    }
+}
+
+/* Amounts without a currency cannot be compared or converted. */
+static void currencies(const json_t *doc, struct verr_list *errs)
+{
+    static const char *const money[] = {"direct_costs", "indirect_costs", "losses", "recoveries"};
+    const json_t *fin = at(doc, "/impact/financial");
+    bool any = false;
+    for (size_t i = 0; json_is_object(fin) && i < ARRAY_SIZE(money); i++)
+        any |= json_object_get(fin, money[i]) != NULL;
+    if (any && !at(doc, "/impact/financial/currency") && !at(doc, "/entity/reporting_currency"))
+        required_here(errs, "/impact/financial/currency");
+    if (at(doc, "/ransom/demand/amount") && !at(doc, "/ransom/demand/asset"))
+        required_here(errs, "/ransom/demand/asset");
+    if (at(doc, "/ransom/payment/amount") && !at(doc, "/ransom/payment/asset"))
+        required_here(errs, "/ransom/payment/asset");
+}
+
+static void who(const json_t *doc, struct verr_list *errs)
+{
+    const json_t *entity = at(doc, "/entity");
+    if (json_is_object(entity) && !json_object_get(entity, "name_ja") &&
+        !json_object_get(entity, "name_en"))
+        report_emit(errs, "/entity/name_ja", "required_one_of",
+                    "name_ja or name_en is required (the organisation, not the person filing)",
+                    "名称（日本語）又は名称（英語）が必要です（担当者ではなく組織の名称）");
+    const json_t *contacts = at(doc, "/contacts");
+    for (size_t i = 0; json_is_array(contacts) && i < json_array_size(contacts); i++) {
+        const json_t *ct = json_array_get(contacts, i);
+        char p[48];
+        if (!json_is_object(ct) || json_object_get(ct, "email") || json_object_get(ct, "phone"))
+            continue;
+        snprintf(p, sizeof(p), "/contacts/%zu/email", i);
+        report_emit(errs, p, "required_one_of", "an e-mail address or a telephone number is required",
+                    "メールアドレス又は電話番号が必要です");
+    }
+}
+
+void report_cross_check(const json_t *doc, const struct report_limits *lim,
+                        struct verr_list *errs)
+{
+    UNUSED(lim);
+    who(doc, errs);
+    time_orders(doc, errs);
+    indicator_values(doc, errs);
+    consistency(doc, errs);
+    currencies(doc, errs);
+}

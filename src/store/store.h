@@ -1,0 +1,171 @@
+/*
+ * store.h — the one contract for persistent state, implemented by SQLite (store_sqlite.c) and,
+ * later, PostgreSQL. Callers use the store_* wrappers; they never see SQL.
+ *
+ * Guarantees every backend must give (tests/unit/test_store.c is the conformance suite):
+ *  - A mutation that returns STORE_OK (or STORE_REPLAYED) is durable: it survives the process
+ *    being killed the next instant (SQLite: WAL with synchronous=FULL, fsync per commit).
+ *  - Each mutation appends its audit entry in the same transaction (audit/audit.h).
+ *  - Report versions are immutable; amendments add a version only if the caller's expected
+ *    version is still the latest (optimistic concurrency → STORE_CONFLICT).
+ *  - Idempotency keys are scoped per organisation and checked in the same transaction as the
+ *    create they protect.
+ * Thread-safety: every function may be called from any thread concurrently.
+ * Ownership: output structs are filled by the store; *_release frees what they own.
+ */
+#ifndef STORE_STORE_H
+#define STORE_STORE_H
+
+#include "../core/core.h"
+#include "../core/err.h"
+#include "../core/hash.h"
+#include "../core/histo.h"
+#include "../core/uuid.h"
+#include "../account/account.h"
+#include "../auth/auth.h"
+#include "../audit/audit.h"
+
+enum store_result {
+    STORE_REPLAYED = 1,        /* idempotent replay: the original result is returned */
+    STORE_OK = 0,
+    STORE_NOT_FOUND = -1,
+    STORE_CONFLICT = -2,       /* stale expected version */
+    STORE_IDEM_MISMATCH = -3,  /* Idempotency-Key reused with a different body */
+    STORE_EXISTS = -4,         /* unique value taken (username, corporate number …) */
+    STORE_UNAVAILABLE = -5,    /* I/O error, disk full, database busy: retry later (503) */
+    STORE_INVALID = -6,        /* a reference to something that does not exist (bad org id) */
+};
+
+const char *store_result_name(int r);
+
+/* One stored version of a report, with its incident's metadata. */
+struct report_rec {
+    char id[UUID_STR_LEN]; /* incident id */
+    char org_id[UUID_STR_LEN];
+    int version;
+    int latest_version;
+    int64_t created_at;         /* incident created (version 1) */
+    int64_t updated_at;         /* latest version created */
+    int64_t version_created_at; /* this version created */
+    char author_id[UUID_STR_LEN];
+    char body_sha256[HASH_SHA256_HEX];
+    char phase[16];
+    char tlp[20];
+    bool drill;
+    char categories[512];
+    char *summary;        /* heap, may be NULL */
+    char *change_summary; /* heap, may be NULL */
+    char *body;           /* heap canonical JSON; NULL in listings */
+    size_t body_len;
+};
+void report_rec_release(struct report_rec *r);
+
+/* What a create or an amendment writes. The caller validated the body and extracted ix. */
+struct report_write {
+    const char *id; /* create: new UUIDv7 chosen by the caller; amend: the incident */
+    const char *org_id;
+    const char *author_id;
+    int expected_version; /* amend only: the version the caller's If-Match named */
+    const char *body;     /* canonical JSON */
+    size_t body_len;
+    const char *body_sha256;
+    const char *phase, *tlp, *summary, *change_summary, *categories; /* may be NULL */
+    bool drill;
+    const char *idem_key; /* create only; NULL when the client sent none */
+    int64_t now_ms;
+    int64_t idem_retention_ms;
+};
+
+struct report_filter {
+    const char *org_id;   /* required: listings are always per organisation */
+    const char *category; /* NULL = any */
+    const char *phase;    /* NULL = any */
+    int drill;            /* -1 any, 0 real only, 1 drills only */
+    int64_t created_from, created_before; /* 0 = unbounded */
+    const char *after_id; /* cursor: ids are UUIDv7, listed newest first */
+    int limit;
+};
+
+struct report_list {
+    struct report_rec *items;
+    size_t n;
+    bool more; /* another page exists */
+};
+void report_list_release(struct report_list *l);
+
+struct store_stats {
+    uint64_t commits;
+    uint64_t writes;
+    uint64_t failed_commits;
+};
+
+struct store;
+
+struct store_ops {
+    const char *name;
+    void (*close)(struct store *s);
+    int (*ready)(struct store *s);
+    int (*maintain)(struct store *s, int64_t now_ms);
+
+    int (*org_create)(struct store *s, const struct org *o, const char *actor, int64_t now);
+    int (*org_get)(struct store *s, const char *id, struct org *out);
+    int (*org_list)(struct store *s, const char *after_id, int limit, struct org **out,
+                    size_t *n, bool *more);
+
+    int (*user_create)(struct store *s, const struct user *u, const char *actor, int64_t now);
+    int (*user_get)(struct store *s, const char *id, struct user *out);
+    int (*user_get_by_name)(struct store *s, const char *username, struct user *out);
+    int (*user_list)(struct store *s, const char *org_id, const char *after_id, int limit,
+                     struct user **out, size_t *n, bool *more);
+    int (*user_count_role)(struct store *s, enum role r, int64_t *n);
+    int (*user_login_result)(struct store *s, const char *user_id, bool ok, int64_t now,
+                             int max_failures, int64_t lockout_ms);
+
+    int (*token_create)(struct store *s, const struct token_rec *t, const char *actor,
+                        int64_t now);
+    int (*token_lookup)(struct store *s, const unsigned char hash[HASH_SHA256_LEN], int64_t now,
+                        struct principal *out);
+    int (*token_revoke)(struct store *s, const char *token_id, const char *owner_user_id,
+                        const char *actor, int64_t now);
+    int (*token_list)(struct store *s, const char *user_id, struct token_rec **out, size_t *n);
+
+    int (*report_create)(struct store *s, const struct report_write *w, struct report_rec *out);
+    int (*report_amend)(struct store *s, const struct report_write *w, struct report_rec *out);
+    int (*report_get)(struct store *s, const char *id, int version, struct report_rec *out);
+    int (*report_list)(struct store *s, const struct report_filter *f, struct report_list *out);
+    int (*report_versions)(struct store *s, const char *id, struct report_list *out);
+
+    int (*audit_append)(struct store *s, const char *actor, const char *action,
+                        const char *object_type, const char *object_id, const char *detail,
+                        int64_t now);
+    int (*audit_scan)(struct store *s, int64_t from_seq, int limit,
+                      int (*cb)(const struct audit_rec *r, void *arg), void *arg);
+    int (*audit_head)(struct store *s, struct audit_rec *out);
+
+    const struct histo *(*commit_latency)(struct store *s);
+    void (*stats)(struct store *s, struct store_stats *out);
+};
+
+struct store {
+    const struct store_ops *ops;
+};
+
+struct store_sqlite_options {
+    const char *path;
+    int read_pool_size;
+    int commit_batch_max;
+};
+
+/* Opens (creating if needed) and migrates a SQLite store. Returns NULL with e set on failure. */
+struct store *store_sqlite_open(const struct store_sqlite_options *o, struct err *e);
+
+/* Schema version this binary migrates to, and the version found in a file (0 if new). */
+int store_sqlite_schema_version(void);
+
+static inline void store_close(struct store *s)
+{
+    if (s)
+        s->ops->close(s);
+}
+
+#endif

@@ -1,0 +1,576 @@
+/*
+ * store_sqlite.c — the SQLite backend: opening and migrating the file, the connection pool, the
+ * group-commit writer thread and the checkpointer. Queries live in store_sqlite_q.c.
+ */
+#include <unistd.h>
+
+#include "store_sqlite_int.h"
+#include "../core/log.h"
+#include "../core/rtime.h"
+
+/* ---- schema ---- */
+
+/* Migrations by version (PRAGMA user_version). Append new ones; never edit a shipped one. */
+static const char *const migrations[] = {
+    /* 1: accounts, reports, idempotency, audit */
+    "CREATE TABLE organizations ("
+    "  id TEXT PRIMARY KEY, name_ja TEXT NOT NULL, name_en TEXT NOT NULL,"
+    "  corporate_number TEXT UNIQUE, kind TEXT NOT NULL, sector TEXT NOT NULL,"
+    "  prefecture TEXT, listed INTEGER NOT NULL, created_at INTEGER NOT NULL);"
+    "CREATE TABLE users ("
+    "  id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id),"
+    "  username TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL, role TEXT NOT NULL,"
+    "  password_hash TEXT, disabled INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL,"
+    "  failed_logins INTEGER NOT NULL DEFAULT 0, locked_until INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX users_org ON users(org_id, id);"
+    "CREATE TABLE api_tokens ("
+    "  id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id),"
+    "  token_hash BLOB NOT NULL UNIQUE, name TEXT NOT NULL, kind TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, revoked_at INTEGER NOT NULL);"
+    "CREATE INDEX api_tokens_user ON api_tokens(user_id);"
+    "CREATE TABLE incidents ("
+    "  id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id),"
+    "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+    "  latest_version INTEGER NOT NULL, phase TEXT, tlp TEXT, drill INTEGER NOT NULL,"
+    "  categories TEXT NOT NULL, summary TEXT);"
+    "CREATE INDEX incidents_org ON incidents(org_id, id);"
+    "CREATE TABLE report_versions ("
+    "  incident_id TEXT NOT NULL REFERENCES incidents(id), version INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL, author_id TEXT NOT NULL, body_sha256 TEXT NOT NULL,"
+    "  phase TEXT, tlp TEXT, drill INTEGER NOT NULL, categories TEXT NOT NULL, summary TEXT,"
+    "  change_summary TEXT, body TEXT NOT NULL,"
+    "  PRIMARY KEY (incident_id, version)) WITHOUT ROWID;"
+    "CREATE TABLE idempotency ("
+    "  org_id TEXT NOT NULL, key TEXT NOT NULL, request_sha256 TEXT NOT NULL,"
+    "  incident_id TEXT NOT NULL, expires_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (org_id, key)) WITHOUT ROWID;"
+    "CREATE INDEX idempotency_expiry ON idempotency(expires_at);"
+    "CREATE TABLE audit_log ("
+    "  seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,"
+    "  object_type TEXT NOT NULL, object_id TEXT NOT NULL, detail TEXT NOT NULL,"
+    "  payload_sha256 TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+    /* Append-only at the database level too; the hash chain catches edits made around this. */
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
+    "  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
+    "  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"
+    /* Report versions are immutable. */
+    "CREATE TRIGGER report_versions_no_update BEFORE UPDATE ON report_versions"
+    "  BEGIN SELECT RAISE(ABORT, 'report versions are immutable'); END;"
+    "CREATE TRIGGER report_versions_no_delete BEFORE DELETE ON report_versions"
+    "  BEGIN SELECT RAISE(ABORT, 'report versions are immutable'); END;",
+};
+
+int store_sqlite_schema_version(void)
+{
+    return (int)ARRAY_SIZE(migrations);
+}
+
+static const char *const sql_text[SQ__COUNT] = {
+    [SQ_ORG_INSERT] = "INSERT INTO organizations (id, name_ja, name_en, corporate_number, kind,"
+                      " sector, prefecture, listed, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+    [SQ_ORG_GET] = "SELECT id, name_ja, name_en, corporate_number, kind, sector, prefecture,"
+                   " listed, created_at FROM organizations WHERE id = ?",
+    [SQ_ORG_LIST] = "SELECT id, name_ja, name_en, corporate_number, kind, sector, prefecture,"
+                    " listed, created_at FROM organizations WHERE (?1 IS NULL OR id > ?1)"
+                    " ORDER BY id LIMIT ?2",
+    [SQ_USER_INSERT] = "INSERT INTO users (id, org_id, username, display_name, role,"
+                       " password_hash, disabled, created_at) VALUES (?,?,?,?,?,?,?,?)",
+    [SQ_USER_GET] = "SELECT id, org_id, username, display_name, role, password_hash, disabled,"
+                    " created_at, failed_logins, locked_until FROM users WHERE id = ?",
+    [SQ_USER_GET_BY_NAME] = "SELECT id, org_id, username, display_name, role, password_hash,"
+                            " disabled, created_at, failed_logins, locked_until FROM users"
+                            " WHERE username = ?",
+    [SQ_USER_LIST] = "SELECT id, org_id, username, display_name, role, password_hash, disabled,"
+                     " created_at, failed_logins, locked_until FROM users"
+                     " WHERE (?1 IS NULL OR org_id = ?1) AND (?2 IS NULL OR id > ?2)"
+                     " ORDER BY id LIMIT ?3",
+    [SQ_USER_COUNT_ROLE] = "SELECT count(*) FROM users WHERE role = ? AND disabled = 0",
+    [SQ_USER_LOGIN_FAIL] = "UPDATE users SET failed_logins = failed_logins + 1,"
+                           " locked_until = CASE WHEN failed_logins + 1 >= ?2 THEN ?3"
+                           " ELSE locked_until END WHERE id = ?1",
+    [SQ_USER_LOGIN_OK] = "UPDATE users SET failed_logins = 0, locked_until = 0"
+                         " WHERE id = ?1 AND (failed_logins <> 0 OR locked_until <> 0)",
+    [SQ_TOKEN_INSERT] = "INSERT INTO api_tokens (id, user_id, token_hash, name, kind, created_at,"
+                        " expires_at, revoked_at) VALUES (?,?,?,?,?,?,?,0)",
+    [SQ_TOKEN_LOOKUP] = "SELECT t.id, t.expires_at, t.revoked_at, u.id, u.org_id, u.username,"
+                        " u.role, u.disabled FROM api_tokens t JOIN users u ON u.id = t.user_id"
+                        " WHERE t.token_hash = ?",
+    [SQ_TOKEN_REVOKE] = "UPDATE api_tokens SET revoked_at = ?3 WHERE id = ?1"
+                        " AND (?2 IS NULL OR user_id = ?2) AND revoked_at = 0",
+    [SQ_TOKEN_GET] = "SELECT user_id FROM api_tokens WHERE id = ?",
+    [SQ_TOKEN_LIST] = "SELECT id, user_id, name, kind, created_at, expires_at, revoked_at"
+                      " FROM api_tokens WHERE user_id = ? ORDER BY id",
+    [SQ_INCIDENT_INSERT] = "INSERT INTO incidents (id, org_id, created_at, updated_at,"
+                           " latest_version, phase, tlp, drill, categories, summary)"
+                           " VALUES (?,?,?,?,1,?,?,?,?,?)",
+    [SQ_INCIDENT_GET_META] = "SELECT org_id, latest_version, created_at FROM incidents WHERE id = ?",
+    [SQ_INCIDENT_UPDATE] = "UPDATE incidents SET updated_at = ?2, latest_version = ?3,"
+                           " phase = ?4, tlp = ?5, drill = ?6, categories = ?7, summary = ?8"
+                           " WHERE id = ?1",
+    [SQ_VERSION_INSERT] = "INSERT INTO report_versions (incident_id, version, created_at,"
+                          " author_id, body_sha256, phase, tlp, drill, categories, summary,"
+                          " change_summary, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+    [SQ_REPORT_GET] =
+        "SELECT i.id, i.org_id, v.version, i.latest_version, i.created_at, i.updated_at,"
+        " v.created_at, v.author_id, v.body_sha256, v.phase, v.tlp, v.drill, v.categories,"
+        " v.summary, v.change_summary, v.body FROM incidents i JOIN report_versions v"
+        " ON v.incident_id = i.id AND v.version = (CASE WHEN ?2 > 0 THEN ?2"
+        " ELSE i.latest_version END) WHERE i.id = ?1",
+    [SQ_REPORT_LIST] =
+        "SELECT id, org_id, latest_version, latest_version, created_at, updated_at, updated_at,"
+        " '', '', phase, tlp, drill, categories, summary, NULL, NULL FROM incidents"
+        " WHERE org_id = ?1 AND (?2 IS NULL OR categories LIKE ?2)"
+        " AND (?3 IS NULL OR phase = ?3) AND (?4 < 0 OR drill = ?4)"
+        " AND (?5 = 0 OR created_at >= ?5) AND (?6 = 0 OR created_at < ?6)"
+        " AND (?7 IS NULL OR id < ?7) ORDER BY id DESC LIMIT ?8",
+    [SQ_REPORT_VERSIONS] =
+        "SELECT i.id, i.org_id, v.version, i.latest_version, i.created_at, i.updated_at,"
+        " v.created_at, v.author_id, v.body_sha256, v.phase, v.tlp, v.drill, v.categories,"
+        " v.summary, v.change_summary, NULL FROM incidents i JOIN report_versions v"
+        " ON v.incident_id = i.id WHERE i.id = ?1 ORDER BY v.version",
+    [SQ_IDEM_GET] = "SELECT request_sha256, incident_id FROM idempotency"
+                    " WHERE org_id = ? AND key = ? AND expires_at > ?",
+    [SQ_IDEM_INSERT] = "INSERT OR REPLACE INTO idempotency (org_id, key, request_sha256,"
+                       " incident_id, expires_at) VALUES (?,?,?,?,?)",
+    [SQ_IDEM_PURGE] = "DELETE FROM idempotency WHERE expires_at <= ?",
+    [SQ_AUDIT_INSERT] = "INSERT INTO audit_log (seq, at, actor, action, object_type, object_id,"
+                        " detail, payload_sha256, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
+    [SQ_AUDIT_SCAN] = "SELECT seq, at, actor, action, object_type, object_id, detail,"
+                      " payload_sha256, prev_hash, hash FROM audit_log WHERE seq >= ?"
+                      " ORDER BY seq LIMIT ?",
+    [SQ_AUDIT_HEAD] = "SELECT seq, at, actor, action, object_type, object_id, detail,"
+                      " payload_sha256, prev_hash, hash FROM audit_log"
+                      " ORDER BY seq DESC LIMIT 1",
+};
+
+/* ---- helpers ---- */
+
+int sq_result(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+    case SQLITE_ROW: return STORE_OK;
+    case SQLITE_CONSTRAINT: return STORE_EXISTS;
+    default: return STORE_UNAVAILABLE;
+    }
+}
+
+void sq_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_STATIC);
+}
+
+void sq_bind_text_opt(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s && *s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+void sq_col_copy(sqlite3_stmt *st, int col, char *dst, size_t dstsz)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    xstrlcpy(dst, t ? (const char *)t : "", dstsz);
+}
+
+char *sq_col_dup(sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    return t ? xstrndup((const char *)t, (size_t)sqlite3_column_bytes(st, col)) : NULL;
+}
+
+sqlite3_stmt *sq_stmt(struct sq_conn *c, enum sq_stmt which)
+{
+    sqlite3_stmt *st = c->st[which];
+    if (!st) {
+        if (sqlite3_prepare_v3(c->db, sql_text[which], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL))
+            BUG("prepare %d: %s", (int)which, sqlite3_errmsg(c->db));
+        c->st[which] = st;
+        return st;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+}
+
+static int exec(sqlite3 *db, const char *sql, struct err *e)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        err_set(e, STORE_UNAVAILABLE, "sqlite: %s", msg ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+        return STORE_UNAVAILABLE;
+    }
+    return STORE_OK;
+}
+
+static int conn_open(struct sq_conn *c, const char *path, bool writer, struct err *e)
+{
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_CREATE : 0);
+    memset(c, 0, sizeof(*c));
+    if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
+        err_set(e, STORE_UNAVAILABLE, "cannot open %s: %s", path,
+                c->db ? sqlite3_errmsg(c->db) : "out of memory");
+        sqlite3_close(c->db);
+        c->db = NULL;
+        return STORE_UNAVAILABLE;
+    }
+    sqlite3_busy_timeout(c->db, 10000);
+    sqlite3_extended_result_codes(c->db, 1);
+    /* WAL + synchronous=FULL: a COMMIT returns only after the log is fsync'ed, which is what
+     * lets a 201 promise durability (sqlite.org/pragma.html#pragma_synchronous). */
+    return exec(c->db,
+                writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                         " PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=0;"
+                       : "PRAGMA foreign_keys=ON; PRAGMA query_only=1;",
+                e);
+}
+
+static void conn_close(struct sq_conn *c)
+{
+    for (int i = 0; i < SQ__COUNT; i++)
+        sqlite3_finalize(c->st[i]);
+    sqlite3_close(c->db);
+    memset(c, 0, sizeof(*c));
+}
+
+static int migrate(sqlite3 *db, struct err *e)
+{
+    sqlite3_stmt *st;
+    int have = 0;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            have = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    if (have > (int)ARRAY_SIZE(migrations))
+        return err_set(e, STORE_UNAVAILABLE,
+                       "database schema version %d is newer than this binary (%d)", have,
+                       (int)ARRAY_SIZE(migrations));
+    for (int v = have; v < (int)ARRAY_SIZE(migrations); v++) {
+        char bump[64];
+        snprintf(bump, sizeof(bump), "PRAGMA user_version=%d;", v + 1);
+        if (exec(db, "BEGIN IMMEDIATE", e) || exec(db, migrations[v], e) || exec(db, bump, e)) {
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            return STORE_UNAVAILABLE;
+        }
+        if (exec(db, "COMMIT", e))
+            return STORE_UNAVAILABLE;
+        LOG(LOG_INFO, "store.migrated", LF_I("schema_version", v + 1));
+    }
+    return STORE_OK;
+}
+
+static int load_audit_head(struct sq_store *s)
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_AUDIT_HEAD);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        s->audit_seq = sqlite3_column_int64(st, 0);
+        sq_col_copy(st, 9, s->audit_hash, sizeof(s->audit_hash));
+        rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+        s->audit_seq = 0;
+        xstrlcpy(s->audit_hash, AUDIT_GENESIS, sizeof(s->audit_hash));
+        rc = SQLITE_OK;
+    }
+    sqlite3_reset(st);
+    return sq_result(rc);
+}
+
+/* ---- audit ---- */
+
+int sq_audit_add(struct sq_store *s, const char *actor, const char *action,
+                 const char *object_type, const char *object_id, const char *detail,
+                 const char *payload_sha256, int64_t now)
+{
+    struct audit_rec r;
+    sqlite3_stmt *st;
+    memset(&r, 0, sizeof(r));
+    r.seq = s->audit_seq + 1;
+    r.at = now;
+    xstrlcpy(r.actor, actor ? actor : "system", sizeof(r.actor));
+    xstrlcpy(r.action, action, sizeof(r.action));
+    xstrlcpy(r.object_type, object_type, sizeof(r.object_type));
+    xstrlcpy(r.object_id, object_id ? object_id : "", sizeof(r.object_id));
+    xstrlcpy(r.detail, detail ? detail : "", sizeof(r.detail));
+    xstrlcpy(r.payload_sha256, payload_sha256 ? payload_sha256 : "", sizeof(r.payload_sha256));
+    xstrlcpy(r.prev_hash, s->audit_hash, sizeof(r.prev_hash));
+    audit_seal(&r);
+    st = sq_stmt(&s->w, SQ_AUDIT_INSERT);
+    sqlite3_bind_int64(st, 1, r.seq);
+    sqlite3_bind_int64(st, 2, r.at);
+    sq_bind_text(st, 3, r.actor);
+    sq_bind_text(st, 4, r.action);
+    sq_bind_text(st, 5, r.object_type);
+    sq_bind_text(st, 6, r.object_id);
+    sq_bind_text(st, 7, r.detail);
+    sq_bind_text(st, 8, r.payload_sha256);
+    sq_bind_text(st, 9, r.prev_hash);
+    sq_bind_text(st, 10, r.hash);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return STORE_UNAVAILABLE;
+    s->audit_seq = r.seq;
+    xstrlcpy(s->audit_hash, r.hash, sizeof(s->audit_hash));
+    return STORE_OK;
+}
+
+/* ---- writer ---- */
+
+static int run_batch_job(struct sq_store *s, struct wjob *j)
+{
+    int64_t seq = s->audit_seq;
+    char hash[HASH_SHA256_HEX];
+    xstrlcpy(hash, s->audit_hash, sizeof(hash));
+    if (sqlite3_exec(s->w.db, "SAVEPOINT job", NULL, NULL, NULL) != SQLITE_OK)
+        return STORE_UNAVAILABLE;
+    int r = j->run(s, j);
+    if (r < 0) {
+        sqlite3_exec(s->w.db, "ROLLBACK TO job", NULL, NULL, NULL);
+        s->audit_seq = seq; /* the job's audit entries were rolled back with it */
+        xstrlcpy(s->audit_hash, hash, sizeof(s->audit_hash));
+    }
+    sqlite3_exec(s->w.db, "RELEASE job", NULL, NULL, NULL);
+    return r;
+}
+
+static void run_batch(struct sq_store *s, struct wjob *batch)
+{
+    int64_t t0 = rtime_mono_ns(), seq = s->audit_seq;
+    char hash[HASH_SHA256_HEX];
+    int rc, n = 0;
+    xstrlcpy(hash, s->audit_hash, sizeof(hash));
+    rc = sqlite3_exec(s->w.db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    for (struct wjob *j = batch; j; j = j->next, n++)
+        j->result = rc == SQLITE_OK ? run_batch_job(s, j) : STORE_UNAVAILABLE;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(s->w.db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        LOG(LOG_ERROR, "store.commit_failed", LF_S("error", sqlite3_errstr(rc)), LF_I("jobs", n));
+        sqlite3_exec(s->w.db, "ROLLBACK", NULL, NULL, NULL);
+        s->audit_seq = seq;
+        xstrlcpy(s->audit_hash, hash, sizeof(s->audit_hash));
+        for (struct wjob *j = batch; j; j = j->next)
+            j->result = STORE_UNAVAILABLE;
+        atomic_fetch_add(&s->failed_commits, 1);
+    } else {
+        atomic_fetch_add(&s->commits, 1);
+        atomic_fetch_add(&s->writes, (unsigned long long)n);
+    }
+    histo_observe_ns(&s->commit_hist, rtime_mono_ns() - t0);
+}
+
+static void *writer_main(void *arg)
+{
+    struct sq_store *s = arg;
+    pthread_mutex_lock(&s->qlock);
+    for (;;) {
+        while (!s->qhead && !s->stopping)
+            pthread_cond_wait(&s->qcond, &s->qlock);
+        if (!s->qhead && s->stopping)
+            break;
+        /* take up to batch_max jobs */
+        struct wjob *batch = s->qhead, *last = batch;
+        for (int n = 1; n < s->batch_max && last->next; n++)
+            last = last->next;
+        s->qhead = last->next;
+        if (!s->qhead)
+            s->qtail = NULL;
+        last->next = NULL;
+        pthread_mutex_unlock(&s->qlock);
+
+        run_batch(s, batch);
+
+        pthread_mutex_lock(&s->qlock);
+        for (struct wjob *j = batch, *next; j; j = next) {
+            next = j->next; /* j lives on the waiter's stack: read next before signalling */
+            j->done = true;
+            pthread_cond_signal(&j->cond);
+        }
+        if (atomic_load(&s->wal_pages) > 4000)
+            pthread_cond_signal(&s->ckcond);
+    }
+    pthread_mutex_unlock(&s->qlock);
+    return NULL;
+}
+
+int sq_submit(struct sq_store *s, int (*run)(struct sq_store *, struct wjob *), void *arg)
+{
+    struct wjob j = {.run = run, .arg = arg, .result = STORE_UNAVAILABLE};
+    pthread_cond_init(&j.cond, NULL);
+    pthread_mutex_lock(&s->qlock);
+    if (s->stopping) {
+        pthread_mutex_unlock(&s->qlock);
+        pthread_cond_destroy(&j.cond);
+        return STORE_UNAVAILABLE;
+    }
+    if (s->qtail)
+        s->qtail->next = &j;
+    else
+        s->qhead = &j;
+    s->qtail = &j;
+    pthread_cond_signal(&s->qcond);
+    while (!j.done)
+        pthread_cond_wait(&j.cond, &s->qlock);
+    pthread_mutex_unlock(&s->qlock);
+    pthread_cond_destroy(&j.cond);
+    return j.result;
+}
+
+/* ---- checkpointer ---- */
+
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+    UNUSED(db);
+    UNUSED(name);
+    atomic_store(&((struct sq_store *)arg)->wal_pages, pages);
+    return SQLITE_OK;
+}
+
+/* PASSIVE checkpoints copy WAL frames into the database without blocking the writer or
+ * readers; running them here keeps their fsyncs out of the commit path. */
+static void *ckpt_main(void *arg)
+{
+    struct sq_store *s = arg;
+    struct sq_conn c;
+    struct err e;
+    if (conn_open(&c, s->path, false, &e)) {
+        LOG(LOG_ERROR, "store.checkpointer_failed", LF_S("error", e.msg));
+        return NULL;
+    }
+    pthread_mutex_lock(&s->cklock);
+    while (!atomic_load(&s->stopping)) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += 1;
+        pthread_cond_timedwait(&s->ckcond, &s->cklock, &ts);
+        if (atomic_load(&s->stopping))
+            break;
+        pthread_mutex_unlock(&s->cklock);
+        if (atomic_load(&s->wal_pages) > 0) {
+            int logsz = 0, done = 0;
+            sqlite3_wal_checkpoint_v2(c.db, NULL, SQLITE_CHECKPOINT_PASSIVE, &logsz, &done);
+        }
+        pthread_mutex_lock(&s->cklock);
+    }
+    pthread_mutex_unlock(&s->cklock);
+    conn_close(&c);
+    return NULL;
+}
+
+/* ---- read pool ---- */
+
+struct sq_conn *sq_read_get(struct sq_store *s)
+{
+    struct sq_conn *c;
+    pthread_mutex_lock(&s->plock);
+    while (!s->pool_free)
+        pthread_cond_wait(&s->pcond, &s->plock);
+    c = s->pool_free;
+    s->pool_free = c->next_free;
+    pthread_mutex_unlock(&s->plock);
+    return c;
+}
+
+static int pool_open(struct sq_store *s, struct err *e)
+{
+    for (int i = 0; i < s->pool_max; i++) {
+        struct sq_conn *c = xcalloc(1, sizeof(*c));
+        s->pool_all[i] = c;
+        s->pool_n = i + 1;
+        if (conn_open(c, s->path, false, e))
+            return STORE_UNAVAILABLE;
+        c->next_free = s->pool_free;
+        s->pool_free = c;
+    }
+    return STORE_OK;
+}
+
+void sq_read_put(struct sq_store *s, struct sq_conn *c)
+{
+    for (int i = 0; i < SQ__COUNT; i++)
+        if (c->st[i])
+            sqlite3_reset(c->st[i]); /* end read transactions so checkpoints can progress */
+    pthread_mutex_lock(&s->plock);
+    c->next_free = s->pool_free;
+    s->pool_free = c;
+    pthread_cond_signal(&s->pcond);
+    pthread_mutex_unlock(&s->plock);
+}
+
+/* ---- open / close ---- */
+
+void sq_close_store(struct store *base)
+{
+    struct sq_store *s = (struct sq_store *)base;
+    if (!s)
+        return;
+    pthread_mutex_lock(&s->qlock);
+    atomic_store(&s->stopping, true);
+    pthread_cond_broadcast(&s->qcond);
+    pthread_mutex_unlock(&s->qlock);
+    pthread_mutex_lock(&s->cklock);
+    pthread_cond_broadcast(&s->ckcond);
+    pthread_mutex_unlock(&s->cklock);
+    if (s->writer_started)
+        pthread_join(s->writer, NULL);
+    if (s->ckpt_started)
+        pthread_join(s->ckpt, NULL);
+    for (int i = 0; i < s->pool_n; i++) {
+        if (s->pool_all[i]) {
+            conn_close(s->pool_all[i]);
+            free(s->pool_all[i]);
+        }
+    }
+    free(s->pool_all);
+    if (s->w.db) {
+        /* a final TRUNCATE checkpoint leaves a compact file behind on clean shutdown */
+        sqlite3_wal_checkpoint_v2(s->w.db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+        conn_close(&s->w);
+    }
+    pthread_mutex_destroy(&s->qlock);
+    pthread_cond_destroy(&s->qcond);
+    pthread_mutex_destroy(&s->plock);
+    pthread_cond_destroy(&s->pcond);
+    pthread_mutex_destroy(&s->cklock);
+    pthread_cond_destroy(&s->ckcond);
+    free(s->path);
+    free(s);
+}
+
+struct store *store_sqlite_open(const struct store_sqlite_options *o, struct err *e)
+{
+    struct sq_store *s = xcalloc(1, sizeof(*s));
+    s->base.ops = &sq_ops;
+    s->path = xstrdup(o->path);
+    s->batch_max = o->commit_batch_max > 0 ? o->commit_batch_max : 512;
+    s->pool_max = o->read_pool_size > 0 ? o->read_pool_size : 8;
+    s->pool_all = xcalloc((size_t)s->pool_max, sizeof(*s->pool_all));
+    pthread_mutex_init(&s->qlock, NULL);
+    pthread_cond_init(&s->qcond, NULL);
+    pthread_mutex_init(&s->plock, NULL);
+    pthread_cond_init(&s->pcond, NULL);
+    pthread_mutex_init(&s->cklock, NULL);
+    pthread_cond_init(&s->ckcond, NULL);
+    histo_init(&s->commit_hist);
+
+    if (conn_open(&s->w, s->path, true, e) || migrate(s->w.db, e) || load_audit_head(s) ||
+        pool_open(s, e))
+        goto fail;
+    sqlite3_wal_hook(s->w.db, wal_hook, s);
+    if (pthread_create(&s->writer, NULL, writer_main, s)) {
+        err_set(e, STORE_UNAVAILABLE, "cannot start the writer thread");
+        goto fail;
+    }
+    s->writer_started = true;
+    if (pthread_create(&s->ckpt, NULL, ckpt_main, s) == 0)
+        s->ckpt_started = true;
+    return &s->base;
+fail:
+    sq_close_store(&s->base);
+    return NULL;
+}

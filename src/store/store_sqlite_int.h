@@ -1,0 +1,135 @@
+/*
+ * store_sqlite_int.h — internals shared by the SQLite backend's files (not for other modules).
+ *
+ * Concurrency design:
+ *  - One writer connection owned by one writer thread. Every mutation is a job queued to it;
+ *    the thread takes all queued jobs (up to commit_batch_max), runs each inside its own
+ *    SAVEPOINT within one transaction, and COMMITs once: group commit. WAL with
+ *    synchronous=FULL makes that COMMIT fsync the log, so one fsync acknowledges the batch.
+ *    Callers block until their job's batch is committed, so "returned OK" means "on disk".
+ *  - A pool of read connections (WAL readers never block the writer nor each other).
+ *  - Checkpoints run on their own thread and connection (PASSIVE), not inside a commit, so
+ *    they do not add to write latency.
+ */
+#ifndef STORE_STORE_SQLITE_INT_H
+#define STORE_STORE_SQLITE_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sqlite3.h>
+
+#include "store.h"
+
+enum sq_stmt {
+    SQ_ORG_INSERT,
+    SQ_ORG_GET,
+    SQ_ORG_LIST,
+    SQ_USER_INSERT,
+    SQ_USER_GET,
+    SQ_USER_GET_BY_NAME,
+    SQ_USER_LIST,
+    SQ_USER_COUNT_ROLE,
+    SQ_USER_LOGIN_FAIL,
+    SQ_USER_LOGIN_OK,
+    SQ_TOKEN_INSERT,
+    SQ_TOKEN_LOOKUP,
+    SQ_TOKEN_REVOKE,
+    SQ_TOKEN_GET,
+    SQ_TOKEN_LIST,
+    SQ_INCIDENT_INSERT,
+    SQ_INCIDENT_GET_META,
+    SQ_INCIDENT_UPDATE,
+    SQ_VERSION_INSERT,
+    SQ_REPORT_GET,
+    SQ_REPORT_LIST,
+    SQ_REPORT_VERSIONS,
+    SQ_IDEM_GET,
+    SQ_IDEM_INSERT,
+    SQ_IDEM_PURGE,
+    SQ_AUDIT_INSERT,
+    SQ_AUDIT_SCAN,
+    SQ_AUDIT_HEAD,
+    SQ__COUNT
+};
+
+struct sq_conn {
+    sqlite3 *db;
+    sqlite3_stmt *st[SQ__COUNT];
+    struct sq_conn *next_free;
+};
+
+struct sq_store;
+
+struct wjob {
+    int (*run)(struct sq_store *s, struct wjob *j);
+    void *arg;
+    int result;
+    bool done;
+    pthread_cond_t cond;
+    struct wjob *next;
+};
+
+struct sq_store {
+    struct store base;
+    char *path;
+    int batch_max;
+
+    /* writer */
+    struct sq_conn w;
+    pthread_t writer;
+    bool writer_started;
+    pthread_mutex_t qlock;
+    pthread_cond_t qcond;
+    struct wjob *qhead, *qtail;
+    atomic_bool stopping;
+    int64_t audit_seq; /* writer thread only: chain head including uncommitted entries */
+    char audit_hash[HASH_SHA256_HEX];
+
+    /* readers */
+    pthread_mutex_t plock;
+    pthread_cond_t pcond;
+    struct sq_conn *pool_free;
+    struct sq_conn **pool_all;
+    int pool_n, pool_max; /* all opened at store open */
+
+    /* checkpointer */
+    pthread_t ckpt;
+    bool ckpt_started;
+    pthread_mutex_t cklock;
+    pthread_cond_t ckcond;
+    atomic_int wal_pages;
+
+    struct histo commit_hist;
+    atomic_ullong commits, writes, failed_commits;
+};
+
+/* Returns the prepared statement for conn, reset and with bindings cleared. */
+sqlite3_stmt *sq_stmt(struct sq_conn *c, enum sq_stmt which);
+
+/* Borrow / return a read connection. sq_read_get returns NULL if one cannot be opened. */
+struct sq_conn *sq_read_get(struct sq_store *s);
+void sq_read_put(struct sq_store *s, struct sq_conn *c);
+
+/* Queues a job to the writer and waits until its batch is committed (or failed). */
+int sq_submit(struct sq_store *s, int (*run)(struct sq_store *, struct wjob *), void *arg);
+
+/* Writer-thread only: appends an audit entry inside the current transaction. */
+int sq_audit_add(struct sq_store *s, const char *actor, const char *action,
+                 const char *object_type, const char *object_id, const char *detail,
+                 const char *payload_sha256, int64_t now);
+
+/* Maps a SQLite result code to a store_result. */
+int sq_result(int rc);
+
+/* Binding helpers: NULL or "" binds SQL NULL for the _opt variant. */
+void sq_bind_text(sqlite3_stmt *st, int i, const char *s);
+void sq_bind_text_opt(sqlite3_stmt *st, int i, const char *s);
+void sq_col_copy(sqlite3_stmt *st, int col, char *dst, size_t dstsz);
+char *sq_col_dup(sqlite3_stmt *st, int col);
+
+void sq_close_store(struct store *s);
+
+/* Query functions (store_sqlite_q.c) installed in the ops table. */
+extern const struct store_ops sq_ops;
+
+#endif

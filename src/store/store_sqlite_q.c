@@ -1,0 +1,849 @@
+/*
+ * store_sqlite_q.c — the store operations for SQLite: reads on pooled connections, writes as
+ * jobs on the group-commit writer (store_sqlite.c). Each write job also appends its audit entry.
+ */
+#include "store_sqlite_int.h"
+
+#define SQ(s) ((struct sq_store *)(s))
+
+/* ---- row readers ---- */
+
+static void read_org(sqlite3_stmt *st, struct org *o)
+{
+    memset(o, 0, sizeof(*o));
+    sq_col_copy(st, 0, o->id, sizeof(o->id));
+    sq_col_copy(st, 1, o->name_ja, sizeof(o->name_ja));
+    sq_col_copy(st, 2, o->name_en, sizeof(o->name_en));
+    sq_col_copy(st, 3, o->corporate_number, sizeof(o->corporate_number));
+    sq_col_copy(st, 4, o->kind, sizeof(o->kind));
+    sq_col_copy(st, 5, o->sector, sizeof(o->sector));
+    sq_col_copy(st, 6, o->prefecture, sizeof(o->prefecture));
+    o->listed = sqlite3_column_int(st, 7) != 0;
+    o->created_at = sqlite3_column_int64(st, 8);
+}
+
+static void read_user(sqlite3_stmt *st, struct user *u)
+{
+    char role[16];
+    memset(u, 0, sizeof(*u));
+    sq_col_copy(st, 0, u->id, sizeof(u->id));
+    sq_col_copy(st, 1, u->org_id, sizeof(u->org_id));
+    sq_col_copy(st, 2, u->username, sizeof(u->username));
+    sq_col_copy(st, 3, u->display_name, sizeof(u->display_name));
+    sq_col_copy(st, 4, role, sizeof(role));
+    u->role = auth_role_parse(role);
+    sq_col_copy(st, 5, u->password_hash, sizeof(u->password_hash));
+    u->disabled = sqlite3_column_int(st, 6) != 0;
+    u->created_at = sqlite3_column_int64(st, 7);
+    u->failed_logins = sqlite3_column_int(st, 8);
+    u->locked_until = sqlite3_column_int64(st, 9);
+}
+
+/* Columns as in SQ_REPORT_GET / SQ_REPORT_LIST / SQ_REPORT_VERSIONS. */
+static void read_report(sqlite3_stmt *st, struct report_rec *r)
+{
+    memset(r, 0, sizeof(*r));
+    sq_col_copy(st, 0, r->id, sizeof(r->id));
+    sq_col_copy(st, 1, r->org_id, sizeof(r->org_id));
+    r->version = sqlite3_column_int(st, 2);
+    r->latest_version = sqlite3_column_int(st, 3);
+    r->created_at = sqlite3_column_int64(st, 4);
+    r->updated_at = sqlite3_column_int64(st, 5);
+    r->version_created_at = sqlite3_column_int64(st, 6);
+    sq_col_copy(st, 7, r->author_id, sizeof(r->author_id));
+    sq_col_copy(st, 8, r->body_sha256, sizeof(r->body_sha256));
+    sq_col_copy(st, 9, r->phase, sizeof(r->phase));
+    sq_col_copy(st, 10, r->tlp, sizeof(r->tlp));
+    r->drill = sqlite3_column_int(st, 11) != 0;
+    sq_col_copy(st, 12, r->categories, sizeof(r->categories));
+    r->summary = sq_col_dup(st, 13);
+    r->change_summary = sq_col_dup(st, 14);
+    r->body = sq_col_dup(st, 15);
+    r->body_len = r->body ? (size_t)sqlite3_column_bytes(st, 15) : 0;
+}
+
+static void read_audit(sqlite3_stmt *st, struct audit_rec *a)
+{
+    memset(a, 0, sizeof(*a));
+    a->seq = sqlite3_column_int64(st, 0);
+    a->at = sqlite3_column_int64(st, 1);
+    sq_col_copy(st, 2, a->actor, sizeof(a->actor));
+    sq_col_copy(st, 3, a->action, sizeof(a->action));
+    sq_col_copy(st, 4, a->object_type, sizeof(a->object_type));
+    sq_col_copy(st, 5, a->object_id, sizeof(a->object_id));
+    sq_col_copy(st, 6, a->detail, sizeof(a->detail));
+    sq_col_copy(st, 7, a->payload_sha256, sizeof(a->payload_sha256));
+    sq_col_copy(st, 8, a->prev_hash, sizeof(a->prev_hash));
+    sq_col_copy(st, 9, a->hash, sizeof(a->hash));
+}
+
+void report_rec_release(struct report_rec *r)
+{
+    free(r->summary);
+    free(r->change_summary);
+    free(r->body);
+    r->summary = r->change_summary = r->body = NULL;
+}
+
+void report_list_release(struct report_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        report_rec_release(&l->items[i]);
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
+    l->more = false;
+}
+
+const char *store_result_name(int r)
+{
+    switch (r) {
+    case STORE_REPLAYED: return "replayed";
+    case STORE_OK: return "ok";
+    case STORE_NOT_FOUND: return "not_found";
+    case STORE_CONFLICT: return "conflict";
+    case STORE_IDEM_MISMATCH: return "idempotency_mismatch";
+    case STORE_EXISTS: return "exists";
+    case STORE_INVALID: return "invalid_reference";
+    default: return "unavailable";
+    }
+}
+
+/* Runs a single-row SELECT on a pooled connection: bind() binds, row() reads. */
+static int read_one(struct sq_store *s, enum sq_stmt which, void (*bind)(sqlite3_stmt *, const void *),
+                    const void *key, void (*row)(sqlite3_stmt *, void *), void *out)
+{
+    struct sq_conn *c = sq_read_get(s);
+    sqlite3_stmt *st;
+    int rc, r;
+    if (!c)
+        return STORE_UNAVAILABLE;
+    st = sq_stmt(c, which);
+    bind(st, key);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        row(st, out);
+        r = STORE_OK;
+    } else {
+        r = rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_UNAVAILABLE;
+    }
+    sqlite3_reset(st);
+    sq_read_put(s, c);
+    return r;
+}
+
+static void bind_text1(sqlite3_stmt *st, const void *key)
+{
+    sq_bind_text(st, 1, key);
+}
+
+/* ---- organisations ---- */
+
+struct org_job {
+    const struct org *o;
+    const char *actor;
+    int64_t now;
+};
+
+static int org_create_run(struct sq_store *s, struct wjob *j)
+{
+    const struct org_job *a = j->arg;
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_ORG_INSERT);
+    sq_bind_text(st, 1, a->o->id);
+    sq_bind_text(st, 2, a->o->name_ja);
+    sq_bind_text(st, 3, a->o->name_en);
+    sq_bind_text_opt(st, 4, a->o->corporate_number);
+    sq_bind_text(st, 5, a->o->kind);
+    sq_bind_text(st, 6, a->o->sector);
+    sq_bind_text_opt(st, 7, a->o->prefecture);
+    sqlite3_bind_int(st, 8, a->o->listed);
+    sqlite3_bind_int64(st, 9, a->now);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        return sq_result(rc);
+    return sq_audit_add(s, a->actor, "organization.create", "organization", a->o->id, "", NULL,
+                        a->now);
+}
+
+static int org_create(struct store *s, const struct org *o, const char *actor, int64_t now)
+{
+    struct org_job a = {o, actor, now};
+    return sq_submit(SQ(s), org_create_run, &a);
+}
+
+static void org_row(sqlite3_stmt *st, void *out)
+{
+    read_org(st, out);
+}
+
+static int org_get(struct store *s, const char *id, struct org *out)
+{
+    return read_one(SQ(s), SQ_ORG_GET, bind_text1, id, org_row, out);
+}
+
+static int org_list(struct store *s, const char *after_id, int limit, struct org **out,
+                    size_t *n, bool *more)
+{
+    struct sq_conn *c = sq_read_get(SQ(s));
+    sqlite3_stmt *st;
+    size_t cap = (size_t)limit + 1;
+    int rc;
+    *out = xcalloc(cap, sizeof(**out));
+    *n = 0;
+    if (!c)
+        return STORE_UNAVAILABLE;
+    st = sq_stmt(c, SQ_ORG_LIST);
+    sq_bind_text_opt(st, 1, after_id);
+    sqlite3_bind_int(st, 2, limit + 1);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap)
+        read_org(st, &(*out)[(*n)++]);
+    sqlite3_reset(st);
+    sq_read_put(SQ(s), c);
+    *more = *n > (size_t)limit;
+    if (*more)
+        *n = (size_t)limit;
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? STORE_OK : STORE_UNAVAILABLE;
+}
+
+/* ---- users ---- */
+
+struct user_job {
+    const struct user *u;
+    const char *actor;
+    int64_t now;
+};
+
+static int user_create_run(struct sq_store *s, struct wjob *j)
+{
+    const struct user_job *a = j->arg;
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_USER_INSERT);
+    sq_bind_text(st, 1, a->u->id);
+    sq_bind_text(st, 2, a->u->org_id);
+    sq_bind_text(st, 3, a->u->username);
+    sq_bind_text(st, 4, a->u->display_name);
+    sq_bind_text(st, 5, auth_role_name(a->u->role));
+    sq_bind_text_opt(st, 6, a->u->password_hash);
+    sqlite3_bind_int(st, 7, a->u->disabled);
+    sqlite3_bind_int64(st, 8, a->now);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE) {
+        /* a foreign-key failure means the organisation does not exist */
+        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+            return STORE_INVALID;
+        return sq_result(rc);
+    }
+    char detail[64];
+    snprintf(detail, sizeof(detail), "role=%s", auth_role_name(a->u->role));
+    return sq_audit_add(s, a->actor, "user.create", "user", a->u->id, detail, NULL, a->now);
+}
+
+static int user_create(struct store *s, const struct user *u, const char *actor, int64_t now)
+{
+    struct user_job a = {u, actor, now};
+    return sq_submit(SQ(s), user_create_run, &a);
+}
+
+static void user_row(sqlite3_stmt *st, void *out)
+{
+    read_user(st, out);
+}
+
+static int user_get(struct store *s, const char *id, struct user *out)
+{
+    return read_one(SQ(s), SQ_USER_GET, bind_text1, id, user_row, out);
+}
+
+static int user_get_by_name(struct store *s, const char *username, struct user *out)
+{
+    return read_one(SQ(s), SQ_USER_GET_BY_NAME, bind_text1, username, user_row, out);
+}
+
+static int user_list(struct store *s, const char *org_id, const char *after_id, int limit,
+                     struct user **out, size_t *n, bool *more)
+{
+    struct sq_conn *c = sq_read_get(SQ(s));
+    sqlite3_stmt *st;
+    size_t cap = (size_t)limit + 1;
+    int rc;
+    *out = xcalloc(cap, sizeof(**out));
+    *n = 0;
+    if (!c)
+        return STORE_UNAVAILABLE;
+    st = sq_stmt(c, SQ_USER_LIST);
+    sq_bind_text_opt(st, 1, org_id);
+    sq_bind_text_opt(st, 2, after_id);
+    sqlite3_bind_int(st, 3, limit + 1);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap)
+        read_user(st, &(*out)[(*n)++]);
+    sqlite3_reset(st);
+    sq_read_put(SQ(s), c);
+    *more = *n > (size_t)limit;
+    if (*more)
+        *n = (size_t)limit;
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? STORE_OK : STORE_UNAVAILABLE;
+}
+
+static void bind_role(sqlite3_stmt *st, const void *key)
+{
+    sq_bind_text(st, 1, auth_role_name(*(const enum role *)key));
+}
+
+static void count_row(sqlite3_stmt *st, void *out)
+{
+    *(int64_t *)out = sqlite3_column_int64(st, 0);
+}
+
+static int user_count_role(struct store *s, enum role r, int64_t *n)
+{
+    return read_one(SQ(s), SQ_USER_COUNT_ROLE, bind_role, &r, count_row, n);
+}
+
+struct login_job {
+    const char *user_id;
+    bool ok;
+    int64_t now;
+    int max_failures;
+    int64_t lockout_ms;
+};
+
+static int login_run(struct sq_store *s, struct wjob *j)
+{
+    const struct login_job *a = j->arg;
+    sqlite3_stmt *st = sq_stmt(&s->w, a->ok ? SQ_USER_LOGIN_OK : SQ_USER_LOGIN_FAIL);
+    sq_bind_text(st, 1, a->user_id);
+    if (!a->ok) {
+        sqlite3_bind_int(st, 2, a->max_failures);
+        sqlite3_bind_int64(st, 3, a->now + a->lockout_ms);
+    }
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        return sq_result(rc);
+    if (a->ok || sqlite3_changes(s->w.db) == 0)
+        return STORE_OK;
+    return sq_audit_add(s, a->user_id, "user.login_failed", "user", a->user_id, "", NULL, a->now);
+}
+
+static int user_login_result(struct store *s, const char *user_id, bool ok, int64_t now,
+                             int max_failures, int64_t lockout_ms)
+{
+    struct login_job a = {user_id, ok, now, max_failures, lockout_ms};
+    return sq_submit(SQ(s), login_run, &a);
+}
+
+/* ---- tokens ---- */
+
+struct token_job {
+    const struct token_rec *t;
+    const char *token_id, *owner;
+    const char *actor;
+    int64_t now;
+};
+
+static int token_create_run(struct sq_store *s, struct wjob *j)
+{
+    const struct token_job *a = j->arg;
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_TOKEN_INSERT);
+    sq_bind_text(st, 1, a->t->id);
+    sq_bind_text(st, 2, a->t->user_id);
+    sqlite3_bind_blob(st, 3, a->t->hash, HASH_SHA256_LEN, SQLITE_STATIC);
+    sq_bind_text(st, 4, a->t->name);
+    sq_bind_text(st, 5, a->t->kind);
+    sqlite3_bind_int64(st, 6, a->now);
+    sqlite3_bind_int64(st, 7, a->t->expires_at);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        return rc == SQLITE_CONSTRAINT_FOREIGNKEY ? STORE_INVALID : sq_result(rc);
+    char detail[40];
+    snprintf(detail, sizeof(detail), "kind=%s", a->t->kind);
+    return sq_audit_add(s, a->actor, "token.create", "token", a->t->id, detail, NULL, a->now);
+}
+
+static int token_create(struct store *s, const struct token_rec *t, const char *actor,
+                        int64_t now)
+{
+    struct token_job a = {.t = t, .actor = actor, .now = now};
+    return sq_submit(SQ(s), token_create_run, &a);
+}
+
+struct lookup_out {
+    struct principal *p;
+    int64_t expires, revoked;
+    bool disabled;
+};
+
+static void bind_hash(sqlite3_stmt *st, const void *key)
+{
+    sqlite3_bind_blob(st, 1, key, HASH_SHA256_LEN, SQLITE_STATIC);
+}
+
+static void lookup_row(sqlite3_stmt *st, void *out)
+{
+    struct lookup_out *o = out;
+    char role[16];
+    memset(o->p, 0, sizeof(*o->p));
+    sq_col_copy(st, 0, o->p->token_id, sizeof(o->p->token_id));
+    o->expires = sqlite3_column_int64(st, 1);
+    o->revoked = sqlite3_column_int64(st, 2);
+    sq_col_copy(st, 3, o->p->user_id, sizeof(o->p->user_id));
+    sq_col_copy(st, 4, o->p->org_id, sizeof(o->p->org_id));
+    sq_col_copy(st, 5, o->p->username, sizeof(o->p->username));
+    sq_col_copy(st, 6, role, sizeof(role));
+    o->p->role = auth_role_parse(role);
+    o->p->expires_at = o->expires;
+    o->disabled = sqlite3_column_int(st, 7) != 0;
+}
+
+static int token_lookup(struct store *s, const unsigned char hash[HASH_SHA256_LEN], int64_t now,
+                        struct principal *out)
+{
+    struct lookup_out o = {.p = out};
+    int r = read_one(SQ(s), SQ_TOKEN_LOOKUP, bind_hash, hash, lookup_row, &o);
+    if (r)
+        return r;
+    if (o.revoked || o.disabled || (o.expires && o.expires <= now) || out->role == ROLE_NONE)
+        return STORE_NOT_FOUND;
+    return STORE_OK;
+}
+
+static int token_revoke_run(struct sq_store *s, struct wjob *j)
+{
+    const struct token_job *a = j->arg;
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_TOKEN_REVOKE);
+    sq_bind_text(st, 1, a->token_id);
+    sq_bind_text_opt(st, 2, a->owner);
+    sqlite3_bind_int64(st, 3, a->now);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        return sq_result(rc);
+    if (sqlite3_changes(s->w.db) == 0)
+        return STORE_NOT_FOUND;
+    return sq_audit_add(s, a->actor, "token.revoke", "token", a->token_id, "", NULL, a->now);
+}
+
+static int token_revoke(struct store *s, const char *token_id, const char *owner_user_id,
+                        const char *actor, int64_t now)
+{
+    struct token_job a = {.token_id = token_id, .owner = owner_user_id, .actor = actor, .now = now};
+    return sq_submit(SQ(s), token_revoke_run, &a);
+}
+
+static int token_list(struct store *s, const char *user_id, struct token_rec **out, size_t *n)
+{
+    struct sq_conn *c = sq_read_get(SQ(s));
+    sqlite3_stmt *st;
+    size_t cap = 0;
+    int rc;
+    *out = NULL;
+    *n = 0;
+    if (!c)
+        return STORE_UNAVAILABLE;
+    st = sq_stmt(c, SQ_TOKEN_LIST);
+    sq_bind_text(st, 1, user_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < 10000) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = xrealloc(*out, cap * sizeof(**out));
+        }
+        struct token_rec *t = &(*out)[(*n)++];
+        memset(t, 0, sizeof(*t));
+        sq_col_copy(st, 0, t->id, sizeof(t->id));
+        sq_col_copy(st, 1, t->user_id, sizeof(t->user_id));
+        sq_col_copy(st, 2, t->name, sizeof(t->name));
+        sq_col_copy(st, 3, t->kind, sizeof(t->kind));
+        t->created_at = sqlite3_column_int64(st, 4);
+        t->expires_at = sqlite3_column_int64(st, 5);
+        t->revoked_at = sqlite3_column_int64(st, 6);
+    }
+    sqlite3_reset(st);
+    sq_read_put(SQ(s), c);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? STORE_OK : STORE_UNAVAILABLE;
+}
+
+/* ---- reports ---- */
+
+struct report_job {
+    const struct report_write *w;
+    struct report_rec *out;
+};
+
+static void bind_version_meta(sqlite3_stmt *st, int first, const struct report_write *w)
+{
+    sq_bind_text_opt(st, first, w->phase);
+    sq_bind_text_opt(st, first + 1, w->tlp);
+    sqlite3_bind_int(st, first + 2, w->drill);
+    sq_bind_text(st, first + 3, w->categories ? w->categories : ",");
+    sq_bind_text_opt(st, first + 4, w->summary);
+}
+
+static int insert_version(struct sq_store *s, const struct report_write *w, int version)
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_VERSION_INSERT);
+    sq_bind_text(st, 1, w->id);
+    sqlite3_bind_int(st, 2, version);
+    sqlite3_bind_int64(st, 3, w->now_ms);
+    sq_bind_text(st, 4, w->author_id);
+    sq_bind_text(st, 5, w->body_sha256);
+    bind_version_meta(st, 6, w);
+    sq_bind_text_opt(st, 11, w->change_summary);
+    sqlite3_bind_text(st, 12, w->body, (int)w->body_len, SQLITE_STATIC);
+    return sq_result(sqlite3_step(st));
+}
+
+/* Fills out from the write itself: the stored row is exactly what we inserted. */
+static void fill_out(const struct report_write *w, int version, int64_t created_at,
+                     struct report_rec *out)
+{
+    memset(out, 0, sizeof(*out));
+    xstrlcpy(out->id, w->id, sizeof(out->id));
+    xstrlcpy(out->org_id, w->org_id, sizeof(out->org_id));
+    out->version = out->latest_version = version;
+    out->created_at = created_at;
+    out->updated_at = out->version_created_at = w->now_ms;
+    xstrlcpy(out->author_id, w->author_id, sizeof(out->author_id));
+    xstrlcpy(out->body_sha256, w->body_sha256, sizeof(out->body_sha256));
+    xstrlcpy(out->phase, w->phase ? w->phase : "", sizeof(out->phase));
+    xstrlcpy(out->tlp, w->tlp ? w->tlp : "", sizeof(out->tlp));
+    out->drill = w->drill;
+    xstrlcpy(out->categories, w->categories ? w->categories : ",", sizeof(out->categories));
+    out->summary = w->summary ? xstrdup(w->summary) : NULL;
+    out->change_summary = w->change_summary ? xstrdup(w->change_summary) : NULL;
+    out->body = xstrndup(w->body, w->body_len);
+    out->body_len = w->body_len;
+}
+
+/* Looks the key up inside the write transaction. Returns 1 when a live record exists (with
+ * *same set), 0 when none, <0 on error. */
+static int idem_check(struct sq_store *s, const struct report_write *w, bool *same, char *id_out)
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_IDEM_GET);
+    sq_bind_text(st, 1, w->org_id);
+    sq_bind_text(st, 2, w->idem_key);
+    sqlite3_bind_int64(st, 3, w->now_ms);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const char *h = (const char *)sqlite3_column_text(st, 0);
+        *same = h && !strcmp(h, w->body_sha256);
+        sq_col_copy(st, 1, id_out, UUID_STR_LEN);
+        sqlite3_reset(st);
+        return 1;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : STORE_UNAVAILABLE;
+}
+
+static int replay_original(struct sq_store *s, const char *id, struct report_rec *out)
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_REPORT_GET);
+    sq_bind_text(st, 1, id);
+    sqlite3_bind_int(st, 2, 1);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_report(st, out);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? STORE_REPLAYED : STORE_UNAVAILABLE;
+}
+
+static int report_create_run(struct sq_store *s, struct wjob *j)
+{
+    const struct report_job *a = j->arg;
+    const struct report_write *w = a->w;
+    sqlite3_stmt *st;
+    int r;
+    if (w->idem_key) {
+        bool same = false;
+        char prior[UUID_STR_LEN];
+        r = idem_check(s, w, &same, prior);
+        if (r < 0)
+            return r;
+        if (r == 1)
+            return same ? replay_original(s, prior, a->out) : STORE_IDEM_MISMATCH;
+    }
+    st = sq_stmt(&s->w, SQ_INCIDENT_INSERT);
+    sq_bind_text(st, 1, w->id);
+    sq_bind_text(st, 2, w->org_id);
+    sqlite3_bind_int64(st, 3, w->now_ms);
+    sqlite3_bind_int64(st, 4, w->now_ms);
+    bind_version_meta(st, 5, w);
+    if ((r = sq_result(sqlite3_step(st))) || (r = insert_version(s, w, 1)))
+        return r == STORE_EXISTS ? STORE_INVALID : r;
+    if (w->idem_key) {
+        st = sq_stmt(&s->w, SQ_IDEM_INSERT);
+        sq_bind_text(st, 1, w->org_id);
+        sq_bind_text(st, 2, w->idem_key);
+        sq_bind_text(st, 3, w->body_sha256);
+        sq_bind_text(st, 4, w->id);
+        sqlite3_bind_int64(st, 5, w->now_ms + w->idem_retention_ms);
+        if ((r = sq_result(sqlite3_step(st))))
+            return r;
+    }
+    if ((r = sq_audit_add(s, w->author_id, "report.create", "report", w->id, "version=1",
+                          w->body_sha256, w->now_ms)))
+        return r;
+    fill_out(w, 1, w->now_ms, a->out);
+    return STORE_OK;
+}
+
+static int report_create(struct store *s, const struct report_write *w, struct report_rec *out)
+{
+    struct report_job a = {w, out};
+    memset(out, 0, sizeof(*out));
+    return sq_submit(SQ(s), report_create_run, &a);
+}
+
+static int report_amend_run(struct sq_store *s, struct wjob *j)
+{
+    const struct report_job *a = j->arg;
+    const struct report_write *w = a->w;
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_INCIDENT_GET_META);
+    int rc, latest, r;
+    int64_t created_at;
+    char detail[40];
+
+    sq_bind_text(st, 1, w->id);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_UNAVAILABLE;
+    }
+    bool same_org = !strcmp((const char *)sqlite3_column_text(st, 0), w->org_id);
+    latest = sqlite3_column_int(st, 1);
+    created_at = sqlite3_column_int64(st, 2);
+    sqlite3_reset(st);
+    if (!same_org)
+        return STORE_NOT_FOUND;
+    if (latest != w->expected_version)
+        return STORE_CONFLICT;
+    if ((r = insert_version(s, w, latest + 1)))
+        return r;
+    st = sq_stmt(&s->w, SQ_INCIDENT_UPDATE);
+    sq_bind_text(st, 1, w->id);
+    sqlite3_bind_int64(st, 2, w->now_ms);
+    sqlite3_bind_int(st, 3, latest + 1);
+    bind_version_meta(st, 4, w);
+    if ((r = sq_result(sqlite3_step(st))))
+        return r;
+    snprintf(detail, sizeof(detail), "version=%d", latest + 1);
+    if ((r = sq_audit_add(s, w->author_id, "report.amend", "report", w->id, detail,
+                          w->body_sha256, w->now_ms)))
+        return r;
+    fill_out(w, latest + 1, created_at, a->out);
+    return STORE_OK;
+}
+
+static int report_amend(struct store *s, const struct report_write *w, struct report_rec *out)
+{
+    struct report_job a = {w, out};
+    memset(out, 0, sizeof(*out));
+    return sq_submit(SQ(s), report_amend_run, &a);
+}
+
+static int report_get(struct store *s, const char *id, int version, struct report_rec *out)
+{
+    struct sq_conn *c = sq_read_get(SQ(s));
+    sqlite3_stmt *st;
+    int rc;
+    memset(out, 0, sizeof(*out));
+    if (!c)
+        return STORE_UNAVAILABLE;
+    st = sq_stmt(c, SQ_REPORT_GET);
+    sq_bind_text(st, 1, id);
+    sqlite3_bind_int(st, 2, version);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_report(st, out);
+    sqlite3_reset(st);
+    sq_read_put(SQ(s), c);
+    if (rc == SQLITE_ROW)
+        return STORE_OK;
+    return rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_UNAVAILABLE;
+}
+
+static int collect_reports(struct sq_store *s, sqlite3_stmt *st, struct sq_conn *c,
+                           size_t limit, struct report_list *out)
+{
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->n == limit) {
+            out->more = true;
+            break;
+        }
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 16;
+            out->items = xrealloc(out->items, cap * sizeof(*out->items));
+        }
+        read_report(st, &out->items[out->n++]);
+    }
+    sqlite3_reset(st);
+    sq_read_put(s, c);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? STORE_OK : STORE_UNAVAILABLE;
+}
+
+static int report_list(struct store *s, const struct report_filter *f, struct report_list *out)
+{
+    struct sq_conn *c = sq_read_get(SQ(s));
+    sqlite3_stmt *st;
+    char like[80];
+    memset(out, 0, sizeof(*out));
+    if (!c)
+        return STORE_UNAVAILABLE;
+    st = sq_stmt(c, SQ_REPORT_LIST);
+    sq_bind_text(st, 1, f->org_id);
+    if (f->category) {
+        snprintf(like, sizeof(like), "%%,%s,%%", f->category);
+        sqlite3_bind_text(st, 2, like, -1, SQLITE_TRANSIENT);
+    }
+    sq_bind_text_opt(st, 3, f->phase);
+    sqlite3_bind_int(st, 4, f->drill);
+    sqlite3_bind_int64(st, 5, f->created_from);
+    sqlite3_bind_int64(st, 6, f->created_before);
+    sq_bind_text_opt(st, 7, f->after_id);
+    sqlite3_bind_int(st, 8, f->limit + 1);
+    return collect_reports(SQ(s), st, c, (size_t)f->limit, out);
+}
+
+static int report_versions(struct store *s, const char *id, struct report_list *out)
+{
+    struct sq_conn *c = sq_read_get(SQ(s));
+    sqlite3_stmt *st;
+    memset(out, 0, sizeof(*out));
+    if (!c)
+        return STORE_UNAVAILABLE;
+    st = sq_stmt(c, SQ_REPORT_VERSIONS);
+    sq_bind_text(st, 1, id);
+    int r = collect_reports(SQ(s), st, c, 100000, out);
+    if (r == STORE_OK && out->n == 0)
+        return STORE_NOT_FOUND;
+    return r;
+}
+
+/* ---- audit ---- */
+
+struct audit_job {
+    const char *actor, *action, *otype, *oid, *detail;
+    int64_t now;
+};
+
+static int audit_append_run(struct sq_store *s, struct wjob *j)
+{
+    const struct audit_job *a = j->arg;
+    return sq_audit_add(s, a->actor, a->action, a->otype, a->oid, a->detail, NULL, a->now);
+}
+
+static int audit_append(struct store *s, const char *actor, const char *action,
+                        const char *object_type, const char *object_id, const char *detail,
+                        int64_t now)
+{
+    struct audit_job a = {actor, action, object_type, object_id, detail, now};
+    return sq_submit(SQ(s), audit_append_run, &a);
+}
+
+static int audit_scan(struct store *s, int64_t from_seq, int limit,
+                      int (*cb)(const struct audit_rec *r, void *arg), void *arg)
+{
+    struct sq_conn *c = sq_read_get(SQ(s));
+    sqlite3_stmt *st;
+    struct audit_rec r;
+    int rc, stop = 0;
+    if (!c)
+        return STORE_UNAVAILABLE;
+    st = sq_stmt(c, SQ_AUDIT_SCAN);
+    sqlite3_bind_int64(st, 1, from_seq);
+    sqlite3_bind_int(st, 2, limit);
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        read_audit(st, &r);
+        stop = cb(&r, arg);
+    }
+    sqlite3_reset(st);
+    sq_read_put(SQ(s), c);
+    return stop || rc == SQLITE_DONE ? STORE_OK : STORE_UNAVAILABLE;
+}
+
+static void audit_row(sqlite3_stmt *st, void *out)
+{
+    read_audit(st, out);
+}
+
+static void bind_none(sqlite3_stmt *st, const void *key)
+{
+    UNUSED(st);
+    UNUSED(key);
+}
+
+static int audit_head(struct store *s, struct audit_rec *out)
+{
+    return read_one(SQ(s), SQ_AUDIT_HEAD, bind_none, NULL, audit_row, out);
+}
+
+/* ---- housekeeping, health, metrics ---- */
+
+struct maint_job {
+    int64_t now;
+};
+
+static int maintain_run(struct sq_store *s, struct wjob *j)
+{
+    const struct maint_job *a = j->arg;
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_IDEM_PURGE);
+    sqlite3_bind_int64(st, 1, a->now);
+    return sq_result(sqlite3_step(st));
+}
+
+static int maintain(struct store *s, int64_t now_ms)
+{
+    struct maint_job a = {now_ms};
+    return sq_submit(SQ(s), maintain_run, &a);
+}
+
+static int ready(struct store *s)
+{
+    struct sq_conn *c = sq_read_get(SQ(s));
+    int rc;
+    if (!c)
+        return STORE_UNAVAILABLE;
+    rc = sqlite3_exec(c->db, "SELECT 1 FROM audit_log LIMIT 1", NULL, NULL, NULL);
+    sq_read_put(SQ(s), c);
+    return rc == SQLITE_OK ? STORE_OK : STORE_UNAVAILABLE;
+}
+
+static const struct histo *commit_latency(struct store *s)
+{
+    return &SQ(s)->commit_hist;
+}
+
+static void stats(struct store *s, struct store_stats *out)
+{
+    out->commits = atomic_load(&SQ(s)->commits);
+    out->writes = atomic_load(&SQ(s)->writes);
+    out->failed_commits = atomic_load(&SQ(s)->failed_commits);
+}
+
+const struct store_ops sq_ops = {
+    .name = "sqlite",
+    .close = sq_close_store,
+    .ready = ready,
+    .maintain = maintain,
+    .org_create = org_create,
+    .org_get = org_get,
+    .org_list = org_list,
+    .user_create = user_create,
+    .user_get = user_get,
+    .user_get_by_name = user_get_by_name,
+    .user_list = user_list,
+    .user_count_role = user_count_role,
+    .user_login_result = user_login_result,
+    .token_create = token_create,
+    .token_lookup = token_lookup,
+    .token_revoke = token_revoke,
+    .token_list = token_list,
+    .report_create = report_create,
+    .report_amend = report_amend,
+    .report_get = report_get,
+    .report_list = report_list,
+    .report_versions = report_versions,
+    .audit_append = audit_append,
+    .audit_scan = audit_scan,
+    .audit_head = audit_head,
+    .commit_latency = commit_latency,
+    .stats = stats,
+};
