@@ -96,10 +96,11 @@ void account_user_from_json(const json_t *doc, int64_t now, struct user *u,
     xstrlcpy(u->display_name, opt_str(doc, "display_name", ""), sizeof(u->display_name));
     u->role = auth_role_parse(opt_str(doc, "role", ""));
     u->created_at = now;
-    if (!uuid_valid(u->org_id, strlen(u->org_id)))
+    /* absent fields are reported as "required" by the table; only check what was given */
+    if (u->org_id[0] && !uuid_valid(u->org_id, strlen(u->org_id)))
         verr_add(errs, "/org_id", "format", "organisation id: must be an organisation id (UUID)",
                  "組織ID: 組織のID（UUID）で指定してください");
-    if (!auth_username_valid(u->username))
+    if (u->username[0] && !auth_username_valid(u->username))
         verr_add(errs, "/username", "format",
                  "username: 3-64 of a-z 0-9 . _ @ -, starting with a letter or digit",
                  "ユーザー名: 英小文字・数字・「._@-」の3〜64文字（先頭は英数字）で指定してください");

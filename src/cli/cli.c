@@ -62,7 +62,9 @@ int cli_config(struct config *cfg, int *argc, char **argv)
     enum log_level lvl;
     err_init(&e);
     config_defaults(cfg);
-    if (config_load_env(cfg, environ, &e) || config_load_args(cfg, argc, argv, &e) ||
+    /* precedence, lowest first: defaults, --config files, ICHIGEN_* variables, --settings */
+    if (config_load_files(cfg, argc, argv, &e) || config_load_env(cfg, environ, &e) ||
+        config_load_args(cfg, argc, argv, &e) ||
         config_finish(cfg, &e)) {
         fprintf(stderr, "ichigen: %s\n", e.msg);
         return CLI_USAGE;

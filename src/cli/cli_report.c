@@ -44,7 +44,7 @@ static int validate_one(const char *path, const struct config *cfg, bool ja)
         return CLI_FAILURE;
     }
     if (jsonx_load_object(text, n, (int)cfg->max_json_depth, &doc, &je)) {
-        printf("%s: line %d, column %d: %s\n", path, je.line, je.column, je.text);
+        printf("%s: line %d, column %d: %s\n", path, je.line, je.column, ja ? je.text_ja : je.text);
         free(text);
         return CLI_PROBLEM;
     }

@@ -102,32 +102,59 @@ static char *trim(char *s)
     return s;
 }
 
+/* One "key = value" line (already without its newline). Blank and '#' lines are skipped. */
+static int load_line(struct config *c, char *line, const char *source, struct err *e)
+{
+    char *s = trim(line), *eq;
+    if (*s == '\0' || *s == '#')
+        return 0;
+    if (!(eq = strchr(s, '=')))
+        return err_set(e, -1, "%s: expected \"key = value\"", source);
+    *eq = '\0';
+    return config_set(c, trim(s), trim(eq + 1), source, e);
+}
+
+int config_load_text(struct config *c, const char *text, size_t n, const char *name,
+                     struct err *e)
+{
+    char line[2048], source[CONFIG_PATH_MAX + 32];
+    size_t pos = 0;
+    int lineno = 0;
+    while (pos < n) {
+        size_t len = 0;
+        while (pos + len < n && text[pos + len] != '\n')
+            len++;
+        lineno++;
+        snprintf(source, sizeof(source), "%s:%d", name, lineno);
+        if (len >= sizeof(line))
+            return err_set(e, -1, "%s: line too long", source);
+        if (memchr(text + pos, '\0', len))
+            return err_set(e, -1, "%s: contains a NUL byte", source);
+        memcpy(line, text + pos, len);
+        line[len] = '\0';
+        if (load_line(c, line, source, e))
+            return -1;
+        pos += len + 1;
+    }
+    return 0;
+}
+
 int config_load_file(struct config *c, const char *path, struct err *e)
 {
-    FILE *f = fopen(path, "r");
-    char line[2048], source[CONFIG_PATH_MAX + 32];
-    int lineno = 0, rc = 0;
+    FILE *f = fopen(path, "rb");
+    char *text;
+    size_t n;
+    int rc;
     if (!f)
         return err_set(e, -1, "config file %s: %s", path, strerror(errno));
-    while (fgets(line, sizeof(line), f)) {
-        lineno++;
-        snprintf(source, sizeof(source), "%s:%d", path, lineno);
-        if (!strchr(line, '\n') && !feof(f)) {
-            rc = err_set(e, -1, "%s: line too long", source);
-            break;
-        }
-        char *s = trim(line), *eq;
-        if (*s == '\0' || *s == '#')
-            continue;
-        if (!(eq = strchr(s, '='))) {
-            rc = err_set(e, -1, "%s: expected \"key = value\"", source);
-            break;
-        }
-        *eq = '\0';
-        if ((rc = config_set(c, trim(s), trim(eq + 1), source, e)))
-            break;
-    }
+    text = xmalloc(1024 * 1024 + 1);
+    n = fread(text, 1, 1024 * 1024 + 1, f);
     fclose(f);
+    if (n > 1024 * 1024)
+        rc = err_set(e, -1, "config file %s: larger than 1 MiB", path);
+    else
+        rc = config_load_text(c, text, n, path, e);
+    free(text);
     return rc;
 }
 
@@ -190,26 +217,35 @@ static int take_arg(struct config *c, char **argv, int i, int argc, struct err *
     return eq ? 0 : 1;
 }
 
+int config_load_files(struct config *c, int *argc, char **argv, struct err *e)
+{
+    int out = 1;
+    for (int i = 1; i < *argc; i++) {
+        const char *path = NULL;
+        if (!strcmp(argv[i], "--config")) {
+            if (i + 1 >= *argc)
+                return err_set(e, -1, "--config: missing file name");
+            path = argv[++i];
+        } else if (!strncmp(argv[i], "--config=", 9)) {
+            path = argv[i] + 9;
+        } else {
+            argv[out++] = argv[i];
+            continue;
+        }
+        if (config_load_file(c, path, e))
+            return -1;
+    }
+    argv[out] = NULL;
+    *argc = out;
+    return 0;
+}
+
 int config_load_args(struct config *c, int *argc, char **argv, struct err *e)
 {
     int out = 1;
-    /* --config first, so command-line settings override the file */
+    if (config_load_files(c, argc, argv, e))
+        return -1;
     for (int i = 1; i < *argc; i++) {
-        if (!strcmp(argv[i], "--config") && i + 1 < *argc) {
-            if (config_load_file(c, argv[i + 1], e))
-                return -1;
-        } else if (!strncmp(argv[i], "--config=", 9)) {
-            if (config_load_file(c, argv[i] + 9, e))
-                return -1;
-        }
-    }
-    for (int i = 1; i < *argc; i++) {
-        if (!strcmp(argv[i], "--config")) {
-            i++;
-            continue;
-        }
-        if (!strncmp(argv[i], "--config=", 9))
-            continue;
         int r = take_arg(c, argv, i, *argc, e);
         if (r < 0)
             return -1;

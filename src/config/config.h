@@ -55,14 +55,23 @@ void config_defaults(struct config *c);
 int config_set(struct config *c, const char *key, const char *value, const char *source,
                struct err *e);
 
-/* Reads a "key = value" file. Returns 0 or -1 with e naming the line. */
+/* Parses "key = value" lines from memory (name is used in messages). Lines are limited to
+ * 2047 bytes. Returns 0 or -1 with e naming the line. */
+int config_load_text(struct config *c, const char *text, size_t n, const char *name,
+                     struct err *e);
+
+/* Reads a "key = value" file (at most 1 MiB). Returns 0 or -1 with e naming the line. */
 int config_load_file(struct config *c, const char *path, struct err *e);
 
 /* Applies every ICHIGEN_<KEY> variable present in envp-style environ. */
 int config_load_env(struct config *c, char **environ_, struct err *e);
 
+/* Reads every file named by --config FILE / --config=FILE and removes those arguments. */
+int config_load_files(struct config *c, int *argc, char **argv, struct err *e);
+
 /* Consumes "--key=value" / "--key value" arguments that name settings, leaving others.
- * argv is compacted in place; *argc updated. Also handles --config FILE (read first). */
+ * argv is compacted in place; *argc updated. Any --config FILE still present is read first
+ * (callers wanting the documented precedence call config_load_files before the environment). */
 int config_load_args(struct config *c, int *argc, char **argv, struct err *e);
 
 /* Derived values and cross-field checks (e.g. db_path default, page sizes). */

@@ -82,7 +82,8 @@ int buf_appendf(struct buf *b, const char *fmt, ...)
     return BUF_OK;
 }
 
-int buf_json_str(struct buf *b, const char *s, size_t n)
+/* Appends the literal piece by piece; on BUF_EFULL the caller restores the old length. */
+static int json_str_pieces(struct buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     size_t start = 0;
@@ -114,6 +115,17 @@ int buf_json_str(struct buf *b, const char *s, size_t n)
     if (buf_append(b, s + start, n - start))
         return BUF_EFULL;
     return buf_putc(b, '"');
+}
+
+int buf_json_str(struct buf *b, const char *s, size_t n)
+{
+    size_t before = b->len;
+    if (json_str_pieces(b, s, n) == BUF_OK)
+        return BUF_OK;
+    b->len = before; /* BUF_EFULL leaves the buffer as it was (buf.h) */
+    if (b->data)
+        b->data[before] = '\0';
+    return BUF_EFULL;
 }
 
 const char *buf_cstr(const struct buf *b)

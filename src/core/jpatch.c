@@ -108,43 +108,30 @@ json_t *jpatch_diff(const json_t *from, const json_t *to)
 
 struct loc {
     json_t *parent; /* borrowed; NULL when the path is the whole document */
-    char key[1024]; /* last reference token, unescaped */
+    char *key;      /* last reference token, unescaped (heap; loc_release frees it) */
 };
+
+static void loc_release(struct loc *l)
+{
+    free(l->key);
+    l->key = NULL;
+}
 
 static int split_path(json_t *doc, const char *path, struct loc *l)
 {
     const char *slash = strrchr(path, '/');
-    char parent_path[4096];
-    size_t plen;
-    if (*path == '\0') {
-        l->parent = NULL;
-        l->key[0] = '\0';
+    size_t used;
+    l->parent = NULL;
+    l->key = NULL;
+    if (*path == '\0')
         return 0;
-    }
     if (*path != '/' || !slash)
         return -1;
-    plen = (size_t)(slash - path);
-    if (plen >= sizeof(parent_path))
-        return -1;
-    memcpy(parent_path, path, plen);
-    parent_path[plen] = '\0';
+    char *parent_path = xstrndup(path, (size_t)(slash - path));
     l->parent = jsonx_ptr_get(doc, parent_path);
-    if (!l->parent)
+    free(parent_path);
+    if (!l->parent || !(l->key = jsonx_ptr_token(slash + 1, &used)))
         return -1;
-    size_t o = 0;
-    for (const char *p = slash + 1; *p; p++) {
-        char c = *p;
-        if (c == '~') {
-            if (p[1] != '0' && p[1] != '1')
-                return -1;
-            c = p[1] == '0' ? '~' : '/';
-            p++;
-        }
-        if (o + 1 >= sizeof(l->key))
-            return -1;
-        l->key[o++] = c;
-    }
-    l->key[o] = '\0';
     return 0;
 }
 
@@ -155,7 +142,9 @@ static int arr_index(const char *tok, size_t size, bool allow_end, size_t *out)
         *out = size;
         return 0;
     }
-    if ((tok[0] == '0' && tok[1]) || parse_int64(tok, 0, (int64_t)size, &v))
+    /* RFC 6901 §4: digits only, no leading zeros (strtoll alone would take "+1" and " 1") */
+    if (tok[0] < '0' || tok[0] > '9' || (tok[0] == '0' && tok[1]) ||
+        parse_int64(tok, 0, (int64_t)size, &v))
         return -1;
     if (!allow_end && (size_t)v >= size)
         return -1;
@@ -168,19 +157,26 @@ static int op_add(json_t **doc, const char *path, json_t *value)
 {
     struct loc l;
     size_t idx;
-    if (split_path(*doc, path, &l))
-        return json_decref(value), -1;
+    int r = -1;
+    if (split_path(*doc, path, &l)) {
+        loc_release(&l);
+        json_decref(value);
+        return -1;
+    }
     if (!l.parent) {
         json_decref(*doc);
         *doc = value;
-        return 0;
+        r = 0;
+    } else if (json_is_object(l.parent)) {
+        r = json_object_set_new(l.parent, l.key, value);
+    } else if (json_is_array(l.parent) &&
+               !arr_index(l.key, json_array_size(l.parent), true, &idx)) {
+        r = json_array_insert_new(l.parent, idx, value);
+    } else {
+        json_decref(value);
     }
-    if (json_is_object(l.parent))
-        return json_object_set_new(l.parent, l.key, value);
-    if (json_is_array(l.parent) && !arr_index(l.key, json_array_size(l.parent), true, &idx))
-        return json_array_insert_new(l.parent, idx, value);
-    json_decref(value);
-    return -1;
+    loc_release(&l);
+    return r;
 }
 
 /* remove: returns a new reference to the removed value, or NULL. */
@@ -189,8 +185,10 @@ static json_t *op_remove(json_t *doc, const char *path)
     struct loc l;
     size_t idx;
     json_t *v = NULL;
-    if (split_path(doc, path, &l) || !l.parent)
+    if (split_path(doc, path, &l) || !l.parent) {
+        loc_release(&l);
         return NULL;
+    }
     if (json_is_object(l.parent)) {
         v = json_incref(json_object_get(l.parent, l.key));
         if (v)
@@ -200,6 +198,7 @@ static json_t *op_remove(json_t *doc, const char *path)
         v = json_incref(json_array_get(l.parent, idx));
         json_array_remove(l.parent, idx);
     }
+    loc_release(&l);
     return v;
 }
 
@@ -271,6 +270,8 @@ json_t *jpatch_apply(const json_t *doc, const json_t *patch, char *err, size_t e
     out = json_deep_copy(doc);
     json_array_foreach(patch, i, op)
     {
+        if (!json_is_object(op))
+            snprintf(err, errsz, "operation %zu is not an object", i);
         if (!json_is_object(op) || apply_one(&out, op, err, errsz)) {
             json_decref(out);
             return NULL;

@@ -25,6 +25,21 @@ size_t jsonx_depth_exceeded(const char *p, size_t n, int max_depth)
     return 0;
 }
 
+/* Japanese for jansson's error classes (the English text names the offending token). */
+static const char *reason_ja(enum json_error_code c)
+{
+    switch (c) {
+    case json_error_invalid_utf8: return "UTF-8として正しくない文字があります";
+    case json_error_premature_end_of_input: return "JSONが途中で終わっています";
+    case json_error_end_of_input_expected: return "JSONの後に余分なデータがあります";
+    case json_error_null_character: return "NUL文字（\\u0000）は使用できません";
+    case json_error_duplicate_key: return "同じオブジェクト内でキーが重複しています";
+    case json_error_numeric_overflow: return "数値が大きすぎます";
+    case json_error_stack_overflow: return "入れ子が深すぎます";
+    default: return "JSONの構文が正しくありません";
+    }
+}
+
 int jsonx_load_object(const char *p, size_t n, int max_depth, json_t **out,
                       struct jsonx_error *e)
 {
@@ -46,16 +61,19 @@ int jsonx_load_object(const char *p, size_t n, int max_depth, json_t **out,
             }
             e->line = line, e->column = col, e->position = (long)deep - 1;
             snprintf(e->text, sizeof(e->text), "nesting deeper than %d levels", max_depth);
+            snprintf(e->text_ja, sizeof(e->text_ja), "入れ子が%d階層を超えています", max_depth);
         }
         return JSONX_EDEPTH;
     }
-    json_t *j = json_loadb(p, n, JSON_REJECT_DUPLICATES, &je);
+    /* JSON_DECODE_ANY so that valid non-object JSON ("42") is JSONX_ENOTOBJ, not a syntax error */
+    json_t *j = json_loadb(p, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
     if (!j) {
         if (e) {
             e->line = je.line > 0 ? je.line : 1;
             e->column = je.column > 0 ? je.column : 1;
             e->position = je.position;
             xstrlcpy(e->text, je.text, sizeof(e->text));
+            xstrlcpy(e->text_ja, reason_ja(json_error_code(&je)), sizeof(e->text_ja));
         }
         return JSONX_ESYNTAX;
     }
@@ -64,6 +82,7 @@ int jsonx_load_object(const char *p, size_t n, int max_depth, json_t **out,
         if (e) {
             e->line = 1, e->column = 1, e->position = 0;
             xstrlcpy(e->text, "the top-level value must be an object", sizeof(e->text));
+            xstrlcpy(e->text_ja, "最上位はJSONオブジェクト（{…}）にしてください", sizeof(e->text_ja));
         }
         return JSONX_ENOTOBJ;
     }
@@ -114,34 +133,33 @@ int jsonx_ptr_push_index(struct buf *ptr, size_t index)
     return buf_appendf(ptr, "/%zu", index);
 }
 
-/* Decodes one reference token (up to '/' or end) into tok. Returns its raw length or -1. */
-static long ptr_token(const char *p, char *tok, size_t toksz)
+/* Decodes the reference token at p (up to '/' or end) into a new heap string (RFC 6901 §4:
+ * "~1" is '/', "~0" is '~'). *used gets its raw length. Returns NULL on a bad escape. */
+char *jsonx_ptr_token(const char *p, size_t *used)
 {
-    size_t i = 0, o = 0;
-    for (; p[i] && p[i] != '/'; i++) {
+    size_t raw = strcspn(p, "/"), o = 0;
+    char *tok = xmalloc(raw + 1);
+    for (size_t i = 0; i < raw; i++) {
         char c = p[i];
         if (c == '~') {
-            if (p[i + 1] == '0')
-                c = '~';
-            else if (p[i + 1] == '1')
-                c = '/';
-            else
-                return -1;
-            i++;
+            if (i + 1 >= raw || (p[i + 1] != '0' && p[i + 1] != '1')) {
+                free(tok);
+                return NULL;
+            }
+            c = p[++i] == '0' ? '~' : '/';
         }
-        if (o + 1 >= toksz)
-            return -1;
         tok[o++] = c;
     }
     tok[o] = '\0';
-    return (long)i;
+    *used = raw;
+    return tok;
 }
 
 static int array_index(const char *tok, size_t size, size_t *out)
 {
     int64_t v;
-    if (tok[0] == '0' && tok[1] != '\0')
-        return -1; /* RFC 6901 §4: no leading zeros */
+    if (tok[0] < '0' || tok[0] > '9' || (tok[0] == '0' && tok[1] != '\0'))
+        return -1; /* RFC 6901 §4: digits only ("+1", " 1" are not indices), no leading zeros */
     if (parse_int64(tok, 0, (int64_t)size, &v))
         return -1;
     *out = (size_t)v;
@@ -150,26 +168,22 @@ static int array_index(const char *tok, size_t size, size_t *out)
 
 json_t *jsonx_ptr_get(json_t *doc, const char *ptr)
 {
-    char tok[1024];
     json_t *cur = doc;
     const char *p = ptr;
-    if (*p == '\0')
-        return doc;
     while (cur && *p == '/') {
-        long used = ptr_token(p + 1, tok, sizeof(tok));
-        if (used < 0)
+        size_t used, idx;
+        char *tok = jsonx_ptr_token(p + 1, &used);
+        if (!tok)
             return NULL;
         p += 1 + used;
-        if (json_is_object(cur)) {
+        if (json_is_object(cur))
             cur = json_object_get(cur, tok);
-        } else if (json_is_array(cur)) {
-            size_t idx;
-            if (array_index(tok, json_array_size(cur), &idx) || idx >= json_array_size(cur))
-                return NULL;
+        else if (json_is_array(cur) && !array_index(tok, json_array_size(cur), &idx) &&
+                 idx < json_array_size(cur))
             cur = json_array_get(cur, idx);
-        } else {
-            return NULL;
-        }
+        else
+            cur = NULL;
+        free(tok);
     }
     return *p == '\0' ? cur : NULL;
 }

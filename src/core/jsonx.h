@@ -25,6 +25,7 @@ struct jsonx_error {
     int column;     /* 1-based, in characters (jansson counts UTF-8 characters) */
     long position;  /* 0-based byte offset */
     char text[160]; /* jansson's English description */
+    char text_ja[160]; /* the same reason in Japanese */
 };
 
 /* Checks bracket nesting without building anything. Returns 0, or the byte offset + 1 of the
@@ -47,6 +48,10 @@ size_t jsonx_utf8_len(const char *s, size_t n);
 /* Appends "/" + the RFC 6901-escaped token to a pointer buffer. */
 int jsonx_ptr_push(struct buf *ptr, const char *token, size_t n);
 int jsonx_ptr_push_index(struct buf *ptr, size_t index);
+
+/* Decodes one reference token at p (up to the next '/' or the end) into a new heap string;
+ * *used receives its length in p. Returns NULL on an invalid escape. */
+char *jsonx_ptr_token(const char *p, size_t *used);
 
 /* Resolves an RFC 6901 pointer in doc. Returns a borrowed reference or NULL. */
 json_t *jsonx_ptr_get(json_t *doc, const char *ptr);

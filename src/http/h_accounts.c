@@ -115,6 +115,65 @@ static void issue_token(struct req *r, const struct user *u, const char *kind, c
     http_json(r, 201, j);
 }
 
+/* Failed sign-ins for usernames that do not exist are counted here, in memory, so that they
+ * lock out exactly like real accounts (whose counters live in the database): otherwise a 429
+ * would reveal which usernames exist. Bounded: the least recently seen entry is reused. */
+#define GHOSTS 1024
+static struct ghost {
+    unsigned char name_hash[HASH_SHA256_LEN];
+    int failures;
+    int64_t locked_until, seen;
+} ghosts[GHOSTS];
+static pthread_mutex_t ghost_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct ghost *ghost_find(const char *name, int64_t now, bool create)
+{
+    unsigned char h[HASH_SHA256_LEN];
+    struct ghost *oldest = &ghosts[0];
+    hash_sha256(name, strlen(name), h);
+    for (int i = 0; i < GHOSTS; i++) {
+        if (!memcmp(ghosts[i].name_hash, h, sizeof(h)) && ghosts[i].seen)
+            return &ghosts[i];
+        if (ghosts[i].seen < oldest->seen)
+            oldest = &ghosts[i];
+    }
+    if (!create)
+        return NULL;
+    memset(oldest, 0, sizeof(*oldest));
+    memcpy(oldest->name_hash, h, sizeof(h));
+    oldest->seen = now;
+    return oldest;
+}
+
+/* Returns the lock expiry for an unknown username (0 when not locked); records a failure when
+ * fail is set. */
+static int64_t ghost_check(struct app *a, const char *name, int64_t now, bool fail)
+{
+    int64_t until = 0;
+    pthread_mutex_lock(&ghost_lock);
+    struct ghost *g = ghost_find(name, now, fail);
+    if (g) {
+        g->seen = now;
+        if (fail && g->locked_until <= now &&
+            ++g->failures >= a->cfg.login_max_failures) {
+            g->locked_until = now + a->cfg.login_lockout_s * 1000;
+            g->failures = 0;
+        }
+        until = g->locked_until > now ? g->locked_until : 0;
+    }
+    pthread_mutex_unlock(&ghost_lock);
+    return until;
+}
+
+static void locked_out(struct req *r, int64_t until)
+{
+    char secs[24];
+    snprintf(secs, sizeof(secs), "%lld", (long long)((until - r->now_ms) / 1000 + 1));
+    http_header(r, "Retry-After", secs);
+    http_problem(r, 429, "locked", "Too many failed sign-ins", "サインインの失敗が多すぎます",
+                 "Try again later.", "しばらくしてから再度お試しください。", NULL);
+}
+
 static void login_failed(struct req *r)
 {
     http_problem(r, 401, "login_failed", "Sign-in failed", "サインインできませんでした",
@@ -136,12 +195,10 @@ void h_login(struct req *r)
         http_unavailable(r);
         goto out;
     }
-    if (res == STORE_OK && u.locked_until > r->now_ms) {
-        char secs[24];
-        snprintf(secs, sizeof(secs), "%lld", (long long)((u.locked_until - r->now_ms) / 1000 + 1));
-        http_header(r, "Retry-After", secs);
-        http_problem(r, 429, "locked", "Too many failed sign-ins", "サインインの失敗が多すぎます",
-                     "Try again later.", "しばらくしてから再度お試しください。", NULL);
+    int64_t locked = res == STORE_OK ? (u.locked_until > r->now_ms ? u.locked_until : 0)
+                                     : ghost_check(r->app, name, r->now_ms, false);
+    if (locked) {
+        locked_out(r, locked);
         goto out;
     }
     bool ok = verify_password(r->app, res == STORE_OK ? u.password_hash : NULL, pw);
@@ -149,6 +206,8 @@ void h_login(struct req *r)
         r->app->store->ops->user_login_result(r->app->store, u.id, ok && !u.disabled, r->now_ms,
                                               (int)r->app->cfg.login_max_failures,
                                               r->app->cfg.login_lockout_s * 1000);
+    else
+        ghost_check(r->app, name, r->now_ms, true);
     if (!ok || res != STORE_OK || u.disabled) {
         LOG(LOG_INFO, "auth.login_failed", LF_S("request_id", r->request_id),
             LF_S("user", res == STORE_OK ? u.id : NULL));
@@ -268,11 +327,11 @@ void h_user_create(struct req *r)
     char generated[25] = "";
     if (!doc)
         return;
-    if (!http_check_body(r, &account_user_root, doc))
-        goto out;
     const char *pw = opt_str(doc, "password", NULL);
     struct verr_list errs;
-    verr_list_init(&errs, 8);
+    verr_list_init(&errs, r->app->limits.max_errors);
+    /* the table's checks and the ones it cannot express, reported together */
+    report_check_fields(&account_user_root, doc, &r->app->limits, r->now_ms, &errs);
     account_user_from_json(doc, r->now_ms, &u, &errs);
     if (verr_any(&errs)) {
         http_problem(r, 422, "validation", "The request has invalid fields", "入力内容に誤りがあります",

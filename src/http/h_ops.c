@@ -39,9 +39,13 @@ void h_metrics(struct req *r)
         unsigned char hash[HASH_SHA256_LEN];
         if (!h || strncasecmp(h, "Bearer ", 7))
             return http_unauthorized(r, false);
-        if (auth_token_hash(h + 7, strlen(h + 7), hash) ||
-            r->app->store->ops->token_lookup(r->app->store, hash, r->now_ms, &r->who))
+        if (auth_token_hash(h + 7, strlen(h + 7), hash))
             return http_unauthorized(r, true);
+        int res = r->app->store->ops->token_lookup(r->app->store, hash, r->now_ms, &r->who);
+        if (res == STORE_NOT_FOUND)
+            return http_unauthorized(r, true);
+        if (res)
+            return http_unavailable(r);
         r->authed = true;
         if (!http_allow(r, ACT_METRICS_READ, NULL))
             return;

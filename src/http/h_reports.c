@@ -106,7 +106,8 @@ static void etag_of(const struct report_rec *rec, int version, char out[24])
     snprintf(out, 24, "\"v%d\"", version);
 }
 
-/* Sends {meta…, "report": <stored canonical bytes>} without re-parsing the body. */
+/* Sends {meta…, "report": <stored canonical bytes>} without re-parsing the body. A 201 carries
+ * Location: the report for a create, the new version for an amendment. */
 static void send_report(struct req *r, int status, const struct report_rec *rec)
 {
     struct buf out;
@@ -121,10 +122,12 @@ static void send_report(struct req *r, int status, const struct report_rec *rec)
     buf_puts(&out, "}\n");
     etag_of(rec, rec->version, etag);
     http_header(r, "ETag", etag);
-    if (status == 201) {
+    if (status == 201 && rec->version == 1)
         snprintf(loc, sizeof(loc), "/api/v1/reports/%s", rec->id);
+    else if (status == 201)
+        snprintf(loc, sizeof(loc), "/api/v1/reports/%s/versions/%d", rec->id, rec->version);
+    if (status == 201)
         http_header(r, "Location", loc);
-    }
     http_raw(r, status, "application/json", out.data, out.len);
     buf_release(&out);
 }
@@ -177,6 +180,7 @@ void h_report_create(struct req *r)
     struct report_rec rec;
     char id[UUID_STR_LEN];
     const char *key;
+    memset(&p, 0, sizeof(p)); /* released at out even when idem_key fails before prepare */
     memset(&rec, 0, sizeof(rec));
     if (!idem_key(r, &key) || !prepare(r, &p))
         goto out;
@@ -232,9 +236,8 @@ void h_report_get(struct req *r)
     char etag[24];
     if (!fetch(r, 0, &rec))
         return;
-    const char *inm = http_header_in(r, "If-None-Match");
     etag_of(&rec, rec.version, etag);
-    if (inm && !strcmp(inm, etag)) {
+    if (http_if_none_match_hits(http_header_in(r, "If-None-Match"), rec.version)) {
         http_header(r, "ETag", etag);
         http_raw(r, 304, "application/json", "", 0);
     } else {
@@ -261,23 +264,6 @@ void h_report_version_get(struct req *r)
     report_rec_release(&rec);
 }
 
-/* If-Match: "vN" (RFC 9110 §13.1.1). Returns N, 0 when absent, -1 when unusable. */
-static int if_match_version(struct req *r)
-{
-    const char *im = http_header_in(r, "If-Match");
-    int64_t v;
-    char num[16];
-    size_t n;
-    if (!im)
-        return 0;
-    n = strlen(im);
-    if (n < 4 || n > 12 || im[0] != '"' || im[1] != 'v' || im[n - 1] != '"')
-        return -1;
-    memcpy(num, im + 2, n - 3);
-    num[n - 3] = '\0';
-    return parse_int64(num, 1, 1000000, &v) ? -1 : (int)v;
-}
-
 static void precondition_failed(struct req *r, int latest)
 {
     char etag[24], en[256], ja[320];
@@ -296,7 +282,7 @@ void h_report_amend(struct req *r)
     struct report_rec cur, rec;
     struct prepared p;
     struct report_write w;
-    int expected;
+    int expected = 0;
     memset(&p, 0, sizeof(p));
     memset(&rec, 0, sizeof(rec));
     buf_init(&p.canon, BUF_UNLIMITED);
@@ -304,20 +290,21 @@ void h_report_amend(struct req *r)
         goto out;
     if (!http_allow(r, ACT_REPORT_AMEND, cur.org_id))
         goto out_cur;
-    expected = if_match_version(r);
-    if (expected <= 0) {
+    /* Amendments must name the version they change: "*" would let a client overwrite
+     * facts it has not seen, so it is refused like a missing header. */
+    switch (http_if_match(http_header_in(r, "If-Match"), cur.latest_version)) {
+    case IFM_ABSENT:
+    case IFM_STAR:
         http_problem(r, 428, "precondition_required", "Precondition required",
                      "前提条件の指定が必要です",
                      "Amendments need If-Match with the ETag of the version you changed, e.g. "
-                     "If-Match: \"v1\".",
+                     "If-Match: \"v1\" (\"*\" is not accepted).",
                      "訂正・追記には、変更元の版の ETag を If-Match で指定してください（例: If-Match: "
-                     "\"v1\"）。",
+                     "\"v1\"。\"*\" は使用できません）。",
                      NULL);
         goto out_cur;
-    }
-    if (expected != cur.latest_version) {
-        precondition_failed(r, cur.latest_version);
-        goto out_cur;
+    case IFM_NO_MATCH: precondition_failed(r, cur.latest_version); goto out_cur;
+    case IFM_MATCH: expected = cur.latest_version; break;
     }
     buf_release(&p.canon);
     if (!prepare(r, &p))
@@ -337,9 +324,6 @@ void h_report_amend(struct req *r)
     } else if (res) {
         http_store_error(r, res);
     } else {
-        char loc[120];
-        snprintf(loc, sizeof(loc), "/api/v1/reports/%s/versions/%d", rec.id, rec.version);
-        http_header(r, "Content-Location", loc);
         send_report(r, 201, &rec);
     }
 out_cur:

@@ -12,6 +12,7 @@
 #include "../auth/auth.h"
 #include "../core/buf.h"
 #include "../core/verr.h"
+#include "../core/uuid.h"
 
 #define HTTP_MAX_PARAMS 3
 
@@ -107,6 +108,21 @@ json_t *http_time(int64_t ms);
 /* Authorisation with the standard answers: 403 for the wrong role, 404 for another
  * organisation's object. Returns true when allowed. */
 bool http_allow(struct req *r, enum auth_action a, const char *object_org);
+
+/* ---- pure parsers (parse.c) ---- */
+
+/* Accept-Language (RFC 9110 §12.5.4): true when Japanese has a higher q-value than English. */
+bool http_lang_prefers_ja(const char *accept_language);
+/* One entity tag "vN". Returns N, 0 when absent (NULL), -1 when it is not one of ours. */
+int http_parse_if_match(const char *if_match);
+
+/* If-Match against the current version (RFC 9110 §13.1.1: lists, strong comparison). */
+enum http_ifm { IFM_ABSENT, IFM_STAR, IFM_MATCH, IFM_NO_MATCH };
+enum http_ifm http_if_match(const char *if_match, int current_version);
+/* If-None-Match (RFC 9110 §13.1.2: lists, weak comparison, "*"): true → 304. */
+bool http_if_none_match_hits(const char *if_none_match, int current_version);
+/* A pagination cursor back to the id it encodes. Returns 0 or -1. */
+int http_cursor_parse(const char *cursor, char out[UUID_STR_LEN]);
 
 /* ---- handlers ---- */
 void h_healthz(struct req *r);

@@ -71,7 +71,7 @@ static const char *route_label(size_t i, char *buf, size_t n)
         snprintf(buf, n, "method=\"%s\",route=\"%s\"", http_routes[i].method,
                  http_routes[i].pattern);
     else
-        snprintf(buf, n, "method=\"\",route=\"unmatched\"");
+        snprintf(buf, n, "method=\"any\",route=\"unmatched\"");
     return buf;
 }
 

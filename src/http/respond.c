@@ -185,17 +185,11 @@ json_t *http_body_json(struct req *r)
     if (r->body.len == 0) {
         snprintf(en, sizeof(en), "the request body is empty; send a JSON object");
         snprintf(ja, sizeof(ja), "リクエスト本文が空です。JSONオブジェクトを送ってください");
-    } else if (rc == JSONX_EDEPTH) {
-        snprintf(en, sizeof(en), "line %d, column %d: nesting deeper than %lld levels", je.line,
-                 je.column, (long long)r->app->cfg.max_json_depth);
-        snprintf(ja, sizeof(ja), "%d行目 %d文字目: 入れ子が%lld階層を超えています", je.line, je.column,
-                 (long long)r->app->cfg.max_json_depth);
     } else {
         snprintf(en, sizeof(en), "line %d, column %d: %s", je.line, je.column, je.text);
-        snprintf(ja, sizeof(ja), "%d行目 %d文字目: JSONとして解釈できません（%s）", je.line,
-                 je.column, je.text);
+        snprintf(ja, sizeof(ja), "%d行目 %d文字目: %s", je.line, je.column, je.text_ja);
     }
-    verr_add(&l, "", rc == JSONX_ENOTOBJ ? "not_object" : "json_syntax", en, ja);
+    verr_add(&l, "", rc == JSONX_ENOTOBJ ? "not_object" : rc == JSONX_EDEPTH ? "too_deep" : "json_syntax", en, ja);
     http_problem(r, 400, "malformed_json", "Malformed JSON", "JSONの形式が正しくありません", en, ja, &l);
     verr_list_release(&l);
     return NULL;
@@ -258,20 +252,14 @@ json_t *http_cursor(const char *last_id)
 int http_cursor_decode(struct req *r, const char *param, char *out)
 {
     const char *c = http_query(r, param);
-    unsigned char raw[UUID_STR_LEN];
-    long n;
-    out[0] = '\0';
-    if (!c)
+    if (!c || !http_cursor_parse(c, out)) {
+        if (!c)
+            out[0] = '\0';
         return 0;
-    n = enc_unb64url(c, strlen(c), raw, sizeof(raw) - 1);
-    if (n != 36 || !uuid_valid((const char *)raw, 36)) {
-        http_bad_query(r, param, "is not a cursor this service issued",
-                       "このサービスが発行したカーソルではありません");
-        return -1;
     }
-    memcpy(out, raw, 36);
-    out[36] = '\0';
-    return 0;
+    http_bad_query(r, param, "is not a cursor this service issued",
+                   "このサービスが発行したカーソルではありません");
+    return -1;
 }
 
 int http_limit(struct req *r)

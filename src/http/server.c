@@ -17,35 +17,6 @@ struct http_server {
     int port;
 };
 
-/* Accept-Language: picks ja when Japanese has a higher q-value than English (RFC 9110
- * §12.5.4); English otherwise. */
-static bool prefers_ja(const char *al)
-{
-    double qja = -1, qen = -1;
-    const char *p = al;
-    while (p && *p) {
-        while (*p == ' ' || *p == ',')
-            p++;
-        const char *tag = p;
-        size_t taglen = strcspn(p, ";,");
-        double q = 1.0;
-        p += taglen;
-        if (*p == ';') {
-            const char *qs = strstr(p, "q=");
-            const char *next = strchr(p, ',');
-            if (qs && (!next || qs < next))
-                q = strtod(qs + 2, NULL);
-            p = next ? next : p + strlen(p);
-        }
-        if (taglen >= 2 && !strncasecmp(tag, "ja", 2) && q > qja)
-            qja = q;
-        else if (((taglen >= 2 && !strncasecmp(tag, "en", 2)) || (taglen == 1 && *tag == '*')) &&
-                 q > qen)
-            qen = q;
-    }
-    return qja > 0 && qja > qen;
-}
-
 /* X-Request-Id from the client is kept when it is short and plain; otherwise we mint one. */
 static void set_request_id(struct req *r)
 {
@@ -74,7 +45,7 @@ static struct req *req_new(struct app *app, struct MHD_Connection *c, const char
     xstrlcpy(r->path, url, sizeof(r->path));
     buf_init(&r->body, (size_t)app->cfg.max_body_bytes);
     set_request_id(r);
-    r->ja = prefers_ja(http_header_in(r, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
+    r->ja = http_lang_prefers_ja(http_header_in(r, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
     http_metrics_inflight(app->metrics, 1);
     return r;
 }

@@ -100,17 +100,26 @@ static void indicator_values(const json_t *doc, struct verr_list *errs)
         const json_t *v = json_object_get(ind, "value");
         if (!type || !json_is_string(v) || !json_string_length(v))
             continue;
-        if (report_indicator_check(type, json_string_value(v), json_string_length(v)) == FMT_OK)
+        enum fmt_result fr =
+            report_indicator_check(type, json_string_value(v), json_string_length(v));
+        if (fr == FMT_OK)
             continue;
         const struct rf_enum *e = report_indicator_type_values;
         while (e->value && strcmp(e->value, type))
             e++;
         if (!e->value)
             continue; /* the enum check has reported the type */
-        char p[64], en[160], ja[160];
+        char p[64], en[200], ja[300];
         snprintf(p, sizeof(p), "/threat/indicators/%zu/value", i);
-        snprintf(en, sizeof(en), "is not a valid %s (write indicators without defanging)", e->en);
-        snprintf(ja, sizeof(ja), "%sとして正しくありません（無害化表記はせずに記載してください）", e->ja);
+        if (fr == FMT_DEFANGED) {
+            snprintf(en, sizeof(en), "is a defanged %s; write it as it is (hxxp → http, [.] → .)",
+                     e->en);
+            snprintf(ja, sizeof(ja), "%sが無害化表記になっています。元の表記で記載してください（hxxp → http、[.] → .）",
+                     e->ja);
+        } else {
+            snprintf(en, sizeof(en), "is not a valid %s", e->en);
+            snprintf(ja, sizeof(ja), "%sとして正しくありません", e->ja);
+        }
         report_emit(errs, p, "indicator_value", en, ja);
     }
 }

@@ -240,9 +240,28 @@ enum fmt_result report_format_check(enum rf_format f, const char *s, size_t n)
     return ok ? FMT_OK : FMT_BAD;
 }
 
+/* Defanged notation (hxxp://, example[.]com, user[@]example.com) is for e-mails and
+ * tickets; indicators in a report must be machine-usable, so it is refused. */
+static bool defanged(const char *s, size_t n)
+{
+    static const char *const marks[] = {"[.]", "(.)", "[:]", "[@]", "[at]", "[dot]"};
+    char low[8];
+    for (size_t i = 0; i < ARRAY_SIZE(marks); i++) {
+        size_t m = strlen(marks[i]);
+        for (size_t k = 0; k + m <= n; k++)
+            if (!strncasecmp(s + k, marks[i], m))
+                return true;
+    }
+    for (size_t i = 0; i < 5 && i < n; i++)
+        low[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] + 32 : s[i]);
+    return n >= 5 && (!memcmp(low, "hxxp", 4) || !memcmp(low, "fxp:", 4));
+}
+
 enum fmt_result report_indicator_check(const char *type, const char *s, size_t n)
 {
     bool ok;
+    if (strcmp(type, "file_name") && strcmp(type, "user_agent") && defanged(s, n))
+        return FMT_DEFANGED;
     if (!strcmp(type, "ipv4"))
         ok = ip(AF_INET, s, n);
     else if (!strcmp(type, "ipv6"))

@@ -10,7 +10,7 @@
 #define RF_DEFAULT_STRING_MAX 200
 #define RF_DEFAULT_TEXT_MAX 20000
 
-enum fmt_result { FMT_OK = 0, FMT_BAD = 1, FMT_CHECK_DIGIT = 2 };
+enum fmt_result { FMT_OK = 0, FMT_BAD = 1, FMT_CHECK_DIGIT = 2, FMT_DEFANGED = 3 };
 
 /* Checks s (n bytes, valid UTF-8) against a format. */
 enum fmt_result report_format_check(enum rf_format f, const char *s, size_t n);

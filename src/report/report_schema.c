@@ -118,9 +118,14 @@ json_t *report_schema(void)
     json_object_set_new(
         s, "description",
         json_string("Generated from src/report/report_fields.c by `ichigen report schema`; do "
-                    "not edit. The service's validator also checks corporate-number and LEI "
-                    "check digits, ISO country and currency code lists, indicator values by "
-                    "type, time order and cross-field consistency (docs/report-format.md)."));
+                    "not edit. Beyond this schema the service's validator also checks: "
+                    "corporate-number and LEI check digits; ISO 3166-1 country and ISO 4217 "
+                    "currency code lists; indicator values by type (defanged values refused); "
+                    "every time has an explicit UTC offset (-00:00 refused), is not before "
+                    "1990-01-01 and not in the future beyond a clock-skew allowance (deadlines "
+                    "excepted); the order of related times; that entity has name_ja or name_en "
+                    "and each contact an e-mail or telephone; consistency of yes/no answers with "
+                    "details given; a currency for every amount (docs/report-format.md)."));
     return s;
 }
 

@@ -14,6 +14,7 @@
 #define TIME_FLOOR_MS 631152000000LL /* 1990-01-01T00:00:00Z: nothing reported happened before */
 
 struct vctx {
+    const struct rf_field *root;
     const struct report_limits *lim;
     int64_t now_ms;
     struct verr_list *errs;
@@ -127,8 +128,11 @@ static void check_object(struct vctx *c, const struct rf_field *f, const json_t 
         if (m->name)
             continue;
         push(c, NULL, key, -1, &saved);
-        emit(c, "unknown_field", "is not a field of report format version 1",
-             "報告様式第1版にない項目です");
+        if (c->root == &report_root)
+            emit(c, "unknown_field", "is not a field of report format version 1",
+                 "報告様式第1版にない項目です");
+        else
+            emit(c, "unknown_field", "is not a recognised field", "認識できない項目です");
         pop(c, saved);
     }
     for (const struct rf_field *m = f->fields; m->name; m++) {
@@ -206,8 +210,12 @@ static void check_enum(struct vctx *c, const struct rf_field *f, const char *s)
     buf_init(&en, 4096);
     buf_init(&ja, 4096);
     enum_list(f->values, &list);
-    buf_appendf(&en, "\"%.80s\" is not allowed; use one of: %s", s, buf_cstr(&list));
-    buf_appendf(&ja, "「%.80s」は使用できません。次のいずれかを指定してください: %s", s,
+    /* quote at most 80 bytes, cut at a character boundary: messages must stay valid UTF-8 */
+    int q = (int)strnlen(s, 80);
+    while (s[q] && q > 0 && ((unsigned char)s[q] & 0xc0) == 0x80)
+        q--;
+    buf_appendf(&en, "\"%.*s\" is not allowed; use one of: %s", q, s, buf_cstr(&list));
+    buf_appendf(&ja, "「%.*s」は使用できません。次のいずれかを指定してください: %s", q, s,
                 buf_cstr(&list));
     emit(c, "enum", buf_cstr(&en), buf_cstr(&ja));
     buf_release(&list);
@@ -267,13 +275,18 @@ static void check_string(struct vctx *c, const struct rf_field *f, const json_t 
         emit(c, "too_long", en, ja);
         return;
     }
-    if (f->type == RF_STRING || f->type == RF_ENUM || f->type == RF_TRI) {
-        for (size_t i = 0; i < n; i++) {
-            if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
+    bool multiline = f->type == RF_TEXT;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if ((ch < 0x20 || ch == 0x7f) && !(multiline && (ch == '\n' || ch == '\r' || ch == '\t'))) {
+            if (multiline)
+                emit(c, "control_character",
+                     "must not contain control characters other than line breaks and tabs",
+                     "改行とタブ以外の制御文字は使用できません");
+            else
                 emit(c, "control_character", "must be one line without control characters",
                      "改行や制御文字は使用できません");
-                return;
-            }
+            return;
         }
     }
     switch (f->type) {
@@ -296,8 +309,8 @@ static void check_string(struct vctx *c, const struct rf_field *f, const json_t 
                      report_format_name(f->format, true));
             emit(c, "check_digit", en, ja);
         } else if (r) {
-            snprintf(en, sizeof(en), "must be a %s", report_format_name(f->format, false));
-            snprintf(ja, sizeof(ja), "%sで指定してください", report_format_name(f->format, true));
+            snprintf(en, sizeof(en), "is not a valid %s", report_format_name(f->format, false));
+            snprintf(ja, sizeof(ja), "%sとして正しくありません", report_format_name(f->format, true));
             emit(c, "format", en, ja);
         }
     }
@@ -353,7 +366,7 @@ static void check_value(struct vctx *c, const struct rf_field *f, const json_t *
 static size_t walk(const struct rf_field *root, const json_t *doc,
                    const struct report_limits *lim, int64_t now_ms, struct verr_list *errs)
 {
-    struct vctx c = {.lim = lim, .now_ms = now_ms, .errs = errs, .depth = 0};
+    struct vctx c = {.root = root, .lim = lim, .now_ms = now_ms, .errs = errs, .depth = 0};
     size_t before = errs->n + errs->dropped;
     buf_init(&c.ptr, 64 * 1024);
     buf_puts(&c.ptr, "");

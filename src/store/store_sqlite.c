@@ -340,11 +340,13 @@ static int run_batch_job(struct sq_store *s, struct wjob *j)
 
 static void run_batch(struct sq_store *s, struct wjob *batch)
 {
-    int64_t t0 = rtime_mono_ns(), seq = s->audit_seq;
-    char hash[HASH_SHA256_HEX];
+    int64_t t0 = rtime_mono_ns();
     int rc, n = 0;
-    xstrlcpy(hash, s->audit_hash, sizeof(hash));
     rc = sqlite3_exec(s->w.db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    /* Re-read the chain head under the write lock: another process (ichigen admin while the
+     * server runs) may have appended entries since our last batch. */
+    if (rc == SQLITE_OK && load_audit_head(s))
+        rc = SQLITE_ERROR;
     for (struct wjob *j = batch; j; j = j->next, n++)
         j->result = rc == SQLITE_OK ? run_batch_job(s, j) : STORE_UNAVAILABLE;
     if (rc == SQLITE_OK)
@@ -352,8 +354,6 @@ static void run_batch(struct sq_store *s, struct wjob *batch)
     if (rc != SQLITE_OK) {
         LOG(LOG_ERROR, "store.commit_failed", LF_S("error", sqlite3_errstr(rc)), LF_I("jobs", n));
         sqlite3_exec(s->w.db, "ROLLBACK", NULL, NULL, NULL);
-        s->audit_seq = seq;
-        xstrlcpy(s->audit_hash, hash, sizeof(s->audit_hash));
         for (struct wjob *j = batch; j; j = j->next)
             j->result = STORE_UNAVAILABLE;
         atomic_fetch_add(&s->failed_commits, 1);

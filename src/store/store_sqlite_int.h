@@ -82,7 +82,7 @@ struct sq_store {
     pthread_cond_t qcond;
     struct wjob *qhead, *qtail;
     atomic_bool stopping;
-    int64_t audit_seq; /* writer thread only: chain head including uncommitted entries */
+    int64_t audit_seq; /* writer thread only: chain head, re-read at the start of each batch */
     char audit_hash[HASH_SHA256_HEX];
 
     /* readers */

@@ -1,0 +1,36 @@
+#!/bin/sh
+# `make test`: installs what is missing, builds twice — normally (build/) and with
+# AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/) — and runs every test in both:
+# unit (cmocka), integration (the real binary over HTTP), and fuzz-corpus replays.
+# The last line printed is "N passed, N failed" (each TAP test case counts once per build).
+set -eu
+cd "$(dirname "$0")/.."
+scripts/deps.sh test
+
+setup() { # dir, extra meson options…
+    dir=$1
+    shift
+    if [ -f "$dir/build.ninja" ]; then
+        meson configure "$dir" -Dtests=true "$@" >/dev/null
+    else
+        meson setup "$dir" -Dtests=true "$@" >/dev/null
+    fi
+    ninja -C "$dir" >/dev/null
+}
+
+echo "== building (build/, build-asan/)"
+setup build
+setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+
+echo "== tests"
+meson test -C build --no-rebuild --print-errorlogs >build/test-output.txt 2>&1 || true
+grep -E "^ *[0-9]+/[0-9]+ " build/test-output.txt || true
+
+echo "== tests under ASan + UBSan"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    meson test -C build-asan --no-rebuild --print-errorlogs --timeout-multiplier 4 \
+    >build-asan/test-output.txt 2>&1 || true
+grep -E "^ *[0-9]+/[0-9]+ " build-asan/test-output.txt || true
+
+exec python3 scripts/tap_summary.py build/meson-logs/testlog.json build-asan/meson-logs/testlog.json
