@@ -80,8 +80,8 @@ int parse_int64(const char *s, int64_t min, int64_t max, int64_t *out)
 {
     char *end = NULL;
     long long v;
-    if (!s || !*s)
-        return -1;
+    if (!s || !((*s >= '0' && *s <= '9') || (*s == '-' && s[1] >= '0' && s[1] <= '9')))
+        return -1; /* no leading blanks or '+': a setting reads exactly as written */
     errno = 0;
     v = strtoll(s, &end, 10);
     if (errno || *end != '\0' || v < min || v > max)

@@ -202,6 +202,38 @@ static json_t *op_remove(json_t *doc, const char *path)
     return v;
 }
 
+/* Equality as RFC 6902 §4.6 defines it for "test": numbers are equal when their values are
+ * (1 equals 1.0), objects regardless of member order, arrays element by element. */
+static bool value_equal(const json_t *a, const json_t *b)
+{
+    if (json_is_number(a) && json_is_number(b))
+        return json_number_value(a) == json_number_value(b) &&
+               (!json_is_integer(a) || !json_is_integer(b) ||
+                json_integer_value(a) == json_integer_value(b));
+    if (json_is_array(a) && json_is_array(b)) {
+        if (json_array_size(a) != json_array_size(b))
+            return false;
+        for (size_t i = 0; i < json_array_size(a); i++)
+            if (!value_equal(json_array_get(a, i), json_array_get(b, i)))
+                return false;
+        return true;
+    }
+    if (json_is_object(a) && json_is_object(b)) {
+        const char *k;
+        json_t *v;
+        if (json_object_size(a) != json_object_size(b))
+            return false;
+        json_object_foreach((json_t *)a, k, v)
+        {
+            const json_t *w = json_object_get(b, k);
+            if (!w || !value_equal(v, w))
+                return false;
+        }
+        return true;
+    }
+    return json_equal((json_t *)a, (json_t *)b);
+}
+
 static int apply_one(json_t **doc, const json_t *op, char *err, size_t errsz)
 {
     const char *name = json_string_value(json_object_get(op, "op"));
@@ -232,7 +264,7 @@ static int apply_one(json_t **doc, const json_t *op, char *err, size_t errsz)
     }
     if (!strcmp(name, "test")) {
         json_t *cur = jsonx_ptr_get(*doc, path);
-        if (!value || !cur || !json_equal(cur, value))
+        if (!value || !cur || !value_equal(cur, value))
             return snprintf(err, errsz, "test %s: values differ", path), -1;
         return 0;
     }

@@ -120,7 +120,7 @@ int rtime_parse_rfc3339(const char *s, size_t n, struct rtime_parsed *out)
     if ((r = parse_date_part(s, n, &i, &y, &mo, &d)))
         return r;
     if (i >= n || (s[i] != 'T' && s[i] != 't'))
-        return i >= n ? RTIME_ENOOFFSET : RTIME_ESYNTAX;
+        return RTIME_ESYNTAX; /* a date alone is not a date-time */
     i++;
     if (digits(s, n, &i, 2, &h) || expect(s, n, &i, ':') || digits(s, n, &i, 2, &mi) ||
         expect(s, n, &i, ':') || digits(s, n, &i, 2, &se))

@@ -48,6 +48,9 @@ int http_parse_if_match(const char *im)
         return -1;
     memcpy(num, im + 2, n - 3);
     num[n - 3] = '\0';
+    /* only tags we issue: "v02", "v+2" or "v 2" are other entity tags (strong comparison) */
+    if (num[0] < '1' || num[0] > '9' || strspn(num, "0123456789") != n - 3)
+        return -1;
     return parse_int64(num, 1, 1000000, &v) ? -1 : (int)v;
 }
 

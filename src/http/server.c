@@ -203,13 +203,14 @@ struct http_server *http_start(struct app *app, struct err *e)
         flags |= MHD_USE_IPv6;
     struct http_server *srv = xcalloc(1, sizeof(*srv));
     srv->app = app;
+    /* the logger goes first so that libmicrohttpd's own start-up messages reach it */
     srv->d = MHD_start_daemon(
-        flags, (uint16_t)app->cfg.port, NULL, NULL, on_request, app, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->cfg.connection_timeout_s,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_THREAD_STACK_SIZE,
-        (size_t)1024 * 1024, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+        flags, (uint16_t)app->cfg.port, NULL, NULL, on_request, app, MHD_OPTION_EXTERNAL_LOGGER,
+        mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, app, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)app->cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)app->cfg.connection_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)64 * 1024, MHD_OPTION_THREAD_STACK_SIZE, (size_t)1024 * 1024, MHD_OPTION_END);
     if (!srv->d) {
         err_set(e, -1, "cannot listen on %s:%lld (in use, or not permitted)", app->cfg.listen_addr,
                 (long long)app->cfg.port);

@@ -29,6 +29,17 @@ static bool time_at(const json_t *doc, const char *ptr, int64_t *ms)
     return true;
 }
 
+/* Arrays the structural walk refused as too long are not walked again here. */
+static const json_t *array_at(const json_t *doc, const char *ptr, const struct report_limits *lim)
+{
+    const json_t *a = at(doc, ptr);
+    const struct rf_field *f = report_field_lookup(ptr);
+    if (!json_is_array(a) || !f)
+        return NULL;
+    int64_t max = MIN(report_field_max(f), lim->max_array_items);
+    return (int64_t)json_array_size(a) <= max ? a : NULL;
+}
+
 static bool is(const json_t *doc, const char *ptr, const char *value)
 {
     const char *s = str_at(doc, ptr);
@@ -57,7 +68,7 @@ static void order(const json_t *doc, struct verr_list *errs, const char *later,
     buf_release(&ja);
 }
 
-static void time_orders(const json_t *doc, struct verr_list *errs)
+static void time_orders(const json_t *doc, const struct report_limits *lim, struct verr_list *errs)
 {
     /* Nothing can be detected, known, contained or closed before it happened; classification
      * follows detection (DORA RTS 2025/301 Art. 5 counts from both); closing follows awareness. */
@@ -76,13 +87,13 @@ static void time_orders(const json_t *doc, struct verr_list *errs)
     order(doc, errs, "/personal_data/individual_notification/completed_at",
           "/personal_data/individual_notification/started_at");
 
-    const json_t *ra = at(doc, "/times/regime_awareness");
+    const json_t *ra = array_at(doc, "/times/regime_awareness", lim);
     for (size_t i = 0; json_is_array(ra) && i < json_array_size(ra); i++) {
         char p[64];
         snprintf(p, sizeof(p), "/times/regime_awareness/%zu/aware_at", i);
         order(doc, errs, p, "/times/occurred_at");
     }
-    const json_t *inds = at(doc, "/threat/indicators");
+    const json_t *inds = array_at(doc, "/threat/indicators", lim);
     for (size_t i = 0; json_is_array(inds) && i < json_array_size(inds); i++) {
         char l[64], e[64];
         snprintf(l, sizeof(l), "/threat/indicators/%zu/last_seen", i);
@@ -91,9 +102,10 @@ static void time_orders(const json_t *doc, struct verr_list *errs)
     }
 }
 
-static void indicator_values(const json_t *doc, struct verr_list *errs)
+static void indicator_values(const json_t *doc, const struct report_limits *lim,
+                             struct verr_list *errs)
 {
-    const json_t *inds = at(doc, "/threat/indicators");
+    const json_t *inds = array_at(doc, "/threat/indicators", lim);
     for (size_t i = 0; json_is_array(inds) && i < json_array_size(inds); i++) {
         const json_t *ind = json_array_get(inds, i);
         const char *type = json_string_value(json_object_get(ind, "type"));
@@ -129,7 +141,8 @@ static void required_here(struct verr_list *errs, const char *ptr)
     report_emit(errs, ptr, "required", "is required", "必須項目です");
 }
 
-static void consistency(const json_t *doc, struct verr_list *errs)
+static void consistency(const json_t *doc, const struct report_limits *lim,
+                        struct verr_list *errs)
 {
     const json_t *items = at(doc, "/personal_data/data_items");
     const json_t *count = at(doc, "/personal_data/individuals_count");
@@ -152,7 +165,7 @@ static void consistency(const json_t *doc, struct verr_list *errs)
                     "is \"no\" but demand details are given",
                     "「いいえ」ですが、要求の内容が記載されています");
 
-    const json_t *cats = at(doc, "/classification/categories");
+    const json_t *cats = array_at(doc, "/classification/categories", lim);
     for (size_t i = 0; json_is_array(cats) && i < json_array_size(cats); i++) {
         const char *s = json_string_value(json_array_get(cats, i));
         if (s && !strcmp(s, "other") && !at(doc, "/classification/category_other"))
@@ -176,7 +189,7 @@ static void currencies(const json_t *doc, struct verr_list *errs)
         required_here(errs, "/ransom/payment/asset");
 }
 
-static void who(const json_t *doc, struct verr_list *errs)
+static void who(const json_t *doc, const struct report_limits *lim, struct verr_list *errs)
 {
     const json_t *entity = at(doc, "/entity");
     if (json_is_object(entity) && !json_object_get(entity, "name_ja") &&
@@ -184,7 +197,7 @@ static void who(const json_t *doc, struct verr_list *errs)
         report_emit(errs, "/entity/name_ja", "required_one_of",
                     "name_ja or name_en is required (the organisation, not the person filing)",
                     "名称（日本語）又は名称（英語）が必要です（担当者ではなく組織の名称）");
-    const json_t *contacts = at(doc, "/contacts");
+    const json_t *contacts = array_at(doc, "/contacts", lim);
     for (size_t i = 0; json_is_array(contacts) && i < json_array_size(contacts); i++) {
         const json_t *ct = json_array_get(contacts, i);
         char p[48];
@@ -199,10 +212,9 @@ static void who(const json_t *doc, struct verr_list *errs)
 void report_cross_check(const json_t *doc, const struct report_limits *lim,
                         struct verr_list *errs)
 {
-    UNUSED(lim);
-    who(doc, errs);
-    time_orders(doc, errs);
-    indicator_values(doc, errs);
-    consistency(doc, errs);
+    who(doc, lim, errs);
+    time_orders(doc, lim, errs);
+    indicator_values(doc, lim, errs);
+    consistency(doc, lim, errs);
     currencies(doc, errs);
 }

@@ -120,7 +120,7 @@ static const char *const sql_text[SQ__COUNT] = {
     [SQ_REPORT_LIST] =
         "SELECT id, org_id, latest_version, latest_version, created_at, updated_at, updated_at,"
         " '', '', phase, tlp, drill, categories, summary, NULL, NULL FROM incidents"
-        " WHERE org_id = ?1 AND (?2 IS NULL OR categories LIKE ?2)"
+        " WHERE org_id = ?1 AND (?2 IS NULL OR instr(categories, ?2) > 0)"
         " AND (?3 IS NULL OR phase = ?3) AND (?4 < 0 OR drill = ?4)"
         " AND (?5 = 0 OR created_at >= ?5) AND (?6 = 0 OR created_at < ?6)"
         " AND (?7 IS NULL OR id < ?7) ORDER BY id DESC LIMIT ?8",

@@ -683,15 +683,15 @@ static int report_list(struct store *s, const struct report_filter *f, struct re
 {
     struct sq_conn *c = sq_read_get(SQ(s));
     sqlite3_stmt *st;
-    char like[80];
+    char needle[80];
     memset(out, 0, sizeof(*out));
     if (!c)
         return STORE_UNAVAILABLE;
     st = sq_stmt(c, SQ_REPORT_LIST);
     sq_bind_text(st, 1, f->org_id);
     if (f->category) {
-        snprintf(like, sizeof(like), "%%,%s,%%", f->category);
-        sqlite3_bind_text(st, 2, like, -1, SQLITE_TRANSIENT);
+        snprintf(needle, sizeof(needle), ",%s,", f->category); /* exact: categories is ",a,b," */
+        sqlite3_bind_text(st, 2, needle, -1, SQLITE_TRANSIENT);
     }
     sq_bind_text_opt(st, 3, f->phase);
     sqlite3_bind_int(st, 4, f->drill);

@@ -1,0 +1,188 @@
+/*
+ * itest.h — helpers shared by the integration tests (tests/integration/itest_*.c).
+ *
+ * What it is: starting and stopping the real `ichigen serve` binary ($ICHIGEN_BIN) on
+ * 127.0.0.1 with a fresh temporary data directory, running CLI sub-commands against that
+ * directory, an HTTP client on libcurl, a few jansson helpers, and a fixture with the
+ * organisations, users and tokens most tests need. What it is not: a test framework (cmocka
+ * is) or a mock of anything — every request goes to the real process over TCP.
+ *
+ * Who calls it: the integration test programs only. Functions return 0 / -1 (or a pointer /
+ * NULL) and print the reason to stderr on failure; the tests assert on the result.
+ *
+ * Processes: a server is started with PR_SET_PDEATHSIG, so it dies if the test dies; the
+ * signal follows the *thread* that forked, so start servers from the main thread. Servers
+ * still running at exit are killed and their directories removed (atexit), so a failed
+ * assertion never leaves a process or a temporary directory behind.
+ */
+#ifndef TESTS_INTEGRATION_ITEST_H
+#define TESTS_INTEGRATION_ITEST_H
+
+#include <sys/types.h>
+
+#include <jansson.h>
+
+#include "core/core.h"
+
+#define ITEST_READY_TIMEOUT_MS 30000 /* generous: sanitizer builds start slowly */
+#define ITEST_CLI_TIMEOUT_MS 60000
+#define ITEST_HTTP_TIMEOUT_S 60
+#define ITEST_MAX_SETTINGS 16
+
+/* ---- the server process ---- */
+
+struct itest_server {
+    char dir[256];     /* temporary data directory, removed by itest_server_release */
+    char ready[320];   /* --ready-file: the port, written once listening */
+    char log[320];     /* the server's stdout and stderr, appended across restarts */
+    char cli_log[320]; /* stderr of the CLI commands run against dir */
+    const char *settings[ITEST_MAX_SETTINGS + 1]; /* "--setting=value", NULL-ended, borrowed */
+    pid_t pid;                                    /* 0 when not running */
+    int port;
+    char base[64]; /* "http://127.0.0.1:PORT" */
+};
+
+/* Creates a fresh temporary data directory (mkdtemp) and remembers settings (NULL-ended
+ * "--name=value" strings that must outlive s; NULL for none). Does not start anything.
+ * Returns 0 or -1. */
+int itest_server_init(struct itest_server *s, const char *const *settings);
+
+/* Starts `ichigen serve --data-dir DIR --port 0 --ready-file FILE SETTINGS…` and waits for the
+ * ready file. Also used to restart on the same directory. Returns 0, or -1 (the process did
+ * not come up within ITEST_READY_TIMEOUT_MS; it has been killed). */
+int itest_server_start(struct itest_server *s);
+
+/* Sends sig (SIGTERM for a clean stop, SIGKILL for a crash) and reaps the process; escalates
+ * to SIGKILL if it has not exited within 30 s. Returns the exit code (0–255), 128 + the signal
+ * that ended it, or -1 if nothing was running. */
+int itest_server_stop(struct itest_server *s, int sig);
+
+/* True when neither the server's log nor the CLI's stderr holds a sanitizer report
+ * (AddressSanitizer, LeakSanitizer, UBSan "runtime error:"); otherwise prints it and returns
+ * false. */
+bool itest_logs_clean(const struct itest_server *s);
+
+/* Stops with SIGTERM and checks the end of a run: exit code 0 (LeakSanitizer exits non-zero
+ * when the server leaks) and clean logs. Returns 0 or -1. */
+int itest_server_finish(struct itest_server *s);
+
+/* Kills the server if it runs (SIGKILL) and removes the directory (kept when ITEST_KEEP is set
+ * in the environment, for debugging). Safe to call twice. */
+void itest_server_release(struct itest_server *s);
+
+/* Reads a whole file (NUL-terminated, caller frees). Returns NULL if it cannot. */
+char *itest_read_file(const char *path, size_t *len);
+
+/* ---- the CLI ---- */
+
+/* Runs $ICHIGEN_BIN with argv (NULL-ended, without the program name). stdin_text (may be NULL)
+ * is written to its standard input; when out is non-NULL, *out receives its standard output
+ * (NUL-terminated, caller frees). Standard error goes to s->cli_log (the test's own stderr when
+ * s is NULL). Returns the exit code, 128 + signal, or -1 if it could not run or timed out. */
+int itest_run(const struct itest_server *s, const char *stdin_text, char **out,
+              const char *const *argv);
+
+/* itest_cli(s, stdin, &out, "admin", "create-org", …, NULL): itest_run with "--data-dir DIR"
+ * appended. At most 30 arguments. */
+int itest_cli(const struct itest_server *s, const char *stdin_text, char **out, ...);
+
+/* ---- HTTP ---- */
+
+struct itest_req {
+    const char *method;       /* default: POST when body is set, else GET */
+    const char *path;         /* e.g. "/api/v1/reports?limit=3" */
+    const char *token;        /* bearer token, or NULL for none */
+    const char *body;         /* request body, or NULL */
+    size_t body_len;          /* 0: strlen(body) */
+    const char *content_type; /* default "application/json" when there is a body */
+    const char *headers[6];   /* extra "Name: value" lines, NULL-ended */
+    bool chunked;             /* send the body with chunked transfer-coding, no Content-Length */
+};
+
+struct itest_resp {
+    long status; /* 0 when the request failed at the transport level */
+    char *body;  /* NUL-terminated */
+    size_t len;
+    json_t *json; /* the parsed body when its type is JSON (any "+json" too), else NULL */
+    char etag[64];
+    char location[256];
+    char content_location[256];
+    char content_type[128];
+    char retry_after[32];
+    char www_authenticate[128];
+    char allow[128];
+    char idempotent_replayed[16];
+    char request_id[64];
+};
+
+/* Performs one request on a new connection. Fills out (release it with itest_resp_release even
+ * on failure). Thread-safe (itest_global_init must have run). Returns 0 when a response
+ * arrived, -1 on a transport error (connection refused or reset, timeout). */
+int itest_http(const struct itest_server *s, const struct itest_req *rq, struct itest_resp *out);
+void itest_resp_release(struct itest_resp *r);
+
+/* Shorthands that return the status (0 on transport error). */
+long itest_get(const struct itest_server *s, const char *token, const char *path,
+               struct itest_resp *out);
+long itest_post(const struct itest_server *s, const char *token, const char *path, const char *body,
+                struct itest_resp *out);
+
+/* The slug of a problem+json response: "not_found" from "urn:ichigen:problem:not_found".
+ * Borrowed from r->json; "" when r is not a problem. */
+const char *itest_problem_code(const struct itest_resp *r);
+
+/* Process-wide set-up: libcurl's global state and SIGPIPE ignored. Call once from main before any
+ * thread starts; cleanup at the end. */
+void itest_global_init(void);
+void itest_global_cleanup(void);
+
+/* ---- JSON ---- */
+
+/* A string / integer at an RFC 6901 pointer in doc; NULL / -1 when absent or of another type.
+ * The string is borrowed from doc. */
+const char *itest_jstr(json_t *doc, const char *ptr);
+json_int_t itest_jint(json_t *doc, const char *ptr);
+
+/* Loads a JSON file relative to $ICHIGEN_SOURCE_ROOT (e.g. "docs/examples/full-report.json").
+ * New reference, or NULL. */
+json_t *itest_load_json(const char *relpath);
+
+/* The early-warning example with description.summary replaced (NULL keeps it). New reference. */
+json_t *itest_report_doc(const char *summary);
+
+/* Compact serialisation (caller frees). */
+char *itest_dump(const json_t *j);
+
+/* ---- the common fixture ---- */
+
+struct itest_user {
+    char username[64];
+    char password[64];
+    char id[40];
+    char org_id[40];
+    char token[64]; /* from `ichigen admin create-token` */
+};
+
+struct itest_fixture {
+    struct itest_server srv;
+    char org_a[40], org_b[40]; /* reporting organisations */
+    char org_c[40];            /* a receiving authority: home of the recipient and authority */
+    struct itest_user admin, rep_a, rep_b, recipient, authority;
+};
+
+/* Creates the directory, an admin, organisations A, B (kind company) and C (kind authority),
+ * a reporter in A and in B, a recipient and an authority user in C, a token for each (all with
+ * the CLI), then starts the server with settings. Returns 0 or -1. */
+int itest_fixture_setup(struct itest_fixture *f, const char *const *settings);
+void itest_fixture_teardown(struct itest_fixture *f);
+
+/* Creates an organisation with the CLI (kind: "company", "authority" …). Returns 0 or -1. */
+int itest_add_org(const struct itest_server *s, const char *name, const char *kind,
+                  char org_id[40]);
+/* Creates a user with the CLI (password "pw-<username>-secret"), then a token for it. */
+int itest_add_user(const struct itest_server *s, const char *org_id, const char *username,
+                   const char *role, struct itest_user *u);
+/* A new API token for username (CLI `admin create-token`). */
+int itest_new_token(const struct itest_server *s, const char *username, char token[64]);
+
+#endif

@@ -1,0 +1,481 @@
+/*
+ * itest_authz.c — who may call what. One row per route of the route table (http_route_at), so a
+ * new route without a row fails the test; each row gives the expected status without
+ * credentials, with an unknown token, and as each role. Then sign-out, lockout after repeated
+ * failures, and sign-in failures that do not reveal whether a user exists.
+ */
+#include "itest.h"
+#include "core/buf.h"
+#include "http/http.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#define METRICS_TOKEN "itest-authz-metrics-token-0042"
+#define BOGUS_TOKEN "ichi_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" /* right shape, unknown */
+#define MAX_FAILURES 3
+
+static struct itest_fixture F;
+static const char *const settings[] = {"--login-max-failures=3", "--login-lockout-s=60",
+                                       "--metrics-token=" METRICS_TOKEN, NULL};
+static char report_a[40]; /* org A's report, two versions */
+static char *report_body; /* a valid report */
+static struct itest_user login_user, lock_user, reset_user, probe_user;
+
+/* The columns of the matrix. */
+enum who { W_NONE, W_BAD, W_REP_A, W_REP_B, W_RECIPIENT, W_AUTHORITY, W_ADMIN, W__COUNT };
+static const char *const who_name[W__COUNT] = {"no credentials", "unknown token", "reporter A",
+                                               "reporter B",     "recipient",     "authority",
+                                               "admin"};
+
+enum body { B_NONE, B_LOGIN, B_ORG, B_USER, B_TOKEN, B_REPORT };
+
+enum row_flags {
+    FRESH_CALLER = 1, /* the call spends the caller's token (logout): use a throw-away one */
+    VICTIM_TOKEN = 2, /* {id} is a fresh token of reporter A, made for each call */
+    IF_MATCH = 4,     /* send If-Match with the report's current ETag */
+};
+
+struct row {
+    const char *method, *pattern;
+    int expect[W__COUNT];
+    enum body body;
+    unsigned flags;
+};
+
+/* The matrix reads best as a table. */
+/* clang-format off */
+#define PUBLIC_200 {200, 200, 200, 200, 200, 200, 200}
+#define ADMIN_ONLY(ok) {401, 401, 403, 403, 403, 403, ok}
+#define ANY_ROLE(ok) {401, 401, ok, ok, ok, ok, ok}
+#define REPORTERS(ok) {401, 401, ok, ok, 403, 403, 403}
+#define OWNING_ORG(ok) {401, 401, ok, 404, 403, 403, 403}
+
+static const struct row rows[] = {
+    {"GET", "/healthz", PUBLIC_200, B_NONE, 0},
+    {"GET", "/readyz", PUBLIC_200, B_NONE, 0},
+    {"GET", "/metrics", ADMIN_ONLY(200), B_NONE, 0},
+    {"GET", "/api/v1/report-format/schema", PUBLIC_200, B_NONE, 0},
+    {"POST", "/api/v1/auth/login", {201, 201, 201, 201, 201, 201, 201}, B_LOGIN, 0},
+    {"POST", "/api/v1/auth/logout", ANY_ROLE(204), B_NONE, FRESH_CALLER},
+    {"GET", "/api/v1/me", ANY_ROLE(200), B_NONE, 0},
+    {"POST", "/api/v1/organizations", ADMIN_ONLY(201), B_ORG, 0},
+    {"GET", "/api/v1/organizations", ADMIN_ONLY(200), B_NONE, 0},
+    {"GET", "/api/v1/organizations/{id}", {401, 401, 200, 404, 404, 404, 200}, B_NONE, 0},
+    {"POST", "/api/v1/users", ADMIN_ONLY(201), B_USER, 0},
+    {"GET", "/api/v1/users", ADMIN_ONLY(200), B_NONE, 0},
+    {"POST", "/api/v1/tokens", ANY_ROLE(201), B_TOKEN, 0},
+    {"GET", "/api/v1/tokens", ANY_ROLE(200), B_NONE, 0},
+    {"DELETE", "/api/v1/tokens/{id}", {401, 401, 204, 404, 404, 404, 204}, B_NONE, VICTIM_TOKEN},
+    {"GET", "/api/v1/audit", ADMIN_ONLY(200), B_NONE, 0},
+    {"POST", "/api/v1/reports/validate", REPORTERS(200), B_REPORT, 0},
+    {"POST", "/api/v1/reports", REPORTERS(201), B_REPORT, 0},
+    {"GET", "/api/v1/reports", REPORTERS(200), B_NONE, 0},
+    {"GET", "/api/v1/reports/{id}", OWNING_ORG(200), B_NONE, 0},
+    {"POST", "/api/v1/reports/{id}/versions", OWNING_ORG(201), B_REPORT, IF_MATCH},
+    {"GET", "/api/v1/reports/{id}/versions", OWNING_ORG(200), B_NONE, 0},
+    {"GET", "/api/v1/reports/{id}/versions/{version}", OWNING_ORG(200), B_NONE, 0},
+    {"GET", "/api/v1/reports/{id}/diff", OWNING_ORG(200), B_NONE, 0},
+};
+/* clang-format on */
+
+static const struct itest_user *user_of(enum who w)
+{
+    switch (w) {
+    case W_REP_A:
+        return &F.rep_a;
+    case W_REP_B:
+        return &F.rep_b;
+    case W_RECIPIENT:
+        return &F.recipient;
+    case W_AUTHORITY:
+        return &F.authority;
+    case W_ADMIN:
+        return &F.admin;
+    default:
+        return NULL;
+    }
+}
+
+static void make_body(enum body b, char *out, size_t n)
+{
+    static int seq;
+    seq++;
+    switch (b) {
+    case B_LOGIN:
+        snprintf(out, n, "{\"username\":\"%s\",\"password\":\"%s\"}", login_user.username,
+                 login_user.password);
+        break;
+    case B_ORG:
+        snprintf(out, n, "{\"name_ja\":\"行列%d\",\"name_en\":\"Matrix %d\",\"kind\":\"company\"}",
+                 seq, seq);
+        break;
+    case B_USER:
+        snprintf(out, n,
+                 "{\"org_id\":\"%s\",\"username\":\"matrix-%d\",\"display_name\":\"M %d\","
+                 "\"role\":\"reporter\",\"password\":\"pw-matrix-secret\"}",
+                 F.org_a, seq, seq);
+        break;
+    case B_TOKEN:
+        snprintf(out, n, "{\"name\":\"matrix %d\"}", seq);
+        break;
+    case B_REPORT:
+        xstrlcpy(out, report_body, n);
+        break;
+    default:
+        out[0] = '\0';
+    }
+}
+
+/* A new API token of reporter A through the API; its id goes to id_out. */
+static void victim_token(char id_out[40])
+{
+    struct itest_resp r;
+    assert_int_equal(
+        itest_post(&F.srv, F.rep_a.token, "/api/v1/tokens", "{\"name\":\"victim\"}", &r), 201);
+    xstrlcpy(id_out, itest_jstr(r.json, "/id"), 40);
+    itest_resp_release(&r);
+}
+
+/* The pattern with its parameters filled in for the call. */
+static void concrete_path(const struct row *rw, char *out, size_t n)
+{
+    char id[40] = "", pat[128];
+    if (rw->flags & VICTIM_TOKEN)
+        victim_token(id);
+    else if (!strncmp(rw->pattern, "/api/v1/reports/", 16))
+        xstrlcpy(id, report_a, sizeof(id));
+    else if (!strncmp(rw->pattern, "/api/v1/organizations/", 22))
+        xstrlcpy(id, F.org_a, sizeof(id));
+    xstrlcpy(pat, rw->pattern, sizeof(pat));
+    struct buf b;
+    buf_init(&b, n - 1);
+    for (const char *p = pat; *p;) {
+        if (!strncmp(p, "{id}", 4)) {
+            buf_puts(&b, id);
+            p += 4;
+        } else if (!strncmp(p, "{version}", 9)) {
+            buf_puts(&b, "1");
+            p += 9;
+        } else {
+            buf_putc(&b, *p++);
+        }
+    }
+    xstrlcpy(out, buf_cstr(&b), n);
+    buf_release(&b);
+}
+
+static const char *current_etag(char out[96])
+{
+    struct itest_resp r;
+    char path[128];
+    snprintf(path, sizeof(path), "/api/v1/reports/%s", report_a);
+    assert_int_equal(itest_get(&F.srv, F.rep_a.token, path, &r), 200);
+    snprintf(out, 96, "If-Match: %s", r.etag);
+    itest_resp_release(&r);
+    return out;
+}
+
+/* One cell: calls the route as w; on a mismatch appends a line to problems. */
+static void run_cell(const struct row *rw, enum who w, struct buf *problems)
+{
+    char path[256], body[1024], token[64] = "", im[96];
+    struct itest_resp r;
+    const struct itest_user *u = user_of(w);
+    if (u && (rw->flags & FRESH_CALLER))
+        assert_int_equal(itest_new_token(&F.srv, u->username, token), 0);
+    else if (u)
+        xstrlcpy(token, u->token, sizeof(token));
+    else if (w == W_BAD)
+        xstrlcpy(token, BOGUS_TOKEN, sizeof(token));
+    concrete_path(rw, path, sizeof(path));
+    make_body(rw->body, body, sizeof(body));
+    itest_http(&F.srv,
+               &(struct itest_req){.method = rw->method,
+                                   .path = path,
+                                   .token = token[0] ? token : NULL,
+                                   .body = rw->body != B_NONE ? body : NULL,
+                                   .headers = {rw->flags & IF_MATCH ? current_etag(im) : NULL}},
+               &r);
+    int want = rw->expect[w];
+    const char *code = itest_problem_code(&r);
+    bool ok = r.status == want;
+    if (want == 401)
+        ok = ok && !strncmp(r.www_authenticate, "Bearer", 6);
+    if (want == 403)
+        ok = ok && !strcmp(code, "forbidden");
+    if (want == 404)
+        ok = ok && !strcmp(code, "not_found");
+    if (!ok)
+        buf_appendf(problems, "  %s %s as %s: got %ld (%s), expected %d\n", rw->method, rw->pattern,
+                    who_name[w], r.status, code, want);
+    itest_resp_release(&r);
+}
+
+static const struct row *row_for(const char *method, const char *pattern)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(rows); i++)
+        if (!strcmp(rows[i].method, method) && !strcmp(rows[i].pattern, pattern))
+            return &rows[i];
+    return NULL;
+}
+
+static void test_every_route_has_a_row(void **state)
+{
+    struct buf missing;
+    UNUSED(state);
+    buf_init(&missing, BUF_UNLIMITED);
+    for (size_t i = 0; i < http_route_count(); i++) {
+        const struct http_route_info *ri = http_route_at(i);
+        if (!row_for(ri->method, ri->pattern))
+            buf_appendf(&missing, "  %s %s\n", ri->method, ri->pattern);
+    }
+    for (size_t k = 0; k < ARRAY_SIZE(rows); k++) {
+        bool found = false;
+        for (size_t i = 0; i < http_route_count(); i++) {
+            const struct http_route_info *ri = http_route_at(i);
+            found |= !strcmp(ri->method, rows[k].method) && !strcmp(ri->pattern, rows[k].pattern);
+        }
+        if (!found)
+            buf_appendf(&missing, "  %s %s (a row for a route that no longer exists)\n",
+                        rows[k].method, rows[k].pattern);
+    }
+    if (missing.len)
+        fail_msg("routes without an authorisation row:\n%s", buf_cstr(&missing));
+    buf_release(&missing);
+}
+
+static void test_matrix(void **state)
+{
+    struct buf problems;
+    UNUSED(state);
+    buf_init(&problems, BUF_UNLIMITED);
+    for (size_t i = 0; i < http_route_count(); i++) {
+        const struct http_route_info *ri = http_route_at(i);
+        const struct row *rw = row_for(ri->method, ri->pattern);
+        if (!rw)
+            continue; /* reported by test_every_route_has_a_row */
+        for (int w = 0; w < W__COUNT; w++)
+            run_cell(rw, (enum who)w, &problems);
+    }
+    if (problems.len)
+        fail_msg("authorisation matrix mismatches:\n%s", buf_cstr(&problems));
+    buf_release(&problems);
+}
+
+/* /metrics also accepts the configured metrics token, which is not a user token. */
+static void test_metrics_token(void **state)
+{
+    struct itest_resp r;
+    UNUSED(state);
+    assert_int_equal(itest_get(&F.srv, METRICS_TOKEN, "/metrics", &r), 200);
+    itest_resp_release(&r);
+    assert_int_equal(itest_get(&F.srv, METRICS_TOKEN, "/api/v1/me", &r), 401);
+    itest_resp_release(&r);
+}
+
+/* Another organisation's report answers exactly like one that does not exist. */
+static void test_hidden_is_indistinguishable(void **state)
+{
+    struct itest_resp hidden, missing;
+    char path[128];
+    UNUSED(state);
+    snprintf(path, sizeof(path), "/api/v1/reports/%s", report_a);
+    assert_int_equal(itest_get(&F.srv, F.rep_b.token, path, &hidden), 404);
+    /* same shape of id (UUIDv7), never issued */
+    snprintf(path, sizeof(path), "/api/v1/reports/%.24s000000000000", report_a);
+    assert_int_equal(itest_get(&F.srv, F.rep_b.token, path, &missing), 404);
+    assert_string_equal(itest_jstr(hidden.json, "/title"), itest_jstr(missing.json, "/title"));
+    assert_string_equal(itest_jstr(hidden.json, "/detail"), itest_jstr(missing.json, "/detail"));
+    assert_string_equal(itest_jstr(hidden.json, "/type"), itest_jstr(missing.json, "/type"));
+    itest_resp_release(&hidden);
+    itest_resp_release(&missing);
+}
+
+static void test_token_lists_are_private(void **state)
+{
+    struct itest_resp mine, theirs, made;
+    UNUSED(state);
+    assert_int_equal(
+        itest_post(&F.srv, F.rep_b.token, "/api/v1/tokens", "{\"name\":\"b-only\"}", &made), 201);
+    const char *id = itest_jstr(made.json, "/id");
+    assert_int_equal(itest_get(&F.srv, F.rep_a.token, "/api/v1/tokens", &mine), 200);
+    assert_int_equal(itest_get(&F.srv, F.rep_b.token, "/api/v1/tokens", &theirs), 200);
+    assert_null(strstr(mine.body, id));
+    assert_non_null(strstr(theirs.body, id));
+    assert_null(strstr(theirs.body, "\"token\"")); /* secrets are shown once, at creation */
+    itest_resp_release(&mine);
+    itest_resp_release(&theirs);
+    itest_resp_release(&made);
+}
+
+static void test_logout_revokes(void **state)
+{
+    struct itest_resp r;
+    char body[256], session[64];
+    UNUSED(state);
+    snprintf(body, sizeof(body), "{\"username\":\"%s\",\"password\":\"%s\"}", login_user.username,
+             login_user.password);
+    assert_int_equal(itest_post(&F.srv, NULL, "/api/v1/auth/login", body, &r), 201);
+    xstrlcpy(session, itest_jstr(r.json, "/token"), sizeof(session));
+    assert_non_null(itest_jstr(r.json, "/expires_at")); /* sessions expire */
+    itest_resp_release(&r);
+    assert_int_equal(itest_get(&F.srv, session, "/api/v1/me", &r), 200);
+    assert_string_equal(itest_jstr(r.json, "/username"), login_user.username);
+    itest_resp_release(&r);
+    assert_int_equal(itest_post(&F.srv, session, "/api/v1/auth/logout", NULL, &r), 204);
+    itest_resp_release(&r);
+    assert_int_equal(itest_get(&F.srv, session, "/api/v1/me", &r), 401);
+    assert_string_equal(itest_problem_code(&r), "invalid_token");
+    assert_true(!strncmp(r.www_authenticate, "Bearer", 6));
+    itest_resp_release(&r);
+    assert_int_equal(itest_post(&F.srv, session, "/api/v1/auth/logout", NULL, &r), 401);
+    itest_resp_release(&r);
+}
+
+static long login(const struct itest_user *u, const char *password, struct itest_resp *r)
+{
+    char body[256];
+    snprintf(body, sizeof(body), "{\"username\":\"%s\",\"password\":\"%s\"}", u->username,
+             password);
+    return itest_post(&F.srv, NULL, "/api/v1/auth/login", body, r);
+}
+
+static void test_lockout(void **state)
+{
+    struct itest_resp r, ghost_r;
+    struct itest_user ghost;
+    int64_t secs = 0;
+    UNUSED(state);
+    memset(&ghost, 0, sizeof(ghost));
+    xstrlcpy(ghost.username, "ghost-user", sizeof(ghost.username));
+    for (int i = 0; i < MAX_FAILURES; i++) {
+        assert_int_equal(login(&lock_user, "not-the-password", &r), 401);
+        itest_resp_release(&r);
+        assert_int_equal(login(&ghost, "not-the-password", &r), 401);
+        itest_resp_release(&r);
+    }
+    /* locked: even the right password is refused until the lockout ends */
+    assert_int_equal(login(&lock_user, lock_user.password, &r), 429);
+    assert_string_equal(itest_problem_code(&r), "locked");
+    assert_int_equal(parse_int64(r.retry_after, 1, 60, &secs), 0);
+    /* an unknown username locks the same way, so lockouts do not reveal who exists */
+    assert_int_equal(login(&ghost, "not-the-password", &ghost_r), 429);
+    json_object_del(r.json, "request_id");
+    json_object_del(ghost_r.json, "request_id");
+    assert_true(json_equal(r.json, ghost_r.json));
+    itest_resp_release(&r);
+    itest_resp_release(&ghost_r);
+    /* other users are not affected */
+    assert_int_equal(login(&login_user, login_user.password, &r), 201);
+    itest_resp_release(&r);
+}
+
+/* A successful sign-in clears the failure count. */
+static void test_success_resets_failures(void **state)
+{
+    struct itest_resp r;
+    UNUSED(state);
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < MAX_FAILURES - 1; i++) {
+            assert_int_equal(login(&reset_user, "not-the-password", &r), 401);
+            itest_resp_release(&r);
+        }
+        assert_int_equal(login(&reset_user, reset_user.password, &r), 201);
+        itest_resp_release(&r);
+    }
+}
+
+static void test_login_failures_look_alike(void **state)
+{
+    struct itest_resp wrong, unknown;
+    struct itest_user ghost;
+    UNUSED(state);
+    memset(&ghost, 0, sizeof(ghost));
+    xstrlcpy(ghost.username, "no-such-user", sizeof(ghost.username));
+    assert_int_equal(login(&probe_user, "not-the-password", &wrong), 401);
+    assert_int_equal(login(&ghost, "not-the-password", &unknown), 401);
+    assert_non_null(wrong.json);
+    assert_non_null(unknown.json);
+    json_object_del(wrong.json, "request_id");
+    json_object_del(unknown.json, "request_id");
+    assert_true(json_equal(wrong.json, unknown.json));
+    assert_string_equal(wrong.www_authenticate, unknown.www_authenticate);
+    itest_resp_release(&wrong);
+    itest_resp_release(&unknown);
+}
+
+static void test_clean_shutdown(void **state)
+{
+    UNUSED(state);
+    assert_int_equal(itest_server_finish(&F.srv), 0);
+}
+
+/* A report of org A with two versions (the diff row needs a predecessor). */
+static int make_report_a(void)
+{
+    struct itest_resp r;
+    char path[128];
+    int rc = -1;
+    if (itest_post(&F.srv, F.rep_a.token, "/api/v1/reports", report_body, &r) != 201)
+        goto out;
+    xstrlcpy(report_a, itest_jstr(r.json, "/id"), sizeof(report_a));
+    itest_resp_release(&r);
+    snprintf(path, sizeof(path), "/api/v1/reports/%s/versions", report_a);
+    itest_http(&F.srv,
+               &(struct itest_req){.path = path,
+                                   .token = F.rep_a.token,
+                                   .body = report_body,
+                                   .headers = {"If-Match: \"v1\""}},
+               &r);
+    rc = r.status == 201 ? 0 : -1;
+out:
+    itest_resp_release(&r);
+    return rc;
+}
+
+static int setup(void **state)
+{
+    UNUSED(state);
+    json_t *doc = itest_report_doc("authorisation matrix");
+    report_body = itest_dump(doc);
+    json_decref(doc);
+    if (itest_fixture_setup(&F, settings) ||
+        itest_add_user(&F.srv, F.org_a, "login-user", "reporter", &login_user) ||
+        itest_add_user(&F.srv, F.org_a, "lock-me", "reporter", &lock_user) ||
+        itest_add_user(&F.srv, F.org_a, "reset-me", "reporter", &reset_user) ||
+        itest_add_user(&F.srv, F.org_b, "probe-user", "reporter", &probe_user) || make_report_a())
+        return -1;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    UNUSED(state);
+    itest_fixture_teardown(&F);
+    free(report_body);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_route_has_a_row),
+        cmocka_unit_test(test_matrix),
+        cmocka_unit_test(test_metrics_token),
+        cmocka_unit_test(test_hidden_is_indistinguishable),
+        cmocka_unit_test(test_token_lists_are_private),
+        cmocka_unit_test(test_logout_revokes),
+        cmocka_unit_test(test_lockout),
+        cmocka_unit_test(test_success_resets_failures),
+        cmocka_unit_test(test_login_failures_look_alike),
+        cmocka_unit_test(test_clean_shutdown),
+    };
+    itest_global_init();
+    int rc = cmocka_run_group_tests(tests, setup, teardown);
+    itest_global_cleanup();
+    return rc;
+}

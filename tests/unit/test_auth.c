@@ -1,0 +1,265 @@
+/*
+ * test_auth.c — the permission matrix (every role × action, with organisation scoping), role
+ * names, password hashing and rules, usernames and API tokens.
+ */
+#include "auth/auth.h"
+#include "core/enc.h"
+#include "unit.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#define ORG_A "0190aaaa-0000-7000-8000-000000000001"
+#define ORG_B "0190bbbb-0000-7000-8000-000000000002"
+
+enum { NROLES = ROLE_ADMIN + 1 };
+
+/*
+ * The expected matrix, written out independently of auth.c. For each action and role:
+ * the outcome with no object, on an object of the principal's own organisation, and on one of
+ * another organisation. O = AUTHZ_OK, F = AUTHZ_FORBIDDEN (403), H = AUTHZ_HIDDEN (404).
+ */
+#define O AUTHZ_OK
+#define F AUTHZ_FORBIDDEN
+#define H AUTHZ_HIDDEN
+static const struct {
+    enum auth_action a;
+    const char *name;
+    enum authz want[NROLES][3]; /* [role][none, own org, other org] */
+} matrix[] = {
+    /*                              none       reporter   recipient  authority  admin */
+    {ACT_REPORT_CREATE, "report.create", {{F, F, F}, {O, O, O}, {F, F, F}, {F, F, F}, {F, F, F}}},
+    {ACT_REPORT_READ, "report.read", {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}}},
+    {ACT_REPORT_AMEND, "report.amend", {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}}},
+    {ACT_REPORT_LIST, "report.list", {{F, F, F}, {O, O, O}, {F, F, F}, {F, F, F}, {F, F, F}}},
+    {ACT_REPORT_VALIDATE,
+     "report.validate",
+     {{F, F, F}, {O, O, O}, {F, F, F}, {F, F, F}, {F, F, F}}},
+    {ACT_ORG_CREATE, "org.create", {{F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}}},
+    {ACT_ORG_LIST, "org.list", {{F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}}},
+    /* every member reads its own organisation; only admins read others */
+    {ACT_ORG_READ, "org.read", {{F, F, F}, {O, O, H}, {O, O, H}, {O, O, H}, {O, O, O}}},
+    {ACT_USER_CREATE, "user.create", {{F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}}},
+    {ACT_USER_LIST, "user.list", {{F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}}},
+    {ACT_TOKEN_MANAGE, "token.manage", {{F, F, F}, {O, O, O}, {O, O, O}, {O, O, O}, {O, O, O}}},
+    {ACT_AUDIT_READ, "audit.read", {{F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}}},
+    {ACT_METRICS_READ, "metrics.read", {{F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}}},
+};
+#undef O
+#undef F
+#undef H
+
+static void principal(struct principal *p, enum role r, const char *org)
+{
+    memset(p, 0, sizeof(*p));
+    p->role = r;
+    xstrlcpy(p->org_id, org, sizeof(p->org_id));
+    xstrlcpy(p->user_id, "0190cccc-0000-7000-8000-000000000003", sizeof(p->user_id));
+}
+
+static void test_matrix(void **state)
+{
+    struct principal p;
+    const char *objs[3] = {NULL, ORG_A, ORG_B};
+    (void)state;
+    assert_int_equal(ARRAY_SIZE(matrix), ACT__COUNT); /* every action has a row */
+    for (size_t i = 0; i < ARRAY_SIZE(matrix); i++) {
+        for (int r = 0; r < NROLES; r++) {
+            principal(&p, (enum role)r, ORG_A);
+            for (int o = 0; o < 3; o++) {
+                enum authz got = auth_check(&p, matrix[i].a, objs[o]);
+                if (got != matrix[i].want[r][o])
+                    fail_msg("%s by %s on %s: got %d, want %d", matrix[i].name,
+                             auth_role_name((enum role)r), objs[o] ? objs[o] : "(no object)",
+                             (int)got, (int)matrix[i].want[r][o]);
+            }
+        }
+    }
+}
+
+static void test_matrix_edges(void **state)
+{
+    struct principal p;
+    (void)state;
+    principal(&p, ROLE_ADMIN, ORG_A);
+    assert_int_equal(auth_check(NULL, ACT_ORG_LIST, NULL), AUTHZ_FORBIDDEN);
+    assert_int_equal(auth_check(&p, ACT__COUNT, NULL), AUTHZ_FORBIDDEN);
+    assert_int_equal(auth_check(&p, (enum auth_action) - 1, NULL), AUTHZ_FORBIDDEN);
+    /* admins never read report contents, not even their own organisation's */
+    assert_int_equal(auth_check(&p, ACT_REPORT_READ, ORG_A), AUTHZ_FORBIDDEN);
+    /* a principal without an organisation sees no organisation's objects */
+    principal(&p, ROLE_REPORTER, "");
+    assert_int_equal(auth_check(&p, ACT_REPORT_READ, ORG_A), AUTHZ_HIDDEN);
+    /* organisation ids compare exactly */
+    principal(&p, ROLE_REPORTER, ORG_A);
+    assert_int_equal(auth_check(&p, ACT_REPORT_AMEND, "0190AAAA-0000-7000-8000-000000000001"),
+                     AUTHZ_HIDDEN);
+    assert_int_equal(auth_check(&p, ACT_REPORT_AMEND, ""), AUTHZ_HIDDEN);
+    /* an out-of-range role is not a role */
+    principal(&p, (enum role)17, ORG_A);
+    assert_int_equal(auth_check(&p, ACT_TOKEN_MANAGE, NULL), AUTHZ_FORBIDDEN);
+}
+
+static void test_role_names(void **state)
+{
+    (void)state;
+    for (int r = ROLE_REPORTER; r <= ROLE_ADMIN; r++) {
+        const char *n = auth_role_name((enum role)r);
+        assert_string_not_equal(n, "none");
+        assert_int_equal(auth_role_parse(n), r);
+    }
+    assert_string_equal(auth_role_name(ROLE_REPORTER), "reporter");
+    assert_string_equal(auth_role_name(ROLE_RECIPIENT), "recipient");
+    assert_string_equal(auth_role_name(ROLE_AUTHORITY), "authority");
+    assert_string_equal(auth_role_name(ROLE_ADMIN), "admin");
+    assert_string_equal(auth_role_name(ROLE_NONE), "none");
+    assert_string_equal(auth_role_name((enum role)99), "none");
+    assert_int_equal(auth_role_parse("none"), ROLE_NONE);
+    assert_int_equal(auth_role_parse("Admin"), ROLE_NONE);
+    assert_int_equal(auth_role_parse("admin "), ROLE_NONE);
+    assert_int_equal(auth_role_parse(""), ROLE_NONE);
+}
+
+static void test_password_hash(void **state)
+{
+    char h1[128], h2[128];
+    const char *pw = "correct horse battery staple";
+    (void)state;
+    /* two hashes only: argon2id is deliberately slow */
+    assert_int_equal(auth_password_hash(pw, h1), 0);
+    assert_int_equal(auth_password_hash(pw, h2), 0);
+    assert_memory_equal(h1, "$argon2id$", 10);
+    assert_string_not_equal(h1, h2); /* salted */
+    assert_true(auth_password_verify(h1, pw));
+    assert_true(auth_password_verify(h2, pw));
+    assert_false(auth_password_verify(h1, "correct horse battery stapl"));
+    assert_false(auth_password_verify(h1, "correct horse battery staple "));
+    assert_false(auth_password_verify(h1, ""));
+    assert_false(auth_password_verify("", pw));
+    assert_false(auth_password_verify("$argon2id$v=19$garbage", pw));
+    h1[strlen(h1) - 2] ^= 1; /* a damaged stored hash never verifies */
+    assert_false(auth_password_verify(h1, pw));
+}
+
+static void test_password_weak(void **state)
+{
+    char long_pw[300];
+    (void)state;
+    assert_non_null(auth_password_weak(""));
+    assert_non_null(auth_password_weak("123456789"));
+    assert_null(auth_password_weak("1234567890"));
+    assert_non_null(auth_password_weak("aaaaaaaaaaaa"));
+    assert_null(auth_password_weak("aaaaaaaaaaab"));
+    assert_null(auth_password_weak("ぱすわーど")); /* 15 bytes: the rule counts bytes */
+    memset(long_pw, 'x', 256);
+    long_pw[0] = 'y';
+    long_pw[256] = '\0';
+    assert_null(auth_password_weak(long_pw));
+    long_pw[256] = 'x';
+    long_pw[257] = '\0';
+    assert_non_null(auth_password_weak(long_pw));
+    assert_non_null(strstr(auth_password_weak("short"), "10"));
+}
+
+static void test_username(void **state)
+{
+    static const char *const ok[] = {
+        "abc", "a.b_c@d-e", "0abc", "taro.yamada@example.jp",
+        "1234567890123456789012345678901234567890123456789012345678901234"};
+    static const char *const bad[] = {
+        "ab",
+        "",
+        "Abc",
+        ".abc",
+        "-abc",
+        "_abc",
+        "@abc",
+        "a b",
+        "a/b",
+        "日本語",
+        "abc!",
+        "a\tb",
+        "12345678901234567890123456789012345678901234567890123456789012345"};
+    (void)state;
+    for (size_t i = 0; i < ARRAY_SIZE(ok); i++)
+        if (!auth_username_valid(ok[i]))
+            fail_msg("\"%s\" refused", ok[i]);
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+        if (auth_username_valid(bad[i]))
+            fail_msg("\"%s\" accepted", bad[i]);
+}
+
+static void test_token_mint(void **state)
+{
+    char t1[AUTH_TOKEN_LEN + 1], t2[AUTH_TOKEN_LEN + 1];
+    unsigned char h1[HASH_SHA256_LEN], h2[HASH_SHA256_LEN], hh[HASH_SHA256_LEN];
+    unsigned char raw[40];
+    (void)state;
+    auth_token_new(t1, h1);
+    auth_token_new(t2, h2);
+    assert_int_equal(strlen(t1), AUTH_TOKEN_LEN);
+    assert_memory_equal(t1, "ichi_", 5);
+    assert_int_equal(strspn(t1 + 5, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                    "0123456789-_"),
+                     43);
+    assert_int_equal(enc_unb64url(t1 + 5, 43, raw, sizeof(raw)), 32); /* 256 random bits */
+    assert_string_not_equal(t1, t2);
+    assert_memory_not_equal(h1, h2, HASH_SHA256_LEN);
+    /* the stored hash is SHA-256 of the whole token text, and hashing a presented token
+     * gives the same bytes */
+    hash_sha256(t1, AUTH_TOKEN_LEN, hh);
+    assert_memory_equal(h1, hh, HASH_SHA256_LEN);
+    assert_int_equal(auth_token_hash(t1, strlen(t1), hh), 0);
+    assert_memory_equal(h1, hh, HASH_SHA256_LEN);
+}
+
+static void test_token_malformed(void **state)
+{
+    char t[AUTH_TOKEN_LEN + 1], bad[AUTH_TOKEN_LEN + 2];
+    unsigned char h[HASH_SHA256_LEN];
+    (void)state;
+    auth_token_new(t, h);
+    assert_int_equal(auth_token_hash(t, AUTH_TOKEN_LEN - 1, h), -1); /* truncated */
+    assert_int_equal(auth_token_hash("", 0, h), -1);
+    memcpy(bad, t, sizeof(t));
+    bad[AUTH_TOKEN_LEN] = 'A';
+    bad[AUTH_TOKEN_LEN + 1] = '\0';
+    assert_int_equal(auth_token_hash(bad, AUTH_TOKEN_LEN + 1, h), -1); /* too long */
+    memcpy(bad, t, sizeof(t));
+    bad[0] = 'I';
+    assert_int_equal(auth_token_hash(bad, AUTH_TOKEN_LEN, h), -1); /* prefix */
+    memcpy(bad, "ichi-", 5);
+    assert_int_equal(auth_token_hash(bad, AUTH_TOKEN_LEN, h), -1);
+    memcpy(bad, t, sizeof(t));
+    bad[20] = '+'; /* standard base64, not base64url */
+    assert_int_equal(auth_token_hash(bad, AUTH_TOKEN_LEN, h), -1);
+    memcpy(bad, t, sizeof(t));
+    bad[30] = '=';
+    assert_int_equal(auth_token_hash(bad, AUTH_TOKEN_LEN, h), -1);
+    /* 43 characters carry 258 bits: the last 2 must be zero (canonical encoding) */
+    memcpy(bad, t, sizeof(t));
+    bad[AUTH_TOKEN_LEN - 1] = 'B'; /* value 1: a low bit set */
+    assert_int_equal(auth_token_hash(bad, AUTH_TOKEN_LEN, h), -1);
+    bad[AUTH_TOKEN_LEN - 1] = 'E'; /* value 4: low bits clear */
+    assert_int_equal(auth_token_hash(bad, AUTH_TOKEN_LEN, h), 0);
+    /* a Bearer header's surrounding spaces are not part of a token */
+    char spaced[AUTH_TOKEN_LEN + 2] = " ";
+    memcpy(spaced + 1, t, AUTH_TOKEN_LEN);
+    assert_int_equal(auth_token_hash(spaced, AUTH_TOKEN_LEN + 1, h), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_matrix),        cmocka_unit_test(test_matrix_edges),
+        cmocka_unit_test(test_role_names),    cmocka_unit_test(test_password_hash),
+        cmocka_unit_test(test_password_weak), cmocka_unit_test(test_username),
+        cmocka_unit_test(test_token_mint),    cmocka_unit_test(test_token_malformed),
+    };
+    if (hash_global_init())
+        return 1;
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

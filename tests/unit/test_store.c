@@ -1,0 +1,1159 @@
+/*
+ * test_store.c — the conformance suite for the store contract (src/store/store.h).
+ *
+ * Every test talks to a `struct store *` through its ops table only; the backend is chosen by
+ * the `backends` table at the bottom (SQLite today). A PostgreSQL backend adds an entry whose
+ * open function gives a fresh, empty store for a location and the same store again when the
+ * location is reopened.
+ */
+#include <pthread.h>
+
+#include "audit/audit.h"
+#include "core/jsonx.h"
+#include "core/log.h"
+#include "core/uuid.h"
+#include "report/report.h"
+#include "store/store.h"
+#include "unit.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#define T0 1795305600000LL /* 2026-11-22T00:00:00Z */
+#define HOUR 3600000LL
+#define ACTOR "cli:test"
+
+/* ---- backend selection ---- */
+
+struct backend {
+    const char *name;
+    /* Opens the store kept at location (a fresh directory); again with the same location it
+     * reopens the same data. NULL on failure. */
+    struct store *(*open)(const char *location);
+};
+
+static struct store *open_sqlite(const char *location)
+{
+    char path[256];
+    struct err e;
+    snprintf(path, sizeof(path), "%s/ichigen.db", location);
+    struct store_sqlite_options o = {.path = path, .read_pool_size = 4, .commit_batch_max = 64};
+    err_init(&e);
+    struct store *s = store_sqlite_open(&o, &e);
+    if (!s)
+        print_error("store_sqlite_open(%s): %s\n", path, e.msg);
+    return s;
+}
+
+static const struct backend *backend; /* set by main for each run of the suite */
+
+struct fx {
+    char dir[64];
+    struct store *s;
+};
+
+static int setup(void **state)
+{
+    struct fx *f = xcalloc(1, sizeof(*f));
+    if (unit_tmpdir(f->dir, "store") || !(f->s = backend->open(f->dir))) {
+        free(f);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    store_close(f->s);
+    unit_rmtree(f->dir);
+    free(f);
+    return 0;
+}
+
+#define S(state) (((struct fx *)*(state))->s)
+
+/* ---- audit helpers ---- */
+
+struct chain {
+    struct audit_verifier v;
+    int64_t n;
+    struct audit_rec last;
+};
+
+static int chain_cb(const struct audit_rec *r, void *arg)
+{
+    struct chain *c = arg;
+    audit_verifier_feed(&c->v, r);
+    c->n++;
+    c->last = *r;
+    return 0;
+}
+
+/* Reads the whole audit log, asserts the chain verifies and the head agrees; returns its
+ * length and (if last is given) the last entry. */
+static int64_t audit_check(struct store *s, struct audit_rec *last)
+{
+    struct chain c;
+    struct audit_rec head;
+    audit_verifier_init(&c.v);
+    c.n = 0;
+    memset(&c.last, 0, sizeof(c.last));
+    for (int64_t from = 1;; from += 500) {
+        int64_t before = c.n;
+        assert_int_equal(s->ops->audit_scan(s, from, 500, chain_cb, &c), STORE_OK);
+        if (c.n - before < 500)
+            break;
+    }
+    if (c.v.first_bad_seq)
+        fail_msg("audit chain broken at %lld: %s", (long long)c.v.first_bad_seq, c.v.reason);
+    if (c.n) {
+        assert_int_equal(s->ops->audit_head(s, &head), STORE_OK);
+        assert_int_equal(head.seq, c.n);
+        assert_string_equal(head.hash, c.last.hash);
+    } else {
+        assert_int_equal(s->ops->audit_head(s, &head), STORE_NOT_FOUND);
+    }
+    if (last)
+        *last = c.last;
+    return c.n;
+}
+
+/* The last mutation appended exactly one entry (count was the length before it). */
+static void audit_expect(struct store *s, int64_t *count, const char *action, const char *oid)
+{
+    struct audit_rec last;
+    int64_t n = audit_check(s, &last);
+    if (n != *count + 1)
+        fail_msg("%s: audit log grew by %lld entries, not 1", action, (long long)(n - *count));
+    assert_string_equal(last.action, action);
+    if (oid)
+        assert_string_equal(last.object_id, oid);
+    *count = n;
+}
+
+static void audit_unchanged(struct store *s, int64_t count)
+{
+    assert_int_equal(audit_check(s, NULL), count);
+}
+
+/* ---- domain helpers ---- */
+
+static int add_org(struct store *s, const char *corp, struct org *o, int64_t now)
+{
+    memset(o, 0, sizeof(*o));
+    uuid_v7_new(o->id);
+    snprintf(o->name_ja, sizeof(o->name_ja), "株式会社テスト%.8s", o->id + 28);
+    snprintf(o->name_en, sizeof(o->name_en), "Test %.8s Co.", o->id + 28);
+    xstrlcpy(o->corporate_number, corp ? corp : "", sizeof(o->corporate_number));
+    xstrlcpy(o->kind, "company", sizeof(o->kind));
+    xstrlcpy(o->sector, "none", sizeof(o->sector));
+    xstrlcpy(o->prefecture, "JP-13", sizeof(o->prefecture));
+    o->listed = corp != NULL;
+    o->created_at = now;
+    return s->ops->org_create(s, o, ACTOR, now);
+}
+
+static int add_user(struct store *s, const char *org_id, const char *name, enum role r,
+                    struct user *u, int64_t now)
+{
+    memset(u, 0, sizeof(*u));
+    uuid_v7_new(u->id);
+    xstrlcpy(u->org_id, org_id, sizeof(u->org_id));
+    xstrlcpy(u->username, name, sizeof(u->username));
+    snprintf(u->display_name, sizeof(u->display_name), "利用者 %s", name);
+    u->role = r;
+    xstrlcpy(u->password_hash, "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA",
+             sizeof(u->password_hash));
+    u->created_at = now;
+    return s->ops->user_create(s, u, ACTOR, now);
+}
+
+static int add_token(struct store *s, const char *user_id, const char *kind, int64_t expires,
+                     struct token_rec *t, char plain[AUTH_TOKEN_LEN + 1], int64_t now)
+{
+    memset(t, 0, sizeof(*t));
+    uuid_v7_new(t->id);
+    xstrlcpy(t->user_id, user_id, sizeof(t->user_id));
+    auth_token_new(plain, t->hash);
+    xstrlcpy(t->name, "ci", sizeof(t->name));
+    xstrlcpy(t->kind, kind, sizeof(t->kind));
+    t->created_at = now;
+    t->expires_at = expires;
+    return s->ops->token_create(s, t, user_id, now);
+}
+
+/* A report body as the HTTP layer stores it: validated, canonical JSON and its SHA-256. */
+struct body {
+    json_t *doc;
+    struct buf canon;
+    char sha[HASH_SHA256_HEX];
+    struct report_index ix;
+};
+
+static const char *const body_template =
+    "{\"envelope\":{\"format_version\":\"1\",\"phase\":\"early_warning\"},"
+    "\"entity\":{\"name_en\":\"Test Co.\"},"
+    "\"contacts\":[{\"role\":\"primary\",\"name\":\"T\",\"email\":\"csirt@example.jp\"}],"
+    "\"times\":{\"aware_at\":\"2026-11-20T08:40:00+09:00\"},"
+    "\"classification\":{\"categories\":[\"ddos\"],\"suspected_malicious\":\"yes\","
+    "\"cross_border\":\"no\"},"
+    "\"description\":{\"summary\":\"x\"},\"impact\":{\"services_affected\":\"yes\"},"
+    "\"personal_data\":{\"involved\":\"no\"},\"ransom\":{\"demanded\":\"no\"},"
+    "\"confidentiality\":{\"tlp\":\"TLP:AMBER\"}}";
+
+static void body_make(struct body *b, const char *summary, const char *phase, const char *cat,
+                      bool drill, const char *change)
+{
+    struct report_limits lim;
+    struct verr_list errs;
+    memset(b, 0, sizeof(*b));
+    assert_int_equal(jsonx_load_object(body_template, strlen(body_template), 32, &b->doc, NULL), 0);
+    json_t *env = json_object_get(b->doc, "envelope");
+    json_object_set_new(env, "phase", json_string(phase));
+    json_object_set_new(env, "drill", json_boolean(drill));
+    if (change)
+        json_object_set_new(env, "change_summary", json_string(change));
+    json_object_set_new(json_object_get(b->doc, "description"), "summary", json_string(summary));
+    json_object_set_new(json_object_get(b->doc, "classification"), "categories",
+                        json_pack("[s]", cat));
+    report_limits_default(&lim);
+    verr_list_init(&errs, 10);
+    assert_int_equal(report_validate(b->doc, &lim, T0, &errs), 0);
+    verr_list_release(&errs);
+    buf_init(&b->canon, BUF_UNLIMITED);
+    assert_int_equal(jsonx_dump_canonical(b->doc, &b->canon), 0);
+    hash_sha256_hex(b->canon.data, b->canon.len, b->sha);
+    report_index_extract(b->doc, &b->ix);
+}
+
+static void body_release(struct body *b)
+{
+    json_decref(b->doc);
+    buf_release(&b->canon);
+}
+
+static void write_of(struct report_write *w, const struct body *b, const char *id, const char *org,
+                     const char *author, int64_t now)
+{
+    memset(w, 0, sizeof(*w));
+    w->id = id;
+    w->org_id = org;
+    w->author_id = author;
+    w->body = b->canon.data;
+    w->body_len = b->canon.len;
+    w->body_sha256 = b->sha;
+    w->phase = b->ix.phase;
+    w->tlp = b->ix.tlp;
+    w->summary = b->ix.summary;
+    w->change_summary = b->ix.change_summary;
+    w->categories = b->ix.categories;
+    w->drill = b->ix.drill;
+    w->now_ms = now;
+    w->idem_retention_ms = 24 * HOUR;
+}
+
+/* Creates a report in org by author; id_out receives its id. */
+static int create_report(struct store *s, const struct body *b, const char *org, const char *author,
+                         int64_t now, char id_out[UUID_STR_LEN])
+{
+    struct report_write w;
+    struct report_rec rec;
+    uuid_v7_new(id_out);
+    write_of(&w, b, id_out, org, author, now);
+    int r = s->ops->report_create(s, &w, &rec);
+    report_rec_release(&rec);
+    return r;
+}
+
+/* ---- basics ---- */
+
+static void test_open_ready_stats(void **state)
+{
+    struct store *s = S(state);
+    struct store_stats st;
+    struct org o;
+    assert_non_null(s->ops->name);
+    assert_int_equal(s->ops->ready(s), STORE_OK);
+    audit_unchanged(s, 0); /* a new store has an empty audit log */
+    s->ops->stats(s, &st);
+    assert_int_equal(st.writes, 0);
+    assert_int_equal(add_org(s, NULL, &o, T0), STORE_OK);
+    s->ops->stats(s, &st);
+    assert_int_equal(st.writes, 1);
+    assert_int_equal(st.commits, 1);
+    assert_int_equal(st.failed_commits, 0);
+    const struct histo *h = s->ops->commit_latency(s);
+    assert_int_equal(atomic_load(&h->count), 1);
+    assert_int_equal(s->ops->maintain(s, T0), STORE_OK);
+    static const int codes[] = {
+        STORE_REPLAYED,      STORE_OK,     STORE_NOT_FOUND,   STORE_CONFLICT,
+        STORE_IDEM_MISMATCH, STORE_EXISTS, STORE_UNAVAILABLE, STORE_INVALID};
+    for (size_t i = 0; i < ARRAY_SIZE(codes); i++)
+        for (size_t k = 0; k < i; k++)
+            assert_string_not_equal(store_result_name(codes[i]), store_result_name(codes[k]));
+}
+
+/* ---- organisations ---- */
+
+static void test_orgs(void **state)
+{
+    struct store *s = S(state);
+    struct org o[4], got, *list;
+    size_t n;
+    bool more;
+    int64_t count = 0;
+    const char *corps[4] = {"7000012050002", NULL, "1180301018771", NULL};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(add_org(s, corps[i], &o[i], T0 + i), STORE_OK);
+        audit_expect(s, &count, "organization.create", o[i].id);
+    }
+    assert_int_equal(s->ops->org_get(s, o[0].id, &got), STORE_OK);
+    assert_string_equal(got.id, o[0].id);
+    assert_string_equal(got.name_ja, o[0].name_ja);
+    assert_string_equal(got.name_en, o[0].name_en);
+    assert_string_equal(got.corporate_number, "7000012050002");
+    assert_string_equal(got.kind, "company");
+    assert_string_equal(got.sector, "none");
+    assert_string_equal(got.prefecture, "JP-13");
+    assert_true(got.listed);
+    assert_int_equal(got.created_at, T0);
+    assert_int_equal(s->ops->org_get(s, o[1].id, &got), STORE_OK);
+    assert_string_equal(got.corporate_number, ""); /* none, and not unique-constrained */
+    assert_false(got.listed);
+    assert_int_equal(s->ops->org_get(s, "019ab0b0-cc00-7000-8000-000000000000", &got),
+                     STORE_NOT_FOUND);
+    /* a corporate number belongs to one organisation */
+    struct org dup;
+    assert_int_equal(add_org(s, "7000012050002", &dup, T0 + 9), STORE_EXISTS);
+    audit_unchanged(s, count);
+    assert_int_equal(s->ops->org_get(s, dup.id, &got), STORE_NOT_FOUND);
+    /* pages of 3 in id order, with a cursor */
+    assert_int_equal(s->ops->org_list(s, NULL, 3, &list, &n, &more), STORE_OK);
+    assert_int_equal(n, 3);
+    assert_true(more);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(list[i].id, o[i].id); /* UUIDv7: creation order */
+    char after[UUID_STR_LEN];
+    xstrlcpy(after, list[2].id, sizeof(after));
+    free(list);
+    assert_int_equal(s->ops->org_list(s, after, 3, &list, &n, &more), STORE_OK);
+    assert_int_equal(n, 1);
+    assert_false(more);
+    assert_string_equal(list[0].id, o[3].id);
+    free(list);
+    assert_int_equal(s->ops->org_list(s, NULL, 4, &list, &n, &more), STORE_OK);
+    assert_int_equal(n, 4);
+    assert_false(more); /* exactly a full page: no further page */
+    free(list);
+}
+
+/* ---- users ---- */
+
+static void test_users(void **state)
+{
+    struct store *s = S(state);
+    struct org a, b;
+    struct user u1, u2, u3, got, dup, *list;
+    size_t n;
+    bool more;
+    int64_t count, k;
+    assert_int_equal(add_org(s, NULL, &a, T0), STORE_OK);
+    assert_int_equal(add_org(s, NULL, &b, T0), STORE_OK);
+    count = audit_check(s, NULL);
+    assert_int_equal(add_user(s, a.id, "taro", ROLE_REPORTER, &u1, T0 + 1), STORE_OK);
+    audit_expect(s, &count, "user.create", u1.id);
+    assert_int_equal(add_user(s, b.id, "admin", ROLE_ADMIN, &u2, T0 + 2), STORE_OK);
+    audit_expect(s, &count, "user.create", u2.id);
+    memset(&u3, 0, sizeof(u3));
+    assert_int_equal(add_user(s, a.id, "hanako", ROLE_RECIPIENT, &u3, T0 + 3), STORE_OK);
+    audit_expect(s, &count, "user.create", u3.id);
+
+    assert_int_equal(s->ops->user_get(s, u1.id, &got), STORE_OK);
+    assert_string_equal(got.username, "taro");
+    assert_string_equal(got.org_id, a.id);
+    assert_string_equal(got.display_name, "利用者 taro");
+    assert_int_equal(got.role, ROLE_REPORTER);
+    assert_string_equal(got.password_hash, u1.password_hash);
+    assert_false(got.disabled);
+    assert_int_equal(got.created_at, T0 + 1);
+    assert_int_equal(got.failed_logins, 0);
+    assert_int_equal(got.locked_until, 0);
+    assert_int_equal(s->ops->user_get_by_name(s, "admin", &got), STORE_OK);
+    assert_string_equal(got.id, u2.id);
+    assert_int_equal(got.role, ROLE_ADMIN);
+    assert_int_equal(s->ops->user_get_by_name(s, "nobody", &got), STORE_NOT_FOUND);
+    assert_int_equal(s->ops->user_get(s, "019ab0b0-cc00-7000-8000-000000000000", &got),
+                     STORE_NOT_FOUND);
+
+    /* an organisation that does not exist; a username already taken (in any organisation) */
+    assert_int_equal(
+        add_user(s, "019ab0b0-cc00-7000-8000-000000000000", "ghost", ROLE_REPORTER, &dup, T0),
+        STORE_INVALID);
+    assert_int_equal(add_user(s, b.id, "taro", ROLE_REPORTER, &dup, T0), STORE_EXISTS);
+    audit_unchanged(s, count);
+
+    /* roles are counted over enabled users */
+    assert_int_equal(s->ops->user_count_role(s, ROLE_REPORTER, &k), STORE_OK);
+    assert_int_equal(k, 1);
+    assert_int_equal(s->ops->user_count_role(s, ROLE_ADMIN, &k), STORE_OK);
+    assert_int_equal(k, 1);
+    assert_int_equal(s->ops->user_count_role(s, ROLE_AUTHORITY, &k), STORE_OK);
+    assert_int_equal(k, 0);
+    struct user off;
+    memset(&off, 0, sizeof(off));
+    uuid_v7_new(off.id);
+    xstrlcpy(off.org_id, a.id, sizeof(off.org_id));
+    xstrlcpy(off.username, "retired", sizeof(off.username));
+    off.role = ROLE_ADMIN;
+    off.disabled = true;
+    assert_int_equal(s->ops->user_create(s, &off, ACTOR, T0), STORE_OK);
+    audit_expect(s, &count, "user.create", off.id);
+    assert_int_equal(s->ops->user_count_role(s, ROLE_ADMIN, &k), STORE_OK);
+    assert_int_equal(k, 1);
+    assert_int_equal(s->ops->user_get(s, off.id, &got), STORE_OK);
+    assert_true(got.disabled);
+    assert_string_equal(got.password_hash, ""); /* signs in with tokens only */
+
+    /* listing per organisation and overall, with a cursor */
+    assert_int_equal(s->ops->user_list(s, a.id, NULL, 10, &list, &n, &more), STORE_OK);
+    assert_int_equal(n, 3);
+    assert_false(more);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(list[i].org_id, a.id);
+    free(list);
+    assert_int_equal(s->ops->user_list(s, NULL, NULL, 2, &list, &n, &more), STORE_OK);
+    assert_int_equal(n, 2);
+    assert_true(more);
+    assert_true(strcmp(list[0].id, list[1].id) < 0);
+    char after[UUID_STR_LEN];
+    xstrlcpy(after, list[1].id, sizeof(after));
+    free(list);
+    assert_int_equal(s->ops->user_list(s, NULL, after, 2, &list, &n, &more), STORE_OK);
+    assert_int_equal(n, 2);
+    assert_false(more);
+    assert_true(strcmp(list[0].id, after) > 0);
+    free(list);
+}
+
+static void test_login_lockout(void **state)
+{
+    struct store *s = S(state);
+    struct org a;
+    struct user u, got;
+    const int max = 3;
+    const int64_t lockout = 5 * 60000;
+    assert_int_equal(add_org(s, NULL, &a, T0), STORE_OK);
+    assert_int_equal(add_user(s, a.id, "taro", ROLE_REPORTER, &u, T0), STORE_OK);
+    int64_t count = audit_check(s, NULL);
+    for (int i = 1; i <= max; i++) {
+        int64_t now = T0 + i * 1000;
+        assert_int_equal(s->ops->user_login_result(s, u.id, false, now, max, lockout), STORE_OK);
+        audit_expect(s, &count, "user.login_failed", u.id);
+        assert_int_equal(s->ops->user_get(s, u.id, &got), STORE_OK);
+        assert_int_equal(got.failed_logins, i);
+        /* locked once the failures reach the maximum, for lockout from the last failure */
+        assert_int_equal(got.locked_until, i < max ? 0 : now + lockout);
+    }
+    /* a success clears both, and is not an audited change */
+    assert_int_equal(s->ops->user_login_result(s, u.id, true, T0 + HOUR, max, lockout), STORE_OK);
+    audit_unchanged(s, count);
+    assert_int_equal(s->ops->user_get(s, u.id, &got), STORE_OK);
+    assert_int_equal(got.failed_logins, 0);
+    assert_int_equal(got.locked_until, 0);
+    /* failures for an unknown user change nothing */
+    assert_int_equal(s->ops->user_login_result(s, "019ab0b0-cc00-7000-8000-000000000000", false, T0,
+                                               max, lockout),
+                     STORE_OK);
+    audit_unchanged(s, count);
+}
+
+/* ---- tokens ---- */
+
+static void test_tokens(void **state)
+{
+    struct store *s = S(state);
+    struct org a;
+    struct user u, other, off;
+    struct token_rec t1, t2, t3, t4, *list;
+    char p1[AUTH_TOKEN_LEN + 1], p2[AUTH_TOKEN_LEN + 1], p3[AUTH_TOKEN_LEN + 1],
+        p4[AUTH_TOKEN_LEN + 1];
+    struct principal who;
+    size_t n;
+    assert_int_equal(add_org(s, NULL, &a, T0), STORE_OK);
+    assert_int_equal(add_user(s, a.id, "taro", ROLE_REPORTER, &u, T0), STORE_OK);
+    assert_int_equal(add_user(s, a.id, "jiro", ROLE_RECIPIENT, &other, T0), STORE_OK);
+    int64_t count = audit_check(s, NULL);
+    assert_int_equal(add_token(s, u.id, "session", T0 + HOUR, &t1, p1, T0), STORE_OK);
+    audit_expect(s, &count, "token.create", t1.id);
+    assert_int_equal(add_token(s, u.id, "api", 0, &t2, p2, T0), STORE_OK);
+    audit_expect(s, &count, "token.create", t2.id);
+    assert_int_equal(add_token(s, other.id, "api", 0, &t3, p3, T0), STORE_OK);
+    audit_expect(s, &count, "token.create", t3.id);
+
+    /* lookup by hash gives the principal */
+    assert_int_equal(s->ops->token_lookup(s, t1.hash, T0, &who), STORE_OK);
+    assert_string_equal(who.user_id, u.id);
+    assert_string_equal(who.org_id, a.id);
+    assert_string_equal(who.token_id, t1.id);
+    assert_string_equal(who.username, "taro");
+    assert_int_equal(who.role, ROLE_REPORTER);
+    assert_int_equal(who.expires_at, T0 + HOUR);
+    /* expiry is exclusive: valid until the instant it expires */
+    assert_int_equal(s->ops->token_lookup(s, t1.hash, T0 + HOUR - 1, &who), STORE_OK);
+    assert_int_equal(s->ops->token_lookup(s, t1.hash, T0 + HOUR, &who), STORE_NOT_FOUND);
+    assert_int_equal(s->ops->token_lookup(s, t2.hash, T0 + 100000 * HOUR, &who), STORE_OK);
+    unsigned char unknown[HASH_SHA256_LEN] = {0};
+    assert_int_equal(s->ops->token_lookup(s, unknown, T0, &who), STORE_NOT_FOUND);
+
+    /* bad references and duplicate hashes */
+    struct token_rec bad = t2;
+    uuid_v7_new(bad.id);
+    assert_int_equal(s->ops->token_create(s, &bad, u.id, T0), STORE_EXISTS); /* same hash */
+    assert_int_equal(add_token(s, "019ab0b0-cc00-7000-8000-000000000000", "api", 0, &t4, p4, T0),
+                     STORE_INVALID);
+    audit_unchanged(s, count);
+
+    /* revocation is scoped to the owner unless no owner is given (an admin) */
+    assert_int_equal(s->ops->token_revoke(s, t2.id, other.id, other.id, T0 + 1), STORE_NOT_FOUND);
+    audit_unchanged(s, count);
+    assert_int_equal(s->ops->token_lookup(s, t2.hash, T0 + 2, &who), STORE_OK);
+    assert_int_equal(s->ops->token_revoke(s, t2.id, u.id, u.id, T0 + 3), STORE_OK);
+    audit_expect(s, &count, "token.revoke", t2.id);
+    assert_int_equal(s->ops->token_lookup(s, t2.hash, T0 + 4, &who), STORE_NOT_FOUND);
+    assert_int_equal(s->ops->token_revoke(s, t2.id, u.id, u.id, T0 + 5), STORE_NOT_FOUND);
+    assert_int_equal(s->ops->token_revoke(s, t3.id, NULL, "admin", T0 + 6), STORE_OK);
+    audit_expect(s, &count, "token.revoke", t3.id);
+    assert_int_equal(s->ops->token_lookup(s, t3.hash, T0 + 7, &who), STORE_NOT_FOUND);
+    assert_int_equal(
+        s->ops->token_revoke(s, "019ab0b0-cc00-7000-8000-000000000000", NULL, "admin", T0),
+        STORE_NOT_FOUND);
+
+    /* listing a user's tokens, revoked ones included */
+    assert_int_equal(s->ops->token_list(s, u.id, &list, &n), STORE_OK);
+    assert_int_equal(n, 2);
+    for (size_t i = 0; i < n; i++) {
+        bool is2 = !strcmp(list[i].id, t2.id);
+        assert_true(is2 || !strcmp(list[i].id, t1.id));
+        assert_int_equal(list[i].revoked_at, is2 ? T0 + 3 : 0);
+        assert_string_equal(list[i].kind, is2 ? "api" : "session");
+        assert_int_equal(list[i].expires_at, is2 ? 0 : T0 + HOUR);
+    }
+    free(list);
+
+    /* a disabled user's token does not authenticate */
+    memset(&off, 0, sizeof(off));
+    uuid_v7_new(off.id);
+    xstrlcpy(off.org_id, a.id, sizeof(off.org_id));
+    xstrlcpy(off.username, "off", sizeof(off.username));
+    off.role = ROLE_REPORTER;
+    off.disabled = true;
+    assert_int_equal(s->ops->user_create(s, &off, ACTOR, T0), STORE_OK);
+    assert_int_equal(add_token(s, off.id, "api", 0, &t4, p4, T0), STORE_OK);
+    assert_int_equal(s->ops->token_lookup(s, t4.hash, T0, &who), STORE_NOT_FOUND);
+}
+
+/* ---- reports ---- */
+
+struct people {
+    struct org a, b;
+    struct user ua, ub;
+};
+
+static void people(struct store *s, struct people *p)
+{
+    assert_int_equal(add_org(s, NULL, &p->a, T0), STORE_OK);
+    assert_int_equal(add_org(s, NULL, &p->b, T0), STORE_OK);
+    assert_int_equal(add_user(s, p->a.id, "reporter-a", ROLE_REPORTER, &p->ua, T0), STORE_OK);
+    assert_int_equal(add_user(s, p->b.id, "reporter-b", ROLE_REPORTER, &p->ub, T0), STORE_OK);
+}
+
+static void test_report_create_amend(void **state)
+{
+    struct store *s = S(state);
+    struct people p;
+    struct body b1, b2, b3;
+    struct report_write w;
+    struct report_rec rec;
+    struct report_list vl;
+    char id[UUID_STR_LEN];
+    people(s, &p);
+    int64_t count = audit_check(s, NULL);
+    body_make(&b1, "最初の報告", "early_warning", "ransomware", false, NULL);
+    body_make(&b2, "続報", "update", "data_leak", true, "件数を追記");
+    body_make(&b3, "確報", "final", "data_leak", false, "最終");
+
+    uuid_v7_new(id);
+    write_of(&w, &b1, id, p.a.id, p.ua.id, T0);
+    assert_int_equal(s->ops->report_create(s, &w, &rec), STORE_OK);
+    assert_string_equal(rec.id, id);
+    assert_int_equal(rec.version, 1);
+    assert_int_equal(rec.latest_version, 1);
+    assert_int_equal(rec.created_at, T0);
+    assert_int_equal(rec.body_len, b1.canon.len);
+    assert_memory_equal(rec.body, b1.canon.data, b1.canon.len);
+    report_rec_release(&rec);
+    audit_expect(s, &count, "report.create", id);
+    struct audit_rec last;
+    audit_check(s, &last);
+    assert_string_equal(last.payload_sha256, b1.sha); /* the audit entry pins the body */
+    assert_string_equal(last.actor, p.ua.id);
+
+    /* read back: latest (0) and version 1 are the same */
+    for (int v = 0; v <= 1; v++) {
+        assert_int_equal(s->ops->report_get(s, id, v, &rec), STORE_OK);
+        assert_string_equal(rec.org_id, p.a.id);
+        assert_int_equal(rec.version, 1);
+        assert_string_equal(rec.body_sha256, b1.sha);
+        assert_string_equal(rec.author_id, p.ua.id);
+        assert_string_equal(rec.phase, "early_warning");
+        assert_string_equal(rec.tlp, "TLP:AMBER");
+        assert_string_equal(rec.categories, ",ransomware,");
+        assert_string_equal(rec.summary, "最初の報告");
+        assert_null(rec.change_summary);
+        assert_false(rec.drill);
+        assert_int_equal(rec.body_len, b1.canon.len);
+        assert_memory_equal(rec.body, b1.canon.data, b1.canon.len);
+        report_rec_release(&rec);
+    }
+    assert_int_equal(s->ops->report_get(s, id, 2, &rec), STORE_NOT_FOUND);
+    assert_int_equal(s->ops->report_get(s, "019ab0b0-cc00-7000-8000-000000000000", 0, &rec),
+                     STORE_NOT_FOUND);
+
+    /* amend with the right expected version */
+    write_of(&w, &b2, id, p.a.id, p.ua.id, T0 + HOUR);
+    w.expected_version = 1;
+    assert_int_equal(s->ops->report_amend(s, &w, &rec), STORE_OK);
+    assert_int_equal(rec.version, 2);
+    assert_int_equal(rec.latest_version, 2);
+    assert_int_equal(rec.created_at, T0);
+    assert_int_equal(rec.updated_at, T0 + HOUR);
+    report_rec_release(&rec);
+    audit_expect(s, &count, "report.amend", id);
+    audit_check(s, &last);
+    assert_string_equal(last.detail, "version=2");
+
+    /* stale or future expected versions conflict; other organisations see nothing */
+    write_of(&w, &b3, id, p.a.id, p.ua.id, T0 + 2 * HOUR);
+    w.expected_version = 1;
+    assert_int_equal(s->ops->report_amend(s, &w, &rec), STORE_CONFLICT);
+    report_rec_release(&rec);
+    w.expected_version = 3;
+    assert_int_equal(s->ops->report_amend(s, &w, &rec), STORE_CONFLICT);
+    report_rec_release(&rec);
+    write_of(&w, &b3, id, p.b.id, p.ub.id, T0 + 2 * HOUR);
+    w.expected_version = 2;
+    assert_int_equal(s->ops->report_amend(s, &w, &rec), STORE_NOT_FOUND);
+    report_rec_release(&rec);
+    write_of(&w, &b3, "019ab0b0-cc00-7000-8000-000000000000", p.a.id, p.ua.id, T0);
+    w.expected_version = 1;
+    assert_int_equal(s->ops->report_amend(s, &w, &rec), STORE_NOT_FOUND);
+    report_rec_release(&rec);
+    audit_unchanged(s, count);
+
+    /* latest is version 2; version 1 is unchanged (versions are immutable) */
+    assert_int_equal(s->ops->report_get(s, id, 0, &rec), STORE_OK);
+    assert_int_equal(rec.version, 2);
+    assert_string_equal(rec.phase, "update");
+    assert_true(rec.drill);
+    assert_string_equal(rec.categories, ",data_leak,");
+    assert_string_equal(rec.change_summary, "件数を追記");
+    assert_int_equal(rec.version_created_at, T0 + HOUR);
+    assert_memory_equal(rec.body, b2.canon.data, b2.canon.len);
+    report_rec_release(&rec);
+    assert_int_equal(s->ops->report_get(s, id, 1, &rec), STORE_OK);
+    assert_int_equal(rec.version, 1);
+    assert_int_equal(rec.latest_version, 2);
+    assert_int_equal(rec.version_created_at, T0);
+    assert_string_equal(rec.body_sha256, b1.sha);
+    assert_memory_equal(rec.body, b1.canon.data, b1.canon.len);
+    report_rec_release(&rec);
+
+    /* the version history */
+    assert_int_equal(s->ops->report_versions(s, id, &vl), STORE_OK);
+    assert_int_equal(vl.n, 2);
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(vl.items[i].version, (int)i + 1);
+        assert_int_equal(vl.items[i].latest_version, 2);
+        assert_null(vl.items[i].body);
+        assert_string_equal(vl.items[i].body_sha256, i ? b2.sha : b1.sha);
+    }
+    assert_string_equal(vl.items[1].change_summary, "件数を追記");
+    report_list_release(&vl);
+    assert_int_equal(s->ops->report_versions(s, "019ab0b0-cc00-7000-8000-000000000000", &vl),
+                     STORE_NOT_FOUND);
+    report_list_release(&vl);
+
+    /* a report for an organisation that does not exist */
+    char id2[UUID_STR_LEN];
+    assert_int_equal(
+        create_report(s, &b1, "019ab0b0-cc00-7000-8000-000000000000", p.ua.id, T0, id2),
+        STORE_INVALID);
+    audit_unchanged(s, count);
+    body_release(&b1);
+    body_release(&b2);
+    body_release(&b3);
+}
+
+struct made {
+    char id[UUID_STR_LEN];
+    const char *cat, *phase;
+    bool drill;
+    int64_t at;
+};
+
+static bool matches(const struct made *m, const struct report_filter *f)
+{
+    return (!f->category || !strcmp(f->category, m->cat)) &&
+           (!f->phase || !strcmp(f->phase, m->phase)) && (f->drill < 0 || f->drill == m->drill) &&
+           (!f->created_from || m->at >= f->created_from) &&
+           (!f->created_before || m->at < f->created_before);
+}
+
+/* Lists with f page by page (f->limit per page) and compares with the expected subset of
+ * made[], newest first. */
+static void expect_listing(struct store *s, struct report_filter f, const struct made *made,
+                           size_t nmade)
+{
+    size_t want[32], nwant = 0, seen = 0;
+    char cursor[UUID_STR_LEN] = "";
+    for (size_t i = nmade; i-- > 0;)
+        if (matches(&made[i], &f))
+            want[nwant++] = i;
+    for (int page = 0;; page++) {
+        struct report_list l;
+        f.after_id = cursor[0] ? cursor : NULL;
+        assert_int_equal(s->ops->report_list(s, &f, &l), STORE_OK);
+        assert_true(l.n <= (size_t)f.limit);
+        for (size_t i = 0; i < l.n; i++, seen++) {
+            if (seen >= nwant || strcmp(l.items[i].id, made[want[seen]].id))
+                fail_msg("listing item %zu is %s, expected %s", seen, l.items[i].id,
+                         seen < nwant ? made[want[seen]].id : "(nothing)");
+            assert_null(l.items[i].body); /* listings carry metadata only */
+            assert_non_null(l.items[i].summary);
+        }
+        bool more = l.more;
+        if (l.n)
+            xstrlcpy(cursor, l.items[l.n - 1].id, sizeof(cursor));
+        report_list_release(&l);
+        assert_int_equal(more, seen < nwant);
+        if (!more)
+            break;
+        assert_true(page < 40);
+    }
+    assert_int_equal(seen, nwant);
+}
+
+static void test_report_list(void **state)
+{
+    static const char *const cats[] = {"ransomware", "ddos", "data_leak"};
+    static const char *const phases[] = {"early_warning", "update", "final"};
+    struct store *s = S(state);
+    struct people p;
+    struct made made[14];
+    people(s, &p);
+    for (size_t i = 0; i < ARRAY_SIZE(made); i++) {
+        struct body b;
+        char summary[32];
+        made[i].cat = cats[i % 3];
+        made[i].phase = phases[(i / 2) % 3];
+        made[i].drill = i % 5 == 4;
+        made[i].at = T0 + (int64_t)i * HOUR;
+        snprintf(summary, sizeof(summary), "report %zu", i);
+        body_make(&b, summary, made[i].phase, made[i].cat, made[i].drill, NULL);
+        assert_int_equal(create_report(s, &b, p.a.id, p.ua.id, made[i].at, made[i].id), STORE_OK);
+        body_release(&b);
+    }
+    struct made other;
+    struct body ob;
+    body_make(&ob, "other org", "update", "ransomware", false, NULL);
+    assert_int_equal(create_report(s, &ob, p.b.id, p.ub.id, T0, other.id), STORE_OK);
+    body_release(&ob);
+
+    struct report_filter all = {.org_id = p.a.id, .drill = -1, .limit = 100};
+    expect_listing(s, all, made, ARRAY_SIZE(made));
+    for (int limit = 1; limit <= 15; limit += 2) { /* pagination across pages */
+        struct report_filter f = all;
+        f.limit = limit;
+        expect_listing(s, f, made, ARRAY_SIZE(made));
+    }
+    struct report_filter f = all;
+    f.limit = 14; /* exactly one full page */
+    expect_listing(s, f, made, ARRAY_SIZE(made));
+    for (size_t c = 0; c < 3; c++) {
+        f = all;
+        f.category = cats[c];
+        f.limit = 2;
+        expect_listing(s, f, made, ARRAY_SIZE(made));
+        f = all;
+        f.phase = phases[c];
+        f.limit = 3;
+        expect_listing(s, f, made, ARRAY_SIZE(made));
+    }
+    for (int d = 0; d <= 1; d++) {
+        f = all;
+        f.drill = d;
+        f.limit = 4;
+        expect_listing(s, f, made, ARRAY_SIZE(made));
+    }
+    f = all;
+    f.created_from = T0 + 3 * HOUR;
+    f.created_before = T0 + 9 * HOUR; /* from inclusive, before exclusive */
+    f.limit = 2;
+    expect_listing(s, f, made, ARRAY_SIZE(made));
+    f.category = "ddos";
+    f.phase = "update";
+    f.drill = 0;
+    expect_listing(s, f, made, ARRAY_SIZE(made));
+    f = all;
+    f.category = "phishing"; /* nothing */
+    expect_listing(s, f, made, ARRAY_SIZE(made));
+    /* the other organisation sees only its own */
+    struct report_list l;
+    f = all;
+    f.org_id = p.b.id;
+    assert_int_equal(s->ops->report_list(s, &f, &l), STORE_OK);
+    assert_int_equal(l.n, 1);
+    assert_string_equal(l.items[0].id, other.id);
+    report_list_release(&l);
+}
+
+static void test_idempotency(void **state)
+{
+    struct store *s = S(state);
+    struct people p;
+    struct body b1, b2;
+    struct report_write w;
+    struct report_rec rec, got;
+    char x[UUID_STR_LEN], y[UUID_STR_LEN], z[UUID_STR_LEN], q[UUID_STR_LEN];
+    people(s, &p);
+    body_make(&b1, "first", "early_warning", "ddos", false, NULL);
+    body_make(&b2, "second", "early_warning", "ddos", false, NULL);
+    int64_t count = audit_check(s, NULL);
+
+    uuid_v7_new(x);
+    write_of(&w, &b1, x, p.a.id, p.ua.id, T0);
+    w.idem_key = "key-1";
+    assert_int_equal(s->ops->report_create(s, &w, &rec), STORE_OK);
+    report_rec_release(&rec);
+    audit_expect(s, &count, "report.create", x);
+
+    /* the same key and body: the original comes back, nothing new is stored */
+    uuid_v7_new(y);
+    write_of(&w, &b1, y, p.a.id, p.ua.id, T0 + HOUR);
+    w.idem_key = "key-1";
+    assert_int_equal(s->ops->report_create(s, &w, &rec), STORE_REPLAYED);
+    assert_string_equal(rec.id, x);
+    assert_int_equal(rec.version, 1);
+    assert_int_equal(rec.created_at, T0);
+    assert_string_equal(rec.body_sha256, b1.sha);
+    assert_memory_equal(rec.body, b1.canon.data, b1.canon.len);
+    report_rec_release(&rec);
+    assert_int_equal(s->ops->report_get(s, y, 0, &got), STORE_NOT_FOUND);
+    audit_unchanged(s, count);
+
+    /* the same key with another body */
+    write_of(&w, &b2, y, p.a.id, p.ua.id, T0 + HOUR);
+    w.idem_key = "key-1";
+    assert_int_equal(s->ops->report_create(s, &w, &rec), STORE_IDEM_MISMATCH);
+    report_rec_release(&rec);
+    assert_int_equal(s->ops->report_get(s, y, 0, &got), STORE_NOT_FOUND);
+    audit_unchanged(s, count);
+
+    /* keys are per organisation */
+    uuid_v7_new(q);
+    write_of(&w, &b2, q, p.b.id, p.ub.id, T0 + HOUR);
+    w.idem_key = "key-1";
+    assert_int_equal(s->ops->report_create(s, &w, &rec), STORE_OK);
+    report_rec_release(&rec);
+    audit_expect(s, &count, "report.create", q);
+
+    /* after the retention (24 h here) the key may be used again, for anything */
+    uuid_v7_new(z);
+    write_of(&w, &b2, z, p.a.id, p.ua.id, T0 + 24 * HOUR - 1);
+    w.idem_key = "key-1";
+    assert_int_equal(s->ops->report_create(s, &w, &rec), STORE_IDEM_MISMATCH);
+    report_rec_release(&rec);
+    write_of(&w, &b2, z, p.a.id, p.ua.id, T0 + 24 * HOUR);
+    w.idem_key = "key-1";
+    assert_int_equal(s->ops->report_create(s, &w, &rec), STORE_OK);
+    report_rec_release(&rec);
+    audit_expect(s, &count, "report.create", z);
+    uuid_v7_new(y);
+    write_of(&w, &b2, y, p.a.id, p.ua.id, T0 + 25 * HOUR);
+    w.idem_key = "key-1";
+    assert_int_equal(s->ops->report_create(s, &w, &rec), STORE_REPLAYED);
+    assert_string_equal(rec.id, z);
+    report_rec_release(&rec);
+    /* without a key, the same body twice makes two reports */
+    char n1[UUID_STR_LEN], n2[UUID_STR_LEN];
+    assert_int_equal(create_report(s, &b1, p.a.id, p.ua.id, T0, n1), STORE_OK);
+    assert_int_equal(create_report(s, &b1, p.a.id, p.ua.id, T0, n2), STORE_OK);
+    assert_string_not_equal(n1, n2);
+    body_release(&b1);
+    body_release(&b2);
+}
+
+/* ---- audit ---- */
+
+static void test_audit_append_and_head(void **state)
+{
+    struct store *s = S(state);
+    struct audit_rec last, head;
+    int64_t count = 0;
+    assert_int_equal(s->ops->audit_append(s, "cli:admin", "admin.note", "organization",
+                                          "019ab0b0-cc00-7000-8000-000000000001", "reason=test",
+                                          T0),
+                     STORE_OK);
+    audit_expect(s, &count, "admin.note", "019ab0b0-cc00-7000-8000-000000000001");
+    audit_check(s, &last);
+    assert_int_equal(last.seq, 1);
+    assert_int_equal(last.at, T0);
+    assert_string_equal(last.actor, "cli:admin");
+    assert_string_equal(last.object_type, "organization");
+    assert_string_equal(last.detail, "reason=test");
+    assert_string_equal(last.prev_hash, AUDIT_GENESIS);
+    for (int i = 0; i < 30; i++)
+        assert_int_equal(s->ops->audit_append(s, NULL, "system.tick", "system", NULL, NULL, T0 + i),
+                         STORE_OK);
+    assert_int_equal(audit_check(s, &last), 31);
+    assert_string_equal(last.actor, "system"); /* NULL actor is the system */
+    assert_int_equal(s->ops->audit_head(s, &head), STORE_OK);
+    assert_int_equal(head.seq, 31);
+    /* scanning from the middle, with a limit, and stopping early */
+    struct chain c = {.n = 0};
+    audit_verifier_init(&c.v);
+    assert_int_equal(s->ops->audit_scan(s, 10, 5, chain_cb, &c), STORE_OK);
+    assert_int_equal(c.n, 5);
+    assert_int_equal(c.last.seq, 14);
+}
+
+/* ---- concurrency ---- */
+
+#define THREADS 8
+#define PER_THREAD 200
+
+struct worker {
+    struct store *s;
+    const char *org, *author;
+    pthread_barrier_t *start;
+    struct body bodies[PER_THREAD]; /* prepared up front: threads only call the store */
+    char ids[PER_THREAD][UUID_STR_LEN];
+    int failures;
+};
+
+static void *worker_main(void *arg)
+{
+    struct worker *wk = arg;
+    pthread_barrier_wait(wk->start); /* all threads submit at once */
+    for (int i = 0; i < PER_THREAD; i++)
+        if (create_report(wk->s, &wk->bodies[i], wk->org, wk->author, T0 + i, wk->ids[i]))
+            wk->failures++;
+    return NULL;
+}
+
+static void test_concurrent_creates(void **state)
+{
+    struct store *s = S(state);
+    struct people p;
+    struct store_stats before, after;
+    struct worker *wk = xcalloc(THREADS, sizeof(*wk));
+    pthread_t th[THREADS];
+    pthread_barrier_t start;
+    people(s, &p);
+    int64_t count = audit_check(s, NULL);
+    pthread_barrier_init(&start, NULL, THREADS);
+    for (int t = 0; t < THREADS; t++) {
+        wk[t].s = s, wk[t].org = p.a.id, wk[t].author = p.ua.id, wk[t].start = &start;
+        for (int i = 0; i < PER_THREAD; i++) {
+            char summary[64];
+            snprintf(summary, sizeof(summary), "thread %d report %d", t, i);
+            body_make(&wk[t].bodies[i], summary, "early_warning", "ddos", false, NULL);
+        }
+    }
+    s->ops->stats(s, &before);
+    for (int t = 0; t < THREADS; t++)
+        assert_int_equal(pthread_create(&th[t], NULL, worker_main, &wk[t]), 0);
+    for (int t = 0; t < THREADS; t++)
+        pthread_join(th[t], NULL);
+    s->ops->stats(s, &after);
+    pthread_barrier_destroy(&start);
+    for (int t = 0; t < THREADS; t++)
+        assert_int_equal(wk[t].failures, 0);
+    /* every acknowledged create is readable with its body */
+    for (int t = 0; t < THREADS; t++) {
+        for (int i = 0; i < PER_THREAD; i++) {
+            struct report_rec rec;
+            const struct body *b = &wk[t].bodies[i];
+            assert_int_equal(s->ops->report_get(s, wk[t].ids[i], 0, &rec), STORE_OK);
+            assert_string_equal(rec.body_sha256, b->sha);
+            assert_int_equal(rec.body_len, b->canon.len);
+            assert_memory_equal(rec.body, b->canon.data, b->canon.len);
+            report_rec_release(&rec);
+        }
+    }
+    uint64_t writes = after.writes - before.writes, commits = after.commits - before.commits;
+    assert_int_equal(writes, THREADS * PER_THREAD);
+    assert_int_equal(after.failed_commits, before.failed_commits);
+    /* group commit: concurrent writers shared commits */
+    if (commits >= writes)
+        fail_msg("%llu commits for %llu writes: no batching", (unsigned long long)commits,
+                 (unsigned long long)writes);
+    print_message("# %llu writes in %llu commits\n", (unsigned long long)writes,
+                  (unsigned long long)commits);
+    assert_int_equal(audit_check(s, NULL), count + THREADS * PER_THREAD);
+    for (int t = 0; t < THREADS; t++)
+        for (int i = 0; i < PER_THREAD; i++)
+            body_release(&wk[t].bodies[i]);
+    free(wk);
+}
+
+/* ---- persistence ---- */
+
+static void test_reopen(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = f->s;
+    struct people p;
+    struct token_rec t;
+    char plain[AUTH_TOKEN_LEN + 1], id[UUID_STR_LEN];
+    struct body b1, b2;
+    struct report_write w;
+    struct report_rec rec;
+    struct audit_rec head_before, last;
+    people(s, &p);
+    assert_int_equal(add_token(s, p.ua.id, "api", 0, &t, plain, T0), STORE_OK);
+    body_make(&b1, "before restart", "early_warning", "ransomware", false, NULL);
+    body_make(&b2, "amended", "update", "ransomware", false, "more");
+    assert_int_equal(create_report(s, &b1, p.a.id, p.ua.id, T0, id), STORE_OK);
+    write_of(&w, &b2, id, p.a.id, p.ua.id, T0 + HOUR);
+    w.expected_version = 1;
+    assert_int_equal(s->ops->report_amend(s, &w, &rec), STORE_OK);
+    report_rec_release(&rec);
+    int64_t count = audit_check(s, &head_before);
+
+    store_close(s);
+    f->s = s = backend->open(f->dir);
+    assert_non_null(s);
+
+    struct org o;
+    struct user u;
+    struct principal who;
+    assert_int_equal(s->ops->org_get(s, p.a.id, &o), STORE_OK);
+    assert_string_equal(o.name_en, p.a.name_en);
+    assert_int_equal(s->ops->user_get_by_name(s, "reporter-b", &u), STORE_OK);
+    assert_string_equal(u.id, p.ub.id);
+    assert_int_equal(s->ops->token_lookup(s, t.hash, T0, &who), STORE_OK);
+    assert_string_equal(who.user_id, p.ua.id);
+    assert_int_equal(s->ops->report_get(s, id, 0, &rec), STORE_OK);
+    assert_int_equal(rec.version, 2);
+    assert_memory_equal(rec.body, b2.canon.data, b2.canon.len);
+    report_rec_release(&rec);
+    assert_int_equal(s->ops->report_get(s, id, 1, &rec), STORE_OK);
+    assert_memory_equal(rec.body, b1.canon.data, b1.canon.len);
+    report_rec_release(&rec);
+
+    /* the chain survived and continues from the same head */
+    assert_int_equal(audit_check(s, &last), count);
+    assert_string_equal(last.hash, head_before.hash);
+    write_of(&w, &b1, id, p.a.id, p.ua.id, T0 + 2 * HOUR);
+    w.expected_version = 2;
+    assert_int_equal(s->ops->report_amend(s, &w, &rec), STORE_OK);
+    assert_int_equal(rec.version, 3);
+    report_rec_release(&rec);
+    audit_expect(s, &count, "report.amend", id);
+    audit_check(s, &last);
+    assert_int_equal(last.seq, head_before.seq + 1);
+    assert_string_equal(last.prev_hash, head_before.hash);
+    body_release(&b1);
+    body_release(&b2);
+}
+
+struct appender {
+    struct store *s;
+    const char *tag;
+    int n;
+    int failures;
+};
+
+static void *appender_main(void *arg)
+{
+    struct appender *a = arg;
+    for (int i = 0; i < a->n; i++) {
+        char detail[32];
+        snprintf(detail, sizeof(detail), "%s-%d", a->tag, i);
+        if (a->s->ops->audit_append(a->s, a->tag, "admin.note", "system", NULL, detail, T0 + i))
+            a->failures++;
+    }
+    return NULL;
+}
+
+/* Two handles on the same store (`ichigen admin` while the server runs) keep one chain. */
+static void test_two_handles(void **state)
+{
+    struct fx *f = *state;
+    struct store *s1 = f->s, *s2 = backend->open(f->dir);
+    struct org o;
+    assert_non_null(s2);
+    /* strictly alternating */
+    for (int i = 0; i < 20; i++) {
+        struct store *s = i % 2 ? s2 : s1;
+        assert_int_equal(add_org(s, NULL, &o, T0 + i), STORE_OK);
+        assert_int_equal(
+            s->ops->audit_append(s, "cli:admin", "admin.note", "system", NULL, "x", T0 + i),
+            STORE_OK);
+    }
+    assert_int_equal(audit_check(s1, NULL), 40);
+    assert_int_equal(audit_check(s2, NULL), 40);
+    /* and concurrently, each handle from its own thread */
+    struct appender a1 = {s1, "one", 150, 0}, a2 = {s2, "two", 150, 0};
+    pthread_t t1, t2;
+    assert_int_equal(pthread_create(&t1, NULL, appender_main, &a1), 0);
+    assert_int_equal(pthread_create(&t2, NULL, appender_main, &a2), 0);
+    pthread_join(t1, NULL);
+    pthread_join(t2, NULL);
+    assert_int_equal(a1.failures, 0);
+    assert_int_equal(a2.failures, 0);
+    assert_int_equal(audit_check(s2, NULL), 340);
+    store_close(s2);
+    assert_int_equal(audit_check(s1, NULL), 340);
+    /* the first handle keeps appending after the other has gone */
+    assert_int_equal(s1->ops->audit_append(s1, "system", "admin.note", "system", NULL, "", T0),
+                     STORE_OK);
+    assert_int_equal(audit_check(s1, NULL), 341);
+}
+
+static const struct backend backends[] = {
+    {"sqlite", open_sqlite},
+};
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_open_ready_stats, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_orgs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_users, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_login_lockout, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_create_amend, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_list, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_idempotency, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audit_append_and_head, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent_creates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_handles, setup, teardown),
+    };
+    int failed = 0;
+    if (hash_global_init())
+        return 1;
+    log_setup(LOG_WARN, 2); /* migrations log at info */
+    for (size_t i = 0; i < ARRAY_SIZE(backends); i++) {
+        backend = &backends[i];
+        failed += cmocka_run_group_tests_name(backends[i].name, tests, NULL, NULL);
+    }
+    return failed;
+}
