@@ -383,9 +383,34 @@ static void test_describe(void **state)
     buf_release(&out);
 }
 
+/* The settings table in README.md is generated (`ichigen config --markdown`); keep it in step. */
+static void test_readme_table_in_step(void **state)
+{
+    char path[1024];
+    size_t n;
+    struct buf want;
+    (void)state;
+    snprintf(path, sizeof(path), "%s/README.md", unit_source_root());
+    char *readme = unit_read_file(path, &n);
+    assert_non_null(readme);
+    const char *begin = strstr(readme, "<!-- BEGIN CONFIG -->\n");
+    const char *end = strstr(readme, "<!-- END CONFIG -->");
+    assert_non_null(begin);
+    assert_non_null(end);
+    begin += strlen("<!-- BEGIN CONFIG -->\n");
+    buf_init(&want, BUF_UNLIMITED);
+    config_describe(&want, true);
+    if ((size_t)(end - begin) != want.len || memcmp(begin, want.data, want.len))
+        fail_msg("README.md's settings table is stale: regenerate it with "
+                 "`ichigen config --markdown`");
+    buf_release(&want);
+    free(readme);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_readme_table_in_step),
         cmocka_unit_test(test_defaults),         cmocka_unit_test(test_set),
         cmocka_unit_test(test_load_text),        cmocka_unit_test(test_load_text_errors),
         cmocka_unit_test(test_load_env),         cmocka_unit_test(test_load_args),
