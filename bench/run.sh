@@ -1,0 +1,324 @@
+#!/usr/bin/env bash
+# bench/run.sh — `make bench`: builds a release binary in build-bench/, starts a real server on
+# 127.0.0.1 with a temporary database, and measures it with bench/loadgen (bench/README.md).
+#
+# Each measured run is repeated BENCH_REPS times, interleaved with its baselines (bare HTTP and
+# the disk's fsync rate) so that a noisy shared machine moves them together; the medians and the
+# ratios to the baselines are printed at the end, with a Markdown table for bench/README.md.
+# Figures are reported, never judged: a missed target does not fail the run. The script exits
+# non-zero only when it cannot measure at all (build failure, server does not start).
+#
+# Settings (environment):
+#   BENCH_DURATION=5      measured seconds per run      BENCH_WARMUP=1   warm-up seconds
+#   BENCH_REPS=3          repetitions (median)          BENCH_CONNECTIONS=64
+#   BENCH_THREADS=2       load generator threads        BENCH_BODY=docs/examples/full-report.json
+#   BENCH_DATA_DIR=DIR    parent of the temporary data directory (default: $TMPDIR or /tmp);
+#                         put it on the disk you want to measure
+#   BENCH_BUILD_DIR=build-bench                         BENCH_KEEP=1  keep the data and logs
+#   BENCH_QUICK=1         one short repetition of everything (a smoke test, ~1 minute)
+set -u
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root" || exit 1
+
+build=${BENCH_BUILD_DIR:-build-bench}
+dur=${BENCH_DURATION:-5}
+warm=${BENCH_WARMUP:-1}
+reps=${BENCH_REPS:-3}
+conns=${BENCH_CONNECTIONS:-64}
+lthreads=${BENCH_THREADS:-2}
+body=${BENCH_BODY:-docs/examples/full-report.json}
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+    dur=2 warm=0.5 reps=1
+fi
+
+say() { printf '%s\n' "$*"; }
+die() {
+    printf 'bench: %s\n' "$*" >&2
+    exit 1
+}
+
+# ---- build ----
+if [ -x scripts/deps.sh ]; then
+    scripts/deps.sh bench || die "scripts/deps.sh bench failed"
+fi
+if [ ! -f "$build/build.ninja" ]; then
+    meson setup "$build" -Dbuildtype=release -Dtests=false >/dev/null || die "meson setup failed"
+else
+    meson configure "$build" -Dbuildtype=release -Dtests=false >/dev/null ||
+        die "meson configure failed"
+fi
+ninja -C "$build" >/dev/null || die "build failed (ninja -C $build)"
+bin=$build/ichigen
+lg=$build/bench/loadgen
+[ -x "$bin" ] && [ -x "$lg" ] || die "missing $bin or $lg after the build"
+
+# ---- workspace ----
+work=$(mktemp -d "${BENCH_DATA_DIR:-${TMPDIR:-/tmp}}/ichigen-bench.XXXXXX") || die "mktemp failed"
+data=$work/data-warn
+results=$work/results.jsonl
+server_pid=""
+cleanup() {
+    for p in ${pids[@]+"${pids[@]}"}; do
+        kill "$p" 2>/dev/null
+        wait "$p" 2>/dev/null
+    done
+    if [ "${BENCH_KEEP:-0}" = 1 ]; then
+        say "bench: kept $work"
+    else
+        rm -rf "$work"
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+started=$(date +%s)
+
+# ---- accounts: an admin, an organisation, a reporter and its token (the CLI, no server) ----
+admin() { "$bin" admin "$@" --data-dir "$data" 2>>"$work/admin.log"; }
+printf 'bench-admin-password-%s\n' "$$" | admin create-admin --username benchadmin \
+    --password-stdin >/dev/null || die "create-admin failed (see $work/admin.log)"
+org=$(admin create-org --name-ja ベンチマーク株式会社 --name-en "Bench Co." --kind company) ||
+    die "create-org failed"
+printf 'bench-reporter-password-%s\n' "$$" | admin create-user --org-id "$org" \
+    --username benchreporter --display-name "Bench reporter" --role reporter \
+    --password-stdin >/dev/null || die "create-user failed"
+admin create-token --username benchreporter >"$work/token" || die "create-token failed"
+admin create-token --username benchadmin >"$work/admin-token" || die "create-token failed"
+cp -a "$data" "$work/data-info"
+
+# ---- servers ----
+# Two servers on two copies of the same accounts: "warn" for the measured runs and "info" (the
+# default log level) for the logging comparison, so both run in the same noise.
+declare -A pids ports
+port="" server_pid=""
+start_server() { # start_server LEVEL
+    local ready=$work/ready-$1
+    "$bin" serve --data-dir "$work/data-$1" --port 0 --ready-file "$ready" --log-level "$1" \
+        >>"$work/server-$1.log" 2>&1 &
+    pids[$1]=$!
+    for _ in $(seq 1 100); do
+        [ -s "$ready" ] && break
+        kill -0 "${pids[$1]}" 2>/dev/null || break
+        sleep 0.1
+    done
+    if [ ! -s "$ready" ]; then
+        tail -20 "$work/server-$1.log" >&2
+        BENCH_KEEP=1
+        die "the server did not start (log: $work/server-$1.log)"
+    fi
+    ports[$1]=$(cat "$ready")
+}
+use_server() { port=${ports[$1]} server_pid=${pids[$1]}; }
+stop_server() { # stop_server LEVEL: SIGTERM, then wait (the final checkpoint included)
+    local t0=$SECONDS
+    kill "${pids[$1]}" 2>/dev/null
+    wait "${pids[$1]}" 2>/dev/null
+    say "  (server $1 stopped in $((SECONDS - t0)) s; its data directory holds" \
+        "$(du -sh "$work/data-$1" | cut -f1))"
+    unset "pids[$1]"
+}
+
+# ---- helpers ----
+# jget KEY: the value of "KEY": in a one-line JSON object on stdin (keys are unique there).
+jget() { sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p" | head -1; }
+median() { sort -g | awk '{v[NR] = $1} END {if (NR) print v[int((NR + 1) / 2)]; else print "n/a"}'; }
+div() { awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" 'BEGIN{if (b + 0 > 0 && a != "n/a") printf f, a / b; else printf "n/a"}'; }
+server_cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat" 2>/dev/null || echo 0; }
+metric() { # metric NAME: a plain (unlabelled) series from /metrics
+    exec 3<>"/dev/tcp/127.0.0.1/$port" || return
+    printf 'GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\nConnection: close\r\n\r\n' \
+        "$(cat "$work/admin-token")" >&3
+    awk -v n="$1" '$1 == n {print $2}' <&3
+    exec 3<&-
+}
+clk=$(getconf CLK_TCK)
+
+# run_lg LABEL ARGS…: one loadgen run; appends its JSON (plus server-side figures) to $results,
+# prints the summary, and leaves the JSON line in $last.
+last=""
+run_lg() {
+    local label=$1 c0 w0 t0 c1 w1 t1 cpu0 cpu1 out extra ok
+    shift
+    c0=$(metric ichigen_store_commits_total) w0=$(metric ichigen_store_writes_total)
+    t0=$(metric ichigen_store_commit_duration_seconds_sum) cpu0=$(server_cpu_ticks)
+    out=$("$lg" --port "$port" --label "$label" "$@" 2>"$work/lg.err")
+    cat "$work/lg.err"
+    cpu1=$(server_cpu_ticks)
+    c1=$(metric ichigen_store_commits_total) w1=$(metric ichigen_store_writes_total)
+    t1=$(metric ichigen_store_commit_duration_seconds_sum)
+    if [ -z "$out" ]; then
+        say "  (loadgen produced no result)"
+        last=""
+        return
+    fi
+    ok=$(printf '%s' "$out" | jget acknowledged_total) # whole run: warm-up and drain too
+    extra=$(awk -v c0="${c0:-0}" -v c1="${c1:-0}" -v w0="${w0:-0}" -v w1="${w1:-0}" \
+        -v t0="${t0:-0}" -v t1="${t1:-0}" -v p0="$cpu0" -v p1="$cpu1" -v hz="$clk" -v n="$ok" \
+        'BEGIN {
+            c = c1 - c0; w = w1 - w0
+            b = c > 0 ? w / c : 0; m = c > 0 ? (t1 - t0) * 1000 / c : 0
+            u = n > 0 ? (p1 - p0) / hz * 1e6 / n : 0
+            printf(",\"commits\":%d,\"writes\":%d,\"avg_batch\":%.1f,\"avg_commit_ms\":%.3f,", c, w, b, m)
+            printf("\"server_cpu_s\":%.2f,\"server_cpu_us_per_req\":%.1f", (p1 - p0) / hz, u)
+        }')
+    last="${out%\}}$extra}"
+    printf '%s\n' "$last" >>"$results"
+    printf '%s' "$last" | awk '{
+        if (match($0, /"writes":[0-9]+/) && substr($0, RSTART + 9, RLENGTH - 9) + 0 > 0) {
+            match($0, /"avg_batch":[0-9.]+/); b = substr($0, RSTART + 12, RLENGTH - 12)
+            match($0, /"avg_commit_ms":[0-9.]+/); m = substr($0, RSTART + 16, RLENGTH - 16)
+            printf "        group commit: %s writes per commit on average, %s ms per commit\n", b, m
+        }
+        match($0, /"server_cpu_us_per_req":[0-9.]+/); s = substr($0, RSTART + 24, RLENGTH - 24)
+        match($0, /"client_cpu_s":[0-9.]+/); k = substr($0, RSTART + 15, RLENGTH - 15)
+        printf "        server cpu %s µs per request\n", s
+    }'
+}
+field_of() { printf '%s' "$last" | jget "$1"; } # a field of the last run
+
+# Records one figure: rec NAME VALUE (collected per repetition; medians at the end)
+declare -A fig
+rec() { fig[$1]="${fig[$1]:-} $2"; }
+med() { printf '%s\n' ${fig[$1]:-} | median; }
+
+verify_ids() { # verify_ids IDS TAG: every acknowledged report must be readable and carry TAG
+    local v n bad
+    [ -s "$1" ] || return
+    v=$("$lg" --port "$port" --mode verify --connections 8 --token-file "$work/token" \
+        --ids-in "$1" --expect "$2-" 2>/dev/null)
+    n=$(printf '%s' "$v" | jget ok)
+    bad=$(printf '%s' "$v" | jget errors)
+    say "        verified: $n of $(wc -l <"$1") acknowledged reports read back with their run tag (${bad:-?} errors)"
+    rec verified "${n:-0}"
+    rec verify_errors "${bad:-0}"
+}
+
+common=(--duration "$dur" --warmup "$warm" --threads "$lthreads")
+create_args=(--mode create --token-file "$work/token" --body "$body")
+
+say "ichigen benchmark — $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs, load average $load_start"
+say "runs: ${dur}s measured after ${warm}s warm-up, ${reps} repetitions, body $body"
+say ""
+
+# ---- measured runs at log level warn, interleaved with their baselines ----
+start_server warn
+start_server info
+say "servers on 127.0.0.1:${ports[warn]} (log level warn) and :${ports[info]} (info), data in $work"
+for rep in $(seq 1 "$reps"); do
+    say ""
+    say "== repetition $rep of $reps"
+    use_server warn
+    run_lg "health" --mode health --connections "$conns" "${common[@]}"
+    rec health_rps "$(field_of rps)"
+
+    fs=$("$build/bench/fsync_probe" "$data" 2 2>&1 >"$work/fsync.json")
+    say "$fs"
+    rec fsync_append "$(jget append_per_s <"$work/fsync.json")"
+    rec fsync_overwrite "$(jget overwrite_per_s <"$work/fsync.json")"
+    rec fsync_p50 "$(jget append_p50_ms <"$work/fsync.json")"
+
+    run_lg "create-c$conns" "${create_args[@]}" --connections "$conns" "${common[@]}" \
+        --ids-out "$work/ids-$rep"
+    rec create_rps "$(field_of rps)"
+    rec create_p50 "$(field_of p50)"
+    rec create_p99 "$(field_of p99)"
+    rec create_errors "$(field_of errors)"
+    rec create_batch "$(field_of avg_batch)"
+    rec create_commit_ms "$(field_of avg_commit_ms)"
+    rec create_cpu "$(field_of server_cpu_us_per_req)"
+    rec create_ccpu "$(awk -v c="$(field_of client_cpu_s)" -v n="$(field_of acknowledged_total)" \
+        'BEGIN{if (n > 0) printf "%.1f", c * 1e6 / n; else print 0}')"
+    verify_ids "$work/ids-$rep" "$(field_of tag)"
+    cat "$work/ids-$rep" >>"$work/ids-all"
+
+    run_lg "read-c$conns" --mode read --token-file "$work/token" --ids-in "$work/ids-all" \
+        --connections "$conns" "${common[@]}"
+    rec read_rps "$(field_of rps)"
+    rec read_p50 "$(field_of p50)"
+    rec read_p99 "$(field_of p99)"
+    rec read_errors "$(field_of errors)"
+    rec read_cpu "$(field_of server_cpu_us_per_req)"
+
+    # the cost of request logging: the same create run on the server at the default level
+    use_server info
+    run_lg "create-info" "${create_args[@]}" --connections "$conns" "${common[@]}"
+    rec info_rps "$(field_of rps)"
+    rec info_p99 "$(field_of p99)"
+    rec info_cpu "$(field_of server_cpu_us_per_req)"
+done
+stop_server info
+use_server warn
+
+say ""
+say "== scaling: create at 1 and 16 connections"
+for rep in $(seq 1 "$reps"); do
+    for c in 1 16; do
+        run_lg "create-c$c" "${create_args[@]}" --connections "$c" "${common[@]}" \
+            --ids-out "$work/ids-c$c"
+        rec "create${c}_rps" "$(field_of rps)"
+        rec "create${c}_p99" "$(field_of p99)"
+        rec "create${c}_batch" "$(field_of avg_batch)"
+        verify_ids "$work/ids-c$c" "$(field_of tag)"
+    done
+done
+stop_server warn
+
+# ---- validation in process ----
+say ""
+say "== validation in process (bench_validate, single thread)"
+"$build/bench/bench_validate" --reps 5 docs/examples/full-report.json \
+    docs/examples/early-warning.json >"$work/validate.jsonl" 2>"$work/validate.txt"
+cat "$work/validate.txt"
+full=$(grep -F full-report "$work/validate.jsonl")
+early=$(grep -F early-warning "$work/validate.jsonl")
+
+# ---- summary ----
+cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
+fs_type=$(df -PT "$work" | awk 'NR == 2 {print $2 " (" $1 ", mounted on " $7 ")"}')
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+elapsed=$(($(date +%s) - started))
+
+cr=$(med create_rps) rr=$(med read_rps) hr=$(med health_rps) fa=$(med fsync_append)
+fo=$(med fsync_overwrite)
+say ""
+say "================================ summary ================================"
+say "date        $(date -u +%Y-%m-%d) ($(date -u +%H:%M) UTC), $elapsed s in all"
+say "machine     $(nproc) CPUs: ${cpu_model:-unknown}; RAM $mem"
+say "kernel      $(uname -sr)"
+say "data dir    $fs_type"
+pkgver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || printf '?'; }
+say "software    $("$bin" version 2>/dev/null); SQLite $(pkgver libsqlite3-0)," \
+    "libmicrohttpd $(pkgver libmicrohttpd12), jansson $(pkgver libjansson4), gcc $(gcc -dumpversion)"
+say "load avg    start $load_start, end $load_end (a shared machine: figures vary)"
+say "conditions  loopback, keep-alive, ${dur}s measured after ${warm}s warm-up, median of $reps;"
+say "            loadgen $lthreads threads; body $body ($(wc -c <"$body") bytes); synchronous=FULL WAL"
+say ""
+say "| measurement | median | target | notes |"
+say "|---|---|---|---|"
+say "| create, $conns conn (reports/s) | $cr | ≥ 5,000 | p50 $(med create_p50) ms, p99 $(med create_p99) ms (target ≤ 50); errors $(med create_errors); $(med create_batch) writes/commit, $(med create_commit_ms) ms/commit; server CPU $(med create_cpu) µs/report, loadgen $(med create_ccpu) µs |"
+say "| create, 1 conn (reports/s) | $(med create1_rps) | | p99 $(med create1_p99) ms; $(med create1_batch) writes/commit |"
+say "| create, 16 conn (reports/s) | $(med create16_rps) | | p99 $(med create16_p99) ms; $(med create16_batch) writes/commit |"
+say "| create, $conns conn, log level info | $(med info_rps) | | p99 $(med info_p99) ms; server CPU $(med info_cpu) µs/report ($(div "$(med info_rps)" "$cr") × the warn-level rate) |"
+say "| read by id, $conns conn (requests/s) | $rr | ≥ 20,000 | p50 $(med read_p50) ms, p99 $(med read_p99) ms; errors $(med read_errors); server CPU $(med read_cpu) µs/request |"
+say "| baseline: GET /healthz, $conns conn | $hr | | bare HTTP stack |"
+say "| baseline: write+fdatasync 4 KiB | $fa /s append, $fo /s overwrite | | p50 $(med fsync_p50) ms (append) |"
+say "| validate full-report.json (reports/s) | $(printf '%s' "$full" | jget all_per_s) | | parse $(printf '%s' "$full" | jget parse_per_s)/s, validate $(printf '%s' "$full" | jget validate_per_s)/s, canonical+SHA-256 $(printf '%s' "$full" | jget canon_sha256_per_s)/s; $(printf '%s' "$full" | jget all_us) µs each |"
+say "| validate early-warning.json (reports/s) | $(printf '%s' "$early" | jget all_per_s) | | parse $(printf '%s' "$early" | jget parse_per_s)/s, validate $(printf '%s' "$early" | jget validate_per_s)/s, canonical+SHA-256 $(printf '%s' "$early" | jget canon_sha256_per_s)/s |"
+say ""
+say "ratios (same invocation):"
+ratio=$(div "$cr" "$fa") batch=$(med create_batch)
+say "  create ÷ fsync(append) rate = $ratio  (the smallest batch that would explain the rate if"
+say "                                each commit cost one 4 KiB fsync; measured: $batch writes/commit"
+say "                                $(awk -v r="$ratio" -v b="$batch" 'BEGIN {
+    if (r == "n/a" || b == "n/a") print "- n/a)"
+    else if (b > 2 * r) print "- well above: fsync is not what limits creation)"
+    else print "- close: the writer mostly waits for fsync)" }')"
+say "  read ÷ healthz rate        = $(div "$rr" "$hr")  (share of bare HTTP throughput left after auth + SQLite + response)"
+say "  create ÷ healthz rate      = $(div "$cr" "$hr")"
+say "  create ÷ in-process validation rate (1 thread) = $(div "$cr" "$(printf '%s' "$full" | jget all_per_s)")"
+say "durability check: $(printf '%s\n' ${fig[verified]:-0} | awk '{s += $1} END {print s}') acknowledged reports read back," \
+    "$(printf '%s\n' ${fig[verify_errors]:-0} | awk '{s += $1} END {print s}') missing or wrong"
+say "raw results: one JSON line per run in $results$([ "${BENCH_KEEP:-0}" = 1 ] || printf ' (removed; BENCH_KEEP=1 keeps it)')"
+exit 0
