@@ -37,6 +37,7 @@ static void app_init(struct app *app, const struct config *cfg, struct store *s)
     app->started_at = rtime_now_ms();
     pthread_mutex_init(&app->pw_lock, NULL);
     pthread_cond_init(&app->pw_cond, NULL);
+    app->tokens = http_tcache_new(cfg->token_cache_ms);
 }
 
 /* The main thread owns the signals: it sleeps in sigtimedwait, waking each minute for
@@ -92,6 +93,7 @@ int cli_serve(int argc, char **argv)
     http_stop(srv);
     store_close(s);
     http_metrics_free(app.metrics);
+    http_tcache_free(app.tokens);
     LOG(LOG_INFO, "server.stopped", LF_I("port", 0));
     return CLI_OK;
 }

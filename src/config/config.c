@@ -41,6 +41,8 @@ static const struct opt opts[] = {
     OI(login_max_failures, "5", 1, 1000, "failed sign-ins before a user is locked out"),
     OI(login_lockout_s, "300", 1, 86400, "length of that lockout"),
     OI(password_hash_concurrency, "2", 1, 64, "simultaneous argon2id computations (64 MiB each)"),
+    OI(token_cache_ms, "2000", 0, 60000,
+       "how long a token lookup is reused (revocation elsewhere takes effect within it; 0 = off)"),
     OSECRET(metrics_token, "bearer token that may read /metrics besides admins"),
     OS(log_level, "info", "debug, info, warn or error"),
 };

@@ -42,6 +42,7 @@ struct config {
     int64_t login_max_failures;
     int64_t login_lockout_s;
     int64_t password_hash_concurrency;
+    int64_t token_cache_ms;
     char metrics_token[256];
     /* logging */
     char log_level[16];

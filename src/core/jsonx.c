@@ -114,6 +114,9 @@ int jsonx_ptr_push(struct buf *ptr, const char *token, size_t n)
 {
     if (buf_putc(ptr, '/'))
         return BUF_EFULL;
+    /* common case: nothing to escape, one copy (the validator pushes every field it visits) */
+    if (!memchr(token, '~', n) && !memchr(token, '/', n))
+        return buf_append(ptr, token, n);
     for (size_t i = 0; i < n; i++) {
         int r;
         if (token[i] == '~')
@@ -130,7 +133,15 @@ int jsonx_ptr_push(struct buf *ptr, const char *token, size_t n)
 
 int jsonx_ptr_push_index(struct buf *ptr, size_t index)
 {
-    return buf_appendf(ptr, "/%zu", index);
+    char digits[24];
+    size_t n = sizeof(digits);
+    digits[--n] = '\0';
+    do {
+        digits[--n] = (char)('0' + index % 10);
+        index /= 10;
+    } while (index);
+    digits[--n] = '/';
+    return buf_append(ptr, digits + n, sizeof(digits) - 1 - n);
 }
 
 /* Decodes the reference token at p (up to '/' or end) into a new heap string (RFC 6901 §4:

@@ -223,6 +223,7 @@ void h_logout(struct req *r)
 {
     int res = r->app->store->ops->token_revoke(r->app->store, r->who.token_id, r->who.user_id,
                                                r->who.user_id, r->now_ms);
+    http_tcache_clear(r->app->tokens);
     if (res)
         return http_store_error(r, res);
     http_raw(r, 204, "application/json", "", 0);
@@ -433,6 +434,7 @@ void h_token_revoke(struct req *r)
     /* owners revoke their own; admins any (a stolen token must be stoppable) */
     const char *owner = r->who.role == ROLE_ADMIN ? NULL : r->who.user_id;
     int res = r->app->store->ops->token_revoke(r->app->store, id, owner, r->who.user_id, r->now_ms);
+    http_tcache_clear(r->app->tokens);
     if (res)
         return http_store_error(r, res);
     http_raw(r, 204, "application/json", "", 0);

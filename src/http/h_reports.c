@@ -2,8 +2,10 @@
  * h_reports.c — the incident report API: validate, create (idempotent), read, list, amend
  * (optimistic concurrency with ETag / If-Match), versions and RFC 6902 diffs.
  *
- * Reports are stored in canonical JSON (sorted keys, compact), so the same content always has
- * the same bytes and SHA-256; responses embed those bytes without re-serialising.
+ * A version stores exactly the bytes the reporter submitted (after they validated), with their
+ * SHA-256: that is the evidence of what was filed, the Idempotency-Key fingerprint, and what
+ * GET returns (embedded without re-serialising). Re-encoding would cost a third of the CPU of a
+ * create and prove less.
  */
 #include "http_int.h"
 #include "../core/jpatch.h"
@@ -14,7 +16,6 @@
 /* A validated report ready to store. */
 struct prepared {
     json_t *doc;
-    struct buf canon;
     char sha[HASH_SHA256_HEX];
     struct report_index ix;
 };
@@ -22,7 +23,7 @@ struct prepared {
 static void prepared_release(struct prepared *p)
 {
     json_decref(p->doc);
-    buf_release(&p->canon);
+    p->doc = NULL;
 }
 
 /* Parses and validates the body. On failure it has answered (400/413/422) and returns false. */
@@ -30,7 +31,6 @@ static bool prepare(struct req *r, struct prepared *p)
 {
     struct verr_list errs;
     memset(p, 0, sizeof(*p));
-    buf_init(&p->canon, BUF_UNLIMITED);
     if (!(p->doc = http_body_json(r)))
         return false;
     verr_list_init(&errs, r->app->limits.max_errors);
@@ -42,8 +42,7 @@ static bool prepare(struct req *r, struct prepared *p)
         return false;
     }
     verr_list_release(&errs);
-    jsonx_dump_canonical(p->doc, &p->canon);
-    hash_sha256_hex(p->canon.data, p->canon.len, p->sha);
+    hash_sha256_hex(buf_cstr(&r->body), r->body.len, p->sha);
     report_index_extract(p->doc, &p->ix);
     return true;
 }
@@ -53,8 +52,8 @@ static void fill_write(struct report_write *w, struct req *r, struct prepared *p
     memset(w, 0, sizeof(*w));
     w->org_id = r->who.org_id;
     w->author_id = r->who.user_id;
-    w->body = p->canon.data;
-    w->body_len = p->canon.len;
+    w->body = buf_cstr(&r->body);
+    w->body_len = r->body.len;
     w->body_sha256 = p->sha;
     w->phase = p->ix.phase;
     w->tlp = p->ix.tlp;
@@ -106,7 +105,7 @@ static void etag_of(const struct report_rec *rec, int version, char out[24])
     snprintf(out, 24, "\"v%d\"", version);
 }
 
-/* Sends {meta…, "report": <stored canonical bytes>} without re-parsing the body. A 201 carries
+/* Sends {meta…, "report": <the stored bytes>} without re-parsing the body. A 201 carries
  * Location: the report for a create, the new version for an amendment. */
 static void send_report(struct req *r, int status, const struct report_rec *rec)
 {
@@ -285,7 +284,6 @@ void h_report_amend(struct req *r)
     int expected = 0;
     memset(&p, 0, sizeof(p));
     memset(&rec, 0, sizeof(rec));
-    buf_init(&p.canon, BUF_UNLIMITED);
     if (!fetch(r, 0, &cur))
         goto out;
     if (!http_allow(r, ACT_REPORT_AMEND, cur.org_id))
@@ -306,7 +304,6 @@ void h_report_amend(struct req *r)
     case IFM_NO_MATCH: precondition_failed(r, cur.latest_version); goto out_cur;
     case IFM_MATCH: expected = cur.latest_version; break;
     }
-    buf_release(&p.canon);
     if (!prepare(r, &p))
         goto out_cur;
     fill_write(&w, r, &p);

@@ -20,6 +20,7 @@
 #include "../store/store.h"
 
 struct http_metrics;
+struct http_tcache;
 
 /* The one context passed everywhere in the serving process (ARCHITECTURE.md). */
 struct app {
@@ -27,7 +28,9 @@ struct app {
     struct store *store;
     struct report_limits limits;
     struct http_metrics *metrics;
+    struct http_tcache *tokens; /* recent token lookups (tcache.c) */
     int64_t started_at;
+
     /* bounds simultaneous argon2id computations (64 MiB each) */
     pthread_mutex_t pw_lock;
     pthread_cond_t pw_cond;
@@ -42,6 +45,10 @@ struct http_server *http_start(struct app *app, struct err *e);
 int http_port(const struct http_server *srv);
 /* Stops accepting, waits for in-flight requests, frees. */
 void http_stop(struct http_server *srv);
+
+/* Token-lookup cache (tcache.c), created before http_start and freed after http_stop. */
+struct http_tcache *http_tcache_new(int64_t ttl_ms);
+void http_tcache_free(struct http_tcache *c);
 
 /* Request metrics, created before http_start and freed after http_stop. */
 struct http_metrics *http_metrics_new(size_t nroutes);

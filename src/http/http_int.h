@@ -7,6 +7,7 @@
 
 #include <microhttpd.h>
 #include <jansson.h>
+#include <stdatomic.h>
 
 #include "http.h"
 #include "../auth/auth.h"
@@ -158,6 +159,14 @@ extern const size_t http_nroutes;
 int http_route_match(const char *method, const char *path, char params[][80], char *allow,
                      size_t allowsz);
 void http_dispatch(struct req *r);
+
+/* ---- token cache (tcache.c) ---- */
+bool http_tcache_get(struct http_tcache *c, const unsigned char *hash, int64_t now,
+                     struct principal *out);
+void http_tcache_put(struct http_tcache *c, const unsigned char *hash, int64_t now,
+                     const struct principal *who);
+/* Forgets every entry (after any revocation). */
+void http_tcache_clear(struct http_tcache *c);
 
 /* ---- metrics (metrics.c) ---- */
 void http_metrics_record(struct http_metrics *m, int route_index, int status, int64_t ns);

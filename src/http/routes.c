@@ -118,14 +118,17 @@ static bool authenticate(struct req *r)
         http_unauthorized(r, true);
         return false;
     }
-    int res = r->app->store->ops->token_lookup(r->app->store, hash, r->now_ms, &r->who);
-    if (res == STORE_NOT_FOUND) {
-        http_unauthorized(r, true);
-        return false;
-    }
-    if (res) {
-        http_unavailable(r);
-        return false;
+    if (!http_tcache_get(r->app->tokens, hash, r->now_ms, &r->who)) {
+        int res = r->app->store->ops->token_lookup(r->app->store, hash, r->now_ms, &r->who);
+        if (res == STORE_NOT_FOUND) {
+            http_unauthorized(r, true);
+            return false;
+        }
+        if (res) {
+            http_unavailable(r);
+            return false;
+        }
+        http_tcache_put(r->app->tokens, hash, r->now_ms, &r->who);
     }
     r->authed = true;
     return true;

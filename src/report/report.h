@@ -1,6 +1,6 @@
 /*
  * report.h — the unified incident report format, version 1: its field table, validation,
- * canonical form, index extraction, and the generated JSON Schema and field reference.
+ * index extraction, and the generated JSON Schema and field reference.
  *
  * What it is: pure domain code. It takes a parsed JSON document, limits and "now", and says
  * whether the document is a valid report, listing every problem. What it is not: storage,

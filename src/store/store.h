@@ -55,7 +55,7 @@ struct report_rec {
     char categories[512];
     char *summary;        /* heap, may be NULL */
     char *change_summary; /* heap, may be NULL */
-    char *body;           /* heap canonical JSON; NULL in listings */
+    char *body;           /* heap copy of the stored bytes (as submitted); NULL in listings */
     size_t body_len;
 };
 void report_rec_release(struct report_rec *r);
@@ -66,7 +66,7 @@ struct report_write {
     const char *org_id;
     const char *author_id;
     int expected_version; /* amend only: the version the caller's If-Match named */
-    const char *body;     /* canonical JSON */
+    const char *body;     /* exactly the bytes submitted (validated JSON) */
     size_t body_len;
     const char *body_sha256;
     const char *phase, *tlp, *summary, *change_summary, *categories; /* may be NULL */

@@ -49,6 +49,9 @@ enum sq_stmt {
     SQ_AUDIT_INSERT,
     SQ_AUDIT_SCAN,
     SQ_AUDIT_HEAD,
+    SQ_SAVEPOINT,
+    SQ_RELEASE,
+    SQ_ROLLBACK_TO,
     SQ__COUNT
 };
 
