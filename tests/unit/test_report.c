@@ -872,8 +872,11 @@ static void test_attack_ids_real_data(void **state)
     (void)state;
     snprintf(path, sizeof(path), "%s/attack-stix-2.1/ics-attack-18.1.json", dir ? dir : "");
     if (!dir || access(path, R_OK)) {
+        /* cmocka's skip() prints "not ok … # SKIP", which meson counts as a failure; the data
+         * set is optional (../shared/data is not part of this repository), so say so and
+         * return. The ATT&CK id syntax itself is covered by the fixtures either way. */
         print_message("# skipping: %s not found (set ICHIGEN_SHARED_DATA)\n", path);
-        skip();
+        return;
     }
     json_t *bundle = load_json(path), *o;
     size_t i;
