@@ -13,16 +13,7 @@ const struct rf_field account_login_root = {"", RF_OBJECT, 0, login_fields, NULL
 /* Kinds of account organisations: reporting ones as in the report format, plus receiving
  * authorities and the platform operator. */
 static const struct rf_enum account_kind_values[] = {
-    {"company", "民間企業", "company"},
-    {"listed_company", "上場企業", "listed company"},
-    {"sme", "中小企業", "small or medium enterprise"},
-    {"municipality", "市区町村", "municipality"},
-    {"prefecture", "都道府県", "prefecture"},
-    {"national_agency", "国の行政機関", "national government agency"},
-    {"independent_agency", "独立行政法人等", "incorporated administrative agency"},
-    {"hospital", "医療機関", "hospital or clinic"},
-    {"school", "教育機関", "school or university"},
-    {"nonprofit", "非営利団体", "non-profit organisation"},
+    REPORT_ORG_KINDS,
     {"authority", "報告受領機関", "receiving authority"},
     {"operator", "プラットフォーム運営者", "platform operator"},
     {"other", "その他", "other"},

@@ -91,6 +91,18 @@ bool auth_password_verify(const char *stored, const char *pw)
     return crypto_pwhash_str_verify(stored, pw, strlen(pw)) == 0;
 }
 
+void auth_password_generate(char *out, size_t n)
+{
+    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    unsigned char rnd[64];
+    BUG_ON(n == 0 || n > sizeof(rnd));
+    hash_random(rnd, n - 1);
+    for (size_t i = 0; i + 1 < n; i++)
+        out[i] = alphabet[rnd[i] % (sizeof(alphabet) - 1)];
+    out[n - 1] = '\0';
+    sodium_memzero(rnd, sizeof(rnd));
+}
+
 bool auth_username_valid(const char *s)
 {
     size_t n = strlen(s);

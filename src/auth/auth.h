@@ -70,6 +70,10 @@ const char *auth_password_weak(const char *pw);
 int auth_password_hash(const char *pw, char out[128]);
 bool auth_password_verify(const char *stored, const char *pw);
 
+/* Writes a random initial password of n-1 characters (n <= 64) from an alphabet without
+ * look-alike characters (no 0/O, 1/l/I), NUL-terminated. 20 characters carry ~113 bits. */
+void auth_password_generate(char *out, size_t n);
+
 /* Usernames: 3–64 of a-z 0-9 . _ @ -, starting with a letter or digit. */
 bool auth_username_valid(const char *s);
 

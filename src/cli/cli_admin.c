@@ -79,16 +79,6 @@ static int read_password_stdin(char *out, size_t n)
     return 0;
 }
 
-static void random_password(char out[21])
-{
-    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    unsigned char rnd[20];
-    hash_random(rnd, sizeof(rnd));
-    for (int i = 0; i < 20; i++)
-        out[i] = alphabet[rnd[i] % (sizeof(alphabet) - 1)];
-    out[20] = '\0';
-}
-
 static int store_fail(const char *what, int res)
 {
     fprintf(stderr, "ichigen admin: %s: %s\n", what,
@@ -115,7 +105,7 @@ static int make_user(struct store *s, json_t *doc, const char *password)
     }
     verr_list_release(&extra);
     if (!password) {
-        random_password(generated);
+        auth_password_generate(generated, sizeof(generated));
         password = generated;
     }
     if (auth_password_hash(password, u.password_hash))

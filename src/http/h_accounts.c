@@ -291,9 +291,8 @@ void h_org_list(struct req *r)
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(items, org_json(&orgs[i]));
-    json_t *next = more && n ? http_cursor(orgs[n - 1].id) : json_null();
+    http_page(r, items, more && n ? orgs[n - 1].id : NULL);
     free(orgs);
-    http_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
 }
 
 void h_org_get(struct req *r)
@@ -311,21 +310,11 @@ void h_org_get(struct req *r)
 
 /* ---- users ---- */
 
-static void random_password(char out[25])
-{
-    unsigned char rnd[18];
-    hash_random(rnd, sizeof(rnd));
-    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    for (size_t i = 0; i < 18; i++)
-        out[i] = alphabet[rnd[i] % (sizeof(alphabet) - 1)];
-    out[18] = '\0';
-}
-
 void h_user_create(struct req *r)
 {
     json_t *doc = http_body_json(r);
     struct user u;
-    char generated[25] = "";
+    char generated[21] = "";
     if (!doc)
         return;
     const char *pw = opt_str(doc, "password", NULL);
@@ -342,7 +331,7 @@ void h_user_create(struct req *r)
     }
     verr_list_release(&errs);
     if (!pw) {
-        random_password(generated);
+        auth_password_generate(generated, sizeof(generated));
         pw = generated;
     }
     pw_enter(r->app);
@@ -385,9 +374,8 @@ void h_user_list(struct req *r)
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(items, user_json(&users[i]));
-    json_t *next = more && n ? http_cursor(users[n - 1].id) : json_null();
+    http_page(r, items, more && n ? users[n - 1].id : NULL);
     free(users);
-    http_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
 }
 
 /* ---- API tokens ---- */

@@ -33,23 +33,9 @@ static bool metrics_token_ok(struct req *r)
 void h_metrics(struct req *r)
 {
     struct buf out;
-    if (!metrics_token_ok(r)) {
-        /* otherwise the caller must be an admin */
-        const char *h = http_header_in(r, "Authorization");
-        unsigned char hash[HASH_SHA256_LEN];
-        if (!h || strncasecmp(h, "Bearer ", 7))
-            return http_unauthorized(r, false);
-        if (auth_token_hash(h + 7, strlen(h + 7), hash))
-            return http_unauthorized(r, true);
-        int res = r->app->store->ops->token_lookup(r->app->store, hash, r->now_ms, &r->who);
-        if (res == STORE_NOT_FOUND)
-            return http_unauthorized(r, true);
-        if (res)
-            return http_unavailable(r);
-        r->authed = true;
-        if (!http_allow(r, ACT_METRICS_READ, NULL))
-            return;
-    }
+    /* the configured metrics token, or an administrator's token */
+    if (!metrics_token_ok(r) && (!http_authenticate(r) || !http_allow(r, ACT_METRICS_READ, NULL)))
+        return;
     buf_init(&out, BUF_UNLIMITED);
     http_metrics_render(r->app->metrics, r->app, &out);
     http_raw(r, 200, "text/plain; version=0.0.4; charset=utf-8", buf_cstr(&out), out.len);

@@ -459,7 +459,6 @@ void h_report_list(struct req *r)
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++)
         json_array_append_new(items, meta_json(&l.items[i], false));
-    json_t *next = l.more && l.n ? http_cursor(l.items[l.n - 1].id) : json_null();
+    http_page(r, items, l.more && l.n ? l.items[l.n - 1].id : NULL);
     report_list_release(&l);
-    http_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
 }

@@ -96,6 +96,9 @@ const char *http_header_in(struct req *r, const char *name);
 json_t *http_cursor(const char *last_id);
 int http_cursor_decode(struct req *r, const char *param, char *out);
 
+/* Answers 200 {"items": items (stolen), "next_cursor": cursor of last_id, or null}. */
+void http_page(struct req *r, json_t *items, const char *last_id);
+
 /* Reads ?limit= within 1..page_size_max (default page_size_default). -1 after answering 400. */
 int http_limit(struct req *r);
 
@@ -159,6 +162,9 @@ extern const size_t http_nroutes;
 int http_route_match(const char *method, const char *path, char params[][80], char *allow,
                      size_t allowsz);
 void http_dispatch(struct req *r);
+/* Checks the bearer token (cache, then store) and fills r->who. On failure it has answered
+ * 401 (or 503) and returns false. */
+bool http_authenticate(struct req *r);
 
 /* ---- token cache (tcache.c) ---- */
 bool http_tcache_get(struct http_tcache *c, const unsigned char *hash, int64_t now,

@@ -249,6 +249,12 @@ json_t *http_cursor(const char *last_id)
     return json_string(out);
 }
 
+void http_page(struct req *r, json_t *items, const char *last_id)
+{
+    http_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor",
+                                last_id ? http_cursor(last_id) : json_null()));
+}
+
 int http_cursor_decode(struct req *r, const char *param, char *out)
 {
     const char *c = http_query(r, param);

@@ -103,7 +103,7 @@ int http_route_match(const char *method, const char *path, char params[][80], ch
 }
 
 /* Bearer authentication (RFC 6750 §2.1). Only token hashes are looked up or stored. */
-static bool authenticate(struct req *r)
+bool http_authenticate(struct req *r)
 {
     const char *h = http_header_in(r, MHD_HTTP_HEADER_AUTHORIZATION);
     unsigned char hash[HASH_SHA256_LEN];
@@ -138,7 +138,7 @@ void http_dispatch(struct req *r)
 {
     const struct route *rt = r->route;
     if (rt->auth == RA_TOKEN) {
-        if (!authenticate(r))
+        if (!http_authenticate(r))
             return;
         if (rt->action != NO_ACTION && !http_allow(r, (enum auth_action)rt->action, NULL))
             return;

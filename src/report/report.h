@@ -83,6 +83,18 @@ struct rf_field {
     const char *regimes; /* which regimes ask for it (documentation only), e.g. "PPC N2 DO" */
 };
 
+/* Kinds of reporting organisations, shared by the report format (/entity/kind) and account
+ * organisations (which add receiving authorities and the platform operator). */
+#define REPORT_ORG_KINDS                                                                           \
+    {"company", "民間企業", "company"}, {"listed_company", "上場企業", "listed company"},           \
+        {"sme", "中小企業", "small or medium enterprise"},                                       \
+        {"municipality", "市区町村", "municipality"}, {"prefecture", "都道府県", "prefecture"},    \
+        {"national_agency", "国の行政機関", "national government agency"},                       \
+        {"independent_agency", "独立行政法人等", "incorporated administrative agency"},          \
+        {"hospital", "医療機関", "hospital or clinic"},                                          \
+        {"school", "教育機関", "school or university"},                                          \
+        {"nonprofit", "非営利団体", "non-profit organisation"}
+
 /* The root of the report format (an RF_OBJECT). */
 extern const struct rf_field report_root;
 extern const struct rf_enum report_tri_values[];

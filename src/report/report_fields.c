@@ -60,19 +60,7 @@ static const struct rf_enum submitter_relationship_values[] = {
     {"other", "その他", "other"},
     {0}};
 
-static const struct rf_enum org_kind_values[] = {
-    {"company", "民間企業", "company"},
-    {"listed_company", "上場企業", "listed company"},
-    {"sme", "中小企業", "small or medium enterprise"},
-    {"municipality", "市区町村", "municipality"},
-    {"prefecture", "都道府県", "prefecture"},
-    {"national_agency", "国の行政機関", "national government agency"},
-    {"independent_agency", "独立行政法人等", "incorporated administrative agency"},
-    {"hospital", "医療機関", "hospital or clinic"},
-    {"school", "教育機関", "school or university"},
-    {"nonprofit", "非営利団体", "non-profit organisation"},
-    {"other", "その他", "other"},
-    {0}};
+static const struct rf_enum org_kind_values[] = {REPORT_ORG_KINDS, {"other", "その他", "other"}, {0}};
 
 /* The 15 critical-infrastructure sectors of the 2024 action plan
  * (reference/jp-critical-infrastructure.md), plus "none". */

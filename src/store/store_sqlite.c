@@ -73,8 +73,8 @@ static const char *const sql_text[SQ__COUNT] = {
     [SQ_ORG_GET] = "SELECT id, name_ja, name_en, corporate_number, kind, sector, prefecture,"
                    " listed, created_at FROM organizations WHERE id = ?",
     [SQ_ORG_LIST] = "SELECT id, name_ja, name_en, corporate_number, kind, sector, prefecture,"
-                    " listed, created_at FROM organizations WHERE (?1 IS NULL OR id > ?1)"
-                    " ORDER BY id LIMIT ?2",
+                    " listed, created_at FROM organizations WHERE (?1 IS NULL OR kind = ?1)"
+                    " AND (?2 IS NULL OR id > ?2) ORDER BY id LIMIT ?3",
     [SQ_USER_INSERT] = "INSERT INTO users (id, org_id, username, display_name, role,"
                        " password_hash, disabled, created_at) VALUES (?,?,?,?,?,?,?,?)",
     [SQ_USER_GET] = "SELECT id, org_id, username, display_name, role, password_hash, disabled,"

@@ -181,28 +181,41 @@ static int org_get(struct store *s, const char *id, struct org *out)
     return read_one(SQ(s), SQ_ORG_GET, bind_text1, id, org_row, out);
 }
 
-static int org_list(struct store *s, const char *after_id, int limit, struct org **out,
-                    size_t *n, bool *more)
+/* Reads one page of a cursor-paginated listing (statements bind ?1 filter, ?2 cursor, ?3
+ * limit): asks for limit + 1 rows so *more can say whether another page exists. Rows are read
+ * into an array of elem_size-byte elements. */
+static int read_page(struct sq_store *s, enum sq_stmt which, const char *filter,
+                     const char *after_id, int limit, size_t elem_size,
+                     void (*row)(sqlite3_stmt *, void *), void **out, size_t *n, bool *more)
 {
-    struct sq_conn *c = sq_read_get(SQ(s));
-    sqlite3_stmt *st;
+    struct sq_conn *c = sq_read_get(s);
     size_t cap = (size_t)limit + 1;
-    int rc;
-    *out = xcalloc(cap, sizeof(**out));
+    char *items = xcalloc(cap, elem_size);
+    int rc = SQLITE_DONE;
+    *out = items;
     *n = 0;
+    *more = false;
     if (!c)
         return STORE_UNAVAILABLE;
-    st = sq_stmt(c, SQ_ORG_LIST);
-    sq_bind_text_opt(st, 1, after_id);
-    sqlite3_bind_int(st, 2, limit + 1);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap)
-        read_org(st, &(*out)[(*n)++]);
+    sqlite3_stmt *st = sq_stmt(c, which);
+    sq_bind_text_opt(st, 1, filter);
+    sq_bind_text_opt(st, 2, after_id);
+    sqlite3_bind_int(st, 3, limit + 1);
+    while (*n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        row(st, items + elem_size * (*n)++);
     sqlite3_reset(st);
-    sq_read_put(SQ(s), c);
+    sq_read_put(s, c);
     *more = *n > (size_t)limit;
     if (*more)
         *n = (size_t)limit;
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? STORE_OK : STORE_UNAVAILABLE;
+}
+
+static int org_list(struct store *s, const char *after_id, int limit, struct org **out,
+                    size_t *n, bool *more)
+{
+    return read_page(SQ(s), SQ_ORG_LIST, NULL, after_id, limit, sizeof(**out), org_row,
+                     (void **)out, n, more);
 }
 
 /* ---- users ---- */
@@ -261,26 +274,8 @@ static int user_get_by_name(struct store *s, const char *username, struct user *
 static int user_list(struct store *s, const char *org_id, const char *after_id, int limit,
                      struct user **out, size_t *n, bool *more)
 {
-    struct sq_conn *c = sq_read_get(SQ(s));
-    sqlite3_stmt *st;
-    size_t cap = (size_t)limit + 1;
-    int rc;
-    *out = xcalloc(cap, sizeof(**out));
-    *n = 0;
-    if (!c)
-        return STORE_UNAVAILABLE;
-    st = sq_stmt(c, SQ_USER_LIST);
-    sq_bind_text_opt(st, 1, org_id);
-    sq_bind_text_opt(st, 2, after_id);
-    sqlite3_bind_int(st, 3, limit + 1);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap)
-        read_user(st, &(*out)[(*n)++]);
-    sqlite3_reset(st);
-    sq_read_put(SQ(s), c);
-    *more = *n > (size_t)limit;
-    if (*more)
-        *n = (size_t)limit;
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? STORE_OK : STORE_UNAVAILABLE;
+    return read_page(SQ(s), SQ_USER_LIST, org_id, after_id, limit, sizeof(**out), user_row,
+                     (void **)out, n, more);
 }
 
 static void bind_role(sqlite3_stmt *st, const void *key)
