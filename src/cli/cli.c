@@ -21,6 +21,8 @@ static const struct command {
     {"report", cli_report, "validate FILE… | schema | fields: the unified report format"},
     {"config", cli_config_cmd, "list the settings with defaults (--markdown for a table)"},
     {"routes", cli_routes, "list the HTTP routes"},
+    {"rules", cli_rules, "check [DIR]: validate rule, recipient and calendar files"},
+    {"obligations", cli_obligations, "FILE [--now T] [--json] [--all]: the obligations a report triggers"},
 };
 
 static void usage(FILE *f)

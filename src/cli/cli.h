@@ -11,6 +11,7 @@
 #include "../core/core.h"
 #include "../config/config.h"
 #include "../store/store.h"
+#include "../rules/rules.h"
 
 enum { CLI_OK = 0, CLI_PROBLEM = 1, CLI_USAGE = 2, CLI_FAILURE = 3 };
 
@@ -30,6 +31,11 @@ int cli_no_extra(int argc, char **argv, int keep);
 /* Creates the data directory and opens the store. */
 struct store *cli_open_store(const struct config *cfg);
 
+/* The rules data directory: the rules_dir setting, else ../data next to the binary, else
+ * ./data. Loads it, printing every problem; NULL when it has any. */
+void cli_rules_dir(const struct config *cfg, char *out, size_t n);
+struct ruleset *cli_load_rules(const struct config *cfg, const char *dir_override);
+
 /* ---- sub-commands ---- */
 int cli_serve(int argc, char **argv);
 int cli_migrate(int argc, char **argv);
@@ -38,5 +44,7 @@ int cli_audit(int argc, char **argv);
 int cli_report(int argc, char **argv);
 int cli_config_cmd(int argc, char **argv);
 int cli_routes(int argc, char **argv);
+int cli_rules(int argc, char **argv);
+int cli_obligations(int argc, char **argv);
 
 #endif

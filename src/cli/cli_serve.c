@@ -73,16 +73,26 @@ int cli_serve(int argc, char **argv)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by every thread started below */
 
-    struct store *s = cli_open_store(&cfg);
-    if (!s)
+    struct ruleset *rules = cli_load_rules(&cfg, NULL);
+    if (!rules)
         return CLI_FAILURE;
+    struct store *s = cli_open_store(&cfg);
+    if (!s) {
+        rules_free(rules);
+        return CLI_FAILURE;
+    }
     app_init(&app, &cfg, s);
+    app.rules = rules;
+    app.due_soon_ms = cfg.due_soon_h * 3600000LL;
+    LOG(LOG_INFO, "rules.loaded", LF_I("rules", rules_count(rules)),
+        LF_I("stages", rules_stage_count(rules)), LF_S("version", rules_version(rules)));
     app.metrics = http_metrics_new(http_route_count());
     err_init(&e);
     struct http_server *srv = http_start(&app, &e);
     if (!srv) {
         fprintf(stderr, "ichigen: %s\n", e.msg);
         store_close(s);
+        rules_free(rules);
         return CLI_FAILURE;
     }
     LOG(LOG_INFO, "server.listening", LF_S("address", cfg.listen_addr),
@@ -94,6 +104,7 @@ int cli_serve(int argc, char **argv)
     store_close(s);
     http_metrics_free(app.metrics);
     http_tcache_free(app.tokens);
+    rules_free(rules);
     LOG(LOG_INFO, "server.stopped", LF_I("port", 0));
     return CLI_OK;
 }

@@ -44,6 +44,8 @@ static const struct opt opts[] = {
     OI(token_cache_ms, "2000", 0, 60000,
        "how long a token lookup is reused (revocation elsewhere takes effect within it; 0 = off)"),
     OSECRET(metrics_token, "bearer token that may read /metrics besides admins"),
+    OS(rules_dir, "", "directory with calendars/, recipients/ and rules/ (default: ../data next to the binary, else ./data)"),
+    OI(due_soon_h, "24", 0, 8760, "an obligation is \"due soon\" this many hours before its deadline"),
     OS(log_level, "info", "debug, info, warn or error"),
 };
 

@@ -43,6 +43,9 @@ struct config {
     int64_t login_lockout_s;
     int64_t password_hash_concurrency;
     int64_t token_cache_ms;
+    /* obligations */
+    char rules_dir[CONFIG_PATH_MAX]; /* empty: <binary's directory>/../data, else ./data */
+    int64_t due_soon_h;
     char metrics_token[256];
     /* logging */
     char log_level[16];

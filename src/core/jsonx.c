@@ -198,3 +198,145 @@ json_t *jsonx_ptr_get(json_t *doc, const char *ptr)
     }
     return *p == '\0' ? cur : NULL;
 }
+
+/* ---- locating a pointer in JSON text ---- */
+
+struct locator {
+    const char *p;
+    size_t n, i;
+    int line, col;
+    const char *want; /* remaining pointer to match, or NULL once diverged */
+};
+
+static void loc_adv(struct locator *l)
+{
+    if (l->p[l->i] == '\n')
+        l->line++, l->col = 1;
+    else if (((unsigned char)l->p[l->i] & 0xc0) != 0x80)
+        l->col++;
+    l->i++;
+}
+
+static void loc_ws(struct locator *l)
+{
+    while (l->i < l->n && strchr(" \t\r\n", l->p[l->i]) && l->p[l->i])
+        loc_adv(l);
+}
+
+/* Skips a string, copying its raw (still escaped) contents into key if given. */
+static void loc_string(struct locator *l, struct buf *key)
+{
+    loc_adv(l); /* opening quote */
+    while (l->i < l->n && l->p[l->i] != '"') {
+        if (l->p[l->i] == '\\') {
+            if (key)
+                buf_putc(key, l->p[l->i]);
+            loc_adv(l);
+        }
+        if (l->i < l->n) {
+            if (key)
+                buf_putc(key, l->p[l->i]);
+            loc_adv(l);
+        }
+    }
+    if (l->i < l->n)
+        loc_adv(l);
+}
+
+/* Does the next reference token of want equal this (escaped JSON) key? Keys with JSON escapes
+ * are compared after a decode through jansson, which is rare in our data files. */
+static bool token_matches(const char *want, const struct buf *key, size_t *toklen)
+{
+    size_t used;
+    char *tok = jsonx_ptr_token(want + 1, &used);
+    bool eq = false;
+    *toklen = used;
+    if (!tok)
+        return false;
+    if (!memchr(key->data ? key->data : "", '\\', key->len)) {
+        eq = strlen(tok) == key->len && !memcmp(tok, buf_cstr(key), key->len);
+    } else {
+        struct buf q;
+        buf_init(&q, BUF_UNLIMITED);
+        buf_putc(&q, '"');
+        buf_append(&q, key->data, key->len);
+        buf_putc(&q, '"');
+        json_t *s = json_loadb(q.data, q.len, JSON_DECODE_ANY, NULL);
+        eq = s && json_is_string(s) && !strcmp(json_string_value(s), tok);
+        json_decref(s);
+        buf_release(&q);
+    }
+    free(tok);
+    return eq;
+}
+
+static int loc_value(struct locator *l, const char *want, int *line, int *col);
+
+static int loc_container(struct locator *l, const char *want, int *line, int *col)
+{
+    bool obj = l->p[l->i] == '{';
+    size_t index = 0;
+    loc_adv(l);
+    loc_ws(l);
+    while (l->i < l->n && l->p[l->i] != (obj ? '}' : ']')) {
+        const char *sub = NULL;
+        if (obj) {
+            struct buf key;
+            size_t toklen;
+            buf_init(&key, BUF_UNLIMITED);
+            loc_string(l, &key);
+            if (want && *want == '/' && token_matches(want, &key, &toklen))
+                sub = want + 1 + toklen;
+            buf_release(&key);
+            loc_ws(l);
+            loc_adv(l); /* ':' */
+            loc_ws(l);
+        } else if (want && *want == '/') {
+            char idx[24];
+            int k = snprintf(idx, sizeof(idx), "%zu", index);
+            size_t tl = strcspn(want + 1, "/");
+            if ((size_t)k == tl && !memcmp(want + 1, idx, tl))
+                sub = want + 1 + tl;
+        }
+        if (loc_value(l, sub, line, col) == 0)
+            return 0;
+        loc_ws(l);
+        if (l->i < l->n && l->p[l->i] == ',') {
+            loc_adv(l);
+            loc_ws(l);
+        }
+        index++;
+    }
+    if (l->i < l->n)
+        loc_adv(l);
+    return -1;
+}
+
+/* Walks one value; returns 0 as soon as the wanted pointer is found. */
+static int loc_value(struct locator *l, const char *want, int *line, int *col)
+{
+    loc_ws(l);
+    if (want && *want == '\0') {
+        *line = l->line;
+        *col = l->col;
+        return 0;
+    }
+    if (l->i >= l->n)
+        return -1;
+    char c = l->p[l->i];
+    if (c == '{' || c == '[')
+        return loc_container(l, want, line, col);
+    if (c == '"') {
+        loc_string(l, NULL);
+        return -1;
+    }
+    while (l->i < l->n && !strchr(",]} \t\r\n", l->p[l->i]))
+        loc_adv(l);
+    return -1;
+}
+
+int jsonx_locate(const char *p, size_t n, const char *pointer, int *line, int *column)
+{
+    struct locator l = {p, n, 0, 1, 1, pointer};
+    return loc_value(&l, pointer, line, column);
+}

@@ -53,6 +53,12 @@ int jsonx_ptr_push_index(struct buf *ptr, size_t index);
  * *used receives its length in p. Returns NULL on an invalid escape. */
 char *jsonx_ptr_token(const char *p, size_t *used);
 
+/* Finds where the value at `pointer` starts in the JSON text p[0..n) (which must be valid
+ * JSON). Returns 0 and sets *line and *column (1-based, columns in characters), or -1 when the
+ * pointer does not exist. Used to give file:line:column in errors about data files, since
+ * jansson keeps no positions. O(n) per call: for error paths, not hot paths. */
+int jsonx_locate(const char *p, size_t n, const char *pointer, int *line, int *column);
+
 /* Resolves an RFC 6901 pointer in doc. Returns a borrowed reference or NULL. */
 json_t *jsonx_ptr_get(json_t *doc, const char *ptr);
 

@@ -8,6 +8,7 @@
  * create and prove less.
  */
 #include "http_int.h"
+#include "h_obligations.h"
 #include "../core/jpatch.h"
 #include "../core/jsonx.h"
 #include "../core/rtime.h"
@@ -179,6 +180,7 @@ void h_report_create(struct req *r)
     struct report_rec rec;
     char id[UUID_STR_LEN];
     const char *key;
+    struct http_ledger lb = {0};
     memset(&p, 0, sizeof(p)); /* released at out even when idem_key fails before prepare */
     memset(&rec, 0, sizeof(rec));
     if (!idem_key(r, &key) || !prepare(r, &p))
@@ -187,6 +189,8 @@ void h_report_create(struct req *r)
     fill_write(&w, r, &p);
     w.id = id;
     w.idem_key = key;
+    http_ledger_build(r->app, p.doc, r->now_ms, false, &lb);
+    w.ledger = &lb.in;
     int res = r->app->store->ops->report_create(r->app->store, &w, &rec);
     if (res == STORE_IDEM_MISMATCH) {
         http_problem(r, 422, "idempotency_key_reused", "Idempotency-Key reused",
@@ -202,6 +206,7 @@ void h_report_create(struct req *r)
         send_report(r, 201, &rec);
     }
 out:
+    http_ledger_release(&lb);
     prepared_release(&p);
     report_rec_release(&rec);
 }
@@ -281,6 +286,7 @@ void h_report_amend(struct req *r)
     struct report_rec cur, rec;
     struct prepared p;
     struct report_write w;
+    struct http_ledger lb = {0};
     int expected = 0;
     memset(&p, 0, sizeof(p));
     memset(&rec, 0, sizeof(rec));
@@ -309,6 +315,8 @@ void h_report_amend(struct req *r)
     fill_write(&w, r, &p);
     w.id = cur.id;
     w.expected_version = expected;
+    http_ledger_build(r->app, p.doc, r->now_ms, true, &lb);
+    w.ledger = &lb.in;
     int res = r->app->store->ops->report_amend(r->app->store, &w, &rec);
     if (res == STORE_CONFLICT) {
         struct report_rec now;
@@ -326,6 +334,7 @@ void h_report_amend(struct req *r)
 out_cur:
     report_rec_release(&cur);
 out:
+    http_ledger_release(&lb);
     prepared_release(&p);
     report_rec_release(&rec);
 }

@@ -18,6 +18,7 @@
 #include "../config/config.h"
 #include "../report/report.h"
 #include "../store/store.h"
+#include "../rules/rules.h"
 
 struct http_metrics;
 struct http_tcache;
@@ -29,6 +30,8 @@ struct app {
     struct report_limits limits;
     struct http_metrics *metrics;
     struct http_tcache *tokens; /* recent token lookups (tcache.c) */
+    const struct ruleset *rules; /* obligations engine (src/rules/) */
+    int64_t due_soon_ms;
     int64_t started_at;
 
     /* bounds simultaneous argon2id computations (64 MiB each) */

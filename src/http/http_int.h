@@ -153,6 +153,8 @@ void h_report_amend(struct req *r);
 void h_report_versions(struct req *r);
 void h_report_version_get(struct req *r);
 void h_report_diff(struct req *r);
+void h_report_obligations(struct req *r);
+void h_obligations_preview(struct req *r);
 
 /* ---- routing (routes.c) ---- */
 extern const struct route http_routes[];

@@ -42,6 +42,10 @@ const struct route http_routes[] = {
      false, "reporter of the organisation"},
     {"GET", "/api/v1/reports/{id}/diff", h_report_diff, RA_TOKEN, NO_ACTION, false,
      "reporter of the organisation"},
+    {"GET", "/api/v1/reports/{id}/obligations", h_report_obligations, RA_TOKEN, NO_ACTION, false,
+     "reporter of the organisation"},
+    {"POST", "/api/v1/obligations/preview", h_obligations_preview, RA_TOKEN, ACT_REPORT_VALIDATE,
+     true, "reporter"},
 };
 const size_t http_nroutes = ARRAY_SIZE(http_routes);
 

@@ -24,6 +24,7 @@
 #include "../account/account.h"
 #include "../auth/auth.h"
 #include "../audit/audit.h"
+#include "../rules/rules.h"
 
 enum store_result {
     STORE_REPLAYED = 1,        /* idempotent replay: the original result is returned */
@@ -60,6 +61,17 @@ struct report_rec {
 };
 void report_rec_release(struct report_rec *r);
 
+/* The obligations evaluated for the version being written (src/rules/). The store reconciles
+ * them with the incident's ledger in the same transaction (rules_reconcile). explanations[i]
+ * is the JSON text of rules_explain for ev->v[i]: needed for every applicable result, and for
+ * non-applicable ones when the incident may already have obligations (amendments), since a
+ * withdrawal records why. */
+struct ledger_input {
+    const struct rules_eval *ev;
+    char *const *explanations;
+    const char *rules_version;
+};
+
 /* What a create or an amendment writes. The caller validated the body and extracted ix. */
 struct report_write {
     const char *id; /* create: new UUIDv7 chosen by the caller; amend: the incident */
@@ -74,7 +86,38 @@ struct report_write {
     const char *idem_key; /* create only; NULL when the client sent none */
     int64_t now_ms;
     int64_t idem_retention_ms;
+    const struct ledger_input *ledger; /* NULL: no obligations evaluated */
 };
+
+struct obligation_event {
+    int64_t at;
+    int version;
+    char event[16]; /* created, moved, withdrawn, reinstated */
+    char old_due_state[28], new_due_state[28];
+    int64_t old_due_ms, new_due_ms; /* 0 when none */
+};
+
+struct obligation_rec {
+    char id[UUID_STR_LEN];
+    char rule_id[80], stage_id[48], recipient_id[80], regime[16];
+    bool withdrawn, mandatory;
+    int due_state; /* enum rules_due_state */
+    int64_t due_ms;
+    char kind[8];
+    int64_t became_applicable_at, withdrawn_at, updated_at;
+    int first_version, last_version;
+    char rules_version[HASH_SHA256_HEX];
+    char *explanation;      /* JSON text (heap) */
+    char *withdrawn_reason; /* JSON text (heap) or NULL */
+    struct obligation_event *events;
+    size_t nevents;
+};
+
+struct obligation_list {
+    struct obligation_rec *items;
+    size_t n;
+};
+void obligation_list_release(struct obligation_list *l);
 
 struct report_filter {
     const char *org_id;   /* required: listings are always per organisation */
@@ -134,6 +177,8 @@ struct store_ops {
     int (*report_get)(struct store *s, const char *id, int version, struct report_rec *out);
     int (*report_list)(struct store *s, const struct report_filter *f, struct report_list *out);
     int (*report_versions)(struct store *s, const char *id, struct report_list *out);
+    /* The incident's obligations with their histories, in creation order. */
+    int (*obligations_list)(struct store *s, const char *incident_id, struct obligation_list *out);
 
     int (*audit_append)(struct store *s, const char *actor, const char *action,
                         const char *object_type, const char *object_id, const char *detail,

@@ -49,6 +49,13 @@ enum sq_stmt {
     SQ_AUDIT_INSERT,
     SQ_AUDIT_SCAN,
     SQ_AUDIT_HEAD,
+    SQ_OB_ROWS,
+    SQ_OB_INSERT,
+    SQ_OB_UPDATE,
+    SQ_OB_WITHDRAW,
+    SQ_OB_EVENT,
+    SQ_OB_LIST,
+    SQ_OB_EVENTS,
     SQ_SAVEPOINT,
     SQ_RELEASE,
     SQ_ROLLBACK_TO,
@@ -131,6 +138,11 @@ void sq_col_copy(sqlite3_stmt *st, int col, char *dst, size_t dstsz);
 char *sq_col_dup(sqlite3_stmt *st, int col);
 
 void sq_close_store(struct store *s);
+
+/* Ledger (store_sqlite_ledger.c): reconciles and writes obligations for version `version` of
+ * w->id inside the writer's transaction; the listing operation of the ops table. */
+int sq_ledger_apply(struct sq_store *s, const struct report_write *w, int version);
+int sq_obligations_list(struct store *s, const char *incident_id, struct obligation_list *out);
 
 /* Query functions (store_sqlite_q.c) installed in the ops table. */
 extern const struct store_ops sq_ops;

@@ -572,7 +572,8 @@ static int report_create_run(struct sq_store *s, struct wjob *j)
             return r;
     }
     if ((r = sq_audit_add(s, w->author_id, "report.create", "report", w->id, "version=1",
-                          w->body_sha256, w->now_ms)))
+                          w->body_sha256, w->now_ms)) ||
+        (r = sq_ledger_apply(s, w, 1)))
         return r;
     fill_out(w, 1, w->now_ms, a->out);
     return STORE_OK;
@@ -619,7 +620,8 @@ static int report_amend_run(struct sq_store *s, struct wjob *j)
         return r;
     snprintf(detail, sizeof(detail), "version=%d", latest + 1);
     if ((r = sq_audit_add(s, w->author_id, "report.amend", "report", w->id, detail,
-                          w->body_sha256, w->now_ms)))
+                          w->body_sha256, w->now_ms)) ||
+        (r = sq_ledger_apply(s, w, latest + 1)))
         return r;
     fill_out(w, latest + 1, created_at, a->out);
     return STORE_OK;
@@ -836,6 +838,7 @@ const struct store_ops sq_ops = {
     .report_get = report_get,
     .report_list = report_list,
     .report_versions = report_versions,
+    .obligations_list = sq_obligations_list,
     .audit_append = audit_append,
     .audit_scan = audit_scan,
     .audit_head = audit_head,

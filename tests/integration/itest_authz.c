@@ -79,6 +79,8 @@ static const struct row rows[] = {
     {"GET", "/api/v1/reports/{id}/versions", OWNING_ORG(200), B_NONE, 0},
     {"GET", "/api/v1/reports/{id}/versions/{version}", OWNING_ORG(200), B_NONE, 0},
     {"GET", "/api/v1/reports/{id}/diff", OWNING_ORG(200), B_NONE, 0},
+    {"GET", "/api/v1/reports/{id}/obligations", OWNING_ORG(200), B_NONE, 0},
+    {"POST", "/api/v1/obligations/preview", REPORTERS(200), B_REPORT, 0},
 };
 /* clang-format on */
 

@@ -1,0 +1,178 @@
+/*
+ * cli_rules.c — `ichigen rules check [DIR]` validates the data files (errors as
+ * file:line:column); `ichigen obligations FILE [--now TIME] [--json] [--all]` evaluates a
+ * report offline exactly as the service does and explains every obligation.
+ */
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "../core/jsonx.h"
+#include "../core/rtime.h"
+#include "../rules/rules.h"
+
+static bool is_dir(const char *p)
+{
+    struct stat st;
+    return !stat(p, &st) && S_ISDIR(st.st_mode);
+}
+
+void cli_rules_dir(const struct config *cfg, char *out, size_t n)
+{
+    char exe[1024], cand[1100];
+    ssize_t len;
+    if (cfg->rules_dir[0]) {
+        xstrlcpy(out, cfg->rules_dir, n);
+        return;
+    }
+    len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (len > 0) {
+        exe[len] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(cand, sizeof(cand), "%s/../data/rules", exe);
+            if (is_dir(cand)) {
+                snprintf(out, n, "%s/../data", exe);
+                return;
+            }
+        }
+    }
+    xstrlcpy(out, "data", n);
+}
+
+struct ruleset *cli_load_rules(const struct config *cfg, const char *dir_override)
+{
+    char dir[1100];
+    struct rules_diags d;
+    const char *lang = getenv("LANG");
+    if (dir_override)
+        xstrlcpy(dir, dir_override, sizeof(dir));
+    else
+        cli_rules_dir(cfg, dir, sizeof(dir));
+    rules_diags_init(&d);
+    struct ruleset *rs = rules_load_dir(dir, &d);
+    if (!rs) {
+        fprintf(stderr, "ichigen: the rules in %s have %zu problem(s):\n", dir, d.n);
+        rules_diags_print(&d, stderr, lang && !strncmp(lang, "ja", 2));
+    }
+    rules_diags_release(&d);
+    return rs;
+}
+
+static int rules_check(const struct config *cfg, const char *dir)
+{
+    struct ruleset *rs = cli_load_rules(cfg, dir);
+    if (!rs)
+        return CLI_PROBLEM;
+    printf("rules ok: %zu rules, %zu stages, %zu recipients; rules version %s\n", rules_count(rs),
+           rules_stage_count(rs), rules_recipient_count(rs), rules_version(rs));
+    rules_free(rs);
+    return CLI_OK;
+}
+
+int cli_rules(int argc, char **argv)
+{
+    struct config cfg;
+    int rc = cli_config(&cfg, &argc, argv);
+    if (rc)
+        return rc;
+    if (argc < 2 || argc > 3 || strcmp(argv[1], "check")) {
+        fprintf(stderr, "usage: ichigen rules check [DIR]   (DIR holds calendars/, recipients/, "
+                        "rules/; default: the rules_dir setting)\n");
+        return CLI_USAGE;
+    }
+    return rules_check(&cfg, argc == 3 ? argv[2] : NULL);
+}
+
+/* ---- obligations FILE ---- */
+
+static const char *text_of(const json_t *o, const char *key, bool ja)
+{
+    const char *s = json_string_value(json_object_get(json_object_get(o, key), ja ? "ja" : "en"));
+    return s ? s : "";
+}
+
+static void print_one(const json_t *e, bool ja)
+{
+    const json_t *dl = json_object_get(e, "deadline");
+    printf("%-11s %-28s %-16s %s\n", json_string_value(json_object_get(e, "status")),
+           json_string_value(json_object_get(e, "rule_id")),
+           json_string_value(json_object_get(json_object_get(e, "stage"), "id")),
+           text_of(json_object_get(e, "recipient"), "name", ja));
+    if (dl && !json_is_null(dl))
+        printf("            [%s] %s\n", json_string_value(json_object_get(dl, "kind")),
+               text_of(dl, "explanation", ja));
+    const json_t *ver = json_object_get(e, "verification");
+    size_t i;
+    const json_t *v;
+    json_array_foreach((json_t *)ver, i, v)
+        printf("            [%s] %s\n", json_string_value(json_object_get(v, "marker")),
+               text_of(v, "note", ja));
+}
+
+static int obligations(const struct config *cfg, const char *file, int64_t now, bool as_json,
+                       bool all, bool ja)
+{
+    struct jsonx_error je;
+    struct rules_eval ev;
+    json_t *doc = NULL;
+    json_t *out = json_array();
+    FILE *f = strcmp(file, "-") ? fopen(file, "rb") : stdin;
+    char *text = xmalloc((size_t)cfg->max_body_bytes + 1);
+    size_t n = f ? fread(text, 1, (size_t)cfg->max_body_bytes, f) : 0;
+    if (f && f != stdin)
+        fclose(f);
+    if (!f || jsonx_load_object(text, n, (int)cfg->max_json_depth, &doc, &je)) {
+        fprintf(stderr, "%s: %s\n", file, !f ? strerror(errno) : ja ? je.text_ja : je.text);
+        free(text);
+        json_decref(out);
+        return CLI_PROBLEM;
+    }
+    free(text);
+    struct ruleset *rs = cli_load_rules(cfg, NULL);
+    if (!rs) {
+        json_decref(doc);
+        json_decref(out);
+        return CLI_FAILURE;
+    }
+    rules_eval_init(&ev);
+    rules_evaluate(rs, doc, &ev);
+    for (size_t i = 0; i < ev.n; i++)
+        if (ev.v[i].applies || all)
+            json_array_append_new(out, rules_explain(rs, &ev.v[i], doc, now,
+                                                     cfg->due_soon_h * 3600000LL));
+    if (as_json) {
+        char *s = json_dumps(out, JSON_INDENT(2));
+        puts(s);
+        free(s);
+    } else {
+        size_t i;
+        const json_t *e;
+        json_array_foreach(out, i, e) print_one(e, ja);
+        printf("%zu obligation(s); rules version %s\n", json_array_size(out), rules_version(rs));
+    }
+    rules_eval_release(&ev);
+    rules_free(rs);
+    json_decref(out);
+    json_decref(doc);
+    return CLI_OK;
+}
+
+int cli_obligations(int argc, char **argv)
+{
+    struct config cfg;
+    const char *now_s = cli_take(&argc, argv, "--now"), *lang = cli_take(&argc, argv, "--lang");
+    bool as_json = cli_flag(&argc, argv, "--json"), all = cli_flag(&argc, argv, "--all");
+    struct rtime_parsed now = {rtime_now_ms(), 0};
+    int rc = cli_config(&cfg, &argc, argv);
+    if (rc)
+        return rc;
+    if (argc != 2 || (now_s && rtime_parse_rfc3339(now_s, strlen(now_s), &now))) {
+        fprintf(stderr, "usage: ichigen obligations FILE [--now 2026-11-22T09:00:00+09:00] "
+                        "[--json] [--all] [--lang ja|en]\n");
+        return CLI_USAGE;
+    }
+    bool ja = lang ? !strcmp(lang, "ja") : (getenv("LANG") && !strncmp(getenv("LANG"), "ja", 2));
+    return obligations(&cfg, argv[1], now.ms, as_json, all, ja);
+}

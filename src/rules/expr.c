@@ -1,0 +1,887 @@
+/*
+ * expr.c — lexer, recursive-descent parser, compile-time checks and evaluator of the rule
+ * condition language. The compiled form is an array of nodes with child indices; evaluation
+ * walks it recursively (depth is bounded at compile time).
+ */
+#include <math.h>
+
+#include "expr.h"
+#include "../core/buf.h"
+#include "../report/report.h"
+
+enum ex_op {
+    EX_LIT, EX_PATH, EX_LIST, EX_AND, EX_OR, EX_NOT, EX_EQ, EX_NE, EX_LT, EX_LE, EX_GT, EX_GE,
+    EX_IN, EX_NOT_IN, EX_EXISTS, EX_COUNT, EX_CONTAINS, EX_ANY_IN,
+};
+
+#define MAX_SEGS 12
+
+struct ex_path {
+    const char *key[MAX_SEGS]; /* NULL = "[]" (every item of an array) */
+    int nseg;
+    bool multi;                /* contains [] */
+    const struct rf_field *field; /* the report field it names */
+    char text[160];            /* dotted form, for facts */
+};
+
+struct ex_node {
+    enum ex_op op;
+    int a, b;     /* children (-1 when none) */
+    int pos;      /* offset in the source */
+    json_t *lit;  /* EX_LIT, EX_LIST: owned */
+    struct ex_path *path;
+};
+
+struct expr {
+    char *src;
+    struct ex_node nodes[EXPR_MAX_NODES];
+    int n, root;
+    char *names; /* storage for path keys */
+};
+
+/* ---- lexer ---- */
+
+enum tok_kind { T_END, T_NAME, T_STRING, T_NUMBER, T_OP, T_ERR };
+
+struct lexer {
+    const char *s;
+    size_t n, i;
+    enum tok_kind kind;
+    int start;
+    char text[256]; /* name, operator, or decoded string */
+    double num;
+    struct expr_error *err;
+    int depth;
+    struct expr *e;
+    size_t names_used, names_cap;
+};
+
+static int fail(struct lexer *l, int pos, const char *en, const char *ja)
+{
+    l->err->pos = pos;
+    snprintf(l->err->en, sizeof(l->err->en), "%s", en);
+    snprintf(l->err->ja, sizeof(l->err->ja), "%s", ja);
+    return -1;
+}
+
+static bool is_name_start(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static bool is_name_char(char c)
+{
+    return is_name_start(c) || (c >= '0' && c <= '9');
+}
+
+static int lex_string(struct lexer *l)
+{
+    char q = l->s[l->i++];
+    size_t o = 0;
+    while (l->i < l->n && l->s[l->i] != q) {
+        char c = l->s[l->i++];
+        if (c == '\\' && l->i < l->n)
+            c = l->s[l->i++];
+        if (o + 1 >= sizeof(l->text))
+            return fail(l, l->start, "string literal too long (255 bytes at most)",
+                        "文字列が長すぎます（255バイトまで）");
+        l->text[o++] = c;
+    }
+    if (l->i >= l->n)
+        return fail(l, l->start, "unterminated string literal", "文字列が閉じられていません");
+    l->i++;
+    l->text[o] = '\0';
+    l->kind = T_STRING;
+    return 0;
+}
+
+static int lex_number(struct lexer *l)
+{
+    size_t st = l->i;
+    char buf[64];
+    if (l->s[l->i] == '-')
+        l->i++;
+    while (l->i < l->n && ((l->s[l->i] >= '0' && l->s[l->i] <= '9') || l->s[l->i] == '.'))
+        l->i++;
+    if (l->i - st >= sizeof(buf) || l->i - st == 0)
+        return fail(l, l->start, "bad number", "数値が正しくありません");
+    memcpy(buf, l->s + st, l->i - st);
+    buf[l->i - st] = '\0';
+    char *end;
+    l->num = strtod(buf, &end);
+    if (*end || !isfinite(l->num))
+        return fail(l, l->start, "bad number", "数値が正しくありません");
+    l->kind = T_NUMBER;
+    return 0;
+}
+
+static int lex(struct lexer *l)
+{
+    static const char *const ops[] = {"==", "!=", "<=", ">=", "[]", "<", ">", "(", ")",
+                                      "[", "]", ",", "."};
+    while (l->i < l->n && strchr(" \t\r\n", l->s[l->i]) && l->s[l->i])
+        l->i++;
+    l->start = (int)l->i;
+    if (l->i >= l->n) {
+        l->kind = T_END;
+        l->text[0] = '\0';
+        return 0;
+    }
+    char c = l->s[l->i];
+    if (c == '\'' || c == '"')
+        return lex_string(l);
+    if ((c >= '0' && c <= '9') || (c == '-' && l->i + 1 < l->n && l->s[l->i + 1] >= '0' &&
+                                   l->s[l->i + 1] <= '9'))
+        return lex_number(l);
+    if (is_name_start(c)) {
+        size_t o = 0;
+        while (l->i < l->n && is_name_char(l->s[l->i]) && o + 1 < sizeof(l->text))
+            l->text[o++] = l->s[l->i++];
+        l->text[o] = '\0';
+        l->kind = T_NAME;
+        return 0;
+    }
+    for (size_t k = 0; k < ARRAY_SIZE(ops); k++) {
+        size_t len = strlen(ops[k]);
+        if (l->i + len <= l->n && !memcmp(l->s + l->i, ops[k], len)) {
+            memcpy(l->text, ops[k], len + 1);
+            l->i += len;
+            l->kind = T_OP;
+            return 0;
+        }
+    }
+    return fail(l, l->start, "unexpected character", "予期しない文字があります");
+}
+
+static bool is_op(const struct lexer *l, const char *op)
+{
+    return l->kind == T_OP && !strcmp(l->text, op);
+}
+
+static bool is_word(const struct lexer *l, const char *w)
+{
+    return l->kind == T_NAME && !strcmp(l->text, w);
+}
+
+/* ---- nodes ---- */
+
+static int node(struct lexer *l, enum ex_op op, int a, int b, int pos)
+{
+    if (l->e->n >= EXPR_MAX_NODES)
+        return fail(l, pos, "expression too large (256 nodes at most)",
+                    "条件式が大きすぎます（256ノードまで）");
+    struct ex_node *x = &l->e->nodes[l->e->n];
+    memset(x, 0, sizeof(*x));
+    x->op = op, x->a = a, x->b = b, x->pos = pos;
+    return l->e->n++;
+}
+
+static const char *intern(struct lexer *l, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    if (l->names_used + n > l->names_cap)
+        return NULL;
+    char *p = l->e->names + l->names_used;
+    memcpy(p, s, n);
+    l->names_used += n;
+    return p;
+}
+
+/* ---- paths ---- */
+
+static int path_field(struct lexer *l, struct ex_path *p, int pos)
+{
+    char ptr[256];
+    size_t o = 0;
+    for (int k = 0; k < p->nseg; k++) {
+        const char *seg = p->key[k] ? p->key[k] : "-";
+        int w = snprintf(ptr + o, sizeof(ptr) - o, "/%s", seg);
+        if (w < 0 || (size_t)w >= sizeof(ptr) - o)
+            return fail(l, pos, "path too long", "パスが長すぎます");
+        o += (size_t)w;
+    }
+    p->field = report_field_lookup(ptr);
+    if (!p->field) {
+        char en[256], ja[256];
+        snprintf(en, sizeof(en), "\"%s\" is not a field of the report format", p->text);
+        snprintf(ja, sizeof(ja), "「%s」は報告様式にない項目です", p->text);
+        return fail(l, pos, en, ja);
+    }
+    return 0;
+}
+
+static int parse_path(struct lexer *l)
+{
+    int pos = l->start;
+    struct ex_path *p = xcalloc(1, sizeof(*p));
+    int id = node(l, EX_PATH, -1, -1, pos);
+    if (id < 0)
+        return free(p), -1;
+    l->e->nodes[id].path = p;
+    size_t o = 0;
+    for (;;) {
+        if (p->nseg >= MAX_SEGS)
+            return fail(l, pos, "path too deep", "パスが深すぎます");
+        const char *k = intern(l, l->text);
+        if (!k)
+            return fail(l, pos, "too many names", "名前が多すぎます");
+        p->key[p->nseg++] = k;
+        o += (size_t)snprintf(p->text + o, sizeof(p->text) - o, "%s%s", o ? "." : "", k);
+        if (lex(l))
+            return -1;
+        while (is_op(l, "[]")) {
+            if (p->nseg >= MAX_SEGS)
+                return fail(l, pos, "path too deep", "パスが深すぎます");
+            p->key[p->nseg++] = NULL;
+            p->multi = true;
+            o += (size_t)snprintf(p->text + o, sizeof(p->text) - o, "[]");
+            if (lex(l))
+                return -1;
+        }
+        if (!is_op(l, "."))
+            break;
+        if (lex(l))
+            return -1;
+        if (l->kind != T_NAME)
+            return fail(l, l->start, "a field name must follow '.'",
+                        "「.」の後には項目名が必要です");
+    }
+    if (o >= sizeof(p->text) - 1)
+        return fail(l, pos, "path too long", "パスが長すぎます");
+    return path_field(l, p, pos) ? -1 : id;
+}
+
+/* ---- literals ---- */
+
+static json_t *literal_value(struct lexer *l)
+{
+    if (l->kind == T_STRING)
+        return json_string(l->text);
+    if (l->kind == T_NUMBER)
+        return json_real(l->num);
+    if (is_word(l, "true"))
+        return json_true();
+    if (is_word(l, "false"))
+        return json_false();
+    if (is_word(l, "null"))
+        return json_null();
+    return NULL;
+}
+
+static int parse_list(struct lexer *l)
+{
+    int pos = l->start;
+    json_t *arr = json_array();
+    int id = node(l, EX_LIST, -1, -1, pos);
+    if (id < 0)
+        return json_decref(arr), -1;
+    l->e->nodes[id].lit = arr;
+    if (lex(l))
+        return -1;
+    while (!is_op(l, "]")) {
+        json_t *v = literal_value(l);
+        if (!v)
+            return fail(l, l->start, "a list holds literals only ('text', numbers, true, false, null)",
+                        "リストには値（'文字列'、数値、true、false、null）だけを書けます");
+        if (json_array_size(arr) >= EXPR_MAX_LIST) {
+            json_decref(v);
+            return fail(l, l->start, "list too long (64 items at most)",
+                        "リストが長すぎます（64件まで）");
+        }
+        json_array_append_new(arr, v);
+        if (lex(l))
+            return -1;
+        if (is_op(l, ",")) {
+            if (lex(l))
+                return -1;
+        } else if (!is_op(l, "]")) {
+            return fail(l, l->start, "expected ',' or ']' in a list",
+                        "リストでは「,」か「]」が必要です");
+        }
+    }
+    return lex(l) ? -1 : id;
+}
+
+static int parse_expr(struct lexer *l);
+
+static int expect(struct lexer *l, const char *op)
+{
+    char en[64], ja[64];
+    if (is_op(l, op))
+        return lex(l);
+    snprintf(en, sizeof(en), "expected '%s'", op);
+    snprintf(ja, sizeof(ja), "「%s」が必要です", op);
+    return fail(l, l->start, en, ja);
+}
+
+static int parse_call(struct lexer *l, enum ex_op op)
+{
+    int pos = l->start, a, b = -1;
+    if (lex(l) || expect(l, "("))
+        return -1;
+    if (l->kind != T_NAME)
+        return fail(l, l->start, "the first argument must be a field path",
+                    "最初の引数は項目のパスにしてください");
+    if ((a = parse_path(l)) < 0)
+        return -1;
+    if (op == EX_CONTAINS || op == EX_ANY_IN) {
+        if (expect(l, ","))
+            return -1;
+        if (op == EX_ANY_IN) {
+            if (!is_op(l, "["))
+                return fail(l, l->start, "any_in needs a list: any_in(path, [\"a\", \"b\"])",
+                            "any_in にはリストが必要です: any_in(パス, [\"a\", \"b\"])");
+            if ((b = parse_list(l)) < 0)
+                return -1;
+        } else {
+            json_t *v = literal_value(l);
+            if (!v)
+                return fail(l, l->start, "contains needs a literal value",
+                            "contains には値が必要です");
+            if ((b = node(l, EX_LIT, -1, -1, l->start)) < 0)
+                return json_decref(v), -1;
+            l->e->nodes[b].lit = v;
+            if (lex(l))
+                return -1;
+        }
+    }
+    if (expect(l, ")"))
+        return -1;
+    return node(l, op, a, b, pos);
+}
+
+static int parse_operand(struct lexer *l)
+{
+    int id;
+    if (++l->depth > EXPR_MAX_DEPTH)
+        return fail(l, l->start, "nested too deeply (32 levels at most)",
+                    "入れ子が深すぎます（32階層まで）");
+    if (is_op(l, "(")) {
+        if (lex(l) || (id = parse_expr(l)) < 0 || expect(l, ")"))
+            return -1;
+    } else if (is_op(l, "[")) {
+        id = parse_list(l);
+    } else if (is_word(l, "exists")) {
+        id = parse_call(l, EX_EXISTS);
+    } else if (is_word(l, "count")) {
+        id = parse_call(l, EX_COUNT);
+    } else if (is_word(l, "contains")) {
+        id = parse_call(l, EX_CONTAINS);
+    } else if (is_word(l, "any_in")) {
+        id = parse_call(l, EX_ANY_IN);
+    } else {
+        json_t *v = literal_value(l);
+        if (v) {
+            if ((id = node(l, EX_LIT, -1, -1, l->start)) < 0)
+                return json_decref(v), -1;
+            l->e->nodes[id].lit = v;
+            if (lex(l))
+                return -1;
+        } else if (l->kind == T_NAME && strcmp(l->text, "and") && strcmp(l->text, "or") &&
+                   strcmp(l->text, "not") && strcmp(l->text, "in")) {
+            id = parse_path(l);
+        } else {
+            return fail(l, l->start, "expected a field, a value, or '('",
+                        "項目、値又は「(」が必要です");
+        }
+    }
+    l->depth--;
+    return id;
+}
+
+static const struct {
+    const char *text;
+    enum ex_op op;
+} cmp_ops[] = {{"==", EX_EQ}, {"!=", EX_NE}, {"<", EX_LT}, {"<=", EX_LE}, {">", EX_GT}, {">=", EX_GE}};
+
+static int parse_compare(struct lexer *l)
+{
+    int a = parse_operand(l), b, pos = l->start;
+    if (a < 0)
+        return -1;
+    for (size_t k = 0; k < ARRAY_SIZE(cmp_ops); k++) {
+        if (!is_op(l, cmp_ops[k].text))
+            continue;
+        if (lex(l) || (b = parse_operand(l)) < 0)
+            return -1;
+        return node(l, cmp_ops[k].op, a, b, pos);
+    }
+    bool negate = false;
+    if (is_word(l, "not")) {
+        /* "x not in [...]" — only valid followed by "in" */
+        size_t save = l->i;
+        int save_start = l->start;
+        if (lex(l))
+            return -1;
+        if (!is_word(l, "in")) {
+            l->i = save;
+            l->start = save_start;
+            return fail(l, save_start, "expected 'in' after 'not' here", "ここでは not の後に in が必要です");
+        }
+        negate = true;
+    }
+    if (is_word(l, "in")) {
+        if (lex(l))
+            return -1;
+        if (!is_op(l, "["))
+            return fail(l, l->start, "'in' needs a list: x in [\"a\", \"b\"]",
+                        "in にはリストが必要です: x in [\"a\", \"b\"]");
+        if ((b = parse_list(l)) < 0)
+            return -1;
+        return node(l, negate ? EX_NOT_IN : EX_IN, a, b, pos);
+    }
+    return a;
+}
+
+static int parse_unary(struct lexer *l)
+{
+    if (is_word(l, "not")) {
+        int pos = l->start, a;
+        if (++l->depth > EXPR_MAX_DEPTH)
+            return fail(l, pos, "nested too deeply (32 levels at most)",
+                        "入れ子が深すぎます（32階層まで）");
+        if (lex(l) || (a = parse_unary(l)) < 0)
+            return -1;
+        l->depth--;
+        return node(l, EX_NOT, a, -1, pos);
+    }
+    return parse_compare(l);
+}
+
+static int parse_binary(struct lexer *l, const char *word, enum ex_op op,
+                        int (*sub)(struct lexer *))
+{
+    int a = sub(l), b;
+    while (a >= 0 && is_word(l, word)) {
+        int pos = l->start;
+        if (lex(l) || (b = sub(l)) < 0)
+            return -1;
+        a = node(l, op, a, b, pos);
+    }
+    return a;
+}
+
+static int parse_and(struct lexer *l)
+{
+    return parse_binary(l, "and", EX_AND, parse_unary);
+}
+
+static int parse_expr(struct lexer *l)
+{
+    return parse_binary(l, "or", EX_OR, parse_and);
+}
+
+/* ---- compile-time checks (types and allowed values) ---- */
+
+static bool is_bool_valued(const struct expr *e, int id);
+
+/* A node computed from other nodes (comparison, call, and/or/not), as opposed to a value. */
+static bool is_condition(const struct expr *e, int id)
+{
+    enum ex_op op = e->nodes[id].op;
+    return op != EX_LIT && op != EX_PATH && op != EX_LIST && op != EX_COUNT;
+}
+
+static int check_literal_for(struct lexer *l, const struct ex_path *p, const json_t *v, int pos)
+{
+    const struct rf_field *f = p->field;
+    char en[256], ja[256];
+    if (json_is_null(v))
+        return 0;
+    switch (f->type) {
+    case RF_INTEGER:
+    case RF_NUMBER:
+        if (json_is_number(v))
+            return 0;
+        break;
+    case RF_BOOL:
+        if (json_is_boolean(v))
+            return 0;
+        break;
+    case RF_ENUM:
+    case RF_TRI:
+        if (!json_is_string(v))
+            break;
+        for (const struct rf_enum *x = f->values; x->value; x++)
+            if (!strcmp(x->value, json_string_value(v)))
+                return 0;
+        snprintf(en, sizeof(en), "\"%s\" is not a value %s can take", json_string_value(v),
+                 p->text);
+        snprintf(ja, sizeof(ja), "「%s」は %s が取り得る値ではありません", json_string_value(v),
+                 p->text);
+        return fail(l, pos, en, ja);
+    case RF_OBJECT:
+    case RF_ARRAY:
+        return fail(l, pos, "an object or a list cannot be compared with a value; use count() "
+                            "or exists()",
+                    "オブジェクトやリストは値と比較できません。count() 又は exists() を使ってください");
+    default:
+        if (json_is_string(v))
+            return 0;
+    }
+    snprintf(en, sizeof(en), "the value does not have the type of %s", p->text);
+    snprintf(ja, sizeof(ja), "値の型が %s の型と合いません", p->text);
+    return fail(l, pos, en, ja);
+}
+
+/* The leaf field a multi-valued path's items have (for contains/any_in checks). */
+static const struct rf_field *item_field(const struct ex_path *p)
+{
+    const struct rf_field *f = p->field;
+    return f->type == RF_ARRAY ? f->fields : f;
+}
+
+static int check_node(struct lexer *l, int id);
+
+static int check_compare(struct lexer *l, const struct ex_node *x)
+{
+    const struct ex_node *a = &l->e->nodes[x->a], *b = &l->e->nodes[x->b];
+    if (a->op != EX_PATH && b->op == EX_PATH) { /* literal == path: swap roles for the check */
+        const struct ex_node *t = a;
+        a = b, b = t;
+    }
+    if (a->op == EX_PATH && a->path->multi)
+        return fail(l, a->pos, "a path with [] has many values; use contains() or any_in()",
+                    "[] を含むパスは複数の値を持ちます。contains() 又は any_in() を使ってください");
+    bool ordering = x->op == EX_LT || x->op == EX_LE || x->op == EX_GT || x->op == EX_GE;
+    if (a->op == EX_PATH && b->op == EX_LIT) {
+        if (check_literal_for(l, a->path, b->lit, b->pos))
+            return -1;
+        if (ordering && !json_is_number(b->lit))
+            return fail(l, x->pos, "only numbers can be ordered with < <= > >=",
+                        "< <= > >= で比べられるのは数値だけです");
+    }
+    if (a->op == EX_PATH && ordering && a->path->field->type != RF_INTEGER &&
+        a->path->field->type != RF_NUMBER)
+        return fail(l, x->pos, "only numeric fields can be ordered with < <= > >=",
+                    "< <= > >= で比べられるのは数値の項目だけです");
+    if (is_condition(l->e, x->a) || is_condition(l->e, x->b))
+        return fail(l, x->pos, "a condition cannot be compared; combine conditions with and/or",
+                    "条件同士は比較できません。and / or で組み合わせてください");
+    return 0;
+}
+
+static int check_membership(struct lexer *l, const struct ex_node *x)
+{
+    const struct ex_node *a = &l->e->nodes[x->a], *b = &l->e->nodes[x->b];
+    if (a->op != EX_PATH)
+        return fail(l, a->pos, "the left side of 'in' must be a field path",
+                    "in の左側は項目のパスにしてください");
+    if (a->path->multi && (x->op == EX_IN || x->op == EX_NOT_IN))
+        return fail(l, a->pos, "a path with [] has many values; use any_in()",
+                    "[] を含むパスは複数の値を持ちます。any_in() を使ってください");
+    struct ex_path probe = *a->path;
+    probe.field = x->op == EX_ANY_IN || x->op == EX_CONTAINS ? item_field(a->path) : a->path->field;
+    if (x->op == EX_CONTAINS)
+        return check_literal_for(l, &probe, b->lit, b->pos);
+    for (size_t i = 0; i < json_array_size(b->lit); i++)
+        if (check_literal_for(l, &probe, json_array_get(b->lit, i), b->pos))
+            return -1;
+    return 0;
+}
+
+static bool is_bool_valued(const struct expr *e, int id)
+{
+    switch (e->nodes[id].op) {
+    case EX_LIT: return json_is_boolean(e->nodes[id].lit);
+    case EX_PATH: return e->nodes[id].path->field->type == RF_BOOL;
+    case EX_LIST:
+    case EX_COUNT: return false;
+    default: return true;
+    }
+}
+
+static int check_node(struct lexer *l, int id)
+{
+    const struct ex_node *x = &l->e->nodes[id];
+    if (x->a >= 0 && check_node(l, x->a))
+        return -1;
+    if (x->b >= 0 && check_node(l, x->b))
+        return -1;
+    switch (x->op) {
+    case EX_EQ: case EX_NE: case EX_LT: case EX_LE: case EX_GT: case EX_GE:
+        return check_compare(l, x);
+    case EX_IN: case EX_NOT_IN: case EX_CONTAINS: case EX_ANY_IN:
+        return check_membership(l, x);
+    case EX_AND: case EX_OR: case EX_NOT:
+        if (!is_bool_valued(l->e, x->a) || (x->b >= 0 && !is_bool_valued(l->e, x->b)))
+            return fail(l, x->pos, "and/or/not combine conditions (true/false), not values",
+                        "and / or / not は条件（真偽）を組み合わせるものです");
+        return 0;
+    default: return 0;
+    }
+}
+
+int expr_compile(const char *src, struct expr **out, struct expr_error *err)
+{
+    struct expr *e = xcalloc(1, sizeof(*e));
+    struct lexer l = {.s = src, .n = strlen(src), .err = err, .e = e};
+    int root = -1;
+    *out = NULL;
+    memset(err, 0, sizeof(*err));
+    e->src = xstrdup(src);
+    l.names_cap = l.n + 64;
+    e->names = xmalloc(l.names_cap);
+    if (l.n > EXPR_MAX_LEN) {
+        fail(&l, EXPR_MAX_LEN, "expression longer than 4,096 characters",
+             "条件式が4,096文字を超えています");
+        goto out;
+    }
+    if (lex(&l) || (root = parse_expr(&l)) < 0)
+        goto out;
+    if (l.kind != T_END) {
+        fail(&l, l.start, "unexpected text after the end of the expression",
+             "条件式の後に余分な記述があります");
+        root = -1;
+        goto out;
+    }
+    if (!is_bool_valued(e, root)) {
+        fail(&l, 0, "the expression must be a condition (true/false), e.g. x == \"yes\"",
+             "条件（真偽）になる式にしてください（例: x == \"yes\"）");
+        root = -1;
+        goto out;
+    }
+    if (check_node(&l, root))
+        root = -1;
+out:
+    if (root < 0) {
+        expr_free(e);
+        return -1;
+    }
+    e->root = root;
+    *out = e;
+    return 0;
+}
+
+void expr_free(struct expr *e)
+{
+    if (!e)
+        return;
+    for (int i = 0; i < e->n; i++) {
+        json_decref(e->nodes[i].lit);
+        free(e->nodes[i].path);
+    }
+    free(e->names);
+    free(e->src);
+    free(e);
+}
+
+const char *expr_source(const struct expr *e)
+{
+    return e->src;
+}
+
+/* ---- evaluation ---- */
+
+/* Single-valued path: the value or NULL. */
+static const json_t *walk(const struct ex_path *p, const json_t *doc)
+{
+    const json_t *cur = doc;
+    for (int k = 0; k < p->nseg && cur; k++)
+        cur = json_object_get(cur, p->key[k]);
+    return json_is_null(cur) ? NULL : cur;
+}
+
+/* Calls fn on every value a path yields — for a [] path each item reached, for a plain path
+ * naming an array each item of it, otherwise the value itself — until fn returns true.
+ * Allocation-free: this is the hot path of rule evaluation. */
+typedef bool (*value_fn)(const json_t *v, void *ctx);
+
+static bool each_from(const struct ex_path *p, int k, const json_t *cur, value_fn fn, void *ctx)
+{
+    for (; k < p->nseg && cur; k++) {
+        if (!p->key[k]) {
+            size_t i;
+            const json_t *item;
+            if (!json_is_array(cur))
+                return false;
+            json_array_foreach((json_t *)cur, i, item) if (each_from(p, k + 1, item, fn, ctx))
+                return true;
+            return false;
+        }
+        cur = json_object_get(cur, p->key[k]);
+    }
+    if (!cur || json_is_null(cur))
+        return false;
+    if (json_is_array(cur) && !p->multi) {
+        size_t i;
+        const json_t *item;
+        json_array_foreach((json_t *)cur, i, item) if (fn(item, ctx)) return true;
+        return false;
+    }
+    return fn(cur, ctx);
+}
+
+static bool each_value(const struct ex_path *p, const json_t *doc, value_fn fn, void *ctx)
+{
+    return each_from(p, 0, doc, fn, ctx);
+}
+
+static bool gather(const json_t *v, void *ctx)
+{
+    json_array_append((json_t *)ctx, (json_t *)v);
+    return false;
+}
+
+static void record(json_t *facts, const struct ex_path *p, const json_t *v)
+{
+    if (facts && !json_object_get(facts, p->text))
+        json_object_set_new(facts, p->text, v ? json_deep_copy(v) : json_null());
+}
+
+/* With facts requested, records what a (possibly multi-valued) path yields. */
+static void record_path(json_t *facts, const struct ex_path *p, const json_t *doc)
+{
+    if (!facts || json_object_get(facts, p->text))
+        return;
+    if (p->multi) {
+        json_t *all = json_array();
+        each_value(p, doc, gather, all);
+        json_object_set_new(facts, p->text, all);
+    } else {
+        record(facts, p, walk(p, doc));
+    }
+}
+
+static bool same_value(const json_t *a, const json_t *b)
+{
+    if (json_is_number(a) && json_is_number(b))
+        return json_number_value(a) == json_number_value(b);
+    return json_equal((json_t *)a, (json_t *)b);
+}
+
+static bool in_list(const json_t *v, const json_t *list)
+{
+    for (size_t i = 0; i < json_array_size(list); i++)
+        if (same_value(v, json_array_get(list, i)))
+            return true;
+    return false;
+}
+
+static bool eval(const struct expr *e, int id, const json_t *doc, json_t *facts);
+
+static bool count_one(const json_t *v, void *ctx)
+{
+    UNUSED(v);
+    (*(size_t *)ctx)++;
+    return false;
+}
+
+struct match {
+    const json_t *list; /* EX_ANY_IN: the list; EX_CONTAINS: the value */
+    bool any_in;
+};
+
+static bool matches(const json_t *v, void *ctx)
+{
+    const struct match *m = ctx;
+    return m->any_in ? in_list(v, m->list) : same_value(v, m->list);
+}
+
+static bool exists_one(const json_t *v, void *ctx)
+{
+    UNUSED(v);
+    UNUSED(ctx);
+    return true;
+}
+
+/* An operand's single value: literal, path value, or count. *owned is set for counts. */
+static const json_t *operand(const struct expr *e, int id, const json_t *doc, json_t *facts,
+                             json_t **owned)
+{
+    const struct ex_node *x = &e->nodes[id];
+    *owned = NULL;
+    if (x->op == EX_LIT)
+        return json_is_null(x->lit) ? NULL : x->lit;
+    if (x->op == EX_PATH) {
+        const json_t *v = walk(x->path, doc);
+        record(facts, x->path, v);
+        return v;
+    }
+    if (x->op == EX_COUNT) {
+        size_t n = 0;
+        record_path(facts, e->nodes[x->a].path, doc);
+        each_value(e->nodes[x->a].path, doc, count_one, &n);
+        *owned = json_integer((json_int_t)n);
+        return *owned;
+    }
+    *owned = json_boolean(eval(e, id, doc, facts));
+    return *owned;
+}
+
+static bool compare(const struct expr *e, const struct ex_node *x, const json_t *doc,
+                    json_t *facts)
+{
+    json_t *oa, *ob;
+    const json_t *a = operand(e, x->a, doc, facts, &oa), *b = operand(e, x->b, doc, facts, &ob);
+    bool r = false;
+    if (a && b) {
+        if (json_is_number(a) && json_is_number(b)) {
+            double da = json_number_value(a), db = json_number_value(b);
+            switch (x->op) {
+            case EX_EQ: r = da == db; break;
+            case EX_NE: r = da != db; break;
+            case EX_LT: r = da < db; break;
+            case EX_LE: r = da <= db; break;
+            case EX_GT: r = da > db; break;
+            default: r = da >= db;
+            }
+        } else if (x->op == EX_EQ) {
+            r = json_equal((json_t *)a, (json_t *)b);
+        } else if (x->op == EX_NE) {
+            r = !json_equal((json_t *)a, (json_t *)b);
+        }
+    }
+    json_decref(oa);
+    json_decref(ob);
+    return r;
+}
+
+static bool membership(const struct expr *e, const struct ex_node *x, const json_t *doc,
+                       json_t *facts)
+{
+    const json_t *list = e->nodes[x->b].lit;
+    bool r = false;
+    if (x->op == EX_IN || x->op == EX_NOT_IN) {
+        json_t *o;
+        const json_t *v = operand(e, x->a, doc, facts, &o);
+        r = v && (in_list(v, list) == (x->op == EX_IN));
+        json_decref(o);
+        return r;
+    }
+    struct match m = {list, x->op == EX_ANY_IN};
+    record_path(facts, e->nodes[x->a].path, doc);
+    return each_value(e->nodes[x->a].path, doc, matches, &m);
+}
+
+static bool eval(const struct expr *e, int id, const json_t *doc, json_t *facts)
+{
+    const struct ex_node *x = &e->nodes[id];
+    switch (x->op) {
+    case EX_AND: return eval(e, x->a, doc, facts) && eval(e, x->b, doc, facts);
+    case EX_OR: return eval(e, x->a, doc, facts) || eval(e, x->b, doc, facts);
+    case EX_NOT: return !eval(e, x->a, doc, facts);
+    case EX_EQ: case EX_NE: case EX_LT: case EX_LE: case EX_GT: case EX_GE:
+        return compare(e, x, doc, facts);
+    case EX_IN: case EX_NOT_IN: case EX_CONTAINS: case EX_ANY_IN:
+        return membership(e, x, doc, facts);
+    case EX_EXISTS: {
+        const struct ex_path *p = e->nodes[x->a].path;
+        record_path(facts, p, doc);
+        /* a plain path exists when it has a value (an empty array included) */
+        return p->multi ? each_value(p, doc, exists_one, NULL) : walk(p, doc) != NULL;
+    }
+    case EX_PATH: {
+        const json_t *v = walk(x->path, doc);
+        record(facts, x->path, v);
+        return json_is_true(v);
+    }
+    case EX_LIT: return json_is_true(x->lit);
+    default: return false;
+    }
+}
+
+bool expr_eval(const struct expr *e, const json_t *report, json_t *facts)
+{
+    return eval(e, e->root, report, facts);
+}

@@ -1,0 +1,170 @@
+/*
+ * rules.h — the obligations engine: which authorities must receive which stage of a report,
+ * by when, from which clock anchor, and why.
+ *
+ * What it is: rule files, recipients and calendars loaded from data/ (rules_load), and a pure
+ * evaluation of a report against them (rules_evaluate) producing one result per (rule, stage),
+ * with deadlines computed in each recipient's time zone and working-day calendar. Also the pure
+ * reconciliation of a new evaluation with an incident's existing obligation ledger
+ * (rules_reconcile), so that obligations are never deleted: they become applicable, move, or
+ * are withdrawn with a reason, and keep their history.
+ * What it is not: storage (store/ persists the ledger) or HTTP.
+ * Who calls it: cli/ (serve, rules check, obligations), http/, store/ (reconcile), tests,
+ * bench/. The formats are specified in docs/rules-authoring.md.
+ */
+#ifndef RULES_RULES_H
+#define RULES_RULES_H
+
+#include <jansson.h>
+
+#include "../core/core.h"
+#include "../core/err.h"
+#include "../core/hash.h"
+#include "../core/verr.h"
+
+struct ruleset;
+struct rule;
+struct rule_stage;
+
+/* ---- loading (the only I/O in this module: reading data files and tz files) ---- */
+
+struct rules_diag {
+    char file[256];
+    int line, column; /* 0 when unknown */
+    char pointer[256];
+    const char *code;
+    char en[512];
+    char ja[512];
+};
+
+struct rules_diags {
+    struct rules_diag *v;
+    size_t n, cap;
+};
+
+void rules_diags_init(struct rules_diags *d);
+void rules_diags_release(struct rules_diags *d);
+/* "file:line:column: pointer: message" per problem, in the chosen language. */
+void rules_diags_print(const struct rules_diags *d, FILE *f, bool ja);
+
+/* Loads data_dir/{calendars,recipients,rules} (every .json file; rules/ recursively). Returns
+ * the rule set, or NULL when any problem was found (all of them are in diags). */
+struct ruleset *rules_load_dir(const char *data_dir, struct rules_diags *diags);
+void rules_free(struct ruleset *rs);
+
+/* SHA-256 over every loaded file, in path order: the "rules version" recorded with each
+ * obligation so an explanation can say which rule set produced it. */
+const char *rules_version(const struct ruleset *rs);
+size_t rules_count(const struct ruleset *rs);
+size_t rules_stage_count(const struct ruleset *rs);
+size_t rules_recipient_count(const struct ruleset *rs);
+
+/* ---- evaluation (pure) ---- */
+
+enum rules_due_state {
+    DUE_SET,               /* due_ms holds the deadline */
+    DUE_NO_DEADLINE,       /* the stage has none (e.g. NIS2 intermediate "on request") */
+    DUE_ANCHOR_MISSING,    /* the anchor's field is not in the report yet */
+    DUE_AWAITING_PREVIOUS, /* anchored on the previous stage's submission (issue 5) */
+    DUE_CALENDAR_GAP,      /* the arithmetic left the calendar's covered years */
+};
+
+struct rules_result {
+    const struct rule *rule;
+    const struct rule_stage *stage;
+    bool applies;              /* the rule's and the stage's conditions hold, within validity */
+    enum rules_due_state due_state;
+    int64_t due_ms;            /* DUE_SET only */
+    int64_t anchor_ms;         /* 0 when missing */
+    const char *anchor_source; /* the report pointer the anchor came from, or NULL */
+    int variant;               /* index of the deadline variant used, -1 for the default */
+    bool capped;               /* the cap set the deadline */
+    bool rolled;               /* moved off a non-working day */
+};
+
+struct rules_eval {
+    struct rules_result *v;
+    size_t n, cap;
+};
+
+void rules_eval_init(struct rules_eval *ev);
+void rules_eval_release(struct rules_eval *ev);
+
+/* Evaluates every stage of every rule against a report (need not be valid: missing or
+ * mistyped fields simply do not satisfy conditions). ev is reset and refilled; reuse it across
+ * calls to avoid allocation. Deterministic: the order is the rule set's. */
+void rules_evaluate(const struct ruleset *rs, const json_t *report, struct rules_eval *ev);
+
+/* ---- explanation and status (pure) ---- */
+
+enum rules_status {
+    ST_PENDING, ST_DUE_SOON, ST_OVERDUE, ST_MET, ST_WITHDRAWN, ST_NOT_APPLICABLE,
+    ST_RECOMMENDED, /* applies, but the channel is voluntary (mandatory: false) */
+    ST_TARGET_PASSED, /* a soft target (速やかに, without undue delay) has passed: shown as a
+                         missed target, never as an overdue legal deadline */
+};
+const char *rules_status_name(enum rules_status s);
+
+/* The status of an applicable result at `now` (pending, due soon within due_soon_ms, overdue,
+ * or recommended for voluntary channels). Met/withdrawn come from the ledger, not from here. */
+enum rules_status rules_result_status(const struct rules_result *r, int64_t now_ms,
+                                      int64_t due_soon_ms);
+
+/* A JSON explanation of one result (new reference): rule, regime, recipient, stage, status,
+ * deadline (UTC and the recipient's local time), kind (legal/target/none), anchor (name, the
+ * field used, its value), offset and unit, the variant or cap that applied and why, the
+ * calendar (id and version) and any roll, citations, [VERIFY]/[UNCONFIRMED] notes, the
+ * condition and the facts it read, and the stage's required fields with whether each is
+ * present. Evaluates the conditions again with fact recording (not for hot paths). */
+json_t *rules_explain(const struct ruleset *rs, const struct rules_result *r,
+                      const json_t *report, int64_t now_ms, int64_t due_soon_ms);
+
+/* Identity of a result for the ledger. */
+const char *rules_rule_id(const struct rule *r);
+const char *rules_stage_id(const struct rule_stage *s);
+const char *rules_recipient_id(const struct rule *r);
+const char *rules_regime(const struct rule *r);
+bool rules_mandatory(const struct rule *r);
+const char *rules_due_kind(const struct rule_stage *s); /* "legal", "target", "none" */
+const char *rules_due_state_name(enum rules_due_state s);
+
+
+/* ---- the obligation ledger (pure reconciliation; store/ persists it) ---- */
+
+/* An obligation as the ledger holds it. */
+struct ledger_row {
+    char id[40];
+    char rule_id[80];
+    char stage_id[48];
+    bool withdrawn;
+    int due_state; /* enum rules_due_state */
+    int64_t due_ms;
+};
+
+enum ledger_op {
+    LEDGER_CREATE,    /* became applicable: a new obligation */
+    LEDGER_MOVE,      /* still applicable, deadline changed (history kept) */
+    LEDGER_KEEP,      /* still applicable, same deadline (explanation refreshed) */
+    LEDGER_WITHDRAW,  /* no longer applicable: marked withdrawn with the reason, never deleted */
+    LEDGER_REINSTATE, /* applicable again after a withdrawal */
+};
+
+struct ledger_action {
+    enum ledger_op op;
+    int row;    /* index into rows; -1 for LEDGER_CREATE */
+    int result; /* index into the evaluation; -1 when the rule left the rule set */
+};
+
+/* Compares an incident's ledger with a new evaluation (keyed by rule id + stage id). Returns
+ * the number of actions written to *out (heap; the caller frees). Every applicable result gets
+ * one action; every active row with no applicable result gets LEDGER_WITHDRAW. */
+size_t rules_reconcile(const struct ledger_row *rows, size_t nrows, const struct rules_eval *ev,
+                       struct ledger_action **out);
+const char *rules_ledger_op_name(enum ledger_op op);
+
+/* Status of a stored obligation at `now` (the same rules as rules_result_status, plus
+ * withdrawn). Met arrives with delivery receipts (issue 5). */
+enum rules_status rules_row_status(bool withdrawn, bool mandatory, bool legal, int due_state,
+                                   int64_t due_ms, int64_t now_ms, int64_t due_soon_ms);
+
+#endif

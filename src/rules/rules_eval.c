@@ -1,0 +1,180 @@
+/*
+ * rules_eval.c — evaluating a report against the rule set: which (rule, stage) pairs apply
+ * and when each is due. Pure and allocation-free once the result array has grown to size.
+ */
+#include "rules_int.h"
+
+void rules_eval_init(struct rules_eval *ev)
+{
+    memset(ev, 0, sizeof(*ev));
+}
+
+void rules_eval_release(struct rules_eval *ev)
+{
+    free(ev->v);
+    rules_eval_init(ev);
+}
+
+/* The rule is in force for an incident the organisation became aware of at that time. */
+static bool in_validity(const struct rule *r, const json_t *report)
+{
+    int64_t aware;
+    const char *src;
+    if (!r->valid_from_ms && !r->valid_until_ms)
+        return true;
+    if (rules_anchor(r, A_AWARE, report, &aware, &src))
+        return true; /* no awareness time: cannot place it, do not hide the rule */
+    return (!r->valid_from_ms || aware >= r->valid_from_ms) &&
+           (!r->valid_until_ms || aware < r->valid_until_ms);
+}
+
+static bool day_unit(enum dl_unit u)
+{
+    return u != DU_HOURS;
+}
+
+/* The cap applies only if it had not already passed when the main anchor occurred
+ * (DORA: 4 h after classification, no later than 24 h after awareness — unless classified
+ * after those 24 h). */
+static void apply_cap(const struct rule *r, const struct rule_stage *st, const json_t *report,
+                      struct rules_result *res)
+{
+    const struct deadline *dl = &st->dl;
+    int64_t cap_anchor, cap_due;
+    const char *src;
+    if (!dl->has_cap || rules_anchor(r, dl->cap.anchor, report, &cap_anchor, &src))
+        return;
+    if (rules_add_span(r->recipient, st->cal, cap_anchor, dl->cap.offset, dl->cap.unit,
+                       dl->due_minute, &cap_due))
+        return;
+    if (cap_due >= res->anchor_ms && cap_due < res->due_ms) {
+        res->due_ms = cap_due;
+        res->capped = true;
+    }
+}
+
+static void deadline(const struct rule *r, const struct rule_stage *st, const json_t *report,
+                     struct rules_result *res)
+{
+    const struct deadline *dl = &st->dl;
+    int offset = dl->main.offset;
+    enum dl_unit unit = dl->main.unit;
+    if (dl->kind == DL_NONE) {
+        res->due_state = DUE_NO_DEADLINE;
+        return;
+    }
+    if (dl->main.anchor == A_PREVIOUS_STAGE) {
+        res->due_state = DUE_AWAITING_PREVIOUS;
+        return;
+    }
+    if (rules_anchor(r, dl->main.anchor, report, &res->anchor_ms, &res->anchor_source)) {
+        res->due_state = DUE_ANCHOR_MISSING;
+        return;
+    }
+    for (size_t i = 0; i < dl->nvariants; i++) {
+        if (expr_eval(dl->variants[i].when, report, NULL)) {
+            res->variant = (int)i;
+            offset = dl->variants[i].offset;
+            unit = dl->variants[i].unit;
+            break;
+        }
+    }
+    if (rules_add_span(r->recipient, st->cal, res->anchor_ms, offset, unit, dl->due_minute,
+                       &res->due_ms)) {
+        res->due_state = DUE_CALENDAR_GAP;
+        return;
+    }
+    apply_cap(r, st, report, res);
+    if (rules_roll(r->recipient, st->cal, st->roll, day_unit(unit) && !res->capped,
+                   dl->due_minute, &res->due_ms, &res->rolled)) {
+        res->due_state = DUE_CALENDAR_GAP;
+        return;
+    }
+    res->due_state = DUE_SET;
+}
+
+static struct rules_result *push(struct rules_eval *ev)
+{
+    if (ev->n == ev->cap) {
+        ev->cap = ev->cap ? ev->cap * 2 : 64;
+        ev->v = xrealloc(ev->v, ev->cap * sizeof(*ev->v));
+    }
+    struct rules_result *res = &ev->v[ev->n++];
+    memset(res, 0, sizeof(*res));
+    res->variant = -1;
+    return res;
+}
+
+void rules_evaluate(const struct ruleset *rs, const json_t *report, struct rules_eval *ev)
+{
+    ev->n = 0;
+    for (size_t i = 0; i < rs->nrules; i++) {
+        const struct rule *r = &rs->rules[i];
+        bool applies = in_validity(r, report) && expr_eval(r->applies, report, NULL);
+        for (size_t k = 0; k < r->nstages; k++) {
+            const struct rule_stage *st = &r->stages[k];
+            struct rules_result *res = push(ev);
+            res->rule = r;
+            res->stage = st;
+            res->applies = applies && (!st->when || expr_eval(st->when, report, NULL));
+            if (res->applies)
+                deadline(r, st, report, res);
+        }
+    }
+}
+
+enum rules_status rules_result_status(const struct rules_result *r, int64_t now_ms,
+                                      int64_t due_soon_ms)
+{
+    if (!r->applies)
+        return ST_NOT_APPLICABLE;
+    if (!r->rule->mandatory)
+        return ST_RECOMMENDED;
+    return rules_row_status(false, true, r->stage->dl.kind == DL_LEGAL, (int)r->due_state,
+                            r->due_ms, now_ms, due_soon_ms);
+}
+
+const char *rules_status_name(enum rules_status s)
+{
+    static const char *const names[] = {"pending",   "due_soon",       "overdue",
+                                        "met",       "withdrawn",      "not_applicable",
+                                        "recommended", "target_passed"};
+    return (unsigned)s < ARRAY_SIZE(names) ? names[s] : "pending";
+}
+
+const char *rules_due_state_name(enum rules_due_state s)
+{
+    static const char *const names[] = {"set", "no_deadline", "anchor_missing",
+                                        "awaiting_previous_stage", "calendar_gap"};
+    return (unsigned)s < ARRAY_SIZE(names) ? names[s] : "set";
+}
+
+const char *rules_rule_id(const struct rule *r)
+{
+    return r->id;
+}
+
+const char *rules_stage_id(const struct rule_stage *s)
+{
+    return s->id;
+}
+
+const char *rules_recipient_id(const struct rule *r)
+{
+    return r->recipient ? r->recipient->id : "";
+}
+
+const char *rules_regime(const struct rule *r)
+{
+    return r->regime;
+}
+
+bool rules_mandatory(const struct rule *r)
+{
+    return r->mandatory;
+}
+
+const char *rules_due_kind(const struct rule_stage *s)
+{
+    return rules_kind_names[s->dl.kind];
+}

@@ -1,0 +1,78 @@
+/*
+ * rules_ledger.c — reconciling an incident's obligation ledger with a new evaluation. Pure:
+ * the store runs it inside the transaction that adds the version, so the ledger always matches
+ * the latest version. Obligations are never deleted (issue 3: "one that stops applying is
+ * marked withdrawn with the reason, never deleted").
+ */
+#include "rules_int.h"
+
+static int find_result(const struct rules_eval *ev, const struct ledger_row *row)
+{
+    for (size_t i = 0; i < ev->n; i++) {
+        const struct rules_result *r = &ev->v[i];
+        if (!strcmp(r->rule->id, row->rule_id) && !strcmp(r->stage->id, row->stage_id))
+            return (int)i;
+    }
+    return -1;
+}
+
+static int find_row(const struct ledger_row *rows, size_t nrows, const struct rules_result *r)
+{
+    for (size_t i = 0; i < nrows; i++)
+        if (!strcmp(r->rule->id, rows[i].rule_id) && !strcmp(r->stage->id, rows[i].stage_id))
+            return (int)i;
+    return -1;
+}
+
+static bool same_due(const struct ledger_row *row, const struct rules_result *r)
+{
+    return row->due_state == (int)r->due_state &&
+           (r->due_state != DUE_SET || row->due_ms == r->due_ms);
+}
+
+size_t rules_reconcile(const struct ledger_row *rows, size_t nrows, const struct rules_eval *ev,
+                       struct ledger_action **out)
+{
+    size_t n = 0;
+    struct ledger_action *a = xcalloc(ev->n + nrows + 1, sizeof(*a));
+    for (size_t i = 0; i < ev->n; i++) {
+        const struct rules_result *r = &ev->v[i];
+        if (!r->applies)
+            continue;
+        int row = find_row(rows, nrows, r);
+        enum ledger_op op = row < 0                ? LEDGER_CREATE
+                            : rows[row].withdrawn  ? LEDGER_REINSTATE
+                            : same_due(&rows[row], r) ? LEDGER_KEEP
+                                                   : LEDGER_MOVE;
+        a[n++] = (struct ledger_action){op, row, (int)i};
+    }
+    for (size_t k = 0; k < nrows; k++) {
+        if (rows[k].withdrawn)
+            continue;
+        int res = find_result(ev, &rows[k]);
+        if (res < 0 || !ev->v[res].applies)
+            a[n++] = (struct ledger_action){LEDGER_WITHDRAW, (int)k, res};
+    }
+    *out = a;
+    return n;
+}
+
+const char *rules_ledger_op_name(enum ledger_op op)
+{
+    static const char *const names[] = {"created", "moved", "kept", "withdrawn", "reinstated"};
+    return (unsigned)op < ARRAY_SIZE(names) ? names[op] : "kept";
+}
+
+enum rules_status rules_row_status(bool withdrawn, bool mandatory, bool legal, int due_state,
+                                   int64_t due_ms, int64_t now_ms, int64_t due_soon_ms)
+{
+    if (withdrawn)
+        return ST_WITHDRAWN;
+    if (!mandatory)
+        return ST_RECOMMENDED;
+    if (due_state != DUE_SET)
+        return ST_PENDING;
+    if (now_ms > due_ms)
+        return legal ? ST_OVERDUE : ST_TARGET_PASSED;
+    return due_ms - now_ms <= due_soon_ms ? ST_DUE_SOON : ST_PENDING;
+}

@@ -1,0 +1,679 @@
+/*
+ * rules_load.c — reading data/{calendars,recipients,rules} into a rule set, with every problem
+ * reported as file:line:column (positions recovered with jsonx_locate, since jansson keeps
+ * none). Structure is checked with field tables (rules_tables.c); then references (recipients,
+ * calendars, time zones), conditions (compiled against the report format), required-field
+ * pointers and deadline consistency. This file is the module's only I/O.
+ */
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include "rules_int.h"
+#include "../core/buf.h"
+#include "../core/jsonx.h"
+#include "../core/rtime.h"
+#include "../report/report.h"
+
+#define MAX_FILE_BYTES (4 * 1024 * 1024)
+#define MAX_FILES 2000
+
+/* ---- pool ---- */
+
+struct pool_block {
+    struct pool_block *next;
+    size_t used, cap;
+    _Alignas(16) char data[];
+};
+
+void *rules_pool_alloc(struct ruleset *rs, size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    if (!rs->pool || rs->pool->used + n > rs->pool->cap) {
+        size_t cap = MAX(n, (size_t)64 * 1024);
+        struct pool_block *b = xmalloc(sizeof(*b) + cap);
+        b->next = rs->pool, b->used = 0, b->cap = cap;
+        rs->pool = b;
+    }
+    void *p = rs->pool->data + rs->pool->used;
+    rs->pool->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+const char *rules_pool_strdup(struct ruleset *rs, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *p = rules_pool_alloc(rs, n);
+    memcpy(p, s, n);
+    return p;
+}
+
+/* ---- diagnostics ---- */
+
+void rules_diags_init(struct rules_diags *d)
+{
+    memset(d, 0, sizeof(*d));
+}
+
+void rules_diags_release(struct rules_diags *d)
+{
+    free(d->v);
+    rules_diags_init(d);
+}
+
+/* The file being read, for positions. */
+struct src {
+    const char *path;
+    const char *text;
+    size_t n;
+};
+
+static void diag(struct rules_diags *d, const struct src *f, const char *pointer, int extra_col,
+                 const char *code, const char *en, const char *ja)
+{
+    if (d->n == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 16;
+        d->v = xrealloc(d->v, d->cap * sizeof(*d->v));
+    }
+    struct rules_diag *x = &d->v[d->n++];
+    memset(x, 0, sizeof(*x));
+    xstrlcpy(x->file, f ? f->path : "", sizeof(x->file));
+    xstrlcpy(x->pointer, pointer ? pointer : "", sizeof(x->pointer));
+    if (f && f->text && pointer && !jsonx_locate(f->text, f->n, pointer, &x->line, &x->column))
+        x->column += extra_col;
+    x->code = code;
+    xstrlcpy(x->en, en, sizeof(x->en));
+    xstrlcpy(x->ja, ja, sizeof(x->ja));
+}
+
+static void diag_verrs(struct rules_diags *d, const struct src *f, const struct verr_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        diag(d, f, l->v[i].pointer, 0, l->v[i].code, l->v[i].en, l->v[i].ja);
+}
+
+void rules_diags_print(const struct rules_diags *d, FILE *out, bool ja)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        const struct rules_diag *x = &d->v[i];
+        if (x->line)
+            fprintf(out, "%s:%d:%d: ", x->file, x->line, x->column);
+        else
+            fprintf(out, "%s: ", x->file);
+        fprintf(out, "%s%s[%s] %s\n", x->pointer, x->pointer[0] ? " " : "", x->code,
+                ja ? x->ja : x->en);
+    }
+}
+
+/* ---- files ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Collects *.json under dir (recursively when deep), sorted, into a NULL-ended list. */
+static void list_json(const char *dir, bool deep, char ***list, size_t *n)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    if (!d)
+        return;
+    while ((e = readdir(d)) && *n < MAX_FILES) {
+        char path[1024];
+        struct stat st;
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        if (stat(path, &st))
+            continue;
+        if (S_ISDIR(st.st_mode) && deep) {
+            list_json(path, deep, list, n);
+        } else if (S_ISREG(st.st_mode) && strlen(e->d_name) > 5 &&
+                   !strcmp(e->d_name + strlen(e->d_name) - 5, ".json")) {
+            *list = xrealloc(*list, (*n + 2) * sizeof(**list));
+            (*list)[(*n)++] = xstrdup(path);
+            (*list)[*n] = NULL;
+        }
+    }
+    closedir(d);
+}
+
+static char **sorted_files(const char *dir, bool deep)
+{
+    char **list = xcalloc(1, sizeof(*list));
+    size_t n = 0;
+    list_json(dir, deep, &list, &n);
+    qsort(list, n, sizeof(*list), cmp_str);
+    return list;
+}
+
+static void free_list(char **list)
+{
+    for (char **p = list; p && *p; p++)
+        free(*p);
+    free(list);
+}
+
+struct loaded {
+    struct src f;
+    char *text;
+    json_t *doc;
+};
+
+/* Reads and parses one file; problems go to diags. Returns 0 or -1. */
+static int load_file(const char *path, struct loaded *out, struct hash_sha256_ctx *h,
+                     struct rules_diags *d)
+{
+    FILE *fp = fopen(path, "rb");
+    struct jsonx_error je;
+    memset(out, 0, sizeof(*out));
+    out->f.path = path;
+    if (!fp) {
+        diag(d, &out->f, "", 0, "io", strerror(errno), "ファイルを読めません");
+        return -1;
+    }
+    out->text = xmalloc(MAX_FILE_BYTES + 1);
+    out->f.n = fread(out->text, 1, MAX_FILE_BYTES + 1, fp);
+    fclose(fp);
+    out->text[MIN(out->f.n, (size_t)MAX_FILE_BYTES)] = '\0';
+    out->f.text = out->text;
+    if (out->f.n > MAX_FILE_BYTES) {
+        diag(d, &out->f, "", 0, "too_large", "larger than 4 MiB", "4 MiBを超えています");
+        return -1;
+    }
+    hash_sha256_update(h, path, strlen(path) + 1);
+    hash_sha256_update(h, out->text, out->f.n);
+    if (jsonx_load_object(out->text, out->f.n, 64, &out->doc, &je)) {
+        struct rules_diag *x;
+        diag(d, &out->f, NULL, 0, "json_syntax", je.text, je.text_ja);
+        x = &d->v[d->n - 1];
+        x->line = je.line, x->column = je.column;
+        return -1;
+    }
+    return 0;
+}
+
+static void unload(struct loaded *l)
+{
+    json_decref(l->doc);
+    free(l->text);
+}
+
+/* ---- building: small helpers ---- */
+
+static struct text2 text2_of(struct ruleset *rs, const json_t *o)
+{
+    struct text2 t = {rules_pool_strdup(rs, json_string_value(json_object_get(o, "ja"))),
+                      rules_pool_strdup(rs, json_string_value(json_object_get(o, "en")))};
+    return t;
+}
+
+static const char *str_of(struct ruleset *rs, const json_t *o, const char *key)
+{
+    return rules_pool_strdup(rs, json_string_value(json_object_get(o, key)));
+}
+
+static struct verification *verifications(struct ruleset *rs, const json_t *arr, size_t *n)
+{
+    struct verification *v;
+    *n = json_array_size(arr);
+    v = rules_pool_alloc(rs, (*n + 1) * sizeof(*v));
+    for (size_t i = 0; i < *n; i++) {
+        const json_t *o = json_array_get(arr, i);
+        v[i].unconfirmed = !strcmp(json_string_value(json_object_get(o, "marker")), "UNCONFIRMED");
+        v[i].note = text2_of(rs, json_object_get(o, "note"));
+    }
+    return v;
+}
+
+static void citation_of(struct ruleset *rs, const json_t *o, struct citation *c)
+{
+    c->title = text2_of(rs, json_object_get(o, "title"));
+    c->article = str_of(rs, o, "article");
+    c->url = str_of(rs, o, "url");
+}
+
+static const struct calendar *find_calendar(const struct ruleset *rs, const char *id)
+{
+    for (size_t i = 0; id && i < rs->ncals; i++)
+        if (!strcmp(calendar_id(rs->cals[i]), id))
+            return rs->cals[i];
+    return NULL;
+}
+
+static const struct recipient *find_recipient(const struct ruleset *rs, const char *id)
+{
+    for (size_t i = 0; id && i < rs->nrecips; i++)
+        if (!strcmp(rs->recips[i].id, id))
+            return &rs->recips[i];
+    return NULL;
+}
+
+static const struct tz *tz_get(struct ruleset *rs, const char *name, struct err *e)
+{
+    for (size_t i = 0; i < rs->ntzs; i++)
+        if (!strcmp(tz_name(rs->tzs[i]), name))
+            return rs->tzs[i];
+    struct tz *z = tz_load(name, e);
+    if (!z)
+        return NULL;
+    rs->tzs = xrealloc(rs->tzs, (rs->ntzs + 1) * sizeof(*rs->tzs));
+    rs->tzs[rs->ntzs++] = z;
+    return z;
+}
+
+/* Compiles a condition found at pointer; problems point inside the string. */
+static struct expr *compile_at(struct ruleset *rs, const char *src, const struct src *f,
+                               const char *pointer, struct rules_diags *d)
+{
+    struct expr *e;
+    struct expr_error err;
+    if (expr_compile(src, &e, &err)) {
+        char en[600], ja[600];
+        snprintf(en, sizeof(en), "condition, at character %d: %s", err.pos + 1, err.en);
+        snprintf(ja, sizeof(ja), "条件式の%d文字目: %s", err.pos + 1, err.ja);
+        diag(d, f, pointer, err.pos + 1, "condition", en, ja);
+        return NULL;
+    }
+    rs->exprs = xrealloc(rs->exprs, (rs->nexprs + 1) * sizeof(*rs->exprs));
+    rs->exprs[rs->nexprs++] = e;
+    return e;
+}
+
+/* ---- calendars ---- */
+
+static void load_calendars(struct ruleset *rs, const char *dir, struct hash_sha256_ctx *h,
+                           struct rules_diags *d)
+{
+    char **files = sorted_files(dir, false);
+    for (char **p = files; *p; p++) {
+        struct loaded l;
+        struct verr_list errs;
+        if (load_file(*p, &l, h, d)) {
+            unload(&l);
+            continue;
+        }
+        verr_list_init(&errs, 200);
+        struct calendar *c = calendar_from_json(l.doc, &errs);
+        diag_verrs(d, &l.f, &errs);
+        if (c && find_calendar(rs, calendar_id(c))) {
+            diag(d, &l.f, "/id", 0, "duplicate_id", "another calendar has this id",
+                 "同じIDのカレンダーが既にあります");
+            calendar_free(c);
+            c = NULL;
+        }
+        if (c) {
+            rs->cals = xrealloc(rs->cals, (rs->ncals + 1) * sizeof(*rs->cals));
+            rs->cals[rs->ncals++] = c;
+        }
+        verr_list_release(&errs);
+        unload(&l);
+    }
+    free_list(files);
+}
+
+/* ---- recipients ---- */
+
+static void build_recipient(struct ruleset *rs, const json_t *o, const struct src *f,
+                            const char *ptr, struct rules_diags *d)
+{
+    struct recipient *r = &rs->recips[rs->nrecips];
+    char p[300];
+    struct err e;
+    memset(r, 0, sizeof(*r));
+    r->id = str_of(rs, o, "id");
+    if (find_recipient(rs, r->id)) {
+        snprintf(p, sizeof(p), "%s/id", ptr);
+        diag(d, f, p, 0, "duplicate_id", "another recipient has this id",
+             "同じIDの報告先が既にあります");
+        return;
+    }
+    r->name = text2_of(rs, json_object_get(o, "name"));
+    r->jurisdiction = str_of(rs, o, "jurisdiction");
+    r->kind = str_of(rs, o, "kind");
+    r->url = str_of(rs, o, "url");
+    r->notes = text2_of(rs, json_object_get(o, "notes"));
+    r->ver = verifications(rs, json_object_get(o, "verification"), &r->nver);
+    err_init(&e);
+    if (!(r->tz = tz_get(rs, json_string_value(json_object_get(o, "timezone")), &e))) {
+        snprintf(p, sizeof(p), "%s/timezone", ptr);
+        diag(d, f, p, 0, "timezone", e.msg, "タイムゾーンを読み込めません（tzデータベースにありません）");
+    }
+    if (!(r->cal = find_calendar(rs, json_string_value(json_object_get(o, "calendar"))))) {
+        snprintf(p, sizeof(p), "%s/calendar", ptr);
+        diag(d, f, p, 0, "unknown_calendar", "no calendar in data/calendars has this id",
+             "data/calendars にこのIDのカレンダーがありません");
+    }
+    rs->nrecips++;
+}
+
+static void load_recipients(struct ruleset *rs, const char *dir, struct hash_sha256_ctx *h,
+                            struct rules_diags *d)
+{
+    char **files = sorted_files(dir, false);
+    struct report_limits lim;
+    report_limits_default(&lim);
+    for (char **p = files; *p; p++) {
+        struct loaded l;
+        struct verr_list errs;
+        if (load_file(*p, &l, h, d)) {
+            unload(&l);
+            continue;
+        }
+        verr_list_init(&errs, 200);
+        if (report_check_fields(&rules_recipients_root, l.doc, &lim, 0, &errs) == 0) {
+            const json_t *arr = json_object_get(l.doc, "recipients");
+            rs->recips = xrealloc(rs->recips,
+                                  (rs->nrecips + json_array_size(arr)) * sizeof(*rs->recips));
+            for (size_t i = 0; i < json_array_size(arr); i++) {
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/recipients/%zu", i);
+                build_recipient(rs, json_array_get(arr, i), &l.f, ptr, d);
+            }
+        }
+        diag_verrs(d, &l.f, &errs);
+        verr_list_release(&errs);
+        unload(&l);
+    }
+    free_list(files);
+}
+
+/* ---- rules ---- */
+
+static int unit_of(const json_t *o)
+{
+    return rules_name_index(rules_unit_names, 4, json_string_value(json_object_get(o, "unit")));
+}
+
+static int anchor_of(const json_t *o)
+{
+    return rules_name_index(rules_anchor_names, A__COUNT,
+                            json_string_value(json_object_get(o, "anchor")));
+}
+
+/* "HH:MM" → minutes (24:00 allowed), or -1. */
+static int parse_due_time(const char *s)
+{
+    if (!s)
+        return 1440;
+    if (strlen(s) != 5 || s[2] != ':' || !strchr("012", s[0]) || s[1] < '0' || s[1] > '9' ||
+        s[3] < '0' || s[3] > '5' || s[4] < '0' || s[4] > '9')
+        return -1;
+    int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
+    if (h > 24 || (h == 24 && m))
+        return -1;
+    return h * 60 + m;
+}
+
+static void build_deadline(struct ruleset *rs, const json_t *o, struct rule_stage *st,
+                           const struct src *f, const char *ptr, struct rules_diags *d)
+{
+    struct deadline *dl = &st->dl;
+    char p[360];
+    dl->kind = (enum dl_kind)rules_name_index(rules_kind_names, 3,
+                                              json_string_value(json_object_get(o, "kind")));
+    bool has_anchor = json_object_get(o, "anchor") && json_object_get(o, "offset") &&
+                      json_object_get(o, "unit");
+    snprintf(p, sizeof(p), "%s/deadline", ptr);
+    if (dl->kind == DL_NONE && (json_object_get(o, "anchor") || json_object_get(o, "offset")))
+        diag(d, f, p, 0, "deadline", "a deadline of kind \"none\" has no anchor or offset",
+             "種類 none の期限には起算点も期間も書けません");
+    if (dl->kind != DL_NONE && !has_anchor)
+        diag(d, f, p, 0, "deadline", "needs anchor, offset and unit", "起算点・期間・単位が必要です");
+    if (has_anchor) {
+        dl->main.anchor = (enum anchor)anchor_of(o);
+        dl->main.offset = (int)json_integer_value(json_object_get(o, "offset"));
+        dl->main.unit = (enum dl_unit)unit_of(o);
+    }
+    dl->due_minute = parse_due_time(json_string_value(json_object_get(o, "due_time")));
+    if (dl->due_minute < 0) {
+        snprintf(p, sizeof(p), "%s/deadline/due_time", ptr);
+        diag(d, f, p, 0, "due_time", "must be HH:MM between 00:00 and 24:00",
+             "00:00〜24:00 の HH:MM で指定してください");
+        dl->due_minute = 1440;
+    }
+    const json_t *cap = json_object_get(o, "cap");
+    if (cap) {
+        dl->has_cap = true;
+        dl->cap.anchor = (enum anchor)anchor_of(cap);
+        dl->cap.offset = (int)json_integer_value(json_object_get(cap, "offset"));
+        dl->cap.unit = (enum dl_unit)unit_of(cap);
+    }
+    const json_t *vars = json_object_get(o, "variants");
+    dl->nvariants = json_array_size(vars);
+    dl->variants = rules_pool_alloc(rs, (dl->nvariants + 1) * sizeof(*dl->variants));
+    for (size_t i = 0; i < dl->nvariants; i++) {
+        const json_t *v = json_array_get(vars, i);
+        snprintf(p, sizeof(p), "%s/deadline/variants/%zu/when", ptr, i);
+        dl->variants[i].when = compile_at(rs, json_string_value(json_object_get(v, "when")), f, p, d);
+        dl->variants[i].offset = (int)json_integer_value(json_object_get(v, "offset"));
+        dl->variants[i].unit = (enum dl_unit)unit_of(v);
+        dl->variants[i].reason = text2_of(rs, json_object_get(v, "reason"));
+    }
+}
+
+static bool uses_unit(const struct deadline *dl, enum dl_unit u)
+{
+    bool any = dl->kind != DL_NONE && dl->main.unit == u;
+    any |= dl->has_cap && dl->cap.unit == u;
+    for (size_t i = 0; i < dl->nvariants; i++)
+        any |= dl->variants[i].unit == u;
+    return any;
+}
+
+static void check_required(struct ruleset *rs, const json_t *arr, struct rule_stage *st,
+                           const struct src *f, const char *ptr, struct rules_diags *d)
+{
+    st->nrequired = json_array_size(arr);
+    st->required = rules_pool_alloc(rs, (st->nrequired + 1) * sizeof(*st->required));
+    for (size_t i = 0; i < st->nrequired; i++) {
+        const char *s = json_string_value(json_array_get(arr, i));
+        st->required[i] = rules_pool_strdup(rs, s);
+        if (s && s[0] == '/' && report_field_lookup(s))
+            continue;
+        char p[360], en[400], ja[400];
+        snprintf(p, sizeof(p), "%s/required_fields/%zu", ptr, i);
+        snprintf(en, sizeof(en), "\"%s\" is not a field of the report format", s ? s : "");
+        snprintf(ja, sizeof(ja), "「%s」は報告様式にない項目です", s ? s : "");
+        diag(d, f, p, 0, "unknown_field", en, ja);
+    }
+}
+
+static void build_stage(struct ruleset *rs, struct rule *r, const json_t *o, struct rule_stage *st,
+                        const struct src *f, const char *ptr, struct rules_diags *d)
+{
+    char p[360];
+    st->id = str_of(rs, o, "id");
+    st->name = text2_of(rs, json_object_get(o, "name"));
+    if (json_object_get(o, "when")) {
+        snprintf(p, sizeof(p), "%s/when", ptr);
+        st->when = compile_at(rs, json_string_value(json_object_get(o, "when")), f, p, d);
+    }
+    build_deadline(rs, json_object_get(o, "deadline"), st, f, ptr, d);
+    const char *roll = json_string_value(json_object_get(o, "roll"));
+    st->roll = roll ? (enum roll)rules_name_index(rules_roll_names, 3, roll) : ROLL_NONE;
+    const char *cal = json_string_value(json_object_get(o, "calendar"));
+    st->cal = cal ? find_calendar(rs, cal) : (r->recipient ? r->recipient->cal : NULL);
+    if (cal && !st->cal) {
+        snprintf(p, sizeof(p), "%s/calendar", ptr);
+        diag(d, f, p, 0, "unknown_calendar", "no calendar in data/calendars has this id",
+             "data/calendars にこのIDのカレンダーがありません");
+    }
+    if (!st->cal && (uses_unit(&st->dl, DU_BUSINESS_DAYS) || st->roll != ROLL_NONE))
+        diag(d, f, ptr, 0, "calendar_needed", "business days and rolls need a calendar",
+             "営業日の計算と繰り延べにはカレンダーが必要です");
+    check_required(rs, json_object_get(o, "required_fields"), st, f, ptr, d);
+    if (json_object_get(o, "citation")) {
+        struct citation *c = rules_pool_alloc(rs, sizeof(*c));
+        citation_of(rs, json_object_get(o, "citation"), c);
+        st->citation = c;
+    }
+}
+
+static bool rule_id_taken(const struct ruleset *rs, const char *id)
+{
+    for (size_t i = 0; i < rs->nrules; i++)
+        if (!strcmp(rs->rules[i].id, id))
+            return true;
+    return false;
+}
+
+static int64_t date_ms(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    int64_t ms = 0;
+    if (s)
+        rtime_parse_date(s, strlen(s), &ms);
+    return ms;
+}
+
+static void build_rule(struct ruleset *rs, const json_t *o, const struct src *f, const char *ptr,
+                       struct rules_diags *d)
+{
+    struct rule *r = &rs->rules[rs->nrules];
+    char p[300];
+    memset(r, 0, sizeof(*r));
+    r->id = str_of(rs, o, "id");
+    if (rule_id_taken(rs, r->id)) {
+        snprintf(p, sizeof(p), "%s/id", ptr);
+        diag(d, f, p, 0, "duplicate_id", "another rule has this id (ids are global)",
+             "同じIDのルールが既にあります（IDは全ファイルで一意）");
+        return;
+    }
+    r->file = rules_pool_strdup(rs, f->path);
+    r->regime = str_of(rs, o, "regime");
+    r->jurisdiction = str_of(rs, o, "jurisdiction");
+    r->title = text2_of(rs, json_object_get(o, "title"));
+    r->notes = text2_of(rs, json_object_get(o, "notes"));
+    if (!(r->recipient = find_recipient(rs, json_string_value(json_object_get(o, "recipient"))))) {
+        snprintf(p, sizeof(p), "%s/recipient", ptr);
+        diag(d, f, p, 0, "unknown_recipient", "no recipient in data/recipients has this id",
+             "data/recipients にこのIDの報告先がありません");
+    }
+    r->state = (enum rule_state)rules_name_index(rules_state_names, 3,
+                                                 json_string_value(json_object_get(o, "status")));
+    r->mandatory = !json_is_false(json_object_get(o, "mandatory"));
+    r->valid_from_ms = date_ms(o, "valid_from");
+    r->valid_until_ms = date_ms(o, "valid_until");
+    snprintf(p, sizeof(p), "%s/applies_when", ptr);
+    r->applies = compile_at(rs, json_string_value(json_object_get(o, "applies_when")), f, p, d);
+    r->ver = verifications(rs, json_object_get(o, "verification"), &r->nver);
+    const json_t *cits = json_object_get(o, "citations");
+    r->ncit = json_array_size(cits);
+    r->cit = rules_pool_alloc(rs, (r->ncit + 1) * sizeof(*r->cit));
+    for (size_t i = 0; i < r->ncit; i++)
+        citation_of(rs, json_array_get(cits, i), &r->cit[i]);
+    const json_t *stages = json_object_get(o, "stages");
+    r->nstages = json_array_size(stages);
+    r->stages = rules_pool_alloc(rs, (r->nstages + 1) * sizeof(*r->stages));
+    for (size_t i = 0; i < r->nstages; i++) {
+        snprintf(p, sizeof(p), "%s/stages/%zu", ptr, i);
+        build_stage(rs, r, json_array_get(stages, i), &r->stages[i], f, p, d);
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(r->stages[k].id, r->stages[i].id))
+                diag(d, f, p, 0, "duplicate_id", "another stage of this rule has this id",
+                     "このルールに同じIDの段階が既にあります");
+    }
+    rs->nstages += r->nstages;
+    rs->nrules++;
+}
+
+static void load_rules(struct ruleset *rs, const char *dir, struct hash_sha256_ctx *h,
+                       struct rules_diags *d)
+{
+    char **files = sorted_files(dir, true);
+    struct report_limits lim;
+    report_limits_default(&lim);
+    for (char **p = files; *p; p++) {
+        struct loaded l;
+        struct verr_list errs;
+        if (load_file(*p, &l, h, d)) {
+            unload(&l);
+            continue;
+        }
+        verr_list_init(&errs, 200);
+        if (report_check_fields(&rules_file_root, l.doc, &lim, 0, &errs) == 0) {
+            const json_t *arr = json_object_get(l.doc, "rules");
+            rs->rules = xrealloc(rs->rules, (rs->nrules + json_array_size(arr)) * sizeof(*rs->rules));
+            for (size_t i = 0; i < json_array_size(arr); i++) {
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/rules/%zu", i);
+                build_rule(rs, json_array_get(arr, i), &l.f, ptr, d);
+            }
+        }
+        diag_verrs(d, &l.f, &errs);
+        verr_list_release(&errs);
+        unload(&l);
+    }
+    free_list(files);
+}
+
+struct ruleset *rules_load_dir(const char *data_dir, struct rules_diags *d)
+{
+    struct ruleset *rs = xcalloc(1, sizeof(*rs));
+    struct hash_sha256_ctx h;
+    char dir[1024];
+    size_t before = d->n;
+    hash_sha256_begin(&h);
+    snprintf(dir, sizeof(dir), "%s/calendars", data_dir);
+    load_calendars(rs, dir, &h, d);
+    snprintf(dir, sizeof(dir), "%s/recipients", data_dir);
+    load_recipients(rs, dir, &h, d);
+    snprintf(dir, sizeof(dir), "%s/rules", data_dir);
+    load_rules(rs, dir, &h, d);
+    hash_sha256_final_hex(&h, rs->version);
+    if (d->n == before && rs->nrules == 0) {
+        struct src f = {dir, NULL, 0};
+        diag(d, &f, "", 0, "no_rules", "no rule files found", "ルールファイルがありません");
+    }
+    if (d->n > before) {
+        rules_free(rs);
+        return NULL;
+    }
+    return rs;
+}
+
+void rules_free(struct ruleset *rs)
+{
+    if (!rs)
+        return;
+    for (size_t i = 0; i < rs->nexprs; i++)
+        expr_free(rs->exprs[i]);
+    for (size_t i = 0; i < rs->ncals; i++)
+        calendar_free(rs->cals[i]);
+    for (size_t i = 0; i < rs->ntzs; i++)
+        tz_free(rs->tzs[i]);
+    free(rs->exprs);
+    free(rs->cals);
+    free(rs->tzs);
+    free(rs->rules);
+    free(rs->recips);
+    for (struct pool_block *b = rs->pool, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    free(rs);
+}
+
+const char *rules_version(const struct ruleset *rs)
+{
+    return rs->version;
+}
+
+size_t rules_count(const struct ruleset *rs)
+{
+    return rs->nrules;
+}
+
+size_t rules_stage_count(const struct ruleset *rs)
+{
+    return rs->nstages;
+}
+
+size_t rules_recipient_count(const struct ruleset *rs)
+{
+    return rs->nrecips;
+}
