@@ -181,11 +181,18 @@ json_t *jsonx_ptr_get(json_t *doc, const char *ptr)
 {
     json_t *cur = doc;
     const char *p = ptr;
+    char small[256];
     while (cur && *p == '/') {
-        size_t used, idx;
-        char *tok = jsonx_ptr_token(p + 1, &used);
-        if (!tok)
+        size_t raw = strcspn(p + 1, "/"), idx, used;
+        char *tok;
+        if (raw < sizeof(small) && !memchr(p + 1, '~', raw)) {
+            memcpy(small, p + 1, raw); /* the common case: no escapes, no allocation */
+            small[raw] = '\0';
+            tok = small;
+            used = raw;
+        } else if (!(tok = jsonx_ptr_token(p + 1, &used))) {
             return NULL;
+        }
         p += 1 + used;
         if (json_is_object(cur))
             cur = json_object_get(cur, tok);
@@ -194,7 +201,8 @@ json_t *jsonx_ptr_get(json_t *doc, const char *ptr)
             cur = json_array_get(cur, idx);
         else
             cur = NULL;
-        free(tok);
+        if (tok != small)
+            free(tok);
     }
     return *p == '\0' ? cur : NULL;
 }

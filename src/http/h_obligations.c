@@ -17,8 +17,8 @@ void http_ledger_build(struct app *a, const json_t *doc, int64_t now_ms, bool al
     for (size_t i = 0; i < lb->ev.n; i++) {
         if (!lb->ev.v[i].applies && !all)
             continue;
-        json_t *e = rules_explain(a->rules, &lb->ev.v[i], doc, now_ms, a->due_soon_ms);
-        lb->expl[i] = json_dumps(e, JSON_COMPACT | JSON_SORT_KEYS);
+        json_t *e = rules_explain_dynamic(a->rules, &lb->ev.v[i], doc, now_ms, a->due_soon_ms);
+        lb->expl[i] = json_dumps(e, JSON_COMPACT);
         json_decref(e);
     }
     lb->in.ev = &lb->ev;
@@ -59,14 +59,38 @@ static json_t *history_json(const struct obligation_rec *o)
     return a;
 }
 
-static json_t *obligation_json(const struct obligation_rec *o, int64_t now, int64_t due_soon)
+/* The stored (computed) explanation with the rule's texts from the loaded rule set merged in;
+ * when the rule has since left the rule set, rule_texts is null and says so. */
+static json_t *full_explanation(const struct app *a, const struct obligation_rec *o,
+                                const char *status)
+{
+    json_t *expl = parsed(o->explanation);
+    if (!json_is_object(expl))
+        return expl;
+    json_object_set_new(expl, "status", json_string(status)); /* status is as of now */
+    json_t *dl = json_object_get(expl, "deadline");
+    if (json_is_object(dl))
+        json_object_set_new(dl, "explanation", rules_deadline_sentence(dl));
+    json_t *st = rules_explain_static(a->rules, o->rule_id, o->stage_id);
+    if (st) {
+        json_object_set_new(json_object_get(expl, "stage"), "name",
+                            json_incref(json_object_get(st, "stage_name")));
+        json_object_del(st, "stage_name");
+        json_object_update(expl, st);
+        json_decref(st);
+    }
+    json_object_set_new(expl, "rule_texts_from",
+                        st ? json_string(rules_version(a->rules)) : json_null());
+    return expl;
+}
+
+static json_t *obligation_json(const struct app *a, const struct obligation_rec *o, int64_t now,
+                               int64_t due_soon)
 {
     const char *status = rules_status_name(
         rules_row_status(o->withdrawn, o->mandatory, !strcmp(o->kind, "legal"), o->due_state,
                          o->due_ms, now, due_soon));
-    json_t *expl = parsed(o->explanation);
-    if (json_is_object(expl))
-        json_object_set_new(expl, "status", json_string(status)); /* status is as of now */
+    json_t *expl = full_explanation(a, o, status);
     bool set = o->due_state == DUE_SET && !o->withdrawn;
     json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", o->id,
                           "rule_id", o->rule_id, "stage_id", o->stage_id, "recipient_id",
@@ -105,7 +129,8 @@ void h_report_obligations(struct req *r)
         return http_unavailable(r);
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++)
-        json_array_append_new(items, obligation_json(&l.items[i], r->now_ms, r->app->due_soon_ms));
+        json_array_append_new(items,
+                              obligation_json(r->app, &l.items[i], r->now_ms, r->app->due_soon_ms));
     obligation_list_release(&l);
     http_json(r, 200, json_pack("{s:s, s:s, s:o, s:o}", "id", r->params[0], "rules_version",
                                 rules_version(r->app->rules), "evaluated_at", http_time(r->now_ms),

@@ -18,10 +18,17 @@ enum ex_op {
 
 struct ex_path {
     const char *key[MAX_SEGS]; /* NULL = "[]" (every item of an array) */
+    size_t klen[MAX_SEGS];
     int nseg;
+    int slot;                  /* cache slot (expr_bind), -1 when none */
     bool multi;                /* contains [] */
     const struct rf_field *field; /* the report field it names */
     char text[160];            /* dotted form, for facts */
+};
+
+struct ex_str {
+    const char *s;
+    size_t n;
 };
 
 struct ex_node {
@@ -30,6 +37,8 @@ struct ex_node {
     int pos;      /* offset in the source */
     json_t *lit;  /* EX_LIT, EX_LIST: owned */
     struct ex_path *path;
+    struct ex_str *strs; /* EX_LIST of strings only: sorted, for binary search */
+    size_t nstrs;
 };
 
 struct expr {
@@ -214,6 +223,7 @@ static int parse_path(struct lexer *l)
 {
     int pos = l->start;
     struct ex_path *p = xcalloc(1, sizeof(*p));
+    p->slot = -1;
     int id = node(l, EX_PATH, -1, -1, pos);
     if (id < 0)
         return free(p), -1;
@@ -225,6 +235,7 @@ static int parse_path(struct lexer *l)
         const char *k = intern(l, l->text);
         if (!k)
             return fail(l, pos, "too many names", "名前が多すぎます");
+        p->klen[p->nseg] = strlen(k);
         p->key[p->nseg++] = k;
         o += (size_t)snprintf(p->text + o, sizeof(p->text) - o, "%s%s", o ? "." : "", k);
         if (lex(l))
@@ -268,6 +279,32 @@ static json_t *literal_value(struct lexer *l)
     return NULL;
 }
 
+static int cmp_exstr(const void *a, const void *b)
+{
+    const struct ex_str *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n < y->n ? -1 : 1;
+    return memcmp(x->s, y->s, x->n);
+}
+
+/* A list made only of strings is also kept sorted (by length, then bytes) so membership is a
+ * binary search: rule conditions list e.g. the 27 EU Member States. */
+static void index_strings(struct ex_node *x)
+{
+    size_t n = json_array_size(x->lit);
+    for (size_t i = 0; i < n; i++)
+        if (!json_is_string(json_array_get(x->lit, i)))
+            return;
+    x->strs = xcalloc(n + 1, sizeof(*x->strs));
+    for (size_t i = 0; i < n; i++) {
+        const json_t *v = json_array_get(x->lit, i);
+        x->strs[i].s = json_string_value(v);
+        x->strs[i].n = json_string_length(v);
+    }
+    qsort(x->strs, n, sizeof(*x->strs), cmp_exstr);
+    x->nstrs = n;
+}
+
 static int parse_list(struct lexer *l)
 {
     int pos = l->start;
@@ -299,7 +336,10 @@ static int parse_list(struct lexer *l)
                         "リストでは「,」か「]」が必要です");
         }
     }
-    return lex(l) ? -1 : id;
+    if (lex(l))
+        return -1;
+    index_strings(&l->e->nodes[id]);
+    return id;
 }
 
 static int parse_expr(struct lexer *l);
@@ -660,6 +700,7 @@ void expr_free(struct expr *e)
     for (int i = 0; i < e->n; i++) {
         json_decref(e->nodes[i].lit);
         free(e->nodes[i].path);
+        free(e->nodes[i].strs);
     }
     free(e->names);
     free(e->src);
@@ -673,13 +714,31 @@ const char *expr_source(const struct expr *e)
 
 /* ---- evaluation ---- */
 
-/* Single-valued path: the value or NULL. */
-static const json_t *walk(const struct ex_path *p, const json_t *doc)
+struct ectx {
+    const json_t *doc;
+    json_t *facts;            /* NULL unless explaining */
+    struct expr_cache *cache; /* NULL: no sharing */
+};
+
+static const json_t *walk_raw(const struct ex_path *p, const json_t *doc)
 {
     const json_t *cur = doc;
     for (int k = 0; k < p->nseg && cur; k++)
-        cur = json_object_get(cur, p->key[k]);
+        cur = json_object_getn(cur, p->key[k], p->klen[k]);
     return json_is_null(cur) ? NULL : cur;
+}
+
+/* Single-valued path: the value or NULL, through the cache when there is one. */
+static const json_t *walk(const struct ex_path *p, const struct ectx *x)
+{
+    struct expr_cache *c = x->cache;
+    if (!c || p->slot < 0 || (size_t)p->slot >= c->n)
+        return walk_raw(p, x->doc);
+    if (c->gen[p->slot] != c->cur) {
+        c->val[p->slot] = walk_raw(p, x->doc);
+        c->gen[p->slot] = c->cur;
+    }
+    return c->val[p->slot];
 }
 
 /* Calls fn on every value a path yields — for a [] path each item reached, for a plain path
@@ -699,22 +758,27 @@ static bool each_from(const struct ex_path *p, int k, const json_t *cur, value_f
                 return true;
             return false;
         }
-        cur = json_object_get(cur, p->key[k]);
+        cur = json_object_getn(cur, p->key[k], p->klen[k]);
     }
     if (!cur || json_is_null(cur))
         return false;
-    if (json_is_array(cur) && !p->multi) {
-        size_t i;
-        const json_t *item;
-        json_array_foreach((json_t *)cur, i, item) if (fn(item, ctx)) return true;
-        return false;
-    }
     return fn(cur, ctx);
 }
 
-static bool each_value(const struct ex_path *p, const json_t *doc, value_fn fn, void *ctx)
+static bool each_value(const struct ex_path *p, const struct ectx *x, value_fn fn, void *ctx)
 {
-    return each_from(p, 0, doc, fn, ctx);
+    if (p->multi)
+        return each_from(p, 0, x->doc, fn, ctx);
+    const json_t *v = walk(p, x);
+    if (!v)
+        return false;
+    if (json_is_array(v)) {
+        size_t i;
+        const json_t *item;
+        json_array_foreach((json_t *)v, i, item) if (fn(item, ctx)) return true;
+        return false;
+    }
+    return fn(v, ctx);
 }
 
 static bool gather(const json_t *v, void *ctx)
@@ -730,21 +794,26 @@ static void record(json_t *facts, const struct ex_path *p, const json_t *v)
 }
 
 /* With facts requested, records what a (possibly multi-valued) path yields. */
-static void record_path(json_t *facts, const struct ex_path *p, const json_t *doc)
+static void record_path(const struct ectx *x, const struct ex_path *p)
 {
-    if (!facts || json_object_get(facts, p->text))
+    if (!x->facts || json_object_get(x->facts, p->text))
         return;
     if (p->multi) {
         json_t *all = json_array();
-        each_value(p, doc, gather, all);
-        json_object_set_new(facts, p->text, all);
+        each_from(p, 0, x->doc, gather, all);
+        json_object_set_new(x->facts, p->text, all);
     } else {
-        record(facts, p, walk(p, doc));
+        record(x->facts, p, walk(p, x));
     }
 }
 
+/* Strings compare by length and bytes; numbers by value; the rest structurally. */
 static bool same_value(const json_t *a, const json_t *b)
 {
+    if (json_is_string(a) && json_is_string(b)) {
+        size_t n = json_string_length(a);
+        return n == json_string_length(b) && !memcmp(json_string_value(a), json_string_value(b), n);
+    }
     if (json_is_number(a) && json_is_number(b))
         return json_number_value(a) == json_number_value(b);
     return json_equal((json_t *)a, (json_t *)b);
@@ -758,7 +827,7 @@ static bool in_list(const json_t *v, const json_t *list)
     return false;
 }
 
-static bool eval(const struct expr *e, int id, const json_t *doc, json_t *facts);
+static bool eval(const struct expr *e, int id, const struct ectx *x);
 
 static bool count_one(const json_t *v, void *ctx)
 {
@@ -767,15 +836,29 @@ static bool count_one(const json_t *v, void *ctx)
     return false;
 }
 
+/* Membership in a list node: binary search when it is all strings. */
+static bool in_node(const json_t *v, const struct ex_node *list)
+{
+    if (list->strs) {
+        struct ex_str key;
+        if (!json_is_string(v))
+            return false;
+        key.s = json_string_value(v);
+        key.n = json_string_length(v);
+        return bsearch(&key, list->strs, list->nstrs, sizeof(key), cmp_exstr) != NULL;
+    }
+    return in_list(v, list->lit);
+}
+
 struct match {
-    const json_t *list; /* EX_ANY_IN: the list; EX_CONTAINS: the value */
+    const struct ex_node *list; /* EX_ANY_IN: the list node; EX_CONTAINS: the literal node */
     bool any_in;
 };
 
 static bool matches(const json_t *v, void *ctx)
 {
     const struct match *m = ctx;
-    return m->any_in ? in_list(v, m->list) : same_value(v, m->list);
+    return m->any_in ? in_node(v, m->list) : same_value(v, m->list->lit);
 }
 
 static bool exists_one(const json_t *v, void *ctx)
@@ -785,103 +868,183 @@ static bool exists_one(const json_t *v, void *ctx)
     return true;
 }
 
-/* An operand's single value: literal, path value, or count. *owned is set for counts. */
-static const json_t *operand(const struct expr *e, int id, const json_t *doc, json_t *facts,
-                             json_t **owned)
+/* An operand's single value: literal, path value, count, or a condition's truth. Counts and
+ * truths are written into *scratch (caller's storage), so nothing is allocated. */
+struct scratch {
+    bool is_num, is_bool;
+    double num;
+    bool truth;
+};
+
+static const json_t *operand(const struct expr *e, int id, const struct ectx *x,
+                             struct scratch *sc)
 {
-    const struct ex_node *x = &e->nodes[id];
-    *owned = NULL;
-    if (x->op == EX_LIT)
-        return json_is_null(x->lit) ? NULL : x->lit;
-    if (x->op == EX_PATH) {
-        const json_t *v = walk(x->path, doc);
-        record(facts, x->path, v);
+    const struct ex_node *n = &e->nodes[id];
+    memset(sc, 0, sizeof(*sc));
+    if (n->op == EX_LIT)
+        return json_is_null(n->lit) ? NULL : n->lit;
+    if (n->op == EX_PATH) {
+        const json_t *v = walk(n->path, x);
+        record(x->facts, n->path, v);
         return v;
     }
-    if (x->op == EX_COUNT) {
-        size_t n = 0;
-        record_path(facts, e->nodes[x->a].path, doc);
-        each_value(e->nodes[x->a].path, doc, count_one, &n);
-        *owned = json_integer((json_int_t)n);
-        return *owned;
+    if (n->op == EX_COUNT) {
+        size_t cnt = 0;
+        record_path(x, e->nodes[n->a].path);
+        each_value(e->nodes[n->a].path, x, count_one, &cnt);
+        sc->is_num = true;
+        sc->num = (double)cnt;
+        return NULL;
     }
-    *owned = json_boolean(eval(e, id, doc, facts));
-    return *owned;
+    sc->is_bool = true;
+    sc->truth = eval(e, id, x);
+    return NULL;
 }
 
-static bool compare(const struct expr *e, const struct ex_node *x, const json_t *doc,
-                    json_t *facts)
+static bool compare(const struct expr *e, const struct ex_node *n, const struct ectx *x)
 {
-    json_t *oa, *ob;
-    const json_t *a = operand(e, x->a, doc, facts, &oa), *b = operand(e, x->b, doc, facts, &ob);
-    bool r = false;
-    if (a && b) {
-        if (json_is_number(a) && json_is_number(b)) {
-            double da = json_number_value(a), db = json_number_value(b);
-            switch (x->op) {
-            case EX_EQ: r = da == db; break;
-            case EX_NE: r = da != db; break;
-            case EX_LT: r = da < db; break;
-            case EX_LE: r = da <= db; break;
-            case EX_GT: r = da > db; break;
-            default: r = da >= db;
-            }
-        } else if (x->op == EX_EQ) {
-            r = json_equal((json_t *)a, (json_t *)b);
-        } else if (x->op == EX_NE) {
-            r = !json_equal((json_t *)a, (json_t *)b);
+    struct scratch sa, sb;
+    const json_t *a = operand(e, n->a, x, &sa), *b = operand(e, n->b, x, &sb);
+    bool anum = sa.is_num || json_is_number(a), bnum = sb.is_num || json_is_number(b);
+    if (anum && bnum) {
+        double da = sa.is_num ? sa.num : json_number_value(a);
+        double db = sb.is_num ? sb.num : json_number_value(b);
+        switch (n->op) {
+        case EX_EQ: return da == db;
+        case EX_NE: return da != db;
+        case EX_LT: return da < db;
+        case EX_LE: return da <= db;
+        case EX_GT: return da > db;
+        default: return da >= db;
         }
     }
-    json_decref(oa);
-    json_decref(ob);
-    return r;
+    if (!a || !b)
+        return false; /* a missing value compares false, also with != */
+    if (n->op == EX_EQ)
+        return same_value(a, b);
+    if (n->op == EX_NE)
+        return !same_value(a, b);
+    return false;
 }
 
-static bool membership(const struct expr *e, const struct ex_node *x, const json_t *doc,
-                       json_t *facts)
+static bool membership(const struct expr *e, const struct ex_node *n, const struct ectx *x)
 {
-    const json_t *list = e->nodes[x->b].lit;
-    bool r = false;
-    if (x->op == EX_IN || x->op == EX_NOT_IN) {
-        json_t *o;
-        const json_t *v = operand(e, x->a, doc, facts, &o);
-        r = v && (in_list(v, list) == (x->op == EX_IN));
-        json_decref(o);
-        return r;
+    const struct ex_node *list = &e->nodes[n->b];
+    if (n->op == EX_IN || n->op == EX_NOT_IN) {
+        struct scratch sc;
+        const json_t *v = operand(e, n->a, x, &sc);
+        return v && (in_node(v, list) == (n->op == EX_IN));
     }
-    struct match m = {list, x->op == EX_ANY_IN};
-    record_path(facts, e->nodes[x->a].path, doc);
-    return each_value(e->nodes[x->a].path, doc, matches, &m);
+    struct match m = {list, n->op == EX_ANY_IN};
+    record_path(x, e->nodes[n->a].path);
+    return each_value(e->nodes[n->a].path, x, matches, &m);
 }
 
-static bool eval(const struct expr *e, int id, const json_t *doc, json_t *facts)
+static bool eval(const struct expr *e, int id, const struct ectx *x)
 {
-    const struct ex_node *x = &e->nodes[id];
-    switch (x->op) {
-    case EX_AND: return eval(e, x->a, doc, facts) && eval(e, x->b, doc, facts);
-    case EX_OR: return eval(e, x->a, doc, facts) || eval(e, x->b, doc, facts);
-    case EX_NOT: return !eval(e, x->a, doc, facts);
+    const struct ex_node *n = &e->nodes[id];
+    switch (n->op) {
+    case EX_AND: return eval(e, n->a, x) && eval(e, n->b, x);
+    case EX_OR: return eval(e, n->a, x) || eval(e, n->b, x);
+    case EX_NOT: return !eval(e, n->a, x);
     case EX_EQ: case EX_NE: case EX_LT: case EX_LE: case EX_GT: case EX_GE:
-        return compare(e, x, doc, facts);
+        return compare(e, n, x);
     case EX_IN: case EX_NOT_IN: case EX_CONTAINS: case EX_ANY_IN:
-        return membership(e, x, doc, facts);
+        return membership(e, n, x);
     case EX_EXISTS: {
-        const struct ex_path *p = e->nodes[x->a].path;
-        record_path(facts, p, doc);
+        const struct ex_path *p = e->nodes[n->a].path;
+        record_path(x, p);
         /* a plain path exists when it has a value (an empty array included) */
-        return p->multi ? each_value(p, doc, exists_one, NULL) : walk(p, doc) != NULL;
+        return p->multi ? each_from(p, 0, x->doc, exists_one, NULL) : walk(p, x) != NULL;
     }
     case EX_PATH: {
-        const json_t *v = walk(x->path, doc);
-        record(facts, x->path, v);
+        const json_t *v = walk(n->path, x);
+        record(x->facts, n->path, v);
         return json_is_true(v);
     }
-    case EX_LIT: return json_is_true(x->lit);
+    case EX_LIT: return json_is_true(n->lit);
     default: return false;
     }
 }
 
 bool expr_eval(const struct expr *e, const json_t *report, json_t *facts)
 {
-    return eval(e, e->root, report, facts);
+    struct ectx x = {report, facts, NULL};
+    return eval(e, e->root, &x);
+}
+
+bool expr_eval_cached(const struct expr *e, const json_t *report, struct expr_cache *cache)
+{
+    struct ectx x = {report, NULL, cache};
+    return eval(e, e->root, &x);
+}
+
+/* ---- slots and caches ---- */
+
+struct expr_slots {
+    char **text;
+    size_t n, cap;
+};
+
+struct expr_slots *expr_slots_new(void)
+{
+    return xcalloc(1, sizeof(struct expr_slots));
+}
+
+void expr_slots_free(struct expr_slots *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n; i++)
+        free(r->text[i]);
+    free(r->text);
+    free(r);
+}
+
+size_t expr_slots_count(const struct expr_slots *r)
+{
+    return r ? r->n : 0;
+}
+
+void expr_bind(struct expr *e, struct expr_slots *r)
+{
+    for (int i = 0; i < e->n; i++) {
+        struct ex_path *p = e->nodes[i].path;
+        if (!p || p->multi)
+            continue;
+        size_t k = 0;
+        while (k < r->n && strcmp(r->text[k], p->text))
+            k++;
+        if (k == r->n) {
+            if (r->n == r->cap) {
+                r->cap = r->cap ? r->cap * 2 : 32;
+                r->text = xrealloc(r->text, r->cap * sizeof(*r->text));
+            }
+            r->text[r->n++] = xstrdup(p->text);
+        }
+        p->slot = (int)k;
+    }
+}
+
+void expr_cache_init(struct expr_cache *c, size_t nslots)
+{
+    c->n = nslots;
+    c->val = xcalloc(nslots + 1, sizeof(*c->val));
+    c->gen = xcalloc(nslots + 1, sizeof(*c->gen));
+    c->cur = 1;
+}
+
+void expr_cache_release(struct expr_cache *c)
+{
+    free(c->val);
+    free(c->gen);
+    memset(c, 0, sizeof(*c));
+}
+
+void expr_cache_next(struct expr_cache *c)
+{
+    if (++c->cur == 0) { /* wrapped: clear so no stale generation can match */
+        memset(c->gen, 0, (c->n + 1) * sizeof(*c->gen));
+        c->cur = 1;
+    }
 }

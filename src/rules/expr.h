@@ -41,4 +41,30 @@ const char *expr_source(const struct expr *e);
  * mistyped value makes the comparison false (see the language's rules). */
 bool expr_eval(const struct expr *e, const json_t *report, json_t *facts);
 
+/* ---- sharing field reads between many expressions ----
+ * A rule set has hundreds of conditions reading a few dozen fields. Binding every expression to
+ * one registry gives each distinct single-valued path a slot; a cache then holds each field's
+ * value for the document being evaluated, so it is looked up once per document. */
+struct expr_slots;
+struct expr_slots *expr_slots_new(void);
+void expr_slots_free(struct expr_slots *r);
+size_t expr_slots_count(const struct expr_slots *r);
+/* Assigns slots to e's paths (registering new paths in r). */
+void expr_bind(struct expr *e, struct expr_slots *r);
+
+struct expr_cache {
+    const json_t **val;
+    unsigned *gen;
+    unsigned cur;
+    size_t n;
+};
+void expr_cache_init(struct expr_cache *c, size_t nslots);
+void expr_cache_release(struct expr_cache *c);
+/* Starts a new document: every cached value becomes stale. */
+void expr_cache_next(struct expr_cache *c);
+
+/* expr_eval reading fields through cache (which must have been sized for the registry e was
+ * bound to, and advanced with expr_cache_next for this report). */
+bool expr_eval_cached(const struct expr *e, const json_t *report, struct expr_cache *cache);
+
 #endif

@@ -82,9 +82,12 @@ struct rules_result {
     bool rolled;               /* moved off a non-working day */
 };
 
+struct expr_cache;
+
 struct rules_eval {
     struct rules_result *v;
     size_t n, cap;
+    struct expr_cache *cache; /* field values shared by all conditions of one evaluation */
 };
 
 void rules_eval_init(struct rules_eval *ev);
@@ -118,6 +121,19 @@ enum rules_status rules_result_status(const struct rules_result *r, int64_t now_
  * present. Evaluates the conditions again with fact recording (not for hot paths). */
 json_t *rules_explain(const struct ruleset *rs, const struct rules_result *r,
                       const json_t *report, int64_t now_ms, int64_t due_soon_ms);
+
+/* The computed part of an explanation only (status, applies, deadline, why, required fields;
+ * no rule texts): what the ledger stores with each obligation — cheap enough for every create.
+ * rules_explain_static gives the rule's texts (title, recipient, stage name, citations,
+ * verification notes, notes) by id from the loaded rule set, or NULL when the rule is no longer
+ * in it; readers merge the two (rules_explain is both at once). New references. */
+json_t *rules_explain_dynamic(const struct ruleset *rs, const struct rules_result *r,
+                              const json_t *report, int64_t now_ms, int64_t due_soon_ms);
+json_t *rules_explain_static(const struct ruleset *rs, const char *rule_id, const char *stage_id);
+
+/* The deadline explained in one English and one Japanese sentence, from a deadline object as
+ * rules_explain_dynamic produces it (new reference). */
+json_t *rules_deadline_sentence(const json_t *deadline);
 
 /* Identity of a result for the ledger. */
 const char *rules_rule_id(const struct rule *r);

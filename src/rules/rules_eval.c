@@ -12,18 +12,54 @@ void rules_eval_init(struct rules_eval *ev)
 void rules_eval_release(struct rules_eval *ev)
 {
     free(ev->v);
+    if (ev->cache) {
+        expr_cache_release(ev->cache);
+        free(ev->cache);
+    }
     rules_eval_init(ev);
 }
 
+/* The evaluation's field cache, sized for this rule set and advanced to a new document. */
+static struct expr_cache *fresh_cache(const struct ruleset *rs, struct rules_eval *ev)
+{
+    size_t n = expr_slots_count(rs->slots);
+    if (ev->cache && ev->cache->n != n) {
+        expr_cache_release(ev->cache);
+        free(ev->cache);
+        ev->cache = NULL;
+    }
+    if (!ev->cache) {
+        ev->cache = xcalloc(1, sizeof(*ev->cache));
+        expr_cache_init(ev->cache, n);
+    }
+    expr_cache_next(ev->cache);
+    return ev->cache;
+}
+
+/* Per-evaluation memo of the awareness time, which every rule with validity dates needs. */
+struct memo {
+    bool has_regimes; /* /times/regime_awareness present: regime-specific, no memo */
+    int aware_rc;     /* 1 = not computed yet */
+    int64_t aware_ms;
+};
+
 /* The rule is in force for an incident the organisation became aware of at that time. */
-static bool in_validity(const struct rule *r, const json_t *report)
+static bool in_validity(const struct rule *r, const json_t *report, struct memo *m)
 {
     int64_t aware;
     const char *src;
     if (!r->valid_from_ms && !r->valid_until_ms)
         return true;
-    if (rules_anchor(r, A_AWARE, report, &aware, &src))
-        return true; /* no awareness time: cannot place it, do not hide the rule */
+    if (m->has_regimes) {
+        if (rules_anchor(r, A_AWARE, report, &aware, &src))
+            return true;
+    } else {
+        if (m->aware_rc == 1)
+            m->aware_rc = rules_anchor(r, A_AWARE, report, &m->aware_ms, &src);
+        if (m->aware_rc)
+            return true; /* no awareness time: cannot place it, do not hide the rule */
+        aware = m->aware_ms;
+    }
     return (!r->valid_from_ms || aware >= r->valid_from_ms) &&
            (!r->valid_until_ms || aware < r->valid_until_ms);
 }
@@ -54,7 +90,7 @@ static void apply_cap(const struct rule *r, const struct rule_stage *st, const j
 }
 
 static void deadline(const struct rule *r, const struct rule_stage *st, const json_t *report,
-                     struct rules_result *res)
+                     struct rules_result *res, struct expr_cache *cache)
 {
     const struct deadline *dl = &st->dl;
     int offset = dl->main.offset;
@@ -72,7 +108,7 @@ static void deadline(const struct rule *r, const struct rule_stage *st, const js
         return;
     }
     for (size_t i = 0; i < dl->nvariants; i++) {
-        if (expr_eval(dl->variants[i].when, report, NULL)) {
+        if (expr_eval_cached(dl->variants[i].when, report, cache)) {
             res->variant = (int)i;
             offset = dl->variants[i].offset;
             unit = dl->variants[i].unit;
@@ -107,18 +143,21 @@ static struct rules_result *push(struct rules_eval *ev)
 
 void rules_evaluate(const struct ruleset *rs, const json_t *report, struct rules_eval *ev)
 {
+    struct expr_cache *cache = fresh_cache(rs, ev);
+    const json_t *times = json_object_get(report, "times");
+    struct memo m = {json_object_get(times, "regime_awareness") != NULL, 1, 0};
     ev->n = 0;
     for (size_t i = 0; i < rs->nrules; i++) {
         const struct rule *r = &rs->rules[i];
-        bool applies = in_validity(r, report) && expr_eval(r->applies, report, NULL);
+        bool applies = in_validity(r, report, &m) && expr_eval_cached(r->applies, report, cache);
         for (size_t k = 0; k < r->nstages; k++) {
             const struct rule_stage *st = &r->stages[k];
             struct rules_result *res = push(ev);
             res->rule = r;
             res->stage = st;
-            res->applies = applies && (!st->when || expr_eval(st->when, report, NULL));
+            res->applies = applies && (!st->when || expr_eval_cached(st->when, report, cache));
             if (res->applies)
-                deadline(r, st, report, res);
+                deadline(r, st, report, res, cache);
         }
     }
 }

@@ -65,42 +65,56 @@ static const char *anchor_ja(enum anchor a)
     return names[a];
 }
 
-/* One sentence each in English and Japanese saying how the deadline was reached. */
-static json_t *sentence(const struct rule *r, const struct rule_stage *st,
-                        const struct rules_result *res, int offset, enum dl_unit unit)
+static int anchor_index(const char *name)
 {
-    char en[600], ja[600], at[48] = "", due[48] = "";
-    const char *zone = tz_name(r->recipient->tz);
-    if (res->anchor_ms)
-        rules_format_local(r->recipient->tz, res->anchor_ms, at, sizeof(at));
-    if (res->due_state == DUE_SET)
-        rules_format_local(r->recipient->tz, res->due_ms, due, sizeof(due));
-    switch (res->due_state) {
-    case DUE_NO_DEADLINE:
+    return rules_name_index(rules_anchor_names, A__COUNT, name);
+}
+
+static int unit_index(const char *name)
+{
+    return rules_name_index(rules_unit_names, 4, name);
+}
+
+/* One sentence each in English and Japanese saying how the deadline was reached, from a stored
+ * deadline object (so the ledger keeps facts, and the words are rendered when read). */
+json_t *rules_deadline_sentence(const json_t *dl)
+{
+    char en[700], ja[700];
+    const char *state = json_string_value(json_object_get(dl, "state"));
+    const json_t *anchor = json_object_get(dl, "anchor");
+    const char *aname = json_string_value(json_object_get(anchor, "name"));
+    const char *at = json_string_value(json_object_get(anchor, "at"));
+    const char *due = json_string_value(json_object_get(dl, "due_local"));
+    const char *zone = json_string_value(json_object_get(dl, "timezone"));
+    const char *unit = json_string_value(json_object_get(dl, "unit"));
+    int offset = (int)json_integer_value(json_object_get(dl, "offset"));
+    int ai = anchor_index(aname), ui = unit_index(unit);
+    bool capped = json_is_true(json_object_get(json_object_get(dl, "cap"), "applied"));
+    bool rolled = json_is_true(json_object_get(dl, "rolled"));
+    const char *aja = ai >= 0 ? anchor_ja((enum anchor)ai) : "起算点";
+    const char *uja = ui >= 0 ? unit_ja((enum dl_unit)ui) : "";
+    if (!state || !strcmp(state, "no_deadline")) {
         snprintf(en, sizeof(en), "No deadline: this stage is due on request or when applicable.");
         snprintf(ja, sizeof(ja), "期限はありません（求めに応じて、又は該当時に提出）。");
-        break;
-    case DUE_ANCHOR_MISSING:
+    } else if (!strcmp(state, "anchor_missing")) {
         snprintf(en, sizeof(en), "Not yet determined: the report has no %s time yet.",
-                 rules_anchor_names[st->dl.main.anchor]);
-        snprintf(ja, sizeof(ja), "未確定: 報告に%sがまだありません。", anchor_ja(st->dl.main.anchor));
-        break;
-    case DUE_AWAITING_PREVIOUS:
+                 aname ? aname : "anchor");
+        snprintf(ja, sizeof(ja), "未確定: 報告に%sがまだありません。", aja);
+    } else if (!strcmp(state, "awaiting_previous_stage")) {
         snprintf(en, sizeof(en), "Not yet determined: %d %s after the previous stage is submitted.",
-                 offset, rules_unit_names[unit]);
-        snprintf(ja, sizeof(ja), "未確定: 前の段階の提出から%d%s後。", offset, unit_ja(unit));
-        break;
-    case DUE_CALENDAR_GAP:
+                 offset, unit ? unit : "");
+        snprintf(ja, sizeof(ja), "未確定: 前の段階の提出から%d%s後。", offset, uja);
+    } else if (!strcmp(state, "calendar_gap")) {
         snprintf(en, sizeof(en), "Not determined: the calendar does not cover these dates.");
         snprintf(ja, sizeof(ja), "算定できません: カレンダーがこの期間を収録していません。");
-        break;
-    default:
+    } else {
         snprintf(en, sizeof(en), "%d %s after %s (%s), due %s (%s)%s%s.", offset,
-                 rules_unit_names[unit], rules_anchor_names[st->dl.main.anchor], at, due, zone,
-                 res->capped ? ", capped" : "", res->rolled ? ", moved off a non-working day" : "");
-        snprintf(ja, sizeof(ja), "%s（%s）から%d%s後、%s（%s）まで%s%s。",
-                 anchor_ja(st->dl.main.anchor), at, offset, unit_ja(unit), due, zone,
-                 res->capped ? "（上限を適用）" : "", res->rolled ? "（休日のため繰り延べ）" : "");
+                 unit ? unit : "", aname ? aname : "", at ? at : "", due ? due : "",
+                 zone ? zone : "", capped ? ", capped" : "",
+                 rolled ? ", moved off a non-working day" : "");
+        snprintf(ja, sizeof(ja), "%s（%s）から%d%s後、%s（%s）まで%s%s。", aja, at ? at : "",
+                 offset, uja, due ? due : "", zone ? zone : "", capped ? "（上限を適用）" : "",
+                 rolled ? "（休日のため繰り延べ）" : "");
     }
     return json_pack("{s:s, s:s}", "en", en, "ja", ja);
 }
@@ -115,13 +129,11 @@ static json_t *deadline_json(const struct rule *r, const struct rule_stage *st,
     if (res->variant >= 0) {
         const struct variant *v = &dl->variants[res->variant];
         offset = v->offset, unit = v->unit;
-        variant = json_pack("{s:s, s:i, s:s, s:o}", "condition", expr_source(v->when), "offset",
-                            v->offset, "unit", rules_unit_names[v->unit], "reason",
-                            text2_json(v->reason));
+        variant = json_pack("{s:i, s:i, s:s}", "index", res->variant, "offset", v->offset,
+                            "unit", rules_unit_names[v->unit]);
     }
-    json_t *j = json_pack("{s:s, s:s, s:o, s:o}", "kind", rules_kind_names[dl->kind], "state",
-                          rules_due_state_name(res->due_state), "variant", variant, "explanation",
-                          sentence(r, st, res, offset, unit));
+    json_t *j = json_pack("{s:s, s:s, s:o}", "kind", rules_kind_names[dl->kind], "state",
+                          rules_due_state_name(res->due_state), "variant", variant);
     bool set = res->due_state == DUE_SET;
     json_object_set_new(j, "due_at", set ? utc_json(res->due_ms) : json_null());
     json_object_set_new(j, "due_local", set ? local_json(r->recipient->tz, res->due_ms) : json_null());
@@ -131,7 +143,8 @@ static json_t *deadline_json(const struct rule *r, const struct rule_stage *st,
                             json_pack("{s:s, s:o, s:o}", "name", rules_anchor_names[dl->main.anchor],
                                       "field", res->anchor_source ? json_string(res->anchor_source)
                                                                   : json_null(),
-                                      "at", res->anchor_ms ? utc_json(res->anchor_ms) : json_null()));
+                                      "at", res->anchor_ms ? local_json(r->recipient->tz, res->anchor_ms)
+                                                           : json_null()));
         json_object_set_new(j, "offset", json_integer(offset));
         json_object_set_new(j, "unit", json_string(rules_unit_names[unit]));
     }
@@ -150,10 +163,10 @@ static json_t *deadline_json(const struct rule *r, const struct rule_stage *st,
     return j;
 }
 
-static json_t *required_json(const struct rule_stage *st, const json_t *report, size_t *missing)
+/* The stage's required fields that the report does not have yet. */
+static json_t *missing_json(const struct rule_stage *st, const json_t *report)
 {
     json_t *a = json_array();
-    *missing = 0;
     for (size_t i = 0; i < st->nrequired; i++) {
         const char *p = st->required[i];
         bool present;
@@ -170,31 +183,16 @@ static json_t *required_json(const struct rule_stage *st, const json_t *report, 
         } else {
             present = jsonx_ptr_get((json_t *)report, p) != NULL;
         }
-        *missing += !present;
-        json_array_append_new(a, json_pack("{s:s, s:b}", "pointer", p, "present", present));
+        if (!present)
+            json_array_append_new(a, json_string(p));
     }
     return a;
 }
 
-json_t *rules_explain(const struct ruleset *rs, const struct rules_result *res,
-                      const json_t *report, int64_t now_ms, int64_t due_soon_ms)
+/* The rule's texts, which do not depend on the report. */
+static json_t *static_part(const struct rule *r, const struct rule_stage *st)
 {
-    const struct rule *r = res->rule;
-    const struct rule_stage *st = res->stage;
     const struct recipient *rc = r->recipient;
-    json_t *facts = json_object(), *stage_facts = json_object();
-    size_t missing;
-    UNUSED(rs);
-    expr_eval(r->applies, report, facts);
-    if (st->when)
-        expr_eval(st->when, report, stage_facts);
-    json_t *why = json_pack("{s:s, s:o}", "condition", expr_source(r->applies), "facts", facts);
-    if (st->when) {
-        json_object_set_new(why, "stage_condition", json_string(expr_source(st->when)));
-        json_object_set_new(why, "stage_facts", stage_facts);
-    } else {
-        json_decref(stage_facts);
-    }
     json_t *cits = json_array();
     for (size_t i = 0; i < r->ncit; i++)
         json_array_append_new(cits, citation_json(&r->cit[i]));
@@ -205,20 +203,78 @@ json_t *rules_explain(const struct ruleset *rs, const struct rules_result *res,
         json_array_append_new(ver, json_pack("{s:s, s:o}", "marker",
                                              rc->ver[i].unconfirmed ? "UNCONFIRMED" : "VERIFY",
                                              "note", text2_json(rc->ver[i].note)));
-    json_t *j = json_pack(
-        "{s:s, s:s, s:s, s:s, s:b, s:o, s:{s:s, s:o, s:s, s:s}, s:{s:s, s:o}, s:s, s:b}",
-        "rule_id", r->id, "regime", r->regime, "jurisdiction", r->jurisdiction, "rule_status",
-        rules_state_names[r->state], "mandatory", r->mandatory, "title", text2_json(r->title),
-        "recipient", "id", rc->id, "name", text2_json(rc->name), "kind", rc->kind, "timezone",
-        tz_name(rc->tz), "stage", "id", st->id, "name", text2_json(st->name), "status",
-        rules_status_name(rules_result_status(res, now_ms, due_soon_ms)), "applies", res->applies);
+    json_t *req = json_array(), *variants = json_array();
+    for (size_t i = 0; i < st->nrequired; i++)
+        json_array_append_new(req, json_string(st->required[i]));
+    for (size_t i = 0; i < st->dl.nvariants; i++)
+        json_array_append_new(variants, json_pack("{s:s, s:o}", "condition",
+                                                  expr_source(st->dl.variants[i].when), "reason",
+                                                  text2_json(st->dl.variants[i].reason)));
+    json_t *conds = json_pack("{s:s}", "condition", expr_source(r->applies));
+    if (st->when)
+        json_object_set_new(conds, "stage_condition", json_string(expr_source(st->when)));
+    json_t *j = json_pack("{s:o, s:o, s:o}", "required_fields", req, "deadline_variants", variants,
+                          "conditions", conds);
+    json_t *k = json_pack("{s:s, s:s, s:s, s:b, s:o, s:{s:s, s:o, s:s, s:s}, s:o, s:o, s:o, s:o, s:s}",
+                     "regime", r->regime, "jurisdiction", r->jurisdiction, "rule_status",
+                     rules_state_names[r->state], "mandatory", r->mandatory, "title",
+                     text2_json(r->title), "recipient", "id", rc->id, "name",
+                     text2_json(rc->name), "kind", rc->kind, "timezone", tz_name(rc->tz),
+                     "stage_name", text2_json(st->name), "citations", cits, "verification", ver,
+                     "notes", text2_json(r->notes), "source_file", r->file);
+    json_object_update(j, k);
+    json_decref(k);
+    return j;
+}
+
+json_t *rules_explain_static(const struct ruleset *rs, const char *rule_id, const char *stage_id)
+{
+    for (size_t i = 0; i < rs->nrules; i++) {
+        const struct rule *r = &rs->rules[i];
+        if (strcmp(r->id, rule_id))
+            continue;
+        for (size_t k = 0; k < r->nstages; k++)
+            if (!strcmp(r->stages[k].id, stage_id))
+                return static_part(r, &r->stages[k]);
+    }
+    return NULL;
+}
+
+json_t *rules_explain_dynamic(const struct ruleset *rs, const struct rules_result *res,
+                              const json_t *report, int64_t now_ms, int64_t due_soon_ms)
+{
+    const struct rule *r = res->rule;
+    const struct rule_stage *st = res->stage;
+    json_t *facts = json_object();
+    UNUSED(rs);
+    expr_eval(r->applies, report, facts);
+    json_t *why = json_pack("{s:o}", "facts", facts);
+    if (st->when) {
+        json_t *stage_facts = json_object();
+        expr_eval(st->when, report, stage_facts);
+        json_object_set_new(why, "stage_facts", stage_facts);
+    }
+    json_t *j = json_pack("{s:s, s:{s:s}, s:s, s:b, s:o, s:o}", "rule_id", r->id, "stage", "id",
+                          st->id, "status",
+                          rules_status_name(rules_result_status(res, now_ms, due_soon_ms)),
+                          "applies", res->applies, "why", why, "missing_fields",
+                          missing_json(st, report));
     json_object_set_new(j, "deadline", res->applies ? deadline_json(r, st, res) : json_null());
-    json_object_set_new(j, "why", why);
-    json_object_set_new(j, "citations", cits);
-    json_object_set_new(j, "verification", ver);
-    json_object_set_new(j, "notes", text2_json(r->notes));
-    json_object_set_new(j, "required_fields", required_json(st, report, &missing));
-    json_object_set_new(j, "missing_fields", json_integer((json_int_t)missing));
-    json_object_set_new(j, "source_file", json_string(r->file));
+    return j;
+}
+
+json_t *rules_explain(const struct ruleset *rs, const struct rules_result *res,
+                      const json_t *report, int64_t now_ms, int64_t due_soon_ms)
+{
+    json_t *j = rules_explain_dynamic(rs, res, report, now_ms, due_soon_ms);
+    json_t *dl = json_object_get(j, "deadline");
+    if (json_is_object(dl))
+        json_object_set_new(dl, "explanation", rules_deadline_sentence(dl));
+    json_t *st = static_part(res->rule, res->stage);
+    json_object_update(j, st);
+    json_object_set_new(json_object_get(j, "stage"), "name",
+                        json_incref(json_object_get(st, "stage_name")));
+    json_object_del(j, "stage_name");
+    json_decref(st);
     return j;
 }

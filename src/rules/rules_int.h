@@ -117,6 +117,7 @@ struct ruleset {
     size_t ntzs;
     struct expr **exprs;
     size_t nexprs;
+    struct expr_slots *slots; /* the distinct fields all conditions read */
     char version[HASH_SHA256_HEX];
 };
 

@@ -280,6 +280,9 @@ static struct expr *compile_at(struct ruleset *rs, const char *src, const struct
     }
     rs->exprs = xrealloc(rs->exprs, (rs->nexprs + 1) * sizeof(*rs->exprs));
     rs->exprs[rs->nexprs++] = e;
+    if (!rs->slots)
+        rs->slots = expr_slots_new();
+    expr_bind(e, rs->slots);
     return e;
 }
 
@@ -642,6 +645,7 @@ void rules_free(struct ruleset *rs)
         return;
     for (size_t i = 0; i < rs->nexprs; i++)
         expr_free(rs->exprs[i]);
+    expr_slots_free(rs->slots);
     for (size_t i = 0; i < rs->ncals; i++)
         calendar_free(rs->cals[i]);
     for (size_t i = 0; i < rs->ntzs; i++)
