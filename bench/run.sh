@@ -286,6 +286,17 @@ cat "$work/validate.txt"
 full=$(grep -F full-report "$work/validate.jsonl")
 early=$(grep -F early-warning "$work/validate.jsonl")
 
+# ---- obligations engine in process ----
+say ""
+say "== obligations engine in process (bench_rules, single thread)"
+"$build/bench/bench_rules" --data data --reps 5 docs/examples/early-warning.json \
+    docs/examples/full-report.json >"$work/rules.jsonl" 2>"$work/rules.txt"
+cat "$work/rules.txt"
+rload=$(grep -F '"mode":"load"' "$work/rules.jsonl")
+rew=$(grep -F early-warning "$work/rules.jsonl" | grep -F '"evaluate"')
+rfull=$(grep -F full-report "$work/rules.jsonl" | grep -F '"evaluate"')
+rewx=$(grep -F early-warning "$work/rules.jsonl" | grep -F '"explain"')
+
 # ---- summary ----
 cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
@@ -320,6 +331,9 @@ say "| baseline: GET /healthz, $conns conn | $hr | | bare HTTP stack |"
 say "| baseline: write+fdatasync 4 KiB | $fa /s append, $fo /s overwrite | | p50 $(med fsync_p50) ms (append) |"
 say "| validate full-report.json (reports/s) | $(printf '%s' "$full" | jget all_per_s) | | parse $(printf '%s' "$full" | jget parse_per_s)/s, validate $(printf '%s' "$full" | jget validate_per_s)/s, SHA-256 $(printf '%s' "$full" | jget sha256_per_s)/s; $(printf '%s' "$full" | jget all_us) µs each |"
 say "| validate early-warning.json (reports/s) | $(printf '%s' "$early" | jget all_per_s) | | parse $(printf '%s' "$early" | jget parse_per_s)/s, validate $(printf '%s' "$early" | jget validate_per_s)/s, SHA-256 $(printf '%s' "$early" | jget sha256_per_s)/s |"
+say "| obligations: evaluate the rule set, early-warning report (reports/s, 1 core) | $(printf '%s' "$rew" | jget reports_per_s) | ≥ 200,000 | $(printf '%s' "$rew" | jget us_per_report) µs; $(printf '%s' "$rew" | jget applicable) of $(printf '%s' "$rew" | jget stages) stages apply; with explanations $(printf '%s' "$rewx" | jget reports_per_s)/s |"
+say "| obligations: evaluate the rule set, full report (reports/s, 1 core) | $(printf '%s' "$rfull" | jget reports_per_s) | ≥ 200,000 | $(printf '%s' "$rfull" | jget us_per_report) µs; $(printf '%s' "$rfull" | jget applicable) stages apply |"
+say "| obligations: load rules, calendars, recipients, tz (ms) | $(printf '%s' "$rload" | jget ms) | < 50 | $(printf '%s' "$rload" | jget rules) rules, $(printf '%s' "$rload" | jget stages) stages |"
 say ""
 say "ratios (same invocation):"
 ratio=$(div "$cr" "$fa") batch=$(med create_batch)

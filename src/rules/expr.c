@@ -219,6 +219,17 @@ static int path_field(struct lexer *l, struct ex_path *p, int pos)
     return 0;
 }
 
+/* Appends a and b to the dotted form; false when they do not fit (no field of the report
+ * format comes near the size, so such a path would be unknown anyway). */
+static bool text_add(struct ex_path *p, size_t *o, const char *a, const char *b)
+{
+    int w = snprintf(p->text + *o, sizeof(p->text) - *o, "%s%s", a, b);
+    if (w < 0 || (size_t)w >= sizeof(p->text) - *o)
+        return false;
+    *o += (size_t)w;
+    return true;
+}
+
 static int parse_path(struct lexer *l)
 {
     int pos = l->start;
@@ -237,7 +248,8 @@ static int parse_path(struct lexer *l)
             return fail(l, pos, "too many names", "名前が多すぎます");
         p->klen[p->nseg] = strlen(k);
         p->key[p->nseg++] = k;
-        o += (size_t)snprintf(p->text + o, sizeof(p->text) - o, "%s%s", o ? "." : "", k);
+        if (!text_add(p, &o, o ? "." : "", k))
+            return fail(l, pos, "path too long", "パスが長すぎます");
         if (lex(l))
             return -1;
         while (is_op(l, "[]")) {
@@ -245,7 +257,8 @@ static int parse_path(struct lexer *l)
                 return fail(l, pos, "path too deep", "パスが深すぎます");
             p->key[p->nseg++] = NULL;
             p->multi = true;
-            o += (size_t)snprintf(p->text + o, sizeof(p->text) - o, "[]");
+            if (!text_add(p, &o, "[]", ""))
+                return fail(l, pos, "path too long", "パスが長すぎます");
             if (lex(l))
                 return -1;
         }
@@ -257,8 +270,6 @@ static int parse_path(struct lexer *l)
             return fail(l, l->start, "a field name must follow '.'",
                         "「.」の後には項目名が必要です");
     }
-    if (o >= sizeof(p->text) - 1)
-        return fail(l, pos, "path too long", "パスが長すぎます");
     return path_field(l, p, pos) ? -1 : id;
 }
 
@@ -315,6 +326,8 @@ static int parse_list(struct lexer *l)
     l->e->nodes[id].lit = arr;
     if (lex(l))
         return -1;
+    if (is_op(l, "]"))
+        return fail(l, l->start, "a list needs at least one item", "リストには1件以上の値が必要です");
     while (!is_op(l, "]")) {
         json_t *v = literal_value(l);
         if (!v)
@@ -331,6 +344,8 @@ static int parse_list(struct lexer *l)
         if (is_op(l, ",")) {
             if (lex(l))
                 return -1;
+            if (is_op(l, "]"))
+                return fail(l, l->start, "a value must follow ','", "「,」の後に値が必要です");
         } else if (!is_op(l, "]")) {
             return fail(l, l->start, "expected ',' or ']' in a list",
                         "リストでは「,」か「]」が必要です");
@@ -573,6 +588,17 @@ static const struct rf_field *item_field(const struct ex_path *p)
 
 static int check_node(struct lexer *l, int id);
 
+/* For < <= > >= on either side: a literal must be a number (literals, paths false), a path
+ * must name a numeric field (paths true); other operands pass. Ordering strings is an error
+ * at load (docs/rules-format-spec.md), whichever side they are on. */
+static bool numeric_operand(const struct ex_node *s, bool paths)
+{
+    if (!paths)
+        return s->op != EX_LIT || json_is_number(s->lit);
+    return s->op != EX_PATH || s->path->field->type == RF_INTEGER ||
+           s->path->field->type == RF_NUMBER;
+}
+
 static int check_compare(struct lexer *l, const struct ex_node *x)
 {
     const struct ex_node *a = &l->e->nodes[x->a], *b = &l->e->nodes[x->b];
@@ -580,19 +606,17 @@ static int check_compare(struct lexer *l, const struct ex_node *x)
         const struct ex_node *t = a;
         a = b, b = t;
     }
-    if (a->op == EX_PATH && a->path->multi)
-        return fail(l, a->pos, "a path with [] has many values; use contains() or any_in()",
-                    "[] を含むパスは複数の値を持ちます。contains() 又は any_in() を使ってください");
+    for (const struct ex_node *s = a; s; s = s == a ? b : NULL) /* both sides: path == path[] */
+        if (s->op == EX_PATH && s->path->multi)
+            return fail(l, s->pos, "a path with [] has many values; use contains() or any_in()",
+                        "[] を含むパスは複数の値を持ちます。contains() 又は any_in() を使ってください");
     bool ordering = x->op == EX_LT || x->op == EX_LE || x->op == EX_GT || x->op == EX_GE;
-    if (a->op == EX_PATH && b->op == EX_LIT) {
-        if (check_literal_for(l, a->path, b->lit, b->pos))
-            return -1;
-        if (ordering && !json_is_number(b->lit))
-            return fail(l, x->pos, "only numbers can be ordered with < <= > >=",
-                        "< <= > >= で比べられるのは数値だけです");
-    }
-    if (a->op == EX_PATH && ordering && a->path->field->type != RF_INTEGER &&
-        a->path->field->type != RF_NUMBER)
+    if (a->op == EX_PATH && b->op == EX_LIT && check_literal_for(l, a->path, b->lit, b->pos))
+        return -1;
+    if (ordering && (!numeric_operand(a, false) || !numeric_operand(b, false)))
+        return fail(l, x->pos, "only numbers can be ordered with < <= > >=",
+                    "< <= > >= で比べられるのは数値だけです");
+    if (ordering && (!numeric_operand(a, true) || !numeric_operand(b, true)))
         return fail(l, x->pos, "only numeric fields can be ordered with < <= > >=",
                     "< <= > >= で比べられるのは数値の項目だけです");
     if (is_condition(l->e, x->a) || is_condition(l->e, x->b))
@@ -868,6 +892,20 @@ static bool exists_one(const json_t *v, void *ctx)
     return true;
 }
 
+/* Is v of the JSON type the field's type calls for? The report need not be valid: a mistyped
+ * value counts as missing, so every comparison with it is false (expr.h), != and not in too. */
+static bool fits(const struct rf_field *f, const json_t *v)
+{
+    switch (f->type) {
+    case RF_INTEGER:
+    case RF_NUMBER: return json_is_number(v);
+    case RF_BOOL: return json_is_boolean(v);
+    case RF_OBJECT:
+    case RF_ARRAY: return true;
+    default: return json_is_string(v);
+    }
+}
+
 /* An operand's single value: literal, path value, count, or a condition's truth. Counts and
  * truths are written into *scratch (caller's storage), so nothing is allocated. */
 struct scratch {
@@ -886,7 +924,7 @@ static const json_t *operand(const struct expr *e, int id, const struct ectx *x,
     if (n->op == EX_PATH) {
         const json_t *v = walk(n->path, x);
         record(x->facts, n->path, v);
-        return v;
+        return v && fits(n->path->field, v) ? v : NULL;
     }
     if (n->op == EX_COUNT) {
         size_t cnt = 0;

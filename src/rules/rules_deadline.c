@@ -162,9 +162,12 @@ int rules_anchor(const struct rule *r, enum anchor a, const json_t *report, int6
         return regime_awareness(r, report, ms, source) ? first_of(report, aware, ms, source) : 0;
     case A_PD_AWARE:
         return regime_awareness(r, report, ms, source) ? first_of(report, pd, ms, source) : 0;
-    case A_AWARE_YEAR_END: {
+    case A_AWARE_YEAR_END:
+    case A_PD_AWARE_YEAR_END: {
+        /* 00:00 on 1 January after the year of awareness (HIPAA < 500: the year of discovery
+         * of the breach, i.e. of the personal-data aspect) */
         struct tz_civil c;
-        if (rules_anchor(r, A_AWARE, report, ms, source))
+        if (rules_anchor(r, a == A_AWARE_YEAR_END ? A_AWARE : A_PD_AWARE, report, ms, source))
             return -1;
         tz_utc_to_local(r->recipient->tz, *ms, &c);
         *ms = at_minute(r->recipient->tz, rtime_days_from_civil(c.year + 1, 1, 1), 0);

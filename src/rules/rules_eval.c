@@ -72,21 +72,22 @@ static bool day_unit(enum dl_unit u)
 /* The cap applies only if it had not already passed when the main anchor occurred
  * (DORA: 4 h after classification, no later than 24 h after awareness — unless classified
  * after those 24 h). */
-static void apply_cap(const struct rule *r, const struct rule_stage *st, const json_t *report,
-                      struct rules_result *res)
+static int apply_cap(const struct rule *r, const struct rule_stage *st, const json_t *report,
+                     struct rules_result *res)
 {
     const struct deadline *dl = &st->dl;
     int64_t cap_anchor, cap_due;
     const char *src;
     if (!dl->has_cap || rules_anchor(r, dl->cap.anchor, report, &cap_anchor, &src))
-        return;
+        return 0;
     if (rules_add_span(r->recipient, st->cal, cap_anchor, dl->cap.offset, dl->cap.unit,
                        dl->due_minute, &cap_due))
-        return;
+        return -1; /* a cap we cannot compute must not be silently dropped */
     if (cap_due >= res->anchor_ms && cap_due < res->due_ms) {
         res->due_ms = cap_due;
         res->capped = true;
     }
+    return 0;
 }
 
 static void deadline(const struct rule *r, const struct rule_stage *st, const json_t *report,
@@ -120,7 +121,10 @@ static void deadline(const struct rule *r, const struct rule_stage *st, const js
         res->due_state = DUE_CALENDAR_GAP;
         return;
     }
-    apply_cap(r, st, report, res);
+    if (apply_cap(r, st, report, res)) {
+        res->due_state = DUE_CALENDAR_GAP;
+        return;
+    }
     if (rules_roll(r->recipient, st->cal, st->roll, day_unit(unit) && !res->capped,
                    dl->due_minute, &res->due_ms, &res->rolled)) {
         res->due_state = DUE_CALENDAR_GAP;

@@ -60,6 +60,7 @@ static const char *anchor_ja(enum anchor a)
         [A_CONTAINED] = "封じ込め日時", [A_RECOVERED] = "回復日時", [A_RESOLVED] = "解決日時",
         [A_CLOSED] = "終結日時", [A_CORRECTIVE] = "是正措置の提供開始日時",
         [A_RANSOM_PAID] = "身代金の支払日時", [A_AWARE_YEAR_END] = "認知した年の翌年1月1日",
+        [A_PD_AWARE_YEAR_END] = "個人データの漏えい等を知った年の翌年1月1日",
         [A_PREVIOUS_STAGE] = "前の段階の提出日時",
     };
     return names[a];

@@ -163,8 +163,15 @@ struct loaded {
     json_t *doc;
 };
 
+/* The rules version: SHA-256 over each file's path relative to the data directory and its
+ * bytes, so the same files give the same version wherever they are installed. */
+struct version_hash {
+    struct hash_sha256_ctx ctx;
+    size_t root; /* length of "data_dir/" */
+};
+
 /* Reads and parses one file; problems go to diags. Returns 0 or -1. */
-static int load_file(const char *path, struct loaded *out, struct hash_sha256_ctx *h,
+static int load_file(const char *path, struct loaded *out, struct version_hash *h,
                      struct rules_diags *d)
 {
     FILE *fp = fopen(path, "rb");
@@ -184,8 +191,9 @@ static int load_file(const char *path, struct loaded *out, struct hash_sha256_ct
         diag(d, &out->f, "", 0, "too_large", "larger than 4 MiB", "4 MiBを超えています");
         return -1;
     }
-    hash_sha256_update(h, path, strlen(path) + 1);
-    hash_sha256_update(h, out->text, out->f.n);
+    const char *rel = strlen(path) > h->root ? path + h->root : path;
+    hash_sha256_update(&h->ctx, rel, strlen(rel) + 1);
+    hash_sha256_update(&h->ctx, out->text, out->f.n);
     if (jsonx_load_object(out->text, out->f.n, 64, &out->doc, &je)) {
         struct rules_diag *x;
         diag(d, &out->f, NULL, 0, "json_syntax", je.text, je.text_ja);
@@ -265,7 +273,51 @@ static const struct tz *tz_get(struct ruleset *rs, const char *name, struct err 
     return z;
 }
 
-/* Compiles a condition found at pointer; problems point inside the string. */
+/* Byte offset in f of the character at (line, col), both 1-based, columns in characters as
+ * jsonx_locate counts them; f->n when there is none. */
+static size_t offset_of(const struct src *f, int line, int col)
+{
+    int l = 1, c = 1;
+    for (size_t i = 0; i < f->n; i++) {
+        unsigned char b = (unsigned char)f->text[i];
+        if ((b & 0xc0) == 0x80)
+            continue;
+        if (l == line && c == col)
+            return i;
+        if (b == '\n')
+            l++, c = 1;
+        else
+            c++;
+    }
+    return f->n;
+}
+
+/* The column of byte pos of a JSON string's value, the string's opening quote being at
+ * (line, col): an escape takes more characters in the file than in the value (\" is two for
+ * one, \u00e9 six for two bytes), and columns count characters where pos counts bytes. */
+static int string_column(const struct src *f, int line, int col, int pos)
+{
+    size_t i = offset_of(f, line, col) + 1, used = 0;
+    int c = col + 1;
+    while (i < f->n && f->text[i] != '"' && used < (size_t)pos) {
+        if (f->text[i] == '\\' && i + 5 < f->n && f->text[i + 1] == 'u') {
+            char hex[5] = {f->text[i + 2], f->text[i + 3], f->text[i + 4], f->text[i + 5], 0};
+            unsigned long cp = strtoul(hex, NULL, 16);
+            bool pair = cp >= 0xd800 && cp < 0xdc00; /* valid JSON: the low half follows */
+            used += pair ? 4 : cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
+            i += pair ? 12 : 6, c += pair ? 12 : 6;
+        } else if (f->text[i] == '\\') {
+            used++, i += 2, c += 2;
+        } else {
+            unsigned char b = (unsigned char)f->text[i];
+            size_t len = b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+            used += len, i += len, c++;
+        }
+    }
+    return c;
+}
+
+/* Compiles a condition found at pointer; problems point at the character inside the string. */
 static struct expr *compile_at(struct ruleset *rs, const char *src, const struct src *f,
                                const char *pointer, struct rules_diags *d)
 {
@@ -275,7 +327,10 @@ static struct expr *compile_at(struct ruleset *rs, const char *src, const struct
         char en[600], ja[600];
         snprintf(en, sizeof(en), "condition, at character %d: %s", err.pos + 1, err.en);
         snprintf(ja, sizeof(ja), "条件式の%d文字目: %s", err.pos + 1, err.ja);
-        diag(d, f, pointer, err.pos + 1, "condition", en, ja);
+        diag(d, f, pointer, 0, "condition", en, ja);
+        struct rules_diag *x = &d->v[d->n - 1];
+        if (x->line)
+            x->column = string_column(f, x->line, x->column, err.pos);
         return NULL;
     }
     rs->exprs = xrealloc(rs->exprs, (rs->nexprs + 1) * sizeof(*rs->exprs));
@@ -288,7 +343,7 @@ static struct expr *compile_at(struct ruleset *rs, const char *src, const struct
 
 /* ---- calendars ---- */
 
-static void load_calendars(struct ruleset *rs, const char *dir, struct hash_sha256_ctx *h,
+static void load_calendars(struct ruleset *rs, const char *dir, struct version_hash *h,
                            struct rules_diags *d)
 {
     char **files = sorted_files(dir, false);
@@ -353,7 +408,7 @@ static void build_recipient(struct ruleset *rs, const json_t *o, const struct sr
     rs->nrecips++;
 }
 
-static void load_recipients(struct ruleset *rs, const char *dir, struct hash_sha256_ctx *h,
+static void load_recipients(struct ruleset *rs, const char *dir, struct version_hash *h,
                             struct rules_diags *d)
 {
     char **files = sorted_files(dir, false);
@@ -524,12 +579,23 @@ static bool rule_id_taken(const struct ruleset *rs, const char *id)
     return false;
 }
 
-static int64_t date_ms(const json_t *o, const char *key)
+/* A validity date is a day in the recipient's jurisdiction: 00:00 local time there (a Japanese
+ * law in force from 2026-10-01 applies from 00:00 JST). Without a recipient, 00:00 UTC. */
+static int64_t date_ms(const json_t *o, const char *key, const struct recipient *rc)
 {
     const char *s = json_string_value(json_object_get(o, key));
     int64_t ms = 0;
-    if (s)
-        rtime_parse_date(s, strlen(s), &ms);
+    if (!s || rtime_parse_date(s, strlen(s), &ms))
+        return 0;
+    if (rc && rc->tz) {
+        struct tz_civil c;
+        int64_t y;
+        unsigned m, d;
+        memset(&c, 0, sizeof(c));
+        rtime_civil_from_days(ms / 86400000, &y, &m, &d);
+        c.year = y, c.month = (int)m, c.day = (int)d;
+        ms = tz_local_to_utc(rc->tz, &c, NULL);
+    }
     return ms;
 }
 
@@ -559,8 +625,8 @@ static void build_rule(struct ruleset *rs, const json_t *o, const struct src *f,
     r->state = (enum rule_state)rules_name_index(rules_state_names, 3,
                                                  json_string_value(json_object_get(o, "status")));
     r->mandatory = !json_is_false(json_object_get(o, "mandatory"));
-    r->valid_from_ms = date_ms(o, "valid_from");
-    r->valid_until_ms = date_ms(o, "valid_until");
+    r->valid_from_ms = date_ms(o, "valid_from", r->recipient);
+    r->valid_until_ms = date_ms(o, "valid_until", r->recipient);
     snprintf(p, sizeof(p), "%s/applies_when", ptr);
     r->applies = compile_at(rs, json_string_value(json_object_get(o, "applies_when")), f, p, d);
     r->ver = verifications(rs, json_object_get(o, "verification"), &r->nver);
@@ -584,7 +650,7 @@ static void build_rule(struct ruleset *rs, const json_t *o, const struct src *f,
     rs->nrules++;
 }
 
-static void load_rules(struct ruleset *rs, const char *dir, struct hash_sha256_ctx *h,
+static void load_rules(struct ruleset *rs, const char *dir, struct version_hash *h,
                        struct rules_diags *d)
 {
     char **files = sorted_files(dir, true);
@@ -617,17 +683,17 @@ static void load_rules(struct ruleset *rs, const char *dir, struct hash_sha256_c
 struct ruleset *rules_load_dir(const char *data_dir, struct rules_diags *d)
 {
     struct ruleset *rs = xcalloc(1, sizeof(*rs));
-    struct hash_sha256_ctx h;
+    struct version_hash h = {.root = strlen(data_dir) + 1};
     char dir[1024];
     size_t before = d->n;
-    hash_sha256_begin(&h);
+    hash_sha256_begin(&h.ctx);
     snprintf(dir, sizeof(dir), "%s/calendars", data_dir);
     load_calendars(rs, dir, &h, d);
     snprintf(dir, sizeof(dir), "%s/recipients", data_dir);
     load_recipients(rs, dir, &h, d);
     snprintf(dir, sizeof(dir), "%s/rules", data_dir);
     load_rules(rs, dir, &h, d);
-    hash_sha256_final_hex(&h, rs->version);
+    hash_sha256_final_hex(&h.ctx, rs->version);
     if (d->n == before && rs->nrules == 0) {
         struct src f = {dir, NULL, 0};
         diag(d, &f, "", 0, "no_rules", "no rule files found", "ルールファイルがありません");
