@@ -8,30 +8,16 @@
 #include "h_obligations.h"
 #include "../core/jsonx.h"
 
-void http_ledger_build(struct app *a, const json_t *doc, int64_t now_ms, bool all,
-                       struct http_ledger *lb)
+void http_ledger_build(struct app *a, const json_t *doc, struct http_ledger *lb)
 {
     rules_eval_init(&lb->ev);
     rules_evaluate(a->rules, doc, &lb->ev);
-    lb->expl = xcalloc(lb->ev.n + 1, sizeof(*lb->expl));
-    for (size_t i = 0; i < lb->ev.n; i++) {
-        if (!lb->ev.v[i].applies && !all)
-            continue;
-        json_t *e = rules_explain_dynamic(a->rules, &lb->ev.v[i], doc, now_ms, a->due_soon_ms);
-        lb->expl[i] = json_dumps(e, JSON_COMPACT);
-        json_decref(e);
-    }
     lb->in.ev = &lb->ev;
-    lb->in.explanations = lb->expl;
     lb->in.rules_version = rules_version(a->rules);
 }
 
 void http_ledger_release(struct http_ledger *lb)
 {
-    for (size_t i = 0; lb->expl && i < lb->ev.n; i++)
-        free(lb->expl[i]);
-    free(lb->expl);
-    lb->expl = NULL;
     rules_eval_release(&lb->ev);
 }
 
@@ -41,56 +27,107 @@ static json_t *parsed(const char *text)
     return j ? j : json_null();
 }
 
+static json_t *event_json(int64_t at, int version, const char *event, const char *old_state,
+                          int64_t old_due, const char *new_state, int64_t new_due)
+{
+    json_t *j = json_pack("{s:o, s:i, s:s}", "at", http_time(at), "version", version, "event",
+                          event);
+    json_object_set_new(j, "old_due_state", old_state && old_state[0] ? json_string(old_state)
+                                                                       : json_null());
+    json_object_set_new(j, "old_due_at", old_due ? http_time(old_due) : json_null());
+    json_object_set_new(j, "new_due_state", new_state && new_state[0] ? json_string(new_state)
+                                                                       : json_null());
+    json_object_set_new(j, "new_due_at", new_due ? http_time(new_due) : json_null());
+    return j;
+}
+
+/* The history, starting with the creation (stored as the obligation itself: its original
+ * deadline is the "old" side of the first change, or the current one when it never changed). */
 static json_t *history_json(const struct obligation_rec *o)
 {
     json_t *a = json_array();
+    const char *first_state = rules_due_state_name((enum rules_due_state)o->due_state);
+    int64_t first_due = o->due_state == DUE_SET ? o->due_ms : 0;
+    for (size_t i = 0; i < o->nevents; i++) {
+        if (o->events[i].old_due_state[0]) {
+            first_state = o->events[i].old_due_state;
+            first_due = o->events[i].old_due_ms;
+            break;
+        }
+    }
+    json_array_append_new(a, event_json(o->became_applicable_at, o->first_version, "created", NULL,
+                                        0, first_state, first_due));
     for (size_t i = 0; i < o->nevents; i++) {
         const struct obligation_event *e = &o->events[i];
-        json_t *j = json_pack("{s:o, s:i, s:s}", "at", http_time(e->at), "version", e->version,
-                              "event", e->event);
-        json_object_set_new(j, "old_due_state",
-                            e->old_due_state[0] ? json_string(e->old_due_state) : json_null());
-        json_object_set_new(j, "old_due_at", e->old_due_ms ? http_time(e->old_due_ms) : json_null());
-        json_object_set_new(j, "new_due_state",
-                            e->new_due_state[0] ? json_string(e->new_due_state) : json_null());
-        json_object_set_new(j, "new_due_at", e->new_due_ms ? http_time(e->new_due_ms) : json_null());
-        json_array_append_new(a, j);
+        json_array_append_new(a, event_json(e->at, e->version, e->event, e->old_due_state,
+                                            e->old_due_ms, e->new_due_state, e->new_due_ms));
     }
     return a;
 }
 
-/* The stored (computed) explanation with the rule's texts from the loaded rule set merged in;
- * when the rule has since left the rule set, rule_texts is null and says so. */
-static json_t *full_explanation(const struct app *a, const struct obligation_rec *o,
-                                const char *status)
+/* One version of the report, evaluated: explanations are recomputed from the immutable version
+ * each obligation was last evaluated on. */
+struct evaluated {
+    int version;
+    json_t *doc;
+    struct rules_eval ev;
+};
+
+static struct evaluated *evaluated_for(struct req *r, struct evaluated *cache, size_t *n, int v)
 {
-    json_t *expl = parsed(o->explanation);
-    if (!json_is_object(expl))
-        return expl;
-    json_object_set_new(expl, "status", json_string(status)); /* status is as of now */
-    json_t *dl = json_object_get(expl, "deadline");
-    if (json_is_object(dl))
-        json_object_set_new(dl, "explanation", rules_deadline_sentence(dl));
-    json_t *st = rules_explain_static(a->rules, o->rule_id, o->stage_id);
-    if (st) {
-        json_object_set_new(json_object_get(expl, "stage"), "name",
-                            json_incref(json_object_get(st, "stage_name")));
-        json_object_del(st, "stage_name");
-        json_object_update(expl, st);
-        json_decref(st);
-    }
-    json_object_set_new(expl, "rule_texts_from",
-                        st ? json_string(rules_version(a->rules)) : json_null());
+    struct report_rec rec;
+    for (size_t i = 0; i < *n; i++)
+        if (cache[i].version == v)
+            return cache[i].doc ? &cache[i] : NULL;
+    struct evaluated *e = &cache[(*n)++];
+    memset(e, 0, sizeof(*e));
+    e->version = v;
+    rules_eval_init(&e->ev);
+    if (r->app->store->ops->report_get(r->app->store, r->params[0], v, &rec))
+        return NULL;
+    e->doc = json_loadb(rec.body, rec.body_len, 0, NULL);
+    report_rec_release(&rec);
+    if (e->doc)
+        rules_evaluate(r->app->rules, e->doc, &e->ev);
+    return e->doc ? e : NULL;
+}
+
+static const struct rules_result *result_for(const struct evaluated *e,
+                                             const struct obligation_rec *o)
+{
+    for (size_t i = 0; e && i < e->ev.n; i++)
+        if (!strcmp(rules_rule_id(e->ev.v[i].rule), o->rule_id) &&
+            !strcmp(rules_stage_id(e->ev.v[i].stage), o->stage_id))
+            return &e->ev.v[i];
+    return NULL;
+}
+
+/* The explanation of an obligation as of its last evaluated version, with the ledger's status
+ * as of now; null when the rule has left the rule set. `same_rules` says whether the loaded
+ * rule set is the one that made the ledger's decision. */
+static json_t *explanation(struct req *r, const struct obligation_rec *o, const char *status,
+                           struct evaluated *cache, size_t *ncache)
+{
+    struct evaluated *e = evaluated_for(r, cache, ncache, o->last_version);
+    const struct rules_result *res = result_for(e, o);
+    if (!res)
+        return json_null();
+    json_t *expl = rules_explain(r->app->rules, res, e->doc, r->now_ms, r->app->due_soon_ms);
+    json_object_set_new(expl, "status", json_string(status));
+    json_object_set_new(expl, "explained_with",
+                        json_pack("{s:i, s:s, s:b}", "version", o->last_version, "rules_version",
+                                  rules_version(r->app->rules), "same_rules",
+                                  !strcmp(rules_version(r->app->rules), o->rules_version)));
     return expl;
 }
 
-static json_t *obligation_json(const struct app *a, const struct obligation_rec *o, int64_t now,
-                               int64_t due_soon)
+static json_t *obligation_json(struct req *r, const struct obligation_rec *o,
+                               struct evaluated *cache, size_t *ncache)
 {
     const char *status = rules_status_name(
         rules_row_status(o->withdrawn, o->mandatory, !strcmp(o->kind, "legal"), o->due_state,
-                         o->due_ms, now, due_soon));
-    json_t *expl = full_explanation(a, o, status);
+                         o->due_ms, r->now_ms, r->app->due_soon_ms));
+    json_t *expl = explanation(r, o, status, cache, ncache);
     bool set = o->due_state == DUE_SET && !o->withdrawn;
     json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", o->id,
                           "rule_id", o->rule_id, "stage_id", o->stage_id, "recipient_id",
@@ -105,6 +142,7 @@ static json_t *obligation_json(const struct app *a, const struct obligation_rec 
     json_object_set_new(j, "withdrawn_at", o->withdrawn ? http_time(o->withdrawn_at) : json_null());
     json_object_set_new(j, "withdrawn_reason", parsed(o->withdrawn_reason));
     json_object_set_new(j, "rules_version", json_string(o->rules_version));
+    json_object_set_new(j, "decision", parsed(o->explanation));
     json_object_set_new(j, "explanation", expl);
     json_object_set_new(j, "history", history_json(o));
     return j;
@@ -127,10 +165,16 @@ void h_report_obligations(struct req *r)
         return;
     if (r->app->store->ops->obligations_list(r->app->store, r->params[0], &l))
         return http_unavailable(r);
+    struct evaluated *cache = xcalloc(l.n + 1, sizeof(*cache));
+    size_t ncache = 0;
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++)
-        json_array_append_new(items,
-                              obligation_json(r->app, &l.items[i], r->now_ms, r->app->due_soon_ms));
+        json_array_append_new(items, obligation_json(r, &l.items[i], cache, &ncache));
+    for (size_t i = 0; i < ncache; i++) {
+        rules_eval_release(&cache[i].ev);
+        json_decref(cache[i].doc);
+    }
+    free(cache);
     obligation_list_release(&l);
     http_json(r, 200, json_pack("{s:s, s:s, s:o, s:o}", "id", r->params[0], "rules_version",
                                 rules_version(r->app->rules), "evaluated_at", http_time(r->now_ms),

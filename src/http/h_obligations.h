@@ -9,14 +9,11 @@
 
 struct http_ledger {
     struct rules_eval ev;
-    char **expl; /* per result: compact JSON of rules_explain, or NULL */
     struct ledger_input in;
 };
 
-/* Evaluates the rule set on doc and explains the applicable results (all results when `all`:
- * amendments may withdraw obligations, whose reason quotes the non-applying evaluation). */
-void http_ledger_build(struct app *a, const json_t *doc, int64_t now_ms, bool all,
-                       struct http_ledger *lb);
+/* Evaluates the rule set on doc for the version about to be written. */
+void http_ledger_build(struct app *a, const json_t *doc, struct http_ledger *lb);
 void http_ledger_release(struct http_ledger *lb);
 
 #endif

@@ -189,7 +189,7 @@ void h_report_create(struct req *r)
     fill_write(&w, r, &p);
     w.id = id;
     w.idem_key = key;
-    http_ledger_build(r->app, p.doc, r->now_ms, false, &lb);
+    http_ledger_build(r->app, p.doc, &lb);
     w.ledger = &lb.in;
     int res = r->app->store->ops->report_create(r->app->store, &w, &rec);
     if (res == STORE_IDEM_MISMATCH) {
@@ -315,7 +315,7 @@ void h_report_amend(struct req *r)
     fill_write(&w, r, &p);
     w.id = cur.id;
     w.expected_version = expected;
-    http_ledger_build(r->app, p.doc, r->now_ms, true, &lb);
+    http_ledger_build(r->app, p.doc, &lb);
     w.ledger = &lb.in;
     int res = r->app->store->ops->report_amend(r->app->store, &w, &rec);
     if (res == STORE_CONFLICT) {

@@ -122,11 +122,10 @@ enum rules_status rules_result_status(const struct rules_result *r, int64_t now_
 json_t *rules_explain(const struct ruleset *rs, const struct rules_result *r,
                       const json_t *report, int64_t now_ms, int64_t due_soon_ms);
 
-/* The computed part of an explanation only (status, applies, deadline, why, required fields;
- * no rule texts): what the ledger stores with each obligation — cheap enough for every create.
- * rules_explain_static gives the rule's texts (title, recipient, stage name, citations,
- * verification notes, notes) by id from the loaded rule set, or NULL when the rule is no longer
- * in it; readers merge the two (rules_explain is both at once). New references. */
+/* The two halves of rules_explain: the part computed from the report (status, applies,
+ * deadline, the facts read, missing required fields) and the rule's texts by id (title,
+ * recipient, stage name, citations, verification notes, notes, conditions), or NULL when the
+ * rule is not in the loaded set. New references. */
 json_t *rules_explain_dynamic(const struct ruleset *rs, const struct rules_result *r,
                               const json_t *report, int64_t now_ms, int64_t due_soon_ms);
 json_t *rules_explain_static(const struct ruleset *rs, const char *rule_id, const char *stage_id);

@@ -62,13 +62,12 @@ struct report_rec {
 void report_rec_release(struct report_rec *r);
 
 /* The obligations evaluated for the version being written (src/rules/). The store reconciles
- * them with the incident's ledger in the same transaction (rules_reconcile). explanations[i]
- * is the JSON text of rules_explain for ev->v[i]: needed for every applicable result, and for
- * non-applicable ones when the incident may already have obligations (amendments), since a
- * withdrawal records why. */
+ * them with the incident's ledger in the same transaction (rules_reconcile) and keeps, for each
+ * obligation, the decision (deadline, anchor, variant, cap, roll) and the rules version. Full
+ * explanations are recomputed when the ledger is read, from the immutable version the
+ * obligation was last evaluated on — cheap writes, and the same words for everyone. */
 struct ledger_input {
     const struct rules_eval *ev;
-    char *const *explanations;
     const char *rules_version;
 };
 
@@ -92,12 +91,13 @@ struct report_write {
 struct obligation_event {
     int64_t at;
     int version;
-    char event[16]; /* created, moved, withdrawn, reinstated */
+    char event[16]; /* moved, withdrawn, reinstated (creation is the obligation itself) */
     char old_due_state[28], new_due_state[28];
     int64_t old_due_ms, new_due_ms; /* 0 when none */
 };
 
 struct obligation_rec {
+    int64_t seq; /* internal row number */
     char id[UUID_STR_LEN];
     char rule_id[80], stage_id[48], recipient_id[80], regime[16];
     bool withdrawn, mandatory;
@@ -107,7 +107,7 @@ struct obligation_rec {
     int64_t became_applicable_at, withdrawn_at, updated_at;
     int first_version, last_version;
     char rules_version[HASH_SHA256_HEX];
-    char *explanation;      /* JSON text (heap) */
+    char *explanation;      /* the decision as JSON text (heap): anchor, variant, cap, roll */
     char *withdrawn_reason; /* JSON text (heap) or NULL */
     struct obligation_event *events;
     size_t nevents;

@@ -61,9 +61,10 @@ static const char *const migrations[] = {
     "CREATE TRIGGER report_versions_no_delete BEFORE DELETE ON report_versions"
     "  BEGIN SELECT RAISE(ABORT, 'report versions are immutable'); END;",
     /* 2: the obligation ledger (issue 3). Obligations are never deleted; their history is
-     * append-only. */
+     * append-only. The rowid (seq) links the history; id is the UUID the API shows. Creation is
+     * not a history row: became_applicable_at and first_version say it. */
     "CREATE TABLE obligations ("
-    "  id TEXT PRIMARY KEY, incident_id TEXT NOT NULL REFERENCES incidents(id),"
+    "  seq INTEGER PRIMARY KEY, id TEXT NOT NULL, incident_id TEXT NOT NULL REFERENCES incidents(id),"
     "  rule_id TEXT NOT NULL, stage_id TEXT NOT NULL, recipient_id TEXT NOT NULL,"
     "  regime TEXT NOT NULL, state TEXT NOT NULL, due_state TEXT NOT NULL, due_at INTEGER,"
     "  kind TEXT NOT NULL, mandatory INTEGER NOT NULL, became_applicable_at INTEGER NOT NULL,"
@@ -71,10 +72,10 @@ static const char *const migrations[] = {
     "  withdrawn_reason TEXT, explanation TEXT NOT NULL, rules_version TEXT NOT NULL,"
     "  updated_at INTEGER NOT NULL, UNIQUE (incident_id, rule_id, stage_id));"
     "CREATE TABLE obligation_events ("
-    "  seq INTEGER PRIMARY KEY, obligation_id TEXT NOT NULL REFERENCES obligations(id),"
+    "  seq INTEGER PRIMARY KEY, obligation_seq INTEGER NOT NULL REFERENCES obligations(seq),"
     "  at INTEGER NOT NULL, version INTEGER NOT NULL, event TEXT NOT NULL,"
     "  old_due_state TEXT, old_due_at INTEGER, new_due_state TEXT, new_due_at INTEGER);"
-    "CREATE INDEX obligation_events_ob ON obligation_events(obligation_id, seq);"
+    "CREATE INDEX obligation_events_ob ON obligation_events(obligation_seq, seq);"
     "CREATE TRIGGER obligations_no_delete BEFORE DELETE ON obligations"
     "  BEGIN SELECT RAISE(ABORT, 'obligations are never deleted'); END;"
     "CREATE TRIGGER obligation_events_no_update BEFORE UPDATE ON obligation_events"
@@ -161,28 +162,28 @@ static const char *const sql_text[SQ__COUNT] = {
     [SQ_AUDIT_SCAN] = "SELECT seq, at, actor, action, object_type, object_id, detail,"
                       " payload_sha256, prev_hash, hash FROM audit_log WHERE seq >= ?"
                       " ORDER BY seq LIMIT ?",
-    [SQ_OB_ROWS] = "SELECT id, rule_id, stage_id, state, due_state, due_at FROM obligations"
-                   " WHERE incident_id = ? ORDER BY rowid",
+    [SQ_OB_ROWS] = "SELECT seq, rule_id, stage_id, state, due_state, due_at FROM obligations"
+                   " WHERE incident_id = ? ORDER BY seq",
     [SQ_OB_INSERT] = "INSERT INTO obligations (id, incident_id, rule_id, stage_id, recipient_id,"
                      " regime, state, due_state, due_at, kind, mandatory, became_applicable_at,"
                      " first_version, last_version, explanation, rules_version, updated_at)"
                      " VALUES (?1,?2,?3,?4,?5,?6,'active',?7,?8,?9,?10,?11,?12,?12,?13,?14,?11)",
     [SQ_OB_UPDATE] = "UPDATE obligations SET state = 'active', withdrawn_at = NULL,"
                      " withdrawn_reason = NULL, due_state = ?2, due_at = ?3, last_version = ?4,"
-                     " explanation = ?5, rules_version = ?6, updated_at = ?7 WHERE id = ?1",
+                     " explanation = ?5, rules_version = ?6, updated_at = ?7 WHERE seq = ?1",
     [SQ_OB_WITHDRAW] = "UPDATE obligations SET state = 'withdrawn', withdrawn_at = ?2,"
                        " withdrawn_reason = ?3, last_version = ?4, rules_version = ?5,"
-                       " updated_at = ?2 WHERE id = ?1",
-    [SQ_OB_EVENT] = "INSERT INTO obligation_events (obligation_id, at, version, event,"
+                       " updated_at = ?2 WHERE seq = ?1",
+    [SQ_OB_EVENT] = "INSERT INTO obligation_events (obligation_seq, at, version, event,"
                     " old_due_state, old_due_at, new_due_state, new_due_at)"
                     " VALUES (?,?,?,?,?,?,?,?)",
     [SQ_OB_LIST] = "SELECT id, rule_id, stage_id, recipient_id, regime, state, due_state, due_at,"
                    " kind, mandatory, became_applicable_at, withdrawn_at, updated_at,"
-                   " first_version, last_version, rules_version, explanation, withdrawn_reason"
-                   " FROM obligations WHERE incident_id = ? ORDER BY rowid",
-    [SQ_OB_EVENTS] = "SELECT e.obligation_id, e.at, e.version, e.event, e.old_due_state,"
+                   " first_version, last_version, rules_version, explanation, withdrawn_reason,"
+                   " seq FROM obligations WHERE incident_id = ? ORDER BY seq",
+    [SQ_OB_EVENTS] = "SELECT e.obligation_seq, e.at, e.version, e.event, e.old_due_state,"
                      " e.old_due_at, e.new_due_state, e.new_due_at FROM obligation_events e"
-                     " JOIN obligations o ON o.id = e.obligation_id WHERE o.incident_id = ?"
+                     " JOIN obligations o ON o.seq = e.obligation_seq WHERE o.incident_id = ?"
                      " ORDER BY e.seq",
     [SQ_SAVEPOINT] = "SAVEPOINT job",
     [SQ_RELEASE] = "RELEASE job",

@@ -140,8 +140,10 @@ char *sq_col_dup(sqlite3_stmt *st, int col);
 void sq_close_store(struct store *s);
 
 /* Ledger (store_sqlite_ledger.c): reconciles and writes obligations for version `version` of
- * w->id inside the writer's transaction; the listing operation of the ops table. */
-int sq_ledger_apply(struct sq_store *s, const struct report_write *w, int version);
+ * w->id inside the writer's transaction, writing into summary what changed (for the version's
+ * audit entry, "" when nothing did); and the listing operation of the ops table. */
+int sq_ledger_apply(struct sq_store *s, const struct report_write *w, int version,
+                    char *summary, size_t summary_size);
 int sq_obligations_list(struct store *s, const char *incident_id, struct obligation_list *out);
 
 /* Query functions (store_sqlite_q.c) installed in the ops table. */

@@ -5,6 +5,7 @@
  */
 #include "store_sqlite_int.h"
 #include "../core/buf.h"
+#include "../core/rtime.h"
 
 static int due_state_index(const char *s)
 {
@@ -50,11 +51,18 @@ static int load_rows(struct sq_store *s, const char *incident, struct ledger_row
     return rc == SQLITE_DONE ? STORE_OK : STORE_UNAVAILABLE;
 }
 
-static int event(struct sq_store *s, const char *ob, const struct report_write *w, int version,
-                 enum ledger_op op, const struct ledger_row *old, const struct rules_result *r)
+/* The ledger row's key is the obligation's rowid (seq), kept as text in ledger_row.id. */
+static int64_t seq_of(const struct ledger_row *row)
+{
+    return strtoll(row->id, NULL, 10);
+}
+
+static int event(struct sq_store *s, const struct ledger_row *row, const struct report_write *w,
+                 int version, enum ledger_op op, const struct rules_result *r)
 {
     sqlite3_stmt *st = sq_stmt(&s->w, SQ_OB_EVENT);
-    sq_bind_text(st, 1, ob);
+    const struct ledger_row *old = row;
+    sqlite3_bind_int64(st, 1, seq_of(row));
     sqlite3_bind_int64(st, 2, w->now_ms);
     sqlite3_bind_int(st, 3, version);
     sq_bind_text(st, 4, rules_ledger_op_name(op));
@@ -68,10 +76,20 @@ static int event(struct sq_store *s, const char *ob, const struct report_write *
     return sq_result(sqlite3_step(st));
 }
 
-static const char *explanation_of(const struct report_write *w, int i)
+/* The decision kept with an obligation: what the deadline was computed from. Built with
+ * snprintf (this runs in the single writer thread; no JSON library work here). */
+static void decision_of(const struct rules_result *r, char *out, size_t n)
 {
-    const char *e = i >= 0 ? w->ledger->explanations[i] : NULL;
-    return e ? e : "{}";
+    char at[40] = "";
+    if (r->anchor_ms)
+        rtime_format_utc(r->anchor_ms, at, sizeof(at));
+    snprintf(out, n,
+             "{\"anchor_field\":%s%s%s,\"anchor_at\":%s%s%s,\"variant\":%d,\"capped\":%s,"
+             "\"rolled\":%s}",
+             r->anchor_source ? "\"" : "", r->anchor_source ? r->anchor_source : "null",
+             r->anchor_source ? "\"" : "", at[0] ? "\"" : "", at[0] ? at : "null",
+             at[0] ? "\"" : "", r->variant, r->capped ? "true" : "false",
+             r->rolled ? "true" : "false");
 }
 
 static int create(struct sq_store *s, const struct report_write *w, int version, int i)
@@ -91,10 +109,11 @@ static int create(struct sq_store *s, const struct report_write *w, int version,
     sqlite3_bind_int(st, 10, rules_mandatory(r->rule));
     sqlite3_bind_int64(st, 11, w->now_ms);
     sqlite3_bind_int(st, 12, version);
-    sq_bind_text(st, 13, explanation_of(w, i));
+    char decision[256];
+    decision_of(r, decision, sizeof(decision));
+    sq_bind_text(st, 13, decision);
     sq_bind_text(st, 14, w->ledger->rules_version);
-    int rc = sq_result(sqlite3_step(st));
-    return rc ? rc : event(s, id, w, version, LEDGER_CREATE, NULL, r);
+    return sq_result(sqlite3_step(st)); /* creation is the row itself, not a history entry */
 }
 
 static int update(struct sq_store *s, const struct report_write *w, int version,
@@ -102,20 +121,22 @@ static int update(struct sq_store *s, const struct report_write *w, int version,
 {
     const struct rules_result *r = &w->ledger->ev->v[a->result];
     sqlite3_stmt *st = sq_stmt(&s->w, SQ_OB_UPDATE);
-    sq_bind_text(st, 1, row->id);
+    sqlite3_bind_int64(st, 1, seq_of(row));
     bind_due(st, 2, r);
     sqlite3_bind_int(st, 4, version);
-    sq_bind_text(st, 5, explanation_of(w, a->result));
+    char decision[256];
+    decision_of(r, decision, sizeof(decision));
+    sq_bind_text(st, 5, decision);
     sq_bind_text(st, 6, w->ledger->rules_version);
     sqlite3_bind_int64(st, 7, w->now_ms);
     int rc = sq_result(sqlite3_step(st));
     if (rc || a->op == LEDGER_KEEP)
         return rc;
-    return event(s, row->id, w, version, a->op, row, r);
+    return event(s, row, w, version, a->op, r);
 }
 
-/* The reason kept with a withdrawal: why the rule or stage no longer applies, with the facts
- * evaluated for this version (or that the rule left the rule set). */
+/* The reason kept with a withdrawal: that the conditions stopped holding at this version (the
+ * facts are in the explanation recomputed from that version) or that the rule left the set. */
 static int withdraw(struct sq_store *s, const struct report_write *w, int version,
                     const struct ledger_action *a, const struct ledger_row *row)
 {
@@ -125,29 +146,31 @@ static int withdraw(struct sq_store *s, const struct report_write *w, int versio
     if (a->result >= 0)
         buf_appendf(&reason,
                     "{\"en\":\"The conditions no longer hold as of version %d.\",\"ja\":\"第%d版の"
-                    "時点で適用条件を満たさなくなりました。\",\"explanation\":%s}",
-                    version, version, explanation_of(w, a->result));
+                    "時点で適用条件を満たさなくなりました。\",\"version\":%d}",
+                    version, version, version);
     else
         buf_appendf(&reason,
                     "{\"en\":\"The rule is no longer in the rule set (rules version %s).\","
                     "\"ja\":\"このルールは現在のルールセット（版 %s）にありません。\"}",
                     w->ledger->rules_version, w->ledger->rules_version);
-    sq_bind_text(st, 1, row->id);
+    sqlite3_bind_int64(st, 1, seq_of(row));
     sqlite3_bind_int64(st, 2, w->now_ms);
     sq_bind_text(st, 3, buf_cstr(&reason));
     sqlite3_bind_int(st, 4, version);
     sq_bind_text(st, 5, w->ledger->rules_version);
     int rc = sq_result(sqlite3_step(st));
     buf_release(&reason);
-    return rc ? rc : event(s, row->id, w, version, LEDGER_WITHDRAW, row, NULL);
+    return rc ? rc : event(s, row, w, version, LEDGER_WITHDRAW, NULL);
 }
 
-int sq_ledger_apply(struct sq_store *s, const struct report_write *w, int version)
+int sq_ledger_apply(struct sq_store *s, const struct report_write *w, int version,
+                    char *summary, size_t summary_size)
 {
     struct ledger_row *rows = NULL;
     struct ledger_action *acts = NULL;
     size_t nrows, nacts;
     int counts[5] = {0}, rc;
+    summary[0] = '\0';
     if (!w->ledger)
         return STORE_OK;
     if ((rc = load_rows(s, w->id, &rows, &nrows)))
@@ -163,15 +186,12 @@ int sq_ledger_apply(struct sq_store *s, const struct report_write *w, int versio
         else
             rc = update(s, w, version, a, &rows[a->row]);
     }
+    /* the version's own audit entry carries what happened to its obligations */
     if (!rc && (counts[LEDGER_CREATE] || counts[LEDGER_MOVE] || counts[LEDGER_WITHDRAW] ||
-                counts[LEDGER_REINSTATE])) {
-        char detail[128];
-        snprintf(detail, sizeof(detail), "version=%d created=%d moved=%d withdrawn=%d reinstated=%d",
-                 version, counts[LEDGER_CREATE], counts[LEDGER_MOVE], counts[LEDGER_WITHDRAW],
+                counts[LEDGER_REINSTATE]))
+        snprintf(summary, summary_size, " obligations:created=%d,moved=%d,withdrawn=%d,reinstated=%d",
+                 counts[LEDGER_CREATE], counts[LEDGER_MOVE], counts[LEDGER_WITHDRAW],
                  counts[LEDGER_REINSTATE]);
-        rc = sq_audit_add(s, w->author_id, "obligations.update", "report", w->id, detail, NULL,
-                          w->now_ms);
-    }
 out:
     free(rows);
     free(acts);
@@ -216,14 +236,15 @@ static void read_ob(sqlite3_stmt *st, struct obligation_rec *o)
     sq_col_copy(st, 15, o->rules_version, sizeof(o->rules_version));
     o->explanation = sq_col_dup(st, 16);
     o->withdrawn_reason = sq_col_dup(st, 17);
+    o->seq = sqlite3_column_int64(st, 18);
 }
 
 static void read_event(sqlite3_stmt *st, struct obligation_list *l)
 {
-    const char *ob = (const char *)sqlite3_column_text(st, 0);
-    for (size_t i = 0; ob && i < l->n; i++) {
+    int64_t ob = sqlite3_column_int64(st, 0);
+    for (size_t i = 0; i < l->n; i++) {
         struct obligation_rec *o = &l->items[i];
-        if (strcmp(o->id, ob))
+        if (o->seq != ob)
             continue;
         o->events = xrealloc(o->events, (o->nevents + 1) * sizeof(*o->events));
         struct obligation_event *e = &o->events[o->nevents++];

@@ -571,9 +571,12 @@ static int report_create_run(struct sq_store *s, struct wjob *j)
         if ((r = sq_result(sqlite3_step(st))))
             return r;
     }
-    if ((r = sq_audit_add(s, w->author_id, "report.create", "report", w->id, "version=1",
-                          w->body_sha256, w->now_ms)) ||
-        (r = sq_ledger_apply(s, w, 1)))
+    char detail[128] = "version=1", changes[96];
+    if ((r = sq_ledger_apply(s, w, 1, changes, sizeof(changes))))
+        return r;
+    xstrlcpy(detail + strlen(detail), changes, sizeof(detail) - strlen(detail));
+    if ((r = sq_audit_add(s, w->author_id, "report.create", "report", w->id, detail,
+                          w->body_sha256, w->now_ms)))
         return r;
     fill_out(w, 1, w->now_ms, a->out);
     return STORE_OK;
@@ -593,7 +596,7 @@ static int report_amend_run(struct sq_store *s, struct wjob *j)
     sqlite3_stmt *st = sq_stmt(&s->w, SQ_INCIDENT_GET_META);
     int rc, latest, r;
     int64_t created_at;
-    char detail[40];
+    char detail[128];
 
     sq_bind_text(st, 1, w->id);
     rc = sqlite3_step(st);
@@ -618,10 +621,12 @@ static int report_amend_run(struct sq_store *s, struct wjob *j)
     bind_version_meta(st, 4, w);
     if ((r = sq_result(sqlite3_step(st))))
         return r;
-    snprintf(detail, sizeof(detail), "version=%d", latest + 1);
+    char changes[96];
+    if ((r = sq_ledger_apply(s, w, latest + 1, changes, sizeof(changes))))
+        return r;
+    snprintf(detail, sizeof(detail), "version=%d%s", latest + 1, changes);
     if ((r = sq_audit_add(s, w->author_id, "report.amend", "report", w->id, detail,
-                          w->body_sha256, w->now_ms)) ||
-        (r = sq_ledger_apply(s, w, latest + 1)))
+                          w->body_sha256, w->now_ms)))
         return r;
     fill_out(w, latest + 1, created_at, a->out);
     return STORE_OK;

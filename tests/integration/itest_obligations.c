@@ -329,9 +329,10 @@ static void test_amend_withdraws(void **state)
         assert_string_equal(itest_jstr(it, "/status"), "withdrawn");
         assert_non_null(strstr(itest_jstr(it, "/withdrawn_reason/en"), "version 3"));
         assert_non_null(strstr(itest_jstr(it, "/withdrawn_reason/ja"), "第3版"));
-        assert_string_equal(itest_jstr(it, "/withdrawn_reason/explanation/why/facts/"
-                                           "personal_data.involved"),
-                            "no");
+        /* the explanation is recomputed from the withdrawing version: it shows why not */
+        assert_string_equal(itest_jstr(it, "/explanation/why/facts/personal_data.involved"), "no");
+        assert_true(json_is_false(json_object_get(json_object_get(it, "explanation"), "applies")));
+        assert_int_equal(itest_jint(it, "/explanation/explained_with/version"), 3);
         json_t *ev = last_event(it);
         assert_string_equal(itest_jstr(ev, "/event"), "withdrawn");
         assert_int_equal(itest_jint(ev, "/version"), 3);
@@ -372,11 +373,16 @@ static void test_amend_back_reinstates(void **state)
 }
 
 /* Each change of the ledger is one obligations.update entry; the chain still verifies. */
+/* Each version's own audit entry (report.create, report.amend) records what happened to its
+ * obligations: "version=N obligations:created=…,moved=…,withdrawn=…,reinstated=…". */
 static void test_audited(void **state)
 {
     char *out = NULL;
     UNUSED(state);
-    json_t *entries = audit_entries("obligations.update", R.id);
+    json_t *entries = audit_entries("report.create", R.id);
+    json_t *amends = audit_entries("report.amend", R.id);
+    json_array_extend(entries, amends);
+    json_decref(amends);
     size_t i;
     json_t *e;
     int seen[5] = {0};
@@ -384,7 +390,9 @@ static void test_audited(void **state)
     {
         int version = 0, created = -1, moved = -1, withdrawn = -1, reinstated = -1;
         const char *detail = itest_jstr(e, "/detail");
-        assert_int_equal(sscanf(detail, "version=%d created=%d moved=%d withdrawn=%d reinstated=%d",
+        assert_int_equal(sscanf(detail,
+                                "version=%d obligations:created=%d,moved=%d,withdrawn=%d,"
+                                "reinstated=%d",
                                 &version, &created, &moved, &withdrawn, &reinstated),
                          5);
         assert_true(version >= 1 && version <= 4);
@@ -401,7 +409,7 @@ static void test_audited(void **state)
     }
     for (int v = 1; v <= 4; v++)
         if (seen[v] != 1)
-            fail_msg("version %d has %d obligations.update entries", v, seen[v]);
+            fail_msg("version %d has %d audit entries with obligation changes", v, seen[v]);
     json_decref(entries);
     int rc = itest_cli(&F.srv, NULL, &out, "audit", "verify", NULL);
     if (rc != 0)
