@@ -430,6 +430,12 @@ static int parse_operand(struct lexer *l)
             if ((id = node(l, EX_LIT, -1, -1, l->start)) < 0)
                 return json_decref(v), -1;
             l->e->nodes[id].lit = v;
+            if (json_is_string(v)) { /* kept as bytes and length for quick comparisons */
+                l->e->nodes[id].strs = xcalloc(1, sizeof(struct ex_str));
+                l->e->nodes[id].strs[0].s = json_string_value(v);
+                l->e->nodes[id].strs[0].n = json_string_length(v);
+                l->e->nodes[id].nstrs = 1;
+            }
             if (lex(l))
                 return -1;
         } else if (l->kind == T_NAME && strcmp(l->text, "and") && strcmp(l->text, "or") &&
@@ -753,7 +759,7 @@ static const json_t *walk_raw(const struct ex_path *p, const json_t *doc)
 }
 
 /* Single-valued path: the value or NULL, through the cache when there is one. */
-static const json_t *walk(const struct ex_path *p, const struct ectx *x)
+static inline const json_t *walk(const struct ex_path *p, const struct ectx *x)
 {
     struct expr_cache *c = x->cache;
     if (!c || p->slot < 0 || (size_t)p->slot >= c->n)
@@ -939,8 +945,26 @@ static const json_t *operand(const struct expr *e, int id, const struct ectx *x,
     return NULL;
 }
 
+/* The common case `path == "literal"` / `!=`: one lookup and a length-first byte comparison. */
+static int quick_equality(const struct expr *e, const struct ex_node *n, const struct ectx *x)
+{
+    const struct ex_node *a = &e->nodes[n->a], *b = &e->nodes[n->b];
+    if ((n->op != EX_EQ && n->op != EX_NE) || a->op != EX_PATH || b->op != EX_LIT ||
+        !b->strs || x->facts)
+        return -1;
+    const json_t *v = walk(a->path, x);
+    if (!v || !json_is_string(v))
+        return 0; /* missing or mistyped: the comparison is false (also for !=) */
+    bool eq = json_string_length(v) == b->strs[0].n &&
+              !memcmp(json_string_value(v), b->strs[0].s, b->strs[0].n);
+    return n->op == EX_EQ ? eq : !eq;
+}
+
 static bool compare(const struct expr *e, const struct ex_node *n, const struct ectx *x)
 {
+    int q = quick_equality(e, n, x);
+    if (q >= 0)
+        return q;
     struct scratch sa, sb;
     const json_t *a = operand(e, n->a, x, &sa), *b = operand(e, n->b, x, &sb);
     bool anum = sa.is_num || json_is_number(a), bnum = sb.is_num || json_is_number(b);

@@ -36,30 +36,43 @@ static struct expr_cache *fresh_cache(const struct ruleset *rs, struct rules_eva
     return ev->cache;
 }
 
-/* Per-evaluation memo of the awareness time, which every rule with validity dates needs. */
+/* Per-evaluation memo of the awareness time, which every rule with validity dates needs: it
+ * depends only on the rule's regime (a regime-specific awareness entry, else aware_at). */
+#define MEMO_REGIMES 16
+
 struct memo {
-    bool has_regimes; /* /times/regime_awareness present: regime-specific, no memo */
-    int aware_rc;     /* 1 = not computed yet */
-    int64_t aware_ms;
+    int n;
+    const char *regime[MEMO_REGIMES];
+    int rc[MEMO_REGIMES];
+    int64_t ms[MEMO_REGIMES];
 };
+
+static int memo_aware(const struct rule *r, const json_t *report, struct memo *m, int64_t *ms)
+{
+    const char *src;
+    for (int i = 0; i < m->n; i++) {
+        if (!strcmp(m->regime[i], r->regime)) {
+            *ms = m->ms[i];
+            return m->rc[i];
+        }
+    }
+    int rc = rules_anchor(r, A_AWARE, report, ms, &src);
+    if (m->n < MEMO_REGIMES) {
+        m->regime[m->n] = r->regime;
+        m->rc[m->n] = rc;
+        m->ms[m->n++] = *ms;
+    }
+    return rc;
+}
 
 /* The rule is in force for an incident the organisation became aware of at that time. */
 static bool in_validity(const struct rule *r, const json_t *report, struct memo *m)
 {
-    int64_t aware;
-    const char *src;
+    int64_t aware = 0;
     if (!r->valid_from_ms && !r->valid_until_ms)
         return true;
-    if (m->has_regimes) {
-        if (rules_anchor(r, A_AWARE, report, &aware, &src))
-            return true;
-    } else {
-        if (m->aware_rc == 1)
-            m->aware_rc = rules_anchor(r, A_AWARE, report, &m->aware_ms, &src);
-        if (m->aware_rc)
-            return true; /* no awareness time: cannot place it, do not hide the rule */
-        aware = m->aware_ms;
-    }
+    if (memo_aware(r, report, m, &aware))
+        return true; /* no awareness time: cannot place it, do not hide the rule */
     return (!r->valid_from_ms || aware >= r->valid_from_ms) &&
            (!r->valid_until_ms || aware < r->valid_until_ms);
 }
@@ -148,8 +161,8 @@ static struct rules_result *push(struct rules_eval *ev)
 void rules_evaluate(const struct ruleset *rs, const json_t *report, struct rules_eval *ev)
 {
     struct expr_cache *cache = fresh_cache(rs, ev);
-    const json_t *times = json_object_get(report, "times");
-    struct memo m = {json_object_get(times, "regime_awareness") != NULL, 1, 0};
+    struct memo m;
+    m.n = 0;
     ev->n = 0;
     for (size_t i = 0; i < rs->nrules; i++) {
         const struct rule *r = &rs->rules[i];
