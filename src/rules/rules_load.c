@@ -408,10 +408,21 @@ static void build_recipient(struct ruleset *rs, const json_t *o, const struct sr
     rs->nrecips++;
 }
 
-static void load_recipients(struct ruleset *rs, const char *dir, struct version_hash *h,
-                            struct rules_diags *d)
+/* Loads every file of a kind: parse, check the structure against its table, then build each
+ * item of its array (`key`) after `grow` has made room for n more. */
+struct file_kind {
+    const struct rf_field *root;
+    const char *key;
+    bool deep; /* rules/ has one sub-directory per jurisdiction */
+    void (*grow)(struct ruleset *rs, size_t more);
+    void (*build)(struct ruleset *rs, const json_t *o, const struct src *f, const char *ptr,
+                  struct rules_diags *d);
+};
+
+static void load_each(struct ruleset *rs, const char *dir, const struct file_kind *k,
+                      struct version_hash *h, struct rules_diags *d)
 {
-    char **files = sorted_files(dir, false);
+    char **files = sorted_files(dir, k->deep);
     struct report_limits lim;
     report_limits_default(&lim);
     for (char **p = files; *p; p++) {
@@ -422,14 +433,13 @@ static void load_recipients(struct ruleset *rs, const char *dir, struct version_
             continue;
         }
         verr_list_init(&errs, 200);
-        if (report_check_fields(&rules_recipients_root, l.doc, &lim, 0, &errs) == 0) {
-            const json_t *arr = json_object_get(l.doc, "recipients");
-            rs->recips = xrealloc(rs->recips,
-                                  (rs->nrecips + json_array_size(arr)) * sizeof(*rs->recips));
+        if (report_check_fields(k->root, l.doc, &lim, 0, &errs) == 0) {
+            const json_t *arr = json_object_get(l.doc, k->key);
+            k->grow(rs, json_array_size(arr));
             for (size_t i = 0; i < json_array_size(arr); i++) {
                 char ptr[64];
-                snprintf(ptr, sizeof(ptr), "/recipients/%zu", i);
-                build_recipient(rs, json_array_get(arr, i), &l.f, ptr, d);
+                snprintf(ptr, sizeof(ptr), "/%s/%zu", k->key, i);
+                k->build(rs, json_array_get(arr, i), &l.f, ptr, d);
             }
         }
         diag_verrs(d, &l.f, &errs);
@@ -438,6 +448,19 @@ static void load_recipients(struct ruleset *rs, const char *dir, struct version_
     }
     free_list(files);
 }
+
+static void grow_recipients(struct ruleset *rs, size_t more)
+{
+    rs->recips = xrealloc(rs->recips, (rs->nrecips + more + 1) * sizeof(*rs->recips));
+}
+
+static void grow_rules(struct ruleset *rs, size_t more)
+{
+    rs->rules = xrealloc(rs->rules, (rs->nrules + more + 1) * sizeof(*rs->rules));
+}
+
+static const struct file_kind recipient_files = {&rules_recipients_root, "recipients", false,
+                                                 grow_recipients, build_recipient};
 
 /* ---- rules ---- */
 
@@ -650,35 +673,8 @@ static void build_rule(struct ruleset *rs, const json_t *o, const struct src *f,
     rs->nrules++;
 }
 
-static void load_rules(struct ruleset *rs, const char *dir, struct version_hash *h,
-                       struct rules_diags *d)
-{
-    char **files = sorted_files(dir, true);
-    struct report_limits lim;
-    report_limits_default(&lim);
-    for (char **p = files; *p; p++) {
-        struct loaded l;
-        struct verr_list errs;
-        if (load_file(*p, &l, h, d)) {
-            unload(&l);
-            continue;
-        }
-        verr_list_init(&errs, 200);
-        if (report_check_fields(&rules_file_root, l.doc, &lim, 0, &errs) == 0) {
-            const json_t *arr = json_object_get(l.doc, "rules");
-            rs->rules = xrealloc(rs->rules, (rs->nrules + json_array_size(arr)) * sizeof(*rs->rules));
-            for (size_t i = 0; i < json_array_size(arr); i++) {
-                char ptr[64];
-                snprintf(ptr, sizeof(ptr), "/rules/%zu", i);
-                build_rule(rs, json_array_get(arr, i), &l.f, ptr, d);
-            }
-        }
-        diag_verrs(d, &l.f, &errs);
-        verr_list_release(&errs);
-        unload(&l);
-    }
-    free_list(files);
-}
+static const struct file_kind rule_files = {&rules_file_root, "rules", true, grow_rules,
+                                            build_rule};
 
 struct ruleset *rules_load_dir(const char *data_dir, struct rules_diags *d)
 {
@@ -690,9 +686,9 @@ struct ruleset *rules_load_dir(const char *data_dir, struct rules_diags *d)
     snprintf(dir, sizeof(dir), "%s/calendars", data_dir);
     load_calendars(rs, dir, &h, d);
     snprintf(dir, sizeof(dir), "%s/recipients", data_dir);
-    load_recipients(rs, dir, &h, d);
+    load_each(rs, dir, &recipient_files, &h, d);
     snprintf(dir, sizeof(dir), "%s/rules", data_dir);
-    load_rules(rs, dir, &h, d);
+    load_each(rs, dir, &rule_files, &h, d);
     hash_sha256_final_hex(&h.ctx, rs->version);
     if (d->n == before && rs->nrules == 0) {
         struct src f = {dir, NULL, 0};
