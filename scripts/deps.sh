@@ -10,8 +10,9 @@ set -eu
 profile=${1:-build}
 
 pkgs_build="gcc libc6-dev make pkg-config meson ninja-build libmicrohttpd-dev libjansson-dev \
-libsqlite3-dev libsodium-dev tzdata"
-pkgs_test="$pkgs_build libcmocka-dev libcurl4-openssl-dev"
+libsqlite3-dev libsodium-dev tzdata \
+libcairo2-dev fonts-noto-cjk fontconfig"
+pkgs_test="$pkgs_build libcmocka-dev libcurl4-openssl-dev poppler-utils"
 pkgs_fuzz="$pkgs_test clang libclang-rt-14-dev"
 
 case "$profile" in

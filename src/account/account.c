@@ -19,6 +19,14 @@ static const struct rf_enum account_kind_values[] = {
     {"other", "その他", "other"},
     {0}};
 
+/* Size bands for peer groups (staff numbers as the EU SME definition counts them). */
+static const struct rf_enum account_size_values[] = {
+    {"micro", "小規模（10人未満）", "micro (fewer than 10 staff)"},
+    {"small", "小企業（50人未満）", "small (fewer than 50 staff)"},
+    {"medium", "中企業（250人未満）", "medium (fewer than 250 staff)"},
+    {"large", "大企業（250人以上）", "large (250 staff or more)"},
+    {0}};
+
 static const struct rf_field org_fields[] = {
     {"name_ja", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 200, "名称（日本語）", "name (Japanese)", NULL},
     {"name_en", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 200, "名称（英語）", "name (English)", NULL},
@@ -28,6 +36,7 @@ static const struct rf_field org_fields[] = {
      "critical-infrastructure sector", NULL},
     {"prefecture", RF_STRING, 0, NULL, NULL, RFMT_PREFECTURE, 0, 5, "都道府県", "prefecture", NULL},
     {"listed", RF_BOOL, 0, NULL, NULL, RFMT_NONE, 0, 0, "上場", "listed", NULL},
+    {"size_band", RF_ENUM, 0, NULL, account_size_values, RFMT_NONE, 0, 0, "規模", "size band", NULL},
     {0}};
 const struct rf_field account_org_root = {"", RF_OBJECT, 0, org_fields, NULL, RFMT_NONE, 0, 0,
                                          "組織", "organisation", NULL};
@@ -72,6 +81,7 @@ void account_org_from_json(const json_t *doc, int64_t now, struct org *o)
     xstrlcpy(o->kind, opt_str(doc, "kind", "other"), sizeof(o->kind));
     xstrlcpy(o->sector, opt_str(doc, "sector", "none"), sizeof(o->sector));
     xstrlcpy(o->prefecture, opt_str(doc, "prefecture", ""), sizeof(o->prefecture));
+    xstrlcpy(o->size_band, opt_str(doc, "size_band", ""), sizeof(o->size_band));
     o->listed = json_is_true(json_object_get(doc, "listed"));
     o->created_at = now;
 }

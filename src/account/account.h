@@ -27,6 +27,7 @@ struct org {
     char kind[32];
     char sector[32];    /* critical-infrastructure sector, "none" */
     char prefecture[8]; /* "JP-13" or "" */
+    char size_band[12]; /* micro, small, medium, large, or "" (peer groups use it) */
     bool listed;
     int64_t created_at;
 };

@@ -21,6 +21,7 @@ static json_t *org_json(const struct org *o)
     json_object_set_new(j, "corporate_number",
                         o->corporate_number[0] ? json_string(o->corporate_number) : json_null());
     json_object_set_new(j, "prefecture", o->prefecture[0] ? json_string(o->prefecture) : json_null());
+    json_object_set_new(j, "size_band", o->size_band[0] ? json_string(o->size_band) : json_null());
     return j;
 }
 

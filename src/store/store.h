@@ -136,6 +136,67 @@ struct report_list {
 };
 void report_list_release(struct report_list *l);
 
+/* A maturity self-assessment (src/assess/). Drafts change under optimistic concurrency
+ * (version); submitting computes and freezes the scores — the row is immutable afterwards
+ * (a trigger enforces it), so peer comparisons always rest on what was submitted. */
+struct assessment_rec {
+    char id[UUID_STR_LEN];
+    char org_id[UUID_STR_LEN];
+    char framework_id[64];
+    char framework_version[16];
+    char period[32];  /* the organisation's label, e.g. "FY2026" */
+    char status[12];  /* draft, submitted */
+    int version;
+    char *answers;    /* JSON text (heap); NULL in listings */
+    char *scores;     /* JSON text (heap), submitted only; NULL in listings and drafts */
+    double overall;   /* overall score when submitted, else -1 (listings carry it) */
+    char created_by[UUID_STR_LEN];
+    char submitted_by[UUID_STR_LEN];
+    int64_t created_at, updated_at, submitted_at; /* submitted_at 0 while draft */
+};
+void assessment_rec_release(struct assessment_rec *a);
+
+struct assessment_list {
+    struct assessment_rec *items;
+    size_t n;
+    bool more;
+};
+void assessment_list_release(struct assessment_list *l);
+
+/* One other organisation's latest submitted scores for a framework, with the attributes the
+ * peer groups use. Never shown to anyone: only aggregates leave src/assess/. */
+struct peer_row {
+    char org_id[UUID_STR_LEN];
+    char sector[32];
+    char size_band[12];
+    char *scores; /* JSON text (heap) */
+};
+struct peer_rows {
+    struct peer_row *items;
+    size_t n;
+};
+void peer_rows_release(struct peer_rows *p);
+
+/* A versioned JSON document of an organisation: an asset inventory entry ("asset"), a loss
+ * scenario ("risk_scenario") or a stored simulation result ("simulation"). */
+struct orgdoc_rec {
+    char id[UUID_STR_LEN];
+    char org_id[UUID_STR_LEN];
+    char kind[24];
+    int version;
+    char *body; /* JSON text (heap); NULL in listings when not asked for */
+    char created_by[UUID_STR_LEN];
+    int64_t created_at, updated_at;
+};
+void orgdoc_rec_release(struct orgdoc_rec *d);
+
+struct orgdoc_list {
+    struct orgdoc_rec *items;
+    size_t n;
+    bool more;
+};
+void orgdoc_list_release(struct orgdoc_list *l);
+
 struct store_stats {
     uint64_t commits;
     uint64_t writes;
@@ -179,6 +240,33 @@ struct store_ops {
     int (*report_versions)(struct store *s, const char *id, struct report_list *out);
     /* The incident's obligations with their histories, in creation order. */
     int (*obligations_list)(struct store *s, const char *incident_id, struct obligation_list *out);
+
+    /* Assessments. create: a new draft (version 1). save: replaces a draft's answers if
+     * expected_version is current and it is still a draft (else STORE_CONFLICT). submit:
+     * freezes it with its scores, same precondition. list: newest first, without answers. */
+    int (*assessment_create)(struct store *s, const struct assessment_rec *a, const char *actor,
+                             int64_t now);
+    int (*assessment_get)(struct store *s, const char *id, struct assessment_rec *out);
+    int (*assessment_list)(struct store *s, const char *org_id, const char *framework_id,
+                           const char *after_id, int limit, struct assessment_list *out);
+    int (*assessment_save)(struct store *s, const char *id, int expected_version,
+                           const char *answers, const char *actor, int64_t now);
+    int (*assessment_submit)(struct store *s, const char *id, int expected_version,
+                             const char *scores, double overall, const char *actor, int64_t now);
+    /* The latest submitted assessment of framework_id of every organisation except
+     * exclude_org_id, with its sector and size band. */
+    int (*assessment_peers)(struct store *s, const char *framework_id,
+                            const char *exclude_org_id, struct peer_rows *out);
+
+    /* Organisation documents. update: replaces the body if expected_version is current
+     * (else STORE_CONFLICT). list: newest first; with_body false leaves bodies NULL. */
+    int (*orgdoc_create)(struct store *s, const struct orgdoc_rec *d, const char *actor,
+                         int64_t now);
+    int (*orgdoc_get)(struct store *s, const char *id, struct orgdoc_rec *out);
+    int (*orgdoc_list)(struct store *s, const char *org_id, const char *kind,
+                       const char *after_id, int limit, bool with_body, struct orgdoc_list *out);
+    int (*orgdoc_update)(struct store *s, const char *id, int expected_version, const char *body,
+                         const char *actor, int64_t now);
 
     int (*audit_append)(struct store *s, const char *actor, const char *action,
                         const char *object_type, const char *object_id, const char *detail,

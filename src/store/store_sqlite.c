@@ -82,6 +82,26 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'obligation history is append-only'); END;"
     "CREATE TRIGGER obligation_events_no_delete BEFORE DELETE ON obligation_events"
     "  BEGIN SELECT RAISE(ABORT, 'obligation history is append-only'); END;",
+    /* 3: maturity self-assessments and risk (issue 4). A submitted assessment is immutable
+     * (trigger); assets, loss scenarios and simulations are documents of an organisation. */
+    "ALTER TABLE organizations ADD COLUMN size_band TEXT;"
+    "CREATE TABLE assessments ("
+    "  id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id),"
+    "  framework_id TEXT NOT NULL, framework_version TEXT NOT NULL, period TEXT NOT NULL,"
+    "  status TEXT NOT NULL, version INTEGER NOT NULL, answers TEXT NOT NULL, scores TEXT,"
+    "  overall REAL,"
+    "  created_by TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+    "  submitted_by TEXT, submitted_at INTEGER);"
+    "CREATE INDEX assessments_org ON assessments(org_id, id);"
+    "CREATE INDEX assessments_peers ON assessments(framework_id, status, org_id, submitted_at);"
+    "CREATE TRIGGER assessments_submitted_immutable BEFORE UPDATE ON assessments"
+    "  WHEN OLD.status = 'submitted'"
+    "  BEGIN SELECT RAISE(ABORT, 'a submitted assessment is immutable'); END;"
+    "CREATE TABLE org_documents ("
+    "  id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id),"
+    "  kind TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL,"
+    "  created_by TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+    "CREATE INDEX org_documents_list ON org_documents(org_id, kind, id);",
 };
 
 int store_sqlite_schema_version(void)
@@ -91,11 +111,13 @@ int store_sqlite_schema_version(void)
 
 static const char *const sql_text[SQ__COUNT] = {
     [SQ_ORG_INSERT] = "INSERT INTO organizations (id, name_ja, name_en, corporate_number, kind,"
-                      " sector, prefecture, listed, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                      " sector, prefecture, listed, created_at, size_band)"
+                      " VALUES (?,?,?,?,?,?,?,?,?,?)",
     [SQ_ORG_GET] = "SELECT id, name_ja, name_en, corporate_number, kind, sector, prefecture,"
-                   " listed, created_at FROM organizations WHERE id = ?",
+                   " listed, created_at, size_band FROM organizations WHERE id = ?",
     [SQ_ORG_LIST] = "SELECT id, name_ja, name_en, corporate_number, kind, sector, prefecture,"
-                    " listed, created_at FROM organizations WHERE (?1 IS NULL OR kind = ?1)"
+                    " listed, created_at, size_band FROM organizations"
+                    " WHERE (?1 IS NULL OR kind = ?1)"
                     " AND (?2 IS NULL OR id > ?2) ORDER BY id LIMIT ?3",
     [SQ_USER_INSERT] = "INSERT INTO users (id, org_id, username, display_name, role,"
                        " password_hash, disabled, created_at) VALUES (?,?,?,?,?,?,?,?)",
@@ -185,6 +207,41 @@ static const char *const sql_text[SQ__COUNT] = {
                      " e.old_due_at, e.new_due_state, e.new_due_at FROM obligation_events e"
                      " JOIN obligations o ON o.seq = e.obligation_seq WHERE o.incident_id = ?"
                      " ORDER BY e.seq",
+    [SQ_AS_INSERT] = "INSERT INTO assessments (id, org_id, framework_id, framework_version, period,"
+                      " status, version, answers, created_by, created_at, updated_at)"
+                      " VALUES (?1,?2,?3,?4,?5,'draft',1,?6,?7,?8,?8)",
+    [SQ_AS_GET] = "SELECT id, org_id, framework_id, framework_version, period, status, version,"
+                  " created_by, created_at, updated_at, submitted_by, submitted_at, overall,"
+                  " answers, scores FROM assessments WHERE id = ?",
+    [SQ_AS_LIST] = "SELECT id, org_id, framework_id, framework_version, period, status, version,"
+                   " created_by, created_at, updated_at, submitted_by, submitted_at, overall,"
+                   " NULL, NULL FROM assessments WHERE org_id = ?1"
+                   " AND (?2 IS NULL OR framework_id = ?2) AND (?3 IS NULL OR id < ?3)"
+                   " ORDER BY id DESC LIMIT ?4",
+    [SQ_AS_STATE] = "SELECT status, version, org_id FROM assessments WHERE id = ?",
+    [SQ_AS_SAVE] = "UPDATE assessments SET answers = ?2, version = version + 1, updated_at = ?3"
+                   " WHERE id = ?1",
+    [SQ_AS_SUBMIT] = "UPDATE assessments SET scores = ?2, overall = ?3, status = 'submitted',"
+                     " version = version + 1, updated_at = ?4, submitted_at = ?4,"
+                     " submitted_by = ?5 WHERE id = ?1",
+    /* The latest submission per organisation: ROW_NUMBER over submitted_at, ties by id. */
+    [SQ_AS_PEERS] = "SELECT org_id, sector, size_band, scores FROM (SELECT a.org_id, o.sector,"
+                    " o.size_band, a.scores, ROW_NUMBER() OVER (PARTITION BY a.org_id"
+                    " ORDER BY a.submitted_at DESC, a.id DESC) AS rn FROM assessments a"
+                    " JOIN organizations o ON o.id = a.org_id WHERE a.framework_id = ?1"
+                    " AND a.status = 'submitted' AND a.org_id <> ?2) WHERE rn = 1"
+                    " ORDER BY org_id",
+    [SQ_DOC_INSERT] = "INSERT INTO org_documents (id, org_id, kind, version, body, created_by,"
+                      " created_at, updated_at) VALUES (?1,?2,?3,1,?4,?5,?6,?6)",
+    [SQ_DOC_GET] = "SELECT id, org_id, kind, version, created_by, created_at, updated_at, body"
+                   " FROM org_documents WHERE id = ?",
+    [SQ_DOC_LIST] = "SELECT id, org_id, kind, version, created_by, created_at, updated_at,"
+                    " CASE WHEN ?5 THEN body ELSE NULL END FROM org_documents"
+                    " WHERE org_id = ?1 AND kind = ?2 AND (?3 IS NULL OR id < ?3)"
+                    " ORDER BY id DESC LIMIT ?4",
+    [SQ_DOC_STATE] = "SELECT version, org_id, kind FROM org_documents WHERE id = ?",
+    [SQ_DOC_UPDATE] = "UPDATE org_documents SET body = ?2, version = version + 1,"
+                      " updated_at = ?3 WHERE id = ?1",
     [SQ_SAVEPOINT] = "SAVEPOINT job",
     [SQ_RELEASE] = "RELEASE job",
     [SQ_ROLLBACK_TO] = "ROLLBACK TO job",

@@ -56,6 +56,18 @@ enum sq_stmt {
     SQ_OB_EVENT,
     SQ_OB_LIST,
     SQ_OB_EVENTS,
+    SQ_AS_INSERT,
+    SQ_AS_GET,
+    SQ_AS_LIST,
+    SQ_AS_STATE,
+    SQ_AS_SAVE,
+    SQ_AS_SUBMIT,
+    SQ_AS_PEERS,
+    SQ_DOC_INSERT,
+    SQ_DOC_GET,
+    SQ_DOC_LIST,
+    SQ_DOC_STATE,
+    SQ_DOC_UPDATE,
     SQ_SAVEPOINT,
     SQ_RELEASE,
     SQ_ROLLBACK_TO,
@@ -145,6 +157,25 @@ void sq_close_store(struct store *s);
 int sq_ledger_apply(struct sq_store *s, const struct report_write *w, int version,
                     char *summary, size_t summary_size);
 int sq_obligations_list(struct store *s, const char *incident_id, struct obligation_list *out);
+
+/* Assessments and organisation documents (store_sqlite_assess.c), for the ops table. */
+int sq_assessment_create(struct store *s, const struct assessment_rec *a, const char *actor,
+                         int64_t now);
+int sq_assessment_get(struct store *s, const char *id, struct assessment_rec *out);
+int sq_assessment_list(struct store *s, const char *org_id, const char *framework_id,
+                       const char *after_id, int limit, struct assessment_list *out);
+int sq_assessment_save(struct store *s, const char *id, int expected_version,
+                       const char *answers, const char *actor, int64_t now);
+int sq_assessment_submit(struct store *s, const char *id, int expected_version,
+                         const char *scores, double overall, const char *actor, int64_t now);
+int sq_assessment_peers(struct store *s, const char *framework_id, const char *exclude_org_id,
+                        struct peer_rows *out);
+int sq_orgdoc_create(struct store *s, const struct orgdoc_rec *d, const char *actor, int64_t now);
+int sq_orgdoc_get(struct store *s, const char *id, struct orgdoc_rec *out);
+int sq_orgdoc_list(struct store *s, const char *org_id, const char *kind, const char *after_id,
+                   int limit, bool with_body, struct orgdoc_list *out);
+int sq_orgdoc_update(struct store *s, const char *id, int expected_version, const char *body,
+                     const char *actor, int64_t now);
 
 /* Query functions (store_sqlite_q.c) installed in the ops table. */
 extern const struct store_ops sq_ops;

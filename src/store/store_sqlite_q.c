@@ -20,6 +20,7 @@ static void read_org(sqlite3_stmt *st, struct org *o)
     sq_col_copy(st, 6, o->prefecture, sizeof(o->prefecture));
     o->listed = sqlite3_column_int(st, 7) != 0;
     o->created_at = sqlite3_column_int64(st, 8);
+    sq_col_copy(st, 9, o->size_band, sizeof(o->size_band));
 }
 
 static void read_user(sqlite3_stmt *st, struct user *u)
@@ -158,6 +159,7 @@ static int org_create_run(struct sq_store *s, struct wjob *j)
     sq_bind_text_opt(st, 7, a->o->prefecture);
     sqlite3_bind_int(st, 8, a->o->listed);
     sqlite3_bind_int64(st, 9, a->now);
+    sq_bind_text_opt(st, 10, a->o->size_band);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         return sq_result(rc);
@@ -844,6 +846,16 @@ const struct store_ops sq_ops = {
     .report_list = report_list,
     .report_versions = report_versions,
     .obligations_list = sq_obligations_list,
+    .assessment_create = sq_assessment_create,
+    .assessment_get = sq_assessment_get,
+    .assessment_list = sq_assessment_list,
+    .assessment_save = sq_assessment_save,
+    .assessment_submit = sq_assessment_submit,
+    .assessment_peers = sq_assessment_peers,
+    .orgdoc_create = sq_orgdoc_create,
+    .orgdoc_get = sq_orgdoc_get,
+    .orgdoc_list = sq_orgdoc_list,
+    .orgdoc_update = sq_orgdoc_update,
     .audit_append = audit_append,
     .audit_scan = audit_scan,
     .audit_head = audit_head,

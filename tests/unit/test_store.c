@@ -77,6 +77,7 @@ static int teardown(void **state)
 
 #define S(state) (((struct fx *)*(state))->s)
 
+
 /* ---- audit helpers ---- */
 
 struct chain {
@@ -1127,6 +1128,214 @@ static void test_two_handles(void **state)
     assert_int_equal(audit_check(s1, NULL), 341);
 }
 
+/* ---- assessments and organisation documents (issue 4) ---- */
+
+static int add_assessment(struct store *s, const char *org, const char *fw, int64_t now,
+                          struct assessment_rec *a)
+{
+    memset(a, 0, sizeof(*a));
+    uuid_v7_new(a->id);
+    xstrlcpy(a->org_id, org, sizeof(a->org_id));
+    xstrlcpy(a->framework_id, fw, sizeof(a->framework_id));
+    xstrlcpy(a->framework_version, "2.0", sizeof(a->framework_version));
+    xstrlcpy(a->period, "FY2026", sizeof(a->period));
+    xstrlcpy(a->created_by, ACTOR, sizeof(a->created_by));
+    return s->ops->assessment_create(s, a, ACTOR, now);
+}
+
+static void test_assessments(void **state)
+{
+    struct store *s = S(state);
+    struct org a, b;
+    struct assessment_rec x, y, got;
+    struct assessment_list l;
+    int64_t count = 0;
+    assert_int_equal(add_org(s, NULL, &a, T0), STORE_OK);
+    assert_int_equal(add_org(s, NULL, &b, T0), STORE_OK);
+    count = audit_check(s, NULL);
+    assert_int_equal(add_assessment(s, a.id, "nist-csf-2.0", T0 + 1, &x), STORE_OK);
+    audit_expect(s, &count, "assessment.create", x.id);
+    assert_int_equal(add_assessment(s, "019ab0b0-cc00-7000-8000-000000000000", "nist-csf-2.0",
+                                    T0 + 1, &y),
+                     STORE_INVALID); /* no such organisation */
+    audit_unchanged(s, count);
+    assert_int_equal(s->ops->assessment_get(s, x.id, &got), STORE_OK);
+    assert_string_equal(got.status, "draft");
+    assert_int_equal(got.version, 1);
+    assert_string_equal(got.answers, "{}");
+    assert_null(got.scores);
+    assert_true(got.overall < 0);
+    assert_int_equal(got.submitted_at, 0);
+    assessment_rec_release(&got);
+
+    /* save: optimistic concurrency */
+    assert_int_equal(s->ops->assessment_save(s, x.id, 1, "{\"GV.OC-01\":{\"level\":3}}", ACTOR,
+                                             T0 + 2),
+                     STORE_OK);
+    audit_expect(s, &count, "assessment.save", x.id);
+    assert_int_equal(s->ops->assessment_save(s, x.id, 1, "{}", ACTOR, T0 + 3), STORE_CONFLICT);
+    assert_int_equal(s->ops->assessment_save(s, y.id, 1, "{}", ACTOR, T0 + 3), STORE_NOT_FOUND);
+    audit_unchanged(s, count);
+    assert_int_equal(s->ops->assessment_get(s, x.id, &got), STORE_OK);
+    assert_int_equal(got.version, 2);
+    assert_string_equal(got.answers, "{\"GV.OC-01\":{\"level\":3}}");
+    assert_int_equal(got.updated_at, T0 + 2);
+    assessment_rec_release(&got);
+
+    /* submit freezes it */
+    assert_int_equal(s->ops->assessment_submit(s, x.id, 1, "{}", 1.0, ACTOR, T0 + 4),
+                     STORE_CONFLICT);
+    assert_int_equal(s->ops->assessment_submit(s, x.id, 2, "{\"overall\":{\"score\":3}}", 3.0,
+                                               ACTOR, T0 + 4),
+                     STORE_OK);
+    audit_expect(s, &count, "assessment.submit", x.id);
+    assert_int_equal(s->ops->assessment_save(s, x.id, 3, "{}", ACTOR, T0 + 5), STORE_CONFLICT);
+    assert_int_equal(s->ops->assessment_submit(s, x.id, 3, "{}", 1.0, ACTOR, T0 + 5),
+                     STORE_CONFLICT);
+    audit_unchanged(s, count);
+    assert_int_equal(s->ops->assessment_get(s, x.id, &got), STORE_OK);
+    assert_string_equal(got.status, "submitted");
+    assert_int_equal(got.version, 3);
+    assert_int_equal(got.submitted_at, T0 + 4);
+    assert_string_equal(got.submitted_by, ACTOR);
+    assert_string_equal(got.scores, "{\"overall\":{\"score\":3}}");
+    assert_true(got.overall > 2.99 && got.overall < 3.01);
+    assessment_rec_release(&got);
+
+    /* listing: per organisation, newest first, optional framework filter, cursor */
+    struct assessment_rec more[3];
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(add_assessment(s, a.id, i == 2 ? "sme-quick-check" : "nist-csf-2.0",
+                                        T0 + 10 + i, &more[i]),
+                         STORE_OK);
+    assert_int_equal(s->ops->assessment_list(s, a.id, NULL, NULL, 2, &l), STORE_OK);
+    assert_int_equal(l.n, 2);
+    assert_true(l.more);
+    assert_string_equal(l.items[0].id, more[2].id);
+    assert_null(l.items[0].answers);
+    char after[UUID_STR_LEN];
+    xstrlcpy(after, l.items[1].id, sizeof(after));
+    assessment_list_release(&l);
+    assert_int_equal(s->ops->assessment_list(s, a.id, NULL, after, 2, &l), STORE_OK);
+    assert_int_equal(l.n, 2);
+    assert_false(l.more);
+    assert_string_equal(l.items[1].id, x.id);
+    assert_true(l.items[1].overall > 2.99);
+    assessment_list_release(&l);
+    assert_int_equal(s->ops->assessment_list(s, a.id, "sme-quick-check", NULL, 10, &l), STORE_OK);
+    assert_int_equal(l.n, 1);
+    assessment_list_release(&l);
+    assert_int_equal(s->ops->assessment_list(s, b.id, NULL, NULL, 10, &l), STORE_OK);
+    assert_int_equal(l.n, 0);
+    assessment_list_release(&l);
+}
+
+static void test_assessment_peers(void **state)
+{
+    struct store *s = S(state);
+    struct org o[4];
+    struct assessment_rec r;
+    struct peer_rows p;
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(add_org(s, NULL, &o[i], T0), STORE_OK);
+    /* o0: two submissions (the later counts); o1: one submitted + a newer draft (the
+     * submission counts); o2: draft only (absent); o3: another framework (absent) */
+    char sc[64];
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(add_assessment(s, o[0].id, "fw", T0 + k, &r), STORE_OK);
+        snprintf(sc, sizeof(sc), "{\"k\":%d}", k);
+        assert_int_equal(s->ops->assessment_submit(s, r.id, 1, sc, k, ACTOR, T0 + 100 + k),
+                         STORE_OK);
+    }
+    assert_int_equal(add_assessment(s, o[1].id, "fw", T0, &r), STORE_OK);
+    assert_int_equal(s->ops->assessment_submit(s, r.id, 1, "{\"o1\":1}", 1, ACTOR, T0 + 5),
+                     STORE_OK);
+    assert_int_equal(add_assessment(s, o[1].id, "fw", T0 + 9, &r), STORE_OK);
+    assert_int_equal(add_assessment(s, o[2].id, "fw", T0, &r), STORE_OK);
+    assert_int_equal(add_assessment(s, o[3].id, "other", T0, &r), STORE_OK);
+    assert_int_equal(s->ops->assessment_submit(s, r.id, 1, "{}", 1, ACTOR, T0 + 5), STORE_OK);
+
+    assert_int_equal(s->ops->assessment_peers(s, "fw", o[3].id, &p), STORE_OK);
+    assert_int_equal(p.n, 2);
+    for (size_t i = 0; i < p.n; i++) {
+        assert_string_equal(p.items[i].sector, "none");
+        if (strcmp(p.items[i].org_id, o[0].id) == 0)
+            assert_string_equal(p.items[i].scores, "{\"k\":1}");
+        else
+            assert_string_equal(p.items[i].scores, "{\"o1\":1}");
+    }
+    peer_rows_release(&p);
+    /* the asking organisation is excluded */
+    assert_int_equal(s->ops->assessment_peers(s, "fw", o[0].id, &p), STORE_OK);
+    assert_int_equal(p.n, 1);
+    assert_string_equal(p.items[0].org_id, o[1].id);
+    peer_rows_release(&p);
+    assert_int_equal(s->ops->assessment_peers(s, "none", o[0].id, &p), STORE_OK);
+    assert_int_equal(p.n, 0);
+    peer_rows_release(&p);
+}
+
+static int add_doc(struct store *s, const char *org, const char *kind, const char *body,
+                   int64_t now, struct orgdoc_rec *d)
+{
+    memset(d, 0, sizeof(*d));
+    uuid_v7_new(d->id);
+    xstrlcpy(d->org_id, org, sizeof(d->org_id));
+    xstrlcpy(d->kind, kind, sizeof(d->kind));
+    xstrlcpy(d->created_by, ACTOR, sizeof(d->created_by));
+    d->body = (char *)body;
+    return s->ops->orgdoc_create(s, d, ACTOR, now);
+}
+
+static void test_orgdocs(void **state)
+{
+    struct store *s = S(state);
+    struct org a;
+    struct orgdoc_rec d[3], got;
+    struct orgdoc_list l;
+    assert_int_equal(add_org(s, NULL, &a, T0), STORE_OK);
+    int64_t count = audit_check(s, NULL);
+    assert_int_equal(add_doc(s, a.id, "asset", "{\"n\":0}", T0 + 1, &d[0]), STORE_OK);
+    audit_expect(s, &count, "asset.create", d[0].id);
+    assert_int_equal(add_doc(s, a.id, "asset", "{\"n\":1}", T0 + 2, &d[1]), STORE_OK);
+    assert_int_equal(add_doc(s, a.id, "risk_scenario", "{\"n\":2}", T0 + 3, &d[2]), STORE_OK);
+    count = audit_check(s, NULL);
+    assert_int_equal(add_doc(s, "019ab0b0-cc00-7000-8000-000000000000", "asset", "{}", T0,
+                             &got),
+                     STORE_INVALID);
+    assert_int_equal(s->ops->orgdoc_get(s, d[0].id, &got), STORE_OK);
+    assert_string_equal(got.kind, "asset");
+    assert_string_equal(got.body, "{\"n\":0}");
+    assert_int_equal(got.version, 1);
+    orgdoc_rec_release(&got);
+    assert_int_equal(s->ops->orgdoc_update(s, d[0].id, 1, "{\"n\":9}", ACTOR, T0 + 5), STORE_OK);
+    audit_expect(s, &count, "asset.update", d[0].id);
+    assert_int_equal(s->ops->orgdoc_update(s, d[0].id, 1, "{}", ACTOR, T0 + 6), STORE_CONFLICT);
+    assert_int_equal(s->ops->orgdoc_update(s, got.org_id, 1, "{}", ACTOR, T0 + 6),
+                     STORE_NOT_FOUND);
+    audit_unchanged(s, count);
+    assert_int_equal(s->ops->orgdoc_get(s, d[0].id, &got), STORE_OK);
+    assert_int_equal(got.version, 2);
+    assert_string_equal(got.body, "{\"n\":9}");
+    assert_int_equal(got.updated_at, T0 + 5);
+    assert_int_equal(got.created_at, T0 + 1);
+    orgdoc_rec_release(&got);
+    assert_int_equal(s->ops->orgdoc_list(s, a.id, "asset", NULL, 1, false, &l), STORE_OK);
+    assert_int_equal(l.n, 1);
+    assert_true(l.more);
+    assert_string_equal(l.items[0].id, d[1].id);
+    assert_null(l.items[0].body);
+    orgdoc_list_release(&l);
+    assert_int_equal(s->ops->orgdoc_list(s, a.id, "asset", d[1].id, 5, true, &l), STORE_OK);
+    assert_int_equal(l.n, 1);
+    assert_false(l.more);
+    assert_string_equal(l.items[0].body, "{\"n\":9}");
+    orgdoc_list_release(&l);
+    assert_int_equal(s->ops->orgdoc_list(s, a.id, "risk_scenario", NULL, 5, true, &l), STORE_OK);
+    assert_int_equal(l.n, 1);
+    orgdoc_list_release(&l);
+}
+
 static const struct backend backends[] = {
     {"sqlite", open_sqlite},
 };
@@ -1142,6 +1351,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_report_create_amend, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_idempotency, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_assessments, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_assessment_peers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_orgdocs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_append_and_head, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_creates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
