@@ -297,6 +297,20 @@ rew=$(grep -F early-warning "$work/rules.jsonl" | grep -F '"evaluate"')
 rfull=$(grep -F full-report "$work/rules.jsonl" | grep -F '"evaluate"')
 rewx=$(grep -F early-warning "$work/rules.jsonl" | grep -F '"explain"')
 
+# ---- risk simulation in process ----
+say ""
+say "== risk simulation in process (bench_risk: loss draws per core; 20 scenarios × 1,000,000 years)"
+risk_reps=5
+[ "${BENCH_QUICK:-0}" = 1 ] && risk_reps=1
+"$build/bench/bench_risk" --reps "$risk_reps" >"$work/risk.jsonl" 2>"$work/risk.txt"
+cat "$work/risk.txt"
+rhot_ln=$(grep -F '"mode":"hot"' "$work/risk.jsonl" | grep -F lognormal90)
+rhot_pert=$(grep -F '"mode":"hot"' "$work/risk.jsonl" | grep -F '"pert"')
+rfill_ln=$(grep -F '"mode":"fill"' "$work/risk.jsonl" | grep -F lognormal90)
+rfill_pert=$(grep -F '"mode":"fill"' "$work/risk.jsonl" | grep -F '"pert"')
+rport1=$(grep -F '"mode":"portfolio"' "$work/risk.jsonl" | grep -F '"threads":1,')
+rportn=$(grep -F '"mode":"portfolio"' "$work/risk.jsonl" | grep -F speedup)
+
 # ---- summary ----
 cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
@@ -334,6 +348,9 @@ say "| validate early-warning.json (reports/s) | $(printf '%s' "$early" | jget a
 say "| obligations: evaluate the rule set, early-warning report (reports/s, 1 core) | $(printf '%s' "$rew" | jget reports_per_s) | ≥ 200,000 | $(printf '%s' "$rew" | jget us_per_report) µs; $(printf '%s' "$rew" | jget applicable) of $(printf '%s' "$rew" | jget stages) stages apply; with explanations $(printf '%s' "$rewx" | jget reports_per_s)/s |"
 say "| obligations: evaluate the rule set, full report (reports/s, 1 core) | $(printf '%s' "$rfull" | jget reports_per_s) | ≥ 200,000 | $(printf '%s' "$rfull" | jget us_per_report) µs; $(printf '%s' "$rfull" | jget applicable) stages apply |"
 say "| obligations: load rules, calendars, recipients, tz (ms) | $(printf '%s' "$rload" | jget ms) | < 50 | $(printf '%s' "$rload" | jget rules) rules, $(printf '%s' "$rload" | jget stages) stages |"
+say "| risk: loss draws per second, 1 core, lognormal90 loss (millions) | $(div "$(printf '%s' "$rhot_ln" | jget samples_per_s)" 1e6 %.1f) | ≥ 50 | inside the simulation (1,000 loss events a year); batch draws $(div "$(printf '%s' "$rfill_ln" | jget samples_per_s)" 1e6 %.1f) M/s |"
+say "| risk: loss draws per second, 1 core, PERT loss (millions) | $(div "$(printf '%s' "$rhot_pert" | jget samples_per_s)" 1e6 %.1f) | ≥ 50 | inside the simulation; batch draws $(div "$(printf '%s' "$rfill_pert" | jget samples_per_s)" 1e6 %.1f) M/s |"
+say "| risk: 20 scenarios × 1,000,000 years, $(printf '%s' "$rportn" | jget threads) threads (s) | $(printf '%s' "$rportn" | jget s) | < 1 | 1 thread $(printf '%s' "$rport1" | jget s) s; speed-up $(printf '%s' "$rportn" | jget speedup); median of $risk_reps |"
 say ""
 say "ratios (same invocation):"
 ratio=$(div "$cr" "$fa") batch=$(med create_batch)

@@ -47,6 +47,14 @@ static const struct perm {
     [ACT_TOKEN_MANAGE] = {ALL_ROLES, false, false},
     [ACT_AUDIT_READ] = {R(ROLE_ADMIN), false, false},
     [ACT_METRICS_READ] = {R(ROLE_ADMIN), false, false},
+    /* Governance data (issue 4) is the organisation's own: its members manage it; peers see
+     * only aggregates; admins and authorities see none of it (an insurer or regulator gets a
+     * rating report only when the organisation hands it over). */
+    [ACT_FRAMEWORK_READ] = {ALL_ROLES, false, false},
+    [ACT_ASSESS_READ] = {R(ROLE_REPORTER), true, false},
+    [ACT_ASSESS_WRITE] = {R(ROLE_REPORTER), true, false},
+    [ACT_RISK_READ] = {R(ROLE_REPORTER), true, false},
+    [ACT_RISK_WRITE] = {R(ROLE_REPORTER), true, false},
 };
 
 enum authz auth_check(const struct principal *p, enum auth_action a, const char *object_org)

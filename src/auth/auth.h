@@ -42,6 +42,11 @@ enum auth_action {
     ACT_TOKEN_MANAGE, /* create, list, revoke one's own tokens */
     ACT_AUDIT_READ,
     ACT_METRICS_READ,
+    ACT_FRAMEWORK_READ, /* questionnaires: public knowledge, any signed-in role */
+    ACT_ASSESS_READ,    /* an organisation's self-assessments, scores, peer comparison */
+    ACT_ASSESS_WRITE,   /* create, save answers, submit */
+    ACT_RISK_READ,      /* assets, loss scenarios, simulations, rating report */
+    ACT_RISK_WRITE,
     ACT__COUNT
 };
 

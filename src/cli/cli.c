@@ -23,6 +23,10 @@ static const struct command {
     {"routes", cli_routes, "list the HTTP routes"},
     {"rules", cli_rules, "check [DIR]: validate rule, recipient and calendar files"},
     {"obligations", cli_obligations, "FILE [--now T] [--json] [--all]: the obligations a report triggers"},
+    {"frameworks", cli_frameworks, "check [DIR]: validate maturity framework files (questionnaires)"},
+    {"assess", cli_assess, "score FILE [--json]: validate and score a maturity self-assessment"},
+    {"risk", cli_risk, "simulate FILE [--years N] [--seed S] [--threads T] [--json]: FAIR Monte Carlo"},
+    {"rating", cli_rating, "pdf INPUT.json OUTPUT.pdf [--lang ja|en]: render a rating report as PDF"},
 };
 
 static void usage(FILE *f)

@@ -35,6 +35,10 @@ struct store *cli_open_store(const struct config *cfg);
  * ./data. Loads it, printing every problem; NULL when it has any. */
 void cli_rules_dir(const struct config *cfg, char *out, size_t n);
 struct ruleset *cli_load_rules(const struct config *cfg, const char *dir_override);
+/* The questionnaires of <data>/frameworks (cli_assess.c), every problem printed; NULL when
+ * any file has one (the service does not start with a broken questionnaire). */
+struct assess_catalog;
+struct assess_catalog *cli_load_frameworks(const struct config *cfg);
 
 /* ---- sub-commands ---- */
 int cli_serve(int argc, char **argv);
@@ -46,5 +50,9 @@ int cli_config_cmd(int argc, char **argv);
 int cli_routes(int argc, char **argv);
 int cli_rules(int argc, char **argv);
 int cli_obligations(int argc, char **argv);
+int cli_frameworks(int argc, char **argv);
+int cli_assess(int argc, char **argv);
+int cli_risk(int argc, char **argv);
+int cli_rating(int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@
 #include "../core/log.h"
 #include "../core/rtime.h"
 #include "../http/http.h"
+#include "../assess/assess.h"
 
 static int write_ready_file(const char *path, int port)
 {
@@ -37,6 +38,7 @@ static void app_init(struct app *app, const struct config *cfg, struct store *s)
     app->started_at = rtime_now_ms();
     pthread_mutex_init(&app->pw_lock, NULL);
     pthread_cond_init(&app->pw_cond, NULL);
+    pthread_mutex_init(&app->sim_lock, NULL);
     app->tokens = http_tcache_new(cfg->token_cache_ms);
 }
 
@@ -76,22 +78,27 @@ int cli_serve(int argc, char **argv)
     struct ruleset *rules = cli_load_rules(&cfg, NULL);
     if (!rules)
         return CLI_FAILURE;
-    struct store *s = cli_open_store(&cfg);
+    struct assess_catalog *frameworks = cli_load_frameworks(&cfg);
+    struct store *s = frameworks ? cli_open_store(&cfg) : NULL;
     if (!s) {
+        assess_catalog_free(frameworks);
         rules_free(rules);
         return CLI_FAILURE;
     }
     app_init(&app, &cfg, s);
     app.rules = rules;
+    app.frameworks = frameworks;
     app.due_soon_ms = cfg.due_soon_h * 3600000LL;
     LOG(LOG_INFO, "rules.loaded", LF_I("rules", rules_count(rules)),
         LF_I("stages", rules_stage_count(rules)), LF_S("version", rules_version(rules)));
+    LOG(LOG_INFO, "frameworks.loaded", LF_I("frameworks", assess_catalog_count(frameworks)));
     app.metrics = http_metrics_new(http_route_count());
     err_init(&e);
     struct http_server *srv = http_start(&app, &e);
     if (!srv) {
         fprintf(stderr, "ichigen: %s\n", e.msg);
         store_close(s);
+        assess_catalog_free(frameworks);
         rules_free(rules);
         return CLI_FAILURE;
     }
@@ -105,6 +112,7 @@ int cli_serve(int argc, char **argv)
     http_metrics_free(app.metrics);
     http_tcache_free(app.tokens);
     rules_free(rules);
+    assess_catalog_free(frameworks);
     LOG(LOG_INFO, "server.stopped", LF_I("port", 0));
     return CLI_OK;
 }

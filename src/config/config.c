@@ -44,8 +44,14 @@ static const struct opt opts[] = {
     OI(token_cache_ms, "2000", 0, 60000,
        "how long a token lookup is reused (revocation elsewhere takes effect within it; 0 = off)"),
     OSECRET(metrics_token, "bearer token that may read /metrics besides admins"),
-    OS(rules_dir, "", "directory with calendars/, recipients/ and rules/ (default: ../data next to the binary, else ./data)"),
+    OS(rules_dir, "", "directory with calendars/, frameworks/, recipients/ and rules/ (default: ../data next to the binary, else ./data)"),
     OI(due_soon_h, "24", 0, 8760, "an obligation is \"due soon\" this many hours before its deadline"),
+    OI(peer_min_k, "5", 1, 1000,
+       "fewest other organisations a peer group needs before averages are shown (k-anonymity)"),
+    OI(risk_max_years, "10000000", 1000, 10000000, "most simulated years a risk simulation may ask for"),
+    OI(risk_max_work, "200000000", 1000000, 10000000000LL,
+       "most scenario-years (scenarios x years) one simulation may ask for"),
+    OI(risk_threads, "0", 0, 256, "threads a risk simulation uses (0 = one per core)"),
     OS(log_level, "info", "debug, info, warn or error"),
 };
 

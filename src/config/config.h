@@ -47,6 +47,11 @@ struct config {
     char rules_dir[CONFIG_PATH_MAX]; /* empty: <binary's directory>/../data, else ./data */
     int64_t due_soon_h;
     char metrics_token[256];
+    /* governance: assessments and risk (issue 4) */
+    int64_t peer_min_k;
+    int64_t risk_max_years;
+    int64_t risk_max_work;
+    int64_t risk_threads;
     /* logging */
     char log_level[16];
 };

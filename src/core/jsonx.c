@@ -97,7 +97,12 @@ static int dump_cb(const char *buffer, size_t size, void *data)
 
 int jsonx_dump_canonical(const json_t *j, struct buf *b)
 {
-    return json_dump_callback(j, dump_cb, b, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY)
+    /* Reals with 15 significant digits (DBL_DIG): any decimal of up to 15 digits a client
+     * sent or a score rounded to two places comes back as written, not as its nearest
+     * binary neighbour spelled out to 17 digits (1.57, not 1.5700000000000001). */
+    return json_dump_callback(j, dump_cb, b,
+                              JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY |
+                                  JSON_REAL_PRECISION(15))
                ? BUF_EFULL
                : 0;
 }

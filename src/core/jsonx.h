@@ -38,7 +38,8 @@ size_t jsonx_depth_exceeded(const char *p, size_t n, int max_depth);
 int jsonx_load_object(const char *p, size_t n, int max_depth, json_t **out,
                       struct jsonx_error *e);
 
-/* Appends the canonical form of j (compact, keys sorted, UTF-8 as is) to b.
+/* Appends the canonical form of j (compact, keys sorted, UTF-8 as is, reals to 15
+ * significant digits) to b.
  * Returns 0 or BUF_EFULL. The same value always yields the same bytes. */
 int jsonx_dump_canonical(const json_t *j, struct buf *b);
 

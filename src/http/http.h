@@ -21,6 +21,7 @@
 #include "../rules/rules.h"
 
 struct http_metrics;
+struct assess_catalog;
 struct http_tcache;
 
 /* The one context passed everywhere in the serving process (ARCHITECTURE.md). */
@@ -31,6 +32,7 @@ struct app {
     struct http_metrics *metrics;
     struct http_tcache *tokens; /* recent token lookups (tcache.c) */
     const struct ruleset *rules; /* obligations engine (src/rules/) */
+    const struct assess_catalog *frameworks; /* questionnaires (src/assess/) */
     int64_t due_soon_ms;
     int64_t started_at;
 
@@ -38,6 +40,9 @@ struct app {
     pthread_mutex_t pw_lock;
     pthread_cond_t pw_cond;
     int pw_inflight;
+
+    /* one risk simulation at a time: each already uses every core (risk_threads) */
+    pthread_mutex_t sim_lock;
 };
 
 struct http_server;

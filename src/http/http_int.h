@@ -155,6 +155,27 @@ void h_report_version_get(struct req *r);
 void h_report_diff(struct req *r);
 void h_report_obligations(struct req *r);
 void h_obligations_preview(struct req *r);
+void h_framework_list(struct req *r);
+void h_framework_get(struct req *r);
+void h_assessment_create(struct req *r);
+void h_assessment_list(struct req *r);
+void h_assessment_get(struct req *r);
+void h_assessment_save(struct req *r);
+void h_assessment_submit(struct req *r);
+void h_assessment_scores(struct req *r);
+void h_asset_create(struct req *r);
+void h_asset_list(struct req *r);
+void h_asset_get(struct req *r);
+void h_asset_update(struct req *r);
+void h_scenario_create(struct req *r);
+void h_scenario_list(struct req *r);
+void h_scenario_get(struct req *r);
+void h_scenario_update(struct req *r);
+void h_simulation_create(struct req *r);
+void h_simulation_list(struct req *r);
+void h_simulation_get(struct req *r);
+void h_rating_json(struct req *r);
+void h_rating_pdf(struct req *r);
 
 /* ---- routing (routes.c) ---- */
 extern const struct route http_routes[];

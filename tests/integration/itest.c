@@ -494,15 +494,17 @@ static void parse_json_body(struct itest_resp *r)
         r->json = json_loadb(r->body, r->len, 0, NULL);
 }
 
-/* The method and, for POST, the body (whole, or chunked through on_read from *up). */
+/* The method and, for POST and PUT, the body (whole, or chunked through on_read from *up). */
 static void set_method(CURL *c, const struct itest_req *rq, struct upload *up)
 {
     bool has_body = rq->body != NULL;
     const char *method = rq->method ? rq->method : has_body ? "POST" : "GET";
     if (!strcmp(method, "HEAD")) {
         curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-    } else if (!strcmp(method, "POST")) {
+    } else if (!strcmp(method, "POST") || (has_body && strcmp(method, "GET"))) {
         curl_easy_setopt(c, CURLOPT_POST, 1L);
+        if (strcmp(method, "POST")) /* PUT …: a POST-style upload under another method */
+            curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
         up->left = has_body ? (rq->body_len ? rq->body_len : strlen(rq->body)) : 0;
         if (rq->chunked) {
             curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);

@@ -23,6 +23,11 @@ static const char *const settings[] = {"--login-max-failures=3", "--login-lockou
                                        "--metrics-token=" METRICS_TOKEN, NULL};
 static char report_a[40]; /* org A's report, two versions */
 static char *report_body; /* a valid report */
+/* Governance objects of org A (issue 4): a draft assessment (answered, then submitted by the
+ * matrix itself), an asset, a loss scenario and a simulation; org B gets a submitted
+ * assessment and a scenario so that its reporter's rating and simulation calls succeed. */
+static char assess_a[40], asset_a[40], scenario_a[40], sim_a[40];
+static char *answers_body; /* every NIST CSF 2.0 question answered */
 static struct itest_user login_user, lock_user, reset_user, probe_user;
 
 /* The columns of the matrix. */
@@ -31,12 +36,24 @@ static const char *const who_name[W__COUNT] = {"no credentials", "unknown token"
                                                "reporter B",     "recipient",     "authority",
                                                "admin"};
 
-enum body { B_NONE, B_LOGIN, B_ORG, B_USER, B_TOKEN, B_REPORT };
+enum body {
+    B_NONE,
+    B_LOGIN,
+    B_ORG,
+    B_USER,
+    B_TOKEN,
+    B_REPORT,
+    B_ASSESSMENT,
+    B_ANSWERS,
+    B_ASSET,
+    B_SCENARIO,
+    B_SIMULATION
+};
 
 enum row_flags {
     FRESH_CALLER = 1, /* the call spends the caller's token (logout): use a throw-away one */
     VICTIM_TOKEN = 2, /* {id} is a fresh token of reporter A, made for each call */
-    IF_MATCH = 4,     /* send If-Match with the report's current ETag */
+    IF_MATCH = 4,     /* send If-Match with the object's current ETag */
 };
 
 struct row {
@@ -81,6 +98,27 @@ static const struct row rows[] = {
     {"GET", "/api/v1/reports/{id}/diff", OWNING_ORG(200), B_NONE, 0},
     {"GET", "/api/v1/reports/{id}/obligations", OWNING_ORG(200), B_NONE, 0},
     {"POST", "/api/v1/obligations/preview", REPORTERS(200), B_REPORT, 0},
+    {"GET", "/api/v1/frameworks", ANY_ROLE(200), B_NONE, 0},
+    {"GET", "/api/v1/frameworks/{id}", ANY_ROLE(200), B_NONE, 0},
+    {"POST", "/api/v1/assessments", REPORTERS(201), B_ASSESSMENT, 0},
+    {"GET", "/api/v1/assessments", REPORTERS(200), B_NONE, 0},
+    {"GET", "/api/v1/assessments/{id}", OWNING_ORG(200), B_NONE, 0},
+    {"PUT", "/api/v1/assessments/{id}/answers", OWNING_ORG(200), B_ANSWERS, IF_MATCH},
+    {"POST", "/api/v1/assessments/{id}/submit", OWNING_ORG(200), B_NONE, IF_MATCH},
+    {"GET", "/api/v1/assessments/{id}/scores", OWNING_ORG(200), B_NONE, 0},
+    {"POST", "/api/v1/assets", REPORTERS(201), B_ASSET, 0},
+    {"GET", "/api/v1/assets", REPORTERS(200), B_NONE, 0},
+    {"GET", "/api/v1/assets/{id}", OWNING_ORG(200), B_NONE, 0},
+    {"PUT", "/api/v1/assets/{id}", OWNING_ORG(200), B_ASSET, IF_MATCH},
+    {"POST", "/api/v1/risk/scenarios", REPORTERS(201), B_SCENARIO, 0},
+    {"GET", "/api/v1/risk/scenarios", REPORTERS(200), B_NONE, 0},
+    {"GET", "/api/v1/risk/scenarios/{id}", OWNING_ORG(200), B_NONE, 0},
+    {"PUT", "/api/v1/risk/scenarios/{id}", OWNING_ORG(200), B_SCENARIO, IF_MATCH},
+    {"POST", "/api/v1/risk/simulations", REPORTERS(201), B_SIMULATION, 0},
+    {"GET", "/api/v1/risk/simulations", REPORTERS(200), B_NONE, 0},
+    {"GET", "/api/v1/risk/simulations/{id}", OWNING_ORG(200), B_NONE, 0},
+    {"GET", "/api/v1/rating", REPORTERS(200), B_NONE, 0},
+    {"GET", "/api/v1/rating.pdf", REPORTERS(200), B_NONE, 0},
 };
 /* clang-format on */
 
@@ -127,6 +165,27 @@ static void make_body(enum body b, char *out, size_t n)
     case B_REPORT:
         xstrlcpy(out, report_body, n);
         break;
+    case B_ASSESSMENT:
+        snprintf(out, n, "{\"framework\":\"sme-quick-check\",\"period\":\"matrix %d\"}", seq);
+        break;
+    case B_ANSWERS:
+        xstrlcpy(out, answers_body, n);
+        break;
+    case B_ASSET:
+        snprintf(out, n, "{\"name_ja\":\"資産%d\",\"kind\":\"data\",\"criticality\":\"high\"}",
+                 seq);
+        break;
+    case B_SCENARIO:
+        snprintf(out, n,
+                 "{\"name\":{\"ja\":\"シナリオ%d\",\"en\":\"Scenario %d\"},\"assets\":[],"
+                 "\"tef\":{\"dist\":\"fixed\",\"value\":1},"
+                 "\"vulnerability\":{\"dist\":\"fixed\",\"value\":0.5},"
+                 "\"primary_loss\":{\"dist\":\"pert\",\"low\":1e6,\"mode\":5e6,\"high\":5e7}}",
+                 seq, seq);
+        break;
+    case B_SIMULATION:
+        xstrlcpy(out, "{\"years\":1000,\"seed\":1}", n);
+        break;
     default:
         out[0] = '\0';
     }
@@ -152,6 +211,16 @@ static void concrete_path(const struct row *rw, char *out, size_t n)
         xstrlcpy(id, report_a, sizeof(id));
     else if (!strncmp(rw->pattern, "/api/v1/organizations/", 22))
         xstrlcpy(id, F.org_a, sizeof(id));
+    else if (!strncmp(rw->pattern, "/api/v1/frameworks/", 19))
+        xstrlcpy(id, "nist-csf-2.0", sizeof(id));
+    else if (!strncmp(rw->pattern, "/api/v1/assessments/", 20))
+        xstrlcpy(id, assess_a, sizeof(id));
+    else if (!strncmp(rw->pattern, "/api/v1/assets/", 15))
+        xstrlcpy(id, asset_a, sizeof(id));
+    else if (!strncmp(rw->pattern, "/api/v1/risk/scenarios/", 23))
+        xstrlcpy(id, scenario_a, sizeof(id));
+    else if (!strncmp(rw->pattern, "/api/v1/risk/simulations/", 25))
+        xstrlcpy(id, sim_a, sizeof(id));
     xstrlcpy(pat, rw->pattern, sizeof(pat));
     struct buf b;
     buf_init(&b, n - 1);
@@ -170,12 +239,20 @@ static void concrete_path(const struct row *rw, char *out, size_t n)
     buf_release(&b);
 }
 
-static const char *current_etag(char out[96])
+/* "If-Match: <ETag>" of the object a row changes: the resource the path names, without the
+ * trailing action (/versions, /answers, /submit). */
+static const char *current_etag(const char *path, char out[96])
 {
     struct itest_resp r;
-    char path[128];
-    snprintf(path, sizeof(path), "/api/v1/reports/%s", report_a);
-    assert_int_equal(itest_get(&F.srv, F.rep_a.token, path, &r), 200);
+    char res[256];
+    xstrlcpy(res, path, sizeof(res));
+    static const char *const tails[] = {"/versions", "/answers", "/submit"};
+    for (size_t i = 0; i < ARRAY_SIZE(tails); i++) {
+        size_t n = strlen(res), t = strlen(tails[i]);
+        if (n > t && !strcmp(res + n - t, tails[i]))
+            res[n - t] = '\0';
+    }
+    assert_int_equal(itest_get(&F.srv, F.rep_a.token, res, &r), 200);
     snprintf(out, 96, "If-Match: %s", r.etag);
     itest_resp_release(&r);
     return out;
@@ -184,7 +261,7 @@ static const char *current_etag(char out[96])
 /* One cell: calls the route as w; on a mismatch appends a line to problems. */
 static void run_cell(const struct row *rw, enum who w, struct buf *problems)
 {
-    char path[256], body[1024], token[64] = "", im[96];
+    char path[256], body[16384], token[64] = "", im[96];
     struct itest_resp r;
     const struct itest_user *u = user_of(w);
     if (u && (rw->flags & FRESH_CALLER))
@@ -200,7 +277,7 @@ static void run_cell(const struct row *rw, enum who w, struct buf *problems)
                                    .path = path,
                                    .token = token[0] ? token : NULL,
                                    .body = rw->body != B_NONE ? body : NULL,
-                                   .headers = {rw->flags & IF_MATCH ? current_etag(im) : NULL}},
+                                   .headers = {rw->flags & IF_MATCH ? current_etag(path, im) : NULL}},
                &r);
     int want = rw->expect[w];
     const char *code = itest_problem_code(&r);
@@ -439,6 +516,93 @@ out:
     return rc;
 }
 
+/* POSTs body to path as u; copies the new object's id to id (when not NULL). */
+static int create(const struct itest_user *u, const char *path, const char *body, char *id)
+{
+    struct itest_resp r;
+    long st = itest_post(&F.srv, u->token, path, body, &r);
+    if (st != 201 && st != 200) {
+        fprintf(stderr, "POST %s: %ld %s\n", path, st, r.body);
+        itest_resp_release(&r);
+        return -1;
+    }
+    if (id)
+        xstrlcpy(id, itest_jstr(r.json, "/id"), 40);
+    itest_resp_release(&r);
+    return 0;
+}
+
+/* Answers every question of the NIST CSF 2.0 questionnaire with level 2. */
+static char *all_answers(void)
+{
+    struct itest_resp r;
+    json_t *ans = json_object(), *f, *c, *q;
+    size_t i, k, m;
+    if (itest_get(&F.srv, F.rep_a.token, "/api/v1/frameworks/nist-csf-2.0", &r) != 200)
+        return NULL;
+    json_array_foreach(json_object_get(r.json, "functions"), i, f)
+        json_array_foreach(json_object_get(f, "categories"), k, c)
+            json_array_foreach(json_object_get(c, "questions"), m, q)
+                json_object_set_new(ans, json_string_value(json_object_get(q, "id")),
+                                    json_pack("{s:i}", "level", 2));
+    itest_resp_release(&r);
+    json_t *doc = json_pack("{s:s, s:o}", "framework", "nist-csf-2.0", "answers", ans);
+    char *s = itest_dump(doc);
+    json_decref(doc);
+    return s;
+}
+
+/* A submitted assessment of u's organisation (create, answer, submit). */
+static int submitted_assessment(const struct itest_user *u)
+{
+    char id[40], path[128];
+    struct itest_resp r;
+    char *body = xstrdup("{\"framework\":\"nist-csf-2.0\",\"period\":\"FY2026\",\"answers\":");
+    json_t *doc = json_loads(answers_body, 0, NULL);
+    char *ans = itest_dump(json_object_get(doc, "answers"));
+    json_decref(doc);
+    size_t n = strlen(body) + strlen(ans) + 2;
+    char *full = xmalloc(n);
+    snprintf(full, n, "%s%s}", body, ans);
+    free(body);
+    free(ans);
+    int rc = create(u, "/api/v1/assessments", full, id);
+    free(full);
+    if (rc)
+        return -1;
+    snprintf(path, sizeof(path), "/api/v1/assessments/%s/submit", id);
+    itest_http(&F.srv,
+               &(struct itest_req){.method = "POST", .path = path, .token = u->token,
+                                   .headers = {"If-Match: \"v1\""}},
+               &r);
+    rc = r.status == 200 ? 0 : -1;
+    if (rc)
+        fprintf(stderr, "submit: %ld %s\n", r.status, r.body);
+    itest_resp_release(&r);
+    return rc;
+}
+
+static int make_governance(void)
+{
+    char body[2048];
+    if (!(answers_body = all_answers()))
+        return -1;
+    if (create(&F.rep_a, "/api/v1/assessments",
+               "{\"framework\":\"nist-csf-2.0\",\"period\":\"FY2026\"}", assess_a))
+        return -1;
+    make_body(B_ASSET, body, sizeof(body));
+    if (create(&F.rep_a, "/api/v1/assets", body, asset_a))
+        return -1;
+    make_body(B_SCENARIO, body, sizeof(body));
+    if (create(&F.rep_a, "/api/v1/risk/scenarios", body, scenario_a) ||
+        create(&F.rep_b, "/api/v1/risk/scenarios", body, NULL))
+        return -1;
+    if (create(&F.rep_a, "/api/v1/risk/simulations", "{\"years\":1000}", sim_a) ||
+        submitted_assessment(&F.rep_b))
+        return -1;
+    return 0;
+}
+
 static int setup(void **state)
 {
     UNUSED(state);
@@ -449,7 +613,8 @@ static int setup(void **state)
         itest_add_user(&F.srv, F.org_a, "login-user", "reporter", &login_user) ||
         itest_add_user(&F.srv, F.org_a, "lock-me", "reporter", &lock_user) ||
         itest_add_user(&F.srv, F.org_a, "reset-me", "reporter", &reset_user) ||
-        itest_add_user(&F.srv, F.org_b, "probe-user", "reporter", &probe_user) || make_report_a())
+        itest_add_user(&F.srv, F.org_b, "probe-user", "reporter", &probe_user) || make_report_a() ||
+        make_governance())
         return -1;
     return 0;
 }
@@ -459,6 +624,7 @@ static int teardown(void **state)
     UNUSED(state);
     itest_fixture_teardown(&F);
     free(report_body);
+    free(answers_body);
     return 0;
 }
 

@@ -47,6 +47,14 @@ static const struct {
     {ACT_TOKEN_MANAGE, "token.manage", {{F, F, F}, {O, O, O}, {O, O, O}, {O, O, O}, {O, O, O}}},
     {ACT_AUDIT_READ, "audit.read", {{F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}}},
     {ACT_METRICS_READ, "metrics.read", {{F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}}},
+    /* governance data: the organisation's own members only; admins see none of it */
+    {ACT_FRAMEWORK_READ,
+     "framework.read",
+     {{F, F, F}, {O, O, O}, {O, O, O}, {O, O, O}, {O, O, O}}},
+    {ACT_ASSESS_READ, "assess.read", {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}}},
+    {ACT_ASSESS_WRITE, "assess.write", {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}}},
+    {ACT_RISK_READ, "risk.read", {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}}},
+    {ACT_RISK_WRITE, "risk.write", {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}}},
 };
 #undef O
 #undef F

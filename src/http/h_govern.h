@@ -1,0 +1,55 @@
+/*
+ * h_govern.h — shared by the governance handlers (h_docs.c, h_assess.c, h_risk.c,
+ * h_rating.c): organisation documents, request checks, and the lookups the rating report
+ * and simulations share. Internal to src/http/.
+ */
+#ifndef HTTP_H_GOVERN_H
+#define HTTP_H_GOVERN_H
+
+#include "http_int.h"
+
+/* A kind of organisation document served under path (store kind, JSON key of its content,
+ * and the check its content must pass: true when valid, else it has answered 422). The
+ * check may complete the document (a scenario gets its id). */
+struct doc_kind {
+    const char *kind;
+    const char *path;
+    const char *body_key;
+    const char *name_en, *name_ja; /* in messages */
+    bool (*check)(struct req *r, json_t *doc, const char *id);
+};
+
+bool http_check_asset(struct req *r, json_t *doc, const char *id);
+bool http_check_scenario(struct req *r, json_t *doc, const char *id);
+
+/* {"id", "version", "created_at", "updated_at", "created_by", body_key: content} */
+json_t *http_doc_json(const struct orgdoc_rec *d, const char *body_key);
+
+/* Reads document id of kind that the caller may use for action a; answers 403/404/503 and
+ * returns false if not. The caller releases d. */
+bool http_doc_fetch(struct req *r, const char *kind, enum auth_action a, const char *id,
+                    struct orgdoc_rec *d);
+
+/* Lists the caller's organisation's documents of kind (?limit, ?cursor). */
+void http_doc_list(struct req *r, const char *kind, const char *body_key, bool with_body);
+
+/* Answers 428 (no usable If-Match) or 412 (stale) for a versioned object. */
+void http_precondition(struct req *r, enum http_ifm m, int latest, const char *what_en,
+                       const char *what_ja);
+
+/* Reads an assessment the caller may use for action act (answers otherwise). */
+bool http_assessment_fetch(struct req *r, enum auth_action act, const char *id,
+                           struct assessment_rec *a);
+/* Its scores: the frozen ones when submitted, else computed from the draft's answers.
+ * NULL when its framework is not loaded. New reference. */
+json_t *http_assessment_scores(struct req *r, const struct assessment_rec *a);
+/* The peer comparison of own (a's scores) with the other organisations' latest submissions,
+ * "group" in the rating report's shape. NULL when the store fails. New reference. */
+json_t *http_assessment_peers(struct req *r, const struct assessment_rec *a, const json_t *own);
+
+/* The latest submitted assessment of framework for org (answers and scores not loaded).
+ * Returns STORE_OK, STORE_NOT_FOUND or a store error. */
+int http_latest_submitted(struct req *r, const char *org_id, const char *framework,
+                          struct assessment_rec *out);
+
+#endif
