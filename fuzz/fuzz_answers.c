@@ -1,5 +1,5 @@
 /*
- * fuzz_answers.c — the body of "save answers" (docs/assessment-spec.md, "Answers"): bounded
+ * fuzz_answers.c — the body of "save answers" (docs/assessment-and-risk.md, "Answers"): bounded
  * JSON parsing, assess_answers_check against a small built-in framework, then assess_score
  * (on every document, valid or not: scoring must never trust what validation refused), the peer
  * comparison of the result with copies of itself, and the resistance mapping. Inputs with a

@@ -3,7 +3,7 @@
  * answers an organisation gives, their scores, the comparison with peers, and the bridge from
  * scores to a FAIR resistance-strength estimate.
  *
- * What it is: pure domain code working on parsed JSON (docs/assessment-spec.md, sections
+ * What it is: pure domain code working on parsed JSON (docs/assessment-and-risk.md, sections
  * "Framework files", "Answers", "Scores", "Peers" and "Resistance from an assessment"). The one
  * exception is assess_load_dir, which reads the framework files of a directory.
  * What it is not: storage (which answers are the latest submitted ones), HTTP, the Monte Carlo

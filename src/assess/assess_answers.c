@@ -1,6 +1,6 @@
 /*
  * assess_answers.c — validation of an answers document against its framework
- * (docs/assessment-spec.md, "Answers"). Every problem is gathered with a pointer such as
+ * (docs/assessment-and-risk.md, "Answers"). Every problem is gathered with a pointer such as
  * /answers/GV.OC-01/level and a message in English and Japanese naming the question.
  */
 #include "assess_int.h"

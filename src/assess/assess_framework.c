@@ -1,7 +1,7 @@
 /*
  * assess_framework.c — a framework document becomes a struct assess_framework: the structure
  * is checked with the field table (assess_tables.c), then the rules a table cannot express
- * (docs/assessment-spec.md, "Framework files"), then the arrays are built. Also the cross-check
+ * (docs/assessment-and-risk.md, "Framework files"), then the arrays are built. Also the cross-check
  * of ids against the NIST CSF 2.0 core.
  */
 #include <ctype.h>

@@ -1,5 +1,5 @@
 /*
- * assess_score.c — scores of an answers document (docs/assessment-spec.md, "Scores"): weighted
+ * assess_score.c — scores of an answers document (docs/assessment-and-risk.md, "Scores"): weighted
  * means per category and function, the overall score, tiers, gaps and completeness; and the
  * resistance-strength estimate src/risk/ derives from category scores ("Resistance from an
  * assessment").

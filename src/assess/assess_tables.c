@@ -1,5 +1,5 @@
 /*
- * assess_tables.c — the structure of a framework file (docs/assessment-spec.md, "Framework
+ * assess_tables.c — the structure of a framework file (docs/assessment-and-risk.md, "Framework
  * files") as a field table, so data files get the same gather-all, bilingual errors as
  * reports. What a table cannot say (unique ids, each level exactly once, weights above 0, id
  * prefixes) is checked in assess_framework.c.

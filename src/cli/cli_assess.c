@@ -2,7 +2,7 @@
  * cli_assess.c — `ichigen frameworks check [DIR]` validates the maturity framework files
  * (errors as file:line:column; the NIST CSF file is cross-checked against NIST's core when the
  * shared data is present); `ichigen assess score FILE` validates an answers file and prints
- * its scores (docs/assessment-spec.md).
+ * its scores (docs/assessment-and-risk.md).
  */
 #include <limits.h>
 #include <sys/stat.h>

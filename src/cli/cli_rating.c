@@ -1,6 +1,6 @@
 /*
  * cli_rating.c — `ichigen rating pdf INPUT.json OUTPUT.pdf [--lang ja|en]` renders a rating
- * document (docs/assessment-spec.md, "Rating report") as the PDF the API serves; --lang
+ * document (docs/assessment-and-risk.md, "Rating report") as the PDF the API serves; --lang
  * overrides the document's language. Invalid documents print every problem and exit 1.
  */
 #include "cli.h"

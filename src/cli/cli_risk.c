@@ -1,6 +1,6 @@
 /*
  * cli_risk.c — `ichigen risk simulate FILE [--years N] [--seed S] [--threads T] [--json]
- * [--score S] [--lang ja|en]`: validates a simulation request (docs/assessment-spec.md, "Risk")
+ * [--score S] [--lang ja|en]`: validates a simulation request (docs/assessment-and-risk.md, "Risk")
  * exactly as the API does, runs it, and prints the portfolio and per-scenario figures in yen,
  * or the result document with --json.
  *

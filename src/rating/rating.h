@@ -1,7 +1,7 @@
 /*
  * rating.h — the rating report: an organisation's maturity self-assessment scores, their peer
  * comparison and its quantified cyber risk, as one JSON document and as an A4 PDF for insurers
- * and disclosure (docs/assessment-spec.md, "Rating report"; PRODUCT.md capability 5).
+ * and disclosure (docs/assessment-and-risk.md, "Rating report"; PRODUCT.md capability 5).
  *
  * What it is: rating_build assembles and validates the document from the outputs of
  * assess_score / assess_peers (src/assess/) and the risk simulation (src/risk/); rating_pdf

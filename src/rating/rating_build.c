@@ -1,5 +1,5 @@
 /*
- * rating_build.c — assembling and validating the rating document (assessment-spec.md,
+ * rating_build.c — assembling and validating the rating document (assessment-and-risk.md,
  * "Rating report", with the Scores, Peers and Risk shapes it embeds).
  *
  * Validation gathers every problem with its JSON Pointer (STYLE.md, Errors). Besides types

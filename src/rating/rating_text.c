@@ -5,7 +5,7 @@
  *
  * Function and category titles follow the structure of NIST CSWP 29 (CSF 2.0 core); the
  * Japanese titles are our own short wording. The tier names label ichigen's score bands
- * (assessment-spec.md, "Scores"), not NIST's tier definitions.
+ * (assessment-and-risk.md, "Scores"), not NIST's tier definitions.
  */
 #include <math.h>
 

@@ -2,7 +2,7 @@
  * risk.h — FAIR (Open FAIR, O-RT/O-RA) risk quantification by Monte Carlo: loss scenarios built
  * from calibrated estimates, a seeded simulation of annual losses, and summary figures (mean,
  * percentiles, exceedance probabilities, a loss exceedance curve) per scenario and for the
- * portfolio. The contract is docs/assessment-spec.md, section "Risk"; the background is
+ * portfolio. The contract is docs/assessment-and-risk.md, section "Risk"; the background is
  * reference/assessment-and-risk.md §3.
  *
  * What it is: pure domain code. Randomness comes only from the seeded generator below; the same

@@ -1,5 +1,5 @@
 /*
- * risk_json.c — validates a simulation request or one scenario (docs/assessment-spec.md,
+ * risk_json.c — validates a simulation request or one scenario (docs/assessment-and-risk.md,
  * "Risk") and fills the structs of risk.h. Every problem is reported with a JSON Pointer, a code
  * and English and Japanese messages; nothing stops at the first (STYLE.md, Errors). Unknown
  * members are refused at every level. Values that fail are left unset, and a request is only

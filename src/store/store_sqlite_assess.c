@@ -172,8 +172,8 @@ int sq_assessment_list(struct store *s, const char *org_id, const char *framewor
     sqlite3_reset(st);
     sq_read_put(SQ(s), c);
     out->more = out->n > (size_t)limit;
-    if (out->more)
-        out->n = (size_t)limit;
+    if (out->more) /* the look-ahead row only says another page exists */
+        assessment_rec_release(&out->items[--out->n]);
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? STORE_OK : STORE_UNAVAILABLE;
 }
 
@@ -346,8 +346,8 @@ int sq_orgdoc_list(struct store *s, const char *org_id, const char *kind, const 
     sqlite3_reset(st);
     sq_read_put(SQ(s), c);
     out->more = out->n > (size_t)limit;
-    if (out->more)
-        out->n = (size_t)limit;
+    if (out->more) /* the look-ahead row only says another page exists */
+        orgdoc_rec_release(&out->items[--out->n]);
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? STORE_OK : STORE_UNAVAILABLE;
 }
 

@@ -438,6 +438,13 @@ static void test_assets_and_scenarios(void **state)
     /* a stored scenario is named by its document id */
     assert_string_equal(itest_jstr(r.json, "/scenario/id"), scenario_a);
     itest_resp_release(&r);
+    /* the documentation's example is a valid scenario */
+    json_t *example = itest_load_json("docs/examples/scenario-ransomware.json");
+    assert_non_null(example);
+    assert_int_equal(call_json(&F.rep_a, "POST", "/api/v1/risk/scenarios", example, NULL, &r),
+                     201);
+    json_decref(example);
+    itest_resp_release(&r);
     /* a scenario with a bad estimate: every problem, with its pointer */
     assert_int_equal(call(&F.rep_a, "POST", "/api/v1/risk/scenarios",
                           "{\"name\":{\"ja\":\"x\",\"en\":\"x\"},\"assets\":[],"
@@ -463,11 +470,11 @@ static void test_simulations(void **state)
     assert_int_equal(call(&F.rep_a, "POST", "/api/v1/risk/simulations", req, NULL, &r), 201);
     xstrlcpy(sim_a, itest_jstr(r.json, "/id"), sizeof(sim_a));
     assert_non_null(strstr(r.location, sim_a));
-    /* the resistance came from the submitted assessment: PR.AA and PR.PS scored 4 */
+    /* the resistance came from the submitted assessment (PROTECT answered at 4) */
     assert_string_equal(itest_jstr(r.json, "/assessment"), assess_a);
     assert_non_null(strstr(r.body, "from_assessment"));
     assert_int_equal(itest_jint(r.json, "/result/years"), 100000);
-    assert_int_equal(json_array_size(jsonx_ptr_get(r.json, "/result/scenarios")), 1);
+    assert_int_equal(json_array_size(jsonx_ptr_get(r.json, "/result/scenarios")), 2);
     double p50 = jnum(r.json, "/result/portfolio/p50"), p99 = jnum(r.json, "/result/portfolio/p99");
     assert_true(p50 <= p99);
     assert_true(jnum(r.json, "/result/portfolio/mean") >= 0);
