@@ -392,7 +392,8 @@ void rating_peer_group(const json_t *peers, bool ja, char *out, size_t n)
 {
     const json_t *g = json_object_get(peers, "group");
     const char *basis = rating_basis_name(rating_str(g, "basis"), ja);
-    const char *sector = rating_str(g, "sector"), *size = rating_str(g, "size_band");
+    const char *sector = rating_sector_label(rating_str(g, "sector"), ja);
+    const char *size = rating_size_label(rating_str(g, "size_band"), ja);
     char vals[256] = "";
     if (*sector && *size)
         snprintf(vals, sizeof(vals), "%s / %s", sector, size);

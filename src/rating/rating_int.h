@@ -31,6 +31,9 @@ int rating_tier_of(double score);
 const char *rating_tier_name(int tier, bool ja);
 /* "業種・規模" / "sector and size band" for a PEERS group basis; NULL if unknown. */
 const char *rating_basis_name(const char *basis, bool ja);
+/* Words for a critical-infrastructure sector id and a size band id ("" stays ""). */
+const char *rating_sector_label(const char *id, bool ja);
+const char *rating_size_label(const char *id, bool ja);
 
 /* Every sentence the PDF prints, once per language (one table, like the config table). */
 struct rating_text {

@@ -67,9 +67,9 @@ static void meta_block(struct rating_draw *d)
     rating_framework_label(a, d->ja, fw, sizeof(fw));
     meta_pair(d, RATING_MARGIN + 2 * col, y, d->t->framework, fw, col - 10);
     y += 34;
-    snprintf(v, sizeof(v), "%s%s%s", rating_str(org, "sector"),
+    snprintf(v, sizeof(v), "%s%s%s", rating_sector_label(rating_str(org, "sector"), d->ja),
              *rating_str(org, "sector") && *rating_str(org, "size_band") ? " / " : "",
-             rating_str(org, "size_band"));
+             rating_size_label(rating_str(org, "size_band"), d->ja));
     meta_pair(d, RATING_MARGIN, y, d->t->sector_size, *v ? v : "—", col - 10);
     meta_pair(d, RATING_MARGIN + col, y, d->t->assessment_id, rating_str(a, "id"), 2 * col - 10);
     y += 30;

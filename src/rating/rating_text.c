@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "rating_int.h"
+#include "../report/report.h"
 
 const struct rating_label rating_functions[RATING_FUNCTIONS] = {
     {"GV", "統治", "Govern"}, {"ID", "識別", "Identify"}, {"PR", "防御", "Protect"},
@@ -91,6 +92,34 @@ const char *rating_basis_name(const char *basis, bool ja)
         if (!strcmp(bases[i].basis, basis))
             return ja ? bases[i].ja : bases[i].en;
     return NULL;
+}
+
+/* Size bands as organisations record them (src/account/account.c). */
+static const struct rf_enum size_bands[] = {
+    {"micro", "小規模（10人未満）", "micro (< 10 staff)"},
+    {"small", "小企業（50人未満）", "small (< 50 staff)"},
+    {"medium", "中企業（250人未満）", "medium (< 250 staff)"},
+    {"large", "大企業（250人以上）", "large (250+ staff)"},
+    {0}};
+
+static const char *label_of(const struct rf_enum *vals, const char *id, bool ja)
+{
+    for (const struct rf_enum *e = vals; e->value; e++)
+        if (!strcmp(e->value, id))
+            return ja ? e->ja : e->en;
+    return id; /* an id we have no words for is still better than nothing */
+}
+
+const char *rating_sector_label(const char *id, bool ja)
+{
+    if (!strcmp(id, "none"))
+        return ja ? "重要インフラ以外" : "not critical infrastructure";
+    return label_of(report_ci_sector_values, id, ja);
+}
+
+const char *rating_size_label(const char *id, bool ja)
+{
+    return label_of(size_bands, id, ja);
 }
 
 static const struct rating_text text_ja = {
