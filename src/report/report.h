@@ -102,6 +102,7 @@ extern const struct rf_enum report_ci_sector_values[];
 extern const struct rf_enum report_category_values[];
 extern const struct rf_enum report_tlp_values[];
 extern const struct rf_enum report_indicator_type_values[];
+extern const struct rf_enum report_section_values[]; /* sections delivery can withhold */
 
 struct report_limits {
     int64_t max_string_chars; /* caps every string, whatever the field allows */

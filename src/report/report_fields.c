@@ -832,6 +832,29 @@ static const struct rf_field section_tlp_fields[] = {
     F_END};
 
 static const struct rf_field recipient_item = F_FMT("", 0, RFMT_IDENT, 64, "共有先", "recipient id", "");
+
+/* The sections a report can withhold from a recipient (every top-level section except the
+ * envelope and the confidentiality block, which every recipient needs to read the rest). */
+const struct rf_enum report_section_values[] = {
+    {"entity", "報告主体", "entity"},
+    {"contacts", "連絡先", "contacts"},
+    {"times", "日時", "times"},
+    {"classification", "分類", "classification"},
+    {"description", "事案の内容", "description"},
+    {"impact", "影響", "impact"},
+    {"personal_data", "個人データ", "personal data"},
+    {"threat", "脅威・技術情報", "threat"},
+    {"ransom", "身代金", "ransom"},
+    {"product", "製品", "product"},
+    {"response", "対応", "response"},
+    {0}};
+static const struct rf_field section_item = F_ENUM("", 0, report_section_values, "項目", "section", "");
+static const struct rf_field withhold_fields[] = {
+    F_FMT("recipient", RF_REQUIRED, RFMT_IDENT, 64, "提供しない相手", "recipient", ""),
+    F_ARR("sections", RF_REQUIRED | RF_UNIQUE, &section_item, 1, 11, "提供しない項目", "sections withheld", ""),
+    F_END};
+static const struct rf_field withhold_item = F_OBJ("", 0, withhold_fields, "提供の制限", "withholding", "");
+
 static const struct rf_field consent_fields[] = {
     F_TRI("onward_sharing", 0, "受領機関から他機関（NCO等）への共有への同意",
           "consent to onward sharing between authorities (e.g. NCO)", "NCO"),
@@ -839,6 +862,10 @@ static const struct rf_field consent_fields[] = {
     F_BOOL("anonymised_statistics", 0, "匿名化した事例・統計への利用", "use in anonymised case studies and statistics", ""),
     F_BOOL("share_indicators", 0, "組織を特定しない形での技術情報の共有", "share technical indicators without identifying us",
            ""),
+    /* Sections the reporter does not consent to give a recipient: delivery leaves them out of
+     * what that recipient receives (its inbox, webhook and renderings alike). */
+    F_ARR("withhold", RF_UNIQUE, &withhold_item, 0, 100, "受領機関ごとに提供しない項目",
+          "sections withheld from a recipient", ""),
     F_END};
 
 static const struct rf_field confidentiality_fields[] = {

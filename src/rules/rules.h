@@ -144,6 +144,50 @@ const char *rules_due_kind(const struct rule_stage *s); /* "legal", "target", "n
 const char *rules_due_state_name(enum rules_due_state s);
 
 
+/* ---- recipients and how they receive (issue 5) ---- */
+
+enum rules_channel {
+    CHANNEL_WEBHOOK,  /* HTTPS POST of the submission, signed */
+    CHANNEL_INBOX,    /* the recipient's users fetch it from ichigen's API */
+    CHANNEL_DOCUMENT, /* the reporter downloads a rendering, files it, and confirms */
+};
+const char *rules_channel_name(enum rules_channel c);
+/* Returns -1 for an unknown name. */
+int rules_channel_parse(const char *name);
+
+/* Bits of report_section_values (src/report/report.h), in that order. */
+#define RULES_SECTION_BIT(i) (1u << (i))
+/* Bits of the renderings: json is always offered. */
+#define RULES_FORMAT_JSON 1u
+#define RULES_FORMAT_XLSX 2u
+#define RULES_FORMAT_PDF 4u
+
+struct rules_delivery {
+    enum rules_channel channel;
+    unsigned sections; /* RULES_SECTION_BIT of each section the recipient is given */
+    unsigned formats;  /* RULES_FORMAT_* */
+    const char *endpoint; /* the shipped default webhook endpoint, or NULL */
+};
+
+/* A recipient's identity and delivery, by index (0 ≤ i < rules_recipient_count) or id; NULL
+ * when out of range / unknown. Strings live as long as the rule set. */
+struct rules_recipient_view {
+    const char *id, *name_ja, *name_en, *kind, *jurisdiction, *url;
+    const struct rules_delivery *delivery;
+};
+bool rules_recipient_at(const struct ruleset *rs, size_t i, struct rules_recipient_view *out);
+bool rules_recipient_get(const struct ruleset *rs, const char *id,
+                         struct rules_recipient_view *out);
+
+/* The stage's required fields (JSON pointers into the report), borrowed. */
+const char *const *rules_stage_required(const struct rule_stage *s, size_t *n);
+/* The rule's stage that comes before s (its index minus one), or NULL for the first. */
+const struct rule_stage *rules_stage_previous(const struct rule *r, const struct rule_stage *s);
+const struct rule *rules_find(const struct ruleset *rs, const char *rule_id);
+const struct rule_stage *rules_find_stage(const struct rule *r, const char *stage_id);
+const char *rules_stage_name(const struct rule_stage *s, bool ja);
+const char *rules_title(const struct rule *r, bool ja);
+
 /* ---- the obligation ledger (pure reconciliation; store/ persists it) ---- */
 
 /* An obligation as the ledger holds it. */

@@ -84,6 +84,7 @@ struct recipient {
     const struct calendar *cal;
     struct verification *ver;
     size_t nver;
+    struct rules_delivery delivery;
 };
 
 struct rule {

@@ -375,6 +375,35 @@ static void load_calendars(struct ruleset *rs, const char *dir, struct version_h
 
 /* ---- recipients ---- */
 
+/* The bit of each listed name in vals (report_section_values or the format names). */
+static unsigned bits_of(const json_t *arr, const struct rf_enum *vals)
+{
+    unsigned bits = 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        for (unsigned k = 0; vals[k].value; k++)
+            if (!strcmp(vals[k].value, json_string_value(v)))
+                bits |= 1u << k;
+    }
+    return bits;
+}
+
+static const struct rf_enum format_names[] = {{"json", "", ""}, {"xlsx", "", ""}, {"pdf", "", ""},
+                                              {0}};
+
+static void build_delivery(struct ruleset *rs, const json_t *o, struct rules_delivery *dl)
+{
+    const json_t *formats = json_object_get(o, "formats");
+    dl->channel = (enum rules_channel)rules_channel_parse(
+        json_string_value(json_object_get(o, "channel")));
+    dl->sections = bits_of(json_object_get(o, "sections"), report_section_values);
+    /* canonical JSON is offered to every recipient (issue 5: "Canonical JSON for every
+     * recipient") */
+    dl->formats = RULES_FORMAT_JSON | (formats ? bits_of(formats, format_names) : 0);
+    dl->endpoint = json_object_get(o, "endpoint") ? str_of(rs, o, "endpoint") : NULL;
+}
+
 static void build_recipient(struct ruleset *rs, const json_t *o, const struct src *f,
                             const char *ptr, struct rules_diags *d)
 {
@@ -395,6 +424,7 @@ static void build_recipient(struct ruleset *rs, const json_t *o, const struct sr
     r->url = str_of(rs, o, "url");
     r->notes = text2_of(rs, json_object_get(o, "notes"));
     r->ver = verifications(rs, json_object_get(o, "verification"), &r->nver);
+    build_delivery(rs, json_object_get(o, "delivery"), &r->delivery);
     err_init(&e);
     if (!(r->tz = tz_get(rs, json_string_value(json_object_get(o, "timezone")), &e))) {
         snprintf(p, sizeof(p), "%s/timezone", ptr);

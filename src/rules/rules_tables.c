@@ -42,6 +42,8 @@ static const struct rf_enum jurisdiction_values[] = {E("JP"), E("EU"), E("US"), 
 static const struct rf_enum recipient_kind_values[] = {
     E("regulator"), E("ministry"), E("csirt"), E("police"), E("local_government"),
     E("individuals"), E("media"), E("other"), {0}};
+static const struct rf_enum channel_values[] = {E("webhook"), E("inbox"), E("document"), {0}};
+static const struct rf_enum format_values[] = {E("json"), E("xlsx"), E("pdf"), {0}};
 static const struct rf_enum rules_format_values[] = {E("ichigen-rules/1"), {0}};
 static const struct rf_enum recipients_format_values[] = {E("ichigen-recipients/1"), {0}};
 #undef E
@@ -136,6 +138,21 @@ static const struct rf_field rules_file_fields[] = {
 const struct rf_field rules_file_root =
     F("", RF_OBJECT, 0, rules_file_fields, NULL, RFMT_NONE, 0, 0, "rule file");
 
+static const struct rf_field section_item =
+    F("", RF_ENUM, 0, NULL, report_section_values, RFMT_NONE, 0, 0, "section");
+static const struct rf_field format_item =
+    F("", RF_ENUM, 0, NULL, format_values, RFMT_NONE, 0, 0, "format");
+/* How a recipient receives (docs/rules-authoring.md, "Delivery"): the channel, the report
+ * sections it is given, the renderings it accepts, and a default webhook endpoint (operators
+ * set real endpoints and secrets in their delivery file, not in shipped data). */
+static const struct rf_field delivery_fields[] = {
+    F("channel", RF_ENUM, RF_REQUIRED, NULL, channel_values, RFMT_NONE, 0, 0, "channel"),
+    F("sections", RF_ARRAY, RF_REQUIRED | RF_UNIQUE, &section_item, NULL, RFMT_NONE, 1, 11,
+      "sections"),
+    F("formats", RF_ARRAY, RF_UNIQUE, &format_item, NULL, RFMT_NONE, 1, 3, "formats"),
+    F("endpoint", RF_STRING, 0, NULL, NULL, RFMT_URL, 0, 2048, "endpoint"),
+    {0}};
+
 static const struct rf_field recipient_fields[] = {
     F("id", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_IDENT, 0, 64, "id"),
     TEXT2("name", RF_REQUIRED, "name"),
@@ -147,6 +164,7 @@ static const struct rf_field recipient_fields[] = {
     F("url", RF_STRING, 0, NULL, NULL, RFMT_URL, 0, 2048, "url"),
     TEXT2("notes", 0, "notes"),
     F("verification", RF_ARRAY, 0, &verification_item, NULL, RFMT_NONE, 0, 50, "verification"),
+    F("delivery", RF_OBJECT, RF_REQUIRED, delivery_fields, NULL, RFMT_NONE, 0, 0, "delivery"),
     {0}};
 static const struct rf_field recipient_item =
     F("", RF_OBJECT, 0, recipient_fields, NULL, RFMT_NONE, 0, 0, "recipient");

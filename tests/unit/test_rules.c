@@ -299,6 +299,26 @@ static void test_load(void **state)
     assert_string_equal(rules_due_kind(find("t.jp.previous", "ondemand")->stage), "none");
     assert_false(rules_mandatory(find("t.jp.voluntary", "consult")->rule));
     assert_true(rules_mandatory(find("t.jp.hours", "report")->rule));
+    /* delivery: channel, sections as bits in report_section_values order, formats */
+    struct rules_recipient_view rv;
+    assert_true(rules_recipient_get(RS, "jp-auth", &rv));
+    assert_int_equal(rv.delivery->channel, CHANNEL_WEBHOOK);
+    assert_int_equal(rv.delivery->sections, RULES_SECTION_BIT(0) | RULES_SECTION_BIT(2) |
+                                                RULES_SECTION_BIT(4) | RULES_SECTION_BIT(6));
+    assert_int_equal(rv.delivery->formats, RULES_FORMAT_JSON | RULES_FORMAT_PDF);
+    assert_false(rules_recipient_get(RS, "nobody", &rv));
+    assert_true(rules_recipient_at(RS, 2, &rv));
+    assert_false(rules_recipient_at(RS, 3, &rv));
+    assert_string_equal(rules_channel_name(CHANNEL_DOCUMENT), "document");
+    assert_int_equal(rules_channel_parse("inbox"), CHANNEL_INBOX);
+    assert_int_equal(rules_channel_parse("fax"), -1);
+    /* stages in order, with their required fields */
+    const struct rule *ppc = rules_find(RS, "t.jp.ppc");
+    assert_non_null(ppc);
+    const struct rule_stage *fin = rules_find_stage(ppc, "final");
+    assert_ptr_equal(rules_stage_previous(ppc, fin), rules_find_stage(ppc, "preliminary"));
+    assert_null(rules_stage_previous(ppc, rules_find_stage(ppc, "preliminary")));
+    assert_null(rules_find(RS, "t.none"));
     struct rules_eval again;
     rules_eval_init(&again);
     rules_evaluate(RS, d, &again);
@@ -640,7 +660,8 @@ static void test_loader_errors_other(void **state)
         "  \"recipients\": [\n"
         "    {\"id\": \"zz-auth\", \"name\": {\"ja\": \"当局\", \"en\": \"Authority\"},\n"
         "     \"jurisdiction\": \"JP\", \"kind\": \"regulator\", \"timezone\": \"Asia/Tokyo\",\n"
-        "     \"calendar\": \"jp-gov\"}\n"
+        "     \"calendar\": \"jp-gov\",\n"
+        "     \"delivery\": {\"channel\": \"inbox\", \"sections\": [\"entity\"]}}\n"
         "  ]\n"
         "}\n";
     text = subst(recips, "\"calendar\": \"jp-gov\"", "\"calendar\": \"mars-gov\"");
@@ -658,6 +679,14 @@ static void test_loader_errors_other(void **state)
     text = subst(recips, "\"kind\": \"regulator\"", "\"kind\": \"oracle\"");
     expect_problem("recipient kind", "recipients/zz.json", text, "enum", "/recipients/0/kind",
                    "\"oracle\"", 0);
+    free(text);
+    text = subst(recips, "\"channel\": \"inbox\"", "\"channel\": \"pigeon\"");
+    expect_problem("delivery channel", "recipients/zz.json", text, "enum",
+                   "/recipients/0/delivery/channel", "\"pigeon\"", 0);
+    free(text);
+    text = subst(recips, "[\"entity\"]", "[\"entity\", \"envelope\"]");
+    expect_problem("delivered section", "recipients/zz.json", text, "enum",
+                   "/recipients/0/delivery/sections/1", "\"envelope\"", 0);
     free(text);
 
     /* a calendar with a misspelt member */
