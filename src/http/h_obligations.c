@@ -124,9 +124,12 @@ static json_t *explanation(struct req *r, const struct obligation_rec *o, const 
 static json_t *obligation_json(struct req *r, const struct obligation_rec *o,
                                struct evaluated *cache, size_t *ncache)
 {
+    /* met (a submission was delivered or acknowledged) unless no longer applicable */
     const char *status = rules_status_name(
-        rules_row_status(o->withdrawn, o->mandatory, !strcmp(o->kind, "legal"), o->due_state,
-                         o->due_ms, r->now_ms, r->app->due_soon_ms));
+        o->met_at && !o->withdrawn
+            ? ST_MET
+            : rules_row_status(o->withdrawn, o->mandatory, !strcmp(o->kind, "legal"),
+                               o->due_state, o->due_ms, r->now_ms, r->app->due_soon_ms));
     json_t *expl = explanation(r, o, status, cache, ncache);
     bool set = o->due_state == DUE_SET && !o->withdrawn;
     json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", o->id,
@@ -145,6 +148,11 @@ static json_t *obligation_json(struct req *r, const struct obligation_rec *o,
     json_object_set_new(j, "decision", parsed(o->explanation));
     json_object_set_new(j, "explanation", expl);
     json_object_set_new(j, "history", history_json(o));
+    json_object_set_new(j, "met_at", o->met_at ? http_time(o->met_at) : json_null());
+    json_object_set_new(j, "met_by_submission",
+                        o->met_submission[0] ? json_string(o->met_submission) : json_null());
+    json_object_set_new(j, "submission",
+                        o->live_submission[0] ? json_string(o->live_submission) : json_null());
     return j;
 }
 

@@ -99,6 +99,9 @@ struct obligation_event {
 struct obligation_rec {
     int64_t seq; /* internal row number */
     char id[UUID_STR_LEN];
+    int64_t met_at;                        /* 0 until a submission was delivered/acknowledged */
+    char met_submission[UUID_STR_LEN];     /* that submission, or "" */
+    char live_submission[UUID_STR_LEN];    /* the newest submission not failed, or "" */
     char rule_id[80], stage_id[48], recipient_id[80], regime[16];
     bool withdrawn, mandatory;
     int due_state; /* enum rules_due_state */
@@ -197,6 +200,121 @@ struct orgdoc_list {
 };
 void orgdoc_list_release(struct orgdoc_list *l);
 
+/* ---- delivery (issue 5): submissions through a transactional outbox ---- */
+
+/* A submission's life: webhook  queued → sending → delivered | acknowledged (receipt),
+ * retried from sending back to queued, failed after the maximum age;
+ * inbox  available → delivered (the recipient fetched it) → acknowledged (receipt);
+ * document  awaiting_filing → acknowledged (the reporter filed it and gave the reference).
+ * Delivered or acknowledged makes the obligation met at that time. */
+struct submission_rec {
+    char id[UUID_STR_LEN]; /* also the idempotency key a receiver sees */
+    char incident_id[UUID_STR_LEN];
+    char org_id[UUID_STR_LEN]; /* the reporting organisation */
+    char obligation_id[UUID_STR_LEN];
+    char rule_id[80], stage_id[48], recipient_id[80];
+    int version; /* the report version it carries */
+    char channel[12]; /* webhook, inbox, document, exercise */
+    char status[20];
+    bool drill;
+    char payload_sha256[HASH_SHA256_HEX];
+    char *payload; /* the exact bytes (heap); NULL in listings without payloads */
+    size_t payload_len;
+    char *withheld; /* JSON array of the sections withheld (heap), or NULL */
+    int attempts;
+    int64_t created_at, next_attempt_at, sent_at, delivered_at, acknowledged_at, failed_at;
+    char *last_error; /* heap or NULL */
+    char receipt_reference[128];
+    char *receipt; /* JSON text (heap) or NULL */
+    char submitted_by[UUID_STR_LEN];
+};
+void submission_rec_release(struct submission_rec *r);
+
+struct submission_list {
+    struct submission_rec *items;
+    size_t n;
+    bool more;
+};
+void submission_list_release(struct submission_list *l);
+
+struct submission_new {
+    const char *id, *obligation_id, *rule_id, *stage_id, *recipient_id;
+    const char *channel, *status; /* initial status for the channel */
+    const char *payload;
+    size_t payload_len;
+    const char *payload_sha256;
+    const char *withheld; /* JSON text or NULL */
+};
+
+/* "Submit version N": the submissions to create, written in one transaction with the check
+ * that N is still the latest version. */
+struct submit_write {
+    const char *incident_id, *org_id, *actor;
+    int version;
+    bool drill;
+    const struct submission_new *items;
+    size_t n;
+    int64_t now_ms;
+};
+
+/* Which submissions the delivery worker takes: due ones (queued, or sending with an expired
+ * lease), at most per_recipient of each recipient and none of the busy recipients. */
+struct claim_request {
+    const char *const *busy; /* recipient ids at their concurrency limit */
+    size_t nbusy;
+    int per_recipient;
+    int limit;
+    int64_t now_ms;
+    int64_t lease_ms; /* the claim's lease: unfinished after it, the submission is due again */
+};
+
+enum delivery_outcome {
+    OUTCOME_DELIVERED,    /* 2xx */
+    OUTCOME_ACKNOWLEDGED, /* 2xx with a receipt */
+    OUTCOME_RETRY,        /* failed; due again at next_attempt_at */
+    OUTCOME_FAILED,       /* given up (maximum age) */
+};
+
+struct delivery_result {
+    const char *id;
+    enum delivery_outcome outcome;
+    int http_status; /* 0 when there was no HTTP answer */
+    const char *error;             /* RETRY/FAILED: why (no secrets) */
+    const char *receipt_reference; /* ACKNOWLEDGED */
+    const char *receipt;           /* ACKNOWLEDGED: JSON text */
+    int64_t at;
+    int64_t next_attempt_at; /* RETRY */
+};
+
+struct submission_filter {
+    const char *org_id;        /* reporter scope: the reporting organisation's, or NULL */
+    const char *incident_id;   /* or NULL */
+    const char *const *recipients; /* inbox scope: these recipient ids (NULL: any) */
+    size_t nrecipients;
+    const char *stage_id, *status; /* or NULL */
+    int64_t created_from, created_before; /* 0 = unbounded */
+    const char *after_id; /* cursor: newest first */
+    int limit;
+};
+
+struct submission_event {
+    int64_t at;
+    char event[24]; /* created, claimed, delivered, acknowledged, retry, failed, fetched, filed */
+    int http_status;
+    char *detail; /* heap or NULL */
+};
+struct submission_events {
+    struct submission_event *items;
+    size_t n;
+};
+void submission_events_release(struct submission_events *e);
+
+struct recipient_binding {
+    char recipient_id[80];
+    char org_id[UUID_STR_LEN];
+    int64_t created_at;
+};
+
 struct store_stats {
     uint64_t commits;
     uint64_t writes;
@@ -267,6 +385,32 @@ struct store_ops {
                        const char *after_id, int limit, bool with_body, struct orgdoc_list *out);
     int (*orgdoc_update)(struct store *s, const char *id, int expected_version, const char *body,
                          const char *actor, int64_t now);
+
+    /* Delivery. submit: STORE_CONFLICT when version is no longer the latest; obligations that
+     * already have a live (not failed) submission are skipped; *created says how many rows
+     * were written. claim: takes due submissions for the worker (status sending, a lease, one
+     * more attempt). record: the worker's outcomes, each applied only while the submission is
+     * still sending (a lease that expired may have been taken again: at-least-once). */
+    int (*submit)(struct store *s, const struct submit_write *w, int *created);
+    int (*submissions_claim)(struct store *s, const struct claim_request *c,
+                             struct submission_list *out);
+    int (*submissions_record)(struct store *s, const struct delivery_result *r, size_t n);
+    int (*submissions_list)(struct store *s, const struct submission_filter *f,
+                            struct submission_list *out);
+    int (*submission_get)(struct store *s, const char *id, struct submission_rec *out);
+    int (*submission_events)(struct store *s, const char *id, struct submission_events *out);
+    /* Inbox: the recipient fetched it (available → delivered, obligation met). Returns
+     * STORE_OK also when it was already delivered or acknowledged. */
+    int (*submission_fetched)(struct store *s, const char *id, const char *actor, int64_t now);
+    /* A receipt from the recipient (inbox) or the reporter's filing reference (document):
+     * → acknowledged, obligation met. STORE_CONFLICT when the status does not allow it. */
+    int (*submission_receipt)(struct store *s, const char *id, const char *reference,
+                              const char *receipt_json, bool filing, const char *actor,
+                              int64_t now);
+    /* Which organisation's users receive for a recipient (inbox). */
+    int (*binding_set)(struct store *s, const char *recipient_id, const char *org_id,
+                       const char *actor, int64_t now);
+    int (*binding_list)(struct store *s, struct recipient_binding **out, size_t *n);
 
     int (*audit_append)(struct store *s, const char *actor, const char *action,
                         const char *object_type, const char *object_id, const char *detail,

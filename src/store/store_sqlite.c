@@ -102,12 +102,57 @@ static const char *const migrations[] = {
     "  kind TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL,"
     "  created_by TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
     "CREATE INDEX org_documents_list ON org_documents(org_id, kind, id);",
+    /* 4: delivery (issue 5). Submissions are the transactional outbox: written with the
+     * "submit" that creates them; the worker claims due rows (next_attempt_at doubles as the
+     * lease expiry while sending). Their history and the payload are never changed. */
+    "ALTER TABLE obligations ADD COLUMN met_at INTEGER;"
+    "ALTER TABLE obligations ADD COLUMN met_submission TEXT;"
+    "ALTER TABLE incidents ADD COLUMN submitted_version INTEGER;"
+    "CREATE TABLE submissions ("
+    "  id TEXT PRIMARY KEY, incident_id TEXT NOT NULL REFERENCES incidents(id),"
+    "  org_id TEXT NOT NULL, obligation_id TEXT NOT NULL, rule_id TEXT NOT NULL,"
+    "  stage_id TEXT NOT NULL, recipient_id TEXT NOT NULL, version INTEGER NOT NULL,"
+    "  channel TEXT NOT NULL, status TEXT NOT NULL, drill INTEGER NOT NULL,"
+    "  payload BLOB NOT NULL, payload_sha256 TEXT NOT NULL, withheld TEXT,"
+    "  attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL, sent_at INTEGER, delivered_at INTEGER,"
+    "  acknowledged_at INTEGER, failed_at INTEGER, last_error TEXT, receipt_reference TEXT,"
+    "  receipt TEXT, submitted_by TEXT NOT NULL);"
+    "CREATE INDEX submissions_due ON submissions(next_attempt_at)"
+    "  WHERE status IN ('queued', 'sending');"
+    "CREATE INDEX submissions_incident ON submissions(incident_id, id);"
+    "CREATE INDEX submissions_org ON submissions(org_id, id);"
+    "CREATE INDEX submissions_recipient ON submissions(recipient_id, id);"
+    "CREATE INDEX submissions_obligation ON submissions(obligation_id, id);"
+    "CREATE TRIGGER submissions_payload_fixed BEFORE UPDATE OF payload, payload_sha256, version,"
+    "  recipient_id, obligation_id ON submissions"
+    "  BEGIN SELECT RAISE(ABORT, 'what was sent is never changed'); END;"
+    "CREATE TRIGGER submissions_no_delete BEFORE DELETE ON submissions"
+    "  BEGIN SELECT RAISE(ABORT, 'submissions are never deleted'); END;"
+    "CREATE TABLE submission_events ("
+    "  seq INTEGER PRIMARY KEY, submission_id TEXT NOT NULL, at INTEGER NOT NULL,"
+    "  event TEXT NOT NULL, http_status INTEGER, detail TEXT);"
+    "CREATE INDEX submission_events_sub ON submission_events(submission_id, seq);"
+    "CREATE TRIGGER submission_events_no_update BEFORE UPDATE ON submission_events"
+    "  BEGIN SELECT RAISE(ABORT, 'delivery history is append-only'); END;"
+    "CREATE TRIGGER submission_events_no_delete BEFORE DELETE ON submission_events"
+    "  BEGIN SELECT RAISE(ABORT, 'delivery history is append-only'); END;"
+    "CREATE TABLE recipient_bindings ("
+    "  recipient_id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id),"
+    "  created_at INTEGER NOT NULL);",
 };
 
 int store_sqlite_schema_version(void)
 {
     return (int)ARRAY_SIZE(migrations);
 }
+
+/* The columns of a submission, in the order read_submission reads them (payload last). */
+#define SUBCOLS_X                                                                                  \
+    "SELECT id, incident_id, org_id, obligation_id, rule_id, stage_id, recipient_id, version,"     \
+    " channel, status, drill, payload_sha256, withheld, attempts, next_attempt_at, created_at,"    \
+    " sent_at, delivered_at, acknowledged_at, failed_at, last_error, receipt_reference, receipt,"  \
+    " submitted_by, "
 
 static const char *const sql_text[SQ__COUNT] = {
     [SQ_ORG_INSERT] = "INSERT INTO organizations (id, name_ja, name_en, corporate_number, kind,"
@@ -199,10 +244,13 @@ static const char *const sql_text[SQ__COUNT] = {
     [SQ_OB_EVENT] = "INSERT INTO obligation_events (obligation_seq, at, version, event,"
                     " old_due_state, old_due_at, new_due_state, new_due_at)"
                     " VALUES (?,?,?,?,?,?,?,?)",
-    [SQ_OB_LIST] = "SELECT id, rule_id, stage_id, recipient_id, regime, state, due_state, due_at,"
-                   " kind, mandatory, became_applicable_at, withdrawn_at, updated_at,"
-                   " first_version, last_version, rules_version, explanation, withdrawn_reason,"
-                   " seq FROM obligations WHERE incident_id = ? ORDER BY seq",
+    [SQ_OB_LIST] = "SELECT o.id, o.rule_id, o.stage_id, o.recipient_id, o.regime, o.state,"
+                   " o.due_state, o.due_at, o.kind, o.mandatory, o.became_applicable_at,"
+                   " o.withdrawn_at, o.updated_at, o.first_version, o.last_version,"
+                   " o.rules_version, o.explanation, o.withdrawn_reason, o.seq, o.met_at,"
+                   " o.met_submission, (SELECT s.id FROM submissions s WHERE s.obligation_id = o.id"
+                   " AND s.status <> 'failed' ORDER BY s.id DESC LIMIT 1)"
+                   " FROM obligations o WHERE o.incident_id = ? ORDER BY o.seq",
     [SQ_OB_EVENTS] = "SELECT e.obligation_seq, e.at, e.version, e.event, e.old_due_state,"
                      " e.old_due_at, e.new_due_state, e.new_due_at FROM obligation_events e"
                      " JOIN obligations o ON o.seq = e.obligation_seq WHERE o.incident_id = ?"
@@ -242,6 +290,45 @@ static const char *const sql_text[SQ__COUNT] = {
     [SQ_DOC_STATE] = "SELECT version, org_id, kind FROM org_documents WHERE id = ?",
     [SQ_DOC_UPDATE] = "UPDATE org_documents SET body = ?2, version = version + 1,"
                       " updated_at = ?3 WHERE id = ?1",
+    [SQ_SUB_LATEST] = "SELECT org_id, latest_version FROM incidents WHERE id = ?",
+    [SQ_SUB_LIVE] = "SELECT 1 FROM submissions WHERE obligation_id = ? AND status <> 'failed'",
+    [SQ_SUB_INSERT] = "INSERT INTO submissions (id, incident_id, org_id, obligation_id, rule_id,"
+                      " stage_id, recipient_id, version, channel, status, drill, payload,"
+                      " payload_sha256, withheld, next_attempt_at, created_at, submitted_by)"
+                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    [SQ_SUB_MARK_VERSION] = "UPDATE incidents SET submitted_version = ?2 WHERE id = ?1",
+    [SQ_SUB_EVENT] = "INSERT INTO submission_events (submission_id, at, event, http_status, detail)"
+                     " VALUES (?,?,?,?,?)",
+    [SQ_SUB_DUE] = "SELECT id FROM (SELECT id, next_attempt_at, ROW_NUMBER() OVER (PARTITION BY"
+                   " recipient_id ORDER BY next_attempt_at, id) AS rn FROM submissions"
+                   " WHERE status IN ('queued', 'sending') AND next_attempt_at <= ?1"
+                   " AND recipient_id NOT IN (SELECT value FROM json_each(?2)))"
+                   " WHERE rn <= ?3 ORDER BY next_attempt_at, id LIMIT ?4",
+    [SQ_SUB_TAKE] = "UPDATE submissions SET status = 'sending', attempts = attempts + 1,"
+                    " next_attempt_at = ?2, sent_at = coalesce(sent_at, ?3) WHERE id = ?1",
+    [SQ_SUB_GET] = SUBCOLS_X "payload FROM submissions WHERE id = ?",
+    [SQ_SUB_STATUS] = "SELECT status, obligation_id FROM submissions WHERE id = ?",
+    [SQ_SUB_DONE] = "UPDATE submissions SET status = ?2, delivered_at = coalesce(delivered_at, ?3),"
+                    " acknowledged_at = CASE WHEN ?2 = 'acknowledged' THEN ?3 ELSE acknowledged_at END,"
+                    " receipt_reference = coalesce(?4, receipt_reference),"
+                    " receipt = coalesce(?5, receipt), last_error = NULL WHERE id = ?1",
+    [SQ_SUB_RETRY] = "UPDATE submissions SET status = ?2, next_attempt_at = ?3, last_error = ?4,"
+                     " failed_at = CASE WHEN ?2 = 'failed' THEN ?5 ELSE NULL END WHERE id = ?1",
+    [SQ_SUB_MET] = "UPDATE obligations SET met_at = ?2, met_submission = ?3"
+                   " WHERE id = ?1 AND met_at IS NULL",
+    [SQ_SUB_LIST] = SUBCOLS_X "NULL FROM submissions"
+                    " WHERE (?1 IS NULL OR org_id = ?1) AND (?2 IS NULL OR incident_id = ?2)"
+                    " AND (?3 IS NULL OR recipient_id IN (SELECT value FROM json_each(?3)))"
+                    " AND (?4 IS NULL OR stage_id = ?4) AND (?5 IS NULL OR status = ?5)"
+                    " AND (?6 = 0 OR created_at >= ?6) AND (?7 = 0 OR created_at < ?7)"
+                    " AND (?8 IS NULL OR id < ?8) ORDER BY id DESC LIMIT ?9",
+    [SQ_SUB_EVENTS] = "SELECT at, event, http_status, detail FROM submission_events"
+                      " WHERE submission_id = ? ORDER BY seq",
+    [SQ_BIND_SET] = "INSERT INTO recipient_bindings (recipient_id, org_id, created_at)"
+                    " VALUES (?1, ?2, ?3) ON CONFLICT (recipient_id) DO UPDATE SET"
+                    " org_id = excluded.org_id, created_at = excluded.created_at",
+    [SQ_BIND_LIST] = "SELECT recipient_id, org_id, created_at FROM recipient_bindings"
+                     " ORDER BY recipient_id",
     [SQ_SAVEPOINT] = "SAVEPOINT job",
     [SQ_RELEASE] = "RELEASE job",
     [SQ_ROLLBACK_TO] = "ROLLBACK TO job",

@@ -68,6 +68,22 @@ enum sq_stmt {
     SQ_DOC_LIST,
     SQ_DOC_STATE,
     SQ_DOC_UPDATE,
+    SQ_SUB_LATEST,
+    SQ_SUB_LIVE,
+    SQ_SUB_INSERT,
+    SQ_SUB_MARK_VERSION,
+    SQ_SUB_EVENT,
+    SQ_SUB_DUE,
+    SQ_SUB_TAKE,
+    SQ_SUB_GET,
+    SQ_SUB_STATUS,
+    SQ_SUB_DONE,
+    SQ_SUB_RETRY,
+    SQ_SUB_MET,
+    SQ_SUB_LIST,
+    SQ_SUB_EVENTS,
+    SQ_BIND_SET,
+    SQ_BIND_LIST,
     SQ_SAVEPOINT,
     SQ_RELEASE,
     SQ_ROLLBACK_TO,
@@ -176,6 +192,22 @@ int sq_orgdoc_list(struct store *s, const char *org_id, const char *kind, const 
                    int limit, bool with_body, struct orgdoc_list *out);
 int sq_orgdoc_update(struct store *s, const char *id, int expected_version, const char *body,
                      const char *actor, int64_t now);
+
+/* Delivery (store_sqlite_outbox.c), for the ops table. */
+int sq_report_submit(struct store *s, const struct submit_write *w, int *created);
+int sq_submissions_claim(struct store *s, const struct claim_request *c,
+                         struct submission_list *out);
+int sq_submissions_record(struct store *s, const struct delivery_result *r, size_t n);
+int sq_submissions_list(struct store *s, const struct submission_filter *f,
+                        struct submission_list *out);
+int sq_submission_get(struct store *s, const char *id, struct submission_rec *out);
+int sq_submission_events(struct store *s, const char *id, struct submission_events *out);
+int sq_submission_fetched(struct store *s, const char *id, const char *actor, int64_t now);
+int sq_submission_receipt(struct store *s, const char *id, const char *reference,
+                          const char *receipt_json, bool filing, const char *actor, int64_t now);
+int sq_binding_set(struct store *s, const char *recipient_id, const char *org_id,
+                   const char *actor, int64_t now);
+int sq_binding_list(struct store *s, struct recipient_binding **out, size_t *n);
 
 /* Query functions (store_sqlite_q.c) installed in the ops table. */
 extern const struct store_ops sq_ops;

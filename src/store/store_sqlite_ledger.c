@@ -237,6 +237,9 @@ static void read_ob(sqlite3_stmt *st, struct obligation_rec *o)
     o->explanation = sq_col_dup(st, 16);
     o->withdrawn_reason = sq_col_dup(st, 17);
     o->seq = sqlite3_column_int64(st, 18);
+    o->met_at = sqlite3_column_int64(st, 19);
+    sq_col_copy(st, 20, o->met_submission, sizeof(o->met_submission));
+    sq_col_copy(st, 21, o->live_submission, sizeof(o->live_submission));
 }
 
 static void read_event(sqlite3_stmt *st, struct obligation_list *l)

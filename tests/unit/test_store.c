@@ -1342,6 +1342,245 @@ static void test_orgdocs(void **state)
     orgdoc_list_release(&l);
 }
 
+/* ---- delivery (issue 5) ---- */
+
+struct outbox_fixture {
+    struct people p;
+    char incident[UUID_STR_LEN];
+    char ob[4][UUID_STR_LEN]; /* obligation ids (no ledger here: met is tested over HTTP) */
+};
+
+static void outbox_setup(struct store *s, struct outbox_fixture *f)
+{
+    struct body b;
+    people(s, &f->p);
+    body_make(&b, "配信テスト", "early_warning", "ransomware", false, NULL);
+    assert_int_equal(create_report(s, &b, f->p.a.id, f->p.ua.id, T0, f->incident), STORE_OK);
+    body_release(&b);
+    for (int i = 0; i < 4; i++)
+        uuid_v7_new(f->ob[i]);
+}
+
+static void new_sub(struct submission_new *n, char id[UUID_STR_LEN], const char *ob,
+                    const char *recipient, const char *channel, const char *status)
+{
+    static const char payload[] = "{\"report\":{}}";
+    memset(n, 0, sizeof(*n));
+    uuid_v7_new(id);
+    n->id = id;
+    n->obligation_id = ob;
+    n->rule_id = "jp.test";
+    n->stage_id = "final";
+    n->recipient_id = recipient;
+    n->channel = channel;
+    n->status = status;
+    n->payload = payload;
+    n->payload_len = sizeof(payload) - 1;
+    n->payload_sha256 = "00";
+    n->withheld = "[\"personal_data\"]";
+}
+
+static int submit_items(struct store *s, struct outbox_fixture *f, int version,
+                        const struct submission_new *items, size_t n, int *created)
+{
+    struct submit_write w = {.incident_id = f->incident, .org_id = f->p.a.id,
+                             .actor = f->p.ua.id, .version = version, .items = items, .n = n,
+                             .now_ms = T0 + 10};
+    return s->ops->submit(s, &w, created);
+}
+
+static void test_submit_and_claim(void **state)
+{
+    struct store *s = S(state);
+    struct outbox_fixture f;
+    struct submission_new items[4];
+    char ids[4][UUID_STR_LEN];
+    struct submission_list l;
+    int created;
+    outbox_setup(s, &f);
+    int64_t count = audit_check(s, NULL);
+    new_sub(&items[0], ids[0], f.ob[0], "r-one", "webhook", "queued");
+    new_sub(&items[1], ids[1], f.ob[1], "r-one", "webhook", "queued");
+    new_sub(&items[2], ids[2], f.ob[2], "r-two", "webhook", "queued");
+    new_sub(&items[3], ids[3], f.ob[3], "r-box", "inbox", "available");
+    /* only the latest version can be submitted, only by its organisation */
+    assert_int_equal(submit_items(s, &f, 2, items, 4, &created), STORE_CONFLICT);
+    struct submit_write other = {.incident_id = f.incident, .org_id = f.p.b.id, .actor = "x",
+                                 .version = 1, .items = items, .n = 4, .now_ms = T0};
+    assert_int_equal(s->ops->submit(s, &other, &created), STORE_NOT_FOUND);
+    audit_unchanged(s, count);
+    assert_int_equal(submit_items(s, &f, 1, items, 4, &created), STORE_OK);
+    assert_int_equal(created, 4);
+    audit_expect(s, &count, "report.submit", f.incident);
+    /* a second submit skips obligations that already have a live submission */
+    char again[UUID_STR_LEN];
+    struct submission_new dup;
+    new_sub(&dup, again, f.ob[0], "r-one", "webhook", "queued");
+    assert_int_equal(submit_items(s, &f, 1, &dup, 1, &created), STORE_OK);
+    assert_int_equal(created, 0);
+    count = audit_check(s, NULL);
+
+    /* claims: due webhook rows only, at most one per recipient, none of the busy ones */
+    const char *busy[] = {"r-two"};
+    struct claim_request c = {.busy = busy, .nbusy = 1, .per_recipient = 1, .limit = 10,
+                              .now_ms = T0 + 20, .lease_ms = 30000};
+    assert_int_equal(s->ops->submissions_claim(s, &c, &l), STORE_OK);
+    assert_int_equal(l.n, 1);
+    assert_string_equal(l.items[0].id, ids[0]); /* oldest first */
+    assert_string_equal(l.items[0].status, "sending");
+    assert_int_equal(l.items[0].attempts, 1);
+    assert_string_equal(l.items[0].payload, "{\"report\":{}}");
+    assert_string_equal(l.items[0].withheld, "[\"personal_data\"]");
+    submission_list_release(&l);
+    c.nbusy = 0;
+    c.per_recipient = 5;
+    assert_int_equal(s->ops->submissions_claim(s, &c, &l), STORE_OK);
+    assert_int_equal(l.n, 2); /* ids[1] and ids[2]; ids[0] is leased */
+    submission_list_release(&l);
+    assert_int_equal(s->ops->submissions_claim(s, &c, &l), STORE_OK);
+    assert_int_equal(l.n, 0);
+    submission_list_release(&l);
+    /* a lease that expires makes the row due again (a crashed worker's rows resume) */
+    c.now_ms = T0 + 20 + 30001;
+    assert_int_equal(s->ops->submissions_claim(s, &c, &l), STORE_OK);
+    assert_int_equal(l.n, 3);
+    assert_int_equal(l.items[0].attempts, 2);
+    submission_list_release(&l);
+
+    /* outcomes: delivered, retry, failed; a late outcome for a finished row is ignored */
+    struct delivery_result r[] = {
+        {.id = ids[0], .outcome = OUTCOME_ACKNOWLEDGED, .http_status = 200,
+         .receipt_reference = "PPC-2026-0001", .receipt = "{\"reference\":\"PPC-2026-0001\"}",
+         .at = T0 + 40000},
+        {.id = ids[1], .outcome = OUTCOME_RETRY, .http_status = 503, .error = "HTTP 503",
+         .at = T0 + 40000, .next_attempt_at = T0 + 90000},
+        {.id = ids[2], .outcome = OUTCOME_FAILED, .error = "connection refused", .at = T0 + 40000},
+    };
+    assert_int_equal(s->ops->submissions_record(s, r, 3), STORE_OK);
+    struct audit_rec last;
+    assert_int_equal(audit_check(s, &last), count + 2); /* acknowledged, failed; not a retry */
+    assert_string_equal(last.action, "submission.failed");
+    count += 2;
+    assert_int_equal(s->ops->submissions_record(s, r, 1), STORE_OK); /* ignored */
+    struct submission_rec g;
+    assert_int_equal(s->ops->submission_get(s, ids[0], &g), STORE_OK);
+    assert_string_equal(g.status, "acknowledged");
+    assert_string_equal(g.receipt_reference, "PPC-2026-0001");
+    assert_int_equal(g.delivered_at, T0 + 40000);
+    assert_int_equal(g.acknowledged_at, T0 + 40000);
+    submission_rec_release(&g);
+    assert_int_equal(s->ops->submission_get(s, ids[1], &g), STORE_OK);
+    assert_string_equal(g.status, "queued");
+    assert_string_equal(g.last_error, "HTTP 503");
+    assert_int_equal(g.next_attempt_at, T0 + 90000);
+    submission_rec_release(&g);
+    assert_int_equal(s->ops->submission_get(s, ids[2], &g), STORE_OK);
+    assert_string_equal(g.status, "failed");
+    submission_rec_release(&g);
+    c.now_ms = T0 + 89999;
+    assert_int_equal(s->ops->submissions_claim(s, &c, &l), STORE_OK);
+    assert_int_equal(l.n, 0); /* not due yet */
+    submission_list_release(&l);
+    /* a failed obligation can be submitted again */
+    new_sub(&dup, again, f.ob[2], "r-two", "webhook", "queued");
+    assert_int_equal(submit_items(s, &f, 1, &dup, 1, &created), STORE_OK);
+    assert_int_equal(created, 1);
+
+    /* history */
+    struct submission_events ev;
+    assert_int_equal(s->ops->submission_events(s, ids[1], &ev), STORE_OK);
+    assert_int_equal(ev.n, 2);
+    assert_string_equal(ev.items[0].event, "created");
+    assert_string_equal(ev.items[1].event, "retry");
+    assert_int_equal(ev.items[1].http_status, 503);
+    submission_events_release(&ev);
+}
+
+static void test_inbox_and_filing(void **state)
+{
+    struct store *s = S(state);
+    struct outbox_fixture f;
+    struct submission_new items[2];
+    char ids[2][UUID_STR_LEN];
+    struct submission_list l;
+    struct submission_rec g;
+    int created;
+    outbox_setup(s, &f);
+    new_sub(&items[0], ids[0], f.ob[0], "r-box", "inbox", "available");
+    new_sub(&items[1], ids[1], f.ob[1], "r-doc", "document", "awaiting_filing");
+    assert_int_equal(submit_items(s, &f, 1, items, 2, &created), STORE_OK);
+    int64_t count = audit_check(s, NULL);
+    /* a receipt for a document is refused; a filing for an inbox item too */
+    assert_int_equal(s->ops->submission_receipt(s, ids[1], "R-1", NULL, false, "u", T0 + 5),
+                     STORE_CONFLICT);
+    assert_int_equal(s->ops->submission_receipt(s, ids[0], "R-1", NULL, true, "u", T0 + 5),
+                     STORE_CONFLICT);
+    assert_int_equal(s->ops->submission_receipt(s, f.ob[3], "R-1", NULL, true, "u", T0 + 5),
+                     STORE_NOT_FOUND);
+    audit_unchanged(s, count);
+    /* first fetch delivers; the second changes nothing */
+    assert_int_equal(s->ops->submission_fetched(s, ids[0], "authority-user", T0 + 6), STORE_OK);
+    audit_expect(s, &count, "submission.fetched", ids[0]);
+    assert_int_equal(s->ops->submission_fetched(s, ids[0], "authority-user", T0 + 7), STORE_OK);
+    audit_unchanged(s, count);
+    assert_int_equal(s->ops->submission_get(s, ids[0], &g), STORE_OK);
+    assert_string_equal(g.status, "delivered");
+    assert_int_equal(g.delivered_at, T0 + 6);
+    submission_rec_release(&g);
+    assert_int_equal(s->ops->submission_receipt(s, ids[0], "NCO-77", "{\"reference\":\"NCO-77\"}",
+                                                false, "authority-user", T0 + 8),
+                     STORE_OK);
+    audit_expect(s, &count, "submission.acknowledged", ids[0]);
+    assert_int_equal(s->ops->submission_receipt(s, ids[0], "NCO-78", NULL, false, "x", T0 + 9),
+                     STORE_CONFLICT); /* one receipt */
+    assert_int_equal(s->ops->submission_receipt(s, ids[1], "PPC-WEB-5", NULL, true,
+                                                f.p.ua.id, T0 + 10),
+                     STORE_OK);
+    audit_expect(s, &count, "submission.filed", ids[1]);
+    assert_int_equal(s->ops->submission_get(s, ids[1], &g), STORE_OK);
+    assert_string_equal(g.status, "acknowledged");
+    assert_string_equal(g.receipt_reference, "PPC-WEB-5");
+    submission_rec_release(&g);
+
+    /* listings: by recipient (an inbox), by organisation, by incident, with filters */
+    const char *recips[] = {"r-box"};
+    struct submission_filter flt = {.recipients = recips, .nrecipients = 1, .limit = 10};
+    assert_int_equal(s->ops->submissions_list(s, &flt, &l), STORE_OK);
+    assert_int_equal(l.n, 1);
+    assert_string_equal(l.items[0].id, ids[0]);
+    assert_null(l.items[0].payload);
+    submission_list_release(&l);
+    struct submission_filter mine = {.org_id = f.p.a.id, .limit = 1};
+    assert_int_equal(s->ops->submissions_list(s, &mine, &l), STORE_OK);
+    assert_int_equal(l.n, 1);
+    assert_true(l.more);
+    assert_string_equal(l.items[0].id, ids[1]); /* newest first */
+    submission_list_release(&l);
+    struct submission_filter theirs = {.org_id = f.p.b.id, .limit = 10};
+    assert_int_equal(s->ops->submissions_list(s, &theirs, &l), STORE_OK);
+    assert_int_equal(l.n, 0);
+    submission_list_release(&l);
+    struct submission_filter st = {.incident_id = f.incident, .status = "acknowledged",
+                                   .stage_id = "final", .limit = 10};
+    assert_int_equal(s->ops->submissions_list(s, &st, &l), STORE_OK);
+    assert_int_equal(l.n, 2);
+    submission_list_release(&l);
+
+    /* bindings */
+    struct recipient_binding *b;
+    size_t n;
+    assert_int_equal(s->ops->binding_set(s, "r-box", f.p.b.id, ACTOR, T0), STORE_OK);
+    assert_int_equal(s->ops->binding_set(s, "r-box", f.p.a.id, ACTOR, T0 + 1), STORE_OK);
+    assert_int_equal(s->ops->binding_set(s, "r-x", "019ab0b0-cc00-7000-8000-000000000000", ACTOR,
+                                         T0),
+                     STORE_INVALID);
+    assert_int_equal(s->ops->binding_list(s, &b, &n), STORE_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(b[0].org_id, f.p.a.id);
+    free(b);
+}
+
+
 static const struct backend backends[] = {
     {"sqlite", open_sqlite},
 };
@@ -1360,6 +1599,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_assessments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_assessment_peers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_orgdocs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_submit_and_claim, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_inbox_and_filing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_append_and_head, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_creates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),

@@ -1,0 +1,549 @@
+/*
+ * store_sqlite_outbox.c — submissions in SQLite: the transactional outbox written by "submit",
+ * claimed by the delivery worker, completed by its outcomes, the recipients' fetches and
+ * receipts, and the reporters' filings; with an append-only history per submission and the
+ * obligation marked met when a submission is delivered or acknowledged (issue 5).
+ *
+ * Every state change is a writer job, so it is group-committed with everything else and
+ * durable when the call returns; each appends its audit entry in the same transaction.
+ */
+#include "store_sqlite_int.h"
+
+#define SQ(s) ((struct sq_store *)(s))
+
+void submission_rec_release(struct submission_rec *r)
+{
+    free(r->payload);
+    free(r->withheld);
+    free(r->last_error);
+    free(r->receipt);
+    r->payload = r->withheld = r->last_error = r->receipt = NULL;
+}
+
+void submission_list_release(struct submission_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        submission_rec_release(&l->items[i]);
+    free(l->items);
+    memset(l, 0, sizeof(*l));
+}
+
+void submission_events_release(struct submission_events *e)
+{
+    for (size_t i = 0; i < e->n; i++)
+        free(e->items[i].detail);
+    free(e->items);
+    memset(e, 0, sizeof(*e));
+}
+
+static void read_submission(sqlite3_stmt *st, struct submission_rec *r)
+{
+    memset(r, 0, sizeof(*r));
+    sq_col_copy(st, 0, r->id, sizeof(r->id));
+    sq_col_copy(st, 1, r->incident_id, sizeof(r->incident_id));
+    sq_col_copy(st, 2, r->org_id, sizeof(r->org_id));
+    sq_col_copy(st, 3, r->obligation_id, sizeof(r->obligation_id));
+    sq_col_copy(st, 4, r->rule_id, sizeof(r->rule_id));
+    sq_col_copy(st, 5, r->stage_id, sizeof(r->stage_id));
+    sq_col_copy(st, 6, r->recipient_id, sizeof(r->recipient_id));
+    r->version = sqlite3_column_int(st, 7);
+    sq_col_copy(st, 8, r->channel, sizeof(r->channel));
+    sq_col_copy(st, 9, r->status, sizeof(r->status));
+    r->drill = sqlite3_column_int(st, 10) != 0;
+    sq_col_copy(st, 11, r->payload_sha256, sizeof(r->payload_sha256));
+    r->withheld = sq_col_dup(st, 12);
+    r->attempts = sqlite3_column_int(st, 13);
+    r->next_attempt_at = sqlite3_column_int64(st, 14);
+    r->created_at = sqlite3_column_int64(st, 15);
+    r->sent_at = sqlite3_column_int64(st, 16);
+    r->delivered_at = sqlite3_column_int64(st, 17);
+    r->acknowledged_at = sqlite3_column_int64(st, 18);
+    r->failed_at = sqlite3_column_int64(st, 19);
+    r->last_error = sq_col_dup(st, 20);
+    sq_col_copy(st, 21, r->receipt_reference, sizeof(r->receipt_reference));
+    r->receipt = sq_col_dup(st, 22);
+    sq_col_copy(st, 23, r->submitted_by, sizeof(r->submitted_by));
+    if (sqlite3_column_type(st, 24) != SQLITE_NULL) {
+        r->payload_len = (size_t)sqlite3_column_bytes(st, 24);
+        r->payload = xmalloc(r->payload_len + 1);
+        memcpy(r->payload, sqlite3_column_blob(st, 24), r->payload_len);
+        r->payload[r->payload_len] = '\0';
+    }
+}
+
+/* Writer thread: one line of a submission's history. */
+static int add_event(struct sq_store *s, const char *id, int64_t at, const char *event,
+                     int http_status, const char *detail)
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_EVENT);
+    sq_bind_text(st, 1, id);
+    sqlite3_bind_int64(st, 2, at);
+    sq_bind_text(st, 3, event);
+    if (http_status)
+        sqlite3_bind_int(st, 4, http_status);
+    sq_bind_text_opt(st, 5, detail);
+    return sq_result(sqlite3_step(st));
+}
+
+/* ---- submit ---- */
+
+struct submit_job {
+    const struct submit_write *w;
+    int created;
+};
+
+/* Writer thread: 0 when the incident belongs to org and version is its latest. */
+static int check_latest(struct sq_store *s, const struct submit_write *w)
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_LATEST);
+    int r;
+    sq_bind_text(st, 1, w->incident_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const char *org = (const char *)sqlite3_column_text(st, 0);
+        if (!org || strcmp(org, w->org_id))
+            r = STORE_NOT_FOUND;
+        else
+            r = sqlite3_column_int(st, 1) == w->version ? STORE_OK : STORE_CONFLICT;
+    } else {
+        r = rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_UNAVAILABLE;
+    }
+    sqlite3_reset(st);
+    return r;
+}
+
+static bool has_live(struct sq_store *s, const char *obligation_id)
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_LIVE);
+    sq_bind_text(st, 1, obligation_id);
+    bool live = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    return live;
+}
+
+static int insert_one(struct sq_store *s, const struct submit_write *w,
+                      const struct submission_new *n)
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_INSERT);
+    sq_bind_text(st, 1, n->id);
+    sq_bind_text(st, 2, w->incident_id);
+    sq_bind_text(st, 3, w->org_id);
+    sq_bind_text(st, 4, n->obligation_id);
+    sq_bind_text(st, 5, n->rule_id);
+    sq_bind_text(st, 6, n->stage_id);
+    sq_bind_text(st, 7, n->recipient_id);
+    sqlite3_bind_int(st, 8, w->version);
+    sq_bind_text(st, 9, n->channel);
+    sq_bind_text(st, 10, n->status);
+    sqlite3_bind_int(st, 11, w->drill);
+    sqlite3_bind_blob(st, 12, n->payload, (int)n->payload_len, SQLITE_STATIC);
+    sq_bind_text(st, 13, n->payload_sha256);
+    sq_bind_text_opt(st, 14, n->withheld);
+    sqlite3_bind_int64(st, 15, w->now_ms);
+    sqlite3_bind_int64(st, 16, w->now_ms);
+    sq_bind_text(st, 17, w->actor);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        return sq_result(rc);
+    return add_event(s, n->id, w->now_ms, "created", 0, n->status);
+}
+
+static int submit_run(struct sq_store *s, struct wjob *j)
+{
+    struct submit_job *a = j->arg;
+    const struct submit_write *w = a->w;
+    char detail[96];
+    int r = check_latest(s, w);
+    if (r != STORE_OK)
+        return r;
+    for (size_t i = 0; i < w->n; i++) {
+        if (has_live(s, w->items[i].obligation_id))
+            continue; /* submitted by a concurrent call: at most one live per obligation */
+        if ((r = insert_one(s, w, &w->items[i])) != STORE_OK)
+            return r;
+        a->created++;
+    }
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_MARK_VERSION);
+    sq_bind_text(st, 1, w->incident_id);
+    sqlite3_bind_int(st, 2, w->version);
+    if ((r = sq_result(sqlite3_step(st))) != STORE_OK)
+        return r;
+    snprintf(detail, sizeof(detail), "version=%d submissions=%d", w->version, a->created);
+    return sq_audit_add(s, w->actor, "report.submit", "report", w->incident_id, detail, NULL,
+                        w->now_ms);
+}
+
+int sq_report_submit(struct store *s, const struct submit_write *w, int *created)
+{
+    struct submit_job a = {w, 0};
+    int r = sq_submit(SQ(s), submit_run, &a);
+    *created = r == STORE_OK ? a.created : 0;
+    return r;
+}
+
+/* ---- the worker's claim ---- */
+
+struct claim_job {
+    const struct claim_request *c;
+    char (*ids)[UUID_STR_LEN];
+    size_t n;
+};
+
+/* The busy recipients as a JSON array for json_each (ids are identifiers: no escaping). */
+static char *busy_json(const struct claim_request *c)
+{
+    size_t cap = 3;
+    for (size_t i = 0; i < c->nbusy; i++)
+        cap += strlen(c->busy[i]) + 3;
+    char *out = xmalloc(cap), *p = out;
+    *p++ = '[';
+    for (size_t i = 0; i < c->nbusy; i++)
+        p += snprintf(p, cap - (size_t)(p - out), "%s\"%s\"", i ? "," : "", c->busy[i]);
+    snprintf(p, cap - (size_t)(p - out), "]");
+    return out;
+}
+
+static int claim_run(struct sq_store *s, struct wjob *j)
+{
+    struct claim_job *a = j->arg;
+    const struct claim_request *c = a->c;
+    char *busy = busy_json(c);
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_DUE);
+    int rc;
+    sqlite3_bind_int64(st, 1, c->now_ms);
+    sq_bind_text(st, 2, busy);
+    sqlite3_bind_int(st, 3, c->per_recipient);
+    sqlite3_bind_int(st, 4, c->limit);
+    while (a->n < (size_t)c->limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        sq_col_copy(st, 0, a->ids[a->n++], UUID_STR_LEN);
+    sqlite3_reset(st);
+    free(busy);
+    for (size_t i = 0; i < a->n; i++) {
+        st = sq_stmt(&s->w, SQ_SUB_TAKE);
+        sq_bind_text(st, 1, a->ids[i]);
+        sqlite3_bind_int64(st, 2, c->now_ms + c->lease_ms);
+        sqlite3_bind_int64(st, 3, c->now_ms);
+        if ((rc = sqlite3_step(st)) != SQLITE_DONE)
+            return sq_result(rc);
+    }
+    return STORE_OK;
+}
+
+int sq_submissions_claim(struct store *s, const struct claim_request *c,
+                         struct submission_list *out)
+{
+    struct claim_job a = {c, xcalloc((size_t)c->limit + 1, UUID_STR_LEN), 0};
+    memset(out, 0, sizeof(*out));
+    int r = sq_submit(SQ(s), claim_run, &a);
+    if (r == STORE_OK && a.n) {
+        out->items = xcalloc(a.n, sizeof(*out->items));
+        for (size_t i = 0; i < a.n && r == STORE_OK; i++)
+            if ((r = sq_submission_get(s, a.ids[i], &out->items[out->n])) == STORE_OK)
+                out->n++;
+    }
+    free(a.ids);
+    if (r != STORE_OK)
+        submission_list_release(out);
+    return r;
+}
+
+/* ---- outcomes ---- */
+
+struct record_job {
+    const struct delivery_result *r;
+    size_t n;
+};
+
+static int mark_met(struct sq_store *s, const char *obligation_id, const char *submission_id,
+                    int64_t at)
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_MET);
+    sq_bind_text(st, 1, obligation_id);
+    sqlite3_bind_int64(st, 2, at);
+    sq_bind_text(st, 3, submission_id);
+    return sq_result(sqlite3_step(st));
+}
+
+/* Writer thread: the status and obligation of a submission ("" when it does not exist). */
+static int status_of(struct sq_store *s, const char *id, char status[20], char ob[UUID_STR_LEN])
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_STATUS);
+    sq_bind_text(st, 1, id);
+    int rc = sqlite3_step(st);
+    status[0] = ob[0] = '\0';
+    if (rc == SQLITE_ROW) {
+        sq_col_copy(st, 0, status, 20);
+        sq_col_copy(st, 1, ob, UUID_STR_LEN);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_UNAVAILABLE;
+}
+
+/* Writer thread: → delivered or acknowledged, obligation met, history, audit. */
+static int complete(struct sq_store *s, const char *id, const char *ob, bool ack, int64_t at,
+                    const char *reference, const char *receipt, int http_status,
+                    const char *event, const char *actor)
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_DONE);
+    char action[48], detail[160];
+    sq_bind_text(st, 1, id);
+    sq_bind_text(st, 2, ack ? "acknowledged" : "delivered");
+    sqlite3_bind_int64(st, 3, at);
+    sq_bind_text_opt(st, 4, reference);
+    sq_bind_text_opt(st, 5, receipt);
+    int r = sq_result(sqlite3_step(st));
+    if (r == STORE_OK)
+        r = mark_met(s, ob, id, at);
+    snprintf(detail, sizeof(detail), "%s%s", reference ? "reference=" : "",
+             reference ? reference : "");
+    if (r == STORE_OK)
+        r = add_event(s, id, at, event, http_status, detail[0] ? detail : NULL);
+    snprintf(action, sizeof(action), "submission.%s", event);
+    return r == STORE_OK ? sq_audit_add(s, actor, action, "submission", id, detail, NULL, at) : r;
+}
+
+static int record_one(struct sq_store *s, const struct delivery_result *d)
+{
+    char status[20], ob[UUID_STR_LEN];
+    int r = status_of(s, d->id, status, ob);
+    if (r == STORE_NOT_FOUND || (r == STORE_OK && strcmp(status, "sending")))
+        return STORE_OK; /* finished elsewhere (an expired lease was taken again) */
+    if (r != STORE_OK)
+        return r;
+    if (d->outcome == OUTCOME_DELIVERED || d->outcome == OUTCOME_ACKNOWLEDGED)
+        return complete(s, d->id, ob, d->outcome == OUTCOME_ACKNOWLEDGED, d->at,
+                        d->receipt_reference, d->receipt, d->http_status,
+                        d->outcome == OUTCOME_ACKNOWLEDGED ? "acknowledged" : "delivered",
+                        "system:delivery");
+    bool failed = d->outcome == OUTCOME_FAILED;
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_RETRY);
+    sq_bind_text(st, 1, d->id);
+    sq_bind_text(st, 2, failed ? "failed" : "queued");
+    sqlite3_bind_int64(st, 3, failed ? d->at : d->next_attempt_at);
+    sq_bind_text_opt(st, 4, d->error);
+    sqlite3_bind_int64(st, 5, d->at);
+    if ((r = sq_result(sqlite3_step(st))) != STORE_OK)
+        return r;
+    r = add_event(s, d->id, d->at, failed ? "failed" : "retry", d->http_status, d->error);
+    if (r == STORE_OK && failed)
+        r = sq_audit_add(s, "system:delivery", "submission.failed", "submission", d->id, "",
+                         NULL, d->at);
+    return r;
+}
+
+static int record_run(struct sq_store *s, struct wjob *j)
+{
+    const struct record_job *a = j->arg;
+    for (size_t i = 0; i < a->n; i++) {
+        int r = record_one(s, &a->r[i]);
+        if (r != STORE_OK)
+            return r;
+    }
+    return STORE_OK;
+}
+
+int sq_submissions_record(struct store *s, const struct delivery_result *r, size_t n)
+{
+    struct record_job a = {r, n};
+    return n ? sq_submit(SQ(s), record_run, &a) : STORE_OK;
+}
+
+/* ---- inbox fetches, receipts, filings ---- */
+
+struct mark_job {
+    const char *id, *reference, *receipt, *actor;
+    bool filing, fetch;
+    int64_t now;
+};
+
+static int fetched_run(struct sq_store *s, struct wjob *j)
+{
+    const struct mark_job *a = j->arg;
+    char status[20], ob[UUID_STR_LEN];
+    int r = status_of(s, a->id, status, ob);
+    if (r != STORE_OK)
+        return r;
+    if (strcmp(status, "available"))
+        return STORE_OK; /* fetched before: the first fetch is the delivery */
+    return complete(s, a->id, ob, false, a->now, NULL, NULL, 0, "fetched", a->actor);
+}
+
+int sq_submission_fetched(struct store *s, const char *id, const char *actor, int64_t now)
+{
+    struct mark_job a = {.id = id, .actor = actor, .now = now, .fetch = true};
+    return sq_submit(SQ(s), fetched_run, &a);
+}
+
+static int receipt_run(struct sq_store *s, struct wjob *j)
+{
+    const struct mark_job *a = j->arg;
+    char status[20], ob[UUID_STR_LEN];
+    int r = status_of(s, a->id, status, ob);
+    if (r != STORE_OK)
+        return r;
+    /* a filing confirms a document the reporter filed; a receipt answers a delivery */
+    bool ok = a->filing ? !strcmp(status, "awaiting_filing")
+                        : !strcmp(status, "available") || !strcmp(status, "delivered");
+    if (!ok)
+        return STORE_CONFLICT;
+    return complete(s, a->id, ob, true, a->now, a->reference, a->receipt, 0,
+                    a->filing ? "filed" : "acknowledged", a->actor);
+}
+
+int sq_submission_receipt(struct store *s, const char *id, const char *reference,
+                          const char *receipt_json, bool filing, const char *actor, int64_t now)
+{
+    struct mark_job a = {.id = id, .reference = reference, .receipt = receipt_json,
+                         .actor = actor, .filing = filing, .now = now};
+    return sq_submit(SQ(s), receipt_run, &a);
+}
+
+/* ---- reads ---- */
+
+int sq_submission_get(struct store *s, const char *id, struct submission_rec *out)
+{
+    struct sq_conn *c = sq_read_get(SQ(s));
+    int rc;
+    memset(out, 0, sizeof(*out));
+    if (!c)
+        return STORE_UNAVAILABLE;
+    sqlite3_stmt *st = sq_stmt(c, SQ_SUB_GET);
+    sq_bind_text(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_submission(st, out);
+    sqlite3_reset(st);
+    sq_read_put(SQ(s), c);
+    return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_UNAVAILABLE;
+}
+
+/* The recipients filter as a JSON array (NULL when not filtering). */
+static char *recipients_json(const struct submission_filter *f)
+{
+    struct claim_request c = {.busy = f->recipients, .nbusy = f->nrecipients};
+    return f->recipients ? busy_json(&c) : NULL;
+}
+
+int sq_submissions_list(struct store *s, const struct submission_filter *f,
+                        struct submission_list *out)
+{
+    struct sq_conn *c = sq_read_get(SQ(s));
+    size_t cap = (size_t)f->limit + 1;
+    int rc = SQLITE_DONE;
+    memset(out, 0, sizeof(*out));
+    if (!c)
+        return STORE_UNAVAILABLE;
+    char *recips = recipients_json(f);
+    out->items = xcalloc(cap, sizeof(*out->items));
+    sqlite3_stmt *st = sq_stmt(c, SQ_SUB_LIST);
+    sq_bind_text_opt(st, 1, f->org_id);
+    sq_bind_text_opt(st, 2, f->incident_id);
+    sq_bind_text_opt(st, 3, recips);
+    sq_bind_text_opt(st, 4, f->stage_id);
+    sq_bind_text_opt(st, 5, f->status);
+    sqlite3_bind_int64(st, 6, f->created_from);
+    sqlite3_bind_int64(st, 7, f->created_before);
+    sq_bind_text_opt(st, 8, f->after_id);
+    sqlite3_bind_int(st, 9, f->limit + 1);
+    while (out->n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        read_submission(st, &out->items[out->n++]);
+    sqlite3_reset(st);
+    sq_read_put(SQ(s), c);
+    free(recips);
+    out->more = out->n > (size_t)f->limit;
+    if (out->more) /* the look-ahead row only says another page exists */
+        submission_rec_release(&out->items[--out->n]);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? STORE_OK : STORE_UNAVAILABLE;
+}
+
+int sq_submission_events(struct store *s, const char *id, struct submission_events *out)
+{
+    struct sq_conn *c = sq_read_get(SQ(s));
+    size_t cap = 0;
+    int rc;
+    memset(out, 0, sizeof(*out));
+    if (!c)
+        return STORE_UNAVAILABLE;
+    sqlite3_stmt *st = sq_stmt(c, SQ_SUB_EVENTS);
+    sq_bind_text(st, 1, id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 8;
+            out->items = xrealloc(out->items, cap * sizeof(*out->items));
+        }
+        struct submission_event *e = &out->items[out->n++];
+        memset(e, 0, sizeof(*e));
+        e->at = sqlite3_column_int64(st, 0);
+        sq_col_copy(st, 1, e->event, sizeof(e->event));
+        e->http_status = sqlite3_column_int(st, 2);
+        e->detail = sq_col_dup(st, 3);
+    }
+    sqlite3_reset(st);
+    sq_read_put(SQ(s), c);
+    if (rc != SQLITE_DONE) {
+        submission_events_release(out);
+        return STORE_UNAVAILABLE;
+    }
+    return STORE_OK;
+}
+
+/* ---- recipient bindings ---- */
+
+struct bind_job {
+    const char *recipient_id, *org_id, *actor;
+    int64_t now;
+};
+
+static int bind_run(struct sq_store *s, struct wjob *j)
+{
+    const struct bind_job *a = j->arg;
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_BIND_SET);
+    char detail[128];
+    sq_bind_text(st, 1, a->recipient_id);
+    sq_bind_text(st, 2, a->org_id);
+    sqlite3_bind_int64(st, 3, a->now);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        return rc == SQLITE_CONSTRAINT_FOREIGNKEY ? STORE_INVALID : sq_result(rc);
+    snprintf(detail, sizeof(detail), "org=%s", a->org_id);
+    return sq_audit_add(s, a->actor, "recipient.bind", "recipient", a->recipient_id, detail, NULL,
+                        a->now);
+}
+
+int sq_binding_set(struct store *s, const char *recipient_id, const char *org_id,
+                   const char *actor, int64_t now)
+{
+    struct bind_job a = {recipient_id, org_id, actor, now};
+    return sq_submit(SQ(s), bind_run, &a);
+}
+
+int sq_binding_list(struct store *s, struct recipient_binding **out, size_t *n)
+{
+    struct sq_conn *c = sq_read_get(SQ(s));
+    size_t cap = 0;
+    int rc;
+    *out = NULL;
+    *n = 0;
+    if (!c)
+        return STORE_UNAVAILABLE;
+    sqlite3_stmt *st = sq_stmt(c, SQ_BIND_LIST);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = xrealloc(*out, cap * sizeof(**out));
+        }
+        struct recipient_binding *b = &(*out)[(*n)++];
+        sq_col_copy(st, 0, b->recipient_id, sizeof(b->recipient_id));
+        sq_col_copy(st, 1, b->org_id, sizeof(b->org_id));
+        b->created_at = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_reset(st);
+    sq_read_put(SQ(s), c);
+    if (rc != SQLITE_DONE) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+        return STORE_UNAVAILABLE;
+    }
+    return STORE_OK;
+}
