@@ -55,6 +55,15 @@ static const struct perm {
     [ACT_ASSESS_WRITE] = {R(ROLE_REPORTER), true, false},
     [ACT_RISK_READ] = {R(ROLE_REPORTER), true, false},
     [ACT_RISK_WRITE] = {R(ROLE_REPORTER), true, false},
+    /* Delivery (issue 5): reporters act for their organisation's reports; the receiving side
+     * (recipient and authority users) sees only what is routed to the recipient its
+     * organisation is bound to — never another recipient's submissions. */
+    [ACT_SUBMIT] = {R(ROLE_REPORTER), true, false},
+    [ACT_SUBMISSION_READ] = {R(ROLE_REPORTER), true, false},
+    [ACT_INBOX_READ] = {R(ROLE_RECIPIENT) | R(ROLE_AUTHORITY), true, false},
+    [ACT_INBOX_RECEIPT] = {R(ROLE_RECIPIENT) | R(ROLE_AUTHORITY), true, false},
+    [ACT_RECIPIENT_LIST] = {ALL_ROLES, false, false},
+    [ACT_RECIPIENT_BIND] = {R(ROLE_ADMIN), false, false},
 };
 
 enum authz auth_check(const struct principal *p, enum auth_action a, const char *object_org)

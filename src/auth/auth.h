@@ -47,6 +47,12 @@ enum auth_action {
     ACT_ASSESS_WRITE,   /* create, save answers, submit */
     ACT_RISK_READ,      /* assets, loss scenarios, simulations, rating report */
     ACT_RISK_WRITE,
+    ACT_SUBMIT,          /* submit a report version to its recipients; file documents */
+    ACT_SUBMISSION_READ, /* the reporting organisation's submissions, history and proofs */
+    ACT_INBOX_READ,      /* submissions routed to the recipient the caller's organisation is */
+    ACT_INBOX_RECEIPT,   /* post a receipt for one of them */
+    ACT_RECIPIENT_LIST,  /* the recipients directory with channels */
+    ACT_RECIPIENT_BIND,  /* which organisation receives for a recipient (inbox) */
     ACT__COUNT
 };
 

@@ -26,7 +26,9 @@ static const struct command {
     {"frameworks", cli_frameworks, "check [DIR]: validate maturity framework files (questionnaires)"},
     {"assess", cli_assess, "score FILE [--json]: validate and score a maturity self-assessment"},
     {"risk", cli_risk, "simulate FILE [--years N] [--seed S] [--threads T] [--json]: FAIR Monte Carlo"},
+    {"delivery", cli_delivery, "check [FILE] | sign SECRET_FILE BODY_FILE: delivery routes and webhook signatures"},
     {"rating", cli_rating, "pdf INPUT.json OUTPUT.pdf [--lang ja|en]: render a rating report as PDF"},
+    {"render", cli_render, "FILE --format xlsx|pdf --out OUT [--version N] [--incident ID]: a report as a document to file"},
 };
 
 static void usage(FILE *f)

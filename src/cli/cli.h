@@ -40,6 +40,17 @@ struct ruleset *cli_load_rules(const struct config *cfg, const char *dir_overrid
 struct assess_catalog;
 struct assess_catalog *cli_load_frameworks(const struct config *cfg);
 
+/* Reads a whole file ("-": standard input) of at most max bytes, NUL-terminated (heap; *n
+ * gets the length). NULL with errno set (EFBIG when larger than max). */
+char *cli_read_file(const char *path, size_t max, size_t *n);
+
+/* The delivery routes: shipped recipients merged with the operator's delivery file
+ * (delivery_file setting, or path when not NULL). Prints every problem; returns 0 or -1. */
+struct outbox_config;
+struct ruleset;
+int cli_load_delivery(const struct config *cfg, const struct ruleset *rs, const char *path,
+                      struct outbox_config *out);
+
 /* ---- sub-commands ---- */
 int cli_serve(int argc, char **argv);
 int cli_migrate(int argc, char **argv);
@@ -54,5 +65,7 @@ int cli_frameworks(int argc, char **argv);
 int cli_assess(int argc, char **argv);
 int cli_risk(int argc, char **argv);
 int cli_rating(int argc, char **argv);
+int cli_render(int argc, char **argv);
+int cli_delivery(int argc, char **argv);
 
 #endif

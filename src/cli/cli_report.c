@@ -8,7 +8,7 @@
 #include "../core/rtime.h"
 #include "../http/http.h"
 
-static char *read_file(const char *path, size_t max, size_t *n)
+char *cli_read_file(const char *path, size_t max, size_t *n)
 {
     FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
     struct buf b;
@@ -34,7 +34,7 @@ static char *read_file(const char *path, size_t max, size_t *n)
 static int validate_one(const char *path, const struct config *cfg, bool ja)
 {
     size_t n;
-    char *text = read_file(path, (size_t)cfg->max_body_bytes, &n);
+    char *text = cli_read_file(path, (size_t)cfg->max_body_bytes, &n);
     struct jsonx_error je;
     struct report_limits lim;
     struct verr_list errs;

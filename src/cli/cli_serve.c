@@ -12,6 +12,7 @@
 #include "../core/rtime.h"
 #include "../http/http.h"
 #include "../assess/assess.h"
+#include "../outbox/outbox.h"
 
 static int write_ready_file(const char *path, int port)
 {
@@ -40,6 +41,27 @@ static void app_init(struct app *app, const struct config *cfg, struct store *s)
     pthread_cond_init(&app->pw_cond, NULL);
     pthread_mutex_init(&app->sim_lock, NULL);
     app->tokens = http_tcache_new(cfg->token_cache_ms);
+}
+
+static int start_worker(struct app *app, const struct config *cfg,
+                        const struct outbox_config *delivery)
+{
+    struct err e;
+    struct outbox_worker_options o = {
+        .store = app->store,
+        .config = delivery,
+        .max_inflight = (int)cfg->delivery_inflight,
+        .max_age_ms = cfg->delivery_max_age_h * 3600000LL,
+        .backoff_base_ms = cfg->delivery_backoff_base_ms,
+        .backoff_cap_ms = cfg->delivery_backoff_max_s * 1000LL,
+        .poll_ms = cfg->delivery_poll_ms,
+    };
+    err_init(&e);
+    if (!(app->worker = outbox_worker_start(&o, &e))) {
+        fprintf(stderr, "ichigen: %s\n", e.msg);
+        return -1;
+    }
+    return 0;
 }
 
 /* The main thread owns the signals: it sleeps in sigtimedwait, waking each minute for
@@ -79,8 +101,12 @@ int cli_serve(int argc, char **argv)
     if (!rules)
         return CLI_FAILURE;
     struct assess_catalog *frameworks = cli_load_frameworks(&cfg);
-    struct store *s = frameworks ? cli_open_store(&cfg) : NULL;
+    struct outbox_config delivery;
+    bool have_delivery = frameworks && cli_load_delivery(&cfg, rules, NULL, &delivery) == 0;
+    struct store *s = have_delivery ? cli_open_store(&cfg) : NULL;
     if (!s) {
+        if (have_delivery)
+            outbox_config_release(&delivery);
         assess_catalog_free(frameworks);
         rules_free(rules);
         return CLI_FAILURE;
@@ -88,6 +114,14 @@ int cli_serve(int argc, char **argv)
     app_init(&app, &cfg, s);
     app.rules = rules;
     app.frameworks = frameworks;
+    app.delivery = &delivery;
+    if (cfg.delivery_enabled && start_worker(&app, &cfg, &delivery)) {
+        store_close(s);
+        outbox_config_release(&delivery);
+        assess_catalog_free(frameworks);
+        rules_free(rules);
+        return CLI_FAILURE;
+    }
     app.due_soon_ms = cfg.due_soon_h * 3600000LL;
     LOG(LOG_INFO, "rules.loaded", LF_I("rules", rules_count(rules)),
         LF_I("stages", rules_stage_count(rules)), LF_S("version", rules_version(rules)));
@@ -97,7 +131,9 @@ int cli_serve(int argc, char **argv)
     struct http_server *srv = http_start(&app, &e);
     if (!srv) {
         fprintf(stderr, "ichigen: %s\n", e.msg);
+        outbox_worker_stop(app.worker);
         store_close(s);
+        outbox_config_release(&delivery);
         assess_catalog_free(frameworks);
         rules_free(rules);
         return CLI_FAILURE;
@@ -108,7 +144,9 @@ int cli_serve(int argc, char **argv)
         LOG(LOG_ERROR, "server.ready_file_failed", LF_S("path", ready), LF_S("error", strerror(errno)));
     wait_for_signal(&app, &set);
     http_stop(srv);
+    outbox_worker_stop(app.worker); /* after the server: no submit can wake it any more */
     store_close(s);
+    outbox_config_release(&delivery);
     http_metrics_free(app.metrics);
     http_tcache_free(app.tokens);
     rules_free(rules);

@@ -47,6 +47,18 @@ struct config {
     char rules_dir[CONFIG_PATH_MAX]; /* empty: <binary's directory>/../data, else ./data */
     int64_t due_soon_h;
     char metrics_token[256];
+    /* delivery (issue 5) */
+    char delivery_file[CONFIG_PATH_MAX];
+    int64_t delivery_enabled;
+    int64_t delivery_inflight;
+    int64_t delivery_concurrency;
+    int64_t delivery_timeout_s;
+    int64_t delivery_max_age_h;
+    int64_t delivery_backoff_base_ms;
+    int64_t delivery_backoff_max_s;
+    int64_t delivery_poll_ms;
+    int64_t delivery_allow_private;
+    int64_t delivery_allow_http_loopback;
     /* governance: assessments and risk (issue 4) */
     int64_t peer_min_k;
     int64_t risk_max_years;

@@ -143,10 +143,11 @@ void http_precondition(struct req *r, enum http_ifm m, int latest, const char *w
     char etag[24], en[256], ja[320];
     snprintf(etag, sizeof(etag), "\"v%d\"", latest);
     if (m == IFM_ABSENT || m == IFM_STAR) {
-        snprintf(en, sizeof(en), "Changing the %s needs If-Match with the ETag you read, e.g. "
-                                 "If-Match: %s (\"*\" is not accepted).", what_en, etag);
-        snprintf(ja, sizeof(ja), "%sの変更には、取得した ETag を If-Match で指定してください（例: "
-                                 "If-Match: %s。\"*\" は使用できません）。", what_ja, etag);
+        snprintf(en, sizeof(en), "Name the version of the %s you mean with If-Match and the "
+                                 "ETag you read, e.g. If-Match: %s (\"*\" is not accepted).",
+                 what_en, etag);
+        snprintf(ja, sizeof(ja), "対象とする%sの版を、取得した ETag を If-Match に付けて指定してください"
+                                 "（例: If-Match: %s。\"*\" は使用できません）。", what_ja, etag);
         http_problem(r, 428, "precondition_required", "Precondition required",
                      "前提条件の指定が必要です", en, ja, NULL);
         return;

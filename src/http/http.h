@@ -22,6 +22,8 @@
 
 struct http_metrics;
 struct assess_catalog;
+struct outbox_config;
+struct outbox_worker;
 struct http_tcache;
 
 /* The one context passed everywhere in the serving process (ARCHITECTURE.md). */
@@ -33,6 +35,8 @@ struct app {
     struct http_tcache *tokens; /* recent token lookups (tcache.c) */
     const struct ruleset *rules; /* obligations engine (src/rules/) */
     const struct assess_catalog *frameworks; /* questionnaires (src/assess/) */
+    const struct outbox_config *delivery;    /* routes of every recipient (src/outbox/) */
+    struct outbox_worker *worker;            /* NULL when delivery_enabled = 0 */
     int64_t due_soon_ms;
     int64_t started_at;
 

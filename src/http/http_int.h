@@ -176,6 +176,17 @@ void h_simulation_list(struct req *r);
 void h_simulation_get(struct req *r);
 void h_rating_json(struct req *r);
 void h_rating_pdf(struct req *r);
+void h_report_submit(struct req *r);
+void h_report_submissions(struct req *r);
+void h_submission_get(struct req *r);
+void h_submission_proof(struct req *r);
+void h_submission_document(struct req *r);
+void h_submission_filed(struct req *r);
+void h_inbox_list(struct req *r);
+void h_inbox_get(struct req *r);
+void h_inbox_receipt(struct req *r);
+void h_recipient_list(struct req *r);
+void h_recipient_bind(struct req *r);
 
 /* ---- routing (routes.c) ---- */
 extern const struct route http_routes[];

@@ -179,6 +179,8 @@ bool rules_recipient_at(const struct ruleset *rs, size_t i, struct rules_recipie
 bool rules_recipient_get(const struct ruleset *rs, const char *id,
                          struct rules_recipient_view *out);
 
+/* True when the report has the field at pointer p; "/a/-/b" means "some item of /a has b". */
+bool rules_field_present(const json_t *report, const char *p);
 /* The stage's required fields (JSON pointers into the report), borrowed. */
 const char *const *rules_stage_required(const struct rule_stage *s, size_t *n);
 /* The rule's stage that comes before s (its index minus one), or NULL for the first. */

@@ -164,28 +164,30 @@ static json_t *deadline_json(const struct rule *r, const struct rule_stage *st,
     return j;
 }
 
+bool rules_field_present(const json_t *report, const char *p)
+{
+    const char *dash = strstr(p, "/-");
+    if (!dash)
+        return jsonx_ptr_get((json_t *)report, p) != NULL;
+    /* "/threat/indicators/-/value": present when some item has it */
+    char arr[300], rest[300];
+    size_t alen = (size_t)(dash - p);
+    snprintf(arr, sizeof(arr), "%.*s", (int)alen, p);
+    snprintf(rest, sizeof(rest), "%s", dash + 2);
+    const json_t *items = jsonx_ptr_get((json_t *)report, arr);
+    for (size_t k = 0; json_is_array(items) && k < json_array_size(items); k++)
+        if (!rest[0] || jsonx_ptr_get(json_array_get(items, k), rest))
+            return true;
+    return false;
+}
+
 /* The stage's required fields that the report does not have yet. */
 static json_t *missing_json(const struct rule_stage *st, const json_t *report)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < st->nrequired; i++) {
-        const char *p = st->required[i];
-        bool present;
-        const char *dash = strstr(p, "/-");
-        if (dash) { /* "/threat/indicators/-/value": present when some item has it */
-            char arr[300], rest[300];
-            size_t alen = (size_t)(dash - p);
-            snprintf(arr, sizeof(arr), "%.*s", (int)alen, p);
-            snprintf(rest, sizeof(rest), "%s", dash + 2);
-            const json_t *items = jsonx_ptr_get((json_t *)report, arr);
-            present = false;
-            for (size_t k = 0; json_is_array(items) && k < json_array_size(items) && !present; k++)
-                present = !rest[0] || jsonx_ptr_get(json_array_get(items, k), rest);
-        } else {
-            present = jsonx_ptr_get((json_t *)report, p) != NULL;
-        }
-        if (!present)
-            json_array_append_new(a, json_string(p));
+        if (!rules_field_present(report, st->required[i]))
+            json_array_append_new(a, json_string(st->required[i]));
     }
     return a;
 }

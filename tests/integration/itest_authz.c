@@ -27,6 +27,9 @@ static char *report_body; /* a valid report */
  * matrix itself), an asset, a loss scenario and a simulation; org B gets a submitted
  * assessment and a scenario so that its reporter's rating and simulation calls succeed. */
 static char assess_a[40], asset_a[40], scenario_a[40], sim_a[40];
+/* Delivery (issue 5): report_a submitted; one of its document submissions (the reporter's
+ * side) and one of its inbox submissions, routed to the recipient org C is bound to. */
+static char doc_sub[40], inbox_sub[40];
 static char *answers_body; /* every NIST CSF 2.0 question answered */
 static struct itest_user login_user, lock_user, reset_user, probe_user;
 
@@ -47,7 +50,9 @@ enum body {
     B_ANSWERS,
     B_ASSET,
     B_SCENARIO,
-    B_SIMULATION
+    B_SIMULATION,
+    B_FILED,
+    B_BIND
 };
 
 enum row_flags {
@@ -70,6 +75,7 @@ struct row {
 #define ANY_ROLE(ok) {401, 401, ok, ok, ok, ok, ok}
 #define REPORTERS(ok) {401, 401, ok, ok, 403, 403, 403}
 #define OWNING_ORG(ok) {401, 401, ok, 404, 403, 403, 403}
+#define RECEIVERS(ok) {401, 401, 403, 403, ok, ok, 403}
 
 static const struct row rows[] = {
     {"GET", "/healthz", PUBLIC_200, B_NONE, 0},
@@ -98,6 +104,19 @@ static const struct row rows[] = {
     {"GET", "/api/v1/reports/{id}/diff", OWNING_ORG(200), B_NONE, 0},
     {"GET", "/api/v1/reports/{id}/obligations", OWNING_ORG(200), B_NONE, 0},
     {"POST", "/api/v1/obligations/preview", REPORTERS(200), B_REPORT, 0},
+    {"POST", "/api/v1/reports/{id}/submit", OWNING_ORG(200), B_NONE, IF_MATCH},
+    {"GET", "/api/v1/reports/{id}/submissions", OWNING_ORG(200), B_NONE, 0},
+    {"GET", "/api/v1/submissions/{id}", OWNING_ORG(200), B_NONE, 0},
+    {"GET", "/api/v1/submissions/{id}/proof", OWNING_ORG(200), B_NONE, 0},
+    {"GET", "/api/v1/submissions/{id}/document", OWNING_ORG(200), B_NONE, 0},
+    {"POST", "/api/v1/submissions/{id}/filed", OWNING_ORG(200), B_FILED, 0},
+    {"GET", "/api/v1/inbox", RECEIVERS(200), B_NONE, 0},
+    {"GET", "/api/v1/inbox/{id}", RECEIVERS(200), B_NONE, 0},
+    /* the recipient's receipt succeeds; the authority user of the same organisation then
+     * passes authorisation and finds the receipt already given (409) */
+    {"POST", "/api/v1/inbox/{id}/receipt", {401, 401, 403, 403, 200, 409, 403}, B_FILED, 0},
+    {"GET", "/api/v1/recipients", ANY_ROLE(200), B_NONE, 0},
+    {"PUT", "/api/v1/recipients/{id}/binding", ADMIN_ONLY(200), B_BIND, 0},
     {"GET", "/api/v1/frameworks", ANY_ROLE(200), B_NONE, 0},
     {"GET", "/api/v1/frameworks/{id}", ANY_ROLE(200), B_NONE, 0},
     {"POST", "/api/v1/assessments", REPORTERS(201), B_ASSESSMENT, 0},
@@ -186,6 +205,12 @@ static void make_body(enum body b, char *out, size_t n)
     case B_SIMULATION:
         xstrlcpy(out, "{\"years\":1000,\"seed\":1}", n);
         break;
+    case B_FILED:
+        snprintf(out, n, "{\"reference\":\"REF-%d\"}", seq);
+        break;
+    case B_BIND:
+        snprintf(out, n, "{\"org_id\":\"%s\"}", F.org_c);
+        break;
     default:
         out[0] = '\0';
     }
@@ -211,6 +236,12 @@ static void concrete_path(const struct row *rw, char *out, size_t n)
         xstrlcpy(id, report_a, sizeof(id));
     else if (!strncmp(rw->pattern, "/api/v1/organizations/", 22))
         xstrlcpy(id, F.org_a, sizeof(id));
+    else if (!strncmp(rw->pattern, "/api/v1/submissions/", 20))
+        xstrlcpy(id, doc_sub, sizeof(id));
+    else if (!strncmp(rw->pattern, "/api/v1/inbox/", 14))
+        xstrlcpy(id, inbox_sub, sizeof(id));
+    else if (!strncmp(rw->pattern, "/api/v1/recipients/", 19))
+        xstrlcpy(id, "nco", sizeof(id));
     else if (!strncmp(rw->pattern, "/api/v1/frameworks/", 19))
         xstrlcpy(id, "nist-csf-2.0", sizeof(id));
     else if (!strncmp(rw->pattern, "/api/v1/assessments/", 20))
@@ -246,7 +277,7 @@ static const char *current_etag(const char *path, char out[96])
     struct itest_resp r;
     char res[256];
     xstrlcpy(res, path, sizeof(res));
-    static const char *const tails[] = {"/versions", "/answers", "/submit"};
+    static const char *const tails[] = {"/versions", "/answers", "/submit"}; /* + the action */
     for (size_t i = 0; i < ARRAY_SIZE(tails); i++) {
         size_t n = strlen(res), t = strlen(tails[i]);
         if (n > t && !strcmp(res + n - t, tails[i]))
@@ -603,6 +634,70 @@ static int make_governance(void)
     return 0;
 }
 
+/* Submits the report at path (If-Match: its current ETag); the answer in *r. */
+static void submit(const char *report_id, struct itest_resp *r)
+{
+    struct itest_resp g;
+    char path[128], im[96];
+    snprintf(path, sizeof(path), "/api/v1/reports/%s", report_id);
+    itest_get(&F.srv, F.rep_a.token, path, &g);
+    snprintf(im, sizeof(im), "If-Match: %s", g.etag);
+    itest_resp_release(&g);
+    snprintf(path, sizeof(path), "/api/v1/reports/%s/submit", report_id);
+    itest_http(&F.srv,
+               &(struct itest_req){.method = "POST", .path = path, .token = F.rep_a.token,
+                                   .headers = {im}},
+               r);
+}
+
+/* Binds the NCO (an inbox recipient) to org C; submits report_a, and a full report of org A
+ * whose submissions include a document (PPC's form for the reporter to file) and an inbox
+ * one (NCO's common form); keeps one of each. */
+static int make_delivery(void)
+{
+    struct itest_resp r;
+    char im[96], full_id[40];
+    int rc = -1;
+    snprintf(im, sizeof(im), "{\"org_id\":\"%s\"}", F.org_c);
+    itest_http(&F.srv,
+               &(struct itest_req){.method = "PUT", .path = "/api/v1/recipients/nco/binding",
+                                   .token = F.admin.token, .body = im},
+               &r);
+    rc = r.status == 200 ? 0 : -1;
+    itest_resp_release(&r);
+    if (rc)
+        return -1;
+    submit(report_a, &r);
+    itest_resp_release(&r);
+    json_t *full = itest_load_json("docs/examples/full-report.json");
+    char *body = itest_dump(full);
+    json_decref(full);
+    long st = itest_post(&F.srv, F.rep_a.token, "/api/v1/reports", body, &r);
+    free(body);
+    if (st != 201) {
+        itest_resp_release(&r);
+        return -1;
+    }
+    xstrlcpy(full_id, itest_jstr(r.json, "/id"), sizeof(full_id));
+    itest_resp_release(&r);
+    submit(full_id, &r);
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(r.json, "submitted"), i, it)
+    {
+        const char *ch = itest_jstr(it, "/channel");
+        if (!strcmp(ch, "document") && !doc_sub[0])
+            xstrlcpy(doc_sub, itest_jstr(it, "/id"), sizeof(doc_sub));
+        if (!strcmp(ch, "inbox") && !inbox_sub[0])
+            xstrlcpy(inbox_sub, itest_jstr(it, "/id"), sizeof(inbox_sub));
+    }
+    rc = r.status == 201 && doc_sub[0] && inbox_sub[0] ? 0 : -1;
+    if (rc)
+        fprintf(stderr, "submit: %ld %s\n", r.status, r.body);
+    itest_resp_release(&r);
+    return rc;
+}
+
 static int setup(void **state)
 {
     UNUSED(state);
@@ -614,7 +709,7 @@ static int setup(void **state)
         itest_add_user(&F.srv, F.org_a, "lock-me", "reporter", &lock_user) ||
         itest_add_user(&F.srv, F.org_a, "reset-me", "reporter", &reset_user) ||
         itest_add_user(&F.srv, F.org_b, "probe-user", "reporter", &probe_user) || make_report_a() ||
-        make_governance())
+        make_governance() || make_delivery())
         return -1;
     return 0;
 }

@@ -55,6 +55,21 @@ static const struct {
     {ACT_ASSESS_WRITE, "assess.write", {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}}},
     {ACT_RISK_READ, "risk.read", {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}}},
     {ACT_RISK_WRITE, "risk.write", {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}}},
+    /* delivery: reporters for their organisation; the receiving side for its recipient */
+    {ACT_SUBMIT, "submit", {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}}},
+    {ACT_SUBMISSION_READ,
+     "submission.read",
+     {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}}},
+    {ACT_INBOX_READ, "inbox.read", {{F, F, F}, {F, F, F}, {O, O, H}, {O, O, H}, {F, F, F}}},
+    {ACT_INBOX_RECEIPT,
+     "inbox.receipt",
+     {{F, F, F}, {F, F, F}, {O, O, H}, {O, O, H}, {F, F, F}}},
+    {ACT_RECIPIENT_LIST,
+     "recipient.list",
+     {{F, F, F}, {O, O, O}, {O, O, O}, {O, O, O}, {O, O, O}}},
+    {ACT_RECIPIENT_BIND,
+     "recipient.bind",
+     {{F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}}},
 };
 #undef O
 #undef F

@@ -1,0 +1,226 @@
+/*
+ * outbox.h — delivery of submissions to recipients (issue 5; docs/delivery.md).
+ *
+ * What it is, in two halves:
+ *  - pure functions (outbox_plan.c, outbox_payload.c, outbox_sign.c, outbox_net.c,
+ *    outbox_config.c): which obligations a "submit" sends and why the others are not sent;
+ *    what each recipient is given (its sections, minus what the reporter withheld); the exact
+ *    payload bytes; the webhook signature; the retry schedule; which addresses and URLs a
+ *    webhook may reach (SSRF); the operator's delivery file; a receiver's receipt;
+ *  - the delivery worker (outbox_worker.c): a background thread that claims due submissions
+ *    from the store, POSTs them with libcurl (many at once, per-recipient limits and
+ *    timeouts), and records the outcomes.
+ * What it is not: HTTP handlers (http/), storage (store/) or the rules (rules/).
+ * Who calls it: http/ (submit, reminders), cli/ (serve starts the worker), tests, fuzz/, bench/.
+ */
+#ifndef OUTBOX_OUTBOX_H
+#define OUTBOX_OUTBOX_H
+
+#include <jansson.h>
+#include <sys/socket.h>
+
+#include "../core/core.h"
+#include "../core/buf.h"
+#include "../core/err.h"
+#include "../core/hash.h"
+#include "../core/uuid.h"
+#include "../core/verr.h"
+#include "../rules/rules.h"
+#include "../store/store.h"
+
+#define OUTBOX_FORMAT "ichigen-submission/1"
+#define OUTBOX_SECRET_MIN 32  /* bytes of a webhook secret */
+#define OUTBOX_SECRET_MAX 256
+#define OUTBOX_SIG_MAX 96     /* "t=<unix seconds>,v1=<64 hex>" */
+#define OUTBOX_RECEIPT_MAX 65536 /* bytes of a receiver's answer that are read */
+
+/* ---- planning a submit (pure) ---- */
+
+/* One obligation of the incident as the ledger holds it (obligations_list). */
+enum outbox_skip {
+    SKIP_NONE = 0,
+    SKIP_WITHDRAWN,       /* no longer applicable */
+    SKIP_ALREADY,         /* it has a live submission, or is met */
+    SKIP_PREVIOUS_STAGE,  /* the rule's earlier stage has not been submitted */
+    SKIP_MISSING_FIELDS,  /* the version lacks the stage's required fields */
+    SKIP_UNKNOWN_RULE,    /* the rule or stage left the rule set */
+    SKIP_NOT_SELECTED,    /* the caller asked for other obligations */
+};
+const char *outbox_skip_name(enum outbox_skip s);
+
+struct outbox_plan_item {
+    const struct obligation_rec *ob; /* borrowed */
+    enum outbox_skip skip;
+    const char **missing; /* SKIP_MISSING_FIELDS: required pointers absent (heap array of
+                             borrowed strings) */
+    size_t nmissing;
+};
+
+struct outbox_plan {
+    struct outbox_plan_item *items;
+    size_t n;
+    size_t nsend; /* items with SKIP_NONE */
+};
+void outbox_plan_release(struct outbox_plan *p);
+
+/*
+ * Decides, for each obligation of an incident, whether submitting `report` sends it: it must
+ * be active (not withdrawn), not met and without a live submission, its stage must still be in
+ * the rule set, the rule's previous stage must be submitted (or be sent in the same plan), and
+ * every required field of the stage must be present in the report. `only` (NULL: all) limits
+ * the plan to the named obligation ids. Pure; obligations are borrowed.
+ */
+void outbox_plan_make(const struct ruleset *rs, const struct obligation_rec *obs, size_t n,
+                      const json_t *report, const char *const *only, size_t nonly,
+                      struct outbox_plan *out);
+
+/* ---- what a recipient is given (pure) ---- */
+
+/*
+ * The recipient's view of a report: the envelope and confidentiality blocks, plus each
+ * section in `sections` (RULES_SECTION_BIT of report_section_values) that the report does not
+ * withhold from recipient_id (/confidentiality/consent/withhold). New reference; *withheld
+ * (new reference) lists the withheld sections the recipient would otherwise have had.
+ */
+json_t *outbox_project(const json_t *report, unsigned sections, const char *recipient_id,
+                       json_t **withheld);
+
+/* The identity of a submission, written into its payload. */
+struct outbox_meta {
+    const char *submission_id, *incident_id, *obligation_id;
+    const char *rule_id, *stage_id, *stage_name_ja, *stage_name_en;
+    const char *recipient_id, *recipient_name_ja, *recipient_name_en;
+    const char *org_id, *org_name_ja, *org_name_en, *corporate_number; /* may be "" */
+    int version;
+    const char *report_sha256; /* of the whole version as stored */
+    int64_t created_ms;
+    bool drill;
+};
+
+/*
+ * The payload: canonical JSON (keys sorted, no spaces) of
+ *   {"submission": {"format", "id", "incident_id", "report_version", "report_sha256",
+ *                   "obligation_id", "rule_id", "stage": {id, ja, en},
+ *                   "recipient": {id, ja, en}, "reporting_organization": {…},
+ *                   "created_at", "drill", "withheld_sections"},
+ *    "report": <the projection>}
+ * appended to out. These bytes are stored, hashed, signed and sent unchanged.
+ * Returns 0 or BUF_EFULL.
+ */
+int outbox_payload(const struct outbox_meta *m, const json_t *projected, const json_t *withheld,
+                   struct buf *out);
+
+/* ---- webhook signatures (pure) ---- */
+
+/*
+ * "t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<unix seconds>." || body)>" — the value of
+ * the Ichigen-Signature header. Receivers recompute it and compare in constant time, and
+ * refuse timestamps too far from their clock (docs/delivery.md, "Verifying a webhook").
+ */
+void outbox_sign(const unsigned char *secret, size_t secret_len, int64_t unix_s, const char *body,
+                 size_t body_len, char out[OUTBOX_SIG_MAX]);
+/* Checks a header value against body within tolerance_s of now_s. For receivers and tests. */
+bool outbox_verify(const unsigned char *secret, size_t secret_len, const char *header,
+                   const char *body, size_t body_len, int64_t now_s, int64_t tolerance_s);
+
+/* ---- retry schedule (pure) ---- */
+
+/* Delay before attempt `attempt` + 1 (attempt ≥ 1 done): exponential from base_ms, doubling,
+ * capped at cap_ms, with "equal jitter" — half fixed, half uniform from rnd — so retries of
+ * many submissions to a recovering receiver spread out instead of arriving together. */
+int64_t outbox_backoff_ms(int attempt, uint64_t rnd, int64_t base_ms, int64_t cap_ms);
+
+/* ---- where a webhook may go (pure) ---- */
+
+struct outbox_net_policy {
+    bool allow_private;       /* RFC 1918, ULA, CGNAT, link-local (never the default) */
+    bool allow_http_loopback; /* plain http:// to 127.0.0.1 / [::1] / localhost (tests) */
+};
+
+/* True when a webhook may connect to this address: refuses loopback (unless
+ * allow_http_loopback), private, link-local (including cloud metadata 169.254.169.254),
+ * carrier-grade NAT, unspecified, multicast, reserved and IPv4-mapped forms of these. */
+bool outbox_addr_allowed(const struct sockaddr *sa, const struct outbox_net_policy *p);
+
+/* Checks an endpoint URL: https:// (or http:// to loopback when allowed), a host, no user
+ * information, at most 2048 characters. Returns 0, or -1 with e saying why. */
+int outbox_url_check(const char *url, const struct outbox_net_policy *p, struct err *e);
+
+/* ---- the operator's delivery file (pure) ---- */
+
+/*
+ * {"format": "ichigen-delivery/1",
+ *  "recipients": {"<recipient id>": {"channel": "webhook"|"inbox"|"document",
+ *                                    "endpoint": "https://…", "secret": "…",
+ *                                    "concurrency": 1..64, "timeout_s": 1..300}},
+ *  "exercise_sink": {"endpoint": "https://…", "secret": "…"}}
+ * Overrides the shipped channel and endpoint of named recipients and holds the webhook
+ * secrets (never in shipped data, never logged). A webhook needs an endpoint and a secret of
+ * OUTBOX_SECRET_MIN..MAX bytes. Drill submissions go only to exercise_sink (or, without one,
+ * are recorded as delivered to ichigen's internal exercise sink).
+ */
+struct outbox_route {
+    char recipient_id[80];
+    enum rules_channel channel;
+    char endpoint[2049];
+    unsigned char secret[OUTBOX_SECRET_MAX];
+    size_t secret_len;
+    int concurrency;
+    int timeout_s;
+};
+
+struct outbox_config {
+    struct outbox_route *routes; /* one per recipient of the rule set, shipped values merged */
+    size_t nroutes;
+    bool has_sink;
+    struct outbox_route sink;
+    struct outbox_net_policy net;
+};
+
+/*
+ * Builds the routes of every recipient of rs from its shipped delivery, overridden by doc (the
+ * parsed delivery file; NULL for none). Defaults: concurrency def_concurrency, timeout
+ * def_timeout_s. Problems go to errs (pointer into the file, ja/en); returns the number added.
+ * Unknown recipient ids, a webhook without endpoint or secret, a bad URL, out-of-range numbers
+ * are problems. Pure; out is filled even with problems (callers refuse to start).
+ */
+size_t outbox_config_build(const struct ruleset *rs, const json_t *doc,
+                           const struct outbox_net_policy *net, int def_concurrency,
+                           int def_timeout_s, struct outbox_config *out, struct verr_list *errs);
+void outbox_config_release(struct outbox_config *c);
+const struct outbox_route *outbox_route_of(const struct outbox_config *c, const char *recipient);
+
+/* ---- a receiver's answer (pure) ---- */
+
+/* A 2xx body may carry a receipt: {"receipt": {"reference": "<1..128 printable>", …}} (or
+ * {"reference": …} at the top). Copies the reference into ref (size n) and returns the receipt
+ * object as JSON text (heap) or NULL when there is none or the body is not one. */
+char *outbox_receipt_parse(const char *body, size_t len, char *ref, size_t n);
+
+/* ---- the worker (I/O) ---- */
+
+struct outbox_worker;
+
+struct outbox_worker_options {
+    struct store *store;
+    const struct outbox_config *config; /* borrowed; lives longer than the worker */
+    int max_inflight;      /* transfers at once, all recipients together */
+    int64_t max_age_ms;    /* a webhook submission older than this is failed */
+    int64_t backoff_base_ms, backoff_cap_ms;
+    int64_t poll_ms;       /* how often due retries are looked for without a wake-up */
+};
+
+/* Starts the worker thread. NULL with e set on failure. */
+struct outbox_worker *outbox_worker_start(const struct outbox_worker_options *o, struct err *e);
+/* New submissions are waiting (called after a submit): claim now instead of at the next poll. */
+void outbox_worker_wake(struct outbox_worker *w);
+/* Stops claiming, waits for transfers in flight (their outcomes are recorded), joins. */
+void outbox_worker_stop(struct outbox_worker *w);
+
+struct outbox_stats {
+    uint64_t attempts, delivered, retried, failed;
+    uint64_t inflight;
+};
+void outbox_worker_stats(struct outbox_worker *w, struct outbox_stats *out);
+
+#endif

@@ -1,0 +1,440 @@
+/*
+ * outbox_worker.c — the delivery worker (outbox.h): one thread driving many HTTP transfers at
+ * once through libcurl's multi interface.
+ *
+ * Loop: claim due submissions (up to the free transfer slots, none of a recipient already at
+ * its concurrency limit) → start a signed POST for each, or settle it without sending (too old:
+ * failed; a drill without an exercise sink: delivered to the internal sink) → wait for
+ * transfers, a wake-up (a new submit) or the poll interval → record every outcome of the round
+ * in one store call (one group commit).
+ *
+ * Why these choices:
+ *  - one thread with curl_multi: thousands of deliveries a second need concurrency, not
+ *    threads; a slow recipient only holds its own slots (per-recipient limit and timeout);
+ *  - at-least-once: a claim is a lease; a crash leaves rows "sending" whose lease expires and
+ *    the next claim takes them again. Receivers deduplicate on Idempotency-Key (the
+ *    submission id), which is the same on every attempt;
+ *  - no redirects, only http(s), and the address checked when the socket is opened (after
+ *    DNS) — a webhook cannot be pointed at the operator's internal network (outbox_net.c).
+ */
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "outbox.h"
+#include "../core/log.h"
+#include "../core/rtime.h"
+
+#define ROUND_MAX 256 /* outcomes recorded per store call */
+
+struct transfer {
+    CURL *easy;
+    struct curl_slist *headers;
+    struct submission_rec sub;
+    const struct outbox_route *route;
+    const struct outbox_net_policy *net;
+    struct buf resp;
+    bool refused; /* the address check refused an address */
+    char errbuf[CURL_ERROR_SIZE];
+};
+
+struct outbox_worker {
+    struct outbox_worker_options o;
+    pthread_t thread;
+    CURLM *multi;
+    atomic_bool stopping;
+    struct transfer **slots; /* max_inflight */
+    int inflight;
+    struct delivery_result results[ROUND_MAX];
+    char *result_strs[ROUND_MAX][3]; /* heap strings the results point to */
+    size_t nresults;
+    atomic_ullong attempts, delivered, retried, failed;
+    uint64_t rng;
+};
+
+static uint64_t next_rand(struct outbox_worker *w)
+{
+    /* xorshift64*: the jitter only needs to spread retries, not to be unpredictable */
+    w->rng ^= w->rng >> 12;
+    w->rng ^= w->rng << 25;
+    w->rng ^= w->rng >> 27;
+    return w->rng * 2685821657736338717ULL;
+}
+
+/* ---- outcomes ---- */
+
+static void flush(struct outbox_worker *w)
+{
+    if (!w->nresults)
+        return;
+    int r = w->o.store->ops->submissions_record(w->o.store, w->results, w->nresults);
+    if (r != STORE_OK)
+        /* the rows stay "sending"; their leases expire and they are delivered again */
+        LOG(LOG_ERROR, "delivery.record_failed", LF_S("result", store_result_name(r)),
+            LF_I("outcomes", w->nresults));
+    for (size_t i = 0; i < w->nresults; i++)
+        for (int k = 0; k < 3; k++) {
+            free(w->result_strs[i][k]);
+            w->result_strs[i][k] = NULL;
+        }
+    w->nresults = 0;
+}
+
+static struct delivery_result *add_result(struct outbox_worker *w, const char *id)
+{
+    if (w->nresults == ROUND_MAX)
+        flush(w);
+    struct delivery_result *r = &w->results[w->nresults];
+    memset(r, 0, sizeof(*r));
+    w->result_strs[w->nresults][0] = xstrdup(id);
+    r->id = w->result_strs[w->nresults][0];
+    r->at = rtime_now_ms();
+    w->nresults++;
+    return r;
+}
+
+static const char *keep(struct outbox_worker *w, int k, const char *s)
+{
+    w->result_strs[w->nresults - 1][k] = s ? xstrdup(s) : NULL;
+    return w->result_strs[w->nresults - 1][k];
+}
+
+/* A failed attempt: again later, or failed for good once the submission is too old. */
+static void retry_or_fail(struct outbox_worker *w, const struct submission_rec *s, int http,
+                          const char *why, int64_t retry_after_ms)
+{
+    struct delivery_result *r = add_result(w, s->id);
+    r->http_status = http;
+    r->error = keep(w, 1, why);
+    int64_t next = r->at + outbox_backoff_ms(s->attempts, next_rand(w), w->o.backoff_base_ms,
+                                             w->o.backoff_cap_ms);
+    if (retry_after_ms > 0 && r->at + retry_after_ms > next)
+        next = r->at + retry_after_ms;
+    if (next - s->created_at > w->o.max_age_ms) {
+        r->outcome = OUTCOME_FAILED;
+        atomic_fetch_add(&w->failed, 1);
+        LOG(LOG_WARN, "delivery.failed", LF_S("submission", s->id),
+            LF_S("recipient", s->recipient_id), LF_I("attempts", s->attempts), LF_S("error", why));
+    } else {
+        r->outcome = OUTCOME_RETRY;
+        r->next_attempt_at = next;
+        atomic_fetch_add(&w->retried, 1);
+    }
+}
+
+static void delivered(struct outbox_worker *w, const struct submission_rec *s, int http,
+                      const char *body, size_t len)
+{
+    char ref[129];
+    char *receipt = outbox_receipt_parse(body, len, ref, sizeof(ref));
+    struct delivery_result *r = add_result(w, s->id);
+    r->http_status = http;
+    r->outcome = receipt ? OUTCOME_ACKNOWLEDGED : OUTCOME_DELIVERED;
+    if (receipt) {
+        r->receipt_reference = keep(w, 1, ref);
+        w->result_strs[w->nresults - 1][2] = receipt;
+        r->receipt = receipt;
+    }
+    atomic_fetch_add(&w->delivered, 1);
+}
+
+/* ---- transfers ---- */
+
+static size_t on_body(char *p, size_t size, size_t n, void *arg)
+{
+    struct transfer *t = arg;
+    size_t len = size * n;
+    buf_append(&t->resp, p, len); /* bounded: the rest of a long answer is not needed */
+    return len;
+}
+
+static curl_socket_t on_open(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+    struct transfer *t = arg;
+    UNUSED(purpose);
+    if (!outbox_addr_allowed(&a->addr, t->net)) {
+        t->refused = true;
+        return CURL_SOCKET_BAD;
+    }
+    return socket(a->family, a->socktype, a->protocol);
+}
+
+static void transfer_free(struct transfer *t)
+{
+    if (!t)
+        return;
+    curl_easy_cleanup(t->easy);
+    curl_slist_free_all(t->headers);
+    submission_rec_release(&t->sub);
+    buf_release(&t->resp);
+    free(t);
+}
+
+static struct curl_slist *headers_for(const struct transfer *t)
+{
+    char line[256], sig[OUTBOX_SIG_MAX];
+    struct curl_slist *h = NULL;
+    int64_t now_s = rtime_now_ms() / 1000;
+    outbox_sign(t->route->secret, t->route->secret_len, now_s, t->sub.payload, t->sub.payload_len,
+                sig);
+    h = curl_slist_append(h, "Content-Type: application/json");
+    snprintf(line, sizeof(line), "Idempotency-Key: %s", t->sub.id);
+    h = curl_slist_append(h, line);
+    snprintf(line, sizeof(line), "Ichigen-Signature: %s", sig);
+    h = curl_slist_append(h, line);
+    snprintf(line, sizeof(line), "Ichigen-Submission-Id: %s", t->sub.id);
+    h = curl_slist_append(h, line);
+    snprintf(line, sizeof(line), "Ichigen-Delivery-Attempt: %d", t->sub.attempts);
+    h = curl_slist_append(h, line);
+    h = curl_slist_append(h, "Expect:"); /* no 100-continue round trip */
+    return curl_slist_append(h, "User-Agent: ichigen-delivery/1");
+}
+
+/* Configures an easy handle for one signed POST. */
+static void setup_easy(struct transfer *t)
+{
+    CURL *e = t->easy;
+    t->headers = headers_for(t);
+    curl_easy_setopt(e, CURLOPT_URL, t->route->endpoint);
+    curl_easy_setopt(e, CURLOPT_POST, 1L);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->sub.payload);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)t->sub.payload_len);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, t->net->allow_http_loopback ? "https,http" : "https");
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)t->route->timeout_s * 1000L);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)t->route->timeout_s * 1000L);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, t);
+}
+
+/* The route a submission goes by: drills only ever to the exercise sink. */
+static const struct outbox_route *route_for(const struct outbox_worker *w,
+                                            const struct submission_rec *s)
+{
+    if (s->drill)
+        return w->o.config->has_sink ? &w->o.config->sink : NULL;
+    const struct outbox_route *r = outbox_route_of(w->o.config, s->recipient_id);
+    return r && r->channel == CHANNEL_WEBHOOK && r->endpoint[0] && r->secret_len ? r : NULL;
+}
+
+/* Starts one claimed submission, or settles it without sending. */
+static void begin(struct outbox_worker *w, struct submission_rec *s)
+{
+    const struct outbox_route *route = route_for(w, s);
+    if (rtime_now_ms() - s->created_at > w->o.max_age_ms) {
+        retry_or_fail(w, s, 0, "older than delivery_max_age_h", 0);
+        submission_rec_release(s);
+        return;
+    }
+    if (!route && s->drill) {
+        /* no exercise sink configured: a drill is "delivered" to ichigen's own sink, and
+         * never to the real recipient */
+        delivered(w, s, 0, NULL, 0);
+        submission_rec_release(s);
+        return;
+    }
+    if (!route) {
+        retry_or_fail(w, s, 0, "no webhook endpoint and secret are configured for this recipient",
+                      0);
+        submission_rec_release(s);
+        return;
+    }
+    struct transfer *t = xcalloc(1, sizeof(*t));
+    t->sub = *s;
+    memset(s, 0, sizeof(*s)); /* ownership moves to the transfer */
+    t->route = route;
+    t->net = &w->o.config->net;
+    buf_init(&t->resp, OUTBOX_RECEIPT_MAX);
+    t->easy = curl_easy_init();
+    setup_easy(t);
+    for (int i = 0; i < w->o.max_inflight; i++)
+        if (!w->slots[i]) {
+            w->slots[i] = t;
+            break;
+        }
+    w->inflight++;
+    atomic_fetch_add(&w->attempts, 1);
+    curl_multi_add_handle(w->multi, t->easy);
+}
+
+static int64_t retry_after_ms(CURL *e)
+{
+    curl_off_t ra = 0;
+    if (curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK && ra > 0 && ra < 86400)
+        return (int64_t)ra * 1000;
+    return 0;
+}
+
+static void finish(struct outbox_worker *w, CURL *e, CURLcode rc)
+{
+    struct transfer *t = NULL;
+    long http = 0;
+    char why[CURL_ERROR_SIZE + 64];
+    curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&t);
+    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &http);
+    curl_multi_remove_handle(w->multi, e);
+    if (rc == CURLE_OK && http >= 200 && http < 300) {
+        delivered(w, &t->sub, (int)http, t->resp.data, t->resp.len);
+    } else {
+        if (t->refused)
+            snprintf(why, sizeof(why), "the endpoint's address is not allowed (private, loopback "
+                                       "or reserved; see delivery_allow_private)");
+        else if (rc != CURLE_OK)
+            snprintf(why, sizeof(why), "%s", t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
+        else
+            snprintf(why, sizeof(why), "HTTP %ld", http);
+        retry_or_fail(w, &t->sub, (int)http, why, retry_after_ms(e));
+    }
+    for (int i = 0; i < w->o.max_inflight; i++)
+        if (w->slots[i] == t)
+            w->slots[i] = NULL;
+    w->inflight--;
+    transfer_free(t);
+}
+
+static void reap(struct outbox_worker *w)
+{
+    CURLMsg *m;
+    int left;
+    while ((m = curl_multi_info_read(w->multi, &left)))
+        if (m->msg == CURLMSG_DONE)
+            finish(w, m->easy_handle, m->data.result);
+}
+
+/* ---- claiming ---- */
+
+/* Recipients whose transfers in flight reached their limit. */
+static size_t busy_list(const struct outbox_worker *w, const char **busy, size_t cap)
+{
+    size_t n = 0;
+    for (int i = 0; i < w->o.max_inflight; i++) {
+        const struct transfer *t = w->slots[i];
+        if (!t)
+            continue;
+        int count = 0;
+        for (int k = 0; k < w->o.max_inflight; k++)
+            count += w->slots[k] && w->slots[k]->route == t->route;
+        bool listed = false;
+        for (size_t k = 0; k < n; k++)
+            listed |= !strcmp(busy[k], t->sub.recipient_id);
+        if (!listed && count >= t->route->concurrency && n < cap)
+            busy[n++] = t->sub.recipient_id;
+    }
+    return n;
+}
+
+/* Claims and starts what the free slots allow. Returns how many were claimed. */
+static size_t claim(struct outbox_worker *w)
+{
+    int free_slots = w->o.max_inflight - w->inflight;
+    struct submission_list l;
+    const char **busy;
+    if (free_slots <= 0)
+        return 0;
+    busy = xcalloc((size_t)w->o.max_inflight + 1, sizeof(*busy));
+    int64_t lease = 0;
+    for (size_t i = 0; i < w->o.config->nroutes; i++)
+        if (w->o.config->routes[i].timeout_s * 1000LL > lease)
+            lease = w->o.config->routes[i].timeout_s * 1000LL;
+    struct claim_request c = {.busy = busy,
+                              .nbusy = busy_list(w, busy, (size_t)w->o.max_inflight),
+                              .per_recipient = 1,
+                              .limit = free_slots,
+                              .now_ms = rtime_now_ms(),
+                              .lease_ms = 2 * lease + 30000};
+    for (size_t i = 0; i < w->o.config->nroutes; i++)
+        if (w->o.config->routes[i].concurrency > c.per_recipient)
+            c.per_recipient = w->o.config->routes[i].concurrency;
+    int r = w->o.store->ops->submissions_claim(w->o.store, &c, &l);
+    free(busy);
+    if (r != STORE_OK) {
+        LOG(LOG_ERROR, "delivery.claim_failed", LF_S("result", store_result_name(r)));
+        return 0;
+    }
+    for (size_t i = 0; i < l.n; i++)
+        begin(w, &l.items[i]);
+    size_t n = l.n;
+    submission_list_release(&l);
+    return n;
+}
+
+static void *run(void *arg)
+{
+    struct outbox_worker *w = arg;
+    while (!atomic_load(&w->stopping) || w->inflight > 0) {
+        size_t got = atomic_load(&w->stopping) ? 0 : claim(w);
+        flush(w); /* settled-without-sending outcomes of this round */
+        int running = 0;
+        curl_multi_perform(w->multi, &running);
+        reap(w);
+        flush(w);
+        /* wait for network activity, a wake-up, or the poll interval; loop at once when the
+         * claim filled every slot (more may be due) */
+        if (!(got && w->inflight < w->o.max_inflight))
+            curl_multi_poll(w->multi, NULL, 0, (int)(got ? 5 : w->o.poll_ms), NULL);
+        curl_multi_perform(w->multi, &running);
+        reap(w);
+        flush(w);
+    }
+    return NULL;
+}
+
+struct outbox_worker *outbox_worker_start(const struct outbox_worker_options *o, struct err *e)
+{
+    struct outbox_worker *w = xcalloc(1, sizeof(*w));
+    w->o = *o;
+    if (w->o.max_inflight < 1)
+        w->o.max_inflight = 1;
+    w->slots = xcalloc((size_t)w->o.max_inflight, sizeof(*w->slots));
+    hash_random(&w->rng, sizeof(w->rng));
+    w->rng |= 1;
+    if (!(w->multi = curl_multi_init())) {
+        err_set(e, -1, "curl_multi_init failed");
+        goto fail;
+    }
+    curl_multi_setopt(w->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)w->o.max_inflight);
+    if (pthread_create(&w->thread, NULL, run, w)) {
+        err_set(e, -1, "cannot start the delivery thread");
+        goto fail;
+    }
+    return w;
+fail:
+    if (w->multi)
+        curl_multi_cleanup(w->multi);
+    free(w->slots);
+    free(w);
+    return NULL;
+}
+
+void outbox_worker_wake(struct outbox_worker *w)
+{
+    if (w)
+        curl_multi_wakeup(w->multi);
+}
+
+void outbox_worker_stop(struct outbox_worker *w)
+{
+    if (!w)
+        return;
+    atomic_store(&w->stopping, true);
+    curl_multi_wakeup(w->multi);
+    pthread_join(w->thread, NULL);
+    curl_multi_cleanup(w->multi);
+    free(w->slots);
+    free(w);
+}
+
+void outbox_worker_stats(struct outbox_worker *w, struct outbox_stats *out)
+{
+    out->attempts = atomic_load(&w->attempts);
+    out->delivered = atomic_load(&w->delivered);
+    out->retried = atomic_load(&w->retried);
+    out->failed = atomic_load(&w->failed);
+    out->inflight = (uint64_t)w->inflight;
+}
