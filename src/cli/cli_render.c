@@ -60,8 +60,10 @@ static int parse_meta(struct render_args *a)
     return CLI_OK;
 }
 
-/* Reads, parses and validates the report; prints every problem. NULL when it has any. */
-static json_t *load_report(const char *path, const struct config *cfg, char sha[HASH_SHA256_HEX])
+/* Reads, parses and validates the report; prints every problem. NULL when it has any (*rc:
+ * CLI_PROBLEM) or cannot be read (*rc: CLI_FAILURE). */
+static json_t *load_report(const char *path, const struct config *cfg, char sha[HASH_SHA256_HEX],
+                           int *rc)
 {
     size_t n;
     char *text = cli_read_file(path, (size_t)cfg->max_body_bytes, &n);
@@ -69,8 +71,10 @@ static json_t *load_report(const char *path, const struct config *cfg, char sha[
     struct report_limits lim;
     struct verr_list errs;
     json_t *doc = NULL;
+    *rc = CLI_PROBLEM;
     if (!text) {
         fprintf(stderr, "%s: %s\n", path, strerror(errno));
+        *rc = CLI_FAILURE;
         return NULL;
     }
     hash_sha256_hex(text, n, sha);
@@ -115,13 +119,13 @@ static int write_out(const char *path, const struct buf *b)
 static int render_file(const char *path, struct render_args *a, const struct config *cfg)
 {
     char sha[HASH_SHA256_HEX];
-    json_t *doc = load_report(path, cfg, sha);
+    int rc;
+    json_t *doc = load_report(path, cfg, sha, &rc);
     const char *lang;
     struct buf out;
     struct err e;
-    int rc;
     if (!doc)
-        return CLI_PROBLEM;
+        return rc;
     lang = a->lang ? a->lang : json_string_value(jsonx_ptr_get(doc, "/envelope/language"));
     a->meta.ja = !lang || strcmp(lang, "en");
     a->meta.report_sha256 = sha;

@@ -54,6 +54,7 @@ static const struct opt opts[] = {
     OI(delivery_max_age_h, "72", 1, 8760, "a webhook submission not delivered after this many hours is failed and the reporter alerted"),
     OI(delivery_backoff_base_ms, "1000", 10, 600000, "first retry delay (doubling, with jitter)"),
     OI(delivery_backoff_max_s, "600", 1, 86400, "longest retry delay"),
+    OI(delivery_lease_s, "0", 0, 86400, "how long a claimed delivery is reserved before another attempt may take it (0: twice the longest route timeout + 30 s)"),
     OI(delivery_poll_ms, "1000", 10, 60000, "how often the worker looks for due retries without being woken"),
     OI(delivery_allow_private, "0", 0, 1, "let webhooks reach private, link-local and CGNAT addresses (SSRF guard off; internal receivers only)"),
     OI(delivery_allow_http_loopback, "0", 0, 1, "let webhooks use plain http:// to the loopback address (tests and local receivers)"),

@@ -56,6 +56,7 @@ struct config {
     int64_t delivery_max_age_h;
     int64_t delivery_backoff_base_ms;
     int64_t delivery_backoff_max_s;
+    int64_t delivery_lease_s;
     int64_t delivery_poll_ms;
     int64_t delivery_allow_private;
     int64_t delivery_allow_http_loopback;

@@ -13,6 +13,7 @@
 #include "../core/jsonx.h"
 #include "../core/rtime.h"
 #include "../outbox/outbox.h"
+#include "../render/render.h"
 
 /* ---- views ---- */
 
@@ -89,11 +90,21 @@ static const struct rf_field submit_root = {"", RF_OBJECT, 0, submit_fields, NUL
  * false after answering. */
 static bool submit_body(struct req *r, json_t **doc, const char ***only, size_t *nonly)
 {
+    const char *ct = http_header_in(r, MHD_HTTP_HEADER_CONTENT_TYPE);
     *doc = NULL;
     *only = NULL;
     *nonly = 0;
     if (r->body.len == 0)
         return true;
+    /* the route takes no body by default (a bare POST submits everything due); one that is
+     * sent must be JSON */
+    if (!ct || strncasecmp(ct, "application/json", 16)) {
+        http_problem(r, 415, "unsupported_media_type", "Unsupported media type",
+                     "サポートされていないメディアタイプです",
+                     "Send the body as Content-Type: application/json.",
+                     "本文は Content-Type: application/json で送ってください。", NULL);
+        return false;
+    }
     if (!(*doc = http_body_json(r)) || !http_check_body(r, &submit_root, *doc))
         return false;
     json_t *arr = json_object_get(*doc, "obligations");
@@ -190,7 +201,13 @@ static void submit_plan(struct req *r, const struct report_rec *rec, const json_
                              .drill = rec->drill, .items = items, .n = n, .now_ms = r->now_ms};
     int res = r->app->store->ops->submit(r->app->store, &w, &created);
     if (res == STORE_CONFLICT) {
-        http_precondition(r, IFM_NO_MATCH, rec->latest_version + 1, "report", "報告");
+        struct report_rec now;
+        int latest = rec->latest_version + 1;
+        if (r->app->store->ops->report_get(r->app->store, rec->id, 0, &now) == STORE_OK) {
+            latest = now.latest_version;
+            report_rec_release(&now);
+        }
+        http_precondition(r, IFM_NO_MATCH, latest, "report", "報告");
     } else if (res) {
         http_store_error(r, res);
     } else {
@@ -240,6 +257,33 @@ static bool fetch_report(struct req *r, enum auth_action a, struct report_rec *r
     return true;
 }
 
+/* The obligations named in the body must be this report's: a typo is an error, not an
+ * empty submission. */
+static bool known_obligations(struct req *r, const struct obligation_list *obs,
+                              const char *const *only, size_t nonly)
+{
+    struct verr_list errs;
+    verr_list_init(&errs, r->app->limits.max_errors);
+    for (size_t i = 0; i < nonly; i++) {
+        bool found = false;
+        for (size_t k = 0; k < obs->n && !found; k++)
+            found = !strcmp(obs->items[k].id, only[i]);
+        if (!found) {
+            char ptr[40];
+            snprintf(ptr, sizeof(ptr), "/obligations/%zu", i);
+            verr_add(&errs, ptr, "unknown_obligation", "is not an obligation of this report",
+                     "この報告の義務ではありません");
+        }
+    }
+    bool ok = !verr_any(&errs);
+    if (!ok)
+        http_problem(r, 422, "validation", "The request has invalid fields",
+                     "入力内容に誤りがあります", "See errors: every problem is listed.",
+                     "errors に問題点をすべて示しています。", &errs);
+    verr_list_release(&errs);
+    return ok;
+}
+
 void h_report_submit(struct req *r)
 {
     struct report_rec rec;
@@ -267,6 +311,8 @@ void h_report_submit(struct req *r)
     }
     if (!(report = json_loadb(rec.body, rec.body_len, 0, NULL)))
         BUG("stored report %s is not JSON", rec.id);
+    if (!known_obligations(r, &obs, only, nonly))
+        goto out;
     outbox_plan_make(r->app->rules, obs.items, obs.n, report, only, nonly, &plan);
     submit_plan(r, &rec, report, &o, &plan);
 out:
@@ -383,23 +429,83 @@ void h_submission_proof(struct req *r)
     submission_rec_release(&s);
 }
 
+/* The recipient's view (the payload's "report") rendered as a workbook or a PDF to file. */
+static void send_rendering(struct req *r, const struct submission_rec *s, bool xlsx)
+{
+    struct rules_recipient_view rv;
+    struct report_rec ver;
+    struct buf out;
+    struct err e;
+    json_t *payload = json_loadb(s->payload, s->payload_len, 0, NULL);
+    if (!payload)
+        BUG("stored payload of %s is not JSON", s->id);
+    bool known = rules_recipient_get(r->app->rules, s->recipient_id, &rv);
+    int64_t created = 0;
+    if (r->app->store->ops->report_get(r->app->store, s->incident_id, s->version, &ver) ==
+        STORE_OK) {
+        created = ver.version_created_at;
+        report_rec_release(&ver);
+    }
+    struct render_meta m = {
+        .incident_id = s->incident_id, .version = s->version,
+        .report_sha256 = json_string_value(jsonx_ptr_get(payload, "/submission/report_sha256")),
+        .version_created_ms = created, .recipient_name_ja = known ? rv.name_ja : NULL,
+        .recipient_name_en = known ? rv.name_en : NULL,
+        .stage_name_ja = json_string_value(jsonx_ptr_get(payload, "/submission/stage/ja")),
+        .ja = true};
+    buf_init(&out, 64 << 20);
+    err_init(&e);
+    json_t *view = json_object_get(payload, "report");
+    int rc = xlsx ? render_xlsx(view, &m, &out, &e) : render_pdf(view, &m, &out, &e);
+    if (rc == RENDER_OK) {
+        char disp[128];
+        snprintf(disp, sizeof(disp), "attachment; filename=\"submission-%s.%s\"", s->id,
+                 xlsx ? "xlsx" : "pdf");
+        http_header(r, "Content-Disposition", disp);
+        http_raw(r, 200,
+                 xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                      : "application/pdf",
+                 out.data, out.len);
+    } else {
+        char ja[800];
+        snprintf(ja, sizeof(ja), "文書を作成できませんでした（%s）。運用者に連絡してください。", e.msg);
+        http_problem(r, 500, "rendering_failed", "The document could not be produced",
+                     "文書を作成できませんでした", e.msg, ja, NULL);
+    }
+    buf_release(&out);
+    json_decref(payload);
+}
+
 void h_submission_document(struct req *r)
 {
     static const char *const allowed[] = {"format", NULL};
     struct submission_rec s;
+    struct rules_recipient_view rv;
     const char *fmt = http_query(r, "format");
     if (!http_query_only(r, allowed))
         return;
-    if (fmt && strcmp(fmt, "json"))
-        return http_bad_query(r, "format", "must be json (xlsx and pdf renderings: see "
-                                           "docs/delivery.md)",
-                              "json を指定してください");
+    bool xlsx = fmt && !strcmp(fmt, "xlsx"), pdf = fmt && !strcmp(fmt, "pdf");
+    if (fmt && !xlsx && !pdf && strcmp(fmt, "json"))
+        return http_bad_query(r, "format", "must be json, xlsx or pdf",
+                              "json、xlsx、pdf のいずれかにしてください");
     if (!fetch_sent(r, ACT_SUBMISSION_READ, &s))
         return;
-    char disp[96];
-    snprintf(disp, sizeof(disp), "attachment; filename=\"submission-%s.json\"", s.id);
-    http_header(r, "Content-Disposition", disp);
-    http_raw(r, 200, "application/json", s.payload, s.payload_len);
+    unsigned want = xlsx ? RULES_FORMAT_XLSX : pdf ? RULES_FORMAT_PDF : RULES_FORMAT_JSON;
+    if (!rules_recipient_get(r->app->rules, s.recipient_id, &rv) ||
+        !(rv.delivery->formats & want)) {
+        submission_rec_release(&s);
+        return http_bad_query(r, "format", "is not a rendering this recipient accepts "
+                                           "(GET /api/v1/recipients lists them)",
+                              "この報告先が受け付ける形式ではありません（GET /api/v1/recipients を参照）");
+    }
+    if (xlsx || pdf) {
+        send_rendering(r, &s, xlsx);
+    } else {
+        char disp[96];
+        snprintf(disp, sizeof(disp), "attachment; filename=\"submission-%s.json\"", s.id);
+        http_header(r, "Content-Disposition", disp);
+        http_raw(r, 200, "application/json", s.payload, s.payload_len);
+    }
     submission_rec_release(&s);
 }
 
@@ -542,14 +648,14 @@ void h_inbox_list(struct req *r)
     f.recipients = (const char *const *)mine;
     f.nrecipients = nmine;
     f.after_id = after[0] ? after : NULL;
+    f.electronic_only = true; /* documents are the reporter's to file; drills never arrive */
     int res = r->app->store->ops->submissions_list(r->app->store, &f, &l);
     free_strs(mine, nmine);
     if (res)
         return http_unavailable(r);
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++)
-        if (strcmp(l.items[i].channel, "exercise")) /* drills never reach a real recipient */
-            json_array_append_new(items, submission_json(&l.items[i], false));
+        json_array_append_new(items, submission_json(&l.items[i], false));
     http_page(r, items, l.more && l.n ? l.items[l.n - 1].id : NULL);
     submission_list_release(&l);
 }
@@ -607,14 +713,16 @@ void h_inbox_get(struct req *r)
     struct submission_rec s;
     if (!fetch_received(r, ACT_INBOX_READ, &s))
         return;
-    /* the first read by the recipient is the delivery of an inbox submission */
-    int res = r->app->store->ops->submission_fetched(r->app->store, s.id, r->who.user_id,
-                                                     r->now_ms);
+    /* the first read by the recipient is the delivery of an inbox submission (a HEAD
+     * request reads nothing, so it delivers nothing) */
+    int res = strcmp(r->method, "HEAD") ? r->app->store->ops->submission_fetched(
+                                              r->app->store, s.id, r->who.user_id, r->now_ms)
+                                        : STORE_OK;
     if (res) {
         submission_rec_release(&s);
         return http_store_error(r, res);
     }
-    if (!strcmp(s.status, "available")) {
+    if (!strcmp(s.status, "available") && strcmp(r->method, "HEAD")) {
         xstrlcpy(s.status, "delivered", sizeof(s.status));
         s.delivered_at = r->now_ms;
     }
@@ -713,6 +821,34 @@ static const struct rf_field bind_fields[] = {
 static const struct rf_field bind_root = {"", RF_OBJECT, 0, bind_fields, NULL, RFMT_NONE, 0, 0,
                                           "受信組織", "binding", NULL};
 
+/* Only a receiving organisation (kind authority) can receive for a recipient: binding a
+ * reporting company by mistake would hand it other companies' reports. */
+static bool receiving_org(struct req *r, const json_t *body)
+{
+    const char *id = json_string_value(json_object_get(body, "org_id"));
+    struct org o;
+    struct verr_list errs;
+    int res = uuid_valid(id, strlen(id)) ? r->app->store->ops->org_get(r->app->store, id, &o)
+                                         : STORE_NOT_FOUND;
+    if (res && res != STORE_NOT_FOUND) {
+        http_store_error(r, res);
+        return false;
+    }
+    if (res == STORE_OK && !strcmp(o.kind, "authority"))
+        return true;
+    verr_list_init(&errs, 2);
+    verr_add(&errs, "/org_id", res ? "unknown_organization" : "not_an_authority",
+             res ? "is not an organisation of this service"
+                 : "is not a receiving authority (organisation kind \"authority\")",
+             res ? "このサービスの組織ではありません"
+                 : "受領機関（種別 authority）の組織ではありません");
+    http_problem(r, 422, "validation", "The request has invalid fields", "入力内容に誤りがあります",
+                 "See errors: every problem is listed.", "errors に問題点をすべて示しています。",
+                 &errs);
+    verr_list_release(&errs);
+    return false;
+}
+
 void h_recipient_bind(struct req *r)
 {
     struct rules_recipient_view v;
@@ -721,7 +857,7 @@ void h_recipient_bind(struct req *r)
         return;
     if (!rules_recipient_get(r->app->rules, r->params[0], &v)) {
         http_not_found(r);
-    } else if (http_check_body(r, &bind_root, body)) {
+    } else if (http_check_body(r, &bind_root, body) && receiving_org(r, body)) {
         const char *org = json_string_value(json_object_get(body, "org_id"));
         int res = r->app->store->ops->binding_set(r->app->store, v.id, org, r->who.user_id,
                                                   r->now_ms);

@@ -187,6 +187,10 @@ void h_inbox_get(struct req *r);
 void h_inbox_receipt(struct req *r);
 void h_recipient_list(struct req *r);
 void h_recipient_bind(struct req *r);
+void h_obligations_open(struct req *r);
+void h_reminders_get(struct req *r);
+void h_reminders_set(struct req *r);
+void h_notifications_list(struct req *r);
 
 /* ---- routing (routes.c) ---- */
 extern const struct route http_routes[];

@@ -208,6 +208,7 @@ struct outbox_worker_options {
     int64_t max_age_ms;    /* a webhook submission older than this is failed */
     int64_t backoff_base_ms, backoff_cap_ms;
     int64_t poll_ms;       /* how often due retries are looked for without a wake-up */
+    int64_t lease_ms;      /* a claim's reservation; 0: 2 × the longest route timeout + 30 s */
 };
 
 /* Starts the worker thread. NULL with e set on failure. */

@@ -38,7 +38,7 @@ static void int_in(struct cctx *c, const json_t *o, const char *key, const char 
                    int hi, int *out)
 {
     const json_t *v = json_object_get(o, key);
-    char ptr[200], en[120], ja[120];
+    char ptr[280], en[120], ja[120];
     if (!v)
         return;
     snprintf(ptr, sizeof(ptr), "%s/%s", at, key);
@@ -55,7 +55,7 @@ static void int_in(struct cctx *c, const json_t *o, const char *key, const char 
 static void webhook_parts(struct cctx *c, const json_t *o, const char *at,
                           const struct outbox_net_policy *net, struct outbox_route *r)
 {
-    char ptr[200];
+    char ptr[280];
     struct err e;
     const json_t *ep = json_object_get(o, "endpoint"), *sec = json_object_get(o, "secret");
     if (ep) {
@@ -85,7 +85,7 @@ static void override_route(struct cctx *c, const json_t *o, const char *at,
 {
     const char *k;
     json_t *v;
-    char ptr[200];
+    char ptr[280];
     if (!json_is_object(o)) {
         problem(c, at, "type", "must be an object", "オブジェクトにしてください");
         return;
@@ -114,7 +114,7 @@ static void override_route(struct cctx *c, const json_t *o, const char *at,
 /* A webhook route must be able to send: an endpoint and a secret. */
 static void check_webhook(struct cctx *c, const struct outbox_route *r, const char *at)
 {
-    char ptr[200];
+    char ptr[280];
     if (r->channel != CHANNEL_WEBHOOK)
         return;
     if (!r->endpoint[0]) {
@@ -153,7 +153,7 @@ static void top_level(struct cctx *c, const json_t *doc)
         problem(c, "/format", "format", "must be \"ichigen-delivery/1\"",
                 "\"ichigen-delivery/1\" にしてください");
     json_object_foreach((json_t *)doc, k, v) {
-        char ptr[200];
+        char ptr[280];
         if (known(k, keys, ARRAY_SIZE(keys)))
             continue;
         snprintf(ptr, sizeof(ptr), "/%s", k);

@@ -26,11 +26,21 @@
 #include "../core/rtime.h"
 
 #define ROUND_MAX 256 /* outcomes recorded per store call */
+#define SCAN_MS 30000 /* how often due reminders are looked for */
+
+struct batch {
+    struct delivery_result r[ROUND_MAX];
+    char *strs[ROUND_MAX][3]; /* heap strings the results point to */
+    size_t n;
+    bool notes;
+};
 
 struct transfer {
     CURL *easy;
     struct curl_slist *headers;
-    struct submission_rec sub;
+    struct submission_rec sub; /* a notification travels in the same fields (id, payload …) */
+    bool note;                 /* a reminder or alert to the organisation's own webhook */
+    struct outbox_route own;   /* its route (endpoint and secret from the organisation) */
     const struct outbox_route *route;
     const struct outbox_net_policy *net;
     struct buf resp;
@@ -45,9 +55,8 @@ struct outbox_worker {
     atomic_bool stopping;
     struct transfer **slots; /* max_inflight */
     int inflight;
-    struct delivery_result results[ROUND_MAX];
-    char *result_strs[ROUND_MAX][3]; /* heap strings the results point to */
-    size_t nresults;
+    struct batch subs, notes; /* outcomes of the round, recorded with one store call each */
+    int64_t next_scan;        /* when to look for due reminders again */
     atomic_ullong attempts, delivered, retried, failed;
     uint64_t rng;
 };
@@ -63,79 +72,95 @@ static uint64_t next_rand(struct outbox_worker *w)
 
 /* ---- outcomes ---- */
 
-static void flush(struct outbox_worker *w)
+static void flush_batch(struct outbox_worker *w, struct batch *b)
 {
-    if (!w->nresults)
+    if (!b->n)
         return;
-    int r = w->o.store->ops->submissions_record(w->o.store, w->results, w->nresults);
+    int r = b->notes ? w->o.store->ops->notifications_record(w->o.store, b->r, b->n)
+                     : w->o.store->ops->submissions_record(w->o.store, b->r, b->n);
     if (r != STORE_OK)
         /* the rows stay "sending"; their leases expire and they are delivered again */
         LOG(LOG_ERROR, "delivery.record_failed", LF_S("result", store_result_name(r)),
-            LF_I("outcomes", w->nresults));
-    for (size_t i = 0; i < w->nresults; i++)
+            LF_I("outcomes", b->n));
+    for (size_t i = 0; i < b->n; i++)
         for (int k = 0; k < 3; k++) {
-            free(w->result_strs[i][k]);
-            w->result_strs[i][k] = NULL;
+            free(b->strs[i][k]);
+            b->strs[i][k] = NULL;
         }
-    w->nresults = 0;
+    b->n = 0;
 }
 
-static struct delivery_result *add_result(struct outbox_worker *w, const char *id)
+static void flush(struct outbox_worker *w)
 {
-    if (w->nresults == ROUND_MAX)
-        flush(w);
-    struct delivery_result *r = &w->results[w->nresults];
+    flush_batch(w, &w->subs);
+    flush_batch(w, &w->notes);
+}
+
+static struct delivery_result *add_result(struct outbox_worker *w, struct batch *b,
+                                          const char *id)
+{
+    if (b->n == ROUND_MAX)
+        flush_batch(w, b);
+    struct delivery_result *r = &b->r[b->n];
     memset(r, 0, sizeof(*r));
-    w->result_strs[w->nresults][0] = xstrdup(id);
-    r->id = w->result_strs[w->nresults][0];
+    b->strs[b->n][0] = xstrdup(id);
+    r->id = b->strs[b->n][0];
     r->at = rtime_now_ms();
-    w->nresults++;
+    b->n++;
     return r;
 }
 
-static const char *keep(struct outbox_worker *w, int k, const char *s)
+/* Keeps a copy of s with the batch's latest result (slot k). */
+static const char *keep(struct batch *b, int k, const char *s)
 {
-    w->result_strs[w->nresults - 1][k] = s ? xstrdup(s) : NULL;
-    return w->result_strs[w->nresults - 1][k];
+    b->strs[b->n - 1][k] = s ? xstrdup(s) : NULL;
+    return b->strs[b->n - 1][k];
 }
 
-/* A failed attempt: again later, or failed for good once the submission is too old. */
-static void retry_or_fail(struct outbox_worker *w, const struct submission_rec *s, int http,
-                          const char *why, int64_t retry_after_ms)
+/* A failed attempt: again later, or failed for good once it is too old. */
+static void retry_or_fail(struct outbox_worker *w, const struct submission_rec *s, bool note,
+                          int http, const char *why, int64_t retry_after_ms)
 {
-    struct delivery_result *r = add_result(w, s->id);
+    struct batch *b = note ? &w->notes : &w->subs;
+    struct delivery_result *r = add_result(w, b, s->id);
     r->http_status = http;
-    r->error = keep(w, 1, why);
+    r->error = keep(b, 1, why);
     int64_t next = r->at + outbox_backoff_ms(s->attempts, next_rand(w), w->o.backoff_base_ms,
                                              w->o.backoff_cap_ms);
     if (retry_after_ms > 0 && r->at + retry_after_ms > next)
         next = r->at + retry_after_ms;
     if (next - s->created_at > w->o.max_age_ms) {
         r->outcome = OUTCOME_FAILED;
-        atomic_fetch_add(&w->failed, 1);
-        LOG(LOG_WARN, "delivery.failed", LF_S("submission", s->id),
+        if (!note)
+            atomic_fetch_add(&w->failed, 1);
+        LOG(LOG_WARN, note ? "reminder.failed" : "delivery.failed", LF_S("id", s->id),
             LF_S("recipient", s->recipient_id), LF_I("attempts", s->attempts), LF_S("error", why));
     } else {
         r->outcome = OUTCOME_RETRY;
         r->next_attempt_at = next;
-        atomic_fetch_add(&w->retried, 1);
+        if (!note)
+            atomic_fetch_add(&w->retried, 1);
     }
 }
 
-static void delivered(struct outbox_worker *w, const struct submission_rec *s, int http,
-                      const char *body, size_t len)
+/* endpoint must outlive the round's flush: it is the route's (configuration lives longer). */
+static void delivered(struct outbox_worker *w, const struct submission_rec *s, bool note,
+                      int http, const char *body, size_t len, const char *endpoint)
 {
     char ref[129];
-    char *receipt = outbox_receipt_parse(body, len, ref, sizeof(ref));
-    struct delivery_result *r = add_result(w, s->id);
+    struct batch *b = note ? &w->notes : &w->subs;
+    char *receipt = note ? NULL : outbox_receipt_parse(body, len, ref, sizeof(ref));
+    struct delivery_result *r = add_result(w, b, s->id);
     r->http_status = http;
     r->outcome = receipt ? OUTCOME_ACKNOWLEDGED : OUTCOME_DELIVERED;
+    r->endpoint = endpoint;
     if (receipt) {
-        r->receipt_reference = keep(w, 1, ref);
-        w->result_strs[w->nresults - 1][2] = receipt;
+        r->receipt_reference = keep(b, 1, ref);
+        b->strs[b->n - 1][2] = receipt;
         r->receipt = receipt;
     }
-    atomic_fetch_add(&w->delivered, 1);
+    if (!note)
+        atomic_fetch_add(&w->delivered, 1);
 }
 
 /* ---- transfers ---- */
@@ -182,7 +207,8 @@ static struct curl_slist *headers_for(const struct transfer *t)
     h = curl_slist_append(h, line);
     snprintf(line, sizeof(line), "Ichigen-Signature: %s", sig);
     h = curl_slist_append(h, line);
-    snprintf(line, sizeof(line), "Ichigen-Submission-Id: %s", t->sub.id);
+    snprintf(line, sizeof(line), "%s: %s",
+             t->note ? "Ichigen-Notification-Id" : "Ichigen-Submission-Id", t->sub.id);
     h = curl_slist_append(h, line);
     snprintf(line, sizeof(line), "Ichigen-Delivery-Attempt: %d", t->sub.attempts);
     h = curl_slist_append(h, line);
@@ -223,25 +249,27 @@ static const struct outbox_route *route_for(const struct outbox_worker *w,
     return r && r->channel == CHANNEL_WEBHOOK && r->endpoint[0] && r->secret_len ? r : NULL;
 }
 
+static void start(struct outbox_worker *w, struct transfer *t);
+
 /* Starts one claimed submission, or settles it without sending. */
 static void begin(struct outbox_worker *w, struct submission_rec *s)
 {
     const struct outbox_route *route = route_for(w, s);
     if (rtime_now_ms() - s->created_at > w->o.max_age_ms) {
-        retry_or_fail(w, s, 0, "older than delivery_max_age_h", 0);
+        retry_or_fail(w, s, false, 0, "older than delivery_max_age_h", 0);
         submission_rec_release(s);
         return;
     }
     if (!route && s->drill) {
         /* no exercise sink configured: a drill is "delivered" to ichigen's own sink, and
          * never to the real recipient */
-        delivered(w, s, 0, NULL, 0);
+        delivered(w, s, false, 0, NULL, 0, NULL);
         submission_rec_release(s);
         return;
     }
     if (!route) {
-        retry_or_fail(w, s, 0, "no webhook endpoint and secret are configured for this recipient",
-                      0);
+        retry_or_fail(w, s, false, 0,
+                      "no webhook endpoint and secret are configured for this recipient", 0);
         submission_rec_release(s);
         return;
     }
@@ -249,6 +277,12 @@ static void begin(struct outbox_worker *w, struct submission_rec *s)
     t->sub = *s;
     memset(s, 0, sizeof(*s)); /* ownership moves to the transfer */
     t->route = route;
+    start(w, t);
+}
+
+/* Starts a transfer whose route and payload are set. */
+static void start(struct outbox_worker *w, struct transfer *t)
+{
     t->net = &w->o.config->net;
     buf_init(&t->resp, OUTBOX_RECEIPT_MAX);
     t->easy = curl_easy_init();
@@ -280,7 +314,8 @@ static void finish(struct outbox_worker *w, CURL *e, CURLcode rc)
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &http);
     curl_multi_remove_handle(w->multi, e);
     if (rc == CURLE_OK && http >= 200 && http < 300) {
-        delivered(w, &t->sub, (int)http, t->resp.data, t->resp.len);
+        delivered(w, &t->sub, t->note, (int)http, t->resp.data, t->resp.len,
+                  t->note ? NULL : t->route->endpoint);
     } else {
         if (t->refused)
             snprintf(why, sizeof(why), "the endpoint's address is not allowed (private, loopback "
@@ -289,7 +324,7 @@ static void finish(struct outbox_worker *w, CURL *e, CURLcode rc)
             snprintf(why, sizeof(why), "%s", t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
         else
             snprintf(why, sizeof(why), "HTTP %ld", http);
-        retry_or_fail(w, &t->sub, (int)http, why, retry_after_ms(e));
+        retry_or_fail(w, &t->sub, t->note, (int)http, why, retry_after_ms(e));
     }
     for (int i = 0; i < w->o.max_inflight; i++)
         if (w->slots[i] == t)
@@ -329,6 +364,51 @@ static size_t busy_list(const struct outbox_worker *w, const char **busy, size_t
     return n;
 }
 
+/* Reminders and alerts: look for due reminders now and then, then claim what the free slots
+ * allow. Submissions come first; notifications take what is left. */
+static size_t claim_notes(struct outbox_worker *w, int64_t now, int64_t lease)
+{
+    struct notification_list l;
+    int created = 0;
+    if (now >= w->next_scan) {
+        w->next_scan = now + SCAN_MS;
+        if (w->o.store->ops->notifications_scan(w->o.store, now, &created) != STORE_OK)
+            LOG(LOG_ERROR, "reminder.scan_failed", LF_I("at", now));
+    }
+    int free_slots = w->o.max_inflight - w->inflight;
+    if (free_slots <= 0 ||
+        w->o.store->ops->notifications_claim(w->o.store, now, free_slots, lease, &l) != STORE_OK)
+        return 0;
+    for (size_t i = 0; i < l.n; i++) {
+        struct notification_rec *n = &l.items[i];
+        struct transfer *t = xcalloc(1, sizeof(*t));
+        t->note = true;
+        xstrlcpy(t->sub.id, n->id, sizeof(t->sub.id));
+        snprintf(t->sub.recipient_id, sizeof(t->sub.recipient_id), "reminders:%.60s", n->org_id);
+        t->sub.payload = n->payload;
+        t->sub.payload_len = n->payload ? strlen(n->payload) : 0;
+        n->payload = NULL;
+        t->sub.attempts = n->attempts;
+        t->sub.created_at = n->created_at;
+        xstrlcpy(t->own.endpoint, n->endpoint, sizeof(t->own.endpoint));
+        memcpy(t->own.secret, n->secret, n->secret_len);
+        t->own.secret_len = n->secret_len;
+        t->own.concurrency = 1;
+        t->own.timeout_s = 10;
+        t->route = &t->own;
+        if (!t->own.endpoint[0] || !t->own.secret_len || !t->sub.payload) {
+            retry_or_fail(w, &t->sub, true, 0, "the reminder webhook is no longer configured", 0);
+            submission_rec_release(&t->sub);
+            free(t);
+            continue;
+        }
+        start(w, t);
+    }
+    size_t got = l.n;
+    notification_list_release(&l);
+    return got;
+}
+
 /* Claims and starts what the free slots allow. Returns how many were claimed. */
 static size_t claim(struct outbox_worker *w)
 {
@@ -347,7 +427,7 @@ static size_t claim(struct outbox_worker *w)
                               .per_recipient = 1,
                               .limit = free_slots,
                               .now_ms = rtime_now_ms(),
-                              .lease_ms = 2 * lease + 30000};
+                              .lease_ms = w->o.lease_ms ? w->o.lease_ms : 2 * lease + 30000};
     for (size_t i = 0; i < w->o.config->nroutes; i++)
         if (w->o.config->routes[i].concurrency > c.per_recipient)
             c.per_recipient = w->o.config->routes[i].concurrency;
@@ -361,7 +441,7 @@ static size_t claim(struct outbox_worker *w)
         begin(w, &l.items[i]);
     size_t n = l.n;
     submission_list_release(&l);
-    return n;
+    return n + claim_notes(w, c.now_ms, c.lease_ms);
 }
 
 static void *run(void *arg)
@@ -392,6 +472,7 @@ struct outbox_worker *outbox_worker_start(const struct outbox_worker_options *o,
     if (w->o.max_inflight < 1)
         w->o.max_inflight = 1;
     w->slots = xcalloc((size_t)w->o.max_inflight, sizeof(*w->slots));
+    w->notes.notes = true;
     hash_random(&w->rng, sizeof(w->rng));
     w->rng |= 1;
     if (!(w->multi = curl_multi_init())) {

@@ -224,7 +224,7 @@ struct submission_rec {
     int attempts;
     int64_t created_at, next_attempt_at, sent_at, delivered_at, acknowledged_at, failed_at;
     char *last_error; /* heap or NULL */
-    char receipt_reference[128];
+    char receipt_reference[520]; /* up to 128 characters of UTF-8 */
     char *receipt; /* JSON text (heap) or NULL */
     char submitted_by[UUID_STR_LEN];
 };
@@ -282,6 +282,7 @@ struct delivery_result {
     const char *error;             /* RETRY/FAILED: why (no secrets) */
     const char *receipt_reference; /* ACKNOWLEDGED */
     const char *receipt;           /* ACKNOWLEDGED: JSON text */
+    const char *endpoint;          /* where it was sent (kept in the history), or NULL */
     int64_t at;
     int64_t next_attempt_at; /* RETRY */
 };
@@ -292,6 +293,7 @@ struct submission_filter {
     const char *const *recipients; /* inbox scope: these recipient ids (NULL: any) */
     size_t nrecipients;
     const char *stage_id, *status; /* or NULL */
+    bool electronic_only; /* only webhook and inbox submissions (an inbox's view) */
     int64_t created_from, created_before; /* 0 = unbounded */
     const char *after_id; /* cursor: newest first */
     int limit;
@@ -299,7 +301,7 @@ struct submission_filter {
 
 struct submission_event {
     int64_t at;
-    char event[24]; /* created, claimed, delivered, acknowledged, retry, failed, fetched, filed */
+    char event[24]; /* created, delivered, acknowledged, retry, failed, fetched, filed */
     int http_status;
     char *detail; /* heap or NULL */
 };
@@ -308,6 +310,56 @@ struct submission_events {
     size_t n;
 };
 void submission_events_release(struct submission_events *e);
+
+/* An organisation's reminder webhook (its own receiver): events before each deadline at the
+ * lead times, when a deadline passes, and when a submission fails for good. */
+#define REMINDER_LEADS_MAX 8
+struct reminder_settings {
+    char org_id[UUID_STR_LEN];
+    char endpoint[2049];
+    unsigned char secret[256];
+    size_t secret_len;
+    int lead_hours[REMINDER_LEADS_MAX]; /* descending, without the implicit 0 (overdue) */
+    int nleads;
+    bool enabled;
+    int64_t updated_at;
+};
+
+/* A notification (reminder or alert) for an organisation's reminder webhook. */
+struct notification_rec {
+    char id[40];
+    char org_id[UUID_STR_LEN];
+    char kind[24]; /* reminder, alert */
+    char status[12]; /* queued, sending, delivered, failed */
+    char *payload;   /* JSON text (heap) */
+    int attempts;
+    int64_t created_at, next_attempt_at, delivered_at;
+    char *last_error; /* heap or NULL */
+    /* for the worker (claims only): where it goes */
+    char endpoint[2049];
+    unsigned char secret[256];
+    size_t secret_len;
+};
+struct notification_list {
+    struct notification_rec *items;
+    size_t n;
+};
+void notification_list_release(struct notification_list *l);
+
+/* An open obligation of an organisation (active, not met, with a deadline). */
+struct open_obligation {
+    char id[UUID_STR_LEN], incident_id[UUID_STR_LEN];
+    char rule_id[80], stage_id[48], recipient_id[80], kind[8];
+    bool mandatory;
+    int64_t due_ms;
+    char live_submission[UUID_STR_LEN];
+    char *summary; /* the incident's summary (heap) or NULL */
+};
+struct open_obligations {
+    struct open_obligation *items;
+    size_t n;
+};
+void open_obligations_release(struct open_obligations *l);
 
 struct recipient_binding {
     char recipient_id[80];
@@ -411,6 +463,23 @@ struct store_ops {
     int (*binding_set)(struct store *s, const char *recipient_id, const char *org_id,
                        const char *actor, int64_t now);
     int (*binding_list)(struct store *s, struct recipient_binding **out, size_t *n);
+
+    /* Reminders. get: STORE_NOT_FOUND when none are set. scan: creates the reminder
+     * notifications that are due at now (one per obligation and lead time, the latest lead
+     * only, "overdue" once the deadline passed), *created how many. claim / record: the
+     * worker's side, like submissions (outcomes DELIVERED, RETRY, FAILED). */
+    int (*reminders_get)(struct store *s, const char *org_id, struct reminder_settings *out);
+    int (*reminders_set)(struct store *s, const struct reminder_settings *r, const char *actor,
+                         int64_t now);
+    int (*notifications_scan)(struct store *s, int64_t now, int *created);
+    int (*notifications_claim)(struct store *s, int64_t now, int limit, int64_t lease_ms,
+                               struct notification_list *out);
+    int (*notifications_record)(struct store *s, const struct delivery_result *r, size_t n);
+    int (*notifications_list)(struct store *s, const char *org_id, int limit,
+                              struct notification_list *out);
+    /* The organisation's open obligations on real (not drill) incidents, soonest first. */
+    int (*obligations_open)(struct store *s, const char *org_id, int limit,
+                            struct open_obligations *out);
 
     int (*audit_append)(struct store *s, const char *actor, const char *action,
                         const char *object_type, const char *object_id, const char *detail,

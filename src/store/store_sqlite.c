@@ -140,6 +140,21 @@ static const char *const migrations[] = {
     "CREATE TABLE recipient_bindings ("
     "  recipient_id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id),"
     "  created_at INTEGER NOT NULL);",
+    /* 5: reminders (issue 5): an organisation's own webhook and lead times before each
+     * deadline; the notifications it is sent are a second outbox, deduplicated per
+     * (obligation, lead) */
+    "CREATE TABLE reminder_settings ("
+    "  org_id TEXT PRIMARY KEY REFERENCES organizations(id), endpoint TEXT NOT NULL,"
+    "  secret BLOB NOT NULL, lead_hours TEXT NOT NULL, enabled INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE TABLE notifications ("
+    "  id TEXT PRIMARY KEY, org_id TEXT NOT NULL, kind TEXT NOT NULL, dedupe TEXT NOT NULL UNIQUE,"
+    "  payload TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_attempt_at INTEGER NOT NULL, created_at INTEGER NOT NULL, delivered_at INTEGER,"
+    "  last_error TEXT);"
+    "CREATE INDEX notifications_due ON notifications(next_attempt_at)"
+    "  WHERE status IN ('queued', 'sending');"
+    "CREATE INDEX notifications_org ON notifications(org_id, id);",
 };
 
 int store_sqlite_schema_version(void)
@@ -321,7 +336,8 @@ static const char *const sql_text[SQ__COUNT] = {
                     " AND (?3 IS NULL OR recipient_id IN (SELECT value FROM json_each(?3)))"
                     " AND (?4 IS NULL OR stage_id = ?4) AND (?5 IS NULL OR status = ?5)"
                     " AND (?6 = 0 OR created_at >= ?6) AND (?7 = 0 OR created_at < ?7)"
-                    " AND (?8 IS NULL OR id < ?8) ORDER BY id DESC LIMIT ?9",
+                    " AND (?8 IS NULL OR id < ?8) AND (?10 = 0 OR channel IN ('webhook', 'inbox'))"
+                    " ORDER BY id DESC LIMIT ?9",
     [SQ_SUB_EVENTS] = "SELECT at, event, http_status, detail FROM submission_events"
                       " WHERE submission_id = ? ORDER BY seq",
     [SQ_BIND_SET] = "INSERT INTO recipient_bindings (recipient_id, org_id, created_at)"
@@ -329,6 +345,67 @@ static const char *const sql_text[SQ__COUNT] = {
                     " org_id = excluded.org_id, created_at = excluded.created_at",
     [SQ_BIND_LIST] = "SELECT recipient_id, org_id, created_at FROM recipient_bindings"
                      " ORDER BY recipient_id",
+    [SQ_REM_GET] = "SELECT org_id, endpoint, secret, lead_hours, enabled, updated_at"
+                   " FROM reminder_settings WHERE org_id = ?",
+    [SQ_REM_SET] = "INSERT INTO reminder_settings (org_id, endpoint, secret, lead_hours, enabled,"
+                   " updated_at) VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT (org_id) DO UPDATE SET"
+                   " endpoint = excluded.endpoint, secret = excluded.secret,"
+                   " lead_hours = excluded.lead_hours, enabled = excluded.enabled,"
+                   " updated_at = excluded.updated_at",
+    /* One reminder per (obligation, lead): the lead whose window [due - lead, due - next
+     * smaller lead) holds now; 0 is "overdue". Voluntary channels and drills get none. */
+    [SQ_NOTE_SCAN] =
+        "INSERT OR IGNORE INTO notifications (id, org_id, kind, dedupe, payload, status,"
+        " next_attempt_at, created_at)"
+        " SELECT lower(hex(randomblob(16))), i.org_id, 'reminder',"
+        " 'reminder:' || o.id || ':' || l.value,"
+        " json_object('event', CASE WHEN l.value = 0 THEN 'obligation.overdue'"
+        "  ELSE 'obligation.due_soon' END, 'lead_hours', l.value, 'organization_id', i.org_id,"
+        "  'incident_id', o.incident_id, 'incident_summary', i.summary,"
+        "  'obligation', json_object('id', o.id, 'rule_id', o.rule_id, 'stage_id', o.stage_id,"
+        "   'recipient_id', o.recipient_id, 'kind', o.kind,"
+        "   'due_at', strftime('%Y-%m-%dT%H:%M:%fZ', o.due_at / 1000.0, 'unixepoch')),"
+        "  'created_at', strftime('%Y-%m-%dT%H:%M:%fZ', ?1 / 1000.0, 'unixepoch')),"
+        " 'queued', ?1, ?1"
+        " FROM obligations o JOIN incidents i ON i.id = o.incident_id"
+        " JOIN reminder_settings s ON s.org_id = i.org_id AND s.enabled = 1"
+        " JOIN json_each(json_insert(s.lead_hours, '$[#]', 0)) l"
+        " WHERE o.state = 'active' AND o.met_at IS NULL AND o.due_state = 'set'"
+        " AND o.mandatory = 1 AND i.drill = 0 AND o.due_at - l.value * 3600000 <= ?1"
+        " AND NOT EXISTS (SELECT 1 FROM json_each(json_insert(s.lead_hours, '$[#]', 0)) l2"
+        "  WHERE l2.value < l.value AND o.due_at - l2.value * 3600000 <= ?1)",
+    [SQ_NOTE_ALERT] =
+        "INSERT OR IGNORE INTO notifications (id, org_id, kind, dedupe, payload, status,"
+        " next_attempt_at, created_at)"
+        " SELECT lower(hex(randomblob(16))), sub.org_id, 'alert', 'failed:' || sub.id,"
+        " json_object('event', 'submission.failed', 'organization_id', sub.org_id,"
+        "  'incident_id', sub.incident_id, 'submission', json_object('id', sub.id,"
+        "   'obligation_id', sub.obligation_id, 'rule_id', sub.rule_id, 'stage_id', sub.stage_id,"
+        "   'recipient_id', sub.recipient_id, 'attempts', sub.attempts, 'last_error',"
+        "   sub.last_error),"
+        "  'created_at', strftime('%Y-%m-%dT%H:%M:%fZ', ?2 / 1000.0, 'unixepoch')),"
+        " 'queued', ?2, ?2 FROM submissions sub"
+        " JOIN reminder_settings s ON s.org_id = sub.org_id AND s.enabled = 1 WHERE sub.id = ?1",
+    [SQ_NOTE_DUE] = "SELECT id FROM notifications WHERE status IN ('queued', 'sending')"
+                    " AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT ?2",
+    [SQ_NOTE_TAKE] = "UPDATE notifications SET status = 'sending', attempts = attempts + 1,"
+                     " next_attempt_at = ?2 WHERE id = ?1",
+    [SQ_NOTE_GET] = "SELECT n.id, n.org_id, n.kind, n.status, n.payload, n.attempts,"
+                    " n.created_at, n.next_attempt_at, n.delivered_at, n.last_error,"
+                    " s.endpoint, s.secret FROM notifications n"
+                    " LEFT JOIN reminder_settings s ON s.org_id = n.org_id WHERE n.id = ?",
+    [SQ_NOTE_DONE] = "UPDATE notifications SET status = ?2, delivered_at = ?3,"
+                     " next_attempt_at = ?4, last_error = ?5 WHERE id = ?1 AND status = 'sending'",
+    [SQ_NOTE_LIST] = "SELECT n.id, n.org_id, n.kind, n.status, n.payload, n.attempts,"
+                     " n.created_at, n.next_attempt_at, n.delivered_at, n.last_error, NULL, NULL"
+                     " FROM notifications n WHERE n.org_id = ? ORDER BY n.created_at DESC LIMIT ?",
+    [SQ_OB_OPEN] = "SELECT o.id, o.incident_id, o.rule_id, o.stage_id, o.recipient_id, o.kind,"
+                   " o.mandatory, o.due_at, (SELECT s.id FROM submissions s"
+                   " WHERE s.obligation_id = o.id AND s.status <> 'failed' ORDER BY s.id DESC"
+                   " LIMIT 1), i.summary FROM obligations o JOIN incidents i"
+                   " ON i.id = o.incident_id WHERE i.org_id = ?1 AND i.drill = 0"
+                   " AND o.state = 'active' AND o.met_at IS NULL AND o.due_state = 'set'"
+                   " ORDER BY o.due_at LIMIT ?2",
     [SQ_SAVEPOINT] = "SAVEPOINT job",
     [SQ_RELEASE] = "RELEASE job",
     [SQ_ROLLBACK_TO] = "ROLLBACK TO job",

@@ -84,6 +84,16 @@ enum sq_stmt {
     SQ_SUB_EVENTS,
     SQ_BIND_SET,
     SQ_BIND_LIST,
+    SQ_REM_GET,
+    SQ_REM_SET,
+    SQ_NOTE_SCAN,
+    SQ_NOTE_ALERT,
+    SQ_NOTE_DUE,
+    SQ_NOTE_TAKE,
+    SQ_NOTE_GET,
+    SQ_NOTE_DONE,
+    SQ_NOTE_LIST,
+    SQ_OB_OPEN,
     SQ_SAVEPOINT,
     SQ_RELEASE,
     SQ_ROLLBACK_TO,
@@ -208,6 +218,17 @@ int sq_submission_receipt(struct store *s, const char *id, const char *reference
 int sq_binding_set(struct store *s, const char *recipient_id, const char *org_id,
                    const char *actor, int64_t now);
 int sq_binding_list(struct store *s, struct recipient_binding **out, size_t *n);
+int sq_reminders_get(struct store *s, const char *org_id, struct reminder_settings *out);
+int sq_reminders_set(struct store *s, const struct reminder_settings *r, const char *actor,
+                     int64_t now);
+int sq_notifications_scan(struct store *s, int64_t now, int *created);
+int sq_notifications_claim(struct store *s, int64_t now, int limit, int64_t lease_ms,
+                           struct notification_list *out);
+int sq_notifications_record(struct store *s, const struct delivery_result *r, size_t n);
+int sq_notifications_list(struct store *s, const char *org_id, int limit,
+                          struct notification_list *out);
+int sq_obligations_open(struct store *s, const char *org_id, int limit,
+                        struct open_obligations *out);
 
 /* Query functions (store_sqlite_q.c) installed in the ops table. */
 extern const struct store_ops sq_ops;

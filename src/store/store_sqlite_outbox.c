@@ -280,12 +280,25 @@ static int status_of(struct sq_store *s, const char *id, char status[20], char o
 }
 
 /* Writer thread: → delivered or acknowledged, obligation met, history, audit. */
+/* Copies at most n - 1 bytes of s into out without cutting a UTF-8 character. */
+static void utf8_cut(char *out, size_t n, const char *s)
+{
+    size_t len = strlen(s);
+    if (len >= n) {
+        len = n - 1;
+        while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+            len--;
+    }
+    memcpy(out, s, len);
+    out[len] = '\0';
+}
+
 static int complete(struct sq_store *s, const char *id, const char *ob, bool ack, int64_t at,
                     const char *reference, const char *receipt, int http_status,
-                    const char *event, const char *actor)
+                    const char *event, const char *actor, const char *endpoint)
 {
     sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_DONE);
-    char action[48], detail[160];
+    char action[48], detail[2400], ref[100] = "", audit_detail[128];
     sq_bind_text(st, 1, id);
     sq_bind_text(st, 2, ack ? "acknowledged" : "delivered");
     sqlite3_bind_int64(st, 3, at);
@@ -294,12 +307,19 @@ static int complete(struct sq_store *s, const char *id, const char *ob, bool ack
     int r = sq_result(sqlite3_step(st));
     if (r == STORE_OK)
         r = mark_met(s, ob, id, at);
-    snprintf(detail, sizeof(detail), "%s%s", reference ? "reference=" : "",
-             reference ? reference : "");
+    if (reference)
+        utf8_cut(ref, sizeof(ref), reference);
+    /* the history keeps where it went and the receipt; the audit entry a short form */
+    snprintf(detail, sizeof(detail), "%s%s%s%s%s", endpoint ? "endpoint=" : "",
+             endpoint ? endpoint : "", endpoint && reference ? " " : "",
+             reference ? "reference=" : "", reference ? reference : "");
+    snprintf(audit_detail, sizeof(audit_detail), "%s%s", ref[0] ? "reference=" : "", ref);
     if (r == STORE_OK)
         r = add_event(s, id, at, event, http_status, detail[0] ? detail : NULL);
     snprintf(action, sizeof(action), "submission.%s", event);
-    return r == STORE_OK ? sq_audit_add(s, actor, action, "submission", id, detail, NULL, at) : r;
+    return r == STORE_OK
+               ? sq_audit_add(s, actor, action, "submission", id, audit_detail, NULL, at)
+               : r;
 }
 
 static int record_one(struct sq_store *s, const struct delivery_result *d)
@@ -314,7 +334,7 @@ static int record_one(struct sq_store *s, const struct delivery_result *d)
         return complete(s, d->id, ob, d->outcome == OUTCOME_ACKNOWLEDGED, d->at,
                         d->receipt_reference, d->receipt, d->http_status,
                         d->outcome == OUTCOME_ACKNOWLEDGED ? "acknowledged" : "delivered",
-                        "system:delivery");
+                        "system:delivery", d->endpoint);
     bool failed = d->outcome == OUTCOME_FAILED;
     sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_RETRY);
     sq_bind_text(st, 1, d->id);
@@ -325,6 +345,13 @@ static int record_one(struct sq_store *s, const struct delivery_result *d)
     if ((r = sq_result(sqlite3_step(st))) != STORE_OK)
         return r;
     r = add_event(s, d->id, d->at, failed ? "failed" : "retry", d->http_status, d->error);
+    if (r == STORE_OK && failed) {
+        /* the reporter is alerted through its reminder webhook, when it has one */
+        st = sq_stmt(&s->w, SQ_NOTE_ALERT);
+        sq_bind_text(st, 1, d->id);
+        sqlite3_bind_int64(st, 2, d->at);
+        r = sq_result(sqlite3_step(st));
+    }
     if (r == STORE_OK && failed)
         r = sq_audit_add(s, "system:delivery", "submission.failed", "submission", d->id, "",
                          NULL, d->at);
@@ -365,7 +392,7 @@ static int fetched_run(struct sq_store *s, struct wjob *j)
         return r;
     if (strcmp(status, "available"))
         return STORE_OK; /* fetched before: the first fetch is the delivery */
-    return complete(s, a->id, ob, false, a->now, NULL, NULL, 0, "fetched", a->actor);
+    return complete(s, a->id, ob, false, a->now, NULL, NULL, 0, "fetched", a->actor, NULL);
 }
 
 int sq_submission_fetched(struct store *s, const char *id, const char *actor, int64_t now)
@@ -387,7 +414,7 @@ static int receipt_run(struct sq_store *s, struct wjob *j)
     if (!ok)
         return STORE_CONFLICT;
     return complete(s, a->id, ob, true, a->now, a->reference, a->receipt, 0,
-                    a->filing ? "filed" : "acknowledged", a->actor);
+                    a->filing ? "filed" : "acknowledged", a->actor, NULL);
 }
 
 int sq_submission_receipt(struct store *s, const char *id, const char *reference,
@@ -445,6 +472,7 @@ int sq_submissions_list(struct store *s, const struct submission_filter *f,
     sqlite3_bind_int64(st, 7, f->created_before);
     sq_bind_text_opt(st, 8, f->after_id);
     sqlite3_bind_int(st, 9, f->limit + 1);
+    sqlite3_bind_int(st, 10, f->electronic_only);
     while (out->n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW)
         read_submission(st, &out->items[out->n++]);
     sqlite3_reset(st);

@@ -272,7 +272,7 @@ static void test_list_filters_and_pagination(void **state)
 
 static long amend(const char *id, const json_t *doc, const char *if_match, struct itest_resp *r)
 {
-    char path[160], im[64];
+    char path[160], im[96];
     char *body = itest_dump(doc);
     snprintf(path, sizeof(path), "%s/%s/versions", REPORTS, id);
     snprintf(im, sizeof(im), "If-Match: %s", if_match ? if_match : "");

@@ -52,7 +52,8 @@ enum body {
     B_SCENARIO,
     B_SIMULATION,
     B_FILED,
-    B_BIND
+    B_BIND,
+    B_REMINDERS
 };
 
 enum row_flags {
@@ -115,6 +116,10 @@ static const struct row rows[] = {
     /* the recipient's receipt succeeds; the authority user of the same organisation then
      * passes authorisation and finds the receipt already given (409) */
     {"POST", "/api/v1/inbox/{id}/receipt", {401, 401, 403, 403, 200, 409, 403}, B_FILED, 0},
+    {"GET", "/api/v1/obligations", REPORTERS(200), B_NONE, 0},
+    {"GET", "/api/v1/organizations/{id}/reminders", OWNING_ORG(200), B_NONE, 0},
+    {"PUT", "/api/v1/organizations/{id}/reminders", OWNING_ORG(200), B_REMINDERS, 0},
+    {"GET", "/api/v1/organizations/{id}/notifications", OWNING_ORG(200), B_NONE, 0},
     {"GET", "/api/v1/recipients", ANY_ROLE(200), B_NONE, 0},
     {"PUT", "/api/v1/recipients/{id}/binding", ADMIN_ONLY(200), B_BIND, 0},
     {"GET", "/api/v1/frameworks", ANY_ROLE(200), B_NONE, 0},
@@ -210,6 +215,12 @@ static void make_body(enum body b, char *out, size_t n)
         break;
     case B_BIND:
         snprintf(out, n, "{\"org_id\":\"%s\"}", F.org_c);
+        break;
+    case B_REMINDERS:
+        xstrlcpy(out,
+                 "{\"endpoint\":\"https://reminders.example/ichigen\",\"secret\":"
+                 "\"0123456789abcdef0123456789abcdef\",\"lead_hours\":[24,4],\"enabled\":false}",
+                 n);
         break;
     default:
         out[0] = '\0';

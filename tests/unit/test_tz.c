@@ -570,7 +570,7 @@ static void expect_format_error(const unsigned char *p, size_t n, const char *wh
     struct tz *z = tz_parse(p, n, "bad", &e);
     if (z) {
         tz_free(z);
-        fail_msg("%s: accepted", what);
+        fail_msg("%s: accepted", what ? what : "malformed input");
     }
     assert_int_equal(e.code, TZ_EFORMAT);
     if (what && !strstr(e.msg, what))

@@ -1,0 +1,95 @@
+/*
+ * render.h — a report version as a document that a reporter downloads and files with an
+ * authority that accepts only its own web form or e-mail (issue 5): an Excel workbook laid out
+ * as the nine items of the Personal Information Protection Commission's leak report
+ * (個人情報保護法施行規則8条1項), and an A4 PDF summary of the whole version.
+ *
+ * What it is: two renderers over one stored report version (a parsed, validated report and the
+ * facts of its version — struct render_meta). Every label comes from the report field table
+ * (src/report/report_fields.c), so a field added there appears in the renderings without
+ * touching this module. What it is not: a validator (callers render versions that
+ * report_validate accepted; anything else is rendered as far as it goes, never trusted to be
+ * complete), the PPC's web form itself, or the deciding of which authority needs which stage
+ * (that is src/rules/; its answer arrives here as recipient and stage names).
+ *
+ * Who may call it: the HTTP and CLI edges. Both functions read no clock: the documents' dates
+ * come from meta, so the same inputs always give the same bytes. render_pdf reads font files
+ * through fontconfig; render_xlsx writes and removes one temporary file (libxlsxwriter can only
+ * write to a path) under $TMPDIR or /tmp. Neither keeps state between calls, so separate calls
+ * may run on separate threads (fontconfig, cairo and libxlsxwriter allow that).
+ *
+ * Ownership: report and meta are borrowed and not modified; the document is appended to the
+ * caller's bounded buffer `out`.
+ */
+#ifndef RENDER_RENDER_H
+#define RENDER_RENDER_H
+
+#include <jansson.h>
+
+#include "../core/core.h"
+#include "../core/buf.h"
+#include "../core/err.h"
+
+enum render_err {
+    RENDER_OK = 0,
+    RENDER_EINVALID = -1, /* report is not a JSON object, or meta is unusable */
+    RENDER_EFONT = -2,    /* Noto Sans CJK JP is not installed (fonts-noto-cjk) */
+    RENDER_EIO = -3,      /* the temporary file cannot be created, written or read back */
+    RENDER_EFULL = -4,    /* the document does not fit the buffer's maximum */
+    RENDER_ECAIRO = -5,   /* cairo reported an error while drawing */
+    RENDER_EXLSX = -6,    /* libxlsxwriter refused something (its message is in e) */
+};
+
+/*
+ * The facts of the version being rendered, which live beside the report body rather than in it.
+ * Every pointer is borrowed; NULL (or 0) means "not known", and the documents then say so
+ * instead of inventing a value.
+ */
+struct render_meta {
+    const char *incident_id;    /* the incident's id (UUIDv7 in the service); NULL offline */
+    int version;                /* the version number, 1 for the first report; 0 = unknown */
+    const char *report_sha256;  /* 64 hex digits of the SHA-256 of the stored body bytes */
+    int64_t version_created_ms; /* when the version was stored (UTC ms). It is also the
+                                 * documents' creation date; 0 = unknown, then
+                                 * /times/aware_at stands in so the bytes stay deterministic */
+    const char *recipient_name_ja; /* the authority the document is for, e.g. 個人情報保護委員会 */
+    const char *recipient_name_en; /* the same in English, e.g. "Personal Information Protection
+                                    * Commission"; either or both may be NULL */
+    const char *stage_name_ja;     /* the recipient's stage this filing answers (速報, 確報 …)
+                                    * as the obligations engine names it; NULL if none */
+    bool ja;                       /* values and running text in Japanese (true) or English;
+                                    * headings are always Japanese with English beneath */
+};
+
+/*
+ * The Excel workbook (.xlsx) of a report version, for authorities that take the PPC's nine
+ * items on a form of their own (e-mail with an Excel attachment, METI's delegated credit
+ * sector …; reporting-regimes.md §1.5).
+ *   Sheet 1 "報告書 (Report)": header block (recipient, phase and stage, drill marker, TLP,
+ *     organisation with 法人番号, location and contacts, the time anchors in JST with their
+ *     offset, incident id, version, creation time, SHA-256), then the nine items of
+ *     規則8条1項, each filled from the report fields that answer it and 「未記入（報告時点で
+ *     不明）」 where the version does not answer it yet. A4 portrait, one page wide.
+ *   Sheet 2 "全項目 (All fields)": every value of the version as a row — JSON Pointer,
+ *     Japanese label path, English label path, value (enumerations as label and code, times
+ *     in JST). A4 landscape, one page wide, the heading row repeated on every page.
+ * Appends the file's bytes to out. Returns RENDER_OK or a negative enum render_err; on error
+ * out keeps what it held before and e says why. The temporary file is always removed.
+ */
+int render_xlsx(const json_t *report, const struct render_meta *meta, struct buf *out,
+                struct err *e);
+
+/*
+ * The A4 PDF summary of a report version: title, organisation, phase, the TLP label on every
+ * page in its TLP 2.0 colours, a 「訓練」 banner on every page of a drill (/envelope/drill),
+ * then the report's sections in order — times (JST), classification, description, impact,
+ * personal data, threat and technical details (at most a few indicators), ransom, product,
+ * response, contacts, confidentiality — each under a Japanese heading with its English name,
+ * long text wrapped across pages; a footer with incident id, version, SHA-256 and "n / N".
+ * Appends the PDF to out. Returns RENDER_OK or a negative enum render_err; on error out may
+ * hold a partial PDF and e says why.
+ */
+int render_pdf(const json_t *report, const struct render_meta *meta, struct buf *out,
+               struct err *e);
+
+#endif

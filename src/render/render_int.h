@@ -1,0 +1,199 @@
+/*
+ * render_int.h — private to src/render/: reading a report through the field table (labels,
+ * display values, JST times), the two walks both renderings are built from, and the nine items
+ * of the PPC leak report (規則8条1項).
+ *
+ * Everything here is pure: it reads the borrowed report and writes into caller buffers.
+ */
+#ifndef RENDER_RENDER_INT_H
+#define RENDER_RENDER_INT_H
+
+#include <cairo.h>
+
+#include "render.h"
+#include "../report/report.h"
+
+/* What a document says where the version does not answer an item yet. The PPC accepts a 速報
+ * with what is known at the time (規則8条1項: 「知った後、速やかに」 report what is known), so
+ * the gap is stated rather than left blank, which a reader could take for an omission. */
+#define RENDER_MISSING_JA "未記入（報告時点で不明）"
+#define RENDER_MISSING_EN "Not provided (unknown at the time of reporting)"
+
+/* Caps on what a rendering builds from one report (the report itself is capped far lower by
+ * the service's limits; these only keep a hostile document from growing without bound). */
+#define RENDER_TEXT_MAX (4u << 20) /* one composed text: an item, a row's value */
+
+/* ---- values (render_value.c) ---- */
+
+/* The field's label in a language; "" for NULL. */
+const char *render_label(const struct rf_field *f, bool ja);
+
+/* The instant as JST with its offset, "2026-11-20 08:40 JST (UTC+09:00)" (seconds only when
+ * not zero); Japan has kept UTC+9 all year since 1951. A string that is not an RFC 3339 time
+ * is copied as it is. n ≥ 40 always suffices. */
+void render_time_jst(const char *rfc3339, char *out, size_t n);
+void render_ms_jst(int64_t ms, char *out, size_t n);
+
+/* "12,345" / "2.5": integers with thousands separators, other numbers as written. */
+void render_number(double v, char *out, size_t n);
+
+/* The prefecture of an ISO 3166-2:JP code in a language ("東京都" / "Tokyo"); NULL if unknown. */
+const char *render_prefecture(const char *code, bool ja);
+
+struct render_fmt {
+    bool ja;
+    bool codes; /* enumerations as "label (code)", times also as written when not +09:00 */
+};
+
+/* Appends the display text of a scalar value v whose field is f (NULL: unknown to the table)
+ * to out: enumeration labels, はい/いいえ, numbers with separators, times in JST, prefecture
+ * names. Arrays and objects are not scalars and append nothing. */
+void render_value(const struct rf_field *f, const json_t *v, const struct render_fmt *fmt,
+                  struct buf *out);
+
+/* ---- the compact walk: facts as (label, value) pairs (render_value.c) ---- */
+
+struct render_kv {
+    const char *pointer; /* JSON Pointer of the fact */
+    const char *label;   /* label path relative to where the walk started */
+    const char *value;   /* display text; may hold newlines */
+};
+typedef void (*render_kv_fn)(void *ctx, const struct render_kv *kv);
+
+struct render_facts_opts {
+    struct render_fmt fmt;
+    size_t max_items;        /* array of objects: items shown (0 = all), then "… more" */
+    const char *const *skip; /* pointers not to show (NULL-terminated list, or NULL) */
+};
+
+/*
+ * Emits the facts at pointer (absent: nothing). A scalar is one pair; an array of scalars is
+ * one pair with the values joined (、 / ", "); an object emits its members in table order,
+ * their labels prefixed with the object's ("警察への相談 › 相談先") except at the start
+ * pointer itself; each item of an array of objects is one pair whose value lists the item's
+ * members ("氏名: 山田 太郎 / 部署: …"). Returns the number of pairs emitted.
+ */
+size_t render_facts(const json_t *report, const char *pointer, const struct render_facts_opts *o,
+                    render_kv_fn fn, void *ctx);
+
+/* ---- the full walk: one row per value (render_value.c) ---- */
+
+struct render_row {
+    const char *pointer;  /* "/contacts/0/name" */
+    const char *label_ja; /* "連絡先 › 1件目 › 氏名" */
+    const char *label_en; /* "contacts › #1 › name" */
+    const char *value;    /* display text with codes (struct render_fmt.codes) */
+};
+typedef int (*render_row_fn)(void *ctx, const struct render_row *row);
+
+/* Calls fn for every scalar of the report, in the field table's order (members the table does
+ * not know follow, labelled by their key); an empty array or object gets one row with an empty
+ * value. Stops at the first non-zero return of fn and returns it; else 0. */
+int render_walk(const json_t *report, bool ja, render_row_fn fn, void *ctx);
+
+/* ---- the nine items of 規則8条1項 (render_ppc.c) ---- */
+
+#define RENDER_PPC_ITEMS 9
+
+struct render_ppc_item {
+    int no;
+    const char *ja; /* the rule's own wording */
+    const char *en;
+};
+extern const struct render_ppc_item render_ppc_items[RENDER_PPC_ITEMS];
+
+/* Appends the text of item i (0-based) to out, one fact per line ("label: value"; the facts
+ * that are the item itself — the summary, the cause, the measures — without a label).
+ * Returns the number of facts appended: 0 means the version does not answer the item, and the
+ * caller writes RENDER_MISSING_*. */
+size_t render_ppc_item(const json_t *report, int i, bool ja, struct buf *out);
+
+/* ---- shared header facts (render_ppc.c) ---- */
+
+/* The organisation's name in the language, else in the other one; "" if neither. */
+const char *render_org_name(const json_t *report, bool ja);
+/* The name in the other language when both are given, else "". */
+const char *render_org_other_name(const json_t *report, bool ja);
+/* Borrowed string at a pointer, or NULL when absent or not a string. */
+const char *render_str(const json_t *report, const char *pointer);
+/* The display text of the value at pointer through its field (render_value), "" if absent. */
+void render_value_at(const json_t *report, const char *pointer, bool ja, struct buf *out);
+/* The version's creation instant: meta's, else /times/aware_at, else 0 (see render_meta). */
+int64_t render_created_ms(const json_t *report, const struct render_meta *meta);
+
+/* The text colour of a TLP 2.0 label (FIRST, "TLP 2.0": coloured text on black): RED
+ * #FF2B2B, AMBER and AMBER+STRICT #FFC000, GREEN #33FF00, CLEAR (and anything else) white. */
+unsigned render_tlp_rgb(const char *tlp);
+
+/* Decodes the UTF-8 code point at s (valid UTF-8, as jansson guarantees); *len gets its bytes. */
+uint32_t render_utf8(const char *s, size_t *len);
+/* CJK, kana and full-width forms: glyphs one em wide, and a line may break on either side. */
+bool render_is_wide(uint32_t c);
+
+/* ---- drawing the PDF (render_draw.c) ---- */
+
+#define RP_W 595.276 /* A4 in PDF points */
+#define RP_H 841.890
+#define RP_MARGIN 44.0
+#define RP_CONTENT_W (RP_W - 2 * RP_MARGIN)
+#define RP_TOP 58.0           /* where the flow starts on a page, below the running header */
+#define RP_BOTTOM (RP_H - 60) /* where it must end, above the footer */
+
+/* Colours of the PDF (0xRRGGBB). */
+#define RPC_INK 0x1d2733u
+#define RPC_MUTED 0x5f6b7au
+#define RPC_RULE 0xc9d0d9u
+#define RPC_FAINT 0xeef1f5u
+#define RPC_NAVY 0x16324fu
+#define RPC_DRILL 0xb3261eu
+
+enum rdraw_align { RDA_LEFT, RDA_RIGHT };
+
+struct rdraw {
+    cairo_t *cr;
+    cairo_font_face_t *regular, *bold;
+    const json_t *report;           /* borrowed */
+    const struct render_meta *meta; /* borrowed */
+    bool ja, drill;
+    const char *tlp; /* /confidentiality/tlp, borrowed; NULL if absent */
+    int page;        /* 1-based number of the page being drawn */
+    int pages;       /* total, known after the counting pass (0 during it) */
+    double y;        /* top of the next thing the flow draws */
+};
+
+/* Lines of wrapped text, each a heap string (rdraw_lines_release frees them). */
+struct rdraw_lines {
+    char **v;
+    size_t n, cap;
+};
+
+/* Finds Noto Sans CJK JP regular and bold through fontconfig, refusing a fallback family
+ * (which would print Japanese as empty boxes). Returns 0 or RENDER_EFONT (e says why). */
+int rdraw_fonts_open(struct rdraw *d, struct err *e);
+void rdraw_fonts_close(struct rdraw *d);
+
+void rdraw_rgb(struct rdraw *d, unsigned rgb);
+void rdraw_font(struct rdraw *d, double size, bool bold);
+double rdraw_width(struct rdraw *d, const char *s);
+/* Draws s with its baseline at y; returns its width. */
+double rdraw_text(struct rdraw *d, double x, double y, enum rdraw_align al, const char *s);
+void rdraw_rect(struct rdraw *d, double x, double y, double w, double h);
+void rdraw_line(struct rdraw *d, double x0, double y0, double x1, double y1, double w);
+
+/* Wraps s to width in the current font: paragraphs at newlines, Japanese between characters
+ * (a simplified JIS X 4051: no line starts with closing punctuation), other text at spaces,
+ * and a word longer than the line is cut. Tabs become spaces. Appends the lines to out. */
+void rdraw_wrap(struct rdraw *d, const char *s, double width, struct rdraw_lines *out);
+void rdraw_lines_release(struct rdraw_lines *l);
+
+/* A TLP label as TLP 2.0 shows it (coloured text on black) with its right edge at x_right and
+ * its top at y; returns the width used. */
+double rdraw_tlp_badge(struct rdraw *d, double x_right, double y, double size, const char *tlp);
+
+/* Pages: begin draws the frame (drill banner, running header, footer with "n / N"). */
+void rdraw_page_begin(struct rdraw *d);
+void rdraw_page_end(struct rdraw *d);
+/* Starts a new page unless h points are left above RP_BOTTOM. */
+void rdraw_need(struct rdraw *d, double h);
+
+#endif

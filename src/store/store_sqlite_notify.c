@@ -1,0 +1,295 @@
+/*
+ * store_sqlite_notify.c — reminders in SQLite (issue 5, "Deadline reminders"): an
+ * organisation's reminder webhook, the notifications it is sent (a second, small outbox:
+ * reminders before deadlines, "overdue" when one passes, alerts when a submission fails for
+ * good), and the organisation's open obligations. The reminder windows are computed in SQL
+ * (SQ_NOTE_SCAN) so one statement finds every due reminder of every organisation.
+ */
+#include "store_sqlite_int.h"
+
+#define SQ(s) ((struct sq_store *)(s))
+
+void notification_list_release(struct notification_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->items[i].payload);
+        free(l->items[i].last_error);
+    }
+    free(l->items);
+    memset(l, 0, sizeof(*l));
+}
+
+void open_obligations_release(struct open_obligations *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->items[i].summary);
+    free(l->items);
+    memset(l, 0, sizeof(*l));
+}
+
+/* ---- settings ---- */
+
+/* "[72,24,4]" → leads (descending, as stored). */
+static int parse_leads(const char *text, int *out, int max)
+{
+    int n = 0;
+    const char *p = text ? text : "";
+    while (*p && n < max) {
+        while (*p && (*p < '0' || *p > '9'))
+            p++;
+        if (!*p)
+            break;
+        out[n++] = (int)strtol(p, (char **)&p, 10);
+    }
+    return n;
+}
+
+int sq_reminders_get(struct store *s, const char *org_id, struct reminder_settings *out)
+{
+    struct sq_conn *c = sq_read_get(SQ(s));
+    int rc;
+    memset(out, 0, sizeof(*out));
+    if (!c)
+        return STORE_UNAVAILABLE;
+    sqlite3_stmt *st = sq_stmt(c, SQ_REM_GET);
+    sq_bind_text(st, 1, org_id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        sq_col_copy(st, 0, out->org_id, sizeof(out->org_id));
+        sq_col_copy(st, 1, out->endpoint, sizeof(out->endpoint));
+        size_t n = (size_t)sqlite3_column_bytes(st, 2);
+        out->secret_len = n < sizeof(out->secret) ? n : sizeof(out->secret);
+        memcpy(out->secret, sqlite3_column_blob(st, 2), out->secret_len);
+        out->nleads = parse_leads((const char *)sqlite3_column_text(st, 3), out->lead_hours,
+                                  REMINDER_LEADS_MAX);
+        out->enabled = sqlite3_column_int(st, 4) != 0;
+        out->updated_at = sqlite3_column_int64(st, 5);
+    }
+    sqlite3_reset(st);
+    sq_read_put(SQ(s), c);
+    return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_UNAVAILABLE;
+}
+
+struct rem_job {
+    const struct reminder_settings *r;
+    const char *actor;
+    int64_t now;
+};
+
+static int rem_set_run(struct sq_store *s, struct wjob *j)
+{
+    const struct rem_job *a = j->arg;
+    char leads[16 * REMINDER_LEADS_MAX + 4], *p = leads, detail[64];
+    size_t left = sizeof(leads);
+    int n = snprintf(p, left, "[");
+    for (int i = 0; i < a->r->nleads; i++) {
+        p += n;
+        left -= (size_t)n;
+        n = snprintf(p, left, "%s%d", i ? "," : "", a->r->lead_hours[i]);
+    }
+    snprintf(p + n, left - (size_t)n, "]");
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_REM_SET);
+    sq_bind_text(st, 1, a->r->org_id);
+    sq_bind_text(st, 2, a->r->endpoint);
+    sqlite3_bind_blob(st, 3, a->r->secret, (int)a->r->secret_len, SQLITE_STATIC);
+    sq_bind_text(st, 4, leads);
+    sqlite3_bind_int(st, 5, a->r->enabled);
+    sqlite3_bind_int64(st, 6, a->now);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        return rc == SQLITE_CONSTRAINT_FOREIGNKEY ? STORE_INVALID : sq_result(rc);
+    snprintf(detail, sizeof(detail), "enabled=%d leads=%d", a->r->enabled, a->r->nleads);
+    /* the secret is never in the audit log; the endpoint is configuration, not a secret */
+    return sq_audit_add(s, a->actor, "reminders.set", "organization", a->r->org_id, detail,
+                        NULL, a->now);
+}
+
+int sq_reminders_set(struct store *s, const struct reminder_settings *r, const char *actor,
+                     int64_t now)
+{
+    struct rem_job a = {r, actor, now};
+    return sq_submit(SQ(s), rem_set_run, &a);
+}
+
+/* ---- the notification outbox ---- */
+
+struct scan_job {
+    int64_t now;
+    int created;
+};
+
+static int scan_run(struct sq_store *s, struct wjob *j)
+{
+    struct scan_job *a = j->arg;
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_NOTE_SCAN);
+    sqlite3_bind_int64(st, 1, a->now);
+    int rc = sqlite3_step(st);
+    a->created = rc == SQLITE_DONE ? sqlite3_changes(s->w.db) : 0;
+    return sq_result(rc);
+}
+
+int sq_notifications_scan(struct store *s, int64_t now, int *created)
+{
+    struct scan_job a = {now, 0};
+    int r = sq_submit(SQ(s), scan_run, &a);
+    *created = a.created;
+    return r;
+}
+
+static void read_note(sqlite3_stmt *st, struct notification_rec *n)
+{
+    memset(n, 0, sizeof(*n));
+    sq_col_copy(st, 0, n->id, sizeof(n->id));
+    sq_col_copy(st, 1, n->org_id, sizeof(n->org_id));
+    sq_col_copy(st, 2, n->kind, sizeof(n->kind));
+    sq_col_copy(st, 3, n->status, sizeof(n->status));
+    n->payload = sq_col_dup(st, 4);
+    n->attempts = sqlite3_column_int(st, 5);
+    n->created_at = sqlite3_column_int64(st, 6);
+    n->next_attempt_at = sqlite3_column_int64(st, 7);
+    n->delivered_at = sqlite3_column_int64(st, 8);
+    n->last_error = sq_col_dup(st, 9);
+    sq_col_copy(st, 10, n->endpoint, sizeof(n->endpoint));
+    size_t len = (size_t)sqlite3_column_bytes(st, 11);
+    n->secret_len = len < sizeof(n->secret) ? len : sizeof(n->secret);
+    if (n->secret_len)
+        memcpy(n->secret, sqlite3_column_blob(st, 11), n->secret_len);
+}
+
+struct nclaim_job {
+    int64_t now, lease;
+    int limit;
+    char (*ids)[40];
+    size_t n;
+};
+
+static int nclaim_run(struct sq_store *s, struct wjob *j)
+{
+    struct nclaim_job *a = j->arg;
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_NOTE_DUE);
+    int rc;
+    sqlite3_bind_int64(st, 1, a->now);
+    sqlite3_bind_int(st, 2, a->limit);
+    while (a->n < (size_t)a->limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        sq_col_copy(st, 0, a->ids[a->n++], 40);
+    sqlite3_reset(st);
+    for (size_t i = 0; i < a->n; i++) {
+        st = sq_stmt(&s->w, SQ_NOTE_TAKE);
+        sq_bind_text(st, 1, a->ids[i]);
+        sqlite3_bind_int64(st, 2, a->now + a->lease);
+        if ((rc = sqlite3_step(st)) != SQLITE_DONE)
+            return sq_result(rc);
+    }
+    return STORE_OK;
+}
+
+int sq_notifications_claim(struct store *s, int64_t now, int limit, int64_t lease_ms,
+                           struct notification_list *out)
+{
+    struct nclaim_job a = {now, lease_ms, limit, xcalloc((size_t)limit + 1, 40), 0};
+    memset(out, 0, sizeof(*out));
+    int r = sq_submit(SQ(s), nclaim_run, &a);
+    struct sq_conn *c = r == STORE_OK && a.n ? sq_read_get(SQ(s)) : NULL;
+    if (c) {
+        out->items = xcalloc(a.n, sizeof(*out->items));
+        for (size_t i = 0; i < a.n; i++) {
+            sqlite3_stmt *st = sq_stmt(c, SQ_NOTE_GET);
+            sq_bind_text(st, 1, a.ids[i]);
+            if (sqlite3_step(st) == SQLITE_ROW)
+                read_note(st, &out->items[out->n++]);
+            sqlite3_reset(st);
+        }
+        sq_read_put(SQ(s), c);
+    } else if (r == STORE_OK && a.n) {
+        r = STORE_UNAVAILABLE;
+    }
+    free(a.ids);
+    return r;
+}
+
+struct nrec_job {
+    const struct delivery_result *r;
+    size_t n;
+};
+
+static int nrec_run(struct sq_store *s, struct wjob *j)
+{
+    const struct nrec_job *a = j->arg;
+    for (size_t i = 0; i < a->n; i++) {
+        const struct delivery_result *d = &a->r[i];
+        bool ok = d->outcome == OUTCOME_DELIVERED || d->outcome == OUTCOME_ACKNOWLEDGED;
+        sqlite3_stmt *st = sq_stmt(&s->w, SQ_NOTE_DONE);
+        sq_bind_text(st, 1, d->id);
+        sq_bind_text(st, 2, ok ? "delivered" : d->outcome == OUTCOME_FAILED ? "failed" : "queued");
+        if (ok)
+            sqlite3_bind_int64(st, 3, d->at);
+        sqlite3_bind_int64(st, 4, d->outcome == OUTCOME_RETRY ? d->next_attempt_at : d->at);
+        sq_bind_text_opt(st, 5, ok ? NULL : d->error);
+        int rc = sqlite3_step(st);
+        if (rc != SQLITE_DONE)
+            return sq_result(rc);
+    }
+    return STORE_OK;
+}
+
+int sq_notifications_record(struct store *s, const struct delivery_result *r, size_t n)
+{
+    struct nrec_job a = {r, n};
+    return n ? sq_submit(SQ(s), nrec_run, &a) : STORE_OK;
+}
+
+int sq_notifications_list(struct store *s, const char *org_id, int limit,
+                          struct notification_list *out)
+{
+    struct sq_conn *c = sq_read_get(SQ(s));
+    int rc;
+    memset(out, 0, sizeof(*out));
+    if (!c)
+        return STORE_UNAVAILABLE;
+    out->items = xcalloc((size_t)limit + 1, sizeof(*out->items));
+    sqlite3_stmt *st = sq_stmt(c, SQ_NOTE_LIST);
+    sq_bind_text(st, 1, org_id);
+    sqlite3_bind_int(st, 2, limit);
+    while (out->n < (size_t)limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        read_note(st, &out->items[out->n++]);
+    sqlite3_reset(st);
+    sq_read_put(SQ(s), c);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? STORE_OK : STORE_UNAVAILABLE;
+}
+
+/* ---- open obligations ---- */
+
+int sq_obligations_open(struct store *s, const char *org_id, int limit,
+                        struct open_obligations *out)
+{
+    struct sq_conn *c = sq_read_get(SQ(s));
+    int rc;
+    memset(out, 0, sizeof(*out));
+    if (!c)
+        return STORE_UNAVAILABLE;
+    out->items = xcalloc((size_t)limit + 1, sizeof(*out->items));
+    sqlite3_stmt *st = sq_stmt(c, SQ_OB_OPEN);
+    sq_bind_text(st, 1, org_id);
+    sqlite3_bind_int(st, 2, limit);
+    while (out->n < (size_t)limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct open_obligation *o = &out->items[out->n++];
+        memset(o, 0, sizeof(*o));
+        sq_col_copy(st, 0, o->id, sizeof(o->id));
+        sq_col_copy(st, 1, o->incident_id, sizeof(o->incident_id));
+        sq_col_copy(st, 2, o->rule_id, sizeof(o->rule_id));
+        sq_col_copy(st, 3, o->stage_id, sizeof(o->stage_id));
+        sq_col_copy(st, 4, o->recipient_id, sizeof(o->recipient_id));
+        sq_col_copy(st, 5, o->kind, sizeof(o->kind));
+        o->mandatory = sqlite3_column_int(st, 6) != 0;
+        o->due_ms = sqlite3_column_int64(st, 7);
+        sq_col_copy(st, 8, o->live_submission, sizeof(o->live_submission));
+        o->summary = sq_col_dup(st, 9);
+    }
+    sqlite3_reset(st);
+    sq_read_put(SQ(s), c);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        open_obligations_release(out);
+        return STORE_UNAVAILABLE;
+    }
+    return STORE_OK;
+}

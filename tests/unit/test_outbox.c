@@ -1,0 +1,459 @@
+/*
+ * test_outbox.c — the pure half of src/outbox/: planning a submit, what a recipient is given,
+ * the payload, webhook signatures, the retry schedule, the SSRF guard, the operator's delivery
+ * file and receivers' receipts. The worker and the HTTP side are tested over HTTP
+ * (tests/integration/itest_delivery.c).
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "outbox/outbox.h"
+#include "core/jsonx.h"
+#include "unit.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+static struct ruleset *RS; /* tests/data/rules-mini */
+
+static json_t *parse(const char *text)
+{
+    json_error_t e;
+    json_t *j = json_loads(text, 0, &e);
+    if (!j)
+        fail_msg("test JSON: %s at %d:%d", e.text, e.line, e.column);
+    return j;
+}
+
+/* ---- planning ---- */
+
+static void ob(struct obligation_rec *o, const char *id, const char *rule, const char *stage)
+{
+    memset(o, 0, sizeof(*o));
+    xstrlcpy(o->id, id, sizeof(o->id));
+    xstrlcpy(o->rule_id, rule, sizeof(o->rule_id));
+    xstrlcpy(o->stage_id, stage, sizeof(o->stage_id));
+    xstrlcpy(o->recipient_id, "jp-auth", sizeof(o->recipient_id));
+}
+
+static enum outbox_skip skip_of(const struct outbox_plan *p, const char *id)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (!strcmp(p->items[i].ob->id, id))
+            return p->items[i].skip;
+    fail_msg("no plan item %s", id);
+    return SKIP_NONE;
+}
+
+static void test_plan(void **state)
+{
+    struct obligation_rec obs[4];
+    struct outbox_plan p;
+    UNUSED(state);
+    /* t.jp.ppc: preliminary needs /entity/name_ja, /personal_data/individuals_count and some
+     * /threat/indicators/-/value; final needs nothing but comes after preliminary */
+    json_t *full = parse("{\"entity\":{\"name_ja\":\"株式会社\"},"
+                         "\"personal_data\":{\"individuals_count\":1200},"
+                         "\"threat\":{\"indicators\":[{\"type\":\"ipv4\"},{\"value\":\"192.0.2.1\"}]}}");
+    json_t *thin = parse("{\"entity\":{\"name_ja\":\"株式会社\"},\"threat\":{\"indicators\":"
+                         "[{\"type\":\"ipv4\"}]}}");
+    ob(&obs[0], "a", "t.jp.ppc", "preliminary");
+    ob(&obs[1], "b", "t.jp.ppc", "final");
+    ob(&obs[2], "c", "t.jp.hours", "report");
+    ob(&obs[3], "d", "t.gone", "x");
+    outbox_plan_make(RS, obs, 4, full, NULL, 0, &p);
+    assert_int_equal(skip_of(&p, "a"), SKIP_NONE);
+    assert_int_equal(skip_of(&p, "b"), SKIP_NONE); /* with its previous stage, in one go */
+    assert_int_equal(skip_of(&p, "d"), SKIP_UNKNOWN_RULE);
+    assert_int_equal(p.nsend, 2 + (skip_of(&p, "c") == SKIP_NONE));
+    outbox_plan_release(&p);
+
+    /* missing fields hold the stage back, and the stage after it */
+    outbox_plan_make(RS, obs, 2, thin, NULL, 0, &p);
+    assert_int_equal(skip_of(&p, "a"), SKIP_MISSING_FIELDS);
+    assert_int_equal(p.items[0].nmissing, 2);
+    assert_string_equal(p.items[0].missing[0], "/personal_data/individuals_count");
+    assert_string_equal(p.items[0].missing[1], "/threat/indicators/-/value");
+    assert_int_equal(skip_of(&p, "b"), SKIP_PREVIOUS_STAGE);
+    assert_int_equal(p.nsend, 0);
+    assert_string_equal(outbox_skip_name(SKIP_PREVIOUS_STAGE), "previous_stage_not_submitted");
+    outbox_plan_release(&p);
+
+    /* once preliminary is submitted (live) or met, final may go alone */
+    xstrlcpy(obs[0].live_submission, "sub-1", sizeof(obs[0].live_submission));
+    outbox_plan_make(RS, obs, 2, thin, NULL, 0, &p);
+    assert_int_equal(skip_of(&p, "a"), SKIP_ALREADY);
+    assert_int_equal(skip_of(&p, "b"), SKIP_NONE);
+    outbox_plan_release(&p);
+    obs[0].live_submission[0] = '\0';
+    obs[0].met_at = 1;
+    outbox_plan_make(RS, obs, 2, thin, NULL, 0, &p);
+    assert_int_equal(skip_of(&p, "b"), SKIP_NONE);
+    outbox_plan_release(&p);
+
+    /* a withdrawn previous stage does not hold the next back; withdrawn ones never go */
+    obs[0].met_at = 0;
+    obs[0].withdrawn = true;
+    outbox_plan_make(RS, obs, 2, thin, NULL, 0, &p);
+    assert_int_equal(skip_of(&p, "a"), SKIP_WITHDRAWN);
+    assert_int_equal(skip_of(&p, "b"), SKIP_NONE);
+    outbox_plan_release(&p);
+
+    /* selecting obligations: the others are not sent; a selected stage still needs its
+     * previous one */
+    obs[0].withdrawn = false;
+    const char *only[] = {"b"};
+    outbox_plan_make(RS, obs, 2, full, only, 1, &p);
+    assert_int_equal(skip_of(&p, "a"), SKIP_NOT_SELECTED);
+    assert_int_equal(skip_of(&p, "b"), SKIP_PREVIOUS_STAGE);
+    outbox_plan_release(&p);
+    json_decref(full);
+    json_decref(thin);
+}
+
+/* ---- projection and payload ---- */
+
+static const char report_text[] =
+    "{\"envelope\":{\"phase\":\"final\"},\"confidentiality\":{\"tlp\":\"TLP:AMBER\",\"consent\":"
+    "{\"withhold\":[{\"recipient\":\"jp-auth\",\"sections\":[\"personal_data\",\"threat\"]},"
+    "{\"recipient\":\"other\",\"sections\":[\"entity\"]}]}},"
+    "\"entity\":{\"name_ja\":\"株式会社テスト\"},\"times\":{\"aware_at\":\"2026-11-20T10:00:00+09:00\"},"
+    "\"personal_data\":{\"individuals_count\":5},\"threat\":{\"cves\":[\"CVE-2024-3400\"]},"
+    "\"ransom\":{\"demanded\":\"no\"}}";
+
+static unsigned bits(const char *const *names, size_t n)
+{
+    unsigned b = 0;
+    for (size_t i = 0; i < n; i++)
+        for (unsigned k = 0; report_section_values[k].value; k++)
+            if (!strcmp(report_section_values[k].value, names[i]))
+                b |= RULES_SECTION_BIT(k);
+    return b;
+}
+
+static void test_project(void **state)
+{
+    json_t *report = parse(report_text), *withheld;
+    UNUSED(state);
+    static const char *const given[] = {"entity", "times", "personal_data", "product"};
+    json_t *v = outbox_project(report, bits(given, 4), "jp-auth", &withheld);
+    /* always the envelope and confidentiality; entity and times given; personal_data
+     * withheld by the reporter; threat withheld but never given anyway; ransom not given */
+    assert_non_null(json_object_get(v, "envelope"));
+    assert_non_null(json_object_get(v, "confidentiality"));
+    assert_non_null(json_object_get(v, "entity"));
+    assert_non_null(json_object_get(v, "times"));
+    assert_null(json_object_get(v, "personal_data"));
+    assert_null(json_object_get(v, "threat"));
+    assert_null(json_object_get(v, "ransom"));
+    assert_null(json_object_get(v, "product")); /* given, but not in the report */
+    assert_int_equal(json_object_size(v), 4);
+    assert_int_equal(json_array_size(withheld), 1);
+    assert_string_equal(json_string_value(json_array_get(withheld, 0)), "personal_data");
+    json_decref(v);
+    json_decref(withheld);
+    /* another recipient: its own withholding only */
+    v = outbox_project(report, bits(given, 4), "other", &withheld);
+    assert_null(json_object_get(v, "entity"));
+    assert_non_null(json_object_get(v, "personal_data"));
+    assert_int_equal(json_array_size(withheld), 1);
+    json_decref(v);
+    json_decref(withheld);
+    json_decref(report);
+}
+
+static void test_payload(void **state)
+{
+    json_t *report = parse(report_text), *withheld;
+    struct buf a, b;
+    UNUSED(state);
+    static const char *const given[] = {"entity", "personal_data"};
+    json_t *v = outbox_project(report, bits(given, 2), "jp-auth", &withheld);
+    struct outbox_meta m = {
+        .submission_id = "019ab0b0-cc00-7000-8000-000000000001",
+        .incident_id = "019ab0b0-cc00-7000-8000-000000000002", .obligation_id = "ob",
+        .rule_id = "t.jp.ppc", .stage_id = "final", .stage_name_ja = "確報",
+        .stage_name_en = "final", .recipient_id = "jp-auth", .recipient_name_ja = "当局",
+        .recipient_name_en = "Authority", .org_id = "org", .org_name_ja = "株式会社テスト",
+        .org_name_en = "Test", .corporate_number = "", .version = 3, .report_sha256 = "ab",
+        .created_ms = 1795305600000LL, .drill = false};
+    buf_init(&a, BUF_UNLIMITED);
+    buf_init(&b, BUF_UNLIMITED);
+    assert_int_equal(outbox_payload(&m, v, withheld, &a), 0);
+    assert_int_equal(outbox_payload(&m, v, withheld, &b), 0);
+    assert_int_equal(a.len, b.len); /* the same inputs, the same bytes */
+    assert_memory_equal(a.data, b.data, a.len);
+    assert_null(memchr(a.data, '\n', a.len)); /* canonical: compact */
+    json_t *p = parse(buf_cstr(&a));
+    assert_string_equal(json_string_value(jsonx_ptr_get(p, "/submission/format")),
+                        "ichigen-submission/1");
+    assert_int_equal(json_integer_value(jsonx_ptr_get(p, "/submission/report_version")), 3);
+    assert_string_equal(json_string_value(jsonx_ptr_get(p, "/submission/stage/ja")), "確報");
+    assert_string_equal(json_string_value(jsonx_ptr_get(p, "/submission/created_at")),
+                        "2026-11-22T00:00:00.000Z");
+    assert_true(json_is_null(jsonx_ptr_get(p, "/submission/reporting_organization/corporate_number")));
+    assert_string_equal(
+        json_string_value(jsonx_ptr_get(p, "/submission/withheld_sections/0")), "personal_data");
+    assert_non_null(jsonx_ptr_get(p, "/report/entity/name_ja"));
+    assert_null(jsonx_ptr_get(p, "/report/personal_data"));
+    json_decref(p);
+    buf_release(&a);
+    buf_release(&b);
+    json_decref(v);
+    json_decref(withheld);
+    json_decref(report);
+}
+
+/* ---- signatures and backoff ---- */
+
+static void test_sign(void **state)
+{
+    static const unsigned char secret[] = "0123456789abcdef0123456789abcdef";
+    const char *body = "{\"a\":1}";
+    char sig[OUTBOX_SIG_MAX];
+    UNUSED(state);
+    outbox_sign(secret, 32, 1795305600, body, strlen(body), sig);
+    /* independently computed: Python hmac.new(secret, b'1795305600.{"a":1}', sha256) */
+    assert_string_equal(sig, "t=1795305600,v1=c7b1909dd28db96c14db732c3a565a578c09e6aa1fb91a8"
+                             "7e4bbe45ad88971fc");
+    assert_true(outbox_verify(secret, 32, sig, body, strlen(body), 1795305600 + 200, 300));
+    assert_false(outbox_verify(secret, 32, sig, body, strlen(body), 1795305600 + 301, 300));
+    assert_false(outbox_verify(secret, 32, sig, "{\"a\":2}", 7, 1795305600, 300));
+    assert_false(outbox_verify((const unsigned char *)"another secret of thirty-two byte", 32,
+                               sig, body, strlen(body), 1795305600, 300));
+    assert_false(outbox_verify(secret, 32, "t=1795305600,v1=00", body, strlen(body),
+                               1795305600, 300));
+    assert_false(outbox_verify(secret, 32, "v1=abc", body, strlen(body), 1795305600, 300));
+    assert_false(outbox_verify(secret, 32, NULL, body, strlen(body), 1795305600, 300));
+}
+
+static void test_backoff(void **state)
+{
+    UNUSED(state);
+    for (uint64_t rnd = 0; rnd < 2000; rnd += 37) {
+        int64_t d1 = outbox_backoff_ms(1, rnd, 1000, 600000);
+        assert_true(d1 >= 500 && d1 <= 1000);
+        int64_t d4 = outbox_backoff_ms(4, rnd, 1000, 600000);
+        assert_true(d4 >= 4000 && d4 <= 8000);
+        int64_t d30 = outbox_backoff_ms(30, rnd, 1000, 600000); /* capped, no overflow */
+        assert_true(d30 >= 300000 && d30 <= 600000);
+    }
+    /* jitter: different random values spread the delays */
+    assert_int_not_equal(outbox_backoff_ms(3, 1, 1000, 600000),
+                         outbox_backoff_ms(3, 2000, 1000, 600000));
+}
+
+/* ---- where a webhook may go ---- */
+
+static bool v4(const char *addr, const struct outbox_net_policy *p)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET};
+    assert_int_equal(inet_pton(AF_INET, addr, &sa.sin_addr), 1);
+    return outbox_addr_allowed((struct sockaddr *)&sa, p);
+}
+
+static bool v6(const char *addr, const struct outbox_net_policy *p)
+{
+    struct sockaddr_in6 sa = {.sin6_family = AF_INET6};
+    assert_int_equal(inet_pton(AF_INET6, addr, &sa.sin6_addr), 1);
+    return outbox_addr_allowed((struct sockaddr *)&sa, p);
+}
+
+static void test_addresses(void **state)
+{
+    struct outbox_net_policy strict = {false, false}, tests = {false, true}, lan = {true, false};
+    UNUSED(state);
+    static const char *const refused[] = {"127.0.0.1",   "10.1.2.3",    "172.16.0.1",
+                                          "172.31.255.1", "192.168.1.1", "169.254.169.254",
+                                          "100.64.0.1",  "0.0.0.0",     "224.0.0.1",
+                                          "255.255.255.255", "192.0.2.10", "198.18.0.1"};
+    for (size_t i = 0; i < ARRAY_SIZE(refused); i++)
+        if (v4(refused[i], &strict))
+            fail_msg("%s allowed", refused[i]);
+    assert_true(v4("203.0.113.0", &strict) == false); /* documentation range */
+    assert_true(v4("8.8.8.8", &strict));
+    assert_true(v4("172.32.0.1", &strict)); /* just outside 172.16/12 */
+    assert_true(v4("127.0.0.1", &tests));
+    assert_false(v4("10.0.0.1", &tests));
+    assert_true(v4("10.0.0.1", &lan));
+    assert_true(v4("169.254.169.254", &lan)); /* the operator opted in */
+    assert_false(v4("127.0.0.1", &lan));
+    assert_false(v6("::1", &strict));
+    assert_true(v6("::1", &tests));
+    assert_false(v6("::", &strict));
+    assert_false(v6("fd00::1", &strict));
+    assert_false(v6("fe80::1", &strict));
+    assert_false(v6("ff02::1", &strict));
+    assert_false(v6("2001:db8::1", &strict));
+    assert_false(v6("::ffff:10.0.0.1", &strict)); /* IPv4-mapped private */
+    assert_false(v6("::ffff:169.254.169.254", &strict));
+    assert_true(v6("::ffff:8.8.8.8", &strict));
+    assert_true(v6("2606:4700::1111", &strict));
+    assert_true(v6("fd00::1", &lan));
+}
+
+static void test_urls(void **state)
+{
+    struct outbox_net_policy strict = {false, false}, tests = {false, true};
+    struct err e;
+    UNUSED(state);
+    err_init(&e);
+    assert_int_equal(outbox_url_check("https://receiver.example.go.jp/ichigen", &strict, &e), 0);
+    assert_int_equal(outbox_url_check("https://[2001:db8::1]:8443/x", &strict, &e), 0);
+    assert_int_equal(outbox_url_check("http://receiver.example/x", &strict, &e), -1);
+    assert_non_null(strstr(e.msg, "loopback"));
+    assert_int_equal(outbox_url_check("http://127.0.0.1:8080/x", &strict, &e), -1);
+    assert_int_equal(outbox_url_check("http://127.0.0.1:8080/x", &tests, &e), 0);
+    assert_int_equal(outbox_url_check("http://localhost/x", &tests, &e), 0);
+    assert_int_equal(outbox_url_check("http://[::1]:9/x", &tests, &e), 0);
+    assert_int_equal(outbox_url_check("http://evil.example/x", &tests, &e), -1);
+    assert_int_equal(outbox_url_check("ftp://x.example/", &strict, &e), -1);
+    assert_int_equal(outbox_url_check("https://user:pw@x.example/", &strict, &e), -1);
+    assert_non_null(strstr(e.msg, "user"));
+    assert_int_equal(outbox_url_check("https://x.example/a b", &strict, &e), -1);
+    assert_int_equal(outbox_url_check("https:///path", &strict, &e), -1);
+    assert_int_equal(outbox_url_check("https://[::1/x", &strict, &e), -1);
+}
+
+/* ---- the delivery file ---- */
+
+static bool has(const struct verr_list *errs, const char *pointer, const char *code)
+{
+    for (size_t i = 0; i < errs->n; i++)
+        if (!strcmp(errs->v[i].pointer, pointer) && !strcmp(errs->v[i].code, code) &&
+            errs->v[i].en[0] && errs->v[i].ja[0])
+            return true;
+    return false;
+}
+
+static void test_config(void **state)
+{
+    struct outbox_net_policy net = {false, true};
+    struct outbox_config c;
+    struct verr_list errs;
+    UNUSED(state);
+    /* the mini set ships jp-auth and us-auth as webhooks without endpoints or secrets */
+    verr_list_init(&errs, 50);
+    assert_int_equal(outbox_config_build(RS, NULL, &net, 4, 10, &c, &errs), 4);
+    assert_true(has(&errs, "/recipients/jp-auth/endpoint", "required"));
+    assert_true(has(&errs, "/recipients/us-auth/secret", "required"));
+    assert_int_equal(c.nroutes, 3);
+    outbox_config_release(&c);
+    verr_list_release(&errs);
+
+    json_t *ok = parse(
+        "{\"format\":\"ichigen-delivery/1\",\"recipients\":{"
+        "\"jp-auth\":{\"endpoint\":\"http://127.0.0.1:9/x\","
+        "\"secret\":\"0123456789abcdef0123456789abcdef\",\"concurrency\":8,\"timeout_s\":3},"
+        "\"us-auth\":{\"channel\":\"document\"},\"eu-auth\":{\"channel\":\"webhook\","
+        "\"endpoint\":\"https://eu.example/in\",\"secret\":\"abcdefghijklmnopqrstuvwxyz012345\"}},"
+        "\"exercise_sink\":{\"endpoint\":\"http://127.0.0.1:10/sink\","
+        "\"secret\":\"sink-secret-sink-secret-sink-secret\"}}");
+    verr_list_init(&errs, 50);
+    assert_int_equal(outbox_config_build(RS, ok, &net, 4, 10, &c, &errs), 0);
+    const struct outbox_route *r = outbox_route_of(&c, "jp-auth");
+    assert_int_equal(r->channel, CHANNEL_WEBHOOK);
+    assert_string_equal(r->endpoint, "http://127.0.0.1:9/x");
+    assert_int_equal(r->secret_len, 32);
+    assert_int_equal(r->concurrency, 8);
+    assert_int_equal(r->timeout_s, 3);
+    assert_int_equal(outbox_route_of(&c, "us-auth")->channel, CHANNEL_DOCUMENT);
+    assert_int_equal(outbox_route_of(&c, "eu-auth")->concurrency, 4); /* the default */
+    assert_true(c.has_sink);
+    assert_int_equal(c.sink.channel, CHANNEL_WEBHOOK);
+    assert_null(outbox_route_of(&c, "nobody"));
+    outbox_config_release(&c);
+    verr_list_release(&errs);
+    json_decref(ok);
+
+    json_t *bad = parse(
+        "{\"format\":\"ichigen-delivery/2\",\"extra\":1,\"recipients\":{"
+        "\"nobody\":{},\"jp-auth\":{\"channel\":\"fax\",\"endpoint\":\"https://a@b/\","
+        "\"secret\":\"short\",\"concurrency\":0,\"timeout_s\":301,\"colour\":\"red\"},"
+        "\"us-auth\":{\"endpoint\":\"http://192.168.0.1/x\",\"secret\":\"0123456789abcdef0123456789abcdef\"}},"
+        "\"exercise_sink\":{\"endpoint\":\"https://sink.example/\"}}");
+    verr_list_init(&errs, 50);
+    assert_true(outbox_config_build(RS, bad, &net, 4, 10, &c, &errs) >= 10);
+    assert_true(has(&errs, "/format", "format"));
+    assert_true(has(&errs, "/extra", "unknown_field"));
+    assert_true(has(&errs, "/recipients/nobody", "unknown_recipient"));
+    assert_true(has(&errs, "/recipients/jp-auth/channel", "enum"));
+    assert_true(has(&errs, "/recipients/jp-auth/endpoint", "endpoint"));
+    assert_true(has(&errs, "/recipients/jp-auth/secret", "secret"));
+    assert_true(has(&errs, "/recipients/jp-auth/concurrency", "range"));
+    assert_true(has(&errs, "/recipients/jp-auth/timeout_s", "range"));
+    assert_true(has(&errs, "/recipients/jp-auth/colour", "unknown_field"));
+    assert_true(has(&errs, "/recipients/us-auth/endpoint", "endpoint")); /* http to a LAN */
+    assert_true(has(&errs, "/exercise_sink/secret", "required"));
+    outbox_config_release(&c);
+    verr_list_release(&errs);
+    json_decref(bad);
+}
+
+/* ---- receipts ---- */
+
+static void test_receipts(void **state)
+{
+    char ref[129];
+    UNUSED(state);
+    const char *a = "{\"receipt\":{\"reference\":\"PPC-2026-0042\",\"received_at\":\"x\"}}";
+    char *r = outbox_receipt_parse(a, strlen(a), ref, sizeof(ref));
+    assert_non_null(r);
+    assert_string_equal(ref, "PPC-2026-0042");
+    assert_non_null(strstr(r, "received_at"));
+    free(r);
+    const char *b = "{\"reference\":\"受付第12号\"}";
+    r = outbox_receipt_parse(b, strlen(b), ref, sizeof(ref));
+    assert_non_null(r);
+    assert_string_equal(ref, "受付第12号");
+    free(r);
+    static const char *const none[] = {"", "ok", "[]", "{\"receipt\":{}}", "{\"reference\":7}",
+                                       "{\"reference\":\"\"}", "{\"reference\":\"a\\u0001b\"}",
+                                       "{\"reference\":\"a\"", "null"};
+    for (size_t i = 0; i < ARRAY_SIZE(none); i++) {
+        r = outbox_receipt_parse(none[i], strlen(none[i]), ref, sizeof(ref));
+        if (r)
+            fail_msg("a receipt in %s", none[i]);
+        assert_string_equal(ref, "");
+    }
+    char longref[300];
+    snprintf(longref, sizeof(longref), "{\"reference\":\"%0200d\"}", 1);
+    assert_null(outbox_receipt_parse(longref, strlen(longref), ref, sizeof(ref)));
+}
+
+static int setup(void **state)
+{
+    char dir[600];
+    struct rules_diags d;
+    UNUSED(state);
+    snprintf(dir, sizeof(dir), "%s/tests/data/rules-mini", unit_source_root());
+    rules_diags_init(&d);
+    RS = rules_load_dir(dir, &d);
+    rules_diags_print(&d, stderr, false);
+    rules_diags_release(&d);
+    return RS ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    UNUSED(state);
+    rules_free(RS);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_plan),     cmocka_unit_test(test_project),
+        cmocka_unit_test(test_payload),  cmocka_unit_test(test_sign),
+        cmocka_unit_test(test_backoff),  cmocka_unit_test(test_addresses),
+        cmocka_unit_test(test_urls),     cmocka_unit_test(test_config),
+        cmocka_unit_test(test_receipts),
+    };
+    if (hash_global_init())
+        return 1;
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

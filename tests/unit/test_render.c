@@ -1,0 +1,503 @@
+/*
+ * test_render.c — src/render: the renderings of a report version for authorities that take
+ * documents. Table-driven from tests/data/render/cases.json: for each report and language, the
+ * text of each of the nine PPC items (規則8条1項) and which ones are 未記入; the workbook is a
+ * zip with the expected parts whose strings hold the headings and values (with unzip), with
+ * 未記入 in exactly the unanswered items; the PDF is framed as a PDF and pdftotext finds the
+ * headings, values, TLP label and drill marks; both are byte-identical when rendered twice.
+ * Also: value formatting (JST, numbers, prefectures), the all-fields walk, and the errors
+ * (not an object, a full buffer, an unusable TMPDIR).
+ */
+#include "render/render.h"
+#include "render/render_int.h"
+#include "rating/rating.h"
+#include "core/jsonx.h"
+#include "core/rtime.h"
+#include "unit.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#define OUT_MAX (64u << 20)
+#define SHA "ea6e483f3a30462a928c6187a08d7dd3de1ed45f86f5fb643a7f8ac64b973c9b"
+
+/* LeakSanitizer must ignore what cairo and fontconfig keep for the life of the process; the
+ * library's one suppression list (__lsan_default_suppressions, src/rating/rating_pdf.c) is in
+ * rating_pdf.o, which a program links only when it uses something from that file. This
+ * reference links it, so the sanitizer build of this test gets the same suppressions. */
+static int (*volatile const link_rating_pdf)(const json_t *, const char *, struct buf *,
+                                             struct err *) = rating_pdf;
+
+static json_t *cases; /* tests/data/render/cases.json */
+static bool have_unzip, have_pdftotext;
+
+static json_t *load_json(const char *rel)
+{
+    char path[512];
+    size_t n = 0;
+    char *text;
+    json_t *doc = NULL;
+    struct jsonx_error je;
+    snprintf(path, sizeof(path), "%s/%s", unit_source_root(), rel);
+    text = unit_read_file(path, &n);
+    if (!text)
+        fail_msg("cannot read %s", path);
+    if (jsonx_load_object(text, n, 64, &doc, &je))
+        fail_msg("%s:%d:%d: %s", path, je.line, je.column, je.text);
+    free(text);
+    return doc;
+}
+
+static struct render_meta meta_for(bool ja)
+{
+    struct render_meta m = {
+        .incident_id = "01938f2e-7c1a-7000-8000-000000000001",
+        .version = 2,
+        .report_sha256 = SHA,
+        .version_created_ms = 1795309200000LL, /* 2026-11-22T10:00:00+09:00 */
+        .recipient_name_ja = "個人情報保護委員会",
+        .recipient_name_en = "Personal Information Protection Commission",
+        .stage_name_ja = "確報",
+        .ja = ja,
+    };
+    return m;
+}
+
+/* Runs cmd and returns its whole standard output (caller frees), or NULL. Test-only: src/
+ * never runs other programs. */
+static char *run(const char *cmd)
+{
+    FILE *p = popen(cmd, "r");
+    struct buf b;
+    char chunk[4096];
+    size_t got;
+    if (!p)
+        return NULL;
+    buf_init(&b, 64u << 20);
+    while ((got = fread(chunk, 1, sizeof(chunk), p)) > 0)
+        buf_append(&b, chunk, got);
+    if (pclose(p) != 0) {
+        buf_release(&b);
+        return NULL;
+    }
+    return buf_detach(&b, NULL);
+}
+
+static size_t count_of(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+        n++;
+    return n;
+}
+
+#define FOR_CASES(i, c)                                                                            \
+    for (size_t i = 0; i < json_array_size(json_object_get(cases, "cases")); i++)                  \
+        for (json_t *c = json_array_get(json_object_get(cases, "cases"), i); c; c = NULL)
+
+static bool case_ja(const json_t *c)
+{
+    return strcmp(json_string_value(json_object_get(c, "lang")), "en") != 0;
+}
+
+static bool case_missing(const json_t *c, int item)
+{
+    size_t k;
+    json_t *v;
+    json_array_foreach(json_object_get(c, "missing"), k,
+                       v) if (json_integer_value(v) == item) return true;
+    return false;
+}
+
+/* ---- values ---- */
+
+static void test_values(void **state)
+{
+    char s[64];
+    UNUSED(state);
+    render_time_jst("2026-11-20T08:40:00+09:00", s, sizeof(s));
+    assert_string_equal(s, "2026-11-20 08:40 JST (UTC+09:00)");
+    render_time_jst("2026-11-19T23:40:05Z", s, sizeof(s)); /* another offset: converted */
+    assert_string_equal(s, "2026-11-20 08:40:05 JST (UTC+09:00)");
+    render_time_jst("2026-12-31T15:30:00-00:30", s, sizeof(s)); /* crosses the year */
+    assert_string_equal(s, "2027-01-01 01:00 JST (UTC+09:00)");
+    render_time_jst("yesterday", s, sizeof(s));
+    assert_string_equal(s, "yesterday");
+    render_number(0, s, sizeof(s));
+    assert_string_equal(s, "0");
+    render_number(999, s, sizeof(s));
+    assert_string_equal(s, "999");
+    render_number(18500, s, sizeof(s));
+    assert_string_equal(s, "18,500");
+    render_number(-1234567, s, sizeof(s));
+    assert_string_equal(s, "-1,234,567");
+    render_number(10000000000.0, s, sizeof(s));
+    assert_string_equal(s, "10,000,000,000");
+    render_number(2.5, s, sizeof(s));
+    assert_string_equal(s, "2.5");
+    assert_string_equal(render_prefecture("JP-13", true), "東京都");
+    assert_string_equal(render_prefecture("JP-01", false), "Hokkaido");
+    assert_string_equal(render_prefecture("JP-47", true), "沖縄県");
+    assert_null(render_prefecture("JP-48", true));
+    assert_null(render_prefecture("JP-00", true));
+    assert_null(render_prefecture("US-13", true));
+    assert_int_equal(render_tlp_rgb("TLP:RED"), 0xff2b2b);
+    assert_int_equal(render_tlp_rgb("TLP:AMBER+STRICT"), 0xffc000);
+    assert_int_equal(render_tlp_rgb("TLP:GREEN"), 0x33ff00);
+    assert_int_equal(render_tlp_rgb("TLP:CLEAR"), 0xffffff);
+}
+
+/* ---- the nine items ---- */
+
+static void test_ppc_items(void **state)
+{
+    struct buf b;
+    UNUSED(state);
+    buf_init(&b, RENDER_TEXT_MAX);
+    FOR_CASES(i, c)
+    {
+        const char *file = json_string_value(json_object_get(c, "report"));
+        json_t *doc = load_json(file);
+        json_t *items = json_object_get(c, "items");
+        for (int k = 0; k < RENDER_PPC_ITEMS; k++) {
+            char key[8];
+            size_t n, j;
+            json_t *want;
+            buf_reset(&b);
+            n = render_ppc_item(doc, k, case_ja(c), &b);
+            if (case_missing(c, k + 1) != (n == 0))
+                fail_msg("%s item %d: %zu facts, expected %s", file, k + 1, n,
+                         case_missing(c, k + 1) ? "none (未記入)" : "some");
+            snprintf(key, sizeof(key), "%d", k + 1);
+            json_array_foreach(json_object_get(items, key), j,
+                               want) if (!strstr(buf_cstr(&b), json_string_value(want)))
+                fail_msg("%s item %d: \"%s\" not in:\n%s", file, k + 1, json_string_value(want),
+                         buf_cstr(&b));
+        }
+        json_decref(doc);
+    }
+    buf_release(&b);
+    assert_int_equal(render_ppc_items[0].no, 1);
+    assert_string_equal(render_ppc_items[8].ja, "その他参考となる事項");
+}
+
+/* ---- the all-fields walk ---- */
+
+static size_t scalars(const json_t *v)
+{
+    size_t n = 0, i;
+    const char *k;
+    json_t *m;
+    if (json_is_object(v) && json_object_size(v)) {
+        json_object_foreach((json_t *)v, k, m) n += scalars(m);
+        return n;
+    }
+    if (json_is_array(v) && json_array_size(v)) {
+        json_array_foreach(v, i, m) n += scalars(m);
+        return n;
+    }
+    return 1;
+}
+
+struct walk_check {
+    json_t *doc;
+    size_t rows;
+    bool saw_contact_name, saw_phase, saw_z_time;
+};
+
+static int check_row(void *ctx, const struct render_row *r)
+{
+    struct walk_check *w = ctx;
+    json_t *v = jsonx_ptr_get(w->doc, r->pointer);
+    w->rows++;
+    if (!v || json_is_object(v) || (json_is_array(v) && json_array_size(v)))
+        fail_msg("row %s is not a value of the report", r->pointer);
+    if (!*r->label_ja || !*r->label_en || !*r->value)
+        fail_msg("row %s lacks a label or value", r->pointer);
+    if (!strcmp(r->pointer, "/contacts/0/name")) {
+        assert_string_equal(r->label_ja, "連絡先 › 1件目 › 氏名");
+        assert_string_equal(r->label_en, "contacts › #1 › name");
+        assert_string_equal(r->value, "山田 太郎");
+        w->saw_contact_name = true;
+    }
+    if (!strcmp(r->pointer, "/envelope/phase")) {
+        assert_string_equal(r->value, "続報 (update)");
+        w->saw_phase = true;
+    }
+    if (!strcmp(r->pointer, "/times/detected_at")) {
+        assert_string_equal(r->value,
+                            "2026-11-20 06:55 JST (UTC+09:00)（記載: 2026-11-19T21:55:00Z）");
+        w->saw_z_time = true;
+    }
+    return 0;
+}
+
+static int stop_at_third(void *ctx, const struct render_row *r)
+{
+    UNUSED(r);
+    return ++*(int *)ctx == 3 ? 42 : 0;
+}
+
+static void test_walk(void **state)
+{
+    struct walk_check w = {0};
+    int seen = 0;
+    UNUSED(state);
+    w.doc = load_json("docs/examples/full-report.json");
+    json_object_set_new(json_object_get(w.doc, "times"), "detected_at",
+                        json_string("2026-11-19T21:55:00Z"));
+    json_object_set_new(w.doc, "x_unknown", json_pack("{s:i}", "n", 7)); /* not in the table */
+    assert_int_equal(render_walk(w.doc, true, check_row, &w), 0);
+    assert_int_equal(w.rows, scalars(w.doc)); /* every value, once */
+    assert_true(w.saw_contact_name && w.saw_phase && w.saw_z_time);
+    assert_int_equal(render_walk(w.doc, true, stop_at_third, &seen), 42);
+    assert_int_equal(seen, 3);
+    json_decref(w.doc);
+}
+
+/* ---- the workbook ---- */
+
+/* The index of the shared string that contains needle, or -1. */
+static int shared_index(const char *sst, const char *needle)
+{
+    const char *at = strstr(sst, needle), *p = sst;
+    int idx = -1;
+    if (!at)
+        return -1;
+    while ((p = strstr(p, "<si>")) && p < at) {
+        idx++;
+        p += 4;
+    }
+    return idx;
+}
+
+static void check_workbook(const char *path, const json_t *c, const char *file)
+{
+    char cmd[600], ref[32];
+    char *list, *sst, *sheet1, *wb;
+    size_t j;
+    json_t *want;
+    snprintf(cmd, sizeof(cmd), "unzip -l '%s'", path);
+    list = run(cmd);
+    assert_non_null(list);
+    for (const char *const *part =
+             (const char *const[]){"[Content_Types].xml", "xl/workbook.xml",
+                                   "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml",
+                                   "xl/sharedStrings.xml", "xl/styles.xml", NULL};
+         *part; part++)
+        if (!strstr(list, *part))
+            fail_msg("%s: part %s missing", file, *part);
+    snprintf(cmd, sizeof(cmd), "unzip -p '%s' xl/sharedStrings.xml", path);
+    sst = run(cmd);
+    snprintf(cmd, sizeof(cmd), "unzip -p '%s' xl/worksheets/sheet1.xml", path);
+    sheet1 = run(cmd);
+    snprintf(cmd, sizeof(cmd), "unzip -p '%s' xl/workbook.xml", path);
+    wb = run(cmd);
+    assert_true(sst && sheet1 && wb);
+    assert_non_null(strstr(wb, "報告書 (Report)"));
+    assert_non_null(strstr(wb, "全項目 (All fields)"));
+    assert_non_null(strstr(wb, "_xlnm.Print_Area"));    /* print areas on both sheets */
+    assert_non_null(strstr(sheet1, "paperSize=\"9\"")); /* A4 */
+    assert_non_null(strstr(sheet1, "orientation=\"portrait\""));
+    assert_non_null(strstr(sheet1, "<mergeCell "));
+    json_array_foreach(json_object_get(c, "xlsx"), j,
+                       want) if (!strstr(sst, json_string_value(want)))
+        fail_msg("%s: \"%s\" not in the workbook's strings", file, json_string_value(want));
+    json_array_foreach(json_object_get(c, "xlsx_absent"), j,
+                       want) if (strstr(sst, json_string_value(want)))
+        fail_msg("%s: \"%s\" should not be in the workbook", file, json_string_value(want));
+    /* 未記入 fills exactly the unanswered items (the header facts of these cases are known) */
+    snprintf(ref, sizeof(ref), "<v>%d</v>", shared_index(sst, RENDER_MISSING_JA));
+    assert_int_equal(count_of(sheet1, ref), json_array_size(json_object_get(c, "missing")));
+    free(list);
+    free(sst);
+    free(sheet1);
+    free(wb);
+}
+
+static void test_xlsx(void **state)
+{
+    char dir[64], path[128];
+    UNUSED(state);
+    if (!have_unzip)
+        print_message("# unzip absent: the workbook's parts and strings are not checked\n");
+    assert_int_equal(unit_tmpdir(dir, "render"), 0);
+    FOR_CASES(i, c)
+    {
+        const char *file = json_string_value(json_object_get(c, "report"));
+        json_t *doc = load_json(file);
+        struct render_meta m = meta_for(case_ja(c));
+        struct buf a, b;
+        struct err e;
+        buf_init(&a, OUT_MAX);
+        buf_init(&b, OUT_MAX);
+        err_init(&e);
+        if (render_xlsx(doc, &m, &a, &e) || render_xlsx(doc, &m, &b, &e))
+            fail_msg("render_xlsx %s: %s", file, e.msg);
+        assert_true(a.len > 4000);
+        assert_memory_equal(a.data, "PK\x03\x04", 4);
+        assert_int_equal(a.len, b.len); /* deterministic */
+        assert_memory_equal(a.data, b.data, a.len);
+        snprintf(path, sizeof(path), "%s/case%zu.xlsx", dir, i);
+        assert_int_equal(unit_write_file(path, a.data, a.len), 0);
+        if (have_unzip)
+            check_workbook(path, c, file);
+        buf_release(&a);
+        buf_release(&b);
+        json_decref(doc);
+    }
+    unit_rmtree(dir);
+}
+
+/* ---- the PDF ---- */
+
+static void check_pdf_text(const char *path, const json_t *c, const char *file)
+{
+    char cmd[300];
+    char *text;
+    size_t j;
+    json_t *want;
+    snprintf(cmd, sizeof(cmd), "pdftotext -enc UTF-8 '%s' -", path);
+    text = run(cmd);
+    assert_non_null(text);
+    json_array_foreach(json_object_get(c, "pdf"), j,
+                       want) if (!strstr(text, json_string_value(want)))
+        fail_msg("%s: \"%s\" not in the PDF's text", file, json_string_value(want));
+    json_array_foreach(json_object_get(c, "pdf_absent"), j,
+                       want) if (strstr(text, json_string_value(want)))
+        fail_msg("%s: \"%s\" should not be in the PDF", file, json_string_value(want));
+    free(text);
+    if (json_object_get(c, "pdf_pages")) {
+        char *info, *pages;
+        snprintf(cmd, sizeof(cmd), "pdfinfo '%s'", path);
+        info = run(cmd);
+        assert_non_null(info);
+        pages = strstr(info, "Pages:");
+        assert_non_null(pages);
+        assert_int_equal(strtol(pages + 6, NULL, 10),
+                         json_integer_value(json_object_get(c, "pdf_pages")));
+        assert_non_null(strstr(info, "A4"));
+        free(info);
+    }
+}
+
+static void test_pdf(void **state)
+{
+    char dir[64], path[128];
+    UNUSED(state);
+    if (!have_pdftotext)
+        print_message("# poppler-utils absent: the PDF's text is not checked\n");
+    assert_int_equal(unit_tmpdir(dir, "render"), 0);
+    FOR_CASES(i, c)
+    {
+        const char *file = json_string_value(json_object_get(c, "report"));
+        json_t *doc = load_json(file);
+        struct render_meta m = meta_for(case_ja(c));
+        struct buf a, b;
+        struct err e;
+        buf_init(&a, OUT_MAX);
+        buf_init(&b, OUT_MAX);
+        err_init(&e);
+        if (render_pdf(doc, &m, &a, &e) || render_pdf(doc, &m, &b, &e))
+            fail_msg("render_pdf %s: %s", file, e.msg);
+        assert_memory_equal(a.data, "%PDF-", 5);
+        assert_true(a.len > 20000);
+        assert_non_null(strstr(a.data + a.len - 8, "%%EOF"));
+        assert_int_equal(a.len, b.len); /* deterministic */
+        assert_memory_equal(a.data, b.data, a.len);
+        snprintf(path, sizeof(path), "%s/case%zu.pdf", dir, i);
+        assert_int_equal(unit_write_file(path, a.data, a.len), 0);
+        if (have_pdftotext)
+            check_pdf_text(path, c, file);
+        buf_release(&a);
+        buf_release(&b);
+        json_decref(doc);
+    }
+    unit_rmtree(dir);
+}
+
+/* Without the version's facts the documents say so, and are dated by /times/aware_at. */
+static void test_offline_meta(void **state)
+{
+    json_t *doc = load_json("docs/examples/early-warning.json");
+    struct render_meta m = {.ja = true};
+    struct buf a, b;
+    struct err e;
+    UNUSED(state);
+    buf_init(&a, OUT_MAX);
+    buf_init(&b, OUT_MAX);
+    assert_int_equal(render_created_ms(doc, &m), 1795131600000LL); /* 2026-11-20T08:40+09:00 */
+    assert_int_equal(render_pdf(doc, &m, &a, &e), RENDER_OK);
+    assert_int_equal(render_pdf(doc, &m, &b, &e), RENDER_OK);
+    assert_int_equal(a.len, b.len);
+    assert_memory_equal(a.data, b.data, a.len);
+    buf_reset(&a);
+    assert_int_equal(render_xlsx(doc, &m, &a, &e), RENDER_OK);
+    assert_memory_equal(a.data, "PK", 2);
+    buf_release(&a);
+    buf_release(&b);
+    json_decref(doc);
+}
+
+static void test_errors(void **state)
+{
+    json_t *doc = load_json("docs/examples/full-report.json"), *arr = json_array();
+    struct render_meta m = meta_for(true);
+    struct buf small;
+    struct err e;
+    const char *old_tmp = getenv("TMPDIR");
+    char *saved = old_tmp ? xstrdup(old_tmp) : NULL;
+    UNUSED(state);
+    buf_init(&small, 1000);
+    err_init(&e);
+    assert_int_equal(render_xlsx(arr, &m, &small, &e), RENDER_EINVALID);
+    assert_int_equal(render_pdf(arr, &m, &small, &e), RENDER_EINVALID);
+    buf_puts(&small, "kept");
+    assert_int_equal(render_xlsx(doc, &m, &small, &e), RENDER_EFULL);
+    assert_string_equal(buf_cstr(&small), "kept"); /* unchanged on error */
+    assert_non_null(strstr(e.msg, "maximum"));
+    assert_int_equal(render_pdf(doc, &m, &small, &e), RENDER_EFULL);
+    setenv("TMPDIR", "/nonexistent-ichigen-dir", 1);
+    buf_reset(&small);
+    assert_int_equal(render_xlsx(doc, &m, &small, &e), RENDER_EIO);
+    assert_non_null(strstr(e.msg, "/nonexistent-ichigen-dir"));
+    if (saved)
+        setenv("TMPDIR", saved, 1);
+    else
+        unsetenv("TMPDIR");
+    free(saved);
+    buf_release(&small);
+    json_decref(arr);
+    json_decref(doc);
+}
+
+static int setup(void **state)
+{
+    UNUSED(state);
+    cases = load_json("tests/data/render/cases.json");
+    have_unzip = system("command -v unzip >/dev/null 2>&1") == 0;
+    have_pdftotext = system("command -v pdftotext >/dev/null 2>&1") == 0;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    UNUSED(state);
+    json_decref(cases);
+    return 0;
+}
+
+int main(void)
+{
+    UNUSED(link_rating_pdf);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_values), cmocka_unit_test(test_ppc_items),
+        cmocka_unit_test(test_walk),   cmocka_unit_test(test_xlsx),
+        cmocka_unit_test(test_pdf),    cmocka_unit_test(test_offline_meta),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
