@@ -67,7 +67,9 @@ void outbox_plan_release(struct outbox_plan *p);
  * Decides, for each obligation of an incident, whether submitting `report` sends it: it must
  * be active (not withdrawn), not met and without a live submission, its stage must still be in
  * the rule set, the rule's previous stage must be submitted (or be sent in the same plan), and
- * every required field of the stage must be present in the report. `only` (NULL: all) limits
+ * every required field of the stage must be present in the report and not in a section the
+ * report withholds from that recipient (a withheld field is one the recipient does not get,
+ * so it counts as missing). `only` (NULL: all) limits
  * the plan to the named obligation ids. Pure; obligations are borrowed.
  */
 void outbox_plan_make(const struct ruleset *rs, const struct obligation_rec *obs, size_t n,
@@ -75,6 +77,10 @@ void outbox_plan_make(const struct ruleset *rs, const struct obligation_rec *obs
                       struct outbox_plan *out);
 
 /* ---- what a recipient is given (pure) ---- */
+
+/* The sections (RULES_SECTION_BIT of report_section_values) the report withholds from
+ * recipient_id under /confidentiality/consent/withhold. */
+unsigned outbox_withheld(const json_t *report, const char *recipient_id);
 
 /*
  * The recipient's view of a report: the envelope and confidentiality blocks, plus each

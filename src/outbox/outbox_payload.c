@@ -11,8 +11,7 @@
 #include "../core/jsonx.h"
 #include "../core/rtime.h"
 
-/* Bits of the sections withheld from recipient_id. */
-static unsigned withheld_bits(const json_t *report, const char *recipient_id)
+unsigned outbox_withheld(const json_t *report, const char *recipient_id)
 {
     const json_t *list = jsonx_ptr_get((json_t *)report, "/confidentiality/consent/withhold");
     unsigned bits = 0;
@@ -35,7 +34,7 @@ static unsigned withheld_bits(const json_t *report, const char *recipient_id)
 json_t *outbox_project(const json_t *report, unsigned sections, const char *recipient_id,
                        json_t **withheld)
 {
-    unsigned held = withheld_bits(report, recipient_id) & sections;
+    unsigned held = outbox_withheld(report, recipient_id) & sections;
     json_t *out = json_object();
     static const char *const always[] = {"envelope", "confidentiality"};
     *withheld = json_array();

@@ -8,9 +8,13 @@
  */
 #include "outbox.h"
 
-static const char *const skip_names[] = {
-    "", "withdrawn", "already_submitted", "previous_stage_not_submitted", "missing_fields",
-    "rule_not_loaded", "not_selected"};
+static const char *const skip_names[] = {"",
+                                         "withdrawn",
+                                         "already_submitted",
+                                         "previous_stage_not_submitted",
+                                         "missing_fields",
+                                         "rule_not_loaded",
+                                         "not_selected"};
 
 const char *outbox_skip_name(enum outbox_skip s)
 {
@@ -35,6 +39,17 @@ static bool selected(const char *id, const char *const *only, size_t nonly)
     return false;
 }
 
+/* Whether the required field ptr ("/section/…") lies in a section of `held`. */
+static bool in_withheld(const char *ptr, unsigned held)
+{
+    size_t len = strcspn(ptr + 1, "/");
+    for (unsigned b = 0; held && report_section_values[b].value; b++)
+        if ((held & RULES_SECTION_BIT(b)) && strlen(report_section_values[b].value) == len &&
+            !memcmp(report_section_values[b].value, ptr + 1, len))
+            return true;
+    return false;
+}
+
 /* First look at one obligation on its own. */
 static void judge(const struct ruleset *rs, const json_t *report, const char *const *only,
                   size_t nonly, struct outbox_plan_item *it)
@@ -53,9 +68,11 @@ static void judge(const struct ruleset *rs, const json_t *report, const char *co
     } else {
         size_t nreq;
         const char *const *req = rules_stage_required(st, &nreq);
+        unsigned held = outbox_withheld(report, o->recipient_id);
         it->missing = xcalloc(nreq + 1, sizeof(*it->missing));
         for (size_t i = 0; i < nreq; i++)
-            if (!rules_field_present(report, req[i]))
+            if (!rules_field_present(report, req[i]) ||
+                (req[i][0] == '/' && in_withheld(req[i], held)))
                 it->missing[it->nmissing++] = req[i];
         it->skip = it->nmissing ? SKIP_MISSING_FIELDS : SKIP_NONE;
     }

@@ -110,6 +110,25 @@ static void test_plan(void **state)
     assert_int_equal(skip_of(&p, "a"), SKIP_NOT_SELECTED);
     assert_int_equal(skip_of(&p, "b"), SKIP_PREVIOUS_STAGE);
     outbox_plan_release(&p);
+
+    /* a required field in a section withheld from the recipient is one it would not get:
+     * missing; withheld from someone else, it goes */
+    json_t *held = parse("{\"entity\":{\"name_ja\":\"株式会社\"},"
+                         "\"personal_data\":{\"individuals_count\":1200},"
+                         "\"threat\":{\"indicators\":[{\"value\":\"192.0.2.1\"}]},"
+                         "\"confidentiality\":{\"consent\":{\"withhold\":[{\"recipient\":"
+                         "\"jp-auth\",\"sections\":[\"threat\"]}]}}}");
+    outbox_plan_make(RS, obs, 2, held, NULL, 0, &p);
+    assert_int_equal(skip_of(&p, "a"), SKIP_MISSING_FIELDS);
+    assert_int_equal(p.items[0].nmissing, 1);
+    assert_string_equal(p.items[0].missing[0], "/threat/indicators/-/value");
+    assert_int_equal(skip_of(&p, "b"), SKIP_PREVIOUS_STAGE);
+    outbox_plan_release(&p);
+    xstrlcpy(obs[0].recipient_id, "someone-else", sizeof(obs[0].recipient_id));
+    outbox_plan_make(RS, obs, 2, held, NULL, 0, &p);
+    assert_int_equal(skip_of(&p, "a"), SKIP_NONE);
+    outbox_plan_release(&p);
+    json_decref(held);
     json_decref(full);
     json_decref(thin);
 }
