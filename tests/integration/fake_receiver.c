@@ -62,8 +62,9 @@ bool fake_signature_ok(const char *secret, const char *header, const char *body,
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
     char hex[2 * crypto_auth_hmacsha256_BYTES + 1], t[24];
     const char *comma = header ? strchr(header, ',') : NULL;
-    if (!header || strncmp(header, "t=", 2) || !comma || (size_t)(comma - header - 2) >= sizeof(t) ||
-        comma == header + 2 || strncmp(comma, ",v1=", 4) || strlen(comma + 4) != sizeof(hex) - 1)
+    if (!header || strncmp(header, "t=", 2) || !comma ||
+        (size_t)(comma - header - 2) >= sizeof(t) || comma == header + 2 ||
+        strncmp(comma, ",v1=", 4) || strlen(comma + 4) != sizeof(hex) - 1)
         return false;
     memcpy(t, header + 2, (size_t)(comma - header - 2));
     t[comma - header - 2] = '\0';
@@ -247,8 +248,9 @@ static void set_outcome(struct fake_receiver *r, size_t i, int answered, bool go
 static void answer(int fd, int status, const char *extra, const char *body)
 {
     char out[512];
-    const char *reason = status == 200 ? "OK" : status == 500 ? "Internal Server Error"
-                                                              : "Service Unavailable";
+    const char *reason = status == 200   ? "OK"
+                         : status == 500 ? "Internal Server Error"
+                                         : "Service Unavailable";
     int n = snprintf(out, sizeof(out),
                      "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
                      "Connection: close\r\n%s\r\n%s",

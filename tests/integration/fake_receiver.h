@@ -45,12 +45,12 @@ struct fake_request {
     int attempt;         /* Ichigen-Delivery-Attempt, -1 when absent */
     char *body;          /* NUL-terminated copy (heap) */
     size_t body_len;
-    int64_t at_ms;       /* wall clock when the whole request had arrived */
-    bool sig_ok;         /* the signature verifies with the secret, timestamp within 300 s */
+    int64_t at_ms; /* wall clock when the whole request had arrived */
+    bool sig_ok;   /* the signature verifies with the secret, timestamp within 300 s */
     enum fake_action action;
-    int answered;        /* status sent (200, 500, 503), 0 when none was sent */
-    bool peer_gone;      /* (FAKE_SLOW) the client hung up before an answer */
-    int64_t gone_ms;     /* when that was noticed */
+    int answered;    /* status sent (200, 500, 503), 0 when none was sent */
+    bool peer_gone;  /* (FAKE_SLOW) the client hung up before an answer */
+    int64_t gone_ms; /* when that was noticed */
 };
 
 struct fake_receiver;

@@ -505,7 +505,9 @@ static void test_not_submittable(void **state)
     char path[160];
     snprintf(path, sizeof(path), "/api/v1/reports/%s/submit", id);
     itest_http(&F.srv,
-               &(struct itest_req){.method = "POST", .path = path, .token = F.rep_b.token,
+               &(struct itest_req){.method = "POST",
+                                   .path = path,
+                                   .token = F.rep_b.token,
                                    .headers = {"If-Match: \"v1\""}},
                &r);
     assert_int_equal(r.status, 404);
@@ -572,8 +574,8 @@ static void test_happy_path(void **state)
         expect_strings(json_object_get(it, "withheld_sections"), threat, 1);
         assert_true(json_is_false(json_object_get(it, "drill")));
     }
-    json_t *nco = must_item(sent, "nco", NCO_STAGE), *pol = must_item(sent, "prefectural-police",
-                                                                       NULL);
+    json_t *nco = must_item(sent, "nco", NCO_STAGE),
+           *pol = must_item(sent, "prefectural-police", NULL);
     expect_str(nco, "/channel", "inbox");
     expect_str(nco, "/status", "available");
     expect_strings(json_object_get(nco, "withheld_sections"), contacts, 1);
@@ -703,14 +705,12 @@ static void test_document_channel(void **state)
     assert_true(has(d.json, "/report/contacts")); /* withheld from the NCO only */
     itest_resp_release(&r);
     struct itest_resp d2;
-    assert_int_equal(get_as(&F.rep_a, "/api/v1/submissions/%s/document?format=json", A.police,
-                            &d2),
+    assert_int_equal(get_as(&F.rep_a, "/api/v1/submissions/%s/document?format=json", A.police, &d2),
                      200);
     assert_int_equal(d2.len, d.len);
     assert_memory_equal(d2.body, d.body, d.len);
     itest_resp_release(&d2);
-    assert_int_equal(get_as(&F.rep_a, "/api/v1/submissions/%s/document?format=docx", A.police,
-                            &d2),
+    assert_int_equal(get_as(&F.rep_a, "/api/v1/submissions/%s/document?format=docx", A.police, &d2),
                      400);
     itest_resp_release(&d2);
     assert_int_equal(get_as(&F.rep_b, "/api/v1/submissions/%s/document", A.police, &d2), 404);
@@ -936,9 +936,8 @@ static void test_inbox(void **state)
     assert_int_equal(itest_get(&F.srv, rec_d.token, "/api/v1/inbox", &r), 200);
     assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
     itest_resp_release(&r);
-    assert_int_equal(post_as(&rec_d, "/api/v1/inbox/%s/receipt", A.nco,
-                             "{\"reference\":\"D-1\"}", &r),
-                     404);
+    assert_int_equal(
+        post_as(&rec_d, "/api/v1/inbox/%s/receipt", A.nco, "{\"reference\":\"D-1\"}", &r), 404);
     itest_resp_release(&r);
     /* nor do other recipients' submissions for C */
     assert_int_equal(get_as(&F.recipient, "/api/v1/inbox/%s", A.pre, &r), 404);
@@ -952,9 +951,9 @@ static void test_inbox(void **state)
         itest_resp_release(&r);
         assert_int_equal(get_as(no_inbox[k], "/api/v1/inbox/%s", A.nco, &r), 403);
         itest_resp_release(&r);
-        assert_int_equal(post_as(no_inbox[k], "/api/v1/inbox/%s/receipt", A.nco,
-                                 "{\"reference\":\"X\"}", &r),
-                         403);
+        assert_int_equal(
+            post_as(no_inbox[k], "/api/v1/inbox/%s/receipt", A.nco, "{\"reference\":\"X\"}", &r),
+            403);
         itest_resp_release(&r);
     }
     assert_int_equal(itest_get(&F.srv, NULL, "/api/v1/inbox", &r), 401);
@@ -1289,8 +1288,7 @@ static void test_reminders(void **state)
     itest_resp_release(&r);
     assert_int_equal(get_as(&F.rep_b, "/api/v1/organizations/%s/reminders", F.org_a, &r), 404);
     itest_resp_release(&r);
-    assert_int_equal(get_as(&F.rep_b, "/api/v1/organizations/%s/notifications", F.org_a, &r),
-                     404);
+    assert_int_equal(get_as(&F.rep_b, "/api/v1/organizations/%s/notifications", F.org_a, &r), 404);
     itest_resp_release(&r);
     /* bad input: every problem named */
     assert_int_equal(put_reminders(&F.rep_a, F.org_a,
@@ -1328,8 +1326,7 @@ static void test_reminders(void **state)
     itest_resp_release(&r);
     assert_int_equal(itest_get(&F.srv, F.authority.token, "/api/v1/obligations", &r), 403);
     itest_resp_release(&r);
-    assert_int_equal(itest_get(&F.srv, F.rep_a.token, "/api/v1/obligations?status=late", &r),
-                     400);
+    assert_int_equal(itest_get(&F.srv, F.rep_a.token, "/api/v1/obligations?status=late", &r), 400);
     itest_resp_release(&r);
 
     /* a 2160-hour lead time has been reached by every open mandatory deadline: the scan runs
@@ -1362,11 +1359,9 @@ static void test_reminders(void **state)
         size_t k;
         json_t *it;
         assert_int_equal(
-            get_as(&F.rep_a, "/api/v1/organizations/%s/notifications?limit=200", F.org_a, &r),
-            200);
+            get_as(&F.rep_a, "/api/v1/organizations/%s/notifications?limit=200", F.org_a, &r), 200);
         json_array_foreach(json_object_get(r.json, "items"), k, it) delivered |=
-            !strcmp(itest_jstr(it, "/id"), key) &&
-            !strcmp(itest_jstr(it, "/status"), "delivered");
+            !strcmp(itest_jstr(it, "/id"), key) && !strcmp(itest_jstr(it, "/status"), "delivered");
         itest_resp_release(&r);
         if (!delivered)
             sleep_ms(50);
@@ -1532,10 +1527,12 @@ static int setup(void **state)
     snprintf(dfile, sizeof(dfile), "%s/delivery.json", tmpdir);
     snprintf(dfile_set, sizeof(dfile_set), "--delivery-file=%s", dfile);
     write_delivery_file(DF_MAIN);
-    static const char *const fixed[] = {
-        "--delivery-allow-http-loopback=1", "--delivery-backoff-base-ms=50",
-        "--delivery-backoff-max-s=1", "--delivery-lease-s=" LEASE_S,
-        "--delivery-poll-ms=50", NULL};
+    static const char *const fixed[] = {"--delivery-allow-http-loopback=1",
+                                        "--delivery-backoff-base-ms=50",
+                                        "--delivery-backoff-max-s=1",
+                                        "--delivery-lease-s=" LEASE_S,
+                                        "--delivery-poll-ms=50",
+                                        NULL};
     size_t n = 0;
     settings[n++] = dfile_set;
     for (size_t i = 0; fixed[i]; i++)
