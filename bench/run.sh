@@ -311,6 +311,170 @@ rfill_pert=$(grep -F '"mode":"fill"' "$work/risk.jsonl" | grep -F '"pert"')
 rport1=$(grep -F '"mode":"portfolio"' "$work/risk.jsonl" | grep -F '"threads":1,')
 rportn=$(grep -F '"mode":"portfolio"' "$work/risk.jsonl" | grep -F speedup)
 
+# ---- delivery: fan-out to a local webhook receiver ----
+# A third server, on its own data directories, with every delivery going to bench/receiver:
+#  - drain: N reports are created and submitted with the worker off (--delivery-enabled=0), the
+#    server is restarted with it on, and the receiver measures how fast the backlog arrives;
+#    once with the receiver checking every signature, once without (the fast path). Each drain
+#    starts from a fresh copy of the accounts, so every run sees the same history;
+#  - latency: one report created and submitted every 1/rate s with the worker on; for each
+#    webhook submission, the receiver's arrival time − the 201 of its submit.
+say ""
+say "== delivery: fan-out to a local webhook receiver (bench_delivery, receiver)"
+dlv_reports=${BENCH_DELIVERY_REPORTS:-2000}
+dlv_rate=${BENCH_DELIVERY_RATE:-100}
+dlv_secs=${BENCH_DELIVERY_SECONDS:-20}
+dlv_reps=$reps
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+    dlv_reports=${BENCH_DELIVERY_REPORTS:-400} dlv_secs=${BENCH_DELIVERY_SECONDS:-5}
+fi
+dtmpl=$work/data-dlv-accounts
+dadmin() { "$bin" admin "$@" --data-dir "$dtmpl" 2>>"$work/admin.log"; }
+printf 'bench-admin-password-%s\n' "$$" | dadmin create-admin --username benchadmin \
+    --password-stdin >/dev/null || die "create-admin failed (see $work/admin.log)"
+dorg=$(dadmin create-org --name-ja ベンチマーク株式会社 --name-en "Bench Co." --kind company) ||
+    die "create-org failed"
+printf 'bench-reporter-password-%s\n' "$$" | dadmin create-user --org-id "$dorg" \
+    --username benchreporter --display-name "Bench reporter" --role reporter \
+    --password-stdin >/dev/null || die "create-user failed"
+dadmin create-token --username benchreporter >"$work/dlv-token" || die "create-token failed"
+dadmin create-token --username benchadmin >"$work/dlv-admin-token" || die "create-token failed"
+od -An -tx1 -N24 /dev/urandom | tr -d ' \n' >"$work/dlv-secret"
+
+"$build/bench/receiver" --ready-file "$work/ready-receiver" --secret-file "$work/dlv-secret" \
+    --max-seconds 1800 >"$work/receiver.json" 2>>"$work/receiver.log" &
+pids[receiver]=$!
+for _ in $(seq 1 50); do
+    [ -s "$work/ready-receiver" ] && break
+    sleep 0.1
+done
+[ -s "$work/ready-receiver" ] || die "the receiver did not start (log: $work/receiver.log)"
+rport=$(cat "$work/ready-receiver")
+# PPC (preliminary and final stages), individuals, the NCO and the police: five webhooks per
+# full report with response.other (mlit lacks fields in the example and is not sent)
+{
+    printf '{"format":"ichigen-delivery/1","recipients":{'
+    sep=""
+    for rcp in ppc jp-individuals nco prefectural-police mlit; do
+        printf '%s"%s":{"channel":"webhook","endpoint":"http://127.0.0.1:%s/%s","secret":"%s",' \
+            "$sep" "$rcp" "$rport" "$rcp" "$(cat "$work/dlv-secret")"
+        printf '"concurrency":64,"timeout_s":10}'
+        sep=","
+    done
+    printf '}}\n'
+} >"$work/delivery.json"
+
+dport="" dcpu0=0
+dserver() { # dserver 0|1: (re)start the delivery server with the worker off or on
+    local ready=$work/ready-dlv
+    dserver_stop
+    rm -f "$ready"
+    "$bin" serve --data-dir "$work/data-dlv" --port 0 --ready-file "$ready" --log-level warn \
+        --delivery-file="$work/delivery.json" --delivery-allow-http-loopback=1 \
+        --delivery-enabled="$1" >>"$work/server-dlv.log" 2>&1 &
+    pids[dlv]=$!
+    for _ in $(seq 1 100); do
+        [ -s "$ready" ] && break
+        kill -0 "${pids[dlv]}" 2>/dev/null || break
+        sleep 0.05
+    done
+    if [ ! -s "$ready" ]; then
+        tail -20 "$work/server-dlv.log" >&2
+        BENCH_KEEP=1
+        die "the delivery server did not start (log: $work/server-dlv.log)"
+    fi
+    dport=$(cat "$ready")
+    dcpu0=$(awk '{print $14 + $15}' "/proc/${pids[dlv]}/stat")
+}
+dserver_stop() {
+    [ -n "${pids[dlv]:-}" ] || return 0
+    kill "${pids[dlv]}" 2>/dev/null
+    wait "${pids[dlv]}" 2>/dev/null
+    unset "pids[dlv]"
+}
+dmetric() { # dmetric NAME: a plain series from the delivery server's /metrics
+    exec 3<>"/dev/tcp/127.0.0.1/$dport" || return
+    printf 'GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\nConnection: close\r\n\r\n' \
+        "$(cat "$work/dlv-admin-token")" >&3
+    awk -v n="$1" '$1 == n {print $2}' <&3
+    exec 3<&-
+}
+rreset() { # rreset VERIFY: the receiver forgets everything; signatures checked (1) or not (0)
+    exec 3<>"/dev/tcp/127.0.0.1/$rport" || return
+    printf 'POST /_reset?verify=%s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n' \
+        "$1" >&3
+    cat <&3 >/dev/null
+    exec 3<&-
+}
+bd=$build/bench/bench_delivery
+
+# dlv_drain VERIFY NAME: one drain from a fresh data directory; records NAME_* figures
+dlv_drain() {
+    local out n c w cpu
+    rm -rf "$work/data-dlv"
+    cp -a "$dtmpl" "$work/data-dlv"
+    dserver 0
+    out=$("$bd" --mode preload --port "$dport" --token-file "$work/dlv-token" \
+        --reports "$dlv_reports" --connections 16 --label "preload" 2>"$work/bd.err")
+    cat "$work/bd.err"
+    printf '%s\n' "$out" >>"$results"
+    n=$(printf '%s' "$out" | jget webhook)
+    rreset "$1"
+    dserver 1
+    out=$("$bd" --mode drain --receiver-port "$rport" --expect "${n:-1}" --idle 10 \
+        --label "drain-verify$1" 2>"$work/bd.err")
+    cat "$work/bd.err"
+    c=$(dmetric ichigen_store_commits_total) w=$(dmetric ichigen_store_commit_duration_seconds_sum)
+    cpu=$(awk '{print $14 + $15}' "/proc/${pids[dlv]}/stat")
+    n=$(printf '%s' "$out" | jget unique)
+    out="${out%\}},\"commits\":${c:-0},\"commit_s\":${w:-0},\"server_cpu_s\":$(div "$((cpu - dcpu0))" "$clk" %.2f)}"
+    printf '%s\n' "$out" >>"$results"
+    rec "$2_rate" "$(printf '%s' "$out" | jget steady_per_s)"
+    rec "$2_overall" "$(printf '%s' "$out" | jget overall_per_s)"
+    rec "$2_min1s" "$(printf '%s' "$out" | jget steady_min_1s)"
+    rec "$2_max1s" "$(printf '%s' "$out" | jget steady_max_1s)"
+    rec "$2_dups" "$(printf '%s' "$out" | jget duplicates)"
+    rec "$2_badsig" "$(printf '%s' "$out" | jget bad_signature)"
+    rec "$2_per_commit" "$(div "${n:-0}" "${c:-0}" %.1f)"
+    rec "$2_commit_ms" "$(div "$(awk -v s="${w:-0}" 'BEGIN {print s * 1000}')" "${c:-0}" %.1f)"
+    rec "$2_cpu" "$(div "$(awk -v t="$((cpu - dcpu0))" -v hz="$clk" 'BEGIN {print t / hz * 1e6}')" \
+        "${n:-0}" %.0f)"
+    rec "$2_n" "${n:-0}"
+    say "        $n deliveries, $(div "${n:-0}" "${c:-0}" %.1f) per commit (each commit one fsync)," \
+        "writer busy $(awk -v s="${w:-0}" 'BEGIN {printf "%.1f", s}') s; server CPU" \
+        "$(div "$(awk -v t="$((cpu - dcpu0))" -v hz="$clk" 'BEGIN {print t / hz * 1e6}')" "${n:-0}" %.0f) µs per delivery"
+}
+
+# dlv_latency: reports created and submitted at dlv_rate per second with the worker on
+dlv_latency() {
+    local out
+    rm -rf "$work/data-dlv"
+    cp -a "$dtmpl" "$work/data-dlv"
+    rreset 1
+    dserver 1
+    out=$("$bd" --mode latency --port "$dport" --receiver-port "$rport" \
+        --token-file "$work/dlv-token" --rate "$dlv_rate" --duration "$dlv_secs" --warmup 2 \
+        --wait 30 --label "latency" 2>"$work/bd.err")
+    cat "$work/bd.err"
+    printf '%s\n' "$out" >>"$results"
+    for k in p50 p90 p99 max missing late duplicates bad_signature submit_p99 measured; do
+        rec "dlat_$k" "$(printf '%s' "$out" | jget "$k")"
+    done
+    dserver_stop
+}
+
+for rep in $(seq 1 "$dlv_reps"); do
+    say ""
+    say "-- delivery repetition $rep of $dlv_reps: $dlv_reports reports preloaded, then drained;"
+    say "   then $dlv_rate reports/s for $dlv_secs s (after 2 s not measured), worker on"
+    dlv_drain 1 dlv
+    dlv_drain 0 dlvfast
+    dlv_latency
+done
+kill "${pids[receiver]}" 2>/dev/null
+wait "${pids[receiver]}" 2>/dev/null
+unset "pids[receiver]"
+
 # ---- summary ----
 cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
@@ -350,6 +514,9 @@ say "| obligations: evaluate the rule set, full report (reports/s, 1 core) | $(p
 say "| obligations: load rules, calendars, recipients, tz (ms) | $(printf '%s' "$rload" | jget ms) | < 50 | $(printf '%s' "$rload" | jget rules) rules, $(printf '%s' "$rload" | jget stages) stages |"
 say "| risk: loss draws per second, 1 core, lognormal90 loss (millions) | $(div "$(printf '%s' "$rhot_ln" | jget samples_per_s)" 1e6 %.1f) | ≥ 50 | inside the simulation (1,000 loss events a year); batch draws $(div "$(printf '%s' "$rfill_ln" | jget samples_per_s)" 1e6 %.1f) M/s |"
 say "| risk: loss draws per second, 1 core, PERT loss (millions) | $(div "$(printf '%s' "$rhot_pert" | jget samples_per_s)" 1e6 %.1f) | ≥ 50 | inside the simulation; batch draws $(div "$(printf '%s' "$rfill_pert" | jget samples_per_s)" 1e6 %.1f) M/s |"
+say "| delivery: fan-out, backlog drained to a local webhook receiver, signatures checked (deliveries/s) | $(med dlv_rate) | ≥ 2,000 | $dlv_reports reports, $(med dlv_n) webhook deliveries, steady rate; overall $(med dlv_overall)/s; 1 s windows $(med dlv_min1s)–$(med dlv_max1s); $(med dlv_per_commit) outcomes/commit, $(med dlv_commit_ms) ms/commit; server CPU $(med dlv_cpu) µs/delivery; duplicates $(med dlv_dups), bad signatures $(med dlv_badsig) |"
+say "| delivery: the same, receiver not checking signatures (deliveries/s) | $(med dlvfast_rate) | | overall $(med dlvfast_overall)/s; server CPU $(med dlvfast_cpu) µs/delivery |"
+say "| delivery: submit 201 → receiver has it, at $dlv_rate reports/s (ms) | p99 $(med dlat_p99) | p99 < 1,000 | p50 $(med dlat_p50), p90 $(med dlat_p90), max $(med dlat_max); $(med dlat_measured) deliveries measured, $(med dlat_missing) missing; late starts $(med dlat_late); submit p99 $(med dlat_submit_p99) ms |"
 say "| risk: 20 scenarios × 1,000,000 years, $(printf '%s' "$rportn" | jget threads) threads (s) | $(printf '%s' "$rportn" | jget s) | < 1 | 1 thread $(printf '%s' "$rport1" | jget s) s; speed-up $(printf '%s' "$rportn" | jget speedup); median of $risk_reps |"
 say ""
 say "ratios (same invocation):"
@@ -363,6 +530,8 @@ say "                                $(awk -v r="$ratio" -v b="$batch" 'BEGIN {
 say "  read ÷ healthz rate        = $(div "$rr" "$hr")  (share of bare HTTP throughput left after auth + SQLite + response)"
 say "  create ÷ healthz rate      = $(div "$cr" "$hr")"
 say "  create ÷ in-process validation rate (1 thread) = $(div "$cr" "$(printf '%s' "$full" | jget all_per_s)")"
+say "  delivery drain ÷ create rate = $(div "$(med dlv_rate)" "$cr")  (deliveries per second against reports created per second)"
+say "  delivery drain, signatures checked ÷ not checked = $(div "$(med dlv_rate)" "$(med dlvfast_rate)")"
 say "durability check: $(printf '%s\n' ${fig[verified]:-0} | awk '{s += $1} END {print s}') acknowledged reports read back," \
     "$(printf '%s\n' ${fig[verify_errors]:-0} | awk '{s += $1} END {print s}') missing or wrong"
 say "raw results: one JSON line per run in $results$([ "${BENCH_KEEP:-0}" = 1 ] || printf ' (removed; BENCH_KEEP=1 keeps it)')"
