@@ -16,6 +16,9 @@
 #                         put it on the disk you want to measure
 #   BENCH_BUILD_DIR=build-bench                         BENCH_KEEP=1  keep the data and logs
 #   BENCH_QUICK=1         one short repetition of everything (a smoke test, ~1 minute)
+#   BENCH_ONLY=delivery   only the delivery figures
+#   BENCH_DELIVERY_REPORTS=2000  reports preloaded per drain (5 webhook deliveries each)
+#   BENCH_DELIVERY_RATE=100      reports/s of the latency run; BENCH_DELIVERY_SECONDS=20
 set -u
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -205,6 +208,10 @@ say "runs: ${dur}s measured after ${warm}s warm-up, ${reps} repetitions, body $b
 say ""
 
 # ---- measured runs at log level warn, interleaved with their baselines ----
+# (BENCH_ONLY=delivery skips everything up to the delivery section: for working on delivery)
+full="" early="" rload="" rew="" rfull="" rewx="" rhot_ln="" rhot_pert="" rfill_ln=""
+rfill_pert="" rport1="" rportn="" risk_reps=0
+if [ "${BENCH_ONLY:-}" != delivery ]; then
 start_server warn
 start_server info
 say "servers on 127.0.0.1:${ports[warn]} (log level warn) and :${ports[info]} (info), data in $work"
@@ -310,6 +317,8 @@ rfill_ln=$(grep -F '"mode":"fill"' "$work/risk.jsonl" | grep -F lognormal90)
 rfill_pert=$(grep -F '"mode":"fill"' "$work/risk.jsonl" | grep -F '"pert"')
 rport1=$(grep -F '"mode":"portfolio"' "$work/risk.jsonl" | grep -F '"threads":1,')
 rportn=$(grep -F '"mode":"portfolio"' "$work/risk.jsonl" | grep -F speedup)
+
+fi # BENCH_ONLY
 
 # ---- delivery: fan-out to a local webhook receiver ----
 # A third server, on its own data directories, with every delivery going to bench/receiver:
@@ -514,10 +523,10 @@ say "| obligations: evaluate the rule set, full report (reports/s, 1 core) | $(p
 say "| obligations: load rules, calendars, recipients, tz (ms) | $(printf '%s' "$rload" | jget ms) | < 50 | $(printf '%s' "$rload" | jget rules) rules, $(printf '%s' "$rload" | jget stages) stages |"
 say "| risk: loss draws per second, 1 core, lognormal90 loss (millions) | $(div "$(printf '%s' "$rhot_ln" | jget samples_per_s)" 1e6 %.1f) | ≥ 50 | inside the simulation (1,000 loss events a year); batch draws $(div "$(printf '%s' "$rfill_ln" | jget samples_per_s)" 1e6 %.1f) M/s |"
 say "| risk: loss draws per second, 1 core, PERT loss (millions) | $(div "$(printf '%s' "$rhot_pert" | jget samples_per_s)" 1e6 %.1f) | ≥ 50 | inside the simulation; batch draws $(div "$(printf '%s' "$rfill_pert" | jget samples_per_s)" 1e6 %.1f) M/s |"
+say "| risk: 20 scenarios × 1,000,000 years, $(printf '%s' "$rportn" | jget threads) threads (s) | $(printf '%s' "$rportn" | jget s) | < 1 | 1 thread $(printf '%s' "$rport1" | jget s) s; speed-up $(printf '%s' "$rportn" | jget speedup); median of $risk_reps |"
 say "| delivery: fan-out, backlog drained to a local webhook receiver, signatures checked (deliveries/s) | $(med dlv_rate) | ≥ 2,000 | $dlv_reports reports, $(med dlv_n) webhook deliveries, steady rate; overall $(med dlv_overall)/s; 1 s windows $(med dlv_min1s)–$(med dlv_max1s); $(med dlv_per_commit) outcomes/commit, $(med dlv_commit_ms) ms/commit; server CPU $(med dlv_cpu) µs/delivery; duplicates $(med dlv_dups), bad signatures $(med dlv_badsig) |"
 say "| delivery: the same, receiver not checking signatures (deliveries/s) | $(med dlvfast_rate) | | overall $(med dlvfast_overall)/s; server CPU $(med dlvfast_cpu) µs/delivery |"
 say "| delivery: submit 201 → receiver has it, at $dlv_rate reports/s (ms) | p99 $(med dlat_p99) | p99 < 1,000 | p50 $(med dlat_p50), p90 $(med dlat_p90), max $(med dlat_max); $(med dlat_measured) deliveries measured, $(med dlat_missing) missing; late starts $(med dlat_late); submit p99 $(med dlat_submit_p99) ms |"
-say "| risk: 20 scenarios × 1,000,000 years, $(printf '%s' "$rportn" | jget threads) threads (s) | $(printf '%s' "$rportn" | jget s) | < 1 | 1 thread $(printf '%s' "$rport1" | jget s) s; speed-up $(printf '%s' "$rportn" | jget speedup); median of $risk_reps |"
 say ""
 say "ratios (same invocation):"
 ratio=$(div "$cr" "$fa") batch=$(med create_batch)

@@ -9,6 +9,7 @@
  * (src/outbox/outbox_plan.c), each holding the exact bytes its recipient receives.
  */
 #include "http_int.h"
+#include "h_obligations.h"
 #include "h_govern.h"
 #include "../core/jsonx.h"
 #include "../core/rtime.h"
@@ -32,12 +33,11 @@ static json_t *parsed_or_null(const char *text)
  * (attempts, errors, who pressed "submit"). */
 static json_t *submission_json(const struct submission_rec *s, bool sender_view)
 {
-    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:b, s:s}", "id", s->id,
-                          "incident_id", s->incident_id, "obligation_id", s->obligation_id,
-                          "rule_id", s->rule_id, "stage_id", s->stage_id, "recipient_id",
-                          s->recipient_id, "report_version", s->version, "channel", s->channel,
-                          "status", s->status, "drill", s->drill, "payload_sha256",
-                          s->payload_sha256);
+    json_t *j = json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:b, s:s}", "id", s->id, "incident_id",
+        s->incident_id, "obligation_id", s->obligation_id, "rule_id", s->rule_id, "stage_id",
+        s->stage_id, "recipient_id", s->recipient_id, "report_version", s->version, "channel",
+        s->channel, "status", s->status, "drill", s->drill, "payload_sha256", s->payload_sha256);
     json_object_set_new(j, "withheld_sections", parsed_or_null(s->withheld));
     json_object_set_new(j, "created_at", http_time(s->created_at));
     json_object_set_new(j, "delivered_at", opt_time(s->delivered_at));
@@ -52,8 +52,8 @@ static json_t *submission_json(const struct submission_rec *s, bool sender_view)
         json_object_set_new(j, "next_attempt_at",
                             !strcmp(s->status, "queued") ? http_time(s->next_attempt_at)
                                                          : json_null());
-        json_object_set_new(j, "last_error", s->last_error ? json_string(s->last_error)
-                                                           : json_null());
+        json_object_set_new(j, "last_error",
+                            s->last_error ? json_string(s->last_error) : json_null());
         json_object_set_new(j, "submitted_by", json_string(s->submitted_by));
     }
     return j;
@@ -63,13 +63,13 @@ static json_t *events_json(const struct submission_events *ev)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < ev->n; i++) {
-        json_t *e = json_pack("{s:o, s:s}", "at", http_time(ev->items[i].at), "event",
-                              ev->items[i].event);
-        json_object_set_new(e, "http_status", ev->items[i].http_status
-                                                  ? json_integer(ev->items[i].http_status)
-                                                  : json_null());
-        json_object_set_new(e, "detail", ev->items[i].detail ? json_string(ev->items[i].detail)
-                                                             : json_null());
+        json_t *e =
+            json_pack("{s:o, s:s}", "at", http_time(ev->items[i].at), "event", ev->items[i].event);
+        json_object_set_new(e, "http_status",
+                            ev->items[i].http_status ? json_integer(ev->items[i].http_status)
+                                                     : json_null());
+        json_object_set_new(e, "detail",
+                            ev->items[i].detail ? json_string(ev->items[i].detail) : json_null());
         json_array_append_new(a, e);
     }
     return a;
@@ -77,14 +77,14 @@ static json_t *events_json(const struct submission_events *ev)
 
 /* ---- submit ---- */
 
-static const struct rf_field id_item = {"", RF_STRING, 0, NULL, NULL, RFMT_NONE, 0, 36,
-                                        "義務ID", "obligation id", NULL};
-static const struct rf_field submit_fields[] = {
-    {"obligations", RF_ARRAY, RF_UNIQUE, &id_item, NULL, RFMT_NONE, 1, 500, "送る義務",
-     "obligations to send", NULL},
-    {0}};
-static const struct rf_field submit_root = {"", RF_OBJECT, 0, submit_fields, NULL, RFMT_NONE, 0,
-                                            0, "提出", "submission", NULL};
+static const struct rf_field id_item = {
+    "", RF_STRING, 0, NULL, NULL, RFMT_NONE, 0, 36, "義務ID", "obligation id", NULL};
+static const struct rf_field submit_fields[] = {{"obligations", RF_ARRAY, RF_UNIQUE, &id_item, NULL,
+                                                 RFMT_NONE, 1, 500, "送る義務",
+                                                 "obligations to send", NULL},
+                                                {0}};
+static const struct rf_field submit_root = {"", RF_OBJECT, 0,      submit_fields, NULL, RFMT_NONE,
+                                            0,  0,         "提出", "submission",  NULL};
 
 /* Optional body {"obligations": [ids]}; *only is a heap array of borrowed strings. Returns
  * false after answering. */
@@ -147,26 +147,41 @@ static void build_one(struct req *r, const struct report_rec *rec, const json_t 
     uuid_v7_new(b->id);
     b->channel = rec->drill ? "exercise" : rules_channel_name(route->channel);
     json_t *view = outbox_project(report, rv.delivery->sections, ob->recipient_id, &withheld);
-    struct outbox_meta m = {
-        .submission_id = b->id, .incident_id = rec->id, .obligation_id = ob->id,
-        .rule_id = ob->rule_id, .stage_id = ob->stage_id,
-        .stage_name_ja = rules_stage_name(st, true), .stage_name_en = rules_stage_name(st, false),
-        .recipient_id = ob->recipient_id, .recipient_name_ja = rv.name_ja,
-        .recipient_name_en = rv.name_en, .org_id = o->id, .org_name_ja = o->name_ja,
-        .org_name_en = o->name_en, .corporate_number = o->corporate_number,
-        .version = rec->version, .report_sha256 = rec->body_sha256, .created_ms = r->now_ms,
-        .drill = rec->drill};
+    struct outbox_meta m = {.submission_id = b->id,
+                            .incident_id = rec->id,
+                            .obligation_id = ob->id,
+                            .rule_id = ob->rule_id,
+                            .stage_id = ob->stage_id,
+                            .stage_name_ja = rules_stage_name(st, true),
+                            .stage_name_en = rules_stage_name(st, false),
+                            .recipient_id = ob->recipient_id,
+                            .recipient_name_ja = rv.name_ja,
+                            .recipient_name_en = rv.name_en,
+                            .org_id = o->id,
+                            .org_name_ja = o->name_ja,
+                            .org_name_en = o->name_en,
+                            .corporate_number = o->corporate_number,
+                            .version = rec->version,
+                            .report_sha256 = rec->body_sha256,
+                            .created_ms = r->now_ms,
+                            .drill = rec->drill};
     buf_init(&b->payload, BUF_UNLIMITED);
     outbox_payload(&m, view, withheld, &b->payload);
     hash_sha256_hex(b->payload.data, b->payload.len, b->sha);
     b->withheld = json_dumps(withheld, JSON_COMPACT);
     json_decref(view);
     json_decref(withheld);
-    *n = (struct submission_new){.id = b->id, .obligation_id = ob->id, .rule_id = ob->rule_id,
-                                 .stage_id = ob->stage_id, .recipient_id = ob->recipient_id,
-                                 .channel = b->channel, .status = initial_status(b->channel),
-                                 .payload = b->payload.data, .payload_len = b->payload.len,
-                                 .payload_sha256 = b->sha, .withheld = b->withheld};
+    *n = (struct submission_new){.id = b->id,
+                                 .obligation_id = ob->id,
+                                 .rule_id = ob->rule_id,
+                                 .stage_id = ob->stage_id,
+                                 .recipient_id = ob->recipient_id,
+                                 .channel = b->channel,
+                                 .status = initial_status(b->channel),
+                                 .payload = b->payload.data,
+                                 .payload_len = b->payload.len,
+                                 .payload_sha256 = b->sha,
+                                 .withheld = b->withheld};
 }
 
 static json_t *not_sent_json(const struct outbox_plan_item *it)
@@ -178,14 +193,15 @@ static json_t *not_sent_json(const struct outbox_plan_item *it)
     json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "obligation_id", o->id, "rule_id",
                           o->rule_id, "stage_id", o->stage_id, "recipient_id", o->recipient_id,
                           "reason", outbox_skip_name(it->skip), "missing_fields", missing);
-    json_object_set_new(j, "submission", o->live_submission[0] ? json_string(o->live_submission)
-                                                               : json_null());
+    json_object_set_new(j, "submission",
+                        o->live_submission[0] ? json_string(o->live_submission) : json_null());
     return j;
 }
 
 /* Writes the plan's submissions and answers with what went and what did not. */
 static void submit_plan(struct req *r, const struct report_rec *rec, const json_t *report,
-                        const struct org *o, const struct outbox_plan *plan)
+                        const struct org *o, const struct obligation_list *obs,
+                        const struct outbox_plan *plan)
 {
     struct built *b = xcalloc(plan->nsend + 1, sizeof(*b));
     struct submission_new *items = xcalloc(plan->nsend + 1, sizeof(*items));
@@ -196,10 +212,30 @@ static void submit_plan(struct req *r, const struct report_rec *rec, const json_
             build_one(r, rec, report, o, plan->items[i].ob, &b[n], &items[n]);
             n++;
         }
-    struct submit_write w = {.incident_id = rec->id, .org_id = rec->org_id,
-                             .actor = r->who.user_id, .version = rec->version,
-                             .drill = rec->drill, .items = items, .n = n, .now_ms = r->now_ms};
+    struct submit_write w = {.incident_id = rec->id,
+                             .org_id = rec->org_id,
+                             .actor = r->who.user_id,
+                             .version = rec->version,
+                             .drill = rec->drill,
+                             .items = items,
+                             .n = n,
+                             .now_ms = r->now_ms};
+    /* the stages sent now start the deadlines that run from their submission (NIS2's final
+     * report, DORA's intermediate report): evaluated with them counted as submitted */
+    struct http_ledger lb = {0};
+    bool *send = xcalloc(obs->n + 1, sizeof(*send));
+    for (size_t i = 0; i < plan->n; i++)
+        for (size_t k = 0; k < obs->n; k++)
+            send[k] |= plan->items[i].ob == &obs->items[k] && plan->items[i].skip == SKIP_NONE;
+    rules_eval_init(&lb.ev);
+    lb.times = http_stage_times(obs->items, obs->n, send, r->now_ms, &lb.ev.ntimes);
+    lb.ev.times = lb.times;
+    rules_evaluate(r->app->rules, report, &lb.ev);
+    lb.in = (struct ledger_input){&lb.ev, rules_version(r->app->rules)};
+    w.ledger = &lb.in;
+    free(send);
     int res = r->app->store->ops->submit(r->app->store, &w, &created);
+    http_ledger_release(&lb);
     if (res == STORE_CONFLICT) {
         struct report_rec now;
         int latest = rec->latest_version + 1;
@@ -314,7 +350,7 @@ void h_report_submit(struct req *r)
     if (!known_obligations(r, &obs, only, nonly))
         goto out;
     outbox_plan_make(r->app->rules, obs.items, obs.n, report, only, nonly, &plan);
-    submit_plan(r, &rec, report, &o, &plan);
+    submit_plan(r, &rec, report, &o, &obs, &plan);
 out:
     outbox_plan_release(&plan);
     obligation_list_release(&obs);
@@ -336,8 +372,8 @@ void h_report_submissions(struct req *r)
     if (!http_query_only(r, allowed) || (limit = http_limit(r)) < 0 ||
         http_cursor_decode(r, "cursor", after) || !fetch_report(r, ACT_SUBMISSION_READ, &rec))
         return;
-    struct submission_filter f = {.incident_id = rec.id, .after_id = after[0] ? after : NULL,
-                                  .limit = limit};
+    struct submission_filter f = {
+        .incident_id = rec.id, .after_id = after[0] ? after : NULL, .limit = limit};
     report_rec_release(&rec);
     if (r->app->store->ops->submissions_list(r->app->store, &f, &l))
         return http_unavailable(r);
@@ -418,9 +454,8 @@ void h_submission_proof(struct req *r)
     json_t *proof = json_pack(
         "{s:s, s:o, s:o, s:o, s:o, s:s, s:b, s:s%}", "format", "ichigen-proof-of-submission/1",
         "generated_at", http_time(r->now_ms), "submission", submission_json(&s, true),
-        "destination", destination_json(r, &s), "history", events_json(&ev), "payload_sha256",
-        sha, "payload_intact", !strcmp(sha, s.payload_sha256), "payload", s.payload,
-        s.payload_len);
+        "destination", destination_json(r, &s), "history", events_json(&ev), "payload_sha256", sha,
+        "payload_intact", !strcmp(sha, s.payload_sha256), "payload", s.payload, s.payload_len);
     char disp[96];
     snprintf(disp, sizeof(disp), "attachment; filename=\"proof-%s.json\"", s.id);
     http_header(r, "Content-Disposition", disp);
@@ -447,9 +482,11 @@ static void send_rendering(struct req *r, const struct submission_rec *s, bool x
         report_rec_release(&ver);
     }
     struct render_meta m = {
-        .incident_id = s->incident_id, .version = s->version,
+        .incident_id = s->incident_id,
+        .version = s->version,
         .report_sha256 = json_string_value(jsonx_ptr_get(payload, "/submission/report_sha256")),
-        .version_created_ms = created, .recipient_name_ja = known ? rv.name_ja : NULL,
+        .version_created_ms = created,
+        .recipient_name_ja = known ? rv.name_ja : NULL,
         .recipient_name_en = known ? rv.name_en : NULL,
         .stage_name_ja = json_string_value(jsonx_ptr_get(payload, "/submission/stage/ja")),
         .ja = true};
@@ -468,7 +505,8 @@ static void send_rendering(struct req *r, const struct submission_rec *s, bool x
                  out.data, out.len);
     } else {
         char ja[800];
-        snprintf(ja, sizeof(ja), "文書を作成できませんでした（%s）。運用者に連絡してください。", e.msg);
+        snprintf(ja, sizeof(ja), "文書を作成できませんでした（%s）。運用者に連絡してください。",
+                 e.msg);
         http_problem(r, 500, "rendering_failed", "The document could not be produced",
                      "文書を作成できませんでした", e.msg, ja, NULL);
     }
@@ -494,9 +532,11 @@ void h_submission_document(struct req *r)
     if (!rules_recipient_get(r->app->rules, s.recipient_id, &rv) ||
         !(rv.delivery->formats & want)) {
         submission_rec_release(&s);
-        return http_bad_query(r, "format", "is not a rendering this recipient accepts "
-                                           "(GET /api/v1/recipients lists them)",
-                              "この報告先が受け付ける形式ではありません（GET /api/v1/recipients を参照）");
+        return http_bad_query(
+            r, "format",
+            "is not a rendering this recipient accepts "
+            "(GET /api/v1/recipients lists them)",
+            "この報告先が受け付ける形式ではありません（GET /api/v1/recipients を参照）");
     }
     if (xlsx || pdf) {
         send_rendering(r, &s, xlsx);
@@ -510,12 +550,12 @@ void h_submission_document(struct req *r)
 }
 
 static const struct rf_field filed_fields[] = {
-    {"reference", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 128, "受付番号",
-     "reference", NULL},
+    {"reference", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 128, "受付番号", "reference",
+     NULL},
     {"note", RF_TEXT, 0, NULL, NULL, RFMT_NONE, 0, 2000, "備考", "note", NULL},
     {0}};
-static const struct rf_field filed_root = {"", RF_OBJECT, 0, filed_fields, NULL, RFMT_NONE, 0, 0,
-                                           "提出の記録", "filing", NULL};
+static const struct rf_field filed_root = {
+    "", RF_OBJECT, 0, filed_fields, NULL, RFMT_NONE, 0, 0, "提出の記録", "filing", NULL};
 
 /* Shared by filings and receipts: the reference (and note) as stored receipt JSON. */
 static char *receipt_text(struct req *r, const json_t *body, const char *kind)
@@ -615,7 +655,7 @@ static int time_query(struct req *r, const char *name, int64_t *out)
 
 static bool status_known(const char *s)
 {
-    static const char *const st[] = {"queued", "sending", "delivered", "acknowledged",
+    static const char *const st[] = {"queued", "sending",   "delivered",      "acknowledged",
                                      "failed", "available", "awaiting_filing"};
     for (size_t i = 0; i < ARRAY_SIZE(st); i++)
         if (!strcmp(st[i], s))
@@ -625,8 +665,8 @@ static bool status_known(const char *s)
 
 void h_inbox_list(struct req *r)
 {
-    static const char *const allowed[] = {"limit", "cursor", "stage", "status", "created_from",
-                                          "created_before", NULL};
+    static const char *const allowed[] = {"limit",        "cursor",         "stage", "status",
+                                          "created_from", "created_before", NULL};
     char after[UUID_STR_LEN], **mine = NULL;
     size_t nmine = 0;
     struct submission_list l;
@@ -638,7 +678,8 @@ void h_inbox_list(struct req *r)
     f.stage_id = http_query(r, "stage");
     f.status = http_query(r, "status");
     if (f.status && !status_known(f.status))
-        return http_bad_query(r, "status", "is not a submission status", "提出の状態ではありません");
+        return http_bad_query(r, "status", "is not a submission status",
+                              "提出の状態ではありません");
     if (bound_recipients(r, r->who.org_id, &mine, &nmine))
         return;
     if (!nmine) { /* the organisation receives for no recipient: an empty inbox */
@@ -715,9 +756,10 @@ void h_inbox_get(struct req *r)
         return;
     /* the first read by the recipient is the delivery of an inbox submission (a HEAD
      * request reads nothing, so it delivers nothing) */
-    int res = strcmp(r->method, "HEAD") ? r->app->store->ops->submission_fetched(
-                                              r->app->store, s.id, r->who.user_id, r->now_ms)
-                                        : STORE_OK;
+    int res =
+        strcmp(r->method, "HEAD")
+            ? r->app->store->ops->submission_fetched(r->app->store, s.id, r->who.user_id, r->now_ms)
+            : STORE_OK;
     if (res) {
         submission_rec_release(&s);
         return http_store_error(r, res);
@@ -741,8 +783,8 @@ void h_inbox_receipt(struct req *r)
         goto out;
     receipt = receipt_text(r, body, "receipt");
     int res = r->app->store->ops->submission_receipt(
-        r->app->store, s.id, json_string_value(json_object_get(body, "reference")), receipt,
-        false, r->who.user_id, r->now_ms);
+        r->app->store, s.id, json_string_value(json_object_get(body, "reference")), receipt, false,
+        r->who.user_id, r->now_ms);
     if (res == STORE_CONFLICT) {
         not_now(r, "This submission already has a receipt, or has not reached you yet.",
                 "この提出には受領済みの記録があるか、まだ届いていません。");
@@ -798,13 +840,12 @@ void h_recipient_list(struct req *r)
         for (size_t k = 0; k < nb; k++)
             if (!strcmp(b[k].recipient_id, v.id))
                 bound = b[k].org_id;
-        json_t *j = json_pack("{s:s, s:{s:s, s:s}, s:s, s:s, s:s, s:o, s:o, s:o}", "id", v.id,
-                              "name", "ja", v.name_ja, "en", v.name_en, "kind", v.kind,
-                              "jurisdiction", v.jurisdiction, "channel",
-                              rules_channel_name(route->channel), "sections",
-                              sections_json(v.delivery->sections), "formats",
-                              formats_json(v.delivery->formats), "bound_org",
-                              bound ? json_string(bound) : json_null());
+        json_t *j = json_pack(
+            "{s:s, s:{s:s, s:s}, s:s, s:s, s:s, s:o, s:o, s:o}", "id", v.id, "name", "ja",
+            v.name_ja, "en", v.name_en, "kind", v.kind, "jurisdiction", v.jurisdiction, "channel",
+            rules_channel_name(route->channel), "sections", sections_json(v.delivery->sections),
+            "formats", formats_json(v.delivery->formats), "bound_org",
+            bound ? json_string(bound) : json_null());
         json_object_set_new(j, "webhook_configured",
                             json_boolean(route->channel == CHANNEL_WEBHOOK && route->secret_len &&
                                          route->endpoint[0]));
@@ -814,12 +855,11 @@ void h_recipient_list(struct req *r)
     http_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
-static const struct rf_field bind_fields[] = {
-    {"org_id", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 36, "組織ID", "organisation id",
-     NULL},
-    {0}};
-static const struct rf_field bind_root = {"", RF_OBJECT, 0, bind_fields, NULL, RFMT_NONE, 0, 0,
-                                          "受信組織", "binding", NULL};
+static const struct rf_field bind_fields[] = {{"org_id", RF_STRING, RF_REQUIRED, NULL, NULL,
+                                               RFMT_NONE, 0, 36, "組織ID", "organisation id", NULL},
+                                              {0}};
+static const struct rf_field bind_root = {"", RF_OBJECT, 0,          bind_fields, NULL, RFMT_NONE,
+                                          0,  0,         "受信組織", "binding",   NULL};
 
 /* Only a receiving organisation (kind authority) can receive for a recipient: binding a
  * reporting company by mistake would hand it other companies' reports. */
@@ -859,8 +899,8 @@ void h_recipient_bind(struct req *r)
         http_not_found(r);
     } else if (http_check_body(r, &bind_root, body) && receiving_org(r, body)) {
         const char *org = json_string_value(json_object_get(body, "org_id"));
-        int res = r->app->store->ops->binding_set(r->app->store, v.id, org, r->who.user_id,
-                                                  r->now_ms);
+        int res =
+            r->app->store->ops->binding_set(r->app->store, v.id, org, r->who.user_id, r->now_ms);
         if (res)
             http_store_error(r, res);
         else

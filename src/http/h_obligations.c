@@ -8,9 +8,25 @@
 #include "h_obligations.h"
 #include "../core/jsonx.h"
 
-void http_ledger_build(struct app *a, const json_t *doc, struct http_ledger *lb)
+struct rules_stage_time *http_stage_times(const struct obligation_rec *obs, size_t n,
+                                          const bool *send, int64_t now_ms, size_t *count)
+{
+    struct rules_stage_time *t = xcalloc(n + 1, sizeof(*t));
+    *count = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t at = obs[i].submitted_at ? obs[i].submitted_at : send && send[i] ? now_ms : 0;
+        if (at)
+            t[(*count)++] = (struct rules_stage_time){obs[i].rule_id, obs[i].stage_id, at};
+    }
+    return t;
+}
+
+void http_ledger_build(struct app *a, const json_t *doc, const struct obligation_list *obs,
+                       struct http_ledger *lb)
 {
     rules_eval_init(&lb->ev);
+    lb->times = obs ? http_stage_times(obs->items, obs->n, NULL, 0, &lb->ev.ntimes) : NULL;
+    lb->ev.times = lb->times;
     rules_evaluate(a->rules, doc, &lb->ev);
     lb->in.ev = &lb->ev;
     lb->in.rules_version = rules_version(a->rules);
@@ -19,6 +35,8 @@ void http_ledger_build(struct app *a, const json_t *doc, struct http_ledger *lb)
 void http_ledger_release(struct http_ledger *lb)
 {
     rules_eval_release(&lb->ev);
+    free(lb->times);
+    lb->times = NULL;
 }
 
 static json_t *parsed(const char *text)
@@ -30,13 +48,13 @@ static json_t *parsed(const char *text)
 static json_t *event_json(int64_t at, int version, const char *event, const char *old_state,
                           int64_t old_due, const char *new_state, int64_t new_due)
 {
-    json_t *j = json_pack("{s:o, s:i, s:s}", "at", http_time(at), "version", version, "event",
-                          event);
-    json_object_set_new(j, "old_due_state", old_state && old_state[0] ? json_string(old_state)
-                                                                       : json_null());
+    json_t *j =
+        json_pack("{s:o, s:i, s:s}", "at", http_time(at), "version", version, "event", event);
+    json_object_set_new(j, "old_due_state",
+                        old_state && old_state[0] ? json_string(old_state) : json_null());
     json_object_set_new(j, "old_due_at", old_due ? http_time(old_due) : json_null());
-    json_object_set_new(j, "new_due_state", new_state && new_state[0] ? json_string(new_state)
-                                                                       : json_null());
+    json_object_set_new(j, "new_due_state",
+                        new_state && new_state[0] ? json_string(new_state) : json_null());
     json_object_set_new(j, "new_due_at", new_due ? http_time(new_due) : json_null());
     return j;
 }
@@ -73,16 +91,26 @@ struct evaluated {
     struct rules_eval ev;
 };
 
-static struct evaluated *evaluated_for(struct req *r, struct evaluated *cache, size_t *n, int v)
+/* The versions evaluated for one listing, and the incident's submitted stages. */
+struct eval_cache {
+    struct evaluated *v;
+    size_t n;
+    const struct rules_stage_time *times;
+    size_t ntimes;
+};
+
+static struct evaluated *evaluated_for(struct req *r, struct eval_cache *c, int v)
 {
     struct report_rec rec;
-    for (size_t i = 0; i < *n; i++)
-        if (cache[i].version == v)
-            return cache[i].doc ? &cache[i] : NULL;
-    struct evaluated *e = &cache[(*n)++];
+    for (size_t i = 0; i < c->n; i++)
+        if (c->v[i].version == v)
+            return c->v[i].doc ? &c->v[i] : NULL;
+    struct evaluated *e = &c->v[c->n++];
     memset(e, 0, sizeof(*e));
     e->version = v;
     rules_eval_init(&e->ev);
+    e->ev.times = c->times;
+    e->ev.ntimes = c->ntimes;
     if (r->app->store->ops->report_get(r->app->store, r->params[0], v, &rec))
         return NULL;
     e->doc = json_loadb(rec.body, rec.body_len, 0, NULL);
@@ -106,9 +134,9 @@ static const struct rules_result *result_for(const struct evaluated *e,
  * as of now; null when the rule has left the rule set. `same_rules` says whether the loaded
  * rule set is the one that made the ledger's decision. */
 static json_t *explanation(struct req *r, const struct obligation_rec *o, const char *status,
-                           struct evaluated *cache, size_t *ncache)
+                           struct eval_cache *cache)
 {
-    struct evaluated *e = evaluated_for(r, cache, ncache, o->last_version);
+    struct evaluated *e = evaluated_for(r, cache, o->last_version);
     const struct rules_result *res = result_for(e, o);
     if (!res)
         return json_null();
@@ -122,22 +150,22 @@ static json_t *explanation(struct req *r, const struct obligation_rec *o, const 
 }
 
 static json_t *obligation_json(struct req *r, const struct obligation_rec *o,
-                               struct evaluated *cache, size_t *ncache)
+                               struct eval_cache *cache)
 {
     /* met (a submission was delivered or acknowledged) unless no longer applicable */
     const char *status = rules_status_name(
         o->met_at && !o->withdrawn
             ? ST_MET
-            : rules_row_status(o->withdrawn, o->mandatory, !strcmp(o->kind, "legal"),
-                               o->due_state, o->due_ms, r->now_ms, r->app->due_soon_ms));
-    json_t *expl = explanation(r, o, status, cache, ncache);
+            : rules_row_status(o->withdrawn, o->mandatory, !strcmp(o->kind, "legal"), o->due_state,
+                               o->due_ms, r->now_ms, r->app->due_soon_ms));
+    json_t *expl = explanation(r, o, status, cache);
     bool set = o->due_state == DUE_SET && !o->withdrawn;
-    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", o->id,
-                          "rule_id", o->rule_id, "stage_id", o->stage_id, "recipient_id",
-                          o->recipient_id, "regime", o->regime, "state",
-                          o->withdrawn ? "withdrawn" : "active", "status", status, "due_state",
-                          rules_due_state_name((enum rules_due_state)o->due_state), "kind",
-                          o->kind, "mandatory", o->mandatory);
+    json_t *j =
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", o->id, "rule_id",
+                  o->rule_id, "stage_id", o->stage_id, "recipient_id", o->recipient_id, "regime",
+                  o->regime, "state", o->withdrawn ? "withdrawn" : "active", "status", status,
+                  "due_state", rules_due_state_name((enum rules_due_state)o->due_state), "kind",
+                  o->kind, "mandatory", o->mandatory);
     json_object_set_new(j, "due_at", set ? http_time(o->due_ms) : json_null());
     json_object_set_new(j, "became_applicable_at", http_time(o->became_applicable_at));
     json_object_set_new(j, "first_version", json_integer(o->first_version));
@@ -173,31 +201,34 @@ void h_report_obligations(struct req *r)
         return;
     if (r->app->store->ops->obligations_list(r->app->store, r->params[0], &l))
         return http_unavailable(r);
-    struct evaluated *cache = xcalloc(l.n + 1, sizeof(*cache));
-    size_t ncache = 0;
+    struct eval_cache cache = {xcalloc(l.n + 1, sizeof(*cache.v)), 0, NULL, 0};
+    struct rules_stage_time *times = http_stage_times(l.items, l.n, NULL, 0, &cache.ntimes);
+    cache.times = times;
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++)
-        json_array_append_new(items, obligation_json(r, &l.items[i], cache, &ncache));
-    for (size_t i = 0; i < ncache; i++) {
-        rules_eval_release(&cache[i].ev);
-        json_decref(cache[i].doc);
+        json_array_append_new(items, obligation_json(r, &l.items[i], &cache));
+    for (size_t i = 0; i < cache.n; i++) {
+        rules_eval_release(&cache.v[i].ev);
+        json_decref(cache.v[i].doc);
     }
-    free(cache);
+    free(cache.v);
+    free(times);
     obligation_list_release(&l);
-    http_json(r, 200, json_pack("{s:s, s:s, s:o, s:o}", "id", r->params[0], "rules_version",
-                                rules_version(r->app->rules), "evaluated_at", http_time(r->now_ms),
-                                "items", items));
+    http_json(r, 200,
+              json_pack("{s:s, s:s, s:o, s:o}", "id", r->params[0], "rules_version",
+                        rules_version(r->app->rules), "evaluated_at", http_time(r->now_ms), "items",
+                        items));
 }
 
 static json_t *not_applicable_json(const struct rules_result *res, const json_t *doc,
                                    const struct app *a, int64_t now)
 {
     json_t *e = rules_explain(a->rules, res, doc, now, a->due_soon_ms);
-    json_t *j = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "rule_id",
-                          json_object_get(e, "rule_id"), "stage", json_object_get(e, "stage"),
-                          "regime", json_object_get(e, "regime"), "title",
-                          json_object_get(e, "title"), "recipient", json_object_get(e, "recipient"),
-                          "why", json_object_get(e, "why"));
+    json_t *j =
+        json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "rule_id", json_object_get(e, "rule_id"),
+                  "stage", json_object_get(e, "stage"), "regime", json_object_get(e, "regime"),
+                  "title", json_object_get(e, "title"), "recipient",
+                  json_object_get(e, "recipient"), "why", json_object_get(e, "why"));
     json_decref(e);
     return j;
 }
@@ -221,16 +252,16 @@ void h_obligations_preview(struct req *r)
     json_t *obs = json_array(), *na = json_array();
     for (size_t i = 0; i < ev.n; i++) {
         if (ev.v[i].applies)
-            json_array_append_new(obs, rules_explain(r->app->rules, &ev.v[i], doc, r->now_ms,
-                                                     r->app->due_soon_ms));
+            json_array_append_new(
+                obs, rules_explain(r->app->rules, &ev.v[i], doc, r->now_ms, r->app->due_soon_ms));
         else
             json_array_append_new(na, not_applicable_json(&ev.v[i], doc, r->app, r->now_ms));
     }
     rules_eval_release(&ev);
-    http_json(r, 200, json_pack("{s:b, s:o, s:s, s:o, s:o, s:o}", "valid", !verr_any(&errs),
-                                "errors", verrs, "rules_version", rules_version(r->app->rules),
-                                "evaluated_at", http_time(r->now_ms), "obligations", obs,
-                                "not_applicable", na));
+    http_json(r, 200,
+              json_pack("{s:b, s:o, s:s, s:o, s:o, s:o}", "valid", !verr_any(&errs), "errors",
+                        verrs, "rules_version", rules_version(r->app->rules), "evaluated_at",
+                        http_time(r->now_ms), "obligations", obs, "not_applicable", na));
     verr_list_release(&errs);
     json_decref(doc);
 }

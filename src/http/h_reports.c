@@ -146,8 +146,9 @@ void h_report_validate(struct req *r)
                                              errs.v[i].pointer, "code", errs.v[i].code, "message",
                                              r->ja ? errs.v[i].ja : errs.v[i].en, "message_en",
                                              errs.v[i].en, "message_ja", errs.v[i].ja));
-    http_json(r, 200, json_pack("{s:b, s:o, s:I}", "valid", !verr_any(&errs), "errors", arr,
-                                "errors_omitted", (json_int_t)errs.dropped));
+    http_json(r, 200,
+              json_pack("{s:b, s:o, s:I}", "valid", !verr_any(&errs), "errors", arr,
+                        "errors_omitted", (json_int_t)errs.dropped));
     verr_list_release(&errs);
     json_decref(doc);
 }
@@ -164,7 +165,8 @@ static bool idem_key(struct req *r, const char **out)
     for (size_t i = 0; ok && i < n; i++)
         ok = k[i] > 0x20 && k[i] < 0x7f;
     if (!ok) {
-        http_problem(r, 400, "bad_idempotency_key", "Bad Idempotency-Key", "Idempotency-Key が不正です",
+        http_problem(r, 400, "bad_idempotency_key", "Bad Idempotency-Key",
+                     "Idempotency-Key が不正です",
                      "Idempotency-Key must be 1 to 200 printable ASCII characters.",
                      "Idempotency-Key は1〜200文字の表示可能なASCII文字にしてください。", NULL);
         return false;
@@ -189,7 +191,7 @@ void h_report_create(struct req *r)
     fill_write(&w, r, &p);
     w.id = id;
     w.idem_key = key;
-    http_ledger_build(r->app, p.doc, &lb);
+    http_ledger_build(r->app, p.doc, NULL, &lb);
     w.ledger = &lb.in;
     int res = r->app->store->ops->report_create(r->app->store, &w, &rec);
     if (res == STORE_IDEM_MISMATCH) {
@@ -272,13 +274,17 @@ static void precondition_failed(struct req *r, int latest)
 {
     char etag[24], en[256], ja[320];
     snprintf(etag, sizeof(etag), "\"v%d\"", latest);
-    snprintf(en, sizeof(en), "The report has changed: the latest version is %d. Read it, merge, "
-                             "and send If-Match: %s.", latest, etag);
-    snprintf(ja, sizeof(ja), "報告は更新されています（最新は第%d版）。最新版を取得して反映し、If-Match: %s "
-                             "を付けて送ってください。", latest, etag);
+    snprintf(en, sizeof(en),
+             "The report has changed: the latest version is %d. Read it, merge, "
+             "and send If-Match: %s.",
+             latest, etag);
+    snprintf(ja, sizeof(ja),
+             "報告は更新されています（最新は第%d版）。最新版を取得して反映し、If-Match: %s "
+             "を付けて送ってください。",
+             latest, etag);
     http_header(r, "ETag", etag);
-    http_problem(r, 412, "precondition_failed", "Precondition failed", "前提条件が満たされていません",
-                 en, ja, NULL);
+    http_problem(r, 412, "precondition_failed", "Precondition failed",
+                 "前提条件が満たされていません", en, ja, NULL);
 }
 
 void h_report_amend(struct req *r)
@@ -287,6 +293,7 @@ void h_report_amend(struct req *r)
     struct prepared p;
     struct report_write w;
     struct http_ledger lb = {0};
+    struct obligation_list obs = {0};
     int expected = 0;
     memset(&p, 0, sizeof(p));
     memset(&rec, 0, sizeof(rec));
@@ -299,23 +306,32 @@ void h_report_amend(struct req *r)
     switch (http_if_match(http_header_in(r, "If-Match"), cur.latest_version)) {
     case IFM_ABSENT:
     case IFM_STAR:
-        http_problem(r, 428, "precondition_required", "Precondition required",
-                     "前提条件の指定が必要です",
-                     "Amendments need If-Match with the ETag of the version you changed, e.g. "
-                     "If-Match: \"v1\" (\"*\" is not accepted).",
-                     "訂正・追記には、変更元の版の ETag を If-Match で指定してください（例: If-Match: "
-                     "\"v1\"。\"*\" は使用できません）。",
-                     NULL);
+        http_problem(
+            r, 428, "precondition_required", "Precondition required", "前提条件の指定が必要です",
+            "Amendments need If-Match with the ETag of the version you changed, e.g. "
+            "If-Match: \"v1\" (\"*\" is not accepted).",
+            "訂正・追記には、変更元の版の ETag を If-Match で指定してください（例: If-Match: "
+            "\"v1\"。\"*\" は使用できません）。",
+            NULL);
         goto out_cur;
-    case IFM_NO_MATCH: precondition_failed(r, cur.latest_version); goto out_cur;
-    case IFM_MATCH: expected = cur.latest_version; break;
+    case IFM_NO_MATCH:
+        precondition_failed(r, cur.latest_version);
+        goto out_cur;
+    case IFM_MATCH:
+        expected = cur.latest_version;
+        break;
     }
     if (!prepare(r, &p))
         goto out_cur;
     fill_write(&w, r, &p);
     w.id = cur.id;
     w.expected_version = expected;
-    http_ledger_build(r->app, p.doc, &lb);
+    /* deadlines that run from a previous stage's submission need the submitted stages */
+    if (r->app->store->ops->obligations_list(r->app->store, cur.id, &obs)) {
+        http_unavailable(r);
+        goto out_cur;
+    }
+    http_ledger_build(r->app, p.doc, &obs, &lb);
     w.ledger = &lb.in;
     int res = r->app->store->ops->report_amend(r->app->store, &w, &rec);
     if (res == STORE_CONFLICT) {
@@ -335,6 +351,7 @@ out_cur:
     report_rec_release(&cur);
 out:
     http_ledger_release(&lb);
+    obligation_list_release(&obs);
     prepared_release(&p);
     report_rec_release(&rec);
 }
@@ -352,9 +369,9 @@ void h_report_versions(struct req *r)
     for (size_t i = 0; i < l.n; i++) {
         const struct report_rec *v = &l.items[i];
         json_array_append_new(
-            items, json_pack("{s:i, s:o, s:s, s:s, s:o, s:o}", "version", v->version,
-                             "created_at", http_time(v->version_created_at), "author",
-                             v->author_id, "report_sha256", v->body_sha256, "phase",
+            items, json_pack("{s:i, s:o, s:s, s:s, s:o, s:o}", "version", v->version, "created_at",
+                             http_time(v->version_created_at), "author", v->author_id,
+                             "report_sha256", v->body_sha256, "phase",
                              v->phase[0] ? json_string(v->phase) : json_null(), "change_summary",
                              v->change_summary ? json_string(v->change_summary) : json_null()));
     }
@@ -381,10 +398,13 @@ void h_report_diff(struct req *r)
     from = fs ? parse_version(fs) : to - 1;
     report_rec_release(&cur);
     if (to < 1 || to > cur.latest_version)
-        return http_bad_query(r, "to", "is not a version of this report", "この報告に存在しない版です");
+        return http_bad_query(r, "to", "is not a version of this report",
+                              "この報告に存在しない版です");
     if (from < 1 || from > cur.latest_version)
-        return http_bad_query(r, "from", "is not a version of this report (version 1 has no "
-                                         "predecessor)", "この報告に存在しない版です（第1版の前の版はありません）");
+        return http_bad_query(r, "from",
+                              "is not a version of this report (version 1 has no "
+                              "predecessor)",
+                              "この報告に存在しない版です（第1版の前の版はありません）");
     if (r->app->store->ops->report_get(r->app->store, cur.id, from, &a) ||
         r->app->store->ops->report_get(r->app->store, cur.id, to, &b)) {
         http_unavailable(r);
@@ -440,9 +460,8 @@ static bool enum_has(const struct rf_enum *vals, const char *s)
 
 void h_report_list(struct req *r)
 {
-    static const char *const allowed[] = {"limit",        "cursor",         "category", "phase",
-                                          "drill",        "created_from",   "created_before",
-                                          NULL};
+    static const char *const allowed[] = {"limit", "cursor",       "category",       "phase",
+                                          "drill", "created_from", "created_before", NULL};
     struct report_filter f = {.org_id = r->who.org_id, .drill = -1};
     struct report_list l;
     char after[UUID_STR_LEN];
@@ -456,11 +475,13 @@ void h_report_list(struct req *r)
     f.category = http_query(r, "category");
     f.phase = http_query(r, "phase");
     if (f.category && !enum_has(report_category_values, f.category))
-        return http_bad_query(r, "category", "is not an incident category", "事案の種別ではありません");
+        return http_bad_query(r, "category", "is not an incident category",
+                              "事案の種別ではありません");
     if (f.phase && !enum_has(phase_field->values, f.phase))
         return http_bad_query(r, "phase", "is not a reporting phase", "報告の段階ではありません");
     if (drill && strcmp(drill, "true") && strcmp(drill, "false"))
-        return http_bad_query(r, "drill", "must be true or false", "true 又は false で指定してください");
+        return http_bad_query(r, "drill", "must be true or false",
+                              "true 又は false で指定してください");
     if (drill)
         f.drill = !strcmp(drill, "true");
     if (r->app->store->ops->report_list(r->app->store, &f, &l))

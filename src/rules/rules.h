@@ -65,7 +65,7 @@ enum rules_due_state {
     DUE_SET,               /* due_ms holds the deadline */
     DUE_NO_DEADLINE,       /* the stage has none (e.g. NIS2 intermediate "on request") */
     DUE_ANCHOR_MISSING,    /* the anchor's field is not in the report yet */
-    DUE_AWAITING_PREVIOUS, /* anchored on the previous stage's submission (issue 5) */
+    DUE_AWAITING_PREVIOUS, /* anchored on the previous stage's submission, not made yet */
     DUE_CALENDAR_GAP,      /* the arithmetic left the calendar's covered years */
 };
 
@@ -76,7 +76,8 @@ struct rules_result {
     enum rules_due_state due_state;
     int64_t due_ms;            /* DUE_SET only */
     int64_t anchor_ms;         /* 0 when missing */
-    const char *anchor_source; /* the report pointer the anchor came from, or NULL */
+    const char *anchor_source; /* the report pointer the anchor came from ("previous_stage"
+                                  for a previous stage's submission), or NULL */
     int variant;               /* index of the deadline variant used, -1 for the default */
     bool capped;               /* the cap set the deadline */
     bool rolled;               /* moved off a non-working day */
@@ -84,10 +85,24 @@ struct rules_result {
 
 struct expr_cache;
 
+/* When a stage of the incident was submitted (the earliest submission that has not failed):
+ * the anchor of a following stage whose deadline runs from the previous stage's submission
+ * (NIS2 art. 23(4)(d) final report one month after the notification; DORA's intermediate
+ * report after the initial notification). Strings are borrowed. */
+struct rules_stage_time {
+    const char *rule_id, *stage_id;
+    int64_t at_ms;
+};
+
 struct rules_eval {
     struct rules_result *v;
     size_t n, cap;
     struct expr_cache *cache; /* field values shared by all conditions of one evaluation */
+    /* Input, set by the caller after rules_eval_init and kept across evaluations (borrowed):
+     * the incident's submitted stages. Without them, previous-stage deadlines stay
+     * DUE_AWAITING_PREVIOUS. */
+    const struct rules_stage_time *times;
+    size_t ntimes;
 };
 
 void rules_eval_init(struct rules_eval *ev);

@@ -103,8 +103,23 @@ static int apply_cap(const struct rule *r, const struct rule_stage *st, const js
     return 0;
 }
 
+/* When the stage before st was submitted, from the caller's list. */
+static bool previous_submitted(const struct rule *r, const struct rule_stage *st,
+                               const struct rules_stage_time *times, size_t ntimes, int64_t *at)
+{
+    const struct rule_stage *prev = rules_stage_previous(r, st);
+    for (size_t i = 0; prev && i < ntimes; i++) {
+        if (!strcmp(times[i].rule_id, r->id) && !strcmp(times[i].stage_id, prev->id)) {
+            *at = times[i].at_ms;
+            return true;
+        }
+    }
+    return false;
+}
+
 static void deadline(const struct rule *r, const struct rule_stage *st, const json_t *report,
-                     struct rules_result *res, struct expr_cache *cache)
+                     struct rules_result *res, struct expr_cache *cache,
+                     const struct rules_stage_time *times, size_t ntimes)
 {
     const struct deadline *dl = &st->dl;
     int offset = dl->main.offset;
@@ -114,10 +129,12 @@ static void deadline(const struct rule *r, const struct rule_stage *st, const js
         return;
     }
     if (dl->main.anchor == A_PREVIOUS_STAGE) {
-        res->due_state = DUE_AWAITING_PREVIOUS;
-        return;
-    }
-    if (rules_anchor(r, dl->main.anchor, report, &res->anchor_ms, &res->anchor_source)) {
+        if (!previous_submitted(r, st, times, ntimes, &res->anchor_ms)) {
+            res->due_state = DUE_AWAITING_PREVIOUS;
+            return;
+        }
+        res->anchor_source = "previous_stage";
+    } else if (rules_anchor(r, dl->main.anchor, report, &res->anchor_ms, &res->anchor_source)) {
         res->due_state = DUE_ANCHOR_MISSING;
         return;
     }
@@ -138,8 +155,8 @@ static void deadline(const struct rule *r, const struct rule_stage *st, const js
         res->due_state = DUE_CALENDAR_GAP;
         return;
     }
-    if (rules_roll(r->recipient, st->cal, st->roll, day_unit(unit) && !res->capped,
-                   dl->due_minute, &res->due_ms, &res->rolled)) {
+    if (rules_roll(r->recipient, st->cal, st->roll, day_unit(unit) && !res->capped, dl->due_minute,
+                   &res->due_ms, &res->rolled)) {
         res->due_state = DUE_CALENDAR_GAP;
         return;
     }
@@ -174,7 +191,7 @@ void rules_evaluate(const struct ruleset *rs, const json_t *report, struct rules
             res->stage = st;
             res->applies = applies && (!st->when || expr_eval_cached(st->when, report, cache));
             if (res->applies)
-                deadline(r, st, report, res, cache);
+                deadline(r, st, report, res, cache, ev->times, ev->ntimes);
         }
     }
 }
@@ -192,8 +209,8 @@ enum rules_status rules_result_status(const struct rules_result *r, int64_t now_
 
 const char *rules_status_name(enum rules_status s)
 {
-    static const char *const names[] = {"pending",   "due_soon",       "overdue",
-                                        "met",       "withdrawn",      "not_applicable",
+    static const char *const names[] = {"pending",     "due_soon",     "overdue",
+                                        "met",         "withdrawn",    "not_applicable",
                                         "recommended", "target_passed"};
     return (unsigned)s < ARRAY_SIZE(names) ? names[s] : "pending";
 }

@@ -102,6 +102,7 @@ struct obligation_rec {
     int64_t met_at;                        /* 0 until a submission was delivered/acknowledged */
     char met_submission[UUID_STR_LEN];     /* that submission, or "" */
     char live_submission[UUID_STR_LEN];    /* the newest submission not failed, or "" */
+    int64_t submitted_at; /* the earliest submission not failed was created then, or 0 */
     char rule_id[80], stage_id[48], recipient_id[80], regime[16];
     bool withdrawn, mandatory;
     int due_state; /* enum rules_due_state */
@@ -255,6 +256,9 @@ struct submit_write {
     const struct submission_new *items;
     size_t n;
     int64_t now_ms;
+    /* The incident's obligations evaluated with the stages submitted now counted as
+     * submitted: deadlines that waited for them are set in the same transaction. NULL: none. */
+    const struct ledger_input *ledger;
 };
 
 /* Which submissions the delivery worker takes: due ones (queued, or sending with an expired

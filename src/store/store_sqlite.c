@@ -155,6 +155,14 @@ static const char *const migrations[] = {
     "CREATE INDEX notifications_due ON notifications(next_attempt_at)"
     "  WHERE status IN ('queued', 'sending');"
     "CREATE INDEX notifications_org ON notifications(org_id, id);",
+    /* 6: delivery at scale. The worker's claim reads the due submissions of each recipient in
+     * deadline order (SQ_SUB_RCPS, SQ_SUB_DUE): a few index lookups per recipient instead of a
+     * scan of the whole backlog. Obligations are found by id when a delivery meets them
+     * (SQ_SUB_MET): without an index that was a scan of every obligation per delivery. */
+    "CREATE INDEX submissions_due_recipient ON submissions(recipient_id, next_attempt_at, id)"
+    "  WHERE status IN ('queued', 'sending');"
+    "DROP INDEX submissions_due;"
+    "CREATE UNIQUE INDEX obligations_id ON obligations(id);",
 };
 
 int store_sqlite_schema_version(void)
@@ -264,7 +272,9 @@ static const char *const sql_text[SQ__COUNT] = {
                    " o.withdrawn_at, o.updated_at, o.first_version, o.last_version,"
                    " o.rules_version, o.explanation, o.withdrawn_reason, o.seq, o.met_at,"
                    " o.met_submission, (SELECT s.id FROM submissions s WHERE s.obligation_id = o.id"
-                   " AND s.status <> 'failed' ORDER BY s.id DESC LIMIT 1)"
+                   " AND s.status <> 'failed' ORDER BY s.id DESC LIMIT 1),"
+                   " (SELECT min(s.created_at) FROM submissions s WHERE s.obligation_id = o.id"
+                   " AND s.status <> 'failed')"
                    " FROM obligations o WHERE o.incident_id = ? ORDER BY o.seq",
     [SQ_OB_EVENTS] = "SELECT e.obligation_seq, e.at, e.version, e.event, e.old_due_state,"
                      " e.old_due_at, e.new_due_state, e.new_due_at FROM obligation_events e"
@@ -314,11 +324,15 @@ static const char *const sql_text[SQ__COUNT] = {
     [SQ_SUB_MARK_VERSION] = "UPDATE incidents SET submitted_version = ?2 WHERE id = ?1",
     [SQ_SUB_EVENT] = "INSERT INTO submission_events (submission_id, at, event, http_status, detail)"
                      " VALUES (?,?,?,?,?)",
-    [SQ_SUB_DUE] = "SELECT id FROM (SELECT id, next_attempt_at, ROW_NUMBER() OVER (PARTITION BY"
-                   " recipient_id ORDER BY next_attempt_at, id) AS rn FROM submissions"
-                   " WHERE status IN ('queued', 'sending') AND next_attempt_at <= ?1"
-                   " AND recipient_id NOT IN (SELECT value FROM json_each(?2)))"
-                   " WHERE rn <= ?3 ORDER BY next_attempt_at, id LIMIT ?4",
+    /* the recipients with submissions to send: one index lookup per recipient (skip scan) */
+    [SQ_SUB_RCPS] = "WITH RECURSIVE r(rid) AS (SELECT (SELECT min(recipient_id) FROM submissions"
+                    " WHERE status IN ('queued', 'sending')) UNION ALL SELECT (SELECT"
+                    " min(recipient_id) FROM submissions WHERE status IN ('queued', 'sending')"
+                    " AND recipient_id > r.rid) FROM r WHERE r.rid IS NOT NULL)"
+                    " SELECT rid FROM r WHERE rid IS NOT NULL",
+    [SQ_SUB_DUE] = "SELECT id, next_attempt_at FROM submissions WHERE recipient_id = ?1"
+                   " AND status IN ('queued', 'sending') AND next_attempt_at <= ?2"
+                   " ORDER BY next_attempt_at, id LIMIT ?3",
     [SQ_SUB_TAKE] = "UPDATE submissions SET status = 'sending', attempts = attempts + 1,"
                     " next_attempt_at = ?2, sent_at = coalesce(sent_at, ?3) WHERE id = ?1",
     [SQ_SUB_GET] = SUBCOLS_X "payload FROM submissions WHERE id = ?",

@@ -73,6 +73,7 @@ enum sq_stmt {
     SQ_SUB_INSERT,
     SQ_SUB_MARK_VERSION,
     SQ_SUB_EVENT,
+    SQ_SUB_RCPS,
     SQ_SUB_DUE,
     SQ_SUB_TAKE,
     SQ_SUB_GET,
@@ -179,9 +180,11 @@ void sq_close_store(struct store *s);
 
 /* Ledger (store_sqlite_ledger.c): reconciles and writes obligations for version `version` of
  * w->id inside the writer's transaction, writing into summary what changed (for the version's
- * audit entry, "" when nothing did); and the listing operation of the ops table. */
+ * audit entry, "" when nothing did); and the listing operation of the ops table.
+ * deadlines_only: only move obligations whose deadline waited for a previous stage's
+ * submission (a submit: nothing is created or withdrawn outside a new version). */
 int sq_ledger_apply(struct sq_store *s, const struct report_write *w, int version,
-                    char *summary, size_t summary_size);
+                    bool deadlines_only, char *summary, size_t summary_size);
 int sq_obligations_list(struct store *s, const char *incident_id, struct obligation_list *out);
 
 /* Assessments and organisation documents (store_sqlite_assess.c), for the ops table. */

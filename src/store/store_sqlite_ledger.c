@@ -24,8 +24,7 @@ static void bind_due(sqlite3_stmt *st, int i, const struct rules_result *r)
         sqlite3_bind_null(st, i + 1);
 }
 
-static int load_rows(struct sq_store *s, const char *incident, struct ledger_row **rows,
-                     size_t *n)
+static int load_rows(struct sq_store *s, const char *incident, struct ledger_row **rows, size_t *n)
 {
     sqlite3_stmt *st = sq_stmt(&s->w, SQ_OB_ROWS);
     size_t cap = 0;
@@ -164,7 +163,7 @@ static int withdraw(struct sq_store *s, const struct report_write *w, int versio
 }
 
 int sq_ledger_apply(struct sq_store *s, const struct report_write *w, int version,
-                    char *summary, size_t summary_size)
+                    bool deadlines_only, char *summary, size_t summary_size)
 {
     struct ledger_row *rows = NULL;
     struct ledger_action *acts = NULL;
@@ -178,6 +177,15 @@ int sq_ledger_apply(struct sq_store *s, const struct report_write *w, int versio
     nacts = rules_reconcile(rows, nrows, w->ledger->ev, &acts);
     for (size_t i = 0; i < nacts && !rc; i++) {
         const struct ledger_action *a = &acts[i];
+        /* a submit only sets the deadlines that waited for the stage it sends */
+        if (deadlines_only &&
+            (a->op != LEDGER_MOVE || rows[a->row].due_state != DUE_AWAITING_PREVIOUS))
+            continue;
+        /* a deadline that runs from a submission made does not go back to waiting for it (an
+         * amendment evaluated while a submit was being written) */
+        if (a->op == LEDGER_MOVE && rows[a->row].due_state == DUE_SET &&
+            w->ledger->ev->v[a->result].due_state == DUE_AWAITING_PREVIOUS)
+            continue;
         counts[a->op]++;
         if (a->op == LEDGER_CREATE)
             rc = create(s, w, version, a->result);
@@ -189,7 +197,8 @@ int sq_ledger_apply(struct sq_store *s, const struct report_write *w, int versio
     /* the version's own audit entry carries what happened to its obligations */
     if (!rc && (counts[LEDGER_CREATE] || counts[LEDGER_MOVE] || counts[LEDGER_WITHDRAW] ||
                 counts[LEDGER_REINSTATE]))
-        snprintf(summary, summary_size, " obligations:created=%d,moved=%d,withdrawn=%d,reinstated=%d",
+        snprintf(summary, summary_size,
+                 " obligations:created=%d,moved=%d,withdrawn=%d,reinstated=%d",
                  counts[LEDGER_CREATE], counts[LEDGER_MOVE], counts[LEDGER_WITHDRAW],
                  counts[LEDGER_REINSTATE]);
 out:
@@ -240,6 +249,7 @@ static void read_ob(sqlite3_stmt *st, struct obligation_rec *o)
     o->met_at = sqlite3_column_int64(st, 19);
     sq_col_copy(st, 20, o->met_submission, sizeof(o->met_submission));
     sq_col_copy(st, 21, o->live_submission, sizeof(o->live_submission));
+    o->submitted_at = sqlite3_column_int64(st, 22);
 }
 
 static void read_event(sqlite3_stmt *st, struct obligation_list *l)

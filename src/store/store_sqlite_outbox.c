@@ -168,6 +168,12 @@ static int submit_run(struct sq_store *s, struct wjob *j)
     sqlite3_bind_int(st, 2, w->version);
     if ((r = sq_result(sqlite3_step(st))) != STORE_OK)
         return r;
+    if (w->ledger && a->created) {
+        char moved[160];
+        struct report_write rw = {.id = w->incident_id, .now_ms = w->now_ms, .ledger = w->ledger};
+        if ((r = sq_ledger_apply(s, &rw, w->version, true, moved, sizeof(moved))) != STORE_OK)
+            return r;
+    }
     snprintf(detail, sizeof(detail), "version=%d submissions=%d", w->version, a->created);
     return sq_audit_add(s, w->actor, "report.submit", "report", w->incident_id, detail, NULL,
                         w->now_ms);
@@ -189,44 +195,99 @@ struct claim_job {
     size_t n;
 };
 
-/* The busy recipients as a JSON array for json_each (ids are identifiers: no escaping). */
-static char *busy_json(const struct claim_request *c)
+#define CLAIM_RECIPIENTS_MAX 1024 /* recipients looked at per claim (rule sets have ~30) */
+
+struct claim_candidate {
+    char id[UUID_STR_LEN];
+    int64_t at;
+};
+
+static int cmp_candidate(const void *x, const void *y)
 {
-    size_t cap = 3;
+    const struct claim_candidate *a = x, *b = y;
+    return a->at != b->at ? (a->at < b->at ? -1 : 1) : strcmp(a->id, b->id);
+}
+
+static bool busy_recipient(const struct claim_request *c, const char *id)
+{
     for (size_t i = 0; i < c->nbusy; i++)
-        cap += strlen(c->busy[i]) + 3;
-    char *out = xmalloc(cap), *p = out;
-    *p++ = '[';
-    for (size_t i = 0; i < c->nbusy; i++)
-        p += snprintf(p, cap - (size_t)(p - out), "%s\"%s\"", i ? "," : "", c->busy[i]);
-    snprintf(p, cap - (size_t)(p - out), "]");
-    return out;
+        if (!strcmp(c->busy[i], id))
+            return true;
+    return false;
+}
+
+/* The recipients that have submissions waiting (due or not), at most CLAIM_RECIPIENTS_MAX. */
+static int waiting_recipients(struct sq_store *s, char (**out)[80], size_t *n)
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_RCPS);
+    size_t cap = 32;
+    int rc;
+    *out = xcalloc(cap, sizeof(**out));
+    *n = 0;
+    while (*n < CLAIM_RECIPIENTS_MAX && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap *= 2;
+            *out = xrealloc(*out, cap * sizeof(**out));
+        }
+        sq_col_copy(st, 0, (*out)[(*n)++], sizeof(**out));
+    }
+    rc = *n == CLAIM_RECIPIENTS_MAX || rc == SQLITE_DONE ? STORE_OK : sq_result(rc);
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* Up to per_recipient due submissions of each recipient that is not busy, then the earliest
+ * `limit` of them all: one slow recipient's backlog never hides another's. */
+static int claim_candidates(struct sq_store *s, const struct claim_request *c,
+                            struct claim_candidate **out, size_t *n)
+{
+    char(*rcps)[80];
+    size_t nr, cap;
+    int rc = waiting_recipients(s, &rcps, &nr);
+    *n = 0;
+    cap = nr * (size_t)c->per_recipient + 1;
+    *out = xcalloc(cap, sizeof(**out));
+    for (size_t i = 0; i < nr && rc == STORE_OK; i++) {
+        if (busy_recipient(c, rcps[i]))
+            continue;
+        sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_DUE);
+        sq_bind_text(st, 1, rcps[i]);
+        sqlite3_bind_int64(st, 2, c->now_ms);
+        sqlite3_bind_int(st, 3, c->per_recipient);
+        int step = SQLITE_DONE;
+        while (*n < cap && (step = sqlite3_step(st)) == SQLITE_ROW) {
+            sq_col_copy(st, 0, (*out)[*n].id, UUID_STR_LEN);
+            (*out)[(*n)++].at = sqlite3_column_int64(st, 1);
+        }
+        if (step != SQLITE_DONE && step != SQLITE_ROW)
+            rc = sq_result(step);
+        sqlite3_reset(st);
+    }
+    free(rcps);
+    qsort(*out, *n, sizeof(**out), cmp_candidate);
+    return rc;
 }
 
 static int claim_run(struct sq_store *s, struct wjob *j)
 {
     struct claim_job *a = j->arg;
     const struct claim_request *c = a->c;
-    char *busy = busy_json(c);
-    sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_DUE);
-    int rc;
-    sqlite3_bind_int64(st, 1, c->now_ms);
-    sq_bind_text(st, 2, busy);
-    sqlite3_bind_int(st, 3, c->per_recipient);
-    sqlite3_bind_int(st, 4, c->limit);
-    while (a->n < (size_t)c->limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        sq_col_copy(st, 0, a->ids[a->n++], UUID_STR_LEN);
-    sqlite3_reset(st);
-    free(busy);
-    for (size_t i = 0; i < a->n; i++) {
-        st = sq_stmt(&s->w, SQ_SUB_TAKE);
+    struct claim_candidate *cand;
+    size_t ncand;
+    int rc = claim_candidates(s, c, &cand, &ncand);
+    for (size_t i = 0; i < ncand && a->n < (size_t)c->limit && rc == STORE_OK; i++)
+        xstrlcpy(a->ids[a->n++], cand[i].id, UUID_STR_LEN);
+    free(cand);
+    for (size_t i = 0; i < a->n && rc == STORE_OK; i++) {
+        sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_TAKE);
         sq_bind_text(st, 1, a->ids[i]);
         sqlite3_bind_int64(st, 2, c->now_ms + c->lease_ms);
         sqlite3_bind_int64(st, 3, c->now_ms);
-        if ((rc = sqlite3_step(st)) != SQLITE_DONE)
-            return sq_result(rc);
+        int step = sqlite3_step(st);
+        if (step != SQLITE_DONE)
+            rc = sq_result(step);
     }
-    return STORE_OK;
+    return rc;
 }
 
 int sq_submissions_claim(struct store *s, const struct claim_request *c,
@@ -294,8 +355,8 @@ static void utf8_cut(char *out, size_t n, const char *s)
 }
 
 static int complete(struct sq_store *s, const char *id, const char *ob, bool ack, int64_t at,
-                    const char *reference, const char *receipt, int http_status,
-                    const char *event, const char *actor, const char *endpoint)
+                    const char *reference, const char *receipt, int http_status, const char *event,
+                    const char *actor, const char *endpoint)
 {
     sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_DONE);
     char action[48], detail[2400], ref[100] = "", audit_detail[128];
@@ -317,9 +378,8 @@ static int complete(struct sq_store *s, const char *id, const char *ob, bool ack
     if (r == STORE_OK)
         r = add_event(s, id, at, event, http_status, detail[0] ? detail : NULL);
     snprintf(action, sizeof(action), "submission.%s", event);
-    return r == STORE_OK
-               ? sq_audit_add(s, actor, action, "submission", id, audit_detail, NULL, at)
-               : r;
+    return r == STORE_OK ? sq_audit_add(s, actor, action, "submission", id, audit_detail, NULL, at)
+                         : r;
 }
 
 static int record_one(struct sq_store *s, const struct delivery_result *d)
@@ -353,8 +413,8 @@ static int record_one(struct sq_store *s, const struct delivery_result *d)
         r = sq_result(sqlite3_step(st));
     }
     if (r == STORE_OK && failed)
-        r = sq_audit_add(s, "system:delivery", "submission.failed", "submission", d->id, "",
-                         NULL, d->at);
+        r = sq_audit_add(s, "system:delivery", "submission.failed", "submission", d->id, "", NULL,
+                         d->at);
     return r;
 }
 
@@ -420,8 +480,12 @@ static int receipt_run(struct sq_store *s, struct wjob *j)
 int sq_submission_receipt(struct store *s, const char *id, const char *reference,
                           const char *receipt_json, bool filing, const char *actor, int64_t now)
 {
-    struct mark_job a = {.id = id, .reference = reference, .receipt = receipt_json,
-                         .actor = actor, .filing = filing, .now = now};
+    struct mark_job a = {.id = id,
+                         .reference = reference,
+                         .receipt = receipt_json,
+                         .actor = actor,
+                         .filing = filing,
+                         .now = now};
     return sq_submit(SQ(s), receipt_run, &a);
 }
 
@@ -444,11 +508,21 @@ int sq_submission_get(struct store *s, const char *id, struct submission_rec *ou
     return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_UNAVAILABLE;
 }
 
-/* The recipients filter as a JSON array (NULL when not filtering). */
+/* The recipients filter as a JSON array for json_each (NULL when not filtering). Recipient
+ * ids are rule-set identifiers ([a-z0-9.-]), so no escaping is needed. */
 static char *recipients_json(const struct submission_filter *f)
 {
-    struct claim_request c = {.busy = f->recipients, .nbusy = f->nrecipients};
-    return f->recipients ? busy_json(&c) : NULL;
+    if (!f->recipients)
+        return NULL;
+    size_t cap = 3;
+    for (size_t i = 0; i < f->nrecipients; i++)
+        cap += strlen(f->recipients[i]) + 3;
+    char *out = xmalloc(cap), *p = out;
+    *p++ = '[';
+    for (size_t i = 0; i < f->nrecipients; i++)
+        p += snprintf(p, cap - (size_t)(p - out), "%s\"%s\"", i ? "," : "", f->recipients[i]);
+    snprintf(p, cap - (size_t)(p - out), "]");
+    return out;
 }
 
 int sq_submissions_list(struct store *s, const struct submission_filter *f,
@@ -538,8 +612,8 @@ static int bind_run(struct sq_store *s, struct wjob *j)
                         a->now);
 }
 
-int sq_binding_set(struct store *s, const char *recipient_id, const char *org_id,
-                   const char *actor, int64_t now)
+int sq_binding_set(struct store *s, const char *recipient_id, const char *org_id, const char *actor,
+                   int64_t now)
 {
     struct bind_job a = {recipient_id, org_id, actor, now};
     return sq_submit(SQ(s), bind_run, &a);

@@ -1439,6 +1439,102 @@ static void test_failed_for_good(void **state)
     itest_resp_release(&r);
 }
 
+/* ---- deadlines that run from a previous stage's submission ---- */
+
+/* A NIS2 significant incident (tests/data/obligations: eu-company base) with what the 72-hour
+ * notification requires; its final report is due one month after the notification is
+ * submitted (NIS2 art. 23(4)(d)). */
+static json_t *nis2_report(void)
+{
+    json_t *d = itest_load_json("tests/data/obligations/bases/eu-company.json");
+    assert_non_null(d);
+    json_t *entity = json_object_get(d, "entity"), *cls = json_object_get(d, "classification");
+    json_object_set_new(entity, "nis2_entity", json_string("essential"));
+    json_object_set_new(entity, "sector_detail",
+                        json_string("electricity distribution system operator"));
+    json_object_set_new(json_object_get(d, "times"), "aware_at",
+                        json_string("2026-11-18T10:00:00+01:00"));
+    json_object_set_new(cls, "categories", json_pack("[s]", "unauthorized_access"));
+    json_object_set_new(cls, "suspected_malicious", json_string("yes"));
+    json_object_set_new(cls, "severity", json_string("high"));
+    json_object_set_new(cls, "regime_flags",
+                        json_pack("{s:s, s:s}", "nis2_significant", "yes", "nis2_criteria",
+                                  "Severe operational disruption (CIR 2024/2690 art. 3)"));
+    json_object_set_new(json_object_get(d, "description"), "details",
+                        json_string("Unauthorised access to a jump host; sessions revoked."));
+    json_object_set_new(json_object_get(d, "impact"), "services_affected", json_string("yes"));
+    json_object_set_new(json_object_get(d, "impact"), "services",
+                        json_pack("[{s:s}]", "name", "electricity distribution"));
+    json_object_set_new(
+        d, "threat",
+        json_pack("{s:[{s:s, s:s}]}", "indicators", "type", "ipv4", "value", "203.0.113.7"));
+    return d;
+}
+
+static void test_deadline_from_previous_stage(void **state)
+{
+    struct itest_resp r;
+    char id[40];
+    UNUSED(state);
+    json_t *doc = nis2_report();
+    create_report(doc, id);
+    json_t *fin = obligation(id, "eu.nis2.significant", "final");
+    expect_str(fin, "/due_state", "awaiting_previous_stage");
+    assert_true(is_null(fin, "/due_at"));
+    json_decref(fin);
+    assert_int_equal(submit(id, "\"v1\"", NULL, &r), 201);
+    json_t *sent = must_item(json_object_get(r.json, "submitted"), "nis2-csirt", "notification");
+    int64_t submitted = ms_of(itest_jstr(sent, "/created_at"));
+    expect_str(must_item(json_object_get(r.json, "not_submitted"), "nis2-csirt", "final"),
+               "/reason", "missing_fields");
+    itest_resp_release(&r);
+    /* the notification's submission set the final report's deadline: a month later, at the
+     * end of that day in the CSIRT's zone; the history says it moved, at version 1 */
+    fin = obligation(id, "eu.nis2.significant", "final");
+    expect_str(fin, "/due_state", "set");
+    int64_t due = ms_of(itest_jstr(fin, "/due_at"));
+    assert_true(due >= submitted + 28LL * 86400000 && due <= submitted + 33LL * 86400000);
+    expect_str(fin, "/explanation/deadline/anchor/name", "previous_stage");
+    expect_str(fin, "/explanation/deadline/state", "set");
+    expect_str(fin, "/history/1/event", "moved");
+    expect_str(fin, "/history/1/old_due_state", "awaiting_previous_stage");
+    assert_int_equal(itest_jint(fin, "/history/1/version"), 1);
+    char due_at[40];
+    xstrlcpy(due_at, itest_jstr(fin, "/due_at"), sizeof(due_at));
+    json_decref(fin);
+    /* it shows in the open obligations */
+    assert_int_equal(itest_get(&F.srv, F.rep_a.token, "/api/v1/obligations?limit=200", &r), 200);
+    bool listed = false;
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(r.json, "items"), i, it) listed |=
+        !strcmp(itest_jstr(it, "/incident_id"), id) &&
+        !strcmp(itest_jstr(it, "/stage_id"), "final") && !strcmp(itest_jstr(it, "/due_at"), due_at);
+    itest_resp_release(&r);
+    assert_true(listed);
+    /* an amendment keeps it */
+    char path[160], *body;
+    json_object_set_new(json_object_get(doc, "envelope"), "change_summary", json_string("details"));
+    body = itest_dump(doc);
+    snprintf(path, sizeof(path), "/api/v1/reports/%s/versions", id);
+    itest_http(&F.srv,
+               &(struct itest_req){.method = "POST",
+                                   .path = path,
+                                   .token = F.rep_a.token,
+                                   .body = body,
+                                   .headers = {"If-Match: \"v1\""}},
+               &r);
+    free(body);
+    assert_int_equal(r.status, 201);
+    itest_resp_release(&r);
+    json_decref(doc);
+    fin = obligation(id, "eu.nis2.significant", "final");
+    expect_str(fin, "/due_state", "set");
+    expect_str(fin, "/due_at", due_at);
+    assert_int_equal(itest_jint(fin, "/last_version"), 2);
+    json_decref(fin);
+}
+
 /* ---- drills and the address guard ---- */
 
 /* (g) A drill goes to the exercise sink only, never to the real recipients or an inbox. */
@@ -1570,6 +1666,7 @@ int main(void)
         cmocka_unit_test(test_crash_mid_delivery),
         cmocka_unit_test(test_reminders),
         cmocka_unit_test(test_failed_for_good),
+        cmocka_unit_test(test_deadline_from_previous_stage),
         cmocka_unit_test(test_drill_goes_to_sink),
         cmocka_unit_test(test_private_address_refused),
         cmocka_unit_test(test_clean_shutdown),

@@ -1072,6 +1072,29 @@ static void test_anchors(void **state)
     assert_due(d, "t.jp.previous", "initial", "2026-06-02T01:00:00.000Z");
     assert_state(d, "t.jp.previous", "followup", DUE_AWAITING_PREVIOUS);
     assert_state(d, "t.jp.previous", "ondemand", DUE_NO_DEADLINE);
+    /* once the previous stage is submitted, its submission is the anchor; another rule's or
+     * the stage's own submission is not */
+    const struct rules_stage_time other[] = {
+        {"t.jp.hours", "initial", ms("2026-06-03T15:30:00+09:00")},
+        {"t.jp.previous", "followup", ms("2026-06-03T15:30:00+09:00")}};
+    EV.times = other;
+    EV.ntimes = 2;
+    assert_state(d, "t.jp.previous", "followup", DUE_AWAITING_PREVIOUS);
+    const struct rules_stage_time sent[] = {
+        {"t.jp.previous", "initial", ms("2026-06-03T15:30:00+09:00")}};
+    EV.times = sent;
+    EV.ntimes = 1;
+    r = assert_due(d, "t.jp.previous", "followup", "2026-07-03T14:59:59.999Z");
+    assert_int_equal(r->anchor_ms, ms("2026-06-03T15:30:00+09:00"));
+    assert_string_equal(r->anchor_source, "previous_stage");
+    assert_due(d, "t.jp.previous", "initial", "2026-06-02T01:00:00.000Z"); /* unchanged */
+    e = explain(d, "t.jp.previous", "followup", 0);
+    assert_string_equal(jstr(e, "/deadline/state"), "set");
+    assert_string_equal(jstr(e, "/deadline/anchor/name"), "previous_stage");
+    assert_string_equal(jstr(e, "/deadline/anchor/field"), "previous_stage");
+    json_decref(e);
+    EV.times = NULL;
+    EV.ntimes = 0;
     assert_state(d, "t.jp.missing", "after_containment", DUE_ANCHOR_MISSING);
     put_s(d, "/times/contained_at", "2026-06-03T10:00:00+09:00");
     assert_due(d, "t.jp.missing", "after_containment", "2026-06-08T14:59:59.999Z");
