@@ -17,7 +17,7 @@
 #   BENCH_BUILD_DIR=build-bench                         BENCH_KEEP=1  keep the data and logs
 #   BENCH_QUICK=1         one short repetition of everything (a smoke test, ~1 minute)
 #   BENCH_ONLY=delivery   only the delivery figures
-#   BENCH_DELIVERY_REPORTS=2000  reports preloaded per drain (5 webhook deliveries each)
+#   BENCH_DELIVERY_REPORTS=4000  reports preloaded per drain (5 webhook deliveries each)
 #   BENCH_DELIVERY_RATE=100      reports/s of the latency run; BENCH_DELIVERY_SECONDS=20
 set -u
 
@@ -330,7 +330,7 @@ fi # BENCH_ONLY
 #    webhook submission, the receiver's arrival time − the 201 of its submit.
 say ""
 say "== delivery: fan-out to a local webhook receiver (bench_delivery, receiver)"
-dlv_reports=${BENCH_DELIVERY_REPORTS:-2000}
+dlv_reports=${BENCH_DELIVERY_REPORTS:-4000}
 dlv_rate=${BENCH_DELIVERY_RATE:-100}
 dlv_secs=${BENCH_DELIVERY_SECONDS:-20}
 dlv_reps=$reps

@@ -13,8 +13,7 @@ struct http_ledger {
     struct rules_stage_time *times; /* heap; strings borrowed from the obligations */
 };
 
-/* The incident's stages submitted so far (each obligation's earliest submission that has not
- * failed): the anchors of deadlines that run from a previous stage's submission. send (NULL,
+/* The incident's stages submitted so far (each obligation's first submission): the anchors of deadlines that run from a previous stage's submission. send (NULL,
  * or parallel to obs) marks the stages a submit sends now, at now_ms. Heap array (free);
  * strings borrowed from obs. */
 struct rules_stage_time *http_stage_times(const struct obligation_rec *obs, size_t n,

@@ -85,7 +85,8 @@ struct rules_result {
 
 struct expr_cache;
 
-/* When a stage of the incident was submitted (the earliest submission that has not failed):
+/* When a stage of the incident was first submitted (a later failure does not move it: the
+ * conservative reading, the deadline never gets later):
  * the anchor of a following stage whose deadline runs from the previous stage's submission
  * (NIS2 art. 23(4)(d) final report one month after the notification; DORA's intermediate
  * report after the initial notification). Strings are borrowed. */

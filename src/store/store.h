@@ -102,7 +102,7 @@ struct obligation_rec {
     int64_t met_at;                        /* 0 until a submission was delivered/acknowledged */
     char met_submission[UUID_STR_LEN];     /* that submission, or "" */
     char live_submission[UUID_STR_LEN];    /* the newest submission not failed, or "" */
-    int64_t submitted_at; /* the earliest submission not failed was created then, or 0 */
+    int64_t submitted_at; /* its first submission was created then (failed or not), or 0 */
     char rule_id[80], stage_id[48], recipient_id[80], regime[16];
     bool withdrawn, mandatory;
     int due_state; /* enum rules_due_state */

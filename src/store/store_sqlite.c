@@ -273,8 +273,7 @@ static const char *const sql_text[SQ__COUNT] = {
                    " o.rules_version, o.explanation, o.withdrawn_reason, o.seq, o.met_at,"
                    " o.met_submission, (SELECT s.id FROM submissions s WHERE s.obligation_id = o.id"
                    " AND s.status <> 'failed' ORDER BY s.id DESC LIMIT 1),"
-                   " (SELECT min(s.created_at) FROM submissions s WHERE s.obligation_id = o.id"
-                   " AND s.status <> 'failed')"
+                   " (SELECT min(s.created_at) FROM submissions s WHERE s.obligation_id = o.id)"
                    " FROM obligations o WHERE o.incident_id = ? ORDER BY o.seq",
     [SQ_OB_EVENTS] = "SELECT e.obligation_seq, e.at, e.version, e.event, e.old_due_state,"
                      " e.old_due_at, e.new_due_state, e.new_due_at FROM obligation_events e"
