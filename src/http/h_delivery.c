@@ -576,37 +576,44 @@ static void not_now(struct req *r, const char *en, const char *ja)
                  NULL);
 }
 
-void h_submission_filed(struct req *r)
+/* Records the body's reference on submission s as a filing (the reporter's) or a receipt (the
+ * recipient's) and answers with the submission in the caller's view; conflict_en/ja say why
+ * the state does not allow it. Releases s. */
+static void record_receipt(struct req *r, struct submission_rec *s, bool filing,
+                           const char *conflict_en, const char *conflict_ja)
 {
-    struct submission_rec s;
-    json_t *body = NULL;
     char *receipt = NULL;
-    if (!fetch_sent(r, ACT_SUBMIT, &s))
-        return;
-    if (!(body = http_body_json(r)) || !http_check_body(r, &filed_root, body))
+    json_t *body = http_body_json(r);
+    if (!body || !http_check_body(r, &filed_root, body))
         goto out;
-    receipt = receipt_text(r, body, "filing");
+    receipt = receipt_text(r, body, filing ? "filing" : "receipt");
     int res = r->app->store->ops->submission_receipt(
-        r->app->store, s.id, json_string_value(json_object_get(body, "reference")), receipt, true,
-        r->who.user_id, r->now_ms);
-    if (res == STORE_CONFLICT) {
-        not_now(r, "Only a document waiting to be filed can be confirmed as filed.",
-                "提出待ちの文書だけを提出済みにできます。");
-    } else if (res) {
+        r->app->store, s->id, json_string_value(json_object_get(body, "reference")), receipt,
+        filing, r->who.user_id, r->now_ms);
+    struct submission_rec now;
+    if (res == STORE_CONFLICT)
+        not_now(r, conflict_en, conflict_ja);
+    else if (res)
         http_store_error(r, res);
-    } else {
-        struct submission_rec now;
-        if (r->app->store->ops->submission_get(r->app->store, s.id, &now) == STORE_OK) {
-            http_json(r, 200, submission_json(&now, true));
-            submission_rec_release(&now);
-        } else {
-            http_unavailable(r);
-        }
+    else if (r->app->store->ops->submission_get(r->app->store, s->id, &now) != STORE_OK)
+        http_unavailable(r);
+    else {
+        http_json(r, 200, submission_json(&now, filing)); /* the sender's view for a filing */
+        submission_rec_release(&now);
     }
 out:
     free(receipt);
     json_decref(body);
-    submission_rec_release(&s);
+    submission_rec_release(s);
+}
+
+void h_submission_filed(struct req *r)
+{
+    struct submission_rec s;
+    if (fetch_sent(r, ACT_SUBMIT, &s))
+        record_receipt(r, &s, true,
+                       "Only a document waiting to be filed can be confirmed as filed.",
+                       "提出待ちの文書だけを提出済みにできます。");
 }
 
 /* ---- the receiving side ---- */
@@ -775,34 +782,10 @@ void h_inbox_get(struct req *r)
 void h_inbox_receipt(struct req *r)
 {
     struct submission_rec s;
-    json_t *body = NULL;
-    char *receipt = NULL;
-    if (!fetch_received(r, ACT_INBOX_RECEIPT, &s))
-        return;
-    if (!(body = http_body_json(r)) || !http_check_body(r, &filed_root, body))
-        goto out;
-    receipt = receipt_text(r, body, "receipt");
-    int res = r->app->store->ops->submission_receipt(
-        r->app->store, s.id, json_string_value(json_object_get(body, "reference")), receipt, false,
-        r->who.user_id, r->now_ms);
-    if (res == STORE_CONFLICT) {
-        not_now(r, "This submission already has a receipt, or has not reached you yet.",
-                "この提出には受領済みの記録があるか、まだ届いていません。");
-    } else if (res) {
-        http_store_error(r, res);
-    } else {
-        struct submission_rec now;
-        if (r->app->store->ops->submission_get(r->app->store, s.id, &now) == STORE_OK) {
-            http_json(r, 200, submission_json(&now, false));
-            submission_rec_release(&now);
-        } else {
-            http_unavailable(r);
-        }
-    }
-out:
-    free(receipt);
-    json_decref(body);
-    submission_rec_release(&s);
+    if (fetch_received(r, ACT_INBOX_RECEIPT, &s))
+        record_receipt(r, &s, false,
+                       "This submission already has a receipt, or has not reached you yet.",
+                       "この提出には受領済みの記録があるか、まだ届いていません。");
 }
 
 /* ---- recipients directory and bindings ---- */

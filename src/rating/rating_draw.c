@@ -1,6 +1,6 @@
 /*
- * rating_draw.c — the drawing primitives of the rating PDF: the Noto Sans CJK JP faces found
- * through fontconfig, text with alignment and line wrapping for Japanese and English, page
+ * rating_draw.c — the drawing primitives of the rating PDF: the Noto Sans CJK JP faces (src/font),
+ * text with alignment and line wrapping for Japanese and English, page
  * header and footer, and display helpers (JST dates, names, peer group).
  *
  * Text goes through cairo_show_text, which keeps the UTF-8 of every glyph run, so the PDF
@@ -8,75 +8,25 @@
  */
 #include <math.h>
 
-#include <cairo-ft.h>
-#include <fontconfig/fontconfig.h>
-
 #include "rating_int.h"
+#include "../font/font.h"
 #include "../core/rtime.h"
-
-#define FAMILY "Noto Sans CJK JP"
 
 /* ---- fonts ---- */
 
-static bool has_family(FcPattern *p, const char *family)
-{
-    FcChar8 *s;
-    for (int i = 0; FcPatternGetString(p, FC_FAMILY, i, &s) == FcResultMatch; i++)
-        if (!strcmp((const char *)s, family))
-            return true;
-    return false;
-}
-
-/* Matches FAMILY at a weight; NULL unless fontconfig's best match is really that family
- * (fontconfig always returns *some* font, which would print Japanese as tofu boxes). */
-static cairo_font_face_t *open_face(int weight, struct err *e)
-{
-    FcPattern *want = FcPatternCreate(), *got = NULL;
-    cairo_font_face_t *face = NULL;
-    FcResult res;
-    FcPatternAddString(want, FC_FAMILY, (const FcChar8 *)FAMILY);
-    FcPatternAddInteger(want, FC_WEIGHT, weight);
-    FcPatternAddString(want, FC_LANG, (const FcChar8 *)"ja");
-    FcConfigSubstitute(NULL, want, FcMatchPattern);
-    FcDefaultSubstitute(want);
-    got = FcFontMatch(NULL, want, &res);
-    if (!got || res != FcResultMatch || !has_family(got, FAMILY)) {
-        err_set(e, RATING_EFONT, "font \"%s\" not found (install fonts-noto-cjk)", FAMILY);
-        goto out;
-    }
-    face = cairo_ft_font_face_create_for_pattern(got); /* copies what it needs */
-    if (cairo_font_face_status(face)) {
-        err_set(e, RATING_EFONT, "cairo cannot use \"%s\": %s", FAMILY,
-                cairo_status_to_string(cairo_font_face_status(face)));
-        cairo_font_face_destroy(face);
-        face = NULL;
-    }
-out:
-    if (got)
-        FcPatternDestroy(got);
-    FcPatternDestroy(want);
-    return face;
-}
-
 int rating_fonts_open(struct rating_draw *d, struct err *e)
 {
-    if (!FcInit())
-        return err_set(e, RATING_EFONT, "fontconfig cannot be initialised");
-    d->regular = open_face(FC_WEIGHT_REGULAR, e);
-    d->bold = d->regular ? open_face(FC_WEIGHT_BOLD, e) : NULL;
-    if (!d->bold) {
-        rating_fonts_close(d);
+    struct font_faces f;
+    if (font_faces_open(&f, e))
         return RATING_EFONT;
-    }
+    d->regular = f.regular;
+    d->bold = f.bold;
     return RATING_OK;
 }
 
 void rating_fonts_close(struct rating_draw *d)
 {
-    if (d->regular)
-        cairo_font_face_destroy(d->regular);
-    if (d->bold)
-        cairo_font_face_destroy(d->bold);
+    font_faces_close(&(struct font_faces){d->regular, d->bold});
     d->regular = d->bold = NULL;
 }
 

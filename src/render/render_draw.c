@@ -1,6 +1,6 @@
 /*
- * render_draw.c — drawing primitives of the report PDF: the Noto Sans CJK JP faces found
- * through fontconfig, text, line wrapping for Japanese and English (with newlines, which
+ * render_draw.c — drawing primitives of the report PDF: the Noto Sans CJK JP faces (src/font),
+ * text, line wrapping for Japanese and English (with newlines, which
  * report narratives have), the TLP badge, and the page frame (drill banner, running header,
  * footer with the version's identity and page numbers).
  *
@@ -9,72 +9,24 @@
  * (URLs, hashes) longer than a line. Text goes through cairo_show_text, which keeps the UTF-8
  * of each glyph run, so pdftotext and copy/paste give back the characters.
  */
-#include <cairo-ft.h>
-#include <fontconfig/fontconfig.h>
-
 #include "render_int.h"
-
-#define FAMILY "Noto Sans CJK JP"
+#include "../font/font.h"
 
 /* ---- fonts ---- */
 
-static bool has_family(FcPattern *p, const char *family)
-{
-    FcChar8 *s;
-    for (int i = 0; FcPatternGetString(p, FC_FAMILY, i, &s) == FcResultMatch; i++)
-        if (!strcmp((const char *)s, family))
-            return true;
-    return false;
-}
-
-static cairo_font_face_t *open_face(int weight, struct err *e)
-{
-    FcPattern *want = FcPatternCreate(), *got = NULL;
-    cairo_font_face_t *face = NULL;
-    FcResult res;
-    FcPatternAddString(want, FC_FAMILY, (const FcChar8 *)FAMILY);
-    FcPatternAddInteger(want, FC_WEIGHT, weight);
-    FcPatternAddString(want, FC_LANG, (const FcChar8 *)"ja");
-    FcConfigSubstitute(NULL, want, FcMatchPattern);
-    FcDefaultSubstitute(want);
-    got = FcFontMatch(NULL, want, &res);
-    if (!got || res != FcResultMatch || !has_family(got, FAMILY)) {
-        err_set(e, RENDER_EFONT, "font \"%s\" not found (install fonts-noto-cjk)", FAMILY);
-        goto out;
-    }
-    face = cairo_ft_font_face_create_for_pattern(got);
-    if (cairo_font_face_status(face)) {
-        err_set(e, RENDER_EFONT, "cairo cannot use \"%s\": %s", FAMILY,
-                cairo_status_to_string(cairo_font_face_status(face)));
-        cairo_font_face_destroy(face);
-        face = NULL;
-    }
-out:
-    if (got)
-        FcPatternDestroy(got);
-    FcPatternDestroy(want);
-    return face;
-}
-
 int rdraw_fonts_open(struct rdraw *d, struct err *e)
 {
-    if (!FcInit())
-        return err_set(e, RENDER_EFONT, "fontconfig cannot be initialised");
-    d->regular = open_face(FC_WEIGHT_REGULAR, e);
-    d->bold = d->regular ? open_face(FC_WEIGHT_BOLD, e) : NULL;
-    if (!d->bold) {
-        rdraw_fonts_close(d);
+    struct font_faces f;
+    if (font_faces_open(&f, e))
         return RENDER_EFONT;
-    }
+    d->regular = f.regular;
+    d->bold = f.bold;
     return RENDER_OK;
 }
 
 void rdraw_fonts_close(struct rdraw *d)
 {
-    if (d->regular)
-        cairo_font_face_destroy(d->regular);
-    if (d->bold)
-        cairo_font_face_destroy(d->bold);
+    font_faces_close(&(struct font_faces){d->regular, d->bold});
     d->regular = d->bold = NULL;
 }
 
