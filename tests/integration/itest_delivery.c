@@ -887,6 +887,17 @@ static void test_inbox(void **state)
         itest_get(&F.srv, F.recipient.token, "/api/v1/inbox?created_from=yesterday", &r), 400);
     itest_resp_release(&r);
 
+    /* HEAD is not a read: a link checker or a proxy must not meet the obligation */
+    char head_path[96];
+    snprintf(head_path, sizeof(head_path), "/api/v1/inbox/%s", A.nco);
+    itest_http(&F.srv,
+               &(struct itest_req){.method = "HEAD", .path = head_path, .token = F.recipient.token},
+               &r);
+    assert_int_equal(r.status, 200);
+    itest_resp_release(&r);
+    get_sub(A.nco, &r);
+    expect_str(r.json, "/status", "available");
+    itest_resp_release(&r);
     /* the first read delivers it */
     assert_int_equal(get_as(&F.recipient, "/api/v1/inbox/%s", A.nco, &r), 200);
     expect_str(r.json, "/id", A.nco);
