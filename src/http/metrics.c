@@ -7,6 +7,7 @@
 #include "http_int.h"
 #include "../core/histo.h"
 #include "../core/rtime.h"
+#include "../outbox/outbox.h"
 
 static const int status_slots[] = {200, 201, 204, 304, 400, 401, 403, 404, 405, 409,
                                    412, 413, 415, 422, 428, 429, 499, 500, 503, 0 /* other */};
@@ -121,6 +122,27 @@ void http_metrics_render(struct http_metrics *m, struct app *app, struct buf *ou
                 "ichigen_store_failed_commits_total %llu\n",
                 (unsigned long long)st.commits, (unsigned long long)st.writes,
                 (unsigned long long)st.failed_commits);
+    if (app->worker) { /* counted since this process started its delivery worker */
+        struct outbox_stats ds;
+        outbox_worker_stats(app->worker, &ds);
+        buf_appendf(out,
+                    "# HELP ichigen_delivery_attempts_total Webhook delivery attempts started.\n"
+                    "# TYPE ichigen_delivery_attempts_total counter\n"
+                    "ichigen_delivery_attempts_total %llu\n"
+                    "# HELP ichigen_delivery_delivered_total Attempts answered 2xx.\n"
+                    "# TYPE ichigen_delivery_delivered_total counter\n"
+                    "ichigen_delivery_delivered_total %llu\n"
+                    "# HELP ichigen_delivery_retries_total Attempts that failed and will be "
+                    "retried.\n"
+                    "# TYPE ichigen_delivery_retries_total counter\n"
+                    "ichigen_delivery_retries_total %llu\n"
+                    "# HELP ichigen_delivery_failed_total Submissions given up after "
+                    "delivery_max_age_h.\n"
+                    "# TYPE ichigen_delivery_failed_total counter\n"
+                    "ichigen_delivery_failed_total %llu\n",
+                    (unsigned long long)ds.attempts, (unsigned long long)ds.delivered,
+                    (unsigned long long)ds.retried, (unsigned long long)ds.failed);
+    }
     buf_appendf(out,
                 "# HELP ichigen_http_requests_in_flight Requests being handled.\n"
                 "# TYPE ichigen_http_requests_in_flight gauge\nichigen_http_requests_in_flight "

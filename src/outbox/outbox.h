@@ -224,9 +224,9 @@ void outbox_worker_wake(struct outbox_worker *w);
 /* Stops claiming, waits for transfers in flight (their outcomes are recorded), joins. */
 void outbox_worker_stop(struct outbox_worker *w);
 
+/* Counters since the worker started (for /metrics); safe to read from any thread. */
 struct outbox_stats {
     uint64_t attempts, delivered, retried, failed;
-    uint64_t inflight;
 };
 void outbox_worker_stats(struct outbox_worker *w, struct outbox_stats *out);
 

@@ -96,8 +96,7 @@ static void flush(struct outbox_worker *w)
     flush_batch(w, &w->notes);
 }
 
-static struct delivery_result *add_result(struct outbox_worker *w, struct batch *b,
-                                          const char *id)
+static struct delivery_result *add_result(struct outbox_worker *w, struct batch *b, const char *id)
 {
     if (b->n == ROUND_MAX)
         flush_batch(w, b);
@@ -144,8 +143,8 @@ static void retry_or_fail(struct outbox_worker *w, const struct submission_rec *
 }
 
 /* endpoint must outlive the round's flush: it is the route's (configuration lives longer). */
-static void delivered(struct outbox_worker *w, const struct submission_rec *s, bool note,
-                      int http, const char *body, size_t len, const char *endpoint)
+static void delivered(struct outbox_worker *w, const struct submission_rec *s, bool note, int http,
+                      const char *body, size_t len, const char *endpoint)
 {
     char ref[129];
     struct batch *b = note ? &w->notes : &w->subs;
@@ -227,7 +226,8 @@ static void setup_easy(struct transfer *t)
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)t->sub.payload_len);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, t->net->allow_http_loopback ? "https,http" : "https");
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR,
+                     t->net->allow_http_loopback ? "https,http" : "https");
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)t->route->timeout_s * 1000L);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)t->route->timeout_s * 1000L);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -293,7 +293,8 @@ static void start(struct outbox_worker *w, struct transfer *t)
             break;
         }
     w->inflight++;
-    atomic_fetch_add(&w->attempts, 1);
+    if (!t->note)
+        atomic_fetch_add(&w->attempts, 1);
     curl_multi_add_handle(w->multi, t->easy);
 }
 
@@ -318,8 +319,9 @@ static void finish(struct outbox_worker *w, CURL *e, CURLcode rc)
                   t->note ? NULL : t->route->endpoint);
     } else {
         if (t->refused)
-            snprintf(why, sizeof(why), "the endpoint's address is not allowed (private, loopback "
-                                       "or reserved; see delivery_allow_private)");
+            snprintf(why, sizeof(why),
+                     "the endpoint's address is not allowed (private, loopback "
+                     "or reserved; see delivery_allow_private)");
         else if (rc != CURLE_OK)
             snprintf(why, sizeof(why), "%s", t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
         else
@@ -517,5 +519,4 @@ void outbox_worker_stats(struct outbox_worker *w, struct outbox_stats *out)
     out->delivered = atomic_load(&w->delivered);
     out->retried = atomic_load(&w->retried);
     out->failed = atomic_load(&w->failed);
-    out->inflight = (uint64_t)w->inflight;
 }

@@ -1610,6 +1610,29 @@ static void test_private_address_refused(void **state)
     assert_int_equal(wait_status(ids, 2, "acknowledged", WAIT_MS), 0);
 }
 
+/* The operator's counters (since the last start: the private-address test's two deliveries
+ * after the route was fixed, and the refused attempts before it). */
+static void test_metrics(void **state)
+{
+    struct itest_resp r;
+    UNUSED(state);
+    assert_int_equal(itest_get(&F.srv, F.admin.token, "/metrics", &r), 200);
+    static const char *const names[] = {
+        /* the value lines, not the # HELP lines that name the same series */
+        "\nichigen_delivery_attempts_total ", "\nichigen_delivery_delivered_total ",
+        "\nichigen_delivery_retries_total ", "\nichigen_delivery_failed_total "};
+    long v[4];
+    for (int i = 0; i < 4; i++) {
+        const char *p = strstr(r.body, names[i]);
+        if (!p)
+            fail_msg("/metrics has no %s", names[i]);
+        v[i] = strtol(p + strlen(names[i]), NULL, 10);
+    }
+    assert_true(v[1] >= 2);           /* delivered */
+    assert_true(v[0] >= v[1] + v[2]); /* every outcome was an attempt */
+    itest_resp_release(&r);
+}
+
 /* The server stops cleanly after all of it, with clean sanitizer logs. */
 static void test_clean_shutdown(void **state)
 {
@@ -1680,6 +1703,7 @@ int main(void)
         cmocka_unit_test(test_deadline_from_previous_stage),
         cmocka_unit_test(test_drill_goes_to_sink),
         cmocka_unit_test(test_private_address_refused),
+        cmocka_unit_test(test_metrics),
         cmocka_unit_test(test_clean_shutdown),
     };
     itest_global_init();
