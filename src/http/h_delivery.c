@@ -406,16 +406,26 @@ static bool fetch_sent(struct req *r, enum auth_action a, struct submission_rec 
     return true;
 }
 
+/* A submission the caller may read with its history, both from one snapshot (the first read
+ * decides access; the second gives the consistent pair). Returns false after answering. */
+static bool fetch_history(struct req *r, struct submission_rec *s, struct submission_events *ev)
+{
+    struct submission_rec first;
+    if (!fetch_sent(r, ACT_SUBMISSION_READ, &first))
+        return false;
+    int res = r->app->store->ops->submission_history(r->app->store, first.id, s, ev);
+    submission_rec_release(&first);
+    if (res)
+        http_store_error(r, res);
+    return res == STORE_OK;
+}
+
 void h_submission_get(struct req *r)
 {
     struct submission_rec s;
     struct submission_events ev;
-    if (!fetch_sent(r, ACT_SUBMISSION_READ, &s))
+    if (!fetch_history(r, &s, &ev))
         return;
-    if (r->app->store->ops->submission_events(r->app->store, s.id, &ev)) {
-        submission_rec_release(&s);
-        return http_unavailable(r);
-    }
     json_t *j = submission_json(&s, true);
     json_object_set_new(j, "history", events_json(&ev));
     http_json(r, 200, j);
@@ -443,12 +453,8 @@ void h_submission_proof(struct req *r)
     struct submission_rec s;
     struct submission_events ev;
     char sha[HASH_SHA256_HEX];
-    if (!fetch_sent(r, ACT_SUBMISSION_READ, &s))
+    if (!fetch_history(r, &s, &ev))
         return;
-    if (r->app->store->ops->submission_events(r->app->store, s.id, &ev)) {
-        submission_rec_release(&s);
-        return http_unavailable(r);
-    }
     /* re-hash what is stored: the proof states that these bytes are the ones recorded */
     hash_sha256_hex(s.payload, s.payload_len, sha);
     json_t *proof = json_pack(

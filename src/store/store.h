@@ -454,7 +454,9 @@ struct store_ops {
     int (*submissions_list)(struct store *s, const struct submission_filter *f,
                             struct submission_list *out);
     int (*submission_get)(struct store *s, const char *id, struct submission_rec *out);
-    int (*submission_events)(struct store *s, const char *id, struct submission_events *out);
+    /* A submission and its history read together (one snapshot). STORE_NOT_FOUND. */
+    int (*submission_history)(struct store *s, const char *id, struct submission_rec *rec,
+                              struct submission_events *out);
     /* Inbox: the recipient fetched it (available → delivered, obligation met). Returns
      * STORE_OK also when it was already delivered or acknowledged. */
     int (*submission_fetched)(struct store *s, const char *id, const char *actor, int64_t now);

@@ -214,7 +214,8 @@ int sq_submissions_record(struct store *s, const struct delivery_result *r, size
 int sq_submissions_list(struct store *s, const struct submission_filter *f,
                         struct submission_list *out);
 int sq_submission_get(struct store *s, const char *id, struct submission_rec *out);
-int sq_submission_events(struct store *s, const char *id, struct submission_events *out);
+int sq_submission_history(struct store *s, const char *id, struct submission_rec *rec,
+                          struct submission_events *out);
 int sq_submission_fetched(struct store *s, const char *id, const char *actor, int64_t now);
 int sq_submission_receipt(struct store *s, const char *id, const char *reference,
                           const char *receipt_json, bool filing, const char *actor, int64_t now);

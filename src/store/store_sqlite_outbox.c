@@ -491,21 +491,29 @@ int sq_submission_receipt(struct store *s, const char *id, const char *reference
 
 /* ---- reads ---- */
 
-int sq_submission_get(struct store *s, const char *id, struct submission_rec *out)
+/* One submission on connection c. */
+static int get_on(struct sq_conn *c, const char *id, struct submission_rec *out)
 {
-    struct sq_conn *c = sq_read_get(SQ(s));
-    int rc;
     memset(out, 0, sizeof(*out));
-    if (!c)
-        return STORE_UNAVAILABLE;
     sqlite3_stmt *st = sq_stmt(c, SQ_SUB_GET);
     sq_bind_text(st, 1, id);
-    rc = sqlite3_step(st);
+    int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         read_submission(st, out);
     sqlite3_reset(st);
-    sq_read_put(SQ(s), c);
     return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_UNAVAILABLE;
+}
+
+int sq_submission_get(struct store *s, const char *id, struct submission_rec *out)
+{
+    struct sq_conn *c = sq_read_get(SQ(s));
+    if (!c) {
+        memset(out, 0, sizeof(*out));
+        return STORE_UNAVAILABLE;
+    }
+    int rc = get_on(c, id, out);
+    sq_read_put(SQ(s), c);
+    return rc;
 }
 
 /* The recipients filter as a JSON array for json_each (NULL when not filtering). Recipient
@@ -558,14 +566,12 @@ int sq_submissions_list(struct store *s, const struct submission_filter *f,
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? STORE_OK : STORE_UNAVAILABLE;
 }
 
-int sq_submission_events(struct store *s, const char *id, struct submission_events *out)
+/* The history of a submission on connection c. */
+static int events_on(struct sq_conn *c, const char *id, struct submission_events *out)
 {
-    struct sq_conn *c = sq_read_get(SQ(s));
     size_t cap = 0;
     int rc;
     memset(out, 0, sizeof(*out));
-    if (!c)
-        return STORE_UNAVAILABLE;
     sqlite3_stmt *st = sq_stmt(c, SQ_SUB_EVENTS);
     sq_bind_text(st, 1, id);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -581,12 +587,33 @@ int sq_submission_events(struct store *s, const char *id, struct submission_even
         e->detail = sq_col_dup(st, 3);
     }
     sqlite3_reset(st);
-    sq_read_put(SQ(s), c);
     if (rc != SQLITE_DONE) {
         submission_events_release(out);
         return STORE_UNAVAILABLE;
     }
     return STORE_OK;
+}
+
+/* Both reads in one read transaction: the worker records an outcome (row and history event)
+ * in one commit, and a view taken between two separate reads could show the event without
+ * its effect on the row (seen in the tests: a retry in the history, last_error still null). */
+int sq_submission_history(struct store *s, const char *id, struct submission_rec *rec,
+                          struct submission_events *out)
+{
+    struct sq_conn *c = sq_read_get(SQ(s));
+    int rc = STORE_UNAVAILABLE;
+    memset(rec, 0, sizeof(*rec));
+    memset(out, 0, sizeof(*out));
+    if (!c)
+        return STORE_UNAVAILABLE;
+    if (sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK) {
+        rc = get_on(c, id, rec);
+        if (rc == STORE_OK && (rc = events_on(c, id, out)) != STORE_OK)
+            submission_rec_release(rec);
+        sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+    }
+    sq_read_put(SQ(s), c);
+    return rc;
 }
 
 /* ---- recipient bindings ---- */

@@ -1602,6 +1602,9 @@ static void test_private_address_refused(void **state)
         assert_true(wait_sub(ids[k], refused_retry, &r));
         if (events(r.json, "retry", 0, "not allowed") < 1)
             fail_msg("no retry refused for the address: %s", r.body);
+        const char *st = itest_jstr(r.json, "/status");
+        if (strcmp(st, "queued") && strcmp(st, "sending"))
+            fail_msg("a submission to a private address is %s: %s", st, r.body);
         itest_resp_release(&r);
     }
     assert_int_equal(fake_receiver_count(RX), from);

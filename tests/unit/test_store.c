@@ -77,7 +77,6 @@ static int teardown(void **state)
 
 #define S(state) (((struct fx *)*(state))->s)
 
-
 /* ---- audit helpers ---- */
 
 struct chain {
@@ -1155,9 +1154,9 @@ static void test_assessments(void **state)
     count = audit_check(s, NULL);
     assert_int_equal(add_assessment(s, a.id, "nist-csf-2.0", T0 + 1, &x), STORE_OK);
     audit_expect(s, &count, "assessment.create", x.id);
-    assert_int_equal(add_assessment(s, "019ab0b0-cc00-7000-8000-000000000000", "nist-csf-2.0",
-                                    T0 + 1, &y),
-                     STORE_INVALID); /* no such organisation */
+    assert_int_equal(
+        add_assessment(s, "019ab0b0-cc00-7000-8000-000000000000", "nist-csf-2.0", T0 + 1, &y),
+        STORE_INVALID); /* no such organisation */
     audit_unchanged(s, count);
     assert_int_equal(s->ops->assessment_get(s, x.id, &got), STORE_OK);
     assert_string_equal(got.status, "draft");
@@ -1169,9 +1168,9 @@ static void test_assessments(void **state)
     assessment_rec_release(&got);
 
     /* save: optimistic concurrency */
-    assert_int_equal(s->ops->assessment_save(s, x.id, 1, "{\"GV.OC-01\":{\"level\":3}}", ACTOR,
-                                             T0 + 2),
-                     STORE_OK);
+    assert_int_equal(
+        s->ops->assessment_save(s, x.id, 1, "{\"GV.OC-01\":{\"level\":3}}", ACTOR, T0 + 2),
+        STORE_OK);
     audit_expect(s, &count, "assessment.save", x.id);
     assert_int_equal(s->ops->assessment_save(s, x.id, 1, "{}", ACTOR, T0 + 3), STORE_CONFLICT);
     assert_int_equal(s->ops->assessment_save(s, y.id, 1, "{}", ACTOR, T0 + 3), STORE_NOT_FOUND);
@@ -1185,9 +1184,9 @@ static void test_assessments(void **state)
     /* submit freezes it */
     assert_int_equal(s->ops->assessment_submit(s, x.id, 1, "{}", 1.0, ACTOR, T0 + 4),
                      STORE_CONFLICT);
-    assert_int_equal(s->ops->assessment_submit(s, x.id, 2, "{\"overall\":{\"score\":3}}", 3.0,
-                                               ACTOR, T0 + 4),
-                     STORE_OK);
+    assert_int_equal(
+        s->ops->assessment_submit(s, x.id, 2, "{\"overall\":{\"score\":3}}", 3.0, ACTOR, T0 + 4),
+        STORE_OK);
     audit_expect(s, &count, "assessment.submit", x.id);
     assert_int_equal(s->ops->assessment_save(s, x.id, 3, "{}", ACTOR, T0 + 5), STORE_CONFLICT);
     assert_int_equal(s->ops->assessment_submit(s, x.id, 3, "{}", 1.0, ACTOR, T0 + 5),
@@ -1300,8 +1299,7 @@ static void test_orgdocs(void **state)
     assert_int_equal(add_doc(s, a.id, "asset", "{\"n\":1}", T0 + 2, &d[1]), STORE_OK);
     assert_int_equal(add_doc(s, a.id, "risk_scenario", "{\"n\":2}", T0 + 3, &d[2]), STORE_OK);
     count = audit_check(s, NULL);
-    assert_int_equal(add_doc(s, "019ab0b0-cc00-7000-8000-000000000000", "asset", "{}", T0,
-                             &got),
+    assert_int_equal(add_doc(s, "019ab0b0-cc00-7000-8000-000000000000", "asset", "{}", T0, &got),
                      STORE_INVALID);
     assert_int_equal(s->ops->orgdoc_get(s, d[0].id, &got), STORE_OK);
     assert_string_equal(got.kind, "asset");
@@ -1311,8 +1309,7 @@ static void test_orgdocs(void **state)
     assert_int_equal(s->ops->orgdoc_update(s, d[0].id, 1, "{\"n\":9}", ACTOR, T0 + 5), STORE_OK);
     audit_expect(s, &count, "asset.update", d[0].id);
     assert_int_equal(s->ops->orgdoc_update(s, d[0].id, 1, "{}", ACTOR, T0 + 6), STORE_CONFLICT);
-    assert_int_equal(s->ops->orgdoc_update(s, got.org_id, 1, "{}", ACTOR, T0 + 6),
-                     STORE_NOT_FOUND);
+    assert_int_equal(s->ops->orgdoc_update(s, got.org_id, 1, "{}", ACTOR, T0 + 6), STORE_NOT_FOUND);
     audit_unchanged(s, count);
     assert_int_equal(s->ops->orgdoc_get(s, d[0].id, &got), STORE_OK);
     assert_int_equal(got.version, 2);
@@ -1383,8 +1380,12 @@ static void new_sub(struct submission_new *n, char id[UUID_STR_LEN], const char 
 static int submit_items(struct store *s, struct outbox_fixture *f, int version,
                         const struct submission_new *items, size_t n, int *created)
 {
-    struct submit_write w = {.incident_id = f->incident, .org_id = f->p.a.id,
-                             .actor = f->p.ua.id, .version = version, .items = items, .n = n,
+    struct submit_write w = {.incident_id = f->incident,
+                             .org_id = f->p.a.id,
+                             .actor = f->p.ua.id,
+                             .version = version,
+                             .items = items,
+                             .n = n,
                              .now_ms = T0 + 10};
     return s->ops->submit(s, &w, created);
 }
@@ -1405,8 +1406,13 @@ static void test_submit_and_claim(void **state)
     new_sub(&items[3], ids[3], f.ob[3], "r-box", "inbox", "available");
     /* only the latest version can be submitted, only by its organisation */
     assert_int_equal(submit_items(s, &f, 2, items, 4, &created), STORE_CONFLICT);
-    struct submit_write other = {.incident_id = f.incident, .org_id = f.p.b.id, .actor = "x",
-                                 .version = 1, .items = items, .n = 4, .now_ms = T0};
+    struct submit_write other = {.incident_id = f.incident,
+                                 .org_id = f.p.b.id,
+                                 .actor = "x",
+                                 .version = 1,
+                                 .items = items,
+                                 .n = 4,
+                                 .now_ms = T0};
     assert_int_equal(s->ops->submit(s, &other, &created), STORE_NOT_FOUND);
     audit_unchanged(s, count);
     assert_int_equal(submit_items(s, &f, 1, items, 4, &created), STORE_OK);
@@ -1422,8 +1428,12 @@ static void test_submit_and_claim(void **state)
 
     /* claims: due webhook rows only, at most one per recipient, none of the busy ones */
     const char *busy[] = {"r-two"};
-    struct claim_request c = {.busy = busy, .nbusy = 1, .per_recipient = 1, .limit = 10,
-                              .now_ms = T0 + 20, .lease_ms = 30000};
+    struct claim_request c = {.busy = busy,
+                              .nbusy = 1,
+                              .per_recipient = 1,
+                              .limit = 10,
+                              .now_ms = T0 + 20,
+                              .lease_ms = 30000};
     assert_int_equal(s->ops->submissions_claim(s, &c, &l), STORE_OK);
     assert_int_equal(l.n, 1);
     assert_string_equal(l.items[0].id, ids[0]); /* oldest first */
@@ -1449,11 +1459,18 @@ static void test_submit_and_claim(void **state)
 
     /* outcomes: delivered, retry, failed; a late outcome for a finished row is ignored */
     struct delivery_result r[] = {
-        {.id = ids[0], .outcome = OUTCOME_ACKNOWLEDGED, .http_status = 200,
-         .receipt_reference = "PPC-2026-0001", .receipt = "{\"reference\":\"PPC-2026-0001\"}",
+        {.id = ids[0],
+         .outcome = OUTCOME_ACKNOWLEDGED,
+         .http_status = 200,
+         .receipt_reference = "PPC-2026-0001",
+         .receipt = "{\"reference\":\"PPC-2026-0001\"}",
          .at = T0 + 40000},
-        {.id = ids[1], .outcome = OUTCOME_RETRY, .http_status = 503, .error = "HTTP 503",
-         .at = T0 + 40000, .next_attempt_at = T0 + 90000},
+        {.id = ids[1],
+         .outcome = OUTCOME_RETRY,
+         .http_status = 503,
+         .error = "HTTP 503",
+         .at = T0 + 40000,
+         .next_attempt_at = T0 + 90000},
         {.id = ids[2], .outcome = OUTCOME_FAILED, .error = "connection refused", .at = T0 + 40000},
     };
     assert_int_equal(s->ops->submissions_record(s, r, 3), STORE_OK);
@@ -1486,14 +1503,22 @@ static void test_submit_and_claim(void **state)
     assert_int_equal(submit_items(s, &f, 1, &dup, 1, &created), STORE_OK);
     assert_int_equal(created, 1);
 
-    /* history */
+    /* history, with the row it belongs to (one snapshot: the retry is in both) */
     struct submission_events ev;
-    assert_int_equal(s->ops->submission_events(s, ids[1], &ev), STORE_OK);
+    struct submission_rec hr;
+    assert_int_equal(s->ops->submission_history(s, ids[1], &hr, &ev), STORE_OK);
     assert_int_equal(ev.n, 2);
     assert_string_equal(ev.items[0].event, "created");
     assert_string_equal(ev.items[1].event, "retry");
     assert_int_equal(ev.items[1].http_status, 503);
+    assert_string_equal(hr.id, ids[1]);
+    assert_string_equal(hr.status, "queued");
+    assert_non_null(hr.last_error);
     submission_events_release(&ev);
+    submission_rec_release(&hr);
+    assert_int_equal(
+        s->ops->submission_history(s, "01a20000-0000-7000-8000-000000000000", &hr, &ev),
+        STORE_NOT_FOUND);
 }
 
 static void test_inbox_and_filing(void **state)
@@ -1533,9 +1558,9 @@ static void test_inbox_and_filing(void **state)
     audit_expect(s, &count, "submission.acknowledged", ids[0]);
     assert_int_equal(s->ops->submission_receipt(s, ids[0], "NCO-78", NULL, false, "x", T0 + 9),
                      STORE_CONFLICT); /* one receipt */
-    assert_int_equal(s->ops->submission_receipt(s, ids[1], "PPC-WEB-5", NULL, true,
-                                                f.p.ua.id, T0 + 10),
-                     STORE_OK);
+    assert_int_equal(
+        s->ops->submission_receipt(s, ids[1], "PPC-WEB-5", NULL, true, f.p.ua.id, T0 + 10),
+        STORE_OK);
     audit_expect(s, &count, "submission.filed", ids[1]);
     assert_int_equal(s->ops->submission_get(s, ids[1], &g), STORE_OK);
     assert_string_equal(g.status, "acknowledged");
@@ -1560,8 +1585,8 @@ static void test_inbox_and_filing(void **state)
     assert_int_equal(s->ops->submissions_list(s, &theirs, &l), STORE_OK);
     assert_int_equal(l.n, 0);
     submission_list_release(&l);
-    struct submission_filter st = {.incident_id = f.incident, .status = "acknowledged",
-                                   .stage_id = "final", .limit = 10};
+    struct submission_filter st = {
+        .incident_id = f.incident, .status = "acknowledged", .stage_id = "final", .limit = 10};
     assert_int_equal(s->ops->submissions_list(s, &st, &l), STORE_OK);
     assert_int_equal(l.n, 2);
     submission_list_release(&l);
@@ -1571,15 +1596,14 @@ static void test_inbox_and_filing(void **state)
     size_t n;
     assert_int_equal(s->ops->binding_set(s, "r-box", f.p.b.id, ACTOR, T0), STORE_OK);
     assert_int_equal(s->ops->binding_set(s, "r-box", f.p.a.id, ACTOR, T0 + 1), STORE_OK);
-    assert_int_equal(s->ops->binding_set(s, "r-x", "019ab0b0-cc00-7000-8000-000000000000", ACTOR,
-                                         T0),
-                     STORE_INVALID);
+    assert_int_equal(
+        s->ops->binding_set(s, "r-x", "019ab0b0-cc00-7000-8000-000000000000", ACTOR, T0),
+        STORE_INVALID);
     assert_int_equal(s->ops->binding_list(s, &b, &n), STORE_OK);
     assert_int_equal(n, 1);
     assert_string_equal(b[0].org_id, f.p.a.id);
     free(b);
 }
-
 
 static const struct backend backends[] = {
     {"sqlite", open_sqlite},
