@@ -41,9 +41,9 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "body_template.h"
 #include "../src/core/banned.h"
 
-#define SEQ_MARKER "@@BENCH_SEQ@@"
 #define RESP_MAX (8u << 20)
 
 /* ---- clocks ---- */
@@ -174,8 +174,7 @@ struct run {
     CURLM *multi;
     struct chain *chains;
     char tag[24];
-    char *body_pre, *body_post;
-    size_t pre_len, post_len;
+    struct body_template body;
     long started, done, failed, late;
     int64_t max_lag_us;
     struct sent *sent;
@@ -218,12 +217,12 @@ static void start_chain(struct run *r, struct chain *c, bool measured)
 {
     char seq[64], url[128], key[128];
     int sn = snprintf(seq, sizeof(seq), "%s-%ld", r->tag, r->started);
-    size_t len = r->pre_len + (size_t)sn + r->post_len;
+    size_t len = r->body.pre_len + (size_t)sn + r->body.post_len;
     free(c->body);
     c->body = malloc(len + 1);
-    memcpy(c->body, r->body_pre, r->pre_len);
-    memcpy(c->body + r->pre_len, seq, (size_t)sn);
-    memcpy(c->body + r->pre_len + sn, r->body_post, r->post_len + 1);
+    memcpy(c->body, r->body.pre, r->body.pre_len);
+    memcpy(c->body + r->body.pre_len, seq, (size_t)sn);
+    memcpy(c->body + r->body.pre_len + sn, r->body.post, r->body.post_len + 1);
     c->seq = r->started++;
     c->measured = measured;
     c->step = STEP_CREATE;
@@ -480,45 +479,14 @@ static char *read_file(const char *path, size_t *len)
     return b.p;
 }
 
-/* The --body report with response.other set (so every stage it triggers may be submitted) and
- * the sequence marker in front of description.summary, split at the marker. */
-static int load_body(struct run *r, const char *path)
+/* response.other lets every stage the report triggers be submitted (the PPC's need it). */
+static void with_response_other(json_t *doc)
 {
-    json_error_t je;
-    json_t *doc = json_load_file(path, 0, &je), *desc, *sum, *resp;
-    if (!doc) {
-        fprintf(stderr, "bench_delivery: %s:%d: %s\n", path, je.line, je.text);
-        return -1;
-    }
-    desc = json_object_get(doc, "description");
-    sum = json_object_get(desc, "summary");
-    if (!json_is_string(sum)) {
-        fprintf(stderr, "bench_delivery: %s has no description.summary\n", path);
-        json_decref(doc);
-        return -1;
-    }
-    if (!(resp = json_object_get(doc, "response")))
+    json_t *resp = json_object_get(doc, "response");
+    if (!resp)
         json_object_set_new(doc, "response", resp = json_object());
     if (!json_object_get(resp, "other"))
         json_object_set_new(resp, "other", json_string("ベンチマーク (benchmark)"));
-    size_t sl = strlen(SEQ_MARKER) + 1 + json_string_length(sum) + 1;
-    char *s = malloc(sl);
-    snprintf(s, sl, "%s %s", SEQ_MARKER, json_string_value(sum));
-    json_object_set_new(desc, "summary", json_string(s));
-    free(s);
-    char *text = json_dumps(doc, JSON_COMPACT);
-    json_decref(doc);
-    char *m = text ? strstr(text, SEQ_MARKER) : NULL;
-    if (!m) {
-        free(text);
-        return -1;
-    }
-    r->pre_len = (size_t)(m - text);
-    r->body_pre = strndup(text, r->pre_len);
-    r->body_post = strdup(m + strlen(SEQ_MARKER));
-    r->post_len = strlen(r->body_post);
-    free(text);
-    return 0;
 }
 
 static void usage(FILE *f)
@@ -658,7 +626,7 @@ static int run_init(struct run *r)
     clock_gettime(CLOCK_REALTIME, &ts);
     snprintf(r->tag, sizeof(r->tag), "%lx%05lx", (unsigned long)ts.tv_sec,
              ((unsigned long)ts.tv_nsec ^ (unsigned long)getpid()) & 0xfffff);
-    if (load_body(r, r->o.body_path))
+    if (body_template_load(&r->body, r->o.body_path, "bench_delivery", with_response_other))
         return -1;
     r->multi = curl_multi_init();
     curl_multi_setopt(r->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)r->o.conns);
@@ -688,8 +656,7 @@ static void run_release(struct run *r)
     curl_multi_cleanup(r->multi);
     free(r->chains);
     free(r->sent);
-    free(r->body_pre);
-    free(r->body_post);
+    body_template_release(&r->body);
     free(r->create_ms.v);
     free(r->submit_ms.v);
 }

@@ -123,7 +123,8 @@ int main(int argc, char **argv)
     struct rules_diags d;
     rules_diags_init(&d);
     struct ruleset *rs = rules_load_dir(dir, &d);
-    fprintf(stderr, "rule set: %zu rules, %zu stages, %zu recipients; load %.2f ms (median of %d)\n",
+    fprintf(stderr,
+            "rule set: %zu rules, %zu stages, %zu recipients; load %.2f ms (median of %d)\n",
             rules_count(rs), rules_stage_count(rs), rules_recipient_count(rs), load * 1e3, reps);
     printf("{\"mode\":\"load\",\"ms\":%.3f,\"rules\":%zu,\"stages\":%zu}\n", load * 1e3,
            rules_count(rs), rules_stage_count(rs));

@@ -46,12 +46,12 @@
 
 #include <jansson.h>
 
+#include "body_template.h"
 #include "../src/core/banned.h"
 
 #define MAX_CONNS 4096
 #define MAX_THREADS 64
 #define RESP_MAX (16u << 20) /* a response larger than this is an error */
-#define SEQ_MARKER "@@LOADGEN_SEQ@@"
 
 /* ---- latency histogram: log-linear buckets over nanoseconds ---- */
 
@@ -148,10 +148,9 @@ struct opts {
 struct run {
     struct opts o;
     struct sockaddr_in addr;
-    char tag[24];               /* distinguishes this run's reports and idempotency keys */
-    char *body_pre, *body_post; /* create: the body around the sequence marker */
-    size_t pre_len, post_len;
-    char **ids; /* read, verify: the ids to fetch */
+    char tag[24];              /* distinguishes this run's reports and idempotency keys */
+    struct body_template body; /* create: the body around the sequence number */
+    char **ids;                /* read, verify: the ids to fetch */
     size_t nids;
     atomic_size_t next_id;                                /* verify: the next id to fetch */
     int64_t t_start, t_measure, t_end, t_drain, t_finish; /* monotonic ns */
@@ -250,20 +249,21 @@ static int build_request(struct conn *c)
                       "POST /api/v1/reports HTTP/1.1\r\nHost: %s:%d\r\n"
                       "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
                       "Idempotency-Key: lg-%s\r\nContent-Length: %zu\r\n\r\n",
-                      o->host, o->port, o->token, seq, r->pre_len + (size_t)sn + r->post_len);
+                      o->host, o->port, o->token, seq,
+                      r->body.pre_len + (size_t)sn + r->body.post_len);
     }
     if (hn < 0 || (size_t)hn >= sizeof(head) || sn < 0 || (size_t)sn >= sizeof(seq))
         return -1;
     size_t total =
-        (size_t)hn + (o->mode == MODE_CREATE ? r->pre_len + (size_t)sn + r->post_len : 0);
+        (size_t)hn + (o->mode == MODE_CREATE ? r->body.pre_len + (size_t)sn + r->body.post_len : 0);
     if (req_reserve(c, total))
         return -1;
     memcpy(c->req, head, (size_t)hn);
     if (o->mode == MODE_CREATE) {
         char *p = c->req + hn;
-        memcpy(p, r->body_pre, r->pre_len);
-        memcpy(p + r->pre_len, seq, (size_t)sn);
-        memcpy(p + r->pre_len + (size_t)sn, r->body_post, r->post_len);
+        memcpy(p, r->body.pre, r->body.pre_len);
+        memcpy(p + r->body.pre_len, seq, (size_t)sn);
+        memcpy(p + r->body.pre_len + (size_t)sn, r->body.post, r->body.post_len);
     }
     c->req_len = total;
     c->req_sent = 0;
@@ -602,42 +602,6 @@ static char *read_file(const char *path, size_t *len)
     return p;
 }
 
-/* Puts the sequence marker in front of description.summary and splits the compact body there. */
-static int load_body(struct run *r, const char *path)
-{
-    json_error_t je;
-    json_t *doc = json_load_file(path, 0, &je), *desc, *sum;
-    if (!doc) {
-        fprintf(stderr, "loadgen: %s:%d: %s\n", path, je.line, je.text);
-        return -1;
-    }
-    desc = json_object_get(doc, "description");
-    sum = desc ? json_object_get(desc, "summary") : NULL;
-    if (!json_is_string(sum)) {
-        fprintf(stderr, "loadgen: %s has no description.summary string\n", path);
-        json_decref(doc);
-        return -1;
-    }
-    size_t sl = strlen(SEQ_MARKER) + 1 + json_string_length(sum) + 1;
-    char *s = malloc(sl);
-    snprintf(s, sl, "%s %s", SEQ_MARKER, json_string_value(sum));
-    json_object_set_new(desc, "summary", json_string(s));
-    free(s);
-    char *text = json_dumps(doc, JSON_COMPACT);
-    json_decref(doc);
-    char *m = text ? strstr(text, SEQ_MARKER) : NULL;
-    if (!m) {
-        free(text);
-        return -1;
-    }
-    r->pre_len = (size_t)(m - text);
-    r->body_pre = strndup(text, r->pre_len);
-    r->body_post = strdup(m + strlen(SEQ_MARKER));
-    r->post_len = strlen(r->body_post);
-    free(text);
-    return 0;
-}
-
 static int load_ids(struct run *r, const char *path)
 {
     size_t len = 0, cap = 0;
@@ -806,7 +770,7 @@ static int run_init(struct run *r, int argc, char **argv)
     clock_gettime(CLOCK_REALTIME, &ts);
     snprintf(r->tag, sizeof(r->tag), "%lx%05lx", (unsigned long)ts.tv_sec,
              ((unsigned long)ts.tv_nsec ^ (unsigned long)getpid()) & 0xfffff);
-    if (r->o.mode == MODE_CREATE && load_body(r, r->o.body_path))
+    if (r->o.mode == MODE_CREATE && body_template_load(&r->body, r->o.body_path, "loadgen", NULL))
         return -1;
     if ((r->o.mode == MODE_READ || r->o.mode == MODE_VERIFY) && load_ids(r, r->o.ids_in))
         return -1;

@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "fake_receiver.h"
+#include "itest.h"
 #include "core/rtime.h"
 
 #define HEAD_MAX 16384
@@ -45,12 +46,6 @@ const char *fake_action_name(enum fake_action a)
 {
     static const char *const names[] = {"ok", "receipt", "500", "503", "slow", "drop"};
     return (unsigned)a < ARRAY_SIZE(names) ? names[a] : "?";
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
 }
 
 /* ---- signatures ---- */
@@ -408,7 +403,7 @@ static void *acceptor(void *arg)
         int lfd = r->lfd;
         pthread_mutex_unlock(&r->mu);
         if (lfd < 0) {
-            sleep_ms(10);
+            itest_sleep_ms(10);
             continue;
         }
         struct pollfd p = {.fd = lfd, .events = POLLIN};

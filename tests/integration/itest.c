@@ -20,6 +20,12 @@
 
 /* ---- small utilities ---- */
 
+void itest_sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
 static const char *env_or_die(const char *name)
 {
     const char *v = getenv(name);
@@ -35,12 +41,6 @@ static int64_t mono_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
 }
 
 char *itest_read_file(const char *path, size_t *len)
@@ -160,7 +160,7 @@ static int wait_ready(struct itest_server *s)
                 return 0;
             }
         }
-        sleep_ms(10);
+        itest_sleep_ms(10);
     }
     fprintf(stderr, "# itest: the server did not become ready in %d ms\n", ITEST_READY_TIMEOUT_MS);
     itest_server_stop(s, SIGKILL);
@@ -221,7 +221,7 @@ static int reap(pid_t pid, int ms)
             return -1;
         if (mono_ms() >= deadline)
             return -2;
-        sleep_ms(5);
+        itest_sleep_ms(5);
     }
 }
 

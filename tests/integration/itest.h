@@ -29,6 +29,9 @@
 #define ITEST_HTTP_TIMEOUT_S 60
 #define ITEST_MAX_SETTINGS 16
 
+/* Sleeps ms milliseconds (polling loops in the tests). */
+void itest_sleep_ms(int ms);
+
 /* ---- the server process ---- */
 
 struct itest_server {

@@ -32,12 +32,6 @@ static const char REPORTS[] = "/api/v1/reports";
 
 /* ---- helpers ---- */
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {0, (long)ms * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 /* POSTs doc as a new report of u; returns the status. */
 static long create(const struct itest_user *u, const json_t *doc, struct itest_resp *r)
 {
@@ -235,7 +229,7 @@ static void test_list_filters_and_pagination(void **state)
         xstrlcpy(created[i], itest_jstr(r.json, "/created_at"), sizeof(created[i]));
         itest_resp_release(&r);
         json_decref(doc);
-        sleep_ms(3); /* distinct created_at milliseconds make the time filters exact */
+        itest_sleep_ms(3); /* distinct created_at milliseconds make the time filters exact */
     }
 
     struct listed all;
@@ -760,7 +754,7 @@ static char *wait_for_log(const char *needle)
         if (text && strstr(text, needle))
             return text;
         free(text);
-        sleep_ms(10);
+        itest_sleep_ms(10);
     }
     fail_msg("the server log never showed %s", needle);
     return NULL;

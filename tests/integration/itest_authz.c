@@ -314,13 +314,14 @@ static void run_cell(const struct row *rw, enum who w, struct buf *problems)
         xstrlcpy(token, BOGUS_TOKEN, sizeof(token));
     concrete_path(rw, path, sizeof(path));
     make_body(rw->body, body, sizeof(body));
-    itest_http(&F.srv,
-               &(struct itest_req){.method = rw->method,
-                                   .path = path,
-                                   .token = token[0] ? token : NULL,
-                                   .body = rw->body != B_NONE ? body : NULL,
-                                   .headers = {rw->flags & IF_MATCH ? current_etag(path, im) : NULL}},
-               &r);
+    itest_http(
+        &F.srv,
+        &(struct itest_req){.method = rw->method,
+                            .path = path,
+                            .token = token[0] ? token : NULL,
+                            .body = rw->body != B_NONE ? body : NULL,
+                            .headers = {rw->flags & IF_MATCH ? current_etag(path, im) : NULL}},
+        &r);
     int want = rw->expect[w];
     const char *code = itest_problem_code(&r);
     bool ok = r.status == want;
@@ -584,9 +585,8 @@ static char *all_answers(void)
         return NULL;
     json_array_foreach(json_object_get(r.json, "functions"), i, f)
         json_array_foreach(json_object_get(f, "categories"), k, c)
-            json_array_foreach(json_object_get(c, "questions"), m, q)
-                json_object_set_new(ans, json_string_value(json_object_get(q, "id")),
-                                    json_pack("{s:i}", "level", 2));
+            json_array_foreach(json_object_get(c, "questions"), m, q) json_object_set_new(
+                ans, json_string_value(json_object_get(q, "id")), json_pack("{s:i}", "level", 2));
     itest_resp_release(&r);
     json_t *doc = json_pack("{s:s, s:o}", "framework", "nist-csf-2.0", "answers", ans);
     char *s = itest_dump(doc);
@@ -613,10 +613,11 @@ static int submitted_assessment(const struct itest_user *u)
     if (rc)
         return -1;
     snprintf(path, sizeof(path), "/api/v1/assessments/%s/submit", id);
-    itest_http(&F.srv,
-               &(struct itest_req){.method = "POST", .path = path, .token = u->token,
-                                   .headers = {"If-Match: \"v1\""}},
-               &r);
+    itest_http(
+        &F.srv,
+        &(struct itest_req){
+            .method = "POST", .path = path, .token = u->token, .headers = {"If-Match: \"v1\""}},
+        &r);
     rc = r.status == 200 ? 0 : -1;
     if (rc)
         fprintf(stderr, "submit: %ld %s\n", r.status, r.body);
@@ -656,8 +657,8 @@ static void submit(const char *report_id, struct itest_resp *r)
     itest_resp_release(&g);
     snprintf(path, sizeof(path), "/api/v1/reports/%s/submit", report_id);
     itest_http(&F.srv,
-               &(struct itest_req){.method = "POST", .path = path, .token = F.rep_a.token,
-                                   .headers = {im}},
+               &(struct itest_req){
+                   .method = "POST", .path = path, .token = F.rep_a.token, .headers = {im}},
                r);
 }
 
@@ -671,8 +672,10 @@ static int make_delivery(void)
     int rc = -1;
     snprintf(im, sizeof(im), "{\"org_id\":\"%s\"}", F.org_c);
     itest_http(&F.srv,
-               &(struct itest_req){.method = "PUT", .path = "/api/v1/recipients/nco/binding",
-                                   .token = F.admin.token, .body = im},
+               &(struct itest_req){.method = "PUT",
+                                   .path = "/api/v1/recipients/nco/binding",
+                                   .token = F.admin.token,
+                                   .body = im},
                &r);
     rc = r.status == 200 ? 0 : -1;
     itest_resp_release(&r);

@@ -47,12 +47,6 @@ static struct worker workers[THREADS];
 static atomic_bool stop;
 static size_t total_acks;
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 static const struct itest_user *user_for(int idx)
 {
     return idx % 2 ? &F.rep_b : &F.rep_a;
@@ -173,7 +167,7 @@ static void kill_cycle(int cycle)
     }
     atomic_store(&stop, false);
     run_threads(create_loop);
-    sleep_ms(RUN_MS);
+    itest_sleep_ms(RUN_MS);
     /* the clients are still sending: requests are in flight when the server dies */
     assert_int_equal(itest_server_stop(&F.srv, SIGKILL), 128 + SIGKILL);
     atomic_store(&stop, true);

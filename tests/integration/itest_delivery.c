@@ -68,12 +68,6 @@ static struct {
 
 /* ---- small helpers ---- */
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 static int64_t ms_of(const char *t)
 {
     struct rtime_parsed p;
@@ -333,7 +327,7 @@ static size_t wait_status(sub_id *ids, size_t n, const char *want, int ms)
             itest_resp_release(&r);
         }
         if (left)
-            sleep_ms(50);
+            itest_sleep_ms(50);
     }
     for (size_t i = 0; i < n; i++)
         if (!done[i])
@@ -351,7 +345,7 @@ static bool wait_sub(const char *id, bool (*cond)(json_t *sub), struct itest_res
         if (cond(r->json) || rtime_now_ms() > deadline)
             return cond(r->json);
         itest_resp_release(r);
-        sleep_ms(50);
+        itest_sleep_ms(50);
     }
 }
 
@@ -458,7 +452,7 @@ static bool wait_each(struct fake_receiver *rx, size_t from, sub_id *ids, size_t
                           fake_action_name(a), min);
             return false;
         }
-        sleep_ms(20);
+        itest_sleep_ms(20);
     }
 }
 
@@ -1225,7 +1219,7 @@ static void test_crash_mid_delivery(void **state)
         submit_new(&ids[2 * i], NULL);
     int64_t deadline = rtime_now_ms() + WAIT_MS;
     while (fake_receiver_waiting(RX) == 0 && rtime_now_ms() < deadline)
-        sleep_ms(2);
+        itest_sleep_ms(2);
     assert_true(fake_receiver_waiting(RX) > 0);
     assert_int_equal(itest_server_stop(&F.srv, SIGKILL), 128 + SIGKILL);
     fake_receiver_set(RX, FAKE_RECEIPT);
@@ -1276,7 +1270,7 @@ static long wait_rem(size_t from, const char *event, const char *id)
         fake_requests_free(q, nq);
         if (found >= 0 || rtime_now_ms() > deadline)
             return found;
-        sleep_ms(50);
+        itest_sleep_ms(50);
     }
 }
 
@@ -1375,7 +1369,7 @@ static void test_reminders(void **state)
             !strcmp(itest_jstr(it, "/id"), key) && !strcmp(itest_jstr(it, "/status"), "delivered");
         itest_resp_release(&r);
         if (!delivered)
-            sleep_ms(50);
+            itest_sleep_ms(50);
     }
     assert_true(delivered);
 }

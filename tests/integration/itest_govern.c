@@ -26,22 +26,25 @@ static struct itest_user peers[NPEERS];
 static struct itest_user subject_p; /* finance/small, answers every question with 2 */
 static struct itest_user subject_q; /* finance/large, answers with 3 */
 
-static char assess_a[40];   /* org A's NIST CSF assessment (submitted by test_lifecycle) */
+static char assess_a[40]; /* org A's NIST CSF assessment (submitted by test_lifecycle) */
 static char asset_a[40];
 static char scenario_a[40]; /* resistance from the assessment */
 static char sim_a[40];
 
 /* ---- helpers ---- */
 
-static long call(const struct itest_user *u, const char *method, const char *path,
-                 const char *body, const char *if_match, struct itest_resp *r)
+static long call(const struct itest_user *u, const char *method, const char *path, const char *body,
+                 const char *if_match, struct itest_resp *r)
 {
     char im[80];
     if (if_match)
         snprintf(im, sizeof(im), "If-Match: %s", if_match);
     itest_http(&F.srv,
-               &(struct itest_req){.method = method, .path = path, .token = u ? u->token : NULL,
-                                   .body = body, .headers = {if_match ? im : NULL}},
+               &(struct itest_req){.method = method,
+                                   .path = path,
+                                   .token = u ? u->token : NULL,
+                                   .body = body,
+                                   .headers = {if_match ? im : NULL}},
                r);
     return r->status;
 }
@@ -274,9 +277,9 @@ static void test_lifecycle(void **state)
     assert_string_equal(itest_problem_code(&r), "assessment_submitted");
     itest_resp_release(&r);
     snprintf(sub, sizeof(sub), "%s/answers", path);
-    assert_int_equal(call(&F.rep_a, "PUT", sub, "{\"framework\":\"nist-csf-2.0\",\"answers\":{}}",
-                          "\"v4\"", &r),
-                     409);
+    assert_int_equal(
+        call(&F.rep_a, "PUT", sub, "{\"framework\":\"nist-csf-2.0\",\"answers\":{}}", "\"v4\"", &r),
+        409);
     itest_resp_release(&r);
 
     /* listed, newest first; filtered by framework */
@@ -286,8 +289,7 @@ static void test_lifecycle(void **state)
     assert_string_equal(itest_jstr(r.json, "/items/0/status"), "submitted");
     itest_resp_release(&r);
     assert_int_equal(
-        itest_get(&F.srv, F.rep_a.token, "/api/v1/assessments?framework=sme-quick-check", &r),
-        200);
+        itest_get(&F.srv, F.rep_a.token, "/api/v1/assessments?framework=sme-quick-check", &r), 200);
     assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
     itest_resp_release(&r);
 }
@@ -312,7 +314,8 @@ static void test_peers(void **state)
 
     /* P: five others in finance+small (levels 0..4) → that group; P's 2 is the median */
     assert_int_equal(itest_get(&F.srv, subject_p.token, "/api/v1/assessments", &r), 200);
-    snprintf(path, sizeof(path), "/api/v1/assessments/%s/scores", itest_jstr(r.json, "/items/0/id"));
+    snprintf(path, sizeof(path), "/api/v1/assessments/%s/scores",
+             itest_jstr(r.json, "/items/0/id"));
     itest_resp_release(&r);
     assert_int_equal(itest_get(&F.srv, subject_p.token, path, &r), 200);
     assert_string_equal(itest_jstr(r.json, "/peers/status"), "ok");
@@ -330,7 +333,8 @@ static void test_peers(void **state)
 
     /* Q: two others in finance+large → widens to finance: 7 peers + P = 8 others */
     assert_int_equal(itest_get(&F.srv, subject_q.token, "/api/v1/assessments", &r), 200);
-    snprintf(path, sizeof(path), "/api/v1/assessments/%s/scores", itest_jstr(r.json, "/items/0/id"));
+    snprintf(path, sizeof(path), "/api/v1/assessments/%s/scores",
+             itest_jstr(r.json, "/items/0/id"));
     itest_resp_release(&r);
     assert_int_equal(itest_get(&F.srv, subject_q.token, path, &r), 200);
     assert_string_equal(itest_jstr(r.json, "/peers/group/basis"), "sector");
@@ -355,7 +359,8 @@ static void test_peers(void **state)
     assert_int_equal(
         itest_get(&F.srv, subject_p.token, "/api/v1/assessments?framework=sme-quick-check", &r),
         200);
-    snprintf(path, sizeof(path), "/api/v1/assessments/%s/scores", itest_jstr(r.json, "/items/0/id"));
+    snprintf(path, sizeof(path), "/api/v1/assessments/%s/scores",
+             itest_jstr(r.json, "/items/0/id"));
     itest_resp_release(&r);
     assert_int_equal(itest_get(&F.srv, subject_p.token, path, &r), 200);
     assert_string_equal(itest_jstr(r.json, "/peers/status"), "insufficient");
@@ -399,8 +404,9 @@ static void test_assets_and_scenarios(void **state)
     assert_string_equal(r.etag, "\"v2\"");
     assert_string_equal(itest_jstr(r.json, "/asset/criticality"), "high");
     itest_resp_release(&r);
-    assert_int_equal(call(&F.rep_a, "PUT", path, "{\"name_ja\":\"y\",\"kind\":\"data\","
-                                                 "\"criticality\":\"low\"}",
+    assert_int_equal(call(&F.rep_a, "PUT", path,
+                          "{\"name_ja\":\"y\",\"kind\":\"data\","
+                          "\"criticality\":\"low\"}",
                           "\"v1\"", &r),
                      412);
     itest_resp_release(&r);
@@ -413,13 +419,14 @@ static void test_assets_and_scenarios(void **state)
     char asset_b[40];
     xstrlcpy(asset_b, itest_jstr(r.json, "/id"), sizeof(asset_b));
     itest_resp_release(&r);
-    snprintf(body, sizeof(body),
-             "{\"name\":{\"ja\":\"ランサムウェア\",\"en\":\"Ransomware\"},\"assets\":[\"%s\",\"%s\"],"
-             "\"tef\":{\"dist\":\"pert\",\"low\":0.1,\"mode\":0.5,\"high\":2},"
-             "\"threat_capability\":{\"dist\":\"pert\",\"low\":0.3,\"mode\":0.6,\"high\":0.9},"
-             "\"resistance\":{\"from_assessment\":[\"PR.AA\",\"PR.PS\",\"ZZ.ZZ\"]},"
-             "\"primary_loss\":{\"dist\":\"lognormal90\",\"low\":1e7,\"high\":5e8}}",
-             asset_a, asset_b);
+    snprintf(
+        body, sizeof(body),
+        "{\"name\":{\"ja\":\"ランサムウェア\",\"en\":\"Ransomware\"},\"assets\":[\"%s\",\"%s\"],"
+        "\"tef\":{\"dist\":\"pert\",\"low\":0.1,\"mode\":0.5,\"high\":2},"
+        "\"threat_capability\":{\"dist\":\"pert\",\"low\":0.3,\"mode\":0.6,\"high\":0.9},"
+        "\"resistance\":{\"from_assessment\":[\"PR.AA\",\"PR.PS\",\"ZZ.ZZ\"]},"
+        "\"primary_loss\":{\"dist\":\"lognormal90\",\"low\":1e7,\"high\":5e8}}",
+        asset_a, asset_b);
     assert_int_equal(call(&F.rep_a, "POST", "/api/v1/risk/scenarios", body, NULL, &r), 422);
     expect_error(&r, "/assets/1", "unknown_asset");
     expect_error(&r, "/resistance/from_assessment/2", "unknown_category");
@@ -441,8 +448,7 @@ static void test_assets_and_scenarios(void **state)
     /* the documentation's example is a valid scenario */
     json_t *example = itest_load_json("docs/examples/scenario-ransomware.json");
     assert_non_null(example);
-    assert_int_equal(call_json(&F.rep_a, "POST", "/api/v1/risk/scenarios", example, NULL, &r),
-                     201);
+    assert_int_equal(call_json(&F.rep_a, "POST", "/api/v1/risk/scenarios", example, NULL, &r), 201);
     json_decref(example);
     itest_resp_release(&r);
     /* a scenario with a bad estimate: every problem, with its pointer */
@@ -486,9 +492,8 @@ static void test_simulations(void **state)
     itest_resp_release(&r);
 
     /* server limits and bad references */
-    assert_int_equal(call(&F.rep_a, "POST", "/api/v1/risk/simulations", "{\"years\":300000}",
-                          NULL, &r),
-                     422);
+    assert_int_equal(
+        call(&F.rep_a, "POST", "/api/v1/risk/simulations", "{\"years\":300000}", NULL, &r), 422);
     expect_error(&r, "/years", "too_many_years");
     itest_resp_release(&r);
     char body[160];
@@ -508,9 +513,8 @@ static void test_simulations(void **state)
                           NULL, &r),
                      201);
     itest_resp_release(&r);
-    assert_int_equal(call(&F.rep_b, "POST", "/api/v1/risk/simulations", "{\"years\":1000}", NULL,
-                          &r),
-                     422);
+    assert_int_equal(
+        call(&F.rep_b, "POST", "/api/v1/risk/simulations", "{\"years\":1000}", NULL, &r), 422);
     assert_non_null(strstr(r.body, "/resistance/from_assessment"));
     itest_resp_release(&r);
 
@@ -540,8 +544,7 @@ static void test_rating(void **state)
     assert_int_equal(itest_jint(r.json, "/risk/years"), 100000);
     assert_non_null(jsonx_ptr_get(r.json, "/assessment/gaps/0/category"));
     itest_resp_release(&r);
-    assert_int_equal(itest_get(&F.srv, F.rep_a.token, "/api/v1/rating?simulation=none&lang=en",
-                               &r),
+    assert_int_equal(itest_get(&F.srv, F.rep_a.token, "/api/v1/rating?simulation=none&lang=en", &r),
                      200);
     assert_true(json_is_null(json_object_get(r.json, "risk")));
     itest_resp_release(&r);
