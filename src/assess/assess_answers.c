@@ -19,9 +19,7 @@ static void emit(struct actx *c, const char *key, const char *code, const char *
     if (key)
         jsonx_ptr_push(&c->ptr, key, strlen(key));
     verr_add(c->errs, buf_cstr(&c->ptr), code, en, ja);
-    c->ptr.len = saved;
-    if (c->ptr.data)
-        c->ptr.data[saved] = '\0';
+    buf_truncate(&c->ptr, saved);
 }
 
 /* "answer GV.OC-01: <en>" / "回答 GV.OC-01: <ja>" */
@@ -134,8 +132,7 @@ static void check_answers(struct actx *c, const json_t *answers)
                                "「%.*s」はこのフレームワークの設問ではありません", qid);
         else
             check_answer(c, qid, a);
-        c->ptr.len = saved;
-        c->ptr.data[saved] = '\0';
+        buf_truncate(&c->ptr, saved);
     }
 }
 

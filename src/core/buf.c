@@ -16,9 +16,15 @@ void buf_release(struct buf *b)
 
 void buf_reset(struct buf *b)
 {
-    b->len = 0;
-    if (b->data)
-        b->data[0] = '\0';
+    buf_truncate(b, 0);
+}
+
+void buf_truncate(struct buf *b, size_t len)
+{
+    if (len >= b->len)
+        return;
+    b->len = len;
+    b->data[len] = '\0'; /* len < b->len, so something was appended and data is not NULL */
 }
 
 static int grow(struct buf *b, size_t extra)
@@ -122,9 +128,7 @@ int buf_json_str(struct buf *b, const char *s, size_t n)
     size_t before = b->len;
     if (json_str_pieces(b, s, n) == BUF_OK)
         return BUF_OK;
-    b->len = before; /* BUF_EFULL leaves the buffer as it was (buf.h) */
-    if (b->data)
-        b->data[before] = '\0';
+    buf_truncate(b, before); /* BUF_EFULL leaves the buffer as it was (buf.h) */
     return BUF_EFULL;
 }
 

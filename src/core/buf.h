@@ -37,6 +37,14 @@ int buf_appendf(struct buf *b, const char *fmt, ...) __attribute__((format(print
 /* Appends s as a JSON string literal (with quotes), escaping as RFC 8259 §7 requires. */
 int buf_json_str(struct buf *b, const char *s, size_t n);
 
+/*
+ * Shortens the content to its first len bytes (a no-op when len >= b->len), keeping the
+ * allocation: the way back to a mark taken before an append. Safe on a buffer that never
+ * allocated — the reason it exists (issue 8: a renderer wrote the terminator through the NULL
+ * data of an empty buffer).
+ */
+void buf_truncate(struct buf *b, size_t len);
+
 /* Returns the content as a C string (valid until the next mutation). */
 const char *buf_cstr(const struct buf *b);
 

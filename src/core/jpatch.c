@@ -41,14 +41,14 @@ static void diff_object(const json_t *a, const json_t *b, struct buf *ptr, json_
             emit(ops, "remove", ptr, NULL);
         else
             diff_value(json_object_get(a, ka[i]), bv, ptr, ops);
-        ptr->len = base, ptr->data[base] = '\0';
+        buf_truncate(ptr, base);
     }
     for (size_t i = 0; i < nb; i++) {
         if (json_object_get(a, kb[i]))
             continue;
         jsonx_ptr_push(ptr, kb[i], strlen(kb[i]));
         emit(ops, "add", ptr, json_object_get(b, kb[i]));
-        ptr->len = base, ptr->data[base] = '\0';
+        buf_truncate(ptr, base);
     }
     free(ka);
     free(kb);
@@ -67,17 +67,17 @@ static void diff_array(const json_t *a, const json_t *b, struct buf *ptr, json_t
     for (size_t k = 0; k < common; k++) {
         jsonx_ptr_push_index(ptr, pre + k);
         diff_value(json_array_get(a, pre + k), json_array_get(b, pre + k), ptr, ops);
-        ptr->len = base, ptr->data[base] = '\0';
+        buf_truncate(ptr, base);
     }
     for (size_t k = ma; k > common; k--) { /* remove from the end so indices stay valid */
         jsonx_ptr_push_index(ptr, pre + k - 1);
         emit(ops, "remove", ptr, NULL);
-        ptr->len = base, ptr->data[base] = '\0';
+        buf_truncate(ptr, base);
     }
     for (size_t k = common; k < mb; k++) {
         jsonx_ptr_push_index(ptr, pre + k);
         emit(ops, "add", ptr, json_array_get(b, pre + k));
-        ptr->len = base, ptr->data[base] = '\0';
+        buf_truncate(ptr, base);
     }
 }
 

@@ -156,10 +156,8 @@ static void org_block(struct rdraw *d)
             buf_puts(&b, d->ja ? "法人番号 " : "Corporate number ");
         size_t mark = b.len;
         render_value_at(d->report, facts[i], d->ja, &b);
-        if (b.len == mark) { /* absent: take the separator back */
-            b.len = before;
-            b.data[before] = '\0';
-        }
+        if (b.len == mark) /* absent: take the separator back */
+            buf_truncate(&b, before);
     }
     rdraw_font(d, 8.5, false);
     rdraw_rgb(d, RPC_MUTED);

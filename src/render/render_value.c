@@ -203,15 +203,6 @@ static const struct rf_field *field_at(const char *pointer)
     return f;
 }
 
-/* Restores a path buffer to an earlier length. */
-static void buf_cut(struct buf *b, size_t len)
-{
-    if (b->data && len <= b->len) {
-        b->len = len;
-        b->data[len] = '\0';
-    }
-}
-
 /* ---- the compact walk ---- */
 
 struct facts {
@@ -334,7 +325,7 @@ static void facts_array(struct facts *st, const struct rf_field *f, const json_t
         if (n > 1)
             buf_appendf(&st->label, " %zu", i + 1);
         emit(st);
-        buf_cut(&st->label, base);
+        buf_truncate(&st->label, base);
     }
     if (shown < n) {
         buf_reset(&st->value);
@@ -352,8 +343,8 @@ static void facts_member(struct facts *st, const struct rf_field *m, const char 
         buf_puts(&st->label, LABEL_SEP);
     buf_puts(&st->label, m ? render_label(m, st->o->fmt.ja) : key);
     facts_node(st, m, mv, false);
-    buf_cut(&st->ptr, pbase);
-    buf_cut(&st->label, lbase);
+    buf_truncate(&st->ptr, pbase);
+    buf_truncate(&st->label, lbase);
 }
 
 static void facts_node(struct facts *st, const struct rf_field *f, const json_t *v, bool top)
@@ -419,9 +410,9 @@ static void walk_push(struct walk *w, const char *tok, const char *ja, const cha
     buf_appendf(&w->ja, "%s%s", j ? LABEL_SEP : "", ja);
     buf_appendf(&w->en, "%s%s", e ? LABEL_SEP : "", en);
     walk_node(w, f, v);
-    buf_cut(&w->ptr, p);
-    buf_cut(&w->ja, j);
-    buf_cut(&w->en, e);
+    buf_truncate(&w->ptr, p);
+    buf_truncate(&w->ja, j);
+    buf_truncate(&w->en, e);
 }
 
 static void walk_row(struct walk *w, const struct rf_field *f, const json_t *v)

@@ -611,10 +611,7 @@ static int read_back(int fd, struct buf *out, struct err *e)
                     ? err_set(e, RENDER_EIO, "cannot read the workbook back: %s", strerror(errno))
                     : err_set(e, RENDER_EFULL,
                               "the workbook exceeds the buffer's maximum (%zu bytes)", out->max);
-            if (out->data) {
-                out->len = before;
-                out->data[before] = '\0';
-            }
+            buf_truncate(out, before);
             return rc;
         }
     }

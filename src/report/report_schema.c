@@ -191,8 +191,7 @@ static void md_walk(const struct rf_field *f, struct buf *path, struct buf *out)
         }
         if (inner->type == RF_OBJECT)
             md_walk(inner, path, out);
-        path->len = base;
-        path->data[base] = '\0';
+        buf_truncate(path, base);
     }
 }
 

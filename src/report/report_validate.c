@@ -85,9 +85,7 @@ static void push(struct vctx *c, const struct rf_field *f, const char *key, long
 
 static void pop(struct vctx *c, size_t saved)
 {
-    c->ptr.len = saved;
-    if (c->ptr.data)
-        c->ptr.data[saved] = '\0';
+    buf_truncate(&c->ptr, saved);
     c->depth--;
 }
 
