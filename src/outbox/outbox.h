@@ -83,10 +83,13 @@ void outbox_plan_make(const struct ruleset *rs, const struct obligation_rec *obs
 unsigned outbox_withheld(const json_t *report, const char *recipient_id);
 
 /*
- * The recipient's view of a report: the envelope and confidentiality blocks, plus each
- * section in `sections` (RULES_SECTION_BIT of report_section_values) that the report does not
- * withhold from recipient_id (/confidentiality/consent/withhold). New reference; *withheld
- * (new reference) lists the withheld sections the recipient would otherwise have had.
+ * The recipient's view of a report: the envelope, each section in `sections`
+ * (RULES_SECTION_BIT of report_section_values) that the report does not withhold from
+ * recipient_id (/confidentiality/consent/withhold), and the confidentiality block as it
+ * concerns recipient_id: the TLP, the section labels of the sections in the view, and the
+ * consent with only the recipient's own withholding entry and its own place on share_with (a
+ * recipient left off a non-empty share_with sees onward_sharing "no"). New reference;
+ * *withheld (new reference) lists the withheld sections the recipient would otherwise have had.
  */
 json_t *outbox_project(const json_t *report, unsigned sections, const char *recipient_id,
                        json_t **withheld);

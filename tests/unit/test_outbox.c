@@ -55,9 +55,10 @@ static void test_plan(void **state)
     UNUSED(state);
     /* t.jp.ppc: preliminary needs /entity/name_ja, /personal_data/individuals_count and some
      * /threat/indicators/-/value; final needs nothing but comes after preliminary */
-    json_t *full = parse("{\"entity\":{\"name_ja\":\"株式会社\"},"
-                         "\"personal_data\":{\"individuals_count\":1200},"
-                         "\"threat\":{\"indicators\":[{\"type\":\"ipv4\"},{\"value\":\"192.0.2.1\"}]}}");
+    json_t *full =
+        parse("{\"entity\":{\"name_ja\":\"株式会社\"},"
+              "\"personal_data\":{\"individuals_count\":1200},"
+              "\"threat\":{\"indicators\":[{\"type\":\"ipv4\"},{\"value\":\"192.0.2.1\"}]}}");
     json_t *thin = parse("{\"entity\":{\"name_ja\":\"株式会社\"},\"threat\":{\"indicators\":"
                          "[{\"type\":\"ipv4\"}]}}");
     ob(&obs[0], "a", "t.jp.ppc", "preliminary");
@@ -139,7 +140,8 @@ static const char report_text[] =
     "{\"envelope\":{\"phase\":\"final\"},\"confidentiality\":{\"tlp\":\"TLP:AMBER\",\"consent\":"
     "{\"withhold\":[{\"recipient\":\"jp-auth\",\"sections\":[\"personal_data\",\"threat\"]},"
     "{\"recipient\":\"other\",\"sections\":[\"entity\"]}]}},"
-    "\"entity\":{\"name_ja\":\"株式会社テスト\"},\"times\":{\"aware_at\":\"2026-11-20T10:00:00+09:00\"},"
+    "\"entity\":{\"name_ja\":\"株式会社テスト\"},\"times\":{\"aware_at\":\"2026-11-20T10:00:00+09:"
+    "00\"},"
     "\"personal_data\":{\"individuals_count\":5},\"threat\":{\"cves\":[\"CVE-2024-3400\"]},"
     "\"ransom\":{\"demanded\":\"no\"}}";
 
@@ -184,6 +186,73 @@ static void test_project(void **state)
     json_decref(report);
 }
 
+/* Issue 8 item 3: a recipient's confidentiality block carries only the terms that concern it —
+ * not what was withheld from others, not who else is on share_with, not the labels of sections
+ * it does not receive. */
+static const char consent_text[] =
+    "{\"envelope\":{\"phase\":\"final\"},\"confidentiality\":{\"tlp\":\"TLP:AMBER\","
+    "\"section_tlp\":{\"entity\":\"TLP:GREEN\",\"ransom\":\"TLP:RED\"},"
+    "\"consent\":{\"onward_sharing\":\"yes\",\"share_with\":[\"nco\",\"npa\"],"
+    "\"anonymised_statistics\":true,"
+    "\"withhold\":[{\"recipient\":\"mlit\",\"sections\":[\"ransom\"]},"
+    "{\"recipient\":\"ppc\",\"sections\":[\"threat\"]}]}},"
+    "\"entity\":{\"name_ja\":\"株式会社テスト\"},\"threat\":{\"cves\":[\"CVE-2024-3400\"]},"
+    "\"ransom\":{\"demanded\":\"yes\"}}";
+
+static json_t *conf_of(const json_t *report, unsigned sections, const char *id)
+{
+    json_t *withheld, *v = outbox_project(report, sections, id, &withheld);
+    json_t *c = json_incref(json_object_get(v, "confidentiality"));
+    json_decref(withheld);
+    json_decref(v);
+    return c;
+}
+
+static void test_project_consent(void **state)
+{
+    json_t *report = parse(consent_text);
+    UNUSED(state);
+    static const char *const given[] = {"entity", "threat", "ransom"};
+    /* PPC: not on share_with, so it may not pass the report on; sees its own withholding only,
+     * and no label for the ransom section it is not given (the label alone would say there is
+     * a ransom section, at TLP:RED) */
+    static const char *const ppc_given[] = {"entity", "threat"};
+    json_t *c = conf_of(report, bits(ppc_given, 2), "ppc");
+    assert_string_equal(json_string_value(json_object_get(c, "tlp")), "TLP:AMBER");
+    assert_string_equal(json_string_value(jsonx_ptr_get(c, "/section_tlp/entity")), "TLP:GREEN");
+    assert_null(jsonx_ptr_get(c, "/section_tlp/ransom"));
+    assert_null(jsonx_ptr_get(c, "/consent/share_with"));
+    assert_string_equal(json_string_value(jsonx_ptr_get(c, "/consent/onward_sharing")), "no");
+    assert_true(json_is_true(jsonx_ptr_get(c, "/consent/anonymised_statistics")));
+    assert_int_equal(json_array_size(jsonx_ptr_get(c, "/consent/withhold")), 1);
+    assert_string_equal(json_string_value(jsonx_ptr_get(c, "/consent/withhold/0/recipient")),
+                        "ppc");
+    json_decref(c);
+    /* NCO: on share_with, sees itself there and onward_sharing as the reporter gave it; nothing
+     * withheld from it, so no withhold list at all (not even an empty one) */
+    c = conf_of(report, bits(given, 3), "nco");
+    assert_int_equal(json_array_size(jsonx_ptr_get(c, "/consent/share_with")), 1);
+    assert_string_equal(json_string_value(jsonx_ptr_get(c, "/consent/share_with/0")), "nco");
+    assert_string_equal(json_string_value(jsonx_ptr_get(c, "/consent/onward_sharing")), "yes");
+    assert_null(jsonx_ptr_get(c, "/consent/withhold"));
+    assert_string_equal(json_string_value(jsonx_ptr_get(c, "/section_tlp/ransom")), "TLP:RED");
+    json_decref(c);
+    /* MLIT: the ransom section is withheld from it, so its label goes too */
+    c = conf_of(report, bits(given, 3), "mlit");
+    assert_null(jsonx_ptr_get(c, "/section_tlp/ransom"));
+    assert_string_equal(json_string_value(jsonx_ptr_get(c, "/consent/withhold/0/sections/0")),
+                        "ransom");
+    json_decref(c);
+    /* an empty share_with means "any authority": nobody's onward_sharing changes */
+    json_object_set_new(jsonx_ptr_get(report, "/confidentiality/consent"), "share_with",
+                        json_array());
+    c = conf_of(report, bits(given, 3), "ppc");
+    assert_string_equal(json_string_value(jsonx_ptr_get(c, "/consent/onward_sharing")), "yes");
+    assert_null(jsonx_ptr_get(c, "/consent/share_with"));
+    json_decref(c);
+    json_decref(report);
+}
+
 static void test_payload(void **state)
 {
     json_t *report = parse(report_text), *withheld;
@@ -191,14 +260,24 @@ static void test_payload(void **state)
     UNUSED(state);
     static const char *const given[] = {"entity", "personal_data"};
     json_t *v = outbox_project(report, bits(given, 2), "jp-auth", &withheld);
-    struct outbox_meta m = {
-        .submission_id = "019ab0b0-cc00-7000-8000-000000000001",
-        .incident_id = "019ab0b0-cc00-7000-8000-000000000002", .obligation_id = "ob",
-        .rule_id = "t.jp.ppc", .stage_id = "final", .stage_name_ja = "確報",
-        .stage_name_en = "final", .recipient_id = "jp-auth", .recipient_name_ja = "当局",
-        .recipient_name_en = "Authority", .org_id = "org", .org_name_ja = "株式会社テスト",
-        .org_name_en = "Test", .corporate_number = "", .version = 3, .report_sha256 = "ab",
-        .created_ms = 1795305600000LL, .drill = false};
+    struct outbox_meta m = {.submission_id = "019ab0b0-cc00-7000-8000-000000000001",
+                            .incident_id = "019ab0b0-cc00-7000-8000-000000000002",
+                            .obligation_id = "ob",
+                            .rule_id = "t.jp.ppc",
+                            .stage_id = "final",
+                            .stage_name_ja = "確報",
+                            .stage_name_en = "final",
+                            .recipient_id = "jp-auth",
+                            .recipient_name_ja = "当局",
+                            .recipient_name_en = "Authority",
+                            .org_id = "org",
+                            .org_name_ja = "株式会社テスト",
+                            .org_name_en = "Test",
+                            .corporate_number = "",
+                            .version = 3,
+                            .report_sha256 = "ab",
+                            .created_ms = 1795305600000LL,
+                            .drill = false};
     buf_init(&a, BUF_UNLIMITED);
     buf_init(&b, BUF_UNLIMITED);
     assert_int_equal(outbox_payload(&m, v, withheld, &a), 0);
@@ -213,9 +292,10 @@ static void test_payload(void **state)
     assert_string_equal(json_string_value(jsonx_ptr_get(p, "/submission/stage/ja")), "確報");
     assert_string_equal(json_string_value(jsonx_ptr_get(p, "/submission/created_at")),
                         "2026-11-22T00:00:00.000Z");
-    assert_true(json_is_null(jsonx_ptr_get(p, "/submission/reporting_organization/corporate_number")));
-    assert_string_equal(
-        json_string_value(jsonx_ptr_get(p, "/submission/withheld_sections/0")), "personal_data");
+    assert_true(
+        json_is_null(jsonx_ptr_get(p, "/submission/reporting_organization/corporate_number")));
+    assert_string_equal(json_string_value(jsonx_ptr_get(p, "/submission/withheld_sections/0")),
+                        "personal_data");
     assert_non_null(jsonx_ptr_get(p, "/report/entity/name_ja"));
     assert_null(jsonx_ptr_get(p, "/report/personal_data"));
     json_decref(p);
@@ -241,10 +321,10 @@ static void test_sign(void **state)
     assert_true(outbox_verify(secret, 32, sig, body, strlen(body), 1795305600 + 200, 300));
     assert_false(outbox_verify(secret, 32, sig, body, strlen(body), 1795305600 + 301, 300));
     assert_false(outbox_verify(secret, 32, sig, "{\"a\":2}", 7, 1795305600, 300));
-    assert_false(outbox_verify((const unsigned char *)"another secret of thirty-two byte", 32,
-                               sig, body, strlen(body), 1795305600, 300));
-    assert_false(outbox_verify(secret, 32, "t=1795305600,v1=00", body, strlen(body),
-                               1795305600, 300));
+    assert_false(outbox_verify((const unsigned char *)"another secret of thirty-two byte", 32, sig,
+                               body, strlen(body), 1795305600, 300));
+    assert_false(
+        outbox_verify(secret, 32, "t=1795305600,v1=00", body, strlen(body), 1795305600, 300));
     assert_false(outbox_verify(secret, 32, "v1=abc", body, strlen(body), 1795305600, 300));
     assert_false(outbox_verify(secret, 32, NULL, body, strlen(body), 1795305600, 300));
 }
@@ -285,10 +365,9 @@ static void test_addresses(void **state)
 {
     struct outbox_net_policy strict = {false, false}, tests = {false, true}, lan = {true, false};
     UNUSED(state);
-    static const char *const refused[] = {"127.0.0.1",   "10.1.2.3",    "172.16.0.1",
-                                          "172.31.255.1", "192.168.1.1", "169.254.169.254",
-                                          "100.64.0.1",  "0.0.0.0",     "224.0.0.1",
-                                          "255.255.255.255", "192.0.2.10", "198.18.0.1"};
+    static const char *const refused[] = {
+        "127.0.0.1",  "10.1.2.3", "172.16.0.1", "172.31.255.1",    "192.168.1.1", "169.254.169.254",
+        "100.64.0.1", "0.0.0.0",  "224.0.0.1",  "255.255.255.255", "192.0.2.10",  "198.18.0.1"};
     for (size_t i = 0; i < ARRAY_SIZE(refused); i++)
         if (v4(refused[i], &strict))
             fail_msg("%s allowed", refused[i]);
@@ -388,12 +467,13 @@ static void test_config(void **state)
     verr_list_release(&errs);
     json_decref(ok);
 
-    json_t *bad = parse(
-        "{\"format\":\"ichigen-delivery/2\",\"extra\":1,\"recipients\":{"
-        "\"nobody\":{},\"jp-auth\":{\"channel\":\"fax\",\"endpoint\":\"https://a@b/\","
-        "\"secret\":\"short\",\"concurrency\":0,\"timeout_s\":301,\"colour\":\"red\"},"
-        "\"us-auth\":{\"endpoint\":\"http://192.168.0.1/x\",\"secret\":\"0123456789abcdef0123456789abcdef\"}},"
-        "\"exercise_sink\":{\"endpoint\":\"https://sink.example/\"}}");
+    json_t *bad =
+        parse("{\"format\":\"ichigen-delivery/2\",\"extra\":1,\"recipients\":{"
+              "\"nobody\":{},\"jp-auth\":{\"channel\":\"fax\",\"endpoint\":\"https://a@b/\","
+              "\"secret\":\"short\",\"concurrency\":0,\"timeout_s\":301,\"colour\":\"red\"},"
+              "\"us-auth\":{\"endpoint\":\"http://192.168.0.1/"
+              "x\",\"secret\":\"0123456789abcdef0123456789abcdef\"}},"
+              "\"exercise_sink\":{\"endpoint\":\"https://sink.example/\"}}");
     verr_list_init(&errs, 50);
     assert_true(outbox_config_build(RS, bad, &net, 4, 10, &c, &errs) >= 10);
     assert_true(has(&errs, "/format", "format"));
@@ -429,9 +509,15 @@ static void test_receipts(void **state)
     assert_non_null(r);
     assert_string_equal(ref, "受付第12号");
     free(r);
-    static const char *const none[] = {"", "ok", "[]", "{\"receipt\":{}}", "{\"reference\":7}",
-                                       "{\"reference\":\"\"}", "{\"reference\":\"a\\u0001b\"}",
-                                       "{\"reference\":\"a\"", "null"};
+    static const char *const none[] = {"",
+                                       "ok",
+                                       "[]",
+                                       "{\"receipt\":{}}",
+                                       "{\"reference\":7}",
+                                       "{\"reference\":\"\"}",
+                                       "{\"reference\":\"a\\u0001b\"}",
+                                       "{\"reference\":\"a\"",
+                                       "null"};
     for (size_t i = 0; i < ARRAY_SIZE(none); i++) {
         r = outbox_receipt_parse(none[i], strlen(none[i]), ref, sizeof(ref));
         if (r)
@@ -466,10 +552,15 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_plan),     cmocka_unit_test(test_project),
-        cmocka_unit_test(test_payload),  cmocka_unit_test(test_sign),
-        cmocka_unit_test(test_backoff),  cmocka_unit_test(test_addresses),
-        cmocka_unit_test(test_urls),     cmocka_unit_test(test_config),
+        cmocka_unit_test(test_plan),
+        cmocka_unit_test(test_project),
+        cmocka_unit_test(test_project_consent),
+        cmocka_unit_test(test_payload),
+        cmocka_unit_test(test_sign),
+        cmocka_unit_test(test_backoff),
+        cmocka_unit_test(test_addresses),
+        cmocka_unit_test(test_urls),
+        cmocka_unit_test(test_config),
         cmocka_unit_test(test_receipts),
     };
     if (hash_global_init())
