@@ -29,19 +29,26 @@ size_t jsonx_depth_exceeded(const char *p, size_t n, int max_depth)
 static const char *reason_ja(enum json_error_code c)
 {
     switch (c) {
-    case json_error_invalid_utf8: return "UTF-8として正しくない文字があります";
-    case json_error_premature_end_of_input: return "JSONが途中で終わっています";
-    case json_error_end_of_input_expected: return "JSONの後に余分なデータがあります";
-    case json_error_null_character: return "NUL文字（\\u0000）は使用できません";
-    case json_error_duplicate_key: return "同じオブジェクト内でキーが重複しています";
-    case json_error_numeric_overflow: return "数値が大きすぎます";
-    case json_error_stack_overflow: return "入れ子が深すぎます";
-    default: return "JSONの構文が正しくありません";
+    case json_error_invalid_utf8:
+        return "UTF-8として正しくない文字があります";
+    case json_error_premature_end_of_input:
+        return "JSONが途中で終わっています";
+    case json_error_end_of_input_expected:
+        return "JSONの後に余分なデータがあります";
+    case json_error_null_character:
+        return "NUL文字（\\u0000）は使用できません";
+    case json_error_duplicate_key:
+        return "同じオブジェクト内でキーが重複しています";
+    case json_error_numeric_overflow:
+        return "数値が大きすぎます";
+    case json_error_stack_overflow:
+        return "入れ子が深すぎます";
+    default:
+        return "JSONの構文が正しくありません";
     }
 }
 
-int jsonx_load_object(const char *p, size_t n, int max_depth, json_t **out,
-                      struct jsonx_error *e)
+int jsonx_load_object(const char *p, size_t n, int max_depth, json_t **out, struct jsonx_error *e)
 {
     json_error_t je;
     size_t deep;
@@ -82,7 +89,8 @@ int jsonx_load_object(const char *p, size_t n, int max_depth, json_t **out,
         if (e) {
             e->line = 1, e->column = 1, e->position = 0;
             xstrlcpy(e->text, "the top-level value must be an object", sizeof(e->text));
-            xstrlcpy(e->text_ja, "最上位はJSONオブジェクト（{…}）にしてください", sizeof(e->text_ja));
+            xstrlcpy(e->text_ja, "最上位はJSONオブジェクト（{…}）にしてください",
+                     sizeof(e->text_ja));
         }
         return JSONX_ENOTOBJ;
     }
@@ -90,21 +98,138 @@ int jsonx_load_object(const char *p, size_t n, int max_depth, json_t **out,
     return JSONX_OK;
 }
 
-static int dump_cb(const char *buffer, size_t size, void *data)
+/*
+ * A real in the shortest form that reads back as the same double: 15 significant digits
+ * (DBL_DIG) when they suffice — so any decimal of up to 15 digits a client sent, or a score
+ * rounded to two places, comes back as written (1.57, not 1.5700000000000001) — else 16 or 17,
+ * so no value a reporter sent loses a digit on its way to a recipient (found by fuzz_render:
+ * 5005005005.005005 was delivered as 5005005005.00501). Spelled as jansson spells reals: a
+ * ".0" when it would read as an integer, no '+' or leading zeros in the exponent.
+ */
+static int put_real(struct buf *b, double v)
 {
-    return buf_append(data, buffer, size) ? -1 : 0;
+    char s[40];
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(s, sizeof(s), "%.*g", prec, v);
+        if (strtod(s, NULL) == v)
+            break;
+    }
+    if (!strpbrk(s, ".eEn")) /* "nan"/"inf" cannot occur: json_real refuses them */
+        memcpy(s + strlen(s), ".0", 3);
+    char *e = strpbrk(s, "eE");
+    if (e) {
+        char *p = e + 1, *digits;
+        if (*p == '+')
+            memmove(p, p + 1, strlen(p + 1) + 1);
+        else if (*p == '-')
+            p++;
+        for (digits = p; digits[0] == '0' && digits[1]; digits++)
+            ;
+        memmove(p, digits, strlen(digits) + 1);
+    }
+    return buf_puts(b, s);
+}
+
+/* A string as jansson escapes it (so canonical bytes stay what they were): '"', '\\' and the
+ * C0 controls, the latter as \b \f \n \r \t or \u00XX in upper-case hex; UTF-8 as is. */
+static int canon_str(struct buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t start = 0;
+    int rc = buf_putc(b, '"');
+    for (size_t i = 0; i < n && !rc; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char u[7] = {'\\', 0};
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        switch (c) {
+        case '"':
+        case '\\':
+            u[1] = (char)c;
+            break;
+        case '\b':
+            u[1] = 'b';
+            break;
+        case '\f':
+            u[1] = 'f';
+            break;
+        case '\n':
+            u[1] = 'n';
+            break;
+        case '\r':
+            u[1] = 'r';
+            break;
+        case '\t':
+            u[1] = 't';
+            break;
+        default:
+            memcpy(u + 1, "u00", 3), u[4] = hex[c >> 4], u[5] = hex[c & 15];
+        }
+        rc = buf_append(b, s + start, i - start) || buf_puts(b, u);
+        start = i + 1;
+    }
+    return rc || buf_append(b, s + start, n - start) || buf_putc(b, '"') ? BUF_EFULL : 0;
+}
+
+static int canon(const json_t *j, struct buf *b);
+
+static int cmp_keys(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int canon_object(const json_t *j, struct buf *b)
+{
+    size_t n = json_object_size(j), i = 0;
+    const char **keys = xcalloc(n + 1, sizeof(*keys));
+    const char *k;
+    json_t *v;
+    int rc = buf_putc(b, '{');
+    json_object_foreach((json_t *)j, k, v) keys[i++] = k;
+    qsort(keys, n, sizeof(*keys), cmp_keys);
+    for (i = 0; i < n && !rc; i++) {
+        rc = (i && buf_putc(b, ',')) || canon_str(b, keys[i], strlen(keys[i])) ||
+             buf_putc(b, ':') || canon(json_object_get(j, keys[i]), b);
+    }
+    free(keys);
+    return rc || buf_putc(b, '}') ? BUF_EFULL : 0;
+}
+
+static int canon(const json_t *j, struct buf *b)
+{
+    size_t i;
+    json_t *v;
+    int rc = 0;
+    switch (json_typeof(j)) {
+    case JSON_OBJECT:
+        return canon_object(j, b);
+    case JSON_ARRAY:
+        rc = buf_putc(b, '[');
+        json_array_foreach(j, i, v) rc = rc || (i && buf_putc(b, ',')) || canon(v, b);
+        return rc || buf_putc(b, ']') ? BUF_EFULL : 0;
+    case JSON_STRING:
+        return canon_str(b, json_string_value(j), json_string_length(j));
+    case JSON_INTEGER:
+        return buf_appendf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+    case JSON_REAL:
+        return put_real(b, json_real_value(j));
+    case JSON_TRUE:
+        return buf_puts(b, "true");
+    case JSON_FALSE:
+        return buf_puts(b, "false");
+    case JSON_NULL:
+        return buf_puts(b, "null");
+    }
+    return BUF_EFULL;
 }
 
 int jsonx_dump_canonical(const json_t *j, struct buf *b)
 {
-    /* Reals with 15 significant digits (DBL_DIG): any decimal of up to 15 digits a client
-     * sent or a score rounded to two places comes back as written, not as its nearest
-     * binary neighbour spelled out to 17 digits (1.57, not 1.5700000000000001). */
-    return json_dump_callback(j, dump_cb, b,
-                              JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY |
-                                  JSON_REAL_PRECISION(15))
-               ? BUF_EFULL
-               : 0;
+    size_t before = b->len;
+    int rc = canon(j, b);
+    if (rc)
+        buf_truncate(b, before); /* BUF_EFULL leaves b as it was */
+    return rc;
 }
 
 size_t jsonx_utf8_len(const char *s, size_t n)

@@ -38,9 +38,11 @@ size_t jsonx_depth_exceeded(const char *p, size_t n, int max_depth);
 int jsonx_load_object(const char *p, size_t n, int max_depth, json_t **out,
                       struct jsonx_error *e);
 
-/* Appends the canonical form of j (compact, keys sorted, UTF-8 as is, reals to 15
- * significant digits) to b.
- * Returns 0 or BUF_EFULL. The same value always yields the same bytes. */
+/* Appends the canonical form of j (compact, keys sorted by byte value, UTF-8 as is, strings
+ * escaped as jansson escapes them, reals in the shortest of 15, 16 or 17 significant digits that
+ * reads back as the same double) to b. The bytes are those jansson's compact, sorted dump gives
+ * with JSON_REAL_PRECISION(15) whenever 15 digits suffice.
+ * Returns 0 or BUF_EFULL (b unchanged). The same value always yields the same bytes. */
 int jsonx_dump_canonical(const json_t *j, struct buf *b);
 
 /* Number of Unicode code points in valid UTF-8 (jansson has validated it). */

@@ -240,7 +240,7 @@ static void footer(struct rdraw *d)
 void rdraw_page_begin(struct rdraw *d)
 {
     const double right = RP_W - RP_MARGIN;
-    char head[512];
+    struct buf head; /* not a fixed array: a cut name would end inside a character */
     double badge = 0;
     d->page++;
     d->y = RP_TOP;
@@ -249,15 +249,17 @@ void rdraw_page_begin(struct rdraw *d)
     if (d->page > 1) { /* page 1 carries the label large, in the title block */
         if (d->tlp)
             badge = rdraw_tlp_badge(d, right, 26, 8, d->tlp);
-        snprintf(head, sizeof(head), "%s — %s", render_org_name(d->report, d->ja),
-                 d->ja ? "サイバーインシデント報告" : "Cyber incident report");
+        buf_init(&head, BUF_UNLIMITED);
+        buf_appendf(&head, "%s — %s", render_org_name(d->report, d->ja),
+                    d->ja ? "サイバーインシデント報告" : "Cyber incident report");
         rdraw_font(d, 7.5, false);
         rdraw_rgb(d, RPC_MUTED);
         cairo_save(d->cr);
         cairo_rectangle(d->cr, RP_MARGIN, 24, RP_CONTENT_W - badge - 12, 16);
         cairo_clip(d->cr);
-        rdraw_text(d, RP_MARGIN, 36, RDA_LEFT, head);
+        rdraw_text(d, RP_MARGIN, 36, RDA_LEFT, buf_cstr(&head));
         cairo_restore(d->cr);
+        buf_release(&head);
         rdraw_rgb(d, RPC_RULE);
         rdraw_line(d, RP_MARGIN, 44, right, 44, 0.5);
     }

@@ -351,13 +351,15 @@ static int count_pages(struct rdraw *d)
 
 static void set_metadata(cairo_surface_t *pdf, const struct rdraw *d)
 {
-    char date[32], title[400], subject[200];
+    char date[32], subject[200];
+    struct buf title; /* not a fixed array: a cut name would end inside a character */
     int64_t created = render_created_ms(d->report, d->meta);
-    snprintf(title, sizeof(title), "サイバーインシデント報告 — %s",
-             render_org_name(d->report, d->ja));
+    buf_init(&title, BUF_UNLIMITED);
+    buf_appendf(&title, "サイバーインシデント報告 — %s", render_org_name(d->report, d->ja));
     snprintf(subject, sizeof(subject), "%s %s v%d", d->ja ? "事案" : "incident",
              d->meta->incident_id ? d->meta->incident_id : "-", d->meta->version);
-    cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_TITLE, title);
+    cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_TITLE, buf_cstr(&title));
+    buf_release(&title);
     cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_SUBJECT, subject);
     cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_CREATOR, "ichigen " ICHIGEN_VERSION);
     /* the version's own time, never the clock: the same version gives the same bytes */

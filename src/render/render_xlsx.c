@@ -573,17 +573,18 @@ static void sheet_fields(struct xl *x)
 
 static void properties(struct xl *x)
 {
-    char title[400];
+    struct buf title; /* not a fixed array: a cut name would end inside a character */
     lxw_doc_properties p = {0};
-    snprintf(title, sizeof(title), "%s — %s", "サイバーインシデント報告",
-             render_org_name(x->report, x->ja));
-    p.title = title;
+    buf_init(&title, BUF_UNLIMITED);
+    buf_appendf(&title, "%s — %s", "サイバーインシデント報告", render_org_name(x->report, x->ja));
+    p.title = (char *)buf_cstr(&title);
     p.subject = "個人情報保護法施行規則第8条第1項の報告事項 / APPI Enforcement Rules Art. 8(1)";
     p.author = "ichigen " ICHIGEN_VERSION;
     p.comments = (char *)(x->meta->incident_id ? x->meta->incident_id : "");
     /* the version's own time, so that the same version always gives the same bytes */
     p.created = (time_t)(render_created_ms(x->report, x->meta) / 1000);
     check(x, workbook_set_properties(x->wb, &p));
+    buf_release(&title);
 }
 
 static void layout(struct xl *x)

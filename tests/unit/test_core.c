@@ -566,6 +566,60 @@ static char *canon(const json_t *j)
     return buf_detach(&b, NULL);
 }
 
+/* Reals come back as the same double in the fewest digits (issue 8: 5005005005.005005 lost
+ * its last digits on the way to a recipient); everything else is byte for byte what jansson's
+ * compact sorted dump with 15-digit reals gives, so stored canonical bytes keep their hashes. */
+static void test_jsonx_canonical_reals(void **state)
+{
+    static const double reals[] = {5005005005.005005,
+                                   0.1,
+                                   1.57,
+                                   2.0,
+                                   1e15,
+                                   1e-7,
+                                   -0.0,
+                                   123456789012345.67,
+                                   1.0 / 3.0,
+                                   6.02214076e23,
+                                   1e300,
+                                   4.9e-324,
+                                   1234567.8912345678};
+    static const char *const spelled[] = {"5005005005.005005",
+                                          "0.1",
+                                          "1.57",
+                                          "2.0",
+                                          "1e15",
+                                          "1e-7",
+                                          "-0.0",
+                                          "123456789012345.67",
+                                          "0.3333333333333333",
+                                          "6.02214076e23",
+                                          "1e300",
+                                          "4.94065645841247e-324",
+                                          "1234567.8912345679"};
+    (void)state;
+    for (size_t i = 0; i < ARRAY_SIZE(reals); i++) {
+        json_t *r = json_real(reals[i]);
+        char *c = canon(r);
+        assert_string_equal(c, spelled[i]);
+        assert_true(strtod(c, NULL) == reals[i]);
+        free(c);
+        json_decref(r);
+    }
+    /* the same bytes as jansson wherever 15 digits suffice: controls, escapes, Unicode */
+    const char *doc = "{\"z\": [1, -2, 0.5, 1e20, true, false, null], \"s\": \"a\\\"b\\\\c/d"
+                      "\\b\\f\\n\\r\\t\\u0001\\u001f\\u007f é 😀\", \"\\u0002k\": {}, \"e\": []}";
+    json_t *j;
+    assert_int_equal(jsonx_load_object(doc, strlen(doc), 32, &j, NULL), 0);
+    char *ours = canon(j);
+    char *theirs =
+        json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+    assert_string_equal(ours, theirs);
+    free(ours);
+    free(theirs);
+    json_decref(j);
+}
+
 static void test_jsonx_canonical(void **state)
 {
     const char *a = "{\"b\": 1, \"a\": {\"d\": [1, 2.5, \"x\"], \"c\": null}, \"日\": \"本\","
@@ -850,6 +904,7 @@ int main(void)
         cmocka_unit_test(test_jsonx_load_depth_position),
         cmocka_unit_test(test_jsonx_load_errors),
         cmocka_unit_test(test_jsonx_canonical),
+        cmocka_unit_test(test_jsonx_canonical_reals),
         cmocka_unit_test(test_jsonx_utf8_len),
         cmocka_unit_test(test_jsonx_ptr_push),
         cmocka_unit_test(test_jsonx_ptr_get),

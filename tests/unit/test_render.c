@@ -8,8 +8,12 @@
  * Also: value formatting (JST, numbers, prefectures), the all-fields walk, and the errors
  * (not an object, a full buffer, an unusable TMPDIR).
  */
+#include <dirent.h>
+
+#include "outbox/outbox.h"
 #include "render/render.h"
 #include "render/render_int.h"
+#include "rules/rules.h"
 #include "rating/rating.h"
 #include "core/jsonx.h"
 #include "core/rtime.h"
@@ -474,6 +478,135 @@ static void test_errors(void **state)
     json_decref(doc);
 }
 
+/* ---- every fixture for every recipient (issue 8 item 1) ---- */
+
+/* The report files under dir (those with an envelope; cases.json and the like are not). */
+static size_t report_files(const char *dir, char names[][256], size_t max)
+{
+    char path[512];
+    size_t n = 0;
+    snprintf(path, sizeof(path), "%s/%s", unit_source_root(), dir);
+    DIR *d = opendir(path);
+    struct dirent *e;
+    assert_non_null(d);
+    while ((e = readdir(d)) && n < max) {
+        size_t len = strlen(e->d_name);
+        if (len < 6 || strcmp(e->d_name + len - 5, ".json"))
+            continue;
+        snprintf(names[n], 256, "%s/%s", dir, e->d_name);
+        json_t *doc = load_json(names[n]);
+        n += json_object_get(doc, "envelope") != NULL;
+        json_decref(doc);
+    }
+    closedir(d);
+    return n;
+}
+
+/* Renders one view in every format a recipient can be given, and checks what each is: the
+ * payload re-reads as the view, the workbook is a zip that unzip accepts, the PDF a PDF that
+ * pdfinfo reads. */
+static void render_view(const json_t *view, const json_t *withheld,
+                        const struct rules_recipient_view *rv, bool ja, const char *what,
+                        const char *dir)
+{
+    struct outbox_meta om = {.submission_id = "01938f2e-7c1a-7000-8000-000000000009",
+                             .incident_id = "01938f2e-7c1a-7000-8000-000000000001",
+                             .obligation_id = "ob",
+                             .rule_id = "rule",
+                             .stage_id = "stage",
+                             .stage_name_ja = "速報",
+                             .stage_name_en = "preliminary",
+                             .recipient_id = rv->id,
+                             .recipient_name_ja = rv->name_ja,
+                             .recipient_name_en = rv->name_en,
+                             .org_id = "org",
+                             .org_name_ja = "株式会社テスト",
+                             .org_name_en = "Test",
+                             .corporate_number = "",
+                             .version = 2,
+                             .report_sha256 = SHA,
+                             .created_ms = 1795309200000LL};
+    struct render_meta m = meta_for(ja);
+    struct buf out;
+    struct err e;
+    char path[160], cmd[400];
+    json_t *back = NULL;
+    m.recipient_name_ja = rv->name_ja;
+    m.recipient_name_en = rv->name_en;
+    buf_init(&out, OUT_MAX);
+    err_init(&e);
+    assert_int_equal(outbox_payload(&om, view, withheld, &out), 0);
+    assert_int_equal(jsonx_load_object(out.data, out.len, 64, &back, NULL), 0);
+    if (!json_equal(json_object_get(back, "report"), view))
+        fail_msg("%s: the payload's report is not the recipient's view", what);
+    json_decref(back);
+    buf_reset(&out);
+    if (render_xlsx(view, &m, &out, &e))
+        fail_msg("render_xlsx %s: %s", what, e.msg);
+    snprintf(path, sizeof(path), "%s/doc.xlsx", dir);
+    assert_int_equal(unit_write_file(path, out.data, out.len), 0);
+    snprintf(cmd, sizeof(cmd), "unzip -tq %s >/dev/null 2>&1", path);
+    if (have_unzip && system(cmd))
+        fail_msg("%s: the workbook is not a sound zip", what);
+    buf_reset(&out);
+    if (render_pdf(view, &m, &out, &e))
+        fail_msg("render_pdf %s: %s", what, e.msg);
+    snprintf(path, sizeof(path), "%s/doc.pdf", dir);
+    assert_int_equal(unit_write_file(path, out.data, out.len), 0);
+    snprintf(cmd, sizeof(cmd), "pdfinfo %s >/dev/null 2>&1", path);
+    if (have_pdftotext && system(cmd))
+        fail_msg("%s: pdfinfo cannot read the PDF", what);
+    buf_release(&out);
+}
+
+/* Each fixture and example report (the sparse minimal.json among them: no 法人番号, which once
+ * crashed the PDF) as each recipient of the shipped rule set receives it, in every format.
+ * Recipients given the same view share one rendering. */
+static void test_every_fixture_every_recipient(void **state)
+{
+    static const char *const dirs[] = {"docs/examples", "tests/data/report/valid",
+                                       "tests/data/render"};
+    char names[64][256], dir[64], what[400];
+    size_t n = 0, views = 0;
+    struct rules_diags d;
+    UNUSED(state);
+    for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+        n += report_files(dirs[i], names + n, ARRAY_SIZE(names) - n);
+    assert_true(n >= 8);
+    snprintf(what, sizeof(what), "%s/data", unit_source_root());
+    rules_diags_init(&d);
+    struct ruleset *rs = rules_load_dir(what, &d);
+    rules_diags_release(&d);
+    assert_non_null(rs);
+    assert_int_equal(unit_tmpdir(dir, "render-all"), 0);
+    for (size_t f = 0; f < n; f++) {
+        json_t *doc = load_json(names[f]), *seen = json_object();
+        const char *lang = json_string_value(jsonx_ptr_get(doc, "/envelope/language"));
+        for (size_t r = 0; r < rules_recipient_count(rs); r++) {
+            struct rules_recipient_view rv;
+            json_t *withheld;
+            assert_true(rules_recipient_at(rs, r, &rv));
+            json_t *view = outbox_project(doc, rv.delivery->sections, rv.id, &withheld);
+            char *key = json_dumps(view, JSON_COMPACT | JSON_SORT_KEYS);
+            if (!json_object_get(seen, key)) {
+                json_object_set_new(seen, key, json_true());
+                snprintf(what, sizeof(what), "%s for %s", names[f], rv.id);
+                render_view(view, withheld, &rv, !lang || strcmp(lang, "en"), what, dir);
+                views++;
+            }
+            free(key);
+            json_decref(withheld);
+            json_decref(view);
+        }
+        json_decref(seen);
+        json_decref(doc);
+    }
+    print_message("# %zu reports, %zu recipients, %zu distinct views rendered\n", n,
+                  rules_recipient_count(rs), views);
+    rules_free(rs);
+    unit_rmtree(dir);
+}
+
 static int setup(void **state)
 {
     UNUSED(state);
@@ -497,7 +630,7 @@ int main(void)
         cmocka_unit_test(test_values), cmocka_unit_test(test_ppc_items),
         cmocka_unit_test(test_walk),   cmocka_unit_test(test_xlsx),
         cmocka_unit_test(test_pdf),    cmocka_unit_test(test_offline_meta),
-        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_errors), cmocka_unit_test(test_every_fixture_every_recipient),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
