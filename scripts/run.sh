@@ -13,6 +13,6 @@ build/ichigen migrate --data-dir="$data" ${ARGS:-}
 build/ichigen admin bootstrap --data-dir="$data" ${ARGS:-}
 echo
 echo "ichigen is starting (database: $data/ichigen.db); stop it with Ctrl-C."
-echo "API: http://127.0.0.1:8080/api/v1 — description in docs/api/openapi.yaml"
+# the service prints the address it actually bound once it listens
 # shellcheck disable=SC2086
 exec build/ichigen serve --data-dir="$data" ${ARGS:-}

@@ -16,19 +16,27 @@ static const struct command {
 } commands[] = {
     {"serve", cli_serve, "run the HTTP API (--ready-file FILE writes the port once listening)"},
     {"migrate", cli_migrate, "create or upgrade the database, then exit"},
-    {"admin", cli_admin, "bootstrap | create-admin | create-org | create-user | create-token | list-orgs"},
+    {"admin", cli_admin,
+     "bootstrap | create-admin | create-org | create-user | create-token | list-orgs"},
     {"audit", cli_audit, "verify | head: check the hash-chained audit log"},
     {"report", cli_report, "validate FILE… | schema | fields: the unified report format"},
     {"config", cli_config_cmd, "list the settings with defaults (--markdown for a table)"},
     {"routes", cli_routes, "list the HTTP routes"},
     {"rules", cli_rules, "check [DIR]: validate rule, recipient and calendar files"},
-    {"obligations", cli_obligations, "FILE [--now T] [--json] [--all]: the obligations a report triggers"},
-    {"frameworks", cli_frameworks, "check [DIR]: validate maturity framework files (questionnaires)"},
+    {"obligations", cli_obligations,
+     "FILE [--now T] [--json] [--all]: the obligations a report triggers"},
+    {"frameworks", cli_frameworks,
+     "check [DIR]: validate maturity framework files (questionnaires)"},
     {"assess", cli_assess, "score FILE [--json]: validate and score a maturity self-assessment"},
-    {"risk", cli_risk, "simulate FILE [--years N] [--seed S] [--threads T] [--json]: FAIR Monte Carlo"},
-    {"delivery", cli_delivery, "check [FILE] | sign SECRET_FILE BODY_FILE: delivery routes and webhook signatures"},
-    {"rating", cli_rating, "pdf INPUT.json OUTPUT.pdf [--lang ja|en]: render a rating report as PDF"},
-    {"render", cli_render, "FILE --format xlsx|pdf --out OUT [--version N] [--incident ID]: a report as a document to file"},
+    {"risk", cli_risk,
+     "simulate FILE [--years N] [--seed S] [--threads T] [--json]: FAIR Monte Carlo"},
+    {"delivery", cli_delivery,
+     "check [FILE] | sign SECRET_FILE BODY_FILE: delivery routes and webhook signatures"},
+    {"rating", cli_rating,
+     "pdf INPUT.json OUTPUT.pdf [--lang ja|en]: render a rating report as PDF"},
+    {"render", cli_render,
+     "FILE --format xlsx|pdf --out OUT [--version N] [--incident ID]: a report as a document to "
+     "file"},
 };
 
 static void usage(FILE *f)
@@ -56,9 +64,15 @@ int cli_main(int argc, char **argv)
                REPORT_FORMAT_VERSION, store_sqlite_schema_version());
         return CLI_OK;
     }
-    for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-        if (!strcmp(argv[1], commands[i].name))
-            return commands[i].fn(argc - 1, argv + 1);
+    for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+        if (strcmp(argv[1], commands[i].name))
+            continue;
+        if (cli_help_asked(argc - 1, argv + 1)) { /* before the command touches anything */
+            cli_usage(commands[i].name, stdout);
+            return CLI_OK;
+        }
+        return commands[i].fn(argc - 1, argv + 1);
+    }
     fprintf(stderr, "ichigen: unknown command \"%s\"\n\n", argv[1]);
     usage(stderr);
     return CLI_USAGE;
@@ -72,8 +86,7 @@ int cli_config(struct config *cfg, int *argc, char **argv)
     config_defaults(cfg);
     /* precedence, lowest first: defaults, --config files, ICHIGEN_* variables, --settings */
     if (config_load_files(cfg, argc, argv, &e) || config_load_env(cfg, environ, &e) ||
-        config_load_args(cfg, argc, argv, &e) ||
-        config_finish(cfg, &e)) {
+        config_load_args(cfg, argc, argv, &e) || config_finish(cfg, &e)) {
         fprintf(stderr, "ichigen: %s\n", e.msg);
         return CLI_USAGE;
     }

@@ -17,6 +17,15 @@ enum { CLI_OK = 0, CLI_PROBLEM = 1, CLI_USAGE = 2, CLI_FAILURE = 3 };
 
 int cli_main(int argc, char **argv);
 
+/* ---- usage (cli_help.c) ---- */
+
+/* Prints the usage of a sub-command to f (stdout for --help, stderr for a mistake) and returns
+ * CLI_USAGE. */
+int cli_usage(const char *command, FILE *f);
+/* True when argv[1..argc) holds --help or -h: cli_main then prints the usage and runs
+ * nothing, so asking for help never reads a file or opens a database. */
+bool cli_help_asked(int argc, char **argv);
+
 /* ---- shared helpers (cli.c) ---- */
 
 /* Loads defaults, environment and --settings into cfg; leaves other arguments in argv. */
@@ -43,6 +52,15 @@ struct assess_catalog *cli_load_frameworks(const struct config *cfg);
 /* Reads a whole file ("-": standard input) of at most max bytes, NUL-terminated (heap; *n
  * gets the length). NULL with errno set (EFBIG when larger than max). */
 char *cli_read_file(const char *path, size_t max, size_t *n);
+
+/* Reads, parses and validates a report file exactly as the API does (cli_report.c): the same
+ * limits, the same problems with their pointer, code and message (ja or en), printed to
+ * `problems` as "FILE: /pointer [code] message". now_ms is the reference for "in the future".
+ * Returns the report (new reference), or NULL with *rc CLI_PROBLEM (not JSON, or invalid) or
+ * CLI_FAILURE (unreadable). sha, when not NULL (HASH_SHA256_HEX bytes), gets the SHA-256 of
+ * the file's bytes, as the service hashes a stored body. */
+json_t *cli_load_report(const char *path, const struct config *cfg, int64_t now_ms, bool ja,
+                        FILE *problems, char *sha, int *rc);
 
 /* The delivery routes: shipped recipients merged with the operator's delivery file
  * (delivery_file setting, or path when not NULL). Prints every problem; returns 0 or -1. */

@@ -104,9 +104,7 @@ int cli_frameworks(int argc, char **argv)
     if (rc)
         return rc;
     if (argc < 2 || argc > 3 || strcmp(argv[1], "check") || (core_opt && !*core_opt)) {
-        fprintf(stderr, "usage: ichigen frameworks check [DIR] [--nist-core FILE] [--lang ja|en]"
-                        "   (DIR: default data/frameworks next to the binary)\n");
-        return CLI_USAGE;
+        return cli_usage("frameworks", stderr);
     }
     if (argc == 3)
         xstrlcpy(dir, argv[2], sizeof(dir));
@@ -266,9 +264,7 @@ int cli_assess(int argc, char **argv)
     if (rc)
         return rc;
     if (argc != 3 || strcmp(argv[1], "score") || (dir_opt && !*dir_opt)) {
-        fprintf(stderr, "usage: ichigen assess score FILE [--framework-dir DIR] [--json] "
-                        "[--lang ja|en]\n");
-        return CLI_USAGE;
+        return cli_usage("assess", stderr);
     }
     if (dir_opt)
         xstrlcpy(dir, dir_opt, sizeof(dir));

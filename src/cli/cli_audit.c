@@ -94,8 +94,7 @@ int cli_audit(int argc, char **argv)
     if (rc)
         return rc;
     if (argc != 2 || (strcmp(argv[1], "verify") && strcmp(argv[1], "head"))) {
-        fprintf(stderr, "usage: ichigen audit verify [--expect-head SEQ:HASH] | ichigen audit head\n");
-        return CLI_USAGE;
+        return cli_usage("audit", stderr);
     }
     struct store *s = cli_open_store(&cfg);
     if (!s)

@@ -122,7 +122,5 @@ int cli_delivery(int argc, char **argv)
         return check(&cfg, argc == 3 ? argv[2] : NULL);
     if (argc == 4 && !strcmp(argv[1], "sign"))
         return sign(argv[2], argv[3]);
-    fprintf(stderr, "usage: ichigen delivery check [FILE]\n"
-                    "       ichigen delivery sign SECRET_FILE BODY_FILE\n");
-    return CLI_USAGE;
+    return cli_usage("delivery", stderr);
 }

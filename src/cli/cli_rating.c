@@ -82,6 +82,5 @@ int cli_rating(int argc, char **argv)
     }
     if (argc == 4 && !strcmp(argv[1], "pdf"))
         return rating_pdf_cmd(argv[2], argv[3], lang, &cfg);
-    fprintf(stderr, "usage: ichigen rating pdf INPUT.json OUTPUT.pdf [--lang ja|en]\n");
-    return CLI_USAGE;
+    return cli_usage("rating", stderr);
 }

@@ -22,10 +22,7 @@ struct render_args {
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: ichigen render FILE --format xlsx|pdf --out OUT [--version N] "
-                    "[--incident ID] [--lang ja|en] [--recipient-ja NAME] [--recipient-en NAME] "
-                    "[--stage NAME] [--created RFC3339]\n");
-    return CLI_USAGE;
+    return cli_usage("render", stderr);
 }
 
 /* Checks the options and fills meta's fields that come from them. */
@@ -60,47 +57,6 @@ static int parse_meta(struct render_args *a)
     return CLI_OK;
 }
 
-/* Reads, parses and validates the report; prints every problem. NULL when it has any (*rc:
- * CLI_PROBLEM) or cannot be read (*rc: CLI_FAILURE). */
-static json_t *load_report(const char *path, const struct config *cfg, char sha[HASH_SHA256_HEX],
-                           int *rc)
-{
-    size_t n;
-    char *text = cli_read_file(path, (size_t)cfg->max_body_bytes, &n);
-    struct jsonx_error je;
-    struct report_limits lim;
-    struct verr_list errs;
-    json_t *doc = NULL;
-    *rc = CLI_PROBLEM;
-    if (!text) {
-        fprintf(stderr, "%s: %s\n", path, strerror(errno));
-        *rc = CLI_FAILURE;
-        return NULL;
-    }
-    hash_sha256_hex(text, n, sha);
-    if (jsonx_load_object(text, n, (int)cfg->max_json_depth, &doc, &je)) {
-        fprintf(stderr, "%s: line %d, column %d: %s\n", path, je.line, je.column, je.text);
-        free(text);
-        return NULL;
-    }
-    free(text);
-    report_limits_default(&lim);
-    lim.max_string_chars = cfg->max_string_chars;
-    lim.max_array_items = cfg->max_array_items;
-    lim.future_skew_ms = cfg->future_skew_s * 1000;
-    verr_list_init(&errs, lim.max_errors);
-    report_validate(doc, &lim, rtime_now_ms(), &errs);
-    for (size_t i = 0; i < errs.n; i++)
-        fprintf(stderr, "%s: %s [%s] %s\n", path, errs.v[i].pointer[0] ? errs.v[i].pointer : "/",
-                errs.v[i].code, errs.v[i].en);
-    if (verr_any(&errs)) {
-        json_decref(doc);
-        doc = NULL;
-    }
-    verr_list_release(&errs);
-    return doc;
-}
-
 static int write_out(const char *path, const struct buf *b)
 {
     FILE *f = strcmp(path, "-") ? fopen(path, "wb") : stdout;
@@ -120,7 +76,7 @@ static int render_file(const char *path, struct render_args *a, const struct con
 {
     char sha[HASH_SHA256_HEX];
     int rc;
-    json_t *doc = load_report(path, cfg, sha, &rc);
+    json_t *doc = cli_load_report(path, cfg, rtime_now_ms(), false, stderr, sha, &rc);
     const char *lang;
     struct buf out;
     struct err e;

@@ -4,6 +4,7 @@
  * field reference (docs/ and schema/ hold committed copies, kept in step by a test).
  */
 #include "cli.h"
+#include "../core/hash.h"
 #include "../core/jsonx.h"
 #include "../core/rtime.h"
 #include "../http/http.h"
@@ -31,7 +32,8 @@ char *cli_read_file(const char *path, size_t max, size_t *n)
     return buf_detach(&b, n);
 }
 
-static int validate_one(const char *path, const struct config *cfg, bool ja)
+json_t *cli_load_report(const char *path, const struct config *cfg, int64_t now_ms, bool ja,
+                        FILE *problems, char *sha, int *rc)
 {
     size_t n;
     char *text = cli_read_file(path, (size_t)cfg->max_body_bytes, &n);
@@ -39,14 +41,19 @@ static int validate_one(const char *path, const struct config *cfg, bool ja)
     struct report_limits lim;
     struct verr_list errs;
     json_t *doc = NULL;
+    *rc = CLI_PROBLEM;
     if (!text) {
         fprintf(stderr, "%s: %s\n", path, strerror(errno));
-        return CLI_FAILURE;
+        *rc = CLI_FAILURE;
+        return NULL;
     }
+    if (sha)
+        hash_sha256_hex(text, n, sha);
     if (jsonx_load_object(text, n, (int)cfg->max_json_depth, &doc, &je)) {
-        printf("%s: line %d, column %d: %s\n", path, je.line, je.column, ja ? je.text_ja : je.text);
+        fprintf(problems, "%s: line %d, column %d: %s\n", path, je.line, je.column,
+                ja ? je.text_ja : je.text);
         free(text);
-        return CLI_PROBLEM;
+        return NULL;
     }
     free(text);
     report_limits_default(&lim);
@@ -54,16 +61,28 @@ static int validate_one(const char *path, const struct config *cfg, bool ja)
     lim.max_array_items = cfg->max_array_items;
     lim.future_skew_ms = cfg->future_skew_s * 1000;
     verr_list_init(&errs, lim.max_errors);
-    report_validate(doc, &lim, rtime_now_ms(), &errs);
+    report_validate(doc, &lim, now_ms, &errs);
     for (size_t i = 0; i < errs.n; i++)
-        printf("%s: %s [%s] %s\n", path, errs.v[i].pointer[0] ? errs.v[i].pointer : "/",
-               errs.v[i].code, ja ? errs.v[i].ja : errs.v[i].en);
+        fprintf(problems, "%s: %s [%s] %s\n", path, errs.v[i].pointer[0] ? errs.v[i].pointer : "/",
+                errs.v[i].code, ja ? errs.v[i].ja : errs.v[i].en);
     if (errs.dropped)
-        printf("%s: … and %zu more\n", path, errs.dropped);
-    int rc = verr_any(&errs) ? CLI_PROBLEM : CLI_OK;
-    if (!rc)
-        printf("%s: valid\n", path);
+        fprintf(problems, "%s: … and %zu more\n", path, errs.dropped);
+    if (verr_any(&errs)) {
+        json_decref(doc);
+        doc = NULL;
+    } else {
+        *rc = CLI_OK;
+    }
     verr_list_release(&errs);
+    return doc;
+}
+
+static int validate_one(const char *path, const struct config *cfg, bool ja)
+{
+    int rc;
+    json_t *doc = cli_load_report(path, cfg, rtime_now_ms(), ja, stdout, NULL, &rc);
+    if (doc)
+        printf("%s: valid\n", path);
     json_decref(doc);
     return rc;
 }
@@ -76,7 +95,8 @@ int cli_report(int argc, char **argv)
     if (rc)
         return rc;
     if (argc >= 3 && !strcmp(argv[1], "validate")) {
-        bool ja = lang ? !strcmp(lang, "ja") : (getenv("LANG") && !strncmp(getenv("LANG"), "ja", 2));
+        bool ja =
+            lang ? !strcmp(lang, "ja") : (getenv("LANG") && !strncmp(getenv("LANG"), "ja", 2));
         for (int i = 2; i < argc; i++) {
             int r = validate_one(argv[i], &cfg, ja);
             rc = MAX(rc, r);
@@ -99,17 +119,14 @@ int cli_report(int argc, char **argv)
         buf_release(&out);
         return CLI_OK;
     }
-    fprintf(stderr, "usage: ichigen report validate [--lang ja|en] FILE… | report schema | "
-                    "report fields\n");
-    return CLI_USAGE;
+    return cli_usage("report", stderr);
 }
 
 int cli_routes(int argc, char **argv)
 {
     UNUSED(argv);
     if (argc != 1) {
-        fprintf(stderr, "usage: ichigen routes\n");
-        return CLI_USAGE;
+        return cli_usage("routes", stderr);
     }
     for (size_t i = 0; i < http_route_count(); i++) {
         const struct http_route_info *ri = http_route_at(i);

@@ -111,26 +111,48 @@ static void print_header(bool ja)
     printf("\n");
 }
 
+/* The run line: counts in words that agree with them, and the engine's own time in
+ * microseconds (a run of a few milliseconds is not "0.00 s"). */
+static void print_run(const struct risk_request *req, const struct risk_result *res, bool ja,
+                      int64_t elapsed_us)
+{
+    char years[48], us[48];
+    grouped((double)req->years, years, sizeof(years));
+    grouped((double)elapsed_us, us, sizeof(us));
+    if (ja)
+        printf("%zu シナリオ × %s 年（seed %llu）、%s µs（%.2f 秒、%u スレッド）\n\n",
+               req->nscenarios, years, (unsigned long long)req->seed, us, elapsed_us / 1e6,
+               res->threads);
+    else
+        printf("%zu scenario%s × %s years (seed %llu), %s µs (%.2f s) on %u thread%s\n\n",
+               req->nscenarios, req->nscenarios == 1 ? "" : "s", years,
+               (unsigned long long)req->seed, us, elapsed_us / 1e6, res->threads,
+               res->threads == 1 ? "" : "s");
+}
+
 static void print_text(const struct risk_request *req, const struct risk_result *res, bool ja,
-                       unsigned threads, double seconds)
+                       int64_t elapsed_us)
 {
     char t[48];
-    printf(ja ? "%zu シナリオ × %s 年（seed %llu）、%.2f 秒（%u スレッド）\n\n"
-              : "%zu scenarios × %s years (seed %llu), %.2f s on %u thread%s\n\n",
-           req->nscenarios, grouped((double)req->years, t, sizeof(t)),
-           (unsigned long long)req->seed, seconds, threads, threads == 1 ? "" : "s");
+    /* one scenario is its own portfolio: a second, identical row would only puzzle */
+    bool portfolio = req->nscenarios > 1;
+    print_run(req, res, ja, elapsed_us);
     print_header(ja);
-    print_row(ja ? "ポートフォリオ" : "portfolio", &res->portfolio);
+    if (portfolio)
+        print_row(ja ? "ポートフォリオ" : "portfolio", &res->portfolio);
     for (size_t i = 0; i < req->nscenarios; i++)
         print_row(req->scenarios[i].id, &res->scenarios[i]);
     if (req->nthresholds)
         printf("\n%s\n", ja ? "年間損失が閾値を超える確率:" : "P(annual loss > threshold):");
     for (size_t k = 0; k < req->nthresholds; k++) {
+        const char *sep = "  ";
         cell(yen(req->thresholds[k], t, sizeof(t)), 21, true);
-        printf("  %s %.1f%%", ja ? "ポートフォリオ" : "portfolio",
-               100.0 * res->portfolio.exceed[k]);
-        for (size_t i = 0; i < req->nscenarios; i++)
-            printf(", %s %.1f%%", req->scenarios[i].id, 100.0 * res->scenarios[i].exceed[k]);
+        if (portfolio)
+            printf("%s%s %.1f%%", sep, ja ? "ポートフォリオ" : "portfolio",
+                   100.0 * res->portfolio.exceed[k]),
+                sep = ", ";
+        for (size_t i = 0; i < req->nscenarios; i++, sep = ", ")
+            printf("%s%s %.1f%%", sep, req->scenarios[i].id, 100.0 * res->scenarios[i].exceed[k]);
         printf("\n");
     }
     printf(ja ? "\n手法: %s（修正PERT γ=4、パーセンタイルは線形補間）。損失事象 %llu "
@@ -171,7 +193,7 @@ struct options {
 static int simulate(const struct config *cfg, const struct options *o)
 {
     size_t n;
-    char *text = slurp(o->path, MAX_REQUEST_BYTES, &n);
+    char *text = NULL;
     struct jsonx_error je;
     struct verr_list errs;
     struct risk_request *req = NULL;
@@ -184,19 +206,24 @@ static int simulate(const struct config *cfg, const struct options *o)
     double score = 0;
     char *end = NULL;
 
+    /* options first: a wrong one is a usage error whether or not the file exists.
+     * --threads 0, like the risk_threads setting it overrides, means one per core */
+    threads = cfg->risk_threads;
+    if ((o->threads && parse_int64(o->threads, 0, RISK_THREADS_MAX, &threads)) ||
+        (o->score &&
+         (score = strtod(o->score, &end), !end || *end || !(score >= 0 && score <= 4)))) {
+        fprintf(stderr, "ichigen risk: --threads needs 0 (one per core) to %d, --score 0–4\n",
+                RISK_THREADS_MAX);
+        return CLI_USAGE;
+    }
+    text = slurp(o->path, MAX_REQUEST_BYTES, &n);
     verr_list_init(&errs, 200);
     risk_result_init(&res);
     err_init(&e);
     if (!text) {
         fprintf(stderr, "%s: %s\n", o->path, strerror(errno));
+        verr_list_release(&errs);
         return CLI_FAILURE;
-    }
-    if ((o->threads && parse_int64(o->threads, 1, RISK_THREADS_MAX, &threads)) ||
-        (o->score &&
-         (score = strtod(o->score, &end), !end || *end || !(score >= 0 && score <= 4)))) {
-        fprintf(stderr, "ichigen risk: --threads needs 1–%d, --score 0–4\n", RISK_THREADS_MAX);
-        rc = CLI_USAGE;
-        goto out;
     }
     if (jsonx_load_object(text, n, (int)cfg->max_json_depth, &doc, &je)) {
         fprintf(stderr, "%s: line %d, column %d: %s\n", o->path, je.line, je.column,
@@ -229,16 +256,20 @@ static int simulate(const struct config *cfg, const struct options *o)
         goto out;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    int64_t elapsed_us =
+        (int64_t)(t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000;
     if (o->json) {
         json_t *j = risk_result_to_json(req, &res);
+        /* how this run went, beside the figures (which never depend on it) */
+        json_object_set_new(j, "run",
+                            json_pack("{s:I, s:i}", "elapsed_us", (json_int_t)elapsed_us, "threads",
+                                      (int)res.threads));
         char *s = json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
         puts(s);
         free(s);
         json_decref(j);
     } else {
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        print_text(req, &res, o->ja, threads ? (unsigned)threads : (unsigned)MAX(1, cpus),
-                   (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+        print_text(req, &res, o->ja, elapsed_us);
     }
     rc = CLI_OK;
 out:
@@ -265,9 +296,7 @@ int cli_risk(int argc, char **argv)
     if ((rc = cli_config(&cfg, &argc, argv)))
         return rc;
     if (argc != 3 || strcmp(argv[1], "simulate")) {
-        fprintf(stderr, "usage: ichigen risk simulate FILE [--years N] [--seed S] [--threads T] "
-                        "[--score S] [--json] [--lang ja|en]\n");
-        return CLI_USAGE;
+        return cli_usage("risk", stderr);
     }
     o.path = argv[2];
     return simulate(&cfg, &o);

@@ -78,9 +78,7 @@ int cli_rules(int argc, char **argv)
     if (rc)
         return rc;
     if (argc < 2 || argc > 3 || strcmp(argv[1], "check")) {
-        fprintf(stderr, "usage: ichigen rules check [DIR]   (DIR holds calendars/, recipients/, "
-                        "rules/; default: the rules_dir setting)\n");
-        return CLI_USAGE;
+        return cli_usage("rules", stderr);
     }
     return rules_check(&cfg, argc == 3 ? argv[2] : NULL);
 }
@@ -114,34 +112,25 @@ static void print_one(const json_t *e, bool ja)
 static int obligations(const struct config *cfg, const char *file, int64_t now, bool as_json,
                        bool all, bool ja)
 {
-    struct jsonx_error je;
     struct rules_eval ev;
-    json_t *doc = NULL;
-    json_t *out = json_array();
-    FILE *f = strcmp(file, "-") ? fopen(file, "rb") : stdin;
-    char *text = xmalloc((size_t)cfg->max_body_bytes + 1);
-    size_t n = f ? fread(text, 1, (size_t)cfg->max_body_bytes, f) : 0;
-    if (f && f != stdin)
-        fclose(f);
-    if (!f || jsonx_load_object(text, n, (int)cfg->max_json_depth, &doc, &je)) {
-        fprintf(stderr, "%s: %s\n", file, !f ? strerror(errno) : ja ? je.text_ja : je.text);
-        free(text);
-        json_decref(out);
-        return CLI_PROBLEM;
-    }
-    free(text);
+    int rc;
+    /* the rules read a report the API would accept, and nothing else (issue 8 item 6: "{}"
+     * and a count written as a string printed "0 obligation(s)" and exit 0) */
+    json_t *doc = cli_load_report(file, cfg, now, ja, stderr, NULL, &rc);
+    if (!doc)
+        return rc;
     struct ruleset *rs = cli_load_rules(cfg, NULL);
     if (!rs) {
         json_decref(doc);
-        json_decref(out);
         return CLI_FAILURE;
     }
+    json_t *out = json_array();
     rules_eval_init(&ev);
     rules_evaluate(rs, doc, &ev);
     for (size_t i = 0; i < ev.n; i++)
         if (ev.v[i].applies || all)
-            json_array_append_new(out, rules_explain(rs, &ev.v[i], doc, now,
-                                                     cfg->due_soon_h * 3600000LL));
+            json_array_append_new(
+                out, rules_explain(rs, &ev.v[i], doc, now, cfg->due_soon_h * 3600000LL));
     if (as_json) {
         char *s = json_dumps(out, JSON_INDENT(2));
         puts(s);
@@ -169,9 +158,7 @@ int cli_obligations(int argc, char **argv)
     if (rc)
         return rc;
     if (argc != 2 || (now_s && rtime_parse_rfc3339(now_s, strlen(now_s), &now))) {
-        fprintf(stderr, "usage: ichigen obligations FILE [--now 2026-11-22T09:00:00+09:00] "
-                        "[--json] [--all] [--lang ja|en]\n");
-        return CLI_USAGE;
+        return cli_usage("obligations", stderr);
     }
     bool ja = lang ? !strcmp(lang, "ja") : (getenv("LANG") && !strncmp(getenv("LANG"), "ja", 2));
     return obligations(&cfg, argv[1], now.ms, as_json, all, ja);

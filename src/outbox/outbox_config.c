@@ -34,8 +34,8 @@ static bool known(const char *k, const char *const *keys, size_t n)
     return false;
 }
 
-static void int_in(struct cctx *c, const json_t *o, const char *key, const char *at, int lo,
-                   int hi, int *out)
+static void int_in(struct cctx *c, const json_t *o, const char *key, const char *at, int lo, int hi,
+                   int *out)
 {
     const json_t *v = json_object_get(o, key);
     char ptr[280], en[120], ja[120];
@@ -90,11 +90,13 @@ static void override_route(struct cctx *c, const json_t *o, const char *at,
         problem(c, at, "type", "must be an object", "オブジェクトにしてください");
         return;
     }
-    json_object_foreach((json_t *)o, k, v) {
+    json_object_foreach((json_t *)o, k, v)
+    {
         if (known(k, route_keys, ARRAY_SIZE(route_keys)))
             continue;
         snprintf(ptr, sizeof(ptr), "%s/%s", at, k);
-        problem(c, ptr, "unknown_field", "is not a setting of a route", "経路の設定項目ではありません");
+        problem(c, ptr, "unknown_field", "is not a setting of a route",
+                "経路の設定項目ではありません");
     }
     const json_t *ch = json_object_get(o, "channel");
     if (ch) {
@@ -111,18 +113,21 @@ static void override_route(struct cctx *c, const json_t *o, const char *at,
     int_in(c, o, "timeout_s", at, 1, TIMEOUT_MAX, &r->timeout_s);
 }
 
-/* A webhook route must be able to send: an endpoint and a secret. */
-static void check_webhook(struct cctx *c, const struct outbox_route *r, const char *at)
+/* A webhook route must be able to send: an endpoint and a secret. `given` is the route's object
+ * in the file (NULL when the file has none): a value it gave and webhook_parts refused has its
+ * problem already, which a second "required" would only repeat (issue 8 item 7). */
+static void check_webhook(struct cctx *c, const struct outbox_route *r, const char *at,
+                          const json_t *given)
 {
     char ptr[280];
     if (r->channel != CHANNEL_WEBHOOK)
         return;
-    if (!r->endpoint[0]) {
+    if (!r->endpoint[0] && !json_object_get(given, "endpoint")) {
         snprintf(ptr, sizeof(ptr), "%s/endpoint", at);
         problem(c, ptr, "required", "a webhook recipient needs an endpoint",
                 "webhook で受け取る報告先にはエンドポイントが必要です");
     }
-    if (!r->secret_len) {
+    if (!r->secret_len && !json_object_get(given, "secret")) {
         snprintf(ptr, sizeof(ptr), "%s/secret", at);
         problem(c, ptr, "required", "a webhook recipient needs a signing secret",
                 "webhook で受け取る報告先には署名用の秘密鍵が必要です");
@@ -152,7 +157,8 @@ static void top_level(struct cctx *c, const json_t *doc)
     if (!fmt || strcmp(fmt, "ichigen-delivery/1"))
         problem(c, "/format", "format", "must be \"ichigen-delivery/1\"",
                 "\"ichigen-delivery/1\" にしてください");
-    json_object_foreach((json_t *)doc, k, v) {
+    json_object_foreach((json_t *)doc, k, v)
+    {
         char ptr[280];
         if (known(k, keys, ARRAY_SIZE(keys)))
             continue;
@@ -179,7 +185,8 @@ size_t outbox_config_build(const struct ruleset *rs, const json_t *doc,
         const char *id;
         json_t *o;
         top_level(&c, doc);
-        json_object_foreach((json_t *)recips, id, o) {
+        json_object_foreach((json_t *)recips, id, o)
+        {
             snprintf(at, sizeof(at), "/recipients/%s", id);
             struct outbox_route *r = (struct outbox_route *)outbox_route_of(out, id);
             if (!r)
@@ -196,12 +203,14 @@ size_t outbox_config_build(const struct ruleset *rs, const json_t *doc,
             out->sink.timeout_s = def_timeout_s;
             override_route(&c, sink, "/exercise_sink", net, &out->sink);
             out->sink.channel = CHANNEL_WEBHOOK; /* a sink is always a webhook */
-            check_webhook(&c, &out->sink, "/exercise_sink");
+            check_webhook(&c, &out->sink, "/exercise_sink", sink);
         }
     }
     for (size_t i = 0; i < out->nroutes; i++) {
+        const json_t *given =
+            json_object_get(json_object_get(doc, "recipients"), out->routes[i].recipient_id);
         snprintf(at, sizeof(at), "/recipients/%s", out->routes[i].recipient_id);
-        check_webhook(&c, &out->routes[i], at);
+        check_webhook(&c, &out->routes[i], at, given);
     }
     return c.n;
 }

@@ -260,6 +260,8 @@ struct risk_result {
     size_t nscenarios;
     uint64_t loss_events; /* over all years and scenarios */
     uint64_t samples;     /* loss magnitude draws (primary and secondary) */
+    unsigned threads;     /* threads the run used (at most the chunks of years there are);
+                           * how it ran, not a figure: never in risk_result_to_json */
 };
 
 void risk_result_init(struct risk_result *res);

@@ -218,6 +218,7 @@ int risk_simulate(const struct risk_request *req, unsigned threads, struct risk_
     out->scenarios = xcalloc(ns, sizeof(*out->scenarios));
     out->nscenarios = ns;
     nh = thread_count(threads, s->nchunks) - 1;
+    out->threads = (unsigned)nh + 1;
 
     for (size_t k = 0; k < ns; k++) {
         helpers_start(h, nh, s, k, helper_simulate);

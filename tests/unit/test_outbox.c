@@ -475,7 +475,12 @@ static void test_config(void **state)
               "x\",\"secret\":\"0123456789abcdef0123456789abcdef\"}},"
               "\"exercise_sink\":{\"endpoint\":\"https://sink.example/\"}}");
     verr_list_init(&errs, 50);
-    assert_true(outbox_config_build(RS, bad, &net, 4, 10, &c, &errs) >= 10);
+    /* each problem once: a refused endpoint or secret is not also "required" (issue 8.7) */
+    assert_int_equal(outbox_config_build(RS, bad, &net, 4, 10, &c, &errs), 11);
+    for (size_t i = 0; i < errs.n; i++)
+        for (size_t k = i + 1; k < errs.n; k++)
+            if (!strcmp(errs.v[i].pointer, errs.v[k].pointer))
+                fail_msg("%s is reported twice", errs.v[i].pointer);
     assert_true(has(&errs, "/format", "format"));
     assert_true(has(&errs, "/extra", "unknown_field"));
     assert_true(has(&errs, "/recipients/nobody", "unknown_recipient"));

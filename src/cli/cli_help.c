@@ -1,0 +1,132 @@
+/*
+ * cli_help.c — the usage of every sub-command, in one table.
+ *
+ * Why one table: `ichigen CMD … --help` (or -h) is answered here, before the command runs, so
+ * that no command can treat --help as a file name or open, create or migrate a database before
+ * it notices (issue 8 item 5). The commands print the same text when their arguments are
+ * wrong. Each text starts with "usage:" and lists each form as "ichigen CMD SUB …" on its own
+ * line (tests/integration/itest_cli.c walks these lines to try every form with --help).
+ */
+#include "cli.h"
+
+struct cli_usage {
+    const char *command;
+    const char *text;
+};
+
+static const struct cli_usage usages[] = {
+    {"serve", "usage: ichigen serve [--ready-file FILE] [--setting=value …]\n"
+              "\n"
+              "Runs the HTTP API and the delivery worker until SIGINT or SIGTERM.\n"
+              "The database is created and migrated if needed.\n"
+              "  --ready-file FILE   write the port actually bound to FILE once listening\n"
+              "  --port=N, --listen-addr=A, --db-path=P …   any setting (`ichigen config`)\n"},
+    {"migrate", "usage: ichigen migrate [--setting=value …]\n"
+                "\n"
+                "Creates the database (db_path) or upgrades it to this binary's schema, then "
+                "exits.\n"},
+    {"admin", "usage: ichigen admin bootstrap [--username NAME]\n"
+              "       ichigen admin create-admin --username NAME [--password-stdin]\n"
+              "       ichigen admin create-org --name-ja N --name-en N --kind K [--sector S] "
+              "[--corporate-number N] [--prefecture JP-NN] [--size-band B] [--listed]\n"
+              "       ichigen admin create-user --org-id ID --username U --display-name N --role R "
+              "[--password-stdin]\n"
+              "       ichigen admin create-token --username U [--name N] [--days 1-3650]\n"
+              "       ichigen admin list-orgs\n"
+              "\n"
+              "Operator's tools on the server itself, with the same checks as the API. bootstrap "
+              "creates the\n"
+              "platform administrator once (and the database if there is none); the others need an "
+              "existing database.\n"
+              "A password is generated and printed once unless --password-stdin reads one line.\n"},
+    {"audit", "usage: ichigen audit verify [--expect-head SEQ:HASH]\n"
+              "       ichigen audit head\n"
+              "\n"
+              "verify checks the hash chain of the audit log (and, with --expect-head, that it "
+              "still ends at an\n"
+              "anchor kept elsewhere); head prints the anchor to keep. Exit 1 when broken.\n"},
+    {"report", "usage: ichigen report validate [--lang ja|en] FILE…\n"
+               "       ichigen report schema\n"
+               "       ichigen report fields\n"
+               "\n"
+               "validate checks report files as the API does (exit 1 on any problem); schema "
+               "prints the JSON\n"
+               "Schema of the unified report format; fields prints its field reference "
+               "(Markdown).\n"},
+    {"config", "usage: ichigen config [--markdown] [--setting=value …]\n"
+               "\n"
+               "Lists every setting with its value after defaults, --config files, ICHIGEN_* "
+               "variables and\n"
+               "--settings, and what it does.\n"},
+    {"routes", "usage: ichigen routes\n"
+               "\n"
+               "Lists the HTTP routes with the authorisation each needs.\n"},
+    {"rules", "usage: ichigen rules check [DIR]\n"
+              "\n"
+              "Checks rule, recipient and calendar files (DIR holds calendars/, recipients/, "
+              "rules/; default:\n"
+              "the rules_dir setting) and prints every problem as file:line:column. Exit 1 on "
+              "any problem.\n"},
+    {"obligations", "usage: ichigen obligations FILE [--now 2026-11-22T09:00:00+09:00] [--json] "
+                    "[--all] [--lang ja|en]\n"
+                    "\n"
+                    "Validates the report FILE as the API does (exit 1 with every problem), then "
+                    "lists the\n"
+                    "obligations it triggers with their deadlines explained. --all includes "
+                    "rules that do not\n"
+                    "apply; --json prints the full explanations.\n"},
+    {"frameworks", "usage: ichigen frameworks check [DIR] [--nist-core FILE] [--lang ja|en]\n"
+                   "\n"
+                   "Checks maturity questionnaire files (DIR: default data/frameworks next to "
+                   "the binary).\n"},
+    {"assess", "usage: ichigen assess score FILE [--framework-dir DIR] [--json] [--lang ja|en]\n"
+               "\n"
+               "Validates and scores a maturity self-assessment offline.\n"},
+    {"risk", "usage: ichigen risk simulate FILE [--years N] [--seed S] [--threads T] [--score S] "
+             "[--json] [--lang ja|en]\n"
+             "\n"
+             "Runs the FAIR Monte Carlo simulation of the loss scenarios in FILE. --threads 0 "
+             "(the default)\n"
+             "uses one thread per core; the figures do not depend on the thread count.\n"},
+    {"delivery", "usage: ichigen delivery check [FILE]\n"
+                 "       ichigen delivery sign SECRET_FILE BODY_FILE\n"
+                 "\n"
+                 "check validates the operator's delivery file (default: the delivery_file "
+                 "setting) against the\n"
+                 "shipped recipients; sign prints the Ichigen-Signature header a webhook "
+                 "receiver should see.\n"},
+    {"rating", "usage: ichigen rating pdf INPUT.json OUTPUT.pdf [--lang ja|en]\n"
+               "\n"
+               "Renders a rating report document as an A4 PDF.\n"},
+    {"render", "usage: ichigen render FILE --format xlsx|pdf --out OUT [--version N] "
+               "[--incident ID] [--lang ja|en]\n"
+               "                      [--recipient-ja NAME] [--recipient-en NAME] [--stage "
+               "NAME] [--created RFC3339]\n"
+               "\n"
+               "Renders a report file as the document an authority that takes files receives "
+               "(--out - writes\n"
+               "to standard output). The report is validated first.\n"},
+};
+
+static const struct cli_usage *find(const char *command)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(usages); i++)
+        if (!strcmp(usages[i].command, command))
+            return &usages[i];
+    return NULL;
+}
+
+int cli_usage(const char *command, FILE *f)
+{
+    const struct cli_usage *u = find(command);
+    fputs(u ? u->text : "usage: ichigen --help\n", f);
+    return CLI_USAGE;
+}
+
+bool cli_help_asked(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return true;
+    return false;
+}

@@ -1,0 +1,286 @@
+/*
+ * itest_cli.c — the `ichigen` command line as an operator or a rule author meets it (issue 8
+ * items 5, 6, 7, 8, 11): every command and every form of it answers --help and -h with its
+ * usage and exit 0, in an empty directory that stays empty; wrong or missing arguments neither
+ * create nor migrate a database; `obligations` refuses an invalid report with the API's
+ * messages; `delivery check` names each problem once; `serve` prints the address it bound;
+ * `risk simulate` reports its time in microseconds and counts in agreeing words.
+ * Every command runs the real binary ($ICHIGEN_BIN) in a fresh temporary directory.
+ */
+#include "itest.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+static char home[256]; /* the empty directory every command runs in */
+
+/* Entries of dir other than "." and "..". */
+static size_t entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    size_t n = 0;
+    assert_non_null(d);
+    while ((e = readdir(d)))
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    closedir(d);
+    return n;
+}
+
+static int run(char **out, const char *const *argv)
+{
+    return itest_run(NULL, NULL, out, argv);
+}
+
+/* `ichigen ARGV… --help` and `… -h`: exit 0, the usage on stdout. Returns the usage text. */
+static char *help_of(const char *const *argv, size_t n)
+{
+    const char *args[16];
+    char *out = NULL, *again = NULL;
+    assert_true(n < ARRAY_SIZE(args) - 2);
+    memcpy(args, argv, n * sizeof(*args));
+    for (int form = 0; form < 2; form++) {
+        args[n] = form ? "-h" : "--help";
+        args[n + 1] = NULL;
+        int rc = run(form ? &again : &out, args);
+        if (rc != 0)
+            fail_msg("`ichigen %s %s %s` exited %d", argv[0], n > 1 ? argv[1] : "", args[n], rc);
+    }
+    if (strncmp(out, "usage:", 6) || strcmp(out, again))
+        fail_msg("`ichigen %s … --help` did not print its usage: %.200s", argv[0], out);
+    free(again);
+    return out;
+}
+
+/* The command names listed by `ichigen --help` ("  NAME  what it does" lines). */
+static size_t command_names(char names[][32], size_t max)
+{
+    static const char *const top[] = {"--help", NULL};
+    char *out = NULL;
+    size_t n = 0;
+    assert_int_equal(run(&out, top), 0);
+    for (char *line = out; line && *line && n < max; line = strchr(line, '\n')) {
+        char word[32];
+        line += *line == '\n';
+        if (line[0] == ' ' && line[1] == ' ' && sscanf(line, " %31s", word) == 1)
+            xstrlcpy(names[n++], word, sizeof(names[0]));
+    }
+    free(out);
+    return n;
+}
+
+/* Every command, and every "ichigen CMD SUB" form its usage lists, answers --help and -h
+ * without leaving anything behind (no ./var, no database). */
+static void test_help_everywhere(void **state)
+{
+    char names[32][32];
+    UNUSED(state);
+    size_t n = command_names(names, ARRAY_SIZE(names)), forms = 0;
+    assert_true(n >= 15);
+    for (size_t i = 0; i < n; i++) {
+        const char *cmd[] = {names[i], NULL, NULL};
+        char *usage = help_of(cmd, 1), *p = usage, prefix[1100];
+        forms++;
+        snprintf(prefix, sizeof(prefix), "ichigen %s ", names[i]);
+        while ((p = strstr(p, prefix))) {
+            char sub[32];
+            p += strlen(prefix);
+            if (sscanf(p, "%31[a-z-]", sub) == 1 && sub[0] != '-') {
+                cmd[1] = sub;
+                free(help_of(cmd, 2));
+                forms++;
+            }
+        }
+        free(usage);
+    }
+    print_message("# %zu commands, %zu forms answered --help and -h\n", n, forms);
+    assert_int_equal(entries(home), 0);
+}
+
+/* Wrong or missing arguments: a usage error (exit 2), and still nothing in the directory. */
+static void test_bad_arguments_touch_nothing(void **state)
+{
+    static const char *const cases[][6] = {
+        {"migrate", "extra", NULL},
+        {"serve", "extra", NULL},
+        {"audit", NULL},
+        {"audit", "verify", "extra", NULL},
+        {"audit", "nonsense", NULL},
+        {"obligations", NULL},
+        {"risk", "simulate", NULL},
+        {"risk", "simulate", "x.json", "--threads", "999", NULL},
+        {"render", "x.json", NULL},
+        {"report", NULL},
+        {"delivery", NULL},
+        {"rating", "pdf", NULL},
+    };
+    UNUSED(state);
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        int rc = run(NULL, cases[i]);
+        if (rc != 2)
+            fail_msg("`ichigen %s %s` exited %d, not 2", cases[i][0],
+                     cases[i][1] ? cases[i][1] : "", rc);
+        if (entries(home))
+            fail_msg("`ichigen %s %s` left files behind", cases[i][0],
+                     cases[i][1] ? cases[i][1] : "");
+    }
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* `obligations FILE` reads only reports the API would accept, with the API's messages. */
+static void test_obligations_validates(void **state)
+{
+    struct itest_server s;
+    char empty[400], bad[400];
+    UNUSED(state);
+    assert_int_equal(itest_server_init(&s, NULL), 0);
+    snprintf(empty, sizeof(empty), "%s/empty.json", s.dir);
+    snprintf(bad, sizeof(bad), "%s/bad.json", s.dir);
+    write_text(empty, "{}");
+    json_t *doc = itest_load_json("docs/examples/full-report.json");
+    json_object_set_new(json_object_get(doc, "personal_data"), "individuals_count",
+                        json_string("1200"));
+    json_object_set_new(json_object_get(doc, "times"), "aware_at",
+                        json_string("2026-11-20T08:40:00"));
+    char *text = itest_dump(doc);
+    write_text(bad, text);
+    free(text);
+    const char *a1[] = {"obligations", empty, NULL}, *a2[] = {"obligations", bad, NULL};
+    char *out = NULL;
+    assert_int_equal(itest_run(&s, NULL, &out, a1), 1);
+    assert_null(strstr(out, "obligation(s)"));
+    free(out);
+    assert_int_equal(itest_run(&s, NULL, &out, a2), 1);
+    assert_null(strstr(out, "obligation(s)"));
+    free(out);
+    char *log = itest_read_file(s.cli_log, NULL);
+    assert_non_null(strstr(log, "empty.json: /envelope [required]"));
+    assert_non_null(strstr(log, "bad.json: /personal_data/individuals_count [type]"));
+    assert_non_null(strstr(log, "bad.json: /times/aware_at [time_offset_missing]"));
+    free(log);
+    /* the valid example still lists its obligations */
+    const char *a3[] = {"obligations", "--now", "2026-11-22T12:00:00+09:00", NULL, NULL};
+    char path[600];
+    snprintf(path, sizeof(path), "%s/docs/examples/full-report.json",
+             getenv("ICHIGEN_SOURCE_ROOT"));
+    a3[3] = path;
+    assert_int_equal(itest_run(&s, NULL, &out, a3), 0);
+    assert_non_null(strstr(out, "obligation(s)"));
+    free(out);
+    json_decref(doc);
+    itest_server_release(&s);
+}
+
+/* `delivery check` prints each problem of the file once. */
+static void test_delivery_check_once(void **state)
+{
+    struct itest_server s;
+    char file[400], opt[440];
+    UNUSED(state);
+    assert_int_equal(itest_server_init(&s, NULL), 0);
+    snprintf(file, sizeof(file), "%s/delivery.json", s.dir);
+    write_text(file, "{\"format\":\"ichigen-delivery/1\",\"recipients\":{"
+                     "\"ppc\":{\"channel\":\"webhook\",\"endpoint\":\"http://10.0.0.1/x\","
+                     "\"secret\":\"short\"},\"nco\":{\"channel\":\"webhook\","
+                     "\"endpoint\":\"https://receiver.example/\",\"secret\":\"tiny\"}}}");
+    snprintf(opt, sizeof(opt), "--delivery-file=%s", file);
+    const char *args[] = {"delivery", "check", opt, NULL};
+    assert_int_equal(itest_run(&s, NULL, NULL, args), 1);
+    char *log = itest_read_file(s.cli_log, NULL);
+    assert_non_null(strstr(log, "3 problem(s)"));
+    assert_null(strstr(log, "needs an endpoint"));
+    assert_null(strstr(log, "needs a signing secret"));
+    free(log);
+    itest_server_release(&s);
+}
+
+/* `serve` says where it listens: the port it bound, not a default. */
+static void test_serve_prints_address(void **state)
+{
+    struct itest_server s;
+    char want[80];
+    UNUSED(state);
+    assert_int_equal(itest_server_init(&s, NULL), 0);
+    assert_int_equal(itest_server_start(&s), 0);
+    snprintf(want, sizeof(want), "API: http://127.0.0.1:%d/api/v1", s.port);
+    char *log = itest_read_file(s.log, NULL);
+    if (!log || !strstr(log, want))
+        fail_msg("the server's output lacks \"%s\": %.400s", want, log ? log : "");
+    free(log);
+    assert_int_equal(itest_server_finish(&s), 0);
+    itest_server_release(&s);
+}
+
+/* `risk simulate`: one thread per core with --threads 0, the engine's time in microseconds in
+ * both forms, "1 scenario" and no portfolio row that only repeats it. */
+static void test_risk_timing(void **state)
+{
+    char path[600], *out = NULL;
+    UNUSED(state);
+    snprintf(path, sizeof(path), "%s/fuzz/corpus/scenarios/minimal.json",
+             getenv("ICHIGEN_SOURCE_ROOT"));
+    const char *text[] = {"risk", "simulate", path, "--threads", "0", "--lang", "en", NULL};
+    assert_int_equal(run(&out, text), 0);
+    assert_non_null(strstr(out, "1 scenario ×"));
+    assert_non_null(strstr(out, " µs ("));
+    assert_null(strstr(out, "portfolio"));
+    free(out);
+    const char *js[] = {"risk", "simulate", path, "--json", NULL};
+    assert_int_equal(run(&out, js), 0);
+    json_t *doc = json_loads(out, 0, NULL);
+    assert_non_null(doc);
+    assert_true(json_is_integer(json_object_get(json_object_get(doc, "run"), "elapsed_us")));
+    assert_true(itest_jint(doc, "/run/elapsed_us") >= 0);
+    assert_true(itest_jint(doc, "/run/threads") >= 1);
+    json_decref(doc);
+    free(out);
+    assert_int_equal(entries(home), 0);
+}
+
+static int setup(void **state)
+{
+    UNUSED(state);
+    snprintf(home, sizeof(home), "%s/ichigen-cli-XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (!mkdtemp(home) || chdir(home))
+        return -1;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    UNUSED(state);
+    if (chdir("/"))
+        return -1;
+    return rmdir(home); /* fails, and so fails the run, if anything was left in it */
+}
+
+int main(void)
+{
+    itest_global_init();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_help_everywhere),
+        cmocka_unit_test(test_bad_arguments_touch_nothing),
+        cmocka_unit_test(test_obligations_validates),
+        cmocka_unit_test(test_delivery_check_once),
+        cmocka_unit_test(test_serve_prints_address),
+        cmocka_unit_test(test_risk_timing),
+    };
+    int rc = cmocka_run_group_tests(tests, setup, teardown);
+    itest_global_cleanup();
+    return rc;
+}
