@@ -145,7 +145,15 @@ static int insert_one(struct sq_store *s, const struct submit_write *w,
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         return sq_result(rc);
-    return add_event(s, n->id, w->now_ms, "created", 0, n->status);
+    if ((rc = add_event(s, n->id, w->now_ms, "created", 0, n->status)) != STORE_OK)
+        return rc;
+    /* The entry pins what is sent: the hash of the bytes stored here, recomputed rather than
+     * taken from the caller, so `ichigen audit verify` can prove the payload unchanged. */
+    char sha[HASH_SHA256_HEX], detail[128];
+    hash_sha256_hex(n->payload, n->payload_len, sha);
+    snprintf(detail, sizeof(detail), "version=%d recipient=%s", w->version, n->recipient_id);
+    return sq_audit_add(s, w->actor, "submission.create", "submission", n->id, detail, sha,
+                        w->now_ms);
 }
 
 static int submit_run(struct sq_store *s, struct wjob *j)

@@ -141,6 +141,29 @@ static void audit_unchanged(struct store *s, int64_t count)
     assert_int_equal(audit_check(s, NULL), count);
 }
 
+struct since {
+    struct audit_rec *out;
+    size_t n, max;
+};
+
+static int since_cb(const struct audit_rec *r, void *arg)
+{
+    struct since *c = arg;
+    if (c->n < c->max)
+        c->out[c->n] = *r;
+    c->n++;
+    return 0;
+}
+
+/* The entries after the first count ones, at most max of them into out; returns how many
+ * there are. */
+static size_t audit_since(struct store *s, int64_t count, struct audit_rec *out, size_t max)
+{
+    struct since c = {out, 0, max};
+    assert_int_equal(s->ops->audit_scan(s, count + 1, 1000, since_cb, &c), STORE_OK);
+    return c.n;
+}
+
 /* ---- domain helpers ---- */
 
 static int add_org(struct store *s, const char *corp, struct org *o, int64_t now)
@@ -1417,7 +1440,22 @@ static void test_submit_and_claim(void **state)
     audit_unchanged(s, count);
     assert_int_equal(submit_items(s, &f, 1, items, 4, &created), STORE_OK);
     assert_int_equal(created, 4);
-    audit_expect(s, &count, "report.submit", f.incident);
+    /* one entry per submission pinning its payload (hashed from the stored bytes, not the
+     * caller's "00"), then the submit */
+    struct audit_rec since[8];
+    char psha[HASH_SHA256_HEX];
+    hash_sha256_hex(items[0].payload, items[0].payload_len, psha);
+    assert_int_equal(audit_since(s, count, since, 8), 5);
+    for (int i = 0; i < 4; i++) {
+        assert_string_equal(since[i].action, "submission.create");
+        assert_string_equal(since[i].object_type, "submission");
+        assert_string_equal(since[i].object_id, ids[i]);
+        assert_string_equal(since[i].payload_sha256, psha);
+        assert_string_equal(since[i].actor, f.p.ua.id);
+    }
+    assert_string_equal(since[4].action, "report.submit");
+    assert_string_equal(since[4].object_id, f.incident);
+    count = audit_check(s, NULL);
     /* a second submit skips obligations that already have a live submission */
     char again[UUID_STR_LEN];
     struct submission_new dup;
@@ -1605,6 +1643,131 @@ static void test_inbox_and_filing(void **state)
     free(b);
 }
 
+struct pins {
+    int64_t upto;
+    int n, by_verdict[AUDIT_PIN_LATER + 1];
+    struct audit_pin seen[16];
+};
+
+static int pins_cb(const struct audit_pin *p, void *arg)
+{
+    struct pins *c = arg;
+    char why[512];
+    c->by_verdict[audit_pin_check(p, c->upto, why, sizeof(why))]++;
+    if (c->n < (int)ARRAY_SIZE(c->seen))
+        c->seen[c->n] = *p;
+    c->n++;
+    return 0;
+}
+
+static int stop_cb(const struct audit_pin *p, void *arg)
+{
+    UNUSED(p);
+    ++*(int *)arg;
+    return 1;
+}
+
+static const struct audit_pin *pin_of(const struct pins *c, const char *id, const char *part,
+                                      int version)
+{
+    for (int i = 0; i < c->n && i < (int)ARRAY_SIZE(c->seen); i++)
+        if (!strcmp(c->seen[i].id, id) && !strcmp(c->seen[i].part, part) &&
+            c->seen[i].version == version)
+            return &c->seen[i];
+    fail_msg("no pin for %s %s version %d", id, part, version);
+    return NULL;
+}
+
+static void expect_pin(const struct pins *c, const char *kind, const char *id, const char *part,
+                       int version, const char *bytes, size_t len)
+{
+    char sha[HASH_SHA256_HEX];
+    const struct audit_pin *p = pin_of(c, id, part, version);
+    hash_sha256_hex(bytes, len, sha);
+    assert_string_equal(p->kind, kind);
+    assert_true(p->present);
+    assert_true(p->seq > 0);
+    assert_string_equal(p->stored_sha256, sha);
+    assert_string_equal(p->recorded_sha256, sha);
+}
+
+/* Every object whose bytes an entry pins is reported with the hash of what is stored and the
+ * entry that pinned it: the first one for report versions and submissions, the newest for
+ * assessments and documents, which change. */
+static void test_audit_pins(void **state)
+{
+    struct store *s = S(state);
+    struct outbox_fixture f;
+    struct body b2;
+    struct report_write w;
+    struct report_rec rec;
+    struct assessment_rec a, dr;
+    struct orgdoc_rec d;
+    struct submission_new item;
+    char sub[UUID_STR_LEN];
+    int created;
+    struct pins c;
+    memset(&c, 0, sizeof(c));
+    assert_int_equal(s->ops->audit_pins(s, 0, pins_cb, &c), STORE_OK);
+    assert_int_equal(c.n, 0); /* an empty store pins nothing */
+
+    outbox_setup(s, &f); /* a report, version 1 */
+    body_make(&b2, "続報", "update", "data_leak", false, "追記");
+    write_of(&w, &b2, f.incident, f.p.a.id, f.p.ua.id, T0 + 5);
+    w.expected_version = 1;
+    assert_int_equal(s->ops->report_amend(s, &w, &rec), STORE_OK);
+    report_rec_release(&rec);
+    new_sub(&item, sub, f.ob[0], "r-one", "webhook", "queued");
+    struct submit_write sw = {.incident_id = f.incident,
+                              .org_id = f.p.a.id,
+                              .actor = f.p.ua.id,
+                              .version = 2,
+                              .items = &item,
+                              .n = 1,
+                              .now_ms = T0 + 10};
+    assert_int_equal(s->ops->submit(s, &sw, &created), STORE_OK);
+    assert_int_equal(add_assessment(s, f.p.a.id, "nist-csf-2.0", T0 + 11, &a), STORE_OK);
+    assert_int_equal(s->ops->assessment_save(s, a.id, 1, "{\"q\":1}", ACTOR, T0 + 12), STORE_OK);
+    assert_int_equal(s->ops->assessment_save(s, a.id, 2, "{\"q\":2}", ACTOR, T0 + 13), STORE_OK);
+    assert_int_equal(s->ops->assessment_submit(s, a.id, 3, "{\"o\":2}", 2.0, ACTOR, T0 + 14),
+                     STORE_OK);
+    assert_int_equal(add_assessment(s, f.p.a.id, "nist-csf-2.0", T0 + 15, &dr), STORE_OK);
+    assert_int_equal(add_doc(s, f.p.a.id, "asset", "{\"n\":0}", T0 + 16, &d), STORE_OK);
+    assert_int_equal(s->ops->orgdoc_update(s, d.id, 1, "{\"n\":1}", ACTOR, T0 + 17), STORE_OK);
+    int64_t head = audit_check(s, NULL);
+
+    struct report_rec v1;
+    assert_int_equal(s->ops->report_get(s, f.incident, 1, &v1), STORE_OK);
+    memset(&c, 0, sizeof(c));
+    c.upto = head;
+    assert_int_equal(s->ops->audit_pins(s, head, pins_cb, &c), STORE_OK);
+    assert_int_equal(c.n, 7);
+    assert_int_equal(c.by_verdict[AUDIT_PIN_MATCH], 7);
+    expect_pin(&c, "report", f.incident, "body", 1, v1.body, v1.body_len);
+    expect_pin(&c, "report", f.incident, "body", 2, b2.canon.data, b2.canon.len);
+    expect_pin(&c, "submission", sub, "payload", 0, item.payload, item.payload_len);
+    assert_false(pin_of(&c, sub, "payload", 0)->required);            /* older ones have no entry */
+    expect_pin(&c, "assessment", a.id, "answers", 0, "{\"q\":2}", 7); /* the newest save */
+    expect_pin(&c, "assessment", a.id, "scores", 0, "{\"o\":2}", 7);
+    expect_pin(&c, "assessment", dr.id, "answers", 0, "{}", 2); /* a draft has no scores */
+    expect_pin(&c, "asset", d.id, "body", 0, "{\"n\":1}", 7);
+    assert_true(pin_of(&c, f.incident, "body", 2)->seq > pin_of(&c, f.incident, "body", 1)->seq);
+
+    /* judged against a shorter verified chain, pins by newer entries wait for the next run */
+    memset(&c, 0, sizeof(c));
+    c.upto = head - 3; /* before the draft's entry and the asset's two */
+    assert_int_equal(s->ops->audit_pins(s, head - 3, pins_cb, &c), STORE_OK);
+    assert_int_equal(c.by_verdict[AUDIT_PIN_MATCH], 5);
+    assert_int_equal(c.by_verdict[AUDIT_PIN_LATER], 2);
+
+    /* the callback can stop the scan */
+    int seen = 0;
+    assert_int_equal(s->ops->audit_pins(s, head, stop_cb, &seen), STORE_OK);
+    assert_int_equal(seen, 1);
+    report_rec_release(&v1);
+    body_release(&b2);
+}
+
 static const struct backend backends[] = {
     {"sqlite", open_sqlite},
 };
@@ -1625,6 +1788,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_orgdocs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_submit_and_claim, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inbox_and_filing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audit_pins, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_append_and_head, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_creates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
