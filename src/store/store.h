@@ -305,7 +305,8 @@ struct submission_filter {
 
 struct submission_event {
     int64_t at;
-    char event[24]; /* created, delivered, acknowledged, retry, failed, fetched, filed */
+    char event[24]; /* created, delivered, acknowledged, retry, interrupted, failed, fetched,
+                       filed */
     int http_status;
     char *detail; /* heap or NULL */
 };
@@ -446,8 +447,11 @@ struct store_ops {
      * already have a live (not failed) submission are skipped; *created says how many rows
      * were written, each with a submission.create audit entry pinning the SHA-256 of its
      * payload bytes. claim: takes due submissions for the worker (status sending, a lease, one
-     * more attempt). record: the worker's outcomes, each applied only while the submission is
-     * still sending (a lease that expired may have been taken again: at-least-once). */
+     * more attempt); taking one that is still sending (its lease ran out with no outcome)
+     * first appends an `interrupted` event to its history, saying when that attempt started
+     * and when its lease ended. record: the worker's outcomes, each applied only while the
+     * submission is still sending (a lease that expired may have been taken again:
+     * at-least-once). */
     int (*submit)(struct store *s, const struct submit_write *w, int *created);
     int (*submissions_claim)(struct store *s, const struct claim_request *c,
                              struct submission_list *out);

@@ -11,6 +11,7 @@
 #include "audit/audit.h"
 #include "core/jsonx.h"
 #include "core/log.h"
+#include "core/rtime.h"
 #include "core/uuid.h"
 #include "report/report.h"
 #include "store/store.h"
@@ -1545,10 +1546,12 @@ static void test_submit_and_claim(void **state)
     struct submission_events ev;
     struct submission_rec hr;
     assert_int_equal(s->ops->submission_history(s, ids[1], &hr, &ev), STORE_OK);
-    assert_int_equal(ev.n, 2);
+    assert_int_equal(ev.n, 3);
     assert_string_equal(ev.items[0].event, "created");
-    assert_string_equal(ev.items[1].event, "retry");
-    assert_int_equal(ev.items[1].http_status, 503);
+    assert_string_equal(ev.items[1].event, "interrupted"); /* its lease ran out (above) */
+    assert_int_equal(ev.items[1].at, T0 + 20 + 30001);
+    assert_string_equal(ev.items[2].event, "retry");
+    assert_int_equal(ev.items[2].http_status, 503);
     assert_string_equal(hr.id, ids[1]);
     assert_string_equal(hr.status, "queued");
     assert_non_null(hr.last_error);
@@ -1641,6 +1644,89 @@ static void test_inbox_and_filing(void **state)
     assert_int_equal(n, 1);
     assert_string_equal(b[0].org_id, f.p.a.id);
     free(b);
+}
+
+/* Claims due submissions at now (lease ms) and returns how many were taken. */
+static size_t claim_at(struct store *s, int64_t now, int64_t lease)
+{
+    struct submission_list l;
+    struct claim_request c = {.per_recipient = 5, .limit = 10, .now_ms = now, .lease_ms = lease};
+    assert_int_equal(s->ops->submissions_claim(s, &c, &l), STORE_OK);
+    size_t n = l.n;
+    submission_list_release(&l);
+    return n;
+}
+
+/* The event names of a submission's history, joined by spaces ("created interrupted …"). */
+static void history_of(struct store *s, const char *id, char *out, size_t n,
+                       struct submission_events *keep)
+{
+    struct submission_rec rec;
+    struct submission_events ev;
+    assert_int_equal(s->ops->submission_history(s, id, &rec, &ev), STORE_OK);
+    out[0] = '\0';
+    for (size_t i = 0; i < ev.n; i++)
+        snprintf(out + strlen(out), n - strlen(out), "%s%s", i ? " " : "", ev.items[i].event);
+    submission_rec_release(&rec);
+    if (keep)
+        *keep = ev;
+    else
+        submission_events_release(&ev);
+}
+
+/* A claim whose lease runs out before any outcome (the process was killed mid-delivery) is
+ * recorded in the history when the submission is taken again: which attempt, when it started,
+ * when its lease ended. Claims that follow an outcome record nothing extra. */
+static void test_interrupted_attempt(void **state)
+{
+    struct store *s = S(state);
+    struct outbox_fixture f;
+    struct submission_new items[2];
+    char ids[2][UUID_STR_LEN], hist[160], began[32], ended[32];
+    struct submission_events ev;
+    int created;
+    outbox_setup(s, &f);
+    new_sub(&items[0], ids[0], f.ob[0], "r-one", "webhook", "queued");
+    new_sub(&items[1], ids[1], f.ob[1], "r-two", "webhook", "queued");
+    assert_int_equal(submit_items(s, &f, 1, items, 2, &created), STORE_OK);
+
+    /* both claimed; only ids[1] gets an outcome, ids[0]'s attempt is cut short */
+    assert_int_equal(claim_at(s, T0 + 100, 1000), 2);
+    struct delivery_result ok = {
+        .id = ids[1], .outcome = OUTCOME_DELIVERED, .http_status = 200, .at = T0 + 300};
+    assert_int_equal(s->ops->submissions_record(s, &ok, 1), STORE_OK);
+    assert_int_equal(claim_at(s, T0 + 1099, 1000), 0); /* the lease still holds */
+    assert_int_equal(claim_at(s, T0 + 1500, 1000), 1); /* taken again after it ran out */
+    history_of(s, ids[0], hist, sizeof(hist), &ev);
+    assert_string_equal(hist, "created interrupted");
+    assert_int_equal(ev.items[1].at, T0 + 1500); /* when it was noticed */
+    assert_int_equal(ev.items[1].http_status, 0);
+    rtime_format_utc(T0 + 100, began, sizeof(began));
+    rtime_format_utc(T0 + 1100, ended, sizeof(ended));
+    const char *d = ev.items[1].detail;
+    assert_non_null(d);
+    if (!strstr(d, "attempt 1 (started ") || !strstr(d, began) || !strstr(d, ended) ||
+        !strstr(d, "attempt 2") || !strstr(d, "outlasted its lease"))
+        fail_msg("detail \"%s\" should name attempt 1, %s, %s and attempt 2", d, began, ended);
+    submission_events_release(&ev);
+
+    /* an outcome, then a claim of the queued retry: nothing interrupted */
+    struct delivery_result retry = {.id = ids[0],
+                                    .outcome = OUTCOME_RETRY,
+                                    .http_status = 503,
+                                    .error = "HTTP 503",
+                                    .at = T0 + 1600,
+                                    .next_attempt_at = T0 + 2000};
+    assert_int_equal(s->ops->submissions_record(s, &retry, 1), STORE_OK);
+    assert_int_equal(claim_at(s, T0 + 2000, 1000), 1);
+    ok.id = ids[0];
+    ok.at = T0 + 2100;
+    assert_int_equal(s->ops->submissions_record(s, &ok, 1), STORE_OK);
+    history_of(s, ids[0], hist, sizeof(hist), NULL);
+    assert_string_equal(hist, "created interrupted retry delivered");
+    history_of(s, ids[1], hist, sizeof(hist), NULL);
+    assert_string_equal(hist, "created delivered");
+    assert_int_equal(claim_at(s, T0 + 9000, 1000), 0);
 }
 
 struct pins {
@@ -1788,6 +1874,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_orgdocs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_submit_and_claim, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inbox_and_filing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_interrupted_attempt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_pins, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_append_and_head, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_creates, setup, teardown),
