@@ -3,7 +3,9 @@
  * (the CLI writing while the server runs) leave one unbroken chain; `ichigen audit verify`
  * names the entry where an attacker with file access edited, re-sealed or removed an entry
  * (dropping the append-only triggers first, as such an attacker would); a removed tail is
- * caught only against an anchored head (`audit head` / `--expect-head`).
+ * caught only against an anchored head (`audit head` / `--expect-head`). Under an intact chain
+ * it also names every stored object edited, removed or added around the service: a report
+ * version's body, a submission's payload, an assessment's answers and scores, an asset.
  */
 #include "itest.h"
 #include "audit/audit.h"
