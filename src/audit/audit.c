@@ -65,3 +65,43 @@ int audit_verifier_feed(struct audit_verifier *v, const struct audit_rec *r)
     v->checked++;
     return 0;
 }
+
+/* ---- stored objects against their entries ---- */
+
+/* "report <id> version 2" or "asset <id>". */
+static void name_of(const struct audit_pin *p, char *out, size_t n)
+{
+    if (p->version > 0)
+        snprintf(out, n, "%s %s version %d", p->kind, p->id, p->version);
+    else
+        snprintf(out, n, "%s %s", p->kind, p->id);
+}
+
+enum audit_pin_verdict audit_pin_check(const struct audit_pin *p, int64_t verified_upto, char *why,
+                                       size_t n)
+{
+    char name[128];
+    why[0] = '\0';
+    if (p->seq > verified_upto)
+        return AUDIT_PIN_LATER;
+    name_of(p, name, sizeof(name));
+    if (!p->present) {
+        snprintf(why, n,
+                 "%s: audit entry %lld recorded its %s (SHA-256 %s), but it is no longer stored",
+                 name, (long long)p->seq, p->part, p->recorded_sha256);
+        return AUDIT_PIN_MISSING;
+    }
+    if (!p->recorded_sha256[0]) {
+        if (!p->required)
+            return AUDIT_PIN_UNCHECKED;
+        snprintf(why, n, "%s: stored, but no audit entry records its %s (SHA-256 %s)", name,
+                 p->part, p->stored_sha256);
+        return AUDIT_PIN_UNRECORDED;
+    }
+    if (strcmp(p->stored_sha256, p->recorded_sha256)) {
+        snprintf(why, n, "%s: SHA-256 of the stored %s is %s, audit entry %lld recorded %s", name,
+                 p->part, p->stored_sha256, (long long)p->seq, p->recorded_sha256);
+        return AUDIT_PIN_DIFFERS;
+    }
+    return AUDIT_PIN_MATCH;
+}

@@ -18,7 +18,7 @@ static const struct command {
     {"migrate", cli_migrate, "create or upgrade the database, then exit"},
     {"admin", cli_admin,
      "bootstrap | create-admin | create-org | create-user | create-token | list-orgs"},
-    {"audit", cli_audit, "verify | head: check the hash-chained audit log"},
+    {"audit", cli_audit, "verify | head: check the hash-chained audit log and the objects it pins"},
     {"report", cli_report, "validate FILE… | schema | fields: the unified report format"},
     {"config", cli_config_cmd, "list the settings with defaults (--markdown for a table)"},
     {"routes", cli_routes, "list the HTTP routes"},

@@ -1,8 +1,11 @@
 /*
  * cli_audit.c — `ichigen audit verify` recomputes the hash chain from the first entry and names
- * the first entry that does not match; `ichigen audit head` prints the newest entry's sequence
- * number and hash, to be recorded outside the database (an external anchor also catches the
- * removal of entries from the end, which a chain alone cannot).
+ * the first entry that does not match, then checks every stored object whose bytes an entry
+ * pinned (report versions, submission payloads, assessments, organisation documents) against
+ * the recorded SHA-256 and names each one that differs, is gone, or was never recorded;
+ * `ichigen audit head` prints the newest entry's sequence number and hash, to be recorded
+ * outside the database (an external anchor also catches the removal of entries from the end,
+ * which a chain alone cannot).
  */
 #include "cli.h"
 
@@ -59,31 +62,85 @@ static int check_anchor(struct store *s, const char *expect)
     return CLI_OK;
 }
 
+/* The stored objects against the hashes their entries recorded (audit_pin_check): each one
+ * that differs, is gone or was never recorded is named on its own line. */
+struct pin_tally {
+    int64_t upto; /* the last entry the chain proved */
+    int64_t matched, unchecked, later, broken;
+};
+
+static int pin_cb(const struct audit_pin *p, void *arg)
+{
+    struct pin_tally *t = arg;
+    char why[512];
+    switch (audit_pin_check(p, t->upto, why, sizeof(why))) {
+    case AUDIT_PIN_MATCH:
+        t->matched++;
+        break;
+    case AUDIT_PIN_UNCHECKED:
+        t->unchecked++;
+        break;
+    case AUDIT_PIN_LATER:
+        t->later++;
+        break;
+    default:
+        t->broken++;
+        printf("audit log BROKEN: %s\n", why);
+    }
+    return 0;
+}
+
+static int verify_chain(struct store *s, struct verify_state *st)
+{
+    int64_t from = 1;
+    audit_verifier_init(&st->v);
+    for (;;) {
+        int64_t before = st->v.checked;
+        if (s->ops->audit_scan(s, from, 10000, feed, st))
+            return CLI_FAILURE;
+        if (st->v.first_bad_seq || st->v.checked == before)
+            break;
+        from = st->v.expected_seq;
+    }
+    if (st->v.first_bad_seq) {
+        printf("audit log BROKEN at entry %lld: %s (%lld entries before it verified)\n",
+               (long long)st->v.first_bad_seq, st->v.reason, (long long)st->v.checked);
+        return CLI_PROBLEM;
+    }
+    return CLI_OK;
+}
+
+/* The chain first; then, against the entries it proved (all of them, or those before a
+ * break), every stored object whose bytes an entry pinned. */
 static int verify(struct store *s, const char *expect_head)
 {
     struct verify_state st;
-    int64_t from = 1;
-    audit_verifier_init(&st.v);
-    for (;;) {
-        int64_t before = st.v.checked;
-        if (s->ops->audit_scan(s, from, 10000, feed, &st))
-            return CLI_FAILURE;
-        if (st.v.first_bad_seq || st.v.checked == before)
-            break;
-        from = st.v.expected_seq;
-    }
-    if (st.v.first_bad_seq) {
-        printf("audit log BROKEN at entry %lld: %s (%lld entries before it verified)\n",
-               (long long)st.v.first_bad_seq, st.v.reason, (long long)st.v.checked);
-        return CLI_PROBLEM;
-    }
-    if (expect_head) {
-        int rc = check_anchor(s, expect_head);
-        if (rc)
+    int rc = verify_chain(s, &st);
+    if (rc == CLI_FAILURE)
+        return rc;
+    if (rc == CLI_OK && expect_head) {
+        rc = check_anchor(s, expect_head);
+        if (rc == CLI_USAGE || rc == CLI_FAILURE)
             return rc;
     }
-    printf("audit log intact: %lld entries verified\n", (long long)st.v.checked);
-    return CLI_OK;
+    struct pin_tally t = {.upto = st.v.expected_seq - 1};
+    if (s->ops->audit_pins(s, t.upto, pin_cb, &t))
+        return CLI_FAILURE;
+    if (t.broken)
+        rc = CLI_PROBLEM;
+    if (rc == CLI_OK)
+        printf("audit log intact: %lld entries verified; %lld stored objects match the hashes "
+               "their entries recorded\n",
+               (long long)st.v.checked, (long long)t.matched);
+    if (t.unchecked)
+        printf("note: %lld submissions were made before audit entries recorded their payloads "
+               "and could not be checked\n",
+               (long long)t.unchecked);
+    if (t.later)
+        printf("note: %lld objects are pinned by entries after the last verified one (a break, "
+               "or written while verifying) and were not checked\n",
+               (long long)t.later);
+    return rc;
 }
 
 int cli_audit(int argc, char **argv)

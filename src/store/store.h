@@ -305,7 +305,8 @@ struct submission_filter {
 
 struct submission_event {
     int64_t at;
-    char event[24]; /* created, delivered, acknowledged, retry, failed, fetched, filed */
+    char event[24]; /* created, delivered, acknowledged, retry, interrupted, failed, fetched,
+                       filed */
     int http_status;
     char *detail; /* heap or NULL */
 };
@@ -444,9 +445,13 @@ struct store_ops {
 
     /* Delivery. submit: STORE_CONFLICT when version is no longer the latest; obligations that
      * already have a live (not failed) submission are skipped; *created says how many rows
-     * were written. claim: takes due submissions for the worker (status sending, a lease, one
-     * more attempt). record: the worker's outcomes, each applied only while the submission is
-     * still sending (a lease that expired may have been taken again: at-least-once). */
+     * were written, each with a submission.create audit entry pinning the SHA-256 of its
+     * payload bytes. claim: takes due submissions for the worker (status sending, a lease, one
+     * more attempt); taking one that is still sending (its lease ran out with no outcome)
+     * first appends an `interrupted` event to its history, saying when that attempt started
+     * and when its lease ended. record: the worker's outcomes, each applied only while the
+     * submission is still sending (a lease that expired may have been taken again:
+     * at-least-once). */
     int (*submit)(struct store *s, const struct submit_write *w, int *created);
     int (*submissions_claim)(struct store *s, const struct claim_request *c,
                              struct submission_list *out);
@@ -493,6 +498,15 @@ struct store_ops {
     int (*audit_scan)(struct store *s, int64_t from_seq, int limit,
                       int (*cb)(const struct audit_rec *r, void *arg), void *arg);
     int (*audit_head)(struct store *s, struct audit_rec *out);
+    /* Every stored object whose bytes an audit entry pins (audit.h, struct audit_pin): each
+     * report version, submission payload, assessment's answers (and scores once submitted)
+     * and organisation document, with the SHA-256 of its bytes as stored now and the entry
+     * that pins them — the first for immutable objects, the newest for ones that change;
+     * then each pinning entry up to upto_seq whose object is no longer stored (present
+     * false). Streams page by page, each page one snapshot, so memory does not grow with the
+     * database; cb returns non-zero to stop. STORE_OK or STORE_UNAVAILABLE. */
+    int (*audit_pins)(struct store *s, int64_t upto_seq,
+                      int (*cb)(const struct audit_pin *p, void *arg), void *arg);
 
     const struct histo *(*commit_latency)(struct store *s);
     void (*stats)(struct store *s, struct store_stats *out);

@@ -163,6 +163,14 @@ static const char *const migrations[] = {
     "  WHERE status IN ('queued', 'sending');"
     "DROP INDEX submissions_due;"
     "CREATE UNIQUE INDEX obligations_id ON obligations(id);",
+    /* 7 (issue 8, items 14 and 9): `ichigen audit verify` looks up, for every stored object, the entry that pinned its
+     * bytes: an index of only the entries that carry a payload hash, by object (a few per
+     * report version, submission, assessment, document). A claim's lease start (leased_at):
+     * when a lease runs out with no outcome, the history says when the interrupted attempt
+     * began. */
+    "CREATE INDEX audit_log_pins ON audit_log(object_type, object_id, seq)"
+    "  WHERE payload_sha256 <> '';"
+    "ALTER TABLE submissions ADD COLUMN leased_at INTEGER;",
 };
 
 int store_sqlite_schema_version(void)
@@ -333,9 +341,11 @@ static const char *const sql_text[SQ__COUNT] = {
                    " AND status IN ('queued', 'sending') AND next_attempt_at <= ?2"
                    " ORDER BY next_attempt_at, id LIMIT ?3",
     [SQ_SUB_TAKE] = "UPDATE submissions SET status = 'sending', attempts = attempts + 1,"
-                    " next_attempt_at = ?2, sent_at = coalesce(sent_at, ?3) WHERE id = ?1",
+                    " next_attempt_at = ?2, sent_at = coalesce(sent_at, ?3), leased_at = ?3"
+                    " WHERE id = ?1",
     [SQ_SUB_GET] = SUBCOLS_X "payload FROM submissions WHERE id = ?",
-    [SQ_SUB_STATUS] = "SELECT status, obligation_id FROM submissions WHERE id = ?",
+    [SQ_SUB_STATUS] = "SELECT status, obligation_id, attempts, next_attempt_at, leased_at"
+                      " FROM submissions WHERE id = ?",
     [SQ_SUB_DONE] = "UPDATE submissions SET status = ?2, delivered_at = coalesce(delivered_at, ?3),"
                     " acknowledged_at = CASE WHEN ?2 = 'acknowledged' THEN ?3 ELSE acknowledged_at END,"
                     " receipt_reference = coalesce(?4, receipt_reference),"

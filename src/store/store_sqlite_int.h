@@ -234,6 +234,10 @@ int sq_notifications_list(struct store *s, const char *org_id, int limit,
 int sq_obligations_open(struct store *s, const char *org_id, int limit,
                         struct open_obligations *out);
 
+/* The objects audit entries pin (store_sqlite_audit.c), for the ops table. */
+int sq_audit_pins(struct store *s, int64_t upto_seq,
+                  int (*cb)(const struct audit_pin *p, void *arg), void *arg);
+
 /* Query functions (store_sqlite_q.c) installed in the ops table. */
 extern const struct store_ops sq_ops;
 

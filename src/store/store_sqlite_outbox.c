@@ -8,6 +8,7 @@
  * durable when the call returns; each appends its audit entry in the same transaction.
  */
 #include "store_sqlite_int.h"
+#include "../core/rtime.h"
 
 #define SQ(s) ((struct sq_store *)(s))
 
@@ -145,7 +146,15 @@ static int insert_one(struct sq_store *s, const struct submit_write *w,
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         return sq_result(rc);
-    return add_event(s, n->id, w->now_ms, "created", 0, n->status);
+    if ((rc = add_event(s, n->id, w->now_ms, "created", 0, n->status)) != STORE_OK)
+        return rc;
+    /* The entry pins what is sent: the hash of the bytes stored here, recomputed rather than
+     * taken from the caller, so `ichigen audit verify` can prove the payload unchanged. */
+    char sha[HASH_SHA256_HEX], detail[128];
+    hash_sha256_hex(n->payload, n->payload_len, sha);
+    snprintf(detail, sizeof(detail), "version=%d recipient=%s", w->version, n->recipient_id);
+    return sq_audit_add(s, w->actor, "submission.create", "submission", n->id, detail, sha,
+                        w->now_ms);
 }
 
 static int submit_run(struct sq_store *s, struct wjob *j)
@@ -268,6 +277,40 @@ static int claim_candidates(struct sq_store *s, const struct claim_request *c,
     return rc;
 }
 
+/* Writer thread: a claim that takes a submission still "sending" takes it from an attempt
+ * whose lease ran out before any outcome was recorded. That happens when the process that
+ * made the attempt stopped (a crash, a kill, a restart) and also when the attempt outlasted
+ * its lease or its outcome could not be written; the store cannot tell which, so the event
+ * states what is known: which attempt, when it began, when its lease ended, and that the
+ * recipient may or may not have received it (at-least-once, same Idempotency-Key). The
+ * history is evidence in a deadline dispute: without this line it jumped from one attempt to
+ * the next with nothing in between. */
+static int note_interrupted(struct sq_store *s, const char *id, int64_t now)
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_STATUS);
+    char status[20] = "", began[32] = "", ended[32] = "", detail[400];
+    sq_bind_text(st, 1, id);
+    int rc = sqlite3_step(st), attempt = 0;
+    if (rc == SQLITE_ROW) {
+        sq_col_copy(st, 0, status, sizeof(status));
+        attempt = sqlite3_column_int(st, 2);
+        rtime_format_utc(sqlite3_column_int64(st, 3), ended, sizeof(ended));
+        if (sqlite3_column_type(st, 4) != SQLITE_NULL) /* NULL: leased before the column */
+            rtime_format_utc(sqlite3_column_int64(st, 4), began, sizeof(began));
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_UNAVAILABLE;
+    if (strcmp(status, "sending"))
+        return STORE_OK;
+    snprintf(detail, sizeof(detail),
+             "attempt %d%s%s%s recorded no outcome before its lease ended at %s: the delivery "
+             "process stopped (crash or restart) or the attempt outlasted its lease; the "
+             "recipient may or may not have received it; taken again as attempt %d",
+             attempt, began[0] ? " (started " : "", began, began[0] ? ")" : "", ended, attempt + 1);
+    return add_event(s, id, now, "interrupted", 0, detail);
+}
+
 static int claim_run(struct sq_store *s, struct wjob *j)
 {
     struct claim_job *a = j->arg;
@@ -279,6 +322,8 @@ static int claim_run(struct sq_store *s, struct wjob *j)
         xstrlcpy(a->ids[a->n++], cand[i].id, UUID_STR_LEN);
     free(cand);
     for (size_t i = 0; i < a->n && rc == STORE_OK; i++) {
+        if ((rc = note_interrupted(s, a->ids[i], c->now_ms)) != STORE_OK)
+            break;
         sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_TAKE);
         sq_bind_text(st, 1, a->ids[i]);
         sqlite3_bind_int64(st, 2, c->now_ms + c->lease_ms);

@@ -876,6 +876,7 @@ const struct store_ops sq_ops = {
     .audit_append = audit_append,
     .audit_scan = audit_scan,
     .audit_head = audit_head,
+    .audit_pins = sq_audit_pins,
     .commit_latency = commit_latency,
     .stats = stats,
 };

@@ -3,7 +3,9 @@
  * (the CLI writing while the server runs) leave one unbroken chain; `ichigen audit verify`
  * names the entry where an attacker with file access edited, re-sealed or removed an entry
  * (dropping the append-only triggers first, as such an attacker would); a removed tail is
- * caught only against an anchored head (`audit head` / `--expect-head`).
+ * caught only against an anchored head (`audit head` / `--expect-head`). Under an intact chain
+ * it also names every stored object edited, removed or added around the service: a report
+ * version's body, a submission's payload, an assessment's answers and scores, an asset.
  */
 #include "itest.h"
 #include "audit/audit.h"
@@ -19,6 +21,9 @@
 static struct itest_fixture F;
 static long long entries; /* audit entries after the mutations */
 static char head[128];    /* `audit head` output: "SEQ:HASH" */
+
+/* Objects whose stored bytes audit entries pin (the report has versions 1 and 2). */
+static char report_id[40], sub_id[40], assess_id[40], asset_id[40];
 
 /* ---- direct database access, as an attacker with the file would have ---- */
 
@@ -160,6 +165,77 @@ static void api_post(const char *token, const char *path, const char *body, long
     itest_resp_release(&r);
 }
 
+/* Answers every question of framework fw with level 2: {"framework", "answers"} (caller
+ * frees). */
+static char *all_answers(const char *fw)
+{
+    struct itest_resp r;
+    char path[96];
+    json_t *ans = json_object(), *f, *c, *q;
+    size_t i, k, m;
+    snprintf(path, sizeof(path), "/api/v1/frameworks/%s", fw);
+    assert_int_equal(itest_get(&F.srv, F.rep_a.token, path, &r), 200);
+    json_array_foreach(json_object_get(r.json, "functions"), i, f)
+        json_array_foreach(json_object_get(f, "categories"), k, c)
+            json_array_foreach(json_object_get(c, "questions"), m, q) json_object_set_new(
+                ans, json_string_value(json_object_get(q, "id")), json_pack("{s:i}", "level", 2));
+    itest_resp_release(&r);
+    json_t *doc = json_pack("{s:s, s:o}", "framework", fw, "answers", ans);
+    char *text = itest_dump(doc);
+    json_decref(doc);
+    return text;
+}
+
+/* method path with If-Match: "v<version>" as rep_a; asserts the status. */
+static void api_if_match(const char *method, const char *path, int version, const char *body,
+                         long want, struct itest_resp *r)
+{
+    char im[32];
+    snprintf(im, sizeof(im), "If-Match: \"v%d\"", version);
+    itest_http(
+        &F.srv,
+        &(struct itest_req){
+            .method = method, .path = path, .token = F.rep_a.token, .body = body, .headers = {im}},
+        r);
+    if (r->status != want)
+        fail_msg("%s %s: %ld %s", method, path, r->status, r->body);
+}
+
+/* A submission of the report's version 2, a submitted assessment, an updated asset. */
+static void make_pinned_objects(void)
+{
+    struct itest_resp r;
+    char path[160];
+    snprintf(path, sizeof(path), "/api/v1/reports/%s/submit", report_id);
+    api_if_match("POST", path, 2, NULL, 201, &r);
+    xstrlcpy(sub_id, itest_jstr(r.json, "/submitted/0/id"), sizeof(sub_id));
+    itest_resp_release(&r);
+
+    assert_int_equal(itest_post(&F.srv, F.rep_a.token, "/api/v1/assessments",
+                                "{\"framework\":\"sme-quick-check\",\"period\":\"FY2026\"}", &r),
+                     201);
+    xstrlcpy(assess_id, itest_jstr(r.json, "/id"), sizeof(assess_id));
+    itest_resp_release(&r);
+    char *answers = all_answers("sme-quick-check");
+    snprintf(path, sizeof(path), "/api/v1/assessments/%s/answers", assess_id);
+    api_if_match("PUT", path, 1, answers, 200, &r);
+    itest_resp_release(&r);
+    free(answers);
+    snprintf(path, sizeof(path), "/api/v1/assessments/%s/submit", assess_id);
+    api_if_match("POST", path, 2, NULL, 200, &r);
+    itest_resp_release(&r);
+
+    static const char asset[] =
+        "{\"name_ja\":\"顧客DB\",\"kind\":\"data\",\"criticality\":\"high\"}";
+    assert_int_equal(itest_post(&F.srv, F.rep_a.token, "/api/v1/assets", asset, &r), 201);
+    xstrlcpy(asset_id, itest_jstr(r.json, "/id"), sizeof(asset_id));
+    itest_resp_release(&r);
+    snprintf(path, sizeof(path), "/api/v1/assets/%s", asset_id);
+    api_if_match("PUT", path, 1,
+                 "{\"name_ja\":\"顧客DB\",\"kind\":\"data\",\"criticality\":\"medium\"}", 200, &r);
+    itest_resp_release(&r);
+}
+
 static void test_api_and_cli_share_one_chain(void **state)
 {
     struct itest_resp r;
@@ -169,7 +245,8 @@ static void test_api_and_cli_share_one_chain(void **state)
     json_t *doc = itest_report_doc("audited report");
     char *body = itest_dump(doc);
     assert_int_equal(itest_post(&F.srv, F.rep_a.token, "/api/v1/reports", body, &r), 201);
-    snprintf(path, sizeof(path), "/api/v1/reports/%s/versions", itest_jstr(r.json, "/id"));
+    xstrlcpy(report_id, itest_jstr(r.json, "/id"), sizeof(report_id));
+    snprintf(path, sizeof(path), "/api/v1/reports/%s/versions", report_id);
     itest_resp_release(&r);
     itest_http(
         &F.srv,
@@ -191,6 +268,9 @@ static void test_api_and_cli_share_one_chain(void **state)
              org);
     api_post(F.admin.token, "/api/v1/users", user_body, 201);
     api_post(u.token, "/api/v1/reports", body, 201);
+    make_pinned_objects();
+    /* the newest entry pins nothing: cutting it off is for the anchor alone to see */
+    api_post(F.rep_a.token, "/api/v1/tokens", "{\"name\":\"last\"}", 201);
 
     sqlite3 *db = db_open();
     entries = db_count(db, "SELECT COUNT(*) FROM audit_log");
@@ -291,6 +371,126 @@ static void test_removed_tail_needs_the_anchor(void **state)
     assert_intact(head, entries);
 }
 
+/* ---- stored objects changed around the service ---- */
+
+/* Appends a space to one stored value (a change no JSON reader would even notice) and returns
+ * the original, to be put back with db_restore. where selects the row with ?1 = id. */
+static sqlite3_value *db_edit(sqlite3 *db, const char *table, const char *col, const char *where,
+                              const char *id)
+{
+    char sql[256];
+    sqlite3_stmt *st;
+    snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE %s", col, table, where);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    sqlite3_value *orig = sqlite3_value_dup(sqlite3_column_value(st, 0));
+    sqlite3_finalize(st);
+    snprintf(sql, sizeof(sql), "UPDATE %s SET %s = %s || ' ' WHERE %s", table, col, col, where);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_changes(db), 1);
+    return orig;
+}
+
+static void db_restore(sqlite3 *db, const char *table, const char *col, const char *where,
+                       const char *id, sqlite3_value *orig)
+{
+    char sql[256];
+    sqlite3_stmt *st;
+    snprintf(sql, sizeof(sql), "UPDATE %s SET %s = ?2 WHERE %s", table, col, where);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_value(st, 2, orig);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    sqlite3_value_free(orig);
+}
+
+/* `audit verify` exits 1 and names exactly one object, with the words in want. */
+static void assert_names(const char *want)
+{
+    char *out = NULL;
+    int rc = verify(head, &out), lines = 0;
+    for (const char *p = out; (p = strstr(p, "audit log BROKEN")); p++)
+        lines++;
+    if (rc != 1 || lines != 1 || !strstr(out, want))
+        fail_msg("audit verify exited %d with \"%s\"; expected 1 and one line with \"%s\"", rc,
+                 out ? out : "", want);
+    free(out);
+}
+
+/* An attacker with the file edits what was stored — a report version's body, a submission's
+ * payload, an assessment's answers and scores, an asset — under an intact chain: verify
+ * names the object by kind and id (and version), then accepts it again once restored. */
+static void test_edited_objects_are_named(void **state)
+{
+    static const struct {
+        const char *table, *col, *where, *kind, *part;
+        char *id;
+    } targets[] = {
+        {"report_versions", "body", "incident_id = ?1 AND version = 2", "report", "body",
+         report_id},
+        {"submissions", "payload", "id = ?1", "submission", "payload", sub_id},
+        {"assessments", "answers", "id = ?1", "assessment", "answers", assess_id},
+        {"assessments", "scores", "id = ?1", "assessment", "scores", assess_id},
+        {"org_documents", "body", "id = ?1", "asset", "body", asset_id},
+    };
+    char want[200], *out = NULL;
+    long long n = -1, objects = -1;
+    UNUSED(state);
+    assert_int_equal(verify(head, &out), 0);
+    assert_int_equal(
+        sscanf(out, "audit log intact: %lld entries verified; %lld stored objects", &n, &objects),
+        2);
+    assert_int_equal(n, entries);
+    assert_int_equal(objects, 7); /* 3 report versions, a submission, answers, scores, asset */
+    free(out);
+
+    sqlite3 *db = db_open();
+    /* the database refuses these edits until the triggers are dropped */
+    assert_int_not_equal(
+        sqlite3_exec(db, "UPDATE report_versions SET body = body || ' '", NULL, NULL, NULL),
+        SQLITE_OK);
+    db_exec(db, "DROP TRIGGER report_versions_no_update; DROP TRIGGER submissions_payload_fixed;"
+                "DROP TRIGGER assessments_submitted_immutable;");
+    for (size_t i = 0; i < ARRAY_SIZE(targets); i++) {
+        sqlite3_value *orig =
+            db_edit(db, targets[i].table, targets[i].col, targets[i].where, targets[i].id);
+        snprintf(want, sizeof(want), "audit log BROKEN: %s %s%s: SHA-256 of the stored %s is ",
+                 targets[i].kind, targets[i].id, i == 0 ? " version 2" : "", targets[i].part);
+        assert_names(want);
+        db_restore(db, targets[i].table, targets[i].col, targets[i].where, targets[i].id, orig);
+        assert_intact(head, entries);
+    }
+
+    /* a version removed, and an asset added without the service */
+    db_exec(db, "DROP TRIGGER report_versions_no_delete;"
+                "CREATE TABLE kept AS SELECT * FROM report_versions WHERE version = 2;");
+    char sql[400];
+    snprintf(sql, sizeof(sql),
+             "DELETE FROM report_versions WHERE incident_id = '%s' AND version = 2", report_id);
+    db_exec(db, sql);
+    snprintf(want, sizeof(want), "audit log BROKEN: report %s version 2: audit entry ", report_id);
+    assert_names(want);
+    assert_names("recorded its body (SHA-256 ");
+    db_exec(db, "INSERT INTO report_versions SELECT * FROM kept; DROP TABLE kept;");
+    assert_intact(head, entries);
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO org_documents (id, org_id, kind, version, body, created_by, created_at,"
+             " updated_at) SELECT '01a20000-0000-7000-8000-00000000f00d', org_id, kind, 1, body,"
+             " created_by, created_at, updated_at FROM org_documents WHERE id = '%s'",
+             asset_id);
+    db_exec(db, sql);
+    assert_names("audit log BROKEN: asset 01a20000-0000-7000-8000-00000000f00d: stored, but no "
+                 "audit entry records its body");
+    db_exec(db, "DELETE FROM org_documents WHERE id = '01a20000-0000-7000-8000-00000000f00d'");
+    sqlite3_close(db);
+    assert_intact(head, entries);
+}
+
 static void test_removed_entry_is_named(void **state)
 {
     long long m = entries / 3;
@@ -324,6 +524,7 @@ int main(void)
         cmocka_unit_test(test_clean_shutdown),
         cmocka_unit_test(test_edited_entry_is_named),
         cmocka_unit_test(test_removed_tail_needs_the_anchor),
+        cmocka_unit_test(test_edited_objects_are_named),
         cmocka_unit_test(test_removed_entry_is_named),
     };
     itest_global_init();

@@ -1259,6 +1259,21 @@ static void test_crash_mid_delivery(void **state)
         assert_int_equal(events(r.json, "acknowledged", -1, NULL), 1);
         assert_true(st[k].answered_2xx >= 1);
         again += st[k].requests > 1;
+        /* every request but the last was answered with a retry or cut short by the crash; the
+         * history records the cut attempt (`interrupted`, its lease ran out with no outcome),
+         * before the acknowledgement */
+        size_t cut = events(r.json, "interrupted", 0, "recorded no outcome before its lease");
+        assert_true(cut + events(r.json, "retry", -1, NULL) + 1 >= st[k].requests);
+        size_t i, cut_at = 0, ack_at = 0;
+        json_t *e;
+        json_array_foreach(json_object_get(r.json, "history"), i, e)
+        {
+            if (!strcmp(itest_jstr(e, "/event"), "interrupted"))
+                cut_at = i;
+            else if (!strcmp(itest_jstr(e, "/event"), "acknowledged"))
+                ack_at = i;
+        }
+        assert_true(cut_at < ack_at);
         itest_resp_release(&r);
     }
     assert_true(again >= 1); /* at least the one the crash interrupted went twice */

@@ -1,6 +1,7 @@
 /*
  * test_audit.c — the audit hash chain: sealing, the documented hashed encoding, and the
- * streaming verifier's detection of altered, deleted, swapped and re-linked entries.
+ * streaming verifier's detection of altered, deleted, swapped and re-linked entries; and the
+ * verdicts on stored objects against the hashes their entries recorded.
  */
 #include "audit/audit.h"
 #include "unit.h"
@@ -279,6 +280,72 @@ static void test_chain_from_wrong_genesis(void **state)
     assert_non_null(strstr(v.reason, "prev_hash"));
 }
 
+/* ---- stored objects against their entries ---- */
+
+static void make_pin(struct audit_pin *p, const char *kind, int version, const char *part,
+                     const char *stored, const char *recorded, int64_t seq)
+{
+    memset(p, 0, sizeof(*p));
+    xstrlcpy(p->kind, kind, sizeof(p->kind));
+    xstrlcpy(p->id, "0190eeee-0000-7000-8000-000000000001", sizeof(p->id));
+    p->version = version;
+    xstrlcpy(p->part, part, sizeof(p->part));
+    p->present = stored != NULL;
+    p->required = true;
+    if (stored)
+        hash_sha256_hex(stored, strlen(stored), p->stored_sha256);
+    if (recorded)
+        hash_sha256_hex(recorded, strlen(recorded), p->recorded_sha256);
+    p->seq = seq;
+}
+
+static void test_pin_verdicts(void **state)
+{
+    static const struct {
+        const char *kind;
+        int version;
+        const char *part, *stored, *recorded;
+        int64_t seq;
+        bool required;
+        enum audit_pin_verdict want;
+        const char *why; /* a phrase of the line, or NULL for none */
+    } cases[] = {
+        {"report", 2, "body", "{\"a\":1}", "{\"a\":1}", 17, true, AUDIT_PIN_MATCH, NULL},
+        {"report", 2, "body", "{\"a\":1} ", "{\"a\":1}", 17, true, AUDIT_PIN_DIFFERS,
+         "report 0190eeee-0000-7000-8000-000000000001 version 2: SHA-256 of the stored body is "},
+        {"submission", 0, "payload", "x", "y", 3, true, AUDIT_PIN_DIFFERS,
+         "submission 0190eeee-0000-7000-8000-000000000001: SHA-256 of the stored payload is "},
+        {"assessment", 0, "scores", "x", "y", 3, true, AUDIT_PIN_DIFFERS,
+         "assessment 0190eeee-0000-7000-8000-000000000001: SHA-256 of the stored scores is "},
+        {"asset", 0, "body", NULL, "y", 9, true, AUDIT_PIN_MISSING,
+         "asset 0190eeee-0000-7000-8000-000000000001: audit entry 9 recorded its body"},
+        {"asset", 0, "body", "x", NULL, 0, true, AUDIT_PIN_UNRECORDED,
+         "asset 0190eeee-0000-7000-8000-000000000001: stored, but no audit entry records its "
+         "body"},
+        {"submission", 0, "payload", "x", NULL, 0, false, AUDIT_PIN_UNCHECKED, NULL},
+        /* entries newer than the verified chain are not judged, even when they differ */
+        {"report", 1, "body", "x", "y", 51, true, AUDIT_PIN_LATER, NULL},
+        {"asset", 0, "body", NULL, "y", 51, true, AUDIT_PIN_LATER, NULL},
+    };
+    (void)state;
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct audit_pin p;
+        char why[512];
+        make_pin(&p, cases[i].kind, cases[i].version, cases[i].part, cases[i].stored,
+                 cases[i].recorded, cases[i].seq);
+        p.required = cases[i].required;
+        enum audit_pin_verdict got = audit_pin_check(&p, 50, why, sizeof(why));
+        if (got != cases[i].want)
+            fail_msg("case %zu: verdict %d, expected %d", i, (int)got, (int)cases[i].want);
+        if (cases[i].why ? !strstr(why, cases[i].why) : why[0] != '\0')
+            fail_msg("case %zu: \"%s\"", i, why);
+        /* a line that names a difference carries both hashes */
+        if (got == AUDIT_PIN_DIFFERS &&
+            (!strstr(why, p.stored_sha256) || !strstr(why, p.recorded_sha256)))
+            fail_msg("case %zu: hashes missing from \"%s\"", i, why);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -291,6 +358,7 @@ int main(void)
         cmocka_unit_test(test_swapped_entries),
         cmocka_unit_test(test_duplicate_and_after_break),
         cmocka_unit_test(test_chain_from_wrong_genesis),
+        cmocka_unit_test(test_pin_verdicts),
     };
     if (hash_global_init())
         return 1;

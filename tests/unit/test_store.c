@@ -11,6 +11,7 @@
 #include "audit/audit.h"
 #include "core/jsonx.h"
 #include "core/log.h"
+#include "core/rtime.h"
 #include "core/uuid.h"
 #include "report/report.h"
 #include "store/store.h"
@@ -139,6 +140,29 @@ static void audit_expect(struct store *s, int64_t *count, const char *action, co
 static void audit_unchanged(struct store *s, int64_t count)
 {
     assert_int_equal(audit_check(s, NULL), count);
+}
+
+struct since {
+    struct audit_rec *out;
+    size_t n, max;
+};
+
+static int since_cb(const struct audit_rec *r, void *arg)
+{
+    struct since *c = arg;
+    if (c->n < c->max)
+        c->out[c->n] = *r;
+    c->n++;
+    return 0;
+}
+
+/* The entries after the first count ones, at most max of them into out; returns how many
+ * there are. */
+static size_t audit_since(struct store *s, int64_t count, struct audit_rec *out, size_t max)
+{
+    struct since c = {out, 0, max};
+    assert_int_equal(s->ops->audit_scan(s, count + 1, 1000, since_cb, &c), STORE_OK);
+    return c.n;
 }
 
 /* ---- domain helpers ---- */
@@ -1417,7 +1441,22 @@ static void test_submit_and_claim(void **state)
     audit_unchanged(s, count);
     assert_int_equal(submit_items(s, &f, 1, items, 4, &created), STORE_OK);
     assert_int_equal(created, 4);
-    audit_expect(s, &count, "report.submit", f.incident);
+    /* one entry per submission pinning its payload (hashed from the stored bytes, not the
+     * caller's "00"), then the submit */
+    struct audit_rec since[8];
+    char psha[HASH_SHA256_HEX];
+    hash_sha256_hex(items[0].payload, items[0].payload_len, psha);
+    assert_int_equal(audit_since(s, count, since, 8), 5);
+    for (int i = 0; i < 4; i++) {
+        assert_string_equal(since[i].action, "submission.create");
+        assert_string_equal(since[i].object_type, "submission");
+        assert_string_equal(since[i].object_id, ids[i]);
+        assert_string_equal(since[i].payload_sha256, psha);
+        assert_string_equal(since[i].actor, f.p.ua.id);
+    }
+    assert_string_equal(since[4].action, "report.submit");
+    assert_string_equal(since[4].object_id, f.incident);
+    count = audit_check(s, NULL);
     /* a second submit skips obligations that already have a live submission */
     char again[UUID_STR_LEN];
     struct submission_new dup;
@@ -1507,10 +1546,12 @@ static void test_submit_and_claim(void **state)
     struct submission_events ev;
     struct submission_rec hr;
     assert_int_equal(s->ops->submission_history(s, ids[1], &hr, &ev), STORE_OK);
-    assert_int_equal(ev.n, 2);
+    assert_int_equal(ev.n, 3);
     assert_string_equal(ev.items[0].event, "created");
-    assert_string_equal(ev.items[1].event, "retry");
-    assert_int_equal(ev.items[1].http_status, 503);
+    assert_string_equal(ev.items[1].event, "interrupted"); /* its lease ran out (above) */
+    assert_int_equal(ev.items[1].at, T0 + 20 + 30001);
+    assert_string_equal(ev.items[2].event, "retry");
+    assert_int_equal(ev.items[2].http_status, 503);
     assert_string_equal(hr.id, ids[1]);
     assert_string_equal(hr.status, "queued");
     assert_non_null(hr.last_error);
@@ -1605,6 +1646,214 @@ static void test_inbox_and_filing(void **state)
     free(b);
 }
 
+/* Claims due submissions at now (lease ms) and returns how many were taken. */
+static size_t claim_at(struct store *s, int64_t now, int64_t lease)
+{
+    struct submission_list l;
+    struct claim_request c = {.per_recipient = 5, .limit = 10, .now_ms = now, .lease_ms = lease};
+    assert_int_equal(s->ops->submissions_claim(s, &c, &l), STORE_OK);
+    size_t n = l.n;
+    submission_list_release(&l);
+    return n;
+}
+
+/* The event names of a submission's history, joined by spaces ("created interrupted …"). */
+static void history_of(struct store *s, const char *id, char *out, size_t n,
+                       struct submission_events *keep)
+{
+    struct submission_rec rec;
+    struct submission_events ev;
+    assert_int_equal(s->ops->submission_history(s, id, &rec, &ev), STORE_OK);
+    out[0] = '\0';
+    for (size_t i = 0; i < ev.n; i++)
+        snprintf(out + strlen(out), n - strlen(out), "%s%s", i ? " " : "", ev.items[i].event);
+    submission_rec_release(&rec);
+    if (keep)
+        *keep = ev;
+    else
+        submission_events_release(&ev);
+}
+
+/* A claim whose lease runs out before any outcome (the process was killed mid-delivery) is
+ * recorded in the history when the submission is taken again: which attempt, when it started,
+ * when its lease ended. Claims that follow an outcome record nothing extra. */
+static void test_interrupted_attempt(void **state)
+{
+    struct store *s = S(state);
+    struct outbox_fixture f;
+    struct submission_new items[2];
+    char ids[2][UUID_STR_LEN], hist[160], began[32], ended[32];
+    struct submission_events ev;
+    int created;
+    outbox_setup(s, &f);
+    new_sub(&items[0], ids[0], f.ob[0], "r-one", "webhook", "queued");
+    new_sub(&items[1], ids[1], f.ob[1], "r-two", "webhook", "queued");
+    assert_int_equal(submit_items(s, &f, 1, items, 2, &created), STORE_OK);
+
+    /* both claimed; only ids[1] gets an outcome, ids[0]'s attempt is cut short */
+    assert_int_equal(claim_at(s, T0 + 100, 1000), 2);
+    struct delivery_result ok = {
+        .id = ids[1], .outcome = OUTCOME_DELIVERED, .http_status = 200, .at = T0 + 300};
+    assert_int_equal(s->ops->submissions_record(s, &ok, 1), STORE_OK);
+    assert_int_equal(claim_at(s, T0 + 1099, 1000), 0); /* the lease still holds */
+    assert_int_equal(claim_at(s, T0 + 1500, 1000), 1); /* taken again after it ran out */
+    history_of(s, ids[0], hist, sizeof(hist), &ev);
+    assert_string_equal(hist, "created interrupted");
+    assert_int_equal(ev.items[1].at, T0 + 1500); /* when it was noticed */
+    assert_int_equal(ev.items[1].http_status, 0);
+    rtime_format_utc(T0 + 100, began, sizeof(began));
+    rtime_format_utc(T0 + 1100, ended, sizeof(ended));
+    const char *d = ev.items[1].detail;
+    assert_non_null(d);
+    if (!strstr(d, "attempt 1 (started ") || !strstr(d, began) || !strstr(d, ended) ||
+        !strstr(d, "attempt 2") || !strstr(d, "outlasted its lease"))
+        fail_msg("detail \"%s\" should name attempt 1, %s, %s and attempt 2", d, began, ended);
+    submission_events_release(&ev);
+
+    /* an outcome, then a claim of the queued retry: nothing interrupted */
+    struct delivery_result retry = {.id = ids[0],
+                                    .outcome = OUTCOME_RETRY,
+                                    .http_status = 503,
+                                    .error = "HTTP 503",
+                                    .at = T0 + 1600,
+                                    .next_attempt_at = T0 + 2000};
+    assert_int_equal(s->ops->submissions_record(s, &retry, 1), STORE_OK);
+    assert_int_equal(claim_at(s, T0 + 2000, 1000), 1);
+    ok.id = ids[0];
+    ok.at = T0 + 2100;
+    assert_int_equal(s->ops->submissions_record(s, &ok, 1), STORE_OK);
+    history_of(s, ids[0], hist, sizeof(hist), NULL);
+    assert_string_equal(hist, "created interrupted retry delivered");
+    history_of(s, ids[1], hist, sizeof(hist), NULL);
+    assert_string_equal(hist, "created delivered");
+    assert_int_equal(claim_at(s, T0 + 9000, 1000), 0);
+}
+
+struct pins {
+    int64_t upto;
+    int n, by_verdict[AUDIT_PIN_LATER + 1];
+    struct audit_pin seen[16];
+};
+
+static int pins_cb(const struct audit_pin *p, void *arg)
+{
+    struct pins *c = arg;
+    char why[512];
+    c->by_verdict[audit_pin_check(p, c->upto, why, sizeof(why))]++;
+    if (c->n < (int)ARRAY_SIZE(c->seen))
+        c->seen[c->n] = *p;
+    c->n++;
+    return 0;
+}
+
+static int stop_cb(const struct audit_pin *p, void *arg)
+{
+    UNUSED(p);
+    ++*(int *)arg;
+    return 1;
+}
+
+static const struct audit_pin *pin_of(const struct pins *c, const char *id, const char *part,
+                                      int version)
+{
+    for (int i = 0; i < c->n && i < (int)ARRAY_SIZE(c->seen); i++)
+        if (!strcmp(c->seen[i].id, id) && !strcmp(c->seen[i].part, part) &&
+            c->seen[i].version == version)
+            return &c->seen[i];
+    fail_msg("no pin for %s %s version %d", id, part, version);
+    return NULL;
+}
+
+static void expect_pin(const struct pins *c, const char *kind, const char *id, const char *part,
+                       int version, const char *bytes, size_t len)
+{
+    char sha[HASH_SHA256_HEX];
+    const struct audit_pin *p = pin_of(c, id, part, version);
+    hash_sha256_hex(bytes, len, sha);
+    assert_string_equal(p->kind, kind);
+    assert_true(p->present);
+    assert_true(p->seq > 0);
+    assert_string_equal(p->stored_sha256, sha);
+    assert_string_equal(p->recorded_sha256, sha);
+}
+
+/* Every object whose bytes an entry pins is reported with the hash of what is stored and the
+ * entry that pinned it: the first one for report versions and submissions, the newest for
+ * assessments and documents, which change. */
+static void test_audit_pins(void **state)
+{
+    struct store *s = S(state);
+    struct outbox_fixture f;
+    struct body b2;
+    struct report_write w;
+    struct report_rec rec;
+    struct assessment_rec a, dr;
+    struct orgdoc_rec d;
+    struct submission_new item;
+    char sub[UUID_STR_LEN];
+    int created;
+    struct pins c;
+    memset(&c, 0, sizeof(c));
+    assert_int_equal(s->ops->audit_pins(s, 0, pins_cb, &c), STORE_OK);
+    assert_int_equal(c.n, 0); /* an empty store pins nothing */
+
+    outbox_setup(s, &f); /* a report, version 1 */
+    body_make(&b2, "続報", "update", "data_leak", false, "追記");
+    write_of(&w, &b2, f.incident, f.p.a.id, f.p.ua.id, T0 + 5);
+    w.expected_version = 1;
+    assert_int_equal(s->ops->report_amend(s, &w, &rec), STORE_OK);
+    report_rec_release(&rec);
+    new_sub(&item, sub, f.ob[0], "r-one", "webhook", "queued");
+    struct submit_write sw = {.incident_id = f.incident,
+                              .org_id = f.p.a.id,
+                              .actor = f.p.ua.id,
+                              .version = 2,
+                              .items = &item,
+                              .n = 1,
+                              .now_ms = T0 + 10};
+    assert_int_equal(s->ops->submit(s, &sw, &created), STORE_OK);
+    assert_int_equal(add_assessment(s, f.p.a.id, "nist-csf-2.0", T0 + 11, &a), STORE_OK);
+    assert_int_equal(s->ops->assessment_save(s, a.id, 1, "{\"q\":1}", ACTOR, T0 + 12), STORE_OK);
+    assert_int_equal(s->ops->assessment_save(s, a.id, 2, "{\"q\":2}", ACTOR, T0 + 13), STORE_OK);
+    assert_int_equal(s->ops->assessment_submit(s, a.id, 3, "{\"o\":2}", 2.0, ACTOR, T0 + 14),
+                     STORE_OK);
+    assert_int_equal(add_assessment(s, f.p.a.id, "nist-csf-2.0", T0 + 15, &dr), STORE_OK);
+    assert_int_equal(add_doc(s, f.p.a.id, "asset", "{\"n\":0}", T0 + 16, &d), STORE_OK);
+    assert_int_equal(s->ops->orgdoc_update(s, d.id, 1, "{\"n\":1}", ACTOR, T0 + 17), STORE_OK);
+    int64_t head = audit_check(s, NULL);
+
+    struct report_rec v1;
+    assert_int_equal(s->ops->report_get(s, f.incident, 1, &v1), STORE_OK);
+    memset(&c, 0, sizeof(c));
+    c.upto = head;
+    assert_int_equal(s->ops->audit_pins(s, head, pins_cb, &c), STORE_OK);
+    assert_int_equal(c.n, 7);
+    assert_int_equal(c.by_verdict[AUDIT_PIN_MATCH], 7);
+    expect_pin(&c, "report", f.incident, "body", 1, v1.body, v1.body_len);
+    expect_pin(&c, "report", f.incident, "body", 2, b2.canon.data, b2.canon.len);
+    expect_pin(&c, "submission", sub, "payload", 0, item.payload, item.payload_len);
+    assert_false(pin_of(&c, sub, "payload", 0)->required);            /* older ones have no entry */
+    expect_pin(&c, "assessment", a.id, "answers", 0, "{\"q\":2}", 7); /* the newest save */
+    expect_pin(&c, "assessment", a.id, "scores", 0, "{\"o\":2}", 7);
+    expect_pin(&c, "assessment", dr.id, "answers", 0, "{}", 2); /* a draft has no scores */
+    expect_pin(&c, "asset", d.id, "body", 0, "{\"n\":1}", 7);
+    assert_true(pin_of(&c, f.incident, "body", 2)->seq > pin_of(&c, f.incident, "body", 1)->seq);
+
+    /* judged against a shorter verified chain, pins by newer entries wait for the next run */
+    memset(&c, 0, sizeof(c));
+    c.upto = head - 3; /* before the draft's entry and the asset's two */
+    assert_int_equal(s->ops->audit_pins(s, head - 3, pins_cb, &c), STORE_OK);
+    assert_int_equal(c.by_verdict[AUDIT_PIN_MATCH], 5);
+    assert_int_equal(c.by_verdict[AUDIT_PIN_LATER], 2);
+
+    /* the callback can stop the scan */
+    int seen = 0;
+    assert_int_equal(s->ops->audit_pins(s, head, stop_cb, &seen), STORE_OK);
+    assert_int_equal(seen, 1);
+    report_rec_release(&v1);
+    body_release(&b2);
+}
+
 static const struct backend backends[] = {
     {"sqlite", open_sqlite},
 };
@@ -1625,6 +1874,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_orgdocs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_submit_and_claim, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inbox_and_filing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_interrupted_attempt, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audit_pins, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_append_and_head, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_creates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
