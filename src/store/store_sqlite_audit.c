@@ -5,7 +5,7 @@
  * Two passes, both streamed page by page (each page one read transaction, so a long
  * verification neither holds one snapshot nor grows in memory with the database):
  *  1. every pinned object, table by table in rowid order, with the SHA-256 of its bytes as
- *     stored and the entry found through the partial index audit_log_pins (migration 8);
+ *     stored and the entry found through the partial index audit_log_pins (migration 7);
  *  2. every pinning entry up to upto_seq, in seq ranges, whose object is gone.
  * Statements are prepared per call rather than cached on the connection: this runs once per
  * verification, not once per request.
@@ -30,7 +30,7 @@ static const struct pin_source sources[] = {
     {"body", true, true,
      "SELECT rowid, incident_id, version, body, 'report', 'report.create', 'report.amend'"
      " FROM report_versions WHERE rowid > ?1 ORDER BY rowid LIMIT ?2"},
-    /* submission.create entries exist since migration 8: older submissions have none */
+    /* submission.create entries exist since migration 7: older submissions have none */
     {"payload", true, false,
      "SELECT rowid, id, 0, payload, 'submission', 'submission.create', 'submission.create'"
      " FROM submissions WHERE rowid > ?1 ORDER BY rowid LIMIT ?2"},
