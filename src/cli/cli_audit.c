@@ -34,27 +34,34 @@ static int anchor_cb(const struct audit_rec *r, void *arg)
 
 /* An anchor "SEQ:HASH" recorded earlier (ichigen audit head) must still be in the chain with
  * the same hash: this catches entries removed from the end, which the chain alone cannot. */
-static int check_anchor(struct store *s, const char *expect)
+/* Parses --expect-head SEQ:HASH (as `audit head` prints it) before anything is opened. */
+static int parse_anchor(const char *expect, struct anchor *a)
 {
-    struct anchor a = {0};
     const char *colon = strchr(expect, ':');
     char num[24];
+    memset(a, 0, sizeof(*a));
     if (!colon || (size_t)(colon - expect) >= sizeof(num) || strlen(colon + 1) != 64) {
         fprintf(stderr, "ichigen audit: --expect-head wants SEQ:HASH as printed by `audit head`\n");
         return CLI_USAGE;
     }
     memcpy(num, expect, (size_t)(colon - expect));
     num[colon - expect] = '\0';
-    if (parse_int64(num, 0, INT64_MAX, &a.seq)) {
+    if (parse_int64(num, 0, INT64_MAX, &a->seq)) {
         fprintf(stderr, "ichigen audit: --expect-head: bad sequence number\n");
         return CLI_USAGE;
     }
-    xstrlcpy(a.hash, colon + 1, sizeof(a.hash));
-    if (a.seq == 0)
+    xstrlcpy(a->hash, colon + 1, sizeof(a->hash));
+    return CLI_OK;
+}
+
+/* The anchored entry must still be there with the hash recorded outside the database. */
+static int check_anchor(struct store *s, struct anchor *a, const char *expect)
+{
+    if (a->seq == 0)
         return CLI_OK;
-    if (s->ops->audit_scan(s, a.seq, 1, anchor_cb, &a))
+    if (s->ops->audit_scan(s, a->seq, 1, anchor_cb, a))
         return CLI_FAILURE;
-    if (!a.found) {
+    if (!a->found) {
         printf("audit log BROKEN: the recorded head %s is missing or differs "
                "(entries removed or rewritten)\n", expect);
         return CLI_PROBLEM;
@@ -112,14 +119,14 @@ static int verify_chain(struct store *s, struct verify_state *st)
 
 /* The chain first; then, against the entries it proved (all of them, or those before a
  * break), every stored object whose bytes an entry pinned. */
-static int verify(struct store *s, const char *expect_head)
+static int verify(struct store *s, const char *expect_head, struct anchor *anchor)
 {
     struct verify_state st;
     int rc = verify_chain(s, &st);
     if (rc == CLI_FAILURE)
         return rc;
     if (rc == CLI_OK && expect_head) {
-        rc = check_anchor(s, expect_head);
+        rc = check_anchor(s, anchor, expect_head);
         if (rc == CLI_USAGE || rc == CLI_FAILURE)
             return rc;
     }
@@ -150,14 +157,17 @@ int cli_audit(int argc, char **argv)
     int rc = cli_config(&cfg, &argc, argv);
     if (rc)
         return rc;
-    if (argc != 2 || (strcmp(argv[1], "verify") && strcmp(argv[1], "head"))) {
+    struct anchor anchor;
+    if (argc != 2 || (strcmp(argv[1], "verify") && strcmp(argv[1], "head")) ||
+        (expect && strcmp(argv[1], "verify")))
         return cli_usage("audit", stderr);
-    }
+    if (expect && (rc = parse_anchor(expect, &anchor))) /* before the database is opened */
+        return rc;
     struct store *s = cli_open_store(&cfg);
     if (!s)
         return CLI_FAILURE;
     if (!strcmp(argv[1], "verify")) {
-        rc = verify(s, expect);
+        rc = verify(s, expect, &anchor);
     } else {
         struct audit_rec head;
         int r = s->ops->audit_head(s, &head);

@@ -113,6 +113,8 @@ static void test_bad_arguments_touch_nothing(void **state)
         {"audit", NULL},
         {"audit", "verify", "extra", NULL},
         {"audit", "nonsense", NULL},
+        {"audit", "verify", "--expect-head", "garbage", NULL},
+        {"audit", "head", "--expect-head", "1:ab", NULL},
         {"obligations", NULL},
         {"risk", "simulate", NULL},
         {"risk", "simulate", "x.json", "--threads", "999", NULL},
