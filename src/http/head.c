@@ -31,8 +31,8 @@
  * where the request ends (RFC 9112 §6.3), Host names the target (RFC 9112 §3.2: more than one
  * is a 400), Authorization decides who asks; the others would be read half. */
 static const char *const single_fields[] = {
-    "Host",          "Content-Length", "Transfer-Encoding", "Content-Type",  "Authorization",
-    "If-Match",      "If-None-Match",  "Idempotency-Key",   "X-Request-Id",
+    "Host",     "Content-Length", "Transfer-Encoding", "Content-Type", "Authorization",
+    "If-Match", "If-None-Match",  "Idempotency-Key",   "X-Request-Id",
 };
 
 /* Every refusal of a head closes the connection after the answer. */
@@ -139,17 +139,23 @@ static bool check_fields(struct req *r, const struct field_scan *fs)
 {
     char en[300], ja[400];
     if (fs->bad_name[0] && fs->bad_is_name) {
-        snprintf(en, sizeof(en), "The header field name \"%s\" is not a token: no spaces or "
+        snprintf(en, sizeof(en),
+                 "The header field name \"%s\" is not a token: no spaces or "
                  "separators, and none before the colon (RFC 9110 §5.1, RFC 9112 §5.1).",
                  fs->bad_name);
-        snprintf(ja, sizeof(ja), "ヘッダフィールド名 \"%s\" が不正です。空白や区切り文字を含めず、"
+        snprintf(ja, sizeof(ja),
+                 "ヘッダフィールド名 \"%s\" が不正です。空白や区切り文字を含めず、"
                  "コロンの前に空白を置かないでください（RFC 9110 §5.1、RFC 9112 §5.1）。",
                  fs->bad_name);
     } else if (fs->bad_name[0]) {
-        snprintf(en, sizeof(en), "The value of the header field %s holds a control character "
-                 "(RFC 9110 §5.5).", fs->bad_name);
-        snprintf(ja, sizeof(ja), "ヘッダフィールド %s の値に制御文字が含まれています"
-                 "（RFC 9110 §5.5）。", fs->bad_name);
+        snprintf(en, sizeof(en),
+                 "The value of the header field %s holds a control character "
+                 "(RFC 9110 §5.5).",
+                 fs->bad_name);
+        snprintf(ja, sizeof(ja),
+                 "ヘッダフィールド %s の値に制御文字が含まれています"
+                 "（RFC 9110 §5.5）。",
+                 fs->bad_name);
     } else {
         return true;
     }
@@ -167,11 +173,12 @@ static bool check_single(struct req *r, const struct field_scan *fs)
         snprintf(en, sizeof(en), "The header field %s appears %u times; send it once%s.",
                  single_fields[i], fs->count[i],
                  tags ? ", with the entity tags as one comma-separated list" : "");
-        snprintf(ja, sizeof(ja), "ヘッダフィールド %s が%u回指定されています。1回だけ送ってください%s。",
+        snprintf(ja, sizeof(ja),
+                 "ヘッダフィールド %s が%u回指定されています。1回だけ送ってください%s。",
                  single_fields[i], fs->count[i],
                  tags ? "（複数の ETag はカンマ区切りで1つにまとめてください）" : "");
-        refuse(r, 400, "duplicate_header", "Repeated header field", "ヘッダフィールドが重複しています",
-               en, ja);
+        refuse(r, 400, "duplicate_header", "Repeated header field",
+               "ヘッダフィールドが重複しています", en, ja);
         return false;
     }
     return true;

@@ -119,8 +119,8 @@ static void raw_parse(struct raw_resp *rr)
     if (rr->bytes.len > 12 && !strncmp(t, "HTTP/1.1 ", 9))
         rr->status = (int)strtol(t + 9, NULL, 10);
     if ((ct = strstr(t, "\r\nContent-Type: ")))
-        snprintf(rr->content_type, sizeof(rr->content_type), "%.*s",
-                 (int)strcspn(ct + 16, "\r"), ct + 16);
+        snprintf(rr->content_type, sizeof(rr->content_type), "%.*s", (int)strcspn(ct + 16, "\r"),
+                 ct + 16);
     if ((body = strstr(t, "\r\n\r\n")) && strstr(rr->content_type, "json"))
         rr->json = json_loadb(body + 4, (size_t)(end - body - 4), JSON_DISABLE_EOF_CHECK, NULL);
 }
@@ -254,8 +254,7 @@ static void test_transfer_encoding(void **state)
     size_t n;
     struct raw_resp rr;
     UNUSED(state);
-    static const char *const framing[] = {"Transfer-Encoding: chunked", "Content-Length: N",
-                                          NULL};
+    static const char *const framing[] = {"Transfer-Encoding: chunked", "Content-Length: N", NULL};
     char *req = smuggling(framing, &n);
     raw_exchange(&F.srv, req, n, &rr);
     assert_int_equal(rr.responses, 1);
@@ -290,8 +289,8 @@ static void test_request_target(void **state)
     expect_status(req, 200); /* the report itself */
     free(req);
     /* after the id: "%00junk" was answered 200 with the report */
-    static const char *const bad[] = {"%00junk", "%00",   "?x=%00", "/versions%2F1", "%2Fversions",
-                                      "%zz",     "%4",    "#x",     "\x01",          " b"};
+    static const char *const bad[] = {"%00junk", "%00", "?x=%00", "/versions%2F1", "%2Fversions",
+                                      "%zz",     "%4",  "#x",     "\x01",          " b"};
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         snprintf(path, sizeof(path), "/api/v1/reports/%s%s", id, bad[i]);
         req = get_req(path, NULL);
@@ -392,8 +391,7 @@ static void test_charset(void **state)
                                        .content_type = cases[i].ct},
                    &r);
         if (r.status != cases[i].status)
-            fail_msg("Content-Type %s: got %ld, want %ld", cases[i].ct, r.status,
-                     cases[i].status);
+            fail_msg("Content-Type %s: got %ld, want %ld", cases[i].ct, r.status, cases[i].status);
         if (r.status == 415 && strstr(cases[i].ct, "charset"))
             assert_non_null(strstr(itest_jstr(r.json, "/detail"), "UTF-8"));
         itest_resp_release(&r);
@@ -457,10 +455,10 @@ static long amend(const char *id, const char *if_match, struct itest_resp *r)
     char *body = itest_dump(doc);
     snprintf(path, sizeof(path), "/api/v1/reports/%s/versions", id);
     snprintf(im, sizeof(im), "If-Match: %s", if_match);
-    itest_http(&F.srv,
-               &(struct itest_req){
-                   .path = path, .token = F.rep_a.token, .body = body, .headers = {im}},
-               r);
+    itest_http(
+        &F.srv,
+        &(struct itest_req){.path = path, .token = F.rep_a.token, .body = body, .headers = {im}},
+        r);
     free(body);
     json_decref(doc);
     return r->status;
@@ -639,7 +637,8 @@ static void test_request_head_deadline(void **state)
     assert_int_equal(ok.status, 200);
     /* kept alive (no Connection: close), then idle: the next head is due within the deadline
      * as well, and the connection is closed */
-    for (int64_t until = mono_ms() + READ_LIMIT_MS; raw_read_some(kfd, &ok, 100) && mono_ms() < until;)
+    for (int64_t until = mono_ms() + READ_LIMIT_MS;
+         raw_read_some(kfd, &ok, 100) && mono_ms() < until;)
         ;
     assert_true(ok.closed);
     close(kfd);
