@@ -13,7 +13,8 @@
  * none) before any callback of ours runs, or stores values in a form that loses the evidence:
  *   - a malformed request line, an HTTP version other than 1.x (400, 505), a header line
  *     without a colon (400), a Content-Length that is not a number (400) or exceeds 2^64
- *     (413), malformed chunked framing (400): libmicrohttpd queues its answer while parsing;
+ *     (413), malformed chunked framing (400, or 413 for a chunk size beyond 2^64):
+ *     libmicrohttpd queues its answer while parsing, and offers no option to replace it;
  *   - a head larger than the 64 KiB of connection memory (414, 431): our limits below are
  *     smaller, so only heads that overflow libmicrohttpd's buffer before it finishes the head
  *     (very long, or very many short header lines) get its answer;
@@ -22,7 +23,8 @@
  *     "Bearer <token>\0junk" reaches us as "Bearer <token>" with no trace of the rest, even
  *     through MHD_lookup_connection_value_n; the part after the NUL is dropped, never read;
  *   - an obs-fold continuation line, which libmicrohttpd joins to the previous value.
- * A newer libmicrohttpd (1.0) refuses most of these itself.
+ * libmicrohttpd 1.0 refuses most of these itself (invalid characters, obs-fold, whitespace in
+ * names), but still with its own pages.
  */
 #include "http_int.h"
 
