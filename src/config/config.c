@@ -25,6 +25,12 @@ static const struct opt opts[] = {
     OI(port, "8080", 0, 65535, "TCP port (0 picks a free port; see --ready-file)"),
     OI(max_connections, "1024", 1, 100000, "simultaneous HTTP connections"),
     OI(connection_timeout_s, "30", 1, 3600, "idle connection timeout, seconds"),
+    OI(request_head_timeout_s, "10", 1, 3600,
+       "a request line and its header fields must arrive within this many seconds of the "
+       "connection opening or of the previous response, else the connection is closed"),
+    OI(max_connections_per_address, "256", 0, 100000,
+       "simultaneous connections from one client address; more are closed at once (0 = no "
+       "limit, e.g. behind a reverse proxy)"),
     OS(data_dir, "var", "directory holding the database and other state"),
     OS(db_path, "", "SQLite database file (default: <data_dir>/ichigen.db)"),
     OI(commit_batch_max, "512", 1, 100000, "most writes one group commit may carry"),

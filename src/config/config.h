@@ -22,6 +22,8 @@ struct config {
     int64_t port;
     int64_t max_connections;
     int64_t connection_timeout_s;
+    int64_t request_head_timeout_s;      /* slow-header guard (src/http/conns.c) */
+    int64_t max_connections_per_address; /* 0: no limit */
     /* storage */
     char data_dir[CONFIG_PATH_MAX];
     char db_path[CONFIG_PATH_MAX]; /* empty: <data_dir>/ichigen.db */

@@ -90,7 +90,6 @@ static const struct rf_field submit_root = {"", RF_OBJECT, 0,      submit_fields
  * false after answering. */
 static bool submit_body(struct req *r, json_t **doc, const char ***only, size_t *nonly)
 {
-    const char *ct = http_header_in(r, MHD_HTTP_HEADER_CONTENT_TYPE);
     *doc = NULL;
     *only = NULL;
     *nonly = 0;
@@ -98,13 +97,8 @@ static bool submit_body(struct req *r, json_t **doc, const char ***only, size_t 
         return true;
     /* the route takes no body by default (a bare POST submits everything due); one that is
      * sent must be JSON */
-    if (!ct || strncasecmp(ct, "application/json", 16)) {
-        http_problem(r, 415, "unsupported_media_type", "Unsupported media type",
-                     "サポートされていないメディアタイプです",
-                     "Send the body as Content-Type: application/json.",
-                     "本文は Content-Type: application/json で送ってください。", NULL);
+    if (!http_require_json(r))
         return false;
-    }
     if (!(*doc = http_body_json(r)) || !http_check_body(r, &submit_root, *doc))
         return false;
     json_t *arr = json_object_get(*doc, "obligations");

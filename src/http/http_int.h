@@ -53,6 +53,9 @@ struct req {
     bool authed;
     bool ja; /* Accept-Language prefers Japanese */
     int status;
+    bool started; /* the access handler has seen this request (server.c) */
+    bool close;   /* answer with Connection: close (a refused head, head.c) */
+    int target;   /* enum http_target of the request-target as received */
     int nhdr;
     char hdr_name[4][32];
     char hdr_val[4][300];
@@ -128,6 +131,50 @@ bool http_if_none_match_hits(const char *if_none_match, int current_version);
 /* A pagination cursor back to the id it encodes. Returns 0 or -1. */
 int http_cursor_parse(const char *cursor, char out[UUID_STR_LEN]);
 
+/* Longest request-target (RFC 9112 §3: at least 8000 octets should be supported) and request
+ * head (request line and header fields) accepted: 414 and 431 above. Both stay well inside
+ * libmicrohttpd's 64 KiB of connection memory (server.c), so that these answers are ours. */
+#define HTTP_MAX_TARGET_BYTES 8192
+#define HTTP_MAX_HEAD_BYTES 16384
+
+/* The request-target exactly as received, before any decoding (RFC 9112 §3.2, RFC 3986):
+ * visible ASCII without '#', every '%' followed by two hex digits, no "%00" (it would cut the
+ * decoded path or value short), no "%2F" in the path (it would become a segment separator). */
+enum http_target {
+    HTTP_TARGET_OK,
+    HTTP_TARGET_EMPTY,
+    HTTP_TARGET_TOO_LONG, /* longer than HTTP_MAX_TARGET_BYTES */
+    HTTP_TARGET_BAD_CHAR, /* control, space, non-ASCII or '#' */
+    HTTP_TARGET_BAD_ESCAPE,
+    HTTP_TARGET_NUL,
+    HTTP_TARGET_SLASH,
+};
+enum http_target http_target_check(const char *target, size_t n);
+
+/* Content-Type for a JSON body: application/json, whose only tolerated parameter is charset,
+ * and only utf-8 (RFC 8259 §8.1, §11). NULL is HTTP_CTYPE_OTHER. */
+enum http_ctype { HTTP_CTYPE_JSON, HTTP_CTYPE_OTHER, HTTP_CTYPE_CHARSET };
+enum http_ctype http_content_type_json(const char *content_type);
+
+/* Authorization: Bearer credentials (RFC 9110 §11.4, RFC 6750 §2.1): the scheme, one or more
+ * spaces, one b64token, optional trailing whitespace. On HTTP_BEARER_OK *tok points into h
+ * (borrowed) for *toklen bytes. Another scheme is HTTP_BEARER_OTHER_SCHEME (401); anything
+ * else that is not exactly that form is HTTP_BEARER_MALFORMED (400, RFC 6750 §3.1). */
+enum http_bearer {
+    HTTP_BEARER_OK,
+    HTTP_BEARER_ABSENT,
+    HTTP_BEARER_OTHER_SCHEME,
+    HTTP_BEARER_MALFORMED,
+};
+enum http_bearer http_bearer_parse(const char *h, const char **tok, size_t *toklen);
+
+/* A header field name is a token (RFC 9110 §5.1): no whitespace, no separators. */
+bool http_field_name_ok(const char *name, size_t n);
+/* A header field value holds no control character but HTAB (RFC 9110 §5.5). */
+bool http_field_value_ok(const char *value, size_t n);
+/* Host: uri-host [ ":" port ] (RFC 9112 §3.2, RFC 3986 §3.2.2); empty is allowed. */
+bool http_host_ok(const char *host, size_t n);
+
 /* ---- handlers ---- */
 void h_healthz(struct req *r);
 void h_readyz(struct req *r);
@@ -191,6 +238,41 @@ void h_obligations_open(struct req *r);
 void h_reminders_get(struct req *r);
 void h_reminders_set(struct req *r);
 void h_notifications_list(struct req *r);
+
+/* ---- the request head (head.c) ---- */
+
+/* Checks what libmicrohttpd let through (head.c lists what it does not): the request-target,
+ * the head's size, field names and values, fields that must appear once, Host, framing, and
+ * repeated query parameters. Called once per request before routing; on failure it has
+ * answered 400, 414, 431 or 501 (closing the connection) and returns false. version is the
+ * request's HTTP version string. */
+bool http_head_check(struct req *r, const char *version);
+
+/* Answers 415 and returns false unless the request's Content-Type is JSON in UTF-8
+ * (http_content_type_json). */
+bool http_require_json(struct req *r);
+
+/* ---- open connections and the request-head deadline (conns.c) ---- */
+
+struct http_conns;
+struct http_conn;
+struct sockaddr;
+
+/* Starts the thread that closes connections whose request head has not arrived within
+ * head_timeout_ms. Returns NULL if the thread cannot start. */
+struct http_conns *http_conns_new(int64_t head_timeout_ms);
+/* Stops the thread. Every connection must have been removed (the daemon stopped). */
+void http_conns_free(struct http_conns *cs);
+/* Registers a connection libmicrohttpd accepted (fd, client address may be NULL); it waits
+ * for a head from now. The result is owned by cs until http_conns_remove. */
+struct http_conn *http_conns_add(struct http_conns *cs, int fd, const struct sockaddr *addr);
+/* Forgets a connection; call before its descriptor is closed. Frees c. */
+void http_conns_remove(struct http_conns *cs, struct http_conn *c);
+/* A head arrived: no deadline until http_conns_head_again. Returns false if the deadline had
+ * already closed the connection (then the request must not be served). */
+bool http_conns_head_done(struct http_conns *cs, struct http_conn *c);
+/* A response ended: the next head is due within the deadline from now. */
+void http_conns_head_again(struct http_conns *cs, struct http_conn *c);
 
 /* ---- routing (routes.c) ---- */
 extern const struct route http_routes[];

@@ -24,6 +24,8 @@ static void send_bytes(struct req *r, int status, const char *ctype, char *data,
         MHD_add_response_header(resp, r->hdr_name[i], r->hdr_val[i]);
     if (status == 401)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"ichigen\"");
+    if (r->close) /* libmicrohttpd closes the connection after this answer */
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     MHD_queue_response(r->conn, (unsigned)status, resp);
     MHD_destroy_response(resp);
     r->responded = true;
@@ -168,6 +170,28 @@ bool http_allow(struct req *r, enum auth_action a, const char *object_org)
     case AUTHZ_OK: return true;
     case AUTHZ_HIDDEN: http_not_found(r); return false;
     default: http_forbidden(r); return false;
+    }
+}
+
+bool http_require_json(struct req *r)
+{
+    switch (http_content_type_json(http_header_in(r, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+    case HTTP_CTYPE_JSON: return true;
+    case HTTP_CTYPE_CHARSET:
+        http_problem(r, 415, "unsupported_media_type", "Unsupported media type",
+                     "サポートされていないメディアタイプです",
+                     "JSON bodies are read as UTF-8 only (RFC 8259 §8.1): send "
+                     "Content-Type: application/json, or with charset=utf-8.",
+                     "JSON の本文は UTF-8 のみ受け付けます（RFC 8259 §8.1）。Content-Type: "
+                     "application/json（charset を付けるなら charset=utf-8）で送ってください。",
+                     NULL);
+        return false;
+    default:
+        http_problem(r, 415, "unsupported_media_type", "Unsupported media type",
+                     "サポートされていないメディアタイプです",
+                     "Send the body as Content-Type: application/json.",
+                     "本文は Content-Type: application/json で送ってください。", NULL);
+        return false;
     }
 }
 

@@ -176,19 +176,32 @@ int http_route_match(const char *method, const char *path, char params[][80], ch
     return path_matched ? -2 : -1;
 }
 
+/* Credentials that are not "Bearer <token>" exactly: RFC 6750 §3.1 invalid_request, 400. */
+static void malformed_authorization(struct req *r)
+{
+    http_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                "Bearer realm=\"ichigen\", error=\"invalid_request\"");
+    http_problem(r, 400, "invalid_authorization", "Malformed Authorization header",
+                 "Authorization ヘッダの形式が正しくありません",
+                 "The Authorization header field must be exactly \"Bearer <token>\": one token, "
+                 "nothing after it (RFC 6750 §2.1).",
+                 "Authorization ヘッダフィールドは \"Bearer <token>\" の形で、トークン1つだけを送って"
+                 "ください（RFC 6750 §2.1）。",
+                 NULL);
+}
+
 /* Bearer authentication (RFC 6750 §2.1). Only token hashes are looked up or stored. */
 bool http_authenticate(struct req *r)
 {
-    const char *h = http_header_in(r, MHD_HTTP_HEADER_AUTHORIZATION);
+    const char *tok;
+    size_t toklen;
     unsigned char hash[HASH_SHA256_LEN];
-    if (!h || strncasecmp(h, "Bearer ", 7)) {
-        http_unauthorized(r, false);
-        return false;
+    switch (http_bearer_parse(http_header_in(r, MHD_HTTP_HEADER_AUTHORIZATION), &tok, &toklen)) {
+    case HTTP_BEARER_OK: break;
+    case HTTP_BEARER_MALFORMED: malformed_authorization(r); return false;
+    default: http_unauthorized(r, false); return false;
     }
-    const char *tok = h + 7;
-    while (*tok == ' ')
-        tok++;
-    if (auth_token_hash(tok, strlen(tok), hash)) {
+    if (auth_token_hash(tok, toklen, hash)) {
         http_unauthorized(r, true);
         return false;
     }

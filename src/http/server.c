@@ -1,6 +1,7 @@
 /*
  * server.c — libmicrohttpd glue: per-request context, body accumulation within limits,
- * language and request-id handling, request logging and metrics.
+ * language and request-id handling, request logging and metrics; the checks of each request
+ * head (head.c) and the deadline for it (conns.c) are wired in here.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -14,6 +15,7 @@
 struct http_server {
     struct MHD_Daemon *d;
     struct app *app;
+    struct http_conns *conns; /* open connections, request-head deadline */
     int port;
 };
 
@@ -32,22 +34,35 @@ static void set_request_id(struct req *r)
         uuid_v7_new(r->request_id);
 }
 
-static struct req *req_new(struct app *app, struct MHD_Connection *c, const char *url,
-                           const char *method)
+/* A request starts when its request line is complete (MHD_OPTION_URI_LOG_CALLBACK), before
+ * the header fields: the request-target can only be seen undecoded here. libmicrohttpd then
+ * reports the request completed (on_completed) even if it refuses the head itself. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
+    struct http_server *srv = cls;
     struct req *r = xcalloc(1, sizeof(*r));
     r->conn = c;
-    r->app = app;
-    r->method = method;
+    r->app = srv->app;
     r->t0_ns = rtime_mono_ns();
     r->now_ms = rtime_now_ms();
     r->route_index = -1;
+    r->target = uri ? http_target_check(uri, strlen(uri)) : HTTP_TARGET_EMPTY;
+    if (uri) /* the path as received, for the log of a head libmicrohttpd refuses */
+        xstrlcpy(r->path, uri, MIN(sizeof(r->path), strcspn(uri, "?") + 1));
+    buf_init(&r->body, (size_t)srv->app->cfg.max_body_bytes);
+    uuid_v7_new(r->request_id);
+    http_metrics_inflight(srv->app->metrics, 1);
+    return r;
+}
+
+/* The first call of the access handler: the head is complete. */
+static void req_start(struct req *r, const char *url, const char *method)
+{
+    r->started = true;
+    r->method = method;
     xstrlcpy(r->path, url, sizeof(r->path));
-    buf_init(&r->body, (size_t)app->cfg.max_body_bytes);
     set_request_id(r);
     r->ja = http_lang_prefers_ja(http_header_in(r, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
-    http_metrics_inflight(app->metrics, 1);
-    return r;
 }
 
 static void too_large(struct req *r)
@@ -61,17 +76,6 @@ static void too_large(struct req *r)
                  NULL);
 }
 
-static bool json_content_type(const char *ct)
-{
-    size_t n;
-    if (!ct)
-        return false;
-    n = strcspn(ct, ";");
-    while (n && ct[n - 1] == ' ')
-        n--;
-    return n == 16 && !strncasecmp(ct, "application/json", 16);
-}
-
 /* Checks that can be answered before reading a body: route, size, content type. */
 static bool early_checks(struct req *r)
 {
@@ -83,14 +87,34 @@ static bool early_checks(struct req *r)
         too_large(r);
         return false;
     }
-    if (!json_content_type(http_header_in(r, MHD_HTTP_HEADER_CONTENT_TYPE))) {
-        http_problem(r, 415, "unsupported_media_type", "Unsupported media type",
-                     "サポートされていないメディアタイプです",
-                     "Send the body as Content-Type: application/json.",
-                     "本文は Content-Type: application/json で送ってください。", NULL);
-        return false;
+    return http_require_json(r);
+}
+
+/* Route, method and the checks before a body: 404, 405, 413, 415. */
+static void route(struct req *r, const char *url, const char *method)
+{
+    char allow[64] = "";
+    r->route_index = http_route_match(strcmp(method, "HEAD") ? method : "GET", url, r->params,
+                                      allow, sizeof(allow));
+    r->route = r->route_index >= 0 ? &http_routes[r->route_index] : NULL;
+    if (r->route_index == -2) {
+        http_header(r, "Allow", allow);
+        http_problem(r, 405, "method_not_allowed", "Method not allowed",
+                     "このメソッドは使用できません", "See the Allow header.",
+                     "Allow ヘッダを参照してください。", NULL);
+    } else if (r->route_index == -1) {
+        http_not_found(r);
+    } else {
+        early_checks(r);
     }
-    return true;
+}
+
+/* The connection's entry in conns.c (set by on_connection). */
+static struct http_conn *conn_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -98,26 +122,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                   const char *upload_data, size_t *upload_data_size,
                                   void **con_cls)
 {
-    struct app *app = cls;
+    struct http_server *srv = cls;
     struct req *r = *con_cls;
-    UNUSED(version);
-    if (!r) {
-        char allow[64] = "";
-        r = req_new(app, c, url, method);
-        *con_cls = r;
-        r->route_index = http_route_match(strcmp(method, "HEAD") ? method : "GET", url, r->params,
-                                          allow, sizeof(allow));
-        r->route = r->route_index >= 0 ? &http_routes[r->route_index] : NULL;
-        if (r->route_index == -2) {
-            http_header(r, "Allow", allow);
-            http_problem(r, 405, "method_not_allowed", "Method not allowed",
-                         "このメソッドは使用できません", "See the Allow header.",
-                         "Allow ヘッダを参照してください。", NULL);
-        } else if (r->route_index == -1) {
-            http_not_found(r);
-        } else {
-            early_checks(r);
-        }
+    if (!r)
+        BUG("request without a context: on_uri did not run");
+    if (!r->started) {
+        struct http_conn *hc = conn_of(c);
+        if (hc && !http_conns_head_done(srv->conns, hc))
+            return MHD_NO; /* the head deadline closed the connection meanwhile */
+        req_start(r, url, method);
+        if (http_head_check(r, version))
+            route(r, url, method);
         return MHD_YES;
     }
     if (*upload_data_size) {
@@ -138,26 +153,59 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return MHD_YES;
 }
 
+/* The status of a request: ours, libmicrohttpd's own answer to a head it refused, or 499 when
+ * the client went away first. */
+static int final_status(const struct req *r, struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci;
+    if (r->responded)
+        return r->status;
+    ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_HTTP_STATUS);
+    return ci && ci->http_status ? (int)ci->http_status : 499;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    struct app *app = cls;
+    struct http_server *srv = cls;
     struct req *r = *con_cls;
-    UNUSED(c);
+    struct http_conn *hc = conn_of(c);
+    if (hc) /* the next request head on this connection is due from now */
+        http_conns_head_again(srv->conns, hc);
     if (!r)
         return;
     int64_t ns = rtime_mono_ns() - r->t0_ns;
-    http_metrics_record(app->metrics, r->route_index, r->responded ? r->status : 499, ns);
-    http_metrics_inflight(app->metrics, -1);
+    int status = final_status(r, c);
+    http_metrics_record(srv->app->metrics, r->route_index, status, ns);
+    http_metrics_inflight(srv->app->metrics, -1);
     LOG(LOG_INFO, "http.request", LF_S("request_id", r->request_id), LF_S("method", r->method),
         LF_S("route", r->route ? r->route->pattern : "-"), LF_S("path", r->path),
-        LF_I("status", r->responded ? r->status : 499), LF_D("ms", (double)ns / 1e6),
-        LF_I("bytes_in", r->body.len), LF_S("user", r->authed ? r->who.user_id : NULL),
+        LF_I("status", status), LF_D("ms", (double)ns / 1e6), LF_I("bytes_in", r->body.len),
+        LF_S("user", r->authed ? r->who.user_id : NULL),
         LF_S("org", r->authed ? r->who.org_id : NULL),
         LF_B("completed", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK));
     buf_release(&r->body);
     free(r);
     *con_cls = NULL;
+}
+
+/* Every accepted connection is registered for the request-head deadline (conns.c). */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    struct http_server *srv = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *fd =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        const union MHD_ConnectionInfo *addr =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (fd)
+            *socket_context = http_conns_add(srv->conns, fd->connect_fd,
+                                             addr ? addr->client_addr : NULL);
+    } else if (*socket_context) {
+        http_conns_remove(srv->conns, *socket_context);
+        *socket_context = NULL;
+    }
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -203,17 +251,27 @@ struct http_server *http_start(struct app *app, struct err *e)
         flags |= MHD_USE_IPv6;
     struct http_server *srv = xcalloc(1, sizeof(*srv));
     srv->app = app;
-    /* the logger goes first so that libmicrohttpd's own start-up messages reach it */
+    if (!(srv->conns = http_conns_new(app->cfg.request_head_timeout_s * 1000))) {
+        err_set(e, -1, "cannot start the request-head deadline thread");
+        free(srv);
+        return NULL;
+    }
+    /* The logger goes first so that libmicrohttpd's own start-up messages reach it.
+     * Not set: MHD_OPTION_STRICT_FOR_CLIENT, whose refusals (HTTP/1.1 without Host, spaces in
+     * field names) would be libmicrohttpd's HTML pages; head.c refuses those with problem+json. */
     srv->d = MHD_start_daemon(
-        flags, (uint16_t)app->cfg.port, NULL, NULL, on_request, app, MHD_OPTION_EXTERNAL_LOGGER,
+        flags, (uint16_t)app->cfg.port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
         mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, app, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)app->cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)app->cfg.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)app->cfg.max_connections_per_address, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)app->cfg.connection_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)64 * 1024, MHD_OPTION_THREAD_STACK_SIZE, (size_t)1024 * 1024, MHD_OPTION_END);
     if (!srv->d) {
         err_set(e, -1, "cannot listen on %s:%lld (in use, or not permitted)", app->cfg.listen_addr,
                 (long long)app->cfg.port);
+        http_conns_free(srv->conns);
         free(srv);
         return NULL;
     }
@@ -231,6 +289,7 @@ void http_stop(struct http_server *srv)
 {
     if (!srv)
         return;
-    MHD_stop_daemon(srv->d);
+    MHD_stop_daemon(srv->d); /* closes every connection: conns.c is empty after it */
+    http_conns_free(srv->conns);
     free(srv);
 }

@@ -33,6 +33,8 @@ static void test_defaults(void **state)
     assert_string_equal(c.listen_addr, "127.0.0.1");
     assert_int_equal(c.port, 8080);
     assert_int_equal(c.max_connections, 1024);
+    assert_int_equal(c.request_head_timeout_s, 10);
+    assert_int_equal(c.max_connections_per_address, 256); /* 0 would mean no limit */
     assert_string_equal(c.data_dir, "var");
     assert_string_equal(c.db_path, "");
     assert_int_equal(c.commit_batch_max, 512);

@@ -1,6 +1,7 @@
 /*
  * test_http_parse.c — the pure parts of the HTTP layer: Accept-Language, If-Match, pagination
- * cursors and route matching (405 with Allow, 404, malformed paths).
+ * cursors, route matching (405 with Allow, 404, malformed paths) and the request head's parsers
+ * (request-target, Content-Type, Bearer credentials, field names and values, Host).
  */
 #include "core/enc.h"
 #include "http/http_int.h"
@@ -59,7 +60,16 @@ static void test_if_match(void **state)
         {"\"v1000001\"", -1},
         {"\"v0\"", -1},
         {"\"v-1\"", -1},
-        {"v1", -1},
+        {"v1", 1}, /* unquoted: every tag we issue is "v<N>", so it can mean nothing else */
+        {"v42", 42},
+        {"v", -1},
+        {"v0", -1},
+        {"V1", -1},
+        {"v02", -1},
+        {"v1\"", -1},
+        {"v1 ", -1},
+        {"\"\"", -1},
+        {"\"", -1},
         {"W/\"v1\"", -1},
         {"*", -1},
         {"\"v\"", -1},
@@ -100,6 +110,10 @@ static void test_if_match_lists(void **state)
         {"", IFM_NO_MATCH},
         {"garbage", IFM_NO_MATCH},
         {"\"v02\"", IFM_NO_MATCH}, /* a different entity tag, however it parses */
+        {"v2", IFM_MATCH},          /* unquoted, as a shell leaves "v2" */
+        {"v1", IFM_NO_MATCH},
+        {"v1, v2", IFM_MATCH},
+        {"W/v2", IFM_NO_MATCH},
     };
     static const struct {
         const char *h;
@@ -107,7 +121,7 @@ static void test_if_match_lists(void **state)
     } inm[] = {
         {"\"v2\"", true},           {"W/\"v2\"", true}, /* weak comparison */
         {"\"v1\", W/\"v2\"", true}, {"\"v1\"", false},  {"*", true}, {"", false},
-        {"\"v3\", \"v4\"", false},
+        {"\"v3\", \"v4\"", false}, {"v2", true}, {"W/v2", true}, {"v1", false},
     };
     (void)state;
     assert_int_equal(http_if_match(NULL, 2), IFM_ABSENT);
@@ -273,6 +287,192 @@ static void test_route_no_match(void **state)
     assert_int_equal(http_route_match("POST", path, params, allow, sizeof(allow)), -1);
 }
 
+static void test_target(void **state)
+{
+    static const struct {
+        const char *t;
+        enum http_target want;
+    } cases[] = {
+        {"/healthz", HTTP_TARGET_OK},
+        {"/api/v1/reports?limit=3&cursor=abc-_", HTTP_TARGET_OK},
+        {"/api/v1/reports/" SAMPLE_ID, HTTP_TARGET_OK},
+        {"/a%20b?q=%E3%81%82", HTTP_TARGET_OK},
+        {"/a?next=%2Fb", HTTP_TARGET_OK}, /* an encoded '/' in the query is data */
+        {"/a?x=1+2&y=a:b@c!$'()*,;=", HTTP_TARGET_OK},
+        {"*", HTTP_TARGET_OK}, /* asterisk-form; no route matches it */
+        {"", HTTP_TARGET_EMPTY},
+        {"/a b", HTTP_TARGET_BAD_CHAR},
+        {"/a\tb", HTTP_TARGET_BAD_CHAR},
+        {"/a\x01", HTTP_TARGET_BAD_CHAR},
+        {"/a\x7f", HTTP_TARGET_BAD_CHAR},
+        {"/\xe3\x81\x82", HTTP_TARGET_BAD_CHAR}, /* raw UTF-8 must be percent-encoded */
+        {"/a#frag", HTTP_TARGET_BAD_CHAR},
+        {"/a%", HTTP_TARGET_BAD_ESCAPE},
+        {"/a%4", HTTP_TARGET_BAD_ESCAPE},
+        {"/a%zz", HTTP_TARGET_BAD_ESCAPE},
+        {"/a%4g", HTTP_TARGET_BAD_ESCAPE},
+        {"/api/v1/reports/" SAMPLE_ID "%00junk", HTTP_TARGET_NUL},
+        {"/a?cursor=x%00y", HTTP_TARGET_NUL},
+        {"/api/v1/reports/x%2Fversions", HTTP_TARGET_SLASH},
+        {"/api/v1/reports/x%2fversions", HTTP_TARGET_SLASH},
+        {"/a%252F", HTTP_TARGET_OK}, /* "%25" is '%': decodes to the text "%2F", not a '/' */
+    };
+    char big[HTTP_MAX_TARGET_BYTES + 2];
+    (void)state;
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        enum http_target got = http_target_check(cases[i].t, strlen(cases[i].t));
+        if (got != cases[i].want)
+            fail_msg("target \"%s\": got %d, want %d", cases[i].t, (int)got, (int)cases[i].want);
+    }
+    /* the length given, not a terminator, bounds the check: "%00" beyond n is not seen */
+    assert_int_equal(http_target_check("/a%00", 2), HTTP_TARGET_OK);
+    memset(big, 'a', sizeof(big));
+    big[0] = '/';
+    assert_int_equal(http_target_check(big, HTTP_MAX_TARGET_BYTES), HTTP_TARGET_OK);
+    assert_int_equal(http_target_check(big, HTTP_MAX_TARGET_BYTES + 1), HTTP_TARGET_TOO_LONG);
+}
+
+static void test_content_type(void **state)
+{
+    static const struct {
+        const char *ct;
+        enum http_ctype want;
+    } cases[] = {
+        {"application/json", HTTP_CTYPE_JSON},
+        {"Application/JSON", HTTP_CTYPE_JSON},
+        {"application/json; charset=utf-8", HTTP_CTYPE_JSON},
+        {"application/json;charset=UTF-8", HTTP_CTYPE_JSON},
+        {"application/json ; charset=\"utf-8\"", HTTP_CTYPE_JSON},
+        {"application/json;", HTTP_CTYPE_JSON}, /* an empty parameter (RFC 9110 §5.6.6) */
+        {"application/json; charset=utf-8 ", HTTP_CTYPE_JSON},
+        {"application/json; charset=utf-16", HTTP_CTYPE_CHARSET},
+        {"application/json; charset=\"utf-16le\"", HTTP_CTYPE_CHARSET},
+        {"application/json; charset=iso-8859-1", HTTP_CTYPE_CHARSET},
+        {"application/json; charset=utf8", HTTP_CTYPE_CHARSET},
+        {"application/json; charset=utf-8; charset=utf-16", HTTP_CTYPE_CHARSET},
+        {"", HTTP_CTYPE_OTHER},
+        {"text/plain", HTTP_CTYPE_OTHER},
+        {"application/jsonx", HTTP_CTYPE_OTHER},
+        {"application/json+ld", HTTP_CTYPE_OTHER},
+        {"application/json/x", HTTP_CTYPE_OTHER},
+        {"application/json; foo=bar", HTTP_CTYPE_OTHER},
+        {"application/json; charset", HTTP_CTYPE_OTHER},
+        {"application/json; charset=", HTTP_CTYPE_OTHER},
+        {"application/json; charset =utf-8", HTTP_CTYPE_OTHER},
+        {"application/json; charset=\"utf-8", HTTP_CTYPE_OTHER},
+        {"application/json; \"charset\"=utf-8", HTTP_CTYPE_OTHER},
+        {"application/json; charset=utf-8 x", HTTP_CTYPE_OTHER},
+    };
+    (void)state;
+    assert_int_equal(http_content_type_json(NULL), HTTP_CTYPE_OTHER);
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        enum http_ctype got = http_content_type_json(cases[i].ct);
+        if (got != cases[i].want)
+            fail_msg("Content-Type \"%s\": got %d, want %d", cases[i].ct, (int)got,
+                     (int)cases[i].want);
+    }
+}
+
+#define TOKEN "ichi_AbC-_123456789012345678901234567890123456"
+
+static void test_bearer(void **state)
+{
+    static const struct {
+        const char *h;
+        enum http_bearer want;
+        const char *tok;
+    } cases[] = {
+        {"Bearer " TOKEN, HTTP_BEARER_OK, TOKEN},
+        {"bearer " TOKEN, HTTP_BEARER_OK, TOKEN}, /* the scheme is case-insensitive */
+        {"BEARER   " TOKEN, HTTP_BEARER_OK, TOKEN},
+        {"Bearer " TOKEN "  ", HTTP_BEARER_OK, TOKEN},
+        {"Bearer " TOKEN "\t", HTTP_BEARER_OK, TOKEN},
+        {"Bearer abc+/=.~==", HTTP_BEARER_MALFORMED, NULL}, /* '=' only at the end */
+        {"Bearer abc+/.~==", HTTP_BEARER_OK, "abc+/.~=="},
+        {"Basic dXNlcjpwdw==", HTTP_BEARER_OTHER_SCHEME, NULL},
+        {"Bearerx " TOKEN, HTTP_BEARER_OTHER_SCHEME, NULL},
+        {"Bearer", HTTP_BEARER_MALFORMED, NULL},
+        {"Bearer ", HTTP_BEARER_MALFORMED, NULL},
+        {"Bearer " TOKEN " junk", HTTP_BEARER_MALFORMED, NULL},
+        {"Bearer " TOKEN "junk!", HTTP_BEARER_MALFORMED, NULL},
+        {"Bearer " TOKEN ",x", HTTP_BEARER_MALFORMED, NULL},
+        {"Bearer\t" TOKEN, HTTP_BEARER_MALFORMED, NULL},
+        {"Bearer:" TOKEN, HTTP_BEARER_MALFORMED, NULL},
+        {"Bearer \"" TOKEN "\"", HTTP_BEARER_MALFORMED, NULL},
+        {"Bearer " TOKEN "\x01", HTTP_BEARER_MALFORMED, NULL},
+        {" Bearer " TOKEN, HTTP_BEARER_MALFORMED, NULL},
+        {"", HTTP_BEARER_MALFORMED, NULL},
+    };
+    const char *tok;
+    size_t n;
+    (void)state;
+    assert_int_equal(http_bearer_parse(NULL, &tok, &n), HTTP_BEARER_ABSENT);
+    assert_null(tok);
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        enum http_bearer got = http_bearer_parse(cases[i].h, &tok, &n);
+        if (got != cases[i].want)
+            fail_msg("Authorization \"%s\": got %d, want %d", cases[i].h, (int)got,
+                     (int)cases[i].want);
+        if (!cases[i].tok) {
+            assert_null(tok);
+            assert_int_equal(n, 0);
+        } else if (n != strlen(cases[i].tok) || memcmp(tok, cases[i].tok, n)) {
+            fail_msg("Authorization \"%s\": token \"%.*s\"", cases[i].h, (int)n, tok);
+        }
+    }
+}
+
+static void test_fields(void **state)
+{
+    static const char *const names_ok[] = {"Host", "Content-Length", "X-Request-Id",
+                                           "a!#$%&'*+-.^_`|~9"};
+    static const char *const names_bad[] = {"", "Content-Length ", " Host", "X Y", "X:Y",
+                                            "X\tY", "X(Y)", "\xe3\x81\x82", "X\"Y", "X/Y"};
+    static const char *const values_ok[] = {"", "plain", "a\tb", "\"quoted\", list; q=1",
+                                            "\xe3\x81\x82 (obs-text)", "~!@#$%^&*()"};
+    static const char *const values_bad[] = {"a\x01", "\x1f", "a\rb", "a\nb", "\x7f", "\x1b[31m"};
+    (void)state;
+    for (size_t i = 0; i < ARRAY_SIZE(names_ok); i++)
+        if (!http_field_name_ok(names_ok[i], strlen(names_ok[i])))
+            fail_msg("field name \"%s\" refused", names_ok[i]);
+    for (size_t i = 0; i < ARRAY_SIZE(names_bad); i++)
+        if (http_field_name_ok(names_bad[i], strlen(names_bad[i])))
+            fail_msg("field name \"%s\" accepted", names_bad[i]);
+    for (size_t i = 0; i < ARRAY_SIZE(values_ok); i++)
+        if (!http_field_value_ok(values_ok[i], strlen(values_ok[i])))
+            fail_msg("field value \"%s\" refused", values_ok[i]);
+    for (size_t i = 0; i < ARRAY_SIZE(values_bad); i++)
+        if (http_field_value_ok(values_bad[i], strlen(values_bad[i])))
+            fail_msg("field value %zu accepted", i);
+    assert_false(http_field_value_ok("a\0b", 3)); /* a NUL within the given length */
+}
+
+static void test_host(void **state)
+{
+    static const char *const ok[] = {"",
+                                     "example.jp",
+                                     "localhost:8080",
+                                     "127.0.0.1",
+                                     "127.0.0.1:80",
+                                     "[::1]",
+                                     "[::1]:8080",
+                                     "[fe80::1%25eth0]",
+                                     "xn--eckwd4c7c.xn--zckzah",
+                                     "a-b_c~d!$&'()*+,;=",
+                                     "example.jp:",
+                                     "example.jp  "};
+    static const char *const bad[] = {"a b",      "a/b",   "a@b", "example.jp:80:80", "host:8o",
+                                      "[::1",     "[::1]x", "a?b", "\xe3\x81\x82.jp", "a\tb",
+                                      "[::1]:8a", "a#b",   "[a/b]"};
+    (void)state;
+    for (size_t i = 0; i < ARRAY_SIZE(ok); i++)
+        if (!http_host_ok(ok[i], strlen(ok[i])))
+            fail_msg("Host \"%s\" refused", ok[i]);
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+        if (http_host_ok(bad[i], strlen(bad[i])))
+            fail_msg("Host \"%s\" accepted", bad[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -283,6 +483,11 @@ int main(void)
         cmocka_unit_test(test_routes_match_themselves),
         cmocka_unit_test(test_route_405),
         cmocka_unit_test(test_route_no_match),
+        cmocka_unit_test(test_target),
+        cmocka_unit_test(test_content_type),
+        cmocka_unit_test(test_bearer),
+        cmocka_unit_test(test_fields),
+        cmocka_unit_test(test_host),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
