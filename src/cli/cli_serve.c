@@ -27,17 +27,6 @@ static int write_ready_file(const char *path, int port)
     return rename(tmp, path); /* readers never see a half-written file */
 }
 
-/* Where the service answers, as bound (with --port=0 the kernel chose the port), for the person
- * who ran `make run` (issue 8 item 8: the script used to print 8080 whatever the port). */
-static void print_address(const struct config *cfg, int port)
-{
-    bool v6 = strchr(cfg->listen_addr, ':') != NULL;
-    printf("ichigen is listening — API: http://%s%s%s:%d/api/v1 (described in "
-           "docs/api/openapi.yaml)\n",
-           v6 ? "[" : "", cfg->listen_addr, v6 ? "]" : "", port);
-    fflush(stdout);
-}
-
 static void app_init(struct app *app, const struct config *cfg, struct store *s)
 {
     memset(app, 0, sizeof(*app));
@@ -152,7 +141,6 @@ int cli_serve(int argc, char **argv)
     }
     LOG(LOG_INFO, "server.listening", LF_S("address", cfg.listen_addr),
         LF_I("port", http_port(srv)), LF_S("database", cfg.db_path));
-    print_address(&cfg, http_port(srv));
     if (ready && *ready && write_ready_file(ready, http_port(srv)))
         LOG(LOG_ERROR, "server.ready_file_failed", LF_S("path", ready),
             LF_S("error", strerror(errno)));

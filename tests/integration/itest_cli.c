@@ -3,14 +3,18 @@
  * items 5, 6, 7, 8, 11): every command and every form of it answers --help and -h with its
  * usage and exit 0, in an empty directory that stays empty; wrong or missing arguments neither
  * create nor migrate a database; `obligations` refuses an invalid report with the API's
- * messages; `delivery check` names each problem once; `serve` prints the address it bound;
+ * messages; `delivery check` names each problem once; `make run` prints the address bound;
  * `risk simulate` reports its time in microseconds and counts in agreeing words.
  * Every command runs the real binary ($ICHIGEN_BIN) in a fresh temporary directory.
  */
 #include "itest.h"
+#include "core/buf.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <stdarg.h>
@@ -210,21 +214,67 @@ static void test_delivery_check_once(void **state)
     itest_server_release(&s);
 }
 
-/* `serve` says where it listens: the port it bound, not a default. */
-static void test_serve_prints_address(void **state)
+/* Reads lines of fd (non-blocking) into b until one holds `needle` or ms pass. */
+static bool read_until(int fd, struct buf *b, const char *needle, int ms)
 {
-    struct itest_server s;
-    char want[80];
+    for (int waited = 0; waited < ms; waited += 50) {
+        char chunk[4096];
+        ssize_t got;
+        while ((got = read(fd, chunk, sizeof(chunk))) > 0)
+            buf_append(b, chunk, (size_t)got);
+        if (strstr(buf_cstr(b), needle))
+            return true;
+        if (got == 0)
+            return false; /* the script ended */
+        itest_sleep_ms(50);
+    }
+    return false;
+}
+
+/* `make run ARGS="--port=0"` (scripts/run.sh) prints the address the service bound — the
+ * port from its ready file — not the default 8080, and stops cleanly on SIGINT. */
+static void test_make_run_prints_address(void **state)
+{
+    char data[300], script[600], ready[400], want[96];
+    int out[2];
     UNUSED(state);
-    assert_int_equal(itest_server_init(&s, NULL), 0);
-    assert_int_equal(itest_server_start(&s), 0);
-    snprintf(want, sizeof(want), "API: http://127.0.0.1:%d/api/v1", s.port);
-    char *log = itest_read_file(s.log, NULL);
-    if (!log || !strstr(log, want))
-        fail_msg("the server's output lacks \"%s\": %.400s", want, log ? log : "");
-    free(log);
-    assert_int_equal(itest_server_finish(&s), 0);
-    itest_server_release(&s);
+    snprintf(data, sizeof(data), "%s/run-data", home);
+    snprintf(script, sizeof(script), "%s/scripts/run.sh", getenv("ICHIGEN_SOURCE_ROOT"));
+    snprintf(ready, sizeof(ready), "%s/ready", data);
+    assert_int_equal(pipe(out), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        setpgid(0, 0);
+        dup2(out[1], 1);
+        close(out[0]);
+        setenv("ICHIGEN_DATA_DIR", data, 1);
+        setenv("ARGS", "--port=0", 1);
+        execl("/bin/sh", "sh", script, (char *)NULL);
+        _exit(127);
+    }
+    close(out[1]);
+    fcntl(out[0], F_SETFL, O_NONBLOCK);
+    struct buf b;
+    buf_init(&b, BUF_UNLIMITED);
+    bool seen = read_until(out[0], &b, "/api/v1 — described", 180000);
+    char *port = itest_read_file(ready, NULL);
+    kill(pid, SIGINT); /* as Ctrl-C reaches the script */
+    int st = 0;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    close(out[0]);
+    if (!seen || !port)
+        fail_msg("scripts/run.sh did not print the API address: %.600s", buf_cstr(&b));
+    port[strcspn(port, "\n")] = '\0';
+    snprintf(want, sizeof(want), "API: http://127.0.0.1:%s/api/v1", port);
+    if (!strstr(buf_cstr(&b), want) || !strcmp(port, "8080"))
+        fail_msg("expected \"%s\" in: %.600s", want, buf_cstr(&b));
+    free(port);
+    buf_release(&b);
+    char rm[400];
+    snprintf(rm, sizeof(rm), "rm -rf '%s'", data);
+    assert_int_equal(system(rm), 0);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) /* the server stopped cleanly */
+        fail_msg("scripts/run.sh ended with status %#x", st);
 }
 
 /* `risk simulate`: one thread per core with --threads 0, the engine's time in microseconds in
@@ -279,7 +329,7 @@ int main(void)
         cmocka_unit_test(test_bad_arguments_touch_nothing),
         cmocka_unit_test(test_obligations_validates),
         cmocka_unit_test(test_delivery_check_once),
-        cmocka_unit_test(test_serve_prints_address),
+        cmocka_unit_test(test_make_run_prints_address),
         cmocka_unit_test(test_risk_timing),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);
