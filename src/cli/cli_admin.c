@@ -254,7 +254,9 @@ static void sign_in_hint(const struct config *cfg, const char *username)
     printf("\nSign in (the token in the answer goes in 'Authorization: Bearer <token>'):\n"
            "  curl -s -X POST http://%s:%lld/api/v1/auth/login \\\n"
            "       -H 'Content-Type: application/json' \\\n"
-           "       -d '{\"username\":\"%s\",\"password\":\"<password>\"}'\n",
+           "       -d '{\"username\":\"%s\",\"password\":\"<password>\"}'\n"
+           "A generated password only lets you choose your own first: POST /api/v1/me/password\n"
+           "with {\"current_password\": …, \"new_password\": …} and that token.\n",
            cfg->listen_addr, (long long)cfg->port, username);
 }
 
