@@ -2,6 +2,7 @@
  * account.c — request-body tables for organisations, users, tokens and sign-in.
  */
 #include "account.h"
+#include "../core/rtime.h"
 
 static const struct rf_field login_fields[] = {
     {"username", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 64, "ユーザー名", "username", NULL},
@@ -45,7 +46,8 @@ static const struct rf_enum role_values[] = {
     {"reporter", "報告者", "reporter"},
     {"recipient", "受領者", "recipient"},
     {"authority", "機関担当者", "authority analyst"},
-    {"admin", "管理者", "administrator"},
+    {"admin", "プラットフォーム管理者", "platform administrator"},
+    {"org_admin", "組織管理者", "organisation administrator"},
     {0}};
 
 static const struct rf_field user_fields[] = {
@@ -64,6 +66,26 @@ static const struct rf_field token_fields[] = {
     {0}};
 const struct rf_field account_token_root = {"", RF_OBJECT, 0, token_fields, NULL, RFMT_NONE, 0, 0,
                                            "トークン", "token", NULL};
+
+/* PATCH /api/v1/users/{id}: any of these; absent ones stay as they are. */
+static const struct rf_field user_patch_fields[] = {
+    {"role", RF_ENUM, 0, NULL, role_values, RFMT_NONE, 0, 0, "ロール", "role", NULL},
+    {"disabled", RF_BOOL, 0, NULL, NULL, RFMT_NONE, 0, 0, "無効", "disabled", NULL},
+    {"display_name", RF_STRING, 0, NULL, NULL, RFMT_NONE, 0, 200, "表示名", "display name", NULL},
+    {0}};
+const struct rf_field account_user_patch_root = {"", RF_OBJECT, 0, user_patch_fields, NULL,
+                                                 RFMT_NONE, 0, 0, "ユーザーの変更",
+                                                 "change to a user", NULL};
+
+static const struct rf_field password_fields[] = {
+    {"current_password", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 256, "現在のパスワード",
+     "current password", NULL},
+    {"new_password", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 256, "新しいパスワード",
+     "new password", NULL},
+    {0}};
+const struct rf_field account_password_root = {"", RF_OBJECT, 0, password_fields, NULL,
+                                               RFMT_NONE, 0, 0, "パスワードの変更",
+                                               "password change", NULL};
 
 static const char *opt_str(const json_t *doc, const char *key, const char *dflt)
 {
@@ -111,4 +133,119 @@ void account_user_from_json(const json_t *doc, int64_t now, struct user *u,
         verr_add(errs, "/password", "weak_password", en,
                  "初期パスワード: 10文字以上で、同じ文字の繰り返しでないものにしてください");
     }
+}
+
+void account_user_patch(const json_t *doc, struct user *u, struct verr_list *errs)
+{
+    const json_t *role = json_object_get(doc, "role"), *off = json_object_get(doc, "disabled");
+    const json_t *name = json_object_get(doc, "display_name");
+    if (!role && !off && !name)
+        verr_add(errs, "", "empty_change", "give at least one of role, disabled, display_name",
+                 "role、disabled、display_name のいずれかを指定してください");
+    if (json_is_string(role))
+        u->role = auth_role_parse(json_string_value(role));
+    if (json_is_boolean(off))
+        u->disabled = json_is_true(off);
+    if (json_is_string(name))
+        xstrlcpy(u->display_name, json_string_value(name), sizeof(u->display_name));
+}
+
+enum role account_admin_role(bool org_is_operator)
+{
+    return org_is_operator ? ROLE_ADMIN : ROLE_ORG_ADMIN;
+}
+
+static bool administers(const struct user *u, enum role admin_role)
+{
+    return u && !u->disabled && u->role == admin_role;
+}
+
+/* The platform administrator's one change to another organisation: appointing an existing
+ * member its administrator (and enabling it if needed), nothing else. */
+static bool appointment(const struct account_scene *sc)
+{
+    return sc->after->role == ROLE_ORG_ADMIN && !sc->after->disabled &&
+           !strcmp(sc->after->display_name, sc->before->display_name);
+}
+
+enum account_verdict account_decide(const struct account_scene *sc, enum account_pre *pre,
+                                    bool *keep_admin)
+{
+    enum role ar = account_admin_role(sc->org_is_operator);
+    *pre = ACCOUNT_PRE_NONE;
+    *keep_admin = false;
+    /* platform administrators belong to the operator's organisation, nowhere else, and only
+     * one of them (or the operator's CLI) makes another */
+    if (sc->after->role == ROLE_ADMIN && (!sc->before || sc->before->role != ROLE_ADMIN) &&
+        (!sc->org_is_operator || (sc->who != ACCOUNT_BY_CLI && sc->actor_role != ROLE_ADMIN)))
+        return ACCOUNT_ROLE_REFUSED;
+    switch (sc->who) {
+    case ACCOUNT_BY_MEMBER_ADMIN:
+        if (!sc->create && administers(sc->before, ar) && !administers(sc->after, ar)) {
+            if (sc->administrators <= 1)
+                return ACCOUNT_LAST_ADMIN;
+            *keep_admin = true; /* another may be leaving at the same moment */
+        }
+        return ACCOUNT_OK;
+    case ACCOUNT_BY_CLI:
+        /* the operator's own organisation is the operator's to manage */
+        if (sc->org_is_operator)
+            return ACCOUNT_OK;
+        if (sc->administrators > 0 && !sc->break_glass)
+            return ACCOUNT_HAS_ADMIN;
+        *pre = sc->break_glass ? ACCOUNT_PRE_NONE : ACCOUNT_PRE_NO_ADMIN;
+        return ACCOUNT_OK;
+    case ACCOUNT_BY_PLATFORM:
+    default:
+        if (sc->administrators > 0)
+            return ACCOUNT_HAS_ADMIN;
+        if (sc->create) {
+            if (sc->members > 0 || sc->after->role != ROLE_ORG_ADMIN)
+                return ACCOUNT_ONBOARDING;
+            *pre = ACCOUNT_PRE_NO_MEMBERS;
+            return ACCOUNT_OK;
+        }
+        if (!appointment(sc))
+            return ACCOUNT_ONBOARDING;
+        *pre = ACCOUNT_PRE_NO_ADMIN;
+        return ACCOUNT_OK;
+    }
+}
+
+static json_t *time_json(int64_t ms)
+{
+    char s[40];
+    rtime_format_utc(ms, s, sizeof(s));
+    return json_string(s);
+}
+
+static void change(json_t *changes, const char *key, json_t *from, json_t *to)
+{
+    if (json_equal(from, to)) {
+        json_decref(from);
+        json_decref(to);
+        return;
+    }
+    json_object_set_new(changes, key, json_pack("{s:o, s:o}", "from", from, "to", to));
+}
+
+json_t *account_event_json(const char *event, const struct user *after, const struct user *before,
+                           const char *by_kind, const char *by_user, bool break_glass, int64_t now)
+{
+    json_t *j = json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:s, s:b}, s:{s:s, s:o}, s:b, s:o}",
+                          "event", event, "organization_id", after->org_id, "user", "id", after->id,
+                          "username", after->username, "display_name", after->display_name, "role",
+                          auth_role_name(after->role), "disabled", after->disabled, "by", "kind",
+                          by_kind, "user_id", by_user ? json_string(by_user) : json_null(),
+                          "break_glass", break_glass, "created_at", time_json(now));
+    if (before) {
+        json_t *c = json_object();
+        change(c, "role", json_string(auth_role_name(before->role)),
+               json_string(auth_role_name(after->role)));
+        change(c, "disabled", json_boolean(before->disabled), json_boolean(after->disabled));
+        change(c, "display_name", json_string(before->display_name),
+               json_string(after->display_name));
+        json_object_set_new(j, "changes", c);
+    }
+    return j;
 }

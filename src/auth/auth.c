@@ -6,7 +6,7 @@
 static const char *const role_names[] = {
     [ROLE_NONE] = "none",           [ROLE_REPORTER] = "reporter",
     [ROLE_RECIPIENT] = "recipient", [ROLE_AUTHORITY] = "authority",
-    [ROLE_ADMIN] = "admin",
+    [ROLE_ADMIN] = "admin",         [ROLE_ORG_ADMIN] = "org_admin",
 };
 
 const char *auth_role_name(enum role r)
@@ -23,47 +23,63 @@ enum role auth_role_parse(const char *s)
 }
 
 #define R(x) (1u << (x))
-#define ALL_ROLES (R(ROLE_REPORTER) | R(ROLE_RECIPIENT) | R(ROLE_AUTHORITY) | R(ROLE_ADMIN))
+#define ALL_ROLES                                                                                  \
+    (R(ROLE_REPORTER) | R(ROLE_RECIPIENT) | R(ROLE_AUTHORITY) | R(ROLE_ADMIN) | R(ROLE_ORG_ADMIN))
+/* An organisation's administrator does all a reporter does (auth.h says why). */
+#define REPORTERS (R(ROLE_REPORTER) | R(ROLE_ORG_ADMIN))
+#define ADMINS (R(ROLE_ADMIN) | R(ROLE_ORG_ADMIN))
 
 /* The permission matrix. `org_scoped`: the object belongs to an organisation and only members
- * of that organisation may touch it; `admin_any_org`: admins are not bound by that scoping.
- * Admins deliberately have no access to report contents (PRODUCT.md: nobody reads what they
- * should not — the platform operator runs the service but is not a recipient). */
+ * of that organisation may touch it; `admin_any_org`: admins are not bound by that scoping;
+ * `onboarding`: the platform administrator passes the scoping too, but account_decide
+ * (account.h) lets it act only on an organisation without an administrator of its own.
+ * Platform admins deliberately have no access to report contents (PRODUCT.md: nobody reads
+ * what they should not — the platform operator runs the service but is not a recipient), and
+ * no way to one through accounts: they cannot create or change the users of an organisation
+ * that has its own administrator (issue 8.12). */
 static const struct perm {
     unsigned roles;
     bool org_scoped;
     bool admin_any_org;
+    bool onboarding;
 } perms[ACT__COUNT] = {
-    [ACT_REPORT_CREATE] = {R(ROLE_REPORTER), false, false},
-    [ACT_REPORT_READ] = {R(ROLE_REPORTER), true, false},
-    [ACT_REPORT_AMEND] = {R(ROLE_REPORTER), true, false},
-    [ACT_REPORT_LIST] = {R(ROLE_REPORTER), false, false},
-    [ACT_REPORT_VALIDATE] = {R(ROLE_REPORTER), false, false},
-    [ACT_ORG_CREATE] = {R(ROLE_ADMIN), false, false},
-    [ACT_ORG_LIST] = {R(ROLE_ADMIN), false, false},
-    [ACT_ORG_READ] = {ALL_ROLES, true, true},
-    [ACT_USER_CREATE] = {R(ROLE_ADMIN), false, false},
-    [ACT_USER_LIST] = {R(ROLE_ADMIN), false, false},
-    [ACT_TOKEN_MANAGE] = {ALL_ROLES, false, false},
-    [ACT_AUDIT_READ] = {R(ROLE_ADMIN), false, false},
-    [ACT_METRICS_READ] = {R(ROLE_ADMIN), false, false},
+    [ACT_REPORT_CREATE] = {REPORTERS, false, false, false},
+    [ACT_REPORT_READ] = {REPORTERS, true, false, false},
+    [ACT_REPORT_AMEND] = {REPORTERS, true, false, false},
+    [ACT_REPORT_LIST] = {REPORTERS, false, false, false},
+    [ACT_REPORT_VALIDATE] = {REPORTERS, false, false, false},
+    [ACT_ORG_CREATE] = {R(ROLE_ADMIN), false, false, false},
+    [ACT_ORG_LIST] = {R(ROLE_ADMIN), false, false, false},
+    [ACT_ORG_READ] = {ALL_ROLES, true, true, false},
+    /* accounts (issue 8.12): an organisation's administrator for its own organisation; the
+     * platform administrator lists every organisation's users (names and roles, no contents)
+     * and gives an organisation its first administrator */
+    [ACT_USER_CREATE] = {ADMINS, true, false, true},
+    [ACT_USER_LIST] = {ADMINS, true, true, false},
+    [ACT_USER_UPDATE] = {ADMINS, true, false, true},
+    [ACT_PASSWORD_CHANGE] = {ALL_ROLES, false, false, false},
+    [ACT_TOKEN_MANAGE] = {ALL_ROLES, false, false, false},
+    [ACT_AUDIT_READ] = {R(ROLE_ADMIN), false, false, false},
+    [ACT_METRICS_READ] = {R(ROLE_ADMIN), false, false, false},
     /* Governance data (issue 4) is the organisation's own: its members manage it; peers see
      * only aggregates; admins and authorities see none of it (an insurer or regulator gets a
      * rating report only when the organisation hands it over). */
-    [ACT_FRAMEWORK_READ] = {ALL_ROLES, false, false},
-    [ACT_ASSESS_READ] = {R(ROLE_REPORTER), true, false},
-    [ACT_ASSESS_WRITE] = {R(ROLE_REPORTER), true, false},
-    [ACT_RISK_READ] = {R(ROLE_REPORTER), true, false},
-    [ACT_RISK_WRITE] = {R(ROLE_REPORTER), true, false},
+    [ACT_FRAMEWORK_READ] = {ALL_ROLES, false, false, false},
+    [ACT_ASSESS_READ] = {REPORTERS, true, false, false},
+    [ACT_ASSESS_WRITE] = {REPORTERS, true, false, false},
+    [ACT_RISK_READ] = {REPORTERS, true, false, false},
+    [ACT_RISK_WRITE] = {REPORTERS, true, false, false},
     /* Delivery (issue 5): reporters act for their organisation's reports; the receiving side
      * (recipient and authority users) sees only what is routed to the recipient its
      * organisation is bound to — never another recipient's submissions. */
-    [ACT_SUBMIT] = {R(ROLE_REPORTER), true, false},
-    [ACT_SUBMISSION_READ] = {R(ROLE_REPORTER), true, false},
-    [ACT_INBOX_READ] = {R(ROLE_RECIPIENT) | R(ROLE_AUTHORITY), true, false},
-    [ACT_INBOX_RECEIPT] = {R(ROLE_RECIPIENT) | R(ROLE_AUTHORITY), true, false},
-    [ACT_RECIPIENT_LIST] = {ALL_ROLES, false, false},
-    [ACT_RECIPIENT_BIND] = {R(ROLE_ADMIN), false, false},
+    [ACT_SUBMIT] = {REPORTERS, true, false, false},
+    [ACT_SUBMISSION_READ] = {REPORTERS, true, false, false},
+    [ACT_INBOX_READ] = {R(ROLE_RECIPIENT) | R(ROLE_AUTHORITY), true, false, false},
+    [ACT_INBOX_RECEIPT] = {R(ROLE_RECIPIENT) | R(ROLE_AUTHORITY), true, false, false},
+    /* every organisation sees which organisation receives for each recipient; changing it
+     * stays with the platform administrator, audited and announced (issue 8.12) */
+    [ACT_RECIPIENT_LIST] = {ALL_ROLES, false, false, false},
+    [ACT_RECIPIENT_BIND] = {R(ROLE_ADMIN), false, false, false},
 };
 
 enum authz auth_check(const struct principal *p, enum auth_action a, const char *object_org)
@@ -76,7 +92,7 @@ enum authz auth_check(const struct principal *p, enum auth_action a, const char 
         return AUTHZ_FORBIDDEN;
     if (!pm->org_scoped || !object_org)
         return AUTHZ_OK;
-    if (pm->admin_any_org && p->role == ROLE_ADMIN)
+    if ((pm->admin_any_org || pm->onboarding) && p->role == ROLE_ADMIN)
         return AUTHZ_OK;
     return strcmp(p->org_id, object_org) ? AUTHZ_HIDDEN : AUTHZ_OK;
 }
@@ -96,9 +112,19 @@ const char *auth_password_weak(const char *pw)
 
 int auth_password_hash(const char *pw, char out[128])
 {
+    return auth_password_hash_cost(pw, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                   crypto_pwhash_MEMLIMIT_INTERACTIVE / 1024, out);
+}
+
+int auth_password_hash_cost(const char *pw, int64_t ops, int64_t mem_kib, char out[128])
+{
     _Static_assert(crypto_pwhash_STRBYTES <= 128, "argon2 string too long");
-    return crypto_pwhash_str_alg(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                 crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13)
+    if (ops < (int64_t)crypto_pwhash_OPSLIMIT_MIN || mem_kib < 1 ||
+        (uint64_t)mem_kib > crypto_pwhash_MEMLIMIT_MAX / 1024 ||
+        (size_t)mem_kib * 1024 < crypto_pwhash_MEMLIMIT_MIN)
+        return -1;
+    return crypto_pwhash_str_alg(out, pw, strlen(pw), (unsigned long long)ops,
+                                 (size_t)mem_kib * 1024, crypto_pwhash_ALG_ARGON2ID13)
                ? -1
                : 0;
 }

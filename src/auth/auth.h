@@ -21,7 +21,13 @@ enum role {
     ROLE_REPORTER,  /* files and amends its own organisation's reports */
     ROLE_RECIPIENT, /* receives submissions routed to its organisation (issue 5) */
     ROLE_AUTHORITY, /* a receiving authority's analyst (sharing, advisories: later issues) */
-    ROLE_ADMIN,     /* platform operator: organisations, users, audit; not report contents */
+    ROLE_ADMIN,     /* platform operator: organisations, audit; never report contents */
+    /* An organisation's own administrator (issue 8.12): creates, disables and changes the roles
+     * of its organisation's users, and does everything a reporter does — it could give itself
+     * a reporter account anyway, so withholding reports from it would protect nothing. Once an
+     * organisation has one, the platform administrator no longer touches its users. */
+    ROLE_ORG_ADMIN,
+    ROLE__COUNT
 };
 
 const char *auth_role_name(enum role r);
@@ -53,6 +59,8 @@ enum auth_action {
     ACT_INBOX_RECEIPT,   /* post a receipt for one of them */
     ACT_RECIPIENT_LIST,  /* the recipients directory with channels */
     ACT_RECIPIENT_BIND,  /* which organisation receives for a recipient (inbox) */
+    ACT_USER_UPDATE,     /* disable, re-enable, change the role or name of a user */
+    ACT_PASSWORD_CHANGE, /* one's own password */
     ACT__COUNT
 };
 
@@ -63,13 +71,19 @@ struct principal {
     char username[65];
     enum role role;
     int64_t expires_at; /* ms; 0 = no expiry */
+    /* A token from signing in with a password someone else set (a new account's initial
+     * password): it may only change that password (POST /api/v1/me/password). */
+    bool password_change_only;
 };
 
 enum authz { AUTHZ_OK = 0, AUTHZ_FORBIDDEN = -1 /* 403 */, AUTHZ_HIDDEN = -2 /* 404 */ };
 
 /* May p perform a on an object owned by object_org (NULL when the action has no object or the
  * object is not organisation-scoped)? Admins pass organisation scoping for the actions the
- * table grants them; nobody else does. */
+ * table grants them; nobody else does. For the account actions marked "onboarding" in the
+ * table the platform administrator passes here too, and account_decide (account.h) then
+ * applies the rule that depends on data: only while the organisation has no administrator of
+ * its own, and only to give it its first one. */
 enum authz auth_check(const struct principal *p, enum auth_action a, const char *object_org);
 
 /* Password rules (NIST SP 800-63B §5.1.1.2: length over composition): 10–256 bytes, not all
@@ -79,6 +93,9 @@ const char *auth_password_weak(const char *pw);
 /* argon2id (libsodium crypto_pwhash_str, interactive limits). out holds >= 128 bytes.
  * Returns 0 or -1 (out of memory). Takes ~0.1 s and 64 MiB: callers bound concurrency. */
 int auth_password_hash(const char *pw, char out[128]);
+/* The same with an explicit cost (settings password_hash_ops, password_hash_mem_kib): passes
+ * over memory and KiB of memory. Returns -1 for a cost libsodium refuses. */
+int auth_password_hash_cost(const char *pw, int64_t ops, int64_t mem_kib, char out[128]);
 bool auth_password_verify(const char *stored, const char *pw);
 
 /* Writes a random initial password of n-1 characters (n <= 64) from an alphabet without
@@ -98,5 +115,50 @@ void auth_token_new(char out[AUTH_TOKEN_LEN + 1], unsigned char hash[HASH_SHA256
 
 /* Hashes a presented token. Returns 0, or -1 if it does not have the token shape. */
 int auth_token_hash(const char *token, size_t n, unsigned char hash[HASH_SHA256_LEN]);
+
+/* ---- sign-in throttling (issue 8.13; auth_throttle.c) ----
+ *
+ * Failed sign-ins are counted per key — a client address, a name, or the pair — and each
+ * failure past a key's free allowance delays that key's next evaluated attempt, the delay
+ * doubling up to a short maximum (a growing delay, never a lockout: NIST SP 800-63B §5.2.2
+ * asks for rate limiting that does not let an attacker lock the owner out). Attempts while a
+ * delay runs are answered 429 without looking at the password and do not count. A key's
+ * failures are forgotten after a quiet period. Pure: time comes in as an argument. */
+struct auth_throttle_policy {
+    int64_t free;      /* failures without a delay; the free-th starts the first one */
+    int64_t base_ms;   /* first delay, doubling with each further failure */
+    int64_t max_ms;    /* longest delay */
+    int64_t forget_ms; /* failures older than this quiet period are forgotten */
+};
+
+struct auth_throttle_state {
+    int64_t failures;
+    int64_t last_at;       /* latest counted failure (ms), 0 = none */
+    int64_t blocked_until; /* end of the running delay, or 0 */
+    int64_t expires_at;    /* after it the state is forgotten (and may be deleted), 0 = empty */
+};
+
+/* The state after a failed, evaluated attempt at now (a forgotten state starts over). */
+void auth_throttle_fail(const struct auth_throttle_policy *p, struct auth_throttle_state *st,
+                        int64_t now);
+
+/* Milliseconds until st lets an attempt be evaluated (0: now). */
+int64_t auth_throttle_wait(const struct auth_throttle_state *st, int64_t now);
+
+#define AUTH_THROTTLE_KEY_LEN 32
+
+/* Keyed hashes (HMAC-SHA256 with the store's secret) naming the throttle states: of a name
+ * (ASCII letters folded to lower case, as usernames are), of a client address (IPv6 by its
+ * /64, the block one subscriber gets — RFC 6177 §2 — so that rotating through it does not
+ * escape), and of the two together. addr is 4 or 16 bytes; IPv4-mapped IPv6 counts as IPv4.
+ * The store thus never holds a name someone typed (sometimes a password typed into the wrong
+ * field) nor an address. */
+void auth_throttle_key_name(const unsigned char secret[32], const char *name,
+                            unsigned char out[AUTH_THROTTLE_KEY_LEN]);
+void auth_throttle_key_addr(const unsigned char secret[32], const unsigned char *addr,
+                            size_t addr_len, unsigned char out[AUTH_THROTTLE_KEY_LEN]);
+void auth_throttle_key_pair(const unsigned char secret[32], const unsigned char *addr,
+                            size_t addr_len, const char *name,
+                            unsigned char out[AUTH_THROTTLE_KEY_LEN]);
 
 #endif

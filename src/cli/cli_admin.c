@@ -2,6 +2,15 @@
  * cli_admin.c — `ichigen admin …`: the first administrator, organisations, users and tokens,
  * for operators working on the server itself (the same validation as the HTTP API, because the
  * flags are turned into the same JSON body and checked against the same field tables).
+ *
+ * What the CLI may still do in an organisation (issue 8.12; account_decide in account.h): it
+ * is the operator at the machine, who could read the database file, so the rule is that it
+ * never acts silently. While an organisation has no administrator of its own, create-user
+ * sets it up (its first org_admin, or a whole starting team for a scripted set-up). Once it
+ * has one, create-user refuses unless --break-glass is given — then the user is created,
+ * audited as such and the organisation is told (its notifications and reminder webhook) —
+ * and create-token refuses outright: acting as one of its members is for that member.
+ * Every user the CLI creates is audited (actor "cli") and announced like the API's.
  */
 #include <sodium.h>
 
@@ -88,11 +97,74 @@ static int store_fail(const char *what, int res)
     return res == STORE_UNAVAILABLE ? CLI_FAILURE : CLI_PROBLEM;
 }
 
-/* Creates a user; the password comes from `password` or is generated and printed once. */
-static int make_user(struct store *s, json_t *doc, const char *password)
+/* The organisation's state for account_decide. Returns CLI_OK or an exit code. */
+static int cli_scene(struct store *s, const char *org_id, struct account_scene *sc)
+{
+    struct org o;
+    struct org_members m;
+    int res = s->ops->org_get(s, org_id, &o);
+    if (res == STORE_NOT_FOUND)
+        res = STORE_INVALID;
+    if (!res)
+        res = s->ops->org_members(s, org_id, &m);
+    if (res)
+        return store_fail("find organisation", res);
+    sc->who = ACCOUNT_BY_CLI;
+    sc->actor_role = ROLE_NONE;
+    sc->org_is_operator = !strcmp(o.kind, "operator");
+    sc->members = m.members;
+    sc->administrators = sc->org_is_operator ? m.admins : m.org_admins;
+    return CLI_OK;
+}
+
+static int refused(enum account_verdict v, const char *org_id)
+{
+    if (v == ACCOUNT_HAS_ADMIN)
+        fprintf(stderr,
+                "ichigen admin: organisation %s has its own administrator; its users are created "
+                "and changed by them (POST /api/v1/users).\n"
+                "  In an emergency, repeat with --break-glass: the user is created and the "
+                "organisation is told who did it.\n",
+                org_id);
+    else
+        fprintf(stderr, "ichigen admin: role admin exists only in the platform operator's "
+                        "organisation (use `ichigen admin create-admin`)\n");
+    return CLI_PROBLEM;
+}
+
+/* Writes u with its audit entry and the organisation's event. */
+static int write_new(struct store *s, const struct user *u, enum account_pre pre, bool glass)
+{
+    char detail[64];
+    int64_t now = rtime_now_ms();
+    json_t *ev = account_event_json("account.created", u, NULL, "operator_cli", NULL, glass, now);
+    char *evs = json_dumps(ev, JSON_COMPACT);
+    json_decref(ev);
+    snprintf(detail, sizeof(detail), "role=%s by=cli%s", auth_role_name(u->role),
+             glass ? " break_glass" : "");
+    struct user_write w = {.u = u,
+                           .create = true,
+                           .pre = pre,
+                           .actor = CLI_ACTOR,
+                           .audit_action = "user.create",
+                           .audit_detail = detail,
+                           .event = evs,
+                           .now = now};
+    int res = s->ops->user_write(s, &w);
+    free(evs);
+    return res;
+}
+
+/* Creates a user; the password comes from `password` (the operator chose it and passes it on
+ * as the owner's own) or is generated, printed once, and must be changed at first sign-in. */
+static int make_user(struct store *s, const struct config *cfg, json_t *doc, const char *password,
+                     bool glass)
 {
     struct user u;
     struct verr_list extra;
+    struct account_scene sc = {.create = true, .break_glass = glass, .after = &u};
+    enum account_pre pre;
+    bool keep;
     char generated[21] = "";
     int rc = CLI_OK;
     if (password)
@@ -104,15 +176,24 @@ static int make_user(struct store *s, json_t *doc, const char *password)
         return CLI_USAGE;
     }
     verr_list_release(&extra);
+    if ((rc = cli_scene(s, u.org_id, &sc)))
+        return rc;
+    enum account_verdict v = account_decide(&sc, &pre, &keep);
+    if (v != ACCOUNT_OK)
+        return refused(v, u.org_id);
     if (!password) {
         auth_password_generate(generated, sizeof(generated));
         password = generated;
+        u.must_change_password = true;
     }
-    if (auth_password_hash(password, u.password_hash))
+    if (auth_password_hash_cost(password, cfg->password_hash_ops, cfg->password_hash_mem_kib,
+                                u.password_hash))
         return CLI_FAILURE;
-    int res = s->ops->user_create(s, &u, CLI_ACTOR, rtime_now_ms());
+    int res = write_new(s, &u, pre, glass);
     if (res)
-        rc = store_fail("create user", res);
+        rc = store_fail(res == STORE_CONFLICT ? "create user (its organisation changed meanwhile)"
+                                              : "create user",
+                        res);
     else if (generated[0])
         printf("user %s (%s) created; initial password (shown once): %s\n", u.username, u.id,
                generated);
@@ -154,7 +235,8 @@ static int operator_org(struct store *s, char id_out[UUID_STR_LEN])
     return CLI_OK;
 }
 
-static int create_admin(struct store *s, const char *username, const char *password)
+static int create_admin(struct store *s, const struct config *cfg, const char *username,
+                        const char *password)
 {
     char org[UUID_STR_LEN];
     int rc = operator_org(s, org);
@@ -162,7 +244,7 @@ static int create_admin(struct store *s, const char *username, const char *passw
         return rc;
     json_t *doc = json_pack("{s:s, s:s, s:s, s:s}", "org_id", org, "username", username,
                             "display_name", "Administrator", "role", "admin");
-    rc = make_user(s, doc, password);
+    rc = make_user(s, cfg, doc, password, false);
     json_decref(doc);
     return rc;
 }
@@ -172,7 +254,9 @@ static void sign_in_hint(const struct config *cfg, const char *username)
     printf("\nSign in (the token in the answer goes in 'Authorization: Bearer <token>'):\n"
            "  curl -s -X POST http://%s:%lld/api/v1/auth/login \\\n"
            "       -H 'Content-Type: application/json' \\\n"
-           "       -d '{\"username\":\"%s\",\"password\":\"<password>\"}'\n",
+           "       -d '{\"username\":\"%s\",\"password\":\"<password>\"}'\n"
+           "A generated password only lets you choose your own first: POST /api/v1/me/password\n"
+           "with {\"current_password\": …, \"new_password\": …} and that token.\n",
            cfg->listen_addr, (long long)cfg->port, username);
 }
 
@@ -194,7 +278,7 @@ static int bootstrap(struct store *s, const struct config *cfg, int argc, char *
         return CLI_OK;
     }
     printf("First start: creating the platform administrator.\n");
-    rc = create_admin(s, user, NULL);
+    rc = create_admin(s, cfg, user, NULL);
     if (!rc)
         sign_in_hint(cfg, user);
     return rc;
@@ -219,22 +303,23 @@ static int cmd_create_org(struct store *s, int argc, char **argv)
     return rc;
 }
 
-static int cmd_create_user(struct store *s, int argc, char **argv)
+static int cmd_create_user(struct store *s, const struct config *cfg, int argc, char **argv)
 {
     bool from_stdin = cli_flag(&argc, argv, "--password-stdin");
+    bool glass = cli_flag(&argc, argv, "--break-glass");
     json_t *doc = flags_to_json(&argc, argv, &account_user_root);
     char pw[300];
     int rc = cli_no_extra(argc, argv, 2);
     if (!rc && from_stdin && read_password_stdin(pw, sizeof(pw)))
         rc = CLI_USAGE;
     if (!rc)
-        rc = make_user(s, doc, from_stdin ? pw : NULL);
+        rc = make_user(s, cfg, doc, from_stdin ? pw : NULL, glass);
     sodium_memzero(pw, sizeof(pw));
     json_decref(doc);
     return rc;
 }
 
-static int cmd_create_admin(struct store *s, int argc, char **argv)
+static int cmd_create_admin(struct store *s, const struct config *cfg, int argc, char **argv)
 {
     bool from_stdin = cli_flag(&argc, argv, "--password-stdin");
     const char *user = cli_take(&argc, argv, "--username");
@@ -247,7 +332,7 @@ static int cmd_create_admin(struct store *s, int argc, char **argv)
     if (!rc && from_stdin && read_password_stdin(pw, sizeof(pw)))
         rc = CLI_USAGE;
     if (!rc)
-        rc = create_admin(s, user, from_stdin ? pw : NULL);
+        rc = create_admin(s, cfg, user, from_stdin ? pw : NULL);
     sodium_memzero(pw, sizeof(pw));
     return rc;
 }
@@ -272,6 +357,16 @@ static int cmd_create_token(struct store *s, int argc, char **argv)
     int res = s->ops->user_get_by_name(s, user, &u);
     if (res)
         return store_fail("find user", res);
+    struct account_scene sc = {0};
+    if ((rc = cli_scene(s, u.org_id, &sc)))
+        return rc;
+    if (!sc.org_is_operator && sc.administrators > 0) {
+        fprintf(stderr,
+                "ichigen admin: %s belongs to an organisation with its own administrator; "
+                "only the user mints its tokens (POST /api/v1/tokens).\n",
+                user);
+        return CLI_PROBLEM;
+    }
     memset(&t, 0, sizeof(t));
     uuid_v7_new(t.id);
     xstrlcpy(t.user_id, u.id, sizeof(t.user_id));
@@ -329,11 +424,11 @@ int cli_admin(int argc, char **argv)
     if (!strcmp(sub, "bootstrap"))
         rc = bootstrap(s, &cfg, argc, argv);
     else if (!strcmp(sub, "create-admin"))
-        rc = cmd_create_admin(s, argc, argv);
+        rc = cmd_create_admin(s, &cfg, argc, argv);
     else if (!strcmp(sub, "create-org"))
         rc = cmd_create_org(s, argc, argv);
     else if (!strcmp(sub, "create-user"))
-        rc = cmd_create_user(s, argc, argv);
+        rc = cmd_create_user(s, &cfg, argc, argv);
     else if (!strcmp(sub, "create-token"))
         rc = cmd_create_token(s, argc, argv);
     else if (!strcmp(sub, "list-orgs"))

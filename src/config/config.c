@@ -44,9 +44,21 @@ static const struct opt opts[] = {
     OI(page_size_max, "200", 1, 10000, "largest list page a client may ask for"),
     OI(idempotency_retention_h, "168", 1, 87600, "how long Idempotency-Key records are kept"),
     OI(session_ttl_s, "43200", 60, 31536000, "lifetime of a token issued by sign-in"),
-    OI(login_max_failures, "5", 1, 1000, "failed sign-ins before a user is locked out"),
-    OI(login_lockout_s, "300", 1, 86400, "length of that lockout"),
+    OI(login_throttle_free, "5", 1, 1000,
+       "failed sign-ins from one address for one name before each further one delays the next "
+       "attempt there (formerly login_max_failures)"),
+    OI(login_throttle_address_free, "20", 1, 1000000,
+       "failed sign-ins from one address, any names, before delays apply to the address"),
+    OI(login_throttle_name_free, "50", 1, 1000000,
+       "failed sign-ins for one name, any addresses, before delays apply to the name"),
+    OI(login_throttle_base_ms, "1000", 1, 600000, "first sign-in delay; doubles with each further failure"),
+    OI(login_throttle_max_s, "60", 1, 3600,
+       "longest sign-in delay: no lockout lasts longer (formerly login_lockout_s)"),
+    OI(login_throttle_forget_s, "3600", 1, 604800, "failed sign-ins are forgotten after this quiet period"),
     OI(password_hash_concurrency, "2", 1, 64, "simultaneous argon2id computations (64 MiB each)"),
+    OI(password_hash_ops, "2", 1, 16, "argon2id passes for new password hashes"),
+    OI(password_hash_mem_kib, "65536", 8, 1048576,
+       "argon2id memory per hash, KiB (OWASP's floor is 19456 with 2 passes; lower is for tests)"),
     OI(token_cache_ms, "2000", 0, 60000,
        "how long a token lookup is reused (revocation elsewhere takes effect within it; 0 = off)"),
     OSECRET(metrics_token, "bearer token that may read /metrics besides admins"),
@@ -73,11 +85,24 @@ static const struct opt opts[] = {
     OS(log_level, "info", "debug, info, warn or error"),
 };
 
+/* Old names that still load (config files written for an earlier version), each applied to
+ * the setting that replaced it. The sign-in lockout became growing delays (issue 8.13): the
+ * failures before it are the free allowance, its length the longest delay. */
+static const struct {
+    const char *old, *now;
+} renamed[] = {
+    {"login_max_failures", "login_throttle_free"},
+    {"login_lockout_s", "login_throttle_max_s"},
+};
+
 static const struct opt *find_opt(const char *key, size_t n)
 {
     for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
         if (strlen(opts[i].name) == n && !memcmp(opts[i].name, key, n))
             return &opts[i];
+    for (size_t i = 0; i < ARRAY_SIZE(renamed); i++)
+        if (strlen(renamed[i].old) == n && !memcmp(renamed[i].old, key, n))
+            return find_opt(renamed[i].now, strlen(renamed[i].now));
     return NULL;
 }
 

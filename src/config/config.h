@@ -41,9 +41,16 @@ struct config {
     int64_t idempotency_retention_h;
     /* accounts */
     int64_t session_ttl_s;
-    int64_t login_max_failures;
-    int64_t login_lockout_s;
+    /* sign-in throttling (issue 8.13): growing delays, no lockout */
+    int64_t login_throttle_free;
+    int64_t login_throttle_address_free;
+    int64_t login_throttle_name_free;
+    int64_t login_throttle_base_ms;
+    int64_t login_throttle_max_s;
+    int64_t login_throttle_forget_s;
     int64_t password_hash_concurrency;
+    int64_t password_hash_ops;
+    int64_t password_hash_mem_kib;
     int64_t token_cache_ms;
     /* obligations */
     char rules_dir[CONFIG_PATH_MAX]; /* empty: <binary's directory>/../data, else ./data */

@@ -1,13 +1,17 @@
 /*
- * h_accounts.c — sign-in and tokens, the caller's identity, organisations and users.
+ * h_accounts.c — sign-in (throttled), one's own password, tokens, the caller's identity and
+ * organisations. Users are administered in h_users.c.
  *
  * Request bodies are described by field tables and checked with the report validator's engine,
  * so they get the same gather-all, bilingual errors as reports.
  */
 #include <pthread.h>
 #include <sodium.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "http_int.h"
+#include "../core/enc.h"
 #include "../core/log.h"
 #include "../core/uuid.h"
 
@@ -25,12 +29,12 @@ static json_t *org_json(const struct org *o)
     return j;
 }
 
-static json_t *user_json(const struct user *u)
+json_t *http_user_json(const struct user *u)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o}", "id", u->id, "org_id", u->org_id,
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:o}", "id", u->id, "org_id", u->org_id,
                      "username", u->username, "display_name", u->display_name, "role",
-                     auth_role_name(u->role), "disabled", u->disabled, "created_at",
-                     http_time(u->created_at));
+                     auth_role_name(u->role), "disabled", u->disabled, "password_change_required",
+                     u->must_change_password, "created_at", http_time(u->created_at));
 }
 
 static json_t *token_json(const struct token_rec *t)
@@ -60,28 +64,45 @@ static void pw_leave(struct app *a)
     pthread_mutex_unlock(&a->pw_lock);
 }
 
-static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+int http_password_hash(struct app *a, const char *pw, char out[128])
+{
+    pw_enter(a);
+    int rc =
+        auth_password_hash_cost(pw, a->cfg.password_hash_ops, a->cfg.password_hash_mem_kib, out);
+    pw_leave(a);
+    return rc;
+}
+
+/* A hash of a random password at the configured cost, verified in place of a real one when a
+ * name has none, so that the answer takes as long. Made once per process. */
+static pthread_mutex_t dummy_lock = PTHREAD_MUTEX_INITIALIZER;
 static char dummy_hash[128];
 
-static void dummy_init(void)
+static const char *dummy(struct app *a)
 {
-    char pw[33];
-    unsigned char rnd[16];
-    hash_random(rnd, sizeof(rnd));
-    for (size_t i = 0; i < sizeof(rnd); i++)
-        snprintf(pw + 2 * i, 3, "%02x", rnd[i]);
-    if (auth_password_hash(pw, dummy_hash))
-        dummy_hash[0] = '\0';
+    pthread_mutex_lock(&dummy_lock);
+    if (!dummy_hash[0]) {
+        char pw[33];
+        unsigned char rnd[16];
+        hash_random(rnd, sizeof(rnd));
+        enc_hex(rnd, sizeof(rnd), pw);
+        if (auth_password_hash_cost(pw, a->cfg.password_hash_ops, a->cfg.password_hash_mem_kib,
+                                    dummy_hash))
+            dummy_hash[0] = '\0';
+        sodium_memzero(pw, sizeof(pw));
+    }
+    pthread_mutex_unlock(&dummy_lock);
+    return dummy_hash;
 }
 
 static bool verify_password(struct app *a, const char *stored, const char *pw)
 {
     bool ok;
+    const char *d = stored && stored[0] ? NULL : dummy(a);
     pw_enter(a);
-    if (!stored || !stored[0]) {
+    if (d) {
         /* unknown user or no password: spend the same time so timing does not reveal it */
-        pthread_once(&dummy_once, dummy_init);
-        auth_password_verify(dummy_hash, pw);
+        auth_password_verify(d, pw);
         ok = false;
     } else {
         ok = auth_password_verify(stored, pw);
@@ -111,68 +132,161 @@ static void issue_token(struct req *r, const struct user *u, const char *kind, c
     }
     json_t *j = token_json(&t);
     json_object_set_new(j, "token", json_string(token));
-    json_object_set_new(j, "user", user_json(u));
+    json_object_set_new(j, "user", http_user_json(u));
     sodium_memzero(token, sizeof(token));
     http_json(r, 201, j);
 }
 
-/* Failed sign-ins for usernames that do not exist are counted here, in memory, so that they
- * lock out exactly like real accounts (whose counters live in the database): otherwise a 429
- * would reveal which usernames exist. Bounded: the least recently seen entry is reused. */
-#define GHOSTS 1024
-static struct ghost {
-    unsigned char name_hash[HASH_SHA256_LEN];
-    int failures;
-    int64_t locked_until, seen;
-} ghosts[GHOSTS];
-static pthread_mutex_t ghost_lock = PTHREAD_MUTEX_INITIALIZER;
+/* ---- sign-in throttling (issue 8.13) ----
+ *
+ * Three states are kept per attempt, each under a keyed hash (auth.h): the client address
+ * (any names: one address spraying names or passwords), the name (any addresses: many
+ * addresses guessing one name), and the pair. The pair's allowance is the small one; so an
+ * attacker's failures from elsewhere never delay the owner at their own address until the
+ * name's much larger allowance is spent, and even then only by the short, capped delay —
+ * there is no lockout. Known and unknown names take exactly the same path: their states live
+ * in the same table, are keyed the same way, are written by the same failure job (known ones
+ * no longer carry counters in the users table), and nothing is evicted for lack of room
+ * (rows are deleted only once forgotten, by time), so neither status, body, headers nor the
+ * work done (one argon2 verification, one write) tells them apart. The old lockout kept
+ * unknown names in a 1,024-entry memory table: 1,100 other names evicted one and revealed
+ * that the locked name was real. */
 
-static struct ghost *ghost_find(const char *name, int64_t now, bool create)
+enum { TK_ADDRESS, TK_NAME, TK_PAIR, TK__COUNT };
+
+struct signin {
+    struct throttle_key keys[TK__COUNT];
+    struct auth_throttle_policy pol[TK__COUNT];
+    struct auth_throttle_state st[TK__COUNT];
+};
+
+static pthread_mutex_t secret_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned char secret[32];
+static bool secret_loaded;
+
+/* The store's key for the hashes, read once. Returns 0 or -1 (store unavailable). */
+static int throttle_secret(struct app *a, unsigned char out[32])
 {
-    unsigned char h[HASH_SHA256_LEN];
-    struct ghost *oldest = &ghosts[0];
-    hash_sha256(name, strlen(name), h);
-    for (int i = 0; i < GHOSTS; i++) {
-        if (!memcmp(ghosts[i].name_hash, h, sizeof(h)) && ghosts[i].seen)
-            return &ghosts[i];
-        if (ghosts[i].seen < oldest->seen)
-            oldest = &ghosts[i];
-    }
-    if (!create)
-        return NULL;
-    memset(oldest, 0, sizeof(*oldest));
-    memcpy(oldest->name_hash, h, sizeof(h));
-    oldest->seen = now;
-    return oldest;
+    int rc = 0;
+    pthread_mutex_lock(&secret_lock);
+    if (!secret_loaded)
+        secret_loaded = a->store->ops->throttle_secret(a->store, secret) == STORE_OK;
+    if (secret_loaded)
+        memcpy(out, secret, 32);
+    else
+        rc = -1;
+    pthread_mutex_unlock(&secret_lock);
+    return rc;
 }
 
-/* Returns the lock expiry for an unknown username (0 when not locked); records a failure when
- * fail is set. */
-static int64_t ghost_check(struct app *a, const char *name, int64_t now, bool fail)
+/* The TCP peer: 4 bytes (IPv4) or 16 (IPv6); 0 when unknown. */
+static size_t client_addr(struct req *r, unsigned char out[16])
 {
-    int64_t until = 0;
-    pthread_mutex_lock(&ghost_lock);
-    struct ghost *g = ghost_find(name, now, fail);
-    if (g) {
-        g->seen = now;
-        if (fail && g->locked_until <= now &&
-            ++g->failures >= a->cfg.login_max_failures) {
-            g->locked_until = now + a->cfg.login_lockout_s * 1000;
-            g->failures = 0;
-        }
-        until = g->locked_until > now ? g->locked_until : 0;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    if (sa && sa->sa_family == AF_INET) {
+        memcpy(out, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+        return 4;
     }
-    pthread_mutex_unlock(&ghost_lock);
-    return until;
+    if (sa && sa->sa_family == AF_INET6) {
+        memcpy(out, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
+        return 16;
+    }
+    return 0;
 }
 
-static void locked_out(struct req *r, int64_t until)
+static void policy(const struct config *c, int64_t free, struct auth_throttle_policy *p)
 {
+    p->free = free;
+    p->base_ms = c->login_throttle_base_ms;
+    p->max_ms = c->login_throttle_max_s * 1000;
+    p->forget_ms = c->login_throttle_forget_s * 1000;
+}
+
+/* Fills si's keys for an attempt on name from this client and reads their states. Returns 0
+ * or -1 after answering 503. */
+static int signin_load(struct req *r, const char *name, struct signin *si)
+{
+    const struct config *c = &r->app->cfg;
+    unsigned char key[32], addr[16];
+    size_t alen = client_addr(r, addr);
+    memset(si, 0, sizeof(*si));
+    if (throttle_secret(r->app, key)) {
+        http_unavailable(r);
+        return -1;
+    }
+    auth_throttle_key_addr(key, addr, alen, si->keys[TK_ADDRESS].key);
+    auth_throttle_key_name(key, name, si->keys[TK_NAME].key);
+    auth_throttle_key_pair(key, addr, alen, name, si->keys[TK_PAIR].key);
+    sodium_memzero(key, sizeof(key));
+    si->keys[TK_ADDRESS].scope = "address";
+    si->keys[TK_NAME].scope = "name";
+    si->keys[TK_PAIR].scope = "address+name";
+    policy(c, c->login_throttle_address_free, &si->pol[TK_ADDRESS]);
+    policy(c, c->login_throttle_name_free, &si->pol[TK_NAME]);
+    policy(c, c->login_throttle_free, &si->pol[TK_PAIR]);
+    for (int i = 0; i < TK__COUNT; i++)
+        si->keys[i].policy = &si->pol[i];
+    if (r->app->store->ops->throttle_get(r->app->store, si->keys, TK__COUNT, r->now_ms, si->st)) {
+        http_unavailable(r);
+        return -1;
+    }
+    return 0;
+}
+
+/* Answers 429 and returns true while one of si's delays runs (RFC 6585 §4, Retry-After in
+ * seconds, RFC 9110 §10.2.3). The password is not looked at and the attempt does not count. */
+static bool signin_delayed(struct req *r, const struct signin *si)
+{
+    int64_t wait = 0;
     char secs[24];
-    snprintf(secs, sizeof(secs), "%lld", (long long)((until - r->now_ms) / 1000 + 1));
+    for (int i = 0; i < TK__COUNT; i++) {
+        int64_t w = auth_throttle_wait(&si->st[i], r->now_ms);
+        wait = w > wait ? w : wait;
+    }
+    if (!wait)
+        return false;
+    snprintf(secs, sizeof(secs), "%lld", (long long)((wait + 999) / 1000));
     http_header(r, "Retry-After", secs);
-    http_problem(r, 429, "locked", "Too many failed sign-ins", "サインインの失敗が多すぎます",
-                 "Try again later.", "しばらくしてから再度お試しください。", NULL);
+    http_problem(r, 429, "throttled", "Too many failed sign-ins", "サインインの失敗が多すぎます",
+                 "Wait the number of seconds in Retry-After, then try again; the wait grows "
+                 "with further failures but stays short, and no account is locked.",
+                 "Retry-After の秒数だけ待ってから再度お試しください。失敗が続くと待ち時間は"
+                 "延びますが短時間に限られ、アカウントがロックされることはありません。",
+                 NULL);
+    LOG(LOG_INFO, "auth.throttled", LF_S("request_id", r->request_id), LF_I("wait_ms", wait));
+    return true;
+}
+
+/* Records a failed attempt (object_id: the account's id, or "" for a name that is none).
+ * Returns 0, or -1 after answering 503. */
+static int signin_failed(struct req *r, struct signin *si, const char *object_id)
+{
+    char detail[96], ka[17], kn[17];
+    enc_hex(si->keys[TK_ADDRESS].key, 8, ka);
+    enc_hex(si->keys[TK_NAME].key, 8, kn);
+    snprintf(detail, sizeof(detail), "address=%s name=%s", ka, kn);
+    struct throttle_failure f = {.keys = si->keys,
+                                 .n = TK__COUNT,
+                                 .object_id = object_id,
+                                 .detail = detail,
+                                 .now = r->now_ms,
+                                 .next = auth_throttle_fail,
+                                 .out = si->st};
+    if (r->app->store->ops->throttle_fail(r->app->store, &f)) {
+        http_unavailable(r);
+        return -1;
+    }
+    return 0;
+}
+
+/* The owner got in: the name's and the pair's failures are forgotten (the address's are not:
+ * one good account must not wash an address's guesses at others). */
+static void signin_succeeded(struct req *r, const struct signin *si)
+{
+    if (si->st[TK_NAME].failures || si->st[TK_PAIR].failures)
+        r->app->store->ops->throttle_clear(r->app->store, &si->keys[TK_NAME], 2);
 }
 
 static void login_failed(struct req *r)
@@ -185,37 +299,125 @@ void h_login(struct req *r)
 {
     json_t *doc = http_body_json(r);
     struct user u;
+    struct signin si;
     if (!doc)
         return;
     if (!http_check_body(r, &account_login_root, doc))
         goto out;
     const char *name = json_string_value(json_object_get(doc, "username"));
     const char *pw = json_string_value(json_object_get(doc, "password"));
+    if (signin_load(r, name, &si) || signin_delayed(r, &si))
+        goto out;
     int res = r->app->store->ops->user_get_by_name(r->app->store, name, &u);
     if (res && res != STORE_NOT_FOUND) {
         http_unavailable(r);
         goto out;
     }
-    int64_t locked = res == STORE_OK ? (u.locked_until > r->now_ms ? u.locked_until : 0)
-                                     : ghost_check(r->app, name, r->now_ms, false);
-    if (locked) {
-        locked_out(r, locked);
-        goto out;
-    }
-    bool ok = verify_password(r->app, res == STORE_OK ? u.password_hash : NULL, pw);
-    if (res == STORE_OK)
-        r->app->store->ops->user_login_result(r->app->store, u.id, ok && !u.disabled, r->now_ms,
-                                              (int)r->app->cfg.login_max_failures,
-                                              r->app->cfg.login_lockout_s * 1000);
-    else
-        ghost_check(r->app, name, r->now_ms, true);
-    if (!ok || res != STORE_OK || u.disabled) {
+    bool known = res == STORE_OK;
+    bool ok = verify_password(r->app, known ? u.password_hash : NULL, pw) && known && !u.disabled;
+    if (!ok) {
         LOG(LOG_INFO, "auth.login_failed", LF_S("request_id", r->request_id),
-            LF_S("user", res == STORE_OK ? u.id : NULL));
-        login_failed(r);
+            LF_S("user", known ? u.id : NULL));
+        if (!signin_failed(r, &si, known ? u.id : ""))
+            login_failed(r);
         goto out;
     }
-    issue_token(r, &u, "session", "sign-in", r->app->cfg.session_ttl_s * 1000, u.id);
+    signin_succeeded(r, &si);
+    /* signing in with a password someone else set only lets one change it (issue 8.12) */
+    issue_token(r, &u, u.must_change_password ? "setup" : "session", "sign-in",
+                r->app->cfg.session_ttl_s * 1000, u.id);
+out:
+    json_decref(doc);
+}
+
+/* ---- one's own password ---- */
+
+/* The problems of a new password, all at once (NIST SP 800-63B §5.1.1.2). */
+static bool password_ok(struct req *r, const char *cur, const char *pw)
+{
+    struct verr_list errs;
+    const char *weak = auth_password_weak(pw);
+    char en[160];
+    verr_list_init(&errs, 4);
+    if (weak) {
+        snprintf(en, sizeof(en), "new password: %s", weak);
+        verr_add(&errs, "/new_password", "weak_password", en,
+                 "新しいパスワード: 10文字以上で、同じ文字の繰り返しでないものにしてください");
+    } else if (!strcmp(cur, pw)) {
+        verr_add(&errs, "/new_password", "unchanged",
+                 "new password: must differ from the current one",
+                 "新しいパスワード: 現在のパスワードと異なるものにしてください");
+    }
+    bool ok = !verr_any(&errs);
+    if (!ok)
+        http_problem(r, 422, "validation", "The request has invalid fields",
+                     "入力内容に誤りがあります", NULL, NULL, &errs);
+    verr_list_release(&errs);
+    return ok;
+}
+
+static void wrong_current(struct req *r)
+{
+    struct verr_list errs;
+    verr_list_init(&errs, 2);
+    verr_add(&errs, "/current_password", "wrong_password",
+             "current password: is not your current password",
+             "現在のパスワード: 現在のパスワードと一致しません");
+    http_problem(r, 422, "validation", "The request has invalid fields", "入力内容に誤りがあります",
+                 NULL, NULL, &errs);
+    verr_list_release(&errs);
+}
+
+/* Sets the new password and answers with a new session (every other token is revoked). */
+static void password_store(struct req *r, const struct user *u, const char *pw)
+{
+    struct user after = *u;
+    char hash[128];
+    if (http_password_hash(r->app, pw, hash))
+        return http_unavailable(r);
+    after.must_change_password = false;
+    json_t *ev = account_event_json("account.password_changed", &after, NULL, "self", u->id, false,
+                                    r->now_ms);
+    char *evs = json_dumps(ev, JSON_COMPACT);
+    json_decref(ev);
+    struct password_write w = {u->id, u->org_id, hash, evs, r->now_ms};
+    int res = r->app->store->ops->user_password_set(r->app->store, &w);
+    free(evs);
+    sodium_memzero(hash, sizeof(hash));
+    http_tcache_clear(r->app->tokens);
+    if (res)
+        return http_store_error(r, res);
+    issue_token(r, &after, "session", "sign-in", r->app->cfg.session_ttl_s * 1000, u->id);
+}
+
+void h_password_change(struct req *r)
+{
+    json_t *doc = http_body_json(r);
+    struct user u;
+    struct signin si;
+    if (!doc)
+        return;
+    if (!http_check_body(r, &account_password_root, doc))
+        goto out;
+    const char *cur = json_string_value(json_object_get(doc, "current_password"));
+    const char *pw = json_string_value(json_object_get(doc, "new_password"));
+    if (!password_ok(r, cur, pw))
+        goto out;
+    int res = r->app->store->ops->user_get(r->app->store, r->who.user_id, &u);
+    if (res) {
+        http_store_error(r, res == STORE_NOT_FOUND ? STORE_UNAVAILABLE : res);
+        goto out;
+    }
+    /* the current password is guessed no faster here than at sign-in */
+    if (signin_load(r, u.username, &si) || signin_delayed(r, &si))
+        goto out;
+    if (!verify_password(r->app, u.password_hash, cur)) {
+        if (!signin_failed(r, &si, u.id))
+            wrong_current(r);
+        goto out;
+    }
+    signin_succeeded(r, &si);
+    password_store(r, &u, pw);
 out:
     json_decref(doc);
 }
@@ -240,6 +442,7 @@ void h_me(struct req *r)
         json_object_set_new(j, "organization", org_json(&o));
     json_object_set_new(j, "token_expires_at",
                         r->who.expires_at ? http_time(r->who.expires_at) : json_null());
+    json_object_set_new(j, "password_change_required", json_boolean(r->who.password_change_only));
     http_json(r, 200, j);
 }
 
@@ -307,76 +510,6 @@ void h_org_get(struct req *r)
     if (res)
         return http_store_error(r, res);
     http_json(r, 200, org_json(&o));
-}
-
-/* ---- users ---- */
-
-void h_user_create(struct req *r)
-{
-    json_t *doc = http_body_json(r);
-    struct user u;
-    char generated[21] = "";
-    if (!doc)
-        return;
-    const char *pw = opt_str(doc, "password", NULL);
-    struct verr_list errs;
-    verr_list_init(&errs, r->app->limits.max_errors);
-    /* the table's checks and the ones it cannot express, reported together */
-    report_check_fields(&account_user_root, doc, &r->app->limits, r->now_ms, &errs);
-    account_user_from_json(doc, r->now_ms, &u, &errs);
-    if (verr_any(&errs)) {
-        http_problem(r, 422, "validation", "The request has invalid fields", "入力内容に誤りがあります",
-                     NULL, NULL, &errs);
-        verr_list_release(&errs);
-        goto out;
-    }
-    verr_list_release(&errs);
-    if (!pw) {
-        auth_password_generate(generated, sizeof(generated));
-        pw = generated;
-    }
-    pw_enter(r->app);
-    int hr = auth_password_hash(pw, u.password_hash);
-    pw_leave(r->app);
-    int res = hr ? STORE_UNAVAILABLE
-                 : r->app->store->ops->user_create(r->app->store, &u, r->who.user_id, r->now_ms);
-    if (res) {
-        http_store_error(r, res);
-        goto out;
-    }
-    json_t *j = user_json(&u);
-    if (generated[0])
-        json_object_set_new(j, "initial_password", json_string(generated)); /* shown once */
-    sodium_memzero(generated, sizeof(generated));
-    http_json(r, 201, j);
-out:
-    json_decref(doc);
-}
-
-void h_user_list(struct req *r)
-{
-    static const char *const allowed[] = {"limit", "cursor", "org_id", NULL};
-    char after[UUID_STR_LEN];
-    const char *org = http_query(r, "org_id");
-    struct user *users = NULL;
-    size_t n = 0;
-    bool more = false;
-    int limit;
-    if (!http_query_only(r, allowed) || (limit = http_limit(r)) < 0 ||
-        http_cursor_decode(r, "cursor", after))
-        return;
-    if (org && !uuid_valid(org, strlen(org)))
-        return http_bad_query(r, "org_id", "must be an organisation id", "組織IDで指定してください");
-    if (r->app->store->ops->user_list(r->app->store, org, after[0] ? after : NULL, limit, &users,
-                                      &n, &more)) {
-        free(users);
-        return http_unavailable(r);
-    }
-    json_t *items = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(items, user_json(&users[i]));
-    http_page(r, items, more && n ? users[n - 1].id : NULL);
-    free(users);
 }
 
 /* ---- API tokens ---- */

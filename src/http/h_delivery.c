@@ -809,6 +809,19 @@ static json_t *formats_json(unsigned bits)
     return a;
 }
 
+/* Which organisation receives for a recipient, shown to every organisation (issue 8.12): a
+ * binding decides who reads the submissions, so who it is must not be the operator's secret. */
+static json_t *binding_json(struct req *r, const struct recipient_binding *b)
+{
+    struct org o;
+    if (!b)
+        return json_null();
+    json_t *j = json_pack("{s:s, s:o}", "org_id", b->org_id, "since", http_time(b->created_at));
+    if (r->app->store->ops->org_get(r->app->store, b->org_id, &o) == STORE_OK)
+        json_object_set_new(j, "name", json_pack("{s:s, s:s}", "ja", o.name_ja, "en", o.name_en));
+    return j;
+}
+
 void h_recipient_list(struct req *r)
 {
     struct rules_recipient_view v;
@@ -820,15 +833,18 @@ void h_recipient_list(struct req *r)
     for (size_t i = 0; rules_recipient_at(r->app->rules, i, &v); i++) {
         const struct outbox_route *route = outbox_route_of(r->app->delivery, v.id);
         const char *bound = NULL;
+        const struct recipient_binding *bind = NULL;
         for (size_t k = 0; k < nb; k++)
             if (!strcmp(b[k].recipient_id, v.id))
-                bound = b[k].org_id;
+                bind = &b[k];
+        bound = bind ? bind->org_id : NULL;
         json_t *j = json_pack(
             "{s:s, s:{s:s, s:s}, s:s, s:s, s:s, s:o, s:o, s:o}", "id", v.id, "name", "ja",
             v.name_ja, "en", v.name_en, "kind", v.kind, "jurisdiction", v.jurisdiction, "channel",
             rules_channel_name(route->channel), "sections", sections_json(v.delivery->sections),
             "formats", formats_json(v.delivery->formats), "bound_org",
             bound ? json_string(bound) : json_null());
+        json_object_set_new(j, "binding", binding_json(r, bind));
         json_object_set_new(j, "webhook_configured",
                             json_boolean(route->channel == CHANNEL_WEBHOOK && route->secret_len &&
                                          route->endpoint[0]));

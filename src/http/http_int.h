@@ -116,6 +116,13 @@ json_t *http_time(int64_t ms);
  * organisation's object. Returns true when allowed. */
 bool http_allow(struct req *r, enum auth_action a, const char *object_org);
 
+/* ---- accounts (h_accounts.c) ---- */
+
+/* A user as the API shows it (never a password hash). New reference. */
+json_t *http_user_json(const struct user *u);
+/* argon2id at the configured cost, within the concurrency bound. Returns 0 or -1. */
+int http_password_hash(struct app *a, const char *pw, char out[128]);
+
 /* ---- pure parsers (parse.c) ---- */
 
 /* Accept-Language (RFC 9110 §12.5.4): true when Japanese has a higher q-value than English. */
@@ -188,6 +195,8 @@ void h_org_list(struct req *r);
 void h_org_get(struct req *r);
 void h_user_create(struct req *r);
 void h_user_list(struct req *r);
+void h_user_update(struct req *r);
+void h_password_change(struct req *r);
 void h_token_create(struct req *r);
 void h_token_list(struct req *r);
 void h_token_revoke(struct req *r);

@@ -21,8 +21,14 @@ const struct route http_routes[] = {
     {"GET", "/api/v1/organizations", h_org_list, RA_TOKEN, ACT_ORG_LIST, false, "admin"},
     {"GET", "/api/v1/organizations/{id}", h_org_get, RA_TOKEN, NO_ACTION, false,
      "admin; members of the organisation"},
-    {"POST", "/api/v1/users", h_user_create, RA_TOKEN, ACT_USER_CREATE, true, "admin"},
-    {"GET", "/api/v1/users", h_user_list, RA_TOKEN, ACT_USER_LIST, false, "admin"},
+    {"POST", "/api/v1/users", h_user_create, RA_TOKEN, ACT_USER_CREATE, true,
+     "org_admin of the organisation; admin for an organisation's first org_admin"},
+    {"GET", "/api/v1/users", h_user_list, RA_TOKEN, ACT_USER_LIST, false,
+     "admin; org_admin (own organisation)"},
+    {"PATCH", "/api/v1/users/{id}", h_user_update, RA_TOKEN, ACT_USER_UPDATE, true,
+     "org_admin of the organisation; admin to appoint an organisation's first org_admin"},
+    {"POST", "/api/v1/me/password", h_password_change, RA_TOKEN, ACT_PASSWORD_CHANGE, true,
+     "any role (own password)"},
     {"POST", "/api/v1/tokens", h_token_create, RA_TOKEN, ACT_TOKEN_MANAGE, true, "any role"},
     {"GET", "/api/v1/tokens", h_token_list, RA_TOKEN, ACT_TOKEN_MANAGE, false, "any role"},
     {"DELETE", "/api/v1/tokens/{id}", h_token_revoke, RA_TOKEN, ACT_TOKEN_MANAGE, false,
@@ -221,12 +227,27 @@ bool http_authenticate(struct req *r)
     return true;
 }
 
+/* A token from signing in with a password someone else set reaches only these (issue 8.12):
+ * until its owner has chosen a password, whoever set the initial one cannot use it. */
+static bool setup_allows(const struct route *rt)
+{
+    return rt->fn == h_password_change || rt->fn == h_me || rt->fn == h_logout;
+}
+
 void http_dispatch(struct req *r)
 {
     const struct route *rt = r->route;
     if (rt->auth == RA_TOKEN) {
         if (!http_authenticate(r))
             return;
+        if (r->who.password_change_only && !setup_allows(rt))
+            return http_problem(r, 403, "password_change_required", "Password change required",
+                                "パスワードの変更が必要です",
+                                "This account's password was set by someone else: choose your "
+                                "own with POST /api/v1/me/password before anything else.",
+                                "このアカウントのパスワードは他の人が設定したものです。まず POST "
+                                "/api/v1/me/password で自分のパスワードに変更してください。",
+                                NULL);
         if (rt->action != NO_ACTION && !http_allow(r, (enum auth_action)rt->action, NULL))
             return;
     }

@@ -372,6 +372,62 @@ struct recipient_binding {
     int64_t created_at;
 };
 
+/* ---- accounts (issue 8.12) ---- */
+
+/* An organisation's users: all of them, and its enabled ones with role org_admin / admin. */
+struct org_members {
+    int64_t members, org_admins, admins;
+};
+
+/* A user created or changed by an administrator (account_decide said yes), written in one
+ * transaction with its audit entry and the event its organisation is told — listed in its
+ * notifications and, when its reminder webhook is enabled, sent there (else kept with status
+ * not_sent). Disabling a user also revokes its tokens. pre (enum account_pre) is re-checked
+ * inside the transaction: STORE_CONFLICT when it no longer holds, or when keep_admin is set
+ * and the change would leave the organisation without an enabled user of admin_role. */
+struct user_write {
+    const struct user *u; /* create: the new user; change: the user as it is to be */
+    bool create;
+    enum account_pre pre;
+    bool keep_admin;
+    enum role admin_role;
+    const char *actor, *audit_action, *audit_detail;
+    const char *event; /* account_event_json as text, or NULL */
+    int64_t now;
+};
+
+/* One's own new password: replaces the hash, clears must_change_password and revokes every
+ * token of the user (an old session, perhaps one opened with the initial password by whoever
+ * set it, must not outlive the change), with the audit entry and the organisation's event. */
+struct password_write {
+    const char *user_id, *org_id;
+    const char *password_hash;
+    const char *event; /* JSON text or NULL */
+    int64_t now;
+};
+
+/* ---- sign-in throttling (issue 8.13) ---- */
+
+/* A throttle state's name: a keyed hash (auth_throttle_key_*), so the store never holds a
+ * name someone typed or a client address. scope names it in the audit log. */
+struct throttle_key {
+    unsigned char key[AUTH_THROTTLE_KEY_LEN];
+    const char *scope; /* "address", "name", "address+name" */
+    const struct auth_throttle_policy *policy;
+};
+
+struct throttle_failure {
+    const struct throttle_key *keys;
+    size_t n;
+    const char *object_id; /* audit: the user's id when the name is an account, else "" */
+    const char *detail;    /* audit detail of the failure (never the password) */
+    int64_t now;
+    /* the policy (auth_throttle_fail), applied to each stored state */
+    void (*next)(const struct auth_throttle_policy *p, struct auth_throttle_state *st,
+                 int64_t now);
+    struct auth_throttle_state *out; /* n states after the failure, or NULL */
+};
+
 struct store_stats {
     uint64_t commits;
     uint64_t writes;
@@ -397,8 +453,21 @@ struct store_ops {
     int (*user_list)(struct store *s, const char *org_id, const char *after_id, int limit,
                      struct user **out, size_t *n, bool *more);
     int (*user_count_role)(struct store *s, enum role r, int64_t *n);
-    int (*user_login_result)(struct store *s, const char *user_id, bool ok, int64_t now,
-                             int max_failures, int64_t lockout_ms);
+    /* Accounts (issue 8.12): an organisation's member counts; a user created or changed by an
+     * administrator; one's own new password (struct user_write, above). */
+    int (*org_members)(struct store *s, const char *org_id, struct org_members *out);
+    int (*user_write)(struct store *s, const struct user_write *w);
+    int (*user_password_set)(struct store *s, const struct password_write *w);
+
+    /* Sign-in throttling (issue 8.13; struct throttle_key, above). secret: the key of the
+     * keyed hashes, made once with the schema. get: the states of n keys (zero when none or
+     * forgotten). fail: applies f->next to each key's state inside the write transaction (so
+     * concurrent failures all count) with the audit entries. clear: forgets keys. */
+    int (*throttle_secret)(struct store *s, unsigned char out[32]);
+    int (*throttle_get)(struct store *s, const struct throttle_key *keys, size_t n, int64_t now,
+                        struct auth_throttle_state *out);
+    int (*throttle_fail)(struct store *s, const struct throttle_failure *f);
+    int (*throttle_clear)(struct store *s, const struct throttle_key *keys, size_t n);
 
     int (*token_create)(struct store *s, const struct token_rec *t, const char *actor,
                         int64_t now);

@@ -171,6 +171,19 @@ static const char *const migrations[] = {
     "CREATE INDEX audit_log_pins ON audit_log(object_type, object_id, seq)"
     "  WHERE payload_sha256 <> '';"
     "ALTER TABLE submissions ADD COLUMN leased_at INTEGER;",
+    /* 8: accounts and sign-in (issue 8.12, 8.13). A password someone else set must be changed
+     * at first sign-in. Sign-in throttling: one row per keyed hash of a name, a client address
+     * or the pair — known and unknown names alike, so that no state reveals which exist —
+     * deleted once forgotten (maintain). The key of those hashes is made here, once, so that
+     * every process on the database names the same state. (users.failed_logins and
+     * locked_until, the old lockout, are no longer used.) */
+    "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE login_throttle ("
+    "  key BLOB PRIMARY KEY, failures INTEGER NOT NULL, last_at INTEGER NOT NULL,"
+    "  blocked_until INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX login_throttle_expiry ON login_throttle(expires_at);"
+    "CREATE TABLE server_keys (name TEXT PRIMARY KEY, k BLOB NOT NULL);"
+    "INSERT INTO server_keys (name, k) VALUES ('login_throttle', randomblob(32));",
 };
 
 int store_sqlite_schema_version(void)
@@ -196,27 +209,46 @@ static const char *const sql_text[SQ__COUNT] = {
                     " WHERE (?1 IS NULL OR kind = ?1)"
                     " AND (?2 IS NULL OR id > ?2) ORDER BY id LIMIT ?3",
     [SQ_USER_INSERT] = "INSERT INTO users (id, org_id, username, display_name, role,"
-                       " password_hash, disabled, created_at) VALUES (?,?,?,?,?,?,?,?)",
+                       " password_hash, disabled, created_at, must_change_password)"
+                       " VALUES (?,?,?,?,?,?,?,?,?)",
     [SQ_USER_GET] = "SELECT id, org_id, username, display_name, role, password_hash, disabled,"
-                    " created_at, failed_logins, locked_until FROM users WHERE id = ?",
+                    " created_at, must_change_password FROM users WHERE id = ?",
     [SQ_USER_GET_BY_NAME] = "SELECT id, org_id, username, display_name, role, password_hash,"
-                            " disabled, created_at, failed_logins, locked_until FROM users"
+                            " disabled, created_at, must_change_password FROM users"
                             " WHERE username = ?",
     [SQ_USER_LIST] = "SELECT id, org_id, username, display_name, role, password_hash, disabled,"
-                     " created_at, failed_logins, locked_until FROM users"
+                     " created_at, must_change_password FROM users"
                      " WHERE (?1 IS NULL OR org_id = ?1) AND (?2 IS NULL OR id > ?2)"
                      " ORDER BY id LIMIT ?3",
     [SQ_USER_COUNT_ROLE] = "SELECT count(*) FROM users WHERE role = ? AND disabled = 0",
-    [SQ_USER_LOGIN_FAIL] = "UPDATE users SET failed_logins = failed_logins + 1,"
-                           " locked_until = CASE WHEN failed_logins + 1 >= ?2 THEN ?3"
-                           " ELSE locked_until END WHERE id = ?1",
-    [SQ_USER_LOGIN_OK] = "UPDATE users SET failed_logins = 0, locked_until = 0"
-                         " WHERE id = ?1 AND (failed_logins <> 0 OR locked_until <> 0)",
+    [SQ_ORG_MEMBERS] = "SELECT count(*), coalesce(sum(role = 'org_admin' AND disabled = 0), 0),"
+                       " coalesce(sum(role = 'admin' AND disabled = 0), 0) FROM users"
+                       " WHERE org_id = ?",
+    [SQ_USER_UPDATE] = "UPDATE users SET display_name = ?2, role = ?3, disabled = ?4 WHERE id = ?1",
+    [SQ_USER_PASSWORD] = "UPDATE users SET password_hash = ?2, must_change_password = 0"
+                         " WHERE id = ?1",
+    [SQ_TOKEN_REVOKE_USER] = "UPDATE api_tokens SET revoked_at = ?2 WHERE user_id = ?1"
+                             " AND revoked_at = 0",
+    /* an event for an organisation: sent to its reminder webhook when one is enabled, else
+     * only listed (not_sent) */
+    [SQ_NOTE_EVENT] = "INSERT INTO notifications (id, org_id, kind, dedupe, payload, status,"
+                      " next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?3 || ':' || ?1, ?4,"
+                      " CASE WHEN EXISTS (SELECT 1 FROM reminder_settings s WHERE s.org_id = ?2"
+                      " AND s.enabled = 1) THEN 'queued' ELSE 'not_sent' END, ?5, ?5)",
+    [SQ_THR_SECRET] = "SELECT k FROM server_keys WHERE name = 'login_throttle'",
+    [SQ_THR_GET] = "SELECT failures, last_at, blocked_until, expires_at FROM login_throttle"
+                   " WHERE key = ?1 AND expires_at > ?2",
+    [SQ_THR_PUT] = "INSERT INTO login_throttle (key, failures, last_at, blocked_until, expires_at)"
+                   " VALUES (?1,?2,?3,?4,?5) ON CONFLICT (key) DO UPDATE SET"
+                   " failures = excluded.failures, last_at = excluded.last_at,"
+                   " blocked_until = excluded.blocked_until, expires_at = excluded.expires_at",
+    [SQ_THR_DEL] = "DELETE FROM login_throttle WHERE key = ?",
+    [SQ_THR_PURGE] = "DELETE FROM login_throttle WHERE expires_at <= ?",
     [SQ_TOKEN_INSERT] = "INSERT INTO api_tokens (id, user_id, token_hash, name, kind, created_at,"
                         " expires_at, revoked_at) VALUES (?,?,?,?,?,?,?,0)",
     [SQ_TOKEN_LOOKUP] = "SELECT t.id, t.expires_at, t.revoked_at, u.id, u.org_id, u.username,"
-                        " u.role, u.disabled FROM api_tokens t JOIN users u ON u.id = t.user_id"
-                        " WHERE t.token_hash = ?",
+                        " u.role, u.disabled, t.kind FROM api_tokens t"
+                        " JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?",
     [SQ_TOKEN_REVOKE] = "UPDATE api_tokens SET revoked_at = ?3 WHERE id = ?1"
                         " AND (?2 IS NULL OR user_id = ?2) AND revoked_at = 0",
     [SQ_TOKEN_GET] = "SELECT user_id FROM api_tokens WHERE id = ?",
@@ -368,6 +400,25 @@ static const char *const sql_text[SQ__COUNT] = {
                     " org_id = excluded.org_id, created_at = excluded.created_at",
     [SQ_BIND_LIST] = "SELECT recipient_id, org_id, created_at FROM recipient_bindings"
                      " ORDER BY recipient_id",
+    [SQ_BIND_GET] = "SELECT org_id FROM recipient_bindings WHERE recipient_id = ?",
+    /* A binding changed (issue 8.12): every organisation whose submissions to the recipient
+     * the newly bound one can now read, and the previous and new receivers, are told. */
+    [SQ_NOTE_BINDING] =
+        "INSERT OR IGNORE INTO notifications (id, org_id, kind, dedupe, payload, status,"
+        " next_attempt_at, created_at)"
+        " SELECT lower(hex(randomblob(16))), o.id, 'binding',"
+        " 'binding:' || ?1 || ':' || ?3 || ':' || o.id,"
+        " json_object('event', 'recipient_binding.changed', 'organization_id', o.id,"
+        "  'recipient_id', ?1, 'previous', json(CASE WHEN p.id IS NULL THEN 'null' ELSE"
+        "  json_object('org_id', p.id, 'name_ja', p.name_ja, 'name_en', p.name_en) END),"
+        "  'current', json_object('org_id', c.id, 'name_ja', c.name_ja, 'name_en', c.name_en),"
+        "  'created_at', strftime('%Y-%m-%dT%H:%M:%fZ', ?3 / 1000.0, 'unixepoch')),"
+        " CASE WHEN EXISTS (SELECT 1 FROM reminder_settings s WHERE s.org_id = o.id"
+        "  AND s.enabled = 1) THEN 'queued' ELSE 'not_sent' END, ?3, ?3"
+        " FROM organizations o JOIN organizations c ON c.id = ?2"
+        " LEFT JOIN organizations p ON p.id = ?4"
+        " WHERE o.id IN (SELECT org_id FROM submissions WHERE recipient_id = ?1"
+        "  UNION SELECT ?2 UNION SELECT ?4)",
     [SQ_REM_GET] = "SELECT org_id, endpoint, secret, lead_hours, enabled, updated_at"
                    " FROM reminder_settings WHERE org_id = ?",
     [SQ_REM_SET] = "INSERT INTO reminder_settings (org_id, endpoint, secret, lead_hours, enabled,"

@@ -29,8 +29,16 @@ enum sq_stmt {
     SQ_USER_GET_BY_NAME,
     SQ_USER_LIST,
     SQ_USER_COUNT_ROLE,
-    SQ_USER_LOGIN_FAIL,
-    SQ_USER_LOGIN_OK,
+    SQ_ORG_MEMBERS,
+    SQ_USER_UPDATE,
+    SQ_USER_PASSWORD,
+    SQ_TOKEN_REVOKE_USER,
+    SQ_NOTE_EVENT,
+    SQ_THR_SECRET,
+    SQ_THR_GET,
+    SQ_THR_PUT,
+    SQ_THR_DEL,
+    SQ_THR_PURGE,
     SQ_TOKEN_INSERT,
     SQ_TOKEN_LOOKUP,
     SQ_TOKEN_REVOKE,
@@ -85,6 +93,8 @@ enum sq_stmt {
     SQ_SUB_EVENTS,
     SQ_BIND_SET,
     SQ_BIND_LIST,
+    SQ_BIND_GET,
+    SQ_NOTE_BINDING,
     SQ_REM_GET,
     SQ_REM_SET,
     SQ_NOTE_SCAN,
@@ -237,6 +247,21 @@ int sq_obligations_open(struct store *s, const char *org_id, int limit,
 /* The objects audit entries pin (store_sqlite_audit.c), for the ops table. */
 int sq_audit_pins(struct store *s, int64_t upto_seq,
                   int (*cb)(const struct audit_pin *p, void *arg), void *arg);
+/* Accounts and sign-in throttling (store_sqlite_accounts.c), for the ops table. */
+int sq_org_members(struct store *s, const char *org_id, struct org_members *out);
+int sq_user_write(struct store *s, const struct user_write *w);
+int sq_user_password_set(struct store *s, const struct password_write *w);
+int sq_throttle_secret(struct store *s, unsigned char out[32]);
+int sq_throttle_get(struct store *s, const struct throttle_key *keys, size_t n, int64_t now,
+                    struct auth_throttle_state *out);
+int sq_throttle_fail(struct store *s, const struct throttle_failure *f);
+int sq_throttle_clear(struct store *s, const struct throttle_key *keys, size_t n);
+/* Writer-thread only: records an event for org_id's notifications (kind "account" …). */
+int sq_note_event(struct sq_store *s, const char *org_id, const char *kind, const char *event,
+                  int64_t now);
+/* Shared row reader of SQ_USER_GET and friends; writer-thread insert of a user. */
+void sq_read_user(sqlite3_stmt *st, struct user *u);
+int sq_user_insert(struct sq_store *s, const struct user *u, int64_t now);
 
 /* Query functions (store_sqlite_q.c) installed in the ops table. */
 extern const struct store_ops sq_ops;

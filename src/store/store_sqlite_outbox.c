@@ -668,18 +668,48 @@ struct bind_job {
     int64_t now;
 };
 
+/* The organisation bound to a recipient now, "" when none. */
+static int bound_now(struct sq_store *s, const char *recipient_id, char out[UUID_STR_LEN])
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_BIND_GET);
+    sq_bind_text(st, 1, recipient_id);
+    int rc = sqlite3_step(st);
+    out[0] = '\0';
+    if (rc == SQLITE_ROW)
+        sq_col_copy(st, 0, out, UUID_STR_LEN);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : STORE_UNAVAILABLE;
+}
+
+/* A change of receiver is announced to every organisation it concerns (SQ_NOTE_BINDING). */
+static int announce_binding(struct sq_store *s, const struct bind_job *a, const char *previous)
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_NOTE_BINDING);
+    sq_bind_text(st, 1, a->recipient_id);
+    sq_bind_text(st, 2, a->org_id);
+    sqlite3_bind_int64(st, 3, a->now);
+    sq_bind_text_opt(st, 4, previous);
+    return sq_result(sqlite3_step(st));
+}
+
 static int bind_run(struct sq_store *s, struct wjob *j)
 {
     const struct bind_job *a = j->arg;
+    char detail[128], previous[UUID_STR_LEN];
+    int r = bound_now(s, a->recipient_id, previous);
+    if (r)
+        return r;
     sqlite3_stmt *st = sq_stmt(&s->w, SQ_BIND_SET);
-    char detail[128];
     sq_bind_text(st, 1, a->recipient_id);
     sq_bind_text(st, 2, a->org_id);
     sqlite3_bind_int64(st, 3, a->now);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         return rc == SQLITE_CONSTRAINT_FOREIGNKEY ? STORE_INVALID : sq_result(rc);
-    snprintf(detail, sizeof(detail), "org=%s", a->org_id);
+    if (strcmp(previous, a->org_id) && (r = announce_binding(s, a, previous)))
+        return r;
+    snprintf(detail, sizeof(detail), "org=%s previous=%s", a->org_id,
+             previous[0] ? previous : "none");
     return sq_audit_add(s, a->actor, "recipient.bind", "recipient", a->recipient_id, detail, NULL,
                         a->now);
 }

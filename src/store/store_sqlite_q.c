@@ -23,7 +23,7 @@ static void read_org(sqlite3_stmt *st, struct org *o)
     sq_col_copy(st, 9, o->size_band, sizeof(o->size_band));
 }
 
-static void read_user(sqlite3_stmt *st, struct user *u)
+void sq_read_user(sqlite3_stmt *st, struct user *u)
 {
     char role[16];
     memset(u, 0, sizeof(*u));
@@ -36,8 +36,7 @@ static void read_user(sqlite3_stmt *st, struct user *u)
     sq_col_copy(st, 5, u->password_hash, sizeof(u->password_hash));
     u->disabled = sqlite3_column_int(st, 6) != 0;
     u->created_at = sqlite3_column_int64(st, 7);
-    u->failed_logins = sqlite3_column_int(st, 8);
-    u->locked_until = sqlite3_column_int64(st, 9);
+    u->must_change_password = sqlite3_column_int(st, 8) != 0;
 }
 
 /* Columns as in SQ_REPORT_GET / SQ_REPORT_LIST / SQ_REPORT_VERSIONS. */
@@ -228,25 +227,31 @@ struct user_job {
     int64_t now;
 };
 
+int sq_user_insert(struct sq_store *s, const struct user *u, int64_t now)
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_USER_INSERT);
+    sq_bind_text(st, 1, u->id);
+    sq_bind_text(st, 2, u->org_id);
+    sq_bind_text(st, 3, u->username);
+    sq_bind_text(st, 4, u->display_name);
+    sq_bind_text(st, 5, auth_role_name(u->role));
+    sq_bind_text_opt(st, 6, u->password_hash);
+    sqlite3_bind_int(st, 7, u->disabled);
+    sqlite3_bind_int64(st, 8, now);
+    sqlite3_bind_int(st, 9, u->must_change_password);
+    int rc = sqlite3_step(st);
+    /* a foreign-key failure means the organisation does not exist */
+    if (rc != SQLITE_DONE)
+        return rc == SQLITE_CONSTRAINT_FOREIGNKEY ? STORE_INVALID : sq_result(rc);
+    return STORE_OK;
+}
+
 static int user_create_run(struct sq_store *s, struct wjob *j)
 {
     const struct user_job *a = j->arg;
-    sqlite3_stmt *st = sq_stmt(&s->w, SQ_USER_INSERT);
-    sq_bind_text(st, 1, a->u->id);
-    sq_bind_text(st, 2, a->u->org_id);
-    sq_bind_text(st, 3, a->u->username);
-    sq_bind_text(st, 4, a->u->display_name);
-    sq_bind_text(st, 5, auth_role_name(a->u->role));
-    sq_bind_text_opt(st, 6, a->u->password_hash);
-    sqlite3_bind_int(st, 7, a->u->disabled);
-    sqlite3_bind_int64(st, 8, a->now);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_DONE) {
-        /* a foreign-key failure means the organisation does not exist */
-        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-            return STORE_INVALID;
-        return sq_result(rc);
-    }
+    int r = sq_user_insert(s, a->u, a->now);
+    if (r)
+        return r;
     char detail[64];
     snprintf(detail, sizeof(detail), "role=%s", auth_role_name(a->u->role));
     return sq_audit_add(s, a->actor, "user.create", "user", a->u->id, detail, NULL, a->now);
@@ -260,7 +265,7 @@ static int user_create(struct store *s, const struct user *u, const char *actor,
 
 static void user_row(sqlite3_stmt *st, void *out)
 {
-    read_user(st, out);
+    sq_read_user(st, out);
 }
 
 static int user_get(struct store *s, const char *id, struct user *out)
@@ -293,38 +298,6 @@ static void count_row(sqlite3_stmt *st, void *out)
 static int user_count_role(struct store *s, enum role r, int64_t *n)
 {
     return read_one(SQ(s), SQ_USER_COUNT_ROLE, bind_role, &r, count_row, n);
-}
-
-struct login_job {
-    const char *user_id;
-    bool ok;
-    int64_t now;
-    int max_failures;
-    int64_t lockout_ms;
-};
-
-static int login_run(struct sq_store *s, struct wjob *j)
-{
-    const struct login_job *a = j->arg;
-    sqlite3_stmt *st = sq_stmt(&s->w, a->ok ? SQ_USER_LOGIN_OK : SQ_USER_LOGIN_FAIL);
-    sq_bind_text(st, 1, a->user_id);
-    if (!a->ok) {
-        sqlite3_bind_int(st, 2, a->max_failures);
-        sqlite3_bind_int64(st, 3, a->now + a->lockout_ms);
-    }
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_DONE)
-        return sq_result(rc);
-    if (a->ok || sqlite3_changes(s->w.db) == 0)
-        return STORE_OK;
-    return sq_audit_add(s, a->user_id, "user.login_failed", "user", a->user_id, "", NULL, a->now);
-}
-
-static int user_login_result(struct store *s, const char *user_id, bool ok, int64_t now,
-                             int max_failures, int64_t lockout_ms)
-{
-    struct login_job a = {user_id, ok, now, max_failures, lockout_ms};
-    return sq_submit(SQ(s), login_run, &a);
 }
 
 /* ---- tokens ---- */
@@ -388,6 +361,9 @@ static void lookup_row(sqlite3_stmt *st, void *out)
     o->p->role = auth_role_parse(role);
     o->p->expires_at = o->expires;
     o->disabled = sqlite3_column_int(st, 7) != 0;
+    /* a token from signing in with a password someone else set (issue 8.12) */
+    const unsigned char *kind = sqlite3_column_text(st, 8);
+    o->p->password_change_only = kind && !strcmp((const char *)kind, "setup");
 }
 
 static int token_lookup(struct store *s, const unsigned char hash[HASH_SHA256_LEN], int64_t now,
@@ -790,6 +766,11 @@ static int maintain_run(struct sq_store *s, struct wjob *j)
     const struct maint_job *a = j->arg;
     sqlite3_stmt *st = sq_stmt(&s->w, SQ_IDEM_PURGE);
     sqlite3_bind_int64(st, 1, a->now);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        return sq_result(rc);
+    st = sq_stmt(&s->w, SQ_THR_PURGE); /* forgotten sign-in failures */
+    sqlite3_bind_int64(st, 1, a->now);
     return sq_result(sqlite3_step(st));
 }
 
@@ -835,7 +816,13 @@ const struct store_ops sq_ops = {
     .user_get_by_name = user_get_by_name,
     .user_list = user_list,
     .user_count_role = user_count_role,
-    .user_login_result = user_login_result,
+    .org_members = sq_org_members,
+    .user_write = sq_user_write,
+    .user_password_set = sq_user_password_set,
+    .throttle_secret = sq_throttle_secret,
+    .throttle_get = sq_throttle_get,
+    .throttle_fail = sq_throttle_fail,
+    .throttle_clear = sq_throttle_clear,
     .token_create = token_create,
     .token_lookup = token_lookup,
     .token_revoke = token_revoke,

@@ -538,6 +538,11 @@ int itest_http(const struct itest_server *s, const struct itest_req *rq, struct 
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, out);
+    if (rq->source_addr) { /* another client address: any 127.x.y.z reaches 127.0.0.1 */
+        char iface[64];
+        snprintf(iface, sizeof(iface), "host!%s", rq->source_addr);
+        curl_easy_setopt(c, CURLOPT_INTERFACE, iface);
+    }
     set_method(c, rq, &up);
     CURLcode cr = curl_easy_perform(c);
     if (cr == CURLE_OK)
@@ -699,6 +704,40 @@ int itest_add_user(const struct itest_server *s, const char *org_id, const char 
         fprintf(stderr, "# itest: create-user %s failed (%d): %s\n", username, rc, out ? out : "");
     free(out);
     return rc ? -1 : 0;
+}
+
+int itest_login(const struct itest_server *s, const struct itest_user *u, char token[64])
+{
+    struct itest_resp r;
+    char body[300];
+    snprintf(body, sizeof(body), "{\"username\":\"%s\",\"password\":\"%s\"}", u->username,
+             u->password);
+    long st = itest_post(s, NULL, "/api/v1/auth/login", body, &r);
+    const char *t = st == 201 ? itest_jstr(r.json, "/token") : NULL;
+    int rc = t && strlen(t) < 64 ? 0 : -1;
+    if (!rc)
+        xstrlcpy(token, t, 64);
+    else
+        fprintf(stderr, "# itest: sign-in as %s failed (%ld): %s\n", u->username, st, r.body);
+    itest_resp_release(&r);
+    return rc;
+}
+
+int itest_add_org_admin(const struct itest_server *s, const char *org_id, const char *username,
+                        struct itest_user *u)
+{
+    char *out = NULL, pw[80];
+    user_names(u, org_id, username);
+    snprintf(pw, sizeof(pw), "%s\n", u->password);
+    int rc =
+        itest_cli(s, pw, &out, "admin", "create-user", "--org-id", org_id, "--username", username,
+                  "--display-name", username, "--role", "org_admin", "--password-stdin", NULL);
+    if (!rc)
+        rc = user_id_from(out, u->id);
+    if (rc)
+        fprintf(stderr, "# itest: create-user %s failed (%d): %s\n", username, rc, out ? out : "");
+    free(out);
+    return rc || itest_login(s, u, u->token) ? -1 : 0;
 }
 
 static int add_admin(const struct itest_server *s, struct itest_user *u)

@@ -100,6 +100,7 @@ struct itest_req {
     const char *content_type; /* default "application/json" when there is a body */
     const char *headers[6];   /* extra "Name: value" lines, NULL-ended */
     bool chunked;             /* send the body with chunked transfer-coding, no Content-Length */
+    const char *source_addr;  /* connect from this local address (e.g. "127.0.0.2"), or NULL */
 };
 
 struct itest_resp {
@@ -187,5 +188,15 @@ int itest_add_user(const struct itest_server *s, const char *org_id, const char 
                    const char *role, struct itest_user *u);
 /* A new API token for username (CLI `admin create-token`). */
 int itest_new_token(const struct itest_server *s, const char *username, char token[64]);
+
+/* A session token for u, by signing in over HTTP with u->password. Returns 0 or -1. */
+int itest_login(const struct itest_server *s, const struct itest_user *u, char token[64]);
+
+/* The organisation's administrator (role org_admin; issue 8.12): created with the CLI while
+ * the organisation has none (password "pw-<username>-secret", chosen by the operator, so no
+ * change is required), its token by signing in — the CLI mints none for members of an
+ * organisation that has an administrator. The server must be running. Returns 0 or -1. */
+int itest_add_org_admin(const struct itest_server *s, const char *org_id, const char *username,
+                        struct itest_user *u);
 
 #endif

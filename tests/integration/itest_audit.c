@@ -256,16 +256,22 @@ static void test_api_and_cli_share_one_chain(void **state)
     assert_int_equal(r.status, 201);
     itest_resp_release(&r);
     api_post(F.rep_a.token, "/api/v1/tokens", "{\"name\":\"audited\"}", 201);
-    api_post(F.admin.token, "/api/v1/organizations",
-             "{\"name_ja\":\"監査\",\"name_en\":\"Audit\",\"kind\":\"company\"}", 201);
+    assert_int_equal(
+        itest_post(&F.srv, F.admin.token, "/api/v1/organizations",
+                   "{\"name_ja\":\"監査\",\"name_en\":\"Audit\",\"kind\":\"company\"}", &r),
+        201);
+    char api_org[40];
+    xstrlcpy(api_org, itest_jstr(r.json, "/id"), sizeof(api_org));
+    itest_resp_release(&r);
 
     /* the CLI writes while the server runs; the server must chain onto those entries */
     assert_int_equal(itest_add_org(&F.srv, "CLI組織", "company", org), 0);
     assert_int_equal(itest_add_user(&F.srv, org, "cli-user", "reporter", &u), 0);
+    /* the API's user: the new organisation's first administrator (issue 8.12) */
     snprintf(user_body, sizeof(user_body),
              "{\"org_id\":\"%s\",\"username\":\"api-user\",\"display_name\":\"API\","
-             "\"role\":\"reporter\",\"password\":\"pw-api-user-secret\"}",
-             org);
+             "\"role\":\"org_admin\",\"password\":\"pw-api-user-secret\"}",
+             api_org);
     api_post(F.admin.token, "/api/v1/users", user_body, 201);
     api_post(u.token, "/api/v1/reports", body, 201);
     make_pinned_objects();

@@ -1,8 +1,11 @@
 /*
  * itest_authz.c — who may call what. One row per route of the route table (http_route_at), so a
  * new route without a row fails the test; each row gives the expected status without
- * credentials, with an unknown token, and as each role. Then sign-out, lockout after repeated
- * failures, and sign-in failures that do not reveal whether a user exists.
+ * credentials, with an unknown token, and as each role. An organisation's administrator
+ * (org_admin, issue 8.12) is a principal of every row too: it does what its organisation's
+ * reporter does, except where org_admin_rows says otherwise. Then sign-out, the account rules
+ * with their data (who may give an organisation users), and sign-in failures that do not
+ * reveal whether a user exists (throttling: itest_throttle.c).
  */
 #include "itest.h"
 #include "core/buf.h"
@@ -16,11 +19,9 @@
 
 #define METRICS_TOKEN "itest-authz-metrics-token-0042"
 #define BOGUS_TOKEN "ichi_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" /* right shape, unknown */
-#define MAX_FAILURES 3
 
 static struct itest_fixture F;
-static const char *const settings[] = {"--login-max-failures=3", "--login-lockout-s=60",
-                                       "--metrics-token=" METRICS_TOKEN, NULL};
+static const char *const settings[] = {"--metrics-token=" METRICS_TOKEN, NULL};
 static char report_a[40]; /* org A's report, two versions */
 static char *report_body; /* a valid report */
 /* Governance objects of org A (issue 4): a draft assessment (answered, then submitted by the
@@ -31,13 +32,26 @@ static char assess_a[40], asset_a[40], scenario_a[40], sim_a[40];
  * side) and one of its inbox submissions, routed to the recipient org C is bound to. */
 static char doc_sub[40], inbox_sub[40];
 static char *answers_body; /* every NIST CSF 2.0 question answered */
-static struct itest_user login_user, lock_user, reset_user, probe_user;
+static struct itest_user login_user, probe_user;
+/* Organisation administrators of A and B, and a reporter of A whose account the matrix changes */
+static struct itest_user oadm_a, oadm_b, patch_user;
 
 /* The columns of the matrix. */
-enum who { W_NONE, W_BAD, W_REP_A, W_REP_B, W_RECIPIENT, W_AUTHORITY, W_ADMIN, W__COUNT };
-static const char *const who_name[W__COUNT] = {"no credentials", "unknown token", "reporter A",
-                                               "reporter B",     "recipient",     "authority",
-                                               "admin"};
+enum who {
+    W_NONE,
+    W_BAD,
+    W_REP_A,
+    W_REP_B,
+    W_RECIPIENT,
+    W_AUTHORITY,
+    W_ADMIN,
+    W_OADM_A, /* from here on, expectations come from expected_for() */
+    W_OADM_B,
+    W__COUNT
+};
+static const char *const who_name[W__COUNT] = {
+    "no credentials", "unknown token", "reporter A", "reporter B",  "recipient",
+    "authority",      "admin",         "org admin A", "org admin B"};
 
 enum body {
     B_NONE,
@@ -53,7 +67,9 @@ enum body {
     B_SIMULATION,
     B_FILED,
     B_BIND,
-    B_REMINDERS
+    B_REMINDERS,
+    B_USER_PATCH,
+    B_PASSWORD
 };
 
 enum row_flags {
@@ -89,8 +105,12 @@ static const struct row rows[] = {
     {"POST", "/api/v1/organizations", ADMIN_ONLY(201), B_ORG, 0},
     {"GET", "/api/v1/organizations", ADMIN_ONLY(200), B_NONE, 0},
     {"GET", "/api/v1/organizations/{id}", {401, 401, 200, 404, 404, 404, 200}, B_NONE, 0},
-    {"POST", "/api/v1/users", ADMIN_ONLY(201), B_USER, 0},
+    /* org A has its own administrator: the platform administrator no longer gives it users */
+    {"POST", "/api/v1/users", ADMIN_ONLY(403), B_USER, 0},
     {"GET", "/api/v1/users", ADMIN_ONLY(200), B_NONE, 0},
+    {"PATCH", "/api/v1/users/{id}", ADMIN_ONLY(403), B_USER_PATCH, 0},
+    /* authorised for everyone; the weak new password is then refused */
+    {"POST", "/api/v1/me/password", ANY_ROLE(422), B_PASSWORD, 0},
     {"POST", "/api/v1/tokens", ANY_ROLE(201), B_TOKEN, 0},
     {"GET", "/api/v1/tokens", ANY_ROLE(200), B_NONE, 0},
     {"DELETE", "/api/v1/tokens/{id}", {401, 401, 204, 404, 404, 404, 204}, B_NONE, VICTIM_TOKEN},
@@ -146,9 +166,39 @@ static const struct row rows[] = {
 };
 /* clang-format on */
 
+/* Where an organisation's administrator is not simply its organisation's reporter: A's
+ * administrator (of the objects' organisation) and B's (another organisation's). */
+static const struct {
+    const char *method, *pattern;
+    int oadm_a, oadm_b;
+} org_admin_rows[] = {
+    {"POST", "/api/v1/users", 201, 404},
+    {"GET", "/api/v1/users", 200, 200}, /* each its own organisation's */
+    {"PATCH", "/api/v1/users/{id}", 200, 404},
+    {"DELETE", "/api/v1/tokens/{id}", 404, 404}, /* reporter A's token: not theirs */
+    /* authorised, but reporter A's call just before already did it */
+    {"POST", "/api/v1/submissions/{id}/filed", 409, 404},
+    {"POST", "/api/v1/assessments/{id}/submit", 409, 404},
+};
+
+static int expected_for(const struct row *rw, enum who w)
+{
+    if (w < W_OADM_A)
+        return rw->expect[w];
+    for (size_t i = 0; i < ARRAY_SIZE(org_admin_rows); i++)
+        if (!strcmp(org_admin_rows[i].method, rw->method) &&
+            !strcmp(org_admin_rows[i].pattern, rw->pattern))
+            return w == W_OADM_A ? org_admin_rows[i].oadm_a : org_admin_rows[i].oadm_b;
+    return rw->expect[w == W_OADM_A ? W_REP_A : W_REP_B];
+}
+
 static const struct itest_user *user_of(enum who w)
 {
     switch (w) {
+    case W_OADM_A:
+        return &oadm_a;
+    case W_OADM_B:
+        return &oadm_b;
     case W_REP_A:
         return &F.rep_a;
     case W_REP_B:
@@ -222,6 +272,12 @@ static void make_body(enum body b, char *out, size_t n)
                  "\"0123456789abcdef0123456789abcdef\",\"lead_hours\":[24,4],\"enabled\":false}",
                  n);
         break;
+    case B_USER_PATCH:
+        snprintf(out, n, "{\"display_name\":\"Matrix %d\"}", seq);
+        break;
+    case B_PASSWORD:
+        xstrlcpy(out, "{\"current_password\":\"whatever-it-is\",\"new_password\":\"short\"}", n);
+        break;
     default:
         out[0] = '\0';
     }
@@ -247,6 +303,8 @@ static void concrete_path(const struct row *rw, char *out, size_t n)
         xstrlcpy(id, report_a, sizeof(id));
     else if (!strncmp(rw->pattern, "/api/v1/organizations/", 22))
         xstrlcpy(id, F.org_a, sizeof(id));
+    else if (!strncmp(rw->pattern, "/api/v1/users/", 14))
+        xstrlcpy(id, patch_user.id, sizeof(id));
     else if (!strncmp(rw->pattern, "/api/v1/submissions/", 20))
         xstrlcpy(id, doc_sub, sizeof(id));
     else if (!strncmp(rw->pattern, "/api/v1/inbox/", 14))
@@ -300,6 +358,17 @@ static const char *current_etag(const char *path, char out[96])
     return out;
 }
 
+/* A new API token of u, made with its own (the CLI mints none for members of an organisation
+ * that has an administrator). */
+static void fresh_token(const struct itest_user *u, char token[64])
+{
+    struct itest_resp r;
+    assert_int_equal(itest_post(&F.srv, u->token, "/api/v1/tokens", "{\"name\":\"fresh\"}", &r),
+                     201);
+    xstrlcpy(token, itest_jstr(r.json, "/token"), 64);
+    itest_resp_release(&r);
+}
+
 /* One cell: calls the route as w; on a mismatch appends a line to problems. */
 static void run_cell(const struct row *rw, enum who w, struct buf *problems)
 {
@@ -307,7 +376,7 @@ static void run_cell(const struct row *rw, enum who w, struct buf *problems)
     struct itest_resp r;
     const struct itest_user *u = user_of(w);
     if (u && (rw->flags & FRESH_CALLER))
-        assert_int_equal(itest_new_token(&F.srv, u->username, token), 0);
+        fresh_token(u, token);
     else if (u)
         xstrlcpy(token, u->token, sizeof(token));
     else if (w == W_BAD)
@@ -322,7 +391,7 @@ static void run_cell(const struct row *rw, enum who w, struct buf *problems)
                             .body = rw->body != B_NONE ? body : NULL,
                             .headers = {rw->flags & IF_MATCH ? current_etag(path, im) : NULL}},
         &r);
-    int want = rw->expect[w];
+    int want = expected_for(rw, w);
     const char *code = itest_problem_code(&r);
     bool ok = r.status == want;
     if (want == 401)
@@ -458,57 +527,106 @@ static void test_logout_revokes(void **state)
     itest_resp_release(&r);
 }
 
+/* ---- the account rules that depend on data (account_decide, issue 8.12) ---- */
+
+static long api(const char *method, const struct itest_user *u, const char *path,
+                const char *body, struct itest_resp *r)
+{
+    itest_http(&F.srv, &(struct itest_req){.method = method, .path = path, .token = u->token,
+                                           .body = body},
+               r);
+    return r->status;
+}
+
+static void new_org(const char *name, char id[40])
+{
+    struct itest_resp r;
+    char body[200];
+    snprintf(body, sizeof(body), "{\"name_ja\":\"%s\",\"name_en\":\"%s\",\"kind\":\"company\"}",
+             name, name);
+    assert_int_equal(api("POST", &F.admin, "/api/v1/organizations", body, &r), 201);
+    xstrlcpy(id, itest_jstr(r.json, "/id"), 40);
+    itest_resp_release(&r);
+}
+
+static long create_user(const struct itest_user *by, const char *org, const char *name,
+                        const char *role, struct itest_resp *r)
+{
+    char body[300];
+    snprintf(body, sizeof(body),
+             "{\"org_id\":\"%s\",\"username\":\"%s\",\"display_name\":\"%s\",\"role\":\"%s\"}",
+             org, name, name, role);
+    return api("POST", by, "/api/v1/users", body, r);
+}
+
+/* The platform administrator gives an organisation its first administrator — created in an
+ * organisation without users, or appointed from its members when it has none — and nothing
+ * else; platform administrators exist only in the operator's organisation. */
+static void test_account_rules(void **state)
+{
+    char fresh[40], staffed[40], path[128];
+    struct itest_resp r;
+    struct itest_user member;
+    UNUSED(state);
+    new_org("新設", fresh);
+    new_org("既存", staffed);
+    assert_int_equal(itest_add_user(&F.srv, staffed, "staffed-rep", "reporter", &member), 0);
+    /* never a member it could sign in as: not a reporter, not even in an empty organisation */
+    assert_int_equal(create_user(&F.admin, fresh, "fresh-rep", "reporter", &r), 403);
+    assert_string_equal(itest_problem_code(&r), "forbidden");
+    itest_resp_release(&r);
+    /* nor a new administrator of an organisation that has users */
+    assert_int_equal(create_user(&F.admin, staffed, "staffed-admin", "org_admin", &r), 403);
+    itest_resp_release(&r);
+    /* its first administrator: the initial password must be changed at first sign-in */
+    assert_int_equal(create_user(&F.admin, fresh, "fresh-admin", "org_admin", &r), 201);
+    assert_true(json_is_true(json_object_get(r.json, "password_change_required")));
+    assert_non_null(itest_jstr(r.json, "/initial_password"));
+    itest_resp_release(&r);
+    /* ... once */
+    assert_int_equal(create_user(&F.admin, fresh, "fresh-admin2", "org_admin", &r), 403);
+    itest_resp_release(&r);
+    /* an existing member is appointed (the platform knows nothing of their password) */
+    snprintf(path, sizeof(path), "/api/v1/users/%s", member.id);
+    assert_int_equal(api("PATCH", &F.admin, path, "{\"display_name\":\"x\"}", &r), 403);
+    itest_resp_release(&r);
+    assert_int_equal(api("PATCH", &F.admin, path, "{\"role\":\"org_admin\"}", &r), 200);
+    assert_string_equal(itest_jstr(r.json, "/role"), "org_admin");
+    itest_resp_release(&r);
+    assert_int_equal(api("PATCH", &F.admin, path, "{\"role\":\"reporter\"}", &r), 403);
+    itest_resp_release(&r);
+    /* and then it is the one who manages, and cannot leave the organisation without one */
+    assert_int_equal(api("PATCH", &member, path, "{\"role\":\"reporter\"}", &r), 409);
+    assert_string_equal(itest_problem_code(&r), "last_administrator");
+    itest_resp_release(&r);
+    /* platform administrators only in the operator's organisation, made by one */
+    assert_int_equal(create_user(&oadm_a, F.org_a, "would-be-admin", "admin", &r), 422);
+    assert_non_null(strstr(r.body, "role_refused"));
+    itest_resp_release(&r);
+    char operator_org[40];
+    assert_int_equal(api("GET", &F.admin, "/api/v1/me", NULL, &r), 200);
+    xstrlcpy(operator_org, itest_jstr(r.json, "/org_id"), sizeof(operator_org));
+    itest_resp_release(&r);
+    assert_int_equal(create_user(&F.admin, operator_org, "second-admin", "admin", &r), 201);
+    itest_resp_release(&r);
+    /* another organisation's users are invisible to an organisation's administrator */
+    snprintf(path, sizeof(path), "/api/v1/users?org_id=%s", F.org_a);
+    assert_int_equal(api("GET", &oadm_b, path, NULL, &r), 404);
+    itest_resp_release(&r);
+    assert_int_equal(api("GET", &oadm_a, "/api/v1/users?limit=200", NULL, &r), 200);
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(r.json, "items"), i, it)
+        assert_string_equal(itest_jstr(it, "/org_id"), F.org_a);
+    itest_resp_release(&r);
+}
+
 static long login(const struct itest_user *u, const char *password, struct itest_resp *r)
 {
     char body[256];
     snprintf(body, sizeof(body), "{\"username\":\"%s\",\"password\":\"%s\"}", u->username,
              password);
     return itest_post(&F.srv, NULL, "/api/v1/auth/login", body, r);
-}
-
-static void test_lockout(void **state)
-{
-    struct itest_resp r, ghost_r;
-    struct itest_user ghost;
-    int64_t secs = 0;
-    UNUSED(state);
-    memset(&ghost, 0, sizeof(ghost));
-    xstrlcpy(ghost.username, "ghost-user", sizeof(ghost.username));
-    for (int i = 0; i < MAX_FAILURES; i++) {
-        assert_int_equal(login(&lock_user, "not-the-password", &r), 401);
-        itest_resp_release(&r);
-        assert_int_equal(login(&ghost, "not-the-password", &r), 401);
-        itest_resp_release(&r);
-    }
-    /* locked: even the right password is refused until the lockout ends */
-    assert_int_equal(login(&lock_user, lock_user.password, &r), 429);
-    assert_string_equal(itest_problem_code(&r), "locked");
-    assert_int_equal(parse_int64(r.retry_after, 1, 60, &secs), 0);
-    /* an unknown username locks the same way, so lockouts do not reveal who exists */
-    assert_int_equal(login(&ghost, "not-the-password", &ghost_r), 429);
-    json_object_del(r.json, "request_id");
-    json_object_del(ghost_r.json, "request_id");
-    assert_true(json_equal(r.json, ghost_r.json));
-    itest_resp_release(&r);
-    itest_resp_release(&ghost_r);
-    /* other users are not affected */
-    assert_int_equal(login(&login_user, login_user.password, &r), 201);
-    itest_resp_release(&r);
-}
-
-/* A successful sign-in clears the failure count. */
-static void test_success_resets_failures(void **state)
-{
-    struct itest_resp r;
-    UNUSED(state);
-    for (int round = 0; round < 2; round++) {
-        for (int i = 0; i < MAX_FAILURES - 1; i++) {
-            assert_int_equal(login(&reset_user, "not-the-password", &r), 401);
-            itest_resp_release(&r);
-        }
-        assert_int_equal(login(&reset_user, reset_user.password, &r), 201);
-        itest_resp_release(&r);
-    }
 }
 
 static void test_login_failures_look_alike(void **state)
@@ -720,10 +838,11 @@ static int setup(void **state)
     json_decref(doc);
     if (itest_fixture_setup(&F, settings) ||
         itest_add_user(&F.srv, F.org_a, "login-user", "reporter", &login_user) ||
-        itest_add_user(&F.srv, F.org_a, "lock-me", "reporter", &lock_user) ||
-        itest_add_user(&F.srv, F.org_a, "reset-me", "reporter", &reset_user) ||
+        itest_add_user(&F.srv, F.org_a, "patch-me", "reporter", &patch_user) ||
         itest_add_user(&F.srv, F.org_b, "probe-user", "reporter", &probe_user) || make_report_a() ||
-        make_governance() || make_delivery())
+        make_governance() || make_delivery() ||
+        itest_add_org_admin(&F.srv, F.org_a, "org-admin-a", &oadm_a) ||
+        itest_add_org_admin(&F.srv, F.org_b, "org-admin-b", &oadm_b))
         return -1;
     return 0;
 }
@@ -746,8 +865,7 @@ int main(void)
         cmocka_unit_test(test_hidden_is_indistinguishable),
         cmocka_unit_test(test_token_lists_are_private),
         cmocka_unit_test(test_logout_revokes),
-        cmocka_unit_test(test_lockout),
-        cmocka_unit_test(test_success_resets_failures),
+        cmocka_unit_test(test_account_rules),
         cmocka_unit_test(test_login_failures_look_alike),
         cmocka_unit_test(test_clean_shutdown),
     };

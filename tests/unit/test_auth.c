@@ -1,6 +1,7 @@
 /*
  * test_auth.c — the permission matrix (every role × action, with organisation scoping), role
- * names, password hashing and rules, usernames and API tokens.
+ * names, password hashing and rules, usernames and API tokens, sign-in throttling's arithmetic
+ * and keys.
  */
 #include "auth/auth.h"
 #include "core/enc.h"
@@ -15,7 +16,7 @@
 #define ORG_A "0190aaaa-0000-7000-8000-000000000001"
 #define ORG_B "0190bbbb-0000-7000-8000-000000000002"
 
-enum { NROLES = ROLE_ADMIN + 1 };
+enum { NROLES = ROLE__COUNT };
 
 /*
  * The expected matrix, written out independently of auth.c. For each action and role:
@@ -30,46 +31,85 @@ static const struct {
     const char *name;
     enum authz want[NROLES][3]; /* [role][none, own org, other org] */
 } matrix[] = {
-    /*                              none       reporter   recipient  authority  admin */
-    {ACT_REPORT_CREATE, "report.create", {{F, F, F}, {O, O, O}, {F, F, F}, {F, F, F}, {F, F, F}}},
-    {ACT_REPORT_READ, "report.read", {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}}},
-    {ACT_REPORT_AMEND, "report.amend", {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}}},
-    {ACT_REPORT_LIST, "report.list", {{F, F, F}, {O, O, O}, {F, F, F}, {F, F, F}, {F, F, F}}},
+    /* roles in order: none, reporter, recipient, authority, admin, org_admin */
+    {ACT_REPORT_CREATE,
+     "report.create",
+     {{F, F, F}, {O, O, O}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}}},
+    {ACT_REPORT_READ,
+     "report.read",
+     {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, H}}},
+    {ACT_REPORT_AMEND,
+     "report.amend",
+     {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, H}}},
+    {ACT_REPORT_LIST,
+     "report.list",
+     {{F, F, F}, {O, O, O}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}}},
     {ACT_REPORT_VALIDATE,
      "report.validate",
-     {{F, F, F}, {O, O, O}, {F, F, F}, {F, F, F}, {F, F, F}}},
-    {ACT_ORG_CREATE, "org.create", {{F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}}},
-    {ACT_ORG_LIST, "org.list", {{F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}}},
+     {{F, F, F}, {O, O, O}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}}},
+    {ACT_ORG_CREATE,
+     "org.create",
+     {{F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}, {F, F, F}}},
+    {ACT_ORG_LIST, "org.list", {{F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}, {F, F, F}}},
     /* every member reads its own organisation; only admins read others */
-    {ACT_ORG_READ, "org.read", {{F, F, F}, {O, O, H}, {O, O, H}, {O, O, H}, {O, O, O}}},
-    {ACT_USER_CREATE, "user.create", {{F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}}},
-    {ACT_USER_LIST, "user.list", {{F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}}},
-    {ACT_TOKEN_MANAGE, "token.manage", {{F, F, F}, {O, O, O}, {O, O, O}, {O, O, O}, {O, O, O}}},
-    {ACT_AUDIT_READ, "audit.read", {{F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}}},
-    {ACT_METRICS_READ, "metrics.read", {{F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}}},
+    {ACT_ORG_READ, "org.read", {{F, F, F}, {O, O, H}, {O, O, H}, {O, O, H}, {O, O, O}, {O, O, H}}},
+    /* accounts: an organisation's administrator for its own; the platform administrator
+     * passes scoping for creating and changing (account_decide then limits it to giving an
+     * organisation its first administrator) and lists every organisation's users */
+    {ACT_USER_CREATE,
+     "user.create",
+     {{F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}, {O, O, H}}},
+    {ACT_USER_LIST,
+     "user.list",
+     {{F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}, {O, O, H}}},
+    {ACT_USER_UPDATE,
+     "user.update",
+     {{F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}, {O, O, H}}},
+    {ACT_PASSWORD_CHANGE,
+     "password.change",
+     {{F, F, F}, {O, O, O}, {O, O, O}, {O, O, O}, {O, O, O}, {O, O, O}}},
+    {ACT_TOKEN_MANAGE,
+     "token.manage",
+     {{F, F, F}, {O, O, O}, {O, O, O}, {O, O, O}, {O, O, O}, {O, O, O}}},
+    {ACT_AUDIT_READ,
+     "audit.read",
+     {{F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}, {F, F, F}}},
+    {ACT_METRICS_READ,
+     "metrics.read",
+     {{F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}, {F, F, F}}},
     /* governance data: the organisation's own members only; admins see none of it */
     {ACT_FRAMEWORK_READ,
      "framework.read",
-     {{F, F, F}, {O, O, O}, {O, O, O}, {O, O, O}, {O, O, O}}},
-    {ACT_ASSESS_READ, "assess.read", {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}}},
-    {ACT_ASSESS_WRITE, "assess.write", {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}}},
-    {ACT_RISK_READ, "risk.read", {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}}},
-    {ACT_RISK_WRITE, "risk.write", {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}}},
+     {{F, F, F}, {O, O, O}, {O, O, O}, {O, O, O}, {O, O, O}, {O, O, O}}},
+    {ACT_ASSESS_READ,
+     "assess.read",
+     {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, H}}},
+    {ACT_ASSESS_WRITE,
+     "assess.write",
+     {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, H}}},
+    {ACT_RISK_READ,
+     "risk.read",
+     {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, H}}},
+    {ACT_RISK_WRITE,
+     "risk.write",
+     {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, H}}},
     /* delivery: reporters for their organisation; the receiving side for its recipient */
-    {ACT_SUBMIT, "submit", {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}}},
+    {ACT_SUBMIT, "submit", {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, H}}},
     {ACT_SUBMISSION_READ,
      "submission.read",
-     {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}}},
-    {ACT_INBOX_READ, "inbox.read", {{F, F, F}, {F, F, F}, {O, O, H}, {O, O, H}, {F, F, F}}},
+     {{F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, H}}},
+    {ACT_INBOX_READ,
+     "inbox.read",
+     {{F, F, F}, {F, F, F}, {O, O, H}, {O, O, H}, {F, F, F}, {F, F, F}}},
     {ACT_INBOX_RECEIPT,
      "inbox.receipt",
-     {{F, F, F}, {F, F, F}, {O, O, H}, {O, O, H}, {F, F, F}}},
+     {{F, F, F}, {F, F, F}, {O, O, H}, {O, O, H}, {F, F, F}, {F, F, F}}},
     {ACT_RECIPIENT_LIST,
      "recipient.list",
-     {{F, F, F}, {O, O, O}, {O, O, O}, {O, O, O}, {O, O, O}}},
+     {{F, F, F}, {O, O, O}, {O, O, O}, {O, O, O}, {O, O, O}, {O, O, O}}},
     {ACT_RECIPIENT_BIND,
      "recipient.bind",
-     {{F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}}},
+     {{F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}, {F, F, F}}},
 };
 #undef O
 #undef F
@@ -129,7 +169,7 @@ static void test_matrix_edges(void **state)
 static void test_role_names(void **state)
 {
     (void)state;
-    for (int r = ROLE_REPORTER; r <= ROLE_ADMIN; r++) {
+    for (int r = ROLE_REPORTER; r < ROLE__COUNT; r++) {
         const char *n = auth_role_name((enum role)r);
         assert_string_not_equal(n, "none");
         assert_int_equal(auth_role_parse(n), r);
@@ -138,6 +178,7 @@ static void test_role_names(void **state)
     assert_string_equal(auth_role_name(ROLE_RECIPIENT), "recipient");
     assert_string_equal(auth_role_name(ROLE_AUTHORITY), "authority");
     assert_string_equal(auth_role_name(ROLE_ADMIN), "admin");
+    assert_string_equal(auth_role_name(ROLE_ORG_ADMIN), "org_admin");
     assert_string_equal(auth_role_name(ROLE_NONE), "none");
     assert_string_equal(auth_role_name((enum role)99), "none");
     assert_int_equal(auth_role_parse("none"), ROLE_NONE);
@@ -274,13 +315,99 @@ static void test_token_malformed(void **state)
     assert_int_equal(auth_token_hash(spaced, AUTH_TOKEN_LEN + 1, h), -1);
 }
 
+/* Growing delays: free failures, then base·2^k capped at max; forgotten after a quiet period
+ * (never during a delay); never a lockout longer than max. */
+static void test_throttle_delays(void **state)
+{
+    const struct auth_throttle_policy p = {
+        .free = 3, .base_ms = 100, .max_ms = 1000, .forget_ms = 60000};
+    struct auth_throttle_state st;
+    const int64_t want[] = {0, 0, 100, 200, 400, 800, 1000, 1000, 1000};
+    int64_t now = 1000000;
+    (void)state;
+    memset(&st, 0, sizeof(st));
+    assert_int_equal(auth_throttle_wait(&st, now), 0);
+    for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+        auth_throttle_fail(&p, &st, now);
+        assert_int_equal(st.failures, (int64_t)i + 1);
+        assert_int_equal(auth_throttle_wait(&st, now), want[i]);
+        assert_true(st.expires_at >= now + p.forget_ms);
+        /* the next evaluated attempt comes when the delay has passed */
+        now += want[i] + 5;
+        assert_int_equal(auth_throttle_wait(&st, now), 0);
+    }
+    /* a quiet period forgets everything: the next failure is the first again */
+    now = st.expires_at;
+    assert_int_equal(auth_throttle_wait(&st, now), 0);
+    auth_throttle_fail(&p, &st, now);
+    assert_int_equal(st.failures, 1);
+    assert_int_equal(st.blocked_until, 0);
+    /* a delay longer than the forgetting period keeps the state until it ends */
+    const struct auth_throttle_policy q = {
+        .free = 1, .base_ms = 5000, .max_ms = 5000, .forget_ms = 10};
+    memset(&st, 0, sizeof(st));
+    auth_throttle_fail(&q, &st, now);
+    assert_int_equal(st.expires_at, now + 5000);
+    assert_int_equal(auth_throttle_wait(&st, now + 4999), 1);
+    /* huge counts neither overflow nor exceed max */
+    st.failures = INT32_MAX - 1;
+    st.expires_at = now + 1;
+    auth_throttle_fail(&p, &st, now);
+    assert_int_equal(auth_throttle_wait(&st, now), p.max_ms);
+    auth_throttle_fail(&p, &st, now);
+    assert_int_equal(st.failures, INT32_MAX);
+}
+
+/* The keys: a different secret, name, address or kind gives a different key; letter case and
+ * the host part of an IPv6 /64 do not; IPv4-mapped IPv6 is its IPv4 address. */
+static void test_throttle_keys(void **state)
+{
+    unsigned char s1[32], s2[32], a[32], b[32];
+    const unsigned char v4[4] = {192, 0, 2, 1}, v4b[4] = {192, 0, 2, 2};
+    unsigned char v6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1}, v6b[16];
+    unsigned char mapped[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 1};
+    (void)state;
+    memset(s1, 1, sizeof(s1));
+    memset(s2, 2, sizeof(s2));
+    auth_throttle_key_name(s1, "Taro", a);
+    auth_throttle_key_name(s1, "taro", b);
+    assert_memory_equal(a, b, 32);
+    auth_throttle_key_name(s2, "taro", b);
+    assert_memory_not_equal(a, b, 32);
+    auth_throttle_key_name(s1, "taro2", b);
+    assert_memory_not_equal(a, b, 32);
+    auth_throttle_key_addr(s1, v4, 4, a);
+    auth_throttle_key_addr(s1, v4b, 4, b);
+    assert_memory_not_equal(a, b, 32);
+    auth_throttle_key_addr(s1, mapped, 16, b);
+    assert_memory_equal(a, b, 32);
+    memcpy(v6b, v6, 16);
+    v6[15] = 1;
+    v6b[15] = 0x99; /* same /64 */
+    auth_throttle_key_addr(s1, v6, 16, a);
+    auth_throttle_key_addr(s1, v6b, 16, b);
+    assert_memory_equal(a, b, 32);
+    v6b[7] = 2; /* another /64 */
+    auth_throttle_key_addr(s1, v6b, 16, b);
+    assert_memory_not_equal(a, b, 32);
+    /* the pair differs from the name and from the address alone */
+    auth_throttle_key_pair(s1, v4, 4, "taro", a);
+    auth_throttle_key_name(s1, "taro", b);
+    assert_memory_not_equal(a, b, 32);
+    auth_throttle_key_addr(s1, v4, 4, b);
+    assert_memory_not_equal(a, b, 32);
+    auth_throttle_key_pair(s1, v4b, 4, "taro", b);
+    assert_memory_not_equal(a, b, 32);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_matrix),        cmocka_unit_test(test_matrix_edges),
-        cmocka_unit_test(test_role_names),    cmocka_unit_test(test_password_hash),
-        cmocka_unit_test(test_password_weak), cmocka_unit_test(test_username),
-        cmocka_unit_test(test_token_mint),    cmocka_unit_test(test_token_malformed),
+        cmocka_unit_test(test_matrix),          cmocka_unit_test(test_matrix_edges),
+        cmocka_unit_test(test_role_names),      cmocka_unit_test(test_password_hash),
+        cmocka_unit_test(test_password_weak),   cmocka_unit_test(test_username),
+        cmocka_unit_test(test_token_mint),      cmocka_unit_test(test_token_malformed),
+        cmocka_unit_test(test_throttle_delays), cmocka_unit_test(test_throttle_keys),
     };
     if (hash_global_init())
         return 1;

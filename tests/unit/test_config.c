@@ -46,7 +46,8 @@ static void test_defaults(void **state)
     assert_int_equal(c.page_size_default, 50);
     assert_int_equal(c.page_size_max, 200);
     assert_int_equal(c.idempotency_retention_h, 168);
-    assert_int_equal(c.login_max_failures, 5);
+    assert_int_equal(c.login_throttle_free, 5);
+    assert_int_equal(c.login_throttle_max_s, 60);
     assert_string_equal(c.metrics_token, "");
     assert_string_equal(c.log_level, "info");
     /* the defaults pass the cross-field checks */
@@ -123,6 +124,24 @@ static void test_load_text(void **state)
     /* an empty value is a value */
     assert_int_equal(load_text(&c, "metrics_token =\n", &e), 0);
     assert_string_equal(c.metrics_token, "");
+}
+
+/* Settings an earlier version had keep loading into the ones that replaced them (issue 8.13:
+ * the lockout became growing delays); a value the new setting cannot take is an error that
+ * names it. */
+static void test_renamed_settings(void **state)
+{
+    struct config c;
+    struct err e;
+    (void)state;
+    config_defaults(&c);
+    err_init(&e);
+    assert_int_equal(load_text(&c, "login_max_failures = 3\nlogin_lockout_s = 120\n", &e), 0);
+    assert_int_equal(c.login_throttle_free, 3);
+    assert_int_equal(c.login_throttle_max_s, 120);
+    assert_int_equal(config_set(&c, "login_lockout_s", "86400", "old.conf:2", &e), -1);
+    ERR_HAS(&e, "login_throttle_max_s", "old.conf:2", "1..3600");
+    assert_int_equal(c.login_throttle_max_s, 120);
 }
 
 static void test_load_text_errors(void **state)
@@ -418,6 +437,7 @@ int main(void)
         cmocka_unit_test(test_load_env),         cmocka_unit_test(test_load_args),
         cmocka_unit_test(test_load_args_errors), cmocka_unit_test(test_config_file_precedence),
         cmocka_unit_test(test_load_files),       cmocka_unit_test(test_finish),
+        cmocka_unit_test(test_renamed_settings),
         cmocka_unit_test(test_describe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

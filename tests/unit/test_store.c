@@ -405,8 +405,7 @@ static void test_users(void **state)
     assert_string_equal(got.password_hash, u1.password_hash);
     assert_false(got.disabled);
     assert_int_equal(got.created_at, T0 + 1);
-    assert_int_equal(got.failed_logins, 0);
-    assert_int_equal(got.locked_until, 0);
+    assert_false(got.must_change_password);
     assert_int_equal(s->ops->user_get_by_name(s, "admin", &got), STORE_OK);
     assert_string_equal(got.id, u2.id);
     assert_int_equal(got.role, ROLE_ADMIN);
@@ -464,36 +463,218 @@ static void test_users(void **state)
     free(list);
 }
 
-static void test_login_lockout(void **state)
+/* ---- accounts (issue 8.12) ---- */
+
+/* A user_write of u (create or change) with its event; returns the store's result. */
+static int write_user(struct store *s, const struct user *u, bool create, enum account_pre pre,
+                      bool keep_admin, int64_t now)
+{
+    char event[160];
+    snprintf(event, sizeof(event), "{\"event\":\"account.%s\",\"user\":\"%s\"}",
+             create ? "created" : "changed", u->id);
+    struct user_write w = {.u = u,
+                           .create = create,
+                           .pre = pre,
+                           .keep_admin = keep_admin,
+                           .admin_role = ROLE_ORG_ADMIN,
+                           .actor = ACTOR,
+                           .audit_action = create ? "user.create" : "user.update",
+                           .audit_detail = "role=org_admin",
+                           .event = event,
+                           .now = now};
+    return s->ops->user_write(s, &w);
+}
+
+static void new_user(struct user *u, const char *org_id, const char *name, enum role r)
+{
+    memset(u, 0, sizeof(*u));
+    uuid_v7_new(u->id);
+    xstrlcpy(u->org_id, org_id, sizeof(u->org_id));
+    xstrlcpy(u->username, name, sizeof(u->username));
+    xstrlcpy(u->display_name, name, sizeof(u->display_name));
+    u->role = r;
+    xstrlcpy(u->password_hash, "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA",
+             sizeof(u->password_hash));
+    u->must_change_password = true;
+}
+
+static size_t account_events(struct store *s, const char *org_id, const char *status)
+{
+    struct notification_list l;
+    size_t n = 0;
+    assert_int_equal(s->ops->notifications_list(s, org_id, 100, &l), STORE_OK);
+    for (size_t i = 0; i < l.n; i++)
+        n += !strcmp(l.items[i].kind, "account") && (!status || !strcmp(l.items[i].status, status));
+    notification_list_release(&l);
+    return n;
+}
+
+static void test_user_write(void **state)
+{
+    struct store *s = S(state);
+    struct org a;
+    struct user adm, rep, late, got;
+    struct org_members m;
+    struct token_rec t;
+    struct principal p;
+    char plain[AUTH_TOKEN_LEN + 1];
+    unsigned char h[HASH_SHA256_LEN];
+    assert_int_equal(add_org(s, NULL, &a, T0), STORE_OK);
+    int64_t count = audit_check(s, NULL);
+    assert_int_equal(s->ops->org_members(s, a.id, &m), STORE_OK);
+    assert_int_equal(m.members, 0);
+    /* the first administrator of an empty organisation, with its event (no webhook: listed,
+     * not sent) and the must-change flag */
+    new_user(&adm, a.id, "a-admin", ROLE_ORG_ADMIN);
+    assert_int_equal(write_user(s, &adm, true, ACCOUNT_PRE_NO_MEMBERS, false, T0), STORE_OK);
+    audit_expect(s, &count, "user.create", adm.id);
+    assert_int_equal(account_events(s, a.id, "not_sent"), 1);
+    assert_int_equal(s->ops->user_get(s, adm.id, &got), STORE_OK);
+    assert_true(got.must_change_password);
+    /* the preconditions are checked in the transaction: no longer empty, has an admin */
+    new_user(&late, a.id, "a-late", ROLE_ORG_ADMIN);
+    assert_int_equal(write_user(s, &late, true, ACCOUNT_PRE_NO_MEMBERS, false, T0), STORE_CONFLICT);
+    assert_int_equal(write_user(s, &late, true, ACCOUNT_PRE_NO_ADMIN, false, T0), STORE_CONFLICT);
+    audit_unchanged(s, count);
+    assert_int_equal(s->ops->user_get(s, late.id, &got), STORE_NOT_FOUND);
+    assert_int_equal(account_events(s, a.id, NULL), 1);
+    /* the administrator adds a reporter; counts follow */
+    new_user(&rep, a.id, "a-rep", ROLE_REPORTER);
+    assert_int_equal(write_user(s, &rep, true, ACCOUNT_PRE_NONE, false, T0 + 1), STORE_OK);
+    audit_expect(s, &count, "user.create", rep.id);
+    assert_int_equal(s->ops->org_members(s, a.id, &m), STORE_OK);
+    assert_int_equal(m.members, 2);
+    assert_int_equal(m.org_admins, 1);
+    assert_int_equal(m.admins, 0);
+    /* with the reminder webhook enabled, events are queued for it */
+    struct reminder_settings rs;
+    memset(&rs, 0, sizeof(rs));
+    xstrlcpy(rs.org_id, a.id, sizeof(rs.org_id));
+    xstrlcpy(rs.endpoint, "https://hooks.example/r", sizeof(rs.endpoint));
+    memcpy(rs.secret, "0123456789abcdef0123456789abcdef", 32);
+    rs.secret_len = 32;
+    rs.enabled = true;
+    assert_int_equal(s->ops->reminders_set(s, &rs, ACTOR, T0 + 2), STORE_OK);
+    count = audit_check(s, NULL);
+    /* disabling revokes the user's tokens at once */
+    assert_int_equal(add_token(s, rep.id, "api", 0, &t, plain, T0 + 2), STORE_OK);
+    count = audit_check(s, NULL);
+    assert_int_equal(auth_token_hash(plain, strlen(plain), h), 0);
+    assert_int_equal(s->ops->token_lookup(s, h, T0 + 3, &p), STORE_OK);
+    rep.disabled = true;
+    assert_int_equal(write_user(s, &rep, false, ACCOUNT_PRE_NONE, false, T0 + 3), STORE_OK);
+    audit_expect(s, &count, "user.update", rep.id);
+    assert_int_equal(account_events(s, a.id, "queued"), 1);
+    assert_int_equal(s->ops->token_lookup(s, h, T0 + 4, &p), STORE_NOT_FOUND);
+    rep.disabled = false; /* re-enabled: the revoked token stays revoked */
+    assert_int_equal(write_user(s, &rep, false, ACCOUNT_PRE_NONE, false, T0 + 4), STORE_OK);
+    audit_expect(s, &count, "user.update", rep.id);
+    assert_int_equal(s->ops->token_lookup(s, h, T0 + 5, &p), STORE_NOT_FOUND);
+    /* the last administrator cannot leave: keep_admin */
+    adm.role = ROLE_REPORTER;
+    assert_int_equal(write_user(s, &adm, false, ACCOUNT_PRE_NONE, true, T0 + 5), STORE_CONFLICT);
+    audit_unchanged(s, count);
+    assert_int_equal(s->ops->user_get(s, adm.id, &got), STORE_OK);
+    assert_int_equal(got.role, ROLE_ORG_ADMIN);
+    /* a change to a user that does not exist */
+    assert_int_equal(write_user(s, &late, false, ACCOUNT_PRE_NONE, false, T0), STORE_NOT_FOUND);
+    audit_unchanged(s, count);
+    assert_int_equal(account_events(s, a.id, NULL), 4);
+}
+
+static void test_password_set(void **state)
 {
     struct store *s = S(state);
     struct org a;
     struct user u, got;
-    const int max = 3;
-    const int64_t lockout = 5 * 60000;
+    struct token_rec setup, api;
+    struct principal p;
+    char plain[AUTH_TOKEN_LEN + 1], plain2[AUTH_TOKEN_LEN + 1];
+    unsigned char h[HASH_SHA256_LEN], h2[HASH_SHA256_LEN];
     assert_int_equal(add_org(s, NULL, &a, T0), STORE_OK);
-    assert_int_equal(add_user(s, a.id, "taro", ROLE_REPORTER, &u, T0), STORE_OK);
+    new_user(&u, a.id, "newcomer", ROLE_REPORTER);
+    assert_int_equal(write_user(s, &u, true, ACCOUNT_PRE_NONE, false, T0), STORE_OK);
+    /* a token of kind "setup" only lets its holder change the password */
+    assert_int_equal(add_token(s, u.id, "setup", 0, &setup, plain, T0), STORE_OK);
+    assert_int_equal(add_token(s, u.id, "api", 0, &api, plain2, T0), STORE_OK);
+    assert_int_equal(auth_token_hash(plain, strlen(plain), h), 0);
+    assert_int_equal(auth_token_hash(plain2, strlen(plain2), h2), 0);
+    assert_int_equal(s->ops->token_lookup(s, h, T0, &p), STORE_OK);
+    assert_true(p.password_change_only);
+    assert_int_equal(s->ops->token_lookup(s, h2, T0, &p), STORE_OK);
+    assert_false(p.password_change_only);
     int64_t count = audit_check(s, NULL);
-    for (int i = 1; i <= max; i++) {
-        int64_t now = T0 + i * 1000;
-        assert_int_equal(s->ops->user_login_result(s, u.id, false, now, max, lockout), STORE_OK);
-        audit_expect(s, &count, "user.login_failed", u.id);
-        assert_int_equal(s->ops->user_get(s, u.id, &got), STORE_OK);
-        assert_int_equal(got.failed_logins, i);
-        /* locked once the failures reach the maximum, for lockout from the last failure */
-        assert_int_equal(got.locked_until, i < max ? 0 : now + lockout);
-    }
-    /* a success clears both, and is not an audited change */
-    assert_int_equal(s->ops->user_login_result(s, u.id, true, T0 + HOUR, max, lockout), STORE_OK);
-    audit_unchanged(s, count);
+    struct password_write w = {u.id, a.id, "$argon2id$v=19$m=8,t=1,p=1$bmV3$bmV3", "{\"e\":1}",
+                               T0 + 1};
+    assert_int_equal(s->ops->user_password_set(s, &w), STORE_OK);
+    audit_expect(s, &count, "user.password_change", u.id);
     assert_int_equal(s->ops->user_get(s, u.id, &got), STORE_OK);
-    assert_int_equal(got.failed_logins, 0);
-    assert_int_equal(got.locked_until, 0);
-    /* failures for an unknown user change nothing */
-    assert_int_equal(s->ops->user_login_result(s, "019ab0b0-cc00-7000-8000-000000000000", false, T0,
-                                               max, lockout),
-                     STORE_OK);
+    assert_false(got.must_change_password);
+    assert_string_equal(got.password_hash, w.password_hash);
+    /* every earlier token ends with the change */
+    assert_int_equal(s->ops->token_lookup(s, h, T0 + 2, &p), STORE_NOT_FOUND);
+    assert_int_equal(s->ops->token_lookup(s, h2, T0 + 2, &p), STORE_NOT_FOUND);
+    assert_int_equal(account_events(s, a.id, NULL), 2);
+    w.user_id = "019ab0b0-cc00-7000-8000-000000000000";
+    assert_int_equal(s->ops->user_password_set(s, &w), STORE_NOT_FOUND);
     audit_unchanged(s, count);
+}
+
+/* ---- sign-in throttling (issue 8.13) ---- */
+
+static void test_throttle(void **state)
+{
+    struct store *s = S(state);
+    unsigned char secret[32], again[32], zero[32] = {0};
+    struct auth_throttle_policy pol = {.free = 2, .base_ms = 1000, .max_ms = 4000,
+                                       .forget_ms = HOUR};
+    struct throttle_key keys[2];
+    struct auth_throttle_state st[2], out[2];
+    assert_int_equal(s->ops->throttle_secret(s, secret), STORE_OK);
+    assert_int_equal(s->ops->throttle_secret(s, again), STORE_OK);
+    assert_memory_equal(secret, again, 32);
+    assert_memory_not_equal(secret, zero, 32);
+    memset(keys, 0, sizeof(keys));
+    auth_throttle_key_name(secret, "taro", keys[0].key);
+    auth_throttle_key_name(secret, "hanako", keys[1].key);
+    keys[0].scope = keys[1].scope = "name";
+    keys[0].policy = keys[1].policy = &pol;
+    assert_int_equal(s->ops->throttle_get(s, keys, 2, T0, st), STORE_OK);
+    assert_int_equal(st[0].failures, 0);
+    assert_int_equal(st[0].expires_at, 0);
+    int64_t count = audit_check(s, NULL);
+    struct throttle_failure f = {.keys = keys, .n = 1, .object_id = "", .detail = "d",
+                                 .now = T0, .next = auth_throttle_fail, .out = out};
+    /* the first failure is free; the second starts a delay, which is audited */
+    assert_int_equal(s->ops->throttle_fail(s, &f), STORE_OK);
+    audit_expect(s, &count, "auth.login_failed", "");
+    assert_int_equal(out[0].failures, 1);
+    assert_int_equal(out[0].blocked_until, 0);
+    f.now = T0 + 10;
+    assert_int_equal(s->ops->throttle_fail(s, &f), STORE_OK);
+    assert_int_equal(audit_check(s, NULL), count + 2);
+    struct audit_rec last;
+    count = audit_check(s, &last);
+    assert_string_equal(last.action, "auth.throttled");
+    assert_non_null(strstr(last.detail, "scope=name failures=2 delay_ms=1000"));
+    assert_int_equal(s->ops->throttle_get(s, keys, 2, T0 + 20, st), STORE_OK);
+    assert_int_equal(st[0].failures, 2);
+    assert_int_equal(st[0].blocked_until, T0 + 1010);
+    assert_int_equal(st[1].failures, 0); /* another key is another state */
+    /* clear forgets; a forgotten state reads as none, and maintenance deletes it */
+    assert_int_equal(s->ops->throttle_clear(s, keys, 1), STORE_OK);
+    assert_int_equal(s->ops->throttle_get(s, keys, 1, T0 + 20, st), STORE_OK);
+    assert_int_equal(st[0].failures, 0);
+    f.keys = &keys[1];
+    f.now = T0;
+    assert_int_equal(s->ops->throttle_fail(s, &f), STORE_OK);
+    assert_int_equal(s->ops->throttle_get(s, &keys[1], 1, T0 + HOUR - 1, st), STORE_OK);
+    assert_int_equal(st[0].failures, 1);
+    assert_int_equal(s->ops->throttle_get(s, &keys[1], 1, T0 + HOUR, st), STORE_OK);
+    assert_int_equal(st[0].failures, 0);
+    assert_int_equal(s->ops->maintain(s, T0 + HOUR), STORE_OK);
+    assert_int_equal(s->ops->throttle_get(s, &keys[1], 1, T0, st), STORE_OK);
+    assert_int_equal(st[0].failures, 0);
 }
 
 /* ---- tokens ---- */
@@ -1864,7 +2045,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_open_ready_stats, setup, teardown),
         cmocka_unit_test_setup_teardown(test_orgs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_users, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_login_lockout, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_user_write, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_password_set, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_throttle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_create_amend, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_list, setup, teardown),
