@@ -48,6 +48,20 @@ static json_t *flags_to_json(int *argc, char **argv, const struct rf_field *root
     return doc;
 }
 
+/* What a sub-command works with. The database is opened only once its arguments have been
+ * checked (open_db), so that a mistyped command never creates or migrates one (issue 8 item 5). */
+struct admin_ctx {
+    const struct config *cfg;
+    struct store *s;
+};
+
+static struct store *open_db(struct admin_ctx *c)
+{
+    if (!c->s)
+        c->s = cli_open_store(c->cfg);
+    return c->s;
+}
+
 static bool prefer_ja(void)
 {
     const char *l = getenv("LANG");
@@ -91,7 +105,7 @@ static int read_password_stdin(char *out, size_t n)
 static int store_fail(const char *what, int res)
 {
     fprintf(stderr, "ichigen admin: %s: %s\n", what,
-            res == STORE_EXISTS ? "already exists (a unique value is taken)"
+            res == STORE_EXISTS    ? "already exists (a unique value is taken)"
             : res == STORE_INVALID ? "refers to something that does not exist"
                                    : store_result_name(res));
     return res == STORE_UNAVAILABLE ? CLI_FAILURE : CLI_PROBLEM;
@@ -157,9 +171,10 @@ static int write_new(struct store *s, const struct user *u, enum account_pre pre
 
 /* Creates a user; the password comes from `password` (the operator chose it and passes it on
  * as the owner's own) or is generated, printed once, and must be changed at first sign-in. */
-static int make_user(struct store *s, const struct config *cfg, json_t *doc, const char *password,
-                     bool glass)
+static int make_user(struct admin_ctx *c, json_t *doc, const char *password, bool glass)
 {
+    const struct config *cfg = c->cfg;
+    struct store *s;
     struct user u;
     struct verr_list extra;
     struct account_scene sc = {.create = true, .break_glass = glass, .after = &u};
@@ -176,6 +191,8 @@ static int make_user(struct store *s, const struct config *cfg, json_t *doc, con
         return CLI_USAGE;
     }
     verr_list_release(&extra);
+    if (!(s = open_db(c)))
+        return CLI_FAILURE;
     if ((rc = cli_scene(s, u.org_id, &sc)))
         return rc;
     enum account_verdict v = account_decide(&sc, &pre, &keep);
@@ -235,41 +252,52 @@ static int operator_org(struct store *s, char id_out[UUID_STR_LEN])
     return CLI_OK;
 }
 
-static int create_admin(struct store *s, const struct config *cfg, const char *username,
-                        const char *password)
+static int create_admin(struct admin_ctx *c, const char *username, const char *password)
 {
     char org[UUID_STR_LEN];
+    struct store *s = open_db(c);
+    if (!s)
+        return CLI_FAILURE;
     int rc = operator_org(s, org);
     if (rc)
         return rc;
     json_t *doc = json_pack("{s:s, s:s, s:s, s:s}", "org_id", org, "username", username,
                             "display_name", "Administrator", "role", "admin");
-    rc = make_user(s, cfg, doc, password, false);
+    rc = make_user(c, doc, password, false);
     json_decref(doc);
     return rc;
 }
 
 static void sign_in_hint(const struct config *cfg, const char *username)
 {
+    char where[300];
+    bool v6 = strchr(cfg->listen_addr, ':') != NULL;
+    if (cfg->port) /* with --port=0 the port is known only once the service listens */
+        snprintf(where, sizeof(where), "%s%s%s:%lld", v6 ? "[" : "", cfg->listen_addr,
+                 v6 ? "]" : "", (long long)cfg->port);
+    else
+        snprintf(where, sizeof(where), "<the address printed when the service starts>");
     printf("\nSign in (the token in the answer goes in 'Authorization: Bearer <token>'):\n"
-           "  curl -s -X POST http://%s:%lld/api/v1/auth/login \\\n"
+           "  curl -s -X POST http://%s/api/v1/auth/login \\\n"
            "       -H 'Content-Type: application/json' \\\n"
            "       -d '{\"username\":\"%s\",\"password\":\"<password>\"}'\n"
            "A generated password only lets you choose your own first: POST /api/v1/me/password\n"
            "with {\"current_password\": …, \"new_password\": …} and that token.\n",
-           cfg->listen_addr, (long long)cfg->port, username);
+           where, username);
 }
 
 /* `admin bootstrap`: the first administrator, once. Idempotent for `make run`. */
-static int bootstrap(struct store *s, const struct config *cfg, int argc, char **argv)
+static int bootstrap(struct admin_ctx *c, int argc, char **argv)
 {
     const char *user = cli_take(&argc, argv, "--username");
+    const struct config *cfg = c->cfg;
     int64_t admins = 0;
     int rc = cli_no_extra(argc, argv, 2);
+    struct store *s;
     if (rc)
         return rc;
     user = user && *user ? user : "admin";
-    if (s->ops->user_count_role(s, ROLE_ADMIN, &admins))
+    if (!(s = open_db(c)) || s->ops->user_count_role(s, ROLE_ADMIN, &admins))
         return CLI_FAILURE;
     if (admins > 0) {
         printf("An administrator already exists; sign in with that account "
@@ -278,19 +306,22 @@ static int bootstrap(struct store *s, const struct config *cfg, int argc, char *
         return CLI_OK;
     }
     printf("First start: creating the platform administrator.\n");
-    rc = create_admin(s, cfg, user, NULL);
+    rc = create_admin(c, user, NULL);
     if (!rc)
         sign_in_hint(cfg, user);
     return rc;
 }
 
-static int cmd_create_org(struct store *s, int argc, char **argv)
+static int cmd_create_org(struct admin_ctx *c, int argc, char **argv)
 {
     json_t *doc = flags_to_json(&argc, argv, &account_org_root);
     struct org o;
+    struct store *s = NULL;
     int rc = cli_no_extra(argc, argv, 2);
     if (!rc && !check(&account_org_root, doc, NULL))
         rc = CLI_USAGE;
+    if (!rc && !(s = open_db(c)))
+        rc = CLI_FAILURE;
     if (!rc) {
         account_org_from_json(doc, rtime_now_ms(), &o);
         int res = s->ops->org_create(s, &o, CLI_ACTOR, rtime_now_ms());
@@ -303,7 +334,7 @@ static int cmd_create_org(struct store *s, int argc, char **argv)
     return rc;
 }
 
-static int cmd_create_user(struct store *s, const struct config *cfg, int argc, char **argv)
+static int cmd_create_user(struct admin_ctx *c, int argc, char **argv)
 {
     bool from_stdin = cli_flag(&argc, argv, "--password-stdin");
     bool glass = cli_flag(&argc, argv, "--break-glass");
@@ -313,13 +344,13 @@ static int cmd_create_user(struct store *s, const struct config *cfg, int argc, 
     if (!rc && from_stdin && read_password_stdin(pw, sizeof(pw)))
         rc = CLI_USAGE;
     if (!rc)
-        rc = make_user(s, cfg, doc, from_stdin ? pw : NULL, glass);
+        rc = make_user(c, doc, from_stdin ? pw : NULL, glass);
     sodium_memzero(pw, sizeof(pw));
     json_decref(doc);
     return rc;
 }
 
-static int cmd_create_admin(struct store *s, const struct config *cfg, int argc, char **argv)
+static int cmd_create_admin(struct admin_ctx *c, int argc, char **argv)
 {
     bool from_stdin = cli_flag(&argc, argv, "--password-stdin");
     const char *user = cli_take(&argc, argv, "--username");
@@ -332,15 +363,16 @@ static int cmd_create_admin(struct store *s, const struct config *cfg, int argc,
     if (!rc && from_stdin && read_password_stdin(pw, sizeof(pw)))
         rc = CLI_USAGE;
     if (!rc)
-        rc = create_admin(s, cfg, user, from_stdin ? pw : NULL);
+        rc = create_admin(c, user, from_stdin ? pw : NULL);
     sodium_memzero(pw, sizeof(pw));
     return rc;
 }
 
 /* `admin create-token --username U [--name N] [--days D]`: prints a bearer token (for scripts,
  * the benchmark and CI) and nothing else on stdout. */
-static int cmd_create_token(struct store *s, int argc, char **argv)
+static int cmd_create_token(struct admin_ctx *c, int argc, char **argv)
 {
+    struct store *s;
     const char *user = cli_take(&argc, argv, "--username");
     const char *name = cli_take(&argc, argv, "--name"), *days = cli_take(&argc, argv, "--days");
     struct user u;
@@ -350,10 +382,10 @@ static int cmd_create_token(struct store *s, int argc, char **argv)
     int rc = cli_no_extra(argc, argv, 2);
     if (rc)
         return rc;
-    if (!user || (days && parse_int64(days, 1, 3650, &d))) {
-        fprintf(stderr, "usage: ichigen admin create-token --username U [--name N] [--days 1-3650]\n");
-        return CLI_USAGE;
-    }
+    if (!user || !*user || (days && parse_int64(days, 1, 3650, &d)))
+        return cli_usage("admin", stderr);
+    if (!(s = open_db(c)))
+        return CLI_FAILURE;
     int res = s->ops->user_get_by_name(s, user, &u);
     if (res)
         return store_fail("find user", res);
@@ -383,13 +415,16 @@ static int cmd_create_token(struct store *s, int argc, char **argv)
     return rc;
 }
 
-static int cmd_list_orgs(struct store *s, int argc, char **argv)
+static int cmd_list_orgs(struct admin_ctx *c, int argc, char **argv)
 {
     struct org *orgs = NULL;
     size_t n = 0;
     bool more = true;
     char after[UUID_STR_LEN] = "";
+    struct store *s = NULL;
     int rc = cli_no_extra(argc, argv, 2);
+    if (!rc && !(s = open_db(c)))
+        rc = CLI_FAILURE;
     while (!rc && more) {
         if (s->ops->org_list(s, after[0] ? after : NULL, 500, &orgs, &n, &more)) {
             rc = CLI_FAILURE;
@@ -408,35 +443,25 @@ static int cmd_list_orgs(struct store *s, int argc, char **argv)
 
 int cli_admin(int argc, char **argv)
 {
+    static const struct {
+        const char *name;
+        int (*fn)(struct admin_ctx *c, int argc, char **argv);
+    } subs[] = {{"bootstrap", bootstrap},           {"create-admin", cmd_create_admin},
+                {"create-org", cmd_create_org},     {"create-user", cmd_create_user},
+                {"create-token", cmd_create_token}, {"list-orgs", cmd_list_orgs}};
     struct config cfg;
+    struct admin_ctx c = {&cfg, NULL};
     int rc = cli_config(&cfg, &argc, argv);
     if (rc)
         return rc;
-    if (argc < 2) {
-        fprintf(stderr, "usage: ichigen admin bootstrap|create-admin|create-org|create-user|"
-                        "create-token|list-orgs [options]\n");
-        return CLI_USAGE;
+    for (size_t i = 0; argc >= 2 && i < ARRAY_SIZE(subs); i++) {
+        if (strcmp(argv[1], subs[i].name))
+            continue;
+        rc = subs[i].fn(&c, argc, argv);
+        store_close(c.s);
+        return rc;
     }
-    const char *sub = argv[1];
-    struct store *s = cli_open_store(&cfg);
-    if (!s)
-        return CLI_FAILURE;
-    if (!strcmp(sub, "bootstrap"))
-        rc = bootstrap(s, &cfg, argc, argv);
-    else if (!strcmp(sub, "create-admin"))
-        rc = cmd_create_admin(s, &cfg, argc, argv);
-    else if (!strcmp(sub, "create-org"))
-        rc = cmd_create_org(s, argc, argv);
-    else if (!strcmp(sub, "create-user"))
-        rc = cmd_create_user(s, &cfg, argc, argv);
-    else if (!strcmp(sub, "create-token"))
-        rc = cmd_create_token(s, argc, argv);
-    else if (!strcmp(sub, "list-orgs"))
-        rc = cmd_list_orgs(s, argc, argv);
-    else {
-        fprintf(stderr, "ichigen admin: unknown sub-command \"%s\"\n", sub);
-        rc = CLI_USAGE;
-    }
-    store_close(s);
-    return rc;
+    if (argc >= 2)
+        fprintf(stderr, "ichigen admin: unknown sub-command \"%s\"\n", argv[1]);
+    return cli_usage("admin", stderr);
 }

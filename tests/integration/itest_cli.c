@@ -111,7 +111,17 @@ static void test_help_everywhere(void **state)
 /* Wrong or missing arguments: a usage error (exit 2), and still nothing in the directory. */
 static void test_bad_arguments_touch_nothing(void **state)
 {
-    static const char *const cases[][6] = {
+    static const char *const cases[][8] = {
+        {"admin", NULL},
+        {"admin", "nonsense", NULL},
+        {"admin", "bootstrap", "extra", NULL},
+        {"admin", "create-org", NULL},
+        {"admin", "create-org", "--name-ja", "テスト", NULL},
+        {"admin", "create-user", "--username", "x", NULL},
+        {"admin", "create-admin", NULL},
+        {"admin", "create-token", NULL},
+        {"admin", "create-token", "--username", "x", "--days", "0", NULL},
+        {"admin", "list-orgs", "extra", NULL},
         {"migrate", "extra", NULL},
         {"serve", "extra", NULL},
         {"audit", NULL},
