@@ -154,6 +154,11 @@ struct http_conn *http_conns_add(struct http_conns *cs, int fd, const struct soc
     return c;
 }
 
+int http_conns_fd(const struct http_conn *c)
+{
+    return c->fd;
+}
+
 void http_conns_remove(struct http_conns *cs, struct http_conn *c)
 {
     pthread_mutex_lock(&cs->lock);

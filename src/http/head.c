@@ -18,11 +18,10 @@
  *   - a head larger than the 64 KiB of connection memory (414, 431): our limits below are
  *     smaller, so only heads that overflow libmicrohttpd's buffer before it finishes the head
  *     (very long, or very many short header lines) get its answer;
- *   - a NUL byte inside the request line or a field value: libmicrohttpd keeps values as C
- *     strings (strchr/strlen in process_header_line and process_broken_line), so
- *     "Bearer <token>\0junk" reaches us as "Bearer <token>" with no trace of the rest, even
- *     through MHD_lookup_connection_value_n; the part after the NUL is dropped, never read;
  *   - an obs-fold continuation line, which libmicrohttpd joins to the previous value.
+ * A NUL byte inside the request line or a field value is hidden too — libmicrohttpd keeps values
+ * as C strings, so "Bearer <token>\0junk" reaches us as "Bearer <token>" — but nulguard.c sees
+ * it as it is read, and check_bytes refuses the request.
  * libmicrohttpd 1.0 refuses most of these itself (invalid characters, obs-fold, whitespace in
  * names), but still with its own pages.
  */
@@ -281,10 +280,26 @@ static bool check_query(struct req *r)
     return !qs.dup && !qs.too_many;
 }
 
+/* A NUL byte read from the connection (nulguard.c): libmicrohttpd cut a value or the request
+ * line short at it, so what we were given is not what was sent. */
+static bool check_bytes(struct req *r)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (!ci || !http_nul_seen(ci->connect_fd))
+        return true;
+    refuse(r, 400, "bad_byte", "NUL byte in the request", "リクエストにNULバイトがあります",
+           "The request holds a NUL byte (0x00), which HTTP allows in no request line or field "
+           "and JSON in no body.",
+           "リクエストにNULバイト（0x00）が含まれています。HTTPのリクエスト行・ヘッダ、JSONの"
+           "本文のいずれにも使用できません。");
+    return false;
+}
+
 bool http_head_check(struct req *r, const char *version)
 {
     struct field_scan fs;
-    if (!check_target(r) || !check_size(r))
+    if (!check_bytes(r) || !check_target(r) || !check_size(r))
         return false;
     memset(&fs, 0, sizeof(fs));
     MHD_get_connection_values_n(r->conn, MHD_HEADER_KIND, scan_field, &fs);

@@ -275,6 +275,8 @@ void http_conns_free(struct http_conns *cs);
 /* Registers a connection libmicrohttpd accepted (fd, client address may be NULL); it waits
  * for a head from now. The result is owned by cs until http_conns_remove. */
 struct http_conn *http_conns_add(struct http_conns *cs, int fd, const struct sockaddr *addr);
+/* The connection's socket. */
+int http_conns_fd(const struct http_conn *c);
 /* Forgets a connection; call before its descriptor is closed. Frees c. */
 void http_conns_remove(struct http_conns *cs, struct http_conn *c);
 /* A head arrived: no deadline until http_conns_head_again. Returns false if the deadline had
@@ -282,6 +284,14 @@ void http_conns_remove(struct http_conns *cs, struct http_conn *c);
 bool http_conns_head_done(struct http_conns *cs, struct http_conn *c);
 /* A response ended: the next head is due within the deadline from now. */
 void http_conns_head_again(struct http_conns *cs, struct http_conn *c);
+
+/* ---- NUL bytes from clients (nulguard.c) ---- */
+
+/* A client connection's socket, to be checked from its first read on / no longer. */
+void http_nul_watch(int fd);
+void http_nul_forget(int fd);
+/* True when a NUL byte was read from the watched socket fd (the request must be refused). */
+bool http_nul_seen(int fd);
 
 /* ---- routing (routes.c) ---- */
 extern const struct route http_routes[];

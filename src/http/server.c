@@ -118,9 +118,8 @@ static struct http_conn *conn_of(struct MHD_Connection *c)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     struct http_server *srv = cls;
     struct req *r = *con_cls;
@@ -189,7 +188,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     *con_cls = NULL;
 }
 
-/* Every accepted connection is registered for the request-head deadline (conns.c). */
+/* Every accepted connection is registered for the request-head deadline (conns.c) and for the
+ * NUL check of what it sends (nulguard.c). */
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
                           enum MHD_ConnectionNotificationCode code)
 {
@@ -199,10 +199,13 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
             MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
         const union MHD_ConnectionInfo *addr =
             MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-        if (fd)
-            *socket_context = http_conns_add(srv->conns, fd->connect_fd,
-                                             addr ? addr->client_addr : NULL);
+        if (fd) {
+            http_nul_watch(fd->connect_fd); /* before its first read (nulguard.c) */
+            *socket_context =
+                http_conns_add(srv->conns, fd->connect_fd, addr ? addr->client_addr : NULL);
+        }
     } else if (*socket_context) {
+        http_nul_forget(http_conns_fd(*socket_context));
         http_conns_remove(srv->conns, *socket_context);
         *socket_context = NULL;
     }
@@ -261,13 +264,13 @@ struct http_server *http_start(struct app *app, struct err *e)
      * field names) would be libmicrohttpd's HTML pages; head.c refuses those with problem+json. */
     srv->d = MHD_start_daemon(
         flags, (uint16_t)app->cfg.port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
-        mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)app->cfg.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        (unsigned)app->cfg.max_connections_per_address, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)app->cfg.connection_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)64 * 1024, MHD_OPTION_THREAD_STACK_SIZE, (size_t)1024 * 1024, MHD_OPTION_END);
+        mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_URI_LOG_CALLBACK,
+        on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
+        on_connection, srv, MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections_per_address,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->cfg.connection_timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_THREAD_STACK_SIZE,
+        (size_t)1024 * 1024, MHD_OPTION_END);
     if (!srv->d) {
         err_set(e, -1, "cannot listen on %s:%lld (in use, or not permitted)", app->cfg.listen_addr,
                 (long long)app->cfg.port);

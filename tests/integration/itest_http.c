@@ -154,11 +154,12 @@ static const char *problem_code(const struct raw_resp *rr)
     return type && !strncmp(type, "urn:ichigen:problem:", 20) ? type + 20 : "";
 }
 
-/* One answer, a problem+json with this status and code, and the connection closed after it. */
-static void expect_refused(const char *req, int status, const char *code)
+/* One answer, a problem+json with this status and code, and the connection closed after it;
+ * req is n bytes (it may hold NUL bytes). */
+static void expect_refused_n(const char *req, size_t n, int status, const char *code)
 {
     struct raw_resp rr;
-    raw_exchange(&F.srv, req, strlen(req), &rr);
+    raw_exchange(&F.srv, req, n, &rr);
     if (rr.responses != 1 || rr.status != status || strcmp(problem_code(&rr), code) ||
         strcmp(rr.content_type, "application/problem+json") || !rr.closed)
         fail_msg("expected one %d %s and a close; got %d response(s), %d %s (%s), %s:\n%s\n"
@@ -168,15 +169,25 @@ static void expect_refused(const char *req, int status, const char *code)
     raw_release(&rr);
 }
 
+static void expect_refused(const char *req, int status, const char *code)
+{
+    expect_refused_n(req, strlen(req), status, code);
+}
+
 /* Answered with this status (any body), on a request that carries Connection: close. */
-static void expect_status(const char *req, int status)
+static void expect_status_n(const char *req, size_t n, int status)
 {
     struct raw_resp rr;
-    raw_exchange(&F.srv, req, strlen(req), &rr);
+    raw_exchange(&F.srv, req, n, &rr);
     if (rr.responses != 1 || rr.status != status)
         fail_msg("expected %d; got %d response(s), %d:\n%s\nfor:\n%s", status, rr.responses,
                  rr.status, buf_cstr(&rr.bytes), req);
     raw_release(&rr);
+}
+
+static void expect_status(const char *req, int status)
+{
+    expect_status_n(req, strlen(req), status);
 }
 
 /* "GET path HTTP/1.1" with Host, rep_a's token, extra lines and Connection: close. */
@@ -323,6 +334,29 @@ static void test_authorization(void **state)
              "Authorization: Bearer %s\r\nConnection: close\r\n\r\n",
              F.rep_a.token, F.rep_b.token);
     expect_refused(req, 400, "duplicate_header");
+
+    /* a NUL byte after the token: libmicrohttpd would hand over "Bearer <token>" alone; the
+     * bytes as read show the rest (nulguard.c) */
+    int n = snprintf(req, sizeof(req),
+                     "GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s"
+                     "@x\r\nConnection: close\r\n\r\n",
+                     F.rep_a.token);
+    *strchr(req, '@') = '\0';
+    expect_refused_n(req, (size_t)n, 400, "bad_byte");
+    /* the same without the NUL signs in: the refusal is the NUL's */
+    snprintf(req, sizeof(req),
+             "GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
+             "Connection: close\r\n\r\n",
+             F.rep_a.token);
+    expect_status(req, 200);
+    /* and in a body, where JSON allows none either */
+    n = snprintf(req, sizeof(req),
+                 "POST /api/v1/reports/validate HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                 "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+                 "Content-Length: 7\r\nConnection: close\r\n\r\n{\"a\":@}",
+                 F.rep_a.token);
+    *strchr(req, '@') = '\0';
+    expect_status_n(req, (size_t)n, 400);
 
     /* anything after the token: 400 invalid_request (RFC 6750 §3.1), not a sign-in */
     snprintf(line, sizeof(line), "Authorization: Bearer %s junk", F.rep_a.token);
