@@ -116,11 +116,11 @@ static int cli_scene(struct store *s, const char *org_id, struct account_scene *
 {
     struct org o;
     struct org_members m;
-    int res = s->ops->org_get(s, org_id, &o);
+    int res = store_org_get(s, org_id, &o);
     if (res == STORE_NOT_FOUND)
         res = STORE_INVALID;
     if (!res)
-        res = s->ops->org_members(s, org_id, &m);
+        res = store_org_members(s, org_id, &m);
     if (res)
         return store_fail("find organisation", res);
     sc->who = ACCOUNT_BY_CLI;
@@ -164,7 +164,7 @@ static int write_new(struct store *s, const struct user *u, enum account_pre pre
                            .audit_detail = detail,
                            .event = evs,
                            .now = now};
-    int res = s->ops->user_write(s, &w);
+    int res = store_user_write(s, &w);
     free(evs);
     return res;
 }
@@ -227,7 +227,7 @@ static int operator_org(struct store *s, char id_out[UUID_STR_LEN])
     size_t n = 0;
     bool more = true;
     char after[UUID_STR_LEN] = "";
-    while (more && !s->ops->org_list(s, after[0] ? after : NULL, 500, &orgs, &n, &more)) {
+    while (more && !store_org_list(s, after[0] ? after : NULL, 500, &orgs, &n, &more)) {
         for (size_t i = 0; i < n; i++) {
             if (!strcmp(orgs[i].kind, "operator")) {
                 xstrlcpy(id_out, orgs[i].id, UUID_STR_LEN);
@@ -245,7 +245,7 @@ static int operator_org(struct store *s, char id_out[UUID_STR_LEN])
                             "Platform operator", "kind", "operator");
     account_org_from_json(doc, rtime_now_ms(), &o);
     json_decref(doc);
-    int res = s->ops->org_create(s, &o, CLI_ACTOR, rtime_now_ms());
+    int res = store_org_create(s, &o, CLI_ACTOR, rtime_now_ms());
     if (res)
         return store_fail("create operator organisation", res);
     xstrlcpy(id_out, o.id, UUID_STR_LEN);
@@ -297,7 +297,7 @@ static int bootstrap(struct admin_ctx *c, int argc, char **argv)
     if (rc)
         return rc;
     user = user && *user ? user : "admin";
-    if (!(s = open_db(c)) || s->ops->user_count_role(s, ROLE_ADMIN, &admins))
+    if (!(s = open_db(c)) || store_user_count_role(s, ROLE_ADMIN, &admins))
         return CLI_FAILURE;
     if (admins > 0) {
         printf("An administrator already exists; sign in with that account "
@@ -324,7 +324,7 @@ static int cmd_create_org(struct admin_ctx *c, int argc, char **argv)
         rc = CLI_FAILURE;
     if (!rc) {
         account_org_from_json(doc, rtime_now_ms(), &o);
-        int res = s->ops->org_create(s, &o, CLI_ACTOR, rtime_now_ms());
+        int res = store_org_create(s, &o, CLI_ACTOR, rtime_now_ms());
         if (res)
             rc = store_fail("create organisation", res);
         else
@@ -386,7 +386,7 @@ static int cmd_create_token(struct admin_ctx *c, int argc, char **argv)
         return cli_usage("admin", stderr);
     if (!(s = open_db(c)))
         return CLI_FAILURE;
-    int res = s->ops->user_get_by_name(s, user, &u);
+    int res = store_user_get_by_name(s, user, &u);
     if (res)
         return store_fail("find user", res);
     struct account_scene sc = {0};
@@ -407,7 +407,7 @@ static int cmd_create_token(struct admin_ctx *c, int argc, char **argv)
     t.created_at = now;
     t.expires_at = d ? now + d * 86400000LL : 0;
     auth_token_new(token, t.hash);
-    if ((res = s->ops->token_create(s, &t, CLI_ACTOR, now)))
+    if ((res = store_token_create(s, &t, CLI_ACTOR, now)))
         rc = store_fail("create token", res);
     else
         printf("%s\n", token);
@@ -426,7 +426,7 @@ static int cmd_list_orgs(struct admin_ctx *c, int argc, char **argv)
     if (!rc && !(s = open_db(c)))
         rc = CLI_FAILURE;
     while (!rc && more) {
-        if (s->ops->org_list(s, after[0] ? after : NULL, 500, &orgs, &n, &more)) {
+        if (store_org_list(s, after[0] ? after : NULL, 500, &orgs, &n, &more)) {
             rc = CLI_FAILURE;
         } else {
             for (size_t i = 0; i < n; i++)

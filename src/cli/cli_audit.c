@@ -59,11 +59,12 @@ static int check_anchor(struct store *s, struct anchor *a, const char *expect)
 {
     if (a->seq == 0)
         return CLI_OK;
-    if (s->ops->audit_scan(s, a->seq, 1, anchor_cb, a))
+    if (store_audit_scan(s, a->seq, 1, anchor_cb, a))
         return CLI_FAILURE;
     if (!a->found) {
         printf("audit log BROKEN: the recorded head %s is missing or differs "
-               "(entries removed or rewritten)\n", expect);
+               "(entries removed or rewritten)\n",
+               expect);
         return CLI_PROBLEM;
     }
     return CLI_OK;
@@ -103,7 +104,7 @@ static int verify_chain(struct store *s, struct verify_state *st)
     audit_verifier_init(&st->v);
     for (;;) {
         int64_t before = st->v.checked;
-        if (s->ops->audit_scan(s, from, 10000, feed, st))
+        if (store_audit_scan(s, from, 10000, feed, st))
             return CLI_FAILURE;
         if (st->v.first_bad_seq || st->v.checked == before)
             break;
@@ -131,7 +132,7 @@ static int verify(struct store *s, const char *expect_head, struct anchor *ancho
             return rc;
     }
     struct pin_tally t = {.upto = st.v.expected_seq - 1};
-    if (s->ops->audit_pins(s, t.upto, pin_cb, &t))
+    if (store_audit_pins(s, t.upto, pin_cb, &t))
         return CLI_FAILURE;
     if (t.broken)
         rc = CLI_PROBLEM;
@@ -170,7 +171,7 @@ int cli_audit(int argc, char **argv)
         rc = verify(s, expect, &anchor);
     } else {
         struct audit_rec head;
-        int r = s->ops->audit_head(s, &head);
+        int r = store_audit_head(s, &head);
         if (r == STORE_OK)
             printf("%lld:%s\n", (long long)head.seq, head.hash);
         else if (r == STORE_NOT_FOUND)

@@ -77,7 +77,7 @@ static void wait_for_signal(struct app *app, const sigset_t *set)
             return;
         }
         if (sig < 0 && errno == EAGAIN)
-            app->store->ops->maintain(app->store, rtime_now_ms());
+            store_maintain(app->store, rtime_now_ms());
     }
 }
 

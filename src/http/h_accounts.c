@@ -24,7 +24,8 @@ static json_t *org_json(const struct org *o)
                           o->listed, "created_at", http_time(o->created_at));
     json_object_set_new(j, "corporate_number",
                         o->corporate_number[0] ? json_string(o->corporate_number) : json_null());
-    json_object_set_new(j, "prefecture", o->prefecture[0] ? json_string(o->prefecture) : json_null());
+    json_object_set_new(j, "prefecture",
+                        o->prefecture[0] ? json_string(o->prefecture) : json_null());
     json_object_set_new(j, "size_band", o->size_band[0] ? json_string(o->size_band) : json_null());
     return j;
 }
@@ -125,7 +126,7 @@ static void issue_token(struct req *r, const struct user *u, const char *kind, c
     t.created_at = r->now_ms;
     t.expires_at = ttl_ms ? r->now_ms + ttl_ms : 0;
     auth_token_new(token, t.hash);
-    int res = r->app->store->ops->token_create(r->app->store, &t, actor, r->now_ms);
+    int res = store_token_create(r->app->store, &t, actor, r->now_ms);
     if (res) {
         sodium_memzero(token, sizeof(token));
         return http_store_error(r, res);
@@ -170,7 +171,7 @@ static int throttle_secret(struct app *a, unsigned char out[32])
     int rc = 0;
     pthread_mutex_lock(&secret_lock);
     if (!secret_loaded)
-        secret_loaded = a->store->ops->throttle_secret(a->store, secret) == STORE_OK;
+        secret_loaded = store_throttle_secret(a->store, secret) == STORE_OK;
     if (secret_loaded)
         memcpy(out, secret, 32);
     else
@@ -228,7 +229,7 @@ static int signin_load(struct req *r, const char *name, struct signin *si)
     policy(c, c->login_throttle_free, &si->pol[TK_PAIR]);
     for (int i = 0; i < TK__COUNT; i++)
         si->keys[i].policy = &si->pol[i];
-    if (r->app->store->ops->throttle_get(r->app->store, si->keys, TK__COUNT, r->now_ms, si->st)) {
+    if (store_throttle_get(r->app->store, si->keys, TK__COUNT, r->now_ms, si->st)) {
         http_unavailable(r);
         return -1;
     }
@@ -274,7 +275,7 @@ static int signin_failed(struct req *r, struct signin *si, const char *object_id
                                  .now = r->now_ms,
                                  .next = auth_throttle_fail,
                                  .out = si->st};
-    if (r->app->store->ops->throttle_fail(r->app->store, &f)) {
+    if (store_throttle_fail(r->app->store, &f)) {
         http_unavailable(r);
         return -1;
     }
@@ -286,13 +287,14 @@ static int signin_failed(struct req *r, struct signin *si, const char *object_id
 static void signin_succeeded(struct req *r, const struct signin *si)
 {
     if (si->st[TK_NAME].failures || si->st[TK_PAIR].failures)
-        r->app->store->ops->throttle_clear(r->app->store, &si->keys[TK_NAME], 2);
+        store_throttle_clear(r->app->store, &si->keys[TK_NAME], 2);
 }
 
 static void login_failed(struct req *r)
 {
     http_problem(r, 401, "login_failed", "Sign-in failed", "サインインできませんでした",
-                 "The username or password is wrong.", "ユーザー名又はパスワードが違います。", NULL);
+                 "The username or password is wrong.", "ユーザー名又はパスワードが違います。",
+                 NULL);
 }
 
 void h_login(struct req *r)
@@ -308,7 +310,7 @@ void h_login(struct req *r)
     const char *pw = json_string_value(json_object_get(doc, "password"));
     if (signin_load(r, name, &si) || signin_delayed(r, &si))
         goto out;
-    int res = r->app->store->ops->user_get_by_name(r->app->store, name, &u);
+    int res = store_user_get_by_name(r->app->store, name, &u);
     if (res && res != STORE_NOT_FOUND) {
         http_unavailable(r);
         goto out;
@@ -381,7 +383,7 @@ static void password_store(struct req *r, const struct user *u, const char *pw)
     char *evs = json_dumps(ev, JSON_COMPACT);
     json_decref(ev);
     struct password_write w = {u->id, u->org_id, hash, evs, r->now_ms};
-    int res = r->app->store->ops->user_password_set(r->app->store, &w);
+    int res = store_user_password_set(r->app->store, &w);
     free(evs);
     sodium_memzero(hash, sizeof(hash));
     http_tcache_clear(r->app->tokens);
@@ -403,7 +405,7 @@ void h_password_change(struct req *r)
     const char *pw = json_string_value(json_object_get(doc, "new_password"));
     if (!password_ok(r, cur, pw))
         goto out;
-    int res = r->app->store->ops->user_get(r->app->store, r->who.user_id, &u);
+    int res = store_user_get(r->app->store, r->who.user_id, &u);
     if (res) {
         http_store_error(r, res == STORE_NOT_FOUND ? STORE_UNAVAILABLE : res);
         goto out;
@@ -424,8 +426,8 @@ out:
 
 void h_logout(struct req *r)
 {
-    int res = r->app->store->ops->token_revoke(r->app->store, r->who.token_id, r->who.user_id,
-                                               r->who.user_id, r->now_ms);
+    int res = store_token_revoke(r->app->store, r->who.token_id, r->who.user_id, r->who.user_id,
+                                 r->now_ms);
     http_tcache_clear(r->app->tokens);
     if (res)
         return http_store_error(r, res);
@@ -435,10 +437,10 @@ void h_logout(struct req *r)
 void h_me(struct req *r)
 {
     struct org o;
-    json_t *j = json_pack("{s:s, s:s, s:s, s:s}", "user_id", r->who.user_id, "username",
-                          r->who.username, "role", auth_role_name(r->who.role), "org_id",
-                          r->who.org_id);
-    if (r->app->store->ops->org_get(r->app->store, r->who.org_id, &o) == STORE_OK)
+    json_t *j =
+        json_pack("{s:s, s:s, s:s, s:s}", "user_id", r->who.user_id, "username", r->who.username,
+                  "role", auth_role_name(r->who.role), "org_id", r->who.org_id);
+    if (store_org_get(r->app->store, r->who.org_id, &o) == STORE_OK)
         json_object_set_new(j, "organization", org_json(&o));
     json_object_set_new(j, "token_expires_at",
                         r->who.expires_at ? http_time(r->who.expires_at) : json_null());
@@ -464,7 +466,7 @@ void h_org_create(struct req *r)
     if (!http_check_body(r, &account_org_root, doc))
         goto out;
     account_org_from_json(doc, r->now_ms, &o);
-    int res = r->app->store->ops->org_create(r->app->store, &o, r->who.user_id, r->now_ms);
+    int res = store_org_create(r->app->store, &o, r->who.user_id, r->now_ms);
     if (res) {
         http_store_error(r, res);
         goto out;
@@ -487,8 +489,7 @@ void h_org_list(struct req *r)
     if (!http_query_only(r, allowed) || (limit = http_limit(r)) < 0 ||
         http_cursor_decode(r, "cursor", after))
         return;
-    if (r->app->store->ops->org_list(r->app->store, after[0] ? after : NULL, limit, &orgs, &n,
-                                     &more)) {
+    if (store_org_list(r->app->store, after[0] ? after : NULL, limit, &orgs, &n, &more)) {
         free(orgs);
         return http_unavailable(r);
     }
@@ -506,7 +507,7 @@ void h_org_get(struct req *r)
         return http_not_found(r);
     if (!http_allow(r, ACT_ORG_READ, r->params[0]))
         return;
-    int res = r->app->store->ops->org_get(r->app->store, r->params[0], &o);
+    int res = store_org_get(r->app->store, r->params[0], &o);
     if (res)
         return http_store_error(r, res);
     http_json(r, 200, org_json(&o));
@@ -522,7 +523,7 @@ void h_token_create(struct req *r)
         return;
     if (!http_check_body(r, &account_token_root, doc))
         goto out;
-    if (r->app->store->ops->user_get(r->app->store, r->who.user_id, &u)) {
+    if (store_user_get(r->app->store, r->who.user_id, &u)) {
         http_unavailable(r);
         goto out;
     }
@@ -537,7 +538,7 @@ void h_token_list(struct req *r)
 {
     struct token_rec *t = NULL;
     size_t n = 0;
-    if (r->app->store->ops->token_list(r->app->store, r->who.user_id, &t, &n)) {
+    if (store_token_list(r->app->store, r->who.user_id, &t, &n)) {
         free(t);
         return http_unavailable(r);
     }
@@ -555,7 +556,7 @@ void h_token_revoke(struct req *r)
         return http_not_found(r);
     /* owners revoke their own; admins any (a stolen token must be stoppable) */
     const char *owner = r->who.role == ROLE_ADMIN ? NULL : r->who.user_id;
-    int res = r->app->store->ops->token_revoke(r->app->store, id, owner, r->who.user_id, r->now_ms);
+    int res = store_token_revoke(r->app->store, id, owner, r->who.user_id, r->now_ms);
     http_tcache_clear(r->app->tokens);
     if (res)
         return http_store_error(r, res);

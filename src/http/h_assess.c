@@ -53,11 +53,11 @@ void h_framework_get(struct req *r)
 
 static json_t *assessment_meta(const struct assessment_rec *a)
 {
-    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:o, s:o, s:s}", "id", a->id,
-                          "framework", a->framework_id, "framework_version",
-                          a->framework_version, "period", a->period, "status", a->status,
-                          "version", a->version, "created_at", http_time(a->created_at),
-                          "updated_at", http_time(a->updated_at), "created_by", a->created_by);
+    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:o, s:o, s:s}", "id", a->id, "framework",
+                          a->framework_id, "framework_version", a->framework_version, "period",
+                          a->period, "status", a->status, "version", a->version, "created_at",
+                          http_time(a->created_at), "updated_at", http_time(a->updated_at),
+                          "created_by", a->created_by);
     json_object_set_new(j, "submitted_at",
                         a->submitted_at ? http_time(a->submitted_at) : json_null());
     json_object_set_new(j, "submitted_by",
@@ -81,8 +81,8 @@ static void send_assessment(struct req *r, int status, const struct assessment_r
     json_t *doc = parse_stored(a->answers, "answers", a->id);
     json_object_set(j, "answers", json_object_get(doc, "answers"));
     json_decref(doc);
-    json_object_set_new(j, "scores", a->scores ? parse_stored(a->scores, "scores", a->id)
-                                               : json_null());
+    json_object_set_new(j, "scores",
+                        a->scores ? parse_stored(a->scores, "scores", a->id) : json_null());
     snprintf(etag, sizeof(etag), "\"v%d\"", a->version);
     http_header(r, "ETag", etag);
     if (status == 201) {
@@ -99,8 +99,8 @@ static const struct rf_field create_fields[] = {
      "framework", NULL},
     {"period", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 31, "対象期間", "period", NULL},
     {0}}; /* and "answers", checked against the framework by src/assess/ */
-static const struct rf_field create_root = {"", RF_OBJECT, 0, create_fields, NULL, RFMT_NONE,
-                                            0, 0, "自己評価", "assessment", NULL};
+static const struct rf_field create_root = {
+    "", RF_OBJECT, 0, create_fields, NULL, RFMT_NONE, 0, 0, "自己評価", "assessment", NULL};
 
 static bool answers_invalid(struct req *r, struct verr_list *errs)
 {
@@ -184,7 +184,7 @@ void h_assessment_create(struct req *r)
     a.version = 1;
     a.overall = -1;
     a.created_at = a.updated_at = r->now_ms;
-    int res = r->app->store->ops->assessment_create(r->app->store, &a, r->who.user_id, r->now_ms);
+    int res = store_assessment_create(r->app->store, &a, r->who.user_id, r->now_ms);
     if (res)
         http_store_error(r, res);
     else
@@ -205,9 +205,8 @@ void h_assessment_list(struct req *r)
     if (!http_query_only(r, allowed) || (limit = http_limit(r)) < 0 ||
         http_cursor_decode(r, "cursor", after))
         return;
-    if (r->app->store->ops->assessment_list(r->app->store, r->who.org_id,
-                                            http_query(r, "framework"), after[0] ? after : NULL,
-                                            limit, &l))
+    if (store_assessment_list(r->app->store, r->who.org_id, http_query(r, "framework"),
+                              after[0] ? after : NULL, limit, &l))
         return http_unavailable(r);
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++)
@@ -226,7 +225,7 @@ bool http_assessment_fetch(struct req *r, enum auth_action act, const char *id,
         http_not_found(r);
         return false;
     }
-    int res = r->app->store->ops->assessment_get(r->app->store, id, a);
+    int res = store_assessment_get(r->app->store, id, a);
     if (res) {
         http_store_error(r, res);
         return false;
@@ -256,12 +255,11 @@ void h_assessment_get(struct req *r)
 
 static void already_submitted(struct req *r)
 {
-    http_problem(r, 409, "assessment_submitted", "The assessment is submitted",
-                 "この自己評価は提出済みです",
-                 "A submitted assessment cannot change; create a new assessment for the next "
-                 "period.",
-                 "提出済みの自己評価は変更できません。次の期間の自己評価を新たに作成してください。",
-                 NULL);
+    http_problem(
+        r, 409, "assessment_submitted", "The assessment is submitted", "この自己評価は提出済みです",
+        "A submitted assessment cannot change; create a new assessment for the next "
+        "period.",
+        "提出済みの自己評価は変更できません。次の期間の自己評価を新たに作成してください。", NULL);
 }
 
 /* Shared start of save and submit: the draft, writable by the caller, with a matching
@@ -288,7 +286,7 @@ static bool writable_draft(struct req *r, struct assessment_rec *a)
 static void lost_race(struct req *r, const char *id)
 {
     struct assessment_rec now;
-    if (r->app->store->ops->assessment_get(r->app->store, id, &now) != STORE_OK)
+    if (store_assessment_get(r->app->store, id, &now) != STORE_OK)
         return http_unavailable(r);
     if (strcmp(now.status, "draft"))
         already_submitted(r);
@@ -331,8 +329,8 @@ void h_assessment_save(struct req *r)
         goto out;
     doc = answers_doc(fw, json_object_get(body, "answers"));
     text = dump(doc);
-    int res = r->app->store->ops->assessment_save(r->app->store, a.id, a.version, text,
-                                                  r->who.user_id, r->now_ms);
+    int res =
+        store_assessment_save(r->app->store, a.id, a.version, text, r->who.user_id, r->now_ms);
     if (res == STORE_CONFLICT) {
         lost_race(r, a.id);
     } else if (res) {
@@ -360,16 +358,21 @@ static bool complete_enough(struct req *r, const json_t *scores)
     size_t i;
     json_t *f;
     verr_list_init(&errs, r->app->limits.max_errors);
-    json_array_foreach(json_object_get(scores, "functions"), i, f) {
+    json_array_foreach(json_object_get(scores, "functions"), i, f)
+    {
         if (!json_is_null(json_object_get(f, "score")))
             continue;
         char ptr[64], en[200], ja[200];
         const char *id = json_string_value(json_object_get(f, "id"));
         snprintf(ptr, sizeof(ptr), "/answers");
-        snprintf(en, sizeof(en), "function %s has no answered question; answer at least one "
-                                 "(not applicable does not count)", id);
-        snprintf(ja, sizeof(ja), "機能 %s に回答がありません。少なくとも1問に回答してください"
-                                 "（該当なしは数えません）", id);
+        snprintf(en, sizeof(en),
+                 "function %s has no answered question; answer at least one "
+                 "(not applicable does not count)",
+                 id);
+        snprintf(ja, sizeof(ja),
+                 "機能 %s に回答がありません。少なくとも1問に回答してください"
+                 "（該当なしは数えません）",
+                 id);
         verr_add(&errs, ptr, "function_unanswered", en, ja);
     }
     if (!verr_any(&errs)) {
@@ -399,11 +402,11 @@ void h_assessment_submit(struct req *r)
         BUG("scoring stored answers of %s failed", a.id);
     if (!complete_enough(r, scores))
         goto out;
-    double overall = json_number_value(json_object_get(json_object_get(scores, "overall"),
-                                                       "score"));
+    double overall =
+        json_number_value(json_object_get(json_object_get(scores, "overall"), "score"));
     text = dump(scores);
-    int res = r->app->store->ops->assessment_submit(r->app->store, a.id, a.version, text,
-                                                    overall, r->who.user_id, r->now_ms);
+    int res = store_assessment_submit(r->app->store, a.id, a.version, text, overall, r->who.user_id,
+                                      r->now_ms);
     if (res == STORE_CONFLICT) {
         lost_race(r, a.id);
     } else if (res) {
@@ -485,8 +488,8 @@ json_t *http_assessment_peers(struct req *r, const struct assessment_rec *a, con
     struct peer_groups pg;
     json_t *res = NULL;
     memset(&pg, 0, sizeof(pg));
-    if (r->app->store->ops->org_get(r->app->store, a->org_id, &o) ||
-        r->app->store->ops->assessment_peers(r->app->store, a->framework_id, a->org_id, &rows))
+    if (store_org_get(r->app->store, a->org_id, &o) ||
+        store_assessment_peers(r->app->store, a->framework_id, a->org_id, &rows))
         return NULL;
     json_t **parsed = xcalloc(rows.n + 1, sizeof(json_t *));
     for (size_t i = 0; i < rows.n; i++)
@@ -503,8 +506,8 @@ json_t *http_assessment_peers(struct req *r, const struct assessment_rec *a, con
     res = assess_peers(own, pg.g, pg.n, (size_t)r->app->cfg.peer_min_k);
     if (res) {
         json_t *g = json_object_get(res, "group");
-        json_object_set_new(res, "group", json_is_string(g) ? group_json(json_string_value(g), &o)
-                                                            : json_null());
+        json_object_set_new(res, "group",
+                            json_is_string(g) ? group_json(json_string_value(g), &o) : json_null());
     }
     for (size_t i = 0; i < pg.n; i++)
         free(pg.members[i]);
@@ -532,7 +535,8 @@ void h_assessment_scores(struct req *r)
         assessment_rec_release(&a);
         return http_unavailable(r);
     }
-    http_json(r, 200, json_pack("{s:s, s:s, s:o, s:o}", "assessment", a.id, "status", a.status,
-                                "scores", scores, "peers", peers));
+    http_json(r, 200,
+              json_pack("{s:s, s:s, s:o, s:o}", "assessment", a.id, "status", a.status, "scores",
+                        scores, "peers", peers));
     assessment_rec_release(&a);
 }

@@ -228,12 +228,12 @@ static void submit_plan(struct req *r, const struct report_rec *rec, const json_
     lb.in = (struct ledger_input){&lb.ev, rules_version(r->app->rules)};
     w.ledger = &lb.in;
     free(send);
-    int res = r->app->store->ops->submit(r->app->store, &w, &created);
+    int res = store_submit(r->app->store, &w, &created);
     http_ledger_release(&lb);
     if (res == STORE_CONFLICT) {
         struct report_rec now;
         int latest = rec->latest_version + 1;
-        if (r->app->store->ops->report_get(r->app->store, rec->id, 0, &now) == STORE_OK) {
+        if (store_report_get(r->app->store, rec->id, 0, &now) == STORE_OK) {
             latest = now.latest_version;
             report_rec_release(&now);
         }
@@ -245,7 +245,7 @@ static void submit_plan(struct req *r, const struct report_rec *rec, const json_
         json_t *sent = json_array(), *held = json_array();
         for (size_t i = 0; i < n; i++) {
             struct submission_rec s;
-            if (r->app->store->ops->submission_get(r->app->store, b[i].id, &s) == STORE_OK) {
+            if (store_submission_get(r->app->store, b[i].id, &s) == STORE_OK) {
                 json_array_append_new(sent, submission_json(&s, true));
                 submission_rec_release(&s);
             }
@@ -275,7 +275,7 @@ static bool fetch_report(struct req *r, enum auth_action a, struct report_rec *r
         http_not_found(r);
         return false;
     }
-    int res = r->app->store->ops->report_get(r->app->store, r->params[0], 0, rec);
+    int res = store_report_get(r->app->store, r->params[0], 0, rec);
     if (res) {
         http_store_error(r, res);
         return false;
@@ -332,9 +332,9 @@ void h_report_submit(struct req *r)
     }
     if (!submit_body(r, &body, &only, &nonly))
         goto out;
-    int res = r->app->store->ops->obligations_list(r->app->store, rec.id, &obs);
+    int res = store_obligations_list(r->app->store, rec.id, &obs);
     if (!res)
-        res = r->app->store->ops->org_get(r->app->store, rec.org_id, &o);
+        res = store_org_get(r->app->store, rec.org_id, &o);
     if (res) {
         http_store_error(r, res);
         goto out;
@@ -369,7 +369,7 @@ void h_report_submissions(struct req *r)
     struct submission_filter f = {
         .incident_id = rec.id, .after_id = after[0] ? after : NULL, .limit = limit};
     report_rec_release(&rec);
-    if (r->app->store->ops->submissions_list(r->app->store, &f, &l))
+    if (store_submissions_list(r->app->store, &f, &l))
         return http_unavailable(r);
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++)
@@ -388,7 +388,7 @@ static bool fetch_sent(struct req *r, enum auth_action a, struct submission_rec 
         http_not_found(r);
         return false;
     }
-    int res = r->app->store->ops->submission_get(r->app->store, r->params[0], s);
+    int res = store_submission_get(r->app->store, r->params[0], s);
     if (res) {
         http_store_error(r, res);
         return false;
@@ -407,7 +407,7 @@ static bool fetch_history(struct req *r, struct submission_rec *s, struct submis
     struct submission_rec first;
     if (!fetch_sent(r, ACT_SUBMISSION_READ, &first))
         return false;
-    int res = r->app->store->ops->submission_history(r->app->store, first.id, s, ev);
+    int res = store_submission_history(r->app->store, first.id, s, ev);
     submission_rec_release(&first);
     if (res)
         http_store_error(r, res);
@@ -476,8 +476,7 @@ static void send_rendering(struct req *r, const struct submission_rec *s, bool x
         BUG("stored payload of %s is not JSON", s->id);
     bool known = rules_recipient_get(r->app->rules, s->recipient_id, &rv);
     int64_t created = 0;
-    if (r->app->store->ops->report_get(r->app->store, s->incident_id, s->version, &ver) ==
-        STORE_OK) {
+    if (store_report_get(r->app->store, s->incident_id, s->version, &ver) == STORE_OK) {
         created = ver.version_created_at;
         report_rec_release(&ver);
     }
@@ -587,15 +586,15 @@ static void record_receipt(struct req *r, struct submission_rec *s, bool filing,
     if (!body || !http_check_body(r, &filed_root, body))
         goto out;
     receipt = receipt_text(r, body, filing ? "filing" : "receipt");
-    int res = r->app->store->ops->submission_receipt(
-        r->app->store, s->id, json_string_value(json_object_get(body, "reference")), receipt,
-        filing, r->who.user_id, r->now_ms);
+    int res = store_submission_receipt(r->app->store, s->id,
+                                       json_string_value(json_object_get(body, "reference")),
+                                       receipt, filing, r->who.user_id, r->now_ms);
     struct submission_rec now;
     if (res == STORE_CONFLICT)
         not_now(r, conflict_en, conflict_ja);
     else if (res)
         http_store_error(r, res);
-    else if (r->app->store->ops->submission_get(r->app->store, s->id, &now) != STORE_OK)
+    else if (store_submission_get(r->app->store, s->id, &now) != STORE_OK)
         http_unavailable(r);
     else {
         http_json(r, 200, submission_json(&now, filing)); /* the sender's view for a filing */
@@ -625,7 +624,7 @@ static int bound_recipients(struct req *r, const char *org, char ***out, size_t 
     size_t nb;
     *out = NULL;
     *n = 0;
-    if (r->app->store->ops->binding_list(r->app->store, &b, &nb)) {
+    if (store_binding_list(r->app->store, &b, &nb)) {
         http_unavailable(r);
         return -1;
     }
@@ -697,7 +696,7 @@ void h_inbox_list(struct req *r)
     f.nrecipients = nmine;
     f.after_id = after[0] ? after : NULL;
     f.electronic_only = true; /* documents are the reporter's to file; drills never arrive */
-    int res = r->app->store->ops->submissions_list(r->app->store, &f, &l);
+    int res = store_submissions_list(r->app->store, &f, &l);
     free_strs(mine, nmine);
     if (res)
         return http_unavailable(r);
@@ -721,7 +720,7 @@ static bool fetch_received(struct req *r, enum auth_action a, struct submission_
         http_not_found(r);
         return false;
     }
-    int res = r->app->store->ops->submission_get(r->app->store, r->params[0], s);
+    int res = store_submission_get(r->app->store, r->params[0], s);
     if (res) {
         http_store_error(r, res);
         return false;
@@ -763,10 +762,9 @@ void h_inbox_get(struct req *r)
         return;
     /* the first read by the recipient is the delivery of an inbox submission (a HEAD
      * request reads nothing, so it delivers nothing) */
-    int res =
-        strcmp(r->method, "HEAD")
-            ? r->app->store->ops->submission_fetched(r->app->store, s.id, r->who.user_id, r->now_ms)
-            : STORE_OK;
+    int res = strcmp(r->method, "HEAD")
+                  ? store_submission_fetched(r->app->store, s.id, r->who.user_id, r->now_ms)
+                  : STORE_OK;
     if (res) {
         submission_rec_release(&s);
         return http_store_error(r, res);
@@ -817,7 +815,7 @@ static json_t *binding_json(struct req *r, const struct recipient_binding *b)
     if (!b)
         return json_null();
     json_t *j = json_pack("{s:s, s:o}", "org_id", b->org_id, "since", http_time(b->created_at));
-    if (r->app->store->ops->org_get(r->app->store, b->org_id, &o) == STORE_OK)
+    if (store_org_get(r->app->store, b->org_id, &o) == STORE_OK)
         json_object_set_new(j, "name", json_pack("{s:s, s:s}", "ja", o.name_ja, "en", o.name_en));
     return j;
 }
@@ -827,7 +825,7 @@ void h_recipient_list(struct req *r)
     struct rules_recipient_view v;
     struct recipient_binding *b;
     size_t nb;
-    if (r->app->store->ops->binding_list(r->app->store, &b, &nb))
+    if (store_binding_list(r->app->store, &b, &nb))
         return http_unavailable(r);
     json_t *items = json_array();
     for (size_t i = 0; rules_recipient_at(r->app->rules, i, &v); i++) {
@@ -867,8 +865,7 @@ static bool receiving_org(struct req *r, const json_t *body)
     const char *id = json_string_value(json_object_get(body, "org_id"));
     struct org o;
     struct verr_list errs;
-    int res = uuid_valid(id, strlen(id)) ? r->app->store->ops->org_get(r->app->store, id, &o)
-                                         : STORE_NOT_FOUND;
+    int res = uuid_valid(id, strlen(id)) ? store_org_get(r->app->store, id, &o) : STORE_NOT_FOUND;
     if (res && res != STORE_NOT_FOUND) {
         http_store_error(r, res);
         return false;
@@ -898,8 +895,7 @@ void h_recipient_bind(struct req *r)
         http_not_found(r);
     } else if (http_check_body(r, &bind_root, body) && receiving_org(r, body)) {
         const char *org = json_string_value(json_object_get(body, "org_id"));
-        int res =
-            r->app->store->ops->binding_set(r->app->store, v.id, org, r->who.user_id, r->now_ms);
+        int res = store_binding_set(r->app->store, v.id, org, r->who.user_id, r->now_ms);
         if (res)
             http_store_error(r, res);
         else

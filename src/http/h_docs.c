@@ -85,7 +85,7 @@ static void doc_create(struct req *r, const struct doc_kind *k)
     xstrlcpy(d.created_by, r->who.user_id, sizeof(d.created_by));
     d.body = canonical(doc);
     json_decref(doc);
-    int res = r->app->store->ops->orgdoc_create(r->app->store, &d, r->who.user_id, r->now_ms);
+    int res = store_orgdoc_create(r->app->store, &d, r->who.user_id, r->now_ms);
     if (res) {
         http_store_error(r, res);
     } else {
@@ -106,7 +106,7 @@ bool http_doc_fetch(struct req *r, const char *kind, enum auth_action a, const c
         http_not_found(r);
         return false;
     }
-    int res = r->app->store->ops->orgdoc_get(r->app->store, id, d);
+    int res = store_orgdoc_get(r->app->store, id, d);
     if (res == STORE_OK && strcmp(d->kind, kind))
         res = STORE_NOT_FOUND; /* another kind's id in this path */
     if (res) {
@@ -143,22 +143,29 @@ void http_precondition(struct req *r, enum http_ifm m, int latest, const char *w
     char etag[24], en[256], ja[320];
     snprintf(etag, sizeof(etag), "\"v%d\"", latest);
     if (m == IFM_ABSENT || m == IFM_STAR) {
-        snprintf(en, sizeof(en), "Name the version of the %s you mean with If-Match and the "
-                                 "ETag you read, e.g. If-Match: %s (\"*\" is not accepted).",
+        snprintf(en, sizeof(en),
+                 "Name the version of the %s you mean with If-Match and the "
+                 "ETag you read, e.g. If-Match: %s (\"*\" is not accepted).",
                  what_en, etag);
-        snprintf(ja, sizeof(ja), "対象とする%sの版を、取得した ETag を If-Match に付けて指定してください"
-                                 "（例: If-Match: %s。\"*\" は使用できません）。", what_ja, etag);
+        snprintf(ja, sizeof(ja),
+                 "対象とする%sの版を、取得した ETag を If-Match に付けて指定してください"
+                 "（例: If-Match: %s。\"*\" は使用できません）。",
+                 what_ja, etag);
         http_problem(r, 428, "precondition_required", "Precondition required",
                      "前提条件の指定が必要です", en, ja, NULL);
         return;
     }
-    snprintf(en, sizeof(en), "The %s has changed: the current version is %d. Read it again and "
-                             "send If-Match: %s.", what_en, latest, etag);
-    snprintf(ja, sizeof(ja), "%sは更新されています（現在は第%d版）。再取得して If-Match: %s "
-                             "を付けて送ってください。", what_ja, latest, etag);
+    snprintf(en, sizeof(en),
+             "The %s has changed: the current version is %d. Read it again and "
+             "send If-Match: %s.",
+             what_en, latest, etag);
+    snprintf(ja, sizeof(ja),
+             "%sは更新されています（現在は第%d版）。再取得して If-Match: %s "
+             "を付けて送ってください。",
+             what_ja, latest, etag);
     http_header(r, "ETag", etag);
-    http_problem(r, 412, "precondition_failed", "Precondition failed", "前提条件が満たされていません",
-                 en, ja, NULL);
+    http_problem(r, 412, "precondition_failed", "Precondition failed",
+                 "前提条件が満たされていません", en, ja, NULL);
 }
 
 static void doc_update(struct req *r, const struct doc_kind *k)
@@ -176,11 +183,10 @@ static void doc_update(struct req *r, const struct doc_kind *k)
     if (!(doc = doc_body(r, k, d.id)))
         goto out;
     body = canonical(doc);
-    int res = r->app->store->ops->orgdoc_update(r->app->store, d.id, d.version, body,
-                                                 r->who.user_id, r->now_ms);
+    int res = store_orgdoc_update(r->app->store, d.id, d.version, body, r->who.user_id, r->now_ms);
     if (res == STORE_CONFLICT) {
         int latest = d.version + 1;
-        if (r->app->store->ops->orgdoc_get(r->app->store, d.id, &now) == STORE_OK) {
+        if (store_orgdoc_get(r->app->store, d.id, &now) == STORE_OK) {
             latest = now.version;
             orgdoc_rec_release(&now);
         }
@@ -210,8 +216,8 @@ void http_doc_list(struct req *r, const char *kind, const char *body_key, bool w
     if (!http_query_only(r, allowed) || (limit = http_limit(r)) < 0 ||
         http_cursor_decode(r, "cursor", after))
         return;
-    if (r->app->store->ops->orgdoc_list(r->app->store, r->who.org_id, kind,
-                                        after[0] ? after : NULL, limit, with_body, &l))
+    if (store_orgdoc_list(r->app->store, r->who.org_id, kind, after[0] ? after : NULL, limit,
+                          with_body, &l))
         return http_unavailable(r);
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++)

@@ -111,7 +111,7 @@ static struct evaluated *evaluated_for(struct req *r, struct eval_cache *c, int 
     rules_eval_init(&e->ev);
     e->ev.times = c->times;
     e->ev.ntimes = c->ntimes;
-    if (r->app->store->ops->report_get(r->app->store, r->params[0], v, &rec))
+    if (store_report_get(r->app->store, r->params[0], v, &rec))
         return NULL;
     e->doc = json_loadb(rec.body, rec.body_len, 0, NULL);
     report_rec_release(&rec);
@@ -192,14 +192,14 @@ void h_report_obligations(struct req *r)
         return;
     if (!uuid_valid(r->params[0], strlen(r->params[0])))
         return http_not_found(r);
-    int res = r->app->store->ops->report_get(r->app->store, r->params[0], 0, &rec);
+    int res = store_report_get(r->app->store, r->params[0], 0, &rec);
     if (res)
         return http_store_error(r, res);
     bool ok = http_allow(r, ACT_REPORT_READ, rec.org_id);
     report_rec_release(&rec);
     if (!ok)
         return;
-    if (r->app->store->ops->obligations_list(r->app->store, r->params[0], &l))
+    if (store_obligations_list(r->app->store, r->params[0], &l))
         return http_unavailable(r);
     struct eval_cache cache = {xcalloc(l.n + 1, sizeof(*cache.v)), 0, NULL, 0};
     struct rules_stage_time *times = http_stage_times(l.items, l.n, NULL, 0, &cache.ntimes);

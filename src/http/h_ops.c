@@ -15,7 +15,7 @@ void h_healthz(struct req *r)
 /* Ready = the database answers a query. Load balancers stop sending traffic otherwise. */
 void h_readyz(struct req *r)
 {
-    if (r->app->store->ops->ready(r->app->store))
+    if (store_ready(r->app->store))
         http_json(r, 503, json_pack("{s:s}", "status", "unavailable"));
     else
         http_json(r, 200, json_pack("{s:s}", "status", "ready"));
@@ -67,11 +67,11 @@ struct audit_page {
 static int audit_item(const struct audit_rec *a, void *arg)
 {
     struct audit_page *p = arg;
-    json_t *o = json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "seq",
-                          (json_int_t)a->seq, "at", http_time(a->at), "actor", a->actor,
-                          "action", a->action, "object_type", a->object_type, "object_id",
-                          a->object_id, "detail", a->detail, "payload_sha256", a->payload_sha256,
-                          "prev_hash", a->prev_hash, "hash", a->hash);
+    json_t *o =
+        json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "seq", (json_int_t)a->seq,
+                  "at", http_time(a->at), "actor", a->actor, "action", a->action, "object_type",
+                  a->object_type, "object_id", a->object_id, "detail", a->detail, "payload_sha256",
+                  a->payload_sha256, "prev_hash", a->prev_hash, "hash", a->hash);
     json_array_append_new(p->items, o);
     p->last = a->seq;
     return 0;
@@ -86,14 +86,15 @@ void h_audit_list(struct req *r)
     if (!http_query_only(r, allowed))
         goto out;
     if (fs && parse_int64(fs, 1, INT64_MAX, &from)) {
-        http_bad_query(r, "from_seq", "must be a whole number of 1 or more", "1以上の整数で指定してください");
+        http_bad_query(r, "from_seq", "must be a whole number of 1 or more",
+                       "1以上の整数で指定してください");
         goto out;
     }
     if (ls && parse_int64(ls, 1, r->app->cfg.page_size_max, &limit)) {
         http_bad_query(r, "limit", "is out of range", "範囲外です");
         goto out;
     }
-    if (r->app->store->ops->audit_scan(r->app->store, from, (int)limit + 1, audit_item, &p)) {
+    if (store_audit_scan(r->app->store, from, (int)limit + 1, audit_item, &p)) {
         http_unavailable(r);
         goto out;
     }

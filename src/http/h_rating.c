@@ -22,13 +22,14 @@ static json_t *org_view(const struct org *o)
 
 static void no_assessment(struct req *r)
 {
-    http_problem(r, 409, "no_submitted_assessment", "No submitted assessment",
-                 "提出済みの自己評価がありません",
-                 "A rating report needs a submitted self-assessment: create one, answer it and "
-                 "submit it (POST /api/v1/assessments).",
-                 "格付けレポートには提出済みの自己評価が必要です。自己評価を作成・回答して提出してください"
-                 "（POST /api/v1/assessments）。",
-                 NULL);
+    http_problem(
+        r, 409, "no_submitted_assessment", "No submitted assessment",
+        "提出済みの自己評価がありません",
+        "A rating report needs a submitted self-assessment: create one, answer it and "
+        "submit it (POST /api/v1/assessments).",
+        "格付けレポートには提出済みの自己評価が必要です。自己評価を作成・回答して提出してください"
+        "（POST /api/v1/assessments）。",
+        NULL);
 }
 
 /* The assessment the report is about, with its scores. Answers and returns false if none. */
@@ -54,7 +55,7 @@ static bool pick_assessment(struct req *r, struct assessment_rec *a)
         no_assessment(r);
         return false;
     }
-    if (res || (res = r->app->store->ops->assessment_get(r->app->store, latest.id, a))) {
+    if (res || (res = store_assessment_get(r->app->store, latest.id, a))) {
         http_store_error(r, res);
         return false;
     }
@@ -75,8 +76,7 @@ static bool pick_simulation(struct req *r, json_t **out)
             return false;
     } else {
         struct orgdoc_list l;
-        if (r->app->store->ops->orgdoc_list(r->app->store, r->who.org_id, "simulation", NULL, 1,
-                                            true, &l)) {
+        if (store_orgdoc_list(r->app->store, r->who.org_id, "simulation", NULL, 1, true, &l)) {
             http_unavailable(r);
             return false;
         }
@@ -116,7 +116,7 @@ static json_t *build(struct req *r, const char **lang)
         return NULL;
     if (!pick_simulation(r, &risk))
         goto out;
-    int res = r->app->store->ops->org_get(r->app->store, a.org_id, &o);
+    int res = store_org_get(r->app->store, a.org_id, &o);
     if (res) {
         http_store_error(r, res);
         goto out;
@@ -139,7 +139,8 @@ static json_t *build(struct req *r, const char **lang)
                      "格付けレポートを作成できませんでした",
                      "The stored figures failed the report's consistency checks (listed in "
                      "errors). This is a fault of the service; please report it.",
-                     "保存されている数値が整合性検査に通りませんでした（errors を参照）。サービスの不具合です。",
+                     "保存されている数値が整合性検査に通りませんでした（errors "
+                     "を参照）。サービスの不具合です。",
                      &errs);
     verr_list_release(&errs);
 out:
@@ -176,8 +177,8 @@ void h_rating_pdf(struct req *r)
         http_raw(r, 200, "application/pdf", pdf.data, pdf.len);
     } else {
         char ja[800];
-        snprintf(ja, sizeof(ja), "サーバー側でPDFを作成できませんでした（%s）。運用者に連絡してください。",
-                 e.msg);
+        snprintf(ja, sizeof(ja),
+                 "サーバー側でPDFを作成できませんでした（%s）。運用者に連絡してください。", e.msg);
         http_problem(r, 500, "pdf_failed", "The PDF could not be produced",
                      "PDFを作成できませんでした", e.msg, ja, NULL);
     }

@@ -56,26 +56,25 @@ void h_obligations_open(struct req *r)
                               "pending、due_soon、overdue、recommended、target_passed "
                               "から（カンマ区切りで）指定してください");
     /* read more than a page: the status filter applies after the read */
-    if (r->app->store->ops->obligations_open(r->app->store, r->who.org_id, 2000, &l))
+    if (store_obligations_open(r->app->store, r->who.org_id, 2000, &l))
         return http_unavailable(r);
     json_t *items = json_array();
     for (size_t i = 0; i < l.n && json_array_size(items) < (size_t)limit; i++) {
         const struct open_obligation *o = &l.items[i];
-        const char *status = rules_status_name(
-            rules_row_status(false, o->mandatory, !strcmp(o->kind, "legal"), DUE_SET, o->due_ms,
-                             r->now_ms, r->app->due_soon_ms));
+        const char *status =
+            rules_status_name(rules_row_status(false, o->mandatory, !strcmp(o->kind, "legal"),
+                                               DUE_SET, o->due_ms, r->now_ms, r->app->due_soon_ms));
         if (!status_wanted(want, status))
             continue;
-        json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:o}", "id", o->id,
-                              "incident_id", o->incident_id, "rule_id", o->rule_id, "stage_id",
-                              o->stage_id, "recipient_id", o->recipient_id, "status", status,
-                              "kind", o->kind, "mandatory", o->mandatory, "due_at",
-                              http_time(o->due_ms));
+        json_t *j =
+            json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:o}", "id", o->id, "incident_id",
+                      o->incident_id, "rule_id", o->rule_id, "stage_id", o->stage_id,
+                      "recipient_id", o->recipient_id, "status", status, "kind", o->kind,
+                      "mandatory", o->mandatory, "due_at", http_time(o->due_ms));
         json_object_set_new(j, "incident_summary",
                             o->summary ? json_string(o->summary) : json_null());
-        json_object_set_new(j, "submission", o->live_submission[0]
-                                                 ? json_string(o->live_submission)
-                                                 : json_null());
+        json_object_set_new(j, "submission",
+                            o->live_submission[0] ? json_string(o->live_submission) : json_null());
         json_array_append_new(items, j);
     }
     open_obligations_release(&l);
@@ -111,29 +110,29 @@ void h_reminders_get(struct req *r)
     struct reminder_settings s;
     if (!own_org(r))
         return;
-    int res = r->app->store->ops->reminders_get(r->app->store, r->params[0], &s);
+    int res = store_reminders_get(r->app->store, r->params[0], &s);
     if (res == STORE_NOT_FOUND)
-        return http_json(r, 200, json_pack("{s:n, s:b, s:[], s:b, s:n}", "endpoint", "enabled",
-                                           false, "lead_hours", "secret_set", false,
-                                           "updated_at"));
+        return http_json(r, 200,
+                         json_pack("{s:n, s:b, s:[], s:b, s:n}", "endpoint", "enabled", false,
+                                   "lead_hours", "secret_set", false, "updated_at"));
     if (res)
         return http_store_error(r, res);
     http_json(r, 200, settings_json(&s));
 }
 
-static const struct rf_field lead_item = {"", RF_INTEGER, 0, NULL, NULL, RFMT_NONE, 1, 2160,
-                                          "時間前", "hours before", NULL};
+static const struct rf_field lead_item = {"", RF_INTEGER, 0,        NULL,           NULL, RFMT_NONE,
+                                          1,  2160,       "時間前", "hours before", NULL};
 static const struct rf_field rem_fields[] = {
-    {"endpoint", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 2048, "送信先URL",
-     "endpoint", NULL},
+    {"endpoint", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 2048, "送信先URL", "endpoint",
+     NULL},
     {"secret", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 256, "署名用の秘密鍵", "secret",
      NULL},
     {"lead_hours", RF_ARRAY, RF_REQUIRED | RF_UNIQUE, &lead_item, NULL, RFMT_NONE, 1,
      REMINDER_LEADS_MAX, "期限の何時間前に知らせるか", "lead times (hours)", NULL},
     {"enabled", RF_BOOL, 0, NULL, NULL, RFMT_NONE, 0, 0, "有効", "enabled", NULL},
     {0}};
-static const struct rf_field rem_root = {"", RF_OBJECT, 0, rem_fields, NULL, RFMT_NONE, 0, 0,
-                                         "期限の通知", "reminders", NULL};
+static const struct rf_field rem_root = {
+    "", RF_OBJECT, 0, rem_fields, NULL, RFMT_NONE, 0, 0, "期限の通知", "reminders", NULL};
 
 static int cmp_desc(const void *a, const void *b)
 {
@@ -174,8 +173,7 @@ void h_reminders_set(struct req *r)
         goto out;
     memset(&s, 0, sizeof(s));
     xstrlcpy(s.org_id, r->params[0], sizeof(s.org_id));
-    xstrlcpy(s.endpoint, json_string_value(json_object_get(body, "endpoint")),
-             sizeof(s.endpoint));
+    xstrlcpy(s.endpoint, json_string_value(json_object_get(body, "endpoint")), sizeof(s.endpoint));
     const json_t *sec = json_object_get(body, "secret");
     s.secret_len = json_string_length(sec);
     memcpy(s.secret, json_string_value(sec), s.secret_len);
@@ -186,7 +184,7 @@ void h_reminders_set(struct req *r)
     const json_t *en = json_object_get(body, "enabled");
     s.enabled = !en || json_is_true(en);
     s.updated_at = r->now_ms;
-    int res = r->app->store->ops->reminders_set(r->app->store, &s, r->who.user_id, r->now_ms);
+    int res = store_reminders_set(r->app->store, &s, r->who.user_id, r->now_ms);
     if (res)
         http_store_error(r, res);
     else
@@ -202,7 +200,7 @@ void h_notifications_list(struct req *r)
     int limit;
     if (!http_query_only(r, allowed) || (limit = http_limit(r)) < 0 || !own_org(r))
         return;
-    if (r->app->store->ops->notifications_list(r->app->store, r->params[0], limit, &l))
+    if (store_notifications_list(r->app->store, r->params[0], limit, &l))
         return http_unavailable(r);
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++) {
@@ -210,8 +208,7 @@ void h_notifications_list(struct req *r)
         json_t *payload = n->payload ? json_loads(n->payload, 0, NULL) : NULL;
         json_t *j = json_pack("{s:s, s:s, s:s, s:i, s:o, s:o}", "id", n->id, "kind", n->kind,
                               "status", n->status, "attempts", n->attempts, "created_at",
-                              http_time(n->created_at), "event",
-                              payload ? payload : json_null());
+                              http_time(n->created_at), "event", payload ? payload : json_null());
         json_object_set_new(j, "delivered_at",
                             n->delivered_at ? http_time(n->delivered_at) : json_null());
         json_object_set_new(j, "last_error",

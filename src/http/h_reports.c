@@ -193,7 +193,7 @@ void h_report_create(struct req *r)
     w.idem_key = key;
     http_ledger_build(r->app, p.doc, NULL, &lb);
     w.ledger = &lb.in;
-    int res = r->app->store->ops->report_create(r->app->store, &w, &rec);
+    int res = store_report_create(r->app->store, &w, &rec);
     if (res == STORE_IDEM_MISMATCH) {
         http_problem(r, 422, "idempotency_key_reused", "Idempotency-Key reused",
                      "Idempotency-Key が再利用されています",
@@ -224,7 +224,7 @@ static bool fetch(struct req *r, int version, struct report_rec *rec)
         http_not_found(r);
         return false;
     }
-    int res = r->app->store->ops->report_get(r->app->store, r->params[0], version, rec);
+    int res = store_report_get(r->app->store, r->params[0], version, rec);
     if (res) {
         http_store_error(r, res);
         return false;
@@ -327,17 +327,17 @@ void h_report_amend(struct req *r)
     w.id = cur.id;
     w.expected_version = expected;
     /* deadlines that run from a previous stage's submission need the submitted stages */
-    if (r->app->store->ops->obligations_list(r->app->store, cur.id, &obs)) {
+    if (store_obligations_list(r->app->store, cur.id, &obs)) {
         http_unavailable(r);
         goto out_cur;
     }
     http_ledger_build(r->app, p.doc, &obs, &lb);
     w.ledger = &lb.in;
-    int res = r->app->store->ops->report_amend(r->app->store, &w, &rec);
+    int res = store_report_amend(r->app->store, &w, &rec);
     if (res == STORE_CONFLICT) {
         struct report_rec now;
         int latest = cur.latest_version + 1;
-        if (r->app->store->ops->report_get(r->app->store, cur.id, 0, &now) == STORE_OK) {
+        if (store_report_get(r->app->store, cur.id, 0, &now) == STORE_OK) {
             latest = now.latest_version;
             report_rec_release(&now);
         }
@@ -363,7 +363,7 @@ void h_report_versions(struct req *r)
     if (!fetch(r, 0, &cur))
         return;
     report_rec_release(&cur);
-    if (r->app->store->ops->report_versions(r->app->store, cur.id, &l))
+    if (store_report_versions(r->app->store, cur.id, &l))
         return http_unavailable(r);
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++) {
@@ -405,8 +405,8 @@ void h_report_diff(struct req *r)
                               "is not a version of this report (version 1 has no "
                               "predecessor)",
                               "この報告に存在しない版です（第1版の前の版はありません）");
-    if (r->app->store->ops->report_get(r->app->store, cur.id, from, &a) ||
-        r->app->store->ops->report_get(r->app->store, cur.id, to, &b)) {
+    if (store_report_get(r->app->store, cur.id, from, &a) ||
+        store_report_get(r->app->store, cur.id, to, &b)) {
         http_unavailable(r);
         goto out;
     }
@@ -484,7 +484,7 @@ void h_report_list(struct req *r)
                               "true 又は false で指定してください");
     if (drill)
         f.drill = !strcmp(drill, "true");
-    if (r->app->store->ops->report_list(r->app->store, &f, &l))
+    if (store_report_list(r->app->store, &f, &l))
         return http_unavailable(r);
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++)

@@ -33,7 +33,8 @@ static void check_categories(struct req *r, const json_t *arr, const char *point
     json_t *c;
     if (!fw || !json_is_array(arr))
         return;
-    json_array_foreach(arr, i, c) {
+    json_array_foreach(arr, i, c)
+    {
         const char *id = json_string_value(c);
         bool found = false;
         for (size_t k = 0; id && !found && k < fw->ncategories; k++)
@@ -67,15 +68,15 @@ static void check_assets(struct req *r, const json_t *arr, struct verr_list *err
 {
     size_t i;
     json_t *a;
-    json_array_foreach(arr, i, a) {
+    json_array_foreach(arr, i, a)
+    {
         const char *id = json_string_value(a);
         struct orgdoc_rec d;
         char ptr[48];
         int res = STORE_NOT_FOUND;
         if (id && uuid_valid(id, strlen(id)))
-            res = r->app->store->ops->orgdoc_get(r->app->store, id, &d);
-        bool mine = res == STORE_OK && !strcmp(d.kind, "asset") &&
-                    !strcmp(d.org_id, r->who.org_id);
+            res = store_orgdoc_get(r->app->store, id, &d);
+        bool mine = res == STORE_OK && !strcmp(d.kind, "asset") && !strcmp(d.org_id, r->who.org_id);
         if (res == STORE_OK)
             orgdoc_rec_release(&d);
         if (mine || !id)
@@ -120,8 +121,8 @@ int http_latest_submitted(struct req *r, const char *org_id, const char *framewo
     memset(out, 0, sizeof(*out));
     for (;;) {
         struct assessment_list l;
-        int res = r->app->store->ops->assessment_list(r->app->store, org_id, framework,
-                                                      after[0] ? after : NULL, 200, &l);
+        int res = store_assessment_list(r->app->store, org_id, framework, after[0] ? after : NULL,
+                                        200, &l);
         if (res)
             return res;
         for (size_t i = 0; i < l.n; i++) {
@@ -158,23 +159,23 @@ static int score_of(void *ctx, const char *const *cats, size_t n, double *s)
 
 /* ---- simulations ---- */
 
-static const struct rf_field id_item = {"", RF_STRING, 0, NULL, NULL, RFMT_NONE, 0, 36,
-                                        "シナリオID", "scenario id", NULL};
-static const struct rf_field threshold_item = {"", RF_NUMBER, 0, NULL, NULL, RFMT_NONE, 0,
-                                              1000000000000000LL, "閾値（円）", "threshold (yen)",
-                                              NULL};
+static const struct rf_field id_item = {
+    "", RF_STRING, 0, NULL, NULL, RFMT_NONE, 0, 36, "シナリオID", "scenario id", NULL};
+static const struct rf_field threshold_item = {
+    "",           RF_NUMBER,         0,   NULL, NULL, RFMT_NONE, 0, 1000000000000000LL,
+    "閾値（円）", "threshold (yen)", NULL};
 static const struct rf_field sim_fields[] = {
     {"name", RF_STRING, 0, NULL, NULL, RFMT_NONE, 0, 200, "名称", "name", NULL},
     {"seed", RF_INTEGER, 0, NULL, NULL, RFMT_NONE, 0, INT64_MAX, "乱数シード", "seed", NULL},
     {"years", RF_INTEGER, 0, NULL, NULL, RFMT_NONE, 1, RISK_YEARS_MAX, "試行年数",
      "simulated years", NULL},
-    {"thresholds", RF_ARRAY, 0, &threshold_item, NULL, RFMT_NONE, 0, RISK_THRESHOLDS_MAX, "損失額の閾値",
-     "loss thresholds", NULL},
-    {"scenarios", RF_ARRAY, RF_UNIQUE, &id_item, NULL, RFMT_NONE, 1, RISK_SCENARIOS_MAX,
-     "シナリオ", "scenarios", NULL},
+    {"thresholds", RF_ARRAY, 0, &threshold_item, NULL, RFMT_NONE, 0, RISK_THRESHOLDS_MAX,
+     "損失額の閾値", "loss thresholds", NULL},
+    {"scenarios", RF_ARRAY, RF_UNIQUE, &id_item, NULL, RFMT_NONE, 1, RISK_SCENARIOS_MAX, "シナリオ",
+     "scenarios", NULL},
     {0}};
-static const struct rf_field sim_root = {"", RF_OBJECT, 0, sim_fields, NULL, RFMT_NONE, 0, 0,
-                                         "シミュレーション", "simulation", NULL};
+static const struct rf_field sim_root = {
+    "", RF_OBJECT, 0, sim_fields, NULL, RFMT_NONE, 0, 0, "シミュレーション", "simulation", NULL};
 
 /* The scenario documents a simulation runs: those named, or all of the organisation's. New
  * array of scenario objects, or NULL after answering. */
@@ -186,12 +187,12 @@ static json_t *gather_scenarios(struct req *r, const json_t *ids)
     if (ids) {
         size_t i;
         json_t *v;
-        json_array_foreach(ids, i, v) {
+        json_array_foreach(ids, i, v)
+        {
             struct orgdoc_rec d;
             const char *id = json_string_value(v);
-            int res = id && uuid_valid(id, strlen(id))
-                          ? r->app->store->ops->orgdoc_get(r->app->store, id, &d)
-                          : STORE_NOT_FOUND;
+            int res = id && uuid_valid(id, strlen(id)) ? store_orgdoc_get(r->app->store, id, &d)
+                                                       : STORE_NOT_FOUND;
             if (res == STORE_OK && !strcmp(d.kind, "risk_scenario") &&
                 !strcmp(d.org_id, r->who.org_id)) {
                 json_array_append_new(out, json_loads(d.body, 0, NULL));
@@ -209,8 +210,8 @@ static json_t *gather_scenarios(struct req *r, const json_t *ids)
         }
     } else {
         struct orgdoc_list l;
-        if (r->app->store->ops->orgdoc_list(r->app->store, r->who.org_id, "risk_scenario", NULL,
-                                            RISK_SCENARIOS_MAX, true, &l))
+        if (store_orgdoc_list(r->app->store, r->who.org_id, "risk_scenario", NULL,
+                              RISK_SCENARIOS_MAX, true, &l))
             goto unavailable;
         for (size_t i = l.n; i-- > 0;) /* oldest first: the order they were written in */
             json_array_append_new(out, json_loads(l.items[i].body, 0, NULL));
@@ -218,7 +219,8 @@ static json_t *gather_scenarios(struct req *r, const json_t *ids)
         if (json_array_size(out) == 0)
             verr_add(&errs, "/scenarios", "no_scenarios",
                      "your organisation has no loss scenarios yet (POST /api/v1/risk/scenarios)",
-                     "あなたの組織には損失シナリオがまだありません（POST /api/v1/risk/scenarios で登録）");
+                     "あなたの組織には損失シナリオがまだありません（POST /api/v1/risk/scenarios "
+                     "で登録）");
     }
     if (!verr_any(&errs)) {
         verr_list_release(&errs);
@@ -281,7 +283,7 @@ static struct risk_request *prepare_request(struct req *r, const json_t *body, j
     if (req && risk_request_unresolved(req)) {
         int res = http_latest_submitted(r, r->who.org_id, ASSESS_NIST_CSF_ID, &latest);
         if (res == STORE_OK)
-            res = r->app->store->ops->assessment_get(r->app->store, latest.id, &full);
+            res = store_assessment_get(r->app->store, latest.id, &full);
         if (res && res != STORE_NOT_FOUND) {
             verr_list_release(&errs);
             risk_request_free(req);
@@ -315,8 +317,8 @@ static json_t *sim_summary(const struct orgdoc_rec *d)
     json_t *res = json_object_get(b, "result"), *pf = json_object_get(res, "portfolio");
     json_t *j = json_pack("{s:s, s:o, s:s, s:O, s:O, s:O, s:I, s:O}", "id", d->id, "created_at",
                           http_time(d->created_at), "created_by", d->created_by, "name",
-                          json_object_get(b, "name"), "seed", json_object_get(res, "seed"),
-                          "years", json_object_get(res, "years"), "scenarios",
+                          json_object_get(b, "name"), "seed", json_object_get(res, "seed"), "years",
+                          json_object_get(res, "years"), "scenarios",
                           (json_int_t)json_array_size(json_object_get(res, "scenarios")),
                           "assessment", json_object_get(b, "assessment"));
     json_object_set_new(j, "portfolio",
@@ -366,11 +368,11 @@ static void run_and_store(struct req *r, const json_t *body, struct risk_request
     json_t *ids = json_array();
     for (size_t i = 0; i < req->nscenarios; i++)
         json_array_append_new(ids, json_string(req->scenarios[i].id));
-    json_t *doc = json_pack("{s:O, s:o, s:o, s:o}", "name", json_object_get(body, "name")
-                            ? json_object_get(body, "name") : json_null(),
-                            "scenario_ids", ids, "assessment",
-                            assessment_id[0] ? json_string(assessment_id) : json_null(), "result",
-                            risk_result_to_json(req, &res));
+    json_t *doc = json_pack(
+        "{s:O, s:o, s:o, s:o}", "name",
+        json_object_get(body, "name") ? json_object_get(body, "name") : json_null(), "scenario_ids",
+        ids, "assessment", assessment_id[0] ? json_string(assessment_id) : json_null(), "result",
+        risk_result_to_json(req, &res));
     risk_result_release(&res);
     memset(&d, 0, sizeof(d));
     uuid_v7_new(d.id);
@@ -383,7 +385,7 @@ static void run_and_store(struct req *r, const json_t *body, struct risk_request
     json_decref(doc);
     d.body = xstrndup(b.data, b.len);
     buf_release(&b);
-    int sr = r->app->store->ops->orgdoc_create(r->app->store, &d, r->who.user_id, r->now_ms);
+    int sr = store_orgdoc_create(r->app->store, &d, r->who.user_id, r->now_ms);
     if (sr) {
         http_store_error(r, sr);
     } else {
@@ -421,8 +423,8 @@ void h_simulation_list(struct req *r)
     if (!http_query_only(r, allowed) || (limit = http_limit(r)) < 0 ||
         http_cursor_decode(r, "cursor", after))
         return;
-    if (r->app->store->ops->orgdoc_list(r->app->store, r->who.org_id, "simulation",
-                                        after[0] ? after : NULL, limit, true, &l))
+    if (store_orgdoc_list(r->app->store, r->who.org_id, "simulation", after[0] ? after : NULL,
+                          limit, true, &l))
         return http_unavailable(r);
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++)

@@ -80,13 +80,13 @@ static int load_scene(struct req *r, const char *org_id, bool in_body, struct or
                       struct account_scene *sc)
 {
     struct org_members m;
-    int res = r->app->store->ops->org_get(r->app->store, org_id, o);
+    int res = store_org_get(r->app->store, org_id, o);
     if (res == STORE_NOT_FOUND && in_body) {
         unknown_org(r);
         return -1;
     }
     if (!res)
-        res = r->app->store->ops->org_members(r->app->store, org_id, &m);
+        res = store_org_members(r->app->store, org_id, &m);
     if (res) {
         http_store_error(r, res);
         return -1;
@@ -117,7 +117,7 @@ static int write_user(struct req *r, const struct account_scene *sc, enum accoun
                            .audit_detail = detail,
                            .event = evs,
                            .now = r->now_ms};
-    int res = r->app->store->ops->user_write(r->app->store, &w);
+    int res = store_user_write(r->app->store, &w);
     free(evs);
     if (res == STORE_CONFLICT)
         http_problem(r, 409, "conflict", "Conflict", "競合しています",
@@ -214,8 +214,7 @@ void h_user_list(struct req *r)
         org = r->who.org_id;
     if (org && !http_allow(r, ACT_USER_LIST, org))
         return;
-    if (r->app->store->ops->user_list(r->app->store, org, after[0] ? after : NULL, limit, &users,
-                                      &n, &more)) {
+    if (store_user_list(r->app->store, org, after[0] ? after : NULL, limit, &users, &n, &more)) {
         free(users);
         return http_unavailable(r);
     }
@@ -254,7 +253,7 @@ void h_user_update(struct req *r)
     /* another organisation's user answers exactly like one that does not exist */
     if (!uuid_valid(r->params[0], strlen(r->params[0])))
         return http_not_found(r);
-    int res = r->app->store->ops->user_get(r->app->store, r->params[0], &before);
+    int res = store_user_get(r->app->store, r->params[0], &before);
     if (res)
         return http_store_error(r, res);
     if (!http_allow(r, ACT_USER_UPDATE, before.org_id) || !(doc = http_body_json(r)))

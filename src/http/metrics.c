@@ -108,9 +108,9 @@ void http_metrics_render(struct http_metrics *m, struct app *app, struct buf *ou
     buf_puts(out, "# HELP ichigen_store_commit_duration_seconds Duration of one durable group "
                   "commit (BEGIN to fsync'ed COMMIT).\n"
                   "# TYPE ichigen_store_commit_duration_seconds histogram\n");
-    histo_render(app->store->ops->commit_latency(app->store),
-                 "ichigen_store_commit_duration_seconds", "", out);
-    app->store->ops->stats(app->store, &st);
+    histo_render(store_commit_latency(app->store), "ichigen_store_commit_duration_seconds", "",
+                 out);
+    store_get_stats(app->store, &st);
     buf_appendf(out,
                 "# HELP ichigen_store_commits_total Durable commits.\n"
                 "# TYPE ichigen_store_commits_total counter\nichigen_store_commits_total %llu\n"

@@ -61,8 +61,8 @@ const struct route http_routes[] = {
      "reporter of the organisation"},
     {"GET", "/api/v1/submissions/{id}/proof", h_submission_proof, RA_TOKEN, NO_ACTION, false,
      "reporter of the organisation"},
-    {"GET", "/api/v1/submissions/{id}/document", h_submission_document, RA_TOKEN, NO_ACTION,
-     false, "reporter of the organisation"},
+    {"GET", "/api/v1/submissions/{id}/document", h_submission_document, RA_TOKEN, NO_ACTION, false,
+     "reporter of the organisation"},
     {"POST", "/api/v1/submissions/{id}/filed", h_submission_filed, RA_TOKEN, NO_ACTION, true,
      "reporter of the organisation"},
     {"GET", "/api/v1/inbox", h_inbox_list, RA_TOKEN, ACT_INBOX_READ, false,
@@ -77,12 +77,12 @@ const struct route http_routes[] = {
      "reporter of the organisation"},
     {"PUT", "/api/v1/organizations/{id}/reminders", h_reminders_set, RA_TOKEN, NO_ACTION, true,
      "reporter of the organisation"},
-    {"GET", "/api/v1/organizations/{id}/notifications", h_notifications_list, RA_TOKEN,
-     NO_ACTION, false, "reporter of the organisation"},
+    {"GET", "/api/v1/organizations/{id}/notifications", h_notifications_list, RA_TOKEN, NO_ACTION,
+     false, "reporter of the organisation"},
     {"GET", "/api/v1/recipients", h_recipient_list, RA_TOKEN, ACT_RECIPIENT_LIST, false,
      "any role"},
-    {"PUT", "/api/v1/recipients/{id}/binding", h_recipient_bind, RA_TOKEN, ACT_RECIPIENT_BIND,
-     true, "admin"},
+    {"PUT", "/api/v1/recipients/{id}/binding", h_recipient_bind, RA_TOKEN, ACT_RECIPIENT_BIND, true,
+     "admin"},
     /* governance (issue 4): questionnaires, self-assessments, risk, rating */
     {"GET", "/api/v1/frameworks", h_framework_list, RA_TOKEN, ACT_FRAMEWORK_READ, false,
      "any role"},
@@ -90,8 +90,7 @@ const struct route http_routes[] = {
      "any role"},
     {"POST", "/api/v1/assessments", h_assessment_create, RA_TOKEN, ACT_ASSESS_WRITE, true,
      "reporter"},
-    {"GET", "/api/v1/assessments", h_assessment_list, RA_TOKEN, ACT_ASSESS_READ, false,
-     "reporter"},
+    {"GET", "/api/v1/assessments", h_assessment_list, RA_TOKEN, ACT_ASSESS_READ, false, "reporter"},
     {"GET", "/api/v1/assessments/{id}", h_assessment_get, RA_TOKEN, NO_ACTION, false,
      "reporter of the organisation"},
     {"PUT", "/api/v1/assessments/{id}/answers", h_assessment_save, RA_TOKEN, NO_ACTION, true,
@@ -108,8 +107,7 @@ const struct route http_routes[] = {
      "reporter of the organisation"},
     {"POST", "/api/v1/risk/scenarios", h_scenario_create, RA_TOKEN, ACT_RISK_WRITE, true,
      "reporter"},
-    {"GET", "/api/v1/risk/scenarios", h_scenario_list, RA_TOKEN, ACT_RISK_READ, false,
-     "reporter"},
+    {"GET", "/api/v1/risk/scenarios", h_scenario_list, RA_TOKEN, ACT_RISK_READ, false, "reporter"},
     {"GET", "/api/v1/risk/scenarios/{id}", h_scenario_get, RA_TOKEN, NO_ACTION, false,
      "reporter of the organisation"},
     {"PUT", "/api/v1/risk/scenarios/{id}", h_scenario_update, RA_TOKEN, NO_ACTION, true,
@@ -187,13 +185,14 @@ static void malformed_authorization(struct req *r)
 {
     http_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
                 "Bearer realm=\"ichigen\", error=\"invalid_request\"");
-    http_problem(r, 400, "invalid_authorization", "Malformed Authorization header",
-                 "Authorization ヘッダの形式が正しくありません",
-                 "The Authorization header field must be exactly \"Bearer <token>\": one token, "
-                 "nothing after it (RFC 6750 §2.1).",
-                 "Authorization ヘッダフィールドは \"Bearer <token>\" の形で、トークン1つだけを送って"
-                 "ください（RFC 6750 §2.1）。",
-                 NULL);
+    http_problem(
+        r, 400, "invalid_authorization", "Malformed Authorization header",
+        "Authorization ヘッダの形式が正しくありません",
+        "The Authorization header field must be exactly \"Bearer <token>\": one token, "
+        "nothing after it (RFC 6750 §2.1).",
+        "Authorization ヘッダフィールドは \"Bearer <token>\" の形で、トークン1つだけを送って"
+        "ください（RFC 6750 §2.1）。",
+        NULL);
 }
 
 /* Bearer authentication (RFC 6750 §2.1). Only token hashes are looked up or stored. */
@@ -203,16 +202,21 @@ bool http_authenticate(struct req *r)
     size_t toklen;
     unsigned char hash[HASH_SHA256_LEN];
     switch (http_bearer_parse(http_header_in(r, MHD_HTTP_HEADER_AUTHORIZATION), &tok, &toklen)) {
-    case HTTP_BEARER_OK: break;
-    case HTTP_BEARER_MALFORMED: malformed_authorization(r); return false;
-    default: http_unauthorized(r, false); return false;
+    case HTTP_BEARER_OK:
+        break;
+    case HTTP_BEARER_MALFORMED:
+        malformed_authorization(r);
+        return false;
+    default:
+        http_unauthorized(r, false);
+        return false;
     }
     if (auth_token_hash(tok, toklen, hash)) {
         http_unauthorized(r, true);
         return false;
     }
     if (!http_tcache_get(r->app->tokens, hash, r->now_ms, &r->who)) {
-        int res = r->app->store->ops->token_lookup(r->app->store, hash, r->now_ms, &r->who);
+        int res = store_token_lookup(r->app->store, hash, r->now_ms, &r->who);
         if (res == STORE_NOT_FOUND) {
             http_unauthorized(r, true);
             return false;

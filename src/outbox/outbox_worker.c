@@ -76,8 +76,8 @@ static void flush_batch(struct outbox_worker *w, struct batch *b)
 {
     if (!b->n)
         return;
-    int r = b->notes ? w->o.store->ops->notifications_record(w->o.store, b->r, b->n)
-                     : w->o.store->ops->submissions_record(w->o.store, b->r, b->n);
+    int r = b->notes ? store_notifications_record(w->o.store, b->r, b->n)
+                     : store_submissions_record(w->o.store, b->r, b->n);
     if (r != STORE_OK)
         /* the rows stay "sending"; their leases expire and they are delivered again */
         LOG(LOG_ERROR, "delivery.record_failed", LF_S("result", store_result_name(r)),
@@ -374,12 +374,12 @@ static size_t claim_notes(struct outbox_worker *w, int64_t now, int64_t lease)
     int created = 0;
     if (now >= w->next_scan) {
         w->next_scan = now + SCAN_MS;
-        if (w->o.store->ops->notifications_scan(w->o.store, now, &created) != STORE_OK)
+        if (store_notifications_scan(w->o.store, now, &created) != STORE_OK)
             LOG(LOG_ERROR, "reminder.scan_failed", LF_I("at", now));
     }
     int free_slots = w->o.max_inflight - w->inflight;
     if (free_slots <= 0 ||
-        w->o.store->ops->notifications_claim(w->o.store, now, free_slots, lease, &l) != STORE_OK)
+        store_notifications_claim(w->o.store, now, free_slots, lease, &l) != STORE_OK)
         return 0;
     for (size_t i = 0; i < l.n; i++) {
         struct notification_rec *n = &l.items[i];
@@ -433,7 +433,7 @@ static size_t claim(struct outbox_worker *w)
     for (size_t i = 0; i < w->o.config->nroutes; i++)
         if (w->o.config->routes[i].concurrency > c.per_recipient)
             c.per_recipient = w->o.config->routes[i].concurrency;
-    int r = w->o.store->ops->submissions_claim(w->o.store, &c, &l);
+    int r = store_submissions_claim(w->o.store, &c, &l);
     free(busy);
     if (r != STORE_OK) {
         LOG(LOG_ERROR, "delivery.claim_failed", LF_S("result", store_result_name(r)));

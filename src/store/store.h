@@ -27,14 +27,14 @@
 #include "../rules/rules.h"
 
 enum store_result {
-    STORE_REPLAYED = 1,        /* idempotent replay: the original result is returned */
+    STORE_REPLAYED = 1, /* idempotent replay: the original result is returned */
     STORE_OK = 0,
     STORE_NOT_FOUND = -1,
-    STORE_CONFLICT = -2,       /* stale expected version */
-    STORE_IDEM_MISMATCH = -3,  /* Idempotency-Key reused with a different body */
-    STORE_EXISTS = -4,         /* unique value taken (username, corporate number …) */
-    STORE_UNAVAILABLE = -5,    /* I/O error, disk full, database busy: retry later (503) */
-    STORE_INVALID = -6,        /* a reference to something that does not exist (bad org id) */
+    STORE_CONFLICT = -2,      /* stale expected version */
+    STORE_IDEM_MISMATCH = -3, /* Idempotency-Key reused with a different body */
+    STORE_EXISTS = -4,        /* unique value taken (username, corporate number …) */
+    STORE_UNAVAILABLE = -5,   /* I/O error, disk full, database busy: retry later (503) */
+    STORE_INVALID = -6,       /* a reference to something that does not exist (bad org id) */
 };
 
 const char *store_result_name(int r);
@@ -99,9 +99,9 @@ struct obligation_event {
 struct obligation_rec {
     int64_t seq; /* internal row number */
     char id[UUID_STR_LEN];
-    int64_t met_at;                        /* 0 until a submission was delivered/acknowledged */
-    char met_submission[UUID_STR_LEN];     /* that submission, or "" */
-    char live_submission[UUID_STR_LEN];    /* the newest submission not failed, or "" */
+    int64_t met_at;                     /* 0 until a submission was delivered/acknowledged */
+    char met_submission[UUID_STR_LEN];  /* that submission, or "" */
+    char live_submission[UUID_STR_LEN]; /* the newest submission not failed, or "" */
     int64_t submitted_at; /* its first submission was created then (failed or not), or 0 */
     char rule_id[80], stage_id[48], recipient_id[80], regime[16];
     bool withdrawn, mandatory;
@@ -124,12 +124,12 @@ struct obligation_list {
 void obligation_list_release(struct obligation_list *l);
 
 struct report_filter {
-    const char *org_id;   /* required: listings are always per organisation */
-    const char *category; /* NULL = any */
-    const char *phase;    /* NULL = any */
-    int drill;            /* -1 any, 0 real only, 1 drills only */
+    const char *org_id;                   /* required: listings are always per organisation */
+    const char *category;                 /* NULL = any */
+    const char *phase;                    /* NULL = any */
+    int drill;                            /* -1 any, 0 real only, 1 drills only */
     int64_t created_from, created_before; /* 0 = unbounded */
-    const char *after_id; /* cursor: ids are UUIDv7, listed newest first */
+    const char *after_id;                 /* cursor: ids are UUIDv7, listed newest first */
     int limit;
 };
 
@@ -148,12 +148,12 @@ struct assessment_rec {
     char org_id[UUID_STR_LEN];
     char framework_id[64];
     char framework_version[16];
-    char period[32];  /* the organisation's label, e.g. "FY2026" */
-    char status[12];  /* draft, submitted */
+    char period[32]; /* the organisation's label, e.g. "FY2026" */
+    char status[12]; /* draft, submitted */
     int version;
-    char *answers;    /* JSON text (heap); NULL in listings */
-    char *scores;     /* JSON text (heap), submitted only; NULL in listings and drafts */
-    double overall;   /* overall score when submitted, else -1 (listings carry it) */
+    char *answers;  /* JSON text (heap); NULL in listings */
+    char *scores;   /* JSON text (heap), submitted only; NULL in listings and drafts */
+    double overall; /* overall score when submitted, else -1 (listings carry it) */
     char created_by[UUID_STR_LEN];
     char submitted_by[UUID_STR_LEN];
     int64_t created_at, updated_at, submitted_at; /* submitted_at 0 while draft */
@@ -214,7 +214,7 @@ struct submission_rec {
     char org_id[UUID_STR_LEN]; /* the reporting organisation */
     char obligation_id[UUID_STR_LEN];
     char rule_id[80], stage_id[48], recipient_id[80];
-    int version; /* the report version it carries */
+    int version;      /* the report version it carries */
     char channel[12]; /* webhook, inbox, document, exercise */
     char status[20];
     bool drill;
@@ -224,9 +224,9 @@ struct submission_rec {
     char *withheld; /* JSON array of the sections withheld (heap), or NULL */
     int attempts;
     int64_t created_at, next_attempt_at, sent_at, delivered_at, acknowledged_at, failed_at;
-    char *last_error; /* heap or NULL */
+    char *last_error;            /* heap or NULL */
     char receipt_reference[520]; /* up to 128 characters of UTF-8 */
-    char *receipt; /* JSON text (heap) or NULL */
+    char *receipt;               /* JSON text (heap) or NULL */
     char submitted_by[UUID_STR_LEN];
 };
 void submission_rec_release(struct submission_rec *r);
@@ -282,7 +282,7 @@ enum delivery_outcome {
 struct delivery_result {
     const char *id;
     enum delivery_outcome outcome;
-    int http_status; /* 0 when there was no HTTP answer */
+    int http_status;               /* 0 when there was no HTTP answer */
     const char *error;             /* RETRY/FAILED: why (no secrets) */
     const char *receipt_reference; /* ACKNOWLEDGED */
     const char *receipt;           /* ACKNOWLEDGED: JSON text */
@@ -292,14 +292,14 @@ struct delivery_result {
 };
 
 struct submission_filter {
-    const char *org_id;        /* reporter scope: the reporting organisation's, or NULL */
-    const char *incident_id;   /* or NULL */
+    const char *org_id;            /* reporter scope: the reporting organisation's, or NULL */
+    const char *incident_id;       /* or NULL */
     const char *const *recipients; /* inbox scope: these recipient ids (NULL: any) */
     size_t nrecipients;
-    const char *stage_id, *status; /* or NULL */
-    bool electronic_only; /* only webhook and inbox submissions (an inbox's view) */
+    const char *stage_id, *status;        /* or NULL */
+    bool electronic_only;                 /* only webhook and inbox submissions (an inbox's view) */
     int64_t created_from, created_before; /* 0 = unbounded */
-    const char *after_id; /* cursor: newest first */
+    const char *after_id;                 /* cursor: newest first */
     int limit;
 };
 
@@ -334,7 +334,7 @@ struct reminder_settings {
 struct notification_rec {
     char id[40];
     char org_id[UUID_STR_LEN];
-    char kind[24]; /* reminder, alert */
+    char kind[24];   /* reminder, alert */
     char status[12]; /* queued, sending, delivered, failed */
     char *payload;   /* JSON text (heap) */
     int attempts;
@@ -423,8 +423,7 @@ struct throttle_failure {
     const char *detail;    /* audit detail of the failure (never the password) */
     int64_t now;
     /* the policy (auth_throttle_fail), applied to each stored state */
-    void (*next)(const struct auth_throttle_policy *p, struct auth_throttle_state *st,
-                 int64_t now);
+    void (*next)(const struct auth_throttle_policy *p, struct auth_throttle_state *st, int64_t now);
     struct auth_throttle_state *out; /* n states after the failure, or NULL */
 };
 
@@ -444,8 +443,8 @@ struct store_ops {
 
     int (*org_create)(struct store *s, const struct org *o, const char *actor, int64_t now);
     int (*org_get)(struct store *s, const char *id, struct org *out);
-    int (*org_list)(struct store *s, const char *after_id, int limit, struct org **out,
-                    size_t *n, bool *more);
+    int (*org_list)(struct store *s, const char *after_id, int limit, struct org **out, size_t *n,
+                    bool *more);
 
     int (*user_create)(struct store *s, const struct user *u, const char *actor, int64_t now);
     int (*user_get)(struct store *s, const char *id, struct user *out);
@@ -469,8 +468,7 @@ struct store_ops {
     int (*throttle_fail)(struct store *s, const struct throttle_failure *f);
     int (*throttle_clear)(struct store *s, const struct throttle_key *keys, size_t n);
 
-    int (*token_create)(struct store *s, const struct token_rec *t, const char *actor,
-                        int64_t now);
+    int (*token_create)(struct store *s, const struct token_rec *t, const char *actor, int64_t now);
     int (*token_lookup)(struct store *s, const unsigned char hash[HASH_SHA256_LEN], int64_t now,
                         struct principal *out);
     int (*token_revoke)(struct store *s, const char *token_id, const char *owner_user_id,
@@ -499,16 +497,16 @@ struct store_ops {
                              const char *scores, double overall, const char *actor, int64_t now);
     /* The latest submitted assessment of framework_id of every organisation except
      * exclude_org_id, with its sector and size band. */
-    int (*assessment_peers)(struct store *s, const char *framework_id,
-                            const char *exclude_org_id, struct peer_rows *out);
+    int (*assessment_peers)(struct store *s, const char *framework_id, const char *exclude_org_id,
+                            struct peer_rows *out);
 
     /* Organisation documents. update: replaces the body if expected_version is current
      * (else STORE_CONFLICT). list: newest first; with_body false leaves bodies NULL. */
     int (*orgdoc_create)(struct store *s, const struct orgdoc_rec *d, const char *actor,
                          int64_t now);
     int (*orgdoc_get)(struct store *s, const char *id, struct orgdoc_rec *out);
-    int (*orgdoc_list)(struct store *s, const char *org_id, const char *kind,
-                       const char *after_id, int limit, bool with_body, struct orgdoc_list *out);
+    int (*orgdoc_list)(struct store *s, const char *org_id, const char *kind, const char *after_id,
+                       int limit, bool with_body, struct orgdoc_list *out);
     int (*orgdoc_update)(struct store *s, const char *id, int expected_version, const char *body,
                          const char *actor, int64_t now);
 
@@ -596,6 +594,356 @@ struct store *store_sqlite_open(const struct store_sqlite_options *o, struct err
 
 /* Schema version this binary migrates to, and the version found in a file (0 if new). */
 int store_sqlite_schema_version(void);
+
+/*
+ * The operations, called through these wrappers and never through s->ops directly: one place
+ * where every backend is entered, for checks and tracing that all backends share (issue 9).
+ * Each has the contract of the struct store_ops member of the same name (store_get_stats:
+ * stats).
+ */
+static inline int store_ready(struct store *s)
+{
+    return s->ops->ready(s);
+}
+
+static inline int store_maintain(struct store *s, int64_t now_ms)
+{
+    return s->ops->maintain(s, now_ms);
+}
+
+static inline int store_org_create(struct store *s, const struct org *o, const char *actor,
+                                   int64_t now)
+{
+    return s->ops->org_create(s, o, actor, now);
+}
+
+static inline int store_org_get(struct store *s, const char *id, struct org *out)
+{
+    return s->ops->org_get(s, id, out);
+}
+
+static inline int store_org_list(struct store *s, const char *after_id, int limit, struct org **out,
+                                 size_t *n, bool *more)
+{
+    return s->ops->org_list(s, after_id, limit, out, n, more);
+}
+
+static inline int store_user_create(struct store *s, const struct user *u, const char *actor,
+                                    int64_t now)
+{
+    return s->ops->user_create(s, u, actor, now);
+}
+
+static inline int store_user_get(struct store *s, const char *id, struct user *out)
+{
+    return s->ops->user_get(s, id, out);
+}
+
+static inline int store_user_get_by_name(struct store *s, const char *username, struct user *out)
+{
+    return s->ops->user_get_by_name(s, username, out);
+}
+
+static inline int store_user_list(struct store *s, const char *org_id, const char *after_id,
+                                  int limit, struct user **out, size_t *n, bool *more)
+{
+    return s->ops->user_list(s, org_id, after_id, limit, out, n, more);
+}
+
+static inline int store_user_count_role(struct store *s, enum role r, int64_t *n)
+{
+    return s->ops->user_count_role(s, r, n);
+}
+
+static inline int store_org_members(struct store *s, const char *org_id, struct org_members *out)
+{
+    return s->ops->org_members(s, org_id, out);
+}
+
+static inline int store_user_write(struct store *s, const struct user_write *w)
+{
+    return s->ops->user_write(s, w);
+}
+
+static inline int store_user_password_set(struct store *s, const struct password_write *w)
+{
+    return s->ops->user_password_set(s, w);
+}
+
+static inline int store_throttle_secret(struct store *s, unsigned char out[32])
+{
+    return s->ops->throttle_secret(s, out);
+}
+
+static inline int store_throttle_get(struct store *s, const struct throttle_key *keys, size_t n,
+                                     int64_t now, struct auth_throttle_state *out)
+{
+    return s->ops->throttle_get(s, keys, n, now, out);
+}
+
+static inline int store_throttle_fail(struct store *s, const struct throttle_failure *f)
+{
+    return s->ops->throttle_fail(s, f);
+}
+
+static inline int store_throttle_clear(struct store *s, const struct throttle_key *keys, size_t n)
+{
+    return s->ops->throttle_clear(s, keys, n);
+}
+
+static inline int store_token_create(struct store *s, const struct token_rec *t, const char *actor,
+                                     int64_t now)
+{
+    return s->ops->token_create(s, t, actor, now);
+}
+
+static inline int store_token_lookup(struct store *s, const unsigned char hash[HASH_SHA256_LEN],
+                                     int64_t now, struct principal *out)
+{
+    return s->ops->token_lookup(s, hash, now, out);
+}
+
+static inline int store_token_revoke(struct store *s, const char *token_id,
+                                     const char *owner_user_id, const char *actor, int64_t now)
+{
+    return s->ops->token_revoke(s, token_id, owner_user_id, actor, now);
+}
+
+static inline int store_token_list(struct store *s, const char *user_id, struct token_rec **out,
+                                   size_t *n)
+{
+    return s->ops->token_list(s, user_id, out, n);
+}
+
+static inline int store_report_create(struct store *s, const struct report_write *w,
+                                      struct report_rec *out)
+{
+    return s->ops->report_create(s, w, out);
+}
+
+static inline int store_report_amend(struct store *s, const struct report_write *w,
+                                     struct report_rec *out)
+{
+    return s->ops->report_amend(s, w, out);
+}
+
+static inline int store_report_get(struct store *s, const char *id, int version,
+                                   struct report_rec *out)
+{
+    return s->ops->report_get(s, id, version, out);
+}
+
+static inline int store_report_list(struct store *s, const struct report_filter *f,
+                                    struct report_list *out)
+{
+    return s->ops->report_list(s, f, out);
+}
+
+static inline int store_report_versions(struct store *s, const char *id, struct report_list *out)
+{
+    return s->ops->report_versions(s, id, out);
+}
+
+static inline int store_obligations_list(struct store *s, const char *incident_id,
+                                         struct obligation_list *out)
+{
+    return s->ops->obligations_list(s, incident_id, out);
+}
+
+static inline int store_assessment_create(struct store *s, const struct assessment_rec *a,
+                                          const char *actor, int64_t now)
+{
+    return s->ops->assessment_create(s, a, actor, now);
+}
+
+static inline int store_assessment_get(struct store *s, const char *id, struct assessment_rec *out)
+{
+    return s->ops->assessment_get(s, id, out);
+}
+
+static inline int store_assessment_list(struct store *s, const char *org_id,
+                                        const char *framework_id, const char *after_id, int limit,
+                                        struct assessment_list *out)
+{
+    return s->ops->assessment_list(s, org_id, framework_id, after_id, limit, out);
+}
+
+static inline int store_assessment_save(struct store *s, const char *id, int expected_version,
+                                        const char *answers, const char *actor, int64_t now)
+{
+    return s->ops->assessment_save(s, id, expected_version, answers, actor, now);
+}
+
+static inline int store_assessment_submit(struct store *s, const char *id, int expected_version,
+                                          const char *scores, double overall, const char *actor,
+                                          int64_t now)
+{
+    return s->ops->assessment_submit(s, id, expected_version, scores, overall, actor, now);
+}
+
+static inline int store_assessment_peers(struct store *s, const char *framework_id,
+                                         const char *exclude_org_id, struct peer_rows *out)
+{
+    return s->ops->assessment_peers(s, framework_id, exclude_org_id, out);
+}
+
+static inline int store_orgdoc_create(struct store *s, const struct orgdoc_rec *d,
+                                      const char *actor, int64_t now)
+{
+    return s->ops->orgdoc_create(s, d, actor, now);
+}
+
+static inline int store_orgdoc_get(struct store *s, const char *id, struct orgdoc_rec *out)
+{
+    return s->ops->orgdoc_get(s, id, out);
+}
+
+static inline int store_orgdoc_list(struct store *s, const char *org_id, const char *kind,
+                                    const char *after_id, int limit, bool with_body,
+                                    struct orgdoc_list *out)
+{
+    return s->ops->orgdoc_list(s, org_id, kind, after_id, limit, with_body, out);
+}
+
+static inline int store_orgdoc_update(struct store *s, const char *id, int expected_version,
+                                      const char *body, const char *actor, int64_t now)
+{
+    return s->ops->orgdoc_update(s, id, expected_version, body, actor, now);
+}
+
+static inline int store_submit(struct store *s, const struct submit_write *w, int *created)
+{
+    return s->ops->submit(s, w, created);
+}
+
+static inline int store_submissions_claim(struct store *s, const struct claim_request *c,
+                                          struct submission_list *out)
+{
+    return s->ops->submissions_claim(s, c, out);
+}
+
+static inline int store_submissions_record(struct store *s, const struct delivery_result *r,
+                                           size_t n)
+{
+    return s->ops->submissions_record(s, r, n);
+}
+
+static inline int store_submissions_list(struct store *s, const struct submission_filter *f,
+                                         struct submission_list *out)
+{
+    return s->ops->submissions_list(s, f, out);
+}
+
+static inline int store_submission_get(struct store *s, const char *id, struct submission_rec *out)
+{
+    return s->ops->submission_get(s, id, out);
+}
+
+static inline int store_submission_history(struct store *s, const char *id,
+                                           struct submission_rec *rec,
+                                           struct submission_events *out)
+{
+    return s->ops->submission_history(s, id, rec, out);
+}
+
+static inline int store_submission_fetched(struct store *s, const char *id, const char *actor,
+                                           int64_t now)
+{
+    return s->ops->submission_fetched(s, id, actor, now);
+}
+
+static inline int store_submission_receipt(struct store *s, const char *id, const char *reference,
+                                           const char *receipt_json, bool filing, const char *actor,
+                                           int64_t now)
+{
+    return s->ops->submission_receipt(s, id, reference, receipt_json, filing, actor, now);
+}
+
+static inline int store_binding_set(struct store *s, const char *recipient_id, const char *org_id,
+                                    const char *actor, int64_t now)
+{
+    return s->ops->binding_set(s, recipient_id, org_id, actor, now);
+}
+
+static inline int store_binding_list(struct store *s, struct recipient_binding **out, size_t *n)
+{
+    return s->ops->binding_list(s, out, n);
+}
+
+static inline int store_reminders_get(struct store *s, const char *org_id,
+                                      struct reminder_settings *out)
+{
+    return s->ops->reminders_get(s, org_id, out);
+}
+
+static inline int store_reminders_set(struct store *s, const struct reminder_settings *r,
+                                      const char *actor, int64_t now)
+{
+    return s->ops->reminders_set(s, r, actor, now);
+}
+
+static inline int store_notifications_scan(struct store *s, int64_t now, int *created)
+{
+    return s->ops->notifications_scan(s, now, created);
+}
+
+static inline int store_notifications_claim(struct store *s, int64_t now, int limit,
+                                            int64_t lease_ms, struct notification_list *out)
+{
+    return s->ops->notifications_claim(s, now, limit, lease_ms, out);
+}
+
+static inline int store_notifications_record(struct store *s, const struct delivery_result *r,
+                                             size_t n)
+{
+    return s->ops->notifications_record(s, r, n);
+}
+
+static inline int store_notifications_list(struct store *s, const char *org_id, int limit,
+                                           struct notification_list *out)
+{
+    return s->ops->notifications_list(s, org_id, limit, out);
+}
+
+static inline int store_obligations_open(struct store *s, const char *org_id, int limit,
+                                         struct open_obligations *out)
+{
+    return s->ops->obligations_open(s, org_id, limit, out);
+}
+
+static inline int store_audit_append(struct store *s, const char *actor, const char *action,
+                                     const char *object_type, const char *object_id,
+                                     const char *detail, int64_t now)
+{
+    return s->ops->audit_append(s, actor, action, object_type, object_id, detail, now);
+}
+
+static inline int store_audit_scan(struct store *s, int64_t from_seq, int limit,
+                                   int (*cb)(const struct audit_rec *r, void *arg), void *arg)
+{
+    return s->ops->audit_scan(s, from_seq, limit, cb, arg);
+}
+
+static inline int store_audit_head(struct store *s, struct audit_rec *out)
+{
+    return s->ops->audit_head(s, out);
+}
+
+static inline int store_audit_pins(struct store *s, int64_t upto_seq,
+                                   int (*cb)(const struct audit_pin *p, void *arg), void *arg)
+{
+    return s->ops->audit_pins(s, upto_seq, cb, arg);
+}
+
+static inline const struct histo *store_commit_latency(struct store *s)
+{
+    return s->ops->commit_latency(s);
+}
+
+static inline void store_get_stats(struct store *s, struct store_stats *out)
+{
+    s->ops->stats(s, out);
+}
 
 static inline void store_close(struct store *s)
 {

@@ -106,18 +106,18 @@ static int64_t audit_check(struct store *s, struct audit_rec *last)
     memset(&c.last, 0, sizeof(c.last));
     for (int64_t from = 1;; from += 500) {
         int64_t before = c.n;
-        assert_int_equal(s->ops->audit_scan(s, from, 500, chain_cb, &c), STORE_OK);
+        assert_int_equal(store_audit_scan(s, from, 500, chain_cb, &c), STORE_OK);
         if (c.n - before < 500)
             break;
     }
     if (c.v.first_bad_seq)
         fail_msg("audit chain broken at %lld: %s", (long long)c.v.first_bad_seq, c.v.reason);
     if (c.n) {
-        assert_int_equal(s->ops->audit_head(s, &head), STORE_OK);
+        assert_int_equal(store_audit_head(s, &head), STORE_OK);
         assert_int_equal(head.seq, c.n);
         assert_string_equal(head.hash, c.last.hash);
     } else {
-        assert_int_equal(s->ops->audit_head(s, &head), STORE_NOT_FOUND);
+        assert_int_equal(store_audit_head(s, &head), STORE_NOT_FOUND);
     }
     if (last)
         *last = c.last;
@@ -161,7 +161,7 @@ static int since_cb(const struct audit_rec *r, void *arg)
 static size_t audit_since(struct store *s, int64_t count, struct audit_rec *out, size_t max)
 {
     struct since c = {out, 0, max};
-    assert_int_equal(s->ops->audit_scan(s, count + 1, 1000, since_cb, &c), STORE_OK);
+    assert_int_equal(store_audit_scan(s, count + 1, 1000, since_cb, &c), STORE_OK);
     return c.n;
 }
 
@@ -179,7 +179,7 @@ static int add_org(struct store *s, const char *corp, struct org *o, int64_t now
     xstrlcpy(o->prefecture, "JP-13", sizeof(o->prefecture));
     o->listed = corp != NULL;
     o->created_at = now;
-    return s->ops->org_create(s, o, ACTOR, now);
+    return store_org_create(s, o, ACTOR, now);
 }
 
 static int add_user(struct store *s, const char *org_id, const char *name, enum role r,
@@ -194,7 +194,7 @@ static int add_user(struct store *s, const char *org_id, const char *name, enum 
     xstrlcpy(u->password_hash, "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA",
              sizeof(u->password_hash));
     u->created_at = now;
-    return s->ops->user_create(s, u, ACTOR, now);
+    return store_user_create(s, u, ACTOR, now);
 }
 
 static int add_token(struct store *s, const char *user_id, const char *kind, int64_t expires,
@@ -208,7 +208,7 @@ static int add_token(struct store *s, const char *user_id, const char *kind, int
     xstrlcpy(t->kind, kind, sizeof(t->kind));
     t->created_at = now;
     t->expires_at = expires;
-    return s->ops->token_create(s, t, user_id, now);
+    return store_token_create(s, t, user_id, now);
 }
 
 /* A report body as the HTTP layer stores it: validated, canonical JSON and its SHA-256. */
@@ -289,7 +289,7 @@ static int create_report(struct store *s, const struct body *b, const char *org,
     struct report_rec rec;
     uuid_v7_new(id_out);
     write_of(&w, b, id_out, org, author, now);
-    int r = s->ops->report_create(s, &w, &rec);
+    int r = store_report_create(s, &w, &rec);
     report_rec_release(&rec);
     return r;
 }
@@ -302,18 +302,18 @@ static void test_open_ready_stats(void **state)
     struct store_stats st;
     struct org o;
     assert_non_null(s->ops->name);
-    assert_int_equal(s->ops->ready(s), STORE_OK);
+    assert_int_equal(store_ready(s), STORE_OK);
     audit_unchanged(s, 0); /* a new store has an empty audit log */
-    s->ops->stats(s, &st);
+    store_get_stats(s, &st);
     assert_int_equal(st.writes, 0);
     assert_int_equal(add_org(s, NULL, &o, T0), STORE_OK);
-    s->ops->stats(s, &st);
+    store_get_stats(s, &st);
     assert_int_equal(st.writes, 1);
     assert_int_equal(st.commits, 1);
     assert_int_equal(st.failed_commits, 0);
-    const struct histo *h = s->ops->commit_latency(s);
+    const struct histo *h = store_commit_latency(s);
     assert_int_equal(atomic_load(&h->count), 1);
-    assert_int_equal(s->ops->maintain(s, T0), STORE_OK);
+    assert_int_equal(store_maintain(s, T0), STORE_OK);
     static const int codes[] = {
         STORE_REPLAYED,      STORE_OK,     STORE_NOT_FOUND,   STORE_CONFLICT,
         STORE_IDEM_MISMATCH, STORE_EXISTS, STORE_UNAVAILABLE, STORE_INVALID};
@@ -336,7 +336,7 @@ static void test_orgs(void **state)
         assert_int_equal(add_org(s, corps[i], &o[i], T0 + i), STORE_OK);
         audit_expect(s, &count, "organization.create", o[i].id);
     }
-    assert_int_equal(s->ops->org_get(s, o[0].id, &got), STORE_OK);
+    assert_int_equal(store_org_get(s, o[0].id, &got), STORE_OK);
     assert_string_equal(got.id, o[0].id);
     assert_string_equal(got.name_ja, o[0].name_ja);
     assert_string_equal(got.name_en, o[0].name_en);
@@ -346,18 +346,18 @@ static void test_orgs(void **state)
     assert_string_equal(got.prefecture, "JP-13");
     assert_true(got.listed);
     assert_int_equal(got.created_at, T0);
-    assert_int_equal(s->ops->org_get(s, o[1].id, &got), STORE_OK);
+    assert_int_equal(store_org_get(s, o[1].id, &got), STORE_OK);
     assert_string_equal(got.corporate_number, ""); /* none, and not unique-constrained */
     assert_false(got.listed);
-    assert_int_equal(s->ops->org_get(s, "019ab0b0-cc00-7000-8000-000000000000", &got),
+    assert_int_equal(store_org_get(s, "019ab0b0-cc00-7000-8000-000000000000", &got),
                      STORE_NOT_FOUND);
     /* a corporate number belongs to one organisation */
     struct org dup;
     assert_int_equal(add_org(s, "7000012050002", &dup, T0 + 9), STORE_EXISTS);
     audit_unchanged(s, count);
-    assert_int_equal(s->ops->org_get(s, dup.id, &got), STORE_NOT_FOUND);
+    assert_int_equal(store_org_get(s, dup.id, &got), STORE_NOT_FOUND);
     /* pages of 3 in id order, with a cursor */
-    assert_int_equal(s->ops->org_list(s, NULL, 3, &list, &n, &more), STORE_OK);
+    assert_int_equal(store_org_list(s, NULL, 3, &list, &n, &more), STORE_OK);
     assert_int_equal(n, 3);
     assert_true(more);
     for (size_t i = 0; i < n; i++)
@@ -365,12 +365,12 @@ static void test_orgs(void **state)
     char after[UUID_STR_LEN];
     xstrlcpy(after, list[2].id, sizeof(after));
     free(list);
-    assert_int_equal(s->ops->org_list(s, after, 3, &list, &n, &more), STORE_OK);
+    assert_int_equal(store_org_list(s, after, 3, &list, &n, &more), STORE_OK);
     assert_int_equal(n, 1);
     assert_false(more);
     assert_string_equal(list[0].id, o[3].id);
     free(list);
-    assert_int_equal(s->ops->org_list(s, NULL, 4, &list, &n, &more), STORE_OK);
+    assert_int_equal(store_org_list(s, NULL, 4, &list, &n, &more), STORE_OK);
     assert_int_equal(n, 4);
     assert_false(more); /* exactly a full page: no further page */
     free(list);
@@ -397,7 +397,7 @@ static void test_users(void **state)
     assert_int_equal(add_user(s, a.id, "hanako", ROLE_RECIPIENT, &u3, T0 + 3), STORE_OK);
     audit_expect(s, &count, "user.create", u3.id);
 
-    assert_int_equal(s->ops->user_get(s, u1.id, &got), STORE_OK);
+    assert_int_equal(store_user_get(s, u1.id, &got), STORE_OK);
     assert_string_equal(got.username, "taro");
     assert_string_equal(got.org_id, a.id);
     assert_string_equal(got.display_name, "利用者 taro");
@@ -406,11 +406,11 @@ static void test_users(void **state)
     assert_false(got.disabled);
     assert_int_equal(got.created_at, T0 + 1);
     assert_false(got.must_change_password);
-    assert_int_equal(s->ops->user_get_by_name(s, "admin", &got), STORE_OK);
+    assert_int_equal(store_user_get_by_name(s, "admin", &got), STORE_OK);
     assert_string_equal(got.id, u2.id);
     assert_int_equal(got.role, ROLE_ADMIN);
-    assert_int_equal(s->ops->user_get_by_name(s, "nobody", &got), STORE_NOT_FOUND);
-    assert_int_equal(s->ops->user_get(s, "019ab0b0-cc00-7000-8000-000000000000", &got),
+    assert_int_equal(store_user_get_by_name(s, "nobody", &got), STORE_NOT_FOUND);
+    assert_int_equal(store_user_get(s, "019ab0b0-cc00-7000-8000-000000000000", &got),
                      STORE_NOT_FOUND);
 
     /* an organisation that does not exist; a username already taken (in any organisation) */
@@ -421,11 +421,11 @@ static void test_users(void **state)
     audit_unchanged(s, count);
 
     /* roles are counted over enabled users */
-    assert_int_equal(s->ops->user_count_role(s, ROLE_REPORTER, &k), STORE_OK);
+    assert_int_equal(store_user_count_role(s, ROLE_REPORTER, &k), STORE_OK);
     assert_int_equal(k, 1);
-    assert_int_equal(s->ops->user_count_role(s, ROLE_ADMIN, &k), STORE_OK);
+    assert_int_equal(store_user_count_role(s, ROLE_ADMIN, &k), STORE_OK);
     assert_int_equal(k, 1);
-    assert_int_equal(s->ops->user_count_role(s, ROLE_AUTHORITY, &k), STORE_OK);
+    assert_int_equal(store_user_count_role(s, ROLE_AUTHORITY, &k), STORE_OK);
     assert_int_equal(k, 0);
     struct user off;
     memset(&off, 0, sizeof(off));
@@ -434,29 +434,29 @@ static void test_users(void **state)
     xstrlcpy(off.username, "retired", sizeof(off.username));
     off.role = ROLE_ADMIN;
     off.disabled = true;
-    assert_int_equal(s->ops->user_create(s, &off, ACTOR, T0), STORE_OK);
+    assert_int_equal(store_user_create(s, &off, ACTOR, T0), STORE_OK);
     audit_expect(s, &count, "user.create", off.id);
-    assert_int_equal(s->ops->user_count_role(s, ROLE_ADMIN, &k), STORE_OK);
+    assert_int_equal(store_user_count_role(s, ROLE_ADMIN, &k), STORE_OK);
     assert_int_equal(k, 1);
-    assert_int_equal(s->ops->user_get(s, off.id, &got), STORE_OK);
+    assert_int_equal(store_user_get(s, off.id, &got), STORE_OK);
     assert_true(got.disabled);
     assert_string_equal(got.password_hash, ""); /* signs in with tokens only */
 
     /* listing per organisation and overall, with a cursor */
-    assert_int_equal(s->ops->user_list(s, a.id, NULL, 10, &list, &n, &more), STORE_OK);
+    assert_int_equal(store_user_list(s, a.id, NULL, 10, &list, &n, &more), STORE_OK);
     assert_int_equal(n, 3);
     assert_false(more);
     for (size_t i = 0; i < n; i++)
         assert_string_equal(list[i].org_id, a.id);
     free(list);
-    assert_int_equal(s->ops->user_list(s, NULL, NULL, 2, &list, &n, &more), STORE_OK);
+    assert_int_equal(store_user_list(s, NULL, NULL, 2, &list, &n, &more), STORE_OK);
     assert_int_equal(n, 2);
     assert_true(more);
     assert_true(strcmp(list[0].id, list[1].id) < 0);
     char after[UUID_STR_LEN];
     xstrlcpy(after, list[1].id, sizeof(after));
     free(list);
-    assert_int_equal(s->ops->user_list(s, NULL, after, 2, &list, &n, &more), STORE_OK);
+    assert_int_equal(store_user_list(s, NULL, after, 2, &list, &n, &more), STORE_OK);
     assert_int_equal(n, 2);
     assert_false(more);
     assert_true(strcmp(list[0].id, after) > 0);
@@ -482,7 +482,7 @@ static int write_user(struct store *s, const struct user *u, bool create, enum a
                            .audit_detail = "role=org_admin",
                            .event = event,
                            .now = now};
-    return s->ops->user_write(s, &w);
+    return store_user_write(s, &w);
 }
 
 static void new_user(struct user *u, const char *org_id, const char *name, enum role r)
@@ -502,7 +502,7 @@ static size_t account_events(struct store *s, const char *org_id, const char *st
 {
     struct notification_list l;
     size_t n = 0;
-    assert_int_equal(s->ops->notifications_list(s, org_id, 100, &l), STORE_OK);
+    assert_int_equal(store_notifications_list(s, org_id, 100, &l), STORE_OK);
     for (size_t i = 0; i < l.n; i++)
         n += !strcmp(l.items[i].kind, "account") && (!status || !strcmp(l.items[i].status, status));
     notification_list_release(&l);
@@ -521,7 +521,7 @@ static void test_user_write(void **state)
     unsigned char h[HASH_SHA256_LEN];
     assert_int_equal(add_org(s, NULL, &a, T0), STORE_OK);
     int64_t count = audit_check(s, NULL);
-    assert_int_equal(s->ops->org_members(s, a.id, &m), STORE_OK);
+    assert_int_equal(store_org_members(s, a.id, &m), STORE_OK);
     assert_int_equal(m.members, 0);
     /* the first administrator of an empty organisation, with its event (no webhook: listed,
      * not sent) and the must-change flag */
@@ -529,20 +529,20 @@ static void test_user_write(void **state)
     assert_int_equal(write_user(s, &adm, true, ACCOUNT_PRE_NO_MEMBERS, false, T0), STORE_OK);
     audit_expect(s, &count, "user.create", adm.id);
     assert_int_equal(account_events(s, a.id, "not_sent"), 1);
-    assert_int_equal(s->ops->user_get(s, adm.id, &got), STORE_OK);
+    assert_int_equal(store_user_get(s, adm.id, &got), STORE_OK);
     assert_true(got.must_change_password);
     /* the preconditions are checked in the transaction: no longer empty, has an admin */
     new_user(&late, a.id, "a-late", ROLE_ORG_ADMIN);
     assert_int_equal(write_user(s, &late, true, ACCOUNT_PRE_NO_MEMBERS, false, T0), STORE_CONFLICT);
     assert_int_equal(write_user(s, &late, true, ACCOUNT_PRE_NO_ADMIN, false, T0), STORE_CONFLICT);
     audit_unchanged(s, count);
-    assert_int_equal(s->ops->user_get(s, late.id, &got), STORE_NOT_FOUND);
+    assert_int_equal(store_user_get(s, late.id, &got), STORE_NOT_FOUND);
     assert_int_equal(account_events(s, a.id, NULL), 1);
     /* the administrator adds a reporter; counts follow */
     new_user(&rep, a.id, "a-rep", ROLE_REPORTER);
     assert_int_equal(write_user(s, &rep, true, ACCOUNT_PRE_NONE, false, T0 + 1), STORE_OK);
     audit_expect(s, &count, "user.create", rep.id);
-    assert_int_equal(s->ops->org_members(s, a.id, &m), STORE_OK);
+    assert_int_equal(store_org_members(s, a.id, &m), STORE_OK);
     assert_int_equal(m.members, 2);
     assert_int_equal(m.org_admins, 1);
     assert_int_equal(m.admins, 0);
@@ -554,27 +554,27 @@ static void test_user_write(void **state)
     memcpy(rs.secret, "0123456789abcdef0123456789abcdef", 32);
     rs.secret_len = 32;
     rs.enabled = true;
-    assert_int_equal(s->ops->reminders_set(s, &rs, ACTOR, T0 + 2), STORE_OK);
+    assert_int_equal(store_reminders_set(s, &rs, ACTOR, T0 + 2), STORE_OK);
     count = audit_check(s, NULL);
     /* disabling revokes the user's tokens at once */
     assert_int_equal(add_token(s, rep.id, "api", 0, &t, plain, T0 + 2), STORE_OK);
     count = audit_check(s, NULL);
     assert_int_equal(auth_token_hash(plain, strlen(plain), h), 0);
-    assert_int_equal(s->ops->token_lookup(s, h, T0 + 3, &p), STORE_OK);
+    assert_int_equal(store_token_lookup(s, h, T0 + 3, &p), STORE_OK);
     rep.disabled = true;
     assert_int_equal(write_user(s, &rep, false, ACCOUNT_PRE_NONE, false, T0 + 3), STORE_OK);
     audit_expect(s, &count, "user.update", rep.id);
     assert_int_equal(account_events(s, a.id, "queued"), 1);
-    assert_int_equal(s->ops->token_lookup(s, h, T0 + 4, &p), STORE_NOT_FOUND);
+    assert_int_equal(store_token_lookup(s, h, T0 + 4, &p), STORE_NOT_FOUND);
     rep.disabled = false; /* re-enabled: the revoked token stays revoked */
     assert_int_equal(write_user(s, &rep, false, ACCOUNT_PRE_NONE, false, T0 + 4), STORE_OK);
     audit_expect(s, &count, "user.update", rep.id);
-    assert_int_equal(s->ops->token_lookup(s, h, T0 + 5, &p), STORE_NOT_FOUND);
+    assert_int_equal(store_token_lookup(s, h, T0 + 5, &p), STORE_NOT_FOUND);
     /* the last administrator cannot leave: keep_admin */
     adm.role = ROLE_REPORTER;
     assert_int_equal(write_user(s, &adm, false, ACCOUNT_PRE_NONE, true, T0 + 5), STORE_CONFLICT);
     audit_unchanged(s, count);
-    assert_int_equal(s->ops->user_get(s, adm.id, &got), STORE_OK);
+    assert_int_equal(store_user_get(s, adm.id, &got), STORE_OK);
     assert_int_equal(got.role, ROLE_ORG_ADMIN);
     /* a change to a user that does not exist */
     assert_int_equal(write_user(s, &late, false, ACCOUNT_PRE_NONE, false, T0), STORE_NOT_FOUND);
@@ -599,24 +599,24 @@ static void test_password_set(void **state)
     assert_int_equal(add_token(s, u.id, "api", 0, &api, plain2, T0), STORE_OK);
     assert_int_equal(auth_token_hash(plain, strlen(plain), h), 0);
     assert_int_equal(auth_token_hash(plain2, strlen(plain2), h2), 0);
-    assert_int_equal(s->ops->token_lookup(s, h, T0, &p), STORE_OK);
+    assert_int_equal(store_token_lookup(s, h, T0, &p), STORE_OK);
     assert_true(p.password_change_only);
-    assert_int_equal(s->ops->token_lookup(s, h2, T0, &p), STORE_OK);
+    assert_int_equal(store_token_lookup(s, h2, T0, &p), STORE_OK);
     assert_false(p.password_change_only);
     int64_t count = audit_check(s, NULL);
     struct password_write w = {u.id, a.id, "$argon2id$v=19$m=8,t=1,p=1$bmV3$bmV3", "{\"e\":1}",
                                T0 + 1};
-    assert_int_equal(s->ops->user_password_set(s, &w), STORE_OK);
+    assert_int_equal(store_user_password_set(s, &w), STORE_OK);
     audit_expect(s, &count, "user.password_change", u.id);
-    assert_int_equal(s->ops->user_get(s, u.id, &got), STORE_OK);
+    assert_int_equal(store_user_get(s, u.id, &got), STORE_OK);
     assert_false(got.must_change_password);
     assert_string_equal(got.password_hash, w.password_hash);
     /* every earlier token ends with the change */
-    assert_int_equal(s->ops->token_lookup(s, h, T0 + 2, &p), STORE_NOT_FOUND);
-    assert_int_equal(s->ops->token_lookup(s, h2, T0 + 2, &p), STORE_NOT_FOUND);
+    assert_int_equal(store_token_lookup(s, h, T0 + 2, &p), STORE_NOT_FOUND);
+    assert_int_equal(store_token_lookup(s, h2, T0 + 2, &p), STORE_NOT_FOUND);
     assert_int_equal(account_events(s, a.id, NULL), 2);
     w.user_id = "019ab0b0-cc00-7000-8000-000000000000";
-    assert_int_equal(s->ops->user_password_set(s, &w), STORE_NOT_FOUND);
+    assert_int_equal(store_user_password_set(s, &w), STORE_NOT_FOUND);
     audit_unchanged(s, count);
 }
 
@@ -626,12 +626,12 @@ static void test_throttle(void **state)
 {
     struct store *s = S(state);
     unsigned char secret[32], again[32], zero[32] = {0};
-    struct auth_throttle_policy pol = {.free = 2, .base_ms = 1000, .max_ms = 4000,
-                                       .forget_ms = HOUR};
+    struct auth_throttle_policy pol = {
+        .free = 2, .base_ms = 1000, .max_ms = 4000, .forget_ms = HOUR};
     struct throttle_key keys[2];
     struct auth_throttle_state st[2], out[2];
-    assert_int_equal(s->ops->throttle_secret(s, secret), STORE_OK);
-    assert_int_equal(s->ops->throttle_secret(s, again), STORE_OK);
+    assert_int_equal(store_throttle_secret(s, secret), STORE_OK);
+    assert_int_equal(store_throttle_secret(s, again), STORE_OK);
     assert_memory_equal(secret, again, 32);
     assert_memory_not_equal(secret, zero, 32);
     memset(keys, 0, sizeof(keys));
@@ -639,41 +639,46 @@ static void test_throttle(void **state)
     auth_throttle_key_name(secret, "hanako", keys[1].key);
     keys[0].scope = keys[1].scope = "name";
     keys[0].policy = keys[1].policy = &pol;
-    assert_int_equal(s->ops->throttle_get(s, keys, 2, T0, st), STORE_OK);
+    assert_int_equal(store_throttle_get(s, keys, 2, T0, st), STORE_OK);
     assert_int_equal(st[0].failures, 0);
     assert_int_equal(st[0].expires_at, 0);
     int64_t count = audit_check(s, NULL);
-    struct throttle_failure f = {.keys = keys, .n = 1, .object_id = "", .detail = "d",
-                                 .now = T0, .next = auth_throttle_fail, .out = out};
+    struct throttle_failure f = {.keys = keys,
+                                 .n = 1,
+                                 .object_id = "",
+                                 .detail = "d",
+                                 .now = T0,
+                                 .next = auth_throttle_fail,
+                                 .out = out};
     /* the first failure is free; the second starts a delay, which is audited */
-    assert_int_equal(s->ops->throttle_fail(s, &f), STORE_OK);
+    assert_int_equal(store_throttle_fail(s, &f), STORE_OK);
     audit_expect(s, &count, "auth.login_failed", "");
     assert_int_equal(out[0].failures, 1);
     assert_int_equal(out[0].blocked_until, 0);
     f.now = T0 + 10;
-    assert_int_equal(s->ops->throttle_fail(s, &f), STORE_OK);
+    assert_int_equal(store_throttle_fail(s, &f), STORE_OK);
     assert_int_equal(audit_check(s, NULL), count + 2);
     struct audit_rec last;
     count = audit_check(s, &last);
     assert_string_equal(last.action, "auth.throttled");
     assert_non_null(strstr(last.detail, "scope=name failures=2 delay_ms=1000"));
-    assert_int_equal(s->ops->throttle_get(s, keys, 2, T0 + 20, st), STORE_OK);
+    assert_int_equal(store_throttle_get(s, keys, 2, T0 + 20, st), STORE_OK);
     assert_int_equal(st[0].failures, 2);
     assert_int_equal(st[0].blocked_until, T0 + 1010);
     assert_int_equal(st[1].failures, 0); /* another key is another state */
     /* clear forgets; a forgotten state reads as none, and maintenance deletes it */
-    assert_int_equal(s->ops->throttle_clear(s, keys, 1), STORE_OK);
-    assert_int_equal(s->ops->throttle_get(s, keys, 1, T0 + 20, st), STORE_OK);
+    assert_int_equal(store_throttle_clear(s, keys, 1), STORE_OK);
+    assert_int_equal(store_throttle_get(s, keys, 1, T0 + 20, st), STORE_OK);
     assert_int_equal(st[0].failures, 0);
     f.keys = &keys[1];
     f.now = T0;
-    assert_int_equal(s->ops->throttle_fail(s, &f), STORE_OK);
-    assert_int_equal(s->ops->throttle_get(s, &keys[1], 1, T0 + HOUR - 1, st), STORE_OK);
+    assert_int_equal(store_throttle_fail(s, &f), STORE_OK);
+    assert_int_equal(store_throttle_get(s, &keys[1], 1, T0 + HOUR - 1, st), STORE_OK);
     assert_int_equal(st[0].failures, 1);
-    assert_int_equal(s->ops->throttle_get(s, &keys[1], 1, T0 + HOUR, st), STORE_OK);
+    assert_int_equal(store_throttle_get(s, &keys[1], 1, T0 + HOUR, st), STORE_OK);
     assert_int_equal(st[0].failures, 0);
-    assert_int_equal(s->ops->maintain(s, T0 + HOUR), STORE_OK);
-    assert_int_equal(s->ops->throttle_get(s, &keys[1], 1, T0, st), STORE_OK);
+    assert_int_equal(store_maintain(s, T0 + HOUR), STORE_OK);
+    assert_int_equal(store_throttle_get(s, &keys[1], 1, T0, st), STORE_OK);
     assert_int_equal(st[0].failures, 0);
 }
 
@@ -701,7 +706,7 @@ static void test_tokens(void **state)
     audit_expect(s, &count, "token.create", t3.id);
 
     /* lookup by hash gives the principal */
-    assert_int_equal(s->ops->token_lookup(s, t1.hash, T0, &who), STORE_OK);
+    assert_int_equal(store_token_lookup(s, t1.hash, T0, &who), STORE_OK);
     assert_string_equal(who.user_id, u.id);
     assert_string_equal(who.org_id, a.id);
     assert_string_equal(who.token_id, t1.id);
@@ -709,37 +714,37 @@ static void test_tokens(void **state)
     assert_int_equal(who.role, ROLE_REPORTER);
     assert_int_equal(who.expires_at, T0 + HOUR);
     /* expiry is exclusive: valid until the instant it expires */
-    assert_int_equal(s->ops->token_lookup(s, t1.hash, T0 + HOUR - 1, &who), STORE_OK);
-    assert_int_equal(s->ops->token_lookup(s, t1.hash, T0 + HOUR, &who), STORE_NOT_FOUND);
-    assert_int_equal(s->ops->token_lookup(s, t2.hash, T0 + 100000 * HOUR, &who), STORE_OK);
+    assert_int_equal(store_token_lookup(s, t1.hash, T0 + HOUR - 1, &who), STORE_OK);
+    assert_int_equal(store_token_lookup(s, t1.hash, T0 + HOUR, &who), STORE_NOT_FOUND);
+    assert_int_equal(store_token_lookup(s, t2.hash, T0 + 100000 * HOUR, &who), STORE_OK);
     unsigned char unknown[HASH_SHA256_LEN] = {0};
-    assert_int_equal(s->ops->token_lookup(s, unknown, T0, &who), STORE_NOT_FOUND);
+    assert_int_equal(store_token_lookup(s, unknown, T0, &who), STORE_NOT_FOUND);
 
     /* bad references and duplicate hashes */
     struct token_rec bad = t2;
     uuid_v7_new(bad.id);
-    assert_int_equal(s->ops->token_create(s, &bad, u.id, T0), STORE_EXISTS); /* same hash */
+    assert_int_equal(store_token_create(s, &bad, u.id, T0), STORE_EXISTS); /* same hash */
     assert_int_equal(add_token(s, "019ab0b0-cc00-7000-8000-000000000000", "api", 0, &t4, p4, T0),
                      STORE_INVALID);
     audit_unchanged(s, count);
 
     /* revocation is scoped to the owner unless no owner is given (an admin) */
-    assert_int_equal(s->ops->token_revoke(s, t2.id, other.id, other.id, T0 + 1), STORE_NOT_FOUND);
+    assert_int_equal(store_token_revoke(s, t2.id, other.id, other.id, T0 + 1), STORE_NOT_FOUND);
     audit_unchanged(s, count);
-    assert_int_equal(s->ops->token_lookup(s, t2.hash, T0 + 2, &who), STORE_OK);
-    assert_int_equal(s->ops->token_revoke(s, t2.id, u.id, u.id, T0 + 3), STORE_OK);
+    assert_int_equal(store_token_lookup(s, t2.hash, T0 + 2, &who), STORE_OK);
+    assert_int_equal(store_token_revoke(s, t2.id, u.id, u.id, T0 + 3), STORE_OK);
     audit_expect(s, &count, "token.revoke", t2.id);
-    assert_int_equal(s->ops->token_lookup(s, t2.hash, T0 + 4, &who), STORE_NOT_FOUND);
-    assert_int_equal(s->ops->token_revoke(s, t2.id, u.id, u.id, T0 + 5), STORE_NOT_FOUND);
-    assert_int_equal(s->ops->token_revoke(s, t3.id, NULL, "admin", T0 + 6), STORE_OK);
+    assert_int_equal(store_token_lookup(s, t2.hash, T0 + 4, &who), STORE_NOT_FOUND);
+    assert_int_equal(store_token_revoke(s, t2.id, u.id, u.id, T0 + 5), STORE_NOT_FOUND);
+    assert_int_equal(store_token_revoke(s, t3.id, NULL, "admin", T0 + 6), STORE_OK);
     audit_expect(s, &count, "token.revoke", t3.id);
-    assert_int_equal(s->ops->token_lookup(s, t3.hash, T0 + 7, &who), STORE_NOT_FOUND);
+    assert_int_equal(store_token_lookup(s, t3.hash, T0 + 7, &who), STORE_NOT_FOUND);
     assert_int_equal(
-        s->ops->token_revoke(s, "019ab0b0-cc00-7000-8000-000000000000", NULL, "admin", T0),
+        store_token_revoke(s, "019ab0b0-cc00-7000-8000-000000000000", NULL, "admin", T0),
         STORE_NOT_FOUND);
 
     /* listing a user's tokens, revoked ones included */
-    assert_int_equal(s->ops->token_list(s, u.id, &list, &n), STORE_OK);
+    assert_int_equal(store_token_list(s, u.id, &list, &n), STORE_OK);
     assert_int_equal(n, 2);
     for (size_t i = 0; i < n; i++) {
         bool is2 = !strcmp(list[i].id, t2.id);
@@ -757,9 +762,9 @@ static void test_tokens(void **state)
     xstrlcpy(off.username, "off", sizeof(off.username));
     off.role = ROLE_REPORTER;
     off.disabled = true;
-    assert_int_equal(s->ops->user_create(s, &off, ACTOR, T0), STORE_OK);
+    assert_int_equal(store_user_create(s, &off, ACTOR, T0), STORE_OK);
     assert_int_equal(add_token(s, off.id, "api", 0, &t4, p4, T0), STORE_OK);
-    assert_int_equal(s->ops->token_lookup(s, t4.hash, T0, &who), STORE_NOT_FOUND);
+    assert_int_equal(store_token_lookup(s, t4.hash, T0, &who), STORE_NOT_FOUND);
 }
 
 /* ---- reports ---- */
@@ -794,7 +799,7 @@ static void test_report_create_amend(void **state)
 
     uuid_v7_new(id);
     write_of(&w, &b1, id, p.a.id, p.ua.id, T0);
-    assert_int_equal(s->ops->report_create(s, &w, &rec), STORE_OK);
+    assert_int_equal(store_report_create(s, &w, &rec), STORE_OK);
     assert_string_equal(rec.id, id);
     assert_int_equal(rec.version, 1);
     assert_int_equal(rec.latest_version, 1);
@@ -810,7 +815,7 @@ static void test_report_create_amend(void **state)
 
     /* read back: latest (0) and version 1 are the same */
     for (int v = 0; v <= 1; v++) {
-        assert_int_equal(s->ops->report_get(s, id, v, &rec), STORE_OK);
+        assert_int_equal(store_report_get(s, id, v, &rec), STORE_OK);
         assert_string_equal(rec.org_id, p.a.id);
         assert_int_equal(rec.version, 1);
         assert_string_equal(rec.body_sha256, b1.sha);
@@ -825,14 +830,14 @@ static void test_report_create_amend(void **state)
         assert_memory_equal(rec.body, b1.canon.data, b1.canon.len);
         report_rec_release(&rec);
     }
-    assert_int_equal(s->ops->report_get(s, id, 2, &rec), STORE_NOT_FOUND);
-    assert_int_equal(s->ops->report_get(s, "019ab0b0-cc00-7000-8000-000000000000", 0, &rec),
+    assert_int_equal(store_report_get(s, id, 2, &rec), STORE_NOT_FOUND);
+    assert_int_equal(store_report_get(s, "019ab0b0-cc00-7000-8000-000000000000", 0, &rec),
                      STORE_NOT_FOUND);
 
     /* amend with the right expected version */
     write_of(&w, &b2, id, p.a.id, p.ua.id, T0 + HOUR);
     w.expected_version = 1;
-    assert_int_equal(s->ops->report_amend(s, &w, &rec), STORE_OK);
+    assert_int_equal(store_report_amend(s, &w, &rec), STORE_OK);
     assert_int_equal(rec.version, 2);
     assert_int_equal(rec.latest_version, 2);
     assert_int_equal(rec.created_at, T0);
@@ -845,23 +850,23 @@ static void test_report_create_amend(void **state)
     /* stale or future expected versions conflict; other organisations see nothing */
     write_of(&w, &b3, id, p.a.id, p.ua.id, T0 + 2 * HOUR);
     w.expected_version = 1;
-    assert_int_equal(s->ops->report_amend(s, &w, &rec), STORE_CONFLICT);
+    assert_int_equal(store_report_amend(s, &w, &rec), STORE_CONFLICT);
     report_rec_release(&rec);
     w.expected_version = 3;
-    assert_int_equal(s->ops->report_amend(s, &w, &rec), STORE_CONFLICT);
+    assert_int_equal(store_report_amend(s, &w, &rec), STORE_CONFLICT);
     report_rec_release(&rec);
     write_of(&w, &b3, id, p.b.id, p.ub.id, T0 + 2 * HOUR);
     w.expected_version = 2;
-    assert_int_equal(s->ops->report_amend(s, &w, &rec), STORE_NOT_FOUND);
+    assert_int_equal(store_report_amend(s, &w, &rec), STORE_NOT_FOUND);
     report_rec_release(&rec);
     write_of(&w, &b3, "019ab0b0-cc00-7000-8000-000000000000", p.a.id, p.ua.id, T0);
     w.expected_version = 1;
-    assert_int_equal(s->ops->report_amend(s, &w, &rec), STORE_NOT_FOUND);
+    assert_int_equal(store_report_amend(s, &w, &rec), STORE_NOT_FOUND);
     report_rec_release(&rec);
     audit_unchanged(s, count);
 
     /* latest is version 2; version 1 is unchanged (versions are immutable) */
-    assert_int_equal(s->ops->report_get(s, id, 0, &rec), STORE_OK);
+    assert_int_equal(store_report_get(s, id, 0, &rec), STORE_OK);
     assert_int_equal(rec.version, 2);
     assert_string_equal(rec.phase, "update");
     assert_true(rec.drill);
@@ -870,7 +875,7 @@ static void test_report_create_amend(void **state)
     assert_int_equal(rec.version_created_at, T0 + HOUR);
     assert_memory_equal(rec.body, b2.canon.data, b2.canon.len);
     report_rec_release(&rec);
-    assert_int_equal(s->ops->report_get(s, id, 1, &rec), STORE_OK);
+    assert_int_equal(store_report_get(s, id, 1, &rec), STORE_OK);
     assert_int_equal(rec.version, 1);
     assert_int_equal(rec.latest_version, 2);
     assert_int_equal(rec.version_created_at, T0);
@@ -879,7 +884,7 @@ static void test_report_create_amend(void **state)
     report_rec_release(&rec);
 
     /* the version history */
-    assert_int_equal(s->ops->report_versions(s, id, &vl), STORE_OK);
+    assert_int_equal(store_report_versions(s, id, &vl), STORE_OK);
     assert_int_equal(vl.n, 2);
     for (size_t i = 0; i < 2; i++) {
         assert_int_equal(vl.items[i].version, (int)i + 1);
@@ -889,7 +894,7 @@ static void test_report_create_amend(void **state)
     }
     assert_string_equal(vl.items[1].change_summary, "件数を追記");
     report_list_release(&vl);
-    assert_int_equal(s->ops->report_versions(s, "019ab0b0-cc00-7000-8000-000000000000", &vl),
+    assert_int_equal(store_report_versions(s, "019ab0b0-cc00-7000-8000-000000000000", &vl),
                      STORE_NOT_FOUND);
     report_list_release(&vl);
 
@@ -932,7 +937,7 @@ static void expect_listing(struct store *s, struct report_filter f, const struct
     for (int page = 0;; page++) {
         struct report_list l;
         f.after_id = cursor[0] ? cursor : NULL;
-        assert_int_equal(s->ops->report_list(s, &f, &l), STORE_OK);
+        assert_int_equal(store_report_list(s, &f, &l), STORE_OK);
         assert_true(l.n <= (size_t)f.limit);
         for (size_t i = 0; i < l.n; i++, seen++) {
             if (seen >= nwant || strcmp(l.items[i].id, made[want[seen]].id))
@@ -1021,7 +1026,7 @@ static void test_report_list(void **state)
     struct report_list l;
     f = all;
     f.org_id = p.b.id;
-    assert_int_equal(s->ops->report_list(s, &f, &l), STORE_OK);
+    assert_int_equal(store_report_list(s, &f, &l), STORE_OK);
     assert_int_equal(l.n, 1);
     assert_string_equal(l.items[0].id, other.id);
     report_list_release(&l);
@@ -1043,7 +1048,7 @@ static void test_idempotency(void **state)
     uuid_v7_new(x);
     write_of(&w, &b1, x, p.a.id, p.ua.id, T0);
     w.idem_key = "key-1";
-    assert_int_equal(s->ops->report_create(s, &w, &rec), STORE_OK);
+    assert_int_equal(store_report_create(s, &w, &rec), STORE_OK);
     report_rec_release(&rec);
     audit_expect(s, &count, "report.create", x);
 
@@ -1051,29 +1056,29 @@ static void test_idempotency(void **state)
     uuid_v7_new(y);
     write_of(&w, &b1, y, p.a.id, p.ua.id, T0 + HOUR);
     w.idem_key = "key-1";
-    assert_int_equal(s->ops->report_create(s, &w, &rec), STORE_REPLAYED);
+    assert_int_equal(store_report_create(s, &w, &rec), STORE_REPLAYED);
     assert_string_equal(rec.id, x);
     assert_int_equal(rec.version, 1);
     assert_int_equal(rec.created_at, T0);
     assert_string_equal(rec.body_sha256, b1.sha);
     assert_memory_equal(rec.body, b1.canon.data, b1.canon.len);
     report_rec_release(&rec);
-    assert_int_equal(s->ops->report_get(s, y, 0, &got), STORE_NOT_FOUND);
+    assert_int_equal(store_report_get(s, y, 0, &got), STORE_NOT_FOUND);
     audit_unchanged(s, count);
 
     /* the same key with another body */
     write_of(&w, &b2, y, p.a.id, p.ua.id, T0 + HOUR);
     w.idem_key = "key-1";
-    assert_int_equal(s->ops->report_create(s, &w, &rec), STORE_IDEM_MISMATCH);
+    assert_int_equal(store_report_create(s, &w, &rec), STORE_IDEM_MISMATCH);
     report_rec_release(&rec);
-    assert_int_equal(s->ops->report_get(s, y, 0, &got), STORE_NOT_FOUND);
+    assert_int_equal(store_report_get(s, y, 0, &got), STORE_NOT_FOUND);
     audit_unchanged(s, count);
 
     /* keys are per organisation */
     uuid_v7_new(q);
     write_of(&w, &b2, q, p.b.id, p.ub.id, T0 + HOUR);
     w.idem_key = "key-1";
-    assert_int_equal(s->ops->report_create(s, &w, &rec), STORE_OK);
+    assert_int_equal(store_report_create(s, &w, &rec), STORE_OK);
     report_rec_release(&rec);
     audit_expect(s, &count, "report.create", q);
 
@@ -1081,17 +1086,17 @@ static void test_idempotency(void **state)
     uuid_v7_new(z);
     write_of(&w, &b2, z, p.a.id, p.ua.id, T0 + 24 * HOUR - 1);
     w.idem_key = "key-1";
-    assert_int_equal(s->ops->report_create(s, &w, &rec), STORE_IDEM_MISMATCH);
+    assert_int_equal(store_report_create(s, &w, &rec), STORE_IDEM_MISMATCH);
     report_rec_release(&rec);
     write_of(&w, &b2, z, p.a.id, p.ua.id, T0 + 24 * HOUR);
     w.idem_key = "key-1";
-    assert_int_equal(s->ops->report_create(s, &w, &rec), STORE_OK);
+    assert_int_equal(store_report_create(s, &w, &rec), STORE_OK);
     report_rec_release(&rec);
     audit_expect(s, &count, "report.create", z);
     uuid_v7_new(y);
     write_of(&w, &b2, y, p.a.id, p.ua.id, T0 + 25 * HOUR);
     w.idem_key = "key-1";
-    assert_int_equal(s->ops->report_create(s, &w, &rec), STORE_REPLAYED);
+    assert_int_equal(store_report_create(s, &w, &rec), STORE_REPLAYED);
     assert_string_equal(rec.id, z);
     report_rec_release(&rec);
     /* without a key, the same body twice makes two reports */
@@ -1110,9 +1115,8 @@ static void test_audit_append_and_head(void **state)
     struct store *s = S(state);
     struct audit_rec last, head;
     int64_t count = 0;
-    assert_int_equal(s->ops->audit_append(s, "cli:admin", "admin.note", "organization",
-                                          "019ab0b0-cc00-7000-8000-000000000001", "reason=test",
-                                          T0),
+    assert_int_equal(store_audit_append(s, "cli:admin", "admin.note", "organization",
+                                        "019ab0b0-cc00-7000-8000-000000000001", "reason=test", T0),
                      STORE_OK);
     audit_expect(s, &count, "admin.note", "019ab0b0-cc00-7000-8000-000000000001");
     audit_check(s, &last);
@@ -1123,16 +1127,16 @@ static void test_audit_append_and_head(void **state)
     assert_string_equal(last.detail, "reason=test");
     assert_string_equal(last.prev_hash, AUDIT_GENESIS);
     for (int i = 0; i < 30; i++)
-        assert_int_equal(s->ops->audit_append(s, NULL, "system.tick", "system", NULL, NULL, T0 + i),
+        assert_int_equal(store_audit_append(s, NULL, "system.tick", "system", NULL, NULL, T0 + i),
                          STORE_OK);
     assert_int_equal(audit_check(s, &last), 31);
     assert_string_equal(last.actor, "system"); /* NULL actor is the system */
-    assert_int_equal(s->ops->audit_head(s, &head), STORE_OK);
+    assert_int_equal(store_audit_head(s, &head), STORE_OK);
     assert_int_equal(head.seq, 31);
     /* scanning from the middle, with a limit, and stopping early */
     struct chain c = {.n = 0};
     audit_verifier_init(&c.v);
-    assert_int_equal(s->ops->audit_scan(s, 10, 5, chain_cb, &c), STORE_OK);
+    assert_int_equal(store_audit_scan(s, 10, 5, chain_cb, &c), STORE_OK);
     assert_int_equal(c.n, 5);
     assert_int_equal(c.last.seq, 14);
 }
@@ -1180,12 +1184,12 @@ static void test_concurrent_creates(void **state)
             body_make(&wk[t].bodies[i], summary, "early_warning", "ddos", false, NULL);
         }
     }
-    s->ops->stats(s, &before);
+    store_get_stats(s, &before);
     for (int t = 0; t < THREADS; t++)
         assert_int_equal(pthread_create(&th[t], NULL, worker_main, &wk[t]), 0);
     for (int t = 0; t < THREADS; t++)
         pthread_join(th[t], NULL);
-    s->ops->stats(s, &after);
+    store_get_stats(s, &after);
     pthread_barrier_destroy(&start);
     for (int t = 0; t < THREADS; t++)
         assert_int_equal(wk[t].failures, 0);
@@ -1194,7 +1198,7 @@ static void test_concurrent_creates(void **state)
         for (int i = 0; i < PER_THREAD; i++) {
             struct report_rec rec;
             const struct body *b = &wk[t].bodies[i];
-            assert_int_equal(s->ops->report_get(s, wk[t].ids[i], 0, &rec), STORE_OK);
+            assert_int_equal(store_report_get(s, wk[t].ids[i], 0, &rec), STORE_OK);
             assert_string_equal(rec.body_sha256, b->sha);
             assert_int_equal(rec.body_len, b->canon.len);
             assert_memory_equal(rec.body, b->canon.data, b->canon.len);
@@ -1237,7 +1241,7 @@ static void test_reopen(void **state)
     assert_int_equal(create_report(s, &b1, p.a.id, p.ua.id, T0, id), STORE_OK);
     write_of(&w, &b2, id, p.a.id, p.ua.id, T0 + HOUR);
     w.expected_version = 1;
-    assert_int_equal(s->ops->report_amend(s, &w, &rec), STORE_OK);
+    assert_int_equal(store_report_amend(s, &w, &rec), STORE_OK);
     report_rec_release(&rec);
     int64_t count = audit_check(s, &head_before);
 
@@ -1248,17 +1252,17 @@ static void test_reopen(void **state)
     struct org o;
     struct user u;
     struct principal who;
-    assert_int_equal(s->ops->org_get(s, p.a.id, &o), STORE_OK);
+    assert_int_equal(store_org_get(s, p.a.id, &o), STORE_OK);
     assert_string_equal(o.name_en, p.a.name_en);
-    assert_int_equal(s->ops->user_get_by_name(s, "reporter-b", &u), STORE_OK);
+    assert_int_equal(store_user_get_by_name(s, "reporter-b", &u), STORE_OK);
     assert_string_equal(u.id, p.ub.id);
-    assert_int_equal(s->ops->token_lookup(s, t.hash, T0, &who), STORE_OK);
+    assert_int_equal(store_token_lookup(s, t.hash, T0, &who), STORE_OK);
     assert_string_equal(who.user_id, p.ua.id);
-    assert_int_equal(s->ops->report_get(s, id, 0, &rec), STORE_OK);
+    assert_int_equal(store_report_get(s, id, 0, &rec), STORE_OK);
     assert_int_equal(rec.version, 2);
     assert_memory_equal(rec.body, b2.canon.data, b2.canon.len);
     report_rec_release(&rec);
-    assert_int_equal(s->ops->report_get(s, id, 1, &rec), STORE_OK);
+    assert_int_equal(store_report_get(s, id, 1, &rec), STORE_OK);
     assert_memory_equal(rec.body, b1.canon.data, b1.canon.len);
     report_rec_release(&rec);
 
@@ -1267,7 +1271,7 @@ static void test_reopen(void **state)
     assert_string_equal(last.hash, head_before.hash);
     write_of(&w, &b1, id, p.a.id, p.ua.id, T0 + 2 * HOUR);
     w.expected_version = 2;
-    assert_int_equal(s->ops->report_amend(s, &w, &rec), STORE_OK);
+    assert_int_equal(store_report_amend(s, &w, &rec), STORE_OK);
     assert_int_equal(rec.version, 3);
     report_rec_release(&rec);
     audit_expect(s, &count, "report.amend", id);
@@ -1291,7 +1295,7 @@ static void *appender_main(void *arg)
     for (int i = 0; i < a->n; i++) {
         char detail[32];
         snprintf(detail, sizeof(detail), "%s-%d", a->tag, i);
-        if (a->s->ops->audit_append(a->s, a->tag, "admin.note", "system", NULL, detail, T0 + i))
+        if (store_audit_append(a->s, a->tag, "admin.note", "system", NULL, detail, T0 + i))
             a->failures++;
     }
     return NULL;
@@ -1309,7 +1313,7 @@ static void test_two_handles(void **state)
         struct store *s = i % 2 ? s2 : s1;
         assert_int_equal(add_org(s, NULL, &o, T0 + i), STORE_OK);
         assert_int_equal(
-            s->ops->audit_append(s, "cli:admin", "admin.note", "system", NULL, "x", T0 + i),
+            store_audit_append(s, "cli:admin", "admin.note", "system", NULL, "x", T0 + i),
             STORE_OK);
     }
     assert_int_equal(audit_check(s1, NULL), 40);
@@ -1327,7 +1331,7 @@ static void test_two_handles(void **state)
     store_close(s2);
     assert_int_equal(audit_check(s1, NULL), 340);
     /* the first handle keeps appending after the other has gone */
-    assert_int_equal(s1->ops->audit_append(s1, "system", "admin.note", "system", NULL, "", T0),
+    assert_int_equal(store_audit_append(s1, "system", "admin.note", "system", NULL, "", T0),
                      STORE_OK);
     assert_int_equal(audit_check(s1, NULL), 341);
 }
@@ -1344,7 +1348,7 @@ static int add_assessment(struct store *s, const char *org, const char *fw, int6
     xstrlcpy(a->framework_version, "2.0", sizeof(a->framework_version));
     xstrlcpy(a->period, "FY2026", sizeof(a->period));
     xstrlcpy(a->created_by, ACTOR, sizeof(a->created_by));
-    return s->ops->assessment_create(s, a, ACTOR, now);
+    return store_assessment_create(s, a, ACTOR, now);
 }
 
 static void test_assessments(void **state)
@@ -1363,7 +1367,7 @@ static void test_assessments(void **state)
         add_assessment(s, "019ab0b0-cc00-7000-8000-000000000000", "nist-csf-2.0", T0 + 1, &y),
         STORE_INVALID); /* no such organisation */
     audit_unchanged(s, count);
-    assert_int_equal(s->ops->assessment_get(s, x.id, &got), STORE_OK);
+    assert_int_equal(store_assessment_get(s, x.id, &got), STORE_OK);
     assert_string_equal(got.status, "draft");
     assert_int_equal(got.version, 1);
     assert_string_equal(got.answers, "{}");
@@ -1374,30 +1378,27 @@ static void test_assessments(void **state)
 
     /* save: optimistic concurrency */
     assert_int_equal(
-        s->ops->assessment_save(s, x.id, 1, "{\"GV.OC-01\":{\"level\":3}}", ACTOR, T0 + 2),
-        STORE_OK);
+        store_assessment_save(s, x.id, 1, "{\"GV.OC-01\":{\"level\":3}}", ACTOR, T0 + 2), STORE_OK);
     audit_expect(s, &count, "assessment.save", x.id);
-    assert_int_equal(s->ops->assessment_save(s, x.id, 1, "{}", ACTOR, T0 + 3), STORE_CONFLICT);
-    assert_int_equal(s->ops->assessment_save(s, y.id, 1, "{}", ACTOR, T0 + 3), STORE_NOT_FOUND);
+    assert_int_equal(store_assessment_save(s, x.id, 1, "{}", ACTOR, T0 + 3), STORE_CONFLICT);
+    assert_int_equal(store_assessment_save(s, y.id, 1, "{}", ACTOR, T0 + 3), STORE_NOT_FOUND);
     audit_unchanged(s, count);
-    assert_int_equal(s->ops->assessment_get(s, x.id, &got), STORE_OK);
+    assert_int_equal(store_assessment_get(s, x.id, &got), STORE_OK);
     assert_int_equal(got.version, 2);
     assert_string_equal(got.answers, "{\"GV.OC-01\":{\"level\":3}}");
     assert_int_equal(got.updated_at, T0 + 2);
     assessment_rec_release(&got);
 
     /* submit freezes it */
-    assert_int_equal(s->ops->assessment_submit(s, x.id, 1, "{}", 1.0, ACTOR, T0 + 4),
-                     STORE_CONFLICT);
+    assert_int_equal(store_assessment_submit(s, x.id, 1, "{}", 1.0, ACTOR, T0 + 4), STORE_CONFLICT);
     assert_int_equal(
-        s->ops->assessment_submit(s, x.id, 2, "{\"overall\":{\"score\":3}}", 3.0, ACTOR, T0 + 4),
+        store_assessment_submit(s, x.id, 2, "{\"overall\":{\"score\":3}}", 3.0, ACTOR, T0 + 4),
         STORE_OK);
     audit_expect(s, &count, "assessment.submit", x.id);
-    assert_int_equal(s->ops->assessment_save(s, x.id, 3, "{}", ACTOR, T0 + 5), STORE_CONFLICT);
-    assert_int_equal(s->ops->assessment_submit(s, x.id, 3, "{}", 1.0, ACTOR, T0 + 5),
-                     STORE_CONFLICT);
+    assert_int_equal(store_assessment_save(s, x.id, 3, "{}", ACTOR, T0 + 5), STORE_CONFLICT);
+    assert_int_equal(store_assessment_submit(s, x.id, 3, "{}", 1.0, ACTOR, T0 + 5), STORE_CONFLICT);
     audit_unchanged(s, count);
-    assert_int_equal(s->ops->assessment_get(s, x.id, &got), STORE_OK);
+    assert_int_equal(store_assessment_get(s, x.id, &got), STORE_OK);
     assert_string_equal(got.status, "submitted");
     assert_int_equal(got.version, 3);
     assert_int_equal(got.submitted_at, T0 + 4);
@@ -1412,7 +1413,7 @@ static void test_assessments(void **state)
         assert_int_equal(add_assessment(s, a.id, i == 2 ? "sme-quick-check" : "nist-csf-2.0",
                                         T0 + 10 + i, &more[i]),
                          STORE_OK);
-    assert_int_equal(s->ops->assessment_list(s, a.id, NULL, NULL, 2, &l), STORE_OK);
+    assert_int_equal(store_assessment_list(s, a.id, NULL, NULL, 2, &l), STORE_OK);
     assert_int_equal(l.n, 2);
     assert_true(l.more);
     assert_string_equal(l.items[0].id, more[2].id);
@@ -1420,16 +1421,16 @@ static void test_assessments(void **state)
     char after[UUID_STR_LEN];
     xstrlcpy(after, l.items[1].id, sizeof(after));
     assessment_list_release(&l);
-    assert_int_equal(s->ops->assessment_list(s, a.id, NULL, after, 2, &l), STORE_OK);
+    assert_int_equal(store_assessment_list(s, a.id, NULL, after, 2, &l), STORE_OK);
     assert_int_equal(l.n, 2);
     assert_false(l.more);
     assert_string_equal(l.items[1].id, x.id);
     assert_true(l.items[1].overall > 2.99);
     assessment_list_release(&l);
-    assert_int_equal(s->ops->assessment_list(s, a.id, "sme-quick-check", NULL, 10, &l), STORE_OK);
+    assert_int_equal(store_assessment_list(s, a.id, "sme-quick-check", NULL, 10, &l), STORE_OK);
     assert_int_equal(l.n, 1);
     assessment_list_release(&l);
-    assert_int_equal(s->ops->assessment_list(s, b.id, NULL, NULL, 10, &l), STORE_OK);
+    assert_int_equal(store_assessment_list(s, b.id, NULL, NULL, 10, &l), STORE_OK);
     assert_int_equal(l.n, 0);
     assessment_list_release(&l);
 }
@@ -1448,18 +1449,16 @@ static void test_assessment_peers(void **state)
     for (int k = 0; k < 2; k++) {
         assert_int_equal(add_assessment(s, o[0].id, "fw", T0 + k, &r), STORE_OK);
         snprintf(sc, sizeof(sc), "{\"k\":%d}", k);
-        assert_int_equal(s->ops->assessment_submit(s, r.id, 1, sc, k, ACTOR, T0 + 100 + k),
-                         STORE_OK);
+        assert_int_equal(store_assessment_submit(s, r.id, 1, sc, k, ACTOR, T0 + 100 + k), STORE_OK);
     }
     assert_int_equal(add_assessment(s, o[1].id, "fw", T0, &r), STORE_OK);
-    assert_int_equal(s->ops->assessment_submit(s, r.id, 1, "{\"o1\":1}", 1, ACTOR, T0 + 5),
-                     STORE_OK);
+    assert_int_equal(store_assessment_submit(s, r.id, 1, "{\"o1\":1}", 1, ACTOR, T0 + 5), STORE_OK);
     assert_int_equal(add_assessment(s, o[1].id, "fw", T0 + 9, &r), STORE_OK);
     assert_int_equal(add_assessment(s, o[2].id, "fw", T0, &r), STORE_OK);
     assert_int_equal(add_assessment(s, o[3].id, "other", T0, &r), STORE_OK);
-    assert_int_equal(s->ops->assessment_submit(s, r.id, 1, "{}", 1, ACTOR, T0 + 5), STORE_OK);
+    assert_int_equal(store_assessment_submit(s, r.id, 1, "{}", 1, ACTOR, T0 + 5), STORE_OK);
 
-    assert_int_equal(s->ops->assessment_peers(s, "fw", o[3].id, &p), STORE_OK);
+    assert_int_equal(store_assessment_peers(s, "fw", o[3].id, &p), STORE_OK);
     assert_int_equal(p.n, 2);
     for (size_t i = 0; i < p.n; i++) {
         assert_string_equal(p.items[i].sector, "none");
@@ -1470,11 +1469,11 @@ static void test_assessment_peers(void **state)
     }
     peer_rows_release(&p);
     /* the asking organisation is excluded */
-    assert_int_equal(s->ops->assessment_peers(s, "fw", o[0].id, &p), STORE_OK);
+    assert_int_equal(store_assessment_peers(s, "fw", o[0].id, &p), STORE_OK);
     assert_int_equal(p.n, 1);
     assert_string_equal(p.items[0].org_id, o[1].id);
     peer_rows_release(&p);
-    assert_int_equal(s->ops->assessment_peers(s, "none", o[0].id, &p), STORE_OK);
+    assert_int_equal(store_assessment_peers(s, "none", o[0].id, &p), STORE_OK);
     assert_int_equal(p.n, 0);
     peer_rows_release(&p);
 }
@@ -1488,7 +1487,7 @@ static int add_doc(struct store *s, const char *org, const char *kind, const cha
     xstrlcpy(d->kind, kind, sizeof(d->kind));
     xstrlcpy(d->created_by, ACTOR, sizeof(d->created_by));
     d->body = (char *)body;
-    return s->ops->orgdoc_create(s, d, ACTOR, now);
+    return store_orgdoc_create(s, d, ACTOR, now);
 }
 
 static void test_orgdocs(void **state)
@@ -1506,40 +1505,40 @@ static void test_orgdocs(void **state)
     count = audit_check(s, NULL);
     assert_int_equal(add_doc(s, "019ab0b0-cc00-7000-8000-000000000000", "asset", "{}", T0, &got),
                      STORE_INVALID);
-    assert_int_equal(s->ops->orgdoc_get(s, d[0].id, &got), STORE_OK);
+    assert_int_equal(store_orgdoc_get(s, d[0].id, &got), STORE_OK);
     assert_string_equal(got.kind, "asset");
     assert_string_equal(got.body, "{\"n\":0}");
     assert_int_equal(got.version, 1);
     orgdoc_rec_release(&got);
-    assert_int_equal(s->ops->orgdoc_update(s, d[0].id, 1, "{\"n\":9}", ACTOR, T0 + 5), STORE_OK);
+    assert_int_equal(store_orgdoc_update(s, d[0].id, 1, "{\"n\":9}", ACTOR, T0 + 5), STORE_OK);
     audit_expect(s, &count, "asset.update", d[0].id);
-    assert_int_equal(s->ops->orgdoc_update(s, d[0].id, 1, "{}", ACTOR, T0 + 6), STORE_CONFLICT);
-    assert_int_equal(s->ops->orgdoc_update(s, got.org_id, 1, "{}", ACTOR, T0 + 6), STORE_NOT_FOUND);
+    assert_int_equal(store_orgdoc_update(s, d[0].id, 1, "{}", ACTOR, T0 + 6), STORE_CONFLICT);
+    assert_int_equal(store_orgdoc_update(s, got.org_id, 1, "{}", ACTOR, T0 + 6), STORE_NOT_FOUND);
     audit_unchanged(s, count);
-    assert_int_equal(s->ops->orgdoc_get(s, d[0].id, &got), STORE_OK);
+    assert_int_equal(store_orgdoc_get(s, d[0].id, &got), STORE_OK);
     assert_int_equal(got.version, 2);
     assert_string_equal(got.body, "{\"n\":9}");
     assert_int_equal(got.updated_at, T0 + 5);
     assert_int_equal(got.created_at, T0 + 1);
     orgdoc_rec_release(&got);
-    assert_int_equal(s->ops->orgdoc_list(s, a.id, "asset", NULL, 1, false, &l), STORE_OK);
+    assert_int_equal(store_orgdoc_list(s, a.id, "asset", NULL, 1, false, &l), STORE_OK);
     assert_int_equal(l.n, 1);
     assert_true(l.more);
     assert_string_equal(l.items[0].id, d[1].id);
     assert_null(l.items[0].body);
     orgdoc_list_release(&l);
     /* with bodies and a look-ahead row (the ASan build checks nothing leaks) */
-    assert_int_equal(s->ops->orgdoc_list(s, a.id, "asset", NULL, 1, true, &l), STORE_OK);
+    assert_int_equal(store_orgdoc_list(s, a.id, "asset", NULL, 1, true, &l), STORE_OK);
     assert_int_equal(l.n, 1);
     assert_true(l.more);
     assert_string_equal(l.items[0].body, "{\"n\":1}");
     orgdoc_list_release(&l);
-    assert_int_equal(s->ops->orgdoc_list(s, a.id, "asset", d[1].id, 5, true, &l), STORE_OK);
+    assert_int_equal(store_orgdoc_list(s, a.id, "asset", d[1].id, 5, true, &l), STORE_OK);
     assert_int_equal(l.n, 1);
     assert_false(l.more);
     assert_string_equal(l.items[0].body, "{\"n\":9}");
     orgdoc_list_release(&l);
-    assert_int_equal(s->ops->orgdoc_list(s, a.id, "risk_scenario", NULL, 5, true, &l), STORE_OK);
+    assert_int_equal(store_orgdoc_list(s, a.id, "risk_scenario", NULL, 5, true, &l), STORE_OK);
     assert_int_equal(l.n, 1);
     orgdoc_list_release(&l);
 }
@@ -1592,7 +1591,7 @@ static int submit_items(struct store *s, struct outbox_fixture *f, int version,
                              .items = items,
                              .n = n,
                              .now_ms = T0 + 10};
-    return s->ops->submit(s, &w, created);
+    return store_submit(s, &w, created);
 }
 
 static void test_submit_and_claim(void **state)
@@ -1618,7 +1617,7 @@ static void test_submit_and_claim(void **state)
                                  .items = items,
                                  .n = 4,
                                  .now_ms = T0};
-    assert_int_equal(s->ops->submit(s, &other, &created), STORE_NOT_FOUND);
+    assert_int_equal(store_submit(s, &other, &created), STORE_NOT_FOUND);
     audit_unchanged(s, count);
     assert_int_equal(submit_items(s, &f, 1, items, 4, &created), STORE_OK);
     assert_int_equal(created, 4);
@@ -1654,7 +1653,7 @@ static void test_submit_and_claim(void **state)
                               .limit = 10,
                               .now_ms = T0 + 20,
                               .lease_ms = 30000};
-    assert_int_equal(s->ops->submissions_claim(s, &c, &l), STORE_OK);
+    assert_int_equal(store_submissions_claim(s, &c, &l), STORE_OK);
     assert_int_equal(l.n, 1);
     assert_string_equal(l.items[0].id, ids[0]); /* oldest first */
     assert_string_equal(l.items[0].status, "sending");
@@ -1664,15 +1663,15 @@ static void test_submit_and_claim(void **state)
     submission_list_release(&l);
     c.nbusy = 0;
     c.per_recipient = 5;
-    assert_int_equal(s->ops->submissions_claim(s, &c, &l), STORE_OK);
+    assert_int_equal(store_submissions_claim(s, &c, &l), STORE_OK);
     assert_int_equal(l.n, 2); /* ids[1] and ids[2]; ids[0] is leased */
     submission_list_release(&l);
-    assert_int_equal(s->ops->submissions_claim(s, &c, &l), STORE_OK);
+    assert_int_equal(store_submissions_claim(s, &c, &l), STORE_OK);
     assert_int_equal(l.n, 0);
     submission_list_release(&l);
     /* a lease that expires makes the row due again (a crashed worker's rows resume) */
     c.now_ms = T0 + 20 + 30001;
-    assert_int_equal(s->ops->submissions_claim(s, &c, &l), STORE_OK);
+    assert_int_equal(store_submissions_claim(s, &c, &l), STORE_OK);
     assert_int_equal(l.n, 3);
     assert_int_equal(l.items[0].attempts, 2);
     submission_list_release(&l);
@@ -1693,29 +1692,29 @@ static void test_submit_and_claim(void **state)
          .next_attempt_at = T0 + 90000},
         {.id = ids[2], .outcome = OUTCOME_FAILED, .error = "connection refused", .at = T0 + 40000},
     };
-    assert_int_equal(s->ops->submissions_record(s, r, 3), STORE_OK);
+    assert_int_equal(store_submissions_record(s, r, 3), STORE_OK);
     struct audit_rec last;
     assert_int_equal(audit_check(s, &last), count + 2); /* acknowledged, failed; not a retry */
     assert_string_equal(last.action, "submission.failed");
     count += 2;
-    assert_int_equal(s->ops->submissions_record(s, r, 1), STORE_OK); /* ignored */
+    assert_int_equal(store_submissions_record(s, r, 1), STORE_OK); /* ignored */
     struct submission_rec g;
-    assert_int_equal(s->ops->submission_get(s, ids[0], &g), STORE_OK);
+    assert_int_equal(store_submission_get(s, ids[0], &g), STORE_OK);
     assert_string_equal(g.status, "acknowledged");
     assert_string_equal(g.receipt_reference, "PPC-2026-0001");
     assert_int_equal(g.delivered_at, T0 + 40000);
     assert_int_equal(g.acknowledged_at, T0 + 40000);
     submission_rec_release(&g);
-    assert_int_equal(s->ops->submission_get(s, ids[1], &g), STORE_OK);
+    assert_int_equal(store_submission_get(s, ids[1], &g), STORE_OK);
     assert_string_equal(g.status, "queued");
     assert_string_equal(g.last_error, "HTTP 503");
     assert_int_equal(g.next_attempt_at, T0 + 90000);
     submission_rec_release(&g);
-    assert_int_equal(s->ops->submission_get(s, ids[2], &g), STORE_OK);
+    assert_int_equal(store_submission_get(s, ids[2], &g), STORE_OK);
     assert_string_equal(g.status, "failed");
     submission_rec_release(&g);
     c.now_ms = T0 + 89999;
-    assert_int_equal(s->ops->submissions_claim(s, &c, &l), STORE_OK);
+    assert_int_equal(store_submissions_claim(s, &c, &l), STORE_OK);
     assert_int_equal(l.n, 0); /* not due yet */
     submission_list_release(&l);
     /* a failed obligation can be submitted again */
@@ -1726,7 +1725,7 @@ static void test_submit_and_claim(void **state)
     /* history, with the row it belongs to (one snapshot: the retry is in both) */
     struct submission_events ev;
     struct submission_rec hr;
-    assert_int_equal(s->ops->submission_history(s, ids[1], &hr, &ev), STORE_OK);
+    assert_int_equal(store_submission_history(s, ids[1], &hr, &ev), STORE_OK);
     assert_int_equal(ev.n, 3);
     assert_string_equal(ev.items[0].event, "created");
     assert_string_equal(ev.items[1].event, "interrupted"); /* its lease ran out (above) */
@@ -1738,9 +1737,8 @@ static void test_submit_and_claim(void **state)
     assert_non_null(hr.last_error);
     submission_events_release(&ev);
     submission_rec_release(&hr);
-    assert_int_equal(
-        s->ops->submission_history(s, "01a20000-0000-7000-8000-000000000000", &hr, &ev),
-        STORE_NOT_FOUND);
+    assert_int_equal(store_submission_history(s, "01a20000-0000-7000-8000-000000000000", &hr, &ev),
+                     STORE_NOT_FOUND);
 }
 
 static void test_inbox_and_filing(void **state)
@@ -1758,33 +1756,32 @@ static void test_inbox_and_filing(void **state)
     assert_int_equal(submit_items(s, &f, 1, items, 2, &created), STORE_OK);
     int64_t count = audit_check(s, NULL);
     /* a receipt for a document is refused; a filing for an inbox item too */
-    assert_int_equal(s->ops->submission_receipt(s, ids[1], "R-1", NULL, false, "u", T0 + 5),
+    assert_int_equal(store_submission_receipt(s, ids[1], "R-1", NULL, false, "u", T0 + 5),
                      STORE_CONFLICT);
-    assert_int_equal(s->ops->submission_receipt(s, ids[0], "R-1", NULL, true, "u", T0 + 5),
+    assert_int_equal(store_submission_receipt(s, ids[0], "R-1", NULL, true, "u", T0 + 5),
                      STORE_CONFLICT);
-    assert_int_equal(s->ops->submission_receipt(s, f.ob[3], "R-1", NULL, true, "u", T0 + 5),
+    assert_int_equal(store_submission_receipt(s, f.ob[3], "R-1", NULL, true, "u", T0 + 5),
                      STORE_NOT_FOUND);
     audit_unchanged(s, count);
     /* first fetch delivers; the second changes nothing */
-    assert_int_equal(s->ops->submission_fetched(s, ids[0], "authority-user", T0 + 6), STORE_OK);
+    assert_int_equal(store_submission_fetched(s, ids[0], "authority-user", T0 + 6), STORE_OK);
     audit_expect(s, &count, "submission.fetched", ids[0]);
-    assert_int_equal(s->ops->submission_fetched(s, ids[0], "authority-user", T0 + 7), STORE_OK);
+    assert_int_equal(store_submission_fetched(s, ids[0], "authority-user", T0 + 7), STORE_OK);
     audit_unchanged(s, count);
-    assert_int_equal(s->ops->submission_get(s, ids[0], &g), STORE_OK);
+    assert_int_equal(store_submission_get(s, ids[0], &g), STORE_OK);
     assert_string_equal(g.status, "delivered");
     assert_int_equal(g.delivered_at, T0 + 6);
     submission_rec_release(&g);
-    assert_int_equal(s->ops->submission_receipt(s, ids[0], "NCO-77", "{\"reference\":\"NCO-77\"}",
-                                                false, "authority-user", T0 + 8),
+    assert_int_equal(store_submission_receipt(s, ids[0], "NCO-77", "{\"reference\":\"NCO-77\"}",
+                                              false, "authority-user", T0 + 8),
                      STORE_OK);
     audit_expect(s, &count, "submission.acknowledged", ids[0]);
-    assert_int_equal(s->ops->submission_receipt(s, ids[0], "NCO-78", NULL, false, "x", T0 + 9),
+    assert_int_equal(store_submission_receipt(s, ids[0], "NCO-78", NULL, false, "x", T0 + 9),
                      STORE_CONFLICT); /* one receipt */
     assert_int_equal(
-        s->ops->submission_receipt(s, ids[1], "PPC-WEB-5", NULL, true, f.p.ua.id, T0 + 10),
-        STORE_OK);
+        store_submission_receipt(s, ids[1], "PPC-WEB-5", NULL, true, f.p.ua.id, T0 + 10), STORE_OK);
     audit_expect(s, &count, "submission.filed", ids[1]);
-    assert_int_equal(s->ops->submission_get(s, ids[1], &g), STORE_OK);
+    assert_int_equal(store_submission_get(s, ids[1], &g), STORE_OK);
     assert_string_equal(g.status, "acknowledged");
     assert_string_equal(g.receipt_reference, "PPC-WEB-5");
     submission_rec_release(&g);
@@ -1792,36 +1789,35 @@ static void test_inbox_and_filing(void **state)
     /* listings: by recipient (an inbox), by organisation, by incident, with filters */
     const char *recips[] = {"r-box"};
     struct submission_filter flt = {.recipients = recips, .nrecipients = 1, .limit = 10};
-    assert_int_equal(s->ops->submissions_list(s, &flt, &l), STORE_OK);
+    assert_int_equal(store_submissions_list(s, &flt, &l), STORE_OK);
     assert_int_equal(l.n, 1);
     assert_string_equal(l.items[0].id, ids[0]);
     assert_null(l.items[0].payload);
     submission_list_release(&l);
     struct submission_filter mine = {.org_id = f.p.a.id, .limit = 1};
-    assert_int_equal(s->ops->submissions_list(s, &mine, &l), STORE_OK);
+    assert_int_equal(store_submissions_list(s, &mine, &l), STORE_OK);
     assert_int_equal(l.n, 1);
     assert_true(l.more);
     assert_string_equal(l.items[0].id, ids[1]); /* newest first */
     submission_list_release(&l);
     struct submission_filter theirs = {.org_id = f.p.b.id, .limit = 10};
-    assert_int_equal(s->ops->submissions_list(s, &theirs, &l), STORE_OK);
+    assert_int_equal(store_submissions_list(s, &theirs, &l), STORE_OK);
     assert_int_equal(l.n, 0);
     submission_list_release(&l);
     struct submission_filter st = {
         .incident_id = f.incident, .status = "acknowledged", .stage_id = "final", .limit = 10};
-    assert_int_equal(s->ops->submissions_list(s, &st, &l), STORE_OK);
+    assert_int_equal(store_submissions_list(s, &st, &l), STORE_OK);
     assert_int_equal(l.n, 2);
     submission_list_release(&l);
 
     /* bindings */
     struct recipient_binding *b;
     size_t n;
-    assert_int_equal(s->ops->binding_set(s, "r-box", f.p.b.id, ACTOR, T0), STORE_OK);
-    assert_int_equal(s->ops->binding_set(s, "r-box", f.p.a.id, ACTOR, T0 + 1), STORE_OK);
-    assert_int_equal(
-        s->ops->binding_set(s, "r-x", "019ab0b0-cc00-7000-8000-000000000000", ACTOR, T0),
-        STORE_INVALID);
-    assert_int_equal(s->ops->binding_list(s, &b, &n), STORE_OK);
+    assert_int_equal(store_binding_set(s, "r-box", f.p.b.id, ACTOR, T0), STORE_OK);
+    assert_int_equal(store_binding_set(s, "r-box", f.p.a.id, ACTOR, T0 + 1), STORE_OK);
+    assert_int_equal(store_binding_set(s, "r-x", "019ab0b0-cc00-7000-8000-000000000000", ACTOR, T0),
+                     STORE_INVALID);
+    assert_int_equal(store_binding_list(s, &b, &n), STORE_OK);
     assert_int_equal(n, 1);
     assert_string_equal(b[0].org_id, f.p.a.id);
     free(b);
@@ -1832,7 +1828,7 @@ static size_t claim_at(struct store *s, int64_t now, int64_t lease)
 {
     struct submission_list l;
     struct claim_request c = {.per_recipient = 5, .limit = 10, .now_ms = now, .lease_ms = lease};
-    assert_int_equal(s->ops->submissions_claim(s, &c, &l), STORE_OK);
+    assert_int_equal(store_submissions_claim(s, &c, &l), STORE_OK);
     size_t n = l.n;
     submission_list_release(&l);
     return n;
@@ -1844,7 +1840,7 @@ static void history_of(struct store *s, const char *id, char *out, size_t n,
 {
     struct submission_rec rec;
     struct submission_events ev;
-    assert_int_equal(s->ops->submission_history(s, id, &rec, &ev), STORE_OK);
+    assert_int_equal(store_submission_history(s, id, &rec, &ev), STORE_OK);
     out[0] = '\0';
     for (size_t i = 0; i < ev.n; i++)
         snprintf(out + strlen(out), n - strlen(out), "%s%s", i ? " " : "", ev.items[i].event);
@@ -1875,7 +1871,7 @@ static void test_interrupted_attempt(void **state)
     assert_int_equal(claim_at(s, T0 + 100, 1000), 2);
     struct delivery_result ok = {
         .id = ids[1], .outcome = OUTCOME_DELIVERED, .http_status = 200, .at = T0 + 300};
-    assert_int_equal(s->ops->submissions_record(s, &ok, 1), STORE_OK);
+    assert_int_equal(store_submissions_record(s, &ok, 1), STORE_OK);
     assert_int_equal(claim_at(s, T0 + 1099, 1000), 0); /* the lease still holds */
     assert_int_equal(claim_at(s, T0 + 1500, 1000), 1); /* taken again after it ran out */
     history_of(s, ids[0], hist, sizeof(hist), &ev);
@@ -1898,11 +1894,11 @@ static void test_interrupted_attempt(void **state)
                                     .error = "HTTP 503",
                                     .at = T0 + 1600,
                                     .next_attempt_at = T0 + 2000};
-    assert_int_equal(s->ops->submissions_record(s, &retry, 1), STORE_OK);
+    assert_int_equal(store_submissions_record(s, &retry, 1), STORE_OK);
     assert_int_equal(claim_at(s, T0 + 2000, 1000), 1);
     ok.id = ids[0];
     ok.at = T0 + 2100;
-    assert_int_equal(s->ops->submissions_record(s, &ok, 1), STORE_OK);
+    assert_int_equal(store_submissions_record(s, &ok, 1), STORE_OK);
     history_of(s, ids[0], hist, sizeof(hist), NULL);
     assert_string_equal(hist, "created interrupted retry delivered");
     history_of(s, ids[1], hist, sizeof(hist), NULL);
@@ -1975,14 +1971,14 @@ static void test_audit_pins(void **state)
     int created;
     struct pins c;
     memset(&c, 0, sizeof(c));
-    assert_int_equal(s->ops->audit_pins(s, 0, pins_cb, &c), STORE_OK);
+    assert_int_equal(store_audit_pins(s, 0, pins_cb, &c), STORE_OK);
     assert_int_equal(c.n, 0); /* an empty store pins nothing */
 
     outbox_setup(s, &f); /* a report, version 1 */
     body_make(&b2, "続報", "update", "data_leak", false, "追記");
     write_of(&w, &b2, f.incident, f.p.a.id, f.p.ua.id, T0 + 5);
     w.expected_version = 1;
-    assert_int_equal(s->ops->report_amend(s, &w, &rec), STORE_OK);
+    assert_int_equal(store_report_amend(s, &w, &rec), STORE_OK);
     report_rec_release(&rec);
     new_sub(&item, sub, f.ob[0], "r-one", "webhook", "queued");
     struct submit_write sw = {.incident_id = f.incident,
@@ -1992,22 +1988,22 @@ static void test_audit_pins(void **state)
                               .items = &item,
                               .n = 1,
                               .now_ms = T0 + 10};
-    assert_int_equal(s->ops->submit(s, &sw, &created), STORE_OK);
+    assert_int_equal(store_submit(s, &sw, &created), STORE_OK);
     assert_int_equal(add_assessment(s, f.p.a.id, "nist-csf-2.0", T0 + 11, &a), STORE_OK);
-    assert_int_equal(s->ops->assessment_save(s, a.id, 1, "{\"q\":1}", ACTOR, T0 + 12), STORE_OK);
-    assert_int_equal(s->ops->assessment_save(s, a.id, 2, "{\"q\":2}", ACTOR, T0 + 13), STORE_OK);
-    assert_int_equal(s->ops->assessment_submit(s, a.id, 3, "{\"o\":2}", 2.0, ACTOR, T0 + 14),
+    assert_int_equal(store_assessment_save(s, a.id, 1, "{\"q\":1}", ACTOR, T0 + 12), STORE_OK);
+    assert_int_equal(store_assessment_save(s, a.id, 2, "{\"q\":2}", ACTOR, T0 + 13), STORE_OK);
+    assert_int_equal(store_assessment_submit(s, a.id, 3, "{\"o\":2}", 2.0, ACTOR, T0 + 14),
                      STORE_OK);
     assert_int_equal(add_assessment(s, f.p.a.id, "nist-csf-2.0", T0 + 15, &dr), STORE_OK);
     assert_int_equal(add_doc(s, f.p.a.id, "asset", "{\"n\":0}", T0 + 16, &d), STORE_OK);
-    assert_int_equal(s->ops->orgdoc_update(s, d.id, 1, "{\"n\":1}", ACTOR, T0 + 17), STORE_OK);
+    assert_int_equal(store_orgdoc_update(s, d.id, 1, "{\"n\":1}", ACTOR, T0 + 17), STORE_OK);
     int64_t head = audit_check(s, NULL);
 
     struct report_rec v1;
-    assert_int_equal(s->ops->report_get(s, f.incident, 1, &v1), STORE_OK);
+    assert_int_equal(store_report_get(s, f.incident, 1, &v1), STORE_OK);
     memset(&c, 0, sizeof(c));
     c.upto = head;
-    assert_int_equal(s->ops->audit_pins(s, head, pins_cb, &c), STORE_OK);
+    assert_int_equal(store_audit_pins(s, head, pins_cb, &c), STORE_OK);
     assert_int_equal(c.n, 7);
     assert_int_equal(c.by_verdict[AUDIT_PIN_MATCH], 7);
     expect_pin(&c, "report", f.incident, "body", 1, v1.body, v1.body_len);
@@ -2023,13 +2019,13 @@ static void test_audit_pins(void **state)
     /* judged against a shorter verified chain, pins by newer entries wait for the next run */
     memset(&c, 0, sizeof(c));
     c.upto = head - 3; /* before the draft's entry and the asset's two */
-    assert_int_equal(s->ops->audit_pins(s, head - 3, pins_cb, &c), STORE_OK);
+    assert_int_equal(store_audit_pins(s, head - 3, pins_cb, &c), STORE_OK);
     assert_int_equal(c.by_verdict[AUDIT_PIN_MATCH], 5);
     assert_int_equal(c.by_verdict[AUDIT_PIN_LATER], 2);
 
     /* the callback can stop the scan */
     int seen = 0;
-    assert_int_equal(s->ops->audit_pins(s, head, stop_cb, &seen), STORE_OK);
+    assert_int_equal(store_audit_pins(s, head, stop_cb, &seen), STORE_OK);
     assert_int_equal(seen, 1);
     report_rec_release(&v1);
     body_release(&b2);
