@@ -143,16 +143,16 @@ int cli_no_extra(int argc, char **argv, int keep)
 struct store *cli_open_store(const struct config *cfg)
 {
     struct err e;
-    struct store_sqlite_options o = {.path = cfg->db_path,
-                                     .read_pool_size = (int)cfg->read_pool_size,
-                                     .commit_batch_max = (int)cfg->commit_batch_max};
+    struct store_options o = {.url = cfg->store_url,
+                              .read_pool_size = (int)cfg->read_pool_size,
+                              .commit_batch_max = (int)cfg->commit_batch_max};
     if (mkdir(cfg->data_dir, 0700) && errno != EEXIST) {
         fprintf(stderr, "ichigen: cannot create data directory %s: %s\n", cfg->data_dir,
                 strerror(errno));
         return NULL;
     }
     err_init(&e);
-    struct store *s = store_sqlite_open(&o, &e);
+    struct store *s = store_open(&o, &e);
     if (!s)
         fprintf(stderr, "ichigen: %s\n", e.msg);
     return s;
@@ -167,7 +167,7 @@ int cli_migrate(int argc, char **argv)
     struct store *s = cli_open_store(&cfg);
     if (!s)
         return CLI_FAILURE;
-    printf("database %s is at schema version %d\n", cfg.db_path, store_sqlite_schema_version());
+    printf("database %s is at schema version %d\n", cfg.store_url, store_sqlite_schema_version());
     store_close(s);
     return CLI_OK;
 }

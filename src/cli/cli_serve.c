@@ -140,7 +140,7 @@ int cli_serve(int argc, char **argv)
         return CLI_FAILURE;
     }
     LOG(LOG_INFO, "server.listening", LF_S("address", cfg.listen_addr),
-        LF_I("port", http_port(srv)), LF_S("database", cfg.db_path));
+        LF_I("port", http_port(srv)), LF_S("store", cfg.store_url));
     if (ready && *ready && write_ready_file(ready, http_port(srv)))
         LOG(LOG_ERROR, "server.ready_file_failed", LF_S("path", ready),
             LF_S("error", strerror(errno)));

@@ -16,9 +16,19 @@ struct opt {
 };
 
 #define OI(n, d, lo, hi, doc)                                                                      \
-    {#n, OPT_INT, offsetof(struct config, n), 0, d, lo, hi, false, doc}
-#define OS(n, d, doc) {#n, OPT_STR, offsetof(struct config, n), sizeof(((struct config *)0)->n), d, 0, 0, false, doc}
-#define OSECRET(n, doc) {#n, OPT_STR, offsetof(struct config, n), sizeof(((struct config *)0)->n), "", 0, 0, true, doc}
+    {                                                                                              \
+#n, OPT_INT, offsetof(struct config, n), 0, d, lo, hi, false, doc                          \
+    }
+#define OS(n, d, doc)                                                                              \
+    {                                                                                              \
+#n, OPT_STR, offsetof(struct config, n), sizeof(((struct config *)0)->n), d, 0, 0, false,  \
+            doc                                                                                    \
+    }
+#define OSECRET(n, doc)                                                                            \
+    {                                                                                              \
+#n, OPT_STR, offsetof(struct config, n), sizeof(((struct config *)0)->n), "", 0, 0, true,  \
+            doc                                                                                    \
+    }
 
 static const struct opt opts[] = {
     OS(listen_addr, "127.0.0.1", "IPv4 or IPv6 address to listen on"),
@@ -33,6 +43,9 @@ static const struct opt opts[] = {
        "limit, e.g. behind a reverse proxy)"),
     OS(data_dir, "var", "directory holding the database and other state"),
     OS(db_path, "", "SQLite database file (default: <data_dir>/ichigen.db)"),
+    OS(store_url, "",
+       "where the data lives: sqlite:PATH (default: sqlite:<db_path>); postgresql:// URLs "
+       "arrive with the PostgreSQL backend"),
     OI(commit_batch_max, "512", 1, 100000, "most writes one group commit may carry"),
     OI(read_pool_size, "16", 1, 1024, "pooled read-only database connections"),
     OI(max_body_bytes, "1048576", 1024, 268435456, "largest request body accepted (413 above)"),
@@ -51,10 +64,12 @@ static const struct opt opts[] = {
        "failed sign-ins from one address, any names, before delays apply to the address"),
     OI(login_throttle_name_free, "50", 1, 1000000,
        "failed sign-ins for one name, any addresses, before delays apply to the name"),
-    OI(login_throttle_base_ms, "1000", 1, 600000, "first sign-in delay; doubles with each further failure"),
+    OI(login_throttle_base_ms, "1000", 1, 600000,
+       "first sign-in delay; doubles with each further failure"),
     OI(login_throttle_max_s, "60", 1, 3600,
        "longest sign-in delay: no lockout lasts longer (formerly login_lockout_s)"),
-    OI(login_throttle_forget_s, "3600", 1, 604800, "failed sign-ins are forgotten after this quiet period"),
+    OI(login_throttle_forget_s, "3600", 1, 604800,
+       "failed sign-ins are forgotten after this quiet period"),
     OI(password_hash_concurrency, "2", 1, 64, "simultaneous argon2id computations (64 MiB each)"),
     OI(password_hash_ops, "2", 1, 16, "argon2id passes for new password hashes"),
     OI(password_hash_mem_kib, "65536", 8, 1048576,
@@ -62,23 +77,41 @@ static const struct opt opts[] = {
     OI(token_cache_ms, "2000", 0, 60000,
        "how long a token lookup is reused (revocation elsewhere takes effect within it; 0 = off)"),
     OSECRET(metrics_token, "bearer token that may read /metrics besides admins"),
-    OS(rules_dir, "", "directory with calendars/, frameworks/, recipients/ and rules/ (default: ../data next to the binary, else ./data)"),
-    OI(due_soon_h, "24", 0, 8760, "an obligation is \"due soon\" this many hours before its deadline"),
-    OS(delivery_file, "", "operator's delivery file: webhook endpoints and secrets, channel overrides, exercise sink (docs/delivery.md)"),
-    OI(delivery_enabled, "1", 0, 1, "run the delivery worker in this process (0: submissions wait in the outbox)"),
-    OI(delivery_inflight, "64", 1, 4096, "webhook deliveries in flight at once, all recipients together"),
-    OI(delivery_concurrency, "4", 1, 64, "deliveries in flight to one recipient unless its route says otherwise"),
-    OI(delivery_timeout_s, "10", 1, 300, "time limit of one delivery attempt unless its route says otherwise"),
-    OI(delivery_max_age_h, "72", 1, 8760, "a webhook submission not delivered after this many hours is failed and the reporter alerted"),
+    OS(rules_dir, "",
+       "directory with calendars/, frameworks/, recipients/ and rules/ (default: ../data next to "
+       "the binary, else ./data)"),
+    OI(due_soon_h, "24", 0, 8760,
+       "an obligation is \"due soon\" this many hours before its deadline"),
+    OS(delivery_file, "",
+       "operator's delivery file: webhook endpoints and secrets, channel overrides, exercise sink "
+       "(docs/delivery.md)"),
+    OI(delivery_enabled, "1", 0, 1,
+       "run the delivery worker in this process (0: submissions wait in the outbox)"),
+    OI(delivery_inflight, "64", 1, 4096,
+       "webhook deliveries in flight at once, all recipients together"),
+    OI(delivery_concurrency, "4", 1, 64,
+       "deliveries in flight to one recipient unless its route says otherwise"),
+    OI(delivery_timeout_s, "10", 1, 300,
+       "time limit of one delivery attempt unless its route says otherwise"),
+    OI(delivery_max_age_h, "72", 1, 8760,
+       "a webhook submission not delivered after this many hours is failed and the reporter "
+       "alerted"),
     OI(delivery_backoff_base_ms, "1000", 10, 600000, "first retry delay (doubling, with jitter)"),
     OI(delivery_backoff_max_s, "600", 1, 86400, "longest retry delay"),
-    OI(delivery_lease_s, "0", 0, 86400, "how long a claimed delivery is reserved before another attempt may take it (0: twice the longest route timeout + 30 s)"),
-    OI(delivery_poll_ms, "1000", 10, 60000, "how often the worker looks for due retries without being woken"),
-    OI(delivery_allow_private, "0", 0, 1, "let webhooks reach private, link-local and CGNAT addresses (SSRF guard off; internal receivers only)"),
-    OI(delivery_allow_http_loopback, "0", 0, 1, "let webhooks use plain http:// to the loopback address (tests and local receivers)"),
+    OI(delivery_lease_s, "0", 0, 86400,
+       "how long a claimed delivery is reserved before another attempt may take it (0: twice the "
+       "longest route timeout + 30 s)"),
+    OI(delivery_poll_ms, "1000", 10, 60000,
+       "how often the worker looks for due retries without being woken"),
+    OI(delivery_allow_private, "0", 0, 1,
+       "let webhooks reach private, link-local and CGNAT addresses (SSRF guard off; internal "
+       "receivers only)"),
+    OI(delivery_allow_http_loopback, "0", 0, 1,
+       "let webhooks use plain http:// to the loopback address (tests and local receivers)"),
     OI(peer_min_k, "5", 1, 1000,
        "fewest other organisations a peer group needs before averages are shown (k-anonymity)"),
-    OI(risk_max_years, "10000000", 1000, 10000000, "most simulated years a risk simulation may ask for"),
+    OI(risk_max_years, "10000000", 1000, 10000000,
+       "most simulated years a risk simulation may ask for"),
     OI(risk_max_work, "200000000", 1000000, 10000000000LL,
        "most scenario-years (scenarios x years) one simulation may ask for"),
     OI(risk_threads, "0", 0, 256, "threads a risk simulation uses (0 = one per core)"),
@@ -121,8 +154,8 @@ static int apply(struct config *c, const struct opt *o, const char *value, const
         return err_set(e, -1, "%s (%s): \"%s\" is not a whole number", o->name, source,
                        o->secret ? "…" : value);
     if (v < o->min || v > o->max)
-        return err_set(e, -1, "%s (%s): %lld is outside %lld..%lld", o->name, source,
-                       (long long)v, (long long)o->min, (long long)o->max);
+        return err_set(e, -1, "%s (%s): %lld is outside %lld..%lld", o->name, source, (long long)v,
+                       (long long)o->min, (long long)o->max);
     memcpy(field, &v, sizeof(v));
     return 0;
 }
@@ -167,8 +200,7 @@ static int load_line(struct config *c, char *line, const char *source, struct er
     return config_set(c, trim(s), trim(eq + 1), source, e);
 }
 
-int config_load_text(struct config *c, const char *text, size_t n, const char *name,
-                     struct err *e)
+int config_load_text(struct config *c, const char *text, size_t n, const char *name, struct err *e)
 {
     char line[2048], source[CONFIG_PATH_MAX + 32];
     size_t pos = 0;
@@ -317,8 +349,7 @@ int config_finish(struct config *c, struct err *e)
     int lvl_ok = !strcmp(c->log_level, "debug") || !strcmp(c->log_level, "info") ||
                  !strcmp(c->log_level, "warn") || !strcmp(c->log_level, "error");
     if (!lvl_ok)
-        return err_set(e, -1, "log_level: \"%s\" is not debug, info, warn or error",
-                       c->log_level);
+        return err_set(e, -1, "log_level: \"%s\" is not debug, info, warn or error", c->log_level);
     if (c->page_size_default > c->page_size_max)
         return err_set(e, -1, "page_size_default (%lld) exceeds page_size_max (%lld)",
                        (long long)c->page_size_default, (long long)c->page_size_max);
@@ -328,6 +359,11 @@ int config_finish(struct config *c, struct err *e)
         int n = snprintf(c->db_path, sizeof(c->db_path), "%s/ichigen.db", c->data_dir);
         if (n < 0 || (size_t)n >= sizeof(c->db_path))
             return err_set(e, -1, "data_dir: too long");
+    }
+    if (!c->store_url[0]) {
+        int n = snprintf(c->store_url, sizeof(c->store_url), "sqlite:%s", c->db_path);
+        if (n < 0 || (size_t)n >= sizeof(c->store_url))
+            return err_set(e, -1, "db_path: too long");
     }
     return 0;
 }

@@ -27,6 +27,7 @@ struct config {
     /* storage */
     char data_dir[CONFIG_PATH_MAX];
     char db_path[CONFIG_PATH_MAX]; /* empty: <data_dir>/ichigen.db */
+    char store_url[CONFIG_PATH_MAX + 8]; /* empty: sqlite:<db_path> (store_open) */
     int64_t commit_batch_max;
     int64_t read_pool_size;
     /* input limits (ARCHITECTURE.md: limits everywhere) */

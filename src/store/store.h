@@ -583,6 +583,18 @@ struct store {
     const struct store_ops *ops;
 };
 
+/* Opening a store by URL (store.c). */
+struct store_options {
+    const char *url;      /* "sqlite:PATH" (or "sqlite:///abs/path"); postgresql: not yet */
+    int read_pool_size;   /* backends that pool read connections */
+    int commit_batch_max; /* most writes one group commit may carry */
+};
+
+/* Opens (creating and migrating if needed) the store the URL names. NULL with e set when the
+ * URL names no backend this binary has, or the backend cannot open it. The message names the
+ * URL's scheme only, never the rest (which could hold credentials). */
+struct store *store_open(const struct store_options *o, struct err *e);
+
 struct store_sqlite_options {
     const char *path;
     int read_pool_size;

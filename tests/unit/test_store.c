@@ -36,16 +36,17 @@ struct backend {
     struct store *(*open)(const char *location);
 };
 
+/* Through store_open and a URL, as the service opens its store. */
 static struct store *open_sqlite(const char *location)
 {
-    char path[256];
+    char url[280];
     struct err e;
-    snprintf(path, sizeof(path), "%s/ichigen.db", location);
-    struct store_sqlite_options o = {.path = path, .read_pool_size = 4, .commit_batch_max = 64};
+    snprintf(url, sizeof(url), "sqlite:%s/ichigen.db", location);
+    struct store_options o = {.url = url, .read_pool_size = 4, .commit_batch_max = 64};
     err_init(&e);
-    struct store *s = store_sqlite_open(&o, &e);
+    struct store *s = store_open(&o, &e);
     if (!s)
-        print_error("store_sqlite_open(%s): %s\n", path, e.msg);
+        print_error("store_open(%s): %s\n", url, e.msg);
     return s;
 }
 
@@ -2031,6 +2032,41 @@ static void test_audit_pins(void **state)
     body_release(&b2);
 }
 
+/* store_open: the URL names the backend; what it cannot open is refused with the scheme named
+ * and nothing after it (a URL could hold credentials). */
+static void test_store_urls(void **state)
+{
+    static const char *const refused[][2] = {
+        {"postgresql://ichigen:hunter2@db.example/ichigen", "PostgreSQL"},
+        {"postgres://ichigen:hunter2@db.example/ichigen", "PostgreSQL"},
+        {"mysql://root:hunter2@db.example/x", "\"mysql\""},
+        {"sqlite:", "needs a file path"},
+        {"", "unknown kind of store"},
+        {"/var/lib/ichigen.db", "unknown kind of store"},
+    };
+    char dir[64], url[128];
+    struct err e;
+    UNUSED(state);
+    for (size_t i = 0; i < ARRAY_SIZE(refused); i++) {
+        struct store_options o = {.url = refused[i][0], .read_pool_size = 2, .commit_batch_max = 8};
+        err_init(&e);
+        assert_null(store_open(&o, &e));
+        assert_non_null(strstr(e.msg, refused[i][1]));
+        assert_null(strstr(e.msg, "hunter2"));
+    }
+    /* sqlite:///abs/path, as other tools write it, names the same file as sqlite:/abs/path */
+    assert_int_equal(unit_tmpdir(dir, "store-url"), 0);
+    snprintf(url, sizeof(url), "sqlite://%s/x.db", dir);
+    struct store_options o = {.url = url, .read_pool_size = 2, .commit_batch_max = 8};
+    struct store *s = store_open(&o, &e);
+    assert_non_null(s);
+    assert_int_equal(store_ready(s), STORE_OK);
+    store_close(s);
+    snprintf(url, sizeof(url), "%s/x.db", dir);
+    assert_int_equal(access(url, F_OK), 0);
+    unit_rmtree(dir);
+}
+
 static const struct backend backends[] = {
     {"sqlite", open_sqlite},
 };
@@ -2059,6 +2095,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_concurrent_creates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_handles, setup, teardown),
+        cmocka_unit_test(test_store_urls),
     };
     int failed = 0;
     if (hash_global_init())
