@@ -541,22 +541,22 @@ static void render_view(const json_t *view, const json_t *withheld,
     if (!json_equal(json_object_get(back, "report"), view))
         fail_msg("%s: the payload's report is not the recipient's view", what);
     json_decref(back);
-    buf_reset(&out);
-    if (render_xlsx(view, &m, &out, &e))
-        fail_msg("render_xlsx %s: %s", what, e.msg);
-    snprintf(path, sizeof(path), "%s/doc.xlsx", dir);
-    assert_int_equal(unit_write_file(path, out.data, out.len), 0);
-    snprintf(cmd, sizeof(cmd), "unzip -tq %s >/dev/null 2>&1", path);
-    if (have_unzip && system(cmd))
-        fail_msg("%s: the workbook is not a sound zip", what);
-    buf_reset(&out);
-    if (render_pdf(view, &m, &out, &e))
-        fail_msg("render_pdf %s: %s", what, e.msg);
-    snprintf(path, sizeof(path), "%s/doc.pdf", dir);
-    assert_int_equal(unit_write_file(path, out.data, out.len), 0);
-    snprintf(cmd, sizeof(cmd), "pdfinfo %s >/dev/null 2>&1", path);
-    if (have_pdftotext && system(cmd))
-        fail_msg("%s: pdfinfo cannot read the PDF", what);
+    static const struct {
+        int (*render)(const json_t *, const struct render_meta *, struct buf *, struct err *);
+        const char *name, *check; /* the check runs on the file, %s its path */
+        bool *have;
+    } docs[] = {{render_xlsx, "xlsx", "unzip -tq %s >/dev/null 2>&1", &have_unzip},
+                {render_pdf, "pdf", "pdfinfo %s >/dev/null 2>&1", &have_pdftotext}};
+    for (size_t i = 0; i < ARRAY_SIZE(docs); i++) {
+        buf_reset(&out);
+        if (docs[i].render(view, &m, &out, &e))
+            fail_msg("%s %s: %s", docs[i].name, what, e.msg);
+        snprintf(path, sizeof(path), "%s/doc.%s", dir, docs[i].name);
+        assert_int_equal(unit_write_file(path, out.data, out.len), 0);
+        snprintf(cmd, sizeof(cmd), docs[i].check, path);
+        if (*docs[i].have && system(cmd))
+            fail_msg("%s: the %s does not pass `%s`", what, docs[i].name, docs[i].check);
+    }
     buf_release(&out);
 }
 
