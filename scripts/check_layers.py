@@ -16,7 +16,7 @@ import re
 import sys
 
 MARK = "<!-- layers: highest first; checked by scripts/check_layers.py -->"
-INCLUDE = re.compile(r'^\s*#\s*include\s+"\.\./([a-z_]+)/')
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 
 
 def read_layers(doc):
@@ -38,22 +38,33 @@ def read_layers(doc):
 
 
 def includes(src):
-    """{module: [(file, line number, included module)]} for every module directory."""
+    """{module: [(file, line number, included module)]} for every module directory. A module
+    may have sub-folders (store/sqlite/ belongs to store); an include is resolved against the
+    including file's folder, so "../../core/buf.h" from src/store/sqlite/ is core."""
     out = {}
+    root = os.path.abspath(src)
     for mod in sorted(os.listdir(src)):
         d = os.path.join(src, mod)
         if not os.path.isdir(d):
             continue
         found = out.setdefault(mod, [])
-        for name in sorted(os.listdir(d)):
-            if not name.endswith((".c", ".h")):
-                continue
-            path = os.path.join(d, name)
-            with open(path, encoding="utf-8", errors="replace") as f:
-                for no, line in enumerate(f, 1):
-                    m = INCLUDE.match(line)
-                    if m and m.group(1) != mod:
-                        found.append((path, no, m.group(1)))
+        for folder, _, names in sorted(os.walk(d)):
+            for name in sorted(names):
+                if not name.endswith((".c", ".h")):
+                    continue
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8", errors="replace") as f:
+                    for no, line in enumerate(f, 1):
+                        m = INCLUDE.match(line)
+                        if not m:
+                            continue
+                        target = os.path.abspath(os.path.join(folder, m.group(1)))
+                        rel = os.path.relpath(target, root)
+                        if rel.startswith("..") or os.sep not in rel:
+                            continue
+                        other = rel.split(os.sep)[0]
+                        if other != mod:
+                            found.append((path, no, other))
     return out
 
 

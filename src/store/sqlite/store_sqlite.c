@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include "store_sqlite_int.h"
-#include "../core/log.h"
-#include "../core/rtime.h"
+#include "../../core/log.h"
+#include "../../core/rtime.h"
 
 /* ---- schema ---- */
 

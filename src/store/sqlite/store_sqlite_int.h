@@ -18,7 +18,7 @@
 #include <stdatomic.h>
 #include <sqlite3.h>
 
-#include "store.h"
+#include "../store.h"
 
 enum sq_stmt {
     SQ_ORG_INSERT,

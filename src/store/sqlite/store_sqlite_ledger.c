@@ -4,8 +4,8 @@
  * history. The decisions are made by rules_reconcile (pure); this file only writes them.
  */
 #include "store_sqlite_int.h"
-#include "../core/buf.h"
-#include "../core/rtime.h"
+#include "../../core/buf.h"
+#include "../../core/rtime.h"
 
 static int due_state_index(const char *s)
 {

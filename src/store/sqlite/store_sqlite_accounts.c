@@ -6,7 +6,7 @@
  * preconditions inside the write transaction and stores.
  */
 #include "store_sqlite_int.h"
-#include "../core/enc.h"
+#include "../../core/enc.h"
 
 #define SQ(s) ((struct sq_store *)(s))
 

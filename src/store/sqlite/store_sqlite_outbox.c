@@ -8,7 +8,7 @@
  * durable when the call returns; each appends its audit entry in the same transaction.
  */
 #include "store_sqlite_int.h"
-#include "../core/rtime.h"
+#include "../../core/rtime.h"
 
 #define SQ(s) ((struct sq_store *)(s))
 
