@@ -568,12 +568,15 @@ static int conn_open(struct sq_conn *c, const char *path, bool writer, struct er
     /* WAL + synchronous=FULL: a COMMIT returns only after the log is fsync'ed, which is what
      * lets a 201 promise durability (sqlite.org/pragma.html#pragma_synchronous). */
     /* 8 KiB pages (new files only) hold a typical report version in one page; mmap lets
-     * readers serve hot pages without a read(2) each. */
+     * readers serve hot pages without a read(2) each. temp_store=MEMORY keeps the writer's
+     * sub-journal (the page images each job's SAVEPOINT may roll back to) in memory: by
+     * default it spills to a temporary file past 64 KiB, and those pwrite(2) calls were about
+     * a quarter of the writer thread's time (bench/README.md, "issue 9"). */
     return exec(c->db,
                 writer ? "PRAGMA page_size=8192; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
                          " PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=0;"
                          " PRAGMA journal_size_limit=67108864; PRAGMA mmap_size=268435456;"
-                         " PRAGMA cache_size=-16384;"
+                         " PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY;"
                        : "PRAGMA foreign_keys=ON; PRAGMA query_only=1;"
                          " PRAGMA mmap_size=268435456; PRAGMA cache_size=-8192;",
                 e);
