@@ -129,8 +129,9 @@ double pdf_text(struct pdf *p, double x, double y, enum pdf_align al, const char
  * else at 80 % cut after a whole UTF-8 character with "…" appended. Returns the width drawn. */
 double pdf_text_fit(struct pdf *p, double x, double y, enum pdf_align al, double max_w,
                     const char *s);
-/* The longest start of s (in bytes, ending between two UTF-8 characters) that with "…"
- * appended is at most max_w wide in the current font; 0 when only the "…" fits. */
+/* For an s wider than max_w: the longest proper start of s (in bytes, ending between two
+ * UTF-8 characters) that with "…" appended is at most max_w wide in the current font; 0 when
+ * none does. */
 size_t pdf_fit_cut(struct pdf *p, const char *s, double max_w);
 void pdf_line(struct pdf *p, double x0, double y0, double x1, double y1, double w);
 /* A horizontal line from margin to margin at y. */
