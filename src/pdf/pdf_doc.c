@@ -86,11 +86,22 @@ static cairo_status_t sink_write(void *closure, const unsigned char *data, unsig
     return s->failed ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
 }
 
-/* Counts the pages by laying the document out on a throwaway 1×1 surface. */
+/*
+ * Counts the pages by laying the document out on a throwaway 1×1 surface. The layout must
+ * measure text exactly as the PDF surface will: an image surface's default font options hint
+ * metrics (advances rounded to whole device units — one line of 8.8 pt text measures 951 pt
+ * instead of 959.8 pt), which wraps lines differently and can count pages that are not drawn,
+ * so the footer would say "4 / 5" on the last page. A PDF surface neither hints nor rounds.
+ */
 static int count_pages(struct pdf *p, pdf_draw_fn draw)
 {
     cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1);
+    cairo_font_options_t *opts = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(opts, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(opts, CAIRO_HINT_STYLE_NONE);
     p->cr = cairo_create(img);
+    cairo_set_font_options(p->cr, opts);
+    cairo_font_options_destroy(opts);
     p->pages = 0;
     p->page = 0;
     draw(p);

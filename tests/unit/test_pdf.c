@@ -290,6 +290,7 @@ static void test_table_page_breaks(void **state)
 struct doc {
     int rows;
     int frames_counting, frames_drawing, last_total;
+    double width_counting, width_drawing; /* of one line of text, in each pass */
 };
 
 static void doc_frame(struct pdf *p)
@@ -311,6 +312,9 @@ static void doc_draw(struct pdf *p)
     struct doc *d = p->ctx;
     char label[32];
     assert_int_equal(p->page, 0);
+    pdf_font(p, 8.8, false);
+    *(p->pages ? &d->width_drawing : &d->width_counting) =
+        pdf_width(p, "VPN機器の脆弱性を悪用した侵入 The ransomware encrypted the server");
     pdf_page_begin(p);
     for (int i = 0; i < d->rows; i++) {
         snprintf(label, sizeof(label), "行 %d", i + 1);
@@ -341,6 +345,9 @@ static void test_doc(void **state)
     assert_true(d.last_total >= 2);                    /* 130 rows of 17 pt: several pages */
     assert_int_equal(d.frames_counting, d.last_total); /* both passes drew the same pages */
     assert_int_equal(d.frames_drawing, d.last_total);
+    /* the counting pass measures text exactly as the PDF does, or it would wrap differently
+     * and count pages that are not drawn */
+    assert_true(d.width_counting > 0 && d.width_counting == d.width_drawing);
     d = (struct doc){.rows = 130};
     assert_int_equal(write_doc(&d, NULL, &b, &e), PDF_OK);
     assert_true(a.len == b.len && !memcmp(a.data, b.data, a.len)); /* same input, same bytes */
