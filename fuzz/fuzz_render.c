@@ -15,7 +15,6 @@
  */
 #include "../src/core/jsonx.h"
 #include "../src/outbox/outbox.h"
-#include "../src/rating/rating.h"
 #include "../src/render/render.h"
 #include "../src/rules/rules.h"
 #include "fuzz.h"
@@ -23,11 +22,6 @@
 
 #define OUT_MAX (256u << 20)
 #define SHA "ea6e483f3a30462a928c6187a08d7dd3de1ed45f86f5fb643a7f8ac64b973c9b"
-
-/* cairo and fontconfig keep caches for the life of the process; the library's suppressions
- * for LeakSanitizer live in rating_pdf.o, which this reference links in (as in test_render.c). */
-static int (*volatile const link_rating_pdf)(const json_t *, const char *, struct buf *,
-                                             struct err *) = rating_pdf;
 
 static struct ruleset *rs;
 static const char **ids;
@@ -130,7 +124,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!rs)
         load_rules();
-    UNUSED(link_rating_pdf);
     if (size < 2 || size > 64 * 1024)
         return 0;
     json_t *doc = report_gen(data + 2, size - 2, FUZZ_NOW_MS, ids, nids);

@@ -25,11 +25,11 @@ static void radar_path(struct rating_draw *d, double cx, double cy, double r,
     for (int i = 0; i < RATING_FUNCTIONS; i++) {
         radar_point(cx, cy, r, i, v[i], &x, &y);
         if (i == 0)
-            cairo_move_to(d->cr, x, y);
+            cairo_move_to(d->p.cr, x, y);
         else
-            cairo_line_to(d->cr, x, y);
+            cairo_line_to(d->p.cr, x, y);
     }
-    cairo_close_path(d->cr);
+    cairo_close_path(d->p.cr);
 }
 
 static void radar_grid(struct rating_draw *d, double cx, double cy, double r)
@@ -41,23 +41,23 @@ static void radar_grid(struct rating_draw *d, double cx, double cy, double r)
             ring[i] = level;
         radar_path(d, cx, cy, r, ring);
         if (level == 4) {
-            rating_rgb(d, 0xf6f8fb);
-            cairo_fill_preserve(d->cr);
+            pdf_rgb(&d->p, 0xf6f8fb);
+            cairo_fill_preserve(d->p.cr);
         }
-        rating_rgb(d, level == 4 ? 0x9aa5b4 : RC_RULE);
-        cairo_set_line_width(d->cr, level == 4 ? 0.9 : 0.5);
-        cairo_stroke(d->cr);
+        pdf_rgb(&d->p, level == 4 ? 0x9aa5b4 : PDF_RULE);
+        cairo_set_line_width(d->p.cr, level == 4 ? 0.9 : 0.5);
+        cairo_stroke(d->p.cr);
     }
-    rating_rgb(d, RC_RULE);
+    pdf_rgb(&d->p, PDF_RULE);
     for (int i = 0; i < RATING_FUNCTIONS; i++) {
         radar_point(cx, cy, r, i, 4, &x, &y);
-        rating_line(d, cx, cy, x, y, 0.5);
+        pdf_line(&d->p, cx, cy, x, y, 0.5);
     }
-    rating_font(d, 7, false);
-    rating_rgb(d, RC_MUTED);
+    pdf_font(&d->p, 7, false);
+    pdf_rgb(&d->p, PDF_MUTED);
     for (int level = 0; level <= 4; level++) {
         snprintf(lbl, sizeof(lbl), "%d", level);
-        rating_text(d, cx + 4, cy - r * level / 4.0 + (level ? 9 : -3), RA_LEFT, lbl);
+        pdf_text(&d->p, cx + 4, cy - r * level / 4.0 + (level ? 9 : -3), PDF_LEFT, lbl);
     }
 }
 
@@ -74,31 +74,31 @@ static void radar_series(struct rating_draw *d, double cx, double cy, double r,
         complete = complete && isfinite(v[i]);
     if (complete) {
         radar_path(d, cx, cy, r, v);
-        rating_rgba(d, rgb, dashed ? 0.08 : 0.20);
-        cairo_fill(d->cr);
+        pdf_rgba(&d->p, rgb, dashed ? 0.08 : 0.20);
+        cairo_fill(d->p.cr);
     }
-    rating_rgb(d, rgb);
-    cairo_set_line_width(d->cr, dashed ? 1.4 : 2.0);
-    cairo_set_line_join(d->cr, CAIRO_LINE_JOIN_ROUND);
-    cairo_set_line_cap(d->cr, CAIRO_LINE_CAP_ROUND);
-    cairo_set_dash(d->cr, dash, dashed ? 2 : 0, 0);
+    pdf_rgb(&d->p, rgb);
+    cairo_set_line_width(d->p.cr, dashed ? 1.4 : 2.0);
+    cairo_set_line_join(d->p.cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_cap(d->p.cr, CAIRO_LINE_CAP_ROUND);
+    cairo_set_dash(d->p.cr, dash, dashed ? 2 : 0, 0);
     for (int i = 0; i < RATING_FUNCTIONS; i++) {
         int j = (i + 1) % RATING_FUNCTIONS;
         if (!isfinite(v[i]) || !isfinite(v[j]))
             continue;
         radar_point(cx, cy, r, i, v[i], &x, &y);
         radar_point(cx, cy, r, j, v[j], &x1, &y1);
-        cairo_move_to(d->cr, x, y);
-        cairo_line_to(d->cr, x1, y1);
+        cairo_move_to(d->p.cr, x, y);
+        cairo_line_to(d->p.cr, x1, y1);
     }
-    cairo_stroke(d->cr);
-    cairo_set_dash(d->cr, NULL, 0, 0);
+    cairo_stroke(d->p.cr);
+    cairo_set_dash(d->p.cr, NULL, 0, 0);
     for (int i = 0; i < RATING_FUNCTIONS; i++) {
         if (!isfinite(v[i]))
             continue;
         radar_point(cx, cy, r, i, v[i], &x, &y);
-        cairo_arc(d->cr, x, y, dashed ? 1.8 : 2.6, 0, 2 * M_PI);
-        cairo_fill(d->cr);
+        cairo_arc(d->p.cr, x, y, dashed ? 1.8 : 2.6, 0, 2 * M_PI);
+        cairo_fill(d->p.cr);
     }
 }
 
@@ -109,7 +109,7 @@ static void radar_label(struct rating_draw *d, double cx, double cy, double r, i
     double a = -M_PI / 2 + i * 2 * M_PI / RATING_FUNCTIONS;
     double x = cx + (r + 12) * cos(a), y = cy + (r + 12) * sin(a);
     double c = cos(a), s = sin(a), w1, w2, wsep = 0, x0;
-    enum rating_align al = c > 0.3 ? RA_LEFT : c < -0.3 ? RA_RIGHT : RA_CENTER;
+    enum pdf_align al = c > 0.3 ? PDF_LEFT : c < -0.3 ? PDF_RIGHT : PDF_CENTER;
     char name[64], v1[16], v2[16];
     const char *sep = "  |  ";
     snprintf(name, sizeof(name), "%s %s", d->ja ? rating_functions[i].ja : rating_functions[i].en,
@@ -121,25 +121,25 @@ static void radar_label(struct rating_draw *d, double cx, double cy, double r, i
     snprintf(v2, sizeof(v2), isfinite(peer) ? "%.2f" : "—", peer);
     /* two lines; above the point at the top, below it at the bottom, centred on the sides */
     double base = s < -0.9 ? y - 14 : s > 0.9 ? y + 10 : y - 2;
-    rating_font(d, 9.5, true);
-    rating_rgb(d, RC_INK);
-    rating_text(d, x, base, al, name);
-    rating_font(d, 9, true);
-    w1 = rating_text_width(d, v1);
-    rating_font(d, 9, false);
-    w2 = has_peers ? rating_text_width(d, v2) : 0;
-    wsep = has_peers ? rating_text_width(d, sep) : 0;
-    x0 = al == RA_LEFT ? x : al == RA_RIGHT ? x - (w1 + wsep + w2) : x - (w1 + wsep + w2) / 2;
-    rating_font(d, 9, true);
-    rating_rgb(d, isfinite(self) ? RC_SELF : RC_MUTED);
-    rating_text(d, x0, base + 12, RA_LEFT, v1);
+    pdf_font(&d->p, 9.5, true);
+    pdf_rgb(&d->p, PDF_INK);
+    pdf_text(&d->p, x, base, al, name);
+    pdf_font(&d->p, 9, true);
+    w1 = pdf_width(&d->p, v1);
+    pdf_font(&d->p, 9, false);
+    w2 = has_peers ? pdf_width(&d->p, v2) : 0;
+    wsep = has_peers ? pdf_width(&d->p, sep) : 0;
+    x0 = al == PDF_LEFT ? x : al == PDF_RIGHT ? x - (w1 + wsep + w2) : x - (w1 + wsep + w2) / 2;
+    pdf_font(&d->p, 9, true);
+    pdf_rgb(&d->p, isfinite(self) ? RC_SELF : PDF_MUTED);
+    pdf_text(&d->p, x0, base + 12, PDF_LEFT, v1);
     if (!has_peers)
         return;
-    rating_font(d, 9, false);
-    rating_rgb(d, RC_RULE);
-    rating_text(d, x0 + w1, base + 12, RA_LEFT, sep);
-    rating_rgb(d, RC_PEER);
-    rating_text(d, x0 + w1 + wsep, base + 12, RA_LEFT, v2);
+    pdf_font(&d->p, 9, false);
+    pdf_rgb(&d->p, PDF_RULE);
+    pdf_text(&d->p, x0 + w1, base + 12, PDF_LEFT, sep);
+    pdf_rgb(&d->p, RC_PEER);
+    pdf_text(&d->p, x0 + w1 + wsep, base + 12, PDF_LEFT, v2);
 }
 
 void rating_radar(struct rating_draw *d, double cx, double cy, double r, const json_t *scores,
@@ -152,14 +152,14 @@ void rating_radar(struct rating_draw *d, double cx, double cy, double r, const j
         self[i] = rating_num(rating_find_function(fns, rating_functions[i].id), "score");
         peer[i] = rating_num(rating_find_function(pfns, rating_functions[i].id), "average");
     }
-    cairo_save(d->cr);
+    cairo_save(d->p.cr);
     radar_grid(d, cx, cy, r);
     if (peers)
         radar_series(d, cx, cy, r, peer, RC_PEER, true);
     radar_series(d, cx, cy, r, self, RC_SELF, false);
     for (int i = 0; i < RATING_FUNCTIONS; i++)
         radar_label(d, cx, cy, r, i, self[i], peer[i], peers != NULL);
-    cairo_restore(d->cr);
+    cairo_restore(d->p.cr);
 }
 
 /* ---- loss exceedance curve ---- */
@@ -196,27 +196,27 @@ static void curve_range(const json_t *curve, double *lo, double *hi)
 static void lec_axes(struct rating_draw *d, const struct lec_box *b)
 {
     char lbl[48];
-    rating_font(d, 7.5, false);
+    pdf_font(&d->p, 7.5, false);
     for (int k = 0; k <= 5; k++) { /* probability grid every 20 % */
         double y = lec_y(b, k / 5.0);
-        rating_rgb(d, k ? 0xe3e7ed : 0x9aa5b4);
-        rating_line(d, b->x, y, b->x + b->w, y, k ? 0.4 : 0.8);
-        rating_rgb(d, RC_MUTED);
+        pdf_rgb(&d->p, k ? 0xe3e7ed : 0x9aa5b4);
+        pdf_line(&d->p, b->x, y, b->x + b->w, y, k ? 0.4 : 0.8);
+        pdf_rgb(&d->p, PDF_MUTED);
         snprintf(lbl, sizeof(lbl), "%d%%", k * 20);
-        rating_text(d, b->x - 5, y + 2.5, RA_RIGHT, lbl);
+        pdf_text(&d->p, b->x - 5, y + 2.5, PDF_RIGHT, lbl);
     }
     for (int dec = (int)b->lo; dec <= (int)b->hi; dec++) {
         double x = lec_x(b, pow(10, dec));
         for (int m = 2; m <= 9 && dec < (int)b->hi; m++) { /* minor ticks 2×…9× */
             double xm = lec_x(b, m * pow(10, dec));
-            rating_rgb(d, 0xf0f2f5);
-            rating_line(d, xm, b->y, xm, b->y + b->h, 0.3);
+            pdf_rgb(&d->p, 0xf0f2f5);
+            pdf_line(&d->p, xm, b->y, xm, b->y + b->h, 0.3);
         }
-        rating_rgb(d, dec == (int)b->lo ? 0x9aa5b4 : 0xd5dbe3);
-        rating_line(d, x, b->y, x, b->y + b->h, dec == (int)b->lo ? 0.8 : 0.5);
-        rating_rgb(d, RC_MUTED);
+        pdf_rgb(&d->p, dec == (int)b->lo ? 0x9aa5b4 : 0xd5dbe3);
+        pdf_line(&d->p, x, b->y, x, b->y + b->h, dec == (int)b->lo ? 0.8 : 0.5);
+        pdf_rgb(&d->p, PDF_MUTED);
         rating_format_yen_short(pow(10, dec), d->ja, lbl, sizeof(lbl));
-        rating_text(d, x, b->y + b->h + 11, RA_CENTER, lbl);
+        pdf_text(&d->p, x, b->y + b->h + 11, PDF_CENTER, lbl);
     }
 }
 
@@ -232,15 +232,15 @@ static void lec_curve(struct rating_draw *d, const struct lec_box *b, const json
         if (!(l > 0))
             continue; /* no place for 0 on a log axis */
         if (!started)
-            cairo_move_to(d->cr, lec_x(b, l), lec_y(b, p));
+            cairo_move_to(d->p.cr, lec_x(b, l), lec_y(b, p));
         else
-            cairo_line_to(d->cr, lec_x(b, l), lec_y(b, p));
+            cairo_line_to(d->p.cr, lec_x(b, l), lec_y(b, p));
         started = true;
     }
-    rating_rgb(d, rgb);
-    cairo_set_line_width(d->cr, width);
-    cairo_set_line_join(d->cr, CAIRO_LINE_JOIN_ROUND);
-    cairo_stroke(d->cr);
+    pdf_rgb(&d->p, rgb);
+    cairo_set_line_width(d->p.cr, width);
+    cairo_set_line_join(d->p.cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_stroke(d->p.cr);
 }
 
 /* Thresholds: a dashed vertical line and the portfolio's probability of exceeding it. */
@@ -256,16 +256,16 @@ static void lec_thresholds(struct rating_draw *d, const struct lec_box *b, const
         if (!(t > 0) || log10(t) < b->lo || log10(t) > b->hi)
             continue;
         double x = lec_x(b, t), y = lec_y(b, p);
-        rating_rgb(d, RC_MUTED);
-        cairo_set_dash(d->cr, dash, 2, 0);
-        rating_line(d, x, b->y, x, b->y + b->h, 0.6);
-        cairo_set_dash(d->cr, NULL, 0, 0);
-        rating_rgb(d, RC_NAVY);
-        cairo_arc(d->cr, x, y, 2.8, 0, 2 * M_PI);
-        cairo_fill(d->cr);
+        pdf_rgb(&d->p, PDF_MUTED);
+        cairo_set_dash(d->p.cr, dash, 2, 0);
+        pdf_line(&d->p, x, b->y, x, b->y + b->h, 0.6);
+        cairo_set_dash(d->p.cr, NULL, 0, 0);
+        pdf_rgb(&d->p, PDF_NAVY);
+        cairo_arc(d->p.cr, x, y, 2.8, 0, 2 * M_PI);
+        cairo_fill(d->p.cr);
         rating_percent(p, lbl, sizeof(lbl));
-        rating_font(d, 7.5, true);
-        rating_text(d, x + 4, y - 4, RA_LEFT, lbl);
+        pdf_font(&d->p, 7.5, true);
+        pdf_text(&d->p, x + 4, y - 4, PDF_LEFT, lbl);
     }
 }
 
@@ -303,16 +303,16 @@ static void lec_legend(struct rating_draw *d, const struct lec_box *b, const jso
         const char *nm = rating_str(json_object_get(s, "name"), d->ja ? "ja" : "en");
         names[i + 1] = *nm ? nm : rating_str(s, "id");
     }
-    rating_font(d, 7.5, false);
+    pdf_font(&d->p, 7.5, false);
     for (size_t i = 0; i <= n; i++)
-        wmax = MAX(wmax, MIN(rating_text_width(d, names[i]), 180));
-    rating_rgba(d, 0xffffff, 0.9);
-    rating_rect(d, x - wmax - 30, y - 9, wmax + 36, 12.0 * (double)(n + 1) + 6);
+        wmax = MAX(wmax, MIN(pdf_width(&d->p, names[i]), 180));
+    pdf_rgba(&d->p, 0xffffff, 0.9);
+    pdf_rect(&d->p, x - wmax - 30, y - 9, wmax + 36, 12.0 * (double)(n + 1) + 6);
     for (size_t i = 0; i <= n; i++) {
-        rating_rgb(d, i ? colors[i - 1] : RC_NAVY);
-        rating_line(d, x - wmax - 24, y - 3, x - wmax - 8, y - 3, i ? 1.2 : 2.2);
-        rating_rgb(d, RC_INK);
-        rating_text_fit(d, x - wmax - 4, y, RA_LEFT, 180, names[i]);
+        pdf_rgb(&d->p, i ? colors[i - 1] : PDF_NAVY);
+        pdf_line(&d->p, x - wmax - 24, y - 3, x - wmax - 8, y - 3, i ? 1.2 : 2.2);
+        pdf_rgb(&d->p, PDF_INK);
+        pdf_text_fit(&d->p, x - wmax - 4, y, PDF_LEFT, 180, names[i]);
         y += 12;
     }
 }
@@ -334,20 +334,20 @@ void rating_lec(struct rating_draw *d, double x, double y, double w, double h, c
     }
     b.lo = floor(log10(lo));
     b.hi = MAX(ceil(log10(hi)), b.lo + 1);
-    cairo_save(d->cr);
-    rating_font(d, 8, false);
-    rating_rgb(d, RC_MUTED);
-    rating_text(d, b.x - 36, y + 7, RA_LEFT, d->t->lec_y);
-    rating_text(d, b.x + b.w / 2, b.y + b.h + 27, RA_CENTER, d->t->lec_x);
+    cairo_save(d->p.cr);
+    pdf_font(&d->p, 8, false);
+    pdf_rgb(&d->p, PDF_MUTED);
+    pdf_text(&d->p, b.x - 36, y + 7, PDF_LEFT, d->t->lec_y);
+    pdf_text(&d->p, b.x + b.w / 2, b.y + b.h + 27, PDF_CENTER, d->t->lec_x);
     lec_axes(d, &b);
-    cairo_save(d->cr);
-    cairo_rectangle(d->cr, b.x - 3, b.y - 3, b.w + 6, b.h + 6);
-    cairo_clip(d->cr);
+    cairo_save(d->p.cr);
+    cairo_rectangle(d->p.cr, b.x - 3, b.y - 3, b.w + 6, b.h + 6);
+    cairo_clip(d->p.cr);
     for (size_t i = n; i-- > 0;)
         lec_curve(d, &b, json_object_get(json_array_get(scenarios, idx[i]), "lec"), colors[i], 1.2);
-    lec_curve(d, &b, json_object_get(port, "lec"), RC_NAVY, 2.2);
-    cairo_restore(d->cr);
+    lec_curve(d, &b, json_object_get(port, "lec"), PDF_NAVY, 2.2);
+    cairo_restore(d->p.cr);
     lec_thresholds(d, &b, port);
     lec_legend(d, &b, scenarios, idx, n, colors);
-    cairo_restore(d->cr);
+    cairo_restore(d->p.cr);
 }

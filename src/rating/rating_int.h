@@ -1,14 +1,13 @@
 /*
  * rating_int.h — private to src/rating/: the label tables (functions, categories, tiers, peer
  * group bases, report wording in both languages), read helpers for a validated document, and
- * the drawing context the PDF pages and charts share.
+ * the state the PDF pages and charts share.
  */
 #ifndef RATING_RATING_INT_H
 #define RATING_RATING_INT_H
 
-#include <cairo.h>
-
 #include "rating.h"
+#include "../pdf/pdf.h"
 
 /* ---- labels (rating_text.c) ---- */
 
@@ -68,61 +67,24 @@ json_t *rating_find_function(const json_t *functions, const char *id);
  * when present, else the CSF 2.0 table, else NULL. */
 const char *rating_display_name(const json_t *item, const char *id, bool ja);
 
-/* ---- drawing (rating_draw.c) ---- */
+/* ---- drawing (rating_draw.c; the toolkit is src/pdf/) ---- */
 
-#define RATING_PAGE_W 595.276 /* A4 in PDF points */
-#define RATING_PAGE_H 841.890
 #define RATING_MARGIN 48.0
-#define RATING_CONTENT_W (RATING_PAGE_W - 2 * RATING_MARGIN)
-#define RATING_BOTTOM (RATING_PAGE_H - 52) /* lowest baseline of the flow, above the footer */
-
-enum rating_align { RA_LEFT, RA_CENTER, RA_RIGHT };
+#define RATING_CONTENT_W (PDF_A4_W - 2 * RATING_MARGIN)
+#define RATING_TOP 62.0               /* the flow cursor on a new page */
+#define RATING_BOTTOM (PDF_A4_H - 52) /* lowest baseline of the flow, above the footer */
 
 struct rating_draw {
-    cairo_t *cr;
-    cairo_font_face_t *regular, *bold;
+    struct pdf p; /* p.ctx points back here */
     bool ja;
     const struct rating_text *t;
     const json_t *doc; /* borrowed, validated */
-    int page;          /* 1-based number of the page being drawn */
-    int pages;         /* total, known after the layout pass (0 during it) */
-    double y;          /* the flow cursor on the current page */
 };
 
-/* Finds Noto Sans CJK JP (regular and bold) through fontconfig and checks that the match
- * really is that family, not a fallback. Returns 0 or RATING_EFONT (e says which). */
-int rating_fonts_open(struct rating_draw *d, struct err *e);
-void rating_fonts_close(struct rating_draw *d);
-
-void rating_rgb(struct rating_draw *d, unsigned rgb);
-void rating_rgba(struct rating_draw *d, unsigned rgb, double alpha);
-void rating_font(struct rating_draw *d, double size, bool bold);
-double rating_text_width(struct rating_draw *d, const char *s);
-/* Draws s with its baseline at y in the current font; returns its width. */
-double rating_text(struct rating_draw *d, double x, double y, enum rating_align al, const char *s);
-/* Draws s in at most max_w: shrinks the font down to 80 % and then cuts with "…". */
-double rating_text_fit(struct rating_draw *d, double x, double y, enum rating_align al,
-                       double max_w, const char *s);
-/* Draws s wrapped to width (Japanese breaks between any characters, English at spaces),
- * first baseline at y; returns the baseline after the last line. */
-double rating_wrap(struct rating_draw *d, double x, double y, double width, double leading,
-                   const char *s);
-/* rating_wrap with at most max_lines lines (0: no limit); the last one is fitted with
- * rating_text_fit, so nothing is drawn beyond width. */
-double rating_wrap_max(struct rating_draw *d, double x, double y, double width, double leading,
-                       const char *s, int max_lines);
-/* Counts the lines rating_wrap would use. */
-int rating_wrap_lines(struct rating_draw *d, double width, const char *s);
-void rating_line(struct rating_draw *d, double x0, double y0, double x1, double y1, double w);
-void rating_rect(struct rating_draw *d, double x, double y, double w, double h);
-
-/* Starts a page: running header (organisation, report kind) and footer (page, date). */
-void rating_page_begin(struct rating_draw *d);
-void rating_page_end(struct rating_draw *d);
-/* A section heading at the cursor with a rule under it; advances the cursor. */
-void rating_heading(struct rating_draw *d, const char *s);
-/* Starts a new page when fewer than h points are left above RATING_BOTTOM. */
-void rating_need(struct rating_draw *d, double h);
+/* Section headings: 13 pt with a rule under them. */
+extern const struct pdf_heading rating_h2;
+/* The page frame (pdf_frame_fn): running header from page 2, footer with "n / N". */
+void rating_frame(struct pdf *p);
 
 /* The document's peers / risk objects (borrowed), or NULL when they are null. */
 const json_t *rating_doc_peers(const struct rating_draw *d);
@@ -160,14 +122,8 @@ void rating_radar(struct rating_draw *d, double cx, double cy, double r, const j
 /* Loss exceedance curve of the portfolio and up to three scenarios in the box (x, y, w, h). */
 void rating_lec(struct rating_draw *d, double x, double y, double w, double h, const json_t *risk);
 
-/* Colours shared by charts and tables. */
-#define RC_INK 0x1d2733u
-#define RC_MUTED 0x5f6b7au
-#define RC_RULE 0xc9d0d9u
-#define RC_FAINT 0xeef1f5u
-#define RC_NAVY 0x16324fu
+/* The charts' own colours (the shared ones are PDF_*). */
 #define RC_SELF 0x1f5fa8u
 #define RC_PEER 0xd9730du
-#define RC_WARN 0xb3261eu
 
 #endif

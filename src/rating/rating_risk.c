@@ -13,19 +13,19 @@
 static void stat_box(struct rating_draw *d, double x, double w, const char *label, double v)
 {
     char big[48], full[48];
-    rating_rgb(d, RC_FAINT);
-    rating_rect(d, x, d->y, w, 58);
-    rating_font(d, 7.5, false);
-    rating_rgb(d, RC_MUTED);
-    rating_text_fit(d, x + 8, d->y + 14, RA_LEFT, w - 16, label);
-    rating_font(d, 15, true);
-    rating_rgb(d, RC_NAVY);
-    rating_text_fit(d, x + 8, d->y + 36, RA_LEFT, w - 16,
-                    rating_format_yen_short(v, d->ja, big, sizeof(big)));
-    rating_font(d, 7, false);
-    rating_rgb(d, RC_MUTED);
-    rating_text_fit(d, x + 8, d->y + 50, RA_LEFT, w - 16,
-                    rating_format_yen(v, d->ja, full, sizeof(full)));
+    pdf_rgb(&d->p, PDF_FAINT);
+    pdf_rect(&d->p, x, d->p.y, w, 58);
+    pdf_font(&d->p, 7.5, false);
+    pdf_rgb(&d->p, PDF_MUTED);
+    pdf_text_fit(&d->p, x + 8, d->p.y + 14, PDF_LEFT, w - 16, label);
+    pdf_font(&d->p, 15, true);
+    pdf_rgb(&d->p, PDF_NAVY);
+    pdf_text_fit(&d->p, x + 8, d->p.y + 36, PDF_LEFT, w - 16,
+                 rating_format_yen_short(v, d->ja, big, sizeof(big)));
+    pdf_font(&d->p, 7, false);
+    pdf_rgb(&d->p, PDF_MUTED);
+    pdf_text_fit(&d->p, x + 8, d->p.y + 50, PDF_LEFT, w - 16,
+                 rating_format_yen(v, d->ja, full, sizeof(full)));
 }
 
 static void risk_figures(struct rating_draw *d, const json_t *risk)
@@ -41,12 +41,12 @@ static void risk_figures(struct rating_draw *d, const json_t *risk)
     snprintf(seed, sizeof(seed), "%llu", /* risk seeds are uint64 */
              (unsigned long long)json_integer_value(json_object_get(risk, "seed")));
     snprintf(intro, sizeof(intro), d->t->risk_intro_fmt, years, n, seed);
-    rating_font(d, 8.5, false);
-    rating_rgb(d, RC_INK);
-    d->y = rating_wrap(d, RATING_MARGIN, d->y + 4, RATING_CONTENT_W, 13, intro) + 10;
+    pdf_font(&d->p, 8.5, false);
+    pdf_rgb(&d->p, PDF_INK);
+    d->p.y = pdf_wrap_draw(&d->p, RATING_MARGIN, d->p.y + 4, RATING_CONTENT_W, 13, intro, 0) + 10;
     for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
         stat_box(d, RATING_MARGIN + (double)i * (w + gap), w, labels[i], rating_num(port, keys[i]));
-    d->y += 70;
+    d->p.y += 70;
 }
 
 /* A "label  41.9%" chip at *x on the cursor line; false (nothing drawn) if it does not fit. */
@@ -55,20 +55,20 @@ static bool chip(struct rating_draw *d, double *x, const char *label, double p)
     char pct[16];
     double w, lw;
     rating_percent(p, pct, sizeof(pct));
-    rating_font(d, 8, false);
-    w = rating_text_width(d, label) + 8;
-    rating_font(d, 9, true);
-    w += rating_text_width(d, pct) + 20;
+    pdf_font(&d->p, 8, false);
+    w = pdf_width(&d->p, label) + 8;
+    pdf_font(&d->p, 9, true);
+    w += pdf_width(&d->p, pct) + 20;
     if (*x + w > RATING_MARGIN + RATING_CONTENT_W + 8)
         return false;
-    rating_rgb(d, RC_FAINT);
-    rating_rect(d, *x, d->y, w - 8, 18);
-    rating_font(d, 8, false);
-    rating_rgb(d, RC_MUTED);
-    lw = rating_text(d, *x + 6, d->y + 12.5, RA_LEFT, label);
-    rating_font(d, 9, true);
-    rating_rgb(d, RC_NAVY);
-    rating_text(d, *x + 6 + lw + 8, d->y + 12.5, RA_LEFT, pct);
+    pdf_rgb(&d->p, PDF_FAINT);
+    pdf_rect(&d->p, *x, d->p.y, w - 8, 18);
+    pdf_font(&d->p, 8, false);
+    pdf_rgb(&d->p, PDF_MUTED);
+    lw = pdf_text(&d->p, *x + 6, d->p.y + 12.5, PDF_LEFT, label);
+    pdf_font(&d->p, 9, true);
+    pdf_rgb(&d->p, PDF_NAVY);
+    pdf_text(&d->p, *x + 6 + lw + 8, d->p.y + 12.5, PDF_LEFT, pct);
     *x += w;
     return true;
 }
@@ -84,10 +84,10 @@ static void exceedance_row(struct rating_draw *d, const json_t *risk)
     json_t *e;
     if (json_array_size(ex) == 0 && !isfinite(rating_num(port, "p_loss")))
         return;
-    rating_font(d, 8.5, true);
-    rating_rgb(d, RC_INK);
-    rating_text(d, x, d->y + 10, RA_LEFT, d->t->exceed_title);
-    d->y += 16;
+    pdf_font(&d->p, 8.5, true);
+    pdf_rgb(&d->p, PDF_INK);
+    pdf_text(&d->p, x, d->p.y + 10, PDF_LEFT, d->t->exceed_title);
+    d->p.y += 16;
     if (isfinite(rating_num(port, "p_loss")))
         chip(d, &x, d->t->any_loss, rating_num(port, "p_loss"));
     json_array_foreach(ex, i, e)
@@ -97,7 +97,7 @@ static void exceedance_row(struct rating_draw *d, const json_t *risk)
         if (!chip(d, &x, label, rating_num(e, "probability")))
             break;
     }
-    d->y += 30;
+    d->p.y += 30;
 }
 
 static int cmp_mean_desc(const void *a, const void *b)
@@ -140,39 +140,39 @@ static void scenario_table(struct rating_draw *d, const json_t *risk)
     shown = MIN(n, MAX_SCENARIO_ROWS);
     if (n == 0)
         goto out;
-    rating_need(d, 30 + 18 + ROW_H * (double)shown);
-    rating_font(d, 10.5, true);
-    rating_rgb(d, RC_NAVY);
-    rating_text(d, x, d->y + 10, RA_LEFT, d->t->scen_title);
-    d->y += 18;
-    rating_font(d, 7.5, true);
-    rating_rgb(d, RC_MUTED);
-    rating_text(d, x, d->y + 10, RA_LEFT, d->t->col_scenario);
+    pdf_need(&d->p, 30 + 18 + ROW_H * (double)shown);
+    pdf_font(&d->p, 10.5, true);
+    pdf_rgb(&d->p, PDF_NAVY);
+    pdf_text(&d->p, x, d->p.y + 10, PDF_LEFT, d->t->scen_title);
+    d->p.y += 18;
+    pdf_font(&d->p, 7.5, true);
+    pdf_rgb(&d->p, PDF_MUTED);
+    pdf_text(&d->p, x, d->p.y + 10, PDF_LEFT, d->t->col_scenario);
     for (size_t k = 0; k < ARRAY_SIZE(keys); k++)
-        rating_text(d, x + name_w + col_w * (double)(k + 1), d->y + 10, RA_RIGHT, heads[k]);
-    rating_rgb(d, RC_RULE);
-    rating_line(d, x, d->y + 15, x + RATING_CONTENT_W, d->y + 15, 0.6);
-    d->y += 17;
+        pdf_text(&d->p, x + name_w + col_w * (double)(k + 1), d->p.y + 10, PDF_RIGHT, heads[k]);
+    pdf_rgb(&d->p, PDF_RULE);
+    pdf_line(&d->p, x, d->p.y + 15, x + RATING_CONTENT_W, d->p.y + 15, 0.6);
+    d->p.y += 17;
     for (size_t i = 0; i < shown; i++) {
-        rating_font(d, 8, false);
-        rating_rgb(d, RC_INK);
-        rating_text_fit(d, x, d->y + 10.5, RA_LEFT, name_w - 8, scenario_name(d, order[i]));
+        pdf_font(&d->p, 8, false);
+        pdf_rgb(&d->p, PDF_INK);
+        pdf_text_fit(&d->p, x, d->p.y + 10.5, PDF_LEFT, name_w - 8, scenario_name(d, order[i]));
         for (size_t k = 0; k < ARRAY_SIZE(keys); k++)
-            rating_text_fit(d, x + name_w + col_w * (double)(k + 1), d->y + 10.5, RA_RIGHT,
-                            col_w - 6,
-                            rating_format_yen(rating_num(order[i], keys[k]), d->ja, v, sizeof(v)));
-        rating_rgb(d, RC_RULE);
-        rating_line(d, x, d->y + ROW_H, x + RATING_CONTENT_W, d->y + ROW_H, 0.3);
-        d->y += ROW_H;
+            pdf_text_fit(&d->p, x + name_w + col_w * (double)(k + 1), d->p.y + 10.5, PDF_RIGHT,
+                         col_w - 6,
+                         rating_format_yen(rating_num(order[i], keys[k]), d->ja, v, sizeof(v)));
+        pdf_rgb(&d->p, PDF_RULE);
+        pdf_line(&d->p, x, d->p.y + ROW_H, x + RATING_CONTENT_W, d->p.y + ROW_H, 0.3);
+        d->p.y += ROW_H;
     }
     if (n > shown) {
         char more[200], cnt[32];
         rating_format_int((double)(n - shown), cnt, sizeof(cnt));
         snprintf(more, sizeof(more), d->t->scen_more_fmt, cnt);
-        rating_font(d, 7.5, false);
-        rating_rgb(d, RC_MUTED);
-        rating_text(d, x, d->y + 12, RA_LEFT, more);
-        d->y += 16;
+        pdf_font(&d->p, 7.5, false);
+        pdf_rgb(&d->p, PDF_MUTED);
+        pdf_text(&d->p, x, d->p.y + 12, PDF_LEFT, more);
+        d->p.y += 16;
     }
 out:
     free(order);
@@ -180,31 +180,32 @@ out:
 
 void rating_page_risk(struct rating_draw *d, const json_t *risk)
 {
-    rating_page_begin(d);
-    rating_heading(d, d->t->risk_title);
+    pdf_page_begin(&d->p);
+    pdf_heading(&d->p, &rating_h2, d->t->risk_title);
     risk_figures(d, risk);
     exceedance_row(d, risk);
-    rating_font(d, 10.5, true);
-    rating_rgb(d, RC_NAVY);
-    rating_text(d, RATING_MARGIN, d->y + 10, RA_LEFT, d->t->lec_title);
-    d->y += 16;
-    rating_lec(d, RATING_MARGIN, d->y, RATING_CONTENT_W, 250, risk);
-    d->y += 262;
+    pdf_font(&d->p, 10.5, true);
+    pdf_rgb(&d->p, PDF_NAVY);
+    pdf_text(&d->p, RATING_MARGIN, d->p.y + 10, PDF_LEFT, d->t->lec_title);
+    d->p.y += 16;
+    rating_lec(d, RATING_MARGIN, d->p.y, RATING_CONTENT_W, 250, risk);
+    d->p.y += 262;
     scenario_table(d, risk);
-    rating_page_end(d);
+    pdf_page_end(&d->p);
 }
 
 void rating_no_risk_notice(struct rating_draw *d)
 {
     int lines;
-    rating_heading(d, d->t->no_risk_title);
-    rating_font(d, 9, false);
-    lines = rating_wrap_lines(d, RATING_CONTENT_W - 24, d->t->no_risk_body);
-    rating_rgb(d, RC_FAINT);
-    rating_rect(d, RATING_MARGIN, d->y, RATING_CONTENT_W, 14.0 * lines + 16);
-    rating_rgb(d, RC_MUTED);
-    rating_wrap(d, RATING_MARGIN + 12, d->y + 18, RATING_CONTENT_W - 24, 14, d->t->no_risk_body);
-    d->y += 14.0 * lines + 36;
+    pdf_heading(&d->p, &rating_h2, d->t->no_risk_title);
+    pdf_font(&d->p, 9, false);
+    lines = (int)pdf_wrap_count(&d->p, RATING_CONTENT_W - 24, d->t->no_risk_body);
+    pdf_rgb(&d->p, PDF_FAINT);
+    pdf_rect(&d->p, RATING_MARGIN, d->p.y, RATING_CONTENT_W, 14.0 * lines + 16);
+    pdf_rgb(&d->p, PDF_MUTED);
+    pdf_wrap_draw(&d->p, RATING_MARGIN + 12, d->p.y + 18, RATING_CONTENT_W - 24, 14,
+                  d->t->no_risk_body, 0);
+    d->p.y += 14.0 * lines + 36;
 }
 
 /* ---- the scenarios' inputs (last page) ---- */
@@ -284,36 +285,36 @@ static void inputs_row(struct rating_draw *d, const json_t *s, const double col[
     const double w[5] = {col[1] - col[0] - 6, col[2] - col[1] - 6, col[3] - col[2] - 6,
                          col[4] - col[3] - 6, RATING_CONTENT_W - col[4]};
     char a[320], b[320], p[160];
-    double y = d->y + 10, h;
+    double y = d->p.y + 10, h;
     fmt_susceptibility(d, in, a, b, sizeof(a));
     h = b[0] || json_is_object(sec) ? 26 : 16;
-    rating_need(d, h);
-    y = d->y + 10;
-    rating_font(d, 7.5, false);
-    rating_rgb(d, RC_INK);
-    rating_text_fit(d, RATING_MARGIN + col[2], y, RA_LEFT, w[2], a);
-    rating_text_fit(d, RATING_MARGIN + col[2], y + 10, RA_LEFT, w[2], b);
+    pdf_need(&d->p, h);
+    y = d->p.y + 10;
+    pdf_font(&d->p, 7.5, false);
+    pdf_rgb(&d->p, PDF_INK);
+    pdf_text_fit(&d->p, RATING_MARGIN + col[2], y, PDF_LEFT, w[2], a);
+    pdf_text_fit(&d->p, RATING_MARGIN + col[2], y + 10, PDF_LEFT, w[2], b);
     fmt_estimate(json_object_get(in, "tef"), EST_NUM, d->ja, a, sizeof(a));
-    rating_text_fit(d, RATING_MARGIN + col[1], y, RA_LEFT, w[1], a);
+    pdf_text_fit(&d->p, RATING_MARGIN + col[1], y, PDF_LEFT, w[1], a);
     fmt_estimate(json_object_get(in, "primary_loss"), EST_YEN, d->ja, a, sizeof(a));
-    rating_text_fit(d, RATING_MARGIN + col[3], y, RA_LEFT, w[3], a);
+    pdf_text_fit(&d->p, RATING_MARGIN + col[3], y, PDF_LEFT, w[3], a);
     if (json_is_object(sec)) {
         fmt_estimate(json_object_get(sec, "probability"), EST_PCT, d->ja, p, sizeof(p));
         snprintf(a, sizeof(a), "P %s", p);
-        rating_text_fit(d, RATING_MARGIN + col[4], y, RA_LEFT, w[4], a);
+        pdf_text_fit(&d->p, RATING_MARGIN + col[4], y, PDF_LEFT, w[4], a);
         fmt_estimate(json_object_get(sec, "loss"), EST_YEN, d->ja, a, sizeof(a));
-        rating_text_fit(d, RATING_MARGIN + col[4], y + 10, RA_LEFT, w[4], a);
+        pdf_text_fit(&d->p, RATING_MARGIN + col[4], y + 10, PDF_LEFT, w[4], a);
     } else {
-        rating_rgb(d, RC_MUTED);
-        rating_text(d, RATING_MARGIN + col[4], y, RA_LEFT, "—");
+        pdf_rgb(&d->p, PDF_MUTED);
+        pdf_text(&d->p, RATING_MARGIN + col[4], y, PDF_LEFT, "—");
     }
-    rating_font(d, 8, false);
-    rating_rgb(d, RC_INK);
-    rating_text_fit(d, RATING_MARGIN + col[0], y, RA_LEFT, w[0], scenario_name(d, s));
-    rating_rgb(d, RC_RULE);
-    rating_line(d, RATING_MARGIN, d->y + h - 1, RATING_MARGIN + RATING_CONTENT_W, d->y + h - 1,
-                0.3);
-    d->y += h;
+    pdf_font(&d->p, 8, false);
+    pdf_rgb(&d->p, PDF_INK);
+    pdf_text_fit(&d->p, RATING_MARGIN + col[0], y, PDF_LEFT, w[0], scenario_name(d, s));
+    pdf_rgb(&d->p, PDF_RULE);
+    pdf_line(&d->p, RATING_MARGIN, d->p.y + h - 1, RATING_MARGIN + RATING_CONTENT_W, d->p.y + h - 1,
+             0.3);
+    d->p.y += h;
 }
 
 void rating_risk_inputs(struct rating_draw *d, const json_t *risk)
@@ -326,20 +327,22 @@ void rating_risk_inputs(struct rating_draw *d, const json_t *risk)
     shown = MIN(n, MAX_SCENARIO_ROWS);
     if (n == 0 || !json_is_object(json_object_get(order[0], "inputs")))
         goto out;
-    rating_heading(d, d->t->inputs_title);
-    rating_font(d, 7.5, true);
-    rating_rgb(d, RC_MUTED);
+    pdf_heading(&d->p, &rating_h2, d->t->inputs_title);
+    pdf_font(&d->p, 7.5, true);
+    pdf_rgb(&d->p, PDF_MUTED);
     for (size_t k = 0; k < 5; k++)
-        rating_text_fit(d, RATING_MARGIN + col[k], d->y + 10, RA_LEFT,
-                        (k < 4 ? col[k + 1] : RATING_CONTENT_W) - col[k] - 6, heads[k]);
-    rating_rgb(d, RC_RULE);
-    rating_line(d, RATING_MARGIN, d->y + 15, RATING_MARGIN + RATING_CONTENT_W, d->y + 15, 0.6);
-    d->y += 17;
+        pdf_text_fit(&d->p, RATING_MARGIN + col[k], d->p.y + 10, PDF_LEFT,
+                     (k < 4 ? col[k + 1] : RATING_CONTENT_W) - col[k] - 6, heads[k]);
+    pdf_rgb(&d->p, PDF_RULE);
+    pdf_line(&d->p, RATING_MARGIN, d->p.y + 15, RATING_MARGIN + RATING_CONTENT_W, d->p.y + 15, 0.6);
+    d->p.y += 17;
     for (size_t i = 0; i < shown; i++)
         inputs_row(d, order[i], col);
-    rating_font(d, 7.5, false);
-    rating_rgb(d, RC_MUTED);
-    d->y = rating_wrap(d, RATING_MARGIN, d->y + 12, RATING_CONTENT_W, 11, d->t->inputs_note) + 20;
+    pdf_font(&d->p, 7.5, false);
+    pdf_rgb(&d->p, PDF_MUTED);
+    d->p.y = pdf_wrap_draw(&d->p, RATING_MARGIN, d->p.y + 12, RATING_CONTENT_W, 11,
+                           d->t->inputs_note, 0) +
+             20;
 out:
     free(order);
 }

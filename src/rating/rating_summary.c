@@ -12,44 +12,44 @@ static void title_band(struct rating_draw *d)
     const char *other = rating_org_name(d->doc, d->ja, true);
     const char *name = rating_org_name(d->doc, d->ja, false);
     double bw, y = 92;
-    rating_rgb(d, RC_NAVY);
-    rating_rect(d, 0, 0, RATING_PAGE_W, 150);
-    rating_font(d, 10, false);
-    rating_rgba(d, 0xffffff, 0.85);
-    rating_text(d, RATING_MARGIN, 46, RA_LEFT, d->t->doc_kind);
+    pdf_rgb(&d->p, PDF_NAVY);
+    pdf_rect(&d->p, 0, 0, PDF_A4_W, 150);
+    pdf_font(&d->p, 10, false);
+    pdf_rgba(&d->p, 0xffffff, 0.85);
+    pdf_text(&d->p, RATING_MARGIN, 46, PDF_LEFT, d->t->doc_kind);
     /* the self-assessment badge: readers must not take this for an audit */
-    rating_font(d, 9.5, true);
-    bw = rating_text_width(d, d->t->self_assessment) + 18;
-    rating_rgb(d, 0xf2c14e);
-    cairo_rectangle(d->cr, RATING_PAGE_W - RATING_MARGIN - bw, 32, bw, 20);
-    cairo_fill(d->cr);
-    rating_rgb(d, RC_NAVY);
-    rating_text(d, RATING_PAGE_W - RATING_MARGIN - bw / 2, 46, RA_CENTER, d->t->self_assessment);
+    pdf_font(&d->p, 9.5, true);
+    bw = pdf_width(&d->p, d->t->self_assessment) + 18;
+    pdf_rgb(&d->p, 0xf2c14e);
+    cairo_rectangle(d->p.cr, PDF_A4_W - RATING_MARGIN - bw, 32, bw, 20);
+    cairo_fill(d->p.cr);
+    pdf_rgb(&d->p, PDF_NAVY);
+    pdf_text(&d->p, PDF_A4_W - RATING_MARGIN - bw / 2, 46, PDF_CENTER, d->t->self_assessment);
     /* the name is the report's title: never cut it if it can be wrapped onto two lines */
-    rating_font(d, 22, true);
-    rating_rgb(d, 0xffffff);
-    if (rating_text_width(d, name) <= RATING_CONTENT_W) {
-        rating_text(d, RATING_MARGIN, 92, RA_LEFT, name);
+    pdf_font(&d->p, 22, true);
+    pdf_rgb(&d->p, 0xffffff);
+    if (pdf_width(&d->p, name) <= RATING_CONTENT_W) {
+        pdf_text(&d->p, RATING_MARGIN, 92, PDF_LEFT, name);
     } else {
-        rating_font(d, 17, true);
-        y = rating_wrap_max(d, RATING_MARGIN, 82, RATING_CONTENT_W, 21, name, 2) + 3;
+        pdf_font(&d->p, 17, true);
+        y = pdf_wrap_draw(&d->p, RATING_MARGIN, 82, RATING_CONTENT_W, 21, name, 2) + 3;
     }
     if (*other) {
-        rating_font(d, 11.5, false);
-        rating_rgba(d, 0xffffff, 0.85);
-        rating_text_fit(d, RATING_MARGIN, y + 24, RA_LEFT, RATING_CONTENT_W, other);
+        pdf_font(&d->p, 11.5, false);
+        pdf_rgba(&d->p, 0xffffff, 0.85);
+        pdf_text_fit(&d->p, RATING_MARGIN, y + 24, PDF_LEFT, RATING_CONTENT_W, other);
     }
 }
 
 static void meta_pair(struct rating_draw *d, double x, double y, const char *label,
                       const char *value, double w)
 {
-    rating_font(d, 7.5, false);
-    rating_rgb(d, RC_MUTED);
-    rating_text(d, x, y, RA_LEFT, label);
-    rating_font(d, 9.5, false);
-    rating_rgb(d, RC_INK);
-    rating_text_fit(d, x, y + 13, RA_LEFT, w, value);
+    pdf_font(&d->p, 7.5, false);
+    pdf_rgb(&d->p, PDF_MUTED);
+    pdf_text(&d->p, x, y, PDF_LEFT, label);
+    pdf_font(&d->p, 9.5, false);
+    pdf_rgb(&d->p, PDF_INK);
+    pdf_text_fit(&d->p, x, y + 13, PDF_LEFT, w, value);
 }
 
 static void meta_block(struct rating_draw *d)
@@ -73,41 +73,41 @@ static void meta_block(struct rating_draw *d)
     meta_pair(d, RATING_MARGIN, y, d->t->sector_size, *v ? v : "—", col - 10);
     meta_pair(d, RATING_MARGIN + col, y, d->t->assessment_id, rating_str(a, "id"), 2 * col - 10);
     y += 30;
-    rating_rgb(d, 0xfff7e0);
-    rating_rect(d, RATING_MARGIN, y, RATING_CONTENT_W, 24);
-    rating_rgb(d, 0xf2c14e);
-    rating_rect(d, RATING_MARGIN, y, 3, 24);
-    rating_font(d, 8.5, false);
-    rating_rgb(d, RC_INK);
-    rating_text_fit(d, RATING_MARGIN + 10, y + 15.5, RA_LEFT, RATING_CONTENT_W - 16,
-                    d->t->self_assessment_note);
-    d->y = y + 40;
+    pdf_rgb(&d->p, 0xfff7e0);
+    pdf_rect(&d->p, RATING_MARGIN, y, RATING_CONTENT_W, 24);
+    pdf_rgb(&d->p, 0xf2c14e);
+    pdf_rect(&d->p, RATING_MARGIN, y, 3, 24);
+    pdf_font(&d->p, 8.5, false);
+    pdf_rgb(&d->p, PDF_INK);
+    pdf_text_fit(&d->p, RATING_MARGIN + 10, y + 15.5, PDF_LEFT, RATING_CONTENT_W - 16,
+                 d->t->self_assessment_note);
+    d->p.y = y + 40;
 }
 
 /* A summary card: label, a big figure with an optional small suffix, two detail lines. */
 static void card(struct rating_draw *d, double x, double w, const char *label, const char *big,
                  const char *suffix, const char *line1, const char *line2, unsigned accent)
 {
-    double y = d->y, bw;
-    rating_rgb(d, RC_FAINT);
-    rating_rect(d, x, y, w, 84);
-    rating_rgb(d, accent);
-    rating_rect(d, x, y, w, 3);
-    rating_font(d, 8, false);
-    rating_rgb(d, RC_MUTED);
-    rating_text_fit(d, x + 10, y + 18, RA_LEFT, w - 20, label);
-    rating_font(d, big[0] && strlen(big) > 8 ? 17 : 22, true);
-    rating_rgb(d, accent);
-    bw = rating_text_fit(d, x + 10, y + 44, RA_LEFT, w - 20, big);
+    double y = d->p.y, bw;
+    pdf_rgb(&d->p, PDF_FAINT);
+    pdf_rect(&d->p, x, y, w, 84);
+    pdf_rgb(&d->p, accent);
+    pdf_rect(&d->p, x, y, w, 3);
+    pdf_font(&d->p, 8, false);
+    pdf_rgb(&d->p, PDF_MUTED);
+    pdf_text_fit(&d->p, x + 10, y + 18, PDF_LEFT, w - 20, label);
+    pdf_font(&d->p, big[0] && strlen(big) > 8 ? 17 : 22, true);
+    pdf_rgb(&d->p, accent);
+    bw = pdf_text_fit(&d->p, x + 10, y + 44, PDF_LEFT, w - 20, big);
     if (suffix) {
-        rating_font(d, 10, false);
-        rating_rgb(d, RC_MUTED);
-        rating_text(d, x + 12 + bw, y + 44, RA_LEFT, suffix);
+        pdf_font(&d->p, 10, false);
+        pdf_rgb(&d->p, PDF_MUTED);
+        pdf_text(&d->p, x + 12 + bw, y + 44, PDF_LEFT, suffix);
     }
-    rating_font(d, 8, false);
-    rating_rgb(d, RC_INK);
-    rating_text_fit(d, x + 10, y + 60, RA_LEFT, w - 20, line1);
-    rating_text_fit(d, x + 10, y + 73, RA_LEFT, w - 20, line2);
+    pdf_font(&d->p, 8, false);
+    pdf_rgb(&d->p, PDF_INK);
+    pdf_text_fit(&d->p, x + 10, y + 60, PDF_LEFT, w - 20, line1);
+    pdf_text_fit(&d->p, x + 10, y + 73, PDF_LEFT, w - 20, line2);
 }
 
 static void card_overall(struct rating_draw *d, double x, double w)
@@ -128,7 +128,7 @@ static void card_peers(struct rating_draw *d, double x, double w)
     const json_t *ov = json_object_get(p, "overall");
     char big[16], label[96], l1[96], l2[320], n[32];
     if (!p) {
-        card(d, x, w, d->t->peer_card, d->t->no_peers_short, NULL, "", "", RC_MUTED);
+        card(d, x, w, d->t->peer_card, d->t->no_peers_short, NULL, "", "", PDF_MUTED);
         return;
     }
     rating_fmt_score(rating_num(ov, "average"), big, sizeof(big));
@@ -149,7 +149,7 @@ static void card_risk(struct rating_draw *d, double x, double w)
     const json_t *ex = json_object_get(port, "exceedance");
     char big[48], l1[96], l2[96], a[48], p[16];
     if (!r) {
-        card(d, x, w, d->t->risk_card, d->t->no_risk_short, NULL, "", "", RC_MUTED);
+        card(d, x, w, d->t->risk_card, d->t->no_risk_short, NULL, "", "", PDF_MUTED);
         return;
     }
     rating_format_yen_short(rating_num(port, "mean"), d->ja, big, sizeof(big));
@@ -162,7 +162,7 @@ static void card_risk(struct rating_draw *d, double x, double w)
         rating_percent(rating_num(e, "probability"), p, sizeof(p));
         snprintf(l2, sizeof(l2), "P(> %s)  %s", a, p);
     }
-    card(d, x, w, d->t->risk_card, big, NULL, l1, l2, RC_NAVY);
+    card(d, x, w, d->t->risk_card, big, NULL, l1, l2, PDF_NAVY);
 }
 
 static void radar_legend(struct rating_draw *d, double y)
@@ -171,47 +171,47 @@ static void radar_legend(struct rating_draw *d, double y)
     const json_t *p = rating_doc_peers(d);
     char peer[400], group[320], n[32];
     double w1, w2, x;
-    rating_font(d, 8.5, false);
+    pdf_font(&d->p, 8.5, false);
     if (!p) {
-        rating_rgb(d, RC_MUTED);
-        rating_text_fit(d, RATING_PAGE_W / 2, y, RA_CENTER, RATING_CONTENT_W, d->t->radar_no_peers);
+        pdf_rgb(&d->p, PDF_MUTED);
+        pdf_text_fit(&d->p, PDF_A4_W / 2, y, PDF_CENTER, RATING_CONTENT_W, d->t->radar_no_peers);
         return;
     }
     rating_peer_group(p, d->ja, group, sizeof(group));
     rating_format_int(rating_num(p, "n"), n, sizeof(n));
     snprintf(peer, sizeof(peer), d->t->radar_peer_fmt, group, n);
-    w1 = rating_text_width(d, d->t->radar_self);
-    w2 = MIN(rating_text_width(d, peer), RATING_CONTENT_W - w1 - 70);
-    x = RATING_PAGE_W / 2 - (w1 + w2 + 70) / 2;
-    rating_rgb(d, RC_SELF);
-    rating_line(d, x, y - 3, x + 18, y - 3, 2.0);
-    rating_rgb(d, RC_INK);
-    rating_text(d, x + 24, y, RA_LEFT, d->t->radar_self);
+    w1 = pdf_width(&d->p, d->t->radar_self);
+    w2 = MIN(pdf_width(&d->p, peer), RATING_CONTENT_W - w1 - 70);
+    x = PDF_A4_W / 2 - (w1 + w2 + 70) / 2;
+    pdf_rgb(&d->p, RC_SELF);
+    pdf_line(&d->p, x, y - 3, x + 18, y - 3, 2.0);
+    pdf_rgb(&d->p, PDF_INK);
+    pdf_text(&d->p, x + 24, y, PDF_LEFT, d->t->radar_self);
     x += 24 + w1 + 22;
-    rating_rgb(d, RC_PEER);
-    cairo_set_dash(d->cr, dash, 2, 0);
-    rating_line(d, x, y - 3, x + 18, y - 3, 1.4);
-    cairo_set_dash(d->cr, NULL, 0, 0);
-    rating_rgb(d, RC_INK);
-    rating_text_fit(d, x + 24, y, RA_LEFT, w2, peer);
+    pdf_rgb(&d->p, RC_PEER);
+    cairo_set_dash(d->p.cr, dash, 2, 0);
+    pdf_line(&d->p, x, y - 3, x + 18, y - 3, 1.4);
+    cairo_set_dash(d->p.cr, NULL, 0, 0);
+    pdf_rgb(&d->p, PDF_INK);
+    pdf_text_fit(&d->p, x + 24, y, PDF_LEFT, w2, peer);
 }
 
 void rating_page_summary(struct rating_draw *d)
 {
     const double gap = 12, w = (RATING_CONTENT_W - 2 * gap) / 3;
     char title[160], fw[128];
-    rating_page_begin(d);
+    pdf_page_begin(&d->p);
     title_band(d);
     meta_block(d);
     card_overall(d, RATING_MARGIN, w);
     card_peers(d, RATING_MARGIN + w + gap, w);
     card_risk(d, RATING_MARGIN + 2 * (w + gap), w);
-    d->y += 104;
+    d->p.y += 104;
     rating_framework_label(json_object_get(d->doc, "assessment"), d->ja, fw, sizeof(fw));
     snprintf(title, sizeof(title), "%s (%s)", d->t->radar_title, fw);
-    rating_heading(d, title);
-    rating_radar(d, RATING_PAGE_W / 2, d->y + 164, 128, json_object_get(d->doc, "assessment"),
+    pdf_heading(&d->p, &rating_h2, title);
+    rating_radar(d, PDF_A4_W / 2, d->p.y + 164, 128, json_object_get(d->doc, "assessment"),
                  rating_doc_peers(d));
-    radar_legend(d, d->y + 346);
-    rating_page_end(d);
+    radar_legend(d, d->p.y + 346);
+    pdf_page_end(&d->p);
 }

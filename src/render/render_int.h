@@ -8,9 +8,8 @@
 #ifndef RENDER_RENDER_INT_H
 #define RENDER_RENDER_INT_H
 
-#include <cairo.h>
-
 #include "render.h"
+#include "../pdf/pdf.h"
 #include "../report/report.h"
 
 /* What a document says where the version does not answer an item yet. The PPC accepts a 速報
@@ -125,75 +124,27 @@ int64_t render_created_ms(const json_t *report, const struct render_meta *meta);
  * #FF2B2B, AMBER and AMBER+STRICT #FFC000, GREEN #33FF00, CLEAR (and anything else) white. */
 unsigned render_tlp_rgb(const char *tlp);
 
-/* Decodes the UTF-8 code point at s (valid UTF-8, as jansson guarantees); *len gets its bytes. */
-uint32_t render_utf8(const char *s, size_t *len);
-/* CJK, kana and full-width forms: glyphs one em wide, and a line may break on either side. */
-bool render_is_wide(uint32_t c);
+/* ---- drawing the PDF (render_draw.c; the toolkit is src/pdf/) ---- */
 
-/* ---- drawing the PDF (render_draw.c) ---- */
-
-#define RP_W 595.276 /* A4 in PDF points */
-#define RP_H 841.890
 #define RP_MARGIN 44.0
-#define RP_CONTENT_W (RP_W - 2 * RP_MARGIN)
-#define RP_TOP 58.0           /* where the flow starts on a page, below the running header */
-#define RP_BOTTOM (RP_H - 60) /* where it must end, above the footer */
-
-/* Colours of the PDF (0xRRGGBB). */
-#define RPC_INK 0x1d2733u
-#define RPC_MUTED 0x5f6b7au
-#define RPC_RULE 0xc9d0d9u
-#define RPC_FAINT 0xeef1f5u
-#define RPC_NAVY 0x16324fu
-#define RPC_DRILL 0xb3261eu
-
-enum rdraw_align { RDA_LEFT, RDA_RIGHT };
+#define RP_CONTENT_W (PDF_A4_W - 2 * RP_MARGIN)
+#define RP_TOP 58.0               /* where the flow starts on a page, below the running header */
+#define RP_BOTTOM (PDF_A4_H - 60) /* where it must end, above the footer */
 
 struct rdraw {
-    cairo_t *cr;
-    cairo_font_face_t *regular, *bold;
+    struct pdf p;                   /* p.ctx points back here */
     const json_t *report;           /* borrowed */
     const struct render_meta *meta; /* borrowed */
     bool ja, drill;
     const char *tlp; /* /confidentiality/tlp, borrowed; NULL if absent */
-    int page;        /* 1-based number of the page being drawn */
-    int pages;       /* total, known after the counting pass (0 during it) */
-    double y;        /* top of the next thing the flow draws */
 };
-
-/* Lines of wrapped text, each a heap string (rdraw_lines_release frees them). */
-struct rdraw_lines {
-    char **v;
-    size_t n, cap;
-};
-
-/* Finds Noto Sans CJK JP regular and bold through fontconfig, refusing a fallback family
- * (which would print Japanese as empty boxes). Returns 0 or RENDER_EFONT (e says why). */
-int rdraw_fonts_open(struct rdraw *d, struct err *e);
-void rdraw_fonts_close(struct rdraw *d);
-
-void rdraw_rgb(struct rdraw *d, unsigned rgb);
-void rdraw_font(struct rdraw *d, double size, bool bold);
-double rdraw_width(struct rdraw *d, const char *s);
-/* Draws s with its baseline at y; returns its width. */
-double rdraw_text(struct rdraw *d, double x, double y, enum rdraw_align al, const char *s);
-void rdraw_rect(struct rdraw *d, double x, double y, double w, double h);
-void rdraw_line(struct rdraw *d, double x0, double y0, double x1, double y1, double w);
-
-/* Wraps s to width in the current font: paragraphs at newlines, Japanese between characters
- * (a simplified JIS X 4051: no line starts with closing punctuation), other text at spaces,
- * and a word longer than the line is cut. Tabs become spaces. Appends the lines to out. */
-void rdraw_wrap(struct rdraw *d, const char *s, double width, struct rdraw_lines *out);
-void rdraw_lines_release(struct rdraw_lines *l);
 
 /* A TLP label as TLP 2.0 shows it (coloured text on black) with its right edge at x_right and
  * its top at y; returns the width used. */
 double rdraw_tlp_badge(struct rdraw *d, double x_right, double y, double size, const char *tlp);
 
-/* Pages: begin draws the frame (drill banner, running header, footer with "n / N"). */
-void rdraw_page_begin(struct rdraw *d);
-void rdraw_page_end(struct rdraw *d);
-/* Starts a new page unless h points are left above RP_BOTTOM. */
-void rdraw_need(struct rdraw *d, double h);
+/* The page frame (pdf_frame_fn): drill banner, running header from page 2 (organisation and
+ * TLP label), footer with the version's identity and "n / N". */
+void rdraw_frame(struct pdf *p);
 
 #endif

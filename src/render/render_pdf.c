@@ -1,16 +1,13 @@
 /*
  * render_pdf.c — the A4 PDF summary of a report version (render.h): the title block, the
  * report's basic facts, then one section per part of the report format in the field table's
- * words, and the cairo PDF surface it is drawn on.
+ * words.
  *
  * Each section is the compact walk of one top-level member (render_facts): a two-column list
- * of labels and values; a value longer than the rest of a page continues on the next. The
- * layout runs twice — once on a 1×1 image surface to count the pages for the "n / N" footer,
- * once on the PDF surface — so the count cannot drift from what is drawn. The creation date is
- * the version's (render_created_ms), so the same inputs always give the same bytes.
+ * of labels and values (pdf_table_row); a value longer than the rest of a page continues on
+ * the next. src/pdf/ draws and writes it; the creation date is the version's
+ * (render_created_ms), so the same inputs always give the same bytes.
  */
-#include <cairo-pdf.h>
-
 #include "render_int.h"
 #include "../core/jsonx.h"
 #include "../core/rtime.h"
@@ -26,72 +23,32 @@
 
 /* ---- rows and headings ---- */
 
-static void page_break(struct rdraw *d)
-{
-    rdraw_page_end(d);
-    rdraw_page_begin(d);
-}
+static const struct pdf_table facts_ja = {LABEL_W,           GAP, LEAD, 9.2, PT_LABEL, PT_VALUE,
+                                          "（前頁から続く）"};
+static const struct pdf_table facts_en = {LABEL_W,  GAP,      LEAD,         9.2,
+                                          PT_LABEL, PT_VALUE, "(continued)"};
+static const struct pdf_heading h2 = {.size = 11.5, .baseline = 14, .rule_w = 0.8, .advance = 25};
 
 /* One label/value row. A row that fits on a page is kept whole; a longer one flows on. */
 static void row(struct rdraw *d, const char *label, const char *value)
 {
-    struct rdraw_lines l = {0}, v = {0};
-    size_t n;
-    rdraw_font(d, PT_LABEL, false);
-    rdraw_wrap(d, label, LABEL_W, &l);
-    rdraw_font(d, PT_VALUE, false);
-    rdraw_wrap(d, value, VALUE_W, &v);
-    n = MAX(l.n, v.n);
-    if (n * LEAD + 6 <= RP_BOTTOM - RP_TOP && d->y + n * LEAD + 6 > RP_BOTTOM)
-        page_break(d);
-    for (size_t i = 0; i < n; i++) {
-        if (d->y + LEAD > RP_BOTTOM) {
-            page_break(d);
-            if (i >= l.n && l.n) { /* say what the lines at the top of this page belong to */
-                rdraw_font(d, PT_LABEL, false);
-                rdraw_rgb(d, RPC_MUTED);
-                rdraw_text(d, RP_MARGIN, d->y + 9.2, RDA_LEFT,
-                           d->ja ? "（前頁から続く）" : "(continued)");
-            }
-        }
-        if (i < l.n) {
-            rdraw_font(d, PT_LABEL, false);
-            rdraw_rgb(d, RPC_MUTED);
-            rdraw_text(d, RP_MARGIN, d->y + 9.2, RDA_LEFT, l.v[i]);
-        }
-        if (i < v.n) {
-            rdraw_font(d, PT_VALUE, false);
-            rdraw_rgb(d, RPC_INK);
-            rdraw_text(d, VALUE_X, d->y + 9.2, RDA_LEFT, v.v[i]);
-        }
-        d->y += LEAD;
-    }
-    d->y += 2.5;
-    rdraw_rgb(d, RPC_RULE);
-    rdraw_line(d, RP_MARGIN, d->y, RP_W - RP_MARGIN, d->y, 0.3);
-    d->y += 2.5;
-    rdraw_lines_release(&l);
-    rdraw_lines_release(&v);
+    pdf_table_row(&d->p, d->ja ? &facts_ja : &facts_en, label, value);
 }
 
 /* A section heading — Japanese, its English name beside it, the section's own TLP label
  * when it has one — kept on the same page as the first row under it. */
 static void heading(struct rdraw *d, const char *ja, const char *en, const char *tlp)
 {
-    double w;
-    d->y += 8;
-    rdraw_need(d, 26 + 2 * LEAD + 6);
-    rdraw_font(d, 11.5, true);
-    rdraw_rgb(d, RPC_NAVY);
-    w = rdraw_text(d, RP_MARGIN, d->y + 14, RDA_LEFT, ja);
-    rdraw_font(d, 8.5, false);
-    rdraw_rgb(d, RPC_MUTED);
-    rdraw_text(d, RP_MARGIN + w + 8, d->y + 14, RDA_LEFT, en);
+    double w, y;
+    d->p.y += 8;
+    pdf_need(&d->p, 26 + 2 * LEAD + 6);
+    y = d->p.y;
+    w = pdf_heading(&d->p, &h2, ja);
+    pdf_font(&d->p, 8.5, false);
+    pdf_rgb(&d->p, PDF_MUTED);
+    pdf_text(&d->p, RP_MARGIN + w + 8, y + 14, PDF_LEFT, en);
     if (tlp)
-        rdraw_tlp_badge(d, RP_W - RP_MARGIN, d->y + 3, 7, tlp);
-    rdraw_rgb(d, RPC_NAVY);
-    rdraw_line(d, RP_MARGIN, d->y + 20, RP_W - RP_MARGIN, d->y + 20, 0.8);
-    d->y += 25;
+        rdraw_tlp_badge(d, PDF_A4_W - RP_MARGIN, y + 3, 7, tlp);
 }
 
 /* ---- collected rows ---- */
@@ -138,15 +95,15 @@ static void org_block(struct rdraw *d)
     static const char *const facts[] = {"/entity/corporate_number", "/entity/prefecture",
                                         "/entity/kind", "/entity/ci_sector"};
     buf_init(&b, 4096);
-    rdraw_font(d, 14, true);
-    rdraw_rgb(d, RPC_INK);
-    rdraw_text(d, RP_MARGIN, d->y + 14, RDA_LEFT, render_org_name(d->report, d->ja));
-    d->y += 20;
+    pdf_font(&d->p, 14, true);
+    pdf_rgb(&d->p, PDF_INK);
+    pdf_text(&d->p, RP_MARGIN, d->p.y + 14, PDF_LEFT, render_org_name(d->report, d->ja));
+    d->p.y += 20;
     if (*other) {
-        rdraw_font(d, 9.5, false);
-        rdraw_rgb(d, RPC_MUTED);
-        rdraw_text(d, RP_MARGIN, d->y + 10, RDA_LEFT, other);
-        d->y += 14;
+        pdf_font(&d->p, 9.5, false);
+        pdf_rgb(&d->p, PDF_MUTED);
+        pdf_text(&d->p, RP_MARGIN, d->p.y + 10, PDF_LEFT, other);
+        d->p.y += 14;
     }
     for (size_t i = 0; i < ARRAY_SIZE(facts); i++) {
         size_t before = b.len;
@@ -159,58 +116,58 @@ static void org_block(struct rdraw *d)
         if (b.len == mark) /* absent: take the separator back */
             buf_truncate(&b, before);
     }
-    rdraw_font(d, 8.5, false);
-    rdraw_rgb(d, RPC_MUTED);
-    rdraw_text(d, RP_MARGIN, d->y + 10, RDA_LEFT, buf_cstr(&b));
-    d->y += 18;
+    pdf_font(&d->p, 8.5, false);
+    pdf_rgb(&d->p, PDF_MUTED);
+    pdf_text(&d->p, RP_MARGIN, d->p.y + 10, PDF_LEFT, buf_cstr(&b));
+    d->p.y += 18;
     buf_release(&b);
 }
 
 static void summary_box(struct rdraw *d)
 {
     const char *s = render_str(d->report, "/description/summary");
-    struct rdraw_lines l = {0};
+    struct pdf_lines l = {0};
     double h, y;
-    rdraw_font(d, 11, true);
-    rdraw_wrap(d, s ? s : (d->ja ? RENDER_MISSING_JA : RENDER_MISSING_EN), RP_CONTENT_W - 24, &l);
+    pdf_font(&d->p, 11, true);
+    pdf_wrap(&d->p, s ? s : (d->ja ? RENDER_MISSING_JA : RENDER_MISSING_EN), RP_CONTENT_W - 24, &l);
     h = 22 + l.n * 16 + 6;
-    rdraw_rgb(d, RPC_FAINT);
-    rdraw_rect(d, RP_MARGIN, d->y, RP_CONTENT_W, h);
-    rdraw_rgb(d, RPC_NAVY);
-    rdraw_rect(d, RP_MARGIN, d->y, 3, h);
-    rdraw_font(d, 7.5, false);
-    rdraw_rgb(d, RPC_MUTED);
-    rdraw_text(d, RP_MARGIN + 12, d->y + 13, RDA_LEFT, "概要 Summary");
-    rdraw_font(d, 11, true);
-    rdraw_rgb(d, RPC_INK);
-    y = d->y + 30;
+    pdf_rgb(&d->p, PDF_FAINT);
+    pdf_rect(&d->p, RP_MARGIN, d->p.y, RP_CONTENT_W, h);
+    pdf_rgb(&d->p, PDF_NAVY);
+    pdf_rect(&d->p, RP_MARGIN, d->p.y, 3, h);
+    pdf_font(&d->p, 7.5, false);
+    pdf_rgb(&d->p, PDF_MUTED);
+    pdf_text(&d->p, RP_MARGIN + 12, d->p.y + 13, PDF_LEFT, "概要 Summary");
+    pdf_font(&d->p, 11, true);
+    pdf_rgb(&d->p, PDF_INK);
+    y = d->p.y + 30;
     for (size_t i = 0; i < l.n; i++, y += 16)
-        rdraw_text(d, RP_MARGIN + 12, y, RDA_LEFT, l.v[i]);
-    d->y += h + 4;
-    rdraw_lines_release(&l);
+        pdf_text(&d->p, RP_MARGIN + 12, y, PDF_LEFT, l.v[i]);
+    d->p.y += h + 4;
+    pdf_lines_release(&l);
 }
 
 static void title_block(struct rdraw *d)
 {
-    const double right = RP_W - RP_MARGIN;
+    const double right = PDF_A4_W - RP_MARGIN;
     double x_right = right, w;
-    rdraw_font(d, 20, true);
-    rdraw_rgb(d, RPC_NAVY);
-    rdraw_text(d, RP_MARGIN, d->y + 18, RDA_LEFT, "サイバーインシデント報告");
-    rdraw_font(d, 10, false);
-    rdraw_rgb(d, RPC_MUTED);
-    rdraw_text(d, RP_MARGIN, d->y + 34, RDA_LEFT, "Cyber incident report");
+    pdf_font(&d->p, 20, true);
+    pdf_rgb(&d->p, PDF_NAVY);
+    pdf_text(&d->p, RP_MARGIN, d->p.y + 18, PDF_LEFT, "サイバーインシデント報告");
+    pdf_font(&d->p, 10, false);
+    pdf_rgb(&d->p, PDF_MUTED);
+    pdf_text(&d->p, RP_MARGIN, d->p.y + 34, PDF_LEFT, "Cyber incident report");
     if (d->tlp)
-        x_right -= rdraw_tlp_badge(d, right, d->y + 2, 12, d->tlp) + 8;
+        x_right -= rdraw_tlp_badge(d, right, d->p.y + 2, 12, d->tlp) + 8;
     if (d->drill) {
-        rdraw_font(d, 12, true);
-        w = rdraw_width(d, "訓練 DRILL") + 14;
-        rdraw_rgb(d, RPC_DRILL);
-        rdraw_rect(d, x_right - w, d->y + 2, w, 12 * 1.7);
-        rdraw_rgb(d, 0xffffffu);
-        rdraw_text(d, x_right - w + 7, d->y + 2 + 12 * 1.22, RDA_LEFT, "訓練 DRILL");
+        pdf_font(&d->p, 12, true);
+        w = pdf_width(&d->p, "訓練 DRILL") + 14;
+        pdf_rgb(&d->p, PDF_WARN);
+        pdf_rect(&d->p, x_right - w, d->p.y + 2, w, 12 * 1.7);
+        pdf_rgb(&d->p, 0xffffffu);
+        pdf_text(&d->p, x_right - w + 7, d->p.y + 2 + 12 * 1.22, PDF_LEFT, "訓練 DRILL");
     }
-    d->y += 48;
+    d->p.y += 48;
     org_block(d);
     summary_box(d);
 }
@@ -308,105 +265,44 @@ static void section(struct rdraw *d, const struct section *s)
     rows_draw_release(d, &r);
 }
 
-static void render(struct rdraw *d)
+static void draw(struct pdf *p)
 {
-    d->page = 0;
-    rdraw_page_begin(d);
+    struct rdraw *d = p->ctx;
+    pdf_page_begin(p);
     title_block(d);
     basics(d);
     for (size_t i = 0; i < ARRAY_SIZE(sections); i++)
         section(d, &sections[i]);
-    rdraw_page_end(d);
+    pdf_page_end(p);
 }
 
-/* ---- the surface ---- */
+/* ---- the document ---- */
 
-struct sink {
-    struct buf *out;
-    bool full;
-};
-
-static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int len)
-{
-    struct sink *s = closure;
-    if (s->full || buf_append(s->out, data, len)) {
-        s->full = true;
-        return CAIRO_STATUS_WRITE_ERROR;
-    }
-    return CAIRO_STATUS_SUCCESS;
-}
-
-/* Counts the pages by laying the document out on a throwaway 1×1 surface. */
-static int count_pages(struct rdraw *d)
-{
-    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1);
-    d->cr = cairo_create(img);
-    d->pages = 0;
-    render(d);
-    cairo_destroy(d->cr);
-    cairo_surface_destroy(img);
-    d->cr = NULL;
-    return d->page;
-}
-
-static void set_metadata(cairo_surface_t *pdf, const struct rdraw *d)
-{
-    char date[32], subject[200];
-    struct buf title; /* not a fixed array: a cut name would end inside a character */
-    int64_t created = render_created_ms(d->report, d->meta);
-    buf_init(&title, BUF_UNLIMITED);
-    buf_appendf(&title, "サイバーインシデント報告 — %s", render_org_name(d->report, d->ja));
-    snprintf(subject, sizeof(subject), "%s %s v%d", d->ja ? "事案" : "incident",
-             d->meta->incident_id ? d->meta->incident_id : "-", d->meta->version);
-    cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_TITLE, buf_cstr(&title));
-    buf_release(&title);
-    cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_SUBJECT, subject);
-    cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_CREATOR, "ichigen " ICHIGEN_VERSION);
-    /* the version's own time, never the clock: the same version gives the same bytes */
-    rtime_format_utc(created, date, sizeof(date));
-    date[19] = 'Z';
-    date[20] = '\0';
-    cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_CREATE_DATE, date);
-    cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_MOD_DATE, date);
-}
-
-static int draw_pdf(struct rdraw *d, struct sink *s, struct err *e)
-{
-    cairo_surface_t *pdf;
-    cairo_status_t st;
-    pdf = cairo_pdf_surface_create_for_stream(sink_write, s, RP_W, RP_H);
-    set_metadata(pdf, d);
-    d->cr = cairo_create(pdf);
-    render(d);
-    st = cairo_status(d->cr);
-    cairo_destroy(d->cr);
-    d->cr = NULL;
-    cairo_surface_finish(pdf);
-    if (!st)
-        st = cairo_surface_status(pdf);
-    cairo_surface_destroy(pdf);
-    if (s->full)
-        return err_set(e, RENDER_EFULL, "the PDF exceeds the buffer's maximum (%zu bytes)",
-                       s->out->max);
-    if (st)
-        return err_set(e, RENDER_ECAIRO, "cairo: %s", cairo_status_to_string(st));
-    return RENDER_OK;
-}
+_Static_assert((int)RENDER_EFONT == (int)PDF_EFONT && (int)RENDER_EFULL == (int)PDF_EFULL &&
+                   (int)RENDER_ECAIRO == (int)PDF_ECAIRO,
+               "render_pdf returns pdf_doc_write's codes as they are");
 
 int render_pdf(const json_t *report, const struct render_meta *meta, struct buf *out, struct err *e)
 {
-    struct rdraw d = {.report = report, .meta = meta};
-    struct sink s = {.out = out};
+    struct rdraw d = {.p = {.lay = {RP_MARGIN, RP_TOP, RP_BOTTOM}}, .report = report, .meta = meta};
+    struct buf title; /* not a fixed array: a cut name would end inside a character */
+    char subject[200];
+    struct pdf_info info;
     int rc;
     if (!json_is_object(report) || !meta || !out)
         return err_set(e, RENDER_EINVALID, "render_pdf: the report must be a JSON object");
     d.ja = meta->ja;
     d.drill = json_is_true(jsonx_ptr_get((json_t *)report, "/envelope/drill"));
     d.tlp = render_str(report, "/confidentiality/tlp");
-    if ((rc = rdraw_fonts_open(&d, e)))
-        return rc;
-    d.pages = count_pages(&d);
-    rc = draw_pdf(&d, &s, e);
-    rdraw_fonts_close(&d);
+    d.p.frame = rdraw_frame;
+    d.p.ctx = &d;
+    buf_init(&title, BUF_UNLIMITED);
+    buf_appendf(&title, "サイバーインシデント報告 — %s", render_org_name(report, d.ja));
+    snprintf(subject, sizeof(subject), "%s %s v%d", d.ja ? "事案" : "incident",
+             meta->incident_id ? meta->incident_id : "-", meta->version);
+    /* the version's own time, never the clock: the same version gives the same bytes */
+    info = (struct pdf_info){buf_cstr(&title), subject, true, render_created_ms(report, meta)};
+    rc = pdf_doc_write(&d.p, draw, &info, NULL, out, e);
+    buf_release(&title);
     return rc;
 }

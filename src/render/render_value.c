@@ -482,32 +482,3 @@ unsigned render_tlp_rgb(const char *tlp)
         return 0x33ff00u;
     return 0xffffffu;
 }
-
-uint32_t render_utf8(const char *s, size_t *len)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    if (u[0] < 0x80 || !u[1]) {
-        *len = 1;
-        return u[0];
-    }
-    if ((u[0] & 0xe0) == 0xc0) {
-        *len = 2;
-        return ((uint32_t)(u[0] & 0x1f) << 6) | (u[1] & 0x3f);
-    }
-    if ((u[0] & 0xf0) == 0xe0 && u[2]) {
-        *len = 3;
-        return ((uint32_t)(u[0] & 0x0f) << 12) | ((uint32_t)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
-    }
-    if ((u[0] & 0xf8) == 0xf0 && u[2] && u[3]) {
-        *len = 4;
-        return ((uint32_t)(u[0] & 0x07) << 18) | ((uint32_t)(u[1] & 0x3f) << 12) |
-               ((uint32_t)(u[2] & 0x3f) << 6) | (u[3] & 0x3f);
-    }
-    *len = 1; /* not UTF-8: one byte at a time, so every caller still advances */
-    return u[0];
-}
-
-bool render_is_wide(uint32_t c)
-{
-    return c >= 0x2e80 && !(c >= 0xff61 && c <= 0xffdc); /* half-width katakana are narrow */
-}

@@ -84,7 +84,7 @@ static void set_height(struct xl *x, lxw_row_t r, double h)
 static double char_units(uint32_t c, double pt)
 {
     double em = pt * 96.0 / 72.0 / 7.0;
-    if (render_is_wide(c))
+    if (pdf_is_wide(c))
         return em;
     if (c == '\t')
         return 2.5 * em;
@@ -112,7 +112,7 @@ static struct piece next_piece(const char *s, double width, double pt, int max_l
     struct piece p = {0, 0, 1}, at_nl = {0, 0, 0};
     size_t i = 0, len;
     while (s[i]) {
-        uint32_t c = render_utf8(s + i, &len);
+        uint32_t c = pdf_utf8(s + i, &len);
         double cw = char_units(c, pt);
         if (c == '\n') {
             if (p.lines >= max_lines)

@@ -14,7 +14,6 @@
 #include "render/render.h"
 #include "render/render_int.h"
 #include "rules/rules.h"
-#include "rating/rating.h"
 #include "core/jsonx.h"
 #include "core/rtime.h"
 #include "unit.h"
@@ -27,13 +26,6 @@
 
 #define OUT_MAX (64u << 20)
 #define SHA "ea6e483f3a30462a928c6187a08d7dd3de1ed45f86f5fb643a7f8ac64b973c9b"
-
-/* LeakSanitizer must ignore what cairo and fontconfig keep for the life of the process; the
- * library's one suppression list (__lsan_default_suppressions, src/rating/rating_pdf.c) is in
- * rating_pdf.o, which a program links only when it uses something from that file. This
- * reference links it, so the sanitizer build of this test gets the same suppressions. */
-static int (*volatile const link_rating_pdf)(const json_t *, const char *, struct buf *,
-                                             struct err *) = rating_pdf;
 
 static json_t *cases; /* tests/data/render/cases.json */
 static bool have_unzip, have_pdftotext;
@@ -626,7 +618,6 @@ static int teardown(void **state)
 
 int main(void)
 {
-    UNUSED(link_rating_pdf);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_values), cmocka_unit_test(test_ppc_items),
         cmocka_unit_test(test_walk),   cmocka_unit_test(test_xlsx),

@@ -1,10 +1,12 @@
 /*
- * font_faces.c — finding Noto Sans CJK JP through fontconfig (font.h).
+ * pdf_font.c — the typeface of every PDF (pdf.h): Noto Sans CJK JP (Debian package
+ * fonts-noto-cjk), regular and bold, found through fontconfig and handed to cairo. A match of
+ * another family is refused rather than used: it would print Japanese as empty boxes.
  */
 #include <cairo-ft.h>
 #include <fontconfig/fontconfig.h>
 
-#include "font.h"
+#include "pdf.h"
 
 #define FAMILY "Noto Sans CJK JP"
 
@@ -29,12 +31,12 @@ static cairo_font_face_t *open_face(int weight, struct err *e)
     FcDefaultSubstitute(want);
     got = FcFontMatch(NULL, want, &res);
     if (!got || res != FcResultMatch || !has_family(got, FAMILY)) {
-        err_set(e, -1, "font \"%s\" not found (install fonts-noto-cjk)", FAMILY);
+        err_set(e, PDF_EFONT, "font \"%s\" not found (install fonts-noto-cjk)", FAMILY);
         goto out;
     }
     face = cairo_ft_font_face_create_for_pattern(got); /* copies what it needs */
     if (cairo_font_face_status(face)) {
-        err_set(e, -1, "cairo cannot use \"%s\": %s", FAMILY,
+        err_set(e, PDF_EFONT, "cairo cannot use \"%s\": %s", FAMILY,
                 cairo_status_to_string(cairo_font_face_status(face)));
         cairo_font_face_destroy(face);
         face = NULL;
@@ -46,21 +48,21 @@ out:
     return face;
 }
 
-int font_faces_open(struct font_faces *f, struct err *e)
+int pdf_fonts_open(struct pdf_fonts *f, struct err *e)
 {
     f->regular = f->bold = NULL;
     if (!FcInit())
-        return err_set(e, -1, "fontconfig cannot be initialised");
+        return err_set(e, PDF_EFONT, "fontconfig cannot be initialised");
     f->regular = open_face(FC_WEIGHT_REGULAR, e);
     f->bold = f->regular ? open_face(FC_WEIGHT_BOLD, e) : NULL;
     if (!f->bold) {
-        font_faces_close(f);
-        return -1;
+        pdf_fonts_close(f);
+        return PDF_EFONT;
     }
-    return 0;
+    return PDF_OK;
 }
 
-void font_faces_close(struct font_faces *f)
+void pdf_fonts_close(struct pdf_fonts *f)
 {
     if (f->regular)
         cairo_font_face_destroy(f->regular);
