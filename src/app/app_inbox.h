@@ -1,0 +1,40 @@
+/*
+ * app_inbox.h — the receiving side of delivery (issue 5; docs/delivery.md): an organisation
+ * bound to a recipient (PUT /api/v1/recipients/{id}/binding) lists the submissions routed to
+ * it, fetches each (the first fetch is the delivery of an inbox submission) and posts a
+ * receipt. Who may see what is decided by app_authz_received (app_authz.h).
+ *
+ * Layer: application. Callers: http/h_delivery.c, tests.
+ */
+#ifndef APP_APP_INBOX_H
+#define APP_APP_INBOX_H
+
+#include "app_call.h"
+
+struct app_inbox_query {
+    const char *stage_id, *status;        /* or NULL */
+    int64_t created_from, created_before; /* 0 = unbounded */
+    const char *after;                    /* cursor: the last id seen, or NULL */
+    int limit;
+};
+
+/* The electronic submissions (webhook, inbox) routed to the recipients the actor's
+ * organisation receives for, newest first; an organisation bound to none has an empty inbox.
+ * APP_INVALID (problem at "status") for a status that is not a submission status;
+ * APP_FORBIDDEN, APP_UNAVAILABLE. The caller releases out on APP_OK. */
+enum app_status app_inbox_list(const struct app_call *c, const struct app_inbox_query *q,
+                               struct submission_list *out);
+
+/* One submission of the inbox with its payload. deliver: this read is the recipient's fetch
+ * (an inbox submission becomes delivered, and the obligation met); false for a read that
+ * takes nothing (HTTP HEAD). On APP_OK the caller releases s. */
+enum app_status app_inbox_get(const struct app_call *c, const char *id, bool deliver,
+                              struct submission_rec *s);
+
+/* The recipient's receipt ({"reference", "note"?}) for one of its submissions. APP_STATE when
+ * it already has one or has not reached the recipient yet. On APP_OK out is the submission as
+ * stored now (the caller releases it). */
+enum app_status app_inbox_receipt(const struct app_call *c, const char *id, const json_t *body,
+                                  struct submission_rec *out);
+
+#endif
