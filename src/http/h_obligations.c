@@ -5,39 +5,8 @@
  * the version they write.
  */
 #include "http_int.h"
-#include "h_obligations.h"
+#include "../app/app_ledger.h"
 #include "../core/jsonx.h"
-
-struct rules_stage_time *http_stage_times(const struct obligation_rec *obs, size_t n,
-                                          const bool *send, int64_t now_ms, size_t *count)
-{
-    struct rules_stage_time *t = xcalloc(n + 1, sizeof(*t));
-    *count = 0;
-    for (size_t i = 0; i < n; i++) {
-        int64_t at = obs[i].submitted_at ? obs[i].submitted_at : send && send[i] ? now_ms : 0;
-        if (at)
-            t[(*count)++] = (struct rules_stage_time){obs[i].rule_id, obs[i].stage_id, at};
-    }
-    return t;
-}
-
-void http_ledger_build(struct app *a, const json_t *doc, const struct obligation_list *obs,
-                       struct http_ledger *lb)
-{
-    rules_eval_init(&lb->ev);
-    lb->times = obs ? http_stage_times(obs->items, obs->n, NULL, 0, &lb->ev.ntimes) : NULL;
-    lb->ev.times = lb->times;
-    rules_evaluate(a->rules, doc, &lb->ev);
-    lb->in.ev = &lb->ev;
-    lb->in.rules_version = rules_version(a->rules);
-}
-
-void http_ledger_release(struct http_ledger *lb)
-{
-    rules_eval_release(&lb->ev);
-    free(lb->times);
-    lb->times = NULL;
-}
 
 static json_t *parsed(const char *text)
 {
@@ -202,7 +171,7 @@ void h_report_obligations(struct req *r)
     if (store_obligations_list(r->app->store, r->params[0], &l))
         return http_unavailable(r);
     struct eval_cache cache = {xcalloc(l.n + 1, sizeof(*cache.v)), 0, NULL, 0};
-    struct rules_stage_time *times = http_stage_times(l.items, l.n, NULL, 0, &cache.ntimes);
+    struct rules_stage_time *times = app_stage_times(l.items, l.n, NULL, 0, &cache.ntimes);
     cache.times = times;
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++)
