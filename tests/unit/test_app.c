@@ -7,6 +7,8 @@
 #include "app/app_authz.h"
 #include "app/app_inbox.h"
 #include "app/app_ledger.h"
+#include "app/app_obligations.h"
+#include "app/app_reminders.h"
 #include "app/app_report.h"
 #include "app/app_submit.h"
 #include "core/jsonx.h"
@@ -352,6 +354,106 @@ static void test_submit(void **state)
     app_submit_out_release(&out);
 }
 
+/* ---- obligations and reminders ---- */
+
+static void test_obligations(void **state)
+{
+    struct fx *f = *state;
+    char id[UUID_STR_LEN];
+    struct app_obligations l;
+    assert_int_equal(create(f, &f->a, REPORT, NULL, id), APP_CREATED);
+    struct app_call c = call(f, &f->a);
+    assert_int_equal(app_report_obligations(&c, id, &l), APP_OK);
+    assert_true(l.n > 0);
+    for (size_t i = 0; i < l.n; i++) {
+        assert_ptr_equal(l.items[i].ob, &l.list.items[i]);
+        assert_non_null(l.items[i].status);
+        assert_non_null(l.items[i].explanation); /* every rule is still in the rule set */
+        assert_string_equal(json_string_value(json_object_get(l.items[i].explanation, "status")),
+                            l.items[i].status);
+    }
+    size_t n = l.n;
+    app_obligations_release(&l);
+    c = call(f, &f->b);
+    assert_int_equal(app_report_obligations(&c, id, &l), APP_NOT_FOUND);
+    app_obligations_release(&l);
+    c = call(f, &f->c);
+    assert_int_equal(app_report_obligations(&c, id, &l), APP_FORBIDDEN);
+    app_obligations_release(&l);
+
+    /* the draft evaluation the preview and `ichigen obligations` share */
+    json_t *doc = json_loads(REPORT, 0, NULL), *applies, *others, *all;
+    app_obligations_explain(RS, doc, T0, f->app.due_soon_ms, &applies, &others);
+    assert_int_equal(json_array_size(applies), n); /* the ledger holds what applies */
+    app_obligations_explain(RS, doc, T0, f->app.due_soon_ms, &all, NULL);
+    assert_int_equal(json_array_size(all), json_array_size(applies) + json_array_size(others));
+    assert_true(json_array_size(others) > 0);
+    json_decref(applies);
+    json_decref(others);
+    json_decref(all);
+    json_decref(doc);
+
+    /* the organisation's open obligations */
+    struct app_open o;
+    c = call(f, &f->a);
+    assert_int_equal(app_obligations_open(&c, NULL, 100, &o), APP_OK);
+    size_t open = o.n;
+    assert_true(open > 0);
+    app_open_release(&o);
+    assert_int_equal(app_obligations_open(&c, "overdue,pending", 1, &o), APP_OK);
+    assert_true(o.n <= 1);
+    app_open_release(&o);
+    assert_int_equal(app_obligations_open(&c, "pending,late", 100, &o), APP_INVALID);
+    assert_true(has_problem(f, "status", "bad_query"));
+    app_open_release(&o);
+    c = call(f, &f->b); /* another organisation has none of them */
+    assert_int_equal(app_obligations_open(&c, NULL, 100, &o), APP_OK);
+    assert_int_equal(o.n, 0);
+    app_open_release(&o);
+    c = call(f, &f->c);
+    assert_int_equal(app_obligations_open(&c, NULL, 100, &o), APP_FORBIDDEN);
+    app_open_release(&o);
+}
+
+static void test_reminders(void **state)
+{
+    struct fx *f = *state;
+    struct reminder_settings s;
+    struct notification_list nl;
+    bool configured = true;
+    struct app_call c = call(f, &f->a);
+    assert_int_equal(app_reminders_get(&c, f->a.o.id, &s, &configured), APP_OK);
+    assert_false(configured);
+    json_t *good = json_pack("{s:s, s:s, s:[i,i]}", "endpoint", "https://hooks.example.com/r",
+                             "secret", "0123456789abcdef0123456789abcdef", "lead_hours", 4, 24);
+    assert_int_equal(app_reminders_set(&c, f->a.o.id, good, &s), APP_OK);
+    assert_int_equal(s.nleads, 2);
+    assert_int_equal(s.lead_hours[0], 24); /* kept in descending order */
+    assert_true(s.enabled);
+    assert_int_equal(app_reminders_get(&c, f->a.o.id, &s, &configured), APP_OK);
+    assert_true(configured);
+    assert_string_equal(s.endpoint, "https://hooks.example.com/r");
+    /* every problem of the endpoint and the secret at once */
+    json_t *bad = json_pack("{s:s, s:s, s:[i]}", "endpoint", "http://10.0.0.1/r", "secret", "short",
+                            "lead_hours", 4);
+    assert_int_equal(app_reminders_set(&c, f->a.o.id, bad, &s), APP_INVALID);
+    assert_true(has_problem(f, "/endpoint", "endpoint"));
+    assert_true(has_problem(f, "/secret", "secret"));
+    json_decref(bad);
+    /* the wrong organisation, an id that is none, the wrong role */
+    assert_int_equal(app_reminders_set(&c, f->b.o.id, good, &s), APP_NOT_FOUND);
+    assert_int_equal(app_reminders_get(&c, f->b.o.id, &s, &configured), APP_NOT_FOUND);
+    assert_int_equal(app_reminders_get(&c, "x", &s, &configured), APP_NOT_FOUND);
+    assert_int_equal(app_notifications_list(&c, f->b.o.id, 10, &nl), APP_NOT_FOUND);
+    c = call(f, &f->c);
+    assert_int_equal(app_reminders_set(&c, f->c.o.id, good, &s), APP_FORBIDDEN);
+    assert_int_equal(app_notifications_list(&c, f->c.o.id, 10, &nl), APP_FORBIDDEN);
+    c = call(f, &f->a);
+    assert_int_equal(app_notifications_list(&c, f->a.o.id, 10, &nl), APP_OK);
+    notification_list_release(&nl);
+    json_decref(good);
+}
+
 /* The ledger a submit writes counts the stages it sends as submitted (one function for create,
  * amend and submit). */
 static void test_ledger(void **state)
@@ -428,6 +530,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_amend, setup, teardown),
         cmocka_unit_test_setup_teardown(test_submit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ledger, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_obligations, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reminders, setup, teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
