@@ -10,6 +10,7 @@
 #define APP_APP_INBOX_H
 
 #include "app_call.h"
+#include "../outbox/outbox.h"
 
 struct app_inbox_query {
     const char *stage_id, *status;        /* or NULL */
@@ -36,5 +37,34 @@ enum app_status app_inbox_get(const struct app_call *c, const char *id, bool del
  * stored now (the caller releases it). */
 enum app_status app_inbox_receipt(const struct app_call *c, const char *id, const json_t *body,
                                   struct submission_rec *out);
+
+/* ---- recipients and bindings (which organisation receives for a recipient) ---- */
+
+/* One recipient of the rule set as the directory shows it to every role. */
+struct app_recipient {
+    struct rules_recipient_view v;
+    const struct outbox_route *route;        /* its delivery route (borrowed) */
+    const struct recipient_binding *binding; /* the organisation receiving for it, or NULL */
+    struct org org;                          /* that organisation, when org_known */
+    bool org_known;
+};
+struct app_recipients {
+    struct app_recipient *items;
+    size_t n;
+    struct recipient_binding *bindings; /* heap; the items borrow them */
+};
+void app_recipients_release(struct app_recipients *l);
+
+/* The recipients directory with each one's binding (ACT_RECIPIENT_LIST): who receives for a
+ * recipient is shown to every organisation (issue 8.12), since it decides who reads the
+ * submissions. APP_OK (release out in every case), APP_FORBIDDEN, APP_UNAVAILABLE. */
+enum app_status app_recipients_list(const struct app_call *c, struct app_recipients *out);
+
+/* Binds recipient_id to the organisation body names ({"org_id"}) (ACT_RECIPIENT_BIND, the
+ * operator): only a receiving organisation (kind "authority") can be bound — binding a
+ * reporting company by mistake would hand it other companies' reports. APP_NOT_FOUND (no such
+ * recipient), APP_INVALID (every problem), APP_FORBIDDEN, APP_UNAVAILABLE. */
+enum app_status app_recipient_bind(const struct app_call *c, const char *recipient_id,
+                                   const json_t *body);
 
 #endif

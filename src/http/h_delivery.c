@@ -391,99 +391,64 @@ static json_t *formats_json(unsigned bits)
     return a;
 }
 
-/* Which organisation receives for a recipient, shown to every organisation (issue 8.12): a
- * binding decides who reads the submissions, so who it is must not be the operator's secret. */
-static json_t *binding_json(struct req *r, const struct recipient_binding *b)
+/* Which organisation receives for a recipient, shown to every organisation (issue 8.12). */
+static json_t *binding_json(const struct app_recipient *it)
 {
-    struct org o;
-    if (!b)
+    if (!it->binding)
         return json_null();
-    json_t *j = json_pack("{s:s, s:o}", "org_id", b->org_id, "since", http_time(b->created_at));
-    if (store_org_get(r->app->store, b->org_id, &o) == STORE_OK)
-        json_object_set_new(j, "name", json_pack("{s:s, s:s}", "ja", o.name_ja, "en", o.name_en));
+    json_t *j = json_pack("{s:s, s:o}", "org_id", it->binding->org_id, "since",
+                          http_time(it->binding->created_at));
+    if (it->org_known)
+        json_object_set_new(j, "name",
+                            json_pack("{s:s, s:s}", "ja", it->org.name_ja, "en", it->org.name_en));
     return j;
 }
 
 void h_recipient_list(struct req *r)
 {
-    struct rules_recipient_view v;
-    struct recipient_binding *b;
-    size_t nb;
-    if (store_binding_list(r->app->store, &b, &nb))
-        return http_unavailable(r);
+    struct app_recipients l;
+    struct app_call c = http_app_call(r, NULL);
+    enum app_status st = app_recipients_list(&c, &l);
+    if (st) {
+        app_recipients_release(&l);
+        return http_app_fail(r, st, NULL, NULL);
+    }
     json_t *items = json_array();
-    for (size_t i = 0; rules_recipient_at(r->app->rules, i, &v); i++) {
-        const struct outbox_route *route = outbox_route_of(r->app->delivery, v.id);
-        const char *bound = NULL;
-        const struct recipient_binding *bind = NULL;
-        for (size_t k = 0; k < nb; k++)
-            if (!strcmp(b[k].recipient_id, v.id))
-                bind = &b[k];
-        bound = bind ? bind->org_id : NULL;
+    for (size_t i = 0; i < l.n; i++) {
+        const struct app_recipient *it = &l.items[i];
+        const struct rules_recipient_view *v = &it->v;
+        const struct outbox_route *route = it->route;
         json_t *j = json_pack(
-            "{s:s, s:{s:s, s:s}, s:s, s:s, s:s, s:o, s:o, s:o}", "id", v.id, "name", "ja",
-            v.name_ja, "en", v.name_en, "kind", v.kind, "jurisdiction", v.jurisdiction, "channel",
-            rules_channel_name(route->channel), "sections", sections_json(v.delivery->sections),
-            "formats", formats_json(v.delivery->formats), "bound_org",
-            bound ? json_string(bound) : json_null());
-        json_object_set_new(j, "binding", binding_json(r, bind));
+            "{s:s, s:{s:s, s:s}, s:s, s:s, s:s, s:o, s:o, s:o}", "id", v->id, "name", "ja",
+            v->name_ja, "en", v->name_en, "kind", v->kind, "jurisdiction", v->jurisdiction,
+            "channel", rules_channel_name(route->channel), "sections",
+            sections_json(v->delivery->sections), "formats", formats_json(v->delivery->formats),
+            "bound_org", it->binding ? json_string(it->binding->org_id) : json_null());
+        json_object_set_new(j, "binding", binding_json(it));
         json_object_set_new(j, "webhook_configured",
                             json_boolean(route->channel == CHANNEL_WEBHOOK && route->secret_len &&
                                          route->endpoint[0]));
         json_array_append_new(items, j);
     }
-    free(b);
+    app_recipients_release(&l);
     http_json(r, 200, json_pack("{s:o}", "items", items));
-}
-
-static const struct rf_field bind_fields[] = {{"org_id", RF_STRING, RF_REQUIRED, NULL, NULL,
-                                               RFMT_NONE, 0, 36, "組織ID", "organisation id", NULL},
-                                              {0}};
-static const struct rf_field bind_root = {"", RF_OBJECT, 0,          bind_fields, NULL, RFMT_NONE,
-                                          0,  0,         "受信組織", "binding",   NULL};
-
-/* Only a receiving organisation (kind authority) can receive for a recipient: binding a
- * reporting company by mistake would hand it other companies' reports. */
-static bool receiving_org(struct req *r, const json_t *body)
-{
-    const char *id = json_string_value(json_object_get(body, "org_id"));
-    struct org o;
-    struct verr_list errs;
-    int res = uuid_valid(id, strlen(id)) ? store_org_get(r->app->store, id, &o) : STORE_NOT_FOUND;
-    if (res && res != STORE_NOT_FOUND) {
-        http_store_error(r, res);
-        return false;
-    }
-    if (res == STORE_OK && !strcmp(o.kind, "authority"))
-        return true;
-    verr_list_init(&errs, 2);
-    verr_add(&errs, "/org_id", res ? "unknown_organization" : "not_an_authority",
-             res ? "is not an organisation of this service"
-                 : "is not a receiving authority (organisation kind \"authority\")",
-             res ? "このサービスの組織ではありません"
-                 : "受領機関（種別 authority）の組織ではありません");
-    http_problem(r, 422, "validation", "The request has invalid fields", "入力内容に誤りがあります",
-                 "See errors: every problem is listed.", "errors に問題点をすべて示しています。",
-                 &errs);
-    verr_list_release(&errs);
-    return false;
 }
 
 void h_recipient_bind(struct req *r)
 {
-    struct rules_recipient_view v;
+    struct verr_list problems;
     json_t *body = http_body_json(r);
     if (!body)
         return;
-    if (!rules_recipient_get(r->app->rules, r->params[0], &v)) {
-        http_not_found(r);
-    } else if (http_check_body(r, &bind_root, body) && receiving_org(r, body)) {
-        const char *org = json_string_value(json_object_get(body, "org_id"));
-        int res = store_binding_set(r->app->store, v.id, org, r->who.user_id, r->now_ms);
-        if (res)
-            http_store_error(r, res);
-        else
-            http_json(r, 200, json_pack("{s:s, s:s}", "recipient_id", v.id, "org_id", org));
-    }
+    verr_list_init(&problems, r->app->limits.max_errors);
+    struct app_call c = http_app_call(r, &problems);
+    enum app_status st = app_recipient_bind(&c, r->params[0], body);
+    if (st)
+        http_app_fail(r, st, &problems, NULL);
+    else
+        http_json(r, 200,
+                  json_pack("{s:s, s:s}", "recipient_id", r->params[0], "org_id",
+                            json_string_value(json_object_get(body, "org_id"))));
+    verr_list_release(&problems);
     json_decref(body);
 }

@@ -454,6 +454,38 @@ static void test_reminders(void **state)
     json_decref(good);
 }
 
+/* Binding a recipient decides who reads its inbox: the operator only, and only to a receiving
+ * organisation. */
+static void test_bindings(void **state)
+{
+    struct fx *f = *state;
+    struct app_recipients l;
+    json_t *to_b = json_pack("{s:s}", "org_id", f->b.o.id);
+    json_t *to_d = json_pack("{s:s}", "org_id", f->d.o.id);
+    struct app_call c = call(f, &f->a);
+    assert_int_equal(app_recipient_bind(&c, "nco", to_d), APP_FORBIDDEN);
+    c = call(f, &f->a_admin);
+    assert_int_equal(app_recipient_bind(&c, "no-such-recipient", to_d), APP_NOT_FOUND);
+    assert_int_equal(app_recipient_bind(&c, "nco", to_b), APP_INVALID);
+    assert_true(has_problem(f, "/org_id", "not_an_authority"));
+    assert_int_equal(app_recipient_bind(&c, "nco", to_d), APP_OK);
+    c = call(f, &f->a); /* every role sees who receives for whom */
+    assert_int_equal(app_recipients_list(&c, &l), APP_OK);
+    bool seen = false;
+    for (size_t i = 0; i < l.n; i++)
+        if (!strcmp(l.items[i].v.id, "nco")) {
+            seen = true;
+            assert_non_null(l.items[i].binding);
+            assert_string_equal(l.items[i].binding->org_id, f->d.o.id);
+            assert_true(l.items[i].org_known);
+            assert_string_equal(l.items[i].org.name_en, f->d.o.name_en);
+        }
+    assert_true(seen);
+    app_recipients_release(&l);
+    json_decref(to_b);
+    json_decref(to_d);
+}
+
 /* The ledger a submit writes counts the stages it sends as submitted (one function for create,
  * amend and submit). */
 static void test_ledger(void **state)
@@ -529,6 +561,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_amend, setup, teardown),
         cmocka_unit_test_setup_teardown(test_submit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bindings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ledger, setup, teardown),
         cmocka_unit_test_setup_teardown(test_obligations, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reminders, setup, teardown),
