@@ -8,11 +8,11 @@ enum app_status app_authz(const struct principal *who, enum auth_action a, const
 {
     switch (auth_check(who, a, object_org)) {
     case AUTHZ_OK:
-        return APP_OK;
+        return APP_ST_OK;
     case AUTHZ_HIDDEN:
-        return APP_NOT_FOUND;
+        return APP_ST_NOT_FOUND;
     default:
-        return APP_FORBIDDEN;
+        return APP_ST_FORBIDDEN;
     }
 }
 
@@ -22,7 +22,7 @@ enum app_status app_authz_org(const struct principal *who, enum auth_action a, c
     if (st)
         return st;
     if (!org_id || !uuid_valid(org_id, strlen(org_id)))
-        return APP_NOT_FOUND;
+        return APP_ST_NOT_FOUND;
     return app_authz(who, a, org_id);
 }
 
@@ -34,7 +34,7 @@ enum app_status app_authz_report(const struct app_call *c, enum auth_action a, c
     if (st)
         return st;
     if (!id || !uuid_valid(id, strlen(id)))
-        return APP_NOT_FOUND;
+        return APP_ST_NOT_FOUND;
     int res = store_report_get(c->app->store, id, version, rec);
     if (res)
         return app_status_of_store(res);
@@ -43,7 +43,7 @@ enum app_status app_authz_report(const struct app_call *c, enum auth_action a, c
     return st;
 }
 
-/* A submission by id after the role check; APP_OK or the store's failure. */
+/* A submission by id after the role check; APP_ST_OK or the store's failure. */
 static enum app_status read_submission(const struct app_call *c, enum auth_action a, const char *id,
                                        struct submission_rec *s)
 {
@@ -52,7 +52,7 @@ static enum app_status read_submission(const struct app_call *c, enum auth_actio
     if (st)
         return st;
     if (!id || !uuid_valid(id, strlen(id)))
-        return APP_NOT_FOUND;
+        return APP_ST_NOT_FOUND;
     return app_status_of_store(store_submission_get(c->app->store, id, s));
 }
 
@@ -72,13 +72,13 @@ enum app_status app_bound_recipients(struct store *st, const char *org, char ***
     *out = NULL;
     *n = 0;
     if (store_binding_list(st, &b, &nb))
-        return APP_UNAVAILABLE;
+        return APP_ST_UNAVAILABLE;
     *out = xcalloc(nb + 1, sizeof(**out));
     for (size_t i = 0; i < nb; i++)
         if (!strcmp(b[i].org_id, org))
             (*out)[(*n)++] = xstrdup(b[i].recipient_id);
     free(b);
-    return APP_OK;
+    return APP_ST_OK;
 }
 
 void app_strs_free(char **v, size_t n)
@@ -103,7 +103,7 @@ enum app_status app_authz_received(const struct app_call *c, enum auth_action a,
         /* another recipient's, a document or a drill: indistinguishable from one that does
          * not exist */
         if (!bound || !strcmp(s->channel, "exercise") || !strcmp(s->channel, "document"))
-            st = APP_NOT_FOUND;
+            st = APP_ST_NOT_FOUND;
     }
     app_strs_free(mine, nmine);
     if (st)

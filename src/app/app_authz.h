@@ -4,12 +4,12 @@
  *
  * Three kinds of decision, each made here and nowhere else:
  *  - role: may this role ever perform the action (the permission matrix, auth_check)? No →
- *    APP_FORBIDDEN (403);
- *  - ownership: is the object of the actor's organisation? No → APP_NOT_FOUND (404), so that
+ *    APP_ST_FORBIDDEN (403);
+ *  - ownership: is the object of the actor's organisation? No → APP_ST_NOT_FOUND (404), so that
  *    the existence of another organisation's report or submission is not revealed;
  *  - recipient binding: is a submission routed to a recipient the actor's organisation
  *    receives for (PUT /api/v1/recipients/{id}/binding), and electronic (documents are the
- *    reporter's to file, drills never arrive)? No → APP_NOT_FOUND.
+ *    reporter's to file, drills never arrive)? No → APP_ST_NOT_FOUND.
  * The role is decided before anything is read, so a role that may never act learns nothing,
  * not even whether an id exists.
  *
@@ -21,16 +21,16 @@
 #include "app_call.h"
 
 /* May who perform a on an object owned by object_org (NULL: no object, the role alone)?
- * APP_OK, APP_FORBIDDEN (role) or APP_NOT_FOUND (another organisation's object). */
+ * APP_ST_OK, APP_ST_FORBIDDEN (role) or APP_ST_NOT_FOUND (another organisation's object). */
 enum app_status app_authz(const struct principal *who, enum auth_action a, const char *object_org);
 
 /* An organisation named by the caller (a path's {id}): the role, then a well-formed id,
- * then ownership. APP_OK, APP_FORBIDDEN or APP_NOT_FOUND. */
+ * then ownership. APP_ST_OK, APP_ST_FORBIDDEN or APP_ST_NOT_FOUND. */
 enum app_status app_authz_org(const struct principal *who, enum auth_action a, const char *org_id);
 
 /* Reads the report id (version 0 = latest) if the actor may perform a on it: role first,
- * then the lookup, then ownership. On APP_OK the caller releases rec; otherwise rec is empty
- * (safe to release). APP_FORBIDDEN, APP_NOT_FOUND or APP_UNAVAILABLE. */
+ * then the lookup, then ownership. On APP_ST_OK the caller releases rec; otherwise rec is empty
+ * (safe to release). APP_ST_FORBIDDEN, APP_ST_NOT_FOUND or APP_ST_UNAVAILABLE. */
 enum app_status app_authz_report(const struct app_call *c, enum auth_action a, const char *id,
                                  int version, struct report_rec *rec);
 
@@ -45,7 +45,7 @@ enum app_status app_authz_received(const struct app_call *c, enum auth_action a,
                                    struct submission_rec *s);
 
 /* The recipient ids org receives for (heap array of heap strings, *n of them; free with
- * app_strs_free). APP_OK or APP_UNAVAILABLE. */
+ * app_strs_free). APP_ST_OK or APP_ST_UNAVAILABLE. */
 enum app_status app_bound_recipients(struct store *st, const char *org, char ***out, size_t *n);
 void app_strs_free(char **v, size_t n);
 

@@ -6,33 +6,33 @@
 const char *app_status_name(enum app_status st)
 {
     switch (st) {
-    case APP_REPLAYED:
+    case APP_ST_REPLAYED:
         return "replayed";
-    case APP_CREATED:
+    case APP_ST_CREATED:
         return "created";
-    case APP_OK:
+    case APP_ST_OK:
         return "ok";
-    case APP_FORBIDDEN:
+    case APP_ST_FORBIDDEN:
         return "forbidden";
-    case APP_NOT_FOUND:
+    case APP_ST_NOT_FOUND:
         return "not_found";
-    case APP_INVALID:
+    case APP_ST_INVALID:
         return "invalid";
-    case APP_PRECONDITION_REQUIRED:
+    case APP_ST_PRECONDITION_REQUIRED:
         return "precondition_required";
-    case APP_PRECONDITION_FAILED:
+    case APP_ST_PRECONDITION_FAILED:
         return "precondition_failed";
-    case APP_IDEM_MISMATCH:
+    case APP_ST_IDEM_MISMATCH:
         return "idempotency_key_reused";
-    case APP_STATE:
+    case APP_ST_STATE:
         return "state";
-    case APP_EXISTS:
+    case APP_ST_EXISTS:
         return "exists";
-    case APP_BAD_REFERENCE:
+    case APP_ST_BAD_REFERENCE:
         return "invalid_reference";
-    case APP_UNAVAILABLE:
+    case APP_ST_UNAVAILABLE:
         return "unavailable";
-    case APP_FAILED:
+    case APP_ST_FAILED:
         return "failed";
     }
     return "unknown";
@@ -42,21 +42,21 @@ enum app_status app_status_of_store(int res)
 {
     switch (res) {
     case STORE_REPLAYED:
-        return APP_REPLAYED;
+        return APP_ST_REPLAYED;
     case STORE_OK:
-        return APP_OK;
+        return APP_ST_OK;
     case STORE_NOT_FOUND:
-        return APP_NOT_FOUND;
+        return APP_ST_NOT_FOUND;
     case STORE_CONFLICT:
-        return APP_PRECONDITION_FAILED;
+        return APP_ST_PRECONDITION_FAILED;
     case STORE_IDEM_MISMATCH:
-        return APP_IDEM_MISMATCH;
+        return APP_ST_IDEM_MISMATCH;
     case STORE_EXISTS:
-        return APP_EXISTS;
+        return APP_ST_EXISTS;
     case STORE_INVALID:
-        return APP_BAD_REFERENCE;
+        return APP_ST_BAD_REFERENCE;
     default:
-        return APP_UNAVAILABLE;
+        return APP_ST_UNAVAILABLE;
     }
 }
 

@@ -17,20 +17,20 @@
 
 /* How a use case ended. Non-negative: it did what was asked. */
 enum app_status {
-    APP_REPLAYED = 2, /* an idempotent replay: the first result is returned (nothing written) */
-    APP_CREATED = 1,  /* something new was written */
-    APP_OK = 0,
-    APP_FORBIDDEN = -1, /* the actor's role may never do this */
-    APP_NOT_FOUND = -2, /* absent, or another organisation's (indistinguishable on purpose) */
-    APP_INVALID = -3,   /* the input has problems: every one is in call->problems */
-    APP_PRECONDITION_REQUIRED = -4, /* the version being changed was not named */
-    APP_PRECONDITION_FAILED = -5,   /* the version named is no longer the latest */
-    APP_IDEM_MISMATCH = -6,         /* an Idempotency-Key already used with another body */
-    APP_STATE = -7,                 /* the object's state does not allow it now */
-    APP_EXISTS = -8,                /* a unique value is already taken */
-    APP_BAD_REFERENCE = -9,         /* the input refers to something that does not exist */
-    APP_UNAVAILABLE = -10,          /* storage failed: retry later */
-    APP_FAILED = -11,               /* an internal step (rendering) failed: see call->problems */
+    APP_ST_REPLAYED = 2, /* an idempotent replay: the first result is returned (nothing written) */
+    APP_ST_CREATED = 1,  /* something new was written */
+    APP_ST_OK = 0,
+    APP_ST_FORBIDDEN = -1, /* the actor's role may never do this */
+    APP_ST_NOT_FOUND = -2, /* absent, or another organisation's (indistinguishable on purpose) */
+    APP_ST_INVALID = -3,   /* the input has problems: every one is in call->problems */
+    APP_ST_PRECONDITION_REQUIRED = -4, /* the version being changed was not named */
+    APP_ST_PRECONDITION_FAILED = -5,   /* the version named is no longer the latest */
+    APP_ST_IDEM_MISMATCH = -6,         /* an Idempotency-Key already used with another body */
+    APP_ST_STATE = -7,                 /* the object's state does not allow it now */
+    APP_ST_EXISTS = -8,                /* a unique value is already taken */
+    APP_ST_BAD_REFERENCE = -9,         /* the input refers to something that does not exist */
+    APP_ST_UNAVAILABLE = -10,          /* storage failed: retry later */
+    APP_ST_FAILED = -11,               /* an internal step (rendering) failed: see call->problems */
 };
 
 /* The stable name of a status ("not_found" …), for logs and the CLI. */
@@ -41,7 +41,7 @@ enum app_status app_status_of_store(int store_result);
 
 /* One call of a use case. who is the actor (user, role, organisation); problems is the
  * caller's gather-all list (verr_list_init with the bound it wants), filled when a use case
- * returns APP_INVALID or APP_FAILED. */
+ * returns APP_ST_INVALID or APP_ST_FAILED. */
 struct app_call {
     struct app *app;
     const struct principal *who;

@@ -27,7 +27,7 @@ enum app_status app_inbox_list(const struct app_call *c, const struct app_inbox_
     if (q->status && !status_known(q->status)) {
         verr_add(c->problems, "status", "bad_query", "is not a submission status",
                  "提出の状態ではありません");
-        return APP_INVALID;
+        return APP_ST_INVALID;
     }
     if ((st = app_bound_recipients(c->app->store, c->who->org_id, &mine, &nmine)))
         return st;
@@ -45,7 +45,7 @@ enum app_status app_inbox_list(const struct app_call *c, const struct app_inbox_
             .limit = q->limit,
         };
         if (store_submissions_list(c->app->store, &f, out))
-            st = APP_UNAVAILABLE;
+            st = APP_ST_UNAVAILABLE;
     }
     app_strs_free(mine, nmine);
     return st;
@@ -67,7 +67,7 @@ enum app_status app_inbox_get(const struct app_call *c, const char *id, bool del
         xstrlcpy(s->status, "delivered", sizeof(s->status));
         s->delivered_at = c->now_ms;
     }
-    return APP_OK;
+    return APP_ST_OK;
 }
 
 enum app_status app_inbox_receipt(const struct app_call *c, const char *id, const json_t *body,
@@ -101,7 +101,7 @@ enum app_status app_recipients_list(const struct app_call *c, struct app_recipie
     if (st)
         return st;
     if (store_binding_list(c->app->store, &out->bindings, &nb))
-        return APP_UNAVAILABLE;
+        return APP_ST_UNAVAILABLE;
     out->items = xcalloc(rules_recipient_count(c->app->rules) + 1, sizeof(*out->items));
     for (size_t i = 0; rules_recipient_at(c->app->rules, i, &v); i++) {
         struct app_recipient *it = &out->items[out->n++];
@@ -113,7 +113,7 @@ enum app_status app_recipients_list(const struct app_call *c, struct app_recipie
         it->org_known =
             it->binding && store_org_get(c->app->store, it->binding->org_id, &it->org) == STORE_OK;
     }
-    return APP_OK;
+    return APP_ST_OK;
 }
 
 static const struct rf_field bind_fields[] = {{"org_id", RF_STRING, RF_REQUIRED, NULL, NULL,
@@ -130,13 +130,13 @@ static enum app_status receiving_org(const struct app_call *c, const char *id)
     if (res && res != STORE_NOT_FOUND)
         return app_status_of_store(res);
     if (res == STORE_OK && !strcmp(o.kind, "authority"))
-        return APP_OK;
+        return APP_ST_OK;
     verr_add(c->problems, "/org_id", res ? "unknown_organization" : "not_an_authority",
              res ? "is not an organisation of this service"
                  : "is not a receiving authority (organisation kind \"authority\")",
              res ? "このサービスの組織ではありません"
                  : "受領機関（種別 authority）の組織ではありません");
-    return APP_INVALID;
+    return APP_ST_INVALID;
 }
 
 enum app_status app_recipient_bind(const struct app_call *c, const char *recipient_id,
@@ -147,7 +147,7 @@ enum app_status app_recipient_bind(const struct app_call *c, const char *recipie
     if (st)
         return st;
     if (!rules_recipient_get(c->app->rules, recipient_id, &v))
-        return APP_NOT_FOUND;
+        return APP_ST_NOT_FOUND;
     if ((st = app_check_fields(c, &bind_root, body)))
         return st;
     const char *org = json_string_value(json_object_get(body, "org_id"));

@@ -105,7 +105,7 @@ enum app_status app_report_obligations(const struct app_call *c, const char *rep
         return st;
     report_rec_release(&rec);
     if (store_obligations_list(c->app->store, report_id, &out->list))
-        return APP_UNAVAILABLE;
+        return APP_ST_UNAVAILABLE;
     const struct obligation_list *l = &out->list;
     struct eval_cache k = {report_id, xcalloc(l->n + 1, sizeof(*k.v)), 0, NULL, 0};
     struct rules_stage_time *times = app_stage_times(l->items, l->n, NULL, 0, &k.ntimes);
@@ -123,7 +123,7 @@ enum app_status app_report_obligations(const struct app_call *c, const char *rep
     }
     free(k.v);
     free(times);
-    return APP_OK;
+    return APP_ST_OK;
 }
 
 /* ---- a draft ---- */
@@ -199,11 +199,11 @@ enum app_status app_obligations_open(const struct app_call *c, const char *statu
                  "target_passed (comma-separated)",
                  "pending、due_soon、overdue、recommended、target_passed "
                  "から（カンマ区切りで）指定してください");
-        return APP_INVALID;
+        return APP_ST_INVALID;
     }
     /* read more than a page: the status filter applies after the read */
     if (store_obligations_open(c->app->store, c->who->org_id, 2000, &out->list))
-        return APP_UNAVAILABLE;
+        return APP_ST_UNAVAILABLE;
     out->items = xcalloc(out->list.n + 1, sizeof(*out->items));
     for (size_t i = 0; i < out->list.n && out->n < (size_t)limit; i++) {
         const struct open_obligation *o = &out->list.items[i];
@@ -213,5 +213,5 @@ enum app_status app_obligations_open(const struct app_call *c, const char *statu
         if (status_wanted(statuses, status))
             out->items[out->n++] = (struct app_open_item){o, status};
     }
-    return APP_OK;
+    return APP_ST_OK;
 }

@@ -17,7 +17,7 @@ enum app_status app_reminders_get(const struct app_call *c, const char *org_id,
     int res = store_reminders_get(c->app->store, org_id, out);
     if (res == STORE_NOT_FOUND) {
         memset(out, 0, sizeof(*out));
-        return APP_OK;
+        return APP_ST_OK;
     }
     *configured = res == STORE_OK;
     return app_status_of_store(res);
@@ -55,7 +55,7 @@ static enum app_status endpoint_ok(const struct app_call *c, const json_t *body)
     if (json_string_length(sec) < OUTBOX_SECRET_MIN)
         verr_add(c->problems, "/secret", "secret", "must be at least 32 bytes (use a random value)",
                  "32バイト以上にしてください（乱数で生成した値を使ってください）");
-    return verr_any(c->problems) ? APP_INVALID : APP_OK;
+    return verr_any(c->problems) ? APP_ST_INVALID : APP_ST_OK;
 }
 
 enum app_status app_reminders_set(const struct app_call *c, const char *org_id, const json_t *body,
@@ -89,5 +89,6 @@ enum app_status app_notifications_list(const struct app_call *c, const char *org
     enum app_status st = app_authz_org(c->who, ACT_SUBMIT, org_id);
     if (st)
         return st;
-    return store_notifications_list(c->app->store, org_id, limit, out) ? APP_UNAVAILABLE : APP_OK;
+    return store_notifications_list(c->app->store, org_id, limit, out) ? APP_ST_UNAVAILABLE
+                                                                       : APP_ST_OK;
 }

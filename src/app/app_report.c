@@ -18,7 +18,7 @@ void app_limits_from_config(struct report_limits *lim, const struct config *cfg)
 enum app_status app_report_validate(const struct report_limits *lim, const json_t *doc,
                                     int64_t now_ms, struct verr_list *problems)
 {
-    return report_validate(doc, lim, now_ms, problems) ? APP_INVALID : APP_OK;
+    return report_validate(doc, lim, now_ms, problems) ? APP_ST_INVALID : APP_ST_OK;
 }
 
 /* A validated report ready to store. */
@@ -34,7 +34,7 @@ static enum app_status prepare(const struct app_call *c, const struct app_report
 {
     memset(p, 0, sizeof(*p));
     if (app_report_validate(&c->app->limits, in->doc, c->now_ms, c->problems))
-        return APP_INVALID;
+        return APP_ST_INVALID;
     hash_sha256_hex(in->body, in->body_len, p->sha);
     report_index_extract(in->doc, &p->ix);
     p->w = (struct report_write){
@@ -52,7 +52,7 @@ static enum app_status prepare(const struct app_call *c, const struct app_report
         .now_ms = c->now_ms,
         .idem_retention_ms = c->app->cfg.idempotency_retention_h * 3600000LL,
     };
-    return APP_OK;
+    return APP_ST_OK;
 }
 
 enum app_status app_report_create(const struct app_call *c, const struct app_report_in *in,
@@ -72,7 +72,7 @@ enum app_status app_report_create(const struct app_call *c, const struct app_rep
     p.w.ledger = &lb.in;
     st = app_status_of_store(store_report_create(c->app->store, &p.w, out));
     app_ledger_release(&lb);
-    return st == APP_OK ? APP_CREATED : st;
+    return st == APP_ST_OK ? APP_ST_CREATED : st;
 }
 
 enum app_status app_report_amend(const struct app_call *c, const struct app_report_in *in,
@@ -95,16 +95,16 @@ enum app_status app_report_amend(const struct app_call *c, const struct app_repo
     p.w.expected_version = cur.latest_version;
     /* deadlines that run from a previous stage's submission need the submitted stages */
     if (store_obligations_list(c->app->store, cur.id, &obs)) {
-        st = APP_UNAVAILABLE;
+        st = APP_ST_UNAVAILABLE;
         goto out;
     }
     app_ledger_build(c->app, in->doc, &obs, NULL, c->now_ms, &lb);
     p.w.ledger = &lb.in;
     st = app_status_of_store(store_report_amend(c->app->store, &p.w, out));
-    if (st == APP_PRECONDITION_FAILED) /* another amendment won the race */
+    if (st == APP_ST_PRECONDITION_FAILED) /* another amendment won the race */
         *latest = app_latest_version(c, cur.id, cur.latest_version + 1);
-    else if (st == APP_OK)
-        st = APP_CREATED;
+    else if (st == APP_ST_OK)
+        st = APP_ST_CREATED;
 out:
     app_ledger_release(&lb);
     obligation_list_release(&obs);
@@ -126,7 +126,7 @@ enum app_status app_report_list(const struct app_call *c, struct report_filter *
     if (st)
         return st;
     f->org_id = c->who->org_id; /* listings are always of one's own organisation */
-    return store_report_list(c->app->store, f, out) ? APP_UNAVAILABLE : APP_OK;
+    return store_report_list(c->app->store, f, out) ? APP_ST_UNAVAILABLE : APP_ST_OK;
 }
 
 enum app_status app_report_versions(const struct app_call *c, const char *id,
@@ -139,7 +139,7 @@ enum app_status app_report_versions(const struct app_call *c, const char *id,
         return st;
     int res = store_report_versions(c->app->store, cur.id, out);
     report_rec_release(&cur);
-    return res ? APP_UNAVAILABLE : APP_OK;
+    return res ? APP_ST_UNAVAILABLE : APP_ST_OK;
 }
 
 static json_t *load_body(const struct report_rec *rec)
@@ -165,17 +165,17 @@ enum app_status app_report_diff(const struct app_call *c, const char *id, int *f
     if (*to < 1 || *to > latest) {
         verr_add(c->problems, "to", "bad_query", "is not a version of this report",
                  "この報告に存在しない版です");
-        return APP_INVALID;
+        return APP_ST_INVALID;
     }
     if (*from < 1 || *from > latest) {
         verr_add(c->problems, "from", "bad_query",
                  "is not a version of this report (version 1 has no predecessor)",
                  "この報告に存在しない版です（第1版の前の版はありません）");
-        return APP_INVALID;
+        return APP_ST_INVALID;
     }
     if (store_report_get(c->app->store, id, *from, &a) ||
         store_report_get(c->app->store, id, *to, &b)) {
-        st = APP_UNAVAILABLE;
+        st = APP_ST_UNAVAILABLE;
     } else {
         json_t *ja = load_body(&a), *jb = load_body(&b);
         *patch = jpatch_diff(ja, jb);

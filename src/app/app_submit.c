@@ -15,19 +15,19 @@ enum app_status app_precondition_check(const struct app_precondition *p, int cur
 {
     switch (p->check ? p->check(p->arg, current) : APP_MATCH_ABSENT) {
     case APP_MATCH_YES:
-        return APP_OK;
+        return APP_ST_OK;
     case APP_MATCH_NO:
-        return APP_PRECONDITION_FAILED;
+        return APP_ST_PRECONDITION_FAILED;
     default:
-        return APP_PRECONDITION_REQUIRED;
+        return APP_ST_PRECONDITION_REQUIRED;
     }
 }
 
 enum app_status app_check_fields(const struct app_call *c, const struct rf_field *root,
                                  const json_t *doc)
 {
-    return report_check_fields(root, doc, &c->app->limits, c->now_ms, c->problems) ? APP_INVALID
-                                                                                   : APP_OK;
+    return report_check_fields(root, doc, &c->app->limits, c->now_ms, c->problems) ? APP_ST_INVALID
+                                                                                   : APP_ST_OK;
 }
 
 int app_latest_version(const struct app_call *c, const char *report_id, int fallback)
@@ -72,12 +72,12 @@ static enum app_status only_named(const struct app_call *c, const json_t *body,
     *only = NULL;
     *nonly = 0;
     if (!body)
-        return APP_OK;
+        return APP_ST_OK;
     if (app_check_fields(c, &submit_root, body))
-        return APP_INVALID;
+        return APP_ST_INVALID;
     const json_t *arr = json_object_get(body, "obligations");
     if (!arr)
-        return APP_OK;
+        return APP_ST_OK;
     *only = xcalloc(json_array_size(arr) + 1, sizeof(**only));
     for (size_t i = 0; i < json_array_size(arr); i++) {
         const char *id = json_string_value(json_array_get(arr, i));
@@ -92,7 +92,7 @@ static enum app_status only_named(const struct app_call *c, const json_t *body,
         }
         (*only)[(*nonly)++] = id;
     }
-    return verr_any(c->problems) ? APP_INVALID : APP_OK;
+    return verr_any(c->problems) ? APP_ST_INVALID : APP_ST_OK;
 }
 
 static const char *initial_status(const char *channel)
@@ -210,12 +210,12 @@ static enum app_status write_plan(const struct app_call *c, const struct report_
     int res = store_submit(c->app->store, &w, &created);
     app_ledger_release(&lb);
     enum app_status st = app_status_of_store(res);
-    if (st == APP_PRECONDITION_FAILED)
+    if (st == APP_ST_PRECONDITION_FAILED)
         out->latest_version = app_latest_version(c, rec->id, rec->latest_version + 1);
     if (!st) {
         outbox_worker_wake(c->app->worker);
         read_back(c, b, n, out);
-        st = created ? APP_CREATED : APP_OK;
+        st = created ? APP_ST_CREATED : APP_ST_OK;
     }
     for (size_t i = 0; i < n; i++) {
         buf_release(&b[i].payload);
@@ -275,7 +275,7 @@ enum app_status app_report_submissions(const struct app_call *c, const char *rep
     struct submission_filter f = {.incident_id = rec.id, .after_id = after, .limit = limit};
     int res = store_submissions_list(c->app->store, &f, out);
     report_rec_release(&rec);
-    return res ? APP_UNAVAILABLE : APP_OK;
+    return res ? APP_ST_UNAVAILABLE : APP_ST_OK;
 }
 
 enum app_status app_submission_get(const struct app_call *c, const char *id,
@@ -317,7 +317,7 @@ enum app_status app_submission_proof(const struct app_call *c, const char *id,
     const struct outbox_route *route = outbox_route_of(c->app->delivery, out->s.recipient_id);
     if (!strcmp(out->s.channel, "webhook") && route && route->endpoint[0])
         out->endpoint = route->endpoint;
-    return APP_OK;
+    return APP_ST_OK;
 }
 
 void app_document_release(struct app_document *d)
@@ -355,11 +355,11 @@ static enum app_status render(const struct app_call *c, const struct submission_
     int rc = xlsx ? render_xlsx(view, &m, out, &e) : render_pdf(view, &m, out, &e);
     json_decref(payload);
     if (rc == RENDER_OK)
-        return APP_OK;
+        return APP_ST_OK;
     char ja[800];
     snprintf(ja, sizeof(ja), "文書を作成できませんでした（%s）。運用者に連絡してください。", e.msg);
     verr_add(c->problems, "", "rendering_failed", e.msg, ja);
-    return APP_FAILED;
+    return APP_ST_FAILED;
 }
 
 enum app_status app_submission_document(const struct app_call *c, const char *id,
@@ -379,7 +379,7 @@ enum app_status app_submission_document(const struct app_call *c, const char *id
         verr_add(c->problems, "format", "format",
                  "is not a rendering this recipient accepts (GET /api/v1/recipients lists them)",
                  "この報告先が受け付ける形式ではありません（GET /api/v1/recipients を参照）");
-        st = APP_INVALID;
+        st = APP_ST_INVALID;
     } else if (fmt == APP_DOC_JSON) {
         if (buf_append(&out->bytes, s.payload, s.payload_len))
             BUG("payload of %s above the document bound", s.id);
@@ -420,19 +420,19 @@ enum app_status app_receipt_record(const struct app_call *c, const struct submis
 {
     memset(out, 0, sizeof(*out));
     if (app_check_fields(c, &filed_root, body))
-        return APP_INVALID;
+        return APP_ST_INVALID;
     char *receipt = receipt_text(c, body, filing ? "filing" : "receipt");
     int res = store_submission_receipt(c->app->store, s->id,
                                        json_string_value(json_object_get(body, "reference")),
                                        receipt, filing, c->who->user_id, c->now_ms);
     free(receipt);
     if (res == STORE_CONFLICT)
-        return APP_STATE;
+        return APP_ST_STATE;
     if (res)
         return app_status_of_store(res);
     if (store_submission_get(c->app->store, s->id, out) != STORE_OK)
-        return APP_UNAVAILABLE;
-    return APP_OK;
+        return APP_ST_UNAVAILABLE;
+    return APP_ST_OK;
 }
 
 enum app_status app_submission_file(const struct app_call *c, const char *id, const json_t *body,

@@ -35,20 +35,20 @@ struct app_submit_out {
 void app_submit_out_release(struct app_submit_out *o);
 
 /* Submits the latest version of in->report_id (ACT_SUBMIT, the reporter's organisation).
- * APP_CREATED when at least one submission was written, APP_OK when none was (nothing due);
- * APP_PRECONDITION_REQUIRED / _FAILED (latest_version says which is current), APP_INVALID
+ * APP_ST_CREATED when at least one submission was written, APP_ST_OK when none was (nothing due);
+ * APP_ST_PRECONDITION_REQUIRED / _FAILED (latest_version says which is current), APP_ST_INVALID
  * (the body's shape, or an obligation id that is not this report's: every problem listed),
- * APP_FORBIDDEN, APP_NOT_FOUND, APP_UNAVAILABLE. Release out in every case. */
+ * APP_ST_FORBIDDEN, APP_ST_NOT_FOUND, APP_ST_UNAVAILABLE. Release out in every case. */
 enum app_status app_report_submit(const struct app_call *c, const struct app_submit_in *in,
                                   struct app_submit_out *out);
 
 /* The submissions of a report (ACT_SUBMISSION_READ), newest first, after the id after (NULL:
- * from the newest), at most limit. The caller releases out on APP_OK. */
+ * from the newest), at most limit. The caller releases out on APP_ST_OK. */
 enum app_status app_report_submissions(const struct app_call *c, const char *report_id,
                                        const char *after, int limit, struct submission_list *out);
 
 /* A submission of the actor's organisation with its history, read from one snapshot
- * (ACT_SUBMISSION_READ). On APP_OK the caller releases s and ev. */
+ * (ACT_SUBMISSION_READ). On APP_ST_OK the caller releases s and ev. */
 enum app_status app_submission_get(const struct app_call *c, const char *id,
                                    struct submission_rec *s, struct submission_events *ev);
 
@@ -68,9 +68,9 @@ enum app_status app_submission_proof(const struct app_call *c, const char *id,
                                      struct app_proof *out);
 
 /* A submission as the document its recipient accepts: the payload's exact bytes (JSON) or the
- * recipient's view rendered as a workbook or a PDF (src/render/). APP_INVALID with a problem
- * at "format" when the recipient does not take that format; APP_FAILED (problem
- * "rendering_failed") when rendering fails. On APP_OK out->bytes holds the document and
+ * recipient's view rendered as a workbook or a PDF (src/render/). APP_ST_INVALID with a problem
+ * at "format" when the recipient does not take that format; APP_ST_FAILED (problem
+ * "rendering_failed") when rendering fails. On APP_ST_OK out->bytes holds the document and
  * out->id the submission's id; release out in every case. */
 enum app_doc_format { APP_DOC_JSON, APP_DOC_XLSX, APP_DOC_PDF };
 struct app_document {
@@ -82,8 +82,8 @@ enum app_status app_submission_document(const struct app_call *c, const char *id
                                         enum app_doc_format fmt, struct app_document *out);
 
 /* Records that the reporter filed a document submission ({"reference", "note"?} in body, as
- * the authority's reference). APP_STATE when it is not a document waiting to be filed. On
- * APP_OK out is the submission as stored now (the caller releases it). */
+ * the authority's reference). APP_ST_STATE when it is not a document waiting to be filed. On
+ * APP_ST_OK out is the submission as stored now (the caller releases it). */
 enum app_status app_submission_file(const struct app_call *c, const char *id, const json_t *body,
                                     struct submission_rec *out);
 

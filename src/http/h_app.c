@@ -60,7 +60,7 @@ static void report_unnamed(struct req *r)
                  NULL);
 }
 
-static void invalid(struct req *r, const struct verr_list *p, const struct http_fail *f)
+static void invalid(struct req *r, const struct verr_list *p, const struct http_app_words *f)
 {
     if (f->query && p && p->n) /* a query parameter: 400, named as http_bad_query names it */
         return http_bad_query(r, p->v[0].pointer, p->v[0].en, p->v[0].ja);
@@ -74,11 +74,12 @@ static void invalid(struct req *r, const struct verr_list *p, const struct http_
                  p);
 }
 
-static void precondition(struct req *r, enum app_status st, const struct http_fail *f)
+static void precondition(struct req *r, enum app_status st, const struct http_app_words *f)
 {
     if (f->report_words)
-        return st == APP_PRECONDITION_REQUIRED ? report_unnamed(r) : report_changed(r, f->latest);
-    http_precondition(r, st == APP_PRECONDITION_REQUIRED ? IFM_ABSENT : IFM_NO_MATCH, f->latest,
+        return st == APP_ST_PRECONDITION_REQUIRED ? report_unnamed(r)
+                                                  : report_changed(r, f->latest);
+    http_precondition(r, st == APP_ST_PRECONDITION_REQUIRED ? IFM_ABSENT : IFM_NO_MATCH, f->latest,
                       f->what_en ? f->what_en : "object", f->what_ja ? f->what_ja : "対象");
 }
 
@@ -94,35 +95,35 @@ static void failed(struct req *r, const struct verr_list *p)
 }
 
 void http_app_fail(struct req *r, enum app_status st, const struct verr_list *problems,
-                   const struct http_fail *f)
+                   const struct http_app_words *f)
 {
-    static const struct http_fail none;
+    static const struct http_app_words none;
     f = f ? f : &none;
     switch (st) {
-    case APP_FORBIDDEN:
+    case APP_ST_FORBIDDEN:
         return http_forbidden(r);
-    case APP_NOT_FOUND:
+    case APP_ST_NOT_FOUND:
         return http_not_found(r);
-    case APP_INVALID:
+    case APP_ST_INVALID:
         return invalid(r, problems, f);
-    case APP_PRECONDITION_REQUIRED:
-    case APP_PRECONDITION_FAILED:
+    case APP_ST_PRECONDITION_REQUIRED:
+    case APP_ST_PRECONDITION_FAILED:
         return precondition(r, st, f);
-    case APP_IDEM_MISMATCH:
+    case APP_ST_IDEM_MISMATCH:
         return http_problem(r, 422, "idempotency_key_reused", "Idempotency-Key reused",
                             "Idempotency-Key が再利用されています",
                             "This Idempotency-Key was already used with a different report body.",
                             "この Idempotency-Key は別の内容の報告で使用済みです。", NULL);
-    case APP_STATE:
+    case APP_ST_STATE:
         return http_problem(r, 409, "submission_state", "Not in this state",
                             "この状態ではできません",
                             f->state_en ? f->state_en : "The object's state does not allow this.",
                             f->state_ja ? f->state_ja : "この状態ではこの操作はできません。", NULL);
-    case APP_EXISTS:
+    case APP_ST_EXISTS:
         return http_store_error(r, STORE_EXISTS);
-    case APP_BAD_REFERENCE:
+    case APP_ST_BAD_REFERENCE:
         return http_store_error(r, STORE_INVALID);
-    case APP_FAILED:
+    case APP_ST_FAILED:
         return failed(r, problems);
     default:
         return http_unavailable(r);

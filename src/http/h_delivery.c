@@ -113,7 +113,8 @@ void h_report_submit(struct req *r)
     struct app_submit_in in = {r->params[0], http_app_if_match(r), body};
     enum app_status st = app_report_submit(&c, &in, &out);
     if (st < 0) {
-        struct http_fail f = {.what_en = "report", .what_ja = "報告", .latest = out.latest_version};
+        struct http_app_words f = {
+            .what_en = "report", .what_ja = "報告", .latest = out.latest_version};
         http_app_fail(r, st, &problems, &f);
     } else {
         json_t *sent = json_array(), *held = json_array();
@@ -122,7 +123,7 @@ void h_report_submit(struct req *r)
         for (size_t i = 0; i < out.plan.n; i++)
             if (out.plan.items[i].skip != SKIP_NONE)
                 json_array_append_new(held, not_sent_json(&out.plan.items[i]));
-        http_json(r, st == APP_CREATED ? 201 : 200,
+        http_json(r, st == APP_ST_CREATED ? 201 : 200,
                   json_pack("{s:s, s:i, s:o, s:o}", "incident_id", out.incident_id,
                             "report_version", out.version, "submitted", sent, "not_submitted",
                             held));
@@ -236,7 +237,7 @@ void h_submission_document(struct req *r)
     struct app_call c = http_app_call(r, &problems);
     enum app_status st = app_submission_document(&c, r->params[0], f, &d);
     if (st) {
-        struct http_fail hf = {.query = true};
+        struct http_app_words hf = {.query = true};
         http_app_fail(r, st, &problems, &hf);
     } else {
         char disp[128];
@@ -255,7 +256,7 @@ static void receipt_answer(struct req *r, enum app_status st, struct verr_list *
                            const char *conflict_ja)
 {
     if (st) {
-        struct http_fail f = {.state_en = conflict_en, .state_ja = conflict_ja};
+        struct http_app_words f = {.state_en = conflict_en, .state_ja = conflict_ja};
         http_app_fail(r, st, problems, &f);
     } else {
         http_json(r, 200, submission_json(now, filing));
@@ -317,7 +318,7 @@ void h_inbox_list(struct req *r)
     struct app_call c = http_app_call(r, &problems);
     enum app_status st = app_inbox_list(&c, &q, &l);
     if (st) {
-        struct http_fail f = {.query = true};
+        struct http_app_words f = {.query = true};
         http_app_fail(r, st, &problems, &f);
     } else {
         send_page(r, &l, false);

@@ -23,7 +23,7 @@ void h_obligations_open(struct req *r)
     struct app_call c = http_app_call(r, &problems);
     enum app_status st = app_obligations_open(&c, http_query(r, "status"), limit, &l);
     if (st) {
-        struct http_fail f = {.query = true};
+        struct http_app_words f = {.query = true};
         http_app_fail(r, st, &problems, &f);
     } else {
         json_t *items = json_array();

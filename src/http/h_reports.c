@@ -142,10 +142,10 @@ void h_report_create(struct req *r)
     struct app_report_in in = report_in(r, doc);
     in.idem_key = key;
     enum app_status st = app_report_create(&c, &in, &rec);
-    if (st == APP_REPLAYED)
+    if (st == APP_ST_REPLAYED)
         http_header(r, "Idempotent-Replayed", "true");
     if (st < 0) {
-        struct http_fail f = {.report_words = true};
+        struct http_app_words f = {.report_words = true};
         http_app_fail(r, st, &problems, &f);
     } else {
         send_report(r, 201, &rec);
@@ -214,7 +214,7 @@ void h_report_amend(struct req *r)
     in.pre = http_app_if_match(r);
     enum app_status st = app_report_amend(&c, &in, &rec, &latest);
     if (st < 0) {
-        struct http_fail f = {.report_words = true, .latest = latest};
+        struct http_app_words f = {.report_words = true, .latest = latest};
         http_app_fail(r, st, &problems, &f);
     } else {
         send_report(r, 201, &rec);
@@ -258,7 +258,7 @@ void h_report_diff(struct req *r)
     struct app_call c = http_app_call(r, &problems);
     enum app_status st = app_report_diff(&c, r->params[0], &from, &to, &patch);
     if (st) {
-        struct http_fail f = {.query = true};
+        struct http_app_words f = {.query = true};
         http_app_fail(r, st, &problems, &f);
     } else {
         struct buf out;

@@ -172,7 +172,7 @@ bool http_allow(struct req *r, enum auth_action a, const char *object_org)
     enum app_status st = app_authz(&r->who, a, object_org);
     if (st)
         http_app_fail(r, st, NULL, NULL);
-    return st == APP_OK;
+    return st == APP_ST_OK;
 }
 
 bool http_require_json(struct req *r)
