@@ -9,37 +9,6 @@
 #include "../core/rtime.h"
 #include "../render/render.h"
 
-/* ---- shared with the other use cases (app_int.h) ---- */
-
-enum app_status app_precondition_check(const struct app_precondition *p, int current)
-{
-    switch (p->check ? p->check(p->arg, current) : APP_MATCH_ABSENT) {
-    case APP_MATCH_YES:
-        return APP_ST_OK;
-    case APP_MATCH_NO:
-        return APP_ST_PRECONDITION_FAILED;
-    default:
-        return APP_ST_PRECONDITION_REQUIRED;
-    }
-}
-
-enum app_status app_check_fields(const struct app_call *c, const struct rf_field *root,
-                                 const json_t *doc)
-{
-    return report_check_fields(root, doc, &c->app->limits, c->now_ms, c->problems) ? APP_ST_INVALID
-                                                                                   : APP_ST_OK;
-}
-
-int app_latest_version(const struct app_call *c, const char *report_id, int fallback)
-{
-    struct report_rec now;
-    if (store_report_get(c->app->store, report_id, 0, &now) != STORE_OK)
-        return fallback;
-    int latest = now.latest_version;
-    report_rec_release(&now);
-    return latest;
-}
-
 /* ---- submit ---- */
 
 static const struct rf_field id_item = {
