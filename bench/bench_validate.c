@@ -1,6 +1,6 @@
 /*
  * bench_validate.c — in-process cost of accepting a report, without HTTP or the database:
- * what POST /api/v1/reports does to the body before it queues the write (h_reports.c prepare()).
+ * what POST /api/v1/reports does to the body before it queues the write (app_report.c prepare()).
  *
  * For each report file it times, single-threaded:
  *   parse     jsonx_load_object + json_decref (the server's depth pre-scan included)
@@ -64,7 +64,7 @@ static void do_validate(const struct input *in, const json_t *doc)
     verr_list_release(&errs);
 }
 
-/* The server stores and fingerprints the bytes as submitted (h_reports.c). */
+/* The server stores and fingerprints the bytes as submitted (app_report.c). */
 static void do_sha(const struct input *in)
 {
     char sha[HASH_SHA256_HEX];

@@ -7,6 +7,7 @@
 #include "../core/hash.h"
 #include "../core/jsonx.h"
 #include "../core/rtime.h"
+#include "../app/app_report.h"
 #include "../http/http.h"
 
 char *cli_read_file(const char *path, size_t max, size_t *n)
@@ -56,12 +57,9 @@ json_t *cli_load_report(const char *path, const struct config *cfg, int64_t now_
         return NULL;
     }
     free(text);
-    report_limits_default(&lim);
-    lim.max_string_chars = cfg->max_string_chars;
-    lim.max_array_items = cfg->max_array_items;
-    lim.future_skew_ms = cfg->future_skew_s * 1000;
+    app_limits_from_config(&lim, cfg);
     verr_list_init(&errs, lim.max_errors);
-    report_validate(doc, &lim, now_ms, &errs);
+    app_report_validate(&lim, doc, now_ms, &errs); /* exactly as the API validates */
     for (size_t i = 0; i < errs.n; i++)
         fprintf(problems, "%s: %s [%s] %s\n", path, errs.v[i].pointer[0] ? errs.v[i].pointer : "/",
                 errs.v[i].code, ja ? errs.v[i].ja : errs.v[i].en);

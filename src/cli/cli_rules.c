@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "../app/app_obligations.h"
 #include "../core/jsonx.h"
 #include "../core/rtime.h"
 #include "../rules/rules.h"
@@ -112,7 +113,6 @@ static void print_one(const json_t *e, bool ja)
 static int obligations(const struct config *cfg, const char *file, int64_t now, bool as_json,
                        bool all, bool ja)
 {
-    struct rules_eval ev;
     int rc;
     /* the rules read a report the API would accept, and nothing else (issue 8 item 6: "{}"
      * and a count written as a string printed "0 obligation(s)" and exit 0) */
@@ -124,13 +124,10 @@ static int obligations(const struct config *cfg, const char *file, int64_t now, 
         json_decref(doc);
         return CLI_FAILURE;
     }
-    json_t *out = json_array();
-    rules_eval_init(&ev);
-    rules_evaluate(rs, doc, &ev);
-    for (size_t i = 0; i < ev.n; i++)
-        if (ev.v[i].applies || all)
-            json_array_append_new(
-                out, rules_explain(rs, &ev.v[i], doc, now, cfg->due_soon_h * 3600000LL));
+    json_t *out, *others = NULL;
+    /* the same evaluation as the API's preview (POST /api/v1/obligations/preview) */
+    app_obligations_explain(rs, doc, now, cfg->due_soon_h * 3600000LL, &out, all ? NULL : &others);
+    json_decref(others);
     if (as_json) {
         char *s = json_dumps(out, JSON_INDENT(2));
         puts(s);
@@ -141,7 +138,6 @@ static int obligations(const struct config *cfg, const char *file, int64_t now, 
         json_array_foreach(out, i, e) print_one(e, ja);
         printf("%zu obligation(s); rules version %s\n", json_array_size(out), rules_version(rs));
     }
-    rules_eval_release(&ev);
     rules_free(rs);
     json_decref(out);
     json_decref(doc);

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "../core/log.h"
 #include "../core/rtime.h"
+#include "../app/app_report.h"
 #include "../http/http.h"
 #include "../assess/assess.h"
 #include "../outbox/outbox.h"
@@ -32,10 +33,7 @@ static void app_init(struct app *app, const struct config *cfg, struct store *s)
     memset(app, 0, sizeof(*app));
     app->cfg = *cfg;
     app->store = s;
-    report_limits_default(&app->limits);
-    app->limits.max_string_chars = cfg->max_string_chars;
-    app->limits.max_array_items = cfg->max_array_items;
-    app->limits.future_skew_ms = cfg->future_skew_s * 1000;
+    app_limits_from_config(&app->limits, cfg);
     app->started_at = rtime_now_ms();
     pthread_mutex_init(&app->pw_lock, NULL);
     pthread_cond_init(&app->pw_cond, NULL);

@@ -1,43 +1,13 @@
 /*
  * h_obligations.c — the obligations of a report (the ledger, with each obligation's current
  * status, explanation and history) and the preview that evaluates a draft without storing it
- * (the web form calls it on every change). Also the evaluation that create and amend attach to
- * the version they write.
+ * (the web form calls it on every change), as JSON: the use cases are app_obligations.h's.
  */
 #include "http_int.h"
-#include "h_obligations.h"
+#include "h_app.h"
+#include "../app/app_obligations.h"
+#include "../app/app_report.h"
 #include "../core/jsonx.h"
-
-struct rules_stage_time *http_stage_times(const struct obligation_rec *obs, size_t n,
-                                          const bool *send, int64_t now_ms, size_t *count)
-{
-    struct rules_stage_time *t = xcalloc(n + 1, sizeof(*t));
-    *count = 0;
-    for (size_t i = 0; i < n; i++) {
-        int64_t at = obs[i].submitted_at ? obs[i].submitted_at : send && send[i] ? now_ms : 0;
-        if (at)
-            t[(*count)++] = (struct rules_stage_time){obs[i].rule_id, obs[i].stage_id, at};
-    }
-    return t;
-}
-
-void http_ledger_build(struct app *a, const json_t *doc, const struct obligation_list *obs,
-                       struct http_ledger *lb)
-{
-    rules_eval_init(&lb->ev);
-    lb->times = obs ? http_stage_times(obs->items, obs->n, NULL, 0, &lb->ev.ntimes) : NULL;
-    lb->ev.times = lb->times;
-    rules_evaluate(a->rules, doc, &lb->ev);
-    lb->in.ev = &lb->ev;
-    lb->in.rules_version = rules_version(a->rules);
-}
-
-void http_ledger_release(struct http_ledger *lb)
-{
-    rules_eval_release(&lb->ev);
-    free(lb->times);
-    lb->times = NULL;
-}
 
 static json_t *parsed(const char *text)
 {
@@ -83,82 +53,11 @@ static json_t *history_json(const struct obligation_rec *o)
     return a;
 }
 
-/* One version of the report, evaluated: explanations are recomputed from the immutable version
- * each obligation was last evaluated on. */
-struct evaluated {
-    int version;
-    json_t *doc;
-    struct rules_eval ev;
-};
-
-/* The versions evaluated for one listing, and the incident's submitted stages. */
-struct eval_cache {
-    struct evaluated *v;
-    size_t n;
-    const struct rules_stage_time *times;
-    size_t ntimes;
-};
-
-static struct evaluated *evaluated_for(struct req *r, struct eval_cache *c, int v)
+static json_t *obligation_json(const struct app_obligation *it)
 {
-    struct report_rec rec;
-    for (size_t i = 0; i < c->n; i++)
-        if (c->v[i].version == v)
-            return c->v[i].doc ? &c->v[i] : NULL;
-    struct evaluated *e = &c->v[c->n++];
-    memset(e, 0, sizeof(*e));
-    e->version = v;
-    rules_eval_init(&e->ev);
-    e->ev.times = c->times;
-    e->ev.ntimes = c->ntimes;
-    if (store_report_get(r->app->store, r->params[0], v, &rec))
-        return NULL;
-    e->doc = json_loadb(rec.body, rec.body_len, 0, NULL);
-    report_rec_release(&rec);
-    if (e->doc)
-        rules_evaluate(r->app->rules, e->doc, &e->ev);
-    return e->doc ? e : NULL;
-}
-
-static const struct rules_result *result_for(const struct evaluated *e,
-                                             const struct obligation_rec *o)
-{
-    for (size_t i = 0; e && i < e->ev.n; i++)
-        if (!strcmp(rules_rule_id(e->ev.v[i].rule), o->rule_id) &&
-            !strcmp(rules_stage_id(e->ev.v[i].stage), o->stage_id))
-            return &e->ev.v[i];
-    return NULL;
-}
-
-/* The explanation of an obligation as of its last evaluated version, with the ledger's status
- * as of now; null when the rule has left the rule set. `same_rules` says whether the loaded
- * rule set is the one that made the ledger's decision. */
-static json_t *explanation(struct req *r, const struct obligation_rec *o, const char *status,
-                           struct eval_cache *cache)
-{
-    struct evaluated *e = evaluated_for(r, cache, o->last_version);
-    const struct rules_result *res = result_for(e, o);
-    if (!res)
-        return json_null();
-    json_t *expl = rules_explain(r->app->rules, res, e->doc, r->now_ms, r->app->due_soon_ms);
-    json_object_set_new(expl, "status", json_string(status));
-    json_object_set_new(expl, "explained_with",
-                        json_pack("{s:i, s:s, s:b}", "version", o->last_version, "rules_version",
-                                  rules_version(r->app->rules), "same_rules",
-                                  !strcmp(rules_version(r->app->rules), o->rules_version)));
-    return expl;
-}
-
-static json_t *obligation_json(struct req *r, const struct obligation_rec *o,
-                               struct eval_cache *cache)
-{
-    /* met (a submission was delivered or acknowledged) unless no longer applicable */
-    const char *status = rules_status_name(
-        o->met_at && !o->withdrawn
-            ? ST_MET
-            : rules_row_status(o->withdrawn, o->mandatory, !strcmp(o->kind, "legal"), o->due_state,
-                               o->due_ms, r->now_ms, r->app->due_soon_ms));
-    json_t *expl = explanation(r, o, status, cache);
+    const struct obligation_rec *o = it->ob;
+    const char *status = it->status;
+    json_t *expl = it->explanation ? json_incref(it->explanation) : json_null();
     bool set = o->due_state == DUE_SET && !o->withdrawn;
     json_t *j =
         json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", o->id, "rule_id",
@@ -186,78 +85,51 @@ static json_t *obligation_json(struct req *r, const struct obligation_rec *o,
 
 void h_report_obligations(struct req *r)
 {
-    struct report_rec rec;
-    struct obligation_list l;
-    if (!http_allow(r, ACT_REPORT_READ, NULL))
-        return;
-    if (!uuid_valid(r->params[0], strlen(r->params[0])))
-        return http_not_found(r);
-    int res = store_report_get(r->app->store, r->params[0], 0, &rec);
-    if (res)
-        return http_store_error(r, res);
-    bool ok = http_allow(r, ACT_REPORT_READ, rec.org_id);
-    report_rec_release(&rec);
-    if (!ok)
-        return;
-    if (store_obligations_list(r->app->store, r->params[0], &l))
-        return http_unavailable(r);
-    struct eval_cache cache = {xcalloc(l.n + 1, sizeof(*cache.v)), 0, NULL, 0};
-    struct rules_stage_time *times = http_stage_times(l.items, l.n, NULL, 0, &cache.ntimes);
-    cache.times = times;
+    struct app_obligations l;
+    struct app_call c = http_app_call(r, NULL);
+    enum app_status st = app_report_obligations(&c, r->params[0], &l);
+    if (st) {
+        app_obligations_release(&l);
+        return http_app_fail(r, st, NULL, NULL);
+    }
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++)
-        json_array_append_new(items, obligation_json(r, &l.items[i], &cache));
-    for (size_t i = 0; i < cache.n; i++) {
-        rules_eval_release(&cache.v[i].ev);
-        json_decref(cache.v[i].doc);
-    }
-    free(cache.v);
-    free(times);
-    obligation_list_release(&l);
+        json_array_append_new(items, obligation_json(&l.items[i]));
+    app_obligations_release(&l);
     http_json(r, 200,
               json_pack("{s:s, s:s, s:o, s:o}", "id", r->params[0], "rules_version",
                         rules_version(r->app->rules), "evaluated_at", http_time(r->now_ms), "items",
                         items));
 }
 
-static json_t *not_applicable_json(const struct rules_result *res, const json_t *doc,
-                                   const struct app *a, int64_t now)
+/* A rule that does not apply, in short: which one and why not. */
+static json_t *not_applicable_json(const json_t *e)
 {
-    json_t *e = rules_explain(a->rules, res, doc, now, a->due_soon_ms);
-    json_t *j =
-        json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "rule_id", json_object_get(e, "rule_id"),
-                  "stage", json_object_get(e, "stage"), "regime", json_object_get(e, "regime"),
-                  "title", json_object_get(e, "title"), "recipient",
-                  json_object_get(e, "recipient"), "why", json_object_get(e, "why"));
-    json_decref(e);
-    return j;
+    return json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "rule_id", json_object_get(e, "rule_id"),
+                     "stage", json_object_get(e, "stage"), "regime", json_object_get(e, "regime"),
+                     "title", json_object_get(e, "title"), "recipient",
+                     json_object_get(e, "recipient"), "why", json_object_get(e, "why"));
 }
 
 void h_obligations_preview(struct req *r)
 {
-    json_t *doc = http_body_json(r);
+    json_t *doc = http_body_json(r), *obs, *others;
     struct verr_list errs;
-    struct rules_eval ev;
     if (!doc)
         return;
     verr_list_init(&errs, r->app->limits.max_errors);
-    report_validate(doc, &r->app->limits, r->now_ms, &errs);
+    app_report_validate(&r->app->limits, doc, r->now_ms, &errs);
     json_t *verrs = json_array();
     for (size_t i = 0; i < errs.n; i++)
         json_array_append_new(verrs, json_pack("{s:s, s:s, s:s}", "pointer", errs.v[i].pointer,
                                                "code", errs.v[i].code, "message",
                                                r->ja ? errs.v[i].ja : errs.v[i].en));
-    rules_eval_init(&ev);
-    rules_evaluate(r->app->rules, doc, &ev);
-    json_t *obs = json_array(), *na = json_array();
-    for (size_t i = 0; i < ev.n; i++) {
-        if (ev.v[i].applies)
-            json_array_append_new(
-                obs, rules_explain(r->app->rules, &ev.v[i], doc, r->now_ms, r->app->due_soon_ms));
-        else
-            json_array_append_new(na, not_applicable_json(&ev.v[i], doc, r->app, r->now_ms));
-    }
-    rules_eval_release(&ev);
+    app_obligations_explain(r->app->rules, doc, r->now_ms, r->app->due_soon_ms, &obs, &others);
+    json_t *na = json_array();
+    size_t i;
+    json_t *e;
+    json_array_foreach(others, i, e) json_array_append_new(na, not_applicable_json(e));
+    json_decref(others);
     http_json(r, 200,
               json_pack("{s:b, s:o, s:s, s:o, s:o, s:o}", "valid", !verr_any(&errs), "errors",
                         verrs, "rules_version", rules_version(r->app->rules), "evaluated_at",

@@ -8,63 +8,11 @@
  * create and prove less.
  */
 #include "http_int.h"
-#include "h_obligations.h"
-#include "../core/jpatch.h"
+#include "h_app.h"
+#include "../app/app_report.h"
 #include "../core/jsonx.h"
 #include "../core/rtime.h"
 #include "../core/uuid.h"
-
-/* A validated report ready to store. */
-struct prepared {
-    json_t *doc;
-    char sha[HASH_SHA256_HEX];
-    struct report_index ix;
-};
-
-static void prepared_release(struct prepared *p)
-{
-    json_decref(p->doc);
-    p->doc = NULL;
-}
-
-/* Parses and validates the body. On failure it has answered (400/413/422) and returns false. */
-static bool prepare(struct req *r, struct prepared *p)
-{
-    struct verr_list errs;
-    memset(p, 0, sizeof(*p));
-    if (!(p->doc = http_body_json(r)))
-        return false;
-    verr_list_init(&errs, r->app->limits.max_errors);
-    if (report_validate(p->doc, &r->app->limits, r->now_ms, &errs)) {
-        http_problem(r, 422, "validation", "The report has problems", "報告内容に問題があります",
-                     "Every problem is listed in errors; nothing was saved.",
-                     "問題点をすべて errors に示しています。保存はされていません。", &errs);
-        verr_list_release(&errs);
-        return false;
-    }
-    verr_list_release(&errs);
-    hash_sha256_hex(buf_cstr(&r->body), r->body.len, p->sha);
-    report_index_extract(p->doc, &p->ix);
-    return true;
-}
-
-static void fill_write(struct report_write *w, struct req *r, struct prepared *p)
-{
-    memset(w, 0, sizeof(*w));
-    w->org_id = r->who.org_id;
-    w->author_id = r->who.user_id;
-    w->body = buf_cstr(&r->body);
-    w->body_len = r->body.len;
-    w->body_sha256 = p->sha;
-    w->phase = p->ix.phase;
-    w->tlp = p->ix.tlp;
-    w->summary = p->ix.summary;
-    w->change_summary = p->ix.change_summary;
-    w->categories = p->ix.categories;
-    w->drill = p->ix.drill;
-    w->now_ms = r->now_ms;
-    w->idem_retention_ms = r->app->cfg.idempotency_retention_h * 3600000LL;
-}
 
 static json_t *categories_json(const char *cats)
 {
@@ -139,7 +87,7 @@ void h_report_validate(struct req *r)
     if (!doc)
         return;
     verr_list_init(&errs, r->app->limits.max_errors);
-    report_validate(doc, &r->app->limits, r->now_ms, &errs);
+    app_report_validate(&r->app->limits, doc, r->now_ms, &errs);
     json_t *arr = json_array();
     for (size_t i = 0; i < errs.n; i++)
         json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "pointer",
@@ -175,73 +123,52 @@ static bool idem_key(struct req *r, const char **out)
     return true;
 }
 
-void h_report_create(struct req *r)
+/* The report in the request body, as a use case takes it. */
+static struct app_report_in report_in(struct req *r, const json_t *doc)
 {
-    struct prepared p;
-    struct report_write w;
-    struct report_rec rec;
-    char id[UUID_STR_LEN];
-    const char *key;
-    struct http_ledger lb = {0};
-    memset(&p, 0, sizeof(p)); /* released at out even when idem_key fails before prepare */
-    memset(&rec, 0, sizeof(rec));
-    if (!idem_key(r, &key) || !prepare(r, &p))
-        goto out;
-    uuid_v7_new(id);
-    fill_write(&w, r, &p);
-    w.id = id;
-    w.idem_key = key;
-    http_ledger_build(r->app, p.doc, NULL, &lb);
-    w.ledger = &lb.in;
-    int res = store_report_create(r->app->store, &w, &rec);
-    if (res == STORE_IDEM_MISMATCH) {
-        http_problem(r, 422, "idempotency_key_reused", "Idempotency-Key reused",
-                     "Idempotency-Key が再利用されています",
-                     "This Idempotency-Key was already used with a different report body.",
-                     "この Idempotency-Key は別の内容の報告で使用済みです。", NULL);
-    } else if (res == STORE_REPLAYED) {
-        http_header(r, "Idempotent-Replayed", "true");
-        send_report(r, 201, &rec);
-    } else if (res) {
-        http_store_error(r, res);
-    } else {
-        send_report(r, 201, &rec);
-    }
-out:
-    http_ledger_release(&lb);
-    prepared_release(&p);
-    report_rec_release(&rec);
+    return (struct app_report_in){.body = buf_cstr(&r->body), .body_len = r->body.len, .doc = doc};
 }
 
-/* Fetches a report (version 0 = latest) the caller may read; answers and returns false if
- * not. The role is checked before the lookup, the organisation after it. */
-static bool fetch(struct req *r, int version, struct report_rec *rec)
+void h_report_create(struct req *r)
 {
-    memset(rec, 0, sizeof(*rec));
-    if (!http_allow(r, ACT_REPORT_READ, NULL))
-        return false;
-    if (!uuid_valid(r->params[0], strlen(r->params[0]))) {
-        http_not_found(r);
-        return false;
+    struct report_rec rec;
+    struct verr_list problems;
+    const char *key;
+    json_t *doc;
+    if (!idem_key(r, &key) || !(doc = http_body_json(r)))
+        return;
+    verr_list_init(&problems, r->app->limits.max_errors);
+    struct app_call c = http_app_call(r, &problems);
+    struct app_report_in in = report_in(r, doc);
+    in.idem_key = key;
+    enum app_status st = app_report_create(&c, &in, &rec);
+    if (st == APP_ST_REPLAYED)
+        http_header(r, "Idempotent-Replayed", "true");
+    if (st < 0) {
+        struct http_app_words f = {.report_words = true};
+        http_app_fail(r, st, &problems, &f);
+    } else {
+        send_report(r, 201, &rec);
+        report_rec_release(&rec);
     }
-    int res = store_report_get(r->app->store, r->params[0], version, rec);
-    if (res) {
-        http_store_error(r, res);
-        return false;
-    }
-    if (!http_allow(r, ACT_REPORT_READ, rec->org_id)) {
-        report_rec_release(rec);
-        return false;
-    }
-    return true;
+    verr_list_release(&problems);
+    json_decref(doc);
+}
+
+/* Answers a failed read of a report. */
+static void read_failed(struct req *r, enum app_status st)
+{
+    http_app_fail(r, st, NULL, NULL);
 }
 
 void h_report_get(struct req *r)
 {
     struct report_rec rec;
     char etag[24];
-    if (!fetch(r, 0, &rec))
-        return;
+    struct app_call c = http_app_call(r, NULL);
+    enum app_status st = app_report_get(&c, r->params[0], 0, &rec);
+    if (st)
+        return read_failed(r, st);
     etag_of(&rec, rec.version, etag);
     if (http_if_none_match_hits(http_header_in(r, "If-None-Match"), rec.version)) {
         http_header(r, "ETag", etag);
@@ -261,110 +188,49 @@ static int parse_version(const char *s)
 void h_report_version_get(struct req *r)
 {
     struct report_rec rec;
+    struct app_call c = http_app_call(r, NULL);
     int v = parse_version(r->params[1]);
     if (v < 0)
         return http_not_found(r);
-    if (!fetch(r, v, &rec))
-        return;
+    enum app_status st = app_report_get(&c, r->params[0], v, &rec);
+    if (st)
+        return read_failed(r, st);
     send_report(r, 200, &rec);
     report_rec_release(&rec);
 }
 
-static void precondition_failed(struct req *r, int latest)
-{
-    char etag[24], en[256], ja[320];
-    snprintf(etag, sizeof(etag), "\"v%d\"", latest);
-    snprintf(en, sizeof(en),
-             "The report has changed: the latest version is %d. Read it, merge, "
-             "and send If-Match: %s.",
-             latest, etag);
-    snprintf(ja, sizeof(ja),
-             "報告は更新されています（最新は第%d版）。最新版を取得して反映し、If-Match: %s "
-             "を付けて送ってください。",
-             latest, etag);
-    http_header(r, "ETag", etag);
-    http_problem(r, 412, "precondition_failed", "Precondition failed",
-                 "前提条件が満たされていません", en, ja, NULL);
-}
-
 void h_report_amend(struct req *r)
 {
-    struct report_rec cur, rec;
-    struct prepared p;
-    struct report_write w;
-    struct http_ledger lb = {0};
-    struct obligation_list obs = {0};
-    int expected = 0;
-    memset(&p, 0, sizeof(p));
-    memset(&rec, 0, sizeof(rec));
-    if (!fetch(r, 0, &cur))
-        goto out;
-    if (!http_allow(r, ACT_REPORT_AMEND, cur.org_id))
-        goto out_cur;
-    /* Amendments must name the version they change: "*" would let a client overwrite
-     * facts it has not seen, so it is refused like a missing header. */
-    switch (http_if_match(http_header_in(r, "If-Match"), cur.latest_version)) {
-    case IFM_ABSENT:
-    case IFM_STAR:
-        http_problem(
-            r, 428, "precondition_required", "Precondition required", "前提条件の指定が必要です",
-            "Amendments need If-Match with the ETag of the version you changed, e.g. "
-            "If-Match: \"v1\" (\"*\" is not accepted).",
-            "訂正・追記には、変更元の版の ETag を If-Match で指定してください（例: If-Match: "
-            "\"v1\"。\"*\" は使用できません）。",
-            NULL);
-        goto out_cur;
-    case IFM_NO_MATCH:
-        precondition_failed(r, cur.latest_version);
-        goto out_cur;
-    case IFM_MATCH:
-        expected = cur.latest_version;
-        break;
-    }
-    if (!prepare(r, &p))
-        goto out_cur;
-    fill_write(&w, r, &p);
-    w.id = cur.id;
-    w.expected_version = expected;
-    /* deadlines that run from a previous stage's submission need the submitted stages */
-    if (store_obligations_list(r->app->store, cur.id, &obs)) {
-        http_unavailable(r);
-        goto out_cur;
-    }
-    http_ledger_build(r->app, p.doc, &obs, &lb);
-    w.ledger = &lb.in;
-    int res = store_report_amend(r->app->store, &w, &rec);
-    if (res == STORE_CONFLICT) {
-        struct report_rec now;
-        int latest = cur.latest_version + 1;
-        if (store_report_get(r->app->store, cur.id, 0, &now) == STORE_OK) {
-            latest = now.latest_version;
-            report_rec_release(&now);
-        }
-        precondition_failed(r, latest);
-    } else if (res) {
-        http_store_error(r, res);
+    struct report_rec rec;
+    struct verr_list problems;
+    int latest;
+    json_t *doc = http_body_json(r);
+    if (!doc)
+        return;
+    verr_list_init(&problems, r->app->limits.max_errors);
+    struct app_call c = http_app_call(r, &problems);
+    struct app_report_in in = report_in(r, doc);
+    in.report_id = r->params[0];
+    in.pre = http_app_if_match(r);
+    enum app_status st = app_report_amend(&c, &in, &rec, &latest);
+    if (st < 0) {
+        struct http_app_words f = {.report_words = true, .latest = latest};
+        http_app_fail(r, st, &problems, &f);
     } else {
         send_report(r, 201, &rec);
     }
-out_cur:
-    report_rec_release(&cur);
-out:
-    http_ledger_release(&lb);
-    obligation_list_release(&obs);
-    prepared_release(&p);
     report_rec_release(&rec);
+    verr_list_release(&problems);
+    json_decref(doc);
 }
 
 void h_report_versions(struct req *r)
 {
-    struct report_rec cur;
     struct report_list l;
-    if (!fetch(r, 0, &cur))
-        return;
-    report_rec_release(&cur);
-    if (store_report_versions(r->app->store, cur.id, &l))
-        return http_unavailable(r);
+    struct app_call c = http_app_call(r, NULL);
+    enum app_status st = app_report_versions(&c, r->params[0], &l);
+    if (st)
+        return read_failed(r, st);
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++) {
         const struct report_rec *v = &l.items[i];
@@ -376,61 +242,36 @@ void h_report_versions(struct req *r)
                              v->change_summary ? json_string(v->change_summary) : json_null()));
     }
     report_list_release(&l);
-    http_json(r, 200, json_pack("{s:s, s:o}", "id", cur.id, "items", items));
-}
-
-static json_t *load_body(const struct report_rec *rec)
-{
-    return json_loadb(rec->body, rec->body_len, 0, NULL);
+    http_json(r, 200, json_pack("{s:s, s:o}", "id", r->params[0], "items", items));
 }
 
 void h_report_diff(struct req *r)
 {
     static const char *const allowed[] = {"from", "to", NULL};
-    struct report_rec cur, a, b;
     const char *fs = http_query(r, "from"), *ts = http_query(r, "to");
-    int from, to;
-    memset(&a, 0, sizeof(a));
-    memset(&b, 0, sizeof(b));
-    if (!http_query_only(r, allowed) || !fetch(r, 0, &cur))
+    struct verr_list problems;
+    json_t *patch;
+    if (!http_query_only(r, allowed))
         return;
-    to = ts ? parse_version(ts) : cur.latest_version;
-    from = fs ? parse_version(fs) : to - 1;
-    report_rec_release(&cur);
-    if (to < 1 || to > cur.latest_version)
-        return http_bad_query(r, "to", "is not a version of this report",
-                              "この報告に存在しない版です");
-    if (from < 1 || from > cur.latest_version)
-        return http_bad_query(r, "from",
-                              "is not a version of this report (version 1 has no "
-                              "predecessor)",
-                              "この報告に存在しない版です（第1版の前の版はありません）");
-    if (store_report_get(r->app->store, cur.id, from, &a) ||
-        store_report_get(r->app->store, cur.id, to, &b)) {
-        http_unavailable(r);
-        goto out;
+    int from = fs ? parse_version(fs) : 0, to = ts ? parse_version(ts) : 0;
+    verr_list_init(&problems, 4);
+    struct app_call c = http_app_call(r, &problems);
+    enum app_status st = app_report_diff(&c, r->params[0], &from, &to, &patch);
+    if (st) {
+        struct http_app_words f = {.query = true};
+        http_app_fail(r, st, &problems, &f);
+    } else {
+        struct buf out;
+        char etag[48];
+        buf_init(&out, BUF_UNLIMITED);
+        jsonx_dump_canonical(patch, &out);
+        json_decref(patch);
+        snprintf(etag, sizeof(etag), "\"v%d-v%d\"", from, to);
+        http_header(r, "ETag", etag);
+        http_raw(r, 200, "application/json-patch+json", out.data, out.len);
+        buf_release(&out);
     }
-    json_t *ja = load_body(&a), *jb = load_body(&b);
-    if (!ja || !jb) {
-        json_decref(ja);
-        json_decref(jb);
-        BUG("stored report body is not JSON");
-    }
-    json_t *patch = jpatch_diff(ja, jb);
-    json_decref(ja);
-    json_decref(jb);
-    struct buf out;
-    buf_init(&out, BUF_UNLIMITED);
-    jsonx_dump_canonical(patch, &out);
-    json_decref(patch);
-    char etag[48];
-    snprintf(etag, sizeof(etag), "\"v%d-v%d\"", from, to);
-    http_header(r, "ETag", etag);
-    http_raw(r, 200, "application/json-patch+json", out.data, out.len);
-    buf_release(&out);
-out:
-    report_rec_release(&a);
-    report_rec_release(&b);
+    verr_list_release(&problems);
 }
 
 /* created_from / created_before as RFC 3339. Returns 0, or -1 after answering 400. */
@@ -484,8 +325,10 @@ void h_report_list(struct req *r)
                               "true 又は false で指定してください");
     if (drill)
         f.drill = !strcmp(drill, "true");
-    if (store_report_list(r->app->store, &f, &l))
-        return http_unavailable(r);
+    struct app_call c = http_app_call(r, NULL);
+    enum app_status st = app_report_list(&c, &f, &l);
+    if (st)
+        return read_failed(r, st);
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++)
         json_array_append_new(items, meta_json(&l.items[i], false));

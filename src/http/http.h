@@ -1,9 +1,10 @@
 /*
  * http.h — the HTTP API server (libmicrohttpd): JSON under /api/v1, health and metrics.
  *
- * What it is: the edge that turns requests into calls on report/, auth/ and store/, and their
- * results into JSON or RFC 9457 problem responses. What it is not: business rules (they live in
- * the pure modules) or persistence.
+ * What it is: the edge that decodes requests, calls the use cases of app/ (which decide,
+ * authorisation included) and encodes their results as JSON or RFC 9457 problem responses
+ * (h_app.c maps every app status to its answer). What it is not: business rules (app/ and the
+ * pure modules) or persistence.
  *
  * Threading: libmicrohttpd runs one thread per connection. A handler blocks while its write
  * is group-committed by the store; thread-per-connection keeps that simple and lets the store

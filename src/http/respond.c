@@ -3,6 +3,8 @@
  * request helpers (body parsing within limits, query parameters, language).
  */
 #include "http_int.h"
+#include "h_app.h"
+#include "../app/app_authz.h"
 #include "../core/jsonx.h"
 #include "../core/rtime.h"
 #include "../core/enc.h"
@@ -166,11 +168,11 @@ void http_store_error(struct req *r, int res)
 
 bool http_allow(struct req *r, enum auth_action a, const char *object_org)
 {
-    switch (auth_check(&r->who, a, object_org)) {
-    case AUTHZ_OK: return true;
-    case AUTHZ_HIDDEN: http_not_found(r); return false;
-    default: http_forbidden(r); return false;
-    }
+    /* the decision is the application's (app_authz.h); the answer is the edge's */
+    enum app_status st = app_authz(&r->who, a, object_org);
+    if (st)
+        http_app_fail(r, st, NULL, NULL);
+    return st == APP_ST_OK;
 }
 
 bool http_require_json(struct req *r)

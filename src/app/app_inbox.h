@@ -1,0 +1,70 @@
+/*
+ * app_inbox.h — the receiving side of delivery (issue 5; docs/delivery.md): an organisation
+ * bound to a recipient (PUT /api/v1/recipients/{id}/binding) lists the submissions routed to
+ * it, fetches each (the first fetch is the delivery of an inbox submission) and posts a
+ * receipt. Who may see what is decided by app_authz_received (app_authz.h).
+ *
+ * Layer: application. Callers: http/h_delivery.c, tests.
+ */
+#ifndef APP_APP_INBOX_H
+#define APP_APP_INBOX_H
+
+#include "app_call.h"
+#include "../outbox/outbox.h"
+
+struct app_inbox_query {
+    const char *stage_id, *status;        /* or NULL */
+    int64_t created_from, created_before; /* 0 = unbounded */
+    const char *after;                    /* cursor: the last id seen, or NULL */
+    int limit;
+};
+
+/* The electronic submissions (webhook, inbox) routed to the recipients the actor's
+ * organisation receives for, newest first; an organisation bound to none has an empty inbox.
+ * APP_ST_INVALID (problem at "status") for a status that is not a submission status;
+ * APP_ST_FORBIDDEN, APP_ST_UNAVAILABLE. The caller releases out on APP_ST_OK. */
+enum app_status app_inbox_list(const struct app_call *c, const struct app_inbox_query *q,
+                               struct submission_list *out);
+
+/* One submission of the inbox with its payload. deliver: this read is the recipient's fetch
+ * (an inbox submission becomes delivered, and the obligation met); false for a read that
+ * takes nothing (HTTP HEAD). On APP_ST_OK the caller releases s. */
+enum app_status app_inbox_get(const struct app_call *c, const char *id, bool deliver,
+                              struct submission_rec *s);
+
+/* The recipient's receipt ({"reference", "note"?}) for one of its submissions. APP_ST_STATE when
+ * it already has one or has not reached the recipient yet. On APP_ST_OK out is the submission as
+ * stored now (the caller releases it). */
+enum app_status app_inbox_receipt(const struct app_call *c, const char *id, const json_t *body,
+                                  struct submission_rec *out);
+
+/* ---- recipients and bindings (which organisation receives for a recipient) ---- */
+
+/* One recipient of the rule set as the directory shows it to every role. */
+struct app_recipient {
+    struct rules_recipient_view v;
+    const struct outbox_route *route;        /* its delivery route (borrowed) */
+    const struct recipient_binding *binding; /* the organisation receiving for it, or NULL */
+    struct org org;                          /* that organisation, when org_known */
+    bool org_known;
+};
+struct app_recipients {
+    struct app_recipient *items;
+    size_t n;
+    struct recipient_binding *bindings; /* heap; the items borrow them */
+};
+void app_recipients_release(struct app_recipients *l);
+
+/* The recipients directory with each one's binding (ACT_RECIPIENT_LIST): who receives for a
+ * recipient is shown to every organisation (issue 8.12), since it decides who reads the
+ * submissions. APP_ST_OK (release out in every case), APP_ST_FORBIDDEN, APP_ST_UNAVAILABLE. */
+enum app_status app_recipients_list(const struct app_call *c, struct app_recipients *out);
+
+/* Binds recipient_id to the organisation body names ({"org_id"}) (ACT_RECIPIENT_BIND, the
+ * operator): only a receiving organisation (kind "authority") can be bound — binding a
+ * reporting company by mistake would hand it other companies' reports. APP_ST_NOT_FOUND (no such
+ * recipient), APP_ST_INVALID (every problem), APP_ST_FORBIDDEN, APP_ST_UNAVAILABLE. */
+enum app_status app_recipient_bind(const struct app_call *c, const char *recipient_id,
+                                   const json_t *body);
+
+#endif

@@ -1,0 +1,217 @@
+/*
+ * app_obligations.c — the ledger as of now, the draft preview and the open obligations
+ * (app_obligations.h).
+ */
+#include "app_obligations.h"
+#include "app_authz.h"
+#include "app_ledger.h"
+
+/* ---- a report's ledger ---- */
+
+/* One version of the report, evaluated: explanations are recomputed from the immutable version
+ * each obligation was last evaluated on. */
+struct evaluated {
+    int version;
+    json_t *doc;
+    struct rules_eval ev;
+};
+
+/* The versions evaluated for one listing, and the incident's submitted stages. */
+struct eval_cache {
+    const char *report_id;
+    struct evaluated *v;
+    size_t n;
+    const struct rules_stage_time *times;
+    size_t ntimes;
+};
+
+static struct evaluated *evaluated_for(const struct app_call *c, struct eval_cache *k, int v)
+{
+    struct report_rec rec;
+    for (size_t i = 0; i < k->n; i++)
+        if (k->v[i].version == v)
+            return k->v[i].doc ? &k->v[i] : NULL;
+    struct evaluated *e = &k->v[k->n++];
+    memset(e, 0, sizeof(*e));
+    e->version = v;
+    rules_eval_init(&e->ev);
+    e->ev.times = k->times;
+    e->ev.ntimes = k->ntimes;
+    if (store_report_get(c->app->store, k->report_id, v, &rec))
+        return NULL;
+    e->doc = json_loadb(rec.body, rec.body_len, 0, NULL);
+    report_rec_release(&rec);
+    if (e->doc)
+        rules_evaluate(c->app->rules, e->doc, &e->ev);
+    return e->doc ? e : NULL;
+}
+
+static const struct rules_result *result_for(const struct evaluated *e,
+                                             const struct obligation_rec *o)
+{
+    for (size_t i = 0; e && i < e->ev.n; i++)
+        if (!strcmp(rules_rule_id(e->ev.v[i].rule), o->rule_id) &&
+            !strcmp(rules_stage_id(e->ev.v[i].stage), o->stage_id))
+            return &e->ev.v[i];
+    return NULL;
+}
+
+/* The explanation of an obligation as of its last evaluated version, with the ledger's status
+ * as of now; NULL when the rule has left the rule set. `same_rules` says whether the loaded
+ * rule set is the one that made the ledger's decision. */
+static json_t *explanation(const struct app_call *c, const struct obligation_rec *o,
+                           const char *status, struct eval_cache *k)
+{
+    const struct app *a = c->app;
+    struct evaluated *e = evaluated_for(c, k, o->last_version);
+    const struct rules_result *res = result_for(e, o);
+    if (!res)
+        return NULL;
+    json_t *expl = rules_explain(a->rules, res, e->doc, c->now_ms, a->due_soon_ms);
+    json_object_set_new(expl, "status", json_string(status));
+    json_object_set_new(expl, "explained_with",
+                        json_pack("{s:i, s:s, s:b}", "version", o->last_version, "rules_version",
+                                  rules_version(a->rules), "same_rules",
+                                  !strcmp(rules_version(a->rules), o->rules_version)));
+    return expl;
+}
+
+static const char *status_now(const struct app_call *c, const struct obligation_rec *o)
+{
+    if (o->met_at && !o->withdrawn)
+        return rules_status_name(ST_MET);
+    return rules_status_name(rules_row_status(o->withdrawn, o->mandatory, !strcmp(o->kind, "legal"),
+                                              o->due_state, o->due_ms, c->now_ms,
+                                              c->app->due_soon_ms));
+}
+
+void app_obligations_release(struct app_obligations *o)
+{
+    for (size_t i = 0; i < o->n; i++)
+        json_decref(o->items[i].explanation);
+    free(o->items);
+    o->items = NULL;
+    o->n = 0;
+    obligation_list_release(&o->list);
+}
+
+enum app_status app_report_obligations(const struct app_call *c, const char *report_id,
+                                       struct app_obligations *out)
+{
+    struct report_rec rec;
+    memset(out, 0, sizeof(*out));
+    enum app_status st = app_authz_report(c, ACT_REPORT_READ, report_id, 0, &rec);
+    if (st)
+        return st;
+    report_rec_release(&rec);
+    if (store_obligations_list(c->app->store, report_id, &out->list))
+        return APP_ST_UNAVAILABLE;
+    const struct obligation_list *l = &out->list;
+    struct eval_cache k = {report_id, xcalloc(l->n + 1, sizeof(*k.v)), 0, NULL, 0};
+    struct rules_stage_time *times = app_stage_times(l->items, l->n, NULL, 0, &k.ntimes);
+    k.times = times;
+    out->items = xcalloc(l->n + 1, sizeof(*out->items));
+    for (size_t i = 0; i < l->n; i++, out->n++) {
+        struct app_obligation *it = &out->items[i];
+        it->ob = &l->items[i];
+        it->status = status_now(c, it->ob);
+        it->explanation = explanation(c, it->ob, it->status, &k);
+    }
+    for (size_t i = 0; i < k.n; i++) {
+        rules_eval_release(&k.v[i].ev);
+        json_decref(k.v[i].doc);
+    }
+    free(k.v);
+    free(times);
+    return APP_ST_OK;
+}
+
+/* ---- a draft ---- */
+
+void app_obligations_explain(const struct ruleset *rs, const json_t *doc, int64_t now_ms,
+                             int64_t due_soon_ms, json_t **applies, json_t **others)
+{
+    struct rules_eval ev;
+    *applies = json_array();
+    if (others)
+        *others = json_array();
+    rules_eval_init(&ev);
+    rules_evaluate(rs, doc, &ev);
+    for (size_t i = 0; i < ev.n; i++)
+        json_array_append_new(ev.v[i].applies || !others ? *applies : *others,
+                              rules_explain(rs, &ev.v[i], doc, now_ms, due_soon_ms));
+    rules_eval_release(&ev);
+}
+
+/* ---- the organisation's open obligations ---- */
+
+static const char *const open_statuses[] = {"pending", "due_soon", "overdue", "recommended",
+                                            "target_passed"};
+
+static bool statuses_known(const char *list)
+{
+    for (const char *p = list; p && *p;) {
+        size_t len = strcspn(p, ",");
+        bool ok = false;
+        for (size_t i = 0; i < ARRAY_SIZE(open_statuses); i++)
+            ok |= strlen(open_statuses[i]) == len && !memcmp(open_statuses[i], p, len);
+        if (!ok)
+            return false;
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    return true;
+}
+
+static bool status_wanted(const char *list, const char *status)
+{
+    size_t n = strlen(status);
+    for (const char *p = list; p && *p;) {
+        size_t len = strcspn(p, ",");
+        if (len == n && !memcmp(p, status, n))
+            return true;
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    return !list;
+}
+
+void app_open_release(struct app_open *o)
+{
+    free(o->items);
+    o->items = NULL;
+    o->n = 0;
+    open_obligations_release(&o->list);
+}
+
+enum app_status app_obligations_open(const struct app_call *c, const char *statuses, int limit,
+                                     struct app_open *out)
+{
+    memset(out, 0, sizeof(*out));
+    enum app_status st = app_authz(c->who, ACT_REPORT_LIST, NULL);
+    if (st)
+        return st;
+    if (statuses && !statuses_known(statuses)) {
+        verr_add(c->problems, "status", "bad_query",
+                 "must list statuses among pending, due_soon, overdue, recommended, "
+                 "target_passed (comma-separated)",
+                 "pending、due_soon、overdue、recommended、target_passed "
+                 "から（カンマ区切りで）指定してください");
+        return APP_ST_INVALID;
+    }
+    /* read more than a page: the status filter applies after the read */
+    if (store_obligations_open(c->app->store, c->who->org_id, 2000, &out->list))
+        return APP_ST_UNAVAILABLE;
+    out->items = xcalloc(out->list.n + 1, sizeof(*out->items));
+    for (size_t i = 0; i < out->list.n && out->n < (size_t)limit; i++) {
+        const struct open_obligation *o = &out->list.items[i];
+        const char *status =
+            rules_status_name(rules_row_status(false, o->mandatory, !strcmp(o->kind, "legal"),
+                                               DUE_SET, o->due_ms, c->now_ms, c->app->due_soon_ms));
+        if (status_wanted(statuses, status))
+            out->items[out->n++] = (struct app_open_item){o, status};
+    }
+    return APP_ST_OK;
+}

@@ -1,0 +1,418 @@
+/*
+ * app_submit.c — submitting a version and following its submissions (app_submit.h).
+ */
+#include "app_submit.h"
+#include "app_authz.h"
+#include "app_int.h"
+#include "app_ledger.h"
+#include "../core/jsonx.h"
+#include "../core/rtime.h"
+#include "../render/render.h"
+
+/* ---- submit ---- */
+
+static const struct rf_field id_item = {
+    "", RF_STRING, 0, NULL, NULL, RFMT_NONE, 0, 36, "義務ID", "obligation id", NULL};
+static const struct rf_field submit_fields[] = {{"obligations", RF_ARRAY, RF_UNIQUE, &id_item, NULL,
+                                                 RFMT_NONE, 1, 500, "送る義務",
+                                                 "obligations to send", NULL},
+                                                {0}};
+static const struct rf_field submit_root = {"", RF_OBJECT, 0,      submit_fields, NULL, RFMT_NONE,
+                                            0,  0,         "提出", "submission",  NULL};
+
+void app_submit_out_release(struct app_submit_out *o)
+{
+    for (size_t i = 0; i < o->nsent; i++)
+        submission_rec_release(&o->sent[i]);
+    free(o->sent);
+    o->sent = NULL;
+    o->nsent = 0;
+    outbox_plan_release(&o->plan);
+    obligation_list_release(&o->obs);
+}
+
+/* The obligation ids the body names (heap array of borrowed strings), after checking its
+ * shape and that each is an obligation of this report: a typo is an error, not an empty
+ * submission. */
+static enum app_status only_named(const struct app_call *c, const json_t *body,
+                                  const struct obligation_list *obs, const char ***only,
+                                  size_t *nonly)
+{
+    *only = NULL;
+    *nonly = 0;
+    if (!body)
+        return APP_ST_OK;
+    if (app_check_fields(c, &submit_root, body))
+        return APP_ST_INVALID;
+    const json_t *arr = json_object_get(body, "obligations");
+    if (!arr)
+        return APP_ST_OK;
+    *only = xcalloc(json_array_size(arr) + 1, sizeof(**only));
+    for (size_t i = 0; i < json_array_size(arr); i++) {
+        const char *id = json_string_value(json_array_get(arr, i));
+        bool found = false;
+        for (size_t k = 0; k < obs->n && !found; k++)
+            found = !strcmp(obs->items[k].id, id);
+        if (!found) {
+            char ptr[40];
+            snprintf(ptr, sizeof(ptr), "/obligations/%zu", i);
+            verr_add(c->problems, ptr, "unknown_obligation", "is not an obligation of this report",
+                     "この報告の義務ではありません");
+        }
+        (*only)[(*nonly)++] = id;
+    }
+    return verr_any(c->problems) ? APP_ST_INVALID : APP_ST_OK;
+}
+
+static const char *initial_status(const char *channel)
+{
+    if (!strcmp(channel, "inbox"))
+        return "available";
+    if (!strcmp(channel, "document"))
+        return "awaiting_filing";
+    return "queued"; /* webhook, exercise */
+}
+
+/* Everything one submission needs, owned here until the store call. */
+struct built {
+    char id[UUID_STR_LEN];
+    char sha[HASH_SHA256_HEX];
+    struct buf payload;
+    char *withheld;
+    const char *channel;
+};
+
+static void build_one(const struct app_call *c, const struct report_rec *rec, const json_t *report,
+                      const struct org *o, const struct obligation_rec *ob, struct built *b,
+                      struct submission_new *n)
+{
+    const struct app *a = c->app;
+    struct rules_recipient_view rv;
+    const struct rule *rule = rules_find(a->rules, ob->rule_id);
+    const struct rule_stage *st = rules_find_stage(rule, ob->stage_id);
+    const struct outbox_route *route = outbox_route_of(a->delivery, ob->recipient_id);
+    json_t *withheld;
+    rules_recipient_get(a->rules, ob->recipient_id, &rv);
+    uuid_v7_new(b->id);
+    b->channel = rec->drill ? "exercise" : rules_channel_name(route->channel);
+    json_t *view = outbox_project(report, rv.delivery->sections, ob->recipient_id, &withheld);
+    struct outbox_meta m = {.submission_id = b->id,
+                            .incident_id = rec->id,
+                            .obligation_id = ob->id,
+                            .rule_id = ob->rule_id,
+                            .stage_id = ob->stage_id,
+                            .stage_name_ja = rules_stage_name(st, true),
+                            .stage_name_en = rules_stage_name(st, false),
+                            .recipient_id = ob->recipient_id,
+                            .recipient_name_ja = rv.name_ja,
+                            .recipient_name_en = rv.name_en,
+                            .org_id = o->id,
+                            .org_name_ja = o->name_ja,
+                            .org_name_en = o->name_en,
+                            .corporate_number = o->corporate_number,
+                            .version = rec->version,
+                            .report_sha256 = rec->body_sha256,
+                            .created_ms = c->now_ms,
+                            .drill = rec->drill};
+    buf_init(&b->payload, BUF_UNLIMITED);
+    outbox_payload(&m, view, withheld, &b->payload);
+    hash_sha256_hex(b->payload.data, b->payload.len, b->sha);
+    b->withheld = json_dumps(withheld, JSON_COMPACT);
+    json_decref(view);
+    json_decref(withheld);
+    *n = (struct submission_new){.id = b->id,
+                                 .obligation_id = ob->id,
+                                 .rule_id = ob->rule_id,
+                                 .stage_id = ob->stage_id,
+                                 .recipient_id = ob->recipient_id,
+                                 .channel = b->channel,
+                                 .status = initial_status(b->channel),
+                                 .payload = b->payload.data,
+                                 .payload_len = b->payload.len,
+                                 .payload_sha256 = b->sha,
+                                 .withheld = b->withheld};
+}
+
+/* Reads back the submissions just written, as stored. */
+static void read_back(const struct app_call *c, const struct built *b, size_t n,
+                      struct app_submit_out *out)
+{
+    out->sent = xcalloc(n + 1, sizeof(*out->sent));
+    for (size_t i = 0; i < n; i++)
+        if (store_submission_get(c->app->store, b[i].id, &out->sent[out->nsent]) == STORE_OK)
+            out->nsent++;
+}
+
+/* Writes the plan's submissions with the ledger re-evaluated: the stages sent now start the
+ * deadlines that run from their submission (NIS2's final report, DORA's intermediate
+ * report). */
+static enum app_status write_plan(const struct app_call *c, const struct report_rec *rec,
+                                  const json_t *report, const struct org *o,
+                                  struct app_submit_out *out)
+{
+    const struct outbox_plan *plan = &out->plan;
+    const struct obligation_list *obs = &out->obs;
+    struct built *b = xcalloc(plan->nsend + 1, sizeof(*b));
+    struct submission_new *items = xcalloc(plan->nsend + 1, sizeof(*items));
+    bool *send = xcalloc(obs->n + 1, sizeof(*send));
+    struct app_ledger lb = {0};
+    size_t n = 0;
+    int created = 0;
+    for (size_t i = 0; i < plan->n; i++) {
+        if (plan->items[i].skip != SKIP_NONE)
+            continue;
+        build_one(c, rec, report, o, plan->items[i].ob, &b[n], &items[n]);
+        n++;
+        for (size_t k = 0; k < obs->n; k++)
+            send[k] |= plan->items[i].ob == &obs->items[k];
+    }
+    app_ledger_build(c->app, report, obs, send, c->now_ms, &lb);
+    struct submit_write w = {.incident_id = rec->id,
+                             .org_id = rec->org_id,
+                             .actor = c->who->user_id,
+                             .version = rec->version,
+                             .drill = rec->drill,
+                             .items = items,
+                             .n = n,
+                             .now_ms = c->now_ms,
+                             .ledger = &lb.in};
+    int res = store_submit(c->app->store, &w, &created);
+    app_ledger_release(&lb);
+    enum app_status st = app_status_of_store(res);
+    if (st == APP_ST_PRECONDITION_FAILED)
+        out->latest_version = app_latest_version(c, rec->id, rec->latest_version + 1);
+    if (!st) {
+        outbox_worker_wake(c->app->worker);
+        read_back(c, b, n, out);
+        st = created ? APP_ST_CREATED : APP_ST_OK;
+    }
+    for (size_t i = 0; i < n; i++) {
+        buf_release(&b[i].payload);
+        free(b[i].withheld);
+    }
+    free(send);
+    free(b);
+    free(items);
+    return st;
+}
+
+enum app_status app_report_submit(const struct app_call *c, const struct app_submit_in *in,
+                                  struct app_submit_out *out)
+{
+    struct report_rec rec;
+    struct org o;
+    json_t *report = NULL;
+    const char **only = NULL;
+    size_t nonly = 0;
+    memset(out, 0, sizeof(*out));
+    enum app_status st = app_authz_report(c, ACT_SUBMIT, in->report_id, 0, &rec);
+    if (st)
+        return st;
+    xstrlcpy(out->incident_id, rec.id, sizeof(out->incident_id));
+    out->version = rec.version;
+    out->latest_version = rec.latest_version;
+    if ((st = app_precondition_check(&in->pre, rec.latest_version)))
+        goto out;
+    int res = store_obligations_list(c->app->store, rec.id, &out->obs);
+    if (!res)
+        res = store_org_get(c->app->store, rec.org_id, &o);
+    if ((st = app_status_of_store(res)))
+        goto out;
+    if ((st = only_named(c, in->body, &out->obs, &only, &nonly)))
+        goto out;
+    if (!(report = json_loadb(rec.body, rec.body_len, 0, NULL)))
+        BUG("stored report %s is not JSON", rec.id);
+    outbox_plan_make(c->app->rules, out->obs.items, out->obs.n, report, only, nonly, &out->plan);
+    st = write_plan(c, &rec, report, &o, out);
+out:
+    json_decref(report);
+    free(only);
+    report_rec_release(&rec);
+    return st;
+}
+
+/* ---- the reporter's view ---- */
+
+enum app_status app_report_submissions(const struct app_call *c, const char *report_id,
+                                       const char *after, int limit, struct submission_list *out)
+{
+    struct report_rec rec;
+    memset(out, 0, sizeof(*out));
+    enum app_status st = app_authz_report(c, ACT_SUBMISSION_READ, report_id, 0, &rec);
+    if (st)
+        return st;
+    struct submission_filter f = {.incident_id = rec.id, .after_id = after, .limit = limit};
+    int res = store_submissions_list(c->app->store, &f, out);
+    report_rec_release(&rec);
+    return res ? APP_ST_UNAVAILABLE : APP_ST_OK;
+}
+
+enum app_status app_submission_get(const struct app_call *c, const char *id,
+                                   struct submission_rec *s, struct submission_events *ev)
+{
+    struct submission_rec first;
+    memset(ev, 0, sizeof(*ev));
+    memset(s, 0, sizeof(*s));
+    /* the first read decides access; the second gives the consistent pair */
+    enum app_status st = app_authz_sent(c, ACT_SUBMISSION_READ, id, &first);
+    if (st)
+        return st;
+    int res = store_submission_history(c->app->store, first.id, s, ev);
+    submission_rec_release(&first);
+    return app_status_of_store(res);
+}
+
+void app_proof_release(struct app_proof *p)
+{
+    submission_rec_release(&p->s);
+    submission_events_release(&p->ev);
+}
+
+enum app_status app_submission_proof(const struct app_call *c, const char *id,
+                                     struct app_proof *out)
+{
+    struct rules_recipient_view rv;
+    memset(out, 0, sizeof(*out));
+    enum app_status st = app_submission_get(c, id, &out->s, &out->ev);
+    if (st)
+        return st;
+    /* re-hash what is stored: the proof states that these bytes are the ones recorded */
+    hash_sha256_hex(out->s.payload, out->s.payload_len, out->sha);
+    out->intact = !strcmp(out->sha, out->s.payload_sha256);
+    if (rules_recipient_get(c->app->rules, out->s.recipient_id, &rv)) {
+        out->name_ja = rv.name_ja;
+        out->name_en = rv.name_en;
+    }
+    const struct outbox_route *route = outbox_route_of(c->app->delivery, out->s.recipient_id);
+    if (!strcmp(out->s.channel, "webhook") && route && route->endpoint[0])
+        out->endpoint = route->endpoint;
+    return APP_ST_OK;
+}
+
+void app_document_release(struct app_document *d)
+{
+    buf_release(&d->bytes);
+}
+
+/* The recipient's view (the payload's "report") rendered as a workbook or a PDF to file. */
+static enum app_status render(const struct app_call *c, const struct submission_rec *s, bool xlsx,
+                              struct buf *out)
+{
+    struct rules_recipient_view rv;
+    struct report_rec ver;
+    struct err e;
+    json_t *payload = json_loadb(s->payload, s->payload_len, 0, NULL);
+    if (!payload)
+        BUG("stored payload of %s is not JSON", s->id);
+    bool known = rules_recipient_get(c->app->rules, s->recipient_id, &rv);
+    int64_t created = 0;
+    if (store_report_get(c->app->store, s->incident_id, s->version, &ver) == STORE_OK) {
+        created = ver.version_created_at;
+        report_rec_release(&ver);
+    }
+    struct render_meta m = {
+        .incident_id = s->incident_id,
+        .version = s->version,
+        .report_sha256 = json_string_value(jsonx_ptr_get(payload, "/submission/report_sha256")),
+        .version_created_ms = created,
+        .recipient_name_ja = known ? rv.name_ja : NULL,
+        .recipient_name_en = known ? rv.name_en : NULL,
+        .stage_name_ja = json_string_value(jsonx_ptr_get(payload, "/submission/stage/ja")),
+        .ja = true};
+    err_init(&e);
+    json_t *view = json_object_get(payload, "report");
+    int rc = xlsx ? render_xlsx(view, &m, out, &e) : render_pdf(view, &m, out, &e);
+    json_decref(payload);
+    if (rc == RENDER_OK)
+        return APP_ST_OK;
+    char ja[800];
+    snprintf(ja, sizeof(ja), "文書を作成できませんでした（%s）。運用者に連絡してください。", e.msg);
+    verr_add(c->problems, "", "rendering_failed", e.msg, ja);
+    return APP_ST_FAILED;
+}
+
+enum app_status app_submission_document(const struct app_call *c, const char *id,
+                                        enum app_doc_format fmt, struct app_document *out)
+{
+    static const unsigned want[] = {RULES_FORMAT_JSON, RULES_FORMAT_XLSX, RULES_FORMAT_PDF};
+    struct submission_rec s;
+    struct rules_recipient_view rv;
+    memset(out, 0, sizeof(*out));
+    /* the payload as stored, whatever its size; a rendering within what render/ may produce */
+    buf_init(&out->bytes, fmt == APP_DOC_JSON ? BUF_UNLIMITED : 64 << 20);
+    enum app_status st = app_authz_sent(c, ACT_SUBMISSION_READ, id, &s);
+    if (st)
+        return st;
+    xstrlcpy(out->id, s.id, sizeof(out->id));
+    if (!rules_recipient_get(c->app->rules, s.recipient_id, &rv) ||
+        !(rv.delivery->formats & want[fmt])) {
+        verr_add(c->problems, "format", "format",
+                 "is not a rendering this recipient accepts (GET /api/v1/recipients lists them)",
+                 "この報告先が受け付ける形式ではありません（GET /api/v1/recipients を参照）");
+        st = APP_ST_INVALID;
+    } else if (fmt == APP_DOC_JSON) {
+        buf_append(&out->bytes, s.payload, s.payload_len); /* unbounded: cannot fail */
+    } else {
+        st = render(c, &s, fmt == APP_DOC_XLSX, &out->bytes);
+    }
+    submission_rec_release(&s);
+    return st;
+}
+
+/* ---- filings and receipts ---- */
+
+static const struct rf_field filed_fields[] = {
+    {"reference", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 128, "受付番号", "reference",
+     NULL},
+    {"note", RF_TEXT, 0, NULL, NULL, RFMT_NONE, 0, 2000, "備考", "note", NULL},
+    {0}};
+static const struct rf_field filed_root = {
+    "", RF_OBJECT, 0, filed_fields, NULL, RFMT_NONE, 0, 0, "提出の記録", "filing", NULL};
+
+/* The reference (and note) as stored receipt JSON. */
+static char *receipt_text(const struct app_call *c, const json_t *body, const char *kind)
+{
+    char at[40];
+    rtime_format_utc(c->now_ms, at, sizeof(at));
+    json_t *rc = json_pack("{s:s, s:s, s:s, s:s}", "kind", kind, "reference",
+                           json_string_value(json_object_get(body, "reference")), "by",
+                           c->who->user_id, "at", at);
+    if (json_object_get(body, "note"))
+        json_object_set(rc, "note", json_object_get(body, "note"));
+    char *t = json_dumps(rc, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(rc);
+    return t;
+}
+
+enum app_status app_receipt_record(const struct app_call *c, const struct submission_rec *s,
+                                   const json_t *body, bool filing, struct submission_rec *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (app_check_fields(c, &filed_root, body))
+        return APP_ST_INVALID;
+    char *receipt = receipt_text(c, body, filing ? "filing" : "receipt");
+    int res = store_submission_receipt(c->app->store, s->id,
+                                       json_string_value(json_object_get(body, "reference")),
+                                       receipt, filing, c->who->user_id, c->now_ms);
+    free(receipt);
+    if (res == STORE_CONFLICT)
+        return APP_ST_STATE;
+    if (res)
+        return app_status_of_store(res);
+    if (store_submission_get(c->app->store, s->id, out) != STORE_OK)
+        return APP_ST_UNAVAILABLE;
+    return APP_ST_OK;
+}
+
+enum app_status app_submission_file(const struct app_call *c, const char *id, const json_t *body,
+                                    struct submission_rec *out)
+{
+    struct submission_rec s;
+    memset(out, 0, sizeof(*out));
+    enum app_status st = app_authz_sent(c, ACT_SUBMIT, id, &s);
+    if (st)
+        return st;
+    st = app_receipt_record(c, &s, body, true, out);
+    submission_rec_release(&s);
+    return st;
+}
