@@ -232,11 +232,22 @@ struct ledger_action {
     int result; /* index into the evaluation; -1 when the rule left the rule set */
 };
 
-/* Compares an incident's ledger with a new evaluation (keyed by rule id + stage id). Returns
- * the number of actions written to *out (heap; the caller frees). Every applicable result gets
- * one action; every active row with no applicable result gets LEDGER_WITHDRAW. */
+/* What the ledger is reconciled for: a new version of the report, or a submission of one of
+ * its stages (which only starts the deadlines that waited for it). */
+enum ledger_trigger {
+    LEDGER_ON_VERSION,
+    LEDGER_ON_SUBMIT,
+};
+
+/* Compares an incident's ledger with a new evaluation (keyed by rule id + stage id) and returns
+ * the final list of actions: the store writes every one of them as it is and nothing else (no
+ * policy below this line; docs/architecture.md). Returns the number of actions written to *out
+ * (heap; the caller frees). For LEDGER_ON_VERSION every applicable result gets one action and
+ * every active row with no applicable result gets LEDGER_WITHDRAW, except that a deadline that
+ * is set never moves back to awaiting a previous stage's submission. For LEDGER_ON_SUBMIT only
+ * the moves of deadlines that awaited that submission are returned. */
 size_t rules_reconcile(const struct ledger_row *rows, size_t nrows, const struct rules_eval *ev,
-                       struct ledger_action **out);
+                       enum ledger_trigger trigger, struct ledger_action **out);
 const char *rules_ledger_op_name(enum ledger_op op);
 
 /* Status of a stored obligation at `now` (the same rules as rules_result_status, plus

@@ -191,10 +191,10 @@ void sq_close_store(struct store *s);
 /* Ledger (store_sqlite_ledger.c): reconciles and writes obligations for version `version` of
  * w->id inside the writer's transaction, writing into summary what changed (for the version's
  * audit entry, "" when nothing did); and the listing operation of the ops table.
- * deadlines_only: only move obligations whose deadline waited for a previous stage's
- * submission (a submit: nothing is created or withdrawn outside a new version). */
+ * trigger: LEDGER_ON_VERSION for a new version, LEDGER_ON_SUBMIT for a submit (rules_reconcile
+ * then returns only the deadlines that waited for a previous stage's submission). */
 int sq_ledger_apply(struct sq_store *s, const struct report_write *w, int version,
-                    bool deadlines_only, char *summary, size_t summary_size);
+                    enum ledger_trigger trigger, char *summary, size_t summary_size);
 int sq_obligations_list(struct store *s, const char *incident_id, struct obligation_list *out);
 
 /* Assessments and organisation documents (store_sqlite_assess.c), for the ops table. */

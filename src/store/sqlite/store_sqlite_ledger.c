@@ -1,7 +1,8 @@
 /*
  * store_sqlite_ledger.c — the obligation ledger in SQLite: applying a reconciliation inside the
  * transaction that writes a report version, and listing an incident's obligations with their
- * history. The decisions are made by rules_reconcile (pure); this file only writes them.
+ * history. The decisions, including which changes a submission may make, are rules_reconcile's
+ * (pure); this file writes every action it returns and nothing else.
  */
 #include "store_sqlite_int.h"
 #include "../../core/buf.h"
@@ -163,7 +164,7 @@ static int withdraw(struct sq_store *s, const struct report_write *w, int versio
 }
 
 int sq_ledger_apply(struct sq_store *s, const struct report_write *w, int version,
-                    bool deadlines_only, char *summary, size_t summary_size)
+                    enum ledger_trigger trigger, char *summary, size_t summary_size)
 {
     struct ledger_row *rows = NULL;
     struct ledger_action *acts = NULL;
@@ -174,18 +175,10 @@ int sq_ledger_apply(struct sq_store *s, const struct report_write *w, int versio
         return STORE_OK;
     if ((rc = load_rows(s, w->id, &rows, &nrows)))
         goto out;
-    nacts = rules_reconcile(rows, nrows, w->ledger->ev, &acts);
+    /* every action is written as it is: which ones there are is rules_reconcile's decision */
+    nacts = rules_reconcile(rows, nrows, w->ledger->ev, trigger, &acts);
     for (size_t i = 0; i < nacts && !rc; i++) {
         const struct ledger_action *a = &acts[i];
-        /* a submit only sets the deadlines that waited for the stage it sends */
-        if (deadlines_only &&
-            (a->op != LEDGER_MOVE || rows[a->row].due_state != DUE_AWAITING_PREVIOUS))
-            continue;
-        /* a deadline that runs from a submission made does not go back to waiting for it (an
-         * amendment evaluated while a submit was being written) */
-        if (a->op == LEDGER_MOVE && rows[a->row].due_state == DUE_SET &&
-            w->ledger->ev->v[a->result].due_state == DUE_AWAITING_PREVIOUS)
-            continue;
         counts[a->op]++;
         if (a->op == LEDGER_CREATE)
             rc = create(s, w, version, a->result);

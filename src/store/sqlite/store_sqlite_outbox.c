@@ -180,7 +180,7 @@ static int submit_run(struct sq_store *s, struct wjob *j)
     if (w->ledger && a->created) {
         char moved[160];
         struct report_write rw = {.id = w->incident_id, .now_ms = w->now_ms, .ledger = w->ledger};
-        if ((r = sq_ledger_apply(s, &rw, w->version, true, moved, sizeof(moved))) != STORE_OK)
+        if ((r = sq_ledger_apply(s, &rw, w->version, LEDGER_ON_SUBMIT, moved, sizeof(moved))) != STORE_OK)
             return r;
     }
     snprintf(detail, sizeof(detail), "version=%d submissions=%d", w->version, a->created);

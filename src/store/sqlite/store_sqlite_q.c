@@ -550,7 +550,7 @@ static int report_create_run(struct sq_store *s, struct wjob *j)
             return r;
     }
     char detail[128] = "version=1", changes[96];
-    if ((r = sq_ledger_apply(s, w, 1, false, changes, sizeof(changes))))
+    if ((r = sq_ledger_apply(s, w, 1, LEDGER_ON_VERSION, changes, sizeof(changes))))
         return r;
     xstrlcpy(detail + strlen(detail), changes, sizeof(detail) - strlen(detail));
     if ((r = sq_audit_add(s, w->author_id, "report.create", "report", w->id, detail,
@@ -600,7 +600,7 @@ static int report_amend_run(struct sq_store *s, struct wjob *j)
     if ((r = sq_result(sqlite3_step(st))))
         return r;
     char changes[96];
-    if ((r = sq_ledger_apply(s, w, latest + 1, false, changes, sizeof(changes))))
+    if ((r = sq_ledger_apply(s, w, latest + 1, LEDGER_ON_VERSION, changes, sizeof(changes))))
         return r;
     snprintf(detail, sizeof(detail), "version=%d%s", latest + 1, changes);
     if ((r = sq_audit_add(s, w->author_id, "report.amend", "report", w->id, detail,
