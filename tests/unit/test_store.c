@@ -2034,6 +2034,228 @@ static void test_audit_pins(void **state)
 
 /* store_open: the URL names the backend; what it cannot open is refused with the scheme named
  * and nothing after it (a URL could hold credentials). */
+/* ---- reminders: the mechanism (the policy is outbox_remind.c's, tested in test_outbox) ---- */
+
+#define SCAN_MAX 64
+
+/* What a test plan saw and what it returns: every candidate gets a notification keyed by
+ * `prefix` and its obligation id (a new id each call). */
+struct scan_rec {
+    struct reminder_candidate seen[SCAN_MAX];
+    char summary[SCAN_MAX][64];
+    size_t n;
+    const char *prefix; /* NULL: return nothing */
+    int64_t at;
+    int calls;
+};
+
+static size_t record_plan(const struct reminder_candidate *c, size_t n, void *arg,
+                          struct notification_new **out)
+{
+    struct scan_rec *r = arg;
+    size_t k = 0;
+    r->calls++;
+    r->n = 0;
+    *out = NULL;
+    for (size_t i = 0; i < n && r->n < SCAN_MAX; i++) {
+        r->seen[r->n] = c[i];
+        r->seen[r->n].incident_summary = NULL; /* the store frees its copy */
+        snprintf(r->summary[r->n], sizeof(r->summary[0]), "%s",
+                 c[i].incident_summary ? c[i].incident_summary : "(null)");
+        r->n++;
+    }
+    if (!r->prefix || !n)
+        return 0;
+    *out = xcalloc(n, sizeof(**out));
+    for (size_t i = 0; i < n; i++) {
+        struct notification_new *v = &(*out)[k++];
+        uuid_v7_new(v->id);
+        xstrlcpy(v->org_id, c[i].org_id, sizeof(v->org_id));
+        xstrlcpy(v->kind, "reminder", sizeof(v->kind));
+        snprintf(v->dedupe, sizeof(v->dedupe), "%s:%s", r->prefix, c[i].obligation_id);
+        v->payload = xstrdup("{\"event\":\"test\"}");
+        v->at = r->at;
+    }
+    return k;
+}
+
+static const struct reminder_candidate *seen_of(const struct scan_rec *r, const char *ob)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (!strcmp(r->seen[i].obligation_id, ob))
+            return &r->seen[i];
+    return NULL;
+}
+
+static size_t notes_of(struct store *s, const char *org_id, const char *kind)
+{
+    struct notification_list l;
+    size_t n = 0;
+    assert_int_equal(store_notifications_list(s, org_id, 200, &l), STORE_OK);
+    for (size_t i = 0; i < l.n; i++)
+        n += !strcmp(l.items[i].kind, kind);
+    notification_list_release(&l);
+    return n;
+}
+
+/* Creates a report whose ledger is written from the rules-mini evaluation of its body. */
+static void create_with_ledger(struct store *s, const struct ruleset *rs, const struct people *p,
+                               char id[UUID_STR_LEN])
+{
+    struct body b;
+    struct report_write w;
+    struct report_rec rec;
+    struct rules_eval ev;
+    body_make(&b, "期限の通知", "early_warning", "ransomware", false, NULL);
+    rules_eval_init(&ev);
+    rules_evaluate(rs, b.doc, &ev);
+    struct ledger_input li = {&ev, "test-rules"};
+    uuid_v7_new(id);
+    write_of(&w, &b, id, p->a.id, p->ua.id, T0);
+    w.ledger = &li;
+    assert_int_equal(store_report_create(s, &w, &rec), STORE_OK);
+    report_rec_release(&rec);
+    rules_eval_release(&ev);
+    body_release(&b);
+}
+
+/* reminders_scan lists every open obligation with a deadline of an organisation with reminder
+ * settings, with those settings, calls the plan once inside its transaction, and adds what
+ * the plan returns at most once per dedupe key. A notification a delivery outcome carries is
+ * added with the outcome, and only when the outcome is applied. */
+static void test_reminders_scan(void **state)
+{
+    struct store *s = S(state);
+    struct people p;
+    struct obligation_list ol;
+    struct scan_rec *r = xcalloc(1, sizeof(*r));
+    char inc[UUID_STR_LEN], dir[600];
+    int created = -1;
+    struct rules_diags d;
+    snprintf(dir, sizeof(dir), "%s/tests/data/rules-mini", unit_source_root());
+    rules_diags_init(&d);
+    struct ruleset *rs = rules_load_dir(dir, &d);
+    rules_diags_release(&d);
+    assert_non_null(rs);
+    people(s, &p);
+    create_with_ledger(s, rs, &p, inc);
+    assert_int_equal(store_obligations_list(s, inc, &ol), STORE_OK);
+    assert_true(ol.n > 0);
+    int64_t count = audit_check(s, NULL);
+
+    /* settings for A (enabled, one lead): every open obligation with a deadline is listed
+     * with what the policy needs, and each notification returned is added */
+    struct reminder_settings rset;
+    memset(&rset, 0, sizeof(rset));
+    xstrlcpy(rset.org_id, p.a.id, sizeof(rset.org_id));
+    xstrlcpy(rset.endpoint, "https://hooks.example/r", sizeof(rset.endpoint));
+    memcpy(rset.secret, "0123456789abcdef0123456789abcdef", 32);
+    rset.secret_len = 32;
+    rset.lead_hours[0] = 72;
+    rset.lead_hours[1] = 24;
+    rset.nleads = 2;
+    rset.enabled = true;
+    assert_int_equal(store_reminders_set(s, &rset, ACTOR, T0 + 1), STORE_OK);
+    count = audit_check(s, NULL);
+    r->prefix = "t1";
+    r->at = T0 + 2;
+    assert_int_equal(store_reminders_scan(s, record_plan, r, &created), STORE_OK);
+    assert_int_equal(r->calls, 1);
+    size_t open = 0;
+    for (size_t i = 0; i < ol.n; i++) {
+        const struct obligation_rec *o = &ol.items[i];
+        const struct reminder_candidate *c = seen_of(r, o->id);
+        if (o->withdrawn || o->met_at || o->due_state != DUE_SET)
+            continue;
+        open++;
+        assert_non_null(c);
+        assert_string_equal(c->incident_id, inc);
+        assert_string_equal(c->org_id, p.a.id);
+        assert_string_equal(c->rule_id, o->rule_id);
+        assert_string_equal(c->stage_id, o->stage_id);
+        assert_string_equal(c->recipient_id, o->recipient_id);
+        assert_string_equal(c->kind, o->kind);
+        assert_int_equal(c->mandatory, o->mandatory);
+        assert_false(c->withdrawn);
+        assert_false(c->met);
+        assert_false(c->drill);
+        assert_true(c->due_set);
+        assert_int_equal(c->due_ms, o->due_ms);
+        assert_true(c->enabled);
+        assert_int_equal(c->nleads, 2);
+        assert_int_equal(c->lead_hours[0], 72);
+        assert_int_equal(c->lead_hours[1], 24);
+        assert_string_equal(r->summary[c - r->seen], "期限の通知");
+    }
+    assert_true(open > 0);
+    assert_int_equal((size_t)created, r->n);
+    assert_int_equal(notes_of(s, p.a.id, "reminder"), r->n);
+    struct notification_list nl;
+    assert_int_equal(store_notifications_list(s, p.a.id, 200, &nl), STORE_OK);
+    assert_string_equal(nl.items[0].status, "queued");
+    assert_string_equal(nl.items[0].payload, "{\"event\":\"test\"}");
+    assert_int_equal(nl.items[0].created_at, T0 + 2);
+    assert_int_equal(nl.items[0].next_attempt_at, T0 + 2);
+    notification_list_release(&nl);
+    audit_unchanged(s, count);
+
+    /* the same keys again: nothing added; new keys: added; nothing returned: nothing added */
+    size_t first = r->n;
+    assert_int_equal(store_reminders_scan(s, record_plan, r, &created), STORE_OK);
+    assert_int_equal(created, 0);
+    assert_int_equal(notes_of(s, p.a.id, "reminder"), first);
+    r->prefix = "t2";
+    assert_int_equal(store_reminders_scan(s, record_plan, r, &created), STORE_OK);
+    assert_int_equal((size_t)created, first);
+    r->prefix = NULL;
+    assert_int_equal(store_reminders_scan(s, record_plan, r, &created), STORE_OK);
+    assert_int_equal(created, 0);
+    assert_int_equal(notes_of(s, p.a.id, "reminder"), 2 * first);
+    /* settings disabled: still listed (the policy decides), with enabled false */
+    rset.enabled = false;
+    assert_int_equal(store_reminders_set(s, &rset, ACTOR, T0 + 3), STORE_OK);
+    assert_int_equal(store_reminders_scan(s, record_plan, r, &created), STORE_OK);
+    assert_int_equal(r->n, first);
+    assert_false(r->seen[0].enabled);
+
+    /* a notification carried by a delivery outcome */
+    struct submission_new item;
+    char sid[UUID_STR_LEN];
+    struct submission_list sl;
+    struct submit_write sw = {.incident_id = inc,
+                              .org_id = p.a.id,
+                              .actor = p.ua.id,
+                              .version = 1,
+                              .items = &item,
+                              .n = 1,
+                              .now_ms = T0 + 10};
+    new_sub(&item, sid, ol.items[0].id, "r-one", "webhook", "queued");
+    assert_int_equal(store_submit(s, &sw, &created), STORE_OK);
+    struct claim_request c = {
+        .per_recipient = 1, .limit = 10, .now_ms = T0 + 20, .lease_ms = 30000};
+    assert_int_equal(store_submissions_claim(s, &c, &sl), STORE_OK);
+    assert_int_equal(sl.n, 1);
+    submission_list_release(&sl);
+    struct notification_new alert = {.org_id = "", .kind = "alert", .at = T0 + 40000};
+    uuid_v7_new(alert.id);
+    xstrlcpy(alert.org_id, p.a.id, sizeof(alert.org_id));
+    snprintf(alert.dedupe, sizeof(alert.dedupe), "failed:%s", sid);
+    alert.payload = "{\"event\":\"submission.failed\"}";
+    struct delivery_result fail = {
+        .id = sid, .outcome = OUTCOME_FAILED, .error = "x", .at = T0 + 40000, .note = &alert};
+    assert_int_equal(store_submissions_record(s, &fail, 1), STORE_OK);
+    assert_int_equal(notes_of(s, p.a.id, "alert"), 1);
+    /* a late outcome for a finished submission is ignored, and so is its notification */
+    uuid_v7_new(alert.id);
+    snprintf(alert.dedupe, sizeof(alert.dedupe), "failed-again:%s", sid);
+    assert_int_equal(store_submissions_record(s, &fail, 1), STORE_OK);
+    assert_int_equal(notes_of(s, p.a.id, "alert"), 1);
+
+    obligation_list_release(&ol);
+    rules_free(rs);
+    free(r);
+}
+
 static void test_store_urls(void **state)
 {
     static const char *const refused[][2] = {
@@ -2091,6 +2313,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_inbox_and_filing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_interrupted_attempt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_pins, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reminders_scan, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_append_and_head, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_creates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),

@@ -426,40 +426,6 @@ static const char *const sql_text[SQ__COUNT] = {
                    " endpoint = excluded.endpoint, secret = excluded.secret,"
                    " lead_hours = excluded.lead_hours, enabled = excluded.enabled,"
                    " updated_at = excluded.updated_at",
-    /* One reminder per (obligation, lead): the lead whose window [due - lead, due - next
-     * smaller lead) holds now; 0 is "overdue". Voluntary channels and drills get none. */
-    [SQ_NOTE_SCAN] =
-        "INSERT OR IGNORE INTO notifications (id, org_id, kind, dedupe, payload, status,"
-        " next_attempt_at, created_at)"
-        " SELECT lower(hex(randomblob(16))), i.org_id, 'reminder',"
-        " 'reminder:' || o.id || ':' || l.value,"
-        " json_object('event', CASE WHEN l.value = 0 THEN 'obligation.overdue'"
-        "  ELSE 'obligation.due_soon' END, 'lead_hours', l.value, 'organization_id', i.org_id,"
-        "  'incident_id', o.incident_id, 'incident_summary', i.summary,"
-        "  'obligation', json_object('id', o.id, 'rule_id', o.rule_id, 'stage_id', o.stage_id,"
-        "   'recipient_id', o.recipient_id, 'kind', o.kind,"
-        "   'due_at', strftime('%Y-%m-%dT%H:%M:%fZ', o.due_at / 1000.0, 'unixepoch')),"
-        "  'created_at', strftime('%Y-%m-%dT%H:%M:%fZ', ?1 / 1000.0, 'unixepoch')),"
-        " 'queued', ?1, ?1"
-        " FROM obligations o JOIN incidents i ON i.id = o.incident_id"
-        " JOIN reminder_settings s ON s.org_id = i.org_id AND s.enabled = 1"
-        " JOIN json_each(json_insert(s.lead_hours, '$[#]', 0)) l"
-        " WHERE o.state = 'active' AND o.met_at IS NULL AND o.due_state = 'set'"
-        " AND o.mandatory = 1 AND i.drill = 0 AND o.due_at - l.value * 3600000 <= ?1"
-        " AND NOT EXISTS (SELECT 1 FROM json_each(json_insert(s.lead_hours, '$[#]', 0)) l2"
-        "  WHERE l2.value < l.value AND o.due_at - l2.value * 3600000 <= ?1)",
-    [SQ_NOTE_ALERT] =
-        "INSERT OR IGNORE INTO notifications (id, org_id, kind, dedupe, payload, status,"
-        " next_attempt_at, created_at)"
-        " SELECT lower(hex(randomblob(16))), sub.org_id, 'alert', 'failed:' || sub.id,"
-        " json_object('event', 'submission.failed', 'organization_id', sub.org_id,"
-        "  'incident_id', sub.incident_id, 'submission', json_object('id', sub.id,"
-        "   'obligation_id', sub.obligation_id, 'rule_id', sub.rule_id, 'stage_id', sub.stage_id,"
-        "   'recipient_id', sub.recipient_id, 'attempts', sub.attempts, 'last_error',"
-        "   sub.last_error),"
-        "  'created_at', strftime('%Y-%m-%dT%H:%M:%fZ', ?2 / 1000.0, 'unixepoch')),"
-        " 'queued', ?2, ?2 FROM submissions sub"
-        " JOIN reminder_settings s ON s.org_id = sub.org_id AND s.enabled = 1 WHERE sub.id = ?1",
     [SQ_NOTE_DUE] = "SELECT id FROM notifications WHERE status IN ('queued', 'sending')"
                     " AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT ?2",
     [SQ_NOTE_TAKE] = "UPDATE notifications SET status = 'sending', attempts = attempts + 1,"
@@ -483,6 +449,19 @@ static const char *const sql_text[SQ__COUNT] = {
     [SQ_SAVEPOINT] = "SAVEPOINT job",
     [SQ_RELEASE] = "RELEASE job",
     [SQ_ROLLBACK_TO] = "ROLLBACK TO job",
+    /* The reminder candidates: open obligations with a deadline, of the organisations with
+     * reminder settings, and those settings. Which reminder is due, if any, is decided by the
+     * caller's policy (outbox_remind.c), not here. */
+    [SQ_REM_CANDIDATES] =
+        "SELECT o.id, o.incident_id, i.org_id, o.rule_id, o.stage_id, o.recipient_id, o.kind,"
+        " i.summary, o.state = 'withdrawn', o.met_at IS NOT NULL, o.mandatory, i.drill,"
+        " o.due_state = 'set', o.due_at, s.enabled, s.lead_hours"
+        " FROM obligations o JOIN incidents i ON i.id = o.incident_id"
+        " JOIN reminder_settings s ON s.org_id = i.org_id"
+        " WHERE o.state = 'active' AND o.met_at IS NULL AND o.due_state = 'set'",
+    [SQ_NOTE_ADD] = "INSERT OR IGNORE INTO notifications (id, org_id, kind, dedupe, payload,"
+                    " status, next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, 'queued',"
+                    " ?6, ?6)",
     [SQ_AUDIT_HEAD] = "SELECT seq, at, actor, action, object_type, object_id, detail,"
                       " payload_sha256, prev_hash, hash FROM audit_log"
                       " ORDER BY seq DESC LIMIT 1",

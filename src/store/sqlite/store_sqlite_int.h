@@ -97,8 +97,6 @@ enum sq_stmt {
     SQ_NOTE_BINDING,
     SQ_REM_GET,
     SQ_REM_SET,
-    SQ_NOTE_SCAN,
-    SQ_NOTE_ALERT,
     SQ_NOTE_DUE,
     SQ_NOTE_TAKE,
     SQ_NOTE_GET,
@@ -108,6 +106,8 @@ enum sq_stmt {
     SQ_SAVEPOINT,
     SQ_RELEASE,
     SQ_ROLLBACK_TO,
+    SQ_REM_CANDIDATES,
+    SQ_NOTE_ADD,
     SQ__COUNT
 };
 
@@ -235,7 +235,10 @@ int sq_binding_list(struct store *s, struct recipient_binding **out, size_t *n);
 int sq_reminders_get(struct store *s, const char *org_id, struct reminder_settings *out);
 int sq_reminders_set(struct store *s, const struct reminder_settings *r, const char *actor,
                      int64_t now);
-int sq_notifications_scan(struct store *s, int64_t now, int *created);
+int sq_reminders_scan(struct store *s, store_reminder_plan_fn plan, void *arg, int *created);
+/* Adds n (INSERT OR IGNORE on its dedupe key), in the writer's transaction; *added is 1 when
+ * it was new (NULL: not wanted). */
+int sq_note_add(struct sq_store *s, const struct notification_new *n, int *added);
 int sq_notifications_claim(struct store *s, int64_t now, int limit, int64_t lease_ms,
                            struct notification_list *out);
 int sq_notifications_record(struct store *s, const struct delivery_result *r, size_t n);

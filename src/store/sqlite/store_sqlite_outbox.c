@@ -450,13 +450,9 @@ static int record_one(struct sq_store *s, const struct delivery_result *d)
     if ((r = sq_result(sqlite3_step(st))) != STORE_OK)
         return r;
     r = add_event(s, d->id, d->at, failed ? "failed" : "retry", d->http_status, d->error);
-    if (r == STORE_OK && failed) {
-        /* the reporter is alerted through its reminder webhook, when it has one */
-        st = sq_stmt(&s->w, SQ_NOTE_ALERT);
-        sq_bind_text(st, 1, d->id);
-        sqlite3_bind_int64(st, 2, d->at);
-        r = sq_result(sqlite3_step(st));
-    }
+    /* the caller's notification (the alert of a failure), with the outcome it belongs to */
+    if (r == STORE_OK && d->note)
+        r = sq_note_add(s, d->note, NULL);
     if (r == STORE_OK && failed)
         r = sq_audit_add(s, "system:delivery", "submission.failed", "submission", d->id, "", NULL,
                          d->at);

@@ -855,7 +855,6 @@ const struct store_ops sq_ops = {
     .binding_list = sq_binding_list,
     .reminders_get = sq_reminders_get,
     .reminders_set = sq_reminders_set,
-    .notifications_scan = sq_notifications_scan,
     .notifications_claim = sq_notifications_claim,
     .notifications_record = sq_notifications_record,
     .notifications_list = sq_notifications_list,
@@ -864,6 +863,7 @@ const struct store_ops sq_ops = {
     .audit_scan = audit_scan,
     .audit_head = audit_head,
     .audit_pins = sq_audit_pins,
+    .reminders_scan = sq_reminders_scan,
     .commit_latency = commit_latency,
     .stats = stats,
 };
