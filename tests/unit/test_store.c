@@ -15,6 +15,7 @@
 #include "core/uuid.h"
 #include "report/report.h"
 #include "store/store.h"
+#include "store/store_audit.h"
 #include "unit.h"
 
 #include <stdarg.h>
@@ -2256,6 +2257,149 @@ static void test_reminders_scan(void **state)
     free(r);
 }
 
+/* ---- the words of the audit log (store_audit.c) ---- */
+
+static void expect_entry(const struct audit_rec *e, const char *actor, const char *action,
+                         const char *type, const char *id, const char *detail, const char *sha,
+                         int64_t at)
+{
+    assert_int_equal(e->seq, 0); /* the chain is the backend's */
+    assert_string_equal(e->prev_hash, "");
+    assert_string_equal(e->hash, "");
+    assert_string_equal(e->actor, actor);
+    assert_string_equal(e->action, action);
+    assert_string_equal(e->object_type, type);
+    assert_string_equal(e->object_id, id);
+    assert_string_equal(e->detail, detail);
+    assert_string_equal(e->payload_sha256, sha);
+    assert_int_equal(e->at, at);
+}
+
+#define SHA_EMPTY_OBJECT "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+
+/* Every write's entry, field by field: the texts the SQLite backend wrote before they moved to
+ * backend-neutral code (issue 9), so existing chains and new ones read the same. */
+static void test_audit_entries(void **state)
+{
+    struct audit_rec e;
+    UNUSED(state);
+    store_audit_entry(&e, NULL, "x.y", "thing", NULL, NULL, NULL, 5);
+    expect_entry(&e, "system", "x.y", "thing", "", "", "", 5);
+
+    struct org o = {.id = "org-1"};
+    store_audit_org_create(&e, &o, ACTOR, 1);
+    expect_entry(&e, ACTOR, "organization.create", "organization", "org-1", "", "", 1);
+    struct user u = {.id = "user-1", .role = ROLE_REPORTER};
+    store_audit_user_create(&e, &u, ACTOR, 2);
+    expect_entry(&e, ACTOR, "user.create", "user", "user-1", "role=reporter", "", 2);
+    struct user_write uw = {.u = &u,
+                            .actor = "admin-1",
+                            .audit_action = "user.update",
+                            .audit_detail = "disabled=1",
+                            .now = 3};
+    store_audit_user_write(&e, &uw);
+    expect_entry(&e, "admin-1", "user.update", "user", "user-1", "disabled=1", "", 3);
+    struct password_write pw = {.user_id = "user-1", .now = 4};
+    store_audit_password_change(&e, &pw);
+    expect_entry(&e, "user-1", "user.password_change", "user", "user-1", "", "", 4);
+    struct throttle_failure tf = {.object_id = "user-1", .detail = "reason=password", .now = 5};
+    store_audit_login_failed(&e, &tf);
+    expect_entry(&e, "anonymous", "auth.login_failed", "sign_in", "user-1", "reason=password", "",
+                 5);
+    struct throttle_key k = {.key = {0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5}, .scope = "name"};
+    struct auth_throttle_state v = {.failures = 6, .blocked_until = 2006};
+    store_audit_throttled(&e, &k, &v, 6);
+    expect_entry(&e, "anonymous", "auth.throttled", "sign_in", "deadbeef01020304",
+                 "scope=name failures=6 delay_ms=2000", "", 6);
+    struct token_rec t = {.id = "tok-1", .kind = "api"};
+    store_audit_token_create(&e, &t, ACTOR, 7);
+    expect_entry(&e, ACTOR, "token.create", "token", "tok-1", "kind=api", "", 7);
+    store_audit_token_revoke(&e, "tok-1", ACTOR, 8);
+    expect_entry(&e, ACTOR, "token.revoke", "token", "tok-1", "", "", 8);
+
+    /* report versions, with and without obligation news (kept ones are not news) */
+    struct report_write rw = {
+        .id = "inc-1", .author_id = "user-1", .body_sha256 = "ab12", .now_ms = 9};
+    int counts[LEDGER_REINSTATE + 1] = {0};
+    store_audit_report_version(&e, &rw, 1, NULL);
+    expect_entry(&e, "user-1", "report.create", "report", "inc-1", "version=1", "ab12", 9);
+    counts[LEDGER_KEEP] = 4;
+    store_audit_report_version(&e, &rw, 2, counts);
+    expect_entry(&e, "user-1", "report.amend", "report", "inc-1", "version=2", "ab12", 9);
+    counts[LEDGER_CREATE] = 3;
+    counts[LEDGER_MOVE] = 1;
+    counts[LEDGER_WITHDRAW] = 2;
+    counts[LEDGER_REINSTATE] = 5;
+    store_audit_report_version(&e, &rw, 1, counts);
+    expect_entry(&e, "user-1", "report.create", "report", "inc-1",
+                 "version=1 obligations:created=3,moved=1,withdrawn=2,reinstated=5", "ab12", 9);
+    store_audit_report_version(&e, &rw, 12, counts);
+    expect_entry(&e, "user-1", "report.amend", "report", "inc-1",
+                 "version=12 obligations:created=3,moved=1,withdrawn=2,reinstated=5", "ab12", 9);
+
+    /* assessments and documents pin the SHA-256 of the stored text */
+    struct assessment_rec as = {.id = "as-1", .framework_id = "nist-csf-2.0"};
+    store_audit_assessment_create(&e, &as, ACTOR, 10);
+    expect_entry(&e, ACTOR, "assessment.create", "assessment", "as-1", "nist-csf-2.0",
+                 SHA_EMPTY_OBJECT, 10);
+    store_audit_assessment_save(&e, "as-1", "{\"q1\":2}", 3, ACTOR, 11);
+    expect_entry(&e, ACTOR, "assessment.save", "assessment", "as-1", "version=3",
+                 "fd3c78c30e5f4d72e287d24fbf38c4bcda72b614c1aba7a498b2611d5811fefc", 11);
+    store_audit_assessment_submit(&e, "as-1", "{\"total\":3.5}", 2.345, ACTOR, 12);
+    expect_entry(&e, ACTOR, "assessment.submit", "assessment", "as-1", "overall=2.35",
+                 "4fe9214046925c241feab2ba52f18a693c17c08846ff539d126ef0933ff99744", 12);
+    struct orgdoc_rec d = {.id = "doc-1", .kind = "asset", .body = "{\"n\":1}"};
+    store_audit_orgdoc_create(&e, &d, ACTOR, 13);
+    expect_entry(&e, ACTOR, "asset.create", "asset", "doc-1", "",
+                 "2bfd14f43d17fc7cea24e0917a8879b4b2f880b8baeec1b9d90fbaad655e71bd", 13);
+    store_audit_orgdoc_update(&e, "doc-1", "risk_scenario", "{}", 4, ACTOR, 14);
+    expect_entry(&e, ACTOR, "risk_scenario.update", "risk_scenario", "doc-1", "version=4",
+                 SHA_EMPTY_OBJECT, 14);
+
+    /* delivery */
+    static const char payload[] = "{\"report\":{}}";
+    struct submission_new n = {.id = "sub-1",
+                               .recipient_id = "ppc",
+                               .payload = payload,
+                               .payload_len = sizeof(payload) - 1,
+                               .payload_sha256 = "00"};
+    struct submit_write sw = {
+        .incident_id = "inc-1", .actor = "user-1", .version = 2, .now_ms = 15};
+    store_audit_submission_create(&e, &sw, &n);
+    expect_entry(&e, "user-1", "submission.create", "submission", "sub-1",
+                 "version=2 recipient=ppc",
+                 "d7dbb30612b795ee982108c8b93b7936884e1e21d68b85d001595e7d047a6647", 15);
+    store_audit_report_submit(&e, &sw, 3);
+    expect_entry(&e, "user-1", "report.submit", "report", "inc-1", "version=2 submissions=3", "",
+                 15);
+    store_audit_submission_done(&e, "sub-1", "delivered", NULL, "system:delivery", 16);
+    expect_entry(&e, "system:delivery", "submission.delivered", "submission", "sub-1", "", "", 16);
+    store_audit_submission_done(&e, "sub-1", "filed", "PPC-1", "user-1", 17);
+    expect_entry(&e, "user-1", "submission.filed", "submission", "sub-1", "reference=PPC-1", "",
+                 17);
+    /* a long reference is cut to 99 bytes on a character boundary (3-byte characters: 33) */
+    char longref[200] = "";
+    for (int i = 0; i < 40; i++)
+        memcpy(longref + 3 * i, "受", 3);
+    store_audit_submission_done(&e, "sub-1", "acknowledged", longref, "user-1", 18);
+    assert_int_equal(strlen(e.detail), strlen("reference=") + 99);
+    assert_memory_equal(e.detail + strlen("reference="), longref, 99);
+    struct delivery_result dr = {.id = "sub-1", .outcome = OUTCOME_FAILED, .at = 19};
+    store_audit_submission_failed(&e, &dr);
+    expect_entry(&e, "system:delivery", "submission.failed", "submission", "sub-1", "", "", 19);
+    store_audit_binding(&e, "ppc", "org-2", "", ACTOR, 20);
+    expect_entry(&e, ACTOR, "recipient.bind", "recipient", "ppc", "org=org-2 previous=none", "",
+                 20);
+    store_audit_binding(&e, "ppc", "org-3", "org-2", ACTOR, 21);
+    expect_entry(&e, ACTOR, "recipient.bind", "recipient", "ppc", "org=org-3 previous=org-2", "",
+                 21);
+    struct reminder_settings rs = {.org_id = "org-1", .enabled = true, .nleads = 3};
+    memcpy(rs.secret, "never-in-the-log", 16);
+    rs.secret_len = 16;
+    store_audit_reminders_set(&e, &rs, ACTOR, 22);
+    expect_entry(&e, ACTOR, "reminders.set", "organization", "org-1", "enabled=1 leads=3", "", 22);
+}
+
 static void test_store_urls(void **state)
 {
     static const char *const refused[][2] = {
@@ -2319,6 +2463,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_handles, setup, teardown),
         cmocka_unit_test(test_store_urls),
+        cmocka_unit_test(test_audit_entries),
     };
     int failed = 0;
     if (hash_global_init())

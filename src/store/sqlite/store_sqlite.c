@@ -612,21 +612,11 @@ static int load_audit_head(struct sq_store *s)
 
 /* ---- audit ---- */
 
-int sq_audit_add(struct sq_store *s, const char *actor, const char *action,
-                 const char *object_type, const char *object_id, const char *detail,
-                 const char *payload_sha256, int64_t now)
+int sq_audit_put(struct sq_store *s, const struct audit_rec *e)
 {
-    struct audit_rec r;
+    struct audit_rec r = *e;
     sqlite3_stmt *st;
-    memset(&r, 0, sizeof(r));
     r.seq = s->audit_seq + 1;
-    r.at = now;
-    xstrlcpy(r.actor, actor ? actor : "system", sizeof(r.actor));
-    xstrlcpy(r.action, action, sizeof(r.action));
-    xstrlcpy(r.object_type, object_type, sizeof(r.object_type));
-    xstrlcpy(r.object_id, object_id ? object_id : "", sizeof(r.object_id));
-    xstrlcpy(r.detail, detail ? detail : "", sizeof(r.detail));
-    xstrlcpy(r.payload_sha256, payload_sha256 ? payload_sha256 : "", sizeof(r.payload_sha256));
     xstrlcpy(r.prev_hash, s->audit_hash, sizeof(r.prev_hash));
     audit_seal(&r);
     st = sq_stmt(&s->w, SQ_AUDIT_INSERT);

@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "../store.h"
+#include "../store_audit.h"
 
 enum sq_stmt {
     SQ_ORG_INSERT,
@@ -172,10 +173,9 @@ void sq_read_put(struct sq_store *s, struct sq_conn *c);
 /* Queues a job to the writer and waits until its batch is committed (or failed). */
 int sq_submit(struct sq_store *s, int (*run)(struct sq_store *, struct wjob *), void *arg);
 
-/* Writer-thread only: appends an audit entry inside the current transaction. */
-int sq_audit_add(struct sq_store *s, const char *actor, const char *action,
-                 const char *object_type, const char *object_id, const char *detail,
-                 const char *payload_sha256, int64_t now);
+/* Writer-thread only: appends e (built by store_audit.h: every field but the chain) inside the
+ * current transaction, chained and sealed. The backend adds nothing to its words. */
+int sq_audit_put(struct sq_store *s, const struct audit_rec *e);
 
 /* Maps a SQLite result code to a store_result. */
 int sq_result(int rc);
@@ -189,12 +189,13 @@ char *sq_col_dup(sqlite3_stmt *st, int col);
 void sq_close_store(struct store *s);
 
 /* Ledger (store_sqlite_ledger.c): reconciles and writes obligations for version `version` of
- * w->id inside the writer's transaction, writing into summary what changed (for the version's
- * audit entry, "" when nothing did); and the listing operation of the ops table.
+ * w->id inside the writer's transaction, counting the actions written by enum ledger_op into
+ * counts (for the version's audit entry, store_audit_report_version); and the listing
+ * operation of the ops table.
  * trigger: LEDGER_ON_VERSION for a new version, LEDGER_ON_SUBMIT for a submit (rules_reconcile
  * then returns only the deadlines that waited for a previous stage's submission). */
 int sq_ledger_apply(struct sq_store *s, const struct report_write *w, int version,
-                    enum ledger_trigger trigger, char *summary, size_t summary_size);
+                    enum ledger_trigger trigger, int counts[LEDGER_REINSTATE + 1]);
 int sq_obligations_list(struct store *s, const char *incident_id, struct obligation_list *out);
 
 /* Assessments and organisation documents (store_sqlite_assess.c), for the ops table. */

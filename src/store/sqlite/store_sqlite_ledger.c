@@ -164,13 +164,13 @@ static int withdraw(struct sq_store *s, const struct report_write *w, int versio
 }
 
 int sq_ledger_apply(struct sq_store *s, const struct report_write *w, int version,
-                    enum ledger_trigger trigger, char *summary, size_t summary_size)
+                    enum ledger_trigger trigger, int counts[LEDGER_REINSTATE + 1])
 {
     struct ledger_row *rows = NULL;
     struct ledger_action *acts = NULL;
     size_t nrows, nacts;
-    int counts[5] = {0}, rc;
-    summary[0] = '\0';
+    int rc;
+    memset(counts, 0, (LEDGER_REINSTATE + 1) * sizeof(*counts));
     if (!w->ledger)
         return STORE_OK;
     if ((rc = load_rows(s, w->id, &rows, &nrows)))
@@ -187,13 +187,6 @@ int sq_ledger_apply(struct sq_store *s, const struct report_write *w, int versio
         else
             rc = update(s, w, version, a, &rows[a->row]);
     }
-    /* the version's own audit entry carries what happened to its obligations */
-    if (!rc && (counts[LEDGER_CREATE] || counts[LEDGER_MOVE] || counts[LEDGER_WITHDRAW] ||
-                counts[LEDGER_REINSTATE]))
-        snprintf(summary, summary_size,
-                 " obligations:created=%d,moved=%d,withdrawn=%d,reinstated=%d",
-                 counts[LEDGER_CREATE], counts[LEDGER_MOVE], counts[LEDGER_WITHDRAW],
-                 counts[LEDGER_REINSTATE]);
 out:
     free(rows);
     free(acts);

@@ -80,7 +80,7 @@ struct rem_job {
 static int rem_set_run(struct sq_store *s, struct wjob *j)
 {
     const struct rem_job *a = j->arg;
-    char leads[16 * REMINDER_LEADS_MAX + 4], *p = leads, detail[64];
+    char leads[16 * REMINDER_LEADS_MAX + 4], *p = leads;
     size_t left = sizeof(leads);
     int n = snprintf(p, left, "[");
     for (int i = 0; i < a->r->nleads; i++) {
@@ -99,10 +99,9 @@ static int rem_set_run(struct sq_store *s, struct wjob *j)
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         return rc == SQLITE_CONSTRAINT_FOREIGNKEY ? STORE_INVALID : sq_result(rc);
-    snprintf(detail, sizeof(detail), "enabled=%d leads=%d", a->r->enabled, a->r->nleads);
-    /* the secret is never in the audit log; the endpoint is configuration, not a secret */
-    return sq_audit_add(s, a->actor, "reminders.set", "organization", a->r->org_id, detail, NULL,
-                        a->now);
+    struct audit_rec e;
+    store_audit_reminders_set(&e, a->r, a->actor, a->now);
+    return sq_audit_put(s, &e);
 }
 
 int sq_reminders_set(struct store *s, const struct reminder_settings *r, const char *actor,

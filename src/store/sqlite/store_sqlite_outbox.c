@@ -148,20 +148,16 @@ static int insert_one(struct sq_store *s, const struct submit_write *w,
         return sq_result(rc);
     if ((rc = add_event(s, n->id, w->now_ms, "created", 0, n->status)) != STORE_OK)
         return rc;
-    /* The entry pins what is sent: the hash of the bytes stored here, recomputed rather than
-     * taken from the caller, so `ichigen audit verify` can prove the payload unchanged. */
-    char sha[HASH_SHA256_HEX], detail[128];
-    hash_sha256_hex(n->payload, n->payload_len, sha);
-    snprintf(detail, sizeof(detail), "version=%d recipient=%s", w->version, n->recipient_id);
-    return sq_audit_add(s, w->actor, "submission.create", "submission", n->id, detail, sha,
-                        w->now_ms);
+    /* the entry pins the bytes stored here (store_audit_submission_create hashes them) */
+    struct audit_rec e;
+    store_audit_submission_create(&e, w, n);
+    return sq_audit_put(s, &e);
 }
 
 static int submit_run(struct sq_store *s, struct wjob *j)
 {
     struct submit_job *a = j->arg;
     const struct submit_write *w = a->w;
-    char detail[96];
     int r = check_latest(s, w);
     if (r != STORE_OK)
         return r;
@@ -178,14 +174,14 @@ static int submit_run(struct sq_store *s, struct wjob *j)
     if ((r = sq_result(sqlite3_step(st))) != STORE_OK)
         return r;
     if (w->ledger && a->created) {
-        char moved[160];
+        int counts[LEDGER_REINSTATE + 1];
         struct report_write rw = {.id = w->incident_id, .now_ms = w->now_ms, .ledger = w->ledger};
-        if ((r = sq_ledger_apply(s, &rw, w->version, LEDGER_ON_SUBMIT, moved, sizeof(moved))) != STORE_OK)
+        if ((r = sq_ledger_apply(s, &rw, w->version, LEDGER_ON_SUBMIT, counts)) != STORE_OK)
             return r;
     }
-    snprintf(detail, sizeof(detail), "version=%d submissions=%d", w->version, a->created);
-    return sq_audit_add(s, w->actor, "report.submit", "report", w->incident_id, detail, NULL,
-                        w->now_ms);
+    struct audit_rec e;
+    store_audit_report_submit(&e, w, a->created);
+    return sq_audit_put(s, &e);
 }
 
 int sq_report_submit(struct store *s, const struct submit_write *w, int *created)
@@ -386,25 +382,12 @@ static int status_of(struct sq_store *s, const char *id, char status[20], char o
 }
 
 /* Writer thread: → delivered or acknowledged, obligation met, history, audit. */
-/* Copies at most n - 1 bytes of s into out without cutting a UTF-8 character. */
-static void utf8_cut(char *out, size_t n, const char *s)
-{
-    size_t len = strlen(s);
-    if (len >= n) {
-        len = n - 1;
-        while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
-            len--;
-    }
-    memcpy(out, s, len);
-    out[len] = '\0';
-}
-
 static int complete(struct sq_store *s, const char *id, const char *ob, bool ack, int64_t at,
                     const char *reference, const char *receipt, int http_status, const char *event,
                     const char *actor, const char *endpoint)
 {
     sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_DONE);
-    char action[48], detail[2400], ref[100] = "", audit_detail[128];
+    char detail[2400];
     sq_bind_text(st, 1, id);
     sq_bind_text(st, 2, ack ? "acknowledged" : "delivered");
     sqlite3_bind_int64(st, 3, at);
@@ -413,18 +396,17 @@ static int complete(struct sq_store *s, const char *id, const char *ob, bool ack
     int r = sq_result(sqlite3_step(st));
     if (r == STORE_OK)
         r = mark_met(s, ob, id, at);
-    if (reference)
-        utf8_cut(ref, sizeof(ref), reference);
     /* the history keeps where it went and the receipt; the audit entry a short form */
     snprintf(detail, sizeof(detail), "%s%s%s%s%s", endpoint ? "endpoint=" : "",
              endpoint ? endpoint : "", endpoint && reference ? " " : "",
              reference ? "reference=" : "", reference ? reference : "");
-    snprintf(audit_detail, sizeof(audit_detail), "%s%s", ref[0] ? "reference=" : "", ref);
     if (r == STORE_OK)
         r = add_event(s, id, at, event, http_status, detail[0] ? detail : NULL);
-    snprintf(action, sizeof(action), "submission.%s", event);
-    return r == STORE_OK ? sq_audit_add(s, actor, action, "submission", id, audit_detail, NULL, at)
-                         : r;
+    if (r != STORE_OK)
+        return r;
+    struct audit_rec e;
+    store_audit_submission_done(&e, id, event, reference, actor, at);
+    return sq_audit_put(s, &e);
 }
 
 static int record_one(struct sq_store *s, const struct delivery_result *d)
@@ -453,9 +435,11 @@ static int record_one(struct sq_store *s, const struct delivery_result *d)
     /* the caller's notification (the alert of a failure), with the outcome it belongs to */
     if (r == STORE_OK && d->note)
         r = sq_note_add(s, d->note, NULL);
-    if (r == STORE_OK && failed)
-        r = sq_audit_add(s, "system:delivery", "submission.failed", "submission", d->id, "", NULL,
-                         d->at);
+    if (r == STORE_OK && failed) {
+        struct audit_rec e;
+        store_audit_submission_failed(&e, d);
+        r = sq_audit_put(s, &e);
+    }
     return r;
 }
 
@@ -691,7 +675,7 @@ static int announce_binding(struct sq_store *s, const struct bind_job *a, const 
 static int bind_run(struct sq_store *s, struct wjob *j)
 {
     const struct bind_job *a = j->arg;
-    char detail[128], previous[UUID_STR_LEN];
+    char previous[UUID_STR_LEN];
     int r = bound_now(s, a->recipient_id, previous);
     if (r)
         return r;
@@ -704,10 +688,9 @@ static int bind_run(struct sq_store *s, struct wjob *j)
         return rc == SQLITE_CONSTRAINT_FOREIGNKEY ? STORE_INVALID : sq_result(rc);
     if (strcmp(previous, a->org_id) && (r = announce_binding(s, a, previous)))
         return r;
-    snprintf(detail, sizeof(detail), "org=%s previous=%s", a->org_id,
-             previous[0] ? previous : "none");
-    return sq_audit_add(s, a->actor, "recipient.bind", "recipient", a->recipient_id, detail, NULL,
-                        a->now);
+    struct audit_rec e;
+    store_audit_binding(&e, a->recipient_id, a->org_id, previous, a->actor, a->now);
+    return sq_audit_put(s, &e);
 }
 
 int sq_binding_set(struct store *s, const char *recipient_id, const char *org_id, const char *actor,
