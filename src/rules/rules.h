@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "../core/core.h"
+#include "../core/buf.h"
 #include "../core/err.h"
 #include "../core/hash.h"
 #include "../core/verr.h"
@@ -249,6 +250,18 @@ enum ledger_trigger {
 size_t rules_reconcile(const struct ledger_row *rows, size_t nrows, const struct rules_eval *ev,
                        enum ledger_trigger trigger, struct ledger_action **out);
 const char *rules_ledger_op_name(enum ledger_op op);
+
+/* The decision kept with an obligation — what its deadline was computed from — as JSON text
+ * {"anchor_field", "anchor_at", "variant", "capped", "rolled"} in out (size n; 256 holds it).
+ * Built with snprintf: the store calls it in its single writer thread. */
+void rules_ledger_decision(const struct rules_result *r, char *out, size_t n);
+
+/* Why a LEDGER_WITHDRAW action withdraws its obligation, as JSON text appended to out:
+ * {"en", "ja", "version"} when the conditions stopped holding at `version` (the facts are in
+ * the explanation recomputed from that version), or {"en", "ja"} when the rule or stage left
+ * the rule set (rules_version names the set). Shown to people as withdrawn_reason. */
+void rules_ledger_withdraw_reason(const struct ledger_action *a, int version,
+                                  const char *rules_version, struct buf *out);
 
 /* Status of a stored obligation at `now` (the same rules as rules_result_status, plus
  * withdrawn). Met arrives with delivery receipts (issue 5). */

@@ -5,6 +5,7 @@
  * marked withdrawn with the reason, never deleted").
  */
 #include "rules_int.h"
+#include "../core/rtime.h"
 
 static int find_result(const struct rules_eval *ev, const struct ledger_row *row)
 {
@@ -76,6 +77,35 @@ size_t rules_reconcile(const struct ledger_row *rows, size_t nrows, const struct
     }
     *out = a;
     return n;
+}
+
+void rules_ledger_decision(const struct rules_result *r, char *out, size_t n)
+{
+    char at[40] = "";
+    if (r->anchor_ms)
+        rtime_format_utc(r->anchor_ms, at, sizeof(at));
+    snprintf(out, n,
+             "{\"anchor_field\":%s%s%s,\"anchor_at\":%s%s%s,\"variant\":%d,\"capped\":%s,"
+             "\"rolled\":%s}",
+             r->anchor_source ? "\"" : "", r->anchor_source ? r->anchor_source : "null",
+             r->anchor_source ? "\"" : "", at[0] ? "\"" : "", at[0] ? at : "null",
+             at[0] ? "\"" : "", r->variant, r->capped ? "true" : "false",
+             r->rolled ? "true" : "false");
+}
+
+void rules_ledger_withdraw_reason(const struct ledger_action *a, int version,
+                                  const char *rules_version, struct buf *out)
+{
+    if (a->result >= 0)
+        buf_appendf(out,
+                    "{\"en\":\"The conditions no longer hold as of version %d.\",\"ja\":\"第%d版の"
+                    "時点で適用条件を満たさなくなりました。\",\"version\":%d}",
+                    version, version, version);
+    else
+        buf_appendf(out,
+                    "{\"en\":\"The rule is no longer in the rule set (rules version %s).\","
+                    "\"ja\":\"このルールは現在のルールセット（版 %s）にありません。\"}",
+                    rules_version, rules_version);
 }
 
 const char *rules_ledger_op_name(enum ledger_op op)

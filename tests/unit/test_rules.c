@@ -1743,6 +1743,44 @@ static void test_reconcile_on_submit(void **state)
     json_decref(d);
 }
 
+/* The texts the ledger keeps with an obligation (they moved out of the store, issue 9): the
+ * decision and the withdrawal reasons, as people read them through the API. */
+static void test_ledger_texts(void **state)
+{
+    struct rules_result r;
+    struct ledger_action a = {LEDGER_WITHDRAW, 0, 3};
+    struct buf b;
+    char d[256];
+    UNUSED(state);
+    memset(&r, 0, sizeof(r));
+    r.variant = -1;
+    rules_ledger_decision(&r, d, sizeof(d));
+    assert_string_equal(d, "{\"anchor_field\":null,\"anchor_at\":null,\"variant\":-1,"
+                           "\"capped\":false,\"rolled\":false}");
+    r.anchor_source = "/times/aware_at";
+    r.anchor_ms = 1795305600123LL;
+    r.variant = 1;
+    r.capped = true;
+    r.rolled = true;
+    rules_ledger_decision(&r, d, sizeof(d));
+    assert_string_equal(d, "{\"anchor_field\":\"/times/aware_at\",\"anchor_at\":"
+                           "\"2026-11-22T00:00:00.123Z\",\"variant\":1,\"capped\":true,"
+                           "\"rolled\":true}");
+    buf_init(&b, BUF_UNLIMITED);
+    rules_ledger_withdraw_reason(&a, 4, "abc", &b);
+    assert_string_equal(buf_cstr(&b), "{\"en\":\"The conditions no longer hold as of version 4.\","
+                                      "\"ja\":\"第4版の時点で適用条件を満たさなくなりました。\","
+                                      "\"version\":4}");
+    buf_release(&b);
+    buf_init(&b, BUF_UNLIMITED);
+    a.result = -1;
+    rules_ledger_withdraw_reason(&a, 4, "abc", &b);
+    assert_string_equal(buf_cstr(&b),
+                        "{\"en\":\"The rule is no longer in the rule set (rules version abc).\","
+                        "\"ja\":\"このルールは現在のルールセット（版 abc）にありません。\"}");
+    buf_release(&b);
+}
+
 /* ---- set-up ---- */
 
 static int setup(void **state)
@@ -1784,6 +1822,7 @@ int main(void)
         cmocka_unit_test(test_reconcile),
         cmocka_unit_test(test_reconcile_set_never_awaits),
         cmocka_unit_test(test_reconcile_on_submit),
+        cmocka_unit_test(test_ledger_texts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

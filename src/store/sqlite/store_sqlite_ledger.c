@@ -2,11 +2,11 @@
  * store_sqlite_ledger.c — the obligation ledger in SQLite: applying a reconciliation inside the
  * transaction that writes a report version, and listing an incident's obligations with their
  * history. The decisions, including which changes a submission may make, are rules_reconcile's
- * (pure); this file writes every action it returns and nothing else.
+ * (pure); this file writes every action it returns and nothing else, with the decision and
+ * withdrawal texts rules/ gives (rules_ledger_decision, rules_ledger_withdraw_reason).
  */
 #include "store_sqlite_int.h"
 #include "../../core/buf.h"
-#include "../../core/rtime.h"
 
 static int due_state_index(const char *s)
 {
@@ -76,22 +76,6 @@ static int event(struct sq_store *s, const struct ledger_row *row, const struct 
     return sq_result(sqlite3_step(st));
 }
 
-/* The decision kept with an obligation: what the deadline was computed from. Built with
- * snprintf (this runs in the single writer thread; no JSON library work here). */
-static void decision_of(const struct rules_result *r, char *out, size_t n)
-{
-    char at[40] = "";
-    if (r->anchor_ms)
-        rtime_format_utc(r->anchor_ms, at, sizeof(at));
-    snprintf(out, n,
-             "{\"anchor_field\":%s%s%s,\"anchor_at\":%s%s%s,\"variant\":%d,\"capped\":%s,"
-             "\"rolled\":%s}",
-             r->anchor_source ? "\"" : "", r->anchor_source ? r->anchor_source : "null",
-             r->anchor_source ? "\"" : "", at[0] ? "\"" : "", at[0] ? at : "null",
-             at[0] ? "\"" : "", r->variant, r->capped ? "true" : "false",
-             r->rolled ? "true" : "false");
-}
-
 static int create(struct sq_store *s, const struct report_write *w, int version, int i)
 {
     const struct rules_result *r = &w->ledger->ev->v[i];
@@ -110,7 +94,7 @@ static int create(struct sq_store *s, const struct report_write *w, int version,
     sqlite3_bind_int64(st, 11, w->now_ms);
     sqlite3_bind_int(st, 12, version);
     char decision[256];
-    decision_of(r, decision, sizeof(decision));
+    rules_ledger_decision(r, decision, sizeof(decision));
     sq_bind_text(st, 13, decision);
     sq_bind_text(st, 14, w->ledger->rules_version);
     return sq_result(sqlite3_step(st)); /* creation is the row itself, not a history entry */
@@ -125,7 +109,7 @@ static int update(struct sq_store *s, const struct report_write *w, int version,
     bind_due(st, 2, r);
     sqlite3_bind_int(st, 4, version);
     char decision[256];
-    decision_of(r, decision, sizeof(decision));
+    rules_ledger_decision(r, decision, sizeof(decision));
     sq_bind_text(st, 5, decision);
     sq_bind_text(st, 6, w->ledger->rules_version);
     sqlite3_bind_int64(st, 7, w->now_ms);
@@ -135,24 +119,14 @@ static int update(struct sq_store *s, const struct report_write *w, int version,
     return event(s, row, w, version, a->op, r);
 }
 
-/* The reason kept with a withdrawal: that the conditions stopped holding at this version (the
- * facts are in the explanation recomputed from that version) or that the rule left the set. */
+/* A withdrawal, with the reason rules_ledger_withdraw_reason gives. */
 static int withdraw(struct sq_store *s, const struct report_write *w, int version,
                     const struct ledger_action *a, const struct ledger_row *row)
 {
     struct buf reason;
     sqlite3_stmt *st = sq_stmt(&s->w, SQ_OB_WITHDRAW);
     buf_init(&reason, BUF_UNLIMITED);
-    if (a->result >= 0)
-        buf_appendf(&reason,
-                    "{\"en\":\"The conditions no longer hold as of version %d.\",\"ja\":\"第%d版の"
-                    "時点で適用条件を満たさなくなりました。\",\"version\":%d}",
-                    version, version, version);
-    else
-        buf_appendf(&reason,
-                    "{\"en\":\"The rule is no longer in the rule set (rules version %s).\","
-                    "\"ja\":\"このルールは現在のルールセット（版 %s）にありません。\"}",
-                    w->ledger->rules_version, w->ledger->rules_version);
+    rules_ledger_withdraw_reason(a, version, w->ledger->rules_version, &reason);
     sqlite3_bind_int64(st, 1, seq_of(row));
     sqlite3_bind_int64(st, 2, w->now_ms);
     sq_bind_text(st, 3, buf_cstr(&reason));
