@@ -24,6 +24,7 @@
 #include "outbox.h"
 #include "../core/log.h"
 #include "../core/rtime.h"
+#include "../store/store_notify.h"
 
 #define ROUND_MAX 256 /* outcomes recorded per store call */
 #define SCAN_MS 30000 /* how often due reminders are looked for */
@@ -120,14 +121,11 @@ static const char *keep(struct batch *b, int k, const char *s)
     return b->strs[b->n - 1][k];
 }
 
-/* A new notification id: 32 random hex digits. */
+/* A new notification id (the policy's new_id; outbox_remind_ctx). */
 static void note_id(char id[40], void *arg)
 {
-    unsigned char r[16];
     UNUSED(arg);
-    hash_random(r, sizeof(r));
-    for (size_t i = 0; i < sizeof(r); i++)
-        snprintf(id + 2 * i, 3, "%02x", r[i]);
+    store_notification_id(id);
 }
 
 /* A submission failed for good: the reporter is alerted through its reminder webhook, when it

@@ -364,6 +364,7 @@ struct notification_new {
     char dedupe[160]; /* e.g. reminder:<obligation id>:<lead hours>, failed:<submission id> */
     char *payload;    /* JSON text, owned by whoever made the struct */
     int64_t at;
+    bool listed_only; /* status not_sent: listed, never sent (no enabled webhook); else queued */
 };
 
 /* An obligation the reminder policy (outbox_remind.c) decides on, with its organisation's

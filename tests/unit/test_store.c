@@ -16,6 +16,7 @@
 #include "report/report.h"
 #include "store/store.h"
 #include "store/store_audit.h"
+#include "store/store_notify.h"
 #include "unit.h"
 
 #include <stdarg.h>
@@ -2257,6 +2258,117 @@ static void test_reminders_scan(void **state)
     free(r);
 }
 
+/* ---- what a write announces (store_notify.c) ---- */
+
+/* Who is told of a change of receiver, and how: each organisation once; queued for an enabled
+ * webhook, else listed only. */
+static void test_binding_told(void **state)
+{
+    const char *subs[] = {"org-a", "org-b", "org-a", "org-c"};
+    const char **told;
+    struct notification_new n;
+    struct org cur = {.id = "org-c", .name_ja = "新", .name_en = "New"};
+    char id[40];
+    UNUSED(state);
+    size_t k = store_binding_told(subs, 4, "org-c", "org-d", &told);
+    assert_int_equal(k, 4);
+    assert_string_equal(told[0], "org-a");
+    assert_string_equal(told[1], "org-b");
+    assert_string_equal(told[2], "org-c");
+    assert_string_equal(told[3], "org-d");
+    free(told);
+    k = store_binding_told(NULL, 0, "org-c", "", &told);
+    assert_int_equal(k, 1);
+    assert_string_equal(told[0], "org-c");
+    free(told);
+    store_notification_id(id);
+    assert_int_equal(strlen(id), 32);
+    assert_int_equal(strspn(id, "0123456789abcdef"), 32);
+    store_binding_note("org-a", true, "ppc", NULL, &cur, 1797692400005LL, id, &n);
+    assert_string_equal(n.id, id);
+    assert_string_equal(n.org_id, "org-a");
+    assert_string_equal(n.kind, "binding");
+    assert_string_equal(n.dedupe, "binding:ppc:1797692400005:org-a");
+    assert_int_equal(n.at, 1797692400005LL);
+    assert_false(n.listed_only);
+    json_t *j = account_binding_event_json("org-a", "ppc", NULL, &cur, 1797692400005LL);
+    char *want = json_dumps(j, JSON_COMPACT);
+    assert_string_equal(n.payload, want);
+    free(want);
+    json_decref(j);
+    free(n.payload);
+    store_binding_note("org-a", false, "ppc", NULL, &cur, 1797692400005LL, id, &n);
+    assert_true(n.listed_only);
+    free(n.payload);
+    store_org_event_note("org-a", "account", "{\"event\":\"x\"}", false, 7, id, &n);
+    assert_string_equal(n.kind, "account");
+    assert_string_equal(n.payload, "{\"event\":\"x\"}");
+    assert_true(n.listed_only);
+    assert_int_equal(strncmp(n.dedupe, "account:", 8), 0);
+    assert_string_equal(n.dedupe + 8, id);
+    free(n.payload);
+}
+
+static size_t binding_notes(struct store *s, const char *org_id, const char *status)
+{
+    struct notification_list l;
+    size_t n = 0;
+    assert_int_equal(store_notifications_list(s, org_id, 200, &l), STORE_OK);
+    for (size_t i = 0; i < l.n; i++)
+        n += !strcmp(l.items[i].kind, "binding") && !strcmp(l.items[i].status, status);
+    notification_list_release(&l);
+    return n;
+}
+
+/* binding_set tells, in its transaction, every organisation that submitted to the recipient,
+ * the new receiver and the previous one — queued for an enabled webhook, else listed only —
+ * and nobody when the receiver does not change. */
+static void test_binding_announced(void **state)
+{
+    struct store *s = S(state);
+    struct outbox_fixture f;
+    struct submission_new item;
+    char sid[UUID_STR_LEN];
+    struct org c;
+    int created;
+    outbox_setup(s, &f);
+    assert_int_equal(add_org(s, NULL, &c, T0), STORE_OK);
+    new_sub(&item, sid, f.ob[0], "r-x", "inbox", "available");
+    assert_int_equal(submit_items(s, &f, 1, &item, 1, &created), STORE_OK);
+    struct reminder_settings rs;
+    memset(&rs, 0, sizeof(rs));
+    xstrlcpy(rs.org_id, f.p.a.id, sizeof(rs.org_id));
+    xstrlcpy(rs.endpoint, "https://hooks.example/r", sizeof(rs.endpoint));
+    memcpy(rs.secret, "0123456789abcdef0123456789abcdef", 32);
+    rs.secret_len = 32;
+    rs.enabled = true;
+    assert_int_equal(store_reminders_set(s, &rs, ACTOR, T0 + 1), STORE_OK);
+    /* A submitted (webhook: queued), B receives (no webhook: listed), C is not concerned */
+    assert_int_equal(store_binding_set(s, "r-x", f.p.b.id, ACTOR, T0 + 2), STORE_OK);
+    assert_int_equal(binding_notes(s, f.p.a.id, "queued"), 1);
+    assert_int_equal(binding_notes(s, f.p.b.id, "not_sent"), 1);
+    assert_int_equal(binding_notes(s, c.id, "not_sent"), 0);
+    struct notification_list l;
+    assert_int_equal(store_notifications_list(s, f.p.a.id, 10, &l), STORE_OK);
+    json_t *ev = json_loads(l.items[0].payload, 0, NULL);
+    assert_non_null(ev);
+    assert_string_equal(json_string_value(json_object_get(ev, "organization_id")), f.p.a.id);
+    assert_true(json_is_null(json_object_get(ev, "previous")));
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(ev, "current"), "org_id")), f.p.b.id);
+    json_decref(ev);
+    notification_list_release(&l);
+    /* the same receiver again: nobody is told */
+    assert_int_equal(store_binding_set(s, "r-x", f.p.b.id, ACTOR, T0 + 3), STORE_OK);
+    assert_int_equal(binding_notes(s, f.p.a.id, "queued"), 1);
+    assert_int_equal(binding_notes(s, f.p.b.id, "not_sent"), 1);
+    /* to C: A, B (the previous receiver) and C are told */
+    assert_int_equal(store_binding_set(s, "r-x", c.id, ACTOR, T0 + 4), STORE_OK);
+    assert_int_equal(binding_notes(s, f.p.a.id, "queued"), 2);
+    assert_int_equal(binding_notes(s, f.p.b.id, "not_sent"), 2);
+    assert_int_equal(binding_notes(s, c.id, "not_sent"), 1);
+}
+
 /* ---- the words of the audit log (store_audit.c) ---- */
 
 static void expect_entry(const struct audit_rec *e, const char *actor, const char *action,
@@ -2458,12 +2570,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_interrupted_attempt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_pins, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reminders_scan, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_binding_announced, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_append_and_head, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_creates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_handles, setup, teardown),
         cmocka_unit_test(test_store_urls),
         cmocka_unit_test(test_audit_entries),
+        cmocka_unit_test(test_binding_told),
     };
     int failed = 0;
     if (hash_global_init())

@@ -229,12 +229,6 @@ static const char *const sql_text[SQ__COUNT] = {
                          " WHERE id = ?1",
     [SQ_TOKEN_REVOKE_USER] = "UPDATE api_tokens SET revoked_at = ?2 WHERE user_id = ?1"
                              " AND revoked_at = 0",
-    /* an event for an organisation: sent to its reminder webhook when one is enabled, else
-     * only listed (not_sent) */
-    [SQ_NOTE_EVENT] = "INSERT INTO notifications (id, org_id, kind, dedupe, payload, status,"
-                      " next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?3 || ':' || ?1, ?4,"
-                      " CASE WHEN EXISTS (SELECT 1 FROM reminder_settings s WHERE s.org_id = ?2"
-                      " AND s.enabled = 1) THEN 'queued' ELSE 'not_sent' END, ?5, ?5)",
     [SQ_THR_SECRET] = "SELECT k FROM server_keys WHERE name = 'login_throttle'",
     [SQ_THR_GET] = "SELECT failures, last_at, blocked_until, expires_at FROM login_throttle"
                    " WHERE key = ?1 AND expires_at > ?2",
@@ -401,24 +395,6 @@ static const char *const sql_text[SQ__COUNT] = {
     [SQ_BIND_LIST] = "SELECT recipient_id, org_id, created_at FROM recipient_bindings"
                      " ORDER BY recipient_id",
     [SQ_BIND_GET] = "SELECT org_id FROM recipient_bindings WHERE recipient_id = ?",
-    /* A binding changed (issue 8.12): every organisation whose submissions to the recipient
-     * the newly bound one can now read, and the previous and new receivers, are told. */
-    [SQ_NOTE_BINDING] =
-        "INSERT OR IGNORE INTO notifications (id, org_id, kind, dedupe, payload, status,"
-        " next_attempt_at, created_at)"
-        " SELECT lower(hex(randomblob(16))), o.id, 'binding',"
-        " 'binding:' || ?1 || ':' || ?3 || ':' || o.id,"
-        " json_object('event', 'recipient_binding.changed', 'organization_id', o.id,"
-        "  'recipient_id', ?1, 'previous', json(CASE WHEN p.id IS NULL THEN 'null' ELSE"
-        "  json_object('org_id', p.id, 'name_ja', p.name_ja, 'name_en', p.name_en) END),"
-        "  'current', json_object('org_id', c.id, 'name_ja', c.name_ja, 'name_en', c.name_en),"
-        "  'created_at', strftime('%Y-%m-%dT%H:%M:%fZ', ?3 / 1000.0, 'unixepoch')),"
-        " CASE WHEN EXISTS (SELECT 1 FROM reminder_settings s WHERE s.org_id = o.id"
-        "  AND s.enabled = 1) THEN 'queued' ELSE 'not_sent' END, ?3, ?3"
-        " FROM organizations o JOIN organizations c ON c.id = ?2"
-        " LEFT JOIN organizations p ON p.id = ?4"
-        " WHERE o.id IN (SELECT org_id FROM submissions WHERE recipient_id = ?1"
-        "  UNION SELECT ?2 UNION SELECT ?4)",
     [SQ_REM_GET] = "SELECT org_id, endpoint, secret, lead_hours, enabled, updated_at"
                    " FROM reminder_settings WHERE org_id = ?",
     [SQ_REM_SET] = "INSERT INTO reminder_settings (org_id, endpoint, secret, lead_hours, enabled,"
@@ -460,8 +436,12 @@ static const char *const sql_text[SQ__COUNT] = {
         " JOIN reminder_settings s ON s.org_id = i.org_id"
         " WHERE o.state = 'active' AND o.met_at IS NULL AND o.due_state = 'set'",
     [SQ_NOTE_ADD] = "INSERT OR IGNORE INTO notifications (id, org_id, kind, dedupe, payload,"
-                    " status, next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, 'queued',"
-                    " ?6, ?6)",
+                    " status, next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?6, ?6)",
+    /* facts for what a write announces (store_notify.h decides): an organisation's reminder
+     * webhook is enabled; the organisations that submitted to a recipient; a name */
+    [SQ_REM_ENABLED] = "SELECT enabled FROM reminder_settings WHERE org_id = ?",
+    [SQ_BIND_SUBMITTERS] = "SELECT DISTINCT org_id FROM submissions WHERE recipient_id = ?",
+    [SQ_BIND_ORG] = "SELECT id, name_ja, name_en FROM organizations WHERE id = ?",
     [SQ_AUDIT_HEAD] = "SELECT seq, at, actor, action, object_type, object_id, detail,"
                       " payload_sha256, prev_hash, hash FROM audit_log"
                       " ORDER BY seq DESC LIMIT 1",

@@ -43,14 +43,16 @@ int sq_note_event(struct sq_store *s, const char *org_id, const char *kind, cons
                   int64_t now)
 {
     char id[UUID_STR_LEN];
+    struct notification_new n;
+    bool webhook;
+    int r = sq_webhook_enabled(s, org_id, &webhook);
+    if (r != STORE_OK)
+        return r;
     uuid_v7_new(id);
-    sqlite3_stmt *st = sq_stmt(&s->w, SQ_NOTE_EVENT);
-    sq_bind_text(st, 1, id);
-    sq_bind_text(st, 2, org_id);
-    sq_bind_text(st, 3, kind);
-    sq_bind_text(st, 4, event);
-    sqlite3_bind_int64(st, 5, now);
-    return sq_result(sqlite3_step(st));
+    store_org_event_note(org_id, kind, event, webhook, now, id, &n);
+    r = sq_note_add(s, &n, NULL);
+    free(n.payload);
+    return r;
 }
 
 /* ---- users changed by an administrator ---- */

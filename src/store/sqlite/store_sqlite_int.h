@@ -20,6 +20,7 @@
 
 #include "../store.h"
 #include "../store_audit.h"
+#include "../store_notify.h"
 
 enum sq_stmt {
     SQ_ORG_INSERT,
@@ -34,7 +35,6 @@ enum sq_stmt {
     SQ_USER_UPDATE,
     SQ_USER_PASSWORD,
     SQ_TOKEN_REVOKE_USER,
-    SQ_NOTE_EVENT,
     SQ_THR_SECRET,
     SQ_THR_GET,
     SQ_THR_PUT,
@@ -95,7 +95,6 @@ enum sq_stmt {
     SQ_BIND_SET,
     SQ_BIND_LIST,
     SQ_BIND_GET,
-    SQ_NOTE_BINDING,
     SQ_REM_GET,
     SQ_REM_SET,
     SQ_NOTE_DUE,
@@ -109,6 +108,9 @@ enum sq_stmt {
     SQ_ROLLBACK_TO,
     SQ_REM_CANDIDATES,
     SQ_NOTE_ADD,
+    SQ_REM_ENABLED,
+    SQ_BIND_SUBMITTERS,
+    SQ_BIND_ORG,
     SQ__COUNT
 };
 
@@ -240,6 +242,9 @@ int sq_reminders_scan(struct store *s, store_reminder_plan_fn plan, void *arg, i
 /* Adds n (INSERT OR IGNORE on its dedupe key), in the writer's transaction; *added is 1 when
  * it was new (NULL: not wanted). */
 int sq_note_add(struct sq_store *s, const struct notification_new *n, int *added);
+/* Writer-thread only: whether org_id has an enabled reminder webhook (*on), for the events a
+ * write announces. */
+int sq_webhook_enabled(struct sq_store *s, const char *org_id, bool *on);
 int sq_notifications_claim(struct store *s, int64_t now, int limit, int64_t lease_ms,
                            struct notification_list *out);
 int sq_notifications_record(struct store *s, const struct delivery_result *r, size_t n);

@@ -125,10 +125,21 @@ int sq_note_add(struct sq_store *s, const struct notification_new *n, int *added
     sq_bind_text(st, 4, n->dedupe);
     sq_bind_text(st, 5, n->payload);
     sqlite3_bind_int64(st, 6, n->at);
+    sq_bind_text(st, 7, n->listed_only ? "not_sent" : "queued");
     int rc = sqlite3_step(st);
     if (added)
         *added = rc == SQLITE_DONE ? sqlite3_changes(s->w.db) : 0;
     return sq_result(rc);
+}
+
+int sq_webhook_enabled(struct sq_store *s, const char *org_id, bool *on)
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_REM_ENABLED);
+    sq_bind_text(st, 1, org_id);
+    int rc = sqlite3_step(st);
+    *on = rc == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : STORE_UNAVAILABLE;
 }
 
 static void read_candidate(sqlite3_stmt *st, struct reminder_candidate *c)

@@ -661,15 +661,82 @@ static int bound_now(struct sq_store *s, const char *recipient_id, char out[UUID
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : STORE_UNAVAILABLE;
 }
 
-/* A change of receiver is announced to every organisation it concerns (SQ_NOTE_BINDING). */
+/* An organisation's id and names on the writer's connection. */
+static int org_names(struct sq_store *s, const char *id, struct org *o)
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_BIND_ORG);
+    memset(o, 0, sizeof(*o));
+    sq_bind_text(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        sq_col_copy(st, 0, o->id, sizeof(o->id));
+        sq_col_copy(st, 1, o->name_ja, sizeof(o->name_ja));
+        sq_col_copy(st, 2, o->name_en, sizeof(o->name_en));
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_UNAVAILABLE;
+}
+
+/* The organisations that submitted to a recipient (heap strings). */
+static int submitters_of(struct sq_store *s, const char *recipient_id, char ***out, size_t *n)
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_BIND_SUBMITTERS);
+    size_t cap = 0;
+    int rc;
+    *out = NULL;
+    *n = 0;
+    sq_bind_text(st, 1, recipient_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = xrealloc(*out, cap * sizeof(**out));
+        }
+        (*out)[(*n)++] = sq_col_dup(st, 0);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? STORE_OK : STORE_UNAVAILABLE;
+}
+
+/* Adds the notification of each organisation store_binding_told names. */
+static int tell_each(struct sq_store *s, const struct bind_job *a, const struct org *prev,
+                     const struct org *cur, const char **told, size_t n)
+{
+    int r = STORE_OK;
+    for (size_t i = 0; i < n && r == STORE_OK; i++) {
+        struct notification_new note;
+        char id[40];
+        bool webhook;
+        if ((r = sq_webhook_enabled(s, told[i], &webhook)) != STORE_OK)
+            break;
+        store_notification_id(id);
+        store_binding_note(told[i], webhook, a->recipient_id, prev, cur, a->now, id, &note);
+        r = sq_note_add(s, &note, NULL);
+        free(note.payload);
+    }
+    return r;
+}
+
+/* A change of receiver is announced to every organisation it concerns (store_binding_told). */
 static int announce_binding(struct sq_store *s, const struct bind_job *a, const char *previous)
 {
-    sqlite3_stmt *st = sq_stmt(&s->w, SQ_NOTE_BINDING);
-    sq_bind_text(st, 1, a->recipient_id);
-    sq_bind_text(st, 2, a->org_id);
-    sqlite3_bind_int64(st, 3, a->now);
-    sq_bind_text_opt(st, 4, previous);
-    return sq_result(sqlite3_step(st));
+    struct org cur, prev;
+    char **subs = NULL;
+    const char **told = NULL;
+    size_t nsubs = 0, ntold = 0;
+    int r = org_names(s, a->org_id, &cur);
+    if (r == STORE_OK && previous[0])
+        r = org_names(s, previous, &prev);
+    if (r == STORE_OK)
+        r = submitters_of(s, a->recipient_id, &subs, &nsubs);
+    if (r == STORE_OK) {
+        ntold = store_binding_told((const char *const *)subs, nsubs, a->org_id, previous, &told);
+        r = tell_each(s, a, previous[0] ? &prev : NULL, &cur, told, ntold);
+    }
+    for (size_t i = 0; i < nsubs; i++)
+        free(subs[i]);
+    free(subs);
+    free(told);
+    return r;
 }
 
 static int bind_run(struct sq_store *s, struct wjob *j)
