@@ -16,6 +16,7 @@
 #include "report/report.h"
 #include "store/store.h"
 #include "store/store_audit.h"
+#include "store/store_history.h"
 #include "store/store_notify.h"
 #include "unit.h"
 
@@ -2369,6 +2370,32 @@ static void test_binding_announced(void **state)
     assert_int_equal(binding_notes(s, c.id, "not_sent"), 1);
 }
 
+/* The words of the delivery history (store_history.c), as the SQLite backend wrote them. */
+static void test_history_texts(void **state)
+{
+    char d[400];
+    UNUSED(state);
+    store_history_interrupted(2, true, T0, T0 + 30000, d, sizeof(d));
+    assert_string_equal(d, "attempt 2 (started 2026-11-22T00:00:00.000Z) recorded no outcome "
+                           "before its lease ended at 2026-11-22T00:00:30.000Z: the delivery "
+                           "process stopped (crash or restart) or the attempt outlasted its "
+                           "lease; the recipient may or may not have received it; taken again "
+                           "as attempt 3");
+    store_history_interrupted(1, false, 0, T0 + 30000, d, sizeof(d));
+    assert_string_equal(d, "attempt 1 recorded no outcome before its lease ended at "
+                           "2026-11-22T00:00:30.000Z: the delivery process stopped (crash or "
+                           "restart) or the attempt outlasted its lease; the recipient may or may "
+                           "not have received it; taken again as attempt 2");
+    store_history_done("https://r.example/in", "R-1", d, sizeof(d));
+    assert_string_equal(d, "endpoint=https://r.example/in reference=R-1");
+    store_history_done("https://r.example/in", NULL, d, sizeof(d));
+    assert_string_equal(d, "endpoint=https://r.example/in");
+    store_history_done(NULL, "R-1", d, sizeof(d));
+    assert_string_equal(d, "reference=R-1");
+    store_history_done(NULL, NULL, d, sizeof(d));
+    assert_string_equal(d, "");
+}
+
 /* ---- the words of the audit log (store_audit.c) ---- */
 
 static void expect_entry(const struct audit_rec *e, const char *actor, const char *action,
@@ -2578,6 +2605,7 @@ int main(void)
         cmocka_unit_test(test_store_urls),
         cmocka_unit_test(test_audit_entries),
         cmocka_unit_test(test_binding_told),
+        cmocka_unit_test(test_history_texts),
     };
     int failed = 0;
     if (hash_global_init())

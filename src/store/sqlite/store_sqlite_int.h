@@ -20,6 +20,7 @@
 
 #include "../store.h"
 #include "../store_audit.h"
+#include "../store_history.h"
 #include "../store_notify.h"
 
 enum sq_stmt {

@@ -8,7 +8,6 @@
  * durable when the call returns; each appends its audit entry in the same transaction.
  */
 #include "store_sqlite_int.h"
-#include "../../core/rtime.h"
 
 #define SQ(s) ((struct sq_store *)(s))
 
@@ -274,36 +273,31 @@ static int claim_candidates(struct sq_store *s, const struct claim_request *c,
 }
 
 /* Writer thread: a claim that takes a submission still "sending" takes it from an attempt
- * whose lease ran out before any outcome was recorded. That happens when the process that
- * made the attempt stopped (a crash, a kill, a restart) and also when the attempt outlasted
- * its lease or its outcome could not be written; the store cannot tell which, so the event
- * states what is known: which attempt, when it began, when its lease ended, and that the
- * recipient may or may not have received it (at-least-once, same Idempotency-Key). The
- * history is evidence in a deadline dispute: without this line it jumped from one attempt to
- * the next with nothing in between. */
+ * whose lease ran out before any outcome was recorded (a crash, a kill, a restart, or an
+ * attempt that outlasted its lease). The history says so (store_history_interrupted): it is
+ * evidence in a deadline dispute, and without this line it jumped from one attempt to the
+ * next with nothing in between. */
 static int note_interrupted(struct sq_store *s, const char *id, int64_t now)
 {
     sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_STATUS);
-    char status[20] = "", began[32] = "", ended[32] = "", detail[400];
+    char status[20] = "", detail[400];
+    int64_t ended = 0, began = 0;
+    bool has_began = false;
     sq_bind_text(st, 1, id);
     int rc = sqlite3_step(st), attempt = 0;
     if (rc == SQLITE_ROW) {
         sq_col_copy(st, 0, status, sizeof(status));
         attempt = sqlite3_column_int(st, 2);
-        rtime_format_utc(sqlite3_column_int64(st, 3), ended, sizeof(ended));
-        if (sqlite3_column_type(st, 4) != SQLITE_NULL) /* NULL: leased before the column */
-            rtime_format_utc(sqlite3_column_int64(st, 4), began, sizeof(began));
+        ended = sqlite3_column_int64(st, 3);
+        has_began = sqlite3_column_type(st, 4) != SQLITE_NULL; /* NULL: leased before the column */
+        began = sqlite3_column_int64(st, 4);
     }
     sqlite3_reset(st);
     if (rc != SQLITE_ROW)
         return rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_UNAVAILABLE;
     if (strcmp(status, "sending"))
         return STORE_OK;
-    snprintf(detail, sizeof(detail),
-             "attempt %d%s%s%s recorded no outcome before its lease ended at %s: the delivery "
-             "process stopped (crash or restart) or the attempt outlasted its lease; the "
-             "recipient may or may not have received it; taken again as attempt %d",
-             attempt, began[0] ? " (started " : "", began, began[0] ? ")" : "", ended, attempt + 1);
+    store_history_interrupted(attempt, has_began, began, ended, detail, sizeof(detail));
     return add_event(s, id, now, "interrupted", 0, detail);
 }
 
@@ -397,9 +391,7 @@ static int complete(struct sq_store *s, const char *id, const char *ob, bool ack
     if (r == STORE_OK)
         r = mark_met(s, ob, id, at);
     /* the history keeps where it went and the receipt; the audit entry a short form */
-    snprintf(detail, sizeof(detail), "%s%s%s%s%s", endpoint ? "endpoint=" : "",
-             endpoint ? endpoint : "", endpoint && reference ? " " : "",
-             reference ? "reference=" : "", reference ? reference : "");
+    store_history_done(endpoint, reference, detail, sizeof(detail));
     if (r == STORE_OK)
         r = add_event(s, id, at, event, http_status, detail[0] ? detail : NULL);
     if (r != STORE_OK)
