@@ -10,6 +10,10 @@
  *    version is still the latest (optimistic concurrency → STORE_CONFLICT).
  *  - Idempotency keys are scoped per organisation and checked in the same transaction as the
  *    create they protect.
+ *  - Mechanism only (issue 9): a backend stores and fetches what it is given. The ledger's
+ *    actions come from rules_reconcile, audit entries from store_audit.h, the events a write
+ *    announces from store_notify.h, delivery-history texts from store_history.h, reminders
+ *    from the plan reminders_scan is given (outbox_remind.c); none is re-decided in SQL.
  * Thread-safety: every function may be called from any thread concurrently.
  * Ownership: output structs are filled by the store; *_release frees what they own.
  */
