@@ -229,6 +229,23 @@ static void change(json_t *changes, const char *key, json_t *from, json_t *to)
     json_object_set_new(changes, key, json_pack("{s:o, s:o}", "from", from, "to", to));
 }
 
+static json_t *org_json(const struct org *o)
+{
+    /* names as stored (validated when the organisation was created) */
+    return json_pack("{s:s, s:o, s:o}", "org_id", o->id, "name_ja",
+                     json_string_nocheck(o->name_ja), "name_en", json_string_nocheck(o->name_en));
+}
+
+json_t *account_binding_event_json(const char *org_id, const char *recipient_id,
+                                   const struct org *previous, const struct org *current,
+                                   int64_t now)
+{
+    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "event", "recipient_binding.changed",
+                     "organization_id", org_id, "recipient_id", recipient_id, "previous",
+                     previous ? org_json(previous) : json_null(), "current", org_json(current),
+                     "created_at", time_json(now));
+}
+
 json_t *account_event_json(const char *event, const struct user *after, const struct user *before,
                            const char *by_kind, const char *by_user, bool break_glass, int64_t now)
 {

@@ -140,4 +140,13 @@ enum account_verdict account_decide(const struct account_scene *sc, enum account
 json_t *account_event_json(const char *event, const struct user *after, const struct user *before,
                            const char *by_kind, const char *by_user, bool break_glass, int64_t now);
 
+/* The event organisation org_id is told when the organisation receiving for recipient_id
+ * changes (issue 8.12; docs/delivery.md): {"event": "recipient_binding.changed",
+ * "organization_id", "recipient_id", "previous": null | {"org_id", "name_ja", "name_en"},
+ * "current": {"org_id", "name_ja", "name_en"}, "created_at"}. previous is NULL when none
+ * received before. New reference. */
+json_t *account_binding_event_json(const char *org_id, const char *recipient_id,
+                                   const struct org *previous, const struct org *current,
+                                   int64_t now);
+
 #endif

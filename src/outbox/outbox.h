@@ -3,7 +3,9 @@
  *
  * What it is, in two halves:
  *  - pure functions (outbox_plan.c, outbox_payload.c, outbox_sign.c, outbox_net.c,
- *    outbox_config.c): which obligations a "submit" sends and why the others are not sent;
+ *    outbox_config.c, outbox_remind.c): which obligations a "submit" sends and why the others
+ *    are not sent; which reminder is due for which obligation and what reminders and alerts
+ *    say (the store only lists candidates and adds what it is given);
  *    what each recipient is given (its sections, minus what the reporter withheld); the exact
  *    payload bytes; the webhook signature; the retry schedule; which addresses and URLs a
  *    webhook may reach (SSRF); the operator's delivery file; a receiver's receipt;
@@ -205,6 +207,48 @@ const struct outbox_route *outbox_route_of(const struct outbox_config *c, const 
  * {"reference": …} at the top). Copies the reference into ref (size n) and returns the receipt
  * object as JSON text (heap) or NULL when there is none or the body is not one. */
 char *outbox_receipt_parse(const char *body, size_t len, char *ref, size_t n);
+
+/* ---- reminders and alerts to the organisation's own webhook (pure; outbox_remind.c) ---- */
+
+/*
+ * The lead time, in hours, of the reminder due for c at now (docs/delivery.md §8): the
+ * smallest of the organisation's lead times and 0 ("overdue") whose window has opened, that
+ * is due - lead <= now. So each window sends one reminder, the nearest lead only (a webhook
+ * configured late is not sent one per lead), and a deadline at or before now is overdue (0).
+ * Lead times below 1 are not lead times (the API refuses them) and are ignored. -1 when none
+ * is due, or when c gets no reminders: withdrawn, met, not mandatory (a voluntary channel),
+ * a drill, no deadline, or the webhook disabled.
+ */
+int outbox_remind_lead(const struct reminder_candidate *c, int64_t now);
+
+/* The reminder's webhook body (ReminderEvent in docs/api/openapi.yaml, a public contract):
+ * {"event": "obligation.due_soon" (lead > 0) | "obligation.overdue" (lead 0), "lead_hours",
+ *  "organization_id", "incident_id", "incident_summary" (null when none),
+ *  "obligation": {"id", "rule_id", "stage_id", "recipient_id", "kind", "due_at"},
+ *  "created_at": now} — compact JSON in that order, times "YYYY-MM-DDThh:mm:ss.sssZ". Heap. */
+char *outbox_remind_payload(const struct reminder_candidate *c, int lead, int64_t now);
+
+/* Where the reminder policy gets what it does not compute: the time and new ids. */
+struct outbox_remind_ctx {
+    int64_t now;
+    void (*new_id)(char id[40], void *arg); /* a new notification id */
+    void *id_arg;
+};
+
+/* The reminder policy as reminders_scan takes it (store.h, store_reminder_plan_fn; ctx is a
+ * struct outbox_remind_ctx): for every candidate with a lead due (outbox_remind_lead), a
+ * notification of kind "reminder", dedupe key "reminder:<obligation id>:<lead>" (so each
+ * (obligation, lead) is sent once however often the scan runs), due at now. */
+size_t outbox_remind_plan(const struct reminder_candidate *c, size_t n, void *ctx,
+                          struct notification_new **out);
+
+/* The alert of a submission that failed for good (delivery_max_age_h): kind "alert", dedupe
+ * key "failed:<submission id>", due at now, body {"event": "submission.failed",
+ * "organization_id", "incident_id", "submission": {"id", "obligation_id", "rule_id",
+ * "stage_id", "recipient_id", "attempts", "last_error" (null when none)}, "created_at"}.
+ * out->payload is heap. Sent only to an enabled reminder webhook (the worker asks). */
+void outbox_alert_note(const struct submission_rec *s, const char *last_error, int64_t now,
+                       const char *id, struct notification_new *out);
 
 /* ---- the worker (I/O) ---- */
 

@@ -24,13 +24,15 @@
 #include "outbox.h"
 #include "../core/log.h"
 #include "../core/rtime.h"
+#include "../store/store_notify.h"
 
 #define ROUND_MAX 256 /* outcomes recorded per store call */
 #define SCAN_MS 30000 /* how often due reminders are looked for */
 
 struct batch {
     struct delivery_result r[ROUND_MAX];
-    char *strs[ROUND_MAX][3]; /* heap strings the results point to */
+    char *strs[ROUND_MAX][3];                   /* heap strings the results point to */
+    struct notification_new *alerts[ROUND_MAX]; /* heap: the alert a result carries, or NULL */
     size_t n;
     bool notes;
 };
@@ -82,11 +84,14 @@ static void flush_batch(struct outbox_worker *w, struct batch *b)
         /* the rows stay "sending"; their leases expire and they are delivered again */
         LOG(LOG_ERROR, "delivery.record_failed", LF_S("result", store_result_name(r)),
             LF_I("outcomes", b->n));
-    for (size_t i = 0; i < b->n; i++)
+    for (size_t i = 0; i < b->n; i++) {
         for (int k = 0; k < 3; k++) {
             free(b->strs[i][k]);
             b->strs[i][k] = NULL;
         }
+        notification_new_free(b->alerts[i], b->alerts[i] ? 1 : 0);
+        b->alerts[i] = NULL;
+    }
     b->n = 0;
 }
 
@@ -116,6 +121,30 @@ static const char *keep(struct batch *b, int k, const char *s)
     return b->strs[b->n - 1][k];
 }
 
+/* A new notification id (the policy's new_id; outbox_remind_ctx). */
+static void note_id(char id[40], void *arg)
+{
+    UNUSED(arg);
+    store_notification_id(id);
+}
+
+/* A submission failed for good: the reporter is alerted through its reminder webhook, when it
+ * has an enabled one (outbox_alert_note says what the alert says). The alert is added with the
+ * failure, in its transaction. */
+static void alert(struct outbox_worker *w, struct batch *b, const struct submission_rec *s,
+                  const char *why, int64_t at)
+{
+    struct reminder_settings rs;
+    char id[40];
+    if (store_reminders_get(w->o.store, s->org_id, &rs) != STORE_OK || !rs.enabled)
+        return;
+    struct notification_new *n = xcalloc(1, sizeof(*n));
+    note_id(id, NULL);
+    outbox_alert_note(s, why, at, id, n);
+    b->alerts[b->n - 1] = n;
+    b->r[b->n - 1].note = n;
+}
+
 /* A failed attempt: again later, or failed for good once it is too old. */
 static void retry_or_fail(struct outbox_worker *w, const struct submission_rec *s, bool note,
                           int http, const char *why, int64_t retry_after_ms)
@@ -130,8 +159,10 @@ static void retry_or_fail(struct outbox_worker *w, const struct submission_rec *
         next = r->at + retry_after_ms;
     if (next - s->created_at > w->o.max_age_ms) {
         r->outcome = OUTCOME_FAILED;
-        if (!note)
+        if (!note) {
             atomic_fetch_add(&w->failed, 1);
+            alert(w, b, s, r->error, r->at);
+        }
         LOG(LOG_WARN, note ? "reminder.failed" : "delivery.failed", LF_S("id", s->id),
             LF_S("recipient", s->recipient_id), LF_I("attempts", s->attempts), LF_S("error", why));
     } else {
@@ -373,8 +404,9 @@ static size_t claim_notes(struct outbox_worker *w, int64_t now, int64_t lease)
     struct notification_list l;
     int created = 0;
     if (now >= w->next_scan) {
+        struct outbox_remind_ctx ctx = {now, note_id, NULL};
         w->next_scan = now + SCAN_MS;
-        if (store_notifications_scan(w->o.store, now, &created) != STORE_OK)
+        if (store_reminders_scan(w->o.store, outbox_remind_plan, &ctx, &created) != STORE_OK)
             LOG(LOG_ERROR, "reminder.scan_failed", LF_I("at", now));
     }
     int free_slots = w->o.max_inflight - w->inflight;

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "../core/core.h"
+#include "../core/buf.h"
 #include "../core/err.h"
 #include "../core/hash.h"
 #include "../core/verr.h"
@@ -232,12 +233,35 @@ struct ledger_action {
     int result; /* index into the evaluation; -1 when the rule left the rule set */
 };
 
-/* Compares an incident's ledger with a new evaluation (keyed by rule id + stage id). Returns
- * the number of actions written to *out (heap; the caller frees). Every applicable result gets
- * one action; every active row with no applicable result gets LEDGER_WITHDRAW. */
+/* What the ledger is reconciled for: a new version of the report, or a submission of one of
+ * its stages (which only starts the deadlines that waited for it). */
+enum ledger_trigger {
+    LEDGER_ON_VERSION,
+    LEDGER_ON_SUBMIT,
+};
+
+/* Compares an incident's ledger with a new evaluation (keyed by rule id + stage id) and returns
+ * the final list of actions: the store writes every one of them as it is and nothing else (no
+ * policy below this line; docs/architecture.md). Returns the number of actions written to *out
+ * (heap; the caller frees). For LEDGER_ON_VERSION every applicable result gets one action and
+ * every active row with no applicable result gets LEDGER_WITHDRAW, except that a deadline that
+ * is set never moves back to awaiting a previous stage's submission. For LEDGER_ON_SUBMIT only
+ * the moves of deadlines that awaited that submission are returned. */
 size_t rules_reconcile(const struct ledger_row *rows, size_t nrows, const struct rules_eval *ev,
-                       struct ledger_action **out);
+                       enum ledger_trigger trigger, struct ledger_action **out);
 const char *rules_ledger_op_name(enum ledger_op op);
+
+/* The decision kept with an obligation — what its deadline was computed from — as JSON text
+ * {"anchor_field", "anchor_at", "variant", "capped", "rolled"} in out (size n; 256 holds it).
+ * Built with snprintf: the store calls it in its single writer thread. */
+void rules_ledger_decision(const struct rules_result *r, char *out, size_t n);
+
+/* Why a LEDGER_WITHDRAW action withdraws its obligation, as JSON text appended to out:
+ * {"en", "ja", "version"} when the conditions stopped holding at `version` (the facts are in
+ * the explanation recomputed from that version), or {"en", "ja"} when the rule or stage left
+ * the rule set (rules_version names the set). Shown to people as withdrawn_reason. */
+void rules_ledger_withdraw_reason(const struct ledger_action *a, int version,
+                                  const char *rules_version, struct buf *out);
 
 /* Status of a stored obligation at `now` (the same rules as rules_result_status, plus
  * withdrawn). Met arrives with delivery receipts (issue 5). */

@@ -5,6 +5,7 @@
  * marked withdrawn with the reason, never deleted").
  */
 #include "rules_int.h"
+#include "../core/rtime.h"
 
 static int find_result(const struct rules_eval *ev, const struct ledger_row *row)
 {
@@ -30,8 +31,24 @@ static bool same_due(const struct ledger_row *row, const struct rules_result *r)
            (r->due_state != DUE_SET || row->due_ms == r->due_ms);
 }
 
+/* The actions a trigger leaves out (they are not written at all: no row update, no history).
+ * - A submission is not a new version: it only sets the deadlines that waited for the stage it
+ *   sends (due_state "awaiting_previous" → set); nothing is created, kept or withdrawn then.
+ * - A deadline that already runs from a submission made never goes back to waiting for it: an
+ *   evaluation that does not yet see the submission (an amendment evaluated while a submit was
+ *   being written) must not undo it. */
+static bool left_out(const struct ledger_row *rows, const struct ledger_action *a,
+                     const struct rules_eval *ev, enum ledger_trigger trigger)
+{
+    if (trigger == LEDGER_ON_SUBMIT &&
+        (a->op != LEDGER_MOVE || rows[a->row].due_state != DUE_AWAITING_PREVIOUS))
+        return true;
+    return a->op == LEDGER_MOVE && rows[a->row].due_state == DUE_SET &&
+           ev->v[a->result].due_state == DUE_AWAITING_PREVIOUS;
+}
+
 size_t rules_reconcile(const struct ledger_row *rows, size_t nrows, const struct rules_eval *ev,
-                       struct ledger_action **out)
+                       enum ledger_trigger trigger, struct ledger_action **out)
 {
     size_t n = 0;
     struct ledger_action *a = xcalloc(ev->n + nrows + 1, sizeof(*a));
@@ -40,21 +57,55 @@ size_t rules_reconcile(const struct ledger_row *rows, size_t nrows, const struct
         if (!r->applies)
             continue;
         int row = find_row(rows, nrows, r);
-        enum ledger_op op = row < 0                ? LEDGER_CREATE
-                            : rows[row].withdrawn  ? LEDGER_REINSTATE
+        enum ledger_op op = row < 0                   ? LEDGER_CREATE
+                            : rows[row].withdrawn     ? LEDGER_REINSTATE
                             : same_due(&rows[row], r) ? LEDGER_KEEP
-                                                   : LEDGER_MOVE;
-        a[n++] = (struct ledger_action){op, row, (int)i};
+                                                      : LEDGER_MOVE;
+        a[n] = (struct ledger_action){op, row, (int)i};
+        if (!left_out(rows, &a[n], ev, trigger))
+            n++;
     }
     for (size_t k = 0; k < nrows; k++) {
         if (rows[k].withdrawn)
             continue;
         int res = find_result(ev, &rows[k]);
-        if (res < 0 || !ev->v[res].applies)
-            a[n++] = (struct ledger_action){LEDGER_WITHDRAW, (int)k, res};
+        if (res < 0 || !ev->v[res].applies) {
+            a[n] = (struct ledger_action){LEDGER_WITHDRAW, (int)k, res};
+            if (!left_out(rows, &a[n], ev, trigger))
+                n++;
+        }
     }
     *out = a;
     return n;
+}
+
+void rules_ledger_decision(const struct rules_result *r, char *out, size_t n)
+{
+    char at[40] = "";
+    if (r->anchor_ms)
+        rtime_format_utc(r->anchor_ms, at, sizeof(at));
+    snprintf(out, n,
+             "{\"anchor_field\":%s%s%s,\"anchor_at\":%s%s%s,\"variant\":%d,\"capped\":%s,"
+             "\"rolled\":%s}",
+             r->anchor_source ? "\"" : "", r->anchor_source ? r->anchor_source : "null",
+             r->anchor_source ? "\"" : "", at[0] ? "\"" : "", at[0] ? at : "null",
+             at[0] ? "\"" : "", r->variant, r->capped ? "true" : "false",
+             r->rolled ? "true" : "false");
+}
+
+void rules_ledger_withdraw_reason(const struct ledger_action *a, int version,
+                                  const char *rules_version, struct buf *out)
+{
+    if (a->result >= 0)
+        buf_appendf(out,
+                    "{\"en\":\"The conditions no longer hold as of version %d.\",\"ja\":\"第%d版の"
+                    "時点で適用条件を満たさなくなりました。\",\"version\":%d}",
+                    version, version, version);
+    else
+        buf_appendf(out,
+                    "{\"en\":\"The rule is no longer in the rule set (rules version %s).\","
+                    "\"ja\":\"このルールは現在のルールセット（版 %s）にありません。\"}",
+                    rules_version, rules_version);
 }
 
 const char *rules_ledger_op_name(enum ledger_op op)

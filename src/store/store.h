@@ -10,6 +10,10 @@
  *    version is still the latest (optimistic concurrency → STORE_CONFLICT).
  *  - Idempotency keys are scoped per organisation and checked in the same transaction as the
  *    create they protect.
+ *  - Mechanism only (issue 9): a backend stores and fetches what it is given. The ledger's
+ *    actions come from rules_reconcile, audit entries from store_audit.h, the events a write
+ *    announces from store_notify.h, delivery-history texts from store_history.h, reminders
+ *    from the plan reminders_scan is given (outbox_remind.c); none is re-decided in SQL.
  * Thread-safety: every function may be called from any thread concurrently.
  * Ownership: output structs are filled by the store; *_release frees what they own.
  */
@@ -289,6 +293,9 @@ struct delivery_result {
     const char *endpoint;          /* where it was sent (kept in the history), or NULL */
     int64_t at;
     int64_t next_attempt_at; /* RETRY */
+    /* A notification to add with the outcome, in its transaction and only when the outcome is
+     * applied (submissions_record: the alert of a FAILED submission), or NULL. Borrowed. */
+    const struct notification_new *note;
 };
 
 struct submission_filter {
@@ -350,6 +357,39 @@ struct notification_list {
     size_t n;
 };
 void notification_list_release(struct notification_list *l);
+
+/* A notification to add to an organisation's notifications (status queued, due at `at`). The
+ * store adds it only when no notification has its dedupe key yet (at most once per key); what
+ * it says and when it is due is decided above the store (outbox_remind.c). */
+struct notification_new {
+    char id[40];
+    char org_id[UUID_STR_LEN];
+    char kind[24];    /* reminder, alert */
+    char dedupe[160]; /* e.g. reminder:<obligation id>:<lead hours>, failed:<submission id> */
+    char *payload;    /* JSON text, owned by whoever made the struct */
+    int64_t at;
+    bool listed_only; /* status not_sent: listed, never sent (no enabled webhook); else queued */
+};
+
+/* An obligation the reminder policy (outbox_remind.c) decides on, with its organisation's
+ * reminder settings. The store fills every field from what it holds; it decides nothing. */
+struct reminder_candidate {
+    char obligation_id[UUID_STR_LEN], incident_id[UUID_STR_LEN], org_id[UUID_STR_LEN];
+    char rule_id[80], stage_id[48], recipient_id[80], kind[8];
+    char *incident_summary; /* heap or NULL */
+    bool withdrawn, met, mandatory, drill, due_set;
+    int64_t due_ms;                     /* due_set only */
+    bool enabled;                       /* the organisation's reminder webhook */
+    int lead_hours[REMINDER_LEADS_MAX]; /* as stored: descending, without the implicit 0 */
+    int nleads;
+};
+
+/* The reminder policy, called by reminders_scan inside its transaction with every candidate:
+ * returns how many notifications it wrote to *out (heap array and heap payloads, both freed by
+ * the store with notification_new_free). */
+typedef size_t (*store_reminder_plan_fn)(const struct reminder_candidate *c, size_t n, void *arg,
+                                         struct notification_new **out);
+void notification_new_free(struct notification_new *v, size_t n);
 
 /* An open obligation of an organisation (active, not met, with a deadline). */
 struct open_obligation {
@@ -542,14 +582,11 @@ struct store_ops {
                        const char *actor, int64_t now);
     int (*binding_list)(struct store *s, struct recipient_binding **out, size_t *n);
 
-    /* Reminders. get: STORE_NOT_FOUND when none are set. scan: creates the reminder
-     * notifications that are due at now (one per obligation and lead time, the latest lead
-     * only, "overdue" once the deadline passed), *created how many. claim / record: the
-     * worker's side, like submissions (outcomes DELIVERED, RETRY, FAILED). */
+    /* Reminders. get: STORE_NOT_FOUND when none are set. claim / record: the worker's side,
+     * like submissions (outcomes DELIVERED, RETRY, FAILED). The scan is reminders_scan. */
     int (*reminders_get)(struct store *s, const char *org_id, struct reminder_settings *out);
     int (*reminders_set)(struct store *s, const struct reminder_settings *r, const char *actor,
                          int64_t now);
-    int (*notifications_scan)(struct store *s, int64_t now, int *created);
     int (*notifications_claim)(struct store *s, int64_t now, int limit, int64_t lease_ms,
                                struct notification_list *out);
     int (*notifications_record)(struct store *s, const struct delivery_result *r, size_t n);
@@ -574,6 +611,14 @@ struct store_ops {
      * database; cb returns non-zero to stop. STORE_OK or STORE_UNAVAILABLE. */
     int (*audit_pins)(struct store *s, int64_t upto_seq,
                       int (*cb)(const struct audit_pin *p, void *arg), void *arg);
+
+    /* Reminders, mechanism only (which reminder is due and what it says is the caller's
+     * policy: outbox_remind.c). In one transaction: lists the candidates — at least every
+     * obligation that is neither withdrawn nor met and has a deadline, of every organisation
+     * with reminder settings (a backend may list more; plan decides) —, calls plan once with
+     * them, and adds each notification plan returns unless one with its dedupe key exists;
+     * *created says how many were added. */
+    int (*reminders_scan)(struct store *s, store_reminder_plan_fn plan, void *arg, int *created);
 
     const struct histo *(*commit_latency)(struct store *s);
     void (*stats)(struct store *s, struct store_stats *out);
@@ -894,11 +939,6 @@ static inline int store_reminders_set(struct store *s, const struct reminder_set
     return s->ops->reminders_set(s, r, actor, now);
 }
 
-static inline int store_notifications_scan(struct store *s, int64_t now, int *created)
-{
-    return s->ops->notifications_scan(s, now, created);
-}
-
 static inline int store_notifications_claim(struct store *s, int64_t now, int limit,
                                             int64_t lease_ms, struct notification_list *out)
 {
@@ -955,6 +995,12 @@ static inline const struct histo *store_commit_latency(struct store *s)
 static inline void store_get_stats(struct store *s, struct store_stats *out)
 {
     s->ops->stats(s, out);
+}
+
+static inline int store_reminders_scan(struct store *s, store_reminder_plan_fn plan, void *arg,
+                                       int *created)
+{
+    return s->ops->reminders_scan(s, plan, arg, created);
 }
 
 static inline void store_close(struct store *s)

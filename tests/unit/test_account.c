@@ -165,6 +165,43 @@ static void test_event(void **state)
     json_decref(j);
 }
 
+/* The binding change event: the text the SQL json_object() that built it before issue 9 gave
+ * for the same values, byte for byte (a public contract: docs/delivery.md). */
+static void test_binding_event(void **state)
+{
+    struct org prev, cur;
+    UNUSED(state);
+    memset(&prev, 0, sizeof(prev));
+    memset(&cur, 0, sizeof(cur));
+    xstrlcpy(cur.id, "org-b", sizeof(cur.id));
+    xstrlcpy(cur.name_ja, "個人情報保護委員会", sizeof(cur.name_ja));
+    xstrlcpy(cur.name_en, "PPC \"inbox\"", sizeof(cur.name_en));
+    json_t *j = account_binding_event_json("org-a", "ppc", NULL, &cur, 1797692400005LL);
+    char *t = json_dumps(j, JSON_COMPACT);
+    assert_string_equal(t, "{\"event\":\"recipient_binding.changed\",\"organization_id\":"
+                           "\"org-a\",\"recipient_id\":\"ppc\",\"previous\":null,\"current\":"
+                           "{\"org_id\":\"org-b\",\"name_ja\":\"個人情報保護委員会\","
+                           "\"name_en\":\"PPC \\\"inbox\\\"\"},\"created_at\":"
+                           "\"2026-12-19T15:00:00.005Z\"}");
+    free(t);
+    json_decref(j);
+    xstrlcpy(prev.id, "org-b", sizeof(prev.id));
+    xstrlcpy(prev.name_ja, "旧", sizeof(prev.name_ja));
+    xstrlcpy(prev.name_en, "Old", sizeof(prev.name_en));
+    xstrlcpy(cur.id, "org-c", sizeof(cur.id));
+    xstrlcpy(cur.name_ja, "新", sizeof(cur.name_ja));
+    xstrlcpy(cur.name_en, "New", sizeof(cur.name_en));
+    j = account_binding_event_json("org-a", "ppc", &prev, &cur, 1797692400005LL);
+    t = json_dumps(j, JSON_COMPACT);
+    assert_string_equal(t, "{\"event\":\"recipient_binding.changed\",\"organization_id\":"
+                           "\"org-a\",\"recipient_id\":\"ppc\",\"previous\":{\"org_id\":"
+                           "\"org-b\",\"name_ja\":\"旧\",\"name_en\":\"Old\"},\"current\":"
+                           "{\"org_id\":\"org-c\",\"name_ja\":\"新\",\"name_en\":\"New\"},"
+                           "\"created_at\":\"2026-12-19T15:00:00.005Z\"}");
+    free(t);
+    json_decref(j);
+}
+
 static void test_patch(void **state)
 {
     struct user u = user_of(ROLE_REPORTER, false);
@@ -194,6 +231,7 @@ int main(void)
         cmocka_unit_test(test_cli),
         cmocka_unit_test(test_event),
         cmocka_unit_test(test_patch),
+        cmocka_unit_test(test_binding_event),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

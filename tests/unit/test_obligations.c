@@ -6,8 +6,9 @@
  * The real rule set is loaded once from $ICHIGEN_SOURCE_ROOT/data. For each fixture file the
  * report versions are built by JSON merge patch (RFC 7396) on a base report, each version must
  * be a valid report at the fixture's "now" (an invalid one is a fixture bug), each is evaluated
- * with rules_evaluate, and the obligation ledger is simulated across the versions with
- * rules_reconcile exactly as the store applies it (store_sqlite_ledger.c). The expectations are
+ * with rules_evaluate, and the obligation ledger is simulated across the versions by applying
+ * every action of rules_reconcile (LEDGER_ON_VERSION), as the store does: the store writes the
+ * list it is given and decides nothing (store_sqlite_ledger.c). The expectations are
  * checked against the last version's evaluation and the recorded ledger actions.
  *
  * One TAP case per fixture file, named after it; a fixture marked "known_issue" (a
@@ -222,7 +223,7 @@ static bool build_versions(struct run *r)
     return true;
 }
 
-/* ---- the ledger, simulated as store_sqlite_ledger.c applies rules_reconcile ---- */
+/* ---- the ledger: every action rules_reconcile returns, as the store writes them ---- */
 
 static void record(struct run *r, int version, const struct ledger_row *row, enum ledger_op op)
 {
@@ -271,7 +272,7 @@ static void evaluate_versions(struct run *r)
     for (size_t v = 0; v < r->nversions; v++) {
         struct ledger_action *acts = NULL;
         rules_evaluate(rules, r->versions[v], &r->ev);
-        size_t n = rules_reconcile(r->rows, r->nrows, &r->ev, &acts);
+        size_t n = rules_reconcile(r->rows, r->nrows, &r->ev, LEDGER_ON_VERSION, &acts);
         /* CREATE appends rows; the other actions index rows that existed before, so the
          * indices stay valid while the array grows. */
         for (size_t i = 0; i < n; i++)

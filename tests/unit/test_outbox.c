@@ -1,8 +1,8 @@
 /*
  * test_outbox.c — the pure half of src/outbox/: planning a submit, what a recipient is given,
  * the payload, webhook signatures, the retry schedule, the SSRF guard, the operator's delivery
- * file and receivers' receipts. The worker and the HTTP side are tested over HTTP
- * (tests/integration/itest_delivery.c).
+ * file, receivers' receipts, and the reminder policy (windows, payloads, alerts). The worker and
+ * the HTTP side are tested over HTTP (tests/integration/itest_delivery.c).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -554,6 +554,199 @@ static int teardown(void **state)
     return 0;
 }
 
+/* ---- reminders and alerts ---- */
+
+#define H (3600000LL)
+#define DUE 1797778799999LL /* 2026-12-20T14:59:59.999Z */
+
+/* An open mandatory obligation with a deadline, lead times 72, 24 and 4 hours, enabled. */
+static void cand(struct reminder_candidate *c)
+{
+    memset(c, 0, sizeof(*c));
+    xstrlcpy(c->obligation_id, "ob-1", sizeof(c->obligation_id));
+    xstrlcpy(c->incident_id, "inc-1", sizeof(c->incident_id));
+    xstrlcpy(c->org_id, "org-1", sizeof(c->org_id));
+    xstrlcpy(c->rule_id, "jp.appi.private", sizeof(c->rule_id));
+    xstrlcpy(c->stage_id, "final", sizeof(c->stage_id));
+    xstrlcpy(c->recipient_id, "ppc", sizeof(c->recipient_id));
+    xstrlcpy(c->kind, "legal", sizeof(c->kind));
+    c->mandatory = true;
+    c->due_set = true;
+    c->due_ms = DUE;
+    c->enabled = true;
+    c->lead_hours[0] = 72;
+    c->lead_hours[1] = 24;
+    c->lead_hours[2] = 4;
+    c->nleads = 3;
+}
+
+/* The window arithmetic at its edges: a lead's window opens exactly at due - lead (<=), the
+ * smallest opened lead wins, and the deadline itself is overdue (0). */
+static void test_remind_windows(void **state)
+{
+    struct reminder_candidate c;
+    UNUSED(state);
+    cand(&c);
+    assert_int_equal(outbox_remind_lead(&c, DUE - 72 * H - 1), -1);
+    assert_int_equal(outbox_remind_lead(&c, DUE - 72 * H), 72);
+    assert_int_equal(outbox_remind_lead(&c, DUE - 24 * H - 1), 72);
+    assert_int_equal(outbox_remind_lead(&c, DUE - 24 * H), 24);
+    assert_int_equal(outbox_remind_lead(&c, DUE - 4 * H - 1), 24);
+    assert_int_equal(outbox_remind_lead(&c, DUE - 4 * H), 4);
+    assert_int_equal(outbox_remind_lead(&c, DUE - 1), 4);
+    assert_int_equal(outbox_remind_lead(&c, DUE), 0);
+    assert_int_equal(outbox_remind_lead(&c, DUE + 1), 0);
+    assert_int_equal(outbox_remind_lead(&c, DUE + 1000 * H), 0);
+    /* a configuration made late sends the nearest lead only, whatever the order stored */
+    c.lead_hours[0] = 4;
+    c.lead_hours[2] = 72;
+    assert_int_equal(outbox_remind_lead(&c, DUE - 5 * H), 24);
+    assert_int_equal(outbox_remind_lead(&c, DUE - 2 * H), 4);
+    /* the largest lead the API accepts (2160 hours) */
+    c.lead_hours[0] = 2160;
+    c.nleads = 1;
+    assert_int_equal(outbox_remind_lead(&c, DUE - 2160 * H - 1), -1);
+    assert_int_equal(outbox_remind_lead(&c, DUE - 2160 * H), 2160);
+    /* no lead times: overdue only */
+    c.nleads = 0;
+    assert_int_equal(outbox_remind_lead(&c, DUE - 1), -1);
+    assert_int_equal(outbox_remind_lead(&c, DUE), 0);
+}
+
+/* Who gets none: each exclusion alone, with a lead window open and with the deadline passed. */
+static void test_remind_excluded(void **state)
+{
+    struct reminder_candidate c;
+    UNUSED(state);
+    for (int k = 0; k < 6; k++) {
+        cand(&c);
+        assert_int_equal(outbox_remind_lead(&c, DUE - H), 4);
+        assert_int_equal(outbox_remind_lead(&c, DUE + H), 0);
+        switch (k) {
+        case 0:
+            c.withdrawn = true;
+            break;
+        case 1:
+            c.met = true;
+            break;
+        case 2:
+            c.mandatory = false;
+            break; /* a voluntary channel: a target, no reminder */
+        case 3:
+            c.drill = true;
+            break;
+        case 4:
+            c.due_set = false;
+            break;
+        default:
+            c.enabled = false;
+            break;
+        }
+        assert_int_equal(outbox_remind_lead(&c, DUE - H), -1);
+        assert_int_equal(outbox_remind_lead(&c, DUE + H), -1);
+    }
+}
+
+/* The payloads are a public contract (ReminderEvent, docs/api/openapi.yaml): the expected
+ * texts are what the SQL json_object() that built them before issue 9 gave for these values,
+ * byte for byte. */
+static void test_remind_payload(void **state)
+{
+    struct reminder_candidate c;
+    UNUSED(state);
+    cand(&c);
+    c.incident_summary = "サーバ\"侵害\"\n/x";
+    char *p = outbox_remind_payload(&c, 24, 1797692400000LL);
+    assert_string_equal(
+        p, "{\"event\":\"obligation.due_soon\",\"lead_hours\":24,\"organization_id\":\"org-1\","
+           "\"incident_id\":\"inc-1\",\"incident_summary\":\"サーバ\\\"侵害\\\"\\n/x\","
+           "\"obligation\":{\"id\":\"ob-1\",\"rule_id\":\"jp.appi.private\",\"stage_id\":"
+           "\"final\",\"recipient_id\":\"ppc\",\"kind\":\"legal\",\"due_at\":"
+           "\"2026-12-20T14:59:59.999Z\"},\"created_at\":\"2026-12-19T15:00:00.000Z\"}");
+    free(p);
+    c.incident_summary = NULL;
+    p = outbox_remind_payload(&c, 0, 1797778800000LL);
+    assert_string_equal(
+        p, "{\"event\":\"obligation.overdue\",\"lead_hours\":0,\"organization_id\":\"org-1\","
+           "\"incident_id\":\"inc-1\",\"incident_summary\":null,\"obligation\":{\"id\":\"ob-1\","
+           "\"rule_id\":\"jp.appi.private\",\"stage_id\":\"final\",\"recipient_id\":\"ppc\","
+           "\"kind\":\"legal\",\"due_at\":\"2026-12-20T14:59:59.999Z\"},\"created_at\":"
+           "\"2026-12-20T15:00:00.000Z\"}");
+    free(p);
+}
+
+static void counter_id(char id[40], void *arg)
+{
+    int *n = arg;
+    snprintf(id, 40, "note-%d", ++*n);
+}
+
+/* The plan: one notification per candidate with a lead due, keyed (obligation, lead). */
+static void test_remind_plan(void **state)
+{
+    struct reminder_candidate c[3];
+    struct notification_new *v;
+    int ids = 0;
+    UNUSED(state);
+    cand(&c[0]);
+    cand(&c[1]);
+    xstrlcpy(c[1].obligation_id, "ob-2", sizeof(c[1].obligation_id));
+    c[1].due_ms = DUE + 100 * H; /* no window open yet */
+    cand(&c[2]);
+    xstrlcpy(c[2].obligation_id, "ob-3", sizeof(c[2].obligation_id));
+    c[2].due_ms = DUE - 4 * H; /* passed an hour ago */
+    struct outbox_remind_ctx ctx = {DUE - 3 * H, counter_id, &ids};
+    size_t n = outbox_remind_plan(c, 3, &ctx, &v);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].id, "note-1");
+    assert_string_equal(v[0].org_id, "org-1");
+    assert_string_equal(v[0].kind, "reminder");
+    assert_string_equal(v[0].dedupe, "reminder:ob-1:4");
+    assert_int_equal(v[0].at, DUE - 3 * H);
+    char *want = outbox_remind_payload(&c[0], 4, DUE - 3 * H);
+    assert_string_equal(v[0].payload, want);
+    free(want);
+    assert_string_equal(v[1].dedupe, "reminder:ob-3:0");
+    assert_non_null(strstr(v[1].payload, "\"event\":\"obligation.overdue\""));
+    notification_new_free(v, n);
+    ctx.now = DUE - 1000 * H;
+    assert_int_equal(outbox_remind_plan(c, 3, &ctx, &v), 0);
+    notification_new_free(v, 0);
+}
+
+static void test_alert(void **state)
+{
+    struct submission_rec s;
+    struct notification_new n;
+    UNUSED(state);
+    memset(&s, 0, sizeof(s));
+    xstrlcpy(s.id, "sub-1", sizeof(s.id));
+    xstrlcpy(s.org_id, "org-1", sizeof(s.org_id));
+    xstrlcpy(s.incident_id, "inc-1", sizeof(s.incident_id));
+    xstrlcpy(s.obligation_id, "ob-1", sizeof(s.obligation_id));
+    xstrlcpy(s.rule_id, "jp.mlit", sizeof(s.rule_id));
+    xstrlcpy(s.stage_id, "report", sizeof(s.stage_id));
+    xstrlcpy(s.recipient_id, "mlit", sizeof(s.recipient_id));
+    s.attempts = 7;
+    outbox_alert_note(&s, "connection refused (HTTP 503)", 1797692400123LL, "id-1", &n);
+    assert_string_equal(n.id, "id-1");
+    assert_string_equal(n.org_id, "org-1");
+    assert_string_equal(n.kind, "alert");
+    assert_string_equal(n.dedupe, "failed:sub-1");
+    assert_int_equal(n.at, 1797692400123LL);
+    assert_string_equal(n.payload,
+                        "{\"event\":\"submission.failed\",\"organization_id\":\"org-1\","
+                        "\"incident_id\":\"inc-1\",\"submission\":{\"id\":\"sub-1\","
+                        "\"obligation_id\":\"ob-1\",\"rule_id\":\"jp.mlit\",\"stage_id\":"
+                        "\"report\",\"recipient_id\":\"mlit\",\"attempts\":7,\"last_error\":"
+                        "\"connection refused (HTTP 503)\"},\"created_at\":"
+                        "\"2026-12-19T15:00:00.123Z\"}");
+    free(n.payload);
+    outbox_alert_note(&s, NULL, 1797692400123LL, "id-1", &n);
+    assert_non_null(strstr(n.payload, "\"attempts\":7,\"last_error\":null}"));
+    free(n.payload);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -567,6 +760,11 @@ int main(void)
         cmocka_unit_test(test_urls),
         cmocka_unit_test(test_config),
         cmocka_unit_test(test_receipts),
+        cmocka_unit_test(test_remind_windows),
+        cmocka_unit_test(test_remind_excluded),
+        cmocka_unit_test(test_remind_payload),
+        cmocka_unit_test(test_remind_plan),
+        cmocka_unit_test(test_alert),
     };
     if (hash_global_init())
         return 1;

@@ -1487,7 +1487,7 @@ static void test_reconcile(void **state)
 
     /* version 1: everything applicable is created */
     eval(d);
-    na = rules_reconcile(rows, 0, &EV, &a);
+    na = rules_reconcile(rows, 0, &EV, LEDGER_ON_VERSION, &a);
     count_ops(rows, 0, &EV, a, na, c);
     assert_int_equal(c[LEDGER_CREATE], (int)na);
     assert_true(na >= 10);
@@ -1496,7 +1496,7 @@ static void test_reconcile(void **state)
 
     /* the same report again: every obligation is kept */
     eval(d);
-    na = rules_reconcile(rows, nrows, &EV, &a);
+    na = rules_reconcile(rows, nrows, &EV, LEDGER_ON_VERSION, &a);
     count_ops(rows, nrows, &EV, a, na, c);
     assert_int_equal(c[LEDGER_KEEP], (int)nrows);
     free(a);
@@ -1504,7 +1504,7 @@ static void test_reconcile(void **state)
     /* unlawful_purpose becomes "no": the 確報 moves from 60 to 30 days, the rest stays */
     put_s(d, "/personal_data/unlawful_purpose", "no");
     eval(d);
-    na = rules_reconcile(rows, nrows, &EV, &a);
+    na = rules_reconcile(rows, nrows, &EV, LEDGER_ON_VERSION, &a);
     count_ops(rows, nrows, &EV, a, na, c);
     assert_int_equal(c[LEDGER_MOVE], 1);
     assert_int_equal(c[LEDGER_KEEP], (int)nrows - 1);
@@ -1520,7 +1520,7 @@ static void test_reconcile(void **state)
     put_s(d, "/personal_data/involved", "no");
     put(d, "/personal_data/individuals_count", NULL);
     eval(d);
-    na = rules_reconcile(rows, nrows, &EV, &a);
+    na = rules_reconcile(rows, nrows, &EV, LEDGER_ON_VERSION, &a);
     count_ops(rows, nrows, &EV, a, na, c);
     assert_int_equal(c[LEDGER_WITHDRAW], 3);
     assert_int_equal(c[LEDGER_CREATE], 0);
@@ -1537,7 +1537,7 @@ static void test_reconcile(void **state)
 
     /* a withdrawn obligation gets no further action while it does not apply */
     eval(d);
-    na = rules_reconcile(rows, nrows, &EV, &a);
+    na = rules_reconcile(rows, nrows, &EV, LEDGER_ON_VERSION, &a);
     count_ops(rows, nrows, &EV, a, na, c);
     assert_int_equal(c[LEDGER_WITHDRAW], 0);
     assert_null(action_for(rows, &EV, a, na, "t.jp.ppc", "final"));
@@ -1547,7 +1547,7 @@ static void test_reconcile(void **state)
     put_s(d, "/personal_data/involved", "yes");
     put(d, "/personal_data/individuals_count", json_integer(5000));
     eval(d);
-    na = rules_reconcile(rows, nrows, &EV, &a);
+    na = rules_reconcile(rows, nrows, &EV, LEDGER_ON_VERSION, &a);
     count_ops(rows, nrows, &EV, a, na, c);
     assert_int_equal(c[LEDGER_REINSTATE], 3);
     assert_int_equal(c[LEDGER_CREATE], 0);
@@ -1560,7 +1560,7 @@ static void test_reconcile(void **state)
     /* a change of due state is a move: the containment time arrives */
     put_s(d, "/times/contained_at", "2026-11-22T10:00:00+09:00");
     eval(d);
-    na = rules_reconcile(rows, nrows, &EV, &a);
+    na = rules_reconcile(rows, nrows, &EV, LEDGER_ON_VERSION, &a);
     count_ops(rows, nrows, &EV, a, na, c);
     x = action_for(rows, &EV, a, na, "t.jp.missing", "after_containment");
     assert_int_equal(x->op, LEDGER_MOVE);
@@ -1572,7 +1572,7 @@ static void test_reconcile(void **state)
     /* a stage that starts to apply is created next to the existing ones */
     put(d, "/classification/categories", parse("[\"ransomware\"]"));
     eval(d);
-    na = rules_reconcile(rows, nrows, &EV, &a);
+    na = rules_reconcile(rows, nrows, &EV, LEDGER_ON_VERSION, &a);
     count_ops(rows, nrows, &EV, a, na, c);
     assert_int_equal(c[LEDGER_CREATE], 1);
     assert_int_equal(action_for(rows, &EV, a, na, "t.jp.when", "ransom")->op, LEDGER_CREATE);
@@ -1597,7 +1597,7 @@ static void test_reconcile(void **state)
     xstrlcpy(g->stage_id, "final", sizeof(g->stage_id));
     g->withdrawn = true;
     eval(d);
-    na = rules_reconcile(rows, nrows, &EV, &a);
+    na = rules_reconcile(rows, nrows, &EV, LEDGER_ON_VERSION, &a);
     count_ops(rows, nrows, &EV, a, na, c);
     assert_int_equal(c[LEDGER_WITHDRAW], 2);
     assert_int_equal(c[LEDGER_CREATE], 0);
@@ -1611,7 +1611,7 @@ static void test_reconcile(void **state)
     /* an empty evaluation withdraws every active row and creates nothing */
     struct rules_eval empty;
     rules_eval_init(&empty);
-    na = rules_reconcile(rows, nrows, &empty, &a);
+    na = rules_reconcile(rows, nrows, &empty, LEDGER_ON_VERSION, &a);
     assert_int_equal(na, nrows - 1);
     for (size_t i = 0; i < na; i++) {
         assert_int_equal(a[i].op, LEDGER_WITHDRAW);
@@ -1625,6 +1625,160 @@ static void test_reconcile(void **state)
     assert_string_equal(rules_ledger_op_name(LEDGER_WITHDRAW), "withdrawn");
     assert_string_equal(rules_ledger_op_name(LEDGER_REINSTATE), "reinstated");
     json_decref(d);
+}
+
+/* The index of the ledger row for (rule, stage), or -1. */
+static int row_index(const struct ledger_row *rows, size_t nrows, const char *rule,
+                     const char *stage)
+{
+    for (size_t i = 0; i < nrows; i++)
+        if (!strcmp(rows[i].rule_id, rule) && !strcmp(rows[i].stage_id, stage))
+            return (int)i;
+    return -1;
+}
+
+/* The index of the evaluation's result for (rule, stage), or -1. */
+static int result_index(const struct rules_eval *ev, const char *rule, const char *stage)
+{
+    for (size_t i = 0; i < ev->n; i++)
+        if (!strcmp(rules_rule_id(ev->v[i].rule), rule) &&
+            !strcmp(rules_stage_id(ev->v[i].stage), stage))
+            return (int)i;
+    return -1;
+}
+
+static json_t *doc_ledger(void)
+{
+    json_t *d = doc_aware("2026-11-20T08:40:00+09:00");
+    put_s(d, "/times/personal_data_aware_at", "2026-11-21T15:00:00+09:00");
+    put_s(d, "/personal_data/involved", "yes");
+    put_s(d, "/personal_data/unlawful_purpose", "yes");
+    put(d, "/personal_data/individuals_count", json_integer(5000));
+    return d;
+}
+
+/* A new version never sends a set deadline back to awaiting a previous stage's submission:
+ * the evaluation of an amendment written while a submit was being written does not see the
+ * submission yet (the rule the store used to apply on its own; now rules_reconcile's). */
+static void test_reconcile_set_never_awaits(void **state)
+{
+    struct ledger_row rows[80];
+    struct ledger_action *a;
+    size_t nrows, na;
+    UNUSED(state);
+    json_t *d = doc_ledger();
+    eval(d);
+    na = rules_reconcile(rows, 0, &EV, LEDGER_ON_VERSION, &a);
+    nrows = apply_actions(&EV, rows, 0, a, na);
+    free(a);
+    int ri = row_index(rows, nrows, "t.jp.ppc", "final");
+    int ei = result_index(&EV, "t.jp.ppc", "final");
+    assert_true(ri >= 0 && ei >= 0);
+    assert_int_equal(rows[ri].due_state, DUE_SET);
+
+    /* the same version, evaluated as if the previous stage had not been submitted */
+    eval(d);
+    EV.v[ei].due_state = DUE_AWAITING_PREVIOUS;
+    na = rules_reconcile(rows, nrows, &EV, LEDGER_ON_VERSION, &a);
+    assert_null(action_for(rows, &EV, a, na, "t.jp.ppc", "final"));
+    for (size_t i = 0; i < na; i++)
+        assert_int_equal(a[i].op, LEDGER_KEEP);
+    assert_int_equal(na, nrows - 1);
+    free(a);
+
+    /* the other way is an ordinary move: a deadline that waited starts to run */
+    rows[ri].due_state = DUE_AWAITING_PREVIOUS;
+    eval(d);
+    na = rules_reconcile(rows, nrows, &EV, LEDGER_ON_VERSION, &a);
+    assert_int_equal(action_for(rows, &EV, a, na, "t.jp.ppc", "final")->op, LEDGER_MOVE);
+    free(a);
+    json_decref(d);
+}
+
+/* A submission only starts the deadlines that waited for it: no creation, keep, other move or
+ * withdrawal is written outside a new version. */
+static void test_reconcile_on_submit(void **state)
+{
+    struct ledger_row rows[80];
+    struct ledger_action *a;
+    size_t nrows, na;
+    UNUSED(state);
+    json_t *d = doc_ledger();
+    eval(d);
+    na = rules_reconcile(rows, 0, &EV, LEDGER_ON_VERSION, &a);
+    nrows = apply_actions(&EV, rows, 0, a, na);
+    free(a);
+    int waiting = row_index(rows, nrows, "t.jp.ppc", "preliminary");
+    assert_true(waiting >= 0);
+    rows[waiting].due_state = DUE_AWAITING_PREVIOUS;
+    /* a row whose rule left the rule set (a version would withdraw it) */
+    struct ledger_row *g = &rows[nrows++];
+    memset(g, 0, sizeof(*g));
+    xstrlcpy(g->id, "gone-1", sizeof(g->id));
+    xstrlcpy(g->rule_id, "t.gone", sizeof(g->rule_id));
+    xstrlcpy(g->stage_id, "final", sizeof(g->stage_id));
+    /* a fact that changed (a version would move the 確報 from 60 to 30 days) and a stage that
+     * starts to apply (a version would create it) */
+    put_s(d, "/personal_data/unlawful_purpose", "no");
+    put(d, "/classification/categories", parse("[\"ransomware\"]"));
+    eval(d);
+    na = rules_reconcile(rows, nrows, &EV, LEDGER_ON_VERSION, &a);
+    assert_int_equal(action_for(rows, &EV, a, na, "t.jp.ppc", "final")->op, LEDGER_MOVE);
+    assert_int_equal(action_for(rows, &EV, a, na, "t.jp.when", "ransom")->op, LEDGER_CREATE);
+    assert_int_equal(action_for(rows, &EV, a, na, "t.gone", "final")->op, LEDGER_WITHDRAW);
+    free(a);
+
+    na = rules_reconcile(rows, nrows, &EV, LEDGER_ON_SUBMIT, &a);
+    assert_int_equal(na, 1);
+    assert_int_equal(a[0].op, LEDGER_MOVE);
+    assert_int_equal(a[0].row, waiting);
+    assert_int_equal(EV.v[a[0].result].due_state, DUE_SET);
+    free(a);
+
+    /* nothing waited: a submission writes nothing */
+    rows[waiting].due_state = DUE_SET;
+    na = rules_reconcile(rows, nrows, &EV, LEDGER_ON_SUBMIT, &a);
+    assert_int_equal(na, 0);
+    free(a);
+    json_decref(d);
+}
+
+/* The texts the ledger keeps with an obligation (they moved out of the store, issue 9): the
+ * decision and the withdrawal reasons, as people read them through the API. */
+static void test_ledger_texts(void **state)
+{
+    struct rules_result r;
+    struct ledger_action a = {LEDGER_WITHDRAW, 0, 3};
+    struct buf b;
+    char d[256];
+    UNUSED(state);
+    memset(&r, 0, sizeof(r));
+    r.variant = -1;
+    rules_ledger_decision(&r, d, sizeof(d));
+    assert_string_equal(d, "{\"anchor_field\":null,\"anchor_at\":null,\"variant\":-1,"
+                           "\"capped\":false,\"rolled\":false}");
+    r.anchor_source = "/times/aware_at";
+    r.anchor_ms = 1795305600123LL;
+    r.variant = 1;
+    r.capped = true;
+    r.rolled = true;
+    rules_ledger_decision(&r, d, sizeof(d));
+    assert_string_equal(d, "{\"anchor_field\":\"/times/aware_at\",\"anchor_at\":"
+                           "\"2026-11-22T00:00:00.123Z\",\"variant\":1,\"capped\":true,"
+                           "\"rolled\":true}");
+    buf_init(&b, BUF_UNLIMITED);
+    rules_ledger_withdraw_reason(&a, 4, "abc", &b);
+    assert_string_equal(buf_cstr(&b), "{\"en\":\"The conditions no longer hold as of version 4.\","
+                                      "\"ja\":\"第4版の時点で適用条件を満たさなくなりました。\","
+                                      "\"version\":4}");
+    buf_release(&b);
+    buf_init(&b, BUF_UNLIMITED);
+    a.result = -1;
+    rules_ledger_withdraw_reason(&a, 4, "abc", &b);
+    assert_string_equal(buf_cstr(&b),
+                        "{\"en\":\"The rule is no longer in the rule set (rules version abc).\","
+                        "\"ja\":\"このルールは現在のルールセット（版 abc）にありません。\"}");
+    buf_release(&b);
 }
 
 /* ---- set-up ---- */
@@ -1666,6 +1820,9 @@ int main(void)
         cmocka_unit_test(test_validity),      cmocka_unit_test(test_stage_conditions),
         cmocka_unit_test(test_statuses),      cmocka_unit_test(test_explain),
         cmocka_unit_test(test_reconcile),
+        cmocka_unit_test(test_reconcile_set_never_awaits),
+        cmocka_unit_test(test_reconcile_on_submit),
+        cmocka_unit_test(test_ledger_texts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -15,6 +15,9 @@
 #include "core/uuid.h"
 #include "report/report.h"
 #include "store/store.h"
+#include "store/store_audit.h"
+#include "store/store_history.h"
+#include "store/store_notify.h"
 #include "unit.h"
 
 #include <stdarg.h>
@@ -2034,6 +2037,508 @@ static void test_audit_pins(void **state)
 
 /* store_open: the URL names the backend; what it cannot open is refused with the scheme named
  * and nothing after it (a URL could hold credentials). */
+/* ---- reminders: the mechanism (the policy is outbox_remind.c's, tested in test_outbox) ---- */
+
+#define SCAN_MAX 64
+
+/* What a test plan saw and what it returns: every candidate gets a notification keyed by
+ * `prefix` and its obligation id (a new id each call). */
+struct scan_rec {
+    struct reminder_candidate seen[SCAN_MAX];
+    char summary[SCAN_MAX][64];
+    size_t n;
+    const char *prefix; /* NULL: return nothing */
+    int64_t at;
+    int calls;
+};
+
+static size_t record_plan(const struct reminder_candidate *c, size_t n, void *arg,
+                          struct notification_new **out)
+{
+    struct scan_rec *r = arg;
+    size_t k = 0;
+    r->calls++;
+    r->n = 0;
+    *out = NULL;
+    for (size_t i = 0; i < n && r->n < SCAN_MAX; i++) {
+        r->seen[r->n] = c[i];
+        r->seen[r->n].incident_summary = NULL; /* the store frees its copy */
+        snprintf(r->summary[r->n], sizeof(r->summary[0]), "%s",
+                 c[i].incident_summary ? c[i].incident_summary : "(null)");
+        r->n++;
+    }
+    if (!r->prefix || !n)
+        return 0;
+    *out = xcalloc(n, sizeof(**out));
+    for (size_t i = 0; i < n; i++) {
+        struct notification_new *v = &(*out)[k++];
+        uuid_v7_new(v->id);
+        xstrlcpy(v->org_id, c[i].org_id, sizeof(v->org_id));
+        xstrlcpy(v->kind, "reminder", sizeof(v->kind));
+        snprintf(v->dedupe, sizeof(v->dedupe), "%s:%s", r->prefix, c[i].obligation_id);
+        v->payload = xstrdup("{\"event\":\"test\"}");
+        v->at = r->at;
+    }
+    return k;
+}
+
+static const struct reminder_candidate *seen_of(const struct scan_rec *r, const char *ob)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (!strcmp(r->seen[i].obligation_id, ob))
+            return &r->seen[i];
+    return NULL;
+}
+
+static size_t notes_of(struct store *s, const char *org_id, const char *kind)
+{
+    struct notification_list l;
+    size_t n = 0;
+    assert_int_equal(store_notifications_list(s, org_id, 200, &l), STORE_OK);
+    for (size_t i = 0; i < l.n; i++)
+        n += !strcmp(l.items[i].kind, kind);
+    notification_list_release(&l);
+    return n;
+}
+
+/* Creates a report whose ledger is written from the rules-mini evaluation of its body. */
+static void create_with_ledger(struct store *s, const struct ruleset *rs, const struct people *p,
+                               char id[UUID_STR_LEN])
+{
+    struct body b;
+    struct report_write w;
+    struct report_rec rec;
+    struct rules_eval ev;
+    body_make(&b, "期限の通知", "early_warning", "ransomware", false, NULL);
+    rules_eval_init(&ev);
+    rules_evaluate(rs, b.doc, &ev);
+    struct ledger_input li = {&ev, "test-rules"};
+    uuid_v7_new(id);
+    write_of(&w, &b, id, p->a.id, p->ua.id, T0);
+    w.ledger = &li;
+    assert_int_equal(store_report_create(s, &w, &rec), STORE_OK);
+    report_rec_release(&rec);
+    rules_eval_release(&ev);
+    body_release(&b);
+}
+
+/* reminders_scan lists every open obligation with a deadline of an organisation with reminder
+ * settings, with those settings, calls the plan once inside its transaction, and adds what
+ * the plan returns at most once per dedupe key. A notification a delivery outcome carries is
+ * added with the outcome, and only when the outcome is applied. */
+static void test_reminders_scan(void **state)
+{
+    struct store *s = S(state);
+    struct people p;
+    struct obligation_list ol;
+    struct scan_rec *r = xcalloc(1, sizeof(*r));
+    char inc[UUID_STR_LEN], dir[600];
+    int created = -1;
+    struct rules_diags d;
+    snprintf(dir, sizeof(dir), "%s/tests/data/rules-mini", unit_source_root());
+    rules_diags_init(&d);
+    struct ruleset *rs = rules_load_dir(dir, &d);
+    rules_diags_release(&d);
+    assert_non_null(rs);
+    people(s, &p);
+    create_with_ledger(s, rs, &p, inc);
+    assert_int_equal(store_obligations_list(s, inc, &ol), STORE_OK);
+    assert_true(ol.n > 0);
+    int64_t count = audit_check(s, NULL);
+
+    /* settings for A (enabled, one lead): every open obligation with a deadline is listed
+     * with what the policy needs, and each notification returned is added */
+    struct reminder_settings rset;
+    memset(&rset, 0, sizeof(rset));
+    xstrlcpy(rset.org_id, p.a.id, sizeof(rset.org_id));
+    xstrlcpy(rset.endpoint, "https://hooks.example/r", sizeof(rset.endpoint));
+    memcpy(rset.secret, "0123456789abcdef0123456789abcdef", 32);
+    rset.secret_len = 32;
+    rset.lead_hours[0] = 72;
+    rset.lead_hours[1] = 24;
+    rset.nleads = 2;
+    rset.enabled = true;
+    assert_int_equal(store_reminders_set(s, &rset, ACTOR, T0 + 1), STORE_OK);
+    count = audit_check(s, NULL);
+    r->prefix = "t1";
+    r->at = T0 + 2;
+    assert_int_equal(store_reminders_scan(s, record_plan, r, &created), STORE_OK);
+    assert_int_equal(r->calls, 1);
+    size_t open = 0;
+    for (size_t i = 0; i < ol.n; i++) {
+        const struct obligation_rec *o = &ol.items[i];
+        const struct reminder_candidate *c = seen_of(r, o->id);
+        if (o->withdrawn || o->met_at || o->due_state != DUE_SET)
+            continue;
+        open++;
+        assert_non_null(c);
+        assert_string_equal(c->incident_id, inc);
+        assert_string_equal(c->org_id, p.a.id);
+        assert_string_equal(c->rule_id, o->rule_id);
+        assert_string_equal(c->stage_id, o->stage_id);
+        assert_string_equal(c->recipient_id, o->recipient_id);
+        assert_string_equal(c->kind, o->kind);
+        assert_int_equal(c->mandatory, o->mandatory);
+        assert_false(c->withdrawn);
+        assert_false(c->met);
+        assert_false(c->drill);
+        assert_true(c->due_set);
+        assert_int_equal(c->due_ms, o->due_ms);
+        assert_true(c->enabled);
+        assert_int_equal(c->nleads, 2);
+        assert_int_equal(c->lead_hours[0], 72);
+        assert_int_equal(c->lead_hours[1], 24);
+        assert_string_equal(r->summary[c - r->seen], "期限の通知");
+    }
+    assert_true(open > 0);
+    assert_int_equal((size_t)created, r->n);
+    assert_int_equal(notes_of(s, p.a.id, "reminder"), r->n);
+    struct notification_list nl;
+    assert_int_equal(store_notifications_list(s, p.a.id, 200, &nl), STORE_OK);
+    assert_string_equal(nl.items[0].status, "queued");
+    assert_string_equal(nl.items[0].payload, "{\"event\":\"test\"}");
+    assert_int_equal(nl.items[0].created_at, T0 + 2);
+    assert_int_equal(nl.items[0].next_attempt_at, T0 + 2);
+    notification_list_release(&nl);
+    audit_unchanged(s, count);
+
+    /* the same keys again: nothing added; new keys: added; nothing returned: nothing added */
+    size_t first = r->n;
+    assert_int_equal(store_reminders_scan(s, record_plan, r, &created), STORE_OK);
+    assert_int_equal(created, 0);
+    assert_int_equal(notes_of(s, p.a.id, "reminder"), first);
+    r->prefix = "t2";
+    assert_int_equal(store_reminders_scan(s, record_plan, r, &created), STORE_OK);
+    assert_int_equal((size_t)created, first);
+    r->prefix = NULL;
+    assert_int_equal(store_reminders_scan(s, record_plan, r, &created), STORE_OK);
+    assert_int_equal(created, 0);
+    assert_int_equal(notes_of(s, p.a.id, "reminder"), 2 * first);
+    /* settings disabled: still listed (the policy decides), with enabled false */
+    rset.enabled = false;
+    assert_int_equal(store_reminders_set(s, &rset, ACTOR, T0 + 3), STORE_OK);
+    assert_int_equal(store_reminders_scan(s, record_plan, r, &created), STORE_OK);
+    assert_int_equal(r->n, first);
+    assert_false(r->seen[0].enabled);
+
+    /* a notification carried by a delivery outcome */
+    struct submission_new item;
+    char sid[UUID_STR_LEN];
+    struct submission_list sl;
+    struct submit_write sw = {.incident_id = inc,
+                              .org_id = p.a.id,
+                              .actor = p.ua.id,
+                              .version = 1,
+                              .items = &item,
+                              .n = 1,
+                              .now_ms = T0 + 10};
+    new_sub(&item, sid, ol.items[0].id, "r-one", "webhook", "queued");
+    assert_int_equal(store_submit(s, &sw, &created), STORE_OK);
+    struct claim_request c = {
+        .per_recipient = 1, .limit = 10, .now_ms = T0 + 20, .lease_ms = 30000};
+    assert_int_equal(store_submissions_claim(s, &c, &sl), STORE_OK);
+    assert_int_equal(sl.n, 1);
+    submission_list_release(&sl);
+    struct notification_new alert = {.org_id = "", .kind = "alert", .at = T0 + 40000};
+    uuid_v7_new(alert.id);
+    xstrlcpy(alert.org_id, p.a.id, sizeof(alert.org_id));
+    snprintf(alert.dedupe, sizeof(alert.dedupe), "failed:%s", sid);
+    alert.payload = "{\"event\":\"submission.failed\"}";
+    struct delivery_result fail = {
+        .id = sid, .outcome = OUTCOME_FAILED, .error = "x", .at = T0 + 40000, .note = &alert};
+    assert_int_equal(store_submissions_record(s, &fail, 1), STORE_OK);
+    assert_int_equal(notes_of(s, p.a.id, "alert"), 1);
+    /* a late outcome for a finished submission is ignored, and so is its notification */
+    uuid_v7_new(alert.id);
+    snprintf(alert.dedupe, sizeof(alert.dedupe), "failed-again:%s", sid);
+    assert_int_equal(store_submissions_record(s, &fail, 1), STORE_OK);
+    assert_int_equal(notes_of(s, p.a.id, "alert"), 1);
+
+    obligation_list_release(&ol);
+    rules_free(rs);
+    free(r);
+}
+
+/* ---- what a write announces (store_notify.c) ---- */
+
+/* Who is told of a change of receiver, and how: each organisation once; queued for an enabled
+ * webhook, else listed only. */
+static void test_binding_told(void **state)
+{
+    const char *subs[] = {"org-a", "org-b", "org-a", "org-c"};
+    const char **told;
+    struct notification_new n;
+    struct org cur = {.id = "org-c", .name_ja = "新", .name_en = "New"};
+    char id[40];
+    UNUSED(state);
+    size_t k = store_binding_told(subs, 4, "org-c", "org-d", &told);
+    assert_int_equal(k, 4);
+    assert_string_equal(told[0], "org-a");
+    assert_string_equal(told[1], "org-b");
+    assert_string_equal(told[2], "org-c");
+    assert_string_equal(told[3], "org-d");
+    free(told);
+    k = store_binding_told(NULL, 0, "org-c", "", &told);
+    assert_int_equal(k, 1);
+    assert_string_equal(told[0], "org-c");
+    free(told);
+    store_notification_id(id);
+    assert_int_equal(strlen(id), 32);
+    assert_int_equal(strspn(id, "0123456789abcdef"), 32);
+    store_binding_note("org-a", true, "ppc", NULL, &cur, 1797692400005LL, id, &n);
+    assert_string_equal(n.id, id);
+    assert_string_equal(n.org_id, "org-a");
+    assert_string_equal(n.kind, "binding");
+    assert_string_equal(n.dedupe, "binding:ppc:1797692400005:org-a");
+    assert_int_equal(n.at, 1797692400005LL);
+    assert_false(n.listed_only);
+    json_t *j = account_binding_event_json("org-a", "ppc", NULL, &cur, 1797692400005LL);
+    char *want = json_dumps(j, JSON_COMPACT);
+    assert_string_equal(n.payload, want);
+    free(want);
+    json_decref(j);
+    free(n.payload);
+    store_binding_note("org-a", false, "ppc", NULL, &cur, 1797692400005LL, id, &n);
+    assert_true(n.listed_only);
+    free(n.payload);
+    store_org_event_note("org-a", "account", "{\"event\":\"x\"}", false, 7, id, &n);
+    assert_string_equal(n.kind, "account");
+    assert_string_equal(n.payload, "{\"event\":\"x\"}");
+    assert_true(n.listed_only);
+    assert_int_equal(strncmp(n.dedupe, "account:", 8), 0);
+    assert_string_equal(n.dedupe + 8, id);
+    free(n.payload);
+}
+
+static size_t binding_notes(struct store *s, const char *org_id, const char *status)
+{
+    struct notification_list l;
+    size_t n = 0;
+    assert_int_equal(store_notifications_list(s, org_id, 200, &l), STORE_OK);
+    for (size_t i = 0; i < l.n; i++)
+        n += !strcmp(l.items[i].kind, "binding") && !strcmp(l.items[i].status, status);
+    notification_list_release(&l);
+    return n;
+}
+
+/* binding_set tells, in its transaction, every organisation that submitted to the recipient,
+ * the new receiver and the previous one — queued for an enabled webhook, else listed only —
+ * and nobody when the receiver does not change. */
+static void test_binding_announced(void **state)
+{
+    struct store *s = S(state);
+    struct outbox_fixture f;
+    struct submission_new item;
+    char sid[UUID_STR_LEN];
+    struct org c;
+    int created;
+    outbox_setup(s, &f);
+    assert_int_equal(add_org(s, NULL, &c, T0), STORE_OK);
+    new_sub(&item, sid, f.ob[0], "r-x", "inbox", "available");
+    assert_int_equal(submit_items(s, &f, 1, &item, 1, &created), STORE_OK);
+    struct reminder_settings rs;
+    memset(&rs, 0, sizeof(rs));
+    xstrlcpy(rs.org_id, f.p.a.id, sizeof(rs.org_id));
+    xstrlcpy(rs.endpoint, "https://hooks.example/r", sizeof(rs.endpoint));
+    memcpy(rs.secret, "0123456789abcdef0123456789abcdef", 32);
+    rs.secret_len = 32;
+    rs.enabled = true;
+    assert_int_equal(store_reminders_set(s, &rs, ACTOR, T0 + 1), STORE_OK);
+    /* A submitted (webhook: queued), B receives (no webhook: listed), C is not concerned */
+    assert_int_equal(store_binding_set(s, "r-x", f.p.b.id, ACTOR, T0 + 2), STORE_OK);
+    assert_int_equal(binding_notes(s, f.p.a.id, "queued"), 1);
+    assert_int_equal(binding_notes(s, f.p.b.id, "not_sent"), 1);
+    assert_int_equal(binding_notes(s, c.id, "not_sent"), 0);
+    struct notification_list l;
+    assert_int_equal(store_notifications_list(s, f.p.a.id, 10, &l), STORE_OK);
+    json_t *ev = json_loads(l.items[0].payload, 0, NULL);
+    assert_non_null(ev);
+    assert_string_equal(json_string_value(json_object_get(ev, "organization_id")), f.p.a.id);
+    assert_true(json_is_null(json_object_get(ev, "previous")));
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(ev, "current"), "org_id")), f.p.b.id);
+    json_decref(ev);
+    notification_list_release(&l);
+    /* the same receiver again: nobody is told */
+    assert_int_equal(store_binding_set(s, "r-x", f.p.b.id, ACTOR, T0 + 3), STORE_OK);
+    assert_int_equal(binding_notes(s, f.p.a.id, "queued"), 1);
+    assert_int_equal(binding_notes(s, f.p.b.id, "not_sent"), 1);
+    /* to C: A, B (the previous receiver) and C are told */
+    assert_int_equal(store_binding_set(s, "r-x", c.id, ACTOR, T0 + 4), STORE_OK);
+    assert_int_equal(binding_notes(s, f.p.a.id, "queued"), 2);
+    assert_int_equal(binding_notes(s, f.p.b.id, "not_sent"), 2);
+    assert_int_equal(binding_notes(s, c.id, "not_sent"), 1);
+}
+
+/* The words of the delivery history (store_history.c), as the SQLite backend wrote them. */
+static void test_history_texts(void **state)
+{
+    char d[400];
+    UNUSED(state);
+    store_history_interrupted(2, true, T0, T0 + 30000, d, sizeof(d));
+    assert_string_equal(d, "attempt 2 (started 2026-11-22T00:00:00.000Z) recorded no outcome "
+                           "before its lease ended at 2026-11-22T00:00:30.000Z: the delivery "
+                           "process stopped (crash or restart) or the attempt outlasted its "
+                           "lease; the recipient may or may not have received it; taken again "
+                           "as attempt 3");
+    store_history_interrupted(1, false, 0, T0 + 30000, d, sizeof(d));
+    assert_string_equal(d, "attempt 1 recorded no outcome before its lease ended at "
+                           "2026-11-22T00:00:30.000Z: the delivery process stopped (crash or "
+                           "restart) or the attempt outlasted its lease; the recipient may or may "
+                           "not have received it; taken again as attempt 2");
+    store_history_done("https://r.example/in", "R-1", d, sizeof(d));
+    assert_string_equal(d, "endpoint=https://r.example/in reference=R-1");
+    store_history_done("https://r.example/in", NULL, d, sizeof(d));
+    assert_string_equal(d, "endpoint=https://r.example/in");
+    store_history_done(NULL, "R-1", d, sizeof(d));
+    assert_string_equal(d, "reference=R-1");
+    store_history_done(NULL, NULL, d, sizeof(d));
+    assert_string_equal(d, "");
+}
+
+/* ---- the words of the audit log (store_audit.c) ---- */
+
+static void expect_entry(const struct audit_rec *e, const char *actor, const char *action,
+                         const char *type, const char *id, const char *detail, const char *sha,
+                         int64_t at)
+{
+    assert_int_equal(e->seq, 0); /* the chain is the backend's */
+    assert_string_equal(e->prev_hash, "");
+    assert_string_equal(e->hash, "");
+    assert_string_equal(e->actor, actor);
+    assert_string_equal(e->action, action);
+    assert_string_equal(e->object_type, type);
+    assert_string_equal(e->object_id, id);
+    assert_string_equal(e->detail, detail);
+    assert_string_equal(e->payload_sha256, sha);
+    assert_int_equal(e->at, at);
+}
+
+#define SHA_EMPTY_OBJECT "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+
+/* Every write's entry, field by field: the texts the SQLite backend wrote before they moved to
+ * backend-neutral code (issue 9), so existing chains and new ones read the same. */
+static void test_audit_entries(void **state)
+{
+    struct audit_rec e;
+    UNUSED(state);
+    store_audit_entry(&e, NULL, "x.y", "thing", NULL, NULL, NULL, 5);
+    expect_entry(&e, "system", "x.y", "thing", "", "", "", 5);
+
+    struct org o = {.id = "org-1"};
+    store_audit_org_create(&e, &o, ACTOR, 1);
+    expect_entry(&e, ACTOR, "organization.create", "organization", "org-1", "", "", 1);
+    struct user u = {.id = "user-1", .role = ROLE_REPORTER};
+    store_audit_user_create(&e, &u, ACTOR, 2);
+    expect_entry(&e, ACTOR, "user.create", "user", "user-1", "role=reporter", "", 2);
+    struct user_write uw = {.u = &u,
+                            .actor = "admin-1",
+                            .audit_action = "user.update",
+                            .audit_detail = "disabled=1",
+                            .now = 3};
+    store_audit_user_write(&e, &uw);
+    expect_entry(&e, "admin-1", "user.update", "user", "user-1", "disabled=1", "", 3);
+    struct password_write pw = {.user_id = "user-1", .now = 4};
+    store_audit_password_change(&e, &pw);
+    expect_entry(&e, "user-1", "user.password_change", "user", "user-1", "", "", 4);
+    struct throttle_failure tf = {.object_id = "user-1", .detail = "reason=password", .now = 5};
+    store_audit_login_failed(&e, &tf);
+    expect_entry(&e, "anonymous", "auth.login_failed", "sign_in", "user-1", "reason=password", "",
+                 5);
+    struct throttle_key k = {.key = {0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5}, .scope = "name"};
+    struct auth_throttle_state v = {.failures = 6, .blocked_until = 2006};
+    store_audit_throttled(&e, &k, &v, 6);
+    expect_entry(&e, "anonymous", "auth.throttled", "sign_in", "deadbeef01020304",
+                 "scope=name failures=6 delay_ms=2000", "", 6);
+    struct token_rec t = {.id = "tok-1", .kind = "api"};
+    store_audit_token_create(&e, &t, ACTOR, 7);
+    expect_entry(&e, ACTOR, "token.create", "token", "tok-1", "kind=api", "", 7);
+    store_audit_token_revoke(&e, "tok-1", ACTOR, 8);
+    expect_entry(&e, ACTOR, "token.revoke", "token", "tok-1", "", "", 8);
+
+    /* report versions, with and without obligation news (kept ones are not news) */
+    struct report_write rw = {
+        .id = "inc-1", .author_id = "user-1", .body_sha256 = "ab12", .now_ms = 9};
+    int counts[LEDGER_REINSTATE + 1] = {0};
+    store_audit_report_version(&e, &rw, 1, NULL);
+    expect_entry(&e, "user-1", "report.create", "report", "inc-1", "version=1", "ab12", 9);
+    counts[LEDGER_KEEP] = 4;
+    store_audit_report_version(&e, &rw, 2, counts);
+    expect_entry(&e, "user-1", "report.amend", "report", "inc-1", "version=2", "ab12", 9);
+    counts[LEDGER_CREATE] = 3;
+    counts[LEDGER_MOVE] = 1;
+    counts[LEDGER_WITHDRAW] = 2;
+    counts[LEDGER_REINSTATE] = 5;
+    store_audit_report_version(&e, &rw, 1, counts);
+    expect_entry(&e, "user-1", "report.create", "report", "inc-1",
+                 "version=1 obligations:created=3,moved=1,withdrawn=2,reinstated=5", "ab12", 9);
+    store_audit_report_version(&e, &rw, 12, counts);
+    expect_entry(&e, "user-1", "report.amend", "report", "inc-1",
+                 "version=12 obligations:created=3,moved=1,withdrawn=2,reinstated=5", "ab12", 9);
+
+    /* assessments and documents pin the SHA-256 of the stored text */
+    struct assessment_rec as = {.id = "as-1", .framework_id = "nist-csf-2.0"};
+    store_audit_assessment_create(&e, &as, ACTOR, 10);
+    expect_entry(&e, ACTOR, "assessment.create", "assessment", "as-1", "nist-csf-2.0",
+                 SHA_EMPTY_OBJECT, 10);
+    store_audit_assessment_save(&e, "as-1", "{\"q1\":2}", 3, ACTOR, 11);
+    expect_entry(&e, ACTOR, "assessment.save", "assessment", "as-1", "version=3",
+                 "fd3c78c30e5f4d72e287d24fbf38c4bcda72b614c1aba7a498b2611d5811fefc", 11);
+    store_audit_assessment_submit(&e, "as-1", "{\"total\":3.5}", 2.345, ACTOR, 12);
+    expect_entry(&e, ACTOR, "assessment.submit", "assessment", "as-1", "overall=2.35",
+                 "4fe9214046925c241feab2ba52f18a693c17c08846ff539d126ef0933ff99744", 12);
+    struct orgdoc_rec d = {.id = "doc-1", .kind = "asset", .body = "{\"n\":1}"};
+    store_audit_orgdoc_create(&e, &d, ACTOR, 13);
+    expect_entry(&e, ACTOR, "asset.create", "asset", "doc-1", "",
+                 "2bfd14f43d17fc7cea24e0917a8879b4b2f880b8baeec1b9d90fbaad655e71bd", 13);
+    store_audit_orgdoc_update(&e, "doc-1", "risk_scenario", "{}", 4, ACTOR, 14);
+    expect_entry(&e, ACTOR, "risk_scenario.update", "risk_scenario", "doc-1", "version=4",
+                 SHA_EMPTY_OBJECT, 14);
+
+    /* delivery */
+    static const char payload[] = "{\"report\":{}}";
+    struct submission_new n = {.id = "sub-1",
+                               .recipient_id = "ppc",
+                               .payload = payload,
+                               .payload_len = sizeof(payload) - 1,
+                               .payload_sha256 = "00"};
+    struct submit_write sw = {
+        .incident_id = "inc-1", .actor = "user-1", .version = 2, .now_ms = 15};
+    store_audit_submission_create(&e, &sw, &n);
+    expect_entry(&e, "user-1", "submission.create", "submission", "sub-1",
+                 "version=2 recipient=ppc",
+                 "d7dbb30612b795ee982108c8b93b7936884e1e21d68b85d001595e7d047a6647", 15);
+    store_audit_report_submit(&e, &sw, 3);
+    expect_entry(&e, "user-1", "report.submit", "report", "inc-1", "version=2 submissions=3", "",
+                 15);
+    store_audit_submission_done(&e, "sub-1", "delivered", NULL, "system:delivery", 16);
+    expect_entry(&e, "system:delivery", "submission.delivered", "submission", "sub-1", "", "", 16);
+    store_audit_submission_done(&e, "sub-1", "filed", "PPC-1", "user-1", 17);
+    expect_entry(&e, "user-1", "submission.filed", "submission", "sub-1", "reference=PPC-1", "",
+                 17);
+    /* a long reference is cut to 99 bytes on a character boundary (3-byte characters: 33) */
+    char longref[200] = "";
+    for (int i = 0; i < 40; i++)
+        memcpy(longref + 3 * i, "受", 3);
+    store_audit_submission_done(&e, "sub-1", "acknowledged", longref, "user-1", 18);
+    assert_int_equal(strlen(e.detail), strlen("reference=") + 99);
+    assert_memory_equal(e.detail + strlen("reference="), longref, 99);
+    struct delivery_result dr = {.id = "sub-1", .outcome = OUTCOME_FAILED, .at = 19};
+    store_audit_submission_failed(&e, &dr);
+    expect_entry(&e, "system:delivery", "submission.failed", "submission", "sub-1", "", "", 19);
+    store_audit_binding(&e, "ppc", "org-2", "", ACTOR, 20);
+    expect_entry(&e, ACTOR, "recipient.bind", "recipient", "ppc", "org=org-2 previous=none", "",
+                 20);
+    store_audit_binding(&e, "ppc", "org-3", "org-2", ACTOR, 21);
+    expect_entry(&e, ACTOR, "recipient.bind", "recipient", "ppc", "org=org-3 previous=org-2", "",
+                 21);
+    struct reminder_settings rs = {.org_id = "org-1", .enabled = true, .nleads = 3};
+    memcpy(rs.secret, "never-in-the-log", 16);
+    rs.secret_len = 16;
+    store_audit_reminders_set(&e, &rs, ACTOR, 22);
+    expect_entry(&e, ACTOR, "reminders.set", "organization", "org-1", "enabled=1 leads=3", "", 22);
+}
+
 static void test_store_urls(void **state)
 {
     static const char *const refused[][2] = {
@@ -2091,11 +2596,16 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_inbox_and_filing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_interrupted_attempt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_pins, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reminders_scan, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_binding_announced, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_append_and_head, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_creates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_handles, setup, teardown),
         cmocka_unit_test(test_store_urls),
+        cmocka_unit_test(test_audit_entries),
+        cmocka_unit_test(test_binding_told),
+        cmocka_unit_test(test_history_texts),
     };
     int failed = 0;
     if (hash_global_init())

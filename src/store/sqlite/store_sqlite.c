@@ -229,12 +229,6 @@ static const char *const sql_text[SQ__COUNT] = {
                          " WHERE id = ?1",
     [SQ_TOKEN_REVOKE_USER] = "UPDATE api_tokens SET revoked_at = ?2 WHERE user_id = ?1"
                              " AND revoked_at = 0",
-    /* an event for an organisation: sent to its reminder webhook when one is enabled, else
-     * only listed (not_sent) */
-    [SQ_NOTE_EVENT] = "INSERT INTO notifications (id, org_id, kind, dedupe, payload, status,"
-                      " next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?3 || ':' || ?1, ?4,"
-                      " CASE WHEN EXISTS (SELECT 1 FROM reminder_settings s WHERE s.org_id = ?2"
-                      " AND s.enabled = 1) THEN 'queued' ELSE 'not_sent' END, ?5, ?5)",
     [SQ_THR_SECRET] = "SELECT k FROM server_keys WHERE name = 'login_throttle'",
     [SQ_THR_GET] = "SELECT failures, last_at, blocked_until, expires_at FROM login_throttle"
                    " WHERE key = ?1 AND expires_at > ?2",
@@ -401,24 +395,6 @@ static const char *const sql_text[SQ__COUNT] = {
     [SQ_BIND_LIST] = "SELECT recipient_id, org_id, created_at FROM recipient_bindings"
                      " ORDER BY recipient_id",
     [SQ_BIND_GET] = "SELECT org_id FROM recipient_bindings WHERE recipient_id = ?",
-    /* A binding changed (issue 8.12): every organisation whose submissions to the recipient
-     * the newly bound one can now read, and the previous and new receivers, are told. */
-    [SQ_NOTE_BINDING] =
-        "INSERT OR IGNORE INTO notifications (id, org_id, kind, dedupe, payload, status,"
-        " next_attempt_at, created_at)"
-        " SELECT lower(hex(randomblob(16))), o.id, 'binding',"
-        " 'binding:' || ?1 || ':' || ?3 || ':' || o.id,"
-        " json_object('event', 'recipient_binding.changed', 'organization_id', o.id,"
-        "  'recipient_id', ?1, 'previous', json(CASE WHEN p.id IS NULL THEN 'null' ELSE"
-        "  json_object('org_id', p.id, 'name_ja', p.name_ja, 'name_en', p.name_en) END),"
-        "  'current', json_object('org_id', c.id, 'name_ja', c.name_ja, 'name_en', c.name_en),"
-        "  'created_at', strftime('%Y-%m-%dT%H:%M:%fZ', ?3 / 1000.0, 'unixepoch')),"
-        " CASE WHEN EXISTS (SELECT 1 FROM reminder_settings s WHERE s.org_id = o.id"
-        "  AND s.enabled = 1) THEN 'queued' ELSE 'not_sent' END, ?3, ?3"
-        " FROM organizations o JOIN organizations c ON c.id = ?2"
-        " LEFT JOIN organizations p ON p.id = ?4"
-        " WHERE o.id IN (SELECT org_id FROM submissions WHERE recipient_id = ?1"
-        "  UNION SELECT ?2 UNION SELECT ?4)",
     [SQ_REM_GET] = "SELECT org_id, endpoint, secret, lead_hours, enabled, updated_at"
                    " FROM reminder_settings WHERE org_id = ?",
     [SQ_REM_SET] = "INSERT INTO reminder_settings (org_id, endpoint, secret, lead_hours, enabled,"
@@ -426,40 +402,6 @@ static const char *const sql_text[SQ__COUNT] = {
                    " endpoint = excluded.endpoint, secret = excluded.secret,"
                    " lead_hours = excluded.lead_hours, enabled = excluded.enabled,"
                    " updated_at = excluded.updated_at",
-    /* One reminder per (obligation, lead): the lead whose window [due - lead, due - next
-     * smaller lead) holds now; 0 is "overdue". Voluntary channels and drills get none. */
-    [SQ_NOTE_SCAN] =
-        "INSERT OR IGNORE INTO notifications (id, org_id, kind, dedupe, payload, status,"
-        " next_attempt_at, created_at)"
-        " SELECT lower(hex(randomblob(16))), i.org_id, 'reminder',"
-        " 'reminder:' || o.id || ':' || l.value,"
-        " json_object('event', CASE WHEN l.value = 0 THEN 'obligation.overdue'"
-        "  ELSE 'obligation.due_soon' END, 'lead_hours', l.value, 'organization_id', i.org_id,"
-        "  'incident_id', o.incident_id, 'incident_summary', i.summary,"
-        "  'obligation', json_object('id', o.id, 'rule_id', o.rule_id, 'stage_id', o.stage_id,"
-        "   'recipient_id', o.recipient_id, 'kind', o.kind,"
-        "   'due_at', strftime('%Y-%m-%dT%H:%M:%fZ', o.due_at / 1000.0, 'unixepoch')),"
-        "  'created_at', strftime('%Y-%m-%dT%H:%M:%fZ', ?1 / 1000.0, 'unixepoch')),"
-        " 'queued', ?1, ?1"
-        " FROM obligations o JOIN incidents i ON i.id = o.incident_id"
-        " JOIN reminder_settings s ON s.org_id = i.org_id AND s.enabled = 1"
-        " JOIN json_each(json_insert(s.lead_hours, '$[#]', 0)) l"
-        " WHERE o.state = 'active' AND o.met_at IS NULL AND o.due_state = 'set'"
-        " AND o.mandatory = 1 AND i.drill = 0 AND o.due_at - l.value * 3600000 <= ?1"
-        " AND NOT EXISTS (SELECT 1 FROM json_each(json_insert(s.lead_hours, '$[#]', 0)) l2"
-        "  WHERE l2.value < l.value AND o.due_at - l2.value * 3600000 <= ?1)",
-    [SQ_NOTE_ALERT] =
-        "INSERT OR IGNORE INTO notifications (id, org_id, kind, dedupe, payload, status,"
-        " next_attempt_at, created_at)"
-        " SELECT lower(hex(randomblob(16))), sub.org_id, 'alert', 'failed:' || sub.id,"
-        " json_object('event', 'submission.failed', 'organization_id', sub.org_id,"
-        "  'incident_id', sub.incident_id, 'submission', json_object('id', sub.id,"
-        "   'obligation_id', sub.obligation_id, 'rule_id', sub.rule_id, 'stage_id', sub.stage_id,"
-        "   'recipient_id', sub.recipient_id, 'attempts', sub.attempts, 'last_error',"
-        "   sub.last_error),"
-        "  'created_at', strftime('%Y-%m-%dT%H:%M:%fZ', ?2 / 1000.0, 'unixepoch')),"
-        " 'queued', ?2, ?2 FROM submissions sub"
-        " JOIN reminder_settings s ON s.org_id = sub.org_id AND s.enabled = 1 WHERE sub.id = ?1",
     [SQ_NOTE_DUE] = "SELECT id FROM notifications WHERE status IN ('queued', 'sending')"
                     " AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT ?2",
     [SQ_NOTE_TAKE] = "UPDATE notifications SET status = 'sending', attempts = attempts + 1,"
@@ -483,6 +425,23 @@ static const char *const sql_text[SQ__COUNT] = {
     [SQ_SAVEPOINT] = "SAVEPOINT job",
     [SQ_RELEASE] = "RELEASE job",
     [SQ_ROLLBACK_TO] = "ROLLBACK TO job",
+    /* The reminder candidates: open obligations with a deadline, of the organisations with
+     * reminder settings, and those settings. Which reminder is due, if any, is decided by the
+     * caller's policy (outbox_remind.c), not here. */
+    [SQ_REM_CANDIDATES] =
+        "SELECT o.id, o.incident_id, i.org_id, o.rule_id, o.stage_id, o.recipient_id, o.kind,"
+        " i.summary, o.state = 'withdrawn', o.met_at IS NOT NULL, o.mandatory, i.drill,"
+        " o.due_state = 'set', o.due_at, s.enabled, s.lead_hours"
+        " FROM obligations o JOIN incidents i ON i.id = o.incident_id"
+        " JOIN reminder_settings s ON s.org_id = i.org_id"
+        " WHERE o.state = 'active' AND o.met_at IS NULL AND o.due_state = 'set'",
+    [SQ_NOTE_ADD] = "INSERT OR IGNORE INTO notifications (id, org_id, kind, dedupe, payload,"
+                    " status, next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?6, ?6)",
+    /* facts for what a write announces (store_notify.h decides): an organisation's reminder
+     * webhook is enabled; the organisations that submitted to a recipient; a name */
+    [SQ_REM_ENABLED] = "SELECT enabled FROM reminder_settings WHERE org_id = ?",
+    [SQ_BIND_SUBMITTERS] = "SELECT DISTINCT org_id FROM submissions WHERE recipient_id = ?",
+    [SQ_BIND_ORG] = "SELECT id, name_ja, name_en FROM organizations WHERE id = ?",
     [SQ_AUDIT_HEAD] = "SELECT seq, at, actor, action, object_type, object_id, detail,"
                       " payload_sha256, prev_hash, hash FROM audit_log"
                       " ORDER BY seq DESC LIMIT 1",
@@ -636,21 +595,11 @@ static int load_audit_head(struct sq_store *s)
 
 /* ---- audit ---- */
 
-int sq_audit_add(struct sq_store *s, const char *actor, const char *action,
-                 const char *object_type, const char *object_id, const char *detail,
-                 const char *payload_sha256, int64_t now)
+int sq_audit_put(struct sq_store *s, const struct audit_rec *e)
 {
-    struct audit_rec r;
+    struct audit_rec r = *e;
     sqlite3_stmt *st;
-    memset(&r, 0, sizeof(r));
     r.seq = s->audit_seq + 1;
-    r.at = now;
-    xstrlcpy(r.actor, actor ? actor : "system", sizeof(r.actor));
-    xstrlcpy(r.action, action, sizeof(r.action));
-    xstrlcpy(r.object_type, object_type, sizeof(r.object_type));
-    xstrlcpy(r.object_id, object_id ? object_id : "", sizeof(r.object_id));
-    xstrlcpy(r.detail, detail ? detail : "", sizeof(r.detail));
-    xstrlcpy(r.payload_sha256, payload_sha256 ? payload_sha256 : "", sizeof(r.payload_sha256));
     xstrlcpy(r.prev_hash, s->audit_hash, sizeof(r.prev_hash));
     audit_seal(&r);
     st = sq_stmt(&s->w, SQ_AUDIT_INSERT);

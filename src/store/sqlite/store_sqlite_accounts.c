@@ -43,14 +43,16 @@ int sq_note_event(struct sq_store *s, const char *org_id, const char *kind, cons
                   int64_t now)
 {
     char id[UUID_STR_LEN];
+    struct notification_new n;
+    bool webhook;
+    int r = sq_webhook_enabled(s, org_id, &webhook);
+    if (r != STORE_OK)
+        return r;
     uuid_v7_new(id);
-    sqlite3_stmt *st = sq_stmt(&s->w, SQ_NOTE_EVENT);
-    sq_bind_text(st, 1, id);
-    sq_bind_text(st, 2, org_id);
-    sq_bind_text(st, 3, kind);
-    sq_bind_text(st, 4, event);
-    sqlite3_bind_int64(st, 5, now);
-    return sq_result(sqlite3_step(st));
+    store_org_event_note(org_id, kind, event, webhook, now, id, &n);
+    r = sq_note_add(s, &n, NULL);
+    free(n.payload);
+    return r;
 }
 
 /* ---- users changed by an administrator ---- */
@@ -110,9 +112,11 @@ static int user_write_run(struct sq_store *s, struct wjob *j)
         r = admin_left(s, w);
     if (!r && !w->create && w->u->disabled)
         r = revoke_all(s, w->u->id, w->now);
-    if (!r)
-        r = sq_audit_add(s, w->actor, w->audit_action, "user", w->u->id, w->audit_detail, NULL,
-                         w->now);
+    if (!r) {
+        struct audit_rec e;
+        store_audit_user_write(&e, w);
+        r = sq_audit_put(s, &e);
+    }
     if (!r && w->event)
         r = sq_note_event(s, w->u->org_id, "account", w->event, w->now);
     return r;
@@ -135,9 +139,11 @@ static int password_run(struct sq_store *s, struct wjob *j)
     if (!sqlite3_changes(s->w.db))
         return STORE_NOT_FOUND;
     int r = revoke_all(s, w->user_id, w->now);
-    if (!r)
-        r = sq_audit_add(s, w->user_id, "user.password_change", "user", w->user_id, "", NULL,
-                         w->now);
+    if (!r) {
+        struct audit_rec e;
+        store_audit_password_change(&e, w);
+        r = sq_audit_put(s, &e);
+    }
     if (!r && w->event)
         r = sq_note_event(s, w->org_id, "account", w->event, w->now);
     return r;
@@ -213,22 +219,21 @@ static int put_state(struct sq_store *s, const unsigned char *key,
     return sq_result(sqlite3_step(st));
 }
 
-/* A delay began or grew: the audit entry names the state by the start of its key. */
+/* A delay began or grew: its audit entry (store_audit_throttled). */
 static int audit_delay(struct sq_store *s, const struct throttle_key *k,
                        const struct auth_throttle_state *v, int64_t now)
 {
-    char id[17], detail[128];
-    enc_hex(k->key, 8, id);
-    snprintf(detail, sizeof(detail), "scope=%s failures=%lld delay_ms=%lld", k->scope,
-             (long long)v->failures, (long long)(v->blocked_until - now));
-    return sq_audit_add(s, "anonymous", "auth.throttled", "sign_in", id, detail, NULL, now);
+    struct audit_rec e;
+    store_audit_throttled(&e, k, v, now);
+    return sq_audit_put(s, &e);
 }
 
 static int fail_run(struct sq_store *s, struct wjob *j)
 {
     const struct throttle_failure *f = j->arg;
-    int r = sq_audit_add(s, "anonymous", "auth.login_failed", "sign_in", f->object_id,
-                         f->detail, NULL, f->now);
+    struct audit_rec e;
+    store_audit_login_failed(&e, f);
+    int r = sq_audit_put(s, &e);
     for (size_t i = 0; i < f->n && !r; i++) {
         struct auth_throttle_state v;
         r = state_on(&s->w, f->keys[i].key, f->now, &v);

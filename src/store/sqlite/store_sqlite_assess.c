@@ -122,7 +122,6 @@ static int as_create_run(struct sq_store *s, struct wjob *j)
 {
     const struct as_job *a = j->arg;
     const struct assessment_rec *r = a->a;
-    char sha[HASH_SHA256_HEX];
     sqlite3_stmt *st = sq_stmt(&s->w, SQ_AS_INSERT);
     sq_bind_text(st, 1, r->id);
     sq_bind_text(st, 2, r->org_id);
@@ -135,9 +134,9 @@ static int as_create_run(struct sq_store *s, struct wjob *j)
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         return rc == SQLITE_CONSTRAINT_FOREIGNKEY ? STORE_INVALID : sq_result(rc);
-    hash_sha256_hex(r->answers ? r->answers : "{}", strlen(r->answers ? r->answers : "{}"), sha);
-    return sq_audit_add(s, a->actor, "assessment.create", "assessment", r->id, r->framework_id,
-                        sha, a->now);
+    struct audit_rec e;
+    store_audit_assessment_create(&e, r, a->actor, a->now);
+    return sq_audit_put(s, &e);
 }
 
 int sq_assessment_create(struct store *s, const struct assessment_rec *a, const char *actor,
@@ -198,7 +197,6 @@ static int as_check_draft(struct sq_store *s, const char *id, int expected_versi
 static int as_save_run(struct sq_store *s, struct wjob *j)
 {
     const struct as_job *a = j->arg;
-    char sha[HASH_SHA256_HEX], detail[32];
     int r = as_check_draft(s, a->id, a->expected_version);
     if (r != STORE_OK)
         return r;
@@ -209,9 +207,9 @@ static int as_save_run(struct sq_store *s, struct wjob *j)
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         return sq_result(rc);
-    hash_sha256_hex(a->text, strlen(a->text), sha);
-    snprintf(detail, sizeof(detail), "version=%d", a->expected_version + 1);
-    return sq_audit_add(s, a->actor, "assessment.save", "assessment", a->id, detail, sha, a->now);
+    struct audit_rec e;
+    store_audit_assessment_save(&e, a->id, a->text, a->expected_version + 1, a->actor, a->now);
+    return sq_audit_put(s, &e);
 }
 
 int sq_assessment_save(struct store *s, const char *id, int expected_version,
@@ -225,7 +223,6 @@ int sq_assessment_save(struct store *s, const char *id, int expected_version,
 static int as_submit_run(struct sq_store *s, struct wjob *j)
 {
     const struct as_job *a = j->arg;
-    char sha[HASH_SHA256_HEX], detail[48];
     int r = as_check_draft(s, a->id, a->expected_version);
     if (r != STORE_OK)
         return r;
@@ -238,10 +235,9 @@ static int as_submit_run(struct sq_store *s, struct wjob *j)
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         return sq_result(rc);
-    hash_sha256_hex(a->text, strlen(a->text), sha);
-    snprintf(detail, sizeof(detail), "overall=%.2f", a->overall);
-    return sq_audit_add(s, a->actor, "assessment.submit", "assessment", a->id, detail, sha,
-                        a->now);
+    struct audit_rec e;
+    store_audit_assessment_submit(&e, a->id, a->text, a->overall, a->actor, a->now);
+    return sq_audit_put(s, &e);
 }
 
 int sq_assessment_submit(struct store *s, const char *id, int expected_version,
@@ -298,7 +294,6 @@ static int doc_create_run(struct sq_store *s, struct wjob *j)
 {
     const struct doc_job *a = j->arg;
     const struct orgdoc_rec *d = a->d;
-    char sha[HASH_SHA256_HEX], action[48];
     sqlite3_stmt *st = sq_stmt(&s->w, SQ_DOC_INSERT);
     sq_bind_text(st, 1, d->id);
     sq_bind_text(st, 2, d->org_id);
@@ -309,9 +304,9 @@ static int doc_create_run(struct sq_store *s, struct wjob *j)
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         return rc == SQLITE_CONSTRAINT_FOREIGNKEY ? STORE_INVALID : sq_result(rc);
-    hash_sha256_hex(d->body, strlen(d->body), sha);
-    snprintf(action, sizeof(action), "%s.create", d->kind);
-    return sq_audit_add(s, a->actor, action, d->kind, d->id, "", sha, a->now);
+    struct audit_rec e;
+    store_audit_orgdoc_create(&e, d, a->actor, a->now);
+    return sq_audit_put(s, &e);
 }
 
 int sq_orgdoc_create(struct store *s, const struct orgdoc_rec *d, const char *actor, int64_t now)
@@ -354,7 +349,7 @@ int sq_orgdoc_list(struct store *s, const char *org_id, const char *kind, const 
 static int doc_update_run(struct sq_store *s, struct wjob *j)
 {
     const struct doc_job *a = j->arg;
-    char sha[HASH_SHA256_HEX], kind[24] = "", action[48], detail[32];
+    char kind[24] = "";
     sqlite3_stmt *st = sq_stmt(&s->w, SQ_DOC_STATE);
     sq_bind_text(st, 1, a->id);
     int rc = sqlite3_step(st), version = 0;
@@ -374,10 +369,9 @@ static int doc_update_run(struct sq_store *s, struct wjob *j)
     rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         return sq_result(rc);
-    hash_sha256_hex(a->body, strlen(a->body), sha);
-    snprintf(action, sizeof(action), "%s.update", kind);
-    snprintf(detail, sizeof(detail), "version=%d", version + 1);
-    return sq_audit_add(s, a->actor, action, kind, a->id, detail, sha, a->now);
+    struct audit_rec e;
+    store_audit_orgdoc_update(&e, a->id, kind, a->body, version + 1, a->actor, a->now);
+    return sq_audit_put(s, &e);
 }
 
 int sq_orgdoc_update(struct store *s, const char *id, int expected_version, const char *body,

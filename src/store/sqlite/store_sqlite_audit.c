@@ -48,8 +48,8 @@ static const struct pin_source sources[] = {
 };
 
 /* The entry pinning an object: ?1 object_type, ?2 object_id, ?3/?4 actions, ?5 "version=N"
- * for report versions (their detail starts with it, sq_audit_add callers in
- * store_sqlite_q.c) or NULL. The `payload_sha256 <> ''` term lets the partial index serve. */
+ * for report versions (their detail starts with it: store_audit_report_version) or NULL.
+ * The `payload_sha256 <> ''` term lets the partial index serve. */
 #define PIN_ENTRY                                                                                  \
     "SELECT seq, payload_sha256 FROM audit_log WHERE object_type = ?1 AND object_id = ?2"          \
     " AND payload_sha256 <> '' AND action IN (?3, ?4) AND (?5 IS NULL OR detail = ?5"              \

@@ -19,6 +19,9 @@
 #include <sqlite3.h>
 
 #include "../store.h"
+#include "../store_audit.h"
+#include "../store_history.h"
+#include "../store_notify.h"
 
 enum sq_stmt {
     SQ_ORG_INSERT,
@@ -33,7 +36,6 @@ enum sq_stmt {
     SQ_USER_UPDATE,
     SQ_USER_PASSWORD,
     SQ_TOKEN_REVOKE_USER,
-    SQ_NOTE_EVENT,
     SQ_THR_SECRET,
     SQ_THR_GET,
     SQ_THR_PUT,
@@ -94,11 +96,8 @@ enum sq_stmt {
     SQ_BIND_SET,
     SQ_BIND_LIST,
     SQ_BIND_GET,
-    SQ_NOTE_BINDING,
     SQ_REM_GET,
     SQ_REM_SET,
-    SQ_NOTE_SCAN,
-    SQ_NOTE_ALERT,
     SQ_NOTE_DUE,
     SQ_NOTE_TAKE,
     SQ_NOTE_GET,
@@ -108,6 +107,11 @@ enum sq_stmt {
     SQ_SAVEPOINT,
     SQ_RELEASE,
     SQ_ROLLBACK_TO,
+    SQ_REM_CANDIDATES,
+    SQ_NOTE_ADD,
+    SQ_REM_ENABLED,
+    SQ_BIND_SUBMITTERS,
+    SQ_BIND_ORG,
     SQ__COUNT
 };
 
@@ -172,10 +176,9 @@ void sq_read_put(struct sq_store *s, struct sq_conn *c);
 /* Queues a job to the writer and waits until its batch is committed (or failed). */
 int sq_submit(struct sq_store *s, int (*run)(struct sq_store *, struct wjob *), void *arg);
 
-/* Writer-thread only: appends an audit entry inside the current transaction. */
-int sq_audit_add(struct sq_store *s, const char *actor, const char *action,
-                 const char *object_type, const char *object_id, const char *detail,
-                 const char *payload_sha256, int64_t now);
+/* Writer-thread only: appends e (built by store_audit.h: every field but the chain) inside the
+ * current transaction, chained and sealed. The backend adds nothing to its words. */
+int sq_audit_put(struct sq_store *s, const struct audit_rec *e);
 
 /* Maps a SQLite result code to a store_result. */
 int sq_result(int rc);
@@ -189,12 +192,13 @@ char *sq_col_dup(sqlite3_stmt *st, int col);
 void sq_close_store(struct store *s);
 
 /* Ledger (store_sqlite_ledger.c): reconciles and writes obligations for version `version` of
- * w->id inside the writer's transaction, writing into summary what changed (for the version's
- * audit entry, "" when nothing did); and the listing operation of the ops table.
- * deadlines_only: only move obligations whose deadline waited for a previous stage's
- * submission (a submit: nothing is created or withdrawn outside a new version). */
+ * w->id inside the writer's transaction, counting the actions written by enum ledger_op into
+ * counts (for the version's audit entry, store_audit_report_version); and the listing
+ * operation of the ops table.
+ * trigger: LEDGER_ON_VERSION for a new version, LEDGER_ON_SUBMIT for a submit (rules_reconcile
+ * then returns only the deadlines that waited for a previous stage's submission). */
 int sq_ledger_apply(struct sq_store *s, const struct report_write *w, int version,
-                    bool deadlines_only, char *summary, size_t summary_size);
+                    enum ledger_trigger trigger, int counts[LEDGER_REINSTATE + 1]);
 int sq_obligations_list(struct store *s, const char *incident_id, struct obligation_list *out);
 
 /* Assessments and organisation documents (store_sqlite_assess.c), for the ops table. */
@@ -235,7 +239,13 @@ int sq_binding_list(struct store *s, struct recipient_binding **out, size_t *n);
 int sq_reminders_get(struct store *s, const char *org_id, struct reminder_settings *out);
 int sq_reminders_set(struct store *s, const struct reminder_settings *r, const char *actor,
                      int64_t now);
-int sq_notifications_scan(struct store *s, int64_t now, int *created);
+int sq_reminders_scan(struct store *s, store_reminder_plan_fn plan, void *arg, int *created);
+/* Adds n (INSERT OR IGNORE on its dedupe key), in the writer's transaction; *added is 1 when
+ * it was new (NULL: not wanted). */
+int sq_note_add(struct sq_store *s, const struct notification_new *n, int *added);
+/* Writer-thread only: whether org_id has an enabled reminder webhook (*on), for the events a
+ * write announces. */
+int sq_webhook_enabled(struct sq_store *s, const char *org_id, bool *on);
 int sq_notifications_claim(struct store *s, int64_t now, int limit, int64_t lease_ms,
                            struct notification_list *out);
 int sq_notifications_record(struct store *s, const struct delivery_result *r, size_t n);

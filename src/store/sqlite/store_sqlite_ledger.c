@@ -1,11 +1,12 @@
 /*
  * store_sqlite_ledger.c — the obligation ledger in SQLite: applying a reconciliation inside the
  * transaction that writes a report version, and listing an incident's obligations with their
- * history. The decisions are made by rules_reconcile (pure); this file only writes them.
+ * history. The decisions, including which changes a submission may make, are rules_reconcile's
+ * (pure); this file writes every action it returns and nothing else, with the decision and
+ * withdrawal texts rules/ gives (rules_ledger_decision, rules_ledger_withdraw_reason).
  */
 #include "store_sqlite_int.h"
 #include "../../core/buf.h"
-#include "../../core/rtime.h"
 
 static int due_state_index(const char *s)
 {
@@ -75,22 +76,6 @@ static int event(struct sq_store *s, const struct ledger_row *row, const struct 
     return sq_result(sqlite3_step(st));
 }
 
-/* The decision kept with an obligation: what the deadline was computed from. Built with
- * snprintf (this runs in the single writer thread; no JSON library work here). */
-static void decision_of(const struct rules_result *r, char *out, size_t n)
-{
-    char at[40] = "";
-    if (r->anchor_ms)
-        rtime_format_utc(r->anchor_ms, at, sizeof(at));
-    snprintf(out, n,
-             "{\"anchor_field\":%s%s%s,\"anchor_at\":%s%s%s,\"variant\":%d,\"capped\":%s,"
-             "\"rolled\":%s}",
-             r->anchor_source ? "\"" : "", r->anchor_source ? r->anchor_source : "null",
-             r->anchor_source ? "\"" : "", at[0] ? "\"" : "", at[0] ? at : "null",
-             at[0] ? "\"" : "", r->variant, r->capped ? "true" : "false",
-             r->rolled ? "true" : "false");
-}
-
 static int create(struct sq_store *s, const struct report_write *w, int version, int i)
 {
     const struct rules_result *r = &w->ledger->ev->v[i];
@@ -109,7 +94,7 @@ static int create(struct sq_store *s, const struct report_write *w, int version,
     sqlite3_bind_int64(st, 11, w->now_ms);
     sqlite3_bind_int(st, 12, version);
     char decision[256];
-    decision_of(r, decision, sizeof(decision));
+    rules_ledger_decision(r, decision, sizeof(decision));
     sq_bind_text(st, 13, decision);
     sq_bind_text(st, 14, w->ledger->rules_version);
     return sq_result(sqlite3_step(st)); /* creation is the row itself, not a history entry */
@@ -124,7 +109,7 @@ static int update(struct sq_store *s, const struct report_write *w, int version,
     bind_due(st, 2, r);
     sqlite3_bind_int(st, 4, version);
     char decision[256];
-    decision_of(r, decision, sizeof(decision));
+    rules_ledger_decision(r, decision, sizeof(decision));
     sq_bind_text(st, 5, decision);
     sq_bind_text(st, 6, w->ledger->rules_version);
     sqlite3_bind_int64(st, 7, w->now_ms);
@@ -134,24 +119,14 @@ static int update(struct sq_store *s, const struct report_write *w, int version,
     return event(s, row, w, version, a->op, r);
 }
 
-/* The reason kept with a withdrawal: that the conditions stopped holding at this version (the
- * facts are in the explanation recomputed from that version) or that the rule left the set. */
+/* A withdrawal, with the reason rules_ledger_withdraw_reason gives. */
 static int withdraw(struct sq_store *s, const struct report_write *w, int version,
                     const struct ledger_action *a, const struct ledger_row *row)
 {
     struct buf reason;
     sqlite3_stmt *st = sq_stmt(&s->w, SQ_OB_WITHDRAW);
     buf_init(&reason, BUF_UNLIMITED);
-    if (a->result >= 0)
-        buf_appendf(&reason,
-                    "{\"en\":\"The conditions no longer hold as of version %d.\",\"ja\":\"第%d版の"
-                    "時点で適用条件を満たさなくなりました。\",\"version\":%d}",
-                    version, version, version);
-    else
-        buf_appendf(&reason,
-                    "{\"en\":\"The rule is no longer in the rule set (rules version %s).\","
-                    "\"ja\":\"このルールは現在のルールセット（版 %s）にありません。\"}",
-                    w->ledger->rules_version, w->ledger->rules_version);
+    rules_ledger_withdraw_reason(a, version, w->ledger->rules_version, &reason);
     sqlite3_bind_int64(st, 1, seq_of(row));
     sqlite3_bind_int64(st, 2, w->now_ms);
     sq_bind_text(st, 3, buf_cstr(&reason));
@@ -163,29 +138,21 @@ static int withdraw(struct sq_store *s, const struct report_write *w, int versio
 }
 
 int sq_ledger_apply(struct sq_store *s, const struct report_write *w, int version,
-                    bool deadlines_only, char *summary, size_t summary_size)
+                    enum ledger_trigger trigger, int counts[LEDGER_REINSTATE + 1])
 {
     struct ledger_row *rows = NULL;
     struct ledger_action *acts = NULL;
     size_t nrows, nacts;
-    int counts[5] = {0}, rc;
-    summary[0] = '\0';
+    int rc;
+    memset(counts, 0, (LEDGER_REINSTATE + 1) * sizeof(*counts));
     if (!w->ledger)
         return STORE_OK;
     if ((rc = load_rows(s, w->id, &rows, &nrows)))
         goto out;
-    nacts = rules_reconcile(rows, nrows, w->ledger->ev, &acts);
+    /* every action is written as it is: which ones there are is rules_reconcile's decision */
+    nacts = rules_reconcile(rows, nrows, w->ledger->ev, trigger, &acts);
     for (size_t i = 0; i < nacts && !rc; i++) {
         const struct ledger_action *a = &acts[i];
-        /* a submit only sets the deadlines that waited for the stage it sends */
-        if (deadlines_only &&
-            (a->op != LEDGER_MOVE || rows[a->row].due_state != DUE_AWAITING_PREVIOUS))
-            continue;
-        /* a deadline that runs from a submission made does not go back to waiting for it (an
-         * amendment evaluated while a submit was being written) */
-        if (a->op == LEDGER_MOVE && rows[a->row].due_state == DUE_SET &&
-            w->ledger->ev->v[a->result].due_state == DUE_AWAITING_PREVIOUS)
-            continue;
         counts[a->op]++;
         if (a->op == LEDGER_CREATE)
             rc = create(s, w, version, a->result);
@@ -194,13 +161,6 @@ int sq_ledger_apply(struct sq_store *s, const struct report_write *w, int versio
         else
             rc = update(s, w, version, a, &rows[a->row]);
     }
-    /* the version's own audit entry carries what happened to its obligations */
-    if (!rc && (counts[LEDGER_CREATE] || counts[LEDGER_MOVE] || counts[LEDGER_WITHDRAW] ||
-                counts[LEDGER_REINSTATE]))
-        snprintf(summary, summary_size,
-                 " obligations:created=%d,moved=%d,withdrawn=%d,reinstated=%d",
-                 counts[LEDGER_CREATE], counts[LEDGER_MOVE], counts[LEDGER_WITHDRAW],
-                 counts[LEDGER_REINSTATE]);
 out:
     free(rows);
     free(acts);

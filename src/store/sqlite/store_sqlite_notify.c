@@ -2,8 +2,9 @@
  * store_sqlite_notify.c — reminders in SQLite (issue 5, "Deadline reminders"): an
  * organisation's reminder webhook, the notifications it is sent (a second, small outbox:
  * reminders before deadlines, "overdue" when one passes, alerts when a submission fails for
- * good), and the organisation's open obligations. The reminder windows are computed in SQL
- * (SQ_NOTE_SCAN) so one statement finds every due reminder of every organisation.
+ * good), and the organisation's open obligations. Mechanism only: the scan lists candidates
+ * and adds the notifications the caller's policy returns (outbox_remind.c decides which
+ * reminder is due and what every notification says).
  */
 #include "store_sqlite_int.h"
 
@@ -79,7 +80,7 @@ struct rem_job {
 static int rem_set_run(struct sq_store *s, struct wjob *j)
 {
     const struct rem_job *a = j->arg;
-    char leads[16 * REMINDER_LEADS_MAX + 4], *p = leads, detail[64];
+    char leads[16 * REMINDER_LEADS_MAX + 4], *p = leads;
     size_t left = sizeof(leads);
     int n = snprintf(p, left, "[");
     for (int i = 0; i < a->r->nleads; i++) {
@@ -98,10 +99,9 @@ static int rem_set_run(struct sq_store *s, struct wjob *j)
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         return rc == SQLITE_CONSTRAINT_FOREIGNKEY ? STORE_INVALID : sq_result(rc);
-    snprintf(detail, sizeof(detail), "enabled=%d leads=%d", a->r->enabled, a->r->nleads);
-    /* the secret is never in the audit log; the endpoint is configuration, not a secret */
-    return sq_audit_add(s, a->actor, "reminders.set", "organization", a->r->org_id, detail,
-                        NULL, a->now);
+    struct audit_rec e;
+    store_audit_reminders_set(&e, a->r, a->actor, a->now);
+    return sq_audit_put(s, &e);
 }
 
 int sq_reminders_set(struct store *s, const struct reminder_settings *r, const char *actor,
@@ -113,26 +113,107 @@ int sq_reminders_set(struct store *s, const struct reminder_settings *r, const c
 
 /* ---- the notification outbox ---- */
 
+/* Reminders: the store lists the candidates and adds what the caller's policy returns
+ * (store.h, reminders_scan); the windows and the payloads are outbox_remind.c's. */
+
+int sq_note_add(struct sq_store *s, const struct notification_new *n, int *added)
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_NOTE_ADD);
+    sq_bind_text(st, 1, n->id);
+    sq_bind_text(st, 2, n->org_id);
+    sq_bind_text(st, 3, n->kind);
+    sq_bind_text(st, 4, n->dedupe);
+    sq_bind_text(st, 5, n->payload);
+    sqlite3_bind_int64(st, 6, n->at);
+    sq_bind_text(st, 7, n->listed_only ? "not_sent" : "queued");
+    int rc = sqlite3_step(st);
+    if (added)
+        *added = rc == SQLITE_DONE ? sqlite3_changes(s->w.db) : 0;
+    return sq_result(rc);
+}
+
+int sq_webhook_enabled(struct sq_store *s, const char *org_id, bool *on)
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_REM_ENABLED);
+    sq_bind_text(st, 1, org_id);
+    int rc = sqlite3_step(st);
+    *on = rc == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : STORE_UNAVAILABLE;
+}
+
+static void read_candidate(sqlite3_stmt *st, struct reminder_candidate *c)
+{
+    memset(c, 0, sizeof(*c));
+    sq_col_copy(st, 0, c->obligation_id, sizeof(c->obligation_id));
+    sq_col_copy(st, 1, c->incident_id, sizeof(c->incident_id));
+    sq_col_copy(st, 2, c->org_id, sizeof(c->org_id));
+    sq_col_copy(st, 3, c->rule_id, sizeof(c->rule_id));
+    sq_col_copy(st, 4, c->stage_id, sizeof(c->stage_id));
+    sq_col_copy(st, 5, c->recipient_id, sizeof(c->recipient_id));
+    sq_col_copy(st, 6, c->kind, sizeof(c->kind));
+    c->incident_summary = sq_col_dup(st, 7);
+    c->withdrawn = sqlite3_column_int(st, 8) != 0;
+    c->met = sqlite3_column_int(st, 9) != 0;
+    c->mandatory = sqlite3_column_int(st, 10) != 0;
+    c->drill = sqlite3_column_int(st, 11) != 0;
+    c->due_set = sqlite3_column_int(st, 12) != 0;
+    c->due_ms = sqlite3_column_int64(st, 13);
+    c->enabled = sqlite3_column_int(st, 14) != 0;
+    c->nleads =
+        parse_leads((const char *)sqlite3_column_text(st, 15), c->lead_hours, REMINDER_LEADS_MAX);
+}
+
+static void candidates_free(struct reminder_candidate *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(c[i].incident_summary);
+    free(c);
+}
+
 struct scan_job {
-    int64_t now;
+    store_reminder_plan_fn plan;
+    void *arg;
     int created;
 };
 
 static int scan_run(struct sq_store *s, struct wjob *j)
 {
     struct scan_job *a = j->arg;
-    sqlite3_stmt *st = sq_stmt(&s->w, SQ_NOTE_SCAN);
-    sqlite3_bind_int64(st, 1, a->now);
-    int rc = sqlite3_step(st);
-    a->created = rc == SQLITE_DONE ? sqlite3_changes(s->w.db) : 0;
-    return sq_result(rc);
+    struct reminder_candidate *c = NULL;
+    struct notification_new *notes = NULL;
+    size_t n = 0, cap = 0, nnotes = 0;
+    int rc, r = STORE_OK;
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_REM_CANDIDATES);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            c = xrealloc(c, cap * sizeof(*c));
+        }
+        read_candidate(st, &c[n++]);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        r = sq_result(rc);
+        goto out;
+    }
+    nnotes = a->plan(c, n, a->arg, &notes);
+    for (size_t i = 0; i < nnotes && r == STORE_OK; i++) {
+        int added = 0;
+        r = sq_note_add(s, &notes[i], &added);
+        a->created += added;
+    }
+out:
+    notification_new_free(notes, nnotes);
+    candidates_free(c, n);
+    return r;
 }
 
-int sq_notifications_scan(struct store *s, int64_t now, int *created)
+int sq_reminders_scan(struct store *s, store_reminder_plan_fn plan, void *arg, int *created)
 {
-    struct scan_job a = {now, 0};
+    struct scan_job a = {plan, arg, 0};
     int r = sq_submit(SQ(s), scan_run, &a);
-    *created = a.created;
+    *created = r == STORE_OK ? a.created : 0;
     return r;
 }
 

@@ -8,7 +8,6 @@
  * durable when the call returns; each appends its audit entry in the same transaction.
  */
 #include "store_sqlite_int.h"
-#include "../../core/rtime.h"
 
 #define SQ(s) ((struct sq_store *)(s))
 
@@ -148,20 +147,16 @@ static int insert_one(struct sq_store *s, const struct submit_write *w,
         return sq_result(rc);
     if ((rc = add_event(s, n->id, w->now_ms, "created", 0, n->status)) != STORE_OK)
         return rc;
-    /* The entry pins what is sent: the hash of the bytes stored here, recomputed rather than
-     * taken from the caller, so `ichigen audit verify` can prove the payload unchanged. */
-    char sha[HASH_SHA256_HEX], detail[128];
-    hash_sha256_hex(n->payload, n->payload_len, sha);
-    snprintf(detail, sizeof(detail), "version=%d recipient=%s", w->version, n->recipient_id);
-    return sq_audit_add(s, w->actor, "submission.create", "submission", n->id, detail, sha,
-                        w->now_ms);
+    /* the entry pins the bytes stored here (store_audit_submission_create hashes them) */
+    struct audit_rec e;
+    store_audit_submission_create(&e, w, n);
+    return sq_audit_put(s, &e);
 }
 
 static int submit_run(struct sq_store *s, struct wjob *j)
 {
     struct submit_job *a = j->arg;
     const struct submit_write *w = a->w;
-    char detail[96];
     int r = check_latest(s, w);
     if (r != STORE_OK)
         return r;
@@ -178,14 +173,14 @@ static int submit_run(struct sq_store *s, struct wjob *j)
     if ((r = sq_result(sqlite3_step(st))) != STORE_OK)
         return r;
     if (w->ledger && a->created) {
-        char moved[160];
+        int counts[LEDGER_REINSTATE + 1];
         struct report_write rw = {.id = w->incident_id, .now_ms = w->now_ms, .ledger = w->ledger};
-        if ((r = sq_ledger_apply(s, &rw, w->version, true, moved, sizeof(moved))) != STORE_OK)
+        if ((r = sq_ledger_apply(s, &rw, w->version, LEDGER_ON_SUBMIT, counts)) != STORE_OK)
             return r;
     }
-    snprintf(detail, sizeof(detail), "version=%d submissions=%d", w->version, a->created);
-    return sq_audit_add(s, w->actor, "report.submit", "report", w->incident_id, detail, NULL,
-                        w->now_ms);
+    struct audit_rec e;
+    store_audit_report_submit(&e, w, a->created);
+    return sq_audit_put(s, &e);
 }
 
 int sq_report_submit(struct store *s, const struct submit_write *w, int *created)
@@ -278,36 +273,31 @@ static int claim_candidates(struct sq_store *s, const struct claim_request *c,
 }
 
 /* Writer thread: a claim that takes a submission still "sending" takes it from an attempt
- * whose lease ran out before any outcome was recorded. That happens when the process that
- * made the attempt stopped (a crash, a kill, a restart) and also when the attempt outlasted
- * its lease or its outcome could not be written; the store cannot tell which, so the event
- * states what is known: which attempt, when it began, when its lease ended, and that the
- * recipient may or may not have received it (at-least-once, same Idempotency-Key). The
- * history is evidence in a deadline dispute: without this line it jumped from one attempt to
- * the next with nothing in between. */
+ * whose lease ran out before any outcome was recorded (a crash, a kill, a restart, or an
+ * attempt that outlasted its lease). The history says so (store_history_interrupted): it is
+ * evidence in a deadline dispute, and without this line it jumped from one attempt to the
+ * next with nothing in between. */
 static int note_interrupted(struct sq_store *s, const char *id, int64_t now)
 {
     sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_STATUS);
-    char status[20] = "", began[32] = "", ended[32] = "", detail[400];
+    char status[20] = "", detail[400];
+    int64_t ended = 0, began = 0;
+    bool has_began = false;
     sq_bind_text(st, 1, id);
     int rc = sqlite3_step(st), attempt = 0;
     if (rc == SQLITE_ROW) {
         sq_col_copy(st, 0, status, sizeof(status));
         attempt = sqlite3_column_int(st, 2);
-        rtime_format_utc(sqlite3_column_int64(st, 3), ended, sizeof(ended));
-        if (sqlite3_column_type(st, 4) != SQLITE_NULL) /* NULL: leased before the column */
-            rtime_format_utc(sqlite3_column_int64(st, 4), began, sizeof(began));
+        ended = sqlite3_column_int64(st, 3);
+        has_began = sqlite3_column_type(st, 4) != SQLITE_NULL; /* NULL: leased before the column */
+        began = sqlite3_column_int64(st, 4);
     }
     sqlite3_reset(st);
     if (rc != SQLITE_ROW)
         return rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_UNAVAILABLE;
     if (strcmp(status, "sending"))
         return STORE_OK;
-    snprintf(detail, sizeof(detail),
-             "attempt %d%s%s%s recorded no outcome before its lease ended at %s: the delivery "
-             "process stopped (crash or restart) or the attempt outlasted its lease; the "
-             "recipient may or may not have received it; taken again as attempt %d",
-             attempt, began[0] ? " (started " : "", began, began[0] ? ")" : "", ended, attempt + 1);
+    store_history_interrupted(attempt, has_began, began, ended, detail, sizeof(detail));
     return add_event(s, id, now, "interrupted", 0, detail);
 }
 
@@ -386,25 +376,12 @@ static int status_of(struct sq_store *s, const char *id, char status[20], char o
 }
 
 /* Writer thread: → delivered or acknowledged, obligation met, history, audit. */
-/* Copies at most n - 1 bytes of s into out without cutting a UTF-8 character. */
-static void utf8_cut(char *out, size_t n, const char *s)
-{
-    size_t len = strlen(s);
-    if (len >= n) {
-        len = n - 1;
-        while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
-            len--;
-    }
-    memcpy(out, s, len);
-    out[len] = '\0';
-}
-
 static int complete(struct sq_store *s, const char *id, const char *ob, bool ack, int64_t at,
                     const char *reference, const char *receipt, int http_status, const char *event,
                     const char *actor, const char *endpoint)
 {
     sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_DONE);
-    char action[48], detail[2400], ref[100] = "", audit_detail[128];
+    char detail[2400];
     sq_bind_text(st, 1, id);
     sq_bind_text(st, 2, ack ? "acknowledged" : "delivered");
     sqlite3_bind_int64(st, 3, at);
@@ -413,18 +390,15 @@ static int complete(struct sq_store *s, const char *id, const char *ob, bool ack
     int r = sq_result(sqlite3_step(st));
     if (r == STORE_OK)
         r = mark_met(s, ob, id, at);
-    if (reference)
-        utf8_cut(ref, sizeof(ref), reference);
     /* the history keeps where it went and the receipt; the audit entry a short form */
-    snprintf(detail, sizeof(detail), "%s%s%s%s%s", endpoint ? "endpoint=" : "",
-             endpoint ? endpoint : "", endpoint && reference ? " " : "",
-             reference ? "reference=" : "", reference ? reference : "");
-    snprintf(audit_detail, sizeof(audit_detail), "%s%s", ref[0] ? "reference=" : "", ref);
+    store_history_done(endpoint, reference, detail, sizeof(detail));
     if (r == STORE_OK)
         r = add_event(s, id, at, event, http_status, detail[0] ? detail : NULL);
-    snprintf(action, sizeof(action), "submission.%s", event);
-    return r == STORE_OK ? sq_audit_add(s, actor, action, "submission", id, audit_detail, NULL, at)
-                         : r;
+    if (r != STORE_OK)
+        return r;
+    struct audit_rec e;
+    store_audit_submission_done(&e, id, event, reference, actor, at);
+    return sq_audit_put(s, &e);
 }
 
 static int record_one(struct sq_store *s, const struct delivery_result *d)
@@ -450,16 +424,14 @@ static int record_one(struct sq_store *s, const struct delivery_result *d)
     if ((r = sq_result(sqlite3_step(st))) != STORE_OK)
         return r;
     r = add_event(s, d->id, d->at, failed ? "failed" : "retry", d->http_status, d->error);
+    /* the caller's notification (the alert of a failure), with the outcome it belongs to */
+    if (r == STORE_OK && d->note)
+        r = sq_note_add(s, d->note, NULL);
     if (r == STORE_OK && failed) {
-        /* the reporter is alerted through its reminder webhook, when it has one */
-        st = sq_stmt(&s->w, SQ_NOTE_ALERT);
-        sq_bind_text(st, 1, d->id);
-        sqlite3_bind_int64(st, 2, d->at);
-        r = sq_result(sqlite3_step(st));
+        struct audit_rec e;
+        store_audit_submission_failed(&e, d);
+        r = sq_audit_put(s, &e);
     }
-    if (r == STORE_OK && failed)
-        r = sq_audit_add(s, "system:delivery", "submission.failed", "submission", d->id, "", NULL,
-                         d->at);
     return r;
 }
 
@@ -681,21 +653,88 @@ static int bound_now(struct sq_store *s, const char *recipient_id, char out[UUID
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : STORE_UNAVAILABLE;
 }
 
-/* A change of receiver is announced to every organisation it concerns (SQ_NOTE_BINDING). */
+/* An organisation's id and names on the writer's connection. */
+static int org_names(struct sq_store *s, const char *id, struct org *o)
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_BIND_ORG);
+    memset(o, 0, sizeof(*o));
+    sq_bind_text(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        sq_col_copy(st, 0, o->id, sizeof(o->id));
+        sq_col_copy(st, 1, o->name_ja, sizeof(o->name_ja));
+        sq_col_copy(st, 2, o->name_en, sizeof(o->name_en));
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_UNAVAILABLE;
+}
+
+/* The organisations that submitted to a recipient (heap strings). */
+static int submitters_of(struct sq_store *s, const char *recipient_id, char ***out, size_t *n)
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_BIND_SUBMITTERS);
+    size_t cap = 0;
+    int rc;
+    *out = NULL;
+    *n = 0;
+    sq_bind_text(st, 1, recipient_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = xrealloc(*out, cap * sizeof(**out));
+        }
+        (*out)[(*n)++] = sq_col_dup(st, 0);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? STORE_OK : STORE_UNAVAILABLE;
+}
+
+/* Adds the notification of each organisation store_binding_told names. */
+static int tell_each(struct sq_store *s, const struct bind_job *a, const struct org *prev,
+                     const struct org *cur, const char **told, size_t n)
+{
+    int r = STORE_OK;
+    for (size_t i = 0; i < n && r == STORE_OK; i++) {
+        struct notification_new note;
+        char id[40];
+        bool webhook;
+        if ((r = sq_webhook_enabled(s, told[i], &webhook)) != STORE_OK)
+            break;
+        store_notification_id(id);
+        store_binding_note(told[i], webhook, a->recipient_id, prev, cur, a->now, id, &note);
+        r = sq_note_add(s, &note, NULL);
+        free(note.payload);
+    }
+    return r;
+}
+
+/* A change of receiver is announced to every organisation it concerns (store_binding_told). */
 static int announce_binding(struct sq_store *s, const struct bind_job *a, const char *previous)
 {
-    sqlite3_stmt *st = sq_stmt(&s->w, SQ_NOTE_BINDING);
-    sq_bind_text(st, 1, a->recipient_id);
-    sq_bind_text(st, 2, a->org_id);
-    sqlite3_bind_int64(st, 3, a->now);
-    sq_bind_text_opt(st, 4, previous);
-    return sq_result(sqlite3_step(st));
+    struct org cur, prev;
+    char **subs = NULL;
+    const char **told = NULL;
+    size_t nsubs = 0, ntold = 0;
+    int r = org_names(s, a->org_id, &cur);
+    if (r == STORE_OK && previous[0])
+        r = org_names(s, previous, &prev);
+    if (r == STORE_OK)
+        r = submitters_of(s, a->recipient_id, &subs, &nsubs);
+    if (r == STORE_OK) {
+        ntold = store_binding_told((const char *const *)subs, nsubs, a->org_id, previous, &told);
+        r = tell_each(s, a, previous[0] ? &prev : NULL, &cur, told, ntold);
+    }
+    for (size_t i = 0; i < nsubs; i++)
+        free(subs[i]);
+    free(subs);
+    free(told);
+    return r;
 }
 
 static int bind_run(struct sq_store *s, struct wjob *j)
 {
     const struct bind_job *a = j->arg;
-    char detail[128], previous[UUID_STR_LEN];
+    char previous[UUID_STR_LEN];
     int r = bound_now(s, a->recipient_id, previous);
     if (r)
         return r;
@@ -708,10 +747,9 @@ static int bind_run(struct sq_store *s, struct wjob *j)
         return rc == SQLITE_CONSTRAINT_FOREIGNKEY ? STORE_INVALID : sq_result(rc);
     if (strcmp(previous, a->org_id) && (r = announce_binding(s, a, previous)))
         return r;
-    snprintf(detail, sizeof(detail), "org=%s previous=%s", a->org_id,
-             previous[0] ? previous : "none");
-    return sq_audit_add(s, a->actor, "recipient.bind", "recipient", a->recipient_id, detail, NULL,
-                        a->now);
+    struct audit_rec e;
+    store_audit_binding(&e, a->recipient_id, a->org_id, previous, a->actor, a->now);
+    return sq_audit_put(s, &e);
 }
 
 int sq_binding_set(struct store *s, const char *recipient_id, const char *org_id, const char *actor,

@@ -162,8 +162,9 @@ static int org_create_run(struct sq_store *s, struct wjob *j)
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         return sq_result(rc);
-    return sq_audit_add(s, a->actor, "organization.create", "organization", a->o->id, "", NULL,
-                        a->now);
+    struct audit_rec e;
+    store_audit_org_create(&e, a->o, a->actor, a->now);
+    return sq_audit_put(s, &e);
 }
 
 static int org_create(struct store *s, const struct org *o, const char *actor, int64_t now)
@@ -252,9 +253,9 @@ static int user_create_run(struct sq_store *s, struct wjob *j)
     int r = sq_user_insert(s, a->u, a->now);
     if (r)
         return r;
-    char detail[64];
-    snprintf(detail, sizeof(detail), "role=%s", auth_role_name(a->u->role));
-    return sq_audit_add(s, a->actor, "user.create", "user", a->u->id, detail, NULL, a->now);
+    struct audit_rec e;
+    store_audit_user_create(&e, a->u, a->actor, a->now);
+    return sq_audit_put(s, &e);
 }
 
 static int user_create(struct store *s, const struct user *u, const char *actor, int64_t now)
@@ -323,9 +324,9 @@ static int token_create_run(struct sq_store *s, struct wjob *j)
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         return rc == SQLITE_CONSTRAINT_FOREIGNKEY ? STORE_INVALID : sq_result(rc);
-    char detail[40];
-    snprintf(detail, sizeof(detail), "kind=%s", a->t->kind);
-    return sq_audit_add(s, a->actor, "token.create", "token", a->t->id, detail, NULL, a->now);
+    struct audit_rec e;
+    store_audit_token_create(&e, a->t, a->actor, a->now);
+    return sq_audit_put(s, &e);
 }
 
 static int token_create(struct store *s, const struct token_rec *t, const char *actor,
@@ -390,7 +391,9 @@ static int token_revoke_run(struct sq_store *s, struct wjob *j)
         return sq_result(rc);
     if (sqlite3_changes(s->w.db) == 0)
         return STORE_NOT_FOUND;
-    return sq_audit_add(s, a->actor, "token.revoke", "token", a->token_id, "", NULL, a->now);
+    struct audit_rec e;
+    store_audit_token_revoke(&e, a->token_id, a->actor, a->now);
+    return sq_audit_put(s, &e);
 }
 
 static int token_revoke(struct store *s, const char *token_id, const char *owner_user_id,
@@ -549,12 +552,12 @@ static int report_create_run(struct sq_store *s, struct wjob *j)
         if ((r = sq_result(sqlite3_step(st))))
             return r;
     }
-    char detail[128] = "version=1", changes[96];
-    if ((r = sq_ledger_apply(s, w, 1, false, changes, sizeof(changes))))
+    int counts[LEDGER_REINSTATE + 1];
+    struct audit_rec e;
+    if ((r = sq_ledger_apply(s, w, 1, LEDGER_ON_VERSION, counts)))
         return r;
-    xstrlcpy(detail + strlen(detail), changes, sizeof(detail) - strlen(detail));
-    if ((r = sq_audit_add(s, w->author_id, "report.create", "report", w->id, detail,
-                          w->body_sha256, w->now_ms)))
+    store_audit_report_version(&e, w, 1, counts);
+    if ((r = sq_audit_put(s, &e)))
         return r;
     fill_out(w, 1, w->now_ms, a->out);
     return STORE_OK;
@@ -574,7 +577,6 @@ static int report_amend_run(struct sq_store *s, struct wjob *j)
     sqlite3_stmt *st = sq_stmt(&s->w, SQ_INCIDENT_GET_META);
     int rc, latest, r;
     int64_t created_at;
-    char detail[128];
 
     sq_bind_text(st, 1, w->id);
     rc = sqlite3_step(st);
@@ -599,12 +601,12 @@ static int report_amend_run(struct sq_store *s, struct wjob *j)
     bind_version_meta(st, 4, w);
     if ((r = sq_result(sqlite3_step(st))))
         return r;
-    char changes[96];
-    if ((r = sq_ledger_apply(s, w, latest + 1, false, changes, sizeof(changes))))
+    int counts[LEDGER_REINSTATE + 1];
+    struct audit_rec e;
+    if ((r = sq_ledger_apply(s, w, latest + 1, LEDGER_ON_VERSION, counts)))
         return r;
-    snprintf(detail, sizeof(detail), "version=%d%s", latest + 1, changes);
-    if ((r = sq_audit_add(s, w->author_id, "report.amend", "report", w->id, detail,
-                          w->body_sha256, w->now_ms)))
+    store_audit_report_version(&e, w, latest + 1, counts);
+    if ((r = sq_audit_put(s, &e)))
         return r;
     fill_out(w, latest + 1, created_at, a->out);
     return STORE_OK;
@@ -707,7 +709,9 @@ struct audit_job {
 static int audit_append_run(struct sq_store *s, struct wjob *j)
 {
     const struct audit_job *a = j->arg;
-    return sq_audit_add(s, a->actor, a->action, a->otype, a->oid, a->detail, NULL, a->now);
+    struct audit_rec e;
+    store_audit_entry(&e, a->actor, a->action, a->otype, a->oid, a->detail, NULL, a->now);
+    return sq_audit_put(s, &e);
 }
 
 static int audit_append(struct store *s, const char *actor, const char *action,
@@ -855,7 +859,6 @@ const struct store_ops sq_ops = {
     .binding_list = sq_binding_list,
     .reminders_get = sq_reminders_get,
     .reminders_set = sq_reminders_set,
-    .notifications_scan = sq_notifications_scan,
     .notifications_claim = sq_notifications_claim,
     .notifications_record = sq_notifications_record,
     .notifications_list = sq_notifications_list,
@@ -864,6 +867,7 @@ const struct store_ops sq_ops = {
     .audit_scan = audit_scan,
     .audit_head = audit_head,
     .audit_pins = sq_audit_pins,
+    .reminders_scan = sq_reminders_scan,
     .commit_latency = commit_latency,
     .stats = stats,
 };
