@@ -250,12 +250,7 @@ static bool signin_delayed(struct req *r, const struct signin *si)
         return false;
     snprintf(secs, sizeof(secs), "%lld", (long long)((wait + 999) / 1000));
     http_header(r, "Retry-After", secs);
-    http_problem(r, 429, "throttled", "Too many failed sign-ins", "サインインの失敗が多すぎます",
-                 "Wait the number of seconds in Retry-After, then try again; the wait grows "
-                 "with further failures but stays short, and no account is locked.",
-                 "Retry-After の秒数だけ待ってから再度お試しください。失敗が続くと待ち時間は"
-                 "延びますが短時間に限られ、アカウントがロックされることはありません。",
-                 NULL);
+    http_fail(r, APP_PROB_THROTTLED, NULL, NULL, NULL);
     LOG(LOG_INFO, "auth.throttled", LF_S("request_id", r->request_id), LF_I("wait_ms", wait));
     return true;
 }
@@ -292,9 +287,7 @@ static void signin_succeeded(struct req *r, const struct signin *si)
 
 static void login_failed(struct req *r)
 {
-    http_problem(r, 401, "login_failed", "Sign-in failed", "サインインできませんでした",
-                 "The username or password is wrong.", "ユーザー名又はパスワードが違います。",
-                 NULL);
+    http_fail(r, APP_PROB_LOGIN_FAILED, NULL, NULL, NULL);
 }
 
 void h_login(struct req *r)
@@ -352,8 +345,7 @@ static bool password_ok(struct req *r, const char *cur, const char *pw)
     }
     bool ok = !verr_any(&errs);
     if (!ok)
-        http_problem(r, 422, "validation", "The request has invalid fields",
-                     "入力内容に誤りがあります", NULL, NULL, &errs);
+        http_fail(r, APP_PROB_INVALID_FIELDS, NULL, NULL, &errs);
     verr_list_release(&errs);
     return ok;
 }
@@ -365,8 +357,7 @@ static void wrong_current(struct req *r)
     verr_add(&errs, "/current_password", "wrong_password",
              "current password: is not your current password",
              "現在のパスワード: 現在のパスワードと一致しません");
-    http_problem(r, 422, "validation", "The request has invalid fields", "入力内容に誤りがあります",
-                 NULL, NULL, &errs);
+    http_fail(r, APP_PROB_INVALID_FIELDS, NULL, NULL, &errs);
     verr_list_release(&errs);
 }
 

@@ -104,9 +104,7 @@ static const struct rf_field create_root = {
 
 static bool answers_invalid(struct req *r, struct verr_list *errs)
 {
-    http_problem(r, 422, "validation", "The answers have problems", "回答に問題があります",
-                 "Every problem is listed in errors; nothing was saved.",
-                 "問題点をすべて errors に示しています。保存はされていません。", errs);
+    http_fail(r, APP_PROB_ANSWERS_INVALID, NULL, NULL, errs);
     verr_list_release(errs);
     return false;
 }
@@ -255,11 +253,7 @@ void h_assessment_get(struct req *r)
 
 static void already_submitted(struct req *r)
 {
-    http_problem(
-        r, 409, "assessment_submitted", "The assessment is submitted", "この自己評価は提出済みです",
-        "A submitted assessment cannot change; create a new assessment for the next "
-        "period.",
-        "提出済みの自己評価は変更できません。次の期間の自己評価を新たに作成してください。", NULL);
+    http_fail(r, APP_PROB_ASSESSMENT_SUBMITTED, NULL, NULL, NULL);
 }
 
 /* Shared start of save and submit: the draft, writable by the caller, with a matching
@@ -304,13 +298,7 @@ static const struct assess_framework *framework_of(struct req *r, const struct a
     if (fw && strcmp(fw->version, a->framework_version))
         fw = NULL;
     if (!fw)
-        http_problem(r, 409, "framework_unavailable", "Framework version no longer offered",
-                     "このフレームワークの版は提供されていません",
-                     "The framework version of this assessment is not loaded on this server; "
-                     "create a new assessment.",
-                     "この自己評価のフレームワークの版はこのサーバーに読み込まれていません。"
-                     "新しい自己評価を作成してください。",
-                     NULL);
+        http_fail(r, APP_PROB_FRAMEWORK_UNAVAILABLE, NULL, NULL, NULL);
     return fw;
 }
 
@@ -379,9 +367,7 @@ static bool complete_enough(struct req *r, const json_t *scores)
         verr_list_release(&errs);
         return true;
     }
-    http_problem(r, 422, "incomplete", "The assessment is incomplete", "自己評価が未完了です",
-                 "Every function needs at least one answered question before submission.",
-                 "提出前に、すべての機能で少なくとも1問に回答してください。", &errs);
+    http_fail(r, APP_PROB_INCOMPLETE, NULL, NULL, &errs);
     verr_list_release(&errs);
     return false;
 }

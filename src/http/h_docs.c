@@ -151,8 +151,7 @@ void http_precondition(struct req *r, enum http_ifm m, int latest, const char *w
                  "対象とする%sの版を、取得した ETag を If-Match に付けて指定してください"
                  "（例: If-Match: %s。\"*\" は使用できません）。",
                  what_ja, etag);
-        http_problem(r, 428, "precondition_required", "Precondition required",
-                     "前提条件の指定が必要です", en, ja, NULL);
+        http_fail(r, APP_PROB_PRECONDITION_REQUIRED, en, ja, NULL);
         return;
     }
     snprintf(en, sizeof(en),
@@ -164,8 +163,7 @@ void http_precondition(struct req *r, enum http_ifm m, int latest, const char *w
              "を付けて送ってください。",
              what_ja, latest, etag);
     http_header(r, "ETag", etag);
-    http_problem(r, 412, "precondition_failed", "Precondition failed",
-                 "前提条件が満たされていません", en, ja, NULL);
+    http_fail(r, APP_PROB_PRECONDITION_FAILED, en, ja, NULL);
 }
 
 static void doc_update(struct req *r, const struct doc_kind *k)

@@ -22,14 +22,7 @@ static json_t *org_view(const struct org *o)
 
 static void no_assessment(struct req *r)
 {
-    http_problem(
-        r, 409, "no_submitted_assessment", "No submitted assessment",
-        "提出済みの自己評価がありません",
-        "A rating report needs a submitted self-assessment: create one, answer it and "
-        "submit it (POST /api/v1/assessments).",
-        "格付けレポートには提出済みの自己評価が必要です。自己評価を作成・回答して提出してください"
-        "（POST /api/v1/assessments）。",
-        NULL);
+    http_fail(r, APP_PROB_NO_SUBMITTED_ASSESSMENT, NULL, NULL, NULL);
 }
 
 /* The assessment the report is about, with its scores. Answers and returns false if none. */
@@ -135,13 +128,7 @@ static json_t *build(struct req *r, const char **lang)
     doc = rating_build(orgj, scores, peers, risk, r->now_ms, *lang, &errs);
     json_decref(orgj);
     if (!doc)
-        http_problem(r, 500, "rating_inconsistent", "The rating report could not be assembled",
-                     "格付けレポートを作成できませんでした",
-                     "The stored figures failed the report's consistency checks (listed in "
-                     "errors). This is a fault of the service; please report it.",
-                     "保存されている数値が整合性検査に通りませんでした（errors "
-                     "を参照）。サービスの不具合です。",
-                     &errs);
+        http_fail(r, APP_PROB_RATING_INCONSISTENT, NULL, NULL, &errs);
     verr_list_release(&errs);
 out:
     json_decref(peers);
@@ -179,8 +166,7 @@ void h_rating_pdf(struct req *r)
         char ja[800];
         snprintf(ja, sizeof(ja),
                  "サーバー側でPDFを作成できませんでした（%s）。運用者に連絡してください。", e.msg);
-        http_problem(r, 500, "pdf_failed", "The PDF could not be produced",
-                     "PDFを作成できませんでした", e.msg, ja, NULL);
+        http_fail(r, APP_PROB_PDF_FAILED, e.msg, ja, NULL);
     }
     buf_release(&pdf);
     json_decref(doc);

@@ -18,9 +18,7 @@
 
 static void problems(struct req *r, struct verr_list *errs)
 {
-    http_problem(r, 422, "validation", "The request has invalid fields", "入力内容に誤りがあります",
-                 "See errors: every problem is listed; nothing was saved.",
-                 "errors に問題点をすべて示しています。保存はされていません。", errs);
+    http_fail(r, APP_PROB_VALIDATION_UNSAVED, NULL, NULL, errs);
 }
 
 /* CSF category ids (assets' csf_categories, scenarios' from_assessment) must exist in the
@@ -361,8 +359,7 @@ static void run_and_store(struct req *r, const json_t *body, struct risk_request
         risk_result_release(&res);
         char ja[800];
         snprintf(ja, sizeof(ja), "シミュレーションの条件が上限を超えています（%s）", e.msg);
-        http_problem(r, 422, "simulation_refused", "The simulation cannot run",
-                     "シミュレーションを実行できません", e.msg, ja, NULL);
+        http_fail(r, APP_PROB_SIMULATION_REFUSED, e.msg, ja, NULL);
         return;
     }
     json_t *ids = json_array();

@@ -27,28 +27,11 @@ static void refuse(struct req *r, enum account_verdict v)
     struct verr_list errs;
     switch (v) {
     case ACCOUNT_HAS_ADMIN:
-        return http_problem(
-            r, 403, "forbidden", "Forbidden", "権限がありません",
-            "This organisation has its own administrator: only they create and change its users.",
-            "この組織には組織管理者がいます。ユーザーの作成・変更は組織管理者だけが行えます。",
-            NULL);
+        return http_fail(r, APP_PROB_ORG_HAS_ADMIN, NULL, NULL, NULL);
     case ACCOUNT_ONBOARDING:
-        return http_problem(
-            r, 403, "forbidden", "Forbidden", "権限がありません",
-            "For another organisation the platform administrator may only give it its first "
-            "administrator: create a user with role org_admin while it has no users, or make an "
-            "existing member org_admin while it has no administrator.",
-            "他の組織に対してプラットフォーム管理者ができるのは最初の組織管理者を置くことだけです"
-            "（ユーザーがいない組織に role org_admin "
-            "のユーザーを作成する、又は組織管理者がいない組織"
-            "の既存のユーザーを org_admin にする）。",
-            NULL);
+        return http_fail(r, APP_PROB_ONBOARDING_ONLY, NULL, NULL, NULL);
     case ACCOUNT_LAST_ADMIN:
-        return http_problem(r, 409, "last_administrator", "Conflict", "競合しています",
-                            "This would leave the organisation without an enabled administrator; "
-                            "appoint another first.",
-                            "組織に有効な管理者がいなくなります。先に別の管理者を置いてください。",
-                            NULL);
+        return http_fail(r, APP_PROB_LAST_ADMINISTRATOR, NULL, NULL, NULL);
     case ACCOUNT_ROLE_REFUSED:
     default:
         verr_list_init(&errs, 2);
@@ -57,8 +40,7 @@ static void refuse(struct req *r, enum account_verdict v)
                  "organisation, by a platform administrator",
                  "ロール: admin（プラットフォーム管理者）はプラットフォーム運営者の組織で、"
                  "プラットフォーム管理者だけが付与できます");
-        http_problem(r, 422, "validation", "The request has invalid fields",
-                     "入力内容に誤りがあります", NULL, NULL, &errs);
+        http_fail(r, APP_PROB_INVALID_FIELDS, NULL, NULL, &errs);
         verr_list_release(&errs);
     }
 }
@@ -69,8 +51,7 @@ static void unknown_org(struct req *r)
     verr_list_init(&errs, 2);
     verr_add(&errs, "/org_id", "unknown_organization", "organisation id: no such organisation",
              "組織ID: 該当する組織がありません");
-    http_problem(r, 422, "validation", "The request has invalid fields", "入力内容に誤りがあります",
-                 NULL, NULL, &errs);
+    http_fail(r, APP_PROB_INVALID_FIELDS, NULL, NULL, &errs);
     verr_list_release(&errs);
 }
 
@@ -120,10 +101,7 @@ static int write_user(struct req *r, const struct account_scene *sc, enum accoun
     int res = store_user_write(r->app->store, &w);
     free(evs);
     if (res == STORE_CONFLICT)
-        http_problem(r, 409, "conflict", "Conflict", "競合しています",
-                     "The organisation's administrators changed meanwhile; reload and retry.",
-                     "組織の管理者がその間に変更されました。再読み込みして再試行してください。",
-                     NULL);
+        http_fail(r, APP_PROB_ADMINS_CHANGED, NULL, NULL, NULL);
     else if (res)
         http_store_error(r, res);
     return res ? -1 : 0;
@@ -139,8 +117,7 @@ static bool new_user(struct req *r, const json_t *doc, struct user *u)
     account_user_from_json(doc, r->now_ms, u, &errs);
     bool ok = !verr_any(&errs);
     if (!ok)
-        http_problem(r, 422, "validation", "The request has invalid fields",
-                     "入力内容に誤りがあります", NULL, NULL, &errs);
+        http_fail(r, APP_PROB_INVALID_FIELDS, NULL, NULL, &errs);
     verr_list_release(&errs);
     return ok;
 }
@@ -235,8 +212,7 @@ static bool user_patch(struct req *r, const json_t *doc, struct user *after)
         account_user_patch(doc, after, &errs);
     bool ok = !verr_any(&errs);
     if (!ok)
-        http_problem(r, 422, "validation", "The request has invalid fields",
-                     "入力内容に誤りがあります", NULL, NULL, &errs);
+        http_fail(r, APP_PROB_INVALID_FIELDS, NULL, NULL, &errs);
     verr_list_release(&errs);
     return ok;
 }
