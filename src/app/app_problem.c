@@ -317,6 +317,17 @@ enum app_problem app_fail_if_errors(struct app_result *res, enum app_problem p)
     return verr_any(&res->errs) ? app_fail(res, p) : APP_OK;
 }
 
+enum app_problem app_fail_param(struct app_result *res, const char *name, const char *why_en,
+                                const char *why_ja)
+{
+    char ptr[80], en[300], ja[300];
+    snprintf(ptr, sizeof(ptr), "?%s", name);
+    snprintf(en, sizeof(en), "query parameter %s: %s", name, why_en);
+    snprintf(ja, sizeof(ja), "クエリパラメータ %s: %s", name, why_ja);
+    verr_add(&res->errs, ptr, "bad_query", en, ja);
+    return app_fail_detail(res, APP_PROB_BAD_QUERY, en, ja);
+}
+
 enum app_problem app_store_problem(int store_result)
 {
     switch (store_result) {

@@ -128,6 +128,13 @@ enum app_problem app_fail_detail(struct app_result *res, enum app_problem p, con
 /* When errs holds anything, fails with p (a 422 row) and returns p; else APP_OK. */
 enum app_problem app_fail_if_errors(struct app_result *res, enum app_problem p);
 
+/* Fails with BAD_QUERY for the named parameter of the request (a query parameter in the
+ * API): one error with the pointer "?name" (the API's convention for parameters,
+ * docs/api/openapi.yaml), the code bad_query, and the message "query parameter NAME: WHY",
+ * which is also the detail. Returns BAD_QUERY. */
+enum app_problem app_fail_param(struct app_result *res, const char *name, const char *why_en,
+                                const char *why_ja);
+
 /* The row a store result stands for (store.h: NOT_FOUND 404, EXISTS 409, INVALID 422, any
  * other failure 503). STORE_OK is APP_OK. */
 enum app_problem app_store_problem(int store_result);

@@ -216,23 +216,13 @@ void h_assessment_list(struct req *r)
 bool http_assessment_fetch(struct req *r, enum auth_action act, const char *id,
                            struct assessment_rec *a)
 {
-    memset(a, 0, sizeof(*a));
-    if (!http_allow(r, act, NULL))
-        return false;
-    if (!uuid_valid(id, strlen(id))) {
-        http_not_found(r);
-        return false;
-    }
-    int res = store_assessment_get(r->app->store, id, a);
-    if (res) {
-        http_store_error(r, res);
-        return false;
-    }
-    if (!http_allow(r, act, a->org_id)) {
-        assessment_rec_release(a);
-        return false;
-    }
-    return true;
+    struct app_result res;
+    app_result_init(&res, 4);
+    bool ok = app_assessment_fetch(r->app, &r->who, act, id, a, &res) == APP_OK;
+    if (!ok)
+        http_fail_result(r, &res);
+    app_result_release(&res);
+    return ok;
 }
 
 void h_assessment_get(struct req *r)
@@ -416,106 +406,18 @@ out:
 
 /* ---- scores and peers ---- */
 
-json_t *http_assessment_scores(struct req *r, const struct assessment_rec *a)
-{
-    if (a->scores)
-        return parse_stored(a->scores, "scores", a->id);
-    const struct assess_framework *fw = assess_catalog_get(r->app->frameworks, a->framework_id);
-    if (!fw)
-        return NULL;
-    json_t *doc = parse_stored(a->answers, "answers", a->id);
-    json_t *s = assess_score(fw, doc);
-    json_decref(doc);
-    return s;
-}
-
-/* The candidate groups for an organisation, narrowest first. Rows are borrowed. */
-struct peer_groups {
-    struct assess_peer_group g[4];
-    const json_t **members[4];
-    char names[4][96];
-    size_t n;
-};
-
-static void groups_add(struct peer_groups *pg, const char *name, const struct peer_rows *rows,
-                       json_t **parsed, const char *sector, const char *size)
-{
-    size_t k = pg->n++, m = 0;
-    pg->members[k] = xcalloc(rows->n + 1, sizeof(json_t *));
-    for (size_t i = 0; i < rows->n; i++) {
-        if (sector && strcmp(rows->items[i].sector, sector))
-            continue;
-        if (size && strcmp(rows->items[i].size_band, size))
-            continue;
-        if (parsed[i])
-            pg->members[k][m++] = parsed[i];
-    }
-    xstrlcpy(pg->names[k], name, sizeof(pg->names[k]));
-    pg->g[k].name = pg->names[k];
-    pg->g[k].scores = pg->members[k];
-    pg->g[k].n = m;
-}
-
-/* The rating report's shape for a group: {"basis", "sector"?, "size_band"?}. */
-static json_t *group_json(const char *basis, const struct org *o)
-{
-    json_t *g = json_pack("{s:s}", "basis", basis);
-    if (strstr(basis, "sector"))
-        json_object_set_new(g, "sector", json_string(o->sector));
-    if (strstr(basis, "size_band"))
-        json_object_set_new(g, "size_band", json_string(o->size_band));
-    return g;
-}
-
-json_t *http_assessment_peers(struct req *r, const struct assessment_rec *a, const json_t *own)
-{
-    struct peer_rows rows;
-    struct org o;
-    struct peer_groups pg;
-    json_t *res = NULL;
-    memset(&pg, 0, sizeof(pg));
-    if (store_org_get(r->app->store, a->org_id, &o) ||
-        store_assessment_peers(r->app->store, a->framework_id, a->org_id, &rows))
-        return NULL;
-    json_t **parsed = xcalloc(rows.n + 1, sizeof(json_t *));
-    for (size_t i = 0; i < rows.n; i++)
-        parsed[i] = rows.items[i].scores ? json_loads(rows.items[i].scores, 0, NULL) : NULL;
-    /* "none" means outside the critical-infrastructure sectors, which is not a peer group */
-    bool has_sector = o.sector[0] && strcmp(o.sector, "none"), has_size = o.size_band[0];
-    if (has_sector && has_size)
-        groups_add(&pg, "sector+size_band", &rows, parsed, o.sector, o.size_band);
-    if (has_sector)
-        groups_add(&pg, "sector", &rows, parsed, o.sector, NULL);
-    if (has_size)
-        groups_add(&pg, "size_band", &rows, parsed, NULL, o.size_band);
-    groups_add(&pg, "all", &rows, parsed, NULL, NULL);
-    res = assess_peers(own, pg.g, pg.n, (size_t)r->app->cfg.peer_min_k);
-    if (res) {
-        json_t *g = json_object_get(res, "group");
-        json_object_set_new(res, "group",
-                            json_is_string(g) ? group_json(json_string_value(g), &o) : json_null());
-    }
-    for (size_t i = 0; i < pg.n; i++)
-        free(pg.members[i]);
-    for (size_t i = 0; i < rows.n; i++)
-        json_decref(parsed[i]);
-    free(parsed);
-    peer_rows_release(&rows);
-    return res;
-}
-
 void h_assessment_scores(struct req *r)
 {
     struct assessment_rec a;
     if (!http_assessment_fetch(r, ACT_ASSESS_READ, r->params[0], &a))
         return;
-    json_t *scores = http_assessment_scores(r, &a);
+    json_t *scores = app_assessment_scores(r->app, &a);
     if (!scores) {
         framework_of(r, &a);
         assessment_rec_release(&a);
         return;
     }
-    json_t *peers = http_assessment_peers(r, &a, scores);
+    json_t *peers = app_assessment_peers(r->app, &a, scores);
     if (!peers) {
         json_decref(scores);
         assessment_rec_release(&a);

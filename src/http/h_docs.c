@@ -99,26 +99,13 @@ static void doc_create(struct req *r, const struct doc_kind *k)
 bool http_doc_fetch(struct req *r, const char *kind, enum auth_action a, const char *id,
                     struct orgdoc_rec *d)
 {
-    memset(d, 0, sizeof(*d));
-    if (!http_allow(r, a, NULL))
-        return false;
-    if (!uuid_valid(id, strlen(id))) {
-        http_not_found(r);
-        return false;
-    }
-    int res = store_orgdoc_get(r->app->store, id, d);
-    if (res == STORE_OK && strcmp(d->kind, kind))
-        res = STORE_NOT_FOUND; /* another kind's id in this path */
-    if (res) {
-        orgdoc_rec_release(d);
-        http_store_error(r, res);
-        return false;
-    }
-    if (!http_allow(r, a, d->org_id)) {
-        orgdoc_rec_release(d);
-        return false;
-    }
-    return true;
+    struct app_result res;
+    app_result_init(&res, 4);
+    bool ok = app_doc_fetch(r->app, &r->who, kind, a, id, d, &res) == APP_OK;
+    if (!ok)
+        http_fail_result(r, &res);
+    app_result_release(&res);
+    return ok;
 }
 
 static void doc_get(struct req *r, const struct doc_kind *k)

@@ -7,6 +7,7 @@
 #define HTTP_H_GOVERN_H
 
 #include "http_int.h"
+#include "../app/app_govern.h"
 
 /* A kind of organisation document served under path (store kind, JSON key of its content,
  * and the check its content must pass: true when valid, else it has answered 422). The
@@ -40,16 +41,4 @@ void http_precondition(struct req *r, enum http_ifm m, int latest, const char *w
 /* Reads an assessment the caller may use for action act (answers otherwise). */
 bool http_assessment_fetch(struct req *r, enum auth_action act, const char *id,
                            struct assessment_rec *a);
-/* Its scores: the frozen ones when submitted, else computed from the draft's answers.
- * NULL when its framework is not loaded. New reference. */
-json_t *http_assessment_scores(struct req *r, const struct assessment_rec *a);
-/* The peer comparison of own (a's scores) with the other organisations' latest submissions,
- * "group" in the rating report's shape. NULL when the store fails. New reference. */
-json_t *http_assessment_peers(struct req *r, const struct assessment_rec *a, const json_t *own);
-
-/* The latest submitted assessment of framework for org (answers and scores not loaded).
- * Returns STORE_OK, STORE_NOT_FOUND or a store error. */
-int http_latest_submitted(struct req *r, const char *org_id, const char *framework,
-                          struct assessment_rec *out);
-
 #endif

@@ -107,40 +107,6 @@ bool http_check_scenario(struct req *r, json_t *doc, const char *id)
     return ok;
 }
 
-/* ---- the organisation's latest submitted CSF assessment ---- */
-
-/* Finds the latest submitted assessment of framework for org into *out (answers not loaded).
- * Returns STORE_OK, STORE_NOT_FOUND or an error. */
-int http_latest_submitted(struct req *r, const char *org_id, const char *framework,
-                          struct assessment_rec *out)
-{
-    char after[UUID_STR_LEN] = "";
-    bool found = false;
-    memset(out, 0, sizeof(*out));
-    for (;;) {
-        struct assessment_list l;
-        int res = store_assessment_list(r->app->store, org_id, framework, after[0] ? after : NULL,
-                                        200, &l);
-        if (res)
-            return res;
-        for (size_t i = 0; i < l.n; i++) {
-            const struct assessment_rec *a = &l.items[i];
-            if (strcmp(a->status, "submitted") || (found && a->submitted_at <= out->submitted_at))
-                continue;
-            *out = *a;
-            out->answers = out->scores = NULL;
-            found = true;
-        }
-        bool more = l.more;
-        if (l.n)
-            xstrlcpy(after, l.items[l.n - 1].id, sizeof(after));
-        assessment_list_release(&l);
-        if (!more)
-            break;
-    }
-    return found ? STORE_OK : STORE_NOT_FOUND;
-}
-
 struct score_ctx {
     json_t *scores; /* of the latest submitted CSF assessment, or NULL */
 };
@@ -279,7 +245,7 @@ static struct risk_request *prepare_request(struct req *r, const json_t *body, j
     struct risk_request *req = risk_request_from_json(doc, &errs);
     json_decref(doc);
     if (req && risk_request_unresolved(req)) {
-        int res = http_latest_submitted(r, r->who.org_id, ASSESS_NIST_CSF_ID, &latest);
+        int res = app_latest_submitted(r->app, r->who.org_id, ASSESS_NIST_CSF_ID, &latest);
         if (res == STORE_OK)
             res = store_assessment_get(r->app->store, latest.id, &full);
         if (res && res != STORE_NOT_FOUND) {

@@ -142,15 +142,11 @@ void http_unavailable(struct req *r)
 
 void http_bad_query(struct req *r, const char *param, const char *why_en, const char *why_ja)
 {
-    struct verr_list l;
-    char ptr[80], en[300], ja[300];
-    verr_list_init(&l, 4);
-    snprintf(ptr, sizeof(ptr), "?%s", param);
-    snprintf(en, sizeof(en), "query parameter %s: %s", param, why_en);
-    snprintf(ja, sizeof(ja), "クエリパラメータ %s: %s", param, why_ja);
-    verr_add(&l, ptr, "bad_query", en, ja);
-    http_fail(r, APP_PROB_BAD_QUERY, en, ja, &l);
-    verr_list_release(&l);
+    struct app_result res;
+    app_result_init(&res, 4);
+    app_fail_param(&res, param, why_en, why_ja);
+    http_fail_result(r, &res);
+    app_result_release(&res);
 }
 
 void http_store_error(struct req *r, int res)

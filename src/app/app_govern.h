@@ -1,0 +1,84 @@
+/*
+ * app_govern.h — the governance use cases (issue 4): maturity self-assessments, the
+ * organisation's versioned documents (assets, loss scenarios), FAIR risk simulations and the
+ * rating report. The HTTP handlers (h_assess.c, h_docs.c, h_risk.c, h_rating.c) decode a
+ * request, call one of these and encode the result; the CLI calls the same ones.
+ *
+ * Every use case takes the struct app, the actor (struct principal: user, role,
+ * organisation), its decoded input and "now", decides whether the actor may (the permission
+ * matrix of src/auth/: a role that may never → FORBIDDEN, another organisation's object →
+ * NOT_FOUND, exactly as for an object that does not exist), and returns APP_OK or the row of
+ * the problem table (app_problem.h) that res also holds, with every input problem in
+ * res->errs. Nothing here knows HTTP: no request, header or status code.
+ *
+ * Layer: app (docs/architecture.md) — above store/ and the domain modules assess/, risk/,
+ * rating/, below http/ and cli/.
+ */
+#ifndef APP_APP_GOVERN_H
+#define APP_APP_GOVERN_H
+
+#include <jansson.h>
+
+#include "app.h"
+#include "app_problem.h"
+#include "../auth/auth.h"
+
+struct assess_framework;
+
+/* ---- shared (app_govern.c) ---- */
+
+/* May who perform a on an object of object_org (NULL: no object yet)? APP_OK, else
+ * FORBIDDEN (the role may never) or NOT_FOUND (another organisation's object), set in res.
+ * (To become the one authorisation function of src/app/ when the application layer merges.) */
+enum app_problem app_gov_allow(const struct principal *who, enum auth_action a,
+                               const char *object_org, struct app_result *res);
+
+/* An RFC 3339 UTC time as a new JSON string. */
+json_t *app_time_json(int64_t ms);
+
+/* Reads the organisation document id of kind for action a. APP_OK (the caller releases d),
+ * else NOT_FOUND for a malformed id, another kind's or another organisation's document. */
+enum app_problem app_doc_fetch(struct app *app, const struct principal *who, const char *kind,
+                               enum auth_action a, const char *id, struct orgdoc_rec *d,
+                               struct app_result *res);
+
+/* Reads assessment id for action act, the same way. The caller releases a on APP_OK. */
+enum app_problem app_assessment_fetch(struct app *app, const struct principal *who,
+                                      enum auth_action act, const char *id,
+                                      struct assessment_rec *a, struct app_result *res);
+
+/* The latest submitted assessment of framework (NULL: any) for org, answers and scores not
+ * loaded. Returns STORE_OK, STORE_NOT_FOUND or a store error. */
+int app_latest_submitted(struct app *app, const char *org_id, const char *framework,
+                         struct assessment_rec *out);
+
+/* a's scores: the frozen ones when submitted, else computed from the draft's answers. NULL
+ * when its framework is not loaded. New reference. */
+json_t *app_assessment_scores(struct app *app, const struct assessment_rec *a);
+
+/* The peer comparison of own (a's scores) with the other organisations' latest submissions
+ * (k-anonymous groups, src/assess/), "group" in the rating report's shape. NULL when the
+ * store fails. New reference. */
+json_t *app_assessment_peers(struct app *app, const struct assessment_rec *a, const json_t *own);
+
+/* ---- the rating report (app_rating.c) ---- */
+
+struct app_rating_query {
+    const char *assessment; /* an id, or NULL: the latest submitted (NIST CSF 2.0 first) */
+    const char *simulation; /* an id, "none", or NULL: the latest */
+    const char *lang;       /* "ja" or "en" */
+};
+
+/* Assembles the rating document of who's organisation (rating_build, src/rating/): the chosen
+ * or latest submitted assessment with its peers and gaps, and the chosen or latest
+ * simulation. *out gets a new reference on APP_OK. Problems: FORBIDDEN, NOT_FOUND (the
+ * assessment or simulation named), BAD_QUERY (a named draft assessment),
+ * NO_SUBMITTED_ASSESSMENT, RATING_INCONSISTENT (errors listed), UNAVAILABLE. */
+enum app_problem app_rating_build(struct app *app, const struct principal *who,
+                                  const struct app_rating_query *q, int64_t now_ms, json_t **out,
+                                  struct app_result *res);
+
+/* Draws a rating document as A4 PDF bytes into pdf. PDF_FAILED with the reason otherwise. */
+enum app_problem app_rating_pdf(const json_t *doc, struct buf *pdf, struct app_result *res);
+
+#endif
