@@ -81,4 +81,24 @@ enum app_problem app_rating_build(struct app *app, const struct principal *who,
 /* Draws a rating document as A4 PDF bytes into pdf. PDF_FAILED with the reason otherwise. */
 enum app_problem app_rating_pdf(const json_t *doc, struct buf *pdf, struct app_result *res);
 
+/* ---- risk (app_risk.c) ---- */
+
+/* The checks an asset document (the asset field table, csf_categories of the NIST CSF 2.0
+ * questionnaire) and a loss scenario (src/risk/, assets of who's organisation, categories)
+ * must pass; the scenario gets id as its "id". APP_OK or VALIDATION_UNSAVED with every
+ * problem. id is the document's id. */
+enum app_problem app_risk_check_asset(struct app *app, const struct principal *who, json_t *doc,
+                                      const char *id, int64_t now_ms, struct app_result *res);
+enum app_problem app_risk_check_scenario(struct app *app, const struct principal *who, json_t *doc,
+                                         const char *id, int64_t now_ms, struct app_result *res);
+
+/* Runs a simulation request body ({"name", "seed", "years", "thresholds", "scenarios"}) on
+ * who's stored scenarios (those named, else all), resistance from the latest submitted NIST
+ * CSF 2.0 assessment where asked, and stores it as a "simulation" document: *out (released by
+ * the caller) on APP_OK. Problems: FORBIDDEN, VALIDATION (the body's fields),
+ * VALIDATION_UNSAVED (scenarios, resolution, the server's bounds), SIMULATION_REFUSED,
+ * UNAVAILABLE. One simulation runs at a time (app->sim_lock). */
+enum app_problem app_risk_simulate(struct app *app, const struct principal *who, const json_t *body,
+                                   int64_t now_ms, struct orgdoc_rec *out, struct app_result *res);
+
 #endif

@@ -312,6 +312,14 @@ enum app_problem app_fail_detail(struct app_result *res, enum app_problem p, con
     return app_fail(res, p);
 }
 
+enum app_problem app_fail_unavailable(struct app_result *res)
+{
+    size_t max = res->errs.max;
+    verr_list_release(&res->errs);
+    verr_list_init(&res->errs, max);
+    return app_fail(res, APP_PROB_UNAVAILABLE);
+}
+
 enum app_problem app_fail_if_errors(struct app_result *res, enum app_problem p)
 {
     return verr_any(&res->errs) ? app_fail(res, p) : APP_OK;

@@ -125,6 +125,9 @@ enum app_problem app_fail(struct app_result *res, enum app_problem p);
  * APP_DETAIL_MAX). */
 enum app_problem app_fail_detail(struct app_result *res, enum app_problem p, const char *en,
                                  const char *ja);
+/* Fails with UNAVAILABLE, forgetting the input problems gathered so far (the answer to a
+ * store failure lists none). Returns UNAVAILABLE. */
+enum app_problem app_fail_unavailable(struct app_result *res);
 /* When errs holds anything, fails with p (a 422 row) and returns p; else APP_OK. */
 enum app_problem app_fail_if_errors(struct app_result *res, enum app_problem p);
 

@@ -221,12 +221,142 @@ static void test_rating_wrong_org_and_role(void **state)
     assert_int_equal(rating(f, &f->rep_a, id, sim, &doc), APP_PROB_NOT_FOUND);
 }
 
+/* ---- risk ---- */
+
+/* Stores body (JSON text) as a document of kind for who's organisation; id gets its id. */
+static void doc_of(struct fx *f, const struct principal *who, const char *kind, const char *body,
+                   char id[UUID_STR_LEN])
+{
+    struct orgdoc_rec d;
+    memset(&d, 0, sizeof(d));
+    uuid_v7_new(d.id);
+    xstrlcpy(d.org_id, who->org_id, sizeof(d.org_id));
+    xstrlcpy(d.kind, kind, sizeof(d.kind));
+    xstrlcpy(d.created_by, who->user_id, sizeof(d.created_by));
+    json_t *j = json_loads(body, 0, NULL);
+    assert_non_null(j);
+    if (!strcmp(kind, "risk_scenario")) /* as app_risk_check_scenario names it */
+        json_object_set_new(j, "id", json_string(d.id));
+    d.body = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(j);
+    assert_int_equal(store_orgdoc_create(f->app.store, &d, who->user_id, NOW), STORE_OK);
+    xstrlcpy(id, d.id, UUID_STR_LEN);
+    orgdoc_rec_release(&d);
+}
+
+static const char asset_body[] = "{\"name_ja\":\"基幹システム\",\"kind\":\"information_system\","
+                                 "\"criticality\":\"high\",\"csf_categories\":[\"PR.AA\"]}";
+
+/* A scenario naming asset (may be NULL), with a resistance taken from the assessment. */
+static json_t *scenario(const char *asset)
+{
+    json_t *j = json_loads("{\"name\":{\"ja\":\"ランサムウェア\",\"en\":\"Ransomware\"},"
+                           "\"assets\":[],"
+                           "\"tef\":{\"dist\":\"pert\",\"low\":0.1,\"mode\":0.5,\"high\":2},"
+                           "\"threat_capability\":{\"dist\":\"pert\",\"low\":0.3,\"mode\":0.6,"
+                           "\"high\":0.9},"
+                           "\"resistance\":{\"from_assessment\":[\"PR.AA\",\"PR.PS\"]},"
+                           "\"primary_loss\":{\"dist\":\"lognormal90\",\"low\":1e7,\"high\":5e8}}",
+                           0, NULL);
+    assert_non_null(j);
+    if (asset)
+        json_array_append_new(json_object_get(j, "assets"), json_string(asset));
+    return j;
+}
+
+static void test_risk_checks(void **state)
+{
+    struct fx *f = *state;
+    char asset_b[UUID_STR_LEN], id[UUID_STR_LEN];
+    json_t *a = json_loads("{\"name_ja\":\"x\",\"kind\":\"data\",\"criticality\":\"low\","
+                           "\"csf_categories\":[\"PR.AA\",\"XX.YY\"]}",
+                           0, NULL);
+    uuid_v7_new(id);
+    assert_int_equal(app_risk_check_asset(&f->app, &f->rep_a, a, id, NOW, fresh(f)),
+                     APP_PROB_VALIDATION_UNSAVED);
+    assert_int_equal(f->res.errs.n, 1);
+    assert_string_equal(f->res.errs.v[0].pointer, "/csf_categories/1");
+    json_decref(a);
+    /* an asset of another organisation is not one of the scenario's */
+    doc_of(f, &f->rep_b, "asset", asset_body, asset_b);
+    json_t *sc = scenario(asset_b);
+    assert_int_equal(app_risk_check_scenario(&f->app, &f->rep_a, sc, id, NOW, fresh(f)),
+                     APP_PROB_VALIDATION_UNSAVED);
+    assert_string_equal(f->res.errs.v[0].pointer, "/assets/0");
+    assert_string_equal(f->res.errs.v[0].code, "unknown_asset");
+    assert_int_equal(app_risk_check_scenario(&f->app, &f->rep_b, sc, id, NOW, fresh(f)), APP_OK);
+    /* the scenario is named by its document id */
+    assert_string_equal(json_string_value(json_object_get(sc, "id")), id);
+    json_decref(sc);
+}
+
+static enum app_problem simulate(struct fx *f, const struct principal *who, const char *body,
+                                 struct orgdoc_rec *d)
+{
+    json_t *j = json_loads(body, 0, NULL);
+    assert_non_null(j);
+    enum app_problem p = app_risk_simulate(&f->app, who, j, NOW, d, fresh(f));
+    json_decref(j);
+    return p;
+}
+
+static void test_risk_simulate(void **state)
+{
+    struct fx *f = *state;
+    struct orgdoc_rec d, got;
+    char sc_a[UUID_STR_LEN], sc_b[UUID_STR_LEN], body[256], assessment[UUID_STR_LEN];
+    assert_int_equal(simulate(f, &f->rep_a, "{\"years\":1000}", &d), APP_PROB_VALIDATION_UNSAVED);
+    assert_string_equal(f->res.errs.v[0].code, "no_scenarios");
+    assert_int_equal(simulate(f, &f->rep_a, "{\"years\":0}", &d), APP_PROB_VALIDATION);
+    json_t *s = scenario(NULL);
+    char *text = json_dumps(s, JSON_COMPACT);
+    doc_of(f, &f->rep_a, "risk_scenario", text, sc_a);
+    doc_of(f, &f->rep_b, "risk_scenario", text, sc_b);
+    free(text);
+    json_decref(s);
+    /* another organisation's scenario is unknown; the wrong role may not simulate */
+    snprintf(body, sizeof(body), "{\"years\":1000,\"seed\":7,\"scenarios\":[\"%s\"]}", sc_b);
+    assert_int_equal(simulate(f, &f->rep_a, body, &d), APP_PROB_VALIDATION_UNSAVED);
+    assert_string_equal(f->res.errs.v[0].code, "unknown_scenario");
+    assert_string_equal(f->res.errs.v[0].pointer, "/scenarios/0");
+    assert_int_equal(simulate(f, &f->rcp_a, "{\"years\":1000}", &d), APP_PROB_FORBIDDEN);
+    /* the resistance comes from the latest submitted assessment */
+    assert_int_equal(simulate(f, &f->rep_a, "{\"years\":1000}", &d), APP_PROB_VALIDATION_UNSAVED);
+    assert_string_equal(f->res.errs.v[0].code, "no_assessment_score");
+    assessment_of(f, &f->rep_a, 2, false, assessment);
+    f->app.cfg.risk_max_years = 500;
+    assert_int_equal(simulate(f, &f->rep_a, "{\"years\":1000}", &d), APP_PROB_VALIDATION_UNSAVED);
+    assert_string_equal(f->res.errs.v[0].code, "too_many_years");
+    f->app.cfg.risk_max_years = 1000000;
+    assert_int_equal(simulate(f, &f->rep_a, "{\"years\":1000,\"seed\":7,\"name\":\"t\"}", &d),
+                     APP_OK);
+    assert_string_equal(d.kind, "simulation");
+    assert_string_equal(d.org_id, f->org_a);
+    json_t *b = json_loads(d.body, 0, NULL);
+    assert_string_equal(json_string_value(json_object_get(b, "assessment")), assessment);
+    json_decref(b);
+    /* kept: its organisation reads it, another gets NOT_FOUND */
+    assert_int_equal(
+        app_doc_fetch(&f->app, &f->rep_a, "simulation", ACT_RISK_READ, d.id, &got, fresh(f)),
+        APP_OK);
+    orgdoc_rec_release(&got);
+    assert_int_equal(
+        app_doc_fetch(&f->app, &f->rep_b, "simulation", ACT_RISK_READ, d.id, &got, fresh(f)),
+        APP_PROB_NOT_FOUND);
+    assert_int_equal(
+        app_doc_fetch(&f->app, &f->rep_a, "asset", ACT_RISK_READ, d.id, &got, fresh(f)),
+        APP_PROB_NOT_FOUND);
+    orgdoc_rec_release(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_rating_needs_a_submitted_assessment, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rating_builds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rating_wrong_org_and_role, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_risk_checks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_risk_simulate, setup, teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
