@@ -10,6 +10,7 @@
  */
 #include "app_govern.h"
 #include "../assess/assess.h"
+#include "../core/jsonx.h"
 #include "../core/rtime.h"
 #include "../core/uuid.h"
 
@@ -31,6 +32,44 @@ json_t *app_time_json(int64_t ms)
     char s[40];
     rtime_format_utc(ms, s, sizeof(s));
     return json_string(s);
+}
+
+enum app_problem app_fail_precondition(struct app_result *res, enum app_precond pc, int latest,
+                                       const char *what_en, const char *what_ja)
+{
+    char etag[24], en[256], ja[320];
+    snprintf(etag, sizeof(etag), "\"v%d\"", latest);
+    if (pc == APP_PRECOND_MISSING) {
+        snprintf(en, sizeof(en),
+                 "Name the version of the %s you mean with If-Match and the "
+                 "ETag you read, e.g. If-Match: %s (\"*\" is not accepted).",
+                 what_en, etag);
+        snprintf(ja, sizeof(ja),
+                 "対象とする%sの版を、取得した ETag を If-Match に付けて指定してください"
+                 "（例: If-Match: %s。\"*\" は使用できません）。",
+                 what_ja, etag);
+        return app_fail_detail(res, APP_PROB_PRECONDITION_REQUIRED, en, ja);
+    }
+    snprintf(en, sizeof(en),
+             "The %s has changed: the current version is %d. Read it again and "
+             "send If-Match: %s.",
+             what_en, latest, etag);
+    snprintf(ja, sizeof(ja),
+             "%sは更新されています（現在は第%d版）。再取得して If-Match: %s "
+             "を付けて送ってください。",
+             what_ja, latest, etag);
+    res->version = latest;
+    return app_fail_detail(res, APP_PROB_PRECONDITION_FAILED, en, ja);
+}
+
+char *app_canonical(const json_t *j)
+{
+    struct buf b;
+    buf_init(&b, BUF_UNLIMITED);
+    jsonx_dump_canonical(j, &b);
+    char *s = xstrndup(b.data, b.len);
+    buf_release(&b);
+    return s;
 }
 
 enum app_problem app_doc_fetch(struct app *app, const struct principal *who, const char *kind,
@@ -113,7 +152,7 @@ static json_t *parse_stored(const char *text, const char *what, const char *id)
     return j;
 }
 
-json_t *app_assessment_scores(struct app *app, const struct assessment_rec *a)
+json_t *app_scores_of(struct app *app, const struct assessment_rec *a)
 {
     if (a->scores)
         return parse_stored(a->scores, "scores", a->id);
@@ -164,7 +203,7 @@ static json_t *group_json(const char *basis, const struct org *o)
     return g;
 }
 
-json_t *app_assessment_peers(struct app *app, const struct assessment_rec *a, const json_t *own)
+json_t *app_peers_of(struct app *app, const struct assessment_rec *a, const json_t *own)
 {
     struct peer_rows rows;
     struct org o;

@@ -54,12 +54,104 @@ int app_latest_submitted(struct app *app, const char *org_id, const char *framew
 
 /* a's scores: the frozen ones when submitted, else computed from the draft's answers. NULL
  * when its framework is not loaded. New reference. */
-json_t *app_assessment_scores(struct app *app, const struct assessment_rec *a);
+json_t *app_scores_of(struct app *app, const struct assessment_rec *a);
 
 /* The peer comparison of own (a's scores) with the other organisations' latest submissions
  * (k-anonymous groups, src/assess/), "group" in the rating report's shape. NULL when the
  * store fails. New reference. */
-json_t *app_assessment_peers(struct app *app, const struct assessment_rec *a, const json_t *own);
+json_t *app_peers_of(struct app *app, const struct assessment_rec *a, const json_t *own);
+
+/* The caller's precondition on a versioned object (HTTP: If-Match with the ETag "v<N>"):
+ * check says whether it names version current. MISSING is no precondition at all, or one
+ * that accepts any version ("*"), which a change of a versioned object may not rely on. */
+enum app_precond { APP_PRECOND_MATCH, APP_PRECOND_MISSING, APP_PRECOND_STALE };
+struct app_expect {
+    enum app_precond (*check)(const void *ctx, int current);
+    const void *ctx;
+};
+
+/* Fails with PRECONDITION_REQUIRED (MISSING) or PRECONDITION_FAILED (STALE, res->version =
+ * latest) for a versioned "what" (English and Japanese, e.g. "asset" / "資産"), with the
+ * detail that says which version to name. */
+enum app_problem app_fail_precondition(struct app_result *res, enum app_precond pc, int latest,
+                                       const char *what_en, const char *what_ja);
+
+/* Canonical JSON text of j (heap), as documents are stored. */
+char *app_canonical(const json_t *j);
+
+/* ---- organisation documents: assets, loss scenarios (app_docs.c) ---- */
+
+/* A kind of versioned organisation document: its store kind, its name in messages and the
+ * check its content must pass (which may complete it: a scenario gets its id). */
+struct app_doc_kind {
+    const char *kind;
+    const char *name_en, *name_ja;
+    enum app_problem (*check)(struct app *app, const struct principal *who, json_t *doc,
+                              const char *id, int64_t now_ms, struct app_result *res);
+};
+/* "asset" or "risk_scenario"; any other name is a BUG. Static. */
+const struct app_doc_kind *app_doc_kind(const char *kind);
+
+/* Creates a document of kind k from doc (checked, stored canonical) in who's organisation;
+ * *out on APP_OK (the caller releases it). FORBIDDEN, VALIDATION_UNSAVED, store problems. */
+enum app_problem app_doc_create(struct app *app, const struct principal *who,
+                                const struct app_doc_kind *k, json_t *doc, int64_t now_ms,
+                                struct orgdoc_rec *out, struct app_result *res);
+
+/* Replaces document id of kind k by doc when exp names its current version; *out is the new
+ * version on APP_OK. NOT_FOUND (also another organisation's), FORBIDDEN,
+ * PRECONDITION_REQUIRED/FAILED (also when someone else wrote first), VALIDATION_UNSAVED. */
+enum app_problem app_doc_update(struct app *app, const struct principal *who,
+                                const struct app_doc_kind *k, const char *id,
+                                const struct app_expect *exp, json_t *doc, int64_t now_ms,
+                                struct orgdoc_rec *out, struct app_result *res);
+
+/* One page of who's organisation's documents of kind (store kinds, "simulation" too), newest
+ * first, after the id after (NULL: from the start). The caller releases out on APP_OK. */
+enum app_problem app_doc_list(struct app *app, const struct principal *who, const char *kind,
+                              const char *after, int limit, bool with_body, struct orgdoc_list *out,
+                              struct app_result *res);
+
+/* ---- self-assessments (app_assess.c) ---- */
+
+/* Checks an answers document ({"framework", "answers"}) against fw: ANSWERS_INVALID with
+ * every problem, else APP_OK. Also what `ichigen assess score` checks offline. */
+enum app_problem app_assess_answers_check(const struct assess_framework *fw, const json_t *doc,
+                                          struct app_result *res);
+
+/* Creates a draft for who's organisation from {"framework", "period", "answers"?}; *out on
+ * APP_OK (the caller releases it). FORBIDDEN, VALIDATION (the fields), ANSWERS_INVALID (an
+ * unknown framework or answers that do not fit it), store problems. */
+enum app_problem app_assessment_create(struct app *app, const struct principal *who,
+                                       const json_t *body, int64_t now_ms,
+                                       struct assessment_rec *out, struct app_result *res);
+
+/* One page of who's organisation's assessments (of framework, or all), answers not loaded. */
+enum app_problem app_assessment_list(struct app *app, const struct principal *who,
+                                     const char *framework, const char *after, int limit,
+                                     struct assessment_list *out, struct app_result *res);
+
+/* Replaces the answers of draft id by body (an answers document of its framework) when exp
+ * names its current version; *out is the new version on APP_OK. NOT_FOUND, FORBIDDEN,
+ * ASSESSMENT_SUBMITTED, PRECONDITION_REQUIRED/FAILED, FRAMEWORK_UNAVAILABLE,
+ * ANSWERS_INVALID. */
+enum app_problem app_assessment_save(struct app *app, const struct principal *who, const char *id,
+                                     const struct app_expect *exp, const json_t *body,
+                                     int64_t now_ms, struct assessment_rec *out,
+                                     struct app_result *res);
+
+/* Submits draft id: its scores are computed and frozen, and it can no longer change. As save,
+ * and INCOMPLETE (a function without an answered question, each listed). */
+enum app_problem app_assessment_submit(struct app *app, const struct principal *who, const char *id,
+                                       const struct app_expect *exp, int64_t now_ms,
+                                       struct assessment_rec *out, struct app_result *res);
+
+/* Assessment id (*a) with its scores and the peer comparison (new references) on APP_OK.
+ * NOT_FOUND, FORBIDDEN, FRAMEWORK_UNAVAILABLE (a draft of a framework no longer loaded),
+ * UNAVAILABLE. */
+enum app_problem app_assessment_scores(struct app *app, const struct principal *who, const char *id,
+                                       struct assessment_rec *a, json_t **scores, json_t **peers,
+                                       struct app_result *res);
 
 /* ---- the rating report (app_rating.c) ---- */
 

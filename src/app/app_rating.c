@@ -95,8 +95,8 @@ enum app_problem app_rating_build(struct app *app, const struct principal *who,
         app_fail(res, app_store_problem(sr));
         goto out;
     }
-    scores = app_assessment_scores(app, &a);
-    peers = scores ? app_assessment_peers(app, &a, scores) : NULL;
+    scores = app_scores_of(app, &a);
+    peers = scores ? app_peers_of(app, &a, scores) : NULL;
     if (!peers) {
         app_fail(res, APP_PROB_UNAVAILABLE);
         goto out;

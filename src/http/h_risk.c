@@ -7,32 +7,6 @@
 #include "http_int.h"
 #include "h_govern.h"
 
-/* Answers a failed check and returns false; true when res holds no problem. */
-static bool checked(struct req *r, struct app_result *res)
-{
-    bool ok = res->problem == APP_OK;
-    if (!ok)
-        http_fail_result(r, res);
-    app_result_release(res);
-    return ok;
-}
-
-bool http_check_asset(struct req *r, json_t *doc, const char *id)
-{
-    struct app_result res;
-    app_result_init(&res, r->app->limits.max_errors);
-    app_risk_check_asset(r->app, &r->who, doc, id, r->now_ms, &res);
-    return checked(r, &res);
-}
-
-bool http_check_scenario(struct req *r, json_t *doc, const char *id)
-{
-    struct app_result res;
-    app_result_init(&res, r->app->limits.max_errors);
-    app_risk_check_scenario(r->app, &r->who, doc, id, r->now_ms, &res);
-    return checked(r, &res);
-}
-
 static json_t *sim_summary(const struct orgdoc_rec *d)
 {
     json_t *b = json_loads(d->body, 0, NULL);
