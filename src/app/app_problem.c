@@ -169,6 +169,13 @@ static const struct app_problem_def rows[APP_PROB__COUNT] = {
         "組織の管理者がその間に変更されました。再読み込みして再試行してください。",
         "the organisation's administrators changed between the check and the write"),
 
+    ROW(UNKNOWN_ORGANIZATION, "validation", 422, "The request has invalid fields",
+        "入力内容に誤りがあります", NULL, NULL,
+        "a new user for an organisation that does not exist (errors: /org_id)"),
+    ROW(ROLE_REFUSED, "validation", 422, "The request has invalid fields",
+        "入力内容に誤りがあります", NULL, NULL,
+        "role admin outside the platform operator's organisation (errors: /role)"),
+
     /* ---- governance ---- */
     ROW(ANSWERS_INVALID, "validation", 422, "The answers have problems", "回答に問題があります",
         "Every problem is listed in errors; nothing was saved.",
@@ -334,6 +341,12 @@ enum app_problem app_fail_param(struct app_result *res, const char *name, const 
     snprintf(ja, sizeof(ja), "クエリパラメータ %s: %s", name, why_ja);
     verr_add(&res->errs, ptr, "bad_query", en, ja);
     return app_fail_detail(res, APP_PROB_BAD_QUERY, en, ja);
+}
+
+enum app_problem app_fail_store(struct app_result *res, int store_result)
+{
+    res->store = store_result;
+    return app_fail(res, app_store_problem(store_result));
 }
 
 enum app_problem app_store_problem(int store_result)

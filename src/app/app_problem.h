@@ -67,6 +67,8 @@ enum app_problem {
     APP_PROB_ONBOARDING_ONLY,
     APP_PROB_LAST_ADMINISTRATOR,
     APP_PROB_ADMINS_CHANGED,
+    APP_PROB_UNKNOWN_ORGANIZATION, /* a validation problem the CLI words its own way */
+    APP_PROB_ROLE_REFUSED,         /* likewise */
     /* governance */
     APP_PROB_ANSWERS_INVALID,
     APP_PROB_ASSESSMENT_SUBMITTED,
@@ -113,6 +115,7 @@ struct app_result {
     char detail_en[APP_DETAIL_MAX]; /* "" → the row's own detail */
     char detail_ja[APP_DETAIL_MAX];
     int version; /* PRECONDITION_*: the object's current version (its ETag "v<N>") */
+    int store;   /* the store's own result when a store call decided the problem, else 0 */
 };
 
 /* max_errors bounds errs (report_limits.max_errors). */
@@ -137,6 +140,10 @@ enum app_problem app_fail_if_errors(struct app_result *res, enum app_problem p);
  * which is also the detail. Returns BAD_QUERY. */
 enum app_problem app_fail_param(struct app_result *res, const char *name, const char *why_en,
                                 const char *why_ja);
+
+/* Fails with the row of a store result (app_store_problem), which res->store keeps for
+ * tools that print the store's own word for it. */
+enum app_problem app_fail_store(struct app_result *res, int store_result);
 
 /* The row a store result stands for (store.h: NOT_FOUND 404, EXISTS 409, INVALID 422, any
  * other failure 503). STORE_OK is APP_OK. */

@@ -14,6 +14,7 @@
 #include "../core/enc.h"
 #include "../core/log.h"
 #include "../core/uuid.h"
+#include "../app/app_account.h"
 
 /* ---- JSON views (never the password hash or a token hash) ---- */
 
@@ -46,96 +47,24 @@ static json_t *token_json(const struct token_rec *t)
                      t->revoked_at ? http_time(t->revoked_at) : json_null());
 }
 
-/* ---- password work, bounded (argon2id uses 64 MiB per computation) ---- */
-
-static void pw_enter(struct app *a)
-{
-    pthread_mutex_lock(&a->pw_lock);
-    while (a->pw_inflight >= a->cfg.password_hash_concurrency)
-        pthread_cond_wait(&a->pw_cond, &a->pw_lock);
-    a->pw_inflight++;
-    pthread_mutex_unlock(&a->pw_lock);
-}
-
-static void pw_leave(struct app *a)
-{
-    pthread_mutex_lock(&a->pw_lock);
-    a->pw_inflight--;
-    pthread_cond_signal(&a->pw_cond);
-    pthread_mutex_unlock(&a->pw_lock);
-}
-
-int http_password_hash(struct app *a, const char *pw, char out[128])
-{
-    pw_enter(a);
-    int rc =
-        auth_password_hash_cost(pw, a->cfg.password_hash_ops, a->cfg.password_hash_mem_kib, out);
-    pw_leave(a);
-    return rc;
-}
-
-/* A hash of a random password at the configured cost, verified in place of a real one when a
- * name has none, so that the answer takes as long. Made once per process. */
-static pthread_mutex_t dummy_lock = PTHREAD_MUTEX_INITIALIZER;
-static char dummy_hash[128];
-
-static const char *dummy(struct app *a)
-{
-    pthread_mutex_lock(&dummy_lock);
-    if (!dummy_hash[0]) {
-        char pw[33];
-        unsigned char rnd[16];
-        hash_random(rnd, sizeof(rnd));
-        enc_hex(rnd, sizeof(rnd), pw);
-        if (auth_password_hash_cost(pw, a->cfg.password_hash_ops, a->cfg.password_hash_mem_kib,
-                                    dummy_hash))
-            dummy_hash[0] = '\0';
-        sodium_memzero(pw, sizeof(pw));
-    }
-    pthread_mutex_unlock(&dummy_lock);
-    return dummy_hash;
-}
-
-static bool verify_password(struct app *a, const char *stored, const char *pw)
-{
-    bool ok;
-    const char *d = stored && stored[0] ? NULL : dummy(a);
-    pw_enter(a);
-    if (d) {
-        /* unknown user or no password: spend the same time so timing does not reveal it */
-        auth_password_verify(d, pw);
-        ok = false;
-    } else {
-        ok = auth_password_verify(stored, pw);
-    }
-    pw_leave(a);
-    return ok;
-}
-
-/* Mints a token for u and answers 201 (sign-in) or 201 (API token). */
+/* Mints a token for u and answers 201 (sign-in, or an API token) with it, shown once. */
 static void issue_token(struct req *r, const struct user *u, const char *kind, const char *name,
                         int64_t ttl_ms, const char *actor)
 {
     struct token_rec t;
+    struct app_result res;
     char token[AUTH_TOKEN_LEN + 1];
-    memset(&t, 0, sizeof(t));
-    uuid_v7_new(t.id);
-    xstrlcpy(t.user_id, u->id, sizeof(t.user_id));
-    xstrlcpy(t.name, name, sizeof(t.name));
-    xstrlcpy(t.kind, kind, sizeof(t.kind));
-    t.created_at = r->now_ms;
-    t.expires_at = ttl_ms ? r->now_ms + ttl_ms : 0;
-    auth_token_new(token, t.hash);
-    int res = store_token_create(r->app->store, &t, actor, r->now_ms);
-    if (res) {
+    app_result_init(&res, 4);
+    if (app_token_issue(r->app, u, kind, name, ttl_ms, actor, r->now_ms, &t, token, &res)) {
+        http_fail_result(r, &res);
+    } else {
+        json_t *j = token_json(&t);
+        json_object_set_new(j, "token", json_string(token));
+        json_object_set_new(j, "user", http_user_json(u));
         sodium_memzero(token, sizeof(token));
-        return http_store_error(r, res);
+        http_json(r, 201, j);
     }
-    json_t *j = token_json(&t);
-    json_object_set_new(j, "token", json_string(token));
-    json_object_set_new(j, "user", http_user_json(u));
-    sodium_memzero(token, sizeof(token));
-    http_json(r, 201, j);
+    app_result_release(&res);
 }
 
 /* ---- sign-in throttling (issue 8.13) ----
@@ -309,7 +238,8 @@ void h_login(struct req *r)
         goto out;
     }
     bool known = res == STORE_OK;
-    bool ok = verify_password(r->app, known ? u.password_hash : NULL, pw) && known && !u.disabled;
+    bool ok =
+        app_password_verify(r->app, known ? u.password_hash : NULL, pw) && known && !u.disabled;
     if (!ok) {
         LOG(LOG_INFO, "auth.login_failed", LF_S("request_id", r->request_id),
             LF_S("user", known ? u.id : NULL));
@@ -366,7 +296,7 @@ static void password_store(struct req *r, const struct user *u, const char *pw)
 {
     struct user after = *u;
     char hash[128];
-    if (http_password_hash(r->app, pw, hash))
+    if (app_password_hash(r->app, pw, hash))
         return http_unavailable(r);
     after.must_change_password = false;
     json_t *ev = account_event_json("account.password_changed", &after, NULL, "self", u->id, false,
@@ -404,7 +334,7 @@ void h_password_change(struct req *r)
     /* the current password is guessed no faster here than at sign-in */
     if (signin_load(r, u.username, &si) || signin_delayed(r, &si))
         goto out;
-    if (!verify_password(r->app, u.password_hash, cur)) {
+    if (!app_password_verify(r->app, u.password_hash, cur)) {
         if (!signin_failed(r, &si, u.id))
             wrong_current(r);
         goto out;
@@ -450,22 +380,21 @@ static const char *opt_str(const json_t *doc, const char *key, const char *dflt)
 void h_org_create(struct req *r)
 {
     json_t *doc = http_body_json(r);
+    struct app_result res;
     struct org o;
     char loc[96];
     if (!doc)
         return;
-    if (!http_check_body(r, &account_org_root, doc))
-        goto out;
-    account_org_from_json(doc, r->now_ms, &o);
-    int res = store_org_create(r->app->store, &o, r->who.user_id, r->now_ms);
-    if (res) {
-        http_store_error(r, res);
-        goto out;
+    app_result_init(&res, r->app->limits.max_errors);
+    if (app_org_decode(doc, &r->app->limits, r->now_ms, &o, &res) ||
+        app_org_create(r->app, &r->who, &o, r->now_ms, &res)) {
+        http_fail_result(r, &res);
+    } else {
+        snprintf(loc, sizeof(loc), "/api/v1/organizations/%s", o.id);
+        http_header(r, "Location", loc);
+        http_json(r, 201, org_json(&o));
     }
-    snprintf(loc, sizeof(loc), "/api/v1/organizations/%s", o.id);
-    http_header(r, "Location", loc);
-    http_json(r, 201, org_json(&o));
-out:
+    app_result_release(&res);
     json_decref(doc);
 }
 
@@ -474,34 +403,36 @@ void h_org_list(struct req *r)
     static const char *const allowed[] = {"limit", "cursor", NULL};
     char after[UUID_STR_LEN];
     struct org *orgs = NULL;
+    struct app_result res;
     size_t n = 0;
     bool more = false;
     int limit;
     if (!http_query_only(r, allowed) || (limit = http_limit(r)) < 0 ||
         http_cursor_decode(r, "cursor", after))
         return;
-    if (store_org_list(r->app->store, after[0] ? after : NULL, limit, &orgs, &n, &more)) {
-        free(orgs);
-        return http_unavailable(r);
+    app_result_init(&res, 4);
+    if (app_org_list(r->app, &r->who, after[0] ? after : NULL, limit, &orgs, &n, &more, &res)) {
+        http_fail_result(r, &res);
+    } else {
+        json_t *items = json_array();
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(items, org_json(&orgs[i]));
+        http_page(r, items, more && n ? orgs[n - 1].id : NULL);
     }
-    json_t *items = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(items, org_json(&orgs[i]));
-    http_page(r, items, more && n ? orgs[n - 1].id : NULL);
+    app_result_release(&res);
     free(orgs);
 }
 
 void h_org_get(struct req *r)
 {
     struct org o;
-    if (!uuid_valid(r->params[0], strlen(r->params[0])))
-        return http_not_found(r);
-    if (!http_allow(r, ACT_ORG_READ, r->params[0]))
-        return;
-    int res = store_org_get(r->app->store, r->params[0], &o);
-    if (res)
-        return http_store_error(r, res);
-    http_json(r, 200, org_json(&o));
+    struct app_result res;
+    app_result_init(&res, 4);
+    if (app_org_get(r->app, &r->who, r->params[0], &o, &res))
+        http_fail_result(r, &res);
+    else
+        http_json(r, 200, org_json(&o));
+    app_result_release(&res);
 }
 
 /* ---- API tokens ---- */

@@ -132,8 +132,6 @@ bool http_allow(struct req *r, enum auth_action a, const char *object_org);
 
 /* A user as the API shows it (never a password hash). New reference. */
 json_t *http_user_json(const struct user *u);
-/* argon2id at the configured cost, within the concurrency bound. Returns 0 or -1. */
-int http_password_hash(struct app *a, const char *pw, char out[128]);
 
 /* ---- pure parsers (parse.c) ---- */
 
