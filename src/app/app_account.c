@@ -363,3 +363,16 @@ enum app_problem app_token_issue(struct app *app, const struct user *u, const ch
     }
     return APP_OK;
 }
+
+enum app_problem app_token_revoke(struct app *app, const struct principal *who, const char *id,
+                                  int64_t now_ms, struct app_result *res)
+{
+    if (!uuid_valid(id, strlen(id)))
+        return app_fail(res, APP_PROB_NOT_FOUND);
+    if (allow(who, ACT_TOKEN_MANAGE, NULL, res))
+        return res->problem;
+    /* owners revoke their own; admins any (a stolen token must be stoppable) */
+    const char *owner = who->role == ROLE_ADMIN ? NULL : who->user_id;
+    int sr = store_token_revoke(app->store, id, owner, who->user_id, now_ms);
+    return sr ? app_fail_store(res, sr) : APP_OK;
+}

@@ -96,4 +96,43 @@ enum app_problem app_token_issue(struct app *app, const struct user *u, const ch
                                  int64_t now_ms, struct token_rec *t, char *token,
                                  struct app_result *res);
 
+/* Revokes token id: one's own, or any for the platform administrator (a stolen token must be
+ * stoppable). NOT_FOUND for a malformed id or another's token. */
+enum app_problem app_token_revoke(struct app *app, const struct principal *who, const char *id,
+                                  int64_t now_ms, struct app_result *res);
+
+/* ---- signing in, one's own password (app_signin.c) ---- */
+
+/* The network peer of an attempt: 4 bytes (IPv4) or 16 (IPv6), len 0 when unknown. */
+struct app_client {
+    unsigned char addr[16];
+    size_t len;
+};
+
+/* What a sign-in or a password change gives back. */
+struct app_signin {
+    struct user user;                /* the account (never shown: it holds the password hash) */
+    struct token_rec token;          /* the new session on APP_OK */
+    char secret[AUTH_TOKEN_LEN + 1]; /* its bearer token, shown once; the caller wipes it */
+    int64_t wait_ms;                 /* THROTTLED: how long until an attempt is evaluated again */
+    bool failed;                     /* a wrong password (or unknown name) was tried and counted */
+    bool revoked; /* the user's tokens may have been revoked (password written) */
+};
+
+/* Signs in with {"username", "password"} from client: a "session" token, or a "setup" token
+ * (it only changes the password) when someone else set the password. Throttled, not locked
+ * (issue 8.13): during a delay THROTTLED without looking at the password; unknown names and
+ * wrong passwords take the same path and time and give LOGIN_FAILED. VALIDATION for a body
+ * that does not fit. */
+enum app_problem app_signin(struct app *app, const struct app_client *client, const json_t *body,
+                            int64_t now_ms, struct app_signin *out, struct app_result *res);
+
+/* Changes who's own password with {"current_password", "new_password"}: every token of the
+ * user is revoked and a new session opened. INVALID_FIELDS (a weak or unchanged new password;
+ * a wrong current one, which counts as a failed sign-in), THROTTLED, VALIDATION. */
+enum app_problem app_password_change(struct app *app, const struct principal *who,
+                                     const struct app_client *client, const json_t *body,
+                                     int64_t now_ms, struct app_signin *out,
+                                     struct app_result *res);
+
 #endif

@@ -264,6 +264,110 @@ static void test_tokens_and_passwords(void **state)
     assert_string_equal(p.user_id, u.id);
 }
 
+/* ---- signing in, one's own password ---- */
+
+static enum app_problem signin(struct fx *f, const char *name, const char *pw, int64_t now,
+                               struct app_signin *out)
+{
+    struct app_client c = {{127, 0, 0, 1}, 4};
+    json_t *body = json_pack("{s:s, s:s}", "username", name, "password", pw);
+    enum app_problem p = app_signin(&f->app, &c, body, now, out, fresh(f));
+    json_decref(body);
+    return p;
+}
+
+static void test_signin(void **state)
+{
+    struct fx *f = *state;
+    struct user u;
+    struct app_signin out;
+    f->app.cfg.login_throttle_free = 2; /* the pair's allowance: the third failure waits */
+    assert_int_equal(create(f, NULL, f->org_b, "carol", "org_admin", "carols-own-pass", false, &u),
+                     APP_OK);
+    assert_int_equal(signin(f, "carol", "carols-own-pass", NOW, &out), APP_OK);
+    assert_string_equal(out.token.kind, "session");
+    assert_string_equal(out.user.id, u.id);
+    assert_int_equal(strncmp(out.secret, "ichi_", 5), 0);
+    /* a wrong password and an unknown name look alike */
+    assert_int_equal(signin(f, "carol", "not-her-password", NOW, &out), APP_PROB_LOGIN_FAILED);
+    assert_true(out.failed);
+    assert_int_equal(signin(f, "nobody", "not-her-password", NOW, &out), APP_PROB_LOGIN_FAILED);
+    assert_true(out.failed);
+    assert_string_equal(out.user.id, "");
+    assert_int_equal(signin(f, "carol", "not-her-password", NOW, &out), APP_PROB_LOGIN_FAILED);
+    /* now delayed: not even the right password is looked at */
+    assert_int_equal(signin(f, "carol", "carols-own-pass", NOW, &out), APP_PROB_THROTTLED);
+    assert_true(out.wait_ms > 0);
+    assert_false(out.failed);
+    assert_int_equal(signin(f, "carol", "carols-own-pass", NOW + out.wait_ms, &out), APP_OK);
+    /* a password someone else set gives a setup token */
+    struct principal carol;
+    principal_of(&carol, f->org_b, ROLE_ORG_ADMIN);
+    xstrlcpy(carol.user_id, u.id, sizeof(carol.user_id));
+    assert_int_equal(create(f, &carol, f->org_b, "dave", "reporter", "set-by-carol", false, &u),
+                     APP_OK);
+    assert_int_equal(signin(f, "dave", "set-by-carol", NOW, &out), APP_OK);
+    assert_string_equal(out.token.kind, "setup");
+    json_t *bad = json_pack("{s:s}", "username", "dave");
+    struct app_client c = {{0}, 0};
+    assert_int_equal(app_signin(&f->app, &c, bad, NOW, &out, fresh(f)), APP_PROB_VALIDATION);
+    json_decref(bad);
+}
+
+static void test_password_change(void **state)
+{
+    struct fx *f = *state;
+    struct user u;
+    struct app_signin out;
+    struct principal who;
+    struct app_client c = {{10, 0, 0, 7}, 4};
+    assert_int_equal(create(f, NULL, f->org_b, "carol", "org_admin", NULL, false, &u), APP_OK);
+    assert_true(u.must_change_password);
+    principal_of(&who, f->org_b, ROLE_ORG_ADMIN);
+    xstrlcpy(who.user_id, u.id, sizeof(who.user_id));
+    json_t *weak =
+        json_pack("{s:s, s:s}", "current_password", "whatever-it-is", "new_password", "short");
+    assert_int_equal(app_password_change(&f->app, &who, &c, weak, NOW, &out, fresh(f)),
+                     APP_PROB_INVALID_FIELDS);
+    assert_string_equal(f->res.errs.v[0].code, "weak_password");
+    json_decref(weak);
+    json_t *wrong = json_pack("{s:s, s:s}", "current_password", "not-the-current", "new_password",
+                              "a-new-long-password");
+    assert_int_equal(app_password_change(&f->app, &who, &c, wrong, NOW, &out, fresh(f)),
+                     APP_PROB_INVALID_FIELDS);
+    assert_string_equal(f->res.errs.v[0].pointer, "/current_password");
+    assert_false(out.revoked);
+    json_decref(wrong);
+}
+
+static void test_token_revoke(void **state)
+{
+    struct fx *f = *state;
+    struct user u, v;
+    struct token_rec t;
+    struct principal pu, pv;
+    char token[AUTH_TOKEN_LEN + 1];
+    assert_int_equal(create(f, NULL, f->org_b, "carol", "org_admin", "carols-own-pass", false, &u),
+                     APP_OK);
+    assert_int_equal(create(f, NULL, f->org_b, "dave", "reporter", "daves-own-pass", true, &v),
+                     APP_OK);
+    principal_of(&pu, f->org_b, ROLE_ORG_ADMIN);
+    xstrlcpy(pu.user_id, u.id, sizeof(pu.user_id));
+    principal_of(&pv, f->org_b, ROLE_REPORTER);
+    xstrlcpy(pv.user_id, v.id, sizeof(pv.user_id));
+    assert_int_equal(app_token_issue(&f->app, &u, "api", "ci", 0, u.id, NOW, &t, token, fresh(f)),
+                     APP_OK);
+    /* another user's token is not found, even in the same organisation */
+    assert_int_equal(app_token_revoke(&f->app, &pv, t.id, NOW, fresh(f)), APP_PROB_NOT_FOUND);
+    assert_int_equal(app_token_revoke(&f->app, &pv, "x", NOW, fresh(f)), APP_PROB_NOT_FOUND);
+    assert_int_equal(app_token_revoke(&f->app, &f->admin, t.id, NOW, fresh(f)), APP_OK);
+    struct principal p;
+    assert_int_not_equal(store_token_lookup(f->app.store, t.hash, NOW + 1, &p), STORE_OK);
+    assert_int_equal(app_token_issue(&f->app, &u, "api", "ci", 0, u.id, NOW, &t, token, fresh(f)),
+                     APP_OK);
+    assert_int_equal(app_token_revoke(&f->app, &pu, t.id, NOW, fresh(f)), APP_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -272,6 +376,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_users_cli, setup, teardown),
         cmocka_unit_test_setup_teardown(test_users_update_and_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tokens_and_passwords, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_signin, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_password_change, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_token_revoke, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
