@@ -376,3 +376,33 @@ enum app_problem app_token_revoke(struct app *app, const struct principal *who, 
     int sr = store_token_revoke(app->store, id, owner, who->user_id, now_ms);
     return sr ? app_fail_store(res, sr) : APP_OK;
 }
+
+enum app_problem app_token_create(struct app *app, const struct principal *who, const json_t *body,
+                                  int64_t now_ms, struct user *u, struct token_rec *t, char *token,
+                                  struct app_result *res)
+{
+    report_check_fields(&account_token_root, body, &app->limits, now_ms, &res->errs);
+    if (app_fail_if_errors(res, APP_PROB_VALIDATION) || allow(who, ACT_TOKEN_MANAGE, NULL, res))
+        return res->problem;
+    if (store_user_get(app->store, who->user_id, u))
+        return app_fail(res, APP_PROB_UNAVAILABLE);
+    const char *name = json_string_value(json_object_get(body, "name"));
+    json_int_t days = json_integer_value(json_object_get(body, "expires_in_days"));
+    return app_token_issue(app, u, "api", name ? name : "api", (int64_t)days * 86400000LL,
+                           who->user_id, now_ms, t, token, res);
+}
+
+enum app_problem app_token_list(struct app *app, const struct principal *who, struct token_rec **t,
+                                size_t *n, struct app_result *res)
+{
+    *t = NULL;
+    *n = 0;
+    if (allow(who, ACT_TOKEN_MANAGE, NULL, res))
+        return res->problem;
+    if (store_token_list(app->store, who->user_id, t, n)) {
+        free(*t);
+        *t = NULL;
+        return app_fail(res, APP_PROB_UNAVAILABLE);
+    }
+    return APP_OK;
+}

@@ -96,6 +96,15 @@ enum app_problem app_token_issue(struct app *app, const struct user *u, const ch
                                  int64_t now_ms, struct token_rec *t, char *token,
                                  struct app_result *res);
 
+/* An API token of who's own from {"name"?, "expires_in_days"?} (default name "api", no
+ * expiry): *t and the secret as app_token_issue. VALIDATION, UNAVAILABLE. */
+enum app_problem app_token_create(struct app *app, const struct principal *who, const json_t *body,
+                                  int64_t now_ms, struct user *u, struct token_rec *t, char *token,
+                                  struct app_result *res);
+/* who's own tokens (the caller frees *t; never a secret, only hashes are stored). */
+enum app_problem app_token_list(struct app *app, const struct principal *who, struct token_rec **t,
+                                size_t *n, struct app_result *res);
+
 /* Revokes token id: one's own, or any for the platform administrator (a stolen token must be
  * stoppable). NOT_FOUND for a malformed id or another's token. */
 enum app_problem app_token_revoke(struct app *app, const struct principal *who, const char *id,

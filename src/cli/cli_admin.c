@@ -388,12 +388,13 @@ static int cmd_list_orgs(struct admin_ctx *c, int argc, char **argv)
     size_t n = 0;
     bool more = true;
     char after[UUID_STR_LEN] = "";
-    struct store *s = NULL;
     int rc = cli_no_extra(argc, argv, 2);
-    if (!rc && !(s = open_db(c)))
+    if (!rc && !open_db(c))
         rc = CLI_FAILURE;
+    struct app_result res;
+    app_result_init(&res, 4);
     while (!rc && more) {
-        if (store_org_list(s, after[0] ? after : NULL, 500, &orgs, &n, &more)) {
+        if (app_org_list(&c->app, NULL, after[0] ? after : NULL, 500, &orgs, &n, &more, &res)) {
             rc = CLI_FAILURE;
         } else {
             for (size_t i = 0; i < n; i++)
@@ -405,6 +406,7 @@ static int cmd_list_orgs(struct admin_ctx *c, int argc, char **argv)
         free(orgs);
         orgs = NULL;
     }
+    app_result_release(&res);
     return rc;
 }
 

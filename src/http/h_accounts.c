@@ -1,6 +1,8 @@
 /*
  * h_accounts.c — sign-in (throttled), one's own password, tokens, the caller's identity and
- * organisations. Users are administered in h_users.c.
+ * organisations over HTTP. Users are administered in h_users.c. The use cases are app_signin,
+ * app_password_change, app_token_* and app_org_* (src/app/app_account.h); this file decodes
+ * requests (and reads the client's address) and encodes their results.
  *
  * Request bodies are described by field tables and checked with the report validator's engine,
  * so they get the same gather-all, bilingual errors as reports.
@@ -45,26 +47,6 @@ static json_t *token_json(const struct token_rec *t)
                      t->kind, "created_at", http_time(t->created_at), "expires_at",
                      t->expires_at ? http_time(t->expires_at) : json_null(), "revoked_at",
                      t->revoked_at ? http_time(t->revoked_at) : json_null());
-}
-
-/* Mints a token for u and answers 201 (sign-in, or an API token) with it, shown once. */
-static void issue_token(struct req *r, const struct user *u, const char *kind, const char *name,
-                        int64_t ttl_ms, const char *actor)
-{
-    struct token_rec t;
-    struct app_result res;
-    char token[AUTH_TOKEN_LEN + 1];
-    app_result_init(&res, 4);
-    if (app_token_issue(r->app, u, kind, name, ttl_ms, actor, r->now_ms, &t, token, &res)) {
-        http_fail_result(r, &res);
-    } else {
-        json_t *j = token_json(&t);
-        json_object_set_new(j, "token", json_string(token));
-        json_object_set_new(j, "user", http_user_json(u));
-        sodium_memzero(token, sizeof(token));
-        http_json(r, 201, j);
-    }
-    app_result_release(&res);
 }
 
 /* ---- signing in, one's own password (app_signin.c) ---- */
@@ -146,22 +128,28 @@ void h_password_change(struct req *r)
 
 void h_logout(struct req *r)
 {
-    int res = store_token_revoke(r->app->store, r->who.token_id, r->who.user_id, r->who.user_id,
-                                 r->now_ms);
+    struct app_result res;
+    app_result_init(&res, 4);
+    app_token_revoke(r->app, &r->who, r->who.token_id, r->now_ms, &res);
     http_tcache_clear(r->app->tokens);
-    if (res)
-        return http_store_error(r, res);
-    http_raw(r, 204, "application/json", "", 0);
+    if (res.problem)
+        http_fail_result(r, &res);
+    else
+        http_raw(r, 204, "application/json", "", 0);
+    app_result_release(&res);
 }
 
 void h_me(struct req *r)
 {
     struct org o;
+    struct app_result res;
     json_t *j =
         json_pack("{s:s, s:s, s:s, s:s}", "user_id", r->who.user_id, "username", r->who.username,
                   "role", auth_role_name(r->who.role), "org_id", r->who.org_id);
-    if (store_org_get(r->app->store, r->who.org_id, &o) == STORE_OK)
+    app_result_init(&res, 4);
+    if (app_org_get(r->app, &r->who, r->who.org_id, &o, &res) == APP_OK)
         json_object_set_new(j, "organization", org_json(&o));
+    app_result_release(&res);
     json_object_set_new(j, "token_expires_at",
                         r->who.expires_at ? http_time(r->who.expires_at) : json_null());
     json_object_set_new(j, "password_change_required", json_boolean(r->who.password_change_only));
@@ -169,12 +157,6 @@ void h_me(struct req *r)
 }
 
 /* ---- organisations ---- */
-
-static const char *opt_str(const json_t *doc, const char *key, const char *dflt)
-{
-    const char *s = json_string_value(json_object_get(doc, key));
-    return s ? s : dflt;
-}
 
 void h_org_create(struct req *r)
 {
@@ -240,34 +222,42 @@ void h_token_create(struct req *r)
 {
     json_t *doc = http_body_json(r);
     struct user u;
+    struct token_rec t;
+    struct app_result res;
+    char token[AUTH_TOKEN_LEN + 1];
     if (!doc)
         return;
-    if (!http_check_body(r, &account_token_root, doc))
-        goto out;
-    if (store_user_get(r->app->store, r->who.user_id, &u)) {
-        http_unavailable(r);
-        goto out;
+    app_result_init(&res, r->app->limits.max_errors);
+    if (app_token_create(r->app, &r->who, doc, r->now_ms, &u, &t, token, &res)) {
+        http_fail_result(r, &res);
+    } else {
+        json_t *j = token_json(&t);
+        json_object_set_new(j, "token", json_string(token));
+        json_object_set_new(j, "user", http_user_json(&u));
+        sodium_memzero(token, sizeof(token));
+        http_json(r, 201, j);
     }
-    json_int_t days = json_integer_value(json_object_get(doc, "expires_in_days"));
-    issue_token(r, &u, "api", opt_str(doc, "name", "api"), (int64_t)days * 86400000LL,
-                r->who.user_id);
-out:
+    sodium_memzero(u.password_hash, sizeof(u.password_hash));
+    app_result_release(&res);
     json_decref(doc);
 }
 
 void h_token_list(struct req *r)
 {
     struct token_rec *t = NULL;
+    struct app_result res;
     size_t n = 0;
-    if (store_token_list(r->app->store, r->who.user_id, &t, &n)) {
-        free(t);
-        return http_unavailable(r);
+    app_result_init(&res, 4);
+    if (app_token_list(r->app, &r->who, &t, &n, &res)) {
+        http_fail_result(r, &res);
+    } else {
+        json_t *items = json_array();
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(items, token_json(&t[i]));
+        http_json(r, 200, json_pack("{s:o}", "items", items));
     }
-    json_t *items = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(items, token_json(&t[i]));
+    app_result_release(&res);
     free(t);
-    http_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
 void h_token_revoke(struct req *r)

@@ -70,9 +70,15 @@ void h_simulation_list(struct req *r)
     if (!http_query_only(r, allowed) || (limit = http_limit(r)) < 0 ||
         http_cursor_decode(r, "cursor", after))
         return;
-    if (store_orgdoc_list(r->app->store, r->who.org_id, "simulation", after[0] ? after : NULL,
-                          limit, true, &l))
-        return http_unavailable(r);
+    struct app_result res;
+    app_result_init(&res, 4);
+    if (app_doc_list(r->app, &r->who, "simulation", after[0] ? after : NULL, limit, true, &l,
+                     &res)) {
+        http_fail_result(r, &res);
+        app_result_release(&res);
+        return;
+    }
+    app_result_release(&res);
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++)
         json_array_append_new(items, sim_summary(&l.items[i]));

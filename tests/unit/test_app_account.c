@@ -368,6 +368,40 @@ static void test_token_revoke(void **state)
     assert_int_equal(app_token_revoke(&f->app, &pu, t.id, NOW, fresh(f)), APP_OK);
 }
 
+static void test_token_create_and_list(void **state)
+{
+    struct fx *f = *state;
+    struct user u, got;
+    struct token_rec t, *list;
+    struct principal pu, other;
+    char token[AUTH_TOKEN_LEN + 1];
+    size_t n;
+    assert_int_equal(create(f, NULL, f->org_b, "carol", "org_admin", "carols-own-pass", false, &u),
+                     APP_OK);
+    principal_of(&pu, f->org_b, ROLE_ORG_ADMIN);
+    xstrlcpy(pu.user_id, u.id, sizeof(pu.user_id));
+    json_t *bad = json_pack("{s:i}", "expires_in_days", 0);
+    assert_int_equal(app_token_create(&f->app, &pu, bad, NOW, &got, &t, token, fresh(f)),
+                     APP_PROB_VALIDATION);
+    json_decref(bad);
+    json_t *body = json_pack("{s:s, s:i}", "name", "ci", "expires_in_days", 2);
+    assert_int_equal(app_token_create(&f->app, &pu, body, NOW, &got, &t, token, fresh(f)), APP_OK);
+    assert_string_equal(t.name, "ci");
+    assert_int_equal(t.expires_at, NOW + 2 * 86400000LL);
+    assert_string_equal(got.id, u.id);
+    /* a principal whose user is gone cannot mint */
+    principal_of(&other, f->org_b, ROLE_REPORTER);
+    assert_int_equal(app_token_create(&f->app, &other, body, NOW, &got, &t, token, fresh(f)),
+                     APP_PROB_UNAVAILABLE);
+    json_decref(body);
+    assert_int_equal(app_token_list(&f->app, &pu, &list, &n, fresh(f)), APP_OK);
+    assert_int_equal(n, 1);
+    free(list);
+    assert_int_equal(app_token_list(&f->app, &other, &list, &n, fresh(f)), APP_OK);
+    assert_int_equal(n, 0);
+    free(list);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -379,6 +413,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_signin, setup, teardown),
         cmocka_unit_test_setup_teardown(test_password_change, setup, teardown),
         cmocka_unit_test_setup_teardown(test_token_revoke, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_token_create_and_list, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
