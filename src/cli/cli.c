@@ -22,6 +22,7 @@ static const struct command {
     {"report", cli_report, "validate FILE… | schema | fields: the unified report format"},
     {"config", cli_config_cmd, "list the settings with defaults (--markdown for a table)"},
     {"routes", cli_routes, "list the HTTP routes"},
+    {"problems", cli_problems, "list the problems the API answers with (--markdown for a table)"},
     {"rules", cli_rules, "check [DIR]: validate rule, recipient and calendar files"},
     {"obligations", cli_obligations,
      "FILE [--now T] [--json] [--all]: the obligations a report triggers"},

@@ -77,6 +77,7 @@ int cli_audit(int argc, char **argv);
 int cli_report(int argc, char **argv);
 int cli_config_cmd(int argc, char **argv);
 int cli_routes(int argc, char **argv);
+int cli_problems(int argc, char **argv);
 int cli_rules(int argc, char **argv);
 int cli_obligations(int argc, char **argv);
 int cli_frameworks(int argc, char **argv);

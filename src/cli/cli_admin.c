@@ -17,8 +17,7 @@
 #include "cli.h"
 #include "../core/rtime.h"
 #include "../account/account.h"
-
-#define CLI_ACTOR "cli"
+#include "../app/app_account.h"
 
 /* Builds a JSON body from --flag values named after the table's fields (underscores written as
  * hyphens). Booleans are present/absent flags; integers are parsed. */
@@ -53,12 +52,18 @@ static json_t *flags_to_json(int *argc, char **argv, const struct rf_field *root
 struct admin_ctx {
     const struct config *cfg;
     struct store *s;
+    struct app app; /* the use cases' context (src/app/), once the store is open */
 };
 
 static struct store *open_db(struct admin_ctx *c)
 {
-    if (!c->s)
-        c->s = cli_open_store(c->cfg);
+    if (!c->s && (c->s = cli_open_store(c->cfg))) {
+        c->app.cfg = *c->cfg;
+        c->app.store = c->s;
+        report_limits_default(&c->app.limits);
+        pthread_mutex_init(&c->app.pw_lock, NULL);
+        pthread_cond_init(&c->app.pw_cond, NULL);
+    }
     return c->s;
 }
 
@@ -75,23 +80,12 @@ static void print_errors(const struct verr_list *errs)
                 prefer_ja() ? errs->v[i].ja : errs->v[i].en);
 }
 
-/* Validates doc against root; prints every problem. Returns true when valid. */
-static bool check(const struct rf_field *root, const json_t *doc, struct verr_list *extra)
+/* Prints the problems of an input that failed its checks (app_*_decode). */
+static int invalid_input(const struct app_result *res)
 {
-    struct report_limits lim;
-    struct verr_list errs;
-    report_limits_default(&lim);
-    verr_list_init(&errs, 100);
-    report_check_fields(root, doc, &lim, rtime_now_ms(), &errs);
-    bool ok = !verr_any(&errs) && (!extra || !verr_any(extra));
-    if (!ok) {
-        fprintf(stderr, "ichigen admin: invalid input:\n");
-        print_errors(&errs);
-        if (extra)
-            print_errors(extra);
-    }
-    verr_list_release(&errs);
-    return ok;
+    fprintf(stderr, "ichigen admin: invalid input:\n");
+    print_errors(&res->errs);
+    return CLI_USAGE;
 }
 
 static int read_password_stdin(char *out, size_t n)
@@ -131,98 +125,69 @@ static int cli_scene(struct store *s, const char *org_id, struct account_scene *
     return CLI_OK;
 }
 
-static int refused(enum account_verdict v, const char *org_id)
+/* What a refused or failed app_user_create means at the terminal. */
+static int create_failed(const struct app_result *res, const char *org_id)
 {
-    if (v == ACCOUNT_HAS_ADMIN)
+    switch (res->problem) {
+    case APP_PROB_ORG_HAS_ADMIN:
         fprintf(stderr,
                 "ichigen admin: organisation %s has its own administrator; its users are created "
                 "and changed by them (POST /api/v1/users).\n"
                 "  In an emergency, repeat with --break-glass: the user is created and the "
                 "organisation is told who did it.\n",
                 org_id);
-    else
+        return CLI_PROBLEM;
+    case APP_PROB_ROLE_REFUSED:
+    case APP_PROB_ONBOARDING_ONLY:
+    case APP_PROB_LAST_ADMINISTRATOR:
         fprintf(stderr, "ichigen admin: role admin exists only in the platform operator's "
                         "organisation (use `ichigen admin create-admin`)\n");
-    return CLI_PROBLEM;
+        return CLI_PROBLEM;
+    case APP_PROB_UNKNOWN_ORGANIZATION:
+        return store_fail("find organisation", STORE_INVALID);
+    case APP_PROB_ADMINS_CHANGED:
+        return store_fail("create user (its organisation changed meanwhile)", res->store);
+    default:
+        return res->store ? store_fail("create user", res->store) : CLI_FAILURE;
+    }
 }
 
-/* Writes u with its audit entry and the organisation's event. */
-static int write_new(struct store *s, const struct user *u, enum account_pre pre, bool glass)
-{
-    char detail[64];
-    int64_t now = rtime_now_ms();
-    json_t *ev = account_event_json("account.created", u, NULL, "operator_cli", NULL, glass, now);
-    char *evs = json_dumps(ev, JSON_COMPACT);
-    json_decref(ev);
-    snprintf(detail, sizeof(detail), "role=%s by=cli%s", auth_role_name(u->role),
-             glass ? " break_glass" : "");
-    struct user_write w = {.u = u,
-                           .create = true,
-                           .pre = pre,
-                           .actor = CLI_ACTOR,
-                           .audit_action = "user.create",
-                           .audit_detail = detail,
-                           .event = evs,
-                           .now = now};
-    int res = store_user_write(s, &w);
-    free(evs);
-    return res;
-}
-
-/* Creates a user; the password comes from `password` (the operator chose it and passes it on
- * as the owner's own) or is generated, printed once, and must be changed at first sign-in. */
+/* Creates a user (app_user_create, as the API does); the password comes from `password` (the
+ * operator chose it and passes it on as the owner's own) or is generated, printed once, and
+ * must be changed at first sign-in. */
 static int make_user(struct admin_ctx *c, json_t *doc, const char *password, bool glass)
 {
-    const struct config *cfg = c->cfg;
-    struct store *s;
     struct user u;
-    struct verr_list extra;
-    struct account_scene sc = {.create = true, .break_glass = glass, .after = &u};
-    enum account_pre pre;
-    bool keep;
+    struct app_result res;
+    struct report_limits lim;
     char generated[21] = "";
     int rc = CLI_OK;
     if (password)
         json_object_set_new(doc, "password", json_string(password));
-    verr_list_init(&extra, 8);
-    account_user_from_json(doc, rtime_now_ms(), &u, &extra);
-    if (!check(&account_user_root, doc, &extra)) {
-        verr_list_release(&extra);
-        return CLI_USAGE;
-    }
-    verr_list_release(&extra);
-    if (!(s = open_db(c)))
-        return CLI_FAILURE;
-    if ((rc = cli_scene(s, u.org_id, &sc)))
-        return rc;
-    enum account_verdict v = account_decide(&sc, &pre, &keep);
-    if (v != ACCOUNT_OK)
-        return refused(v, u.org_id);
-    if (!password) {
-        auth_password_generate(generated, sizeof(generated));
-        password = generated;
-        u.must_change_password = true;
-    }
-    if (auth_password_hash_cost(password, cfg->password_hash_ops, cfg->password_hash_mem_kib,
-                                u.password_hash))
-        return CLI_FAILURE;
-    int res = write_new(s, &u, pre, glass);
-    if (res)
-        rc = store_fail(res == STORE_CONFLICT ? "create user (its organisation changed meanwhile)"
-                                              : "create user",
-                        res);
+    report_limits_default(&lim);
+    app_result_init(&res, 100);
+    if (app_user_decode(doc, &lim, rtime_now_ms(), &u, &res))
+        rc = invalid_input(&res);
+    else if (!open_db(c))
+        rc = CLI_FAILURE;
+    else if (app_user_create(&c->app, NULL, &u, password, true, glass, rtime_now_ms(), generated,
+                             &res))
+        rc = create_failed(&res, u.org_id);
     else if (generated[0])
         printf("user %s (%s) created; initial password (shown once): %s\n", u.username, u.id,
                generated);
     else
         printf("user %s (%s) created\n", u.username, u.id);
     sodium_memzero(generated, sizeof(generated));
+    sodium_memzero(u.password_hash, sizeof(u.password_hash));
+    app_result_release(&res);
     return rc;
 }
 
 /* The platform operator's organisation: reused if one exists, created otherwise. */
-static int operator_org(struct store *s, char id_out[UUID_STR_LEN])
+static int operator_org(struct app *app, char id_out[UUID_STR_LEN])
 {
+    struct store *s = app->store;
     struct org o, *orgs = NULL;
     size_t n = 0;
     bool more = true;
@@ -243,13 +208,17 @@ static int operator_org(struct store *s, char id_out[UUID_STR_LEN])
     free(orgs);
     json_t *doc = json_pack("{s:s, s:s, s:s}", "name_ja", "プラットフォーム運営者", "name_en",
                             "Platform operator", "kind", "operator");
+    struct app_result res;
     account_org_from_json(doc, rtime_now_ms(), &o);
     json_decref(doc);
-    int res = store_org_create(s, &o, CLI_ACTOR, rtime_now_ms());
-    if (res)
-        return store_fail("create operator organisation", res);
-    xstrlcpy(id_out, o.id, UUID_STR_LEN);
-    return CLI_OK;
+    app_result_init(&res, 4);
+    int rc = app_org_create(app, NULL, &o, rtime_now_ms(), &res)
+                 ? store_fail("create operator organisation", res.store)
+                 : CLI_OK;
+    app_result_release(&res);
+    if (!rc)
+        xstrlcpy(id_out, o.id, UUID_STR_LEN);
+    return rc;
 }
 
 static int create_admin(struct admin_ctx *c, const char *username, const char *password)
@@ -258,7 +227,7 @@ static int create_admin(struct admin_ctx *c, const char *username, const char *p
     struct store *s = open_db(c);
     if (!s)
         return CLI_FAILURE;
-    int rc = operator_org(s, org);
+    int rc = operator_org(&c->app, org);
     if (rc)
         return rc;
     json_t *doc = json_pack("{s:s, s:s, s:s, s:s}", "org_id", org, "username", username,
@@ -316,20 +285,22 @@ static int cmd_create_org(struct admin_ctx *c, int argc, char **argv)
 {
     json_t *doc = flags_to_json(&argc, argv, &account_org_root);
     struct org o;
-    struct store *s = NULL;
+    struct app_result res;
+    struct report_limits lim;
     int rc = cli_no_extra(argc, argv, 2);
-    if (!rc && !check(&account_org_root, doc, NULL))
-        rc = CLI_USAGE;
-    if (!rc && !(s = open_db(c)))
+    report_limits_default(&lim);
+    app_result_init(&res, 100);
+    if (!rc && app_org_decode(doc, &lim, rtime_now_ms(), &o, &res))
+        rc = invalid_input(&res);
+    if (!rc && !open_db(c))
         rc = CLI_FAILURE;
     if (!rc) {
-        account_org_from_json(doc, rtime_now_ms(), &o);
-        int res = store_org_create(s, &o, CLI_ACTOR, rtime_now_ms());
-        if (res)
-            rc = store_fail("create organisation", res);
+        if (app_org_create(&c->app, NULL, &o, rtime_now_ms(), &res))
+            rc = store_fail("create organisation", res.store);
         else
             printf("%s\n", o.id);
     }
+    app_result_release(&res);
     json_decref(doc);
     return rc;
 }
@@ -399,18 +370,14 @@ static int cmd_create_token(struct admin_ctx *c, int argc, char **argv)
                 user);
         return CLI_PROBLEM;
     }
-    memset(&t, 0, sizeof(t));
-    uuid_v7_new(t.id);
-    xstrlcpy(t.user_id, u.id, sizeof(t.user_id));
-    xstrlcpy(t.name, name && *name ? name : "cli", sizeof(t.name));
-    xstrlcpy(t.kind, "api", sizeof(t.kind));
-    t.created_at = now;
-    t.expires_at = d ? now + d * 86400000LL : 0;
-    auth_token_new(token, t.hash);
-    if ((res = store_token_create(s, &t, CLI_ACTOR, now)))
-        rc = store_fail("create token", res);
+    struct app_result ar;
+    app_result_init(&ar, 4);
+    if (app_token_issue(&c->app, &u, "api", name && *name ? name : "cli", d * 86400000LL,
+                        APP_ACTOR_CLI, now, &t, token, &ar))
+        rc = store_fail("create token", ar.store);
     else
         printf("%s\n", token);
+    app_result_release(&ar);
     sodium_memzero(token, sizeof(token));
     return rc;
 }
@@ -421,12 +388,13 @@ static int cmd_list_orgs(struct admin_ctx *c, int argc, char **argv)
     size_t n = 0;
     bool more = true;
     char after[UUID_STR_LEN] = "";
-    struct store *s = NULL;
     int rc = cli_no_extra(argc, argv, 2);
-    if (!rc && !(s = open_db(c)))
+    if (!rc && !open_db(c))
         rc = CLI_FAILURE;
+    struct app_result res;
+    app_result_init(&res, 4);
     while (!rc && more) {
-        if (store_org_list(s, after[0] ? after : NULL, 500, &orgs, &n, &more)) {
+        if (app_org_list(&c->app, NULL, after[0] ? after : NULL, 500, &orgs, &n, &more, &res)) {
             rc = CLI_FAILURE;
         } else {
             for (size_t i = 0; i < n; i++)
@@ -438,6 +406,7 @@ static int cmd_list_orgs(struct admin_ctx *c, int argc, char **argv)
         free(orgs);
         orgs = NULL;
     }
+    app_result_release(&res);
     return rc;
 }
 

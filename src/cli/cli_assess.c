@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "../app/app_govern.h"
 #include "../assess/assess.h"
 #include "../core/jsonx.h"
 
@@ -211,14 +212,14 @@ static json_t *read_answers(const char *file, bool ja)
 
 static int assess_score_cmd(const char *file, const char *dir, bool as_json, bool ja)
 {
-    struct verr_list errs;
+    struct app_result res;
     json_t *doc = read_answers(file, ja), *scores = NULL;
     struct assess_catalog *cat = NULL;
     const struct assess_framework *fw;
     int rc = CLI_PROBLEM;
     if (!doc)
         return CLI_PROBLEM;
-    verr_list_init(&errs, 200);
+    app_result_init(&res, 200);
     if (!(cat = load(dir, NULL, ja))) {
         rc = CLI_FAILURE;
         goto out;
@@ -230,10 +231,10 @@ static int assess_score_cmd(const char *file, const char *dir, bool as_json, boo
                    : "is not a framework of the frameworks directory");
         goto out;
     }
-    if (assess_answers_check(fw, doc, &errs)) {
-        for (size_t i = 0; i < errs.n; i++)
-            fprintf(stderr, "%s: %s [%s] %s\n", file, errs.v[i].pointer, errs.v[i].code,
-                    ja ? errs.v[i].ja : errs.v[i].en);
+    if (app_assess_answers_check(fw, doc, &res)) { /* what the service checks */
+        for (size_t i = 0; i < res.errs.n; i++)
+            fprintf(stderr, "%s: %s [%s] %s\n", file, res.errs.v[i].pointer, res.errs.v[i].code,
+                    ja ? res.errs.v[i].ja : res.errs.v[i].en);
         goto out;
     }
     scores = assess_score(fw, doc);
@@ -248,7 +249,7 @@ static int assess_score_cmd(const char *file, const char *dir, bool as_json, boo
 out:
     json_decref(scores);
     assess_catalog_free(cat);
-    verr_list_release(&errs);
+    app_result_release(&res);
     json_decref(doc);
     return rc;
 }

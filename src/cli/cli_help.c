@@ -64,6 +64,11 @@ static const struct cli_usage usages[] = {
     {"routes", "usage: ichigen routes\n"
                "\n"
                "Lists the HTTP routes with the authorisation each needs.\n"},
+    {"problems", "usage: ichigen problems [--markdown]\n"
+                 "\n"
+                 "Lists every problem the API answers with: its code, HTTP status and titles; "
+                 "--markdown prints\n"
+                 "the table of docs/problems.md (with the details and when each is answered).\n"},
     {"rules", "usage: ichigen rules check [DIR]\n"
               "\n"
               "Checks rule, recipient and calendar files (DIR holds calendars/, recipients/, "

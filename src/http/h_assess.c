@@ -2,17 +2,12 @@
  * h_assess.c — questionnaires and maturity self-assessments over HTTP (issue 4): list and
  * read frameworks; create an assessment for a period, save answers (If-Match), submit it
  * (scores frozen, immutable afterwards — a new period gets a new assessment); scores with the
- * peer comparison.
- *
- * Peer comparison: the latest submitted assessment of the same framework of every other
- * organisation, grouped by sector and size band, widening (sector+size → sector → size →
- * everyone) until a group has at least peer_min_k others (k-anonymity: no figure ever rests
- * on fewer organisations, and none is named). src/assess/ does the arithmetic.
+ * peer comparison. The use cases are app_assessment_* (src/app/app_assess.c); this file
+ * decodes requests and encodes their results.
  */
 #include "http_int.h"
 #include "h_govern.h"
 #include "../assess/assess.h"
-#include "../core/jsonx.h"
 
 /* ---- frameworks ---- */
 
@@ -94,105 +89,28 @@ static void send_assessment(struct req *r, int status, const struct assessment_r
 
 /* ---- assessments: requests ---- */
 
-static const struct rf_field create_fields[] = {
-    {"framework", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 63, "フレームワーク",
-     "framework", NULL},
-    {"period", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 31, "対象期間", "period", NULL},
-    {0}}; /* and "answers", checked against the framework by src/assess/ */
-static const struct rf_field create_root = {
-    "", RF_OBJECT, 0, create_fields, NULL, RFMT_NONE, 0, 0, "自己評価", "assessment", NULL};
-
-static bool answers_invalid(struct req *r, struct verr_list *errs)
+/* Answers an assessment use case: status with the assessment, or its problem. */
+static void answer(struct req *r, int status, struct assessment_rec *a, struct app_result *res)
 {
-    http_problem(r, 422, "validation", "The answers have problems", "回答に問題があります",
-                 "Every problem is listed in errors; nothing was saved.",
-                 "問題点をすべて errors に示しています。保存はされていません。", errs);
-    verr_list_release(errs);
-    return false;
-}
-
-/* The stored answers document: {"framework", "framework_version", "answers"}. */
-static json_t *answers_doc(const struct assess_framework *fw, const json_t *answers)
-{
-    json_t *a = answers ? json_incref((json_t *)answers) : json_object();
-    return json_pack("{s:s, s:s, s:o}", "framework", fw->id, "framework_version", fw->version,
-                     "answers", a);
-}
-
-/* Checks an answers document against fw. Returns false after answering 422. */
-static bool answers_ok(struct req *r, const struct assess_framework *fw, const json_t *doc)
-{
-    struct verr_list errs;
-    verr_list_init(&errs, r->app->limits.max_errors);
-    if (assess_answers_check(fw, doc, &errs))
-        return answers_invalid(r, &errs);
-    verr_list_release(&errs);
-    return true;
-}
-
-static char *dump(const json_t *j)
-{
-    struct buf b;
-    buf_init(&b, BUF_UNLIMITED);
-    jsonx_dump_canonical(j, &b);
-    char *s = xstrndup(b.data, b.len);
-    buf_release(&b);
-    return s;
-}
-
-static const struct assess_framework *framework_or_422(struct req *r, const char *id,
-                                                       const char *pointer)
-{
-    const struct assess_framework *fw = assess_catalog_get(r->app->frameworks, id);
-    if (!fw) {
-        struct verr_list errs;
-        verr_list_init(&errs, 2);
-        verr_add(&errs, pointer, "unknown_framework",
-                 "is not a framework of this service (see GET /api/v1/frameworks)",
-                 "このサービスにないフレームワークです（GET /api/v1/frameworks を参照）");
-        answers_invalid(r, &errs);
+    if (res->problem) {
+        http_fail_result(r, res);
+    } else {
+        send_assessment(r, status, a);
+        assessment_rec_release(a);
     }
-    return fw;
+    app_result_release(res);
 }
 
 void h_assessment_create(struct req *r)
 {
     struct assessment_rec a;
-    json_t *body = http_body_json(r), *doc = NULL, *fields = NULL;
-    memset(&a, 0, sizeof(a));
+    struct app_result res;
+    json_t *body = http_body_json(r);
     if (!body)
-        goto out;
-    fields = json_copy(body);
-    json_object_del(fields, "answers");
-    if (!http_check_body(r, &create_root, fields))
-        goto out;
-    const struct assess_framework *fw =
-        framework_or_422(r, json_string_value(json_object_get(body, "framework")), "/framework");
-    if (!fw)
-        goto out;
-    doc = answers_doc(fw, json_object_get(body, "answers"));
-    if (!answers_ok(r, fw, doc))
-        goto out;
-    uuid_v7_new(a.id);
-    xstrlcpy(a.org_id, r->who.org_id, sizeof(a.org_id));
-    xstrlcpy(a.framework_id, fw->id, sizeof(a.framework_id));
-    xstrlcpy(a.framework_version, fw->version, sizeof(a.framework_version));
-    xstrlcpy(a.period, json_string_value(json_object_get(body, "period")), sizeof(a.period));
-    xstrlcpy(a.status, "draft", sizeof(a.status));
-    xstrlcpy(a.created_by, r->who.user_id, sizeof(a.created_by));
-    a.answers = dump(doc);
-    a.version = 1;
-    a.overall = -1;
-    a.created_at = a.updated_at = r->now_ms;
-    int res = store_assessment_create(r->app->store, &a, r->who.user_id, r->now_ms);
-    if (res)
-        http_store_error(r, res);
-    else
-        send_assessment(r, 201, &a);
-out:
-    assessment_rec_release(&a);
-    json_decref(doc);
-    json_decref(fields);
+        return;
+    app_result_init(&res, r->app->limits.max_errors);
+    app_assessment_create(r->app, &r->who, body, r->now_ms, &a, &res);
+    answer(r, 201, &a, &res);
     json_decref(body);
 }
 
@@ -201,13 +119,19 @@ void h_assessment_list(struct req *r)
     static const char *const allowed[] = {"limit", "cursor", "framework", NULL};
     char after[UUID_STR_LEN];
     struct assessment_list l;
+    struct app_result res;
     int limit;
     if (!http_query_only(r, allowed) || (limit = http_limit(r)) < 0 ||
         http_cursor_decode(r, "cursor", after))
         return;
-    if (store_assessment_list(r->app->store, r->who.org_id, http_query(r, "framework"),
-                              after[0] ? after : NULL, limit, &l))
-        return http_unavailable(r);
+    app_result_init(&res, 4);
+    if (app_assessment_list(r->app, &r->who, http_query(r, "framework"), after[0] ? after : NULL,
+                            limit, &l, &res)) {
+        http_fail_result(r, &res);
+        app_result_release(&res);
+        return;
+    }
+    app_result_release(&res);
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++)
         json_array_append_new(items, assessment_meta(&l.items[i]));
@@ -218,23 +142,13 @@ void h_assessment_list(struct req *r)
 bool http_assessment_fetch(struct req *r, enum auth_action act, const char *id,
                            struct assessment_rec *a)
 {
-    memset(a, 0, sizeof(*a));
-    if (!http_allow(r, act, NULL))
-        return false;
-    if (!uuid_valid(id, strlen(id))) {
-        http_not_found(r);
-        return false;
-    }
-    int res = store_assessment_get(r->app->store, id, a);
-    if (res) {
-        http_store_error(r, res);
-        return false;
-    }
-    if (!http_allow(r, act, a->org_id)) {
-        assessment_rec_release(a);
-        return false;
-    }
-    return true;
+    struct app_result res;
+    app_result_init(&res, 4);
+    bool ok = app_assessment_fetch(r->app, &r->who, act, id, a, &res) == APP_OK;
+    if (!ok)
+        http_fail_result(r, &res);
+    app_result_release(&res);
+    return ok;
 }
 
 void h_assessment_get(struct req *r)
@@ -253,290 +167,45 @@ void h_assessment_get(struct req *r)
     assessment_rec_release(&a);
 }
 
-static void already_submitted(struct req *r)
-{
-    http_problem(
-        r, 409, "assessment_submitted", "The assessment is submitted", "この自己評価は提出済みです",
-        "A submitted assessment cannot change; create a new assessment for the next "
-        "period.",
-        "提出済みの自己評価は変更できません。次の期間の自己評価を新たに作成してください。", NULL);
-}
-
-/* Shared start of save and submit: the draft, writable by the caller, with a matching
- * If-Match. Answers and returns false otherwise. */
-static bool writable_draft(struct req *r, struct assessment_rec *a)
-{
-    if (!http_assessment_fetch(r, ACT_ASSESS_WRITE, r->params[0], a))
-        return false;
-    if (strcmp(a->status, "draft")) {
-        already_submitted(r);
-        assessment_rec_release(a);
-        return false;
-    }
-    enum http_ifm m = http_if_match(http_header_in(r, "If-Match"), a->version);
-    if (m != IFM_MATCH) {
-        http_precondition(r, m, a->version, "assessment", "自己評価");
-        assessment_rec_release(a);
-        return false;
-    }
-    return true;
-}
-
-/* A store conflict after the precondition held: someone saved or submitted in between. */
-static void lost_race(struct req *r, const char *id)
-{
-    struct assessment_rec now;
-    if (store_assessment_get(r->app->store, id, &now) != STORE_OK)
-        return http_unavailable(r);
-    if (strcmp(now.status, "draft"))
-        already_submitted(r);
-    else
-        http_precondition(r, IFM_NO_MATCH, now.version, "assessment", "自己評価");
-    assessment_rec_release(&now);
-}
-
-/* The framework an assessment was created with, as loaded now. A draft whose framework
- * file has since changed version cannot be saved or submitted under the new questions
- * without the scores silently meaning something else: 409, start a new assessment. */
-static const struct assess_framework *framework_of(struct req *r, const struct assessment_rec *a)
-{
-    const struct assess_framework *fw = assess_catalog_get(r->app->frameworks, a->framework_id);
-    if (fw && strcmp(fw->version, a->framework_version))
-        fw = NULL;
-    if (!fw)
-        http_problem(r, 409, "framework_unavailable", "Framework version no longer offered",
-                     "このフレームワークの版は提供されていません",
-                     "The framework version of this assessment is not loaded on this server; "
-                     "create a new assessment.",
-                     "この自己評価のフレームワークの版はこのサーバーに読み込まれていません。"
-                     "新しい自己評価を作成してください。",
-                     NULL);
-    return fw;
-}
-
 void h_assessment_save(struct req *r)
 {
     struct assessment_rec a;
-    json_t *body = NULL, *doc = NULL;
-    char *text = NULL;
-    if (!writable_draft(r, &a))
+    struct app_result res;
+    struct app_expect exp = http_expect(r);
+    json_t *body = http_body_json(r);
+    if (!body)
         return;
-    const struct assess_framework *fw = framework_of(r, &a);
-    if (!fw || !(body = http_body_json(r)))
-        goto out;
-    /* The body is the answers document itself; its framework must be this one. */
-    if (!answers_ok(r, fw, body))
-        goto out;
-    doc = answers_doc(fw, json_object_get(body, "answers"));
-    text = dump(doc);
-    int res =
-        store_assessment_save(r->app->store, a.id, a.version, text, r->who.user_id, r->now_ms);
-    if (res == STORE_CONFLICT) {
-        lost_race(r, a.id);
-    } else if (res) {
-        http_store_error(r, res);
-    } else {
-        free(a.answers);
-        a.answers = text;
-        text = NULL;
-        a.version++;
-        a.updated_at = r->now_ms;
-        send_assessment(r, 200, &a);
-    }
-out:
-    free(text);
-    json_decref(doc);
+    app_result_init(&res, r->app->limits.max_errors);
+    app_assessment_save(r->app, &r->who, r->params[0], &exp, body, r->now_ms, &a, &res);
+    answer(r, 200, &a, &res);
     json_decref(body);
-    assessment_rec_release(&a);
-}
-
-/* Every function must have a score before submission: a radar chart with a missing axis
- * would compare nothing, and peers would average incomparable documents. */
-static bool complete_enough(struct req *r, const json_t *scores)
-{
-    struct verr_list errs;
-    size_t i;
-    json_t *f;
-    verr_list_init(&errs, r->app->limits.max_errors);
-    json_array_foreach(json_object_get(scores, "functions"), i, f)
-    {
-        if (!json_is_null(json_object_get(f, "score")))
-            continue;
-        char ptr[64], en[200], ja[200];
-        const char *id = json_string_value(json_object_get(f, "id"));
-        snprintf(ptr, sizeof(ptr), "/answers");
-        snprintf(en, sizeof(en),
-                 "function %s has no answered question; answer at least one "
-                 "(not applicable does not count)",
-                 id);
-        snprintf(ja, sizeof(ja),
-                 "機能 %s に回答がありません。少なくとも1問に回答してください"
-                 "（該当なしは数えません）",
-                 id);
-        verr_add(&errs, ptr, "function_unanswered", en, ja);
-    }
-    if (!verr_any(&errs)) {
-        verr_list_release(&errs);
-        return true;
-    }
-    http_problem(r, 422, "incomplete", "The assessment is incomplete", "自己評価が未完了です",
-                 "Every function needs at least one answered question before submission.",
-                 "提出前に、すべての機能で少なくとも1問に回答してください。", &errs);
-    verr_list_release(&errs);
-    return false;
 }
 
 void h_assessment_submit(struct req *r)
 {
     struct assessment_rec a;
-    json_t *doc = NULL, *scores = NULL;
-    char *text = NULL;
-    if (!writable_draft(r, &a))
-        return;
-    const struct assess_framework *fw = framework_of(r, &a);
-    if (!fw)
-        goto out;
-    doc = parse_stored(a.answers, "answers", a.id);
-    scores = assess_score(fw, doc);
-    if (!scores)
-        BUG("scoring stored answers of %s failed", a.id);
-    if (!complete_enough(r, scores))
-        goto out;
-    double overall =
-        json_number_value(json_object_get(json_object_get(scores, "overall"), "score"));
-    text = dump(scores);
-    int res = store_assessment_submit(r->app->store, a.id, a.version, text, overall, r->who.user_id,
-                                      r->now_ms);
-    if (res == STORE_CONFLICT) {
-        lost_race(r, a.id);
-    } else if (res) {
-        http_store_error(r, res);
-    } else {
-        a.scores = text;
-        text = NULL;
-        a.overall = overall;
-        a.version++;
-        a.updated_at = a.submitted_at = r->now_ms;
-        xstrlcpy(a.status, "submitted", sizeof(a.status));
-        xstrlcpy(a.submitted_by, r->who.user_id, sizeof(a.submitted_by));
-        send_assessment(r, 200, &a);
-    }
-out:
-    free(text);
-    json_decref(scores);
-    json_decref(doc);
-    assessment_rec_release(&a);
+    struct app_result res;
+    struct app_expect exp = http_expect(r);
+    app_result_init(&res, r->app->limits.max_errors);
+    app_assessment_submit(r->app, &r->who, r->params[0], &exp, r->now_ms, &a, &res);
+    answer(r, 200, &a, &res);
 }
 
 /* ---- scores and peers ---- */
 
-json_t *http_assessment_scores(struct req *r, const struct assessment_rec *a)
-{
-    if (a->scores)
-        return parse_stored(a->scores, "scores", a->id);
-    const struct assess_framework *fw = assess_catalog_get(r->app->frameworks, a->framework_id);
-    if (!fw)
-        return NULL;
-    json_t *doc = parse_stored(a->answers, "answers", a->id);
-    json_t *s = assess_score(fw, doc);
-    json_decref(doc);
-    return s;
-}
-
-/* The candidate groups for an organisation, narrowest first. Rows are borrowed. */
-struct peer_groups {
-    struct assess_peer_group g[4];
-    const json_t **members[4];
-    char names[4][96];
-    size_t n;
-};
-
-static void groups_add(struct peer_groups *pg, const char *name, const struct peer_rows *rows,
-                       json_t **parsed, const char *sector, const char *size)
-{
-    size_t k = pg->n++, m = 0;
-    pg->members[k] = xcalloc(rows->n + 1, sizeof(json_t *));
-    for (size_t i = 0; i < rows->n; i++) {
-        if (sector && strcmp(rows->items[i].sector, sector))
-            continue;
-        if (size && strcmp(rows->items[i].size_band, size))
-            continue;
-        if (parsed[i])
-            pg->members[k][m++] = parsed[i];
-    }
-    xstrlcpy(pg->names[k], name, sizeof(pg->names[k]));
-    pg->g[k].name = pg->names[k];
-    pg->g[k].scores = pg->members[k];
-    pg->g[k].n = m;
-}
-
-/* The rating report's shape for a group: {"basis", "sector"?, "size_band"?}. */
-static json_t *group_json(const char *basis, const struct org *o)
-{
-    json_t *g = json_pack("{s:s}", "basis", basis);
-    if (strstr(basis, "sector"))
-        json_object_set_new(g, "sector", json_string(o->sector));
-    if (strstr(basis, "size_band"))
-        json_object_set_new(g, "size_band", json_string(o->size_band));
-    return g;
-}
-
-json_t *http_assessment_peers(struct req *r, const struct assessment_rec *a, const json_t *own)
-{
-    struct peer_rows rows;
-    struct org o;
-    struct peer_groups pg;
-    json_t *res = NULL;
-    memset(&pg, 0, sizeof(pg));
-    if (store_org_get(r->app->store, a->org_id, &o) ||
-        store_assessment_peers(r->app->store, a->framework_id, a->org_id, &rows))
-        return NULL;
-    json_t **parsed = xcalloc(rows.n + 1, sizeof(json_t *));
-    for (size_t i = 0; i < rows.n; i++)
-        parsed[i] = rows.items[i].scores ? json_loads(rows.items[i].scores, 0, NULL) : NULL;
-    /* "none" means outside the critical-infrastructure sectors, which is not a peer group */
-    bool has_sector = o.sector[0] && strcmp(o.sector, "none"), has_size = o.size_band[0];
-    if (has_sector && has_size)
-        groups_add(&pg, "sector+size_band", &rows, parsed, o.sector, o.size_band);
-    if (has_sector)
-        groups_add(&pg, "sector", &rows, parsed, o.sector, NULL);
-    if (has_size)
-        groups_add(&pg, "size_band", &rows, parsed, NULL, o.size_band);
-    groups_add(&pg, "all", &rows, parsed, NULL, NULL);
-    res = assess_peers(own, pg.g, pg.n, (size_t)r->app->cfg.peer_min_k);
-    if (res) {
-        json_t *g = json_object_get(res, "group");
-        json_object_set_new(res, "group",
-                            json_is_string(g) ? group_json(json_string_value(g), &o) : json_null());
-    }
-    for (size_t i = 0; i < pg.n; i++)
-        free(pg.members[i]);
-    for (size_t i = 0; i < rows.n; i++)
-        json_decref(parsed[i]);
-    free(parsed);
-    peer_rows_release(&rows);
-    return res;
-}
-
 void h_assessment_scores(struct req *r)
 {
     struct assessment_rec a;
-    if (!http_assessment_fetch(r, ACT_ASSESS_READ, r->params[0], &a))
-        return;
-    json_t *scores = http_assessment_scores(r, &a);
-    if (!scores) {
-        framework_of(r, &a);
+    struct app_result res;
+    json_t *scores, *peers;
+    app_result_init(&res, 4);
+    if (app_assessment_scores(r->app, &r->who, r->params[0], &a, &scores, &peers, &res)) {
+        http_fail_result(r, &res);
+    } else {
+        http_json(r, 200,
+                  json_pack("{s:s, s:s, s:o, s:o}", "assessment", a.id, "status", a.status,
+                            "scores", scores, "peers", peers));
         assessment_rec_release(&a);
-        return;
     }
-    json_t *peers = http_assessment_peers(r, &a, scores);
-    if (!peers) {
-        json_decref(scores);
-        assessment_rec_release(&a);
-        return http_unavailable(r);
-    }
-    http_json(r, 200,
-              json_pack("{s:s, s:s, s:o, s:o}", "assessment", a.id, "status", a.status, "scores",
-                        scores, "peers", peers));
-    assessment_rec_release(&a);
+    app_result_release(&res);
 }

@@ -7,20 +7,15 @@
 #define HTTP_H_GOVERN_H
 
 #include "http_int.h"
+#include "../app/app_govern.h"
 
-/* A kind of organisation document served under path (store kind, JSON key of its content,
- * and the check its content must pass: true when valid, else it has answered 422). The
- * check may complete the document (a scenario gets its id). */
+/* A kind of organisation document served under path: its store kind (app_doc_kind) and the
+ * JSON key of its content. */
 struct doc_kind {
     const char *kind;
     const char *path;
     const char *body_key;
-    const char *name_en, *name_ja; /* in messages */
-    bool (*check)(struct req *r, json_t *doc, const char *id);
 };
-
-bool http_check_asset(struct req *r, json_t *doc, const char *id);
-bool http_check_scenario(struct req *r, json_t *doc, const char *id);
 
 /* {"id", "version", "created_at", "updated_at", "created_by", body_key: content} */
 json_t *http_doc_json(const struct orgdoc_rec *d, const char *body_key);
@@ -33,23 +28,15 @@ bool http_doc_fetch(struct req *r, const char *kind, enum auth_action a, const c
 /* Lists the caller's organisation's documents of kind (?limit, ?cursor). */
 void http_doc_list(struct req *r, const char *kind, const char *body_key, bool with_body);
 
-/* Answers 428 (no usable If-Match) or 412 (stale) for a versioned object. */
+/* Answers 428 (no usable If-Match) or 412 (stale) for a versioned object (also used by
+ * h_delivery.c). */
 void http_precondition(struct req *r, enum http_ifm m, int latest, const char *what_en,
                        const char *what_ja);
+
+/* The request's If-Match as the use cases' precondition (app_govern.h). Borrows r. */
+struct app_expect http_expect(struct req *r);
 
 /* Reads an assessment the caller may use for action act (answers otherwise). */
 bool http_assessment_fetch(struct req *r, enum auth_action act, const char *id,
                            struct assessment_rec *a);
-/* Its scores: the frozen ones when submitted, else computed from the draft's answers.
- * NULL when its framework is not loaded. New reference. */
-json_t *http_assessment_scores(struct req *r, const struct assessment_rec *a);
-/* The peer comparison of own (a's scores) with the other organisations' latest submissions,
- * "group" in the rating report's shape. NULL when the store fails. New reference. */
-json_t *http_assessment_peers(struct req *r, const struct assessment_rec *a, const json_t *own);
-
-/* The latest submitted assessment of framework for org (answers and scores not loaded).
- * Returns STORE_OK, STORE_NOT_FOUND or a store error. */
-int http_latest_submitted(struct req *r, const char *org_id, const char *framework,
-                          struct assessment_rec *out);
-
 #endif

@@ -37,11 +37,10 @@ static const char *const single_fields[] = {
 };
 
 /* Every refusal of a head closes the connection after the answer. */
-static void refuse(struct req *r, int status, const char *code, const char *title_en,
-                   const char *title_ja, const char *en, const char *ja)
+static void refuse(struct req *r, enum app_problem p, const char *en, const char *ja)
 {
     r->close = true;
-    http_problem(r, status, code, title_en, title_ja, en, ja, NULL);
+    http_fail(r, p, en, ja, NULL);
 }
 
 static bool check_target(struct req *r)
@@ -68,12 +67,12 @@ static bool check_target(struct req *r)
                  HTTP_MAX_TARGET_BYTES);
         snprintf(ja, sizeof(ja), "リクエストURIが上限（%dバイト）を超えています。",
                  HTTP_MAX_TARGET_BYTES);
-        refuse(r, 414, "uri_too_long", "URI too long", "URIが長すぎます", en, ja);
+        refuse(r, APP_PROB_URI_TOO_LONG, en, ja);
         return false;
     }
     snprintf(en, sizeof(en), "The request target %s.", why[r->target].en);
     snprintf(ja, sizeof(ja), "リクエストURI%s。", why[r->target].ja);
-    refuse(r, 400, "bad_target", "Bad request target", "リクエストURIが不正です", en, ja);
+    refuse(r, APP_PROB_BAD_TARGET, en, ja);
     return false;
 }
 
@@ -88,8 +87,7 @@ static bool check_size(struct req *r)
              HTTP_MAX_HEAD_BYTES);
     snprintf(ja, sizeof(ja), "リクエスト行とヘッダフィールドが上限（%dバイト）を超えています。",
              HTTP_MAX_HEAD_BYTES);
-    refuse(r, 431, "headers_too_large", "Request header fields too large",
-           "リクエストヘッダが大きすぎます", en, ja);
+    refuse(r, APP_PROB_HEADERS_TOO_LARGE, en, ja);
     return false;
 }
 
@@ -160,7 +158,7 @@ static bool check_fields(struct req *r, const struct field_scan *fs)
     } else {
         return true;
     }
-    refuse(r, 400, "bad_header", "Bad header field", "ヘッダフィールドが不正です", en, ja);
+    refuse(r, APP_PROB_BAD_HEADER, en, ja);
     return false;
 }
 
@@ -178,8 +176,7 @@ static bool check_single(struct req *r, const struct field_scan *fs)
                  "ヘッダフィールド %s が%u回指定されています。1回だけ送ってください%s。",
                  single_fields[i], fs->count[i],
                  tags ? "（複数の ETag はカンマ区切りで1つにまとめてください）" : "");
-        refuse(r, 400, "duplicate_header", "Repeated header field",
-               "ヘッダフィールドが重複しています", en, ja);
+        refuse(r, APP_PROB_DUPLICATE_HEADER, en, ja);
         return false;
     }
     return true;
@@ -190,18 +187,12 @@ static bool check_host(struct req *r, const char *version, const struct field_sc
 {
     const char *host = http_header_in(r, MHD_HTTP_HEADER_HOST);
     if (host && !http_host_ok(host, strlen(host))) {
-        refuse(r, 400, "bad_header", "Bad header field", "ヘッダフィールドが不正です",
-               "The Host header field is not a host name or address with an optional port "
-               "(RFC 9112 §3.2).",
-               "Host ヘッダフィールドが、ホスト名又はアドレス（ポート番号は任意）になっていません"
-               "（RFC 9112 §3.2）。");
+        refuse(r, APP_PROB_BAD_HOST, NULL, NULL);
         return false;
     }
     if (field_count(fs, "Host") || !strcmp(version, MHD_HTTP_VERSION_1_0))
         return true;
-    refuse(r, 400, "missing_host", "Host header field required", "Host ヘッダフィールドが必要です",
-           "An HTTP/1.1 request needs a Host header field (RFC 9112 §3.2).",
-           "HTTP/1.1 のリクエストには Host ヘッダフィールドが必要です（RFC 9112 §3.2）。");
+    refuse(r, APP_PROB_MISSING_HOST, NULL, NULL);
     return false;
 }
 
@@ -214,18 +205,12 @@ static bool check_framing(struct req *r, const struct field_scan *fs)
     if (!te)
         return true;
     if (field_count(fs, "Content-Length")) {
-        refuse(r, 400, "bad_framing", "Ambiguous message framing", "メッセージの区切りが曖昧です",
-               "Send either Content-Length or Transfer-Encoding, not both (RFC 9112 §6.1).",
-               "Content-Length と Transfer-Encoding はどちらか一方だけを送ってください"
-               "（RFC 9112 §6.1）。");
+        refuse(r, APP_PROB_BAD_FRAMING, NULL, NULL);
         return false;
     }
     if (!strcasecmp(te, "chunked"))
         return true;
-    refuse(r, 501, "unsupported_transfer_coding", "Transfer coding not supported",
-           "転送コーディングに対応していません",
-           "Transfer-Encoding may only be chunked (RFC 9112 §6.1).",
-           "Transfer-Encoding は chunked のみ使用できます（RFC 9112 §6.1）。");
+    refuse(r, APP_PROB_UNSUPPORTED_TRANSFER_CODING, NULL, NULL);
     return false;
 }
 
@@ -288,11 +273,7 @@ static bool check_bytes(struct req *r)
         MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
     if (!ci || !http_nul_seen(ci->connect_fd))
         return true;
-    refuse(r, 400, "bad_byte", "NUL byte in the request", "リクエストにNULバイトがあります",
-           "The request holds a NUL byte (0x00), which HTTP allows in no request line or field "
-           "and JSON in no body.",
-           "リクエストにNULバイト（0x00）が含まれています。HTTPのリクエスト行・ヘッダ、JSONの"
-           "本文のいずれにも使用できません。");
+    refuse(r, APP_PROB_BAD_BYTE, NULL, NULL);
     return false;
 }
 

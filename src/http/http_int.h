@@ -14,6 +14,7 @@
 #include "../core/buf.h"
 #include "../core/verr.h"
 #include "../core/uuid.h"
+#include "../app/app_problem.h"
 
 #define HTTP_MAX_PARAMS 3
 
@@ -70,8 +71,19 @@ void http_raw(struct req *r, int status, const char *content_type, const char *d
 /* Adds a header to the next response (ETag, Location, Retry-After …). At most 4. */
 void http_header(struct req *r, const char *name, const char *value);
 
-/* RFC 9457 problem+json. code is a stable slug (becomes the type URN); titles and details are
- * chosen by Accept-Language; errs (may be NULL) becomes the "errors" array. */
+/* RFC 9457 problem+json for row p of the problem table (src/app/app_problem.c): its code
+ * (the type URN), status and titles; the detail is detail_en/_ja when given (a text that names
+ * a value of the request), else the row's own; errs (may be NULL) becomes the "errors" array.
+ * The language follows Accept-Language. 503 also sends Retry-After: 1. */
+void http_fail(struct req *r, enum app_problem p, const char *detail_en, const char *detail_ja,
+               const struct verr_list *errs);
+/* Answers a use case's failure (res->problem != APP_OK): its row, its detail if it has one,
+ * its errors if any, and for 412 the ETag of res->version. */
+void http_fail_result(struct req *r, const struct app_result *res);
+
+/* The same with the texts inline. Kept only for the handlers of reports, submissions,
+ * obligations and reminders until they name rows of the table too (issue 9); new code calls
+ * http_fail. */
 void http_problem(struct req *r, int status, const char *code, const char *title_en,
                   const char *title_ja, const char *detail_en, const char *detail_ja,
                   const struct verr_list *errs);
@@ -120,8 +132,6 @@ bool http_allow(struct req *r, enum auth_action a, const char *object_org);
 
 /* A user as the API shows it (never a password hash). New reference. */
 json_t *http_user_json(const struct user *u);
-/* argon2id at the configured cost, within the concurrency bound. Returns 0 or -1. */
-int http_password_hash(struct app *a, const char *pw, char out[128]);
 
 /* ---- pure parsers (parse.c) ---- */
 

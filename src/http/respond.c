@@ -97,73 +97,64 @@ void http_problem(struct req *r, int status, const char *code, const char *title
     send_json(r, status, "application/problem+json", p);
 }
 
+void http_fail(struct req *r, enum app_problem p, const char *detail_en, const char *detail_ja,
+               const struct verr_list *errs)
+{
+    const struct app_problem_def *d = app_problem_def(p);
+    if (p == APP_PROB_UNAVAILABLE)
+        http_header(r, "Retry-After", "1");
+    if (!detail_en) {
+        detail_en = d->detail_en;
+        detail_ja = d->detail_ja;
+    }
+    http_problem(r, d->status, d->code, d->title_en, d->title_ja, detail_en, detail_ja, errs);
+}
+
+void http_fail_result(struct req *r, const struct app_result *res)
+{
+    bool detail = res->detail_en[0] != '\0';
+    if (res->problem == APP_PROB_PRECONDITION_FAILED && res->version > 0) {
+        char etag[24];
+        snprintf(etag, sizeof(etag), "\"v%d\"", res->version);
+        http_header(r, "ETag", etag);
+    }
+    http_fail(r, res->problem, detail ? res->detail_en : NULL, detail ? res->detail_ja : NULL,
+              verr_any(&res->errs) ? &res->errs : NULL);
+}
+
 void http_not_found(struct req *r)
 {
-    http_problem(r, 404, "not_found", "Not found", "見つかりません",
-                 "There is no such resource, or it is not visible to you.",
-                 "該当するリソースがないか、閲覧する権限がありません。", NULL);
+    http_fail(r, APP_PROB_NOT_FOUND, NULL, NULL, NULL);
 }
 
 void http_forbidden(struct req *r)
 {
-    http_problem(r, 403, "forbidden", "Forbidden", "権限がありません",
-                 "Your role does not allow this operation.", "このロールではこの操作はできません。",
-                 NULL);
+    http_fail(r, APP_PROB_FORBIDDEN, NULL, NULL, NULL);
 }
 
 void http_unauthorized(struct req *r, bool invalid_token)
 {
-    if (invalid_token)
-        http_problem(r, 401, "invalid_token", "Unauthorized", "認証が必要です",
-                     "The bearer token is unknown, expired or revoked.",
-                     "トークンが無効です（不明、期限切れ又は失効済み）。", NULL);
-    else
-        http_problem(r, 401, "unauthorized", "Unauthorized", "認証が必要です",
-                     "Send a bearer token: Authorization: Bearer <token> (POST /api/v1/auth/login "
-                     "issues one).",
-                     "Authorization: Bearer <token> ヘッダでトークンを送ってください（POST "
-                     "/api/v1/auth/login で発行できます）。",
-                     NULL);
+    http_fail(r, invalid_token ? APP_PROB_INVALID_TOKEN : APP_PROB_UNAUTHORIZED, NULL, NULL, NULL);
 }
 
 void http_unavailable(struct req *r)
 {
-    http_header(r, "Retry-After", "1");
-    http_problem(r, 503, "unavailable", "Service unavailable", "一時的に利用できません",
-                 "Storage is unavailable; nothing was saved. Retry shortly.",
-                 "保存先が一時的に利用できないため、何も保存されていません。しばらくして再試行してください。",
-                 NULL);
+    http_fail(r, APP_PROB_UNAVAILABLE, NULL, NULL, NULL);
 }
 
 void http_bad_query(struct req *r, const char *param, const char *why_en, const char *why_ja)
 {
-    struct verr_list l;
-    char ptr[80], en[300], ja[300];
-    verr_list_init(&l, 4);
-    snprintf(ptr, sizeof(ptr), "?%s", param);
-    snprintf(en, sizeof(en), "query parameter %s: %s", param, why_en);
-    snprintf(ja, sizeof(ja), "クエリパラメータ %s: %s", param, why_ja);
-    verr_add(&l, ptr, "bad_query", en, ja);
-    http_problem(r, 400, "bad_query", "Bad query parameter", "クエリパラメータが不正です", en, ja, &l);
-    verr_list_release(&l);
+    struct app_result res;
+    app_result_init(&res, 4);
+    app_fail_param(&res, param, why_en, why_ja);
+    http_fail_result(r, &res);
+    app_result_release(&res);
 }
 
 void http_store_error(struct req *r, int res)
 {
-    switch (res) {
-    case STORE_NOT_FOUND: http_not_found(r); break;
-    case STORE_EXISTS:
-        http_problem(r, 409, "conflict", "Conflict", "競合しています",
-                     "A unique value (such as a username or corporate number) is already taken.",
-                     "一意であるべき値（ユーザー名、法人番号など）が既に使われています。", NULL);
-        break;
-    case STORE_INVALID:
-        http_problem(r, 422, "invalid_reference", "Invalid reference", "参照先が存在しません",
-                     "The request refers to something that does not exist.",
-                     "存在しないものを参照しています。", NULL);
-        break;
-    default: http_unavailable(r);
-    }
+    enum app_problem p = app_store_problem(res);
+    http_fail(r, p == APP_OK ? APP_PROB_UNAVAILABLE : p, NULL, NULL, NULL);
 }
 
 bool http_allow(struct req *r, enum auth_action a, const char *object_org)
@@ -180,19 +171,10 @@ bool http_require_json(struct req *r)
     switch (http_content_type_json(http_header_in(r, MHD_HTTP_HEADER_CONTENT_TYPE))) {
     case HTTP_CTYPE_JSON: return true;
     case HTTP_CTYPE_CHARSET:
-        http_problem(r, 415, "unsupported_media_type", "Unsupported media type",
-                     "サポートされていないメディアタイプです",
-                     "JSON bodies are read as UTF-8 only (RFC 8259 §8.1): send "
-                     "Content-Type: application/json, or with charset=utf-8.",
-                     "JSON の本文は UTF-8 のみ受け付けます（RFC 8259 §8.1）。Content-Type: "
-                     "application/json（charset を付けるなら charset=utf-8）で送ってください。",
-                     NULL);
+        http_fail(r, APP_PROB_UNSUPPORTED_CHARSET, NULL, NULL, NULL);
         return false;
     default:
-        http_problem(r, 415, "unsupported_media_type", "Unsupported media type",
-                     "サポートされていないメディアタイプです",
-                     "Send the body as Content-Type: application/json.",
-                     "本文は Content-Type: application/json で送ってください。", NULL);
+        http_fail(r, APP_PROB_UNSUPPORTED_MEDIA_TYPE, NULL, NULL, NULL);
         return false;
     }
 }
@@ -216,7 +198,7 @@ json_t *http_body_json(struct req *r)
         snprintf(ja, sizeof(ja), "%d行目 %d文字目: %s", je.line, je.column, je.text_ja);
     }
     verr_add(&l, "", rc == JSONX_ENOTOBJ ? "not_object" : rc == JSONX_EDEPTH ? "too_deep" : "json_syntax", en, ja);
-    http_problem(r, 400, "malformed_json", "Malformed JSON", "JSONの形式が正しくありません", en, ja, &l);
+    http_fail(r, APP_PROB_MALFORMED_JSON, en, ja, &l);
     verr_list_release(&l);
     return NULL;
 }
@@ -317,9 +299,7 @@ bool http_check_body(struct req *r, const struct rf_field *root, const json_t *d
     verr_list_init(&errs, lim.max_errors);
     ok = report_check_fields(root, doc, &lim, r->now_ms, &errs) == 0;
     if (!ok)
-        http_problem(r, 422, "validation", "The request has invalid fields",
-                     "入力内容に誤りがあります", "See errors: every problem is listed.",
-                     "errors に問題点をすべて示しています。", &errs);
+        http_fail(r, APP_PROB_VALIDATION, NULL, NULL, &errs);
     verr_list_release(&errs);
     return ok;
 }

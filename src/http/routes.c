@@ -185,14 +185,7 @@ static void malformed_authorization(struct req *r)
 {
     http_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
                 "Bearer realm=\"ichigen\", error=\"invalid_request\"");
-    http_problem(
-        r, 400, "invalid_authorization", "Malformed Authorization header",
-        "Authorization ヘッダの形式が正しくありません",
-        "The Authorization header field must be exactly \"Bearer <token>\": one token, "
-        "nothing after it (RFC 6750 §2.1).",
-        "Authorization ヘッダフィールドは \"Bearer <token>\" の形で、トークン1つだけを送って"
-        "ください（RFC 6750 §2.1）。",
-        NULL);
+    http_fail(r, APP_PROB_INVALID_AUTHORIZATION, NULL, NULL, NULL);
 }
 
 /* Bearer authentication (RFC 6750 §2.1). Only token hashes are looked up or stored. */
@@ -245,13 +238,7 @@ void http_dispatch(struct req *r)
         if (!http_authenticate(r))
             return;
         if (r->who.password_change_only && !setup_allows(rt))
-            return http_problem(r, 403, "password_change_required", "Password change required",
-                                "パスワードの変更が必要です",
-                                "This account's password was set by someone else: choose your "
-                                "own with POST /api/v1/me/password before anything else.",
-                                "このアカウントのパスワードは他の人が設定したものです。まず POST "
-                                "/api/v1/me/password で自分のパスワードに変更してください。",
-                                NULL);
+            return http_fail(r, APP_PROB_PASSWORD_CHANGE_REQUIRED, NULL, NULL, NULL);
         if (rt->action != NO_ACTION && !http_allow(r, (enum auth_action)rt->action, NULL))
             return;
     }

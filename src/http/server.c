@@ -72,8 +72,7 @@ static void too_large(struct req *r)
              (long long)r->app->cfg.max_body_bytes);
     snprintf(ja, sizeof(ja), "リクエスト本文が上限（%lldバイト）を超えています。",
              (long long)r->app->cfg.max_body_bytes);
-    http_problem(r, 413, "payload_too_large", "Payload too large", "データが大きすぎます", en, ja,
-                 NULL);
+    http_fail(r, APP_PROB_PAYLOAD_TOO_LARGE, en, ja, NULL);
 }
 
 /* Checks that can be answered before reading a body: route, size, content type. */
@@ -99,9 +98,7 @@ static void route(struct req *r, const char *url, const char *method)
     r->route = r->route_index >= 0 ? &http_routes[r->route_index] : NULL;
     if (r->route_index == -2) {
         http_header(r, "Allow", allow);
-        http_problem(r, 405, "method_not_allowed", "Method not allowed",
-                     "このメソッドは使用できません", "See the Allow header.",
-                     "Allow ヘッダを参照してください。", NULL);
+        http_fail(r, APP_PROB_METHOD_NOT_ALLOWED, NULL, NULL, NULL);
     } else if (r->route_index == -1) {
         http_not_found(r);
     } else {
