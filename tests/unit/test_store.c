@@ -15,6 +15,7 @@
 #include "core/uuid.h"
 #include "report/report.h"
 #include "store/store.h"
+#include "store/store_int.h"
 #include "unit.h"
 
 #include <stdarg.h>
@@ -2067,6 +2068,49 @@ static void test_store_urls(void **state)
     unit_rmtree(dir);
 }
 
+/* The helpers every backend shares (src/store/store_int.h), without a backend. */
+static void test_backend_helpers(void **state)
+{
+    struct audit_rec a, b;
+    struct audit_verifier v;
+    char out[8];
+    UNUSED(state);
+    /* a chain of two entries made by store_audit_entry verifies, defaults filled in */
+    store_audit_entry(&a, 0, AUDIT_GENESIS, NULL, "x.create", "x", NULL, NULL, NULL, T0);
+    store_audit_entry(&b, a.seq, a.hash, ACTOR, "x.update", "x", "id", "d", "ab", T0 + 1);
+    assert_int_equal(a.seq, 1);
+    assert_string_equal(a.actor, "system");
+    assert_string_equal(a.object_id, "");
+    assert_int_equal(b.seq, 2);
+    assert_string_equal(b.prev_hash, a.hash);
+    audit_verifier_init(&v);
+    assert_int_equal(audit_verifier_feed(&v, &a), 0);
+    assert_int_equal(audit_verifier_feed(&v, &b), 0);
+    b.at++; /* any change breaks the seal */
+    audit_verifier_init(&v);
+    audit_verifier_feed(&v, &a);
+    assert_int_not_equal(audit_verifier_feed(&v, &b), 0);
+    /* bounded copies never cut a UTF-8 character */
+    store_utf8_cut(out, sizeof(out), "abc");
+    assert_string_equal(out, "abc");
+    store_utf8_cut(out, sizeof(out), "abcdefghij");
+    assert_string_equal(out, "abcdefg");
+    store_utf8_cut(out, sizeof(out), "ab受理番号"); /* 3 bytes each: "ab受" + 2 bytes of 理 */
+    assert_string_equal(out, "ab受");
+    /* an account write's checks on member counts */
+    struct user_write w = {.pre = ACCOUNT_PRE_NO_ADMIN, .admin_role = ROLE_ORG_ADMIN};
+    struct org_members m = {.members = 2, .org_admins = 0, .admins = 0};
+    assert_int_equal(store_account_pre_holds(&w, &m), STORE_OK);
+    assert_int_equal(store_account_admin_left(&w, &m), STORE_CONFLICT);
+    m.org_admins = 1;
+    assert_int_equal(store_account_pre_holds(&w, &m), STORE_CONFLICT);
+    assert_int_equal(store_account_admin_left(&w, &m), STORE_OK);
+    w.pre = ACCOUNT_PRE_NO_MEMBERS;
+    assert_int_equal(store_account_pre_holds(&w, &m), STORE_CONFLICT);
+    w.admin_role = ROLE_ADMIN;
+    assert_int_equal(store_account_admin_left(&w, &m), STORE_CONFLICT);
+}
+
 static const struct backend backends[] = {
     {"sqlite", open_sqlite},
 };
@@ -2096,6 +2140,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_handles, setup, teardown),
         cmocka_unit_test(test_store_urls),
+        cmocka_unit_test(test_backend_helpers),
     };
     int failed = 0;
     if (hash_global_init())

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "store_sqlite_int.h"
+#include "../store_int.h"
 #include "../store_migration.h"
 #include "../../core/log.h"
 #include "../../core/rtime.h"
@@ -467,19 +468,9 @@ int sq_audit_add(struct sq_store *s, const char *actor, const char *action,
                  const char *payload_sha256, int64_t now)
 {
     struct audit_rec r;
-    sqlite3_stmt *st;
-    memset(&r, 0, sizeof(r));
-    r.seq = s->audit_seq + 1;
-    r.at = now;
-    xstrlcpy(r.actor, actor ? actor : "system", sizeof(r.actor));
-    xstrlcpy(r.action, action, sizeof(r.action));
-    xstrlcpy(r.object_type, object_type, sizeof(r.object_type));
-    xstrlcpy(r.object_id, object_id ? object_id : "", sizeof(r.object_id));
-    xstrlcpy(r.detail, detail ? detail : "", sizeof(r.detail));
-    xstrlcpy(r.payload_sha256, payload_sha256 ? payload_sha256 : "", sizeof(r.payload_sha256));
-    xstrlcpy(r.prev_hash, s->audit_hash, sizeof(r.prev_hash));
-    audit_seal(&r);
-    st = sq_stmt(&s->w, SQ_AUDIT_INSERT);
+    store_audit_entry(&r, s->audit_seq, s->audit_hash, actor, action, object_type, object_id,
+                      detail, payload_sha256, now);
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_AUDIT_INSERT);
     sqlite3_bind_int64(st, 1, r.seq);
     sqlite3_bind_int64(st, 2, r.at);
     sq_bind_text(st, 3, r.actor);

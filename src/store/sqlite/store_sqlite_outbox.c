@@ -8,34 +8,10 @@
  * durable when the call returns; each appends its audit entry in the same transaction.
  */
 #include "store_sqlite_int.h"
+#include "../store_int.h"
 #include "../../core/rtime.h"
 
 #define SQ(s) ((struct sq_store *)(s))
-
-void submission_rec_release(struct submission_rec *r)
-{
-    free(r->payload);
-    free(r->withheld);
-    free(r->last_error);
-    free(r->receipt);
-    r->payload = r->withheld = r->last_error = r->receipt = NULL;
-}
-
-void submission_list_release(struct submission_list *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        submission_rec_release(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof(*l));
-}
-
-void submission_events_release(struct submission_events *e)
-{
-    for (size_t i = 0; i < e->n; i++)
-        free(e->items[i].detail);
-    free(e->items);
-    memset(e, 0, sizeof(*e));
-}
 
 static void read_submission(sqlite3_stmt *st, struct submission_rec *r)
 {
@@ -386,19 +362,6 @@ static int status_of(struct sq_store *s, const char *id, char status[20], char o
 }
 
 /* Writer thread: → delivered or acknowledged, obligation met, history, audit. */
-/* Copies at most n - 1 bytes of s into out without cutting a UTF-8 character. */
-static void utf8_cut(char *out, size_t n, const char *s)
-{
-    size_t len = strlen(s);
-    if (len >= n) {
-        len = n - 1;
-        while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
-            len--;
-    }
-    memcpy(out, s, len);
-    out[len] = '\0';
-}
-
 static int complete(struct sq_store *s, const char *id, const char *ob, bool ack, int64_t at,
                     const char *reference, const char *receipt, int http_status, const char *event,
                     const char *actor, const char *endpoint)
@@ -414,7 +377,7 @@ static int complete(struct sq_store *s, const char *id, const char *ob, bool ack
     if (r == STORE_OK)
         r = mark_met(s, ob, id, at);
     if (reference)
-        utf8_cut(ref, sizeof(ref), reference);
+        store_utf8_cut(ref, sizeof(ref), reference);
     /* the history keeps where it went and the receipt; the audit entry a short form */
     snprintf(detail, sizeof(detail), "%s%s%s%s%s", endpoint ? "endpoint=" : "",
              endpoint ? endpoint : "", endpoint && reference ? " " : "",
