@@ -16,6 +16,7 @@
 #include "report/report.h"
 #include "store/store.h"
 #include "store/store_int.h"
+#include "store/store_trace.h"
 #include "unit.h"
 
 #include <stdarg.h>
@@ -2111,6 +2112,45 @@ static void test_backend_helpers(void **state)
     assert_int_equal(store_account_admin_left(&w, &m), STORE_CONFLICT);
 }
 
+/* The tracing wrapper (store_trace.h): each call counted and timed under its own operation,
+ * delegated to the wrapped store, close included; the backend's name kept. */
+static size_t trace_index(const char *op)
+{
+    for (size_t i = 0; i < STORE_TRACE_NOPS; i++)
+        if (!strcmp(store_trace_op_name(i), op))
+            return i;
+    fail_msg("no traced operation %s", op);
+    return 0;
+}
+
+static void test_trace_wrapper(void **state)
+{
+    struct fx *f = *state;
+    struct store_trace t;
+    struct org o;
+    store_trace_init(&t);
+    assert_null(store_trace_op_name(STORE_TRACE_NOPS));
+    assert_string_equal(store_trace_op_name(0), "close");
+    struct store *w = store_trace_wrap(f->s, &t);
+    assert_string_equal(w->ops->name, f->s->ops->name);
+    assert_int_equal(store_ready(w), STORE_OK);
+    assert_int_equal(store_ready(w), STORE_OK);
+    assert_int_equal(add_org(w, NULL, &o, T0), STORE_OK);
+    assert_int_equal(store_org_get(w, o.id, &o), STORE_OK); /* delegated: the row is there */
+    assert_int_equal(store_org_get(f->s, "01a20000-0000-7000-8000-000000000000", &o),
+                     STORE_NOT_FOUND); /* the wrapped store directly: not counted */
+    assert_int_equal(atomic_load(&t.op[trace_index("ready")].calls), 2);
+    assert_int_equal(atomic_load(&t.op[trace_index("ready")].latency.count), 2);
+    assert_int_equal(atomic_load(&t.op[trace_index("org_create")].calls), 1);
+    assert_int_equal(atomic_load(&t.op[trace_index("org_get")].calls), 1);
+    assert_int_equal(atomic_load(&t.op[trace_index("org_get")].unavailable), 0);
+    assert_int_equal(atomic_load(&t.op[trace_index("user_get")].calls), 0);
+    store_close(w); /* closes the wrapped store too */
+    f->s = NULL;
+    assert_int_equal(atomic_load(&t.op[trace_index("close")].calls), 1);
+    store_trace_log(&t); /* below the suite's log level: only that it runs */
+}
+
 static const struct backend backends[] = {
     {"sqlite", open_sqlite},
 };
@@ -2141,6 +2181,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_two_handles, setup, teardown),
         cmocka_unit_test(test_store_urls),
         cmocka_unit_test(test_backend_helpers),
+        cmocka_unit_test_setup_teardown(test_trace_wrapper, setup, teardown),
     };
     int failed = 0;
     if (hash_global_init())
