@@ -5,6 +5,10 @@
  * the `backends` table at the bottom (SQLite today). A PostgreSQL backend adds an entry whose
  * open function gives a fresh, empty store for a location and the same store again when the
  * location is reopened.
+ *
+ * Coverage: every store a backend opens here is wrapped in the tracer (src/store/store_trace.h)
+ * recording into suite_trace, and the last test fails naming each operation of struct
+ * store_ops that no test called — a new operation needs its conformance test to pass.
  */
 #include <pthread.h>
 
