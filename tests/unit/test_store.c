@@ -2516,17 +2516,21 @@ static void test_notifications(void **state)
         assert_int_equal(c.items[i].secret_len, 32);
         assert_memory_equal(c.items[i].secret, r.secret, 32);
     }
+    char nid[3][40];
+    for (size_t i = 0; i < 3; i++)
+        xstrlcpy(nid[i], c.items[i].id, sizeof(nid[i]));
+    notification_list_release(&c);
 
     /* outcomes: delivered, retried later, failed; an unknown id is ignored */
     struct delivery_result out[] = {
-        {.id = c.items[0].id, .outcome = OUTCOME_DELIVERED, .http_status = 204, .at = later + 1},
-        {.id = c.items[1].id,
+        {.id = nid[0], .outcome = OUTCOME_DELIVERED, .http_status = 204, .at = later + 1},
+        {.id = nid[1],
          .outcome = OUTCOME_RETRY,
          .http_status = 503,
          .error = "HTTP 503",
          .at = later + 1,
          .next_attempt_at = later + HOUR},
-        {.id = c.items[2].id, .outcome = OUTCOME_FAILED, .error = "refused", .at = later + 1},
+        {.id = nid[2], .outcome = OUTCOME_FAILED, .error = "refused", .at = later + 1},
         {.id = "00000000000000000000000000000000", .outcome = OUTCOME_DELIVERED, .at = later},
     };
     assert_int_equal(store_notifications_record(s, out, 4), STORE_OK);
