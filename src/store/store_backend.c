@@ -1,7 +1,7 @@
 /*
  * store_backend.c — helpers every store backend uses (store_int.h): the audit chain's next
  * entry, the record of a report version just written, an account write's member-count checks,
- * bounded copies of stored text.
+ * whether a token may be used, a claim's busy recipients, bounded copies of stored text.
  * Pure: no I/O, no backend types.
  */
 #include "store_int.h"
@@ -58,6 +58,21 @@ int store_account_admin_left(const struct user_write *w, const struct org_member
 {
     return (w->admin_role == ROLE_ADMIN ? m->admins : m->org_admins) > 0 ? STORE_OK
                                                                           : STORE_CONFLICT;
+}
+
+int store_token_usable(const struct principal *p, int64_t revoked_at, bool disabled, int64_t now)
+{
+    if (revoked_at || disabled || (p->expires_at && p->expires_at <= now) || p->role == ROLE_NONE)
+        return STORE_NOT_FOUND;
+    return STORE_OK;
+}
+
+bool store_claim_busy(const struct claim_request *c, const char *recipient_id)
+{
+    for (size_t i = 0; i < c->nbusy; i++)
+        if (!strcmp(c->busy[i], recipient_id))
+            return true;
+    return false;
 }
 
 void store_utf8_cut(char *out, size_t n, const char *s)

@@ -31,6 +31,16 @@ void store_report_rec_from_write(const struct report_write *w, int version, int6
 int store_account_pre_holds(const struct user_write *w, const struct org_members *m);
 int store_account_admin_left(const struct user_write *w, const struct org_members *m);
 
+/* Whether a token found by its hash may be used at now (token_lookup): not revoked (revoked_at
+ * 0), its user not disabled, not expired (expires_at in p, 0 = never) and with a role.
+ * STORE_OK, or STORE_NOT_FOUND — the same answer as for an unknown token, so that a caller
+ * cannot tell a revoked token from a guessed one. */
+int store_token_usable(const struct principal *p, int64_t revoked_at, bool disabled, int64_t now);
+
+/* Whether recipient_id is one of the claim's busy recipients (submissions_claim takes none of
+ * their submissions). */
+bool store_claim_busy(const struct claim_request *c, const char *recipient_id);
+
 /* Copies at most n - 1 bytes of s into out (n > 0) without cutting a UTF-8 character, for
  * stored texts with a bounded length (a receipt reference in an audit detail). */
 void store_utf8_cut(char *out, size_t n, const char *s);

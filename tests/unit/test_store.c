@@ -2657,6 +2657,23 @@ static void test_backend_helpers(void **state)
     assert_int_equal(store_account_pre_holds(&w, &m), STORE_CONFLICT);
     w.admin_role = ROLE_ADMIN;
     assert_int_equal(store_account_admin_left(&w, &m), STORE_CONFLICT);
+    /* a token is usable unless revoked, its user disabled, expired or without a role */
+    struct principal pr = {.role = ROLE_REPORTER, .expires_at = T0 + 1};
+    assert_int_equal(store_token_usable(&pr, 0, false, T0), STORE_OK);
+    assert_int_equal(store_token_usable(&pr, 0, false, T0 + 1), STORE_NOT_FOUND);
+    assert_int_equal(store_token_usable(&pr, T0 - 1, false, T0), STORE_NOT_FOUND);
+    assert_int_equal(store_token_usable(&pr, 0, true, T0), STORE_NOT_FOUND);
+    pr.expires_at = 0; /* never expires */
+    assert_int_equal(store_token_usable(&pr, 0, false, T0 + 100 * HOUR), STORE_OK);
+    pr.role = ROLE_NONE;
+    assert_int_equal(store_token_usable(&pr, 0, false, T0), STORE_NOT_FOUND);
+    /* a claim's busy recipients */
+    const char *busy[] = {"r-one", "r-two"};
+    struct claim_request cr = {.busy = busy, .nbusy = 2};
+    assert_true(store_claim_busy(&cr, "r-two"));
+    assert_false(store_claim_busy(&cr, "r-three"));
+    cr.nbusy = 0;
+    assert_false(store_claim_busy(&cr, "r-one"));
 }
 
 /* The tracing wrapper (store_trace.h): each call counted and timed under its own operation,

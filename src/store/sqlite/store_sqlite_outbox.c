@@ -193,14 +193,6 @@ static int cmp_candidate(const void *x, const void *y)
     return a->at != b->at ? (a->at < b->at ? -1 : 1) : strcmp(a->id, b->id);
 }
 
-static bool busy_recipient(const struct claim_request *c, const char *id)
-{
-    for (size_t i = 0; i < c->nbusy; i++)
-        if (!strcmp(c->busy[i], id))
-            return true;
-    return false;
-}
-
 /* The recipients that have submissions waiting (due or not), at most CLAIM_RECIPIENTS_MAX. */
 static int waiting_recipients(struct sq_store *s, char (**out)[80], size_t *n)
 {
@@ -233,7 +225,7 @@ static int claim_candidates(struct sq_store *s, const struct claim_request *c,
     cap = nr * (size_t)c->per_recipient + 1;
     *out = xcalloc(cap, sizeof(**out));
     for (size_t i = 0; i < nr && rc == STORE_OK; i++) {
-        if (busy_recipient(c, rcps[i]))
+        if (store_claim_busy(c, rcps[i]))
             continue;
         sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_DUE);
         sq_bind_text(st, 1, rcps[i]);

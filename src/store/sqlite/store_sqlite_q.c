@@ -340,11 +340,7 @@ static int token_lookup(struct store *s, const unsigned char hash[HASH_SHA256_LE
 {
     struct lookup_out o = {.p = out};
     int r = read_one(SQ(s), SQ_TOKEN_LOOKUP, bind_hash, hash, lookup_row, &o);
-    if (r)
-        return r;
-    if (o.revoked || o.disabled || (o.expires && o.expires <= now) || out->role == ROLE_NONE)
-        return STORE_NOT_FOUND;
-    return STORE_OK;
+    return r ? r : store_token_usable(out, o.revoked, o.disabled, now);
 }
 
 static int token_revoke_run(struct sq_store *s, struct wjob *j)
