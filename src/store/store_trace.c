@@ -18,158 +18,145 @@
  * declared there (the store first, named s), and the call's arguments with IN for the
  * wrapped store. Kinds: I returns an int store_result, R returns something else, V returns
  * nothing, C is close (the wrapper is freed after it). */
+/* clang-format off */
 #define TRACE_OPS(C, I, R, V)                                                                      \
-    C(void, close, (struct store * s), (IN))                                                       \
-    I(int, ready, (struct store * s), (IN))                                                        \
-    I(int, maintain, (struct store * s, int64_t now_ms), (IN, now_ms))                             \
-    I(int, org_create, (struct store * s, const struct org *o, const char *actor, int64_t now),    \
+    C(void, close, (struct store *s), (IN))                                                        \
+    I(int, ready, (struct store *s), (IN))                                                         \
+    I(int, maintain, (struct store *s, int64_t now_ms), (IN, now_ms))                              \
+    I(int, org_create, (struct store *s, const struct org *o, const char *actor, int64_t now),     \
       (IN, o, actor, now))                                                                         \
-    I(int, org_get, (struct store * s, const char *id, struct org *out), (IN, id, out))            \
-    I(int, org_list,                                                                               \
-      (struct store * s, const char *after_id, int limit, struct org **out, size_t *n,             \
-       bool *more),                                                                                \
+    I(int, org_get, (struct store *s, const char *id, struct org *out), (IN, id, out))             \
+    I(int, org_list, (struct store *s, const char *after_id, int limit, struct org **out,          \
+      size_t *n, bool *more),                                                                      \
       (IN, after_id, limit, out, n, more))                                                         \
-    I(int, user_create, (struct store * s, const struct user *u, const char *actor, int64_t now),  \
+    I(int, user_create, (struct store *s, const struct user *u, const char *actor, int64_t now),   \
       (IN, u, actor, now))                                                                         \
-    I(int, user_get, (struct store * s, const char *id, struct user *out), (IN, id, out))          \
-    I(int, user_get_by_name, (struct store * s, const char *username, struct user *out),           \
+    I(int, user_get, (struct store *s, const char *id, struct user *out), (IN, id, out))           \
+    I(int, user_get_by_name, (struct store *s, const char *username, struct user *out),            \
       (IN, username, out))                                                                         \
-    I(int, user_list,                                                                              \
-      (struct store * s, const char *org_id, const char *after_id, int limit, struct user **out,   \
-       size_t *n, bool *more),                                                                     \
+    I(int, user_list, (struct store *s, const char *org_id, const char *after_id, int limit,       \
+      struct user **out, size_t *n, bool *more),                                                   \
       (IN, org_id, after_id, limit, out, n, more))                                                 \
-    I(int, user_count_role, (struct store * s, enum role r, int64_t * n), (IN, r, n))              \
-    I(int, org_members, (struct store * s, const char *org_id, struct org_members *out),           \
+    I(int, user_count_role, (struct store *s, enum role r, int64_t *n), (IN, r, n))                \
+    I(int, org_members, (struct store *s, const char *org_id, struct org_members *out),            \
       (IN, org_id, out))                                                                           \
-    I(int, user_write, (struct store * s, const struct user_write *w), (IN, w))                    \
-    I(int, user_password_set, (struct store * s, const struct password_write *w), (IN, w))         \
-    I(int, throttle_secret, (struct store * s, unsigned char out[32]), (IN, out))                  \
-    I(int, throttle_get,                                                                           \
-      (struct store * s, const struct throttle_key *keys, size_t n, int64_t now,                   \
-       struct auth_throttle_state *out),                                                           \
+    I(int, user_write, (struct store *s, const struct user_write *w), (IN, w))                     \
+    I(int, user_password_set, (struct store *s, const struct password_write *w), (IN, w))          \
+    I(int, throttle_secret, (struct store *s, unsigned char out[32]), (IN, out))                   \
+    I(int, throttle_get, (struct store *s, const struct throttle_key *keys, size_t n,              \
+      int64_t now, struct auth_throttle_state *out),                                               \
       (IN, keys, n, now, out))                                                                     \
-    I(int, throttle_fail, (struct store * s, const struct throttle_failure *f), (IN, f))           \
-    I(int, throttle_clear, (struct store * s, const struct throttle_key *keys, size_t n),          \
+    I(int, throttle_fail, (struct store *s, const struct throttle_failure *f), (IN, f))            \
+    I(int, throttle_clear, (struct store *s, const struct throttle_key *keys, size_t n),           \
       (IN, keys, n))                                                                               \
-    I(int, token_create,                                                                           \
-      (struct store * s, const struct token_rec *t, const char *actor, int64_t now),               \
+    I(int, token_create, (struct store *s, const struct token_rec *t, const char *actor,           \
+      int64_t now),                                                                                \
       (IN, t, actor, now))                                                                         \
-    I(int, token_lookup,                                                                           \
-      (struct store * s, const unsigned char hash[HASH_SHA256_LEN], int64_t now,                   \
-       struct principal *out),                                                                     \
+    I(int, token_lookup, (struct store *s, const unsigned char hash[HASH_SHA256_LEN],              \
+      int64_t now, struct principal *out),                                                         \
       (IN, hash, now, out))                                                                        \
-    I(int, token_revoke,                                                                           \
-      (struct store * s, const char *token_id, const char *owner_user_id, const char *actor,       \
-       int64_t now),                                                                               \
+    I(int, token_revoke, (struct store *s, const char *token_id, const char *owner_user_id,        \
+      const char *actor, int64_t now),                                                             \
       (IN, token_id, owner_user_id, actor, now))                                                   \
-    I(int, token_list, (struct store * s, const char *user_id, struct token_rec **out, size_t *n), \
+    I(int, token_list, (struct store *s, const char *user_id, struct token_rec **out, size_t *n),  \
       (IN, user_id, out, n))                                                                       \
-    I(int, report_create,                                                                          \
-      (struct store * s, const struct report_write *w, struct report_rec *out), (IN, w, out))      \
-    I(int, report_amend, (struct store * s, const struct report_write *w, struct report_rec *out), \
+    I(int, report_create, (struct store *s, const struct report_write *w,                          \
+      struct report_rec *out),                                                                     \
       (IN, w, out))                                                                                \
-    I(int, report_get, (struct store * s, const char *id, int version, struct report_rec *out),    \
+    I(int, report_amend, (struct store *s, const struct report_write *w, struct report_rec *out),  \
+      (IN, w, out))                                                                                \
+    I(int, report_get, (struct store *s, const char *id, int version, struct report_rec *out),     \
       (IN, id, version, out))                                                                      \
-    I(int, report_list,                                                                            \
-      (struct store * s, const struct report_filter *f, struct report_list *out), (IN, f, out))    \
-    I(int, report_versions, (struct store * s, const char *id, struct report_list *out),           \
-      (IN, id, out))                                                                               \
-    I(int, obligations_list,                                                                       \
-      (struct store * s, const char *incident_id, struct obligation_list *out),                    \
-      (IN, incident_id, out))                                                                      \
-    I(int, assessment_create,                                                                      \
-      (struct store * s, const struct assessment_rec *a, const char *actor, int64_t now),          \
-      (IN, a, actor, now))                                                                         \
-    I(int, assessment_get, (struct store * s, const char *id, struct assessment_rec *out),         \
-      (IN, id, out))                                                                               \
-    I(int, assessment_list,                                                                        \
-      (struct store * s, const char *org_id, const char *framework_id, const char *after_id,       \
-       int limit, struct assessment_list *out),                                                    \
-      (IN, org_id, framework_id, after_id, limit, out))                                            \
-    I(int, assessment_save,                                                                        \
-      (struct store * s, const char *id, int expected_version, const char *answers,                \
-       const char *actor, int64_t now),                                                            \
-      (IN, id, expected_version, answers, actor, now))                                             \
-    I(int, assessment_submit,                                                                      \
-      (struct store * s, const char *id, int expected_version, const char *scores, double overall, \
-       const char *actor, int64_t now),                                                            \
-      (IN, id, expected_version, scores, overall, actor, now))                                     \
-    I(int, assessment_peers,                                                                       \
-      (struct store * s, const char *framework_id, const char *exclude_org_id,                     \
-       struct peer_rows *out),                                                                     \
-      (IN, framework_id, exclude_org_id, out))                                                     \
-    I(int, orgdoc_create,                                                                          \
-      (struct store * s, const struct orgdoc_rec *d, const char *actor, int64_t now),              \
-      (IN, d, actor, now))                                                                         \
-    I(int, orgdoc_get, (struct store * s, const char *id, struct orgdoc_rec *out), (IN, id, out))  \
-    I(int, orgdoc_list,                                                                            \
-      (struct store * s, const char *org_id, const char *kind, const char *after_id, int limit,    \
-       bool with_body, struct orgdoc_list *out),                                                   \
-      (IN, org_id, kind, after_id, limit, with_body, out))                                         \
-    I(int, orgdoc_update,                                                                          \
-      (struct store * s, const char *id, int expected_version, const char *body,                   \
-       const char *actor, int64_t now),                                                            \
-      (IN, id, expected_version, body, actor, now))                                                \
-    I(int, submit, (struct store * s, const struct submit_write *w, int *created),                 \
-      (IN, w, created))                                                                            \
-    I(int, submissions_claim,                                                                      \
-      (struct store * s, const struct claim_request *c, struct submission_list *out),              \
-      (IN, c, out))                                                                                \
-    I(int, submissions_record, (struct store * s, const struct delivery_result *r, size_t n),      \
-      (IN, r, n))                                                                                  \
-    I(int, submissions_list,                                                                       \
-      (struct store * s, const struct submission_filter *f, struct submission_list *out),          \
+    I(int, report_list, (struct store *s, const struct report_filter *f,                           \
+      struct report_list *out),                                                                    \
       (IN, f, out))                                                                                \
-    I(int, submission_get, (struct store * s, const char *id, struct submission_rec *out),         \
+    I(int, report_versions, (struct store *s, const char *id, struct report_list *out),            \
       (IN, id, out))                                                                               \
-    I(int, submission_history,                                                                     \
-      (struct store * s, const char *id, struct submission_rec *rec,                               \
-       struct submission_events *out),                                                             \
-      (IN, id, rec, out))                                                                          \
-    I(int, submission_fetched, (struct store * s, const char *id, const char *actor, int64_t now), \
-      (IN, id, actor, now))                                                                        \
-    I(int, submission_receipt,                                                                     \
-      (struct store * s, const char *id, const char *reference, const char *receipt_json,          \
-       bool filing, const char *actor, int64_t now),                                               \
-      (IN, id, reference, receipt_json, filing, actor, now))                                       \
-    I(int, binding_set,                                                                            \
-      (struct store * s, const char *recipient_id, const char *org_id, const char *actor,          \
-       int64_t now),                                                                               \
-      (IN, recipient_id, org_id, actor, now))                                                      \
-    I(int, binding_list, (struct store * s, struct recipient_binding * *out, size_t * n),          \
-      (IN, out, n))                                                                                \
-    I(int, reminders_get, (struct store * s, const char *org_id, struct reminder_settings *out),   \
-      (IN, org_id, out))                                                                           \
-    I(int, reminders_set,                                                                          \
-      (struct store * s, const struct reminder_settings *r, const char *actor, int64_t now),       \
-      (IN, r, actor, now))                                                                         \
-    I(int, notifications_scan, (struct store * s, int64_t now, int *created), (IN, now, created))  \
-    I(int, notifications_claim,                                                                    \
-      (struct store * s, int64_t now, int limit, int64_t lease_ms, struct notification_list *out), \
-      (IN, now, limit, lease_ms, out))                                                             \
-    I(int, notifications_record, (struct store * s, const struct delivery_result *r, size_t n),    \
+    I(int, obligations_list, (struct store *s, const char *incident_id,                            \
+      struct obligation_list *out),                                                                \
+      (IN, incident_id, out))                                                                      \
+    I(int, assessment_create, (struct store *s, const struct assessment_rec *a,                    \
+      const char *actor, int64_t now),                                                             \
+      (IN, a, actor, now))                                                                         \
+    I(int, assessment_get, (struct store *s, const char *id, struct assessment_rec *out),          \
+      (IN, id, out))                                                                               \
+    I(int, assessment_list, (struct store *s, const char *org_id, const char *framework_id,        \
+      const char *after_id, int limit, struct assessment_list *out),                               \
+      (IN, org_id, framework_id, after_id, limit, out))                                            \
+    I(int, assessment_save, (struct store *s, const char *id, int expected_version,                \
+      const char *answers, const char *actor, int64_t now),                                        \
+      (IN, id, expected_version, answers, actor, now))                                             \
+    I(int, assessment_submit, (struct store *s, const char *id, int expected_version,              \
+      const char *scores, double overall, const char *actor, int64_t now),                         \
+      (IN, id, expected_version, scores, overall, actor, now))                                     \
+    I(int, assessment_peers, (struct store *s, const char *framework_id,                           \
+      const char *exclude_org_id, struct peer_rows *out),                                          \
+      (IN, framework_id, exclude_org_id, out))                                                     \
+    I(int, orgdoc_create, (struct store *s, const struct orgdoc_rec *d, const char *actor,         \
+      int64_t now),                                                                                \
+      (IN, d, actor, now))                                                                         \
+    I(int, orgdoc_get, (struct store *s, const char *id, struct orgdoc_rec *out), (IN, id, out))   \
+    I(int, orgdoc_list, (struct store *s, const char *org_id, const char *kind,                    \
+      const char *after_id, int limit, bool with_body, struct orgdoc_list *out),                   \
+      (IN, org_id, kind, after_id, limit, with_body, out))                                         \
+    I(int, orgdoc_update, (struct store *s, const char *id, int expected_version,                  \
+      const char *body, const char *actor, int64_t now),                                           \
+      (IN, id, expected_version, body, actor, now))                                                \
+    I(int, submit, (struct store *s, const struct submit_write *w, int *created),                  \
+      (IN, w, created))                                                                            \
+    I(int, submissions_claim, (struct store *s, const struct claim_request *c,                     \
+      struct submission_list *out),                                                                \
+      (IN, c, out))                                                                                \
+    I(int, submissions_record, (struct store *s, const struct delivery_result *r, size_t n),       \
       (IN, r, n))                                                                                  \
-    I(int, notifications_list,                                                                     \
-      (struct store * s, const char *org_id, int limit, struct notification_list *out),            \
+    I(int, submissions_list, (struct store *s, const struct submission_filter *f,                  \
+      struct submission_list *out),                                                                \
+      (IN, f, out))                                                                                \
+    I(int, submission_get, (struct store *s, const char *id, struct submission_rec *out),          \
+      (IN, id, out))                                                                               \
+    I(int, submission_history, (struct store *s, const char *id, struct submission_rec *rec,       \
+      struct submission_events *out),                                                              \
+      (IN, id, rec, out))                                                                          \
+    I(int, submission_fetched, (struct store *s, const char *id, const char *actor, int64_t now),  \
+      (IN, id, actor, now))                                                                        \
+    I(int, submission_receipt, (struct store *s, const char *id, const char *reference,            \
+      const char *receipt_json, bool filing, const char *actor, int64_t now),                      \
+      (IN, id, reference, receipt_json, filing, actor, now))                                       \
+    I(int, binding_set, (struct store *s, const char *recipient_id, const char *org_id,            \
+      const char *actor, int64_t now),                                                             \
+      (IN, recipient_id, org_id, actor, now))                                                      \
+    I(int, binding_list, (struct store *s, struct recipient_binding **out, size_t *n),             \
+      (IN, out, n))                                                                                \
+    I(int, reminders_get, (struct store *s, const char *org_id, struct reminder_settings *out),    \
+      (IN, org_id, out))                                                                           \
+    I(int, reminders_set, (struct store *s, const struct reminder_settings *r, const char *actor,  \
+      int64_t now),                                                                                \
+      (IN, r, actor, now))                                                                         \
+    I(int, notifications_scan, (struct store *s, int64_t now, int *created), (IN, now, created))   \
+    I(int, notifications_claim, (struct store *s, int64_t now, int limit, int64_t lease_ms,        \
+      struct notification_list *out),                                                              \
+      (IN, now, limit, lease_ms, out))                                                             \
+    I(int, notifications_record, (struct store *s, const struct delivery_result *r, size_t n),     \
+      (IN, r, n))                                                                                  \
+    I(int, notifications_list, (struct store *s, const char *org_id, int limit,                    \
+      struct notification_list *out),                                                              \
       (IN, org_id, limit, out))                                                                    \
-    I(int, obligations_open,                                                                       \
-      (struct store * s, const char *org_id, int limit, struct open_obligations *out),             \
+    I(int, obligations_open, (struct store *s, const char *org_id, int limit,                      \
+      struct open_obligations *out),                                                               \
       (IN, org_id, limit, out))                                                                    \
-    I(int, audit_append,                                                                           \
-      (struct store * s, const char *actor, const char *action, const char *object_type,           \
-       const char *object_id, const char *detail, int64_t now),                                    \
+    I(int, audit_append, (struct store *s, const char *actor, const char *action,                  \
+      const char *object_type, const char *object_id, const char *detail, int64_t now),            \
       (IN, actor, action, object_type, object_id, detail, now))                                    \
-    I(int, audit_scan,                                                                             \
-      (struct store * s, int64_t from_seq, int limit,                                              \
-       int (*cb)(const struct audit_rec *r, void *arg), void *arg),                                \
+    I(int, audit_scan, (struct store *s, int64_t from_seq, int limit,                              \
+      int (*cb)(const struct audit_rec *r, void *arg), void *arg),                                 \
       (IN, from_seq, limit, cb, arg))                                                              \
-    I(int, audit_head, (struct store * s, struct audit_rec * out), (IN, out))                      \
-    I(int, audit_pins,                                                                             \
-      (struct store * s, int64_t upto_seq, int (*cb)(const struct audit_pin *p, void *arg),        \
-       void *arg),                                                                                 \
+    I(int, audit_head, (struct store *s, struct audit_rec *out), (IN, out))                        \
+    I(int, audit_pins, (struct store *s, int64_t upto_seq,                                         \
+      int (*cb)(const struct audit_pin *p, void *arg), void *arg),                                 \
       (IN, upto_seq, cb, arg))                                                                     \
-    R(const struct histo *, commit_latency, (struct store * s), (IN))                              \
-    V(void, stats, (struct store * s, struct store_stats * out), (IN, out))
+    R(const struct histo *, commit_latency, (struct store *s), (IN))                               \
+    V(void, stats, (struct store *s, struct store_stats *out), (IN, out))
+/* clang-format on */
 
 struct trace_store {
     struct store base;
