@@ -14,6 +14,7 @@
 #include "../http/http.h"
 #include "../assess/assess.h"
 #include "../outbox/outbox.h"
+#include "../store/store_trace.h"
 
 static int write_ready_file(const char *path, int port)
 {
@@ -103,6 +104,12 @@ int cli_serve(int argc, char **argv)
     struct outbox_config delivery;
     bool have_delivery = frameworks && cli_load_delivery(&cfg, rules, NULL, &delivery) == 0;
     struct store *s = have_delivery ? cli_open_store(&cfg) : NULL;
+    /* static: the figures outlive the store, whose close is timed too */
+    static struct store_trace trace;
+    if (s && cfg.store_trace) {
+        store_trace_init(&trace);
+        s = store_trace_wrap(s, &trace);
+    }
     if (!s) {
         if (have_delivery)
             outbox_config_release(&delivery);
@@ -146,6 +153,8 @@ int cli_serve(int argc, char **argv)
     http_stop(srv);
     outbox_worker_stop(app.worker); /* after the server: no submit can wake it any more */
     store_close(s);
+    if (cfg.store_trace)
+        store_trace_log(&trace);
     outbox_config_release(&delivery);
     http_metrics_free(app.metrics);
     http_tcache_free(app.tokens);

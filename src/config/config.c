@@ -48,6 +48,9 @@ static const struct opt opts[] = {
        "arrive with the PostgreSQL backend"),
     OI(commit_batch_max, "512", 1, 100000, "most writes one group commit may carry"),
     OI(read_pool_size, "16", 1, 1024, "pooled read-only database connections"),
+    OI(store_trace, "0", 0, 1,
+       "count and time every store operation; `serve` logs one store.trace line per operation "
+       "at shutdown (calls, latency; never arguments)"),
     OI(max_body_bytes, "1048576", 1024, 268435456, "largest request body accepted (413 above)"),
     OI(max_json_depth, "32", 4, 1024, "deepest JSON nesting accepted"),
     OI(max_string_chars, "20000", 16, 10000000, "longest JSON string accepted anywhere"),

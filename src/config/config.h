@@ -30,6 +30,7 @@ struct config {
     char store_url[CONFIG_PATH_MAX + 8]; /* empty: sqlite:<db_path> (store_open) */
     int64_t commit_batch_max;
     int64_t read_pool_size;
+    int64_t store_trace; /* 1: serve wraps its store in store_trace_wrap (store_trace.h) */
     /* input limits (ARCHITECTURE.md: limits everywhere) */
     int64_t max_body_bytes;
     int64_t max_json_depth;

@@ -16,6 +16,12 @@
  *    from the plan reminders_scan is given (outbox_remind.c); none is re-decided in SQL.
  * Thread-safety: every function may be called from any thread concurrently.
  * Ownership: output structs are filled by the store; *_release frees what they own.
+ *
+ * Layout: src/store/ holds what every backend shares — store.c (store_open by URL),
+ * store_types.c (the *_release functions, result names), store_backend.c (store_int.h: the
+ * audit chain's next entry and other pure helpers for backends) and store_migration.h (a
+ * backend's migrations, embedded from its migrations/NNNN_name.sql files); each backend lives
+ * in its own folder (sqlite/) and adds only mechanism.
  */
 #ifndef STORE_STORE_H
 #define STORE_STORE_H

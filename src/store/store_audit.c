@@ -4,6 +4,7 @@
  * re-hashes them): any change shows in every chain written after it.
  */
 #include "store_audit.h"
+#include "store_int.h"
 #include "../core/enc.h"
 
 void store_audit_entry(struct audit_rec *e, const char *actor, const char *action,
@@ -165,25 +166,12 @@ void store_audit_report_submit(struct audit_rec *e, const struct submit_write *w
                       w->now_ms);
 }
 
-/* Copies at most n - 1 bytes of s into out without cutting a UTF-8 character. */
-static void utf8_cut(char *out, size_t n, const char *s)
-{
-    size_t len = strlen(s);
-    if (len >= n) {
-        len = n - 1;
-        while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
-            len--;
-    }
-    memcpy(out, s, len);
-    out[len] = '\0';
-}
-
 void store_audit_submission_done(struct audit_rec *e, const char *id, const char *event,
                                  const char *reference, const char *actor, int64_t at)
 {
     char action[48], ref[100] = "", detail[128];
     if (reference)
-        utf8_cut(ref, sizeof(ref), reference);
+        store_utf8_cut(ref, sizeof(ref), reference);
     snprintf(detail, sizeof(detail), "%s%s", ref[0] ? "reference=" : "", ref);
     snprintf(action, sizeof(action), "submission.%s", event);
     store_audit_entry(e, actor, action, "submission", id, detail, NULL, at);

@@ -5,6 +5,10 @@
  * the `backends` table at the bottom (SQLite today). A PostgreSQL backend adds an entry whose
  * open function gives a fresh, empty store for a location and the same store again when the
  * location is reopened.
+ *
+ * Coverage: every store a backend opens here is wrapped in the tracer (src/store/store_trace.h)
+ * recording into suite_trace, and the last test fails naming each operation of struct
+ * store_ops that no test called — a new operation needs its conformance test to pass.
  */
 #include <pthread.h>
 
@@ -13,11 +17,14 @@
 #include "core/log.h"
 #include "core/rtime.h"
 #include "core/uuid.h"
+#include "outbox/outbox.h"
 #include "report/report.h"
 #include "store/store.h"
 #include "store/store_audit.h"
 #include "store/store_history.h"
 #include "store/store_notify.h"
+#include "store/store_int.h"
+#include "store/store_trace.h"
 #include "unit.h"
 
 #include <stdarg.h>
@@ -39,6 +46,10 @@ struct backend {
     struct store *(*open)(const char *location);
 };
 
+/* Every store the suite opens through a backend is wrapped in the tracer and records here, so
+ * that its last test can name each operation of the contract that no test called. */
+static struct store_trace suite_trace;
+
 /* Through store_open and a URL, as the service opens its store. */
 static struct store *open_sqlite(const char *location)
 {
@@ -50,7 +61,7 @@ static struct store *open_sqlite(const char *location)
     struct store *s = store_open(&o, &e);
     if (!s)
         print_error("store_open(%s): %s\n", url, e.msg);
-    return s;
+    return s ? store_trace_wrap(s, &suite_trace) : NULL;
 }
 
 static const struct backend *backend; /* set by main for each run of the suite */
@@ -2572,6 +2583,690 @@ static void test_store_urls(void **state)
     unit_rmtree(dir);
 }
 
+/* ---- obligations, reminders and notifications (the ledger a version writes, its open
+ * deadlines, an organisation's reminder webhook and the notifications it is sent) ---- */
+
+static struct ruleset *RS; /* tests/data/rules-mini: the rules the obligations name */
+
+#define OB_N 5
+
+/* The evaluation a version carries (struct ledger_input), made by hand so that each deadline
+ * is known: rule, stage, applies, due state and deadline of each result. */
+struct ob_spec {
+    const char *rule, *stage;
+    bool applies;
+    enum rules_due_state due_state;
+    int64_t due_ms;
+};
+
+struct ledger_fx {
+    struct rules_result res[OB_N];
+    struct rules_eval ev;
+    struct ledger_input in;
+};
+
+/* The incident's obligations as the tests below start them: two mandatory legal deadlines, one
+ * waiting for a previous stage, one voluntary channel, one rule that does not apply. */
+static const struct ob_spec ob_base[OB_N] = {
+    {"t.jp.hours", "report", true, DUE_SET, T0 + 10 * HOUR},
+    {"t.jp.days", "eod", true, DUE_SET, T0 + 48 * HOUR},
+    {"t.jp.previous", "followup", true, DUE_AWAITING_PREVIOUS, 0},
+    {"t.jp.voluntary", "consult", true, DUE_SET, T0 + 5 * HOUR},
+    {"t.jp.when", "ransom", false, DUE_SET, T0 + HOUR},
+};
+
+static void ledger_of(struct ledger_fx *l, const struct ob_spec *spec)
+{
+    memset(l, 0, sizeof(*l));
+    for (size_t i = 0; i < OB_N; i++) {
+        struct rules_result *r = &l->res[i];
+        r->rule = rules_find(RS, spec[i].rule);
+        assert_non_null(r->rule);
+        r->stage = rules_find_stage(r->rule, spec[i].stage);
+        assert_non_null(r->stage);
+        r->applies = spec[i].applies;
+        r->due_state = spec[i].due_state;
+        r->due_ms = spec[i].due_state == DUE_SET ? spec[i].due_ms : 0;
+        r->anchor_ms = T0 - 3 * HOUR;
+        r->anchor_source = "/times/aware_at";
+        r->variant = -1;
+    }
+    l->ev.v = l->res;
+    l->ev.n = OB_N;
+    l->in = (struct ledger_input){&l->ev, rules_version(RS)};
+}
+
+/* Creates a report in org with the obligations of spec; id_out receives its id. */
+static void create_with_spec(struct store *s, const char *org, const char *author, bool drill,
+                               const struct ob_spec *spec, int64_t now, char id_out[UUID_STR_LEN])
+{
+    struct body b;
+    struct ledger_fx l;
+    struct report_write w;
+    struct report_rec rec;
+    body_make(&b, "義務のある報告", "early_warning", "ransomware", drill, NULL);
+    ledger_of(&l, spec);
+    uuid_v7_new(id_out);
+    write_of(&w, &b, id_out, org, author, now);
+    w.ledger = &l.in;
+    assert_int_equal(store_report_create(s, &w, &rec), STORE_OK);
+    report_rec_release(&rec);
+    body_release(&b);
+}
+
+/* Amends it to version `version` with the obligations of spec. */
+static int amend_with_ledger(struct store *s, const char *id, const char *org, const char *author,
+                             int expected, const struct ob_spec *spec, int64_t now)
+{
+    struct body b;
+    struct ledger_fx l;
+    struct report_write w;
+    struct report_rec rec;
+    body_make(&b, "義務のある報告（続報）", "update", "ransomware", false, "続報");
+    ledger_of(&l, spec);
+    write_of(&w, &b, id, org, author, now);
+    w.expected_version = expected;
+    w.ledger = &l.in;
+    int r = store_report_amend(s, &w, &rec);
+    report_rec_release(&rec);
+    body_release(&b);
+    return r;
+}
+
+static const struct obligation_rec *ob_find(const struct obligation_list *l, const char *rule)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->items[i].rule_id, rule))
+            return &l->items[i];
+    fail_msg("no obligation of %s", rule);
+    return NULL;
+}
+
+/* obligations_list: what a version's evaluation wrote, with the history amendments add. */
+static void test_obligations_ledger(void **state)
+{
+    struct store *s = S(state);
+    struct people p;
+    struct obligation_list l;
+    char id[UUID_STR_LEN], other[UUID_STR_LEN];
+    people(s, &p);
+    /* an unknown incident has none */
+    assert_int_equal(store_obligations_list(s, "01a20000-0000-7000-8000-000000000000", &l),
+                     STORE_OK);
+    assert_int_equal(l.n, 0);
+    obligation_list_release(&l);
+    /* a report created without an evaluation has none */
+    struct body b;
+    body_make(&b, "義務なし", "early_warning", "ddos", false, NULL);
+    assert_int_equal(create_report(s, &b, p.a.id, p.ua.id, T0, other), STORE_OK);
+    body_release(&b);
+    assert_int_equal(store_obligations_list(s, other, &l), STORE_OK);
+    assert_int_equal(l.n, 0);
+    obligation_list_release(&l);
+
+    int64_t count = audit_check(s, NULL);
+    create_with_spec(s, p.a.id, p.ua.id, false, ob_base, T0, id);
+    audit_expect(s, &count, "report.create", id); /* one entry for the version and its ledger */
+    assert_int_equal(store_obligations_list(s, id, &l), STORE_OK);
+    assert_int_equal(l.n, 4); /* the rule that does not apply has no obligation */
+    for (size_t i = 0; i < l.n; i++) {
+        const struct obligation_rec *o = &l.items[i];
+        assert_string_equal(o->rule_id, ob_base[i].rule); /* creation order */
+        assert_string_equal(o->stage_id, ob_base[i].stage);
+        assert_string_equal(o->recipient_id, "jp-auth");
+        assert_int_equal(o->due_state, (int)ob_base[i].due_state);
+        assert_int_equal(o->due_ms, ob_base[i].due_state == DUE_SET ? ob_base[i].due_ms : 0);
+        assert_false(o->withdrawn);
+        assert_int_equal(o->first_version, 1);
+        assert_int_equal(o->last_version, 1);
+        assert_int_equal(o->became_applicable_at, T0);
+        assert_int_equal(o->met_at, 0);
+        assert_string_equal(o->live_submission, "");
+        assert_string_equal(o->rules_version, rules_version(RS));
+        assert_non_null(strstr(o->explanation, "\"anchor_field\":\"/times/aware_at\""));
+        assert_int_equal(o->nevents, 0); /* creation is the obligation itself */
+        assert_true(strlen(o->id) == UUID_STR_LEN - 1);
+    }
+    assert_true(ob_find(&l, "t.jp.hours")->mandatory);
+    assert_false(ob_find(&l, "t.jp.voluntary")->mandatory);
+    assert_string_equal(ob_find(&l, "t.jp.hours")->kind, "legal");
+    char hours_id[UUID_STR_LEN];
+    xstrlcpy(hours_id, ob_find(&l, "t.jp.hours")->id, sizeof(hours_id));
+    obligation_list_release(&l);
+
+    /* version 2: one deadline moves, one rule stops applying */
+    struct ob_spec v2[OB_N];
+    memcpy(v2, ob_base, sizeof(v2));
+    v2[0].applies = false;
+    v2[1].due_ms = T0 + 72 * HOUR;
+    assert_int_equal(amend_with_ledger(s, id, p.a.id, p.ua.id, 1, v2, T0 + HOUR), STORE_OK);
+    assert_int_equal(store_obligations_list(s, id, &l), STORE_OK);
+    assert_int_equal(l.n, 4); /* never deleted */
+    const struct obligation_rec *o = ob_find(&l, "t.jp.hours");
+    assert_string_equal(o->id, hours_id); /* the same obligation */
+    assert_true(o->withdrawn);
+    assert_int_equal(o->withdrawn_at, T0 + HOUR);
+    assert_non_null(o->withdrawn_reason);
+    assert_int_equal(o->nevents, 1);
+    assert_string_equal(o->events[0].event, "withdrawn");
+    assert_int_equal(o->events[0].version, 2);
+    o = ob_find(&l, "t.jp.days");
+    assert_false(o->withdrawn);
+    assert_int_equal(o->due_ms, T0 + 72 * HOUR);
+    assert_int_equal(o->last_version, 2);
+    assert_int_equal(o->nevents, 1);
+    assert_string_equal(o->events[0].event, "moved");
+    assert_int_equal(o->events[0].old_due_ms, T0 + 48 * HOUR);
+    assert_int_equal(o->events[0].new_due_ms, T0 + 72 * HOUR);
+    assert_int_equal(ob_find(&l, "t.jp.voluntary")->nevents, 0); /* unchanged: no history */
+    obligation_list_release(&l);
+
+    /* version 3: it applies again */
+    assert_int_equal(amend_with_ledger(s, id, p.a.id, p.ua.id, 2, ob_base, T0 + 2 * HOUR),
+                     STORE_OK);
+    assert_int_equal(store_obligations_list(s, id, &l), STORE_OK);
+    o = ob_find(&l, "t.jp.hours");
+    assert_false(o->withdrawn);
+    assert_int_equal(o->nevents, 2);
+    assert_string_equal(o->events[1].event, "reinstated");
+    assert_int_equal(o->events[1].version, 3);
+    obligation_list_release(&l);
+
+    /* a stale amendment changes nothing, the ledger included */
+    count = audit_check(s, NULL);
+    assert_int_equal(amend_with_ledger(s, id, p.a.id, p.ua.id, 2, v2, T0 + 3 * HOUR),
+                     STORE_CONFLICT);
+    audit_unchanged(s, count);
+    assert_int_equal(store_obligations_list(s, id, &l), STORE_OK);
+    assert_false(ob_find(&l, "t.jp.hours")->withdrawn);
+    obligation_list_release(&l);
+
+    /* another organisation's incident has its own ledger; the other incident still none */
+    char b_id[UUID_STR_LEN];
+    create_with_spec(s, p.b.id, p.ub.id, false, v2, T0, b_id);
+    assert_int_equal(store_obligations_list(s, b_id, &l), STORE_OK);
+    assert_int_equal(l.n, 3);
+    for (size_t i = 0; i < l.n; i++)
+        assert_string_not_equal(l.items[i].id, hours_id);
+    obligation_list_release(&l);
+    assert_int_equal(store_obligations_list(s, other, &l), STORE_OK);
+    assert_int_equal(l.n, 0);
+    obligation_list_release(&l);
+}
+
+/* obligations_open: an organisation's active, unmet deadlines on real incidents, soonest
+ * first, with the submission under way. */
+static void test_obligations_open(void **state)
+{
+    struct store *s = S(state);
+    struct people p;
+    struct open_obligations l;
+    char id[UUID_STR_LEN], drill[UUID_STR_LEN], b_id[UUID_STR_LEN];
+    people(s, &p);
+    assert_int_equal(store_obligations_open(s, p.a.id, 10, &l), STORE_OK);
+    assert_int_equal(l.n, 0);
+    open_obligations_release(&l);
+    create_with_spec(s, p.a.id, p.ua.id, false, ob_base, T0, id);
+    create_with_spec(s, p.a.id, p.ua.id, true, ob_base, T0, drill); /* drills: none */
+    create_with_spec(s, p.b.id, p.ub.id, false, ob_base, T0, b_id); /* another org's */
+
+    assert_int_equal(store_obligations_open(s, p.a.id, 10, &l), STORE_OK);
+    assert_int_equal(l.n, 3); /* not the one waiting for a previous stage (no deadline yet) */
+    static const char *const soonest[] = {"t.jp.voluntary", "t.jp.hours", "t.jp.days"};
+    for (size_t i = 0; i < l.n; i++) {
+        assert_string_equal(l.items[i].rule_id, soonest[i]);
+        assert_string_equal(l.items[i].incident_id, id);
+        assert_string_equal(l.items[i].live_submission, "");
+        assert_string_equal(l.items[i].summary, "義務のある報告");
+    }
+    assert_int_equal(l.items[0].due_ms, T0 + 5 * HOUR);
+    assert_false(l.items[0].mandatory);
+    assert_true(l.items[1].mandatory);
+    assert_string_equal(l.items[1].kind, "legal");
+    char hours_id[UUID_STR_LEN];
+    xstrlcpy(hours_id, l.items[1].id, sizeof(hours_id));
+    open_obligations_release(&l);
+    assert_int_equal(store_obligations_open(s, p.a.id, 1, &l), STORE_OK); /* the limit */
+    assert_int_equal(l.n, 1);
+    assert_string_equal(l.items[0].rule_id, "t.jp.voluntary");
+    open_obligations_release(&l);
+
+    /* a submission under way is named; once delivered the obligation is met and leaves */
+    struct submission_new n;
+    char sub[UUID_STR_LEN];
+    int created;
+    new_sub(&n, sub, hours_id, "jp-auth", "inbox", "available");
+    struct submit_write sw = {.incident_id = id,
+                              .org_id = p.a.id,
+                              .actor = p.ua.id,
+                              .version = 1,
+                              .items = &n,
+                              .n = 1,
+                              .now_ms = T0 + HOUR};
+    assert_int_equal(store_submit(s, &sw, &created), STORE_OK);
+    assert_int_equal(created, 1);
+    assert_int_equal(store_obligations_open(s, p.a.id, 10, &l), STORE_OK);
+    assert_string_equal(l.items[1].id, hours_id);
+    assert_string_equal(l.items[1].live_submission, sub);
+    open_obligations_release(&l);
+    assert_int_equal(store_submission_fetched(s, sub, "recipient", T0 + 2 * HOUR), STORE_OK);
+    assert_int_equal(store_obligations_open(s, p.a.id, 10, &l), STORE_OK);
+    assert_int_equal(l.n, 2);
+    for (size_t i = 0; i < l.n; i++)
+        assert_string_not_equal(l.items[i].id, hours_id);
+    open_obligations_release(&l);
+
+    /* the other organisation sees only its own; an unknown one none */
+    assert_int_equal(store_obligations_open(s, p.b.id, 10, &l), STORE_OK);
+    assert_int_equal(l.n, 3);
+    for (size_t i = 0; i < l.n; i++)
+        assert_string_equal(l.items[i].incident_id, b_id);
+    open_obligations_release(&l);
+    assert_int_equal(store_obligations_open(s, "01a20000-0000-7000-8000-000000000000", 10, &l),
+                     STORE_OK);
+    assert_int_equal(l.n, 0);
+    open_obligations_release(&l);
+}
+
+static void reminder_settings_of(struct reminder_settings *r, const char *org_id, bool enabled)
+{
+    memset(r, 0, sizeof(*r));
+    xstrlcpy(r->org_id, org_id, sizeof(r->org_id));
+    xstrlcpy(r->endpoint, "https://hooks.example/ichigen", sizeof(r->endpoint));
+    memcpy(r->secret, "reminder-secret-0123456789abcdef", 32);
+    r->secret_len = 32;
+    r->lead_hours[0] = 24;
+    r->lead_hours[1] = 4;
+    r->nleads = 2;
+    r->enabled = enabled;
+}
+
+/* reminders_get / reminders_set: an organisation's own reminder webhook. */
+static void test_reminder_settings(void **state)
+{
+    struct store *s = S(state);
+    struct people p;
+    struct reminder_settings r, got;
+    people(s, &p);
+    assert_int_equal(store_reminders_get(s, p.a.id, &got), STORE_NOT_FOUND);
+    int64_t count = audit_check(s, NULL);
+    reminder_settings_of(&r, p.a.id, true);
+    r.lead_hours[0] = 72;
+    r.lead_hours[1] = 24;
+    r.lead_hours[2] = 4;
+    r.nleads = 3;
+    assert_int_equal(store_reminders_set(s, &r, ACTOR, T0 + 1), STORE_OK);
+    audit_expect(s, &count, "reminders.set", p.a.id);
+    struct audit_rec last;
+    audit_check(s, &last);
+    assert_string_equal(last.object_type, "organization");
+    assert_null(strstr(last.detail, "reminder-secret")); /* never the secret */
+
+    assert_int_equal(store_reminders_get(s, p.a.id, &got), STORE_OK);
+    assert_string_equal(got.org_id, p.a.id);
+    assert_string_equal(got.endpoint, r.endpoint);
+    assert_int_equal(got.secret_len, 32);
+    assert_memory_equal(got.secret, r.secret, 32);
+    assert_int_equal(got.nleads, 3);
+    assert_int_equal(got.lead_hours[0], 72);
+    assert_int_equal(got.lead_hours[1], 24);
+    assert_int_equal(got.lead_hours[2], 4);
+    assert_true(got.enabled);
+    assert_int_equal(got.updated_at, T0 + 1);
+
+    /* setting again replaces everything */
+    reminder_settings_of(&r, p.a.id, false);
+    xstrlcpy(r.endpoint, "https://hooks.example/other", sizeof(r.endpoint));
+    r.secret_len = 16;
+    r.nleads = 1;
+    assert_int_equal(store_reminders_set(s, &r, ACTOR, T0 + 2), STORE_OK);
+    audit_expect(s, &count, "reminders.set", p.a.id);
+    assert_int_equal(store_reminders_get(s, p.a.id, &got), STORE_OK);
+    assert_string_equal(got.endpoint, "https://hooks.example/other");
+    assert_int_equal(got.secret_len, 16);
+    assert_int_equal(got.nleads, 1);
+    assert_int_equal(got.lead_hours[0], 24);
+    assert_false(got.enabled);
+    assert_int_equal(got.updated_at, T0 + 2);
+
+    /* settings are per organisation; an organisation that does not exist cannot have any */
+    assert_int_equal(store_reminders_get(s, p.b.id, &got), STORE_NOT_FOUND);
+    reminder_settings_of(&r, "01a20000-0000-7000-8000-000000000000", true);
+    assert_int_equal(store_reminders_set(s, &r, ACTOR, T0 + 3), STORE_INVALID);
+    audit_unchanged(s, count);
+    assert_int_equal(store_reminders_get(s, r.org_id, &got), STORE_NOT_FOUND);
+}
+
+static void test_note_id(char id[40], void *arg)
+{
+    UNUSED(arg);
+    store_notification_id(id);
+}
+
+/* The serving process's reminder scan at now: the store's mechanism with the policy of
+ * outbox_remind.c, as the delivery worker calls it. */
+static int scan_at(struct store *s, int64_t now, int *created)
+{
+    struct outbox_remind_ctx ctx = {now, test_note_id, NULL};
+    return store_reminders_scan(s, outbox_remind_plan, &ctx, created);
+}
+
+static size_t notes_in(struct store *s, const char *org_id, const char *kind,
+                       struct notification_list *l)
+{
+    size_t n = 0;
+    assert_int_equal(store_notifications_list(s, org_id, 100, l), STORE_OK);
+    for (size_t i = 0; i < l->n; i++)
+        n += !kind || !strcmp(l->items[i].kind, kind);
+    return n;
+}
+
+/* notifications_scan / claim / record / list: reminders before each deadline at the lead
+ * times (the latest lead only, once each), "overdue" once it passed, an alert when a
+ * submission fails for good; claimed and completed like submissions. */
+static void test_notifications(void **state)
+{
+    struct store *s = S(state);
+    struct people p;
+    struct reminder_settings r;
+    struct notification_list l;
+    char id[UUID_STR_LEN], drill[UUID_STR_LEN], b_id[UUID_STR_LEN];
+    int created = -1;
+    people(s, &p);
+    reminder_settings_of(&r, p.a.id, true); /* leads 24 h and 4 h; B has no webhook */
+    assert_int_equal(store_reminders_set(s, &r, ACTOR, T0), STORE_OK);
+    create_with_spec(s, p.a.id, p.ua.id, false, ob_base, T0, id);
+    create_with_spec(s, p.a.id, p.ua.id, true, ob_base, T0, drill);
+    create_with_spec(s, p.b.id, p.ub.id, false, ob_base, T0, b_id);
+    int64_t count = audit_check(s, NULL);
+
+    /* at T0: t.jp.hours (due T0+10h) is inside its 24 h lead; t.jp.days (T0+48h) not yet;
+     * voluntary channels, deadlines not yet set and drills get none */
+    assert_int_equal(scan_at(s, T0, &created), STORE_OK);
+    assert_int_equal(created, 1);
+    assert_int_equal(scan_at(s, T0, &created), STORE_OK);
+    assert_int_equal(created, 0); /* once per obligation and lead */
+    assert_int_equal(notes_in(s, p.a.id, "reminder", &l), 1);
+    assert_string_equal(l.items[0].org_id, p.a.id);
+    assert_string_equal(l.items[0].status, "queued");
+    assert_int_equal(l.items[0].created_at, T0);
+    json_t *pl = json_loads(l.items[0].payload, 0, NULL);
+    assert_non_null(pl);
+    assert_string_equal(json_string_value(json_object_get(pl, "event")), "obligation.due_soon");
+    assert_int_equal(json_integer_value(json_object_get(pl, "lead_hours")), 24);
+    assert_string_equal(json_string_value(json_object_get(pl, "incident_id")), id);
+    json_decref(pl);
+    assert_string_equal(l.items[0].endpoint, ""); /* listings carry no destination */
+    assert_int_equal(l.items[0].secret_len, 0);
+    notification_list_release(&l);
+    /* the 4 h lead at T0+7h, overdue at T0+11h (t.jp.days still outside its 24 h lead) */
+    assert_int_equal(scan_at(s, T0 + 7 * HOUR, &created), STORE_OK);
+    assert_int_equal(created, 1);
+    assert_int_equal(scan_at(s, T0 + 11 * HOUR, &created), STORE_OK);
+    assert_int_equal(created, 1);
+    assert_int_equal(notes_in(s, p.a.id, "reminder", &l), 3);
+    pl = json_loads(l.items[0].payload, 0, NULL); /* newest first */
+    assert_string_equal(json_string_value(json_object_get(pl, "event")), "obligation.overdue");
+    json_decref(pl);
+    notification_list_release(&l);
+    assert_int_equal(notes_in(s, p.b.id, NULL, &l), 0); /* no webhook, no reminders */
+    notification_list_release(&l);
+    audit_unchanged(s, count); /* notifications are not audited */
+
+    /* claims: due ones, with where they go; leased ones are not due again until the lease
+     * ends */
+    struct notification_list c;
+    assert_int_equal(store_notifications_claim(s, T0 + 11 * HOUR, 2, 30000, &c), STORE_OK);
+    assert_int_equal(c.n, 2); /* the limit */
+    notification_list_release(&c);
+    assert_int_equal(store_notifications_claim(s, T0 + 11 * HOUR, 10, 30000, &c), STORE_OK);
+    assert_int_equal(c.n, 1);
+    notification_list_release(&c);
+    assert_int_equal(store_notifications_claim(s, T0 + 11 * HOUR, 10, 30000, &c), STORE_OK);
+    assert_int_equal(c.n, 0);
+    notification_list_release(&c);
+    int64_t later = T0 + 11 * HOUR + 30000;
+    assert_int_equal(store_notifications_claim(s, later, 10, 30000, &c), STORE_OK);
+    assert_int_equal(c.n, 3);
+    for (size_t i = 0; i < c.n; i++) {
+        assert_string_equal(c.items[i].status, "sending");
+        assert_int_equal(c.items[i].attempts, 2);
+        assert_int_equal(c.items[i].next_attempt_at, later + 30000);
+        assert_string_equal(c.items[i].endpoint, r.endpoint);
+        assert_int_equal(c.items[i].secret_len, 32);
+        assert_memory_equal(c.items[i].secret, r.secret, 32);
+    }
+    char nid[3][40];
+    for (size_t i = 0; i < 3; i++)
+        xstrlcpy(nid[i], c.items[i].id, sizeof(nid[i]));
+    notification_list_release(&c);
+
+    /* outcomes: delivered, retried later, failed; an unknown id is ignored */
+    struct delivery_result out[] = {
+        {.id = nid[0], .outcome = OUTCOME_DELIVERED, .http_status = 204, .at = later + 1},
+        {.id = nid[1],
+         .outcome = OUTCOME_RETRY,
+         .http_status = 503,
+         .error = "HTTP 503",
+         .at = later + 1,
+         .next_attempt_at = later + HOUR},
+        {.id = nid[2], .outcome = OUTCOME_FAILED, .error = "refused", .at = later + 1},
+        {.id = "00000000000000000000000000000000", .outcome = OUTCOME_DELIVERED, .at = later},
+    };
+    assert_int_equal(store_notifications_record(s, out, 4), STORE_OK);
+    assert_int_equal(store_notifications_record(s, out, 0), STORE_OK);
+    assert_int_equal(notes_in(s, p.a.id, "reminder", &l), 3);
+    for (size_t i = 0; i < l.n; i++) {
+        const struct notification_rec *n = &l.items[i];
+        if (!strcmp(n->id, out[0].id)) {
+            assert_string_equal(n->status, "delivered");
+            assert_int_equal(n->delivered_at, later + 1);
+            assert_null(n->last_error);
+        } else if (!strcmp(n->id, out[1].id)) {
+            assert_string_equal(n->status, "queued");
+            assert_int_equal(n->next_attempt_at, later + HOUR);
+            assert_string_equal(n->last_error, "HTTP 503");
+        } else {
+            assert_string_equal(n->id, out[2].id);
+            assert_string_equal(n->status, "failed");
+            assert_string_equal(n->last_error, "refused");
+        }
+    }
+    notification_list_release(&l);
+    /* a second outcome for one no longer sending is ignored */
+    out[0].outcome = OUTCOME_FAILED;
+    out[0].error = "late";
+    assert_int_equal(store_notifications_record(s, out, 1), STORE_OK);
+    assert_int_equal(notes_in(s, p.a.id, "reminder", &l), 3);
+    for (size_t i = 0; i < l.n; i++)
+        if (!strcmp(l.items[i].id, out[0].id))
+            assert_string_equal(l.items[i].status, "delivered");
+    notification_list_release(&l);
+    /* only the retry is due again, at its time */
+    assert_int_equal(store_notifications_claim(s, later + HOUR - 1, 10, 30000, &c), STORE_OK);
+    assert_int_equal(c.n, 0);
+    notification_list_release(&c);
+    assert_int_equal(store_notifications_claim(s, later + HOUR, 10, 30000, &c), STORE_OK);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.items[0].id, out[1].id);
+    notification_list_release(&c);
+
+    /* a met obligation gets no more reminders: t.jp.days delivered before its lead */
+    struct obligation_list ol;
+    assert_int_equal(store_obligations_list(s, id, &ol), STORE_OK);
+    struct submission_new sn;
+    char sub[UUID_STR_LEN], days_id[UUID_STR_LEN];
+    xstrlcpy(days_id, ob_find(&ol, "t.jp.days")->id, sizeof(days_id));
+    obligation_list_release(&ol);
+    new_sub(&sn, sub, days_id, "jp-auth", "inbox", "available");
+    struct submit_write sw = {.incident_id = id,
+                              .org_id = p.a.id,
+                              .actor = p.ua.id,
+                              .version = 1,
+                              .items = &sn,
+                              .n = 1,
+                              .now_ms = T0 + 12 * HOUR};
+    assert_int_equal(store_submit(s, &sw, &created), STORE_OK);
+    assert_int_equal(store_submission_fetched(s, sub, "recipient", T0 + 13 * HOUR), STORE_OK);
+    assert_int_equal(scan_at(s, T0 + 47 * HOUR, &created), STORE_OK);
+    assert_int_equal(created, 0);
+
+    /* a webhook submission that fails for good alerts the reporter through the webhook */
+    struct claim_request cr = {.per_recipient = 5, .limit = 10, .now_ms = T0, .lease_ms = 1000};
+    char wsub[UUID_STR_LEN];
+    new_sub(&sn, wsub, "01a20000-0000-7000-8000-0000000000aa", "jp-auth", "webhook", "queued");
+    sw.now_ms = T0 + 14 * HOUR;
+    assert_int_equal(store_submit(s, &sw, &created), STORE_OK);
+    assert_int_equal(created, 1);
+    cr.now_ms = T0 + 14 * HOUR;
+    struct submission_list sl;
+    assert_int_equal(store_submissions_claim(s, &cr, &sl), STORE_OK);
+    assert_int_equal(sl.n, 1);
+    submission_list_release(&sl);
+    struct submission_rec failed_rec;
+    struct notification_new alert;
+    char alert_id[40];
+    assert_int_equal(store_submission_get(s, wsub, &failed_rec), STORE_OK);
+    test_note_id(alert_id, NULL);
+    outbox_alert_note(&failed_rec, "gone", T0 + 15 * HOUR, alert_id, &alert);
+    struct delivery_result f = {.id = wsub,
+                                .outcome = OUTCOME_FAILED,
+                                .error = "gone",
+                                .at = T0 + 15 * HOUR,
+                                .note = &alert};
+    assert_int_equal(store_submissions_record(s, &f, 1), STORE_OK);
+    free(alert.payload);
+    submission_rec_release(&failed_rec);
+    assert_int_equal(notes_in(s, p.a.id, "alert", &l), 1);
+    assert_string_equal(l.items[0].kind, "alert");
+    pl = json_loads(l.items[0].payload, 0, NULL);
+    assert_string_equal(json_string_value(json_object_get(pl, "event")), "submission.failed");
+    json_decref(pl);
+    notification_list_release(&l);
+    assert_int_equal(notes_in(s, p.b.id, NULL, &l), 0); /* never another organisation's */
+    notification_list_release(&l);
+}
+
+/* The helpers every backend shares (src/store/store_int.h), without a backend. */
+static void test_backend_helpers(void **state)
+{
+    struct audit_rec a, b;
+    struct audit_verifier v;
+    char out[8];
+    UNUSED(state);
+    /* a chain of two entries built by store_audit_entry and chained by store_audit_chain
+     * verifies, defaults filled in */
+    store_audit_entry(&a, NULL, "x.create", "x", NULL, NULL, NULL, T0);
+    store_audit_chain(&a, 0, AUDIT_GENESIS);
+    store_audit_entry(&b, ACTOR, "x.update", "x", "id", "d", "ab", T0 + 1);
+    store_audit_chain(&b, a.seq, a.hash);
+    assert_int_equal(a.seq, 1);
+    assert_string_equal(a.actor, "system");
+    assert_string_equal(a.object_id, "");
+    assert_int_equal(b.seq, 2);
+    assert_string_equal(b.prev_hash, a.hash);
+    audit_verifier_init(&v);
+    assert_int_equal(audit_verifier_feed(&v, &a), 0);
+    assert_int_equal(audit_verifier_feed(&v, &b), 0);
+    b.at++; /* any change breaks the seal */
+    audit_verifier_init(&v);
+    audit_verifier_feed(&v, &a);
+    assert_int_not_equal(audit_verifier_feed(&v, &b), 0);
+    /* bounded copies never cut a UTF-8 character */
+    store_utf8_cut(out, sizeof(out), "abc");
+    assert_string_equal(out, "abc");
+    store_utf8_cut(out, sizeof(out), "abcdefghij");
+    assert_string_equal(out, "abcdefg");
+    store_utf8_cut(out, sizeof(out), "ab受理番号"); /* 3 bytes each: "ab受" + 2 bytes of 理 */
+    assert_string_equal(out, "ab受");
+    /* an account write's checks on member counts */
+    struct user_write w = {.pre = ACCOUNT_PRE_NO_ADMIN, .admin_role = ROLE_ORG_ADMIN};
+    struct org_members m = {.members = 2, .org_admins = 0, .admins = 0};
+    assert_int_equal(store_account_pre_holds(&w, &m), STORE_OK);
+    assert_int_equal(store_account_admin_left(&w, &m), STORE_CONFLICT);
+    m.org_admins = 1;
+    assert_int_equal(store_account_pre_holds(&w, &m), STORE_CONFLICT);
+    assert_int_equal(store_account_admin_left(&w, &m), STORE_OK);
+    w.pre = ACCOUNT_PRE_NO_MEMBERS;
+    assert_int_equal(store_account_pre_holds(&w, &m), STORE_CONFLICT);
+    w.admin_role = ROLE_ADMIN;
+    assert_int_equal(store_account_admin_left(&w, &m), STORE_CONFLICT);
+    /* a token is usable unless revoked, its user disabled, expired or without a role */
+    struct principal pr = {.role = ROLE_REPORTER, .expires_at = T0 + 1};
+    assert_int_equal(store_token_usable(&pr, 0, false, T0), STORE_OK);
+    assert_int_equal(store_token_usable(&pr, 0, false, T0 + 1), STORE_NOT_FOUND);
+    assert_int_equal(store_token_usable(&pr, T0 - 1, false, T0), STORE_NOT_FOUND);
+    assert_int_equal(store_token_usable(&pr, 0, true, T0), STORE_NOT_FOUND);
+    pr.expires_at = 0; /* never expires */
+    assert_int_equal(store_token_usable(&pr, 0, false, T0 + 100 * HOUR), STORE_OK);
+    pr.role = ROLE_NONE;
+    assert_int_equal(store_token_usable(&pr, 0, false, T0), STORE_NOT_FOUND);
+    /* a claim's busy recipients */
+    const char *busy[] = {"r-one", "r-two"};
+    struct claim_request cr = {.busy = busy, .nbusy = 2};
+    assert_true(store_claim_busy(&cr, "r-two"));
+    assert_false(store_claim_busy(&cr, "r-three"));
+    cr.nbusy = 0;
+    assert_false(store_claim_busy(&cr, "r-one"));
+}
+
+/* The tracing wrapper (store_trace.h): each call counted and timed under its own operation,
+ * delegated to the wrapped store, close included; the backend's name kept. */
+static size_t trace_index(const char *op)
+{
+    for (size_t i = 0; i < STORE_TRACE_NOPS; i++)
+        if (!strcmp(store_trace_op_name(i), op))
+            return i;
+    fail_msg("no traced operation %s", op);
+    return 0;
+}
+
+static void test_trace_wrapper(void **state)
+{
+    struct fx *f = *state;
+    struct store_trace t;
+    struct org o;
+    store_trace_init(&t);
+    assert_null(store_trace_op_name(STORE_TRACE_NOPS));
+    assert_string_equal(store_trace_op_name(0), "close");
+    struct store *w = store_trace_wrap(f->s, &t);
+    assert_string_equal(w->ops->name, f->s->ops->name);
+    assert_int_equal(store_ready(w), STORE_OK);
+    assert_int_equal(store_ready(w), STORE_OK);
+    assert_int_equal(add_org(w, NULL, &o, T0), STORE_OK);
+    assert_int_equal(store_org_get(w, o.id, &o), STORE_OK); /* delegated: the row is there */
+    assert_int_equal(store_org_get(f->s, "01a20000-0000-7000-8000-000000000000", &o),
+                     STORE_NOT_FOUND); /* the wrapped store directly: not counted */
+    assert_int_equal(atomic_load(&t.op[trace_index("ready")].calls), 2);
+    assert_int_equal(atomic_load(&t.op[trace_index("ready")].latency.count), 2);
+    assert_int_equal(atomic_load(&t.op[trace_index("org_create")].calls), 1);
+    assert_int_equal(atomic_load(&t.op[trace_index("org_get")].calls), 1);
+    assert_int_equal(atomic_load(&t.op[trace_index("org_get")].unavailable), 0);
+    assert_int_equal(atomic_load(&t.op[trace_index("user_get")].calls), 0);
+    store_close(w); /* closes the wrapped store too */
+    f->s = NULL;
+    assert_int_equal(atomic_load(&t.op[trace_index("close")].calls), 1);
+    store_trace_log(&t); /* below the suite's log level: only that it runs */
+}
+
+/* Runs last: every operation of struct store_ops was called by the tests above (through the
+ * tracer every backend store is wrapped in), so none is left without a conformance test. */
+static void test_every_op_called(void **state)
+{
+    char missing[2048] = "";
+    size_t n = 0;
+    UNUSED(state);
+    for (size_t i = 0; i < STORE_TRACE_NOPS; i++) {
+        if (atomic_load(&suite_trace.op[i].calls))
+            continue;
+        size_t used = strlen(missing);
+        snprintf(missing + used, sizeof(missing) - used, " %s", store_trace_op_name(i));
+        n++;
+    }
+    if (n)
+        fail_msg("%zu operation(s) of struct store_ops no conformance test calls:%s", n, missing);
+}
+
 static const struct backend backends[] = {
     {"sqlite", open_sqlite},
 };
@@ -2602,18 +3297,36 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_concurrent_creates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_handles, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_obligations_ledger, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_obligations_open, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reminder_settings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_notifications, setup, teardown),
         cmocka_unit_test(test_store_urls),
         cmocka_unit_test(test_audit_entries),
         cmocka_unit_test(test_binding_told),
         cmocka_unit_test(test_history_texts),
+        cmocka_unit_test(test_backend_helpers),
+        cmocka_unit_test_setup_teardown(test_trace_wrapper, setup, teardown),
+        cmocka_unit_test(test_every_op_called), /* last */
     };
     int failed = 0;
     if (hash_global_init())
         return 1;
+    char rules_dir[600];
+    struct rules_diags diags;
+    snprintf(rules_dir, sizeof(rules_dir), "%s/tests/data/rules-mini", unit_source_root());
+    rules_diags_init(&diags);
+    RS = rules_load_dir(rules_dir, &diags);
+    rules_diags_print(&diags, stderr, false);
+    rules_diags_release(&diags);
+    if (!RS)
+        return 1;
     log_setup(LOG_WARN, 2); /* migrations log at info */
     for (size_t i = 0; i < ARRAY_SIZE(backends); i++) {
         backend = &backends[i];
+        store_trace_init(&suite_trace);
         failed += cmocka_run_group_tests_name(backends[i].name, tests, NULL, NULL);
     }
+    rules_free(RS);
     return failed;
 }

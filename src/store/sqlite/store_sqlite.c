@@ -5,190 +5,18 @@
 #include <unistd.h>
 
 #include "store_sqlite_int.h"
+#include "../store_int.h"
+#include "../store_migration.h"
 #include "../../core/log.h"
 #include "../../core/rtime.h"
 
 /* ---- schema ---- */
 
-/* Migrations by version (PRAGMA user_version). Append new ones; never edit a shipped one. */
-static const char *const migrations[] = {
-    /* 1: accounts, reports, idempotency, audit */
-    "CREATE TABLE organizations ("
-    "  id TEXT PRIMARY KEY, name_ja TEXT NOT NULL, name_en TEXT NOT NULL,"
-    "  corporate_number TEXT UNIQUE, kind TEXT NOT NULL, sector TEXT NOT NULL,"
-    "  prefecture TEXT, listed INTEGER NOT NULL, created_at INTEGER NOT NULL);"
-    "CREATE TABLE users ("
-    "  id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id),"
-    "  username TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL, role TEXT NOT NULL,"
-    "  password_hash TEXT, disabled INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL,"
-    "  failed_logins INTEGER NOT NULL DEFAULT 0, locked_until INTEGER NOT NULL DEFAULT 0);"
-    "CREATE INDEX users_org ON users(org_id, id);"
-    "CREATE TABLE api_tokens ("
-    "  id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id),"
-    "  token_hash BLOB NOT NULL UNIQUE, name TEXT NOT NULL, kind TEXT NOT NULL,"
-    "  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, revoked_at INTEGER NOT NULL);"
-    "CREATE INDEX api_tokens_user ON api_tokens(user_id);"
-    "CREATE TABLE incidents ("
-    "  id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id),"
-    "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
-    "  latest_version INTEGER NOT NULL, phase TEXT, tlp TEXT, drill INTEGER NOT NULL,"
-    "  categories TEXT NOT NULL, summary TEXT);"
-    "CREATE INDEX incidents_org ON incidents(org_id, id);"
-    /* a rowid table: bodies are several KiB, which WITHOUT ROWID tables store badly
-     * (sqlite.org/withoutrowid.html §4) */
-    "CREATE TABLE report_versions ("
-    "  incident_id TEXT NOT NULL REFERENCES incidents(id), version INTEGER NOT NULL,"
-    "  created_at INTEGER NOT NULL, author_id TEXT NOT NULL, body_sha256 TEXT NOT NULL,"
-    "  phase TEXT, tlp TEXT, drill INTEGER NOT NULL, categories TEXT NOT NULL, summary TEXT,"
-    "  change_summary TEXT, body TEXT NOT NULL, UNIQUE (incident_id, version));"
-    "CREATE TABLE idempotency ("
-    "  org_id TEXT NOT NULL, key TEXT NOT NULL, request_sha256 TEXT NOT NULL,"
-    "  incident_id TEXT NOT NULL, expires_at INTEGER NOT NULL,"
-    "  PRIMARY KEY (org_id, key)) WITHOUT ROWID;"
-    "CREATE INDEX idempotency_expiry ON idempotency(expires_at);"
-    "CREATE TABLE audit_log ("
-    "  seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,"
-    "  object_type TEXT NOT NULL, object_id TEXT NOT NULL, detail TEXT NOT NULL,"
-    "  payload_sha256 TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
-    /* Append-only at the database level too; the hash chain catches edits made around this. */
-    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
-    "  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"
-    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
-    "  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"
-    /* Report versions are immutable. */
-    "CREATE TRIGGER report_versions_no_update BEFORE UPDATE ON report_versions"
-    "  BEGIN SELECT RAISE(ABORT, 'report versions are immutable'); END;"
-    "CREATE TRIGGER report_versions_no_delete BEFORE DELETE ON report_versions"
-    "  BEGIN SELECT RAISE(ABORT, 'report versions are immutable'); END;",
-    /* 2: the obligation ledger (issue 3). Obligations are never deleted; their history is
-     * append-only. The rowid (seq) links the history; id is the UUID the API shows. Creation is
-     * not a history row: became_applicable_at and first_version say it. */
-    "CREATE TABLE obligations ("
-    "  seq INTEGER PRIMARY KEY, id TEXT NOT NULL, incident_id TEXT NOT NULL REFERENCES incidents(id),"
-    "  rule_id TEXT NOT NULL, stage_id TEXT NOT NULL, recipient_id TEXT NOT NULL,"
-    "  regime TEXT NOT NULL, state TEXT NOT NULL, due_state TEXT NOT NULL, due_at INTEGER,"
-    "  kind TEXT NOT NULL, mandatory INTEGER NOT NULL, became_applicable_at INTEGER NOT NULL,"
-    "  first_version INTEGER NOT NULL, last_version INTEGER NOT NULL, withdrawn_at INTEGER,"
-    "  withdrawn_reason TEXT, explanation TEXT NOT NULL, rules_version TEXT NOT NULL,"
-    "  updated_at INTEGER NOT NULL, UNIQUE (incident_id, rule_id, stage_id));"
-    "CREATE TABLE obligation_events ("
-    "  seq INTEGER PRIMARY KEY, obligation_seq INTEGER NOT NULL REFERENCES obligations(seq),"
-    "  at INTEGER NOT NULL, version INTEGER NOT NULL, event TEXT NOT NULL,"
-    "  old_due_state TEXT, old_due_at INTEGER, new_due_state TEXT, new_due_at INTEGER);"
-    "CREATE INDEX obligation_events_ob ON obligation_events(obligation_seq, seq);"
-    "CREATE TRIGGER obligations_no_delete BEFORE DELETE ON obligations"
-    "  BEGIN SELECT RAISE(ABORT, 'obligations are never deleted'); END;"
-    "CREATE TRIGGER obligation_events_no_update BEFORE UPDATE ON obligation_events"
-    "  BEGIN SELECT RAISE(ABORT, 'obligation history is append-only'); END;"
-    "CREATE TRIGGER obligation_events_no_delete BEFORE DELETE ON obligation_events"
-    "  BEGIN SELECT RAISE(ABORT, 'obligation history is append-only'); END;",
-    /* 3: maturity self-assessments and risk (issue 4). A submitted assessment is immutable
-     * (trigger); assets, loss scenarios and simulations are documents of an organisation. */
-    "ALTER TABLE organizations ADD COLUMN size_band TEXT;"
-    "CREATE TABLE assessments ("
-    "  id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id),"
-    "  framework_id TEXT NOT NULL, framework_version TEXT NOT NULL, period TEXT NOT NULL,"
-    "  status TEXT NOT NULL, version INTEGER NOT NULL, answers TEXT NOT NULL, scores TEXT,"
-    "  overall REAL,"
-    "  created_by TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
-    "  submitted_by TEXT, submitted_at INTEGER);"
-    "CREATE INDEX assessments_org ON assessments(org_id, id);"
-    "CREATE INDEX assessments_peers ON assessments(framework_id, status, org_id, submitted_at);"
-    "CREATE TRIGGER assessments_submitted_immutable BEFORE UPDATE ON assessments"
-    "  WHEN OLD.status = 'submitted'"
-    "  BEGIN SELECT RAISE(ABORT, 'a submitted assessment is immutable'); END;"
-    "CREATE TABLE org_documents ("
-    "  id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id),"
-    "  kind TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL,"
-    "  created_by TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
-    "CREATE INDEX org_documents_list ON org_documents(org_id, kind, id);",
-    /* 4: delivery (issue 5). Submissions are the transactional outbox: written with the
-     * "submit" that creates them; the worker claims due rows (next_attempt_at doubles as the
-     * lease expiry while sending). Their history and the payload are never changed. */
-    "ALTER TABLE obligations ADD COLUMN met_at INTEGER;"
-    "ALTER TABLE obligations ADD COLUMN met_submission TEXT;"
-    "ALTER TABLE incidents ADD COLUMN submitted_version INTEGER;"
-    "CREATE TABLE submissions ("
-    "  id TEXT PRIMARY KEY, incident_id TEXT NOT NULL REFERENCES incidents(id),"
-    "  org_id TEXT NOT NULL, obligation_id TEXT NOT NULL, rule_id TEXT NOT NULL,"
-    "  stage_id TEXT NOT NULL, recipient_id TEXT NOT NULL, version INTEGER NOT NULL,"
-    "  channel TEXT NOT NULL, status TEXT NOT NULL, drill INTEGER NOT NULL,"
-    "  payload BLOB NOT NULL, payload_sha256 TEXT NOT NULL, withheld TEXT,"
-    "  attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL,"
-    "  created_at INTEGER NOT NULL, sent_at INTEGER, delivered_at INTEGER,"
-    "  acknowledged_at INTEGER, failed_at INTEGER, last_error TEXT, receipt_reference TEXT,"
-    "  receipt TEXT, submitted_by TEXT NOT NULL);"
-    "CREATE INDEX submissions_due ON submissions(next_attempt_at)"
-    "  WHERE status IN ('queued', 'sending');"
-    "CREATE INDEX submissions_incident ON submissions(incident_id, id);"
-    "CREATE INDEX submissions_org ON submissions(org_id, id);"
-    "CREATE INDEX submissions_recipient ON submissions(recipient_id, id);"
-    "CREATE INDEX submissions_obligation ON submissions(obligation_id, id);"
-    "CREATE TRIGGER submissions_payload_fixed BEFORE UPDATE OF payload, payload_sha256, version,"
-    "  recipient_id, obligation_id ON submissions"
-    "  BEGIN SELECT RAISE(ABORT, 'what was sent is never changed'); END;"
-    "CREATE TRIGGER submissions_no_delete BEFORE DELETE ON submissions"
-    "  BEGIN SELECT RAISE(ABORT, 'submissions are never deleted'); END;"
-    "CREATE TABLE submission_events ("
-    "  seq INTEGER PRIMARY KEY, submission_id TEXT NOT NULL, at INTEGER NOT NULL,"
-    "  event TEXT NOT NULL, http_status INTEGER, detail TEXT);"
-    "CREATE INDEX submission_events_sub ON submission_events(submission_id, seq);"
-    "CREATE TRIGGER submission_events_no_update BEFORE UPDATE ON submission_events"
-    "  BEGIN SELECT RAISE(ABORT, 'delivery history is append-only'); END;"
-    "CREATE TRIGGER submission_events_no_delete BEFORE DELETE ON submission_events"
-    "  BEGIN SELECT RAISE(ABORT, 'delivery history is append-only'); END;"
-    "CREATE TABLE recipient_bindings ("
-    "  recipient_id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id),"
-    "  created_at INTEGER NOT NULL);",
-    /* 5: reminders (issue 5): an organisation's own webhook and lead times before each
-     * deadline; the notifications it is sent are a second outbox, deduplicated per
-     * (obligation, lead) */
-    "CREATE TABLE reminder_settings ("
-    "  org_id TEXT PRIMARY KEY REFERENCES organizations(id), endpoint TEXT NOT NULL,"
-    "  secret BLOB NOT NULL, lead_hours TEXT NOT NULL, enabled INTEGER NOT NULL,"
-    "  updated_at INTEGER NOT NULL);"
-    "CREATE TABLE notifications ("
-    "  id TEXT PRIMARY KEY, org_id TEXT NOT NULL, kind TEXT NOT NULL, dedupe TEXT NOT NULL UNIQUE,"
-    "  payload TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
-    "  next_attempt_at INTEGER NOT NULL, created_at INTEGER NOT NULL, delivered_at INTEGER,"
-    "  last_error TEXT);"
-    "CREATE INDEX notifications_due ON notifications(next_attempt_at)"
-    "  WHERE status IN ('queued', 'sending');"
-    "CREATE INDEX notifications_org ON notifications(org_id, id);",
-    /* 6: delivery at scale. The worker's claim reads the due submissions of each recipient in
-     * deadline order (SQ_SUB_RCPS, SQ_SUB_DUE): a few index lookups per recipient instead of a
-     * scan of the whole backlog. Obligations are found by id when a delivery meets them
-     * (SQ_SUB_MET): without an index that was a scan of every obligation per delivery. */
-    "CREATE INDEX submissions_due_recipient ON submissions(recipient_id, next_attempt_at, id)"
-    "  WHERE status IN ('queued', 'sending');"
-    "DROP INDEX submissions_due;"
-    "CREATE UNIQUE INDEX obligations_id ON obligations(id);",
-    /* 7 (issue 8, items 14 and 9): `ichigen audit verify` looks up, for every stored object, the entry that pinned its
-     * bytes: an index of only the entries that carry a payload hash, by object (a few per
-     * report version, submission, assessment, document). A claim's lease start (leased_at):
-     * when a lease runs out with no outcome, the history says when the interrupted attempt
-     * began. */
-    "CREATE INDEX audit_log_pins ON audit_log(object_type, object_id, seq)"
-    "  WHERE payload_sha256 <> '';"
-    "ALTER TABLE submissions ADD COLUMN leased_at INTEGER;",
-    /* 8: accounts and sign-in (issue 8.12, 8.13). A password someone else set must be changed
-     * at first sign-in. Sign-in throttling: one row per keyed hash of a name, a client address
-     * or the pair — known and unknown names alike, so that no state reveals which exist —
-     * deleted once forgotten (maintain). The key of those hashes is made here, once, so that
-     * every process on the database names the same state. (users.failed_logins and
-     * locked_until, the old lockout, are no longer used.) */
-    "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;"
-    "CREATE TABLE login_throttle ("
-    "  key BLOB PRIMARY KEY, failures INTEGER NOT NULL, last_at INTEGER NOT NULL,"
-    "  blocked_until INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;"
-    "CREATE INDEX login_throttle_expiry ON login_throttle(expires_at);"
-    "CREATE TABLE server_keys (name TEXT PRIMARY KEY, k BLOB NOT NULL);"
-    "INSERT INTO server_keys (name, k) VALUES ('login_throttle', randomblob(32));",
-};
-
+/* Migrations by version (PRAGMA user_version): the files of src/store/sqlite/migrations/,
+ * embedded at build time (scripts/embed_sql.py). Add a file; never edit a shipped one. */
 int store_sqlite_schema_version(void)
 {
-    return (int)ARRAY_SIZE(migrations);
+    return sq_migrations[sq_migrations_count - 1].version;
 }
 
 /* The columns of a submission, in the order read_submission reads them (payload last). */
@@ -558,20 +386,22 @@ static int migrate(sqlite3 *db, struct err *e)
             have = sqlite3_column_int(st, 0);
         sqlite3_finalize(st);
     }
-    if (have > (int)ARRAY_SIZE(migrations))
+    if (have > store_sqlite_schema_version())
         return err_set(e, STORE_UNAVAILABLE,
                        "database schema version %d is newer than this binary (%d)", have,
-                       (int)ARRAY_SIZE(migrations));
-    for (int v = have; v < (int)ARRAY_SIZE(migrations); v++) {
+                       store_sqlite_schema_version());
+    for (int v = have; v < (int)sq_migrations_count; v++) {
         char bump[64];
-        snprintf(bump, sizeof(bump), "PRAGMA user_version=%d;", v + 1);
-        if (exec(db, "BEGIN IMMEDIATE", e) || exec(db, migrations[v], e) || exec(db, bump, e)) {
+        snprintf(bump, sizeof(bump), "PRAGMA user_version=%d;", sq_migrations[v].version);
+        if (exec(db, "BEGIN IMMEDIATE", e) || exec(db, sq_migrations[v].sql, e) ||
+            exec(db, bump, e)) {
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
             return STORE_UNAVAILABLE;
         }
         if (exec(db, "COMMIT", e))
             return STORE_UNAVAILABLE;
-        LOG(LOG_INFO, "store.migrated", LF_I("schema_version", v + 1));
+        LOG(LOG_INFO, "store.migrated", LF_I("schema_version", sq_migrations[v].version),
+            LF_S("migration", sq_migrations[v].name));
     }
     return STORE_OK;
 }
@@ -598,11 +428,8 @@ static int load_audit_head(struct sq_store *s)
 int sq_audit_put(struct sq_store *s, const struct audit_rec *e)
 {
     struct audit_rec r = *e;
-    sqlite3_stmt *st;
-    r.seq = s->audit_seq + 1;
-    xstrlcpy(r.prev_hash, s->audit_hash, sizeof(r.prev_hash));
-    audit_seal(&r);
-    st = sq_stmt(&s->w, SQ_AUDIT_INSERT);
+    store_audit_chain(&r, s->audit_seq, s->audit_hash);
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_AUDIT_INSERT);
     sqlite3_bind_int64(st, 1, r.seq);
     sqlite3_bind_int64(st, 2, r.at);
     sq_bind_text(st, 3, r.actor);

@@ -6,6 +6,7 @@
  * preconditions inside the write transaction and stores.
  */
 #include "store_sqlite_int.h"
+#include "../store_int.h"
 #include "../../core/enc.h"
 
 #define SQ(s) ((struct sq_store *)(s))
@@ -83,23 +84,14 @@ static int pre_holds(struct sq_store *s, const struct user_write *w)
 {
     struct org_members m;
     int r = members_on(&s->w, w->u->org_id, &m);
-    if (r)
-        return r;
-    if (w->pre == ACCOUNT_PRE_NO_ADMIN && m.org_admins > 0)
-        return STORE_CONFLICT;
-    if (w->pre == ACCOUNT_PRE_NO_MEMBERS && m.members > 0)
-        return STORE_CONFLICT;
-    return STORE_OK;
+    return r ? r : store_account_pre_holds(w, &m);
 }
 
 static int admin_left(struct sq_store *s, const struct user_write *w)
 {
     struct org_members m;
     int r = members_on(&s->w, w->u->org_id, &m);
-    if (r)
-        return r;
-    return (w->admin_role == ROLE_ADMIN ? m.admins : m.org_admins) > 0 ? STORE_OK
-                                                                        : STORE_CONFLICT;
+    return r ? r : store_account_admin_left(w, &m);
 }
 
 static int user_write_run(struct sq_store *s, struct wjob *j)

@@ -8,43 +8,6 @@
 
 #define SQ(s) ((struct sq_store *)(s))
 
-void assessment_rec_release(struct assessment_rec *a)
-{
-    free(a->answers);
-    free(a->scores);
-    a->answers = a->scores = NULL;
-}
-
-void assessment_list_release(struct assessment_list *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        assessment_rec_release(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof(*l));
-}
-
-void peer_rows_release(struct peer_rows *p)
-{
-    for (size_t i = 0; i < p->n; i++)
-        free(p->items[i].scores);
-    free(p->items);
-    memset(p, 0, sizeof(*p));
-}
-
-void orgdoc_rec_release(struct orgdoc_rec *d)
-{
-    free(d->body);
-    d->body = NULL;
-}
-
-void orgdoc_list_release(struct orgdoc_list *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        orgdoc_rec_release(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof(*l));
-}
-
 /* ---- row readers ---- */
 
 static void read_assessment(sqlite3_stmt *st, struct assessment_rec *a)

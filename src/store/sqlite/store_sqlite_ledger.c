@@ -169,18 +169,6 @@ out:
 
 /* ---- listing ---- */
 
-void obligation_list_release(struct obligation_list *l)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->items[i].explanation);
-        free(l->items[i].withdrawn_reason);
-        free(l->items[i].events);
-    }
-    free(l->items);
-    l->items = NULL;
-    l->n = 0;
-}
-
 static void read_ob(sqlite3_stmt *st, struct obligation_rec *o)
 {
     char state[16], due[28];

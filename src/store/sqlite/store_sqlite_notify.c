@@ -10,24 +10,6 @@
 
 #define SQ(s) ((struct sq_store *)(s))
 
-void notification_list_release(struct notification_list *l)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->items[i].payload);
-        free(l->items[i].last_error);
-    }
-    free(l->items);
-    memset(l, 0, sizeof(*l));
-}
-
-void open_obligations_release(struct open_obligations *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        free(l->items[i].summary);
-    free(l->items);
-    memset(l, 0, sizeof(*l));
-}
-
 /* ---- settings ---- */
 
 /* "[72,24,4]" → leads (descending, as stored). */

@@ -8,33 +8,10 @@
  * durable when the call returns; each appends its audit entry in the same transaction.
  */
 #include "store_sqlite_int.h"
+#include "../store_int.h"
+#include "../../core/rtime.h"
 
 #define SQ(s) ((struct sq_store *)(s))
-
-void submission_rec_release(struct submission_rec *r)
-{
-    free(r->payload);
-    free(r->withheld);
-    free(r->last_error);
-    free(r->receipt);
-    r->payload = r->withheld = r->last_error = r->receipt = NULL;
-}
-
-void submission_list_release(struct submission_list *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        submission_rec_release(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof(*l));
-}
-
-void submission_events_release(struct submission_events *e)
-{
-    for (size_t i = 0; i < e->n; i++)
-        free(e->items[i].detail);
-    free(e->items);
-    memset(e, 0, sizeof(*e));
-}
 
 static void read_submission(sqlite3_stmt *st, struct submission_rec *r)
 {
@@ -212,14 +189,6 @@ static int cmp_candidate(const void *x, const void *y)
     return a->at != b->at ? (a->at < b->at ? -1 : 1) : strcmp(a->id, b->id);
 }
 
-static bool busy_recipient(const struct claim_request *c, const char *id)
-{
-    for (size_t i = 0; i < c->nbusy; i++)
-        if (!strcmp(c->busy[i], id))
-            return true;
-    return false;
-}
-
 /* The recipients that have submissions waiting (due or not), at most CLAIM_RECIPIENTS_MAX. */
 static int waiting_recipients(struct sq_store *s, char (**out)[80], size_t *n)
 {
@@ -252,7 +221,7 @@ static int claim_candidates(struct sq_store *s, const struct claim_request *c,
     cap = nr * (size_t)c->per_recipient + 1;
     *out = xcalloc(cap, sizeof(**out));
     for (size_t i = 0; i < nr && rc == STORE_OK; i++) {
-        if (busy_recipient(c, rcps[i]))
+        if (store_claim_busy(c, rcps[i]))
             continue;
         sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_DUE);
         sq_bind_text(st, 1, rcps[i]);

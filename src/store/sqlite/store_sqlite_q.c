@@ -3,6 +3,7 @@
  * jobs on the group-commit writer (store_sqlite.c). Each write job also appends its audit entry.
  */
 #include "store_sqlite_int.h"
+#include "../store_int.h"
 
 #define SQ(s) ((struct sq_store *)(s))
 
@@ -75,38 +76,6 @@ static void read_audit(sqlite3_stmt *st, struct audit_rec *a)
     sq_col_copy(st, 7, a->payload_sha256, sizeof(a->payload_sha256));
     sq_col_copy(st, 8, a->prev_hash, sizeof(a->prev_hash));
     sq_col_copy(st, 9, a->hash, sizeof(a->hash));
-}
-
-void report_rec_release(struct report_rec *r)
-{
-    free(r->summary);
-    free(r->change_summary);
-    free(r->body);
-    r->summary = r->change_summary = r->body = NULL;
-}
-
-void report_list_release(struct report_list *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        report_rec_release(&l->items[i]);
-    free(l->items);
-    l->items = NULL;
-    l->n = 0;
-    l->more = false;
-}
-
-const char *store_result_name(int r)
-{
-    switch (r) {
-    case STORE_REPLAYED: return "replayed";
-    case STORE_OK: return "ok";
-    case STORE_NOT_FOUND: return "not_found";
-    case STORE_CONFLICT: return "conflict";
-    case STORE_IDEM_MISMATCH: return "idempotency_mismatch";
-    case STORE_EXISTS: return "exists";
-    case STORE_INVALID: return "invalid_reference";
-    default: return "unavailable";
-    }
 }
 
 /* Runs a single-row SELECT on a pooled connection: bind() binds, row() reads. */
@@ -372,11 +341,7 @@ static int token_lookup(struct store *s, const unsigned char hash[HASH_SHA256_LE
 {
     struct lookup_out o = {.p = out};
     int r = read_one(SQ(s), SQ_TOKEN_LOOKUP, bind_hash, hash, lookup_row, &o);
-    if (r)
-        return r;
-    if (o.revoked || o.disabled || (o.expires && o.expires <= now) || out->role == ROLE_NONE)
-        return STORE_NOT_FOUND;
-    return STORE_OK;
+    return r ? r : store_token_usable(out, o.revoked, o.disabled, now);
 }
 
 static int token_revoke_run(struct sq_store *s, struct wjob *j)
@@ -465,28 +430,6 @@ static int insert_version(struct sq_store *s, const struct report_write *w, int 
     return sq_result(sqlite3_step(st));
 }
 
-/* Fills out from the write itself: the stored row is exactly what we inserted. */
-static void fill_out(const struct report_write *w, int version, int64_t created_at,
-                     struct report_rec *out)
-{
-    memset(out, 0, sizeof(*out));
-    xstrlcpy(out->id, w->id, sizeof(out->id));
-    xstrlcpy(out->org_id, w->org_id, sizeof(out->org_id));
-    out->version = out->latest_version = version;
-    out->created_at = created_at;
-    out->updated_at = out->version_created_at = w->now_ms;
-    xstrlcpy(out->author_id, w->author_id, sizeof(out->author_id));
-    xstrlcpy(out->body_sha256, w->body_sha256, sizeof(out->body_sha256));
-    xstrlcpy(out->phase, w->phase ? w->phase : "", sizeof(out->phase));
-    xstrlcpy(out->tlp, w->tlp ? w->tlp : "", sizeof(out->tlp));
-    out->drill = w->drill;
-    xstrlcpy(out->categories, w->categories ? w->categories : ",", sizeof(out->categories));
-    out->summary = w->summary ? xstrdup(w->summary) : NULL;
-    out->change_summary = w->change_summary ? xstrdup(w->change_summary) : NULL;
-    out->body = xstrndup(w->body, w->body_len);
-    out->body_len = w->body_len;
-}
-
 /* Looks the key up inside the write transaction. Returns 1 when a live record exists (with
  * *same set), 0 when none, <0 on error. */
 static int idem_check(struct sq_store *s, const struct report_write *w, bool *same, char *id_out)
@@ -559,7 +502,7 @@ static int report_create_run(struct sq_store *s, struct wjob *j)
     store_audit_report_version(&e, w, 1, counts);
     if ((r = sq_audit_put(s, &e)))
         return r;
-    fill_out(w, 1, w->now_ms, a->out);
+    store_report_rec_from_write(w, 1, w->now_ms, a->out);
     return STORE_OK;
 }
 
@@ -608,7 +551,7 @@ static int report_amend_run(struct sq_store *s, struct wjob *j)
     store_audit_report_version(&e, w, latest + 1, counts);
     if ((r = sq_audit_put(s, &e)))
         return r;
-    fill_out(w, latest + 1, created_at, a->out);
+    store_report_rec_from_write(w, latest + 1, created_at, a->out);
     return STORE_OK;
 }
 

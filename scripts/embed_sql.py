@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Embeds a backend's migration files (src/store/<backend>/migrations/NNNN_name.sql) into a C
+file at build time, as a table of struct store_migration {version, name, sql} in version order
+(src/store/store_migration.h). meson runs it (src/store/meson.build); nothing else should.
+
+Why a generator: a migration reads best as SQL in its own file with its own comment, but the
+binary must carry the exact text it applies — a database is migrated wherever the binary runs,
+without the source tree.
+
+Rules, each an error that fails the build:
+  - a file name is NNNN_short_name.sql (four digits, then lower-case letters, digits and _);
+    the version is NNNN;
+  - versions run 1, 2, 3 … with no gap and no duplicate;
+  - every .sql file of the directory is listed to meson (else a fresh build would skip it);
+  - whole-line comments (-- …) and blank lines are dropped; the other lines are joined with
+    NO separator, exactly as adjacent C string literals join, so the schema text SQLite stores
+    is byte-for-byte what the literals this replaced stored. Hence two more rules: a line must
+    not carry a -- comment after SQL (after the join it would swallow the rest), and a line
+    that ends in a word character must not be followed by one that starts with one (the join
+    would glue two words: "SELECT a" + "FROM t" is "SELECT aFROM t"; indent the continuation);
+  - a migration must not be empty.
+
+usage: embed_sql.py --symbol NAME --dir DIR --output OUT.c FILE.sql…
+"""
+import argparse
+import os
+import re
+import sys
+
+NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+WORD = re.compile(r"\w")
+
+
+class EmbedError(Exception):
+    pass
+
+
+def outside_quotes(line):
+    """The line with its '…' and "…" parts blanked, so a -- inside a string is not a comment."""
+    out, quote = [], None
+    for ch in line:
+        if quote:
+            if ch == quote:
+                quote = None
+            out.append(" ")
+        elif ch in "'\"":
+            quote = ch
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def sql_lines(path):
+    """The SQL lines of a migration file (comments and blank lines dropped), checked."""
+    lines = []
+    with open(path, encoding="utf-8") as f:
+        for no, raw in enumerate(f, 1):
+            line = raw.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("--"):
+                continue
+            if "--" in outside_quotes(line):
+                raise EmbedError(f"{path}:{no}: a -- comment after SQL would swallow the lines "
+                                 "joined after it; put the comment on its own line")
+            if lines and WORD.match(lines[-1][1][-1:]) and WORD.match(line[:1]):
+                raise EmbedError(f"{path}:{no}: joined to the line before, this would glue two "
+                                 "words together; start the line with a space")
+            lines.append((no, line))
+    if not lines:
+        raise EmbedError(f"{path}: no SQL in this migration")
+    return [line for _, line in lines]
+
+
+def collect(directory, files):
+    """[(version, name, [sql lines])] in version order, or EmbedError."""
+    listed = {os.path.abspath(p) for p in files}
+    found = {os.path.abspath(os.path.join(directory, n))
+             for n in os.listdir(directory) if n.endswith(".sql")}
+    for p in sorted(found - listed):
+        raise EmbedError(f"{p}: not listed in meson.build (a fresh build would leave it out)")
+    for p in sorted(listed - found):
+        raise EmbedError(f"{p}: listed but not in {directory}")
+    by_version = {}
+    for p in sorted(listed):
+        m = NAME.match(os.path.basename(p))
+        if not m:
+            raise EmbedError(f"{p}: a migration is named NNNN_short_name.sql")
+        v = int(m.group(1))
+        if v in by_version:
+            raise EmbedError(f"{p}: version {v} is also {by_version[v][0]}")
+        by_version[v] = (p, m.group(2))
+    out = []
+    for expect, v in enumerate(sorted(by_version), 1):
+        if v != expect:
+            raise EmbedError(f"{by_version[v][0]}: version {v} follows {expect - 1}; "
+                             f"migration {expect} is missing")
+        path, name = by_version[v]
+        out.append((v, name, sql_lines(path)))
+    if not out:
+        raise EmbedError(f"{directory}: no migrations")
+    return out
+
+
+def c_string(s):
+    """s as the body of a C string literal (UTF-8 bytes; octal escapes for the rest)."""
+    out = []
+    for b in s.encode("utf-8"):
+        ch = chr(b)
+        if ch in "\\\"":
+            out.append("\\" + ch)
+        elif 0x20 <= b < 0x7F and ch != "?":  # '?' escaped: no trigraphs
+            out.append(ch)
+        else:
+            out.append("\\%03o" % b)
+    return "".join(out)
+
+
+def render(symbol, directory, migrations):
+    rel = os.path.basename(os.path.dirname(os.path.abspath(directory))) + "/" + \
+        os.path.basename(os.path.abspath(directory))
+    lines = [
+        f"/* Generated by scripts/embed_sql.py from the .sql files of src/store/{rel}/: do not edit. */",
+        '#include "store/store_migration.h"',
+        "",
+        f"const struct store_migration {symbol}[] = {{",
+    ]
+    for v, name, sql in migrations:
+        lines.append(f'    {{{v}, "{c_string(name)}",')
+        for part in sql:
+            lines.append(f'     "{c_string(part)}"')
+        lines[-1] += "},"
+    lines.append("};")
+    lines.append(f"const size_t {symbol}_count = {len(migrations)};")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description="Embed NNNN_name.sql migrations into a C table.")
+    ap.add_argument("--symbol", required=True)
+    ap.add_argument("--dir", required=True)
+    ap.add_argument("--output", required=True)
+    ap.add_argument("files", nargs="*")
+    a = ap.parse_args(argv)
+    try:
+        text = render(a.symbol, a.dir, collect(a.dir, a.files))
+    except (EmbedError, OSError, UnicodeDecodeError) as e:
+        print(f"embed_sql: {e}", file=sys.stderr)
+        return 1
+    with open(a.output, "w", encoding="utf-8") as f:
+        f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

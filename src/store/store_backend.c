@@ -1,0 +1,77 @@
+/*
+ * store_backend.c — helpers every store backend uses (store_int.h): the audit chain's next
+ * entry, the record of a report version just written, an account write's member-count checks,
+ * whether a token may be used, a claim's busy recipients, bounded copies of stored text.
+ * Pure: no I/O, no backend types.
+ */
+#include "store_int.h"
+
+void store_audit_chain(struct audit_rec *r, int64_t head_seq, const char *head_hash)
+{
+    r->seq = head_seq + 1;
+    xstrlcpy(r->prev_hash, head_hash, sizeof(r->prev_hash));
+    audit_seal(r);
+}
+
+void store_report_rec_from_write(const struct report_write *w, int version, int64_t created_at,
+                                 struct report_rec *out)
+{
+    memset(out, 0, sizeof(*out));
+    xstrlcpy(out->id, w->id, sizeof(out->id));
+    xstrlcpy(out->org_id, w->org_id, sizeof(out->org_id));
+    out->version = out->latest_version = version;
+    out->created_at = created_at;
+    out->updated_at = out->version_created_at = w->now_ms;
+    xstrlcpy(out->author_id, w->author_id, sizeof(out->author_id));
+    xstrlcpy(out->body_sha256, w->body_sha256, sizeof(out->body_sha256));
+    xstrlcpy(out->phase, w->phase ? w->phase : "", sizeof(out->phase));
+    xstrlcpy(out->tlp, w->tlp ? w->tlp : "", sizeof(out->tlp));
+    out->drill = w->drill;
+    xstrlcpy(out->categories, w->categories ? w->categories : ",", sizeof(out->categories));
+    out->summary = w->summary ? xstrdup(w->summary) : NULL;
+    out->change_summary = w->change_summary ? xstrdup(w->change_summary) : NULL;
+    out->body = xstrndup(w->body, w->body_len);
+    out->body_len = w->body_len;
+}
+
+int store_account_pre_holds(const struct user_write *w, const struct org_members *m)
+{
+    if (w->pre == ACCOUNT_PRE_NO_ADMIN && m->org_admins > 0)
+        return STORE_CONFLICT;
+    if (w->pre == ACCOUNT_PRE_NO_MEMBERS && m->members > 0)
+        return STORE_CONFLICT;
+    return STORE_OK;
+}
+
+int store_account_admin_left(const struct user_write *w, const struct org_members *m)
+{
+    return (w->admin_role == ROLE_ADMIN ? m->admins : m->org_admins) > 0 ? STORE_OK
+                                                                          : STORE_CONFLICT;
+}
+
+int store_token_usable(const struct principal *p, int64_t revoked_at, bool disabled, int64_t now)
+{
+    if (revoked_at || disabled || (p->expires_at && p->expires_at <= now) || p->role == ROLE_NONE)
+        return STORE_NOT_FOUND;
+    return STORE_OK;
+}
+
+bool store_claim_busy(const struct claim_request *c, const char *recipient_id)
+{
+    for (size_t i = 0; i < c->nbusy; i++)
+        if (!strcmp(c->busy[i], recipient_id))
+            return true;
+    return false;
+}
+
+void store_utf8_cut(char *out, size_t n, const char *s)
+{
+    size_t len = strlen(s);
+    if (len >= n) {
+        len = n - 1;
+        while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+            len--;
+    }
+    memcpy(out, s, len);
+    out[len] = '\0';
+}

@@ -1,0 +1,45 @@
+/*
+ * store_int.h — what the store's backends share (src/store/<backend>/), so that a second
+ * backend (PostgreSQL, issue 14) adds only mechanism: how rows are read and written, never
+ * how an audit entry is chained or how a stored text is shortened. Not for other modules.
+ */
+#ifndef STORE_STORE_INT_H
+#define STORE_STORE_INT_H
+
+#include "store.h"
+
+/* Makes r (an entry built by store_audit.c: actor, action, object, detail, time) the entry
+ * that follows the chain head (head_seq, head_hash): its seq and prev_hash, then the seal
+ * (audit_seal: the hash covers the entry and head_hash). The backend writes r in the
+ * transaction of the change it records and then makes r its new chain head (store.h: each
+ * mutation appends its audit entry in the same transaction). */
+void store_audit_chain(struct audit_rec *r, int64_t head_seq, const char *head_hash);
+
+/* Fills out as the report version a create or an amendment just wrote from w (version
+ * `version`, its incident created at created_at): the stored row is exactly what was written,
+ * so a backend need not read it back. out owns heap copies (report_rec_release). */
+void store_report_rec_from_write(const struct report_write *w, int version, int64_t created_at,
+                                 struct report_rec *out);
+
+/* An account write's checks on its organisation's member counts m, read by the backend under
+ * its write lock (struct user_write): pre_holds before the change (w->pre still holds),
+ * admin_left after it (w->keep_admin: an enabled user of w->admin_role remains). STORE_OK or
+ * STORE_CONFLICT. */
+int store_account_pre_holds(const struct user_write *w, const struct org_members *m);
+int store_account_admin_left(const struct user_write *w, const struct org_members *m);
+
+/* Whether a token found by its hash may be used at now (token_lookup): not revoked (revoked_at
+ * 0), its user not disabled, not expired (expires_at in p, 0 = never) and with a role.
+ * STORE_OK, or STORE_NOT_FOUND — the same answer as for an unknown token, so that a caller
+ * cannot tell a revoked token from a guessed one. */
+int store_token_usable(const struct principal *p, int64_t revoked_at, bool disabled, int64_t now);
+
+/* Whether recipient_id is one of the claim's busy recipients (submissions_claim takes none of
+ * their submissions). */
+bool store_claim_busy(const struct claim_request *c, const char *recipient_id);
+
+/* Copies at most n - 1 bytes of s into out (n > 0) without cutting a UTF-8 character, for
+ * stored texts with a bounded length (a receipt reference in an audit detail). */
+void store_utf8_cut(char *out, size_t n, const char *s);
+
+#endif

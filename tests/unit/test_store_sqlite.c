@@ -1,0 +1,247 @@
+/*
+ * test_store_sqlite.c — what is particular to the SQLite backend (the contract itself is
+ * test_store.c): its schema migrations, embedded from the .sql files of
+ * src/store/sqlite/migrations/.
+ *
+ * The schema a fresh database gets is compared with tests/data/store/sqlite_schema.txt, a dump
+ * taken before the migrations moved out of C strings; a database at every older version is
+ * upgraded through store_open and must end with the same schema and keep its rows.
+ */
+#include <sqlite3.h>
+
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/uuid.h"
+#include "store/store.h"
+#include "store/store_migration.h"
+#include "unit.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+/* `SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY 1, 2` as the dump file has it:
+ * one row a line, tab-separated, NULL empty. Heap string. */
+static char *schema_of(const char *path)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    struct buf b;
+    buf_init(&b, BUF_UNLIMITED);
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT type, name, tbl_name, sql FROM sqlite_schema"
+                                        " ORDER BY 1, 2",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        for (int i = 0; i < 4; i++) {
+            const unsigned char *v = sqlite3_column_text(st, i);
+            buf_puts(&b, v ? (const char *)v : "");
+            buf_putc(&b, i < 3 ? '\t' : '\n');
+        }
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return buf_detach(&b, NULL);
+}
+
+/* The dump file without its # comment lines. Heap string. */
+static char *expected_schema(void)
+{
+    char path[512];
+    struct buf b;
+    snprintf(path, sizeof(path), "%s/tests/data/store/sqlite_schema.txt", unit_source_root());
+    char *text = unit_read_file(path, NULL);
+    assert_non_null(text);
+    buf_init(&b, BUF_UNLIMITED);
+    for (char *line = text, *nl; *line; line = nl + 1) {
+        nl = strchr(line, '\n');
+        assert_non_null(nl); /* the file ends with a newline */
+        if (*line != '#')
+            buf_append(&b, line, (size_t)(nl - line + 1));
+    }
+    free(text);
+    return buf_detach(&b, NULL);
+}
+
+/* Fails naming the first line where the schema differs from the dump. */
+static void schema_is_expected(const char *path)
+{
+    char *want = expected_schema(), *got = schema_of(path);
+    if (strcmp(want, got)) {
+        size_t i = 0, ls = 0, line = 1;
+        for (; want[i] && want[i] == got[i]; i++)
+            if (want[i] == '\n')
+                ls = i + 1, line++;
+        size_t from = i - ls > 60 ? i - 60 : ls;
+        print_error("schema differs from the dump at row %zu, column %zu:\n  want: …%.120s\n"
+                    "  got:  …%.120s\n",
+                    line, i - ls + 1, want + from, got + from);
+        free(want);
+        free(got);
+        fail();
+    }
+    free(want);
+    free(got);
+}
+
+static int user_version(const char *path)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+static struct store *open_url(const char *path, struct err *e)
+{
+    char url[300];
+    snprintf(url, sizeof(url), "sqlite:%s", path);
+    struct store_options o = {.url = url, .read_pool_size = 2, .commit_batch_max = 8};
+    err_init(e);
+    return store_open(&o, e);
+}
+
+/* The embedded list is the directory's files, in order, versions 1 … n: a .sql file that the
+ * build left out (not listed in src/store/meson.build) shows here even in an old build tree. */
+static void test_embedded_list_is_the_directory(void **state)
+{
+    char dir[512], want[640];
+    UNUSED(state);
+    snprintf(dir, sizeof(dir), "%s/src/store/sqlite/migrations", unit_source_root());
+    assert_true(sq_migrations_count > 0);
+    for (size_t i = 0; i < sq_migrations_count; i++) {
+        assert_int_equal(sq_migrations[i].version, (int)i + 1);
+        assert_true(strlen(sq_migrations[i].sql) > 0);
+        snprintf(want, sizeof(want), "%s/%04d_%s.sql", dir, sq_migrations[i].version,
+                 sq_migrations[i].name);
+        if (access(want, R_OK))
+            fail_msg("embedded migration %d has no file %s", sq_migrations[i].version, want);
+    }
+    size_t files = 0;
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    for (struct dirent *de; (de = readdir(d));) {
+        size_t n = strlen(de->d_name);
+        files += n > 4 && !strcmp(de->d_name + n - 4, ".sql");
+    }
+    closedir(d);
+    if (files != sq_migrations_count)
+        fail_msg("%s has %zu .sql files, the binary embeds %zu: list every file in "
+                 "src/store/meson.build",
+                 dir, files, sq_migrations_count);
+    assert_int_equal(store_sqlite_schema_version(), (int)sq_migrations_count);
+}
+
+/* A fresh database migrated through the files has exactly the schema of the dump. */
+static void test_fresh_schema(void **state)
+{
+    char dir[64], path[128];
+    struct err e;
+    UNUSED(state);
+    assert_int_equal(unit_tmpdir(dir, "migr"), 0);
+    snprintf(path, sizeof(path), "%s/fresh.db", dir);
+    struct store *s = open_url(path, &e);
+    if (!s)
+        fail_msg("store_open: %s", e.msg);
+    store_close(s);
+    assert_int_equal(user_version(path), store_sqlite_schema_version());
+    schema_is_expected(path);
+    unit_rmtree(dir);
+}
+
+/* A database made by an older binary: the first n migrations applied as that binary did, and,
+ * from version 1 on, an organisation in it. */
+static void make_old(const char *path, size_t n, const char *org_id)
+{
+    sqlite3 *db = NULL;
+    char sql[512];
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    for (size_t i = 0; i < n; i++) {
+        char *msg = NULL;
+        snprintf(sql, sizeof(sql), "PRAGMA user_version=%d;", sq_migrations[i].version);
+        if (sqlite3_exec(db, "BEGIN", NULL, NULL, &msg) ||
+            sqlite3_exec(db, sq_migrations[i].sql, NULL, NULL, &msg) ||
+            sqlite3_exec(db, sql, NULL, NULL, &msg) || sqlite3_exec(db, "COMMIT", NULL, NULL, &msg))
+            fail_msg("migration %d: %s", sq_migrations[i].version, msg ? msg : "?");
+    }
+    if (n >= 1) {
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO organizations (id, name_ja, name_en, corporate_number, kind, sector,"
+                 " prefecture, listed, created_at) VALUES ('%s', '旧版', 'Old Co.', NULL,"
+                 " 'company', 'none', 'JP-13', 0, 1)",
+                 org_id);
+        assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    }
+    assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+/* Every older version (0 = an empty file) upgrades through store_open to the latest, with the
+ * schema of the dump and its rows kept. */
+static void test_upgrade_from_every_version(void **state)
+{
+    char dir[64], path[128], org_id[UUID_STR_LEN];
+    struct err e;
+    UNUSED(state);
+    assert_int_equal(unit_tmpdir(dir, "migr"), 0);
+    for (size_t n = 0; n < sq_migrations_count; n++) {
+        snprintf(path, sizeof(path), "%s/v%zu.db", dir, n);
+        uuid_v7_new(org_id);
+        make_old(path, n, org_id);
+        assert_int_equal(user_version(path), (int)n);
+        struct store *s = open_url(path, &e);
+        if (!s)
+            fail_msg("store_open of a version %zu database: %s", n, e.msg);
+        if (n >= 1) {
+            struct org o;
+            assert_int_equal(store_org_get(s, org_id, &o), STORE_OK);
+            assert_string_equal(o.name_en, "Old Co.");
+            assert_string_equal(o.size_band, ""); /* added by migration 3 */
+        }
+        store_close(s);
+        assert_int_equal(user_version(path), store_sqlite_schema_version());
+        schema_is_expected(path);
+    }
+    unit_rmtree(dir);
+}
+
+/* A database from a newer binary is refused, not opened with a schema this one does not know. */
+static void test_newer_refused(void **state)
+{
+    char dir[64], path[128], sql[64];
+    sqlite3 *db = NULL;
+    struct err e;
+    UNUSED(state);
+    assert_int_equal(unit_tmpdir(dir, "migr"), 0);
+    snprintf(path, sizeof(path), "%s/newer.db", dir);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    snprintf(sql, sizeof(sql), "PRAGMA user_version=%d;", store_sqlite_schema_version() + 1);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_null(open_url(path, &e));
+    assert_non_null(strstr(e.msg, "newer than this binary"));
+    unit_rmtree(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_embedded_list_is_the_directory),
+        cmocka_unit_test(test_fresh_schema),
+        cmocka_unit_test(test_upgrade_from_every_version),
+        cmocka_unit_test(test_newer_refused),
+    };
+    if (hash_global_init())
+        return 1;
+    log_setup(LOG_WARN, 2); /* migrations log at info */
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
