@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "app_account.h"
+#include "app_authz.h"
 #include "../core/enc.h"
 #include "../core/hash.h"
 #include "../core/uuid.h"
@@ -15,19 +16,12 @@
 /* The permission matrix (src/auth/) for a signed-in actor; the CLI (who NULL) is the
  * operator at the machine and is bound by account_decide only. (The lead moves this to the
  * one authorisation function of src/app/ when the application layer merges.) */
+/* The operator at the machine (who NULL: `ichigen admin`) is bound by account_decide's CLI
+ * rules instead of the permission matrix. */
 static enum app_problem allow(const struct principal *who, enum auth_action a,
                               const char *object_org, struct app_result *res)
 {
-    if (!who)
-        return APP_OK;
-    switch (auth_check(who, a, object_org)) {
-    case AUTHZ_OK:
-        return APP_OK;
-    case AUTHZ_HIDDEN:
-        return app_fail(res, APP_PROB_NOT_FOUND);
-    default:
-        return app_fail(res, APP_PROB_FORBIDDEN);
-    }
+    return who ? app_authz_result(who, a, object_org, res) : APP_OK;
 }
 
 /* ---- password work ---- */

@@ -16,6 +16,19 @@ enum app_status app_authz(const struct principal *who, enum auth_action a, const
     }
 }
 
+enum app_problem app_authz_result(const struct principal *who, enum auth_action a,
+                                  const char *object_org, struct app_result *res)
+{
+    switch (app_authz(who, a, object_org)) {
+    case APP_ST_OK:
+        return APP_OK;
+    case APP_ST_NOT_FOUND:
+        return app_fail(res, APP_PROB_NOT_FOUND);
+    default:
+        return app_fail(res, APP_PROB_FORBIDDEN);
+    }
+}
+
 enum app_status app_authz_org(const struct principal *who, enum auth_action a, const char *org_id)
 {
     enum app_status st = app_authz(who, a, NULL);

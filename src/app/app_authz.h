@@ -19,6 +19,7 @@
 #define APP_APP_AUTHZ_H
 
 #include "app_call.h"
+#include "app_problem.h"
 
 /* May who perform a on an object owned by object_org (NULL: no object, the role alone)?
  * APP_ST_OK, APP_ST_FORBIDDEN (role) or APP_ST_NOT_FOUND (another organisation's object). */
@@ -26,6 +27,11 @@ enum app_status app_authz(const struct principal *who, enum auth_action a, const
 
 /* An organisation named by the caller (a path's {id}): the role, then a well-formed id,
  * then ownership. APP_ST_OK, APP_ST_FORBIDDEN or APP_ST_NOT_FOUND. */
+/* The same decision as a row of the problem table, for the use cases that report through
+ * struct app_result (app_problem.h): APP_OK, or NOT_FOUND / FORBIDDEN set in res. */
+enum app_problem app_authz_result(const struct principal *who, enum auth_action a,
+                                  const char *object_org, struct app_result *res);
+
 enum app_status app_authz_org(const struct principal *who, enum auth_action a, const char *org_id);
 
 /* Reads the report id (version 0 = latest) if the actor may perform a on it: role first,

@@ -9,6 +9,7 @@
  * on fewer organisations, and none is named). src/assess/ does the arithmetic.
  */
 #include "app_govern.h"
+#include "app_authz.h"
 #include "../assess/assess.h"
 #include "../core/jsonx.h"
 #include "../core/rtime.h"
@@ -17,14 +18,7 @@
 enum app_problem app_gov_allow(const struct principal *who, enum auth_action a,
                                const char *object_org, struct app_result *res)
 {
-    switch (auth_check(who, a, object_org)) {
-    case AUTHZ_OK:
-        return APP_OK;
-    case AUTHZ_HIDDEN:
-        return app_fail(res, APP_PROB_NOT_FOUND);
-    default:
-        return app_fail(res, APP_PROB_FORBIDDEN);
-    }
+    return app_authz_result(who, a, object_org, res);
 }
 
 json_t *app_time_json(int64_t ms)

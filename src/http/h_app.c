@@ -43,35 +43,21 @@ static void report_changed(struct req *r, int latest)
              "を付けて送ってください。",
              latest, etag);
     http_header(r, "ETag", etag);
-    http_problem(r, 412, "precondition_failed", "Precondition failed",
-                 "前提条件が満たされていません", en, ja, NULL);
+    http_fail(r, APP_PROB_PRECONDITION_FAILED, en, ja, NULL);
 }
 
 /* Amendments must name the version they change: "*" would let a client overwrite facts it
  * has not seen, so it is refused like a missing header. */
 static void report_unnamed(struct req *r)
 {
-    http_problem(r, 428, "precondition_required", "Precondition required",
-                 "前提条件の指定が必要です",
-                 "Amendments need If-Match with the ETag of the version you changed, e.g. "
-                 "If-Match: \"v1\" (\"*\" is not accepted).",
-                 "訂正・追記には、変更元の版の ETag を If-Match で指定してください（例: If-Match: "
-                 "\"v1\"。\"*\" は使用できません）。",
-                 NULL);
+    http_fail(r, APP_PROB_AMEND_PRECONDITION_REQUIRED, NULL, NULL, NULL);
 }
 
 static void invalid(struct req *r, const struct verr_list *p, const struct http_app_words *f)
 {
     if (f->query && p && p->n) /* a query parameter: 400, named as http_bad_query names it */
         return http_bad_query(r, p->v[0].pointer, p->v[0].en, p->v[0].ja);
-    if (f->report_words)
-        return http_problem(r, 422, "validation", "The report has problems",
-                            "報告内容に問題があります",
-                            "Every problem is listed in errors; nothing was saved.",
-                            "問題点をすべて errors に示しています。保存はされていません。", p);
-    http_problem(r, 422, "validation", "The request has invalid fields", "入力内容に誤りがあります",
-                 "See errors: every problem is listed.", "errors に問題点をすべて示しています。",
-                 p);
+    http_fail(r, f->report_words ? APP_PROB_REPORT_INVALID : APP_PROB_VALIDATION, NULL, NULL, p);
 }
 
 static void precondition(struct req *r, enum app_status st, const struct http_app_words *f)
@@ -85,13 +71,9 @@ static void precondition(struct req *r, enum app_status st, const struct http_ap
 
 static void failed(struct req *r, const struct verr_list *p)
 {
-    const char *en = p && p->n ? p->v[0].en : "An internal step failed.";
-    const char *ja =
-        p && p->n ? p->v[0].ja : "内部の処理に失敗しました。運用者に連絡してください。";
-    if (p && p->n && !strcmp(p->v[0].code, "rendering_failed"))
-        return http_problem(r, 500, "rendering_failed", "The document could not be produced",
-                            "文書を作成できませんでした", en, ja, NULL);
-    http_problem(r, 500, "internal", "Internal error", "内部エラー", en, ja, NULL);
+    bool rendering = p && p->n && !strcmp(p->v[0].code, "rendering_failed");
+    http_fail(r, rendering ? APP_PROB_RENDERING_FAILED : APP_PROB_INTERNAL,
+              p && p->n ? p->v[0].en : NULL, p && p->n ? p->v[0].ja : NULL, NULL);
 }
 
 void http_app_fail(struct req *r, enum app_status st, const struct verr_list *problems,
@@ -110,15 +92,11 @@ void http_app_fail(struct req *r, enum app_status st, const struct verr_list *pr
     case APP_ST_PRECONDITION_FAILED:
         return precondition(r, st, f);
     case APP_ST_IDEM_MISMATCH:
-        return http_problem(r, 422, "idempotency_key_reused", "Idempotency-Key reused",
-                            "Idempotency-Key が再利用されています",
-                            "This Idempotency-Key was already used with a different report body.",
-                            "この Idempotency-Key は別の内容の報告で使用済みです。", NULL);
+        return http_fail(r, APP_PROB_IDEMPOTENCY_KEY_REUSED, NULL, NULL, NULL);
     case APP_ST_STATE:
-        return http_problem(r, 409, "submission_state", "Not in this state",
-                            "この状態ではできません",
-                            f->state_en ? f->state_en : "The object's state does not allow this.",
-                            f->state_ja ? f->state_ja : "この状態ではこの操作はできません。", NULL);
+        return http_fail(r, APP_PROB_SUBMISSION_STATE,
+                         f->state_en ? f->state_en : "The object's state does not allow this.",
+                         f->state_ja ? f->state_ja : "この状態ではこの操作はできません。", NULL);
     case APP_ST_EXISTS:
         return http_store_error(r, STORE_EXISTS);
     case APP_ST_BAD_REFERENCE:

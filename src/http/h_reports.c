@@ -113,10 +113,7 @@ static bool idem_key(struct req *r, const char **out)
     for (size_t i = 0; ok && i < n; i++)
         ok = k[i] > 0x20 && k[i] < 0x7f;
     if (!ok) {
-        http_problem(r, 400, "bad_idempotency_key", "Bad Idempotency-Key",
-                     "Idempotency-Key が不正です",
-                     "Idempotency-Key must be 1 to 200 printable ASCII characters.",
-                     "Idempotency-Key は1〜200文字の表示可能なASCII文字にしてください。", NULL);
+        http_fail(r, APP_PROB_BAD_IDEMPOTENCY_KEY, NULL, NULL, NULL);
         return false;
     }
     *out = k;

@@ -81,13 +81,6 @@ void http_fail(struct req *r, enum app_problem p, const char *detail_en, const c
  * its errors if any, and for 412 the ETag of res->version. */
 void http_fail_result(struct req *r, const struct app_result *res);
 
-/* The same with the texts inline. Kept only for the handlers of reports, submissions,
- * obligations and reminders until they name rows of the table too (issue 9); new code calls
- * http_fail. */
-void http_problem(struct req *r, int status, const char *code, const char *title_en,
-                  const char *title_ja, const char *detail_en, const char *detail_ja,
-                  const struct verr_list *errs);
-
 /* Shorthands for the common problems. */
 void http_not_found(struct req *r);
 void http_forbidden(struct req *r);

@@ -78,15 +78,17 @@ static json_t *errors_array(const struct req *r, const struct verr_list *errs)
     return arr;
 }
 
-void http_problem(struct req *r, int status, const char *code, const char *title_en,
-                  const char *title_ja, const char *detail_en, const char *detail_ja,
-                  const struct verr_list *errs)
+/* The answer itself; every caller names a row of the problem table (http_fail), so no text
+ * is written anywhere else. */
+static void http_problem(struct req *r, int status, const char *code, const char *title_en,
+                         const char *title_ja, const char *detail_en, const char *detail_ja,
+                         const struct verr_list *errs)
 {
     char type[96];
     snprintf(type, sizeof(type), "urn:ichigen:problem:%s", code);
-    json_t *p = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", type, "title",
-                          r->ja ? title_ja : title_en, "status", status, "instance", r->path,
-                          "request_id", r->request_id);
+    json_t *p =
+        json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", type, "title", r->ja ? title_ja : title_en,
+                  "status", status, "instance", r->path, "request_id", r->request_id);
     if (detail_en)
         json_object_set_new(p, "detail", json_string(r->ja && detail_ja ? detail_ja : detail_en));
     if (errs) {
@@ -169,7 +171,8 @@ bool http_allow(struct req *r, enum auth_action a, const char *object_org)
 bool http_require_json(struct req *r)
 {
     switch (http_content_type_json(http_header_in(r, MHD_HTTP_HEADER_CONTENT_TYPE))) {
-    case HTTP_CTYPE_JSON: return true;
+    case HTTP_CTYPE_JSON:
+        return true;
     case HTTP_CTYPE_CHARSET:
         http_fail(r, APP_PROB_UNSUPPORTED_CHARSET, NULL, NULL, NULL);
         return false;
@@ -197,7 +200,11 @@ json_t *http_body_json(struct req *r)
         snprintf(en, sizeof(en), "line %d, column %d: %s", je.line, je.column, je.text);
         snprintf(ja, sizeof(ja), "%d行目 %d文字目: %s", je.line, je.column, je.text_ja);
     }
-    verr_add(&l, "", rc == JSONX_ENOTOBJ ? "not_object" : rc == JSONX_EDEPTH ? "too_deep" : "json_syntax", en, ja);
+    verr_add(&l, "",
+             rc == JSONX_ENOTOBJ  ? "not_object"
+             : rc == JSONX_EDEPTH ? "too_deep"
+                                  : "json_syntax",
+             en, ja);
     http_fail(r, APP_PROB_MALFORMED_JSON, en, ja, &l);
     verr_list_release(&l);
     return NULL;
@@ -213,8 +220,7 @@ struct qcheck {
     const char *bad;
 };
 
-static enum MHD_Result qiter(void *cls, enum MHD_ValueKind kind, const char *key,
-                             const char *value)
+static enum MHD_Result qiter(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
     struct qcheck *q = cls;
     UNUSED(kind);
@@ -234,7 +240,8 @@ bool http_query_only(struct req *r, const char *const *allowed)
         return true;
     char name[64];
     xstrlcpy(name, q.bad, sizeof(name));
-    http_bad_query(r, name, "is not a parameter of this endpoint", "このエンドポイントにないパラメータです");
+    http_bad_query(r, name, "is not a parameter of this endpoint",
+                   "このエンドポイントにないパラメータです");
     return false;
 }
 
@@ -259,8 +266,9 @@ json_t *http_cursor(const char *last_id)
 
 void http_page(struct req *r, json_t *items, const char *last_id)
 {
-    http_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor",
-                                last_id ? http_cursor(last_id) : json_null()));
+    http_json(r, 200,
+              json_pack("{s:o, s:o}", "items", items, "next_cursor",
+                        last_id ? http_cursor(last_id) : json_null()));
 }
 
 int http_cursor_decode(struct req *r, const char *param, char *out)
@@ -284,7 +292,8 @@ int http_limit(struct req *r)
         char en[96], ja[96];
         snprintf(en, sizeof(en), "must be a whole number from 1 to %lld",
                  (long long)r->app->cfg.page_size_max);
-        snprintf(ja, sizeof(ja), "1〜%lldの整数で指定してください", (long long)r->app->cfg.page_size_max);
+        snprintf(ja, sizeof(ja), "1〜%lldの整数で指定してください",
+                 (long long)r->app->cfg.page_size_max);
         http_bad_query(r, "limit", en, ja);
         return -1;
     }
