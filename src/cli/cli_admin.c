@@ -78,11 +78,11 @@ static void print_errors(const struct verr_list *errs)
 /* Validates doc against root; prints every problem. Returns true when valid. */
 static bool check(const struct rf_field *root, const json_t *doc, struct verr_list *extra)
 {
-    struct report_limits lim;
+    struct schema_limits lim;
     struct verr_list errs;
-    report_limits_default(&lim);
+    schema_limits_default(&lim);
     verr_list_init(&errs, 100);
-    report_check_fields(root, doc, &lim, rtime_now_ms(), &errs);
+    schema_check(root, doc, &lim, rtime_now_ms(), &errs);
     bool ok = !verr_any(&errs) && (!extra || !verr_any(extra));
     if (!ok) {
         fprintf(stderr, "ichigen admin: invalid input:\n");

@@ -38,7 +38,7 @@ json_t *cli_load_report(const char *path, const struct config *cfg, int64_t now_
     size_t n;
     char *text = cli_read_file(path, (size_t)cfg->max_body_bytes, &n);
     struct jsonx_error je;
-    struct report_limits lim;
+    struct schema_limits lim;
     struct verr_list errs;
     json_t *doc = NULL;
     *rc = CLI_PROBLEM;
@@ -56,7 +56,7 @@ json_t *cli_load_report(const char *path, const struct config *cfg, int64_t now_
         return NULL;
     }
     free(text);
-    report_limits_default(&lim);
+    schema_limits_default(&lim);
     lim.max_string_chars = cfg->max_string_chars;
     lim.max_array_items = cfg->max_array_items;
     lim.future_skew_ms = cfg->future_skew_s * 1000;

@@ -32,7 +32,7 @@ static void app_init(struct app *app, const struct config *cfg, struct store *s)
     memset(app, 0, sizeof(*app));
     app->cfg = *cfg;
     app->store = s;
-    report_limits_default(&app->limits);
+    schema_limits_default(&app->limits);
     app->limits.max_string_chars = cfg->max_string_chars;
     app->limits.max_array_items = cfg->max_array_items;
     app->limits.future_skew_ms = cfg->future_skew_s * 1000;

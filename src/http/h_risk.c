@@ -54,7 +54,7 @@ bool http_check_asset(struct req *r, json_t *doc, const char *id)
     struct verr_list errs;
     UNUSED(id);
     verr_list_init(&errs, r->app->limits.max_errors);
-    report_check_fields(&risk_asset_root, doc, &r->app->limits, r->now_ms, &errs);
+    schema_check(&risk_asset_root, doc, &r->app->limits, r->now_ms, &errs);
     check_categories(r, json_object_get(doc, "csf_categories"), "/csf_categories", &errs);
     bool ok = !verr_any(&errs);
     if (!ok)

@@ -135,7 +135,7 @@ static bool new_user(struct req *r, const json_t *doc, struct user *u)
     struct verr_list errs;
     verr_list_init(&errs, r->app->limits.max_errors);
     /* the table's checks and the ones it cannot express, reported together */
-    report_check_fields(&account_user_root, doc, &r->app->limits, r->now_ms, &errs);
+    schema_check(&account_user_root, doc, &r->app->limits, r->now_ms, &errs);
     account_user_from_json(doc, r->now_ms, u, &errs);
     bool ok = !verr_any(&errs);
     if (!ok)
@@ -230,7 +230,7 @@ static bool user_patch(struct req *r, const json_t *doc, struct user *after)
 {
     struct verr_list errs;
     verr_list_init(&errs, r->app->limits.max_errors);
-    report_check_fields(&account_user_patch_root, doc, &r->app->limits, r->now_ms, &errs);
+    schema_check(&account_user_patch_root, doc, &r->app->limits, r->now_ms, &errs);
     if (!verr_any(&errs))
         account_user_patch(doc, after, &errs);
     bool ok = !verr_any(&errs);

@@ -13,6 +13,7 @@
 #include "../core/jsonx.h"
 #include "../core/rtime.h"
 #include "../report/report.h"
+#include "../schema/schema.h"
 
 #define MAX_FILE_BYTES (4 * 1024 * 1024)
 #define MAX_FILES 2000
@@ -453,8 +454,8 @@ static void load_each(struct ruleset *rs, const char *dir, const struct file_kin
                       struct version_hash *h, struct rules_diags *d)
 {
     char **files = sorted_files(dir, k->deep);
-    struct report_limits lim;
-    report_limits_default(&lim);
+    struct schema_limits lim;
+    schema_limits_default(&lim);
     for (char **p = files; *p; p++) {
         struct loaded l;
         struct verr_list errs;
@@ -463,7 +464,7 @@ static void load_each(struct ruleset *rs, const char *dir, const struct file_kin
             continue;
         }
         verr_list_init(&errs, 200);
-        if (report_check_fields(k->root, l.doc, &lim, 0, &errs) == 0) {
+        if (schema_check(k->root, l.doc, &lim, 0, &errs) == 0) {
             const json_t *arr = json_object_get(l.doc, k->key);
             k->grow(rs, json_array_size(arr));
             for (size_t i = 0; i < json_array_size(arr); i++) {

@@ -186,9 +186,9 @@ static json_t *base_report(struct run *r)
 
 static void validate_version(struct run *r, size_t v, const json_t *doc)
 {
-    struct report_limits lim;
+    struct schema_limits lim;
     struct verr_list errs;
-    report_limits_default(&lim);
+    schema_limits_default(&lim);
     verr_list_init(&errs, 20);
     if (report_validate(doc, &lim, r->now, &errs))
         for (size_t i = 0; i < errs.n; i++)

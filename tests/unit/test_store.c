@@ -234,7 +234,7 @@ static const char *const body_template =
 static void body_make(struct body *b, const char *summary, const char *phase, const char *cat,
                       bool drill, const char *change)
 {
-    struct report_limits lim;
+    struct schema_limits lim;
     struct verr_list errs;
     memset(b, 0, sizeof(*b));
     assert_int_equal(jsonx_load_object(body_template, strlen(body_template), 32, &b->doc, NULL), 0);
@@ -246,7 +246,7 @@ static void body_make(struct body *b, const char *summary, const char *phase, co
     json_object_set_new(json_object_get(b->doc, "description"), "summary", json_string(summary));
     json_object_set_new(json_object_get(b->doc, "classification"), "categories",
                         json_pack("[s]", cat));
-    report_limits_default(&lim);
+    schema_limits_default(&lim);
     verr_list_init(&errs, 10);
     assert_int_equal(report_validate(b->doc, &lim, T0, &errs), 0);
     verr_list_release(&errs);
