@@ -858,13 +858,13 @@ static void list_fixtures(void)
 static struct ruleset *load_rules(void)
 {
     char dir[1024];
-    struct rules_diags diags;
+    struct diag_list diags;
     snprintf(dir, sizeof(dir), "%s/data", unit_source_root());
-    rules_diags_init(&diags);
+    diag_list_init(&diags);
     struct ruleset *rs = rules_load_dir(dir, &diags);
     if (!rs)
-        rules_diags_print(&diags, stderr, false);
-    rules_diags_release(&diags);
+        diag_list_print(&diags, stderr, false);
+    diag_list_release(&diags);
     return rs;
 }
 

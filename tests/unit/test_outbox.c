@@ -537,13 +537,13 @@ static void test_receipts(void **state)
 static int setup(void **state)
 {
     char dir[600];
-    struct rules_diags d;
+    struct diag_list d;
     UNUSED(state);
     snprintf(dir, sizeof(dir), "%s/tests/data/rules-mini", unit_source_root());
-    rules_diags_init(&d);
+    diag_list_init(&d);
     RS = rules_load_dir(dir, &d);
-    rules_diags_print(&d, stderr, false);
-    rules_diags_release(&d);
+    diag_list_print(&d, stderr, false);
+    diag_list_release(&d);
     return RS ? 0 : -1;
 }
 
