@@ -477,6 +477,8 @@ static json_t *gen_field(struct gen *g, const struct rf_field *f, size_t k)
     case RF_STRING:
     case RF_TEXT:
         return gen_string(g, f, k);
+    case RF_MAP: /* not in the report format */
+        break;
     }
     return json_null();
 }

@@ -37,6 +37,7 @@ enum rf_type {
     RF_ENUM,
     RF_TIME, /* RFC 3339 date-time with a mandatory UTC offset */
     RF_DATE, /* RFC 3339 full-date */
+    RF_MAP,  /* object whose member names are data (ids); every member's value is `fields` */
 };
 
 /* Syntactic formats for strings, checked beyond length (schema_format.c). */
@@ -62,6 +63,7 @@ enum rf_format {
 #define RF_REQUIRED 0x1u /* must be present (in the report: part of the early-warning core) */
 #define RF_UNIQUE 0x2u   /* array: items must be distinct */
 #define RF_FUTURE 0x4u   /* time: may lie in the future (a deadline), though not beyond 10 years */
+#define RF_OPAQUE 0x8u   /* string: any characters (a secret or key); length is a hook's to check */
 
 /* Default limits for fields whose table entry gives max = 0. */
 #define RF_DEFAULT_STRING_MAX 200
@@ -94,11 +96,13 @@ struct rf_field {
     const char *name;
     enum rf_type type;
     unsigned flags;
-    const struct rf_field *fields; /* RF_OBJECT: members, ended by {0}; RF_ARRAY: the item */
+    const struct rf_field
+        *fields; /* RF_OBJECT: members, ended by {0}; RF_ARRAY, RF_MAP: the item */
     const struct rf_enum *values;  /* RF_ENUM: ended by {0} */
     enum rf_format format;
-    int64_t min; /* RF_ARRAY: fewest items; RF_INTEGER/RF_NUMBER: minimum */
-    int64_t max; /* strings: most characters; RF_ARRAY: most items; numbers: maximum; 0 = default */
+    int64_t min; /* RF_ARRAY, RF_MAP: fewest items; RF_INTEGER/RF_NUMBER: minimum */
+    int64_t max; /* strings: most characters; RF_ARRAY, RF_MAP: most items; numbers: maximum;
+                    0 = default */
     const char *ja;
     const char *en;
     const char *regimes; /* which regimes ask for it (documentation only), e.g. "PPC N2 DO" */

@@ -13,7 +13,7 @@
 static const char *const type_names[] = {
     [RF_OBJECT] = "object",   [RF_ARRAY] = "array",   [RF_STRING] = "string", [RF_TEXT] = "string",
     [RF_INTEGER] = "integer", [RF_NUMBER] = "number", [RF_BOOL] = "boolean",  [RF_TRI] = "string",
-    [RF_ENUM] = "string",     [RF_TIME] = "string",   [RF_DATE] = "string",
+    [RF_ENUM] = "string",     [RF_TIME] = "string",   [RF_DATE] = "string",   [RF_MAP] = "object",
 };
 
 static json_t *schema_of(const struct rf_field *f);
@@ -47,6 +47,8 @@ static void string_schema(const struct rf_field *f, json_t *s)
     }
     json_object_set_new(s, "minLength", json_integer(1));
     json_object_set_new(s, "maxLength", json_integer(schema_field_max(f)));
+    if (f->flags & RF_OPAQUE)
+        json_object_set_new(s, "writeOnly", json_true()); /* a secret: never shown back */
     if (f->format == RFMT_EMAIL)
         json_object_set_new(s, "format", json_string("email"));
     else if (f->format == RFMT_URL)
@@ -96,6 +98,12 @@ static json_t *schema_of(const struct rf_field *f)
         if (f->flags & RF_UNIQUE)
             json_object_set_new(s, "uniqueItems", json_true());
         break;
+    case RF_MAP:
+        json_object_set_new(s, "additionalProperties", schema_of(f->fields));
+        if (f->min)
+            json_object_set_new(s, "minProperties", json_integer(f->min));
+        json_object_set_new(s, "maxProperties", json_integer(schema_field_max(f)));
+        break;
     case RF_INTEGER:
     case RF_NUMBER:
         json_object_set_new(s, "minimum", json_integer(f->min));
@@ -133,6 +141,9 @@ static void md_limits(const struct rf_field *f, struct buf *out)
     case RF_ARRAY:
         buf_appendf(out, "%lld–%lld items%s", (long long)f->min, (long long)schema_field_max(f),
                     f->flags & RF_UNIQUE ? ", distinct" : "");
+        break;
+    case RF_MAP:
+        buf_appendf(out, "%lld–%lld members", (long long)f->min, (long long)schema_field_max(f));
         break;
     case RF_INTEGER:
     case RF_NUMBER:
@@ -179,8 +190,8 @@ static void md_walk(const struct rf_field *f, struct buf *path, struct buf *out)
         md_limits(m, out);
         buf_appendf(out, " | %s | %s | %s |\n", m->ja, m->en, m->regimes ? m->regimes : "");
         const struct rf_field *inner = m;
-        if (m->type == RF_ARRAY) {
-            buf_puts(path, "/-");
+        if (m->type == RF_ARRAY || m->type == RF_MAP) {
+            buf_puts(path, m->type == RF_ARRAY ? "/-" : "/*");
             inner = m->fields;
             if (inner->type != RF_OBJECT) {
                 buf_appendf(out, "| `%s` | %s | | ", buf_cstr(path), md_type(inner));

@@ -21,8 +21,8 @@ const struct rf_field *schema_lookup(const struct rf_field *root, const char *pa
     while (f && *p == '/') {
         const char *tok = p + 1;
         size_t n = strcspn(tok, "/");
-        if (f->type == RF_ARRAY && n == 1 && tok[0] == '-')
-            f = f->fields;
+        if ((f->type == RF_ARRAY && n == 1 && tok[0] == '-') || f->type == RF_MAP)
+            f = f->fields; /* an array's items as "-"; a map's under any name */
         else
             f = schema_member(f, tok, n);
         p = tok + n;
@@ -42,6 +42,9 @@ void schema_label_path(const struct rf_field *root, const char *pointer, bool ja
             buf_puts(out, " › ");
         if (f && f->type == RF_ARRAY) {
             buf_appendf(out, ja ? "%lld件目" : "#%lld", strtoll(tok, NULL, 10) + 1);
+            f = f->fields;
+        } else if (f && f->type == RF_MAP) {
+            buf_append(out, tok, n); /* a map's member is named by its data */
             f = f->fields;
         } else {
             const struct rf_field *m = schema_member(f, tok, n);

@@ -209,6 +209,33 @@ static void check_array(struct schema_walk *c, const struct rf_field *f, const j
         check_unique(c, arr, NULL);
 }
 
+/* Members of a map are named by data: each is shown by its name and checked against the item. */
+static void check_map(struct schema_walk *c, const struct rf_field *f, const json_t *obj)
+{
+    size_t n = json_object_size(obj), saved;
+    int64_t max = MIN(schema_field_max(f), c->lim->max_array_items);
+    char en[128], ja[128];
+    const char *key;
+    json_t *val;
+    if ((int64_t)n > max) {
+        snprintf(en, sizeof(en), "has %zu members; at most %lld are allowed", n, (long long)max);
+        snprintf(ja, sizeof(ja), "%zu件あります。%lld件以内にしてください", n, (long long)max);
+        emit(c, "too_many_items", en, ja);
+        return;
+    }
+    if ((int64_t)n < f->min) {
+        snprintf(en, sizeof(en), "needs at least %lld member(s)", (long long)f->min);
+        snprintf(ja, sizeof(ja), "%lld件以上指定してください", (long long)f->min);
+        emit(c, "too_few_items", en, ja);
+    }
+    json_object_foreach((json_t *)obj, key, val)
+    {
+        push(c, NULL, key, -1, &saved);
+        check_value(c, f->fields, val);
+        pop(c, saved);
+    }
+}
+
 static void enum_list(const struct rf_enum *vals, struct buf *out)
 {
     for (const struct rf_enum *e = vals; e->value; e++) {
@@ -314,7 +341,7 @@ static bool check_chars(struct schema_walk *c, const struct rf_field *f, const c
         emit(c, "too_long", en, ja);
         return false;
     }
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && !(f->flags & RF_OPAQUE); i++) {
         unsigned char ch = (unsigned char)s[i];
         if ((ch < 0x20 || ch == 0x7f) && !(multiline && (ch == '\n' || ch == '\r' || ch == '\t'))) {
             if (multiline)
@@ -383,6 +410,10 @@ static bool check_typed(struct schema_walk *c, const struct rf_field *f, const j
         if (!json_is_array(v))
             return type_error(c, RF_ARRAY), false;
         return check_array(c, f, v), true;
+    case RF_MAP:
+        if (!json_is_object(v))
+            return type_error(c, RF_OBJECT), false;
+        return check_map(c, f, v), true;
     case RF_INTEGER:
         if (!json_is_integer(v))
             return type_error(c, RF_INTEGER), false;

@@ -97,6 +97,22 @@ static const struct rf_field test_fields[] = {{.name = "n",
                                                .en = "items",
                                                .check = check_items},
                                               {0}};
+static const struct rf_field limit_fields[] = {
+    {.name = "max", .type = RF_INTEGER, .flags = RF_REQUIRED, .max = 9, .ja = "上限", .en = "max"},
+    {.name = "key", .type = RF_STRING, .flags = RF_OPAQUE, .max = 40, .ja = "鍵", .en = "key"},
+    {0}};
+static const struct rf_field limit = {
+    .type = RF_OBJECT, .fields = limit_fields, .ja = "制限", .en = "limit"};
+static const struct rf_field map_fields[] = {{.name = "limits",
+                                              .type = RF_MAP,
+                                              .fields = &limit,
+                                              .max = 2,
+                                              .ja = "制限一覧",
+                                              .en = "limits"},
+                                             {0}};
+static const struct rf_field map_root = {
+    .type = RF_OBJECT, .fields = map_fields, .ja = "地図", .en = "map"};
+
 static const struct rf_field test_root = {
     .type = RF_OBJECT, .fields = test_fields, .ja = "試験", .en = "test"};
 
@@ -273,6 +289,52 @@ static void test_generators(void **state)
     buf_release(&md);
 }
 
+/* A map: members named by data, each checked against the item and shown by its name; a bounded
+ * count; an opaque string takes any characters; lookups, labels and the schema know maps. */
+static void test_map_and_opaque(void **state)
+{
+    struct schema_run r = {.root = &map_root};
+    struct verr_list errs;
+    const struct verr *e;
+    struct buf b;
+    json_t *s;
+    (void)state;
+    assert_int_equal(
+        run("{\"limits\": {\"a/b\": {\"max\": 1, \"key\": \"\\u0001\\t\"}}}", &r, &errs), 0);
+    verr_list_release(&errs);
+    assert_int_equal(run("{\"limits\": {\"cpu\": {\"max\": 10}, \"io\": {\"x\": 1}}}", &r, &errs),
+                     3);
+    assert_non_null(e = find(&errs, "/limits/cpu/max", "above_maximum"));
+    assert_string_equal(e->en, "limits › cpu › max: must be at most 9");
+    assert_non_null(find(&errs, "/limits/io/max", "required"));
+    assert_non_null(find(&errs, "/limits/io/x", "unknown_field"));
+    verr_list_release(&errs);
+    assert_int_equal(run("{\"limits\": {\"a\": {\"max\": 1}, \"b\": {\"max\": 1},"
+                         " \"c\": {\"max\": 1}}}",
+                         &r, &errs),
+                     1);
+    assert_non_null(find(&errs, "/limits", "too_many_items"));
+    verr_list_release(&errs);
+    assert_int_equal(run("{\"limits\": [1]}", &r, &errs), 1);
+    assert_non_null(find(&errs, "/limits", "type"));
+    verr_list_release(&errs);
+
+    assert_ptr_equal(schema_lookup(&map_root, "/limits/anything/max"), &limit_fields[0]);
+    buf_init(&b, 1024);
+    schema_label_path(&map_root, "/limits/cpu/max", false, &b);
+    assert_string_equal(buf_cstr(&b), "limits › cpu › max");
+    buf_release(&b);
+    s = schema_json(&map_root);
+    assert_string_equal(json_string_value(jsonx_ptr_get(s, "/properties/limits/type")), "object");
+    assert_int_equal(json_integer_value(jsonx_ptr_get(s, "/properties/limits/maxProperties")), 2);
+    assert_string_equal(json_string_value(jsonx_ptr_get(
+                            s, "/properties/limits/additionalProperties/properties/max/type")),
+                        "integer");
+    assert_true(json_is_true(
+        jsonx_ptr_get(s, "/properties/limits/additionalProperties/properties/key/writeOnly")));
+    json_decref(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -283,6 +345,7 @@ int main(void)
         cmocka_unit_test(test_base_and_unknown),
         cmocka_unit_test(test_navigation),
         cmocka_unit_test(test_generators),
+        cmocka_unit_test(test_map_and_opaque),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
