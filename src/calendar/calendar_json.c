@@ -11,7 +11,6 @@
  * unknown_field, too_few_items, too_many_items …).
  */
 #include "calendar_int.h"
-#include "../core/jsonx.h"
 #include "../core/rtime.h"
 #include "../core/tz.h"
 #include "../schema/schema.h"

@@ -12,8 +12,6 @@
  * own (required, type, empty, too_long, enum, unknown_field, too_few_items, too_many_items …).
  */
 #include "risk_int.h"
-#include "../core/buf.h"
-#include "../core/jsonx.h"
 #include "../schema/schema.h"
 
 #define PTR_MAX 512 /* caller-given base pointers are at most 256 bytes (risk.h) */
