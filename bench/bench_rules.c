@@ -37,17 +37,17 @@ static double bench_load(const char *dir, int reps)
 {
     double t[64];
     for (int i = 0; i < reps; i++) {
-        struct rules_diags d;
-        rules_diags_init(&d);
+        struct diag_list d;
+        diag_list_init(&d);
         double t0 = now_s();
         struct ruleset *rs = rules_load_dir(dir, &d);
         t[i] = now_s() - t0;
         if (!rs) {
-            rules_diags_print(&d, stderr, false);
+            diag_list_print(&d, stderr, false);
             exit(1);
         }
         rules_free(rs);
-        rules_diags_release(&d);
+        diag_list_release(&d);
     }
     return median(t, reps);
 }
@@ -120,8 +120,8 @@ int main(int argc, char **argv)
             min_time = strtod(argv[first + 1], NULL);
     }
     double load = bench_load(dir, reps);
-    struct rules_diags d;
-    rules_diags_init(&d);
+    struct diag_list d;
+    diag_list_init(&d);
     struct ruleset *rs = rules_load_dir(dir, &d);
     fprintf(stderr,
             "rule set: %zu rules, %zu stages, %zu recipients; load %.2f ms (median of %d)\n",
@@ -135,6 +135,6 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < ARRAY_SIZE(defaults); i++)
             bench_file(rs, defaults[i], reps, min_time);
     rules_free(rs);
-    rules_diags_release(&d);
+    diag_list_release(&d);
     return 0;
 }

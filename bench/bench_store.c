@@ -215,7 +215,7 @@ static int load_body(struct shared *sh, const char *file, struct buf *canon, jso
                      char sha[HASH_SHA256_HEX])
 {
     struct buf raw;
-    struct report_limits lim;
+    struct schema_limits lim;
     struct verr_list errs;
     int rc = -1;
     buf_init(&raw, 1 << 20);
@@ -227,7 +227,7 @@ static int load_body(struct shared *sh, const char *file, struct buf *canon, jso
             break;
     if (f)
         fclose(f);
-    report_limits_default(&lim);
+    schema_limits_default(&lim);
     verr_list_init(&errs, 10);
     if (!f || jsonx_load_object(raw.data, raw.len, 32, doc, NULL) ||
         report_validate(*doc, &lim, rtime_now_ms(), &errs) || jsonx_dump_canonical(*doc, canon))
@@ -270,12 +270,12 @@ int main(int argc, char **argv)
     struct buf canon;
     json_t *doc = NULL;
     char sha[HASH_SHA256_HEX], dir[512], url[600];
-    struct rules_diags diags;
+    struct diag_list diags;
     struct ruleset *rules = NULL;
     struct err e = {0};
     memset(&sh, 0, sizeof(sh));
     buf_init(&canon, BUF_UNLIMITED);
-    rules_diags_init(&diags);
+    diag_list_init(&diags);
     snprintf(dir, sizeof(dir), "%s/bench-store.XXXXXX", tmp);
     if (!mkdtemp(dir)) {
         fprintf(stderr, "bench_store: cannot make a directory under %s\n", tmp);
@@ -286,7 +286,7 @@ int main(int argc, char **argv)
         goto out;
     }
     if (!(rules = rules_load_dir(data, &diags))) {
-        rules_diags_print(&diags, stderr, false);
+        diag_list_print(&diags, stderr, false);
         goto out;
     }
     pid_t before[MAX_TASKS], after[MAX_TASKS], writer = 0;
@@ -336,7 +336,7 @@ out:
     if (sh.store)
         store_close(sh.store);
     rules_free(rules);
-    rules_diags_release(&diags);
+    diag_list_release(&diags);
     json_decref(doc);
     buf_release(&canon);
     if (dir[0] && strncmp(dir + strlen(dir) - 6, "XXXXXX", 6)) {

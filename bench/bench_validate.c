@@ -37,7 +37,7 @@ struct input {
     size_t len;
     json_t *doc; /* parsed once, for the phases that start from a document */
     int max_depth;
-    struct report_limits lim;
+    struct schema_limits lim;
     int64_t now_ms;
 };
 
@@ -163,7 +163,7 @@ static int input_load(struct input *in, const char *path)
     /* the same limits the server applies (cli_serve.c app_init) */
     config_defaults(&cfg);
     in->max_depth = (int)cfg.max_json_depth;
-    report_limits_default(&in->lim);
+    schema_limits_default(&in->lim);
     in->lim.max_string_chars = cfg.max_string_chars;
     in->lim.max_array_items = cfg.max_array_items;
     in->lim.future_skew_ms = cfg.future_skew_s * 1000;

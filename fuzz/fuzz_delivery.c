@@ -15,13 +15,13 @@ static struct ruleset *rules(void)
     static struct ruleset *rs;
     static bool tried;
     if (!tried) {
-        struct rules_diags d;
+        struct diag_list d;
         char dir[1024];
         tried = true;
         snprintf(dir, sizeof(dir), "%s/tests/data/rules-mini", ICHIGEN_SOURCE_ROOT);
-        rules_diags_init(&d);
+        diag_list_init(&d);
         rs = rules_load_dir(dir, &d);
-        rules_diags_release(&d);
+        diag_list_release(&d);
         BUG_ON(!rs);
     }
     return rs;

@@ -29,12 +29,12 @@ static size_t nids;
 
 static void load_rules(void)
 {
-    struct rules_diags d;
+    struct diag_list d;
     char dir[1024];
     snprintf(dir, sizeof(dir), "%s/data", ICHIGEN_SOURCE_ROOT);
-    rules_diags_init(&d);
+    diag_list_init(&d);
     rs = rules_load_dir(dir, &d);
-    rules_diags_release(&d);
+    diag_list_release(&d);
     BUG_ON(!rs);
     nids = rules_recipient_count(rs);
     ids = xcalloc(nids, sizeof(*ids));

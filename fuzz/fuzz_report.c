@@ -12,14 +12,14 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct jsonx_error je;
-    struct report_limits lim;
+    struct schema_limits lim;
     struct verr_list errs;
     json_t *doc = NULL;
     if (size > 256 * 1024)
         return 0;
     if (jsonx_load_object((const char *)data, size, 32, &doc, &je))
         return 0;
-    report_limits_default(&lim);
+    schema_limits_default(&lim);
     lim.max_errors = 50;
     verr_list_init(&errs, lim.max_errors);
     size_t n = report_validate(doc, &lim, FUZZ_NOW_MS, &errs);

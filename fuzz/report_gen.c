@@ -12,7 +12,8 @@
 #include "../src/core/jsonx.h"
 #include "../src/core/rtime.h"
 #include "../src/core/verr.h"
-#include "../src/report/report_int.h"
+#include "../src/report/report.h"
+#include "../src/schema/schema.h"
 #include "report_gen.h"
 
 #define GEN_ARRAY_CAP 48       /* items of an array "at its limit" (renderings stay quick) */
@@ -274,7 +275,7 @@ static void cve(struct gen *g, size_t k, struct buf *out)
 /* A value of format f; k is the item's index, which keeps items of a unique array apart. */
 static void gen_format(struct gen *g, const struct rf_field *f, size_t k, struct buf *out)
 {
-    int64_t max = report_field_max(f);
+    int64_t max = schema_field_max(f);
     switch (f->format) {
     case RFMT_EMAIL:
         email(g, max, out);
@@ -420,7 +421,7 @@ static bool contains(const json_t *a, const json_t *v)
 static json_t *gen_array(struct gen *g, const struct rf_field *f)
 {
     const struct rf_field *it = f->fields;
-    int64_t max = MIN(report_field_max(f), GEN_ARRAY_CAP);
+    int64_t max = MIN(schema_field_max(f), GEN_ARRAY_CAP);
     bool distinct_enum = it->type == RF_ENUM && (f->flags & RF_UNIQUE);
     size_t nvals = it->type == RF_ENUM ? enum_count(it->values) : 0;
     if (distinct_enum)
@@ -476,6 +477,8 @@ static json_t *gen_field(struct gen *g, const struct rf_field *f, size_t k)
     case RF_STRING:
     case RF_TEXT:
         return gen_string(g, f, k);
+    case RF_MAP: /* not in the report format */
+        break;
     }
     return json_null();
 }
@@ -639,11 +642,11 @@ json_t *report_gen(const uint8_t *data, size_t size, int64_t now_ms, const char 
                     .budget = GEN_CHAR_BUDGET,
                     .rcp = recipients,
                     .nrcp = n};
-    struct report_limits lim;
+    struct schema_limits lim;
     json_t *doc = gen_object(&g, &report_root);
     fix_indicators(&g, doc);
     fix_cross(&g, doc);
-    report_limits_default(&lim);
+    schema_limits_default(&lim);
     for (int round = 0; round < 3; round++) {
         struct verr_list errs;
         verr_list_init(&errs, 64);

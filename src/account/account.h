@@ -2,8 +2,8 @@
  * account.h — organisations, users and tokens as domain values, and the field tables that
  * describe the request bodies creating them (so the HTTP API and the CLI validate alike).
  *
- * Pure: no storage (store/ persists these), no HTTP. Validation reuses the report format's
- * engine (report_check_fields), giving the same bilingual, gather-all errors.
+ * Pure: no storage (store/ persists these), no HTTP. Validation uses the field-table
+ * engine (schema_check), giving the same bilingual, gather-all errors.
  */
 #ifndef ACCOUNT_ACCOUNT_H
 #define ACCOUNT_ACCOUNT_H
@@ -16,6 +16,7 @@
 #include "../core/verr.h"
 #include "../auth/auth.h"
 #include "../report/report.h"
+#include "../schema/schema.h"
 
 #define ACCOUNT_NAME_BYTES 804 /* 200 characters of UTF-8 + NUL */
 

@@ -15,6 +15,7 @@
 #include "../core/core.h"
 #include "../config/config.h"
 #include "../report/report.h"
+#include "../schema/schema.h"
 #include "../store/store.h"
 #include "../rules/rules.h"
 
@@ -29,7 +30,7 @@ struct http_tcache;
 struct app {
     struct config cfg;
     struct store *store;
-    struct report_limits limits;
+    struct schema_limits limits;
     struct http_metrics *metrics;
     struct http_tcache *tokens; /* recent token lookups (tcache.c) */
     const struct ruleset *rules; /* obligations engine (src/rules/) */

@@ -92,10 +92,10 @@ bool app_password_verify(struct app *app, const char *stored, const char *pw)
 
 /* ---- organisations ---- */
 
-enum app_problem app_org_decode(const json_t *body, const struct report_limits *lim, int64_t now_ms,
+enum app_problem app_org_decode(const json_t *body, const struct schema_limits *lim, int64_t now_ms,
                                 struct org *o, struct app_result *res)
 {
-    report_check_fields(&account_org_root, body, lim, now_ms, &res->errs);
+    schema_check(&account_org_root, body, lim, now_ms, &res->errs);
     if (app_fail_if_errors(res, APP_PROB_VALIDATION))
         return res->problem;
     account_org_from_json(body, now_ms, o);
@@ -141,11 +141,11 @@ enum app_problem app_org_get(struct app *app, const struct principal *who, const
 
 /* ---- users ---- */
 
-enum app_problem app_user_decode(const json_t *body, const struct report_limits *lim,
+enum app_problem app_user_decode(const json_t *body, const struct schema_limits *lim,
                                  int64_t now_ms, struct user *u, struct app_result *res)
 {
     /* the table's checks and the ones it cannot express, reported together */
-    report_check_fields(&account_user_root, body, lim, now_ms, &res->errs);
+    schema_check(&account_user_root, body, lim, now_ms, &res->errs);
     account_user_from_json(body, now_ms, u, &res->errs);
     return app_fail_if_errors(res, APP_PROB_INVALID_FIELDS);
 }
@@ -279,7 +279,7 @@ enum app_problem app_user_create(struct app *app, const struct principal *who, s
 static enum app_problem user_patch(struct app *app, const json_t *doc, int64_t now_ms,
                                    struct user *after, struct app_result *res)
 {
-    report_check_fields(&account_user_patch_root, doc, &app->limits, now_ms, &res->errs);
+    schema_check(&account_user_patch_root, doc, &app->limits, now_ms, &res->errs);
     if (!verr_any(&res->errs))
         account_user_patch(doc, after, &res->errs);
     return app_fail_if_errors(res, APP_PROB_INVALID_FIELDS);
@@ -375,7 +375,7 @@ enum app_problem app_token_create(struct app *app, const struct principal *who, 
                                   int64_t now_ms, struct user *u, struct token_rec *t, char *token,
                                   struct app_result *res)
 {
-    report_check_fields(&account_token_root, body, &app->limits, now_ms, &res->errs);
+    schema_check(&account_token_root, body, &app->limits, now_ms, &res->errs);
     if (app_fail_if_errors(res, APP_PROB_VALIDATION) || allow(who, ACT_TOKEN_MANAGE, NULL, res))
         return res->problem;
     if (store_user_get(app->store, who->user_id, u))

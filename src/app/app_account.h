@@ -40,7 +40,7 @@ bool app_password_verify(struct app *app, const char *stored, const char *pw);
 
 /* Checks a new organisation's body against its field table and fills o (new id, now).
  * VALIDATION with every problem. Pure. */
-enum app_problem app_org_decode(const json_t *body, const struct report_limits *lim, int64_t now_ms,
+enum app_problem app_org_decode(const json_t *body, const struct schema_limits *lim, int64_t now_ms,
                                 struct org *o, struct app_result *res);
 /* Creates o (decoded). FORBIDDEN unless the platform administrator (or the CLI); CONFLICT_UNIQUE
  * for a corporate number taken. */
@@ -58,7 +58,7 @@ enum app_problem app_org_get(struct app *app, const struct principal *who, const
 
 /* Checks a new user's body (the field table and what it cannot express) and fills u. Pure.
  * INVALID_FIELDS with every problem. */
-enum app_problem app_user_decode(const json_t *body, const struct report_limits *lim,
+enum app_problem app_user_decode(const json_t *body, const struct schema_limits *lim,
                                  int64_t now_ms, struct user *u, struct app_result *res);
 
 /* Creates u (decoded) when account_decide allows who to: password is the initial password,

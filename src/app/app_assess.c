@@ -66,7 +66,7 @@ enum app_problem app_assessment_create(struct app *app, const struct principal *
     json_object_del(fields, "answers");
     if (app_gov_allow(who, ACT_ASSESS_WRITE, NULL, res))
         goto out;
-    report_check_fields(&create_root, fields, &app->limits, now_ms, &res->errs);
+    schema_check(&create_root, fields, &app->limits, now_ms, &res->errs);
     if (app_fail_if_errors(res, APP_PROB_VALIDATION))
         goto out;
     const struct assess_framework *fw =

@@ -87,7 +87,7 @@ enum app_status app_precondition_check(const struct app_precondition *p, int cur
 enum app_status app_check_fields(const struct app_call *c, const struct rf_field *root,
                                  const json_t *doc)
 {
-    return report_check_fields(root, doc, &c->app->limits, c->now_ms, c->problems) ? APP_ST_INVALID
+    return schema_check(root, doc, &c->app->limits, c->now_ms, c->problems) ? APP_ST_INVALID
                                                                                    : APP_ST_OK;
 }
 

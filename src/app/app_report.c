@@ -7,15 +7,15 @@
 #include "app_ledger.h"
 #include "../core/jpatch.h"
 
-void app_limits_from_config(struct report_limits *lim, const struct config *cfg)
+void app_limits_from_config(struct schema_limits *lim, const struct config *cfg)
 {
-    report_limits_default(lim);
+    schema_limits_default(lim);
     lim->max_string_chars = cfg->max_string_chars;
     lim->max_array_items = cfg->max_array_items;
     lim->future_skew_ms = cfg->future_skew_s * 1000;
 }
 
-enum app_status app_report_validate(const struct report_limits *lim, const json_t *doc,
+enum app_status app_report_validate(const struct schema_limits *lim, const json_t *doc,
                                     int64_t now_ms, struct verr_list *problems)
 {
     return report_validate(doc, lim, now_ms, problems) ? APP_ST_INVALID : APP_ST_OK;

@@ -16,12 +16,12 @@
 #include "app_call.h"
 
 /* The report limits of the settings (max_string_chars, max_array_items, future_skew_s). */
-void app_limits_from_config(struct report_limits *lim, const struct config *cfg);
+void app_limits_from_config(struct schema_limits *lim, const struct config *cfg);
 
 /* Validates a report document (report_validate: the field table, then the cross-field rules),
  * adding every problem to problems. APP_ST_OK or APP_ST_INVALID. Pure: no store, no actor, so the
  * CLI checks files offline exactly as the API does. */
-enum app_status app_report_validate(const struct report_limits *lim, const json_t *doc,
+enum app_status app_report_validate(const struct schema_limits *lim, const json_t *doc,
                                     int64_t now_ms, struct verr_list *problems);
 
 /* A report as filed: the exact bytes and their parse. */

@@ -48,7 +48,7 @@ enum app_problem app_risk_check_asset(struct app *app, const struct principal *w
 {
     UNUSED(who);
     UNUSED(id);
-    report_check_fields(&risk_asset_root, doc, &app->limits, now_ms, &res->errs);
+    schema_check(&risk_asset_root, doc, &app->limits, now_ms, &res->errs);
     check_categories(app, json_object_get(doc, "csf_categories"), "/csf_categories", &res->errs);
     return app_fail_if_errors(res, APP_PROB_VALIDATION_UNSAVED);
 }
@@ -306,7 +306,7 @@ enum app_problem app_risk_simulate(struct app *app, const struct principal *who,
     memset(out, 0, sizeof(*out));
     if (app_gov_allow(who, ACT_RISK_WRITE, NULL, res))
         return res->problem;
-    report_check_fields(&sim_root, body, &app->limits, now_ms, &res->errs);
+    schema_check(&sim_root, body, &app->limits, now_ms, &res->errs);
     if (app_fail_if_errors(res, APP_PROB_VALIDATION))
         return res->problem;
     if ((scenarios = gather_scenarios(app, who->org_id, json_object_get(body, "scenarios"), res)) &&

@@ -130,7 +130,7 @@ enum app_problem app_signin(struct app *app, const struct app_client *client, co
 {
     struct signin si;
     memset(out, 0, sizeof(*out));
-    report_check_fields(&account_login_root, body, &app->limits, now_ms, &res->errs);
+    schema_check(&account_login_root, body, &app->limits, now_ms, &res->errs);
     if (app_fail_if_errors(res, APP_PROB_VALIDATION))
         return res->problem;
     const char *name = json_string_value(json_object_get(body, "username"));
@@ -206,7 +206,7 @@ enum app_problem app_password_change(struct app *app, const struct principal *wh
 {
     struct signin si;
     memset(out, 0, sizeof(*out));
-    report_check_fields(&account_password_root, body, &app->limits, now_ms, &res->errs);
+    schema_check(&account_password_root, body, &app->limits, now_ms, &res->errs);
     if (app_fail_if_errors(res, APP_PROB_VALIDATION))
         return res->problem;
     const char *cur = json_string_value(json_object_get(body, "current_password"));

@@ -32,6 +32,7 @@
 #include "../core/core.h"
 #include "../core/err.h"
 #include "../core/verr.h"
+#include "../core/diag.h"
 
 #define ASSESS_FORMAT "ichigen-framework/1"
 #define ASSESS_METHOD "weighted-mean-v1"
@@ -127,25 +128,6 @@ size_t assess_check_nist_core(const struct assess_framework *fw, const json_t *c
 
 /* ---- loading a directory (the module's only I/O) ---- */
 
-struct assess_diag {
-    char file[256];
-    int line, column; /* 0 when unknown */
-    char pointer[256];
-    const char *code;
-    char en[512];
-    char ja[512];
-};
-
-struct assess_diags {
-    struct assess_diag *v;
-    size_t n, cap;
-};
-
-void assess_diags_init(struct assess_diags *d);
-void assess_diags_release(struct assess_diags *d);
-/* "file:line:column: pointer [code] message" per problem, in the chosen language. */
-void assess_diags_print(const struct assess_diags *d, FILE *f, bool ja);
-
 struct assess_catalog;
 
 /*
@@ -153,10 +135,10 @@ struct assess_catalog;
  * id (<id>.json). When nist_core is not NULL it is read as the NIST CSF 2.0 core and the
  * framework with id "nist-csf-2.0" is cross-checked against it (assess_check_nist_core).
  * Returns the catalog, or NULL when any problem was found; every problem is in diags with its
- * file, line and column.
+ * file, line and column (the data-file loader, core/datafile.h; printed by diag_list_print).
  */
 struct assess_catalog *assess_load_dir(const char *dir, const char *nist_core,
-                                       struct assess_diags *diags);
+                                       struct diag_list *diags);
 void assess_catalog_free(struct assess_catalog *cat);
 size_t assess_catalog_count(const struct assess_catalog *cat);
 /* Frameworks in file-name order; NULL past the end or for an unknown id. Borrowed. */

@@ -320,11 +320,11 @@ static struct assess_framework *build(json_t *doc)
 
 struct assess_framework *assess_framework_from_json(json_t *doc, struct verr_list *errs)
 {
-    struct report_limits lim;
+    struct schema_limits lim;
     size_t before = errs->n + errs->dropped;
-    report_limits_default(&lim);
+    schema_limits_default(&lim);
     lim.max_errors = MAX_ERRORS_HINT;
-    report_check_fields(&assess_framework_root, doc, &lim, 0, errs);
+    schema_check(&assess_framework_root, doc, &lim, 0, errs);
     if (json_is_object(doc))
         check_semantics(doc, errs);
     if (errs->n + errs->dropped > before)

@@ -6,10 +6,10 @@
 
 #include "assess.h"
 #include "../core/buf.h"
-#include "../report/report.h"
+#include "../schema/schema.h"
 
-/* The structure of a framework file as a field table, checked with the report validator's
- * engine (assess_tables.c). */
+/* The structure of a framework file as a field table, checked with the validation
+ * engine of src/schema/ (assess_tables.c). */
 extern const struct rf_field assess_framework_root;
 
 /* Adds a problem whose messages quote s (at most 80 bytes, cut at a character boundary so the

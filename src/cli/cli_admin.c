@@ -60,7 +60,7 @@ static struct store *open_db(struct admin_ctx *c)
     if (!c->s && (c->s = cli_open_store(c->cfg))) {
         c->app.cfg = *c->cfg;
         c->app.store = c->s;
-        report_limits_default(&c->app.limits);
+        schema_limits_default(&c->app.limits);
         pthread_mutex_init(&c->app.pw_lock, NULL);
         pthread_cond_init(&c->app.pw_cond, NULL);
     }
@@ -159,12 +159,12 @@ static int make_user(struct admin_ctx *c, json_t *doc, const char *password, boo
 {
     struct user u;
     struct app_result res;
-    struct report_limits lim;
+    struct schema_limits lim;
     char generated[21] = "";
     int rc = CLI_OK;
     if (password)
         json_object_set_new(doc, "password", json_string(password));
-    report_limits_default(&lim);
+    schema_limits_default(&lim);
     app_result_init(&res, 100);
     if (app_user_decode(doc, &lim, rtime_now_ms(), &u, &res))
         rc = invalid_input(&res);
@@ -286,9 +286,9 @@ static int cmd_create_org(struct admin_ctx *c, int argc, char **argv)
     json_t *doc = flags_to_json(&argc, argv, &account_org_root);
     struct org o;
     struct app_result res;
-    struct report_limits lim;
+    struct schema_limits lim;
     int rc = cli_no_extra(argc, argv, 2);
-    report_limits_default(&lim);
+    schema_limits_default(&lim);
     app_result_init(&res, 100);
     if (!rc && app_org_decode(doc, &lim, rtime_now_ms(), &o, &res))
         rc = invalid_input(&res);

@@ -58,14 +58,14 @@ static const char *nist_core_path(const char *dir, char *out, size_t n)
 
 static struct assess_catalog *load(const char *dir, const char *core, bool ja)
 {
-    struct assess_diags d;
-    assess_diags_init(&d);
+    struct diag_list d;
+    diag_list_init(&d);
     struct assess_catalog *cat = assess_load_dir(dir, core, &d);
     if (!cat) {
         fprintf(stderr, "ichigen: the frameworks in %s have %zu problem(s):\n", dir, d.n);
-        assess_diags_print(&d, stderr, ja);
+        diag_list_print(&d, stderr, ja);
     }
-    assess_diags_release(&d);
+    diag_list_release(&d);
     return cat;
 }
 

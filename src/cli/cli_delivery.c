@@ -7,7 +7,7 @@
 #include <errno.h>
 
 #include "cli.h"
-#include "../core/jsonx.h"
+#include "../core/datafile.h"
 #include "../core/rtime.h"
 #include "../outbox/outbox.h"
 
@@ -19,54 +19,38 @@ static bool want_ja(void)
     return lang && !strncmp(lang, "ja", 2);
 }
 
-static void print_errs(const char *file, const char *text, size_t n, const struct verr_list *errs)
-{
-    bool ja = want_ja();
-    for (size_t i = 0; i < errs->n; i++) {
-        int line = 0, col = 0;
-        if (text)
-            jsonx_locate(text, n, errs->v[i].pointer, &line, &col);
-        fprintf(stderr, "%s:%d:%d: %s [%s] %s\n", file, line, col, errs->v[i].pointer,
-                errs->v[i].code, ja ? errs->v[i].ja : errs->v[i].en);
-    }
-}
-
+/* The delivery file through the data-file loader; problems of reading, parsing and of the
+ * routes are printed as every data file's are (core/diag.h). */
 int cli_load_delivery(const struct config *cfg, const struct ruleset *rs, const char *path,
                       struct outbox_config *out)
 {
+    static const struct datafile_limits lim = {DELIVERY_FILE_MAX, 16};
     const char *file = path ? path : cfg->delivery_file;
-    char *text = NULL;
-    size_t n = 0;
-    json_t *doc = NULL;
-    struct jsonx_error je;
+    struct datafile f = {.path = "(shipped recipients)"};
+    struct diag_list d;
     struct verr_list errs;
     struct outbox_net_policy net = {cfg->delivery_allow_private != 0,
                                     cfg->delivery_allow_http_loopback != 0};
     int rc = -1;
+    diag_list_init(&d);
     verr_list_init(&errs, 200);
-    if (file[0]) {
-        if (!(text = cli_read_file(file, DELIVERY_FILE_MAX, &n))) {
-            fprintf(stderr, "ichigen: cannot read the delivery file %s: %s\n", file,
-                    strerror(errno));
-            goto out;
-        }
-        if (jsonx_load_object(text, n, 16, &doc, &je)) {
-            fprintf(stderr, "%s:%d:%d: %s\n", file, je.line, je.column, je.text);
-            goto out;
-        }
+    if (file[0] && datafile_load(&f, file, &lim, &d)) {
+        fprintf(stderr, "ichigen: cannot use the delivery file %s:\n", file);
+        goto out;
     }
-    if (outbox_config_build(rs, doc, &net, (int)cfg->delivery_concurrency,
+    if (outbox_config_build(rs, f.doc, &net, (int)cfg->delivery_concurrency,
                             (int)cfg->delivery_timeout_s, out, &errs)) {
         fprintf(stderr, "ichigen: the delivery routes have %zu problem(s):\n", errs.n);
-        print_errs(file[0] ? file : "(shipped recipients)", text, n, &errs);
+        datafile_diag_verrs(&f, &d, &errs);
         outbox_config_release(out);
         goto out;
     }
     rc = 0;
 out:
+    diag_list_print(&d, stderr, want_ja());
+    diag_list_release(&d);
     verr_list_release(&errs);
-    json_decref(doc);
-    free(text);
+    datafile_release(&f);
     return rc;
 }
 

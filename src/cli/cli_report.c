@@ -39,7 +39,7 @@ json_t *cli_load_report(const char *path, const struct config *cfg, int64_t now_
     size_t n;
     char *text = cli_read_file(path, (size_t)cfg->max_body_bytes, &n);
     struct jsonx_error je;
-    struct report_limits lim;
+    struct schema_limits lim;
     struct verr_list errs;
     json_t *doc = NULL;
     *rc = CLI_PROBLEM;

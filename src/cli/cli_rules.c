@@ -45,19 +45,19 @@ void cli_rules_dir(const struct config *cfg, char *out, size_t n)
 struct ruleset *cli_load_rules(const struct config *cfg, const char *dir_override)
 {
     char dir[1100];
-    struct rules_diags d;
+    struct diag_list d;
     const char *lang = getenv("LANG");
     if (dir_override)
         xstrlcpy(dir, dir_override, sizeof(dir));
     else
         cli_rules_dir(cfg, dir, sizeof(dir));
-    rules_diags_init(&d);
+    diag_list_init(&d);
     struct ruleset *rs = rules_load_dir(dir, &d);
     if (!rs) {
         fprintf(stderr, "ichigen: the rules in %s have %zu problem(s):\n", dir, d.n);
-        rules_diags_print(&d, stderr, lang && !strncmp(lang, "ja", 2));
+        diag_list_print(&d, stderr, lang && !strncmp(lang, "ja", 2));
     }
-    rules_diags_release(&d);
+    diag_list_release(&d);
     return rs;
 }
 

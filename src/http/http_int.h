@@ -15,6 +15,7 @@
 #include "../core/verr.h"
 #include "../core/uuid.h"
 #include "../app/app_problem.h"
+#include "../schema/schema.h"
 
 #define HTTP_MAX_PARAMS 3
 
@@ -110,7 +111,7 @@ void http_page(struct req *r, json_t *items, const char *last_id);
 /* Reads ?limit= within 1..page_size_max (default page_size_default). -1 after answering 400. */
 int http_limit(struct req *r);
 
-/* Validates a JSON body against a field table (report/report.h) and answers 422 with every
+/* Validates a JSON body against a field table (schema/schema.h) and answers 422 with every
  * problem when it does not fit. Returns true when valid. */
 bool http_check_body(struct req *r, const struct rf_field *root, const json_t *doc);
 

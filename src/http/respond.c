@@ -303,10 +303,10 @@ int http_limit(struct req *r)
 bool http_check_body(struct req *r, const struct rf_field *root, const json_t *doc)
 {
     struct verr_list errs;
-    struct report_limits lim = r->app->limits;
+    struct schema_limits lim = r->app->limits;
     bool ok;
     verr_list_init(&errs, lim.max_errors);
-    ok = report_check_fields(root, doc, &lim, r->now_ms, &errs) == 0;
+    ok = schema_check(root, doc, &lim, r->now_ms, &errs) == 0;
     if (!ok)
         http_fail(r, APP_PROB_VALIDATION, NULL, NULL, &errs);
     verr_list_release(&errs);

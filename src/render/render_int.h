@@ -11,6 +11,7 @@
 #include "render.h"
 #include "../pdf/pdf.h"
 #include "../report/report.h"
+#include "../schema/schema.h"
 
 /* What a document says where the version does not answer an item yet. The PPC accepts a 速報
  * with what is known at the time (規則8条1項: 「知った後、速やかに」 report what is known), so

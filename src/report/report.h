@@ -7,9 +7,11 @@
  * HTTP, or the rules that decide which stage a recipient needs (that is src/rules/, issue 3).
  * Who calls it: http/ (create, amend, validate), cli/ (ichigen report …), tests, fuzz/, bench/.
  *
- * The format is declared once, as a table of fields (report_fields.c). Validation, the JSON
- * Schema file (schema/report-v1.schema.json) and the field reference in docs/report-format.md
- * are all derived from that table; a test keeps the committed files in step with it.
+ * The format is declared once, as a table of fields (report_fields.c) in the vocabulary of the
+ * validation engine (src/schema/schema.h). Validation (the engine's walk, then this module's
+ * cross-field rules), the JSON Schema file (schema/report-v1.schema.json) and the field
+ * reference in docs/report-format.md are all derived from that table; a test keeps the
+ * committed files in step with it.
  *
  * Staging: every version must carry the early-warning core (reference/reporting-regimes.md §7,
  * last paragraph), marked RF_REQUIRED; everything else may arrive in later versions.
@@ -22,66 +24,9 @@
 #include "../core/core.h"
 #include "../core/buf.h"
 #include "../core/verr.h"
+#include "../schema/schema.h"
 
 #define REPORT_FORMAT_VERSION "1"
-
-enum rf_type {
-    RF_OBJECT,
-    RF_ARRAY,
-    RF_STRING,  /* single line: no control characters */
-    RF_TEXT,    /* free text: newlines and tabs allowed */
-    RF_INTEGER, /* JSON integer */
-    RF_NUMBER,  /* JSON number (integer or real) */
-    RF_BOOL,
-    RF_TRI,     /* "yes" / "no" / "unknown": facts an early report may not know yet */
-    RF_ENUM,
-    RF_TIME,    /* RFC 3339 date-time with a mandatory UTC offset */
-    RF_DATE,    /* RFC 3339 full-date */
-};
-
-/* Syntactic formats for strings, checked beyond length. */
-enum rf_format {
-    RFMT_NONE = 0,
-    RFMT_EMAIL,
-    RFMT_PHONE,
-    RFMT_URL,
-    RFMT_CORPORATE_NUMBER, /* 法人番号: 13 digits with check digit (国税庁 specification) */
-    RFMT_LEI,              /* ISO 17442: 20 characters, ISO 7064 MOD 97-10 */
-    RFMT_COUNTRY,          /* ISO 3166-1 alpha-2 */
-    RFMT_CURRENCY,         /* ISO 4217 alphabetic code */
-    RFMT_ASSET,            /* ISO 4217 code or a crypto-asset ticker (BTC, XMR …) */
-    RFMT_CVE,              /* CVE-YYYY-NNNN… */
-    RFMT_ATTACK_ID,        /* MITRE ATT&CK technique id, T1234 or T1234.001 */
-    RFMT_PREFECTURE,       /* ISO 3166-2:JP, JP-01 … JP-47 */
-    RFMT_IDENT,            /* lower-case identifier: recipient ids and the like */
-    RFMT_TZ,               /* IANA time-zone name */
-    RFMT_FILE_EXT,         /* a file-name extension such as ".lockbit" */
-    RFMT_SECURITIES_CODE,  /* Japanese securities code: 4 characters, e.g. 7203 or 130A */
-};
-
-#define RF_REQUIRED 0x1u /* part of the early-warning core: present in every version */
-#define RF_UNIQUE 0x2u   /* array: items must be distinct */
-#define RF_FUTURE 0x4u   /* time: may lie in the future (a deadline), though not beyond 10 years */
-
-struct rf_enum {
-    const char *value;
-    const char *ja;
-    const char *en;
-};
-
-struct rf_field {
-    const char *name;
-    enum rf_type type;
-    unsigned flags;
-    const struct rf_field *fields; /* RF_OBJECT: members, ended by {0}; RF_ARRAY: the item */
-    const struct rf_enum *values;  /* RF_ENUM: ended by {0} */
-    enum rf_format format;
-    int64_t min; /* RF_ARRAY: fewest items; RF_INTEGER/RF_NUMBER: minimum */
-    int64_t max; /* strings: most characters; RF_ARRAY: most items; numbers: maximum; 0 = default */
-    const char *ja;
-    const char *en;
-    const char *regimes; /* which regimes ask for it (documentation only), e.g. "PPC N2 DO" */
-};
 
 /* Kinds of reporting organisations, shared by the report format (/entity/kind) and account
  * organisations (which add receiving authorities and the platform operator). */
@@ -104,30 +49,13 @@ extern const struct rf_enum report_tlp_values[];
 extern const struct rf_enum report_indicator_type_values[];
 extern const struct rf_enum report_section_values[]; /* sections delivery can withhold */
 
-struct report_limits {
-    int64_t max_string_chars; /* caps every string, whatever the field allows */
-    int64_t max_array_items;  /* caps every array */
-    int64_t future_skew_ms;   /* times later than now + this are impossible */
-    size_t max_errors;        /* problems reported before the rest are only counted */
-};
-
-void report_limits_default(struct report_limits *lim);
-
 /*
- * Validates a parsed report. Adds every problem to errs (pointer, code, en, ja) and returns the
- * number added (0 = valid). now_ms is the reference for "in the future". Never modifies doc.
+ * Validates a parsed report: the engine's walk over report_root, then the cross-field rules.
+ * Adds every problem to errs (pointer, code, en, ja) and returns the number added (0 = valid).
+ * now_ms is the reference for "in the future". Never modifies doc.
  */
-size_t report_validate(const json_t *doc, const struct report_limits *lim, int64_t now_ms,
+size_t report_validate(const json_t *doc, const struct schema_limits *lim, int64_t now_ms,
                        struct verr_list *errs);
-
-/*
- * Validates doc against any field table rooted at root (an RF_OBJECT) with the same structural
- * checks as report_validate, without the report-specific cross-field rules. The HTTP layer uses
- * it for small request bodies (organisations, users, sign-in) so they get the same errors.
- */
-size_t report_check_fields(const struct rf_field *root, const json_t *doc,
-                           const struct report_limits *lim, int64_t now_ms,
-                           struct verr_list *errs);
 
 /*
  * Facts the store indexes for listing and filtering, taken from a valid report. Strings are
@@ -150,8 +78,8 @@ void report_index_extract(const json_t *doc, struct report_index *ix);
 json_t *report_schema(void);
 void report_fields_markdown(struct buf *out);
 
-/* Looks a field up by a schema path such as "/times/aware_at" (array items as "/-").
- * Returns NULL if there is none. For tests and the rules engine. */
+/* Looks a field of the report format up by a schema path such as "/times/aware_at" (array
+ * items as "/-"): schema_lookup(&report_root, path). NULL if there is none. */
 const struct rf_field *report_field_lookup(const char *path);
 
 #endif

@@ -30,13 +30,13 @@ static bool time_at(const json_t *doc, const char *ptr, int64_t *ms)
 }
 
 /* Arrays the structural walk refused as too long are not walked again here. */
-static const json_t *array_at(const json_t *doc, const char *ptr, const struct report_limits *lim)
+static const json_t *array_at(const json_t *doc, const char *ptr, const struct schema_limits *lim)
 {
     const json_t *a = at(doc, ptr);
     const struct rf_field *f = report_field_lookup(ptr);
     if (!json_is_array(a) || !f)
         return NULL;
-    int64_t max = MIN(report_field_max(f), lim->max_array_items);
+    int64_t max = MIN(schema_field_max(f), lim->max_array_items);
     return (int64_t)json_array_size(a) <= max ? a : NULL;
 }
 
@@ -59,16 +59,16 @@ static void order(const json_t *doc, struct verr_list *errs, const char *later,
     buf_init(&en, 4096);
     buf_init(&ja, 4096);
     buf_puts(&en, "is earlier than ");
-    report_label_path(earlier, false, &en);
+    schema_label_path(&report_root, earlier, false, &en);
     buf_appendf(&en, " (%s)", when);
-    report_label_path(earlier, true, &ja);
+    schema_label_path(&report_root, earlier, true, &ja);
     buf_appendf(&ja, "（%s）より前になっています", when);
-    report_emit(errs, later, "time_order", buf_cstr(&en), buf_cstr(&ja));
+    schema_emit_path(&report_root, errs, later, "time_order", buf_cstr(&en), buf_cstr(&ja));
     buf_release(&en);
     buf_release(&ja);
 }
 
-static void time_orders(const json_t *doc, const struct report_limits *lim, struct verr_list *errs)
+static void time_orders(const json_t *doc, const struct schema_limits *lim, struct verr_list *errs)
 {
     /* Nothing can be detected, known, contained or closed before it happened; classification
      * follows detection (DORA RTS 2025/301 Art. 5 counts from both); closing follows awareness. */
@@ -102,7 +102,7 @@ static void time_orders(const json_t *doc, const struct report_limits *lim, stru
     }
 }
 
-static void indicator_values(const json_t *doc, const struct report_limits *lim,
+static void indicator_values(const json_t *doc, const struct schema_limits *lim,
                              struct verr_list *errs)
 {
     const json_t *inds = array_at(doc, "/threat/indicators", lim);
@@ -113,7 +113,7 @@ static void indicator_values(const json_t *doc, const struct report_limits *lim,
         if (!type || !json_is_string(v) || !json_string_length(v))
             continue;
         enum fmt_result fr =
-            report_indicator_check(type, json_string_value(v), json_string_length(v));
+            schema_indicator_check(type, json_string_value(v), json_string_length(v));
         if (fr == FMT_OK)
             continue;
         const struct rf_enum *e = report_indicator_type_values;
@@ -132,16 +132,16 @@ static void indicator_values(const json_t *doc, const struct report_limits *lim,
             snprintf(en, sizeof(en), "is not a valid %s", e->en);
             snprintf(ja, sizeof(ja), "%sとして正しくありません", e->ja);
         }
-        report_emit(errs, p, "indicator_value", en, ja);
+        schema_emit_path(&report_root, errs, p, "indicator_value", en, ja);
     }
 }
 
 static void required_here(struct verr_list *errs, const char *ptr)
 {
-    report_emit(errs, ptr, "required", "is required", "必須項目です");
+    schema_emit_path(&report_root, errs, ptr, "required", "is required", "必須項目です");
 }
 
-static void consistency(const json_t *doc, const struct report_limits *lim,
+static void consistency(const json_t *doc, const struct schema_limits *lim,
                         struct verr_list *errs)
 {
     const json_t *items = at(doc, "/personal_data/data_items");
@@ -149,21 +149,21 @@ static void consistency(const json_t *doc, const struct report_limits *lim,
     if (is(doc, "/personal_data/involved", "no") &&
         ((json_is_integer(count) && json_integer_value(count) > 0) ||
          (json_is_array(items) && json_array_size(items) > 0)))
-        report_emit(errs, "/personal_data/involved", "inconsistent",
-                    "is \"no\" but individuals or data items are given",
-                    "「いいえ」ですが、本人の数又は個人データの項目が記載されています");
+        schema_emit_path(&report_root, errs, "/personal_data/involved", "inconsistent",
+                         "is \"no\" but individuals or data items are given",
+                         "「いいえ」ですが、本人の数又は個人データの項目が記載されています");
     if (is(doc, "/ransom/paid", "yes") && is(doc, "/ransom/demanded", "no"))
-        report_emit(errs, "/ransom/paid", "inconsistent",
-                    "is \"yes\" but no ransom was demanded",
-                    "「はい」ですが、身代金の要求が「いいえ」になっています");
+        schema_emit_path(&report_root, errs, "/ransom/paid", "inconsistent",
+                         "is \"yes\" but no ransom was demanded",
+                         "「はい」ですが、身代金の要求が「いいえ」になっています");
     if (json_is_object(at(doc, "/ransom/payment")) && !is(doc, "/ransom/paid", "yes"))
-        report_emit(errs, "/ransom/paid", "inconsistent",
-                    "must be \"yes\" when payment details are given",
-                    "支払の内容を記載する場合は「はい」にしてください");
+        schema_emit_path(&report_root, errs, "/ransom/paid", "inconsistent",
+                         "must be \"yes\" when payment details are given",
+                         "支払の内容を記載する場合は「はい」にしてください");
     if (json_is_object(at(doc, "/ransom/demand")) && is(doc, "/ransom/demanded", "no"))
-        report_emit(errs, "/ransom/demanded", "inconsistent",
-                    "is \"no\" but demand details are given",
-                    "「いいえ」ですが、要求の内容が記載されています");
+        schema_emit_path(&report_root, errs, "/ransom/demanded", "inconsistent",
+                         "is \"no\" but demand details are given",
+                         "「いいえ」ですが、要求の内容が記載されています");
 
     const json_t *cats = array_at(doc, "/classification/categories", lim);
     for (size_t i = 0; json_is_array(cats) && i < json_array_size(cats); i++) {
@@ -189,14 +189,14 @@ static void currencies(const json_t *doc, struct verr_list *errs)
         required_here(errs, "/ransom/payment/asset");
 }
 
-static void who(const json_t *doc, const struct report_limits *lim, struct verr_list *errs)
+static void who(const json_t *doc, const struct schema_limits *lim, struct verr_list *errs)
 {
     const json_t *entity = at(doc, "/entity");
     if (json_is_object(entity) && !json_object_get(entity, "name_ja") &&
         !json_object_get(entity, "name_en"))
-        report_emit(errs, "/entity/name_ja", "required_one_of",
-                    "name_ja or name_en is required (the organisation, not the person filing)",
-                    "名称（日本語）又は名称（英語）が必要です（担当者ではなく組織の名称）");
+        schema_emit_path(&report_root, errs, "/entity/name_ja", "required_one_of",
+                         "name_ja or name_en is required (the organisation, not the person filing)",
+                         "名称（日本語）又は名称（英語）が必要です（担当者ではなく組織の名称）");
     const json_t *contacts = array_at(doc, "/contacts", lim);
     for (size_t i = 0; json_is_array(contacts) && i < json_array_size(contacts); i++) {
         const json_t *ct = json_array_get(contacts, i);
@@ -204,12 +204,13 @@ static void who(const json_t *doc, const struct report_limits *lim, struct verr_
         if (!json_is_object(ct) || json_object_get(ct, "email") || json_object_get(ct, "phone"))
             continue;
         snprintf(p, sizeof(p), "/contacts/%zu/email", i);
-        report_emit(errs, p, "required_one_of", "an e-mail address or a telephone number is required",
-                    "メールアドレス又は電話番号が必要です");
+        schema_emit_path(&report_root, errs, p, "required_one_of",
+                         "an e-mail address or a telephone number is required",
+                         "メールアドレス又は電話番号が必要です");
     }
 }
 
-void report_cross_check(const json_t *doc, const struct report_limits *lim,
+void report_cross_check(const json_t *doc, const struct schema_limits *lim,
                         struct verr_list *errs)
 {
     who(doc, lim, errs);

@@ -1,120 +1,22 @@
 /*
- * report_schema.c — generates, from the field table, the JSON Schema (draft 2020-12) of the
- * report format and the Markdown field reference. `ichigen report schema` and
- * `ichigen report fields` print them; tests compare them with the committed files.
+ * report_schema.c — the report format's JSON Schema (draft 2020-12) and Markdown field
+ * reference: the engine's generators (schema/schema_gen.c) over report_root, plus the
+ * document-level parts. `ichigen report schema` and `ichigen report fields` print them; tests
+ * compare them with the committed files.
  *
- * The schema describes structure, types, enumerations, lengths and counts exactly. A few checks
- * live only in the validator (check digits, country/currency code lists, indicator values by
- * type, time order, cross-field consistency); the schema says so in its description.
+ * A few checks live only in the validator (check digits, country/currency code lists,
+ * indicator values by type, time order, cross-field consistency); the description says so.
  */
 #include "report_int.h"
 
-static const char *const type_names[] = {
-    [RF_OBJECT] = "object", [RF_ARRAY] = "array",   [RF_STRING] = "string",
-    [RF_TEXT] = "string",   [RF_INTEGER] = "integer", [RF_NUMBER] = "number",
-    [RF_BOOL] = "boolean",  [RF_TRI] = "string",    [RF_ENUM] = "string",
-    [RF_TIME] = "string",   [RF_DATE] = "string",
-};
-
-static json_t *schema_of(const struct rf_field *f);
-
-static json_t *enum_schema(const struct rf_field *f, json_t *s)
-{
-    json_t *vals = json_array(), *ja = json_object(), *en = json_object();
-    for (const struct rf_enum *e = f->values; e->value; e++) {
-        json_array_append_new(vals, json_string(e->value));
-        json_object_set_new(ja, e->value, json_string(e->ja));
-        json_object_set_new(en, e->value, json_string(e->en));
-    }
-    json_object_set_new(s, "enum", vals);
-    json_object_set_new(s, "x-labels-ja", ja);
-    json_object_set_new(s, "x-labels-en", en);
-    return s;
-}
-
-static void string_schema(const struct rf_field *f, json_t *s)
-{
-    if (f->type == RF_TIME) {
-        json_object_set_new(s, "format", json_string("date-time"));
-        json_object_set_new(s, "pattern",
-                            json_string("^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}"
-                                        "(\\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})$"));
-        return;
-    }
-    if (f->type == RF_DATE) {
-        json_object_set_new(s, "format", json_string("date"));
-        return;
-    }
-    json_object_set_new(s, "minLength", json_integer(1));
-    json_object_set_new(s, "maxLength", json_integer(report_field_max(f)));
-    if (f->format == RFMT_EMAIL)
-        json_object_set_new(s, "format", json_string("email"));
-    else if (f->format == RFMT_URL)
-        json_object_set_new(s, "format", json_string("uri"));
-    const char *pat = report_format_pattern(f->format);
-    if (pat[0])
-        json_object_set_new(s, "pattern", json_string(pat));
-    if (f->format != RFMT_NONE)
-        json_object_set_new(s, "x-format", json_string(report_format_name(f->format, false)));
-    if (f->type == RF_TEXT)
-        json_object_set_new(s, "x-multiline", json_true());
-}
-
-static void object_schema(const struct rf_field *f, json_t *s)
-{
-    json_t *props = json_object(), *req = json_array();
-    for (const struct rf_field *m = f->fields; m->name; m++) {
-        json_object_set_new(props, m->name, schema_of(m));
-        if (m->flags & RF_REQUIRED)
-            json_array_append_new(req, json_string(m->name));
-    }
-    json_object_set_new(s, "properties", props);
-    if (json_array_size(req))
-        json_object_set_new(s, "required", req);
-    else
-        json_decref(req);
-    json_object_set_new(s, "additionalProperties", json_false());
-}
-
-static json_t *schema_of(const struct rf_field *f)
-{
-    json_t *s = json_object();
-    json_object_set_new(s, "title", json_string(f->en));
-    json_object_set_new(s, "x-title-ja", json_string(f->ja));
-    if (f->regimes && f->regimes[0])
-        json_object_set_new(s, "x-regimes", json_string(f->regimes));
-    json_object_set_new(s, "type", json_string(type_names[f->type]));
-    switch (f->type) {
-    case RF_OBJECT: object_schema(f, s); break;
-    case RF_ARRAY:
-        json_object_set_new(s, "items", schema_of(f->fields));
-        if (f->min)
-            json_object_set_new(s, "minItems", json_integer(f->min));
-        json_object_set_new(s, "maxItems", json_integer(report_field_max(f)));
-        if (f->flags & RF_UNIQUE)
-            json_object_set_new(s, "uniqueItems", json_true());
-        break;
-    case RF_INTEGER:
-    case RF_NUMBER:
-        json_object_set_new(s, "minimum", json_integer(f->min));
-        if (f->max)
-            json_object_set_new(s, "maximum", json_integer(f->max));
-        break;
-    case RF_BOOL: break;
-    case RF_ENUM:
-    case RF_TRI: enum_schema(f, s); break;
-    default: string_schema(f, s);
-    }
-    return s;
-}
-
 json_t *report_schema(void)
 {
-    json_t *s = schema_of(&report_root);
+    json_t *s = schema_json(&report_root);
     json_object_set_new(s, "$schema", json_string("https://json-schema.org/draft/2020-12/schema"));
     json_object_set_new(s, "$id", json_string("urn:ichigen:report-format:" REPORT_FORMAT_VERSION));
-    json_object_set_new(s, "title", json_string("ichigen unified incident report, format version "
-                                                REPORT_FORMAT_VERSION));
+    json_object_set_new(
+        s, "title",
+        json_string("ichigen unified incident report, format version " REPORT_FORMAT_VERSION));
     json_object_set_new(
         s, "description",
         json_string("Generated from src/report/report_fields.c by `ichigen report schema`; do "
@@ -129,79 +31,7 @@ json_t *report_schema(void)
     return s;
 }
 
-/* ---- Markdown field reference ---- */
-
-static void md_limits(const struct rf_field *f, struct buf *out)
-{
-    switch (f->type) {
-    case RF_STRING:
-    case RF_TEXT:
-        buf_appendf(out, "≤ %lld chars", (long long)report_field_max(f));
-        if (f->format)
-            buf_appendf(out, "; %s", report_format_name(f->format, false));
-        break;
-    case RF_ARRAY:
-        buf_appendf(out, "%lld–%lld items%s", (long long)f->min, (long long)report_field_max(f),
-                    f->flags & RF_UNIQUE ? ", distinct" : "");
-        break;
-    case RF_INTEGER:
-    case RF_NUMBER:
-        buf_appendf(out, "%lld–%lld", (long long)f->min, (long long)f->max);
-        break;
-    case RF_TIME: buf_puts(out, "RFC 3339 with offset"); break;
-    case RF_ENUM:
-    case RF_TRI:
-        for (const struct rf_enum *e = f->values; e->value; e++)
-            buf_appendf(out, "%s`%s`", e == f->values ? "" : ", ", e->value);
-        break;
-    default: break;
-    }
-}
-
-static const char *md_type(const struct rf_field *f)
-{
-    switch (f->type) {
-    case RF_TEXT: return "text";
-    case RF_TRI: return "yes/no/unknown";
-    case RF_ENUM: return "enum";
-    case RF_TIME: return "date-time";
-    case RF_DATE: return "date";
-    default: return type_names[f->type];
-    }
-}
-
-static void md_walk(const struct rf_field *f, struct buf *path, struct buf *out)
-{
-    size_t base = path->len;
-    for (const struct rf_field *m = f->fields; m->name; m++) {
-        buf_appendf(path, "/%s", m->name);
-        buf_appendf(out, "| `%s` | %s | %s | ", buf_cstr(path), md_type(m),
-                    m->flags & RF_REQUIRED ? "**core**" : "");
-        md_limits(m, out);
-        buf_appendf(out, " | %s | %s | %s |\n", m->ja, m->en, m->regimes ? m->regimes : "");
-        const struct rf_field *inner = m;
-        if (m->type == RF_ARRAY) {
-            buf_puts(path, "/-");
-            inner = m->fields;
-            if (inner->type != RF_OBJECT) {
-                buf_appendf(out, "| `%s` | %s | | ", buf_cstr(path), md_type(inner));
-                md_limits(inner, out);
-                buf_puts(out, " | | | |\n");
-            }
-        }
-        if (inner->type == RF_OBJECT)
-            md_walk(inner, path, out);
-        buf_truncate(path, base);
-    }
-}
-
 void report_fields_markdown(struct buf *out)
 {
-    struct buf path;
-    buf_init(&path, 4096);
-    buf_puts(&path, "");
-    buf_puts(out, "| pointer | type | stage | values / limits | 項目名 | field | regimes |\n"
-                  "|---|---|---|---|---|---|---|\n");
-    md_walk(&report_root, &path, out);
-    buf_release(&path);
+    schema_markdown(&report_root, out);
 }

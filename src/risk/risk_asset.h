@@ -5,13 +5,13 @@
  * stake. METI's Cybersecurity Management Guidelines 3.0 (instruction 4) ask management to
  * identify the information assets to protect and their risks; this is that list, kept as data.
  *
- * What it is: a field table (validated with report_check_fields, the same gather-all bilingual
+ * What it is: a field table (validated with schema_check, the same gather-all bilingual
  * errors as reports). Pure; no I/O.
  */
 #ifndef RISK_RISK_ASSET_H
 #define RISK_RISK_ASSET_H
 
-#include "../report/report.h"
+#include "../schema/schema.h"
 
 /* {"name_ja", "name_en", "kind", "criticality", "value_yen", "personal_records",
  *  "internet_facing", "owner", "location", "csf_categories", "notes"} */

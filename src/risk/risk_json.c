@@ -1,129 +1,213 @@
 /*
- * risk_json.c — validates a simulation request or one scenario (docs/assessment-and-risk.md,
- * "Risk") and fills the structs of risk.h. Every problem is reported with a JSON Pointer, a code
- * and English and Japanese messages; nothing stops at the first (STYLE.md, Errors). Unknown
- * members are refused at every level. Values that fail are left unset, and a request is only
- * returned when the document added no problem.
+ * risk_json.c — a simulation request and a scenario (docs/assessment-and-risk.md, "Risk") as
+ * field tables on the validation engine (src/schema/), with hooks for what a table cannot say:
+ * an estimate's members depend on its "dist" and its numbers must be in order; a resistance is
+ * either an estimate or {"from_assessment": [...]}; a scenario gives either vulnerability or
+ * threat_capability with resistance; ids are unique. Every problem is reported with a JSON
+ * Pointer, a code and English and Japanese messages; nothing stops at the first (STYLE.md,
+ * Errors). The structs of risk.h are filled only from a document that added no problem.
+ *
+ * Codes are those the format has always had: "range" for numbers, "pattern" for ids,
+ * "duplicate", "order", "exclusive", "dist_not_allowed", "too_much_work", besides the engine's
+ * own (required, type, empty, too_long, enum, unknown_field, too_few_items, too_many_items …).
  */
 #include "risk_int.h"
-#include "../core/buf.h"
-#include "../core/jsonx.h"
+#include "../schema/schema.h"
 
 #define PTR_MAX 512 /* caller-given base pointers are at most 256 bytes (risk.h) */
 
-struct vctx {
-    struct verr_list *errs;
+/* The tables' integer bounds: RISK_TEF_MAX and RISK_AMOUNT_MAX (risk.h) as integers. */
+#define AMOUNT_MAX 1000000000000000LL
+_Static_assert(AMOUNT_MAX == (long long)RISK_AMOUNT_MAX, "AMOUNT_MAX follows RISK_AMOUNT_MAX");
+_Static_assert(1000000 == (long long)RISK_TEF_MAX, "the tef bound follows RISK_TEF_MAX");
+
+/* ---- estimate kinds ---- */
+
+struct kind_info {
+    double max;
+    bool lognormal_ok;
+    double lognormal_min_low; /* a lognormal's low must be ≥ this and > 0 */
+    struct rf_msg range;
 };
 
-enum kind { K_STR, K_OBJ, K_ARR, K_NUM, K_INT };
+static const struct kind_info kinds[] = {
+    [RISK_K_FREQUENCY] = {RISK_TEF_MAX,
+                          true,
+                          0.0,
+                          {"range", "must be from 0 to 1,000,000 (threat events a year)",
+                           "0〜1,000,000（年間の脅威イベント数）で指定してください"}},
+    [RISK_K_PROBABILITY] = {1.0,
+                            false,
+                            0.0,
+                            {"range", "must be a probability from 0 to 1",
+                             "0〜1 の確率で指定してください"}},
+    [RISK_K_SCALE] = {1.0,
+                      false,
+                      0.0,
+                      {"range",
+                       "must be from 0 to 1 (the scale threat capability and resistance share)",
+                       "0〜1（脅威能力と抵抗力に共通の尺度）で指定してください"}},
+    [RISK_K_AMOUNT] = {RISK_AMOUNT_MAX,
+                       true,
+                       1.0,
+                       {"range", "must be an amount from 0 to 1,000,000,000,000,000 yen",
+                        "0〜1,000兆円の金額で指定してください"}},
+};
 
-static const char *const request_keys[] = {"seed", "years", "thresholds", "scenarios", NULL};
-static const char *const scenario_keys[] = {
-    "id",         "name",         "assets",    "tef", "vulnerability", "threat_capability",
-    "resistance", "primary_loss", "secondary", NULL};
-static const char *const name_keys[] = {"ja", "en", NULL};
-static const char *const secondary_keys[] = {"probability", "loss", NULL};
-static const char *const assessment_keys[] = {"from_assessment", NULL};
-static const char *const pert_keys[] = {"dist", "low", "mode", "high", NULL};
-static const char *const lognormal_keys[] = {"dist", "low", "high", NULL};
-static const char *const fixed_keys[] = {"dist", "value", NULL};
-static const char *const any_estimate_keys[] = {"dist", "low", "mode", "high", "value", NULL};
-
-/* ---- reporting ---- */
-
-static size_t problems(const struct vctx *v)
+static int dist_of(const char *s)
 {
-    return v->errs->n + v->errs->dropped;
+    if (!s)
+        return -1;
+    if (!strcmp(s, "pert"))
+        return RISK_DIST_PERT;
+    if (!strcmp(s, "lognormal90"))
+        return RISK_DIST_LOGNORMAL90;
+    if (!strcmp(s, "fixed"))
+        return RISK_DIST_FIXED;
+    return -1;
 }
 
-static void bad(struct vctx *v, const char *ptr, const char *code, const char *en, const char *ja)
-{
-    verr_add(v->errs, ptr, code, en, ja);
-}
+/* The members each distribution takes, after "dist". */
+static const char *const pert_keys[] = {"low", "mode", "high", NULL};
+static const char *const lognormal_keys[] = {"low", "high", NULL};
+static const char *const fixed_keys[] = {"value", NULL};
 
-static void ptr_key(char *out, const char *base, const char *key)
+static const char *const *keys_of(int dist, const char **what_en, const char **what_ja)
 {
-    int r = snprintf(out, PTR_MAX, "%s/%s", base, key);
-    BUG_ON(r < 0 || r >= PTR_MAX);
-}
-
-static void ptr_index(char *out, const char *base, size_t i)
-{
-    int r = snprintf(out, PTR_MAX, "%s/%zu", base, i);
-    BUG_ON(r < 0 || r >= PTR_MAX);
-}
-
-static bool is_kind(const json_t *j, enum kind k)
-{
-    switch (k) {
-    case K_STR:
-        return json_is_string(j);
-    case K_OBJ:
-        return json_is_object(j);
-    case K_ARR:
-        return json_is_array(j);
-    case K_NUM:
-        return json_is_number(j);
+    switch (dist) {
+    case RISK_DIST_PERT:
+        *what_en = "a pert estimate";
+        *what_ja = "pert 推定値";
+        return pert_keys;
+    case RISK_DIST_LOGNORMAL90:
+        *what_en = "a lognormal90 estimate";
+        *what_ja = "lognormal90 推定値";
+        return lognormal_keys;
     default:
-        return json_is_integer(j);
+        *what_en = "a fixed estimate";
+        *what_ja = "fixed 推定値";
+        return fixed_keys;
     }
 }
 
-static void type_error(struct vctx *v, const char *ptr, enum kind k)
+/* A member that is a number within the kind's range (the walk reported any other). */
+static bool number_at(const json_t *o, const char *key, enum risk_kind kind, double *out)
 {
-    static const char *const en[] = {"must be a string", "must be an object", "must be an array",
-                                     "must be a number", "must be a whole number"};
-    static const char *const ja[] = {
-        "文字列で指定してください", "オブジェクト（{…}）で指定してください",
-        "配列（[…]）で指定してください", "数値で指定してください", "整数で指定してください"};
-    bad(v, ptr, "type", en[k], ja[k]);
+    const json_t *j = json_object_get(o, key);
+    double x = json_number_value(j);
+    if (!json_is_number(j) || !(x >= 0.0 && x <= kinds[kind].max))
+        return false;
+    *out = x;
+    return true;
 }
 
-/* obj[key] when present and of kind k (borrowed); reports a missing required member or a
- * wrong type and returns NULL. */
-static const json_t *member(struct vctx *v, const json_t *obj, const char *base, const char *key,
-                            enum kind k, bool required)
+static bool listed(const char *key, const char *const *keys)
 {
-    char ptr[PTR_MAX];
-    const json_t *j = json_object_get(obj, key);
-    ptr_key(ptr, base, key);
-    if (!j) {
-        if (required)
-            bad(v, ptr, "required", "is required", "必須項目です");
-        return NULL;
-    }
-    if (!is_kind(j, k)) {
-        type_error(v, ptr, k);
-        return NULL;
-    }
-    return j;
+    for (; *keys; keys++)
+        if (!strcmp(*keys, key))
+            return true;
+    return false;
 }
 
-static void check_members(struct vctx *v, const json_t *obj, const char *base,
-                          const char *const *allowed, const char *what_en, const char *what_ja)
+/* Members of the table that this distribution does not take, and those it needs. */
+static void estimate_members(struct schema_walk *w, const struct rf_field *f, const json_t *v,
+                             int dist)
 {
-    const char *key;
+    const char *what_en, *what_ja, *key;
+    const char *const *keys = keys_of(dist, &what_en, &what_ja);
+    char en[128], ja[128];
     json_t *val;
-    json_object_foreach((json_t *)obj, key, val)
+    json_object_foreach((json_t *)v, key, val)
     {
-        const char *const *a = allowed;
-        char en[128], ja[128];
-        struct buf p;
-        while (*a && strcmp(*a, key))
-            a++;
-        if (*a)
-            continue;
-        buf_init(&p, 4096);
-        buf_puts(&p, base);
-        jsonx_ptr_push(&p, key, strlen(key));
+        if (!strcmp(key, "dist") || listed(key, keys) || !schema_member(f, key, strlen(key)))
+            continue; /* the walk named members of no estimate */
         snprintf(en, sizeof(en), "is not a member of %s", what_en);
         snprintf(ja, sizeof(ja), "%sにない項目です", what_ja);
-        bad(v, buf_cstr(&p), "unknown_field", en, ja);
-        buf_release(&p);
+        schema_walk_emit_member(w, key, "unknown_field", en, ja);
+    }
+    for (; *keys; keys++)
+        if (!json_object_get(v, *keys))
+            schema_walk_emit_member(w, *keys, "required", "is required", "必須項目です");
+}
+
+static void pert_order(struct schema_walk *w, const json_t *v, enum risk_kind kind)
+{
+    double lo = 0.0, mo = 0.0, hi = 0.0;
+    if (!number_at(v, "low", kind, &lo) || !number_at(v, "mode", kind, &mo) ||
+        !number_at(v, "high", kind, &hi))
+        return;
+    if (!(lo <= mo && mo <= hi))
+        schema_walk_emit_member(w, "mode", "order", "must lie between low and high",
+                                "low 以上 high 以下にしてください");
+    else if (!(lo < hi))
+        schema_walk_emit_member(
+            w, "high", "order", "must be greater than low (use \"fixed\" for a single value)",
+            "low より大きい値にしてください（単一の値には \"fixed\" を使ってください）");
+}
+
+static void lognormal_order(struct schema_walk *w, const json_t *v, enum risk_kind kind)
+{
+    double lo = 0.0, hi = 0.0;
+    bool has_lo = number_at(v, "low", kind, &lo), has_hi = number_at(v, "high", kind, &hi);
+    if (has_lo && !(lo > 0.0 && lo >= kinds[kind].lognormal_min_low)) {
+        if (kind == RISK_K_AMOUNT)
+            schema_walk_emit_member(w, "low", "range",
+                                    "must be at least 1 yen (a lognormal's 5th percentile)",
+                                    "1円以上（対数正規分布の5パーセンタイル）にしてください");
+        else
+            schema_walk_emit_member(
+                w, "low", "range", "must be greater than 0 (a lognormal's 5th percentile)",
+                "0 より大きい値（対数正規分布の5パーセンタイル）にしてください");
+    } else if (has_lo && has_hi && !(lo < hi)) {
+        schema_walk_emit_member(
+            w, "high", "order", "must be greater than low (use \"fixed\" for a single value)",
+            "low より大きい値にしてください（単一の値には \"fixed\" を使ってください）");
     }
 }
 
-/* ---- strings ---- */
+/* What the table of an estimate cannot say: which members its "dist" takes, and their order. */
+static void estimate_check(struct schema_walk *w, const struct rf_field *f, const json_t *v,
+                           enum risk_kind kind)
+{
+    const json_t *d = json_object_get(v, "dist");
+    int dist = dist_of(json_string_value(d));
+    if (dist == RISK_DIST_LOGNORMAL90 && !kinds[kind].lognormal_ok) {
+        schema_walk_emit_member(
+            w, "dist", "dist_not_allowed",
+            "a lognormal90 has no upper bound: use \"pert\" or \"fixed\" for a value from 0 to 1",
+            "lognormal90 は上限がないため、0〜1 の値には \"pert\" 又は \"fixed\" を使ってください");
+        return;
+    }
+    if (dist < 0)
+        return; /* missing or not one of the three: the walk said so */
+    estimate_members(w, f, v, dist);
+    if (dist == RISK_DIST_PERT)
+        pert_order(w, v, kind);
+    else if (dist == RISK_DIST_LOGNORMAL90)
+        lognormal_order(w, v, kind);
+}
+
+static void check_frequency(struct schema_walk *w, const struct rf_field *f, const json_t *v)
+{
+    estimate_check(w, f, v, RISK_K_FREQUENCY);
+}
+
+static void check_probability(struct schema_walk *w, const struct rf_field *f, const json_t *v)
+{
+    estimate_check(w, f, v, RISK_K_PROBABILITY);
+}
+
+static void check_scale(struct schema_walk *w, const struct rf_field *f, const json_t *v)
+{
+    estimate_check(w, f, v, RISK_K_SCALE);
+}
+
+static void check_amount(struct schema_walk *w, const struct rf_field *f, const json_t *v)
+{
+    estimate_check(w, f, v, RISK_K_AMOUNT);
+}
+
+/* ---- ids ---- */
 
 static bool id_char(char c, bool upper_ok)
 {
@@ -144,83 +228,416 @@ static bool id_ok(const char *s, bool upper_ok)
     return true;
 }
 
-static void id_error(struct vctx *v, const char *ptr, bool upper_ok)
+static void check_scenario_id(struct schema_walk *w, const struct rf_field *f, const json_t *v)
 {
-    if (upper_ok)
-        bad(v, ptr, "pattern",
-            "must be 1–80 characters [A-Za-z0-9._-], starting with a letter or digit",
-            "英数字・「._-」の1〜80文字（先頭は英数字）で指定してください");
-    else
-        bad(v, ptr, "pattern",
-            "must be 1–80 characters [a-z0-9._-], starting with a letter or digit",
-            "英小文字・数字・「._-」の1〜80文字（先頭は英小文字又は数字）で指定してください");
+    (void)f;
+    if (schema_walk_ok(w) && !id_ok(json_string_value(v), false))
+        schema_walk_emit(w, "pattern",
+                         "must be 1–80 characters [a-z0-9._-], starting with a letter or digit",
+                         "英小文字・数字・「._-」の1〜80文字（先頭は英小文字又は数字）で指定してく"
+                         "ださい");
 }
 
-/* A string of 1…max characters (code points) without control characters; NULL otherwise. */
-static const char *text_value(struct vctx *v, const json_t *j, const char *ptr, size_t max)
+static void check_category_id(struct schema_walk *w, const struct rf_field *f, const json_t *v)
 {
-    const char *s = json_string_value(j);
-    size_t n = json_string_length(j);
-    char en[96], ja[96];
-    if (n == 0) {
-        bad(v, ptr, "empty", "must not be empty", "空にできません");
-        return NULL;
+    (void)f;
+    if (schema_walk_ok(w) && !id_ok(json_string_value(v), true))
+        schema_walk_emit(w, "pattern",
+                         "must be 1–80 characters [A-Za-z0-9._-], starting with a letter or digit",
+                         "英数字・「._-」の1〜80文字（先頭は英数字）で指定してください");
+}
+
+static const struct rf_msg repeated_item = {"duplicate", "repeats an item listed before",
+                                            "既に指定された項目と重複しています"};
+
+static void check_id_list(struct schema_walk *w, const struct rf_field *f, const json_t *v)
+{
+    (void)f;
+    schema_walk_unique(w, v, &repeated_item);
+}
+
+/* ---- resistance: an estimate, or the categories of an assessment ---- */
+
+static void check_resistance(struct schema_walk *w, const struct rf_field *f, const json_t *v)
+{
+    const char *key;
+    json_t *val;
+    if (!json_object_get(v, "from_assessment")) {
+        if (!json_object_get(v, "dist"))
+            schema_walk_emit_member(w, "dist", "required", "is required", "必須項目です");
+        estimate_check(w, f, v, RISK_K_SCALE);
+        return;
     }
-    if (jsonx_utf8_len(s, n) > max) {
-        snprintf(en, sizeof(en), "must be at most %zu characters", max);
-        snprintf(ja, sizeof(ja), "%zu文字以内で指定してください", max);
-        bad(v, ptr, "too_long", en, ja);
-        return NULL;
+    json_object_foreach((json_t *)v, key, val)
+    {
+        if (!strcmp(key, "from_assessment") || !schema_member(f, key, strlen(key)))
+            continue;
+        schema_walk_emit_member(w, key, "unknown_field",
+                                "is not a member of a resistance from an assessment",
+                                "評価結果による抵抗力にない項目です");
     }
-    for (size_t i = 0; i < n; i++) {
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
-            bad(v, ptr, "control_character", "must not contain control characters",
-                "制御文字を含めることはできません");
-            return NULL;
+}
+
+/* ---- a scenario: vulnerability, or threat capability with resistance ---- */
+
+static void check_susceptibility(struct schema_walk *w, const struct rf_field *f, const json_t *v)
+{
+    bool has_v = json_object_get(v, "vulnerability") != NULL;
+    bool has_tc = json_object_get(v, "threat_capability") != NULL;
+    bool has_rs = json_object_get(v, "resistance") != NULL;
+    (void)f;
+    if (!has_v && !has_tc && !has_rs) {
+        schema_walk_emit_member(w, "vulnerability", "required",
+                                "is required (or threat_capability with resistance)",
+                                "必須項目です（又は threat_capability と resistance の組）");
+        return;
+    }
+    if (has_v && (has_tc || has_rs))
+        schema_walk_emit_member(
+            w, has_tc ? "threat_capability" : "resistance", "exclusive",
+            "give either vulnerability, or threat_capability with resistance, not both",
+            "vulnerability か、threat_capability と resistance の組か、どちらか一方を指定してくだ"
+            "さい");
+    if (!has_v && !has_tc)
+        schema_walk_emit_member(w, "threat_capability", "required", "is required", "必須項目です");
+    if (!has_v && !has_rs)
+        schema_walk_emit_member(w, "resistance", "required", "is required with threat_capability",
+                                "threat_capability を指定する場合は必須です");
+}
+
+/* ---- the tables ---- */
+
+#define ESTIMATE_FIELDS(kind, max_)                                                                \
+    {                                                                                              \
+        {.name = "dist",                                                                           \
+         .type = RF_ENUM,                                                                          \
+         .flags = RF_REQUIRED,                                                                     \
+         .values = dist_values,                                                                    \
+         .ja = "分布",                                                                             \
+         .en = "distribution"},                                                                    \
+            {.name = "low",                                                                        \
+             .type = RF_NUMBER,                                                                    \
+             .max = max_,                                                                          \
+             .ja = "下限",                                                                         \
+             .en = "low",                                                                          \
+             .invalid = &kinds[kind].range},                                                       \
+            {.name = "mode",                                                                       \
+             .type = RF_NUMBER,                                                                    \
+             .max = max_,                                                                          \
+             .ja = "最頻値",                                                                       \
+             .en = "mode",                                                                         \
+             .invalid = &kinds[kind].range},                                                       \
+            {.name = "high",                                                                       \
+             .type = RF_NUMBER,                                                                    \
+             .max = max_,                                                                          \
+             .ja = "上限",                                                                         \
+             .en = "high",                                                                         \
+             .invalid = &kinds[kind].range},                                                       \
+            {.name = "value",                                                                      \
+             .type = RF_NUMBER,                                                                    \
+             .max = max_,                                                                          \
+             .ja = "値",                                                                           \
+             .en = "value",                                                                        \
+             .invalid = &kinds[kind].range},                                                       \
+        {                                                                                          \
+            0                                                                                      \
+        }                                                                                          \
+    }
+
+static const struct rf_enum dist_values[] = {
+    {"pert", "PERT分布", "PERT"},
+    {"lognormal90", "対数正規分布（90%区間）", "lognormal (90% interval)"},
+    {"fixed", "固定値", "fixed value"},
+    {0}};
+
+static const struct rf_field frequency_fields[] = ESTIMATE_FIELDS(RISK_K_FREQUENCY, 1000000);
+static const struct rf_field probability_fields[] = ESTIMATE_FIELDS(RISK_K_PROBABILITY, 1);
+static const struct rf_field amount_fields[] = ESTIMATE_FIELDS(RISK_K_AMOUNT, AMOUNT_MAX);
+static const struct rf_field scale_fields[] = ESTIMATE_FIELDS(RISK_K_SCALE, 1);
+
+static const struct rf_field category_id = {
+    .type = RF_STRING, .ja = "カテゴリー", .en = "category", .check = check_category_id};
+
+/* A resistance takes the members of a scale estimate, or from_assessment alone; which members
+ * go together is check_resistance's to say. */
+static const struct rf_field resistance_fields[] = {
+    {.name = "dist", .type = RF_ENUM, .values = dist_values, .ja = "分布", .en = "distribution"},
+    {.name = "low",
+     .type = RF_NUMBER,
+     .max = 1,
+     .ja = "下限",
+     .en = "low",
+     .invalid = &kinds[RISK_K_SCALE].range},
+    {.name = "mode",
+     .type = RF_NUMBER,
+     .max = 1,
+     .ja = "最頻値",
+     .en = "mode",
+     .invalid = &kinds[RISK_K_SCALE].range},
+    {.name = "high",
+     .type = RF_NUMBER,
+     .max = 1,
+     .ja = "上限",
+     .en = "high",
+     .invalid = &kinds[RISK_K_SCALE].range},
+    {.name = "value",
+     .type = RF_NUMBER,
+     .max = 1,
+     .ja = "値",
+     .en = "value",
+     .invalid = &kinds[RISK_K_SCALE].range},
+    {.name = "from_assessment",
+     .type = RF_ARRAY,
+     .fields = &category_id,
+     .min = 1,
+     .max = RISK_CATEGORIES_MAX,
+     .ja = "評価結果のカテゴリー",
+     .en = "categories of an assessment",
+     .check = check_id_list},
+    {0}};
+
+static const struct rf_field name_fields[] = {{.name = "ja",
+                                               .type = RF_STRING,
+                                               .flags = RF_REQUIRED,
+                                               .max = RISK_NAME_MAX,
+                                               .ja = "日本語",
+                                               .en = "Japanese"},
+                                              {.name = "en",
+                                               .type = RF_STRING,
+                                               .flags = RF_REQUIRED,
+                                               .max = RISK_NAME_MAX,
+                                               .ja = "英語",
+                                               .en = "English"},
+                                              {0}};
+
+static const struct rf_field asset_id = {
+    .type = RF_STRING, .max = RISK_ID_MAX, .ja = "資産", .en = "asset"};
+
+static const struct rf_field secondary_fields[] = {{.name = "probability",
+                                                    .type = RF_OBJECT,
+                                                    .flags = RF_REQUIRED,
+                                                    .fields = probability_fields,
+                                                    .ja = "発生確率",
+                                                    .en = "probability",
+                                                    .check = check_probability},
+                                                   {.name = "loss",
+                                                    .type = RF_OBJECT,
+                                                    .flags = RF_REQUIRED,
+                                                    .fields = amount_fields,
+                                                    .ja = "損失額",
+                                                    .en = "loss",
+                                                    .check = check_amount},
+                                                   {0}};
+
+static const struct rf_field scenario_fields[] = {{.name = "id",
+                                                   .type = RF_STRING,
+                                                   .flags = RF_REQUIRED,
+                                                   .ja = "ID",
+                                                   .en = "id",
+                                                   .check = check_scenario_id},
+                                                  {.name = "name",
+                                                   .type = RF_OBJECT,
+                                                   .flags = RF_REQUIRED,
+                                                   .fields = name_fields,
+                                                   .ja = "名称",
+                                                   .en = "name"},
+                                                  {.name = "assets",
+                                                   .type = RF_ARRAY,
+                                                   .fields = &asset_id,
+                                                   .max = RISK_ASSETS_MAX,
+                                                   .ja = "資産",
+                                                   .en = "assets",
+                                                   .check = check_id_list},
+                                                  {.name = "tef",
+                                                   .type = RF_OBJECT,
+                                                   .flags = RF_REQUIRED,
+                                                   .fields = frequency_fields,
+                                                   .ja = "脅威イベント頻度",
+                                                   .en = "threat event frequency",
+                                                   .check = check_frequency},
+                                                  {.name = "vulnerability",
+                                                   .type = RF_OBJECT,
+                                                   .fields = probability_fields,
+                                                   .ja = "脆弱性",
+                                                   .en = "vulnerability",
+                                                   .check = check_probability},
+                                                  {.name = "threat_capability",
+                                                   .type = RF_OBJECT,
+                                                   .fields = scale_fields,
+                                                   .ja = "脅威能力",
+                                                   .en = "threat capability",
+                                                   .check = check_scale},
+                                                  {.name = "resistance",
+                                                   .type = RF_OBJECT,
+                                                   .fields = resistance_fields,
+                                                   .ja = "抵抗力",
+                                                   .en = "resistance strength",
+                                                   .check = check_resistance},
+                                                  {.name = "primary_loss",
+                                                   .type = RF_OBJECT,
+                                                   .flags = RF_REQUIRED,
+                                                   .fields = amount_fields,
+                                                   .ja = "一次損失",
+                                                   .en = "primary loss",
+                                                   .check = check_amount},
+                                                  {.name = "secondary",
+                                                   .type = RF_OBJECT,
+                                                   .fields = secondary_fields,
+                                                   .ja = "二次損失",
+                                                   .en = "secondary loss"},
+                                                  {0}};
+
+static const struct rf_field scenario_root = {.type = RF_OBJECT,
+                                              .fields = scenario_fields,
+                                              .ja = "シナリオ",
+                                              .en = "scenario",
+                                              .check = check_susceptibility};
+
+/* Scenario ids are unique within a request (compared among the valid ones). */
+static void check_scenario_ids(struct schema_walk *w, const struct rf_field *f, const json_t *v)
+{
+    (void)f;
+    for (size_t i = 0; i < json_array_size(v); i++) {
+        const char *id = json_string_value(json_object_get(json_array_get(v, i), "id"));
+        if (!id || !id_ok(id, false))
+            continue;
+        for (size_t k = 0; k < i; k++) {
+            const char *other = json_string_value(json_object_get(json_array_get(v, k), "id"));
+            if (!other || strcmp(other, id))
+                continue;
+            schema_walk_emit_item(w, i, "id", "duplicate", "repeats the id of an earlier scenario",
+                                  "前のシナリオと同じ id です");
+            break;
         }
     }
-    return s;
 }
 
-static char **string_list(struct vctx *v, const json_t *arr, const char *base, size_t max, bool ids,
-                          size_t *n_out)
+static const struct rf_msg seed_msg = {"range", "must be a whole number ≥ 0",
+                                       "0 以上の整数で指定してください"};
+static const struct rf_msg years_msg = {"range", "must be a whole number from 1 to 10,000,000",
+                                        "1〜10,000,000 の整数で指定してください"};
+
+static const struct rf_field threshold = {.type = RF_NUMBER,
+                                          .max = AMOUNT_MAX,
+                                          .ja = "閾値",
+                                          .en = "threshold",
+                                          .invalid = &kinds[RISK_K_AMOUNT].range};
+
+static const struct rf_field request_fields[] = {
+    {.name = "seed", .type = RF_INTEGER, .ja = "乱数の種", .en = "seed", .invalid = &seed_msg},
+    {.name = "years",
+     .type = RF_INTEGER,
+     .min = 1,
+     .max = RISK_YEARS_MAX,
+     .ja = "年数",
+     .en = "years",
+     .invalid = &years_msg},
+    {.name = "thresholds",
+     .type = RF_ARRAY,
+     .fields = &threshold,
+     .max = RISK_THRESHOLDS_MAX,
+     .ja = "閾値",
+     .en = "thresholds"},
+    {.name = "scenarios",
+     .type = RF_ARRAY,
+     .flags = RF_REQUIRED,
+     .fields = &scenario_root,
+     .min = 1,
+     .max = RISK_SCENARIOS_MAX,
+     .ja = "シナリオ",
+     .en = "scenarios",
+     .check = check_scenario_ids},
+    {0}};
+
+static const struct rf_field request_root = {.type = RF_OBJECT,
+                                             .fields = request_fields,
+                                             .ja = "シミュレーション要求",
+                                             .en = "simulation request"};
+
+/* ---- filling the structs from a valid document ---- */
+
+static void fill_estimate(const json_t *j, struct risk_estimate *e)
 {
-    size_t n = json_array_size(arr);
-    char ptr[PTR_MAX], en[96], ja[96];
+    e->dist = (enum risk_dist)dist_of(json_string_value(json_object_get(j, "dist")));
+    switch (e->dist) {
+    case RISK_DIST_FIXED:
+        e->low = e->mode = e->high = json_number_value(json_object_get(j, "value"));
+        break;
+    case RISK_DIST_PERT:
+        e->low = json_number_value(json_object_get(j, "low"));
+        e->mode = json_number_value(json_object_get(j, "mode"));
+        e->high = json_number_value(json_object_get(j, "high"));
+        break;
+    case RISK_DIST_LOGNORMAL90:
+        e->low = json_number_value(json_object_get(j, "low"));
+        e->mode = 0.0;
+        e->high = json_number_value(json_object_get(j, "high"));
+        break;
+    }
+}
+
+static char **string_list(const json_t *arr, size_t *n)
+{
     char **out;
-    if (n > max) {
-        snprintf(en, sizeof(en), "must have at most %zu items", max);
-        snprintf(ja, sizeof(ja), "%zu件以内で指定してください", max);
-        bad(v, base, "too_many_items", en, ja);
-        return NULL;
-    }
-    out = xcalloc(n + 1, sizeof(*out));
-    for (size_t i = 0; i < n; i++) {
-        const json_t *j = json_array_get(arr, i);
-        const char *s;
-        ptr_index(ptr, base, i);
-        if (!json_is_string(j)) {
-            type_error(v, ptr, K_STR);
-            continue;
-        }
-        s = ids ? json_string_value(j) : text_value(v, j, ptr, RISK_ID_MAX);
-        if (!s)
-            continue;
-        if (ids && !id_ok(s, true)) {
-            id_error(v, ptr, true);
-            continue;
-        }
-        for (size_t k = 0; k < i; k++)
-            if (out[k] && !strcmp(out[k], s)) {
-                bad(v, ptr, "duplicate", "repeats an item listed before",
-                    "既に指定された項目と重複しています");
-                s = NULL;
-                break;
-            }
-        out[i] = s ? xstrdup(s) : NULL;
-    }
-    *n_out = n;
+    *n = json_array_size(arr);
+    out = xcalloc(*n + 1, sizeof(*out));
+    for (size_t i = 0; i < *n; i++)
+        out[i] = xstrdup(json_string_value(json_array_get(arr, i)));
     return out;
+}
+
+static void fill_scenario(const json_t *j, struct risk_scenario *sc)
+{
+    const json_t *name = json_object_get(j, "name"), *sec = json_object_get(j, "secondary");
+    const json_t *rs = json_object_get(j, "resistance"), *assets = json_object_get(j, "assets");
+    sc->id = xstrdup(json_string_value(json_object_get(j, "id")));
+    sc->name_ja = xstrdup(json_string_value(json_object_get(name, "ja")));
+    sc->name_en = xstrdup(json_string_value(json_object_get(name, "en")));
+    if (assets)
+        sc->assets = string_list(assets, &sc->nassets);
+    fill_estimate(json_object_get(j, "tef"), &sc->tef);
+    if (json_object_get(j, "vulnerability")) {
+        sc->susceptibility = RISK_BY_VULNERABILITY;
+        fill_estimate(json_object_get(j, "vulnerability"), &sc->vulnerability);
+    } else {
+        sc->susceptibility = RISK_BY_TCAP_RS;
+        fill_estimate(json_object_get(j, "threat_capability"), &sc->threat_capability);
+        if (json_object_get(rs, "from_assessment"))
+            sc->categories = string_list(json_object_get(rs, "from_assessment"), &sc->ncategories);
+        else
+            fill_estimate(rs, &sc->resistance);
+    }
+    fill_estimate(json_object_get(j, "primary_loss"), &sc->primary_loss);
+    if (sec) {
+        sc->has_secondary = true;
+        fill_estimate(json_object_get(sec, "probability"), &sc->secondary_probability);
+        fill_estimate(json_object_get(sec, "loss"), &sc->secondary_loss);
+    }
+}
+
+static void limits(struct schema_limits *lim, const struct verr_list *errs)
+{
+    schema_limits_default(lim);
+    lim->max_errors = errs->max;
+}
+
+size_t risk_scenario_from_json(const json_t *j, const char *pointer, struct risk_scenario *out,
+                               struct verr_list *errs)
+{
+    struct schema_limits lim;
+    struct schema_run run = {.root = &scenario_root, .lim = &lim, .base = pointer};
+    size_t n;
+    BUG_ON(strlen(pointer) > 256);
+    limits(&lim, errs);
+    n = schema_run(&run, j, errs);
+    if (n == 0)
+        fill_scenario(j, out);
+    return n;
+}
+
+void risk_scenario_init(struct risk_scenario *sc)
+{
+    memset(sc, 0, sizeof(*sc));
 }
 
 static void string_list_free(char **l, size_t n)
@@ -228,301 +645,6 @@ static void string_list_free(char **l, size_t n)
     for (size_t i = 0; l && i < n; i++)
         free(l[i]);
     free(l);
-}
-
-/* ---- estimates ---- */
-
-struct kind_info {
-    double max;
-    bool lognormal_ok;
-    double lognormal_min_low; /* a lognormal's low must be ≥ this and > 0 */
-    const char *en, *ja;
-};
-
-static const struct kind_info kinds[] = {
-    [RISK_K_FREQUENCY] = {RISK_TEF_MAX, true, 0.0,
-                          "must be from 0 to 1,000,000 (threat events a year)",
-                          "0〜1,000,000（年間の脅威イベント数）で指定してください"},
-    [RISK_K_PROBABILITY] = {1.0, false, 0.0, "must be a probability from 0 to 1",
-                            "0〜1 の確率で指定してください"},
-    [RISK_K_SCALE] = {1.0, false, 0.0,
-                      "must be from 0 to 1 (the scale threat capability and resistance share)",
-                      "0〜1（脅威能力と抵抗力に共通の尺度）で指定してください"},
-    [RISK_K_AMOUNT] = {RISK_AMOUNT_MAX, true, 1.0,
-                       "must be an amount from 0 to 1,000,000,000,000,000 yen",
-                       "0〜1,000兆円の金額で指定してください"},
-};
-
-/* A required number member within the kind's range; false (reported) otherwise. */
-static bool number(struct vctx *v, const json_t *obj, const char *base, const char *key,
-                   enum risk_kind kind, double *out)
-{
-    char ptr[PTR_MAX];
-    const json_t *j = member(v, obj, base, key, K_NUM, true);
-    double x;
-    if (!j)
-        return false;
-    x = json_number_value(j);
-    if (!(x >= 0.0 && x <= kinds[kind].max)) {
-        ptr_key(ptr, base, key);
-        bad(v, ptr, "range", kinds[kind].en, kinds[kind].ja);
-        return false;
-    }
-    *out = x;
-    return true;
-}
-
-static int dist_of(const char *s)
-{
-    if (!strcmp(s, "pert"))
-        return RISK_DIST_PERT;
-    if (!strcmp(s, "lognormal90"))
-        return RISK_DIST_LOGNORMAL90;
-    if (!strcmp(s, "fixed"))
-        return RISK_DIST_FIXED;
-    return -1;
-}
-
-static void pert_check(struct vctx *v, const json_t *j, const char *base, enum risk_kind kind,
-                       struct risk_estimate *e, bool *ok)
-{
-    char ptr[PTR_MAX];
-    bool lo = number(v, j, base, "low", kind, &e->low);
-    bool mo = number(v, j, base, "mode", kind, &e->mode);
-    bool hi = number(v, j, base, "high", kind, &e->high);
-    *ok = lo && mo && hi;
-    if (!*ok)
-        return;
-    if (!(e->low <= e->mode && e->mode <= e->high)) {
-        ptr_key(ptr, base, "mode");
-        bad(v, ptr, "order", "must lie between low and high", "low 以上 high 以下にしてください");
-        *ok = false;
-    } else if (!(e->low < e->high)) {
-        ptr_key(ptr, base, "high");
-        bad(v, ptr, "order", "must be greater than low (use \"fixed\" for a single value)",
-            "low より大きい値にしてください（単一の値には \"fixed\" を使ってください）");
-        *ok = false;
-    }
-}
-
-static void lognormal_check(struct vctx *v, const json_t *j, const char *base, enum risk_kind kind,
-                            struct risk_estimate *e, bool *ok)
-{
-    char ptr[PTR_MAX];
-    bool lo = number(v, j, base, "low", kind, &e->low);
-    bool hi = number(v, j, base, "high", kind, &e->high);
-    *ok = lo && hi;
-    if (lo && !(e->low > 0.0 && e->low >= kinds[kind].lognormal_min_low)) {
-        ptr_key(ptr, base, "low");
-        if (kind == RISK_K_AMOUNT)
-            bad(v, ptr, "range", "must be at least 1 yen (a lognormal's 5th percentile)",
-                "1円以上（対数正規分布の5パーセンタイル）にしてください");
-        else
-            bad(v, ptr, "range", "must be greater than 0 (a lognormal's 5th percentile)",
-                "0 より大きい値（対数正規分布の5パーセンタイル）にしてください");
-        *ok = false;
-    } else if (*ok && !(e->low < e->high)) {
-        ptr_key(ptr, base, "high");
-        bad(v, ptr, "order", "must be greater than low (use \"fixed\" for a single value)",
-            "low より大きい値にしてください（単一の値には \"fixed\" を使ってください）");
-        *ok = false;
-    }
-    e->mode = 0.0;
-}
-
-/* An ESTIMATE at ptr (j may be any JSON value). Returns true when *e was filled. */
-static bool estimate_value(struct vctx *v, const json_t *j, const char *base, enum risk_kind kind,
-                           struct risk_estimate *e)
-{
-    char ptr[PTR_MAX];
-    const json_t *d;
-    bool ok = false;
-    int dist = -1;
-    if (!json_is_object(j)) {
-        type_error(v, base, K_OBJ);
-        return false;
-    }
-    d = member(v, j, base, "dist", K_STR, true);
-    if (d && (dist = dist_of(json_string_value(d))) < 0) {
-        ptr_key(ptr, base, "dist");
-        bad(v, ptr, "enum", "must be \"pert\", \"lognormal90\" or \"fixed\"",
-            "\"pert\"、\"lognormal90\" 又は \"fixed\" を指定してください");
-    }
-    if (dist == RISK_DIST_LOGNORMAL90 && !kinds[kind].lognormal_ok) {
-        ptr_key(ptr, base, "dist");
-        bad(v, ptr, "dist_not_allowed",
-            "a lognormal90 has no upper bound: use \"pert\" or \"fixed\" for a value from 0 to 1",
-            "lognormal90 は上限がないため、0〜1 の値には \"pert\" 又は \"fixed\" を使ってください");
-        dist = -2;
-    }
-    switch (dist) {
-    case RISK_DIST_PERT:
-        check_members(v, j, base, pert_keys, "a pert estimate", "pert 推定値");
-        pert_check(v, j, base, kind, e, &ok);
-        break;
-    case RISK_DIST_LOGNORMAL90:
-        check_members(v, j, base, lognormal_keys, "a lognormal90 estimate", "lognormal90 推定値");
-        lognormal_check(v, j, base, kind, e, &ok);
-        break;
-    case RISK_DIST_FIXED:
-        check_members(v, j, base, fixed_keys, "a fixed estimate", "fixed 推定値");
-        ok = number(v, j, base, "value", kind, &e->low);
-        e->mode = e->high = e->low;
-        break;
-    default:
-        check_members(v, j, base, any_estimate_keys, "an estimate", "推定値");
-        break;
-    }
-    if (ok)
-        e->dist = (enum risk_dist)dist;
-    return ok;
-}
-
-static bool estimate(struct vctx *v, const json_t *obj, const char *base, const char *key,
-                     enum risk_kind kind, struct risk_estimate *e)
-{
-    char ptr[PTR_MAX];
-    const json_t *j = json_object_get(obj, key);
-    ptr_key(ptr, base, key);
-    if (!j) {
-        bad(v, ptr, "required", "is required", "必須項目です");
-        return false;
-    }
-    return estimate_value(v, j, ptr, kind, e);
-}
-
-/* ---- scenario members ---- */
-
-static void scenario_name(struct vctx *v, const json_t *j, const char *base,
-                          struct risk_scenario *sc)
-{
-    char ptr[PTR_MAX], p2[PTR_MAX];
-    const json_t *n = member(v, j, base, "name", K_OBJ, true), *s;
-    const char *t;
-    if (!n)
-        return;
-    ptr_key(ptr, base, "name");
-    check_members(v, n, ptr, name_keys, "a name", "名称");
-    if ((s = member(v, n, ptr, "ja", K_STR, true))) {
-        ptr_key(p2, ptr, "ja");
-        if ((t = text_value(v, s, p2, RISK_NAME_MAX)))
-            sc->name_ja = xstrdup(t);
-    }
-    if ((s = member(v, n, ptr, "en", K_STR, true))) {
-        ptr_key(p2, ptr, "en");
-        if ((t = text_value(v, s, p2, RISK_NAME_MAX)))
-            sc->name_en = xstrdup(t);
-    }
-}
-
-static void scenario_resistance(struct vctx *v, const json_t *j, const char *base,
-                                struct risk_scenario *sc)
-{
-    char ptr[PTR_MAX], p2[PTR_MAX];
-    const json_t *r = json_object_get(j, "resistance"), *cats;
-    ptr_key(ptr, base, "resistance");
-    if (!r) {
-        bad(v, ptr, "required", "is required with threat_capability",
-            "threat_capability を指定する場合は必須です");
-        return;
-    }
-    if (!json_is_object(r) || !json_object_get(r, "from_assessment")) {
-        estimate_value(v, r, ptr, RISK_K_SCALE, &sc->resistance);
-        return;
-    }
-    check_members(v, r, ptr, assessment_keys, "a resistance from an assessment",
-                  "評価結果による抵抗力");
-    if (!(cats = member(v, r, ptr, "from_assessment", K_ARR, true)))
-        return;
-    ptr_key(p2, ptr, "from_assessment");
-    if (json_array_size(cats) == 0) {
-        bad(v, p2, "too_few_items", "must name at least one category",
-            "カテゴリーを1件以上指定してください");
-        return;
-    }
-    sc->categories = string_list(v, cats, p2, RISK_CATEGORIES_MAX, true, &sc->ncategories);
-}
-
-static void scenario_susceptibility(struct vctx *v, const json_t *j, const char *base,
-                                    struct risk_scenario *sc)
-{
-    char ptr[PTR_MAX];
-    bool has_v = json_object_get(j, "vulnerability") != NULL;
-    bool has_tc = json_object_get(j, "threat_capability") != NULL;
-    bool has_rs = json_object_get(j, "resistance") != NULL;
-    if (!has_v && !has_tc && !has_rs) {
-        ptr_key(ptr, base, "vulnerability");
-        bad(v, ptr, "required", "is required (or threat_capability with resistance)",
-            "必須項目です（又は threat_capability と resistance の組）");
-        return;
-    }
-    if (has_v && (has_tc || has_rs)) {
-        ptr_key(ptr, base, has_tc ? "threat_capability" : "resistance");
-        bad(v, ptr, "exclusive",
-            "give either vulnerability, or threat_capability with resistance, not both",
-            "vulnerability か、threat_capability と resistance "
-            "の組か、どちらか一方を指定してください");
-    }
-    if (has_v)
-        estimate(v, j, base, "vulnerability", RISK_K_PROBABILITY, &sc->vulnerability);
-    if (!has_v)
-        sc->susceptibility = RISK_BY_TCAP_RS;
-    /* with vulnerability too, the pair is still checked (as far as it is given) */
-    if (has_tc || !has_v)
-        estimate(v, j, base, "threat_capability", RISK_K_SCALE, &sc->threat_capability);
-    if (has_rs || !has_v)
-        scenario_resistance(v, j, base, sc);
-}
-
-static void scenario_secondary(struct vctx *v, const json_t *j, const char *base,
-                               struct risk_scenario *sc)
-{
-    char ptr[PTR_MAX];
-    const json_t *s = member(v, j, base, "secondary", K_OBJ, false);
-    if (!s)
-        return;
-    ptr_key(ptr, base, "secondary");
-    check_members(v, s, ptr, secondary_keys, "secondary", "二次損失");
-    sc->has_secondary = true;
-    estimate(v, s, ptr, "probability", RISK_K_PROBABILITY, &sc->secondary_probability);
-    estimate(v, s, ptr, "loss", RISK_K_AMOUNT, &sc->secondary_loss);
-}
-
-size_t risk_scenario_from_json(const json_t *j, const char *pointer, struct risk_scenario *out,
-                               struct verr_list *errs)
-{
-    struct vctx v = {errs};
-    size_t before = problems(&v);
-    char ptr[PTR_MAX];
-    const json_t *m;
-    BUG_ON(strlen(pointer) > 256);
-    if (!json_is_object(j)) {
-        type_error(&v, pointer, K_OBJ);
-        return problems(&v) - before;
-    }
-    check_members(&v, j, pointer, scenario_keys, "a scenario", "シナリオ");
-    if ((m = member(&v, j, pointer, "id", K_STR, true))) {
-        ptr_key(ptr, pointer, "id");
-        if (id_ok(json_string_value(m), false))
-            out->id = xstrdup(json_string_value(m));
-        else
-            id_error(&v, ptr, false);
-    }
-    scenario_name(&v, j, pointer, out);
-    if ((m = member(&v, j, pointer, "assets", K_ARR, false))) {
-        ptr_key(ptr, pointer, "assets");
-        out->assets = string_list(&v, m, ptr, RISK_ASSETS_MAX, false, &out->nassets);
-    }
-    estimate(&v, j, pointer, "tef", RISK_K_FREQUENCY, &out->tef);
-    scenario_susceptibility(&v, j, pointer, out);
-    estimate(&v, j, pointer, "primary_loss", RISK_K_AMOUNT, &out->primary_loss);
-    scenario_secondary(&v, j, pointer, out);
-    return problems(&v) - before;
-}
-
-void risk_scenario_init(struct risk_scenario *sc)
-{
-    memset(sc, 0, sizeof(*sc));
 }
 
 void risk_scenario_release(struct risk_scenario *sc)
@@ -537,110 +659,46 @@ void risk_scenario_release(struct risk_scenario *sc)
 
 /* ---- the request ---- */
 
-static void request_numbers(struct vctx *v, const json_t *doc, struct risk_request *req)
+static struct risk_request *fill_request(const json_t *doc)
 {
-    const json_t *j;
-    if ((j = member(v, doc, "", "seed", K_INT, false))) {
-        if (json_integer_value(j) < 0)
-            bad(v, "/seed", "range", "must be a whole number ≥ 0",
-                "0 以上の整数で指定してください");
-        else
-            req->seed = (uint64_t)json_integer_value(j);
+    struct risk_request *req = xcalloc(1, sizeof(*req));
+    const json_t *seed = json_object_get(doc, "seed"), *years = json_object_get(doc, "years");
+    const json_t *th = json_object_get(doc, "thresholds"), *sc = json_object_get(doc, "scenarios");
+    req->seed = seed ? (uint64_t)json_integer_value(seed) : RISK_DEFAULT_SEED;
+    req->years = years ? json_integer_value(years) : RISK_DEFAULT_YEARS;
+    for (size_t i = 0; i < json_array_size(th); i++)
+        req->thresholds[req->nthresholds++] = json_number_value(json_array_get(th, i));
+    req->nscenarios = json_array_size(sc);
+    req->scenarios = xcalloc(req->nscenarios, sizeof(*req->scenarios));
+    for (size_t i = 0; i < req->nscenarios; i++) {
+        risk_scenario_init(&req->scenarios[i]);
+        fill_scenario(json_array_get(sc, i), &req->scenarios[i]);
     }
-    if ((j = member(v, doc, "", "years", K_INT, false))) {
-        if (json_integer_value(j) < 1 || json_integer_value(j) > RISK_YEARS_MAX)
-            bad(v, "/years", "range", "must be a whole number from 1 to 10,000,000",
-                "1〜10,000,000 の整数で指定してください");
-        else
-            req->years = json_integer_value(j);
-    }
-}
-
-static void request_thresholds(struct vctx *v, const json_t *doc, struct risk_request *req)
-{
-    const json_t *arr = member(v, doc, "", "thresholds", K_ARR, false);
-    char ptr[PTR_MAX];
-    if (!arr)
-        return;
-    if (json_array_size(arr) > RISK_THRESHOLDS_MAX) {
-        bad(v, "/thresholds", "too_many_items", "must have at most 32 items",
-            "32件以内で指定してください");
-        return;
-    }
-    for (size_t i = 0; i < json_array_size(arr); i++) {
-        const json_t *t = json_array_get(arr, i);
-        double x = json_is_number(t) ? json_number_value(t) : 0.0;
-        ptr_index(ptr, "/thresholds", i);
-        if (!json_is_number(t))
-            type_error(v, ptr, K_NUM);
-        else if (!(x >= 0.0 && x <= RISK_AMOUNT_MAX))
-            bad(v, ptr, "range", kinds[RISK_K_AMOUNT].en, kinds[RISK_K_AMOUNT].ja);
-        else
-            req->thresholds[req->nthresholds++] = x;
-    }
-}
-
-static void request_scenarios(struct vctx *v, const json_t *doc, struct risk_request *req)
-{
-    const json_t *arr = member(v, doc, "", "scenarios", K_ARR, true);
-    char ptr[PTR_MAX], p2[PTR_MAX];
-    size_t n;
-    if (!arr)
-        return;
-    n = json_array_size(arr);
-    if (n == 0 || n > RISK_SCENARIOS_MAX) {
-        bad(v, "/scenarios", n ? "too_many_items" : "too_few_items",
-            "must have from 1 to 200 scenarios", "シナリオを1〜200件で指定してください");
-        return;
-    }
-    req->scenarios = xcalloc(n, sizeof(*req->scenarios));
-    req->nscenarios = n;
-    for (size_t i = 0; i < n; i++) {
-        struct risk_scenario *sc = &req->scenarios[i];
-        ptr_index(ptr, "/scenarios", i);
-        risk_scenario_init(sc);
-        risk_scenario_from_json(json_array_get(arr, i), ptr, sc, v->errs);
-        for (size_t k = 0; sc->id && k < i; k++)
-            if (req->scenarios[k].id && !strcmp(req->scenarios[k].id, sc->id)) {
-                ptr_key(p2, ptr, "id");
-                bad(v, p2, "duplicate", "repeats the id of an earlier scenario",
-                    "前のシナリオと同じ id です");
-                break;
-            }
-    }
+    return req;
 }
 
 struct risk_request *risk_request_from_json(const json_t *doc, struct verr_list *errs)
 {
-    struct vctx v = {errs};
-    size_t before = problems(&v);
-    struct risk_request *req = xcalloc(1, sizeof(*req));
-    req->seed = RISK_DEFAULT_SEED;
-    req->years = RISK_DEFAULT_YEARS;
-    if (!json_is_object(doc)) {
-        type_error(&v, "", K_OBJ);
-        goto out;
-    }
-    check_members(&v, doc, "", request_keys, "a simulation request", "シミュレーション要求");
-    request_numbers(&v, doc, req);
-    request_thresholds(&v, doc, req);
-    request_scenarios(&v, doc, req);
-    if (problems(&v) == before && risk_request_work(req) > RISK_EVENTS_MAX) {
-        char en[256], ja[256];
-        double w = risk_request_work(req);
-        snprintf(en, sizeof(en),
-                 "years × expected threat events a year = %.3g, above the limit of 1e10: "
-                 "simulate fewer years or scenarios",
-                 w);
-        snprintf(ja, sizeof(ja),
-                 "年数 × 年間の脅威イベント数の期待値 = %.3g で、上限 1e10 を超えています。"
-                 "年数かシナリオを減らしてください",
-                 w);
-        bad(&v, "/years", "too_much_work", en, ja);
-    }
-out:
-    if (problems(&v) == before)
+    struct schema_limits lim;
+    struct schema_run run = {.root = &request_root, .lim = &lim};
+    struct risk_request *req;
+    char en[256], ja[256];
+    double w;
+    limits(&lim, errs);
+    if (schema_run(&run, doc, errs))
+        return NULL;
+    req = fill_request(doc);
+    if ((w = risk_request_work(req)) <= RISK_EVENTS_MAX)
         return req;
+    snprintf(en, sizeof(en),
+             "years × expected threat events a year = %.3g, above the limit of 1e10: "
+             "simulate fewer years or scenarios",
+             w);
+    snprintf(ja, sizeof(ja),
+             "年数 × 年間の脅威イベント数の期待値 = %.3g で、上限 1e10 を超えています。"
+             "年数かシナリオを減らしてください",
+             w);
+    schema_emit_path(&request_root, errs, "/years", "too_much_work", en, ja);
     risk_request_free(req);
     return NULL;
 }

@@ -8,6 +8,7 @@
 #include "expr.h"
 #include "../core/buf.h"
 #include "../report/report.h"
+#include "../schema/schema.h"
 
 enum ex_op {
     EX_LIT, EX_PATH, EX_LIST, EX_AND, EX_OR, EX_NOT, EX_EQ, EX_NE, EX_LT, EX_LE, EX_GT, EX_GE,

@@ -22,6 +22,7 @@
 #include "../core/err.h"
 #include "../core/hash.h"
 #include "../core/verr.h"
+#include "../core/diag.h"
 
 struct ruleset;
 struct rule;
@@ -29,28 +30,10 @@ struct rule_stage;
 
 /* ---- loading (the only I/O in this module: reading data files and tz files) ---- */
 
-struct rules_diag {
-    char file[256];
-    int line, column; /* 0 when unknown */
-    char pointer[256];
-    const char *code;
-    char en[512];
-    char ja[512];
-};
-
-struct rules_diags {
-    struct rules_diag *v;
-    size_t n, cap;
-};
-
-void rules_diags_init(struct rules_diags *d);
-void rules_diags_release(struct rules_diags *d);
-/* "file:line:column: pointer: message" per problem, in the chosen language. */
-void rules_diags_print(const struct rules_diags *d, FILE *f, bool ja);
-
 /* Loads data_dir/{calendars,recipients,rules} (every .json file; rules/ recursively). Returns
- * the rule set, or NULL when any problem was found (all of them are in diags). */
-struct ruleset *rules_load_dir(const char *data_dir, struct rules_diags *diags);
+ * the rule set, or NULL when any problem was found (all of them are in diags, each at its
+ * file:line:column; printed by diag_list_print). */
+struct ruleset *rules_load_dir(const char *data_dir, struct diag_list *diags);
 void rules_free(struct ruleset *rs);
 
 /* SHA-256 over every loaded file, in path order: the "rules version" recorded with each

@@ -1,18 +1,18 @@
 /*
- * rules_load.c — reading data/{calendars,recipients,rules} into a rule set, with every problem
- * reported as file:line:column (positions recovered with jsonx_locate, since jansson keeps
- * none). Structure is checked with field tables (rules_tables.c); then references (recipients,
- * calendars, time zones), conditions (compiled against the report format), required-field
- * pointers and deadline consistency. This file is the module's only I/O.
+ * rules_load.c — reading data/{calendars,recipients,rules} into a rule set through the data-file
+ * loader (core/datafile.h), with every problem reported as file:line:column in a diag_list.
+ * Structure is checked with field tables (rules_tables.c, on the engine of src/schema/; calendars
+ * by calendar_from_json); then references (recipients, calendars, time zones), conditions
+ * (compiled against the report format), required-field pointers and deadline consistency. This file
+ * is the module's only I/O.
  */
-#include <dirent.h>
-#include <sys/stat.h>
-
 #include "rules_int.h"
 #include "../core/buf.h"
+#include "../core/datafile.h"
 #include "../core/jsonx.h"
 #include "../core/rtime.h"
 #include "../report/report.h"
+#include "../schema/schema.h"
 
 #define MAX_FILE_BYTES (4 * 1024 * 1024)
 #define MAX_FILES 2000
@@ -50,118 +50,9 @@ const char *rules_pool_strdup(struct ruleset *rs, const char *s)
     return p;
 }
 
-/* ---- diagnostics ---- */
-
-void rules_diags_init(struct rules_diags *d)
-{
-    memset(d, 0, sizeof(*d));
-}
-
-void rules_diags_release(struct rules_diags *d)
-{
-    free(d->v);
-    rules_diags_init(d);
-}
-
-/* The file being read, for positions. */
-struct src {
-    const char *path;
-    const char *text;
-    size_t n;
-};
-
-static void diag(struct rules_diags *d, const struct src *f, const char *pointer, int extra_col,
-                 const char *code, const char *en, const char *ja)
-{
-    if (d->n == d->cap) {
-        d->cap = d->cap ? d->cap * 2 : 16;
-        d->v = xrealloc(d->v, d->cap * sizeof(*d->v));
-    }
-    struct rules_diag *x = &d->v[d->n++];
-    memset(x, 0, sizeof(*x));
-    xstrlcpy(x->file, f ? f->path : "", sizeof(x->file));
-    xstrlcpy(x->pointer, pointer ? pointer : "", sizeof(x->pointer));
-    if (f && f->text && pointer && !jsonx_locate(f->text, f->n, pointer, &x->line, &x->column))
-        x->column += extra_col;
-    x->code = code;
-    xstrlcpy(x->en, en, sizeof(x->en));
-    xstrlcpy(x->ja, ja, sizeof(x->ja));
-}
-
-static void diag_verrs(struct rules_diags *d, const struct src *f, const struct verr_list *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        diag(d, f, l->v[i].pointer, 0, l->v[i].code, l->v[i].en, l->v[i].ja);
-}
-
-void rules_diags_print(const struct rules_diags *d, FILE *out, bool ja)
-{
-    for (size_t i = 0; i < d->n; i++) {
-        const struct rules_diag *x = &d->v[i];
-        if (x->line)
-            fprintf(out, "%s:%d:%d: ", x->file, x->line, x->column);
-        else
-            fprintf(out, "%s: ", x->file);
-        fprintf(out, "%s%s[%s] %s\n", x->pointer, x->pointer[0] ? " " : "", x->code,
-                ja ? x->ja : x->en);
-    }
-}
-
 /* ---- files ---- */
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Collects *.json under dir (recursively when deep), sorted, into a NULL-ended list. */
-static void list_json(const char *dir, bool deep, char ***list, size_t *n)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    if (!d)
-        return;
-    while ((e = readdir(d)) && *n < MAX_FILES) {
-        char path[1024];
-        struct stat st;
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        if (stat(path, &st))
-            continue;
-        if (S_ISDIR(st.st_mode) && deep) {
-            list_json(path, deep, list, n);
-        } else if (S_ISREG(st.st_mode) && strlen(e->d_name) > 5 &&
-                   !strcmp(e->d_name + strlen(e->d_name) - 5, ".json")) {
-            *list = xrealloc(*list, (*n + 2) * sizeof(**list));
-            (*list)[(*n)++] = xstrdup(path);
-            (*list)[*n] = NULL;
-        }
-    }
-    closedir(d);
-}
-
-static char **sorted_files(const char *dir, bool deep)
-{
-    char **list = xcalloc(1, sizeof(*list));
-    size_t n = 0;
-    list_json(dir, deep, &list, &n);
-    qsort(list, n, sizeof(*list), cmp_str);
-    return list;
-}
-
-static void free_list(char **list)
-{
-    for (char **p = list; p && *p; p++)
-        free(*p);
-    free(list);
-}
-
-struct loaded {
-    struct src f;
-    char *text;
-    json_t *doc;
-};
+static const struct datafile_limits limits = {MAX_FILE_BYTES, 64};
 
 /* The rules version: SHA-256 over each file's path relative to the data directory and its
  * bytes, so the same files give the same version wherever they are installed. */
@@ -170,44 +61,17 @@ struct version_hash {
     size_t root; /* length of "data_dir/" */
 };
 
-/* Reads and parses one file; problems go to diags. Returns 0 or -1. */
-static int load_file(const char *path, struct loaded *out, struct version_hash *h,
-                     struct rules_diags *d)
+/* Reads and parses one file through the data-file loader; problems go to d. A file that loads
+ * counts towards the rules version. Returns 0 or -1; f is released by the caller either way. */
+static int load_file(const char *path, struct datafile *f, struct version_hash *h,
+                     struct diag_list *d)
 {
-    FILE *fp = fopen(path, "rb");
-    struct jsonx_error je;
-    memset(out, 0, sizeof(*out));
-    out->f.path = path;
-    if (!fp) {
-        diag(d, &out->f, "", 0, "io", strerror(errno), "ファイルを読めません");
+    if (datafile_load(f, path, &limits, d))
         return -1;
-    }
-    out->text = xmalloc(MAX_FILE_BYTES + 1);
-    out->f.n = fread(out->text, 1, MAX_FILE_BYTES + 1, fp);
-    fclose(fp);
-    out->text[MIN(out->f.n, (size_t)MAX_FILE_BYTES)] = '\0';
-    out->f.text = out->text;
-    if (out->f.n > MAX_FILE_BYTES) {
-        diag(d, &out->f, "", 0, "too_large", "larger than 4 MiB", "4 MiBを超えています");
-        return -1;
-    }
     const char *rel = strlen(path) > h->root ? path + h->root : path;
     hash_sha256_update(&h->ctx, rel, strlen(rel) + 1);
-    hash_sha256_update(&h->ctx, out->text, out->f.n);
-    if (jsonx_load_object(out->text, out->f.n, 64, &out->doc, &je)) {
-        struct rules_diag *x;
-        diag(d, &out->f, NULL, 0, "json_syntax", je.text, je.text_ja);
-        x = &d->v[d->n - 1];
-        x->line = je.line, x->column = je.column;
-        return -1;
-    }
+    hash_sha256_update(&h->ctx, f->text, f->n);
     return 0;
-}
-
-static void unload(struct loaded *l)
-{
-    json_decref(l->doc);
-    free(l->text);
 }
 
 /* ---- building: small helpers ---- */
@@ -275,7 +139,7 @@ static const struct tz *tz_get(struct ruleset *rs, const char *name, struct err 
 
 /* Byte offset in f of the character at (line, col), both 1-based, columns in characters as
  * jsonx_locate counts them; f->n when there is none. */
-static size_t offset_of(const struct src *f, int line, int col)
+static size_t offset_of(const struct datafile *f, int line, int col)
 {
     int l = 1, c = 1;
     for (size_t i = 0; i < f->n; i++) {
@@ -295,7 +159,7 @@ static size_t offset_of(const struct src *f, int line, int col)
 /* The column of byte pos of a JSON string's value, the string's opening quote being at
  * (line, col): an escape takes more characters in the file than in the value (\" is two for
  * one, \u00e9 six for two bytes), and columns count characters where pos counts bytes. */
-static int string_column(const struct src *f, int line, int col, int pos)
+static int string_column(const struct datafile *f, int line, int col, int pos)
 {
     size_t i = offset_of(f, line, col) + 1, used = 0;
     int c = col + 1;
@@ -318,8 +182,8 @@ static int string_column(const struct src *f, int line, int col, int pos)
 }
 
 /* Compiles a condition found at pointer; problems point at the character inside the string. */
-static struct expr *compile_at(struct ruleset *rs, const char *src, const struct src *f,
-                               const char *pointer, struct rules_diags *d)
+static struct expr *compile_at(struct ruleset *rs, const char *src, const struct datafile *f,
+                               const char *pointer, struct diag_list *d)
 {
     struct expr *e;
     struct expr_error err;
@@ -327,9 +191,9 @@ static struct expr *compile_at(struct ruleset *rs, const char *src, const struct
         char en[600], ja[600];
         snprintf(en, sizeof(en), "condition, at character %d: %s", err.pos + 1, err.en);
         snprintf(ja, sizeof(ja), "条件式の%d文字目: %s", err.pos + 1, err.ja);
-        diag(d, f, pointer, 0, "condition", en, ja);
-        struct rules_diag *x = &d->v[d->n - 1];
-        if (x->line)
+        struct diag *x = datafile_diag(f, d, pointer, "condition", en, ja);
+        int line, col;
+        if (datafile_locate(f, pointer, &line, &col) == 0) /* inside the condition's string */
             x->column = string_column(f, x->line, x->column, err.pos);
         return NULL;
     }
@@ -344,22 +208,22 @@ static struct expr *compile_at(struct ruleset *rs, const char *src, const struct
 /* ---- calendars ---- */
 
 static void load_calendars(struct ruleset *rs, const char *dir, struct version_hash *h,
-                           struct rules_diags *d)
+                           struct diag_list *d)
 {
-    char **files = sorted_files(dir, false);
-    for (char **p = files; *p; p++) {
-        struct loaded l;
+    char **files = datafile_list(dir, false, MAX_FILES);
+    for (char **p = files; p && *p; p++) {
+        struct datafile l;
         struct verr_list errs;
         if (load_file(*p, &l, h, d)) {
-            unload(&l);
+            datafile_release(&l);
             continue;
         }
         verr_list_init(&errs, 200);
         struct calendar *c = calendar_from_json(l.doc, &errs);
-        diag_verrs(d, &l.f, &errs);
+        datafile_diag_verrs(&l, d, &errs);
         if (c && find_calendar(rs, calendar_id(c))) {
-            diag(d, &l.f, "/id", 0, "duplicate_id", "another calendar has this id",
-                 "同じIDのカレンダーが既にあります");
+            datafile_diag(&l, d, "/id", "duplicate_id", "another calendar has this id",
+                          "同じIDのカレンダーが既にあります");
             calendar_free(c);
             c = NULL;
         }
@@ -368,9 +232,9 @@ static void load_calendars(struct ruleset *rs, const char *dir, struct version_h
             rs->cals[rs->ncals++] = c;
         }
         verr_list_release(&errs);
-        unload(&l);
+        datafile_release(&l);
     }
-    free_list(files);
+    datafile_list_free(files);
 }
 
 /* ---- recipients ---- */
@@ -404,8 +268,8 @@ static void build_delivery(struct ruleset *rs, const json_t *o, struct rules_del
     dl->endpoint = json_object_get(o, "endpoint") ? str_of(rs, o, "endpoint") : NULL;
 }
 
-static void build_recipient(struct ruleset *rs, const json_t *o, const struct src *f,
-                            const char *ptr, struct rules_diags *d)
+static void build_recipient(struct ruleset *rs, const json_t *o, const struct datafile *f,
+                            const char *ptr, struct diag_list *d)
 {
     struct recipient *r = &rs->recips[rs->nrecips];
     char p[300];
@@ -414,8 +278,8 @@ static void build_recipient(struct ruleset *rs, const json_t *o, const struct sr
     r->id = str_of(rs, o, "id");
     if (find_recipient(rs, r->id)) {
         snprintf(p, sizeof(p), "%s/id", ptr);
-        diag(d, f, p, 0, "duplicate_id", "another recipient has this id",
-             "同じIDの報告先が既にあります");
+        datafile_diag(f, d, p, "duplicate_id", "another recipient has this id",
+                      "同じIDの報告先が既にあります");
         return;
     }
     r->name = text2_of(rs, json_object_get(o, "name"));
@@ -428,12 +292,13 @@ static void build_recipient(struct ruleset *rs, const json_t *o, const struct sr
     err_init(&e);
     if (!(r->tz = tz_get(rs, json_string_value(json_object_get(o, "timezone")), &e))) {
         snprintf(p, sizeof(p), "%s/timezone", ptr);
-        diag(d, f, p, 0, "timezone", e.msg, "タイムゾーンを読み込めません（tzデータベースにありません）");
+        datafile_diag(f, d, p, "timezone", e.msg,
+                      "タイムゾーンを読み込めません（tzデータベースにありません）");
     }
     if (!(r->cal = find_calendar(rs, json_string_value(json_object_get(o, "calendar"))))) {
         snprintf(p, sizeof(p), "%s/calendar", ptr);
-        diag(d, f, p, 0, "unknown_calendar", "no calendar in data/calendars has this id",
-             "data/calendars にこのIDのカレンダーがありません");
+        datafile_diag(f, d, p, "unknown_calendar", "no calendar in data/calendars has this id",
+                      "data/calendars にこのIDのカレンダーがありません");
     }
     rs->nrecips++;
 }
@@ -445,38 +310,38 @@ struct file_kind {
     const char *key;
     bool deep; /* rules/ has one sub-directory per jurisdiction */
     void (*grow)(struct ruleset *rs, size_t more);
-    void (*build)(struct ruleset *rs, const json_t *o, const struct src *f, const char *ptr,
-                  struct rules_diags *d);
+    void (*build)(struct ruleset *rs, const json_t *o, const struct datafile *f, const char *ptr,
+                  struct diag_list *d);
 };
 
 static void load_each(struct ruleset *rs, const char *dir, const struct file_kind *k,
-                      struct version_hash *h, struct rules_diags *d)
+                      struct version_hash *h, struct diag_list *d)
 {
-    char **files = sorted_files(dir, k->deep);
-    struct report_limits lim;
-    report_limits_default(&lim);
-    for (char **p = files; *p; p++) {
-        struct loaded l;
+    char **files = datafile_list(dir, k->deep, MAX_FILES);
+    struct schema_limits lim;
+    schema_limits_default(&lim);
+    for (char **p = files; p && *p; p++) {
+        struct datafile l;
         struct verr_list errs;
         if (load_file(*p, &l, h, d)) {
-            unload(&l);
+            datafile_release(&l);
             continue;
         }
         verr_list_init(&errs, 200);
-        if (report_check_fields(k->root, l.doc, &lim, 0, &errs) == 0) {
+        if (schema_check(k->root, l.doc, &lim, 0, &errs) == 0) {
             const json_t *arr = json_object_get(l.doc, k->key);
             k->grow(rs, json_array_size(arr));
             for (size_t i = 0; i < json_array_size(arr); i++) {
                 char ptr[64];
                 snprintf(ptr, sizeof(ptr), "/%s/%zu", k->key, i);
-                k->build(rs, json_array_get(arr, i), &l.f, ptr, d);
+                k->build(rs, json_array_get(arr, i), &l, ptr, d);
             }
         }
-        diag_verrs(d, &l.f, &errs);
+        datafile_diag_verrs(&l, d, &errs);
         verr_list_release(&errs);
-        unload(&l);
+        datafile_release(&l);
     }
-    free_list(files);
+    datafile_list_free(files);
 }
 
 static void grow_recipients(struct ruleset *rs, size_t more)
@@ -520,7 +385,7 @@ static int parse_due_time(const char *s)
 }
 
 static void build_deadline(struct ruleset *rs, const json_t *o, struct rule_stage *st,
-                           const struct src *f, const char *ptr, struct rules_diags *d)
+                           const struct datafile *f, const char *ptr, struct diag_list *d)
 {
     struct deadline *dl = &st->dl;
     char p[360];
@@ -530,10 +395,11 @@ static void build_deadline(struct ruleset *rs, const json_t *o, struct rule_stag
                       json_object_get(o, "unit");
     snprintf(p, sizeof(p), "%s/deadline", ptr);
     if (dl->kind == DL_NONE && (json_object_get(o, "anchor") || json_object_get(o, "offset")))
-        diag(d, f, p, 0, "deadline", "a deadline of kind \"none\" has no anchor or offset",
-             "種類 none の期限には起算点も期間も書けません");
+        datafile_diag(f, d, p, "deadline", "a deadline of kind \"none\" has no anchor or offset",
+                      "種類 none の期限には起算点も期間も書けません");
     if (dl->kind != DL_NONE && !has_anchor)
-        diag(d, f, p, 0, "deadline", "needs anchor, offset and unit", "起算点・期間・単位が必要です");
+        datafile_diag(f, d, p, "deadline", "needs anchor, offset and unit",
+                      "起算点・期間・単位が必要です");
     if (has_anchor) {
         dl->main.anchor = (enum anchor)anchor_of(o);
         dl->main.offset = (int)json_integer_value(json_object_get(o, "offset"));
@@ -542,8 +408,8 @@ static void build_deadline(struct ruleset *rs, const json_t *o, struct rule_stag
     dl->due_minute = parse_due_time(json_string_value(json_object_get(o, "due_time")));
     if (dl->due_minute < 0) {
         snprintf(p, sizeof(p), "%s/deadline/due_time", ptr);
-        diag(d, f, p, 0, "due_time", "must be HH:MM between 00:00 and 24:00",
-             "00:00〜24:00 の HH:MM で指定してください");
+        datafile_diag(f, d, p, "due_time", "must be HH:MM between 00:00 and 24:00",
+                      "00:00〜24:00 の HH:MM で指定してください");
         dl->due_minute = 1440;
     }
     const json_t *cap = json_object_get(o, "cap");
@@ -576,7 +442,7 @@ static bool uses_unit(const struct deadline *dl, enum dl_unit u)
 }
 
 static void check_required(struct ruleset *rs, const json_t *arr, struct rule_stage *st,
-                           const struct src *f, const char *ptr, struct rules_diags *d)
+                           const struct datafile *f, const char *ptr, struct diag_list *d)
 {
     st->nrequired = json_array_size(arr);
     st->required = rules_pool_alloc(rs, (st->nrequired + 1) * sizeof(*st->required));
@@ -589,12 +455,12 @@ static void check_required(struct ruleset *rs, const json_t *arr, struct rule_st
         snprintf(p, sizeof(p), "%s/required_fields/%zu", ptr, i);
         snprintf(en, sizeof(en), "\"%s\" is not a field of the report format", s ? s : "");
         snprintf(ja, sizeof(ja), "「%s」は報告様式にない項目です", s ? s : "");
-        diag(d, f, p, 0, "unknown_field", en, ja);
+        datafile_diag(f, d, p, "unknown_field", en, ja);
     }
 }
 
 static void build_stage(struct ruleset *rs, struct rule *r, const json_t *o, struct rule_stage *st,
-                        const struct src *f, const char *ptr, struct rules_diags *d)
+                        const struct datafile *f, const char *ptr, struct diag_list *d)
 {
     char p[360];
     st->id = str_of(rs, o, "id");
@@ -610,12 +476,12 @@ static void build_stage(struct ruleset *rs, struct rule *r, const json_t *o, str
     st->cal = cal ? find_calendar(rs, cal) : (r->recipient ? r->recipient->cal : NULL);
     if (cal && !st->cal) {
         snprintf(p, sizeof(p), "%s/calendar", ptr);
-        diag(d, f, p, 0, "unknown_calendar", "no calendar in data/calendars has this id",
-             "data/calendars にこのIDのカレンダーがありません");
+        datafile_diag(f, d, p, "unknown_calendar", "no calendar in data/calendars has this id",
+                      "data/calendars にこのIDのカレンダーがありません");
     }
     if (!st->cal && (uses_unit(&st->dl, DU_BUSINESS_DAYS) || st->roll != ROLL_NONE))
-        diag(d, f, ptr, 0, "calendar_needed", "business days and rolls need a calendar",
-             "営業日の計算と繰り延べにはカレンダーが必要です");
+        datafile_diag(f, d, ptr, "calendar_needed", "business days and rolls need a calendar",
+                      "営業日の計算と繰り延べにはカレンダーが必要です");
     check_required(rs, json_object_get(o, "required_fields"), st, f, ptr, d);
     if (json_object_get(o, "citation")) {
         struct citation *c = rules_pool_alloc(rs, sizeof(*c));
@@ -652,8 +518,8 @@ static int64_t date_ms(const json_t *o, const char *key, const struct recipient 
     return ms;
 }
 
-static void build_rule(struct ruleset *rs, const json_t *o, const struct src *f, const char *ptr,
-                       struct rules_diags *d)
+static void build_rule(struct ruleset *rs, const json_t *o, const struct datafile *f,
+                       const char *ptr, struct diag_list *d)
 {
     struct rule *r = &rs->rules[rs->nrules];
     char p[300];
@@ -661,8 +527,8 @@ static void build_rule(struct ruleset *rs, const json_t *o, const struct src *f,
     r->id = str_of(rs, o, "id");
     if (rule_id_taken(rs, r->id)) {
         snprintf(p, sizeof(p), "%s/id", ptr);
-        diag(d, f, p, 0, "duplicate_id", "another rule has this id (ids are global)",
-             "同じIDのルールが既にあります（IDは全ファイルで一意）");
+        datafile_diag(f, d, p, "duplicate_id", "another rule has this id (ids are global)",
+                      "同じIDのルールが既にあります（IDは全ファイルで一意）");
         return;
     }
     r->file = rules_pool_strdup(rs, f->path);
@@ -672,8 +538,8 @@ static void build_rule(struct ruleset *rs, const json_t *o, const struct src *f,
     r->notes = text2_of(rs, json_object_get(o, "notes"));
     if (!(r->recipient = find_recipient(rs, json_string_value(json_object_get(o, "recipient"))))) {
         snprintf(p, sizeof(p), "%s/recipient", ptr);
-        diag(d, f, p, 0, "unknown_recipient", "no recipient in data/recipients has this id",
-             "data/recipients にこのIDの報告先がありません");
+        datafile_diag(f, d, p, "unknown_recipient", "no recipient in data/recipients has this id",
+                      "data/recipients にこのIDの報告先がありません");
     }
     r->state = (enum rule_state)rules_name_index(rules_state_names, 3,
                                                  json_string_value(json_object_get(o, "status")));
@@ -696,8 +562,8 @@ static void build_rule(struct ruleset *rs, const json_t *o, const struct src *f,
         build_stage(rs, r, json_array_get(stages, i), &r->stages[i], f, p, d);
         for (size_t k = 0; k < i; k++)
             if (!strcmp(r->stages[k].id, r->stages[i].id))
-                diag(d, f, p, 0, "duplicate_id", "another stage of this rule has this id",
-                     "このルールに同じIDの段階が既にあります");
+                datafile_diag(f, d, p, "duplicate_id", "another stage of this rule has this id",
+                              "このルールに同じIDの段階が既にあります");
     }
     rs->nstages += r->nstages;
     rs->nrules++;
@@ -706,7 +572,7 @@ static void build_rule(struct ruleset *rs, const json_t *o, const struct src *f,
 static const struct file_kind rule_files = {&rules_file_root, "rules", true, grow_rules,
                                             build_rule};
 
-struct ruleset *rules_load_dir(const char *data_dir, struct rules_diags *d)
+struct ruleset *rules_load_dir(const char *data_dir, struct diag_list *d)
 {
     struct ruleset *rs = xcalloc(1, sizeof(*rs));
     struct version_hash h = {.root = strlen(data_dir) + 1};
@@ -721,8 +587,7 @@ struct ruleset *rules_load_dir(const char *data_dir, struct rules_diags *d)
     load_each(rs, dir, &rule_files, &h, d);
     hash_sha256_final_hex(&h.ctx, rs->version);
     if (d->n == before && rs->nrules == 0) {
-        struct src f = {dir, NULL, 0};
-        diag(d, &f, "", 0, "no_rules", "no rule files found", "ルールファイルがありません");
+        diag_add(d, dir, "", "no_rules", "no rule files found", "ルールファイルがありません");
     }
     if (d->n > before) {
         rules_free(rs);

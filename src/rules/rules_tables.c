@@ -5,6 +5,7 @@
  */
 #include "rules_int.h"
 #include "../report/report.h"
+#include "../schema/schema.h"
 
 const char *const rules_anchor_names[A__COUNT] = {
     [A_OCCURRED] = "occurred", [A_DETECTED] = "detected", [A_AWARE] = "aware",

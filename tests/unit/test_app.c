@@ -516,15 +516,15 @@ static void test_ledger(void **state)
 static int group_setup(void **state)
 {
     char dir[600], path[700];
-    struct rules_diags d;
+    struct diag_list d;
     struct verr_list errs;
     struct outbox_net_policy net = {false, false};
     UNUSED(state);
     snprintf(dir, sizeof(dir), "%s/data", unit_source_root());
-    rules_diags_init(&d);
+    diag_list_init(&d);
     RS = rules_load_dir(dir, &d);
-    rules_diags_print(&d, stderr, false);
-    rules_diags_release(&d);
+    diag_list_print(&d, stderr, false);
+    diag_list_release(&d);
     if (!RS)
         return -1;
     verr_list_init(&errs, 50);

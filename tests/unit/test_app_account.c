@@ -62,7 +62,7 @@ static int setup(void **state)
     config_defaults(&f->app.cfg);
     f->app.cfg.password_hash_ops = 1; /* the cheapest argon2id: these tests hash many */
     f->app.cfg.password_hash_mem_kib = 8;
-    report_limits_default(&f->app.limits);
+    schema_limits_default(&f->app.limits);
     pthread_mutex_init(&f->app.pw_lock, NULL);
     pthread_cond_init(&f->app.pw_cond, NULL);
     if (!(f->app.store = store_open(&o, &e))) {

@@ -49,15 +49,15 @@ static void make_principal(struct principal *p, const char *org, enum role role)
 
 static int group_setup(void **state)
 {
-    struct assess_diags d;
+    struct diag_list d;
     char dir[1024];
     (void)state;
     snprintf(dir, sizeof(dir), "%s/data/frameworks", unit_source_root());
-    assess_diags_init(&d);
+    diag_list_init(&d);
     catalog = assess_load_dir(dir, NULL, &d);
     if (!catalog)
-        assess_diags_print(&d, stderr, false);
-    assess_diags_release(&d);
+        diag_list_print(&d, stderr, false);
+    diag_list_release(&d);
     return catalog ? 0 : -1;
 }
 
@@ -80,7 +80,7 @@ static int setup(void **state)
     err_init(&e);
     config_defaults(&f->app.cfg);
     f->app.cfg.risk_threads = 1;
-    report_limits_default(&f->app.limits);
+    schema_limits_default(&f->app.limits);
     f->app.frameworks = catalog;
     pthread_mutex_init(&f->app.sim_lock, NULL);
     if (!(f->app.store = store_open(&o, &e))) {

@@ -160,14 +160,14 @@ static void test_shipped_frameworks(void **state)
     char core[1024];
     const char *cp = nist_core_file(core, sizeof(core));
     char *dir = path_of("data/frameworks");
-    struct assess_diags d;
-    assess_diags_init(&d);
+    struct diag_list d;
+    diag_list_init(&d);
     if (!cp)
         print_message("# NIST core data not found (../shared absent): loading without the "
                       "cross-check\n");
     struct assess_catalog *cat = assess_load_dir(dir, cp, &d);
     if (!cat)
-        assess_diags_print(&d, stderr, false);
+        diag_list_print(&d, stderr, false);
     assert_non_null(cat);
     assert_int_equal(assess_catalog_count(cat), 2);
 
@@ -209,7 +209,7 @@ static void test_shipped_frameworks(void **state)
     print_message("# nist-csf-2.0: %zu questions; sme-quick-check: %zu questions\n",
                   nist->nquestions, sme->nquestions);
     assess_catalog_free(cat);
-    assess_diags_release(&d);
+    diag_list_release(&d);
     free(dir);
 }
 
@@ -432,8 +432,8 @@ static void write_in(const char *dir, const char *name, const char *text)
     assert_int_equal(unit_write_file(p, text, strlen(text)), 0);
 }
 
-static const struct assess_diag *find_diag(const struct assess_diags *d, const char *file_end,
-                                           const char *code, const char *pointer)
+static const struct diag *find_diag(const struct diag_list *d, const char *file_end,
+                                    const char *code, const char *pointer)
 {
     for (size_t i = 0; i < d->n; i++) {
         size_t fl = strlen(d->v[i].file), el = strlen(file_end);
@@ -450,14 +450,14 @@ static void test_loader(void **state)
     char dir[64];
     char *p = path_of("tests/data/assess/mini.json");
     char *tmpl = unit_read_file(p, NULL);
-    struct assess_diags d;
+    struct diag_list d;
     int line, col;
 
     /* a good file loads */
     assert_int_equal(unit_tmpdir(dir, "assess"), 0);
     write_in(dir, "mini.json", tmpl);
     write_in(dir, "notes.txt", "not a framework");
-    assess_diags_init(&d);
+    diag_list_init(&d);
     struct assess_catalog *cat = assess_load_dir(dir, NULL, &d);
     assert_non_null(cat);
     assert_int_equal(d.n, 0);
@@ -471,7 +471,7 @@ static void test_loader(void **state)
     char *bad = subst(tmpl, "\"weight\": 49", "\"weight\": 0");
     write_in(dir, "mini.json", bad);
     assert_null(assess_load_dir(dir, NULL, &d));
-    const struct assess_diag *x =
+    const struct diag *x =
         find_diag(&d, "/mini.json", "weight", "/functions/3/categories/0/questions/1/weight");
     assert_non_null(x);
     position_of(bad, "0}\n      ]}\n    ]}\n  ]", &line, &col);
@@ -482,8 +482,8 @@ static void test_loader(void **state)
     char *out = NULL;
     size_t outlen = 0;
     FILE *f = open_memstream(&out, &outlen);
-    assess_diags_print(&d, f, false);
-    assess_diags_print(&d, f, true);
+    diag_list_print(&d, f, false);
+    diag_list_print(&d, f, true);
     fclose(f);
     char want[256];
     snprintf(want, sizeof(want),
@@ -494,7 +494,7 @@ static void test_loader(void **state)
     assert_non_null(strstr(out, "0より大きく100以下"));
     free(out);
     free(bad);
-    assess_diags_release(&d);
+    diag_list_release(&d);
 
     /* a missing member is placed at the object that lacks it */
     bad = subst(tmpl, "\"ja\": \"段階2の説明\", \"en\": \"Level two described\"",
@@ -507,7 +507,7 @@ static void test_loader(void **state)
     assert_int_equal(x->line, line);
     assert_int_equal(x->column, col);
     free(bad);
-    assess_diags_release(&d);
+    diag_list_release(&d);
 
     /* JSON syntax: line and column from the parser */
     bad = subst(tmpl, "\"version\": \"1\",", "\"version\": \"1\"");
@@ -519,7 +519,7 @@ static void test_loader(void **state)
     assert_int_equal(x->line, line);
     assert_true(x->ja[0]);
     free(bad);
-    assess_diags_release(&d);
+    diag_list_release(&d);
 
     /* the file must be named after the id; two files with one id */
     write_in(dir, "mini.json", tmpl);
@@ -532,7 +532,7 @@ static void test_loader(void **state)
     assert_int_equal(x->column, col);
     assert_non_null(find_diag(&d, "/other.json", "duplicate_framework", "/id"));
     assert_int_equal(d.n, 2);
-    assess_diags_release(&d);
+    diag_list_release(&d);
 
     /* a core file that cannot be read is a problem; mini is not cross-checked anyway */
     unit_rmtree(dir);
@@ -547,11 +547,11 @@ static void test_loader(void **state)
     assert_int_equal(unit_tmpdir(dir, "assess"), 0);
     assert_null(assess_load_dir(dir, NULL, &d));
     assert_non_null(find_diag(&d, dir, "no_frameworks", ""));
-    assess_diags_release(&d);
+    diag_list_release(&d);
     unit_rmtree(dir);
     assert_null(assess_load_dir(dir, NULL, &d));
     assert_non_null(find_diag(&d, dir, "io", ""));
-    assess_diags_release(&d);
+    diag_list_release(&d);
     free(tmpl);
     free(p);
 }

@@ -507,6 +507,27 @@ static void test_validation_gathers_all(void **state)
     json_decref(doc);
 }
 
+/* Messages name the place in the file like every field-table input: the label path of the
+ * pointer, then the reason; a member not in the format names the format's version. */
+static void test_validation_messages(void **state)
+{
+    json_t *doc = parse(base_doc);
+    struct verr_list errs;
+    (void)state;
+    json_object_set_new(jsonx_ptr_get(doc, "/holidays/1"), "date", json_string("2026-01-01"));
+    json_object_set_new(doc, "colour", json_string("red"));
+    verr_list_init(&errs, 10);
+    assert_null(calendar_from_json(doc, &errs));
+    assert_int_equal(errs.n, 2);
+    assert_string_equal(errs.v[0].pointer, "/colour");
+    assert_string_equal(errs.v[0].en, "colour: is not a member of calendar format 1");
+    assert_string_equal(errs.v[1].pointer, "/holidays/1/date");
+    assert_string_equal(errs.v[1].en, "holidays › #2 › date: repeats the previous holiday's date");
+    assert_string_equal(errs.v[1].ja, "休日 › 2件目 › 日付: 直前の休日と同じ日付です");
+    verr_list_release(&errs);
+    json_decref(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -521,6 +542,7 @@ int main(void)
         cmocka_unit_test(test_valid_document),
         cmocka_unit_test(test_validation_errors),
         cmocka_unit_test(test_validation_gathers_all),
+        cmocka_unit_test(test_validation_messages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -187,9 +187,9 @@ static json_t *base_report(struct run *r)
 
 static void validate_version(struct run *r, size_t v, const json_t *doc)
 {
-    struct report_limits lim;
+    struct schema_limits lim;
     struct verr_list errs;
-    report_limits_default(&lim);
+    schema_limits_default(&lim);
     verr_list_init(&errs, 20);
     if (report_validate(doc, &lim, r->now, &errs))
         for (size_t i = 0; i < errs.n; i++)
@@ -859,13 +859,13 @@ static void list_fixtures(void)
 static struct ruleset *load_rules(void)
 {
     char dir[1024];
-    struct rules_diags diags;
+    struct diag_list diags;
     snprintf(dir, sizeof(dir), "%s/data", unit_source_root());
-    rules_diags_init(&diags);
+    diag_list_init(&diags);
     struct ruleset *rs = rules_load_dir(dir, &diags);
     if (!rs)
-        rules_diags_print(&diags, stderr, false);
-    rules_diags_release(&diags);
+        diag_list_print(&diags, stderr, false);
+    diag_list_release(&diags);
     return rs;
 }
 

@@ -497,6 +497,42 @@ static void test_config(void **state)
     json_decref(bad);
 }
 
+/* The file's shape is the engine's (src/schema/): "recipients" that is not an object is a
+ * problem, not silently no routes; an id that needs escaping is pointed at correctly (RFC
+ * 6901); a secret is opaque (any characters, measured in bytes); values the walk refused are
+ * not used for the route. */
+static void test_config_file_shape(void **state)
+{
+    struct outbox_net_policy net = {false, true};
+    struct outbox_config c;
+    struct verr_list errs;
+    json_t *doc;
+    UNUSED(state);
+    doc = parse("{\"format\":\"ichigen-delivery/1\",\"recipients\":[\"jp-auth\"]}");
+    verr_list_init(&errs, 50);
+    outbox_config_build(RS, doc, &net, 4, 10, &c, &errs);
+    assert_true(has(&errs, "/recipients", "type"));
+    outbox_config_release(&c);
+    verr_list_release(&errs);
+    json_decref(doc);
+
+    doc = parse("{\"format\":\"ichigen-delivery/1\",\"recipients\":{\"a/b~c\":{},"
+                "\"jp-auth\":{\"endpoint\":\"http://127.0.0.1:9/x\","
+                "\"secret\":\"\\u0001123456789abcdef0123456789abcdef\",\"concurrency\":65},"
+                "\"us-auth\":{\"endpoint\":\"http://127.0.0.1:9/y\","
+                "\"secret\":\"0123456789abcdef0123456789abcdef\"}}}");
+    verr_list_init(&errs, 50);
+    assert_int_equal(outbox_config_build(RS, doc, &net, 4, 10, &c, &errs), 2);
+    assert_true(has(&errs, "/recipients/a~1b~0c", "unknown_recipient"));
+    assert_true(has(&errs, "/recipients/jp-auth/concurrency", "range"));
+    assert_int_equal(outbox_route_of(&c, "jp-auth")->secret_len, 32);
+    assert_int_equal(outbox_route_of(&c, "jp-auth")->secret[0], 1);
+    assert_int_equal(outbox_route_of(&c, "jp-auth")->concurrency, 4); /* refused: the default */
+    outbox_config_release(&c);
+    verr_list_release(&errs);
+    json_decref(doc);
+}
+
 /* ---- receipts ---- */
 
 static void test_receipts(void **state)
@@ -537,13 +573,13 @@ static void test_receipts(void **state)
 static int setup(void **state)
 {
     char dir[600];
-    struct rules_diags d;
+    struct diag_list d;
     UNUSED(state);
     snprintf(dir, sizeof(dir), "%s/tests/data/rules-mini", unit_source_root());
-    rules_diags_init(&d);
+    diag_list_init(&d);
     RS = rules_load_dir(dir, &d);
-    rules_diags_print(&d, stderr, false);
-    rules_diags_release(&d);
+    diag_list_print(&d, stderr, false);
+    diag_list_release(&d);
     return RS ? 0 : -1;
 }
 
@@ -759,6 +795,7 @@ int main(void)
         cmocka_unit_test(test_addresses),
         cmocka_unit_test(test_urls),
         cmocka_unit_test(test_config),
+        cmocka_unit_test(test_config_file_shape),
         cmocka_unit_test(test_receipts),
         cmocka_unit_test(test_remind_windows),
         cmocka_unit_test(test_remind_excluded),

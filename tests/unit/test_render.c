@@ -561,15 +561,15 @@ static void test_every_fixture_every_recipient(void **state)
                                        "tests/data/render"};
     char names[64][512], dir[64], what[1200];
     size_t n = 0, views = 0;
-    struct rules_diags d;
+    struct diag_list d;
     UNUSED(state);
     for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
         n += report_files(dirs[i], names + n, ARRAY_SIZE(names) - n);
     assert_true(n >= 8);
     snprintf(what, sizeof(what), "%s/data", unit_source_root());
-    rules_diags_init(&d);
+    diag_list_init(&d);
     struct ruleset *rs = rules_load_dir(what, &d);
-    rules_diags_release(&d);
+    diag_list_release(&d);
     assert_non_null(rs);
     assert_int_equal(unit_tmpdir(dir, "render-all"), 0);
     for (size_t f = 0; f < n; f++) {

@@ -1,13 +1,13 @@
 /*
  * test_report.c — the report format: fixture-driven validation (tests/data/report/, see its
- * README), every format and indicator type, limits, messages, report_check_fields on a custom
+ * README), every format and indicator type, limits, messages, schema_check on a custom
  * table, index extraction, field lookup and the generated JSON Schema.
  */
 #include "core/hash.h"
 #include "core/jsonx.h"
 #include "core/rtime.h"
 #include "report/report.h"
-#include "report/report_int.h"
+#include "schema/schema.h"
 #include "unit.h"
 
 #include <stdarg.h>
@@ -129,9 +129,9 @@ static json_t *load_fixture(const char *sub, const char *name)
     return load_json(p);
 }
 
-static void limits(struct report_limits *lim)
+static void limits(struct schema_limits *lim)
 {
-    report_limits_default(lim);
+    schema_limits_default(lim);
 }
 
 static bool has(const struct verr_list *l, const char *ptr, const char *code)
@@ -150,14 +150,14 @@ static void list_errors(const struct verr_list *l, struct buf *out)
 }
 
 /* Validates doc with lim at NOW_MS into a fresh list (caller releases). */
-static size_t validate(const json_t *doc, const struct report_limits *lim, struct verr_list *l)
+static size_t validate(const json_t *doc, const struct schema_limits *lim, struct verr_list *l)
 {
     verr_list_init(l, lim->max_errors);
     return report_validate(doc, lim, NOW_MS, l);
 }
 
 /* Asserts doc raises exactly the problem (ptr, code), nothing else. */
-static void expect_only(const json_t *doc, const struct report_limits *lim, const char *ptr,
+static void expect_only(const json_t *doc, const struct schema_limits *lim, const char *ptr,
                         const char *code)
 {
     struct verr_list l;
@@ -174,7 +174,7 @@ static void expect_only(const json_t *doc, const struct report_limits *lim, cons
     verr_list_release(&l);
 }
 
-static void expect_valid(const json_t *doc, const struct report_limits *lim)
+static void expect_valid(const json_t *doc, const struct schema_limits *lim)
 {
     struct verr_list l;
     validate(doc, lim, &l);
@@ -299,7 +299,7 @@ static void test_valid_fixtures(void **state)
 {
     size_t n;
     char **names = fixture_names("valid", &n);
-    struct report_limits lim;
+    struct schema_limits lim;
     (void)state;
     limits(&lim);
     assert_true(n >= 4);
@@ -327,7 +327,7 @@ static void test_doc_examples(void **state)
 {
     static const char *const files[] = {"docs/examples/early-warning.json",
                                         "docs/examples/full-report.json"};
-    struct report_limits lim;
+    struct schema_limits lim;
     (void)state;
     limits(&lim);
     for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
@@ -343,7 +343,7 @@ static void check_invalid(const char *name, struct buf *why, bool seen[])
 {
     struct expect exp[64];
     size_t ne = read_expect(name, exp, ARRAY_SIZE(exp));
-    struct report_limits lim;
+    struct schema_limits lim;
     struct verr_list l;
     struct buf bad;
     json_t *doc = load_fixture("invalid", name);
@@ -396,7 +396,7 @@ static void test_messages(void **state)
 {
     size_t n;
     char **names = fixture_names("invalid", &n);
-    struct report_limits lim;
+    struct schema_limits lim;
     struct buf why;
     size_t checked = 0;
     (void)state;
@@ -425,7 +425,7 @@ static void test_messages(void **state)
 /* Spot checks of message wording that users see. */
 static void test_message_texts(void **state)
 {
-    struct report_limits lim;
+    struct schema_limits lim;
     struct verr_list l;
     json_t *doc = load_fixture("valid", "minimal");
     (void)state;
@@ -471,7 +471,7 @@ static void set_at(json_t *doc, const char *section, const char *key, json_t *v)
 
 static void test_limit_string_chars(void **state)
 {
-    struct report_limits lim;
+    struct schema_limits lim;
     struct verr_list l;
     json_t *doc = minimal();
     (void)state;
@@ -496,7 +496,7 @@ static void test_limit_string_chars(void **state)
 
 static void test_limit_array_items(void **state)
 {
-    struct report_limits lim;
+    struct schema_limits lim;
     json_t *doc = minimal();
     (void)state;
     limits(&lim);
@@ -514,7 +514,7 @@ static void test_limit_array_items(void **state)
 
 static void test_limit_max_errors(void **state)
 {
-    struct report_limits lim;
+    struct schema_limits lim;
     struct verr_list l;
     json_t *doc = json_object();
     (void)state;
@@ -553,7 +553,7 @@ static void set_time(json_t *doc, int64_t ms)
 
 static void test_future_skew(void **state)
 {
-    struct report_limits lim;
+    struct schema_limits lim;
     json_t *doc = minimal();
     (void)state;
     limits(&lim);
@@ -578,7 +578,7 @@ static void test_future_skew(void **state)
 /* RF_FUTURE (a payment deadline) may lie up to 10 × 366 days ahead; ordinary times may not. */
 static void test_rf_future(void **state)
 {
-    struct report_limits lim;
+    struct schema_limits lim;
     json_t *doc = minimal();
     const int64_t horizon = 3660LL * 86400000;
     char s[40];
@@ -725,7 +725,7 @@ static void test_formats(void **state)
     };
     (void)state;
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-        enum fmt_result r = report_format_check(cases[i].f, cases[i].s, strlen(cases[i].s));
+        enum fmt_result r = schema_format_check(cases[i].f, cases[i].s, strlen(cases[i].s));
         if (r != cases[i].want)
             fail_msg("format %d \"%s\": got %d, want %d", (int)cases[i].f, cases[i].s, (int)r,
                      (int)cases[i].want);
@@ -740,13 +740,13 @@ static void test_country_and_prefecture_lists(void **state)
     for (char a = 'A'; a <= 'Z'; a++) {
         for (char b = 'A'; b <= 'Z'; b++) {
             s[0] = a, s[1] = b;
-            countries += report_format_check(RFMT_COUNTRY, s, 2) == FMT_OK;
+            countries += schema_format_check(RFMT_COUNTRY, s, 2) == FMT_OK;
         }
     }
     assert_int_equal(countries, 249); /* ISO 3166-1: 249 officially assigned alpha-2 codes */
     for (int p = 0; p <= 99; p++) {
         snprintf(s, sizeof(s), "JP-%02d", p);
-        bool ok = report_format_check(RFMT_PREFECTURE, s, 5) == FMT_OK;
+        bool ok = schema_format_check(RFMT_PREFECTURE, s, 5) == FMT_OK;
         if (ok != (p >= 1 && p <= 47))
             fail_msg("%s: %s", s, ok ? "accepted" : "refused");
     }
@@ -826,7 +826,7 @@ static void test_indicator_types(void **state)
     (void)state;
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         const char *v = cases[i].value;
-        enum fmt_result got = report_indicator_check(cases[i].type, v, strlen(v));
+        enum fmt_result got = schema_indicator_check(cases[i].type, v, strlen(v));
         if (got != cases[i].want)
             fail_msg("%s \"%s\": got %d, want %d", cases[i].type, v, (int)got, (int)cases[i].want);
         for (size_t t = 0; report_indicator_type_values[t].value; t++)
@@ -843,7 +843,7 @@ static void test_indicator_types(void **state)
 /* A defanged indicator says so, in both languages; a merely malformed one does not. */
 static void test_indicator_messages(void **state)
 {
-    struct report_limits lim;
+    struct schema_limits lim;
     struct verr_list l;
     json_t *doc = minimal();
     (void)state;
@@ -892,7 +892,7 @@ static void test_attack_ids_real_data(void **state)
             const char *id = json_string_value(json_object_get(ref, "external_id"));
             if (!src || !id || strncmp(src, "mitre", 5))
                 continue;
-            if (report_format_check(RFMT_ATTACK_ID, id, strlen(id)) != FMT_OK)
+            if (schema_format_check(RFMT_ATTACK_ID, id, strlen(id)) != FMT_OK)
                 fail_msg("ATT&CK id %s refused", id);
             n++;
         }
@@ -901,7 +901,7 @@ static void test_attack_ids_real_data(void **state)
     json_decref(bundle);
 }
 
-/* ---- report_check_fields on a table of our own ---- */
+/* ---- schema_check on a table of our own ---- */
 
 static const struct rf_enum colour_values[] = {{"red", "赤", "red"}, {"blue", "青", "blue"}, {0}};
 static const struct rf_field tag_item = {"", RF_STRING, 0,      NULL,  NULL, RFMT_IDENT,
@@ -927,7 +927,7 @@ static const struct rf_field custom_root = {"", RF_OBJECT, 0,        custom_fiel
 
 static void test_check_fields_custom(void **state)
 {
-    struct report_limits lim;
+    struct schema_limits lim;
     struct verr_list l;
     json_error_t je;
     (void)state;
@@ -939,7 +939,7 @@ static void test_check_fields_custom(void **state)
                               0, &je);
     verr_list_init(&l, 100);
     /* no cross-field rules: "entity" without names is fine here (report_validate would not) */
-    assert_int_equal(report_check_fields(&custom_root, good, &lim, NOW_MS, &l), 0);
+    assert_int_equal(schema_check(&custom_root, good, &lim, NOW_MS, &l), 0);
     verr_list_release(&l);
     json_t *bad = json_loads("{\"count\":11,\"ratio\":-1,\"ok\":\"yes\",\"colour\":\"green\","
                              "\"tags\":[\"a\",\"a\",\"B\"],\"inner\":{\"day\":\"2027-02-29\","
@@ -952,7 +952,7 @@ static void test_check_fields_custom(void **state)
         {"/zzz", "unknown_field"},
     };
     verr_list_init(&l, 100);
-    assert_int_equal(report_check_fields(&custom_root, bad, &lim, NOW_MS, &l), ARRAY_SIZE(want));
+    assert_int_equal(schema_check(&custom_root, bad, &lim, NOW_MS, &l), ARRAY_SIZE(want));
     for (size_t i = 0; i < ARRAY_SIZE(want); i++)
         if (!has(&l, want[i][0], want[i][1]))
             fail_msg("missing %s %s", want[i][0], want[i][1]);
@@ -965,7 +965,7 @@ static void test_check_fields_custom(void **state)
     /* not an object at all */
     json_t *arr = json_array();
     verr_list_init(&l, 100);
-    assert_int_equal(report_check_fields(&custom_root, arr, &lim, NOW_MS, &l), 1);
+    assert_int_equal(schema_check(&custom_root, arr, &lim, NOW_MS, &l), 1);
     assert_true(has(&l, "", "type"));
     verr_list_release(&l);
     json_decref(arr);

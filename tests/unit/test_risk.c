@@ -887,6 +887,26 @@ static void test_validation_gathers_all(void **state)
     verr_list_release(&errs);
 }
 
+/* Messages name the place like every field-table input: the label path, then the reason; an
+ * estimate's members are named against its distribution. */
+static void test_validation_messages(void **state)
+{
+    json_t *doc = parse(base_request);
+    struct verr_list errs;
+    (void)state;
+    json_object_set_new(jsonx_ptr_get(doc, "/scenarios/0/tef"), "value", json_integer(1));
+    verr_list_init(&errs, 10);
+    assert_null(risk_request_from_json(doc, &errs));
+    assert_int_equal(errs.n, 1);
+    assert_string_equal(errs.v[0].pointer, "/scenarios/0/tef/value");
+    assert_string_equal(errs.v[0].en, "scenarios › #1 › threat event frequency › value: is not a "
+                                      "member of a pert estimate");
+    assert_string_equal(errs.v[0].ja,
+                        "シナリオ › 1件目 › 脅威イベント頻度 › 値: pert 推定値にない項目です");
+    verr_list_release(&errs);
+    json_decref(doc);
+}
+
 static void test_limits(void **state)
 {
     struct verr_list errs;
@@ -1036,6 +1056,7 @@ int main(void)
         cmocka_unit_test(test_valid_base),
         cmocka_unit_test(test_validation_errors),
         cmocka_unit_test(test_validation_gathers_all),
+        cmocka_unit_test(test_validation_messages),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_resolve),
     };

@@ -340,10 +340,10 @@ static void test_load(void **state)
 static void test_version(void **state)
 {
     char dir[64], path[600];
-    struct rules_diags d;
+    struct diag_list d;
     UNUSED(state);
     copy_mini(dir);
-    rules_diags_init(&d);
+    diag_list_init(&d);
     struct ruleset *a = rules_load_dir(dir, &d);
     assert_non_null(a);
     assert_string_equal(rules_version(a), rules_version(RS));
@@ -380,7 +380,7 @@ static void test_version(void **state)
     assert_string_not_equal(rules_version(b), first);
     rules_free(b);
     assert_int_equal(d.n, 0);
-    rules_diags_release(&d);
+    diag_list_release(&d);
     free(text);
     free(changed);
     rm_tree(dir);
@@ -494,11 +494,11 @@ static const struct broken broken_cases[] = {
 };
 
 /* The diagnostic with this code and pointer, or NULL. */
-static const struct rules_diag *find_diag(const struct rules_diags *d, const char *file_suffix,
-                                          const char *code, const char *pointer)
+static const struct diag *find_diag(const struct diag_list *d, const char *file_suffix,
+                                    const char *code, const char *pointer)
 {
     for (size_t i = 0; i < d->n; i++) {
-        const struct rules_diag *x = &d->v[i];
+        const struct diag *x = &d->v[i];
         size_t fl = strlen(x->file), sl = strlen(file_suffix);
         if (fl >= sl && !strcmp(x->file + fl - sl, file_suffix) && !strcmp(x->code, code) &&
             !strcmp(x->pointer, pointer))
@@ -507,7 +507,7 @@ static const struct rules_diag *find_diag(const struct rules_diags *d, const cha
     return NULL;
 }
 
-static void print_diags(const struct rules_diags *d)
+static void print_diags(const struct diag_list *d)
 {
     for (size_t i = 0; i < d->n; i++)
         fprintf(stderr, "#   %s:%d:%d %s [%s] %s\n", d->v[i].file, d->v[i].line, d->v[i].column,
@@ -521,14 +521,14 @@ static size_t expect_problem(const char *name, const char *rel, const char *text
                              const char *pointer, const char *mark, int skip)
 {
     char dir[64];
-    struct rules_diags d;
+    struct diag_list d;
     copy_mini(dir);
     write_at(dir, rel, text);
-    rules_diags_init(&d);
+    diag_list_init(&d);
     struct ruleset *rs = rules_load_dir(dir, &d);
     if (rs)
         fail_msg("%s: the broken data set loaded", name);
-    const struct rules_diag *x = find_diag(&d, rel, code, pointer);
+    const struct diag *x = find_diag(&d, rel, code, pointer);
     if (!x) {
         print_diags(&d);
         fail_msg("%s: no [%s] at %s in %s", name, code, pointer, rel);
@@ -545,7 +545,7 @@ static size_t expect_problem(const char *name, const char *rel, const char *text
     assert_true(x->en[0] && x->ja[0]);
     assert_string_not_equal(x->en, x->ja);
     size_t n = d.n;
-    rules_diags_release(&d);
+    diag_list_release(&d);
     rm_tree(dir);
     return n;
 }
@@ -555,17 +555,17 @@ static void test_loader_errors(void **state)
     UNUSED(state);
     /* the template itself is fine */
     char dir[64];
-    struct rules_diags d;
+    struct diag_list d;
     copy_mini(dir);
     write_at(dir, "rules/zz/broken.json", broken_rule);
-    rules_diags_init(&d);
+    diag_list_init(&d);
     struct ruleset *rs = rules_load_dir(dir, &d);
     if (!rs)
         print_diags(&d);
     assert_non_null(rs);
     assert_int_equal(rules_count(rs), 19);
     rules_free(rs);
-    rules_diags_release(&d);
+    diag_list_release(&d);
     rm_tree(dir);
 
     for (size_t i = 0; i < ARRAY_SIZE(broken_cases); i++) {
@@ -587,13 +587,13 @@ static void test_loader_errors_other(void **state)
     text = subst(broken_rule, "\"in_force\",", "\"in_force\"");
     {
         char dir[64];
-        struct rules_diags d;
+        struct diag_list d;
         int line, col;
         copy_mini(dir);
         write_at(dir, "rules/zz/broken.json", text);
-        rules_diags_init(&d);
+        diag_list_init(&d);
         assert_null(rules_load_dir(dir, &d));
-        const struct rules_diag *x = find_diag(&d, "rules/zz/broken.json", "json_syntax", "");
+        const struct diag *x = find_diag(&d, "rules/zz/broken.json", "json_syntax", "");
         assert_non_null(x);
         position_of(text, "\"applies_when\"", &line, &col);
         assert_int_equal(x->line, line);
@@ -602,7 +602,7 @@ static void test_loader_errors_other(void **state)
         assert_true(x->ja[0]);
         /* the rest of the data set still loaded and reported nothing else */
         assert_int_equal(d.n, 1);
-        rules_diags_release(&d);
+        diag_list_release(&d);
         rm_tree(dir);
     }
     free(text);
@@ -625,10 +625,10 @@ static void test_loader_errors_other(void **state)
     t2 = subst(text, "\"anchor\": \"aware\", ", "");
     char *t3 = subst(t2, "\"personal_data.involved", "\"personal_data.nothing");
     char dir[64];
-    struct rules_diags d;
+    struct diag_list d;
     copy_mini(dir);
     write_at(dir, "rules/zz/broken.json", t3);
-    rules_diags_init(&d);
+    diag_list_init(&d);
     assert_null(rules_load_dir(dir, &d));
     assert_non_null(find_diag(&d, "broken.json", "unknown_recipient", "/rules/0/recipient"));
     assert_non_null(find_diag(&d, "broken.json", "deadline", "/rules/0/stages/0/deadline"));
@@ -637,16 +637,16 @@ static void test_loader_errors_other(void **state)
     char *out = NULL;
     size_t outlen = 0;
     FILE *f = open_memstream(&out, &outlen);
-    rules_diags_print(&d, f, false);
+    diag_list_print(&d, f, false);
     fclose(f);
     assert_non_null(strstr(out, "broken.json:12:20: /rules/0/recipient [unknown_recipient] "));
     free(out);
     f = open_memstream(&out, &outlen);
-    rules_diags_print(&d, f, true);
+    diag_list_print(&d, f, true);
     fclose(f);
     assert_non_null(strstr(out, "[unknown_recipient] data/recipients"));
     free(out);
-    rules_diags_release(&d);
+    diag_list_release(&d);
     rm_tree(dir);
     free(text);
     free(t2);
@@ -697,7 +697,7 @@ static void test_loader_errors_other(void **state)
         char *cal = unit_read_file(path, NULL);
         char *bad = subst(cal, "\"holidays\"", "\"holiday\"");
         assert_int_equal(unit_write_file(path, bad, strlen(bad)), 0);
-        rules_diags_init(&d);
+        diag_list_init(&d);
         assert_null(rules_load_dir(dir, &d));
         bool found = false;
         for (size_t i = 0; i < d.n; i++)
@@ -709,7 +709,7 @@ static void test_loader_errors_other(void **state)
         /* its recipient's calendar is now unknown too */
         assert_non_null(
             find_diag(&d, "recipients/intl.json", "unknown_calendar", "/recipients/1/calendar"));
-        rules_diags_release(&d);
+        diag_list_release(&d);
         free(cal);
         free(bad);
         rm_tree(dir);
@@ -720,11 +720,11 @@ static void test_loader_errors_other(void **state)
     char sub[600];
     snprintf(sub, sizeof(sub), "%s/rules", dir);
     mkdir(sub, 0700);
-    rules_diags_init(&d);
+    diag_list_init(&d);
     assert_null(rules_load_dir(dir, &d));
     assert_int_equal(d.n, 1);
     assert_string_equal(d.v[0].code, "no_rules");
-    rules_diags_release(&d);
+    diag_list_release(&d);
     rm_tree(dir);
 }
 
@@ -1785,17 +1785,17 @@ static void test_ledger_texts(void **state)
 
 static int setup(void **state)
 {
-    struct rules_diags d;
+    struct diag_list d;
     UNUSED(state);
     snprintf(mini, sizeof(mini), "%s/tests/data/rules-mini", unit_source_root());
-    rules_diags_init(&d);
+    diag_list_init(&d);
     RS = rules_load_dir(mini, &d);
     if (!RS) {
-        rules_diags_print(&d, stderr, false);
-        rules_diags_release(&d);
+        diag_list_print(&d, stderr, false);
+        diag_list_release(&d);
         return -1;
     }
-    rules_diags_release(&d);
+    diag_list_release(&d);
     rules_eval_init(&EV);
     return 0;
 }

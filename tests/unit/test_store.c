@@ -248,7 +248,7 @@ static const char *const body_template =
 static void body_make(struct body *b, const char *summary, const char *phase, const char *cat,
                       bool drill, const char *change)
 {
-    struct report_limits lim;
+    struct schema_limits lim;
     struct verr_list errs;
     memset(b, 0, sizeof(*b));
     assert_int_equal(jsonx_load_object(body_template, strlen(body_template), 32, &b->doc, NULL), 0);
@@ -260,7 +260,7 @@ static void body_make(struct body *b, const char *summary, const char *phase, co
     json_object_set_new(json_object_get(b->doc, "description"), "summary", json_string(summary));
     json_object_set_new(json_object_get(b->doc, "classification"), "categories",
                         json_pack("[s]", cat));
-    report_limits_default(&lim);
+    schema_limits_default(&lim);
     verr_list_init(&errs, 10);
     assert_int_equal(report_validate(b->doc, &lim, T0, &errs), 0);
     verr_list_release(&errs);
@@ -2145,11 +2145,11 @@ static void test_reminders_scan(void **state)
     struct scan_rec *r = xcalloc(1, sizeof(*r));
     char inc[UUID_STR_LEN], dir[600];
     int created = -1;
-    struct rules_diags d;
+    struct diag_list d;
     snprintf(dir, sizeof(dir), "%s/tests/data/rules-mini", unit_source_root());
-    rules_diags_init(&d);
+    diag_list_init(&d);
     struct ruleset *rs = rules_load_dir(dir, &d);
-    rules_diags_release(&d);
+    diag_list_release(&d);
     assert_non_null(rs);
     people(s, &p);
     create_with_ledger(s, rs, &p, inc);
@@ -3313,12 +3313,12 @@ int main(void)
     if (hash_global_init())
         return 1;
     char rules_dir[600];
-    struct rules_diags diags;
+    struct diag_list diags;
     snprintf(rules_dir, sizeof(rules_dir), "%s/tests/data/rules-mini", unit_source_root());
-    rules_diags_init(&diags);
+    diag_list_init(&diags);
     RS = rules_load_dir(rules_dir, &diags);
-    rules_diags_print(&diags, stderr, false);
-    rules_diags_release(&diags);
+    diag_list_print(&diags, stderr, false);
+    diag_list_release(&diags);
     if (!RS)
         return 1;
     log_setup(LOG_WARN, 2); /* migrations log at info */

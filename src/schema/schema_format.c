@@ -1,11 +1,13 @@
 /*
- * report_format.c — syntactic checks for identifiers that appear in reports: corporate numbers,
- * LEIs, ISO country and currency codes, CVE and ATT&CK ids, e-mail addresses, URLs, and the
- * typed indicators of compromise. Pure functions; no locale, no I/O.
+ * schema_format.c — the string formats a field table can name (enum rf_format): corporate
+ * numbers, LEIs, ISO country and currency codes, CVE and ATT&CK ids, e-mail addresses, URLs,
+ * identifiers, time-zone names …, and the value syntax of typed indicators of compromise.
+ * They live with the engine because the walker checks them (a format is part of the table
+ * language, like a JSON Schema "format"). Pure functions; no locale, no I/O.
  */
 #include <arpa/inet.h>
 
-#include "report_int.h"
+#include "schema.h"
 
 /* ISO 3166-1 alpha-2, officially assigned codes (249). */
 static const char countries[] =
@@ -213,7 +215,7 @@ static bool prefecture(const char *s, size_t n)
     return code >= 1 && code <= 47;
 }
 
-enum fmt_result report_format_check(enum rf_format f, const char *s, size_t n)
+enum fmt_result schema_format_check(enum rf_format f, const char *s, size_t n)
 {
     bool ok = true;
     switch (f) {
@@ -257,7 +259,7 @@ static bool defanged(const char *s, size_t n)
     return n >= 5 && (!memcmp(low, "hxxp", 4) || !memcmp(low, "fxp:", 4));
 }
 
-enum fmt_result report_indicator_check(const char *type, const char *s, size_t n)
+enum fmt_result schema_indicator_check(const char *type, const char *s, size_t n)
 {
     bool ok;
     if (strcmp(type, "file_name") && strcmp(type, "user_agent") && defanged(s, n))
@@ -297,7 +299,7 @@ enum fmt_result report_indicator_check(const char *type, const char *s, size_t n
     return ok ? FMT_OK : FMT_BAD;
 }
 
-const char *report_format_name(enum rf_format f, bool ja)
+const char *schema_format_name(enum rf_format f, bool ja)
 {
     static const char *const names[][2] = {
         [RFMT_NONE] = {"text", "文字列"},
@@ -327,7 +329,7 @@ const char *report_format_name(enum rf_format f, bool ja)
     return names[f][ja ? 1 : 0];
 }
 
-const char *report_format_pattern(enum rf_format f)
+const char *schema_format_pattern(enum rf_format f)
 {
     switch (f) {
     case RFMT_CORPORATE_NUMBER: return "^[0-9]{13}$";
@@ -343,11 +345,4 @@ const char *report_format_pattern(enum rf_format f)
     case RFMT_SECURITIES_CODE: return "^[0-9A-Z]{4}$";
     default: return "";
     }
-}
-
-int64_t report_field_max(const struct rf_field *f)
-{
-    if (f->max)
-        return f->max;
-    return f->type == RF_TEXT ? RF_DEFAULT_TEXT_MAX : RF_DEFAULT_STRING_MAX;
 }
