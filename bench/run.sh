@@ -209,7 +209,7 @@ say ""
 
 # ---- measured runs at log level warn, interleaved with their baselines ----
 # (BENCH_ONLY=delivery skips everything up to the delivery section: for working on delivery)
-full="" early="" rload="" rew="" rfull="" rewx="" rhot_ln="" rhot_pert="" rfill_ln=""
+full="" early="" sfull="" sew="" rload="" rew="" rfull="" rewx="" rhot_ln="" rhot_pert="" rfill_ln=""
 rfill_pert="" rport1="" rportn="" risk_reps=0
 if [ "${BENCH_ONLY:-}" != delivery ]; then
 start_server warn
@@ -292,6 +292,21 @@ say "== validation in process (bench_validate, single thread)"
 cat "$work/validate.txt"
 full=$(grep -F full-report "$work/validate.jsonl")
 early=$(grep -F early-warning "$work/validate.jsonl")
+
+# ---- the durable part of a create, in process ----
+# The store has one writer thread, so its CPU per report caps the whole service's intake
+# (bench/README.md, "Where the time goes after issue 9").
+say ""
+say "== the store alone (bench_store: 64 threads calling store_report_create, real SQLite file)"
+store_secs=3 store_reps=3
+[ "${BENCH_QUICK:-0}" = 1 ] && store_secs=1 store_reps=1
+for b in docs/examples/full-report.json docs/examples/early-warning.json; do
+    "$build/bench/bench_store" --body "$b" --data data --seconds "$store_secs" \
+        --reps "$store_reps" --dir "${BENCH_DATA_DIR:-${TMPDIR:-/tmp}}" 2>/dev/null |
+        tee -a "$work/store.txt" | grep -v '^{'
+done
+sfull=$(grep -F full-report "$work/store.txt" | grep '^{')
+sew=$(grep -F early-warning "$work/store.txt" | grep '^{')
 
 # ---- obligations engine in process ----
 say ""
@@ -518,6 +533,8 @@ say "| baseline: GET /healthz, $conns conn | $hr | | bare HTTP stack |"
 say "| baseline: write+fdatasync 4 KiB | $fa /s append, $fo /s overwrite | | p50 $(med fsync_p50) ms (append) |"
 say "| validate full-report.json (reports/s) | $(printf '%s' "$full" | jget all_per_s) | | parse $(printf '%s' "$full" | jget parse_per_s)/s, validate $(printf '%s' "$full" | jget validate_per_s)/s, SHA-256 $(printf '%s' "$full" | jget sha256_per_s)/s; $(printf '%s' "$full" | jget all_us) µs each |"
 say "| validate early-warning.json (reports/s) | $(printf '%s' "$early" | jget all_per_s) | | parse $(printf '%s' "$early" | jget parse_per_s)/s, validate $(printf '%s' "$early" | jget validate_per_s)/s, SHA-256 $(printf '%s' "$early" | jget sha256_per_s)/s |"
+say "| store alone: create full report, 64 threads (creates/s) | $(printf '%s' "$sfull" | jget creates_per_s) | | writer thread $(printf '%s' "$sfull" | jget writer_us) µs/report (caps intake at 10⁶ / that), whole process $(printf '%s' "$sfull" | jget cpu_us) µs |"
+say "| store alone: create early warning, 64 threads (creates/s) | $(printf '%s' "$sew" | jget creates_per_s) | | writer thread $(printf '%s' "$sew" | jget writer_us) µs/report, whole process $(printf '%s' "$sew" | jget cpu_us) µs |"
 say "| obligations: evaluate the rule set, early-warning report (reports/s, 1 core) | $(printf '%s' "$rew" | jget reports_per_s) | ≥ 200,000 | $(printf '%s' "$rew" | jget us_per_report) µs; $(printf '%s' "$rew" | jget applicable) of $(printf '%s' "$rew" | jget stages) stages apply; with explanations $(printf '%s' "$rewx" | jget reports_per_s)/s |"
 say "| obligations: evaluate the rule set, full report (reports/s, 1 core) | $(printf '%s' "$rfull" | jget reports_per_s) | ≥ 200,000 | $(printf '%s' "$rfull" | jget us_per_report) µs; $(printf '%s' "$rfull" | jget applicable) stages apply |"
 say "| obligations: load rules, calendars, recipients, tz (ms) | $(printf '%s' "$rload" | jget ms) | < 50 | $(printf '%s' "$rload" | jget rules) rules, $(printf '%s' "$rload" | jget stages) stages |"
