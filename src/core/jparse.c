@@ -143,7 +143,7 @@ static void *jp_fail(struct jp *jp, enum jp_fail f, const unsigned char *at)
 
 /* Length of the well-formed UTF-8 sequence at q (2–4), or 0 (RFC 3629 §4: no overlong forms,
  * no surrogates, nothing above U+10FFFF). q[0] >= 0x80. */
-static size_t jp_utf8(const unsigned char *q, const unsigned char *end)
+static inline size_t jp_utf8(const unsigned char *q, const unsigned char *end)
 {
     size_t avail = (size_t)(end - q);
     unsigned c = q[0];
@@ -349,12 +349,12 @@ static int jp_string(struct jp *jp, struct jp_str *s)
         }
         if (*q < 0x20)
             return jp_fail(jp, JPF_CONTROL, q), -1;
-        if (*q >= 0x80) {
+        do { /* a run of non-ASCII characters (Japanese text) */
             size_t k = jp_utf8(q, end);
             if (!k)
                 return jp_fail(jp, JPF_UTF8, q), -1;
             q += k;
-        }
+        } while (q < end && *q >= 0x80);
     }
     s->p = (const char *)start;
     s->off = 0;

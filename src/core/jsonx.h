@@ -36,7 +36,8 @@ size_t jsonx_depth_exceeded(const char *p, size_t n, int max_depth);
 /* Parses one JSON text (RFC 8259 §2: any value, surrounded by optional whitespace) from
  * p[0..n), which need not be NUL-terminated, with our own parser (jparse.c). It accepts exactly
  * what json_loadb(JSON_REJECT_DUPLICATES | JSON_DECODE_ANY) accepts and builds the same values
- * (fuzz/fuzz_jparse.c checks both against jansson):
+ * (fuzz/fuzz_jparse.c checks both against jansson), except that it refuses a NUL byte after a
+ * number or a literal, which jansson 2.14 silently drops ("9\0" is not JSON):
  *  - UTF-8 only (RFC 8259 §8.1, RFC 3629: no overlong forms, no surrogates, ≤ U+10FFFF); a byte
  *    order mark is refused; \u escapes of surrogates must pair up; \u0000 is refused;
  *  - duplicate keys in one object are refused (§4 leaves them undefined; we refuse ambiguity);

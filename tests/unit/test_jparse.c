@@ -44,6 +44,11 @@ static const struct refuse_case refusals[] = {
     {IN("{\"a\":\"\xe6\x97\"}"), 32, JSONX_ESYNTAX, 6, "invalid UTF-8", "UTF-8"},
     {IN("{\"a\":\"x\x80\"}"), 32, JSONX_ESYNTAX, 7, "invalid UTF-8 byte 0x80", "UTF-8"},
     {IN("{\"a\":1,\xff}"), 32, JSONX_ESYNTAX, 7, "invalid UTF-8 byte 0xFF", "UTF-8"},
+    /* a NUL byte outside a string (jansson 2.14 dropped one after a number or a literal) */
+    {IN("9\0"), 32, JSONX_ESYNTAX, 1, "end of input expected after the JSON value 0x00",
+     "余分なデータ"},
+    {IN("[1\0]"), 32, JSONX_ESYNTAX, 2, "expected ',' or ']'", "「]」"},
+    {IN("{\"a\":true\0}"), 32, JSONX_ESYNTAX, 9, "expected ',' or '}'", "「}」"},
     {IN("{\"a\":\"tab\there\"}"), 32, JSONX_ESYNTAX, 9, "control character 0x09", "制御文字"},
     {IN("{\"a\":\"x\x00y\"}"), 32, JSONX_ESYNTAX, 7, "control character 0x00", "制御文字"},
     {IN("{\"a\":\"\\x\"}"), 32, JSONX_ESYNTAX, 6, "invalid escape", "エスケープ"},
