@@ -9,8 +9,9 @@
  * comparing against the keys already seen instead of hashing.
  *
  * What it builds is exactly what json_loadb(JSON_REJECT_DUPLICATES | JSON_DECODE_ANY) builds
- * (same types, values, key order), and it accepts exactly the texts jansson accepts:
- * fuzz/fuzz_jparse.c checks both claims against jansson itself. In particular:
+ * (same types, values, key order), and it accepts exactly the texts jansson accepts but for
+ * one jansson bug (NUL, below): fuzz/fuzz_jparse.c checks both claims against jansson itself.
+ * In particular:
  *  - RFC 8259 §8.1: text must be UTF-8; ill-formed sequences, overlong forms, UTF-16
  *    surrogates (U+D800–U+DFFF) and code points above U+10FFFF are refused (RFC 3629 §3/§4).
  *    A byte order mark is refused (§8.1 allows ignoring it; jansson refused it, so do we).
@@ -22,7 +23,11 @@
  *    as in jansson; other numbers are doubles, rounded as strtod rounds in the C locale, and
  *    an overflow to infinity is an error (an underflow to zero or a subnormal is not).
  *  - Nesting deeper than max_depth is JSONX_EDEPTH at the offending bracket, found during the
- *    same pass (this replaces the separate jsonx_depth_exceeded() pre-scan).
+ *    same pass (this replaces the separate jsonx_depth_exceeded() pre-scan; so a syntax error
+ *    to the left of a bracket too many is now the error reported, where the pre-scan reported
+ *    the depth).
+ *  - A NUL byte is refused wherever it is; jansson 2.14 dropped one that directly followed a
+ *    number or a literal ("9\0" was 9). The HTTP layer refuses NUL bytes anyway (nulguard.c).
  * Error positions: the offending byte (the start of the token that cannot be there), not the
  * byte after it as jansson reports; see jsonx_parse() in jsonx.h.
  */
