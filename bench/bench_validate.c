@@ -3,7 +3,11 @@
  * what POST /api/v1/reports does to the body before it queues the write (app_report.c prepare()).
  *
  * For each report file it times, single-threaded:
- *   parse     jsonx_load_object + json_decref (the server's depth pre-scan included)
+ *   parse     jsonx_load_object + json_decref (our own parser, src/core/jparse.c; the depth
+ *             limit is checked in the same pass)
+ *   jansson   what parse was before issue 9, for comparison in the same process and minutes:
+ *             jsonx_depth_exceeded + json_loadb(JSON_REJECT_DUPLICATES | JSON_DECODE_ANY)
+ *             + json_decref
  *   validate  report_validate on an already parsed document, with a fixed "now"
  *   sha256    SHA-256 hex of the submitted bytes (what the store keeps and fingerprints)
  *   all       parse + validate + SHA-256 + report_index_extract, as prepare() does
@@ -41,8 +45,8 @@ struct input {
     int64_t now_ms;
 };
 
-enum phase { PH_PARSE, PH_VALIDATE, PH_CANON, PH_ALL, PH__COUNT };
-static const char *const phase_names[PH__COUNT] = {"parse", "validate", "sha256", "all"};
+enum phase { PH_PARSE, PH_JANSSON, PH_VALIDATE, PH_CANON, PH_ALL, PH__COUNT };
+static const char *const phase_names[PH__COUNT] = {"parse", "jansson", "validate", "sha256", "all"};
 
 static volatile size_t sink; /* keeps results observable so nothing is optimised away */
 static long fixed_iters;     /* --iterations: no calibration, one repetition */
@@ -52,6 +56,18 @@ static void do_parse(const struct input *in)
     json_t *doc = NULL;
     if (jsonx_load_object(in->text, in->len, in->max_depth, &doc, NULL))
         BUG("%s no longer parses", in->path);
+    sink += json_object_size(doc);
+    json_decref(doc);
+}
+
+/* The parse as jsonx_load_object did it with jansson before issue 9. */
+static void do_jansson(const struct input *in)
+{
+    if (jsonx_depth_exceeded(in->text, in->len, in->max_depth))
+        BUG("%s is too deep", in->path);
+    json_t *doc = json_loadb(in->text, in->len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, NULL);
+    if (!json_is_object(doc))
+        BUG("%s no longer parses with jansson", in->path);
     sink += json_object_size(doc);
     json_decref(doc);
 }
@@ -91,6 +107,9 @@ static void run_phase(const struct input *in, enum phase ph, long iters)
         switch (ph) {
         case PH_PARSE:
             do_parse(in);
+            break;
+        case PH_JANSSON:
+            do_jansson(in);
             break;
         case PH_VALIDATE:
             do_validate(in, in->doc);

@@ -25,65 +25,13 @@ size_t jsonx_depth_exceeded(const char *p, size_t n, int max_depth)
     return 0;
 }
 
-/* Japanese for jansson's error classes (the English text names the offending token). */
-static const char *reason_ja(enum json_error_code c)
-{
-    switch (c) {
-    case json_error_invalid_utf8:
-        return "UTF-8として正しくない文字があります";
-    case json_error_premature_end_of_input:
-        return "JSONが途中で終わっています";
-    case json_error_end_of_input_expected:
-        return "JSONの後に余分なデータがあります";
-    case json_error_null_character:
-        return "NUL文字（\\u0000）は使用できません";
-    case json_error_duplicate_key:
-        return "同じオブジェクト内でキーが重複しています";
-    case json_error_numeric_overflow:
-        return "数値が大きすぎます";
-    case json_error_stack_overflow:
-        return "入れ子が深すぎます";
-    default:
-        return "JSONの構文が正しくありません";
-    }
-}
-
 int jsonx_load_object(const char *p, size_t n, int max_depth, json_t **out, struct jsonx_error *e)
 {
-    json_error_t je;
-    size_t deep;
+    json_t *j;
+    int rc;
     *out = NULL;
-    if (max_depth > JSON_PARSER_MAX_DEPTH)
-        max_depth = JSON_PARSER_MAX_DEPTH;
-    if ((deep = jsonx_depth_exceeded(p, n, max_depth))) {
-        if (e) {
-            /* report line/column of the offending bracket */
-            int line = 1, col = 1;
-            for (size_t i = 0; i + 1 < deep; i++) {
-                if (p[i] == '\n') {
-                    line++, col = 1;
-                } else if (((unsigned char)p[i] & 0xc0) != 0x80) {
-                    col++;
-                }
-            }
-            e->line = line, e->column = col, e->position = (long)deep - 1;
-            snprintf(e->text, sizeof(e->text), "nesting deeper than %d levels", max_depth);
-            snprintf(e->text_ja, sizeof(e->text_ja), "入れ子が%d階層を超えています", max_depth);
-        }
-        return JSONX_EDEPTH;
-    }
-    /* JSON_DECODE_ANY so that valid non-object JSON ("42") is JSONX_ENOTOBJ, not a syntax error */
-    json_t *j = json_loadb(p, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
-    if (!j) {
-        if (e) {
-            e->line = je.line > 0 ? je.line : 1;
-            e->column = je.column > 0 ? je.column : 1;
-            e->position = je.position;
-            xstrlcpy(e->text, je.text, sizeof(e->text));
-            xstrlcpy(e->text_ja, reason_ja(json_error_code(&je)), sizeof(e->text_ja));
-        }
-        return JSONX_ESYNTAX;
-    }
+    if ((rc = jsonx_parse(p, n, max_depth, &j, e)))
+        return rc;
     if (!json_is_object(j)) {
         json_decref(j);
         if (e) {
