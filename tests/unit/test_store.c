@@ -41,6 +41,8 @@
 
 struct backend {
     const char *name;
+    /* The store URL of the store kept at location (a fresh directory). */
+    void (*url)(char *out, size_t n, const char *location);
     /* Opens the store kept at location (a fresh directory); again with the same location it
      * reopens the same data. NULL on failure. */
     struct store *(*open)(const char *location);
@@ -50,12 +52,17 @@ struct backend {
  * that its last test can name each operation of the contract that no test called. */
 static struct store_trace suite_trace;
 
+static void url_sqlite(char *out, size_t n, const char *location)
+{
+    snprintf(out, n, "sqlite:%s/ichigen.db", location);
+}
+
 /* Through store_open and a URL, as the service opens its store. */
 static struct store *open_sqlite(const char *location)
 {
     char url[280];
     struct err e;
-    snprintf(url, sizeof(url), "sqlite:%s/ichigen.db", location);
+    url_sqlite(url, sizeof(url), location);
     struct store_options o = {.url = url, .read_pool_size = 4, .commit_batch_max = 64};
     err_init(&e);
     struct store *s = store_open(&o, &e);
@@ -313,11 +320,19 @@ static int create_report(struct store *s, const struct body *b, const char *org,
 
 static void test_open_ready_stats(void **state)
 {
-    struct store *s = S(state);
+    struct fx *f = *state;
+    struct store *s = f->s;
     struct store_stats st;
     struct org o;
+    char url[280];
+    int version = -1;
     assert_non_null(s->ops->name);
     assert_int_equal(store_ready(s), STORE_OK);
+    /* an opened store is at the schema this binary migrates a store of its URL to */
+    backend->url(url, sizeof(url), f->dir);
+    assert_int_equal(store_schema_version(s, &version), STORE_OK);
+    assert_true(version > 0);
+    assert_int_equal(version, store_target_schema_version(url));
     audit_unchanged(s, 0); /* a new store has an empty audit log */
     store_get_stats(s, &st);
     assert_int_equal(st.writes, 0);
@@ -2569,7 +2584,11 @@ static void test_store_urls(void **state)
         assert_null(store_open(&o, &e));
         assert_non_null(strstr(e.msg, refused[i][1]));
         assert_null(strstr(e.msg, "hunter2"));
+        /* a URL this binary cannot open has no schema version to migrate to */
+        if (strncmp(refused[i][0], "sqlite:", 7))
+            assert_int_equal(store_target_schema_version(refused[i][0]), 0);
     }
+    assert_int_equal(store_target_schema_version(NULL), 0);
     /* sqlite:///abs/path, as other tools write it, names the same file as sqlite:/abs/path */
     assert_int_equal(unit_tmpdir(dir, "store-url"), 0);
     snprintf(url, sizeof(url), "sqlite://%s/x.db", dir);
@@ -3268,7 +3287,7 @@ static void test_every_op_called(void **state)
 }
 
 static const struct backend backends[] = {
-    {"sqlite", open_sqlite},
+    {"sqlite", url_sqlite, open_sqlite},
 };
 
 int main(void)

@@ -14,6 +14,7 @@
 #include "core/uuid.h"
 #include "store/store.h"
 #include "store/store_migration.h"
+#include "store/sqlite/store_sqlite.h"
 #include "unit.h"
 
 #include <stdarg.h>
@@ -207,6 +208,13 @@ static void test_upgrade_from_every_version(void **state)
             assert_string_equal(o.name_en, "Old Co.");
             assert_string_equal(o.size_band, ""); /* added by migration 3 */
         }
+        /* the contract's answer is the file's: the version this binary migrates sqlite: to */
+        int have = -1;
+        char url[160];
+        snprintf(url, sizeof(url), "sqlite:%s", path);
+        assert_int_equal(store_schema_version(s, &have), STORE_OK);
+        assert_int_equal(have, store_sqlite_schema_version());
+        assert_int_equal(store_target_schema_version(url), store_sqlite_schema_version());
         store_close(s);
         assert_int_equal(user_version(path), store_sqlite_schema_version());
         schema_is_expected(path);
