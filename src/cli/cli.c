@@ -63,8 +63,8 @@ static int cli_version(int argc, char **argv)
                REPORT_FORMAT_VERSION, schema);
     else /* only the scheme: the rest of a URL could hold credentials */
         printf("ichigen %s (report format %s, no database backend for store_url \"%.*s\")\n",
-               ICHIGEN_VERSION, REPORT_FORMAT_VERSION,
-               (int)MIN(strcspn(cfg.store_url, ":"), 40), cfg.store_url);
+               ICHIGEN_VERSION, REPORT_FORMAT_VERSION, (int)MIN(strcspn(cfg.store_url, ":"), 40),
+               cfg.store_url);
     return CLI_OK;
 }
 

@@ -3227,6 +3227,50 @@ static void test_backend_helpers(void **state)
     assert_false(store_claim_busy(&cr, "r-three"));
     cr.nbusy = 0;
     assert_false(store_claim_busy(&cr, "r-one"));
+    /* a claim takes the earliest due of what each recipient offered, ties by id */
+    struct store_claim_candidate cc[] = {{"c", T0 + 2}, {"b", T0}, {"a", T0 + 2}, {"d", T0 + 1}};
+    assert_int_equal(store_claim_earliest(cc, 4, 3), 3);
+    assert_string_equal(cc[0].id, "b");
+    assert_string_equal(cc[1].id, "d");
+    assert_string_equal(cc[2].id, "a");
+    assert_string_equal(cc[3].id, "c");
+    assert_int_equal(store_claim_earliest(cc, 4, 10), 4);
+    assert_int_equal(store_claim_earliest(NULL, 0, 10), 0);
+    /* due states as stored: every name read back, unknown ones as a set deadline */
+    for (int i = 0; i <= DUE_CALENDAR_GAP; i++)
+        assert_int_equal(store_due_state_parse(rules_due_state_name((enum rules_due_state)i)), i);
+    assert_int_equal(store_due_state_parse(NULL), DUE_SET);
+    assert_int_equal(store_due_state_parse("nonsense"), DUE_SET);
+    /* reminder lead times as stored, round trip; a short buffer stays terminated */
+    int leads[REMINDER_LEADS_MAX] = {72, 24, 4}, back[REMINDER_LEADS_MAX];
+    char text[16 * REMINDER_LEADS_MAX + 4], small[6];
+    store_leads_format(leads, 3, text, sizeof(text));
+    assert_string_equal(text, "[72,24,4]");
+    assert_int_equal(store_leads_parse(text, back, REMINDER_LEADS_MAX), 3);
+    assert_memory_equal(back, leads, 3 * sizeof(int));
+    assert_int_equal(store_leads_parse(text, back, 2), 2); /* at most max */
+    store_leads_format(leads, 0, text, sizeof(text));
+    assert_string_equal(text, "[]");
+    assert_int_equal(store_leads_parse(text, back, REMINDER_LEADS_MAX), 0);
+    assert_int_equal(store_leads_parse(NULL, back, REMINDER_LEADS_MAX), 0);
+    store_leads_format(leads, 3, small, sizeof(small));
+    assert_string_equal(small, "[72,2");
+    for (int i = 0; i < REMINDER_LEADS_MAX; i++)
+        leads[i] = 1000000 + i; /* the longest the settings allow fit the documented size */
+    store_leads_format(leads, REMINDER_LEADS_MAX, text, sizeof(text));
+    assert_int_equal(store_leads_parse(text, back, REMINDER_LEADS_MAX), REMINDER_LEADS_MAX);
+    assert_int_equal(back[REMINDER_LEADS_MAX - 1], 1000000 + REMINDER_LEADS_MAX - 1);
+    /* which status takes a receipt, and which a filing */
+    assert_true(store_receipt_allowed("available", false));
+    assert_true(store_receipt_allowed("delivered", false));
+    assert_false(store_receipt_allowed("awaiting_filing", false));
+    assert_false(store_receipt_allowed("acknowledged", false));
+    assert_true(store_receipt_allowed("awaiting_filing", true));
+    assert_false(store_receipt_allowed("delivered", true));
+    /* candidates a backend read for a reminder scan are freed with their summaries (ASan) */
+    struct reminder_candidate *rc = xcalloc(2, sizeof(*rc));
+    rc[0].incident_summary = xstrdup("要約");
+    store_reminder_candidates_free(rc, 2);
 }
 
 /* The tracing wrapper (store_trace.h): each call counted and timed under its own operation,
