@@ -2061,6 +2061,174 @@ static void test_audit_pins(void **state)
     body_release(&b2);
 }
 
+/* ---- which entries pin which objects (store_audit.h, store_pinned_kinds) ---- */
+
+/* The entries the builders of store_audit.h make, each builder at least once (the report
+ * version's with and without obligation news, documents of two kinds); names[i] is the
+ * builder of out[i], versions[i] the report version it was given (0: none). */
+struct built {
+    struct audit_rec e[32];
+    const char *names[32];
+    int versions[32];
+    size_t n;
+};
+
+#define BUILT(b, name, version, call)                                                              \
+    do {                                                                                           \
+        assert_true((b)->n < ARRAY_SIZE((b)->e));                                                  \
+        struct audit_rec *e = &(b)->e[(b)->n];                                                     \
+        call;                                                                                      \
+        (b)->names[(b)->n] = name;                                                                 \
+        (b)->versions[(b)->n++] = version;                                                         \
+    } while (0)
+
+static void build_every_entry(struct built *b)
+{
+    static const char payload[] = "{}";
+    struct org o = {.id = "org-1"};
+    struct user u = {.id = "user-1", .role = ROLE_REPORTER};
+    struct user_write uw = {.u = &u, .actor = "a", .audit_action = "user.update", .now = 1};
+    struct password_write pw = {.user_id = "user-1", .now = 1};
+    struct throttle_failure tf = {.object_id = "user-1", .detail = "d", .now = 1};
+    struct throttle_key k = {.scope = "name"};
+    struct auth_throttle_state v = {.failures = 1, .blocked_until = 2};
+    struct token_rec t = {.id = "tok-1", .kind = "api"};
+    struct report_write rw = {.id = "inc-1", .author_id = "user-1", .body_sha256 = "ab"};
+    int counts[LEDGER_REINSTATE + 1] = {[LEDGER_CREATE] = 2};
+    struct assessment_rec as = {.id = "as-1", .framework_id = "f"};
+    struct orgdoc_rec d = {.id = "doc-1", .kind = "asset", .body = "{}"};
+    struct submission_new sn = {
+        .id = "sub-1", .recipient_id = "r", .payload = payload, .payload_len = 2};
+    struct submit_write sw = {.incident_id = "inc-1", .actor = "a", .version = 7};
+    struct delivery_result dr = {.id = "sub-1", .outcome = OUTCOME_FAILED};
+    struct reminder_settings rs = {.org_id = "org-1"};
+    memset(b, 0, sizeof(*b));
+    BUILT(b, "store_audit_entry", 0, store_audit_entry(e, NULL, "x.y", "x", "1", "", "", 1));
+    BUILT(b, "store_audit_org_create", 0, store_audit_org_create(e, &o, ACTOR, 1));
+    BUILT(b, "store_audit_user_create", 0, store_audit_user_create(e, &u, ACTOR, 1));
+    BUILT(b, "store_audit_user_write", 0, store_audit_user_write(e, &uw));
+    BUILT(b, "store_audit_password_change", 0, store_audit_password_change(e, &pw));
+    BUILT(b, "store_audit_login_failed", 0, store_audit_login_failed(e, &tf));
+    BUILT(b, "store_audit_throttled", 0, store_audit_throttled(e, &k, &v, 1));
+    BUILT(b, "store_audit_token_create", 0, store_audit_token_create(e, &t, ACTOR, 1));
+    BUILT(b, "store_audit_token_revoke", 0, store_audit_token_revoke(e, "tok-1", ACTOR, 1));
+    BUILT(b, "store_audit_report_version", 1, store_audit_report_version(e, &rw, 1, NULL));
+    BUILT(b, "store_audit_report_version", 1, store_audit_report_version(e, &rw, 1, counts));
+    BUILT(b, "store_audit_report_version", 12, store_audit_report_version(e, &rw, 12, NULL));
+    BUILT(b, "store_audit_report_version", 3, store_audit_report_version(e, &rw, 3, counts));
+    BUILT(b, "store_audit_assessment_create", 0, store_audit_assessment_create(e, &as, ACTOR, 1));
+    BUILT(b, "store_audit_assessment_save", 0,
+          store_audit_assessment_save(e, "as-1", "{}", 2, ACTOR, 1));
+    BUILT(b, "store_audit_assessment_submit", 0,
+          store_audit_assessment_submit(e, "as-1", "{}", 1.0, ACTOR, 1));
+    BUILT(b, "store_audit_orgdoc_create", 0, store_audit_orgdoc_create(e, &d, ACTOR, 1));
+    BUILT(b, "store_audit_orgdoc_update", 0,
+          store_audit_orgdoc_update(e, "doc-2", "risk_scenario", "{}", 2, ACTOR, 1));
+    BUILT(b, "store_audit_submission_create", 0, store_audit_submission_create(e, &sw, &sn));
+    BUILT(b, "store_audit_report_submit", 0, store_audit_report_submit(e, &sw, 1));
+    BUILT(b, "store_audit_submission_done", 0,
+          store_audit_submission_done(e, "sub-1", "delivered", "ref", ACTOR, 1));
+    BUILT(b, "store_audit_submission_failed", 0, store_audit_submission_failed(e, &dr));
+    BUILT(b, "store_audit_binding", 0, store_audit_binding(e, "r", "org-1", "", ACTOR, 1));
+    BUILT(b, "store_audit_reminders_set", 0, store_audit_reminders_set(e, &rs, ACTOR, 1));
+}
+
+/* How many builders store_audit.h declares: each takes the entry first. */
+static size_t builders_declared(void)
+{
+    char path[600];
+    size_t n = 0;
+    snprintf(path, sizeof(path), "%s/src/store/store_audit.h", unit_source_root());
+    char *text = unit_read_file(path, NULL);
+    assert_non_null(text);
+    for (const char *p = text; (p = strstr(p, "(struct audit_rec *e,")); p++)
+        n++;
+    free(text);
+    return n;
+}
+
+/* Checks built entry i against the table: an entry that pins a payload names a kind (and,
+ * for a versioned kind, the version it was built with); one that pins nothing names none.
+ * Marks the action it used in seen. */
+static void entry_agrees(const struct built *b, size_t i, bool seen[STORE_PINNED__COUNT][2])
+{
+    const struct audit_rec *e = &b->e[i];
+    int k = store_pinned_of(e->object_type, e->action);
+    if (!e->payload_sha256[0]) { /* a document's kind is any type not named: look no further */
+        if (k >= 0 && store_pinned_kinds[k].object_type)
+            fail_msg("%s builds %s, which pins nothing, but store_pinned_kinds names it",
+                     b->names[i], e->action);
+        return;
+    }
+    if (k < 0)
+        fail_msg("%s builds %s (object %s) pinning its payload, but no kind of "
+                 "store_pinned_kinds names it: audit verify would never check it",
+                 b->names[i], e->action, e->object_type);
+    const struct store_pinned_kind *kind = &store_pinned_kinds[k];
+    if (kind->versioned) {
+        char exact[32], prefix[32];
+        store_audit_version_match(b->versions[i], exact, prefix, sizeof(exact));
+        assert_int_equal(store_audit_detail_version(e->detail), b->versions[i]);
+        assert_true(!strcmp(e->detail, exact) || !strncmp(e->detail, prefix, strlen(prefix)));
+    }
+    for (size_t v = 0; v < 2; v++) {
+        char action[64];
+        if (store_pinned_action((enum store_pinned)k, e->object_type, v, action, sizeof(action)) &&
+            !strcmp(action, e->action))
+            seen[k][v] = true;
+    }
+}
+
+/* The table of pinned objects and the builders agree, both ways: every entry built with a
+ * payload hash names a kind of the table, and every action of the table is built. */
+static void test_pinned_table(void **state)
+{
+    struct built b;
+    bool seen[STORE_PINNED__COUNT][2] = {{false}};
+    const char *counted[32];
+    size_t ncounted = 0;
+    UNUSED(state);
+    build_every_entry(&b);
+    for (size_t i = 0; i < b.n; i++) {
+        entry_agrees(&b, i, seen);
+        bool dup = false;
+        for (size_t j = 0; j < ncounted; j++)
+            dup = dup || !strcmp(counted[j], b.names[i]);
+        if (!dup)
+            counted[ncounted++] = b.names[i];
+    }
+    if (ncounted != builders_declared())
+        fail_msg("store_audit.h declares %zu entry builders, build_every_entry calls %zu: call "
+                 "each new one there",
+                 builders_declared(), ncounted);
+    for (size_t k = 0; k < STORE_PINNED__COUNT; k++)
+        for (size_t v = 0; v < 2; v++)
+            if (store_pinned_kinds[k].verbs[v] && !seen[k][v])
+                fail_msg("store_pinned_kinds[%zu] (%s) lists the action verb %s that no builder "
+                         "of store_audit.h makes",
+                         k, store_pinned_kinds[k].part, store_pinned_kinds[k].verbs[v]);
+
+    /* the look-ups themselves */
+    char action[64];
+    assert_int_equal(store_pinned_of("report", "report.amend"), STORE_PINNED_REPORT_BODY);
+    assert_int_equal(store_pinned_of("report", "report.submit"), -1);
+    assert_int_equal(store_pinned_of("report", "reports.create"), -1);
+    assert_int_equal(store_pinned_of("assessment", "assessment.submit"),
+                     STORE_PINNED_ASSESSMENT_SCORES);
+    assert_int_equal(store_pinned_of("assessment", "assessment.update"), -1);
+    assert_int_equal(store_pinned_of("simulation", "simulation.create"), STORE_PINNED_ORGDOC_BODY);
+    assert_int_equal(store_pinned_of("submission", "submission.update"), -1); /* a named type */
+    assert_int_equal(store_pinned_of("asset", "report.create"), -1);
+    assert_true(store_pinned_action(STORE_PINNED_ORGDOC_BODY, "asset", 1, action, sizeof(action)));
+    assert_string_equal(action, "asset.update");
+    assert_false(store_pinned_action(STORE_PINNED_SUBMISSION_PAYLOAD, "submission", 1, action,
+                                     sizeof(action)));
+    assert_string_equal(action, "");
+    assert_int_equal(store_audit_detail_version("version=12 obligations:created=1"), 12);
+    assert_int_equal(store_audit_detail_version("overall=2.00"), 0);
+    assert_int_equal(store_audit_detail_version(NULL), 0);
+}
+
 /* store_open: the URL names the backend; what it cannot open is refused with the scheme named
  * and nothing after it (a URL could hold credentials). */
 /* ---- reminders: the mechanism (the policy is outbox_remind.c's, tested in test_outbox) ---- */
@@ -3366,6 +3534,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_notifications, setup, teardown),
         cmocka_unit_test(test_store_urls),
         cmocka_unit_test(test_audit_entries),
+        cmocka_unit_test(test_pinned_table),
         cmocka_unit_test(test_binding_told),
         cmocka_unit_test(test_history_texts),
         cmocka_unit_test(test_backend_helpers),

@@ -323,8 +323,8 @@ static void test_audit_pins_gone(void **state)
                "INSERT INTO org_documents (id, org_id, kind, version, body, created_by,"
                " created_at, updated_at) VALUES ('kept', 'org', 'asset', 1, '{}', 'u', 1, 1)");
     db_entry(db, 1, "organization.create", "organization", "org", "", "");
-    db_entry(db, 2, "report.create", "report", "inc", "version=1 obligations:created=1,moved=0,"
-             "withdrawn=0,reinstated=0", sha);
+    db_entry(db, 2, "report.create", "report", "inc",
+             "version=1 obligations:created=1,moved=0,withdrawn=0,reinstated=0", sha);
     db_entry(db, 3, "report.amend", "report", "inc", "version=12", sha);
     db_entry(db, 4, "submission.create", "submission", "sub", "version=12 recipient=r", sha);
     db_entry(db, 5, "assessment.create", "assessment", "as", "nist-csf-2.0", sha);
