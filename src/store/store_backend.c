@@ -2,7 +2,8 @@
  * store_backend.c — helpers every store backend uses (store_int.h): the audit chain's next
  * entry, the record of a report version just written, an account write's member-count checks,
  * whether a token may be used, a claim's busy recipients and its order, bounded copies of
- * stored text, due states and reminder lead times as stored, which status takes a receipt.
+ * stored text, due states and reminder lead times as stored, which status takes a receipt,
+ * what a delivery outcome makes of a notification.
  * Pure: no I/O, no backend types.
  */
 #include "store_int.h"
@@ -120,6 +121,15 @@ size_t store_claim_earliest(struct store_claim_candidate *c, size_t n, size_t li
     if (n)
         qsort(c, n, sizeof(*c), cmp_claim);
     return n < limit ? n : limit;
+}
+
+void store_note_outcome(const struct delivery_result *d, struct store_note_outcome *out)
+{
+    bool ok = d->outcome == OUTCOME_DELIVERED || d->outcome == OUTCOME_ACKNOWLEDGED;
+    out->status = ok ? "delivered" : d->outcome == OUTCOME_FAILED ? "failed" : "queued";
+    out->delivered_at = ok ? d->at : 0;
+    out->next_attempt_at = d->outcome == OUTCOME_RETRY ? d->next_attempt_at : d->at;
+    out->last_error = ok ? NULL : d->error;
 }
 
 void store_reminder_candidates_free(struct reminder_candidate *c, size_t n)

@@ -63,6 +63,18 @@ struct store_claim_candidate {
 };
 size_t store_claim_earliest(struct store_claim_candidate *c, size_t n, size_t limit);
 
+/* What a delivery outcome makes of a notification (notifications_record): delivered (both
+ * success outcomes, delivered_at = at), failed for good, or queued again at next_attempt_at;
+ * the error kept unless it was delivered. The backend applies it only while the notification
+ * is still sending. */
+struct store_note_outcome {
+    const char *status;      /* delivered, failed, queued */
+    int64_t delivered_at;    /* 0: not delivered (stored as none) */
+    int64_t next_attempt_at; /* the retry's time, else the outcome's */
+    const char *last_error;  /* NULL when delivered */
+};
+void store_note_outcome(const struct delivery_result *d, struct store_note_outcome *out);
+
 /* Frees the n candidates a backend read for reminders_scan (their summaries, then the array). */
 void store_reminder_candidates_free(struct reminder_candidate *c, size_t n);
 

@@ -3435,6 +3435,28 @@ static void test_backend_helpers(void **state)
     assert_false(store_receipt_allowed("acknowledged", false));
     assert_true(store_receipt_allowed("awaiting_filing", true));
     assert_false(store_receipt_allowed("delivered", true));
+    /* a notification's delivery outcomes */
+    struct store_note_outcome no;
+    struct delivery_result nd = {.id = "n", .at = T0, .next_attempt_at = T0 + HOUR, .error = "503"};
+    static const struct {
+        enum delivery_outcome outcome;
+        const char *status;
+        int64_t delivered_at, next_at;
+        bool error;
+    } outcomes[] = {
+        {OUTCOME_DELIVERED, "delivered", T0, T0, false},
+        {OUTCOME_ACKNOWLEDGED, "delivered", T0, T0, false},
+        {OUTCOME_RETRY, "queued", 0, T0 + HOUR, true},
+        {OUTCOME_FAILED, "failed", 0, T0, true},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(outcomes); i++) {
+        nd.outcome = outcomes[i].outcome;
+        store_note_outcome(&nd, &no);
+        assert_string_equal(no.status, outcomes[i].status);
+        assert_int_equal(no.delivered_at, outcomes[i].delivered_at);
+        assert_int_equal(no.next_attempt_at, outcomes[i].next_at);
+        assert_true(outcomes[i].error ? no.last_error == nd.error : no.last_error == NULL);
+    }
     /* candidates a backend read for a reminder scan are freed with their summaries (ASan) */
     struct reminder_candidate *rc = xcalloc(2, sizeof(*rc));
     rc[0].incident_summary = xstrdup("要約");

@@ -252,14 +252,15 @@ static int nrec_run(struct sq_store *s, struct wjob *j)
     const struct nrec_job *a = j->arg;
     for (size_t i = 0; i < a->n; i++) {
         const struct delivery_result *d = &a->r[i];
-        bool ok = d->outcome == OUTCOME_DELIVERED || d->outcome == OUTCOME_ACKNOWLEDGED;
+        struct store_note_outcome o;
+        store_note_outcome(d, &o);
         sqlite3_stmt *st = sq_stmt(&s->w, SQ_NOTE_DONE);
         sq_bind_text(st, 1, d->id);
-        sq_bind_text(st, 2, ok ? "delivered" : d->outcome == OUTCOME_FAILED ? "failed" : "queued");
-        if (ok)
-            sqlite3_bind_int64(st, 3, d->at);
-        sqlite3_bind_int64(st, 4, d->outcome == OUTCOME_RETRY ? d->next_attempt_at : d->at);
-        sq_bind_text_opt(st, 5, ok ? NULL : d->error);
+        sq_bind_text(st, 2, o.status);
+        if (o.delivered_at)
+            sqlite3_bind_int64(st, 3, o.delivered_at);
+        sqlite3_bind_int64(st, 4, o.next_attempt_at);
+        sq_bind_text_opt(st, 5, o.last_error);
         int rc = sqlite3_step(st);
         if (rc != SQLITE_DONE)
             return sq_result(rc);
