@@ -49,6 +49,25 @@ static void usage(FILE *f)
                "--setting=value, in that order; `ichigen config` lists them.\n");
 }
 
+/* The schema version is the one this binary migrates the configured store (store_url) to,
+ * whatever its backend; without opening it, so that asking never creates a database. */
+static int cli_version(int argc, char **argv)
+{
+    struct config cfg;
+    int rc = cli_config(&cfg, &argc, argv);
+    if (rc || (rc = cli_no_extra(argc, argv, 1)))
+        return rc;
+    int schema = store_target_schema_version(cfg.store_url);
+    if (schema > 0)
+        printf("ichigen %s (report format %s, database schema %d)\n", ICHIGEN_VERSION,
+               REPORT_FORMAT_VERSION, schema);
+    else /* only the scheme: the rest of a URL could hold credentials */
+        printf("ichigen %s (report format %s, no database backend for store_url \"%.*s\")\n",
+               ICHIGEN_VERSION, REPORT_FORMAT_VERSION, (int)MIN(strcspn(cfg.store_url, ":"), 40),
+               cfg.store_url);
+    return CLI_OK;
+}
+
 int cli_main(int argc, char **argv)
 {
     if (hash_global_init()) {
@@ -60,11 +79,8 @@ int cli_main(int argc, char **argv)
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? CLI_USAGE : CLI_OK;
     }
-    if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
-        printf("ichigen %s (report format %s, database schema %d)\n", ICHIGEN_VERSION,
-               REPORT_FORMAT_VERSION, store_sqlite_schema_version());
-        return CLI_OK;
-    }
+    if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version"))
+        return cli_version(argc - 1, argv + 1);
     for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
         if (strcmp(argv[1], commands[i].name))
             continue;
@@ -168,7 +184,13 @@ int cli_migrate(int argc, char **argv)
     struct store *s = cli_open_store(&cfg);
     if (!s)
         return CLI_FAILURE;
-    printf("database %s is at schema version %d\n", cfg.store_url, store_sqlite_schema_version());
+    int have = 0;
+    if (store_schema_version(s, &have)) {
+        fprintf(stderr, "ichigen migrate: cannot read the schema version of %s\n", cfg.store_url);
+        store_close(s);
+        return CLI_FAILURE;
+    }
+    printf("database %s is at schema version %d\n", cfg.store_url, have);
     store_close(s);
     return CLI_OK;
 }

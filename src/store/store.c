@@ -7,15 +7,30 @@
  * one from PGPASSFILE), so it may be printed and logged; one that does is refused.
  */
 #include "store.h"
+#include "sqlite/store_sqlite.h"
+
+/* The file a sqlite: URL names ("" when none), or NULL when the URL is not sqlite:. */
+static const char *sqlite_path(const char *url)
+{
+    if (strncmp(url, "sqlite:", 7))
+        return NULL;
+    const char *path = url + 7;
+    if (!strncmp(path, "//", 2)) /* sqlite:///abs/path, as other tools write it */
+        path += 2;
+    return path;
+}
+
+static bool is_postgresql(const char *url)
+{
+    return !strncmp(url, "postgresql:", 11) || !strncmp(url, "postgres:", 9);
+}
 
 struct store *store_open(const struct store_options *o, struct err *e)
 {
     const char *url = o->url ? o->url : "";
     size_t scheme = strcspn(url, ":");
-    if (!strncmp(url, "sqlite:", 7)) {
-        const char *path = url + 7;
-        if (!strncmp(path, "//", 2)) /* sqlite:///abs/path, as other tools write it */
-            path += 2;
+    const char *path = sqlite_path(url);
+    if (path) {
         if (!*path) {
             err_set(e, STORE_UNAVAILABLE, "store_url: sqlite: needs a file path (sqlite:PATH)");
             return NULL;
@@ -25,7 +40,7 @@ struct store *store_open(const struct store_options *o, struct err *e)
                                           .commit_batch_max = o->commit_batch_max};
         return store_sqlite_open(&so, e);
     }
-    if (!strncmp(url, "postgresql:", 11) || !strncmp(url, "postgres:", 9)) {
+    if (is_postgresql(url)) {
         err_set(e, STORE_UNAVAILABLE,
                 "store_url: the PostgreSQL backend is not built yet; use sqlite:PATH");
         return NULL;
@@ -34,4 +49,11 @@ struct store *store_open(const struct store_options *o, struct err *e)
     err_set(e, STORE_UNAVAILABLE, "store_url: unknown kind of store \"%.*s\" (use sqlite:PATH)",
             (int)MIN(scheme, 40), url);
     return NULL;
+}
+
+int store_target_schema_version(const char *url)
+{
+    if (url && sqlite_path(url))
+        return store_sqlite_schema_version();
+    return 0; /* postgresql: not built yet (issue 14) */
 }

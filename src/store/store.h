@@ -21,7 +21,8 @@
  * store_types.c (the *_release functions, result names), store_backend.c (store_int.h: the
  * audit chain's next entry and other pure helpers for backends) and store_migration.h (a
  * backend's migrations, embedded from its migrations/NNNN_name.sql files); each backend lives
- * in its own folder (sqlite/) and adds only mechanism.
+ * in its own folder (sqlite/; how to open it directly, for store.c and its own tests, in
+ * sqlite/store_sqlite.h) and adds only mechanism.
  */
 #ifndef STORE_STORE_H
 #define STORE_STORE_H
@@ -486,6 +487,10 @@ struct store_ops {
     void (*close)(struct store *s);
     int (*ready)(struct store *s);
     int (*maintain)(struct store *s, int64_t now_ms);
+    /* The schema version the store is at (*out), as its backend counts them: after a
+     * successful open, the version this binary migrates to (store_target_schema_version of its
+     * URL). STORE_OK or STORE_UNAVAILABLE. */
+    int (*schema_version)(struct store *s, int *out);
 
     int (*org_create)(struct store *s, const struct org *o, const char *actor, int64_t now);
     int (*org_get)(struct store *s, const char *id, struct org *out);
@@ -646,17 +651,11 @@ struct store_options {
  * URL's scheme only, never the rest (which could hold credentials). */
 struct store *store_open(const struct store_options *o, struct err *e);
 
-struct store_sqlite_options {
-    const char *path;
-    int read_pool_size;
-    int commit_batch_max;
-};
-
-/* Opens (creating if needed) and migrates a SQLite store. Returns NULL with e set on failure. */
-struct store *store_sqlite_open(const struct store_sqlite_options *o, struct err *e);
-
-/* Schema version this binary migrates to, and the version found in a file (0 if new). */
-int store_sqlite_schema_version(void);
+/* The schema version this binary migrates a store of the URL's kind to (the newest migration
+ * of that backend), so that `ichigen version` can say it for the configured store without
+ * opening it; 0 when the URL names no backend this binary has. A store's own version is the
+ * operation schema_version. */
+int store_target_schema_version(const char *url);
 
 /*
  * The operations, called through these wrappers and never through s->ops directly: one place
@@ -672,6 +671,11 @@ static inline int store_ready(struct store *s)
 static inline int store_maintain(struct store *s, int64_t now_ms)
 {
     return s->ops->maintain(s, now_ms);
+}
+
+static inline int store_schema_version(struct store *s, int *out)
+{
+    return s->ops->schema_version(s, out);
 }
 
 static inline int store_org_create(struct store *s, const struct org *o, const char *actor,

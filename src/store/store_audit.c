@@ -1,11 +1,18 @@
 /*
  * store_audit.c — the audit entry of every write of the store contract (store_audit.h). The
  * words here are the audit log's (docs/api/openapi.yaml, AuditEntry; `ichigen audit verify`
- * re-hashes them): any change shows in every chain written after it.
+ * re-hashes them): any change shows in every chain written after it. And which of them pin
+ * stored bytes (store_pinned_kinds), so that no backend repeats action names or the detail's
+ * version format in its queries.
  */
+#include <limits.h>
+
 #include "store_audit.h"
 #include "store_int.h"
 #include "../core/enc.h"
+
+/* How the detail of a report version's entry names the version (store_audit_version_match). */
+#define VERSION_TAG "version="
 
 void store_audit_entry(struct audit_rec *e, const char *actor, const char *action,
                        const char *object_type, const char *object_id, const char *detail,
@@ -92,7 +99,7 @@ void store_audit_report_version(struct audit_rec *e, const struct report_write *
                  " obligations:created=%d,moved=%d,withdrawn=%d,reinstated=%d",
                  counts[LEDGER_CREATE], counts[LEDGER_MOVE], counts[LEDGER_WITHDRAW],
                  counts[LEDGER_REINSTATE]);
-    snprintf(detail, sizeof(detail), "version=%d%s", version, changes);
+    snprintf(detail, sizeof(detail), VERSION_TAG "%d%s", version, changes);
     store_audit_entry(e, w->author_id, version == 1 ? "report.create" : "report.amend", "report",
                       w->id, detail, w->body_sha256, w->now_ms);
 }
@@ -198,4 +205,71 @@ void store_audit_reminders_set(struct audit_rec *e, const struct reminder_settin
     char detail[64];
     snprintf(detail, sizeof(detail), "enabled=%d leads=%d", r->enabled, r->nleads);
     store_audit_entry(e, actor, "reminders.set", "organization", r->org_id, detail, NULL, now);
+}
+
+/* ---- what the entries pin ---- */
+
+/* The actions are the builders' above: report versions (store_audit_report_version),
+ * submissions (store_audit_submission_create), assessments (store_audit_assessment_create,
+ * _save, _submit) and documents (store_audit_orgdoc_create, _update); test_store.c checks that
+ * every entry they build with a payload hash names a kind here, and nothing else does. */
+const struct store_pinned_kind store_pinned_kinds[STORE_PINNED__COUNT] = {
+    [STORE_PINNED_REPORT_BODY] = {"body", "report", {"create", "amend"}, true, true},
+    [STORE_PINNED_SUBMISSION_PAYLOAD] = {"payload", "submission", {"create", NULL}, true, false},
+    [STORE_PINNED_ASSESSMENT_ANSWERS] = {"answers", "assessment", {"create", "save"}, false, false},
+    [STORE_PINNED_ASSESSMENT_SCORES] = {"scores", "assessment", {"submit", NULL}, false, false},
+    [STORE_PINNED_ORGDOC_BODY] = {"body", NULL, {"create", "update"}, false, false},
+};
+
+/* Whether object_type is named by a kind of the table (not a document's kind). */
+static bool named_type(const char *object_type)
+{
+    for (size_t k = 0; k < STORE_PINNED__COUNT; k++)
+        if (store_pinned_kinds[k].object_type &&
+            !strcmp(store_pinned_kinds[k].object_type, object_type))
+            return true;
+    return false;
+}
+
+bool store_pinned_action(enum store_pinned k, const char *object_type, size_t i, char *out,
+                         size_t n)
+{
+    const struct store_pinned_kind *p = &store_pinned_kinds[k];
+    out[0] = '\0';
+    if (i >= ARRAY_SIZE(p->verbs) || !p->verbs[i])
+        return false;
+    snprintf(out, n, "%s.%s", object_type, p->verbs[i]);
+    return true;
+}
+
+int store_pinned_of(const char *object_type, const char *action)
+{
+    size_t tlen = strlen(object_type);
+    if (strncmp(action, object_type, tlen) || action[tlen] != '.')
+        return -1;
+    const char *verb = action + tlen + 1;
+    bool named = named_type(object_type);
+    for (size_t k = 0; k < STORE_PINNED__COUNT; k++) {
+        const struct store_pinned_kind *p = &store_pinned_kinds[k];
+        bool type_ok = p->object_type ? !strcmp(p->object_type, object_type) : !named;
+        for (size_t i = 0; type_ok && i < ARRAY_SIZE(p->verbs); i++)
+            if (p->verbs[i] && !strcmp(p->verbs[i], verb))
+                return (int)k;
+    }
+    return -1;
+}
+
+void store_audit_version_match(int version, char *exact, char *prefix, size_t n)
+{
+    snprintf(exact, n, VERSION_TAG "%d", version);
+    snprintf(prefix, n, VERSION_TAG "%d ", version);
+}
+
+int store_audit_detail_version(const char *detail)
+{
+    size_t tag = strlen(VERSION_TAG);
+    if (!detail || strncmp(detail, VERSION_TAG, tag))
+        return 0;
+    long v = strtol(detail + tag, NULL, 10);
+    return v > 0 && v <= INT_MAX ? (int)v : 0;
 }

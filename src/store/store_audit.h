@@ -12,6 +12,10 @@
  * Each function fills *e: a struct audit_rec with every field but seq, prev_hash and hash,
  * strings cut to the record's sizes (a missing actor is "system", a missing id or detail "").
  * Nothing is allocated; the inputs are only read.
+ *
+ * Also here, next to the builders that write them: which entries pin which stored bytes
+ * (store_pinned, at the end), the table a backend's audit_pins reads instead of writing
+ * action names and detail formats into its own queries.
  */
 #ifndef STORE_STORE_AUDIT_H
 #define STORE_STORE_AUDIT_H
@@ -82,5 +86,50 @@ void store_audit_binding(struct audit_rec *e, const char *recipient_id, const ch
 /* The secret is never in the audit log; the endpoint is configuration, not a secret. */
 void store_audit_reminders_set(struct audit_rec *e, const struct reminder_settings *r,
                                const char *actor, int64_t now);
+
+/* ---- what the entries pin (store.h, audit_pins; `ichigen audit verify`) ---- */
+
+/* Each kind of stored object whose bytes audit entries pin, in the order audit_pins reports
+ * them. A backend keeps, per kind, only how to read its objects and whether one is stored. */
+enum store_pinned {
+    STORE_PINNED_REPORT_BODY,        /* a report version's body */
+    STORE_PINNED_SUBMISSION_PAYLOAD, /* a submission's payload bytes */
+    STORE_PINNED_ASSESSMENT_ANSWERS, /* an assessment's answers */
+    STORE_PINNED_ASSESSMENT_SCORES,  /* a submitted assessment's scores */
+    STORE_PINNED_ORGDOC_BODY,        /* an organisation document's body */
+    STORE_PINNED__COUNT
+};
+
+struct store_pinned_kind {
+    const char *part;        /* struct audit_pin's part: body, payload, answers, scores */
+    const char *object_type; /* the pinning entries' object_type; NULL: the document's kind
+                                (asset, risk_scenario, simulation …), any type no other kind
+                                names */
+    const char *verbs[2];    /* the pinning actions are object_type "." verb (verbs[1] may be
+                                NULL) */
+    bool first;              /* immutable bytes: the first pinning entry counts; otherwise the
+                                newest (the bytes change, each change pinned again) */
+    bool versioned;          /* one object per version: an entry's detail names the version
+                                (store_audit_detail_version) */
+};
+
+extern const struct store_pinned_kind store_pinned_kinds[STORE_PINNED__COUNT];
+
+/* The kind of object an entry that pins bytes (its payload_sha256 is not empty) pins, from
+ * its object_type and action; -1 when none. Only for such entries: a document's kind is any
+ * type no other kind names, so "organization.create" would look like one. */
+int store_pinned_of(const char *object_type, const char *action);
+
+/* Writes pinning action i (0 or 1) of kind k for objects of object_type into out (n bytes),
+ * e.g. "report.amend"; false when the kind has no action i (out is then ""). */
+bool store_pinned_action(enum store_pinned k, const char *object_type, size_t i, char *out,
+                         size_t n);
+
+/* The detail of an entry pinning version `version` is exactly *exact ("version=3") or starts
+ * with *prefix ("version=3 ", more words follow); both at most n bytes. */
+void store_audit_version_match(int version, char *exact, char *prefix, size_t n);
+
+/* The version a pinning entry's detail names (store_audit_version_match), 0 when none. */
+int store_audit_detail_version(const char *detail);
 
 #endif

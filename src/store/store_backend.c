@@ -1,7 +1,9 @@
 /*
  * store_backend.c — helpers every store backend uses (store_int.h): the audit chain's next
  * entry, the record of a report version just written, an account write's member-count checks,
- * whether a token may be used, a claim's busy recipients, bounded copies of stored text.
+ * whether a token may be used, a claim's busy recipients and its order, bounded copies of
+ * stored text, due states and reminder lead times as stored, which status takes a receipt,
+ * what a delivery outcome makes of a notification.
  * Pure: no I/O, no backend types.
  */
 #include "store_int.h"
@@ -74,4 +76,72 @@ void store_utf8_cut(char *out, size_t n, const char *s)
     }
     memcpy(out, s, len);
     out[len] = '\0';
+}
+
+int store_due_state_parse(const char *name)
+{
+    for (int i = 0; i <= DUE_CALENDAR_GAP; i++)
+        if (name && !strcmp(rules_due_state_name((enum rules_due_state)i), name))
+            return i;
+    return DUE_SET;
+}
+
+void store_leads_format(const int *leads, int n, char *out, size_t size)
+{
+    size_t used = 0;
+    int w = snprintf(out, size, "[");
+    for (int i = 0; i < n && w >= 0 && (used += (size_t)w) < size; i++)
+        w = snprintf(out + used, size - used, "%s%d", i ? "," : "", leads[i]);
+    if (w >= 0 && (used += (size_t)w) < size)
+        snprintf(out + used, size - used, "]");
+}
+
+int store_leads_parse(const char *text, int *out, int max)
+{
+    int n = 0;
+    const char *p = text ? text : "";
+    while (*p && n < max) {
+        while (*p && (*p < '0' || *p > '9'))
+            p++;
+        if (!*p)
+            break;
+        out[n++] = (int)strtol(p, (char **)&p, 10);
+    }
+    return n;
+}
+
+static int cmp_claim(const void *x, const void *y)
+{
+    const struct store_claim_candidate *a = x, *b = y;
+    return a->at != b->at ? (a->at < b->at ? -1 : 1) : strcmp(a->id, b->id);
+}
+
+size_t store_claim_earliest(struct store_claim_candidate *c, size_t n, size_t limit)
+{
+    if (n)
+        qsort(c, n, sizeof(*c), cmp_claim);
+    return n < limit ? n : limit;
+}
+
+void store_note_outcome(const struct delivery_result *d, struct store_note_outcome *out)
+{
+    bool ok = d->outcome == OUTCOME_DELIVERED || d->outcome == OUTCOME_ACKNOWLEDGED;
+    out->status = ok ? "delivered" : d->outcome == OUTCOME_FAILED ? "failed" : "queued";
+    out->delivered_at = ok ? d->at : 0;
+    out->next_attempt_at = d->outcome == OUTCOME_RETRY ? d->next_attempt_at : d->at;
+    out->last_error = ok ? NULL : d->error;
+}
+
+void store_reminder_candidates_free(struct reminder_candidate *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(c[i].incident_summary);
+    free(c);
+}
+
+bool store_receipt_allowed(const char *status, bool filing)
+{
+    if (filing)
+        return !strcmp(status, "awaiting_filing");
+    return !strcmp(status, "available") || !strcmp(status, "delivered");
 }

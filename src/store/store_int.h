@@ -42,4 +42,45 @@ bool store_claim_busy(const struct claim_request *c, const char *recipient_id);
  * stored texts with a bounded length (a receipt reference in an audit detail). */
 void store_utf8_cut(char *out, size_t n, const char *s);
 
+/* The enum rules_due_state whose name (rules_due_state_name) a backend stored; DUE_SET for
+ * NULL or a name it does not know. */
+int store_due_state_parse(const char *name);
+
+/* An organisation's reminder lead times (struct reminder_settings) as a backend stores them:
+ * text such as "[72,24,4]", descending as given. format writes leads[0..n) into out (at most
+ * size bytes, always terminated; 16 * REMINDER_LEADS_MAX + 4 is enough); parse reads at most
+ * max numbers back into out and returns how many (0 for NULL or ""). */
+void store_leads_format(const int *leads, int n, char *out, size_t size);
+int store_leads_parse(const char *text, int *out, int max);
+
+/* A submission a claim could take (submissions_claim): up to claim->per_recipient due ones
+ * of each recipient that is not busy, gathered by the backend. store_claim_earliest orders
+ * them by when they are due (then id) and returns how many of the earliest the claim takes
+ * (at most limit), so that one slow recipient's backlog never hides another's. */
+struct store_claim_candidate {
+    char id[UUID_STR_LEN];
+    int64_t at; /* next attempt */
+};
+size_t store_claim_earliest(struct store_claim_candidate *c, size_t n, size_t limit);
+
+/* What a delivery outcome makes of a notification (notifications_record): delivered (both
+ * success outcomes, delivered_at = at), failed for good, or queued again at next_attempt_at;
+ * the error kept unless it was delivered. The backend applies it only while the notification
+ * is still sending. */
+struct store_note_outcome {
+    const char *status;      /* delivered, failed, queued */
+    int64_t delivered_at;    /* 0: not delivered (stored as none) */
+    int64_t next_attempt_at; /* the retry's time, else the outcome's */
+    const char *last_error;  /* NULL when delivered */
+};
+void store_note_outcome(const struct delivery_result *d, struct store_note_outcome *out);
+
+/* Frees the n candidates a backend read for reminders_scan (their summaries, then the array). */
+void store_reminder_candidates_free(struct reminder_candidate *c, size_t n);
+
+/* Whether a submission in status may take a receipt (submission_receipt): a filing confirms a
+ * document the reporter filed (awaiting_filing); a receipt answers a delivery (available or
+ * delivered). Otherwise the backend answers STORE_CONFLICT. */
+bool store_receipt_allowed(const char *status, bool filing);
+
 #endif

@@ -23,6 +23,7 @@
     C(void, close, (struct store *s), (IN))                                                        \
     I(int, ready, (struct store *s), (IN))                                                         \
     I(int, maintain, (struct store *s, int64_t now_ms), (IN, now_ms))                              \
+    I(int, schema_version, (struct store *s, int *out), (IN, out))                                 \
     I(int, org_create, (struct store *s, const struct org *o, const char *actor, int64_t now),     \
       (IN, o, actor, now))                                                                         \
     I(int, org_get, (struct store *s, const char *id, struct org *out), (IN, id, out))             \

@@ -9,6 +9,7 @@
  */
 #include "itest.h"
 #include "core/buf.h"
+#include "store/store.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -313,6 +314,38 @@ static void test_risk_timing(void **state)
     assert_int_equal(entries(home), 0);
 }
 
+/* `version` names the schema this binary migrates the configured store to, whatever its
+ * backend, without creating it (and only the scheme of a URL it has no backend for); `migrate`
+ * says the version the store it opened is at — the same number. */
+static void test_version_and_migrate(void **state)
+{
+    char want[64], dir[300], *out = NULL;
+    int schema = store_target_schema_version("sqlite:x.db");
+    UNUSED(state);
+    assert_true(schema > 0);
+    snprintf(want, sizeof(want), "database schema %d)", schema);
+    const char *plain[] = {"version", NULL};
+    assert_int_equal(run(&out, plain), 0);
+    assert_non_null(strstr(out, want));
+    free(out);
+    const char *pg[] = {"--version", "--store-url=postgresql://ichigen:hunter2@db/x", NULL};
+    assert_int_equal(run(&out, pg), 0);
+    assert_non_null(strstr(out, "no database backend for store_url \"postgresql\""));
+    assert_null(strstr(out, "hunter2"));
+    free(out);
+    assert_int_equal(entries(home), 0); /* asking created nothing */
+
+    snprintf(dir, sizeof(dir), "%s/var", home);
+    snprintf(want, sizeof(want), "is at schema version %d\n", schema);
+    const char *migrate[] = {"migrate", "--data-dir", dir, NULL};
+    assert_int_equal(run(&out, migrate), 0);
+    assert_non_null(strstr(out, want));
+    free(out);
+    char rm[400];
+    snprintf(rm, sizeof(rm), "rm -rf '%s'", dir);
+    assert_int_equal(system(rm), 0);
+}
+
 static int setup(void **state)
 {
     UNUSED(state);
@@ -341,6 +374,7 @@ int main(void)
         cmocka_unit_test(test_delivery_check_once),
         cmocka_unit_test(test_make_run_prints_address),
         cmocka_unit_test(test_risk_timing),
+        cmocka_unit_test(test_version_and_migrate),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);
     itest_global_cleanup();

@@ -41,6 +41,8 @@
 
 struct backend {
     const char *name;
+    /* The store URL of the store kept at location (a fresh directory). */
+    void (*url)(char *out, size_t n, const char *location);
     /* Opens the store kept at location (a fresh directory); again with the same location it
      * reopens the same data. NULL on failure. */
     struct store *(*open)(const char *location);
@@ -50,12 +52,17 @@ struct backend {
  * that its last test can name each operation of the contract that no test called. */
 static struct store_trace suite_trace;
 
+static void url_sqlite(char *out, size_t n, const char *location)
+{
+    snprintf(out, n, "sqlite:%s/ichigen.db", location);
+}
+
 /* Through store_open and a URL, as the service opens its store. */
 static struct store *open_sqlite(const char *location)
 {
     char url[280];
     struct err e;
-    snprintf(url, sizeof(url), "sqlite:%s/ichigen.db", location);
+    url_sqlite(url, sizeof(url), location);
     struct store_options o = {.url = url, .read_pool_size = 4, .commit_batch_max = 64};
     err_init(&e);
     struct store *s = store_open(&o, &e);
@@ -313,11 +320,19 @@ static int create_report(struct store *s, const struct body *b, const char *org,
 
 static void test_open_ready_stats(void **state)
 {
-    struct store *s = S(state);
+    struct fx *f = *state;
+    struct store *s = f->s;
     struct store_stats st;
     struct org o;
+    char url[280];
+    int version = -1;
     assert_non_null(s->ops->name);
     assert_int_equal(store_ready(s), STORE_OK);
+    /* an opened store is at the schema this binary migrates a store of its URL to */
+    backend->url(url, sizeof(url), f->dir);
+    assert_int_equal(store_schema_version(s, &version), STORE_OK);
+    assert_true(version > 0);
+    assert_int_equal(version, store_target_schema_version(url));
     audit_unchanged(s, 0); /* a new store has an empty audit log */
     store_get_stats(s, &st);
     assert_int_equal(st.writes, 0);
@@ -2046,6 +2061,174 @@ static void test_audit_pins(void **state)
     body_release(&b2);
 }
 
+/* ---- which entries pin which objects (store_audit.h, store_pinned_kinds) ---- */
+
+/* The entries the builders of store_audit.h make, each builder at least once (the report
+ * version's with and without obligation news, documents of two kinds); names[i] is the
+ * builder of out[i], versions[i] the report version it was given (0: none). */
+struct built {
+    struct audit_rec e[32];
+    const char *names[32];
+    int versions[32];
+    size_t n;
+};
+
+#define BUILT(b, name, version, call)                                                              \
+    do {                                                                                           \
+        assert_true((b)->n < ARRAY_SIZE((b)->e));                                                  \
+        struct audit_rec *e = &(b)->e[(b)->n];                                                     \
+        call;                                                                                      \
+        (b)->names[(b)->n] = name;                                                                 \
+        (b)->versions[(b)->n++] = version;                                                         \
+    } while (0)
+
+static void build_every_entry(struct built *b)
+{
+    static const char payload[] = "{}";
+    struct org o = {.id = "org-1"};
+    struct user u = {.id = "user-1", .role = ROLE_REPORTER};
+    struct user_write uw = {.u = &u, .actor = "a", .audit_action = "user.update", .now = 1};
+    struct password_write pw = {.user_id = "user-1", .now = 1};
+    struct throttle_failure tf = {.object_id = "user-1", .detail = "d", .now = 1};
+    struct throttle_key k = {.scope = "name"};
+    struct auth_throttle_state v = {.failures = 1, .blocked_until = 2};
+    struct token_rec t = {.id = "tok-1", .kind = "api"};
+    struct report_write rw = {.id = "inc-1", .author_id = "user-1", .body_sha256 = "ab"};
+    int counts[LEDGER_REINSTATE + 1] = {[LEDGER_CREATE] = 2};
+    struct assessment_rec as = {.id = "as-1", .framework_id = "f"};
+    struct orgdoc_rec d = {.id = "doc-1", .kind = "asset", .body = "{}"};
+    struct submission_new sn = {
+        .id = "sub-1", .recipient_id = "r", .payload = payload, .payload_len = 2};
+    struct submit_write sw = {.incident_id = "inc-1", .actor = "a", .version = 7};
+    struct delivery_result dr = {.id = "sub-1", .outcome = OUTCOME_FAILED};
+    struct reminder_settings rs = {.org_id = "org-1"};
+    memset(b, 0, sizeof(*b));
+    BUILT(b, "store_audit_entry", 0, store_audit_entry(e, NULL, "x.y", "x", "1", "", "", 1));
+    BUILT(b, "store_audit_org_create", 0, store_audit_org_create(e, &o, ACTOR, 1));
+    BUILT(b, "store_audit_user_create", 0, store_audit_user_create(e, &u, ACTOR, 1));
+    BUILT(b, "store_audit_user_write", 0, store_audit_user_write(e, &uw));
+    BUILT(b, "store_audit_password_change", 0, store_audit_password_change(e, &pw));
+    BUILT(b, "store_audit_login_failed", 0, store_audit_login_failed(e, &tf));
+    BUILT(b, "store_audit_throttled", 0, store_audit_throttled(e, &k, &v, 1));
+    BUILT(b, "store_audit_token_create", 0, store_audit_token_create(e, &t, ACTOR, 1));
+    BUILT(b, "store_audit_token_revoke", 0, store_audit_token_revoke(e, "tok-1", ACTOR, 1));
+    BUILT(b, "store_audit_report_version", 1, store_audit_report_version(e, &rw, 1, NULL));
+    BUILT(b, "store_audit_report_version", 1, store_audit_report_version(e, &rw, 1, counts));
+    BUILT(b, "store_audit_report_version", 12, store_audit_report_version(e, &rw, 12, NULL));
+    BUILT(b, "store_audit_report_version", 3, store_audit_report_version(e, &rw, 3, counts));
+    BUILT(b, "store_audit_assessment_create", 0, store_audit_assessment_create(e, &as, ACTOR, 1));
+    BUILT(b, "store_audit_assessment_save", 0,
+          store_audit_assessment_save(e, "as-1", "{}", 2, ACTOR, 1));
+    BUILT(b, "store_audit_assessment_submit", 0,
+          store_audit_assessment_submit(e, "as-1", "{}", 1.0, ACTOR, 1));
+    BUILT(b, "store_audit_orgdoc_create", 0, store_audit_orgdoc_create(e, &d, ACTOR, 1));
+    BUILT(b, "store_audit_orgdoc_update", 0,
+          store_audit_orgdoc_update(e, "doc-2", "risk_scenario", "{}", 2, ACTOR, 1));
+    BUILT(b, "store_audit_submission_create", 0, store_audit_submission_create(e, &sw, &sn));
+    BUILT(b, "store_audit_report_submit", 0, store_audit_report_submit(e, &sw, 1));
+    BUILT(b, "store_audit_submission_done", 0,
+          store_audit_submission_done(e, "sub-1", "delivered", "ref", ACTOR, 1));
+    BUILT(b, "store_audit_submission_failed", 0, store_audit_submission_failed(e, &dr));
+    BUILT(b, "store_audit_binding", 0, store_audit_binding(e, "r", "org-1", "", ACTOR, 1));
+    BUILT(b, "store_audit_reminders_set", 0, store_audit_reminders_set(e, &rs, ACTOR, 1));
+}
+
+/* How many builders store_audit.h declares: each takes the entry first. */
+static size_t builders_declared(void)
+{
+    char path[600];
+    size_t n = 0;
+    snprintf(path, sizeof(path), "%s/src/store/store_audit.h", unit_source_root());
+    char *text = unit_read_file(path, NULL);
+    assert_non_null(text);
+    for (const char *p = text; (p = strstr(p, "(struct audit_rec *e,")); p++)
+        n++;
+    free(text);
+    return n;
+}
+
+/* Checks built entry i against the table: an entry that pins a payload names a kind (and,
+ * for a versioned kind, the version it was built with); one that pins nothing names none.
+ * Marks the action it used in seen. */
+static void entry_agrees(const struct built *b, size_t i, bool seen[STORE_PINNED__COUNT][2])
+{
+    const struct audit_rec *e = &b->e[i];
+    int k = store_pinned_of(e->object_type, e->action);
+    if (!e->payload_sha256[0]) { /* a document's kind is any type not named: look no further */
+        if (k >= 0 && store_pinned_kinds[k].object_type)
+            fail_msg("%s builds %s, which pins nothing, but store_pinned_kinds names it",
+                     b->names[i], e->action);
+        return;
+    }
+    if (k < 0)
+        fail_msg("%s builds %s (object %s) pinning its payload, but no kind of "
+                 "store_pinned_kinds names it: audit verify would never check it",
+                 b->names[i], e->action, e->object_type);
+    const struct store_pinned_kind *kind = &store_pinned_kinds[k];
+    if (kind->versioned) {
+        char exact[32], prefix[32];
+        store_audit_version_match(b->versions[i], exact, prefix, sizeof(exact));
+        assert_int_equal(store_audit_detail_version(e->detail), b->versions[i]);
+        assert_true(!strcmp(e->detail, exact) || !strncmp(e->detail, prefix, strlen(prefix)));
+    }
+    for (size_t v = 0; v < 2; v++) {
+        char action[64];
+        if (store_pinned_action((enum store_pinned)k, e->object_type, v, action, sizeof(action)) &&
+            !strcmp(action, e->action))
+            seen[k][v] = true;
+    }
+}
+
+/* The table of pinned objects and the builders agree, both ways: every entry built with a
+ * payload hash names a kind of the table, and every action of the table is built. */
+static void test_pinned_table(void **state)
+{
+    struct built b;
+    bool seen[STORE_PINNED__COUNT][2] = {{false}};
+    const char *counted[32];
+    size_t ncounted = 0;
+    UNUSED(state);
+    build_every_entry(&b);
+    for (size_t i = 0; i < b.n; i++) {
+        entry_agrees(&b, i, seen);
+        bool dup = false;
+        for (size_t j = 0; j < ncounted; j++)
+            dup = dup || !strcmp(counted[j], b.names[i]);
+        if (!dup)
+            counted[ncounted++] = b.names[i];
+    }
+    if (ncounted != builders_declared())
+        fail_msg("store_audit.h declares %zu entry builders, build_every_entry calls %zu: call "
+                 "each new one there",
+                 builders_declared(), ncounted);
+    for (size_t k = 0; k < STORE_PINNED__COUNT; k++)
+        for (size_t v = 0; v < 2; v++)
+            if (store_pinned_kinds[k].verbs[v] && !seen[k][v])
+                fail_msg("store_pinned_kinds[%zu] (%s) lists the action verb %s that no builder "
+                         "of store_audit.h makes",
+                         k, store_pinned_kinds[k].part, store_pinned_kinds[k].verbs[v]);
+
+    /* the look-ups themselves */
+    char action[64];
+    assert_int_equal(store_pinned_of("report", "report.amend"), STORE_PINNED_REPORT_BODY);
+    assert_int_equal(store_pinned_of("report", "report.submit"), -1);
+    assert_int_equal(store_pinned_of("report", "reports.create"), -1);
+    assert_int_equal(store_pinned_of("assessment", "assessment.submit"),
+                     STORE_PINNED_ASSESSMENT_SCORES);
+    assert_int_equal(store_pinned_of("assessment", "assessment.update"), -1);
+    assert_int_equal(store_pinned_of("simulation", "simulation.create"), STORE_PINNED_ORGDOC_BODY);
+    assert_int_equal(store_pinned_of("submission", "submission.update"), -1); /* a named type */
+    assert_int_equal(store_pinned_of("asset", "report.create"), -1);
+    assert_true(store_pinned_action(STORE_PINNED_ORGDOC_BODY, "asset", 1, action, sizeof(action)));
+    assert_string_equal(action, "asset.update");
+    assert_false(store_pinned_action(STORE_PINNED_SUBMISSION_PAYLOAD, "submission", 1, action,
+                                     sizeof(action)));
+    assert_string_equal(action, "");
+    assert_int_equal(store_audit_detail_version("version=12 obligations:created=1"), 12);
+    assert_int_equal(store_audit_detail_version("overall=2.00"), 0);
+    assert_int_equal(store_audit_detail_version(NULL), 0);
+}
+
 /* store_open: the URL names the backend; what it cannot open is refused with the scheme named
  * and nothing after it (a URL could hold credentials). */
 /* ---- reminders: the mechanism (the policy is outbox_remind.c's, tested in test_outbox) ---- */
@@ -2569,7 +2752,11 @@ static void test_store_urls(void **state)
         assert_null(store_open(&o, &e));
         assert_non_null(strstr(e.msg, refused[i][1]));
         assert_null(strstr(e.msg, "hunter2"));
+        /* a URL this binary cannot open has no schema version to migrate to */
+        if (strncmp(refused[i][0], "sqlite:", 7))
+            assert_int_equal(store_target_schema_version(refused[i][0]), 0);
     }
+    assert_int_equal(store_target_schema_version(NULL), 0);
     /* sqlite:///abs/path, as other tools write it, names the same file as sqlite:/abs/path */
     assert_int_equal(unit_tmpdir(dir, "store-url"), 0);
     snprintf(url, sizeof(url), "sqlite://%s/x.db", dir);
@@ -3208,6 +3395,72 @@ static void test_backend_helpers(void **state)
     assert_false(store_claim_busy(&cr, "r-three"));
     cr.nbusy = 0;
     assert_false(store_claim_busy(&cr, "r-one"));
+    /* a claim takes the earliest due of what each recipient offered, ties by id */
+    struct store_claim_candidate cc[] = {{"c", T0 + 2}, {"b", T0}, {"a", T0 + 2}, {"d", T0 + 1}};
+    assert_int_equal(store_claim_earliest(cc, 4, 3), 3);
+    assert_string_equal(cc[0].id, "b");
+    assert_string_equal(cc[1].id, "d");
+    assert_string_equal(cc[2].id, "a");
+    assert_string_equal(cc[3].id, "c");
+    assert_int_equal(store_claim_earliest(cc, 4, 10), 4);
+    assert_int_equal(store_claim_earliest(NULL, 0, 10), 0);
+    /* due states as stored: every name read back, unknown ones as a set deadline */
+    for (int i = 0; i <= DUE_CALENDAR_GAP; i++)
+        assert_int_equal(store_due_state_parse(rules_due_state_name((enum rules_due_state)i)), i);
+    assert_int_equal(store_due_state_parse(NULL), DUE_SET);
+    assert_int_equal(store_due_state_parse("nonsense"), DUE_SET);
+    /* reminder lead times as stored, round trip; a short buffer stays terminated */
+    int leads[REMINDER_LEADS_MAX] = {72, 24, 4}, back[REMINDER_LEADS_MAX];
+    char text[16 * REMINDER_LEADS_MAX + 4], small[6];
+    store_leads_format(leads, 3, text, sizeof(text));
+    assert_string_equal(text, "[72,24,4]");
+    assert_int_equal(store_leads_parse(text, back, REMINDER_LEADS_MAX), 3);
+    assert_memory_equal(back, leads, 3 * sizeof(int));
+    assert_int_equal(store_leads_parse(text, back, 2), 2); /* at most max */
+    store_leads_format(leads, 0, text, sizeof(text));
+    assert_string_equal(text, "[]");
+    assert_int_equal(store_leads_parse(text, back, REMINDER_LEADS_MAX), 0);
+    assert_int_equal(store_leads_parse(NULL, back, REMINDER_LEADS_MAX), 0);
+    store_leads_format(leads, 3, small, sizeof(small));
+    assert_string_equal(small, "[72,2");
+    for (int i = 0; i < REMINDER_LEADS_MAX; i++)
+        leads[i] = 1000000 + i; /* the longest the settings allow fit the documented size */
+    store_leads_format(leads, REMINDER_LEADS_MAX, text, sizeof(text));
+    assert_int_equal(store_leads_parse(text, back, REMINDER_LEADS_MAX), REMINDER_LEADS_MAX);
+    assert_int_equal(back[REMINDER_LEADS_MAX - 1], 1000000 + REMINDER_LEADS_MAX - 1);
+    /* which status takes a receipt, and which a filing */
+    assert_true(store_receipt_allowed("available", false));
+    assert_true(store_receipt_allowed("delivered", false));
+    assert_false(store_receipt_allowed("awaiting_filing", false));
+    assert_false(store_receipt_allowed("acknowledged", false));
+    assert_true(store_receipt_allowed("awaiting_filing", true));
+    assert_false(store_receipt_allowed("delivered", true));
+    /* a notification's delivery outcomes */
+    struct store_note_outcome no;
+    struct delivery_result nd = {.id = "n", .at = T0, .next_attempt_at = T0 + HOUR, .error = "503"};
+    static const struct {
+        enum delivery_outcome outcome;
+        const char *status;
+        int64_t delivered_at, next_at;
+        bool error;
+    } outcomes[] = {
+        {OUTCOME_DELIVERED, "delivered", T0, T0, false},
+        {OUTCOME_ACKNOWLEDGED, "delivered", T0, T0, false},
+        {OUTCOME_RETRY, "queued", 0, T0 + HOUR, true},
+        {OUTCOME_FAILED, "failed", 0, T0, true},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(outcomes); i++) {
+        nd.outcome = outcomes[i].outcome;
+        store_note_outcome(&nd, &no);
+        assert_string_equal(no.status, outcomes[i].status);
+        assert_int_equal(no.delivered_at, outcomes[i].delivered_at);
+        assert_int_equal(no.next_attempt_at, outcomes[i].next_at);
+        assert_true(outcomes[i].error ? no.last_error == nd.error : no.last_error == NULL);
+    }
+    /* candidates a backend read for a reminder scan are freed with their summaries (ASan) */
+    struct reminder_candidate *rc = xcalloc(2, sizeof(*rc));
+    rc[0].incident_summary = xstrdup("要約");
+    store_reminder_candidates_free(rc, 2);
 }
 
 /* The tracing wrapper (store_trace.h): each call counted and timed under its own operation,
@@ -3268,7 +3521,7 @@ static void test_every_op_called(void **state)
 }
 
 static const struct backend backends[] = {
-    {"sqlite", open_sqlite},
+    {"sqlite", url_sqlite, open_sqlite},
 };
 
 int main(void)
@@ -3303,6 +3556,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_notifications, setup, teardown),
         cmocka_unit_test(test_store_urls),
         cmocka_unit_test(test_audit_entries),
+        cmocka_unit_test(test_pinned_table),
         cmocka_unit_test(test_binding_told),
         cmocka_unit_test(test_history_texts),
         cmocka_unit_test(test_backend_helpers),

@@ -6,14 +6,20 @@
  * The schema a fresh database gets is compared with tests/data/store/sqlite_schema.txt, a dump
  * taken before the migrations moved out of C strings; a database at every older version is
  * upgraded through store_open and must end with the same schema and keep its rows.
+ *
+ * Also what only SQL can set up: audit entries that pin objects no longer stored, for the
+ * second pass of audit_pins (src/store/sqlite/store_sqlite_audit.c).
  */
 #include <sqlite3.h>
 
+#include "audit/audit.h"
 #include "core/buf.h"
+#include "core/hash.h"
 #include "core/log.h"
 #include "core/uuid.h"
 #include "store/store.h"
 #include "store/store_migration.h"
+#include "store/sqlite/store_sqlite.h"
 #include "unit.h"
 
 #include <stdarg.h>
@@ -207,6 +213,13 @@ static void test_upgrade_from_every_version(void **state)
             assert_string_equal(o.name_en, "Old Co.");
             assert_string_equal(o.size_band, ""); /* added by migration 3 */
         }
+        /* the contract's answer is the file's: the version this binary migrates sqlite: to */
+        int have = -1;
+        char url[160];
+        snprintf(url, sizeof(url), "sqlite:%s", path);
+        assert_int_equal(store_schema_version(s, &have), STORE_OK);
+        assert_int_equal(have, store_sqlite_schema_version());
+        assert_int_equal(store_target_schema_version(url), store_sqlite_schema_version());
         store_close(s);
         assert_int_equal(user_version(path), store_sqlite_schema_version());
         schema_is_expected(path);
@@ -232,6 +245,116 @@ static void test_newer_refused(void **state)
     unit_rmtree(dir);
 }
 
+/* ---- audit pins of objects that are gone ---- */
+
+struct gone {
+    struct audit_pin p[16];
+    size_t n;
+    size_t present;
+};
+
+static int gone_cb(const struct audit_pin *p, void *arg)
+{
+    struct gone *g = arg;
+    if (p->present) {
+        g->present++;
+        return 0;
+    }
+    assert_true(g->n < ARRAY_SIZE(g->p));
+    g->p[g->n++] = *p;
+    return 0;
+}
+
+static void db_run(sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("%s: %s", sql, msg ? msg : "?");
+}
+
+/* One entry (the chain does not matter to audit_pins, which reads what is stored). */
+static void db_entry(sqlite3 *db, int seq, const char *action, const char *type, const char *id,
+                     const char *detail, const char *sha)
+{
+    char sql[640];
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, detail,"
+             " payload_sha256, prev_hash, hash) VALUES (%d, %d, 'cli:test', '%s', '%s', '%s',"
+             " '%s', '%s', '', '')",
+             seq, seq, action, type, id, detail, sha);
+    db_run(db, sql);
+}
+
+static void expect_gone(const struct gone *g, size_t i, int64_t seq, const char *kind,
+                        const char *id, int version, const char *part, const char *sha)
+{
+    assert_true(i < g->n);
+    const struct audit_pin *p = &g->p[i];
+    assert_int_equal(p->seq, seq);
+    assert_string_equal(p->kind, kind);
+    assert_string_equal(p->id, id);
+    assert_int_equal(p->version, version);
+    assert_string_equal(p->part, part);
+    assert_string_equal(p->recorded_sha256, sha);
+    assert_string_equal(p->stored_sha256, "");
+    assert_true(p->required);
+}
+
+/* Each entry that pins bytes names its object by kind, id, part (and version for a report
+ * version) when the object is gone — whichever action pinned it; entries that pin nothing,
+ * whose object is stored or that come after upto_seq are not named. */
+static void test_audit_pins_gone(void **state)
+{
+    char dir[64], path[128], sha[HASH_SHA256_HEX];
+    sqlite3 *db = NULL;
+    struct err e;
+    struct gone g;
+    UNUSED(state);
+    assert_int_equal(unit_tmpdir(dir, "pins"), 0);
+    snprintf(path, sizeof(path), "%s/pins.db", dir);
+    struct store *s = open_url(path, &e);
+    assert_non_null(s);
+    store_close(s);
+    hash_sha256_hex("{}", 2, sha);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    db_run(db, "INSERT INTO organizations (id, name_ja, name_en, corporate_number, kind, sector,"
+               " prefecture, listed, created_at) VALUES ('org', '組織', 'Org', NULL, 'company',"
+               " 'none', 'JP-13', 0, 1);"
+               "INSERT INTO org_documents (id, org_id, kind, version, body, created_by,"
+               " created_at, updated_at) VALUES ('kept', 'org', 'asset', 1, '{}', 'u', 1, 1)");
+    db_entry(db, 1, "organization.create", "organization", "org", "", "");
+    db_entry(db, 2, "report.create", "report", "inc",
+             "version=1 obligations:created=1,moved=0,withdrawn=0,reinstated=0", sha);
+    db_entry(db, 3, "report.amend", "report", "inc", "version=12", sha);
+    db_entry(db, 4, "submission.create", "submission", "sub", "version=12 recipient=r", sha);
+    db_entry(db, 5, "assessment.create", "assessment", "as", "nist-csf-2.0", sha);
+    db_entry(db, 6, "assessment.save", "assessment", "as", "version=2", sha);
+    db_entry(db, 7, "assessment.submit", "assessment", "as", "overall=2.00", sha);
+    db_entry(db, 8, "asset.create", "asset", "kept", "", sha);
+    db_entry(db, 9, "asset.update", "asset", "gone", "version=2", sha);
+    db_entry(db, 10, "risk_scenario.create", "risk_scenario", "rs", "", sha);
+    db_entry(db, 11, "report.submit", "report", "inc", "version=12 submissions=1", "");
+    db_entry(db, 12, "simulation.create", "simulation", "later", "", sha);
+    sqlite3_close(db);
+
+    s = open_url(path, &e);
+    assert_non_null(s);
+    memset(&g, 0, sizeof(g));
+    assert_int_equal(store_audit_pins(s, 11, gone_cb, &g), STORE_OK);
+    store_close(s);
+    assert_int_equal(g.present, 1); /* the kept asset */
+    assert_int_equal(g.n, 8);
+    expect_gone(&g, 0, 2, "report", "inc", 1, "body", sha);
+    expect_gone(&g, 1, 3, "report", "inc", 12, "body", sha);
+    expect_gone(&g, 2, 4, "submission", "sub", 0, "payload", sha);
+    expect_gone(&g, 3, 5, "assessment", "as", 0, "answers", sha);
+    expect_gone(&g, 4, 6, "assessment", "as", 0, "answers", sha);
+    expect_gone(&g, 5, 7, "assessment", "as", 0, "scores", sha);
+    expect_gone(&g, 6, 9, "asset", "gone", 0, "body", sha);
+    expect_gone(&g, 7, 10, "risk_scenario", "rs", 0, "body", sha);
+    unit_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -239,6 +362,7 @@ int main(void)
         cmocka_unit_test(test_fresh_schema),
         cmocka_unit_test(test_upgrade_from_every_version),
         cmocka_unit_test(test_newer_refused),
+        cmocka_unit_test(test_audit_pins_gone),
     };
     if (hash_global_init())
         return 1;

@@ -4,6 +4,7 @@
  */
 #include <unistd.h>
 
+#include "store_sqlite.h"
 #include "store_sqlite_int.h"
 #include "../store_int.h"
 #include "../store_migration.h"

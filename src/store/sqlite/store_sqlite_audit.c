@@ -2,6 +2,10 @@
  * store_sqlite_audit.c — the stored objects that audit entries pin, for `ichigen audit verify`
  * (store.h, audit_pins; judged by audit_pin_check in src/audit/).
  *
+ * Which entries pin which objects — object types, actions, the version a report entry's detail
+ * names, first or newest entry — is store_audit.h's table (store_pinned_kinds), bound here as
+ * parameters; this file knows only where each kind of object is stored.
+ *
  * Two passes, both streamed page by page (each page one read transaction, so a long
  * verification neither holds one snapshot nor grows in memory with the database):
  *  1. every pinned object, table by table in rowid order, with the SHA-256 of its bytes as
@@ -16,63 +20,61 @@
 #define PIN_PAGE 256      /* objects read per transaction */
 #define PIN_SEQ_SPAN 4096 /* audit entries looked at per transaction in the second pass */
 
-/* One table of pinned objects. Its rows query takes ?1 = the last rowid seen and ?2 = a limit,
- * and returns rowid, id, version (0 when not versioned), the pinned bytes, and the entry's
- * object_type and the two actions that may pin them. */
+/* Where one kind of pinned object is stored. rows takes ?1 = the last rowid seen and ?2 = a
+ * limit, and returns rowid, id, version (0 when not versioned), the pinned bytes and the
+ * object's type when the kind has none of its own (documents: their kind), else NULL. stored
+ * takes ?1 = id, ?2 = version, ?3 = object type and returns a row when the object is stored. */
 struct pin_source {
-    const char *part;
-    bool first;    /* immutable: the first pinning entry counts; otherwise the newest */
     bool required; /* false: older rows were written before entries pinned them */
     const char *rows;
+    const char *stored;
 };
 
-static const struct pin_source sources[] = {
-    {"body", true, true,
-     "SELECT rowid, incident_id, version, body, 'report', 'report.create', 'report.amend'"
-     " FROM report_versions WHERE rowid > ?1 ORDER BY rowid LIMIT ?2"},
+static const struct pin_source sources[STORE_PINNED__COUNT] = {
+    [STORE_PINNED_REPORT_BODY] =
+        {true,
+         "SELECT rowid, incident_id, version, body, NULL FROM report_versions WHERE rowid > ?1"
+         " ORDER BY rowid LIMIT ?2",
+         "SELECT 1 FROM report_versions WHERE incident_id = ?1 AND version = ?2"},
     /* submission.create entries exist since migration 7: older submissions have none */
-    {"payload", true, false,
-     "SELECT rowid, id, 0, payload, 'submission', 'submission.create', 'submission.create'"
-     " FROM submissions WHERE rowid > ?1 ORDER BY rowid LIMIT ?2"},
-    {"answers", false, true,
-     "SELECT rowid, id, 0, answers, 'assessment', 'assessment.create', 'assessment.save'"
-     " FROM assessments WHERE rowid > ?1 ORDER BY rowid LIMIT ?2"},
+    [STORE_PINNED_SUBMISSION_PAYLOAD] =
+        {false,
+         "SELECT rowid, id, 0, payload, NULL FROM submissions WHERE rowid > ?1 ORDER BY rowid"
+         " LIMIT ?2",
+         "SELECT 1 FROM submissions WHERE id = ?1"},
+    [STORE_PINNED_ASSESSMENT_ANSWERS] =
+        {true,
+         "SELECT rowid, id, 0, answers, NULL FROM assessments WHERE rowid > ?1 ORDER BY rowid"
+         " LIMIT ?2",
+         "SELECT 1 FROM assessments WHERE id = ?1"},
     /* scores exist once submitted; scores on a draft were not written by the service */
-    {"scores", false, true,
-     "SELECT rowid, id, 0, scores, 'assessment', 'assessment.submit', 'assessment.submit'"
-     " FROM assessments WHERE rowid > ?1 AND (scores IS NOT NULL OR status <> 'draft')"
-     " ORDER BY rowid LIMIT ?2"},
-    {"body", false, true,
-     "SELECT rowid, id, 0, body, kind, kind || '.create', kind || '.update'"
-     " FROM org_documents WHERE rowid > ?1 ORDER BY rowid LIMIT ?2"},
+    [STORE_PINNED_ASSESSMENT_SCORES] =
+        {true,
+         "SELECT rowid, id, 0, scores, NULL FROM assessments WHERE rowid > ?1"
+         " AND (scores IS NOT NULL OR status <> 'draft') ORDER BY rowid LIMIT ?2",
+         "SELECT 1 FROM assessments WHERE id = ?1"},
+    [STORE_PINNED_ORGDOC_BODY] =
+        {true,
+         "SELECT rowid, id, 0, body, kind FROM org_documents WHERE rowid > ?1 ORDER BY rowid"
+         " LIMIT ?2",
+         "SELECT 1 FROM org_documents WHERE id = ?1 AND kind = ?3"},
 };
 
-/* The entry pinning an object: ?1 object_type, ?2 object_id, ?3/?4 actions, ?5 "version=N"
- * for report versions (their detail starts with it: store_audit_report_version) or NULL.
- * The `payload_sha256 <> ''` term lets the partial index serve. */
+/* The entry pinning an object: ?1 object_type, ?2 object_id, ?3/?4 the kind's actions, and
+ * for a versioned kind ?5/?6 the detail's exact form and prefix (store_audit_version_match),
+ * else NULL. The `payload_sha256 <> ''` term lets the partial index serve. */
 #define PIN_ENTRY                                                                                  \
     "SELECT seq, payload_sha256 FROM audit_log WHERE object_type = ?1 AND object_id = ?2"          \
     " AND payload_sha256 <> '' AND action IN (?3, ?4) AND (?5 IS NULL OR detail = ?5"              \
-    " OR substr(detail, 1, length(?5) + 1) = ?5 || ' ') ORDER BY seq "
+    " OR substr(detail, 1, length(?6)) = ?6) ORDER BY seq "
 
-/* Pinning entries in (?1, ?2] whose object is not stored. NOT INDEXED keeps the scan on the
- * rowid range (the partial index would otherwise tempt the planner into reading all of it). */
-static const char missing_sql[] =
-    "SELECT a.seq, a.object_type, a.object_id, a.action, a.payload_sha256,"
-    " CASE WHEN a.object_type = 'report' THEN CAST(substr(a.detail, 9) AS INTEGER) ELSE 0 END"
-    " FROM audit_log AS a NOT INDEXED WHERE a.seq > ?1 AND a.seq <= ?2"
-    " AND a.payload_sha256 <> '' AND NOT CASE"
-    " WHEN a.object_type = 'report' AND a.action IN ('report.create', 'report.amend')"
-    "  THEN EXISTS (SELECT 1 FROM report_versions v WHERE v.incident_id = a.object_id"
-    "   AND v.version = CAST(substr(a.detail, 9) AS INTEGER))"
-    " WHEN a.action = 'submission.create'"
-    "  THEN EXISTS (SELECT 1 FROM submissions WHERE id = a.object_id)"
-    " WHEN a.object_type = 'assessment'"
-    "  THEN EXISTS (SELECT 1 FROM assessments WHERE id = a.object_id)"
-    " WHEN a.action IN (a.object_type || '.create', a.object_type || '.update')"
-    "  THEN EXISTS (SELECT 1 FROM org_documents WHERE id = a.object_id"
-    "   AND kind = a.object_type)"
-    " ELSE 1 END ORDER BY a.seq";
+/* The entries in (?1, ?2] that pin something; which of them pin a kind of object, and whether
+ * it is still stored, is decided per entry (store_pinned_of, pin_source.stored). NOT INDEXED
+ * keeps the scan on the rowid range (the partial index would otherwise tempt the planner into
+ * reading all of it). */
+static const char pinning_sql[] =
+    "SELECT seq, object_type, object_id, action, payload_sha256, detail FROM audit_log"
+    " NOT INDEXED WHERE seq > ?1 AND seq <= ?2 AND payload_sha256 <> '' ORDER BY seq";
 
 struct pin_scan {
     struct sq_conn *c;
@@ -86,19 +88,22 @@ static int prepare(struct sq_conn *c, const char *sql, sqlite3_stmt **st)
     return sqlite3_prepare_v2(c->db, sql, -1, st, NULL) == SQLITE_OK ? STORE_OK : STORE_UNAVAILABLE;
 }
 
-/* Fills p's recorded hash and seq from the entry that pins it (none: left empty). */
-static int find_entry(sqlite3_stmt *ent, sqlite3_stmt *row, struct audit_pin *p)
+/* Fills p's recorded hash and seq from the entry of kind k that pins it (none: left empty). */
+static int find_entry(sqlite3_stmt *ent, enum store_pinned k, struct audit_pin *p)
 {
-    char ver[24];
+    char action[2][64], exact[32], prefix[32];
     sqlite3_reset(ent);
     sqlite3_clear_bindings(ent);
-    for (int i = 0; i < 2; i++)
-        sqlite3_bind_value(ent, 3 + i, sqlite3_column_value(row, 5 + i));
     sq_bind_text(ent, 1, p->kind);
     sq_bind_text(ent, 2, p->id);
-    if (p->version > 0) {
-        snprintf(ver, sizeof(ver), "version=%d", p->version);
-        sqlite3_bind_text(ent, 5, ver, -1, SQLITE_TRANSIENT);
+    for (size_t i = 0; i < 2; i++) /* a kind with one action names it twice */
+        sq_bind_text(ent, 3 + (int)i,
+                     store_pinned_action(k, p->kind, i, action[i], sizeof(action[i])) ? action[i]
+                                                                                      : action[0]);
+    if (store_pinned_kinds[k].versioned) {
+        store_audit_version_match(p->version, exact, prefix, sizeof(exact));
+        sq_bind_text(ent, 5, exact);
+        sq_bind_text(ent, 6, prefix);
     }
     int rc = sqlite3_step(ent);
     if (rc == SQLITE_ROW) {
@@ -109,11 +114,12 @@ static int find_entry(sqlite3_stmt *ent, sqlite3_stmt *row, struct audit_pin *p)
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : STORE_UNAVAILABLE;
 }
 
-/* One page of src after rowid *after: reads, hashes, looks up and reports each row. Sets
+/* One page of kind k after rowid *after: reads, hashes, looks up and reports each row. Sets
  * *more when the page was full. */
-static int scan_page(struct pin_scan *ps, const struct pin_source *src, sqlite3_stmt *row,
-                     sqlite3_stmt *ent, int64_t *after, bool *more)
+static int scan_page(struct pin_scan *ps, enum store_pinned k, sqlite3_stmt *row, sqlite3_stmt *ent,
+                     int64_t *after, bool *more)
 {
+    const struct store_pinned_kind *kind = &store_pinned_kinds[k];
     int rc = SQLITE_DONE, n = 0, r = STORE_OK;
     sqlite3_reset(row);
     sqlite3_bind_int64(row, 1, *after);
@@ -127,11 +133,14 @@ static int scan_page(struct pin_scan *ps, const struct pin_source *src, sqlite3_
         sq_col_copy(row, 1, p.id, sizeof(p.id));
         p.version = sqlite3_column_int(row, 2);
         hash_sha256_hex(bytes ? bytes : "", bytes ? len : 0, p.stored_sha256);
-        sq_col_copy(row, 4, p.kind, sizeof(p.kind));
-        xstrlcpy(p.part, src->part, sizeof(p.part));
+        if (kind->object_type)
+            xstrlcpy(p.kind, kind->object_type, sizeof(p.kind));
+        else
+            sq_col_copy(row, 4, p.kind, sizeof(p.kind));
+        xstrlcpy(p.part, kind->part, sizeof(p.part));
         p.present = true;
-        p.required = src->required;
-        if ((r = find_entry(ent, row, &p)) == STORE_OK)
+        p.required = sources[k].required;
+        if ((r = find_entry(ent, k, &p)) == STORE_OK)
             ps->stop = ps->cb(&p, ps->arg) != 0;
         n++;
     }
@@ -142,14 +151,15 @@ static int scan_page(struct pin_scan *ps, const struct pin_source *src, sqlite3_
     return r;
 }
 
-static int scan_source(struct pin_scan *ps, const struct pin_source *src)
+static int scan_source(struct pin_scan *ps, enum store_pinned k)
 {
     sqlite3_stmt *row = NULL, *ent = NULL;
     char sql[512];
     int64_t after = INT64_MIN;
     bool more = true;
-    snprintf(sql, sizeof(sql), "%s%s LIMIT 1", PIN_ENTRY, src->first ? "ASC" : "DESC");
-    int r = prepare(ps->c, src->rows, &row);
+    snprintf(sql, sizeof(sql), "%s%s LIMIT 1", PIN_ENTRY,
+             store_pinned_kinds[k].first ? "ASC" : "DESC");
+    int r = prepare(ps->c, sources[k].rows, &row);
     if (r == STORE_OK)
         r = prepare(ps->c, sql, &ent);
     while (r == STORE_OK && more && !ps->stop) {
@@ -157,7 +167,7 @@ static int scan_source(struct pin_scan *ps, const struct pin_source *src)
             r = STORE_UNAVAILABLE;
             break;
         }
-        r = scan_page(ps, src, row, ent, &after, &more);
+        r = scan_page(ps, k, row, ent, &after, &more);
         sqlite3_exec(ps->c->db, "COMMIT", NULL, NULL, NULL);
     }
     sqlite3_finalize(row);
@@ -165,55 +175,79 @@ static int scan_source(struct pin_scan *ps, const struct pin_source *src)
     return r;
 }
 
-/* The part an entry's action pinned. */
-static const char *part_of(const char *type, const char *action)
+/* Whether the object p names (of kind k) is stored: STORE_OK with *stored set. */
+static int is_stored(sqlite3_stmt *stored, const struct audit_pin *p, bool *out)
 {
-    if (!strcmp(type, "submission"))
-        return "payload";
-    if (!strcmp(type, "assessment"))
-        return strcmp(action, "assessment.submit") ? "answers" : "scores";
-    return "body";
+    sqlite3_reset(stored);
+    sqlite3_clear_bindings(stored);
+    sq_bind_text(stored, 1, p->id);
+    sqlite3_bind_int(stored, 2, p->version);
+    sq_bind_text(stored, 3, p->kind);
+    int rc = sqlite3_step(stored);
+    *out = rc == SQLITE_ROW;
+    sqlite3_reset(stored);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : STORE_UNAVAILABLE;
 }
 
-static int missing_range(struct pin_scan *ps, sqlite3_stmt *st, int64_t from, int64_t to)
+/* Reports the entry on st's current row when it pins an object that is gone. */
+static int missing_one(struct pin_scan *ps, sqlite3_stmt *st, sqlite3_stmt *const *stored)
 {
-    int rc = SQLITE_DONE;
+    struct audit_pin p;
+    char action[48], detail[sizeof(((struct audit_rec *)NULL)->detail)];
+    bool present;
+    memset(&p, 0, sizeof(p));
+    sq_col_copy(st, 1, p.kind, sizeof(p.kind));
+    sq_col_copy(st, 3, action, sizeof(action));
+    int k = store_pinned_of(p.kind, action);
+    if (k < 0)
+        return STORE_OK; /* pins nothing this binary stores */
+    p.seq = sqlite3_column_int64(st, 0);
+    sq_col_copy(st, 2, p.id, sizeof(p.id));
+    sq_col_copy(st, 4, p.recorded_sha256, sizeof(p.recorded_sha256));
+    sq_col_copy(st, 5, detail, sizeof(detail));
+    p.version = store_pinned_kinds[k].versioned ? store_audit_detail_version(detail) : 0;
+    int r = is_stored(stored[k], &p, &present);
+    if (r != STORE_OK || present)
+        return r;
+    xstrlcpy(p.part, store_pinned_kinds[k].part, sizeof(p.part));
+    p.required = true;
+    ps->stop = ps->cb(&p, ps->arg) != 0;
+    return STORE_OK;
+}
+
+static int missing_range(struct pin_scan *ps, sqlite3_stmt *st, sqlite3_stmt *const *stored,
+                         int64_t from, int64_t to)
+{
+    int rc = SQLITE_DONE, r = STORE_OK;
     sqlite3_reset(st);
     sqlite3_bind_int64(st, 1, from);
     sqlite3_bind_int64(st, 2, to);
-    while (!ps->stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct audit_pin p;
-        char action[48];
-        memset(&p, 0, sizeof(p));
-        p.seq = sqlite3_column_int64(st, 0);
-        sq_col_copy(st, 1, p.kind, sizeof(p.kind));
-        sq_col_copy(st, 2, p.id, sizeof(p.id));
-        sq_col_copy(st, 3, action, sizeof(action));
-        sq_col_copy(st, 4, p.recorded_sha256, sizeof(p.recorded_sha256));
-        p.version = sqlite3_column_int(st, 5);
-        xstrlcpy(p.part, part_of(p.kind, action), sizeof(p.part));
-        p.required = true;
-        ps->stop = ps->cb(&p, ps->arg) != 0;
-    }
-    int r = ps->stop || rc == SQLITE_DONE ? STORE_OK : STORE_UNAVAILABLE;
+    while (r == STORE_OK && !ps->stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        r = missing_one(ps, st, stored);
+    if (r == STORE_OK && !ps->stop && rc != SQLITE_DONE)
+        r = STORE_UNAVAILABLE;
     sqlite3_reset(st);
     return r;
 }
 
 static int scan_missing(struct pin_scan *ps, int64_t upto_seq)
 {
-    sqlite3_stmt *st = NULL;
-    int r = prepare(ps->c, missing_sql, &st);
+    sqlite3_stmt *st = NULL, *stored[STORE_PINNED__COUNT] = {NULL};
+    int r = prepare(ps->c, pinning_sql, &st);
+    for (size_t k = 0; k < STORE_PINNED__COUNT && r == STORE_OK; k++)
+        r = prepare(ps->c, sources[k].stored, &stored[k]);
     for (int64_t from = 0; r == STORE_OK && !ps->stop && from < upto_seq; from += PIN_SEQ_SPAN) {
         int64_t to = upto_seq - from > PIN_SEQ_SPAN ? from + PIN_SEQ_SPAN : upto_seq;
         if (sqlite3_exec(ps->c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
             r = STORE_UNAVAILABLE;
             break;
         }
-        r = missing_range(ps, st, from, to);
+        r = missing_range(ps, st, stored, from, to);
         sqlite3_exec(ps->c->db, "COMMIT", NULL, NULL, NULL);
     }
     sqlite3_finalize(st);
+    for (size_t k = 0; k < STORE_PINNED__COUNT; k++)
+        sqlite3_finalize(stored[k]);
     return r;
 }
 
@@ -224,8 +258,8 @@ int sq_audit_pins(struct store *s, int64_t upto_seq,
     int r = STORE_OK;
     if (!ps.c)
         return STORE_UNAVAILABLE;
-    for (size_t i = 0; i < ARRAY_SIZE(sources) && r == STORE_OK && !ps.stop; i++)
-        r = scan_source(&ps, &sources[i]);
+    for (size_t k = 0; k < STORE_PINNED__COUNT && r == STORE_OK && !ps.stop; k++)
+        r = scan_source(&ps, (enum store_pinned)k);
     if (r == STORE_OK && !ps.stop)
         r = scan_missing(&ps, upto_seq);
     sq_read_put(SQ(s), ps.c);

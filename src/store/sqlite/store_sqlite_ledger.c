@@ -6,15 +6,8 @@
  * withdrawal texts rules/ gives (rules_ledger_decision, rules_ledger_withdraw_reason).
  */
 #include "store_sqlite_int.h"
+#include "../store_int.h"
 #include "../../core/buf.h"
-
-static int due_state_index(const char *s)
-{
-    for (int i = 0; i <= DUE_CALENDAR_GAP; i++)
-        if (s && !strcmp(rules_due_state_name((enum rules_due_state)i), s))
-            return i;
-    return DUE_SET;
-}
 
 static void bind_due(sqlite3_stmt *st, int i, const struct rules_result *r)
 {
@@ -44,7 +37,7 @@ static int load_rows(struct sq_store *s, const char *incident, struct ledger_row
         sq_col_copy(st, 1, r->rule_id, sizeof(r->rule_id));
         sq_col_copy(st, 2, r->stage_id, sizeof(r->stage_id));
         r->withdrawn = !strcmp((const char *)sqlite3_column_text(st, 3), "withdrawn");
-        r->due_state = due_state_index((const char *)sqlite3_column_text(st, 4));
+        r->due_state = store_due_state_parse((const char *)sqlite3_column_text(st, 4));
         r->due_ms = sqlite3_column_int64(st, 5);
     }
     sqlite3_reset(st);
@@ -181,7 +174,7 @@ static void read_ob(sqlite3_stmt *st, struct obligation_rec *o)
     sq_col_copy(st, 5, state, sizeof(state));
     o->withdrawn = !strcmp(state, "withdrawn");
     sq_col_copy(st, 6, due, sizeof(due));
-    o->due_state = due_state_index(due);
+    o->due_state = store_due_state_parse(due);
     o->due_ms = sqlite3_column_int64(st, 7);
     sq_col_copy(st, 8, o->kind, sizeof(o->kind));
     o->mandatory = sqlite3_column_int(st, 9) != 0;

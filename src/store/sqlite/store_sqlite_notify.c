@@ -7,25 +7,11 @@
  * reminder is due and what every notification says).
  */
 #include "store_sqlite_int.h"
+#include "../store_int.h"
 
 #define SQ(s) ((struct sq_store *)(s))
 
 /* ---- settings ---- */
-
-/* "[72,24,4]" → leads (descending, as stored). */
-static int parse_leads(const char *text, int *out, int max)
-{
-    int n = 0;
-    const char *p = text ? text : "";
-    while (*p && n < max) {
-        while (*p && (*p < '0' || *p > '9'))
-            p++;
-        if (!*p)
-            break;
-        out[n++] = (int)strtol(p, (char **)&p, 10);
-    }
-    return n;
-}
 
 int sq_reminders_get(struct store *s, const char *org_id, struct reminder_settings *out)
 {
@@ -43,8 +29,8 @@ int sq_reminders_get(struct store *s, const char *org_id, struct reminder_settin
         size_t n = (size_t)sqlite3_column_bytes(st, 2);
         out->secret_len = n < sizeof(out->secret) ? n : sizeof(out->secret);
         memcpy(out->secret, sqlite3_column_blob(st, 2), out->secret_len);
-        out->nleads = parse_leads((const char *)sqlite3_column_text(st, 3), out->lead_hours,
-                                  REMINDER_LEADS_MAX);
+        out->nleads = store_leads_parse((const char *)sqlite3_column_text(st, 3), out->lead_hours,
+                                        REMINDER_LEADS_MAX);
         out->enabled = sqlite3_column_int(st, 4) != 0;
         out->updated_at = sqlite3_column_int64(st, 5);
     }
@@ -62,15 +48,8 @@ struct rem_job {
 static int rem_set_run(struct sq_store *s, struct wjob *j)
 {
     const struct rem_job *a = j->arg;
-    char leads[16 * REMINDER_LEADS_MAX + 4], *p = leads;
-    size_t left = sizeof(leads);
-    int n = snprintf(p, left, "[");
-    for (int i = 0; i < a->r->nleads; i++) {
-        p += n;
-        left -= (size_t)n;
-        n = snprintf(p, left, "%s%d", i ? "," : "", a->r->lead_hours[i]);
-    }
-    snprintf(p + n, left - (size_t)n, "]");
+    char leads[16 * REMINDER_LEADS_MAX + 4];
+    store_leads_format(a->r->lead_hours, a->r->nleads, leads, sizeof(leads));
     sqlite3_stmt *st = sq_stmt(&s->w, SQ_REM_SET);
     sq_bind_text(st, 1, a->r->org_id);
     sq_bind_text(st, 2, a->r->endpoint);
@@ -142,15 +121,8 @@ static void read_candidate(sqlite3_stmt *st, struct reminder_candidate *c)
     c->due_set = sqlite3_column_int(st, 12) != 0;
     c->due_ms = sqlite3_column_int64(st, 13);
     c->enabled = sqlite3_column_int(st, 14) != 0;
-    c->nleads =
-        parse_leads((const char *)sqlite3_column_text(st, 15), c->lead_hours, REMINDER_LEADS_MAX);
-}
-
-static void candidates_free(struct reminder_candidate *c, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(c[i].incident_summary);
-    free(c);
+    c->nleads = store_leads_parse((const char *)sqlite3_column_text(st, 15), c->lead_hours,
+                                  REMINDER_LEADS_MAX);
 }
 
 struct scan_job {
@@ -187,7 +159,7 @@ static int scan_run(struct sq_store *s, struct wjob *j)
     }
 out:
     notification_new_free(notes, nnotes);
-    candidates_free(c, n);
+    store_reminder_candidates_free(c, n);
     return r;
 }
 
@@ -280,14 +252,15 @@ static int nrec_run(struct sq_store *s, struct wjob *j)
     const struct nrec_job *a = j->arg;
     for (size_t i = 0; i < a->n; i++) {
         const struct delivery_result *d = &a->r[i];
-        bool ok = d->outcome == OUTCOME_DELIVERED || d->outcome == OUTCOME_ACKNOWLEDGED;
+        struct store_note_outcome o;
+        store_note_outcome(d, &o);
         sqlite3_stmt *st = sq_stmt(&s->w, SQ_NOTE_DONE);
         sq_bind_text(st, 1, d->id);
-        sq_bind_text(st, 2, ok ? "delivered" : d->outcome == OUTCOME_FAILED ? "failed" : "queued");
-        if (ok)
-            sqlite3_bind_int64(st, 3, d->at);
-        sqlite3_bind_int64(st, 4, d->outcome == OUTCOME_RETRY ? d->next_attempt_at : d->at);
-        sq_bind_text_opt(st, 5, ok ? NULL : d->error);
+        sq_bind_text(st, 2, o.status);
+        if (o.delivered_at)
+            sqlite3_bind_int64(st, 3, o.delivered_at);
+        sqlite3_bind_int64(st, 4, o.next_attempt_at);
+        sq_bind_text_opt(st, 5, o.last_error);
         int rc = sqlite3_step(st);
         if (rc != SQLITE_DONE)
             return sq_result(rc);

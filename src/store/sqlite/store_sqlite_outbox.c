@@ -178,17 +178,6 @@ struct claim_job {
 
 #define CLAIM_RECIPIENTS_MAX 1024 /* recipients looked at per claim (rule sets have ~30) */
 
-struct claim_candidate {
-    char id[UUID_STR_LEN];
-    int64_t at;
-};
-
-static int cmp_candidate(const void *x, const void *y)
-{
-    const struct claim_candidate *a = x, *b = y;
-    return a->at != b->at ? (a->at < b->at ? -1 : 1) : strcmp(a->id, b->id);
-}
-
 /* The recipients that have submissions waiting (due or not), at most CLAIM_RECIPIENTS_MAX. */
 static int waiting_recipients(struct sq_store *s, char (**out)[80], size_t *n)
 {
@@ -209,10 +198,10 @@ static int waiting_recipients(struct sq_store *s, char (**out)[80], size_t *n)
     return rc;
 }
 
-/* Up to per_recipient due submissions of each recipient that is not busy, then the earliest
- * `limit` of them all: one slow recipient's backlog never hides another's. */
+/* Up to per_recipient due submissions of each recipient that is not busy (the earliest of
+ * them all are taken: store_claim_earliest). */
 static int claim_candidates(struct sq_store *s, const struct claim_request *c,
-                            struct claim_candidate **out, size_t *n)
+                            struct store_claim_candidate **out, size_t *n)
 {
     char(*rcps)[80];
     size_t nr, cap;
@@ -237,7 +226,6 @@ static int claim_candidates(struct sq_store *s, const struct claim_request *c,
         sqlite3_reset(st);
     }
     free(rcps);
-    qsort(*out, *n, sizeof(**out), cmp_candidate);
     return rc;
 }
 
@@ -274,10 +262,11 @@ static int claim_run(struct sq_store *s, struct wjob *j)
 {
     struct claim_job *a = j->arg;
     const struct claim_request *c = a->c;
-    struct claim_candidate *cand;
+    struct store_claim_candidate *cand;
     size_t ncand;
     int rc = claim_candidates(s, c, &cand, &ncand);
-    for (size_t i = 0; i < ncand && a->n < (size_t)c->limit && rc == STORE_OK; i++)
+    size_t take = store_claim_earliest(cand, ncand, (size_t)c->limit);
+    for (size_t i = 0; i < take && rc == STORE_OK; i++)
         xstrlcpy(a->ids[a->n++], cand[i].id, UUID_STR_LEN);
     free(cand);
     for (size_t i = 0; i < a->n && rc == STORE_OK; i++) {
@@ -454,10 +443,7 @@ static int receipt_run(struct sq_store *s, struct wjob *j)
     int r = status_of(s, a->id, status, ob);
     if (r != STORE_OK)
         return r;
-    /* a filing confirms a document the reporter filed; a receipt answers a delivery */
-    bool ok = a->filing ? !strcmp(status, "awaiting_filing")
-                        : !strcmp(status, "available") || !strcmp(status, "delivered");
-    if (!ok)
+    if (!store_receipt_allowed(status, a->filing))
         return STORE_CONFLICT;
     return complete(s, a->id, ob, true, a->now, a->reference, a->receipt, 0,
                     a->filing ? "filed" : "acknowledged", a->actor, NULL);

@@ -738,6 +738,23 @@ static int ready(struct store *s)
     return rc == SQLITE_OK ? STORE_OK : STORE_UNAVAILABLE;
 }
 
+/* The file's PRAGMA user_version, which migrate() sets with each migration it applies. */
+static int schema_version(struct store *s, int *out)
+{
+    struct sq_conn *c = sq_read_get(SQ(s));
+    sqlite3_stmt *st = NULL;
+    int rc = SQLITE_ERROR;
+    *out = 0;
+    if (!c)
+        return STORE_UNAVAILABLE;
+    if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        (rc = sqlite3_step(st)) == SQLITE_ROW)
+        *out = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sq_read_put(SQ(s), c);
+    return rc == SQLITE_ROW ? STORE_OK : STORE_UNAVAILABLE;
+}
+
 static const struct histo *commit_latency(struct store *s)
 {
     return &SQ(s)->commit_hist;
@@ -755,6 +772,7 @@ const struct store_ops sq_ops = {
     .close = sq_close_store,
     .ready = ready,
     .maintain = maintain,
+    .schema_version = schema_version,
     .org_create = org_create,
     .org_get = org_get,
     .org_list = org_list,
