@@ -5,6 +5,7 @@
 #include <pthread.h>
 
 #include "http_int.h"
+#include "../app/app_audit.h"
 #include "../core/jsonx.h"
 
 void h_healthz(struct req *r)
@@ -59,21 +60,15 @@ void h_schema(struct req *r)
     http_raw(r, 200, "application/schema+json", buf_cstr(&schema_text), schema_text.len);
 }
 
-struct audit_page {
-    json_t *items;
-    int64_t last;
-};
-
 static int audit_item(const struct audit_rec *a, void *arg)
 {
-    struct audit_page *p = arg;
+    json_t *items = arg;
     json_t *o =
         json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "seq", (json_int_t)a->seq,
                   "at", http_time(a->at), "actor", a->actor, "action", a->action, "object_type",
                   a->object_type, "object_id", a->object_id, "detail", a->detail, "payload_sha256",
                   a->payload_sha256, "prev_hash", a->prev_hash, "hash", a->hash);
-    json_array_append_new(p->items, o);
-    p->last = a->seq;
+    json_array_append_new(items, o);
     return 0;
 }
 
@@ -81,8 +76,10 @@ void h_audit_list(struct req *r)
 {
     static const char *const allowed[] = {"from_seq", "limit", NULL};
     const char *fs = http_query(r, "from_seq"), *ls = http_query(r, "limit");
-    int64_t from = 1, limit = r->app->cfg.page_size_default;
-    struct audit_page p = {json_array(), 0};
+    int64_t from = 1, limit = r->app->cfg.page_size_default, next = 0;
+    json_t *items = json_array();
+    struct app_result res;
+    app_result_init(&res, r->app->limits.max_errors);
     if (!http_query_only(r, allowed))
         goto out;
     if (fs && parse_int64(fs, 1, INT64_MAX, &from)) {
@@ -94,16 +91,14 @@ void h_audit_list(struct req *r)
         http_bad_query(r, "limit", "is out of range", "範囲外です");
         goto out;
     }
-    if (store_audit_scan(r->app->store, from, (int)limit + 1, audit_item, &p)) {
-        http_unavailable(r);
+    if (app_audit_page(r->app, &r->who, from, (int)limit, audit_item, items, &next, &res)) {
+        http_fail_result(r, &res);
         goto out;
     }
-    json_t *next = json_null();
-    if (json_array_size(p.items) > (size_t)limit) {
-        json_array_remove(p.items, (size_t)limit);
-        next = json_integer((json_int_t)p.last);
-    }
-    http_json(r, 200, json_pack("{s:O, s:o}", "items", p.items, "next_from_seq", next));
+    http_json(r, 200,
+              json_pack("{s:O, s:o}", "items", items, "next_from_seq",
+                        next ? json_integer((json_int_t)next) : json_null()));
 out:
-    json_decref(p.items);
+    app_result_release(&res);
+    json_decref(items);
 }
