@@ -10,7 +10,7 @@ set -eu
 profile=${1:-build}
 
 pkgs_build="gcc libc6-dev make pkg-config meson ninja-build libmicrohttpd-dev libjansson-dev \
-libsqlite3-dev libsodium-dev tzdata \
+libsqlite3-dev libsodium-dev libssl-dev tzdata \
 libcairo2-dev fonts-noto-cjk fontconfig libxlsxwriter-dev libcurl4-openssl-dev ca-certificates"
 pkgs_test="$pkgs_build libcmocka-dev poppler-utils unzip"
 pkgs_fuzz="$pkgs_test clang libclang-rt-14-dev"

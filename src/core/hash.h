@@ -1,5 +1,6 @@
 /*
- * hash.h — SHA-256 helpers over libsodium (crypto_hash_sha256) and constant-time comparison.
+ * hash.h — SHA-256 helpers (one-shot over OpenSSL libcrypto, streaming over libsodium) and
+ * constant-time comparison.
  * Used for payload hashes in the audit log, token hashes, ETags and idempotency fingerprints.
  */
 #ifndef CORE_HASH_H

@@ -843,6 +843,24 @@ static void test_hash(void **state)
     hash_sha256_final_hex(&c, hex2);
     hash_sha256_hex("abc", 3, hex);
     assert_string_equal(hex, hex2);
+    /* the one-shot (libcrypto) and streaming (libsodium) implementations agree at every length
+     * around the 64-byte block and its padding boundary, and on a large body */
+    static unsigned char big[70000];
+    for (size_t i = 0; i < sizeof(big); i++)
+        big[i] = (unsigned char)(i * 131 + (i >> 8));
+    for (size_t n = 0; n <= 130; n++) {
+        hash_sha256_begin(&c);
+        hash_sha256_update(&c, big, n);
+        hash_sha256_final_hex(&c, hex2);
+        hash_sha256_hex(big, n, hex);
+        assert_string_equal(hex, hex2);
+    }
+    hash_sha256_begin(&c);
+    hash_sha256_update(&c, big, 12345);
+    hash_sha256_update(&c, big + 12345, sizeof(big) - 12345);
+    hash_sha256_final_hex(&c, hex2);
+    hash_sha256_hex(big, sizeof(big), hex);
+    assert_string_equal(hex, hex2);
     assert_true(hash_ct_equal("abcd", "abcd", 4));
     assert_false(hash_ct_equal("abcd", "abce", 4));
     unsigned char r1[32], r2[32];
