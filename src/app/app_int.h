@@ -17,7 +17,8 @@ enum app_problem app_check_fields(const struct app_call *c, const struct rf_fiel
 
 /* Records body's reference on submission s as a filing (the reporter's) or a receipt (the
  * recipient's), then reads the submission back into out. VALIDATION (body), SUBMISSION_STATE
- * with state_en/_ja as its detail (the state does not allow it), store problems. */
+ * with a detail that says, for a filing or a receipt, why the state does not allow it, store
+ * problems. */
 enum app_problem app_receipt_record(const struct app_call *c, const struct submission_rec *s,
                                     const json_t *body, bool filing, struct submission_rec *out,
                                     struct app_result *res);
