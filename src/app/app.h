@@ -2,8 +2,9 @@
  * app.h — the application layer: the one context of a serving process and (as they move here
  * from the HTTP handlers, issue 9) the use cases that the HTTP API, the web pages and the CLI
  * call alike. A use case takes decoded input and an actor, decides (authorisation included),
- * calls the store and the pure domain modules, and returns a status with a gather-all list of
- * problems; it knows nothing of HTTP or of a terminal.
+ * calls the store and the pure domain modules, and returns APP_OK or a row of the one problem
+ * table, filling a struct app_result with every problem of the input (app_call.h,
+ * app_problem.h); it knows nothing of HTTP or of a terminal.
  *
  * Layer: above store/ and outbox/, below http/ and cli/ (docs/architecture.md).
  */
@@ -32,8 +33,8 @@ struct app {
     struct store *store;
     struct schema_limits limits;
     struct http_metrics *metrics;
-    struct http_tcache *tokens; /* recent token lookups (tcache.c) */
-    const struct ruleset *rules; /* obligations engine (src/rules/) */
+    struct http_tcache *tokens;              /* recent token lookups (tcache.c) */
+    const struct ruleset *rules;             /* obligations engine (src/rules/) */
     const struct assess_catalog *frameworks; /* questionnaires (src/assess/) */
     const struct outbox_config *delivery;    /* routes of every recipient (src/outbox/) */
     struct outbox_worker *worker;            /* NULL when delivery_enabled = 0 */

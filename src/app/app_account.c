@@ -21,7 +21,7 @@
 static enum app_problem allow(const struct principal *who, enum auth_action a,
                               const char *object_org, struct app_result *res)
 {
-    return who ? app_authz_result(who, a, object_org, res) : APP_OK;
+    return who ? app_authz(who, a, object_org, res) : APP_OK;
 }
 
 /* ---- password work ---- */

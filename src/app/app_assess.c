@@ -5,6 +5,7 @@
  * comparison. src/assess/ checks answers and does the arithmetic.
  */
 #include "app_govern.h"
+#include "app_authz.h"
 #include "../assess/assess.h"
 #include "../core/uuid.h"
 
@@ -64,7 +65,7 @@ enum app_problem app_assessment_create(struct app *app, const struct principal *
     json_t *fields = json_copy((json_t *)body), *doc = NULL;
     memset(out, 0, sizeof(*out));
     json_object_del(fields, "answers");
-    if (app_gov_allow(who, ACT_ASSESS_WRITE, NULL, res))
+    if (app_authz(who, ACT_ASSESS_WRITE, NULL, res))
         goto out;
     schema_check(&create_root, fields, &app->limits, now_ms, &res->errs);
     if (app_fail_if_errors(res, APP_PROB_VALIDATION))
@@ -98,7 +99,7 @@ enum app_problem app_assessment_list(struct app *app, const struct principal *wh
                                      struct assessment_list *out, struct app_result *res)
 {
     memset(out, 0, sizeof(*out));
-    if (app_gov_allow(who, ACT_ASSESS_READ, NULL, res))
+    if (app_authz(who, ACT_ASSESS_READ, NULL, res))
         return res->problem;
     if (store_assessment_list(app->store, who->org_id, framework, after, limit, out))
         return app_fail(res, APP_PROB_UNAVAILABLE);

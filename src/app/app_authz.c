@@ -4,94 +4,85 @@
  */
 #include "app_authz.h"
 
-enum app_status app_authz(const struct principal *who, enum auth_action a, const char *object_org)
+enum app_problem app_authz(const struct principal *who, enum auth_action a, const char *object_org,
+                           struct app_result *res)
 {
     switch (auth_check(who, a, object_org)) {
     case AUTHZ_OK:
-        return APP_ST_OK;
-    case AUTHZ_HIDDEN:
-        return APP_ST_NOT_FOUND;
-    default:
-        return APP_ST_FORBIDDEN;
-    }
-}
-
-enum app_problem app_authz_result(const struct principal *who, enum auth_action a,
-                                  const char *object_org, struct app_result *res)
-{
-    switch (app_authz(who, a, object_org)) {
-    case APP_ST_OK:
         return APP_OK;
-    case APP_ST_NOT_FOUND:
+    case AUTHZ_HIDDEN:
         return app_fail(res, APP_PROB_NOT_FOUND);
     default:
         return app_fail(res, APP_PROB_FORBIDDEN);
     }
 }
 
-enum app_status app_authz_org(const struct principal *who, enum auth_action a, const char *org_id)
+enum app_problem app_authz_org(const struct principal *who, enum auth_action a, const char *org_id,
+                               struct app_result *res)
 {
-    enum app_status st = app_authz(who, a, NULL);
-    if (st)
-        return st;
+    enum app_problem p = app_authz(who, a, NULL, res);
+    if (p)
+        return p;
     if (!org_id || !uuid_valid(org_id, strlen(org_id)))
-        return APP_ST_NOT_FOUND;
-    return app_authz(who, a, org_id);
+        return app_fail(res, APP_PROB_NOT_FOUND);
+    return app_authz(who, a, org_id, res);
 }
 
-enum app_status app_authz_report(const struct app_call *c, enum auth_action a, const char *id,
-                                 int version, struct report_rec *rec)
+enum app_problem app_authz_report(const struct app_call *c, enum auth_action a, const char *id,
+                                  int version, struct report_rec *rec, struct app_result *res)
 {
     memset(rec, 0, sizeof(*rec));
-    enum app_status st = app_authz(c->who, a, NULL);
-    if (st)
-        return st;
+    enum app_problem p = app_authz(c->who, a, NULL, res);
+    if (p)
+        return p;
     if (!id || !uuid_valid(id, strlen(id)))
-        return APP_ST_NOT_FOUND;
-    int res = store_report_get(c->app->store, id, version, rec);
-    if (res)
-        return app_status_of_store(res);
-    if ((st = app_authz(c->who, a, rec->org_id)))
+        return app_fail(res, APP_PROB_NOT_FOUND);
+    int st = store_report_get(c->app->store, id, version, rec);
+    if (st)
+        return app_fail_store(res, st);
+    if ((p = app_authz(c->who, a, rec->org_id, res)))
         report_rec_release(rec);
-    return st;
+    return p;
 }
 
-/* A submission by id after the role check; APP_ST_OK or the store's failure. */
-static enum app_status read_submission(const struct app_call *c, enum auth_action a, const char *id,
-                                       struct submission_rec *s)
+/* A submission by id after the role check; APP_OK or the store's failure. */
+static enum app_problem read_submission(const struct app_call *c, enum auth_action a,
+                                        const char *id, struct submission_rec *s,
+                                        struct app_result *res)
 {
     memset(s, 0, sizeof(*s));
-    enum app_status st = app_authz(c->who, a, NULL);
-    if (st)
-        return st;
+    enum app_problem p = app_authz(c->who, a, NULL, res);
+    if (p)
+        return p;
     if (!id || !uuid_valid(id, strlen(id)))
-        return APP_ST_NOT_FOUND;
-    return app_status_of_store(store_submission_get(c->app->store, id, s));
+        return app_fail(res, APP_PROB_NOT_FOUND);
+    return app_fail_store(res, store_submission_get(c->app->store, id, s));
 }
 
-enum app_status app_authz_sent(const struct app_call *c, enum auth_action a, const char *id,
-                               struct submission_rec *s)
+enum app_problem app_authz_sent(const struct app_call *c, enum auth_action a, const char *id,
+                                struct submission_rec *s, struct app_result *res)
 {
-    enum app_status st = read_submission(c, a, id, s);
-    if (!st && (st = app_authz(c->who, a, s->org_id)))
+    enum app_problem p = read_submission(c, a, id, s, res);
+    if (!p && (p = app_authz(c->who, a, s->org_id, res)))
         submission_rec_release(s);
-    return st;
+    return p;
 }
 
-enum app_status app_bound_recipients(struct store *st, const char *org, char ***out, size_t *n)
+enum app_problem app_bound_recipients(struct store *st, const char *org, char ***out, size_t *n,
+                                      struct app_result *res)
 {
     struct recipient_binding *b;
     size_t nb;
     *out = NULL;
     *n = 0;
     if (store_binding_list(st, &b, &nb))
-        return APP_ST_UNAVAILABLE;
+        return app_fail_unavailable(res);
     *out = xcalloc(nb + 1, sizeof(**out));
     for (size_t i = 0; i < nb; i++)
         if (!strcmp(b[i].org_id, org))
             (*out)[(*n)++] = xstrdup(b[i].recipient_id);
     free(b);
-    return APP_ST_OK;
+    return APP_OK;
 }
 
 void app_strs_free(char **v, size_t n)
@@ -101,25 +92,25 @@ void app_strs_free(char **v, size_t n)
     free(v);
 }
 
-enum app_status app_authz_received(const struct app_call *c, enum auth_action a, const char *id,
-                                   struct submission_rec *s)
+enum app_problem app_authz_received(const struct app_call *c, enum auth_action a, const char *id,
+                                    struct submission_rec *s, struct app_result *res)
 {
     char **mine = NULL;
     size_t nmine = 0;
     bool bound = false;
-    enum app_status st = read_submission(c, a, id, s);
-    if (st)
-        return st;
-    if (!(st = app_bound_recipients(c->app->store, c->who->org_id, &mine, &nmine))) {
+    enum app_problem p = read_submission(c, a, id, s, res);
+    if (p)
+        return p;
+    if (!(p = app_bound_recipients(c->app->store, c->who->org_id, &mine, &nmine, res))) {
         for (size_t i = 0; i < nmine && !bound; i++)
             bound = !strcmp(mine[i], s->recipient_id);
         /* another recipient's, a document or a drill: indistinguishable from one that does
          * not exist */
         if (!bound || !strcmp(s->channel, "exercise") || !strcmp(s->channel, "document"))
-            st = APP_ST_NOT_FOUND;
+            p = app_fail(res, APP_PROB_NOT_FOUND);
     }
     app_strs_free(mine, nmine);
-    if (st)
+    if (p)
         submission_rec_release(s);
-    return st;
+    return p;
 }

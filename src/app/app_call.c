@@ -1,94 +1,59 @@
 /*
- * app_call.c — the status names of the use cases, the mapping of store results to them, and
- * the helpers every use case shares (app_int.h).
+ * app_call.c — the caller's precondition (app_call.h) and the helpers every use case shares
+ * (app_int.h).
  */
 #include "app_call.h"
 #include "app_int.h"
 
-const char *app_status_name(enum app_status st)
+enum app_precond app_expect_version(const void *ctx, int current)
 {
-    switch (st) {
-    case APP_ST_REPLAYED:
-        return "replayed";
-    case APP_ST_CREATED:
-        return "created";
-    case APP_ST_OK:
-        return "ok";
-    case APP_ST_FORBIDDEN:
-        return "forbidden";
-    case APP_ST_NOT_FOUND:
-        return "not_found";
-    case APP_ST_INVALID:
-        return "invalid";
-    case APP_ST_PRECONDITION_REQUIRED:
-        return "precondition_required";
-    case APP_ST_PRECONDITION_FAILED:
-        return "precondition_failed";
-    case APP_ST_IDEM_MISMATCH:
-        return "idempotency_key_reused";
-    case APP_ST_STATE:
-        return "state";
-    case APP_ST_EXISTS:
-        return "exists";
-    case APP_ST_BAD_REFERENCE:
-        return "invalid_reference";
-    case APP_ST_UNAVAILABLE:
-        return "unavailable";
-    case APP_ST_FAILED:
-        return "failed";
-    }
-    return "unknown";
-}
-
-enum app_status app_status_of_store(int res)
-{
-    switch (res) {
-    case STORE_REPLAYED:
-        return APP_ST_REPLAYED;
-    case STORE_OK:
-        return APP_ST_OK;
-    case STORE_NOT_FOUND:
-        return APP_ST_NOT_FOUND;
-    case STORE_CONFLICT:
-        return APP_ST_PRECONDITION_FAILED;
-    case STORE_IDEM_MISMATCH:
-        return APP_ST_IDEM_MISMATCH;
-    case STORE_EXISTS:
-        return APP_ST_EXISTS;
-    case STORE_INVALID:
-        return APP_ST_BAD_REFERENCE;
-    default:
-        return APP_ST_UNAVAILABLE;
-    }
-}
-
-enum app_match app_match_version(const void *arg, int current_version)
-{
-    int want = *(const int *)arg;
+    int want = *(const int *)ctx;
     if (!want)
-        return APP_MATCH_ABSENT;
-    return want == current_version ? APP_MATCH_YES : APP_MATCH_NO;
+        return APP_PRECOND_MISSING;
+    return want == current ? APP_PRECOND_MATCH : APP_PRECOND_STALE;
+}
+
+enum app_problem app_fail_precondition(struct app_result *res, enum app_precond pc, int latest,
+                                       const char *what_en, const char *what_ja)
+{
+    char etag[24], en[256], ja[320];
+    snprintf(etag, sizeof(etag), "\"v%d\"", latest);
+    if (pc == APP_PRECOND_MISSING) {
+        snprintf(en, sizeof(en),
+                 "Name the version of the %s you mean with If-Match and the "
+                 "ETag you read, e.g. If-Match: %s (\"*\" is not accepted).",
+                 what_en, etag);
+        snprintf(ja, sizeof(ja),
+                 "対象とする%sの版を、取得した ETag を If-Match に付けて指定してください"
+                 "（例: If-Match: %s。\"*\" は使用できません）。",
+                 what_ja, etag);
+        return app_fail_detail(res, APP_PROB_PRECONDITION_REQUIRED, en, ja);
+    }
+    snprintf(en, sizeof(en),
+             "The %s has changed: the current version is %d. Read it again and "
+             "send If-Match: %s.",
+             what_en, latest, etag);
+    snprintf(ja, sizeof(ja),
+             "%sは更新されています（現在は第%d版）。再取得して If-Match: %s "
+             "を付けて送ってください。",
+             what_ja, latest, etag);
+    res->version = latest;
+    return app_fail_detail(res, APP_PROB_PRECONDITION_FAILED, en, ja);
 }
 
 /* ---- shared with the other use cases (app_int.h) ---- */
 
-enum app_status app_precondition_check(const struct app_precondition *p, int current)
+enum app_precond app_expect_check(const struct app_expect *e, int current)
 {
-    switch (p->check ? p->check(p->arg, current) : APP_MATCH_ABSENT) {
-    case APP_MATCH_YES:
-        return APP_ST_OK;
-    case APP_MATCH_NO:
-        return APP_ST_PRECONDITION_FAILED;
-    default:
-        return APP_ST_PRECONDITION_REQUIRED;
-    }
+    return e->check ? e->check(e->ctx, current) : APP_PRECOND_MISSING;
 }
 
-enum app_status app_check_fields(const struct app_call *c, const struct rf_field *root,
-                                 const json_t *doc)
+enum app_problem app_check_fields(const struct app_call *c, const struct rf_field *root,
+                                  const json_t *doc, struct app_result *res)
 {
-    return schema_check(root, doc, &c->app->limits, c->now_ms, c->problems) ? APP_ST_INVALID
-                                                                                   : APP_ST_OK;
+    if (schema_check(root, doc, &c->app->limits, c->now_ms, &res->errs))
+        return app_fail(res, APP_PROB_VALIDATION);
+    return APP_OK;
 }
 
 int app_latest_version(const struct app_call *c, const char *report_id, int fallback)

@@ -6,6 +6,7 @@
  * each other.
  */
 #include "app_govern.h"
+#include "app_authz.h"
 #include "../core/uuid.h"
 
 static const struct app_doc_kind kinds[] = {
@@ -27,8 +28,7 @@ enum app_problem app_doc_create(struct app *app, const struct principal *who,
 {
     memset(out, 0, sizeof(*out));
     uuid_v7_new(out->id);
-    if (app_gov_allow(who, ACT_RISK_WRITE, NULL, res) ||
-        k->check(app, who, doc, out->id, now_ms, res))
+    if (app_authz(who, ACT_RISK_WRITE, NULL, res) || k->check(app, who, doc, out->id, now_ms, res))
         return res->problem;
     xstrlcpy(out->org_id, who->org_id, sizeof(out->org_id));
     xstrlcpy(out->kind, k->kind, sizeof(out->kind));
@@ -97,7 +97,7 @@ enum app_problem app_doc_list(struct app *app, const struct principal *who, cons
                               struct app_result *res)
 {
     memset(out, 0, sizeof(*out));
-    if (app_gov_allow(who, ACT_RISK_READ, NULL, res))
+    if (app_authz(who, ACT_RISK_READ, NULL, res))
         return res->problem;
     if (store_orgdoc_list(app->store, who->org_id, kind, after, limit, with_body, out))
         return app_fail(res, APP_PROB_UNAVAILABLE);

@@ -1,7 +1,7 @@
 /*
- * app_govern.c — what the governance use cases share: the authorisation check, reading an
- * organisation document or an assessment the actor may use, the latest submitted assessment,
- * scores and the peer comparison (app_govern.h).
+ * app_govern.c — what the governance use cases share: reading an organisation document or an
+ * assessment the actor may use, the latest submitted assessment, scores and the peer
+ * comparison (app_govern.h).
  *
  * Peer comparison: the latest submitted assessment of the same framework of every other
  * organisation, grouped by sector and size band, widening (sector+size → sector → size →
@@ -15,45 +15,11 @@
 #include "../core/rtime.h"
 #include "../core/uuid.h"
 
-enum app_problem app_gov_allow(const struct principal *who, enum auth_action a,
-                               const char *object_org, struct app_result *res)
-{
-    return app_authz_result(who, a, object_org, res);
-}
-
 json_t *app_time_json(int64_t ms)
 {
     char s[40];
     rtime_format_utc(ms, s, sizeof(s));
     return json_string(s);
-}
-
-enum app_problem app_fail_precondition(struct app_result *res, enum app_precond pc, int latest,
-                                       const char *what_en, const char *what_ja)
-{
-    char etag[24], en[256], ja[320];
-    snprintf(etag, sizeof(etag), "\"v%d\"", latest);
-    if (pc == APP_PRECOND_MISSING) {
-        snprintf(en, sizeof(en),
-                 "Name the version of the %s you mean with If-Match and the "
-                 "ETag you read, e.g. If-Match: %s (\"*\" is not accepted).",
-                 what_en, etag);
-        snprintf(ja, sizeof(ja),
-                 "対象とする%sの版を、取得した ETag を If-Match に付けて指定してください"
-                 "（例: If-Match: %s。\"*\" は使用できません）。",
-                 what_ja, etag);
-        return app_fail_detail(res, APP_PROB_PRECONDITION_REQUIRED, en, ja);
-    }
-    snprintf(en, sizeof(en),
-             "The %s has changed: the current version is %d. Read it again and "
-             "send If-Match: %s.",
-             what_en, latest, etag);
-    snprintf(ja, sizeof(ja),
-             "%sは更新されています（現在は第%d版）。再取得して If-Match: %s "
-             "を付けて送ってください。",
-             what_ja, latest, etag);
-    res->version = latest;
-    return app_fail_detail(res, APP_PROB_PRECONDITION_FAILED, en, ja);
 }
 
 char *app_canonical(const json_t *j)
@@ -71,7 +37,7 @@ enum app_problem app_doc_fetch(struct app *app, const struct principal *who, con
                                struct app_result *res)
 {
     memset(d, 0, sizeof(*d));
-    if (app_gov_allow(who, a, NULL, res))
+    if (app_authz(who, a, NULL, res))
         return res->problem;
     if (!uuid_valid(id, strlen(id)))
         return app_fail(res, APP_PROB_NOT_FOUND);
@@ -82,7 +48,7 @@ enum app_problem app_doc_fetch(struct app *app, const struct principal *who, con
         orgdoc_rec_release(d);
         return app_fail(res, app_store_problem(sr));
     }
-    if (app_gov_allow(who, a, d->org_id, res)) {
+    if (app_authz(who, a, d->org_id, res)) {
         orgdoc_rec_release(d);
         return res->problem;
     }
@@ -94,14 +60,14 @@ enum app_problem app_assessment_fetch(struct app *app, const struct principal *w
                                       struct assessment_rec *a, struct app_result *res)
 {
     memset(a, 0, sizeof(*a));
-    if (app_gov_allow(who, act, NULL, res))
+    if (app_authz(who, act, NULL, res))
         return res->problem;
     if (!uuid_valid(id, strlen(id)))
         return app_fail(res, APP_PROB_NOT_FOUND);
     int sr = store_assessment_get(app->store, id, a);
     if (sr)
         return app_fail(res, app_store_problem(sr));
-    if (app_gov_allow(who, act, a->org_id, res)) {
+    if (app_authz(who, act, a->org_id, res)) {
         assessment_rec_release(a);
         return res->problem;
     }

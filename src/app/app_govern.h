@@ -20,18 +20,13 @@
 #include <jansson.h>
 
 #include "app.h"
+#include "app_call.h"
 #include "app_problem.h"
 #include "../auth/auth.h"
 
 struct assess_framework;
 
 /* ---- shared (app_govern.c) ---- */
-
-/* May who perform a on an object of object_org (NULL: no object yet)? APP_OK, else
- * FORBIDDEN (the role may never) or NOT_FOUND (another organisation's object), set in res.
- * (To become the one authorisation function of src/app/ when the application layer merges.) */
-enum app_problem app_gov_allow(const struct principal *who, enum auth_action a,
-                               const char *object_org, struct app_result *res);
 
 /* An RFC 3339 UTC time as a new JSON string. */
 json_t *app_time_json(int64_t ms);
@@ -60,21 +55,6 @@ json_t *app_scores_of(struct app *app, const struct assessment_rec *a);
  * (k-anonymous groups, src/assess/), "group" in the rating report's shape. NULL when the
  * store fails. New reference. */
 json_t *app_peers_of(struct app *app, const struct assessment_rec *a, const json_t *own);
-
-/* The caller's precondition on a versioned object (HTTP: If-Match with the ETag "v<N>"):
- * check says whether it names version current. MISSING is no precondition at all, or one
- * that accepts any version ("*"), which a change of a versioned object may not rely on. */
-enum app_precond { APP_PRECOND_MATCH, APP_PRECOND_MISSING, APP_PRECOND_STALE };
-struct app_expect {
-    enum app_precond (*check)(const void *ctx, int current);
-    const void *ctx;
-};
-
-/* Fails with PRECONDITION_REQUIRED (MISSING) or PRECONDITION_FAILED (STALE, res->version =
- * latest) for a versioned "what" (English and Japanese, e.g. "asset" / "資産"), with the
- * detail that says which version to name. */
-enum app_problem app_fail_precondition(struct app_result *res, enum app_precond pc, int latest,
-                                       const char *what_en, const char *what_ja);
 
 /* Canonical JSON text of j (heap), as documents are stored. */
 char *app_canonical(const json_t *j);

@@ -15,22 +15,20 @@ static bool status_known(const char *s)
     return false;
 }
 
-enum app_status app_inbox_list(const struct app_call *c, const struct app_inbox_query *q,
-                               struct submission_list *out)
+enum app_problem app_inbox_list(const struct app_call *c, const struct app_inbox_query *q,
+                                struct submission_list *out, struct app_result *res)
 {
     char **mine = NULL;
     size_t nmine = 0;
     memset(out, 0, sizeof(*out));
-    enum app_status st = app_authz(c->who, ACT_INBOX_READ, NULL);
-    if (st)
-        return st;
-    if (q->status && !status_known(q->status)) {
-        verr_add(c->problems, "status", "bad_query", "is not a submission status",
-                 "提出の状態ではありません");
-        return APP_ST_INVALID;
-    }
-    if ((st = app_bound_recipients(c->app->store, c->who->org_id, &mine, &nmine)))
-        return st;
+    enum app_problem pr = app_authz(c->who, ACT_INBOX_READ, NULL, res);
+    if (pr)
+        return pr;
+    if (q->status && !status_known(q->status))
+        return app_fail_param(res, "status", "is not a submission status",
+                              "提出の状態ではありません");
+    if ((pr = app_bound_recipients(c->app->store, c->who->org_id, &mine, &nmine, res)))
+        return pr;
     if (nmine) { /* else the organisation receives for no recipient: an empty inbox */
         struct submission_filter f = {
             .recipients = (const char *const *)mine,
@@ -45,42 +43,42 @@ enum app_status app_inbox_list(const struct app_call *c, const struct app_inbox_
             .limit = q->limit,
         };
         if (store_submissions_list(c->app->store, &f, out))
-            st = APP_ST_UNAVAILABLE;
+            pr = app_fail_unavailable(res);
     }
     app_strs_free(mine, nmine);
-    return st;
+    return pr;
 }
 
-enum app_status app_inbox_get(const struct app_call *c, const char *id, bool deliver,
-                              struct submission_rec *s)
+enum app_problem app_inbox_get(const struct app_call *c, const char *id, bool deliver,
+                               struct submission_rec *s, struct app_result *res)
 {
-    enum app_status st = app_authz_received(c, ACT_INBOX_READ, id, s);
-    if (st || !deliver)
-        return st;
+    enum app_problem pr = app_authz_received(c, ACT_INBOX_READ, id, s, res);
+    if (pr || !deliver)
+        return pr;
     /* the first read by the recipient is the delivery of an inbox submission */
-    int res = store_submission_fetched(c->app->store, s->id, c->who->user_id, c->now_ms);
-    if (res) {
+    int st = store_submission_fetched(c->app->store, s->id, c->who->user_id, c->now_ms);
+    if (st) {
         submission_rec_release(s);
-        return app_status_of_store(res);
+        return app_fail_store(res, st);
     }
     if (!strcmp(s->status, "available")) {
         xstrlcpy(s->status, "delivered", sizeof(s->status));
         s->delivered_at = c->now_ms;
     }
-    return APP_ST_OK;
+    return APP_OK;
 }
 
-enum app_status app_inbox_receipt(const struct app_call *c, const char *id, const json_t *body,
-                                  struct submission_rec *out)
+enum app_problem app_inbox_receipt(const struct app_call *c, const char *id, const json_t *body,
+                                   struct submission_rec *out, struct app_result *res)
 {
     struct submission_rec s;
     memset(out, 0, sizeof(*out));
-    enum app_status st = app_authz_received(c, ACT_INBOX_RECEIPT, id, &s);
-    if (st)
-        return st;
-    st = app_receipt_record(c, &s, body, false, out);
+    enum app_problem pr = app_authz_received(c, ACT_INBOX_RECEIPT, id, &s, res);
+    if (pr)
+        return pr;
+    pr = app_receipt_record(c, &s, body, false, out, res);
     submission_rec_release(&s);
-    return st;
+    return pr;
 }
 
 /* ---- recipients and bindings ---- */
@@ -92,16 +90,17 @@ void app_recipients_release(struct app_recipients *l)
     memset(l, 0, sizeof(*l));
 }
 
-enum app_status app_recipients_list(const struct app_call *c, struct app_recipients *out)
+enum app_problem app_recipients_list(const struct app_call *c, struct app_recipients *out,
+                                     struct app_result *res)
 {
     struct rules_recipient_view v;
     size_t nb;
     memset(out, 0, sizeof(*out));
-    enum app_status st = app_authz(c->who, ACT_RECIPIENT_LIST, NULL);
-    if (st)
-        return st;
+    enum app_problem pr = app_authz(c->who, ACT_RECIPIENT_LIST, NULL, res);
+    if (pr)
+        return pr;
     if (store_binding_list(c->app->store, &out->bindings, &nb))
-        return APP_ST_UNAVAILABLE;
+        return app_fail_unavailable(res);
     out->items = xcalloc(rules_recipient_count(c->app->rules) + 1, sizeof(*out->items));
     for (size_t i = 0; rules_recipient_at(c->app->rules, i, &v); i++) {
         struct app_recipient *it = &out->items[out->n++];
@@ -113,7 +112,7 @@ enum app_status app_recipients_list(const struct app_call *c, struct app_recipie
         it->org_known =
             it->binding && store_org_get(c->app->store, it->binding->org_id, &it->org) == STORE_OK;
     }
-    return APP_ST_OK;
+    return APP_OK;
 }
 
 static const struct rf_field bind_fields[] = {{"org_id", RF_STRING, RF_REQUIRED, NULL, NULL,
@@ -123,36 +122,37 @@ static const struct rf_field bind_root = {"", RF_OBJECT, 0,          bind_fields
                                           0,  0,         "受信組織", "binding",   NULL};
 
 /* The organisation body names, if it is a receiving one (kind authority). */
-static enum app_status receiving_org(const struct app_call *c, const char *id)
+static enum app_problem receiving_org(const struct app_call *c, const char *id,
+                                      struct app_result *res)
 {
     struct org o;
-    int res = uuid_valid(id, strlen(id)) ? store_org_get(c->app->store, id, &o) : STORE_NOT_FOUND;
-    if (res && res != STORE_NOT_FOUND)
-        return app_status_of_store(res);
-    if (res == STORE_OK && !strcmp(o.kind, "authority"))
-        return APP_ST_OK;
-    verr_add(c->problems, "/org_id", res ? "unknown_organization" : "not_an_authority",
-             res ? "is not an organisation of this service"
-                 : "is not a receiving authority (organisation kind \"authority\")",
-             res ? "このサービスの組織ではありません"
-                 : "受領機関（種別 authority）の組織ではありません");
-    return APP_ST_INVALID;
+    int st = uuid_valid(id, strlen(id)) ? store_org_get(c->app->store, id, &o) : STORE_NOT_FOUND;
+    if (st && st != STORE_NOT_FOUND)
+        return app_fail_store(res, st);
+    if (st == STORE_OK && !strcmp(o.kind, "authority"))
+        return APP_OK;
+    verr_add(&res->errs, "/org_id", st ? "unknown_organization" : "not_an_authority",
+             st ? "is not an organisation of this service"
+                : "is not a receiving authority (organisation kind \"authority\")",
+             st ? "このサービスの組織ではありません"
+                : "受領機関（種別 authority）の組織ではありません");
+    return app_fail(res, APP_PROB_VALIDATION);
 }
 
-enum app_status app_recipient_bind(const struct app_call *c, const char *recipient_id,
-                                   const json_t *body)
+enum app_problem app_recipient_bind(const struct app_call *c, const char *recipient_id,
+                                    const json_t *body, struct app_result *res)
 {
     struct rules_recipient_view v;
-    enum app_status st = app_authz(c->who, ACT_RECIPIENT_BIND, NULL);
-    if (st)
-        return st;
+    enum app_problem pr = app_authz(c->who, ACT_RECIPIENT_BIND, NULL, res);
+    if (pr)
+        return pr;
     if (!rules_recipient_get(c->app->rules, recipient_id, &v))
-        return APP_ST_NOT_FOUND;
-    if ((st = app_check_fields(c, &bind_root, body)))
-        return st;
+        return app_fail(res, APP_PROB_NOT_FOUND);
+    if ((pr = app_check_fields(c, &bind_root, body, res)))
+        return pr;
     const char *org = json_string_value(json_object_get(body, "org_id"));
-    if ((st = receiving_org(c, org)))
-        return st;
-    return app_status_of_store(
-        store_binding_set(c->app->store, v.id, org, c->who->user_id, c->now_ms));
+    if ((pr = receiving_org(c, org, res)))
+        return pr;
+    return app_fail_store(res,
+                          store_binding_set(c->app->store, v.id, org, c->who->user_id, c->now_ms));
 }

@@ -21,22 +21,22 @@ struct app_inbox_query {
 
 /* The electronic submissions (webhook, inbox) routed to the recipients the actor's
  * organisation receives for, newest first; an organisation bound to none has an empty inbox.
- * APP_ST_INVALID (problem at "status") for a status that is not a submission status;
- * APP_ST_FORBIDDEN, APP_ST_UNAVAILABLE. The caller releases out on APP_ST_OK. */
-enum app_status app_inbox_list(const struct app_call *c, const struct app_inbox_query *q,
-                               struct submission_list *out);
+ * BAD_QUERY (the parameter "status") for a status that is not a submission status;
+ * FORBIDDEN, UNAVAILABLE. The caller releases out on APP_OK. */
+enum app_problem app_inbox_list(const struct app_call *c, const struct app_inbox_query *q,
+                                struct submission_list *out, struct app_result *res);
 
 /* One submission of the inbox with its payload. deliver: this read is the recipient's fetch
  * (an inbox submission becomes delivered, and the obligation met); false for a read that
- * takes nothing (HTTP HEAD). On APP_ST_OK the caller releases s. */
-enum app_status app_inbox_get(const struct app_call *c, const char *id, bool deliver,
-                              struct submission_rec *s);
+ * takes nothing (HTTP HEAD). On APP_OK the caller releases s. */
+enum app_problem app_inbox_get(const struct app_call *c, const char *id, bool deliver,
+                               struct submission_rec *s, struct app_result *res);
 
-/* The recipient's receipt ({"reference", "note"?}) for one of its submissions. APP_ST_STATE when
- * it already has one or has not reached the recipient yet. On APP_ST_OK out is the submission as
- * stored now (the caller releases it). */
-enum app_status app_inbox_receipt(const struct app_call *c, const char *id, const json_t *body,
-                                  struct submission_rec *out);
+/* The recipient's receipt ({"reference", "note"?}) for one of its submissions.
+ * SUBMISSION_STATE when it already has one or has not reached the recipient yet; VALIDATION.
+ * On APP_OK out is the submission as stored now (the caller releases it). */
+enum app_problem app_inbox_receipt(const struct app_call *c, const char *id, const json_t *body,
+                                   struct submission_rec *out, struct app_result *res);
 
 /* ---- recipients and bindings (which organisation receives for a recipient) ---- */
 
@@ -57,14 +57,15 @@ void app_recipients_release(struct app_recipients *l);
 
 /* The recipients directory with each one's binding (ACT_RECIPIENT_LIST): who receives for a
  * recipient is shown to every organisation (issue 8.12), since it decides who reads the
- * submissions. APP_ST_OK (release out in every case), APP_ST_FORBIDDEN, APP_ST_UNAVAILABLE. */
-enum app_status app_recipients_list(const struct app_call *c, struct app_recipients *out);
+ * submissions. APP_OK (release out in every case), FORBIDDEN, UNAVAILABLE. */
+enum app_problem app_recipients_list(const struct app_call *c, struct app_recipients *out,
+                                     struct app_result *res);
 
 /* Binds recipient_id to the organisation body names ({"org_id"}) (ACT_RECIPIENT_BIND, the
  * operator): only a receiving organisation (kind "authority") can be bound — binding a
- * reporting company by mistake would hand it other companies' reports. APP_ST_NOT_FOUND (no such
- * recipient), APP_ST_INVALID (every problem), APP_ST_FORBIDDEN, APP_ST_UNAVAILABLE. */
-enum app_status app_recipient_bind(const struct app_call *c, const char *recipient_id,
-                                   const json_t *body);
+ * reporting company by mistake would hand it other companies' reports. NOT_FOUND (no such
+ * recipient), VALIDATION (every problem), FORBIDDEN, UNAVAILABLE. */
+enum app_problem app_recipient_bind(const struct app_call *c, const char *recipient_id,
+                                    const json_t *body, struct app_result *res);
 
 #endif

@@ -95,17 +95,17 @@ void app_obligations_release(struct app_obligations *o)
     obligation_list_release(&o->list);
 }
 
-enum app_status app_report_obligations(const struct app_call *c, const char *report_id,
-                                       struct app_obligations *out)
+enum app_problem app_report_obligations(const struct app_call *c, const char *report_id,
+                                        struct app_obligations *out, struct app_result *res)
 {
     struct report_rec rec;
     memset(out, 0, sizeof(*out));
-    enum app_status st = app_authz_report(c, ACT_REPORT_READ, report_id, 0, &rec);
-    if (st)
-        return st;
+    enum app_problem pr = app_authz_report(c, ACT_REPORT_READ, report_id, 0, &rec, res);
+    if (pr)
+        return pr;
     report_rec_release(&rec);
     if (store_obligations_list(c->app->store, report_id, &out->list))
-        return APP_ST_UNAVAILABLE;
+        return app_fail_unavailable(res);
     const struct obligation_list *l = &out->list;
     struct eval_cache k = {report_id, xcalloc(l->n + 1, sizeof(*k.v)), 0, NULL, 0};
     struct rules_stage_time *times = app_stage_times(l->items, l->n, NULL, 0, &k.ntimes);
@@ -123,7 +123,7 @@ enum app_status app_report_obligations(const struct app_call *c, const char *rep
     }
     free(k.v);
     free(times);
-    return APP_ST_OK;
+    return APP_OK;
 }
 
 /* ---- a draft ---- */
@@ -186,24 +186,22 @@ void app_open_release(struct app_open *o)
     open_obligations_release(&o->list);
 }
 
-enum app_status app_obligations_open(const struct app_call *c, const char *statuses, int limit,
-                                     struct app_open *out)
+enum app_problem app_obligations_open(const struct app_call *c, const char *statuses, int limit,
+                                      struct app_open *out, struct app_result *res)
 {
     memset(out, 0, sizeof(*out));
-    enum app_status st = app_authz(c->who, ACT_REPORT_LIST, NULL);
-    if (st)
-        return st;
-    if (statuses && !statuses_known(statuses)) {
-        verr_add(c->problems, "status", "bad_query",
-                 "must list statuses among pending, due_soon, overdue, recommended, "
-                 "target_passed (comma-separated)",
-                 "pending、due_soon、overdue、recommended、target_passed "
-                 "から（カンマ区切りで）指定してください");
-        return APP_ST_INVALID;
-    }
+    enum app_problem pr = app_authz(c->who, ACT_REPORT_LIST, NULL, res);
+    if (pr)
+        return pr;
+    if (statuses && !statuses_known(statuses))
+        return app_fail_param(res, "status",
+                              "must list statuses among pending, due_soon, overdue, recommended, "
+                              "target_passed (comma-separated)",
+                              "pending、due_soon、overdue、recommended、target_passed "
+                              "から（カンマ区切りで）指定してください");
     /* read more than a page: the status filter applies after the read */
     if (store_obligations_open(c->app->store, c->who->org_id, 2000, &out->list))
-        return APP_ST_UNAVAILABLE;
+        return app_fail_unavailable(res);
     out->items = xcalloc(out->list.n + 1, sizeof(*out->items));
     for (size_t i = 0; i < out->list.n && out->n < (size_t)limit; i++) {
         const struct open_obligation *o = &out->list.items[i];
@@ -213,5 +211,5 @@ enum app_status app_obligations_open(const struct app_call *c, const char *statu
         if (status_wanted(statuses, status))
             out->items[out->n++] = (struct app_open_item){o, status};
     }
-    return APP_ST_OK;
+    return APP_OK;
 }

@@ -30,10 +30,10 @@ struct app_obligations {
 };
 void app_obligations_release(struct app_obligations *o);
 
-/* The ledger of a report of the actor's organisation (ACT_REPORT_READ). APP_ST_OK (release out
- * in every case), APP_ST_FORBIDDEN, APP_ST_NOT_FOUND, APP_ST_UNAVAILABLE. */
-enum app_status app_report_obligations(const struct app_call *c, const char *report_id,
-                                       struct app_obligations *out);
+/* The ledger of a report of the actor's organisation (ACT_REPORT_READ). APP_OK (release out
+ * in every case), FORBIDDEN, NOT_FOUND, UNAVAILABLE. */
+enum app_problem app_report_obligations(const struct app_call *c, const char *report_id,
+                                        struct app_obligations *out, struct app_result *res);
 
 /* Evaluates the rule set on a report document, storing nothing: the explanation
  * (rules_explain) of every obligation that applies into *applies, in rule order, and of every
@@ -56,9 +56,9 @@ void app_open_release(struct app_open *o);
 
 /* The actor's organisation's open obligations on real incidents, soonest first, at most limit,
  * only those whose status is in statuses (a comma-separated list; NULL: every one).
- * APP_ST_INVALID (a problem at "status") for a status that is not one of those above;
- * APP_ST_FORBIDDEN, APP_ST_UNAVAILABLE. Release out in every case. */
-enum app_status app_obligations_open(const struct app_call *c, const char *statuses, int limit,
-                                     struct app_open *out);
+ * BAD_QUERY (the parameter "status") for a status that is not one of those above; FORBIDDEN,
+ * UNAVAILABLE. Release out in every case. */
+enum app_problem app_obligations_open(const struct app_call *c, const char *statuses, int limit,
+                                      struct app_open *out, struct app_result *res);
 
 #endif

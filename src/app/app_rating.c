@@ -5,6 +5,7 @@
  * JSON and PDF (h_rating.c).
  */
 #include "app_govern.h"
+#include "app_authz.h"
 #include "../assess/assess.h"
 #include "../rating/rating.h"
 
@@ -85,7 +86,7 @@ enum app_problem app_rating_build(struct app *app, const struct principal *who,
     struct org o;
     json_t *risk = NULL, *scores = NULL, *peers = NULL;
     *out = NULL;
-    if (app_gov_allow(who, ACT_RISK_READ, NULL, res) ||
+    if (app_authz(who, ACT_RISK_READ, NULL, res) ||
         pick_assessment(app, who, q->assessment, &a, res))
         return res->problem;
     if (pick_simulation(app, who, q->simulation, &risk, res))

@@ -6,21 +6,22 @@
 #include "app_int.h"
 #include "../outbox/outbox.h"
 
-enum app_status app_reminders_get(const struct app_call *c, const char *org_id,
-                                  struct reminder_settings *out, bool *configured)
+enum app_problem app_reminders_get(const struct app_call *c, const char *org_id,
+                                   struct reminder_settings *out, bool *configured,
+                                   struct app_result *res)
 {
     memset(out, 0, sizeof(*out));
     *configured = false;
-    enum app_status st = app_authz_org(c->who, ACT_SUBMIT, org_id);
-    if (st)
-        return st;
-    int res = store_reminders_get(c->app->store, org_id, out);
-    if (res == STORE_NOT_FOUND) {
+    enum app_problem pr = app_authz_org(c->who, ACT_SUBMIT, org_id, res);
+    if (pr)
+        return pr;
+    int st = store_reminders_get(c->app->store, org_id, out);
+    if (st == STORE_NOT_FOUND) {
         memset(out, 0, sizeof(*out));
-        return APP_ST_OK;
+        return APP_OK;
     }
-    *configured = res == STORE_OK;
-    return app_status_of_store(res);
+    *configured = st == STORE_OK;
+    return app_fail_store(res, st);
 }
 
 static const struct rf_field lead_item = {"", RF_INTEGER, 0,        NULL,           NULL, RFMT_NONE,
@@ -43,29 +44,30 @@ static int cmp_desc(const void *a, const void *b)
 }
 
 /* The endpoint and secret rules of webhooks apply here too (SSRF guard, 32+ byte secret). */
-static enum app_status endpoint_ok(const struct app_call *c, const json_t *body)
+static enum app_problem endpoint_ok(const struct app_call *c, const json_t *body,
+                                    struct app_result *res)
 {
     struct err e;
     const char *ep = json_string_value(json_object_get(body, "endpoint"));
     const json_t *sec = json_object_get(body, "secret");
     err_init(&e);
     if (outbox_url_check(ep, &c->app->delivery->net, &e))
-        verr_add(c->problems, "/endpoint", "endpoint", e.msg,
+        verr_add(&res->errs, "/endpoint", "endpoint", e.msg,
                  "https:// のURLにしてください（利用者情報・制御文字は不可）");
     if (json_string_length(sec) < OUTBOX_SECRET_MIN)
-        verr_add(c->problems, "/secret", "secret", "must be at least 32 bytes (use a random value)",
+        verr_add(&res->errs, "/secret", "secret", "must be at least 32 bytes (use a random value)",
                  "32バイト以上にしてください（乱数で生成した値を使ってください）");
-    return verr_any(c->problems) ? APP_ST_INVALID : APP_ST_OK;
+    return app_fail_if_errors(res, APP_PROB_VALIDATION);
 }
 
-enum app_status app_reminders_set(const struct app_call *c, const char *org_id, const json_t *body,
-                                  struct reminder_settings *out)
+enum app_problem app_reminders_set(const struct app_call *c, const char *org_id, const json_t *body,
+                                   struct reminder_settings *out, struct app_result *res)
 {
     struct reminder_settings *s = out;
     memset(s, 0, sizeof(*s));
-    enum app_status st = app_authz_org(c->who, ACT_SUBMIT, org_id);
-    if (st || (st = app_check_fields(c, &rem_root, body)) || (st = endpoint_ok(c, body)))
-        return st;
+    enum app_problem pr = app_authz_org(c->who, ACT_SUBMIT, org_id, res);
+    if (pr || (pr = app_check_fields(c, &rem_root, body, res)) || (pr = endpoint_ok(c, body, res)))
+        return pr;
     xstrlcpy(s->org_id, org_id, sizeof(s->org_id));
     xstrlcpy(s->endpoint, json_string_value(json_object_get(body, "endpoint")),
              sizeof(s->endpoint));
@@ -79,16 +81,17 @@ enum app_status app_reminders_set(const struct app_call *c, const char *org_id, 
     const json_t *en = json_object_get(body, "enabled");
     s->enabled = !en || json_is_true(en);
     s->updated_at = c->now_ms;
-    return app_status_of_store(store_reminders_set(c->app->store, s, c->who->user_id, c->now_ms));
+    return app_fail_store(res, store_reminders_set(c->app->store, s, c->who->user_id, c->now_ms));
 }
 
-enum app_status app_notifications_list(const struct app_call *c, const char *org_id, int limit,
-                                       struct notification_list *out)
+enum app_problem app_notifications_list(const struct app_call *c, const char *org_id, int limit,
+                                        struct notification_list *out, struct app_result *res)
 {
     memset(out, 0, sizeof(*out));
-    enum app_status st = app_authz_org(c->who, ACT_SUBMIT, org_id);
-    if (st)
-        return st;
-    return store_notifications_list(c->app->store, org_id, limit, out) ? APP_ST_UNAVAILABLE
-                                                                       : APP_ST_OK;
+    enum app_problem pr = app_authz_org(c->who, ACT_SUBMIT, org_id, res);
+    if (pr)
+        return pr;
+    if (store_notifications_list(c->app->store, org_id, limit, out))
+        return app_fail_unavailable(res);
+    return APP_OK;
 }

@@ -12,21 +12,21 @@
 #include "app_call.h"
 
 /* The settings of org_id; *configured is false (and out zeroed) when it has none yet.
- * APP_ST_OK, APP_ST_FORBIDDEN, APP_ST_NOT_FOUND (another organisation, or not an id),
- * APP_ST_UNAVAILABLE. */
-enum app_status app_reminders_get(const struct app_call *c, const char *org_id,
-                                  struct reminder_settings *out, bool *configured);
+ * APP_OK, FORBIDDEN, NOT_FOUND (another organisation, or not an id), UNAVAILABLE. */
+enum app_problem app_reminders_get(const struct app_call *c, const char *org_id,
+                                   struct reminder_settings *out, bool *configured,
+                                   struct app_result *res);
 
 /* Replaces the settings of org_id with body {"endpoint", "secret", "lead_hours", "enabled"?}:
  * an https:// endpoint the SSRF guard lets through (outbox_url_check), a secret of at least
  * OUTBOX_SECRET_MIN bytes, 1..REMINDER_LEADS_MAX distinct lead times of 1..2160 hours (kept
- * in descending order). APP_ST_INVALID with every problem; on APP_ST_OK out is what was stored. */
-enum app_status app_reminders_set(const struct app_call *c, const char *org_id, const json_t *body,
-                                  struct reminder_settings *out);
+ * in descending order). VALIDATION with every problem; on APP_OK out is what was stored. */
+enum app_problem app_reminders_set(const struct app_call *c, const char *org_id, const json_t *body,
+                                   struct reminder_settings *out, struct app_result *res);
 
-/* The latest limit notifications sent to org_id's receiver. On APP_ST_OK the caller releases
+/* The latest limit notifications sent to org_id's receiver. On APP_OK the caller releases
  * out. */
-enum app_status app_notifications_list(const struct app_call *c, const char *org_id, int limit,
-                                       struct notification_list *out);
+enum app_problem app_notifications_list(const struct app_call *c, const char *org_id, int limit,
+                                        struct notification_list *out, struct app_result *res);
 
 #endif

@@ -19,55 +19,57 @@
 void app_limits_from_config(struct schema_limits *lim, const struct config *cfg);
 
 /* Validates a report document (report_validate: the field table, then the cross-field rules),
- * adding every problem to problems. APP_ST_OK or APP_ST_INVALID. Pure: no store, no actor, so the
- * CLI checks files offline exactly as the API does. */
-enum app_status app_report_validate(const struct schema_limits *lim, const json_t *doc,
-                                    int64_t now_ms, struct verr_list *problems);
+ * adding every problem to res->errs. APP_OK or REPORT_INVALID. Pure: no store, no actor, so
+ * the CLI checks files offline exactly as the API does. */
+enum app_problem app_report_validate(const struct schema_limits *lim, const json_t *doc,
+                                     int64_t now_ms, struct app_result *res);
 
 /* A report as filed: the exact bytes and their parse. */
 struct app_report_in {
     const char *body; /* the bytes as received (stored as they are) */
     size_t body_len;
-    const json_t *doc;           /* their parse (borrowed) */
-    const char *idem_key;        /* create: the Idempotency-Key, or NULL */
-    const char *report_id;       /* amend: the incident */
-    struct app_precondition pre; /* amend: the version changed must be named and current */
+    const json_t *doc;     /* their parse (borrowed) */
+    const char *idem_key;  /* create: the Idempotency-Key, or NULL */
+    const char *report_id; /* amend: the incident */
+    struct app_expect pre; /* amend: the version changed must be named and current */
 };
 
 /* Creates an incident with version 1 for the actor's organisation (ACT_REPORT_CREATE).
- * APP_ST_CREATED, or APP_ST_REPLAYED with the first result for a repeated Idempotency-Key and the
- * same bytes; APP_ST_INVALID (every problem of the report), APP_ST_IDEM_MISMATCH, APP_ST_FORBIDDEN,
- * APP_ST_UNAVAILABLE. On success the caller releases out; otherwise it is empty. */
-enum app_status app_report_create(const struct app_call *c, const struct app_report_in *in,
-                                  struct report_rec *out);
+ * APP_OK, with *replayed true when it is the first result returned again for a repeated
+ * Idempotency-Key and the same bytes (nothing written); REPORT_INVALID (every problem of the
+ * report), IDEMPOTENCY_KEY_REUSED (the key with other bytes), FORBIDDEN, UNAVAILABLE. On
+ * APP_OK the caller releases out; otherwise it is empty. */
+enum app_problem app_report_create(const struct app_call *c, const struct app_report_in *in,
+                                   struct report_rec *out, bool *replayed, struct app_result *res);
 
 /* Adds version N+1 to in->report_id (ACT_REPORT_READ and ACT_REPORT_AMEND on the
- * organisation's report) if in->pre names version N, the latest. APP_ST_CREATED;
- * APP_ST_PRECONDITION_REQUIRED ("*" counts as not naming one) or APP_ST_PRECONDITION_FAILED with
- * *latest the current version; APP_ST_INVALID, APP_ST_FORBIDDEN, APP_ST_NOT_FOUND,
- * APP_ST_UNAVAILABLE. Release out in every case. */
-enum app_status app_report_amend(const struct app_call *c, const struct app_report_in *in,
-                                 struct report_rec *out, int *latest);
+ * organisation's report) if in->pre names version N, the latest. APP_OK;
+ * AMEND_PRECONDITION_REQUIRED ("*" counts as not naming one: it would let a client overwrite
+ * facts it has not seen) or PRECONDITION_FAILED with res->version the current version and the
+ * report API's detail (docs/report-format.md); REPORT_INVALID, FORBIDDEN, NOT_FOUND,
+ * UNAVAILABLE. Release out in every case. */
+enum app_problem app_report_amend(const struct app_call *c, const struct app_report_in *in,
+                                  struct report_rec *out, struct app_result *res);
 
 /* Reads a version (0 = latest) of a report of the actor's organisation (ACT_REPORT_READ). On
- * APP_ST_OK the caller releases out. */
-enum app_status app_report_get(const struct app_call *c, const char *id, int version,
-                               struct report_rec *out);
+ * APP_OK the caller releases out. */
+enum app_problem app_report_get(const struct app_call *c, const char *id, int version,
+                                struct report_rec *out, struct app_result *res);
 
 /* The actor's organisation's reports (ACT_REPORT_LIST) matching f; f->org_id is set to the
- * actor's organisation whatever the caller put there. On APP_ST_OK the caller releases out. */
-enum app_status app_report_list(const struct app_call *c, struct report_filter *f,
-                                struct report_list *out);
+ * actor's organisation whatever the caller put there. On APP_OK the caller releases out. */
+enum app_problem app_report_list(const struct app_call *c, struct report_filter *f,
+                                 struct report_list *out, struct app_result *res);
 
-/* The versions of a report (metadata only). On APP_ST_OK the caller releases out. */
-enum app_status app_report_versions(const struct app_call *c, const char *id,
-                                    struct report_list *out);
+/* The versions of a report (metadata only). On APP_OK the caller releases out. */
+enum app_problem app_report_versions(const struct app_call *c, const char *id,
+                                     struct report_list *out, struct app_result *res);
 
 /* The RFC 6902 patch from version *from to version *to of a report: 0 chooses the default
  * (to: the latest; from: the version before to), -1 is a value that is not a version number.
- * APP_ST_INVALID with a problem at "to" or "from" when it is not a version of this report. On
- * APP_ST_OK *patch is a new reference and *from, *to the versions compared. */
-enum app_status app_report_diff(const struct app_call *c, const char *id, int *from, int *to,
-                                json_t **patch);
+ * BAD_QUERY (app_fail_param: the parameter "to" or "from") when it is not a version of this
+ * report. On APP_OK *patch is a new reference and *from, *to the versions compared. */
+enum app_problem app_report_diff(const struct app_call *c, const char *id, int *from, int *to,
+                                 json_t **patch, struct app_result *res);
 
 #endif

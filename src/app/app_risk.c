@@ -11,6 +11,7 @@
  * what one request may ask for.
  */
 #include "app_govern.h"
+#include "app_authz.h"
 #include "../assess/assess.h"
 #include "../core/jsonx.h"
 #include "../core/uuid.h"
@@ -304,7 +305,7 @@ enum app_problem app_risk_simulate(struct app *app, const struct principal *who,
     struct risk_request *req = NULL;
     char assessment_id[UUID_STR_LEN];
     memset(out, 0, sizeof(*out));
-    if (app_gov_allow(who, ACT_RISK_WRITE, NULL, res))
+    if (app_authz(who, ACT_RISK_WRITE, NULL, res))
         return res->problem;
     schema_check(&sim_root, body, &app->limits, now_ms, &res->errs);
     if (app_fail_if_errors(res, APP_PROB_VALIDATION))

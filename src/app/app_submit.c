@@ -34,19 +34,19 @@ void app_submit_out_release(struct app_submit_out *o)
 /* The obligation ids the body names (heap array of borrowed strings), after checking its
  * shape and that each is an obligation of this report: a typo is an error, not an empty
  * submission. */
-static enum app_status only_named(const struct app_call *c, const json_t *body,
-                                  const struct obligation_list *obs, const char ***only,
-                                  size_t *nonly)
+static enum app_problem only_named(const struct app_call *c, const json_t *body,
+                                   const struct obligation_list *obs, const char ***only,
+                                   size_t *nonly, struct app_result *res)
 {
     *only = NULL;
     *nonly = 0;
     if (!body)
-        return APP_ST_OK;
-    if (app_check_fields(c, &submit_root, body))
-        return APP_ST_INVALID;
+        return APP_OK;
+    if (app_check_fields(c, &submit_root, body, res))
+        return res->problem;
     const json_t *arr = json_object_get(body, "obligations");
     if (!arr)
-        return APP_ST_OK;
+        return APP_OK;
     *only = xcalloc(json_array_size(arr) + 1, sizeof(**only));
     for (size_t i = 0; i < json_array_size(arr); i++) {
         const char *id = json_string_value(json_array_get(arr, i));
@@ -56,12 +56,12 @@ static enum app_status only_named(const struct app_call *c, const json_t *body,
         if (!found) {
             char ptr[40];
             snprintf(ptr, sizeof(ptr), "/obligations/%zu", i);
-            verr_add(c->problems, ptr, "unknown_obligation", "is not an obligation of this report",
+            verr_add(&res->errs, ptr, "unknown_obligation", "is not an obligation of this report",
                      "この報告の義務ではありません");
         }
         (*only)[(*nonly)++] = id;
     }
-    return verr_any(c->problems) ? APP_ST_INVALID : APP_ST_OK;
+    return app_fail_if_errors(res, APP_PROB_VALIDATION);
 }
 
 static const char *initial_status(const char *channel)
@@ -146,9 +146,9 @@ static void read_back(const struct app_call *c, const struct built *b, size_t n,
 /* Writes the plan's submissions with the ledger re-evaluated: the stages sent now start the
  * deadlines that run from their submission (NIS2's final report, DORA's intermediate
  * report). */
-static enum app_status write_plan(const struct app_call *c, const struct report_rec *rec,
-                                  const json_t *report, const struct org *o,
-                                  struct app_submit_out *out)
+static enum app_problem write_plan(const struct app_call *c, const struct report_rec *rec,
+                                   const json_t *report, const struct org *o,
+                                   struct app_submit_out *out, struct app_result *res)
 {
     const struct outbox_plan *plan = &out->plan;
     const struct obligation_list *obs = &out->obs;
@@ -176,15 +176,16 @@ static enum app_status write_plan(const struct app_call *c, const struct report_
                              .n = n,
                              .now_ms = c->now_ms,
                              .ledger = &lb.in};
-    int res = store_submit(c->app->store, &w, &created);
+    int st = store_submit(c->app->store, &w, &created);
     app_ledger_release(&lb);
-    enum app_status st = app_status_of_store(res);
-    if (st == APP_ST_PRECONDITION_FAILED)
+    enum app_problem pr;
+    if (st == STORE_CONFLICT) { /* a newer version was saved meanwhile */
         out->latest_version = app_latest_version(c, rec->id, rec->latest_version + 1);
-    if (!st) {
+        pr = app_fail_precondition(res, APP_PRECOND_STALE, out->latest_version, "report", "報告");
+    } else if (!(pr = app_fail_store(res, st))) {
         outbox_worker_wake(c->app->worker);
         read_back(c, b, n, out);
-        st = created ? APP_ST_CREATED : APP_ST_OK;
+        out->created = created != 0;
     }
     for (size_t i = 0; i < n; i++) {
         buf_release(&b[i].payload);
@@ -193,11 +194,20 @@ static enum app_status write_plan(const struct app_call *c, const struct report_
     free(send);
     free(b);
     free(items);
-    return st;
+    return pr;
 }
 
-enum app_status app_report_submit(const struct app_call *c, const struct app_submit_in *in,
-                                  struct app_submit_out *out)
+/* The caller must name the latest version: what it submits is what it has read. */
+static enum app_problem submit_precondition(const struct app_submit_in *in, int latest,
+                                            struct app_result *res)
+{
+    enum app_precond pc = app_expect_check(&in->pre, latest);
+    return pc == APP_PRECOND_MATCH ? APP_OK
+                                   : app_fail_precondition(res, pc, latest, "report", "報告");
+}
+
+enum app_problem app_report_submit(const struct app_call *c, const struct app_submit_in *in,
+                                   struct app_submit_out *out, struct app_result *res)
 {
     struct report_rec rec;
     struct org o;
@@ -205,61 +215,63 @@ enum app_status app_report_submit(const struct app_call *c, const struct app_sub
     const char **only = NULL;
     size_t nonly = 0;
     memset(out, 0, sizeof(*out));
-    enum app_status st = app_authz_report(c, ACT_SUBMIT, in->report_id, 0, &rec);
-    if (st)
-        return st;
+    enum app_problem pr = app_authz_report(c, ACT_SUBMIT, in->report_id, 0, &rec, res);
+    if (pr)
+        return pr;
     xstrlcpy(out->incident_id, rec.id, sizeof(out->incident_id));
     out->version = rec.version;
     out->latest_version = rec.latest_version;
-    if ((st = app_precondition_check(&in->pre, rec.latest_version)))
+    if ((pr = submit_precondition(in, rec.latest_version, res)))
         goto out;
-    int res = store_obligations_list(c->app->store, rec.id, &out->obs);
-    if (!res)
-        res = store_org_get(c->app->store, rec.org_id, &o);
-    if ((st = app_status_of_store(res)))
+    int st = store_obligations_list(c->app->store, rec.id, &out->obs);
+    if (!st)
+        st = store_org_get(c->app->store, rec.org_id, &o);
+    if ((pr = app_fail_store(res, st)))
         goto out;
-    if ((st = only_named(c, in->body, &out->obs, &only, &nonly)))
+    if ((pr = only_named(c, in->body, &out->obs, &only, &nonly, res)))
         goto out;
     if (!(report = json_loadb(rec.body, rec.body_len, 0, NULL)))
         BUG("stored report %s is not JSON", rec.id);
     outbox_plan_make(c->app->rules, out->obs.items, out->obs.n, report, only, nonly, &out->plan);
-    st = write_plan(c, &rec, report, &o, out);
+    pr = write_plan(c, &rec, report, &o, out, res);
 out:
     json_decref(report);
     free(only);
     report_rec_release(&rec);
-    return st;
+    return pr;
 }
 
 /* ---- the reporter's view ---- */
 
-enum app_status app_report_submissions(const struct app_call *c, const char *report_id,
-                                       const char *after, int limit, struct submission_list *out)
+enum app_problem app_report_submissions(const struct app_call *c, const char *report_id,
+                                        const char *after, int limit, struct submission_list *out,
+                                        struct app_result *res)
 {
     struct report_rec rec;
     memset(out, 0, sizeof(*out));
-    enum app_status st = app_authz_report(c, ACT_SUBMISSION_READ, report_id, 0, &rec);
-    if (st)
-        return st;
+    enum app_problem pr = app_authz_report(c, ACT_SUBMISSION_READ, report_id, 0, &rec, res);
+    if (pr)
+        return pr;
     struct submission_filter f = {.incident_id = rec.id, .after_id = after, .limit = limit};
-    int res = store_submissions_list(c->app->store, &f, out);
+    int st = store_submissions_list(c->app->store, &f, out);
     report_rec_release(&rec);
-    return res ? APP_ST_UNAVAILABLE : APP_ST_OK;
+    return st ? app_fail_unavailable(res) : APP_OK;
 }
 
-enum app_status app_submission_get(const struct app_call *c, const char *id,
-                                   struct submission_rec *s, struct submission_events *ev)
+enum app_problem app_submission_get(const struct app_call *c, const char *id,
+                                    struct submission_rec *s, struct submission_events *ev,
+                                    struct app_result *res)
 {
     struct submission_rec first;
     memset(ev, 0, sizeof(*ev));
     memset(s, 0, sizeof(*s));
     /* the first read decides access; the second gives the consistent pair */
-    enum app_status st = app_authz_sent(c, ACT_SUBMISSION_READ, id, &first);
-    if (st)
-        return st;
-    int res = store_submission_history(c->app->store, first.id, s, ev);
+    enum app_problem pr = app_authz_sent(c, ACT_SUBMISSION_READ, id, &first, res);
+    if (pr)
+        return pr;
+    int st = store_submission_history(c->app->store, first.id, s, ev);
     submission_rec_release(&first);
-    return app_status_of_store(res);
+    return app_fail_store(res, st);
 }
 
 void app_proof_release(struct app_proof *p)
@@ -268,14 +280,14 @@ void app_proof_release(struct app_proof *p)
     submission_events_release(&p->ev);
 }
 
-enum app_status app_submission_proof(const struct app_call *c, const char *id,
-                                     struct app_proof *out)
+enum app_problem app_submission_proof(const struct app_call *c, const char *id,
+                                      struct app_proof *out, struct app_result *res)
 {
     struct rules_recipient_view rv;
     memset(out, 0, sizeof(*out));
-    enum app_status st = app_submission_get(c, id, &out->s, &out->ev);
-    if (st)
-        return st;
+    enum app_problem pr = app_submission_get(c, id, &out->s, &out->ev, res);
+    if (pr)
+        return pr;
     /* re-hash what is stored: the proof states that these bytes are the ones recorded */
     hash_sha256_hex(out->s.payload, out->s.payload_len, out->sha);
     out->intact = !strcmp(out->sha, out->s.payload_sha256);
@@ -286,7 +298,7 @@ enum app_status app_submission_proof(const struct app_call *c, const char *id,
     const struct outbox_route *route = outbox_route_of(c->app->delivery, out->s.recipient_id);
     if (!strcmp(out->s.channel, "webhook") && route && route->endpoint[0])
         out->endpoint = route->endpoint;
-    return APP_ST_OK;
+    return APP_OK;
 }
 
 void app_document_release(struct app_document *d)
@@ -295,8 +307,8 @@ void app_document_release(struct app_document *d)
 }
 
 /* The recipient's view (the payload's "report") rendered as a workbook or a PDF to file. */
-static enum app_status render(const struct app_call *c, const struct submission_rec *s, bool xlsx,
-                              struct buf *out)
+static enum app_problem render(const struct app_call *c, const struct submission_rec *s, bool xlsx,
+                               struct buf *out, struct app_result *res)
 {
     struct rules_recipient_view rv;
     struct report_rec ver;
@@ -324,15 +336,15 @@ static enum app_status render(const struct app_call *c, const struct submission_
     int rc = xlsx ? render_xlsx(view, &m, out, &e) : render_pdf(view, &m, out, &e);
     json_decref(payload);
     if (rc == RENDER_OK)
-        return APP_ST_OK;
+        return APP_OK;
     char ja[800];
     snprintf(ja, sizeof(ja), "文書を作成できませんでした（%s）。運用者に連絡してください。", e.msg);
-    verr_add(c->problems, "", "rendering_failed", e.msg, ja);
-    return APP_ST_FAILED;
+    return app_fail_detail(res, APP_PROB_RENDERING_FAILED, e.msg, ja);
 }
 
-enum app_status app_submission_document(const struct app_call *c, const char *id,
-                                        enum app_doc_format fmt, struct app_document *out)
+enum app_problem app_submission_document(const struct app_call *c, const char *id,
+                                         enum app_doc_format fmt, struct app_document *out,
+                                         struct app_result *res)
 {
     static const unsigned want[] = {RULES_FORMAT_JSON, RULES_FORMAT_XLSX, RULES_FORMAT_PDF};
     struct submission_rec s;
@@ -340,23 +352,22 @@ enum app_status app_submission_document(const struct app_call *c, const char *id
     memset(out, 0, sizeof(*out));
     /* the payload as stored, whatever its size; a rendering within what render/ may produce */
     buf_init(&out->bytes, fmt == APP_DOC_JSON ? BUF_UNLIMITED : 64 << 20);
-    enum app_status st = app_authz_sent(c, ACT_SUBMISSION_READ, id, &s);
-    if (st)
-        return st;
+    enum app_problem pr = app_authz_sent(c, ACT_SUBMISSION_READ, id, &s, res);
+    if (pr)
+        return pr;
     xstrlcpy(out->id, s.id, sizeof(out->id));
     if (!rules_recipient_get(c->app->rules, s.recipient_id, &rv) ||
-        !(rv.delivery->formats & want[fmt])) {
-        verr_add(c->problems, "format", "format",
-                 "is not a rendering this recipient accepts (GET /api/v1/recipients lists them)",
-                 "この報告先が受け付ける形式ではありません（GET /api/v1/recipients を参照）");
-        st = APP_ST_INVALID;
-    } else if (fmt == APP_DOC_JSON) {
+        !(rv.delivery->formats & want[fmt]))
+        pr = app_fail_param(
+            res, "format",
+            "is not a rendering this recipient accepts (GET /api/v1/recipients lists them)",
+            "この報告先が受け付ける形式ではありません（GET /api/v1/recipients を参照）");
+    else if (fmt == APP_DOC_JSON)
         buf_append(&out->bytes, s.payload, s.payload_len); /* unbounded: cannot fail */
-    } else {
-        st = render(c, &s, fmt == APP_DOC_XLSX, &out->bytes);
-    }
+    else
+        pr = render(c, &s, fmt == APP_DOC_XLSX, &out->bytes, res);
     submission_rec_release(&s);
-    return st;
+    return pr;
 }
 
 /* ---- filings and receipts ---- */
@@ -384,35 +395,48 @@ static char *receipt_text(const struct app_call *c, const json_t *body, const ch
     return t;
 }
 
-enum app_status app_receipt_record(const struct app_call *c, const struct submission_rec *s,
-                                   const json_t *body, bool filing, struct submission_rec *out)
+/* Why a filing or a receipt is refused in the submission's present state. */
+static enum app_problem wrong_state(struct app_result *res, bool filing)
 {
-    memset(out, 0, sizeof(*out));
-    if (app_check_fields(c, &filed_root, body))
-        return APP_ST_INVALID;
-    char *receipt = receipt_text(c, body, filing ? "filing" : "receipt");
-    int res = store_submission_receipt(c->app->store, s->id,
-                                       json_string_value(json_object_get(body, "reference")),
-                                       receipt, filing, c->who->user_id, c->now_ms);
-    free(receipt);
-    if (res == STORE_CONFLICT)
-        return APP_ST_STATE;
-    if (res)
-        return app_status_of_store(res);
-    if (store_submission_get(c->app->store, s->id, out) != STORE_OK)
-        return APP_ST_UNAVAILABLE;
-    return APP_ST_OK;
+    if (filing)
+        return app_fail_detail(res, APP_PROB_SUBMISSION_STATE,
+                               "Only a document waiting to be filed can be confirmed as filed.",
+                               "提出待ちの文書だけを提出済みにできます。");
+    return app_fail_detail(res, APP_PROB_SUBMISSION_STATE,
+                           "This submission already has a receipt, or has not reached you yet.",
+                           "この提出には受領済みの記録があるか、まだ届いていません。");
 }
 
-enum app_status app_submission_file(const struct app_call *c, const char *id, const json_t *body,
-                                    struct submission_rec *out)
+enum app_problem app_receipt_record(const struct app_call *c, const struct submission_rec *s,
+                                    const json_t *body, bool filing, struct submission_rec *out,
+                                    struct app_result *res)
+{
+    memset(out, 0, sizeof(*out));
+    if (app_check_fields(c, &filed_root, body, res))
+        return res->problem;
+    char *receipt = receipt_text(c, body, filing ? "filing" : "receipt");
+    int st = store_submission_receipt(c->app->store, s->id,
+                                      json_string_value(json_object_get(body, "reference")),
+                                      receipt, filing, c->who->user_id, c->now_ms);
+    free(receipt);
+    if (st == STORE_CONFLICT)
+        return wrong_state(res, filing);
+    if (st)
+        return app_fail_store(res, st);
+    if (store_submission_get(c->app->store, s->id, out) != STORE_OK)
+        return app_fail_unavailable(res);
+    return APP_OK;
+}
+
+enum app_problem app_submission_file(const struct app_call *c, const char *id, const json_t *body,
+                                     struct submission_rec *out, struct app_result *res)
 {
     struct submission_rec s;
     memset(out, 0, sizeof(*out));
-    enum app_status st = app_authz_sent(c, ACT_SUBMIT, id, &s);
-    if (st)
-        return st;
-    st = app_receipt_record(c, &s, body, true, out);
+    enum app_problem pr = app_authz_sent(c, ACT_SUBMIT, id, &s, res);
+    if (pr)
+        return pr;
+    pr = app_receipt_record(c, &s, body, true, out, res);
     submission_rec_release(&s);
-    return st;
+    return pr;
 }

@@ -19,14 +19,15 @@
 
 struct app_submit_in {
     const char *report_id;
-    struct app_precondition pre; /* the version submitted must be the one the caller names */
-    const json_t *body;          /* {"obligations": [ids]} (borrowed), or NULL: all that are due */
+    struct app_expect pre; /* the version submitted must be the one the caller names */
+    const json_t *body;    /* {"obligations": [ids]} (borrowed), or NULL: all that are due */
 };
 
 struct app_submit_out {
     char incident_id[UUID_STR_LEN];
     int version;                 /* the version submitted */
-    int latest_version;          /* the report's latest version (for APP_PRECONDITION_*) */
+    int latest_version;          /* the report's latest version */
+    bool created;                /* at least one submission was written */
     struct submission_rec *sent; /* the submissions written, as stored (nsent) */
     size_t nsent;
     struct obligation_list obs; /* the incident's ledger, which plan borrows */
@@ -35,22 +36,24 @@ struct app_submit_out {
 void app_submit_out_release(struct app_submit_out *o);
 
 /* Submits the latest version of in->report_id (ACT_SUBMIT, the reporter's organisation).
- * APP_ST_CREATED when at least one submission was written, APP_ST_OK when none was (nothing due);
- * APP_ST_PRECONDITION_REQUIRED / _FAILED (latest_version says which is current), APP_ST_INVALID
- * (the body's shape, or an obligation id that is not this report's: every problem listed),
- * APP_ST_FORBIDDEN, APP_ST_NOT_FOUND, APP_ST_UNAVAILABLE. Release out in every case. */
-enum app_status app_report_submit(const struct app_call *c, const struct app_submit_in *in,
-                                  struct app_submit_out *out);
+ * APP_OK, with out->created true when at least one submission was written (false: nothing
+ * was due); PRECONDITION_REQUIRED / _FAILED (app_fail_precondition: res->version is the
+ * current one), VALIDATION (the body's shape, or an obligation id that is not this report's:
+ * every problem listed), FORBIDDEN, NOT_FOUND, UNAVAILABLE. Release out in every case. */
+enum app_problem app_report_submit(const struct app_call *c, const struct app_submit_in *in,
+                                   struct app_submit_out *out, struct app_result *res);
 
 /* The submissions of a report (ACT_SUBMISSION_READ), newest first, after the id after (NULL:
- * from the newest), at most limit. The caller releases out on APP_ST_OK. */
-enum app_status app_report_submissions(const struct app_call *c, const char *report_id,
-                                       const char *after, int limit, struct submission_list *out);
+ * from the newest), at most limit. The caller releases out on APP_OK. */
+enum app_problem app_report_submissions(const struct app_call *c, const char *report_id,
+                                        const char *after, int limit, struct submission_list *out,
+                                        struct app_result *res);
 
 /* A submission of the actor's organisation with its history, read from one snapshot
- * (ACT_SUBMISSION_READ). On APP_ST_OK the caller releases s and ev. */
-enum app_status app_submission_get(const struct app_call *c, const char *id,
-                                   struct submission_rec *s, struct submission_events *ev);
+ * (ACT_SUBMISSION_READ). On APP_OK the caller releases s and ev. */
+enum app_problem app_submission_get(const struct app_call *c, const char *id,
+                                    struct submission_rec *s, struct submission_events *ev,
+                                    struct app_result *res);
 
 /* What a proof of submission states (app_submission_proof): the submission and its history,
  * the SHA-256 of the stored bytes re-computed now and whether it is the recorded one, and the
@@ -64,27 +67,28 @@ struct app_proof {
     const char *endpoint;          /* a webhook's URL (borrowed), or NULL */
 };
 void app_proof_release(struct app_proof *p);
-enum app_status app_submission_proof(const struct app_call *c, const char *id,
-                                     struct app_proof *out);
+enum app_problem app_submission_proof(const struct app_call *c, const char *id,
+                                      struct app_proof *out, struct app_result *res);
 
 /* A submission as the document its recipient accepts: the payload's exact bytes (JSON) or the
- * recipient's view rendered as a workbook or a PDF (src/render/). APP_ST_INVALID with a problem
- * at "format" when the recipient does not take that format; APP_ST_FAILED (problem
- * "rendering_failed") when rendering fails. On APP_ST_OK out->bytes holds the document and
- * out->id the submission's id; release out in every case. */
+ * recipient's view rendered as a workbook or a PDF (src/render/). BAD_QUERY (the parameter
+ * "format") when the recipient does not take that format; RENDERING_FAILED with the reason as
+ * its detail when rendering fails. On APP_OK out->bytes holds the document and out->id the
+ * submission's id; release out in every case. */
 enum app_doc_format { APP_DOC_JSON, APP_DOC_XLSX, APP_DOC_PDF };
 struct app_document {
     char id[UUID_STR_LEN];
     struct buf bytes;
 };
 void app_document_release(struct app_document *d);
-enum app_status app_submission_document(const struct app_call *c, const char *id,
-                                        enum app_doc_format fmt, struct app_document *out);
+enum app_problem app_submission_document(const struct app_call *c, const char *id,
+                                         enum app_doc_format fmt, struct app_document *out,
+                                         struct app_result *res);
 
 /* Records that the reporter filed a document submission ({"reference", "note"?} in body, as
- * the authority's reference). APP_ST_STATE when it is not a document waiting to be filed. On
- * APP_ST_OK out is the submission as stored now (the caller releases it). */
-enum app_status app_submission_file(const struct app_call *c, const char *id, const json_t *body,
-                                    struct submission_rec *out);
+ * the authority's reference). SUBMISSION_STATE when it is not a document waiting to be filed;
+ * VALIDATION. On APP_OK out is the submission as stored now (the caller releases it). */
+enum app_problem app_submission_file(const struct app_call *c, const char *id, const json_t *body,
+                                     struct submission_rec *out, struct app_result *res);
 
 #endif

@@ -40,7 +40,7 @@ json_t *cli_load_report(const char *path, const struct config *cfg, int64_t now_
     char *text = cli_read_file(path, (size_t)cfg->max_body_bytes, &n);
     struct jsonx_error je;
     struct schema_limits lim;
-    struct verr_list errs;
+    struct app_result res;
     json_t *doc = NULL;
     *rc = CLI_PROBLEM;
     if (!text) {
@@ -58,20 +58,22 @@ json_t *cli_load_report(const char *path, const struct config *cfg, int64_t now_
     }
     free(text);
     app_limits_from_config(&lim, cfg);
-    verr_list_init(&errs, lim.max_errors);
-    app_report_validate(&lim, doc, now_ms, &errs); /* exactly as the API validates */
-    for (size_t i = 0; i < errs.n; i++)
-        fprintf(problems, "%s: %s [%s] %s\n", path, errs.v[i].pointer[0] ? errs.v[i].pointer : "/",
-                errs.v[i].code, ja ? errs.v[i].ja : errs.v[i].en);
-    if (errs.dropped)
-        fprintf(problems, "%s: … and %zu more\n", path, errs.dropped);
-    if (verr_any(&errs)) {
+    app_result_init(&res, lim.max_errors);
+    app_report_validate(&lim, doc, now_ms, &res); /* exactly as the API validates */
+    const struct verr_list *errs = &res.errs;
+    for (size_t i = 0; i < errs->n; i++)
+        fprintf(problems, "%s: %s [%s] %s\n", path,
+                errs->v[i].pointer[0] ? errs->v[i].pointer : "/", errs->v[i].code,
+                ja ? errs->v[i].ja : errs->v[i].en);
+    if (errs->dropped)
+        fprintf(problems, "%s: … and %zu more\n", path, errs->dropped);
+    if (verr_any(errs)) {
         json_decref(doc);
         doc = NULL;
     } else {
         *rc = CLI_OK;
     }
-    verr_list_release(&errs);
+    app_result_release(&res);
     return doc;
 }
 

@@ -6,7 +6,7 @@
  *
  * The handlers decode the request, call one use case of src/app/ (app_submit.h, app_inbox.h:
  * planning, payloads, the ledger and every authorisation decision live there) and encode its
- * result; a failure is answered by http_app_fail (h_app.c).
+ * result; a failure is answered by http_fail_result (respond.c).
  */
 #include "http_int.h"
 #include "h_app.h"
@@ -103,19 +103,16 @@ static bool submit_body(struct req *r, json_t **doc)
 
 void h_report_submit(struct req *r)
 {
-    struct verr_list problems;
+    struct app_result res;
     struct app_submit_out out;
     json_t *body;
     if (!submit_body(r, &body))
         return;
-    verr_list_init(&problems, r->app->limits.max_errors);
-    struct app_call c = http_app_call(r, &problems);
-    struct app_submit_in in = {r->params[0], http_app_if_match(r), body};
-    enum app_status st = app_report_submit(&c, &in, &out);
-    if (st < 0) {
-        struct http_app_words f = {
-            .what_en = "report", .what_ja = "報告", .latest = out.latest_version};
-        http_app_fail(r, st, &problems, &f);
+    app_result_init(&res, r->app->limits.max_errors);
+    struct app_call c = http_app_call(r);
+    struct app_submit_in in = {r->params[0], http_expect(r), body};
+    if (app_report_submit(&c, &in, &out, &res)) {
+        http_fail_result(r, &res);
     } else {
         json_t *sent = json_array(), *held = json_array();
         for (size_t i = 0; i < out.nsent; i++)
@@ -123,13 +120,13 @@ void h_report_submit(struct req *r)
         for (size_t i = 0; i < out.plan.n; i++)
             if (out.plan.items[i].skip != SKIP_NONE)
                 json_array_append_new(held, not_sent_json(&out.plan.items[i]));
-        http_json(r, st == APP_ST_CREATED ? 201 : 200,
+        http_json(r, out.created ? 201 : 200,
                   json_pack("{s:s, s:i, s:o, s:o}", "incident_id", out.incident_id,
                             "report_version", out.version, "submitted", sent, "not_submitted",
                             held));
     }
     app_submit_out_release(&out);
-    verr_list_release(&problems);
+    app_result_release(&res);
     json_decref(body);
 }
 
@@ -149,31 +146,30 @@ void h_report_submissions(struct req *r)
 {
     static const char *const allowed[] = {"limit", "cursor", NULL};
     struct submission_list l;
-    struct verr_list problems;
+    struct app_result res;
     char after[UUID_STR_LEN];
     int limit;
     if (!http_query_only(r, allowed) || (limit = http_limit(r)) < 0 ||
         http_cursor_decode(r, "cursor", after))
         return;
-    verr_list_init(&problems, r->app->limits.max_errors);
-    struct app_call c = http_app_call(r, &problems);
-    enum app_status st =
-        app_report_submissions(&c, r->params[0], after[0] ? after : NULL, limit, &l);
-    if (st)
-        http_app_fail(r, st, &problems, NULL);
+    app_result_init(&res, r->app->limits.max_errors);
+    struct app_call c = http_app_call(r);
+    if (app_report_submissions(&c, r->params[0], after[0] ? after : NULL, limit, &l, &res))
+        http_fail_result(r, &res);
     else
         send_page(r, &l, true);
-    verr_list_release(&problems);
+    app_result_release(&res);
 }
 
 void h_submission_get(struct req *r)
 {
     struct submission_rec s;
     struct submission_events ev;
-    struct app_call c = http_app_call(r, NULL);
-    enum app_status st = app_submission_get(&c, r->params[0], &s, &ev);
-    if (st)
-        return http_app_fail(r, st, NULL, NULL);
+    struct app_result res;
+    struct app_call c = http_app_call(r);
+    app_result_init(&res, 0);
+    if (app_submission_get(&c, r->params[0], &s, &ev, &res))
+        return http_fail_result_release(r, &res);
     json_t *j = submission_json(&s, true);
     json_object_set_new(j, "history", events_json(&ev));
     http_json(r, 200, j);
@@ -197,10 +193,11 @@ static json_t *destination_json(const struct app_proof *p)
 void h_submission_proof(struct req *r)
 {
     struct app_proof p;
-    struct app_call c = http_app_call(r, NULL);
-    enum app_status st = app_submission_proof(&c, r->params[0], &p);
-    if (st)
-        return http_app_fail(r, st, NULL, NULL);
+    struct app_result res;
+    struct app_call c = http_app_call(r);
+    app_result_init(&res, 0);
+    if (app_submission_proof(&c, r->params[0], &p, &res))
+        return http_fail_result_release(r, &res);
     json_t *proof = json_pack(
         "{s:s, s:o, s:o, s:o, s:o, s:s, s:b, s:s%}", "format", "ichigen-proof-of-submission/1",
         "generated_at", http_time(r->now_ms), "submission", submission_json(&p.s, true),
@@ -221,7 +218,7 @@ void h_submission_document(struct req *r)
         "application/json", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "application/pdf"};
     struct app_document d;
-    struct verr_list problems;
+    struct app_result res;
     const char *fmt = http_query(r, "format");
     enum app_doc_format f = APP_DOC_JSON;
     if (!http_query_only(r, allowed))
@@ -233,12 +230,10 @@ void h_submission_document(struct req *r)
     else if (fmt && strcmp(fmt, "json"))
         return http_bad_query(r, "format", "must be json, xlsx or pdf",
                               "json、xlsx、pdf のいずれかにしてください");
-    verr_list_init(&problems, 4);
-    struct app_call c = http_app_call(r, &problems);
-    enum app_status st = app_submission_document(&c, r->params[0], f, &d);
-    if (st) {
-        struct http_app_words hf = {.query = true};
-        http_app_fail(r, st, &problems, &hf);
+    app_result_init(&res, 4);
+    struct app_call c = http_app_call(r);
+    if (app_submission_document(&c, r->params[0], f, &d, &res)) {
+        http_fail_result(r, &res);
     } else {
         char disp[128];
         snprintf(disp, sizeof(disp), "attachment; filename=\"submission-%s.%s\"", d.id, ext[f]);
@@ -246,18 +241,16 @@ void h_submission_document(struct req *r)
         http_raw(r, 200, ctype[f], d.bytes.data, d.bytes.len);
     }
     app_document_release(&d);
-    verr_list_release(&problems);
+    app_result_release(&res);
 }
 
 /* Answers a filing or a receipt: the submission as stored now, in the sender's view for a
- * filing; conflict_en/ja say why the state does not allow it. */
-static void receipt_answer(struct req *r, enum app_status st, struct verr_list *problems,
-                           struct submission_rec *now, bool filing, const char *conflict_en,
-                           const char *conflict_ja)
+ * filing, or the use case's failure. */
+static void receipt_answer(struct req *r, const struct app_result *res, struct submission_rec *now,
+                           bool filing)
 {
-    if (st) {
-        struct http_app_words f = {.state_en = conflict_en, .state_ja = conflict_ja};
-        http_app_fail(r, st, problems, &f);
+    if (res->problem) {
+        http_fail_result(r, res);
     } else {
         http_json(r, 200, submission_json(now, filing));
         submission_rec_release(now);
@@ -267,17 +260,15 @@ static void receipt_answer(struct req *r, enum app_status st, struct verr_list *
 void h_submission_filed(struct req *r)
 {
     struct submission_rec now;
-    struct verr_list problems;
+    struct app_result res;
     json_t *body = http_body_json(r);
     if (!body)
         return;
-    verr_list_init(&problems, r->app->limits.max_errors);
-    struct app_call c = http_app_call(r, &problems);
-    enum app_status st = app_submission_file(&c, r->params[0], body, &now);
-    receipt_answer(r, st, &problems, &now, true,
-                   "Only a document waiting to be filed can be confirmed as filed.",
-                   "提出待ちの文書だけを提出済みにできます。");
-    verr_list_release(&problems);
+    app_result_init(&res, r->app->limits.max_errors);
+    struct app_call c = http_app_call(r);
+    app_submission_file(&c, r->params[0], body, &now, &res);
+    receipt_answer(r, &res, &now, true);
+    app_result_release(&res);
     json_decref(body);
 }
 
@@ -306,7 +297,7 @@ void h_inbox_list(struct req *r)
     char after[UUID_STR_LEN];
     struct submission_list l;
     struct app_inbox_query q = {0};
-    struct verr_list problems;
+    struct app_result res;
     if (!http_query_only(r, allowed) || (q.limit = http_limit(r)) < 0 ||
         http_cursor_decode(r, "cursor", after) || time_query(r, "created_from", &q.created_from) ||
         time_query(r, "created_before", &q.created_before))
@@ -314,16 +305,13 @@ void h_inbox_list(struct req *r)
     q.stage_id = http_query(r, "stage");
     q.status = http_query(r, "status");
     q.after = after[0] ? after : NULL;
-    verr_list_init(&problems, 4);
-    struct app_call c = http_app_call(r, &problems);
-    enum app_status st = app_inbox_list(&c, &q, &l);
-    if (st) {
-        struct http_app_words f = {.query = true};
-        http_app_fail(r, st, &problems, &f);
-    } else {
+    app_result_init(&res, 4);
+    struct app_call c = http_app_call(r);
+    if (app_inbox_list(&c, &q, &l, &res))
+        http_fail_result(r, &res);
+    else
         send_page(r, &l, false);
-    }
-    verr_list_release(&problems);
+    app_result_release(&res);
 }
 
 /* {meta…, "payload": <the exact stored bytes>} without re-serialising the payload. */
@@ -345,11 +333,12 @@ static void send_with_payload(struct req *r, const struct submission_rec *s)
 void h_inbox_get(struct req *r)
 {
     struct submission_rec s;
-    struct app_call c = http_app_call(r, NULL);
+    struct app_result res;
+    struct app_call c = http_app_call(r);
+    app_result_init(&res, 0);
     /* a HEAD request reads nothing, so it delivers nothing */
-    enum app_status st = app_inbox_get(&c, r->params[0], strcmp(r->method, "HEAD") != 0, &s);
-    if (st)
-        return http_app_fail(r, st, NULL, NULL);
+    if (app_inbox_get(&c, r->params[0], strcmp(r->method, "HEAD") != 0, &s, &res))
+        return http_fail_result_release(r, &res);
     send_with_payload(r, &s);
     submission_rec_release(&s);
 }
@@ -357,17 +346,15 @@ void h_inbox_get(struct req *r)
 void h_inbox_receipt(struct req *r)
 {
     struct submission_rec now;
-    struct verr_list problems;
+    struct app_result res;
     json_t *body = http_body_json(r);
     if (!body)
         return;
-    verr_list_init(&problems, r->app->limits.max_errors);
-    struct app_call c = http_app_call(r, &problems);
-    enum app_status st = app_inbox_receipt(&c, r->params[0], body, &now);
-    receipt_answer(r, st, &problems, &now, false,
-                   "This submission already has a receipt, or has not reached you yet.",
-                   "この提出には受領済みの記録があるか、まだ届いていません。");
-    verr_list_release(&problems);
+    app_result_init(&res, r->app->limits.max_errors);
+    struct app_call c = http_app_call(r);
+    app_inbox_receipt(&c, r->params[0], body, &now, &res);
+    receipt_answer(r, &res, &now, false);
+    app_result_release(&res);
     json_decref(body);
 }
 
@@ -408,11 +395,12 @@ static json_t *binding_json(const struct app_recipient *it)
 void h_recipient_list(struct req *r)
 {
     struct app_recipients l;
-    struct app_call c = http_app_call(r, NULL);
-    enum app_status st = app_recipients_list(&c, &l);
-    if (st) {
+    struct app_result res;
+    struct app_call c = http_app_call(r);
+    app_result_init(&res, 0);
+    if (app_recipients_list(&c, &l, &res)) {
         app_recipients_release(&l);
-        return http_app_fail(r, st, NULL, NULL);
+        return http_fail_result_release(r, &res);
     }
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++) {
@@ -437,19 +425,18 @@ void h_recipient_list(struct req *r)
 
 void h_recipient_bind(struct req *r)
 {
-    struct verr_list problems;
+    struct app_result res;
     json_t *body = http_body_json(r);
     if (!body)
         return;
-    verr_list_init(&problems, r->app->limits.max_errors);
-    struct app_call c = http_app_call(r, &problems);
-    enum app_status st = app_recipient_bind(&c, r->params[0], body);
-    if (st)
-        http_app_fail(r, st, &problems, NULL);
+    app_result_init(&res, r->app->limits.max_errors);
+    struct app_call c = http_app_call(r);
+    if (app_recipient_bind(&c, r->params[0], body, &res))
+        http_fail_result(r, &res);
     else
         http_json(r, 200,
                   json_pack("{s:s, s:s}", "recipient_id", r->params[0], "org_id",
                             json_string_value(json_object_get(body, "org_id"))));
-    verr_list_release(&problems);
+    app_result_release(&res);
     json_decref(body);
 }

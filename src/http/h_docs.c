@@ -94,35 +94,6 @@ static void doc_get(struct req *r, const struct doc_kind *k)
     orgdoc_rec_release(&d);
 }
 
-static enum app_precond if_match_check(const void *ctx, int current)
-{
-    switch (http_if_match(ctx, current)) {
-    case IFM_MATCH:
-        return APP_PRECOND_MATCH;
-    case IFM_NO_MATCH:
-        return APP_PRECOND_STALE;
-    default:
-        return APP_PRECOND_MISSING;
-    }
-}
-
-struct app_expect http_expect(struct req *r)
-{
-    struct app_expect e = {if_match_check, http_header_in(r, "If-Match")};
-    return e;
-}
-
-void http_precondition(struct req *r, enum http_ifm m, int latest, const char *what_en,
-                       const char *what_ja)
-{
-    struct app_result res;
-    app_result_init(&res, 4);
-    app_fail_precondition(&res, m == IFM_NO_MATCH ? APP_PRECOND_STALE : APP_PRECOND_MISSING, latest,
-                          what_en, what_ja);
-    http_fail_result(r, &res);
-    app_result_release(&res);
-}
-
 static void doc_update(struct req *r, const struct doc_kind *k)
 {
     struct app_result res;

@@ -7,6 +7,7 @@
 #define HTTP_H_GOVERN_H
 
 #include "http_int.h"
+#include "h_app.h"
 #include "../app/app_govern.h"
 
 /* A kind of organisation document served under path: its store kind (app_doc_kind) and the
@@ -27,14 +28,6 @@ bool http_doc_fetch(struct req *r, const char *kind, enum auth_action a, const c
 
 /* Lists the caller's organisation's documents of kind (?limit, ?cursor). */
 void http_doc_list(struct req *r, const char *kind, const char *body_key, bool with_body);
-
-/* Answers 428 (no usable If-Match) or 412 (stale) for a versioned object (also used by
- * h_delivery.c). */
-void http_precondition(struct req *r, enum http_ifm m, int latest, const char *what_en,
-                       const char *what_ja);
-
-/* The request's If-Match as the use cases' precondition (app_govern.h). Borrows r. */
-struct app_expect http_expect(struct req *r);
 
 /* Reads an assessment the caller may use for action act (answers otherwise). */
 bool http_assessment_fetch(struct req *r, enum auth_action act, const char *id,

@@ -86,11 +86,12 @@ static json_t *obligation_json(const struct app_obligation *it)
 void h_report_obligations(struct req *r)
 {
     struct app_obligations l;
-    struct app_call c = http_app_call(r, NULL);
-    enum app_status st = app_report_obligations(&c, r->params[0], &l);
-    if (st) {
+    struct app_result res;
+    struct app_call c = http_app_call(r);
+    app_result_init(&res, 0);
+    if (app_report_obligations(&c, r->params[0], &l, &res)) {
         app_obligations_release(&l);
-        return http_app_fail(r, st, NULL, NULL);
+        return http_fail_result_release(r, &res);
     }
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++)
@@ -114,16 +115,17 @@ static json_t *not_applicable_json(const json_t *e)
 void h_obligations_preview(struct req *r)
 {
     json_t *doc = http_body_json(r), *obs, *others;
-    struct verr_list errs;
+    struct app_result res;
     if (!doc)
         return;
-    verr_list_init(&errs, r->app->limits.max_errors);
-    app_report_validate(&r->app->limits, doc, r->now_ms, &errs);
+    app_result_init(&res, r->app->limits.max_errors);
+    app_report_validate(&r->app->limits, doc, r->now_ms, &res);
+    const struct verr_list *errs = &res.errs;
     json_t *verrs = json_array();
-    for (size_t i = 0; i < errs.n; i++)
-        json_array_append_new(verrs, json_pack("{s:s, s:s, s:s}", "pointer", errs.v[i].pointer,
-                                               "code", errs.v[i].code, "message",
-                                               r->ja ? errs.v[i].ja : errs.v[i].en));
+    for (size_t i = 0; i < errs->n; i++)
+        json_array_append_new(verrs, json_pack("{s:s, s:s, s:s}", "pointer", errs->v[i].pointer,
+                                               "code", errs->v[i].code, "message",
+                                               r->ja ? errs->v[i].ja : errs->v[i].en));
     app_obligations_explain(r->app->rules, doc, r->now_ms, r->app->due_soon_ms, &obs, &others);
     json_t *na = json_array();
     size_t i;
@@ -131,9 +133,9 @@ void h_obligations_preview(struct req *r)
     json_array_foreach(others, i, e) json_array_append_new(na, not_applicable_json(e));
     json_decref(others);
     http_json(r, 200,
-              json_pack("{s:b, s:o, s:s, s:o, s:o, s:o}", "valid", !verr_any(&errs), "errors",
-                        verrs, "rules_version", rules_version(r->app->rules), "evaluated_at",
+              json_pack("{s:b, s:o, s:s, s:o, s:o, s:o}", "valid", !verr_any(errs), "errors", verrs,
+                        "rules_version", rules_version(r->app->rules), "evaluated_at",
                         http_time(r->now_ms), "obligations", obs, "not_applicable", na));
-    verr_list_release(&errs);
+    app_result_release(&res);
     json_decref(doc);
 }

@@ -15,16 +15,14 @@ void h_obligations_open(struct req *r)
 {
     static const char *const allowed[] = {"status", "limit", NULL};
     struct app_open l;
-    struct verr_list problems;
+    struct app_result res;
     int limit;
     if (!http_query_only(r, allowed) || (limit = http_limit(r)) < 0)
         return;
-    verr_list_init(&problems, 4);
-    struct app_call c = http_app_call(r, &problems);
-    enum app_status st = app_obligations_open(&c, http_query(r, "status"), limit, &l);
-    if (st) {
-        struct http_app_words f = {.query = true};
-        http_app_fail(r, st, &problems, &f);
+    app_result_init(&res, 4);
+    struct app_call c = http_app_call(r);
+    if (app_obligations_open(&c, http_query(r, "status"), limit, &l, &res)) {
+        http_fail_result(r, &res);
     } else {
         json_t *items = json_array();
         for (size_t i = 0; i < l.n; i++) {
@@ -44,7 +42,7 @@ void h_obligations_open(struct req *r)
         http_json(r, 200, json_pack("{s:o, s:o}", "items", items, "as_of", http_time(r->now_ms)));
     }
     app_open_release(&l);
-    verr_list_release(&problems);
+    app_result_release(&res);
 }
 
 /* ---- the reminder webhook ---- */
@@ -64,10 +62,11 @@ void h_reminders_get(struct req *r)
 {
     struct reminder_settings s;
     bool configured;
-    struct app_call c = http_app_call(r, NULL);
-    enum app_status st = app_reminders_get(&c, r->params[0], &s, &configured);
-    if (st)
-        return http_app_fail(r, st, NULL, NULL);
+    struct app_result res;
+    struct app_call c = http_app_call(r);
+    app_result_init(&res, 0);
+    if (app_reminders_get(&c, r->params[0], &s, &configured, &res))
+        return http_fail_result_release(r, &res);
     if (!configured)
         return http_json(r, 200,
                          json_pack("{s:n, s:b, s:[], s:b, s:n}", "endpoint", "enabled", false,
@@ -78,18 +77,17 @@ void h_reminders_get(struct req *r)
 void h_reminders_set(struct req *r)
 {
     struct reminder_settings s;
-    struct verr_list problems;
+    struct app_result res;
     json_t *body = http_body_json(r);
     if (!body)
         return;
-    verr_list_init(&problems, r->app->limits.max_errors);
-    struct app_call c = http_app_call(r, &problems);
-    enum app_status st = app_reminders_set(&c, r->params[0], body, &s);
-    if (st)
-        http_app_fail(r, st, &problems, NULL);
+    app_result_init(&res, r->app->limits.max_errors);
+    struct app_call c = http_app_call(r);
+    if (app_reminders_set(&c, r->params[0], body, &s, &res))
+        http_fail_result(r, &res);
     else
         http_json(r, 200, settings_json(&s));
-    verr_list_release(&problems);
+    app_result_release(&res);
     json_decref(body);
 }
 
@@ -100,10 +98,11 @@ void h_notifications_list(struct req *r)
     int limit;
     if (!http_query_only(r, allowed) || (limit = http_limit(r)) < 0)
         return;
-    struct app_call c = http_app_call(r, NULL);
-    enum app_status st = app_notifications_list(&c, r->params[0], limit, &l);
-    if (st)
-        return http_app_fail(r, st, NULL, NULL);
+    struct app_result res;
+    struct app_call c = http_app_call(r);
+    app_result_init(&res, 0);
+    if (app_notifications_list(&c, r->params[0], limit, &l, &res))
+        return http_fail_result_release(r, &res);
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++) {
         const struct notification_rec *n = &l.items[i];

@@ -83,21 +83,22 @@ static void send_report(struct req *r, int status, const struct report_rec *rec)
 void h_report_validate(struct req *r)
 {
     json_t *doc = http_body_json(r);
-    struct verr_list errs;
+    struct app_result res;
     if (!doc)
         return;
-    verr_list_init(&errs, r->app->limits.max_errors);
-    app_report_validate(&r->app->limits, doc, r->now_ms, &errs);
+    app_result_init(&res, r->app->limits.max_errors);
+    app_report_validate(&r->app->limits, doc, r->now_ms, &res);
+    const struct verr_list *errs = &res.errs;
     json_t *arr = json_array();
-    for (size_t i = 0; i < errs.n; i++)
+    for (size_t i = 0; i < errs->n; i++)
         json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "pointer",
-                                             errs.v[i].pointer, "code", errs.v[i].code, "message",
-                                             r->ja ? errs.v[i].ja : errs.v[i].en, "message_en",
-                                             errs.v[i].en, "message_ja", errs.v[i].ja));
+                                             errs->v[i].pointer, "code", errs->v[i].code, "message",
+                                             r->ja ? errs->v[i].ja : errs->v[i].en, "message_en",
+                                             errs->v[i].en, "message_ja", errs->v[i].ja));
     http_json(r, 200,
-              json_pack("{s:b, s:o, s:I}", "valid", !verr_any(&errs), "errors", arr,
-                        "errors_omitted", (json_int_t)errs.dropped));
-    verr_list_release(&errs);
+              json_pack("{s:b, s:o, s:I}", "valid", !verr_any(errs), "errors", arr,
+                        "errors_omitted", (json_int_t)errs->dropped));
+    app_result_release(&res);
     json_decref(doc);
 }
 
@@ -129,43 +130,37 @@ static struct app_report_in report_in(struct req *r, const json_t *doc)
 void h_report_create(struct req *r)
 {
     struct report_rec rec;
-    struct verr_list problems;
+    struct app_result res;
     const char *key;
+    bool replayed;
     json_t *doc;
     if (!idem_key(r, &key) || !(doc = http_body_json(r)))
         return;
-    verr_list_init(&problems, r->app->limits.max_errors);
-    struct app_call c = http_app_call(r, &problems);
+    app_result_init(&res, r->app->limits.max_errors);
+    struct app_call c = http_app_call(r);
     struct app_report_in in = report_in(r, doc);
     in.idem_key = key;
-    enum app_status st = app_report_create(&c, &in, &rec);
-    if (st == APP_ST_REPLAYED)
-        http_header(r, "Idempotent-Replayed", "true");
-    if (st < 0) {
-        struct http_app_words f = {.report_words = true};
-        http_app_fail(r, st, &problems, &f);
+    if (app_report_create(&c, &in, &rec, &replayed, &res)) {
+        http_fail_result(r, &res);
     } else {
+        if (replayed)
+            http_header(r, "Idempotent-Replayed", "true");
         send_report(r, 201, &rec);
         report_rec_release(&rec);
     }
-    verr_list_release(&problems);
+    app_result_release(&res);
     json_decref(doc);
-}
-
-/* Answers a failed read of a report. */
-static void read_failed(struct req *r, enum app_status st)
-{
-    http_app_fail(r, st, NULL, NULL);
 }
 
 void h_report_get(struct req *r)
 {
     struct report_rec rec;
+    struct app_result res;
     char etag[24];
-    struct app_call c = http_app_call(r, NULL);
-    enum app_status st = app_report_get(&c, r->params[0], 0, &rec);
-    if (st)
-        return read_failed(r, st);
+    struct app_call c = http_app_call(r);
+    app_result_init(&res, 0);
+    if (app_report_get(&c, r->params[0], 0, &rec, &res))
+        return http_fail_result_release(r, &res);
     etag_of(&rec, rec.version, etag);
     if (http_if_none_match_hits(http_header_in(r, "If-None-Match"), rec.version)) {
         http_header(r, "ETag", etag);
@@ -185,13 +180,14 @@ static int parse_version(const char *s)
 void h_report_version_get(struct req *r)
 {
     struct report_rec rec;
-    struct app_call c = http_app_call(r, NULL);
+    struct app_result res;
+    struct app_call c = http_app_call(r);
     int v = parse_version(r->params[1]);
     if (v < 0)
         return http_not_found(r);
-    enum app_status st = app_report_get(&c, r->params[0], v, &rec);
-    if (st)
-        return read_failed(r, st);
+    app_result_init(&res, 0);
+    if (app_report_get(&c, r->params[0], v, &rec, &res))
+        return http_fail_result_release(r, &res);
     send_report(r, 200, &rec);
     report_rec_release(&rec);
 }
@@ -199,35 +195,32 @@ void h_report_version_get(struct req *r)
 void h_report_amend(struct req *r)
 {
     struct report_rec rec;
-    struct verr_list problems;
-    int latest;
+    struct app_result res;
     json_t *doc = http_body_json(r);
     if (!doc)
         return;
-    verr_list_init(&problems, r->app->limits.max_errors);
-    struct app_call c = http_app_call(r, &problems);
+    app_result_init(&res, r->app->limits.max_errors);
+    struct app_call c = http_app_call(r);
     struct app_report_in in = report_in(r, doc);
     in.report_id = r->params[0];
-    in.pre = http_app_if_match(r);
-    enum app_status st = app_report_amend(&c, &in, &rec, &latest);
-    if (st < 0) {
-        struct http_app_words f = {.report_words = true, .latest = latest};
-        http_app_fail(r, st, &problems, &f);
-    } else {
+    in.pre = http_expect(r);
+    if (app_report_amend(&c, &in, &rec, &res))
+        http_fail_result(r, &res);
+    else
         send_report(r, 201, &rec);
-    }
     report_rec_release(&rec);
-    verr_list_release(&problems);
+    app_result_release(&res);
     json_decref(doc);
 }
 
 void h_report_versions(struct req *r)
 {
     struct report_list l;
-    struct app_call c = http_app_call(r, NULL);
-    enum app_status st = app_report_versions(&c, r->params[0], &l);
-    if (st)
-        return read_failed(r, st);
+    struct app_result res;
+    struct app_call c = http_app_call(r);
+    app_result_init(&res, 0);
+    if (app_report_versions(&c, r->params[0], &l, &res))
+        return http_fail_result_release(r, &res);
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++) {
         const struct report_rec *v = &l.items[i];
@@ -246,17 +239,15 @@ void h_report_diff(struct req *r)
 {
     static const char *const allowed[] = {"from", "to", NULL};
     const char *fs = http_query(r, "from"), *ts = http_query(r, "to");
-    struct verr_list problems;
+    struct app_result res;
     json_t *patch;
     if (!http_query_only(r, allowed))
         return;
     int from = fs ? parse_version(fs) : 0, to = ts ? parse_version(ts) : 0;
-    verr_list_init(&problems, 4);
-    struct app_call c = http_app_call(r, &problems);
-    enum app_status st = app_report_diff(&c, r->params[0], &from, &to, &patch);
-    if (st) {
-        struct http_app_words f = {.query = true};
-        http_app_fail(r, st, &problems, &f);
+    app_result_init(&res, 4);
+    struct app_call c = http_app_call(r);
+    if (app_report_diff(&c, r->params[0], &from, &to, &patch, &res)) {
+        http_fail_result(r, &res);
     } else {
         struct buf out;
         char etag[48];
@@ -268,7 +259,7 @@ void h_report_diff(struct req *r)
         http_raw(r, 200, "application/json-patch+json", out.data, out.len);
         buf_release(&out);
     }
-    verr_list_release(&problems);
+    app_result_release(&res);
 }
 
 /* created_from / created_before as RFC 3339. Returns 0, or -1 after answering 400. */
@@ -322,10 +313,11 @@ void h_report_list(struct req *r)
                               "true 又は false で指定してください");
     if (drill)
         f.drill = !strcmp(drill, "true");
-    struct app_call c = http_app_call(r, NULL);
-    enum app_status st = app_report_list(&c, &f, &l);
-    if (st)
-        return read_failed(r, st);
+    struct app_result res;
+    struct app_call c = http_app_call(r);
+    app_result_init(&res, 0);
+    if (app_report_list(&c, &f, &l, &res))
+        return http_fail_result_release(r, &res);
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++)
         json_array_append_new(items, meta_json(&l.items[i], false));

@@ -23,8 +23,8 @@ struct req;
 typedef void (*http_handler)(struct req *r);
 
 enum route_auth {
-    RA_PUBLIC,  /* no credentials needed */
-    RA_TOKEN,   /* a valid bearer token; the handler checks the permission with its object */
+    RA_PUBLIC, /* no credentials needed */
+    RA_TOKEN,  /* a valid bearer token; the handler checks the permission with its object */
 };
 
 struct route {
@@ -32,9 +32,9 @@ struct route {
     const char *pattern;
     http_handler fn;
     enum route_auth auth;
-    int action;         /* enum auth_action checked before the handler, or -1 */
-    bool takes_body;    /* POST with a JSON body */
-    const char *roles;  /* for documentation and `ichigen routes` */
+    int action;        /* enum auth_action checked before the handler, or -1 */
+    bool takes_body;   /* POST with a JSON body */
+    const char *roles; /* for documentation and `ichigen routes` */
 };
 
 struct req {
@@ -81,6 +81,9 @@ void http_fail(struct req *r, enum app_problem p, const char *detail_en, const c
 /* Answers a use case's failure (res->problem != APP_OK): its row, its detail if it has one,
  * its errors if any, and for 412 the ETag of res->version. */
 void http_fail_result(struct req *r, const struct app_result *res);
+/* The same, then app_result_release(res): the one-line exit of a handler whose use case
+ * failed. */
+void http_fail_result_release(struct req *r, struct app_result *res);
 
 /* Shorthands for the common problems. */
 void http_not_found(struct req *r);

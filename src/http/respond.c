@@ -3,7 +3,6 @@
  * request helpers (body parsing within limits, query parameters, language).
  */
 #include "http_int.h"
-#include "h_app.h"
 #include "../app/app_authz.h"
 #include "../core/jsonx.h"
 #include "../core/rtime.h"
@@ -124,6 +123,12 @@ void http_fail_result(struct req *r, const struct app_result *res)
               verr_any(&res->errs) ? &res->errs : NULL);
 }
 
+void http_fail_result_release(struct req *r, struct app_result *res)
+{
+    http_fail_result(r, res);
+    app_result_release(res);
+}
+
 void http_not_found(struct req *r)
 {
     http_fail(r, APP_PROB_NOT_FOUND, NULL, NULL, NULL);
@@ -162,10 +167,13 @@ void http_store_error(struct req *r, int res)
 bool http_allow(struct req *r, enum auth_action a, const char *object_org)
 {
     /* the decision is the application's (app_authz.h); the answer is the edge's */
-    enum app_status st = app_authz(&r->who, a, object_org);
-    if (st)
-        http_app_fail(r, st, NULL, NULL);
-    return st == APP_ST_OK;
+    struct app_result res;
+    app_result_init(&res, 0);
+    bool ok = app_authz(&r->who, a, object_org, &res) == APP_OK;
+    if (!ok)
+        http_fail_result(r, &res);
+    app_result_release(&res);
+    return ok;
 }
 
 bool http_require_json(struct req *r)

@@ -40,7 +40,8 @@ struct party {
 struct fx {
     char dir[64];
     struct app app;
-    struct verr_list problems;
+    struct app_result res; /* the outcome of the latest use case called (fresh) */
+    bool replayed;         /* create(): the latest create was an idempotent replay */
     struct party a, a_admin, b, c, d;
 };
 
@@ -93,7 +94,7 @@ static int setup(void **state)
     f->app.rules = RS;
     f->app.delivery = &ROUTES;
     f->app.due_soon_ms = 24 * 3600000LL;
-    verr_list_init(&f->problems, 100);
+    app_result_init(&f->res, 100);
     add_party(f, &f->a, "company", ROLE_REPORTER, NULL);
     add_party(f, &f->a_admin, "company", ROLE_ADMIN, &f->a);
     add_party(f, &f->b, "company", ROLE_REPORTER, NULL);
@@ -107,51 +108,63 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    verr_list_release(&f->problems);
+    app_result_release(&f->res);
     store_close(f->app.store);
     unit_rmtree(f->dir);
     free(f);
     return 0;
 }
 
-/* The call of actor p at T0 with the fixture's (emptied) problem list. */
-static struct app_call call(struct fx *f, const struct party *p)
+/* The fixture's result, emptied for the next use case. */
+static struct app_result *fresh(struct fx *f)
 {
-    verr_list_release(&f->problems);
-    verr_list_init(&f->problems, 100);
-    return (struct app_call){&f->app, &p->who, T0, &f->problems};
+    app_result_release(&f->res);
+    app_result_init(&f->res, 100);
+    return &f->res;
 }
 
-/* Whether the problem list holds code at pointer. */
+/* The call of actor p at T0 (and an emptied result). */
+static struct app_call call(struct fx *f, const struct party *p)
+{
+    fresh(f);
+    return (struct app_call){&f->app, &p->who, T0};
+}
+
+/* Whether the latest result's problem list holds code at pointer. */
 static bool has_problem(const struct fx *f, const char *pointer, const char *code)
 {
-    for (size_t i = 0; i < f->problems.n; i++)
-        if (!strcmp(f->problems.v[i].pointer, pointer) && !strcmp(f->problems.v[i].code, code))
+    for (size_t i = 0; i < f->res.errs.n; i++)
+        if (!strcmp(f->res.errs.v[i].pointer, pointer) && !strcmp(f->res.errs.v[i].code, code))
             return true;
     return false;
 }
 
-/* Creates text as actor p; returns the status and (on success) the incident id. */
-static enum app_status create(struct fx *f, const struct party *p, const char *text,
-                              const char *key, char id[UUID_STR_LEN])
+/* Creates text as actor p; returns the problem (the result's own, checked) and on success the
+ * incident id, with f->replayed. */
+static enum app_problem create(struct fx *f, const struct party *p, const char *text,
+                               const char *key, char id[UUID_STR_LEN])
 {
     struct report_rec rec;
     json_t *doc = json_loads(text, 0, NULL);
     assert_non_null(doc);
     struct app_call c = call(f, p);
     struct app_report_in in = {.body = text, .body_len = strlen(text), .doc = doc, .idem_key = key};
-    enum app_status st = app_report_create(&c, &in, &rec);
-    if (st >= 0) {
+    enum app_problem pr = app_report_create(&c, &in, &rec, &f->replayed, &f->res);
+    assert_int_equal(pr, f->res.problem);
+    if (pr == APP_OK) {
         xstrlcpy(id, rec.id, UUID_STR_LEN);
         assert_string_equal(rec.org_id, p->o.id);
         report_rec_release(&rec);
+    } else {
+        assert_false(f->replayed);
     }
     json_decref(doc);
-    return st;
+    return pr;
 }
 
-static enum app_status amend(struct fx *f, const struct party *p, const char *id, int if_match,
-                             int *latest)
+/* Amends id as actor p naming version if_match (0: none); a 412's current version is
+ * f->res.version. */
+static enum app_problem amend(struct fx *f, const struct party *p, const char *id, int if_match)
 {
     struct report_rec rec;
     json_t *doc = json_loads(REPORT, 0, NULL);
@@ -160,11 +173,12 @@ static enum app_status amend(struct fx *f, const struct party *p, const char *id
                                .body_len = strlen(REPORT),
                                .doc = doc,
                                .report_id = id,
-                               .pre = {app_match_version, &if_match}};
-    enum app_status st = app_report_amend(&c, &in, &rec, latest);
+                               .pre = {app_expect_version, &if_match}};
+    enum app_problem pr = app_report_amend(&c, &in, &rec, &f->res);
+    assert_int_equal(pr, f->res.problem);
     report_rec_release(&rec);
     json_decref(doc);
-    return st;
+    return pr;
 }
 
 /* ---- authorisation ---- */
@@ -174,31 +188,41 @@ static void test_authz(void **state)
     struct fx *f = *state;
     char id[UUID_STR_LEN];
     struct report_rec rec;
-    assert_int_equal(app_authz(&f->a.who, ACT_REPORT_CREATE, NULL), APP_ST_OK);
-    assert_int_equal(app_authz(&f->a.who, ACT_REPORT_READ, f->a.o.id), APP_ST_OK);
-    assert_int_equal(app_authz(&f->a.who, ACT_REPORT_READ, f->b.o.id), APP_ST_NOT_FOUND);
-    assert_int_equal(app_authz(&f->c.who, ACT_REPORT_READ, NULL), APP_ST_FORBIDDEN);
-    assert_int_equal(app_authz(&f->a_admin.who, ACT_REPORT_READ, f->a.o.id), APP_ST_FORBIDDEN);
-    assert_int_equal(app_authz_org(&f->a.who, ACT_SUBMIT, f->a.o.id), APP_ST_OK);
-    assert_int_equal(app_authz_org(&f->a.who, ACT_SUBMIT, f->b.o.id), APP_ST_NOT_FOUND);
-    assert_int_equal(app_authz_org(&f->a.who, ACT_SUBMIT, "not-a-uuid"), APP_ST_NOT_FOUND);
-    assert_int_equal(app_authz_org(&f->c.who, ACT_SUBMIT, f->c.o.id), APP_ST_FORBIDDEN);
+    assert_int_equal(app_authz(&f->a.who, ACT_REPORT_CREATE, NULL, fresh(f)), APP_OK);
+    assert_int_equal(f->res.problem, APP_OK);
+    assert_int_equal(app_authz(&f->a.who, ACT_REPORT_READ, f->a.o.id, fresh(f)), APP_OK);
+    assert_int_equal(app_authz(&f->a.who, ACT_REPORT_READ, f->b.o.id, fresh(f)),
+                     APP_PROB_NOT_FOUND);
+    assert_int_equal(f->res.problem, APP_PROB_NOT_FOUND);
+    assert_int_equal(app_authz(&f->c.who, ACT_REPORT_READ, NULL, fresh(f)), APP_PROB_FORBIDDEN);
+    assert_int_equal(f->res.problem, APP_PROB_FORBIDDEN);
+    assert_int_equal(app_authz(&f->a_admin.who, ACT_REPORT_READ, f->a.o.id, fresh(f)),
+                     APP_PROB_FORBIDDEN);
+    assert_int_equal(app_authz_org(&f->a.who, ACT_SUBMIT, f->a.o.id, fresh(f)), APP_OK);
+    assert_int_equal(app_authz_org(&f->a.who, ACT_SUBMIT, f->b.o.id, fresh(f)), APP_PROB_NOT_FOUND);
+    assert_int_equal(app_authz_org(&f->a.who, ACT_SUBMIT, "not-a-uuid", fresh(f)),
+                     APP_PROB_NOT_FOUND);
+    assert_int_equal(app_authz_org(&f->c.who, ACT_SUBMIT, f->c.o.id, fresh(f)), APP_PROB_FORBIDDEN);
 
-    assert_int_equal(create(f, &f->a, REPORT, NULL, id), APP_ST_CREATED);
+    assert_int_equal(create(f, &f->a, REPORT, NULL, id), APP_OK);
     struct app_call c = call(f, &f->a);
-    assert_int_equal(app_authz_report(&c, ACT_REPORT_READ, id, 0, &rec), APP_ST_OK);
+    assert_int_equal(app_authz_report(&c, ACT_REPORT_READ, id, 0, &rec, fresh(f)), APP_OK);
     report_rec_release(&rec);
     c = call(f, &f->b); /* another organisation's report: as if it did not exist */
-    assert_int_equal(app_authz_report(&c, ACT_REPORT_READ, id, 0, &rec), APP_ST_NOT_FOUND);
+    assert_int_equal(app_authz_report(&c, ACT_REPORT_READ, id, 0, &rec, fresh(f)),
+                     APP_PROB_NOT_FOUND);
     report_rec_release(&rec);
     c = call(f, &f->c); /* a role that never reads reports learns nothing, not even existence */
-    assert_int_equal(app_authz_report(&c, ACT_REPORT_READ, id, 0, &rec), APP_ST_FORBIDDEN);
-    assert_int_equal(app_authz_report(&c, ACT_REPORT_READ, "nope", 0, &rec), APP_ST_FORBIDDEN);
+    assert_int_equal(app_authz_report(&c, ACT_REPORT_READ, id, 0, &rec, fresh(f)),
+                     APP_PROB_FORBIDDEN);
+    assert_int_equal(app_authz_report(&c, ACT_REPORT_READ, "nope", 0, &rec, fresh(f)),
+                     APP_PROB_FORBIDDEN);
     c = call(f, &f->a);
-    assert_int_equal(app_authz_report(&c, ACT_REPORT_READ, "nope", 0, &rec), APP_ST_NOT_FOUND);
-    assert_int_equal(
-        app_authz_report(&c, ACT_REPORT_READ, "019ab0b0-cc00-7000-8000-000000000000", 0, &rec),
-        APP_ST_NOT_FOUND);
+    assert_int_equal(app_authz_report(&c, ACT_REPORT_READ, "nope", 0, &rec, fresh(f)),
+                     APP_PROB_NOT_FOUND);
+    assert_int_equal(app_authz_report(&c, ACT_REPORT_READ, "019ab0b0-cc00-7000-8000-000000000000",
+                                      0, &rec, fresh(f)),
+                     APP_PROB_NOT_FOUND);
 }
 
 /* ---- create and amend ---- */
@@ -207,54 +231,57 @@ static void test_create(void **state)
 {
     struct fx *f = *state;
     char id[UUID_STR_LEN], again[UUID_STR_LEN];
-    assert_int_equal(create(f, &f->a, REPORT, "k1", id), APP_ST_CREATED);
-    assert_int_equal(create(f, &f->a, REPORT, "k1", again), APP_ST_REPLAYED);
+    assert_int_equal(create(f, &f->a, REPORT, "k1", id), APP_OK);
+    assert_false(f->replayed);
+    assert_int_equal(create(f, &f->a, REPORT, "k1", again), APP_OK);
+    assert_true(f->replayed); /* the first result again, nothing written */
     assert_string_equal(again, id);
-    assert_int_equal(create(f, &f->a, "{\"envelope\":{}}", "k1", again), APP_ST_INVALID);
+    assert_int_equal(create(f, &f->a, "{\"envelope\":{}}", "k1", again), APP_PROB_REPORT_INVALID);
     assert_int_equal(
         create(f, &f->a, "{\"envelope\":{\"format\":\"ichigen-report/1\"}}", NULL, again),
-        APP_ST_INVALID);
-    assert_true(f->problems.n > 1); /* every problem, not the first */
+        APP_PROB_REPORT_INVALID);
+    assert_true(f->res.errs.n > 1); /* every problem, not the first */
     /* the same key with other (valid) bytes */
     json_t *doc = json_loads(REPORT, 0, NULL);
     json_object_set_new(json_object_get(doc, "response"), "other", json_string("別の内容"));
     char *other = json_dumps(doc, JSON_COMPACT);
-    assert_int_equal(create(f, &f->a, other, "k1", again), APP_ST_IDEM_MISMATCH);
+    assert_int_equal(create(f, &f->a, other, "k1", again), APP_PROB_IDEMPOTENCY_KEY_REUSED);
     free(other);
     json_decref(doc);
     /* roles that do not file reports */
-    assert_int_equal(create(f, &f->c, REPORT, NULL, again), APP_ST_FORBIDDEN);
-    assert_int_equal(create(f, &f->a_admin, REPORT, NULL, again), APP_ST_FORBIDDEN);
+    assert_int_equal(create(f, &f->c, REPORT, NULL, again), APP_PROB_FORBIDDEN);
+    assert_int_equal(create(f, &f->a_admin, REPORT, NULL, again), APP_PROB_FORBIDDEN);
 }
 
 static void test_amend(void **state)
 {
     struct fx *f = *state;
     char id[UUID_STR_LEN];
-    int latest;
-    assert_int_equal(create(f, &f->a, REPORT, NULL, id), APP_ST_CREATED);
-    assert_int_equal(amend(f, &f->a, id, 0, &latest), APP_ST_PRECONDITION_REQUIRED);
-    assert_int_equal(amend(f, &f->a, id, 2, &latest), APP_ST_PRECONDITION_FAILED);
-    assert_int_equal(latest, 1);
-    assert_int_equal(amend(f, &f->b, id, 1, &latest), APP_ST_NOT_FOUND);
-    assert_int_equal(amend(f, &f->c, id, 1, &latest), APP_ST_FORBIDDEN);
-    assert_int_equal(amend(f, &f->a, id, 1, &latest), APP_ST_CREATED);
-    assert_int_equal(amend(f, &f->a, id, 1, &latest), APP_ST_PRECONDITION_FAILED);
-    assert_int_equal(latest, 2);
+    assert_int_equal(create(f, &f->a, REPORT, NULL, id), APP_OK);
+    assert_int_equal(amend(f, &f->a, id, 0), APP_PROB_AMEND_PRECONDITION_REQUIRED);
+    assert_int_equal(amend(f, &f->a, id, 2), APP_PROB_PRECONDITION_FAILED);
+    assert_int_equal(f->res.version, 1);
+    assert_non_null(strstr(f->res.detail_en, "latest version is 1"));
+    assert_int_equal(amend(f, &f->b, id, 1), APP_PROB_NOT_FOUND);
+    assert_int_equal(amend(f, &f->c, id, 1), APP_PROB_FORBIDDEN);
+    assert_int_equal(amend(f, &f->a, id, 1), APP_OK);
+    assert_int_equal(amend(f, &f->a, id, 1), APP_PROB_PRECONDITION_FAILED);
+    assert_int_equal(f->res.version, 2);
 }
 
 /* ---- submit and the inbox ---- */
 
 /* Submits id's latest version (naming version) as actor p with body (NULL: everything due). */
-static enum app_status submit(struct fx *f, const struct party *p, const char *id, int version,
-                              const char *body, struct app_submit_out *out)
+static enum app_problem submit(struct fx *f, const struct party *p, const char *id, int version,
+                               const char *body, struct app_submit_out *out)
 {
     json_t *doc = body ? json_loads(body, 0, NULL) : NULL;
     struct app_call c = call(f, p);
-    struct app_submit_in in = {id, {app_match_version, &version}, doc};
-    enum app_status st = app_report_submit(&c, &in, out);
+    struct app_submit_in in = {id, {app_expect_version, &version}, doc};
+    enum app_problem pr = app_report_submit(&c, &in, out, &f->res);
+    assert_int_equal(pr, f->res.problem);
     json_decref(doc);
-    return st;
+    return pr;
 }
 
 static const struct submission_rec *sent_to(const struct app_submit_out *o, const char *channel)
@@ -270,21 +297,25 @@ static void test_submit(void **state)
     struct fx *f = *state;
     char id[UUID_STR_LEN];
     struct app_submit_out out;
-    assert_int_equal(create(f, &f->a, REPORT, NULL, id), APP_ST_CREATED);
+    assert_int_equal(create(f, &f->a, REPORT, NULL, id), APP_OK);
 
-    assert_int_equal(submit(f, &f->b, id, 1, NULL, &out), APP_ST_NOT_FOUND);
+    assert_int_equal(submit(f, &f->b, id, 1, NULL, &out), APP_PROB_NOT_FOUND);
     app_submit_out_release(&out);
-    assert_int_equal(submit(f, &f->c, id, 1, NULL, &out), APP_ST_FORBIDDEN);
+    assert_int_equal(submit(f, &f->c, id, 1, NULL, &out), APP_PROB_FORBIDDEN);
     app_submit_out_release(&out);
-    assert_int_equal(submit(f, &f->a, id, 0, NULL, &out), APP_ST_PRECONDITION_REQUIRED);
+    assert_int_equal(submit(f, &f->a, id, 0, NULL, &out), APP_PROB_PRECONDITION_REQUIRED);
+    app_submit_out_release(&out);
+    assert_int_equal(submit(f, &f->a, id, 2, NULL, &out), APP_PROB_PRECONDITION_FAILED);
+    assert_int_equal(f->res.version, 1);
     app_submit_out_release(&out);
     assert_int_equal(submit(f, &f->a, id, 1, "{\"obligations\":[\"x\",\"y\"]}", &out),
-                     APP_ST_INVALID);
+                     APP_PROB_VALIDATION);
     assert_true(has_problem(f, "/obligations/0", "unknown_obligation"));
     assert_true(has_problem(f, "/obligations/1", "unknown_obligation"));
     app_submit_out_release(&out);
 
-    assert_int_equal(submit(f, &f->a, id, 1, NULL, &out), APP_ST_CREATED);
+    assert_int_equal(submit(f, &f->a, id, 1, NULL, &out), APP_OK);
+    assert_true(out.created);
     const struct submission_rec *inbox = sent_to(&out, "inbox");
     assert_non_null(inbox);
     assert_string_equal(inbox->recipient_id, "nco");
@@ -298,59 +329,62 @@ static void test_submit(void **state)
     struct submission_rec s;
     struct submission_events ev;
     struct app_call c = call(f, &f->a);
-    assert_int_equal(app_submission_get(&c, sub, &s, &ev), APP_ST_OK);
+    assert_int_equal(app_submission_get(&c, sub, &s, &ev, fresh(f)), APP_OK);
     assert_true(ev.n >= 1);
     submission_rec_release(&s);
     submission_events_release(&ev);
     c = call(f, &f->b);
-    assert_int_equal(app_submission_get(&c, sub, &s, &ev), APP_ST_NOT_FOUND);
+    assert_int_equal(app_submission_get(&c, sub, &s, &ev, fresh(f)), APP_PROB_NOT_FOUND);
     c = call(f, &f->c); /* the recipient reads it through its inbox, not as a sender */
-    assert_int_equal(app_submission_get(&c, sub, &s, &ev), APP_ST_FORBIDDEN);
+    assert_int_equal(app_submission_get(&c, sub, &s, &ev, fresh(f)), APP_PROB_FORBIDDEN);
 
     /* the receiving side: the bound organisation only */
     c = call(f, &f->d);
-    assert_int_equal(app_inbox_get(&c, sub, true, &s), APP_ST_NOT_FOUND);
+    assert_int_equal(app_inbox_get(&c, sub, true, &s, fresh(f)), APP_PROB_NOT_FOUND);
     c = call(f, &f->a); /* the reporter's role has no inbox */
-    assert_int_equal(app_inbox_get(&c, sub, true, &s), APP_ST_FORBIDDEN);
+    assert_int_equal(app_inbox_get(&c, sub, true, &s, fresh(f)), APP_PROB_FORBIDDEN);
     c = call(f, &f->c);
-    assert_int_equal(app_inbox_get(&c, sub, true, &s), APP_ST_OK);
+    assert_int_equal(app_inbox_get(&c, sub, true, &s, fresh(f)), APP_OK);
     assert_string_equal(s.status, "delivered");
     assert_non_null(s.payload);
     submission_rec_release(&s);
 
     struct submission_list l;
     struct app_inbox_query q = {.limit = 50};
-    assert_int_equal(app_inbox_list(&c, &q, &l), APP_ST_OK);
+    assert_int_equal(app_inbox_list(&c, &q, &l, fresh(f)), APP_OK);
     assert_int_equal(l.n, 1);
     assert_string_equal(l.items[0].id, sub);
     submission_list_release(&l);
     c = call(f, &f->d); /* bound to nothing: an empty inbox */
-    assert_int_equal(app_inbox_list(&c, &q, &l), APP_ST_OK);
+    assert_int_equal(app_inbox_list(&c, &q, &l, fresh(f)), APP_OK);
     assert_int_equal(l.n, 0);
     submission_list_release(&l);
     q.status = "lost";
     c = call(f, &f->c);
-    assert_int_equal(app_inbox_list(&c, &q, &l), APP_ST_INVALID);
-    assert_true(has_problem(f, "status", "bad_query"));
+    assert_int_equal(app_inbox_list(&c, &q, &l, fresh(f)), APP_PROB_BAD_QUERY);
+    assert_true(has_problem(f, "?status", "bad_query"));
 
     /* a receipt: once, by the bound organisation */
     json_t *body = json_pack("{s:s}", "reference", "NCO-1");
     c = call(f, &f->d);
-    assert_int_equal(app_inbox_receipt(&c, sub, body, &s), APP_ST_NOT_FOUND);
+    assert_int_equal(app_inbox_receipt(&c, sub, body, &s, fresh(f)), APP_PROB_NOT_FOUND);
     c = call(f, &f->c);
-    assert_int_equal(app_inbox_receipt(&c, sub, body, &s), APP_ST_OK);
+    assert_int_equal(app_inbox_receipt(&c, sub, body, &s, fresh(f)), APP_OK);
     assert_string_equal(s.status, "acknowledged");
     assert_string_equal(s.receipt_reference, "NCO-1");
     submission_rec_release(&s);
-    assert_int_equal(app_inbox_receipt(&c, sub, body, &s), APP_ST_STATE);
+    assert_int_equal(app_inbox_receipt(&c, sub, body, &s, fresh(f)), APP_PROB_SUBMISSION_STATE);
+    assert_string_equal(f->res.detail_en,
+                        "This submission already has a receipt, or has not reached you yet.");
     json_decref(body);
     body = json_pack("{s:i}", "reference", 7);
-    assert_int_equal(app_inbox_receipt(&c, sub, body, &s), APP_ST_INVALID);
+    assert_int_equal(app_inbox_receipt(&c, sub, body, &s, fresh(f)), APP_PROB_VALIDATION);
     assert_true(has_problem(f, "/reference", "type"));
     json_decref(body);
 
     /* a second submit of the same version sends nothing more */
-    assert_int_equal(submit(f, &f->a, id, 1, NULL, &out), APP_ST_OK);
+    assert_int_equal(submit(f, &f->a, id, 1, NULL, &out), APP_OK);
+    assert_false(out.created);
     assert_int_equal(out.nsent, 0);
     app_submit_out_release(&out);
 }
@@ -362,9 +396,9 @@ static void test_obligations(void **state)
     struct fx *f = *state;
     char id[UUID_STR_LEN];
     struct app_obligations l;
-    assert_int_equal(create(f, &f->a, REPORT, NULL, id), APP_ST_CREATED);
+    assert_int_equal(create(f, &f->a, REPORT, NULL, id), APP_OK);
     struct app_call c = call(f, &f->a);
-    assert_int_equal(app_report_obligations(&c, id, &l), APP_ST_OK);
+    assert_int_equal(app_report_obligations(&c, id, &l, fresh(f)), APP_OK);
     assert_true(l.n > 0);
     for (size_t i = 0; i < l.n; i++) {
         assert_ptr_equal(l.items[i].ob, &l.list.items[i]);
@@ -376,10 +410,10 @@ static void test_obligations(void **state)
     size_t n = l.n;
     app_obligations_release(&l);
     c = call(f, &f->b);
-    assert_int_equal(app_report_obligations(&c, id, &l), APP_ST_NOT_FOUND);
+    assert_int_equal(app_report_obligations(&c, id, &l, fresh(f)), APP_PROB_NOT_FOUND);
     app_obligations_release(&l);
     c = call(f, &f->c);
-    assert_int_equal(app_report_obligations(&c, id, &l), APP_ST_FORBIDDEN);
+    assert_int_equal(app_report_obligations(&c, id, &l, fresh(f)), APP_PROB_FORBIDDEN);
     app_obligations_release(&l);
 
     /* the draft evaluation the preview and `ichigen obligations` share */
@@ -397,22 +431,23 @@ static void test_obligations(void **state)
     /* the organisation's open obligations */
     struct app_open o;
     c = call(f, &f->a);
-    assert_int_equal(app_obligations_open(&c, NULL, 100, &o), APP_ST_OK);
+    assert_int_equal(app_obligations_open(&c, NULL, 100, &o, fresh(f)), APP_OK);
     size_t open = o.n;
     assert_true(open > 0);
     app_open_release(&o);
-    assert_int_equal(app_obligations_open(&c, "overdue,pending", 1, &o), APP_ST_OK);
+    assert_int_equal(app_obligations_open(&c, "overdue,pending", 1, &o, fresh(f)), APP_OK);
     assert_true(o.n <= 1);
     app_open_release(&o);
-    assert_int_equal(app_obligations_open(&c, "pending,late", 100, &o), APP_ST_INVALID);
-    assert_true(has_problem(f, "status", "bad_query"));
+    assert_int_equal(app_obligations_open(&c, "pending,late", 100, &o, fresh(f)),
+                     APP_PROB_BAD_QUERY);
+    assert_true(has_problem(f, "?status", "bad_query"));
     app_open_release(&o);
     c = call(f, &f->b); /* another organisation has none of them */
-    assert_int_equal(app_obligations_open(&c, NULL, 100, &o), APP_ST_OK);
+    assert_int_equal(app_obligations_open(&c, NULL, 100, &o, fresh(f)), APP_OK);
     assert_int_equal(o.n, 0);
     app_open_release(&o);
     c = call(f, &f->c);
-    assert_int_equal(app_obligations_open(&c, NULL, 100, &o), APP_ST_FORBIDDEN);
+    assert_int_equal(app_obligations_open(&c, NULL, 100, &o, fresh(f)), APP_PROB_FORBIDDEN);
     app_open_release(&o);
 }
 
@@ -423,34 +458,35 @@ static void test_reminders(void **state)
     struct notification_list nl;
     bool configured = true;
     struct app_call c = call(f, &f->a);
-    assert_int_equal(app_reminders_get(&c, f->a.o.id, &s, &configured), APP_ST_OK);
+    assert_int_equal(app_reminders_get(&c, f->a.o.id, &s, &configured, fresh(f)), APP_OK);
     assert_false(configured);
     json_t *good = json_pack("{s:s, s:s, s:[i,i]}", "endpoint", "https://hooks.example.com/r",
                              "secret", "0123456789abcdef0123456789abcdef", "lead_hours", 4, 24);
-    assert_int_equal(app_reminders_set(&c, f->a.o.id, good, &s), APP_ST_OK);
+    assert_int_equal(app_reminders_set(&c, f->a.o.id, good, &s, fresh(f)), APP_OK);
     assert_int_equal(s.nleads, 2);
     assert_int_equal(s.lead_hours[0], 24); /* kept in descending order */
     assert_true(s.enabled);
-    assert_int_equal(app_reminders_get(&c, f->a.o.id, &s, &configured), APP_ST_OK);
+    assert_int_equal(app_reminders_get(&c, f->a.o.id, &s, &configured, fresh(f)), APP_OK);
     assert_true(configured);
     assert_string_equal(s.endpoint, "https://hooks.example.com/r");
     /* every problem of the endpoint and the secret at once */
     json_t *bad = json_pack("{s:s, s:s, s:[i]}", "endpoint", "http://10.0.0.1/r", "secret", "short",
                             "lead_hours", 4);
-    assert_int_equal(app_reminders_set(&c, f->a.o.id, bad, &s), APP_ST_INVALID);
+    assert_int_equal(app_reminders_set(&c, f->a.o.id, bad, &s, fresh(f)), APP_PROB_VALIDATION);
     assert_true(has_problem(f, "/endpoint", "endpoint"));
     assert_true(has_problem(f, "/secret", "secret"));
     json_decref(bad);
     /* the wrong organisation, an id that is none, the wrong role */
-    assert_int_equal(app_reminders_set(&c, f->b.o.id, good, &s), APP_ST_NOT_FOUND);
-    assert_int_equal(app_reminders_get(&c, f->b.o.id, &s, &configured), APP_ST_NOT_FOUND);
-    assert_int_equal(app_reminders_get(&c, "x", &s, &configured), APP_ST_NOT_FOUND);
-    assert_int_equal(app_notifications_list(&c, f->b.o.id, 10, &nl), APP_ST_NOT_FOUND);
+    assert_int_equal(app_reminders_set(&c, f->b.o.id, good, &s, fresh(f)), APP_PROB_NOT_FOUND);
+    assert_int_equal(app_reminders_get(&c, f->b.o.id, &s, &configured, fresh(f)),
+                     APP_PROB_NOT_FOUND);
+    assert_int_equal(app_reminders_get(&c, "x", &s, &configured, fresh(f)), APP_PROB_NOT_FOUND);
+    assert_int_equal(app_notifications_list(&c, f->b.o.id, 10, &nl, fresh(f)), APP_PROB_NOT_FOUND);
     c = call(f, &f->c);
-    assert_int_equal(app_reminders_set(&c, f->c.o.id, good, &s), APP_ST_FORBIDDEN);
-    assert_int_equal(app_notifications_list(&c, f->c.o.id, 10, &nl), APP_ST_FORBIDDEN);
+    assert_int_equal(app_reminders_set(&c, f->c.o.id, good, &s, fresh(f)), APP_PROB_FORBIDDEN);
+    assert_int_equal(app_notifications_list(&c, f->c.o.id, 10, &nl, fresh(f)), APP_PROB_FORBIDDEN);
     c = call(f, &f->a);
-    assert_int_equal(app_notifications_list(&c, f->a.o.id, 10, &nl), APP_ST_OK);
+    assert_int_equal(app_notifications_list(&c, f->a.o.id, 10, &nl, fresh(f)), APP_OK);
     notification_list_release(&nl);
     json_decref(good);
 }
@@ -464,14 +500,15 @@ static void test_bindings(void **state)
     json_t *to_b = json_pack("{s:s}", "org_id", f->b.o.id);
     json_t *to_d = json_pack("{s:s}", "org_id", f->d.o.id);
     struct app_call c = call(f, &f->a);
-    assert_int_equal(app_recipient_bind(&c, "nco", to_d), APP_ST_FORBIDDEN);
+    assert_int_equal(app_recipient_bind(&c, "nco", to_d, fresh(f)), APP_PROB_FORBIDDEN);
     c = call(f, &f->a_admin);
-    assert_int_equal(app_recipient_bind(&c, "no-such-recipient", to_d), APP_ST_NOT_FOUND);
-    assert_int_equal(app_recipient_bind(&c, "nco", to_b), APP_ST_INVALID);
+    assert_int_equal(app_recipient_bind(&c, "no-such-recipient", to_d, fresh(f)),
+                     APP_PROB_NOT_FOUND);
+    assert_int_equal(app_recipient_bind(&c, "nco", to_b, fresh(f)), APP_PROB_VALIDATION);
     assert_true(has_problem(f, "/org_id", "not_an_authority"));
-    assert_int_equal(app_recipient_bind(&c, "nco", to_d), APP_ST_OK);
+    assert_int_equal(app_recipient_bind(&c, "nco", to_d, fresh(f)), APP_OK);
     c = call(f, &f->a); /* every role sees who receives for whom */
-    assert_int_equal(app_recipients_list(&c, &l), APP_ST_OK);
+    assert_int_equal(app_recipients_list(&c, &l, fresh(f)), APP_OK);
     bool seen = false;
     for (size_t i = 0; i < l.n; i++)
         if (!strcmp(l.items[i].v.id, "nco")) {
