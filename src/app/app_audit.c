@@ -29,7 +29,7 @@ enum app_problem app_audit_page(struct app *app, const struct principal *who, in
 {
     struct page p = {cb, arg, limit, 0, 0};
     *next_seq = 0;
-    if (app_authz_result(who, ACT_AUDIT_READ, NULL, res))
+    if (app_authz(who, ACT_AUDIT_READ, NULL, res))
         return res->problem;
     if (store_audit_scan(app->store, from_seq, limit + 1, one, &p))
         return app_fail_unavailable(res);

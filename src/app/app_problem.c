@@ -246,9 +246,6 @@ static const struct app_problem_def rows[APP_PROB__COUNT] = {
     ROW(SUBMISSION_STATE, "submission_state", 409, "Not in this state", "この状態ではできません",
         NULL, NULL,
         "a filing or receipt the submission's state does not allow; the detail says why"),
-    ROW(INTERNAL, "internal", 500, "Internal error", "内部エラー", "An internal step failed.",
-        "内部の処理に失敗しました。運用者に連絡してください。",
-        "an internal step failed (not the request's fault); the detail says which"),
 };
 
 const struct app_problem_def *app_problem_def(enum app_problem p)

@@ -85,7 +85,6 @@ enum app_problem {
     APP_PROB_AMEND_PRECONDITION_REQUIRED,
     APP_PROB_RENDERING_FAILED,
     APP_PROB_SUBMISSION_STATE,
-    APP_PROB_INTERNAL, /* an internal step failed; the detail says which */
     APP_PROB__COUNT
 };
 
