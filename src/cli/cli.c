@@ -9,6 +9,8 @@
 
 extern char **environ;
 
+static int cli_version(int argc, char **argv);
+
 static const struct command {
     const char *name;
     int (*fn)(int argc, char **argv);
@@ -16,6 +18,8 @@ static const struct command {
 } commands[] = {
     {"serve", cli_serve, "run the HTTP API (--ready-file FILE writes the port once listening)"},
     {"migrate", cli_migrate, "create or upgrade the database, then exit"},
+    {"version", cli_version,
+     "the version, the report format and the database schema (also --version)"},
     {"admin", cli_admin,
      "bootstrap | create-admin | create-org | create-user | create-token | list-orgs"},
     {"audit", cli_audit, "verify | head: check the hash-chained audit log and the objects it pins"},
@@ -71,7 +75,8 @@ static int cli_version(int argc, char **argv)
 int cli_main(int argc, char **argv)
 {
     if (hash_global_init()) {
-        fprintf(stderr, "ichigen: libsodium failed to initialise\n");
+        fprintf(stderr,
+                "ichigen: the hash libraries (libsodium, libcrypto) failed to initialise\n");
         return CLI_FAILURE;
     }
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
@@ -79,7 +84,7 @@ int cli_main(int argc, char **argv)
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? CLI_USAGE : CLI_OK;
     }
-    if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version"))
+    if (!strcmp(argv[1], "--version"))
         return cli_version(argc - 1, argv + 1);
     for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
         if (strcmp(argv[1], commands[i].name))

@@ -61,6 +61,11 @@ static const struct cli_usage usages[] = {
                "Lists every setting with its value after defaults, --config files, ICHIGEN_* "
                "variables and\n"
                "--settings, and what it does.\n"},
+    {"version", "usage: ichigen version [--setting=value …]\n"
+                "\n"
+                "Prints the version, the report format and the database schema version this "
+                "binary migrates\n"
+                "the configured store_url to (without opening the database).\n"},
     {"routes", "usage: ichigen routes\n"
                "\n"
                "Lists the HTTP routes with the authorisation each needs.\n"},
