@@ -87,11 +87,9 @@ void http_fail_result_release(struct req *r, struct app_result *res);
 
 /* Shorthands for the common problems. */
 void http_not_found(struct req *r);
-void http_forbidden(struct req *r);
 void http_unauthorized(struct req *r, bool invalid_token);
 void http_unavailable(struct req *r);
 void http_bad_query(struct req *r, const char *param, const char *why_en, const char *why_ja);
-void http_store_error(struct req *r, int store_result);
 
 /* Parses the request body as a JSON object within the configured limits. On failure it has
  * already answered (400 with line and column, or 413) and returns NULL. New reference. */
@@ -113,10 +111,6 @@ void http_page(struct req *r, json_t *items, const char *last_id);
 
 /* Reads ?limit= within 1..page_size_max (default page_size_default). -1 after answering 400. */
 int http_limit(struct req *r);
-
-/* Validates a JSON body against a field table (schema/schema.h) and answers 422 with every
- * problem when it does not fit. Returns true when valid. */
-bool http_check_body(struct req *r, const struct rf_field *root, const json_t *doc);
 
 /* Formats ms as RFC 3339 UTC into a new json string. */
 json_t *http_time(int64_t ms);

@@ -134,11 +134,6 @@ void http_not_found(struct req *r)
     http_fail(r, APP_PROB_NOT_FOUND, NULL, NULL, NULL);
 }
 
-void http_forbidden(struct req *r)
-{
-    http_fail(r, APP_PROB_FORBIDDEN, NULL, NULL, NULL);
-}
-
 void http_unauthorized(struct req *r, bool invalid_token)
 {
     http_fail(r, invalid_token ? APP_PROB_INVALID_TOKEN : APP_PROB_UNAUTHORIZED, NULL, NULL, NULL);
@@ -156,12 +151,6 @@ void http_bad_query(struct req *r, const char *param, const char *why_en, const 
     app_fail_param(&res, param, why_en, why_ja);
     http_fail_result(r, &res);
     app_result_release(&res);
-}
-
-void http_store_error(struct req *r, int res)
-{
-    enum app_problem p = app_store_problem(res);
-    http_fail(r, p == APP_OK ? APP_PROB_UNAVAILABLE : p, NULL, NULL, NULL);
 }
 
 bool http_allow(struct req *r, enum auth_action a, const char *object_org)
@@ -308,15 +297,3 @@ int http_limit(struct req *r)
     return (int)v;
 }
 
-bool http_check_body(struct req *r, const struct rf_field *root, const json_t *doc)
-{
-    struct verr_list errs;
-    struct schema_limits lim = r->app->limits;
-    bool ok;
-    verr_list_init(&errs, lim.max_errors);
-    ok = schema_check(root, doc, &lim, r->now_ms, &errs) == 0;
-    if (!ok)
-        http_fail(r, APP_PROB_VALIDATION, NULL, NULL, &errs);
-    verr_list_release(&errs);
-    return ok;
-}
