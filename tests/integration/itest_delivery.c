@@ -203,12 +203,27 @@ static long submit(const char *id, const char *if_match, const char *body, struc
     return r->status;
 }
 
-/* Creates doc and submits version 1 of it (expects 201); the answer stays in r. */
+static json_t *item_of(json_t *list, const char *recipient, const char *stage);
+
+/* Creates doc and submits version 1 of it (expects 201); the answer stays in r. A submit
+ * without a choice sends one stage per chain (issue 10 item 1), so when the PPC 確報 waited
+ * for its 速報 a second submit sends it: r's "submitted" then lists both calls' submissions
+ * and its "not_submitted" is the second call's. */
 static void create_and_submit(const json_t *doc, char id[40], struct itest_resp *r)
 {
+    struct itest_resp r2;
     create_report(doc, id);
     if (submit(id, "\"v1\"", NULL, r) != 201)
         fail_msg("submit: %ld %s", r->status, r->body);
+    json_t *fin = item_of(json_object_get(r->json, "not_submitted"), "ppc", "final");
+    if (!fin || strcmp(itest_jstr(fin, "/reason"), "later_stage"))
+        return;
+    if (submit(id, "\"v1\"", NULL, &r2) != 201)
+        fail_msg("second submit: %ld %s", r2.status, r2.body);
+    assert_non_null(item_of(json_object_get(r2.json, "submitted"), "ppc", "final"));
+    json_array_extend(json_object_get(r->json, "submitted"), json_object_get(r2.json, "submitted"));
+    json_object_set(r->json, "not_submitted", json_object_get(r2.json, "not_submitted"));
+    itest_resp_release(&r2);
 }
 
 /* The item of a submit answer's list for recipient/stage (borrowed), or NULL. */
@@ -1528,6 +1543,16 @@ static void test_deadline_from_previous_stage(void **state)
     json_t *fin = obligation(id, "eu.nis2.significant", "final");
     expect_str(fin, "/due_state", "awaiting_previous_stage");
     assert_true(is_null(fin, "/due_at"));
+    json_decref(fin);
+    /* one stage per submit without a choice (issue 10 item 1): the early warning first, and
+     * the final report's deadline still waits for the notification */
+    assert_int_equal(submit(id, "\"v1\"", NULL, &r), 201);
+    must_item(json_object_get(r.json, "submitted"), "nis2-csirt", "early_warning");
+    expect_str(must_item(json_object_get(r.json, "not_submitted"), "nis2-csirt", "notification"),
+               "/reason", "later_stage");
+    itest_resp_release(&r);
+    fin = obligation(id, "eu.nis2.significant", "final");
+    expect_str(fin, "/due_state", "awaiting_previous_stage");
     json_decref(fin);
     assert_int_equal(submit(id, "\"v1\"", NULL, &r), 201);
     json_t *sent = must_item(json_object_get(r.json, "submitted"), "nis2-csirt", "notification");
