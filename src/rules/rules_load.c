@@ -488,9 +488,10 @@ static void build_stage(struct ruleset *rs, struct rule *r, const json_t *o, str
      * issue 10 records the request): the rule file cannot give it a deadline of its own */
     if (st->on_request && st->dl.kind != DL_NONE) {
         snprintf(p, sizeof(p), "%s/on_request", ptr);
-        datafile_diag(f, d, p, "on_request_deadline",
-                      "a stage on request has no deadline of its own: set deadline.kind \"none\"",
-                      "要請に応じた段階には独自の期限がありません。deadline.kind を \"none\" にしてください");
+        datafile_diag(
+            f, d, p, "on_request_deadline",
+            "a stage on request has no deadline of its own: set deadline.kind \"none\"",
+            "要請に応じた段階には独自の期限がありません。deadline.kind を \"none\" にしてください");
     }
     if (json_object_get(o, "citation")) {
         struct citation *c = rules_pool_alloc(rs, sizeof(*c));

@@ -1607,6 +1607,123 @@ static void test_deadline_from_previous_stage(void **state)
     json_decref(fin);
 }
 
+/* ---- stage by stage (issue 10 item 1) ---- */
+
+/* The reason of rule/stage in a submit answer's not_submitted, after checking that it comes
+ * with its explanation in both languages. */
+static const char *held_reason(json_t *answer, const char *recipient, const char *stage)
+{
+    json_t *it = must_item(json_object_get(answer, "not_submitted"), recipient, stage);
+    assert_true(strlen(itest_jstr(it, "/explanation/en")) > 10);
+    assert_non_null(strstr(itest_jstr(it, "/explanation/ja"), "。"));
+    return itest_jstr(it, "/reason");
+}
+
+/* A submit body naming one obligation of the report: {"obligations": ["<id>"]}. */
+static const char *naming(const char *report, const char *rule, const char *stage, char body[96])
+{
+    json_t *o = obligation(report, rule, stage);
+    snprintf(body, 96, "{\"obligations\":[\"%s\"]}", itest_jstr(o, "/id"));
+    json_decref(o);
+    return body;
+}
+
+/* The issue's PPC example: the 確報's fields are all there two hours into the incident, yet
+ * the first submit sends only the 速報; the next submit without a choice sends the 確報. */
+static void test_ppc_stage_by_stage(void **state)
+{
+    struct itest_resp r;
+    char id[40];
+    sub_id ids[2];
+    UNUSED(state);
+    fake_receiver_set(RX, FAKE_RECEIPT);
+    json_t *doc = full_report();
+    create_report(doc, id);
+    json_decref(doc);
+    assert_int_equal(submit(id, "\"v1\"", NULL, &r), 201);
+    xstrlcpy(
+        ids[0],
+        itest_jstr(must_item(json_object_get(r.json, "submitted"), "ppc", "preliminary"), "/id"),
+        sizeof(ids[0]));
+    assert_null(item_of(json_object_get(r.json, "submitted"), "ppc", "final"));
+    assert_string_equal(held_reason(r.json, "ppc", "final"), "later_stage");
+    itest_resp_release(&r);
+    assert_int_equal(submit(id, "\"v1\"", NULL, &r), 201);
+    assert_int_equal(json_array_size(json_object_get(r.json, "submitted")), 1);
+    xstrlcpy(ids[1],
+             itest_jstr(must_item(json_object_get(r.json, "submitted"), "ppc", "final"), "/id"),
+             sizeof(ids[1]));
+    assert_string_equal(held_reason(r.json, "ppc", "preliminary"), "already_submitted");
+    itest_resp_release(&r);
+    /* nothing is left to go */
+    assert_int_equal(submit(id, "\"v1\"", NULL, &r), 200);
+    assert_string_equal(held_reason(r.json, "ppc", "final"), "already_submitted");
+    itest_resp_release(&r);
+    assert_int_equal(wait_status(ids, 2, "acknowledged", WAIT_MS), 0);
+}
+
+/* nis2_report with what the final and the intermediate reports require too (New reference). */
+static json_t *nis2_full_report(void)
+{
+    json_t *d = nis2_report();
+    json_object_set_new(d, "response",
+                        json_pack("{s:s, s:s, s:s}", "root_cause", "Stolen VPN credentials",
+                                  "mitigation_applied", "Credentials rotated; MFA enforced",
+                                  "mitigation_ongoing", "Review of every jump host"));
+    json_object_set_new(json_object_get(d, "classification"), "affected_countries",
+                        json_pack("[s, s]", "DE", "NL"));
+    json_object_set_new(json_object_get(d, "impact"), "ripple_effects",
+                        json_string("None observed at connected operators"));
+    json_object_set_new(json_object_get(d, "description"), "status", json_string("contained"));
+    json_object_set_new(json_object_get(d, "envelope"), "change_summary",
+                        json_string("First report"));
+    return d;
+}
+
+/* The issue's NIS2 example: with every stage's fields present, the CSIRT used to receive the
+ * early warning, the notification, the intermediate report it never asked for and the final
+ * report at once. Now: the early warning; then, without a choice, the notification; the final
+ * report when named; the intermediate report (on request, Art. 23(4)(c)) only when named. */
+static void test_nis2_stage_by_stage(void **state)
+{
+    struct itest_resp r;
+    char id[40], body[96];
+    const char *csirt = "nis2-csirt";
+    UNUSED(state);
+    json_t *doc = nis2_full_report();
+    create_report(doc, id);
+    json_decref(doc);
+    assert_int_equal(submit(id, "\"v1\"", NULL, &r), 201);
+    must_item(json_object_get(r.json, "submitted"), csirt, "early_warning");
+    assert_string_equal(held_reason(r.json, csirt, "notification"), "later_stage");
+    assert_string_equal(held_reason(r.json, csirt, "final"), "previous_stage_not_submitted");
+    assert_string_equal(held_reason(r.json, csirt, "intermediate"), "on_request");
+    itest_resp_release(&r);
+    /* a later submit without a choice: the next stage, and only that one */
+    assert_int_equal(submit(id, "\"v1\"", NULL, &r), 201);
+    must_item(json_object_get(r.json, "submitted"), csirt, "notification");
+    assert_null(item_of(json_object_get(r.json, "submitted"), csirt, "final"));
+    assert_string_equal(held_reason(r.json, csirt, "final"), "later_stage");
+    assert_string_equal(held_reason(r.json, csirt, "intermediate"), "on_request");
+    itest_resp_release(&r);
+    /* the final report named: it goes, alone */
+    assert_int_equal(submit(id, "\"v1\"", naming(id, "eu.nis2.significant", "final", body), &r),
+                     201);
+    assert_int_equal(json_array_size(json_object_get(r.json, "submitted")), 1);
+    must_item(json_object_get(r.json, "submitted"), csirt, "final");
+    assert_string_equal(held_reason(r.json, csirt, "intermediate"), "not_selected");
+    itest_resp_release(&r);
+    /* the intermediate report never goes by itself … */
+    assert_int_equal(submit(id, "\"v1\"", NULL, &r), 200);
+    assert_string_equal(held_reason(r.json, csirt, "intermediate"), "on_request");
+    itest_resp_release(&r);
+    /* … and goes when the reporter names it (the CSIRT asked) */
+    assert_int_equal(
+        submit(id, "\"v1\"", naming(id, "eu.nis2.significant", "intermediate", body), &r), 201);
+    must_item(json_object_get(r.json, "submitted"), csirt, "intermediate");
+    itest_resp_release(&r);
+}
+
 /* ---- drills and the address guard ---- */
 
 /* (g) A drill goes to the exercise sink only, never to the real recipients or an inbox. */
@@ -1765,6 +1882,8 @@ int main(void)
         cmocka_unit_test(test_reminders),
         cmocka_unit_test(test_failed_for_good),
         cmocka_unit_test(test_deadline_from_previous_stage),
+        cmocka_unit_test(test_ppc_stage_by_stage),
+        cmocka_unit_test(test_nis2_stage_by_stage),
         cmocka_unit_test(test_drill_goes_to_sink),
         cmocka_unit_test(test_private_address_refused),
         cmocka_unit_test(test_metrics),

@@ -147,33 +147,44 @@ static void test_plan(void **state)
  * required fields, obligations given in the order ids lists them: each obligation's reason. */
 struct chain_case {
     const char *name;
-    const char *order;   /* the obligations' order in the ledger: letters of i, f, o */
-    const char *sent;    /* those already submitted (live) */
-    const char *named;   /* those named by the reporter; NULL: no choice */
+    const char *order;        /* the obligations' order in the ledger: letters of i, f, o */
+    const char *sent;         /* those already submitted (live) */
+    const char *named;        /* those named by the reporter; NULL: no choice */
     enum outbox_skip want[3]; /* initial, followup, ondemand */
 };
 
 static const struct chain_case chain_cases[] = {
     /* no choice: the earliest stage not yet sent, and only that one */
     {"nothing sent", "ifo", "", NULL, {SKIP_NONE, SKIP_LATER_STAGE, SKIP_ON_REQUEST}},
-    {"nothing sent, ledger in reverse", "ofi", "", NULL,
+    {"nothing sent, ledger in reverse",
+     "ofi",
+     "",
+     NULL,
      {SKIP_NONE, SKIP_LATER_STAGE, SKIP_ON_REQUEST}},
     /* the earliest sent: the next one is the default */
     {"first sent", "ifo", "i", NULL, {SKIP_ALREADY, SKIP_NONE, SKIP_ON_REQUEST}},
     {"all but the request sent", "ifo", "if", NULL, {SKIP_ALREADY, SKIP_ALREADY, SKIP_ON_REQUEST}},
     /* named: exactly the stages chosen, in chain order */
-    {"later stage named alone", "ifo", "", "f",
+    {"later stage named alone",
+     "ifo",
+     "",
+     "f",
      {SKIP_NOT_SELECTED, SKIP_PREVIOUS_STAGE, SKIP_NOT_SELECTED}},
-    {"later stage named after the first was sent", "ifo", "i", "f",
+    {"later stage named after the first was sent",
+     "ifo",
+     "i",
+     "f",
      {SKIP_ALREADY, SKIP_NONE, SKIP_NOT_SELECTED}},
     {"both named", "fio", "", "if", {SKIP_NONE, SKIP_NONE, SKIP_NOT_SELECTED}},
     /* on request: only when named, once the recipient knows of the incident (the first
      * stage), whatever is listed before it */
     {"on request named", "ifo", "i", "o", {SKIP_ALREADY, SKIP_NOT_SELECTED, SKIP_NONE}},
-    {"on request named before anything was sent", "ifo", "", "o",
+    {"on request named before anything was sent",
+     "ifo",
+     "",
+     "o",
      {SKIP_NOT_SELECTED, SKIP_NOT_SELECTED, SKIP_PREVIOUS_STAGE}},
-    {"on request named with the first", "oif", "", "io",
-     {SKIP_NONE, SKIP_NOT_SELECTED, SKIP_NONE}},
+    {"on request named with the first", "oif", "", "io", {SKIP_NONE, SKIP_NOT_SELECTED, SKIP_NONE}},
 };
 
 static void test_plan_chain(void **state)

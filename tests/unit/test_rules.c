@@ -303,9 +303,8 @@ static void test_load(void **state)
     assert_true(rules_stage_on_request(od->stage));
     assert_false(rules_stage_on_request(find("t.jp.previous", "followup")->stage));
     assert_string_equal(rules_stage_id(rules_stage_after(od->rule, od->stage)), "initial");
-    assert_string_equal(rules_stage_id(rules_stage_after(od->rule,
-                                                         find("t.jp.previous", "followup")->stage)),
-                        "initial");
+    const struct rule_stage *fu = find("t.jp.previous", "followup")->stage;
+    assert_string_equal(rules_stage_id(rules_stage_after(od->rule, fu)), "initial");
     assert_null(rules_stage_after(od->rule, find("t.jp.previous", "initial")->stage));
     assert_false(rules_mandatory(find("t.jp.voluntary", "consult")->rule));
     assert_true(rules_mandatory(find("t.jp.hours", "report")->rule));
