@@ -135,9 +135,9 @@ static const struct outbox_plan_item *find_item(const struct outbox_plan *p,
 
 /* What it_ becomes, given the stage it waits for (rules_stage_after): unchanged when that
  * stage is sent, withdrawn or never applied (none holds a successor back); when it goes now,
- * unchanged if the reporter named obligations (both named: they go together, a 速報 serving as
- * the 確報 too) and SKIP_LATER_STAGE otherwise (one stage per chain); SKIP_PREVIOUS_STAGE when
- * it is held back. */
+ * unchanged if the reporter named obligations (both named: they go together, for a reporter who
+ * already knows everything the later stage asks for) and SKIP_LATER_STAGE otherwise (one stage
+ * per chain); SKIP_PREVIOUS_STAGE when it is held back. */
 static enum outbox_skip chained(const struct ruleset *rs, const struct outbox_plan *p,
                                 const struct outbox_plan_item *it, bool named)
 {
