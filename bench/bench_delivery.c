@@ -4,9 +4,10 @@
  *
  * What it is: a libcurl multi client that runs "chains": POST /api/v1/reports (the --body
  * report, made distinct per chain and given response.other so that every stage it triggers may
- * go), then POST /api/v1/reports/{id}/submit with If-Match: "v1". The submit's 201 lists the
- * submissions; those of channel "webhook" are what the receiver should see, keyed by their id
- * (the Idempotency-Key the worker sends).
+ * go), then POST /api/v1/reports/{id}/submit with If-Match: "v1", which sends the first stage
+ * of each recipient's chain (issue 10: the 確報 waits for a later submit). The submit's 201
+ * lists the submissions; those of channel "webhook" are what the receiver should see, keyed by
+ * their id (the Idempotency-Key the worker sends).
  *
  * Modes:
  *   preload  --reports N chains, --connections at a time, as fast as they go (typically against

@@ -20,7 +20,8 @@
 struct app_submit_in {
     const char *report_id;
     struct app_expect pre; /* the version submitted must be the one the caller names */
-    const json_t *body;    /* {"obligations": [ids]} (borrowed), or NULL: all that are due */
+    const json_t *body; /* {"obligations": [ids]} (borrowed): the stages chosen; NULL: no choice,
+                           the earliest stage not yet sent of each chain (outbox_plan_make) */
 };
 
 struct app_submit_out {

@@ -88,6 +88,9 @@ static json_t *not_sent_json(const struct outbox_plan_item *it)
                           "reason", outbox_skip_name(it->skip), "missing_fields", missing);
     json_object_set_new(j, "submission",
                         o->live_submission[0] ? json_string(o->live_submission) : json_null());
+    json_object_set_new(j, "explanation",
+                        json_pack("{s:s, s:s}", "en", outbox_skip_text(it->skip, false), "ja",
+                                  outbox_skip_text(it->skip, true)));
     return j;
 }
 

@@ -47,8 +47,13 @@ enum outbox_skip {
     SKIP_MISSING_FIELDS,  /* the version lacks the stage's required fields */
     SKIP_UNKNOWN_RULE,    /* the rule or stage left the rule set */
     SKIP_NOT_SELECTED,    /* the caller asked for other obligations */
+    SKIP_LATER_STAGE,     /* the earlier stage goes now; without a choice one stage per chain */
+    SKIP_ON_REQUEST,      /* a stage on request, not named by the caller */
 };
+/* The stable reason code ("missing_fields" …) of the API's not_submitted. */
 const char *outbox_skip_name(enum outbox_skip s);
+/* What the reason means for the reporter, in Japanese (ja) or English; static text. */
+const char *outbox_skip_text(enum outbox_skip s, bool ja);
 
 struct outbox_plan_item {
     const struct obligation_rec *ob; /* borrowed */
@@ -66,13 +71,19 @@ struct outbox_plan {
 void outbox_plan_release(struct outbox_plan *p);
 
 /*
- * Decides, for each obligation of an incident, whether submitting `report` sends it: it must
- * be active (not withdrawn), not met and without a live submission, its stage must still be in
- * the rule set, the rule's previous stage must be submitted (or be sent in the same plan), and
- * every required field of the stage must be present in the report and not in a section the
- * report withholds from that recipient (a withheld field is one the recipient does not get,
- * so it counts as missing). `only` (NULL: all) limits
- * the plan to the named obligation ids. Pure; obligations are borrowed.
+ * Decides, for each obligation of an incident, whether submitting `report` sends it. The
+ * obligations of one rule for its recipient form a chain, in the rule's stage order. An
+ * obligation goes when it is active (not withdrawn), neither met nor with a live submission,
+ * its stage is still in the rule set, every required field of the stage is present in the
+ * report and not in a section the report withholds from that recipient (a withheld field is
+ * one the recipient does not get, so it counts as missing), and the stage it waits for
+ * (rules_stage_after) is submitted, withdrawn, never applied, or goes in the same plan. Then:
+ *  - `only` (NULL: no choice) names the obligations the reporter chose: the others are
+ *    SKIP_NOT_SELECTED; several stages of one chain may be named and go together;
+ *  - with no choice, a chain sends only its earliest stage not yet sent (later ones are
+ *    SKIP_LATER_STAGE or SKIP_PREVIOUS_STAGE), and a stage on request never goes
+ *    (SKIP_ON_REQUEST): a later stage never goes merely because its fields are present.
+ * Pure; obligations are borrowed.
  */
 void outbox_plan_make(const struct ruleset *rs, const struct obligation_rec *obs, size_t n,
                       const json_t *report, const char *const *only, size_t nonly,

@@ -185,6 +185,14 @@ bool rules_field_present(const json_t *report, const char *p);
 const char *const *rules_stage_required(const struct rule_stage *s, size_t *n);
 /* The rule's stage that comes before s (its index minus one), or NULL for the first. */
 const struct rule_stage *rules_stage_previous(const struct rule *r, const struct rule_stage *s);
+/* True for a stage that is due only when its recipient asks for it ("on_request" in the rule
+ * file; the NIS2 intermediate report, Directive (EU) 2022/2555 Art. 23(4)(c)). The loader keeps
+ * such stages after every stage that is not on request, so they never stand in a chain. */
+bool rules_stage_on_request(const struct rule_stage *s);
+/* The stage a submission of s waits for: for a stage on request, the rule's first stage (the
+ * recipient must know of the incident before it can ask); otherwise rules_stage_previous. NULL
+ * when none, or when that is s itself. */
+const struct rule_stage *rules_stage_after(const struct rule *r, const struct rule_stage *s);
 const struct rule *rules_find(const struct ruleset *rs, const char *rule_id);
 const struct rule_stage *rules_find_stage(const struct rule *r, const char *stage_id);
 const char *rules_stage_name(const struct rule_stage *s, bool ja);

@@ -61,6 +61,18 @@ const struct rule_stage *rules_stage_previous(const struct rule *r, const struct
     return i > 0 && i < r->nstages ? &r->stages[i - 1] : NULL;
 }
 
+bool rules_stage_on_request(const struct rule_stage *s)
+{
+    return s->on_request;
+}
+
+const struct rule_stage *rules_stage_after(const struct rule *r, const struct rule_stage *s)
+{
+    if (!s->on_request)
+        return rules_stage_previous(r, s);
+    return r->nstages && &r->stages[0] != s ? &r->stages[0] : NULL;
+}
+
 const struct rule *rules_find(const struct ruleset *rs, const char *rule_id)
 {
     for (size_t i = 0; rule_id && i < rs->nrules; i++)

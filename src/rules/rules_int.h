@@ -73,6 +73,7 @@ struct rule_stage {
     const char **required;
     size_t nrequired;
     const struct citation *citation; /* NULL when none */
+    bool on_request; /* sent only when chosen (or, later, requested): NIS2 Art. 23(4)(c) */
 };
 
 struct recipient {

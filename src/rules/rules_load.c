@@ -483,6 +483,16 @@ static void build_stage(struct ruleset *rs, struct rule *r, const json_t *o, str
         datafile_diag(f, d, ptr, "calendar_needed", "business days and rolls need a calendar",
                       "営業日の計算と繰り延べにはカレンダーが必要です");
     check_required(rs, json_object_get(o, "required_fields"), st, f, ptr, d);
+    st->on_request = json_is_true(json_object_get(o, "on_request"));
+    /* a stage on request is due when the recipient asks, by the date it names (item 7 of
+     * issue 10 records the request): the rule file cannot give it a deadline of its own */
+    if (st->on_request && st->dl.kind != DL_NONE) {
+        snprintf(p, sizeof(p), "%s/on_request", ptr);
+        datafile_diag(
+            f, d, p, "on_request_deadline",
+            "a stage on request has no deadline of its own: set deadline.kind \"none\"",
+            "要請に応じた段階には独自の期限がありません。deadline.kind を \"none\" にしてください");
+    }
     if (json_object_get(o, "citation")) {
         struct citation *c = rules_pool_alloc(rs, sizeof(*c));
         citation_of(rs, json_object_get(o, "citation"), c);
@@ -564,6 +574,12 @@ static void build_rule(struct ruleset *rs, const json_t *o, const struct datafil
             if (!strcmp(r->stages[k].id, r->stages[i].id))
                 datafile_diag(f, d, p, "duplicate_id", "another stage of this rule has this id",
                               "このルールに同じIDの段階が既にあります");
+        /* previous_stage anchors and the chain a submit follows read "the stage before it in
+         * the list": a stage on request there would hold its successor back for ever */
+        if (i > 0 && r->stages[i - 1].on_request && !r->stages[i].on_request)
+            datafile_diag(f, d, p, "on_request_order",
+                          "a stage on request must come after every stage that is not",
+                          "要請に応じた段階は、そうでない段階よりも後に置いてください");
     }
     rs->nstages += r->nstages;
     rs->nrules++;

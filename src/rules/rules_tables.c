@@ -110,6 +110,7 @@ static const struct rf_field stage_fields[] = {
     F("required_fields", RF_ARRAY, RF_UNIQUE, &pointer_item, NULL, RFMT_NONE, 0, 200,
       "required_fields"),
     F("citation", RF_OBJECT, 0, citation_fields, NULL, RFMT_NONE, 0, 0, "citation"),
+    F("on_request", RF_BOOL, 0, NULL, NULL, RFMT_NONE, 0, 0, "on_request"),
     {0}};
 static const struct rf_field stage_item = F("", RF_OBJECT, 0, stage_fields, NULL, RFMT_NONE, 0, 0, "stage");
 

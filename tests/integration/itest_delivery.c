@@ -203,12 +203,27 @@ static long submit(const char *id, const char *if_match, const char *body, struc
     return r->status;
 }
 
-/* Creates doc and submits version 1 of it (expects 201); the answer stays in r. */
+static json_t *item_of(json_t *list, const char *recipient, const char *stage);
+
+/* Creates doc and submits version 1 of it (expects 201); the answer stays in r. A submit
+ * without a choice sends one stage per chain (issue 10 item 1), so when the PPC 確報 waited
+ * for its 速報 a second submit sends it: r's "submitted" then lists both calls' submissions
+ * and its "not_submitted" is the second call's. */
 static void create_and_submit(const json_t *doc, char id[40], struct itest_resp *r)
 {
+    struct itest_resp r2;
     create_report(doc, id);
     if (submit(id, "\"v1\"", NULL, r) != 201)
         fail_msg("submit: %ld %s", r->status, r->body);
+    json_t *fin = item_of(json_object_get(r->json, "not_submitted"), "ppc", "final");
+    if (!fin || strcmp(itest_jstr(fin, "/reason"), "later_stage"))
+        return;
+    if (submit(id, "\"v1\"", NULL, &r2) != 201)
+        fail_msg("second submit: %ld %s", r2.status, r2.body);
+    assert_non_null(item_of(json_object_get(r2.json, "submitted"), "ppc", "final"));
+    json_array_extend(json_object_get(r->json, "submitted"), json_object_get(r2.json, "submitted"));
+    json_object_set(r->json, "not_submitted", json_object_get(r2.json, "not_submitted"));
+    itest_resp_release(&r2);
 }
 
 /* The item of a submit answer's list for recipient/stage (borrowed), or NULL. */
@@ -1529,6 +1544,16 @@ static void test_deadline_from_previous_stage(void **state)
     expect_str(fin, "/due_state", "awaiting_previous_stage");
     assert_true(is_null(fin, "/due_at"));
     json_decref(fin);
+    /* one stage per submit without a choice (issue 10 item 1): the early warning first, and
+     * the final report's deadline still waits for the notification */
+    assert_int_equal(submit(id, "\"v1\"", NULL, &r), 201);
+    must_item(json_object_get(r.json, "submitted"), "nis2-csirt", "early_warning");
+    expect_str(must_item(json_object_get(r.json, "not_submitted"), "nis2-csirt", "notification"),
+               "/reason", "later_stage");
+    itest_resp_release(&r);
+    fin = obligation(id, "eu.nis2.significant", "final");
+    expect_str(fin, "/due_state", "awaiting_previous_stage");
+    json_decref(fin);
     assert_int_equal(submit(id, "\"v1\"", NULL, &r), 201);
     json_t *sent = must_item(json_object_get(r.json, "submitted"), "nis2-csirt", "notification");
     int64_t submitted = ms_of(itest_jstr(sent, "/created_at"));
@@ -1580,6 +1605,123 @@ static void test_deadline_from_previous_stage(void **state)
     expect_str(fin, "/due_at", due_at);
     assert_int_equal(itest_jint(fin, "/last_version"), 2);
     json_decref(fin);
+}
+
+/* ---- stage by stage (issue 10 item 1) ---- */
+
+/* The reason of rule/stage in a submit answer's not_submitted, after checking that it comes
+ * with its explanation in both languages. */
+static const char *held_reason(json_t *answer, const char *recipient, const char *stage)
+{
+    json_t *it = must_item(json_object_get(answer, "not_submitted"), recipient, stage);
+    assert_true(strlen(itest_jstr(it, "/explanation/en")) > 10);
+    assert_non_null(strstr(itest_jstr(it, "/explanation/ja"), "。"));
+    return itest_jstr(it, "/reason");
+}
+
+/* A submit body naming one obligation of the report: {"obligations": ["<id>"]}. */
+static const char *naming(const char *report, const char *rule, const char *stage, char body[96])
+{
+    json_t *o = obligation(report, rule, stage);
+    snprintf(body, 96, "{\"obligations\":[\"%s\"]}", itest_jstr(o, "/id"));
+    json_decref(o);
+    return body;
+}
+
+/* The issue's PPC example: the 確報's fields are all there two hours into the incident, yet
+ * the first submit sends only the 速報; the next submit without a choice sends the 確報. */
+static void test_ppc_stage_by_stage(void **state)
+{
+    struct itest_resp r;
+    char id[40];
+    sub_id ids[2];
+    UNUSED(state);
+    fake_receiver_set(RX, FAKE_RECEIPT);
+    json_t *doc = full_report();
+    create_report(doc, id);
+    json_decref(doc);
+    assert_int_equal(submit(id, "\"v1\"", NULL, &r), 201);
+    xstrlcpy(
+        ids[0],
+        itest_jstr(must_item(json_object_get(r.json, "submitted"), "ppc", "preliminary"), "/id"),
+        sizeof(ids[0]));
+    assert_null(item_of(json_object_get(r.json, "submitted"), "ppc", "final"));
+    assert_string_equal(held_reason(r.json, "ppc", "final"), "later_stage");
+    itest_resp_release(&r);
+    assert_int_equal(submit(id, "\"v1\"", NULL, &r), 201);
+    assert_int_equal(json_array_size(json_object_get(r.json, "submitted")), 1);
+    xstrlcpy(ids[1],
+             itest_jstr(must_item(json_object_get(r.json, "submitted"), "ppc", "final"), "/id"),
+             sizeof(ids[1]));
+    assert_string_equal(held_reason(r.json, "ppc", "preliminary"), "already_submitted");
+    itest_resp_release(&r);
+    /* nothing is left to go */
+    assert_int_equal(submit(id, "\"v1\"", NULL, &r), 200);
+    assert_string_equal(held_reason(r.json, "ppc", "final"), "already_submitted");
+    itest_resp_release(&r);
+    assert_int_equal(wait_status(ids, 2, "acknowledged", WAIT_MS), 0);
+}
+
+/* nis2_report with what the final and the intermediate reports require too (New reference). */
+static json_t *nis2_full_report(void)
+{
+    json_t *d = nis2_report();
+    json_object_set_new(d, "response",
+                        json_pack("{s:s, s:s, s:s}", "root_cause", "Stolen VPN credentials",
+                                  "mitigation_applied", "Credentials rotated; MFA enforced",
+                                  "mitigation_ongoing", "Review of every jump host"));
+    json_object_set_new(json_object_get(d, "classification"), "affected_countries",
+                        json_pack("[s, s]", "DE", "NL"));
+    json_object_set_new(json_object_get(d, "impact"), "ripple_effects",
+                        json_string("None observed at connected operators"));
+    json_object_set_new(json_object_get(d, "description"), "status", json_string("contained"));
+    json_object_set_new(json_object_get(d, "envelope"), "change_summary",
+                        json_string("First report"));
+    return d;
+}
+
+/* The issue's NIS2 example: with every stage's fields present, the CSIRT used to receive the
+ * early warning, the notification, the intermediate report it never asked for and the final
+ * report at once. Now: the early warning; then, without a choice, the notification; the final
+ * report when named; the intermediate report (on request, Art. 23(4)(c)) only when named. */
+static void test_nis2_stage_by_stage(void **state)
+{
+    struct itest_resp r;
+    char id[40], body[96];
+    const char *csirt = "nis2-csirt";
+    UNUSED(state);
+    json_t *doc = nis2_full_report();
+    create_report(doc, id);
+    json_decref(doc);
+    assert_int_equal(submit(id, "\"v1\"", NULL, &r), 201);
+    must_item(json_object_get(r.json, "submitted"), csirt, "early_warning");
+    assert_string_equal(held_reason(r.json, csirt, "notification"), "later_stage");
+    assert_string_equal(held_reason(r.json, csirt, "final"), "previous_stage_not_submitted");
+    assert_string_equal(held_reason(r.json, csirt, "intermediate"), "on_request");
+    itest_resp_release(&r);
+    /* a later submit without a choice: the next stage, and only that one */
+    assert_int_equal(submit(id, "\"v1\"", NULL, &r), 201);
+    must_item(json_object_get(r.json, "submitted"), csirt, "notification");
+    assert_null(item_of(json_object_get(r.json, "submitted"), csirt, "final"));
+    assert_string_equal(held_reason(r.json, csirt, "final"), "later_stage");
+    assert_string_equal(held_reason(r.json, csirt, "intermediate"), "on_request");
+    itest_resp_release(&r);
+    /* the final report named: it goes, alone */
+    assert_int_equal(submit(id, "\"v1\"", naming(id, "eu.nis2.significant", "final", body), &r),
+                     201);
+    assert_int_equal(json_array_size(json_object_get(r.json, "submitted")), 1);
+    must_item(json_object_get(r.json, "submitted"), csirt, "final");
+    assert_string_equal(held_reason(r.json, csirt, "intermediate"), "not_selected");
+    itest_resp_release(&r);
+    /* the intermediate report never goes by itself … */
+    assert_int_equal(submit(id, "\"v1\"", NULL, &r), 200);
+    assert_string_equal(held_reason(r.json, csirt, "intermediate"), "on_request");
+    itest_resp_release(&r);
+    /* … and goes when the reporter names it (the CSIRT asked) */
+    assert_int_equal(
+        submit(id, "\"v1\"", naming(id, "eu.nis2.significant", "intermediate", body), &r), 201);
+    must_item(json_object_get(r.json, "submitted"), csirt, "intermediate");
+    itest_resp_release(&r);
 }
 
 /* ---- drills and the address guard ---- */
@@ -1740,6 +1882,8 @@ int main(void)
         cmocka_unit_test(test_reminders),
         cmocka_unit_test(test_failed_for_good),
         cmocka_unit_test(test_deadline_from_previous_stage),
+        cmocka_unit_test(test_ppc_stage_by_stage),
+        cmocka_unit_test(test_nis2_stage_by_stage),
         cmocka_unit_test(test_drill_goes_to_sink),
         cmocka_unit_test(test_private_address_refused),
         cmocka_unit_test(test_metrics),

@@ -382,7 +382,14 @@ static void test_submit(void **state)
     assert_true(has_problem(f, "/reference", "type"));
     json_decref(body);
 
-    /* a second submit of the same version sends nothing more */
+    /* without a choice one stage per chain (issue 10 item 1): a second submit of the same
+     * version sends the PPC 確報 that waited for the 速報, and nothing else; a third nothing */
+    assert_int_equal(submit(f, &f->a, id, 1, NULL, &out), APP_OK);
+    assert_true(out.created);
+    assert_int_equal(out.nsent, 1);
+    assert_string_equal(out.sent[0].recipient_id, "ppc");
+    assert_string_equal(out.sent[0].stage_id, "final");
+    app_submit_out_release(&out);
     assert_int_equal(submit(f, &f->a, id, 1, NULL, &out), APP_OK);
     assert_false(out.created);
     assert_int_equal(out.nsent, 0);

@@ -67,9 +67,18 @@ static void test_plan(void **state)
     ob(&obs[3], "d", "t.gone", "x");
     outbox_plan_make(RS, obs, 4, full, NULL, 0, &p);
     assert_int_equal(skip_of(&p, "a"), SKIP_NONE);
-    assert_int_equal(skip_of(&p, "b"), SKIP_NONE); /* with its previous stage, in one go */
+    /* without a choice, one stage per chain: the 確報 waits although its fields are there */
+    assert_int_equal(skip_of(&p, "b"), SKIP_LATER_STAGE);
     assert_int_equal(skip_of(&p, "d"), SKIP_UNKNOWN_RULE);
-    assert_int_equal(p.nsend, 2 + (skip_of(&p, "c") == SKIP_NONE));
+    assert_int_equal(p.nsend, 1 + (skip_of(&p, "c") == SKIP_NONE));
+    outbox_plan_release(&p);
+    /* named together, the 速報 and the 確報 go in one go (one report serving as both) */
+    const char *both[] = {"a", "b"};
+    outbox_plan_make(RS, obs, 4, full, both, 2, &p);
+    assert_int_equal(skip_of(&p, "a"), SKIP_NONE);
+    assert_int_equal(skip_of(&p, "b"), SKIP_NONE);
+    assert_int_equal(skip_of(&p, "c"), SKIP_NOT_SELECTED);
+    assert_int_equal(p.nsend, 2);
     outbox_plan_release(&p);
 
     /* missing fields hold the stage back, and the stage after it */
@@ -132,6 +141,97 @@ static void test_plan(void **state)
     json_decref(held);
     json_decref(full);
     json_decref(thin);
+}
+
+/* Plans for the chain t.jp.previous (initial → followup, and ondemand on request), none with
+ * required fields, obligations given in the order ids lists them: each obligation's reason. */
+struct chain_case {
+    const char *name;
+    const char *order;        /* the obligations' order in the ledger: letters of i, f, o */
+    const char *sent;         /* those already submitted (live) */
+    const char *named;        /* those named by the reporter; NULL: no choice */
+    enum outbox_skip want[3]; /* initial, followup, ondemand */
+};
+
+static const struct chain_case chain_cases[] = {
+    /* no choice: the earliest stage not yet sent, and only that one */
+    {"nothing sent", "ifo", "", NULL, {SKIP_NONE, SKIP_LATER_STAGE, SKIP_ON_REQUEST}},
+    {"nothing sent, ledger in reverse",
+     "ofi",
+     "",
+     NULL,
+     {SKIP_NONE, SKIP_LATER_STAGE, SKIP_ON_REQUEST}},
+    /* the earliest sent: the next one is the default */
+    {"first sent", "ifo", "i", NULL, {SKIP_ALREADY, SKIP_NONE, SKIP_ON_REQUEST}},
+    {"all but the request sent", "ifo", "if", NULL, {SKIP_ALREADY, SKIP_ALREADY, SKIP_ON_REQUEST}},
+    /* named: exactly the stages chosen, in chain order */
+    {"later stage named alone",
+     "ifo",
+     "",
+     "f",
+     {SKIP_NOT_SELECTED, SKIP_PREVIOUS_STAGE, SKIP_NOT_SELECTED}},
+    {"later stage named after the first was sent",
+     "ifo",
+     "i",
+     "f",
+     {SKIP_ALREADY, SKIP_NONE, SKIP_NOT_SELECTED}},
+    {"both named", "fio", "", "if", {SKIP_NONE, SKIP_NONE, SKIP_NOT_SELECTED}},
+    /* on request: only when named, once the recipient knows of the incident (the first
+     * stage), whatever is listed before it */
+    {"on request named", "ifo", "i", "o", {SKIP_ALREADY, SKIP_NOT_SELECTED, SKIP_NONE}},
+    {"on request named before anything was sent",
+     "ifo",
+     "",
+     "o",
+     {SKIP_NOT_SELECTED, SKIP_NOT_SELECTED, SKIP_PREVIOUS_STAGE}},
+    {"on request named with the first", "oif", "", "io", {SKIP_NONE, SKIP_NOT_SELECTED, SKIP_NONE}},
+};
+
+static void test_plan_chain(void **state)
+{
+    static const char *const stage[] = {"initial", "followup", "ondemand"};
+    static const char letters[] = "ifo";
+    struct obligation_rec obs[3];
+    struct outbox_plan p;
+    json_t *doc = parse("{}");
+    UNUSED(state);
+    for (size_t c = 0; c < ARRAY_SIZE(chain_cases); c++) {
+        const struct chain_case *k = &chain_cases[c];
+        const char *only[3];
+        size_t nonly = 0;
+        for (size_t i = 0; i < 3; i++) {
+            size_t s = (size_t)(strchr(letters, k->order[i]) - letters);
+            char id[2] = {letters[s], 0};
+            ob(&obs[i], id, "t.jp.previous", stage[s]);
+            if (strchr(k->sent, letters[s]))
+                xstrlcpy(obs[i].live_submission, "sub", sizeof(obs[i].live_submission));
+        }
+        for (const char *n = k->named; n && *n; n++)
+            only[nonly++] = n[0] == 'i' ? "i" : n[0] == 'f' ? "f" : "o";
+        outbox_plan_make(RS, obs, 3, doc, k->named ? only : NULL, nonly, &p);
+        for (size_t s = 0; s < 3; s++) {
+            char id[2] = {letters[s], 0};
+            if (skip_of(&p, id) != k->want[s])
+                fail_msg("%s: %s is %s, not %s", k->name, stage[s],
+                         outbox_skip_name(skip_of(&p, id)), outbox_skip_name(k->want[s]));
+        }
+        outbox_plan_release(&p);
+    }
+    json_decref(doc);
+}
+
+/* Every reason has its code and a text in both languages. */
+static void test_plan_reason_texts(void **state)
+{
+    UNUSED(state);
+    assert_string_equal(outbox_skip_name(SKIP_LATER_STAGE), "later_stage");
+    assert_string_equal(outbox_skip_name(SKIP_ON_REQUEST), "on_request");
+    for (int s = SKIP_WITHDRAWN; s <= SKIP_ON_REQUEST; s++) {
+        assert_true(outbox_skip_name((enum outbox_skip)s)[0]);
+        assert_true(outbox_skip_text((enum outbox_skip)s, false)[0]);
+        assert_non_null(strstr(outbox_skip_text((enum outbox_skip)s, true), "。"));
+    }
+    assert_string_equal(outbox_skip_text((enum outbox_skip)(SKIP_ON_REQUEST + 1), true), "");
 }
 
 /* ---- projection and payload ---- */
@@ -787,6 +887,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plan),
+        cmocka_unit_test(test_plan_chain),
+        cmocka_unit_test(test_plan_reason_texts),
         cmocka_unit_test(test_project),
         cmocka_unit_test(test_project_consent),
         cmocka_unit_test(test_payload),

@@ -297,6 +297,15 @@ static void test_load(void **state)
     assert_string_equal(rules_due_kind(find("t.jp.ppc", "final")->stage), "legal");
     assert_string_equal(rules_due_kind(find("t.jp.ppc", "preliminary")->stage), "target");
     assert_string_equal(rules_due_kind(find("t.jp.previous", "ondemand")->stage), "none");
+    /* a stage on request (NIS2 Art. 23(4)(c)) waits for the rule's first stage, not for the
+     * stage listed before it; the others wait for the one before them */
+    const struct rules_result *od = find("t.jp.previous", "ondemand");
+    assert_true(rules_stage_on_request(od->stage));
+    assert_false(rules_stage_on_request(find("t.jp.previous", "followup")->stage));
+    assert_string_equal(rules_stage_id(rules_stage_after(od->rule, od->stage)), "initial");
+    const struct rule_stage *fu = find("t.jp.previous", "followup")->stage;
+    assert_string_equal(rules_stage_id(rules_stage_after(od->rule, fu)), "initial");
+    assert_null(rules_stage_after(od->rule, find("t.jp.previous", "initial")->stage));
     assert_false(rules_mandatory(find("t.jp.voluntary", "consult")->rule));
     assert_true(rules_mandatory(find("t.jp.hours", "report")->rule));
     /* delivery: channel, sections as bits in report_section_values order, formats */
@@ -491,6 +500,14 @@ static const struct broken broken_cases[] = {
      "", "required", "/rules/0/citations", NULL, 0},
     {"negative offset", "\"offset\": 3", "\"offset\": -3", "below_minimum",
      "/rules/0/stages/0/deadline/offset", "-3", 0},
+    /* a stage on request is due by the date of the request, never by one of its own */
+    {"on request with a deadline", "\"id\": \"only\",", "\"id\": \"only\", \"on_request\": true,",
+     "on_request_deadline", "/rules/0/stages/0/on_request", "true", 0},
+    /* and it comes after the chain, which "the stage before it" must not leave */
+    {"on request before a stage that is not", "\"stages\": [\n",
+     "\"stages\": [\n        {\"id\": \"asked\", \"name\": {\"ja\": \"要請\", \"en\": \"asked\"}, "
+     "\"deadline\": {\"kind\": \"none\"}, \"on_request\": true},\n",
+     "on_request_order", "/rules/0/stages/1", "{\n          \"id\": \"only\"", 0},
 };
 
 /* The diagnostic with this code and pointer, or NULL. */
