@@ -374,8 +374,9 @@ for _ in $(seq 1 50); do
 done
 [ -s "$work/ready-receiver" ] || die "the receiver did not start (log: $work/receiver.log)"
 rport=$(cat "$work/ready-receiver")
-# PPC (preliminary and final stages), individuals, the NCO and the police: five webhooks per
-# full report with response.other (mlit lacks fields in the example and is not sent)
+# PPC, individuals, the NCO and the police: four webhooks per full report with response.other
+# on its first submit (the PPC's final stage waits for a later submit, issue 10; mlit lacks
+# fields in the example and is not sent)
 {
     printf '{"format":"ichigen-delivery/1","recipients":{'
     sep=""
