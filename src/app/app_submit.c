@@ -8,6 +8,8 @@
 #include "../core/jsonx.h"
 #include "../core/rtime.h"
 #include "../render/render.h"
+#include "../report/report.h"
+#include "../schema/schema.h"
 
 /* ---- submit ---- */
 
@@ -27,6 +29,13 @@ void app_submit_out_release(struct app_submit_out *o)
     free(o->sent);
     o->sent = NULL;
     o->nsent = 0;
+    for (size_t i = 0; i < o->nplanned; i++) {
+        buf_release(&o->planned[i].payload);
+        free(o->planned[i].withheld);
+    }
+    free(o->planned);
+    o->planned = NULL;
+    o->nplanned = 0;
     outbox_plan_release(&o->plan);
     obligation_list_release(&o->obs);
 }
@@ -73,27 +82,78 @@ static const char *initial_status(const char *channel)
     return "queued"; /* webhook, exercise */
 }
 
-/* Everything one submission needs, owned here until the store call. */
-struct built {
-    char id[UUID_STR_LEN];
-    char sha[HASH_SHA256_HEX];
-    struct buf payload;
-    char *withheld;
-    const char *channel;
+/* The submission's id and the time its payload states, chosen so that a preview and the submit
+ * that follows it (same version, nothing submitted in between) produce the same bytes (issue
+ * 10 item 3). The time is the version's creation, or just after the incident's newest
+ * submission when that is later, so ids (UUIDv7, RFC 9562 §5.7) still sort by submission: the
+ * ledger's "newest live submission" and the newest-first listings rely on that. The 12-bit
+ * rand_a field holds the item's place in the plan (the order within one submit); the rest is
+ * derived from the obligation, the version and the incident's newest submission, which every
+ * submit that writes anything changes, so two plans never name the same id (a failed
+ * submission sent again gets a new one). */
+struct plan_basis {
+    int64_t t;
+    char newest[UUID_STR_LEN]; /* the incident's newest submission, or "" */
 };
 
+static int64_t uuid_ms(const char *id)
+{
+    char hex[13];
+    memcpy(hex, id, 8);
+    memcpy(hex + 8, id + 9, 4);
+    hex[12] = '\0';
+    return (int64_t)strtoll(hex, NULL, 16);
+}
+
+static void plan_basis(const struct app_call *c, const struct report_rec *rec,
+                       struct plan_basis *pb)
+{
+    struct submission_list l = {0};
+    struct submission_filter f = {.incident_id = rec->id, .limit = 1};
+    pb->t = rec->version_created_at;
+    pb->newest[0] = '\0';
+    if (store_submissions_list(c->app->store, &f, &l) == STORE_OK && l.n > 0) {
+        const struct submission_rec *s = &l.items[0];
+        xstrlcpy(pb->newest, s->id, sizeof(pb->newest));
+        if (s->created_at >= pb->t)
+            pb->t = s->created_at + 1;
+        if (uuid_valid(s->id, strlen(s->id)) && uuid_ms(s->id) >= pb->t)
+            pb->t = uuid_ms(s->id) + 1;
+    }
+    submission_list_release(&l);
+}
+
+static void planned_id(const struct plan_basis *pb, size_t index, const struct obligation_rec *ob,
+                       int version, char out[UUID_STR_LEN])
+{
+    unsigned char h[HASH_SHA256_LEN], rnd[10];
+    char key[200];
+    int n = snprintf(key, sizeof(key), "ichigen/submission/%s/%d/%s", ob->id, version, pb->newest);
+    hash_sha256(key, (size_t)n, h);
+    memcpy(rnd, h, sizeof(rnd));
+    rnd[0] = (unsigned char)((index >> 8) & 0x0f);
+    rnd[1] = (unsigned char)(index & 0xff);
+    uuid_v7_format(pb->t, rnd, out);
+}
+
+/* One planned submission: its payload exactly as it would be stored and sent. */
 static void build_one(const struct app_call *c, const struct report_rec *rec, const json_t *report,
-                      const struct org *o, const struct obligation_rec *ob, struct built *b,
-                      struct submission_new *n)
+                      const struct org *o, const struct plan_basis *pb, size_t index,
+                      struct app_planned *b)
 {
     const struct app *a = c->app;
+    const struct obligation_rec *ob = b->ob;
     struct rules_recipient_view rv;
     const struct rule *rule = rules_find(a->rules, ob->rule_id);
     const struct rule_stage *st = rules_find_stage(rule, ob->stage_id);
     const struct outbox_route *route = outbox_route_of(a->delivery, ob->recipient_id);
     json_t *withheld;
     rules_recipient_get(a->rules, ob->recipient_id, &rv);
-    uuid_v7_new(b->id);
+    planned_id(pb, index, ob, rec->version, b->id);
+    b->name_ja = rv.name_ja;
+    b->name_en = rv.name_en;
+    b->stage_ja = rules_stage_name(st, true);
+    b->stage_en = rules_stage_name(st, false);
     b->channel = rec->drill ? "exercise" : rules_channel_name(route->channel);
     json_t *view = outbox_project(report, rv.delivery->sections, ob->recipient_id, &withheld);
     struct outbox_meta m = {.submission_id = b->id,
@@ -101,8 +161,8 @@ static void build_one(const struct app_call *c, const struct report_rec *rec, co
                             .obligation_id = ob->id,
                             .rule_id = ob->rule_id,
                             .stage_id = ob->stage_id,
-                            .stage_name_ja = rules_stage_name(st, true),
-                            .stage_name_en = rules_stage_name(st, false),
+                            .stage_name_ja = b->stage_ja,
+                            .stage_name_en = b->stage_en,
                             .recipient_id = ob->recipient_id,
                             .recipient_name_ja = rv.name_ja,
                             .recipient_name_en = rv.name_en,
@@ -112,7 +172,7 @@ static void build_one(const struct app_call *c, const struct report_rec *rec, co
                             .corporate_number = o->corporate_number,
                             .version = rec->version,
                             .report_sha256 = rec->body_sha256,
-                            .created_ms = c->now_ms,
+                            .created_ms = pb->t,
                             .drill = rec->drill};
     buf_init(&b->payload, BUF_UNLIMITED);
     outbox_payload(&m, view, withheld, &b->payload);
@@ -120,51 +180,64 @@ static void build_one(const struct app_call *c, const struct report_rec *rec, co
     b->withheld = json_dumps(withheld, JSON_COMPACT);
     json_decref(view);
     json_decref(withheld);
-    *n = (struct submission_new){.id = b->id,
-                                 .obligation_id = ob->id,
-                                 .rule_id = ob->rule_id,
-                                 .stage_id = ob->stage_id,
-                                 .recipient_id = ob->recipient_id,
-                                 .channel = b->channel,
-                                 .status = initial_status(b->channel),
-                                 .payload = b->payload.data,
-                                 .payload_len = b->payload.len,
-                                 .payload_sha256 = b->sha,
-                                 .withheld = b->withheld};
 }
 
-/* Reads back the submissions just written, as stored. */
-static void read_back(const struct app_call *c, const struct built *b, size_t n,
-                      struct app_submit_out *out)
-{
-    out->sent = xcalloc(n + 1, sizeof(*out->sent));
-    for (size_t i = 0; i < n; i++)
-        if (store_submission_get(c->app->store, b[i].id, &out->sent[out->nsent]) == STORE_OK)
-            out->nsent++;
-}
-
-/* Writes the plan's submissions with the ledger re-evaluated: the stages sent now start the
- * deadlines that run from their submission (NIS2's final report, DORA's intermediate
- * report). */
-static enum app_problem write_plan(const struct app_call *c, const struct report_rec *rec,
-                                   const json_t *report, const struct org *o,
-                                   struct app_submit_out *out, struct app_result *res)
+/* Builds the payload of every obligation the plan sends (out->planned, in plan order). */
+static void build_plan(const struct app_call *c, const struct report_rec *rec, const json_t *report,
+                       const struct org *o, struct app_submit_out *out)
 {
     const struct outbox_plan *plan = &out->plan;
-    const struct obligation_list *obs = &out->obs;
-    struct built *b = xcalloc(plan->nsend + 1, sizeof(*b));
-    struct submission_new *items = xcalloc(plan->nsend + 1, sizeof(*items));
-    bool *send = xcalloc(obs->n + 1, sizeof(*send));
-    struct app_ledger lb = {0};
-    size_t n = 0;
-    int created = 0;
+    struct plan_basis pb;
+    plan_basis(c, rec, &pb);
+    out->planned = xcalloc(plan->nsend + 1, sizeof(*out->planned));
     for (size_t i = 0; i < plan->n; i++) {
         if (plan->items[i].skip != SKIP_NONE)
             continue;
-        build_one(c, rec, report, o, plan->items[i].ob, &b[n], &items[n]);
-        n++;
+        struct app_planned *b = &out->planned[out->nplanned];
+        b->ob = plan->items[i].ob;
+        build_one(c, rec, report, o, &pb, out->nplanned, b);
+        out->nplanned++;
+    }
+}
+
+/* Reads back the submissions just written, as stored. */
+static void read_back(const struct app_call *c, struct app_submit_out *out)
+{
+    out->sent = xcalloc(out->nplanned + 1, sizeof(*out->sent));
+    for (size_t i = 0; i < out->nplanned; i++)
+        if (store_submission_get(c->app->store, out->planned[i].id, &out->sent[out->nsent]) ==
+            STORE_OK)
+            out->nsent++;
+}
+
+/* Writes the planned submissions with the ledger re-evaluated: the stages sent now start the
+ * deadlines that run from their submission (NIS2's final report, DORA's intermediate
+ * report). */
+static enum app_problem write_plan(const struct app_call *c, const struct report_rec *rec,
+                                   const json_t *report, struct app_submit_out *out,
+                                   struct app_result *res)
+{
+    const struct obligation_list *obs = &out->obs;
+    struct submission_new *items = xcalloc(out->nplanned + 1, sizeof(*items));
+    bool *send = xcalloc(obs->n + 1, sizeof(*send));
+    struct app_ledger lb = {0};
+    int created = 0;
+    for (size_t i = 0; i < out->nplanned; i++) {
+        const struct app_planned *b = &out->planned[i];
+        const struct obligation_rec *ob = b->ob;
+        items[i] = (struct submission_new){.id = b->id,
+                                           .obligation_id = ob->id,
+                                           .rule_id = ob->rule_id,
+                                           .stage_id = ob->stage_id,
+                                           .recipient_id = ob->recipient_id,
+                                           .channel = b->channel,
+                                           .status = initial_status(b->channel),
+                                           .payload = b->payload.data,
+                                           .payload_len = b->payload.len,
+                                           .payload_sha256 = b->sha,
+                                           .withheld = b->withheld};
         for (size_t k = 0; k < obs->n; k++)
-            send[k] |= plan->items[i].ob == &obs->items[k];
+            send[k] |= ob == &obs->items[k];
     }
     app_ledger_build(c->app, report, obs, send, c->now_ms, &lb);
     struct submit_write w = {.incident_id = rec->id,
@@ -173,7 +246,7 @@ static enum app_problem write_plan(const struct app_call *c, const struct report
                              .version = rec->version,
                              .drill = rec->drill,
                              .items = items,
-                             .n = n,
+                             .n = out->nplanned,
                              .now_ms = c->now_ms,
                              .ledger = &lb.in};
     int st = store_submit(c->app->store, &w, &created);
@@ -184,15 +257,10 @@ static enum app_problem write_plan(const struct app_call *c, const struct report
         pr = app_fail_precondition(res, APP_PRECOND_STALE, out->latest_version, "report", "報告");
     } else if (!(pr = app_fail_store(res, st))) {
         outbox_worker_wake(c->app->worker);
-        read_back(c, b, n, out);
+        read_back(c, out);
         out->created = created != 0;
     }
-    for (size_t i = 0; i < n; i++) {
-        buf_release(&b[i].payload);
-        free(b[i].withheld);
-    }
     free(send);
-    free(b);
     free(items);
     return pr;
 }
@@ -206,39 +274,77 @@ static enum app_problem submit_precondition(const struct app_submit_in *in, int 
                                    : app_fail_precondition(res, pc, latest, "report", "報告");
 }
 
-enum app_problem app_report_submit(const struct app_call *c, const struct app_submit_in *in,
-                                   struct app_submit_out *out, struct app_result *res)
+/* What a submit and its preview share: the checks, the plan and every payload, read from the
+ * store and written nowhere. On APP_OK *rec and *report are the version planned (the caller
+ * releases them). */
+static enum app_problem plan_submit(const struct app_call *c, const struct app_submit_in *in,
+                                    struct app_submit_out *out, struct report_rec *rec,
+                                    json_t **report, struct app_result *res)
 {
-    struct report_rec rec;
     struct org o;
-    json_t *report = NULL;
     const char **only = NULL;
     size_t nonly = 0;
+    *report = NULL;
     memset(out, 0, sizeof(*out));
-    enum app_problem pr = app_authz_report(c, ACT_SUBMIT, in->report_id, 0, &rec, res);
+    enum app_problem pr = app_authz_report(c, ACT_SUBMIT, in->report_id, 0, rec, res);
     if (pr)
         return pr;
-    xstrlcpy(out->incident_id, rec.id, sizeof(out->incident_id));
-    out->version = rec.version;
-    out->latest_version = rec.latest_version;
-    if ((pr = submit_precondition(in, rec.latest_version, res)))
+    xstrlcpy(out->incident_id, rec->id, sizeof(out->incident_id));
+    out->version = rec->version;
+    out->latest_version = rec->latest_version;
+    if ((pr = submit_precondition(in, rec->latest_version, res)))
         goto out;
-    int st = store_obligations_list(c->app->store, rec.id, &out->obs);
+    int st = store_obligations_list(c->app->store, rec->id, &out->obs);
     if (!st)
-        st = store_org_get(c->app->store, rec.org_id, &o);
+        st = store_org_get(c->app->store, rec->org_id, &o);
     if ((pr = app_fail_store(res, st)))
         goto out;
     if ((pr = only_named(c, in->body, &out->obs, &only, &nonly, res)))
         goto out;
-    if (!(report = json_loadb(rec.body, rec.body_len, 0, NULL)))
-        BUG("stored report %s is not JSON", rec.id);
-    outbox_plan_make(c->app->rules, out->obs.items, out->obs.n, report, only, nonly, &out->plan);
-    pr = write_plan(c, &rec, report, &o, out, res);
+    if (!(*report = json_loadb(rec->body, rec->body_len, 0, NULL)))
+        BUG("stored report %s is not JSON", rec->id);
+    outbox_plan_make(c->app->rules, out->obs.items, out->obs.n, *report, only, nonly, &out->plan);
+    build_plan(c, rec, *report, &o, out);
 out:
-    json_decref(report);
     free(only);
+    if (pr) {
+        report_rec_release(rec);
+        json_decref(*report);
+        *report = NULL;
+    }
+    return pr;
+}
+
+enum app_problem app_report_submit(const struct app_call *c, const struct app_submit_in *in,
+                                   struct app_submit_out *out, struct app_result *res)
+{
+    struct report_rec rec;
+    json_t *report;
+    enum app_problem pr = plan_submit(c, in, out, &rec, &report, res);
+    if (pr)
+        return pr;
+    pr = write_plan(c, &rec, report, out, res);
+    json_decref(report);
     report_rec_release(&rec);
     return pr;
+}
+
+enum app_problem app_report_submit_preview(const struct app_call *c, const struct app_submit_in *in,
+                                           struct app_submit_out *out, struct app_result *res)
+{
+    struct report_rec rec;
+    json_t *report;
+    enum app_problem pr = plan_submit(c, in, out, &rec, &report, res);
+    if (pr)
+        return pr;
+    json_decref(report);
+    report_rec_release(&rec);
+    return APP_OK;
+}
+
+void app_field_label(const char *pointer, bool ja, struct buf *out)
+{
+    schema_label_path(&report_root, pointer, ja, out);
 }
 
 /* ---- the reporter's view ---- */

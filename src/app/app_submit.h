@@ -20,8 +20,21 @@
 struct app_submit_in {
     const char *report_id;
     struct app_expect pre; /* the version submitted must be the one the caller names */
-    const json_t *body; /* {"obligations": [ids]} (borrowed): the stages chosen; NULL: no choice,
-                           the earliest stage not yet sent of each chain (outbox_plan_make) */
+    const json_t *body;    /* {"obligations": [ids]} (borrowed): the stages chosen; NULL: no choice,
+                              the earliest stage not yet sent of each chain (outbox_plan_make) */
+};
+
+/* One submission a submit plans: its payload exactly as it is stored and sent (outbox_payload),
+ * and what the preview shows of it. */
+struct app_planned {
+    const struct obligation_rec *ob; /* borrowed from app_submit_out.obs */
+    char id[UUID_STR_LEN];           /* the submission's id (in the payload) */
+    char sha[HASH_SHA256_HEX];       /* of payload */
+    struct buf payload;
+    char *withheld;                  /* JSON array text: the sections withheld */
+    const char *channel;             /* static */
+    const char *name_ja, *name_en;   /* the recipient's names (borrowed from the rules) */
+    const char *stage_ja, *stage_en; /* the stage's names (borrowed from the rules) */
 };
 
 struct app_submit_out {
@@ -31,8 +44,10 @@ struct app_submit_out {
     bool created;                /* at least one submission was written */
     struct submission_rec *sent; /* the submissions written, as stored (nsent) */
     size_t nsent;
-    struct obligation_list obs; /* the incident's ledger, which plan borrows */
-    struct outbox_plan plan;    /* items with skip != SKIP_NONE were not sent, and why */
+    struct obligation_list obs;  /* the incident's ledger, which plan borrows */
+    struct outbox_plan plan;     /* items with skip != SKIP_NONE were not sent, and why */
+    struct app_planned *planned; /* the plan's items with SKIP_NONE, in plan order (nplanned) */
+    size_t nplanned;
 };
 void app_submit_out_release(struct app_submit_out *o);
 
@@ -43,6 +58,18 @@ void app_submit_out_release(struct app_submit_out *o);
  * every problem listed), FORBIDDEN, NOT_FOUND, UNAVAILABLE. Release out in every case. */
 enum app_problem app_report_submit(const struct app_call *c, const struct app_submit_in *in,
                                    struct app_submit_out *out, struct app_result *res);
+
+/* What app_report_submit would do now, writing nothing (issue 10 item 3; docs/delivery.md §2):
+ * the same checks (ACT_SUBMIT, the precondition, the body) and the same plan and payloads,
+ * which the submit shares (plan_submit in app_submit.c): out->planned holds each payload
+ * exactly as the submit of the same version would store and send it, as long as nothing is
+ * submitted in between; out->sent stays empty. Same problems as app_report_submit. */
+enum app_problem app_report_submit_preview(const struct app_call *c, const struct app_submit_in *in,
+                                           struct app_submit_out *out, struct app_result *res);
+
+/* The report field at a JSON pointer named by its labels in the report format (src/report's
+ * field table), e.g. "影響 › 個人データ › 人数": appended to out. */
+void app_field_label(const char *pointer, bool ja, struct buf *out);
 
 /* The submissions of a report (ACT_SUBMISSION_READ), newest first, after the id after (NULL:
  * from the newest), at most limit. The caller releases out on APP_OK. */

@@ -104,18 +104,101 @@ static bool submit_body(struct req *r, json_t **doc)
     return http_require_json(r) && (*doc = http_body_json(r)) != NULL;
 }
 
+/* A field the stage requires, named by its pointer and by its labels in the report format, so
+ * the reporter reads "影響 › 個人データ › 人数", not only "/impact/personal_data/count". */
+static json_t *missing_json(const char *pointer)
+{
+    struct buf ja, en;
+    buf_init(&ja, 1024);
+    buf_init(&en, 1024);
+    app_field_label(pointer, true, &ja);
+    app_field_label(pointer, false, &en);
+    json_t *j =
+        json_pack("{s:s, s:s, s:s}", "pointer", pointer, "ja", buf_cstr(&ja), "en", buf_cstr(&en));
+    buf_release(&ja);
+    buf_release(&en);
+    return j;
+}
+
+/* What the preview says of an obligation that would not go: what a submit says, with each
+ * missing field also labelled. */
+static json_t *held_preview_json(const struct outbox_plan_item *it)
+{
+    json_t *j = not_sent_json(it), *labelled = json_array();
+    for (size_t k = 0; k < it->nmissing; k++)
+        json_array_append_new(labelled, missing_json(it->missing[k]));
+    json_object_set_new(j, "missing_field_labels", labelled);
+    return j;
+}
+
+/* A submission the submit would write: the payload's exact bytes as a string (hashing its
+ * UTF-8 gives payload_sha256), their SHA-256 and size, and what the recipient is not given. */
+static json_t *planned_json(const struct app_planned *p)
+{
+    const struct obligation_rec *o = p->ob;
+    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "submission_id", p->id,
+                          "obligation_id", o->id, "rule_id", o->rule_id, "stage_id", o->stage_id,
+                          "recipient_id", o->recipient_id, "channel", p->channel, "payload_sha256",
+                          p->sha, "payload_media_type", "application/json", "payload_size",
+                          (json_int_t)p->payload.len);
+    json_object_set_new(j, "stage",
+                        json_pack("{s:s, s:s, s:s}", "id", o->stage_id, "ja",
+                                  p->stage_ja ? p->stage_ja : "", "en",
+                                  p->stage_en ? p->stage_en : ""));
+    json_object_set_new(j, "recipient",
+                        json_pack("{s:s, s:s, s:s}", "id", o->recipient_id, "ja",
+                                  p->name_ja ? p->name_ja : "", "en",
+                                  p->name_en ? p->name_en : ""));
+    json_object_set_new(j, "withheld_sections", parsed_or_null(p->withheld));
+    json_object_set_new(j, "payload", json_stringn((const char *)p->payload.data, p->payload.len));
+    return j;
+}
+
+/* ?dry_run=true|false; false (and absent) submits. Returns -1 after answering 400. */
+static int dry_run_param(struct req *r)
+{
+    static const char *const allowed[] = {"dry_run", NULL};
+    if (!http_query_only(r, allowed))
+        return -1;
+    const char *d = http_query(r, "dry_run");
+    if (!d || !strcmp(d, "false"))
+        return 0;
+    if (!strcmp(d, "true"))
+        return 1;
+    http_bad_query(r, "dry_run", "must be true or false", "true 又は false で指定してください");
+    return -1;
+}
+
+/* The preview's answer (200): what the submit would send, and what it would hold back. */
+static void preview_answer(struct req *r, const struct app_submit_out *out)
+{
+    json_t *would = json_array(), *held = json_array();
+    for (size_t i = 0; i < out->nplanned; i++)
+        json_array_append_new(would, planned_json(&out->planned[i]));
+    for (size_t i = 0; i < out->plan.n; i++)
+        if (out->plan.items[i].skip != SKIP_NONE)
+            json_array_append_new(held, held_preview_json(&out->plan.items[i]));
+    http_json(r, 200,
+              json_pack("{s:s, s:i, s:b, s:o, s:o}", "incident_id", out->incident_id,
+                        "report_version", out->version, "dry_run", 1, "would_submit", would,
+                        "would_not_submit", held));
+}
+
 void h_report_submit(struct req *r)
 {
     struct app_result res;
     struct app_submit_out out;
     json_t *body;
-    if (!submit_body(r, &body))
+    int dry = dry_run_param(r);
+    if (dry < 0 || !submit_body(r, &body))
         return;
     app_result_init(&res, r->app->limits.max_errors);
     struct app_call c = http_app_call(r);
     struct app_submit_in in = {r->params[0], http_expect(r), body};
-    if (app_report_submit(&c, &in, &out, &res)) {
+    if ((dry ? app_report_submit_preview : app_report_submit)(&c, &in, &out, &res)) {
         http_fail_result(r, &res);
+    } else if (dry) {
+        preview_answer(r, &out);
     } else {
         json_t *sent = json_array(), *held = json_array();
         for (size_t i = 0; i < out.nsent; i++)

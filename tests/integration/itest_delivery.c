@@ -1726,6 +1726,144 @@ static void test_nis2_stage_by_stage(void **state)
 
 /* ---- drills and the address guard ---- */
 
+/* ---- preview before sending (issue 10 item 3) ---- */
+
+/* What the store holds of incident id that a submit changes, as text: its submissions, its
+ * ledger (obligations and their history) and the audit entries of reporter A (who alone acts
+ * in the test). Read directly from the database while the server runs (WAL readers). */
+static void store_state(const char *id, struct buf *out)
+{
+    static const char *const q[] = {
+        "SELECT * FROM submissions WHERE incident_id = ?1 ORDER BY id",
+        "SELECT * FROM obligations WHERE incident_id = ?1 ORDER BY seq",
+        "SELECT e.* FROM obligation_events e JOIN obligations o ON o.seq = e.obligation_seq"
+        " WHERE o.incident_id = ?1 ORDER BY e.seq",
+        "SELECT * FROM audit_log WHERE actor = ?2 OR object_id = ?1 ORDER BY seq"};
+    char path[300];
+    sqlite3 *db;
+    snprintf(path, sizeof(path), "%s/ichigen.db", F.srv.dir);
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_busy_timeout(db, 10000);
+    for (size_t i = 0; i < ARRAY_SIZE(q); i++) {
+        sqlite3_stmt *st;
+        assert_int_equal(sqlite3_prepare_v2(db, q[i], -1, &st, NULL), SQLITE_OK);
+        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, F.rep_a.id, -1, SQLITE_STATIC);
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            for (int c = 0; c < sqlite3_column_count(st); c++) {
+                const unsigned char *t = sqlite3_column_text(st, c);
+                buf_appendf(out, "%s|", t ? (const char *)t : "NULL");
+            }
+            buf_putc(out, '\n');
+        }
+        assert_int_equal(rc, SQLITE_DONE);
+        buf_appendf(out, "--\n");
+        sqlite3_finalize(st);
+    }
+    assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+/* POST …/submit?<query> with If-Match "v1" and no body, as reporter A (or as u). */
+static long preview_as(const struct itest_user *u, const char *id, const char *query,
+                       struct itest_resp *r)
+{
+    char path[200];
+    snprintf(path, sizeof(path), "/api/v1/reports/%s/submit?%s", id, query);
+    itest_http(
+        &F.srv,
+        &(struct itest_req){
+            .method = "POST", .path = path, .token = u->token, .headers = {"If-Match: \"v1\""}},
+        r);
+    return r->status;
+}
+
+/* The preview answers what the submit would send and writes nothing; the submit that follows
+ * sends exactly the previewed bytes (same submission ids and SHA-256, stored and served). */
+static void test_preview_then_submit(void **state)
+{
+    struct itest_resp r, pv, d;
+    struct buf before, after;
+    char id[40], sha[HASH_SHA256_HEX], path[120];
+    size_t i;
+    json_t *it;
+    UNUSED(state);
+    fake_receiver_set(RX, FAKE_RECEIPT);
+    json_t *doc = full_report(); /* withholds "contacts" from the NCO */
+    json_object_del(json_object_get(doc, "response"), "other"); /* the PPC cannot go */
+    create_report(doc, id);
+    json_decref(doc);
+
+    buf_init(&before, BUF_UNLIMITED);
+    buf_init(&after, BUF_UNLIMITED);
+    store_state(id, &before);
+    assert_int_equal(preview_as(&F.rep_a, id, "dry_run=true", &pv), 200);
+    store_state(id, &after);
+    assert_string_equal(buf_cstr(&after), buf_cstr(&before)); /* nothing written */
+    assert_true(json_is_true(json_object_get(pv.json, "dry_run")));
+    json_t *would = json_object_get(pv.json, "would_submit");
+    assert_true(json_array_size(would) > 0);
+    json_array_foreach(would, i, it)
+    {
+        const char *payload = itest_jstr(it, "/payload");
+        hash_sha256_hex(payload, strlen(payload), sha);
+        assert_string_equal(sha, itest_jstr(it, "/payload_sha256"));
+        assert_int_equal(itest_jint(it, "/payload_size"), strlen(payload));
+        assert_true(strlen(itest_jstr(it, "/recipient/ja")) > 0);
+        assert_true(strlen(itest_jstr(it, "/recipient/en")) > 0);
+        assert_true(strlen(itest_jstr(it, "/stage/en")) > 0);
+    }
+    json_t *nco = must_item(would, "nco", NULL);
+    expect_str(nco, "/channel", "inbox");
+    expect_str(nco, "/recipient/ja", "国家サイバー統括室（NCO）");
+    assert_string_equal(
+        json_string_value(json_array_get(json_object_get(nco, "withheld_sections"), 0)),
+        "contacts");
+    /* the PPC 速報 would not go: the reason, and the field by its labels */
+    json_t *ppc = must_item(json_object_get(pv.json, "would_not_submit"), "ppc", "preliminary");
+    expect_str(ppc, "/reason", "missing_fields");
+    assert_non_null(strstr(itest_jstr(ppc, "/explanation/ja"), "。"));
+    json_t *label = json_array_get(json_object_get(ppc, "missing_field_labels"), 0);
+    expect_str(label, "/pointer", "/response/other");
+    expect_str(label, "/ja", "対応 › その他参考となる事項");
+    expect_str(label, "/en", "response › other relevant information");
+
+    /* the real submit of the same version */
+    assert_int_equal(submit(id, "\"v1\"", NULL, &r), 201);
+    json_t *sent = json_object_get(r.json, "submitted");
+    assert_int_equal(json_array_size(sent), json_array_size(would));
+    json_array_foreach(would, i, it)
+    {
+        json_t *s = must_item(sent, itest_jstr(it, "/recipient_id"), itest_jstr(it, "/stage_id"));
+        expect_str(s, "/id", itest_jstr(it, "/submission_id"));
+        expect_str(s, "/payload_sha256", itest_jstr(it, "/payload_sha256"));
+        /* the stored bytes, as the recipient's JSON document serves them */
+        snprintf(path, sizeof(path), "/api/v1/submissions/%s/document", itest_jstr(s, "/id"));
+        assert_int_equal(itest_get(&F.srv, F.rep_a.token, path, &d), 200);
+        hash_sha256_hex(d.body, d.len, sha);
+        assert_string_equal(sha, itest_jstr(it, "/payload_sha256"));
+        itest_resp_release(&d);
+    }
+    itest_resp_release(&r);
+    itest_resp_release(&pv);
+
+    /* after the submit a preview shows that nothing more is due for what went */
+    assert_int_equal(preview_as(&F.rep_a, id, "dry_run=true", &pv), 200);
+    expect_str(must_item(json_object_get(pv.json, "would_not_submit"), "nco", NULL), "/reason",
+               "already_submitted");
+    itest_resp_release(&pv);
+    /* the parameter's values; the submit's authorisation */
+    assert_int_equal(preview_as(&F.rep_a, id, "dry_run=yes", &pv), 400);
+    assert_string_equal(itest_problem_code(&pv), "bad_query");
+    itest_resp_release(&pv);
+    assert_int_equal(preview_as(&F.rep_b, id, "dry_run=true", &pv), 404);
+    itest_resp_release(&pv);
+    assert_int_equal(preview_as(&F.recipient, id, "dry_run=true", &pv), 403);
+    itest_resp_release(&pv);
+    buf_release(&before);
+    buf_release(&after);
+}
+
 /* (g) A drill goes to the exercise sink only, never to the real recipients or an inbox. */
 static void test_drill_goes_to_sink(void **state)
 {
@@ -1884,6 +2022,7 @@ int main(void)
         cmocka_unit_test(test_deadline_from_previous_stage),
         cmocka_unit_test(test_ppc_stage_by_stage),
         cmocka_unit_test(test_nis2_stage_by_stage),
+        cmocka_unit_test(test_preview_then_submit),
         cmocka_unit_test(test_drill_goes_to_sink),
         cmocka_unit_test(test_private_address_refused),
         cmocka_unit_test(test_metrics),

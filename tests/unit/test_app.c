@@ -284,6 +284,106 @@ static enum app_problem submit(struct fx *f, const struct party *p, const char *
     return pr;
 }
 
+/* Previews id's latest version (naming version) as actor p with body (NULL: no choice). */
+static enum app_problem preview(struct fx *f, const struct party *p, const char *id, int version,
+                                const char *body, struct app_submit_out *out)
+{
+    json_t *doc = body ? json_loads(body, 0, NULL) : NULL;
+    struct app_call c = call(f, p);
+    struct app_submit_in in = {id, {app_expect_version, &version}, doc};
+    enum app_problem pr = app_report_submit_preview(&c, &in, out, &f->res);
+    assert_int_equal(pr, f->res.problem);
+    json_decref(doc);
+    return pr;
+}
+
+/* What the store holds of an incident that a submit changes: its submissions, its ledger
+ * (every obligation's state and live submission) and the audit log's head. */
+static void store_state(struct fx *f, const char *id, struct buf *out)
+{
+    struct submission_list l = {0};
+    struct obligation_list obs = {0};
+    struct audit_rec head;
+    struct submission_filter sf = {.incident_id = id, .limit = 100};
+    assert_int_equal(store_submissions_list(f->app.store, &sf, &l), STORE_OK);
+    for (size_t i = 0; i < l.n; i++)
+        buf_appendf(out, "s %s %s\n", l.items[i].id, l.items[i].payload_sha256);
+    submission_list_release(&l);
+    assert_int_equal(store_obligations_list(f->app.store, id, &obs), STORE_OK);
+    for (size_t i = 0; i < obs.n; i++)
+        buf_appendf(out, "o %s %s %lld %lld %d %d\n", obs.items[i].id, obs.items[i].live_submission,
+                    (long long)obs.items[i].submitted_at, (long long)obs.items[i].updated_at,
+                    obs.items[i].due_state, obs.items[i].last_version);
+    obligation_list_release(&obs);
+    if (store_audit_head(f->app.store, &head) == STORE_OK)
+        buf_appendf(out, "a %lld\n", (long long)head.seq);
+}
+
+/* The preview plans what the submit sends, writes nothing, and the submit that follows sends
+ * exactly the previewed bytes under the previewed ids (issue 10 item 3). */
+static void test_preview(void **state)
+{
+    struct fx *f = *state;
+    char id[UUID_STR_LEN];
+    struct app_submit_out pv, again, out;
+    struct buf before, after;
+    assert_int_equal(create(f, &f->a, REPORT, NULL, id), APP_OK);
+    /* the submit's authorisation and precondition */
+    assert_int_equal(preview(f, &f->b, id, 1, NULL, &pv), APP_PROB_NOT_FOUND);
+    app_submit_out_release(&pv);
+    assert_int_equal(preview(f, &f->c, id, 1, NULL, &pv), APP_PROB_FORBIDDEN);
+    app_submit_out_release(&pv);
+    assert_int_equal(preview(f, &f->a, id, 2, NULL, &pv), APP_PROB_PRECONDITION_FAILED);
+    app_submit_out_release(&pv);
+    assert_int_equal(preview(f, &f->a, id, 1, "{\"obligations\":[\"x\"]}", &pv),
+                     APP_PROB_VALIDATION);
+    app_submit_out_release(&pv);
+
+    buf_init(&before, BUF_UNLIMITED);
+    buf_init(&after, BUF_UNLIMITED);
+    store_state(f, id, &before);
+    assert_int_equal(preview(f, &f->a, id, 1, NULL, &pv), APP_OK);
+    assert_int_equal(preview(f, &f->a, id, 1, NULL, &again), APP_OK);
+    store_state(f, id, &after);
+    assert_string_equal(buf_cstr(&after), buf_cstr(&before)); /* nothing written */
+    assert_false(pv.created);
+    assert_int_equal(pv.nsent, 0);
+    assert_true(pv.nplanned > 0);
+    assert_int_equal(pv.nplanned, pv.plan.nsend);
+    assert_int_equal(again.nplanned, pv.nplanned);
+    for (size_t i = 0; i < pv.nplanned; i++) {
+        char sha[HASH_SHA256_HEX];
+        hash_sha256_hex(pv.planned[i].payload.data, pv.planned[i].payload.len, sha);
+        assert_string_equal(sha, pv.planned[i].sha);
+        assert_string_equal(again.planned[i].sha, pv.planned[i].sha); /* deterministic */
+        assert_non_null(pv.planned[i].name_ja);
+    }
+    app_submit_out_release(&again);
+
+    /* a minute later, the submit sends the previewed bytes: same ids, SHA-256 and bytes */
+    int v1 = 1;
+    struct app_call later = call(f, &f->a);
+    later.now_ms += 60000;
+    struct app_submit_in in = {id, {app_expect_version, &v1}, NULL};
+    assert_int_equal(app_report_submit(&later, &in, &out, &f->res), APP_OK);
+    assert_int_equal(out.nsent, pv.nplanned);
+    for (size_t i = 0; i < pv.nplanned; i++) {
+        const struct submission_rec *s = NULL;
+        for (size_t k = 0; k < out.nsent && !s; k++)
+            if (!strcmp(out.sent[k].id, pv.planned[i].id))
+                s = &out.sent[k];
+        assert_non_null(s);
+        assert_string_equal(s->obligation_id, pv.planned[i].ob->id);
+        assert_string_equal(s->payload_sha256, pv.planned[i].sha);
+        assert_int_equal(s->payload_len, pv.planned[i].payload.len);
+        assert_memory_equal(s->payload, pv.planned[i].payload.data, s->payload_len);
+    }
+    app_submit_out_release(&out);
+    app_submit_out_release(&pv);
+    buf_release(&before);
+    buf_release(&after);
+}
+
 static const struct submission_rec *sent_to(const struct app_submit_out *o, const char *channel)
 {
     for (size_t i = 0; i < o->nsent; i++)
@@ -606,6 +706,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_amend, setup, teardown),
         cmocka_unit_test_setup_teardown(test_submit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_preview, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bindings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ledger, setup, teardown),
         cmocka_unit_test_setup_teardown(test_obligations, setup, teardown),
