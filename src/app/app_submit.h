@@ -68,7 +68,7 @@ enum app_problem app_report_submit_preview(const struct app_call *c, const struc
                                            struct app_submit_out *out, struct app_result *res);
 
 /* The report field at a JSON pointer named by its labels in the report format (src/report's
- * field table), e.g. "影響 › 個人データ › 人数": appended to out. */
+ * field table), e.g. "対応 › その他参考となる事項": appended to out. */
 void app_field_label(const char *pointer, bool ja, struct buf *out);
 
 /* The submissions of a report (ACT_SUBMISSION_READ), newest first, after the id after (NULL:
