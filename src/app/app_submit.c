@@ -105,14 +105,15 @@ static int64_t uuid_ms(const char *id)
     return (int64_t)strtoll(hex, NULL, 16);
 }
 
-static void plan_basis(const struct app_call *c, const struct report_rec *rec,
-                       struct plan_basis *pb)
+/* STORE_OK, or the store's failure (the plan cannot be made without it). */
+static int plan_basis(const struct app_call *c, const struct report_rec *rec, struct plan_basis *pb)
 {
     struct submission_list l = {0};
     struct submission_filter f = {.incident_id = rec->id, .limit = 1};
     pb->t = rec->version_created_at;
     pb->newest[0] = '\0';
-    if (store_submissions_list(c->app->store, &f, &l) == STORE_OK && l.n > 0) {
+    int st = store_submissions_list(c->app->store, &f, &l);
+    if (st == STORE_OK && l.n > 0) {
         const struct submission_rec *s = &l.items[0];
         xstrlcpy(pb->newest, s->id, sizeof(pb->newest));
         if (s->created_at >= pb->t)
@@ -120,7 +121,9 @@ static void plan_basis(const struct app_call *c, const struct report_rec *rec,
         if (uuid_valid(s->id, strlen(s->id)) && uuid_ms(s->id) >= pb->t)
             pb->t = uuid_ms(s->id) + 1;
     }
-    submission_list_release(&l);
+    if (st == STORE_OK)
+        submission_list_release(&l);
+    return st;
 }
 
 static void planned_id(const struct plan_basis *pb, size_t index, const struct obligation_rec *ob,
@@ -183,12 +186,15 @@ static void build_one(const struct app_call *c, const struct report_rec *rec, co
 }
 
 /* Builds the payload of every obligation the plan sends (out->planned, in plan order). */
-static void build_plan(const struct app_call *c, const struct report_rec *rec, const json_t *report,
-                       const struct org *o, struct app_submit_out *out)
+static enum app_problem build_plan(const struct app_call *c, const struct report_rec *rec,
+                                   const json_t *report, const struct org *o,
+                                   struct app_submit_out *out, struct app_result *res)
 {
     const struct outbox_plan *plan = &out->plan;
     struct plan_basis pb;
-    plan_basis(c, rec, &pb);
+    enum app_problem pr = app_fail_store(res, plan_basis(c, rec, &pb));
+    if (pr)
+        return pr;
     out->planned = xcalloc(plan->nsend + 1, sizeof(*out->planned));
     for (size_t i = 0; i < plan->n; i++) {
         if (plan->items[i].skip != SKIP_NONE)
@@ -198,6 +204,7 @@ static void build_plan(const struct app_call *c, const struct report_rec *rec, c
         build_one(c, rec, report, o, &pb, out->nplanned, b);
         out->nplanned++;
     }
+    return APP_OK;
 }
 
 /* Reads back the submissions just written, as stored. */
@@ -304,7 +311,7 @@ static enum app_problem plan_submit(const struct app_call *c, const struct app_s
     if (!(*report = json_loadb(rec->body, rec->body_len, 0, NULL)))
         BUG("stored report %s is not JSON", rec->id);
     outbox_plan_make(c->app->rules, out->obs.items, out->obs.n, *report, only, nonly, &out->plan);
-    build_plan(c, rec, *report, &o, out);
+    pr = build_plan(c, rec, *report, &o, out, res);
 out:
     free(only);
     if (pr) {
