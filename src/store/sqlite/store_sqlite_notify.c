@@ -278,7 +278,7 @@ int sq_notifications_list(struct store *s, const char *org_id, int limit,
                           struct notification_list *out)
 {
     struct sq_conn *c = sq_read_get(SQ(s));
-    int rc;
+    int rc = SQLITE_DONE; /* limit 0 reads nothing */
     memset(out, 0, sizeof(*out));
     if (!c)
         return STORE_UNAVAILABLE;
@@ -299,7 +299,7 @@ int sq_obligations_open(struct store *s, const char *org_id, int limit,
                         struct open_obligations *out)
 {
     struct sq_conn *c = sq_read_get(SQ(s));
-    int rc;
+    int rc = SQLITE_DONE; /* limit 0 reads nothing */
     memset(out, 0, sizeof(*out));
     if (!c)
         return STORE_UNAVAILABLE;
