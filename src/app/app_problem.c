@@ -246,6 +246,11 @@ static const struct app_problem_def rows[APP_PROB__COUNT] = {
     ROW(SUBMISSION_STATE, "submission_state", 409, "Not in this state", "この状態ではできません",
         NULL, NULL,
         "a filing or receipt the submission's state does not allow; the detail says why"),
+    ROW(INCIDENT_WITHDRAWN, "incident_withdrawn", 409, "Incident withdrawn",
+        "取り下げられた事案です",
+        "The reporter withdrew this incident: it cannot be amended, submitted or withdrawn again.",
+        "報告者がこの事案を取り下げました。訂正、提出、再度の取下げはできません。",
+        "an amend, submit or withdrawal of an incident already withdrawn (issue 10 item 4)"),
 };
 
 const struct app_problem_def *app_problem_def(enum app_problem p)

@@ -127,7 +127,13 @@ enum app_problem app_report_amend(const struct app_call *c, const struct app_rep
     if (pr)
         return pr;
     if ((pr = app_authz(c->who, ACT_REPORT_AMEND, cur.org_id, res)) ||
-        (pr = amend_precondition(in, cur.latest_version, res)) || (pr = prepare(c, in, &p, res)))
+        (pr = amend_precondition(in, cur.latest_version, res)))
+        goto out;
+    if (cur.withdrawn_at) { /* a withdrawn incident is kept as it was withdrawn */
+        pr = app_fail(res, APP_PROB_INCIDENT_WITHDRAWN);
+        goto out;
+    }
+    if ((pr = prepare(c, in, &p, res)))
         goto out;
     p.w.id = cur.id;
     p.w.expected_version = cur.latest_version;

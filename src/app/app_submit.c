@@ -5,6 +5,7 @@
 #include "app_authz.h"
 #include "app_int.h"
 #include "app_ledger.h"
+#include "../core/jpatch.h"
 #include "../core/jsonx.h"
 #include "../core/rtime.h"
 #include "../render/render.h"
@@ -13,12 +14,19 @@
 
 /* ---- submit ---- */
 
+struct submit_choice {
+    const char **only, **updates; /* heap arrays of strings borrowed from the body */
+    size_t nonly, nupdates;
+};
+
 static const struct rf_field id_item = {
     "", RF_STRING, 0, NULL, NULL, RFMT_NONE, 0, 36, "義務ID", "obligation id", NULL};
-static const struct rf_field submit_fields[] = {{"obligations", RF_ARRAY, RF_UNIQUE, &id_item, NULL,
-                                                 RFMT_NONE, 1, 500, "送る義務",
-                                                 "obligations to send", NULL},
-                                                {0}};
+static const struct rf_field submit_fields[] = {
+    {"obligations", RF_ARRAY, RF_UNIQUE, &id_item, NULL, RFMT_NONE, 1, 500, "送る義務",
+     "obligations to send", NULL},
+    {"updates", RF_ARRAY, RF_UNIQUE, &id_item, NULL, RFMT_NONE, 1, 500, "続報を送る義務",
+     "obligations to send an update of", NULL},
+    {0}};
 static const struct rf_field submit_root = {"", RF_OBJECT, 0,      submit_fields, NULL, RFMT_NONE,
                                             0,  0,         "提出", "submission",  NULL};
 
@@ -40,36 +48,65 @@ void app_submit_out_release(struct app_submit_out *o)
     obligation_list_release(&o->obs);
 }
 
-/* The obligation ids the body names (heap array of borrowed strings), after checking its
- * shape and that each is an obligation of this report: a typo is an error, not an empty
- * submission. */
-static enum app_problem only_named(const struct app_call *c, const json_t *body,
-                                   const struct obligation_list *obs, const char ***only,
-                                   size_t *nonly, struct app_result *res)
+/* The obligation ids the body names under key (heap array of borrowed strings), after checking
+ * that each is an obligation of this report: a typo is an error, not an empty submission.
+ * sent: each must have been sent (an update follows a stage that went). */
+static void named_ids(const json_t *body, const char *key, const struct obligation_list *obs,
+                      bool sent, const char ***ids, size_t *n, struct app_result *res)
 {
-    *only = NULL;
-    *nonly = 0;
+    const json_t *arr = json_object_get(body, key);
+    *ids = NULL;
+    *n = 0;
+    if (!arr)
+        return;
+    *ids = xcalloc(json_array_size(arr) + 1, sizeof(**ids));
+    for (size_t i = 0; i < json_array_size(arr); i++) {
+        const char *id = json_string_value(json_array_get(arr, i));
+        const struct obligation_rec *ob = NULL;
+        char ptr[48];
+        for (size_t k = 0; k < obs->n && !ob; k++)
+            if (!strcmp(obs->items[k].id, id))
+                ob = &obs->items[k];
+        snprintf(ptr, sizeof(ptr), "/%s/%zu", key, i);
+        if (!ob)
+            verr_add(&res->errs, ptr, "unknown_obligation", "is not an obligation of this report",
+                     "この報告の義務ではありません");
+        else if (sent && !ob->met_at && !ob->live_submission[0])
+            verr_add(&res->errs, ptr, "not_sent",
+                     "has not been sent: an update (続報) follows a stage that went; name it in "
+                     "obligations to send the stage itself",
+                     "まだ送られていません。続報は送った段階の後に送ります。段階そのものを送るには "
+                     "obligations に指定してください");
+        (*ids)[(*n)++] = id;
+    }
+}
+
+/* The choice the body makes ({"obligations": [ids], "updates": [ids]}), checked: the
+ * obligations to send (only; NULL: no choice) and the stages to update. An id may not be in
+ * both lists. */
+static enum app_problem choice_of(const struct app_call *c, const json_t *body,
+                                  const struct obligation_list *obs, struct submit_choice *ch,
+                                  struct app_result *res)
+{
+    memset(ch, 0, sizeof(*ch));
     if (!body)
         return APP_OK;
     if (app_check_fields(c, &submit_root, body, res))
         return res->problem;
-    const json_t *arr = json_object_get(body, "obligations");
-    if (!arr)
-        return APP_OK;
-    *only = xcalloc(json_array_size(arr) + 1, sizeof(**only));
-    for (size_t i = 0; i < json_array_size(arr); i++) {
-        const char *id = json_string_value(json_array_get(arr, i));
-        bool found = false;
-        for (size_t k = 0; k < obs->n && !found; k++)
-            found = !strcmp(obs->items[k].id, id);
-        if (!found) {
-            char ptr[40];
-            snprintf(ptr, sizeof(ptr), "/obligations/%zu", i);
-            verr_add(&res->errs, ptr, "unknown_obligation", "is not an obligation of this report",
-                     "この報告の義務ではありません");
-        }
-        (*only)[(*nonly)++] = id;
-    }
+    named_ids(body, "obligations", obs, false, &ch->only, &ch->nonly, res);
+    named_ids(body, "updates", obs, true, &ch->updates, &ch->nupdates, res);
+    /* a call that names updates only sends those: no stage goes that it did not name */
+    if (ch->updates && !ch->only)
+        ch->only = xcalloc(1, sizeof(*ch->only));
+    for (size_t i = 0; i < ch->nupdates; i++)
+        for (size_t k = 0; k < ch->nonly; k++)
+            if (!strcmp(ch->updates[i], ch->only[k])) {
+                char ptr[40];
+                snprintf(ptr, sizeof(ptr), "/updates/%zu", i);
+                verr_add(&res->errs, ptr, "named_twice",
+                         "is also in obligations: a stage goes either as itself or as an update",
+                         "obligations にも指定されています。段階そのものか続報のどちらかです");
+            }
     return app_fail_if_errors(res, APP_PROB_VALIDATION);
 }
 
@@ -139,10 +176,42 @@ static void planned_id(const struct plan_basis *pb, size_t index, const struct o
     uuid_v7_format(pb->t, rnd, out);
 }
 
-/* One planned submission: its payload exactly as it would be stored and sent. */
-static void build_one(const struct app_call *c, const struct report_rec *rec, const json_t *report,
+/* What an update follows: the stage's newest submission that went (or is on its way), and what
+ * the recipient received with it. */
+struct update_basis {
+    struct submission_rec prev;
+    json_t *payload; /* prev's payload, parsed */
+    int sequence;    /* the update's: prev's + 1 */
+};
+
+/* STORE_OK with u filled (release with update_basis_release), or the store's failure. */
+static int update_basis(const struct app_call *c, const struct obligation_rec *ob,
+                        struct update_basis *u)
+{
+    const char *id = ob->live_submission[0] ? ob->live_submission : ob->met_submission;
+    memset(u, 0, sizeof(*u));
+    int st = store_submission_get(c->app->store, id, &u->prev);
+    if (st != STORE_OK)
+        return st;
+    if (!(u->payload = json_loadb(u->prev.payload, u->prev.payload_len, 0, NULL)))
+        BUG("stored payload of %s is not JSON", u->prev.id);
+    u->sequence =
+        (int)json_integer_value(jsonx_ptr_get(u->payload, "/submission/update/sequence")) + 1;
+    return STORE_OK;
+}
+
+static void update_basis_release(struct update_basis *u)
+{
+    submission_rec_release(&u->prev);
+    json_decref(u->payload);
+}
+
+/* One planned submission: its payload exactly as it would be stored and sent. u: the update's
+ * basis, or NULL for a stage. Returns false (nothing planned) for an update that would carry no
+ * change: what the recipient receives is what it received last. */
+static bool build_one(const struct app_call *c, const struct report_rec *rec, const json_t *report,
                       const struct org *o, const struct plan_basis *pb, size_t index,
-                      struct app_planned *b)
+                      const struct update_basis *u, struct app_planned *b)
 {
     const struct app *a = c->app;
     const struct obligation_rec *ob = b->ob;
@@ -150,15 +219,28 @@ static void build_one(const struct app_call *c, const struct report_rec *rec, co
     const struct rule *rule = rules_find(a->rules, ob->rule_id);
     const struct rule_stage *st = rules_find_stage(rule, ob->stage_id);
     const struct outbox_route *route = outbox_route_of(a->delivery, ob->recipient_id);
-    json_t *withheld;
+    json_t *withheld, *changes = NULL;
     rules_recipient_get(a->rules, ob->recipient_id, &rv);
+    json_t *view = outbox_project(report, rv.delivery->sections, ob->recipient_id, &withheld);
+    if (u) {
+        changes = jpatch_diff(json_object_get(u->payload, "report"), view);
+        if (json_array_size(changes) == 0) {
+            json_decref(changes);
+            json_decref(view);
+            json_decref(withheld);
+            return false;
+        }
+        xstrlcpy(b->update_of, u->prev.id, sizeof(b->update_of));
+        b->update_sequence = u->sequence;
+        b->nchanges = json_array_size(changes);
+    }
     planned_id(pb, index, ob, rec->version, b->id);
     b->name_ja = rv.name_ja;
     b->name_en = rv.name_en;
-    b->stage_ja = rules_stage_name(st, true);
-    b->stage_en = rules_stage_name(st, false);
+    /* a stage's name comes from the rule; one no longer in the rule set keeps its id */
+    b->stage_ja = st ? rules_stage_name(st, true) : ob->stage_id;
+    b->stage_en = st ? rules_stage_name(st, false) : ob->stage_id;
     b->channel = rec->drill ? "exercise" : rules_channel_name(route->channel);
-    json_t *view = outbox_project(report, rv.delivery->sections, ob->recipient_id, &withheld);
     struct outbox_meta m = {.submission_id = b->id,
                             .incident_id = rec->id,
                             .obligation_id = ob->id,
@@ -176,35 +258,54 @@ static void build_one(const struct app_call *c, const struct report_rec *rec, co
                             .version = rec->version,
                             .report_sha256 = rec->body_sha256,
                             .created_ms = pb->t,
-                            .drill = rec->drill};
+                            .drill = rec->drill,
+                            .update_of = u ? u->prev.id : NULL,
+                            .update_of_version = u ? u->prev.version : 0,
+                            .update_sequence = u ? u->sequence : 0,
+                            .changes = changes};
     buf_init(&b->payload, BUF_UNLIMITED);
     outbox_payload(&m, view, withheld, &b->payload);
     hash_sha256_hex(b->payload.data, b->payload.len, b->sha);
     b->withheld = json_dumps(withheld, JSON_COMPACT);
+    json_decref(changes);
     json_decref(view);
     json_decref(withheld);
+    return true;
 }
 
-/* Builds the payload of every obligation the plan sends (out->planned, in plan order). */
+/* Builds the payload of every obligation the plan sends (out->planned, in plan order). An
+ * update that would carry no change becomes SKIP_NO_CHANGES. */
 static enum app_problem build_plan(const struct app_call *c, const struct report_rec *rec,
                                    const json_t *report, const struct org *o,
                                    struct app_submit_out *out, struct app_result *res)
 {
-    const struct outbox_plan *plan = &out->plan;
+    struct outbox_plan *plan = &out->plan;
     struct plan_basis pb;
     enum app_problem pr = app_fail_store(res, plan_basis(c, rec, &pb));
     if (pr)
         return pr;
     out->planned = xcalloc(plan->nsend + 1, sizeof(*out->planned));
-    for (size_t i = 0; i < plan->n; i++) {
-        if (plan->items[i].skip != SKIP_NONE)
+    for (size_t i = 0; i < plan->n && !pr; i++) {
+        struct outbox_plan_item *it = &plan->items[i];
+        struct update_basis u;
+        if (it->skip != SKIP_NONE)
             continue;
         struct app_planned *b = &out->planned[out->nplanned];
-        b->ob = plan->items[i].ob;
-        build_one(c, rec, report, o, &pb, out->nplanned, b);
-        out->nplanned++;
+        b->ob = it->ob;
+        if (it->update && (pr = app_fail_store(res, update_basis(c, it->ob, &u))))
+            break;
+        if (build_one(c, rec, report, o, &pb, out->nplanned, it->update ? &u : NULL, b)) {
+            out->nplanned++;
+        } else {
+            it->skip = SKIP_NO_CHANGES;
+            it->update = false;
+            plan->nsend--;
+            memset(b, 0, sizeof(*b));
+        }
+        if (it->update || it->skip == SKIP_NO_CHANGES)
+            update_basis_release(&u);
     }
-    return APP_OK;
+    return pr;
 }
 
 /* Reads back the submissions just written, as stored. */
@@ -215,6 +316,17 @@ static void read_back(const struct app_call *c, struct app_submit_out *out)
         if (store_submission_get(c->app->store, out->planned[i].id, &out->sent[out->nsent]) ==
             STORE_OK)
             out->nsent++;
+}
+
+/* Whether the incident has been withdrawn (read again after a conflicting write). */
+static bool withdrawn_now(const struct app_call *c, const char *id)
+{
+    struct report_rec r;
+    if (store_report_get(c->app->store, id, 0, &r) != STORE_OK)
+        return false;
+    bool w = r.withdrawn_at != 0;
+    report_rec_release(&r);
+    return w;
 }
 
 /* Writes the planned submissions with the ledger re-evaluated: the stages sent now start the
@@ -242,7 +354,9 @@ static enum app_problem write_plan(const struct app_call *c, const struct report
                                            .payload = b->payload.data,
                                            .payload_len = b->payload.len,
                                            .payload_sha256 = b->sha,
-                                           .withheld = b->withheld};
+                                           .withheld = b->withheld,
+                                           .kind = b->update_of[0] ? "update" : "stage",
+                                           .previous_id = b->update_of};
         for (size_t k = 0; k < obs->n; k++)
             send[k] |= ob == &obs->items[k];
     }
@@ -259,7 +373,9 @@ static enum app_problem write_plan(const struct app_call *c, const struct report
     int st = store_submit(c->app->store, &w, &created);
     app_ledger_release(&lb);
     enum app_problem pr;
-    if (st == STORE_CONFLICT) { /* a newer version was saved meanwhile */
+    if (st == STORE_CONFLICT && withdrawn_now(c, rec->id)) {
+        pr = app_fail(res, APP_PROB_INCIDENT_WITHDRAWN);
+    } else if (st == STORE_CONFLICT) { /* a newer version was saved meanwhile */
         out->latest_version = app_latest_version(c, rec->id, rec->latest_version + 1);
         pr = app_fail_precondition(res, APP_PRECOND_STALE, out->latest_version, "report", "報告");
     } else if (!(pr = app_fail_store(res, st))) {
@@ -289,8 +405,7 @@ static enum app_problem plan_submit(const struct app_call *c, const struct app_s
                                     json_t **report, struct app_result *res)
 {
     struct org o;
-    const char **only = NULL;
-    size_t nonly = 0;
+    struct submit_choice ch = {0};
     *report = NULL;
     memset(out, 0, sizeof(*out));
     enum app_problem pr = app_authz_report(c, ACT_SUBMIT, in->report_id, 0, rec, res);
@@ -301,19 +416,26 @@ static enum app_problem plan_submit(const struct app_call *c, const struct app_s
     out->latest_version = rec->latest_version;
     if ((pr = submit_precondition(in, rec->latest_version, res)))
         goto out;
+    if (rec->withdrawn_at) {
+        pr = app_fail(res, APP_PROB_INCIDENT_WITHDRAWN);
+        goto out;
+    }
     int st = store_obligations_list(c->app->store, rec->id, &out->obs);
     if (!st)
         st = store_org_get(c->app->store, rec->org_id, &o);
     if ((pr = app_fail_store(res, st)))
         goto out;
-    if ((pr = only_named(c, in->body, &out->obs, &only, &nonly, res)))
+    if ((pr = choice_of(c, in->body, &out->obs, &ch, res)))
         goto out;
     if (!(*report = json_loadb(rec->body, rec->body_len, 0, NULL)))
         BUG("stored report %s is not JSON", rec->id);
-    outbox_plan_make(c->app->rules, out->obs.items, out->obs.n, *report, only, nonly, &out->plan);
+    outbox_plan_make(c->app->rules, out->obs.items, out->obs.n, *report, ch.only, ch.nonly,
+                     &out->plan);
+    outbox_plan_updates(&out->plan, ch.updates, ch.nupdates);
     pr = build_plan(c, rec, *report, &o, out, res);
 out:
-    free(only);
+    free(ch.only);
+    free(ch.updates);
     if (pr) {
         report_rec_release(rec);
         json_decref(*report);
@@ -469,8 +591,13 @@ enum app_problem app_submission_document(const struct app_call *c, const char *i
     if (pr)
         return pr;
     xstrlcpy(out->id, s.id, sizeof(out->id));
-    if (!rules_recipient_get(c->app->rules, s.recipient_id, &rv) ||
-        !(rv.delivery->formats & want[fmt]))
+    if (fmt != APP_DOC_JSON && !strcmp(s.kind, "withdrawal"))
+        /* partial: a notice has no report to lay out; its JSON says everything it carries */
+        pr = app_fail_param(res, "format",
+                            "a withdrawal notice is available as JSON only (format=json)",
+                            "取下げ通知は JSON 形式（format=json）だけで提供します");
+    else if (!rules_recipient_get(c->app->rules, s.recipient_id, &rv) ||
+             !(rv.delivery->formats & want[fmt]))
         pr = app_fail_param(
             res, "format",
             "is not a rendering this recipient accepts (GET /api/v1/recipients lists them)",

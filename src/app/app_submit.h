@@ -20,8 +20,10 @@
 struct app_submit_in {
     const char *report_id;
     struct app_expect pre; /* the version submitted must be the one the caller names */
-    const json_t *body;    /* {"obligations": [ids]} (borrowed): the stages chosen; NULL: no choice,
-                              the earliest stage not yet sent of each chain (outbox_plan_make) */
+    const json_t *body;    /* {"obligations": [ids], "updates": [ids]} (borrowed): the stages
+                              chosen, and the stages already sent to send this version as an
+                              update of (続報); NULL: no choice, the earliest stage not yet sent of
+                              each chain (outbox_plan_make) */
 };
 
 /* One submission a submit plans: its payload exactly as it is stored and sent (outbox_payload),
@@ -35,6 +37,10 @@ struct app_planned {
     const char *channel;             /* static */
     const char *name_ja, *name_en;   /* the recipient's names (borrowed from the rules) */
     const char *stage_ja, *stage_en; /* the stage's names (borrowed from the rules) */
+    /* an update (続報) of the stage (issue 10 item 2): the submission it follows, or "" */
+    char update_of[UUID_STR_LEN];
+    int update_sequence; /* 1 for the stage's first update */
+    size_t nchanges;     /* operations of its RFC 6902 changes */
 };
 
 struct app_submit_out {

@@ -12,6 +12,7 @@
 #include "h_app.h"
 #include "../app/app_inbox.h"
 #include "../app/app_submit.h"
+#include "../app/app_sequence.h"
 #include "../core/jsonx.h"
 #include "../core/rtime.h"
 #include "../outbox/outbox.h"
@@ -39,6 +40,9 @@ static json_t *submission_json(const struct submission_rec *s, bool sender_view)
         s->stage_id, "recipient_id", s->recipient_id, "report_version", s->version, "channel",
         s->channel, "status", s->status, "drill", s->drill, "payload_sha256", s->payload_sha256);
     json_object_set_new(j, "withheld_sections", parsed_or_null(s->withheld));
+    json_object_set_new(j, "kind", json_string(s->kind[0] ? s->kind : "stage"));
+    json_object_set_new(j, "update_of",
+                        s->previous_id[0] ? json_string(s->previous_id) : json_null());
     json_object_set_new(j, "created_at", http_time(s->created_at));
     json_object_set_new(j, "delivered_at", opt_time(s->delivered_at));
     json_object_set_new(j, "acknowledged_at", opt_time(s->acknowledged_at));
@@ -88,6 +92,10 @@ static json_t *not_sent_json(const struct outbox_plan_item *it)
                           "reason", outbox_skip_name(it->skip), "missing_fields", missing);
     json_object_set_new(j, "submission",
                         o->live_submission[0] ? json_string(o->live_submission) : json_null());
+    /* a stage that went can be sent again as an update (続報): name it in "updates" */
+    json_object_set_new(
+        j, "update_possible",
+        json_boolean(it->skip != SKIP_NONE && (o->met_at || o->live_submission[0])));
     json_object_set_new(j, "explanation",
                         json_pack("{s:s, s:s}", "en", outbox_skip_text(it->skip, false), "ja",
                                   outbox_skip_text(it->skip, true)));
@@ -150,6 +158,12 @@ static json_t *planned_json(const struct app_planned *p)
                                   p->name_ja ? p->name_ja : "", "en",
                                   p->name_en ? p->name_en : ""));
     json_object_set_new(j, "withheld_sections", parsed_or_null(p->withheld));
+    json_object_set_new(j, "kind", json_string(p->update_of[0] ? "update" : "stage"));
+    json_object_set_new(j, "update",
+                        p->update_of[0]
+                            ? json_pack("{s:s, s:i, s:I}", "of", p->update_of, "sequence",
+                                        p->update_sequence, "changes", (json_int_t)p->nchanges)
+                            : json_null());
     json_object_set_new(j, "payload", json_stringn((const char *)p->payload.data, p->payload.len));
     return j;
 }
@@ -217,6 +231,24 @@ void h_report_submit(struct req *r)
 }
 
 /* ---- the reporter's view ---- */
+
+/* GET /api/v1/reports/{id}/sequence: per recipient, what it received in order (速報 → 続報 … →
+ * 確報), times formatted like every other time of the API. */
+void h_report_sequence(struct req *r)
+{
+    struct app_result res;
+    json_t *seq, *g, *it;
+    size_t i, k;
+    struct app_call c = http_app_call(r);
+    app_result_init(&res, 0);
+    if (app_report_sequence(&c, r->params[0], &seq, &res))
+        return http_fail_result_release(r, &res);
+    json_array_foreach(json_object_get(seq, "recipients"), i, g)
+        json_array_foreach(json_object_get(g, "items"), k, it) json_object_set_new(
+            it, "created_at", http_time(json_integer_value(json_object_get(it, "created_at"))));
+    http_json(r, 200, seq);
+    app_result_release(&res);
+}
 
 /* Answers a listing of submissions in the given view. Releases l. */
 static void send_page(struct req *r, struct submission_list *l, bool sender_view)

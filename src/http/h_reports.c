@@ -10,6 +10,7 @@
 #include "http_int.h"
 #include "h_app.h"
 #include "../app/app_report.h"
+#include "../app/app_withdraw.h"
 #include "../core/jsonx.h"
 #include "../core/rtime.h"
 #include "../core/uuid.h"
@@ -37,6 +38,10 @@ static json_t *meta_json(const struct report_rec *rec, bool with_version_info)
                           rec->drill, "categories", categories_json(rec->categories));
     json_object_set_new(j, "phase", rec->phase[0] ? json_string(rec->phase) : json_null());
     json_object_set_new(j, "summary", rec->summary ? json_string(rec->summary) : json_null());
+    json_object_set_new(j, "withdrawn_at",
+                        rec->withdrawn_at ? http_time(rec->withdrawn_at) : json_null());
+    json_object_set_new(j, "withdrawn_reason",
+                        rec->withdrawn_reason ? json_string(rec->withdrawn_reason) : json_null());
     if (with_version_info) {
         json_object_set_new(j, "version", json_integer(rec->version));
         json_object_set_new(j, "version_created_at", http_time(rec->version_created_at));
@@ -48,6 +53,23 @@ static json_t *meta_json(const struct report_rec *rec, bool with_version_info)
     return j;
 }
 
+/* The hint that a create may repeat an incident filed already (issue 10 item 4): the other
+ * incident and how to withdraw this one if it is a duplicate. */
+static json_t *duplicate_json(const char *other)
+{
+    char href[96];
+    snprintf(href, sizeof(href), "/api/v1/reports/%s", other);
+    return json_pack(
+        "{s:s, s:s, s:{s:s, s:s}}", "id", other, "href", href, "explanation", "en",
+        "This organisation filed an incident with the same categories and the same time of "
+        "awareness in the 24 hours before this one. If this report repeats it, withdraw this "
+        "one (POST /api/v1/reports/{id}/withdraw with a reason).",
+        "ja",
+        "この24時間以内に、同じ種別・同じ認知日時の事案がこの組織から報告されています。同じ事案の"
+        "重複であれば、この報告を取り下げてください（POST /api/v1/reports/{id}/withdraw、理由を"
+        "付けて）。");
+}
+
 static void etag_of(const struct report_rec *rec, int version, char out[24])
 {
     UNUSED(rec);
@@ -55,12 +77,15 @@ static void etag_of(const struct report_rec *rec, int version, char out[24])
 }
 
 /* Sends {meta…, "report": <the stored bytes>} without re-parsing the body. A 201 carries
- * Location: the report for a create, the new version for an amendment. */
-static void send_report(struct req *r, int status, const struct report_rec *rec)
+ * Location: the report for a create, the new version for an amendment. dup: the incident this
+ * one may duplicate (app_possible_duplicate), or NULL. */
+static void send_report(struct req *r, int status, const struct report_rec *rec, const char *dup)
 {
     struct buf out;
     char etag[24], loc[96];
     json_t *meta = meta_json(rec, true);
+    if (dup)
+        json_object_set_new(meta, "possible_duplicate", duplicate_json(dup));
     buf_init(&out, BUF_UNLIMITED);
     jsonx_dump_canonical(meta, &out);
     json_decref(meta);
@@ -143,9 +168,15 @@ void h_report_create(struct req *r)
     if (app_report_create(&c, &in, &rec, &replayed, &res)) {
         http_fail_result(r, &res);
     } else {
+        char dup[UUID_STR_LEN];
+        bool found = false;
         if (replayed)
             http_header(r, "Idempotent-Replayed", "true");
-        send_report(r, 201, &rec);
+        /* with an Idempotency-Key a repeat is answered by the key; without one, a report sent
+         * twice (a double click, a retry after a timeout) is only noticed by looking */
+        if (!key)
+            app_possible_duplicate(&c, &rec, doc, &found, dup);
+        send_report(r, 201, &rec, found ? dup : NULL);
         report_rec_release(&rec);
     }
     app_result_release(&res);
@@ -166,7 +197,7 @@ void h_report_get(struct req *r)
         http_header(r, "ETag", etag);
         http_raw(r, 304, "application/json", "", 0);
     } else {
-        send_report(r, 200, &rec);
+        send_report(r, 200, &rec, NULL);
     }
     report_rec_release(&rec);
 }
@@ -188,7 +219,7 @@ void h_report_version_get(struct req *r)
     app_result_init(&res, 0);
     if (app_report_get(&c, r->params[0], v, &rec, &res))
         return http_fail_result_release(r, &res);
-    send_report(r, 200, &rec);
+    send_report(r, 200, &rec, NULL);
     report_rec_release(&rec);
 }
 
@@ -207,7 +238,7 @@ void h_report_amend(struct req *r)
     if (app_report_amend(&c, &in, &rec, &res))
         http_fail_result(r, &res);
     else
-        send_report(r, 201, &rec);
+        send_report(r, 201, &rec, NULL);
     report_rec_release(&rec);
     app_result_release(&res);
     json_decref(doc);
@@ -323,4 +354,29 @@ void h_report_list(struct req *r)
         json_array_append_new(items, meta_json(&l.items[i], false));
     http_page(r, items, l.more && l.n ? l.items[l.n - 1].id : NULL);
     report_list_release(&l);
+}
+
+/* POST /api/v1/reports/{id}/withdraw {"reason"}: 200 with the incident as it is now and how
+ * many withdrawal notices go to recipients that received something (issue 10 item 4). */
+void h_report_withdraw(struct req *r)
+{
+    struct app_result res;
+    struct app_withdraw_out out;
+    struct report_rec rec;
+    json_t *doc = http_body_json(r);
+    if (!doc)
+        return;
+    app_result_init(&res, r->app->limits.max_errors);
+    struct app_call c = http_app_call(r);
+    if (app_report_withdraw(&c, r->params[0], doc, &out, &res) ||
+        app_report_get(&c, r->params[0], 0, &rec, &res)) {
+        http_fail_result(r, &res);
+    } else {
+        json_t *j = meta_json(&rec, false);
+        json_object_set_new(j, "withdrawal_notices", json_integer(out.notices));
+        http_json(r, 200, j);
+        report_rec_release(&rec);
+    }
+    app_result_release(&res);
+    json_decref(doc);
 }

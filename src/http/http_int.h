@@ -234,6 +234,8 @@ void h_simulation_get(struct req *r);
 void h_rating_json(struct req *r);
 void h_rating_pdf(struct req *r);
 void h_report_submit(struct req *r);
+void h_report_withdraw(struct req *r);
+void h_report_sequence(struct req *r);
 void h_report_submissions(struct req *r);
 void h_submission_get(struct req *r);
 void h_submission_proof(struct req *r);

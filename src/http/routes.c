@@ -55,6 +55,10 @@ const struct route http_routes[] = {
     /* delivery (issue 5): submit, follow, prove, file; inbox and receipts; recipients */
     {"POST", "/api/v1/reports/{id}/submit", h_report_submit, RA_TOKEN, NO_ACTION, false,
      "reporter of the organisation"},
+    {"POST", "/api/v1/reports/{id}/withdraw", h_report_withdraw, RA_TOKEN, NO_ACTION, true,
+     "reporter of the organisation"},
+    {"GET", "/api/v1/reports/{id}/sequence", h_report_sequence, RA_TOKEN, NO_ACTION, false,
+     "reporter of the organisation"},
     {"GET", "/api/v1/reports/{id}/submissions", h_report_submissions, RA_TOKEN, NO_ACTION, false,
      "reporter of the organisation"},
     {"GET", "/api/v1/submissions/{id}", h_submission_get, RA_TOKEN, NO_ACTION, false,

@@ -31,9 +31,9 @@
 #include "../store/store.h"
 
 #define OUTBOX_FORMAT "ichigen-submission/1"
-#define OUTBOX_SECRET_MIN 32  /* bytes of a webhook secret */
+#define OUTBOX_SECRET_MIN 32 /* bytes of a webhook secret */
 #define OUTBOX_SECRET_MAX 256
-#define OUTBOX_SIG_MAX 96     /* "t=<unix seconds>,v1=<64 hex>" */
+#define OUTBOX_SIG_MAX 96        /* "t=<unix seconds>,v1=<64 hex>" */
 #define OUTBOX_RECEIPT_MAX 65536 /* bytes of a receiver's answer that are read */
 
 /* ---- planning a submit (pure) ---- */
@@ -41,14 +41,15 @@
 /* One obligation of the incident as the ledger holds it (obligations_list). */
 enum outbox_skip {
     SKIP_NONE = 0,
-    SKIP_WITHDRAWN,       /* no longer applicable */
-    SKIP_ALREADY,         /* it has a live submission, or is met */
-    SKIP_PREVIOUS_STAGE,  /* the rule's earlier stage has not been submitted */
-    SKIP_MISSING_FIELDS,  /* the version lacks the stage's required fields */
-    SKIP_UNKNOWN_RULE,    /* the rule or stage left the rule set */
-    SKIP_NOT_SELECTED,    /* the caller asked for other obligations */
-    SKIP_LATER_STAGE,     /* the earlier stage goes now; without a choice one stage per chain */
-    SKIP_ON_REQUEST,      /* a stage on request, not named by the caller */
+    SKIP_WITHDRAWN,      /* no longer applicable */
+    SKIP_ALREADY,        /* it has a live submission, or is met */
+    SKIP_PREVIOUS_STAGE, /* the rule's earlier stage has not been submitted */
+    SKIP_MISSING_FIELDS, /* the version lacks the stage's required fields */
+    SKIP_UNKNOWN_RULE,   /* the rule or stage left the rule set */
+    SKIP_NOT_SELECTED,   /* the caller asked for other obligations */
+    SKIP_LATER_STAGE,    /* the earlier stage goes now; without a choice one stage per chain */
+    SKIP_ON_REQUEST,     /* a stage on request, not named by the caller */
+    SKIP_NO_CHANGES,     /* an update whose recipient would receive nothing new */
 };
 /* The stable reason code ("missing_fields" …) of the API's not_submitted. */
 const char *outbox_skip_name(enum outbox_skip s);
@@ -61,6 +62,7 @@ struct outbox_plan_item {
     const char **missing; /* SKIP_MISSING_FIELDS: required pointers absent (heap array of
                              borrowed strings) */
     size_t nmissing;
+    bool update; /* goes as an update (続報) of its stage, already sent (outbox_plan_updates) */
 };
 
 struct outbox_plan {
@@ -88,6 +90,16 @@ void outbox_plan_release(struct outbox_plan *p);
 void outbox_plan_make(const struct ruleset *rs, const struct obligation_rec *obs, size_t n,
                       const json_t *report, const char *const *only, size_t nonly,
                       struct outbox_plan *out);
+
+/*
+ * Updates (続報, issue 10 item 2): each obligation of p named in `updates` whose stage has been
+ * sent (met, or with a live submission) goes again, as an update of that stage (update true,
+ * skip SKIP_NONE), whatever its state in the ledger — a stage that no longer applies may need
+ * an update saying so. Obligations not yet sent are left as they are (the caller refuses to
+ * name them). Call after outbox_plan_make; updates never hold a chain back, since the stage
+ * they update has gone. Pure.
+ */
+void outbox_plan_updates(struct outbox_plan *p, const char *const *updates, size_t n);
 
 /* ---- what a recipient is given (pure) ---- */
 
@@ -117,20 +129,37 @@ struct outbox_meta {
     const char *report_sha256; /* of the whole version as stored */
     int64_t created_ms;
     bool drill;
+    /* An update (続報) of a stage already sent (issue 10 item 2); update_of NULL: a stage. */
+    const char *update_of; /* the submission it follows */
+    int update_of_version; /* the version that one carried */
+    int update_sequence;   /* 1 for the first update of the stage, 2 … */
+    const json_t *changes; /* RFC 6902 patch from what the recipient last received */
 };
 
 /*
  * The payload: canonical JSON (keys sorted, no spaces) of
- *   {"submission": {"format", "id", "incident_id", "report_version", "report_sha256",
+ *   {"submission": {"format", "id", "kind", "incident_id", "report_version", "report_sha256",
  *                   "obligation_id", "rule_id", "stage": {id, ja, en},
  *                   "recipient": {id, ja, en}, "reporting_organization": {…},
- *                   "created_at", "drill", "withheld_sections"},
- *    "report": <the projection>}
- * appended to out. These bytes are stored, hashed, signed and sent unchanged.
- * Returns 0 or BUF_EFULL.
+ *                   "created_at", "drill", "withheld_sections",
+ *                   "update": {"of", "of_version", "sequence"} (updates only)},
+ *    "changes": <RFC 6902 patch> (updates only), "report": <the projection>}
+ * kind is "stage" or "update". appended to out. These bytes are stored, hashed, signed and
+ * sent unchanged. Returns 0 or BUF_EFULL.
  */
 int outbox_payload(const struct outbox_meta *m, const json_t *projected, const json_t *withheld,
                    struct buf *out);
+
+/*
+ * A withdrawal notice (issue 10 item 4): canonical JSON of
+ *   {"submission": {"format", "id", "kind": "withdrawal", "incident_id", "report_version",
+ *                   "obligation_id", "rule_id", "stage", "recipient", "reporting_organization",
+ *                   "created_at", "drill",
+ *                   "withdrawal": {"reason", "withdrawn_at", "effect": {ja, en}}}}
+ * — no report: everything this recipient received about the incident is withdrawn by its
+ * reporter. m's stage is the one of the recipient's last submission. Returns 0 or BUF_EFULL.
+ */
+int outbox_withdrawal_payload(const struct outbox_meta *m, const char *reason, struct buf *out);
 
 /* ---- webhook signatures (pure) ---- */
 
@@ -268,11 +297,11 @@ struct outbox_worker;
 struct outbox_worker_options {
     struct store *store;
     const struct outbox_config *config; /* borrowed; lives longer than the worker */
-    int max_inflight;      /* transfers at once, all recipients together */
-    int64_t max_age_ms;    /* a webhook submission older than this is failed */
+    int max_inflight;                   /* transfers at once, all recipients together */
+    int64_t max_age_ms;                 /* a webhook submission older than this is failed */
     int64_t backoff_base_ms, backoff_cap_ms;
-    int64_t poll_ms;       /* how often due retries are looked for without a wake-up */
-    int64_t lease_ms;      /* a claim's reservation; 0: 2 × the longest route timeout + 30 s */
+    int64_t poll_ms;  /* how often due retries are looked for without a wake-up */
+    int64_t lease_ms; /* a claim's reservation; 0: 2 × the longest route timeout + 30 s */
 };
 
 /* Starts the worker thread. NULL with e set on failure. */

@@ -145,8 +145,8 @@ static json_t *named(const char *id, const char *ja, const char *en)
     return json_pack("{s:s, s:s, s:s}", "id", id, "ja", ja ? ja : "", "en", en ? en : "");
 }
 
-int outbox_payload(const struct outbox_meta *m, const json_t *projected, const json_t *withheld,
-                   struct buf *out)
+/* The "submission" object's members every kind of payload carries. */
+static json_t *identity(const struct outbox_meta *m, const char *kind)
 {
     char created[40];
     rtime_format_utc(m->created_ms, created, sizeof(created));
@@ -156,15 +156,47 @@ int outbox_payload(const struct outbox_meta *m, const json_t *projected, const j
                         m->corporate_number && m->corporate_number[0]
                             ? json_string(m->corporate_number)
                             : json_null());
-    json_t *sub = json_pack(
-        "{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:b, s:O}", "format",
-        OUTBOX_FORMAT, "id", m->submission_id, "incident_id", m->incident_id, "report_version",
-        m->version, "report_sha256", m->report_sha256, "obligation_id", m->obligation_id, "rule_id",
-        m->rule_id, "stage", named(m->stage_id, m->stage_name_ja, m->stage_name_en), "recipient",
-        named(m->recipient_id, m->recipient_name_ja, m->recipient_name_en),
-        "reporting_organization", org, "created_at", created, "drill", m->drill,
-        "withheld_sections", withheld);
+    return json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:s, s:b}", "format",
+                     OUTBOX_FORMAT, "id", m->submission_id, "kind", kind, "incident_id",
+                     m->incident_id, "report_version", m->version, "obligation_id",
+                     m->obligation_id, "rule_id", m->rule_id, "stage",
+                     named(m->stage_id, m->stage_name_ja, m->stage_name_en), "recipient",
+                     named(m->recipient_id, m->recipient_name_ja, m->recipient_name_en),
+                     "reporting_organization", org, "created_at", created, "drill", m->drill);
+}
+
+int outbox_payload(const struct outbox_meta *m, const json_t *projected, const json_t *withheld,
+                   struct buf *out)
+{
+    json_t *sub = identity(m, m->update_of ? "update" : "stage");
+    json_object_set_new(sub, "report_sha256", json_string(m->report_sha256));
+    json_object_set(sub, "withheld_sections", (json_t *)withheld);
     json_t *doc = json_pack("{s:o, s:O}", "submission", sub, "report", projected);
+    if (m->update_of) {
+        json_object_set_new(sub, "update",
+                            json_pack("{s:s, s:i, s:i}", "of", m->update_of, "of_version",
+                                      m->update_of_version, "sequence", m->update_sequence));
+        json_object_set(doc, "changes", (json_t *)m->changes);
+    }
+    int rc = jsonx_dump_canonical(doc, out);
+    json_decref(doc);
+    return rc;
+}
+
+int outbox_withdrawal_payload(const struct outbox_meta *m, const char *reason, struct buf *out)
+{
+    char at[40];
+    rtime_format_utc(m->created_ms, at, sizeof(at));
+    json_t *sub = identity(m, "withdrawal");
+    json_object_set_new(
+        sub, "withdrawal",
+        json_pack("{s:s, s:s, s:{s:s, s:s}}", "reason", reason, "withdrawn_at", at, "effect", "ja",
+                  "報告者はこの事案の報告を取り下げました。この事案について受け取った報告はすべて"
+                  "取り下げられ、以後の送付はありません。",
+                  "en",
+                  "The reporter has withdrawn this incident. Every report received about it is "
+                  "withdrawn, and nothing further about it will be sent."));
+    json_t *doc = json_pack("{s:o}", "submission", sub);
     int rc = jsonx_dump_canonical(doc, out);
     json_decref(doc);
     return rc;

@@ -19,7 +19,8 @@ static const char *const skip_names[] = {"",
                                          "rule_not_loaded",
                                          "not_selected",
                                          "later_stage",
-                                         "on_request"};
+                                         "on_request",
+                                         "no_changes"};
 
 const char *outbox_skip_name(enum outbox_skip s)
 {
@@ -52,6 +53,12 @@ static const char *const skip_texts[][2] = {
      "recipient has asked for it.",
      "この段階は報告先から要請があった場合にだけ送ります。要請を受けたら obligations に指定して"
      "ください。"},
+    {"An update (続報) carries what changed since what this recipient last received; in what it "
+     "receives (its sections, after the reporter's withholding) nothing changed, so no update "
+     "goes.",
+     "続報は、この報告先が最後に受け取った内容からの変更を送ります。この報告先が受け取る内容（提供"
+     "する"
+     "区分、提供しない区分を除く）に変更がないため、続報は送りません。"},
 };
 
 const char *outbox_skip_text(enum outbox_skip s, bool ja)
@@ -181,4 +188,22 @@ void outbox_plan_make(const struct ruleset *rs, const struct obligation_rec *obs
     }
     for (size_t i = 0; i < n; i++)
         out->nsend += out->items[i].skip == SKIP_NONE;
+}
+
+void outbox_plan_updates(struct outbox_plan *p, const char *const *updates, size_t n)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        struct outbox_plan_item *it = &p->items[i];
+        const struct obligation_rec *o = it->ob;
+        if (!updates || !selected(o->id, updates, n) || !(o->met_at || o->live_submission[0]))
+            continue;
+        if (it->skip == SKIP_NONE)
+            continue; /* cannot happen: a stage sent is SKIP_ALREADY or SKIP_WITHDRAWN */
+        free(it->missing);
+        it->missing = NULL;
+        it->nmissing = 0;
+        it->skip = SKIP_NONE;
+        it->update = true;
+        p->nsend++;
+    }
 }

@@ -69,6 +69,8 @@ struct report_rec {
     char *change_summary; /* heap, may be NULL */
     char *body;           /* heap copy of the stored bytes (as submitted); NULL in listings */
     size_t body_len;
+    int64_t withdrawn_at;   /* the incident was withdrawn (issue 10 item 4), or 0 */
+    char *withdrawn_reason; /* heap: the reporter's reason, or NULL */
 };
 void report_rec_release(struct report_rec *r);
 
@@ -239,6 +241,8 @@ struct submission_rec {
     char receipt_reference[520]; /* up to 128 characters of UTF-8 */
     char *receipt;               /* JSON text (heap) or NULL */
     char submitted_by[UUID_STR_LEN];
+    char kind[12];                  /* stage, update (続報 of a stage sent), withdrawal */
+    char previous_id[UUID_STR_LEN]; /* update: the submission it follows; else "" */
 };
 void submission_rec_release(struct submission_rec *r);
 
@@ -256,6 +260,11 @@ struct submission_new {
     size_t payload_len;
     const char *payload_sha256;
     const char *withheld; /* JSON text or NULL */
+    /* NULL or "stage": a stage, written only when its obligation has no live submission;
+     * "update": a newer version of a stage already sent, written only when previous_id is still
+     * the obligation's newest live submission (two concurrent updates of one stage: one goes);
+     * "withdrawal": a withdrawal notice (store_report_withdraw). */
+    const char *kind, *previous_id;
 };
 
 /* "Submit version N": the submissions to create, written in one transaction with the check
@@ -270,6 +279,25 @@ struct submit_write {
     /* The incident's obligations evaluated with the stages submitted now counted as
      * submitted: deadlines that waited for them are set in the same transaction. NULL: none. */
     const struct ledger_input *ledger;
+};
+
+/* Withdrawing an incident filed by mistake or twice (issue 10 item 4), in one transaction:
+ * the incident is marked withdrawn with the reason (STORE_CONFLICT when it already is;
+ * STORE_NOT_FOUND when it is not org_id's); its obligations that are active and not met become
+ * withdrawn with reason_json as their reason (an event each; nothing is deleted); its
+ * submissions that have not reached their recipient (queued, available, awaiting_filing) become
+ * cancelled; then each notice of `notices` (kind "withdrawal", one per recipient) is written only
+ * when its recipient still has a submission of the incident that reached it or is on its way
+ * (sending, delivered, acknowledged): *written says how many. An audit entry records it. */
+struct withdraw_write {
+    const char *incident_id, *org_id, *actor;
+    const char *reason;      /* the reporter's text */
+    const char *reason_json; /* the obligations' withdrawn_reason */
+    const struct submission_new *notices;
+    size_t n;
+    int version; /* the latest version, written on the notices */
+    bool drill;
+    int64_t now_ms;
 };
 
 /* Which submissions the delivery worker takes: due ones (queued, or sending with an expired
@@ -571,6 +599,8 @@ struct store_ops {
      * submission is still sending (a lease that expired may have been taken again:
      * at-least-once). */
     int (*submit)(struct store *s, const struct submit_write *w, int *created);
+    /* Withdraws an incident (issue 10 item 4; struct withdraw_write). */
+    int (*report_withdraw)(struct store *s, const struct withdraw_write *w, int *notices);
     int (*submissions_claim)(struct store *s, const struct claim_request *c,
                              struct submission_list *out);
     int (*submissions_record)(struct store *s, const struct delivery_result *r, size_t n);
@@ -881,6 +911,12 @@ static inline int store_orgdoc_update(struct store *s, const char *id, int expec
 static inline int store_submit(struct store *s, const struct submit_write *w, int *created)
 {
     return s->ops->submit(s, w, created);
+}
+
+static inline int store_report_withdraw(struct store *s, const struct withdraw_write *w,
+                                        int *notices)
+{
+    return s->ops->report_withdraw(s, w, notices);
 }
 
 static inline int store_submissions_claim(struct store *s, const struct claim_request *c,

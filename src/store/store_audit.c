@@ -273,3 +273,11 @@ int store_audit_detail_version(const char *detail)
     long v = strtol(detail + tag, NULL, 10);
     return v > 0 && v <= INT_MAX ? (int)v : 0;
 }
+
+void store_audit_report_withdraw(struct audit_rec *e, const struct withdraw_write *w, int notices)
+{
+    char detail[96];
+    snprintf(detail, sizeof(detail), "version=%d notices=%d", w->version, notices);
+    store_audit_entry(e, w->actor, "report.withdraw", "report", w->incident_id, detail, NULL,
+                      w->now_ms);
+}

@@ -75,6 +75,8 @@ void store_audit_orgdoc_update(struct audit_rec *e, const char *id, const char *
 void store_audit_submission_create(struct audit_rec *e, const struct submit_write *w,
                                    const struct submission_new *n);
 void store_audit_report_submit(struct audit_rec *e, const struct submit_write *w, int created);
+/* "report.withdraw": an incident withdrawn, with how many withdrawal notices went. */
+void store_audit_report_withdraw(struct audit_rec *e, const struct withdraw_write *w, int notices);
 /* A submission delivered, acknowledged, fetched or filed (event), with a short form of the
  * receiver's reference (the history keeps the whole). */
 void store_audit_submission_done(struct audit_rec *e, const char *id, const char *event,

@@ -105,6 +105,8 @@
       (IN, id, expected_version, body, actor, now))                                                \
     I(int, submit, (struct store *s, const struct submit_write *w, int *created),                  \
       (IN, w, created))                                                                            \
+    I(int, report_withdraw, (struct store *s, const struct withdraw_write *w, int *notices),       \
+      (IN, w, notices))                                                                            \
     I(int, submissions_claim, (struct store *s, const struct claim_request *c,                     \
       struct submission_list *out),                                                                \
       (IN, c, out))                                                                                \

@@ -25,7 +25,8 @@ void report_rec_release(struct report_rec *r)
     free(r->summary);
     free(r->change_summary);
     free(r->body);
-    r->summary = r->change_summary = r->body = NULL;
+    free(r->withdrawn_reason);
+    r->summary = r->change_summary = r->body = r->withdrawn_reason = NULL;
 }
 
 void report_list_release(struct report_list *l)

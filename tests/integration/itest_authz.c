@@ -49,9 +49,9 @@ enum who {
     W_OADM_B,
     W__COUNT
 };
-static const char *const who_name[W__COUNT] = {
-    "no credentials", "unknown token", "reporter A", "reporter B",  "recipient",
-    "authority",      "admin",         "org admin A", "org admin B"};
+static const char *const who_name[W__COUNT] = {"no credentials", "unknown token", "reporter A",
+                                               "reporter B",     "recipient",     "authority",
+                                               "admin",          "org admin A",   "org admin B"};
 
 enum body {
     B_NONE,
@@ -69,13 +69,16 @@ enum body {
     B_BIND,
     B_REMINDERS,
     B_USER_PATCH,
-    B_PASSWORD
+    B_PASSWORD,
+    B_WITHDRAW
 };
 
 enum row_flags {
     FRESH_CALLER = 1, /* the call spends the caller's token (logout): use a throw-away one */
     VICTIM_TOKEN = 2, /* {id} is a fresh token of reporter A, made for each call */
     IF_MATCH = 4,     /* send If-Match with the object's current ETag */
+    FRESH_REPORT =
+        8, /* {id} is a new report of org A, made for each call (a withdrawal ends one) */
 };
 
 struct row {
@@ -126,6 +129,8 @@ static const struct row rows[] = {
     {"GET", "/api/v1/reports/{id}/obligations", OWNING_ORG(200), B_NONE, 0},
     {"POST", "/api/v1/obligations/preview", REPORTERS(200), B_REPORT, 0},
     {"POST", "/api/v1/reports/{id}/submit", OWNING_ORG(200), B_NONE, IF_MATCH},
+    {"POST", "/api/v1/reports/{id}/withdraw", OWNING_ORG(200), B_WITHDRAW, FRESH_REPORT},
+    {"GET", "/api/v1/reports/{id}/sequence", OWNING_ORG(200), B_NONE, 0},
     {"GET", "/api/v1/reports/{id}/submissions", OWNING_ORG(200), B_NONE, 0},
     {"GET", "/api/v1/submissions/{id}", OWNING_ORG(200), B_NONE, 0},
     {"GET", "/api/v1/submissions/{id}/proof", OWNING_ORG(200), B_NONE, 0},
@@ -239,6 +244,9 @@ static void make_body(enum body b, char *out, size_t n)
     case B_REPORT:
         xstrlcpy(out, report_body, n);
         break;
+    case B_WITHDRAW:
+        snprintf(out, n, "{\"reason\":\"matrix %d\"}", seq);
+        break;
     case B_ASSESSMENT:
         snprintf(out, n, "{\"framework\":\"sme-quick-check\",\"period\":\"matrix %d\"}", seq);
         break;
@@ -293,12 +301,24 @@ static void victim_token(char id_out[40])
     itest_resp_release(&r);
 }
 
+/* A new report of org A through the API (with an Idempotency-Key-free create); its id goes to
+ * id_out. */
+static void fresh_report(char id_out[40])
+{
+    struct itest_resp r;
+    assert_int_equal(itest_post(&F.srv, F.rep_a.token, "/api/v1/reports", report_body, &r), 201);
+    xstrlcpy(id_out, itest_jstr(r.json, "/id"), 40);
+    itest_resp_release(&r);
+}
+
 /* The pattern with its parameters filled in for the call. */
 static void concrete_path(const struct row *rw, char *out, size_t n)
 {
     char id[40] = "", pat[128];
     if (rw->flags & VICTIM_TOKEN)
         victim_token(id);
+    else if (rw->flags & FRESH_REPORT)
+        fresh_report(id);
     else if (!strncmp(rw->pattern, "/api/v1/reports/", 16))
         xstrlcpy(id, report_a, sizeof(id));
     else if (!strncmp(rw->pattern, "/api/v1/organizations/", 22))
@@ -550,11 +570,11 @@ static void test_logout_revokes(void **state)
 
 /* ---- the account rules that depend on data (account_decide, issue 8.12) ---- */
 
-static long api(const char *method, const struct itest_user *u, const char *path,
-                const char *body, struct itest_resp *r)
+static long api(const char *method, const struct itest_user *u, const char *path, const char *body,
+                struct itest_resp *r)
 {
-    itest_http(&F.srv, &(struct itest_req){.method = method, .path = path, .token = u->token,
-                                           .body = body},
+    itest_http(&F.srv,
+               &(struct itest_req){.method = method, .path = path, .token = u->token, .body = body},
                r);
     return r->status;
 }
@@ -575,8 +595,8 @@ static long create_user(const struct itest_user *by, const char *org, const char
 {
     char body[300];
     snprintf(body, sizeof(body),
-             "{\"org_id\":\"%s\",\"username\":\"%s\",\"display_name\":\"%s\",\"role\":\"%s\"}",
-             org, name, name, role);
+             "{\"org_id\":\"%s\",\"username\":\"%s\",\"display_name\":\"%s\",\"role\":\"%s\"}", org,
+             name, name, role);
     return api("POST", by, "/api/v1/users", body, r);
 }
 

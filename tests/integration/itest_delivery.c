@@ -1864,6 +1864,367 @@ static void test_preview_then_submit(void **state)
     buf_release(&after);
 }
 
+/* ---- updates (続報) and withdrawal (issue 10 items 2 and 4) ---- */
+
+/* POST …/versions with doc as the next version after `version`; expects 201. */
+static void amend(const char *id, int version, const json_t *doc)
+{
+    struct itest_resp r;
+    char path[160], im[40], *body = itest_dump(doc);
+    snprintf(path, sizeof(path), "/api/v1/reports/%s/versions", id);
+    snprintf(im, sizeof(im), "If-Match: \"v%d\"", version);
+    itest_http(
+        &F.srv,
+        &(struct itest_req){
+            .method = "POST", .path = path, .token = F.rep_a.token, .body = body, .headers = {im}},
+        &r);
+    free(body);
+    if (r.status != 201)
+        fail_msg("amend: %ld %s", r.status, r.body);
+    itest_resp_release(&r);
+}
+
+/* The body a fake receiver got for submission id (new reference), waiting for it. */
+static json_t *received_body(struct fake_receiver *rx, const char *id)
+{
+    int64_t until = rtime_now_ms() + WAIT_MS;
+    while (rtime_now_ms() < until) {
+        struct fake_request *q;
+        size_t n = fake_receiver_snapshot(rx, 0, &q);
+        json_t *found = NULL;
+        for (size_t i = 0; i < n && !found; i++)
+            if (!strcmp(q[i].key, id) && q[i].sig_ok)
+                found = json_loads(q[i].body, 0, NULL);
+        fake_requests_free(q, n);
+        if (found)
+            return found;
+        itest_sleep_ms(20);
+    }
+    fail_msg("submission %s never reached the receiver", id);
+    return NULL;
+}
+
+/* Whether a JSON array of RFC 6902 operations touches path. */
+static bool patch_touches(json_t *patch, const char *path)
+{
+    size_t i;
+    json_t *op;
+    json_array_foreach(patch, i, op) if (!strcmp(itest_jstr(op, "/path"), path)) return true;
+    return false;
+}
+
+/* A submit body {"<key>": ["<obligation id of rule/stage>"]}. */
+static const char *body_for(const char *key, const char *report, const char *rule,
+                            const char *stage, char body[128])
+{
+    json_t *o = obligation(report, rule, stage);
+    snprintf(body, 128, "{\"%s\":[\"%s\"]}", key, itest_jstr(o, "/id"));
+    json_decref(o);
+    return body;
+}
+
+/* 速報 → 続報 → 確報 to the PPC: the update is previewed and sent with its diff from what the
+ * PPC received, linked to the 速報, with its own delivery and receipt; an update with nothing
+ * new does not go; the 確報 goes on the next submit; the sequence lists the three in order. */
+static void test_update_sequence(void **state)
+{
+    struct itest_resp r, pv, sq;
+    char id[40], body[128], pre[40], upd[40], fin[40];
+    UNUSED(state);
+    fake_receiver_set(RX, FAKE_RECEIPT);
+    json_t *doc = full_report();
+    create_report(doc, id);
+    assert_int_equal(submit(id, "\"v1\"", NULL, &r), 201);
+    xstrlcpy(
+        pre,
+        itest_jstr(must_item(json_object_get(r.json, "submitted"), "ppc", "preliminary"), "/id"),
+        sizeof(pre));
+    expect_str(must_item(json_object_get(r.json, "submitted"), "ppc", "preliminary"), "/kind",
+               "stage");
+    json_t *held = must_item(json_object_get(r.json, "not_submitted"), "ppc", "final");
+    assert_false(json_is_true(json_object_get(held, "update_possible")));
+    itest_resp_release(&r);
+    /* an update of a stage not yet sent, and a stage named twice, are refused */
+    assert_int_equal(submit(id, "\"v1\"", body_for("updates", id, PPC_RULE, "final", body), &r),
+                     422);
+    assert_string_equal(itest_jstr(r.json, "/errors/0/code"), "not_sent");
+    itest_resp_release(&r);
+    json_t *o = obligation(id, PPC_RULE, "preliminary");
+    snprintf(body, sizeof(body), "{\"obligations\":[\"%s\"],\"updates\":[\"%s\"]}",
+             itest_jstr(o, "/id"), itest_jstr(o, "/id"));
+    json_decref(o);
+    assert_int_equal(submit(id, "\"v1\"", body, &r), 422);
+    assert_string_equal(itest_jstr(r.json, "/errors/0/code"), "named_twice");
+    itest_resp_release(&r);
+    /* the same version: nothing new for the PPC */
+    assert_int_equal(
+        submit(id, "\"v1\"", body_for("updates", id, PPC_RULE, "preliminary", body), &r), 200);
+    assert_string_equal(held_reason(r.json, "ppc", "preliminary"), "no_changes");
+    assert_int_equal(json_array_size(json_object_get(r.json, "submitted")), 0);
+    itest_resp_release(&r);
+
+    /* version 2 knows more: preview the update, then send it */
+    json_object_set_new(json_object_get(doc, "impact"), "ripple_effects",
+                        json_string("荷主企業5社の出荷に2日間の遅延"));
+    json_object_set_new(json_object_get(doc, "envelope"), "change_summary",
+                        json_string("業務への影響を追記"));
+    amend(id, 1, doc);
+    char path[200];
+    snprintf(path, sizeof(path), "/api/v1/reports/%s/submit?dry_run=true", id);
+    body_for("updates", id, PPC_RULE, "preliminary", body);
+    itest_http(&F.srv,
+               &(struct itest_req){.method = "POST",
+                                   .path = path,
+                                   .token = F.rep_a.token,
+                                   .body = body,
+                                   .headers = {"If-Match: \"v2\""}},
+               &pv);
+    assert_int_equal(pv.status, 200);
+    json_t *would = json_object_get(pv.json, "would_submit");
+    assert_int_equal(json_array_size(would), 1); /* updates only: the 確報 is not named */
+    json_t *w = json_array_get(would, 0);
+    expect_str(w, "/kind", "update");
+    expect_str(w, "/update/of", pre);
+    assert_int_equal(itest_jint(w, "/update/sequence"), 1);
+    expect_str(must_item(json_object_get(pv.json, "would_not_submit"), "ppc", "final"), "/reason",
+               "not_selected");
+    assert_int_equal(submit(id, "\"v2\"", body, &r), 201);
+    json_t *sent = must_item(json_object_get(r.json, "submitted"), "ppc", "preliminary");
+    xstrlcpy(upd, itest_jstr(sent, "/id"), sizeof(upd));
+    expect_str(sent, "/kind", "update");
+    expect_str(sent, "/update_of", pre);
+    expect_str(sent, "/id", itest_jstr(w, "/submission_id"));
+    expect_str(sent, "/payload_sha256", itest_jstr(w, "/payload_sha256"));
+    itest_resp_release(&r);
+    itest_resp_release(&pv);
+    /* what the PPC received: linked to the 速報, with the diff from what it had */
+    json_t *got = received_body(RX, upd);
+    expect_str(got, "/submission/kind", "update");
+    expect_str(got, "/submission/update/of", pre);
+    assert_int_equal(itest_jint(got, "/submission/update/of_version"), 1);
+    assert_int_equal(itest_jint(got, "/submission/report_version"), 2);
+    assert_true(patch_touches(json_object_get(got, "changes"), "/impact/ripple_effects"));
+    assert_false(patch_touches(json_object_get(got, "changes"), "/threat")); /* withheld */
+    json_decref(got);
+    sub_id ids[1];
+    xstrlcpy(ids[0], upd, sizeof(ids[0]));
+    assert_int_equal(wait_status(ids, 1, "acknowledged", WAIT_MS), 0);
+    /* the 速報 stays met by the 速報 itself */
+    expect_met(id, PPC_RULE, "preliminary", pre);
+
+    /* the 確報 goes on the next submit without a choice */
+    assert_int_equal(submit(id, "\"v2\"", NULL, &r), 201);
+    xstrlcpy(fin,
+             itest_jstr(must_item(json_object_get(r.json, "submitted"), "ppc", "final"), "/id"),
+             sizeof(fin));
+    assert_true(json_is_true(
+        json_object_get(must_item(json_object_get(r.json, "not_submitted"), "ppc", "preliminary"),
+                        "update_possible")));
+    itest_resp_release(&r);
+    assert_int_equal(get_as(&F.rep_a, "/api/v1/reports/%s/sequence", id, &sq), 200);
+    json_t *ppc = NULL, *g;
+    size_t i;
+    json_array_foreach(json_object_get(sq.json, "recipients"), i,
+                       g) if (!strcmp(itest_jstr(g, "/recipient/id"), "ppc")) ppc =
+        json_object_get(g, "items");
+    assert_non_null(ppc);
+    assert_int_equal(json_array_size(ppc), 3);
+    expect_str(json_array_get(ppc, 0), "/submission_id", pre);
+    expect_str(json_array_get(ppc, 0), "/label/ja", "速報");
+    expect_str(json_array_get(ppc, 1), "/submission_id", upd);
+    expect_str(json_array_get(ppc, 1), "/label/ja", "続報 1（速報）");
+    expect_str(json_array_get(ppc, 1), "/label/en", "Update 1 (preliminary report (速報))");
+    assert_int_equal(itest_jint(json_array_get(ppc, 1), "/report_version"), 2);
+    json_t *changed = json_object_get(json_array_get(ppc, 1), "changed"), *c;
+    bool touched = false;
+    json_array_foreach(changed, i, c) touched |=
+        !strcmp(json_string_value(c), "/impact/ripple_effects");
+    assert_true(touched);
+    expect_str(json_array_get(ppc, 2), "/submission_id", fin);
+    expect_str(json_array_get(ppc, 2), "/label/ja", "確報");
+    itest_resp_release(&sq);
+    /* another organisation sees nothing */
+    assert_int_equal(get_as(&F.rep_b, "/api/v1/reports/%s/sequence", id, &sq), 404);
+    itest_resp_release(&sq);
+    json_decref(doc);
+}
+
+/* Withdrawing: what reached a recipient gets a notice through its channel (the PPC webhook,
+ * signed), what had not is cancelled, open obligations are withdrawn with the reason, and the
+ * incident can no longer be amended, submitted or withdrawn. */
+static void test_withdraw(void **state)
+{
+    struct itest_resp r;
+    char id[40], pre[40], path[160];
+    UNUSED(state);
+    fake_receiver_set(RX, FAKE_RECEIPT);
+    json_t *doc = full_report();
+    create_report(doc, id);
+    assert_int_equal(submit(id, "\"v1\"", NULL, &r), 201);
+    xstrlcpy(
+        pre,
+        itest_jstr(must_item(json_object_get(r.json, "submitted"), "ppc", "preliminary"), "/id"),
+        sizeof(pre));
+    json_t *nco = item_of(json_object_get(r.json, "submitted"), "nco", NULL);
+    char nco_id[40] = "";
+    if (nco)
+        xstrlcpy(nco_id, itest_jstr(nco, "/id"), sizeof(nco_id));
+    itest_resp_release(&r);
+    sub_id ids[1];
+    xstrlcpy(ids[0], pre, sizeof(ids[0]));
+    assert_int_equal(wait_status(ids, 1, "acknowledged", WAIT_MS), 0);
+
+    /* the reason is required; another organisation and other roles cannot */
+    assert_int_equal(post_as(&F.rep_a, "/api/v1/reports/%s/withdraw", id, "{}", &r), 422);
+    assert_string_equal(itest_jstr(r.json, "/errors/0/pointer"), "/reason");
+    itest_resp_release(&r);
+    assert_int_equal(post_as(&F.rep_b, "/api/v1/reports/%s/withdraw", id, "{\"reason\":\"x\"}", &r),
+                     404);
+    itest_resp_release(&r);
+    assert_int_equal(
+        post_as(&F.recipient, "/api/v1/reports/%s/withdraw", id, "{\"reason\":\"x\"}", &r), 403);
+    itest_resp_release(&r);
+
+    assert_int_equal(post_as(&F.rep_a, "/api/v1/reports/%s/withdraw", id,
+                             "{\"reason\":\"同じ事案の二重報告\"}", &r),
+                     200);
+    assert_true(itest_jint(r.json, "/withdrawal_notices") >= 1);
+    ms_of(itest_jstr(r.json, "/withdrawn_at"));
+    expect_str(r.json, "/withdrawn_reason", "同じ事案の二重報告");
+    itest_resp_release(&r);
+
+    /* the PPC, which had the 速報, receives the notice, signed, without the report */
+    char notice[40] = "";
+    assert_int_equal(get_as(&F.rep_a, "/api/v1/reports/%s/submissions", id, &r), 200);
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(r.json, "items"), i, it)
+    {
+        if (!strcmp(itest_jstr(it, "/kind"), "withdrawal") &&
+            !strcmp(itest_jstr(it, "/recipient_id"), "ppc"))
+            xstrlcpy(notice, itest_jstr(it, "/id"), sizeof(notice));
+        if (nco_id[0] && !strcmp(itest_jstr(it, "/id"), nco_id))
+            expect_str(it, "/status", "cancelled"); /* never fetched: it never goes */
+    }
+    itest_resp_release(&r);
+    assert_true(notice[0]);
+    json_t *got = received_body(RX, notice);
+    expect_str(got, "/submission/kind", "withdrawal");
+    expect_str(got, "/submission/incident_id", id);
+    expect_str(got, "/submission/withdrawal/reason", "同じ事案の二重報告");
+    assert_non_null(strstr(itest_jstr(got, "/submission/withdrawal/effect/ja"), "取り下げ"));
+    assert_false(has(got, "/report"));
+    json_decref(got);
+    /* open obligations are withdrawn with the reason; the met 速報 stays met */
+    json_t *fin = obligation(id, PPC_RULE, "final");
+    expect_str(fin, "/state", "withdrawn");
+    expect_str(fin, "/withdrawn_reason/code", "incident_withdrawn");
+    expect_str(fin, "/withdrawn_reason/reason", "同じ事案の二重報告");
+    json_decref(fin);
+    expect_met(id, PPC_RULE, "preliminary", pre);
+    /* nothing further */
+    assert_int_equal(submit(id, "\"v1\"", NULL, &r), 409);
+    assert_string_equal(itest_problem_code(&r), "incident_withdrawn");
+    itest_resp_release(&r);
+    char *body = itest_dump(doc);
+    snprintf(path, sizeof(path), "/api/v1/reports/%s/versions", id);
+    itest_http(&F.srv,
+               &(struct itest_req){.method = "POST",
+                                   .path = path,
+                                   .token = F.rep_a.token,
+                                   .body = body,
+                                   .headers = {"If-Match: \"v1\""}},
+               &r);
+    free(body);
+    assert_int_equal(r.status, 409);
+    assert_string_equal(itest_problem_code(&r), "incident_withdrawn");
+    itest_resp_release(&r);
+    assert_int_equal(
+        post_as(&F.rep_a, "/api/v1/reports/%s/withdraw", id, "{\"reason\":\"again\"}", &r), 409);
+    itest_resp_release(&r);
+    /* still readable, with the withdrawal */
+    assert_int_equal(get_as(&F.rep_a, "/api/v1/reports/%s", id, &r), 200);
+    expect_str(r.json, "/withdrawn_reason", "同じ事案の二重報告");
+    itest_resp_release(&r);
+    json_decref(doc);
+}
+
+/* An incident never submitted is withdrawn with no notice (every optional part absent). */
+static void test_withdraw_unsent(void **state)
+{
+    struct itest_resp r;
+    char id[40];
+    UNUSED(state);
+    json_t *doc = itest_load_json("docs/examples/early-warning.json");
+    assert_non_null(doc);
+    create_report(doc, id);
+    json_decref(doc);
+    assert_int_equal(
+        post_as(&F.rep_a, "/api/v1/reports/%s/withdraw", id, "{\"reason\":\"誤って作成\"}", &r),
+        200);
+    assert_int_equal(itest_jint(r.json, "/withdrawal_notices"), 0);
+    itest_resp_release(&r);
+    assert_int_equal(get_as(&F.rep_a, "/api/v1/reports/%s/sequence", id, &r), 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "recipients")), 0);
+    itest_resp_release(&r);
+}
+
+/* A create without Idempotency-Key that repeats an incident filed shortly before (same
+ * categories, same awareness instant) gets possible_duplicate; a different awareness time,
+ * a withdrawn incident or an Idempotency-Key do not. */
+static void test_possible_duplicate(void **state)
+{
+    struct itest_resp r;
+    char first[40], second[40];
+    UNUSED(state);
+    json_t *doc = itest_load_json("docs/examples/early-warning.json");
+    assert_non_null(doc);
+    json_object_set_new(json_object_get(doc, "times"), "aware_at",
+                        json_string("2026-11-30T01:23:45+09:00"));
+    create_report(doc, first);
+    /* the same instant written with another offset */
+    json_object_set_new(json_object_get(doc, "times"), "aware_at",
+                        json_string("2026-11-29T16:23:45Z"));
+    char *body = itest_dump(doc);
+    assert_int_equal(itest_post(&F.srv, F.rep_a.token, "/api/v1/reports", body, &r), 201);
+    xstrlcpy(second, itest_jstr(r.json, "/id"), sizeof(second));
+    expect_str(r.json, "/possible_duplicate/id", first);
+    assert_non_null(strstr(itest_jstr(r.json, "/possible_duplicate/explanation/ja"), "取り下げ"));
+    itest_resp_release(&r);
+    /* with an Idempotency-Key the key answers for repeats: no hint */
+    itest_http(&F.srv,
+               &(struct itest_req){.method = "POST",
+                                   .path = "/api/v1/reports",
+                                   .token = F.rep_a.token,
+                                   .body = body,
+                                   .headers = {"Idempotency-Key: dup-test-1"}},
+               &r);
+    assert_int_equal(r.status, 201);
+    assert_false(has(r.json, "/possible_duplicate"));
+    itest_resp_release(&r);
+    free(body);
+    /* withdrawn incidents are not candidates; a different awareness time is another incident */
+    assert_int_equal(
+        post_as(&F.rep_a, "/api/v1/reports/%s/withdraw", second, "{\"reason\":\"重複\"}", &r), 200);
+    itest_resp_release(&r);
+    json_object_set_new(json_object_get(doc, "times"), "aware_at",
+                        json_string("2026-11-30T02:00:00+09:00"));
+    body = itest_dump(doc);
+    assert_int_equal(itest_post(&F.srv, F.rep_a.token, "/api/v1/reports", body, &r), 201);
+    assert_false(has(r.json, "/possible_duplicate"));
+    itest_resp_release(&r);
+    free(body);
+    /* another organisation's identical report is not this one's duplicate */
+    json_object_set_new(json_object_get(doc, "times"), "aware_at",
+                        json_string("2026-11-30T01:23:45+09:00"));
+    body = itest_dump(doc);
+    assert_int_equal(itest_post(&F.srv, F.rep_b.token, "/api/v1/reports", body, &r), 201);
+    assert_false(has(r.json, "/possible_duplicate"));
+    itest_resp_release(&r);
+    free(body);
+    json_decref(doc);
+}
+
 /* (g) A drill goes to the exercise sink only, never to the real recipients or an inbox. */
 static void test_drill_goes_to_sink(void **state)
 {
@@ -2023,6 +2384,10 @@ int main(void)
         cmocka_unit_test(test_ppc_stage_by_stage),
         cmocka_unit_test(test_nis2_stage_by_stage),
         cmocka_unit_test(test_preview_then_submit),
+        cmocka_unit_test(test_update_sequence),
+        cmocka_unit_test(test_withdraw),
+        cmocka_unit_test(test_withdraw_unsent),
+        cmocka_unit_test(test_possible_duplicate),
         cmocka_unit_test(test_drill_goes_to_sink),
         cmocka_unit_test(test_private_address_refused),
         cmocka_unit_test(test_metrics),

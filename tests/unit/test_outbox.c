@@ -226,12 +226,12 @@ static void test_plan_reason_texts(void **state)
     UNUSED(state);
     assert_string_equal(outbox_skip_name(SKIP_LATER_STAGE), "later_stage");
     assert_string_equal(outbox_skip_name(SKIP_ON_REQUEST), "on_request");
-    for (int s = SKIP_WITHDRAWN; s <= SKIP_ON_REQUEST; s++) {
+    for (int s = SKIP_WITHDRAWN; s <= SKIP_NO_CHANGES; s++) {
         assert_true(outbox_skip_name((enum outbox_skip)s)[0]);
         assert_true(outbox_skip_text((enum outbox_skip)s, false)[0]);
         assert_non_null(strstr(outbox_skip_text((enum outbox_skip)s, true), "。"));
     }
-    assert_string_equal(outbox_skip_text((enum outbox_skip)(SKIP_ON_REQUEST + 1), true), "");
+    assert_string_equal(outbox_skip_text((enum outbox_skip)(SKIP_NO_CHANGES + 1), true), "");
 }
 
 /* ---- projection and payload ---- */
@@ -389,6 +389,9 @@ static void test_payload(void **state)
     assert_string_equal(json_string_value(jsonx_ptr_get(p, "/submission/format")),
                         "ichigen-submission/1");
     assert_int_equal(json_integer_value(jsonx_ptr_get(p, "/submission/report_version")), 3);
+    assert_string_equal(json_string_value(jsonx_ptr_get(p, "/submission/kind")), "stage");
+    assert_null(jsonx_ptr_get(p, "/submission/update"));
+    assert_null(jsonx_ptr_get(p, "/changes"));
     assert_string_equal(json_string_value(jsonx_ptr_get(p, "/submission/stage/ja")), "確報");
     assert_string_equal(json_string_value(jsonx_ptr_get(p, "/submission/created_at")),
                         "2026-11-22T00:00:00.000Z");
@@ -399,11 +402,64 @@ static void test_payload(void **state)
     assert_non_null(jsonx_ptr_get(p, "/report/entity/name_ja"));
     assert_null(jsonx_ptr_get(p, "/report/personal_data"));
     json_decref(p);
+    /* an update carries the link and the patch; a withdrawal notice carries no report */
+    json_t *changes = parse("[{\"op\":\"replace\",\"path\":\"/entity/name_ja\",\"value\":\"x\"}]");
+    m.update_of = "019ab0b0-cc00-7000-8000-000000000009";
+    m.update_of_version = 2;
+    m.update_sequence = 1;
+    m.changes = changes;
+    buf_reset(&a);
+    assert_int_equal(outbox_payload(&m, v, withheld, &a), 0);
+    p = parse(buf_cstr(&a));
+    assert_string_equal(json_string_value(jsonx_ptr_get(p, "/submission/kind")), "update");
+    assert_string_equal(json_string_value(jsonx_ptr_get(p, "/submission/update/of")), m.update_of);
+    assert_int_equal(json_integer_value(jsonx_ptr_get(p, "/submission/update/of_version")), 2);
+    assert_int_equal(json_integer_value(jsonx_ptr_get(p, "/submission/update/sequence")), 1);
+    assert_true(json_equal(jsonx_ptr_get(p, "/changes"), changes));
+    json_decref(p);
+    buf_reset(&a);
+    assert_int_equal(outbox_withdrawal_payload(&m, "二重報告", &a), 0);
+    p = parse(buf_cstr(&a));
+    assert_string_equal(json_string_value(jsonx_ptr_get(p, "/submission/kind")), "withdrawal");
+    assert_string_equal(json_string_value(jsonx_ptr_get(p, "/submission/withdrawal/reason")),
+                        "二重報告");
+    assert_non_null(strstr(json_string_value(jsonx_ptr_get(p, "/submission/withdrawal/effect/ja")),
+                           "取り下げ"));
+    assert_null(jsonx_ptr_get(p, "/report"));
+    assert_null(jsonx_ptr_get(p, "/submission/update"));
+    json_decref(p);
+    json_decref(changes);
     buf_release(&a);
     buf_release(&b);
     json_decref(v);
     json_decref(withheld);
     json_decref(report);
+}
+
+/* Updates (続報): a stage that went is sent again when named, whatever the plan said of it; one
+ * not yet sent is left as it was; nothing else changes. */
+static void test_plan_updates(void **state)
+{
+    struct obligation_rec obs[2];
+    struct outbox_plan p;
+    UNUSED(state);
+    json_t *thin = parse("{\"entity\":{\"name_ja\":\"株式会社\"}}");
+    ob(&obs[0], "a", "t.jp.ppc", "preliminary");
+    ob(&obs[1], "b", "t.jp.ppc", "final");
+    obs[0].met_at = 5;
+    xstrlcpy(obs[0].met_submission, "s1", sizeof(obs[0].met_submission));
+    static const char *const none[] = {NULL};
+    outbox_plan_make(RS, obs, 2, thin, none, 0, &p);
+    assert_int_equal(skip_of(&p, "a"), SKIP_ALREADY);
+    static const char *const both[] = {"a", "b"};
+    outbox_plan_updates(&p, both, 2);
+    assert_int_equal(skip_of(&p, "a"), SKIP_NONE);
+    assert_true(p.items[0].update);
+    assert_int_equal(skip_of(&p, "b"), SKIP_NOT_SELECTED); /* not sent: not an update */
+    assert_false(p.items[1].update);
+    assert_int_equal(p.nsend, 1);
+    outbox_plan_release(&p);
+    json_decref(thin);
 }
 
 /* ---- signatures and backoff ---- */
@@ -889,6 +945,7 @@ int main(void)
         cmocka_unit_test(test_plan),
         cmocka_unit_test(test_plan_chain),
         cmocka_unit_test(test_plan_reason_texts),
+        cmocka_unit_test(test_plan_updates),
         cmocka_unit_test(test_project),
         cmocka_unit_test(test_project_consent),
         cmocka_unit_test(test_payload),

@@ -1624,6 +1624,94 @@ static int submit_items(struct store *s, struct outbox_fixture *f, int version,
     return store_submit(s, &w, created);
 }
 
+/* Issue 10 items 2 and 4: an update follows the stage's newest live submission (a stale one is
+ * not written); a withdrawal marks the incident, cancels what has not reached its recipient and
+ * writes a notice only for recipients something reached; then nothing more can be submitted. */
+static void test_update_and_withdraw(void **state)
+{
+    struct store *s = S(state);
+    struct outbox_fixture f;
+    struct submission_new items[3], up, notices[3];
+    char ids[3][UUID_STR_LEN], upid[UUID_STR_LEN], up2[UUID_STR_LEN], nid[3][UUID_STR_LEN];
+    struct submission_list l;
+    struct submission_rec rec;
+    struct report_rec rr;
+    int created, written;
+    outbox_setup(s, &f);
+    new_sub(&items[0], ids[0], f.ob[0], "r-one", "webhook", "queued");
+    new_sub(&items[1], ids[1], f.ob[1], "r-box", "inbox", "available");
+    new_sub(&items[2], ids[2], f.ob[2], "r-doc", "document", "awaiting_filing");
+    assert_int_equal(submit_items(s, &f, 1, items, 3, &created), STORE_OK);
+    struct claim_request c = {
+        .per_recipient = 5, .limit = 10, .now_ms = T0 + 20, .lease_ms = 30000};
+    assert_int_equal(store_submissions_claim(s, &c, &l), STORE_OK);
+    assert_int_equal(l.n, 1);
+    submission_list_release(&l);
+    struct delivery_result d = {
+        .id = ids[0], .outcome = OUTCOME_DELIVERED, .http_status = 200, .at = T0 + 30};
+    assert_int_equal(store_submissions_record(s, &d, 1), STORE_OK);
+
+    new_sub(&up, upid, f.ob[0], "r-one", "webhook", "queued");
+    up.kind = "update";
+    up.previous_id = ids[0];
+    assert_int_equal(submit_items(s, &f, 1, &up, 1, &created), STORE_OK);
+    assert_int_equal(created, 1);
+    new_sub(&up, up2, f.ob[0], "r-one", "webhook", "queued");
+    up.kind = "update";
+    up.previous_id = ids[0]; /* stale: upid is the stage's newest now */
+    assert_int_equal(submit_items(s, &f, 1, &up, 1, &created), STORE_OK);
+    assert_int_equal(created, 0);
+    assert_int_equal(store_submission_get(s, upid, &rec), STORE_OK);
+    assert_string_equal(rec.kind, "update");
+    assert_string_equal(rec.previous_id, ids[0]);
+    submission_rec_release(&rec);
+    assert_int_equal(store_submission_get(s, ids[1], &rec), STORE_OK);
+    assert_string_equal(rec.kind, "stage");
+    assert_string_equal(rec.previous_id, "");
+    submission_rec_release(&rec);
+
+    new_sub(&notices[0], nid[0], f.ob[0], "r-one", "webhook", "queued");
+    new_sub(&notices[1], nid[1], f.ob[1], "r-box", "inbox", "available");
+    new_sub(&notices[2], nid[2], f.ob[2], "r-doc", "document", "awaiting_filing");
+    for (int i = 0; i < 3; i++)
+        notices[i].kind = "withdrawal";
+    struct withdraw_write w = {.incident_id = f.incident,
+                               .org_id = f.p.b.id,
+                               .actor = f.p.ua.id,
+                               .reason = "filed twice",
+                               .reason_json = "{\"code\":\"incident_withdrawn\"}",
+                               .notices = notices,
+                               .n = 3,
+                               .version = 1,
+                               .now_ms = T0 + 100};
+    int64_t count = audit_check(s, NULL);
+    assert_int_equal(store_report_withdraw(s, &w, &written), STORE_NOT_FOUND);
+    audit_unchanged(s, count);
+    w.org_id = f.p.a.id;
+    assert_int_equal(store_report_withdraw(s, &w, &written), STORE_OK);
+    assert_int_equal(written, 1); /* only r-one had received something */
+    assert_int_equal(store_report_withdraw(s, &w, &written), STORE_CONFLICT);
+    assert_int_equal(store_report_get(s, f.incident, 0, &rr), STORE_OK);
+    assert_int_equal(rr.withdrawn_at, T0 + 100);
+    assert_string_equal(rr.withdrawn_reason, "filed twice");
+    report_rec_release(&rr);
+    const char *const cancelled[] = {ids[1], ids[2], upid};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(store_submission_get(s, cancelled[i], &rec), STORE_OK);
+        assert_string_equal(rec.status, "cancelled");
+        submission_rec_release(&rec);
+    }
+    assert_int_equal(store_submission_get(s, nid[0], &rec), STORE_OK);
+    assert_string_equal(rec.kind, "withdrawal");
+    assert_string_equal(rec.status, "queued");
+    submission_rec_release(&rec);
+    assert_int_equal(store_submission_get(s, nid[1], &rec), STORE_NOT_FOUND);
+    /* nothing further goes */
+    new_sub(&up, up2, f.ob[3], "r-one", "webhook", "queued");
+    assert_int_equal(submit_items(s, &f, 1, &up, 1, &created), STORE_CONFLICT);
+    assert_int_equal(audit_check(s, NULL), count + 2); /* the notice and report.withdraw */
+}
+
 static void test_submit_and_claim(void **state)
 {
     struct store *s = S(state);
@@ -2126,6 +2214,8 @@ static void build_every_entry(struct built *b)
           store_audit_orgdoc_update(e, "doc-2", "risk_scenario", "{}", 2, ACTOR, 1));
     BUILT(b, "store_audit_submission_create", 0, store_audit_submission_create(e, &sw, &sn));
     BUILT(b, "store_audit_report_submit", 0, store_audit_report_submit(e, &sw, 1));
+    struct withdraw_write ww = {.incident_id = "inc-1", .actor = "a", .version = 7};
+    BUILT(b, "store_audit_report_withdraw", 0, store_audit_report_withdraw(e, &ww, 1));
     BUILT(b, "store_audit_submission_done", 0,
           store_audit_submission_done(e, "sub-1", "delivered", "ref", ACTOR, 1));
     BUILT(b, "store_audit_submission_failed", 0, store_audit_submission_failed(e, &dr));
@@ -2825,7 +2915,7 @@ static void ledger_of(struct ledger_fx *l, const struct ob_spec *spec)
 
 /* Creates a report in org with the obligations of spec; id_out receives its id. */
 static void create_with_spec(struct store *s, const char *org, const char *author, bool drill,
-                               const struct ob_spec *spec, int64_t now, char id_out[UUID_STR_LEN])
+                             const struct ob_spec *spec, int64_t now, char id_out[UUID_STR_LEN])
 {
     struct body b;
     struct ledger_fx l;
@@ -3541,6 +3631,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_assessment_peers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_orgdocs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_submit_and_claim, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_update_and_withdraw, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inbox_and_filing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_interrupted_attempt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_pins, setup, teardown),

@@ -25,7 +25,7 @@ int store_sqlite_schema_version(void)
     "SELECT id, incident_id, org_id, obligation_id, rule_id, stage_id, recipient_id, version,"     \
     " channel, status, drill, payload_sha256, withheld, attempts, next_attempt_at, created_at,"    \
     " sent_at, delivered_at, acknowledged_at, failed_at, last_error, receipt_reference, receipt,"  \
-    " submitted_by, "
+    " submitted_by, kind, previous_id, "
 
 static const char *const sql_text[SQ__COUNT] = {
     [SQ_ORG_INSERT] = "INSERT INTO organizations (id, name_ja, name_en, corporate_number, kind,"
@@ -80,7 +80,8 @@ static const char *const sql_text[SQ__COUNT] = {
     [SQ_INCIDENT_INSERT] = "INSERT INTO incidents (id, org_id, created_at, updated_at,"
                            " latest_version, phase, tlp, drill, categories, summary)"
                            " VALUES (?,?,?,?,1,?,?,?,?,?)",
-    [SQ_INCIDENT_GET_META] = "SELECT org_id, latest_version, created_at FROM incidents WHERE id = ?",
+    [SQ_INCIDENT_GET_META] =
+        "SELECT org_id, latest_version, created_at FROM incidents WHERE id = ?",
     [SQ_INCIDENT_UPDATE] = "UPDATE incidents SET updated_at = ?2, latest_version = ?3,"
                            " phase = ?4, tlp = ?5, drill = ?6, categories = ?7, summary = ?8"
                            " WHERE id = ?1",
@@ -90,12 +91,14 @@ static const char *const sql_text[SQ__COUNT] = {
     [SQ_REPORT_GET] =
         "SELECT i.id, i.org_id, v.version, i.latest_version, i.created_at, i.updated_at,"
         " v.created_at, v.author_id, v.body_sha256, v.phase, v.tlp, v.drill, v.categories,"
-        " v.summary, v.change_summary, v.body FROM incidents i JOIN report_versions v"
+        " v.summary, v.change_summary, v.body, i.withdrawn_at, i.withdrawn_reason"
+        " FROM incidents i JOIN report_versions v"
         " ON v.incident_id = i.id AND v.version = (CASE WHEN ?2 > 0 THEN ?2"
         " ELSE i.latest_version END) WHERE i.id = ?1",
     [SQ_REPORT_LIST] =
         "SELECT id, org_id, latest_version, latest_version, created_at, updated_at, updated_at,"
-        " '', '', phase, tlp, drill, categories, summary, NULL, NULL FROM incidents"
+        " '', '', phase, tlp, drill, categories, summary, NULL, NULL, withdrawn_at,"
+        " withdrawn_reason FROM incidents"
         " WHERE org_id = ?1 AND (?2 IS NULL OR instr(categories, ?2) > 0)"
         " AND (?3 IS NULL OR phase = ?3) AND (?4 < 0 OR drill = ?4)"
         " AND (?5 = 0 OR created_at >= ?5) AND (?6 = 0 OR created_at < ?6)"
@@ -103,7 +106,8 @@ static const char *const sql_text[SQ__COUNT] = {
     [SQ_REPORT_VERSIONS] =
         "SELECT i.id, i.org_id, v.version, i.latest_version, i.created_at, i.updated_at,"
         " v.created_at, v.author_id, v.body_sha256, v.phase, v.tlp, v.drill, v.categories,"
-        " v.summary, v.change_summary, NULL FROM incidents i JOIN report_versions v"
+        " v.summary, v.change_summary, NULL, i.withdrawn_at, i.withdrawn_reason"
+        " FROM incidents i JOIN report_versions v"
         " ON v.incident_id = i.id WHERE i.id = ?1 ORDER BY v.version",
     [SQ_IDEM_GET] = "SELECT request_sha256, incident_id FROM idempotency"
                     " WHERE org_id = ? AND key = ? AND expires_at > ?",
@@ -135,7 +139,8 @@ static const char *const sql_text[SQ__COUNT] = {
                    " o.withdrawn_at, o.updated_at, o.first_version, o.last_version,"
                    " o.rules_version, o.explanation, o.withdrawn_reason, o.seq, o.met_at,"
                    " o.met_submission, (SELECT s.id FROM submissions s WHERE s.obligation_id = o.id"
-                   " AND s.status <> 'failed' ORDER BY s.id DESC LIMIT 1),"
+                   " AND s.status NOT IN ('failed', 'cancelled') AND s.kind <> 'withdrawal'"
+                   " ORDER BY s.id DESC LIMIT 1),"
                    " (SELECT min(s.created_at) FROM submissions s WHERE s.obligation_id = o.id)"
                    " FROM obligations o WHERE o.incident_id = ? ORDER BY o.seq",
     [SQ_OB_EVENTS] = "SELECT e.obligation_seq, e.at, e.version, e.event, e.old_due_state,"
@@ -143,8 +148,8 @@ static const char *const sql_text[SQ__COUNT] = {
                      " JOIN obligations o ON o.seq = e.obligation_seq WHERE o.incident_id = ?"
                      " ORDER BY e.seq",
     [SQ_AS_INSERT] = "INSERT INTO assessments (id, org_id, framework_id, framework_version, period,"
-                      " status, version, answers, created_by, created_at, updated_at)"
-                      " VALUES (?1,?2,?3,?4,?5,'draft',1,?6,?7,?8,?8)",
+                     " status, version, answers, created_by, created_at, updated_at)"
+                     " VALUES (?1,?2,?3,?4,?5,'draft',1,?6,?7,?8,?8)",
     [SQ_AS_GET] = "SELECT id, org_id, framework_id, framework_version, period, status, version,"
                   " created_by, created_at, updated_at, submitted_by, submitted_at, overall,"
                   " answers, scores FROM assessments WHERE id = ?",
@@ -177,12 +182,28 @@ static const char *const sql_text[SQ__COUNT] = {
     [SQ_DOC_STATE] = "SELECT version, org_id, kind FROM org_documents WHERE id = ?",
     [SQ_DOC_UPDATE] = "UPDATE org_documents SET body = ?2, version = version + 1,"
                       " updated_at = ?3 WHERE id = ?1",
-    [SQ_SUB_LATEST] = "SELECT org_id, latest_version FROM incidents WHERE id = ?",
-    [SQ_SUB_LIVE] = "SELECT 1 FROM submissions WHERE obligation_id = ? AND status <> 'failed'",
+    [SQ_SUB_LATEST] = "SELECT org_id, latest_version, withdrawn_at IS NOT NULL FROM incidents"
+                      " WHERE id = ?",
+    [SQ_SUB_LIVE] = "SELECT 1 FROM submissions WHERE obligation_id = ?"
+                    " AND status NOT IN ('failed', 'cancelled') AND kind <> 'withdrawal'",
+    [SQ_SUB_NEWEST_LIVE] = "SELECT id FROM submissions WHERE obligation_id = ?"
+                           " AND status NOT IN ('failed', 'cancelled') AND kind <> 'withdrawal'"
+                           " ORDER BY id DESC LIMIT 1",
     [SQ_SUB_INSERT] = "INSERT INTO submissions (id, incident_id, org_id, obligation_id, rule_id,"
                       " stage_id, recipient_id, version, channel, status, drill, payload,"
-                      " payload_sha256, withheld, next_attempt_at, created_at, submitted_by)"
-                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                      " payload_sha256, withheld, next_attempt_at, created_at, submitted_by,"
+                      " kind, previous_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    [SQ_WD_INCIDENT] = "UPDATE incidents SET withdrawn_at = ?3, withdrawn_reason = ?4,"
+                       " withdrawn_by = ?5 WHERE id = ?1 AND org_id = ?2 AND withdrawn_at IS NULL",
+    [SQ_WD_OBLIGATIONS] = "UPDATE obligations SET state = 'withdrawn', withdrawn_at = ?2,"
+                          " withdrawn_reason = ?3, updated_at = ?2 WHERE incident_id = ?1"
+                          " AND state = 'active' AND met_at IS NULL"
+                          " RETURNING seq, last_version, due_state, due_at",
+    [SQ_WD_CANCEL] = "UPDATE submissions SET status = 'cancelled' WHERE incident_id = ?1"
+                     " AND status IN ('queued', 'available', 'awaiting_filing') RETURNING id",
+    [SQ_WD_RECEIVED] = "SELECT 1 FROM submissions WHERE incident_id = ?1 AND recipient_id = ?2"
+                       " AND kind <> 'withdrawal'"
+                       " AND status IN ('sending', 'delivered', 'acknowledged') LIMIT 1",
     [SQ_SUB_MARK_VERSION] = "UPDATE incidents SET submitted_version = ?2 WHERE id = ?1",
     [SQ_SUB_EVENT] = "INSERT INTO submission_events (submission_id, at, event, http_status, detail)"
                      " VALUES (?,?,?,?,?)",
@@ -201,21 +222,24 @@ static const char *const sql_text[SQ__COUNT] = {
     [SQ_SUB_GET] = SUBCOLS_X "payload FROM submissions WHERE id = ?",
     [SQ_SUB_STATUS] = "SELECT status, obligation_id, attempts, next_attempt_at, leased_at"
                       " FROM submissions WHERE id = ?",
-    [SQ_SUB_DONE] = "UPDATE submissions SET status = ?2, delivered_at = coalesce(delivered_at, ?3),"
-                    " acknowledged_at = CASE WHEN ?2 = 'acknowledged' THEN ?3 ELSE acknowledged_at END,"
-                    " receipt_reference = coalesce(?4, receipt_reference),"
-                    " receipt = coalesce(?5, receipt), last_error = NULL WHERE id = ?1",
+    [SQ_SUB_DONE] =
+        "UPDATE submissions SET status = ?2, delivered_at = coalesce(delivered_at, ?3),"
+        " acknowledged_at = CASE WHEN ?2 = 'acknowledged' THEN ?3 ELSE acknowledged_at END,"
+        " receipt_reference = coalesce(?4, receipt_reference),"
+        " receipt = coalesce(?5, receipt), last_error = NULL WHERE id = ?1",
     [SQ_SUB_RETRY] = "UPDATE submissions SET status = ?2, next_attempt_at = ?3, last_error = ?4,"
                      " failed_at = CASE WHEN ?2 = 'failed' THEN ?5 ELSE NULL END WHERE id = ?1",
     [SQ_SUB_MET] = "UPDATE obligations SET met_at = ?2, met_submission = ?3"
-                   " WHERE id = ?1 AND met_at IS NULL",
-    [SQ_SUB_LIST] = SUBCOLS_X "NULL FROM submissions"
-                    " WHERE (?1 IS NULL OR org_id = ?1) AND (?2 IS NULL OR incident_id = ?2)"
-                    " AND (?3 IS NULL OR recipient_id IN (SELECT value FROM json_each(?3)))"
-                    " AND (?4 IS NULL OR stage_id = ?4) AND (?5 IS NULL OR status = ?5)"
-                    " AND (?6 = 0 OR created_at >= ?6) AND (?7 = 0 OR created_at < ?7)"
-                    " AND (?8 IS NULL OR id < ?8) AND (?10 = 0 OR channel IN ('webhook', 'inbox'))"
-                    " ORDER BY id DESC LIMIT ?9",
+                   " WHERE id = ?1 AND met_at IS NULL"
+                   " AND (SELECT kind FROM submissions WHERE id = ?3) <> 'withdrawal'",
+    [SQ_SUB_LIST] =
+        SUBCOLS_X "NULL FROM submissions"
+                  " WHERE (?1 IS NULL OR org_id = ?1) AND (?2 IS NULL OR incident_id = ?2)"
+                  " AND (?3 IS NULL OR recipient_id IN (SELECT value FROM json_each(?3)))"
+                  " AND (?4 IS NULL OR stage_id = ?4) AND (?5 IS NULL OR status = ?5)"
+                  " AND (?6 = 0 OR created_at >= ?6) AND (?7 = 0 OR created_at < ?7)"
+                  " AND (?8 IS NULL OR id < ?8) AND (?10 = 0 OR channel IN ('webhook', 'inbox'))"
+                  " ORDER BY id DESC LIMIT ?9",
     [SQ_SUB_EVENTS] = "SELECT at, event, http_status, detail FROM submission_events"
                       " WHERE submission_id = ? ORDER BY seq",
     [SQ_BIND_SET] = "INSERT INTO recipient_bindings (recipient_id, org_id, created_at)"
@@ -246,7 +270,8 @@ static const char *const sql_text[SQ__COUNT] = {
                      " FROM notifications n WHERE n.org_id = ? ORDER BY n.created_at DESC LIMIT ?",
     [SQ_OB_OPEN] = "SELECT o.id, o.incident_id, o.rule_id, o.stage_id, o.recipient_id, o.kind,"
                    " o.mandatory, o.due_at, (SELECT s.id FROM submissions s"
-                   " WHERE s.obligation_id = o.id AND s.status <> 'failed' ORDER BY s.id DESC"
+                   " WHERE s.obligation_id = o.id AND s.status NOT IN ('failed', 'cancelled')"
+                   " AND s.kind <> 'withdrawal' ORDER BY s.id DESC"
                    " LIMIT 1), i.summary FROM obligations o JOIN incidents i"
                    " ON i.id = o.incident_id WHERE i.org_id = ?1 AND i.drill = 0"
                    " AND o.state = 'active' AND o.met_at IS NULL AND o.due_state = 'set'"
@@ -283,9 +308,12 @@ int sq_result(int rc)
     switch (rc & 0xff) {
     case SQLITE_OK:
     case SQLITE_DONE:
-    case SQLITE_ROW: return STORE_OK;
-    case SQLITE_CONSTRAINT: return STORE_EXISTS;
-    default: return STORE_UNAVAILABLE;
+    case SQLITE_ROW:
+        return STORE_OK;
+    case SQLITE_CONSTRAINT:
+        return STORE_EXISTS;
+    default:
+        return STORE_UNAVAILABLE;
     }
 }
 
@@ -592,8 +620,7 @@ static void *ckpt_main(void *arg)
     struct err e;
     /* A connection learns that the file is in WAL mode only by reading it; until then a
      * checkpoint is a silent no-op. */
-    if (conn_open(&c, s->path, false, &e) ||
-        exec(c.db, "SELECT count(*) FROM sqlite_schema", &e)) {
+    if (conn_open(&c, s->path, false, &e) || exec(c.db, "SELECT count(*) FROM sqlite_schema", &e)) {
         LOG(LOG_ERROR, "store.checkpointer_failed", LF_S("error", e.msg));
         conn_close(&c);
         return NULL;

@@ -80,6 +80,11 @@ enum sq_stmt {
     SQ_DOC_UPDATE,
     SQ_SUB_LATEST,
     SQ_SUB_LIVE,
+    SQ_SUB_NEWEST_LIVE,
+    SQ_WD_INCIDENT,
+    SQ_WD_OBLIGATIONS,
+    SQ_WD_CANCEL,
+    SQ_WD_RECEIVED,
     SQ_SUB_INSERT,
     SQ_SUB_MARK_VERSION,
     SQ_SUB_EVENT,
@@ -222,6 +227,7 @@ int sq_orgdoc_update(struct store *s, const char *id, int expected_version, cons
 
 /* Delivery (store_sqlite_outbox.c), for the ops table. */
 int sq_report_submit(struct store *s, const struct submit_write *w, int *created);
+int sq_report_withdraw(struct store *s, const struct withdraw_write *w, int *notices);
 int sq_submissions_claim(struct store *s, const struct claim_request *c,
                          struct submission_list *out);
 int sq_submissions_record(struct store *s, const struct delivery_result *r, size_t n);

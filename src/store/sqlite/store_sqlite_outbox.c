@@ -40,10 +40,12 @@ static void read_submission(sqlite3_stmt *st, struct submission_rec *r)
     sq_col_copy(st, 21, r->receipt_reference, sizeof(r->receipt_reference));
     r->receipt = sq_col_dup(st, 22);
     sq_col_copy(st, 23, r->submitted_by, sizeof(r->submitted_by));
-    if (sqlite3_column_type(st, 24) != SQLITE_NULL) {
-        r->payload_len = (size_t)sqlite3_column_bytes(st, 24);
+    sq_col_copy(st, 24, r->kind, sizeof(r->kind));
+    sq_col_copy(st, 25, r->previous_id, sizeof(r->previous_id));
+    if (sqlite3_column_type(st, 26) != SQLITE_NULL) {
+        r->payload_len = (size_t)sqlite3_column_bytes(st, 26);
         r->payload = xmalloc(r->payload_len + 1);
-        memcpy(r->payload, sqlite3_column_blob(st, 24), r->payload_len);
+        memcpy(r->payload, sqlite3_column_blob(st, 26), r->payload_len);
         r->payload[r->payload_len] = '\0';
     }
 }
@@ -81,7 +83,9 @@ static int check_latest(struct sq_store *s, const struct submit_write *w)
         if (!org || strcmp(org, w->org_id))
             r = STORE_NOT_FOUND;
         else
-            r = sqlite3_column_int(st, 1) == w->version ? STORE_OK : STORE_CONFLICT;
+            r = sqlite3_column_int(st, 1) == w->version && !sqlite3_column_int(st, 2)
+                    ? STORE_OK
+                    : STORE_CONFLICT; /* a newer version, or withdrawn meanwhile */
     } else {
         r = rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_UNAVAILABLE;
     }
@@ -96,6 +100,28 @@ static bool has_live(struct sq_store *s, const char *obligation_id)
     bool live = sqlite3_step(st) == SQLITE_ROW;
     sqlite3_reset(st);
     return live;
+}
+
+/* Writer thread: whether an update may follow the submission it names (still the obligation's
+ * newest live one: of two concurrent updates of a stage, the second sees the first). */
+static bool follows_newest(struct sq_store *s, const struct submission_new *n)
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_NEWEST_LIVE);
+    sq_bind_text(st, 1, n->obligation_id);
+    bool ok = sqlite3_step(st) == SQLITE_ROW && n->previous_id &&
+              !strcmp((const char *)sqlite3_column_text(st, 0), n->previous_id);
+    sqlite3_reset(st);
+    return ok;
+}
+
+/* Writer thread: whether the submission n may be written now (see struct submission_new). */
+static bool may_write(struct sq_store *s, const struct submission_new *n)
+{
+    if (n->kind && !strcmp(n->kind, "update"))
+        return follows_newest(s, n);
+    if (n->kind && !strcmp(n->kind, "withdrawal"))
+        return true;
+    return !has_live(s, n->obligation_id); /* at most one live per obligation */
 }
 
 static int insert_one(struct sq_store *s, const struct submit_write *w,
@@ -119,6 +145,8 @@ static int insert_one(struct sq_store *s, const struct submit_write *w,
     sqlite3_bind_int64(st, 15, w->now_ms);
     sqlite3_bind_int64(st, 16, w->now_ms);
     sq_bind_text(st, 17, w->actor);
+    sq_bind_text(st, 18, n->kind ? n->kind : "stage");
+    sq_bind_text_opt(st, 19, n->previous_id && n->previous_id[0] ? n->previous_id : NULL);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         return sq_result(rc);
@@ -138,8 +166,8 @@ static int submit_run(struct sq_store *s, struct wjob *j)
     if (r != STORE_OK)
         return r;
     for (size_t i = 0; i < w->n; i++) {
-        if (has_live(s, w->items[i].obligation_id))
-            continue; /* submitted by a concurrent call: at most one live per obligation */
+        if (!may_write(s, &w->items[i]))
+            continue; /* submitted by a concurrent call */
         if ((r = insert_one(s, w, &w->items[i])) != STORE_OK)
             return r;
         a->created++;
@@ -165,6 +193,145 @@ int sq_report_submit(struct store *s, const struct submit_write *w, int *created
     struct submit_job a = {w, 0};
     int r = sq_submit(SQ(s), submit_run, &a);
     *created = r == STORE_OK ? a.created : 0;
+    return r;
+}
+
+/* ---- withdrawal (issue 10 item 4) ---- */
+
+struct withdraw_job {
+    const struct withdraw_write *w;
+    int notices;
+};
+
+/* Writer thread: the incident's open obligations become withdrawn, each with its event. */
+static int withdraw_obligations(struct sq_store *s, const struct withdraw_write *w)
+{
+    struct row {
+        int64_t seq, due_at;
+        int version;
+        char due_state[16];
+        bool has_due;
+    } *rows = NULL;
+    size_t n = 0, cap = 0;
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_WD_OBLIGATIONS);
+    sq_bind_text(st, 1, w->incident_id);
+    sqlite3_bind_int64(st, 2, w->now_ms);
+    sq_bind_text(st, 3, w->reason_json);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap)
+            rows = xrealloc(rows, (cap = cap ? cap * 2 : 16) * sizeof(*rows));
+        rows[n].seq = sqlite3_column_int64(st, 0);
+        rows[n].version = sqlite3_column_int(st, 1);
+        sq_col_copy(st, 2, rows[n].due_state, sizeof(rows[n].due_state));
+        rows[n].has_due = sqlite3_column_type(st, 3) != SQLITE_NULL;
+        rows[n].due_at = sqlite3_column_int64(st, 3);
+        n++;
+    }
+    sqlite3_reset(st);
+    int r = rc == SQLITE_DONE ? STORE_OK : sq_result(rc);
+    for (size_t i = 0; i < n && r == STORE_OK; i++) {
+        st = sq_stmt(&s->w, SQ_OB_EVENT);
+        sqlite3_bind_int64(st, 1, rows[i].seq);
+        sqlite3_bind_int64(st, 2, w->now_ms);
+        sqlite3_bind_int(st, 3, w->version);
+        sq_bind_text(st, 4, "withdrawn");
+        sq_bind_text(st, 5, rows[i].due_state);
+        if (rows[i].has_due)
+            sqlite3_bind_int64(st, 6, rows[i].due_at);
+        r = sq_result(sqlite3_step(st));
+    }
+    free(rows);
+    return r;
+}
+
+/* Writer thread: submissions that have not reached their recipient are cancelled. */
+static int cancel_unsent(struct sq_store *s, const struct withdraw_write *w)
+{
+    char(*ids)[UUID_STR_LEN] = NULL;
+    size_t n = 0, cap = 0;
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_WD_CANCEL);
+    sq_bind_text(st, 1, w->incident_id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap)
+            ids = xrealloc(ids, (cap = cap ? cap * 2 : 16) * sizeof(*ids));
+        sq_col_copy(st, 0, ids[n++], UUID_STR_LEN);
+    }
+    sqlite3_reset(st);
+    int r = rc == SQLITE_DONE ? STORE_OK : sq_result(rc);
+    for (size_t i = 0; i < n && r == STORE_OK; i++)
+        r = add_event(s, ids[i], w->now_ms, "cancelled", 0, "the incident was withdrawn");
+    free(ids);
+    return r;
+}
+
+/* Writer thread: whether recipient_id has something of the incident (or it is on its way). */
+static bool received(struct sq_store *s, const char *incident_id, const char *recipient_id)
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_WD_RECEIVED);
+    sq_bind_text(st, 1, incident_id);
+    sq_bind_text(st, 2, recipient_id);
+    bool yes = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    return yes;
+}
+
+/* Writer thread: why the incident could not be marked withdrawn: STORE_NOT_FOUND when it is not
+ * the organisation's, STORE_CONFLICT when it is withdrawn already. */
+static int check_withdrawable(struct sq_store *s, const struct withdraw_write *w)
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_SUB_LATEST);
+    sq_bind_text(st, 1, w->incident_id);
+    int rc = sqlite3_step(st);
+    bool ours = rc == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+                !strcmp((const char *)sqlite3_column_text(st, 0), w->org_id);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return STORE_UNAVAILABLE;
+    return ours ? STORE_CONFLICT : STORE_NOT_FOUND;
+}
+
+static int withdraw_run(struct sq_store *s, struct wjob *j)
+{
+    struct withdraw_job *a = j->arg;
+    const struct withdraw_write *w = a->w;
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_WD_INCIDENT);
+    sq_bind_text(st, 1, w->incident_id);
+    sq_bind_text(st, 2, w->org_id);
+    sqlite3_bind_int64(st, 3, w->now_ms);
+    sq_bind_text(st, 4, w->reason);
+    sq_bind_text(st, 5, w->actor);
+    int r = sq_result(sqlite3_step(st));
+    if (r != STORE_OK)
+        return r;
+    if (sqlite3_changes(s->w.db) == 0) /* not this organisation's, or withdrawn already */
+        return check_withdrawable(s, w);
+    if ((r = withdraw_obligations(s, w)) != STORE_OK || (r = cancel_unsent(s, w)) != STORE_OK)
+        return r;
+    struct submit_write sw = {.incident_id = w->incident_id,
+                              .org_id = w->org_id,
+                              .actor = w->actor,
+                              .version = w->version,
+                              .drill = w->drill,
+                              .now_ms = w->now_ms};
+    for (size_t i = 0; i < w->n; i++) {
+        if (!received(s, w->incident_id, w->notices[i].recipient_id))
+            continue;
+        if ((r = insert_one(s, &sw, &w->notices[i])) != STORE_OK)
+            return r;
+        a->notices++;
+    }
+    struct audit_rec e;
+    store_audit_report_withdraw(&e, w, a->notices);
+    return sq_audit_put(s, &e);
+}
+
+int sq_report_withdraw(struct store *s, const struct withdraw_write *w, int *notices)
+{
+    struct withdraw_job a = {w, 0};
+    int r = sq_submit(SQ(s), withdraw_run, &a);
+    *notices = r == STORE_OK ? a.notices : 0;
     return r;
 }
 

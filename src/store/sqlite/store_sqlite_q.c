@@ -61,6 +61,8 @@ static void read_report(sqlite3_stmt *st, struct report_rec *r)
     r->change_summary = sq_col_dup(st, 14);
     r->body = sq_col_dup(st, 15);
     r->body_len = r->body ? (size_t)sqlite3_column_bytes(st, 15) : 0;
+    r->withdrawn_at = sqlite3_column_int64(st, 16);
+    r->withdrawn_reason = sq_col_dup(st, 17);
 }
 
 static void read_audit(sqlite3_stmt *st, struct audit_rec *a)
@@ -809,6 +811,7 @@ const struct store_ops sq_ops = {
     .orgdoc_list = sq_orgdoc_list,
     .orgdoc_update = sq_orgdoc_update,
     .submit = sq_report_submit,
+    .report_withdraw = sq_report_withdraw,
     .submissions_claim = sq_submissions_claim,
     .submissions_record = sq_submissions_record,
     .submissions_list = sq_submissions_list,
