@@ -38,6 +38,7 @@ static const struct rf_field org_fields[] = {
     {"prefecture", RF_STRING, 0, NULL, NULL, RFMT_PREFECTURE, 0, 5, "都道府県", "prefecture", NULL},
     {"listed", RF_BOOL, 0, NULL, NULL, RFMT_NONE, 0, 0, "上場", "listed", NULL},
     {"size_band", RF_ENUM, 0, NULL, account_size_values, RFMT_NONE, 0, 0, "規模", "size band", NULL},
+    {"time_zone", RF_STRING, 0, NULL, NULL, RFMT_TZ, 0, 63, "タイムゾーン", "time zone", NULL},
     {0}};
 const struct rf_field account_org_root = {"", RF_OBJECT, 0, org_fields, NULL, RFMT_NONE, 0, 0,
                                          "組織", "organisation", NULL};
@@ -60,9 +61,17 @@ static const struct rf_field user_fields[] = {
 const struct rf_field account_user_root = {"", RF_OBJECT, 0, user_fields, NULL, RFMT_NONE, 0, 0,
                                           "ユーザー", "user", NULL};
 
+/* api: the whole API as its user; calendar: only the deadline calendar feed (issue 10 item 9),
+ * for calendar programs that can only be given a URL. */
+static const struct rf_enum token_kind_values[] = {
+    {"api", "API", "API"},
+    {"calendar", "カレンダー配信（期限の予定表の読取りのみ）", "calendar feed (reads the deadline calendar only)"},
+    {0}};
+
 static const struct rf_field token_fields[] = {
     {"name", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 100, "名前", "name", NULL},
     {"expires_in_days", RF_INTEGER, 0, NULL, NULL, RFMT_NONE, 1, 3650, "有効日数", "days valid", NULL},
+    {"kind", RF_ENUM, 0, NULL, token_kind_values, RFMT_NONE, 0, 0, "種類", "kind", NULL},
     {0}};
 const struct rf_field account_token_root = {"", RF_OBJECT, 0, token_fields, NULL, RFMT_NONE, 0, 0,
                                            "トークン", "token", NULL};
@@ -104,6 +113,7 @@ void account_org_from_json(const json_t *doc, int64_t now, struct org *o)
     xstrlcpy(o->sector, opt_str(doc, "sector", "none"), sizeof(o->sector));
     xstrlcpy(o->prefecture, opt_str(doc, "prefecture", ""), sizeof(o->prefecture));
     xstrlcpy(o->size_band, opt_str(doc, "size_band", ""), sizeof(o->size_band));
+    xstrlcpy(o->time_zone, opt_str(doc, "time_zone", ""), sizeof(o->time_zone));
     o->listed = json_is_true(json_object_get(doc, "listed"));
     o->created_at = now;
 }
@@ -265,4 +275,12 @@ json_t *account_event_json(const char *event, const struct user *after, const st
         json_object_set_new(j, "changes", c);
     }
     return j;
+}
+
+const char *account_org_zone(const struct org *o)
+{
+    if (o->time_zone[0])
+        return o->time_zone;
+    /* every Japanese prefecture keeps one zone, without daylight saving time */
+    return !strncmp(o->prefecture, "JP-", 3) ? "Asia/Tokyo" : "UTC";
 }

@@ -31,6 +31,7 @@ struct org {
     char size_band[12]; /* micro, small, medium, large, or "" (peer groups use it) */
     bool listed;
     int64_t created_at;
+    char time_zone[64]; /* IANA zone its deadlines are shown in, or "" (account_org_zone) */
 };
 
 struct user {
@@ -72,6 +73,11 @@ extern const struct rf_field account_password_root;
  * (organisation id shape, username characters, password strength) to errs; it does not hash
  * the password (the caller does, under its concurrency bound). */
 void account_org_from_json(const json_t *doc, int64_t now, struct org *o);
+
+/* The IANA zone o's deadlines are shown in (calendar feed, open obligations; issue 10 item 9):
+ * its time_zone, or, when it set none, Asia/Tokyo for an organisation in a Japanese prefecture
+ * and UTC otherwise. Static or borrowed from o. */
+const char *account_org_zone(const struct org *o);
 void account_user_from_json(const json_t *doc, int64_t now, struct user *u, struct verr_list *errs);
 
 /* Applies a PATCH body that passed account_user_patch_root to u (role, disabled,

@@ -9,6 +9,7 @@
 
 #include "app_account.h"
 #include "app_authz.h"
+#include "app_zone.h"
 #include "../core/enc.h"
 #include "../core/hash.h"
 #include "../core/uuid.h"
@@ -96,6 +97,12 @@ enum app_problem app_org_decode(const json_t *body, const struct schema_limits *
                                 struct org *o, struct app_result *res)
 {
     schema_check(&account_org_root, body, lim, now_ms, &res->errs);
+    /* the table checks the name's shape; whether the zone exists takes the tz database */
+    const char *zone = json_string_value(json_object_get(body, "time_zone"));
+    if (zone && tz_name_valid(zone) && !app_zone(zone))
+        verr_add(&res->errs, "/time_zone", "unknown_time_zone",
+                 "is not a time zone of the tz database (e.g. Asia/Tokyo, Europe/Brussels)",
+                 "tz データベースにないタイムゾーンです（例：Asia/Tokyo、Europe/Brussels）");
     if (app_fail_if_errors(res, APP_PROB_VALIDATION))
         return res->problem;
     account_org_from_json(body, now_ms, o);
@@ -381,9 +388,10 @@ enum app_problem app_token_create(struct app *app, const struct principal *who, 
     if (store_user_get(app->store, who->user_id, u))
         return app_fail(res, APP_PROB_UNAVAILABLE);
     const char *name = json_string_value(json_object_get(body, "name"));
+    const char *kind = json_string_value(json_object_get(body, "kind"));
     json_int_t days = json_integer_value(json_object_get(body, "expires_in_days"));
-    return app_token_issue(app, u, "api", name ? name : "api", (int64_t)days * 86400000LL,
-                           who->user_id, now_ms, t, token, res);
+    return app_token_issue(app, u, kind ? kind : "api", name ? name : "api",
+                           (int64_t)days * 86400000LL, who->user_id, now_ms, t, token, res);
 }
 
 enum app_problem app_token_list(struct app *app, const struct principal *who, struct token_rec **t,

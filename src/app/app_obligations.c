@@ -5,6 +5,7 @@
 #include "app_obligations.h"
 #include "app_authz.h"
 #include "app_ledger.h"
+#include "app_zone.h"
 
 /* ---- a report's ledger ---- */
 
@@ -200,8 +201,13 @@ enum app_problem app_obligations_open(const struct app_call *c, const char *stat
                               "pending、due_soon、overdue、recommended、target_passed "
                               "から（カンマ区切りで）指定してください");
     /* read more than a page: the status filter applies after the read */
-    if (store_obligations_open(c->app->store, c->who->org_id, 2000, &out->list))
+    struct org org;
+    if (store_obligations_open(c->app->store, c->who->org_id, 2000, &out->list) ||
+        store_org_get(c->app->store, c->who->org_id, &org))
         return app_fail_unavailable(res);
+    /* deadlines are shown in the organisation's time zone beside UTC (issue 10 item 9) */
+    if (!(out->zone = app_zone(account_org_zone(&org))))
+        out->zone = app_zone("UTC");
     out->items = xcalloc(out->list.n + 1, sizeof(*out->items));
     for (size_t i = 0; i < out->list.n && out->n < (size_t)limit; i++) {
         const struct open_obligation *o = &out->list.items[i];

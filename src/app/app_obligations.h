@@ -51,6 +51,8 @@ struct app_open {
     struct open_obligations list;
     struct app_open_item *items;
     size_t n;
+    const struct tz *zone; /* the organisation's (account_org_zone), for local times; kept by
+                              app_zone, not released */
 };
 void app_open_release(struct app_open *o);
 

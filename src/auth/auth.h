@@ -74,6 +74,10 @@ struct principal {
     /* A token from signing in with a password someone else set (a new account's initial
      * password): it may only change that password (POST /api/v1/me/password). */
     bool password_change_only;
+    /* A calendar-feed token (kind "calendar", issue 10 item 9): it reads only the
+     * organisation's deadline calendar (GET /api/v1/calendar.ics), which calendar programs
+     * fetch with the token in the URL; it can do nothing else. */
+    bool calendar_only;
 };
 
 enum authz { AUTHZ_OK = 0, AUTHZ_FORBIDDEN = -1 /* 403 */, AUTHZ_HIDDEN = -2 /* 404 */ };

@@ -29,7 +29,7 @@ static const struct cli_usage usages[] = {
      "usage: ichigen admin bootstrap [--username NAME]\n"
      "       ichigen admin create-admin --username NAME [--password-stdin]\n"
      "       ichigen admin create-org --name-ja N --name-en N --kind K [--sector S] "
-     "[--corporate-number N] [--prefecture JP-NN] [--size-band B] [--listed]\n"
+     "[--corporate-number N] [--prefecture JP-NN] [--size-band B] [--time-zone Z] [--listed]\n"
      "       ichigen admin create-user --org-id ID --username U --display-name N --role R "
      "[--password-stdin] [--break-glass]\n"
      "       ichigen admin create-token --username U [--name N] [--days 1-3650]\n"

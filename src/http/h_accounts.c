@@ -30,6 +30,9 @@ static json_t *org_json(const struct org *o)
     json_object_set_new(j, "prefecture",
                         o->prefecture[0] ? json_string(o->prefecture) : json_null());
     json_object_set_new(j, "size_band", o->size_band[0] ? json_string(o->size_band) : json_null());
+    /* the zone its deadlines are shown in, and whether it chose it or it was derived */
+    json_object_set_new(j, "time_zone", json_string(account_org_zone(o)));
+    json_object_set_new(j, "time_zone_set", json_boolean(o->time_zone[0] != '\0'));
     return j;
 }
 

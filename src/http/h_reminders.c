@@ -8,7 +8,9 @@
  */
 #include "http_int.h"
 #include "h_app.h"
+#include "../app/app_calendar.h"
 #include "../app/app_obligations.h"
+#include "../app/app_zone.h"
 #include "../app/app_reminders.h"
 
 void h_obligations_open(struct req *r)
@@ -37,11 +39,42 @@ void h_obligations_open(struct req *r)
             json_object_set_new(j, "submission",
                                 o->live_submission[0] ? json_string(o->live_submission)
                                                       : json_null());
+            if (l.zone) { /* the deadline on the organisation's clock, beside UTC */
+                char local[40];
+                app_zone_format(l.zone, o->due_ms, local, sizeof(local));
+                json_object_set_new(j, "due_at_local", json_string(local));
+            }
             json_array_append_new(items, j);
         }
-        http_json(r, 200, json_pack("{s:o, s:o}", "items", items, "as_of", http_time(r->now_ms)));
+        json_t *ans = json_pack("{s:o, s:o}", "items", items, "as_of", http_time(r->now_ms));
+        json_object_set_new(ans, "time_zone", l.zone ? json_string(tz_name(l.zone)) : json_null());
+        http_json(r, 200, ans);
     }
     app_open_release(&l);
+    app_result_release(&res);
+}
+
+/* GET /api/v1/calendar.ics: the organisation's deadlines as an iCalendar feed (RFC 5545),
+ * for calendar programs (a calendar token in ?token=, or a bearer token). */
+void h_calendar_feed(struct req *r)
+{
+    static const char *const allowed[] = {"token", NULL};
+    struct app_result res;
+    struct buf out;
+    if (!http_query_only(r, allowed))
+        return;
+    app_result_init(&res, 0);
+    buf_init(&out, BUF_UNLIMITED);
+    struct app_call c = http_app_call(r);
+    if (app_calendar_feed(&c, &out, &res)) {
+        http_fail_result(r, &res);
+    } else {
+        /* a feed is re-fetched on the program's schedule; never from a shared cache, since the
+         * URL holds the credential */
+        http_header(r, "Cache-Control", "private, no-store");
+        http_raw(r, 200, "text/calendar; charset=utf-8", out.data, out.len);
+    }
+    buf_release(&out);
     app_result_release(&res);
 }
 

@@ -25,6 +25,8 @@ typedef void (*http_handler)(struct req *r);
 enum route_auth {
     RA_PUBLIC, /* no credentials needed */
     RA_TOKEN,  /* a valid bearer token; the handler checks the permission with its object */
+    RA_FEED,   /* a bearer token, or a calendar token (kind "calendar") in ?token= — calendar
+                  programs subscribe to a URL and send no headers (issue 10 item 9) */
 };
 
 struct route {
@@ -247,6 +249,7 @@ void h_inbox_receipt(struct req *r);
 void h_recipient_list(struct req *r);
 void h_recipient_bind(struct req *r);
 void h_obligations_open(struct req *r);
+void h_calendar_feed(struct req *r);
 void h_reminders_get(struct req *r);
 void h_reminders_set(struct req *r);
 void h_notifications_list(struct req *r);

@@ -75,6 +75,8 @@ const struct route http_routes[] = {
      "recipient, authority (of the bound organisation)"},
     {"POST", "/api/v1/inbox/{id}/receipt", h_inbox_receipt, RA_TOKEN, NO_ACTION, true,
      "recipient, authority (of the bound organisation)"},
+    {"GET", "/api/v1/calendar.ics", h_calendar_feed, RA_FEED, ACT_REPORT_LIST, false,
+     "reporter (bearer, or a calendar token in ?token=)"},
     {"GET", "/api/v1/obligations", h_obligations_open, RA_TOKEN, ACT_REPORT_LIST, false,
      "reporter"},
     {"GET", "/api/v1/organizations/{id}/reminders", h_reminders_get, RA_TOKEN, NO_ACTION, false,
@@ -192,22 +194,11 @@ static void malformed_authorization(struct req *r)
     http_fail(r, APP_PROB_INVALID_AUTHORIZATION, NULL, NULL, NULL);
 }
 
-/* Bearer authentication (RFC 6750 §2.1). Only token hashes are looked up or stored. */
-bool http_authenticate(struct req *r)
+/* Looks the token up (the cache first) into r->who. Answers 401/503 and returns false when it
+ * is not a live token. */
+static bool token_principal(struct req *r, const char *tok, size_t toklen)
 {
-    const char *tok;
-    size_t toklen;
     unsigned char hash[HASH_SHA256_LEN];
-    switch (http_bearer_parse(http_header_in(r, MHD_HTTP_HEADER_AUTHORIZATION), &tok, &toklen)) {
-    case HTTP_BEARER_OK:
-        break;
-    case HTTP_BEARER_MALFORMED:
-        malformed_authorization(r);
-        return false;
-    default:
-        http_unauthorized(r, false);
-        return false;
-    }
     if (auth_token_hash(tok, toklen, hash)) {
         http_unauthorized(r, true);
         return false;
@@ -228,6 +219,44 @@ bool http_authenticate(struct req *r)
     return true;
 }
 
+/* Bearer authentication (RFC 6750 §2.1). Only token hashes are looked up or stored. */
+bool http_authenticate(struct req *r)
+{
+    const char *tok;
+    size_t toklen;
+    switch (http_bearer_parse(http_header_in(r, MHD_HTTP_HEADER_AUTHORIZATION), &tok, &toklen)) {
+    case HTTP_BEARER_OK:
+        return token_principal(r, tok, toklen);
+    case HTTP_BEARER_MALFORMED:
+        malformed_authorization(r);
+        return false;
+    default:
+        http_unauthorized(r, false);
+        return false;
+    }
+}
+
+/* A feed (RA_FEED): the Authorization header when there is one, else ?token= holding a
+ * calendar token. Only a calendar token may travel in a URL (RFC 6750 §2.3 warns that URLs are
+ * logged and kept in histories): one that reads a calendar and nothing else, revocable on its
+ * own; an API token given there is refused as if unknown. ichigen's own log never records a
+ * query string. */
+static bool feed_authenticate(struct req *r)
+{
+    const char *q = http_query(r, "token");
+    if (http_header_in(r, MHD_HTTP_HEADER_AUTHORIZATION) || !q)
+        return http_authenticate(r);
+    if (!token_principal(r, q, strlen(q)))
+        return false;
+    if (!r->who.calendar_only) {
+        r->authed = false;
+        memset(&r->who, 0, sizeof(r->who));
+        http_unauthorized(r, true);
+        return false;
+    }
+    return true;
+}
+
 /* A token from signing in with a password someone else set reaches only these (issue 8.12):
  * until its owner has chosen a password, whoever set the initial one cannot use it. */
 static bool setup_allows(const struct route *rt)
@@ -238,11 +267,18 @@ static bool setup_allows(const struct route *rt)
 void http_dispatch(struct req *r)
 {
     const struct route *rt = r->route;
-    if (rt->auth == RA_TOKEN) {
-        if (!http_authenticate(r))
+    if (rt->auth == RA_TOKEN || rt->auth == RA_FEED) {
+        if (!(rt->auth == RA_FEED ? feed_authenticate(r) : http_authenticate(r)))
             return;
         if (r->who.password_change_only && !setup_allows(rt))
             return http_fail(r, APP_PROB_PASSWORD_CHANGE_REQUIRED, NULL, NULL, NULL);
+        if (r->who.calendar_only && rt->auth != RA_FEED)
+            return http_fail(r, APP_PROB_FORBIDDEN,
+                             "A calendar token only reads the deadline calendar "
+                             "(GET /api/v1/calendar.ics).",
+                             "カレンダー配信用のトークンは期限の予定表（GET /api/v1/calendar.ics）"
+                             "の読取りにだけ使えます。",
+                             NULL);
         if (rt->action != NO_ACTION && !http_allow(r, (enum auth_action)rt->action, NULL))
             return;
     }

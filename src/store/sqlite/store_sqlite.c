@@ -29,12 +29,12 @@ int store_sqlite_schema_version(void)
 
 static const char *const sql_text[SQ__COUNT] = {
     [SQ_ORG_INSERT] = "INSERT INTO organizations (id, name_ja, name_en, corporate_number, kind,"
-                      " sector, prefecture, listed, created_at, size_band)"
-                      " VALUES (?,?,?,?,?,?,?,?,?,?)",
+                      " sector, prefecture, listed, created_at, size_band, time_zone)"
+                      " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
     [SQ_ORG_GET] = "SELECT id, name_ja, name_en, corporate_number, kind, sector, prefecture,"
-                   " listed, created_at, size_band FROM organizations WHERE id = ?",
+                   " listed, created_at, size_band, time_zone FROM organizations WHERE id = ?",
     [SQ_ORG_LIST] = "SELECT id, name_ja, name_en, corporate_number, kind, sector, prefecture,"
-                    " listed, created_at, size_band FROM organizations"
+                    " listed, created_at, size_band, time_zone FROM organizations"
                     " WHERE (?1 IS NULL OR kind = ?1)"
                     " AND (?2 IS NULL OR id > ?2) ORDER BY id LIMIT ?3",
     [SQ_USER_INSERT] = "INSERT INTO users (id, org_id, username, display_name, role,"

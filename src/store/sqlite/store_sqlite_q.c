@@ -22,6 +22,7 @@ static void read_org(sqlite3_stmt *st, struct org *o)
     o->listed = sqlite3_column_int(st, 7) != 0;
     o->created_at = sqlite3_column_int64(st, 8);
     sq_col_copy(st, 9, o->size_band, sizeof(o->size_band));
+    sq_col_copy(st, 10, o->time_zone, sizeof(o->time_zone));
 }
 
 void sq_read_user(sqlite3_stmt *st, struct user *u)
@@ -130,6 +131,7 @@ static int org_create_run(struct sq_store *s, struct wjob *j)
     sqlite3_bind_int(st, 8, a->o->listed);
     sqlite3_bind_int64(st, 9, a->now);
     sq_bind_text_opt(st, 10, a->o->size_band);
+    sq_bind_text(st, 11, a->o->time_zone);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         return sq_result(rc);
@@ -336,6 +338,7 @@ static void lookup_row(sqlite3_stmt *st, void *out)
     /* a token from signing in with a password someone else set (issue 8.12) */
     const unsigned char *kind = sqlite3_column_text(st, 8);
     o->p->password_change_only = kind && !strcmp((const char *)kind, "setup");
+    o->p->calendar_only = kind && !strcmp((const char *)kind, "calendar");
 }
 
 static int token_lookup(struct store *s, const unsigned char hash[HASH_SHA256_LEN], int64_t now,
