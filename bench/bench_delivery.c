@@ -104,6 +104,7 @@ struct opts {
     enum mode mode;
     int port, receiver_port, conns;
     long reports, expect;
+    bool preview; /* each chain previews its submit (?dry_run=true) before submitting */
     double rate, duration_s, warmup_s, wait_s, idle_s;
     const char *token, *body_path, *label, *ids_out;
 };
@@ -148,7 +149,9 @@ static double quantile(struct samples *s, double q)
 
 /* ---- chains: create, then submit ---- */
 
-enum step { STEP_IDLE, STEP_CREATE, STEP_SUBMIT };
+enum step { STEP_IDLE, STEP_CREATE, STEP_PREVIEW, STEP_SUBMIT };
+
+#define PLANNED_MAX 32 /* submissions one preview may announce */
 
 struct chain {
     CURL *easy;
@@ -159,8 +162,10 @@ struct chain {
     long seq;
     bool measured;     /* latency: started after the warm-up */
     int64_t t_start;   /* mono µs: the create was started */
-    int64_t t_created; /* mono µs: the create's 201 */
+    int64_t t_created; /* mono µs: the create's 201 (or the preview's 200 with --preview) */
     char url[256];
+    char planned[PLANNED_MAX][40 + 65]; /* --preview: "<submission id> <payload sha256>" */
+    int nplanned;
 };
 
 /* A webhook submission and the moment its 201 was in (realtime µs). */
@@ -181,7 +186,8 @@ struct run {
     struct sent *sent;
     size_t nsent, cap_sent;
     size_t webhook_total, other_total; /* submissions by channel, every chain */
-    struct samples create_ms, submit_ms;
+    struct samples create_ms, submit_ms, preview_ms;
+    long preview_mismatch; /* submits that did not send exactly what their preview announced */
     char first_error[200];
 };
 
@@ -262,8 +268,62 @@ static bool on_created(struct run *r, struct chain *c, long status)
         samples_add(&r->create_ms, (double)(c->t_created - c->t_start) / 1e3);
     snprintf(c->url, sizeof(c->url), "http://127.0.0.1:%d/api/v1/reports/%s/submit", r->o.port, id);
     json_decref(doc);
+    if (r->o.preview) {
+        char url[300];
+        snprintf(url, sizeof(url), "%s?dry_run=true", c->url);
+        c->step = STEP_PREVIEW;
+        set_request(r, c, url, "", 0, "If-Match: \"v1\"");
+        return true;
+    }
     c->step = STEP_SUBMIT;
     set_request(r, c, c->url, "", 0, "If-Match: \"v1\"");
+    return true;
+}
+
+/* The preview answered (issue 10 item 3): keep what it announced, then submit. */
+static bool on_previewed(struct run *r, struct chain *c, long status)
+{
+    json_t *doc = status == 200 ? json_loadb(c->resp.p, c->resp.n, 0, NULL) : NULL;
+    json_t *would = json_object_get(doc, "would_submit"), *w;
+    size_t i;
+    if (!json_is_array(would)) {
+        fail(r, "preview", status, &c->resp);
+        json_decref(doc);
+        return false;
+    }
+    int64_t now = mono_us();
+    if (c->measured)
+        samples_add(&r->preview_ms, (double)(now - c->t_created) / 1e3);
+    c->t_created = now;
+    c->nplanned = 0;
+    json_array_foreach(would, i, w) if (c->nplanned < PLANNED_MAX)
+        snprintf(c->planned[c->nplanned++], sizeof(c->planned[0]), "%s %s",
+                 json_string_value(json_object_get(w, "submission_id")),
+                 json_string_value(json_object_get(w, "payload_sha256")));
+    json_decref(doc);
+    c->step = STEP_SUBMIT;
+    set_request(r, c, c->url, "", 0, "If-Match: \"v1\"");
+    return true;
+}
+
+/* Whether the submit's answer sends exactly what the preview announced (ids and SHA-256). */
+static bool as_previewed(const struct chain *c, json_t *subs)
+{
+    size_t i;
+    json_t *s;
+    if ((size_t)c->nplanned != json_array_size(subs))
+        return false;
+    json_array_foreach(subs, i, s)
+    {
+        char key[40 + 65];
+        bool found = false;
+        snprintf(key, sizeof(key), "%s %s", json_string_value(json_object_get(s, "id")),
+                 json_string_value(json_object_get(s, "payload_sha256")));
+        for (int k = 0; k < c->nplanned && !found; k++)
+            found = !strcmp(c->planned[k], key);
+        if (!found)
+            return false;
+    }
     return true;
 }
 
@@ -280,6 +340,8 @@ static void on_submitted(struct run *r, struct chain *c, long status, int64_t t2
     }
     if (c->measured)
         samples_add(&r->submit_ms, (double)(mono_us() - c->t_created) / 1e3);
+    if (r->o.preview && !as_previewed(c, subs))
+        r->preview_mismatch++;
     json_array_foreach(subs, i, s)
     {
         const char *id = json_string_value(json_object_get(s, "id"));
@@ -316,6 +378,9 @@ static void reap(struct run *r)
             c->step = STEP_IDLE;
         } else if (c->step == STEP_CREATE) {
             if (!on_created(r, c, status))
+                c->step = STEP_IDLE;
+        } else if (c->step == STEP_PREVIEW) {
+            if (!on_previewed(r, c, status))
                 c->step = STEP_IDLE;
         } else {
             on_submitted(r, c, status, t);
@@ -507,6 +572,8 @@ static void usage(FILE *f)
             "  --expect N          drain: distinct submissions to wait for\n"
             "  --idle S            drain: stop when nothing new came for S seconds (default 10)\n"
             "  --ids-out F         preload, latency: write \"<submission id> <201 µs>\" lines\n"
+            "  --preview           each chain previews its submit (?dry_run=true) first and\n"
+            "                      checks that the submit sends exactly what was previewed\n"
             "  --label S           a name carried into the JSON result\n");
 }
 
@@ -538,6 +605,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
                                        {"idle", 1, 0, 'i'},
                                        {"ids-out", 1, 0, 'o'},
                                        {"label", 1, 0, 'l'},
+                                       {"preview", 0, 0, 'v'},
                                        {"help", 0, 0, 'h'},
                                        {0, 0, 0, 0}};
     double v = 0;
@@ -602,6 +670,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
             break;
         case 'l':
             o->label = optarg;
+            break;
+        case 'v':
+            o->preview = true;
             break;
         case 'h':
             usage(stdout);
@@ -770,26 +841,31 @@ static int mode_latency(struct run *r)
     double max = quantile(&lat, 1), min = lat.n ? lat.v[0] : 0;
     double c50 = quantile(&r->create_ms, 0.5), c99 = quantile(&r->create_ms, 0.99);
     double s50 = quantile(&r->submit_ms, 0.5), s99 = quantile(&r->submit_ms, 0.99);
+    double v50 = quantile(&r->preview_ms, 0.5), v99 = quantile(&r->preview_ms, 0.99);
     fprintf(stderr,
             "latency %-10s %.0f reports/s for %.0f+%.0f s (%.1f s): %ld reports, %zu webhook "
             "submissions, %lld at the receiver; measured %zu, missing %zu; late starts %ld "
             "(max lag %.1f ms); failed %ld%s%s\n"
             "        201 → receiver ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f  min %.1f; "
             "create p50 %.1f p99 %.1f ms, submit p50 %.1f p99 %.1f ms; duplicates %lld, bad "
-            "signatures %lld\n",
+            "signatures %lld\n"
+            "        preview %s: p50 %.1f p99 %.1f ms; submits that differed from their preview "
+            "%ld\n",
             r->o.label ? r->o.label : "-", r->o.rate, r->o.warmup_s, r->o.duration_s, secs, r->done,
             r->webhook_total, got, lat.n, missing, r->late, (double)r->max_lag_us / 1e3, r->failed,
             r->first_error[0] ? ": " : "", r->first_error, p50, p90, p99, max, min, c50, c99, s50,
-            s99, dups, badsig);
+            s99, dups, badsig, r->o.preview ? "on" : "off", v50, v99, r->preview_mismatch);
     printf("{\"mode\":\"latency\",\"label\":\"%s\",\"rate\":%.1f,\"duration_s\":%.1f,"
            "\"warmup_s\":%.1f,\"reports\":%ld,\"failed\":%ld,\"webhook\":%zu,\"arrived\":%lld,"
            "\"measured\":%zu,\"missing\":%zu,\"late\":%ld,\"max_lag_ms\":%.1f,"
            "\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,\"max\":%.1f,\"min\":%.1f,"
            "\"create_p50\":%.1f,\"create_p99\":%.1f,\"submit_p50\":%.1f,\"submit_p99\":%.1f,"
-           "\"duplicates\":%lld,\"bad_signature\":%lld}\n",
+           "\"duplicates\":%lld,\"bad_signature\":%lld,\"preview\":%s,\"preview_p50\":%.1f,"
+           "\"preview_p99\":%.1f,\"preview_mismatch\":%ld}\n",
            r->o.label ? r->o.label : "", r->o.rate, r->o.duration_s, r->o.warmup_s, r->done,
            r->failed, r->webhook_total, got, lat.n, missing, r->late, (double)r->max_lag_us / 1e3,
-           p50, p90, p99, max, min, c50, c99, s50, s99, dups, badsig);
+           p50, p90, p99, max, min, c50, c99, s50, s99, dups, badsig,
+           r->o.preview ? "true" : "false", v50, v99, r->preview_mismatch);
     free(a);
     free(lat.v);
     free(b.p);
