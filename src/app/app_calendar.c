@@ -47,7 +47,7 @@ static void one_event(const struct app_call *c, const struct tz *z, const struct
     buf_init(&text, BUF_UNLIMITED);
     const char *summary = o->summary && o->summary[0] ? o->summary : o->incident_id;
     buf_appendf(&title, "%s%s %s — %s", marker(status), n.rja, n.sja, summary);
-    app_zone_format(z, o->due_ms, local, sizeof(local));
+    tz_format_rfc3339(z, o->due_ms, local, sizeof(local));
     rtime_format_utc(o->due_ms, utc, sizeof(utc));
     buf_appendf(&text,
                 "報告先: %s\n段階: %s\n期限: %s（%s）\n事案: %s\nルール: %s\n状態: %s\n\n"

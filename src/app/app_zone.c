@@ -40,12 +40,3 @@ const struct tz *app_zone(const char *name)
     pthread_mutex_unlock(&lock);
     return z;
 }
-
-void app_zone_format(const struct tz *z, int64_t utc_ms, char *out, size_t n)
-{
-    struct tz_civil c;
-    tz_utc_to_local(z, utc_ms, &c);
-    int off = c.offset_s / 60, a = off < 0 ? -off : off;
-    snprintf(out, n, "%04lld-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", (long long)c.year, c.month,
-             c.day, c.hour, c.minute, c.second, off < 0 ? '-' : '+', a / 60, a % 60);
-}

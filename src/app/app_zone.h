@@ -17,8 +17,4 @@
  * first use and kept. Thread-safe. */
 const struct tz *app_zone(const char *name);
 
-/* Formats the instant utc_ms as RFC 3339 local time in z with its offset,
- * "2026-12-08T17:00:00+09:00" (seconds precision): into out (at least 32 bytes). */
-void app_zone_format(const struct tz *z, int64_t utc_ms, char *out, size_t n);
-
 #endif

@@ -692,3 +692,12 @@ out:
     free(data);
     return z;
 }
+
+void tz_format_rfc3339(const struct tz *z, int64_t utc_ms, char *out, size_t n)
+{
+    struct tz_civil c;
+    tz_utc_to_local(z, utc_ms, &c);
+    int off = c.offset_s / 60, aoff = off < 0 ? -off : off;
+    snprintf(out, n, "%04lld-%02d-%02dT%02d:%02d:%02d%s%02d:%02d", (long long)c.year, c.month,
+             c.day, c.hour, c.minute, c.second, off < 0 ? "-" : "+", aoff / 60, aoff % 60);
+}

@@ -75,6 +75,10 @@ int tz_offset_at(const struct tz *z, int64_t utc_ms);
 /* The civil time in z at the instant utc_ms (all fields of out are set). */
 void tz_utc_to_local(const struct tz *z, int64_t utc_ms, struct tz_civil *out);
 
+/* Formats the instant utc_ms as RFC 3339 local time in z with its offset, seconds precision:
+ * "2026-12-08T17:00:00+09:00" (at most 32 bytes with the NUL for years 0–9999). */
+void tz_format_rfc3339(const struct tz *z, int64_t utc_ms, char *out, size_t n);
+
 /* The instant at which the wall clock of z shows `local` (weekday and offset_s are ignored).
  * month must be 1–12 (others are carried into the year); day, hour, minute, second and ms are
  * taken linearly, so hour 24 is 00:00 of the next day and day 0 the last day of the previous

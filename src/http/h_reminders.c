@@ -41,7 +41,7 @@ void h_obligations_open(struct req *r)
                                                       : json_null());
             if (l.zone) { /* the deadline on the organisation's clock, beside UTC */
                 char local[40];
-                app_zone_format(l.zone, o->due_ms, local, sizeof(local));
+                tz_format_rfc3339(l.zone, o->due_ms, local, sizeof(local));
                 json_object_set_new(j, "due_at_local", json_string(local));
             }
             json_array_append_new(items, j);

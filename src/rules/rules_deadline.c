@@ -181,12 +181,3 @@ int rules_anchor(const struct rule *r, enum anchor a, const json_t *report, int6
         return 0;
     }
 }
-
-void rules_format_local(const struct tz *z, int64_t ms, char *out, size_t n)
-{
-    struct tz_civil c;
-    tz_utc_to_local(z, ms, &c);
-    int off = c.offset_s / 60, aoff = off < 0 ? -off : off;
-    snprintf(out, n, "%04lld-%02d-%02dT%02d:%02d:%02d%s%02d:%02d", (long long)c.year, c.month,
-             c.day, c.hour, c.minute, c.second, off < 0 ? "-" : "+", aoff / 60, aoff % 60);
-}

@@ -23,7 +23,7 @@ static json_t *utc_json(int64_t ms)
 static json_t *local_json(const struct tz *z, int64_t ms)
 {
     char s[48];
-    rules_format_local(z, ms, s, sizeof(s));
+    tz_format_rfc3339(z, ms, s, sizeof(s));
     return json_string(s);
 }
 

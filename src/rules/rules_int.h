@@ -135,8 +135,6 @@ int rules_roll(const struct recipient *rc, const struct calendar *cal, enum roll
 /* Resolves an anchor for a rule from a report: 0 and *ms and *source, or -1 when missing. */
 int rules_anchor(const struct rule *r, enum anchor a, const json_t *report, int64_t *ms,
                  const char **source);
-/* Local ISO 8601 rendering of an instant in a recipient's time zone. */
-void rules_format_local(const struct tz *z, int64_t ms, char *out, size_t n);
 
 /* Field tables of the data files (rules_tables.c). */
 struct rf_field;

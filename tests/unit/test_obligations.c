@@ -312,7 +312,7 @@ static const struct rule_stage *find_stage(const struct rule *ru, const char *id
 
 static void local_of(const struct rule *ru, int64_t ms, char *out, size_t n)
 {
-    rules_format_local(ru->recipient->tz, ms, out, n);
+    tz_format_rfc3339(ru->recipient->tz, ms, out, n);
 }
 
 /* The facts the rule's condition read, and its validity dates, for messages about a rule that

@@ -690,16 +690,37 @@ static void test_malformed(void **state)
     tz_free(z);
 }
 
+/* RFC 3339 local time with the offset in force: whole hours either side of UTC, a half hour,
+ * and the same instant in three zones. */
+static void test_format_rfc3339(void **state)
+{
+    static const struct {
+        const char *zone, *want;
+    } cases[] = {{"Asia/Tokyo", "2026-11-22T09:00:00+09:00"},
+                 {"America/New_York", "2026-11-21T19:00:00-05:00"},
+                 {"Asia/Kolkata", "2026-11-22T05:30:00+05:30"},
+                 {"UTC", "2026-11-22T00:00:00+00:00"}};
+    char out[40];
+    UNUSED(state);
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct tz *z = load(cases[i].zone);
+        tz_format_rfc3339(z, 1795305600000LL, out, sizeof(out)); /* 2026-11-22T00:00:00Z */
+        assert_string_equal(out, cases[i].want);
+        tz_free(z);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tokyo),        cmocka_unit_test(test_new_york_2026),
-        cmocka_unit_test(test_brussels),     cmocka_unit_test(test_lord_howe),
-        cmocka_unit_test(test_beyond_table), cmocka_unit_test(test_utc),
-        cmocka_unit_test(test_footer_only),  cmocka_unit_test(test_footer_matches_table),
-        cmocka_unit_test(test_round_trips),  cmocka_unit_test(test_extremes),
-        cmocka_unit_test(test_names),        cmocka_unit_test(test_tzdir),
-        cmocka_unit_test(test_truncations),  cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_tokyo),          cmocka_unit_test(test_new_york_2026),
+        cmocka_unit_test(test_brussels),       cmocka_unit_test(test_lord_howe),
+        cmocka_unit_test(test_beyond_table),   cmocka_unit_test(test_utc),
+        cmocka_unit_test(test_footer_only),    cmocka_unit_test(test_footer_matches_table),
+        cmocka_unit_test(test_round_trips),    cmocka_unit_test(test_extremes),
+        cmocka_unit_test(test_names),          cmocka_unit_test(test_tzdir),
+        cmocka_unit_test(test_truncations),    cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_format_rfc3339),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
