@@ -126,8 +126,7 @@ static int render_file(const char *path, struct render_args *a, const struct con
     struct ruleset *rs = NULL;
     if (!doc)
         return rc;
-    if (a->recipient && (!(rs = cli_load_rules(cfg, NULL)) ||
-                         !(doc = for_recipient(doc, a, rs)))) {
+    if (a->recipient && (!(rs = cli_load_rules(cfg, NULL)) || !(doc = for_recipient(doc, a, rs)))) {
         if (!rs)
             json_decref(doc);
         rules_free(rs);

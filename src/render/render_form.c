@@ -101,8 +101,9 @@ enum render_answer render_item(const json_t *report, const struct render_meta *m
     size_t facts = render_parts_text(report, parts, ja, out);
     size_t held = not_given(m, parts, ja, &names);
     if (facts && held) {
-        buf_appendf(out, ja ? "\n※ この報告先には提供していない項目（%s）を除きます"
-                            : "\nExcept what this recipient is not given (%s)",
+        buf_appendf(out,
+                    ja ? "\n※ この報告先には提供していない項目（%s）を除きます"
+                       : "\nExcept what this recipient is not given (%s)",
                     buf_cstr(&names));
     } else if (held) {
         a = RENDER_NOT_GIVEN; /* Japanese always, English beneath it as 未記入 is written */
@@ -152,11 +153,11 @@ void render_form_title(enum render_form form, unsigned nco_kinds, struct render_
     }
     if (form == RENDER_FORM_NCO && nco_kinds) {
         static const char *const ja[] = {"", "ランサムウェア事案 報告（共通様式）",
-                                          "DDoS攻撃事案 報告（共通様式）",
-                                          "ランサムウェア事案・DDoS攻撃事案 報告（共通様式）"};
+                                         "DDoS攻撃事案 報告（共通様式）",
+                                         "ランサムウェア事案・DDoS攻撃事案 報告（共通様式）"};
         static const char *const en[] = {"", "Ransomware incident report (common form)",
-                                          "DDoS attack report (common form)",
-                                          "Ransomware and DDoS incident report (common forms)"};
+                                         "DDoS attack report (common form)",
+                                         "Ransomware and DDoS incident report (common forms)"};
         *t = (struct render_title){
             ja[nco_kinds & 3u], en[nco_kinds & 3u],
             "国家サイバー統括室「ランサムウェア事案共通様式」「DDoS攻撃事案共通様式」（2025年10月"

@@ -34,12 +34,10 @@
 
 /* ---- the common items (共通項目) ---- */
 
-static const struct render_part c_summary[] = {{"/description/summary", true},
-                                               {"/description/details", true},
-                                               {"/classification/categories", false},
-                                               {"/classification/category_other", false},
-                                               {"/description/affected_systems", false},
-                                               {0}};
+static const struct render_part c_summary[] = {
+    {"/description/summary", true},           {"/description/details", true},
+    {"/classification/categories", false},    {"/classification/category_other", false},
+    {"/description/affected_systems", false}, {0}};
 static const struct render_part c_occurred[] = {
     {"/times/occurred_at", false}, {"/times/occurred_until", false}, {0}};
 static const struct render_part c_discovered[] = {{"/times/detected_at", false},
@@ -48,18 +46,14 @@ static const struct render_part c_discovered[] = {{"/times/detected_at", false},
                                                   {"/description/discovery_details", false},
                                                   {0}};
 static const struct render_part c_status[] = {
-    {"/description/status", false},   {"/times/contained_at", false},
-    {"/times/recovered_at", false},   {"/times/resolved_at", false},
+    {"/description/status", false},        {"/times/contained_at", false},
+    {"/times/recovered_at", false},        {"/times/resolved_at", false},
     {"/description/bcp_activated", false}, {0}};
 static const struct render_part c_customers[] = {
-    {"/impact/users_affected", false},
-    {"/impact/services", false},
-    {"/impact/client_financial_impact", false},
-    {"/personal_data/involved", false},
-    {"/personal_data/individuals_count", false},
-    {"/personal_data/individuals_count_basis", false},
-    {"/personal_data/data_items", false},
-    {0}};
+    {"/impact/users_affected", false},           {"/impact/services", false},
+    {"/impact/client_financial_impact", false},  {"/personal_data/involved", false},
+    {"/personal_data/individuals_count", false}, {"/personal_data/individuals_count_basis", false},
+    {"/personal_data/data_items", false},        {0}};
 static const struct render_part c_business[] = {{"/impact/services_affected", false},
                                                 {"/impact/business_functions", false},
                                                 {"/impact/infrastructure_components", false},
@@ -68,26 +62,22 @@ static const struct render_part c_business[] = {{"/impact/services_affected", fa
                                                 {"/impact/ripple_effects", false},
                                                 {"/impact/financial", false},
                                                 {0}};
-static const struct render_part c_measures[] = {{"/response/containment", true},
-                                                {"/response/mitigation_applied", false},
-                                                {"/response/mitigation_ongoing", false},
-                                                {"/response/law_enforcement", false},
-                                                {"/response/authorities_informed", false},
-                                                {"/response/third_party_assistance", false},
-                                                {"/response/next_steps", false},
-                                                {0}};
+static const struct render_part c_measures[] = {
+    {"/response/containment", true},           {"/response/mitigation_applied", false},
+    {"/response/mitigation_ongoing", false},   {"/response/law_enforcement", false},
+    {"/response/authorities_informed", false}, {"/response/third_party_assistance", false},
+    {"/response/next_steps", false},           {0}};
 /* The forms are shared with NCO only with the victim's consent (reference §2.3). */
-static const struct render_part c_consent[] = {
-    {"/confidentiality/consent/onward_sharing", false},
-    {"/confidentiality/consent/share_with", false},
-    {"/confidentiality/consent/share_indicators", false},
-    {0}};
+static const struct render_part c_consent[] = {{"/confidentiality/consent/onward_sharing", false},
+                                               {"/confidentiality/consent/share_with", false},
+                                               {"/confidentiality/consent/share_indicators", false},
+                                               {0}};
 
 /* ---- ransomware (ランサムウェア事案共通様式) ---- */
 
 static const struct render_part r_note[] = {{"/threat/ransomware/note_text", true}, {0}};
-static const struct render_part r_extension[] = {
-    {"/threat/ransomware/encrypted_extension", true}, {0}};
+static const struct render_part r_extension[] = {{"/threat/ransomware/encrypted_extension", true},
+                                                 {0}};
 static const struct render_part r_type[] = {{"/threat/ransomware/types", false},
                                             {"/ransom/demanded", false},
                                             {"/ransom/demand", false},

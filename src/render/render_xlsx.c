@@ -558,7 +558,9 @@ static void sheet_report(struct xl *x)
         check(x, worksheet_set_column(x->ws, c, c, report_cols[c], NULL));
     x->row = 0;
     x->height = 0;
-    put_wide(x, x->ja ? x->title.ja : x->title.en, NULL, x->f.title, 26);
+    text_reset(x); /* headings are Japanese, with English beside them in an English document */
+    buf_appendf(&x->text, "%s%s%s", x->title.ja, x->ja ? "" : " — ", x->ja ? "" : x->title.en);
+    put_wide(x, buf_cstr(&x->text), NULL, x->f.title, 26);
     text_reset(x);
     buf_appendf(&x->text, "%s / %s", x->title.note_ja, x->title.note_en);
     put_wide(x, buf_cstr(&x->text), NULL, x->f.subtitle, 28);
