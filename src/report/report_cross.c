@@ -22,7 +22,8 @@ static bool time_at(const json_t *doc, const char *ptr, int64_t *ms)
 {
     const json_t *v = at(doc, ptr);
     struct rtime_parsed t;
-    if (!json_is_string(v) || rtime_parse_rfc3339(json_string_value(v), json_string_length(v), &t))
+    if (!json_is_string(v) ||
+        rtime_parse_rfc3339(json_string_value(v), json_string_length(v), &t))
         return false;
     *ms = t.ms;
     return true;
@@ -46,7 +47,8 @@ static bool is(const json_t *doc, const char *ptr, const char *value)
 }
 
 /* later >= earlier, when both are valid times. */
-static void order(const json_t *doc, struct verr_list *errs, const char *later, const char *earlier)
+static void order(const json_t *doc, struct verr_list *errs, const char *later,
+                  const char *earlier)
 {
     int64_t a, b;
     char when[40];
@@ -70,20 +72,13 @@ static void time_orders(const json_t *doc, const struct schema_limits *lim, stru
 {
     /* Nothing can be detected, known, contained or closed before it happened; classification
      * follows detection (DORA RTS 2025/301 Art. 5 counts from both); closing follows awareness. */
-    static const char *const after_occurrence[] = {"/times/occurred_until",
-                                                   "/times/detected_at",
-                                                   "/times/aware_at",
-                                                   "/times/personal_data_aware_at",
-                                                   "/times/classified_major_at",
-                                                   "/times/materiality_determined_at",
-                                                   "/times/significance_assessed_at",
-                                                   "/times/contained_at",
-                                                   "/times/recovered_at",
-                                                   "/times/resolved_at",
-                                                   "/times/root_cause_addressed_at",
-                                                   "/times/closed_at",
-                                                   "/ransom/payment/paid_at",
-                                                   "/ransom/demand/demanded_at"};
+    static const char *const after_occurrence[] = {
+        "/times/occurred_until", "/times/detected_at", "/times/aware_at",
+        "/times/personal_data_aware_at", "/times/classified_major_at",
+        "/times/materiality_determined_at", "/times/significance_assessed_at",
+        "/times/contained_at", "/times/recovered_at", "/times/resolved_at",
+        "/times/root_cause_addressed_at", "/times/closed_at", "/ransom/payment/paid_at",
+        "/ransom/demand/demanded_at"};
     for (size_t i = 0; i < ARRAY_SIZE(after_occurrence); i++)
         order(doc, errs, after_occurrence[i], "/times/occurred_at");
     order(doc, errs, "/times/classified_major_at", "/times/detected_at");
@@ -140,10 +135,8 @@ static void indicator_values(const json_t *doc, const struct schema_limits *lim,
         if (fr == FMT_DEFANGED) {
             snprintf(en, sizeof(en), "is a defanged %s; write it as it is (hxxp → http, [.] → .)",
                      e->en);
-            snprintf(
-                ja, sizeof(ja),
-                "%sが無害化表記になっています。元の表記で記載してください（hxxp → http、[.] → .）",
-                e->ja);
+            snprintf(ja, sizeof(ja), "%sが無害化表記になっています。元の表記で記載してください（hxxp → http、[.] → .）",
+                     e->ja);
         } else {
             snprintf(en, sizeof(en), "is not a valid %s", e->en);
             snprintf(ja, sizeof(ja), "%sとして正しくありません", e->ja);
@@ -157,7 +150,8 @@ static void required_here(struct verr_list *errs, const char *ptr)
     schema_emit_path(&report_root, errs, ptr, "required", "is required", "必須項目です");
 }
 
-static void consistency(const json_t *doc, const struct schema_limits *lim, struct verr_list *errs)
+static void consistency(const json_t *doc, const struct schema_limits *lim,
+                        struct verr_list *errs)
 {
     const json_t *items = at(doc, "/personal_data/data_items");
     const json_t *count = at(doc, "/personal_data/individuals_count");
@@ -362,7 +356,8 @@ static void who(const json_t *doc, const struct schema_limits *lim, struct verr_
     }
 }
 
-void report_cross_check(const json_t *doc, const struct schema_limits *lim, struct verr_list *errs)
+void report_cross_check(const json_t *doc, const struct schema_limits *lim,
+                        struct verr_list *errs)
 {
     who(doc, lim, errs);
     time_orders(doc, lim, errs);
