@@ -451,10 +451,10 @@ static enum app_problem render(const struct app_call *c, const struct submission
                     : RENDER_FORM_UNIFIED,
         .submission_id = s->id,
         .filed_ms = s->created_at,
-        .sections_given = known ? rv.delivery->sections & ~outbox_withheld(
-                                                               json_object_get(payload, "report"),
-                                                               s->recipient_id)
-                                : 0};
+        .sections_given =
+            known ? rv.delivery->sections &
+                        ~outbox_withheld(json_object_get(payload, "report"), s->recipient_id)
+                  : 0};
     err_init(&e);
     json_t *view = json_object_get(payload, "report");
     int rc = xlsx ? render_xlsx(view, &m, out, &e) : render_pdf(view, &m, out, &e);

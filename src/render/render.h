@@ -85,13 +85,13 @@ struct render_meta {
     /* ---- the filing (issue 10 item 6); all optional ---- */
     enum render_form form;     /* the workbook's layout (0: ichigen's unified layout) */
     const char *submission_id; /* the submission the document files, NULL offline */
-    int64_t filed_ms;          /* 提出日: when the submission was made (UTC ms); 0 = the version's
-                                * creation (render_created_ms) stands in */
-    unsigned sections_given;   /* bit i set: the recipient is given report_section_values[i]
-                                * (its delivery sections less what the reporter withheld);
-                                * 0 = not known, every section counts as given. An item whose
-                                * facts lie only in sections not given says so instead of
-                                * 未記入, which would claim the fact is unknown */
+    int64_t filed_ms;        /* 提出日: when the submission was made (UTC ms); 0 = the version's
+                              * creation (render_created_ms) stands in */
+    unsigned sections_given; /* bit i set: the recipient is given report_section_values[i]
+                              * (its delivery sections less what the reporter withheld);
+                              * 0 = not known, every section counts as given. An item whose
+                              * facts lie only in sections not given says so instead of
+                              * 未記入, which would claim the fact is unknown */
 };
 
 /*

@@ -150,9 +150,9 @@ void render_form_title(enum render_form form, unsigned nco_kinds, struct render_
 unsigned render_nco_kinds(const json_t *report);
 
 struct render_item_def {
-    const char *no;            /* the item's number as the workbook shows it ("共1", "R2" …) */
-    const char *ja, *en;       /* heading */
-    unsigned kinds;            /* 0: a common item; else RENDER_NCO_* */
+    const char *no;      /* the item's number as the workbook shows it ("共1", "R2" …) */
+    const char *ja, *en; /* heading */
+    unsigned kinds;      /* 0: a common item; else RENDER_NCO_* */
     const struct render_part *parts;
 };
 extern const struct render_item_def render_nco_items[];

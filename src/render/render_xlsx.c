@@ -487,8 +487,8 @@ static void items_nco(struct xl *x, unsigned kinds)
 static void items_unified(struct xl *x)
 {
     static const char *const sections[] = {"/classification", "/description", "/impact",
-                                           "/personal_data", "/threat", "/ransom",
-                                           "/product", "/response"};
+                                           "/personal_data",  "/threat",      "/ransom",
+                                           "/product",        "/response"};
     char no[8];
     put_wide(x, "報告内容", "Report contents", x->f.section, 26);
     for (size_t i = 0; i < ARRAY_SIZE(sections); i++) {
