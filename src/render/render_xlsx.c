@@ -280,6 +280,24 @@ static void put_fact(struct xl *x, const char *ja, const char *en, const char *t
     put_block(x, &b);
 }
 
+/* A header-block row answered from the report at pointer: when empty and the recipient is not
+ * given the pointer's section, it says so rather than 未記入 (render_item). */
+static void put_fact_of(struct xl *x, const char *ja, const char *en, const char *text,
+                        const char *pointer)
+{
+    struct buf note;
+    const struct render_part parts[] = {{pointer, false}, {0}};
+    if ((text && *text) || render_section_given(x->meta, pointer)) {
+        put_fact(x, ja, en, text);
+        return;
+    }
+    buf_init(&note, 4096);
+    render_item(x->report, x->meta, parts, x->ja, &note);
+    struct block b = {NULL, ja, en, buf_cstr(&note), x->f.missing};
+    put_block(x, &b);
+    buf_release(&note);
+}
+
 /* A full-width line: the title, a section heading. */
 static void put_wide(struct xl *x, const char *ja, const char *en, lxw_format *f, double h)
 {
@@ -329,7 +347,7 @@ static void fact_at(struct xl *x, const char *ja, const char *en, const char *po
         render_facts(x->report, pointer, &o, kv_lines, &x->text);
     else
         render_value_at(x->report, pointer, x->ja, &x->text);
-    put_fact(x, ja, en, buf_cstr(&x->text));
+    put_fact_of(x, ja, en, buf_cstr(&x->text), pointer);
 }
 
 /* 宛先 is the authority's name from the recipients directory, never its code; then the
@@ -387,10 +405,10 @@ static void organisation(struct xl *x)
     const char *other = render_org_other_name(x->report, x->ja);
     text_reset(x);
     buf_appendf(&x->text, "%s%s%s", name, *other ? "\n" : "", other);
-    put_fact(x, "報告者の名称", "Reporting organisation", buf_cstr(&x->text));
+    put_fact_of(x, "報告者の名称", "Reporting organisation", buf_cstr(&x->text), "/entity");
     text_reset(x);
     render_representative(x->report, &x->text);
-    put_fact(x, "代表者", "Representative", buf_cstr(&x->text));
+    put_fact_of(x, "代表者", "Representative", buf_cstr(&x->text), "/entity/representative");
     fact_at(x, "法人番号", "Corporate number", "/entity/corporate_number");
     text_reset(x);
     render_value_at(x->report, "/entity/prefecture", x->ja, &x->text);
@@ -398,7 +416,8 @@ static void organisation(struct xl *x)
         buf_puts(&x->text, x->text.len ? (x->ja ? "、" : ", ") : "");
         render_value_at(x->report, "/entity/country", x->ja, &x->text);
     }
-    put_fact(x, "所在地（都道府県・国）", "Location (prefecture, country)", buf_cstr(&x->text));
+    put_fact_of(x, "所在地（都道府県・国）", "Location (prefecture, country)", buf_cstr(&x->text),
+                "/entity");
     fact_at(x, "連絡先", "Contacts", "/contacts");
 }
 
@@ -410,7 +429,7 @@ static void times(struct xl *x)
     struct render_facts_opts o = {.fmt = {.ja = x->ja}, .skip = skip};
     text_reset(x);
     render_facts(x->report, "/times", &o, kv_lines, &x->text);
-    put_fact(x, "日時（日本時間）", "Time anchors (JST)", buf_cstr(&x->text));
+    put_fact_of(x, "日時（日本時間）", "Time anchors (JST)", buf_cstr(&x->text), "/times");
 }
 
 /* Which version of which incident this is, and the hash that pins its exact bytes. */

@@ -699,6 +699,25 @@ static void test_nco_documents(void **state)
         free(text);
     }
     json_decref(v);
+
+    /* the reporter withholds its contacts from NCO: the filing block says so, not 未記入 */
+    json_object_set_new(jsonx_ptr_get(full, "/confidentiality/consent"), "withhold",
+                        json_pack("[{s:s, s:[s]}]", "recipient", "nco", "sections", "contacts"));
+    v = view_for(full, rs, "nco", &m);
+    assert_null(jsonx_ptr_get(v, "/contacts"));
+    buf_reset(&out);
+    assert_int_equal(render_xlsx(v, &m, &out, &e), 0);
+    snprintf(path, sizeof(path), "%s/nco-withheld.xlsx", dir);
+    assert_int_equal(unit_write_file(path, out.data, out.len), 0);
+    if (have_unzip) {
+        snprintf(cmd, sizeof(cmd), "unzip -p '%s' xl/sharedStrings.xml", path);
+        char *sst = run(cmd);
+        assert_non_null(sst);
+        assert_non_null(strstr(sst, "この報告先には提供していない項目です（連絡先）"));
+        assert_null(strstr(sst, RENDER_MISSING_JA));
+        free(sst);
+    }
+    json_decref(v);
     json_decref(full);
     buf_release(&out);
     unit_rmtree(dir);
