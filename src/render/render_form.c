@@ -46,9 +46,9 @@ static void item_line(void *ctx, const struct render_kv *kv)
 size_t render_parts_text(const json_t *report, const struct render_part *parts, bool ja,
                          struct buf *out)
 {
-    struct render_facts_opts o = {.fmt = {.ja = ja}};
     size_t n = 0;
     for (const struct render_part *p = parts; p->pointer; p++) {
+        struct render_facts_opts o = {.fmt = {.ja = ja, .codes = p->codes}};
         struct item_out io = {out, p->bare};
         n += render_facts(report, p->pointer, &o, item_line, &io);
     }

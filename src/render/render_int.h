@@ -103,6 +103,7 @@ int render_walk(const json_t *report, bool ja, render_row_fn fn, void *ctx);
 struct render_part {
     const char *pointer;
     bool bare;
+    bool codes; /* enumerations as "label (code)": the code is what the form asks for */
 };
 
 /* Appends the facts of parts (terminated by a NULL pointer) to out, one per line ("label:

@@ -97,7 +97,8 @@ static const struct render_part r_indicators[] = {{"/threat/ransomware/family", 
 
 /* ---- DDoS (DDoS攻撃事案共通様式) ---- */
 
-static const struct render_part d_class[] = {{"/threat/ddos/techniques", true}, {0}};
+/* with the ATT&CK ids: the form classifies by them */
+static const struct render_part d_class[] = {{"/threat/ddos/techniques", true, true}, {0}};
 static const struct render_part d_volume[] = {{"/threat/ddos/peak_gbps", false},
                                               {"/threat/ddos/peak_pps", false},
                                               {"/threat/ddos/peak_rps", false},

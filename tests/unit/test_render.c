@@ -561,7 +561,7 @@ static void test_nco_items(void **state)
     json_t *ddos = load_json("tests/data/render/nco-ddos.json");
     v = view_for(ddos, rs, "nco", &m);
     assert_int_equal(render_nco_kinds(v), RENDER_NCO_DDOS);
-    ITEM_HAS(v, &m, "D1", RENDER_ANSWERED, "リフレクション（反射）型");
+    ITEM_HAS(v, &m, "D1", RENDER_ANSWERED, "リフレクション（反射）型 (T1498.002)");
     ITEM_HAS(v, &m, "D1", RENDER_ANSWERED, "アプリケーション枯渇");
     ITEM_HAS(v, &m, "D2", RENDER_ANSWERED, "最大通信量（Gbps）: 48.5");
     ITEM_HAS(v, &m, "D2", RENDER_ANSWERED, "最大パケット数（pps）: 12,000,000");
