@@ -767,6 +767,17 @@ static void check_own_form(const char *path, const json_t *view, enum render_for
     free(sst);
 }
 
+static void check_pdf_unified(const char *path, bool ja, const char *what)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof(cmd), "pdftotext -enc UTF-8 -l 1 '%s' -", path);
+    char *text = run(cmd);
+    assert_non_null(text);
+    if (!strstr(text, ja ? "いずれの機関の様式でもありません" : "not any authority's own form"))
+        fail_msg("%s: the PDF does not say it is ichigen's unified layout", what);
+    free(text);
+}
+
 /* Renders one view in every format a recipient can be given, and checks what each is: the
  * payload re-reads as the view, the workbook is a zip that unzip accepts, the PDF a PDF that
  * pdfinfo reads. */
@@ -825,6 +836,8 @@ static void render_view(const json_t *view, const json_t *withheld,
             fail_msg("%s: the %s does not pass `%s`", what, docs[i].name, docs[i].check);
         if (i == 0 && have_unzip)
             check_own_form(path, view, m.form, what);
+        if (i == 1 && have_pdftotext) /* the PDF is the unified layout, and says so */
+            check_pdf_unified(path, ja, what);
     }
     buf_release(&out);
 }
