@@ -923,11 +923,13 @@ static void test_inbox(void **state)
             saw_nco = true;
             expect_str(it, "/bound_org", F.org_c);
             expect_str(it, "/channel", "inbox");
+            expect_str(it, "/form", "jp-nco-common");
         }
         if (!strcmp(itest_jstr(it, "/id"), "ppc")) {
             saw_ppc = true;
             expect_str(it, "/channel", "webhook");
             assert_true(json_is_true(json_object_get(it, "webhook_configured")));
+            expect_str(it, "/form", "jp-ppc-art8");
         }
     }
     assert_true(saw_nco && saw_ppc);
