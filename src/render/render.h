@@ -1,8 +1,9 @@
 /*
  * render.h — a report version as a document that a reporter downloads and files with an
- * authority that accepts only its own web form or e-mail (issue 5): an Excel workbook laid out
- * as the nine items of the Personal Information Protection Commission's leak report
- * (個人情報保護法施行規則8条1項), and an A4 PDF summary of the whole version.
+ * authority that accepts only its own web form or e-mail (issue 5): an Excel workbook in the
+ * authority's own form — the nine items of the Personal Information Protection Commission's
+ * leak report (個人情報保護法施行規則8条1項), the NCO ransomware / DDoS common forms (issue 10) —
+ * or ichigen's unified layout, and an A4 PDF summary of the whole version.
  *
  * What it is: two renderers over one stored report version (a parsed, validated report and the
  * facts of its version — struct render_meta). Every label comes from the report field table

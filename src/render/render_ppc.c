@@ -23,7 +23,8 @@
  *   9 その他: response.other; the handling role (委託元/委託先) and when the controller was
  *     told; a delegated ministry; public-body status; police, other authorities, outside help;
  *     what changed in this version, reasons for delay, a third-party submitter.
- * An item none of whose fields is present is "not answered yet" (the caller writes 未記入).
+ * An item none of whose fields is present is "not answered yet" (未記入), or "not given to
+ * this recipient" when its fields lie in sections the recipient's view lacks (render_item).
  */
 #include "render_int.h"
 #include "../core/jsonx.h"
