@@ -333,6 +333,19 @@ rfill_pert=$(grep -F '"mode":"fill"' "$work/risk.jsonl" | grep -F '"pert"')
 rport1=$(grep -F '"mode":"portfolio"' "$work/risk.jsonl" | grep -F '"threads":1,')
 rportn=$(grep -F '"mode":"portfolio"' "$work/risk.jsonl" | grep -F speedup)
 
+# ---- rendering a filing document in process ----
+say ""
+say "== rendering in process (bench_render: the NCO workbook, single thread)"
+render_count=200
+[ "${BENCH_QUICK:-0}" = 1 ] && render_count=40
+"$build/bench/bench_render" --data data --count "$render_count" docs/examples/full-report.json \
+    tests/data/render/nco-ddos.json >"$work/render.jsonl" 2>"$work/render.txt"
+cat "$work/render.txt"
+rnco=$(grep -F full-report "$work/render.jsonl" | grep -F '"nco-xlsx"')
+rddos=$(grep -F nco-ddos "$work/render.jsonl" | grep -F '"nco-xlsx"')
+rppc=$(grep -F full-report "$work/render.jsonl" | grep -F '"ppc-xlsx"')
+rpdf=$(grep -F full-report "$work/render.jsonl" | grep -F '"nco-pdf"')
+
 fi # BENCH_ONLY
 
 # ---- delivery: fan-out to a local webhook receiver ----
@@ -544,6 +557,7 @@ say "| obligations: load rules, calendars, recipients, tz (ms) | $(printf '%s' "
 say "| risk: loss draws per second, 1 core, lognormal90 loss (millions) | $(div "$(printf '%s' "$rhot_ln" | jget samples_per_s)" 1e6 %.1f) | ≥ 50 | inside the simulation (1,000 loss events a year); batch draws $(div "$(printf '%s' "$rfill_ln" | jget samples_per_s)" 1e6 %.1f) M/s |"
 say "| risk: loss draws per second, 1 core, PERT loss (millions) | $(div "$(printf '%s' "$rhot_pert" | jget samples_per_s)" 1e6 %.1f) | ≥ 50 | inside the simulation; batch draws $(div "$(printf '%s' "$rfill_pert" | jget samples_per_s)" 1e6 %.1f) M/s |"
 say "| risk: 20 scenarios × 1,000,000 years, $(printf '%s' "$rportn" | jget threads) threads (s) | $(printf '%s' "$rportn" | jget s) | < 1 | 1 thread $(printf '%s' "$rport1" | jget s) s; speed-up $(printf '%s' "$rportn" | jget speedup); median of $risk_reps |"
+say "| render: NCO workbook, full ransomware report, 1 thread (ms) | p50 $(printf '%s' "$rnco" | jget p50_ms) | ≤ 20 | p99 $(printf '%s' "$rnco" | jget p99_ms), max $(printf '%s' "$rnco" | jget max_ms) of $(printf '%s' "$rnco" | jget count); DDoS report p50 $(printf '%s' "$rddos" | jget p50_ms), p99 $(printf '%s' "$rddos" | jget p99_ms); PPC workbook p50 $(printf '%s' "$rppc" | jget p50_ms); NCO PDF p50 $(printf '%s' "$rpdf" | jget p50_ms) |"
 say "| delivery: fan-out, backlog drained to a local webhook receiver, signatures checked (deliveries/s) | $(med dlv_rate) | ≥ 2,000 | $dlv_reports reports, $(med dlv_n) webhook deliveries, steady rate; overall $(med dlv_overall)/s; 1 s windows $(med dlv_min1s)–$(med dlv_max1s); $(med dlv_per_commit) outcomes/commit, $(med dlv_commit_ms) ms/commit; server CPU $(med dlv_cpu) µs/delivery; duplicates $(med dlv_dups), bad signatures $(med dlv_badsig) |"
 say "| delivery: the same, receiver not checking signatures (deliveries/s) | $(med dlvfast_rate) | | overall $(med dlvfast_overall)/s; server CPU $(med dlvfast_cpu) µs/delivery |"
 say "| delivery: submit (after its preview) 201 → receiver has it, at $dlv_rate reports/s (ms) | p99 $(med dlat_p99) | p99 ≤ 10 | p50 $(med dlat_p50), p90 $(med dlat_p90), max $(med dlat_max); $(med dlat_measured) deliveries measured, $(med dlat_missing) missing; late starts $(med dlat_late); submit p99 $(med dlat_submit_p99) ms, preview p99 $(med dlat_preview_p99) ms; submits differing from their preview $(med dlat_preview_mismatch) |"

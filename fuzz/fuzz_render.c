@@ -145,11 +145,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         BUG_ON(!rules_recipient_at(rs, who, &rv));
         m.recipient_name_ja = rv.name_ja;
         m.recipient_name_en = rv.name_en;
+        /* as the service renders it: the recipient's form and the sections its view carries */
+        m.form = render_form_parse(rv.delivery->form) > 0
+                     ? (enum render_form)render_form_parse(rv.delivery->form)
+                     : RENDER_FORM_UNIFIED;
+        m.sections_given = rv.delivery->sections & ~outbox_withheld(doc, rv.id);
+        m.submission_id = data[1] & 1 ? "019ab0b0-cc00-7000-8000-000000000009" : NULL;
         view = outbox_project(doc, rv.delivery->sections, rv.id, &withheld);
         check_view(view, &rv);
         check_payload(doc, view, withheld, &rv, &m);
     } else {
         view = json_incref(doc);
+        m.form = (enum render_form)(data[1] % 3); /* the whole report in every form */
     }
     render_both(view, &m);
     json_decref(withheld);

@@ -565,7 +565,18 @@ static enum app_problem render(const struct app_call *c, const struct submission
         .recipient_name_ja = known ? rv.name_ja : NULL,
         .recipient_name_en = known ? rv.name_en : NULL,
         .stage_name_ja = json_string_value(jsonx_ptr_get(payload, "/submission/stage/ja")),
-        .ja = true};
+        .ja = true,
+        /* the filing (issue 10 items 5, 6): the recipient's own form, the submission, and the
+         * sections its view carries, so that a section it is not given is not called unknown */
+        .form = known && render_form_parse(rv.delivery->form) > 0
+                    ? (enum render_form)render_form_parse(rv.delivery->form)
+                    : RENDER_FORM_UNIFIED,
+        .submission_id = s->id,
+        .filed_ms = s->created_at,
+        .sections_given =
+            known ? rv.delivery->sections &
+                        ~outbox_withheld(json_object_get(payload, "report"), s->recipient_id)
+                  : 0};
     err_init(&e);
     json_t *view = json_object_get(payload, "report");
     int rc = xlsx ? render_xlsx(view, &m, out, &e) : render_pdf(view, &m, out, &e);

@@ -113,12 +113,18 @@ static const struct cli_usage usages[] = {
                "Renders a rating report document as an A4 PDF.\n"},
     {"render", "usage: ichigen render FILE --format xlsx|pdf --out OUT [--version N] "
                "[--incident ID] [--lang ja|en]\n"
-               "                      [--recipient-ja NAME] [--recipient-en NAME] [--stage "
-               "NAME] [--created RFC3339]\n"
+               "                      [--recipient ID] [--recipient-ja NAME] [--recipient-en "
+               "NAME] [--stage NAME]\n"
+               "                      [--created RFC3339] [--filed RFC3339] [--submission ID] "
+               "[--form jp-ppc-art8|jp-nco-common]\n"
                "\n"
                "Renders a report file as the document an authority that takes files receives "
                "(--out - writes\n"
-               "to standard output). The report is validated first.\n"},
+               "to standard output). The report is validated first. --recipient ID addresses it "
+               "to a recipient of\n"
+               "the recipients directory, in that recipient's form and view; without it (or "
+               "--form) the workbook\n"
+               "is ichigen's unified layout.\n"},
 };
 
 static const struct cli_usage *find(const char *command)

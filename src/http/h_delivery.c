@@ -532,6 +532,9 @@ void h_recipient_list(struct req *r)
             sections_json(v->delivery->sections), "formats", formats_json(v->delivery->formats),
             "bound_org", it->binding ? json_string(it->binding->org_id) : json_null());
         json_object_set_new(j, "binding", binding_json(it));
+        /* the authority's own form its workbook follows; null: ichigen's unified layout */
+        json_object_set_new(j, "form", v->delivery->form ? json_string(v->delivery->form)
+                                                         : json_null());
         json_object_set_new(j, "webhook_configured",
                             json_boolean(route->channel == CHANNEL_WEBHOOK && route->secret_len &&
                                          route->endpoint[0]));

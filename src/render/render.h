@@ -1,8 +1,9 @@
 /*
  * render.h — a report version as a document that a reporter downloads and files with an
- * authority that accepts only its own web form or e-mail (issue 5): an Excel workbook laid out
- * as the nine items of the Personal Information Protection Commission's leak report
- * (個人情報保護法施行規則8条1項), and an A4 PDF summary of the whole version.
+ * authority that accepts only its own web form or e-mail (issue 5): an Excel workbook in the
+ * authority's own form — the nine items of the Personal Information Protection Commission's
+ * leak report (個人情報保護法施行規則8条1項), the NCO ransomware / DDoS common forms (issue 10) —
+ * or ichigen's unified layout, and an A4 PDF summary of the whole version.
  *
  * What it is: two renderers over one stored report version (a parsed, validated report and the
  * facts of its version — struct render_meta). Every label comes from the report field table
@@ -41,6 +42,29 @@ enum render_err {
 };
 
 /*
+ * Which layout a workbook follows. A workbook is either the recipient's own form or, for a
+ * recipient without one, ichigen's unified layout, titled as such — never another authority's
+ * form (issue 10 item 5). The recipients directory names the form (delivery.form in
+ * data/recipients/<jurisdiction>.json; docs/rules-authoring.md §3).
+ *   RENDER_FORM_PPC: the nine items of the PPC leak report (個人情報保護法施行規則8条1項).
+ *   RENDER_FORM_NCO: the items of the NCO common forms, ランサムウェア事案共通様式 and
+ *     DDoS攻撃事案共通様式 (内閣官房国家サイバー統括室, in force 2025-10-01; see render_nco.c for
+ *     the sources and which wording is ichigen's), chosen by /classification/categories:
+ *     ransomware, DDoS, or both; an incident that is neither gets the unified layout.
+ *   RENDER_FORM_UNIFIED: the report's sections under ichigen's own title.
+ * The PDF is a summary of the whole version and is always the unified layout, titled as such.
+ */
+enum render_form {
+    RENDER_FORM_UNIFIED = 0,
+    RENDER_FORM_PPC = 1,
+    RENDER_FORM_NCO = 2,
+};
+
+/* The form of a recipients-directory name: "jp-ppc-art8", "jp-nco-common"; NULL or "" is the
+ * unified layout. Returns -1 for any other name. */
+int render_form_parse(const char *name);
+
+/*
  * The facts of the version being rendered, which live beside the report body rather than in it.
  * Every pointer is borrowed; NULL (or 0) means "not known", and the documents then say so
  * instead of inventing a value.
@@ -59,17 +83,31 @@ struct render_meta {
                                     * as the obligations engine names it; NULL if none */
     bool ja;                       /* values and running text in Japanese (true) or English;
                                     * headings are always Japanese with English beneath */
+    /* ---- the filing (issue 10 item 6); all optional ---- */
+    enum render_form form;     /* the workbook's layout (0: ichigen's unified layout) */
+    const char *submission_id; /* the submission the document files, NULL offline */
+    int64_t filed_ms;        /* 提出日: when the submission was made (UTC ms); 0 = the version's
+                              * creation (render_created_ms) stands in */
+    unsigned sections_given; /* bit i set: the recipient is given report_section_values[i]
+                              * (its delivery sections less what the reporter withheld);
+                              * 0 = not known, every section counts as given. An item whose
+                              * facts lie only in sections not given says so instead of
+                              * 未記入, which would claim the fact is unknown */
 };
 
 /*
  * The Excel workbook (.xlsx) of a report version, for authorities that take the PPC's nine
  * items on a form of their own (e-mail with an Excel attachment, METI's delegated credit
  * sector …; reporting-regimes.md §1.5).
- *   Sheet 1 "報告書 (Report)": header block (recipient, phase and stage, drill marker, TLP,
- *     organisation with 法人番号, location and contacts, the time anchors in JST with their
- *     offset, incident id, version, creation time, SHA-256), then the nine items of
- *     規則8条1項, each filled from the report fields that answer it and 「未記入（報告時点で
- *     不明）」 where the version does not answer it yet. A4 portrait, one page wide.
+ *   Sheet 1 "報告書 (Report)": the title of meta->form, the filing block (宛先 = the
+ *     authority's name, 提出日, phase and stage, drill marker, TLP, organisation with 法人番号,
+ *     its representative, location and contacts, the time anchors in JST with their offset,
+ *     and the identifiers: incident id, version, submission id, the reporter's reference,
+ *     creation time, SHA-256), then the form's items — the nine items of 規則8条1項, the NCO
+ *     common forms' items, or the report's sections — each filled from the report fields that
+ *     answer it and 「未記入（報告時点で不明）」 where the version does not answer it yet (or a
+ *     note that the recipient is not given it, see sections_given). A4 portrait, one page
+ *     wide.
  *   Sheet 2 "全項目 (All fields)": every value of the version as a row — JSON Pointer,
  *     Japanese label path, English label path, value (enumerations as label and code, times
  *     in JST). A4 landscape, one page wide, the heading row repeated on every page.

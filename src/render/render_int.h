@@ -91,6 +91,74 @@ typedef int (*render_row_fn)(void *ctx, const struct render_row *row);
  * value. Stops at the first non-zero return of fn and returns it; else 0. */
 int render_walk(const json_t *report, bool ja, render_row_fn fn, void *ctx);
 
+/* ---- items of a form, and what a recipient is not given (render_form.c) ---- */
+
+/* What an item says when every report field that answers it lies in sections the recipient is
+ * not given: the fact may well be known, so 未記入 would mislead. */
+#define RENDER_NOT_GIVEN_JA "この報告先には提供していない項目です"
+#define RENDER_NOT_GIVEN_EN "Not given to this recipient"
+
+/* One report fact that answers an item. bare: the fact is the item itself, so its label would
+ * only repeat the heading (the summary under 概要, the cause under 原因 …). */
+struct render_part {
+    const char *pointer;
+    bool bare;
+    bool codes; /* enumerations as "label (code)": the code is what the form asks for */
+};
+
+/* Appends the facts of parts (terminated by a NULL pointer) to out, one per line ("label:
+ * value", bare facts without a label). Returns the number of facts appended. */
+size_t render_parts_text(const json_t *report, const struct render_part *parts, bool ja,
+                         struct buf *out);
+
+/* Whether the recipient is given the section the pointer lies in (envelope and
+ * confidentiality always are; meta->sections_given 0 means every section is). */
+bool render_section_given(const struct render_meta *m, const char *pointer);
+
+enum render_answer {
+    RENDER_ANSWERED = 0, /* out holds the facts */
+    RENDER_MISSING = 1,  /* out holds 未記入: the version does not answer the item yet */
+    RENDER_NOT_GIVEN = 2 /* out says the recipient is not given the sections that answer it */
+};
+
+/* The text of an item: its facts, plus a line naming the sections of its parts the recipient
+ * is not given; with no fact, RENDER_MISSING_* or RENDER_NOT_GIVEN_* (Japanese, and English
+ * beneath it when !ja). */
+enum render_answer render_item(const json_t *report, const struct render_meta *m,
+                               const struct render_part *parts, bool ja, struct buf *out);
+
+/* The filing date: meta->filed_ms, else the version's creation (render_created_ms). */
+int64_t render_filed_ms(const json_t *report, const struct render_meta *m);
+
+/* The representative as one line ("代表取締役社長 山田 太郎"), "" when absent. */
+void render_representative(const json_t *report, struct buf *out);
+
+/* The title and subtitle a document of the form carries (the NCO form's title depends on the
+ * kinds of the incident). Borrowed static strings. */
+struct render_title {
+    const char *ja, *en;           /* the title */
+    const char *note_ja, *note_en; /* one sentence each saying whose layout this is */
+};
+void render_form_title(enum render_form form, unsigned nco_kinds, struct render_title *t);
+
+/* ---- the NCO common forms (render_nco.c) ---- */
+
+#define RENDER_NCO_RANSOMWARE 1u
+#define RENDER_NCO_DDOS 2u
+
+/* Which of the two forms an incident is filed on, from /classification/categories: ransomware,
+ * ddos, both, or 0 (neither: the unified layout). */
+unsigned render_nco_kinds(const json_t *report);
+
+struct render_item_def {
+    const char *no;      /* the item's number as the workbook shows it ("共1", "R2" …) */
+    const char *ja, *en; /* heading */
+    unsigned kinds;      /* 0: a common item; else RENDER_NCO_* */
+    const struct render_part *parts;
+};
+extern const struct render_item_def render_nco_items[];
+extern const size_t render_nco_item_count;
+
 /* ---- the nine items of 規則8条1項 (render_ppc.c) ---- */
 
 #define RENDER_PPC_ITEMS 9
@@ -107,6 +175,8 @@ extern const struct render_ppc_item render_ppc_items[RENDER_PPC_ITEMS];
  * Returns the number of facts appended: 0 means the version does not answer the item, and the
  * caller writes RENDER_MISSING_*. */
 size_t render_ppc_item(const json_t *report, int i, bool ja, struct buf *out);
+/* The report fields that answer item i (0-based). */
+const struct render_part *render_ppc_parts(int i);
 
 /* ---- shared header facts (render_ppc.c) ---- */
 

@@ -147,16 +147,23 @@ static void summary_box(struct rdraw *d)
     pdf_lines_release(&l);
 }
 
+/* The PDF summarises the whole version in ichigen's unified layout, whoever it is for, and its
+ * title says so: it is no authority's own form (issue 10 item 5). */
 static void title_block(struct rdraw *d)
 {
     const double right = PDF_A4_W - RP_MARGIN;
     double x_right = right, w;
+    struct render_title t;
+    render_form_title(RENDER_FORM_UNIFIED, 0, &t);
     pdf_font(&d->p, 20, true);
     pdf_rgb(&d->p, PDF_NAVY);
     pdf_text(&d->p, RP_MARGIN, d->p.y + 18, PDF_LEFT, "サイバーインシデント報告");
     pdf_font(&d->p, 10, false);
     pdf_rgb(&d->p, PDF_MUTED);
     pdf_text(&d->p, RP_MARGIN, d->p.y + 34, PDF_LEFT, "Cyber incident report");
+    pdf_font(&d->p, 8, false);
+    pdf_text(&d->p, RP_MARGIN, d->p.y + 48, PDF_LEFT, d->ja ? t.note_ja : t.note_en);
+    d->p.y += 14;
     if (d->tlp)
         x_right -= rdraw_tlp_badge(d, right, d->p.y + 2, 12, d->tlp) + 8;
     if (d->drill) {
@@ -183,11 +190,21 @@ static void version_rows(struct rdraw *d, struct rows *r, struct buf *b)
                     m->recipient_name_ja && m->recipient_name_en ? " / " : "",
                     m->recipient_name_en ? m->recipient_name_en : "");
     if (b->len)
-        rows_add(r, d->ja ? "報告先" : "Recipient", buf_cstr(b));
+        rows_add(r, d->ja ? "宛先" : "To", buf_cstr(b));
+    if (render_filed_ms(d->report, m) > 0) {
+        render_ms_jst(render_filed_ms(d->report, m), t, sizeof(t));
+        rows_add(r, d->ja ? "提出日" : "Filing date", t);
+    }
     if (m->stage_name_ja)
         rows_add(r, d->ja ? "報告先の段階" : "Stage for this recipient", m->stage_name_ja);
+    buf_reset(b);
+    render_representative(d->report, b);
+    rows_add(r, d->ja ? "代表者" : "Representative",
+             b->len ? buf_cstr(b) : (d->ja ? RENDER_MISSING_JA : RENDER_MISSING_EN));
     rows_add(r, d->ja ? "事案ID" : "Incident ID",
              m->incident_id ? m->incident_id : (d->ja ? "未登録" : "not registered"));
+    if (m->submission_id)
+        rows_add(r, d->ja ? "提出ID" : "Submission ID", m->submission_id);
     buf_reset(b);
     if (m->version > 0)
         buf_appendf(b, d->ja ? "第%d版" : "version %d", m->version);
@@ -197,6 +214,18 @@ static void version_rows(struct rdraw *d, struct rows *r, struct buf *b)
     }
     if (b->len)
         rows_add(r, d->ja ? "版" : "Version", buf_cstr(b));
+    /* sections absent from this recipient's view are not unknown: say which they are */
+    buf_reset(b);
+    for (int i = 0; report_section_values[i].value; i++) {
+        char ptr[40];
+        snprintf(ptr, sizeof(ptr), "/%s", report_section_values[i].value);
+        if (!render_section_given(m, ptr))
+            buf_appendf(b, "%s%s", b->len ? (d->ja ? "、" : ", ") : "",
+                        d->ja ? report_section_values[i].ja : report_section_values[i].en);
+    }
+    if (b->len)
+        rows_add(r, d->ja ? "この報告先に提供していない項目" : "Not given to this recipient",
+                 buf_cstr(b));
 }
 
 static void basics(struct rdraw *d)

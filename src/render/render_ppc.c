@@ -23,7 +23,8 @@
  *   9 その他: response.other; the handling role (委託元/委託先) and when the controller was
  *     told; a delegated ministry; public-body status; police, other authorities, outside help;
  *     what changed in this version, reasons for delay, a third-party submitter.
- * An item none of whose fields is present is "not answered yet" (the caller writes 未記入).
+ * An item none of whose fields is present is "not answered yet" (未記入), or "not given to
+ * this recipient" when its fields lie in sections the recipient's view lacks (render_item).
  */
 #include "render_int.h"
 #include "../core/jsonx.h"
@@ -43,14 +44,7 @@ const struct render_ppc_item render_ppc_items[RENDER_PPC_ITEMS] = {
     {9, "その他参考となる事項", "Other relevant information"},
 };
 
-/* One report fact that answers an item. bare: the fact is the item itself, so its label would
- * only repeat the heading (the summary under 概要, the cause under 原因 …). */
-struct part {
-    const char *pointer;
-    bool bare;
-};
-
-static const struct part item_summary[] = {{"/description/summary", true},
+static const struct render_part item_summary[] = {{"/description/summary", true},
                                            {"/description/details", true},
                                            {"/classification/categories", false},
                                            {"/classification/category_other", false},
@@ -59,18 +53,18 @@ static const struct part item_summary[] = {{"/description/summary", true},
                                            {"/description/status", false},
                                            {"/description/affected_systems", false},
                                            {0}};
-static const struct part item_data_items[] = {{"/personal_data/data_items", false},
+static const struct render_part item_data_items[] = {{"/personal_data/data_items", false},
                                               {"/personal_data/data_items_detail", false},
                                               {"/personal_data/sensitive", false},
                                               {"/personal_data/financial_harm_risk", false},
                                               {"/personal_data/my_number", false},
                                               {"/personal_data/encryption", false},
                                               {0}};
-static const struct part item_individuals[] = {
+static const struct render_part item_individuals[] = {
     {"/personal_data/individuals_count", false}, {"/personal_data/individuals_count_basis", false},
     {"/personal_data/records_count", false},     {"/personal_data/data_subjects", false},
     {"/personal_data/residence", false},         {0}};
-static const struct part item_cause[] = {{"/response/root_cause", true},
+static const struct render_part item_cause[] = {{"/response/root_cause", true},
                                          {"/personal_data/unlawful_purpose", false},
                                          {"/personal_data/being_acquired", false},
                                          {"/threat/attack_vectors", false},
@@ -81,19 +75,19 @@ static const struct part item_cause[] = {{"/response/root_cause", true},
                                          {"/threat/threat_actor", false},
                                          {"/description/origin", false},
                                          {0}};
-static const struct part item_secondary[] = {{"/personal_data/secondary_damage", false},
+static const struct render_part item_secondary[] = {{"/personal_data/secondary_damage", false},
                                              {"/personal_data/likely_consequences", false},
                                              {"/threat/ransomware/data_published", false},
                                              {0}};
-static const struct part item_individual_response[] = {
+static const struct render_part item_individual_response[] = {
     {"/personal_data/individual_notification", false}, {0}};
-static const struct part item_publication[] = {{"/personal_data/publication", false}, {0}};
-static const struct part item_prevention[] = {
+static const struct render_part item_publication[] = {{"/personal_data/publication", false}, {0}};
+static const struct render_part item_prevention[] = {
     {"/response/recurrence_prevention", true}, {"/response/containment", false},
     {"/response/mitigation_applied", false},   {"/response/mitigation_ongoing", false},
     {"/response/next_steps", false},           {"/times/root_cause_addressed_at", false},
     {"/response/lessons_learned", false},      {0}};
-static const struct part item_other[] = {{"/response/other", true},
+static const struct render_part item_other[] = {{"/response/other", true},
                                          {"/personal_data/handling_role", false},
                                          {"/personal_data/controller_notified_at", false},
                                          {"/entity/delegated_ministry", false},
@@ -106,38 +100,21 @@ static const struct part item_other[] = {{"/response/other", true},
                                          {"/envelope/submitter", false},
                                          {0}};
 
-static const struct part *const item_parts[RENDER_PPC_ITEMS] = {
+static const struct render_part *const item_parts[RENDER_PPC_ITEMS] = {
     item_summary,     item_data_items, item_individuals,
     item_cause,       item_secondary,  item_individual_response,
     item_publication, item_prevention, item_other,
 };
 
-struct item_out {
-    struct buf *out;
-    bool bare;
-};
-
-static void item_line(void *ctx, const struct render_kv *kv)
-{
-    struct item_out *o = ctx;
-    if (o->out->len)
-        buf_putc(o->out, '\n');
-    if (o->bare)
-        buf_puts(o->out, kv->value);
-    else
-        buf_appendf(o->out, "%s: %s", kv->label, kv->value);
-}
-
 size_t render_ppc_item(const json_t *report, int i, bool ja, struct buf *out)
 {
-    struct render_facts_opts o = {.fmt = {.ja = ja}};
-    size_t n = 0;
+    return render_parts_text(report, render_ppc_parts(i), ja, out);
+}
+
+const struct render_part *render_ppc_parts(int i)
+{
     BUG_ON(i < 0 || i >= RENDER_PPC_ITEMS);
-    for (const struct part *p = item_parts[i]; p->pointer; p++) {
-        struct item_out io = {out, p->bare};
-        n += render_facts(report, p->pointer, &o, item_line, &io);
-    }
-    return n;
+    return item_parts[i];
 }
 
 /* ---- header facts ---- */

@@ -1,7 +1,8 @@
 /*
- * render_xlsx.c — the Excel workbook of a report version (render.h): sheet 1 lays out the nine
- * items of the PPC leak report (個人情報保護法施行規則8条1項) under a header block, sheet 2
- * lists every value of the version.
+ * render_xlsx.c — the Excel workbook of a report version (render.h): sheet 1 lays out the items
+ * of the recipient's form (the nine items of the PPC leak report, 個人情報保護法施行規則8条1項;
+ * the NCO common forms' items, render_nco.c; or ichigen's unified layout) under a filing block,
+ * sheet 2 lists every value of the version.
  *
  * Row heights are computed here, not left to the spreadsheet: Excel does not fit the height of
  * a row to wrapped text that a program wrote, and LibreOffice does so differently, so a row's
@@ -61,6 +62,9 @@ struct xl {
     double height; /* of the sheet's rows so far, in points */
     lxw_error rc;  /* the first error libxlsxwriter reported */
     struct buf text;
+    enum render_form form; /* meta's, or unified for an NCO incident of neither kind */
+    unsigned nco_kinds;
+    struct render_title title;
 };
 
 static void check(struct xl *x, lxw_error rc)
@@ -276,6 +280,24 @@ static void put_fact(struct xl *x, const char *ja, const char *en, const char *t
     put_block(x, &b);
 }
 
+/* A header-block row answered from the report at pointer: when empty and the recipient is not
+ * given the pointer's section, it says so rather than 未記入 (render_item). */
+static void put_fact_of(struct xl *x, const char *ja, const char *en, const char *text,
+                        const char *pointer)
+{
+    struct buf note;
+    const struct render_part parts[] = {{pointer, false}, {0}};
+    if ((text && *text) || render_section_given(x->meta, pointer)) {
+        put_fact(x, ja, en, text);
+        return;
+    }
+    buf_init(&note, 4096);
+    render_item(x->report, x->meta, parts, x->ja, &note);
+    struct block b = {NULL, ja, en, buf_cstr(&note), x->f.missing};
+    put_block(x, &b);
+    buf_release(&note);
+}
+
 /* A full-width line: the title, a section heading. */
 static void put_wide(struct xl *x, const char *ja, const char *en, lxw_format *f, double h)
 {
@@ -325,19 +347,26 @@ static void fact_at(struct xl *x, const char *ja, const char *en, const char *po
         render_facts(x->report, pointer, &o, kv_lines, &x->text);
     else
         render_value_at(x->report, pointer, x->ja, &x->text);
-    put_fact(x, ja, en, buf_cstr(&x->text));
+    put_fact_of(x, ja, en, buf_cstr(&x->text), pointer);
 }
 
+/* 宛先 is the authority's name from the recipients directory, never its code; then the
+ * filing date (issue 10 item 6). */
 static void recipient_and_phase(struct xl *x)
 {
     const struct render_meta *m = x->meta;
+    int64_t filed = render_filed_ms(x->report, m);
+    char t[64] = "";
     text_reset(x);
     if (m->recipient_name_ja || m->recipient_name_en) { /* unnamed: a generic rendering */
         buf_appendf(&x->text, "%s%s%s", m->recipient_name_ja ? m->recipient_name_ja : "",
                     m->recipient_name_ja && m->recipient_name_en ? "\n" : "",
                     m->recipient_name_en ? m->recipient_name_en : "");
-        put_fact(x, "報告先", "Recipient", buf_cstr(&x->text));
+        put_fact(x, "宛先", "To", buf_cstr(&x->text));
     }
+    if (filed > 0)
+        render_ms_jst(filed, t, sizeof(t));
+    put_fact(x, "提出日", "Filing date", t);
     text_reset(x);
     render_value_at(x->report, "/envelope/phase", x->ja, &x->text);
     if (m->stage_name_ja)
@@ -376,7 +405,10 @@ static void organisation(struct xl *x)
     const char *other = render_org_other_name(x->report, x->ja);
     text_reset(x);
     buf_appendf(&x->text, "%s%s%s", name, *other ? "\n" : "", other);
-    put_fact(x, "報告者の名称", "Reporting organisation", buf_cstr(&x->text));
+    put_fact_of(x, "報告者の名称", "Reporting organisation", buf_cstr(&x->text), "/entity");
+    text_reset(x);
+    render_representative(x->report, &x->text);
+    put_fact_of(x, "代表者", "Representative", buf_cstr(&x->text), "/entity/representative");
     fact_at(x, "法人番号", "Corporate number", "/entity/corporate_number");
     text_reset(x);
     render_value_at(x->report, "/entity/prefecture", x->ja, &x->text);
@@ -384,7 +416,8 @@ static void organisation(struct xl *x)
         buf_puts(&x->text, x->text.len ? (x->ja ? "、" : ", ") : "");
         render_value_at(x->report, "/entity/country", x->ja, &x->text);
     }
-    put_fact(x, "所在地（都道府県・国）", "Location (prefecture, country)", buf_cstr(&x->text));
+    put_fact_of(x, "所在地（都道府県・国）", "Location (prefecture, country)", buf_cstr(&x->text),
+                "/entity");
     fact_at(x, "連絡先", "Contacts", "/contacts");
 }
 
@@ -396,7 +429,7 @@ static void times(struct xl *x)
     struct render_facts_opts o = {.fmt = {.ja = x->ja}, .skip = skip};
     text_reset(x);
     render_facts(x->report, "/times", &o, kv_lines, &x->text);
-    put_fact(x, "日時（日本時間）", "Time anchors (JST)", buf_cstr(&x->text));
+    put_fact_of(x, "日時（日本時間）", "Time anchors (JST)", buf_cstr(&x->text), "/times");
 }
 
 /* Which version of which incident this is, and the hash that pins its exact bytes. */
@@ -412,6 +445,11 @@ static void version_facts(struct xl *x)
                 m->incident_id ? m->incident_id : none);
     if (m->version > 0)
         buf_appendf(&x->text, x->ja ? "版: 第%d版\n" : "Version: %d\n", m->version);
+    if (m->submission_id)
+        buf_appendf(&x->text, "%s: %s\n", x->ja ? "提出ID" : "Submission ID", m->submission_id);
+    if (render_str(x->report, "/envelope/reporter_reference"))
+        buf_appendf(&x->text, "%s: %s\n", x->ja ? "報告者側の管理番号" : "Reporter's reference",
+                    render_str(x->report, "/envelope/reporter_reference"));
     buf_appendf(&x->text, "%s: %s\n", x->ja ? "版の作成日時" : "Version created", *t ? t : none);
     buf_appendf(&x->text, "SHA-256: %s", m->report_sha256 ? m->report_sha256 : "—");
     put_fact(x, "報告の版", "Report version", buf_cstr(&x->text));
@@ -419,23 +457,64 @@ static void version_facts(struct xl *x)
 
 /* ---- sheet 1 ---- */
 
-static void items(struct xl *x)
+/* One numbered item: its facts, 未記入, or the note that the recipient is not given them. */
+static void put_item(struct xl *x, const char *no, const char *ja, const char *en,
+                     const struct render_part *parts)
+{
+    struct block b = {no, ja, en, NULL, x->f.value};
+    text_reset(x);
+    if (render_item(x->report, x->meta, parts, x->ja, &x->text) != RENDER_ANSWERED)
+        b.text_fmt = x->f.missing;
+    b.text = buf_cstr(&x->text);
+    put_block(x, &b);
+}
+
+static void items_ppc(struct xl *x)
 {
     char no[8];
     put_wide(x, "報告事項（個人情報保護法施行規則第8条第1項各号）",
              "Report items (APPI Enforcement Rules, Art. 8(1))", x->f.section, 26);
     for (int i = 0; i < RENDER_PPC_ITEMS; i++) {
         const struct render_ppc_item *it = &render_ppc_items[i];
-        struct block b = {no, it->ja, it->en, NULL, x->f.value};
         snprintf(no, sizeof(no), "%d", it->no);
-        text_reset(x);
-        if (!render_ppc_item(x->report, i, x->ja, &x->text)) {
-            buf_puts(&x->text,
-                     x->ja ? RENDER_MISSING_JA : RENDER_MISSING_JA "\n" RENDER_MISSING_EN);
-            b.text_fmt = x->f.missing;
+        put_item(x, no, it->ja, it->en, render_ppc_parts(i));
+    }
+}
+
+/* The common items, then those of each form the incident is filed on (render_nco.c). */
+static void items_nco(struct xl *x, unsigned kinds)
+{
+    static const struct {
+        unsigned kind;
+        const char *ja, *en;
+    } groups[] = {{0, "共通項目", "Common items"},
+                  {RENDER_NCO_RANSOMWARE, "ランサムウェア事案の項目", "Ransomware items"},
+                  {RENDER_NCO_DDOS, "DDoS攻撃事案の項目", "DDoS attack items"}};
+    for (size_t g = 0; g < ARRAY_SIZE(groups); g++) {
+        if (groups[g].kind && !(kinds & groups[g].kind))
+            continue;
+        put_wide(x, groups[g].ja, groups[g].en, x->f.section, 26);
+        for (size_t i = 0; i < render_nco_item_count; i++) {
+            const struct render_item_def *it = &render_nco_items[i];
+            if (it->kinds == groups[g].kind)
+                put_item(x, it->no, it->ja, it->en, it->parts);
         }
-        b.text = buf_cstr(&x->text);
-        put_block(x, &b);
+    }
+}
+
+/* ichigen's unified layout: the report's sections, in the order the PDF shows them. */
+static void items_unified(struct xl *x)
+{
+    static const char *const sections[] = {"/classification", "/description", "/impact",
+                                           "/personal_data",  "/threat",      "/ransom",
+                                           "/product",        "/response"};
+    char no[8];
+    put_wide(x, "報告内容", "Report contents", x->f.section, 26);
+    for (size_t i = 0; i < ARRAY_SIZE(sections); i++) {
+        const struct rf_field *f = report_field_lookup(sections[i]);
+        const struct render_part parts[] = {{sections[i], false}, {0}};
+        snprintf(no, sizeof(no), "%zu", i + 1);
+        put_item(x, no, f->ja, f->en, parts);
     }
 }
 
@@ -498,22 +577,24 @@ static void sheet_report(struct xl *x)
         check(x, worksheet_set_column(x->ws, c, c, report_cols[c], NULL));
     x->row = 0;
     x->height = 0;
-    put_wide(x,
-             x->ja ? "サイバーインシデント報告（個人データの漏えい等報告）"
-                   : "サイバーインシデント報告 — Cyber incident report",
-             NULL, x->f.title, 26);
-    put_wide(x,
-             "個人情報保護法施行規則第8条第1項の報告事項に沿って ichigen が報告内容から作成 / "
-             "Laid out as the report items of APPI Enforcement Rules Art. 8(1), generated by "
-             "ichigen from the report version",
-             NULL, x->f.subtitle, 28);
+    text_reset(x); /* headings are Japanese, with English beside them in an English document */
+    buf_appendf(&x->text, "%s%s%s", x->title.ja, x->ja ? "" : " — ", x->ja ? "" : x->title.en);
+    put_wide(x, buf_cstr(&x->text), NULL, x->f.title, 26);
+    text_reset(x);
+    buf_appendf(&x->text, "%s / %s", x->title.note_ja, x->title.note_en);
+    put_wide(x, buf_cstr(&x->text), NULL, x->f.subtitle, 28);
     recipient_and_phase(x);
     drill_and_tlp(x);
     organisation(x);
     times(x);
     version_facts(x);
     x->row++;
-    items(x);
+    if (x->form == RENDER_FORM_PPC)
+        items_ppc(x);
+    else if (x->form == RENDER_FORM_NCO)
+        items_nco(x, x->nco_kinds);
+    else
+        items_unified(x);
     page_setup(x, 2, false);
 }
 
@@ -576,9 +657,9 @@ static void properties(struct xl *x)
     struct buf title; /* not a fixed array: a cut name would end inside a character */
     lxw_doc_properties p = {0};
     buf_init(&title, BUF_UNLIMITED);
-    buf_appendf(&title, "%s — %s", "サイバーインシデント報告", render_org_name(x->report, x->ja));
+    buf_appendf(&title, "%s — %s", x->title.ja, render_org_name(x->report, x->ja));
     p.title = (char *)buf_cstr(&title);
-    p.subject = "個人情報保護法施行規則第8条第1項の報告事項 / APPI Enforcement Rules Art. 8(1)";
+    p.subject = (char *)x->title.note_en;
     p.author = "ichigen " ICHIGEN_VERSION;
     p.comments = (char *)(x->meta->incident_id ? x->meta->incident_id : "");
     /* the version's own time, so that the same version always gives the same bytes */
@@ -667,6 +748,11 @@ int render_xlsx(const json_t *report, const struct render_meta *meta, struct buf
     if (!json_is_object(report) || !meta || !out)
         return err_set(e, RENDER_EINVALID, "render_xlsx: the report must be a JSON object");
     x.ja = meta->ja;
+    x.form = meta->form;
+    x.nco_kinds = render_nco_kinds(report);
+    if (x.form == RENDER_FORM_NCO && !x.nco_kinds)
+        x.form = RENDER_FORM_UNIFIED; /* neither form fits: say so rather than force one */
+    render_form_title(x.form, x.nco_kinds, &x.title);
     buf_init(&x.text, RENDER_TEXT_MAX);
     rc = xlsx_via_tempfile(&x, out, e);
     buf_release(&x.text);

@@ -86,6 +86,15 @@ static void time_orders(const json_t *doc, const struct schema_limits *lim, stru
     order(doc, errs, "/threat/ddos/ended_at", "/threat/ddos/started_at");
     order(doc, errs, "/personal_data/individual_notification/completed_at",
           "/personal_data/individual_notification/started_at");
+    /* Nobody is notified, nothing is published, no controller or police is told, and no
+     * ransom falls due before the incident or the demand it answers. */
+    static const char *const told_after_occurrence[] = {
+        "/personal_data/individual_notification/started_at",
+        "/personal_data/publication/published_at", "/personal_data/controller_notified_at",
+        "/response/law_enforcement/contacted_at", "/threat/ddos/ended_at"};
+    for (size_t i = 0; i < ARRAY_SIZE(told_after_occurrence); i++)
+        order(doc, errs, told_after_occurrence[i], "/times/occurred_at");
+    order(doc, errs, "/ransom/demand/deadline", "/ransom/demand/demanded_at");
 
     const json_t *ra = array_at(doc, "/times/regime_awareness", lim);
     for (size_t i = 0; json_is_array(ra) && i < json_array_size(ra); i++) {
@@ -173,6 +182,143 @@ static void consistency(const json_t *doc, const struct schema_limits *lim,
     }
 }
 
+static void inconsistent(struct verr_list *errs, const char *ptr, const char *en, const char *ja)
+{
+    schema_emit_path(&report_root, errs, ptr, "inconsistent", en, ja);
+}
+
+static bool int_at(const json_t *doc, const char *ptr, json_int_t *v)
+{
+    const json_t *j = at(doc, ptr);
+    if (!json_is_integer(j))
+        return false;
+    *v = json_integer_value(j);
+    return true;
+}
+
+/* A size band whose ceiling the headcount exceeds (an 850-employee organisation cannot be
+ * "medium": fewer than 250 staff). Only the ceiling is checked: under the EU SME definition
+ * (Recommendation 2003/361/EC Art. 2, which NIS2 Art. 2(1) uses) turnover or balance sheet can
+ * put a small staff in a larger band, never a large staff in a smaller one. */
+static void size_band(const json_t *doc, struct verr_list *errs)
+{
+    static const struct {
+        const char *band;
+        json_int_t below; /* staff ceiling (exclusive) */
+        const char *ja;
+    } bands[] = {{"micro", 10, "小規模（10人未満）"},
+                 {"small", 50, "小企業（50人未満）"},
+                 {"medium", 250, "中企業（250人未満）"}};
+    json_int_t staff;
+    char en[200], ja[300];
+    if (!int_at(doc, "/entity/employees", &staff))
+        return;
+    for (size_t i = 0; i < ARRAY_SIZE(bands); i++) {
+        if (!is(doc, "/entity/size_band", bands[i].band) || staff < bands[i].below)
+            continue;
+        snprintf(en, sizeof(en),
+                 "is \"%s\" (fewer than %lld staff) but the number of employees is %lld",
+                 bands[i].band, (long long)bands[i].below, (long long)staff);
+        snprintf(ja, sizeof(ja), "「%s」ですが、従業員数が%lld人です", bands[i].ja,
+                 (long long)staff);
+        inconsistent(errs, "/entity/size_band", en, ja);
+    }
+}
+
+/* part > whole, when both are integers; the error is placed at the part. */
+static void not_more_than(const json_t *doc, struct verr_list *errs, const char *part,
+                          json_int_t whole, const char *whole_ptr)
+{
+    json_int_t v;
+    char en[400], ja[500];
+    struct buf le, lj;
+    if (!int_at(doc, part, &v) || v <= whole)
+        return;
+    buf_init(&le, 4096);
+    buf_init(&lj, 4096);
+    schema_label_path(&report_root, whole_ptr, false, &le);
+    schema_label_path(&report_root, whole_ptr, true, &lj);
+    snprintf(en, sizeof(en), "is %lld, more than %s (%lld)", (long long)v, buf_cstr(&le),
+             (long long)whole);
+    snprintf(ja, sizeof(ja), "%lldで、%s（%lld）を超えています", (long long)v, buf_cstr(&lj),
+             (long long)whole);
+    inconsistent(errs, part, en, ja);
+    buf_release(&le);
+    buf_release(&lj);
+}
+
+/* Counts that are parts of a total cannot exceed it: individuals notified or broken down by
+ * residence against the number of individuals (unless that number is only an estimate), the
+ * users of one service against the users affected overall. */
+static void counts(const json_t *doc, const struct schema_limits *lim, struct verr_list *errs)
+{
+    json_int_t total;
+    if (int_at(doc, "/personal_data/individuals_count", &total) &&
+        !is(doc, "/personal_data/individuals_count_basis", "estimate")) {
+        not_more_than(doc, errs, "/personal_data/individual_notification/notified_count", total,
+                      "/personal_data/individuals_count");
+        const json_t *res = array_at(doc, "/personal_data/residence", lim);
+        json_int_t sum = 0;
+        for (size_t i = 0; json_is_array(res) && i < json_array_size(res); i++) {
+            const json_t *n = json_object_get(json_array_get(res, i), "count");
+            /* each count ≤ 10^10, at most 300 items: the sum cannot overflow */
+            sum += json_is_integer(n) && json_integer_value(n) > 0 ? json_integer_value(n) : 0;
+        }
+        if (sum > total) {
+            char en[200], ja[300];
+            snprintf(en, sizeof(en),
+                     "adds up to %lld individuals, more than the number of individuals (%lld)",
+                     (long long)sum, (long long)total);
+            snprintf(ja, sizeof(ja), "合計が%lld人で、本人の数（%lld人）を超えています",
+                     (long long)sum, (long long)total);
+            inconsistent(errs, "/personal_data/residence", en, ja);
+        }
+    }
+    const json_t *svcs = array_at(doc, "/impact/services", lim);
+    if (!int_at(doc, "/impact/users_affected", &total))
+        svcs = NULL;
+    for (size_t i = 0; json_is_array(svcs) && i < json_array_size(svcs); i++) {
+        char p[64];
+        snprintf(p, sizeof(p), "/impact/services/%zu/users_affected", i);
+        not_more_than(doc, errs, p, total, "/impact/users_affected");
+    }
+}
+
+/* "No service affected" contradicts a service listed as down or degraded. */
+static void services(const json_t *doc, const struct schema_limits *lim, struct verr_list *errs)
+{
+    const json_t *svcs = array_at(doc, "/impact/services", lim);
+    if (!is(doc, "/impact/services_affected", "no"))
+        return;
+    for (size_t i = 0; json_is_array(svcs) && i < json_array_size(svcs); i++) {
+        const char *st = json_string_value(json_object_get(json_array_get(svcs, i), "status"));
+        if (st && (!strcmp(st, "degraded") || !strcmp(st, "unavailable"))) {
+            inconsistent(errs, "/impact/services_affected",
+                         "is \"no\" but a service is listed as degraded or unavailable",
+                         "「いいえ」ですが、停止又は低下したサービスが記載されています");
+            return;
+        }
+    }
+}
+
+/* An attack cannot last longer than the time between its start and its end. */
+static void ddos_duration(const json_t *doc, struct verr_list *errs)
+{
+    int64_t a, b;
+    json_int_t minutes;
+    char en[200], ja[300];
+    if (!int_at(doc, "/threat/ddos/duration_minutes", &minutes) ||
+        !time_at(doc, "/threat/ddos/started_at", &a) ||
+        !time_at(doc, "/threat/ddos/ended_at", &b) || b < a || minutes * 60000 <= b - a + 59999)
+        return;
+    snprintf(en, sizeof(en),
+             "is %lld minutes, longer than the %lld minutes from its start to its end",
+             (long long)minutes, (long long)((b - a) / 60000));
+    snprintf(ja, sizeof(ja), "%lld分ですが、攻撃開始日時から攻撃終了日時までは%lld分です",
+             (long long)minutes, (long long)((b - a) / 60000));
+    inconsistent(errs, "/threat/ddos/duration_minutes", en, ja);
+}
+
 /* Amounts without a currency cannot be compared or converted. */
 static void currencies(const json_t *doc, struct verr_list *errs)
 {
@@ -218,4 +364,8 @@ void report_cross_check(const json_t *doc, const struct schema_limits *lim,
     indicator_values(doc, lim, errs);
     consistency(doc, lim, errs);
     currencies(doc, errs);
+    size_band(doc, errs);
+    counts(doc, lim, errs);
+    services(doc, lim, errs);
+    ddos_duration(doc, errs);
 }

@@ -344,6 +344,9 @@ static const struct rf_enum ddos_technique_values[] = {
     {"T1499.002", "サービスリソース枯渇", "service exhaustion flood"},
     {"T1499.003", "アプリケーション枯渇", "application exhaustion flood"},
     {"T1499.004", "アプリケーション・システムの悪用", "application or system exploitation"},
+    /* the form's last class, for an attack not (yet) classified */
+    {"other", "その他", "other"},
+    {"unknown", "不明（判定中）", "unknown (not yet determined)"},
     {0}};
 
 static const struct rf_enum motive_values[] = {
@@ -430,6 +433,13 @@ static const struct rf_field group_parent_fields[] = {
     F_FMT("lei", 0, RFMT_LEI, 20, "親会社のLEI", "parent LEI", "DO"),
     F_END};
 
+/* The organisation's representative (代表者) as a filing names it: the NCO common forms and
+ * the PPC report are filed by the organisation, under its representative's name. */
+static const struct rf_field representative_fields[] = {
+    F_STR("name", RF_REQUIRED, NAME, "代表者氏名", "name", "PPC NCO"),
+    F_STR("title", 0, NAME, "代表者の役職", "title", "PPC NCO"),
+    F_END};
+
 static const struct rf_field entity_fields[] = {
     F_STR("name_ja", 0, NAME, "名称（日本語）", "name (Japanese)", "all"),
     F_STR("name_en", 0, NAME, "名称（英語）", "name (English)", "all"),
@@ -457,6 +467,7 @@ static const struct rf_field entity_fields[] = {
     F_OBJ("group_parent", 0, group_parent_fields, "親会社", "group parent", "DO"),
     F_ENUM("size_band", 0, size_band_values, "規模", "size band", "N2"),
     F_INT("employees", 0, 0, 100000000, "従業員数", "number of employees", "N2 CI"),
+    F_OBJ("representative", 0, representative_fields, "代表者", "representative", "PPC NCO"),
     F_FMT("reporting_currency", 0, RFMT_CURRENCY, 3, "報告通貨", "reporting currency", "DO"),
     F_END};
 

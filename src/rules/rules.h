@@ -167,6 +167,9 @@ struct rules_delivery {
     unsigned sections; /* RULES_SECTION_BIT of each section the recipient is given */
     unsigned formats;  /* RULES_FORMAT_* */
     const char *endpoint; /* the shipped default webhook endpoint, or NULL */
+    const char *form;     /* the authority's own form its workbook follows ("jp-ppc-art8",
+                           * "jp-nco-common"; render_form_parse), or NULL: ichigen's unified
+                           * layout, titled as such */
 };
 
 /* A recipient's identity and delivery, by index (0 ≤ i < rules_recipient_count) or id; NULL

@@ -266,6 +266,7 @@ static void build_delivery(struct ruleset *rs, const json_t *o, struct rules_del
      * recipient") */
     dl->formats = RULES_FORMAT_JSON | (formats ? bits_of(formats, format_names) : 0);
     dl->endpoint = json_object_get(o, "endpoint") ? str_of(rs, o, "endpoint") : NULL;
+    dl->form = json_object_get(o, "form") ? str_of(rs, o, "form") : NULL;
 }
 
 static void build_recipient(struct ruleset *rs, const json_t *o, const struct datafile *f,

@@ -45,6 +45,9 @@ static const struct rf_enum recipient_kind_values[] = {
     E("individuals"), E("media"), E("other"), {0}};
 static const struct rf_enum channel_values[] = {E("webhook"), E("inbox"), E("document"), {0}};
 static const struct rf_enum format_values[] = {E("json"), E("xlsx"), E("pdf"), {0}};
+/* The authority's own form a workbook follows (src/render/render.h, enum render_form); a
+ * recipient without one gets ichigen's unified layout, titled as such. */
+static const struct rf_enum form_values[] = {E("jp-ppc-art8"), E("jp-nco-common"), {0}};
 static const struct rf_enum rules_format_values[] = {E("ichigen-rules/1"), {0}};
 static const struct rf_enum recipients_format_values[] = {E("ichigen-recipients/1"), {0}};
 #undef E
@@ -153,6 +156,7 @@ static const struct rf_field delivery_fields[] = {
       "sections"),
     F("formats", RF_ARRAY, RF_UNIQUE, &format_item, NULL, RFMT_NONE, 1, 3, "formats"),
     F("endpoint", RF_STRING, 0, NULL, NULL, RFMT_URL, 0, 2048, "endpoint"),
+    F("form", RF_ENUM, 0, NULL, form_values, RFMT_NONE, 0, 0, "form"),
     {0}};
 
 static const struct rf_field recipient_fields[] = {

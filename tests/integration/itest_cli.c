@@ -202,6 +202,45 @@ static void test_obligations_validates(void **state)
     itest_server_release(&s);
 }
 
+/* `render --recipient ID` addresses the document to a recipient of the recipients directory
+ * in its own form (issue 10 items 5, 6); an unknown recipient or form is refused. */
+static void test_render_for_recipient(void **state)
+{
+    struct itest_server s;
+    char full[600], out_nco[400], out_bad[400];
+    char *out = NULL;
+    UNUSED(state);
+    assert_int_equal(itest_server_init(&s, NULL), 0);
+    snprintf(full, sizeof(full), "%s/docs/examples/full-report.json",
+             getenv("ICHIGEN_SOURCE_ROOT"));
+    snprintf(out_nco, sizeof(out_nco), "%s/nco.xlsx", s.dir);
+    snprintf(out_bad, sizeof(out_bad), "%s/bad.xlsx", s.dir);
+    const char *ok[] = {"render", full, "--format", "xlsx", "--out", out_nco, "--recipient", "nco",
+                        "--filed", "2026-11-22T11:00:00+09:00", NULL};
+    assert_int_equal(itest_run(&s, NULL, &out, ok), 0);
+    free(out);
+    size_t n = 0;
+    char *bytes = itest_read_file(out_nco, &n);
+    assert_non_null(bytes);
+    assert_true(n > 4000);
+    assert_memory_equal(bytes, "PK\x03\x04", 4);
+    free(bytes);
+    const char *unknown[] = {"render", full, "--format", "xlsx", "--out", out_bad,
+                             "--recipient", "no-such-authority", NULL};
+    assert_int_equal(itest_run(&s, NULL, &out, unknown), 3); /* CLI_FAILURE */
+    free(out);
+    const char *bad_form[] = {"render", full, "--format", "xlsx", "--out", out_bad,
+                              "--form", "jp-bogus", NULL};
+    assert_int_equal(itest_run(&s, NULL, &out, bad_form), 2); /* CLI_USAGE */
+    free(out);
+    assert_null(itest_read_file(out_bad, NULL)); /* nothing written */
+    char *log = itest_read_file(s.cli_log, NULL);
+    assert_non_null(strstr(log, "no recipient \"no-such-authority\""));
+    assert_non_null(strstr(log, "--form must be jp-ppc-art8 or jp-nco-common"));
+    free(log);
+    itest_server_release(&s);
+}
+
 /* `delivery check` prints each problem of the file once. */
 static void test_delivery_check_once(void **state)
 {
@@ -372,6 +411,7 @@ int main(void)
         cmocka_unit_test(test_bad_arguments_touch_nothing),
         cmocka_unit_test(test_obligations_validates),
         cmocka_unit_test(test_delivery_check_once),
+        cmocka_unit_test(test_render_for_recipient),
         cmocka_unit_test(test_make_run_prints_address),
         cmocka_unit_test(test_risk_timing),
         cmocka_unit_test(test_version_and_migrate),

@@ -697,6 +697,45 @@ static void test_happy_path(void **state)
 
 /* ---- documents the reporter files, and proofs ---- */
 
+/* The NCO's workbook as the service renders it (issue 10 items 5, 6): NCO's common form for
+ * this ransomware incident, addressed to NCO by name, with the filing facts and the submission's
+ * id; the contacts the reporter withheld from NCO are said to be withheld, not unknown. */
+static void test_nco_document_form(void **state)
+{
+    struct itest_resp d;
+    char path[400], cmd[600];
+    UNUSED(state);
+    assert_int_equal(
+        get_as(&F.rep_a, "/api/v1/submissions/%s/document?format=xlsx", A.nco, &d), 200);
+    assert_non_null(strstr(d.content_type, "spreadsheetml"));
+    snprintf(path, sizeof(path), "%s/nco-document.xlsx", tmpdir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(d.body, 1, d.len, f), d.len);
+    assert_int_equal(fclose(f), 0);
+    itest_resp_release(&d);
+    if (system("command -v unzip >/dev/null 2>&1")) {
+        print_message("# unzip absent: the NCO workbook's strings are not checked\n");
+        return;
+    }
+    snprintf(cmd, sizeof(cmd), "unzip -p '%s' xl/sharedStrings.xml", path);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    static char sst[1 << 20];
+    size_t n = fread(sst, 1, sizeof(sst) - 1, p);
+    sst[n] = '\0';
+    assert_int_equal(pclose(p), 0);
+    const char *const want[] = {"ランサムウェア事案 報告（共通様式）", "宛先", "国家サイバー統括室",
+                                "提出日", "代表取締役社長 港 一郎", A.nco,
+                                "この報告先には提供していない項目です（連絡先）", "R1"};
+    for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+        if (!strstr(sst, want[i]))
+            fail_msg("the NCO workbook lacks \"%s\"", want[i]);
+    assert_null(strstr(sst, "個人データの漏えい等報告")); /* never the PPC's form */
+    assert_null(strstr(sst, "未記入"));
+    unlink(path);
+}
+
 static long post_as(const struct itest_user *u, const char *fmt, const char *id, const char *body,
                     struct itest_resp *r)
 {
@@ -884,11 +923,13 @@ static void test_inbox(void **state)
             saw_nco = true;
             expect_str(it, "/bound_org", F.org_c);
             expect_str(it, "/channel", "inbox");
+            expect_str(it, "/form", "jp-nco-common");
         }
         if (!strcmp(itest_jstr(it, "/id"), "ppc")) {
             saw_ppc = true;
             expect_str(it, "/channel", "webhook");
             assert_true(json_is_true(json_object_get(it, "webhook_configured")));
+            expect_str(it, "/form", "jp-ppc-art8");
         }
     }
     assert_true(saw_nco && saw_ppc);
@@ -2370,6 +2411,7 @@ int main(void)
         cmocka_unit_test(test_not_submittable),
         cmocka_unit_test(test_happy_path),
         cmocka_unit_test(test_document_channel),
+        cmocka_unit_test(test_nco_document_form),
         cmocka_unit_test(test_inbox),
         cmocka_unit_test(test_inbox_lists_only_readable),
         cmocka_unit_test(test_withheld_required_section),

@@ -58,6 +58,7 @@ static struct render_meta meta_for(bool ja)
         .recipient_name_en = "Personal Information Protection Commission",
         .stage_name_ja = "確報",
         .ja = ja,
+        .form = RENDER_FORM_PPC, /* the recipient above, whose form the cases check */
     };
     return m;
 }
@@ -470,6 +471,259 @@ static void test_errors(void **state)
     json_decref(doc);
 }
 
+/* ---- the recipient's own form (issue 10 items 5 and 6) ---- */
+
+static struct ruleset *load_rules(void)
+{
+    char dir[600];
+    struct diag_list d;
+    snprintf(dir, sizeof(dir), "%s/data", unit_source_root());
+    diag_list_init(&d);
+    struct ruleset *rs = rules_load_dir(dir, &d);
+    diag_list_release(&d);
+    assert_non_null(rs);
+    return rs;
+}
+
+/* What the service hands render/ for a recipient (app_submit.c, render()): the view, and meta
+ * addressed to the recipient with its form and the sections the view carries. */
+static json_t *view_for(const json_t *doc, const struct ruleset *rs, const char *id,
+                        struct render_meta *m)
+{
+    struct rules_recipient_view rv;
+    json_t *withheld;
+    assert_true(rules_recipient_get(rs, id, &rv));
+    json_t *view = outbox_project(doc, rv.delivery->sections, rv.id, &withheld);
+    json_decref(withheld);
+    *m = meta_for(true);
+    m->recipient_name_ja = rv.name_ja;
+    m->recipient_name_en = rv.name_en;
+    m->form = render_form_parse(rv.delivery->form) > 0
+                  ? (enum render_form)render_form_parse(rv.delivery->form)
+                  : RENDER_FORM_UNIFIED;
+    m->sections_given = rv.delivery->sections & ~outbox_withheld(doc, rv.id);
+    m->submission_id = "01938f2e-7c1a-7000-8000-0000000000aa";
+    m->filed_ms = 1795312800000LL; /* 2026-11-22T11:00:00+09:00 */
+    return view;
+}
+
+/* The NCO item numbered no, rendered from view: its answer, its text in t. */
+static enum render_answer nco_item(const json_t *view, const struct render_meta *m, const char *no,
+                                   struct buf *t)
+{
+    buf_reset(t);
+    for (size_t i = 0; i < render_nco_item_count; i++)
+        if (!strcmp(render_nco_items[i].no, no))
+            return render_item(view, m, render_nco_items[i].parts, true, t);
+    fail_msg("no NCO item %s", no);
+    return RENDER_MISSING;
+}
+
+#define ITEM_HAS(view, m, no, want, text)                                                          \
+    do {                                                                                           \
+        assert_int_equal(nco_item(view, m, no, &t), want);                                         \
+        if (!strstr(buf_cstr(&t), text))                                                           \
+            fail_msg("NCO item %s lacks \"%s\":\n%s", no, text, buf_cstr(&t));                     \
+    } while (0)
+
+/* The NCO common forms' items, mapped from the full ransomware report, a full DDoS report, and
+ * the sparse ones (every optional field absent), as NCO's view of each. */
+static void test_nco_items(void **state)
+{
+    struct ruleset *rs = load_rules();
+    struct render_meta m;
+    struct buf t;
+    UNUSED(state);
+    buf_init(&t, 1 << 20);
+
+    json_t *full = load_json("docs/examples/full-report.json");
+    json_t *v = view_for(full, rs, "nco", &m);
+    assert_int_equal(m.form, RENDER_FORM_NCO);
+    assert_int_equal(render_nco_kinds(v), RENDER_NCO_RANSOMWARE);
+    ITEM_HAS(v, &m, "共1", RENDER_ANSWERED, "VPN機器の脆弱性を悪用した侵入");
+    ITEM_HAS(v, &m, "共2", RENDER_ANSWERED, "2026-11-19 23:10 JST");
+    ITEM_HAS(v, &m, "共3", RENDER_ANSWERED, "検知日時: 2026-11-20 06:55 JST");
+    ITEM_HAS(v, &m, "共4", RENDER_ANSWERED, "現在の状況: 封じ込め済み");
+    ITEM_HAS(v, &m, "共5", RENDER_ANSWERED, "影響利用者数: 12,000");
+    /* NCO is not given /personal_data: said, not passed off as unknown */
+    ITEM_HAS(v, &m, "共5", RENDER_ANSWERED, "この報告先には提供していない項目（個人データ）");
+    ITEM_HAS(v, &m, "共6", RENDER_ANSWERED, "サービス停止時間（分）: 1,440");
+    ITEM_HAS(v, &m, "共7", RENDER_ANSWERED, "警察への相談・届出: はい");
+    ITEM_HAS(v, &m, "共8", RENDER_ANSWERED, "共有への同意: はい");
+    ITEM_HAS(v, &m, "R1", RENDER_ANSWERED, "Your files are encrypted");
+    ITEM_HAS(v, &m, "R2", RENDER_ANSWERED, ".lockbit");
+    ITEM_HAS(v, &m, "R3", RENDER_ANSWERED, "リークサイトでの暴露・脅迫");
+    ITEM_HAS(v, &m, "R4", RENDER_ANSWERED, "侵入経路");
+    ITEM_HAS(v, &m, "R5", RENDER_ANSWERED, "侵害指標（IoC）");
+    json_decref(v);
+    json_decref(full);
+
+    json_t *ddos = load_json("tests/data/render/nco-ddos.json");
+    v = view_for(ddos, rs, "nco", &m);
+    assert_int_equal(render_nco_kinds(v), RENDER_NCO_DDOS);
+    ITEM_HAS(v, &m, "D1", RENDER_ANSWERED, "リフレクション（反射）型 (T1498.002)");
+    ITEM_HAS(v, &m, "D1", RENDER_ANSWERED, "アプリケーション枯渇");
+    ITEM_HAS(v, &m, "D2", RENDER_ANSWERED, "最大通信量（Gbps）: 48.5");
+    ITEM_HAS(v, &m, "D2", RENDER_ANSWERED, "最大パケット数（pps）: 12,000,000");
+    ITEM_HAS(v, &m, "D3", RENDER_ANSWERED, "攻撃継続時間（分）: 160");
+    ITEM_HAS(v, &m, "D4", RENDER_ANSWERED, "trade.kamome.example.jp");
+    ITEM_HAS(v, &m, "D5", RENDER_ANSWERED, "上流ISPでのフィルタ");
+    ITEM_HAS(v, &m, "共6", RENDER_ANSWERED, "重要インフラサービス維持レベルからの逸脱: いいえ");
+    /* the personal-data facts of 共5 are not given to NCO; its impact facts are */
+    ITEM_HAS(v, &m, "共5", RENDER_ANSWERED, "影響利用者数: 32,000");
+    json_decref(v);
+    json_decref(ddos);
+
+    /* sparse: a DDoS report with only the core; a ransomware early warning */
+    json_t *min = load_json("tests/data/report/valid/minimal.json");
+    v = view_for(min, rs, "nco", &m);
+    assert_int_equal(render_nco_kinds(v), RENDER_NCO_DDOS);
+    ITEM_HAS(v, &m, "共1", RENDER_ANSWERED, "unreachable under a DDoS attack");
+    for (const char *const *no =
+             (const char *const[]){"共2", "共4", "D1", "D2", "D3", "D4", "D5", NULL};
+         *no; no++)
+        ITEM_HAS(v, &m, *no, RENDER_MISSING, RENDER_MISSING_JA);
+    json_decref(v);
+    json_decref(min);
+    json_t *ew = load_json("docs/examples/early-warning.json");
+    v = view_for(ew, rs, "nco", &m);
+    assert_int_equal(render_nco_kinds(v), RENDER_NCO_RANSOMWARE);
+    ITEM_HAS(v, &m, "R2", RENDER_MISSING, RENDER_MISSING_JA);
+    json_decref(v);
+
+    /* both kinds; neither */
+    json_t *both = json_deep_copy(ew);
+    json_array_append_new(jsonx_ptr_get(both, "/classification/categories"), json_string("ddos"));
+    assert_int_equal(render_nco_kinds(both), RENDER_NCO_RANSOMWARE | RENDER_NCO_DDOS);
+    json_array_clear(jsonx_ptr_get(both, "/classification/categories"));
+    json_array_append_new(jsonx_ptr_get(both, "/classification/categories"),
+                          json_string("phishing"));
+    assert_int_equal(render_nco_kinds(both), 0);
+    json_decref(both);
+    json_decref(ew);
+    buf_release(&t);
+    rules_free(rs);
+}
+
+/* Regression (issue 10 item 5): the workbook rendered for NCO said the PPC items 2, 3, 6 and 7
+ * were unknown (未記入) although the report gave 18,500 individuals — NCO's view carries no
+ * /personal_data. An item whose facts lie in sections the recipient is not given says so. */
+static void test_not_given_is_not_missing(void **state)
+{
+    struct ruleset *rs = load_rules();
+    struct render_meta m;
+    struct buf t;
+    UNUSED(state);
+    buf_init(&t, 1 << 20);
+    json_t *full = load_json("docs/examples/full-report.json");
+    json_t *v = view_for(full, rs, "nco", &m);
+    assert_null(jsonx_ptr_get(v, "/personal_data")); /* the premise */
+    for (int i = 1; i <= 6; i += (i == 2 ? 3 : 1)) { /* items 2, 3, 6, 7 (0-based 1, 2, 5, 6) */
+        buf_reset(&t);
+        assert_int_equal(render_item(v, &m, render_ppc_parts(i), true, &t), RENDER_NOT_GIVEN);
+        assert_null(strstr(buf_cstr(&t), RENDER_MISSING_JA));
+        assert_non_null(strstr(buf_cstr(&t), "この報告先には提供していない項目です（個人データ）"));
+    }
+    /* English beneath, as 未記入 is written in an English document */
+    buf_reset(&t);
+    assert_int_equal(render_item(v, &m, render_ppc_parts(2), false, &t), RENDER_NOT_GIVEN);
+    assert_non_null(strstr(buf_cstr(&t), "Not given to this recipient (personal data)"));
+    /* a recipient given every section of a report that lacks a fact: still 未記入 */
+    struct render_meta all = meta_for(true);
+    buf_reset(&t);
+    assert_int_equal(render_item(v, &all, render_ppc_parts(2), true, &t), RENDER_MISSING);
+    buf_release(&t);
+    json_decref(v);
+    json_decref(full);
+    rules_free(rs);
+}
+
+/* The workbook NCO downloads: its title, 宛先 by name, the filing facts, the items of the form;
+ * nothing 未記入 that the report answers; no other authority's form. The PDF: the unified
+ * layout, titled as such, with the same filing facts. */
+static void test_nco_documents(void **state)
+{
+    struct ruleset *rs = load_rules();
+    struct render_meta m;
+    struct buf out;
+    struct err e;
+    char dir[64], path[128], cmd[300];
+    UNUSED(state);
+    assert_int_equal(unit_tmpdir(dir, "render-nco"), 0);
+    buf_init(&out, OUT_MAX);
+    err_init(&e);
+    json_t *full = load_json("docs/examples/full-report.json");
+    json_t *v = view_for(full, rs, "nco", &m);
+    assert_int_equal(render_xlsx(v, &m, &out, &e), 0);
+    snprintf(path, sizeof(path), "%s/nco.xlsx", dir);
+    assert_int_equal(unit_write_file(path, out.data, out.len), 0);
+    if (have_unzip) {
+        snprintf(cmd, sizeof(cmd), "unzip -p '%s' xl/sharedStrings.xml", path);
+        char *sst = run(cmd);
+        assert_non_null(sst);
+        for (const char *const *want =
+                 (const char *const[]){
+                     "ランサムウェア事案 報告（共通様式）", "ランサムウェア事案共通様式",
+                     "項目の番号と見出しの文言は ichigen のもの", "宛先",
+                     "国家サイバー統括室（NCO）", "提出日", "2026-11-22 11:00 JST", "代表者",
+                     "代表取締役社長 港 一郎", "提出ID: 01938f2e-7c1a-7000-8000-0000000000aa",
+                     "版: 第2版", "報告者側の管理番号: ML-CSIRT-2026-017", "共通項目",
+                     "ランサムウェア事案の項目", "ランサムノート（脅迫文）", ".lockbit", NULL};
+             *want; want++)
+            if (!strstr(sst, *want))
+                fail_msg("the NCO workbook lacks \"%s\"", *want);
+        for (const char *const *bad =
+                 (const char *const[]){RENDER_MISSING_JA, "個人データの漏えい等報告", "第8条第1項",
+                                       "DDoS攻撃事案の項目", "統一様式", NULL};
+             *bad; bad++)
+            if (strstr(sst, *bad))
+                fail_msg("the NCO workbook should not say \"%s\"", *bad);
+        free(sst);
+    }
+    buf_reset(&out);
+    assert_int_equal(render_pdf(v, &m, &out, &e), 0);
+    snprintf(path, sizeof(path), "%s/nco.pdf", dir);
+    assert_int_equal(unit_write_file(path, out.data, out.len), 0);
+    if (have_pdftotext) {
+        snprintf(cmd, sizeof(cmd), "pdftotext -enc UTF-8 '%s' -", path);
+        char *text = run(cmd);
+        assert_non_null(text);
+        for (const char *const *want =
+                 (const char *const[]){"いずれの機関の様式でもありません", "宛先",
+                                       "国家サイバー統括室（NCO）", "提出日", "代表取締役社長",
+                                       "提出ID", "この報告先に提供していない項目", NULL};
+             *want; want++)
+            if (!strstr(text, *want))
+                fail_msg("the NCO PDF lacks \"%s\"", *want);
+        assert_null(strstr(text, "nco.")); /* the code is never the addressee */
+        free(text);
+    }
+    json_decref(v);
+
+    /* the reporter withholds its contacts from NCO: the filing block says so, not 未記入 */
+    json_object_set_new(jsonx_ptr_get(full, "/confidentiality/consent"), "withhold",
+                        json_pack("[{s:s, s:[s]}]", "recipient", "nco", "sections", "contacts"));
+    v = view_for(full, rs, "nco", &m);
+    assert_null(jsonx_ptr_get(v, "/contacts"));
+    buf_reset(&out);
+    assert_int_equal(render_xlsx(v, &m, &out, &e), 0);
+    snprintf(path, sizeof(path), "%s/nco-withheld.xlsx", dir);
+    assert_int_equal(unit_write_file(path, out.data, out.len), 0);
+    if (have_unzip) {
+        snprintf(cmd, sizeof(cmd), "unzip -p '%s' xl/sharedStrings.xml", path);
+        char *sst = run(cmd);
+        assert_non_null(sst);
+        assert_non_null(strstr(sst, "この報告先には提供していない項目です（連絡先）"));
+        assert_null(strstr(sst, RENDER_MISSING_JA));
+        free(sst);
+    }
+    json_decref(v);
+    json_decref(full);
+    buf_release(&out);
+    unit_rmtree(dir);
+    rules_free(rs);
+}
+
 /* ---- every fixture for every recipient (issue 8 item 1) ---- */
 
 /* The report files under dir (those with an envelope; cases.json and the like are not). */
@@ -493,6 +747,35 @@ static size_t report_files(const char *dir, char names[][512], size_t max)
     }
     closedir(d);
     return n;
+}
+
+/* A recipient's workbook is its own form or ichigen's unified layout, titled as such — never
+ * another authority's form (issue 10 item 5). */
+static void check_own_form(const char *path, const json_t *view, enum render_form form,
+                           const char *what)
+{
+    static const char *const titles[] = {"（ichigen 統一様式）", "（個人データの漏えい等報告）",
+                                         "（共通様式）"};
+    char cmd[300];
+    int want = form == RENDER_FORM_NCO && !render_nco_kinds(view) ? RENDER_FORM_UNIFIED : (int)form;
+    snprintf(cmd, sizeof(cmd), "unzip -p '%s' xl/sharedStrings.xml", path);
+    char *sst = run(cmd);
+    assert_non_null(sst);
+    for (int f = 0; f < (int)ARRAY_SIZE(titles); f++)
+        if ((strstr(sst, titles[f]) != NULL) != (f == want))
+            fail_msg("%s: the workbook %s \"%s\"", what, f == want ? "lacks" : "says", titles[f]);
+    free(sst);
+}
+
+static void check_pdf_unified(const char *path, bool ja, const char *what)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof(cmd), "pdftotext -enc UTF-8 -l 1 '%s' -", path);
+    char *text = run(cmd);
+    assert_non_null(text);
+    if (!strstr(text, ja ? "いずれの機関の様式でもありません" : "not any authority's own form"))
+        fail_msg("%s: the PDF does not say it is ichigen's unified layout", what);
+    free(text);
 }
 
 /* Renders one view in every format a recipient can be given, and checks what each is: the
@@ -526,6 +809,9 @@ static void render_view(const json_t *view, const json_t *withheld,
     json_t *back = NULL;
     m.recipient_name_ja = rv->name_ja;
     m.recipient_name_en = rv->name_en;
+    m.form = render_form_parse(rv->delivery->form) > 0
+                 ? (enum render_form)render_form_parse(rv->delivery->form)
+                 : RENDER_FORM_UNIFIED;
     buf_init(&out, OUT_MAX);
     err_init(&e);
     assert_int_equal(outbox_payload(&om, view, withheld, &out), 0);
@@ -548,6 +834,10 @@ static void render_view(const json_t *view, const json_t *withheld,
         snprintf(cmd, sizeof(cmd), docs[i].check, path);
         if (*docs[i].have && system(cmd))
             fail_msg("%s: the %s does not pass `%s`", what, docs[i].name, docs[i].check);
+        if (i == 0 && have_unzip)
+            check_own_form(path, view, m.form, what);
+        if (i == 1 && have_pdftotext) /* the PDF is the unified layout, and says so */
+            check_pdf_unified(path, ja, what);
     }
     buf_release(&out);
 }
@@ -619,10 +909,12 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_values), cmocka_unit_test(test_ppc_items),
-        cmocka_unit_test(test_walk),   cmocka_unit_test(test_xlsx),
-        cmocka_unit_test(test_pdf),    cmocka_unit_test(test_offline_meta),
-        cmocka_unit_test(test_errors), cmocka_unit_test(test_every_fixture_every_recipient),
+        cmocka_unit_test(test_values),        cmocka_unit_test(test_ppc_items),
+        cmocka_unit_test(test_walk),          cmocka_unit_test(test_xlsx),
+        cmocka_unit_test(test_pdf),           cmocka_unit_test(test_offline_meta),
+        cmocka_unit_test(test_errors),        cmocka_unit_test(test_every_fixture_every_recipient),
+        cmocka_unit_test(test_nco_items),     cmocka_unit_test(test_not_given_is_not_missing),
+        cmocka_unit_test(test_nco_documents),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
