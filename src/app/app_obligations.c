@@ -3,6 +3,7 @@
  * (app_obligations.h).
  */
 #include "app_obligations.h"
+#include "app_requests.h"
 #include "app_authz.h"
 #include "app_ledger.h"
 
@@ -93,6 +94,7 @@ void app_obligations_release(struct app_obligations *o)
     o->items = NULL;
     o->n = 0;
     obligation_list_release(&o->list);
+    request_list_release(&o->requests);
 }
 
 enum app_problem app_report_obligations(const struct app_call *c, const char *report_id,
@@ -104,7 +106,9 @@ enum app_problem app_report_obligations(const struct app_call *c, const char *re
     if (pr)
         return pr;
     report_rec_release(&rec);
-    if (store_obligations_list(c->app->store, report_id, &out->list))
+    struct request_filter rf = {.incident_id = report_id, .limit = 1000};
+    if (store_obligations_list(c->app->store, report_id, &out->list) ||
+        store_requests_list(c->app->store, &rf, &out->requests))
         return app_fail_unavailable(res);
     const struct obligation_list *l = &out->list;
     struct eval_cache k = {report_id, xcalloc(l->n + 1, sizeof(*k.v)), 0, NULL, 0};
@@ -200,7 +204,8 @@ enum app_problem app_obligations_open(const struct app_call *c, const char *stat
                               "pending、due_soon、overdue、recommended、target_passed "
                               "から（カンマ区切りで）指定してください");
     /* read more than a page: the status filter applies after the read */
-    if (store_obligations_open(c->app->store, c->who->org_id, 2000, &out->list))
+    if (store_obligations_open(c->app->store, c->who->org_id, 2000, &out->list) ||
+        app_requests_open_append(c, c->who->org_id, &out->list)) /* authorities' requests */
         return app_fail_unavailable(res);
     out->items = xcalloc(out->list.n + 1, sizeof(*out->items));
     for (size_t i = 0; i < out->list.n && out->n < (size_t)limit; i++) {

@@ -455,30 +455,41 @@ static enum app_problem render(const struct app_call *c, const struct submission
     return app_fail_detail(res, APP_PROB_RENDERING_FAILED, e.msg, ja);
 }
 
-enum app_problem app_submission_document(const struct app_call *c, const char *id,
-                                         enum app_doc_format fmt, struct app_document *out,
-                                         struct app_result *res)
+enum app_problem app_document_of(const struct app_call *c, const struct submission_rec *s,
+                                 enum app_doc_format fmt, struct app_document *out,
+                                 struct app_result *res)
 {
     static const unsigned want[] = {RULES_FORMAT_JSON, RULES_FORMAT_XLSX, RULES_FORMAT_PDF};
-    struct submission_rec s;
     struct rules_recipient_view rv;
     memset(out, 0, sizeof(*out));
     /* the payload as stored, whatever its size; a rendering within what render/ may produce */
     buf_init(&out->bytes, fmt == APP_DOC_JSON ? BUF_UNLIMITED : 64 << 20);
-    enum app_problem pr = app_authz_sent(c, ACT_SUBMISSION_READ, id, &s, res);
-    if (pr)
-        return pr;
-    xstrlcpy(out->id, s.id, sizeof(out->id));
-    if (!rules_recipient_get(c->app->rules, s.recipient_id, &rv) ||
+    xstrlcpy(out->id, s->id, sizeof(out->id));
+    if (!rules_recipient_get(c->app->rules, s->recipient_id, &rv) ||
         !(rv.delivery->formats & want[fmt]))
-        pr = app_fail_param(
+        return app_fail_param(
             res, "format",
             "is not a rendering this recipient accepts (GET /api/v1/recipients lists them)",
             "この報告先が受け付ける形式ではありません（GET /api/v1/recipients を参照）");
-    else if (fmt == APP_DOC_JSON)
-        buf_append(&out->bytes, s.payload, s.payload_len); /* unbounded: cannot fail */
-    else
-        pr = render(c, &s, fmt == APP_DOC_XLSX, &out->bytes, res);
+    if (fmt == APP_DOC_JSON) {
+        buf_append(&out->bytes, s->payload, s->payload_len); /* unbounded: cannot fail */
+        return APP_OK;
+    }
+    return render(c, s, fmt == APP_DOC_XLSX, &out->bytes, res);
+}
+
+enum app_problem app_submission_document(const struct app_call *c, const char *id,
+                                         enum app_doc_format fmt, struct app_document *out,
+                                         struct app_result *res)
+{
+    struct submission_rec s;
+    memset(out, 0, sizeof(*out));
+    buf_init(&out->bytes, 0);
+    enum app_problem pr = app_authz_sent(c, ACT_SUBMISSION_READ, id, &s, res);
+    if (pr)
+        return pr;
+    buf_release(&out->bytes);
+    pr = app_document_of(c, &s, fmt, out, res);
     submission_rec_release(&s);
     return pr;
 }

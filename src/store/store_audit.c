@@ -273,3 +273,20 @@ int store_audit_detail_version(const char *detail)
     long v = strtol(detail + tag, NULL, 10);
     return v > 0 && v <= INT_MAX ? (int)v : 0;
 }
+
+void store_audit_request_create(struct audit_rec *e, const struct request_rec *r)
+{
+    char detail[200];
+    snprintf(detail, sizeof(detail), "kind=%s submission=%s reply_by=%lld", r->kind,
+             r->submission_id, (long long)r->reply_by);
+    store_audit_entry(e, r->created_by, "request.create", "request", r->id, detail, NULL,
+                      r->created_at);
+}
+
+void store_audit_request_answer(struct audit_rec *e, const char *request_id,
+                                const char *submission_id, const char *actor, int64_t now)
+{
+    char detail[80];
+    snprintf(detail, sizeof(detail), "submission=%s", submission_id);
+    store_audit_entry(e, actor, "request.answer", "request", request_id, detail, NULL, now);
+}

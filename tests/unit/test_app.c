@@ -449,20 +449,24 @@ static void test_submit(void **state)
     assert_non_null(s.payload);
     submission_rec_release(&s);
 
-    struct submission_list l;
+    struct inbox_page l;
     struct app_inbox_query q = {.limit = 50};
     assert_int_equal(app_inbox_list(&c, &q, &l, fresh(f)), APP_OK);
     assert_int_equal(l.n, 1);
-    assert_string_equal(l.items[0].id, sub);
-    submission_list_release(&l);
+    assert_string_equal(l.items[0].s.id, sub);
+    inbox_page_release(&l);
     c = call(f, &f->d); /* bound to nothing: an empty inbox */
     assert_int_equal(app_inbox_list(&c, &q, &l, fresh(f)), APP_OK);
     assert_int_equal(l.n, 0);
-    submission_list_release(&l);
+    inbox_page_release(&l);
     q.status = "lost";
     c = call(f, &f->c);
     assert_int_equal(app_inbox_list(&c, &q, &l, fresh(f)), APP_PROB_BAD_QUERY);
     assert_true(has_problem(f, "?status", "bad_query"));
+    q.status = NULL;
+    q.sort = "priority"; /* issue 10 item 7: newest, oldest or deadline */
+    assert_int_equal(app_inbox_list(&c, &q, &l, fresh(f)), APP_PROB_BAD_QUERY);
+    assert_true(has_problem(f, "?sort", "bad_query"));
 
     /* a receipt: once, by the bound organisation */
     json_t *body = json_pack("{s:s}", "reference", "NCO-1");
