@@ -155,10 +155,11 @@ enum app_problem app_request_create(const struct app_call *c, const char *submis
     enum app_problem pr = app_authz_received(c, ACT_INBOX_REQUEST, submission_id, &s, res);
     if (pr)
         return pr;
-    if (!(pr = app_check_fields(c, &request_root, body, res))) {
+    /* every problem at once: the table's, then what it cannot say (safe on any JSON types) */
+    app_check_fields(c, &request_root, body, res);
+    if (json_is_object(body))
         check_request(c, body, &reply_by, res);
-        pr = app_fail_if_errors(res, APP_PROB_VALIDATION);
-    }
+    pr = app_fail_if_errors(res, APP_PROB_VALIDATION);
     const char *kind = json_string_value(json_object_get(body, "kind"));
     if (!pr && !strcmp(kind, "intermediate_report"))
         pr =
