@@ -1,6 +1,6 @@
 /*
  * app_requests.h — what a receiving authority asks of a reporter, and its subscription to new
- * arrivals (issue 10, item 7; docs/delivery.md §7).
+ * arrivals (issue 10, item 7; docs/delivery.md §6.2, §6.3).
  *
  * A request is about one submission the authority received (app_authz_received): either more
  * information (free text in Japanese or English, optionally naming report fields by JSON

@@ -1,6 +1,6 @@
 /*
  * h_requests.c — what a receiving authority asks of a reporter, over HTTP (issue 10, item 7;
- * docs/delivery.md §7): a request about a submission it received (more information, or an
+ * docs/delivery.md §6.2, §6.3): a request about a submission it received (more information, or an
  * intermediate report), the requests on a submission or an incident, one request with the
  * submission that answered it, and the organisation's subscription to new arrivals. The use
  * cases are app_requests.h's; this file decodes and encodes.

@@ -1,5 +1,5 @@
 /*
- * itest_inbox.c — the inbox an authority works from (issue 10 item 7; docs/delivery.md §7), over
+ * itest_inbox.c — the inbox an authority works from (issue 10 item 7; docs/delivery.md §6.1–6.3), over
  * HTTP: each line says who reported, the incident, the stage, the deadline and read /
  * acknowledged; filters and the three orders with keyset pages; the item downloaded as
  * submitted; a request for more information held by the reporter as an obligation-like item
