@@ -182,6 +182,13 @@ static bool status_wanted(const char *list, const char *status)
     return !list;
 }
 
+/* A legal deadline, or an authority's request (issue 10 item 7): its reply-by date holds the
+ * reporter like one — pending, due_soon, overdue, never a target that merely passed. */
+static bool binding(const char *kind)
+{
+    return !strcmp(kind, "legal") || !strcmp(kind, "request");
+}
+
 void app_open_release(struct app_open *o)
 {
     free(o->items);
@@ -211,8 +218,8 @@ enum app_problem app_obligations_open(const struct app_call *c, const char *stat
     for (size_t i = 0; i < out->list.n && out->n < (size_t)limit; i++) {
         const struct open_obligation *o = &out->list.items[i];
         const char *status =
-            rules_status_name(rules_row_status(false, o->mandatory, !strcmp(o->kind, "legal"),
-                                               DUE_SET, o->due_ms, c->now_ms, c->app->due_soon_ms));
+            rules_status_name(rules_row_status(false, o->mandatory, binding(o->kind), DUE_SET,
+                                               o->due_ms, c->now_ms, c->app->due_soon_ms));
         if (status_wanted(statuses, status))
             out->items[out->n++] = (struct app_open_item){o, status};
     }

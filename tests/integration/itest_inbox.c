@@ -1,6 +1,6 @@
 /*
- * itest_inbox.c — the inbox an authority works from (issue 10 item 7; docs/delivery.md §6.1–6.3), over
- * HTTP: each line says who reported, the incident, the stage, the deadline and read /
+ * itest_inbox.c — the inbox an authority works from (issue 10 item 7; docs/delivery.md §6.1–6.3),
+ * over HTTP: each line says who reported, the incident, the stage, the deadline and read /
  * acknowledged; filters and the three orders with keyset pages; the item downloaded as
  * submitted; a request for more information held by the reporter as an obligation-like item
  * with its reply-by date, seen on both sides; the subscription to arrivals.
@@ -275,6 +275,7 @@ static void test_request_for_information(void **state)
             hit = json_array_get(items, i);
     assert_non_null(hit);
     assert_string_equal(itest_jstr(hit, "/kind"), "request");
+    assert_string_equal(itest_jstr(hit, "/status"), "pending"); /* held to it, not a target */
     assert_string_equal(itest_jstr(hit, "/due_at"), "2035-01-01T00:00:00.000Z");
     assert_string_equal(itest_jstr(hit, "/incident_id"), report_id);
     itest_resp_release(&r);

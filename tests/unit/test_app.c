@@ -10,6 +10,7 @@
 #include "app/app_obligations.h"
 #include "app/app_reminders.h"
 #include "app/app_report.h"
+#include "app/app_requests.h"
 #include "app/app_submit.h"
 #include "core/jsonx.h"
 #include "core/rtime.h"
@@ -485,6 +486,30 @@ static void test_submit(void **state)
     assert_int_equal(app_inbox_receipt(&c, sub, body, &s, fresh(f)), APP_PROB_VALIDATION);
     assert_true(has_problem(f, "/reference", "type"));
     json_decref(body);
+
+    /* issue 10 item 7: an authority's request holds the reporter to its reply-by date like a
+     * legal deadline — overdue once it has passed, never a mere target that passed */
+    struct request_rec rq;
+    struct app_open open;
+    c = call(f, &f->c);
+    body = json_pack("{s:s, s:s, s:s}", "kind", "information", "message", "件数は判明しましたか",
+                     "reply_by", "2026-11-23T00:00:00Z");
+    assert_int_equal(app_request_create(&c, sub, body, &rq, fresh(f)), APP_OK);
+    json_decref(body);
+    struct app_call later = call(f, &f->a);
+    later.now_ms = T0 + 2 * 86400000LL;
+    assert_int_equal(app_obligations_open(&later, NULL, 100, &open, fresh(f)), APP_OK);
+    bool listed = false;
+    for (size_t i = 0; i < open.n; i++)
+        if (!strcmp(open.items[i].ob->id, rq.id)) {
+            listed = true;
+            assert_string_equal(open.items[i].ob->kind, "request");
+            assert_int_equal(open.items[i].ob->due_ms, T0 + 86400000LL);
+            assert_string_equal(open.items[i].status, "overdue");
+        }
+    assert_true(listed);
+    app_open_release(&open);
+    request_rec_release(&rq);
 
     /* without a choice one stage per chain (issue 10 item 1): a second submit of the same
      * version sends the PPC 確報 that waited for the 速報, and nothing else; a third nothing */
