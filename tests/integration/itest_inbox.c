@@ -221,6 +221,21 @@ static void test_document(void **state)
         snprintf(hex + 2 * i, 3, "%02x", h[i]);
     assert_string_equal(hex, sha);
     itest_resp_release(&d);
+    /* the recipient's own workbook and PDF: exactly what the reporter's side renders for this
+     * recipient (the same payload, after its withholding, through the same renderer) */
+    const char *const fmts[] = {"xlsx", "pdf"};
+    for (size_t k = 0; k < ARRAY_SIZE(fmts); k++) {
+        struct itest_resp mine;
+        snprintf(path, sizeof(path), "/api/v1/inbox/%s/document?format=%s", id, fmts[k]);
+        assert_int_equal(itest_get(&F.srv, F.authority.token, path, &d), 200);
+        snprintf(path, sizeof(path), "/api/v1/submissions/%s/document?format=%s", id, fmts[k]);
+        assert_int_equal(itest_get(&F.srv, F.rep_a.token, path, &mine), 200);
+        assert_true(d.len > 100);
+        assert_int_equal(d.len, mine.len);
+        assert_memory_equal(d.body, mine.body, d.len);
+        itest_resp_release(&mine);
+        itest_resp_release(&d);
+    }
     snprintf(path, sizeof(path), "/api/v1/inbox/%s/document?format=doc", id);
     assert_int_equal(itest_get(&F.srv, F.authority.token, path, &d), 400);
     itest_resp_release(&d);

@@ -3634,6 +3634,22 @@ static void test_inbox_requests(void **state)
     notification_list_release(&nl);
 }
 
+/* Which open request a new submission answers (store_request_answered_by, issue 10 item 7):
+ * one to its recipient; for an intermediate report, only the requested stage's obligation;
+ * never one already answered. */
+static void test_request_answered_by(void **state)
+{
+    struct request_rec r = {.recipient_id = "nco"};
+    UNUSED(state);
+    assert_true(store_request_answered_by(&r, "nco", "ob-1"));
+    assert_false(store_request_answered_by(&r, "ppc", "ob-1"));
+    xstrlcpy(r.obligation_id, "ob-2", sizeof(r.obligation_id));
+    assert_false(store_request_answered_by(&r, "nco", "ob-1"));
+    assert_true(store_request_answered_by(&r, "nco", "ob-2"));
+    r.answered_at = 5;
+    assert_false(store_request_answered_by(&r, "nco", "ob-2"));
+}
+
 /* Runs last: every operation of struct store_ops was called by the tests above (through the
  * tracer every backend store is wrapped in), so none is left without a conformance test. */
 static void test_every_op_called(void **state)
@@ -3691,6 +3707,7 @@ int main(void)
         cmocka_unit_test(test_audit_entries),
         cmocka_unit_test(test_pinned_table),
         cmocka_unit_test(test_binding_told),
+        cmocka_unit_test(test_request_answered_by),
         cmocka_unit_test(test_history_texts),
         cmocka_unit_test(test_backend_helpers),
         cmocka_unit_test_setup_teardown(test_trace_wrapper, setup, teardown),
