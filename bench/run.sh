@@ -210,7 +210,7 @@ say ""
 # ---- measured runs at log level warn, interleaved with their baselines ----
 # (BENCH_ONLY=delivery skips everything up to the delivery section: for working on delivery)
 full="" early="" sfull="" sew="" rload="" rew="" rfull="" rewx="" rhot_ln="" rhot_pert="" rfill_ln=""
-rfill_pert="" rport1="" rportn="" risk_reps=0
+rfill_pert="" rport1="" rportn="" risk_reps=0 inew="" ideadline="" ideep=""
 if [ "${BENCH_ONLY:-}" != delivery ]; then
 start_server warn
 start_server info
@@ -345,6 +345,18 @@ rnco=$(grep -F full-report "$work/render.jsonl" | grep -F '"nco-xlsx"')
 rddos=$(grep -F nco-ddos "$work/render.jsonl" | grep -F '"nco-xlsx"')
 rppc=$(grep -F full-report "$work/render.jsonl" | grep -F '"ppc-xlsx"')
 rpdf=$(grep -F full-report "$work/render.jsonl" | grep -F '"nco-pdf"')
+
+# ---- an authority's inbox, in process ----
+say ""
+say "== inbox page of 50 over 100,000 submissions (bench_inbox: use case + JSON, in process)"
+inbox_pages=200
+[ "${BENCH_QUICK:-0}" = 1 ] && inbox_pages=50
+"$build/bench/bench_inbox" --pages "$inbox_pages" --dir "${BENCH_DATA_DIR:-${TMPDIR:-/tmp}}" \
+    >"$work/inbox.jsonl" 2>"$work/inbox.txt"
+cat "$work/inbox.txt"
+inew=$(grep -F '"case":"newest first (default)"' "$work/inbox.jsonl")
+ideadline=$(grep -F '"case":"deadline, soonest first"' "$work/inbox.jsonl")
+ideep=$(grep -F '"case":"newest, deep (after 200 pages)"' "$work/inbox.jsonl")
 
 fi # BENCH_ONLY
 
@@ -558,6 +570,7 @@ say "| risk: loss draws per second, 1 core, lognormal90 loss (millions) | $(div 
 say "| risk: loss draws per second, 1 core, PERT loss (millions) | $(div "$(printf '%s' "$rhot_pert" | jget samples_per_s)" 1e6 %.1f) | ≥ 50 | inside the simulation; batch draws $(div "$(printf '%s' "$rfill_pert" | jget samples_per_s)" 1e6 %.1f) M/s |"
 say "| risk: 20 scenarios × 1,000,000 years, $(printf '%s' "$rportn" | jget threads) threads (s) | $(printf '%s' "$rportn" | jget s) | < 1 | 1 thread $(printf '%s' "$rport1" | jget s) s; speed-up $(printf '%s' "$rportn" | jget speedup); median of $risk_reps |"
 say "| render: NCO workbook, full ransomware report, 1 thread (ms) | p50 $(printf '%s' "$rnco" | jget p50_ms) | ≤ 20 | p99 $(printf '%s' "$rnco" | jget p99_ms), max $(printf '%s' "$rnco" | jget max_ms) of $(printf '%s' "$rnco" | jget count); DDoS report p50 $(printf '%s' "$rddos" | jget p50_ms), p99 $(printf '%s' "$rddos" | jget p99_ms); PPC workbook p50 $(printf '%s' "$rppc" | jget p50_ms); NCO PDF p50 $(printf '%s' "$rpdf" | jget p50_ms) |"
+say "| inbox: a page of 50 over 100,000 submissions, newest first (ms, server work without HTTP) | $(printf '%s' "$inew" | jget p50_ms) | ≤ 5 | p90 $(printf '%s' "$inew" | jget p90_ms), p99 $(printf '%s' "$inew" | jget p99_ms); use case alone $(printf '%s' "$inew" | jget usecase_p50_ms); by deadline p50 $(printf '%s' "$ideadline" | jget p50_ms); 200 pages deep p50 $(printf '%s' "$ideep" | jget p50_ms) |"
 say "| delivery: fan-out, backlog drained to a local webhook receiver, signatures checked (deliveries/s) | $(med dlv_rate) | ≥ 2,000 | $dlv_reports reports, $(med dlv_n) webhook deliveries, steady rate; overall $(med dlv_overall)/s; 1 s windows $(med dlv_min1s)–$(med dlv_max1s); $(med dlv_per_commit) outcomes/commit, $(med dlv_commit_ms) ms/commit; server CPU $(med dlv_cpu) µs/delivery; duplicates $(med dlv_dups), bad signatures $(med dlv_badsig) |"
 say "| delivery: the same, receiver not checking signatures (deliveries/s) | $(med dlvfast_rate) | | overall $(med dlvfast_overall)/s; server CPU $(med dlvfast_cpu) µs/delivery |"
 say "| delivery: submit (after its preview) 201 → receiver has it, at $dlv_rate reports/s (ms) | p99 $(med dlat_p99) | p99 ≤ 10 | p50 $(med dlat_p50), p90 $(med dlat_p90), max $(med dlat_max); $(med dlat_measured) deliveries measured, $(med dlat_missing) missing; late starts $(med dlat_late); submit p99 $(med dlat_submit_p99) ms, preview p99 $(med dlat_preview_p99) ms; submits differing from their preview $(med dlat_preview_mismatch) |"

@@ -15,11 +15,13 @@ static bool status_known(const char *s)
     return false;
 }
 
+static const char *const sorts[] = {"newest", "oldest", "deadline"}; /* enum inbox_sort */
+
 enum app_problem app_inbox_list(const struct app_call *c, const struct app_inbox_query *q,
-                                struct submission_list *out, struct app_result *res)
+                                struct inbox_page *out, struct app_result *res)
 {
     char **mine = NULL;
-    size_t nmine = 0;
+    size_t nmine = 0, sort = 0;
     memset(out, 0, sizeof(*out));
     enum app_problem pr = app_authz(c->who, ACT_INBOX_READ, NULL, res);
     if (pr)
@@ -27,25 +29,48 @@ enum app_problem app_inbox_list(const struct app_call *c, const struct app_inbox
     if (q->status && !status_known(q->status))
         return app_fail_param(res, "status", "is not a submission status",
                               "提出の状態ではありません");
+    while (q->sort && sort < ARRAY_SIZE(sorts) && strcmp(sorts[sort], q->sort))
+        sort++;
+    if (sort == ARRAY_SIZE(sorts))
+        return app_fail_param(res, "sort", "must be newest, oldest or deadline",
+                              "newest、oldest、deadline のいずれかにしてください");
     if ((pr = app_bound_recipients(c->app->store, c->who->org_id, &mine, &nmine, res)))
         return pr;
     if (nmine) { /* else the organisation receives for no recipient: an empty inbox */
-        struct submission_filter f = {
+        struct inbox_filter f = {
             .recipients = (const char *const *)mine,
             .nrecipients = nmine,
             .stage_id = q->stage_id,
             .status = q->status,
-            .electronic_only = true, /* documents are the reporter's to file; drills never
-                                        arrive */
+            .category = q->category,
+            .sector = q->sector,
+            .unacknowledged = q->unacknowledged,
             .created_from = q->created_from,
             .created_before = q->created_before,
+            .sort = (enum inbox_sort)sort,
             .after_id = q->after,
             .limit = q->limit,
         };
-        if (store_submissions_list(c->app->store, &f, out))
+        if (store_inbox_list(c->app->store, &f, out))
             pr = app_fail_unavailable(res);
     }
     app_strs_free(mine, nmine);
+    return pr;
+}
+
+enum app_problem app_inbox_document(const struct app_call *c, const char *id,
+                                    enum app_doc_format fmt, struct app_document *out,
+                                    struct app_result *res)
+{
+    struct submission_rec s;
+    memset(out, 0, sizeof(*out));
+    buf_init(&out->bytes, 0);
+    enum app_problem pr = app_authz_received(c, ACT_INBOX_READ, id, &s, res);
+    if (pr)
+        return pr;
+    buf_release(&out->bytes);
+    pr = app_document_of(c, &s, fmt, out, res);
+    submission_rec_release(&s);
     return pr;
 }
 

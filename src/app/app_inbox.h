@@ -10,21 +10,38 @@
 #define APP_APP_INBOX_H
 
 #include "app_call.h"
+#include "app_submit.h"
 #include "../outbox/outbox.h"
 
 struct app_inbox_query {
     const char *stage_id, *status;        /* or NULL */
+    const char *category, *sector;        /* the incident's category, the reporter's sector */
+    bool unacknowledged;                  /* only those without a receipt yet */
     int64_t created_from, created_before; /* 0 = unbounded */
+    const char *sort;                     /* newest (default), oldest, deadline; or NULL */
     const char *after;                    /* cursor: the last id seen, or NULL */
     int limit;
 };
 
 /* The electronic submissions (webhook, inbox) routed to the recipients the actor's
- * organisation receives for, newest first; an organisation bound to none has an empty inbox.
- * BAD_QUERY (the parameter "status") for a status that is not a submission status;
- * FORBIDDEN, UNAVAILABLE. The caller releases out on APP_OK. */
+ * organisation receives for, in the order asked (received newest or oldest first, or the
+ * deadline the reporter is held to, soonest first; issue 10 item 7), each with the reporting
+ * organisation, the incident's title and categories and that deadline; an organisation bound to
+ * none has an empty inbox. BAD_QUERY (the parameter named) for a status that is not a
+ * submission status or an unknown sort; FORBIDDEN, UNAVAILABLE. The caller releases out on
+ * APP_OK. */
 enum app_problem app_inbox_list(const struct app_call *c, const struct app_inbox_query *q,
-                                struct submission_list *out, struct app_result *res);
+                                struct inbox_page *out, struct app_result *res);
+
+/* One submission of the inbox rendered in the form its recipient takes (issue 10 item 7): the
+ * payload as stored (JSON), or the recipient's own workbook or PDF — the same rendering the
+ * reporter files (app_submit.h, app_submission_document), of what was sent to this recipient
+ * after its withholding, never another authority's form. Reading it is not the inbox's
+ * delivery (GET /api/v1/inbox/{id} is). BAD_QUERY (format) for a rendering the recipient does
+ * not take; NOT_FOUND, FORBIDDEN, RENDERING_FAILED. On return release out. */
+enum app_problem app_inbox_document(const struct app_call *c, const char *id,
+                                    enum app_doc_format fmt, struct app_document *out,
+                                    struct app_result *res);
 
 /* One submission of the inbox with its payload. deliver: this read is the recipient's fetch
  * (an inbox submission becomes delivered, and the obligation met); false for a read that

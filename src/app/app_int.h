@@ -27,4 +27,14 @@ enum app_problem app_receipt_record(const struct app_call *c, const struct submi
  * fails. */
 int app_latest_version(const struct app_call *c, const char *report_id, int fallback);
 
+/* The rules of an organisation's own webhook (the reminder webhook, an authority's arrival
+ * subscription): body's "endpoint" passes the SSRF guard (outbox_url_check) and its "secret"
+ * has at least OUTBOX_SECRET_MIN bytes. APP_OK or VALIDATION with each problem. */
+enum app_problem app_webhook_endpoint_ok(const struct app_call *c, const json_t *body,
+                                         struct app_result *res);
+
+/* Whether the reporter withdrew the incident (issue 10 item 4; app_withdraw.c); false when it
+ * cannot be read (the caller's own checks then decide). */
+bool app_incident_withdrawn(const struct app_call *c, const char *incident_id);
+
 #endif

@@ -3,6 +3,7 @@
  * (app_obligations.h).
  */
 #include "app_obligations.h"
+#include "app_requests.h"
 #include "app_authz.h"
 #include "app_ledger.h"
 #include "app_zone.h"
@@ -94,6 +95,7 @@ void app_obligations_release(struct app_obligations *o)
     o->items = NULL;
     o->n = 0;
     obligation_list_release(&o->list);
+    request_list_release(&o->requests);
 }
 
 enum app_problem app_report_obligations(const struct app_call *c, const char *report_id,
@@ -105,7 +107,9 @@ enum app_problem app_report_obligations(const struct app_call *c, const char *re
     if (pr)
         return pr;
     report_rec_release(&rec);
-    if (store_obligations_list(c->app->store, report_id, &out->list))
+    struct request_filter rf = {.incident_id = report_id, .limit = 1000};
+    if (store_obligations_list(c->app->store, report_id, &out->list) ||
+        store_requests_list(c->app->store, &rf, &out->requests))
         return app_fail_unavailable(res);
     const struct obligation_list *l = &out->list;
     struct eval_cache k = {report_id, xcalloc(l->n + 1, sizeof(*k.v)), 0, NULL, 0};
@@ -179,6 +183,13 @@ static bool status_wanted(const char *list, const char *status)
     return !list;
 }
 
+/* A legal deadline, or an authority's request (issue 10 item 7): its reply-by date holds the
+ * reporter like one — pending, due_soon, overdue, never a target that merely passed. */
+static bool binding(const char *kind)
+{
+    return !strcmp(kind, "legal") || !strcmp(kind, "request");
+}
+
 void app_open_release(struct app_open *o)
 {
     free(o->items);
@@ -203,6 +214,7 @@ enum app_problem app_obligations_open(const struct app_call *c, const char *stat
     /* read more than a page: the status filter applies after the read */
     struct org org;
     if (store_obligations_open(c->app->store, c->who->org_id, 2000, &out->list) ||
+        app_requests_open_append(c, c->who->org_id, &out->list) || /* authorities' requests */
         store_org_get(c->app->store, c->who->org_id, &org))
         return app_fail_unavailable(res);
     /* deadlines are shown in the organisation's time zone beside UTC (issue 10 item 9) */
@@ -212,8 +224,8 @@ enum app_problem app_obligations_open(const struct app_call *c, const char *stat
     for (size_t i = 0; i < out->list.n && out->n < (size_t)limit; i++) {
         const struct open_obligation *o = &out->list.items[i];
         const char *status =
-            rules_status_name(rules_row_status(false, o->mandatory, !strcmp(o->kind, "legal"),
-                                               DUE_SET, o->due_ms, c->now_ms, c->app->due_soon_ms));
+            rules_status_name(rules_row_status(false, o->mandatory, binding(o->kind), DUE_SET,
+                                               o->due_ms, c->now_ms, c->app->due_soon_ms));
         if (status_wanted(statuses, status))
             out->items[out->n++] = (struct app_open_item){o, status};
     }

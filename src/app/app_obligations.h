@@ -27,6 +27,8 @@ struct app_obligations {
     struct obligation_list list;
     struct app_obligation *items; /* parallel to list.items */
     size_t n;
+    struct request_list requests; /* what receiving authorities asked about the incident's
+                                     submissions (issue 10 item 7), oldest first */
 };
 void app_obligations_release(struct app_obligations *o);
 

@@ -44,8 +44,8 @@ static int cmp_desc(const void *a, const void *b)
 }
 
 /* The endpoint and secret rules of webhooks apply here too (SSRF guard, 32+ byte secret). */
-static enum app_problem endpoint_ok(const struct app_call *c, const json_t *body,
-                                    struct app_result *res)
+enum app_problem app_webhook_endpoint_ok(const struct app_call *c, const json_t *body,
+                                         struct app_result *res)
 {
     struct err e;
     const char *ep = json_string_value(json_object_get(body, "endpoint"));
@@ -66,7 +66,8 @@ enum app_problem app_reminders_set(const struct app_call *c, const char *org_id,
     struct reminder_settings *s = out;
     memset(s, 0, sizeof(*s));
     enum app_problem pr = app_authz_org(c->who, ACT_SUBMIT, org_id, res);
-    if (pr || (pr = app_check_fields(c, &rem_root, body, res)) || (pr = endpoint_ok(c, body, res)))
+    if (pr || (pr = app_check_fields(c, &rem_root, body, res)) ||
+        (pr = app_webhook_endpoint_ok(c, body, res)))
         return pr;
     xstrlcpy(s->org_id, org_id, sizeof(s->org_id));
     xstrlcpy(s->endpoint, json_string_value(json_object_get(body, "endpoint")),

@@ -318,17 +318,6 @@ static void read_back(const struct app_call *c, struct app_submit_out *out)
             out->nsent++;
 }
 
-/* Whether the incident has been withdrawn (read again after a conflicting write). */
-static bool withdrawn_now(const struct app_call *c, const char *id)
-{
-    struct report_rec r;
-    if (store_report_get(c->app->store, id, 0, &r) != STORE_OK)
-        return false;
-    bool w = r.withdrawn_at != 0;
-    report_rec_release(&r);
-    return w;
-}
-
 /* Writes the planned submissions with the ledger re-evaluated: the stages sent now start the
  * deadlines that run from their submission (NIS2's final report, DORA's intermediate
  * report). */
@@ -373,7 +362,7 @@ static enum app_problem write_plan(const struct app_call *c, const struct report
     int st = store_submit(c->app->store, &w, &created);
     app_ledger_release(&lb);
     enum app_problem pr;
-    if (st == STORE_CONFLICT && withdrawn_now(c, rec->id)) {
+    if (st == STORE_CONFLICT && app_incident_withdrawn(c, rec->id)) {
         pr = app_fail(res, APP_PROB_INCIDENT_WITHDRAWN);
     } else if (st == STORE_CONFLICT) { /* a newer version was saved meanwhile */
         out->latest_version = app_latest_version(c, rec->id, rec->latest_version + 1);
@@ -588,35 +577,46 @@ static enum app_problem render(const struct app_call *c, const struct submission
     return app_fail_detail(res, APP_PROB_RENDERING_FAILED, e.msg, ja);
 }
 
-enum app_problem app_submission_document(const struct app_call *c, const char *id,
-                                         enum app_doc_format fmt, struct app_document *out,
-                                         struct app_result *res)
+enum app_problem app_document_of(const struct app_call *c, const struct submission_rec *s,
+                                 enum app_doc_format fmt, struct app_document *out,
+                                 struct app_result *res)
 {
     static const unsigned want[] = {RULES_FORMAT_JSON, RULES_FORMAT_XLSX, RULES_FORMAT_PDF};
-    struct submission_rec s;
     struct rules_recipient_view rv;
     memset(out, 0, sizeof(*out));
     /* the payload as stored, whatever its size; a rendering within what render/ may produce */
     buf_init(&out->bytes, fmt == APP_DOC_JSON ? BUF_UNLIMITED : 64 << 20);
-    enum app_problem pr = app_authz_sent(c, ACT_SUBMISSION_READ, id, &s, res);
-    if (pr)
-        return pr;
-    xstrlcpy(out->id, s.id, sizeof(out->id));
-    if (fmt != APP_DOC_JSON && !strcmp(s.kind, "withdrawal"))
+    xstrlcpy(out->id, s->id, sizeof(out->id));
+    if (fmt != APP_DOC_JSON && !strcmp(s->kind, "withdrawal"))
         /* partial: a notice has no report to lay out; its JSON says everything it carries */
-        pr = app_fail_param(res, "format",
-                            "a withdrawal notice is available as JSON only (format=json)",
-                            "取下げ通知は JSON 形式（format=json）だけで提供します");
-    else if (!rules_recipient_get(c->app->rules, s.recipient_id, &rv) ||
-             !(rv.delivery->formats & want[fmt]))
-        pr = app_fail_param(
+        return app_fail_param(res, "format",
+                              "a withdrawal notice is available as JSON only (format=json)",
+                              "取下げ通知は JSON 形式（format=json）だけで提供します");
+    if (!rules_recipient_get(c->app->rules, s->recipient_id, &rv) ||
+        !(rv.delivery->formats & want[fmt]))
+        return app_fail_param(
             res, "format",
             "is not a rendering this recipient accepts (GET /api/v1/recipients lists them)",
             "この報告先が受け付ける形式ではありません（GET /api/v1/recipients を参照）");
-    else if (fmt == APP_DOC_JSON)
-        buf_append(&out->bytes, s.payload, s.payload_len); /* unbounded: cannot fail */
-    else
-        pr = render(c, &s, fmt == APP_DOC_XLSX, &out->bytes, res);
+    if (fmt == APP_DOC_JSON) {
+        buf_append(&out->bytes, s->payload, s->payload_len); /* unbounded: cannot fail */
+        return APP_OK;
+    }
+    return render(c, s, fmt == APP_DOC_XLSX, &out->bytes, res);
+}
+
+enum app_problem app_submission_document(const struct app_call *c, const char *id,
+                                         enum app_doc_format fmt, struct app_document *out,
+                                         struct app_result *res)
+{
+    struct submission_rec s;
+    memset(out, 0, sizeof(*out));
+    buf_init(&out->bytes, 0);
+    enum app_problem pr = app_authz_sent(c, ACT_SUBMISSION_READ, id, &s, res);
+    if (pr)
+        return pr;
+    buf_release(&out->bytes);
+    pr = app_document_of(c, &s, fmt, out, res);
     submission_rec_release(&s);
     return pr;
 }

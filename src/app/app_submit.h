@@ -118,6 +118,13 @@ void app_document_release(struct app_document *d);
 enum app_problem app_submission_document(const struct app_call *c, const char *id,
                                          enum app_doc_format fmt, struct app_document *out,
                                          struct app_result *res);
+/* The document of submission s (already authorised by the caller) in format fmt, as its
+ * recipient takes it: the payload as stored, or rendered (the reporter's filing and the
+ * recipient's download are the same bytes). BAD_QUERY (format), RENDERING_FAILED. On return
+ * release out. */
+enum app_problem app_document_of(const struct app_call *c, const struct submission_rec *s,
+                                 enum app_doc_format fmt, struct app_document *out,
+                                 struct app_result *res);
 
 /* Records that the reporter filed a document submission ({"reference", "note"?} in body, as
  * the authority's reference). SUBMISSION_STATE when it is not a document waiting to be filed;

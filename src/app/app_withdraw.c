@@ -170,6 +170,16 @@ enum app_problem app_report_withdraw(const struct app_call *c, const char *repor
     return pr;
 }
 
+bool app_incident_withdrawn(const struct app_call *c, const char *incident_id)
+{
+    struct report_rec r;
+    if (store_report_get(c->app->store, incident_id, 0, &r) != STORE_OK)
+        return false;
+    bool w = r.withdrawn_at != 0;
+    report_rec_release(&r);
+    return w;
+}
+
 /* ---- possible duplicates ---- */
 
 /* The instant of /times/aware_at, or INT64_MIN when absent or not a time. */

@@ -4,9 +4,8 @@
 #include "../core/enc.h"
 
 static const char *const role_names[] = {
-    [ROLE_NONE] = "none",           [ROLE_REPORTER] = "reporter",
-    [ROLE_RECIPIENT] = "recipient", [ROLE_AUTHORITY] = "authority",
-    [ROLE_ADMIN] = "admin",         [ROLE_ORG_ADMIN] = "org_admin",
+    [ROLE_NONE] = "none",           [ROLE_REPORTER] = "reporter", [ROLE_RECIPIENT] = "recipient",
+    [ROLE_AUTHORITY] = "authority", [ROLE_ADMIN] = "admin",       [ROLE_ORG_ADMIN] = "org_admin",
 };
 
 const char *auth_role_name(enum role r)
@@ -80,6 +79,11 @@ static const struct perm {
      * stays with the platform administrator, audited and announced (issue 8.12) */
     [ACT_RECIPIENT_LIST] = {ALL_ROLES, false, false, false},
     [ACT_RECIPIENT_BIND] = {R(ROLE_ADMIN), false, false, false},
+    /* Issue 10, item 7: the receiving side asks the reporter of a submission it received for
+     * more (information, an intermediate report), and subscribes its own system to new
+     * arrivals; both for its own organisation only. */
+    [ACT_INBOX_REQUEST] = {R(ROLE_RECIPIENT) | R(ROLE_AUTHORITY), true, false, false},
+    [ACT_INBOX_SUBSCRIBE] = {R(ROLE_RECIPIENT) | R(ROLE_AUTHORITY), true, false, false},
 };
 
 enum authz auth_check(const struct principal *p, enum auth_action a, const char *object_org)

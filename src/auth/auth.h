@@ -61,6 +61,8 @@ enum auth_action {
     ACT_RECIPIENT_BIND,  /* which organisation receives for a recipient (inbox) */
     ACT_USER_UPDATE,     /* disable, re-enable, change the role or name of a user */
     ACT_PASSWORD_CHANGE, /* one's own password */
+    ACT_INBOX_REQUEST,   /* ask the reporter of a received submission for more (issue 10.7) */
+    ACT_INBOX_SUBSCRIBE, /* the receiving organisation's webhook for new arrivals (issue 10.7) */
     ACT__COUNT
 };
 

@@ -328,7 +328,12 @@ void h_submission_proof(struct req *r)
     app_proof_release(&p);
 }
 
-void h_submission_document(struct req *r)
+/* A submission's document (?format=json|xlsx|pdf) from the use case doc: the reporter's to file,
+ * or the receiving side's download of what it received (issue 10 item 7). */
+static void document_answer(struct req *r,
+                            enum app_problem (*doc)(const struct app_call *, const char *,
+                                                    enum app_doc_format, struct app_document *,
+                                                    struct app_result *))
 {
     static const char *const allowed[] = {"format", NULL};
     static const char *const ext[] = {"json", "xlsx", "pdf"};
@@ -350,7 +355,7 @@ void h_submission_document(struct req *r)
                               "json、xlsx、pdf のいずれかにしてください");
     app_result_init(&res, 4);
     struct app_call c = http_app_call(r);
-    if (app_submission_document(&c, r->params[0], f, &d, &res)) {
+    if (doc(&c, r->params[0], f, &d, &res)) {
         http_fail_result(r, &res);
     } else {
         char disp[128];
@@ -360,6 +365,16 @@ void h_submission_document(struct req *r)
     }
     app_document_release(&d);
     app_result_release(&res);
+}
+
+void h_submission_document(struct req *r)
+{
+    document_answer(r, app_submission_document);
+}
+
+void h_inbox_document(struct req *r)
+{
+    document_answer(r, app_inbox_document);
 }
 
 /* Answers a filing or a receipt: the submission as stored now, in the sender's view for a
@@ -408,27 +423,87 @@ static int time_query(struct req *r, const char *name, int64_t *out)
     return 0;
 }
 
+/* "a,b" stored as ",a,b," → ["a", "b"] */
+static json_t *categories_json(const char *stored)
+{
+    json_t *a = json_array();
+    for (const char *p = stored; *p;) {
+        size_t len = strcspn(p, ",");
+        if (len)
+            json_array_append_new(a, json_stringn(p, len));
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    return a;
+}
+
+/* One line of the inbox (issue 10 item 7): the submission in the receiving side's view, who
+ * reported, the incident, the stage, whether it is an update, the deadline the reporter is held
+ * to, read (fetched or delivered) and acknowledged (receipt). */
+static json_t *inbox_item_json(const struct inbox_item *it)
+{
+    const struct submission_rec *s = &it->s;
+    json_t *j = submission_json(s, false);
+    json_object_set_new(j, "organization",
+                        json_pack("{s:s, s:{s:s, s:s}, s:s, s:s}", "id", s->org_id, "name", "ja",
+                                  it->org_name_ja, "en", it->org_name_en, "sector", it->sector,
+                                  "prefecture", it->prefecture));
+    json_object_set_new(j, "incident",
+                        json_pack("{s:s, s:o, s:o}", "id", s->incident_id, "title",
+                                  it->title ? json_string(it->title) : json_null(), "categories",
+                                  categories_json(it->categories)));
+    /* a 続報 (issue 10 item 2): kind and update_of (submission_json) say which stage it follows */
+    json_object_set_new(j, "update", json_boolean(!strcmp(s->kind, "update")));
+    json_object_set_new(j, "received_at", http_time(s->created_at));
+    json_object_set_new(j, "deadline", it->due_set ? http_time(it->due_ms) : json_null());
+    json_object_set_new(j, "read", json_boolean(s->delivered_at != 0));
+    json_object_set_new(j, "acknowledged", json_boolean(s->acknowledged_at != 0));
+    return j;
+}
+
+/* ?unacknowledged=true|false. Returns -1 after answering 400. */
+static int bool_query(struct req *r, const char *name, bool *out)
+{
+    const char *v = http_query(r, name);
+    *out = v && !strcmp(v, "true");
+    if (!v || !strcmp(v, "true") || !strcmp(v, "false"))
+        return 0;
+    http_bad_query(r, name, "must be true or false", "true 又は false で指定してください");
+    return -1;
+}
+
 void h_inbox_list(struct req *r)
 {
-    static const char *const allowed[] = {"limit",        "cursor",         "stage", "status",
-                                          "created_from", "created_before", NULL};
+    static const char *const allowed[] = {
+        "limit",          "cursor",   "stage", "status", "created_from", "created_before", "sector",
+        "unacknowledged", "category", "sort",  NULL};
     char after[UUID_STR_LEN];
-    struct submission_list l;
+    struct inbox_page l;
     struct app_inbox_query q = {0};
     struct app_result res;
     if (!http_query_only(r, allowed) || (q.limit = http_limit(r)) < 0 ||
         http_cursor_decode(r, "cursor", after) || time_query(r, "created_from", &q.created_from) ||
-        time_query(r, "created_before", &q.created_before))
+        time_query(r, "created_before", &q.created_before) ||
+        bool_query(r, "unacknowledged", &q.unacknowledged))
         return;
     q.stage_id = http_query(r, "stage");
     q.status = http_query(r, "status");
+    q.category = http_query(r, "category");
+    q.sector = http_query(r, "sector");
+    q.sort = http_query(r, "sort");
     q.after = after[0] ? after : NULL;
     app_result_init(&res, 4);
     struct app_call c = http_app_call(r);
-    if (app_inbox_list(&c, &q, &l, &res))
+    if (app_inbox_list(&c, &q, &l, &res)) {
         http_fail_result(r, &res);
-    else
-        send_page(r, &l, false);
+    } else {
+        json_t *items = json_array();
+        for (size_t i = 0; i < l.n; i++)
+            json_array_append_new(items, inbox_item_json(&l.items[i]));
+        http_page(r, items, l.more && l.n ? l.items[l.n - 1].s.id : NULL);
+        inbox_page_release(&l);
+    }
     app_result_release(&res);
 }
 
@@ -533,8 +608,8 @@ void h_recipient_list(struct req *r)
             "bound_org", it->binding ? json_string(it->binding->org_id) : json_null());
         json_object_set_new(j, "binding", binding_json(it));
         /* the authority's own form its workbook follows; null: ichigen's unified layout */
-        json_object_set_new(j, "form", v->delivery->form ? json_string(v->delivery->form)
-                                                         : json_null());
+        json_object_set_new(j, "form",
+                            v->delivery->form ? json_string(v->delivery->form) : json_null());
         json_object_set_new(j, "webhook_configured",
                             json_boolean(route->channel == CHANNEL_WEBHOOK && route->secret_len &&
                                          route->endpoint[0]));

@@ -80,6 +80,7 @@ static json_t *obligation_json(const struct app_obligation *it)
                         o->met_submission[0] ? json_string(o->met_submission) : json_null());
     json_object_set_new(j, "submission",
                         o->live_submission[0] ? json_string(o->live_submission) : json_null());
+    json_object_set_new(j, "requested", json_boolean(o->requested));
     return j;
 }
 
@@ -96,11 +97,12 @@ void h_report_obligations(struct req *r)
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++)
         json_array_append_new(items, obligation_json(&l.items[i]));
+    json_t *requests = h_requests_json(&l.requests, r->now_ms, r->app->due_soon_ms);
     app_obligations_release(&l);
     http_json(r, 200,
-              json_pack("{s:s, s:s, s:o, s:o}", "id", r->params[0], "rules_version",
+              json_pack("{s:s, s:s, s:o, s:o, s:o}", "id", r->params[0], "rules_version",
                         rules_version(r->app->rules), "evaluated_at", http_time(r->now_ms), "items",
-                        items));
+                        items, "requests", requests));
 }
 
 /* A rule that does not apply, in short: which one and why not. */

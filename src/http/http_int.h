@@ -248,6 +248,19 @@ void h_inbox_get(struct req *r);
 void h_inbox_receipt(struct req *r);
 void h_recipient_list(struct req *r);
 void h_recipient_bind(struct req *r);
+/* issue 10 item 7 (h_requests.c): the inbox a receiving authority works from, the item in its
+ * own form, requests to the reporter and the subscription to new arrivals */
+void h_inbox_document(struct req *r);
+void h_inbox_request_create(struct req *r);
+void h_inbox_requests(struct req *r);
+void h_request_get(struct req *r);
+void h_report_requests(struct req *r);
+void h_subscription_get(struct req *r);
+void h_subscription_set(struct req *r);
+struct request_list;
+/* The requests as the API shows them, each with its status as of now_ms (open, due_soon,
+ * overdue, answered). New reference. */
+json_t *h_requests_json(const struct request_list *l, int64_t now_ms, int64_t due_soon_ms);
 void h_obligations_open(struct req *r);
 void h_calendar_feed(struct req *r);
 void h_reminders_get(struct req *r);

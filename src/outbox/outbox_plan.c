@@ -7,7 +7,8 @@
  * the reporter names, or, when it names none, the earliest stage not yet sent — never a later
  * one merely because its fields happen to be filled in. A stage never overtakes the one before
  * it, goes only with the fields it requires, and a stage on request (NIS2's intermediate
- * report, Art. 23(4)(c)) only when named. Whatever does not go is reported with the reason.
+ * report, Art. 23(4)(c)) only when named or requested by its recipient. Whatever does not go is
+ * reported with the reason.
  */
 #include "outbox.h"
 
@@ -110,9 +111,10 @@ static void judge(const struct ruleset *rs, const json_t *report, const char *co
         it->skip = SKIP_NOT_SELECTED;
     } else if (!(r = rules_find(rs, o->rule_id)) || !(st = rules_find_stage(r, o->stage_id))) {
         it->skip = SKIP_UNKNOWN_RULE;
-    } else if (rules_stage_on_request(st) && !only) {
-        /* Issue 10 item 7 will record a recipient's request on the obligation; a requested
-         * stage then counts as chosen here, like one named in `only`. */
+    } else if (rules_stage_on_request(st) && !only && !o->requested) {
+        /* a stage on request goes when named, or when its recipient has an open request for
+         * it (POST /api/v1/inbox/{id}/requests, kind intermediate_report; issue 10 item 7):
+         * the request then counts as the choice, and a submit that names nothing sends it */
         it->skip = SKIP_ON_REQUEST;
     } else {
         size_t nreq;

@@ -118,6 +118,8 @@ struct obligation_rec {
     int64_t submitted_at; /* its first submission was created then (failed or not), or 0 */
     char rule_id[80], stage_id[48], recipient_id[80], regime[16];
     bool withdrawn, mandatory;
+    bool requested; /* its recipient has an open request for it (issue 10 item 7: a stage sent
+                       only on request goes by default then) */
     int due_state; /* enum rules_due_state */
     int64_t due_ms;
     char kind[8];
@@ -502,6 +504,93 @@ struct throttle_failure {
     struct auth_throttle_state *out; /* n states after the failure, or NULL */
 };
 
+/* ---- the receiving side's inbox and requests (issue 10, item 7) ---- */
+
+/* The order of an inbox page: received time newest or oldest first, or the deadline the reporter
+ * is held to (the obligation's due time; none last), soonest first. Ties by submission id. */
+enum inbox_sort { INBOX_RECEIVED_DESC, INBOX_RECEIVED_ASC, INBOX_DEADLINE };
+
+/* Which submissions an inbox page lists: the electronic (webhook, inbox) submissions routed to
+ * the recipients given, narrowed by the filters, in the order given. Keyset pagination: after_id
+ * names the last submission of the previous page, and the page continues after that
+ * submission's place in the order (its sort key read again). */
+struct inbox_filter {
+    const char *const *recipients; /* required, nrecipients ≥ 1 */
+    size_t nrecipients;
+    const char *stage_id, *status, *category, *sector; /* or NULL */
+    bool unacknowledged;                                /* only those without a receipt */
+    int64_t created_from, created_before;               /* 0 = unbounded */
+    enum inbox_sort sort;
+    const char *after_id; /* or NULL for the first page */
+    int limit;
+};
+
+/* One line of the inbox: the submission (without its payload) with what the receiving side
+ * works from — who reported (the reporting organisation's names, sector and prefecture), the
+ * incident's title and categories, the deadline the reporter is held to. */
+struct inbox_item {
+    struct submission_rec s;
+    char org_name_ja[ACCOUNT_NAME_BYTES], org_name_en[ACCOUNT_NAME_BYTES];
+    char sector[32], prefecture[8];
+    char *title;          /* the incident's summary (heap) or NULL */
+    char categories[512]; /* as stored: ",a,b," */
+    bool due_set;
+    int64_t due_ms; /* due_set only */
+};
+struct inbox_page {
+    struct inbox_item *items;
+    size_t n;
+    bool more;
+};
+void inbox_page_release(struct inbox_page *p);
+
+/* A request by a receiving authority about a submission it received: more information (kind
+ * "information": free text, optionally naming fields by JSON Pointer) or the intermediate report
+ * of a stage sent only on request (kind "intermediate_report", NIS2 Art. 23(4)(c); obligation_id
+ * and stage_id name that stage). The reporter is held to reply_by; the first submission to the
+ * same recipient for the incident after the request (for an intermediate report: of that stage)
+ * answers it (answered_by, answered_at), written in the submit's transaction. Never deleted;
+ * only the answer is ever added. */
+struct request_rec {
+    char id[UUID_STR_LEN];
+    char submission_id[UUID_STR_LEN], incident_id[UUID_STR_LEN];
+    char org_id[UUID_STR_LEN]; /* the reporting organisation */
+    char recipient_id[80];
+    char authority_org_id[UUID_STR_LEN]; /* the organisation that asked */
+    char kind[24];                       /* information, intermediate_report */
+    char obligation_id[UUID_STR_LEN];    /* intermediate_report: the requested stage's, else "" */
+    char stage_id[48];                   /* intermediate_report: that stage, else "" */
+    char *message;                       /* heap */
+    char lang[4];                        /* ja, en */
+    char *fields;                        /* JSON array of JSON Pointers (heap) or NULL */
+    int64_t reply_by;
+    char created_by[UUID_STR_LEN];
+    int64_t created_at;
+    char answered_by[UUID_STR_LEN]; /* the submission that answered it, or "" */
+    int64_t answered_at;            /* 0 while open */
+};
+void request_rec_release(struct request_rec *r);
+
+struct request_list {
+    struct request_rec *items;
+    size_t n;
+};
+void request_list_release(struct request_list *l);
+
+/* Which requests to list (exactly one scope): of a submission, of an incident, or the open ones
+ * of a reporting organisation (soonest reply-by first; the others oldest first). */
+struct request_filter {
+    const char *submission_id, *incident_id, *open_of_org;
+    int limit;
+};
+
+/* Whether the submission n (to recipient n->recipient_id, of obligation n->obligation_id)
+ * answers the open request r: a submission to the request's recipient, and for an intermediate
+ * report one of the requested stage. Pure; the backend applies it in the submit's transaction
+ * to the incident's open requests. */
+bool store_request_answered_by(const struct request_rec *r, const char *recipient_id,
+                               const char *obligation_id);
+
 struct store_stats {
     uint64_t commits;
     uint64_t writes;
@@ -663,6 +752,18 @@ struct store_ops {
 
     const struct histo *(*commit_latency)(struct store *s);
     void (*stats)(struct store *s, struct store_stats *out);
+
+    /* The receiving side (issue 10, item 7). inbox_list: a page of struct inbox_filter, with
+     * more set when another exists; an after_id that names no submission gives an empty page.
+     * request_create: the request with its audit entry and, in the same transaction, the
+     * notification its reporting organisation is told (kind "request", dedupe key
+     * "request:<id>", body note; sent to the organisation's enabled reminder webhook, else only
+     * listed). request_get: STORE_NOT_FOUND. requests_list: struct request_filter. */
+    int (*inbox_list)(struct store *s, const struct inbox_filter *f, struct inbox_page *out);
+    int (*request_create)(struct store *s, const struct request_rec *r, const char *note);
+    int (*request_get)(struct store *s, const char *id, struct request_rec *out);
+    int (*requests_list)(struct store *s, const struct request_filter *f,
+                         struct request_list *out);
 };
 
 struct store {
@@ -1047,6 +1148,29 @@ static inline int store_reminders_scan(struct store *s, store_reminder_plan_fn p
                                        int *created)
 {
     return s->ops->reminders_scan(s, plan, arg, created);
+}
+
+static inline int store_inbox_list(struct store *s, const struct inbox_filter *f,
+                                   struct inbox_page *out)
+{
+    return s->ops->inbox_list(s, f, out);
+}
+
+static inline int store_request_create(struct store *s, const struct request_rec *r,
+                                       const char *note)
+{
+    return s->ops->request_create(s, r, note);
+}
+
+static inline int store_request_get(struct store *s, const char *id, struct request_rec *out)
+{
+    return s->ops->request_get(s, id, out);
+}
+
+static inline int store_requests_list(struct store *s, const struct request_filter *f,
+                                      struct request_list *out)
+{
+    return s->ops->requests_list(s, f, out);
 }
 
 static inline void store_close(struct store *s)

@@ -281,3 +281,20 @@ void store_audit_report_withdraw(struct audit_rec *e, const struct withdraw_writ
     store_audit_entry(e, w->actor, "report.withdraw", "report", w->incident_id, detail, NULL,
                       w->now_ms);
 }
+
+void store_audit_request_create(struct audit_rec *e, const struct request_rec *r)
+{
+    char detail[200];
+    snprintf(detail, sizeof(detail), "kind=%s submission=%s reply_by=%lld", r->kind,
+             r->submission_id, (long long)r->reply_by);
+    store_audit_entry(e, r->created_by, "request.create", "request", r->id, detail, NULL,
+                      r->created_at);
+}
+
+void store_audit_request_answer(struct audit_rec *e, const char *request_id,
+                                const char *submission_id, const char *actor, int64_t now)
+{
+    char detail[80];
+    snprintf(detail, sizeof(detail), "submission=%s", submission_id);
+    store_audit_entry(e, actor, "request.answer", "request", request_id, detail, NULL, now);
+}

@@ -86,6 +86,11 @@ void store_audit_submission_failed(struct audit_rec *e, const struct delivery_re
 void store_audit_binding(struct audit_rec *e, const char *recipient_id, const char *org_id,
                          const char *previous, const char *actor, int64_t now);
 /* The secret is never in the audit log; the endpoint is configuration, not a secret. */
+/* Issue 10, item 7: a receiving authority's request about a submission (kind, the submission,
+ * reply-by), and the submission that answered it. */
+void store_audit_request_create(struct audit_rec *e, const struct request_rec *r);
+void store_audit_request_answer(struct audit_rec *e, const char *request_id,
+                                const char *submission_id, const char *actor, int64_t now);
 void store_audit_reminders_set(struct audit_rec *e, const struct reminder_settings *r,
                                const char *actor, int64_t now);
 

@@ -48,7 +48,7 @@ int store_account_pre_holds(const struct user_write *w, const struct org_members
 int store_account_admin_left(const struct user_write *w, const struct org_members *m)
 {
     return (w->admin_role == ROLE_ADMIN ? m->admins : m->org_admins) > 0 ? STORE_OK
-                                                                          : STORE_CONFLICT;
+                                                                         : STORE_CONFLICT;
 }
 
 int store_token_usable(const struct principal *p, int64_t revoked_at, bool disabled, int64_t now)
@@ -144,4 +144,12 @@ bool store_receipt_allowed(const char *status, bool filing)
     if (filing)
         return !strcmp(status, "awaiting_filing");
     return !strcmp(status, "available") || !strcmp(status, "delivered");
+}
+
+bool store_request_answered_by(const struct request_rec *r, const char *recipient_id,
+                               const char *obligation_id)
+{
+    if (r->answered_at || strcmp(r->recipient_id, recipient_id))
+        return false;
+    return !r->obligation_id[0] || !strcmp(r->obligation_id, obligation_id);
 }

@@ -4,6 +4,7 @@
  * announces to organisations — who is told, what it says, whether it goes to the webhook.
  */
 #include "store_notify.h"
+#include "../core/rtime.h"
 
 void notification_new_free(struct notification_new *v, size_t n)
 {
@@ -76,4 +77,29 @@ void store_binding_note(const char *org_id, bool webhook, const char *recipient_
         BUG("binding event: out of memory");
     out->at = now;
     out->listed_only = !webhook;
+}
+
+bool store_arrival_wanted(const char *channel, bool drill)
+{
+    return !drill && (!strcmp(channel, "webhook") || !strcmp(channel, "inbox"));
+}
+
+void store_arrival_note(const char *org_id, const struct submit_write *w,
+                        const struct submission_new *n, struct notification_new *out)
+{
+    char at[40], item[64];
+    rtime_format_utc(w->now_ms, at, sizeof(at));
+    snprintf(item, sizeof(item), "/api/v1/inbox/%s", n->id);
+    json_t *j =
+        json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s}}", "event",
+                  "submission.arrived", "organization_id", org_id, "submission", "id", n->id,
+                  "incident_id", w->incident_id, "rule_id", n->rule_id, "stage_id", n->stage_id,
+                  "recipient_id", n->recipient_id, "report_version", w->version, "channel",
+                  n->channel, "payload_sha256", n->payload_sha256, "received_at", at, "href", item);
+    char *text = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(j);
+    if (!text)
+        BUG("arrival event: not representable");
+    store_org_event_note(org_id, "arrival", text, true, w->now_ms, n->id, out);
+    free(text);
 }

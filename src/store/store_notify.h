@@ -35,4 +35,18 @@ void store_binding_note(const char *org_id, bool webhook, const char *recipient_
                         const struct org *previous, const struct org *current, int64_t now,
                         const char *id, struct notification_new *out);
 
+/* Issue 10, item 7: an authority's system subscribes to new arrivals with its organisation's
+ * webhook (PUT /api/v1/inbox/subscription). Whether a submission arrives at all: electronic
+ * channels (webhook, inbox) of real incidents — documents are the reporter's to file and drills
+ * never arrive (the inbox's own rule, app_authz_received). */
+bool store_arrival_wanted(const char *channel, bool drill);
+
+/* The event org_id (bound to n's recipient, with an enabled webhook) is sent about n, written
+ * by submit w: kind "arrival", dedupe key "arrival:<submission id>" (one event per submission
+ * however often a write is retried: at-least-once delivery, deduplicated), due at once. The
+ * body names the submission, never carries its payload: fetching it is the inbox's delivery.
+ * out->payload is heap. */
+void store_arrival_note(const char *org_id, const struct submit_write *w,
+                        const struct submission_new *n, struct notification_new *out);
+
 #endif

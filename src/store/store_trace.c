@@ -160,7 +160,16 @@
       int *created),                                                                             \
       (IN, plan, arg, created))                                                                  \
     R(const struct histo *, commit_latency, (struct store *s), (IN))                               \
-    V(void, stats, (struct store *s, struct store_stats *out), (IN, out))
+    V(void, stats, (struct store *s, struct store_stats *out), (IN, out))                         \
+    I(int, inbox_list, (struct store *s, const struct inbox_filter *f, struct inbox_page *out),    \
+      (IN, f, out))                                                                                \
+    I(int, request_create, (struct store *s, const struct request_rec *r, const char *note),       \
+      (IN, r, note))                                                                               \
+    I(int, request_get, (struct store *s, const char *id, struct request_rec *out),                \
+      (IN, id, out))                                                                               \
+    I(int, requests_list, (struct store *s, const struct request_filter *f,                        \
+      struct request_list *out),                                                                   \
+      (IN, f, out))
 /* clang-format on */
 
 struct trace_store {

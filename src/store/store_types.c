@@ -9,14 +9,22 @@
 const char *store_result_name(int r)
 {
     switch (r) {
-    case STORE_REPLAYED: return "replayed";
-    case STORE_OK: return "ok";
-    case STORE_NOT_FOUND: return "not_found";
-    case STORE_CONFLICT: return "conflict";
-    case STORE_IDEM_MISMATCH: return "idempotency_mismatch";
-    case STORE_EXISTS: return "exists";
-    case STORE_INVALID: return "invalid_reference";
-    default: return "unavailable";
+    case STORE_REPLAYED:
+        return "replayed";
+    case STORE_OK:
+        return "ok";
+    case STORE_NOT_FOUND:
+        return "not_found";
+    case STORE_CONFLICT:
+        return "conflict";
+    case STORE_IDEM_MISMATCH:
+        return "idempotency_mismatch";
+    case STORE_EXISTS:
+        return "exists";
+    case STORE_INVALID:
+        return "invalid_reference";
+    default:
+        return "unavailable";
     }
 }
 
@@ -127,6 +135,31 @@ void open_obligations_release(struct open_obligations *l)
 {
     for (size_t i = 0; i < l->n; i++)
         free(l->items[i].summary);
+    free(l->items);
+    memset(l, 0, sizeof(*l));
+}
+
+void inbox_page_release(struct inbox_page *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        submission_rec_release(&p->items[i].s);
+        free(p->items[i].title);
+    }
+    free(p->items);
+    memset(p, 0, sizeof(*p));
+}
+
+void request_rec_release(struct request_rec *r)
+{
+    free(r->message);
+    free(r->fields);
+    r->message = r->fields = NULL;
+}
+
+void request_list_release(struct request_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        request_rec_release(&l->items[i]);
     free(l->items);
     memset(l, 0, sizeof(*l));
 }

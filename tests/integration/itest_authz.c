@@ -31,6 +31,7 @@ static char assess_a[40], asset_a[40], scenario_a[40], sim_a[40];
 /* Delivery (issue 5): report_a submitted; one of its document submissions (the reporter's
  * side) and one of its inbox submissions, routed to the recipient org C is bound to. */
 static char doc_sub[40], inbox_sub[40];
+static char request_c[40]; /* org C's request about inbox_sub (issue 10 item 7) */
 static char *answers_body; /* every NIST CSF 2.0 question answered */
 static struct itest_user login_user, probe_user;
 /* Organisation administrators of A and B, and a reporter of A whose account the matrix changes */
@@ -70,7 +71,9 @@ enum body {
     B_REMINDERS,
     B_USER_PATCH,
     B_PASSWORD,
-    B_WITHDRAW
+    B_WITHDRAW,
+    B_REQUEST,     /* an authority's request about a received submission (issue 10 item 7) */
+    B_SUBSCRIPTION /* a receiving organisation's arrival webhook */
 };
 
 enum row_flags {
@@ -142,6 +145,15 @@ static const struct row rows[] = {
     /* the recipient's receipt succeeds; the authority user of the same organisation then
      * passes authorisation and finds the receipt already given (409) */
     {"POST", "/api/v1/inbox/{id}/receipt", {401, 401, 403, 403, 200, 409, 403}, B_FILED, 0},
+    /* issue 10 item 7: the inbox an authority works from */
+    {"GET", "/api/v1/inbox/{id}/document", RECEIVERS(200), B_NONE, 0},
+    {"POST", "/api/v1/inbox/{id}/requests", RECEIVERS(201), B_REQUEST, 0},
+    {"GET", "/api/v1/inbox/{id}/requests", RECEIVERS(200), B_NONE, 0},
+    /* the organisation that asked (C) and the reporting one (A) */
+    {"GET", "/api/v1/requests/{id}", {401, 401, 200, 404, 200, 200, 403}, B_NONE, 0},
+    {"GET", "/api/v1/reports/{id}/requests", OWNING_ORG(200), B_NONE, 0},
+    {"GET", "/api/v1/organizations/{id}/inbox-subscription", RECEIVERS(200), B_NONE, 0},
+    {"PUT", "/api/v1/organizations/{id}/inbox-subscription", RECEIVERS(200), B_SUBSCRIPTION, 0},
     {"GET", "/api/v1/obligations", REPORTERS(200), B_NONE, 0},
     {"GET", "/api/v1/organizations/{id}/reminders", OWNING_ORG(200), B_NONE, 0},
     {"PUT", "/api/v1/organizations/{id}/reminders", OWNING_ORG(200), B_REMINDERS, 0},
@@ -275,6 +287,18 @@ static void make_body(enum body b, char *out, size_t n)
     case B_BIND:
         snprintf(out, n, "{\"org_id\":\"%s\"}", F.org_c);
         break;
+    case B_REQUEST:
+        xstrlcpy(out,
+                 "{\"kind\":\"information\",\"message\":\"被害の範囲を教えてください\","
+                 "\"reply_by\":\"2035-01-01T00:00:00Z\"}",
+                 n);
+        break;
+    case B_SUBSCRIPTION:
+        xstrlcpy(out,
+                 "{\"endpoint\":\"https://authority.example/arrivals\",\"secret\":"
+                 "\"0123456789abcdef0123456789abcdef\",\"enabled\":false}",
+                 n);
+        break;
     case B_REMINDERS:
         xstrlcpy(out,
                  "{\"endpoint\":\"https://reminders.example/ichigen\",\"secret\":"
@@ -322,6 +346,10 @@ static void concrete_path(const struct row *rw, char *out, size_t n)
         fresh_report(id);
     else if (!strncmp(rw->pattern, "/api/v1/reports/", 16))
         xstrlcpy(id, report_a, sizeof(id));
+    else if (strstr(rw->pattern, "/inbox-subscription"))
+        xstrlcpy(id, F.org_c, sizeof(id)); /* the receiving organisation's own */
+    else if (!strncmp(rw->pattern, "/api/v1/requests/", 17))
+        xstrlcpy(id, request_c, sizeof(id));
     else if (!strncmp(rw->pattern, "/api/v1/organizations/", 22))
         xstrlcpy(id, F.org_a, sizeof(id));
     else if (!strncmp(rw->pattern, "/api/v1/users/", 14))
@@ -822,6 +850,24 @@ static void submit(const char *report_id, struct itest_resp *r)
                r);
 }
 
+/* Org C's authority asks about inbox_sub (issue 10 item 7); the request's id to request_c. */
+static int make_request(void)
+{
+    struct itest_resp r;
+    char path[96];
+    snprintf(path, sizeof(path), "/api/v1/inbox/%s/requests", inbox_sub);
+    long st = itest_post(&F.srv, F.authority.token, path,
+                         "{\"kind\":\"information\",\"message\":\"x\","
+                         "\"reply_by\":\"2035-01-01T00:00:00Z\"}",
+                         &r);
+    if (st == 201)
+        xstrlcpy(request_c, itest_jstr(r.json, "/id"), sizeof(request_c));
+    else
+        fprintf(stderr, "request: %ld %s\n", r.status, r.body);
+    itest_resp_release(&r);
+    return st == 201 ? 0 : -1;
+}
+
 /* Binds the NCO (an inbox recipient) to org C; submits report_a, and a full report of org A
  * whose submissions include a document (PPC's form for the reporter to file) and an inbox
  * one (NCO's common form); keeps one of each. */
@@ -869,7 +915,43 @@ static int make_delivery(void)
     if (rc)
         fprintf(stderr, "submit: %ld %s\n", r.status, r.body);
     itest_resp_release(&r);
-    return rc;
+    return rc ? rc : make_request();
+}
+
+/* Issue 10 item 7: another receiving authority (organisation D, bound to no recipient of these
+ * submissions) finds nothing of C's inbox, requests or subscription. */
+static void test_another_authority(void **state)
+{
+    char org_d[40], path[160];
+    struct itest_user other;
+    struct itest_resp r;
+    UNUSED(state);
+    assert_int_equal(itest_add_org(&F.srv, "Other authority", "authority", org_d), 0);
+    assert_int_equal(itest_add_user(&F.srv, org_d, "other-authority", "authority", &other), 0);
+    const char *const fmt[] = {"/api/v1/inbox/%s/document", "/api/v1/inbox/%s/requests",
+                               "/api/v1/inbox/%s"};
+    for (size_t i = 0; i < ARRAY_SIZE(fmt); i++) {
+        snprintf(path, sizeof(path), fmt[i], inbox_sub);
+        assert_int_equal(itest_get(&F.srv, other.token, path, &r), 404);
+        itest_resp_release(&r);
+    }
+    snprintf(path, sizeof(path), "/api/v1/inbox/%s/requests", inbox_sub);
+    assert_int_equal(itest_post(&F.srv, other.token, path,
+                                "{\"kind\":\"information\",\"message\":\"x\","
+                                "\"reply_by\":\"2035-01-01T00:00:00Z\"}",
+                                &r),
+                     404);
+    itest_resp_release(&r);
+    snprintf(path, sizeof(path), "/api/v1/requests/%s", request_c);
+    assert_int_equal(itest_get(&F.srv, other.token, path, &r), 404);
+    itest_resp_release(&r);
+    snprintf(path, sizeof(path), "/api/v1/organizations/%s/inbox-subscription", F.org_c);
+    assert_int_equal(itest_get(&F.srv, other.token, path, &r), 404);
+    itest_resp_release(&r);
+    /* its own inbox is empty */
+    assert_int_equal(itest_get(&F.srv, other.token, "/api/v1/inbox", &r), 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
+    itest_resp_release(&r);
 }
 
 static int setup(void **state)
@@ -910,6 +992,7 @@ int main(void)
         cmocka_unit_test(test_logout_revokes),
         cmocka_unit_test(test_account_rules),
         cmocka_unit_test(test_login_failures_look_alike),
+        cmocka_unit_test(test_another_authority),
         cmocka_unit_test(test_clean_shutdown),
     };
     itest_global_init();

@@ -10,6 +10,7 @@
 #include "app/app_obligations.h"
 #include "app/app_reminders.h"
 #include "app/app_report.h"
+#include "app/app_requests.h"
 #include "app/app_submit.h"
 #include "core/jsonx.h"
 #include "core/rtime.h"
@@ -449,20 +450,24 @@ static void test_submit(void **state)
     assert_non_null(s.payload);
     submission_rec_release(&s);
 
-    struct submission_list l;
+    struct inbox_page l;
     struct app_inbox_query q = {.limit = 50};
     assert_int_equal(app_inbox_list(&c, &q, &l, fresh(f)), APP_OK);
     assert_int_equal(l.n, 1);
-    assert_string_equal(l.items[0].id, sub);
-    submission_list_release(&l);
+    assert_string_equal(l.items[0].s.id, sub);
+    inbox_page_release(&l);
     c = call(f, &f->d); /* bound to nothing: an empty inbox */
     assert_int_equal(app_inbox_list(&c, &q, &l, fresh(f)), APP_OK);
     assert_int_equal(l.n, 0);
-    submission_list_release(&l);
+    inbox_page_release(&l);
     q.status = "lost";
     c = call(f, &f->c);
     assert_int_equal(app_inbox_list(&c, &q, &l, fresh(f)), APP_PROB_BAD_QUERY);
     assert_true(has_problem(f, "?status", "bad_query"));
+    q.status = NULL;
+    q.sort = "priority"; /* issue 10 item 7: newest, oldest or deadline */
+    assert_int_equal(app_inbox_list(&c, &q, &l, fresh(f)), APP_PROB_BAD_QUERY);
+    assert_true(has_problem(f, "?sort", "bad_query"));
 
     /* a receipt: once, by the bound organisation */
     json_t *body = json_pack("{s:s}", "reference", "NCO-1");
@@ -481,6 +486,30 @@ static void test_submit(void **state)
     assert_int_equal(app_inbox_receipt(&c, sub, body, &s, fresh(f)), APP_PROB_VALIDATION);
     assert_true(has_problem(f, "/reference", "type"));
     json_decref(body);
+
+    /* issue 10 item 7: an authority's request holds the reporter to its reply-by date like a
+     * legal deadline — overdue once it has passed, never a mere target that passed */
+    struct request_rec rq;
+    struct app_open open;
+    c = call(f, &f->c);
+    body = json_pack("{s:s, s:s, s:s}", "kind", "information", "message", "件数は判明しましたか",
+                     "reply_by", "2026-11-23T00:00:00Z");
+    assert_int_equal(app_request_create(&c, sub, body, &rq, fresh(f)), APP_OK);
+    json_decref(body);
+    struct app_call later = call(f, &f->a);
+    later.now_ms = T0 + 2 * 86400000LL;
+    assert_int_equal(app_obligations_open(&later, NULL, 100, &open, fresh(f)), APP_OK);
+    bool listed = false;
+    for (size_t i = 0; i < open.n; i++)
+        if (!strcmp(open.items[i].ob->id, rq.id)) {
+            listed = true;
+            assert_string_equal(open.items[i].ob->kind, "request");
+            assert_int_equal(open.items[i].ob->due_ms, T0 + 86400000LL);
+            assert_string_equal(open.items[i].status, "overdue");
+        }
+    assert_true(listed);
+    app_open_release(&open);
+    request_rec_release(&rq);
 
     /* without a choice one stage per chain (issue 10 item 1): a second submit of the same
      * version sends the PPC 確報 that waited for the 速報, and nothing else; a third nothing */

@@ -110,6 +110,13 @@ static const struct {
     {ACT_RECIPIENT_BIND,
      "recipient.bind",
      {{F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}, {F, F, F}}},
+    /* issue 10 item 7: the receiving side's requests and arrival subscription */
+    {ACT_INBOX_REQUEST,
+     "inbox.request",
+     {{F, F, F}, {F, F, F}, {O, O, H}, {O, O, H}, {F, F, F}, {F, F, F}}},
+    {ACT_INBOX_SUBSCRIBE,
+     "inbox.subscribe",
+     {{F, F, F}, {F, F, F}, {O, O, H}, {O, O, H}, {F, F, F}, {F, F, F}}},
 };
 #undef O
 #undef F

@@ -151,6 +151,7 @@ struct chain_case {
     const char *sent;         /* those already submitted (live) */
     const char *named;        /* those named by the reporter; NULL: no choice */
     enum outbox_skip want[3]; /* initial, followup, ondemand */
+    const char *requested;    /* those the recipient has an open request for (issue 10 item 7) */
 };
 
 static const struct chain_case chain_cases[] = {
@@ -185,6 +186,28 @@ static const struct chain_case chain_cases[] = {
      "o",
      {SKIP_NOT_SELECTED, SKIP_NOT_SELECTED, SKIP_PREVIOUS_STAGE}},
     {"on request named with the first", "oif", "", "io", {SKIP_NONE, SKIP_NOT_SELECTED, SKIP_NONE}},
+    /* requested by the recipient (issue 10 item 7): the request counts as the choice, so a
+     * submit that names nothing sends it — still never before the recipient knows of the
+     * incident, and never overtaking the stage before it */
+    {"on request requested", "ifo", "if", NULL, {SKIP_ALREADY, SKIP_ALREADY, SKIP_NONE}, "o"},
+    {"on request requested, ledger in reverse",
+     "ofi",
+     "if",
+     NULL,
+     {SKIP_ALREADY, SKIP_ALREADY, SKIP_NONE},
+     "o"},
+    {"on request requested, first sent",
+     "ifo",
+     "i",
+     NULL,
+     {SKIP_ALREADY, SKIP_NONE, SKIP_NONE},
+     "o"},
+    {"on request requested, others named",
+     "ifo",
+     "i",
+     "f",
+     {SKIP_ALREADY, SKIP_NONE, SKIP_NOT_SELECTED},
+     "o"},
 };
 
 static void test_plan_chain(void **state)
@@ -205,6 +228,7 @@ static void test_plan_chain(void **state)
             ob(&obs[i], id, "t.jp.previous", stage[s]);
             if (strchr(k->sent, letters[s]))
                 xstrlcpy(obs[i].live_submission, "sub", sizeof(obs[i].live_submission));
+            obs[i].requested = k->requested && strchr(k->requested, letters[s]);
         }
         for (const char *n = k->named; n && *n; n++)
             only[nonly++] = n[0] == 'i' ? "i" : n[0] == 'f' ? "f" : "o";

@@ -2221,6 +2221,10 @@ static void build_every_entry(struct built *b)
     BUILT(b, "store_audit_submission_failed", 0, store_audit_submission_failed(e, &dr));
     BUILT(b, "store_audit_binding", 0, store_audit_binding(e, "r", "org-1", "", ACTOR, 1));
     BUILT(b, "store_audit_reminders_set", 0, store_audit_reminders_set(e, &rs, ACTOR, 1));
+    struct request_rec rq = {.id = "rq-1", .kind = "information", .submission_id = "sub-1"};
+    BUILT(b, "store_audit_request_create", 0, store_audit_request_create(e, &rq));
+    BUILT(b, "store_audit_request_answer", 0,
+          store_audit_request_answer(e, "rq-1", "sub-2", ACTOR, 1));
 }
 
 /* How many builders store_audit.h declares: each takes the entry first. */
@@ -3592,6 +3596,150 @@ static void test_trace_wrapper(void **state)
     store_trace_log(&t); /* below the suite's log level: only that it runs */
 }
 
+/* Issue 10 item 7: the inbox of a recipient in each order with keyset pages and filters; a
+ * request with its reporter's notification, answered by the next submission to its recipient
+ * in the submit's transaction; the arrival event of a subscribed receiving organisation. */
+static void test_inbox_requests(void **state)
+{
+    struct store *s = S(state);
+    struct outbox_fixture f;
+    struct submission_new items[3];
+    char ids[3][UUID_STR_LEN];
+    struct inbox_page pg;
+    int created;
+    outbox_setup(s, &f);
+    new_sub(&items[0], ids[0], f.ob[0], "r-box", "inbox", "available");
+    new_sub(&items[1], ids[1], f.ob[1], "r-box", "webhook", "queued");
+    new_sub(&items[2], ids[2], f.ob[2], "r-doc", "document", "awaiting_filing");
+    assert_int_equal(submit_items(s, &f, 1, items, 3, &created), STORE_OK);
+    const char *const rcps[] = {"r-box", "r-doc"};
+    struct inbox_filter flt = {.recipients = rcps, .nrecipients = 2, .limit = 1};
+    /* newest first, one a page: same created_at, so by id descending; documents never listed */
+    assert_int_equal(store_inbox_list(s, &flt, &pg), STORE_OK);
+    assert_int_equal(pg.n, 1);
+    assert_true(pg.more);
+    assert_string_equal(pg.items[0].s.id, ids[1]);
+    assert_string_equal(pg.items[0].org_name_ja, f.p.a.name_ja);
+    assert_non_null(pg.items[0].title);
+    assert_non_null(strstr(pg.items[0].categories, ",ransomware,"));
+    assert_null(pg.items[0].s.payload);
+    flt.after_id = ids[1];
+    inbox_page_release(&pg);
+    assert_int_equal(store_inbox_list(s, &flt, &pg), STORE_OK);
+    assert_int_equal(pg.n, 1);
+    assert_false(pg.more);
+    assert_string_equal(pg.items[0].s.id, ids[0]);
+    inbox_page_release(&pg);
+    flt.after_id = NULL;
+    flt.sort = INBOX_RECEIVED_ASC;
+    flt.limit = 5;
+    assert_int_equal(store_inbox_list(s, &flt, &pg), STORE_OK);
+    assert_int_equal(pg.n, 2);
+    assert_string_equal(pg.items[0].s.id, ids[0]);
+    inbox_page_release(&pg);
+    flt.sort = INBOX_DEADLINE; /* no ledger rows here: nothing to walk by deadline */
+    assert_int_equal(store_inbox_list(s, &flt, &pg), STORE_OK);
+    assert_int_equal(pg.n, 0);
+    inbox_page_release(&pg);
+    flt.sort = INBOX_RECEIVED_DESC;
+    flt.category = "ddos";
+    assert_int_equal(store_inbox_list(s, &flt, &pg), STORE_OK);
+    assert_int_equal(pg.n, 0);
+    inbox_page_release(&pg);
+    flt.category = NULL;
+    flt.stage_id = "final";
+    flt.unacknowledged = true;
+    assert_int_equal(store_submission_receipt(s, ids[0], "R-1", NULL, false, "u", T0 + 20),
+                     STORE_OK);
+    assert_int_equal(store_inbox_list(s, &flt, &pg), STORE_OK);
+    assert_int_equal(pg.n, 1);
+    assert_string_equal(pg.items[0].s.id, ids[1]);
+    inbox_page_release(&pg);
+
+    /* a request, its audit entry and the reporter's notification (dedupe request:<id>) */
+    struct request_rec rq = {0}, got;
+    uuid_v7_new(rq.id);
+    xstrlcpy(rq.submission_id, ids[0], sizeof(rq.submission_id));
+    xstrlcpy(rq.incident_id, f.incident, sizeof(rq.incident_id));
+    xstrlcpy(rq.org_id, f.p.a.id, sizeof(rq.org_id));
+    xstrlcpy(rq.recipient_id, "r-box", sizeof(rq.recipient_id));
+    xstrlcpy(rq.authority_org_id, f.p.b.id, sizeof(rq.authority_org_id));
+    xstrlcpy(rq.kind, "information", sizeof(rq.kind));
+    rq.message = (char *)"被害件数を教えてください";
+    xstrlcpy(rq.lang, "ja", sizeof(rq.lang));
+    rq.reply_by = T0 + 1000;
+    xstrlcpy(rq.created_by, f.p.ub.id, sizeof(rq.created_by));
+    rq.created_at = T0 + 30;
+    int64_t count = audit_check(s, NULL);
+    assert_int_equal(store_request_create(s, &rq, "{\"event\":\"request.created\"}"), STORE_OK);
+    audit_expect(s, &count, "request.create", rq.id);
+    struct notification_list nl;
+    assert_int_equal(store_notifications_list(s, f.p.a.id, 10, &nl), STORE_OK);
+    assert_int_equal(nl.n, 1);
+    assert_string_equal(nl.items[0].kind, "request");
+    assert_string_equal(nl.items[0].status, "not_sent"); /* no reminder webhook */
+    notification_list_release(&nl);
+    assert_int_equal(store_request_get(s, rq.id, &got), STORE_OK);
+    assert_string_equal(got.message, rq.message);
+    assert_int_equal(got.answered_at, 0);
+    request_rec_release(&got);
+    struct request_list rl;
+    struct request_filter rf = {.open_of_org = f.p.a.id, .limit = 10};
+    assert_int_equal(store_requests_list(s, &rf, &rl), STORE_OK);
+    assert_int_equal(rl.n, 1);
+    request_list_release(&rl);
+
+    /* the organisation of r-box subscribes (an enabled webhook); the next submit to r-box
+     * answers the request and announces its arrival, once */
+    assert_int_equal(store_binding_set(s, "r-box", f.p.b.id, ACTOR, T0 + 40), STORE_OK);
+    struct reminder_settings sub = {.enabled = true, .secret_len = 32};
+    xstrlcpy(sub.org_id, f.p.b.id, sizeof(sub.org_id));
+    xstrlcpy(sub.endpoint, "https://authority.example/arrivals", sizeof(sub.endpoint));
+    memset(sub.secret, 's', 32);
+    assert_int_equal(store_reminders_set(s, &sub, ACTOR, T0 + 41), STORE_OK);
+    struct submission_new more;
+    char more_id[UUID_STR_LEN];
+    new_sub(&more, more_id, f.ob[3], "r-box", "inbox", "available");
+    assert_int_equal(submit_items(s, &f, 1, &more, 1, &created), STORE_OK);
+    assert_int_equal(store_request_get(s, rq.id, &got), STORE_OK);
+    assert_string_equal(got.answered_by, more_id);
+    assert_int_equal(got.answered_at, T0 + 10);
+    request_rec_release(&got);
+    assert_int_equal(store_requests_list(s, &rf, &rl), STORE_OK);
+    assert_int_equal(rl.n, 0); /* no longer open */
+    request_list_release(&rl);
+    rf = (struct request_filter){.submission_id = ids[0], .limit = 10};
+    assert_int_equal(store_requests_list(s, &rf, &rl), STORE_OK);
+    assert_int_equal(rl.n, 1);
+    request_list_release(&rl);
+    assert_int_equal(store_notifications_list(s, f.p.b.id, 10, &nl), STORE_OK);
+    size_t arrivals = 0;
+    for (size_t i = 0; i < nl.n; i++)
+        if (!strcmp(nl.items[i].kind, "arrival")) {
+            arrivals++;
+            assert_string_equal(nl.items[i].status, "queued");
+            assert_non_null(strstr(nl.items[i].payload, more_id));
+        }
+    assert_int_equal(arrivals, 1);
+    notification_list_release(&nl);
+}
+
+/* Which open request a new submission answers (store_request_answered_by, issue 10 item 7):
+ * one to its recipient; for an intermediate report, only the requested stage's obligation;
+ * never one already answered. */
+static void test_request_answered_by(void **state)
+{
+    struct request_rec r = {.recipient_id = "nco"};
+    UNUSED(state);
+    assert_true(store_request_answered_by(&r, "nco", "ob-1"));
+    assert_false(store_request_answered_by(&r, "ppc", "ob-1"));
+    xstrlcpy(r.obligation_id, "ob-2", sizeof(r.obligation_id));
+    assert_false(store_request_answered_by(&r, "nco", "ob-1"));
+    assert_true(store_request_answered_by(&r, "nco", "ob-2"));
+    r.answered_at = 5;
+    assert_false(store_request_answered_by(&r, "nco", "ob-2"));
+}
+
 /* Runs last: every operation of struct store_ops was called by the tests above (through the
  * tracer every backend store is wrapped in), so none is left without a conformance test. */
 static void test_every_op_called(void **state)
@@ -3633,6 +3781,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_submit_and_claim, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_and_withdraw, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inbox_and_filing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_inbox_requests, setup, teardown),
         cmocka_unit_test_setup_teardown(test_interrupted_attempt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_pins, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reminders_scan, setup, teardown),
@@ -3649,6 +3798,7 @@ int main(void)
         cmocka_unit_test(test_audit_entries),
         cmocka_unit_test(test_pinned_table),
         cmocka_unit_test(test_binding_told),
+        cmocka_unit_test(test_request_answered_by),
         cmocka_unit_test(test_history_texts),
         cmocka_unit_test(test_backend_helpers),
         cmocka_unit_test_setup_teardown(test_trace_wrapper, setup, teardown),

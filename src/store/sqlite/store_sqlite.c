@@ -27,6 +27,36 @@ int store_sqlite_schema_version(void)
     " sent_at, delivered_at, acknowledged_at, failed_at, last_error, receipt_reference, receipt,"  \
     " submitted_by, kind, previous_id, "
 
+/* The inbox's columns (issue 10, item 7): a submission as SUBCOLS_X without its payload, the
+ * reporting organisation, the incident, the obligation's deadline, then the sort key. */
+#define INBOX_COLS                                                                                 \
+    "SELECT s.id, s.incident_id, s.org_id, s.obligation_id, s.rule_id, s.stage_id,"                \
+    " s.recipient_id, s.version, s.channel, s.status, s.drill, s.payload_sha256, s.withheld,"      \
+    " s.attempts, s.next_attempt_at, s.created_at, s.sent_at, s.delivered_at, s.acknowledged_at,"  \
+    " s.failed_at, s.last_error, s.receipt_reference, s.receipt, s.submitted_by, s.kind,"          \
+    " s.previous_id, NULL,"                                                                         \
+    " g.name_ja, g.name_en, g.sector, g.prefecture, i.summary, i.categories,"                      \
+    " o.due_state = 'set', o.due_at, "
+/* no deadline sorts last: 2^53 - 1 ms is far beyond any deadline (and exact in every client) */
+#define INBOX_DUE_KEY "(CASE WHEN o.due_state = 'set' THEN o.due_at ELSE 9007199254740991 END)"
+#define INBOX_FROM_SUB                                                                             \
+    " FROM submissions s LEFT JOIN obligations o ON o.id = s.obligation_id"                        \
+    " JOIN incidents i ON i.id = s.incident_id JOIN organizations g ON g.id = s.org_id"            \
+    " WHERE s.recipient_id = ?1"
+#define INBOX_FROM_OB                                                                              \
+    " FROM obligations o CROSS JOIN submissions s ON s.obligation_id = o.id"                       \
+    " JOIN incidents i ON i.id = s.incident_id JOIN organizations g ON g.id = s.org_id"            \
+    " WHERE o.recipient_id = ?1" /* a submission's recipient is its obligation's */
+#define INBOX_WHERE                                                                                \
+    " AND s.channel IN ('webhook', 'inbox') AND (?3 IS NULL OR s.stage_id = ?3)"                   \
+    " AND (?4 IS NULL OR s.status = ?4) AND (?5 IS NULL OR instr(i.categories, ?5) > 0)"           \
+    " AND (?6 IS NULL OR g.sector = ?6) AND (?7 = 0 OR s.acknowledged_at IS NULL)"                 \
+    " AND (?8 = 0 OR s.created_at >= ?8) AND (?9 = 0 OR s.created_at < ?9)"
+#define REQCOLS                                                                                    \
+    "SELECT id, submission_id, incident_id, org_id, recipient_id, authority_org_id, kind,"         \
+    " obligation_id, stage_id, message, lang, fields, reply_by, created_by, created_at,"           \
+    " answered_by, answered_at FROM requests"
+
 static const char *const sql_text[SQ__COUNT] = {
     [SQ_ORG_INSERT] = "INSERT INTO organizations (id, name_ja, name_en, corporate_number, kind,"
                       " sector, prefecture, listed, created_at, size_band, time_zone)"
@@ -141,7 +171,9 @@ static const char *const sql_text[SQ__COUNT] = {
                    " o.met_submission, (SELECT s.id FROM submissions s WHERE s.obligation_id = o.id"
                    " AND s.status NOT IN ('failed', 'cancelled') AND s.kind <> 'withdrawal'"
                    " ORDER BY s.id DESC LIMIT 1),"
-                   " (SELECT min(s.created_at) FROM submissions s WHERE s.obligation_id = o.id)"
+                   " (SELECT min(s.created_at) FROM submissions s WHERE s.obligation_id = o.id),"
+                   " EXISTS (SELECT 1 FROM requests r WHERE r.obligation_id = o.id"
+                   " AND r.answered_at IS NULL)"
                    " FROM obligations o WHERE o.incident_id = ? ORDER BY o.seq",
     [SQ_OB_EVENTS] = "SELECT e.obligation_seq, e.at, e.version, e.event, e.old_due_state,"
                      " e.old_due_at, e.new_due_state, e.new_due_at FROM obligation_events e"
@@ -296,6 +328,35 @@ static const char *const sql_text[SQ__COUNT] = {
     [SQ_REM_ENABLED] = "SELECT enabled FROM reminder_settings WHERE org_id = ?",
     [SQ_BIND_SUBMITTERS] = "SELECT DISTINCT org_id FROM submissions WHERE recipient_id = ?",
     [SQ_BIND_ORG] = "SELECT id, name_ja, name_en FROM organizations WHERE id = ?",
+    /* The inbox (issue 10, item 7): one recipient's page in the order asked for, the keyset
+     * continuing after (?10, ?11): the previous page's last sort key and id, written as a range on
+ * the key so that the index is entered there, not read from its start. ?5 is ",category,"
+     * (categories are stored ",a,b,"). The deadline order walks the recipient's obligations by
+     * due time (index obligations_recipient_due), the received orders its submissions by time
+     * (submissions_inbox_received): either reads about a page of index entries. */
+    [SQ_INBOX_RECEIVED_DESC] = INBOX_COLS "s.created_at" INBOX_FROM_SUB INBOX_WHERE
+        " AND s.created_at <= ?10 AND (s.created_at < ?10 OR s.id < ?11)"
+        " ORDER BY s.created_at DESC, s.id DESC LIMIT ?12",
+    [SQ_INBOX_RECEIVED_ASC] = INBOX_COLS "s.created_at" INBOX_FROM_SUB INBOX_WHERE
+        " AND s.created_at >= ?10 AND (s.created_at > ?10 OR s.id > ?11)"
+        " ORDER BY s.created_at, s.id LIMIT ?12",
+    [SQ_INBOX_DEADLINE] = INBOX_COLS INBOX_DUE_KEY INBOX_FROM_OB INBOX_WHERE
+        " AND " INBOX_DUE_KEY " >= ?10 AND (" INBOX_DUE_KEY " > ?10 OR s.id > ?11)"
+        " ORDER BY " INBOX_DUE_KEY ", s.id LIMIT ?12",
+    [SQ_INBOX_KEY] = "SELECT s.created_at, " INBOX_DUE_KEY " FROM submissions s"
+                     " LEFT JOIN obligations o ON o.id = s.obligation_id WHERE s.id = ?",
+    [SQ_REQ_INSERT] = "INSERT INTO requests (id, submission_id, incident_id, org_id, recipient_id,"
+                      " authority_org_id, kind, obligation_id, stage_id, message, lang, fields,"
+                      " reply_by, created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    [SQ_REQ_GET] = REQCOLS " WHERE id = ?",
+    [SQ_REQ_BY_SUB] = REQCOLS " WHERE submission_id = ?1 ORDER BY id LIMIT ?2",
+    [SQ_REQ_BY_INCIDENT] = REQCOLS " WHERE incident_id = ?1 ORDER BY id LIMIT ?2",
+    [SQ_REQ_OPEN] = REQCOLS " WHERE org_id = ?1 AND answered_at IS NULL AND incident_id NOT IN"
+                    " (SELECT id FROM incidents WHERE org_id = ?1 AND withdrawn_at IS NOT NULL)"
+                    " ORDER BY reply_by, id LIMIT ?2",
+    [SQ_REQ_OPEN_INCIDENT] = REQCOLS " WHERE incident_id = ?1 AND answered_at IS NULL ORDER BY id",
+    [SQ_REQ_ANSWER] = "UPDATE requests SET answered_by = ?2, answered_at = ?3"
+                      " WHERE id = ?1 AND answered_at IS NULL",
     [SQ_AUDIT_HEAD] = "SELECT seq, at, actor, action, object_type, object_id, detail,"
                       " payload_sha256, prev_hash, hash FROM audit_log"
                       " ORDER BY seq DESC LIMIT 1",

@@ -117,6 +117,18 @@ enum sq_stmt {
     SQ_REM_ENABLED,
     SQ_BIND_SUBMITTERS,
     SQ_BIND_ORG,
+    /* the receiving side's inbox and requests (issue 10, item 7; store_sqlite_inbox.c) */
+    SQ_INBOX_RECEIVED_DESC,
+    SQ_INBOX_RECEIVED_ASC,
+    SQ_INBOX_DEADLINE,
+    SQ_INBOX_KEY,
+    SQ_REQ_INSERT,
+    SQ_REQ_GET,
+    SQ_REQ_BY_SUB,
+    SQ_REQ_BY_INCIDENT,
+    SQ_REQ_OPEN,
+    SQ_REQ_OPEN_INCIDENT,
+    SQ_REQ_ANSWER,
     SQ__COUNT
 };
 
@@ -275,6 +287,17 @@ int sq_throttle_clear(struct store *s, const struct throttle_key *keys, size_t n
 /* Writer-thread only: records an event for org_id's notifications (kind "account" …). */
 int sq_note_event(struct sq_store *s, const char *org_id, const char *kind, const char *event,
                   int64_t now);
+/* The row reader of SQ_SUB_GET, SQ_SUB_LIST and the inbox's statements (columns SUBCOLS_X). */
+void sq_read_submission(sqlite3_stmt *st, struct submission_rec *r);
+/* Issue 10, item 7 (store_sqlite_inbox.c): the ops, and what a submit does for the receiving
+ * side in its transaction for each submission n it wrote — the open requests of the incident
+ * that n answers, and the arrival event of a recipient whose organisation subscribed. */
+int sq_inbox_list(struct store *s, const struct inbox_filter *f, struct inbox_page *out);
+int sq_request_create(struct store *s, const struct request_rec *r, const char *note);
+int sq_request_get(struct store *s, const char *id, struct request_rec *out);
+int sq_requests_list(struct store *s, const struct request_filter *f, struct request_list *out);
+int sq_submit_received(struct sq_store *s, const struct submit_write *w,
+                       const struct submission_new *n);
 /* Shared row reader of SQ_USER_GET and friends; writer-thread insert of a user. */
 void sq_read_user(sqlite3_stmt *st, struct user *u);
 int sq_user_insert(struct sq_store *s, const struct user *u, int64_t now);

@@ -191,6 +191,7 @@ static void read_ob(sqlite3_stmt *st, struct obligation_rec *o)
     sq_col_copy(st, 20, o->met_submission, sizeof(o->met_submission));
     sq_col_copy(st, 21, o->live_submission, sizeof(o->live_submission));
     o->submitted_at = sqlite3_column_int64(st, 22);
+    o->requested = sqlite3_column_int(st, 23) != 0;
 }
 
 static void read_event(sqlite3_stmt *st, struct obligation_list *l)

@@ -13,7 +13,7 @@
 
 #define SQ(s) ((struct sq_store *)(s))
 
-static void read_submission(sqlite3_stmt *st, struct submission_rec *r)
+void sq_read_submission(sqlite3_stmt *st, struct submission_rec *r)
 {
     memset(r, 0, sizeof(*r));
     sq_col_copy(st, 0, r->id, sizeof(r->id));
@@ -168,7 +168,8 @@ static int submit_run(struct sq_store *s, struct wjob *j)
     for (size_t i = 0; i < w->n; i++) {
         if (!may_write(s, &w->items[i]))
             continue; /* submitted by a concurrent call */
-        if ((r = insert_one(s, w, &w->items[i])) != STORE_OK)
+        if ((r = insert_one(s, w, &w->items[i])) != STORE_OK ||
+            (r = sq_submit_received(s, w, &w->items[i])) != STORE_OK)
             return r;
         a->created++;
     }
@@ -638,7 +639,7 @@ static int get_on(struct sq_conn *c, const char *id, struct submission_rec *out)
     sq_bind_text(st, 1, id);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        read_submission(st, out);
+        sq_read_submission(st, out);
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_UNAVAILABLE;
 }
@@ -695,7 +696,7 @@ int sq_submissions_list(struct store *s, const struct submission_filter *f,
     sqlite3_bind_int(st, 9, f->limit + 1);
     sqlite3_bind_int(st, 10, f->electronic_only);
     while (out->n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        read_submission(st, &out->items[out->n++]);
+        sq_read_submission(st, &out->items[out->n++]);
     sqlite3_reset(st);
     sq_read_put(SQ(s), c);
     free(recips);

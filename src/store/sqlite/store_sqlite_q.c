@@ -837,4 +837,8 @@ const struct store_ops sq_ops = {
     .reminders_scan = sq_reminders_scan,
     .commit_latency = commit_latency,
     .stats = stats,
+    .inbox_list = sq_inbox_list,
+    .request_create = sq_request_create,
+    .request_get = sq_request_get,
+    .requests_list = sq_requests_list,
 };
