@@ -546,6 +546,16 @@ static enum app_problem render(const struct app_call *c, const struct submission
         created = ver.version_created_at;
         report_rec_release(&ver);
     }
+    /* an update is titled as the 続報 of its stage, so the filed document says what it is */
+    char stage[160];
+    const char *stage_ja = json_string_value(jsonx_ptr_get(payload, "/submission/stage/ja"));
+    if (!strcmp(s->kind, "update") && stage_ja) {
+        snprintf(
+            stage, sizeof(stage), "続報 %lld（%s）",
+            (long long)json_integer_value(jsonx_ptr_get(payload, "/submission/update/sequence")),
+            stage_ja);
+        stage_ja = stage;
+    }
     struct render_meta m = {
         .incident_id = s->incident_id,
         .version = s->version,
@@ -553,7 +563,7 @@ static enum app_problem render(const struct app_call *c, const struct submission
         .version_created_ms = created,
         .recipient_name_ja = known ? rv.name_ja : NULL,
         .recipient_name_en = known ? rv.name_en : NULL,
-        .stage_name_ja = json_string_value(jsonx_ptr_get(payload, "/submission/stage/ja")),
+        .stage_name_ja = stage_ja,
         .ja = true,
         /* the filing (issue 10 items 5, 6): the recipient's own form, the submission, and the
          * sections its view carries, so that a section it is not given is not called unknown */

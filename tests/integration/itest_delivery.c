@@ -697,43 +697,59 @@ static void test_happy_path(void **state)
 
 /* ---- documents the reporter files, and proofs ---- */
 
+/* The shared strings of the workbook d holds (xl/sharedStrings.xml) into out; false (after
+ * saying so) when unzip is not installed, so the caller checks no strings. */
+static bool xlsx_strings(const struct itest_resp *d, char *out, size_t n)
+{
+    char path[400], cmd[600];
+    snprintf(path, sizeof(path), "%s/document.xlsx", tmpdir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(d->body, 1, d->len, f), d->len);
+    assert_int_equal(fclose(f), 0);
+    if (system("command -v unzip >/dev/null 2>&1")) {
+        print_message("# unzip absent: the workbook's strings are not checked\n");
+        unlink(path);
+        return false;
+    }
+    snprintf(cmd, sizeof(cmd), "unzip -p '%s' xl/sharedStrings.xml", path);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t got = fread(out, 1, n - 1, p);
+    out[got] = '\0';
+    assert_int_equal(pclose(p), 0);
+    unlink(path);
+    return true;
+}
+
 /* The NCO's workbook as the service renders it (issue 10 items 5, 6): NCO's common form for
  * this ransomware incident, addressed to NCO by name, with the filing facts and the submission's
  * id; the contacts the reporter withheld from NCO are said to be withheld, not unknown. */
 static void test_nco_document_form(void **state)
 {
     struct itest_resp d;
-    char path[400], cmd[600];
-    UNUSED(state);
-    assert_int_equal(
-        get_as(&F.rep_a, "/api/v1/submissions/%s/document?format=xlsx", A.nco, &d), 200);
-    assert_non_null(strstr(d.content_type, "spreadsheetml"));
-    snprintf(path, sizeof(path), "%s/nco-document.xlsx", tmpdir);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(d.body, 1, d.len, f), d.len);
-    assert_int_equal(fclose(f), 0);
-    itest_resp_release(&d);
-    if (system("command -v unzip >/dev/null 2>&1")) {
-        print_message("# unzip absent: the NCO workbook's strings are not checked\n");
-        return;
-    }
-    snprintf(cmd, sizeof(cmd), "unzip -p '%s' xl/sharedStrings.xml", path);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
     static char sst[1 << 20];
-    size_t n = fread(sst, 1, sizeof(sst) - 1, p);
-    sst[n] = '\0';
-    assert_int_equal(pclose(p), 0);
-    const char *const want[] = {"ランサムウェア事案 報告（共通様式）", "宛先", "国家サイバー統括室",
-                                "提出日", "代表取締役社長 港 一郎", A.nco,
-                                "この報告先には提供していない項目です（連絡先）", "R1"};
+    UNUSED(state);
+    assert_int_equal(get_as(&F.rep_a, "/api/v1/submissions/%s/document?format=xlsx", A.nco, &d),
+                     200);
+    assert_non_null(strstr(d.content_type, "spreadsheetml"));
+    bool have = xlsx_strings(&d, sst, sizeof(sst));
+    itest_resp_release(&d);
+    if (!have)
+        return;
+    const char *const want[] = {"ランサムウェア事案 報告（共通様式）",
+                                "宛先",
+                                "国家サイバー統括室",
+                                "提出日",
+                                "代表取締役社長 港 一郎",
+                                A.nco,
+                                "この報告先には提供していない項目です（連絡先）",
+                                "R1"};
     for (size_t i = 0; i < ARRAY_SIZE(want); i++)
         if (!strstr(sst, want[i]))
             fail_msg("the NCO workbook lacks \"%s\"", want[i]);
     assert_null(strstr(sst, "個人データの漏えい等報告")); /* never the PPC's form */
     assert_null(strstr(sst, "未記入"));
-    unlink(path);
 }
 
 static long post_as(const struct itest_user *u, const char *fmt, const char *id, const char *body,
@@ -2052,6 +2068,13 @@ static void test_update_sequence(void **state)
     assert_int_equal(wait_status(ids, 1, "acknowledged", WAIT_MS), 0);
     /* the 速報 stays met by the 速報 itself */
     expect_met(id, PPC_RULE, "preliminary", pre);
+    /* the update's document to file says it is the 続報 of the 速報 */
+    static char sst[1 << 20];
+    assert_int_equal(get_as(&F.rep_a, "/api/v1/submissions/%s/document?format=xlsx", upd, &pv),
+                     200);
+    if (xlsx_strings(&pv, sst, sizeof(sst)))
+        assert_non_null(strstr(sst, "続報 1（速報）"));
+    itest_resp_release(&pv);
 
     /* the 確報 goes on the next submit without a choice */
     assert_int_equal(submit(id, "\"v2\"", NULL, &r), 201);

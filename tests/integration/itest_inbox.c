@@ -638,22 +638,22 @@ static void test_information_answered_by_update(void **state)
     snprintf(im, sizeof(im), "If-Match: %s", g.etag);
     itest_resp_release(&g);
     snprintf(path, sizeof(path), "/api/v1/reports/%s/versions", report_id);
-    itest_http(&F.srv,
-               &(struct itest_req){
-                   .method = "POST", .path = path, .token = F.rep_a.token, .body = text,
-                   .headers = {im}},
-               &r);
+    itest_http(
+        &F.srv,
+        &(struct itest_req){
+            .method = "POST", .path = path, .token = F.rep_a.token, .body = text, .headers = {im}},
+        &r);
     free(text);
     assert_int_equal(r.status, 201);
     snprintf(im, sizeof(im), "If-Match: %s", r.etag);
     itest_resp_release(&r);
     snprintf(path, sizeof(path), "/api/v1/reports/%s/submit", report_id);
     snprintf(body, sizeof(body), "{\"updates\":[\"%s\"]}", ob);
-    itest_http(&F.srv,
-               &(struct itest_req){
-                   .method = "POST", .path = path, .token = F.rep_a.token, .body = body,
-                   .headers = {im}},
-               &r);
+    itest_http(
+        &F.srv,
+        &(struct itest_req){
+            .method = "POST", .path = path, .token = F.rep_a.token, .body = body, .headers = {im}},
+        &r);
     assert_int_equal(r.status, 201);
     char upd[40];
     xstrlcpy(upd, itest_jstr(r.json, "/submitted/0/id"), sizeof(upd));
