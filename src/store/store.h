@@ -289,8 +289,9 @@ struct submit_write {
  * withdrawn with reason_json as their reason (an event each; nothing is deleted); its
  * submissions that have not reached their recipient (queued, available, awaiting_filing) become
  * cancelled; then each notice of `notices` (kind "withdrawal", one per recipient) is written only
- * when its recipient still has a submission of the incident that reached it or is on its way
- * (sending, delivered, acknowledged): *written says how many. An audit entry records it. */
+ * when its recipient has a submission of the incident that reached it, is on its way (sending,
+ * delivered, acknowledged) or may have reached it (a webhook attempt was made before it was
+ * cancelled: a timed-out attempt may have arrived): *written says how many. An audit entry records it. */
 struct withdraw_write {
     const char *incident_id, *org_id, *actor;
     const char *reason;      /* the reporter's text */

@@ -1631,8 +1631,8 @@ static void test_update_and_withdraw(void **state)
 {
     struct store *s = S(state);
     struct outbox_fixture f;
-    struct submission_new items[3], up, notices[3];
-    char ids[3][UUID_STR_LEN], upid[UUID_STR_LEN], up2[UUID_STR_LEN], nid[3][UUID_STR_LEN];
+    struct submission_new items[4], up, notices[4];
+    char ids[4][UUID_STR_LEN], upid[UUID_STR_LEN], up2[UUID_STR_LEN], nid[4][UUID_STR_LEN];
     struct submission_list l;
     struct submission_rec rec;
     struct report_rec rr;
@@ -1641,15 +1641,22 @@ static void test_update_and_withdraw(void **state)
     new_sub(&items[0], ids[0], f.ob[0], "r-one", "webhook", "queued");
     new_sub(&items[1], ids[1], f.ob[1], "r-box", "inbox", "available");
     new_sub(&items[2], ids[2], f.ob[2], "r-doc", "document", "awaiting_filing");
-    assert_int_equal(submit_items(s, &f, 1, items, 3, &created), STORE_OK);
+    new_sub(&items[3], ids[3], f.ob[3], "r-two", "webhook", "queued");
+    assert_int_equal(submit_items(s, &f, 1, items, 4, &created), STORE_OK);
     struct claim_request c = {
         .per_recipient = 5, .limit = 10, .now_ms = T0 + 20, .lease_ms = 30000};
     assert_int_equal(store_submissions_claim(s, &c, &l), STORE_OK);
-    assert_int_equal(l.n, 1);
+    assert_int_equal(l.n, 2);
     submission_list_release(&l);
-    struct delivery_result d = {
-        .id = ids[0], .outcome = OUTCOME_DELIVERED, .http_status = 200, .at = T0 + 30};
-    assert_int_equal(store_submissions_record(s, &d, 1), STORE_OK);
+    /* r-one has it; r-two's attempt timed out: it may have arrived, and is due again */
+    struct delivery_result d[] = {
+        {.id = ids[0], .outcome = OUTCOME_DELIVERED, .http_status = 200, .at = T0 + 30},
+        {.id = ids[3],
+         .outcome = OUTCOME_RETRY,
+         .error = "timeout",
+         .at = T0 + 30,
+         .next_attempt_at = T0 + 60000}};
+    assert_int_equal(store_submissions_record(s, d, 2), STORE_OK);
 
     new_sub(&up, upid, f.ob[0], "r-one", "webhook", "queued");
     up.kind = "update";
@@ -1673,7 +1680,8 @@ static void test_update_and_withdraw(void **state)
     new_sub(&notices[0], nid[0], f.ob[0], "r-one", "webhook", "queued");
     new_sub(&notices[1], nid[1], f.ob[1], "r-box", "inbox", "available");
     new_sub(&notices[2], nid[2], f.ob[2], "r-doc", "document", "awaiting_filing");
-    for (int i = 0; i < 3; i++)
+    new_sub(&notices[3], nid[3], f.ob[3], "r-two", "webhook", "queued");
+    for (int i = 0; i < 4; i++)
         notices[i].kind = "withdrawal";
     struct withdraw_write w = {.incident_id = f.incident,
                                .org_id = f.p.b.id,
@@ -1681,7 +1689,7 @@ static void test_update_and_withdraw(void **state)
                                .reason = "filed twice",
                                .reason_json = "{\"code\":\"incident_withdrawn\"}",
                                .notices = notices,
-                               .n = 3,
+                               .n = 4,
                                .version = 1,
                                .now_ms = T0 + 100};
     int64_t count = audit_check(s, NULL);
@@ -1689,14 +1697,14 @@ static void test_update_and_withdraw(void **state)
     audit_unchanged(s, count);
     w.org_id = f.p.a.id;
     assert_int_equal(store_report_withdraw(s, &w, &written), STORE_OK);
-    assert_int_equal(written, 1); /* only r-one had received something */
+    assert_int_equal(written, 2); /* r-one had it, r-two may have: not r-box, not r-doc */
     assert_int_equal(store_report_withdraw(s, &w, &written), STORE_CONFLICT);
     assert_int_equal(store_report_get(s, f.incident, 0, &rr), STORE_OK);
     assert_int_equal(rr.withdrawn_at, T0 + 100);
     assert_string_equal(rr.withdrawn_reason, "filed twice");
     report_rec_release(&rr);
-    const char *const cancelled[] = {ids[1], ids[2], upid};
-    for (int i = 0; i < 3; i++) {
+    const char *const cancelled[] = {ids[1], ids[2], upid, ids[3]};
+    for (int i = 0; i < 4; i++) {
         assert_int_equal(store_submission_get(s, cancelled[i], &rec), STORE_OK);
         assert_string_equal(rec.status, "cancelled");
         submission_rec_release(&rec);
@@ -1706,10 +1714,12 @@ static void test_update_and_withdraw(void **state)
     assert_string_equal(rec.status, "queued");
     submission_rec_release(&rec);
     assert_int_equal(store_submission_get(s, nid[1], &rec), STORE_NOT_FOUND);
+    assert_int_equal(store_submission_get(s, nid[3], &rec), STORE_OK);
+    submission_rec_release(&rec);
     /* nothing further goes */
     new_sub(&up, up2, f.ob[3], "r-one", "webhook", "queued");
     assert_int_equal(submit_items(s, &f, 1, &up, 1, &created), STORE_CONFLICT);
-    assert_int_equal(audit_check(s, NULL), count + 2); /* the notice and report.withdraw */
+    assert_int_equal(audit_check(s, NULL), count + 3); /* two notices and report.withdraw */
 }
 
 static void test_submit_and_claim(void **state)

@@ -234,8 +234,8 @@ static const char *const sql_text[SQ__COUNT] = {
     [SQ_WD_CANCEL] = "UPDATE submissions SET status = 'cancelled' WHERE incident_id = ?1"
                      " AND status IN ('queued', 'available', 'awaiting_filing') RETURNING id",
     [SQ_WD_RECEIVED] = "SELECT 1 FROM submissions WHERE incident_id = ?1 AND recipient_id = ?2"
-                       " AND kind <> 'withdrawal'"
-                       " AND status IN ('sending', 'delivered', 'acknowledged') LIMIT 1",
+                       " AND kind <> 'withdrawal' AND (status IN ('sending', 'delivered',"
+                       " 'acknowledged') OR (status = 'cancelled' AND attempts > 0)) LIMIT 1",
     [SQ_SUB_MARK_VERSION] = "UPDATE incidents SET submitted_version = ?2 WHERE id = ?1",
     [SQ_SUB_EVENT] = "INSERT INTO submission_events (submission_id, at, event, http_status, detail)"
                      " VALUES (?,?,?,?,?)",
