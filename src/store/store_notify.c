@@ -77,3 +77,13 @@ void store_binding_note(const char *org_id, bool webhook, const char *recipient_
     out->at = now;
     out->listed_only = !webhook;
 }
+
+const char *store_note_channels(const struct notification_new *n, const struct store_note_facts *f,
+                                bool *mail)
+{
+    /* listed_only is the caller's word that the webhook is off (account events of an
+     * organisation without an enabled webhook); the e-mail follows the settings alone, so an
+     * organisation that chose e-mail only still hears of every event */
+    *mail = f->enabled && f->emails;
+    return !n->listed_only && f->enabled && f->endpoint ? "queued" : "not_sent";
+}
