@@ -57,6 +57,14 @@ static int cmp_desc(const void *a, const void *b)
 
 /* Each e-mail address (issue 10 item 8): outbox_mail_addr_check's subset of RFC 5321/5322,
  * which also keeps CR and LF — a header injection — out. Every bad one is reported. */
+static bool named(const struct verr_list *l, const char *ptr)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->v[i].pointer, ptr))
+            return true;
+    return false;
+}
+
 static void emails_ok(const json_t *body, struct app_result *res)
 {
     const json_t *a = json_object_get(body, "email");
@@ -65,10 +73,10 @@ static void emails_ok(const json_t *body, struct app_result *res)
         char ptr[32];
         struct err e;
         err_init(&e);
-        if (!json_is_string(v) ||
+        snprintf(ptr, sizeof(ptr), "/email/%zu", i);
+        if (!json_is_string(v) || named(&res->errs, ptr) ||
             !outbox_mail_addr_check(json_string_value(v), json_string_length(v), &e))
             continue;
-        snprintf(ptr, sizeof(ptr), "/email/%zu", i);
         verr_add(&res->errs, ptr, "email", e.msg,
                  "メールアドレスの形式ではありません（name@example.jp の形、254文字以内、空白・"
                  "改行・制御文字・ASCII以外の文字は不可）");
@@ -110,7 +118,15 @@ enum app_problem app_reminders_set(const struct app_call *c, const char *org_id,
     struct reminder_settings *s = out;
     memset(s, 0, sizeof(*s));
     enum app_problem pr = app_authz_org(c->who, ACT_SUBMIT, org_id, res);
-    if (pr || (pr = app_check_fields(c, &rem_root, body, res)) || (pr = endpoint_ok(c, body, res)))
+    if (pr)
+        return pr;
+    /* the structure and the addresses together, so that every problem is named at once */
+    pr = app_check_fields(c, &rem_root, body, res);
+    if (pr) {
+        emails_ok(body, res);
+        return pr;
+    }
+    if ((pr = endpoint_ok(c, body, res)))
         return pr;
     xstrlcpy(s->org_id, org_id, sizeof(s->org_id));
     const char *ep = json_string_value(json_object_get(body, "endpoint"));

@@ -54,10 +54,10 @@ static json_t *settings_json(const struct reminder_settings *s)
         json_array_append_new(leads, json_integer(s->lead_hours[i]));
     for (int i = 0; i < s->nemails; i++)
         json_array_append_new(emails, json_string(s->emails[i]));
-    json_t *j = json_pack("{s:o, s:b, s:o, s:b, s:o}", "endpoint",
-                          s->endpoint[0] ? json_string(s->endpoint) : json_null(), "enabled",
-                          s->enabled, "lead_hours", leads, "secret_set", s->secret_len > 0,
-                          "email", emails);
+    json_t *j =
+        json_pack("{s:o, s:b, s:o, s:b, s:o}", "endpoint",
+                  s->endpoint[0] ? json_string(s->endpoint) : json_null(), "enabled", s->enabled,
+                  "lead_hours", leads, "secret_set", s->secret_len > 0, "email", emails);
     json_object_set_new(j, "updated_at", s->updated_at ? http_time(s->updated_at) : json_null());
     return j;
 }
@@ -73,9 +73,8 @@ void h_reminders_get(struct req *r)
         return http_fail_result_release(r, &res);
     if (!configured)
         return http_json(r, 200,
-                         json_pack("{s:n, s:b, s:[], s:b, s:n, s:[]}", "endpoint", "enabled",
-                                   false, "lead_hours", "secret_set", false, "updated_at",
-                                   "email"));
+                         json_pack("{s:n, s:b, s:[], s:b, s:n, s:[]}", "endpoint", "enabled", false,
+                                   "lead_hours", "secret_set", false, "updated_at", "email"));
     http_json(r, 200, settings_json(&s));
 }
 

@@ -180,9 +180,7 @@ static const struct line failed_lines[] = {
     {"最後のエラー", "Last error", "submission", "last_error"},
     {0}};
 static const struct line account_lines[] = {
-    {"利用者", "User", "user", "username"},
-    {"役割", "Role", "user", "role"},
-    {0}};
+    {"利用者", "User", "user", "username"}, {"役割", "Role", "user", "role"}, {0}};
 static const struct line generic_lines[] = {{0}};
 
 /* What a kind of event says: subject and first sentence in each language ("%s" in the
@@ -389,8 +387,9 @@ int outbox_smtp_check(const struct outbox_smtp *m, struct err *e)
     if (hl == 0 || host[0] == ':')
         return err_set(e, -1, "smtp_url: must name a host");
     if (memchr(host, '@', hl))
-        return err_set(e, -1, "smtp_url: must not carry a user or password (use smtp_user and "
-                              "smtp_password)");
+        return err_set(e, -1,
+                       "smtp_url: must not carry a user or password (use smtp_user and "
+                       "smtp_password)");
     for (const char *p = u; *p; p++)
         if ((unsigned char)*p <= 0x20 || *p == 0x7f)
             return err_set(e, -1, "smtp_url: must not contain spaces or control characters");

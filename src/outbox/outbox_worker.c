@@ -66,7 +66,7 @@ struct outbox_worker {
     struct transfer **slots; /* max_inflight */
     int inflight;
     struct batch subs, notes, mails; /* outcomes of the round, one store call each */
-    int64_t next_scan;        /* when to look for due reminders again */
+    int64_t next_scan;               /* when to look for due reminders again */
     atomic_ullong attempts, delivered, retried, failed;
     uint64_t rng;
 };
@@ -164,8 +164,7 @@ static void alert(struct outbox_worker *w, struct batch *b, const struct submiss
 static void retry_or_fail(struct outbox_worker *w, const struct submission_rec *s, int kind,
                           int http, const char *why, int64_t retry_after_ms)
 {
-    static const char *const failed_event[] = {"delivery.failed", "reminder.failed",
-                                               "mail.failed"};
+    static const char *const failed_event[] = {"delivery.failed", "reminder.failed", "mail.failed"};
     bool note = kind != K_SUB;
     struct batch *b = batch_of(w, kind);
     struct delivery_result *r = add_result(w, b, s->id);
@@ -181,8 +180,8 @@ static void retry_or_fail(struct outbox_worker *w, const struct submission_rec *
             atomic_fetch_add(&w->failed, 1);
             alert(w, b, s, r->error, r->at);
         }
-        LOG(LOG_WARN, failed_event[kind], LF_S("id", s->id),
-            LF_S("recipient", s->recipient_id), LF_I("attempts", s->attempts), LF_S("error", why));
+        LOG(LOG_WARN, failed_event[kind], LF_S("id", s->id), LF_S("recipient", s->recipient_id),
+            LF_I("attempts", s->attempts), LF_S("error", why));
     } else {
         r->outcome = OUTCOME_RETRY;
         r->next_attempt_at = next;
@@ -314,8 +313,8 @@ static void setup_mail(struct transfer *t, const struct outbox_smtp *m)
     snprintf(from, sizeof(from), "<%s>", m->from_addr);
     curl_easy_setopt(e, CURLOPT_URL, m->url);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-    curl_easy_setopt(e, CURLOPT_USE_SSL, m->require_tls ? (long)CURLUSESSL_ALL
-                                                        : (long)CURLUSESSL_NONE);
+    curl_easy_setopt(e, CURLOPT_USE_SSL,
+                     m->require_tls ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE);
     if (m->ca_file[0])
         curl_easy_setopt(e, CURLOPT_CAINFO, m->ca_file);
     if (m->user[0]) {
@@ -500,8 +499,7 @@ static size_t claim_notes(struct outbox_worker *w, int64_t now, int64_t lease)
         t->own.timeout_s = 10;
         t->route = &t->own;
         if (!t->own.endpoint[0] || !t->own.secret_len || !t->sub.payload) {
-            retry_or_fail(w, &t->sub, K_NOTE, 0, "the reminder webhook is no longer configured",
-                          0);
+            retry_or_fail(w, &t->sub, K_NOTE, 0, "the reminder webhook is no longer configured", 0);
             submission_rec_release(&t->sub);
             free(t);
             continue;
@@ -551,8 +549,9 @@ static void begin_mail(struct outbox_worker *w, struct notification_rec *n)
     t->route = &t->own;
     buf_init(&t->msg, OUTBOX_MAIL_MAX);
     size_t nto = mail_rcpts(n->emails, &t->rcpt, to, &keep);
-    struct outbox_mail_in m = {n->id,          n->kind,   n->payload, n->created_at,
-                               w->o.smtp->from_addr, w->o.smtp->from_name, to, nto};
+    struct outbox_mail_in m = {
+        n->id, n->kind, n->payload, n->created_at, w->o.smtp->from_addr, w->o.smtp->from_name,
+        to,    nto};
     const char *why = !nto ? "no e-mail addresses are configured any more"
                       : outbox_mail_compose(&m, &t->msg) ? "the message is too large"
                                                          : NULL;
@@ -573,7 +572,8 @@ static size_t claim_mail(struct outbox_worker *w, int64_t now, int64_t lease)
     int free_slots = w->o.max_inflight - w->inflight;
     if (!w->o.smtp || !w->o.smtp->url[0] || free_slots <= 0)
         return 0;
-    if (2000LL * w->o.smtp->timeout_s + 30000 > lease)
+    /* without an operator's lease (delivery_lease_s), one that outlasts an SMTP attempt */
+    if (!w->o.lease_ms && 2000LL * w->o.smtp->timeout_s + 30000 > lease)
         lease = 2000LL * w->o.smtp->timeout_s + 30000;
     if (store_mail_claim(w->o.store, now, free_slots, lease, &l) != STORE_OK)
         return 0;
