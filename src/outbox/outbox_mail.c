@@ -131,16 +131,17 @@ static size_t utf8_len(unsigned char c)
 }
 
 /*
- * Appends text as RFC 2047 "B" encoded-words of at most 45 bytes (60 base64 characters, so a
- * word is 72 ≤ 75 characters), cut only between UTF-8 characters, separated by a fold (CRLF
- * and a space: white space between encoded-words is not displayed, §6.2).
+ * Appends text as RFC 2047 "B" encoded-words of at most 42 bytes (56 base64 characters, so a
+ * word is 68 characters: within §2's 75, and "Subject: " and a word stay within RFC 5322
+ * §2.1.1's 78), cut only between UTF-8 characters, separated by a fold (CRLF and a space:
+ * white space between encoded-words is not displayed, §6.2).
  */
 static void put_words(struct buf *out, const char *text)
 {
     size_t n = strlen(text), i = 0;
     while (i < n) {
         size_t end = i;
-        while (end < n && end + utf8_len((unsigned char)text[end]) - i <= 45)
+        while (end < n && end + utf8_len((unsigned char)text[end]) - i <= 42)
             end += utf8_len((unsigned char)text[end]);
         if (end == i) /* a truncated sequence at the end */
             end = n;
@@ -328,7 +329,7 @@ static void put_headers(struct buf *out, const struct outbox_mail_in *m, const c
     one_line(name, sizeof(name), m->from_name ? m->from_name : "");
     if (name[0]) {
         put_words(out, name);
-        buf_puts(out, " ");
+        buf_puts(out, "\r\n "); /* folded: the name and the address on lines of their own */
     }
     buf_appendf(out, "<%s>\r\nTo: ", m->from_addr);
     for (size_t i = 0; i < m->nto; i++)
