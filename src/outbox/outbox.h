@@ -305,16 +305,17 @@ int outbox_mail_compose(const struct outbox_mail_in *m, struct buf *out);
 
 struct outbox_worker;
 
-/* The operator's SMTP relay (config: smtp_*; docs/delivery.md §9). Never logged: password. */
+/* The operator's SMTP relay (config: smtp_*; docs/delivery.md §8, "E-mail"). Never logged:
+ * the password. */
 struct outbox_smtp {
-    char url[1024];       /* smtp://host[:port] or smtps://host[:port]; "" = no e-mail */
-    bool require_tls;     /* smtp://: STARTTLS or fail (CURLUSESSL_ALL) */
-    char user[256];       /* "" = no authentication */
-    char password[256];   /* secret */
+    char url[1024];     /* smtp://host[:port] or smtps://host[:port]; "" = no e-mail */
+    bool require_tls;   /* smtp://: STARTTLS or fail (CURLUSESSL_ALL) */
+    char user[256];     /* "" = no authentication */
+    char password[256]; /* secret */
     char from_addr[OUTBOX_MAIL_ADDR_MAX + 1];
     char from_name[256];
-    char ca_file[1024];   /* "" = the system's CA certificates */
-    int timeout_s;        /* one attempt, connection included */
+    char ca_file[1024]; /* "" = the system's CA certificates */
+    int timeout_s;      /* one attempt, connection included */
 };
 
 /* Checks the relay's settings before the worker starts: an smtp:// or smtps:// URL with a
@@ -325,7 +326,7 @@ int outbox_smtp_check(const struct outbox_smtp *m, struct err *e);
 
 struct outbox_worker_options {
     struct store *store;
-    const struct outbox_smtp *smtp; /* borrowed; NULL or url "": e-mails wait in their outbox */
+    const struct outbox_smtp *smtp; /* borrowed; NULL or url "": e-mails wait (outbox_mail.c) */
     const struct outbox_config *config; /* borrowed; lives longer than the worker */
     int max_inflight;      /* transfers at once, all recipients together */
     int64_t max_age_ms;    /* a webhook submission older than this is failed */

@@ -1,6 +1,6 @@
 /*
- * outbox_mail.c — notifications by e-mail (outbox.h; docs/delivery.md §9, issue 10 item 8):
- * which addresses are acceptable, and the exact message a notification becomes. Pure: the
+ * outbox_mail.c — notifications by e-mail (outbox.h; docs/delivery.md §8 "E-mail", issue 10 item
+ * 8): which addresses are acceptable, and the exact message a notification becomes. Pure: the
  * worker (outbox_worker.c) hands the bytes to libcurl's SMTP as they are composed here.
  *
  * Why the message is built like this:

@@ -1,6 +1,6 @@
 /*
  * itest_mail.c — notifications by e-mail against a real SMTP server (issue 10 item 8;
- * docs/delivery.md §9).
+ * docs/delivery.md §8, "E-mail").
  *
  * The server is tests/integration/smtp_server.py on Debian's python3-aiosmtpd: STARTTLS with
  * a self-signed certificate made here with openssl (ichigen trusts it through smtp_ca_file),
