@@ -552,9 +552,15 @@ static void begin_mail(struct outbox_worker *w, struct notification_rec *n)
     struct outbox_mail_in m = {
         n->id, n->kind, n->payload, n->created_at, w->o.smtp->from_addr, w->o.smtp->from_name,
         to,    nto};
-    const char *why = !nto ? "no e-mail addresses are configured any more"
-                      : outbox_mail_compose(&m, &t->msg) ? "the message is too large"
-                                                         : NULL;
+    const char *why = NULL;
+    /* a reminder that waited longer than a delivery may (no relay configured for days) is
+     * stale news: failed, not sent */
+    if (rtime_now_ms() - n->created_at > w->o.max_age_ms)
+        why = "older than delivery_max_age_h";
+    else if (!nto)
+        why = "no e-mail addresses are configured any more";
+    else if (outbox_mail_compose(&m, &t->msg))
+        why = "the message is too large";
     json_decref(keep);
     if (why) {
         retry_or_fail(w, &t->sub, K_MAIL, 0, why, 0);
