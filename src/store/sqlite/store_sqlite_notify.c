@@ -29,7 +29,8 @@ int sq_reminders_get(struct store *s, const char *org_id, struct reminder_settin
         sq_col_copy(st, 1, out->endpoint, sizeof(out->endpoint));
         size_t n = (size_t)sqlite3_column_bytes(st, 2);
         out->secret_len = n < sizeof(out->secret) ? n : sizeof(out->secret);
-        memcpy(out->secret, sqlite3_column_blob(st, 2), out->secret_len);
+        if (out->secret_len) /* e-mail only: no secret, and SQLite's blob pointer is NULL */
+            memcpy(out->secret, sqlite3_column_blob(st, 2), out->secret_len);
         out->nleads = store_leads_parse((const char *)sqlite3_column_text(st, 3), out->lead_hours,
                                         REMINDER_LEADS_MAX);
         out->enabled = sqlite3_column_int(st, 4) != 0;
