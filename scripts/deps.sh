@@ -2,7 +2,8 @@
 # Installs the Debian packages ichigen needs, and nothing else. Idempotent: when everything is
 # present it costs one dpkg-query call. Profiles add to each other:
 #   build  compiler, meson/ninja and the libraries the service links
-#   test   + cmocka (unit tests) and libcurl (integration-test client)
+#   test   + cmocka (unit tests), libcurl (integration-test client), python3-aiosmtpd and
+#          openssl (the real SMTP server and its certificate in tests/integration/itest_mail.c)
 #   fuzz   + clang with its libFuzzer runtime (only `make fuzz` needs it)
 # Runs `apt-get update` only when something must be installed; never asks questions.
 set -eu
@@ -12,7 +13,7 @@ profile=${1:-build}
 pkgs_build="gcc libc6-dev make pkg-config meson ninja-build libmicrohttpd-dev libjansson-dev \
 libsqlite3-dev libsodium-dev libssl-dev tzdata \
 libcairo2-dev fonts-noto-cjk fontconfig libxlsxwriter-dev libcurl4-openssl-dev ca-certificates"
-pkgs_test="$pkgs_build libcmocka-dev poppler-utils unzip"
+pkgs_test="$pkgs_build libcmocka-dev poppler-utils unzip python3-aiosmtpd openssl"
 pkgs_fuzz="$pkgs_test clang libclang-rt-14-dev"
 
 case "$profile" in

@@ -29,7 +29,9 @@ int app_latest_version(const struct app_call *c, const char *report_id, int fall
 
 /* The rules of an organisation's own webhook (the reminder webhook, an authority's arrival
  * subscription): body's "endpoint" passes the SSRF guard (outbox_url_check) and its "secret"
- * has at least OUTBOX_SECRET_MIN bytes. APP_OK or VALIDATION with each problem. */
+ * has at least OUTBOX_SECRET_MIN bytes; both may be left out when body lists e-mail addresses
+ * ("email", reminders only: issue 10 item 8), each of which is checked. APP_OK or VALIDATION
+ * with each problem. */
 enum app_problem app_webhook_endpoint_ok(const struct app_call *c, const json_t *body,
                                          struct app_result *res);
 

@@ -17,10 +17,13 @@ enum app_problem app_reminders_get(const struct app_call *c, const char *org_id,
                                    struct reminder_settings *out, bool *configured,
                                    struct app_result *res);
 
-/* Replaces the settings of org_id with body {"endpoint", "secret", "lead_hours", "enabled"?}:
- * an https:// endpoint the SSRF guard lets through (outbox_url_check), a secret of at least
- * OUTBOX_SECRET_MIN bytes, 1..REMINDER_LEADS_MAX distinct lead times of 1..2160 hours (kept
- * in descending order). VALIDATION with every problem; on APP_OK out is what was stored. */
+/* Replaces the settings of org_id with body {"endpoint"?, "secret"?, "email"?, "lead_hours",
+ * "enabled"?}: an https:// endpoint the SSRF guard lets through (outbox_url_check) with a
+ * secret of at least OUTBOX_SECRET_MIN bytes — both required unless "email" lists addresses
+ * (issue 10 item 8: e-mail with or without the webhook) —, 0..REMINDER_EMAILS_MAX distinct
+ * addresses each passing outbox_mail_addr_check, 1..REMINDER_LEADS_MAX distinct lead times of
+ * 1..2160 hours (kept in descending order; e.g. [72, 24, 4] sends three reminders and the
+ * overdue notice). VALIDATION with every problem; on APP_OK out is what was stored. */
 enum app_problem app_reminders_set(const struct app_call *c, const char *org_id, const json_t *body,
                                    struct reminder_settings *out, struct app_result *res);
 

@@ -42,12 +42,35 @@ static void app_init(struct app *app, const struct config *cfg, struct store *s)
     app->tokens = http_tcache_new(cfg->token_cache_ms);
 }
 
+/* The relay's settings as the worker takes them (static: they outlive the worker). */
+static const struct outbox_smtp *smtp_from_config(const struct config *cfg, struct err *e)
+{
+    static struct outbox_smtp m;
+    memset(&m, 0, sizeof(m));
+    xstrlcpy(m.url, cfg->smtp_url, sizeof(m.url));
+    m.require_tls = cfg->smtp_starttls != 0;
+    xstrlcpy(m.user, cfg->smtp_user, sizeof(m.user));
+    xstrlcpy(m.password, cfg->smtp_password, sizeof(m.password));
+    xstrlcpy(m.from_addr, cfg->smtp_from, sizeof(m.from_addr));
+    xstrlcpy(m.from_name, cfg->smtp_from_name, sizeof(m.from_name));
+    xstrlcpy(m.ca_file, cfg->smtp_ca_file, sizeof(m.ca_file));
+    m.timeout_s = (int)cfg->smtp_timeout_s;
+    return outbox_smtp_check(&m, e) ? NULL : &m;
+}
+
 static int start_worker(struct app *app, const struct config *cfg,
                         const struct outbox_config *delivery)
 {
     struct err e;
+    err_init(&e);
+    const struct outbox_smtp *smtp = smtp_from_config(cfg, &e);
+    if (!smtp) {
+        fprintf(stderr, "ichigen: %s\n", e.msg);
+        return -1;
+    }
     struct outbox_worker_options o = {
         .store = app->store,
+        .smtp = smtp,
         .config = delivery,
         .max_inflight = (int)cfg->delivery_inflight,
         .max_age_ms = cfg->delivery_max_age_h * 3600000LL,

@@ -11,7 +11,7 @@ struct opt {
     size_t size; /* OPT_STR: buffer size */
     const char *def;
     int64_t min, max;
-    bool secret;
+    int secret; /* 0: no; 1: a secret; 2: a secret not accepted on the command line */
     const char *doc;
 };
 
@@ -28,6 +28,11 @@ struct opt {
     {                                                                                              \
 #n, OPT_STR, offsetof(struct config, n), sizeof(((struct config *)0)->n), "", 0, 0, true,  \
             doc                                                                                    \
+    }
+/* A secret that only the config file or the environment may set (argv is public on a host). */
+#define OSECRET_NOARG(n, doc)                                                                      \
+    {                                                                                              \
+#n, OPT_STR, offsetof(struct config, n), sizeof(((struct config *)0)->n), "", 0, 0, 2, doc \
     }
 
 static const struct opt opts[] = {
@@ -111,6 +116,21 @@ static const struct opt opts[] = {
        "receivers only)"),
     OI(delivery_allow_http_loopback, "0", 0, 1,
        "let webhooks use plain http:// to the loopback address (tests and local receivers)"),
+    OS(smtp_url, "",
+       "the SMTP relay notifications are mailed through: smtp://host:587 or smtps://host:465 "
+       "(empty: no e-mail; the e-mails wait in their outbox)"),
+    OI(smtp_starttls, "1", 0, 1,
+       "smtp:// must switch to TLS with STARTTLS (RFC 3207) or the e-mail is not sent (0: "
+       "plain SMTP, only for a relay on the same host)"),
+    OS(smtp_user, "", "user name for SMTP AUTH at the relay (empty: none)"),
+    OSECRET_NOARG(smtp_password,
+                  "password for SMTP AUTH (secret: config file or ICHIGEN_SMTP_PASSWORD only, "
+                  "never on the command line; never logged)"),
+    OS(smtp_from, "", "From address of notification e-mails (needed when smtp_url is set)"),
+    OS(smtp_from_name, "ichigen", "From display name of notification e-mails"),
+    OS(smtp_ca_file, "",
+       "CA certificates (PEM) the relay's certificate is checked against (empty: the system's)"),
+    OI(smtp_timeout_s, "30", 1, 300, "time limit of one e-mail attempt, connection included"),
     OI(peer_min_k, "5", 1, 1000,
        "fewest other organisations a peer group needs before averages are shown (k-anonymity)"),
     OI(risk_max_years, "10000000", 1000, 10000000,
@@ -291,6 +311,15 @@ static int take_arg(struct config *c, char **argv, int i, int argc, struct err *
     const struct opt *o = find_opt(key, n);
     if (!o)
         return 2;
+    if (o->secret == 2) {
+        char up[64];
+        for (size_t k = 0; k <= n; k++)
+            up[k] = (char)toupper((unsigned char)key[k]);
+        return err_set(e, -1,
+                       "--%s: not accepted on the command line (other users can read it); set "
+                       "it in the config file or ICHIGEN_%s",
+                       key, up);
+    }
     if (eq) {
         value = eq + 1;
     } else {

@@ -5,7 +5,8 @@
  * Precedence, lowest first: built-in defaults, the file given with --config (lines "key = value",
  * '#' comments), environment variables ICHIGEN_<KEY> (upper-case), command-line --key=value.
  * Every value is range-checked; an error names the setting, where it came from and why.
- * Settings marked secret are never printed or logged.
+ * Settings marked secret are never printed or logged; a secret marked "not on the command
+ * line" (smtp_password) is refused there, since other users of the host can read argv.
  */
 #ifndef CONFIG_CONFIG_H
 #define CONFIG_CONFIG_H
@@ -71,6 +72,15 @@ struct config {
     int64_t delivery_poll_ms;
     int64_t delivery_allow_private;
     int64_t delivery_allow_http_loopback;
+    /* e-mail of notifications through the operator's SMTP relay (issue 10 item 8) */
+    char smtp_url[1024];
+    int64_t smtp_starttls;
+    char smtp_user[256];
+    char smtp_password[256]; /* secret: config file or environment only */
+    char smtp_from[255];
+    char smtp_from_name[256];
+    char smtp_ca_file[CONFIG_PATH_MAX];
+    int64_t smtp_timeout_s;
     /* governance: assessments and risk (issue 4) */
     int64_t peer_min_k;
     int64_t risk_max_years;

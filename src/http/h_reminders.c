@@ -82,11 +82,15 @@ void h_calendar_feed(struct req *r)
 
 static json_t *settings_json(const struct reminder_settings *s)
 {
-    json_t *leads = json_array();
+    json_t *leads = json_array(), *emails = json_array();
     for (int i = 0; i < s->nleads; i++)
         json_array_append_new(leads, json_integer(s->lead_hours[i]));
-    json_t *j = json_pack("{s:s, s:b, s:o, s:b}", "endpoint", s->endpoint, "enabled", s->enabled,
-                          "lead_hours", leads, "secret_set", s->secret_len > 0);
+    for (int i = 0; i < s->nemails; i++)
+        json_array_append_new(emails, json_string(s->emails[i]));
+    json_t *j =
+        json_pack("{s:o, s:b, s:o, s:b, s:o}", "endpoint",
+                  s->endpoint[0] ? json_string(s->endpoint) : json_null(), "enabled", s->enabled,
+                  "lead_hours", leads, "secret_set", s->secret_len > 0, "email", emails);
     json_object_set_new(j, "updated_at", s->updated_at ? http_time(s->updated_at) : json_null());
     return j;
 }
@@ -102,8 +106,8 @@ void h_reminders_get(struct req *r)
         return http_fail_result_release(r, &res);
     if (!configured)
         return http_json(r, 200,
-                         json_pack("{s:n, s:b, s:[], s:b, s:n}", "endpoint", "enabled", false,
-                                   "lead_hours", "secret_set", false, "updated_at"));
+                         json_pack("{s:n, s:b, s:[], s:b, s:n, s:[]}", "endpoint", "enabled", false,
+                                   "lead_hours", "secret_set", false, "updated_at", "email"));
     http_json(r, 200, settings_json(&s));
 }
 
@@ -122,6 +126,19 @@ void h_reminders_set(struct req *r)
         http_json(r, 200, settings_json(&s));
     app_result_release(&res);
     json_decref(body);
+}
+
+/* A notification's e-mail channel (issue 10 item 8): null when it is not mailed. */
+static json_t *mail_json(const struct notification_rec *n)
+{
+    if (!n->mail_status[0])
+        return json_null();
+    json_t *j = json_pack("{s:s, s:i}", "status", n->mail_status, "attempts", n->mail_attempts);
+    json_object_set_new(j, "delivered_at",
+                        n->mail_delivered_at ? http_time(n->mail_delivered_at) : json_null());
+    json_object_set_new(j, "last_error",
+                        n->mail_last_error ? json_string(n->mail_last_error) : json_null());
+    return j;
 }
 
 void h_notifications_list(struct req *r)
@@ -147,6 +164,7 @@ void h_notifications_list(struct req *r)
                             n->delivered_at ? http_time(n->delivered_at) : json_null());
         json_object_set_new(j, "last_error",
                             n->last_error ? json_string(n->last_error) : json_null());
+        json_object_set_new(j, "email", mail_json(n));
         json_array_append_new(items, j);
     }
     notification_list_release(&l);

@@ -290,12 +290,72 @@ size_t outbox_remind_plan(const struct reminder_candidate *c, size_t n, void *ct
 void outbox_alert_note(const struct submission_rec *s, const char *last_error, int64_t now,
                        const char *id, struct notification_new *out);
 
+/* ---- notifications by e-mail (pure; outbox_mail.c, issue 10 item 8) ---- */
+
+#define OUTBOX_MAIL_ADDR_MAX 254  /* RFC 5321 §4.5.3.1.3: a path is 256 with its <> */
+#define OUTBOX_MAIL_LOCAL_MAX 64  /* RFC 5321 §4.5.3.1.1 */
+#define OUTBOX_MAIL_MAX (1 << 20) /* bytes of one composed message */
+
+/*
+ * Checks one e-mail address addr[0..len): an addr-spec of RFC 5322 §3.4.1 in the subset
+ * people type and relays accept — a dot-atom local part of at most 64 characters, '@', a
+ * domain of two or more letter-digit-hyphen labels (RFC 5321 §4.1.2) — at most 254
+ * characters, ASCII, no spaces, CR, LF or other control characters (so an address can never
+ * add a header line). Quoted local parts, comments and address literals are refused.
+ * Returns 0, or -1 with e saying why (English). Pure.
+ */
+int outbox_mail_addr_check(const char *addr, size_t len, struct err *e);
+
+/* A notification to compose (all borrowed). */
+struct outbox_mail_in {
+    const char *notification_id; /* the Message-ID is "<id.notification@from-domain>" */
+    const char *kind;            /* the notification's kind, used when the event names none */
+    const char *payload;         /* the event (JSON text, as sent to the webhook) or NULL */
+    int64_t created_ms;          /* the Date header: the notification's creation time */
+    const char *from_addr;       /* checked by outbox_mail_addr_check */
+    const char *from_name;       /* "" or NULL for none */
+    const char *const *to;       /* each checked by outbox_mail_addr_check */
+    size_t nto;
+};
+
+/*
+ * Appends the RFC 5322 message of a notification to out: Date, From, To, an RFC 2047
+ * encoded Subject with the Japanese and English title, a Message-ID derived from the
+ * notification id, MIME-Version, Content-Type text/plain; charset=UTF-8,
+ * Content-Transfer-Encoding base64, Auto-Submitted (RFC 3834), Ichigen-Notification-Id; then
+ * the body: Japanese, English, and the event as JSON. Known events (obligation.due_soon,
+ * obligation.overdue, submission.failed, account.*) have their own texts; any other kind is
+ * told generically with its name, so kinds added later are mailed too. The same input gives
+ * the same bytes (no clock, no randomness). Returns 0 or BUF_EFULL.
+ */
+int outbox_mail_compose(const struct outbox_mail_in *m, struct buf *out);
+
 /* ---- the worker (I/O) ---- */
 
 struct outbox_worker;
 
+/* The operator's SMTP relay (config: smtp_*; docs/delivery.md §8, "E-mail"). Never logged:
+ * the password. */
+struct outbox_smtp {
+    char url[1024];     /* smtp://host[:port] or smtps://host[:port]; "" = no e-mail */
+    bool require_tls;   /* smtp://: STARTTLS or fail (CURLUSESSL_ALL) */
+    char user[256];     /* "" = no authentication */
+    char password[256]; /* secret */
+    char from_addr[OUTBOX_MAIL_ADDR_MAX + 1];
+    char from_name[256];
+    char ca_file[1024]; /* "" = the system's CA certificates */
+    int timeout_s;      /* one attempt, connection included */
+};
+
+/* Checks the relay's settings before the worker starts: an smtp:// or smtps:// URL with a
+ * host and without user information (credentials are smtp_user / smtp_password, never in
+ * the URL, which is logged), a From address outbox_mail_addr_check accepts, a From name
+ * without control characters. Returns 0, or -1 with e naming the setting. Pure. */
+int outbox_smtp_check(const struct outbox_smtp *m, struct err *e);
+
 struct outbox_worker_options {
     struct store *store;
+    const struct outbox_smtp *smtp; /* borrowed; NULL or url "": e-mails wait (outbox_mail.c) */
     const struct outbox_config *config; /* borrowed; lives longer than the worker */
     int max_inflight;                   /* transfers at once, all recipients together */
     int64_t max_age_ms;                 /* a webhook submission older than this is failed */

@@ -34,14 +34,22 @@ struct batch {
     char *strs[ROUND_MAX][3];                   /* heap strings the results point to */
     struct notification_new *alerts[ROUND_MAX]; /* heap: the alert a result carries, or NULL */
     size_t n;
-    bool notes;
+    int kind; /* K_SUB, K_NOTE or K_MAIL: whose outcomes */
 };
+
+/* What a transfer carries: a submission, a notification to the organisation's webhook, or a
+ * notification's e-mail (its own outbox row, so one channel never holds back the other). */
+enum { K_SUB, K_NOTE, K_MAIL };
 
 struct transfer {
     CURL *easy;
     struct curl_slist *headers;
     struct submission_rec sub; /* a notification travels in the same fields (id, payload …) */
     bool note;                 /* a reminder or alert to the organisation's own webhook */
+    int kind;                  /* K_SUB, K_NOTE, K_MAIL */
+    struct buf msg;            /* K_MAIL: the message (outbox_mail_compose) */
+    size_t sent;               /* K_MAIL: bytes of msg handed to libcurl */
+    struct curl_slist *rcpt;   /* K_MAIL: the addresses */
     struct outbox_route own;   /* its route (endpoint and secret from the organisation) */
     const struct outbox_route *route;
     const struct outbox_net_policy *net;
@@ -57,8 +65,8 @@ struct outbox_worker {
     atomic_bool stopping;
     struct transfer **slots; /* max_inflight */
     int inflight;
-    struct batch subs, notes; /* outcomes of the round, recorded with one store call each */
-    int64_t next_scan;        /* when to look for due reminders again */
+    struct batch subs, notes, mails; /* outcomes of the round, one store call each */
+    int64_t next_scan;               /* when to look for due reminders again */
     atomic_ullong attempts, delivered, retried, failed;
     uint64_t rng;
 };
@@ -78,8 +86,9 @@ static void flush_batch(struct outbox_worker *w, struct batch *b)
 {
     if (!b->n)
         return;
-    int r = b->notes ? store_notifications_record(w->o.store, b->r, b->n)
-                     : store_submissions_record(w->o.store, b->r, b->n);
+    int r = b->kind == K_MAIL   ? store_mail_record(w->o.store, b->r, b->n)
+            : b->kind == K_NOTE ? store_notifications_record(w->o.store, b->r, b->n)
+                                : store_submissions_record(w->o.store, b->r, b->n);
     if (r != STORE_OK)
         /* the rows stay "sending"; their leases expire and they are delivered again */
         LOG(LOG_ERROR, "delivery.record_failed", LF_S("result", store_result_name(r)),
@@ -99,6 +108,12 @@ static void flush(struct outbox_worker *w)
 {
     flush_batch(w, &w->subs);
     flush_batch(w, &w->notes);
+    flush_batch(w, &w->mails);
+}
+
+static struct batch *batch_of(struct outbox_worker *w, int kind)
+{
+    return kind == K_MAIL ? &w->mails : kind == K_NOTE ? &w->notes : &w->subs;
 }
 
 static struct delivery_result *add_result(struct outbox_worker *w, struct batch *b, const char *id)
@@ -146,10 +161,12 @@ static void alert(struct outbox_worker *w, struct batch *b, const struct submiss
 }
 
 /* A failed attempt: again later, or failed for good once it is too old. */
-static void retry_or_fail(struct outbox_worker *w, const struct submission_rec *s, bool note,
+static void retry_or_fail(struct outbox_worker *w, const struct submission_rec *s, int kind,
                           int http, const char *why, int64_t retry_after_ms)
 {
-    struct batch *b = note ? &w->notes : &w->subs;
+    static const char *const failed_event[] = {"delivery.failed", "reminder.failed", "mail.failed"};
+    bool note = kind != K_SUB;
+    struct batch *b = batch_of(w, kind);
     struct delivery_result *r = add_result(w, b, s->id);
     r->http_status = http;
     r->error = keep(b, 1, why);
@@ -163,8 +180,8 @@ static void retry_or_fail(struct outbox_worker *w, const struct submission_rec *
             atomic_fetch_add(&w->failed, 1);
             alert(w, b, s, r->error, r->at);
         }
-        LOG(LOG_WARN, note ? "reminder.failed" : "delivery.failed", LF_S("id", s->id),
-            LF_S("recipient", s->recipient_id), LF_I("attempts", s->attempts), LF_S("error", why));
+        LOG(LOG_WARN, failed_event[kind], LF_S("id", s->id), LF_S("recipient", s->recipient_id),
+            LF_I("attempts", s->attempts), LF_S("error", why));
     } else {
         r->outcome = OUTCOME_RETRY;
         r->next_attempt_at = next;
@@ -174,11 +191,12 @@ static void retry_or_fail(struct outbox_worker *w, const struct submission_rec *
 }
 
 /* endpoint must outlive the round's flush: it is the route's (configuration lives longer). */
-static void delivered(struct outbox_worker *w, const struct submission_rec *s, bool note, int http,
+static void delivered(struct outbox_worker *w, const struct submission_rec *s, int kind, int http,
                       const char *body, size_t len, const char *endpoint)
 {
     char ref[129];
-    struct batch *b = note ? &w->notes : &w->subs;
+    bool note = kind != K_SUB;
+    struct batch *b = batch_of(w, kind);
     char *receipt = note ? NULL : outbox_receipt_parse(body, len, ref, sizeof(ref));
     struct delivery_result *r = add_result(w, b, s->id);
     r->http_status = http;
@@ -220,6 +238,8 @@ static void transfer_free(struct transfer *t)
         return;
     curl_easy_cleanup(t->easy);
     curl_slist_free_all(t->headers);
+    curl_slist_free_all(t->rcpt);
+    buf_release(&t->msg);
     submission_rec_release(&t->sub);
     buf_release(&t->resp);
     free(t);
@@ -270,6 +290,50 @@ static void setup_easy(struct transfer *t)
     curl_easy_setopt(e, CURLOPT_PRIVATE, t);
 }
 
+/* libcurl reads the message from here (CURLOPT_READFUNCTION). */
+static size_t on_read(char *p, size_t size, size_t n, void *arg)
+{
+    struct transfer *t = arg;
+    size_t k = t->msg.len - t->sent;
+    if (k > size * n)
+        k = size * n;
+    memcpy(p, t->msg.data + t->sent, k);
+    t->sent += k;
+    return k;
+}
+
+/* Configures an easy handle for one e-mail through the operator's relay (libcurl's SMTP:
+ * MAIL FROM, one RCPT TO per address, DATA with the composed message; the dot-stuffing of
+ * RFC 5321 §4.5.2 is libcurl's). smtp:// with require_tls refuses to go on without STARTTLS
+ * (RFC 3207); credentials go only to libcurl, never into a log line. */
+static void setup_mail(struct transfer *t, const struct outbox_smtp *m)
+{
+    CURL *e = t->easy;
+    char from[OUTBOX_MAIL_ADDR_MAX + 3];
+    snprintf(from, sizeof(from), "<%s>", m->from_addr);
+    curl_easy_setopt(e, CURLOPT_URL, m->url);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    curl_easy_setopt(e, CURLOPT_USE_SSL,
+                     m->require_tls ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE);
+    if (m->ca_file[0])
+        curl_easy_setopt(e, CURLOPT_CAINFO, m->ca_file);
+    if (m->user[0]) {
+        curl_easy_setopt(e, CURLOPT_USERNAME, m->user);
+        curl_easy_setopt(e, CURLOPT_PASSWORD, m->password);
+    }
+    curl_easy_setopt(e, CURLOPT_MAIL_FROM, from);
+    curl_easy_setopt(e, CURLOPT_MAIL_RCPT, t->rcpt);
+    curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
+    curl_easy_setopt(e, CURLOPT_READDATA, t);
+    curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)t->msg.len);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)m->timeout_s * 1000L);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)m->timeout_s * 1000L);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, t);
+}
+
 /* The route a submission goes by: drills only ever to the exercise sink. */
 static const struct outbox_route *route_for(const struct outbox_worker *w,
                                             const struct submission_rec *s)
@@ -287,19 +351,19 @@ static void begin(struct outbox_worker *w, struct submission_rec *s)
 {
     const struct outbox_route *route = route_for(w, s);
     if (rtime_now_ms() - s->created_at > w->o.max_age_ms) {
-        retry_or_fail(w, s, false, 0, "older than delivery_max_age_h", 0);
+        retry_or_fail(w, s, K_SUB, 0, "older than delivery_max_age_h", 0);
         submission_rec_release(s);
         return;
     }
     if (!route && s->drill) {
         /* no exercise sink configured: a drill is "delivered" to ichigen's own sink, and
          * never to the real recipient */
-        delivered(w, s, false, 0, NULL, 0, NULL);
+        delivered(w, s, K_SUB, 0, NULL, 0, NULL);
         submission_rec_release(s);
         return;
     }
     if (!route) {
-        retry_or_fail(w, s, false, 0,
+        retry_or_fail(w, s, K_SUB, 0,
                       "no webhook endpoint and secret are configured for this recipient", 0);
         submission_rec_release(s);
         return;
@@ -317,7 +381,10 @@ static void start(struct outbox_worker *w, struct transfer *t)
     t->net = &w->o.config->net;
     buf_init(&t->resp, OUTBOX_RECEIPT_MAX);
     t->easy = curl_easy_init();
-    setup_easy(t);
+    if (t->kind == K_MAIL)
+        setup_mail(t, w->o.smtp);
+    else
+        setup_easy(t);
     for (int i = 0; i < w->o.max_inflight; i++)
         if (!w->slots[i]) {
             w->slots[i] = t;
@@ -346,7 +413,7 @@ static void finish(struct outbox_worker *w, CURL *e, CURLcode rc)
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &http);
     curl_multi_remove_handle(w->multi, e);
     if (rc == CURLE_OK && http >= 200 && http < 300) {
-        delivered(w, &t->sub, t->note, (int)http, t->resp.data, t->resp.len,
+        delivered(w, &t->sub, t->kind, (int)http, t->resp.data, t->resp.len,
                   t->note ? NULL : t->route->endpoint);
     } else {
         if (t->refused)
@@ -357,7 +424,7 @@ static void finish(struct outbox_worker *w, CURL *e, CURLcode rc)
             snprintf(why, sizeof(why), "%s", t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
         else
             snprintf(why, sizeof(why), "HTTP %ld", http);
-        retry_or_fail(w, &t->sub, t->note, (int)http, why, retry_after_ms(e));
+        retry_or_fail(w, &t->sub, t->kind, (int)http, why, retry_after_ms(e));
     }
     for (int i = 0; i < w->o.max_inflight; i++)
         if (w->slots[i] == t)
@@ -417,6 +484,7 @@ static size_t claim_notes(struct outbox_worker *w, int64_t now, int64_t lease)
         struct notification_rec *n = &l.items[i];
         struct transfer *t = xcalloc(1, sizeof(*t));
         t->note = true;
+        t->kind = K_NOTE;
         xstrlcpy(t->sub.id, n->id, sizeof(t->sub.id));
         snprintf(t->sub.recipient_id, sizeof(t->sub.recipient_id), "reminders:%.60s", n->org_id);
         t->sub.payload = n->payload;
@@ -431,13 +499,92 @@ static size_t claim_notes(struct outbox_worker *w, int64_t now, int64_t lease)
         t->own.timeout_s = 10;
         t->route = &t->own;
         if (!t->own.endpoint[0] || !t->own.secret_len || !t->sub.payload) {
-            retry_or_fail(w, &t->sub, true, 0, "the reminder webhook is no longer configured", 0);
+            retry_or_fail(w, &t->sub, K_NOTE, 0, "the reminder webhook is no longer configured", 0);
             submission_rec_release(&t->sub);
             free(t);
             continue;
         }
         start(w, t);
     }
+    size_t got = l.n;
+    notification_list_release(&l);
+    return got;
+}
+
+/* The addresses of a notification's e-mail (its organisation's, as they are now), as a list
+ * for CURLOPT_MAIL_RCPT and as the To header's; re-checked here, so a stored address that
+ * would not pass today is never handed to the relay. Returns how many. */
+static size_t mail_rcpts(const char *emails, struct curl_slist **rcpt, const char **to,
+                         json_t **keep)
+{
+    size_t n = 0;
+    struct err e;
+    *keep = emails ? json_loads(emails, 0, NULL) : NULL;
+    for (size_t i = 0; json_is_array(*keep) && i < json_array_size(*keep); i++) {
+        const char *a = json_string_value(json_array_get(*keep, i));
+        char line[OUTBOX_MAIL_ADDR_MAX + 3];
+        if (!a || n == REMINDER_EMAILS_MAX || outbox_mail_addr_check(a, strlen(a), &e))
+            continue;
+        snprintf(line, sizeof(line), "<%s>", a);
+        *rcpt = curl_slist_append(*rcpt, line);
+        to[n++] = a;
+    }
+    return n;
+}
+
+/* A claimed e-mail: composed (the same bytes on every attempt) and started, or settled. */
+static void begin_mail(struct outbox_worker *w, struct notification_rec *n)
+{
+    const char *to[REMINDER_EMAILS_MAX];
+    json_t *keep = NULL;
+    struct transfer *t = xcalloc(1, sizeof(*t));
+    t->note = true;
+    t->kind = K_MAIL;
+    xstrlcpy(t->sub.id, n->id, sizeof(t->sub.id));
+    snprintf(t->sub.recipient_id, sizeof(t->sub.recipient_id), "mail:%.60s", n->org_id);
+    t->sub.attempts = n->mail_attempts;
+    t->sub.created_at = n->created_at;
+    t->own.concurrency = 1;
+    t->own.timeout_s = w->o.smtp->timeout_s;
+    t->route = &t->own;
+    buf_init(&t->msg, OUTBOX_MAIL_MAX);
+    size_t nto = mail_rcpts(n->emails, &t->rcpt, to, &keep);
+    struct outbox_mail_in m = {
+        n->id, n->kind, n->payload, n->created_at, w->o.smtp->from_addr, w->o.smtp->from_name,
+        to,    nto};
+    const char *why = NULL;
+    /* a reminder that waited longer than a delivery may (no relay configured for days) is
+     * stale news: failed, not sent */
+    if (rtime_now_ms() - n->created_at > w->o.max_age_ms)
+        why = "older than delivery_max_age_h";
+    else if (!nto)
+        why = "no e-mail addresses are configured any more";
+    else if (outbox_mail_compose(&m, &t->msg))
+        why = "the message is too large";
+    json_decref(keep);
+    if (why) {
+        retry_or_fail(w, &t->sub, K_MAIL, 0, why, 0);
+        transfer_free(t);
+        return;
+    }
+    start(w, t);
+}
+
+/* E-mails of notifications: claimed after the webhooks, from the slots left, and only when
+ * the operator configured a relay (else they wait in their outbox). */
+static size_t claim_mail(struct outbox_worker *w, int64_t now, int64_t lease)
+{
+    struct notification_list l;
+    int free_slots = w->o.max_inflight - w->inflight;
+    if (!w->o.smtp || !w->o.smtp->url[0] || free_slots <= 0)
+        return 0;
+    /* without an operator's lease (delivery_lease_s), one that outlasts an SMTP attempt */
+    if (!w->o.lease_ms && 2000LL * w->o.smtp->timeout_s + 30000 > lease)
+        lease = 2000LL * w->o.smtp->timeout_s + 30000;
+    if (store_mail_claim(w->o.store, now, free_slots, lease, &l) != STORE_OK)
+        return 0;
+    for (size_t i = 0; i < l.n; i++)
+        begin_mail(w, &l.items[i]);
     size_t got = l.n;
     notification_list_release(&l);
     return got;
@@ -475,7 +622,8 @@ static size_t claim(struct outbox_worker *w)
         begin(w, &l.items[i]);
     size_t n = l.n;
     submission_list_release(&l);
-    return n + claim_notes(w, c.now_ms, c.lease_ms);
+    size_t notes = claim_notes(w, c.now_ms, c.lease_ms);
+    return n + notes + claim_mail(w, c.now_ms, c.lease_ms);
 }
 
 static void *run(void *arg)
@@ -506,7 +654,8 @@ struct outbox_worker *outbox_worker_start(const struct outbox_worker_options *o,
     if (w->o.max_inflight < 1)
         w->o.max_inflight = 1;
     w->slots = xcalloc((size_t)w->o.max_inflight, sizeof(*w->slots));
-    w->notes.notes = true;
+    w->notes.kind = K_NOTE;
+    w->mails.kind = K_MAIL;
     hash_random(&w->rng, sizeof(w->rng));
     w->rng |= 1;
     if (!(w->multi = curl_multi_init())) {

@@ -364,6 +364,8 @@ void submission_events_release(struct submission_events *e);
 /* An organisation's reminder webhook (its own receiver): events before each deadline at the
  * lead times, when a deadline passes, and when a submission fails for good. */
 #define REMINDER_LEADS_MAX 8
+#define REMINDER_EMAILS_MAX 10 /* addresses an organisation's notifications are mailed to */
+#define REMINDER_EMAIL_LEN 255 /* bytes of one, with its NUL (RFC 5321 §4.5.3.1.3: 254) */
 struct reminder_settings {
     char org_id[UUID_STR_LEN];
     char endpoint[2049];
@@ -373,6 +375,11 @@ struct reminder_settings {
     int nleads;
     bool enabled;
     int64_t updated_at;
+    /* issue 10 item 8: the addresses every notification is also mailed to (none: no e-mail);
+     * endpoint may then be "" (no webhook). Each address was checked by outbox_mail_addr_check
+     * before it was stored. */
+    char emails[REMINDER_EMAILS_MAX][REMINDER_EMAIL_LEN];
+    int nemails;
 };
 
 /* A notification (reminder or alert) for an organisation's reminder webhook. */
@@ -389,6 +396,13 @@ struct notification_rec {
     char endpoint[2049];
     unsigned char secret[256];
     size_t secret_len;
+    /* the e-mail channel (issue 10 item 8), its own delivery: mail_status "" when the
+     * notification is not mailed, else queued, sending, delivered or failed */
+    char mail_status[12];
+    int mail_attempts;
+    int64_t mail_delivered_at;
+    char *mail_last_error; /* heap or NULL */
+    char *emails;          /* mail_claim only: the addresses now, a JSON array (heap) */
 };
 struct notification_list {
     struct notification_rec *items;
@@ -723,6 +737,15 @@ struct store_ops {
     int (*notifications_record)(struct store *s, const struct delivery_result *r, size_t n);
     int (*notifications_list)(struct store *s, const char *org_id, int limit,
                               struct notification_list *out);
+    /* The e-mail channel of notifications (issue 10 item 8), a delivery of its own: a
+     * notification is mailed when, as it is added, its organisation's reminder settings are
+     * enabled and list addresses (store_note_channels decides). mail_claim leases the due
+     * ones like notifications_claim (each item with its notification's fields, mail_* and
+     * emails, the addresses as they are now); mail_record applies outcomes (DELIVERED, RETRY,
+     * FAILED) to the e-mail channel only. */
+    int (*mail_claim)(struct store *s, int64_t now, int limit, int64_t lease_ms,
+                      struct notification_list *out);
+    int (*mail_record)(struct store *s, const struct delivery_result *r, size_t n);
     /* The organisation's open obligations on real (not drill) incidents, soonest first. */
     int (*obligations_open)(struct store *s, const char *org_id, int limit,
                             struct open_obligations *out);
@@ -1103,6 +1126,17 @@ static inline int store_notifications_list(struct store *s, const char *org_id, 
                                            struct notification_list *out)
 {
     return s->ops->notifications_list(s, org_id, limit, out);
+}
+
+static inline int store_mail_claim(struct store *s, int64_t now, int limit, int64_t lease_ms,
+                                   struct notification_list *out)
+{
+    return s->ops->mail_claim(s, now, limit, lease_ms, out);
+}
+
+static inline int store_mail_record(struct store *s, const struct delivery_result *r, size_t n)
+{
+    return s->ops->mail_record(s, r, n);
 }
 
 static inline int store_obligations_open(struct store *s, const char *org_id, int limit,

@@ -110,6 +110,30 @@ int store_leads_parse(const char *text, int *out, int max)
     return n;
 }
 
+char *store_emails_format(const struct reminder_settings *r)
+{
+    json_t *a = json_array();
+    for (int i = 0; i < r->nemails && i < REMINDER_EMAILS_MAX; i++)
+        json_array_append_new(a, json_string(r->emails[i]));
+    char *text = json_dumps(a, JSON_COMPACT);
+    json_decref(a);
+    if (!text)
+        BUG("e-mail addresses: out of memory");
+    return text;
+}
+
+void store_emails_parse(const char *text, struct reminder_settings *r)
+{
+    json_t *a = text ? json_loads(text, 0, NULL) : NULL;
+    r->nemails = 0;
+    for (size_t i = 0; json_is_array(a) && i < json_array_size(a); i++) {
+        const char *v = json_string_value(json_array_get(a, i));
+        if (v && r->nemails < REMINDER_EMAILS_MAX && strlen(v) < REMINDER_EMAIL_LEN)
+            xstrlcpy(r->emails[r->nemails++], v, REMINDER_EMAIL_LEN);
+    }
+    json_decref(a);
+}
+
 static int cmp_claim(const void *x, const void *y)
 {
     const struct store_claim_candidate *a = x, *b = y;

@@ -53,6 +53,13 @@ int store_due_state_parse(const char *name);
 void store_leads_format(const int *leads, int n, char *out, size_t size);
 int store_leads_parse(const char *text, int *out, int max);
 
+/* An organisation's e-mail addresses (struct reminder_settings, issue 10 item 8) as a backend
+ * stores them: a JSON array of strings. format returns heap text ("[]" for none); parse reads
+ * at most REMINDER_EMAILS_MAX strings that fit REMINDER_EMAIL_LEN into r->emails and sets
+ * r->nemails (0 for NULL or text that is not such an array). */
+char *store_emails_format(const struct reminder_settings *r);
+void store_emails_parse(const char *text, struct reminder_settings *r);
+
 /* A submission a claim could take (submissions_claim): up to claim->per_recipient due ones
  * of each recipient that is not busy, gathered by the backend. store_claim_earliest orders
  * them by when they are due (then id) and returns how many of the earliest the claim takes

@@ -103,3 +103,13 @@ void store_arrival_note(const char *org_id, const struct submit_write *w,
     store_org_event_note(org_id, "arrival", text, true, w->now_ms, n->id, out);
     free(text);
 }
+
+const char *store_note_channels(const struct notification_new *n, const struct store_note_facts *f,
+                                bool *mail)
+{
+    /* listed_only is the caller's word that the webhook is off (account events of an
+     * organisation without an enabled webhook); the e-mail follows the settings alone, so an
+     * organisation that chose e-mail only still hears of every event */
+    *mail = f->enabled && f->emails;
+    return !n->listed_only && f->enabled && f->endpoint ? "queued" : "not_sent";
+}

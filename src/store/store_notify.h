@@ -49,4 +49,19 @@ bool store_arrival_wanted(const char *channel, bool drill);
 void store_arrival_note(const char *org_id, const struct submit_write *w,
                         const struct submission_new *n, struct notification_new *out);
 
+/* What an organisation's reminder settings are, as a notification is added: facts the
+ * backend reads in the adding transaction (no settings: all false). */
+struct store_note_facts {
+    bool enabled;  /* settings exist and are enabled */
+    bool endpoint; /* with a webhook endpoint */
+    bool emails;   /* with at least one e-mail address */
+};
+
+/* Where a notification goes (issue 10 item 8): the webhook channel's status — "queued" when
+ * the note is not listed_only and the settings are enabled with an endpoint, else "not_sent"
+ * (listed only) — and whether it is also mailed (*mail: enabled settings with addresses, for
+ * every kind, so kinds added later are mailed too). Each channel is delivered on its own. */
+const char *store_note_channels(const struct notification_new *n, const struct store_note_facts *f,
+                                bool *mail);
+
 #endif

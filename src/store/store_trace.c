@@ -143,6 +143,11 @@
     I(int, notifications_list, (struct store *s, const char *org_id, int limit,                    \
       struct notification_list *out),                                                              \
       (IN, org_id, limit, out))                                                                    \
+    I(int, mail_claim, (struct store *s, int64_t now, int limit, int64_t lease_ms,                 \
+      struct notification_list *out),                                                              \
+      (IN, now, limit, lease_ms, out))                                                             \
+    I(int, mail_record, (struct store *s, const struct delivery_result *r, size_t n),              \
+      (IN, r, n))                                                                                  \
     I(int, obligations_open, (struct store *s, const char *org_id, int limit,                      \
       struct open_obligations *out),                                                               \
       (IN, org_id, limit, out))                                                                    \

@@ -126,6 +126,8 @@ void notification_list_release(struct notification_list *l)
     for (size_t i = 0; i < l->n; i++) {
         free(l->items[i].payload);
         free(l->items[i].last_error);
+        free(l->items[i].mail_last_error);
+        free(l->items[i].emails);
     }
     free(l->items);
     memset(l, 0, sizeof(*l));

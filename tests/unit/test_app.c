@@ -627,6 +627,65 @@ static void test_reminders(void **state)
     json_decref(good);
 }
 
+/* E-mail addresses (issue 10 item 8): the webhook optional once addresses are given, as
+ * before without them; every bad address named along with the other problems; kept as given. */
+static void test_reminders_email(void **state)
+{
+    struct fx *f = *state;
+    struct reminder_settings s;
+    bool configured;
+    struct app_call c = call(f, &f->a);
+    json_t *only = json_pack("{s:[s,s], s:[i,i,i]}", "email", "soc@a.example.jp",
+                             "ciso@a.example.jp", "lead_hours", 4, 72, 24);
+    assert_int_equal(app_reminders_set(&c, f->a.o.id, only, &s, fresh(f)), APP_OK);
+    assert_int_equal(app_reminders_get(&c, f->a.o.id, &s, &configured, fresh(f)), APP_OK);
+    assert_string_equal(s.endpoint, "");
+    assert_int_equal(s.secret_len, 0);
+    assert_int_equal(s.nemails, 2);
+    assert_string_equal(s.emails[1], "ciso@a.example.jp");
+    assert_int_equal(s.nleads, 3);
+    assert_int_equal(s.lead_hours[0], 72);
+    assert_int_equal(s.lead_hours[2], 4);
+    json_decref(only);
+    /* no webhook and no addresses: the endpoint is required, as it always was */
+    json_t *none = json_pack("{s:[], s:[i]}", "email", "lead_hours", 24);
+    assert_int_equal(app_reminders_set(&c, f->a.o.id, none, &s, fresh(f)), APP_PROB_VALIDATION);
+    assert_true(has_problem(f, "/endpoint", "required"));
+    json_decref(none);
+    /* a webhook needs its secret */
+    json_t *nosecret = json_pack("{s:s, s:[i]}", "endpoint", "https://hooks.example.com/r",
+                                 "lead_hours", 24);
+    assert_int_equal(app_reminders_set(&c, f->a.o.id, nosecret, &s, fresh(f)),
+                     APP_PROB_VALIDATION);
+    assert_true(has_problem(f, "/secret", "required"));
+    json_decref(nosecret);
+    /* every problem at once: bad addresses, a duplicate, a lead time out of range */
+    json_t *bad = json_pack("{s:[s,s,s,s], s:[i]}", "email", "ok@example.jp", "x@y",
+                            "a@example.jp\r\nBcc: evil@example.jp", "ok@example.jp",
+                            "lead_hours", 0);
+    assert_int_equal(app_reminders_set(&c, f->a.o.id, bad, &s, fresh(f)), APP_PROB_VALIDATION);
+    assert_true(has_problem(f, "/email/1", "email"));
+    /* the CR LF one is named (by the field check's control-character rule or the address
+     * check), and so is the lead time */
+    bool crlf = false, lead = false;
+    for (size_t i = 0; i < f->res.errs.n; i++) {
+        crlf |= !strcmp(f->res.errs.v[i].pointer, "/email/2");
+        lead |= !strcmp(f->res.errs.v[i].pointer, "/lead_hours/0");
+    }
+    assert_true(crlf);
+    assert_true(lead);
+    json_decref(bad);
+    /* more than REMINDER_EMAILS_MAX addresses */
+    json_t *many = json_pack("{s:[], s:[i]}", "email", "lead_hours", 24);
+    for (int i = 0; i <= REMINDER_EMAILS_MAX; i++) {
+        char a[40];
+        snprintf(a, sizeof(a), "u%d@example.jp", i);
+        json_array_append_new(json_object_get(many, "email"), json_string(a));
+    }
+    assert_int_equal(app_reminders_set(&c, f->a.o.id, many, &s, fresh(f)), APP_PROB_VALIDATION);
+    json_decref(many);
+}
+
 /* Binding a recipient decides who reads its inbox: the operator only, and only to a receiving
  * organisation. */
 static void test_bindings(void **state)
@@ -740,6 +799,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ledger, setup, teardown),
         cmocka_unit_test_setup_teardown(test_obligations, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reminders, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reminders_email, setup, teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

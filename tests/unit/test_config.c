@@ -269,6 +269,40 @@ static void test_load_args_errors(void **state)
     ERR_HAS(&e, "/nonexistent/ichigen.conf");
 }
 
+/* The SMTP relay's password (issue 10 item 8) is a secret only the config file or the
+ * environment may set: other users of the host can read a command line. The refusal never
+ * echoes the value. */
+static void test_smtp_password_not_on_command_line(void **state)
+{
+    struct config c;
+    struct err e;
+    struct args a;
+    (void)state;
+    config_defaults(&c);
+    err_init(&e);
+    args_set(&a, (const char *const[]){"ichigen", "--smtp-password=hunter2-relay", NULL});
+    assert_int_equal(config_load_args(&c, &a.argc, a.argv, &e), -1);
+    ERR_HAS(&e, "smtp_password", "ICHIGEN_SMTP_PASSWORD", "config file");
+    assert_null(strstr(e.msg, "hunter2"));
+    assert_string_equal(c.smtp_password, "");
+    args_set(&a, (const char *const[]){"ichigen", "--smtp_password", "hunter2-relay", NULL});
+    assert_int_equal(config_load_args(&c, &a.argc, a.argv, &e), -1);
+    assert_string_equal(c.smtp_password, "");
+    char *env[] = {"ICHIGEN_SMTP_PASSWORD=from-env", NULL};
+    assert_int_equal(config_load_env(&c, env, &e), 0);
+    assert_string_equal(c.smtp_password, "from-env");
+    const char *text = "smtp_password = from-file\nsmtp_url = smtp://relay.example.jp:587\n";
+    assert_int_equal(config_load_text(&c, text, strlen(text), "f", &e), 0);
+    assert_string_equal(c.smtp_password, "from-file");
+    assert_string_equal(c.smtp_url, "smtp://relay.example.jp:587");
+    assert_int_equal(c.smtp_starttls, 1); /* STARTTLS required unless turned off */
+    struct buf d;
+    buf_init(&d, BUF_UNLIMITED);
+    config_describe(&d, false);
+    assert_null(strstr(buf_cstr(&d), "from-file"));
+    buf_release(&d);
+}
+
 static void test_config_file_precedence(void **state)
 {
     struct config c;
@@ -435,7 +469,8 @@ int main(void)
         cmocka_unit_test(test_defaults),         cmocka_unit_test(test_set),
         cmocka_unit_test(test_load_text),        cmocka_unit_test(test_load_text_errors),
         cmocka_unit_test(test_load_env),         cmocka_unit_test(test_load_args),
-        cmocka_unit_test(test_load_args_errors), cmocka_unit_test(test_config_file_precedence),
+        cmocka_unit_test(test_load_args_errors),
+        cmocka_unit_test(test_smtp_password_not_on_command_line), cmocka_unit_test(test_config_file_precedence),
         cmocka_unit_test(test_load_files),       cmocka_unit_test(test_finish),
         cmocka_unit_test(test_renamed_settings),
         cmocka_unit_test(test_describe),

@@ -963,6 +963,301 @@ static void test_alert(void **state)
     free(n.payload);
 }
 
+/* ---- e-mail (outbox_mail.c, issue 10 item 8) ---- */
+
+/* Addresses: the RFC 5321/5322 subset people type; never a line break (header injection). */
+static void test_mail_addresses(void **state)
+{
+    static const char *const good[] = {
+        "soc@example.jp", "a.b+tag@sub.example.co.jp", "x_y-z@a-b.example", "!#$%&'*+/=?^`{|}~@e.jp",
+        NULL};
+    static const char *const bad[] = {
+        "", "plain", "a@b", "@example.jp", "a@", "a@@example.jp", "a@b@example.jp", ".a@example.jp",
+        "a.@example.jp", "a..b@example.jp", "a b@example.jp", "a@exa mple.jp",
+        "a@example.jp\r\nBcc: x@evil.jp", "a@example.jp\n", "\"q\"@example.jp", "a@[127.0.0.1]",
+        "a@-x.example.jp", "a@x-.example.jp", "a@example..jp", "a@example.jp.", "ユーザ@example.jp",
+        "a@例え.jp", "a(comment)@example.jp", "<a@example.jp>", NULL};
+    struct err e;
+    char longlocal[80], longaddr[300];
+    UNUSED(state);
+    for (const char *const *a = good; *a; a++)
+        if (outbox_mail_addr_check(*a, strlen(*a), &e))
+            fail_msg("refused %s: %s", *a, e.msg);
+    for (const char *const *a = bad; *a; a++) {
+        err_init(&e);
+        if (!outbox_mail_addr_check(*a, strlen(*a), &e))
+            fail_msg("accepted %s", *a);
+        assert_true(e.msg[0] != '\0');
+    }
+    /* a NUL inside the given length is not a terminator */
+    assert_int_equal(outbox_mail_addr_check("a@example.jp\0b", 14, &e), -1);
+    /* limits: local part 64, whole address 254 */
+    memset(longlocal, 'a', 65);
+    snprintf(longlocal + 65, sizeof(longlocal) - 65, "@e.jp");
+    assert_int_equal(outbox_mail_addr_check(longlocal, strlen(longlocal), &e), -1);
+    longlocal[64] = '@';
+    memmove(longlocal + 65, "e.jp", 5);
+    assert_int_equal(outbox_mail_addr_check(longlocal, strlen(longlocal), &e), 0);
+    size_t k = (size_t)snprintf(longaddr, sizeof(longaddr), "a@");
+    while (k < 260) {
+        memcpy(longaddr + k, "abcdefghi.", 10);
+        k += 10;
+    }
+    memcpy(longaddr + k - 1, ".jp", 4);
+    assert_true(strlen(longaddr) > 254);
+    assert_int_equal(outbox_mail_addr_check(longaddr, strlen(longaddr), &e), -1);
+}
+
+static int unb64(int c)
+{
+    const char *p = strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", c);
+    return c && p ? (int)(p - "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+                  : -1;
+}
+
+/* Decodes standard base64 from p[0..n), skipping CR and LF; appends to out. */
+static void b64_decode(const char *p, size_t n, struct buf *out)
+{
+    unsigned v = 0;
+    int bits = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '\r' || p[i] == '\n' || p[i] == '=')
+            continue;
+        int d = unb64((unsigned char)p[i]);
+        assert_true(d >= 0);
+        v = v << 6 | (unsigned)d;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            buf_putc(out, (char)(v >> bits & 0xff));
+        }
+    }
+}
+
+/* The Subject's encoded-words decoded and joined (RFC 2047 §6.2: the folds between them are
+ * not text). Each word is checked: "=?UTF-8?B?…?=", at most 75 characters. */
+static void subject_text(const char *msg, struct buf *out)
+{
+    const char *p = strstr(msg, "\r\nSubject: ");
+    assert_non_null(p);
+    p += 11;
+    for (;;) {
+        assert_memory_equal(p, "=?UTF-8?B?", 10);
+        const char *end = strstr(p + 10, "?=");
+        assert_non_null(end);
+        assert_true(end + 2 - p <= 75);
+        b64_decode(p + 10, (size_t)(end - p - 10), out);
+        p = end + 2;
+        if (strncmp(p, "\r\n =?", 5))
+            break;
+        p += 3;
+    }
+    assert_memory_equal(p, "\r\n", 2);
+}
+
+static char *compose(const char *id, const char *kind, const char *payload, const char *from_name,
+                     struct buf *body)
+{
+    static const char *const to[] = {"soc@a.example.jp", "ciso@a.example.jp"};
+    struct outbox_mail_in m = {id, kind, payload, 1796540400000LL /* 2026-12-06T07:00:00Z */,
+                               "ichigen@notify.example.jp", from_name, to, 2};
+    struct buf out;
+    buf_init(&out, OUTBOX_MAIL_MAX);
+    assert_int_equal(outbox_mail_compose(&m, &out), 0);
+    char *msg = buf_detach(&out, NULL);
+    /* every line ends CRLF, none longer than 78 characters (RFC 5322 §2.1.1), no NUL */
+    for (const char *l = msg, *nl; *l; l = nl + 1) {
+        nl = strchr(l, '\n');
+        assert_non_null(nl);
+        assert_true(nl > l && nl[-1] == '\r');
+        assert_true(nl - l - 1 <= 78);
+        assert_null(memchr(l, '\r', (size_t)(nl - l - 1)));
+    }
+    if (body) {
+        const char *b = strstr(msg, "\r\n\r\n");
+        assert_non_null(b);
+        b64_decode(b + 4, strlen(b + 4), body);
+    }
+    return msg;
+}
+
+/* The message of a reminder: headers, the bilingual Subject and body, the same bytes for the
+ * same notification (a retry is the same message, with the same Message-ID). */
+static void test_mail_compose(void **state)
+{
+    static const char *const ev =
+        "{\"event\":\"obligation.due_soon\",\"lead_hours\":24,\"organization_id\":\"org-1\","
+        "\"incident_id\":\"inc-1\",\"incident_summary\":\"不正アクセス\\r\\nBcc: x@evil.jp\","
+        "\"obligation\":{\"id\":\"ob-1\",\"rule_id\":\"jp.appi.private\",\"stage_id\":\"prompt\","
+        "\"recipient_id\":\"ppc\",\"kind\":\"report\",\"due_at\":\"2026-12-07T07:00:00.000Z\"},"
+        "\"created_at\":\"2026-12-06T07:00:00.000Z\"}";
+    struct buf subj, body;
+    UNUSED(state);
+    buf_init(&subj, BUF_UNLIMITED);
+    buf_init(&body, BUF_UNLIMITED);
+    char *msg = compose("0123456789abcdef0123456789abcdef", "reminder", ev, "ichigen 通知", &body);
+    assert_non_null(strstr(msg, "Date: Sun, 06 Dec 2026 07:00:00 +0000\r\n"));
+    assert_non_null(strstr(msg, "\r\nFrom: =?UTF-8?B?"));
+    assert_non_null(strstr(msg, "?=\r\n <ichigen@notify.example.jp>\r\n"));
+    assert_non_null(strstr(msg, "\r\nTo: <soc@a.example.jp>,\r\n <ciso@a.example.jp>\r\n"));
+    assert_non_null(strstr(msg, "\r\nMessage-ID: <0123456789abcdef0123456789abcdef.notification@"
+                                "notify.example.jp>\r\n"));
+    assert_non_null(strstr(msg, "\r\nMIME-Version: 1.0\r\n"));
+    assert_non_null(strstr(msg, "\r\nContent-Type: text/plain; charset=UTF-8\r\n"));
+    assert_non_null(strstr(msg, "\r\nContent-Transfer-Encoding: base64\r\n"));
+    assert_non_null(strstr(msg, "\r\nAuto-Submitted: auto-generated\r\n"));
+    /* the incident's own text never reaches the header */
+    const char *hdr_end = strstr(msg, "\r\n\r\n");
+    assert_null(strstr(msg, "Bcc:") && strstr(msg, "Bcc:") < hdr_end ? "Bcc" : NULL);
+    subject_text(msg, &subj);
+    assert_string_equal(buf_cstr(&subj), "[ichigen] 報告期限まで24時間 / Report due in 24 hours");
+    const char *text = buf_cstr(&body);
+    const char *ja = strstr(text, "報告期限が近づいています"), *en = strstr(text, "A reporting");
+    assert_non_null(ja);
+    assert_non_null(en);
+    assert_true(ja < en); /* Japanese first */
+    assert_non_null(strstr(text, "規則：jp.appi.private\r\n"));
+    assert_non_null(strstr(text, "Due (UTC): 2026-12-07T07:00:00.000Z\r\n"));
+    assert_non_null(strstr(text, "Notification id: 0123456789abcdef0123456789abcdef\r\n"));
+    assert_null(strstr(text, "\r\r"));
+    /* deterministic: the same notification, the same bytes */
+    char *again = compose("0123456789abcdef0123456789abcdef", "reminder", ev, "ichigen 通知", NULL);
+    assert_string_equal(msg, again);
+    free(again);
+    free(msg);
+    buf_release(&subj);
+    buf_release(&body);
+}
+
+/* Every kind has a message: overdue, a failed submission, account events, and kinds this
+ * version does not know (an authority's request …) told generically; no payload at all. */
+static void test_mail_kinds(void **state)
+{
+    static const struct {
+        const char *kind, *payload, *subject, *body_ja;
+    } cases[] = {
+        {"reminder", "{\"event\":\"obligation.overdue\",\"lead_hours\":0}",
+         "[ichigen] 報告期限を過ぎています / Report overdue", "報告期限を過ぎました"},
+        {"alert",
+         "{\"event\":\"submission.failed\",\"submission\":{\"id\":\"s-1\",\"attempts\":7,"
+         "\"last_error\":null}}",
+         "[ichigen] 提出を配信できませんでした / Submission could not be delivered",
+         "試行回数：7"},
+        {"account", "{\"event\":\"account.user_disabled\",\"user\":{\"username\":\"taro\"}}",
+         "[ichigen] アカウントの変更（account.user_disabled） / Account change "
+         "(account.user_disabled)",
+         "利用者：taro"},
+        {"request", "{\"event\":\"request.more_information\",\"text\":\"追加の情報を\"}",
+         "[ichigen] ichigen からのお知らせ（request.more_information） / Notification from "
+         "ichigen (request.more_information)",
+         "追加の情報を"},
+        {"request", NULL, "[ichigen] ichigen からのお知らせ（request） / Notification from ichigen "
+                          "(request)",
+         "ichigen からのお知らせです（request）"},
+        {"x", "not json", "[ichigen] ichigen からのお知らせ（x） / Notification from ichigen (x)",
+         "(none)"},
+    };
+    UNUSED(state);
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct buf subj, body;
+        buf_init(&subj, BUF_UNLIMITED);
+        buf_init(&body, BUF_UNLIMITED);
+        char *msg = compose("ffffffffffffffffffffffffffffffff", cases[i].kind, cases[i].payload,
+                            "", &body);
+        assert_non_null(strstr(msg, "\r\nFrom: <ichigen@notify.example.jp>\r\n")); /* no name */
+        subject_text(msg, &subj);
+        assert_string_equal(buf_cstr(&subj), cases[i].subject);
+        if (!strstr(buf_cstr(&body), cases[i].body_ja))
+            fail_msg("case %zu: no \"%s\" in\n%s", i, cases[i].body_ja, buf_cstr(&body));
+        free(msg);
+        buf_release(&subj);
+        buf_release(&body);
+    }
+}
+
+/* A From name with a line break cannot add a header; a long Subject is cut only between
+ * UTF-8 characters. */
+static void test_mail_header_safety(void **state)
+{
+    struct buf subj;
+    char ev[600];
+    UNUSED(state);
+    char *msg = compose("aa", "k", "{\"event\":\"e\"}", "name\r\nBcc: evil@example.jp", NULL);
+    const char *hdr_end = strstr(msg, "\r\n\r\n");
+    const char *bcc = strstr(msg, "\r\nBcc:");
+    assert_true(!bcc || bcc > hdr_end);
+    free(msg);
+    /* an event name of 3-byte characters: every encoded-word decodes to whole characters */
+    size_t k = (size_t)snprintf(ev, sizeof(ev), "{\"event\":\"");
+    for (int i = 0; i < 40; i++)
+        k += (size_t)snprintf(ev + k, sizeof(ev) - k, "通");
+    snprintf(ev + k, sizeof(ev) - k, "\"}");
+    buf_init(&subj, BUF_UNLIMITED);
+    msg = compose("bb", "k", ev, NULL, NULL);
+    subject_text(msg, &subj);
+    assert_non_null(strstr(buf_cstr(&subj), "通通通通通通通通通通"));
+    json_t *valid = json_stringn(buf_cstr(&subj), subj.len); /* NULL if not UTF-8 */
+    assert_non_null(valid);
+    json_decref(valid);
+    free(msg);
+    buf_release(&subj);
+}
+
+/* Lead times 72, 24 and 4 hours: one reminder per window, then overdue. */
+static void test_mail_lead_times(void **state)
+{
+    struct reminder_candidate c;
+    UNUSED(state);
+    memset(&c, 0, sizeof(c));
+    c.mandatory = c.due_set = c.enabled = true;
+    c.due_ms = 1000 * 3600000LL;
+    c.lead_hours[0] = 72;
+    c.lead_hours[1] = 24;
+    c.lead_hours[2] = 4;
+    c.nleads = 3;
+    assert_int_equal(outbox_remind_lead(&c, c.due_ms - 73 * 3600000LL), -1);
+    assert_int_equal(outbox_remind_lead(&c, c.due_ms - 48 * 3600000LL), 72);
+    assert_int_equal(outbox_remind_lead(&c, c.due_ms - 10 * 3600000LL), 24);
+    assert_int_equal(outbox_remind_lead(&c, c.due_ms - 2 * 3600000LL), 4);
+    assert_int_equal(outbox_remind_lead(&c, c.due_ms + 1), 0);
+}
+
+/* The relay's settings: refused before the worker starts when they cannot work. */
+static void test_smtp_check(void **state)
+{
+    struct outbox_smtp m;
+    struct err e;
+    UNUSED(state);
+    memset(&m, 0, sizeof(m));
+    assert_int_equal(outbox_smtp_check(&m, &e), 0); /* no relay: nothing to check */
+    xstrlcpy(m.url, "smtp://relay.example.jp:587", sizeof(m.url));
+    xstrlcpy(m.from_addr, "ichigen@example.jp", sizeof(m.from_addr));
+    assert_int_equal(outbox_smtp_check(&m, &e), 0);
+    xstrlcpy(m.url, "smtps://relay.example.jp", sizeof(m.url));
+    assert_int_equal(outbox_smtp_check(&m, &e), 0);
+    static const char *const bad_urls[] = {"http://relay.example.jp", "smtp://",
+                                           "smtp://user:pw@relay.example.jp", "smtp://a b",
+                                           "relay.example.jp", NULL};
+    for (const char *const *u = bad_urls; *u; u++) {
+        xstrlcpy(m.url, *u, sizeof(m.url));
+        assert_int_equal(outbox_smtp_check(&m, &e), -1);
+        assert_non_null(strstr(e.msg, "smtp_url"));
+        assert_null(strstr(e.msg, "pw@")); /* never echoes a credential */
+    }
+    xstrlcpy(m.url, "smtp://relay.example.jp", sizeof(m.url));
+    xstrlcpy(m.from_addr, "not an address", sizeof(m.from_addr));
+    assert_int_equal(outbox_smtp_check(&m, &e), -1);
+    assert_non_null(strstr(e.msg, "smtp_from"));
+    xstrlcpy(m.from_addr, "ichigen@example.jp", sizeof(m.from_addr));
+    xstrlcpy(m.from_name, "a\r\nBcc: x", sizeof(m.from_name));
+    assert_int_equal(outbox_smtp_check(&m, &e), -1);
+    m.from_name[0] = '\0';
+    xstrlcpy(m.password, "pw", sizeof(m.password));
+    assert_int_equal(outbox_smtp_check(&m, &e), -1); /* a password without a user */
+    xstrlcpy(m.user, "u", sizeof(m.user));
+    assert_int_equal(outbox_smtp_check(&m, &e), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -985,6 +1280,12 @@ int main(void)
         cmocka_unit_test(test_remind_payload),
         cmocka_unit_test(test_remind_plan),
         cmocka_unit_test(test_alert),
+        cmocka_unit_test(test_mail_addresses),
+        cmocka_unit_test(test_mail_compose),
+        cmocka_unit_test(test_mail_kinds),
+        cmocka_unit_test(test_mail_header_safety),
+        cmocka_unit_test(test_mail_lead_times),
+        cmocka_unit_test(test_smtp_check),
     };
     if (hash_global_init())
         return 1;

@@ -3252,6 +3252,142 @@ static size_t notes_in(struct store *s, const char *org_id, const char *kind,
     return n;
 }
 
+/* Looks up id in org_id's notifications; the list is released by the caller. */
+static const struct notification_rec *note_of(struct store *s, const char *org_id, const char *id,
+                                              struct notification_list *l)
+{
+    assert_int_equal(store_notifications_list(s, org_id, 100, l), STORE_OK);
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->items[i].id, id))
+            return &l->items[i];
+    fail_msg("notification %s not listed", id);
+    return NULL;
+}
+
+/* mail_claim / mail_record (issue 10 item 8): a notification of an organisation whose enabled
+ * settings list e-mail addresses gets an e-mail channel of its own — claimed, retried and
+ * delivered independently of the webhook's —, with or without a webhook; none without
+ * addresses; the addresses travel with the claim as they are now. */
+static void test_notification_mail(void **state)
+{
+    struct store *s = S(state);
+    struct people p;
+    struct reminder_settings r, got;
+    struct notification_list l, c;
+    char id[UUID_STR_LEN], b_id[UUID_STR_LEN], nid[40], b_nid[40] = "";
+    int created = -1;
+    people(s, &p);
+    /* A: e-mail only (no webhook); B: a webhook and e-mail */
+    reminder_settings_of(&r, p.a.id, true);
+    r.endpoint[0] = '\0';
+    r.secret_len = 0;
+    xstrlcpy(r.emails[0], "soc@a.example.jp", REMINDER_EMAIL_LEN);
+    xstrlcpy(r.emails[1], "ciso@a.example.jp", REMINDER_EMAIL_LEN);
+    r.nemails = 2;
+    assert_int_equal(store_reminders_set(s, &r, ACTOR, T0), STORE_OK);
+    assert_int_equal(store_reminders_get(s, p.a.id, &got), STORE_OK);
+    assert_int_equal(got.nemails, 2);
+    assert_string_equal(got.emails[0], "soc@a.example.jp");
+    assert_string_equal(got.emails[1], "ciso@a.example.jp");
+    assert_string_equal(got.endpoint, "");
+    reminder_settings_of(&r, p.b.id, true);
+    xstrlcpy(r.emails[0], "soc@b.example.jp", REMINDER_EMAIL_LEN);
+    r.nemails = 1;
+    assert_int_equal(store_reminders_set(s, &r, ACTOR, T0), STORE_OK);
+    create_with_spec(s, p.a.id, p.ua.id, false, ob_base, T0, id);
+    create_with_spec(s, p.b.id, p.ub.id, false, ob_base, T0, b_id);
+    assert_int_equal(scan_at(s, T0, &created), STORE_OK);
+    assert_int_equal(created, 2);
+
+    /* A's reminder: the webhook channel is not sent (no endpoint), the e-mail is queued */
+    assert_int_equal(notes_in(s, p.a.id, "reminder", &l), 1);
+    xstrlcpy(nid, l.items[0].id, sizeof(nid));
+    assert_string_equal(l.items[0].status, "not_sent");
+    assert_string_equal(l.items[0].mail_status, "queued");
+    assert_int_equal(l.items[0].mail_attempts, 0);
+    assert_null(l.items[0].emails); /* listings carry no destination */
+    notification_list_release(&l);
+    assert_int_equal(store_notifications_claim(s, T0, 10, 30000, &c), STORE_OK);
+    assert_int_equal(c.n, 1); /* B's webhook only */
+    assert_string_equal(c.items[0].org_id, p.b.id);
+    notification_list_release(&c);
+
+    /* both e-mails are claimed, with the addresses; leased ones are not due again */
+    assert_int_equal(store_mail_claim(s, T0, 10, 30000, &c), STORE_OK);
+    assert_int_equal(c.n, 2);
+    for (size_t i = 0; i < c.n; i++) {
+        assert_string_equal(c.items[i].mail_status, "sending");
+        assert_int_equal(c.items[i].mail_attempts, 1);
+        assert_non_null(c.items[i].payload);
+        bool a = !strcmp(c.items[i].org_id, p.a.id);
+        if (!a)
+            xstrlcpy(b_nid, c.items[i].id, sizeof(b_nid));
+        assert_string_equal(c.items[i].emails,
+                            a ? "[\"soc@a.example.jp\",\"ciso@a.example.jp\"]"
+                              : "[\"soc@b.example.jp\"]");
+    }
+    notification_list_release(&c);
+    assert_int_equal(store_mail_claim(s, T0 + 1, 10, 30000, &c), STORE_OK);
+    assert_int_equal(c.n, 0);
+    notification_list_release(&c);
+
+    /* a retry of the e-mail leaves the webhook channel alone, and the other way round */
+    struct delivery_result out[] = {{.id = nid,
+                                     .outcome = OUTCOME_RETRY,
+                                     .error = "RCPT failed: 451",
+                                     .at = T0 + 2,
+                                     .next_attempt_at = T0 + HOUR},
+                                    {.id = b_nid, .outcome = OUTCOME_DELIVERED, .at = T0 + 2}};
+    assert_int_equal(store_mail_record(s, out, 2), STORE_OK);
+    const struct notification_rec *n = note_of(s, p.a.id, nid, &l);
+    assert_string_equal(n->status, "not_sent");
+    assert_string_equal(n->mail_status, "queued");
+    assert_string_equal(n->mail_last_error, "RCPT failed: 451");
+    assert_null(n->last_error);
+    notification_list_release(&l);
+    assert_int_equal(store_mail_claim(s, T0 + HOUR - 1, 10, 30000, &c), STORE_OK);
+    assert_int_equal(c.n, 0);
+    notification_list_release(&c);
+    assert_int_equal(store_mail_claim(s, T0 + HOUR, 10, 30000, &c), STORE_OK);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.items[0].id, nid);
+    assert_int_equal(c.items[0].mail_attempts, 2);
+    notification_list_release(&c);
+    out[0].outcome = OUTCOME_DELIVERED;
+    out[0].error = NULL;
+    out[0].at = T0 + HOUR + 5;
+    assert_int_equal(store_mail_record(s, out, 1), STORE_OK);
+    assert_int_equal(store_mail_record(s, out, 0), STORE_OK);
+    n = note_of(s, p.a.id, nid, &l);
+    assert_string_equal(n->mail_status, "delivered");
+    assert_int_equal(n->mail_delivered_at, T0 + HOUR + 5);
+    assert_null(n->mail_last_error);
+    assert_string_equal(n->status, "not_sent");
+    notification_list_release(&l);
+    /* an outcome for an e-mail no longer sending is ignored */
+    out[0].outcome = OUTCOME_FAILED;
+    out[0].error = "late";
+    assert_int_equal(store_mail_record(s, out, 1), STORE_OK);
+    n = note_of(s, p.a.id, nid, &l);
+    assert_string_equal(n->mail_status, "delivered");
+    notification_list_release(&l);
+
+    /* without addresses, no e-mail channel: B drops its addresses, its next reminder has none */
+    r.nemails = 0;
+    assert_int_equal(store_reminders_set(s, &r, ACTOR, T0 + 1), STORE_OK);
+    assert_int_equal(scan_at(s, T0 + 7 * HOUR, &created), STORE_OK);
+    assert_int_equal(created, 2); /* the 4 h lead of A and of B */
+    assert_int_equal(notes_in(s, p.b.id, "reminder", &l), 2);
+    assert_string_equal(l.items[0].status, "queued");  /* newest first: the webhook goes */
+    assert_string_equal(l.items[0].mail_status, "");   /* and no e-mail */
+    assert_string_equal(l.items[1].mail_status, "delivered"); /* the earlier one's stays */
+    notification_list_release(&l);
+    assert_int_equal(store_mail_claim(s, T0 + 7 * HOUR, 10, 30000, &c), STORE_OK);
+    assert_int_equal(c.n, 1); /* A's new one */
+    assert_string_equal(c.items[0].org_id, p.a.id);
+    notification_list_release(&c);
+}
+
 /* notifications_scan / claim / record / list: reminders before each deadline at the lead
  * times (the latest lead only, once each), "overdue" once it passed, an alert when a
  * submission fails for good; claimed and completed like submissions. */
@@ -3804,6 +3940,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_obligations_open, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reminder_settings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_notifications, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_notification_mail, setup, teardown),
         cmocka_unit_test(test_store_urls),
         cmocka_unit_test(test_audit_entries),
         cmocka_unit_test(test_pinned_table),

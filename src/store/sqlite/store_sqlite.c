@@ -21,6 +21,8 @@ int store_sqlite_schema_version(void)
 }
 
 /* The columns of a submission, in the order read_submission reads them (payload last). */
+/* A notification's e-mail channel as read with it (read_note, columns 12..15). */
+#define NOTE_MAIL_COLS "m.status, m.attempts, m.delivered_at, m.last_error"
 #define SUBCOLS_X                                                                                  \
     "SELECT id, incident_id, org_id, obligation_id, rule_id, stage_id, recipient_id, version,"     \
     " channel, status, drill, payload_sha256, withheld, attempts, next_attempt_at, created_at,"    \
@@ -280,26 +282,29 @@ static const char *const sql_text[SQ__COUNT] = {
     [SQ_BIND_LIST] = "SELECT recipient_id, org_id, created_at FROM recipient_bindings"
                      " ORDER BY recipient_id",
     [SQ_BIND_GET] = "SELECT org_id FROM recipient_bindings WHERE recipient_id = ?",
-    [SQ_REM_GET] = "SELECT org_id, endpoint, secret, lead_hours, enabled, updated_at"
+    [SQ_REM_GET] = "SELECT org_id, endpoint, secret, lead_hours, enabled, updated_at, emails"
                    " FROM reminder_settings WHERE org_id = ?",
     [SQ_REM_SET] = "INSERT INTO reminder_settings (org_id, endpoint, secret, lead_hours, enabled,"
-                   " updated_at) VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT (org_id) DO UPDATE SET"
-                   " endpoint = excluded.endpoint, secret = excluded.secret,"
+                   " updated_at, emails) VALUES (?1,?2,?3,?4,?5,?6,?7) ON CONFLICT (org_id) DO"
+                   " UPDATE SET endpoint = excluded.endpoint, secret = excluded.secret,"
                    " lead_hours = excluded.lead_hours, enabled = excluded.enabled,"
-                   " updated_at = excluded.updated_at",
+                   " updated_at = excluded.updated_at, emails = excluded.emails",
     [SQ_NOTE_DUE] = "SELECT id FROM notifications WHERE status IN ('queued', 'sending')"
                     " AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT ?2",
     [SQ_NOTE_TAKE] = "UPDATE notifications SET status = 'sending', attempts = attempts + 1,"
                      " next_attempt_at = ?2 WHERE id = ?1",
     [SQ_NOTE_GET] = "SELECT n.id, n.org_id, n.kind, n.status, n.payload, n.attempts,"
                     " n.created_at, n.next_attempt_at, n.delivered_at, n.last_error,"
-                    " s.endpoint, s.secret FROM notifications n"
-                    " LEFT JOIN reminder_settings s ON s.org_id = n.org_id WHERE n.id = ?",
+                    " s.endpoint, s.secret, " NOTE_MAIL_COLS ", NULL FROM notifications n"
+                    " LEFT JOIN reminder_settings s ON s.org_id = n.org_id"
+                    " LEFT JOIN notification_mail m ON m.notification_id = n.id WHERE n.id = ?",
     [SQ_NOTE_DONE] = "UPDATE notifications SET status = ?2, delivered_at = ?3,"
                      " next_attempt_at = ?4, last_error = ?5 WHERE id = ?1 AND status = 'sending'",
     [SQ_NOTE_LIST] = "SELECT n.id, n.org_id, n.kind, n.status, n.payload, n.attempts,"
-                     " n.created_at, n.next_attempt_at, n.delivered_at, n.last_error, NULL, NULL"
-                     " FROM notifications n WHERE n.org_id = ? ORDER BY n.created_at DESC LIMIT ?",
+                     " n.created_at, n.next_attempt_at, n.delivered_at, n.last_error, NULL, NULL,"
+                     " " NOTE_MAIL_COLS ", NULL FROM notifications n"
+                     " LEFT JOIN notification_mail m ON m.notification_id = n.id"
+                     " WHERE n.org_id = ? ORDER BY n.created_at DESC LIMIT ?",
     [SQ_OB_OPEN] = "SELECT o.id, o.incident_id, o.rule_id, o.stage_id, o.recipient_id, o.kind,"
                    " o.mandatory, o.due_at, (SELECT s.id FROM submissions s"
                    " WHERE s.obligation_id = o.id AND s.status NOT IN ('failed', 'cancelled')"
@@ -357,6 +362,26 @@ static const char *const sql_text[SQ__COUNT] = {
     [SQ_REQ_OPEN_INCIDENT] = REQCOLS " WHERE incident_id = ?1 AND answered_at IS NULL ORDER BY id",
     [SQ_REQ_ANSWER] = "UPDATE requests SET answered_by = ?2, answered_at = ?3"
                       " WHERE id = ?1 AND answered_at IS NULL",
+    /* the e-mail channel (issue 10 item 8): the facts store_note_channels decides on, and the
+     * channel's own outbox rows */
+    [SQ_NOTE_FACTS] = "SELECT enabled, endpoint <> '', emails <> '[]' FROM reminder_settings"
+                      " WHERE org_id = ?",
+    [SQ_MAIL_ADD] = "INSERT OR IGNORE INTO notification_mail (notification_id, org_id, status,"
+                    " next_attempt_at, created_at) VALUES (?1, ?2, 'queued', ?3, ?3)",
+    [SQ_MAIL_DUE] = "SELECT notification_id FROM notification_mail"
+                    " WHERE status IN ('queued', 'sending') AND next_attempt_at <= ?1"
+                    " ORDER BY next_attempt_at LIMIT ?2",
+    [SQ_MAIL_TAKE] = "UPDATE notification_mail SET status = 'sending', attempts = attempts + 1,"
+                     " next_attempt_at = ?2 WHERE notification_id = ?1",
+    [SQ_MAIL_GET] = "SELECT n.id, n.org_id, n.kind, n.status, n.payload, n.attempts,"
+                    " n.created_at, n.next_attempt_at, n.delivered_at, n.last_error, NULL, NULL,"
+                    " " NOTE_MAIL_COLS ", s.emails FROM notification_mail m"
+                    " JOIN notifications n ON n.id = m.notification_id"
+                    " LEFT JOIN reminder_settings s ON s.org_id = n.org_id"
+                    " WHERE m.notification_id = ?",
+    [SQ_MAIL_DONE] = "UPDATE notification_mail SET status = ?2, delivered_at = ?3,"
+                     " next_attempt_at = ?4, last_error = ?5"
+                     " WHERE notification_id = ?1 AND status = 'sending'",
     [SQ_AUDIT_HEAD] = "SELECT seq, at, actor, action, object_type, object_id, detail,"
                       " payload_sha256, prev_hash, hash FROM audit_log"
                       " ORDER BY seq DESC LIMIT 1",

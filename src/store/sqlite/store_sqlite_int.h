@@ -129,6 +129,12 @@ enum sq_stmt {
     SQ_REQ_OPEN,
     SQ_REQ_OPEN_INCIDENT,
     SQ_REQ_ANSWER,
+    SQ_NOTE_FACTS,
+    SQ_MAIL_ADD,
+    SQ_MAIL_DUE,
+    SQ_MAIL_TAKE,
+    SQ_MAIL_GET,
+    SQ_MAIL_DONE,
     SQ__COUNT
 };
 
@@ -269,6 +275,9 @@ int sq_notifications_claim(struct store *s, int64_t now, int limit, int64_t leas
 int sq_notifications_record(struct store *s, const struct delivery_result *r, size_t n);
 int sq_notifications_list(struct store *s, const char *org_id, int limit,
                           struct notification_list *out);
+int sq_mail_claim(struct store *s, int64_t now, int limit, int64_t lease_ms,
+                  struct notification_list *out);
+int sq_mail_record(struct store *s, const struct delivery_result *r, size_t n);
 int sq_obligations_open(struct store *s, const char *org_id, int limit,
                         struct open_obligations *out);
 

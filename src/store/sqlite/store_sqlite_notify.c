@@ -8,6 +8,7 @@
  */
 #include "store_sqlite_int.h"
 #include "../store_int.h"
+#include "../store_notify.h"
 
 #define SQ(s) ((struct sq_store *)(s))
 
@@ -28,11 +29,13 @@ int sq_reminders_get(struct store *s, const char *org_id, struct reminder_settin
         sq_col_copy(st, 1, out->endpoint, sizeof(out->endpoint));
         size_t n = (size_t)sqlite3_column_bytes(st, 2);
         out->secret_len = n < sizeof(out->secret) ? n : sizeof(out->secret);
-        memcpy(out->secret, sqlite3_column_blob(st, 2), out->secret_len);
+        if (out->secret_len) /* e-mail only: no secret, and SQLite's blob pointer is NULL */
+            memcpy(out->secret, sqlite3_column_blob(st, 2), out->secret_len);
         out->nleads = store_leads_parse((const char *)sqlite3_column_text(st, 3), out->lead_hours,
                                         REMINDER_LEADS_MAX);
         out->enabled = sqlite3_column_int(st, 4) != 0;
         out->updated_at = sqlite3_column_int64(st, 5);
+        store_emails_parse((const char *)sqlite3_column_text(st, 6), out);
     }
     sqlite3_reset(st);
     sq_read_put(SQ(s), c);
@@ -57,6 +60,9 @@ static int rem_set_run(struct sq_store *s, struct wjob *j)
     sq_bind_text(st, 4, leads);
     sqlite3_bind_int(st, 5, a->r->enabled);
     sqlite3_bind_int64(st, 6, a->now);
+    char *emails = store_emails_format(a->r);
+    sqlite3_bind_text(st, 7, emails, -1, SQLITE_TRANSIENT);
+    free(emails);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         return rc == SQLITE_CONSTRAINT_FOREIGNKEY ? STORE_INVALID : sq_result(rc);
@@ -77,8 +83,39 @@ int sq_reminders_set(struct store *s, const struct reminder_settings *r, const c
 /* Reminders: the store lists the candidates and adds what the caller's policy returns
  * (store.h, reminders_scan); the windows and the payloads are outbox_remind.c's. */
 
+/* The facts store_note_channels decides on, read in the writer's transaction. */
+static int note_facts(struct sq_store *s, const char *org_id, struct store_note_facts *f)
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_NOTE_FACTS);
+    memset(f, 0, sizeof(*f));
+    sq_bind_text(st, 1, org_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        f->enabled = sqlite3_column_int(st, 0) != 0;
+        f->endpoint = sqlite3_column_int(st, 1) != 0;
+        f->emails = sqlite3_column_int(st, 2) != 0;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : STORE_UNAVAILABLE;
+}
+
+/* The e-mail channel's row of a notification just added, due with it. */
+static int mail_add(struct sq_store *s, const struct notification_new *n)
+{
+    sqlite3_stmt *st = sq_stmt(&s->w, SQ_MAIL_ADD);
+    sq_bind_text(st, 1, n->id);
+    sq_bind_text(st, 2, n->org_id);
+    sqlite3_bind_int64(st, 3, n->at);
+    return sq_result(sqlite3_step(st));
+}
+
 int sq_note_add(struct sq_store *s, const struct notification_new *n, int *added)
 {
+    struct store_note_facts f;
+    bool mail;
+    int r = note_facts(s, n->org_id, &f);
+    if (r != STORE_OK)
+        return r;
     sqlite3_stmt *st = sq_stmt(&s->w, SQ_NOTE_ADD);
     sq_bind_text(st, 1, n->id);
     sq_bind_text(st, 2, n->org_id);
@@ -86,10 +123,14 @@ int sq_note_add(struct sq_store *s, const struct notification_new *n, int *added
     sq_bind_text(st, 4, n->dedupe);
     sq_bind_text(st, 5, n->payload);
     sqlite3_bind_int64(st, 6, n->at);
-    sq_bind_text(st, 7, n->listed_only ? "not_sent" : "queued");
+    sq_bind_text(st, 7, store_note_channels(n, &f, &mail));
     int rc = sqlite3_step(st);
+    int new_row = rc == SQLITE_DONE ? sqlite3_changes(s->w.db) : 0;
     if (added)
-        *added = rc == SQLITE_DONE ? sqlite3_changes(s->w.db) : 0;
+        *added = new_row;
+    /* only a new event is mailed: a dedupe hit is the same event again */
+    if (rc == SQLITE_DONE && new_row && mail)
+        return mail_add(s, n);
     return sq_result(rc);
 }
 
@@ -189,6 +230,11 @@ static void read_note(sqlite3_stmt *st, struct notification_rec *n)
     n->secret_len = len < sizeof(n->secret) ? len : sizeof(n->secret);
     if (n->secret_len)
         memcpy(n->secret, sqlite3_column_blob(st, 11), n->secret_len);
+    sq_col_copy(st, 12, n->mail_status, sizeof(n->mail_status));
+    n->mail_attempts = sqlite3_column_int(st, 13);
+    n->mail_delivered_at = sqlite3_column_int64(st, 14);
+    n->mail_last_error = sq_col_dup(st, 15);
+    n->emails = sq_col_dup(st, 16);
 }
 
 struct nclaim_job {
@@ -196,12 +242,13 @@ struct nclaim_job {
     int limit;
     char (*ids)[40];
     size_t n;
+    int due, take; /* statements: the notifications' or their e-mail channel's */
 };
 
 static int nclaim_run(struct sq_store *s, struct wjob *j)
 {
     struct nclaim_job *a = j->arg;
-    sqlite3_stmt *st = sq_stmt(&s->w, SQ_NOTE_DUE);
+    sqlite3_stmt *st = sq_stmt(&s->w, a->due);
     int rc;
     sqlite3_bind_int64(st, 1, a->now);
     sqlite3_bind_int(st, 2, a->limit);
@@ -209,7 +256,7 @@ static int nclaim_run(struct sq_store *s, struct wjob *j)
         sq_col_copy(st, 0, a->ids[a->n++], 40);
     sqlite3_reset(st);
     for (size_t i = 0; i < a->n; i++) {
-        st = sq_stmt(&s->w, SQ_NOTE_TAKE);
+        st = sq_stmt(&s->w, a->take);
         sq_bind_text(st, 1, a->ids[i]);
         sqlite3_bind_int64(st, 2, a->now + a->lease);
         if ((rc = sqlite3_step(st)) != SQLITE_DONE)
@@ -218,17 +265,18 @@ static int nclaim_run(struct sq_store *s, struct wjob *j)
     return STORE_OK;
 }
 
-int sq_notifications_claim(struct store *s, int64_t now, int limit, int64_t lease_ms,
-                           struct notification_list *out)
+/* Claims with statements due and take, then reads each claimed one with get. */
+static int claim_with(struct store *s, int64_t now, int limit, int64_t lease_ms, int due, int take,
+                      int get, struct notification_list *out)
 {
-    struct nclaim_job a = {now, lease_ms, limit, xcalloc((size_t)limit + 1, 40), 0};
+    struct nclaim_job a = {now, lease_ms, limit, xcalloc((size_t)limit + 1, 40), 0, due, take};
     memset(out, 0, sizeof(*out));
     int r = sq_submit(SQ(s), nclaim_run, &a);
     struct sq_conn *c = r == STORE_OK && a.n ? sq_read_get(SQ(s)) : NULL;
     if (c) {
         out->items = xcalloc(a.n, sizeof(*out->items));
         for (size_t i = 0; i < a.n; i++) {
-            sqlite3_stmt *st = sq_stmt(c, SQ_NOTE_GET);
+            sqlite3_stmt *st = sq_stmt(c, get);
             sq_bind_text(st, 1, a.ids[i]);
             if (sqlite3_step(st) == SQLITE_ROW)
                 read_note(st, &out->items[out->n++]);
@@ -242,9 +290,22 @@ int sq_notifications_claim(struct store *s, int64_t now, int limit, int64_t leas
     return r;
 }
 
+int sq_notifications_claim(struct store *s, int64_t now, int limit, int64_t lease_ms,
+                           struct notification_list *out)
+{
+    return claim_with(s, now, limit, lease_ms, SQ_NOTE_DUE, SQ_NOTE_TAKE, SQ_NOTE_GET, out);
+}
+
+int sq_mail_claim(struct store *s, int64_t now, int limit, int64_t lease_ms,
+                  struct notification_list *out)
+{
+    return claim_with(s, now, limit, lease_ms, SQ_MAIL_DUE, SQ_MAIL_TAKE, SQ_MAIL_GET, out);
+}
+
 struct nrec_job {
     const struct delivery_result *r;
     size_t n;
+    int done; /* statement: the notification's or its e-mail channel's */
 };
 
 static int nrec_run(struct sq_store *s, struct wjob *j)
@@ -254,7 +315,7 @@ static int nrec_run(struct sq_store *s, struct wjob *j)
         const struct delivery_result *d = &a->r[i];
         struct store_note_outcome o;
         store_note_outcome(d, &o);
-        sqlite3_stmt *st = sq_stmt(&s->w, SQ_NOTE_DONE);
+        sqlite3_stmt *st = sq_stmt(&s->w, a->done);
         sq_bind_text(st, 1, d->id);
         sq_bind_text(st, 2, o.status);
         if (o.delivered_at)
@@ -270,7 +331,13 @@ static int nrec_run(struct sq_store *s, struct wjob *j)
 
 int sq_notifications_record(struct store *s, const struct delivery_result *r, size_t n)
 {
-    struct nrec_job a = {r, n};
+    struct nrec_job a = {r, n, SQ_NOTE_DONE};
+    return n ? sq_submit(SQ(s), nrec_run, &a) : STORE_OK;
+}
+
+int sq_mail_record(struct store *s, const struct delivery_result *r, size_t n)
+{
+    struct nrec_job a = {r, n, SQ_MAIL_DONE};
     return n ? sq_submit(SQ(s), nrec_run, &a) : STORE_OK;
 }
 
