@@ -19,6 +19,7 @@
 #   BENCH_ONLY=delivery   only the delivery figures
 #   BENCH_DELIVERY_REPORTS=4000  reports preloaded per drain (5 webhook deliveries each)
 #   BENCH_DELIVERY_RATE=100      reports/s of the latency run; BENCH_DELIVERY_SECONDS=20
+#   BENCH_DELIVERY_PREVIEW=0     skip the latency run without preview (the baseline)
 set -u
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -374,6 +375,8 @@ say "== delivery: fan-out to a local webhook receiver (bench_delivery, receiver)
 dlv_reports=${BENCH_DELIVERY_REPORTS:-4000}
 dlv_rate=${BENCH_DELIVERY_RATE:-100}
 dlv_secs=${BENCH_DELIVERY_SECONDS:-20}
+dlv_preview=--preview # and a run without it in each repetition (the baseline)
+[ "${BENCH_DELIVERY_PREVIEW:-1}" = 0 ] && dlv_preview=
 dlv_reps=$reps
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
     dlv_reports=${BENCH_DELIVERY_REPORTS:-400} dlv_secs=${BENCH_DELIVERY_SECONDS:-5}
@@ -496,21 +499,23 @@ dlv_drain() {
         "$(div "$(awk -v t="$((cpu - dcpu0))" -v hz="$clk" 'BEGIN {print t / hz * 1e6}')" "${n:-0}" %.0f) µs per delivery"
 }
 
-# dlv_latency: reports created and submitted at dlv_rate per second with the worker on
+# dlv_latency PREFIX FLAG: reports created and submitted at dlv_rate per second with the worker
+# on; FLAG --preview previews each submit first (issue 10's figure), "" submits directly (the
+# baseline run in the same repetition, so that a noisy minute moves both)
 dlv_latency() {
-    local out
+    local out prefix=$1 flag=$2
     rm -rf "$work/data-dlv"
     cp -a "$dtmpl" "$work/data-dlv"
     rreset 1
     dserver 1
     out=$("$bd" --mode latency --port "$dport" --receiver-port "$rport" \
         --token-file "$work/dlv-token" --rate "$dlv_rate" --duration "$dlv_secs" --warmup 2 \
-        --wait 30 --preview --label "latency" 2>"$work/bd.err")
+        --wait 30 $flag --label "latency${flag:+ $flag}" 2>"$work/bd.err")
     cat "$work/bd.err"
     printf '%s\n' "$out" >>"$results"
     for k in p50 p90 p99 max missing late duplicates bad_signature submit_p99 measured \
         preview_p99 preview_mismatch; do
-        rec "dlat_$k" "$(printf '%s' "$out" | jget "$k")"
+        rec "${prefix}_$k" "$(printf '%s' "$out" | jget "$k")"
     done
     dserver_stop
 }
@@ -521,7 +526,8 @@ for rep in $(seq 1 "$dlv_reps"); do
     say "   then $dlv_rate reports/s for $dlv_secs s (after 2 s not measured), worker on"
     dlv_drain 1 dlv
     dlv_drain 0 dlvfast
-    dlv_latency
+    dlv_latency dlat --preview
+    [ -n "$dlv_preview" ] && dlv_latency dlatnp ""
 done
 kill "${pids[receiver]}" 2>/dev/null
 wait "${pids[receiver]}" 2>/dev/null
@@ -573,7 +579,7 @@ say "| render: NCO workbook, full ransomware report, 1 thread (ms) | p50 $(print
 say "| inbox: a page of 50 over 100,000 submissions, newest first (ms, server work without HTTP) | $(printf '%s' "$inew" | jget p50_ms) | ≤ 5 | p90 $(printf '%s' "$inew" | jget p90_ms), p99 $(printf '%s' "$inew" | jget p99_ms); use case alone $(printf '%s' "$inew" | jget usecase_p50_ms); by deadline p50 $(printf '%s' "$ideadline" | jget p50_ms); 200 pages deep p50 $(printf '%s' "$ideep" | jget p50_ms) |"
 say "| delivery: fan-out, backlog drained to a local webhook receiver, signatures checked (deliveries/s) | $(med dlv_rate) | ≥ 2,000 | $dlv_reports reports, $(med dlv_n) webhook deliveries, steady rate; overall $(med dlv_overall)/s; 1 s windows $(med dlv_min1s)–$(med dlv_max1s); $(med dlv_per_commit) outcomes/commit, $(med dlv_commit_ms) ms/commit; server CPU $(med dlv_cpu) µs/delivery; duplicates $(med dlv_dups), bad signatures $(med dlv_badsig) |"
 say "| delivery: the same, receiver not checking signatures (deliveries/s) | $(med dlvfast_rate) | | overall $(med dlvfast_overall)/s; server CPU $(med dlvfast_cpu) µs/delivery |"
-say "| delivery: submit (after its preview) 201 → receiver has it, at $dlv_rate reports/s (ms) | p99 $(med dlat_p99) | p99 ≤ 10 | p50 $(med dlat_p50), p90 $(med dlat_p90), max $(med dlat_max); $(med dlat_measured) deliveries measured, $(med dlat_missing) missing; late starts $(med dlat_late); submit p99 $(med dlat_submit_p99) ms, preview p99 $(med dlat_preview_p99) ms; submits differing from their preview $(med dlat_preview_mismatch) |"
+say "| delivery: submit (after its preview) 201 → receiver has it, at $dlv_rate reports/s (ms) | p99 $(med dlat_p99) | p99 ≤ 10 | p50 $(med dlat_p50), p90 $(med dlat_p90), max $(med dlat_max); $(med dlat_measured) deliveries measured, $(med dlat_missing) missing; late starts $(med dlat_late); submit p99 $(med dlat_submit_p99) ms, preview p99 $(med dlat_preview_p99) ms; submits differing from their preview $(med dlat_preview_mismatch); the same without the preview: p99 $(med dlatnp_p99), p50 $(med dlatnp_p50), submit p99 $(med dlatnp_submit_p99) ms |"
 say ""
 say "ratios (same invocation):"
 ratio=$(div "$cr" "$fa") batch=$(med create_batch)

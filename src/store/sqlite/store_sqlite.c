@@ -59,6 +59,14 @@ int store_sqlite_schema_version(void)
     " obligation_id, stage_id, message, lang, fields, reply_by, created_by, created_at,"           \
     " answered_by, answered_at FROM requests"
 
+/* The conditions of a submissions listing after its organisation and incident (SQ_SUB_LIST*). */
+#define SUB_LIST_REST                                                                              \
+    " AND (?3 IS NULL OR recipient_id IN (SELECT value FROM json_each(?3)))"                       \
+    " AND (?4 IS NULL OR stage_id = ?4) AND (?5 IS NULL OR status = ?5)"                           \
+    " AND (?6 = 0 OR created_at >= ?6) AND (?7 = 0 OR created_at < ?7)"                            \
+    " AND (?8 IS NULL OR id < ?8) AND (?10 = 0 OR channel IN ('webhook', 'inbox'))"                \
+    " ORDER BY id DESC LIMIT ?9"
+
 static const char *const sql_text[SQ__COUNT] = {
     [SQ_ORG_INSERT] = "INSERT INTO organizations (id, name_ja, name_en, corporate_number, kind,"
                       " sector, prefecture, listed, created_at, size_band, time_zone)"
@@ -266,14 +274,17 @@ static const char *const sql_text[SQ__COUNT] = {
     [SQ_SUB_MET] = "UPDATE obligations SET met_at = ?2, met_submission = ?3"
                    " WHERE id = ?1 AND met_at IS NULL"
                    " AND (SELECT kind FROM submissions WHERE id = ?3) <> 'withdrawal'",
-    [SQ_SUB_LIST] =
-        SUBCOLS_X "NULL FROM submissions"
-                  " WHERE (?1 IS NULL OR org_id = ?1) AND (?2 IS NULL OR incident_id = ?2)"
-                  " AND (?3 IS NULL OR recipient_id IN (SELECT value FROM json_each(?3)))"
-                  " AND (?4 IS NULL OR stage_id = ?4) AND (?5 IS NULL OR status = ?5)"
-                  " AND (?6 = 0 OR created_at >= ?6) AND (?7 = 0 OR created_at < ?7)"
-                  " AND (?8 IS NULL OR id < ?8) AND (?10 = 0 OR channel IN ('webhook', 'inbox'))"
-                  " ORDER BY id DESC LIMIT ?9",
+    /* Three shapes of one listing (same parameters): with "?x IS NULL OR" on the incident or
+     * the organisation SQLite cannot use their indexes and walks the whole table by id, so
+     * an incident's or an organisation's own submissions are read through
+     * submissions_incident / submissions_org: a page costs a page of index entries however
+     * many submissions other incidents have. */
+    [SQ_SUB_LIST] = SUBCOLS_X "NULL FROM submissions"
+                              " WHERE (?1 IS NULL OR org_id = ?1) AND (?2 IS NULL OR incident_id = ?2)"
+                              SUB_LIST_REST,
+    [SQ_SUB_LIST_INCIDENT] = SUBCOLS_X "NULL FROM submissions WHERE incident_id = ?2"
+                                       " AND (?1 IS NULL OR org_id = ?1)" SUB_LIST_REST,
+    [SQ_SUB_LIST_ORG] = SUBCOLS_X "NULL FROM submissions WHERE org_id = ?1" SUB_LIST_REST,
     [SQ_SUB_EVENTS] = "SELECT at, event, http_status, detail FROM submission_events"
                       " WHERE submission_id = ? ORDER BY seq",
     [SQ_BIND_SET] = "INSERT INTO recipient_bindings (recipient_id, org_id, created_at)"
@@ -426,6 +437,11 @@ char *sq_col_dup(sqlite3_stmt *st, int col)
 {
     const unsigned char *t = sqlite3_column_text(st, col);
     return t ? xstrndup((const char *)t, (size_t)sqlite3_column_bytes(st, col)) : NULL;
+}
+
+const char *sq_sql_text(enum sq_stmt which)
+{
+    return (unsigned)which < SQ__COUNT ? sql_text[which] : NULL;
 }
 
 sqlite3_stmt *sq_stmt(struct sq_conn *c, enum sq_stmt which)

@@ -97,6 +97,8 @@ enum sq_stmt {
     SQ_SUB_RETRY,
     SQ_SUB_MET,
     SQ_SUB_LIST,
+    SQ_SUB_LIST_INCIDENT,
+    SQ_SUB_LIST_ORG,
     SQ_SUB_EVENTS,
     SQ_BIND_SET,
     SQ_BIND_LIST,
@@ -188,6 +190,9 @@ struct sq_store {
     struct histo commit_hist;
     atomic_ullong commits, writes, failed_commits;
 };
+
+/* The SQL of a statement (tests read its query plan: test_store_sqlite.c). */
+const char *sq_sql_text(enum sq_stmt which);
 
 /* Returns the prepared statement for conn, reset and with bindings cleared. */
 sqlite3_stmt *sq_stmt(struct sq_conn *c, enum sq_stmt which);

@@ -684,7 +684,9 @@ int sq_submissions_list(struct store *s, const struct submission_filter *f,
         return STORE_UNAVAILABLE;
     char *recips = recipients_json(f);
     out->items = xcalloc(cap, sizeof(*out->items));
-    sqlite3_stmt *st = sq_stmt(c, SQ_SUB_LIST);
+    sqlite3_stmt *st = sq_stmt(c, f->incident_id ? SQ_SUB_LIST_INCIDENT
+                                  : f->org_id    ? SQ_SUB_LIST_ORG
+                                                 : SQ_SUB_LIST);
     sq_bind_text_opt(st, 1, f->org_id);
     sq_bind_text_opt(st, 2, f->incident_id);
     sq_bind_text_opt(st, 3, recips);
