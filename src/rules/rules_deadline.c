@@ -155,6 +155,9 @@ int rules_anchor(const struct rule *r, enum anchor a, const json_t *report, int6
         [A_RESOLVED] = "/times/resolved_at", [A_CLOSED] = "/times/closed_at",
         [A_CORRECTIVE] = "/times/corrective_measure_available_at",
         [A_RANSOM_PAID] = "/ransom/payment/paid_at",
+        /* Instruction 2 to Item 1.05: the 8-K/A is due within four business days after the
+         * information the 8-K lacked is determined or becomes available */
+        [A_SEC_INFORMATION] = "/times/sec_information_determined_at",
     };
     *source = NULL;
     switch (a) {

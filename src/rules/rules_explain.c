@@ -62,6 +62,7 @@ static const char *anchor_ja(enum anchor a)
         [A_RANSOM_PAID] = "身代金の支払日時", [A_AWARE_YEAR_END] = "認知した年の翌年1月1日",
         [A_PD_AWARE_YEAR_END] = "個人データの漏えい等を知った年の翌年1月1日",
         [A_PREVIOUS_STAGE] = "前の段階の提出日時",
+        [A_SEC_INFORMATION] = "8-Kで未確定とした情報が判明した日時",
     };
     return names[a];
 }

@@ -15,7 +15,7 @@ const char *const rules_anchor_names[A__COUNT] = {
     [A_CLOSED] = "closed", [A_CORRECTIVE] = "corrective_measure_available",
     [A_RANSOM_PAID] = "ransom_paid", [A_AWARE_YEAR_END] = "aware_year_end",
     [A_PD_AWARE_YEAR_END] = "personal_data_aware_year_end",
-    [A_PREVIOUS_STAGE] = "previous_stage",
+    [A_PREVIOUS_STAGE] = "previous_stage", [A_SEC_INFORMATION] = "sec_information_determined",
 };
 const char *const rules_unit_names[] = {"hours", "calendar_days", "business_days", "months"};
 const char *const rules_kind_names[] = {"legal", "target", "none"};
@@ -27,7 +27,8 @@ static const struct rf_enum anchor_values[] = {
     E("occurred"), E("detected"), E("aware"), E("personal_data_aware"), E("classified_major"),
     E("materiality_determined"), E("significance_assessed"), E("contained"), E("recovered"),
     E("resolved"), E("closed"), E("corrective_measure_available"), E("ransom_paid"),
-    E("aware_year_end"), E("personal_data_aware_year_end"), E("previous_stage"), {0}};
+    E("aware_year_end"), E("personal_data_aware_year_end"), E("previous_stage"),
+    E("sec_information_determined"), {0}};
 static const struct rf_enum unit_values[] = {E("hours"), E("calendar_days"), E("business_days"),
                                              E("months"), {0}};
 static const struct rf_enum kind_values[] = {E("legal"), E("target"), E("none"), {0}};
