@@ -257,6 +257,8 @@ static void counts(const json_t *doc, const struct schema_limits *lim, struct ve
         !is(doc, "/personal_data/individuals_count_basis", "estimate")) {
         not_more_than(doc, errs, "/personal_data/individual_notification/notified_count", total,
                       "/personal_data/individuals_count");
+        not_more_than(doc, errs, "/personal_data/us_state_max_residents", total,
+                      "/personal_data/individuals_count");
         const json_t *res = array_at(doc, "/personal_data/residence", lim);
         json_int_t sum = 0;
         for (size_t i = 0; json_is_array(res) && i < json_array_size(res); i++) {

@@ -654,6 +654,9 @@ static const struct rf_field personal_data_fields[] = {
     F_ENUM("handling_role", 0, handling_role_values, "取扱いの立場", "handling role", "PPC GD"),
     F_TIME("controller_notified_at", 0, "委託元へ通知した日時", "time the controller was notified", "PPC GD"),
     F_INT("individuals_count", 0, 0, PEOPLE, "本人の数", "number of individuals", "PPC GD HI"),
+    /* HIPAA's media notice is per State: more than 500 residents of one State (45 CFR 164.406) */
+    F_INT("us_state_max_residents", 0, 0, PEOPLE, "最も多い米国の一州の居住者数",
+          "largest number of residents of one US State", "HI"),
     F_ENUM("individuals_count_basis", 0, count_basis_values, "人数の確度", "basis of the count", "PPC GD"),
     F_INT("records_count", 0, 0, PEOPLE, "件数（レコード数）", "number of records", "GD"),
     F_ARR("data_subjects", RF_UNIQUE, &data_subject_item, 0, 8, "本人の区分", "kinds of data subjects", "GD"),
