@@ -7,6 +7,7 @@
 #include "app_authz.h"
 #include "app_ledger.h"
 #include "app_zone.h"
+#include "../core/jsonx.h"
 
 /* ---- a report's ledger ---- */
 
@@ -58,6 +59,33 @@ static const struct rules_result *result_for(const struct evaluated *e,
     return NULL;
 }
 
+/* Issue 11 item 2: an obligation that first applied with an amendment counts from the
+ * incident's awareness when the report gives no awareness time for that regime — which may be
+ * long before the regime's trigger became known (e.g. NIS2 significance assessed days later).
+ * Say which time was used, and ask for the regime's own (times.regime_awareness), from which it
+ * would count instead. */
+static void awareness_note(const struct obligation_rec *o, json_t *expl)
+{
+    json_t *anchor = jsonx_ptr_get(expl, "/deadline/anchor");
+    const char *field = json_string_value(json_object_get(anchor, "field"));
+    if (o->first_version <= 1 || !field ||
+        (strcmp(field, "/times/aware_at") && strcmp(field, "/times/personal_data_aware_at")))
+        return;
+    char ja[600], en[600];
+    snprintf(ja, sizeof(ja),
+             "この義務は第%d版で初めて適用されました。期限は %s（事案の認知日時）から数えています。"
+             "この制度（%s）の要件に当たると知ったのがそれより後なら、times.regime_awareness に"
+             "この制度の認知日時を記入してください。その日時から数えます。",
+             o->first_version, field, o->regime);
+    snprintf(en, sizeof(en),
+             "This obligation first applied in version %d. Its deadline counts from %s (when the "
+             "incident became known). If what makes this regime (%s) apply became known later, "
+             "give that time in times.regime_awareness for the regime: the deadline then counts "
+             "from it.",
+             o->first_version, field, o->regime);
+    json_object_set_new(anchor, "note", json_pack("{s:s, s:s}", "ja", ja, "en", en));
+}
+
 /* The explanation of an obligation as of its last evaluated version, with the ledger's status
  * as of now; NULL when the rule has left the rule set. `same_rules` says whether the loaded
  * rule set is the one that made the ledger's decision. */
@@ -75,6 +103,7 @@ static json_t *explanation(const struct app_call *c, const struct obligation_rec
                         json_pack("{s:i, s:s, s:b}", "version", o->last_version, "rules_version",
                                   rules_version(a->rules), "same_rules",
                                   !strcmp(rules_version(a->rules), o->rules_version)));
+    awareness_note(o, expl);
     return expl;
 }
 

@@ -569,6 +569,73 @@ static void test_authorisation(void **state)
     itest_resp_release(&r);
 }
 
+/* Issue 11 item 2: a regime brought in by an amendment (CIRCIA's substantial-incident flag
+ * answered "yes" in version 2, days after the awareness of version 1) counts from the
+ * incident's awareness when the report gives no awareness for that regime — and the
+ * explanation says which time it used and asks for the regime's own; once given, the deadline
+ * counts from it (72 h: 2026-11-20 10:00 EST → 2026-11-23 10:00 EST = 15:00Z). */
+static void test_regime_awareness_asked(void **state)
+{
+    struct itest_resp r;
+    char id[40], path[160], etag[64], im[96];
+    UNUSED(state);
+    json_t *doc = itest_load_json("tests/data/obligations/bases/us-company.json");
+    assert_non_null(doc);
+    json_object_set_new(json_object_get(doc, "entity"), "circia_covered", json_string("yes"));
+    json_object_set_new(json_object_get(doc, "times"), "aware_at",
+                        json_string("2026-11-16T09:00:00-05:00"));
+    json_t *cls = json_object_get(doc, "classification");
+    json_object_set_new(cls, "categories", json_pack("[s]", "ransomware"));
+    json_object_set_new(cls, "suspected_malicious", json_string("yes"));
+    json_object_set_new(cls, "regime_flags", json_pack("{s:s}", "circia_substantial", "unknown"));
+    assert_int_equal(post_doc(&F.rep_a, REPORTS, doc, &r), 201);
+    xstrlcpy(id, itest_jstr(r.json, "/id"), sizeof(id));
+    xstrlcpy(etag, r.etag, sizeof(etag));
+    itest_resp_release(&r);
+    assert_int_equal(get_obligations(&F.rep_a, id, &r), 200);
+    assert_null(item_for(json_object_get(r.json, "items"), "us.circia.covered-incident", "report"));
+    itest_resp_release(&r);
+
+    for (int v = 2; v <= 3; v++) {
+        if (v == 2)
+            json_object_set_new(json_object_get(cls, "regime_flags"), "circia_substantial",
+                                json_string("yes"));
+        else
+            json_object_set_new(
+                json_object_get(doc, "times"), "regime_awareness",
+                json_pack("[{s:s, s:s}]", "regime", "CI", "aware_at", "2026-11-20T10:00:00-05:00"));
+        char *body = itest_dump(doc);
+        snprintf(path, sizeof(path), "%s/%s/versions", REPORTS, id);
+        snprintf(im, sizeof(im), "If-Match: %s", etag);
+        itest_http(&F.srv,
+                   &(struct itest_req){
+                       .path = path, .token = F.rep_a.token, .body = body, .headers = {im}},
+                   &r);
+        free(body);
+        assert_int_equal(r.status, 201);
+        xstrlcpy(etag, r.etag, sizeof(etag));
+        itest_resp_release(&r);
+        assert_int_equal(get_obligations(&F.rep_a, id, &r), 200);
+        json_t *it =
+            item_for(json_object_get(r.json, "items"), "us.circia.covered-incident", "report");
+        assert_non_null(it);
+        assert_int_equal(itest_jint(it, "/first_version"), 2);
+        json_t *note = jsonx_ptr_get(it, "/explanation/deadline/anchor/note");
+        if (v == 2) {
+            /* from the incident's awareness: 2026-11-16 09:00 EST + 72 h */
+            assert_string_equal(itest_jstr(it, "/due_at"), "2026-11-19T14:00:00.000Z");
+            assert_non_null(note);
+            assert_non_null(strstr(itest_jstr(note, "/ja"), "times.regime_awareness"));
+            assert_non_null(strstr(itest_jstr(note, "/en"), "version 2"));
+        } else {
+            assert_string_equal(itest_jstr(it, "/due_at"), "2026-11-23T15:00:00.000Z");
+            assert_null(note);
+        }
+        itest_resp_release(&r);
+    }
+    json_decref(doc);
+}
+
 static void test_clean_shutdown(void **state)
 {
     UNUSED(state);
@@ -600,6 +667,7 @@ int main(void)
         cmocka_unit_test(test_status_as_of_now),
         cmocka_unit_test(test_preview),
         cmocka_unit_test(test_authorisation),
+        cmocka_unit_test(test_regime_awareness_asked),
         cmocka_unit_test(test_clean_shutdown),
     };
     itest_global_init();
