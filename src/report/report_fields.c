@@ -91,6 +91,37 @@ static const struct rf_enum nis2_entity_values[] = {
     {"unknown", "不明", "unknown"},
     {0}};
 
+/* DORA's financial entities, Regulation (EU) 2022/2554 Art. 2(1)(a)–(t) (issue 11 item 2): the
+ * major-incident reports of Art. 19 bind these; an ICT third-party service provider (Art.
+ * 2(1)(u)) or any other organisation is "not_a_financial_entity". */
+static const struct rf_enum dora_financial_entity_values[] = {
+    {"credit_institution", "信用機関（銀行）", "credit institution"},
+    {"payment_institution", "決済機関", "payment institution"},
+    {"account_information_service_provider", "口座情報サービス提供者",
+     "account information service provider"},
+    {"electronic_money_institution", "電子マネー機関", "electronic money institution"},
+    {"investment_firm", "投資会社", "investment firm"},
+    {"crypto_asset_service_provider", "暗号資産サービス提供者・資産参照トークン発行者",
+     "crypto-asset service provider or issuer of asset-referenced tokens"},
+    {"central_securities_depository", "中央証券預託機関", "central securities depository"},
+    {"central_counterparty", "中央清算機関", "central counterparty"},
+    {"trading_venue", "取引所等（取引の場）", "trading venue"},
+    {"trade_repository", "取引情報蓄積機関", "trade repository"},
+    {"aif_manager", "オルタナティブ投資ファンド運用者", "manager of alternative investment funds"},
+    {"ucits_management_company", "UCITS管理会社", "UCITS management company"},
+    {"data_reporting_service_provider", "データ報告サービス提供者", "data reporting service provider"},
+    {"insurance_undertaking", "保険・再保険会社", "insurance or reinsurance undertaking"},
+    {"insurance_intermediary", "保険仲介業者", "insurance, reinsurance or ancillary insurance intermediary"},
+    {"occupational_retirement_institution", "企業年金機関（IORP）",
+     "institution for occupational retirement provision"},
+    {"credit_rating_agency", "信用格付機関", "credit rating agency"},
+    {"critical_benchmark_administrator", "重要ベンチマークの運営者", "administrator of critical benchmarks"},
+    {"crowdfunding_service_provider", "クラウドファンディング・サービス提供者", "crowdfunding service provider"},
+    {"securitisation_repository", "証券化取引情報蓄積機関", "securitisation repository"},
+    {"not_a_financial_entity", "金融機関に該当しない（ICT第三者サービス提供者を含む）",
+     "not a financial entity (ICT third-party service providers included)"},
+    {0}};
+
 static const struct rf_enum hipaa_role_values[] = {
     {"covered_entity", "対象事業者", "covered entity"},
     {"business_associate", "業務提携者", "business associate"},
@@ -464,6 +495,8 @@ static const struct rf_field entity_fields[] = {
           "PPC"),
     F_ENUM("nis2_entity", 0, nis2_entity_values, "NIS2上の区分", "NIS2 entity class", "N2"),
     F_STR("dora_entity_type", 0, NAME, "DORA上の金融機関種別", "DORA financial-entity type", "DO"),
+    F_ENUM("dora_financial_entity", 0, dora_financial_entity_values, "DORA上の金融機関（第2条第1項）",
+           "DORA financial entity (Art. 2(1))", "DO"),
     F_ENUM("hipaa_role", 0, hipaa_role_values, "HIPAA上の立場", "HIPAA role", "HI"),
     F_FMT("country", 0, RFMT_COUNTRY, 2, "本拠国", "country of the entity", "all"),
     F_FMT("main_establishment", 0, RFMT_COUNTRY, 2, "EU内の主たる事業所の国", "EU Member State of main establishment",
