@@ -108,6 +108,16 @@ static void print_one(const json_t *e, bool ja)
     json_array_foreach((json_t *)ver, i, v)
         printf("            [%s] %s\n", json_string_value(json_object_get(v, "marker")),
                text_of(v, "note", ja));
+    /* a rule that does not apply: what would change the answer (issue 11 item 6) */
+    const json_t *would = json_object_get(json_object_get(e, "why"), "would_apply_if");
+    json_array_foreach((json_t *)would, i, v)
+    {
+        bool hold = json_is_true(json_object_get(v, "must_hold"));
+        printf("            [%s] %s\n",
+               ja ? (hold ? "この条件が成り立てば適用" : "この条件が成り立たなければ適用")
+                  : (hold ? "would apply if" : "would apply unless"),
+               json_string_value(json_object_get(v, "condition")));
+    }
 }
 
 static int obligations(const struct config *cfg, const char *file, int64_t now, bool as_json,

@@ -1042,6 +1042,80 @@ bool expr_eval_cached(const struct expr *e, const json_t *report, struct expr_ca
     return eval(e, e->root, &x);
 }
 
+/* ---- what would change the answer (issue 11 item 6) ---- */
+
+static const char *const op_text[] = {
+    [EX_EQ] = " == ", [EX_NE] = " != ", [EX_LT] = " < ",  [EX_LE] = " <= ",
+    [EX_GT] = " > ",  [EX_GE] = " >= ", [EX_IN] = " in ", [EX_NOT_IN] = " not in "};
+
+/* The condition of node id in the language's own syntax (normalised spacing). */
+static void print_node(const struct expr *e, int id, struct buf *out)
+{
+    const struct ex_node *n = &e->nodes[id];
+    const char *fn = n->op == EX_EXISTS     ? "exists("
+                     : n->op == EX_COUNT    ? "count("
+                     : n->op == EX_CONTAINS ? "contains("
+                     : n->op == EX_ANY_IN   ? "any_in("
+                                            : NULL;
+    if (n->op == EX_PATH) {
+        buf_puts(out, n->path->text);
+    } else if (n->op == EX_LIT && json_is_real(n->lit) && fabs(json_real_value(n->lit)) < 1e15 &&
+               json_real_value(n->lit) == (double)(long long)json_real_value(n->lit)) {
+        buf_appendf(out, "%lld", (long long)json_real_value(n->lit)); /* 1000, not 1000.0 */
+    } else if (n->op == EX_LIT || n->op == EX_LIST) {
+        char *t = json_dumps(n->lit, JSON_ENCODE_ANY | JSON_COMPACT);
+        buf_puts(out, t ? t : "null");
+        free(t);
+    } else if (fn) {
+        buf_puts(out, fn);
+        print_node(e, n->a, out);
+        if (n->b >= 0) {
+            buf_puts(out, ", ");
+            print_node(e, n->b, out);
+        }
+        buf_putc(out, ')');
+    } else if (n->op >= EX_EQ && n->op <= EX_NOT_IN && n->op != EX_AND) {
+        print_node(e, n->a, out);
+        buf_puts(out, op_text[n->op]);
+        print_node(e, n->b, out);
+    }
+}
+
+/* Appends to out the leaves of node id that would have to change for it to become `want`
+ * (it is not `want` now): every false conjunct of an and that should hold, every disjunct of
+ * an or (each one alone would do), the inside of a not with the wish reversed. */
+static void blockers(const struct expr *e, int id, bool want, const struct ectx *x, json_t *out)
+{
+    const struct ex_node *n = &e->nodes[id];
+    if (eval(e, id, x) == want)
+        return;
+    if (n->op == EX_AND || n->op == EX_OR) {
+        /* and → true: each false child; or → true: any child; and → false: any child;
+         * or → false: each true child — in every case, the children that are not `want` */
+        blockers(e, n->a, want, x, out);
+        blockers(e, n->b, want, x, out);
+        return;
+    }
+    if (n->op == EX_NOT) {
+        blockers(e, n->a, !want, x, out);
+        return;
+    }
+    struct buf b;
+    buf_init(&b, EXPR_MAX_LEN);
+    print_node(e, id, &b);
+    json_array_append_new(out,
+                          json_pack("{s:s, s:b}", "condition", buf_cstr(&b), "must_hold", want));
+    buf_release(&b);
+}
+
+json_t *expr_would_change(const struct expr *e, const json_t *report)
+{
+    struct ectx x = {report, NULL, NULL};
+    json_t *out = json_array();
+    blockers(e, e->root, true, &x, out);
+    return out;
+}
+
 /* ---- slots and caches ---- */
 
 struct expr_slots {

@@ -41,6 +41,13 @@ const char *expr_source(const struct expr *e);
  * mistyped value makes the comparison false (see the language's rules). */
 bool expr_eval(const struct expr *e, const json_t *report, json_t *facts);
 
+/* What would make e true for report (issue 11 item 6: show your work for a rule that does not
+ * apply): a new JSON array of {"condition": the leaf in the language's syntax, "must_hold":
+ * whether it must become true (false: it must stop holding)}. For an `and`, each of its parts
+ * that does not hold; for an `or`, each alternative (any one would do); empty when e holds.
+ * Not for hot paths (allocates). */
+json_t *expr_would_change(const struct expr *e, const json_t *report);
+
 /* ---- sharing field reads between many expressions ----
  * A rule set has hundreds of conditions reading a few dozen fields. Binding every expression to
  * one registry gives each distinct single-valued path a slot; a cache then holds each field's

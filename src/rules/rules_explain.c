@@ -251,12 +251,21 @@ json_t *rules_explain_dynamic(const struct ruleset *rs, const struct rules_resul
     const struct rule_stage *st = res->stage;
     json_t *facts = json_object();
     UNUSED(rs);
-    expr_eval(r->applies, report, facts);
+    bool holds = expr_eval(r->applies, report, facts);
     json_t *why = json_pack("{s:o}", "facts", facts);
     if (st->when) {
         json_t *stage_facts = json_object();
-        expr_eval(st->when, report, stage_facts);
+        holds = expr_eval(st->when, report, stage_facts) && holds;
         json_object_set_new(why, "stage_facts", stage_facts);
+    }
+    if (!holds) { /* which facts would change the answer (issue 11 item 6) */
+        json_t *w = expr_would_change(r->applies, report);
+        if (st->when) {
+            json_t *sw = expr_would_change(st->when, report);
+            json_array_extend(w, sw);
+            json_decref(sw);
+        }
+        json_object_set_new(why, "would_apply_if", w);
     }
     json_t *j = json_pack("{s:s, s:{s:s}, s:s, s:b, s:o, s:o}", "rule_id", r->id, "stage", "id",
                           st->id, "status",

@@ -493,11 +493,19 @@ static void check_preview(json_t *resp, bool valid)
         assert_true(json_is_object(json_object_get(it, "deadline")));
         assert_true(json_array_size(json_object_get(it, "citations")) > 0);
     }
+    bool sec = false;
     json_array_foreach(na, i, it)
     {
         assert_non_null(itest_jstr(it, "/rule_id"));
         assert_true(json_is_object(json_object_get(it, "why")));
+        /* issue 11 item 6: what would change the answer */
+        json_t *w = jsonx_ptr_get(it, "/why/would_apply_if");
+        assert_true(json_is_array(w));
+        if (!strcmp(itest_jstr(it, "/rule_id"), "us.sec.8k-item-1-05"))
+            sec = json_array_size(w) > 0 && !strcmp(itest_jstr(json_array_get(w, 0), "/condition"),
+                                                    "entity.sec_registrant == \"yes\"");
     }
+    assert_true(sec);
     bool ppc = false;
     json_array_foreach(obs, i, it) ppc |= !strcmp(itest_jstr(it, "/rule_id"), PPC_RULE);
     assert_true(ppc);

@@ -753,6 +753,46 @@ static int teardown(void **state)
     return 0;
 }
 
+/* Issue 11 item 6: what would change the answer of a condition that does not hold — each
+ * failing part of an and, each alternative of an or, a not's inside reversed — in the
+ * language's syntax; nothing when it holds. */
+static void test_would_change(void **state)
+{
+    UNUSED(state);
+    json_t *doc = json_loads("{\"entity\":{\"sec_registrant\":\"no\"},\"classification\":"
+                             "{\"regime_flags\":{\"sec_material\":\"yes\"}},"
+                             "\"personal_data\":{\"encryption\":\"strong\",\"individuals_count\":"
+                             "12}}",
+                             0, NULL);
+    static const struct {
+        const char *src, *want;
+    } wc[] = {
+        {"entity.sec_registrant == \"yes\" and classification.regime_flags.sec_material == \"yes\"",
+         "[{\"condition\":\"entity.sec_registrant == \\\"yes\\\"\",\"must_hold\":true}]"},
+        {"personal_data.individuals_count > 1000 or entity.sec_registrant in [\"yes\", "
+         "\"unknown\"]",
+         "[{\"condition\":\"personal_data.individuals_count > 1000\",\"must_hold\":true},"
+         "{\"condition\":\"entity.sec_registrant in "
+         "[\\\"yes\\\",\\\"unknown\\\"]\",\"must_hold\":true}]"},
+        {"not (personal_data.encryption == \"strong\") and exists(personal_data.individuals_count)",
+         "[{\"condition\":\"personal_data.encryption == \\\"strong\\\"\",\"must_hold\":false}]"},
+        {"classification.regime_flags.sec_material == \"yes\"", "[]"},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(wc); i++) {
+        struct expr *e = compile_ok(wc[i].src);
+        json_t *got = expr_would_change(e, doc), *want = json_loads(wc[i].want, 0, NULL);
+        assert_non_null(want);
+        if (!json_equal(got, want)) {
+            char *g = json_dumps(got, JSON_COMPACT);
+            fail_msg("%s\n  got  %s\n  want %s", wc[i].src, g, wc[i].want);
+        }
+        json_decref(got);
+        json_decref(want);
+        expr_free(e);
+    }
+    json_decref(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -760,7 +800,7 @@ int main(void)
         cmocka_unit_test(test_mistyped_values), cmocka_unit_test(test_facts),
         cmocka_unit_test(test_compile_errors),  cmocka_unit_test(test_limits),
         cmocka_unit_test(test_long_paths),      cmocka_unit_test(test_determinism),
-        cmocka_unit_test(test_cache),
+        cmocka_unit_test(test_cache),           cmocka_unit_test(test_would_change),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
