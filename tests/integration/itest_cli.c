@@ -158,6 +158,20 @@ static void write_text(const char *path, const char *text)
     assert_int_equal(fclose(f), 0);
 }
 
+/* Whether the line of text holding the first occurrence of what also holds label. */
+static bool line_has(const char *text, const char *what, const char *label)
+{
+    const char *at = strstr(text, what);
+    if (!at)
+        return false;
+    const char *start = at;
+    while (start > text && start[-1] != '\n')
+        start--;
+    const char *end = strchr(at, '\n');
+    const char *l = strstr(start, label);
+    return l && (!end || l < end);
+}
+
 /* `obligations FILE` reads only reports the API would accept, with the API's messages. */
 static void test_obligations_validates(void **state)
 {
@@ -197,6 +211,11 @@ static void test_obligations_validates(void **state)
     a3[3] = path;
     assert_int_equal(itest_run(&s, NULL, &out, a3), 0);
     assert_non_null(strstr(out, "obligation(s)"));
+    /* issue 11 item 5: the law's own text as [source], with the article in English; a
+     * commentary only as [further reading] */
+    assert_true(line_has(out, "https://laws.e-gov.go.jp/law/415AC0000000057", "[source] "));
+    assert_non_null(strstr(out, "(APPI, Act No. 57 of 2003) Art. 26(1) "));
+    assert_true(line_has(out, "https://www.businesslawyers.jp/", "[further reading] "));
     free(out);
     json_decref(doc);
     itest_server_release(&s);
