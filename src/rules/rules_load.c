@@ -142,6 +142,29 @@ static void citation_of(struct ruleset *rs, const json_t *o, struct citation *c)
     c->primary = official_url(rs, c->url);
 }
 
+/* An article written in Japanese needs its English form, so English output never prints only
+ * 「第23条（報告義務）」 (issue 11 item 5); "Art. 23" or "§ 164.404" reads the same in both
+ * languages. Japanese is any character from U+3000 on (CJK punctuation, kana, kanji, full-width
+ * forms), whose UTF-8 lead byte is 0xE3 or above. Reported at ptr, naming the rule. */
+static void check_article_en(const struct citation *c, const char *rule_id,
+                             const struct datafile *f, const char *ptr, struct diag_list *d)
+{
+    bool japanese = false;
+    for (const char *p = c->article; p && *p; p++)
+        japanese |= (unsigned char)*p >= 0xe3;
+    if (!japanese || c->article_en)
+        return;
+    char en[800], ja[800];
+    snprintf(en, sizeof(en),
+             "rule \"%s\", %s: the article is written in Japanese and has no English form "
+             "(article_en)",
+             rule_id, ptr);
+    snprintf(ja, sizeof(ja),
+             "ルール「%s」の %s：条項が日本語のみで、英語表記（article_en）がありません", rule_id,
+             ptr);
+    datafile_diag(f, d, ptr, "article_en_missing", en, ja);
+}
+
 static const struct calendar *find_calendar(const struct ruleset *rs, const char *id)
 {
     for (size_t i = 0; id && i < rs->ncals; i++)
@@ -586,6 +609,8 @@ static void build_stage(struct ruleset *rs, struct rule *r, const json_t *o, str
         struct citation *c = rules_pool_alloc(rs, sizeof(*c));
         citation_of(rs, json_object_get(o, "citation"), c);
         st->citation = c;
+        snprintf(p, sizeof(p), "%s/citation", ptr);
+        check_article_en(c, r->id, f, p, d);
     }
 }
 
@@ -655,6 +680,8 @@ static void build_rule(struct ruleset *rs, const json_t *o, const struct datafil
     for (size_t i = 0; i < r->ncit; i++) {
         citation_of(rs, json_array_get(cits, i), &r->cit[i]);
         primary |= r->cit[i].primary;
+        snprintf(p, sizeof(p), "%s/citations/%zu", ptr, i);
+        check_article_en(&r->cit[i], r->id, f, p, d);
     }
     /* issue 11 item 5: every rule cites the law's own text (or the authority's own guideline)
      * on an official domain; blogs and commentaries are further reading, never the only basis */

@@ -525,6 +525,13 @@ static const struct broken broken_cases[] = {
     /* both languages of a citation's title, named by the citation's index */
     {"citation title without English", "{\"ja\": \"試験\", \"en\": \"Test\"}", "{\"ja\": \"試験\"}",
      "required", "/rules/0/citations/0/title/en", "{\"ja\": \"試験\"}", 0},
+    /* an article in Japanese has its English form too ("§1" in rules-mini needs none) */
+    {"Japanese article without English", "\"article\": \"1\",", "\"article\": \"第1条\",",
+     "article_en_missing", "/rules/0/citations/0", "{\"title\": {\"ja\": \"試験\"", 0},
+    {"Japanese article of a stage without English", "\"id\": \"only\",",
+     "\"id\": \"only\", \"citation\": {\"title\": {\"ja\": \"規則\", \"en\": \"Rules\"}, "
+     "\"article\": \"第8条（速報）\", \"url\": \"https://example.jp/8\"},",
+     "article_en_missing", "/rules/0/stages/0/citation", "{\"title\": {\"ja\": \"規則\"", 0},
     {"citation title without Japanese", "{\"ja\": \"試験\", \"en\": \"Test\"}",
      "{\"en\": \"Test\"}", "required", "/rules/0/citations/0/title/ja", "{\"en\": \"Test\"}", 0},
 };
