@@ -92,6 +92,23 @@ static const char *text_of(const json_t *o, const char *key, bool ja)
     return s ? s : "";
 }
 
+/* The sources under an obligation: primary ones as [source]/[出典], the others apart as
+ * [further reading]/[参考] (issue 11 item 5); the article in the reader's language when the
+ * rule gives it. */
+static void print_citations(const json_t *cits, const char *label, bool ja)
+{
+    size_t i;
+    const json_t *c;
+    json_array_foreach((json_t *)cits, i, c) {
+        const char *art = json_string_value(json_object_get(c, "article"));
+        const char *art_en = json_string_value(json_object_get(c, "article_en"));
+        if (!ja && art_en)
+            art = art_en;
+        printf("            [%s] %s%s%s <%s>\n", label, text_of(c, "title", ja), art ? " " : "",
+               art ? art : "", json_string_value(json_object_get(c, "url")));
+    }
+}
+
 static void print_one(const json_t *e, bool ja)
 {
     const json_t *dl = json_object_get(e, "deadline");
@@ -118,6 +135,8 @@ static void print_one(const json_t *e, bool ja)
                   : (hold ? "would apply if" : "would apply unless"),
                json_string_value(json_object_get(v, "condition")));
     }
+    print_citations(json_object_get(e, "citations"), ja ? "出典" : "source", ja);
+    print_citations(json_object_get(e, "further_reading"), ja ? "参考" : "further reading", ja);
 }
 
 static int obligations(const struct config *cfg, const char *file, int64_t now, bool as_json,

@@ -31,7 +31,10 @@ static json_t *citation_json(const struct citation *c)
 {
     json_t *j = json_pack("{s:o}", "title", text2_json(c->title));
     json_object_set_new(j, "article", c->article ? json_string(c->article) : json_null());
+    if (c->article_en)
+        json_object_set_new(j, "article_en", json_string(c->article_en));
     json_object_set_new(j, "url", c->url ? json_string(c->url) : json_null());
+    json_object_set_new(j, "kind", json_string(c->primary ? "primary" : "secondary"));
     return j;
 }
 
@@ -197,11 +200,13 @@ static json_t *missing_json(const struct rule_stage *st, const json_t *report)
 static json_t *static_part(const struct rule *r, const struct rule_stage *st)
 {
     const struct recipient *rc = r->recipient;
-    json_t *cits = json_array();
+    /* primary sources (the rule's, then the stage's own article) in `citations`; secondary
+     * ones apart, as further reading (issue 11 item 5) */
+    json_t *cits = json_array(), *further = json_array();
     for (size_t i = 0; i < r->ncit; i++)
-        json_array_append_new(cits, citation_json(&r->cit[i]));
+        json_array_append_new(r->cit[i].primary ? cits : further, citation_json(&r->cit[i]));
     if (st->citation)
-        json_array_append_new(cits, citation_json(st->citation));
+        json_array_append_new(st->citation->primary ? cits : further, citation_json(st->citation));
     json_t *ver = verification_json(r->ver, r->nver);
     for (size_t i = 0; i < rc->nver; i++)
         json_array_append_new(ver, json_pack("{s:s, s:o}", "marker",
@@ -217,8 +222,8 @@ static json_t *static_part(const struct rule *r, const struct rule_stage *st)
     json_t *conds = json_pack("{s:s}", "condition", expr_source(r->applies));
     if (st->when)
         json_object_set_new(conds, "stage_condition", json_string(expr_source(st->when)));
-    json_t *j = json_pack("{s:o, s:o, s:o}", "required_fields", req, "deadline_variants", variants,
-                          "conditions", conds);
+    json_t *j = json_pack("{s:o, s:o, s:o, s:o}", "required_fields", req, "deadline_variants",
+                          variants, "conditions", conds, "further_reading", further);
     json_t *k = json_pack("{s:s, s:s, s:s, s:b, s:o, s:{s:s, s:o, s:s, s:s}, s:o, s:o, s:o, s:o, s:s}",
                      "regime", r->regime, "jurisdiction", r->jurisdiction, "rule_status",
                      rules_state_names[r->state], "mandatory", r->mandatory, "title",

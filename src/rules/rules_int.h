@@ -33,7 +33,10 @@ struct text2 {
 
 struct citation {
     struct text2 title;
-    const char *article, *url;
+    const char *article, *article_en, *url;
+    /* its URL is https on a domain of data/sources.json (the law's own text, an official
+     * guideline); otherwise it is further reading (issue 11 item 5) */
+    bool primary;
 };
 
 struct verification {
@@ -121,6 +124,9 @@ struct ruleset {
     struct expr **exprs;
     size_t nexprs;
     struct expr_slots *slots; /* the distinct fields all conditions read */
+    const char **hosts;       /* official domains (data/sources.json), lower case */
+    size_t nhosts;
+    bool no_sources; /* data/sources.json is missing */
     char version[HASH_SHA256_HEX];
 };
 
@@ -141,6 +147,7 @@ int rules_anchor(const struct rule *r, enum anchor a, const json_t *report, int6
 struct rf_field;
 extern const struct rf_field rules_file_root;
 extern const struct rf_field rules_recipients_root;
+extern const struct rf_field rules_sources_root;
 /* Index of s in names[0..n), or -1. */
 int rules_name_index(const char *const *names, size_t n, const char *s);
 

@@ -6,6 +6,9 @@
  * (compiled against the report format), required-field pointers and deadline consistency. This file
  * is the module's only I/O.
  */
+#include <ctype.h>
+#include <unistd.h>
+
 #include "rules_int.h"
 #include "../core/buf.h"
 #include "../core/datafile.h"
@@ -101,11 +104,65 @@ static struct verification *verifications(struct ruleset *rs, const json_t *arr,
     return v;
 }
 
+/* Whether url is https on one of the official domains: the host (after "https://", before any
+ * "/", "?", "#" or ":port") equals a listed domain, ignoring case (RFC 3986 §3.2.2). Exact
+ * match only: a listed domain does not vouch for its sub-domains, which may be run by others.
+ * A URL with user information ("https://a@b/") is never primary. */
+static bool official_url(const struct ruleset *rs, const char *url)
+{
+    static const char scheme[] = "https://";
+    if (!url || strncmp(url, scheme, sizeof(scheme) - 1))
+        return false;
+    const char *h = url + sizeof(scheme) - 1;
+    size_t n = strcspn(h, "/?#");
+    if (memchr(h, '@', n)) /* user information: the host is not what it seems at a glance */
+        return false;
+    const char *colon = memchr(h, ':', n);
+    if (colon)
+        n = (size_t)(colon - h);
+    for (size_t i = 0; i < rs->nhosts; i++) {
+        const char *d = rs->hosts[i];
+        if (strlen(d) != n)
+            continue;
+        size_t k = 0;
+        while (k < n && tolower((unsigned char)h[k]) == d[k])
+            k++;
+        if (k == n)
+            return true;
+    }
+    return false;
+}
+
 static void citation_of(struct ruleset *rs, const json_t *o, struct citation *c)
 {
     c->title = text2_of(rs, json_object_get(o, "title"));
     c->article = str_of(rs, o, "article");
+    c->article_en = str_of(rs, o, "article_en");
     c->url = str_of(rs, o, "url");
+    c->primary = official_url(rs, c->url);
+}
+
+/* An article written in Japanese needs its English form, so English output never prints only
+ * 「第23条（報告義務）」 (issue 11 item 5); "Art. 23" or "§ 164.404" reads the same in both
+ * languages. Japanese is any character from U+3000 on (CJK punctuation, kana, kanji, full-width
+ * forms), whose UTF-8 lead byte is 0xE3 or above. Reported at ptr, naming the rule. */
+static void check_article_en(const struct citation *c, const char *rule_id,
+                             const struct datafile *f, const char *ptr, struct diag_list *d)
+{
+    bool japanese = false;
+    for (const char *p = c->article; p && *p; p++)
+        japanese |= (unsigned char)*p >= 0xe3;
+    if (!japanese || c->article_en)
+        return;
+    char en[800], ja[800];
+    snprintf(en, sizeof(en),
+             "rule \"%s\", %s: the article is written in Japanese and has no English form "
+             "(article_en)",
+             rule_id, ptr);
+    snprintf(ja, sizeof(ja),
+             "ルール「%s」の %s：条項が日本語のみで、英語表記（article_en）がありません", rule_id,
+             ptr);
+    datafile_diag(f, d, ptr, "article_en_missing", en, ja);
 }
 
 static const struct calendar *find_calendar(const struct ruleset *rs, const char *id)
@@ -358,6 +415,60 @@ static void grow_rules(struct ruleset *rs, size_t more)
 static const struct file_kind recipient_files = {&rules_recipients_root, "recipients", false,
                                                  grow_recipients, build_recipient};
 
+/* ---- official domains ---- */
+
+/* Reads data/sources.json, the allow-list that makes a citation primary. The file is required
+ * when there are rules: without it no citation could be primary and every rule would be
+ * refused, so its absence is reported once, by name, instead of once per rule. */
+static void load_sources(struct ruleset *rs, const char *data_dir, struct version_hash *h,
+                         struct diag_list *d)
+{
+    char path[1100];
+    struct datafile l;
+    struct verr_list errs;
+    struct schema_limits lim;
+    snprintf(path, sizeof(path), "%s/sources.json", data_dir);
+    if (access(path, F_OK)) { /* reported by rules_load_dir once it knows there are rules */
+        rs->no_sources = true;
+        return;
+    }
+    if (load_file(path, &l, h, d)) {
+        datafile_release(&l);
+        return;
+    }
+    schema_limits_default(&lim);
+    verr_list_init(&errs, 200);
+    if (schema_check(&rules_sources_root, l.doc, &lim, 0, &errs) == 0) {
+        const json_t *arr = json_object_get(l.doc, "domains");
+        rs->hosts = rules_pool_alloc(rs, (json_array_size(arr) + 1) * sizeof(*rs->hosts));
+        for (size_t i = 0; i < json_array_size(arr); i++) {
+            const char *host = json_string_value(json_object_get(json_array_get(arr, i), "host"));
+            char p[64];
+            bool bad = false, dup = false;
+            for (const char *c = host; *c; c++)
+                bad |= !(islower((unsigned char)*c) || isdigit((unsigned char)*c) || *c == '.' ||
+                         *c == '-');
+            for (size_t k = 0; k < rs->nhosts; k++)
+                dup |= !strcmp(rs->hosts[k], host);
+            snprintf(p, sizeof(p), "/domains/%zu/host", i);
+            if (bad)
+                datafile_diag(
+                    &l, d, p, "host",
+                    "a host name in lower case (letters, digits, '.', '-'), without "
+                    "scheme, port or path",
+                    "ホスト名は小文字・数字・「.」「-」のみで、スキーム・ポート・パスを含めません");
+            else if (dup)
+                datafile_diag(&l, d, p, "duplicate_id", "this host is listed twice",
+                              "このホストは既に載っています");
+            else
+                rs->hosts[rs->nhosts++] = rules_pool_strdup(rs, host);
+        }
+    }
+    datafile_diag_verrs(&l, d, &errs);
+    verr_list_release(&errs);
+    datafile_release(&l);
+}
+
 /* ---- rules ---- */
 
 static int unit_of(const json_t *o)
@@ -498,6 +609,8 @@ static void build_stage(struct ruleset *rs, struct rule *r, const json_t *o, str
         struct citation *c = rules_pool_alloc(rs, sizeof(*c));
         citation_of(rs, json_object_get(o, "citation"), c);
         st->citation = c;
+        snprintf(p, sizeof(p), "%s/citation", ptr);
+        check_article_en(c, r->id, f, p, d);
     }
 }
 
@@ -563,8 +676,28 @@ static void build_rule(struct ruleset *rs, const json_t *o, const struct datafil
     const json_t *cits = json_object_get(o, "citations");
     r->ncit = json_array_size(cits);
     r->cit = rules_pool_alloc(rs, (r->ncit + 1) * sizeof(*r->cit));
-    for (size_t i = 0; i < r->ncit; i++)
+    bool primary = false;
+    for (size_t i = 0; i < r->ncit; i++) {
         citation_of(rs, json_array_get(cits, i), &r->cit[i]);
+        primary |= r->cit[i].primary;
+        snprintf(p, sizeof(p), "%s/citations/%zu", ptr, i);
+        check_article_en(&r->cit[i], r->id, f, p, d);
+    }
+    /* issue 11 item 5: every rule cites the law's own text (or the authority's own guideline)
+     * on an official domain; blogs and commentaries are further reading, never the only basis */
+    if (!primary && rs->hosts) { /* without the list, its absence is the one problem */
+        char en[300], ja[300];
+        snprintf(p, sizeof(p), "%s/citations", ptr);
+        snprintf(en, sizeof(en),
+                 "rule \"%s\" has no primary-source citation: no citation URL is https on an "
+                 "official domain listed in sources.json",
+                 r->id);
+        snprintf(ja, sizeof(ja),
+                 "ルール「%s」に一次資料の出典がありません（sources.json の公式ドメイン上の https "
+                 "URL を持つ出典が一つもありません）",
+                 r->id);
+        datafile_diag(f, d, p, "no_primary_citation", en, ja);
+    }
     const json_t *stages = json_object_get(o, "stages");
     r->nstages = json_array_size(stages);
     r->stages = rules_pool_alloc(rs, (r->nstages + 1) * sizeof(*r->stages));
@@ -600,11 +733,21 @@ struct ruleset *rules_load_dir(const char *data_dir, struct diag_list *d)
     load_calendars(rs, dir, &h, d);
     snprintf(dir, sizeof(dir), "%s/recipients", data_dir);
     load_each(rs, dir, &recipient_files, &h, d);
+    load_sources(rs, data_dir, &h, d);
     snprintf(dir, sizeof(dir), "%s/rules", data_dir);
     load_each(rs, dir, &rule_files, &h, d);
     hash_sha256_final_hex(&h.ctx, rs->version);
     if (d->n == before && rs->nrules == 0) {
         diag_add(d, dir, "", "no_rules", "no rule files found", "ルールファイルがありません");
+    }
+    if (rs->no_sources && rs->nrules > 0) {
+        snprintf(dir, sizeof(dir), "%s/sources.json", data_dir);
+        diag_add(
+            d, dir, "", "no_sources",
+            "the list of official domains (sources.json) is missing: no citation can be "
+            "primary, so no rule can be accepted",
+            "公式ドメインの一覧（sources.json）がありません。一次資料と判定できる出典がないため、"
+            "ルールを受け付けられません");
     }
     if (d->n > before) {
         rules_free(rs);

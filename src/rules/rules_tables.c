@@ -51,6 +51,7 @@ static const struct rf_enum format_values[] = {E("json"), E("xlsx"), E("pdf"), {
 static const struct rf_enum form_values[] = {E("jp-ppc-art8"), E("jp-nco-common"), {0}};
 static const struct rf_enum rules_format_values[] = {E("ichigen-rules/1"), {0}};
 static const struct rf_enum recipients_format_values[] = {E("ichigen-recipients/1"), {0}};
+static const struct rf_enum sources_format_values[] = {E("ichigen-sources/1"), {0}};
 #undef E
 
 #define F(n, t, fl, kids, vals, fmt, mn, mx, en)                                                   \
@@ -72,6 +73,9 @@ static const struct rf_field verification_item =
 static const struct rf_field citation_fields[] = {
     TEXT2("title", RF_REQUIRED, "title"),
     F("article", RF_STRING, 0, NULL, NULL, RFMT_NONE, 0, 200, "article"),
+    /* the article in English, so English output does not print only 「第23条（報告義務）」
+     * (issue 11 item 5); `article` keeps the designation in the source's own language */
+    F("article_en", RF_STRING, 0, NULL, NULL, RFMT_NONE, 0, 200, "article_en"),
     F("url", RF_STRING, 0, NULL, NULL, RFMT_URL, 0, 2048, "url"),
     {0}};
 static const struct rf_field citation_item =
@@ -182,6 +186,22 @@ static const struct rf_field recipients_file_fields[] = {
     {0}};
 const struct rf_field rules_recipients_root =
     F("", RF_OBJECT, 0, recipients_file_fields, NULL, RFMT_NONE, 0, 0, "recipients file");
+
+/* data/sources.json: the official domains whose pages count as primary sources (issue 11 item
+ * 5). Each entry says whose domain it is and why it is official, so a reviewer can check it. */
+static const struct rf_field domain_fields[] = {
+    F("host", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 1, 253, "host"),
+    TEXT2("name", RF_REQUIRED, "name"),
+    TEXT2("reason", RF_REQUIRED, "reason"),
+    {0}};
+static const struct rf_field domain_item =
+    F("", RF_OBJECT, 0, domain_fields, NULL, RFMT_NONE, 0, 0, "domain");
+static const struct rf_field sources_file_fields[] = {
+    F("format", RF_ENUM, RF_REQUIRED, NULL, sources_format_values, RFMT_NONE, 0, 0, "format"),
+    F("domains", RF_ARRAY, RF_REQUIRED, &domain_item, NULL, RFMT_NONE, 1, 500, "domains"),
+    {0}};
+const struct rf_field rules_sources_root =
+    F("", RF_OBJECT, 0, sources_file_fields, NULL, RFMT_NONE, 0, 0, "sources file");
 
 int rules_name_index(const char *const *names, size_t n, const char *s)
 {

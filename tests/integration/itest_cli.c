@@ -158,6 +158,20 @@ static void write_text(const char *path, const char *text)
     assert_int_equal(fclose(f), 0);
 }
 
+/* Whether the line of text holding the first occurrence of what also holds label. */
+static bool line_has(const char *text, const char *what, const char *label)
+{
+    const char *at = strstr(text, what);
+    if (!at)
+        return false;
+    const char *start = at;
+    while (start > text && start[-1] != '\n')
+        start--;
+    const char *end = strchr(at, '\n');
+    const char *l = strstr(start, label);
+    return l && (!end || l < end);
+}
+
 /* `obligations FILE` reads only reports the API would accept, with the API's messages. */
 static void test_obligations_validates(void **state)
 {
@@ -197,6 +211,11 @@ static void test_obligations_validates(void **state)
     a3[3] = path;
     assert_int_equal(itest_run(&s, NULL, &out, a3), 0);
     assert_non_null(strstr(out, "obligation(s)"));
+    /* issue 11 item 5: the law's own text as [source], with the article in English; a
+     * commentary only as [further reading] */
+    assert_true(line_has(out, "https://laws.e-gov.go.jp/law/415AC0000000057", "[source] "));
+    assert_non_null(strstr(out, "(APPI, Act No. 57 of 2003) Art. 26(1) "));
+    assert_true(line_has(out, "https://www.businesslawyers.jp/", "[further reading] "));
     free(out);
     json_decref(doc);
     itest_server_release(&s);
@@ -385,6 +404,68 @@ static void test_version_and_migrate(void **state)
     assert_int_equal(system(rm), 0);
 }
 
+/* `rules check DIR` and the server refuse a rule whose only source is not on an official
+ * domain, naming the rule (issue 11 item 5); citing the law's own page makes it pass. */
+static void test_rules_check_primary_sources(void **state)
+{
+    static const char rule[] =
+        "{\"format\": \"ichigen-rules/1\", \"rules\": [{\"id\": \"t.cli.blog\", "
+        "\"regime\": \"NCO\", \"jurisdiction\": \"JP\", \"title\": {\"ja\": \"試験\", "
+        "\"en\": \"test\"}, \"recipient\": \"jp-auth\", \"status\": \"in_force\", "
+        "\"applies_when\": \"personal_data.involved == \\\"yes\\\"\", \"citations\": "
+        "[{\"title\": {\"ja\": \"解説\", \"en\": \"A blog\"}, \"url\": \"https://%s/x\"}], "
+        "\"stages\": [{\"id\": \"only\", \"name\": {\"ja\": \"報告\", \"en\": \"report\"}, "
+        "\"deadline\": {\"kind\": \"none\"}}]}]}\n";
+    static const char *const linked[] = {"calendars", "recipients", "sources.json"};
+    struct itest_server s;
+    char dir[400], path[600], target[600], text[1200], opt[500];
+    char *out = NULL;
+    UNUSED(state);
+    assert_int_equal(itest_server_init(&s, NULL), 0);
+    snprintf(dir, sizeof(dir), "%s/data-sources", home);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    for (size_t i = 0; i < ARRAY_SIZE(linked); i++) {
+        snprintf(target, sizeof(target), "%s/tests/data/rules-mini/%s",
+                 getenv("ICHIGEN_SOURCE_ROOT"), linked[i]);
+        snprintf(path, sizeof(path), "%s/%s", dir, linked[i]);
+        assert_int_equal(symlink(target, path), 0);
+    }
+    snprintf(path, sizeof(path), "%s/rules", dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    snprintf(path, sizeof(path), "%s/rules/t.json", dir);
+    snprintf(text, sizeof(text), rule, "blog.example.com");
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+
+    const char *check[] = {"rules", "check", dir, NULL};
+    assert_int_equal(itest_run(&s, NULL, &out, check), 1);
+    free(out);
+    char *log = itest_read_file(s.cli_log, NULL);
+    assert_non_null(log);
+    assert_non_null(strstr(log, "/rules/0/citations [no_primary_citation] rule \"t.cli.blog\""));
+    free(log);
+    /* the server loads its rules with the same loader: it does not start */
+    snprintf(opt, sizeof(opt), "--rules_dir=%s", dir);
+    int rc = itest_cli(&s, NULL, &out, "serve", opt, "--port", "0", NULL);
+    free(out);
+    assert_true(rc > 0 && rc < 128);
+
+    snprintf(text, sizeof(text), rule, "example.jp"); /* listed in rules-mini's sources.json */
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    assert_int_equal(itest_run(&s, NULL, &out, check), 0);
+    assert_non_null(strstr(out, "rules ok: 1 rules"));
+    free(out);
+    char rm[500];
+    snprintf(rm, sizeof(rm), "rm -rf '%s'", dir);
+    assert_int_equal(system(rm), 0);
+    itest_server_release(&s);
+}
+
 static int setup(void **state)
 {
     UNUSED(state);
@@ -415,6 +496,7 @@ int main(void)
         cmocka_unit_test(test_make_run_prints_address),
         cmocka_unit_test(test_risk_timing),
         cmocka_unit_test(test_version_and_migrate),
+        cmocka_unit_test(test_rules_check_primary_sources),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);
     itest_global_cleanup();

@@ -508,6 +508,32 @@ static const struct broken broken_cases[] = {
      "\"stages\": [\n        {\"id\": \"asked\", \"name\": {\"ja\": \"要請\", \"en\": \"asked\"}, "
      "\"deadline\": {\"kind\": \"none\"}, \"on_request\": true},\n",
      "on_request_order", "/rules/0/stages/1", "{\n          \"id\": \"only\"", 0},
+    /* issue 11 item 5: a rule needs a primary source, https on a domain of sources.json
+     * (rules-mini lists example.jp), reported at its citations */
+    {"no primary citation: a domain not on the list", "https://example.jp/z",
+     "https://example.com/z", "no_primary_citation", "/rules/0/citations", "[{\"title\"", 0},
+    {"no primary citation: http, not https", "https://example.jp/z", "http://example.jp/z",
+     "no_primary_citation", "/rules/0/citations", "[{\"title\"", 0},
+    {"no primary citation: a sub-domain of a listed domain", "https://example.jp/z",
+     "https://www.example.jp/z", "no_primary_citation", "/rules/0/citations", "[{\"title\"", 0},
+    {"no primary citation: the listed domain only in the path", "https://example.jp/z",
+     "https://example.com/example.jp", "no_primary_citation", "/rules/0/citations", "[{\"title\"",
+     0},
+    {"no primary citation: the listed domain as user information", "https://example.jp/z",
+     "https://example.jp@example.com/z", "no_primary_citation", "/rules/0/citations", "[{\"title\"",
+     0},
+    /* both languages of a citation's title, named by the citation's index */
+    {"citation title without English", "{\"ja\": \"試験\", \"en\": \"Test\"}", "{\"ja\": \"試験\"}",
+     "required", "/rules/0/citations/0/title/en", "{\"ja\": \"試験\"}", 0},
+    /* an article in Japanese has its English form too ("§1" in rules-mini needs none) */
+    {"Japanese article without English", "\"article\": \"1\",", "\"article\": \"第1条\",",
+     "article_en_missing", "/rules/0/citations/0", "{\"title\": {\"ja\": \"試験\"", 0},
+    {"Japanese article of a stage without English", "\"id\": \"only\",",
+     "\"id\": \"only\", \"citation\": {\"title\": {\"ja\": \"規則\", \"en\": \"Rules\"}, "
+     "\"article\": \"第8条（速報）\", \"url\": \"https://example.jp/8\"},",
+     "article_en_missing", "/rules/0/stages/0/citation", "{\"title\": {\"ja\": \"規則\"", 0},
+    {"citation title without Japanese", "{\"ja\": \"試験\", \"en\": \"Test\"}",
+     "{\"en\": \"Test\"}", "required", "/rules/0/citations/0/title/ja", "{\"en\": \"Test\"}", 0},
 };
 
 /* The diagnostic with this code and pointer, or NULL. */
@@ -743,6 +769,103 @@ static void test_loader_errors_other(void **state)
     assert_string_equal(d.v[0].code, "no_rules");
     diag_list_release(&d);
     rm_tree(dir);
+}
+
+/* ---- citations: primary sources and further reading (issue 11 item 5) ---- */
+
+/* The no-primary problem names the rule in both languages; a primary citation is recognised
+ * whatever the case of its host and with a port; the others are listed apart as further
+ * reading, each with its kind; the English article is kept. */
+static void test_citation_sources(void **state)
+{
+    UNUSED(state);
+    char dir[64], path[600];
+    struct diag_list d;
+    char *text = subst(broken_rule, "https://example.jp/z", "https://example.com/z");
+    copy_mini(dir);
+    write_at(dir, "rules/zz/broken.json", text);
+    diag_list_init(&d);
+    assert_null(rules_load_dir(dir, &d));
+    assert_int_equal(d.n, 1);
+    assert_non_null(strstr(d.v[0].en, "\"t.zz.broken\""));
+    assert_non_null(strstr(d.v[0].ja, "「t.zz.broken」"));
+    assert_non_null(strstr(d.v[0].ja, "一次資料"));
+    diag_list_release(&d);
+    free(text);
+
+    /* one primary source among blogs: accepted, and explained apart */
+    text = subst(broken_rule, "\"article\": \"1\", \"url\": \"https://example.jp/z\"}]",
+                 "\"article\": \"第1条\", \"article_en\": \"Art. 1\", \"url\": "
+                 "\"https://blog.example.com/z\"}, {\"title\": {\"ja\": \"法\", \"en\": "
+                 "\"Act\"}, \"article\": \"第2条\", \"article_en\": \"Art. 2\", \"url\": "
+                 "\"https://EXAMPLE.JP:443/act#2\"}]");
+    char *t2 = subst(text, "\"id\": \"only\",",
+                     "\"id\": \"only\", \"citation\": {\"title\": {\"ja\": \"解説\", "
+                     "\"en\": \"Commentary\"}, \"url\": \"https://example.org/c\"},");
+    write_at(dir, "rules/zz/broken.json", t2);
+    diag_list_init(&d);
+    struct ruleset *rs = rules_load_dir(dir, &d);
+    if (!rs)
+        print_diags(&d);
+    assert_non_null(rs);
+    json_t *e = rules_explain_static(rs, "t.zz.broken", "only");
+    assert_non_null(e);
+    assert_int_equal(json_array_size(json_object_get(e, "citations")), 1);
+    assert_string_equal(jstr(e, "/citations/0/url"), "https://EXAMPLE.JP:443/act#2");
+    assert_string_equal(jstr(e, "/citations/0/kind"), "primary");
+    assert_string_equal(jstr(e, "/citations/0/article"), "第2条");
+    assert_string_equal(jstr(e, "/citations/0/article_en"), "Art. 2");
+    assert_int_equal(json_array_size(json_object_get(e, "further_reading")), 2);
+    assert_string_equal(jstr(e, "/further_reading/0/url"), "https://blog.example.com/z");
+    assert_string_equal(jstr(e, "/further_reading/0/kind"), "secondary");
+    assert_string_equal(jstr(e, "/further_reading/1/url"), "https://example.org/c");
+    assert_string_equal(jstr(e, "/further_reading/1/title/en"), "Commentary");
+    json_decref(e);
+    rules_free(rs);
+    diag_list_release(&d);
+
+    /* without sources.json: one problem naming the file, not one per rule */
+    snprintf(path, sizeof(path), "%s/sources.json", dir);
+    assert_int_equal(remove(path), 0);
+    diag_list_init(&d);
+    assert_null(rules_load_dir(dir, &d));
+    if (d.n != 1)
+        print_diags(&d);
+    assert_int_equal(d.n, 1);
+    assert_string_equal(d.v[0].code, "no_sources");
+    assert_non_null(strstr(d.v[0].file, "sources.json"));
+    diag_list_release(&d);
+    rm_tree(dir);
+    free(text);
+    free(t2);
+
+    /* sources.json: a host written as a URL, and a host listed twice */
+    static const char sources[] =
+        "{\n"
+        "  \"format\": \"ichigen-sources/1\",\n"
+        "  \"domains\": [\n"
+        "    {\"host\": \"example.jp\", \"name\": {\"ja\": \"試験\", \"en\": \"test\"},"
+        " \"reason\": {\"ja\": \"試験用\", \"en\": \"for tests\"}},\n"
+        "    {\"host\": \"https://example.us/\", \"name\": {\"ja\": \"試験\", \"en\": \"test\"},"
+        " \"reason\": {\"ja\": \"試験用\", \"en\": \"for tests\"}},\n"
+        "    {\"host\": \"example.jp\", \"name\": {\"ja\": \"試験\", \"en\": \"test\"},"
+        " \"reason\": {\"ja\": \"試験用\", \"en\": \"for tests\"}}\n"
+        "  ]\n"
+        "}\n";
+    expect_problem("a host written as a URL", "sources.json", sources, "host", "/domains/1/host",
+                   "\"https://example.us/\"", 0);
+    expect_problem("a host listed twice", "sources.json", sources, "duplicate_id",
+                   "/domains/2/host",
+                   "\"example.jp\", \"name\": {\"ja\": \"試験\", \"en\": \"test\"}, "
+                   "\"reason\": {\"ja\": \"試験用\", \"en\": \"for tests\"}}\n  ]",
+                   0);
+    text =
+        subst(sources,
+              "\"reason\": {\"ja\": \"試験用\", \"en\": \"for tests\"}},\n    {\"host\": \"https",
+              "\"reason\": {\"ja\": \"試験用\"}},\n    {\"host\": \"https");
+    expect_problem("a domain without its reason in English", "sources.json", text, "required",
+                   "/domains/0/reason/en", NULL, 0);
+    free(text);
 }
 
 /* ---- deadline arithmetic ---- */
@@ -1828,14 +1951,23 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_load),          cmocka_unit_test(test_version),
-        cmocka_unit_test(test_loader_errors), cmocka_unit_test(test_loader_errors_other),
-        cmocka_unit_test(test_hours),         cmocka_unit_test(test_calendar_days),
-        cmocka_unit_test(test_months),        cmocka_unit_test(test_business_days),
-        cmocka_unit_test(test_rolls),         cmocka_unit_test(test_cap),
-        cmocka_unit_test(test_variants),      cmocka_unit_test(test_anchors),
-        cmocka_unit_test(test_validity),      cmocka_unit_test(test_stage_conditions),
-        cmocka_unit_test(test_statuses),      cmocka_unit_test(test_explain),
+        cmocka_unit_test(test_load),
+        cmocka_unit_test(test_version),
+        cmocka_unit_test(test_loader_errors),
+        cmocka_unit_test(test_loader_errors_other),
+        cmocka_unit_test(test_citation_sources),
+        cmocka_unit_test(test_hours),
+        cmocka_unit_test(test_calendar_days),
+        cmocka_unit_test(test_months),
+        cmocka_unit_test(test_business_days),
+        cmocka_unit_test(test_rolls),
+        cmocka_unit_test(test_cap),
+        cmocka_unit_test(test_variants),
+        cmocka_unit_test(test_anchors),
+        cmocka_unit_test(test_validity),
+        cmocka_unit_test(test_stage_conditions),
+        cmocka_unit_test(test_statuses),
+        cmocka_unit_test(test_explain),
         cmocka_unit_test(test_reconcile),
         cmocka_unit_test(test_reconcile_set_never_awaits),
         cmocka_unit_test(test_reconcile_on_submit),
