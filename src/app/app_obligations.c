@@ -59,30 +59,30 @@ static const struct rules_result *result_for(const struct evaluated *e,
     return NULL;
 }
 
-/* Issue 11 item 2: an obligation that first applied with an amendment counts from the
- * incident's awareness when the report gives no awareness time for that regime — which may be
- * long before the regime's trigger became known (e.g. NIS2 significance assessed days later).
- * Say which time was used, and ask for the regime's own (times.regime_awareness), from which it
- * would count instead. */
+/* Issue 11 item 2: in an amended report, an obligation that counts from the incident's
+ * awareness for want of an awareness time for its regime may count from long before the
+ * regime's trigger became known (a fact settled or learned in an amendment, e.g. NIS2
+ * significance assessed days later). Say which time was used, and ask for the regime's own
+ * (times.regime_awareness), from which it would count instead. */
 static void awareness_note(const struct obligation_rec *o, json_t *expl)
 {
     json_t *anchor = jsonx_ptr_get(expl, "/deadline/anchor");
     const char *field = json_string_value(json_object_get(anchor, "field"));
-    if (o->first_version <= 1 || !field ||
-        (strcmp(field, "/times/aware_at") && strcmp(field, "/times/personal_data_aware_at")))
+    if (o->last_version <= 1 || !field || strcmp(field, "/times/aware_at"))
         return;
     char ja[600], en[600];
-    snprintf(ja, sizeof(ja),
-             "この義務は第%d版で初めて適用されました。期限は %s（事案の認知日時）から数えています。"
-             "この制度（%s）の要件に当たると知ったのがそれより後なら、times.regime_awareness に"
-             "この制度の認知日時を記入してください。その日時から数えます。",
-             o->first_version, field, o->regime);
+    snprintf(
+        ja, sizeof(ja),
+        "この報告は訂正されています（第%d版）。期限は %s（事案の認知日時）から数えています。"
+        "この制度（%s）の要件に当たると知ったのがそれより後なら（訂正で判明した場合など）、"
+        "times.regime_awareness にこの制度の認知日時を記入してください。その日時から数えます。",
+        o->last_version, field, o->regime);
     snprintf(en, sizeof(en),
-             "This obligation first applied in version %d. Its deadline counts from %s (when the "
-             "incident became known). If what makes this regime (%s) apply became known later, "
-             "give that time in times.regime_awareness for the regime: the deadline then counts "
-             "from it.",
-             o->first_version, field, o->regime);
+             "This report has been amended (version %d). The deadline counts from %s (when the "
+             "incident became known). If what makes this regime (%s) apply became known later "
+             "(e.g. learned in an amendment), give that time in times.regime_awareness for the "
+             "regime: the deadline then counts from it.",
+             o->last_version, field, o->regime);
     json_object_set_new(anchor, "note", json_pack("{s:s, s:s}", "ja", ja, "en", en));
 }
 
@@ -107,10 +107,19 @@ static json_t *explanation(const struct app_call *c, const struct obligation_rec
     return expl;
 }
 
+/* Whether the stored decision of an obligation says it is a determination (issue 11 item 1;
+ * rules_ledger_decision writes this exact text). */
+static bool undetermined(const char *decision)
+{
+    return decision && strstr(decision, "\"undetermined\":true");
+}
+
 static const char *status_now(const struct app_call *c, const struct obligation_rec *o)
 {
     if (o->met_at && !o->withdrawn)
         return rules_status_name(ST_MET);
+    if (!o->withdrawn && undetermined(o->explanation))
+        return rules_status_name(ST_UNDETERMINED);
     return rules_status_name(rules_row_status(o->withdrawn, o->mandatory, !strcmp(o->kind, "legal"),
                                               o->due_state, o->due_ms, c->now_ms,
                                               c->app->due_soon_ms));
@@ -179,8 +188,8 @@ void app_obligations_explain(const struct ruleset *rs, const json_t *doc, int64_
 
 /* ---- the organisation's open obligations ---- */
 
-static const char *const open_statuses[] = {"pending", "due_soon", "overdue", "recommended",
-                                            "target_passed"};
+static const char *const open_statuses[] = {"pending",     "due_soon",      "overdue",
+                                            "recommended", "target_passed", "undetermined"};
 
 static bool statuses_known(const char *list)
 {
@@ -237,9 +246,9 @@ enum app_problem app_obligations_open(const struct app_call *c, const char *stat
     if (statuses && !statuses_known(statuses))
         return app_fail_param(res, "status",
                               "must list statuses among pending, due_soon, overdue, recommended, "
-                              "target_passed (comma-separated)",
-                              "pending、due_soon、overdue、recommended、target_passed "
-                              "から（カンマ区切りで）指定してください");
+                              "target_passed, undetermined (comma-separated)",
+                              "pending、due_soon、overdue、recommended、target_passed、"
+                              "undetermined から（カンマ区切りで）指定してください");
     /* read more than a page: the status filter applies after the read */
     struct org org;
     if (store_obligations_open(c->app->store, c->who->org_id, 2000, &out->list) ||
@@ -253,8 +262,10 @@ enum app_problem app_obligations_open(const struct app_call *c, const char *stat
     for (size_t i = 0; i < out->list.n && out->n < (size_t)limit; i++) {
         const struct open_obligation *o = &out->list.items[i];
         const char *status =
-            rules_status_name(rules_row_status(false, o->mandatory, binding(o->kind), DUE_SET,
-                                               o->due_ms, c->now_ms, c->app->due_soon_ms));
+            o->undetermined
+                ? rules_status_name(ST_UNDETERMINED)
+                : rules_status_name(rules_row_status(false, o->mandatory, binding(o->kind), DUE_SET,
+                                                     o->due_ms, c->now_ms, c->app->due_soon_ms));
         if (status_wanted(statuses, status))
             out->items[out->n++] = (struct app_open_item){o, status};
     }

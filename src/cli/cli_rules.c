@@ -99,7 +99,8 @@ static void print_citations(const json_t *cits, const char *label, bool ja)
 {
     size_t i;
     const json_t *c;
-    json_array_foreach((json_t *)cits, i, c) {
+    json_array_foreach((json_t *)cits, i, c)
+    {
         const char *art = json_string_value(json_object_get(c, "article"));
         const char *art_en = json_string_value(json_object_get(c, "article_en"));
         if (!ja && art_en)
@@ -119,6 +120,10 @@ static void print_one(const json_t *e, bool ja)
     if (dl && !json_is_null(dl))
         printf("            [%s] %s\n", json_string_value(json_object_get(dl, "kind")),
                text_of(dl, "explanation", ja));
+    /* a determination (issue 11 item 1): the question comes first, before any note */
+    const json_t *det = json_object_get(e, "determination");
+    if (det)
+        printf("            [%s] %s\n", ja ? "判断が必要" : "decide", text_of(det, "question", ja));
     const json_t *ver = json_object_get(e, "verification");
     size_t i;
     const json_t *v;

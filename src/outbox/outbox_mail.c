@@ -196,6 +196,13 @@ static const struct says texts[] = {
     {"obligation.due_soon", "報告期限まで%s時間", "Report due in %s hours",
      "報告期限が近づいています（期限の%s時間前のお知らせです）。",
      "A reporting deadline is near (this reminder comes %s hours before it).", obligation_lines},
+    {"obligation.undetermined", "報告が必要か判断してください（期限の%s時間前）",
+     "Decide whether a report is due (%s hours before its deadline)",
+     "まだ「不明」と回答している事実によって、この報告が必要かどうかが決まります。事実を確認して"
+     "「はい」又は「いいえ」に改めてください。「はい」なら下記の期限までに報告が必要です。",
+     "Whether this report is due depends on facts still answered \"unknown\". Settle them and "
+     "answer yes or no: with yes, the report is due by the deadline below.",
+     obligation_lines},
     {"obligation.overdue", "報告期限を過ぎています", "Report overdue",
      "報告期限を過ぎました。まだ提出されていません。",
      "A reporting deadline has passed and the report has not been submitted.", obligation_lines},

@@ -16,8 +16,8 @@ int outbox_remind_lead(const struct reminder_candidate *c, int64_t now)
      * has a target, not a legal deadline; a drill must not page anyone) */
     if (c->withdrawn || c->met || !c->mandatory || c->drill || !c->due_set || !c->enabled)
         return -1;
-    if (c->due_ms <= now)
-        return 0;
+    if (c->due_ms <= now) /* a determination is a decision to make, never an overdue report */
+        return c->undetermined ? -1 : 0;
     int best = -1;
     for (int i = 0; i < c->nleads && i < REMINDER_LEADS_MAX; i++) {
         int h = c->lead_hours[i];
@@ -47,13 +47,15 @@ char *outbox_remind_payload(const struct reminder_candidate *c, int lead, int64_
 {
     /* text as stored, like the SQL json_object() this replaces (no second UTF-8 check) */
     json_t *summary = c->incident_summary ? json_string_nocheck(c->incident_summary) : NULL;
-    json_t *j =
-        json_pack("{s:s, s:i, s:s, s:s, s:o, s:{s:s, s:s, s:s, s:s, s:s, s:o}, s:o}", "event",
-                  lead > 0 ? "obligation.due_soon" : "obligation.overdue", "lead_hours", lead,
-                  "organization_id", c->org_id, "incident_id", c->incident_id, "incident_summary",
-                  summary ? summary : json_null(), "obligation", "id", c->obligation_id, "rule_id",
-                  c->rule_id, "stage_id", c->stage_id, "recipient_id", c->recipient_id, "kind",
-                  c->kind, "due_at", time_json(c->due_ms), "created_at", time_json(now));
+    json_t *j = json_pack(
+        "{s:s, s:i, s:s, s:s, s:o, s:{s:s, s:s, s:s, s:s, s:s, s:o}, s:o}", "event",
+        c->undetermined ? "obligation.undetermined"
+        : lead > 0      ? "obligation.due_soon"
+                        : "obligation.overdue",
+        "lead_hours", lead, "organization_id", c->org_id, "incident_id", c->incident_id,
+        "incident_summary", summary ? summary : json_null(), "obligation", "id", c->obligation_id,
+        "rule_id", c->rule_id, "stage_id", c->stage_id, "recipient_id", c->recipient_id, "kind",
+        c->kind, "due_at", time_json(c->due_ms), "created_at", time_json(now));
     if (!j)
         BUG("reminder payload: not representable");
     return dump(j);
@@ -75,7 +77,10 @@ size_t outbox_remind_plan(const struct reminder_candidate *c, size_t n, void *ct
         x->new_id(v->id, x->id_arg);
         xstrlcpy(v->org_id, c[i].org_id, sizeof(v->org_id));
         xstrlcpy(v->kind, "reminder", sizeof(v->kind));
-        snprintf(v->dedupe, sizeof(v->dedupe), "reminder:%s:%d", c[i].obligation_id, lead);
+        /* a determination's reminders have their own keys: once it becomes the obligation, the
+         * real reminders at the same lead times still go */
+        snprintf(v->dedupe, sizeof(v->dedupe), "%s:%s:%d",
+                 c[i].undetermined ? "decide" : "reminder", c[i].obligation_id, lead);
         v->payload = outbox_remind_payload(&c[i], lead, x->now);
         v->at = x->now;
     }

@@ -47,6 +47,10 @@ struct expr {
     struct ex_node nodes[EXPR_MAX_NODES];
     int n, root;
     char *names; /* storage for path keys */
+    /* the path nodes naming yes/no/unknown facts (issue 11 item 1): only when one of them is
+     * answered "unknown" can the condition be EXPR_UNKNOWN */
+    int tri[EXPR_MAX_NODES];
+    int ntri;
 };
 
 /* ---- lexer ---- */
@@ -720,6 +724,11 @@ out:
         return -1;
     }
     e->root = root;
+    for (int i = 0; i < e->n; i++) {
+        const struct ex_path *p = e->nodes[i].path;
+        if (e->nodes[i].op == EX_PATH && p && !p->multi && p->field && p->field->type == RF_TRI)
+            e->tri[e->ntri++] = i;
+    }
     *out = e;
     return 0;
 }
@@ -1040,6 +1049,134 @@ bool expr_eval_cached(const struct expr *e, const json_t *report, struct expr_ca
 {
     struct ectx x = {report, NULL, cache};
     return eval(e, e->root, &x);
+}
+
+/* ---- three-valued evaluation (issue 11 item 1) ---- */
+
+/* A yes/no/unknown fact answered "unknown" (the report format's RF_TRI fields only: other
+ * fields with an "unknown" value, such as an encryption strength, are facts like any other). */
+static bool unknown_answer(const struct ex_path *p, const json_t *v)
+{
+    return p && !p->multi && p->field && p->field->type == RF_TRI && json_is_string(v) &&
+           json_string_length(v) == 7 && !memcmp(json_string_value(v), "unknown", 7);
+}
+
+/* Whether a literal or a list names "unknown" itself (`x == "unknown"` is decided). */
+static bool names_unknown(const struct ex_node *b)
+{
+    size_t i;
+    const json_t *v;
+    if (b->op == EX_LIT)
+        return json_is_string(b->lit) && !strcmp(json_string_value(b->lit), "unknown");
+    if (b->op == EX_LIST)
+        json_array_foreach(b->lit, i, v) if (json_is_string(v) &&
+                                             !strcmp(json_string_value(v), "unknown")) return true;
+    return false;
+}
+
+static void unknown_add(struct expr_unknowns *u, const char *path)
+{
+    for (size_t i = 0; i < u->n; i++)
+        if (!strcmp(u->path[i], path))
+            return;
+    if (u->n < EXPR_UNKNOWNS_MAX)
+        u->path[u->n++] = path;
+}
+
+/* Whether comparison or membership n compares a fact answered "unknown" with an answer other
+ * than "unknown": then its outcome is not known (and the fact is recorded in u). */
+static bool undecided(const struct expr *e, const struct ex_node *n, const struct ectx *x,
+                      struct expr_unknowns *u)
+{
+    const struct ex_node *a = &e->nodes[n->a];
+    /* the cheap test first: most comparisons read no "unknown" answer */
+    if (a->op != EX_PATH || n->b < 0 || !unknown_answer(a->path, walk(a->path, x)) ||
+        names_unknown(&e->nodes[n->b]))
+        return false;
+    unknown_add(u, a->path->text);
+    return true;
+}
+
+/* Kleene's logic: false and anything is false, true or anything is true, otherwise a part
+ * that is not known leaves the whole unknown. The facts of a part whose outcome turned out
+ * not to matter are dropped again (u->n restored). *two receives the ordinary two-valued
+ * outcome in the same pass (an unknown answer compared as the string it is): a decided
+ * three-valued outcome equals it, so the right side is skipped exactly when either logic
+ * would skip it. */
+static enum expr_tri eval3(const struct expr *e, int id, const struct ectx *x,
+                           struct expr_unknowns *u, bool *two)
+{
+    const struct ex_node *n = &e->nodes[id];
+    size_t mark = u->n;
+    enum expr_tri l, r;
+    bool bl, br;
+    switch (n->op) {
+    case EX_AND:
+    case EX_OR: {
+        enum expr_tri stop = n->op == EX_AND ? EXPR_FALSE : EXPR_TRUE;
+        l = eval3(e, n->a, x, u, &bl);
+        if (l == stop) {
+            *two = bl;
+            u->n = mark;
+            return stop;
+        }
+        r = eval3(e, n->b, x, u, &br);
+        *two = n->op == EX_AND ? bl && br : bl || br;
+        if (r == stop) {
+            u->n = mark;
+            return stop;
+        }
+        if (l == r && l != EXPR_UNKNOWN) {
+            u->n = mark;
+            return l;
+        }
+        return EXPR_UNKNOWN;
+    }
+    case EX_NOT:
+        l = eval3(e, n->a, x, u, &bl);
+        *two = !bl;
+        return l == EXPR_UNKNOWN ? l : l == EXPR_TRUE ? EXPR_FALSE : EXPR_TRUE;
+    case EX_EQ: case EX_NE: case EX_LT: case EX_LE: case EX_GT: case EX_GE:
+    case EX_IN: case EX_NOT_IN:
+        *two = eval(e, id, x);
+        if (undecided(e, n, x, u))
+            return EXPR_UNKNOWN;
+        return *two ? EXPR_TRUE : EXPR_FALSE;
+    default:
+        *two = eval(e, id, x);
+        return *two ? EXPR_TRUE : EXPR_FALSE;
+    }
+}
+
+enum expr_tri expr_eval_tri(const struct expr *e, const json_t *report, struct expr_cache *cache,
+                            struct expr_unknowns *u, bool *two)
+{
+    struct ectx x = {report, NULL, cache};
+    bool b;
+    u->n = 0;
+    enum expr_tri t = eval3(e, e->root, &x, u, &b);
+    if (t != EXPR_UNKNOWN)
+        u->n = 0;
+    if (two)
+        *two = b;
+    return t;
+}
+
+bool expr_reads_tri(const struct expr *e)
+{
+    return e->ntri > 0;
+}
+
+bool expr_any_unknown(const struct expr *e, const json_t *report, struct expr_cache *cache)
+{
+    struct ectx x = {report, NULL, cache};
+    for (int i = 0; i < e->ntri; i++) {
+        const json_t *v = walk(e->nodes[e->tri[i]].path, &x);
+        if (json_is_string(v) && json_string_length(v) == 7 &&
+            !memcmp(json_string_value(v), "unknown", 7))
+            return true;
+    }
+    return false;
 }
 
 /* ---- what would change the answer (issue 11 item 6) ---- */

@@ -41,6 +41,28 @@ const char *expr_source(const struct expr *e);
  * mistyped value makes the comparison false (see the language's rules). */
 bool expr_eval(const struct expr *e, const json_t *report, json_t *facts);
 
+/* Three-valued evaluation (issue 11 item 1, "unknown is not no"): a comparison of a yes/no/
+ * unknown fact (the report format's RF_TRI fields) answered "unknown" with any answer but
+ * "unknown" is itself unknown, and and/or/not follow Kleene's logic. EXPR_UNKNOWN means the
+ * condition would hold or not depending on facts still unknown; u then lists them (dotted
+ * paths, borrowed from e, at most EXPR_UNKNOWNS_MAX), and is empty otherwise. *two (may be
+ * NULL) receives in the same pass what expr_eval_cached would answer. Facts read through
+ * cache as expr_eval_cached does. */
+struct expr_cache;
+enum expr_tri { EXPR_FALSE, EXPR_TRUE, EXPR_UNKNOWN };
+#define EXPR_UNKNOWNS_MAX 8
+struct expr_unknowns {
+    const char *path[EXPR_UNKNOWNS_MAX];
+    size_t n;
+};
+enum expr_tri expr_eval_tri(const struct expr *e, const json_t *report, struct expr_cache *cache,
+                            struct expr_unknowns *u, bool *two);
+/* Whether e reads any yes/no/unknown fact (only then can it be EXPR_UNKNOWN). */
+bool expr_reads_tri(const struct expr *e);
+/* Whether one of those facts is answered "unknown" in report: a cheap test (cached reads, no
+ * evaluation) before expr_eval_tri, which can be EXPR_UNKNOWN only then. */
+bool expr_any_unknown(const struct expr *e, const json_t *report, struct expr_cache *cache);
+
 /* What would make e true for report (issue 11 item 6: show your work for a rule that does not
  * apply): a new JSON array of {"condition": the leaf in the language's syntax, "must_hold":
  * whether it must become true (false: it must stop holding)}. For an `and`, each of its parts

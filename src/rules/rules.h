@@ -23,6 +23,7 @@
 #include "../core/hash.h"
 #include "../core/verr.h"
 #include "../core/diag.h"
+#include "expr.h"
 
 struct ruleset;
 struct rule;
@@ -65,6 +66,13 @@ struct rules_result {
     int variant;               /* index of the deadline variant used, -1 for the default */
     bool capped;               /* the cap set the deadline */
     bool rolled;               /* moved off a non-working day */
+    /* issue 11 item 1, "unknown is not no": the conditions hold or not depending on facts
+     * answered "unknown" (their dotted paths, borrowed from the rule set): applies is true, the
+     * deadline is the one that would apply if they held, and the reporter has a decision to
+     * make — a determination obligation, until the facts are settled */
+    bool undetermined;
+    const char *const *unknown; /* nunknown paths (in rules_eval's storage) */
+    size_t nunknown;
 };
 
 struct expr_cache;
@@ -88,6 +96,9 @@ struct rules_eval {
      * DUE_AWAITING_PREVIOUS. */
     const struct rules_stage_time *times;
     size_t ntimes;
+    /* storage of the results' unknown facts (determinations), sized once per evaluation */
+    const char **unk;
+    size_t nunk, unk_cap;
 };
 
 void rules_eval_init(struct rules_eval *ev);
@@ -105,6 +116,9 @@ enum rules_status {
     ST_RECOMMENDED, /* applies, but the channel is voluntary (mandatory: false) */
     ST_TARGET_PASSED, /* a soft target (速やかに, without undue delay) has passed: shown as a
                          missed target, never as an overdue legal deadline */
+    ST_UNDETERMINED,  /* a determination (issue 11 item 1): whether it applies depends on facts
+                         answered "unknown"; its deadline is the one that would apply. Never
+                         "overdue": the reporter's decision is what is due */
 };
 const char *rules_status_name(enum rules_status s);
 
@@ -121,6 +135,10 @@ enum rules_status rules_result_status(const struct rules_result *r, int64_t now_
  * present. Evaluates the conditions again with fact recording (not for hot paths). */
 json_t *rules_explain(const struct ruleset *rs, const struct rules_result *r,
                       const json_t *report, int64_t now_ms, int64_t due_soon_ms);
+
+/* A determination's question (issue 11 item 1; res->undetermined): {"unknown_facts": [dotted
+ * paths], "question": {ja, en}, "what_to_do": {ja, en}}. New reference. */
+json_t *rules_determination_json(const struct rules_result *res);
 
 /* The two halves of rules_explain: the part computed from the report (status, applies,
  * deadline, the facts read, missing required fields) and the rule's texts by id (title,
@@ -246,8 +264,11 @@ size_t rules_reconcile(const struct ledger_row *rows, size_t nrows, const struct
 const char *rules_ledger_op_name(enum ledger_op op);
 
 /* The decision kept with an obligation — what its deadline was computed from — as JSON text
- * {"anchor_field", "anchor_at", "variant", "capped", "rolled"} in out (size n; 256 holds it).
- * Built with snprintf: the store calls it in its single writer thread. */
+ * {"anchor_field", "anchor_at", "variant", "capped", "rolled"} in out (size n;
+ * RULES_DECISION_MAX holds it), with "undetermined": true and "unknown": [dotted paths] for a
+ * determination (issue 11 item 1). Built with snprintf: the store calls it in its single
+ * writer thread. */
+#define RULES_DECISION_MAX (256 + EXPR_UNKNOWNS_MAX * 170)
 void rules_ledger_decision(const struct rules_result *r, char *out, size_t n);
 
 /* Why a LEDGER_WITHDRAW action withdraws its obligation, as JSON text appended to out:

@@ -12,6 +12,7 @@ void rules_eval_init(struct rules_eval *ev)
 void rules_eval_release(struct rules_eval *ev)
 {
     free(ev->v);
+    free(ev->unk);
     if (ev->cache) {
         expr_cache_release(ev->cache);
         free(ev->cache);
@@ -181,15 +182,42 @@ void rules_evaluate(const struct ruleset *rs, const json_t *report, struct rules
     struct memo m;
     m.n = 0;
     ev->n = 0;
+    ev->nunk = 0;
+    if (ev->unk_cap < rs->nrules * EXPR_UNKNOWNS_MAX) { /* once: results point into it */
+        free(ev->unk);
+        ev->unk_cap = rs->nrules * EXPR_UNKNOWNS_MAX;
+        ev->unk = xcalloc(ev->unk_cap + 1, sizeof(*ev->unk));
+    }
     for (size_t i = 0; i < rs->nrules; i++) {
         const struct rule *r = &rs->rules[i];
-        bool applies = in_validity(r, report, &m) && expr_eval_cached(r->applies, report, cache);
+        bool valid = in_validity(r, report, &m), applies = false, open = false;
+        struct expr_unknowns u;
+        u.n = 0;
+        /* "unknown" is not "no": a condition that may hold once an unknown fact is settled
+         * makes a determination obligation (issue 11 item 1); one pass gives both answers,
+         * and what applies is decided as ever (an unknown never excludes) */
+        const char **unknown = NULL;
+        if (valid && r->determinable && expr_any_unknown(r->applies, report, cache))
+            open = expr_eval_tri(r->applies, report, cache, &u, &applies) == EXPR_UNKNOWN &&
+                   !applies;
+        else
+            applies = valid && expr_eval_cached(r->applies, report, cache);
+        if (open) { /* one copy per rule, shared by its stages */
+            unknown = ev->unk + ev->nunk;
+            memcpy(unknown, u.path, u.n * sizeof(*u.path));
+            ev->nunk += u.n;
+        }
         for (size_t k = 0; k < r->nstages; k++) {
             const struct rule_stage *st = &r->stages[k];
             struct rules_result *res = push(ev);
             res->rule = r;
             res->stage = st;
             res->applies = applies && (!st->when || expr_eval_cached(st->when, report, cache));
+            if (open && (!st->when || expr_eval_cached(st->when, report, cache))) {
+                res->applies = res->undetermined = true;
+                res->unknown = unknown;
+                res->nunknown = u.n;
+            }
             if (res->applies)
                 deadline(r, st, report, res, cache, ev->times, ev->ntimes);
         }
@@ -201,6 +229,8 @@ enum rules_status rules_result_status(const struct rules_result *r, int64_t now_
 {
     if (!r->applies)
         return ST_NOT_APPLICABLE;
+    if (r->undetermined)
+        return ST_UNDETERMINED;
     if (!r->rule->mandatory)
         return ST_RECOMMENDED;
     return rules_row_status(false, true, r->stage->dl.kind == DL_LEGAL, (int)r->due_state,
@@ -211,7 +241,7 @@ const char *rules_status_name(enum rules_status s)
 {
     static const char *const names[] = {"pending",     "due_soon",     "overdue",
                                         "met",         "withdrawn",    "not_applicable",
-                                        "recommended", "target_passed"};
+                                        "recommended", "target_passed", "undetermined"};
     return (unsigned)s < ARRAY_SIZE(names) ? names[s] : "pending";
 }
 

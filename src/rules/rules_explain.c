@@ -5,6 +5,8 @@
 #include "rules_int.h"
 #include "../core/jsonx.h"
 #include "../core/rtime.h"
+#include "../report/report.h"
+#include "../schema/schema.h"
 
 static json_t *text2_json(struct text2 t)
 {
@@ -249,6 +251,47 @@ json_t *rules_explain_static(const struct ruleset *rs, const char *rule_id, cons
     return NULL;
 }
 
+json_t *rules_determination_json(const struct rules_result *res)
+{
+    json_t *facts = json_array();
+    struct buf ja, en;
+    buf_init(&ja, 4096);
+    buf_init(&en, 4096);
+    for (size_t i = 0; i < res->nunknown; i++) {
+        /* the fact by its labels in the report format too: "影響 › サービスへの影響" */
+        char ptr[200];
+        size_t k = 0;
+        ptr[k++] = '/';
+        for (const char *c = res->unknown[i]; *c && k + 1 < sizeof(ptr); c++)
+            ptr[k++] = *c == '.' ? '/' : *c;
+        ptr[k] = '\0';
+        json_array_append_new(facts, json_string(res->unknown[i]));
+        buf_appendf(&ja, "%s「", i ? "、" : "");
+        schema_label_path(&report_root, ptr, true, &ja);
+        buf_appendf(&ja, "」（%s）", res->unknown[i]);
+        buf_appendf(&en, "%s\"", i ? ", " : "");
+        schema_label_path(&report_root, ptr, false, &en);
+        buf_appendf(&en, "\" (%s)", res->unknown[i]);
+    }
+    json_t *q = json_pack(
+        "{s:s+, s:s+}", "ja", "次の事実がまだ「不明」のため、この報告が必要かどうか決まっていません：",
+        buf_cstr(&ja),
+        "en", "Whether this report is due depends on facts still answered \"unknown\": ",
+        buf_cstr(&en));
+    json_t *j = json_pack(
+        "{s:o, s:o, s:{s:s, s:s}}", "unknown_facts", facts, "question", q, "what_to_do", "ja",
+        "事実を確認して \"yes\" 又は \"no\" に改めてください。\"yes\" ならこの期限の報告義務になり、"
+        "\"no\" なら取り下げられます。表示の期限は \"yes\" の場合に適用される期限で、起算点は事実を"
+        "改めた時点ではありません。",
+        "en",
+        "Settle the facts and answer \"yes\" or \"no\". With \"yes\" this becomes the report due by "
+        "the deadline shown; with \"no\" it is withdrawn. The deadline shown is the one that applies "
+        "if the answer is yes, and it does not start when the answer changes.");
+    buf_release(&ja);
+    buf_release(&en);
+    return j;
+}
+
 json_t *rules_explain_dynamic(const struct ruleset *rs, const struct rules_result *res,
                               const json_t *report, int64_t now_ms, int64_t due_soon_ms)
 {
@@ -278,6 +321,8 @@ json_t *rules_explain_dynamic(const struct ruleset *rs, const struct rules_resul
                           "applies", res->applies, "why", why, "missing_fields",
                           missing_json(st, report));
     json_object_set_new(j, "deadline", res->applies ? deadline_json(r, st, res) : json_null());
+    if (res->undetermined)
+        json_object_set_new(j, "determination", rules_determination_json(res));
     return j;
 }
 

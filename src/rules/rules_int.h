@@ -98,6 +98,10 @@ struct rule {
     const struct recipient *recipient;
     enum rule_state state;
     bool mandatory;
+    /* an "unknown" answer to a fact its condition reads makes it a determination obligation
+     * (issue 11 item 1): the "determination" key is not false and the condition reads a
+     * yes/no/unknown fact */
+    bool determinable;
     int64_t valid_from_ms, valid_until_ms; /* 0: unbounded */
     struct expr *applies;
     struct verification *ver;

@@ -84,13 +84,24 @@ void rules_ledger_decision(const struct rules_result *r, char *out, size_t n)
     char at[40] = "";
     if (r->anchor_ms)
         rtime_format_utc(r->anchor_ms, at, sizeof(at));
-    snprintf(out, n,
-             "{\"anchor_field\":%s%s%s,\"anchor_at\":%s%s%s,\"variant\":%d,\"capped\":%s,"
-             "\"rolled\":%s}",
-             r->anchor_source ? "\"" : "", r->anchor_source ? r->anchor_source : "null",
-             r->anchor_source ? "\"" : "", at[0] ? "\"" : "", at[0] ? at : "null",
-             at[0] ? "\"" : "", r->variant, r->capped ? "true" : "false",
-             r->rolled ? "true" : "false");
+    int k = snprintf(out, n,
+                     "{\"anchor_field\":%s%s%s,\"anchor_at\":%s%s%s,\"variant\":%d,\"capped\":%s,"
+                     "\"rolled\":%s",
+                     r->anchor_source ? "\"" : "", r->anchor_source ? r->anchor_source : "null",
+                     r->anchor_source ? "\"" : "", at[0] ? "\"" : "", at[0] ? at : "null",
+                     at[0] ? "\"" : "", r->variant, r->capped ? "true" : "false",
+                     r->rolled ? "true" : "false");
+    /* a determination (issue 11 item 1): which facts are still unknown. Paths are the rule
+     * file's dotted field names (letters, digits, '_', '.'): no escaping needed */
+    if (r->undetermined && k > 0 && (size_t)k < n) {
+        k += snprintf(out + k, n - (size_t)k, ",\"undetermined\":true,\"unknown\":[");
+        for (size_t i = 0; i < r->nunknown && k > 0 && (size_t)k < n; i++)
+            k += snprintf(out + k, n - (size_t)k, "%s\"%s\"", i ? "," : "", r->unknown[i]);
+        if (k > 0 && (size_t)k < n)
+            k += snprintf(out + k, n - (size_t)k, "]");
+    }
+    if (k > 0 && (size_t)k < n)
+        snprintf(out + k, n - (size_t)k, "}");
 }
 
 void rules_ledger_withdraw_reason(const struct ledger_action *a, int version,

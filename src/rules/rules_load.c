@@ -672,6 +672,8 @@ static void build_rule(struct ruleset *rs, const json_t *o, const struct datafil
     r->valid_until_ms = date_ms(o, "valid_until", r->recipient);
     snprintf(p, sizeof(p), "%s/applies_when", ptr);
     r->applies = compile_at(rs, json_string_value(json_object_get(o, "applies_when")), f, p, d);
+    r->determinable = r->applies && !json_is_false(json_object_get(o, "determination")) &&
+                      expr_reads_tri(r->applies);
     r->ver = verifications(rs, json_object_get(o, "verification"), &r->nver);
     const json_t *cits = json_object_get(o, "citations");
     r->ncit = json_array_size(cits);

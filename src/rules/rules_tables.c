@@ -131,6 +131,9 @@ static const struct rf_field rule_fields[] = {
     F("recipient", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_IDENT, 0, 64, "recipient"),
     F("status", RF_ENUM, RF_REQUIRED, NULL, state_values, RFMT_NONE, 0, 0, "status"),
     F("mandatory", RF_BOOL, 0, NULL, NULL, RFMT_NONE, 0, 0, "mandatory"),
+    /* false: a fact answered "unknown" does not make this rule a determination (issue 11 item
+     * 1) — for rules with their own "decide" recommendation (jp.appi.*-undetermined) */
+    F("determination", RF_BOOL, 0, NULL, NULL, RFMT_NONE, 0, 0, "determination"),
     F("valid_from", RF_DATE, 0, NULL, NULL, RFMT_NONE, 0, 0, "valid_from"),
     F("valid_until", RF_DATE, 0, NULL, NULL, RFMT_NONE, 0, 0, "valid_until"),
     F("applies_when", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 4096, "applies_when"),

@@ -432,6 +432,7 @@ struct reminder_candidate {
     bool withdrawn, met, mandatory, drill, due_set;
     int64_t due_ms;                     /* due_set only */
     bool enabled;                       /* the organisation's reminder webhook */
+    bool undetermined; /* a determination: depends on facts still "unknown" (issue 11 item 1) */
     int lead_hours[REMINDER_LEADS_MAX]; /* as stored: descending, without the implicit 0 */
     int nleads;
 };
@@ -450,7 +451,8 @@ struct open_obligation {
     bool mandatory;
     int64_t due_ms;
     char live_submission[UUID_STR_LEN];
-    char *summary; /* the incident's summary (heap) or NULL */
+    char *summary;     /* the incident's summary (heap) or NULL */
+    bool undetermined; /* a determination: depends on facts still "unknown" (issue 11 item 1) */
 };
 struct open_obligations {
     struct open_obligation *items;

@@ -600,8 +600,25 @@ static void test_regime_awareness_asked(void **state)
     xstrlcpy(id, itest_jstr(r.json, "/id"), sizeof(id));
     xstrlcpy(etag, r.etag, sizeof(etag));
     itest_resp_release(&r);
+    /* version 1: the substantial-incident question is open — a determination (issue 11 item
+     * 1), with the deadline that would apply and the fact to settle */
     assert_int_equal(get_obligations(&F.rep_a, id, &r), 200);
-    assert_null(item_for(json_object_get(r.json, "items"), "us.circia.covered-incident", "report"));
+    json_t *d = must_item(json_object_get(r.json, "items"), "us.circia.covered-incident", "report");
+    assert_string_equal(itest_jstr(d, "/status"), "undetermined");
+    assert_string_equal(itest_jstr(d, "/due_at"), "2026-11-19T14:00:00.000Z");
+    assert_string_equal(itest_jstr(d, "/explanation/determination/unknown_facts/0"),
+                        "classification.regime_flags.circia_substantial");
+    assert_null(jsonx_ptr_get(d, "/explanation/deadline/anchor/note")); /* not amended yet */
+    char ob[40];
+    xstrlcpy(ob, itest_jstr(d, "/id"), sizeof(ob));
+    itest_resp_release(&r);
+    /* the cross-incident list shows it as a decision to make, never as overdue */
+    assert_int_equal(itest_get(&F.srv, F.rep_a.token, "/api/v1/obligations?status=undetermined", &r),
+                     200);
+    assert_non_null(strstr(r.body, ob));
+    itest_resp_release(&r);
+    assert_int_equal(itest_get(&F.srv, F.rep_a.token, "/api/v1/obligations?status=overdue", &r), 200);
+    assert_null(strstr(r.body, ob));
     itest_resp_release(&r);
 
     for (int v = 2; v <= 3; v++) {
@@ -627,14 +644,17 @@ static void test_regime_awareness_asked(void **state)
         json_t *it =
             item_for(json_object_get(r.json, "items"), "us.circia.covered-incident", "report");
         assert_non_null(it);
-        assert_int_equal(itest_jint(it, "/first_version"), 2);
+        assert_int_equal(itest_jint(it, "/first_version"), 1); /* the determination's row */
+        /* settled: the determination became the report itself */
+        assert_string_not_equal(itest_jstr(it, "/status"), "undetermined");
+        assert_null(jsonx_ptr_get(it, "/explanation/determination"));
         json_t *note = jsonx_ptr_get(it, "/explanation/deadline/anchor/note");
         if (v == 2) {
             /* from the incident's awareness: 2026-11-16 09:00 EST + 72 h */
             assert_string_equal(itest_jstr(it, "/due_at"), "2026-11-19T14:00:00.000Z");
             assert_non_null(note);
             assert_non_null(strstr(itest_jstr(note, "/ja"), "times.regime_awareness"));
-            assert_non_null(strstr(itest_jstr(note, "/en"), "version 2"));
+            assert_non_null(strstr(itest_jstr(note, "/en"), "(version 2)"));
         } else {
             assert_string_equal(itest_jstr(it, "/due_at"), "2026-11-23T15:00:00.000Z");
             assert_null(note);

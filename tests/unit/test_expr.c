@@ -793,14 +793,65 @@ static void test_would_change(void **state)
     json_decref(doc);
 }
 
+/* Issue 11 item 1: Kleene's logic over yes/no/unknown facts — unknown and no is no, unknown or
+ * yes is yes, a comparison with "unknown" itself is decided, non-tri "unknown" values (an
+ * enum such as an encryption strength) are ordinary facts — and the facts left open. */
+static void test_tri(void **state)
+{
+    UNUSED(state);
+    json_t *doc = json_loads("{\"impact\":{\"services_affected\":\"unknown\","
+                             "\"ci_service_level_deviation\":\"no\"},\"personal_data\":"
+                             "{\"involved\":\"unknown\",\"encryption\":\"unknown\"},"
+                             "\"classification\":{\"regime_flags\":{\"sec_material\":\"yes\"}}}",
+                             0, NULL);
+    static const struct {
+        const char *src;
+        enum expr_tri want;
+        const char *fact; /* the one unknown fact listed, or NULL */
+    } tc[] = {
+        {"impact.services_affected == \"yes\" or impact.ci_service_level_deviation == \"yes\"",
+         EXPR_UNKNOWN, "impact.services_affected"},
+        {"impact.services_affected == \"yes\" and impact.ci_service_level_deviation == \"yes\"",
+         EXPR_FALSE, NULL},
+        {"impact.services_affected == \"yes\" or classification.regime_flags.sec_material == "
+         "\"yes\"",
+         EXPR_TRUE, NULL},
+        {"personal_data.involved == \"unknown\"", EXPR_TRUE, NULL},
+        {"personal_data.involved in [\"no\", \"unknown\"]", EXPR_TRUE, NULL},
+        {"not (personal_data.involved == \"yes\")", EXPR_UNKNOWN, "personal_data.involved"},
+        {"not (personal_data.encryption == \"strong\")", EXPR_TRUE, NULL},
+        {"exists(impact.services_affected)", EXPR_TRUE, NULL},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(tc); i++) {
+        struct expr *e = compile_ok(tc[i].src);
+        struct expr_unknowns u;
+        bool two;
+        enum expr_tri got = expr_eval_tri(e, doc, NULL, &u, &two);
+        assert_int_equal(two, expr_eval(e, doc, NULL));
+        if (got != tc[i].want)
+            fail_msg("%s: got %d, want %d", tc[i].src, (int)got, (int)tc[i].want);
+        assert_int_equal(u.n, tc[i].fact ? 1 : 0);
+        if (tc[i].fact)
+            assert_string_equal(u.path[0], tc[i].fact);
+        expr_free(e);
+    }
+    json_decref(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_eval_table),      cmocka_unit_test(test_missing_values),
-        cmocka_unit_test(test_mistyped_values), cmocka_unit_test(test_facts),
-        cmocka_unit_test(test_compile_errors),  cmocka_unit_test(test_limits),
-        cmocka_unit_test(test_long_paths),      cmocka_unit_test(test_determinism),
-        cmocka_unit_test(test_cache),           cmocka_unit_test(test_would_change),
+        cmocka_unit_test(test_eval_table),
+        cmocka_unit_test(test_missing_values),
+        cmocka_unit_test(test_mistyped_values),
+        cmocka_unit_test(test_facts),
+        cmocka_unit_test(test_compile_errors),
+        cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_long_paths),
+        cmocka_unit_test(test_determinism),
+        cmocka_unit_test(test_cache),
+        cmocka_unit_test(test_would_change),
+        cmocka_unit_test(test_tri),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -930,6 +930,30 @@ static void test_remind_plan(void **state)
     notification_new_free(v, 0);
 }
 
+/* A determination (issue 11 item 1): reminded at its lead times as a decision to make, under
+ * its own keys (so the real reminders still go once it is settled), never as overdue. */
+static void test_remind_undetermined(void **state)
+{
+    struct reminder_candidate c[2];
+    struct notification_new *v;
+    int ids = 0;
+    UNUSED(state);
+    cand(&c[0]);
+    c[0].undetermined = true;
+    cand(&c[1]);
+    xstrlcpy(c[1].obligation_id, "ob-2", sizeof(c[1].obligation_id));
+    c[1].undetermined = true;
+    c[1].due_ms = DUE - 4 * H; /* passed an hour ago */
+    assert_int_equal(outbox_remind_lead(&c[0], DUE - H), 4);
+    assert_int_equal(outbox_remind_lead(&c[1], DUE - 3 * H), -1);
+    struct outbox_remind_ctx ctx = {DUE - 3 * H, counter_id, &ids};
+    size_t n = outbox_remind_plan(c, 2, &ctx, &v);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].dedupe, "decide:ob-1:4");
+    assert_non_null(strstr(v[0].payload, "\"event\":\"obligation.undetermined\""));
+    notification_new_free(v, n);
+}
+
 static void test_alert(void **state)
 {
     struct submission_rec s;
@@ -1279,6 +1303,7 @@ int main(void)
         cmocka_unit_test(test_remind_excluded),
         cmocka_unit_test(test_remind_payload),
         cmocka_unit_test(test_remind_plan),
+        cmocka_unit_test(test_remind_undetermined),
         cmocka_unit_test(test_alert),
         cmocka_unit_test(test_mail_addresses),
         cmocka_unit_test(test_mail_compose),

@@ -67,6 +67,10 @@ int store_sqlite_schema_version(void)
     " AND (?8 IS NULL OR id < ?8) AND (?10 = 0 OR channel IN ('webhook', 'inbox'))"                \
     " ORDER BY id DESC LIMIT ?9"
 
+/* An obligation that is a determination (issue 11 item 1): its stored decision says so
+ * (rules_ledger_decision writes this exact text). */
+#define OB_UNDETERMINED "instr(o.explanation, '\"undetermined\":true') > 0"
+
 static const char *const sql_text[SQ__COUNT] = {
     [SQ_ORG_INSERT] = "INSERT INTO organizations (id, name_ja, name_en, corporate_number, kind,"
                       " sector, prefecture, listed, created_at, size_band, time_zone)"
@@ -320,7 +324,7 @@ static const char *const sql_text[SQ__COUNT] = {
                    " o.mandatory, o.due_at, (SELECT s.id FROM submissions s"
                    " WHERE s.obligation_id = o.id AND s.status NOT IN ('failed', 'cancelled')"
                    " AND s.kind <> 'withdrawal' ORDER BY s.id DESC"
-                   " LIMIT 1), i.summary FROM obligations o JOIN incidents i"
+                   " LIMIT 1), i.summary, " OB_UNDETERMINED " FROM obligations o JOIN incidents i"
                    " ON i.id = o.incident_id WHERE i.org_id = ?1 AND i.drill = 0"
                    " AND o.state = 'active' AND o.met_at IS NULL AND o.due_state = 'set'"
                    " ORDER BY o.due_at LIMIT ?2",
@@ -333,7 +337,7 @@ static const char *const sql_text[SQ__COUNT] = {
     [SQ_REM_CANDIDATES] =
         "SELECT o.id, o.incident_id, i.org_id, o.rule_id, o.stage_id, o.recipient_id, o.kind,"
         " i.summary, o.state = 'withdrawn', o.met_at IS NOT NULL, o.mandatory, i.drill,"
-        " o.due_state = 'set', o.due_at, s.enabled, s.lead_hours"
+        " o.due_state = 'set', o.due_at, s.enabled, s.lead_hours, " OB_UNDETERMINED
         " FROM obligations o JOIN incidents i ON i.id = o.incident_id"
         " JOIN reminder_settings s ON s.org_id = i.org_id"
         " WHERE o.state = 'active' AND o.met_at IS NULL AND o.due_state = 'set'",

@@ -86,7 +86,7 @@ static int create(struct sq_store *s, const struct report_write *w, int version,
     sqlite3_bind_int(st, 10, rules_mandatory(r->rule));
     sqlite3_bind_int64(st, 11, w->now_ms);
     sqlite3_bind_int(st, 12, version);
-    char decision[256];
+    char decision[RULES_DECISION_MAX];
     rules_ledger_decision(r, decision, sizeof(decision));
     sq_bind_text(st, 13, decision);
     sq_bind_text(st, 14, w->ledger->rules_version);
@@ -101,7 +101,7 @@ static int update(struct sq_store *s, const struct report_write *w, int version,
     sqlite3_bind_int64(st, 1, seq_of(row));
     bind_due(st, 2, r);
     sqlite3_bind_int(st, 4, version);
-    char decision[256];
+    char decision[RULES_DECISION_MAX];
     rules_ledger_decision(r, decision, sizeof(decision));
     sq_bind_text(st, 5, decision);
     sq_bind_text(st, 6, w->ledger->rules_version);

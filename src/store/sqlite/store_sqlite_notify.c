@@ -164,6 +164,7 @@ static void read_candidate(sqlite3_stmt *st, struct reminder_candidate *c)
     c->enabled = sqlite3_column_int(st, 14) != 0;
     c->nleads = store_leads_parse((const char *)sqlite3_column_text(st, 15), c->lead_hours,
                                   REMINDER_LEADS_MAX);
+    c->undetermined = sqlite3_column_int(st, 16) != 0;
 }
 
 struct scan_job {
@@ -387,6 +388,7 @@ int sq_obligations_open(struct store *s, const char *org_id, int limit,
         o->due_ms = sqlite3_column_int64(st, 7);
         sq_col_copy(st, 8, o->live_submission, sizeof(o->live_submission));
         o->summary = sq_col_dup(st, 9);
+        o->undetermined = sqlite3_column_int(st, 10) != 0;
     }
     sqlite3_reset(st);
     sq_read_put(SQ(s), c);
