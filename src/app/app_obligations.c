@@ -153,8 +153,8 @@ void app_obligations_explain(const struct ruleset *rs, const json_t *doc, int64_
 
 /* ---- the organisation's open obligations ---- */
 
-static const char *const open_statuses[] = {"pending",     "due_soon",      "overdue",
-                                            "recommended", "target_passed", "proposed_deadline_passed"};
+static const char *const open_statuses[] = {
+    "pending", "due_soon", "overdue", "recommended", "target_passed", "proposed_deadline_passed"};
 
 static bool statuses_known(const char *list)
 {

@@ -287,15 +287,17 @@ static void put_text(struct buf *t, const struct outbox_mail_in *m, const json_t
 {
     buf_puts(t, "（日本語）\n");
     if (not_in_force(ev, true))
-        buf_appendf(t, "【%s】この期限は施行されていない規則によるもので、法令上の期限ではありません。\n",
-                    not_in_force(ev, true));
+        buf_appendf(
+            t, "【%s】この期限は施行されていない規則によるもので、法令上の期限ではありません。\n",
+            not_in_force(ev, true));
     buf_appendf(t, w->lead_ja, arg);
     buf_puts(t, "\n\n");
     put_lines(t, ev, w->lines, true);
     buf_puts(t, "\n----------------------------------------\n(English)\n");
     if (not_in_force(ev, false))
-        buf_appendf(t, "[%s] This deadline comes from a rule that is not in force; it is not a "
-                       "legal deadline.\n",
+        buf_appendf(t,
+                    "[%s] This deadline comes from a rule that is not in force; it is not a "
+                    "legal deadline.\n",
                     not_in_force(ev, false));
     buf_appendf(t, w->lead_en, arg);
     buf_puts(t, "\n\n");

@@ -1302,11 +1302,11 @@ static void test_statuses_not_in_force(void **state)
     assert_int_equal(rules_result_status(r, due - 2 * DAY, DAY), ST_PENDING);
     assert_string_equal(rules_status_name(ST_PROPOSED_PASSED), "proposed_deadline_passed");
     /* a stored row of it: overdue and target_passed both become proposed_deadline_passed */
-    assert_int_equal(rules_status_for_rule(r->rule, rules_row_status(false, true, true, DUE_SET,
-                                                                     due, due + 1, DAY)),
+    assert_int_equal(rules_status_for_rule(
+                         r->rule, rules_row_status(false, true, true, DUE_SET, due, due + 1, DAY)),
                      ST_PROPOSED_PASSED);
-    assert_int_equal(rules_status_for_rule(r->rule, rules_row_status(false, true, false, DUE_SET,
-                                                                     due, due + 1, DAY)),
+    assert_int_equal(rules_status_for_rule(
+                         r->rule, rules_row_status(false, true, false, DUE_SET, due, due + 1, DAY)),
                      ST_PROPOSED_PASSED);
     assert_int_equal(rules_status_for_rule(r->rule, ST_WITHDRAWN), ST_WITHDRAWN);
     /* the law awaiting its ordinance: 1 calendar day after aware, end of 2026-06-02 JST */
@@ -1891,8 +1891,8 @@ int main(void)
         cmocka_unit_test(test_rolls),         cmocka_unit_test(test_cap),
         cmocka_unit_test(test_variants),      cmocka_unit_test(test_anchors),
         cmocka_unit_test(test_validity),      cmocka_unit_test(test_stage_conditions),
-        cmocka_unit_test(test_statuses),      cmocka_unit_test(test_statuses_not_in_force),
-        cmocka_unit_test(test_explain),
+        cmocka_unit_test(test_statuses),      cmocka_unit_test(test_explain),
+        cmocka_unit_test(test_statuses_not_in_force),
         cmocka_unit_test(test_reconcile),
         cmocka_unit_test(test_reconcile_set_never_awaits),
         cmocka_unit_test(test_reconcile_on_submit),
