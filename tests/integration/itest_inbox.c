@@ -6,6 +6,7 @@
  * with its reply-by date, seen on both sides; the subscription to arrivals.
  */
 #include "itest.h"
+#include "core/buf.h"
 #include "core/hash.h"
 #include "core/rtime.h"
 #include "fake_receiver.h"
@@ -602,10 +603,34 @@ static void test_arrivals(void **state)
  * through the inbox here) tells the authority that the deadline beside it is not law's: the
  * CIRCIA item has "in_force": false and the words; the NCO item of the same report (a rule in
  * force) has "in_force": true and no words. */
+/* The text of a PDF (pdftotext; heap), or NULL when the tool is not installed. Test-only. */
+static char *pdf_text(const struct itest_resp *d)
+{
+    char path[128], cmd[300], chunk[4096];
+    size_t got;
+    if (system("command -v pdftotext >/dev/null 2>&1"))
+        return NULL;
+    snprintf(path, sizeof(path), "%s/doc.pdf", tmpdir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(d->body, 1, d->len, f), d->len);
+    assert_int_equal(fclose(f), 0);
+    snprintf(cmd, sizeof(cmd), "pdftotext -enc UTF-8 -l 1 '%s' -", path);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    struct buf b;
+    buf_init(&b, BUF_UNLIMITED);
+    while ((got = fread(chunk, 1, sizeof(chunk), p)) > 0)
+        buf_append(&b, chunk, got);
+    assert_int_equal(pclose(p), 0);
+    unlink(path);
+    return buf_detach(&b, NULL);
+}
+
 static void test_proposed_rule_marked(void **state)
 {
-    struct itest_resp r;
-    char id[40];
+    struct itest_resp r, d;
+    char id[40], doc_path[160] = "";
     size_t i, circia = 0, in_force = 0;
     json_t *it;
     UNUSED(state);
@@ -636,6 +661,8 @@ static void test_proposed_rule_marked(void **state)
             assert_string_equal(itest_jstr(it, "/rule_status_text/en"),
                                 "proposed rule, not in force");
             assert_string_equal(itest_jstr(it, "/rule_status_text/ja"), "案（未施行）");
+            snprintf(doc_path, sizeof(doc_path), "/api/v1/inbox/%s/document?format=pdf",
+                     itest_jstr(it, "/id"));
         } else {
             in_force++;
             assert_true(json_is_true(json_object_get(it, "in_force")));
@@ -645,6 +672,15 @@ static void test_proposed_rule_marked(void **state)
     assert_int_equal(circia, 1);
     assert_true(in_force > 0);
     itest_resp_release(&r);
+    /* the document CISA files from says it beside the stage (render_meta.rule_status_ja) */
+    assert_int_equal(itest_get(&F.srv, F.authority.token, doc_path, &d), 200);
+    char *pdf = pdf_text(&d);
+    if (pdf) {
+        assert_non_null(strstr(pdf, "規則の状態"));
+        assert_non_null(strstr(pdf, "案（未施行）"));
+    }
+    free(pdf);
+    itest_resp_release(&d);
 }
 
 /* The reporter's answer to a request for information is its 続報 (issue 10 item 2): an update of
