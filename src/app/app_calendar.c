@@ -69,8 +69,9 @@ static void one_event(const struct app_call *c, const struct tz *z, const struct
                           .stamp_ms = c->now_ms,
                           .summary = buf_cstr(&title),
                           .description = buf_cstr(&text),
-                          .categories =
-                              o->mandatory ? "ichigen,義務 obligation" : "ichigen,推奨 recommended",
+                          .categories = !rules_in_force(rule) ? "ichigen,案 proposed"
+                                        : o->mandatory        ? "ichigen,義務 obligation"
+                                                              : "ichigen,推奨 recommended",
                           .alarm_minutes = o->mandatory ? APP_CALENDAR_ALARM_MIN : 0};
     ics_event(out, z, &e);
     buf_release(&title);

@@ -536,6 +536,8 @@ static void test_proposed_never_overdue(void **state)
     assert_true(sum && sum < end);
     const char *over = strstr(ev, "期限超過");
     assert_true(!over || over > end);
+    const char *cat = strstr(ev, "CATEGORIES:ichigen,案 proposed\r\n");
+    assert_true(cat && cat < end);
     buf_release(&ics);
     itest_resp_release(&l);
     itest_resp_release(&o);
