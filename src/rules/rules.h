@@ -134,7 +134,8 @@ json_t *rules_rule_status_json(const struct rule *r);
 enum rules_status rules_status_for_rule(const struct rule *r, enum rules_status s);
 
 /* The status of an applicable result at `now` (pending, due soon within due_soon_ms, overdue,
- * or recommended for voluntary channels). Met/withdrawn come from the ledger, not from here. */
+ * or recommended for voluntary channels; proposed_deadline_passed instead of overdue for a rule
+ * not in force, rules_status_for_rule). Met/withdrawn come from the ledger, not from here. */
 enum rules_status rules_result_status(const struct rules_result *r, int64_t now_ms,
                                       int64_t due_soon_ms);
 
@@ -283,7 +284,9 @@ void rules_ledger_withdraw_reason(const struct ledger_action *a, int version,
                                   const char *rules_version, struct buf *out);
 
 /* Status of a stored obligation at `now` (the same rules as rules_result_status, plus
- * withdrawn). Met arrives with delivery receipts (issue 5). */
+ * withdrawn). Met arrives with delivery receipts (issue 5). It does not know the rule: every
+ * caller passes the result through rules_status_for_rule, so that a proposal is never overdue
+ * (issue 11 item 4). */
 enum rules_status rules_row_status(bool withdrawn, bool mandatory, bool legal, int due_state,
                                    int64_t due_ms, int64_t now_ms, int64_t due_soon_ms);
 
