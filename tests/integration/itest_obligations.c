@@ -508,6 +508,7 @@ static void test_proposed_never_overdue(void **state)
 
     /* the organisation's overdue deadlines: the PPC 確報, not the proposal */
     assert_non_null(open_item(&l, "overdue", id, PPC_RULE));
+    itest_resp_release(&l);
     assert_null(open_item(&l, "overdue", id, "us.circia.covered-incident"));
     itest_resp_release(&l);
     json_t *p = open_item(&l, "proposed_deadline_passed", id, "us.circia.covered-incident");
