@@ -11,6 +11,8 @@
 /* The marker a status puts before a deadline's title (Japanese first, the feed's language). */
 static const char *marker(const char *status)
 {
+    if (!strcmp(status, "undetermined"))
+        return "【判断が必要 decide】";
     if (!strcmp(status, "overdue"))
         return "【期限超過 overdue】";
     if (!strcmp(status, "due_soon"))
@@ -46,7 +48,15 @@ static void one_event(const struct app_call *c, const struct tz *z, const struct
     buf_init(&title, BUF_UNLIMITED);
     buf_init(&text, BUF_UNLIMITED);
     const char *summary = o->summary && o->summary[0] ? o->summary : o->incident_id;
-    buf_appendf(&title, "%s%s %s — %s", marker(status), n.rja, n.sja, summary);
+    /* a rule that is not in force says so whatever its status (issue 11 item 4): a proposal's
+     * deadline in a calendar must not read as the law's */
+    const struct rule *rule = rules_find(c->app->rules, o->rule_id);
+    if (rules_in_force(rule))
+        buf_puts(&title, marker(status));
+    else
+        buf_appendf(&title, "【%s %s】", rules_rule_status_text(rule, true),
+                    rules_rule_status_text(rule, false));
+    buf_appendf(&title, "%s %s — %s", n.rja, n.sja, summary);
     tz_format_rfc3339(z, o->due_ms, local, sizeof(local));
     rtime_format_utc(o->due_ms, utc, sizeof(utc));
     buf_appendf(&text,
@@ -61,8 +71,9 @@ static void one_event(const struct app_call *c, const struct tz *z, const struct
                           .stamp_ms = c->now_ms,
                           .summary = buf_cstr(&title),
                           .description = buf_cstr(&text),
-                          .categories =
-                              o->mandatory ? "ichigen,義務 obligation" : "ichigen,推奨 recommended",
+                          .categories = !rules_in_force(rule) ? "ichigen,案 proposed"
+                                        : o->mandatory        ? "ichigen,義務 obligation"
+                                                              : "ichigen,推奨 recommended",
                           .alarm_minutes = o->mandatory ? APP_CALENDAR_ALARM_MIN : 0};
     ics_event(out, z, &e);
     buf_release(&title);
@@ -97,9 +108,14 @@ enum app_problem app_calendar_feed(const struct app_call *c, struct buf *out,
     ics_begin(out, name, z, from, to);
     for (size_t i = 0; i < l.n; i++) {
         const struct open_obligation *ob = &l.items[i];
-        const char *status = rules_status_name(
-            rules_row_status(false, ob->mandatory, !strcmp(ob->kind, "legal"), DUE_SET, ob->due_ms,
-                             c->now_ms, c->app->due_soon_ms));
+        /* a determination is a decision to make (issue 11 item 1) */
+        const char *status =
+            ob->undetermined
+                ? rules_status_name(ST_UNDETERMINED)
+                : rules_status_name(rules_status_for_rule(
+                      rules_find(c->app->rules, ob->rule_id),
+                      rules_row_status(false, ob->mandatory, !strcmp(ob->kind, "legal"), DUE_SET,
+                                       ob->due_ms, c->now_ms, c->app->due_soon_ms)));
         one_event(c, z, ob, status, out);
     }
     ics_end(out);

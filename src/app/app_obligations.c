@@ -120,9 +120,11 @@ static const char *status_now(const struct app_call *c, const struct obligation_
         return rules_status_name(ST_MET);
     if (!o->withdrawn && undetermined(o->explanation))
         return rules_status_name(ST_UNDETERMINED);
-    return rules_status_name(rules_row_status(o->withdrawn, o->mandatory, !strcmp(o->kind, "legal"),
-                                              o->due_state, o->due_ms, c->now_ms,
-                                              c->app->due_soon_ms));
+    /* a proposal's passed deadline is not overdue (issue 11 item 4; rules_status_for_rule) */
+    return rules_status_name(rules_status_for_rule(
+        rules_find(c->app->rules, o->rule_id),
+        rules_row_status(o->withdrawn, o->mandatory, !strcmp(o->kind, "legal"), o->due_state,
+                         o->due_ms, c->now_ms, c->app->due_soon_ms)));
 }
 
 void app_obligations_release(struct app_obligations *o)
@@ -157,6 +159,7 @@ enum app_problem app_report_obligations(const struct app_call *c, const char *re
     for (size_t i = 0; i < l->n; i++, out->n++) {
         struct app_obligation *it = &out->items[i];
         it->ob = &l->items[i];
+        it->rule = rules_find(c->app->rules, it->ob->rule_id);
         it->status = status_now(c, it->ob);
         it->explanation = explanation(c, it->ob, it->status, &k);
     }
@@ -188,8 +191,10 @@ void app_obligations_explain(const struct ruleset *rs, const json_t *doc, int64_
 
 /* ---- the organisation's open obligations ---- */
 
-static const char *const open_statuses[] = {"pending",     "due_soon",      "overdue",
-                                            "recommended", "target_passed", "undetermined"};
+static const char *const open_statuses[] = {"pending",       "due_soon",
+                                            "overdue",       "recommended",
+                                            "target_passed", "undetermined",
+                                            "proposed_deadline_passed"};
 
 static bool statuses_known(const char *list)
 {
@@ -246,9 +251,11 @@ enum app_problem app_obligations_open(const struct app_call *c, const char *stat
     if (statuses && !statuses_known(statuses))
         return app_fail_param(res, "status",
                               "must list statuses among pending, due_soon, overdue, recommended, "
-                              "target_passed, undetermined (comma-separated)",
+                              "target_passed, undetermined, proposed_deadline_passed "
+                              "(comma-separated)",
                               "pending、due_soon、overdue、recommended、target_passed、"
-                              "undetermined から（カンマ区切りで）指定してください");
+                              "undetermined、proposed_deadline_passed から（カンマ区切りで）"
+                              "指定してください");
     /* read more than a page: the status filter applies after the read */
     struct org org;
     if (store_obligations_open(c->app->store, c->who->org_id, 2000, &out->list) ||
@@ -261,13 +268,17 @@ enum app_problem app_obligations_open(const struct app_call *c, const char *stat
     out->items = xcalloc(out->list.n + 1, sizeof(*out->items));
     for (size_t i = 0; i < out->list.n && out->n < (size_t)limit; i++) {
         const struct open_obligation *o = &out->list.items[i];
+        /* a determination is a decision to make (issue 11 item 1); a proposed rule's deadline
+         * never counts as overdue (issue 11 item 4) */
+        const struct rule *rule = rules_find(c->app->rules, o->rule_id);
         const char *status =
             o->undetermined
                 ? rules_status_name(ST_UNDETERMINED)
-                : rules_status_name(rules_row_status(false, o->mandatory, binding(o->kind), DUE_SET,
-                                                     o->due_ms, c->now_ms, c->app->due_soon_ms));
+                : rules_status_name(rules_status_for_rule(
+                      rule, rules_row_status(false, o->mandatory, binding(o->kind), DUE_SET,
+                                             o->due_ms, c->now_ms, c->app->due_soon_ms)));
         if (status_wanted(statuses, status))
-            out->items[out->n++] = (struct app_open_item){o, status};
+            out->items[out->n++] = (struct app_open_item){o, status, rule};
     }
     return APP_OK;
 }

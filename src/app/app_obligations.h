@@ -16,11 +16,12 @@
 /* One obligation of a report's ledger as of now. */
 struct app_obligation {
     const struct obligation_rec *ob; /* borrowed from the list */
-    const char *status;  /* met (a submission delivered or acknowledged) unless no longer
-                            applicable, else rules_row_status as of now (static string) */
-    json_t *explanation; /* rules_explain of the version it was last evaluated on, with
-                            "status" and "explained_with"; NULL when the rule has left the
-                            rule set (new reference) */
+    const char *status;      /* met (a submission delivered or acknowledged) unless no longer
+                                applicable, else rules_row_status as of now (static string) */
+    json_t *explanation;     /* rules_explain of the version it was last evaluated on, with
+                                "status" and "explained_with"; NULL when the rule has left the
+                                rule set (new reference) */
+    const struct rule *rule; /* in the loaded rule set (whether it is in force), or NULL */
 };
 
 struct app_obligations {
@@ -47,7 +48,9 @@ void app_obligations_explain(const struct ruleset *rs, const json_t *doc, int64_
 /* One open obligation of the organisation with its status now. */
 struct app_open_item {
     const struct open_obligation *ob; /* borrowed from the list */
-    const char *status;               /* pending, due_soon, overdue, recommended, target_passed */
+    const char *status;               /* pending, due_soon, overdue, recommended, target_passed,
+                                         proposed_deadline_passed (a rule not in force; never overdue) */
+    const struct rule *rule;          /* in the loaded rule set (whether it is in force), or NULL */
 };
 struct app_open {
     struct open_obligations list;

@@ -556,7 +556,10 @@ static enum app_problem render(const struct app_call *c, const struct submission
             stage_ja);
         stage_ja = stage;
     }
+    const struct rule *rule = rules_find(c->app->rules, s->rule_id);
     struct render_meta m = {
+        .rule_status_ja = rules_rule_status_text(rule, true),
+        .rule_status_en = rules_rule_status_text(rule, false),
         .incident_id = s->incident_id,
         .version = s->version,
         .report_sha256 = json_string_value(jsonx_ptr_get(payload, "/submission/report_sha256")),

@@ -117,9 +117,15 @@ static void print_one(const json_t *e, bool ja)
            json_string_value(json_object_get(e, "rule_id")),
            json_string_value(json_object_get(json_object_get(e, "stage"), "id")),
            text_of(json_object_get(e, "recipient"), "name", ja));
+    /* a rule not in force is marked in words instead of its deadline's kind: "[legal]" beside
+     * a proposal's deadline would present it as law (issue 11 item 4) */
+    const json_t *words = json_object_get(e, "rule_status_text");
+    const char *kind = json_is_object(words) ? text_of(e, "rule_status_text", ja)
+                                             : json_string_value(json_object_get(dl, "kind"));
     if (dl && !json_is_null(dl))
-        printf("            [%s] %s\n", json_string_value(json_object_get(dl, "kind")),
-               text_of(dl, "explanation", ja));
+        printf("            [%s] %s\n", kind, text_of(dl, "explanation", ja));
+    else if (json_is_object(words))
+        printf("            [%s]\n", kind);
     /* a determination (issue 11 item 1): the question comes first, before any note */
     const json_t *det = json_object_get(e, "determination");
     if (det)

@@ -78,6 +78,7 @@ static int start_worker(struct app *app, const struct config *cfg,
         .backoff_cap_ms = cfg->delivery_backoff_max_s * 1000LL,
         .poll_ms = cfg->delivery_poll_ms,
         .lease_ms = cfg->delivery_lease_s * 1000LL,
+        .rules = app->rules,
     };
     err_init(&e);
     if (!(app->worker = outbox_worker_start(&o, &e))) {

@@ -441,7 +441,7 @@ static json_t *categories_json(const char *stored)
 /* One line of the inbox (issue 10 item 7): the submission in the receiving side's view, who
  * reported, the incident, the stage, whether it is an update, the deadline the reporter is held
  * to, read (fetched or delivered) and acknowledged (receipt). */
-static json_t *inbox_item_json(const struct inbox_item *it)
+static json_t *inbox_item_json(const struct inbox_item *it, const struct ruleset *rules)
 {
     const struct submission_rec *s = &it->s;
     json_t *j = submission_json(s, false);
@@ -457,6 +457,10 @@ static json_t *inbox_item_json(const struct inbox_item *it)
     json_object_set_new(j, "update", json_boolean(!strcmp(s->kind, "update")));
     json_object_set_new(j, "received_at", http_time(s->created_at));
     json_object_set_new(j, "deadline", it->due_set ? http_time(it->due_ms) : json_null());
+    /* a deadline under a proposed rule holds no one (issue 11 item 4): the authority sees so */
+    json_t *rs = rules_rule_status_json(rules_find(rules, s->rule_id));
+    json_object_update(j, rs);
+    json_decref(rs);
     json_object_set_new(j, "read", json_boolean(s->delivered_at != 0));
     json_object_set_new(j, "acknowledged", json_boolean(s->acknowledged_at != 0));
     return j;
@@ -500,7 +504,7 @@ void h_inbox_list(struct req *r)
     } else {
         json_t *items = json_array();
         for (size_t i = 0; i < l.n; i++)
-            json_array_append_new(items, inbox_item_json(&l.items[i]));
+            json_array_append_new(items, inbox_item_json(&l.items[i], r->app->rules));
         http_page(r, items, l.more && l.n ? l.items[l.n - 1].s.id : NULL);
         inbox_page_release(&l);
     }

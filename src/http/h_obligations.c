@@ -66,6 +66,9 @@ static json_t *obligation_json(const struct app_obligation *it)
                   "due_state", rules_due_state_name((enum rules_due_state)o->due_state), "kind",
                   o->kind, "mandatory", o->mandatory);
     json_object_set_new(j, "due_at", set ? http_time(o->due_ms) : json_null());
+    json_t *rs = rules_rule_status_json(it->rule); /* in force or a proposal (issue 11 item 4) */
+    json_object_update(j, rs);
+    json_decref(rs);
     json_object_set_new(j, "became_applicable_at", http_time(o->became_applicable_at));
     json_object_set_new(j, "first_version", json_integer(o->first_version));
     json_object_set_new(j, "last_version", json_integer(o->last_version));

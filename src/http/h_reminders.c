@@ -36,6 +36,9 @@ void h_obligations_open(struct req *r)
                                   "due_at", http_time(o->due_ms));
             json_object_set_new(j, "incident_summary",
                                 o->summary ? json_string(o->summary) : json_null());
+            json_t *rs = rules_rule_status_json(l.items[i].rule); /* issue 11 item 4 */
+            json_object_update(j, rs);
+            json_decref(rs);
             json_object_set_new(j, "submission",
                                 o->live_submission[0] ? json_string(o->live_submission)
                                                       : json_null());

@@ -267,18 +267,28 @@ int outbox_remind_lead(const struct reminder_candidate *c, int64_t now);
  *  "obligation": {"id", "rule_id", "stage_id", "recipient_id", "kind", "due_at"},
  *  "created_at": now} — compact JSON in that order, times "YYYY-MM-DDThh:mm:ss.sssZ". Heap. */
 char *outbox_remind_payload(const struct reminder_candidate *c, int lead, int64_t now);
+/* The same for an obligation of rule (NULL: in force). For a rule that is not in force
+ * (issue 11 item 4) "obligation" also has "rule_status" ("proposed", "pending_ordinance"),
+ * "in_force": false and "rule_status_text": {"en": "proposed rule, not in force", "ja":
+ * "案（未施行）"}; for a rule in force the body is outbox_remind_payload's, byte for byte. */
+char *outbox_remind_payload_rule(const struct reminder_candidate *c, int lead, int64_t now,
+                                 const struct rule *rule);
 
 /* Where the reminder policy gets what it does not compute: the time and new ids. */
 struct outbox_remind_ctx {
     int64_t now;
     void (*new_id)(char id[40], void *arg); /* a new notification id */
     void *id_arg;
+    const struct ruleset *rules; /* whether each obligation's rule is in force (issue 11 item
+                                    4); NULL: every rule counts as in force */
 };
 
 /* The reminder policy as reminders_scan takes it (store.h, store_reminder_plan_fn; ctx is a
  * struct outbox_remind_ctx): for every candidate with a lead due (outbox_remind_lead), a
  * notification of kind "reminder", dedupe key "reminder:<obligation id>:<lead>" (so each
- * (obligation, lead) is sent once however often the scan runs), due at now. */
+ * (obligation, lead) is sent once however often the scan runs), due at now. An obligation of
+ * a rule that is not in force (a proposal) is never sent "obligation.overdue" — its deadline
+ * binds no one — and its due-soon reminders say what it is (outbox_remind_payload_rule). */
 size_t outbox_remind_plan(const struct reminder_candidate *c, size_t n, void *ctx,
                           struct notification_new **out);
 
@@ -362,6 +372,8 @@ struct outbox_worker_options {
     int64_t backoff_base_ms, backoff_cap_ms;
     int64_t poll_ms;  /* how often due retries are looked for without a wake-up */
     int64_t lease_ms; /* a claim's reservation; 0: 2 × the longest route timeout + 30 s */
+    const struct ruleset *rules; /* borrowed, outlives the worker: reminders read whether a
+                                    rule is in force (outbox_remind_ctx); NULL: all are */
 };
 
 /* Starts the worker thread. NULL with e set on failure. */

@@ -275,15 +275,37 @@ static void put_lines(struct buf *t, const json_t *ev, const struct line *lines,
     }
 }
 
+/* The words of an obligation whose rule is not in force ("in_force": false in the event,
+ * outbox_remind_payload_rule), or NULL: a reminder of a proposal must not read as law's
+ * (issue 11 item 4). */
+static const char *not_in_force(const json_t *ev, bool ja)
+{
+    const json_t *o = json_object_get(ev, "obligation");
+    if (!json_is_false(json_object_get(o, "in_force")))
+        return NULL;
+    const char *s = json_string_value(
+        json_object_get(json_object_get(o, "rule_status_text"), ja ? "ja" : "en"));
+    return s ? s : ja ? "案（未施行）" : "proposed rule, not in force";
+}
+
 /* The message text (UTF-8, LF line ends): Japanese, English, then the event itself. */
 static void put_text(struct buf *t, const struct outbox_mail_in *m, const json_t *ev,
                      const struct says *w, const char *arg)
 {
     buf_puts(t, "（日本語）\n");
+    if (not_in_force(ev, true))
+        buf_appendf(
+            t, "【%s】この期限は施行されていない規則によるもので、法令上の期限ではありません。\n",
+            not_in_force(ev, true));
     buf_appendf(t, w->lead_ja, arg);
     buf_puts(t, "\n\n");
     put_lines(t, ev, w->lines, true);
     buf_puts(t, "\n----------------------------------------\n(English)\n");
+    if (not_in_force(ev, false))
+        buf_appendf(t,
+                    "[%s] This deadline comes from a rule that is not in force; it is not a "
+                    "legal deadline.\n",
+                    not_in_force(ev, false));
     buf_appendf(t, w->lead_en, arg);
     buf_puts(t, "\n\n");
     put_lines(t, ev, w->lines, false);
@@ -364,7 +386,11 @@ int outbox_mail_compose(const struct outbox_mail_in *m, struct buf *out)
     arg_of(ev, event, arg, sizeof(arg));
     snprintf(subj_ja, sizeof(subj_ja), w->subj_ja, arg);
     snprintf(subj_en, sizeof(subj_en), w->subj_en, arg);
-    snprintf(subject, sizeof(subject), "[ichigen] %s / %s", subj_ja, subj_en);
+    if (not_in_force(ev, true)) /* the subject says it too: many read only that */
+        snprintf(subject, sizeof(subject), "[ichigen] 【%s】%s / [%s] %s", not_in_force(ev, true),
+                 subj_ja, not_in_force(ev, false), subj_en);
+    else
+        snprintf(subject, sizeof(subject), "[ichigen] %s / %s", subj_ja, subj_en);
     one_line(subject, sizeof(subject), subject);
     buf_init(&text, BUF_UNLIMITED);
     buf_init(&msg, BUF_UNLIMITED);

@@ -45,6 +45,12 @@ static char *dump(json_t *j)
 
 char *outbox_remind_payload(const struct reminder_candidate *c, int lead, int64_t now)
 {
+    return outbox_remind_payload_rule(c, lead, now, NULL);
+}
+
+char *outbox_remind_payload_rule(const struct reminder_candidate *c, int lead, int64_t now,
+                                 const struct rule *rule)
+{
     /* text as stored, like the SQL json_object() this replaces (no second UTF-8 check) */
     json_t *summary = c->incident_summary ? json_string_nocheck(c->incident_summary) : NULL;
     json_t *j = json_pack(
@@ -58,6 +64,11 @@ char *outbox_remind_payload(const struct reminder_candidate *c, int lead, int64_
         c->kind, "due_at", time_json(c->due_ms), "created_at", time_json(now));
     if (!j)
         BUG("reminder payload: not representable");
+    if (!rules_in_force(rule)) { /* in words, so no reader takes a proposal for law */
+        json_t *rs = rules_rule_status_json(rule);
+        json_object_update(json_object_get(j, "obligation"), rs);
+        json_decref(rs);
+    }
     return dump(j);
 }
 
@@ -69,7 +80,9 @@ size_t outbox_remind_plan(const struct reminder_candidate *c, size_t n, void *ct
     *out = NULL;
     for (size_t i = 0; i < n; i++) {
         int lead = outbox_remind_lead(&c[i], x->now);
-        if (lead < 0)
+        const struct rule *rule = x->rules ? rules_find(x->rules, c[i].rule_id) : NULL;
+        /* a proposal's deadline that passed is not overdue (issue 11 item 4) */
+        if (lead < 0 || (lead == 0 && !rules_in_force(rule)))
             continue;
         if (!*out)
             *out = xcalloc(n, sizeof(**out));
@@ -81,7 +94,7 @@ size_t outbox_remind_plan(const struct reminder_candidate *c, size_t n, void *ct
          * real reminders at the same lead times still go */
         snprintf(v->dedupe, sizeof(v->dedupe), "%s:%s:%d",
                  c[i].undetermined ? "decide" : "reminder", c[i].obligation_id, lead);
-        v->payload = outbox_remind_payload(&c[i], lead, x->now);
+        v->payload = outbox_remind_payload_rule(&c[i], lead, x->now, rule);
         v->at = x->now;
     }
     return k;

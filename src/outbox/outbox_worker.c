@@ -471,7 +471,7 @@ static size_t claim_notes(struct outbox_worker *w, int64_t now, int64_t lease)
     struct notification_list l;
     int created = 0;
     if (now >= w->next_scan) {
-        struct outbox_remind_ctx ctx = {now, note_id, NULL};
+        struct outbox_remind_ctx ctx = {now, note_id, NULL, w->o.rules};
         w->next_scan = now + SCAN_MS;
         if (store_reminders_scan(w->o.store, outbox_remind_plan, &ctx, &created) != STORE_OK)
             LOG(LOG_ERROR, "reminder.scan_failed", LF_I("at", now));

@@ -93,6 +93,10 @@ struct render_meta {
                               * 0 = not known, every section counts as given. An item whose
                               * facts lie only in sections not given says so instead of
                               * 未記入, which would claim the fact is unknown */
+    /* the filing is made under a rule that is not in force (issue 11 item 4): its words
+     * ("案（未施行）", "proposed rule, not in force"; rules_rule_status_text), shown beside the
+     * stage so the document never presents a proposal as law; NULL for a rule in force */
+    const char *rule_status_ja, *rule_status_en;
 };
 
 /*

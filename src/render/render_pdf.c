@@ -197,6 +197,9 @@ static void version_rows(struct rdraw *d, struct rows *r, struct buf *b)
     }
     if (m->stage_name_ja)
         rows_add(r, d->ja ? "報告先の段階" : "Stage for this recipient", m->stage_name_ja);
+    if (m->rule_status_ja) /* a proposal's stage, not law's (issue 11 item 4) */
+        rows_add(r, d->ja ? "規則の状態" : "Rule status",
+                 d->ja || !m->rule_status_en ? m->rule_status_ja : m->rule_status_en);
     buf_reset(b);
     render_representative(d->report, b);
     rows_add(r, d->ja ? "代表者" : "Representative",

@@ -372,6 +372,10 @@ static void recipient_and_phase(struct xl *x)
     if (m->stage_name_ja)
         buf_appendf(&x->text, "%s%s%s", x->text.len ? "\n" : "",
                     x->ja ? "報告先の段階: " : "Stage for this recipient: ", m->stage_name_ja);
+    if (m->rule_status_ja) /* a proposal's stage, not law's (issue 11 item 4) */
+        buf_appendf(&x->text, "%s%s%s", x->text.len ? "\n" : "",
+                    x->ja ? "規則の状態: " : "Rule status: ",
+                    x->ja || !m->rule_status_en ? m->rule_status_ja : m->rule_status_en);
     put_fact(x, "報告の段階（速報・確報）", "Reporting phase", buf_cstr(&x->text));
 }
 

@@ -119,11 +119,37 @@ enum rules_status {
     ST_UNDETERMINED,  /* a determination (issue 11 item 1): whether it applies depends on facts
                          answered "unknown"; its deadline is the one that would apply. Never
                          "overdue": the reporter's decision is what is due */
+    ST_PROPOSED_PASSED, /* "proposed_deadline_passed": the deadline of a rule that is not in
+                           force (a proposal such as the CIRCIA NPRM, or a law awaiting its
+                           ordinance) has passed. Its own status, not "target_passed": a target
+                           is part of a law in force and was missed; this deadline binds no one
+                           yet, so it is neither overdue nor a missed target (issue 11 item 4) */
 };
 const char *rules_status_name(enum rules_status s);
 
+/* ---- whether a rule is law (issue 11 item 4; docs/rules-authoring.md "status") ---- */
+
+/* True when the rule's "status" is "in_force". A rule not in the loaded set (NULL) counts as
+ * in force: a deadline that cannot be classified is shown as the law it was when it was
+ * decided, never quietly downgraded. */
+bool rules_in_force(const struct rule *r);
+/* The rule's "status" as in the rule file: "in_force", "proposed", "pending_ordinance"
+ * ("in_force" for NULL). */
+const char *rules_rule_status(const struct rule *r);
+/* The words every output puts beside a rule that is not in force ("proposed rule, not in
+ * force" / 「案（未施行）」), or NULL when it is in force. Static strings. */
+const char *rules_rule_status_text(const struct rule *r, bool ja);
+/* {"rule_status", "in_force", "rule_status_text": {"en", "ja"} or null}: the members every JSON
+ * output of an obligation carries (new reference). */
+json_t *rules_rule_status_json(const struct rule *r);
+/* s as it holds for an obligation of r: a passed deadline (overdue or target_passed) of a
+ * rule that is not in force is ST_PROPOSED_PASSED; every other status is unchanged (a
+ * proposal's deadline may still be due soon — shown with the words above). */
+enum rules_status rules_status_for_rule(const struct rule *r, enum rules_status s);
+
 /* The status of an applicable result at `now` (pending, due soon within due_soon_ms, overdue,
- * or recommended for voluntary channels). Met/withdrawn come from the ledger, not from here. */
+ * or recommended for voluntary channels; proposed_deadline_passed instead of overdue for a rule
+ * not in force, rules_status_for_rule). Met/withdrawn come from the ledger, not from here. */
 enum rules_status rules_result_status(const struct rules_result *r, int64_t now_ms,
                                       int64_t due_soon_ms);
 
@@ -279,7 +305,9 @@ void rules_ledger_withdraw_reason(const struct ledger_action *a, int version,
                                   const char *rules_version, struct buf *out);
 
 /* Status of a stored obligation at `now` (the same rules as rules_result_status, plus
- * withdrawn). Met arrives with delivery receipts (issue 5). */
+ * withdrawn). Met arrives with delivery receipts (issue 5). It does not know the rule: every
+ * caller passes the result through rules_status_for_rule, so that a proposal is never overdue
+ * (issue 11 item 4). */
 enum rules_status rules_row_status(bool withdrawn, bool mandatory, bool legal, int due_state,
                                    int64_t due_ms, int64_t now_ms, int64_t due_soon_ms);
 

@@ -233,15 +233,51 @@ enum rules_status rules_result_status(const struct rules_result *r, int64_t now_
         return ST_UNDETERMINED;
     if (!r->rule->mandatory)
         return ST_RECOMMENDED;
-    return rules_row_status(false, true, r->stage->dl.kind == DL_LEGAL, (int)r->due_state,
-                            r->due_ms, now_ms, due_soon_ms);
+    return rules_status_for_rule(
+        r->rule, rules_row_status(false, true, r->stage->dl.kind == DL_LEGAL, (int)r->due_state,
+                                  r->due_ms, now_ms, due_soon_ms));
+}
+
+bool rules_in_force(const struct rule *r)
+{
+    return !r || r->state == RS_IN_FORCE;
+}
+
+const char *rules_rule_status(const struct rule *r)
+{
+    return rules_state_names[r ? r->state : RS_IN_FORCE];
+}
+
+const char *rules_rule_status_text(const struct rule *r, bool ja)
+{
+    if (rules_in_force(r))
+        return NULL;
+    if (r->state == RS_PENDING_ORDINANCE) /* enacted, but its ordinance has not set it going */
+        return ja ? "主務省令待ち（未施行）" : "awaiting its ordinance, not in force";
+    return ja ? "案（未施行）" : "proposed rule, not in force";
+}
+
+json_t *rules_rule_status_json(const struct rule *r)
+{
+    const char *en = rules_rule_status_text(r, false), *ja = rules_rule_status_text(r, true);
+    return json_pack("{s:s, s:b, s:o}", "rule_status", rules_rule_status(r), "in_force",
+                     rules_in_force(r), "rule_status_text",
+                     en ? json_pack("{s:s, s:s}", "en", en, "ja", ja) : json_null());
+}
+
+enum rules_status rules_status_for_rule(const struct rule *r, enum rules_status s)
+{
+    if (!rules_in_force(r) && (s == ST_OVERDUE || s == ST_TARGET_PASSED))
+        return ST_PROPOSED_PASSED;
+    return s;
 }
 
 const char *rules_status_name(enum rules_status s)
 {
-    static const char *const names[] = {"pending",     "due_soon",     "overdue",
-                                        "met",         "withdrawn",    "not_applicable",
-                                        "recommended", "target_passed", "undetermined"};
+    static const char *const names[] = {
+        "pending",     "due_soon",      "overdue",      "met",
+        "withdrawn",   "not_applicable", "recommended", "target_passed",
+        "undetermined", "proposed_deadline_passed"};
     return (unsigned)s < ARRAY_SIZE(names) ? names[s] : "pending";
 }
 

@@ -235,6 +235,10 @@ static json_t *static_part(const struct rule *r, const struct rule_stage *st)
                      "notes", text2_json(r->notes), "source_file", r->file);
     json_object_update(j, k);
     json_decref(k);
+    /* "rule_status" again, with whether it binds and the words to show (issue 11 item 4) */
+    k = rules_rule_status_json(r);
+    json_object_update(j, k);
+    json_decref(k);
     return j;
 }
 

@@ -221,6 +221,42 @@ static void test_obligations_validates(void **state)
     itest_server_release(&s);
 }
 
+/* Issue 11 item 4: `obligations FILE` never prints a proposal as law. The example with a
+ * CIRCIA substantial incident, at 2027-01-25T00:00Z: the CIRCIA report (proposed rule, 72 hours
+ * after aware 2026-11-20T08:40+09:00 → 2026-11-22T23:40Z) has passed but is not overdue and
+ * says "[proposed rule, not in force]" where a law's deadline says "[legal]"; the PPC 確報 (in
+ * force, due 2027-01-19T23:59:59+09:00) is overdue. */
+static void test_obligations_proposed(void **state)
+{
+    struct itest_server s;
+    char file[400];
+    char *out = NULL;
+    UNUSED(state);
+    assert_int_equal(itest_server_init(&s, NULL), 0);
+    snprintf(file, sizeof(file), "%s/circia.json", s.dir);
+    json_t *doc = itest_load_json("docs/examples/full-report.json");
+    json_object_set_new(json_object_get(json_object_get(doc, "classification"), "regime_flags"),
+                        "circia_substantial", json_string("yes"));
+    json_object_set_new(json_object_get(doc, "entity"), "circia_covered", json_string("yes"));
+    char *text = itest_dump(doc);
+    write_text(file, text);
+    free(text);
+    const char *a[] = {"obligations", "--now", "2027-01-25T00:00:00Z", file, NULL};
+    assert_int_equal(itest_run(&s, NULL, &out, a), 0);
+    const char *ci = strstr(out, "proposed_deadline_passed us.circia.covered-incident   report");
+    assert_non_null(ci);
+    const char *nl = strchr(ci, '\n');
+    assert_non_null(nl);
+    assert_int_equal(
+        strncmp(nl + 1, "            [proposed rule, not in force] 72 hours after", 56), 0);
+    assert_null(strstr(out, "overdue     us.circia"));
+    assert_null(strstr(out, "[legal] 72 hours after aware"));
+    assert_non_null(strstr(out, "overdue     jp.appi.private              final"));
+    free(out);
+    json_decref(doc);
+    itest_server_release(&s);
+}
+
 /* `render --recipient ID` addresses the document to a recipient of the recipients directory
  * in its own form (issue 10 items 5, 6); an unknown recipient or form is refused. */
 static void test_render_for_recipient(void **state)
@@ -491,6 +527,7 @@ int main(void)
         cmocka_unit_test(test_help_everywhere),
         cmocka_unit_test(test_bad_arguments_touch_nothing),
         cmocka_unit_test(test_obligations_validates),
+        cmocka_unit_test(test_obligations_proposed),
         cmocka_unit_test(test_delivery_check_once),
         cmocka_unit_test(test_render_for_recipient),
         cmocka_unit_test(test_make_run_prints_address),

@@ -6,6 +6,7 @@
  * with its reply-by date, seen on both sides; the subscription to arrivals.
  */
 #include "itest.h"
+#include "core/buf.h"
 #include "core/hash.h"
 #include "core/rtime.h"
 #include "fake_receiver.h"
@@ -67,7 +68,7 @@ static int write_delivery_file(void)
     if (!f)
         return -1;
     fputs("{\"format\":\"ichigen-delivery/1\",\"recipients\":{"
-          "\"nis2-csirt\":{\"channel\":\"inbox\"}}}\n",
+          "\"nis2-csirt\":{\"channel\":\"inbox\"},\"cisa\":{\"channel\":\"inbox\"}}}\n",
           f);
     return fclose(f);
 }
@@ -90,7 +91,7 @@ static int setup(void **state)
     settings[3] = NULL;
     if (write_delivery_file() || itest_fixture_setup(&F, settings))
         return -1;
-    long st = bind("nco") == 200 && bind("nis2-csirt") == 200 ? 200 : 0;
+    long st = bind("nco") == 200 && bind("nis2-csirt") == 200 && bind("cisa") == 200 ? 200 : 0;
     json_t *full = itest_load_json("docs/examples/full-report.json");
     char *text = itest_dump(full);
     json_decref(full);
@@ -598,6 +599,91 @@ static void test_arrivals(void **state)
     }
 }
 
+/* Issue 11 item 4: a submission made under a proposed rule (CIRCIA's NPRM; CISA receives
+ * through the inbox here) tells the authority that the deadline beside it is not law's: the
+ * CIRCIA item has "in_force": false and the words; the NCO item of the same report (a rule in
+ * force) has "in_force": true and no words. */
+/* The text of a PDF (pdftotext; heap), or NULL when the tool is not installed. Test-only. */
+static char *pdf_text(const struct itest_resp *d)
+{
+    char path[128], cmd[300], chunk[4096];
+    size_t got;
+    if (system("command -v pdftotext >/dev/null 2>&1"))
+        return NULL;
+    snprintf(path, sizeof(path), "%s/doc.pdf", tmpdir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(d->body, 1, d->len, f), d->len);
+    assert_int_equal(fclose(f), 0);
+    snprintf(cmd, sizeof(cmd), "pdftotext -enc UTF-8 -l 1 '%s' -", path);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    struct buf b;
+    buf_init(&b, BUF_UNLIMITED);
+    while ((got = fread(chunk, 1, sizeof(chunk), p)) > 0)
+        buf_append(&b, chunk, got);
+    assert_int_equal(pclose(p), 0);
+    unlink(path);
+    return buf_detach(&b, NULL);
+}
+
+static void test_proposed_rule_marked(void **state)
+{
+    struct itest_resp r, d;
+    char id[40], doc_path[160] = "";
+    size_t i, circia = 0, in_force = 0;
+    json_t *it;
+    UNUSED(state);
+    json_t *doc = itest_load_json("docs/examples/full-report.json");
+    json_object_set_new(json_object_get(json_object_get(doc, "classification"), "regime_flags"),
+                        "circia_substantial", json_string("yes"));
+    json_object_set_new(json_object_get(doc, "entity"), "circia_covered", json_string("yes"));
+    /* the two fields the CIRCIA report stage requires beyond the example's */
+    json_object_set_new(json_object_get(doc, "threat"), "threat_actor",
+                        json_pack("{s:s}", "name", "LockBit affiliate"));
+    json_object_set_new(json_object_get(doc, "response"), "mitigation_applied",
+                        json_string("VPN機器の修正プログラム適用"));
+    char *text = itest_dump(doc);
+    json_decref(doc);
+    assert_int_equal(itest_post(&F.srv, F.rep_a.token, "/api/v1/reports", text, &r), 201);
+    free(text);
+    xstrlcpy(id, itest_jstr(r.json, "/id"), sizeof(id));
+    itest_resp_release(&r);
+    submit(id);
+    assert_int_equal(itest_get(&F.srv, F.authority.token, "/api/v1/inbox?limit=100", &r), 200);
+    json_array_foreach(json_object_get(r.json, "items"), i, it)
+    {
+        if (strcmp(itest_jstr(it, "/incident/id"), id))
+            continue;
+        if (!strcmp(itest_jstr(it, "/rule_id"), "us.circia.covered-incident")) {
+            circia++;
+            assert_string_equal(itest_jstr(it, "/rule_status"), "proposed");
+            assert_true(json_is_false(json_object_get(it, "in_force")));
+            assert_string_equal(itest_jstr(it, "/rule_status_text/en"),
+                                "proposed rule, not in force");
+            assert_string_equal(itest_jstr(it, "/rule_status_text/ja"), "案（未施行）");
+            snprintf(doc_path, sizeof(doc_path), "/api/v1/inbox/%s/document?format=pdf",
+                     itest_jstr(it, "/id"));
+        } else {
+            in_force++;
+            assert_true(json_is_true(json_object_get(it, "in_force")));
+            assert_true(json_is_null(json_object_get(it, "rule_status_text")));
+        }
+    }
+    assert_int_equal(circia, 1);
+    assert_true(in_force > 0);
+    itest_resp_release(&r);
+    /* the document CISA files from says it beside the stage (render_meta.rule_status_ja) */
+    assert_int_equal(itest_get(&F.srv, F.authority.token, doc_path, &d), 200);
+    char *pdf = pdf_text(&d);
+    if (pdf) {
+        assert_non_null(strstr(pdf, "規則の状態"));
+        assert_non_null(strstr(pdf, "案（未施行）"));
+    }
+    free(pdf);
+    itest_resp_release(&d);
+}
+
 /* The reporter's answer to a request for information is its 続報 (issue 10 item 2): an update of
  * the stage the authority received answers the request, and the authority sees it in its inbox
  * as an update of what it had. Once the incident is withdrawn, its open requests are no longer
@@ -708,6 +794,7 @@ int main(void)
         cmocka_unit_test(test_subscription),
         cmocka_unit_test(test_intermediate_report_requested_and_answered),
         cmocka_unit_test(test_arrivals),
+        cmocka_unit_test(test_proposed_rule_marked),
         cmocka_unit_test(test_information_answered_by_update), /* withdraws the report: last */
     };
     itest_global_init();

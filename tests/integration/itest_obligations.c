@@ -445,6 +445,107 @@ static void test_status_as_of_now(void **state)
     json_decref(doc);
 }
 
+/* ---- proposed rules (issue 11 item 4) ---- */
+
+/* The item of the incident for rule/stage in GET /api/v1/obligations?status=… (borrowed from
+ * r), or NULL. */
+static json_t *open_item(struct itest_resp *r, const char *statuses, const char *incident,
+                         const char *rule)
+{
+    char path[160];
+    size_t i;
+    json_t *it;
+    snprintf(path, sizeof(path), "/api/v1/obligations?limit=100&status=%s", statuses);
+    assert_int_equal(itest_get(&F.srv, F.rep_a.token, path, r), 200);
+    json_array_foreach(json_object_get(r->json, "items"), i, it)
+    {
+        if (!strcmp(itest_jstr(it, "/incident_id"), incident) &&
+            !strcmp(itest_jstr(it, "/rule_id"), rule))
+            return it;
+    }
+    return NULL;
+}
+
+/* A CIRCIA substantial incident (the CIRCIA rule is a proposal, NPRM 2024: "status":
+ * "proposed") whose times lie 70 days in the past. Hand-computed from the texts: the CIRCIA
+ * report would be due 72 hours after awareness (6 U.S.C. 681b(a)(1); proposed 6 CFR 226.5),
+ * about 67 days ago: the deadline passed, but it binds no one, so "proposed_deadline_passed",
+ * never "overdue", and not in the overdue listing. The PPC 確報 of the same report (施行規則
+ * 8条1項2号, 60 days counting the day of knowing) passed about 10 days ago and is overdue. */
+static void test_proposed_never_overdue(void **state)
+{
+    struct itest_resp c, o, l;
+    UNUSED(state);
+    json_t *doc = json_deep_copy(R.v1);
+    json_object_set_new(jsonx_ptr_get(doc, "/classification/regime_flags"), "circia_substantial",
+                        json_string("yes"));
+    json_object_set_new(json_object_get(doc, "entity"), "circia_covered", json_string("yes"));
+    int64_t pd = ms_of(itest_jstr(doc, "/times/regime_awareness/0/aware_at"));
+    shift_times(doc, rtime_now_ms() - 70 * 86400000LL - pd);
+    int64_t aware = ms_of(itest_jstr(doc, "/times/aware_at"));
+    assert_int_equal(post_doc(&F.rep_a, REPORTS, doc, &c), 201);
+    char id[40];
+    xstrlcpy(id, itest_jstr(c.json, "/id"), sizeof(id));
+    itest_resp_release(&c);
+
+    assert_int_equal(get_obligations(&F.rep_a, id, &o), 200);
+    check_invariants(o.json, id);
+    json_t *items = json_object_get(o.json, "items");
+    json_t *ci = must_item(items, "us.circia.covered-incident", "report");
+    assert_int_equal(ms_of(itest_jstr(ci, "/due_at")), aware + 72 * 3600000LL);
+    assert_string_equal(itest_jstr(ci, "/status"), "proposed_deadline_passed");
+    assert_string_equal(itest_jstr(ci, "/rule_status"), "proposed");
+    assert_true(json_is_false(json_object_get(ci, "in_force")));
+    assert_string_equal(itest_jstr(ci, "/rule_status_text/en"), "proposed rule, not in force");
+    assert_string_equal(itest_jstr(ci, "/rule_status_text/ja"), "案（未施行）");
+    assert_true(json_is_false(jsonx_ptr_get(ci, "/explanation/in_force")));
+    json_t *fin = must_item(items, PPC_RULE, "final");
+    assert_string_equal(itest_jstr(fin, "/status"), "overdue");
+    assert_string_equal(itest_jstr(fin, "/rule_status"), "in_force");
+    assert_true(json_is_true(json_object_get(fin, "in_force")));
+    assert_true(json_is_null(json_object_get(fin, "rule_status_text")));
+    char ci_id[40];
+    xstrlcpy(ci_id, itest_jstr(ci, "/id"), sizeof(ci_id));
+
+    /* the organisation's overdue deadlines: the PPC 確報, not the proposal */
+    assert_non_null(open_item(&l, "overdue", id, PPC_RULE));
+    itest_resp_release(&l);
+    assert_null(open_item(&l, "overdue", id, "us.circia.covered-incident"));
+    itest_resp_release(&l);
+    json_t *p = open_item(&l, "proposed_deadline_passed", id, "us.circia.covered-incident");
+    assert_non_null(p);
+    assert_string_equal(itest_jstr(p, "/status"), "proposed_deadline_passed");
+    assert_true(json_is_false(json_object_get(p, "in_force")));
+    assert_string_equal(itest_jstr(p, "/rule_status_text/ja"), "案（未施行）");
+    itest_resp_release(&l);
+
+    /* the calendar feed: its event says 案（未施行）, not 期限超過 (lines unfolded, RFC 5545
+     * §3.1; the comma escaped, §3.3.11) */
+    assert_int_equal(itest_get(&F.srv, F.rep_a.token, "/api/v1/calendar.ics", &l), 200);
+    struct buf ics;
+    buf_init(&ics, BUF_UNLIMITED);
+    for (const char *q = l.body; *q; q++) {
+        if (q[0] == '\r' && q[1] == '\n' && (q[2] == ' ' || q[2] == '\t'))
+            q += 2;
+        else
+            buf_append(&ics, q, 1);
+    }
+    char want[96];
+    snprintf(want, sizeof(want), "UID:%s@ichigen\r\n", ci_id);
+    const char *ev = strstr(buf_cstr(&ics), want), *end = ev ? strstr(ev, "END:VEVENT") : NULL;
+    assert_non_null(end);
+    const char *sum = strstr(ev, "SUMMARY:【案（未施行） proposed rule\\, not in force】");
+    assert_true(sum && sum < end);
+    const char *over = strstr(ev, "期限超過");
+    assert_true(!over || over > end);
+    const char *cat = strstr(ev, "CATEGORIES:ichigen,案 proposed\r\n");
+    assert_true(cat && cat < end);
+    buf_release(&ics);
+    itest_resp_release(&l);
+    itest_resp_release(&o);
+    json_decref(doc);
+}
+
 /* ---- preview ---- */
 
 static long long report_count(const struct itest_user *u)
@@ -693,6 +794,7 @@ int main(void)
         cmocka_unit_test(test_amend_back_reinstates),
         cmocka_unit_test(test_audited),
         cmocka_unit_test(test_status_as_of_now),
+        cmocka_unit_test(test_proposed_never_overdue),
         cmocka_unit_test(test_preview),
         cmocka_unit_test(test_authorisation),
         cmocka_unit_test(test_regime_awareness_asked),

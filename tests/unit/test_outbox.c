@@ -954,6 +954,53 @@ static void test_remind_undetermined(void **state)
     notification_new_free(v, n);
 }
 
+/* Issue 11 item 4: a proposal's deadline (t.jp.previous is "proposed" in rules-mini) that has
+ * passed gets no "obligation.overdue" reminder; its due-soon reminder says in words that the
+ * rule is not in force; an in-force rule's obligation in the same scan is overdue as before. */
+static void test_remind_plan_proposed(void **state)
+{
+    struct reminder_candidate c[3];
+    struct notification_new *v;
+    int ids = 0;
+    UNUSED(state);
+    cand(&c[0]); /* jp.appi.private: not in rules-mini, counts as in force */
+    c[0].due_ms = DUE - 4 * H;
+    cand(&c[1]);
+    xstrlcpy(c[1].obligation_id, "ob-2", sizeof(c[1].obligation_id));
+    xstrlcpy(c[1].rule_id, "t.jp.previous", sizeof(c[1].rule_id));
+    c[1].due_ms = DUE - 4 * H; /* passed an hour ago, like c[0] */
+    cand(&c[2]);
+    xstrlcpy(c[2].obligation_id, "ob-3", sizeof(c[2].obligation_id));
+    xstrlcpy(c[2].rule_id, "t.jp.hours", sizeof(c[2].rule_id)); /* in force in rules-mini */
+    c[2].due_ms = DUE - 4 * H;
+    struct outbox_remind_ctx ctx = {DUE - 3 * H, counter_id, &ids, RS};
+    size_t n = outbox_remind_plan(c, 3, &ctx, &v);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].dedupe, "reminder:ob-1:0");
+    assert_non_null(strstr(v[0].payload, "\"event\":\"obligation.overdue\""));
+    assert_string_equal(v[1].dedupe, "reminder:ob-3:0");
+    assert_non_null(strstr(v[1].payload, "\"event\":\"obligation.overdue\""));
+    assert_null(strstr(v[1].payload, "in_force"));
+    notification_new_free(v, n);
+    /* before its deadline (3 hours to go, the 4-hour window): a due-soon reminder, marked */
+    ctx.now = DUE - 7 * H;
+    n = outbox_remind_plan(&c[1], 1, &ctx, &v);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].dedupe, "reminder:ob-2:4");
+    assert_non_null(strstr(v[0].payload, "\"event\":\"obligation.due_soon\""));
+    assert_non_null(strstr(v[0].payload, "\"rule_status\":\"proposed\",\"in_force\":false,"
+                                         "\"rule_status_text\":{\"en\":\"proposed rule, not in "
+                                         "force\",\"ja\":\"案（未施行）\"}"));
+    notification_new_free(v, n);
+    /* without the rule set every rule counts as in force (the overdue event is sent) */
+    ctx.now = DUE - 3 * H;
+    ctx.rules = NULL;
+    n = outbox_remind_plan(&c[1], 1, &ctx, &v);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].dedupe, "reminder:ob-2:0");
+    notification_new_free(v, n);
+}
+
 static void test_alert(void **state)
 {
     struct submission_rec s;
@@ -1153,6 +1200,37 @@ static void test_mail_compose(void **state)
     buf_release(&body);
 }
 
+/* Issue 11 item 4: a reminder of a proposal's deadline says so in the Subject and in both
+ * languages of the body; one of a rule in force does not (test_mail_compose). */
+static void test_mail_proposed(void **state)
+{
+    static const char *const ev =
+        "{\"event\":\"obligation.due_soon\",\"lead_hours\":24,\"organization_id\":\"org-1\","
+        "\"incident_id\":\"inc-1\",\"incident_summary\":null,\"obligation\":{\"id\":\"ob-1\","
+        "\"rule_id\":\"us.circia.covered-incident\",\"stage_id\":\"report\",\"recipient_id\":"
+        "\"cisa\",\"kind\":\"legal\",\"due_at\":\"2026-12-07T07:00:00.000Z\",\"rule_status\":"
+        "\"proposed\",\"in_force\":false,\"rule_status_text\":{\"en\":\"proposed rule, not in "
+        "force\",\"ja\":\"案（未施行）\"}},\"created_at\":\"2026-12-06T07:00:00.000Z\"}";
+    struct buf subj, body;
+    UNUSED(state);
+    buf_init(&subj, BUF_UNLIMITED);
+    buf_init(&body, BUF_UNLIMITED);
+    char *msg = compose("0123456789abcdef0123456789abcdef", "reminder", ev, "ichigen", &body);
+    subject_text(msg, &subj);
+    assert_string_equal(buf_cstr(&subj), "[ichigen] 【案（未施行）】報告期限まで24時間 / "
+                                         "[proposed rule, not in force] Report due in 24 hours");
+    const char *text = buf_cstr(&body);
+    const char *ja = strstr(text, "【案（未施行）】この期限は施行されていない規則によるもので"),
+               *en = strstr(text, "[proposed rule, not in force] This deadline comes from a rule "
+                                  "that is not in force; it is not a legal deadline.");
+    assert_non_null(ja);
+    assert_non_null(en);
+    assert_true(ja < en);
+    free(msg);
+    buf_release(&subj);
+    buf_release(&body);
+}
+
 /* Every kind has a message: overdue, a failed submission, account events, and kinds this
  * version does not know (an authority's request …) told generically; no payload at all. */
 static void test_mail_kinds(void **state)
@@ -1304,9 +1382,11 @@ int main(void)
         cmocka_unit_test(test_remind_payload),
         cmocka_unit_test(test_remind_plan),
         cmocka_unit_test(test_remind_undetermined),
+        cmocka_unit_test(test_remind_plan_proposed),
         cmocka_unit_test(test_alert),
         cmocka_unit_test(test_mail_addresses),
         cmocka_unit_test(test_mail_compose),
+        cmocka_unit_test(test_mail_proposed),
         cmocka_unit_test(test_mail_kinds),
         cmocka_unit_test(test_mail_header_safety),
         cmocka_unit_test(test_mail_lead_times),

@@ -439,6 +439,55 @@ static void test_offline_meta(void **state)
     json_decref(doc);
 }
 
+/* Issue 11 item 4: a document filed under a rule that is not in force says so beside its
+ * stage, in the PDF and in the workbook, in Japanese and in English; one under a law in force
+ * has no such line. */
+static void test_rule_status(void **state)
+{
+    json_t *doc = load_json("docs/examples/full-report.json");
+    char dir[64], path[128], cmd[300];
+    struct buf out;
+    struct err e;
+    UNUSED(state);
+    if (!have_unzip || !have_pdftotext)
+        skip();
+    assert_int_equal(unit_tmpdir(dir, "render-status"), 0);
+    buf_init(&out, OUT_MAX);
+    for (int k = 0; k < 4; k++) {
+        bool ja = k % 2 == 0, proposed = k < 2;
+        struct render_meta m = meta_for(ja);
+        if (proposed) {
+            m.rule_status_ja = "案（未施行）";
+            m.rule_status_en = "proposed rule, not in force";
+        }
+        const char *want =
+            ja ? "規則の状態: 案（未施行）" : "Rule status: proposed rule, not in force";
+        buf_reset(&out);
+        assert_int_equal(render_xlsx(doc, &m, &out, &e), RENDER_OK);
+        snprintf(path, sizeof(path), "%s/s.xlsx", dir);
+        assert_int_equal(unit_write_file(path, out.data, out.len), 0);
+        snprintf(cmd, sizeof(cmd), "unzip -p '%s' xl/sharedStrings.xml", path);
+        char *sst = run(cmd);
+        assert_non_null(sst);
+        assert_true(proposed == (strstr(sst, want) != NULL));
+        free(sst);
+        buf_reset(&out);
+        assert_int_equal(render_pdf(doc, &m, &out, &e), RENDER_OK);
+        snprintf(path, sizeof(path), "%s/s.pdf", dir);
+        assert_int_equal(unit_write_file(path, out.data, out.len), 0);
+        snprintf(cmd, sizeof(cmd), "pdftotext -enc UTF-8 -l 1 '%s' -", path);
+        char *text = run(cmd);
+        assert_non_null(text);
+        assert_true(proposed ==
+                    (strstr(text, ja ? "案（未施行）" : "proposed rule, not in force") != NULL));
+        assert_true(proposed == (strstr(text, ja ? "規則の状態" : "Rule status") != NULL));
+        free(text);
+    }
+    buf_release(&out);
+    unit_rmtree(dir);
+    json_decref(doc);
+}
+
 static void test_errors(void **state)
 {
     json_t *doc = load_json("docs/examples/full-report.json"), *arr = json_array();
@@ -914,7 +963,7 @@ int main(void)
         cmocka_unit_test(test_pdf),           cmocka_unit_test(test_offline_meta),
         cmocka_unit_test(test_errors),        cmocka_unit_test(test_every_fixture_every_recipient),
         cmocka_unit_test(test_nco_items),     cmocka_unit_test(test_not_given_is_not_missing),
-        cmocka_unit_test(test_nco_documents),
+        cmocka_unit_test(test_nco_documents), cmocka_unit_test(test_rule_status),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1402,6 +1402,62 @@ static void test_statuses(void **state)
     json_decref(d);
 }
 
+/* Issue 11 item 4: a rule that is not in force (t.jp.previous is "proposed", t.jp.validity
+ * "pending_ordinance") never makes an overdue obligation. Hand-computed: aware 2026-06-01 10:00
+ * JST; t.jp.previous "initial" is legal, 24 hours after aware → due 2026-06-02 10:00 JST; an
+ * hour after it, "proposed_deadline_passed"; an hour before it, still due soon (and marked). */
+static void test_statuses_not_in_force(void **state)
+{
+    json_t *d = doc_aware("2026-06-01T10:00:00+09:00");
+    UNUSED(state);
+    eval(d);
+    const struct rules_result *r = find("t.jp.previous", "initial");
+    int64_t due = ms("2026-06-02T10:00:00+09:00");
+    assert_true(r->applies);
+    assert_int_equal(r->due_ms, due);
+    assert_false(rules_in_force(r->rule));
+    assert_string_equal(rules_rule_status(r->rule), "proposed");
+    assert_string_equal(rules_rule_status_text(r->rule, false), "proposed rule, not in force");
+    assert_string_equal(rules_rule_status_text(r->rule, true), "案（未施行）");
+    assert_int_equal(rules_result_status(r, due + HOUR, DAY), ST_PROPOSED_PASSED);
+    assert_int_equal(rules_result_status(r, due + 1000 * DAY, DAY), ST_PROPOSED_PASSED);
+    assert_int_equal(rules_result_status(r, due - HOUR, DAY), ST_DUE_SOON);
+    assert_int_equal(rules_result_status(r, due - 2 * DAY, DAY), ST_PENDING);
+    assert_string_equal(rules_status_name(ST_PROPOSED_PASSED), "proposed_deadline_passed");
+    /* a stored row of it: overdue and target_passed both become proposed_deadline_passed */
+    assert_int_equal(rules_status_for_rule(
+                         r->rule, rules_row_status(false, true, true, DUE_SET, due, due + 1, DAY)),
+                     ST_PROPOSED_PASSED);
+    assert_int_equal(rules_status_for_rule(
+                         r->rule, rules_row_status(false, true, false, DUE_SET, due, due + 1, DAY)),
+                     ST_PROPOSED_PASSED);
+    assert_int_equal(rules_status_for_rule(r->rule, ST_WITHDRAWN), ST_WITHDRAWN);
+    /* the law awaiting its ordinance: 1 calendar day after aware, end of 2026-06-02 JST */
+    const struct rules_result *v = find("t.jp.validity", "report");
+    assert_true(v->applies);
+    assert_false(rules_in_force(v->rule));
+    assert_string_equal(rules_rule_status(v->rule), "pending_ordinance");
+    assert_int_equal(rules_result_status(v, v->due_ms + 1, DAY), ST_PROPOSED_PASSED);
+    /* a rule in force in the same report is overdue as before; NULL (left the set) counts
+     * as in force */
+    const struct rules_result *h = find("t.jp.hours", "report");
+    assert_true(h->applies);
+    assert_true(rules_in_force(h->rule));
+    assert_int_equal(rules_result_status(h, h->due_ms + 1, DAY), ST_OVERDUE);
+    assert_true(rules_in_force(NULL));
+    assert_null(rules_rule_status_text(NULL, false));
+    assert_int_equal(rules_status_for_rule(NULL, ST_OVERDUE), ST_OVERDUE);
+    /* the explanation marks it in words */
+    json_t *e = explain(d, "t.jp.previous", "initial", due + HOUR);
+    assert_string_equal(jstr(e, "/status"), "proposed_deadline_passed");
+    assert_string_equal(jstr(e, "/rule_status"), "proposed");
+    assert_true(json_is_false(json_object_get(e, "in_force")));
+    assert_string_equal(jstr(e, "/rule_status_text/en"), "proposed rule, not in force");
+    assert_string_equal(jstr(e, "/rule_status_text/ja"), "案（未施行）");
+    json_decref(e);
+    json_decref(d);
+}
+
 /* ---- explanations ---- */
 
 static void test_explain(void **state)
@@ -1951,23 +2007,16 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_load),
-        cmocka_unit_test(test_version),
-        cmocka_unit_test(test_loader_errors),
-        cmocka_unit_test(test_loader_errors_other),
+        cmocka_unit_test(test_load),          cmocka_unit_test(test_version),
+        cmocka_unit_test(test_loader_errors), cmocka_unit_test(test_loader_errors_other),
+        cmocka_unit_test(test_hours),         cmocka_unit_test(test_calendar_days),
+        cmocka_unit_test(test_months),        cmocka_unit_test(test_business_days),
+        cmocka_unit_test(test_rolls),         cmocka_unit_test(test_cap),
+        cmocka_unit_test(test_variants),      cmocka_unit_test(test_anchors),
+        cmocka_unit_test(test_validity),      cmocka_unit_test(test_stage_conditions),
+        cmocka_unit_test(test_statuses),      cmocka_unit_test(test_explain),
+        cmocka_unit_test(test_statuses_not_in_force),
         cmocka_unit_test(test_citation_sources),
-        cmocka_unit_test(test_hours),
-        cmocka_unit_test(test_calendar_days),
-        cmocka_unit_test(test_months),
-        cmocka_unit_test(test_business_days),
-        cmocka_unit_test(test_rolls),
-        cmocka_unit_test(test_cap),
-        cmocka_unit_test(test_variants),
-        cmocka_unit_test(test_anchors),
-        cmocka_unit_test(test_validity),
-        cmocka_unit_test(test_stage_conditions),
-        cmocka_unit_test(test_statuses),
-        cmocka_unit_test(test_explain),
         cmocka_unit_test(test_reconcile),
         cmocka_unit_test(test_reconcile_set_never_awaits),
         cmocka_unit_test(test_reconcile_on_submit),
