@@ -47,9 +47,8 @@ struct expr {
     struct ex_node nodes[EXPR_MAX_NODES];
     int n, root;
     char *names; /* storage for path keys */
-    /* the path nodes naming yes/no/unknown facts (issue 11 item 1): only when one of them is
-     * answered "unknown" can the condition be EXPR_UNKNOWN */
-    int tri[EXPR_MAX_NODES];
+    /* how many path nodes name yes/no/unknown facts (issue 11 item 1): without one the
+     * condition is never EXPR_UNKNOWN */
     int ntri;
 };
 
@@ -727,7 +726,7 @@ out:
     for (int i = 0; i < e->n; i++) {
         const struct ex_path *p = e->nodes[i].path;
         if (e->nodes[i].op == EX_PATH && p && !p->multi && p->field && p->field->type == RF_TRI)
-            e->tri[e->ntri++] = i;
+            e->ntri++;
     }
     *out = e;
     return 0;
@@ -758,7 +757,17 @@ struct ectx {
     const json_t *doc;
     json_t *facts;            /* NULL unless explaining */
     struct expr_cache *cache; /* NULL: no sharing */
+    bool *saw_unknown;        /* set when a yes/no/unknown fact read is "unknown" (or NULL) */
 };
+
+/* Notes, when asked, that the two-valued evaluation read a yes/no/unknown fact answered
+ * "unknown": only then can the three-valued answer differ (issue 11 item 1). */
+static inline void note_unknown(const struct ectx *x, const struct ex_path *p, const json_t *v)
+{
+    if (x->saw_unknown && p->field && p->field->type == RF_TRI && json_is_string(v) &&
+        json_string_length(v) == 7 && !memcmp(json_string_value(v), "unknown", 7))
+        *x->saw_unknown = true;
+}
 
 static const json_t *walk_raw(const struct ex_path *p, const json_t *doc)
 {
@@ -940,6 +949,7 @@ static const json_t *operand(const struct expr *e, int id, const struct ectx *x,
     if (n->op == EX_PATH) {
         const json_t *v = walk(n->path, x);
         record(x->facts, n->path, v);
+        note_unknown(x, n->path, v);
         return v && fits(n->path->field, v) ? v : NULL;
     }
     if (n->op == EX_COUNT) {
@@ -963,6 +973,7 @@ static int quick_equality(const struct expr *e, const struct ex_node *n, const s
         !b->strs || x->facts)
         return -1;
     const json_t *v = walk(a->path, x);
+    note_unknown(x, a->path, v);
     if (!v || !json_is_string(v))
         return 0; /* missing or mistyped: the comparison is false (also for !=) */
     bool eq = json_string_length(v) == b->strs[0].n &&
@@ -1041,13 +1052,20 @@ static bool eval(const struct expr *e, int id, const struct ectx *x)
 
 bool expr_eval(const struct expr *e, const json_t *report, json_t *facts)
 {
-    struct ectx x = {report, facts, NULL};
+    struct ectx x = {report, facts, NULL, NULL};
     return eval(e, e->root, &x);
 }
 
 bool expr_eval_cached(const struct expr *e, const json_t *report, struct expr_cache *cache)
 {
-    struct ectx x = {report, NULL, cache};
+    struct ectx x = {report, NULL, cache, NULL};
+    return eval(e, e->root, &x);
+}
+
+bool expr_eval_noting(const struct expr *e, const json_t *report, struct expr_cache *cache,
+                      bool *saw_unknown)
+{
+    struct ectx x = {report, NULL, cache, saw_unknown};
     return eval(e, e->root, &x);
 }
 
@@ -1151,7 +1169,7 @@ static enum expr_tri eval3(const struct expr *e, int id, const struct ectx *x,
 enum expr_tri expr_eval_tri(const struct expr *e, const json_t *report, struct expr_cache *cache,
                             struct expr_unknowns *u, bool *two)
 {
-    struct ectx x = {report, NULL, cache};
+    struct ectx x = {report, NULL, cache, NULL};
     bool b;
     u->n = 0;
     enum expr_tri t = eval3(e, e->root, &x, u, &b);
@@ -1165,18 +1183,6 @@ enum expr_tri expr_eval_tri(const struct expr *e, const json_t *report, struct e
 bool expr_reads_tri(const struct expr *e)
 {
     return e->ntri > 0;
-}
-
-bool expr_any_unknown(const struct expr *e, const json_t *report, struct expr_cache *cache)
-{
-    struct ectx x = {report, NULL, cache};
-    for (int i = 0; i < e->ntri; i++) {
-        const json_t *v = walk(e->nodes[e->tri[i]].path, &x);
-        if (json_is_string(v) && json_string_length(v) == 7 &&
-            !memcmp(json_string_value(v), "unknown", 7))
-            return true;
-    }
-    return false;
 }
 
 /* ---- what would change the answer (issue 11 item 6) ---- */
@@ -1247,7 +1253,7 @@ static void blockers(const struct expr *e, int id, bool want, const struct ectx 
 
 json_t *expr_would_change(const struct expr *e, const json_t *report)
 {
-    struct ectx x = {report, NULL, NULL};
+    struct ectx x = {report, NULL, NULL, NULL};
     json_t *out = json_array();
     blockers(e, e->root, true, &x, out);
     return out;

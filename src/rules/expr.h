@@ -57,11 +57,14 @@ struct expr_unknowns {
 };
 enum expr_tri expr_eval_tri(const struct expr *e, const json_t *report, struct expr_cache *cache,
                             struct expr_unknowns *u, bool *two);
+/* expr_eval_cached that also sets *saw_unknown when a yes/no/unknown fact it read is answered
+ * "unknown". When it does not, expr_eval_tri would give the same answer (every part it skipped
+ * was skipped for a decided reason), so the three-valued pass is needed only then. */
+bool expr_eval_noting(const struct expr *e, const json_t *report, struct expr_cache *cache,
+                      bool *saw_unknown);
+
 /* Whether e reads any yes/no/unknown fact (only then can it be EXPR_UNKNOWN). */
 bool expr_reads_tri(const struct expr *e);
-/* Whether one of those facts is answered "unknown" in report: a cheap test (cached reads, no
- * evaluation) before expr_eval_tri, which can be EXPR_UNKNOWN only then. */
-bool expr_any_unknown(const struct expr *e, const json_t *report, struct expr_cache *cache);
 
 /* What would make e true for report (issue 11 item 6: show your work for a rule that does not
  * apply): a new JSON array of {"condition": the leaf in the language's syntax, "must_hold":

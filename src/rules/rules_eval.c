@@ -197,11 +197,14 @@ void rules_evaluate(const struct ruleset *rs, const json_t *report, struct rules
          * makes a determination obligation (issue 11 item 1); one pass gives both answers,
          * and what applies is decided as ever (an unknown never excludes) */
         const char **unknown = NULL;
-        if (valid && r->determinable && expr_any_unknown(r->applies, report, cache))
-            open = expr_eval_tri(r->applies, report, cache, &u, &applies) == EXPR_UNKNOWN &&
-                   !applies;
-        else
-            applies = valid && expr_eval_cached(r->applies, report, cache);
+        bool saw = false;
+        applies = valid && (r->determinable
+                                ? expr_eval_noting(r->applies, report, cache, &saw)
+                                : expr_eval_cached(r->applies, report, cache));
+        /* the three-valued pass only when the ordinary one read an "unknown" answer: otherwise
+         * both logics agree (expr_eval_noting) */
+        if (!applies && saw)
+            open = expr_eval_tri(r->applies, report, cache, &u, NULL) == EXPR_UNKNOWN;
         if (open) { /* one copy per rule, shared by its stages */
             unknown = ev->unk + ev->nunk;
             memcpy(unknown, u.path, u.n * sizeof(*u.path));
