@@ -107,18 +107,11 @@ static json_t *explanation(const struct app_call *c, const struct obligation_rec
     return expl;
 }
 
-/* Whether the stored decision of an obligation says it is a determination (issue 11 item 1;
- * rules_ledger_decision writes this exact text). */
-static bool undetermined(const char *decision)
-{
-    return decision && strstr(decision, "\"undetermined\":true");
-}
-
 static const char *status_now(const struct app_call *c, const struct obligation_rec *o)
 {
     if (o->met_at && !o->withdrawn)
         return rules_status_name(ST_MET);
-    if (!o->withdrawn && undetermined(o->explanation))
+    if (!o->withdrawn && rules_decision_undetermined(o->explanation))
         return rules_status_name(ST_UNDETERMINED);
     /* a proposal's passed deadline is not overdue (issue 11 item 4; rules_status_for_rule) */
     return rules_status_name(rules_status_for_rule(

@@ -296,6 +296,9 @@ const char *rules_ledger_op_name(enum ledger_op op);
  * writer thread. */
 #define RULES_DECISION_MAX (256 + EXPR_UNKNOWNS_MAX * 170)
 void rules_ledger_decision(const struct rules_result *r, char *out, size_t n);
+/* Whether a decision rules_ledger_decision wrote is a determination's (NULL: no). The SQLite
+ * store reads the same text in SQL (OB_UNDETERMINED in store_sqlite.c). */
+bool rules_decision_undetermined(const char *decision);
 
 /* Why a LEDGER_WITHDRAW action withdraws its obligation, as JSON text appended to out:
  * {"en", "ja", "version"} when the conditions stopped holding at `version` (the facts are in

@@ -104,6 +104,11 @@ void rules_ledger_decision(const struct rules_result *r, char *out, size_t n)
         snprintf(out + k, n - (size_t)k, "}");
 }
 
+bool rules_decision_undetermined(const char *decision)
+{
+    return decision && strstr(decision, "\"undetermined\":true");
+}
+
 void rules_ledger_withdraw_reason(const struct ledger_action *a, int version,
                                   const char *rules_version, struct buf *out)
 {
