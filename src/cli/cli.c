@@ -63,12 +63,13 @@ static int cli_version(int argc, char **argv)
         return rc;
     int schema = store_target_schema_version(cfg.store_url);
     if (schema > 0)
-        printf("ichigen %s (report format %s, database schema %d)\n", ICHIGEN_VERSION,
-               REPORT_FORMAT_VERSION, schema);
+        printf("ichigen %s (report format %s, revision %s, database schema %d)\n", ICHIGEN_VERSION,
+               REPORT_FORMAT_VERSION, REPORT_FORMAT_REVISION, schema);
     else /* only the scheme: the rest of a URL could hold credentials */
-        printf("ichigen %s (report format %s, no database backend for store_url \"%.*s\")\n",
-               ICHIGEN_VERSION, REPORT_FORMAT_VERSION, (int)MIN(strcspn(cfg.store_url, ":"), 40),
-               cfg.store_url);
+        printf("ichigen %s (report format %s, revision %s, no database backend for store_url "
+               "\"%.*s\")\n",
+               ICHIGEN_VERSION, REPORT_FORMAT_VERSION, REPORT_FORMAT_REVISION,
+               (int)MIN(strcspn(cfg.store_url, ":"), 40), cfg.store_url);
     return CLI_OK;
 }
 

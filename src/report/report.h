@@ -27,6 +27,10 @@
 #include "../schema/schema.h"
 
 #define REPORT_FORMAT_VERSION "1"
+/* Revision of version 1: bumped by every compatible addition (new optional fields or values;
+ * docs/report-format.md §2 lists what each revision added). Documents say only the version
+ * ("1"); the revision tells a sender which fields this server knows. */
+#define REPORT_FORMAT_REVISION "1.3"
 
 /* Kinds of reporting organisations, shared by the report format (/entity/kind) and account
  * organisations (which add receiving authorities and the platform operator). */

@@ -122,6 +122,28 @@ static const struct rf_enum dora_financial_entity_values[] = {
      "not a financial entity (ICT third-party service providers included)"},
     {0}};
 
+/* The 16 critical-infrastructure sectors of Presidential Policy Directive 21 (2013), which CIRCIA
+ * (6 U.S.C. 681(5)) and the proposed rule's covered-entity definition (NPRM §226.2) refer to;
+ * CISA's report asks which sector the covered entity is in (issue 11 item 2). */
+static const struct rf_enum circia_sector_values[] = {
+    {"chemical", "化学", "chemical"},
+    {"commercial_facilities", "商業施設", "commercial facilities"},
+    {"communications", "通信", "communications"},
+    {"critical_manufacturing", "重要製造業", "critical manufacturing"},
+    {"dams", "ダム", "dams"},
+    {"defense_industrial_base", "防衛産業基盤", "defense industrial base"},
+    {"emergency_services", "緊急サービス", "emergency services"},
+    {"energy", "エネルギー", "energy"},
+    {"financial_services", "金融サービス", "financial services"},
+    {"food_and_agriculture", "食料・農業", "food and agriculture"},
+    {"government_facilities", "政府施設", "government facilities"},
+    {"healthcare_and_public_health", "医療・公衆衛生", "healthcare and public health"},
+    {"information_technology", "情報技術", "information technology"},
+    {"nuclear", "原子炉・核物質・核廃棄物", "nuclear reactors, materials, and waste"},
+    {"transportation_systems", "交通システム", "transportation systems"},
+    {"water_and_wastewater", "上下水道", "water and wastewater systems"},
+    {0}};
+
 static const struct rf_enum hipaa_role_values[] = {
     {"covered_entity", "対象事業者", "covered entity"},
     {"business_associate", "業務提携者", "business associate"},
@@ -485,6 +507,8 @@ static const struct rf_field entity_fields[] = {
           "SEC registrant (Exchange Act reporting company)", "SEC"),
     F_TRI("circia_covered", 0, "CIRCIAの対象事業体（規則案の定義）",
           "CIRCIA covered entity (as the proposed rule defines it)", "CI"),
+    F_ENUM("circia_sector", 0, circia_sector_values, "CIRCIAの重要インフラ分野（PPD-21）",
+           "CIRCIA critical-infrastructure sector (PPD-21)", "CI"),
     F_FMT("securities_code", 0, RFMT_SECURITIES_CODE, 4, "証券コード", "securities code", ""),
     F_ENUM("ci_sector", 0, report_ci_sector_values, "重要インフラ分野", "critical-infrastructure sector (Japan)",
            "CI_JP NCO"),

@@ -14,6 +14,8 @@ json_t *report_schema(void)
     json_t *s = schema_json(&report_root);
     json_object_set_new(s, "$schema", json_string("https://json-schema.org/draft/2020-12/schema"));
     json_object_set_new(s, "$id", json_string("urn:ichigen:report-format:" REPORT_FORMAT_VERSION));
+    /* an annotation keyword (JSON Schema 2020-12 §6.5 allows them): the compatible revision */
+    json_object_set_new(s, "x-ichigen-revision", json_string(REPORT_FORMAT_REVISION));
     json_object_set_new(
         s, "title",
         json_string("ichigen unified incident report, format version " REPORT_FORMAT_VERSION));

@@ -638,7 +638,9 @@ static void test_proposed_rule_marked(void **state)
     json_object_set_new(json_object_get(json_object_get(doc, "classification"), "regime_flags"),
                         "circia_substantial", json_string("yes"));
     json_object_set_new(json_object_get(doc, "entity"), "circia_covered", json_string("yes"));
-    /* the two fields the CIRCIA report stage requires beyond the example's */
+    json_object_set_new(json_object_get(doc, "entity"), "circia_sector",
+                        json_string("critical_manufacturing"));
+    /* the three fields the CIRCIA report stage requires beyond the example's */
     json_object_set_new(json_object_get(doc, "threat"), "threat_actor",
                         json_pack("{s:s}", "name", "LockBit affiliate"));
     json_object_set_new(json_object_get(doc, "response"), "mitigation_applied",
