@@ -97,90 +97,169 @@ int rules_roll(const struct recipient *rc, const struct calendar *cal, enum roll
 
 /* ---- anchors ---- */
 
-static int time_at(const json_t *report, const char *ptr, int64_t *ms)
+/* The time fields anchors read, by index into rules_anchors.field_ms. */
+enum anchor_field {
+    F_AWARE, F_PD_AWARE, F_OCCURRED, F_DETECTED, F_CLASSIFIED_MAJOR, F_MATERIALITY,
+    F_SIGNIFICANCE, F_CONTAINED, F_RECOVERED, F_RESOLVED, F_CLOSED, F_CORRECTIVE, F_RANSOM_PAID,
+    F_SEC_INFORMATION, F__COUNT
+};
+_Static_assert(F__COUNT <= ANCHOR_FIELDS, "rules_anchors holds every anchor field");
+
+static const char *const field_ptr[F__COUNT] = {
+    [F_AWARE] = "/times/aware_at",
+    [F_PD_AWARE] = "/times/personal_data_aware_at",
+    [F_OCCURRED] = "/times/occurred_at",
+    [F_DETECTED] = "/times/detected_at",
+    [F_CLASSIFIED_MAJOR] = "/times/classified_major_at",
+    [F_MATERIALITY] = "/times/materiality_determined_at",
+    [F_SIGNIFICANCE] = "/times/significance_assessed_at",
+    [F_CONTAINED] = "/times/contained_at",
+    [F_RECOVERED] = "/times/recovered_at",
+    [F_RESOLVED] = "/times/resolved_at",
+    [F_CLOSED] = "/times/closed_at",
+    [F_CORRECTIVE] = "/times/corrective_measure_available_at",
+    [F_RANSOM_PAID] = "/ransom/payment/paid_at",
+    /* Instruction 2 to Item 1.05: the 8-K/A is due within four business days after the
+     * information the 8-K lacked is determined or becomes available */
+    [F_SEC_INFORMATION] = "/times/sec_information_determined_at",
+};
+
+/* The field an anchor reads directly (-1: none, or not a single field). */
+static int direct_field(enum anchor a)
 {
-    const json_t *v = jsonx_ptr_get((json_t *)report, ptr);
+    switch (a) {
+    case A_OCCURRED: return F_OCCURRED;
+    case A_DETECTED: return F_DETECTED;
+    case A_CLASSIFIED_MAJOR: return F_CLASSIFIED_MAJOR;
+    case A_MATERIALITY: return F_MATERIALITY;
+    case A_SIGNIFICANCE: return F_SIGNIFICANCE;
+    case A_CONTAINED: return F_CONTAINED;
+    case A_RECOVERED: return F_RECOVERED;
+    case A_RESOLVED: return F_RESOLVED;
+    case A_CLOSED: return F_CLOSED;
+    case A_CORRECTIVE: return F_CORRECTIVE;
+    case A_RANSOM_PAID: return F_RANSOM_PAID;
+    case A_SEC_INFORMATION: return F_SEC_INFORMATION;
+    default: return -1;
+    }
+}
+
+void rules_anchors_init(struct rules_anchors *m, const json_t *report)
+{
+    memset(m, 0, sizeof(*m));
+    m->report = report;
+}
+
+static bool parse_time(const json_t *v, int64_t *ms)
+{
     struct rtime_parsed t;
     if (!json_is_string(v) || rtime_parse_rfc3339(json_string_value(v), json_string_length(v), &t))
-        return -1;
+        return false;
     *ms = t.ms;
+    return true;
+}
+
+/* A time field: 0 and *ms, or -1 when absent or not a time. */
+static int field_at(struct rules_anchors *m, int f, int64_t *ms, const char **source)
+{
+    unsigned bit = 1u << f;
+    if (!(m->tried & bit)) {
+        m->tried |= bit;
+        if (parse_time(jsonx_ptr_get((json_t *)m->report, field_ptr[f]), &m->field_ms[f]))
+            m->found |= bit;
+    }
+    if (!(m->found & bit))
+        return -1;
+    *ms = m->field_ms[f];
+    *source = field_ptr[f];
     return 0;
 }
 
-/* /times/regime_awareness entry for the rule's regime. */
-static int regime_awareness(const struct rule *r, const json_t *report, int64_t *ms,
-                            const char **source)
+/* The unmemoised search, for an (invalid) report with more entries than the memo holds. */
+static int regime_awareness_scan(const struct rule *r, const json_t *report, int64_t *ms,
+                                 const char **source)
 {
-    static const char src[] = "/times/regime_awareness/-/aware_at";
     const json_t *arr = jsonx_ptr_get((json_t *)report, "/times/regime_awareness");
     size_t i;
     const json_t *item;
     json_array_foreach((json_t *)arr, i, item)
     {
         const char *reg = json_string_value(json_object_get(item, "regime"));
-        const json_t *at = json_object_get(item, "aware_at");
-        struct rtime_parsed t;
-        if (reg && !strcmp(reg, r->regime) && json_is_string(at) &&
-            !rtime_parse_rfc3339(json_string_value(at), json_string_length(at), &t)) {
-            *ms = t.ms;
+        if (reg && !strcmp(reg, r->regime) && parse_time(json_object_get(item, "aware_at"), ms)) {
+            *source = "/times/regime_awareness/-/aware_at";
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* /times/regime_awareness entry for the rule's regime (the first with a valid time). */
+static int regime_awareness(const struct rule *r, struct rules_anchors *m, int64_t *ms,
+                            const char **source)
+{
+    static const char src[] = "/times/regime_awareness/-/aware_at";
+    if (!m->regimes_read) {
+        const json_t *arr = jsonx_ptr_get((json_t *)m->report, "/times/regime_awareness");
+        size_t i;
+        const json_t *item;
+        m->regimes_read = true;
+        json_array_foreach((json_t *)arr, i, item)
+        {
+            const char *reg = json_string_value(json_object_get(item, "regime"));
+            int64_t at;
+            if (!reg || !parse_time(json_object_get(item, "aware_at"), &at))
+                continue;
+            if (m->nregimes == ANCHOR_REGIMES) {
+                m->regimes_overflow = true;
+                break;
+            }
+            m->regime[m->nregimes] = reg;
+            m->regime_ms[m->nregimes++] = at;
+        }
+    }
+    for (int i = 0; i < m->nregimes; i++) {
+        if (!strcmp(m->regime[i], r->regime)) {
+            *ms = m->regime_ms[i];
             *source = src;
             return 0;
         }
     }
-    return -1;
+    return m->regimes_overflow ? regime_awareness_scan(r, m->report, ms, source) : -1;
 }
 
-static int first_of(const json_t *report, const char *const *ptrs, int64_t *ms, const char **source)
+int rules_anchor_memo(const struct rule *r, enum anchor a, struct rules_anchors *m, int64_t *ms,
+                      const char **source)
 {
-    for (; *ptrs; ptrs++) {
-        if (!time_at(report, *ptrs, ms)) {
-            *source = *ptrs;
-            return 0;
-        }
-    }
-    return -1;
-}
-
-int rules_anchor(const struct rule *r, enum anchor a, const json_t *report, int64_t *ms,
-                 const char **source)
-{
-    static const char *const aware[] = {"/times/aware_at", NULL};
-    static const char *const pd[] = {"/times/personal_data_aware_at", "/times/aware_at", NULL};
-    static const char *const direct[A__COUNT] = {
-        [A_OCCURRED] = "/times/occurred_at", [A_DETECTED] = "/times/detected_at",
-        [A_CLASSIFIED_MAJOR] = "/times/classified_major_at",
-        [A_MATERIALITY] = "/times/materiality_determined_at",
-        [A_SIGNIFICANCE] = "/times/significance_assessed_at",
-        [A_CONTAINED] = "/times/contained_at", [A_RECOVERED] = "/times/recovered_at",
-        [A_RESOLVED] = "/times/resolved_at", [A_CLOSED] = "/times/closed_at",
-        [A_CORRECTIVE] = "/times/corrective_measure_available_at",
-        [A_RANSOM_PAID] = "/ransom/payment/paid_at",
-        /* Instruction 2 to Item 1.05: the 8-K/A is due within four business days after the
-         * information the 8-K lacked is determined or becomes available */
-        [A_SEC_INFORMATION] = "/times/sec_information_determined_at",
-    };
     *source = NULL;
     switch (a) {
     case A_AWARE:
-        return regime_awareness(r, report, ms, source) ? first_of(report, aware, ms, source) : 0;
+        return regime_awareness(r, m, ms, source) ? field_at(m, F_AWARE, ms, source) : 0;
     case A_PD_AWARE:
-        return regime_awareness(r, report, ms, source) ? first_of(report, pd, ms, source) : 0;
+        if (!regime_awareness(r, m, ms, source) || !field_at(m, F_PD_AWARE, ms, source))
+            return 0;
+        return field_at(m, F_AWARE, ms, source);
     case A_AWARE_YEAR_END:
     case A_PD_AWARE_YEAR_END: {
         /* 00:00 on 1 January after the year of awareness (HIPAA < 500: the year of discovery
          * of the breach, i.e. of the personal-data aspect) */
         struct tz_civil c;
-        if (rules_anchor(r, a == A_AWARE_YEAR_END ? A_AWARE : A_PD_AWARE, report, ms, source))
+        if (rules_anchor_memo(r, a == A_AWARE_YEAR_END ? A_AWARE : A_PD_AWARE, m, ms, source))
             return -1;
         tz_utc_to_local(r->recipient->tz, *ms, &c);
         *ms = at_minute(r->recipient->tz, rtime_days_from_civil(c.year + 1, 1, 1), 0);
         return 0;
     }
-    case A_PREVIOUS_STAGE: return -1;
-    default:
-        if (!direct[a] || time_at(report, direct[a], ms))
-            return -1;
-        *source = direct[a];
-        return 0;
+    default: {
+        int f = direct_field(a);
+        return f < 0 ? -1 : field_at(m, f, ms, source);
     }
+    }
+}
+
+int rules_anchor(const struct rule *r, enum anchor a, const json_t *report, int64_t *ms,
+                 const char **source)
+{
+    struct rules_anchors m;
+    rules_anchors_init(&m, report);
+    return rules_anchor_memo(r, a, &m, ms, source);
 }

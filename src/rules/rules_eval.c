@@ -37,42 +37,14 @@ static struct expr_cache *fresh_cache(const struct ruleset *rs, struct rules_eva
     return ev->cache;
 }
 
-/* Per-evaluation memo of the awareness time, which every rule with validity dates needs: it
- * depends only on the rule's regime (a regime-specific awareness entry, else aware_at). */
-#define MEMO_REGIMES 16
-
-struct memo {
-    int n;
-    const char *regime[MEMO_REGIMES];
-    int rc[MEMO_REGIMES];
-    int64_t ms[MEMO_REGIMES];
-};
-
-static int memo_aware(const struct rule *r, const json_t *report, struct memo *m, int64_t *ms)
-{
-    const char *src;
-    for (int i = 0; i < m->n; i++) {
-        if (!strcmp(m->regime[i], r->regime)) {
-            *ms = m->ms[i];
-            return m->rc[i];
-        }
-    }
-    int rc = rules_anchor(r, A_AWARE, report, ms, &src);
-    if (m->n < MEMO_REGIMES) {
-        m->regime[m->n] = r->regime;
-        m->rc[m->n] = rc;
-        m->ms[m->n++] = *ms;
-    }
-    return rc;
-}
-
 /* The rule is in force for an incident the organisation became aware of at that time. */
-static bool in_validity(const struct rule *r, const json_t *report, struct memo *m)
+static bool in_validity(const struct rule *r, struct rules_anchors *m)
 {
     int64_t aware = 0;
+    const char *src;
     if (!r->valid_from_ms && !r->valid_until_ms)
         return true;
-    if (memo_aware(r, report, m, &aware))
+    if (rules_anchor_memo(r, A_AWARE, m, &aware, &src))
         return true; /* no awareness time: cannot place it, do not hide the rule */
     return (!r->valid_from_ms || aware >= r->valid_from_ms) &&
            (!r->valid_until_ms || aware < r->valid_until_ms);
@@ -86,13 +58,13 @@ static bool day_unit(enum dl_unit u)
 /* The cap applies only if it had not already passed when the main anchor occurred
  * (DORA: 4 h after classification, no later than 24 h after awareness — unless classified
  * after those 24 h). */
-static int apply_cap(const struct rule *r, const struct rule_stage *st, const json_t *report,
+static int apply_cap(const struct rule *r, const struct rule_stage *st, struct rules_anchors *m,
                      struct rules_result *res)
 {
     const struct deadline *dl = &st->dl;
     int64_t cap_anchor, cap_due;
     const char *src;
-    if (!dl->has_cap || rules_anchor(r, dl->cap.anchor, report, &cap_anchor, &src))
+    if (!dl->has_cap || rules_anchor_memo(r, dl->cap.anchor, m, &cap_anchor, &src))
         return 0;
     if (rules_add_span(r->recipient, st->cal, cap_anchor, dl->cap.offset, dl->cap.unit,
                        dl->due_minute, &cap_due))
@@ -118,7 +90,7 @@ static bool previous_submitted(const struct rule *r, const struct rule_stage *st
     return false;
 }
 
-static void deadline(const struct rule *r, const struct rule_stage *st, const json_t *report,
+static void deadline(const struct rule *r, const struct rule_stage *st, struct rules_anchors *m,
                      struct rules_result *res, struct expr_cache *cache,
                      const struct rules_stage_time *times, size_t ntimes)
 {
@@ -135,12 +107,12 @@ static void deadline(const struct rule *r, const struct rule_stage *st, const js
             return;
         }
         res->anchor_source = "previous_stage";
-    } else if (rules_anchor(r, dl->main.anchor, report, &res->anchor_ms, &res->anchor_source)) {
+    } else if (rules_anchor_memo(r, dl->main.anchor, m, &res->anchor_ms, &res->anchor_source)) {
         res->due_state = DUE_ANCHOR_MISSING;
         return;
     }
     for (size_t i = 0; i < dl->nvariants; i++) {
-        if (expr_eval_cached(dl->variants[i].when, report, cache)) {
+        if (expr_eval_cached(dl->variants[i].when, m->report, cache)) {
             res->variant = (int)i;
             offset = dl->variants[i].offset;
             unit = dl->variants[i].unit;
@@ -152,7 +124,7 @@ static void deadline(const struct rule *r, const struct rule_stage *st, const js
         res->due_state = DUE_CALENDAR_GAP;
         return;
     }
-    if (apply_cap(r, st, report, res)) {
+    if (apply_cap(r, st, m, res)) {
         res->due_state = DUE_CALENDAR_GAP;
         return;
     }
@@ -179,8 +151,8 @@ static struct rules_result *push(struct rules_eval *ev)
 void rules_evaluate(const struct ruleset *rs, const json_t *report, struct rules_eval *ev)
 {
     struct expr_cache *cache = fresh_cache(rs, ev);
-    struct memo m;
-    m.n = 0;
+    struct rules_anchors m;
+    rules_anchors_init(&m, report);
     ev->n = 0;
     ev->nunk = 0;
     if (ev->unk_cap < rs->nrules * EXPR_UNKNOWNS_MAX) { /* once: results point into it */
@@ -190,7 +162,7 @@ void rules_evaluate(const struct ruleset *rs, const json_t *report, struct rules
     }
     for (size_t i = 0; i < rs->nrules; i++) {
         const struct rule *r = &rs->rules[i];
-        bool valid = in_validity(r, report, &m), applies = false, open = false;
+        bool valid = in_validity(r, &m), applies = false, open = false;
         struct expr_unknowns u;
         u.n = 0;
         /* "unknown" is not "no": a condition that may hold once an unknown fact is settled
@@ -222,7 +194,7 @@ void rules_evaluate(const struct ruleset *rs, const json_t *report, struct rules
                 res->nunknown = u.n;
             }
             if (res->applies)
-                deadline(r, st, report, res, cache, ev->times, ev->ntimes);
+                deadline(r, st, &m, res, cache, ev->times, ev->ntimes);
         }
     }
 }
