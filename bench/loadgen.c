@@ -11,6 +11,8 @@
  *
  * Modes:
  *   health  GET /healthz: the cost of the HTTP stack alone (no auth, no database).
+ *   get     GET --path (no auth), with `Accept-Encoding: gzip` when --gzip: the web UI's
+ *           static files (issue 12).
  *   read    GET /api/v1/reports/{id}, ids drawn at random from --ids-in.
  *   create  POST /api/v1/reports with the --body report; every request is distinct (a run tag
  *           and a per-connection counter go into description.summary) and carries a unique
@@ -130,8 +132,8 @@ static uint64_t h_quantile(const struct histo *h, double q)
 
 /* ---- options ---- */
 
-enum mode { MODE_HEALTH, MODE_READ, MODE_CREATE, MODE_VERIFY };
-static const char *const mode_names[] = {"health", "read", "create", "verify"};
+enum mode { MODE_HEALTH, MODE_READ, MODE_CREATE, MODE_VERIFY, MODE_GET };
+static const char *const mode_names[] = {"health", "read", "create", "verify", "get"};
 
 struct opts {
     const char *host;
@@ -141,6 +143,8 @@ struct opts {
     double duration_s, warmup_s, timeout_s, drain_s;
     const char *token;
     const char *body_path, *ids_in, *ids_out, *label, *expect;
+    const char *path; /* get */
+    bool gzip;        /* get */
 };
 
 /* ---- shared run state ---- */
@@ -229,6 +233,9 @@ static int build_request(struct conn *c)
     if (o->mode == MODE_HEALTH) {
         hn = snprintf(head, sizeof(head), "GET /healthz HTTP/1.1\r\nHost: %s:%d\r\n\r\n", o->host,
                       o->port);
+    } else if (o->mode == MODE_GET) {
+        hn = snprintf(head, sizeof(head), "GET %s HTTP/1.1\r\nHost: %s:%d\r\n%s\r\n", o->path,
+                      o->host, o->port, o->gzip ? "Accept-Encoding: gzip\r\n" : "");
     } else if (o->mode == MODE_READ) {
         c->rng ^= c->rng << 13, c->rng ^= c->rng >> 7, c->rng ^= c->rng << 17;
         hn = snprintf(head, sizeof(head),
@@ -631,7 +638,7 @@ static int load_ids(struct run *r, const char *path)
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: loadgen --mode health|read|create|verify [options]\n"
+            "usage: loadgen --mode health|read|create|verify|get [options]\n"
             "  (verify: GET every id of --ids-in once, then stop)\n"
             "  --host ADDR          server address (default 127.0.0.1)\n"
             "  --port N             server port (required)\n"
@@ -645,7 +652,9 @@ static void usage(FILE *f)
             "  --ids-in F           read: ids to fetch, one per line\n"
             "  --ids-out F          create: write the id of every acknowledged report\n"
             "  --expect S           verify: a 200 must contain S (e.g. the creating run's tag)\n"
-            "  --label S            a name carried into the JSON result\n");
+            "  --label S            a name carried into the JSON result\n"
+            "  --path P             get: the path to fetch (e.g. /assets/index-abc.js)\n"
+            "  --gzip               get: send Accept-Encoding: gzip\n");
 }
 
 static int parse_num(const char *s, double lo, double hi, double *out)
@@ -670,14 +679,13 @@ static char *read_token(const char *path)
 
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
-    static const struct option lo[] = {{"host", 1, 0, 'h'},       {"port", 1, 0, 'p'},
-                                       {"mode", 1, 0, 'm'},       {"connections", 1, 0, 'c'},
-                                       {"threads", 1, 0, 't'},    {"duration", 1, 0, 'd'},
-                                       {"warmup", 1, 0, 'w'},     {"timeout", 1, 0, 'T'},
-                                       {"token-file", 1, 0, 'k'}, {"body", 1, 0, 'b'},
-                                       {"ids-in", 1, 0, 'i'},     {"ids-out", 1, 0, 'o'},
-                                       {"label", 1, 0, 'l'},      {"expect", 1, 0, 'e'},
-                                       {"help", 0, 0, 'H'},       {0, 0, 0, 0}};
+    static const struct option lo[] = {
+        {"host", 1, 0, 'h'},        {"port", 1, 0, 'p'},    {"mode", 1, 0, 'm'},
+        {"connections", 1, 0, 'c'}, {"threads", 1, 0, 't'}, {"duration", 1, 0, 'd'},
+        {"warmup", 1, 0, 'w'},      {"timeout", 1, 0, 'T'}, {"token-file", 1, 0, 'k'},
+        {"body", 1, 0, 'b'},        {"ids-in", 1, 0, 'i'},  {"ids-out", 1, 0, 'o'},
+        {"label", 1, 0, 'l'},       {"expect", 1, 0, 'e'},  {"path", 1, 0, 'P'},
+        {"gzip", 0, 0, 'g'},        {"help", 0, 0, 'H'},    {0, 0, 0, 0}};
     double v = 0;
     int ch, bad = 0;
     *o = (struct opts){.host = "127.0.0.1",
@@ -729,6 +737,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         case 'e':
             o->expect = optarg;
             break;
+        case 'P':
+            o->path = optarg;
+            break;
+        case 'g':
+            o->gzip = true;
+            break;
         case 'H':
             usage(stdout);
             exit(0);
@@ -743,7 +757,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         }
     }
     bad = bad || optind != argc || !o->port || (int)o->mode < 0;
-    bad = bad || (o->mode != MODE_HEALTH && !o->token) ||
+    bad = bad || (o->mode == MODE_GET &&
+                  (!o->path || o->path[0] != '/' || strcspn(o->path, " \r\n") != strlen(o->path)));
+    bad = bad || (o->mode != MODE_HEALTH && o->mode != MODE_GET && !o->token) ||
           ((o->mode == MODE_READ || o->mode == MODE_VERIFY) && !o->ids_in);
     bad = bad || (o->mode == MODE_CREATE && !o->body_path);
     if (o->threads > o->conns)
