@@ -16,4 +16,9 @@ struct app_call http_app_call(struct req *r);
  * at all is MISSING. The header string is borrowed from r. */
 struct app_expect http_expect(struct req *r);
 
+/* Adds to an obligation's JSON j what a person reads instead of ids: "recipient_name",
+ * "stage_name" and "rule_title", each {ja, en} (null when the rule set no longer has it). */
+void h_obligation_names(json_t *j, const struct ruleset *rs, const struct rule *rule,
+                        const char *stage_id, const char *recipient_id);
+
 #endif

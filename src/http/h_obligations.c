@@ -53,7 +53,28 @@ static json_t *history_json(const struct obligation_rec *o)
     return a;
 }
 
-static json_t *obligation_json(const struct app_obligation *it)
+static json_t *text2(const char *ja, const char *en)
+{
+    return ja && en ? json_pack("{s:s, s:s}", "ja", ja, "en", en) : json_null();
+}
+
+void h_obligation_names(json_t *j, const struct ruleset *rs, const struct rule *rule,
+                        const char *stage_id, const char *recipient_id)
+{
+    struct rules_recipient_view rv;
+    const struct rule_stage *st = rule ? rules_find_stage(rule, stage_id) : NULL;
+    bool known = rules_recipient_get(rs, recipient_id, &rv);
+    json_object_set_new(j, "recipient_name",
+                        known ? text2(rv.name_ja, rv.name_en) : json_null());
+    json_object_set_new(j, "stage_name",
+                        st ? text2(rules_stage_name(st, true), rules_stage_name(st, false))
+                           : json_null());
+    json_object_set_new(j, "rule_title",
+                        rule ? text2(rules_title(rule, true), rules_title(rule, false))
+                             : json_null());
+}
+
+static json_t *obligation_json(const struct ruleset *rs, const struct app_obligation *it)
 {
     const struct obligation_rec *o = it->ob;
     const char *status = it->status;
@@ -66,9 +87,10 @@ static json_t *obligation_json(const struct app_obligation *it)
                   "due_state", rules_due_state_name((enum rules_due_state)o->due_state), "kind",
                   o->kind, "mandatory", o->mandatory);
     json_object_set_new(j, "due_at", set ? http_time(o->due_ms) : json_null());
-    json_t *rs = rules_rule_status_json(it->rule); /* in force or a proposal (issue 11 item 4) */
-    json_object_update(j, rs);
-    json_decref(rs);
+    h_obligation_names(j, rs, it->rule, o->stage_id, o->recipient_id);
+    json_t *st = rules_rule_status_json(it->rule); /* in force or a proposal (issue 11 item 4) */
+    json_object_update(j, st);
+    json_decref(st);
     json_object_set_new(j, "became_applicable_at", http_time(o->became_applicable_at));
     json_object_set_new(j, "first_version", json_integer(o->first_version));
     json_object_set_new(j, "last_version", json_integer(o->last_version));
@@ -99,7 +121,7 @@ void h_report_obligations(struct req *r)
     }
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++)
-        json_array_append_new(items, obligation_json(&l.items[i]));
+        json_array_append_new(items, obligation_json(r->app->rules, &l.items[i]));
     json_t *requests = h_requests_json(&l.requests, r->now_ms, r->app->due_soon_ms);
     app_obligations_release(&l);
     http_json(r, 200,
@@ -126,11 +148,7 @@ void h_obligations_preview(struct req *r)
     app_result_init(&res, r->app->limits.max_errors);
     app_report_validate(&r->app->limits, doc, r->now_ms, &res);
     const struct verr_list *errs = &res.errs;
-    json_t *verrs = json_array();
-    for (size_t i = 0; i < errs->n; i++)
-        json_array_append_new(verrs, json_pack("{s:s, s:s, s:s}", "pointer", errs->v[i].pointer,
-                                               "code", errs->v[i].code, "message",
-                                               r->ja ? errs->v[i].ja : errs->v[i].en));
+    json_t *verrs = http_verr_array(r, errs);
     app_obligations_explain(r->app->rules, doc, r->now_ms, r->app->due_soon_ms, &obs, &others);
     json_t *na = json_array();
     size_t i;

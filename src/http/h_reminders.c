@@ -34,6 +34,7 @@ void h_obligations_open(struct req *r)
                                   o->stage_id, "recipient_id", o->recipient_id, "status",
                                   l.items[i].status, "kind", o->kind, "mandatory", o->mandatory,
                                   "due_at", http_time(o->due_ms));
+            h_obligation_names(j, r->app->rules, l.items[i].rule, o->stage_id, o->recipient_id);
             json_object_set_new(j, "incident_summary",
                                 o->summary ? json_string(o->summary) : json_null());
             json_t *rs = rules_rule_status_json(l.items[i].rule); /* issue 11 item 4 */

@@ -114,12 +114,7 @@ void h_report_validate(struct req *r)
     app_result_init(&res, r->app->limits.max_errors);
     app_report_validate(&r->app->limits, doc, r->now_ms, &res);
     const struct verr_list *errs = &res.errs;
-    json_t *arr = json_array();
-    for (size_t i = 0; i < errs->n; i++)
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "pointer",
-                                             errs->v[i].pointer, "code", errs->v[i].code, "message",
-                                             r->ja ? errs->v[i].ja : errs->v[i].en, "message_en",
-                                             errs->v[i].en, "message_ja", errs->v[i].ja));
+    json_t *arr = http_verr_array(r, errs);
     http_json(r, 200,
               json_pack("{s:b, s:o, s:I}", "valid", !verr_any(errs), "errors", arr,
                         "errors_omitted", (json_int_t)errs->dropped));

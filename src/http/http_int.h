@@ -96,6 +96,9 @@ void http_bad_query(struct req *r, const char *param, const char *why_en, const 
 /* Parses the request body as a JSON object within the configured limits. On failure it has
  * already answered (400 with line and column, or 413) and returns NULL. New reference. */
 json_t *http_body_json(struct req *r);
+/* Validation problems as the API gives them everywhere: [{pointer, code, message (in the
+ * request's language), message_en, message_ja}]. */
+json_t *http_verr_array(const struct req *r, const struct verr_list *errs);
 
 /* Query-string parameter, or NULL. */
 const char *http_query(struct req *r, const char *name);

@@ -65,7 +65,7 @@ void http_json(struct req *r, int status, json_t *body)
     send_json(r, status, "application/json", body);
 }
 
-static json_t *errors_array(const struct req *r, const struct verr_list *errs)
+json_t *http_verr_array(const struct req *r, const struct verr_list *errs)
 {
     json_t *arr = json_array();
     for (size_t i = 0; errs && i < errs->n; i++) {
@@ -91,7 +91,7 @@ static void http_problem(struct req *r, int status, const char *code, const char
     if (detail_en)
         json_object_set_new(p, "detail", json_string(r->ja && detail_ja ? detail_ja : detail_en));
     if (errs) {
-        json_object_set_new(p, "errors", errors_array(r, errs));
+        json_object_set_new(p, "errors", http_verr_array(r, errs));
         if (errs->dropped)
             json_object_set_new(p, "errors_omitted", json_integer((json_int_t)errs->dropped));
     }

@@ -56,21 +56,28 @@ static void string_schema(const struct rf_field *f, json_t *s)
     const char *pat = schema_format_pattern(f->format);
     if (pat[0])
         json_object_set_new(s, "pattern", json_string(pat));
-    if (f->format != RFMT_NONE)
+    if (f->format != RFMT_NONE) {
         json_object_set_new(s, "x-format", json_string(schema_format_name(f->format, false)));
+        json_object_set_new(s, "x-format-ja", json_string(schema_format_name(f->format, true)));
+    }
     if (f->type == RF_TEXT)
         json_object_set_new(s, "x-multiline", json_true());
 }
 
+/* Properties in the table's order as x-order: a JSON object has none (and the server sorts keys
+ * for canonical output), but a form generated from the schema should ask in the order the
+ * table — and the authorities' forms — give (名称（日本語） before 名称（英語）). */
 static void object_schema(const struct rf_field *f, json_t *s)
 {
-    json_t *props = json_object(), *req = json_array();
+    json_t *props = json_object(), *req = json_array(), *order = json_array();
     for (const struct rf_field *m = f->fields; m->name; m++) {
+        json_array_append_new(order, json_string(m->name));
         json_object_set_new(props, m->name, schema_of(m));
         if (m->flags & RF_REQUIRED)
             json_array_append_new(req, json_string(m->name));
     }
     json_object_set_new(s, "properties", props);
+    json_object_set_new(s, "x-order", order);
     if (json_array_size(req))
         json_object_set_new(s, "required", req);
     else

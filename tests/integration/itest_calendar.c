@@ -171,6 +171,14 @@ static void test_feed_matches_ledger(void **state)
         assert_true(dt && dt < end);
         snprintf(want, sizeof(want), "ルール: %s", itest_jstr(it, "/rule_id"));
         assert_true(strstr(ev, want) && strstr(ev, want) < end);
+        /* names a person reads beside the ids (issue 12: the deadline dashboard) */
+        if (!strcmp(itest_jstr(it, "/recipient_id"), "ppc")) {
+            assert_string_equal(itest_jstr(it, "/recipient_name/ja"), "個人情報保護委員会");
+            assert_non_null(itest_jstr(it, "/stage_name/en"));
+            assert_non_null(itest_jstr(it, "/rule_title/ja"));
+        }
+        assert_non_null(itest_jstr(it, "/recipient_name/en"));
+        assert_non_null(itest_jstr(it, "/stage_name/ja"));
     }
     size_t events = 0;
     for (const char *p = ics; (p = strstr(p, "BEGIN:VEVENT")); p++)

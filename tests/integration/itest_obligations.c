@@ -122,6 +122,9 @@ static void check_invariants(json_t *resp, const char *id)
         assert_non_null(rule);
         assert_non_null(itest_jstr(it, "/stage_id"));
         assert_non_null(itest_jstr(it, "/recipient_id"));
+        assert_non_null(itest_jstr(it, "/recipient_name/ja")); /* what a person reads */
+        assert_non_null(itest_jstr(it, "/stage_name/en"));
+        assert_non_null(itest_jstr(it, "/rule_title/ja"));
         assert_non_null(itest_jstr(it, "/status"));
         assert_non_null(itest_jstr(it, "/kind"));
         assert_non_null(state);
