@@ -210,9 +210,14 @@ say ""
 
 # ---- measured runs at log level warn, interleaved with their baselines ----
 # (BENCH_ONLY=delivery skips everything up to the delivery section: for working on delivery)
-full="" early="" sfull="" sew="" rload="" rew="" rfull="" rewx="" rhot_ln="" rhot_pert="" rfill_ln=""
+web_js="" web_js_gz=0 full="" early="" sfull="" sew="" rload="" rew="" rfull="" rewx="" rhot_ln="" rhot_pert="" rfill_ln=""
 rfill_pert="" rport1="" rportn="" risk_reps=0 inew="" ideadline="" ideep=""
 if [ "${BENCH_ONLY:-}" != delivery ]; then
+# the web UI's first-page script, as index.html names it (built by scripts/web.sh when missing)
+[ -f web/dist/index.html ] || [ ! -x scripts/web.sh ] || scripts/web.sh >&2 || true
+web_js=$(grep -o 'assets/index-[A-Za-z0-9_-]*\.js' web/dist/index.html 2>/dev/null | head -1 |
+    sed 's#^assets/##')
+web_js_gz=$([ -n "$web_js" ] && wc -c <"web/dist/assets/$web_js.gz" 2>/dev/null || echo 0)
 start_server warn
 start_server info
 say "servers on 127.0.0.1:${ports[warn]} (log level warn) and :${ports[info]} (info), data in $work"
@@ -222,6 +227,16 @@ for rep in $(seq 1 "$reps"); do
     use_server warn
     run_lg "health" --mode health --connections "$conns" "${common[@]}"
     rec health_rps "$(field_of rps)"
+    if [ -n "$web_js" ]; then # the web UI's static files (issue 12), served by the same server
+        run_lg "static-js" --mode get --path "/assets/$web_js" --gzip --connections "$conns" \
+            "${common[@]}"
+        rec static_rps "$(field_of rps)"
+        rec static_p99 "$(field_of p99)"
+        rec static_cpu "$(field_of server_cpu_us_per_req)"
+        run_lg "index-html" --mode get --path "/" --connections "$conns" "${common[@]}"
+        rec index_rps "$(field_of rps)"
+        rec index_p99 "$(field_of p99)"
+    fi
 
     fs=$("$build/bench/fsync_probe" "$data" 2 2>&1 >"$work/fsync.json")
     say "$fs"
@@ -564,6 +579,11 @@ say "| create, 16 conn (reports/s) | $(med create16_rps) | | p99 $(med create16_
 say "| create, $conns conn, log level info | $(med info_rps) | | p99 $(med info_p99) ms; server CPU $(med info_cpu) µs/report ($(div "$(med info_rps)" "$cr") × the warn-level rate) |"
 say "| read by id, $conns conn (requests/s) | $rr | ≥ 20,000 | p50 $(med read_p50) ms, p99 $(med read_p99) ms; errors $(med read_errors); server CPU $(med read_cpu) µs/request |"
 say "| baseline: GET /healthz, $conns conn | $hr | | bare HTTP stack |"
+if [ -n "${web_js:-}" ]; then
+    say "| web UI: GET the first page's script (gzip, $web_js_gz bytes), $conns conn (requests/s) | $(med static_rps) | | p99 $(med static_p99) ms; server CPU $(med static_cpu) µs/request; $(div "$(med static_rps)" "$hr") × healthz; index.html $(med index_rps)/s, p99 $(med index_p99) ms |"
+else
+    say "| web UI: static files | n/a | | web/dist not built |"
+fi
 say "| baseline: write+fdatasync 4 KiB | $fa /s append, $fo /s overwrite | | p50 $(med fsync_p50) ms (append) |"
 say "| validate full-report.json (reports/s) | $(printf '%s' "$full" | jget all_per_s) | | parse $(printf '%s' "$full" | jget parse_per_s)/s, validate $(printf '%s' "$full" | jget validate_per_s)/s, SHA-256 $(printf '%s' "$full" | jget sha256_per_s)/s; $(printf '%s' "$full" | jget all_us) µs each |"
 say "| validate early-warning.json (reports/s) | $(printf '%s' "$early" | jget all_per_s) | | parse $(printf '%s' "$early" | jget parse_per_s)/s, validate $(printf '%s' "$early" | jget validate_per_s)/s, SHA-256 $(printf '%s' "$early" | jget sha256_per_s)/s |"
