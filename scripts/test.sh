@@ -18,7 +18,8 @@ setup() { # dir, extra meson options…
     ninja -C "$dir" >/dev/null
 }
 
-echo "== building (build/, build-asan/)"
+echo "== building (build/, build-asan/, web/dist)"
+scripts/web.sh
 setup build
 setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 

@@ -1,0 +1,3 @@
+import { createApp } from 'vue';
+const app = createApp({ template: undefined, render: () => 'ichigen' });
+app.mount('#app');
