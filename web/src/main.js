@@ -1,3 +1,7 @@
 import { createApp } from 'vue';
-const app = createApp({ template: undefined, render: () => 'ichigen' });
-app.mount('#app');
+import App from './App.vue';
+import { router } from './router.js';
+import { i18n } from './lib/i18n.js';
+import './styles/app.css';
+
+createApp(App).use(i18n).use(router).mount('#app');
