@@ -82,6 +82,10 @@ static const struct opt opts[] = {
     OI(password_hash_ops, "2", 1, 16, "argon2id passes for new password hashes"),
     OI(password_hash_mem_kib, "65536", 8, 1048576,
        "argon2id memory per hash, KiB (OWASP's floor is 19456 with 2 passes; lower is for tests)"),
+    OS(web_dir, "web/dist",
+       "directory of the built web UI (issue 12), read once at start-up: only the files found "
+       "there are ever served; without an index.html, / answers 503 saying how to build it "
+       "(`make run` builds it and starts from the repository's top directory)"),
     OI(token_cache_ms, "2000", 0, 60000,
        "how long a token lookup is reused (revocation elsewhere takes effect within it; 0 = off)"),
     OSECRET(metrics_token, "bearer token that may read /metrics besides admins"),

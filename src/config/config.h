@@ -55,6 +55,8 @@ struct config {
     int64_t password_hash_ops;
     int64_t password_hash_mem_kib;
     int64_t token_cache_ms;
+    /* the web UI (issue 12) */
+    char web_dir[CONFIG_PATH_MAX];
     /* obligations */
     char rules_dir[CONFIG_PATH_MAX]; /* empty: <binary's directory>/../data, else ./data */
     int64_t due_soon_h;

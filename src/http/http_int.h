@@ -61,8 +61,8 @@ struct req {
     bool close;   /* answer with Connection: close (a refused head, head.c) */
     int target;   /* enum http_target of the request-target as received */
     int nhdr;
-    char hdr_name[4][32];
-    char hdr_val[4][300];
+    char hdr_name[6][32];
+    char hdr_val[6][300];
 };
 
 /* ---- responses (respond.c) ---- */
@@ -71,7 +71,7 @@ struct req {
 void http_json(struct req *r, int status, json_t *body);
 /* Sends bytes as they are. data is copied. */
 void http_raw(struct req *r, int status, const char *content_type, const char *data, size_t n);
-/* Adds a header to the next response (ETag, Location, Retry-After …). At most 4. */
+/* Adds a header to the next response (ETag, Location, Retry-After …). At most 6. */
 void http_header(struct req *r, const char *name, const char *value);
 
 /* RFC 9457 problem+json for row p of the problem table (src/app/app_problem.c): its code
@@ -279,6 +279,62 @@ bool http_head_check(struct req *r, const char *version);
 /* Answers 415 and returns false unless the request's Content-Type is JSON in UTF-8
  * (http_content_type_json). */
 bool http_require_json(struct req *r);
+
+/* ---- the web UI's files (web.c; issue 12) ---- */
+
+/* One file of the table: its name relative to web_dir ("index.html", "assets/app-1a2b.js"),
+ * its bytes, its Content-Type, and its precompressed "<name>.gz" companion when there is one. */
+struct http_web_file {
+    char *name;
+    unsigned char *data;
+    size_t len;
+    const char *type;
+    const struct http_web_file *gz;
+};
+struct http_web;
+
+/* Reads every regular file under dir (no symlinks, no hidden names, at most 8 levels, 4096
+ * files, 256 MiB) into a new table. A missing directory gives an empty table (the UI is not
+ * built: / answers 503). NULL with e set when a limit is passed or a file cannot be read. */
+struct http_web *http_web_load(const char *dir, struct err *e);
+/* An empty table; http_web_add copies a file into it (a name outside the allowed alphabet is
+ * skipped, returning 0; -1 with e set past a limit); http_web_finish sorts it and links the
+ * .gz companions. For tests and the fuzz target; http_web_load uses them. */
+struct http_web *http_web_new(void);
+int http_web_add(struct http_web *w, const char *name, const void *data, size_t len,
+                 struct err *e);
+void http_web_finish(struct http_web *w);
+void http_web_free(struct http_web *w);
+size_t http_web_count(const struct http_web *w);
+bool http_web_has_index(const struct http_web *w);
+/* The Content-Type for a file name, by its extension. */
+const char *http_web_type(const char *name);
+
+enum http_web_kind {
+    HTTP_WEB_NOT_OURS,  /* /api/..., /healthz, /readyz, /metrics: the API's 404 */
+    HTTP_WEB_FILE,      /* a file of the table (hit->file; hit->body the bytes to send) */
+    HTTP_WEB_MISSING,   /* under /assets/ but not in the table: 404 */
+    HTTP_WEB_INDEX,     /* any other path: the page (history-mode routing) */
+    HTTP_WEB_NOT_BUILT, /* the page was asked for and the table has no index.html: 503 */
+};
+struct http_web_hit {
+    const struct http_web_file *file; /* what was asked for */
+    const struct http_web_file *body; /* file, or its .gz companion when gzip is true */
+    bool gzip;                        /* send with Content-Encoding: gzip */
+    bool immutable;                   /* an asset: cached for a year (its name has its hash) */
+};
+/* What the (decoded) request path gets from table w (NULL: empty). Pure; only exact names of
+ * the table ever match. gzip_ok: the client accepts gzip (http_accepts_gzip). */
+enum http_web_kind http_web_resolve(const struct http_web *w, const char *path, bool gzip_ok,
+                                    struct http_web_hit *out);
+/* Accept-Encoding (RFC 9110 §12.5.3): true when gzip (or x-gzip, or "*" when gzip is not
+ * named) has a weight above zero. NULL is false. */
+bool http_accepts_gzip(const char *accept_encoding);
+
+/* Sends n bytes that outlive the response (the web table's) with status, type and
+ * Cache-Control; the response also carries every header of respond.c's other answers. */
+void http_static(struct req *r, int status, const char *content_type, const void *data, size_t n,
+                 const char *cache_control);
 
 /* ---- open connections and the request-head deadline (conns.c) ---- */
 

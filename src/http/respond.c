@@ -9,18 +9,28 @@
 #include "../core/enc.h"
 #include "../core/uuid.h"
 
-static void send_bytes(struct req *r, int status, const char *ctype, char *data, size_t n,
-                       bool owned)
+/* The Content-Security-Policy of every answer (issue 12): the web UI's own origin for
+ * scripts, styles, fonts, images (and data: images) and fetches; no plugins, no <base>, no
+ * framing (CSP Level 3 §6; frame-ancestors replaces X-Frame-Options, which older browsers still
+ * read). An API answer rendered by a browser gets the same protection. */
+#define HTTP_CSP                                                                                   \
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "              \
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "                    \
+    "form-action 'self'; frame-ancestors 'none'"
+
+/* Queues resp with the headers every answer carries, then the request's own. */
+static void send_response(struct req *r, int status, const char *ctype, const char *cache,
+                          struct MHD_Response *resp)
 {
-    struct MHD_Response *resp;
     if (r->responded)
         BUG("second response for one request");
-    resp = MHD_create_response_from_buffer(n, data,
-                                           owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_MUST_COPY);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
     MHD_add_response_header(resp, "X-Request-Id", r->request_id);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(resp, "Content-Security-Policy", HTTP_CSP);
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
     for (int i = 0; i < r->nhdr; i++)
         MHD_add_response_header(resp, r->hdr_name[i], r->hdr_val[i]);
     if (status == 401)
@@ -33,9 +43,25 @@ static void send_bytes(struct req *r, int status, const char *ctype, char *data,
     r->status = status;
 }
 
+static void send_bytes(struct req *r, int status, const char *ctype, char *data, size_t n,
+                       bool owned)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        n, data, owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_MUST_COPY);
+    send_response(r, status, ctype, "no-store", resp);
+}
+
+void http_static(struct req *r, int status, const char *content_type, const void *data, size_t n,
+                 const char *cache_control)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(n, (void *)data, MHD_RESPMEM_PERSISTENT);
+    send_response(r, status, content_type, cache_control, resp);
+}
+
 void http_header(struct req *r, const char *name, const char *value)
 {
-    if (r->nhdr >= 4)
+    if (r->nhdr >= 6)
         BUG("too many response headers");
     xstrlcpy(r->hdr_name[r->nhdr], name, sizeof(r->hdr_name[0]));
     xstrlcpy(r->hdr_val[r->nhdr], value, sizeof(r->hdr_val[0]));

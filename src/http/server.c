@@ -15,6 +15,7 @@
 struct http_server {
     struct MHD_Daemon *d;
     struct app *app;
+    struct http_web *web;     /* the web UI's files, read at start (web.c) */
     struct http_conns *conns; /* open connections, request-head deadline */
     int port;
 };
@@ -89,10 +90,52 @@ static bool early_checks(struct req *r)
     return http_require_json(r);
 }
 
-/* Route, method and the checks before a body: 404, 405, 413, 415. */
-static void route(struct req *r, const char *url, const char *method)
+/* The page when web_dir has no index.html (issue 12): plain, inline-free HTML in both
+ * languages saying how to build it. */
+static const char not_built_page[] =
+    "<!doctype html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
+    "<title>ichigen: Web UI 未ビルド / web UI not built</title></head><body>\n"
+    "<h1>Web UI がビルドされていません</h1>\n"
+    "<p>このサーバーの <code>web_dir</code> に <code>index.html</code> がありません。"
+    "リポジトリの最上位で <code>make run</code> を実行すると、Web UI をビルドしてから起動します"
+    "（または <code>scripts/web.sh build</code> の後に再起動してください）。"
+    "API（<code>/api/v1</code>）はこのまま使えます。</p>\n"
+    "<h1 lang=\"en\">The web UI is not built</h1>\n"
+    "<p lang=\"en\">This server's <code>web_dir</code> has no <code>index.html</code>. Run "
+    "<code>make run</code> from the repository's top directory: it builds the web UI, then "
+    "starts the server (or run <code>scripts/web.sh build</code> and restart). The API "
+    "(<code>/api/v1</code>) works as it is.</p>\n</body></html>\n";
+
+/* A GET or HEAD that no API route takes: a file of the web table, the page, 404 or 503. */
+static bool serve_web(struct http_server *srv, struct req *r, const char *url)
+{
+    struct http_web_hit hit;
+    bool gzip = http_accepts_gzip(http_header_in(r, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+    switch (http_web_resolve(srv->web, url, gzip, &hit)) {
+    case HTTP_WEB_FILE:
+    case HTTP_WEB_INDEX:
+        if (hit.file->gz) /* the answer depends on Accept-Encoding (RFC 9110 §12.5.5) */
+            http_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+        if (hit.gzip)
+            http_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+        http_static(r, 200, hit.file->type, hit.body->data, hit.body->len,
+                    hit.immutable ? "public, max-age=31536000, immutable" : "no-cache");
+        return true;
+    case HTTP_WEB_NOT_BUILT:
+        http_static(r, 503, "text/html; charset=utf-8", not_built_page, sizeof(not_built_page) - 1,
+                    "no-store");
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Route, method and the checks before a body: 404, 405, 413, 415; a GET or HEAD no route
+ * takes goes to the web UI's files. */
+static void route(struct http_server *srv, struct req *r, const char *url, const char *method)
 {
     char allow[64] = "";
+    bool get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
     r->route_index = http_route_match(strcmp(method, "HEAD") ? method : "GET", url, r->params,
                                       allow, sizeof(allow));
     r->route = r->route_index >= 0 ? &http_routes[r->route_index] : NULL;
@@ -100,7 +143,8 @@ static void route(struct req *r, const char *url, const char *method)
         http_header(r, "Allow", allow);
         http_fail(r, APP_PROB_METHOD_NOT_ALLOWED, NULL, NULL, NULL);
     } else if (r->route_index == -1) {
-        http_not_found(r);
+        if (!get || !serve_web(srv, r, url))
+            http_not_found(r);
     } else {
         early_checks(r);
     }
@@ -128,7 +172,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return MHD_NO; /* the head deadline closed the connection meanwhile */
         req_start(r, url, method);
         if (http_head_check(r, version))
-            route(r, url, method);
+            route(srv, r, url, method);
         return MHD_YES;
     }
     if (*upload_data_size) {
@@ -251,8 +295,16 @@ struct http_server *http_start(struct app *app, struct err *e)
         flags |= MHD_USE_IPv6;
     struct http_server *srv = xcalloc(1, sizeof(*srv));
     srv->app = app;
+    if (!(srv->web = http_web_load(app->cfg.web_dir, e))) {
+        free(srv);
+        return NULL;
+    }
+    if (!http_web_has_index(srv->web))
+        LOG(LOG_WARN, "web.not_built", LF_S("web_dir", app->cfg.web_dir),
+            LF_S("hint", "make run builds the web UI"));
     if (!(srv->conns = http_conns_new(app->cfg.request_head_timeout_s * 1000))) {
         err_set(e, -1, "cannot start the request-head deadline thread");
+        http_web_free(srv->web);
         free(srv);
         return NULL;
     }
@@ -272,6 +324,7 @@ struct http_server *http_start(struct app *app, struct err *e)
         err_set(e, -1, "cannot listen on %s:%lld (in use, or not permitted)", app->cfg.listen_addr,
                 (long long)app->cfg.port);
         http_conns_free(srv->conns);
+        http_web_free(srv->web);
         free(srv);
         return NULL;
     }
@@ -291,5 +344,6 @@ void http_stop(struct http_server *srv)
         return;
     MHD_stop_daemon(srv->d); /* closes every connection: conns.c is empty after it */
     http_conns_free(srv->conns);
+    http_web_free(srv->web);
     free(srv);
 }

@@ -409,6 +409,12 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
 {
     struct itest_resp *r = arg;
     size_t len = size * n, colon;
+    size_t have = r->headers ? strlen(r->headers) : 0;
+    if (!strncmp(p, "HTTP/", 5)) /* a new response (after a 1xx): its own header lines */
+        have = 0;
+    r->headers = xrealloc(r->headers, have + len + 1);
+    memcpy(r->headers + have, p, len);
+    r->headers[have + len] = '\0';
     static const struct {
         const char *name;
         size_t off, cap;
@@ -543,6 +549,8 @@ int itest_http(const struct itest_server *s, const struct itest_req *rq, struct 
         snprintf(iface, sizeof(iface), "host!%s", rq->source_addr);
         curl_easy_setopt(c, CURLOPT_INTERFACE, iface);
     }
+    if (rq->path_as_is)
+        curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
     set_method(c, rq, &up);
     CURLcode cr = curl_easy_perform(c);
     if (cr == CURLE_OK)
@@ -558,8 +566,27 @@ int itest_http(const struct itest_server *s, const struct itest_req *rq, struct 
     return 0;
 }
 
+const char *itest_header(const struct itest_resp *r, const char *name, char *out, size_t n)
+{
+    size_t nl = strlen(name);
+    for (const char *l = r->headers; l && *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0)) {
+        if (strncasecmp(l, name, nl) || l[nl] != ':')
+            continue;
+        const char *v = l + nl + 1;
+        while (*v == ' ')
+            v++;
+        size_t m = strcspn(v, "\r\n");
+        m = MIN(m, n - 1);
+        memcpy(out, v, m);
+        out[m] = '\0';
+        return out;
+    }
+    return NULL;
+}
+
 void itest_resp_release(struct itest_resp *r)
 {
+    free(r->headers);
     free(r->body);
     json_decref(r->json);
     memset(r, 0, sizeof(*r));

@@ -101,6 +101,7 @@ struct itest_req {
     const char *headers[6];   /* extra "Name: value" lines, NULL-ended */
     bool chunked;             /* send the body with chunked transfer-coding, no Content-Length */
     const char *source_addr;  /* connect from this local address (e.g. "127.0.0.2"), or NULL */
+    bool path_as_is;          /* send path exactly (no "/../" squashing by libcurl) */
 };
 
 struct itest_resp {
@@ -117,7 +118,12 @@ struct itest_resp {
     char allow[128];
     char idempotent_replayed[16];
     char request_id[64];
+    char *headers; /* every header line as received ("Name: value\r\n"…), NUL-terminated */
 };
+
+/* The value of response header name (the first one; case-insensitive name) copied into out
+ * (n bytes, truncated), or NULL when the response has none. */
+const char *itest_header(const struct itest_resp *r, const char *name, char *out, size_t n);
 
 /* Performs one request on a new connection. Fills out (release it with itest_resp_release even
  * on failure). Thread-safe (itest_global_init must have run). Returns 0 when a response
