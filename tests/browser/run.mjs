@@ -13,6 +13,24 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Server, launch, watch, axe, shot, test, note, plan, assert, counts, lines, ROOT, totp } from './lib.mjs';
 import { reporterScenarios } from './reporter.mjs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+
+// The keys of both locale files agree, and every literal t('a.b') in web/src names a key.
+function checkLocales() {
+  const flat = (o, p = '') => Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' ? flat(v, `${p}${k}.`) : [`${p}${k}`]));
+  const ja = new Set(flat(JSON.parse(readFileSync(join(ROOT, 'web/src/locales/ja.json'), 'utf8'))));
+  const en = new Set(flat(JSON.parse(readFileSync(join(ROOT, 'web/src/locales/en.json'), 'utf8'))));
+  const problems = [...ja].filter((k) => !en.has(k)).map((k) => `missing in en: ${k}`)
+    .concat([...en].filter((k) => !ja.has(k)).map((k) => `missing in ja: ${k}`));
+  const walk = (d) => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
+  for (const f of walk(join(ROOT, 'web/src')).filter((x) => /\.(vue|js)$/.test(x))) {
+    for (const m of readFileSync(f, 'utf8').matchAll(/\bt\('([a-zA-Z0-9_.]+)'/g)) {
+      const known = m[1].endsWith('.') ? [...ja].some((k) => k.startsWith(m[1])) : ja.has(m[1]); // t('status.' + x)
+      if (!known) problems.push(`${f.slice(ROOT.length + 1)} uses ${m[1]}, not in the locale files`);
+    }
+  }
+  return problems;
+}
 
 const bin = process.argv[2] || join(ROOT, 'build', 'ichigen');
 const webDir = join(ROOT, 'web', 'dist');
@@ -40,6 +58,11 @@ async function main() {
     if (shim && !sessions) note('ICHIGEN_BROWSER_SHIM: signing in with bearer tokens added to API requests (development only)');
 
     const ctx = { srv, browser, sessions, shim: shim && !sessions, noSession, PW, orgA, orgB };
+
+    await test('every text key used by the pages exists in both ja.json and en.json', async () => {
+      const problems = checkLocales();
+      assert(problems.length === 0, problems.join('; '));
+    });
 
     await test('the first page loads under the CSP without a violation; first-load figures', async () => {
       const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
