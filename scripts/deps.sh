@@ -5,6 +5,11 @@
 #   test   + cmocka (unit tests), libcurl (integration-test client), python3-aiosmtpd and
 #          openssl (the real SMTP server and its certificate in tests/integration/itest_mail.c)
 #   fuzz   + clang with its libFuzzer runtime (only `make fuzz` needs it)
+# The web UI (web/, built by scripts/web.sh) needs node and npm for every profile, and the test
+# profile also Chromium for tests/browser. Those are asked for by command rather than by package:
+# Debian 12's nodejs (18.19/18.20) with its npm (9.2) is what a fresh machine gets, but a machine
+# that already has node and npm from elsewhere (e.g. a NodeSource nodejs, whose package conflicts
+# with Debian's npm) must not have them replaced.
 # Runs `apt-get update` only when something must be installed; never asks questions.
 set -eu
 
@@ -26,6 +31,12 @@ fuzz) want=$pkgs_fuzz ;;
     exit 2
     ;;
 esac
+
+command -v node >/dev/null 2>&1 || want="$want nodejs"
+command -v npm >/dev/null 2>&1 || want="$want npm"
+if [ "$profile" != build ] && [ ! -x /usr/bin/chromium ]; then
+    want="$want chromium"
+fi
 
 missing=""
 for p in $want; do

@@ -1,0 +1,50 @@
+// History-mode routes (the server answers index.html for every non-API path). Each route says
+// who may open it (meta.roles; none = any signed-in person, public = also signed out). Pages
+// other than sign-in and home are separate chunks, loaded when first opened.
+import { createRouter, createWebHistory } from 'vue-router';
+import { session, loadSession, role, pendingStep } from './lib/session.js';
+import SignIn from './pages/SignIn.vue';
+import Home from './pages/Home.vue';
+
+const routes = [
+  { path: '/', name: 'home', component: Home },
+  { path: '/sign-in', name: 'sign-in', component: SignIn, meta: { public: true } },
+  { path: '/account/password', name: 'password', component: () => import('./pages/ChangePassword.vue'), meta: { setup: true } },
+  { path: '/account/two-factor', name: 'two-factor', component: () => import('./pages/TwoFactor.vue'), meta: { setup: true } },
+  { path: '/deadlines', name: 'deadlines', component: () => import('./pages/Deadlines.vue'), meta: { roles: ['reporter'] } },
+  { path: '/reports', name: 'reports', component: () => import('./pages/Reports.vue'), meta: { roles: ['reporter'] } },
+  { path: '/reports/new', name: 'report-new', component: () => import('./pages/ReportForm.vue'), meta: { roles: ['reporter'] } },
+  { path: '/drafts/:id', name: 'draft', component: () => import('./pages/ReportForm.vue'), meta: { roles: ['reporter'] } },
+  { path: '/reports/:id', name: 'report', component: () => import('./pages/ReportView.vue'), meta: { roles: ['reporter'] } },
+  { path: '/reports/:id/amend', name: 'report-amend', component: () => import('./pages/ReportForm.vue'), meta: { roles: ['reporter'] } },
+  { path: '/:rest(.*)*', name: 'not-found', component: () => import('./pages/NotFound.vue'), meta: { public: true } },
+];
+
+export const router = createRouter({ history: createWebHistory('/'), routes });
+
+router.beforeEach(async (to) => {
+  if (!session.loaded) {
+    try {
+      await loadSession();
+    } catch {
+      session.loaded = true; // the page shows the problem when it calls the API itself
+    }
+  }
+  if (to.meta.public) return true;
+  if (!session.data) return { name: 'sign-in', query: to.fullPath !== '/' ? { next: to.fullPath } : {} };
+  const step = pendingStep();
+  if (step && !to.meta.setup) return { name: step };
+  if (to.meta.roles && !to.meta.roles.includes(role())) return { name: 'home', query: { refused: to.fullPath } };
+  return true;
+});
+
+// Move the focus to the new page's heading so keyboard and screen-reader users know it changed.
+router.afterEach(() => {
+  setTimeout(() => {
+    const h = document.querySelector('main h1');
+    if (h) {
+      h.setAttribute('tabindex', '-1');
+      h.focus({ preventScroll: true });
+    }
+  }, 0);
+});
