@@ -72,8 +72,10 @@ enum body {
     B_USER_PATCH,
     B_PASSWORD,
     B_WITHDRAW,
-    B_REQUEST,     /* an authority's request about a received submission (issue 10 item 7) */
-    B_SUBSCRIPTION /* a receiving organisation's arrival webhook */
+    B_REQUEST,       /* an authority's request about a received submission (issue 10 item 7) */
+    B_SUBSCRIPTION,  /* a receiving organisation's arrival webhook */
+    B_TOTP_WRONG,    /* a two-factor confirmation with a code that cannot be right (issue 12) */
+    B_PASSWORD_WRONG /* {"password"} that is not the caller's */
 };
 
 enum row_flags {
@@ -186,6 +188,12 @@ static const struct row rows[] = {
     {"POST", "/api/v1/auth/session", {201, 201, 201, 201, 201, 201, 201}, B_LOGIN, 0},
     {"GET", "/api/v1/auth/session", ANY_ROLE(200), B_NONE, 0},
     {"DELETE", "/api/v1/auth/session", ANY_ROLE(204), B_NONE, FRESH_CALLER},
+    /* one's own two-factor sign-in: an enrolment starts, a wrong code and a wrong password are
+     * refused; roles that require it cannot turn it off */
+    {"POST", "/api/v1/me/two-factor", ANY_ROLE(201), B_NONE, 0},
+    {"POST", "/api/v1/me/two-factor/confirm", ANY_ROLE(422), B_TOTP_WRONG, 0},
+    {"DELETE", "/api/v1/me/two-factor", {401, 401, 422, 422, 422, 409, 409}, B_PASSWORD_WRONG, 0},
+    {"POST", "/api/v1/me/two-factor/recovery-codes", ANY_ROLE(422), B_PASSWORD_WRONG, 0},
 };
 /* clang-format on */
 
@@ -202,6 +210,10 @@ static const struct {
     /* authorised, but reporter A's call just before already did it */
     {"POST", "/api/v1/submissions/{id}/filed", 409, 404},
     {"POST", "/api/v1/assessments/{id}/submit", 409, 404},
+    /* organisation administrators have two-factor sign-in on already (issue 12) */
+    {"POST", "/api/v1/me/two-factor", 409, 409},
+    {"POST", "/api/v1/me/two-factor/confirm", 409, 409},
+    {"DELETE", "/api/v1/me/two-factor", 409, 409},
 };
 
 static int expected_for(const struct row *rw, enum who w)
@@ -315,6 +327,12 @@ static void make_body(enum body b, char *out, size_t n)
         break;
     case B_PASSWORD:
         xstrlcpy(out, "{\"current_password\":\"whatever-it-is\",\"new_password\":\"short\"}", n);
+        break;
+    case B_TOTP_WRONG:
+        xstrlcpy(out, "{\"code\":\"abcdef\"}", n);
+        break;
+    case B_PASSWORD_WRONG:
+        xstrlcpy(out, "{\"password\":\"not-the-password\"}", n);
         break;
     default:
         out[0] = '\0';
