@@ -242,6 +242,7 @@ async function journey(ctx, page, state, go) {
     await page.getByRole('heading', { name: summary, level: 1 }).waitFor();
     await page.getByText('まだどこにも送信されていません').waitFor();
     state.reportUrl = page.url();
+    state.summary = summary;
     state.reportId = new URL(page.url()).pathname.split('/').pop();
     const obligations = page.getByRole('table').filter({ has: page.getByRole('columnheader', { name: '期限' }) }).first();
     await obligations.getByRole('cell', { name: '個人情報保護委員会' }).first().waitFor();
