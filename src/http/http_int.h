@@ -287,6 +287,11 @@ void h_two_factor_begin(struct req *r);
 void h_two_factor_confirm(struct req *r);
 void h_two_factor_disable(struct req *r);
 void h_two_factor_codes(struct req *r);
+void h_draft_create(struct req *r);
+void h_draft_list(struct req *r);
+void h_draft_get(struct req *r);
+void h_draft_save(struct req *r);
+void h_draft_delete(struct req *r);
 
 /* The session cookie's name, and the Set-Cookie value that opens (secret) or clears (NULL) it:
  * Path=/, HttpOnly, SameSite=Strict, Secure as the setting cookie_secure says (RFC 6265

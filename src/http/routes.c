@@ -155,6 +155,15 @@ const struct route http_routes[] = {
      "any role (own account) whose role does not require it"},
     {"POST", "/api/v1/me/two-factor/recovery-codes", h_two_factor_codes, RA_TOKEN,
      ACT_PASSWORD_CHANGE, true, "any role (own account)"},
+    /* drafts of reports, saved by the web UI's report form (issue 12) */
+    {"POST", "/api/v1/drafts", h_draft_create, RA_TOKEN, ACT_REPORT_CREATE, true, "reporter"},
+    {"GET", "/api/v1/drafts", h_draft_list, RA_TOKEN, ACT_REPORT_LIST, false, "reporter"},
+    {"GET", "/api/v1/drafts/{id}", h_draft_get, RA_TOKEN, NO_ACTION, false,
+     "reporter of the organisation"},
+    {"PUT", "/api/v1/drafts/{id}", h_draft_save, RA_TOKEN, NO_ACTION, true,
+     "reporter of the organisation"},
+    {"DELETE", "/api/v1/drafts/{id}", h_draft_delete, RA_TOKEN, NO_ACTION, false,
+     "reporter of the organisation"},
 };
 const size_t http_nroutes = ARRAY_SIZE(http_routes);
 
