@@ -12,7 +12,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Server, launch, watch, axe, shot, test, note, plan, assert, counts, lines, ROOT, totp } from './lib.mjs';
-import { reporterScenarios } from './reporter.mjs';
+import { reporterScenarios, draftScenario } from './reporter.mjs';
 import { accessScenarios } from './access.mjs';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 
@@ -149,6 +149,7 @@ async function main() {
 
     const state = await reporterScenarios(ctx);
     await accessScenarios(ctx, state);
+    await draftScenario(ctx, ctx.noSession || state.draftsMissing);
   } catch (e) {
     await test('the browser tests ran to the end', () => {
       throw e;
