@@ -306,6 +306,14 @@ async function journey(ctx, page, state, go) {
     const pj = JSON.parse(proof.body.toString('utf8'));
     assert(pj.format === 'ichigen-proof-of-submission/1', `proof format ${pj.format}`);
     assert(pj.payload_intact === true, 'the proof says the payload is intact');
+    // the workbook is filed by hand: the page says so, and records the authority's number
+    await hist.getByText('自動では送られません').waitFor();
+    const ppcRow = hist.getByRole('row').filter({ hasText: '個人情報保護委員会' });
+    await ppcRow.getByLabel('個人情報保護委員会 の受付番号').fill('PPC-2026-000123');
+    await ppcRow.getByRole('button', { name: '提出済みとして記録' }).click();
+    await hist.getByRole('row').filter({ hasText: '個人情報保護委員会' }).getByText('受領確認済み').waitFor();
+    const obl = page.getByRole('region', { name: 'このインシデントの報告義務' });
+    await obl.getByRole('row').filter({ hasText: '個人情報保護委員会' }).filter({ hasText: '速報' }).getByText('対応済み').waitFor();
     await both(page, 'report-submitted', 'submitted');
   }, go3);
   const go4 = submitted ? {} : { skip: go3.skip || 'the submit failed' };

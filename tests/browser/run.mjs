@@ -9,9 +9,9 @@
 //   node tests/browser/run.mjs [path/to/ichigen]
 // ICHIGEN_BROWSER_SHIM=1 (development only, never in `make test`): when the server has no cookie
 // sessions yet, sign in by adding a bearer token to API requests instead, to look at pages.
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Server, launch, watch, axe, shot, test, note, plan, assert, counts, lines, ROOT, totp } from './lib.mjs';
+import { Server, launch, watch, axe, shot, test, note, plan, assert, counts, lines, ROOT, SHOTS } from './lib.mjs';
 import { reporterScenarios, draftScenario } from './reporter.mjs';
 import { accessScenarios } from './access.mjs';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -40,6 +40,12 @@ const shim = process.env.ICHIGEN_BROWSER_SHIM === '1';
 const PW = { rep: 'rep-a-long-secret-1', repB: 'rep-b-long-secret-1', auth: 'auth-a-long-secret-1' };
 
 async function main() {
+  // a failing test's page from an earlier run would mislead
+  try {
+    for (const f of readdirSync(SHOTS)) if (/^FAILED-/.test(f)) rmSync(join(SHOTS, f));
+  } catch {
+    /* no screenshots yet */
+  }
   const srv = new Server(bin);
   let browser = null;
   try {
