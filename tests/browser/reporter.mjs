@@ -320,7 +320,7 @@ async function journey(ctx, page, state, go) {
 
   await test('the deadline dashboard lists the incident\'s obligations; the calendar link is text/calendar with events', async () => {
     await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '期限一覧' }).click();
-    await page.getByRole('heading', { name: '期限一覧', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: '期限の一覧（全インシデント）', level: 1 }).waitFor();
     const rows = page.getByRole('row').filter({ has: page.getByRole('link', { name: summary }) });
     await rows.first().waitFor();
     const text = await page.getByRole('main').innerText();
