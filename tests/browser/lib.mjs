@@ -25,6 +25,8 @@ function out(s) {
 export function note(s) {
   for (const l of String(s).split('\n')) out(`# ${l}`);
 }
+// The page a failing test leaves behind is saved as FAILED-<n>.png beside the screenshots.
+export const current = { page: null };
 export async function test(name, fn, { skip } = {}) {
   n += 1;
   if (skip) {
@@ -40,6 +42,7 @@ export async function test(name, fn, { skip } = {}) {
   } catch (e) {
     counts.failed += 1;
     out(`not ok ${n} - ${name}`);
+    if (current.page) await shot(current.page, `FAILED-${n}`).catch(() => {});
     note(e && e.stack ? e.stack.split('\n').slice(0, 6).join('\n') : String(e));
     return false;
   }

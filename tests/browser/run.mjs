@@ -9,10 +9,11 @@
 //   node tests/browser/run.mjs [path/to/ichigen]
 // ICHIGEN_BROWSER_SHIM=1 (development only, never in `make test`): when the server has no cookie
 // sessions yet, sign in by adding a bearer token to API requests instead, to look at pages.
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Server, launch, watch, axe, shot, test, note, plan, assert, counts, lines, ROOT, totp } from './lib.mjs';
-import { reporterScenarios } from './reporter.mjs';
+import { Server, launch, watch, axe, shot, test, note, plan, assert, counts, lines, ROOT, SHOTS } from './lib.mjs';
+import { reporterScenarios, draftScenario } from './reporter.mjs';
+import { accessScenarios } from './access.mjs';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 
 // The keys of both locale files agree, and every literal t('a.b') in web/src names a key.
@@ -36,9 +37,15 @@ const bin = process.argv[2] || join(ROOT, 'build', 'ichigen');
 const webDir = join(ROOT, 'web', 'dist');
 const shim = process.env.ICHIGEN_BROWSER_SHIM === '1';
 
-const PW = { rep: 'rep-a-long-secret-1', repB: 'rep-b-long-secret-1' };
+const PW = { rep: 'rep-a-long-secret-1', repB: 'rep-b-long-secret-1', auth: 'auth-a-long-secret-1' };
 
 async function main() {
+  // a failing test's page from an earlier run would mislead
+  try {
+    for (const f of readdirSync(SHOTS)) if (/^FAILED-/.test(f)) rmSync(join(SHOTS, f));
+  } catch {
+    /* no screenshots yet */
+  }
   const srv = new Server(bin);
   let browser = null;
   try {
@@ -47,6 +54,8 @@ async function main() {
     const orgB = srv.createOrg('株式会社べつ', 'Betsu K.K.', 'company', ['--time-zone', 'Asia/Tokyo']);
     srv.createUser(orgA, 'rep-a', '山田 太郎', 'reporter', PW.rep);
     srv.createUser(orgB, 'rep-b', '鈴木 一郎', 'reporter', PW.repB);
+    const orgAuth = srv.createOrg('個人情報保護委員会事務局', 'PPC Secretariat', 'authority', ['--time-zone', 'Asia/Tokyo']);
+    srv.createUser(orgAuth, 'auth-a', '佐藤 花子', 'authority', PW.auth);
     await srv.start(webDir);
     browser = await launch();
 
@@ -57,7 +66,13 @@ async function main() {
     if (noSession) note(`sessions: ${noSession}`);
     if (shim && !sessions) note('ICHIGEN_BROWSER_SHIM: signing in with bearer tokens added to API requests (development only)');
 
-    const ctx = { srv, browser, sessions, shim: shim && !sessions, noSession, PW, orgA, orgB };
+    // Is two-factor there? 401 = yes (the route wants a signed-in person); 404 = not built yet.
+    const tfProbe = await fetch(`${srv.base}/api/v1/me/two-factor`, { method: 'POST' });
+    const twoFactor = tfProbe.status === 401;
+    const noTwoFactor = twoFactor ? null : `the server has no two-factor API yet (POST /api/v1/me/two-factor answered ${tfProbe.status}, expected 401)`;
+    if (noTwoFactor) note(`two-factor: ${noTwoFactor}`);
+
+    const ctx = { srv, browser, sessions, shim: shim && !sessions, noSession, PW, orgA, orgB, twoFactor, noTwoFactor };
 
     await test('every text key used by the pages exists in both ja.json and en.json', async () => {
       const problems = checkLocales();
@@ -138,7 +153,9 @@ async function main() {
       await context.close();
     }, { skip: noSession });
 
-    await reporterScenarios(ctx);
+    const state = await reporterScenarios(ctx);
+    await accessScenarios(ctx, state);
+    await draftScenario(ctx, ctx.noSession || state.draftsMissing);
   } catch (e) {
     await test('the browser tests ran to the end', () => {
       throw e;
