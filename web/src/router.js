@@ -5,6 +5,9 @@ import { createRouter, createWebHistory } from 'vue-router';
 import { session, loadSession, role, pendingStep } from './lib/session.js';
 import SignIn from './pages/SignIn.vue';
 import Home from './pages/Home.vue';
+import authorityRoutes from './routes/authority.js';
+import executiveRoutes from './routes/executive.js';
+import operatorRoutes from './routes/operator.js';
 
 const routes = [
   { path: '/', name: 'home', component: Home },
@@ -17,6 +20,7 @@ const routes = [
   { path: '/drafts/:id', name: 'draft', component: () => import('./pages/ReportForm.vue'), meta: { roles: ['reporter'] } },
   { path: '/reports/:id', name: 'report', component: () => import('./pages/ReportView.vue'), meta: { roles: ['reporter'] } },
   { path: '/reports/:id/amend', name: 'report-amend', component: () => import('./pages/ReportForm.vue'), meta: { roles: ['reporter'] } },
+  ...authorityRoutes, ...executiveRoutes, ...operatorRoutes,
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./pages/NotFound.vue'), meta: { public: true } },
 ];
 
