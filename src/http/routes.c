@@ -142,6 +142,11 @@ const struct route http_routes[] = {
      "reporter of the organisation"},
     {"GET", "/api/v1/rating", h_rating_json, RA_TOKEN, ACT_RISK_READ, false, "reporter"},
     {"GET", "/api/v1/rating.pdf", h_rating_pdf, RA_TOKEN, ACT_RISK_READ, false, "reporter"},
+    /* the operator's read-only views for the web UI (issue 12) */
+    {"GET", "/api/v1/operator/audit-chain", h_operator_audit_chain, RA_TOKEN, ACT_AUDIT_READ, false,
+     "admin"},
+    {"GET", "/api/v1/operator/deliveries", h_operator_deliveries, RA_TOKEN, ACT_AUDIT_READ, false,
+     "admin"},
 };
 const size_t http_nroutes = ARRAY_SIZE(http_routes);
 

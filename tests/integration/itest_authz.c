@@ -181,6 +181,8 @@ static const struct row rows[] = {
     {"GET", "/api/v1/risk/simulations/{id}", OWNING_ORG(200), B_NONE, 0},
     {"GET", "/api/v1/rating", REPORTERS(200), B_NONE, 0},
     {"GET", "/api/v1/rating.pdf", REPORTERS(200), B_NONE, 0},
+    {"GET", "/api/v1/operator/audit-chain", ADMIN_ONLY(200), B_NONE, 0},
+    {"GET", "/api/v1/operator/deliveries", ADMIN_ONLY(200), B_NONE, 0},
 };
 /* clang-format on */
 
