@@ -3,7 +3,7 @@
 // Yen for people: "1.2億円" / "¥120M" for axes and headlines, the exact figure in tables.
 export function yenShort(v, lang) {
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
-  const s = new Intl.NumberFormat(lang === 'ja' ? 'ja-JP' : 'en-US', { notation: 'compact', maximumFractionDigits: 1 }).format(v);
+  const s = new Intl.NumberFormat(lang === 'ja' ? 'ja-JP' : 'en-US', { notation: 'compact', maximumSignificantDigits: 3 }).format(v);
   return lang === 'ja' ? `${s}円` : `¥${s}`;
 }
 export function yen(v, lang) {
