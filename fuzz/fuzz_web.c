@@ -63,9 +63,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(s, data + 1, size - 1);
     s[size - 1] = '\0';
     switch (data[0] % 3) {
-    case 0: resolve(s); break;
-    case 1: (void)http_accepts_gzip(s); break;
-    default: add_name(s); break;
+    case 0:
+        resolve(s);
+        break;
+    case 1:
+        (void)http_accepts_gzip(s);
+        break;
+    default:
+        add_name(s);
+        break;
     }
     free(s);
     return 0;

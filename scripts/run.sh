@@ -31,6 +31,7 @@ if [ -s "$ready" ]; then
     # shellcheck disable=SC2086
     addr=$(build/ichigen config --data-dir="$data" ${ARGS:-} | awk '$1 == "listen_addr" { print $2 }')
     case "$addr" in *:*) addr="[$addr]" ;; esac
+    echo "Web UI: http://$addr:$(cat "$ready")/ — sign in with the administrator printed above"
     echo "API: http://$addr:$(cat "$ready")/api/v1 — described in docs/api/openapi.yaml"
 fi
 status=0

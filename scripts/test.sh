@@ -1,7 +1,8 @@
 #!/bin/sh
 # `make test`: installs what is missing, builds twice — normally (build/) and with
 # AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/) — and runs every test in both:
-# unit (cmocka), integration (the real binary over HTTP), and fuzz-corpus replays.
+# unit (cmocka), integration (the real binary over HTTP), and fuzz-corpus replays; then the
+# browser tests of the web UI (tests/browser: Chromium against build/ichigen, once).
 # The last line printed is "N passed, N failed" (each TAP test case counts once per build).
 set -eu
 cd "$(dirname "$0")/.."
@@ -34,4 +35,10 @@ UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     >build-asan/test-output.txt 2>&1 || true
 grep -E "^ *[0-9]+/[0-9]+ " build-asan/test-output.txt || true
 
-exec python3 scripts/tap_summary.py build/meson-logs/testlog.json build-asan/meson-logs/testlog.json
+echo "== browser tests (tests/browser, Chromium)"
+rm -f build-browser/meson-logs/testlog.json
+timeout 900 node tests/browser/run.mjs build/ichigen >build/browser-output.txt 2>&1 || true
+grep -E "^(ok|not ok|# measure|# sessions)" build/browser-output.txt || true
+
+exec python3 scripts/tap_summary.py build/meson-logs/testlog.json build-asan/meson-logs/testlog.json \
+    build-browser/meson-logs/testlog.json

@@ -7,6 +7,10 @@
 static const struct rf_field login_fields[] = {
     {"username", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 64, "ユーザー名", "username", NULL},
     {"password", RF_STRING, RF_REQUIRED, NULL, NULL, RFMT_NONE, 0, 256, "パスワード", "password", NULL},
+    /* two-factor sign-in (issue 12): the authenticator's code, or a one-time recovery code */
+    {"totp_code", RF_STRING, 0, NULL, NULL, RFMT_NONE, 0, 16, "認証コード", "TOTP code", NULL},
+    {"recovery_code", RF_STRING, 0, NULL, NULL, RFMT_NONE, 0, 32, "リカバリーコード",
+     "recovery code", NULL},
     {0}};
 const struct rf_field account_login_root = {"", RF_OBJECT, 0, login_fields, NULL, RFMT_NONE, 0, 0,
                                            "サインイン", "sign-in", NULL};

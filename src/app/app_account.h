@@ -136,6 +136,13 @@ struct app_signin {
 enum app_problem app_signin(struct app *app, const struct app_client *client, const json_t *body,
                             int64_t now_ms, struct app_signin *out, struct app_result *res);
 
+/* The same sign-in for a browser (issue 12): a cookie session (token kind "web", or
+ * "web-setup" while the password is someone else's) that lasts session_max_hours at most and
+ * ends after session_idle_minutes without use. */
+enum app_problem app_session_signin(struct app *app, const struct app_client *client,
+                                    const json_t *body, int64_t now_ms, struct app_signin *out,
+                                    struct app_result *res);
+
 /* Changes who's own password with {"current_password", "new_password"}: every token of the
  * user is revoked and a new session opened. INVALID_FIELDS (a weak or unchanged new password;
  * a wrong current one, which counts as a failed sign-in), THROTTLED, VALIDATION. */

@@ -251,6 +251,54 @@ static const struct app_problem_def rows[APP_PROB__COUNT] = {
         "The reporter withdrew this incident: it cannot be amended, submitted or withdrawn again.",
         "報告者がこの事案を取り下げました。訂正、提出、再度の取下げはできません。",
         "an amend, submit or withdrawal of an incident already withdrawn (issue 10 item 4)"),
+
+    /* ---- the web UI (issue 12) ---- */
+    ROW(SESSION_INVALID, "session_invalid", 401, "Not signed in", "サインインしていません",
+        "Your session has ended (signed out, unused for too long, or too old): sign in again "
+        "(POST /api/v1/auth/session).",
+        "セッションが終了しています（サインアウト、一定時間の無操作、又は有効期間の経過）。"
+        "もう一度サインインしてください（POST /api/v1/auth/session）。",
+        "no session cookie, or one whose session is unknown, revoked, idle too long or too old"),
+    ROW(CSRF_TOKEN_INVALID, "csrf_token_invalid", 403, "Missing or wrong CSRF token",
+        "CSRF トークンがないか、正しくありません",
+        "A change made with the session cookie must carry the header X-CSRF-Token with the "
+        "csrf_token of GET /api/v1/auth/session; reload the page and retry.",
+        "セッション Cookie による変更には、GET /api/v1/auth/session の csrf_token を "
+        "X-CSRF-Token ヘッダで送る必要があります。ページを再読み込みしてやり直してください。",
+        "a request authenticated by the session cookie, other than GET or HEAD, without the "
+        "session's X-CSRF-Token"),
+    ROW(TWO_FACTOR_REQUIRED, "two_factor_required", 401, "Two-factor code required",
+        "2段階認証のコードが必要です",
+        "This account signs in with a second factor: send totp_code (the 6 digits of your "
+        "authenticator app) or one of your recovery_code values with the password.",
+        "このアカウントは2段階認証を使っています。パスワードと一緒に totp_code（認証アプリの"
+        "6桁）又は recovery_code（リカバリーコード）を送ってください。",
+        "a correct password for an account with two-factor sign-in, without a valid code "
+        "(the body also has \"two_factor\": true)"),
+    ROW(TWO_FACTOR_SETUP_REQUIRED, "two_factor_setup_required", 403, "Two-factor setup required",
+        "2段階認証の設定が必要です",
+        "Your role requires two-factor sign-in: set it up first (POST /api/v1/me/two-factor, "
+        "then POST /api/v1/me/two-factor/confirm).",
+        "このロールでは2段階認証が必須です。先に設定してください（POST /api/v1/me/two-factor、"
+        "続いて POST /api/v1/me/two-factor/confirm）。",
+        "a session of an authority, org_admin or admin user without two-factor sign-in, used "
+        "for anything but the session, /me, the password and the two-factor routes"),
+    ROW(TWO_FACTOR_REQUIRED_FOR_ROLE, "two_factor_required_for_role", 409,
+        "Two-factor sign-in is required for this role", "このロールでは2段階認証が必須です",
+        "Authority users, organisation administrators and platform administrators cannot "
+        "turn two-factor sign-in off.",
+        "当局ユーザー、組織管理者及びプラットフォーム管理者は2段階認証を無効にできません。",
+        "turning two-factor sign-in off for a role that requires it"),
+    ROW(TWO_FACTOR_STATE, "two_factor_state", 409, "Conflict", "競合しています", NULL, NULL,
+        "a two-factor step that does not fit the account's state (confirming without an "
+        "enrolment, enrolling when already enabled; the detail says which)"),
+    ROW(DRAFT_PRECONDITION_REQUIRED, "precondition_required", 428, "Precondition required",
+        "前提条件の指定が必要です",
+        "Saving a draft needs If-Match with its current ETag, e.g. If-Match: \"v1\" (\"*\" "
+        "is not accepted), so that two windows do not overwrite each other.",
+        "下書きの保存には、現在の ETag を If-Match で指定してください（例: If-Match: \"v1\"。"
+        "\"*\" は使用できません）。別の画面での変更を上書きしないためです。",
+        "a draft saved (PUT) without If-Match (or with \"*\")"),
 };
 
 const struct app_problem_def *app_problem_def(enum app_problem p)

@@ -117,6 +117,20 @@ static enum app_problem signin_failed(struct app *app, struct signin *si, const 
     return store_throttle_fail(app->store, &f) ? app_fail(res, APP_PROB_UNAVAILABLE) : APP_OK;
 }
 
+/* Two-factor sign-in (issue 12, app_two_factor.c): nothing to check yet. */
+static enum app_problem signin_second_factor(struct app *app, struct signin *si, const json_t *body,
+                                             int64_t now_ms, struct app_signin *out,
+                                             struct app_result *res)
+{
+    UNUSED(app);
+    UNUSED(si);
+    UNUSED(body);
+    UNUSED(now_ms);
+    UNUSED(out);
+    UNUSED(res);
+    return APP_OK;
+}
+
 /* The owner got in: the name's and the pair's failures are forgotten (the address's are not:
  * one good account must not wash an address's guesses at others). */
 static void signin_succeeded(struct app *app, const struct signin *si)
@@ -125,8 +139,24 @@ static void signin_succeeded(struct app *app, const struct signin *si)
         store_throttle_clear(app->store, &si->keys[TK_NAME], 2);
 }
 
-enum app_problem app_signin(struct app *app, const struct app_client *client, const json_t *body,
-                            int64_t now_ms, struct app_signin *out, struct app_result *res)
+/* The kind of token a sign-in opens: a browser's cookie session ("web") or a bearer session
+ * ("session"), each limited to changing the password while the password is someone else's
+ * (issue 8.12). */
+static const char *session_kind(bool web, bool setup)
+{
+    if (web)
+        return setup ? "web-setup" : "web";
+    return setup ? "setup" : "session";
+}
+
+static int64_t session_ttl_ms(const struct app *app, bool web)
+{
+    return web ? app->cfg.session_max_hours * 3600000LL : app->cfg.session_ttl_s * 1000;
+}
+
+static enum app_problem signin(struct app *app, const struct app_client *client, const json_t *body,
+                               int64_t now_ms, bool web, struct app_signin *out,
+                               struct app_result *res)
 {
     struct signin si;
     memset(out, 0, sizeof(*out));
@@ -152,11 +182,26 @@ enum app_problem app_signin(struct app *app, const struct app_client *client, co
             app_fail(res, APP_PROB_LOGIN_FAILED);
         return res->problem;
     }
+    if (signin_second_factor(app, &si, body, now_ms, out, res))
+        return res->problem;
     signin_succeeded(app, &si);
     /* signing in with a password someone else set only lets one change it (issue 8.12) */
-    return app_token_issue(app, &out->user, out->user.must_change_password ? "setup" : "session",
-                           "sign-in", app->cfg.session_ttl_s * 1000, out->user.id, now_ms,
-                           &out->token, out->secret, res);
+    return app_token_issue(app, &out->user, session_kind(web, out->user.must_change_password),
+                           web ? "browser" : "sign-in", session_ttl_ms(app, web), out->user.id,
+                           now_ms, &out->token, out->secret, res);
+}
+
+enum app_problem app_signin(struct app *app, const struct app_client *client, const json_t *body,
+                            int64_t now_ms, struct app_signin *out, struct app_result *res)
+{
+    return signin(app, client, body, now_ms, false, out, res);
+}
+
+enum app_problem app_session_signin(struct app *app, const struct app_client *client,
+                                    const json_t *body, int64_t now_ms, struct app_signin *out,
+                                    struct app_result *res)
+{
+    return signin(app, client, body, now_ms, true, out, res);
 }
 
 /* The problems of a new password, all at once (NIST SP 800-63B §5.1.1.2). */
@@ -177,7 +222,7 @@ static enum app_problem password_ok(const char *cur, const char *pw, struct app_
 }
 
 /* Sets the new password (every token of the user is revoked) and opens a new session. */
-static enum app_problem password_store(struct app *app, const char *pw, int64_t now_ms,
+static enum app_problem password_store(struct app *app, const char *pw, bool web, int64_t now_ms,
                                        struct app_signin *out, struct app_result *res)
 {
     char hash[128];
@@ -196,8 +241,8 @@ static enum app_problem password_store(struct app *app, const char *pw, int64_t 
     out->revoked = true;
     if (sr)
         return app_fail_store(res, sr);
-    return app_token_issue(app, u, "session", "sign-in", app->cfg.session_ttl_s * 1000, u->id,
-                           now_ms, &out->token, out->secret, res);
+    return app_token_issue(app, u, session_kind(web, false), web ? "browser" : "sign-in",
+                           session_ttl_ms(app, web), u->id, now_ms, &out->token, out->secret, res);
 }
 
 enum app_problem app_password_change(struct app *app, const struct principal *who,
@@ -230,5 +275,6 @@ enum app_problem app_password_change(struct app *app, const struct principal *wh
         return res->problem;
     }
     signin_succeeded(app, &si);
-    return password_store(app, pw, now_ms, out, res);
+    /* a browser's session is replaced by a browser's session (a new cookie) */
+    return password_store(app, pw, who->web_session, now_ms, out, res);
 }

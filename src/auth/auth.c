@@ -186,3 +186,46 @@ int auth_token_hash(const char *token, size_t n, unsigned char hash[HASH_SHA256_
     hash_sha256(token, n, hash);
     return 0;
 }
+
+/* ---- browser sessions (issue 12) ---- */
+
+void auth_csrf_token(const char *token, size_t n, char out[AUTH_CSRF_LEN + 1])
+{
+    static const char label[] = "ichigen csrf v1";
+    crypto_hash_sha256_state st;
+    unsigned char h[crypto_hash_sha256_BYTES];
+    /* the label (with its NUL) keeps this hash apart from the token's own, the stored one */
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, (const unsigned char *)label, sizeof(label));
+    crypto_hash_sha256_update(&st, (const unsigned char *)token, n);
+    crypto_hash_sha256_final(&st, h);
+    enc_b64url(h, sizeof(h), out);
+    sodium_memzero(&st, sizeof(st));
+}
+
+bool auth_csrf_ok(const char *token, size_t n, const char *presented)
+{
+    char want[AUTH_CSRF_LEN + 1];
+    if (!presented || strlen(presented) != AUTH_CSRF_LEN)
+        return false;
+    auth_csrf_token(token, n, want);
+    bool ok = hash_ct_equal(want, presented, AUTH_CSRF_LEN);
+    sodium_memzero(want, sizeof(want));
+    return ok;
+}
+
+bool auth_session_idle(int64_t last_used_at, int64_t now, int64_t idle_ms)
+{
+    return now - last_used_at >= idle_ms;
+}
+
+bool auth_session_touch_due(int64_t last_used_at, int64_t now, int64_t idle_ms)
+{
+    int64_t every = idle_ms / 10 < 60000 ? idle_ms / 10 : 60000;
+    return now - last_used_at >= every;
+}
+
+bool auth_role_requires_two_factor(enum role r)
+{
+    return r == ROLE_AUTHORITY || r == ROLE_ORG_ADMIN || r == ROLE_ADMIN;
+}

@@ -80,6 +80,11 @@ struct principal {
      * organisation's deadline calendar (GET /api/v1/calendar.ics), which calendar programs
      * fetch with the token in the URL; it can do nothing else. */
     bool calendar_only;
+    /* A browser's cookie session (token kind "web" or "web-setup", issue 12): valid only as
+     * the cookie, where CSRF and the quiet-period limit apply, never as a bearer token. */
+    bool web_session;
+    int64_t last_used_at;    /* ms: the token's last recorded use (its creation at first) */
+    bool two_factor_enabled; /* the user signs in with a TOTP code (issue 12) */
 };
 
 enum authz { AUTHZ_OK = 0, AUTHZ_FORBIDDEN = -1 /* 403 */, AUTHZ_HIDDEN = -2 /* 404 */ };
@@ -121,6 +126,34 @@ void auth_token_new(char out[AUTH_TOKEN_LEN + 1], unsigned char hash[HASH_SHA256
 
 /* Hashes a presented token. Returns 0, or -1 if it does not have the token shape. */
 int auth_token_hash(const char *token, size_t n, unsigned char hash[HASH_SHA256_LEN]);
+
+/* ---- browser sessions (issue 12) ----
+ *
+ * A browser signs in once and then sends the session's token as a cookie (HttpOnly, so the
+ * page's scripts never hold it). A cookie is sent by the browser on its own, so every change
+ * made with it must also carry a token the page read from the API (the CSRF token: OWASP's
+ * "synchronizer token" pattern), which a page of another site cannot read (same-origin policy;
+ * SameSite=Strict is a second wall). The CSRF token is derived from the session's token, so it
+ * needs no storage and ends with the session. */
+#define AUTH_CSRF_LEN 43 /* base64url of 32 bytes */
+
+/* The CSRF token of the session whose token is token (n bytes): base64url(SHA-256 of a fixed
+ * label and the token), NUL-terminated in out. */
+void auth_csrf_token(const char *token, size_t n, char out[AUTH_CSRF_LEN + 1]);
+/* Constant-time: is presented (NULL: none) the CSRF token of the session token? */
+bool auth_csrf_ok(const char *token, size_t n, const char *presented);
+
+/* A session last used at last_used_at has been quiet for idle_ms or longer at now: it has
+ * ended (NIST SP 800-63B §7.2: reauthentication after a period of inactivity). */
+bool auth_session_idle(int64_t last_used_at, int64_t now, int64_t idle_ms);
+/* Whether a use at now should be recorded: the last record is older than a tenth of the quiet
+ * period (at most a minute), so that a session ends within 10 % of idle_ms of its last use
+ * without a write per request. */
+bool auth_session_touch_due(int64_t last_used_at, int64_t now, int64_t idle_ms);
+
+/* Roles whose users must sign in with a second factor (issue 12): those who read other
+ * organisations' reports (authority) or administer accounts (org_admin, admin). */
+bool auth_role_requires_two_factor(enum role r);
 
 /* ---- sign-in throttling (issue 8.13; auth_throttle.c) ----
  *

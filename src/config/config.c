@@ -65,6 +65,14 @@ static const struct opt opts[] = {
     OI(page_size_max, "200", 1, 10000, "largest list page a client may ask for"),
     OI(idempotency_retention_h, "168", 1, 87600, "how long Idempotency-Key records are kept"),
     OI(session_ttl_s, "43200", 60, 31536000, "lifetime of a token issued by sign-in"),
+    OI(session_idle_minutes, "30", 1, 1440,
+       "a browser's cookie session (web UI) ends after this many minutes without a request"),
+    OI(session_max_hours, "12", 1, 720,
+       "a browser's cookie session ends this many hours after sign-in, however busy"),
+    OS(cookie_secure, "auto",
+       "mark the session cookie Secure (sent over HTTPS only): on, off, or auto (on when the "
+       "request came over TLS; ichigen serves plain HTTP itself, so behind a TLS-terminating "
+       "proxy set on)"),
     OI(login_throttle_free, "5", 1, 1000,
        "failed sign-ins from one address for one name before each further one delays the next "
        "attempt there (formerly login_max_failures)"),
@@ -386,6 +394,9 @@ int config_finish(struct config *c, struct err *e)
                  !strcmp(c->log_level, "warn") || !strcmp(c->log_level, "error");
     if (!lvl_ok)
         return err_set(e, -1, "log_level: \"%s\" is not debug, info, warn or error", c->log_level);
+    if (strcmp(c->cookie_secure, "auto") && strcmp(c->cookie_secure, "on") &&
+        strcmp(c->cookie_secure, "off"))
+        return err_set(e, -1, "cookie_secure: \"%s\" is not auto, on or off", c->cookie_secure);
     if (c->page_size_default > c->page_size_max)
         return err_set(e, -1, "page_size_default (%lld) exceeds page_size_max (%lld)",
                        (long long)c->page_size_default, (long long)c->page_size_max);

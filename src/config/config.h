@@ -44,6 +44,10 @@ struct config {
     int64_t idempotency_retention_h;
     /* accounts */
     int64_t session_ttl_s;
+    /* browser sessions (issue 12): quiet period, lifetime, the cookie's Secure attribute */
+    int64_t session_idle_minutes;
+    int64_t session_max_hours;
+    char cookie_secure[8]; /* "auto", "on" or "off" */
     /* sign-in throttling (issue 8.13): growing delays, no lockout */
     int64_t login_throttle_free;
     int64_t login_throttle_address_free;

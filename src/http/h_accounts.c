@@ -54,8 +54,7 @@ static json_t *token_json(const struct token_rec *t)
 
 /* ---- signing in, one's own password (app_signin.c) ---- */
 
-/* The TCP peer: 4 bytes (IPv4) or 16 (IPv6); 0 when unknown. */
-static void client_of(struct req *r, struct app_client *c)
+void http_client_of(struct req *r, struct app_client *c)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -72,14 +71,9 @@ static void client_of(struct req *r, struct app_client *c)
 
 /* Answers a sign-in or a password change: 201 with the new token, 429 with Retry-After in
  * seconds (RFC 6585 §4, RFC 9110 §10.2.3), or the problem. */
-static void answer_signin(struct req *r, struct app_signin *out, struct app_result *res)
+void http_signin_failed(struct req *r, const struct app_signin *out, const struct app_result *res)
 {
-    if (res->problem == APP_OK) {
-        json_t *j = token_json(&out->token);
-        json_object_set_new(j, "token", json_string(out->secret));
-        json_object_set_new(j, "user", http_user_json(&out->user));
-        http_json(r, 201, j);
-    } else if (res->problem == APP_PROB_THROTTLED) {
+    if (res->problem == APP_PROB_THROTTLED) {
         char secs[24];
         snprintf(secs, sizeof(secs), "%lld", (long long)((out->wait_ms + 999) / 1000));
         http_header(r, "Retry-After", secs);
@@ -88,6 +82,27 @@ static void answer_signin(struct req *r, struct app_signin *out, struct app_resu
             LF_I("wait_ms", out->wait_ms));
     } else {
         http_fail_result(r, res);
+    }
+}
+
+static void answer_signin(struct req *r, struct app_signin *out, struct app_result *res)
+{
+    if (res->problem == APP_OK && r->via_cookie) {
+        /* a browser changed its password: its new session is a new cookie, never a token in
+         * the body (issue 12) */
+        json_t *j = http_session_json(r, out->secret, out->token.expires_at);
+        http_session_cookie(r, out->secret);
+        if (j)
+            http_json(r, 201, j);
+        else
+            http_unavailable(r);
+    } else if (res->problem == APP_OK) {
+        json_t *j = token_json(&out->token);
+        json_object_set_new(j, "token", json_string(out->secret));
+        json_object_set_new(j, "user", http_user_json(&out->user));
+        http_json(r, 201, j);
+    } else {
+        http_signin_failed(r, out, res);
     }
     sodium_memzero(out->secret, sizeof(out->secret));
     sodium_memzero(out->user.password_hash, sizeof(out->user.password_hash));
@@ -102,7 +117,7 @@ void h_login(struct req *r)
     struct app_result res;
     if (!doc)
         return;
-    client_of(r, &client);
+    http_client_of(r, &client);
     app_result_init(&res, r->app->limits.max_errors);
     app_signin(r->app, &client, doc, r->now_ms, &out, &res);
     if (out.failed)
@@ -120,7 +135,7 @@ void h_password_change(struct req *r)
     struct app_result res;
     if (!doc)
         return;
-    client_of(r, &client);
+    http_client_of(r, &client);
     app_result_init(&res, r->app->limits.max_errors);
     app_password_change(r->app, &r->who, &client, doc, r->now_ms, &out, &res);
     if (out.revoked) /* every token of the user went: forget the cached ones */

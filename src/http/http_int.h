@@ -55,6 +55,9 @@ struct req {
     int64_t now_ms;
     struct principal who;
     bool authed;
+    /* authenticated by the session cookie (issue 12): CSRF applies; cookie is its value */
+    bool via_cookie;
+    char cookie[AUTH_TOKEN_LEN + 1];
     bool ja; /* Accept-Language prefers Japanese */
     int status;
     bool started; /* the access handler has seen this request (server.c) */
@@ -122,6 +125,14 @@ json_t *http_time(int64_t ms);
 bool http_allow(struct req *r, enum auth_action a, const char *object_org);
 
 /* ---- accounts (h_accounts.c) ---- */
+
+struct app_client;
+struct app_signin;
+/* The TCP peer of r (sign-in throttling): 4 bytes (IPv4) or 16 (IPv6); len 0 when unknown. */
+void http_client_of(struct req *r, struct app_client *c);
+/* Answers a failed sign-in: 429 with Retry-After in seconds (RFC 6585 §4, RFC 9110 §10.2.3)
+ * when throttled, else the problem. */
+void http_signin_failed(struct req *r, const struct app_signin *out, const struct app_result *res);
 
 /* A user as the API shows it (never a password hash). New reference. */
 json_t *http_user_json(const struct user *u);
@@ -268,6 +279,22 @@ void h_calendar_feed(struct req *r);
 void h_reminders_get(struct req *r);
 void h_reminders_set(struct req *r);
 void h_notifications_list(struct req *r);
+/* the web UI (issue 12): cookie sessions (h_session.c), two-factor sign-in (h_two_factor.c),
+ * drafts (h_drafts.c) */
+void h_session_create(struct req *r);
+void h_session_get(struct req *r);
+void h_session_delete(struct req *r);
+
+/* The session cookie's name, and the Set-Cookie value that opens (secret) or clears (NULL) it:
+ * Path=/, HttpOnly, SameSite=Strict, Secure as the setting cookie_secure says (RFC 6265
+ * §4.1; SameSite: RFC 6265bis §4.1.2.7). */
+#define HTTP_SESSION_COOKIE "ichigen_session"
+void http_session_cookie(struct req *r, const char *secret);
+/* The session object (issue 12) of the request's principal (r->who): user, organisation, CSRF
+ * token (when signed in by cookie; secret is that cookie's token, NULL otherwise), when it
+ * ends, and the two-factor state. New reference, or NULL when the user cannot be read (the
+ * caller answers 503). */
+json_t *http_session_json(struct req *r, const char *secret, int64_t expires_at);
 
 /* ---- the request head (head.c) ---- */
 

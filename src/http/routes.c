@@ -142,11 +142,18 @@ const struct route http_routes[] = {
      "reporter of the organisation"},
     {"GET", "/api/v1/rating", h_rating_json, RA_TOKEN, ACT_RISK_READ, false, "reporter"},
     {"GET", "/api/v1/rating.pdf", h_rating_pdf, RA_TOKEN, ACT_RISK_READ, false, "reporter"},
+<<<<<<< HEAD
     /* the operator's read-only views for the web UI (issue 12) */
     {"GET", "/api/v1/operator/audit-chain", h_operator_audit_chain, RA_TOKEN, ACT_AUDIT_READ, false,
      "admin"},
     {"GET", "/api/v1/operator/deliveries", h_operator_deliveries, RA_TOKEN, ACT_AUDIT_READ, false,
      "admin"},
+=======
+    /* the web UI (issue 12): a browser's cookie session */
+    {"POST", "/api/v1/auth/session", h_session_create, RA_PUBLIC, NO_ACTION, true, "public"},
+    {"GET", "/api/v1/auth/session", h_session_get, RA_TOKEN, NO_ACTION, false, "any role"},
+    {"DELETE", "/api/v1/auth/session", h_session_delete, RA_TOKEN, NO_ACTION, false, "any role"},
+>>>>>>> ui-web
 };
 const size_t http_nroutes = ARRAY_SIZE(http_routes);
 
@@ -240,14 +247,60 @@ static bool token_principal(struct req *r, const char *tok, size_t toklen)
     return true;
 }
 
-/* Bearer authentication (RFC 6750 §2.1). Only token hashes are looked up or stored. */
+/* The session cookie is not a live browser session: 401, and the browser is told to drop it. */
+static bool session_refused(struct req *r)
+{
+    r->authed = false;
+    memset(&r->who, 0, sizeof(r->who));
+    http_session_cookie(r, NULL);
+    http_fail(r, APP_PROB_SESSION_INVALID, NULL, NULL, NULL);
+    return false;
+}
+
+/* A browser's cookie session (issue 12): looked up in the store on every request (no cache, so
+ * that a sign-out or a quiet period takes effect at once), only a token of kind "web" is taken,
+ * and a use is recorded now and then (auth_session_touch_due). */
+static bool cookie_authenticate(struct req *r, const char *cookie)
+{
+    unsigned char hash[HASH_SHA256_LEN];
+    int64_t idle_ms = r->app->cfg.session_idle_minutes * 60000;
+    if (auth_token_hash(cookie, strlen(cookie), hash))
+        return session_refused(r);
+    int res = store_token_lookup(r->app->store, hash, r->now_ms, &r->who);
+    if (res && res != STORE_NOT_FOUND) {
+        http_unavailable(r);
+        return false;
+    }
+    if (res || !r->who.web_session || auth_session_idle(r->who.last_used_at, r->now_ms, idle_ms))
+        return session_refused(r);
+    if (auth_session_touch_due(r->who.last_used_at, r->now_ms, idle_ms))
+        (void)store_token_touch(r->app->store, r->who.token_id, r->now_ms); /* best effort */
+    r->authed = r->via_cookie = true;
+    xstrlcpy(r->cookie, cookie, sizeof(r->cookie));
+    return true;
+}
+
+/* Bearer authentication (RFC 6750 §2.1), else the session cookie when there is no
+ * Authorization field at all (a bearer token wins: the cookie is then ignored). Only token
+ * hashes are looked up or stored. */
 bool http_authenticate(struct req *r)
 {
-    const char *tok;
+    const char *tok, *authz = http_header_in(r, MHD_HTTP_HEADER_AUTHORIZATION);
+    const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, HTTP_SESSION_COOKIE);
     size_t toklen;
-    switch (http_bearer_parse(http_header_in(r, MHD_HTTP_HEADER_AUTHORIZATION), &tok, &toklen)) {
+    if (!authz && cookie)
+        return cookie_authenticate(r, cookie);
+    switch (http_bearer_parse(authz, &tok, &toklen)) {
     case HTTP_BEARER_OK:
-        return token_principal(r, tok, toklen);
+        if (!token_principal(r, tok, toklen))
+            return false;
+        if (r->who.web_session) { /* a cookie's token is only ever a cookie (CSRF, quiet period) */
+            r->authed = false;
+            memset(&r->who, 0, sizeof(r->who));
+            http_unauthorized(r, true);
+            return false;
+        }
+        return true;
     case HTTP_BEARER_MALFORMED:
         malformed_authorization(r);
         return false;
@@ -282,14 +335,29 @@ static bool feed_authenticate(struct req *r)
  * until its owner has chosen a password, whoever set the initial one cannot use it. */
 static bool setup_allows(const struct route *rt)
 {
-    return rt->fn == h_password_change || rt->fn == h_me || rt->fn == h_logout;
+    return rt->fn == h_password_change || rt->fn == h_me || rt->fn == h_logout ||
+           rt->fn == h_session_get || rt->fn == h_session_delete;
+}
+
+/* CSRF (issue 12), checked here once for every route: a request authenticated by the session
+ * cookie that may change something (any method but GET and HEAD, RFC 9110 §9.2.1) carries the
+ * session's CSRF token in X-CSRF-Token. A request with a bearer token is not affected: a page
+ * of another site cannot make a browser send one. */
+static bool csrf_ok(struct req *r)
+{
+    if (!r->via_cookie || !strcmp(r->method, "GET") || !strcmp(r->method, "HEAD"))
+        return true;
+    if (auth_csrf_ok(r->cookie, strlen(r->cookie), http_header_in(r, "X-CSRF-Token")))
+        return true;
+    http_fail(r, APP_PROB_CSRF_TOKEN_INVALID, NULL, NULL, NULL);
+    return false;
 }
 
 void http_dispatch(struct req *r)
 {
     const struct route *rt = r->route;
     if (rt->auth == RA_TOKEN || rt->auth == RA_FEED) {
-        if (!(rt->auth == RA_FEED ? feed_authenticate(r) : http_authenticate(r)))
+        if (!(rt->auth == RA_FEED ? feed_authenticate(r) : http_authenticate(r)) || !csrf_ok(r))
             return;
         if (r->who.password_change_only && !setup_allows(rt))
             return http_fail(r, APP_PROB_PASSWORD_CHANGE_REQUIRED, NULL, NULL, NULL);

@@ -101,8 +101,7 @@ static bool name_ok(const char *name)
     return seg > 0;
 }
 
-int http_web_add(struct http_web *w, const char *name, const void *data, size_t len,
-                 struct err *e)
+int http_web_add(struct http_web *w, const char *name, const void *data, size_t len, struct err *e)
 {
     if (!name_ok(name))
         return 0; /* not a name we serve: skipped, not an error */

@@ -608,6 +608,43 @@ struct request_filter {
 bool store_request_answered_by(const struct request_rec *r, const char *recipient_id,
                                const char *obligation_id);
 
+/* ---- the web UI (issue 12): two-factor sign-in and drafts ---- */
+
+/* A user's TOTP enrolment (RFC 6238). sealed: the secret as app/ sealed it with the server key
+ * "totp" (the store never sees it in clear); enabled_at 0 while enrolment is pending;
+ * last_step: the newest time step whose code was accepted (a code is accepted at most once). */
+#define STORE_SEALED_MAX 128
+struct totp_rec {
+    char user_id[UUID_STR_LEN];
+    unsigned char sealed[STORE_SEALED_MAX];
+    size_t sealed_len;
+    int64_t created_at;
+    int64_t enabled_at;
+    int64_t last_step;
+};
+
+/* The one-time recovery codes of a user: SHA-256 hashes only. */
+#define STORE_RECOVERY_CODES 10
+struct recovery_set {
+    unsigned char hash[STORE_RECOVERY_CODES][HASH_SHA256_LEN];
+    size_t n;
+};
+
+/* A draft of a report (the form as last saved): body is any JSON object as text. */
+struct draft_rec {
+    char id[UUID_STR_LEN];
+    char org_id[UUID_STR_LEN];
+    char author_id[UUID_STR_LEN];
+    char title[201];
+    char incident_id[UUID_STR_LEN]; /* "" when none */
+    char *body;                     /* owned; NULL in lists */
+    int version;
+    int64_t created_at;
+    int64_t updated_at;
+};
+/* Frees what d owns (its body). */
+void draft_rec_release(struct draft_rec *d);
+
 struct store_stats {
     uint64_t commits;
     uint64_t writes;
@@ -790,6 +827,46 @@ struct store_ops {
     int (*request_get)(struct store *s, const char *id, struct request_rec *out);
     int (*requests_list)(struct store *s, const struct request_filter *f,
                          struct request_list *out);
+
+    /* The web UI (issue 12). token_touch: the token's last use is now (a cookie session's
+     * quiet period starts over; no audit entry: bookkeeping, not a change of rights).
+     * server_key: the 32-byte key named name ("totp"), made once with the schema.
+     * totp_get: STORE_NOT_FOUND when the user has no enrolment. totp_begin: stores a pending
+     * enrolment (replacing a pending one), STORE_CONFLICT when one is enabled; audited
+     * two_factor.begin. totp_enable: a pending enrolment becomes enabled, its last step step,
+     * and codes the user's recovery codes (the old ones go); STORE_CONFLICT when none is
+     * pending; audited two_factor.enable. totp_use_step: records that the code of step was
+     * accepted, only if step is newer than the last one accepted, else STORE_CONFLICT (a
+     * replay; checked in the write transaction, so two requests with one code cannot both
+     * pass). totp_disable: removes the enrolment and recovery codes; STORE_NOT_FOUND when
+     * there is none; audited two_factor.disable. recovery_use: marks the unused code with hash
+     * used, else STORE_NOT_FOUND; audited two_factor.recovery_used. recovery_set: replaces the
+     * user's codes (enabled enrolment required, else STORE_CONFLICT); audited
+     * two_factor.recovery_codes. */
+    int (*token_touch)(struct store *s, const char *token_id, int64_t now);
+    int (*server_key)(struct store *s, const char *name, unsigned char out[32]);
+    int (*totp_get)(struct store *s, const char *user_id, struct totp_rec *out);
+    int (*totp_begin)(struct store *s, const struct totp_rec *t, int64_t now);
+    int (*totp_enable)(struct store *s, const char *user_id, int64_t step,
+                       const struct recovery_set *codes, int64_t now);
+    int (*totp_use_step)(struct store *s, const char *user_id, int64_t step);
+    int (*totp_disable)(struct store *s, const char *user_id, const char *actor, int64_t now);
+    int (*recovery_use)(struct store *s, const char *user_id,
+                        const unsigned char hash[HASH_SHA256_LEN], int64_t now);
+    int (*recovery_set)(struct store *s, const char *user_id, const struct recovery_set *codes,
+                        int64_t now);
+    /* Drafts (issue 12). create: d as given, version 1; audited draft.create. get:
+     * STORE_NOT_FOUND. list: the organisation's, most recently saved first, at most limit,
+     * without bodies (the caller frees *out with free after releasing each). update: replaces
+     * title, incident id and body if expected_version is current (else STORE_CONFLICT), version
+     * + 1; audited draft.update. delete: STORE_NOT_FOUND; audited draft.delete. */
+    int (*draft_create)(struct store *s, const struct draft_rec *d, int64_t now);
+    int (*draft_get)(struct store *s, const char *id, struct draft_rec *out);
+    int (*draft_list)(struct store *s, const char *org_id, int limit, struct draft_rec **out,
+                      size_t *n);
+    int (*draft_update)(struct store *s, const struct draft_rec *d, int expected_version,
+                        const char *actor, int64_t now);
+    int (*draft_delete)(struct store *s, const char *id, const char *actor, int64_t now);
 };
 
 struct store {
@@ -1208,6 +1285,83 @@ static inline int store_requests_list(struct store *s, const struct request_filt
                                       struct request_list *out)
 {
     return s->ops->requests_list(s, f, out);
+}
+
+static inline int store_token_touch(struct store *s, const char *token_id, int64_t now)
+{
+    return s->ops->token_touch(s, token_id, now);
+}
+
+static inline int store_server_key(struct store *s, const char *name, unsigned char out[32])
+{
+    return s->ops->server_key(s, name, out);
+}
+
+static inline int store_totp_get(struct store *s, const char *user_id, struct totp_rec *out)
+{
+    return s->ops->totp_get(s, user_id, out);
+}
+
+static inline int store_totp_begin(struct store *s, const struct totp_rec *t, int64_t now)
+{
+    return s->ops->totp_begin(s, t, now);
+}
+
+static inline int store_totp_enable(struct store *s, const char *user_id, int64_t step,
+                                    const struct recovery_set *codes, int64_t now)
+{
+    return s->ops->totp_enable(s, user_id, step, codes, now);
+}
+
+static inline int store_totp_use_step(struct store *s, const char *user_id, int64_t step)
+{
+    return s->ops->totp_use_step(s, user_id, step);
+}
+
+static inline int store_totp_disable(struct store *s, const char *user_id, const char *actor,
+                                     int64_t now)
+{
+    return s->ops->totp_disable(s, user_id, actor, now);
+}
+
+static inline int store_recovery_use(struct store *s, const char *user_id,
+                                     const unsigned char hash[HASH_SHA256_LEN], int64_t now)
+{
+    return s->ops->recovery_use(s, user_id, hash, now);
+}
+
+static inline int store_recovery_set(struct store *s, const char *user_id,
+                                     const struct recovery_set *codes, int64_t now)
+{
+    return s->ops->recovery_set(s, user_id, codes, now);
+}
+
+static inline int store_draft_create(struct store *s, const struct draft_rec *d, int64_t now)
+{
+    return s->ops->draft_create(s, d, now);
+}
+
+static inline int store_draft_get(struct store *s, const char *id, struct draft_rec *out)
+{
+    return s->ops->draft_get(s, id, out);
+}
+
+static inline int store_draft_list(struct store *s, const char *org_id, int limit,
+                                   struct draft_rec **out, size_t *n)
+{
+    return s->ops->draft_list(s, org_id, limit, out, n);
+}
+
+static inline int store_draft_update(struct store *s, const struct draft_rec *d,
+                                     int expected_version, const char *actor, int64_t now)
+{
+    return s->ops->draft_update(s, d, expected_version, actor, now);
+}
+
+static inline int store_draft_delete(struct store *s, const char *id, const char *actor,
+                                     int64_t now)
+{
+    return s->ops->draft_delete(s, id, actor, now);
 }
 
 static inline void store_close(struct store *s)

@@ -85,6 +85,23 @@ void store_audit_token_revoke(struct audit_rec *e, const char *token_id, const c
     store_audit_entry(e, actor, "token.revoke", "token", token_id, "", NULL, now);
 }
 
+/* ---- the web UI (issue 12) ---- */
+
+void store_audit_two_factor(struct audit_rec *e, const char *action, const char *user_id,
+                            const char *actor, int64_t now)
+{
+    store_audit_entry(e, actor ? actor : user_id, action, "user", user_id, "", NULL, now);
+}
+
+void store_audit_draft(struct audit_rec *e, const char *action, const char *draft_id, int version,
+                       const char *actor, int64_t now)
+{
+    char detail[40] = "";
+    if (version > 0)
+        snprintf(detail, sizeof(detail), VERSION_TAG "%d", version);
+    store_audit_entry(e, actor, action, "draft", draft_id, detail, NULL, now);
+}
+
 /* ---- reports and the obligation ledger ---- */
 
 void store_audit_report_version(struct audit_rec *e, const struct report_write *w, int version,

@@ -46,6 +46,15 @@ void store_audit_token_create(struct audit_rec *e, const struct token_rec *t, co
 void store_audit_token_revoke(struct audit_rec *e, const char *token_id, const char *actor,
                               int64_t now);
 
+/* ---- the web UI (issue 12): two-factor sign-in, drafts ---- */
+/* A two-factor change of user_id's account (action two_factor.begin, .enable, .disable,
+ * .recovery_used, .recovery_codes): no secret, no code, only that it happened. */
+void store_audit_two_factor(struct audit_rec *e, const char *action, const char *user_id,
+                            const char *actor, int64_t now);
+/* A draft created, saved (version: its version after the write) or deleted (version 0). */
+void store_audit_draft(struct audit_rec *e, const char *action, const char *draft_id, int version,
+                       const char *actor, int64_t now);
+
 /* ---- reports and the obligation ledger ---- */
 
 /* Version `version` of w->id written (report.create for the first, report.amend after),

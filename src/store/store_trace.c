@@ -174,7 +174,35 @@
       (IN, id, out))                                                                               \
     I(int, requests_list, (struct store *s, const struct request_filter *f,                        \
       struct request_list *out),                                                                   \
-      (IN, f, out))
+      (IN, f, out))                                                                                \
+    I(int, token_touch, (struct store *s, const char *token_id, int64_t now), (IN, token_id, now)) \
+    I(int, server_key, (struct store *s, const char *name, unsigned char out[32]), (IN, name, out))\
+    I(int, totp_get, (struct store *s, const char *user_id, struct totp_rec *out),                 \
+      (IN, user_id, out))                                                                          \
+    I(int, totp_begin, (struct store *s, const struct totp_rec *t, int64_t now), (IN, t, now))     \
+    I(int, totp_enable, (struct store *s, const char *user_id, int64_t step,                       \
+      const struct recovery_set *codes, int64_t now),                                              \
+      (IN, user_id, step, codes, now))                                                             \
+    I(int, totp_use_step, (struct store *s, const char *user_id, int64_t step),                    \
+      (IN, user_id, step))                                                                         \
+    I(int, totp_disable, (struct store *s, const char *user_id, const char *actor, int64_t now),   \
+      (IN, user_id, actor, now))                                                                   \
+    I(int, recovery_use, (struct store *s, const char *user_id,                                    \
+      const unsigned char hash[HASH_SHA256_LEN], int64_t now),                                     \
+      (IN, user_id, hash, now))                                                                    \
+    I(int, recovery_set, (struct store *s, const char *user_id, const struct recovery_set *codes,  \
+      int64_t now),                                                                                \
+      (IN, user_id, codes, now))                                                                   \
+    I(int, draft_create, (struct store *s, const struct draft_rec *d, int64_t now), (IN, d, now))  \
+    I(int, draft_get, (struct store *s, const char *id, struct draft_rec *out), (IN, id, out))     \
+    I(int, draft_list, (struct store *s, const char *org_id, int limit, struct draft_rec **out,    \
+      size_t *n),                                                                                  \
+      (IN, org_id, limit, out, n))                                                                 \
+    I(int, draft_update, (struct store *s, const struct draft_rec *d, int expected_version,        \
+      const char *actor, int64_t now),                                                             \
+      (IN, d, expected_version, actor, now))                                                       \
+    I(int, draft_delete, (struct store *s, const char *id, const char *actor, int64_t now),        \
+      (IN, id, actor, now))
 /* clang-format on */
 
 struct trace_store {

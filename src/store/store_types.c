@@ -59,6 +59,12 @@ void obligation_list_release(struct obligation_list *l)
     l->n = 0;
 }
 
+void draft_rec_release(struct draft_rec *d)
+{
+    free(d->body);
+    d->body = NULL;
+}
+
 void assessment_rec_release(struct assessment_rec *a)
 {
     free(a->answers);

@@ -50,9 +50,8 @@ static int make_web_dir(const char *root, char *setting, size_t n)
     snprintf(target, sizeof(target), "%s/secret.txt", root);
     if (mkdir(web, 0700) || mkdir(assets, 0700) || WRITE(root, "secret.txt", SECRET) ||
         WRITE(web, "index.html", INDEX_HTML) || WRITE(assets, "app-1a2b3c.js", APP_JS) ||
-        WRITE(assets, "app-1a2b3c.js.gz", APP_JS_GZ) ||
-        WRITE(assets, "site-9f8e.css", "body{}") || WRITE(web, "favicon.ico", "ICO") ||
-        symlink(target, link))
+        WRITE(assets, "app-1a2b3c.js.gz", APP_JS_GZ) || WRITE(assets, "site-9f8e.css", "body{}") ||
+        WRITE(web, "favicon.ico", "ICO") || symlink(target, link))
         return -1;
     snprintf(setting, n, "--web-dir=%s", web);
     return 0;
@@ -195,8 +194,8 @@ static void test_assets(void **state)
 /* The API keeps its own answers: its 404 is a problem, not the page; headers everywhere. */
 static void test_api_untouched(void **state)
 {
-    static const char *const paths[] = {"/api/v1/nothing", "/api", "/api/", "/healthz/x",
-                                        "/metrics/x", "/readyz/"};
+    static const char *const paths[] = {"/api/v1/nothing", "/api",       "/api/",
+                                        "/healthz/x",      "/metrics/x", "/readyz/"};
     struct itest_resp r;
     (void)state;
     for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {

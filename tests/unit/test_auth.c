@@ -407,14 +407,56 @@ static void test_throttle_keys(void **state)
     assert_memory_not_equal(a, b, 32);
 }
 
+/* Browser sessions (issue 12): the CSRF token is the session's own, stable, unpredictable
+ * without the session token, and compared exactly; the quiet period ends a session at idle_ms
+ * and its use is recorded at most every tenth of it (a minute at most). */
+static void test_session_helpers(void **state)
+{
+    char a[AUTH_TOKEN_LEN + 1], b[AUTH_TOKEN_LEN + 1], ca[AUTH_CSRF_LEN + 1],
+        ca2[AUTH_CSRF_LEN + 1], cb[AUTH_CSRF_LEN + 1];
+    unsigned char h[HASH_SHA256_LEN];
+    (void)state;
+    auth_token_new(a, h);
+    auth_token_new(b, h);
+    auth_csrf_token(a, strlen(a), ca);
+    auth_csrf_token(a, strlen(a), ca2);
+    auth_csrf_token(b, strlen(b), cb);
+    assert_int_equal(strlen(ca), AUTH_CSRF_LEN);
+    assert_string_equal(ca, ca2);
+    assert_string_not_equal(ca, cb);
+    assert_null(strstr(ca, a + 5)); /* nothing of the token shows */
+    assert_true(auth_csrf_ok(a, strlen(a), ca));
+    assert_false(auth_csrf_ok(a, strlen(a), cb));
+    assert_false(auth_csrf_ok(a, strlen(a), NULL));
+    assert_false(auth_csrf_ok(a, strlen(a), ""));
+    ca2[AUTH_CSRF_LEN - 1] = ca2[AUTH_CSRF_LEN - 1] == 'A' ? 'B' : 'A';
+    assert_false(auth_csrf_ok(a, strlen(a), ca2));
+    ca2[10] = '\0';
+    assert_false(auth_csrf_ok(a, strlen(a), ca2));
+    /* the quiet period */
+    assert_false(auth_session_idle(1000, 1000 + 1799999, 1800000));
+    assert_true(auth_session_idle(1000, 1000 + 1800000, 1800000));
+    assert_false(auth_session_touch_due(0, 59999, 1800000));
+    assert_true(auth_session_touch_due(0, 60000, 1800000));
+    assert_false(auth_session_touch_due(0, 5999, 60000));
+    assert_true(auth_session_touch_due(0, 6000, 60000));
+    /* roles that need a second factor */
+    assert_true(auth_role_requires_two_factor(ROLE_AUTHORITY));
+    assert_true(auth_role_requires_two_factor(ROLE_ORG_ADMIN));
+    assert_true(auth_role_requires_two_factor(ROLE_ADMIN));
+    assert_false(auth_role_requires_two_factor(ROLE_REPORTER));
+    assert_false(auth_role_requires_two_factor(ROLE_RECIPIENT));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_matrix),          cmocka_unit_test(test_matrix_edges),
-        cmocka_unit_test(test_role_names),      cmocka_unit_test(test_password_hash),
-        cmocka_unit_test(test_password_weak),   cmocka_unit_test(test_username),
-        cmocka_unit_test(test_token_mint),      cmocka_unit_test(test_token_malformed),
-        cmocka_unit_test(test_throttle_delays), cmocka_unit_test(test_throttle_keys),
+        cmocka_unit_test(test_session_helpers), cmocka_unit_test(test_role_names),
+        cmocka_unit_test(test_password_hash),   cmocka_unit_test(test_password_weak),
+        cmocka_unit_test(test_username),        cmocka_unit_test(test_token_mint),
+        cmocka_unit_test(test_token_malformed), cmocka_unit_test(test_throttle_delays),
+        cmocka_unit_test(test_throttle_keys),
     };
     if (hash_global_init())
         return 1;

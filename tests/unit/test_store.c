@@ -2235,6 +2235,9 @@ static void build_every_entry(struct built *b)
     BUILT(b, "store_audit_request_create", 0, store_audit_request_create(e, &rq));
     BUILT(b, "store_audit_request_answer", 0,
           store_audit_request_answer(e, "rq-1", "sub-2", ACTOR, 1));
+    BUILT(b, "store_audit_two_factor", 0,
+          store_audit_two_factor(e, "two_factor.enable", "user-1", NULL, 1));
+    BUILT(b, "store_audit_draft", 0, store_audit_draft(e, "draft.update", "dr-1", 2, ACTOR, 1));
 }
 
 /* How many builders store_audit.h declares: each takes the entry first. */
@@ -3886,6 +3889,201 @@ static void test_request_answered_by(void **state)
     assert_false(store_request_answered_by(&r, "nco", "ob-2"));
 }
 
+/* ---- the web UI (issue 12) ---- */
+
+/* A token's last use: the lookup reports its creation, then each touch (never backwards), and a
+ * revoked token is not touched. The lookup also tells whether the user has two-factor on and
+ * whether the token is a browser session ("web", "web-setup"). */
+static void test_token_touch(void **state)
+{
+    struct store *s = S(state);
+    struct org o;
+    struct user u;
+    struct token_rec t, w;
+    struct principal p;
+    char plain[AUTH_TOKEN_LEN + 1], wplain[AUTH_TOKEN_LEN + 1];
+    unsigned char h[HASH_SHA256_LEN], wh[HASH_SHA256_LEN];
+    assert_int_equal(add_org(s, NULL, &o, T0), STORE_OK);
+    assert_int_equal(add_user(s, o.id, "touchy", ROLE_REPORTER, &u, T0), STORE_OK);
+    assert_int_equal(add_token(s, u.id, "session", 0, &t, plain, T0 + 5), STORE_OK);
+    assert_int_equal(add_token(s, u.id, "web-setup", 0, &w, wplain, T0 + 5), STORE_OK);
+    assert_int_equal(auth_token_hash(plain, strlen(plain), h), 0);
+    assert_int_equal(auth_token_hash(wplain, strlen(wplain), wh), 0);
+    int64_t count = audit_check(s, NULL);
+    assert_int_equal(store_token_lookup(s, h, T0 + 6, &p), STORE_OK);
+    assert_int_equal(p.last_used_at, T0 + 5);
+    assert_false(p.web_session);
+    assert_false(p.two_factor_enabled);
+    assert_int_equal(store_token_touch(s, t.id, T0 + 100), STORE_OK);
+    assert_int_equal(store_token_touch(s, t.id, T0 + 50), STORE_OK); /* never backwards */
+    assert_int_equal(store_token_lookup(s, h, T0 + 101, &p), STORE_OK);
+    assert_int_equal(p.last_used_at, T0 + 100);
+    audit_unchanged(s, count); /* bookkeeping, not a change of rights */
+    assert_int_equal(store_token_lookup(s, wh, T0 + 101, &p), STORE_OK);
+    assert_true(p.web_session);
+    assert_true(p.password_change_only);
+    assert_int_equal(store_token_revoke(s, t.id, NULL, ACTOR, T0 + 200), STORE_OK);
+    assert_int_equal(store_token_touch(s, t.id, T0 + 300), STORE_OK);
+    assert_int_equal(store_token_lookup(s, h, T0 + 301, &p), STORE_NOT_FOUND);
+}
+
+static void recovery_fill(struct recovery_set *c, unsigned char seed)
+{
+    memset(c, 0, sizeof(*c));
+    c->n = STORE_RECOVERY_CODES;
+    for (size_t i = 0; i < c->n; i++)
+        memset(c->hash[i], seed + (int)i, HASH_SHA256_LEN);
+}
+
+/* TOTP enrolment, its one-time steps and recovery codes, each audited without secrets. */
+static void test_two_factor(void **state)
+{
+    struct store *s = S(state);
+    struct org o;
+    struct user u;
+    struct totp_rec t, got;
+    struct recovery_set codes, fresh;
+    struct token_rec tok;
+    struct principal p;
+    char plain[AUTH_TOKEN_LEN + 1];
+    unsigned char key[32], key2[32], h[HASH_SHA256_LEN];
+    assert_int_equal(add_org(s, NULL, &o, T0), STORE_OK);
+    assert_int_equal(add_user(s, o.id, "twofa", ROLE_AUTHORITY, &u, T0), STORE_OK);
+    assert_int_equal(add_token(s, u.id, "session", 0, &tok, plain, T0), STORE_OK);
+    assert_int_equal(auth_token_hash(plain, strlen(plain), h), 0);
+    /* the server key is made once and stays */
+    assert_int_equal(store_server_key(s, "totp", key), STORE_OK);
+    assert_int_equal(store_server_key(s, "totp", key2), STORE_OK);
+    assert_memory_equal(key, key2, 32);
+    assert_int_equal(store_server_key(s, "no-such-key", key2), STORE_NOT_FOUND);
+    int64_t count = audit_check(s, NULL);
+    assert_int_equal(store_totp_get(s, u.id, &got), STORE_NOT_FOUND);
+    memset(&t, 0, sizeof(t));
+    xstrlcpy(t.user_id, u.id, sizeof(t.user_id));
+    memset(t.sealed, 7, 60);
+    t.sealed_len = 60;
+    assert_int_equal(store_totp_begin(s, &t, T0 + 1), STORE_OK);
+    audit_expect(s, &count, "two_factor.begin", u.id);
+    t.sealed[0] = 8; /* a second enrolment replaces a pending one */
+    assert_int_equal(store_totp_begin(s, &t, T0 + 2), STORE_OK);
+    audit_expect(s, &count, "two_factor.begin", u.id);
+    assert_int_equal(store_totp_get(s, u.id, &got), STORE_OK);
+    assert_int_equal(got.sealed_len, 60);
+    assert_int_equal(got.sealed[0], 8);
+    assert_int_equal(got.enabled_at, 0);
+    /* steps and recovery codes need an enabled enrolment */
+    assert_int_equal(store_totp_use_step(s, u.id, 100), STORE_CONFLICT);
+    recovery_fill(&codes, 1);
+    assert_int_equal(store_recovery_set(s, u.id, &codes, T0 + 2), STORE_CONFLICT);
+    assert_int_equal(store_token_lookup(s, h, T0 + 2, &p), STORE_OK);
+    assert_false(p.two_factor_enabled);
+    assert_int_equal(store_totp_enable(s, u.id, 100, &codes, T0 + 3), STORE_OK);
+    audit_expect(s, &count, "two_factor.enable", u.id);
+    assert_int_equal(store_totp_enable(s, u.id, 101, &codes, T0 + 3), STORE_CONFLICT);
+    assert_int_equal(store_totp_begin(s, &t, T0 + 3), STORE_CONFLICT); /* enabled: kept */
+    assert_int_equal(store_token_lookup(s, h, T0 + 3, &p), STORE_OK);
+    assert_true(p.two_factor_enabled);
+    /* a step is accepted once, and only a newer one after it */
+    assert_int_equal(store_totp_use_step(s, u.id, 100), STORE_CONFLICT);
+    assert_int_equal(store_totp_use_step(s, u.id, 99), STORE_CONFLICT);
+    assert_int_equal(store_totp_use_step(s, u.id, 102), STORE_OK);
+    assert_int_equal(store_totp_use_step(s, u.id, 101), STORE_CONFLICT);
+    assert_int_equal(store_totp_get(s, u.id, &got), STORE_OK);
+    assert_int_equal(got.last_step, 102);
+    audit_unchanged(s, count);
+    /* a recovery code works once */
+    assert_int_equal(store_recovery_use(s, u.id, codes.hash[3], T0 + 4), STORE_OK);
+    audit_expect(s, &count, "two_factor.recovery_used", u.id);
+    assert_int_equal(store_recovery_use(s, u.id, codes.hash[3], T0 + 5), STORE_NOT_FOUND);
+    /* a new set voids the old one */
+    recovery_fill(&fresh, 100);
+    assert_int_equal(store_recovery_set(s, u.id, &fresh, T0 + 6), STORE_OK);
+    audit_expect(s, &count, "two_factor.recovery_codes", u.id);
+    assert_int_equal(store_recovery_use(s, u.id, codes.hash[4], T0 + 7), STORE_NOT_FOUND);
+    assert_int_equal(store_recovery_use(s, u.id, fresh.hash[4], T0 + 7), STORE_OK);
+    count = audit_check(s, NULL);
+    /* off: enrolment and codes gone */
+    assert_int_equal(store_totp_disable(s, u.id, ACTOR, T0 + 8), STORE_OK);
+    audit_expect(s, &count, "two_factor.disable", u.id);
+    assert_int_equal(store_totp_disable(s, u.id, ACTOR, T0 + 8), STORE_NOT_FOUND);
+    assert_int_equal(store_totp_get(s, u.id, &got), STORE_NOT_FOUND);
+    assert_int_equal(store_recovery_use(s, u.id, fresh.hash[5], T0 + 9), STORE_NOT_FOUND);
+}
+
+static void new_draft(struct draft_rec *d, const char *org_id, const char *author,
+                      const char *title, const char *body)
+{
+    memset(d, 0, sizeof(*d));
+    uuid_v7_new(d->id);
+    xstrlcpy(d->org_id, org_id, sizeof(d->org_id));
+    xstrlcpy(d->author_id, author, sizeof(d->author_id));
+    xstrlcpy(d->title, title, sizeof(d->title));
+    d->body = (char *)body;
+}
+
+/* Drafts: created at version 1, saved only against the current version, listed per
+ * organisation most recently saved first without bodies, deleted; each write audited. */
+static void test_drafts(void **state)
+{
+    struct store *s = S(state);
+    struct org a, b;
+    struct user u;
+    struct draft_rec d1, d2, d3, got, *list = NULL;
+    size_t n = 0;
+    assert_int_equal(add_org(s, NULL, &a, T0), STORE_OK);
+    assert_int_equal(add_org(s, NULL, &b, T0), STORE_OK);
+    assert_int_equal(add_user(s, a.id, "drafter", ROLE_REPORTER, &u, T0), STORE_OK);
+    int64_t count = audit_check(s, NULL);
+    new_draft(&d1, a.id, u.id, "first", "{\"a\":1}");
+    new_draft(&d2, a.id, u.id, "", "{}");
+    new_draft(&d3, b.id, u.id, "other org", "{}");
+    assert_int_equal(store_draft_create(s, &d1, T0 + 1), STORE_OK);
+    audit_expect(s, &count, "draft.create", d1.id);
+    assert_int_equal(store_draft_create(s, &d2, T0 + 2), STORE_OK);
+    assert_int_equal(store_draft_create(s, &d3, T0 + 3), STORE_OK);
+    count = audit_check(s, NULL);
+    struct draft_rec bad;
+    new_draft(&bad, "no-such-org", u.id, "x", "{}");
+    assert_int_equal(store_draft_create(s, &bad, T0 + 3), STORE_INVALID);
+    audit_unchanged(s, count);
+    assert_int_equal(store_draft_get(s, d1.id, &got), STORE_OK);
+    assert_string_equal(got.body, "{\"a\":1}");
+    assert_string_equal(got.title, "first");
+    assert_string_equal(got.org_id, a.id);
+    assert_string_equal(got.incident_id, "");
+    assert_int_equal(got.version, 1);
+    assert_int_equal(got.updated_at, T0 + 1);
+    draft_rec_release(&got);
+    /* saved against the current version only */
+    d1.body = "{\"a\":2}";
+    xstrlcpy(d1.incident_id, "0190aaaa-0000-7000-8000-000000000001", sizeof(d1.incident_id));
+    assert_int_equal(store_draft_update(s, &d1, 2, ACTOR, T0 + 4), STORE_CONFLICT);
+    assert_int_equal(store_draft_update(s, &d1, 1, ACTOR, T0 + 4), STORE_OK);
+    audit_expect(s, &count, "draft.update", d1.id);
+    assert_int_equal(store_draft_update(s, &d1, 1, ACTOR, T0 + 5), STORE_CONFLICT);
+    assert_int_equal(store_draft_get(s, d1.id, &got), STORE_OK);
+    assert_string_equal(got.body, "{\"a\":2}");
+    assert_string_equal(got.incident_id, d1.incident_id);
+    assert_int_equal(got.version, 2);
+    draft_rec_release(&got);
+    /* the organisation's, most recently saved first, without bodies */
+    assert_int_equal(store_draft_list(s, a.id, 10, &list, &n), STORE_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(list[0].id, d1.id);
+    assert_string_equal(list[1].id, d2.id);
+    assert_null(list[0].body);
+    free(list);
+    assert_int_equal(store_draft_list(s, a.id, 1, &list, &n), STORE_OK);
+    assert_int_equal(n, 1);
+    free(list);
+    /* deleted */
+    assert_int_equal(store_draft_delete(s, d1.id, ACTOR, T0 + 6), STORE_OK);
+    audit_expect(s, &count, "draft.delete", d1.id);
+    assert_int_equal(store_draft_delete(s, d1.id, ACTOR, T0 + 6), STORE_NOT_FOUND);
+    assert_int_equal(store_draft_get(s, d1.id, &got), STORE_NOT_FOUND);
+    assert_int_equal(store_draft_update(s, &d1, 2, ACTOR, T0 + 7), STORE_NOT_FOUND);
+}
+
 /* Runs last: every operation of struct store_ops was called by the tests above (through the
  * tracer every backend store is wrapped in), so none is left without a conformance test. */
 static void test_every_op_called(void **state)
@@ -3915,6 +4113,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_orgs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_users, setup, teardown),
         cmocka_unit_test_setup_teardown(test_user_write, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_token_touch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_factor, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_drafts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_password_set, setup, teardown),
         cmocka_unit_test_setup_teardown(test_throttle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),

@@ -114,7 +114,9 @@ static const char *const sql_text[SQ__COUNT] = {
     [SQ_TOKEN_INSERT] = "INSERT INTO api_tokens (id, user_id, token_hash, name, kind, created_at,"
                         " expires_at, revoked_at) VALUES (?,?,?,?,?,?,?,0)",
     [SQ_TOKEN_LOOKUP] = "SELECT t.id, t.expires_at, t.revoked_at, u.id, u.org_id, u.username,"
-                        " u.role, u.disabled, t.kind FROM api_tokens t"
+                        " u.role, u.disabled, t.kind, MAX(t.created_at, t.last_used_at),"
+                        " EXISTS (SELECT 1 FROM user_totp z WHERE z.user_id = u.id"
+                        " AND z.enabled_at > 0) FROM api_tokens t"
                         " JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?",
     [SQ_TOKEN_REVOKE] = "UPDATE api_tokens SET revoked_at = ?3 WHERE id = ?1"
                         " AND (?2 IS NULL OR user_id = ?2) AND revoked_at = 0",
@@ -397,6 +399,34 @@ static const char *const sql_text[SQ__COUNT] = {
     [SQ_MAIL_DONE] = "UPDATE notification_mail SET status = ?2, delivered_at = ?3,"
                      " next_attempt_at = ?4, last_error = ?5"
                      " WHERE notification_id = ?1 AND status = 'sending'",
+    [SQ_TOKEN_TOUCH] = "UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1"
+                       " AND revoked_at = 0 AND last_used_at < ?2",
+    [SQ_KEY_GET] = "SELECT k FROM server_keys WHERE name = ?",
+    [SQ_TOTP_GET] = "SELECT sealed, created_at, enabled_at, last_step FROM user_totp"
+                    " WHERE user_id = ?",
+    [SQ_TOTP_PUT] = "INSERT INTO user_totp (user_id, sealed, created_at) VALUES (?1,?2,?3)"
+                    " ON CONFLICT (user_id) DO UPDATE SET sealed = excluded.sealed,"
+                    " created_at = excluded.created_at WHERE user_totp.enabled_at = 0",
+    [SQ_TOTP_ENABLE] = "UPDATE user_totp SET enabled_at = ?2, last_step = ?3"
+                       " WHERE user_id = ?1 AND enabled_at = 0",
+    [SQ_TOTP_STEP] = "UPDATE user_totp SET last_step = ?2 WHERE user_id = ?1"
+                     " AND enabled_at > 0 AND last_step < ?2",
+    [SQ_TOTP_DEL] = "DELETE FROM user_totp WHERE user_id = ?",
+    [SQ_RC_DEL] = "DELETE FROM recovery_codes WHERE user_id = ?",
+    [SQ_RC_INSERT] = "INSERT OR IGNORE INTO recovery_codes (user_id, code_hash) VALUES (?,?)",
+    [SQ_RC_USE] = "UPDATE recovery_codes SET used_at = ?3 WHERE user_id = ?1"
+                  " AND code_hash = ?2 AND used_at = 0",
+    [SQ_DRAFT_INSERT] = "INSERT INTO drafts (id, org_id, author_id, title, incident_id, body,"
+                        " version, created_at, updated_at) VALUES (?1,?2,?3,?4,?5,?6,1,?7,?7)",
+    [SQ_DRAFT_GET] = "SELECT id, org_id, author_id, title, incident_id, body, version,"
+                     " created_at, updated_at FROM drafts WHERE id = ?",
+    [SQ_DRAFT_LIST] = "SELECT id, org_id, author_id, title, incident_id, NULL, version,"
+                      " created_at, updated_at FROM drafts WHERE org_id = ?1"
+                      " ORDER BY updated_at DESC, id DESC LIMIT ?2",
+    [SQ_DRAFT_VERSION] = "SELECT version FROM drafts WHERE id = ?",
+    [SQ_DRAFT_UPDATE] = "UPDATE drafts SET title = ?2, incident_id = ?3, body = ?4,"
+                        " version = version + 1, updated_at = ?5 WHERE id = ?1 AND version = ?6",
+    [SQ_DRAFT_DELETE] = "DELETE FROM drafts WHERE id = ?",
     [SQ_AUDIT_HEAD] = "SELECT seq, at, actor, action, object_type, object_id, detail,"
                       " payload_sha256, prev_hash, hash FROM audit_log"
                       " ORDER BY seq DESC LIMIT 1",

@@ -137,6 +137,23 @@ enum sq_stmt {
     SQ_MAIL_TAKE,
     SQ_MAIL_GET,
     SQ_MAIL_DONE,
+    /* the web UI (issue 12; store_sqlite_web.c) */
+    SQ_TOKEN_TOUCH,
+    SQ_KEY_GET,
+    SQ_TOTP_GET,
+    SQ_TOTP_PUT,
+    SQ_TOTP_ENABLE,
+    SQ_TOTP_STEP,
+    SQ_TOTP_DEL,
+    SQ_RC_DEL,
+    SQ_RC_INSERT,
+    SQ_RC_USE,
+    SQ_DRAFT_INSERT,
+    SQ_DRAFT_GET,
+    SQ_DRAFT_LIST,
+    SQ_DRAFT_VERSION,
+    SQ_DRAFT_UPDATE,
+    SQ_DRAFT_DELETE,
     SQ__COUNT
 };
 
@@ -315,6 +332,27 @@ int sq_submit_received(struct sq_store *s, const struct submit_write *w,
 /* Shared row reader of SQ_USER_GET and friends; writer-thread insert of a user. */
 void sq_read_user(sqlite3_stmt *st, struct user *u);
 int sq_user_insert(struct sq_store *s, const struct user *u, int64_t now);
+
+/* The web UI's operations (store_sqlite_web.c, issue 12), for the ops table. */
+int sq_token_touch(struct store *s, const char *token_id, int64_t now);
+int sq_server_key(struct store *s, const char *name, unsigned char out[32]);
+int sq_totp_get(struct store *s, const char *user_id, struct totp_rec *out);
+int sq_totp_begin(struct store *s, const struct totp_rec *t, int64_t now);
+int sq_totp_enable(struct store *s, const char *user_id, int64_t step,
+                   const struct recovery_set *codes, int64_t now);
+int sq_totp_use_step(struct store *s, const char *user_id, int64_t step);
+int sq_totp_disable(struct store *s, const char *user_id, const char *actor, int64_t now);
+int sq_recovery_use(struct store *s, const char *user_id, const unsigned char hash[HASH_SHA256_LEN],
+                    int64_t now);
+int sq_recovery_set(struct store *s, const char *user_id, const struct recovery_set *codes,
+                    int64_t now);
+int sq_draft_create(struct store *s, const struct draft_rec *d, int64_t now);
+int sq_draft_get(struct store *s, const char *id, struct draft_rec *out);
+int sq_draft_list(struct store *s, const char *org_id, int limit, struct draft_rec **out,
+                  size_t *n);
+int sq_draft_update(struct store *s, const struct draft_rec *d, int expected_version,
+                    const char *actor, int64_t now);
+int sq_draft_delete(struct store *s, const char *id, const char *actor, int64_t now);
 
 /* Query functions (store_sqlite_q.c) installed in the ops table. */
 extern const struct store_ops sq_ops;

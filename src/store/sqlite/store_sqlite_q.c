@@ -339,6 +339,12 @@ static void lookup_row(sqlite3_stmt *st, void *out)
     const unsigned char *kind = sqlite3_column_text(st, 8);
     o->p->password_change_only = kind && !strcmp((const char *)kind, "setup");
     o->p->calendar_only = kind && !strcmp((const char *)kind, "calendar");
+    /* a browser's cookie session (issue 12): "web", or "web-setup" before the password change */
+    o->p->web_session = kind && !strncmp((const char *)kind, "web", 3);
+    if (kind && !strcmp((const char *)kind, "web-setup"))
+        o->p->password_change_only = true;
+    o->p->last_used_at = sqlite3_column_int64(st, 9);
+    o->p->two_factor_enabled = sqlite3_column_int(st, 10) != 0;
 }
 
 static int token_lookup(struct store *s, const unsigned char hash[HASH_SHA256_LEN], int64_t now,
@@ -843,4 +849,18 @@ const struct store_ops sq_ops = {
     .request_create = sq_request_create,
     .request_get = sq_request_get,
     .requests_list = sq_requests_list,
+    .token_touch = sq_token_touch,
+    .server_key = sq_server_key,
+    .totp_get = sq_totp_get,
+    .totp_begin = sq_totp_begin,
+    .totp_enable = sq_totp_enable,
+    .totp_use_step = sq_totp_use_step,
+    .totp_disable = sq_totp_disable,
+    .recovery_use = sq_recovery_use,
+    .recovery_set = sq_recovery_set,
+    .draft_create = sq_draft_create,
+    .draft_get = sq_draft_get,
+    .draft_list = sq_draft_list,
+    .draft_update = sq_draft_update,
+    .draft_delete = sq_draft_delete,
 };

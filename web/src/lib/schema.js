@@ -135,3 +135,20 @@ export function prefill(schema, org, lang) {
   }
   return r;
 }
+
+// "/contacts/0/email" → "連絡先 › 1 › メールアドレス": a JSON Pointer named by the schema's titles.
+export function pointerLabel(schema, ptr, lang) {
+  if (!schema || typeof ptr !== 'string') return String(ptr);
+  const segs = splitPointer(ptr);
+  const out = [];
+  for (let i = 0; i < segs.length; i++) {
+    if (/^\d+$/.test(segs[i])) {
+      out.push(String(Number(segs[i]) + 1));
+      continue;
+    }
+    if (segs[i] === '-') continue;
+    const n = nodeAt(schema, '/' + segs.slice(0, i + 1).join('/'));
+    out.push(n ? title(n, lang) : segs[i]);
+  }
+  return out.join(' › ');
+}
