@@ -17,7 +17,8 @@ profile=${1:-build}
 
 pkgs_build="gcc libc6-dev make pkg-config meson ninja-build libmicrohttpd-dev libjansson-dev \
 libsqlite3-dev libsodium-dev libssl-dev tzdata \
-libcairo2-dev fonts-noto-cjk fontconfig libxlsxwriter-dev libcurl4-openssl-dev ca-certificates"
+libcairo2-dev fonts-noto-cjk fontconfig libxlsxwriter-dev libcurl4-openssl-dev ca-certificates \
+liboath-dev"
 pkgs_test="$pkgs_build libcmocka-dev poppler-utils unzip python3-aiosmtpd openssl"
 pkgs_fuzz="$pkgs_test clang libclang-rt-14-dev"
 

@@ -151,4 +151,54 @@ enum app_problem app_password_change(struct app *app, const struct principal *wh
                                      int64_t now_ms, struct app_signin *out,
                                      struct app_result *res);
 
+/* ---- two-factor sign-in (issue 12; app_two_factor.c) ---- */
+
+/* What starting an enrolment gives the user once: the secret in base32 and the otpauth://
+ * URI an authenticator app reads (as text or a QR code). */
+struct app_two_factor_start {
+    char secret[64];
+    char uri[400];
+};
+
+/* Starts (or restarts) who's enrolment: a new secret, sealed and stored pending. TWO_FACTOR_STATE
+ * when two-factor sign-in is already on; store problems. */
+enum app_problem app_two_factor_begin(struct app *app, const struct principal *who, int64_t now_ms,
+                                      struct app_two_factor_start *out, struct app_result *res);
+/* Confirms the pending enrolment with {"code"}: on, and codes holds ten new recovery codes
+ * (shown once; only their hashes are stored). VALIDATION (no code), INVALID_FIELDS (/code
+ * wrong_code), TWO_FACTOR_STATE (nothing pending, or already on). */
+enum app_problem
+app_two_factor_confirm(struct app *app, const struct principal *who, const json_t *body,
+                       int64_t now_ms, char codes[STORE_RECOVERY_CODES][AUTH_RECOVERY_CODE_LEN + 1],
+                       struct app_result *res);
+/* Turns it off with {"password"} (checked and throttled as a sign-in): TWO_FACTOR_REQUIRED_FOR_ROLE
+ * for authority, org_admin and admin users; INVALID_FIELDS (/password wrong_password),
+ * THROTTLED (out->wait_ms), TWO_FACTOR_STATE (not on). */
+enum app_problem app_two_factor_disable(struct app *app, const struct principal *who,
+                                        const struct app_client *client, const json_t *body,
+                                        int64_t now_ms, struct app_signin *out,
+                                        struct app_result *res);
+/* A new set of recovery codes with {"password"} (the old ones void): as disable, without the
+ * role rule; TWO_FACTOR_STATE when two-factor sign-in is not on. */
+enum app_problem app_two_factor_codes(struct app *app, const struct principal *who,
+                                      const struct app_client *client, const json_t *body,
+                                      int64_t now_ms,
+                                      char codes[STORE_RECOVERY_CODES][AUTH_RECOVERY_CODE_LEN + 1],
+                                      struct app_signin *out, struct app_result *res);
+
+/* The second factor of a sign-in whose password was right: OK (not on, or a good code: a TOTP
+ * code whose step was not used before, or an unused recovery code, which is then used up),
+ * MISSING (on, and neither was sent), WRONG (a code that is not good), ERROR (res holds the
+ * problem). */
+enum app_second { APP_SECOND_OK, APP_SECOND_MISSING, APP_SECOND_WRONG, APP_SECOND_ERROR };
+enum app_second app_two_factor_signin(struct app *app, const struct user *u, const json_t *body,
+                                      int64_t now_ms, struct app_result *res);
+
+/* Re-checks who's password from {"password"} before a sensitive change, throttled and counted
+ * as sign-ins are: INVALID_FIELDS (/password wrong_password, or missing), THROTTLED. */
+enum app_problem app_password_recheck(struct app *app, const struct principal *who,
+                                      const struct app_client *client, const json_t *body,
+                                      int64_t now_ms, struct app_signin *out,
+                                      struct app_result *res);
+
 #endif

@@ -292,13 +292,6 @@ static const struct app_problem_def rows[APP_PROB__COUNT] = {
     ROW(TWO_FACTOR_STATE, "two_factor_state", 409, "Conflict", "競合しています", NULL, NULL,
         "a two-factor step that does not fit the account's state (confirming without an "
         "enrolment, enrolling when already enabled; the detail says which)"),
-    ROW(DRAFT_PRECONDITION_REQUIRED, "precondition_required", 428, "Precondition required",
-        "前提条件の指定が必要です",
-        "Saving a draft needs If-Match with its current ETag, e.g. If-Match: \"v1\" (\"*\" "
-        "is not accepted), so that two windows do not overwrite each other.",
-        "下書きの保存には、現在の ETag を If-Match で指定してください（例: If-Match: \"v1\"。"
-        "\"*\" は使用できません）。別の画面での変更を上書きしないためです。",
-        "a draft saved (PUT) without If-Match (or with \"*\")"),
 };
 
 const struct app_problem_def *app_problem_def(enum app_problem p)

@@ -117,18 +117,27 @@ static enum app_problem signin_failed(struct app *app, struct signin *si, const 
     return store_throttle_fail(app->store, &f) ? app_fail(res, APP_PROB_UNAVAILABLE) : APP_OK;
 }
 
-/* Two-factor sign-in (issue 12, app_two_factor.c): nothing to check yet. */
+/* Two-factor sign-in (issue 12, app_two_factor.c), once the password is right: a wrong code
+ * counts as a failed sign-in (throttled like a wrong password); a missing one does not (the
+ * page asks for it after the password). */
 static enum app_problem signin_second_factor(struct app *app, struct signin *si, const json_t *body,
                                              int64_t now_ms, struct app_signin *out,
                                              struct app_result *res)
 {
-    UNUSED(app);
-    UNUSED(si);
-    UNUSED(body);
-    UNUSED(now_ms);
-    UNUSED(out);
-    UNUSED(res);
-    return APP_OK;
+    switch (app_two_factor_signin(app, &out->user, body, now_ms, res)) {
+    case APP_SECOND_OK:
+        return APP_OK;
+    case APP_SECOND_ERROR:
+        return res->problem;
+    case APP_SECOND_WRONG:
+        out->failed = true;
+        if (signin_failed(app, si, out->user.id, now_ms, res))
+            return res->problem;
+        break;
+    default:
+        break;
+    }
+    return app_fail(res, APP_PROB_TWO_FACTOR_REQUIRED);
 }
 
 /* The owner got in: the name's and the pair's failures are forgotten (the address's are not:
@@ -277,4 +286,37 @@ enum app_problem app_password_change(struct app *app, const struct principal *wh
     signin_succeeded(app, &si);
     /* a browser's session is replaced by a browser's session (a new cookie) */
     return password_store(app, pw, who->web_session, now_ms, out, res);
+}
+
+enum app_problem app_password_recheck(struct app *app, const struct principal *who,
+                                      const struct app_client *client, const json_t *body,
+                                      int64_t now_ms, struct app_signin *out,
+                                      struct app_result *res)
+{
+    struct signin si;
+    const char *pw = json_string_value(json_object_get(body, "password"));
+    memset(out, 0, sizeof(*out));
+    if (!pw || !*pw) {
+        verr_add(&res->errs, "/password", "required", "password: is required",
+                 "password: 必須です");
+        return app_fail(res, APP_PROB_VALIDATION);
+    }
+    int sr = store_user_get(app->store, who->user_id, &out->user);
+    if (sr)
+        return app_fail(res, APP_PROB_UNAVAILABLE);
+    if (signin_load(app, client, out->user.username, now_ms, &si, res) ||
+        signin_delayed(&si, now_ms, &out->wait_ms, res))
+        return res->problem;
+    if (!app_password_verify(app, out->user.password_hash, pw)) {
+        if (!signin_failed(app, &si, out->user.id, now_ms, res)) {
+            verr_add(&res->errs, "/password", "wrong_password",
+                     "password: is not your current password",
+                     "password: 現在のパスワードと一致しません");
+            app_fail(res, APP_PROB_INVALID_FIELDS);
+        }
+        return res->problem;
+    }
+    signin_succeeded(app, &si);
+    sodium_memzero(out->user.password_hash, sizeof(out->user.password_hash));
+    return APP_OK;
 }

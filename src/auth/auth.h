@@ -85,6 +85,10 @@ struct principal {
     bool web_session;
     int64_t last_used_at;    /* ms: the token's last recorded use (its creation at first) */
     bool two_factor_enabled; /* the user signs in with a TOTP code (issue 12) */
+    /* A token from signing in (kind session, setup, web, web-setup), not one minted by the CLI
+     * or POST /tokens: the one whose user's role requires two-factor sign-in reaches only the
+     * session, /me, password and two-factor routes until it is on (issue 12). */
+    bool signed_in;
 };
 
 enum authz { AUTHZ_OK = 0, AUTHZ_FORBIDDEN = -1 /* 403 */, AUTHZ_HIDDEN = -2 /* 404 */ };
@@ -154,6 +158,37 @@ bool auth_session_touch_due(int64_t last_used_at, int64_t now, int64_t idle_ms);
 /* Roles whose users must sign in with a second factor (issue 12): those who read other
  * organisations' reports (authority) or administer accounts (org_admin, admin). */
 bool auth_role_requires_two_factor(enum role r);
+
+/* ---- two-factor sign-in (issue 12; auth_totp.c) ----
+ *
+ * TOTP (RFC 6238: HMAC-SHA-1, 6 digits, 30-second steps, the step before and after accepted
+ * for clock skew) with a 160-bit secret (RFC 4226 §4 recommends it), computed by liboath. The
+ * secret is kept sealed with a server key (libsodium secretbox: XSalsa20-Poly1305), never in
+ * clear at rest. Recovery codes are 8 characters from a 31-letter alphabet (~40 bits), shown
+ * once and stored only as SHA-256 hashes; a guess at one counts as a failed sign-in. */
+#define AUTH_TOTP_SECRET_LEN 20
+#define AUTH_TOTP_STEP_S 30
+#define AUTH_RECOVERY_CODE_LEN 9 /* "xxxx-xxxx" */
+
+void auth_totp_secret_new(unsigned char secret[AUTH_TOTP_SECRET_LEN]);
+/* The secret in base32 without padding (as otpauth:// URIs carry it) into out. 0 or -1. */
+int auth_totp_base32(const unsigned char *secret, size_t n, char *out, size_t outsz);
+/* The 6-digit code of time step step (seconds since the epoch / 30). 0 or -1. */
+int auth_totp_code(const unsigned char *secret, size_t n, int64_t step, char out[7]);
+/* Whether code is the secret's code at now_ms or one step either side: 0 with *step the step
+ * it belongs to (the caller accepts each step once), -1 otherwise. */
+int auth_totp_check(const unsigned char *secret, size_t n, const char *code, int64_t now_ms,
+                    int64_t *step);
+/* Seals n bytes with key into out (nonce, then ciphertext with its tag): 0, or -1 when outsz
+ * is too small. Unseals: 0, or -1 when sealed was not made with key or was changed. */
+int auth_seal(const unsigned char key[32], const unsigned char *plain, size_t n, unsigned char *out,
+              size_t outsz, size_t *outlen);
+int auth_unseal(const unsigned char key[32], const unsigned char *sealed, size_t n,
+                unsigned char *out, size_t outsz, size_t *outlen);
+/* A new recovery code "xxxx-xxxx", and the hash a code is stored and looked up by (case and
+ * the hyphen ignored): 0, or -1 when code cannot be one. */
+void auth_recovery_code_new(char out[AUTH_RECOVERY_CODE_LEN + 1]);
+int auth_recovery_code_hash(const char *code, unsigned char hash[HASH_SHA256_LEN]);
 
 /* ---- sign-in throttling (issue 8.13; auth_throttle.c) ----
  *

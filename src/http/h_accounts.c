@@ -81,6 +81,9 @@ void http_signin_failed(struct req *r, const struct app_signin *out, const struc
         LOG(LOG_INFO, "auth.throttled", LF_S("request_id", r->request_id),
             LF_I("wait_ms", out->wait_ms));
     } else {
+        /* the password was right and a second factor is needed: the page asks for it */
+        if (res->problem == APP_PROB_TWO_FACTOR_REQUIRED)
+            r->problem_extra = json_pack("{s:b}", "two_factor", true);
         http_fail_result(r, res);
     }
 }

@@ -58,6 +58,7 @@ struct req {
     /* authenticated by the session cookie (issue 12): CSRF applies; cookie is its value */
     bool via_cookie;
     char cookie[AUTH_TOKEN_LEN + 1];
+    json_t *problem_extra; /* members added to the next problem answer (owned), or NULL */
     bool ja; /* Accept-Language prefers Japanese */
     int status;
     bool started; /* the access handler has seen this request (server.c) */
@@ -284,6 +285,15 @@ void h_notifications_list(struct req *r);
 void h_session_create(struct req *r);
 void h_session_get(struct req *r);
 void h_session_delete(struct req *r);
+void h_two_factor_begin(struct req *r);
+void h_two_factor_confirm(struct req *r);
+void h_two_factor_disable(struct req *r);
+void h_two_factor_codes(struct req *r);
+void h_draft_create(struct req *r);
+void h_draft_list(struct req *r);
+void h_draft_get(struct req *r);
+void h_draft_save(struct req *r);
+void h_draft_delete(struct req *r);
 
 /* The session cookie's name, and the Set-Cookie value that opens (secret) or clears (NULL) it:
  * Path=/, HttpOnly, SameSite=Strict, Secure as the setting cookie_secure says (RFC 6265

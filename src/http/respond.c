@@ -116,6 +116,11 @@ static void http_problem(struct req *r, int status, const char *code, const char
                   "status", status, "instance", r->path, "request_id", r->request_id);
     if (detail_en)
         json_object_set_new(p, "detail", json_string(r->ja && detail_ja ? detail_ja : detail_en));
+    if (r->problem_extra) { /* members the problem carries for this answer (issue 12) */
+        json_object_update(p, r->problem_extra);
+        json_decref(r->problem_extra);
+        r->problem_extra = NULL;
+    }
     if (errs) {
         json_object_set_new(p, "errors", errors_array(r, errs));
         if (errs->dropped)

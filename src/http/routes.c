@@ -142,18 +142,33 @@ const struct route http_routes[] = {
      "reporter of the organisation"},
     {"GET", "/api/v1/rating", h_rating_json, RA_TOKEN, ACT_RISK_READ, false, "reporter"},
     {"GET", "/api/v1/rating.pdf", h_rating_pdf, RA_TOKEN, ACT_RISK_READ, false, "reporter"},
-<<<<<<< HEAD
     /* the operator's read-only views for the web UI (issue 12) */
     {"GET", "/api/v1/operator/audit-chain", h_operator_audit_chain, RA_TOKEN, ACT_AUDIT_READ, false,
      "admin"},
     {"GET", "/api/v1/operator/deliveries", h_operator_deliveries, RA_TOKEN, ACT_AUDIT_READ, false,
      "admin"},
-=======
     /* the web UI (issue 12): a browser's cookie session */
     {"POST", "/api/v1/auth/session", h_session_create, RA_PUBLIC, NO_ACTION, true, "public"},
     {"GET", "/api/v1/auth/session", h_session_get, RA_TOKEN, NO_ACTION, false, "any role"},
     {"DELETE", "/api/v1/auth/session", h_session_delete, RA_TOKEN, NO_ACTION, false, "any role"},
->>>>>>> ui-web
+    /* two-factor sign-in (issue 12): one's own */
+    {"POST", "/api/v1/me/two-factor", h_two_factor_begin, RA_TOKEN, ACT_PASSWORD_CHANGE, false,
+     "any role (own account)"},
+    {"POST", "/api/v1/me/two-factor/confirm", h_two_factor_confirm, RA_TOKEN, ACT_PASSWORD_CHANGE,
+     true, "any role (own account)"},
+    {"DELETE", "/api/v1/me/two-factor", h_two_factor_disable, RA_TOKEN, ACT_PASSWORD_CHANGE, true,
+     "any role (own account) whose role does not require it"},
+    {"POST", "/api/v1/me/two-factor/recovery-codes", h_two_factor_codes, RA_TOKEN,
+     ACT_PASSWORD_CHANGE, true, "any role (own account)"},
+    /* drafts of reports, saved by the web UI's report form (issue 12) */
+    {"POST", "/api/v1/drafts", h_draft_create, RA_TOKEN, ACT_REPORT_CREATE, true, "reporter"},
+    {"GET", "/api/v1/drafts", h_draft_list, RA_TOKEN, ACT_REPORT_LIST, false, "reporter"},
+    {"GET", "/api/v1/drafts/{id}", h_draft_get, RA_TOKEN, NO_ACTION, false,
+     "reporter of the organisation"},
+    {"PUT", "/api/v1/drafts/{id}", h_draft_save, RA_TOKEN, NO_ACTION, true,
+     "reporter of the organisation"},
+    {"DELETE", "/api/v1/drafts/{id}", h_draft_delete, RA_TOKEN, NO_ACTION, false,
+     "reporter of the organisation"},
 };
 const size_t http_nroutes = ARRAY_SIZE(http_routes);
 
@@ -339,6 +354,19 @@ static bool setup_allows(const struct route *rt)
            rt->fn == h_session_get || rt->fn == h_session_delete;
 }
 
+/* What a signed-in session of a role that requires two-factor sign-in reaches before it is set
+ * up (issue 12): what the password-change restriction allows, and the two-factor routes. */
+static bool two_factor_setup_allows(const struct route *rt)
+{
+    return setup_allows(rt) || rt->fn == h_two_factor_begin || rt->fn == h_two_factor_confirm ||
+           rt->fn == h_two_factor_codes || rt->fn == h_two_factor_disable;
+}
+
+static bool two_factor_setup_pending(const struct principal *p)
+{
+    return p->signed_in && !p->two_factor_enabled && auth_role_requires_two_factor(p->role);
+}
+
 /* CSRF (issue 12), checked here once for every route: a request authenticated by the session
  * cookie that may change something (any method but GET and HEAD, RFC 9110 §9.2.1) carries the
  * session's CSRF token in X-CSRF-Token. A request with a bearer token is not affected: a page
@@ -361,6 +389,8 @@ void http_dispatch(struct req *r)
             return;
         if (r->who.password_change_only && !setup_allows(rt))
             return http_fail(r, APP_PROB_PASSWORD_CHANGE_REQUIRED, NULL, NULL, NULL);
+        if (two_factor_setup_pending(&r->who) && !two_factor_setup_allows(rt))
+            return http_fail(r, APP_PROB_TWO_FACTOR_SETUP_REQUIRED, NULL, NULL, NULL);
         if (r->who.calendar_only && rt->auth != RA_FEED)
             return http_fail(r, APP_PROB_FORBIDDEN,
                              "A calendar token only reads the deadline calendar "

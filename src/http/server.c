@@ -225,6 +225,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         LF_S("org", r->authed ? r->who.org_id : NULL),
         LF_B("completed", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK));
     buf_release(&r->body);
+    json_decref(r->problem_extra);
     free(r);
     *con_cls = NULL;
 }

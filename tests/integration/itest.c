@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <oath.h>
 
 #include "itest.h"
 #include "core/buf.h"
@@ -733,12 +734,17 @@ int itest_add_user(const struct itest_server *s, const char *org_id, const char 
     return rc ? -1 : 0;
 }
 
-int itest_login(const struct itest_server *s, const struct itest_user *u, char token[64])
+int itest_login(const struct itest_server *s, struct itest_user *u, char token[64])
 {
     struct itest_resp r;
-    char body[300];
-    snprintf(body, sizeof(body), "{\"username\":\"%s\",\"password\":\"%s\"}", u->username,
-             u->password);
+    char body[300], code[7] = "", extra[40] = "";
+    if (u->totp[0]) {
+        if (itest_totp_next(u, code))
+            return -1;
+        snprintf(extra, sizeof(extra), ",\"totp_code\":\"%s\"", code);
+    }
+    snprintf(body, sizeof(body), "{\"username\":\"%s\",\"password\":\"%s\"%s}", u->username,
+             u->password, extra);
     long st = itest_post(s, NULL, "/api/v1/auth/login", body, &r);
     const char *t = st == 201 ? itest_jstr(r.json, "/token") : NULL;
     int rc = t && strlen(t) < 64 ? 0 : -1;
@@ -748,6 +754,59 @@ int itest_login(const struct itest_server *s, const struct itest_user *u, char t
         fprintf(stderr, "# itest: sign-in as %s failed (%ld): %s\n", u->username, st, r.body);
     itest_resp_release(&r);
     return rc;
+}
+
+int itest_totp(const char *b32, int64_t step, char code[7])
+{
+    char *secret = NULL;
+    size_t n = 0;
+    if (oath_init() != OATH_OK || oath_base32_decode(b32, strlen(b32), &secret, &n) != OATH_OK)
+        return -1;
+    int rc = oath_totp_generate(secret, n, (time_t)(step * 30), 30, 0, 6, code) == OATH_OK ? 0 : -1;
+    free(secret);
+    oath_done();
+    return rc;
+}
+
+int itest_totp_next(struct itest_user *u, char code[7])
+{
+    /* the server takes the steps now-1 … now+1 it has not seen yet; now or later keeps a step
+     * of margin should the clock tick before the server looks; wait (at most a step and a
+     * bit) when they are used */
+    for (int i = 0; i < 400; i++) {
+        int64_t now = (int64_t)time(NULL) / 30;
+        int64_t step = u->totp_step + 1 > now ? u->totp_step + 1 : now;
+        if (step <= now + 1) {
+            u->totp_step = step;
+            return itest_totp(u->totp, step, code);
+        }
+        itest_sleep_ms(100);
+    }
+    return -1;
+}
+
+int itest_two_factor_on(const struct itest_server *s, const char *token, struct itest_user *u)
+{
+    struct itest_resp r;
+    char body[64], code[7];
+    long st = itest_post(s, token, "/api/v1/me/two-factor", NULL, &r);
+    const char *secret = st == 201 ? itest_jstr(r.json, "/secret") : NULL;
+    if (!secret || strlen(secret) >= sizeof(u->totp)) {
+        fprintf(stderr, "# itest: two-factor enrolment failed (%ld): %s\n", st, r.body);
+        itest_resp_release(&r);
+        return -1;
+    }
+    xstrlcpy(u->totp, secret, sizeof(u->totp));
+    itest_resp_release(&r);
+    u->totp_step = 0;
+    if (itest_totp_next(u, code))
+        return -1;
+    snprintf(body, sizeof(body), "{\"code\":\"%s\"}", code);
+    st = itest_post(s, token, "/api/v1/me/two-factor/confirm", body, &r);
+    if (st != 200)
+        fprintf(stderr, "# itest: two-factor confirmation failed (%ld): %s\n", st, r.body);
+    itest_resp_release(&r);
+    return st == 200 ? 0 : -1;
 }
 
 int itest_add_org_admin(const struct itest_server *s, const char *org_id, const char *username,
@@ -764,7 +823,7 @@ int itest_add_org_admin(const struct itest_server *s, const char *org_id, const 
     if (rc)
         fprintf(stderr, "# itest: create-user %s failed (%d): %s\n", username, rc, out ? out : "");
     free(out);
-    return rc || itest_login(s, u, u->token) ? -1 : 0;
+    return rc || itest_login(s, u, u->token) || itest_two_factor_on(s, u->token, u) ? -1 : 0;
 }
 
 static int add_admin(const struct itest_server *s, struct itest_user *u)

@@ -171,6 +171,10 @@ struct itest_user {
     char id[40];
     char org_id[40];
     char token[64]; /* from `ichigen admin create-token` */
+    /* two-factor sign-in (issue 12), when on: the base32 secret and the newest time step whose
+     * code was used (each is accepted once) */
+    char totp[64];
+    int64_t totp_step;
 };
 
 struct itest_fixture {
@@ -195,13 +199,28 @@ int itest_add_user(const struct itest_server *s, const char *org_id, const char 
 /* A new API token for username (CLI `admin create-token`). */
 int itest_new_token(const struct itest_server *s, const char *username, char token[64]);
 
-/* A session token for u, by signing in over HTTP with u->password. Returns 0 or -1. */
-int itest_login(const struct itest_server *s, const struct itest_user *u, char token[64]);
+/* A session token for u, by signing in over HTTP with u->password (and, when u has
+ * two-factor sign-in on, a fresh code: itest_totp_next). Returns 0 or -1. */
+int itest_login(const struct itest_server *s, struct itest_user *u, char token[64]);
+
+/* ---- two-factor sign-in (issue 12) ---- */
+
+/* The 6-digit TOTP code (RFC 6238, computed with liboath) of base32 secret b32 at time step
+ * step (Unix time / 30). Returns 0 or -1. */
+int itest_totp(const char *b32, int64_t step, char code[7]);
+/* The code of u's next unused step the server accepts (within one step of now, after
+ * u->totp_step), waiting with a bounded poll for the clock when every such step is used;
+ * records the step in u. Returns 0 or -1. */
+int itest_totp_next(struct itest_user *u, char code[7]);
+/* Turns two-factor sign-in on for the owner of token, u (POST /api/v1/me/two-factor, then
+ * /confirm with a code): u->totp and u->totp_step are set. Returns 0 or -1. */
+int itest_two_factor_on(const struct itest_server *s, const char *token, struct itest_user *u);
 
 /* The organisation's administrator (role org_admin; issue 8.12): created with the CLI while
  * the organisation has none (password "pw-<username>-secret", chosen by the operator, so no
  * change is required), its token by signing in — the CLI mints none for members of an
- * organisation that has an administrator. The server must be running. Returns 0 or -1. */
+ * organisation that has an administrator — and its two-factor sign-in turned on (the role
+ * requires it, issue 12). The server must be running. Returns 0 or -1. */
 int itest_add_org_admin(const struct itest_server *s, const char *org_id, const char *username,
                         struct itest_user *u);
 

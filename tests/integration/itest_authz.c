@@ -32,6 +32,7 @@ static char assess_a[40], asset_a[40], scenario_a[40], sim_a[40];
  * side) and one of its inbox submissions, routed to the recipient org C is bound to. */
 static char doc_sub[40], inbox_sub[40];
 static char request_c[40]; /* org C's request about inbox_sub (issue 10 item 7) */
+static char draft_a[40];   /* org A's draft of a report (issue 12) */
 static char *answers_body; /* every NIST CSF 2.0 question answered */
 static struct itest_user login_user, probe_user;
 /* Organisation administrators of A and B, and a reporter of A whose account the matrix changes */
@@ -72,8 +73,11 @@ enum body {
     B_USER_PATCH,
     B_PASSWORD,
     B_WITHDRAW,
-    B_REQUEST,     /* an authority's request about a received submission (issue 10 item 7) */
-    B_SUBSCRIPTION /* a receiving organisation's arrival webhook */
+    B_REQUEST,        /* an authority's request about a received submission (issue 10 item 7) */
+    B_SUBSCRIPTION,   /* a receiving organisation's arrival webhook */
+    B_TOTP_WRONG,     /* a two-factor confirmation with a code that cannot be right (issue 12) */
+    B_PASSWORD_WRONG, /* {"password"} that is not the caller's */
+    B_DRAFT           /* a draft of a report (issue 12) */
 };
 
 enum row_flags {
@@ -82,6 +86,7 @@ enum row_flags {
     IF_MATCH = 4,     /* send If-Match with the object's current ETag */
     FRESH_REPORT =
         8, /* {id} is a new report of org A, made for each call (a withdrawal ends one) */
+    FRESH_DRAFT = 16, /* {id} is a new draft of org A, made for each call (a deletion ends one) */
 };
 
 struct row {
@@ -188,6 +193,18 @@ static const struct row rows[] = {
     {"POST", "/api/v1/auth/session", {201, 201, 201, 201, 201, 201, 201}, B_LOGIN, 0},
     {"GET", "/api/v1/auth/session", ANY_ROLE(200), B_NONE, 0},
     {"DELETE", "/api/v1/auth/session", ANY_ROLE(204), B_NONE, FRESH_CALLER},
+    /* one's own two-factor sign-in: an enrolment starts, a wrong code and a wrong password are
+     * refused; roles that require it cannot turn it off */
+    {"POST", "/api/v1/me/two-factor", ANY_ROLE(201), B_NONE, 0},
+    {"POST", "/api/v1/me/two-factor/confirm", ANY_ROLE(422), B_TOTP_WRONG, 0},
+    {"DELETE", "/api/v1/me/two-factor", {401, 401, 422, 422, 422, 409, 409}, B_PASSWORD_WRONG, 0},
+    {"POST", "/api/v1/me/two-factor/recovery-codes", ANY_ROLE(422), B_PASSWORD_WRONG, 0},
+    /* drafts of reports (issue 12): the organisation's reporters */
+    {"POST", "/api/v1/drafts", REPORTERS(201), B_DRAFT, 0},
+    {"GET", "/api/v1/drafts", REPORTERS(200), B_NONE, 0},
+    {"GET", "/api/v1/drafts/{id}", OWNING_ORG(200), B_NONE, 0},
+    {"PUT", "/api/v1/drafts/{id}", OWNING_ORG(200), B_DRAFT, IF_MATCH},
+    {"DELETE", "/api/v1/drafts/{id}", OWNING_ORG(204), B_NONE, FRESH_DRAFT},
 };
 /* clang-format on */
 
@@ -204,6 +221,10 @@ static const struct {
     /* authorised, but reporter A's call just before already did it */
     {"POST", "/api/v1/submissions/{id}/filed", 409, 404},
     {"POST", "/api/v1/assessments/{id}/submit", 409, 404},
+    /* organisation administrators have two-factor sign-in on already (issue 12) */
+    {"POST", "/api/v1/me/two-factor", 409, 409},
+    {"POST", "/api/v1/me/two-factor/confirm", 409, 409},
+    {"DELETE", "/api/v1/me/two-factor", 409, 409},
 };
 
 static int expected_for(const struct row *rw, enum who w)
@@ -318,6 +339,15 @@ static void make_body(enum body b, char *out, size_t n)
     case B_PASSWORD:
         xstrlcpy(out, "{\"current_password\":\"whatever-it-is\",\"new_password\":\"short\"}", n);
         break;
+    case B_TOTP_WRONG:
+        xstrlcpy(out, "{\"code\":\"abcdef\"}", n);
+        break;
+    case B_PASSWORD_WRONG:
+        xstrlcpy(out, "{\"password\":\"not-the-password\"}", n);
+        break;
+    case B_DRAFT:
+        snprintf(out, n, "{\"title\":\"matrix %d\",\"report\":{\"step\":%d}}", seq, seq);
+        break;
     default:
         out[0] = '\0';
     }
@@ -344,6 +374,17 @@ static void fresh_report(char id_out[40])
 }
 
 /* The pattern with its parameters filled in for the call. */
+/* A new draft of org A (its reporter's); its id goes to id_out. */
+static void fresh_draft(char id_out[40])
+{
+    struct itest_resp r;
+    assert_int_equal(itest_post(&F.srv, F.rep_a.token, "/api/v1/drafts",
+                                "{\"report\":{\"description\":{}}}", &r),
+                     201);
+    xstrlcpy(id_out, itest_jstr(r.json, "/id"), 40);
+    itest_resp_release(&r);
+}
+
 static void concrete_path(const struct row *rw, char *out, size_t n)
 {
     char id[40] = "", pat[128];
@@ -351,6 +392,10 @@ static void concrete_path(const struct row *rw, char *out, size_t n)
         victim_token(id);
     else if (rw->flags & FRESH_REPORT)
         fresh_report(id);
+    else if (rw->flags & FRESH_DRAFT)
+        fresh_draft(id);
+    else if (!strncmp(rw->pattern, "/api/v1/drafts/", 15))
+        xstrlcpy(id, draft_a, sizeof(id));
     else if (!strncmp(rw->pattern, "/api/v1/reports/", 16))
         xstrlcpy(id, report_a, sizeof(id));
     else if (strstr(rw->pattern, "/inbox-subscription"))
@@ -961,6 +1006,17 @@ static void test_another_authority(void **state)
     itest_resp_release(&r);
 }
 
+static int make_draft(void)
+{
+    struct itest_resp r;
+    long st =
+        itest_post(&F.srv, F.rep_a.token, "/api/v1/drafts", "{\"title\":\"A\",\"report\":{}}", &r);
+    if (st == 201)
+        xstrlcpy(draft_a, itest_jstr(r.json, "/id"), sizeof(draft_a));
+    itest_resp_release(&r);
+    return st == 201 ? 0 : -1;
+}
+
 static int setup(void **state)
 {
     UNUSED(state);
@@ -971,7 +1027,7 @@ static int setup(void **state)
         itest_add_user(&F.srv, F.org_a, "login-user", "reporter", &login_user) ||
         itest_add_user(&F.srv, F.org_a, "patch-me", "reporter", &patch_user) ||
         itest_add_user(&F.srv, F.org_b, "probe-user", "reporter", &probe_user) || make_report_a() ||
-        make_governance() || make_delivery() ||
+        make_governance() || make_delivery() || make_draft() ||
         itest_add_org_admin(&F.srv, F.org_a, "org-admin-a", &oadm_a) ||
         itest_add_org_admin(&F.srv, F.org_b, "org-admin-b", &oadm_b))
         return -1;

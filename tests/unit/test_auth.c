@@ -448,15 +448,79 @@ static void test_session_helpers(void **state)
     assert_false(auth_role_requires_two_factor(ROLE_RECIPIENT));
 }
 
+/* TOTP (RFC 6238): the code of a step is accepted at that step and one step either side, not
+ * two; the step it belongs to is reported (the caller accepts each once); RFC 6238's own test
+ * vector (Appendix B, SHA-1, T = 59 s) holds. Sealing round-trips and refuses another key or
+ * a changed byte. Recovery codes hash alike however they are typed. */
+static void test_totp(void **state)
+{
+    static const unsigned char rfc_secret[] = "12345678901234567890";
+    unsigned char secret[AUTH_TOTP_SECRET_LEN], key[32], other[32], sealed[128], plain[64];
+    char code[7], b32[64], rc[AUTH_RECOVERY_CODE_LEN + 1], upper[AUTH_RECOVERY_CODE_LEN + 1];
+    unsigned char h1[HASH_SHA256_LEN], h2[HASH_SHA256_LEN];
+    size_t n = 0, m = 0;
+    int64_t step = 0, s0 = 59000000; /* some step */
+    (void)state;
+    /* RFC 6238 Appendix B: T = 59 s is step 1, code 94287082 (8 digits), so 287082 in 6 */
+    assert_int_equal(auth_totp_code(rfc_secret, 20, 1, code), 0);
+    assert_string_equal(code, "287082");
+    assert_int_equal(auth_totp_check(rfc_secret, 20, "287082", 59000, &step), 0);
+    assert_int_equal(step, 1);
+    auth_totp_secret_new(secret);
+    assert_int_equal(auth_totp_code(secret, sizeof(secret), s0, code), 0);
+    int64_t at = s0 * 30000 + 12345;
+    assert_int_equal(auth_totp_check(secret, sizeof(secret), code, at, &step), 0);
+    assert_int_equal(step, s0);
+    assert_int_equal(auth_totp_check(secret, sizeof(secret), code, at - 30000, &step), 0);
+    assert_int_equal(step, s0);
+    assert_int_equal(auth_totp_check(secret, sizeof(secret), code, at + 30000, &step), 0);
+    assert_int_not_equal(auth_totp_check(secret, sizeof(secret), code, at + 60000, &step), 0);
+    assert_int_not_equal(auth_totp_check(secret, sizeof(secret), code, at - 60000, &step), 0);
+    assert_int_not_equal(auth_totp_check(secret, sizeof(secret), "12345", at, &step), 0);
+    assert_int_not_equal(auth_totp_check(secret, sizeof(secret), "12a456", at, &step), 0);
+    assert_int_not_equal(auth_totp_check(secret, sizeof(secret), NULL, at, &step), 0);
+    assert_int_equal(auth_totp_base32(secret, sizeof(secret), b32, sizeof(b32)), 0);
+    assert_int_equal(strlen(b32), 32); /* 160 bits, no padding */
+    assert_int_equal(strspn(b32, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"), 32);
+    /* sealing */
+    memset(key, 1, sizeof(key));
+    memset(other, 2, sizeof(other));
+    assert_int_equal(auth_seal(key, secret, sizeof(secret), sealed, sizeof(sealed), &n), 0);
+    assert_int_equal(n, 24 + 16 + sizeof(secret));
+    assert_null(memmem(sealed, n, secret, sizeof(secret)));
+    assert_int_equal(auth_unseal(key, sealed, n, plain, sizeof(plain), &m), 0);
+    assert_int_equal(m, sizeof(secret));
+    assert_memory_equal(plain, secret, m);
+    assert_int_not_equal(auth_unseal(other, sealed, n, plain, sizeof(plain), &m), 0);
+    sealed[30] ^= 1;
+    assert_int_not_equal(auth_unseal(key, sealed, n, plain, sizeof(plain), &m), 0);
+    assert_int_not_equal(auth_seal(key, secret, sizeof(secret), sealed, 40, &n), 0);
+    /* recovery codes */
+    auth_recovery_code_new(rc);
+    assert_int_equal(strlen(rc), 9);
+    assert_int_equal(rc[4], '-');
+    for (size_t i = 0; i <= strlen(rc); i++)
+        upper[i] = (char)(rc[i] >= 'a' && rc[i] <= 'z' ? rc[i] - 'a' + 'A' : rc[i]);
+    assert_int_equal(auth_recovery_code_hash(rc, h1), 0);
+    assert_int_equal(auth_recovery_code_hash(upper, h2), 0);
+    assert_memory_equal(h1, h2, sizeof(h1));
+    memmove(upper + 4, upper + 5, 5); /* without the hyphen */
+    assert_int_equal(auth_recovery_code_hash(upper, h2), 0);
+    assert_memory_equal(h1, h2, sizeof(h1));
+    assert_int_not_equal(auth_recovery_code_hash("abcd-efg", h2), 0);
+    assert_int_not_equal(auth_recovery_code_hash("abcd-efgh1", h2), 0);
+    assert_int_not_equal(auth_recovery_code_hash("abc0-efgh", h2), 0); /* 0 is not in it */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_matrix),          cmocka_unit_test(test_matrix_edges),
-        cmocka_unit_test(test_session_helpers), cmocka_unit_test(test_role_names),
-        cmocka_unit_test(test_password_hash),   cmocka_unit_test(test_password_weak),
-        cmocka_unit_test(test_username),        cmocka_unit_test(test_token_mint),
-        cmocka_unit_test(test_token_malformed), cmocka_unit_test(test_throttle_delays),
-        cmocka_unit_test(test_throttle_keys),
+        cmocka_unit_test(test_session_helpers), cmocka_unit_test(test_totp),
+        cmocka_unit_test(test_role_names),      cmocka_unit_test(test_password_hash),
+        cmocka_unit_test(test_password_weak),   cmocka_unit_test(test_username),
+        cmocka_unit_test(test_token_mint),      cmocka_unit_test(test_token_malformed),
+        cmocka_unit_test(test_throttle_delays), cmocka_unit_test(test_throttle_keys),
     };
     if (hash_global_init())
         return 1;

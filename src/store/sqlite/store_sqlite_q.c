@@ -343,6 +343,8 @@ static void lookup_row(sqlite3_stmt *st, void *out)
     o->p->web_session = kind && !strncmp((const char *)kind, "web", 3);
     if (kind && !strcmp((const char *)kind, "web-setup"))
         o->p->password_change_only = true;
+    o->p->signed_in = kind && (!strcmp((const char *)kind, "session") ||
+                               !strcmp((const char *)kind, "setup") || o->p->web_session);
     o->p->last_used_at = sqlite3_column_int64(st, 9);
     o->p->two_factor_enabled = sqlite3_column_int(st, 10) != 0;
 }

@@ -4,7 +4,7 @@
 -- on every request). A user's TOTP secret (RFC 6238) is stored sealed with a key of
 -- server_keys made here, once (libsodium secretbox), so that a copy of the rows alone does not
 -- yield the codes; last_step is the newest time step accepted, so that a code is accepted at
--- most once. Recovery codes are kept as SHA-256 hashes only (each is 50 random bits; they are
+-- most once. Recovery codes are kept as SHA-256 hashes only (each is 40 random bits; they are
 -- looked up, not guessed against, and their use is throttled like a password). A draft is the
 -- report form as it was last saved, any JSON object, versioned so that two windows cannot
 -- overwrite each other (If-Match).
