@@ -18,8 +18,11 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 // The keys of both locale files agree, and every literal t('a.b') in web/src names a key.
 function checkLocales() {
   const flat = (o, p = '') => Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' ? flat(v, `${p}${k}.`) : [`${p}${k}`]));
-  const ja = new Set(flat(JSON.parse(readFileSync(join(ROOT, 'web/src/locales/ja.json'), 'utf8'))));
-  const en = new Set(flat(JSON.parse(readFileSync(join(ROOT, 'web/src/locales/en.json'), 'utf8'))));
+  // ja.json/en.json and the areas' <area>.ja.json/<area>.en.json, merged as lib/areas.js does
+  const load = (lang) => readdirSync(join(ROOT, 'web/src/locales')).filter((f) => f === `${lang}.json` || f.endsWith(`.${lang}.json`))
+    .reduce((all, f) => Object.assign(all, JSON.parse(readFileSync(join(ROOT, 'web/src/locales', f), 'utf8'))), {});
+  const ja = new Set(flat(load('ja')));
+  const en = new Set(flat(load('en')));
   const problems = [...ja].filter((k) => !en.has(k)).map((k) => `missing in en: ${k}`)
     .concat([...en].filter((k) => !ja.has(k)).map((k) => `missing in ja: ${k}`));
   const walk = (d) => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
