@@ -13,6 +13,9 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Server, launch, watch, axe, shot, test, note, plan, assert, counts, lines, ROOT, totp } from './lib.mjs';
 import { reporterScenarios } from './reporter.mjs';
+import { authorityScenarios } from './authority.mjs';
+import { executiveScenarios } from './executive.mjs';
+import { operatorScenarios } from './operator.mjs';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 
 // The keys of both locale files agree, and every literal t('a.b') in web/src names a key.
@@ -50,7 +53,14 @@ async function main() {
     const orgB = srv.createOrg('株式会社べつ', 'Betsu K.K.', 'company', ['--time-zone', 'Asia/Tokyo']);
     srv.createUser(orgA, 'rep-a', '山田 太郎', 'reporter', PW.rep);
     srv.createUser(orgB, 'rep-b', '鈴木 一郎', 'reporter', PW.repB);
-    await srv.start(webDir);
+    // The FSA receives by webhook at a closed loopback port, so that a finance company's report
+    // is a delivery the operator sees retrying (operator.mjs); no other test reports to the FSA.
+    const deliveryFile = join(srv.dir, 'delivery.json');
+    writeFileSync(deliveryFile, JSON.stringify({
+      format: 'ichigen-delivery/1',
+      recipients: { fsa: { channel: 'webhook', endpoint: 'http://127.0.0.1:9/ichigen', secret: 'browser-test-secret-0123456789abcdef-0123456789' } },
+    }));
+    await srv.start(webDir, [`--delivery-file=${deliveryFile}`, '--delivery-allow-http-loopback=1']);
     browser = await launch();
 
     // Is the cookie-session API there? 401 = yes (no cookie); 404 = not built yet.
@@ -142,6 +152,9 @@ async function main() {
     }, { skip: noSession });
 
     await reporterScenarios(ctx);
+    await authorityScenarios(ctx);
+    await executiveScenarios(ctx);
+    await operatorScenarios(ctx);
   } catch (e) {
     await test('the browser tests ran to the end', () => {
       throw e;
