@@ -457,8 +457,17 @@ static json_t *inbox_item_json(const struct inbox_item *it, const struct ruleset
     json_object_set_new(j, "update", json_boolean(!strcmp(s->kind, "update")));
     json_object_set_new(j, "received_at", http_time(s->created_at));
     json_object_set_new(j, "deadline", it->due_set ? http_time(it->due_ms) : json_null());
+    /* the stage by its name in both languages, so a list of the inbox reads without a lookup
+     * of the rule set (the stage id stays in stage_id; a stage no longer in the rules is named
+     * by its id) */
+    const struct rule *rule = rules_find(rules, s->rule_id);
+    const struct rule_stage *st = rules_find_stage(rule, s->stage_id);
+    json_object_set_new(j, "stage",
+                        json_pack("{s:s, s:s, s:s}", "id", s->stage_id, "ja",
+                                  st ? rules_stage_name(st, true) : s->stage_id, "en",
+                                  st ? rules_stage_name(st, false) : s->stage_id));
     /* a deadline under a proposed rule holds no one (issue 11 item 4): the authority sees so */
-    json_t *rs = rules_rule_status_json(rules_find(rules, s->rule_id));
+    json_t *rs = rules_rule_status_json(rule);
     json_object_update(j, rs);
     json_decref(rs);
     json_object_set_new(j, "read", json_boolean(s->delivered_at != 0));

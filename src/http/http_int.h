@@ -219,6 +219,8 @@ void h_token_create(struct req *r);
 void h_token_list(struct req *r);
 void h_token_revoke(struct req *r);
 void h_audit_list(struct req *r);
+void h_operator_audit_chain(struct req *r); /* h_operator.c */
+void h_operator_deliveries(struct req *r);
 void h_report_validate(struct req *r);
 void h_report_create(struct req *r);
 void h_report_list(struct req *r);

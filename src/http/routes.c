@@ -142,6 +142,11 @@ const struct route http_routes[] = {
      "reporter of the organisation"},
     {"GET", "/api/v1/rating", h_rating_json, RA_TOKEN, ACT_RISK_READ, false, "reporter"},
     {"GET", "/api/v1/rating.pdf", h_rating_pdf, RA_TOKEN, ACT_RISK_READ, false, "reporter"},
+    /* the operator's read-only views for the web UI (issue 12) */
+    {"GET", "/api/v1/operator/audit-chain", h_operator_audit_chain, RA_TOKEN, ACT_AUDIT_READ, false,
+     "admin"},
+    {"GET", "/api/v1/operator/deliveries", h_operator_deliveries, RA_TOKEN, ACT_AUDIT_READ, false,
+     "admin"},
     /* the web UI (issue 12): a browser's cookie session */
     {"POST", "/api/v1/auth/session", h_session_create, RA_PUBLIC, NO_ACTION, true, "public"},
     {"GET", "/api/v1/auth/session", h_session_get, RA_TOKEN, NO_ACTION, false, "any role"},

@@ -78,9 +78,10 @@ export class Server {
     const m = /\(([^)]+)\)/.exec(out);
     return m ? m[1] : '';
   }
-  async start(webDir) {
+  // extra: more settings (e.g. a delivery file), as `--name=value`
+  async start(webDir, extra = []) {
     const ready = join(this.dir, 'ready');
-    this.proc = spawn(this.bin, ['serve', `--data-dir=${this.dir}`, '--port=0', '--listen-addr=127.0.0.1', `--ready-file=${ready}`, `--web-dir=${webDir}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.proc = spawn(this.bin, ['serve', `--data-dir=${this.dir}`, '--port=0', '--listen-addr=127.0.0.1', `--ready-file=${ready}`, `--web-dir=${webDir}`, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.stderr = '';
     this.proc.stderr.on('data', (d) => {
       if (this.stderr.length < 100000) this.stderr += d;

@@ -11,16 +11,22 @@
 // sessions yet, sign in by adding a bearer token to API requests instead, to look at pages.
 import { writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Server, launch, watch, axe, shot, test, note, plan, assert, counts, lines, ROOT, SHOTS } from './lib.mjs';
+import { Server, launch, watch, axe, shot, test, note, plan, assert, counts, lines, ROOT, SHOTS, totp } from './lib.mjs';
 import { reporterScenarios, draftScenario } from './reporter.mjs';
 import { accessScenarios } from './access.mjs';
+import { authorityScenarios } from './authority.mjs';
+import { executiveScenarios } from './executive.mjs';
+import { operatorScenarios } from './operator.mjs';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 
 // The keys of both locale files agree, and every literal t('a.b') in web/src names a key.
 function checkLocales() {
   const flat = (o, p = '') => Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' ? flat(v, `${p}${k}.`) : [`${p}${k}`]));
-  const ja = new Set(flat(JSON.parse(readFileSync(join(ROOT, 'web/src/locales/ja.json'), 'utf8'))));
-  const en = new Set(flat(JSON.parse(readFileSync(join(ROOT, 'web/src/locales/en.json'), 'utf8'))));
+  // ja.json/en.json and the areas' <area>.ja.json/<area>.en.json, merged as lib/areas.js does
+  const load = (lang) => readdirSync(join(ROOT, 'web/src/locales')).filter((f) => f === `${lang}.json` || f.endsWith(`.${lang}.json`))
+    .reduce((all, f) => Object.assign(all, JSON.parse(readFileSync(join(ROOT, 'web/src/locales', f), 'utf8'))), {});
+  const ja = new Set(flat(load('ja')));
+  const en = new Set(flat(load('en')));
   const problems = [...ja].filter((k) => !en.has(k)).map((k) => `missing in en: ${k}`)
     .concat([...en].filter((k) => !ja.has(k)).map((k) => `missing in ja: ${k}`));
   const walk = (d) => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
@@ -54,9 +60,17 @@ async function main() {
     const orgB = srv.createOrg('株式会社べつ', 'Betsu K.K.', 'company', ['--time-zone', 'Asia/Tokyo']);
     srv.createUser(orgA, 'rep-a', '山田 太郎', 'reporter', PW.rep);
     srv.createUser(orgB, 'rep-b', '鈴木 一郎', 'reporter', PW.repB);
-    const orgAuth = srv.createOrg('個人情報保護委員会事務局', 'PPC Secretariat', 'authority', ['--time-zone', 'Asia/Tokyo']);
+    // an authority of its own organisation (not bound to any recipient) for access.mjs
+    const orgAuth = srv.createOrg('東京都 サイバー窓口', 'Tokyo cyber desk', 'authority', ['--time-zone', 'Asia/Tokyo']);
     srv.createUser(orgAuth, 'auth-a', '佐藤 花子', 'authority', PW.auth);
-    await srv.start(webDir);
+    // The FSA receives by webhook at a closed loopback port, so that a finance company's report
+    // is a delivery the operator sees retrying (operator.mjs); no other test reports to the FSA.
+    const deliveryFile = join(srv.dir, 'delivery.json');
+    writeFileSync(deliveryFile, JSON.stringify({
+      format: 'ichigen-delivery/1',
+      recipients: { fsa: { channel: 'webhook', endpoint: 'http://127.0.0.1:9/ichigen', secret: 'browser-test-secret-0123456789abcdef-0123456789' } },
+    }));
+    await srv.start(webDir, [`--delivery-file=${deliveryFile}`, '--delivery-allow-http-loopback=1']);
     browser = await launch();
 
     // Is the cookie-session API there? 401 = yes (no cookie); 404 = not built yet.
@@ -156,6 +170,9 @@ async function main() {
     const state = await reporterScenarios(ctx);
     await accessScenarios(ctx, state);
     await draftScenario(ctx, ctx.noSession || state.draftsMissing);
+    await authorityScenarios(ctx);
+    await executiveScenarios(ctx);
+    await operatorScenarios(ctx);
   } catch (e) {
     await test('the browser tests ran to the end', () => {
       throw e;

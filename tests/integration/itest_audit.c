@@ -497,6 +497,47 @@ static void test_edited_objects_are_named(void **state)
     assert_intact(head, entries);
 }
 
+/* The operator's page reads the chain's state over HTTP (GET /api/v1/operator/audit-chain,
+ * issue 12): intact with every entry counted and the newest one as head; an edited entry is
+ * named by its sequence number while the server runs, and the chain reads intact again once the
+ * entry is put back. Admin only. */
+static void test_api_chain_state(void **state)
+{
+    struct itest_resp r;
+    struct audit_rec orig, bad;
+    long long k = entries / 2;
+    UNUSED(state);
+    assert_int_equal(itest_server_start(&F.srv), 0);
+    sqlite3 *db = db_open();
+    long long n = db_count(db, "SELECT COUNT(*) FROM audit_log");
+    assert_int_equal(itest_get(&F.srv, F.admin.token, "/api/v1/operator/audit-chain", &r), 200);
+    assert_true(json_is_true(json_object_get(r.json, "intact")));
+    assert_int_equal(itest_jint(r.json, "/verified"), n);
+    assert_int_equal(itest_jint(r.json, "/head/seq"), n);
+    assert_true(json_is_null(json_object_get(r.json, "first_bad_seq")));
+    itest_resp_release(&r);
+
+    db_read_entry(db, k, &orig);
+    bad = orig;
+    xstrlcpy(bad.detail, "version=99", sizeof(bad.detail));
+    db_write_entry(db, &bad); /* the update trigger was dropped by test_edited_entry_is_named */
+    assert_int_equal(itest_get(&F.srv, F.admin.token, "/api/v1/operator/audit-chain", &r), 200);
+    assert_true(json_is_false(json_object_get(r.json, "intact")));
+    assert_int_equal(itest_jint(r.json, "/first_bad_seq"), k);
+    assert_int_equal(itest_jint(r.json, "/verified"), k - 1);
+    assert_non_null(strstr(itest_jstr(r.json, "/reason"), "altered"));
+    itest_resp_release(&r);
+
+    db_write_entry(db, &orig);
+    sqlite3_close(db);
+    assert_int_equal(itest_get(&F.srv, F.admin.token, "/api/v1/operator/audit-chain", &r), 200);
+    assert_true(json_is_true(json_object_get(r.json, "intact")));
+    itest_resp_release(&r);
+    assert_int_equal(itest_get(&F.srv, F.rep_a.token, "/api/v1/operator/audit-chain", &r), 403);
+    itest_resp_release(&r);
+    assert_int_equal(itest_server_finish(&F.srv), 0);
+}
+
 static void test_removed_entry_is_named(void **state)
 {
     long long m = entries / 3;
@@ -531,6 +572,7 @@ int main(void)
         cmocka_unit_test(test_edited_entry_is_named),
         cmocka_unit_test(test_removed_tail_needs_the_anchor),
         cmocka_unit_test(test_edited_objects_are_named),
+        cmocka_unit_test(test_api_chain_state),
         cmocka_unit_test(test_removed_entry_is_named),
     };
     itest_global_init();

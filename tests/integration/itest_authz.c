@@ -186,6 +186,8 @@ static const struct row rows[] = {
     {"GET", "/api/v1/risk/simulations/{id}", OWNING_ORG(200), B_NONE, 0},
     {"GET", "/api/v1/rating", REPORTERS(200), B_NONE, 0},
     {"GET", "/api/v1/rating.pdf", REPORTERS(200), B_NONE, 0},
+    {"GET", "/api/v1/operator/audit-chain", ADMIN_ONLY(200), B_NONE, 0},
+    {"GET", "/api/v1/operator/deliveries", ADMIN_ONLY(200), B_NONE, 0},
     /* the web UI (issue 12): with a bearer token the session routes describe and end that
      * token; the cookie itself: itest_session.c */
     {"POST", "/api/v1/auth/session", {201, 201, 201, 201, 201, 201, 201}, B_LOGIN, 0},

@@ -1558,6 +1558,63 @@ static void test_failed_for_good(void **state)
     itest_resp_release(&r);
 }
 
+/* The operator's delivery status (GET /api/v1/operator/deliveries, issue 12): the submission
+ * given up above is listed as failed with its attempts and last error, and the new one of the
+ * same incident, refused in turn, is listed as retrying once attempted — delivery facts across
+ * organisations, never the payload. Admin only. */
+static json_t *find_delivery(json_t *list, const char *incident, const char *id, bool same)
+{
+    size_t i;
+    json_t *it;
+    json_array_foreach(list, i, it)
+    {
+        const char *sid = json_string_value(json_object_get(it, "id"));
+        if (!strcmp(json_string_value(json_object_get(it, "incident_id")), incident) &&
+            (!strcmp(sid, id) == same))
+            return it;
+    }
+    return NULL;
+}
+
+static void test_operator_deliveries(void **state)
+{
+    struct itest_resp r;
+    json_t *it = NULL;
+    UNUSED(state);
+    assert_int_equal(itest_get(&F.srv, F.admin.token, "/api/v1/operator/deliveries", &r), 200);
+    it = find_delivery(json_object_get(r.json, "failed"), E.id, E.sub, true);
+    assert_non_null(it);
+    expect_str(it, "/status", "failed");
+    expect_str(it, "/recipient_id", "mlit");
+    expect_str(it, "/organization_id", F.org_a);
+    assert_true(itest_jint(it, "/attempts") >= 1);
+    assert_true(json_is_string(json_object_get(it, "last_error")));
+    assert_true(json_is_string(json_object_get(it, "failed_at")));
+    assert_null(json_object_get(it, "payload"));
+    itest_resp_release(&r);
+    /* the second submission: queued again after its first refused attempt (bounded poll) */
+    int64_t deadline = rtime_now_ms() + WAIT_MS;
+    for (;;) {
+        assert_int_equal(itest_get(&F.srv, F.admin.token, "/api/v1/operator/deliveries", &r),
+                         200);
+        it = find_delivery(json_object_get(r.json, "retrying"), E.id, E.sub, false);
+        if (it || rtime_now_ms() > deadline)
+            break;
+        itest_resp_release(&r);
+        itest_sleep_ms(50);
+    }
+    assert_non_null(it);
+    expect_str(it, "/status", "queued");
+    assert_true(itest_jint(it, "/attempts") >= 1);
+    assert_true(json_is_string(json_object_get(it, "next_attempt_at")));
+    assert_null(find_delivery(json_object_get(r.json, "retrying"), E.id, E.sub, true));
+    itest_resp_release(&r);
+    assert_int_equal(itest_get(&F.srv, F.rep_a.token, "/api/v1/operator/deliveries", &r), 403);
+    itest_resp_release(&r);
+    assert_int_equal(itest_get(&F.srv, F.admin.token, "/api/v1/operator/deliveries?x=1", &r), 400);
+    itest_resp_release(&r);
+}
+
 /* ---- deadlines that run from a previous stage's submission ---- */
 
 /* A NIS2 significant incident (tests/data/obligations: eu-company base) with what the 72-hour
@@ -2445,6 +2502,7 @@ int main(void)
         cmocka_unit_test(test_crash_mid_delivery),
         cmocka_unit_test(test_reminders),
         cmocka_unit_test(test_failed_for_good),
+        cmocka_unit_test(test_operator_deliveries),
         cmocka_unit_test(test_deadline_from_previous_stage),
         cmocka_unit_test(test_ppc_stage_by_stage),
         cmocka_unit_test(test_nis2_stage_by_stage),

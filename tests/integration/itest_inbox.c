@@ -140,6 +140,12 @@ static void test_list_columns_filters_and_pages(void **state)
     assert_true(json_is_false(json_object_get(it, "read")));
     assert_true(json_is_false(json_object_get(it, "acknowledged")));
     assert_non_null(json_object_get(it, "deadline"));
+    /* the stage by its name in both languages, not only its code (the web UI's inbox column) */
+    assert_string_equal(itest_jstr(it, "/stage/id"), itest_jstr(it, "/stage_id"));
+    assert_non_null(itest_jstr(it, "/stage/ja"));
+    assert_non_null(itest_jstr(it, "/stage/en"));
+    assert_string_not_equal(itest_jstr(it, "/stage/ja"), itest_jstr(it, "/stage_id"));
+    assert_string_not_equal(itest_jstr(it, "/stage/en"), itest_jstr(it, "/stage_id"));
     size_t total = json_array_size(json_object_get(r.json, "items"));
     char sub[40];
     xstrlcpy(sub, itest_jstr(it, "/id"), sizeof(sub));

@@ -5,6 +5,9 @@ import { createRouter, createWebHistory } from 'vue-router';
 import { session, loadSession, role, pendingStep } from './lib/session.js';
 import SignIn from './pages/SignIn.vue';
 import Home from './pages/Home.vue';
+import authorityRoutes from './routes/authority.js';
+import executiveRoutes from './routes/executive.js';
+import operatorRoutes from './routes/operator.js';
 
 const routes = [
   { path: '/', name: 'home', component: Home },
@@ -17,6 +20,8 @@ const routes = [
   { path: '/drafts/:id', name: 'draft', component: () => import('./pages/ReportForm.vue'), meta: { roles: ['reporter'] } },
   { path: '/reports/:id', name: 'report', component: () => import('./pages/ReportView.vue'), meta: { roles: ['reporter'] } },
   { path: '/reports/:id/amend', name: 'report-amend', component: () => import('./pages/ReportForm.vue'), meta: { roles: ['reporter'] } },
+  ...authorityRoutes, ...executiveRoutes, ...operatorRoutes,
+  { path: '/refused', name: 'refused', component: () => import('./pages/Refused.vue') },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./pages/NotFound.vue'), meta: { public: true } },
 ];
 
@@ -34,7 +39,7 @@ router.beforeEach(async (to) => {
   if (!session.data) return { name: 'sign-in', query: to.fullPath !== '/' ? { next: to.fullPath } : {} };
   const step = pendingStep();
   if (step && !to.meta.setup) return { name: step };
-  if (to.meta.roles && !to.meta.roles.includes(role())) return { name: 'home', query: { refused: to.fullPath } };
+  if (to.meta.roles && !to.meta.roles.includes(role())) return { name: 'refused', query: { from: to.fullPath } };
   return true;
 });
 

@@ -10,7 +10,8 @@ export function formatDateTime(iso, timeZone, lang) {
       year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
       timeZoneName: 'short',
     }).format(d);
-    return `${s} (${timeZone})`;
+    // the zone's name once: "… JST (Asia/Tokyo)", but "… UTC", not "… UTC (UTC)"
+    return s.endsWith(` ${timeZone}`) ? s : `${s} (${timeZone})`;
   } catch {
     return d.toISOString();
   }

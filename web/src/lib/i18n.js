@@ -4,6 +4,7 @@ import { createI18n } from 'vue-i18n';
 import ja from '../locales/ja.json';
 import en from '../locales/en.json';
 import { setApiLang } from './api.js';
+import { withAreas } from './areas.js';
 
 const KEY = 'ichigen.lang';
 
@@ -21,7 +22,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: initial(),
   fallbackLocale: 'ja',
-  messages: { ja, en },
+  messages: withAreas({ ja, en }),
   missingWarn: false,
   fallbackWarn: false,
 });

@@ -1,0 +1,7 @@
+// The receiving side (roles recipient and authority): the inbox and one item of it.
+import '../styles/areas.css';
+
+export default [
+  { path: '/inbox', name: 'inbox', component: () => import('../pages/authority/Inbox.vue'), meta: { roles: ['recipient', 'authority'] } },
+  { path: '/inbox/:id', name: 'inbox-item', component: () => import('../pages/authority/InboxItem.vue'), meta: { roles: ['recipient', 'authority'] } },
+];
