@@ -95,7 +95,8 @@ export async function accessScenarios(ctx, state) {
     await page.getByRole('button', { name: 'サインアウト' }).waitFor();
     // the reporter's pages are refused by role, in the UI and in the API
     await page.goto(`${srv.base}/reports/new`);
-    await page.getByRole('alert').filter({ hasText: 'そのページを開く権限がありません。' }).waitFor();
+    await page.getByRole('heading', { name: 'このページを開く権限がありません' }).waitFor(); // Refused.vue
+    assert(new URL(page.url()).pathname === '/refused', `refused at ${page.url()}`);
     assert(!(await page.getByRole('heading', { name: 'インシデント報告の作成' }).count()), 'the form is not shown');
     await shot(page, 'authority-refused-report-form.ja');
     const api = await page.evaluate(async () => (await fetch('/api/v1/reports', { credentials: 'same-origin' })).status);
