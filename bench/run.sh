@@ -17,6 +17,7 @@
 #   BENCH_BUILD_DIR=build-bench                         BENCH_KEEP=1  keep the data and logs
 #   BENCH_QUICK=1         one short repetition of everything (a smoke test, ~1 minute)
 #   BENCH_ONLY=delivery   only the delivery figures
+#   BENCH_ONLY=web        only the web UI's static files (and the /healthz baseline)
 #   BENCH_DELIVERY_REPORTS=4000  reports preloaded per drain (5 webhook deliveries each)
 #   BENCH_DELIVERY_RATE=100      reports/s of the latency run; BENCH_DELIVERY_SECONDS=20
 #   BENCH_DELIVERY_PREVIEW=0     skip the latency run without preview (the baseline)
@@ -212,12 +213,40 @@ say ""
 # (BENCH_ONLY=delivery skips everything up to the delivery section: for working on delivery)
 web_js="" web_js_gz=0 full="" early="" sfull="" sew="" rload="" rew="" rfull="" rewx="" rhot_ln="" rhot_pert="" rfill_ln=""
 rfill_pert="" rport1="" rportn="" risk_reps=0 inew="" ideadline="" ideep=""
-if [ "${BENCH_ONLY:-}" != delivery ]; then
 # the web UI's first-page script, as index.html names it (built by scripts/web.sh when missing)
 [ -f web/dist/index.html ] || [ ! -x scripts/web.sh ] || scripts/web.sh >&2 || true
 web_js=$(grep -o 'assets/index-[A-Za-z0-9_-]*\.js' web/dist/index.html 2>/dev/null | head -1 |
     sed 's#^assets/##')
 web_js_gz=$([ -n "$web_js" ] && wc -c <"web/dist/assets/$web_js.gz" 2>/dev/null || echo 0)
+if [ "${BENCH_ONLY:-}" = web ]; then # only the web UI's static files and the /healthz baseline
+    [ -n "$web_js" ] || die "web/dist is not built (scripts/web.sh)"
+    start_server warn
+    use_server warn
+    for rep in $(seq 1 "$reps"); do
+        say "== repetition $rep of $reps"
+        run_lg "health" --mode health --connections "$conns" "${common[@]}"
+        rec health_rps "$(field_of rps)"
+        run_lg "static-js" --mode get --path "/assets/$web_js" --gzip --connections "$conns" \
+            "${common[@]}"
+        rec static_rps "$(field_of rps)"
+        rec static_p99 "$(field_of p99)"
+        rec static_cpu "$(field_of server_cpu_us_per_req)"
+        run_lg "index-html" --mode get --path "/" --connections "$conns" "${common[@]}"
+        rec index_rps "$(field_of rps)"
+        rec index_p99 "$(field_of p99)"
+    done
+    stop_server warn
+    hr=$(med health_rps)
+    say ""
+    say "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load average $load_start → $(cut -d' ' -f1-3 /proc/loadavg); median of $reps"
+    say "| measurement | median | notes |"
+    say "|---|---|---|"
+    say "| web UI: GET the first page's script (gzip, $web_js_gz bytes), $conns conn (requests/s) | $(med static_rps) | p99 $(med static_p99) ms; server CPU $(med static_cpu) µs/request; $(div "$(med static_rps)" "$hr") × healthz |"
+    say "| web UI: GET / (index.html), $conns conn (requests/s) | $(med index_rps) | p99 $(med index_p99) ms |"
+    say "| baseline: GET /healthz, $conns conn (requests/s) | $hr | |"
+    exit 0
+fi
+if [ "${BENCH_ONLY:-}" != delivery ]; then
 start_server warn
 start_server info
 say "servers on 127.0.0.1:${ports[warn]} (log level warn) and :${ports[info]} (info), data in $work"
