@@ -26,6 +26,15 @@ export function optionLabel(node, value, lang) {
   return (labels && labels[value]) || String(value);
 }
 
+// An object node's members in the order the report format's field table gives them (the
+// schema's x-order; JSON objects have no order and the server sorts keys), then any others.
+export function memberKeys(node) {
+  const props = (node && node.properties) || {};
+  const keys = Object.keys(props);
+  const order = Array.isArray(node && node['x-order']) ? node['x-order'].filter((k) => k in props) : [];
+  return [...order, ...keys.filter((k) => !order.includes(k))];
+}
+
 // The order of the steps: the sections the format requires, in the order the schema lists them
 // as required (envelope, entity, contacts, times, …), then the optional ones.
 export function sectionOrder(schema) {
