@@ -17,6 +17,7 @@ import { accessScenarios } from './access.mjs';
 import { authorityScenarios } from './authority.mjs';
 import { executiveScenarios } from './executive.mjs';
 import { operatorScenarios } from './operator.mjs';
+import { adminScenarios } from './admin.mjs';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 
 // The keys of both locale files agree, and every literal t('a.b') in web/src names a key.
@@ -173,6 +174,7 @@ async function main() {
     await authorityScenarios(ctx);
     await executiveScenarios(ctx);
     await operatorScenarios(ctx);
+    await adminScenarios(ctx);
   } catch (e) {
     await test('the browser tests ran to the end', () => {
       throw e;

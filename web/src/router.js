@@ -20,6 +20,7 @@ const routes = [
   { path: '/drafts/:id', name: 'draft', component: () => import('./pages/ReportForm.vue'), meta: { roles: ['reporter'] } },
   { path: '/reports/:id', name: 'report', component: () => import('./pages/ReportView.vue'), meta: { roles: ['reporter'] } },
   { path: '/reports/:id/amend', name: 'report-amend', component: () => import('./pages/ReportForm.vue'), meta: { roles: ['reporter'] } },
+  { path: '/users', name: 'org-users', component: () => import('./pages/orgadmin/OrgUsers.vue'), meta: { roles: ['org_admin'] } },
   ...authorityRoutes, ...executiveRoutes, ...operatorRoutes,
   { path: '/refused', name: 'refused', component: () => import('./pages/Refused.vue') },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./pages/NotFound.vue'), meta: { public: true } },
