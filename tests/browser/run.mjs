@@ -18,6 +18,7 @@ import { authorityScenarios } from './authority.mjs';
 import { executiveScenarios } from './executive.mjs';
 import { operatorScenarios } from './operator.mjs';
 import { adminScenarios } from './admin.mjs';
+import { keyboardScenarios } from './keyboard.mjs';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 
 // The keys of both locale files agree, and every literal t('a.b') in web/src names a key.
@@ -175,6 +176,7 @@ async function main() {
     await executiveScenarios(ctx);
     await operatorScenarios(ctx);
     await adminScenarios(ctx);
+    await keyboardScenarios(ctx);
   } catch (e) {
     await test('the browser tests ran to the end', () => {
       throw e;

@@ -44,13 +44,39 @@ router.beforeEach(async (to) => {
   return true;
 });
 
-// Move the focus to the new page's heading so keyboard and screen-reader users know it changed.
-router.afterEach(() => {
+// Move the focus to the new page's heading so keyboard and screen-reader users know it changed
+// (WCAG 2.4.3). Not when the same page stays and has put the focus on something of its own
+// inside <main> (the report form's next step moves it to that step's heading, and its address
+// changes only to remember the step): taking it to the <h1> would send the person back to the
+// top of the page. A page that draws its heading only once its data has come (the
+// questionnaire) gets the focus then, unless the person has moved it meanwhile.
+function focusHeading(h) {
+  h.setAttribute('tabindex', '-1');
+  h.focus({ preventScroll: true });
+}
+let waiting = null;
+router.afterEach((to, from) => {
+  const samePage = from.matched.length > 0 && to.matched.length > 0
+    && to.matched[to.matched.length - 1].components.default === from.matched[from.matched.length - 1].components.default;
+  if (waiting) waiting.disconnect();
+  waiting = null;
   setTimeout(() => {
+    const main = document.querySelector('main');
+    const a = document.activeElement;
+    if (samePage && main && a && a !== main && main.contains(a)) return;
     const h = document.querySelector('main h1');
-    if (h) {
-      h.setAttribute('tabindex', '-1');
-      h.focus({ preventScroll: true });
-    }
+    if (h) return focusHeading(h);
+    if (!main) return;
+    const obs = new MutationObserver(() => {
+      const later = main.querySelector('h1');
+      if (!later) return;
+      obs.disconnect();
+      if (waiting === obs) waiting = null;
+      const now = document.activeElement;
+      if (!now || now === document.body || now === main) focusHeading(later);
+    });
+    obs.observe(main, { childList: true, subtree: true });
+    waiting = obs;
+    setTimeout(() => obs.disconnect(), 10000); // a page that never draws one
   }, 0);
 });

@@ -1,15 +1,28 @@
 // Dates and times in a named time zone (the organisation's, or a recipient's for a deadline
-// that runs in its own), with the zone shown, in the chosen language.
+// that runs in its own), with the zone shown, in the chosen language. Japanese as ja-JP writes
+// it (2026/12/06 21:45 JST); English with the month in letters, day month year, so that no
+// reader takes 06/12 for 12 June or 6 December by habit: "6 Dec 2026 21:45 JST (Asia/Tokyo)".
 export function formatDateTime(iso, timeZone, lang) {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso);
   try {
-    const s = new Intl.DateTimeFormat(lang === 'ja' ? 'ja-JP' : 'en-GB', {
-      timeZone,
-      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
-      timeZoneName: 'short',
-    }).format(d);
+    let s;
+    if (lang === 'ja') {
+      s = new Intl.DateTimeFormat('ja-JP', {
+        timeZone,
+        year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+        timeZoneName: 'short',
+      }).format(d);
+    } else {
+      const parts = new Intl.DateTimeFormat('en-US', {
+        timeZone, hourCycle: 'h23',
+        year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit',
+        timeZoneName: 'short',
+      }).formatToParts(d);
+      const v = Object.fromEntries(parts.map((p) => [p.type, p.value]));
+      s = `${v.day} ${v.month} ${v.year} ${pad(+v.hour % 24)}:${v.minute} ${v.timeZoneName}`;
+    }
     // the zone's name once: "… JST (Asia/Tokyo)", but "… UTC", not "… UTC (UTC)"
     return s.endsWith(` ${timeZone}`) ? s : `${s} (${timeZone})`;
   } catch {
