@@ -1,7 +1,7 @@
 /*
  * web.c — the web UI's files (issue 12): read once from the setting web_dir at start-up into a
  * table, then served from memory. What it is: the table, its loading, and the pure decision of
- * what a request path gets (http_web_resolve), which is all a request ever touches — no path
+ * the answer for a request path (http_web_resolve), which is all a request ever touches — no path
  * from a request reaches the file system, so "..", encoded dots or slashes and symlinks can
  * only fail to match a name in the table. What it is not: the HTTP answer (server.c sends it,
  * with the headers every response carries: respond.c).
@@ -235,7 +235,7 @@ struct http_web *http_web_load(const char *dir, struct err *e)
     return w;
 }
 
-/* ---- what a request path gets (pure) ---- */
+/* ---- the answer for a request path (pure) ---- */
 
 /* Paths that belong to the API and the operator's endpoints: never the web UI's. */
 static bool reserved(const char *path)
