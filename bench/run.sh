@@ -213,6 +213,18 @@ say ""
 # (BENCH_ONLY=delivery skips everything up to the delivery section: for working on delivery)
 web_js="" web_js_gz=0 full="" early="" sfull="" sew="" rload="" rew="" rfull="" rewx="" rhot_ln="" rhot_pert="" rfill_ln=""
 rfill_pert="" rport1="" rportn="" risk_reps=0 inew="" ideadline="" ideep=""
+# The web UI's static files (issue 12): its first-page script with gzip, then index.html.
+web_static_runs() {
+    run_lg "static-js" --mode get --path "/assets/$web_js" --gzip --connections "$conns" \
+        "${common[@]}"
+    rec static_rps "$(field_of rps)"
+    rec static_p99 "$(field_of p99)"
+    rec static_cpu "$(field_of server_cpu_us_per_req)"
+    run_lg "index-html" --mode get --path "/" --connections "$conns" "${common[@]}"
+    rec index_rps "$(field_of rps)"
+    rec index_p99 "$(field_of p99)"
+}
+
 # the web UI's first-page script, as index.html names it (built by scripts/web.sh when missing)
 [ -f web/dist/index.html ] || [ ! -x scripts/web.sh ] || scripts/web.sh >&2 || true
 web_js=$(grep -o 'assets/index-[A-Za-z0-9_-]*\.js' web/dist/index.html 2>/dev/null | head -1 |
@@ -226,14 +238,7 @@ if [ "${BENCH_ONLY:-}" = web ]; then # only the web UI's static files and the /h
         say "== repetition $rep of $reps"
         run_lg "health" --mode health --connections "$conns" "${common[@]}"
         rec health_rps "$(field_of rps)"
-        run_lg "static-js" --mode get --path "/assets/$web_js" --gzip --connections "$conns" \
-            "${common[@]}"
-        rec static_rps "$(field_of rps)"
-        rec static_p99 "$(field_of p99)"
-        rec static_cpu "$(field_of server_cpu_us_per_req)"
-        run_lg "index-html" --mode get --path "/" --connections "$conns" "${common[@]}"
-        rec index_rps "$(field_of rps)"
-        rec index_p99 "$(field_of p99)"
+        web_static_runs
     done
     stop_server warn
     hr=$(med health_rps)
@@ -257,14 +262,7 @@ for rep in $(seq 1 "$reps"); do
     run_lg "health" --mode health --connections "$conns" "${common[@]}"
     rec health_rps "$(field_of rps)"
     if [ -n "$web_js" ]; then # the web UI's static files (issue 12), served by the same server
-        run_lg "static-js" --mode get --path "/assets/$web_js" --gzip --connections "$conns" \
-            "${common[@]}"
-        rec static_rps "$(field_of rps)"
-        rec static_p99 "$(field_of p99)"
-        rec static_cpu "$(field_of server_cpu_us_per_req)"
-        run_lg "index-html" --mode get --path "/" --connections "$conns" "${common[@]}"
-        rec index_rps "$(field_of rps)"
-        rec index_p99 "$(field_of p99)"
+        web_static_runs
     fi
 
     fs=$("$build/bench/fsync_probe" "$data" 2 2>&1 >"$work/fsync.json")
