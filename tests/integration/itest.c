@@ -262,6 +262,23 @@ static bool file_clean(const char *path)
     return clean;
 }
 
+static void dump_tail(const char *path, size_t tail)
+{
+    size_t len = 0;
+    char *text = itest_read_file(path, &len);
+    if (!text)
+        return;
+    size_t from = len > tail ? len - tail : 0;
+    fprintf(stderr, "# itest: last %zu bytes of %s:\n%s\n", len - from, path, text + from);
+    free(text);
+}
+
+void itest_dump_logs(const struct itest_server *s, size_t tail)
+{
+    dump_tail(s->log, tail);
+    dump_tail(s->cli_log, tail);
+}
+
 bool itest_logs_clean(const struct itest_server *s)
 {
     bool server = file_clean(s->log);

@@ -76,6 +76,10 @@ void itest_server_release(struct itest_server *s);
 /* Reads a whole file (NUL-terminated, caller frees). Returns NULL if it cannot. */
 char *itest_read_file(const char *path, size_t *len);
 
+/* Prints the last `tail` bytes of the server's log and of the CLI's stderr to stderr, so a
+ * failure seen only on a CI machine leaves its evidence in the test log. */
+void itest_dump_logs(const struct itest_server *s, size_t tail);
+
 /* ---- the CLI ---- */
 
 /* Runs $ICHIGEN_BIN with argv (NULL-ended, without the program name). stdin_text (may be NULL)

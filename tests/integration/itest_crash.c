@@ -169,8 +169,10 @@ static void verify_acks(bool from_start)
     run_threads(verify_loop);
     join_threads();
     for (int i = 0; i < THREADS; i++)
-        if (workers[i].problem[0])
+        if (workers[i].problem[0]) {
+            itest_dump_logs(&F.srv, 6000);
             fail_msg("%s", workers[i].problem);
+        }
 }
 
 static void kill_cycle(int cycle)
@@ -233,7 +235,10 @@ static void test_audit_chain_intact(void **state)
     char *out = NULL;
     long long n = 0;
     UNUSED(state);
-    assert_int_equal(itest_cli(&F.srv, NULL, &out, "audit", "verify", NULL), 0);
+    int rc = itest_cli(&F.srv, NULL, &out, "audit", "verify", NULL);
+    if (rc != 0)
+        itest_dump_logs(&F.srv, 6000);
+    assert_int_equal(rc, 0);
     assert_int_equal(sscanf(out, "audit log intact: %lld entries verified", &n), 1);
     assert_true(n >= (long long)total_acks); /* each create appended its entry */
     free(out);

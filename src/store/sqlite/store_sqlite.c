@@ -861,8 +861,31 @@ void sq_close_store(struct store *base)
     free(s);
 }
 
+/* SQLite's own error log (https://sqlite.org/errlog.html) names the cause of a failure that the
+ * store reports only as STORE_UNAVAILABLE: a busy timeout, an I/O error, corruption, and the
+ * notice that a WAL was recovered after a crash. Constraint failures are expected (idempotency
+ * keys, unique names) and schema re-preparations are routine; both are left out. */
+static void sqlite_log(void *arg, int code, const char *msg)
+{
+    UNUSED(arg);
+    int prim = code & 0xff;
+    if (prim == SQLITE_CONSTRAINT || prim == SQLITE_SCHEMA)
+        return;
+    LOG(prim == SQLITE_NOTICE ? LOG_INFO : LOG_WARN, "store.sqlite", LF_I("code", code),
+        LF_S("message", msg ? msg : ""));
+}
+
+static pthread_once_t sqlite_log_once = PTHREAD_ONCE_INIT;
+
+/* SQLITE_CONFIG_LOG must precede sqlite3_initialize(); the first open initialises. */
+static void sqlite_log_install(void)
+{
+    sqlite3_config(SQLITE_CONFIG_LOG, sqlite_log, NULL);
+}
+
 struct store *store_sqlite_open(const struct store_sqlite_options *o, struct err *e)
 {
+    pthread_once(&sqlite_log_once, sqlite_log_install);
     struct sq_store *s = xcalloc(1, sizeof(*s));
     s->base.ops = &sq_ops;
     s->path = xstrdup(o->path);
