@@ -50,6 +50,8 @@ static bool cleared(const struct share_reader *r, const struct share_audience *a
 
 bool share_can_read(const struct share_reader *r, const struct share_audience *a)
 {
+    if ((int)a->tlp < 0 || a->tlp >= TLP__COUNT)
+        return false; /* a label nobody can understand is not shared */
     if (is_author(r, a))
         return true; /* whoever wrote it has read it, whatever it requires */
     if (!cleared(r, a))
