@@ -865,4 +865,13 @@ const struct store_ops sq_ops = {
     .draft_list = sq_draft_list,
     .draft_update = sq_draft_update,
     .draft_delete = sq_draft_delete,
+    .advisory_create = sq_advisory_create,
+    .advisory_amend = sq_advisory_amend,
+    .advisory_get = sq_advisory_get,
+    .advisory_list = sq_advisory_list,
+    .advisory_withdraw = sq_advisory_withdraw,
+    .advisory_ack = sq_advisory_ack,
+    .advisory_acks = sq_advisory_acks,
+    .clearance_get = sq_clearance_get,
+    .clearance_set = sq_clearance_set,
 };
