@@ -469,3 +469,21 @@ void advisory_audience_apply(const struct advisory_audience *a, struct share_aud
     out->users = (struct share_list){a->users, a->nusers};
     out->clearance_holders = a->clearance_holders;
 }
+
+json_t *advisory_event(const char *event, const char *id, int version, enum tlp t,
+                       bool clearance_required, const json_t *title)
+{
+    char link[96];
+    snprintf(link, sizeof(link), "/api/v1/advisories/%.40s", id);
+    json_t *a = json_pack("{s:s, s:i, s:s, s:s}", "id", id, "version", version, "tlp",
+                          tlp_label(t) ? tlp_label(t) : "", "link", link);
+    if ((t == TLP_CLEAR || t == TLP_GREEN) && !clearance_required && json_is_object(title)) {
+        const char *ja = json_string_value(json_object_get(title, "ja"));
+        const char *en = json_string_value(json_object_get(title, "en"));
+        char text[2 * ADVISORY_TITLE_MAX + 8];
+        snprintf(text, sizeof(text), "%s%s%s", ja ? ja : "", ja && en ? " / " : "", en ? en : "");
+        json_object_set_new(a, "title", json_deep_copy(title));
+        json_object_set_new(a, "title_text", json_string(text));
+    }
+    return json_pack("{s:s, s:o}", "event", event, "advisory", a);
+}

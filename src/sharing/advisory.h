@@ -66,4 +66,16 @@ void advisory_audience_release(struct advisory_audience *a);
  * author and required_rank. */
 void advisory_audience_apply(const struct advisory_audience *a, struct share_audience *out);
 
+/* The event an organisation's channels (its notification webhook and e-mail) are told when an
+ * advisory it is in the audience of is published or amended: event "advisory.published" or
+ * "advisory.amended", and "advisory": {id, version, tlp, link}. Those channels are outside the
+ * platform and reach whoever reads the organisation's mailbox or system, not named readers, so
+ * the content goes there only when its label lets it go anywhere in the community: for
+ * TLP:CLEAR and TLP:GREEN without a required clearance the title is added ("title": {ja, en}
+ * and "title_text", both languages on one line); otherwise the event only says that an
+ * advisory is waiting and where (a reader signs in to read it). title is the advisory's
+ * {"ja","en"} (borrowed). New reference. */
+json_t *advisory_event(const char *event, const char *id, int version, enum tlp t,
+                       bool clearance_required, const json_t *title);
+
 #endif
