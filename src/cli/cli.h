@@ -48,6 +48,10 @@ struct ruleset *cli_load_rules(const struct config *cfg, const char *dir_overrid
  * any file has one (the service does not start with a broken questionnaire). */
 struct assess_catalog;
 struct assess_catalog *cli_load_frameworks(const struct config *cfg);
+/* The security clearance levels (<rules_dir>/sharing/clearance.json, cli_sharing.c) into out:
+ * 0, or -1 after printing every problem of the file. */
+struct clearance_catalog;
+int cli_load_clearance(const struct config *cfg, struct clearance_catalog *out);
 
 /* Reads a whole file ("-": standard input) of at most max bytes, NUL-terminated (heap; *n
  * gets the length). NULL with errno set (EFBIG when larger than max). */

@@ -13,6 +13,7 @@
 #include "../app/app_report.h"
 #include "../http/http.h"
 #include "../assess/assess.h"
+#include "../sharing/clearance.h"
 #include "../outbox/outbox.h"
 #include "../store/store_trace.h"
 
@@ -125,8 +126,10 @@ int cli_serve(int argc, char **argv)
     if (!rules)
         return CLI_FAILURE;
     struct assess_catalog *frameworks = cli_load_frameworks(&cfg);
+    static struct clearance_catalog clearance; /* static: large, and outlives every request */
     struct outbox_config delivery;
-    bool have_delivery = frameworks && cli_load_delivery(&cfg, rules, NULL, &delivery) == 0;
+    bool have_delivery = frameworks && cli_load_clearance(&cfg, &clearance) == 0 &&
+                         cli_load_delivery(&cfg, rules, NULL, &delivery) == 0;
     struct store *s = have_delivery ? cli_open_store(&cfg) : NULL;
     /* static: the figures outlive the store, whose close is timed too */
     static struct store_trace trace;
@@ -144,6 +147,7 @@ int cli_serve(int argc, char **argv)
     app_init(&app, &cfg, s);
     app.rules = rules;
     app.frameworks = frameworks;
+    app.clearance = &clearance;
     app.delivery = &delivery;
     if (cfg.delivery_enabled && start_worker(&app, &cfg, &delivery)) {
         store_close(s);

@@ -27,6 +27,8 @@ enum route_auth {
     RA_TOKEN,  /* a valid bearer token; the handler checks the permission with its object */
     RA_FEED,   /* a bearer token, or a calendar token (kind "calendar") in ?token= — calendar
                   programs subscribe to a URL and send no headers (issue 10 item 9) */
+    RA_OPTIONAL, /* credentials when any are sent (checked as RA_TOKEN), else an anonymous
+                    caller (issue 13: TLP:CLEAR is readable by anyone) */
 };
 
 struct route {
@@ -297,6 +299,17 @@ void h_draft_list(struct req *r);
 void h_draft_get(struct req *r);
 void h_draft_save(struct req *r);
 void h_draft_delete(struct req *r);
+/* advisories and clearances (issue 13; h_advisories.c) */
+void h_advisory_create(struct req *r);
+void h_advisory_list(struct req *r);
+void h_advisory_get(struct req *r);
+void h_advisory_amend(struct req *r);
+void h_advisory_tlp(struct req *r);
+void h_advisory_withdraw(struct req *r);
+void h_advisory_ack(struct req *r);
+void h_advisory_acks(struct req *r);
+void h_clearance_get(struct req *r);
+void h_clearance_set(struct req *r);
 
 /* The session cookie's name, and the Set-Cookie value that opens (secret) or clears (NULL) it:
  * Path=/, HttpOnly, SameSite=Strict, Secure as the setting cookie_secure says (RFC 6265

@@ -169,6 +169,28 @@ const struct route http_routes[] = {
      "reporter of the organisation"},
     {"DELETE", "/api/v1/drafts/{id}", h_draft_delete, RA_TOKEN, NO_ACTION, false,
      "reporter of the organisation"},
+    /* advisories (issue 13 item 1): written by authorities, read by the TLP 2.0 rule */
+    {"POST", "/api/v1/advisories", h_advisory_create, RA_TOKEN, ACT_ADVISORY_WRITE, true,
+     "authority"},
+    {"GET", "/api/v1/advisories", h_advisory_list, RA_OPTIONAL, NO_ACTION, false,
+     "anyone: what the TLP rule lets the caller read (TLP:CLEAR without a token)"},
+    {"GET", "/api/v1/advisories/{id}", h_advisory_get, RA_OPTIONAL, NO_ACTION, false,
+     "anyone the TLP rule lets read it (TLP:CLEAR without a token)"},
+    {"POST", "/api/v1/advisories/{id}/versions", h_advisory_amend, RA_TOKEN, ACT_ADVISORY_WRITE,
+     true, "authority of the originating organisation"},
+    {"PUT", "/api/v1/advisories/{id}/tlp", h_advisory_tlp, RA_TOKEN, ACT_ADVISORY_WRITE, true,
+     "authority of the originating organisation"},
+    {"POST", "/api/v1/advisories/{id}/withdraw", h_advisory_withdraw, RA_TOKEN,
+     ACT_ADVISORY_WRITE, true, "authority of the originating organisation"},
+    {"POST", "/api/v1/advisories/{id}/acknowledge", h_advisory_ack, RA_TOKEN, ACT_ADVISORY_ACK,
+     false, "any role the TLP rule lets read it, for its organisation"},
+    {"GET", "/api/v1/advisories/{id}/acknowledgements", h_advisory_acks, RA_TOKEN,
+     ACT_ADVISORY_WRITE, false, "authority of the originating organisation"},
+    /* security clearances (issue 13 item 2): the platform administrator's, audited */
+    {"GET", "/api/v1/users/{id}/clearance", h_clearance_get, RA_TOKEN, ACT_CLEARANCE_SET, false,
+     "admin"},
+    {"PUT", "/api/v1/users/{id}/clearance", h_clearance_set, RA_TOKEN, ACT_CLEARANCE_SET, true,
+     "admin"},
 };
 const size_t http_nroutes = ARRAY_SIZE(http_routes);
 
@@ -381,10 +403,18 @@ static bool csrf_ok(struct req *r)
     return false;
 }
 
+/* Whether the request carries credentials of any kind (RA_OPTIONAL authenticates it then). */
+static bool credentials_sent(struct req *r)
+{
+    return http_header_in(r, MHD_HTTP_HEADER_AUTHORIZATION) ||
+           MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, HTTP_SESSION_COOKIE);
+}
+
 void http_dispatch(struct req *r)
 {
     const struct route *rt = r->route;
-    if (rt->auth == RA_TOKEN || rt->auth == RA_FEED) {
+    if (rt->auth == RA_TOKEN || rt->auth == RA_FEED ||
+        (rt->auth == RA_OPTIONAL && credentials_sent(r))) {
         if (!(rt->auth == RA_FEED ? feed_authenticate(r) : http_authenticate(r)) || !csrf_ok(r))
             return;
         if (r->who.password_change_only && !setup_allows(rt))

@@ -182,6 +182,13 @@ static const struct line failed_lines[] = {
     {0}};
 static const struct line account_lines[] = {
     {"利用者", "User", "user", "username"}, {"役割", "Role", "user", "role"}, {0}};
+/* An advisory's event carries only what its label lets leave the platform (advisory_event,
+ * sharing/advisory.h): the title only for TLP:CLEAR and TLP:GREEN; otherwise the reader signs
+ * in at the link. */
+static const struct line advisory_lines[] = {
+    {"表題", "Title", "advisory", "title_text"},     {"TLP", "TLP", "advisory", "tlp"},
+    {"注意喚起ID", "Advisory id", "advisory", "id"}, {"版", "Version", "advisory", "version"},
+    {"参照先", "Link", "advisory", "link"},          {0}};
 static const struct line generic_lines[] = {{0}};
 
 /* What a kind of event says: subject and first sentence in each language ("%s" in the
@@ -214,6 +221,10 @@ static const struct says texts[] = {
     {"account.", "アカウントの変更（%s）", "Account change (%s)",
      "組織のアカウントが変更されました（%s）。", "An account of your organisation changed (%s).",
      account_lines},
+    {"advisory.", "注意喚起が届いています", "An advisory is waiting for you",
+     "あなたの組織宛ての注意喚起が公表又は改訂されました。内容はサインインしてご確認ください。",
+     "An advisory addressed to your organisation was published or amended; sign in to read it.",
+     advisory_lines},
     {"", "ichigen からのお知らせ（%s）", "Notification from ichigen (%s)",
      "ichigen からのお知らせです（%s）。詳細は下記のイベントをご覧ください。",
      "A notification from ichigen (%s); the event below has the details.", generic_lines},
