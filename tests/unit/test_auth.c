@@ -117,6 +117,17 @@ static const struct {
     {ACT_INBOX_SUBSCRIBE,
      "inbox.subscribe",
      {{F, F, F}, {F, F, F}, {O, O, H}, {O, O, H}, {F, F, F}, {F, F, F}}},
+    /* issue 13: authorities write advisories for their organisation; reading is the TLP
+     * rule's, so any role acknowledges; the platform administrator sets clearances */
+    {ACT_ADVISORY_WRITE,
+     "advisory.write",
+     {{F, F, F}, {F, F, F}, {F, F, F}, {O, O, H}, {F, F, F}, {F, F, F}}},
+    {ACT_ADVISORY_ACK,
+     "advisory.ack",
+     {{F, F, F}, {O, O, O}, {O, O, O}, {O, O, O}, {O, O, O}, {O, O, O}}},
+    {ACT_CLEARANCE_SET,
+     "clearance.set",
+     {{F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}, {F, F, F}}},
 };
 #undef O
 #undef F
