@@ -699,6 +699,22 @@ int itest_add_org(const struct itest_server *s, const char *name, const char *ki
     return rc ? -1 : 0;
 }
 
+int itest_add_org_in(const struct itest_server *s, const char *name, const char *kind,
+                     const char *sector, const char *prefecture, char org_id[40])
+{
+    char *out = NULL;
+    char en[128];
+    snprintf(en, sizeof(en), "%s Ltd.", name);
+    int rc = itest_cli(s, NULL, &out, "admin", "create-org", "--name-ja", name, "--name-en", en,
+                       "--kind", kind, "--sector", sector, "--prefecture", prefecture, NULL);
+    if (!rc)
+        rc = first_line(out, org_id, 40);
+    if (rc)
+        fprintf(stderr, "# itest: create-org %s failed (%d): %s\n", name, rc, out ? out : "");
+    free(out);
+    return rc ? -1 : 0;
+}
+
 int itest_new_token(const struct itest_server *s, const char *username, char token[64])
 {
     char *out = NULL;

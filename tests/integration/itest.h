@@ -197,6 +197,10 @@ void itest_fixture_teardown(struct itest_fixture *f);
 /* Creates an organisation with the CLI (kind: "company", "authority" …). Returns 0 or -1. */
 int itest_add_org(const struct itest_server *s, const char *name, const char *kind,
                   char org_id[40]);
+/* The same with a critical-infrastructure sector and a prefecture ("JP-13"): issue 13's
+ * audiences target by them. */
+int itest_add_org_in(const struct itest_server *s, const char *name, const char *kind,
+                     const char *sector, const char *prefecture, char org_id[40]);
 /* Creates a user with the CLI (password "pw-<username>-secret"), then a token for it. */
 int itest_add_user(const struct itest_server *s, const char *org_id, const char *username,
                    const char *role, struct itest_user *u);
