@@ -33,6 +33,8 @@ static char assess_a[40], asset_a[40], scenario_a[40], sim_a[40];
 static char doc_sub[40], inbox_sub[40];
 static char request_c[40]; /* org C's request about inbox_sub (issue 10 item 7) */
 static char draft_a[40];   /* org A's draft of a report (issue 12) */
+/* An advisory of org C's authority, TLP:AMBER for org A (issue 13): A's members read it */
+static char advisory_c[40];
 static char *answers_body; /* every NIST CSF 2.0 question answered */
 static struct itest_user login_user, probe_user;
 /* Organisation administrators of A and B, and a reporter of A whose account the matrix changes */
@@ -77,7 +79,10 @@ enum body {
     B_SUBSCRIPTION,   /* a receiving organisation's arrival webhook */
     B_TOTP_WRONG,     /* a two-factor confirmation with a code that cannot be right (issue 12) */
     B_PASSWORD_WRONG, /* {"password"} that is not the caller's */
-    B_DRAFT           /* a draft of a report (issue 12) */
+    B_DRAFT,          /* a draft of a report (issue 12) */
+    B_ADVISORY,       /* an advisory for org A (issue 13) */
+    B_TLP_DOWN,       /* {"tlp": "TLP:GREEN"}: lowering an AMBER advisory's label */
+    B_CLEARANCE,      /* a user's clearance */
 };
 
 enum row_flags {
@@ -87,6 +92,7 @@ enum row_flags {
     FRESH_REPORT =
         8, /* {id} is a new report of org A, made for each call (a withdrawal ends one) */
     FRESH_DRAFT = 16, /* {id} is a new draft of org A, made for each call (a deletion ends one) */
+    FRESH_ADVISORY = 32, /* {id} is a new advisory of org C for org A, made for each call */
 };
 
 struct row {
@@ -205,6 +211,23 @@ static const struct row rows[] = {
     {"GET", "/api/v1/drafts/{id}", OWNING_ORG(200), B_NONE, 0},
     {"PUT", "/api/v1/drafts/{id}", OWNING_ORG(200), B_DRAFT, IF_MATCH},
     {"DELETE", "/api/v1/drafts/{id}", OWNING_ORG(204), B_NONE, FRESH_DRAFT},
+    /* advisories (issue 13): written by org C's authority; read by the TLP rule (AMBER for org
+     * A: anonymous, B and the platform administrator are told it does not exist) */
+    {"POST", "/api/v1/advisories", {401, 401, 403, 403, 403, 201, 403}, B_ADVISORY, 0},
+    {"GET", "/api/v1/advisories", {200, 401, 200, 200, 200, 200, 200}, B_NONE, 0},
+    {"GET", "/api/v1/advisories/{id}", {404, 401, 200, 404, 200, 200, 404}, B_NONE, 0},
+    {"POST", "/api/v1/advisories/{id}/versions", {401, 401, 403, 403, 403, 201, 403}, B_ADVISORY,
+     IF_MATCH},
+    {"PUT", "/api/v1/advisories/{id}/tlp", {401, 401, 403, 403, 403, 200, 403}, B_TLP_DOWN,
+     FRESH_ADVISORY | IF_MATCH},
+    {"POST", "/api/v1/advisories/{id}/withdraw", {401, 401, 403, 403, 403, 200, 403}, B_WITHDRAW,
+     FRESH_ADVISORY},
+    {"POST", "/api/v1/advisories/{id}/acknowledge", {401, 401, 200, 404, 200, 200, 404}, B_NONE, 0},
+    {"GET", "/api/v1/advisories/{id}/acknowledgements", {401, 401, 403, 403, 403, 200, 403}, B_NONE,
+     0},
+    /* security clearances (issue 13): the platform administrator's */
+    {"GET", "/api/v1/users/{id}/clearance", ADMIN_ONLY(200), B_NONE, 0},
+    {"PUT", "/api/v1/users/{id}/clearance", ADMIN_ONLY(200), B_CLEARANCE, 0},
 };
 /* clang-format on */
 
@@ -348,6 +371,22 @@ static void make_body(enum body b, char *out, size_t n)
     case B_DRAFT:
         snprintf(out, n, "{\"title\":\"matrix %d\",\"report\":{\"step\":%d}}", seq, seq);
         break;
+    case B_ADVISORY:
+        snprintf(out, n,
+                 "{\"title\":{\"en\":\"matrix %d\"},\"summary\":{\"ja\":\"行列\"},"
+                 "\"urgency\":\"low\",\"importance\":\"low\",\"tlp\":\"TLP:AMBER\","
+                 "\"audience\":{\"organizations\":[\"%s\"]}}",
+                 seq, F.org_a);
+        break;
+    case B_TLP_DOWN:
+        xstrlcpy(out, "{\"tlp\":\"TLP:GREEN\"}", n);
+        break;
+    case B_CLEARANCE:
+        xstrlcpy(out,
+                 "{\"level\":\"jp-ceis\",\"granted_at\":\"2026-01-01T00:00:00Z\","
+                 "\"expires_at\":\"2030-01-01T00:00:00Z\"}",
+                 n);
+        break;
     default:
         out[0] = '\0';
     }
@@ -385,10 +424,25 @@ static void fresh_draft(char id_out[40])
     itest_resp_release(&r);
 }
 
+/* A new advisory of org C's authority for org A; its id goes to id_out. */
+static void fresh_advisory(char id_out[40])
+{
+    struct itest_resp r;
+    char body[1024];
+    make_body(B_ADVISORY, body, sizeof(body));
+    assert_int_equal(itest_post(&F.srv, F.authority.token, "/api/v1/advisories", body, &r), 201);
+    xstrlcpy(id_out, itest_jstr(r.json, "/id"), 40);
+    itest_resp_release(&r);
+}
+
 static void concrete_path(const struct row *rw, char *out, size_t n)
 {
     char id[40] = "", pat[128];
-    if (rw->flags & VICTIM_TOKEN)
+    if (rw->flags & FRESH_ADVISORY)
+        fresh_advisory(id);
+    else if (!strncmp(rw->pattern, "/api/v1/advisories/", 19))
+        xstrlcpy(id, advisory_c, sizeof(id));
+    else if (rw->flags & VICTIM_TOKEN)
         victim_token(id);
     else if (rw->flags & FRESH_REPORT)
         fresh_report(id);
@@ -448,7 +502,8 @@ static const char *current_etag(const char *path, char out[96])
     char res[256];
     xstrlcpy(res, path, sizeof(res));
     res[strcspn(res, "?")] = '\0'; /* a query (…/submit?dry_run=true) names no other resource */
-    static const char *const tails[] = {"/versions", "/answers", "/submit"}; /* + the action */
+    static const char *const tails[] = {"/versions", "/answers", "/submit",
+                                        "/tlp"}; /* + the action */
     for (size_t i = 0; i < ARRAY_SIZE(tails); i++) {
         size_t n = strlen(res), t = strlen(tails[i]);
         if (n > t && !strcmp(res + n - t, tails[i]))
@@ -1017,6 +1072,12 @@ static int make_draft(void)
     return st == 201 ? 0 : -1;
 }
 
+static int make_advisory(void)
+{
+    fresh_advisory(advisory_c);
+    return advisory_c[0] ? 0 : -1;
+}
+
 static int setup(void **state)
 {
     UNUSED(state);
@@ -1027,7 +1088,7 @@ static int setup(void **state)
         itest_add_user(&F.srv, F.org_a, "login-user", "reporter", &login_user) ||
         itest_add_user(&F.srv, F.org_a, "patch-me", "reporter", &patch_user) ||
         itest_add_user(&F.srv, F.org_b, "probe-user", "reporter", &probe_user) || make_report_a() ||
-        make_governance() || make_delivery() || make_draft() ||
+        make_governance() || make_delivery() || make_draft() || make_advisory() ||
         itest_add_org_admin(&F.srv, F.org_a, "org-admin-a", &oadm_a) ||
         itest_add_org_admin(&F.srv, F.org_b, "org-admin-b", &oadm_b))
         return -1;
