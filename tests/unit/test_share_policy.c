@@ -9,6 +9,7 @@
 #include "unit.h"
 #include "sharing/share_policy.h"
 #include "sharing/clearance.h"
+#include "sharing/advisory.h"
 #include "core/datafile.h"
 
 #include <stdarg.h>
@@ -228,6 +229,71 @@ static void test_clearance_file_problems(void **state)
     verr_list_release(&errs);
 }
 
+/* The advisory format on the fuzz corpus's seeds: the full and the minimal advisories pass,
+ * the bad one gives its problems at once; notifications carry a title only when the label
+ * lets it leave the platform. */
+static int corpus_validate(const char *name, struct verr_list *errs, json_t **doc_out)
+{
+    char path[1024];
+    struct clearance_catalog c;
+    struct verr_list cerrs;
+    verr_list_init(&cerrs, 8);
+    json_t *levels = clearance_file();
+    assert_int_equal(clearance_catalog_parse(levels, &c, &cerrs), 0);
+    json_decref(levels);
+    verr_list_release(&cerrs);
+    snprintf(path, sizeof(path), "%s/fuzz/corpus/advisory/%s", unit_source_root(), name);
+    json_t *doc = json_load_file(path, 0, NULL);
+    assert_non_null(doc);
+    int rc = advisory_validate(doc, &c, !strcmp(name, "red.json"), errs);
+    *doc_out = doc;
+    return rc;
+}
+
+static void test_advisory_format(void **state)
+{
+    UNUSED(state);
+    static const char *const good[] = {"full.json", "minimal-green.json", "red.json"};
+    struct verr_list errs;
+    json_t *doc;
+    for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+        verr_list_init(&errs, 64);
+        if (corpus_validate(good[i], &errs, &doc))
+            fail_msg("%s: %s %s", good[i], errs.v[0].pointer, errs.v[0].en);
+        json_decref(doc);
+        verr_list_release(&errs);
+    }
+    verr_list_init(&errs, 64);
+    assert_int_equal(corpus_validate("invalid-many.json", &errs, &doc), -1);
+    assert_true(has_problem(&errs, "/summary", "type"));
+    assert_true(has_problem(&errs, "/affected/x", "unknown_field"));
+    assert_true(has_problem(&errs, "/indicators/1/type", "enum"));
+    assert_true(has_problem(&errs, "/indicators/2", "type"));
+    assert_true(has_problem(&errs, "/required_clearance", "enum"));
+    assert_true(has_problem(&errs, "/valid_until", "order"));
+    assert_true(has_problem(&errs, "/importance", "required"));
+    json_decref(doc);
+    verr_list_release(&errs);
+    /* CPE 2.3 and indicators, the edges */
+    assert_true(advisory_indicator_ok("ssdeep", "96:abc:def"));
+    assert_false(advisory_indicator_ok("ssdeep", "x:abc:def"));
+    assert_false(advisory_indicator_ok("url", "hxxp://bad.example/"));
+    assert_false(advisory_indicator_ok("crypto_wallet", "abc"));
+    json_t *title = json_pack("{s:s, s:s}", "ja", "表題", "en", "Title");
+    for (int t = 0; t < TLP__COUNT; t++) {
+        for (int cl = 0; cl < 2; cl++) {
+            json_t *ev = advisory_event("advisory.published", "id-1", 1, (enum tlp)t, cl, title);
+            char *text = json_dumps(ev, 0);
+            bool open = (t == TLP_CLEAR || t == TLP_GREEN) && !cl;
+            assert_true((strstr(text, "Title") != NULL) == open);
+            assert_non_null(strstr(text, "/api/v1/advisories/id-1"));
+            free(text);
+            json_decref(ev);
+        }
+    }
+    json_decref(title);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -238,6 +304,7 @@ int main(void)
         cmocka_unit_test(test_clearance_holders),
         cmocka_unit_test(test_clearance_file),
         cmocka_unit_test(test_clearance_file_problems),
+        cmocka_unit_test(test_advisory_format),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
