@@ -18,6 +18,8 @@
 #include "../core/rtime.h"
 #include "../account/account.h"
 #include "../app/app_account.h"
+#include "../app/app_advisory.h"
+#include "../sharing/clearance.h"
 
 /* Builds a JSON body from --flag values named after the table's fields (underscores written as
  * hyphens). Booleans are present/absent flags; integers are parsed. */
@@ -410,14 +412,66 @@ static int cmd_list_orgs(struct admin_ctx *c, int argc, char **argv)
     return rc;
 }
 
+/* `admin set-clearance --username U --level L --expires-at T [--granted-at T]` (RFC 3339; the
+ * grant defaults to now), or `--level none` to remove it: the operator at the machine sets a
+ * user's security clearance with the same checks and audit entry as the platform
+ * administrator's PUT /api/v1/users/{id}/clearance (app_clearance_set; issue 13 item 2). */
+static int cmd_set_clearance(struct admin_ctx *c, int argc, char **argv)
+{
+    static struct clearance_catalog levels;
+    const char *user = cli_take(&argc, argv, "--username"),
+               *level = cli_take(&argc, argv, "--level");
+    const char *expires = cli_take(&argc, argv, "--expires-at");
+    const char *granted = cli_take(&argc, argv, "--granted-at");
+    struct principal cli = {.role = ROLE_ADMIN};
+    char now_text[32];
+    struct user u;
+    struct clearance_rec out;
+    int64_t now = rtime_now_ms();
+    int rc = cli_no_extra(argc, argv, 2);
+    if (rc)
+        return rc;
+    if (!user || !level || (strcmp(level, "none") && !expires))
+        return cli_usage("admin", stderr);
+    if (cli_load_clearance(c->cfg, &levels) || !open_db(c))
+        return CLI_FAILURE;
+    int sr = store_user_get_by_name(c->s, user, &u);
+    if (sr)
+        return store_fail("find user", sr);
+    rtime_format_utc(now, now_text, sizeof(now_text));
+    json_t *doc = strcmp(level, "none")
+                      ? json_pack("{s:s, s:s, s:s}", "level", level, "granted_at",
+                                  granted ? granted : now_text, "expires_at", expires)
+                      : json_pack("{s:n}", "level");
+    xstrlcpy(cli.user_id, APP_ACTOR_CLI, sizeof(cli.user_id));
+    c->app.clearance = &levels;
+    struct app_call call = {&c->app, &cli, now};
+    struct app_result res;
+    app_result_init(&res, 32);
+    if (app_clearance_set(&call, u.id, doc, &out, &res))
+        rc = res.problem == APP_PROB_VALIDATION ? invalid_input(&res)
+                                                : store_fail("set clearance", res.store);
+    else if (out.level[0])
+        printf("clearance of %s: %s until %s\n", user, out.level, expires);
+    else
+        printf("clearance of %s removed\n", user);
+    app_result_release(&res);
+    json_decref(doc);
+    return rc;
+}
+
 int cli_admin(int argc, char **argv)
 {
     static const struct {
         const char *name;
         int (*fn)(struct admin_ctx *c, int argc, char **argv);
-    } subs[] = {{"bootstrap", bootstrap},           {"create-admin", cmd_create_admin},
-                {"create-org", cmd_create_org},     {"create-user", cmd_create_user},
-                {"create-token", cmd_create_token}, {"list-orgs", cmd_list_orgs}};
+    } subs[] = {{"bootstrap", bootstrap},
+                {"create-admin", cmd_create_admin},
+                {"create-org", cmd_create_org},
+                {"create-user", cmd_create_user},
+                {"create-token", cmd_create_token},
+                {"list-orgs", cmd_list_orgs},
+                {"set-clearance", cmd_set_clearance}};
     struct config cfg;
     struct admin_ctx c = {&cfg, NULL};
     int rc = cli_config(&cfg, &argc, argv);

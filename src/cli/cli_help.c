@@ -34,6 +34,8 @@ static const struct cli_usage usages[] = {
      "[--password-stdin] [--break-glass]\n"
      "       ichigen admin create-token --username U [--name N] [--days 1-3650]\n"
      "       ichigen admin list-orgs\n"
+     "       ichigen admin set-clearance --username U --level L|none --expires-at T "
+     "[--granted-at T]\n"
      "\n"
      "Operator's tools on the server itself, with the same checks as the API. bootstrap creates\n"
      "the platform administrator once (and the database if there is none). Roles: reporter,\n"
@@ -41,7 +43,9 @@ static const struct cli_usage usages[] = {
      "(org_admin), only it manages its users: create-user then needs --break-glass (and the\n"
      "organisation is told), and create-token refuses. A password is generated, printed once and\n"
      "must be changed at first sign-in, unless --password-stdin reads the owner's own from one\n"
-     "line. Nothing is opened or created before the arguments are checked.\n"},
+     "line. set-clearance gives a user a security clearance of data/sharing/clearance.json\n"
+     "(RFC 3339 times; audited), or removes it. Nothing is opened or created before the\n"
+     "arguments are checked.\n"},
     {"audit", "usage: ichigen audit verify [--expect-head SEQ:HASH]\n"
               "       ichigen audit head\n"
               "\n"

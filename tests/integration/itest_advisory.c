@@ -260,8 +260,8 @@ static json_t *problem_core(const struct itest_resp *r)
     return j;
 }
 
-static void same_404(const struct itest_resp *missing, const struct itest_resp *r,
-                     const char *what, struct buf *problems)
+static void same_404(const struct itest_resp *missing, const struct itest_resp *r, const char *what,
+                     struct buf *problems)
 {
     json_t *a = problem_core(missing), *b = problem_core(r);
     if (r->status != 404 || !json_equal(a, b))
@@ -550,6 +550,39 @@ static void test_validation_and_roles(void **state)
     free(b);
 }
 
+/* The operator's CLI sets and removes a clearance with the API's checks and audit entry. */
+static void test_cli_set_clearance(void **state)
+{
+    struct itest_resp r;
+    char until[32], path[128], *out = NULL;
+    (void)state;
+    iso((int64_t)time(NULL) + 30 * 86400, until);
+    assert_int_equal(itest_cli(&F.srv, NULL, &out, "admin", "set-clearance", "--username", "rep-e",
+                               "--level", "jp-sds", "--expires-at", until, NULL),
+                     0);
+    free(out);
+    out = NULL;
+    snprintf(path, sizeof(path), "/api/v1/users/%s/clearance", rep_e.id);
+    assert_int_equal(call("GET", F.admin.token, path, NULL, NULL, &r), 200);
+    assert_string_equal(itest_jstr(r.json, "/level"), "jp-sds");
+    itest_resp_release(&r);
+    assert_int_not_equal(itest_cli(&F.srv, NULL, &out, "admin", "set-clearance", "--username",
+                                   "rep-e", "--level", "bogus", "--expires-at", until, NULL),
+                         0);
+    free(out);
+    out = NULL;
+    assert_int_equal(itest_cli(&F.srv, NULL, &out, "admin", "set-clearance", "--username", "rep-e",
+                               "--level", "none", NULL),
+                     0);
+    free(out);
+    assert_int_equal(call("GET", F.admin.token, path, NULL, NULL, &r), 200);
+    assert_true(json_is_null(json_object_get(r.json, "level")));
+    itest_resp_release(&r);
+    assert_int_equal(call("GET", F.admin.token, "/api/v1/audit?limit=200", NULL, NULL, &r), 200);
+    assert_non_null(strstr(r.body, "user.clearance_revoke"));
+    itest_resp_release(&r);
+}
+
 static void test_clean_shutdown(void **state)
 {
     (void)state;
@@ -562,7 +595,7 @@ int main(void)
         cmocka_unit_test(test_clearances),           cmocka_unit_test(test_read_matrix),
         cmocka_unit_test(test_sources_deidentified), cmocka_unit_test(test_life),
         cmocka_unit_test(test_notifications),        cmocka_unit_test(test_validation_and_roles),
-        cmocka_unit_test(test_clean_shutdown),
+        cmocka_unit_test(test_cli_set_clearance),    cmocka_unit_test(test_clean_shutdown),
     };
     itest_global_init();
     int rc = cmocka_run_group_tests(tests, setup, teardown);
