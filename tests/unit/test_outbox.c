@@ -9,6 +9,7 @@
 
 #include "outbox/outbox.h"
 #include "core/jsonx.h"
+#include "sharing/advisory.h"
 #include "unit.h"
 
 #include <stdarg.h>
@@ -1152,6 +1153,36 @@ static char *compose(const char *id, const char *kind, const char *payload, cons
     return msg;
 }
 
+/* The e-mail of an advisory (issue 13) says what its event says: the title for TLP:GREEN,
+ * only that one is waiting (label, id, link) for TLP:AMBER — the mailbox is not a named reader. */
+static void test_mail_advisory(void **state)
+{
+    json_t *title = json_pack("{s:s, s:s}", "ja", "停電の恐れ", "en", "Risk of outage");
+    UNUSED(state);
+    for (int t = TLP_GREEN; t <= TLP_AMBER; t++) {
+        json_t *ev = advisory_event("advisory.published", "0190aaaa-0000-7000-8000-000000000001",
+                                    1, (enum tlp)t, false, title);
+        char *payload = json_dumps(ev, JSON_COMPACT);
+        struct buf subj, body;
+        buf_init(&subj, BUF_UNLIMITED);
+        buf_init(&body, BUF_UNLIMITED);
+        char *msg = compose("00112233445566778899aabbccddeeff", "advisory", payload, NULL, &body);
+        subject_text(msg, &subj);
+        assert_non_null(strstr(buf_cstr(&subj), "An advisory is waiting for you"));
+        assert_null(strstr(buf_cstr(&subj), "停電"));
+        assert_non_null(strstr(buf_cstr(&body), "/api/v1/advisories/0190aaaa-0000-7000-8000-"));
+        assert_non_null(strstr(buf_cstr(&body), tlp_label((enum tlp)t)));
+        assert_true((strstr(buf_cstr(&body), "停電の恐れ") != NULL) == (t == TLP_GREEN));
+        assert_true((strstr(buf_cstr(&body), "Risk of outage") != NULL) == (t == TLP_GREEN));
+        free(msg);
+        free(payload);
+        json_decref(ev);
+        buf_release(&subj);
+        buf_release(&body);
+    }
+    json_decref(title);
+}
+
 /* The message of a reminder: headers, the bilingual Subject and body, the same bytes for the
  * same notification (a retry is the same message, with the same Message-ID). */
 static void test_mail_compose(void **state)
@@ -1386,6 +1417,7 @@ int main(void)
         cmocka_unit_test(test_alert),
         cmocka_unit_test(test_mail_addresses),
         cmocka_unit_test(test_mail_compose),
+        cmocka_unit_test(test_mail_advisory),
         cmocka_unit_test(test_mail_proposed),
         cmocka_unit_test(test_mail_kinds),
         cmocka_unit_test(test_mail_header_safety),
