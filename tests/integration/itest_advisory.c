@@ -495,6 +495,36 @@ static void test_notifications(void **state)
     itest_resp_release(&r);
 }
 
+/* The feed's filters: by sector (audience or affected), by time, and bad queries refused. */
+static void test_feed_filters(void **state)
+{
+    struct itest_resp r;
+    (void)state;
+    assert_int_equal(
+        call("GET", rep_e.token, "/api/v1/advisories?sector=electricity&limit=200", NULL, NULL, &r),
+        200);
+    assert_non_null(strstr(r.body, adv_id[A_GREEN]));
+    itest_resp_release(&r);
+    assert_int_equal(
+        call("GET", rep_e.token, "/api/v1/advisories?sector=finance&limit=200", NULL, NULL, &r),
+        200);
+    assert_int_equal(itest_jint(r.json, "/count"), 0);
+    itest_resp_release(&r);
+    assert_int_equal(
+        call("GET", rep_e.token, "/api/v1/advisories?since=2999-01-01T00:00:00Z", NULL, NULL, &r),
+        200);
+    assert_int_equal(itest_jint(r.json, "/count"), 0);
+    itest_resp_release(&r);
+    assert_int_equal(call("GET", rep_e.token, "/api/v1/advisories?since=yesterday", NULL, NULL, &r),
+                     400);
+    itest_resp_release(&r);
+    assert_int_equal(
+        call("GET", rep_e.token, "/api/v1/advisories?unacknowledged=maybe", NULL, NULL, &r), 400);
+    itest_resp_release(&r);
+    assert_int_equal(call("GET", rep_e.token, "/api/v1/advisories?cursor=zz", NULL, NULL, &r), 400);
+    itest_resp_release(&r);
+}
+
 static bool has_error(const struct itest_resp *r, const char *ptr, const char *code)
 {
     json_t *errs = json_object_get(r->json, "errors");
@@ -594,8 +624,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_clearances),           cmocka_unit_test(test_read_matrix),
         cmocka_unit_test(test_sources_deidentified), cmocka_unit_test(test_life),
-        cmocka_unit_test(test_notifications),        cmocka_unit_test(test_validation_and_roles),
-        cmocka_unit_test(test_cli_set_clearance),    cmocka_unit_test(test_clean_shutdown),
+        cmocka_unit_test(test_notifications),        cmocka_unit_test(test_feed_filters),
+        cmocka_unit_test(test_validation_and_roles), cmocka_unit_test(test_cli_set_clearance),
+        cmocka_unit_test(test_clean_shutdown),
     };
     itest_global_init();
     int rc = cmocka_run_group_tests(tests, setup, teardown);
