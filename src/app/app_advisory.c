@@ -167,7 +167,8 @@ static enum app_problem plan_notes(const struct app_call *c, const char *id, int
             uuid_v7_new(nn->id);
             xstrlcpy(nn->org_id, orgs[i].id, sizeof(nn->org_id));
             xstrlcpy(nn->kind, "advisory", sizeof(nn->kind));
-            snprintf(nn->dedupe, sizeof(nn->dedupe), "advisory:%s:v%d", id, version);
+            /* a dedupe key names one notification of one organisation (it is unique) */
+            snprintf(nn->dedupe, sizeof(nn->dedupe), "advisory:%s:v%d:%s", id, version, orgs[i].id);
             nn->payload = xstrdup(payload);
             nn->at = c->now_ms;
         }

@@ -493,6 +493,28 @@ static void test_notifications(void **state)
     assert_null(strstr(r.body, id_amber));
     assert_null(strstr(r.body, id_green));
     itest_resp_release(&r);
+    /* every organisation of the audience is told, each once, and again for an amendment */
+    char aud[160], both[40];
+    snprintf(aud, sizeof(aud), "{\"sectors\":[\"electricity\"],\"organizations\":[\"%s\"]}",
+             F.org_a);
+    b = advisory_body("二組織宛て", "TLP:AMBER", aud, NULL);
+    create(F.authority.token, b, both);
+    snprintf(path, sizeof(path), "/api/v1/advisories/%s/versions", both);
+    assert_int_equal(call("POST", F.authority.token, path, b, "\"v1\"", &r), 201);
+    itest_resp_release(&r);
+    free(b);
+    const struct {
+        const char *org, *token;
+    } told[] = {{org_e, rep_e.token}, {F.org_a, F.rep_a.token}};
+    for (size_t i = 0; i < ARRAY_SIZE(told); i++) {
+        snprintf(path, sizeof(path), "/api/v1/organizations/%s/notifications", told[i].org);
+        assert_int_equal(call("GET", told[i].token, path, NULL, NULL, &r), 200);
+        const char *p = strstr(r.body, both);
+        if (!p || !strstr(r.body, "advisory.amended"))
+            fail_msg("organisation %zu was not told of the advisory and its amendment: %s", i,
+                     r.body);
+        itest_resp_release(&r);
+    }
 }
 
 /* The feed's filters: by sector (audience or affected), by time, and bad queries refused. */
