@@ -15,21 +15,30 @@
 enum tlp misp_tlp_for_distribution(int d)
 {
     switch (d) {
-    case MISP_DIST_ORGANISATION: return TLP_AMBER_STRICT;
-    case MISP_DIST_COMMUNITY: return TLP_AMBER;
-    case MISP_DIST_CONNECTED: return TLP_GREEN;
-    case MISP_DIST_ALL: return TLP_GREEN;
-    case MISP_DIST_SHARING_GROUP: return TLP_AMBER_STRICT;
-    default: return TLP_INVALID;
+    case MISP_DIST_ORGANISATION:
+        return TLP_AMBER_STRICT;
+    case MISP_DIST_COMMUNITY:
+        return TLP_AMBER;
+    case MISP_DIST_CONNECTED:
+        return TLP_GREEN;
+    case MISP_DIST_ALL:
+        return TLP_GREEN;
+    case MISP_DIST_SHARING_GROUP:
+        return TLP_AMBER_STRICT;
+    default:
+        return TLP_INVALID;
     }
 }
 
 enum misp_distribution misp_distribution_for_tlp(enum tlp t)
 {
     switch (t) {
-    case TLP_CLEAR: return MISP_DIST_ALL;
-    case TLP_GREEN: return MISP_DIST_COMMUNITY;
-    default: return MISP_DIST_ORGANISATION;
+    case TLP_CLEAR:
+        return MISP_DIST_ALL;
+    case TLP_GREEN:
+        return MISP_DIST_COMMUNITY;
+    default:
+        return MISP_DIST_ORGANISATION;
     }
 }
 
@@ -44,8 +53,9 @@ enum tlp misp_tlp_from_tag(const char *name)
 const char *misp_tlp_tag(enum tlp t)
 {
     static const char *const tags[TLP__COUNT] = {
-        [TLP_CLEAR] = "tlp:clear", [TLP_GREEN] = "tlp:green", [TLP_AMBER] = "tlp:amber",
-        [TLP_AMBER_STRICT] = "tlp:amber+strict", [TLP_RED] = "tlp:red",
+        [TLP_CLEAR] = "tlp:clear", [TLP_GREEN] = "tlp:green",
+        [TLP_AMBER] = "tlp:amber", [TLP_AMBER_STRICT] = "tlp:amber+strict",
+        [TLP_RED] = "tlp:red",
     };
     return (int)t >= 0 && t < TLP__COUNT ? tags[t] : NULL;
 }
@@ -65,14 +75,22 @@ const char *misp_attr_type(enum ioc_type t, const char *role)
         /* Where the attack came from is a source; every other role (C2, delivery,
          * exfiltration, phishing site) is a host the victim connected to. */
         return role_is(role, "attack_source") ? "ip-src" : "ip-dst";
-    case IOC_DOMAIN: return "domain";
-    case IOC_URL: return "url";
-    case IOC_EMAIL: return role_is(role, "exfiltration") ? "email-dst" : "email-src";
-    case IOC_MD5: return "md5";
-    case IOC_SHA1: return "sha1";
-    case IOC_SHA256: return "sha256";
-    case IOC_SSDEEP: return "ssdeep";
-    default: return NULL;
+    case IOC_DOMAIN:
+        return "domain";
+    case IOC_URL:
+        return "url";
+    case IOC_EMAIL:
+        return role_is(role, "exfiltration") ? "email-dst" : "email-src";
+    case IOC_MD5:
+        return "md5";
+    case IOC_SHA1:
+        return "sha1";
+    case IOC_SHA256:
+        return "sha256";
+    case IOC_SSDEEP:
+        return "ssdeep";
+    default:
+        return NULL;
     }
 }
 
@@ -81,14 +99,19 @@ const char *misp_attr_category(enum ioc_type t, const char *role)
     switch (t) {
     case IOC_IPV4:
     case IOC_IPV6:
-    case IOC_DOMAIN: return "Network activity";
-    case IOC_URL: return role_is(role, "delivery") ? "Payload delivery" : "Network activity";
-    case IOC_EMAIL: return role_is(role, "exfiltration") ? "Network activity" : "Payload delivery";
+    case IOC_DOMAIN:
+        return "Network activity";
+    case IOC_URL:
+        return role_is(role, "delivery") ? "Payload delivery" : "Network activity";
+    case IOC_EMAIL:
+        return role_is(role, "exfiltration") ? "Network activity" : "Payload delivery";
     case IOC_MD5:
     case IOC_SHA1:
     case IOC_SHA256:
-    case IOC_SSDEEP: return "Payload delivery";
-    default: return NULL;
+    case IOC_SSDEEP:
+        return "Payload delivery";
+    default:
+        return NULL;
     }
 }
 
@@ -139,22 +162,30 @@ static bool valid_value(enum ioc_type t, const char *v)
     if (n == 0 || n > MISP_VALUE_MAX || !no_ctl(v))
         return false;
     switch (t) {
-    case IOC_IPV4: return valid_ip(v, AF_INET);
-    case IOC_IPV6: return valid_ip(v, AF_INET6);
-    case IOC_DOMAIN: return n <= 253 && strchr(v, '.') && !strpbrk(v, "/@:");
+    case IOC_IPV4:
+        return valid_ip(v, AF_INET);
+    case IOC_IPV6:
+        return valid_ip(v, AF_INET6);
+    case IOC_DOMAIN:
+        return n <= 253 && strchr(v, '.') && !strpbrk(v, "/@:");
     case IOC_EMAIL: {
         const char *at = strchr(v, '@');
         return at && at != v && at[1] && !strchr(at + 1, '@');
     }
-    case IOC_MD5: return all_hex(v, 32);
-    case IOC_SHA1: return all_hex(v, 40);
-    case IOC_SHA256: return all_hex(v, 64);
+    case IOC_MD5:
+        return all_hex(v, 32);
+    case IOC_SHA1:
+        return all_hex(v, 40);
+    case IOC_SHA256:
+        return all_hex(v, 64);
     case IOC_SSDEEP: {
         const char *c1 = strchr(v, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
         return c1 && c2 && c1 != v && strspn(v, "0123456789") == (size_t)(c1 - v);
     }
-    case IOC_URL: return strchr(v, '.') || strstr(v, "://");
-    default: return false;
+    case IOC_URL:
+        return strchr(v, '.') || strstr(v, "://");
+    default:
+        return false;
     }
 }
 
@@ -219,8 +250,7 @@ static void check_event_in(const struct misp_event_in *in, struct verr_list *err
     }
 }
 
-static json_t *export_attr(const struct misp_event_in *in, const struct misp_ioc *c,
-                           const char *ts)
+static json_t *export_attr(const struct misp_event_in *in, const struct misp_ioc *c, const char *ts)
 {
     const char *type = misp_attr_type(c->type, c->role);
     char uuid[UUID_STR_LEN];
@@ -244,12 +274,13 @@ int misp_export(const struct misp_event_in *in, json_t **out, struct verr_list *
     check_event_in(in, errs);
     if (errs->n + errs->dropped != before)
         return -1;
-    int64_t days = in->date_ms >= 0 ? in->date_ms / 86400000 : -((-in->date_ms + 86399999) / 86400000);
+    int64_t days =
+        in->date_ms >= 0 ? in->date_ms / 86400000 : -((-in->date_ms + 86399999) / 86400000);
     rtime_civil_from_days(days, &y, &m, &d);
     snprintf(date, sizeof(date), "%04lld-%02u-%02u", (long long)y, m, d);
     snprintf(ts, sizeof(ts), "%lld", (long long)(in->timestamp_ms / 1000));
-    json_t *ev = json_pack("{s:s, s:s, s:s, s:b, s:s}", "uuid", in->uuid, "info", in->info,
-                           "date", date, "published", 0, "timestamp", ts);
+    json_t *ev = json_pack("{s:s, s:s, s:s, s:b, s:s}", "uuid", in->uuid, "info", in->info, "date",
+                           date, "published", 0, "timestamp", ts);
     snprintf(num, sizeof(num), "%d", (int)in->threat_level);
     json_object_set_new(ev, "threat_level_id", json_string(num));
     snprintf(num, sizeof(num), "%d", (int)in->analysis);
@@ -289,17 +320,26 @@ static const struct {
     enum ioc_type type;
     enum part part;
 } import_types[] = {
-    {"ip-src", IOC_IPV4, WHOLE},       {"ip-dst", IOC_IPV4, WHOLE},
-    {"ip-src|port", IOC_IPV4, LEFT},   {"ip-dst|port", IOC_IPV4, LEFT},
-    {"domain", IOC_DOMAIN, WHOLE},     {"hostname", IOC_DOMAIN, WHOLE},
+    {"ip-src", IOC_IPV4, WHOLE},
+    {"ip-dst", IOC_IPV4, WHOLE},
+    {"ip-src|port", IOC_IPV4, LEFT},
+    {"ip-dst|port", IOC_IPV4, LEFT},
+    {"domain", IOC_DOMAIN, WHOLE},
+    {"hostname", IOC_DOMAIN, WHOLE},
     {"domain|ip", IOC_DOMAIN, BOTH_DOMAIN_IP},
-    {"url", IOC_URL, WHOLE},           {"uri", IOC_URL, WHOLE},
-    {"link", IOC_URL, WHOLE},          {"email", IOC_EMAIL, WHOLE},
-    {"email-src", IOC_EMAIL, WHOLE},   {"email-dst", IOC_EMAIL, WHOLE},
+    {"url", IOC_URL, WHOLE},
+    {"uri", IOC_URL, WHOLE},
+    {"link", IOC_URL, WHOLE},
+    {"email", IOC_EMAIL, WHOLE},
+    {"email-src", IOC_EMAIL, WHOLE},
+    {"email-dst", IOC_EMAIL, WHOLE},
     {"email-reply-to", IOC_EMAIL, WHOLE},
-    {"md5", IOC_MD5, WHOLE},           {"sha1", IOC_SHA1, WHOLE},
-    {"sha256", IOC_SHA256, WHOLE},     {"ssdeep", IOC_SSDEEP, WHOLE},
-    {"filename|md5", IOC_MD5, RIGHT},  {"filename|sha1", IOC_SHA1, RIGHT},
+    {"md5", IOC_MD5, WHOLE},
+    {"sha1", IOC_SHA1, WHOLE},
+    {"sha256", IOC_SHA256, WHOLE},
+    {"ssdeep", IOC_SSDEEP, WHOLE},
+    {"filename|md5", IOC_MD5, RIGHT},
+    {"filename|sha1", IOC_SHA1, RIGHT},
     {"filename|sha256", IOC_SHA256, RIGHT},
 };
 
@@ -398,11 +438,11 @@ static enum tlp tags_tlp(struct imp *s, json_t *o)
     if (et && !json_is_array(et))
         iprob(s, "/EventTag", "invalid_type", "EventTag must be an array",
               "EventTag は配列でなければなりません");
-    json_array_foreach(tags, i, x)
-        t = most_restrictive(t, misp_tlp_from_tag(json_string_value(json_object_get(x, "name"))));
-    json_array_foreach(et, i, x)
-        t = most_restrictive(t, misp_tlp_from_tag(json_string_value(
-                                    json_object_get(json_object_get(x, "Tag"), "name"))));
+    json_array_foreach(tags, i, x) t =
+        most_restrictive(t, misp_tlp_from_tag(json_string_value(json_object_get(x, "name"))));
+    json_array_foreach(et, i, x) t = most_restrictive(
+        t,
+        misp_tlp_from_tag(json_string_value(json_object_get(json_object_get(x, "Tag"), "name"))));
     return t;
 }
 
@@ -413,8 +453,7 @@ static enum tlp level_tlp(struct imp *s, json_t *o, enum tlp parent, bool is_eve
     int64_t d = num_field(o, "distribution");
     if (d == -2 || d > MISP_DIST_INHERIT || (is_event && d == MISP_DIST_INHERIT)) {
         iprob(s, "/distribution", "invalid",
-              is_event ? "distribution must be 0 to 4 for an event"
-                       : "distribution must be 0 to 5",
+              is_event ? "distribution must be 0 to 4 for an event" : "distribution must be 0 to 5",
               is_event ? "イベントの distribution は0〜4でなければなりません"
                        : "distribution は0〜5でなければなりません");
         d = -1;
@@ -436,8 +475,8 @@ static void count_unsupported(struct misp_import *r, const char *type)
             r->unsupported[i].count++;
             return;
         }
-    r->unsupported = xrealloc(r->unsupported, (r->n_unsupported_types + 1) *
-                                                  sizeof(*r->unsupported));
+    r->unsupported =
+        xrealloc(r->unsupported, (r->n_unsupported_types + 1) * sizeof(*r->unsupported));
     r->unsupported[r->n_unsupported_types].type = xstrndup(type, 64);
     r->unsupported[r->n_unsupported_types++].count = 1;
 }
@@ -480,7 +519,9 @@ static void import_value(struct imp *s, json_t *a, const char *mtype, size_t k, 
     const char *bar = strchr(v, '|');
     enum ioc_type t = import_types[k].type;
     switch (import_types[k].part) {
-    case WHOLE: add_indicator(s, a, mtype, t, v, strlen(v), tlp); return;
+    case WHOLE:
+        add_indicator(s, a, mtype, t, v, strlen(v), tlp);
+        return;
     case LEFT:
     case RIGHT:
     case BOTH_DOMAIN_IP:
@@ -540,7 +581,8 @@ static void import_attrs(struct imp *s, json_t *arr, enum tlp parent)
         buf_truncate(&s->ptr, mark);
         return;
     }
-    json_array_foreach(arr, i, a) {
+    json_array_foreach(arr, i, a)
+    {
         size_t m2 = s->ptr.len;
         if (++s->attributes > s->lim->max_attributes) {
             iprob(s, NULL, "too_many", "more attributes than this server imports at once",
@@ -564,7 +606,8 @@ static void import_objects(struct imp *s, json_t *arr, enum tlp event_tlp)
     if (!json_is_array(arr))
         iprob(s, NULL, "invalid_type", "Object must be an array",
               "Object は配列でなければなりません");
-    json_array_foreach(arr, i, o) {
+    json_array_foreach(arr, i, o)
+    {
         size_t m2 = s->ptr.len;
         jsonx_ptr_push_index(&s->ptr, i);
         if (!json_is_object(o))
@@ -615,8 +658,8 @@ int misp_import(const char *body, size_t n, const struct misp_import_limits *lim
     }
     if (jsonx_load_object(body, n, lim->max_depth, &doc, &je) != JSONX_OK) {
         char en[300], ja[300];
-        snprintf(en, sizeof(en), "not a JSON object at line %d, column %d: %s", je.line,
-                 je.column, je.text);
+        snprintf(en, sizeof(en), "not a JSON object at line %d, column %d: %s", je.line, je.column,
+                 je.text);
         snprintf(ja, sizeof(ja), "%d 行 %d 列: JSON オブジェクトではありません（%s）", je.line,
                  je.column, je.text_ja);
         verr_add(errs, "", "bad_json", en, ja);

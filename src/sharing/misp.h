@@ -40,12 +40,12 @@ enum misp_analysis {
 
 /* distribution of an event, object or attribute (draft §2.2.1.7, §2.3.1.7). */
 enum misp_distribution {
-    MISP_DIST_ORGANISATION = 0, /* your organisation only */
-    MISP_DIST_COMMUNITY = 1,    /* this community only (the instance's organisations) */
-    MISP_DIST_CONNECTED = 2,    /* connected communities (one hop to synchronised instances) */
-    MISP_DIST_ALL = 3,          /* all communities (propagates freely between instances) */
+    MISP_DIST_ORGANISATION = 0,  /* your organisation only */
+    MISP_DIST_COMMUNITY = 1,     /* this community only (the instance's organisations) */
+    MISP_DIST_CONNECTED = 2,     /* connected communities (one hop to synchronised instances) */
+    MISP_DIST_ALL = 3,           /* all communities (propagates freely between instances) */
     MISP_DIST_SHARING_GROUP = 4, /* the sharing group named by sharing_group_id */
-    MISP_DIST_INHERIT = 5,      /* attributes and objects only: the parent's */
+    MISP_DIST_INHERIT = 5,       /* attributes and objects only: the parent's */
 };
 
 /* The TLP label an event/attribute distribution implies (docs/sharing.md §6):
@@ -80,15 +80,15 @@ const char *misp_attr_category(enum ioc_type t, const char *role);
 
 /* An advisory-like event to export. */
 struct misp_event_in {
-    const char *uuid;  /* the advisory's UUID: the event's */
-    const char *info;  /* the title */
-    int64_t date_ms;   /* the event date (the day in UTC is used) */
+    const char *uuid;     /* the advisory's UUID: the event's */
+    const char *info;     /* the title */
+    int64_t date_ms;      /* the event date (the day in UTC is used) */
     int64_t timestamp_ms; /* last change: Event.timestamp and each attribute's */
     enum misp_threat_level threat_level;
     enum misp_analysis analysis;
     enum tlp tlp;
-    const char *org_name; /* Orgc.name, may be NULL */
-    const char *org_uuid; /* Orgc.uuid, may be NULL */
+    const char *org_name;    /* Orgc.name, may be NULL */
+    const char *org_uuid;    /* Orgc.uuid, may be NULL */
     const char *const *tags; /* extra tag names (e.g. "misp-galaxy:…"), may be NULL */
     size_t n_tags;
     const struct misp_ioc *iocs;
@@ -125,8 +125,8 @@ struct misp_indicator {
     char *uuid;      /* the attribute's, or NULL */
     char *comment;   /* or NULL */
     bool to_ids;
-    enum tlp tlp;    /* the effective label: see misp_import */
-    char *pointer;   /* JSON Pointer of the attribute, e.g. "/Event/Object/0/Attribute/2" */
+    enum tlp tlp;  /* the effective label: see misp_import */
+    char *pointer; /* JSON Pointer of the attribute, e.g. "/Event/Object/0/Attribute/2" */
 };
 
 struct misp_unsupported {
@@ -143,7 +143,7 @@ struct misp_import {
     struct misp_unsupported *unsupported; /* one entry per type, in order of appearance */
     size_t n_unsupported_types;
     size_t n_unsupported; /* attributes of those types */
-    size_t deleted;     /* attributes marked deleted, skipped */
+    size_t deleted;       /* attributes marked deleted, skipped */
 };
 
 void misp_import_init(struct misp_import *r);
