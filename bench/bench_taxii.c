@@ -57,8 +57,8 @@ static void coll_make(struct coll *c, size_t n)
         char *id = c->ids + i * 64;
         size_t src = (i % 10 == 9) ? i - 5 : i;
         snprintf(id, 64, "%s--%08zx-1b16-4c0c-a0e6-%012zx", types[src % 4], src, src);
-        c->v[i] = (struct taxii_meta){id, 1735689600000LL + (int64_t)i,
-                                      1735689600000LL + (int64_t)i, 21, 0, NULL};
+        c->v[i] = (struct taxii_meta){
+            id, 1735689600000LL + (int64_t)i, 1735689600000LL + (int64_t)i, 21, 0, NULL};
     }
     taxii_meta_mark_versions(c->v, n);
 }
@@ -93,8 +93,10 @@ static size_t one_page(const struct coll *c, const char *qs, const char *next, s
     struct taxii_query q;
     struct verr_list e;
     struct taxii_page p;
-    struct taxii_page_params pp = {.limit_default = 100, .limit_max = 1000,
-                                   .scope = "api/collections/x/objects", .visible = visible};
+    struct taxii_page_params pp = {.limit_default = 100,
+                                   .limit_max = 1000,
+                                   .scope = "api/collections/x/objects",
+                                   .visible = visible};
     size_t got = 0;
     verr_list_init(&e, 10);
     taxii_query_init(&q, TAXII_EP_OBJECTS);

@@ -30,8 +30,8 @@ static void round_trip(const struct misp_import *r)
     BUG_ON(misp_export(&in, &out, &e) != 0);
     char *s = json_dumps(out, JSON_COMPACT);
     misp_import_init(&back);
-    BUG_ON(misp_import(s, strlen(s), &(struct misp_import_limits){1 << 24, 1000, 32}, &back,
-                       &e) != 0);
+    BUG_ON(misp_import(s, strlen(s), &(struct misp_import_limits){1 << 24, 1000, 32}, &back, &e) !=
+           0);
     BUG_ON(back.n != r->n || back.tlp != r->tlp);
     for (size_t i = 0; i < r->n; i++)
         BUG_ON(back.v[i].type != r->v[i].type || strcmp(back.v[i].value, r->v[i].value));

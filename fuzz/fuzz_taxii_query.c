@@ -23,11 +23,14 @@ static void setup(void)
     if (meta[0].id)
         return;
     for (int i = 0; i < 6; i++)
-        snprintf(ids[i], sizeof(ids[i]), "%s--%08x-0000-4000-8000-%012x", types[i % 3],
-                 (unsigned)i, (unsigned)i);
+        snprintf(ids[i], sizeof(ids[i]), "%s--%08x-0000-4000-8000-%012x", types[i % 3], (unsigned)i,
+                 (unsigned)i);
     for (int i = 0; i < 60; i++)
-        meta[i] = (struct taxii_meta){ids[i % 6], 1451606400000LL + i / 2 * 1000,
-                                      1451606400000LL + (i % 7) * 1000, i % 4 ? 21 : 20, 0,
+        meta[i] = (struct taxii_meta){ids[i % 6],
+                                      1451606400000LL + i / 2 * 1000,
+                                      1451606400000LL + (i % 7) * 1000,
+                                      i % 4 ? 21 : 20,
+                                      0,
                                       NULL};
     qsort(meta, 60, sizeof(meta[0]), cmp);
     taxii_meta_mark_versions(meta, 60);

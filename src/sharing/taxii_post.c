@@ -20,7 +20,7 @@ static void add_detail(struct taxii_status_detail **v, size_t *n, size_t *cap, c
     if (en && en[0]) {
         size_t len = strlen(en) + strlen(ja ? ja : "") + 4;
         d->message = xmalloc(len);
-        snprintf(d->message, len, "%s / %s", en, ja ? ja : "");
+        snprintf(d->message, len, ja && ja[0] ? "%s / %s" : "%s", en, ja);
     }
 }
 

@@ -396,11 +396,12 @@ static bool in_i64(const int64_t *v, size_t n, int64_t x)
     return bsearch(&x, v, n, sizeof(*v), cmp_i64) != NULL;
 }
 
-/* The length of the type part of a STIX id ("indicator--…" → 9), or the whole length. */
+/* The length of the type part of a STIX id: all but "--" and the 36-character UUID (STIX 2.1
+ * §2.9), which also holds for a type that itself contains hyphens. */
 static size_t type_len(const char *id)
 {
-    const char *dd = strstr(id, "--");
-    return dd ? (size_t)(dd - id) : strlen(id);
+    size_t n = strlen(id);
+    return n > 38 ? n - 38 : n;
 }
 
 bool taxii_query_matches(const struct taxii_query *q, const struct taxii_meta *m)

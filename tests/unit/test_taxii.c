@@ -207,6 +207,17 @@ static void test_mark_versions_and_match(void **state)
     assert_int_equal(taxii_query_add(&q, "match[spec_version]", "2.0", &e), 0);
     assert_false(taxii_query_matches(&q, &v[3]));
     taxii_query_release(&q);
+    /* Types with hyphens, even doubled, are the id minus "--" and the UUID. */
+    struct taxii_meta ap = {
+        "x-acme--thing--0d3e4f5a-6b7c-4e8b-9c21-5b1f2c3e7a4d", 1, 1, 21, TAXII_META_LAST, NULL};
+    taxii_query_init(&q, TAXII_EP_OBJECTS);
+    assert_int_equal(taxii_query_add(&q, "match[type]", "x-acme--thing,attack-pattern", &e), 0);
+    assert_true(taxii_query_matches(&q, &ap));
+    ap.id = "attack-pattern--0d3e4f5a-6b7c-4e8b-9c21-5b1f2c3e7a4d";
+    assert_true(taxii_query_matches(&q, &ap));
+    ap.id = "attack--0d3e4f5a-6b7c-4e8b-9c21-5b1f2c3e7a4d";
+    assert_false(taxii_query_matches(&q, &ap));
+    taxii_query_release(&q);
     verr_list_release(&e);
 }
 
