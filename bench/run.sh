@@ -213,6 +213,7 @@ say ""
 # (BENCH_ONLY=delivery skips everything up to the delivery section: for working on delivery)
 web_js="" web_js_gz=0 full="" early="" sfull="" sew="" rload="" rew="" rfull="" rewx="" rhot_ln="" rhot_pert="" rfill_ln=""
 rfill_pert="" rport1="" rportn="" risk_reps=0 inew="" ideadline="" ideep=""
+tfirst="" tmid="" tbig=""
 # The web UI's static files (issue 12): its first-page script with gzip, then index.html.
 web_static_runs() {
     run_lg "static-js" --mode get --path "/assets/$web_js" --gzip --connections "$conns" \
@@ -400,6 +401,17 @@ cat "$work/inbox.txt"
 inew=$(grep -F '"case":"newest first (default)"' "$work/inbox.jsonl")
 ideadline=$(grep -F '"case":"deadline, soonest first"' "$work/inbox.jsonl")
 ideep=$(grep -F '"case":"newest, deep (after 200 pages)"' "$work/inbox.jsonl")
+
+# ---- the TAXII 2.1 paginator, in process ----
+say ""
+say "== TAXII objects page of 100 (bench_taxii: query, page selection and envelope, in process)"
+taxii_reps=5
+[ "${BENCH_QUICK:-0}" = 1 ] && taxii_reps=1
+"$build/bench/bench_taxii" --reps "$taxii_reps" >"$work/taxii.jsonl" 2>"$work/taxii.txt"
+cat "$work/taxii.txt"
+tfirst=$(grep -F '"collection":2000,' "$work/taxii.jsonl" | grep -F '"case":"first page')
+tmid=$(grep -F '"collection":2000,' "$work/taxii.jsonl" | grep -F '"case":"page in the middle')
+tbig=$(grep -F '"collection":1000000,' "$work/taxii.jsonl" | grep -F '"case":"page in the middle')
 
 fi # BENCH_ONLY
 
@@ -624,6 +636,7 @@ say "| risk: loss draws per second, 1 core, PERT loss (millions) | $(div "$(prin
 say "| risk: 20 scenarios × 1,000,000 years, $(printf '%s' "$rportn" | jget threads) threads (s) | $(printf '%s' "$rportn" | jget s) | < 1 | 1 thread $(printf '%s' "$rport1" | jget s) s; speed-up $(printf '%s' "$rportn" | jget speedup); median of $risk_reps |"
 say "| render: NCO workbook, full ransomware report, 1 thread (ms) | p50 $(printf '%s' "$rnco" | jget p50_ms) | ≤ 20 | p99 $(printf '%s' "$rnco" | jget p99_ms), max $(printf '%s' "$rnco" | jget max_ms) of $(printf '%s' "$rnco" | jget count); DDoS report p50 $(printf '%s' "$rddos" | jget p50_ms), p99 $(printf '%s' "$rddos" | jget p99_ms); PPC workbook p50 $(printf '%s' "$rppc" | jget p50_ms); NCO PDF p50 $(printf '%s' "$rpdf" | jget p50_ms) |"
 say "| inbox: a page of 50 over 100,000 submissions, newest first (ms, server work without HTTP) | $(printf '%s' "$inew" | jget p50_ms) | ≤ 5 | p90 $(printf '%s' "$inew" | jget p90_ms), p99 $(printf '%s' "$inew" | jget p99_ms); use case alone $(printf '%s' "$inew" | jget usecase_p50_ms); by deadline p50 $(printf '%s' "$ideadline" | jget p50_ms); 200 pages deep p50 $(printf '%s' "$ideep" | jget p50_ms) |"
+say "| TAXII: an objects page of 100 from 2,000 objects, in process (pages per CPU-second) | $(printf '%s' "$tfirst" | jget pages_per_s) | — | from a cursor in the middle $(printf '%s' "$tmid" | jget pages_per_s); from 1,000,000 objects $(printf '%s' "$tbig" | jget pages_per_s); the HTTP figure (≥ 1,000 req/s) comes with the server routes |"
 say "| delivery: fan-out, backlog drained to a local webhook receiver, signatures checked (deliveries/s) | $(med dlv_rate) | ≥ 2,000 | $dlv_reports reports, $(med dlv_n) webhook deliveries, steady rate; overall $(med dlv_overall)/s; 1 s windows $(med dlv_min1s)–$(med dlv_max1s); $(med dlv_per_commit) outcomes/commit, $(med dlv_commit_ms) ms/commit; server CPU $(med dlv_cpu) µs/delivery; duplicates $(med dlv_dups), bad signatures $(med dlv_badsig) |"
 say "| delivery: the same, receiver not checking signatures (deliveries/s) | $(med dlvfast_rate) | | overall $(med dlvfast_overall)/s; server CPU $(med dlvfast_cpu) µs/delivery |"
 say "| delivery: submit (after its preview) 201 → receiver has it, at $dlv_rate reports/s (ms) | p99 $(med dlat_p99) | p99 ≤ 10 | p50 $(med dlat_p50), p90 $(med dlat_p90), max $(med dlat_max); $(med dlat_measured) deliveries measured, $(med dlat_missing) missing; late starts $(med dlat_late); submit p99 $(med dlat_submit_p99) ms, preview p99 $(med dlat_preview_p99) ms; submits differing from their preview $(med dlat_preview_mismatch); the same without the preview: p99 $(med dlatnp_p99), p50 $(med dlatnp_p50), submit p99 $(med dlatnp_submit_p99) ms |"
