@@ -671,19 +671,19 @@ struct taxii_object_in {
     const char *id;           /* "type--UUID" */
     const char *type;         /* the STIX type */
     const char *spec_version; /* "2.1" */
-    int64_t version_ns;       /* its modified (or created) time, ns since the epoch */
+    int64_t version_ms;       /* its modified (or created) time, ms since the epoch */
     const char *body;
     size_t body_len;
 };
 
 /* An envelope's objects added to a collection in one transaction, audited once
  * (taxii.objects_add). results[i]: STORE_OK (added) or STORE_REPLAYED (that id and version was
- * there already and is kept as it was); date_added[i]: the version's date added (µs). */
+ * there already and is kept as it was); date_added[i]: the version's date added (ms). */
 struct taxii_add {
     const char *collection_id, *org_id, *actor;
     const struct taxii_object_in *objs;
     size_t n;
-    int64_t now_us;
+    int64_t now_ms;
     int *results;
     int64_t *date_added;
 };
@@ -691,10 +691,10 @@ struct taxii_add {
 /* match[version] (TAXII 2.1 §3.4.2): any combination of these bits and explicit versions;
  * none at all means last. */
 enum { STORE_TAXII_V_LAST = 1, STORE_TAXII_V_FIRST = 2, STORE_TAXII_V_ALL = 4 };
-struct taxii_query {
+struct taxii_obj_query {
     const char *collection_id;
     const char *object_id;  /* one object's versions only, or NULL */
-    int64_t added_after_us; /* only versions added after this; 0: no bound */
+    int64_t added_after_ms; /* only versions added after this; 0: no bound */
     const char *const *ids;
     size_t nids;
     const char *const *types;
@@ -702,7 +702,7 @@ struct taxii_query {
     const char *const *spec_versions;
     size_t nspec;
     unsigned versions;
-    const int64_t *version_ns;
+    const int64_t *version_ms;
     size_t nver;
     size_t limit; /* at most this many rows; more says whether there were others */
     bool bodies;  /* fill body (objects, object) or not (manifest, versions) */
@@ -711,17 +711,17 @@ struct taxii_object_row {
     char id[STORE_STIX_ID_MAX];
     char type[STORE_STIX_ID_MAX];
     char spec_version[8];
-    int64_t version_ns;
-    int64_t date_added_us;
+    int64_t version_ms;
+    int64_t date_added_ms;
     char *body; /* owned, NULL when not asked for */
     size_t body_len;
 };
-struct taxii_page {
+struct taxii_obj_page {
     struct taxii_object_row *items;
     size_t n;
     bool more;
 };
-void taxii_page_release(struct taxii_page *p);
+void taxii_obj_page_release(struct taxii_obj_page *p);
 
 struct store_stats {
     uint64_t commits;
@@ -961,9 +961,9 @@ struct store_ops {
                                 struct taxii_collection_rec *out);
     int (*taxii_collection_list)(struct store *s, struct taxii_collection_rec **out, size_t *n);
     int (*taxii_objects_add)(struct store *s, struct taxii_add *a);
-    int (*taxii_objects_query)(struct store *s, const struct taxii_query *q,
-                               struct taxii_page *out);
-    int (*taxii_object_delete)(struct store *s, const struct taxii_query *q, const char *actor,
+    int (*taxii_objects_query)(struct store *s, const struct taxii_obj_query *q,
+                               struct taxii_obj_page *out);
+    int (*taxii_object_delete)(struct store *s, const struct taxii_obj_query *q, const char *actor,
                                int64_t now, size_t *deleted);
     int (*taxii_status_put)(struct store *s, const char *id, const char *collection_id,
                             const char *org_id, const char *body, int64_t now);
@@ -1490,13 +1490,13 @@ static inline int store_taxii_objects_add(struct store *s, struct taxii_add *a)
     return s->ops->taxii_objects_add(s, a);
 }
 
-static inline int store_taxii_objects_query(struct store *s, const struct taxii_query *q,
-                                            struct taxii_page *out)
+static inline int store_taxii_objects_query(struct store *s, const struct taxii_obj_query *q,
+                                            struct taxii_obj_page *out)
 {
     return s->ops->taxii_objects_query(s, q, out);
 }
 
-static inline int store_taxii_object_delete(struct store *s, const struct taxii_query *q,
+static inline int store_taxii_object_delete(struct store *s, const struct taxii_obj_query *q,
                                             const char *actor, int64_t now, size_t *deleted)
 {
     return s->ops->taxii_object_delete(s, q, actor, now, deleted);

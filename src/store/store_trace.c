@@ -212,10 +212,10 @@
     I(int, taxii_collection_list, (struct store *s, struct taxii_collection_rec **out, size_t *n), \
       (IN, out, n))                                                                                \
     I(int, taxii_objects_add, (struct store *s, struct taxii_add *a), (IN, a))                     \
-    I(int, taxii_objects_query, (struct store *s, const struct taxii_query *q,                     \
-      struct taxii_page *out),                                                                     \
+    I(int, taxii_objects_query, (struct store *s, const struct taxii_obj_query *q,                     \
+      struct taxii_obj_page *out),                                                                     \
       (IN, q, out))                                                                                \
-    I(int, taxii_object_delete, (struct store *s, const struct taxii_query *q, const char *actor,  \
+    I(int, taxii_object_delete, (struct store *s, const struct taxii_obj_query *q, const char *actor,  \
       int64_t now, size_t *deleted),                                                               \
       (IN, q, actor, now, deleted))                                                                \
     I(int, taxii_status_put, (struct store *s, const char *id, const char *collection_id,          \

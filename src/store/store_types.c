@@ -179,7 +179,7 @@ void taxii_collection_rec_release(struct taxii_collection_rec *c)
     c->audience = c->writers = NULL;
 }
 
-void taxii_page_release(struct taxii_page *p)
+void taxii_obj_page_release(struct taxii_obj_page *p)
 {
     for (size_t i = 0; i < p->n; i++)
         free(p->items[i].body);

@@ -4107,27 +4107,27 @@ static void obj_in(struct taxii_object_in *o, const char *id, int64_t version, c
     *o = (struct taxii_object_in){.id = id,
                                   .type = strncmp(id, "indicator", 9) ? "malware" : "indicator",
                                   .spec_version = "2.1",
-                                  .version_ns = version,
+                                  .version_ms = version,
                                   .body = body,
                                   .body_len = strlen(body)};
 }
 
-/* Adds one version of id; returns its date added (µs). */
+/* Adds one version of id; returns its date added (ms). */
 static int64_t add_version(struct store *s, const char *coll, const char *org, const char *id,
-                           int64_t version, int64_t now_us, int expect)
+                           int64_t version, int64_t now_ms, int expect)
 {
     char body[200];
     struct taxii_object_in o;
     int result = 99;
     int64_t added = 0;
     obj_in(&o, id, version, body, sizeof(body));
-    struct taxii_add a = {coll, org, ACTOR, &o, 1, now_us, &result, &added};
+    struct taxii_add a = {coll, org, ACTOR, &o, 1, now_ms, &result, &added};
     assert_int_equal(store_taxii_objects_add(s, &a), STORE_OK);
     assert_int_equal(result, expect);
     return added;
 }
 
-static size_t page_ids(struct store *s, struct taxii_query *q, struct taxii_page *p)
+static size_t page_ids(struct store *s, struct taxii_obj_query *q, struct taxii_obj_page *p)
 {
     assert_int_equal(store_taxii_objects_query(s, q, p), STORE_OK);
     return p->n;
@@ -4138,7 +4138,7 @@ static void test_taxii(void **state)
     struct store *s = S(state);
     struct org a;
     struct taxii_collection_rec c1, c2, got, *list = NULL;
-    struct taxii_page p;
+    struct taxii_obj_page p;
     size_t n = 0;
     const char *m1 = "malware--0f6d9c1e-3f4e-4a3b-9f42-6a8b7d0c1e21";
     const char *i1 = "indicator--1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
@@ -4196,53 +4196,53 @@ static void test_taxii(void **state)
     assert_int_equal(store_taxii_objects_add(s, &none), STORE_NOT_FOUND);
 
     /* queries: last (default), first, all, explicit versions, ids, types, added_after, limit */
-    struct taxii_query q = {.collection_id = c1.id, .limit = 100, .bodies = true};
+    struct taxii_obj_query q = {.collection_id = c1.id, .limit = 100, .bodies = true};
     assert_int_equal(page_ids(s, &q, &p), 2); /* m1@3000 and i1@1000 */
     assert_string_equal(p.items[0].id, i1);
-    assert_int_equal(p.items[1].version_ns, 3000);
+    assert_int_equal(p.items[1].version_ms, 3000);
     assert_string_equal(p.items[1].body, "{\"id\":\"malware--0f6d9c1e-3f4e-4a3b-9f42-6a8b7d0c1e21\","
                                          "\"v\":3000}");
     assert_false(p.more);
-    taxii_page_release(&p);
+    taxii_obj_page_release(&p);
     q.versions = STORE_TAXII_V_FIRST;
     assert_int_equal(page_ids(s, &q, &p), 2); /* i1@1000 and m1@500 */
-    assert_int_equal(p.items[1].version_ns, 500);
-    taxii_page_release(&p);
+    assert_int_equal(p.items[1].version_ms, 500);
+    taxii_obj_page_release(&p);
     q.versions = STORE_TAXII_V_ALL;
     q.bodies = false;
     assert_int_equal(page_ids(s, &q, &p), 4);
     assert_null(p.items[0].body);
-    taxii_page_release(&p);
+    taxii_obj_page_release(&p);
     int64_t v1000 = 1000;
     q.versions = 0;
-    q.version_ns = &v1000;
+    q.version_ms = &v1000;
     q.nver = 1;
     assert_int_equal(page_ids(s, &q, &p), 2); /* both objects have a version 1000 */
-    taxii_page_release(&p);
+    taxii_obj_page_release(&p);
     q.versions = STORE_TAXII_V_LAST;
     const char *types[] = {"malware"};
     q.types = types;
     q.ntypes = 1;
     assert_int_equal(page_ids(s, &q, &p), 2); /* m1@1000 by version, m1@3000 as last */
-    taxii_page_release(&p);
+    taxii_obj_page_release(&p);
     q.nver = 0;
     q.versions = STORE_TAXII_V_ALL;
     q.ntypes = 0;
-    q.added_after_us = d2;
+    q.added_after_ms = d2;
     q.limit = 1;
     assert_int_equal(page_ids(s, &q, &p), 1);
-    assert_int_equal(p.items[0].date_added_us, d3);
+    assert_int_equal(p.items[0].date_added_ms, d3);
     assert_true(p.more);
-    taxii_page_release(&p);
+    taxii_obj_page_release(&p);
     const char *ids[] = {i1};
-    q = (struct taxii_query){.collection_id = c1.id, .ids = ids, .nids = 1, .limit = 10};
+    q = (struct taxii_obj_query){.collection_id = c1.id, .ids = ids, .nids = 1, .limit = 10};
     assert_int_equal(page_ids(s, &q, &p), 1);
     assert_string_equal(p.items[0].type, "indicator");
-    taxii_page_release(&p);
+    taxii_obj_page_release(&p);
 
     /* delete: the newest version goes, the one before becomes last */
     int64_t v3000 = 3000;
-    q = (struct taxii_query){.collection_id = c1.id, .object_id = m1, .version_ns = &v3000,
+    q = (struct taxii_obj_query){.collection_id = c1.id, .object_id = m1, .version_ms = &v3000,
                              .nver = 1, .limit = 10};
     size_t deleted = 0;
     count = audit_check(s, NULL); /* each add above was audited once, replays too */
@@ -4250,16 +4250,16 @@ static void test_taxii(void **state)
     assert_int_equal(deleted, 1);
     audit_expect(s, &count, "taxii.object_delete", c1.id);
     assert_int_equal(store_taxii_object_delete(s, &q, ACTOR, T0 + 5, &deleted), STORE_NOT_FOUND);
-    q = (struct taxii_query){.collection_id = c1.id, .object_id = m1, .limit = 10};
+    q = (struct taxii_obj_query){.collection_id = c1.id, .object_id = m1, .limit = 10};
     assert_int_equal(page_ids(s, &q, &p), 1);
-    assert_int_equal(p.items[0].version_ns, 1000);
-    taxii_page_release(&p);
+    assert_int_equal(p.items[0].version_ms, 1000);
+    taxii_obj_page_release(&p);
     q.versions = STORE_TAXII_V_ALL;
     assert_int_equal(store_taxii_object_delete(s, &q, ACTOR, T0 + 6, &deleted), STORE_OK);
     assert_int_equal(deleted, 2);
     q.object_id = NULL;
     assert_int_equal(page_ids(s, &q, &p), 1); /* only i1 is left */
-    taxii_page_release(&p);
+    taxii_obj_page_release(&p);
 
     /* status resources belong to the organisation that posted */
     char org[UUID_STR_LEN], *sbody = NULL, sid[UUID_STR_LEN];

@@ -360,8 +360,8 @@ int sq_taxii_collection_put(struct store *s, const struct taxii_collection_rec *
 int sq_taxii_collection_get(struct store *s, const char *key, struct taxii_collection_rec *out);
 int sq_taxii_collection_list(struct store *s, struct taxii_collection_rec **out, size_t *n);
 int sq_taxii_objects_add(struct store *s, struct taxii_add *a);
-int sq_taxii_objects_query(struct store *s, const struct taxii_query *q, struct taxii_page *out);
-int sq_taxii_object_delete(struct store *s, const struct taxii_query *q, const char *actor,
+int sq_taxii_objects_query(struct store *s, const struct taxii_obj_query *q, struct taxii_obj_page *out);
+int sq_taxii_object_delete(struct store *s, const struct taxii_obj_query *q, const char *actor,
                            int64_t now, size_t *deleted);
 int sq_taxii_status_put(struct store *s, const char *id, const char *collection_id,
                         const char *org_id, const char *body, int64_t now);

@@ -176,12 +176,12 @@ struct add_stmts {
 
 static const char *const add_sql[] = {
     "SELECT date_added FROM taxii_objects WHERE collection_id=?1 AND object_id=?2"
-    " AND version_ns=?3",
-    "SELECT MAX(version_ns), MIN(version_ns), COUNT(*) FROM taxii_objects"
+    " AND version_ms=?3",
+    "SELECT MAX(version_ms), MIN(version_ms), COUNT(*) FROM taxii_objects"
     " WHERE collection_id=?1 AND object_id=?2",
     "UPDATE taxii_objects SET is_last=0 WHERE collection_id=?1 AND object_id=?2 AND is_last=1",
     "UPDATE taxii_objects SET is_first=0 WHERE collection_id=?1 AND object_id=?2 AND is_first=1",
-    "INSERT INTO taxii_objects (collection_id, object_id, version_ns, type, spec_version,"
+    "INSERT INTO taxii_objects (collection_id, object_id, version_ms, type, spec_version,"
     " date_added, is_last, is_first, org_id, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
     " ?10)",
 };
@@ -216,7 +216,7 @@ static int run_obj(sqlite3_stmt *st, const char *coll, const char *obj, const in
 }
 
 /* The newest date_added in the collection plus one, or now, whichever is later. */
-static int next_date_added(struct sq_store *s, const char *coll, int64_t now_us, int64_t *out)
+static int next_date_added(struct sq_store *s, const char *coll, int64_t now_ms, int64_t *out)
 {
     sqlite3_stmt *st = NULL;
     if (prep(s->w.db,
@@ -228,7 +228,7 @@ static int next_date_added(struct sq_store *s, const char *coll, int64_t now_us,
     int r = STORE_UNAVAILABLE;
     if (sqlite3_step(st) == SQLITE_ROW) {
         int64_t last = sqlite3_column_int64(st, 1);
-        *out = now_us > last ? now_us : last + 1;
+        *out = now_ms > last ? now_ms : last + 1;
         r = sqlite3_column_int(st, 0) ? STORE_OK : STORE_NOT_FOUND;
     }
     sqlite3_finalize(st);
@@ -243,8 +243,8 @@ static int add_one(struct add_stmts *q, const struct taxii_add *a, size_t i, int
     if (rc != SQLITE_ROW)
         return STORE_UNAVAILABLE;
     bool any = sqlite3_column_int64(q->range, 2) > 0;
-    bool last = !any || o->version_ns > sqlite3_column_int64(q->range, 0);
-    bool first = !any || o->version_ns < sqlite3_column_int64(q->range, 1);
+    bool last = !any || o->version_ms > sqlite3_column_int64(q->range, 0);
+    bool first = !any || o->version_ms < sqlite3_column_int64(q->range, 1);
     if ((any && last && run_obj(q->unlast, a->collection_id, o->id, NULL) != SQLITE_DONE) ||
         (any && first && run_obj(q->unfirst, a->collection_id, o->id, NULL) != SQLITE_DONE))
         return STORE_UNAVAILABLE;
@@ -252,7 +252,7 @@ static int add_one(struct add_stmts *q, const struct taxii_add *a, size_t i, int
     sqlite3_reset(st);
     sq_bind_text(st, 1, a->collection_id);
     sq_bind_text(st, 2, o->id);
-    sqlite3_bind_int64(st, 3, o->version_ns);
+    sqlite3_bind_int64(st, 3, o->version_ms);
     sq_bind_text(st, 4, o->type);
     sq_bind_text(st, 5, o->spec_version);
     sqlite3_bind_int64(st, 6, added);
@@ -269,11 +269,11 @@ static int add_run(struct sq_store *s, struct wjob *j)
     struct add_stmts q = {0};
     int64_t next;
     size_t added = 0;
-    int r = next_date_added(s, a->collection_id, a->now_us, &next);
+    int r = next_date_added(s, a->collection_id, a->now_ms, &next);
     if (!r)
         r = add_stmts_prepare(s->w.db, &q);
     for (size_t i = 0; !r && i < a->n; i++) {
-        int rc = run_obj(q.existing, a->collection_id, a->objs[i].id, &a->objs[i].version_ns);
+        int rc = run_obj(q.existing, a->collection_id, a->objs[i].id, &a->objs[i].version_ms);
         if (rc == SQLITE_ROW) { /* the same version again: kept as it was (idempotent) */
             a->results[i] = STORE_REPLAYED;
             a->date_added[i] = sqlite3_column_int64(q.existing, 0);
@@ -295,7 +295,7 @@ static int add_run(struct sq_store *s, struct wjob *j)
     char detail[64];
     snprintf(detail, sizeof(detail), "added %zu of %zu", added, a->n);
     return audit(s, "taxii.objects_add", "taxii_collection", a->collection_id, detail, a->actor,
-                 a->now_us / 1000);
+                 a->now_ms);
 }
 
 int sq_taxii_objects_add(struct store *s, struct taxii_add *a)
@@ -320,7 +320,7 @@ static void in_list(struct qsql *q, const char *col, size_t n)
 }
 
 /* The version part of the WHERE clause: TAXII 2.1 §3.4.2, values combine with OR. */
-static void version_clause(struct qsql *q, const struct taxii_query *t)
+static void version_clause(struct qsql *q, const struct taxii_obj_query *t)
 {
     unsigned v = t->versions ? t->versions : (t->nver ? 0u : STORE_TAXII_V_LAST);
     if (v & STORE_TAXII_V_ALL)
@@ -336,7 +336,7 @@ static void version_clause(struct qsql *q, const struct taxii_query *t)
         sep = " OR ";
     }
     if (t->nver) {
-        buf_appendf(&q->sql, "%sversion_ns IN (", sep);
+        buf_appendf(&q->sql, "%sversion_ms IN (", sep);
         for (size_t i = 0; i < t->nver; i++)
             buf_appendf(&q->sql, "%s?", i ? "," : "");
         buf_puts(&q->sql, ")");
@@ -345,7 +345,7 @@ static void version_clause(struct qsql *q, const struct taxii_query *t)
 }
 
 /* The statement's text; binding follows the same order in bind_query. */
-static void build_query(struct qsql *q, const struct taxii_query *t, const char *verb)
+static void build_query(struct qsql *q, const struct taxii_obj_query *t, const char *verb)
 {
     buf_appendf(&q->sql, "%s FROM taxii_objects WHERE collection_id=? AND date_added>?", verb);
     if (t->object_id)
@@ -365,22 +365,22 @@ static void bind_list(sqlite3_stmt *st, int *i, const char *const *v, size_t n)
         sq_bind_text(st, ++*i, v[k]);
 }
 
-static int bind_query(sqlite3_stmt *st, const struct taxii_query *t)
+static int bind_query(sqlite3_stmt *st, const struct taxii_obj_query *t)
 {
     int i = 0;
     sq_bind_text(st, ++i, t->collection_id);
-    sqlite3_bind_int64(st, ++i, t->added_after_us);
+    sqlite3_bind_int64(st, ++i, t->added_after_ms);
     if (t->object_id)
         sq_bind_text(st, ++i, t->object_id);
     bind_list(st, &i, t->ids, t->nids);
     bind_list(st, &i, t->types, t->ntypes);
     bind_list(st, &i, t->spec_versions, t->nspec);
     for (size_t k = 0; k < t->nver; k++)
-        sqlite3_bind_int64(st, ++i, t->version_ns[k]);
+        sqlite3_bind_int64(st, ++i, t->version_ms[k]);
     return i;
 }
 
-static bool query_bounded(const struct taxii_query *t)
+static bool query_bounded(const struct taxii_obj_query *t)
 {
     return t->collection_id && t->nids + t->ntypes + t->nspec + t->nver <= TAXII_MAX_BOUND;
 }
@@ -391,15 +391,15 @@ static void object_row(sqlite3_stmt *st, bool bodies, struct taxii_object_row *o
     sq_col_copy(st, 0, o->id, sizeof(o->id));
     sq_col_copy(st, 1, o->type, sizeof(o->type));
     sq_col_copy(st, 2, o->spec_version, sizeof(o->spec_version));
-    o->version_ns = sqlite3_column_int64(st, 3);
-    o->date_added_us = sqlite3_column_int64(st, 4);
+    o->version_ms = sqlite3_column_int64(st, 3);
+    o->date_added_ms = sqlite3_column_int64(st, 4);
     if (bodies) {
         o->body = sq_col_dup(st, 5);
         o->body_len = (size_t)sqlite3_column_bytes(st, 5);
     }
 }
 
-static int collect_objects(sqlite3_stmt *st, const struct taxii_query *t, struct taxii_page *out)
+static int collect_objects(sqlite3_stmt *st, const struct taxii_obj_query *t, struct taxii_obj_page *out)
 {
     size_t cap = 0;
     int rc;
@@ -417,7 +417,7 @@ static int collect_objects(sqlite3_stmt *st, const struct taxii_query *t, struct
     return rc == SQLITE_DONE ? STORE_OK : STORE_UNAVAILABLE;
 }
 
-int sq_taxii_objects_query(struct store *s, const struct taxii_query *t, struct taxii_page *out)
+int sq_taxii_objects_query(struct store *s, const struct taxii_obj_query *t, struct taxii_obj_page *out)
 {
     memset(out, 0, sizeof(*out));
     if (!query_bounded(t))
@@ -426,8 +426,8 @@ int sq_taxii_objects_query(struct store *s, const struct taxii_query *t, struct 
     sqlite3_stmt *st = NULL;
     buf_init(&q.sql, BUF_UNLIMITED);
     build_query(&q, t,
-                t->bodies ? "SELECT object_id, type, spec_version, version_ns, date_added, body"
-                          : "SELECT object_id, type, spec_version, version_ns, date_added");
+                t->bodies ? "SELECT object_id, type, spec_version, version_ms, date_added, body"
+                          : "SELECT object_id, type, spec_version, version_ms, date_added");
     buf_appendf(&q.sql, " ORDER BY date_added LIMIT %zu", t->limit + 1);
     struct sq_conn *c = sq_read_get(SQ(s));
     int r = c ? prep(c->db, buf_cstr(&q.sql), &st) : STORE_UNAVAILABLE;
@@ -440,14 +440,14 @@ int sq_taxii_objects_query(struct store *s, const struct taxii_query *t, struct 
         sq_read_put(SQ(s), c);
     buf_release(&q.sql);
     if (r)
-        taxii_page_release(out);
+        taxii_obj_page_release(out);
     return r;
 }
 
 /* ---- deleting ---- */
 
 struct del_job {
-    const struct taxii_query *q;
+    const struct taxii_obj_query *q;
     const char *actor;
     int64_t now;
     size_t deleted;
@@ -459,9 +459,9 @@ static int remark(struct sq_store *s, const char *coll, const char *obj)
     sqlite3_stmt *st = NULL;
     if (prep(s->w.db,
              "UPDATE taxii_objects SET"
-             " is_last = version_ns = (SELECT MAX(version_ns) FROM taxii_objects"
+             " is_last = version_ms = (SELECT MAX(version_ms) FROM taxii_objects"
              "   WHERE collection_id=?1 AND object_id=?2),"
-             " is_first = version_ns = (SELECT MIN(version_ns) FROM taxii_objects"
+             " is_first = version_ms = (SELECT MIN(version_ms) FROM taxii_objects"
              "   WHERE collection_id=?1 AND object_id=?2)"
              " WHERE collection_id=?1 AND object_id=?2",
              &st))
@@ -498,7 +498,7 @@ static int del_run(struct sq_store *s, struct wjob *j)
                  a->actor, a->now);
 }
 
-int sq_taxii_object_delete(struct store *s, const struct taxii_query *q, const char *actor,
+int sq_taxii_object_delete(struct store *s, const struct taxii_obj_query *q, const char *actor,
                            int64_t now, size_t *deleted)
 {
     struct del_job a = {q, actor, now, 0};
