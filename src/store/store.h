@@ -645,6 +645,78 @@ struct draft_rec {
 /* Frees what d owns (its body). */
 void draft_rec_release(struct draft_rec *d);
 
+/* ---- advisories and clearances (issue 13 items 1 and 2) ---- */
+
+/* One version of an advisory (a warning written by an authority), with the advisory's state.
+ * Who may read it is decided above the store (sharing/share_policy.h) from tlp, clearance and
+ * audience; the store keeps them per version, as written. */
+struct advisory_rec {
+    char id[UUID_STR_LEN];
+    char org_id[UUID_STR_LEN];    /* the originating organisation */
+    char author_id[UUID_STR_LEN]; /* who wrote this version */
+    int version, latest_version;
+    char tlp[20];       /* "TLP:AMBER" … as tlp_label writes it */
+    char clearance[32]; /* the clearance level id it requires, or "" */
+    char *audience;     /* JSON text (heap): the targeting, as app/ wrote it */
+    char *title;        /* JSON text (heap): {"ja","en"} */
+    char *body;         /* JSON text (heap); NULL in lists */
+    char body_sha256[HASH_SHA256_HEX];
+    int64_t created_at;         /* version 1 written */
+    int64_t updated_at;         /* the latest version written */
+    int64_t version_created_at; /* this version written */
+    int64_t withdrawn_at;       /* 0 while in force */
+    char *withdrawn_reason;     /* heap or NULL */
+    int acked_version; /* lists with ack_org_id: the version that organisation acknowledged, 0 */
+};
+void advisory_rec_release(struct advisory_rec *a);
+
+struct advisory_list {
+    struct advisory_rec *items;
+    size_t n;
+    bool more; /* rows exist after the last one */
+};
+void advisory_list_release(struct advisory_list *l);
+
+/* A page of advisories, newest first (ids are UUIDv7), each as its latest version, without
+ * bodies. Filtering by reader is the caller's (share_can_read): the store lists every one. */
+struct advisory_filter {
+    const char *after_id;   /* cursor: the last id of the previous page, or NULL */
+    const char *ack_org_id; /* fill acked_version for this organisation, or NULL */
+    int limit;
+};
+
+/* A new advisory (create: version 1) or a new version of one (amend: expected_version must
+ * still be the latest and the advisory in force, else STORE_CONFLICT; STORE_NOT_FOUND when it
+ * is not org_id's). Audited with audit_action ("advisory.create", "advisory.amend",
+ * "advisory.tlp_downgrade"), pinning the body's SHA-256; each of notes is added to its
+ * organisation's notifications in the same transaction (notification_new: at most once per
+ * dedupe key; sent by the organisation's channels). */
+struct advisory_write {
+    const char *id, *org_id, *author_id;
+    int expected_version; /* amend only */
+    const char *tlp, *clearance, *audience, *title, *body, *body_sha256;
+    const char *audit_action;
+    const struct notification_new *notes;
+    size_t nnotes;
+    int64_t now_ms;
+};
+
+/* An organisation's acknowledgement of an advisory. */
+struct advisory_ack {
+    char org_id[UUID_STR_LEN];
+    char user_id[UUID_STR_LEN];
+    int version;
+    int64_t at;
+};
+
+/* A user's security clearance: a level of the clearance file (sharing/clearance.h) by id. */
+struct clearance_rec {
+    char user_id[UUID_STR_LEN];
+    char level[32];
+    int64_t granted_at, expires_at;
+    char granted_by[UUID_STR_LEN];
+    int64_t updated_at;
+};
 /* ---- TAXII 2.1 collections and objects (issue 13 item 5) ---- */
 
 /* A collection (TAXII 2.1 §5.2). tlp: the enum tlp (sharing/sharing.h) of the collection, the
@@ -945,6 +1017,30 @@ struct store_ops {
     int (*draft_update)(struct store *s, const struct draft_rec *d, int expected_version,
                         const char *actor, int64_t now);
     int (*draft_delete)(struct store *s, const char *id, const char *actor, int64_t now);
+    /* Advisories (issue 13 item 1; struct advisory_write). create: STORE_INVALID for an
+     * unknown organisation. get: version 0 = the latest; STORE_NOT_FOUND. list: struct
+     * advisory_filter. withdraw: the advisory of org_id (else STORE_NOT_FOUND) is withdrawn
+     * with the reason, STORE_CONFLICT when it already is; audited advisory.withdraw. ack: the
+     * organisation acknowledges version (replacing an older acknowledgement; STORE_NOT_FOUND
+     * for no advisory); audited advisory.acknowledge. acks: every acknowledgement, oldest
+     * first (*out freed with free). */
+    int (*advisory_create)(struct store *s, const struct advisory_write *w);
+    int (*advisory_amend)(struct store *s, const struct advisory_write *w);
+    int (*advisory_get)(struct store *s, const char *id, int version, struct advisory_rec *out);
+    int (*advisory_list)(struct store *s, const struct advisory_filter *f,
+                         struct advisory_list *out);
+    int (*advisory_withdraw)(struct store *s, const char *id, const char *org_id,
+                             const char *reason, const char *actor, int64_t now);
+    int (*advisory_ack)(struct store *s, const char *id, const char *org_id, const char *user_id,
+                        int version, int64_t now);
+    int (*advisory_acks)(struct store *s, const char *id, struct advisory_ack **out, size_t *n);
+    /* Clearances (issue 13 item 2). get: STORE_NOT_FOUND when the user has none (an expired
+     * one is returned: the caller decides it counts as none). set: c->level "" removes it
+     * (STORE_NOT_FOUND when there was none), else replaces it; STORE_INVALID for an unknown
+     * user; audited user.clearance_set / user.clearance_revoke with the level and expiry. */
+    int (*clearance_get)(struct store *s, const char *user_id, struct clearance_rec *out);
+    int (*clearance_set)(struct store *s, const struct clearance_rec *c, const char *actor,
+                         int64_t now);
     /* TAXII 2.1 (issue 13 item 5). collection_put: creates c, or replaces its title,
      * description, alias, tlp, audience and writers if c->id exists (STORE_EXISTS: the alias is
      * another collection's); audited taxii.collection_create / taxii.collection_update.
@@ -1464,6 +1560,58 @@ static inline int store_draft_delete(struct store *s, const char *id, const char
                                      int64_t now)
 {
     return s->ops->draft_delete(s, id, actor, now);
+}
+
+static inline int store_advisory_create(struct store *s, const struct advisory_write *w)
+{
+    return s->ops->advisory_create(s, w);
+}
+
+static inline int store_advisory_amend(struct store *s, const struct advisory_write *w)
+{
+    return s->ops->advisory_amend(s, w);
+}
+
+static inline int store_advisory_get(struct store *s, const char *id, int version,
+                                     struct advisory_rec *out)
+{
+    return s->ops->advisory_get(s, id, version, out);
+}
+
+static inline int store_advisory_list(struct store *s, const struct advisory_filter *f,
+                                      struct advisory_list *out)
+{
+    return s->ops->advisory_list(s, f, out);
+}
+
+static inline int store_advisory_withdraw(struct store *s, const char *id, const char *org_id,
+                                          const char *reason, const char *actor, int64_t now)
+{
+    return s->ops->advisory_withdraw(s, id, org_id, reason, actor, now);
+}
+
+static inline int store_advisory_ack(struct store *s, const char *id, const char *org_id,
+                                     const char *user_id, int version, int64_t now)
+{
+    return s->ops->advisory_ack(s, id, org_id, user_id, version, now);
+}
+
+static inline int store_advisory_acks(struct store *s, const char *id, struct advisory_ack **out,
+                                      size_t *n)
+{
+    return s->ops->advisory_acks(s, id, out, n);
+}
+
+static inline int store_clearance_get(struct store *s, const char *user_id,
+                                      struct clearance_rec *out)
+{
+    return s->ops->clearance_get(s, user_id, out);
+}
+
+static inline int store_clearance_set(struct store *s, const struct clearance_rec *c,
+                                      const char *actor, int64_t now)
+{
+    return s->ops->clearance_set(s, c, actor, now);
 }
 
 static inline int store_taxii_collection_put(struct store *s,

@@ -102,6 +102,32 @@ void store_audit_draft(struct audit_rec *e, const char *action, const char *draf
     store_audit_entry(e, actor, action, "draft", draft_id, detail, NULL, now);
 }
 
+/* ---- advisories and clearances (issue 13) ---- */
+
+void store_audit_advisory(struct audit_rec *e, const char *action, const char *advisory_id,
+                          int version, const char *tlp, const char *body_sha256, const char *actor,
+                          int64_t now)
+{
+    char detail[160] = "";
+    if (version > 0 && tlp)
+        snprintf(detail, sizeof(detail), VERSION_TAG "%d tlp=%s sha256=%s", version, tlp,
+                 body_sha256 ? body_sha256 : "");
+    else if (version > 0)
+        snprintf(detail, sizeof(detail), VERSION_TAG "%d", version);
+    store_audit_entry(e, actor, action, "advisory", advisory_id, detail, NULL, now);
+}
+
+void store_audit_clearance(struct audit_rec *e, const struct clearance_rec *c, const char *actor,
+                           int64_t now)
+{
+    char detail[96] = "";
+    if (c->level[0])
+        snprintf(detail, sizeof(detail), "level=%s expires_at=%lld", c->level,
+                 (long long)c->expires_at);
+    store_audit_entry(e, actor, c->level[0] ? "user.clearance_set" : "user.clearance_revoke",
+                      "user", c->user_id, detail, NULL, now);
+}
+
 /* ---- reports and the obligation ledger ---- */
 
 void store_audit_report_version(struct audit_rec *e, const struct report_write *w, int version,

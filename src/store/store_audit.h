@@ -55,6 +55,19 @@ void store_audit_two_factor(struct audit_rec *e, const char *action, const char 
 void store_audit_draft(struct audit_rec *e, const char *action, const char *draft_id, int version,
                        const char *actor, int64_t now);
 
+/* ---- advisories and clearances (issue 13) ---- */
+/* An advisory written (advisory.create, .amend, .tlp_downgrade: version, label and the body's
+ * SHA-256 in the detail — not pinned, the audit log's pins cover reports and organisation
+ * documents), acknowledged (tlp NULL: the version acknowledged) or withdrawn (version 0: no
+ * detail). */
+void store_audit_advisory(struct audit_rec *e, const char *action, const char *advisory_id,
+                          int version, const char *tlp, const char *body_sha256,
+                          const char *actor, int64_t now);
+/* A user's clearance set (user.clearance_set: level and expiry) or removed (level "":
+ * user.clearance_revoke). */
+void store_audit_clearance(struct audit_rec *e, const struct clearance_rec *c, const char *actor,
+                           int64_t now);
+
 /* ---- reports and the obligation ledger ---- */
 
 /* Version `version` of w->id written (report.create for the first, report.amend after),

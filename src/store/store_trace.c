@@ -203,6 +203,28 @@
       (IN, d, expected_version, actor, now))                                                       \
     I(int, draft_delete, (struct store *s, const char *id, const char *actor, int64_t now),        \
       (IN, id, actor, now))                                                                        \
+    I(int, advisory_create, (struct store *s, const struct advisory_write *w), (IN, w))            \
+    I(int, advisory_amend, (struct store *s, const struct advisory_write *w), (IN, w))             \
+    I(int, advisory_get, (struct store *s, const char *id, int version,                            \
+      struct advisory_rec *out),                                                                   \
+      (IN, id, version, out))                                                                      \
+    I(int, advisory_list, (struct store *s, const struct advisory_filter *f,                       \
+      struct advisory_list *out),                                                                  \
+      (IN, f, out))                                                                                \
+    I(int, advisory_withdraw, (struct store *s, const char *id, const char *org_id,                \
+      const char *reason, const char *actor, int64_t now),                                         \
+      (IN, id, org_id, reason, actor, now))                                                        \
+    I(int, advisory_ack, (struct store *s, const char *id, const char *org_id,                     \
+      const char *user_id, int version, int64_t now),                                              \
+      (IN, id, org_id, user_id, version, now))                                                     \
+    I(int, advisory_acks, (struct store *s, const char *id, struct advisory_ack **out,             \
+      size_t *n),                                                                                  \
+      (IN, id, out, n))                                                                            \
+    I(int, clearance_get, (struct store *s, const char *user_id, struct clearance_rec *out),       \
+      (IN, user_id, out))                                                                          \
+    I(int, clearance_set, (struct store *s, const struct clearance_rec *c, const char *actor,      \
+      int64_t now),                                                                                \
+      (IN, c, actor, now))                                                                         \
     I(int, taxii_collection_put, (struct store *s, const struct taxii_collection_rec *c,           \
       const char *actor, int64_t now),                                                             \
       (IN, c, actor, now))                                                                         \

@@ -65,6 +65,24 @@ void draft_rec_release(struct draft_rec *d)
     d->body = NULL;
 }
 
+void advisory_rec_release(struct advisory_rec *a)
+{
+    free(a->audience);
+    free(a->title);
+    free(a->body);
+    free(a->withdrawn_reason);
+    a->audience = a->title = a->body = a->withdrawn_reason = NULL;
+}
+
+void advisory_list_release(struct advisory_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        advisory_rec_release(&l->items[i]);
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
+}
+
 void assessment_rec_release(struct assessment_rec *a)
 {
     free(a->answers);

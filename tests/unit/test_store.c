@@ -2238,6 +2238,10 @@ static void build_every_entry(struct built *b)
     BUILT(b, "store_audit_two_factor", 0,
           store_audit_two_factor(e, "two_factor.enable", "user-1", NULL, 1));
     BUILT(b, "store_audit_draft", 0, store_audit_draft(e, "draft.update", "dr-1", 2, ACTOR, 1));
+    struct clearance_rec clr = {.user_id = "user-1", .level = "jp-ceis", .expires_at = 9};
+    BUILT(b, "store_audit_advisory", 0,
+          store_audit_advisory(e, "advisory.amend", "adv-1", 2, "TLP:AMBER", "ab", ACTOR, 1));
+    BUILT(b, "store_audit_clearance", 0, store_audit_clearance(e, &clr, ACTOR, 1));
 }
 
 /* How many builders store_audit.h declares: each takes the entry first. */
@@ -4084,6 +4088,184 @@ static void test_drafts(void **state)
     assert_int_equal(store_draft_update(s, &d1, 2, ACTOR, T0 + 7), STORE_NOT_FOUND);
 }
 
+/* ---- advisories and clearances (issue 13) ---- */
+
+static struct advisory_write adv_write(const char *id, const char *org, const char *author,
+                                       const char *tlp, const char *action, int64_t now)
+{
+    struct advisory_write w = {.id = id,
+                               .org_id = org,
+                               .author_id = author,
+                               .tlp = tlp,
+                               .clearance = "",
+                               .audience = "{\"orgs\":[]}",
+                               .title = "{\"en\":\"t\"}",
+                               .body = "{\"v\":1}",
+                               .body_sha256 = "00",
+                               .audit_action = action,
+                               .now_ms = now};
+    return w;
+}
+
+/* Create, versions (immutable, If-Match semantics), lists newest first with acknowledgements,
+ * withdrawal, acknowledgements, notifications written with a version. */
+static void test_advisories(void **state)
+{
+    struct store *s = S(state);
+    struct org a, b;
+    struct user u;
+    char id1[UUID_STR_LEN], id2[UUID_STR_LEN];
+    struct advisory_rec got;
+    struct advisory_list l;
+    assert_int_equal(add_org(s, NULL, &a, T0), STORE_OK);
+    assert_int_equal(add_org(s, NULL, &b, T0), STORE_OK);
+    assert_int_equal(add_user(s, a.id, "analyst", ROLE_AUTHORITY, &u, T0), STORE_OK);
+    uuid_v7_new(id1);
+    uuid_v7_new(id2);
+    int64_t count = audit_check(s, NULL);
+    struct advisory_write w = adv_write(id1, a.id, u.id, "TLP:AMBER", "advisory.create", T0 + 1);
+    struct notification_new note = {.at = T0 + 1, .payload = "{\"event\":\"advisory.published\"}"};
+    xstrlcpy(note.id, "note-adv-1", sizeof(note.id));
+    xstrlcpy(note.org_id, b.id, sizeof(note.org_id));
+    xstrlcpy(note.kind, "advisory", sizeof(note.kind));
+    xstrlcpy(note.dedupe, "advisory:1:v1", sizeof(note.dedupe));
+    w.notes = &note;
+    w.nnotes = 1;
+    assert_int_equal(store_advisory_create(s, &w), STORE_OK);
+    audit_expect(s, &count, "advisory.create", id1);
+    struct notification_list nl;
+    assert_int_equal(store_notifications_list(s, b.id, 10, &nl), STORE_OK);
+    assert_int_equal(nl.n, 1);
+    assert_string_equal(nl.items[0].kind, "advisory");
+    notification_list_release(&nl);
+    struct advisory_write bad = adv_write(id2, "no-such-org", u.id, "TLP:RED", "advisory.create",
+                                          T0 + 2);
+    assert_int_equal(store_advisory_create(s, &bad), STORE_INVALID);
+    audit_unchanged(s, count);
+    w = adv_write(id2, a.id, u.id, "TLP:GREEN", "advisory.create", T0 + 2);
+    assert_int_equal(store_advisory_create(s, &w), STORE_OK);
+    count = audit_check(s, NULL);
+    /* amended against the latest version only, by its organisation only */
+    w = adv_write(id1, a.id, u.id, "TLP:GREEN", "advisory.tlp_downgrade", T0 + 3);
+    w.body = "{\"v\":2}";
+    w.clearance = "jp-ceis";
+    w.expected_version = 2;
+    assert_int_equal(store_advisory_amend(s, &w), STORE_CONFLICT);
+    w.org_id = b.id;
+    w.expected_version = 1;
+    assert_int_equal(store_advisory_amend(s, &w), STORE_NOT_FOUND);
+    w.org_id = a.id;
+    assert_int_equal(store_advisory_amend(s, &w), STORE_OK);
+    audit_expect(s, &count, "advisory.tlp_downgrade", id1);
+    assert_int_equal(store_advisory_amend(s, &w), STORE_CONFLICT);
+    w.id = "0190aaaa-0000-7000-8000-000000000009";
+    assert_int_equal(store_advisory_amend(s, &w), STORE_NOT_FOUND);
+    audit_unchanged(s, count);
+    assert_int_equal(store_advisory_get(s, id1, 0, &got), STORE_OK);
+    assert_int_equal(got.version, 2);
+    assert_int_equal(got.latest_version, 2);
+    assert_string_equal(got.tlp, "TLP:GREEN");
+    assert_string_equal(got.clearance, "jp-ceis");
+    assert_string_equal(got.body, "{\"v\":2}");
+    assert_int_equal(got.created_at, T0 + 1);
+    assert_int_equal(got.updated_at, T0 + 3);
+    advisory_rec_release(&got);
+    assert_int_equal(store_advisory_get(s, id1, 1, &got), STORE_OK); /* the old one as it was */
+    assert_int_equal(got.version, 1);
+    assert_string_equal(got.tlp, "TLP:AMBER");
+    assert_string_equal(got.clearance, "");
+    assert_string_equal(got.body, "{\"v\":1}");
+    assert_string_equal(got.audience, "{\"orgs\":[]}");
+    assert_string_equal(got.title, "{\"en\":\"t\"}");
+    advisory_rec_release(&got);
+    assert_int_equal(store_advisory_get(s, id1, 3, &got), STORE_NOT_FOUND);
+    assert_int_equal(store_advisory_get(s, "nope", 0, &got), STORE_NOT_FOUND);
+    /* acknowledged by an organisation: the list says which version, per organisation */
+    assert_int_equal(store_advisory_ack(s, id1, b.id, u.id, 1, T0 + 4), STORE_OK);
+    audit_expect(s, &count, "advisory.acknowledge", id1);
+    assert_int_equal(store_advisory_ack(s, id1, b.id, u.id, 2, T0 + 5), STORE_OK);
+    assert_int_equal(store_advisory_ack(s, "0190aaaa-0000-7000-8000-00000000000a", b.id, u.id, 1,
+                                        T0 + 5),
+                     STORE_NOT_FOUND);
+    struct advisory_ack *acks = NULL;
+    size_t nacks = 0;
+    assert_int_equal(store_advisory_acks(s, id1, &acks, &nacks), STORE_OK);
+    assert_int_equal(nacks, 1);
+    assert_string_equal(acks[0].org_id, b.id);
+    assert_int_equal(acks[0].version, 2);
+    free(acks);
+    struct advisory_filter f = {.ack_org_id = b.id, .limit = 1};
+    assert_int_equal(store_advisory_list(s, &f, &l), STORE_OK);
+    assert_int_equal(l.n, 1);
+    assert_true(l.more);
+    assert_string_equal(l.items[0].id, id2); /* newest first */
+    assert_null(l.items[0].body);
+    assert_int_equal(l.items[0].acked_version, 0);
+    f.after_id = id2;
+    advisory_list_release(&l);
+    assert_int_equal(store_advisory_list(s, &f, &l), STORE_OK);
+    assert_int_equal(l.n, 1);
+    assert_false(l.more);
+    assert_string_equal(l.items[0].id, id1);
+    assert_int_equal(l.items[0].version, 2); /* the latest version */
+    assert_int_equal(l.items[0].acked_version, 2);
+    advisory_list_release(&l);
+    /* withdrawn once, by its organisation; then no amendment */
+    count = audit_check(s, NULL);
+    assert_int_equal(store_advisory_withdraw(s, id1, b.id, "r", ACTOR, T0 + 6), STORE_NOT_FOUND);
+    assert_int_equal(store_advisory_withdraw(s, id1, a.id, "mistake", ACTOR, T0 + 6), STORE_OK);
+    audit_expect(s, &count, "advisory.withdraw", id1);
+    assert_int_equal(store_advisory_withdraw(s, id1, a.id, "again", ACTOR, T0 + 7),
+                     STORE_CONFLICT);
+    assert_int_equal(store_advisory_withdraw(s, "nope", a.id, "r", ACTOR, T0 + 7),
+                     STORE_NOT_FOUND);
+    w = adv_write(id1, a.id, u.id, "TLP:GREEN", "advisory.amend", T0 + 8);
+    w.expected_version = 2;
+    assert_int_equal(store_advisory_amend(s, &w), STORE_CONFLICT);
+    audit_unchanged(s, count);
+    assert_int_equal(store_advisory_get(s, id1, 0, &got), STORE_OK);
+    assert_int_equal(got.withdrawn_at, T0 + 6);
+    assert_string_equal(got.withdrawn_reason, "mistake");
+    advisory_rec_release(&got);
+}
+
+/* A user's clearance: none, set, replaced, removed; audited; an unknown user refused. */
+static void test_clearances(void **state)
+{
+    struct store *s = S(state);
+    struct org a;
+    struct user u;
+    struct clearance_rec c = {0}, got;
+    assert_int_equal(add_org(s, NULL, &a, T0), STORE_OK);
+    assert_int_equal(add_user(s, a.id, "cleared", ROLE_REPORTER, &u, T0), STORE_OK);
+    assert_int_equal(store_clearance_get(s, u.id, &got), STORE_NOT_FOUND);
+    int64_t count = audit_check(s, NULL);
+    xstrlcpy(c.user_id, u.id, sizeof(c.user_id));
+    xstrlcpy(c.level, "jp-ceis", sizeof(c.level));
+    c.granted_at = T0;
+    c.expires_at = T0 + 1000;
+    assert_int_equal(store_clearance_set(s, &c, ACTOR, T0 + 1), STORE_OK);
+    audit_expect(s, &count, "user.clearance_set", u.id);
+    assert_int_equal(store_clearance_get(s, u.id, &got), STORE_OK);
+    assert_string_equal(got.level, "jp-ceis");
+    assert_int_equal(got.expires_at, T0 + 1000);
+    assert_string_equal(got.granted_by, ACTOR);
+    xstrlcpy(c.level, "jp-sds", sizeof(c.level));
+    assert_int_equal(store_clearance_set(s, &c, ACTOR, T0 + 2), STORE_OK);
+    assert_int_equal(store_clearance_get(s, u.id, &got), STORE_OK);
+    assert_string_equal(got.level, "jp-sds");
+    assert_int_equal(got.updated_at, T0 + 2);
+    count = audit_check(s, NULL);
+    c.level[0] = '\0';
+    assert_int_equal(store_clearance_set(s, &c, ACTOR, T0 + 3), STORE_OK);
+    audit_expect(s, &count, "user.clearance_revoke", u.id);
+    assert_int_equal(store_clearance_set(s, &c, ACTOR, T0 + 3), STORE_NOT_FOUND);
+    assert_int_equal(store_clearance_get(s, u.id, &got), STORE_NOT_FOUND);
+    xstrlcpy(c.user_id, "no-such-user", sizeof(c.user_id));
+    xstrlcpy(c.level, "jp-ceis", sizeof(c.level));
+    assert_int_equal(store_clearance_set(s, &c, ACTOR, T0 + 4), STORE_INVALID);
+    audit_unchanged(s, count + 0);
+}
 
 /* ---- TAXII 2.1 (issue 13 item 5) ---- */
 
@@ -4306,6 +4488,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_token_touch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_factor, setup, teardown),
         cmocka_unit_test_setup_teardown(test_drafts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_advisories, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clearances, setup, teardown),
         cmocka_unit_test_setup_teardown(test_taxii, setup, teardown),
         cmocka_unit_test_setup_teardown(test_password_set, setup, teardown),
         cmocka_unit_test_setup_teardown(test_throttle, setup, teardown),

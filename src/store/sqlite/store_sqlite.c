@@ -427,6 +427,42 @@ static const char *const sql_text[SQ__COUNT] = {
     [SQ_DRAFT_UPDATE] = "UPDATE drafts SET title = ?2, incident_id = ?3, body = ?4,"
                         " version = version + 1, updated_at = ?5 WHERE id = ?1 AND version = ?6",
     [SQ_DRAFT_DELETE] = "DELETE FROM drafts WHERE id = ?",
+    [SQ_ADV_INSERT] = "INSERT INTO advisories (id, org_id, author_id, latest_version, created_at,"
+                      " updated_at) VALUES (?1,?2,?3,1,?4,?4)",
+    [SQ_ADV_VERSION_INSERT] = "INSERT INTO advisory_versions (advisory_id, version, tlp, clearance,"
+                              " audience, title, body, body_sha256, author_id, created_at)"
+                              " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+    [SQ_ADV_STATE] = "SELECT org_id, latest_version, withdrawn_at FROM advisories WHERE id = ?",
+    [SQ_ADV_BUMP] = "UPDATE advisories SET latest_version = ?2, updated_at = ?3"
+                    " WHERE id = ?1 AND latest_version = ?2 - 1 AND withdrawn_at = 0",
+    [SQ_ADV_GET] = "SELECT a.id, a.org_id, v.author_id, v.version, a.latest_version, v.tlp,"
+                   " v.clearance, v.audience, v.title, v.body, v.body_sha256, a.created_at,"
+                   " a.updated_at, v.created_at, a.withdrawn_at, a.withdrawn_reason, 0"
+                   " FROM advisories a JOIN advisory_versions v ON v.advisory_id = a.id"
+                   " AND v.version = CASE WHEN ?2 > 0 THEN ?2 ELSE a.latest_version END"
+                   " WHERE a.id = ?1",
+    [SQ_ADV_LIST] = "SELECT a.id, a.org_id, v.author_id, v.version, a.latest_version, v.tlp,"
+                    " v.clearance, v.audience, v.title, NULL, v.body_sha256, a.created_at,"
+                    " a.updated_at, v.created_at, a.withdrawn_at, a.withdrawn_reason,"
+                    " COALESCE(k.version, 0) FROM advisories a JOIN advisory_versions v"
+                    " ON v.advisory_id = a.id AND v.version = a.latest_version"
+                    " LEFT JOIN advisory_acks k ON k.advisory_id = a.id AND k.org_id = ?2"
+                    " WHERE (?1 IS NULL OR a.id < ?1) ORDER BY a.id DESC LIMIT ?3",
+    [SQ_ADV_WITHDRAW] = "UPDATE advisories SET withdrawn_at = ?3, withdrawn_reason = ?4,"
+                        " withdrawn_by = ?5 WHERE id = ?1 AND org_id = ?2 AND withdrawn_at = 0",
+    [SQ_ADV_ACK] = "INSERT INTO advisory_acks (advisory_id, org_id, user_id, version, at)"
+                   " VALUES (?1,?2,?3,?4,?5) ON CONFLICT (advisory_id, org_id) DO UPDATE SET"
+                   " user_id = excluded.user_id, version = excluded.version, at = excluded.at",
+    [SQ_ADV_ACKS] = "SELECT org_id, user_id, version, at FROM advisory_acks"
+                    " WHERE advisory_id = ? ORDER BY at, org_id",
+    [SQ_CLR_GET] = "SELECT level, granted_at, expires_at, granted_by, updated_at"
+                   " FROM user_clearances WHERE user_id = ?",
+    [SQ_CLR_PUT] = "INSERT INTO user_clearances (user_id, level, granted_at, expires_at,"
+                   " granted_by, updated_at) VALUES (?1,?2,?3,?4,?5,?6)"
+                   " ON CONFLICT (user_id) DO UPDATE SET level = excluded.level,"
+                   " granted_at = excluded.granted_at, expires_at = excluded.expires_at,"
+                   " granted_by = excluded.granted_by, updated_at = excluded.updated_at",
+    [SQ_CLR_DEL] = "DELETE FROM user_clearances WHERE user_id = ?",
     [SQ_AUDIT_HEAD] = "SELECT seq, at, actor, action, object_type, object_id, detail,"
                       " payload_sha256, prev_hash, hash FROM audit_log"
                       " ORDER BY seq DESC LIMIT 1",

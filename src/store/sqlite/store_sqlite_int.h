@@ -154,6 +154,19 @@ enum sq_stmt {
     SQ_DRAFT_VERSION,
     SQ_DRAFT_UPDATE,
     SQ_DRAFT_DELETE,
+    /* advisories and clearances (issue 13; store_sqlite_advisory.c) */
+    SQ_ADV_INSERT,
+    SQ_ADV_VERSION_INSERT,
+    SQ_ADV_STATE,
+    SQ_ADV_BUMP,
+    SQ_ADV_GET,
+    SQ_ADV_LIST,
+    SQ_ADV_WITHDRAW,
+    SQ_ADV_ACK,
+    SQ_ADV_ACKS,
+    SQ_CLR_GET,
+    SQ_CLR_PUT,
+    SQ_CLR_DEL,
     SQ__COUNT
 };
 
@@ -354,6 +367,19 @@ int sq_draft_update(struct store *s, const struct draft_rec *d, int expected_ver
                     const char *actor, int64_t now);
 int sq_draft_delete(struct store *s, const char *id, const char *actor, int64_t now);
 
+/* Advisories and clearances (store_sqlite_advisory.c, issue 13), for the ops table. */
+int sq_advisory_create(struct store *s, const struct advisory_write *w);
+int sq_advisory_amend(struct store *s, const struct advisory_write *w);
+int sq_advisory_get(struct store *s, const char *id, int version, struct advisory_rec *out);
+int sq_advisory_list(struct store *s, const struct advisory_filter *f, struct advisory_list *out);
+int sq_advisory_withdraw(struct store *s, const char *id, const char *org_id, const char *reason,
+                         const char *actor, int64_t now);
+int sq_advisory_ack(struct store *s, const char *id, const char *org_id, const char *user_id,
+                    int version, int64_t now);
+int sq_advisory_acks(struct store *s, const char *id, struct advisory_ack **out, size_t *n);
+int sq_clearance_get(struct store *s, const char *user_id, struct clearance_rec *out);
+int sq_clearance_set(struct store *s, const struct clearance_rec *c, const char *actor,
+                     int64_t now);
 /* TAXII 2.1 collections, objects and status resources (store_sqlite_taxii.c). */
 int sq_taxii_collection_put(struct store *s, const struct taxii_collection_rec *c,
                             const char *actor, int64_t now);

@@ -1,4 +1,4 @@
--- Migration 13 (issue 13 item 5): the TAXII 2.1 server's collections, objects and status
+-- Migration 14 (issue 13 item 5): the TAXII 2.1 server's collections, objects and status
 -- resources. Why this shape: a collection carries one TLP label and one audience, and every
 -- object in it is no more restrictive than that label (checked when it is added), so a read of
 -- a collection is allowed or refused once, by the sharing policy, and a page of objects is one
