@@ -25,6 +25,7 @@ struct assess_catalog;
 struct outbox_config;
 struct outbox_worker;
 struct http_tcache;
+struct clearance_catalog;
 
 /* The one context passed everywhere in the serving process (ARCHITECTURE.md). The edge's own
  * state (metrics, the token cache) is reached through opaque pointers the edge owns. */
@@ -36,6 +37,9 @@ struct app {
     struct http_tcache *tokens;              /* recent token lookups (tcache.c) */
     const struct ruleset *rules;             /* obligations engine (src/rules/) */
     const struct assess_catalog *frameworks; /* questionnaires (src/assess/) */
+    /* security clearance levels (data/sharing/clearance.json; sharing/clearance.h), or NULL:
+     * none, so no object may require one */
+    const struct clearance_catalog *clearance;
     const struct outbox_config *delivery;    /* routes of every recipient (src/outbox/) */
     struct outbox_worker *worker;            /* NULL when delivery_enabled = 0 */
     int64_t due_soon_ms;

@@ -294,6 +294,13 @@ static const struct app_problem_def rows[APP_PROB__COUNT] = {
     ROW(TWO_FACTOR_STATE, "two_factor_state", 409, "Conflict", "競合しています", NULL, NULL,
         "a two-factor step that does not fit the account's state (confirming without an "
         "enrolment, enrolling when already enabled; the detail says which)"),
+
+    /* ---- advisories (issue 13) ---- */
+    ROW(ADVISORY_WITHDRAWN, "advisory_withdrawn", 409, "Advisory withdrawn",
+        "取り下げられた注意喚起です",
+        "This advisory was withdrawn: it cannot be amended or withdrawn again.",
+        "この注意喚起は取り下げられています。改訂や再度の取下げはできません。",
+        "an amendment, TLP downgrade or withdrawal of an advisory already withdrawn"),
 };
 
 const struct app_problem_def *app_problem_def(enum app_problem p)

@@ -84,6 +84,13 @@ static const struct perm {
      * arrivals; both for its own organisation only. */
     [ACT_INBOX_REQUEST] = {R(ROLE_RECIPIENT) | R(ROLE_AUTHORITY), true, false, false},
     [ACT_INBOX_SUBSCRIBE] = {R(ROLE_RECIPIENT) | R(ROLE_AUTHORITY), true, false, false},
+    /* Issue 13: advisories are written by authority analysts for their own organisation (its
+     * advisories are amended and withdrawn by it only); reading is not a role's right at all
+     * but the TLP rule's (sharing/share_policy.h), so any role acknowledges what it may read.
+     * Clearances are set by the platform administrator, an audited act. */
+    [ACT_ADVISORY_WRITE] = {R(ROLE_AUTHORITY), true, false, false},
+    [ACT_ADVISORY_ACK] = {ALL_ROLES, false, false, false},
+    [ACT_CLEARANCE_SET] = {R(ROLE_ADMIN), false, false, false},
 };
 
 enum authz auth_check(const struct principal *p, enum auth_action a, const char *object_org)
