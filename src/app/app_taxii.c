@@ -150,10 +150,10 @@ enum app_problem app_taxii_discovery(const struct app_call *c, const char *base,
 enum app_problem app_taxii_api_root(const struct app_call *c, json_t **out,
                                     struct app_result *res)
 {
-    UNUSED(c);
     UNUSED(res);
+    /* the largest body the server reads (setting max_body_bytes) is what a client may POST */
     *out = taxii_api_root_json("ichigen", "The one API root of this ichigen server.",
-                               APP_TAXII_MAX_CONTENT);
+                               (size_t)c->app->cfg.max_body_bytes);
     return APP_OK;
 }
 
@@ -250,7 +250,7 @@ static int cursor_parse(const char *next, int64_t *out)
 /* The parsed query as the store takes it; spec versions as text. */
 struct store_q {
     struct taxii_obj_query q;
-    char spec[8][4];
+    char spec[8][8];
     const char *specp[8];
 };
 
@@ -542,7 +542,8 @@ enum app_problem app_taxii_post(const struct app_call *c, const char *key, const
         goto done;
     }
     p.ceiling = (enum tlp)col.tlp;
-    struct taxii_post_limits lim = {APP_TAXII_MAX_CONTENT, APP_TAXII_MAX_OBJECTS, 64};
+    struct taxii_post_limits lim = {(size_t)c->app->cfg.max_body_bytes, APP_TAXII_MAX_OBJECTS,
+                                    (int)c->app->cfg.max_json_depth};
     int pr = taxii_envelope_post(body, n, &lim, take_object, &p, &st, &res->errs);
     if (pr == TAXII_POST_TOO_LARGE)
         app_fail(res, APP_PROB_PAYLOAD_TOO_LARGE);

@@ -29,7 +29,6 @@
 #define APP_TAXII_ROOT "ichigen"          /* the one API root: /taxii2/ichigen/ */
 #define APP_TAXII_PAGE_DEFAULT 100        /* objects per page when the client names no limit */
 #define APP_TAXII_PAGE_MAX 1000           /* the most a client may ask for */
-#define APP_TAXII_MAX_CONTENT (8u << 20)  /* the API root's max_content_length (§4.2) */
 #define APP_TAXII_MAX_OBJECTS 10000       /* objects in one envelope */
 #define APP_TAXII_MAX_COLLECTIONS 1000    /* collections listed (all of them, today) */
 

@@ -97,7 +97,8 @@ void h_taxii_discovery(struct req *r)
     const char *host = http_header_in(r, MHD_HTTP_HEADER_HOST);
     snprintf(base, sizeof(base), "http://%s", host ? host : "localhost");
     app_result_init(&res, 4);
-    answer(r, app_taxii_discovery(&c, base, &j, &res), &res, j);
+    enum app_problem p = app_taxii_discovery(&c, base, &j, &res);
+    answer(r, p, &res, j);
 }
 
 void h_taxii_root(struct req *r)
@@ -108,7 +109,8 @@ void h_taxii_root(struct req *r)
     if (!accept_ok(r))
         return;
     app_result_init(&res, 4);
-    answer(r, app_taxii_api_root(&c, &j, &res), &res, j);
+    enum app_problem p = app_taxii_api_root(&c, &j, &res);
+    answer(r, p, &res, j);
 }
 
 void h_taxii_collections(struct req *r)
@@ -119,7 +121,8 @@ void h_taxii_collections(struct req *r)
     if (!accept_ok(r))
         return;
     app_result_init(&res, 4);
-    answer(r, app_taxii_collections(&c, &j, &res), &res, j);
+    enum app_problem p = app_taxii_collections(&c, &j, &res);
+    answer(r, p, &res, j);
 }
 
 void h_taxii_collection(struct req *r)
@@ -130,7 +133,8 @@ void h_taxii_collection(struct req *r)
     if (!accept_ok(r))
         return;
     app_result_init(&res, 4);
-    answer(r, app_taxii_collection(&c, r->params[0], &j, &res), &res, j);
+    enum app_problem p = app_taxii_collection(&c, r->params[0], &j, &res);
+    answer(r, p, &res, j);
 }
 
 /* The query's name/value pairs as libmicrohttpd decoded them (at most TAXII_ARGS_MAX). */
