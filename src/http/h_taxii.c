@@ -32,7 +32,7 @@ static void taxii_fail_row(struct req *r, enum app_problem p, const struct app_r
         http_header(r, "Retry-After", "1");
     if (d->status == 401)
         http_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
-                    "Basic realm=\"ichigen TAXII\", Bearer realm=\"ichigen\"");
+                    "Bearer realm=\"ichigen\", Basic realm=\"ichigen TAXII\"");
     http_raw(r, d->status, TAXII_MEDIA_TYPE, text ? text : "{}", text ? strlen(text) : 2);
     free(text);
 }
