@@ -174,12 +174,14 @@ const struct route http_routes[] = {
      "reporter of the organisation"},
     /* TAXII 2.1 (issue 13 item 5): who reads a collection is its TLP label's rule
      * (sharing/share_policy.h); anonymous clients read TLP:CLEAR collections */
-    {"GET", "/taxii2/", h_taxii_discovery, RA_TAXII, NO_ACTION, false, "public"},
-    {"GET", "/taxii2/ichigen/", h_taxii_root, RA_TAXII, NO_ACTION, false, "public"},
+    {"GET", "/taxii2/", h_taxii_discovery, RA_TAXII, NO_ACTION, false,
+     "anyone (credentials optional)"},
+    {"GET", "/taxii2/ichigen/", h_taxii_root, RA_TAXII, NO_ACTION, false,
+     "anyone (credentials optional)"},
     {"GET", "/taxii2/ichigen/status/{id}/", h_taxii_status, RA_TAXII, NO_ACTION, false,
      "the organisation that posted"},
     {"GET", "/taxii2/ichigen/collections/", h_taxii_collections, RA_TAXII, NO_ACTION, false,
-     "public (the collections the reader may read)"},
+     "anyone (the collections the reader may read)"},
     {"GET", "/taxii2/ichigen/collections/{id}/", h_taxii_collection, RA_TAXII, NO_ACTION, false,
      "readers of the collection (TLP)"},
     {"GET", "/taxii2/ichigen/collections/{id}/manifest/", h_taxii_manifest, RA_TAXII, NO_ACTION,
