@@ -145,6 +145,8 @@ struct opts {
     const char *body_path, *ids_in, *ids_out, *label, *expect;
     const char *path; /* get */
     bool gzip;        /* get */
+    const char *accept; /* get: "Accept: …\r\n" when --accept was given, else NULL */
+    char accept_line[200];
 };
 
 /* ---- shared run state ---- */
@@ -234,8 +236,12 @@ static int build_request(struct conn *c)
         hn = snprintf(head, sizeof(head), "GET /healthz HTTP/1.1\r\nHost: %s:%d\r\n\r\n", o->host,
                       o->port);
     } else if (o->mode == MODE_GET) {
-        hn = snprintf(head, sizeof(head), "GET %s HTTP/1.1\r\nHost: %s:%d\r\n%s\r\n", o->path,
-                      o->host, o->port, o->gzip ? "Accept-Encoding: gzip\r\n" : "");
+        char auth[160] = "";
+        if (o->token) /* a signed-in reader (the TAXII figures of issue 13) */
+            snprintf(auth, sizeof(auth), "Authorization: Bearer %s\r\n", o->token);
+        hn = snprintf(head, sizeof(head), "GET %s HTTP/1.1\r\nHost: %s:%d\r\n%s%s%s\r\n", o->path,
+                      o->host, o->port, o->gzip ? "Accept-Encoding: gzip\r\n" : "", auth,
+                      o->accept ? o->accept : "");
     } else if (o->mode == MODE_READ) {
         c->rng ^= c->rng << 13, c->rng ^= c->rng >> 7, c->rng ^= c->rng << 17;
         hn = snprintf(head, sizeof(head),
@@ -654,7 +660,9 @@ static void usage(FILE *f)
             "  --expect S           verify: a 200 must contain S (e.g. the creating run's tag)\n"
             "  --label S            a name carried into the JSON result\n"
             "  --path P             get: the path to fetch (e.g. /assets/index-abc.js)\n"
-            "  --gzip               get: send Accept-Encoding: gzip\n");
+            "  --gzip               get: send Accept-Encoding: gzip\n"
+            "  --accept T           get: send Accept: T (e.g. a TAXII media type)\n"
+            "  (get sends the --token-file token as a bearer token when one is given)\n");
 }
 
 static int parse_num(const char *s, double lo, double hi, double *out)
@@ -685,7 +693,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         {"warmup", 1, 0, 'w'},      {"timeout", 1, 0, 'T'}, {"token-file", 1, 0, 'k'},
         {"body", 1, 0, 'b'},        {"ids-in", 1, 0, 'i'},  {"ids-out", 1, 0, 'o'},
         {"label", 1, 0, 'l'},       {"expect", 1, 0, 'e'},  {"path", 1, 0, 'P'},
-        {"gzip", 0, 0, 'g'},        {"help", 0, 0, 'H'},    {0, 0, 0, 0}};
+        {"gzip", 0, 0, 'g'},        {"help", 0, 0, 'H'},    {"accept", 1, 0, 'A'},
+        {0, 0, 0, 0}};
     double v = 0;
     int ch, bad = 0;
     *o = (struct opts){.host = "127.0.0.1",
@@ -742,6 +751,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
             break;
         case 'g':
             o->gzip = true;
+            break;
+        case 'A':
+            if (strcspn(optarg, "\r\n") != strlen(optarg) || strlen(optarg) > 150)
+                bad = 1;
+            snprintf(o->accept_line, sizeof(o->accept_line), "Accept: %s\r\n", optarg);
+            o->accept = o->accept_line;
             break;
         case 'H':
             usage(stdout);

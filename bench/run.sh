@@ -18,6 +18,7 @@
 #   BENCH_QUICK=1         one short repetition of everything (a smoke test, ~1 minute)
 #   BENCH_ONLY=delivery   only the delivery figures
 #   BENCH_ONLY=web        only the web UI's static files (and the /healthz baseline)
+#   BENCH_ONLY=taxii      only the TAXII 2.1 server's figures (issue 13)
 #   BENCH_DELIVERY_REPORTS=4000  reports preloaded per drain (5 webhook deliveries each)
 #   BENCH_DELIVERY_RATE=100      reports/s of the latency run; BENCH_DELIVERY_SECONDS=20
 #   BENCH_DELIVERY_PREVIEW=0     skip the latency run without preview (the baseline)
@@ -231,6 +232,83 @@ web_static_runs() {
 web_js=$(grep -o 'assets/index-[A-Za-z0-9_-]*\.js' web/dist/index.html 2>/dev/null | head -1 |
     sed 's#^assets/##')
 web_js_gz=$([ -n "$web_js" ] && wc -c <"web/dist/assets/$web_js.gz" 2>/dev/null || echo 0)
+# TAXII 2.1 (issue 13 item 5): its own server and data (an authority, a TLP:AMBER collection of
+# 2,000 STIX objects: MITRE ATT&CK for ICS plus synthetic indicators), read as a TAXII client
+# reads: discovery (anonymous), and a page of 100 objects with the authority's token, from the
+# start and from halfway (the `next` cursor), at 32 connections as the issue names.
+taxii_ready=0 taxii_port="" taxii_pid="" taxii_coll="" taxii_half="" taxii_n=0
+taxii_setup() {
+    local td=$work/data-taxii ready=$work/ready-taxii bundle
+    [ "$taxii_ready" = 1 ] && return
+    tadmin() { "$bin" admin "$@" --data-dir "$td" 2>>"$work/admin.log"; }
+    printf 'bench-admin-password-%s\n' "$$" | tadmin create-admin --username benchadmin \
+        --password-stdin >/dev/null || die "create-admin failed (TAXII)"
+    local torg
+    torg=$(tadmin create-org --name-ja ベンチ当局 --name-en "Bench Authority" --kind authority) ||
+        die "create-org failed (TAXII)"
+    printf 'bench-authority-password-%s\n' "$$" | tadmin create-user --org-id "$torg" \
+        --username benchauthority --display-name "Bench authority" --role authority \
+        --password-stdin >/dev/null || die "create-user failed (TAXII)"
+    tadmin create-token --username benchauthority >"$work/taxii-token" || die "create-token failed"
+    "$bin" serve --data-dir "$td" --port 0 --ready-file "$ready" --log-level warn \
+        >>"$work/server-taxii.log" 2>&1 &
+    taxii_pid=$!
+    pids[taxii]=$taxii_pid # stopped with the others on exit
+    for _ in $(seq 1 100); do
+        [ -s "$ready" ] && break
+        sleep 0.1
+    done
+    [ -s "$ready" ] || die "the TAXII server did not start (log: $work/server-taxii.log)"
+    taxii_port=$(cat "$ready")
+    bundle=${BENCH_STIX_BUNDLE:-../shared/data/attack-stix-2.1/ics-attack-18.1.json}
+    local out
+    out=$(python3 bench/taxii_setup.py --port "$taxii_port" --token-file "$work/taxii-token" \
+        --objects 2000 --bundle "$bundle") || die "filling the TAXII collection failed"
+    taxii_coll=$(printf "%s" "$out" | jget collection | tr -d " ")
+    taxii_half=$(printf "%s" "$out" | jget half_next | tr -d " ")
+    taxii_n=$(printf "%s" "$out" | jget objects | tr -d " ")
+    say "TAXII: collection of $taxii_n objects ($(printf '%s' "$out" | jget from_bundle) from $bundle)"
+    taxii_ready=1
+}
+taxii_runs() {
+    local saved_port=$port saved_pid=$server_pid tx="application/taxii+json;version=2.1"
+    local objs="/taxii2/ichigen/collections/$taxii_coll/objects/?limit=100"
+    port=$taxii_port server_pid=$taxii_pid
+    run_lg "taxii-discovery" --mode get --path /taxii2/ --accept "$tx" --connections "$conns" \
+        "${common[@]}"
+    rec taxii_disc_rps "$(field_of rps)"
+    rec taxii_disc_p99 "$(field_of p99)"
+    run_lg "taxii-page" --mode get --path "$objs" --accept "$tx" --token-file "$work/taxii-token" \
+        --connections 32 "${common[@]}"
+    rec taxii_page_rps "$(field_of rps)"
+    rec taxii_page_p99 "$(field_of p99)"
+    rec taxii_page_cpu "$(field_of server_cpu_us_per_req)"
+    run_lg "taxii-page-half" --mode get --path "$objs&next=$taxii_half" --accept "$tx" \
+        --token-file "$work/taxii-token" --connections 32 "${common[@]}"
+    rec taxii_half_rps "$(field_of rps)"
+    rec taxii_half_p99 "$(field_of p99)"
+    port=$saved_port server_pid=$saved_pid
+}
+taxii_rows() {
+    say "| TAXII: discovery, $conns conn (requests/s) | $(med taxii_disc_rps) | ≥ 30,000 | p99 $(med taxii_disc_p99) ms; anonymous |"
+    say "| TAXII: a page of 100 objects of a $taxii_n-object collection, 32 conn (requests/s) | $(med taxii_page_rps) | ≥ 1,000, p99 ≤ 50 ms | p99 $(med taxii_page_p99) ms; server CPU $(med taxii_page_cpu) µs/page; bearer token, TLP:AMBER collection; from halfway (next) $(med taxii_half_rps)/s, p99 $(med taxii_half_p99) ms |"
+}
+
+if [ "${BENCH_ONLY:-}" = taxii ]; then # only the TAXII figures
+    taxii_setup
+    for rep in $(seq 1 "$reps"); do
+        say "== repetition $rep of $reps"
+        taxii_runs
+    done
+    kill "$taxii_pid" 2>/dev/null
+    wait "$taxii_pid" 2>/dev/null
+    say ""
+    say "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load average $load_start → $(cut -d' ' -f1-3 /proc/loadavg); median of $reps"
+    say "| measurement | median | target | notes |"
+    say "|---|---|---|---|"
+    taxii_rows
+    exit 0
+fi
 if [ "${BENCH_ONLY:-}" = web ]; then # only the web UI's static files and the /healthz baseline
     [ -n "$web_js" ] || die "web/dist is not built (scripts/web.sh)"
     start_server warn
@@ -265,6 +343,8 @@ for rep in $(seq 1 "$reps"); do
     if [ -n "$web_js" ]; then # the web UI's static files (issue 12), served by the same server
         web_static_runs
     fi
+    taxii_setup
+    taxii_runs
 
     fs=$("$build/bench/fsync_probe" "$data" 2 2>&1 >"$work/fsync.json")
     say "$fs"
@@ -623,6 +703,7 @@ if [ -n "${web_js:-}" ]; then
 else
     say "| web UI: static files | n/a | | web/dist not built |"
 fi
+taxii_rows
 say "| baseline: write+fdatasync 4 KiB | $fa /s append, $fo /s overwrite | | p50 $(med fsync_p50) ms (append) |"
 say "| validate full-report.json (reports/s) | $(printf '%s' "$full" | jget all_per_s) | | parse $(printf '%s' "$full" | jget parse_per_s)/s, validate $(printf '%s' "$full" | jget validate_per_s)/s, SHA-256 $(printf '%s' "$full" | jget sha256_per_s)/s; $(printf '%s' "$full" | jget all_us) µs each |"
 say "| validate early-warning.json (reports/s) | $(printf '%s' "$early" | jget all_per_s) | | parse $(printf '%s' "$early" | jget parse_per_s)/s, validate $(printf '%s' "$early" | jget validate_per_s)/s, SHA-256 $(printf '%s' "$early" | jget sha256_per_s)/s |"

@@ -66,6 +66,8 @@ static const struct app_problem_def rows[APP_PROB__COUNT] = {
         "Send the body as Content-Type: application/json.",
         "本文は Content-Type: application/json で送ってください。",
         "a body whose Content-Type is not application/json"),
+    ROW(NOT_ACCEPTABLE, "not_acceptable", 406, "Not acceptable", "応答できる形式がありません", NULL,
+        NULL, "an Accept header that admits none of the media types the resource has (TAXII)"),
     ROW(MALFORMED_JSON, "malformed_json", 400, "Malformed JSON", "JSONの形式が正しくありません",
         NULL, NULL, "a body that is not one JSON object (the detail gives line and column)"),
     ROW(BAD_QUERY, "bad_query", 400, "Bad query parameter", "クエリパラメータが不正です", NULL,

@@ -27,6 +27,8 @@ enum route_auth {
     RA_TOKEN,  /* a valid bearer token; the handler checks the permission with its object */
     RA_FEED,   /* a bearer token, or a calendar token (kind "calendar") in ?token= — calendar
                   programs subscribe to a URL and send no headers (issue 10 item 9) */
+    RA_TAXII,  /* TAXII 2.1 (issue 13): HTTP Basic (user name, API token) or a bearer token, or
+                  none at all (an anonymous reader of TLP:CLEAR collections); never the cookie */
     RA_OPTIONAL, /* credentials when any are sent (checked as RA_TOKEN), else an anonymous
                     caller (issue 13: TLP:CLEAR is readable by anyone) */
 };
@@ -299,6 +301,22 @@ void h_draft_list(struct req *r);
 void h_draft_get(struct req *r);
 void h_draft_save(struct req *r);
 void h_draft_delete(struct req *r);
+/* TAXII 2.1 (issue 13 item 5, h_taxii.c) */
+void h_taxii_discovery(struct req *r);
+void h_taxii_root(struct req *r);
+void h_taxii_collections(struct req *r);
+void h_taxii_collection(struct req *r);
+void h_taxii_manifest(struct req *r);
+void h_taxii_objects(struct req *r);
+void h_taxii_add(struct req *r);
+void h_taxii_object(struct req *r);
+void h_taxii_delete(struct req *r);
+void h_taxii_versions(struct req *r);
+void h_taxii_status(struct req *r);
+void h_taxii_collection_create(struct req *r);
+void h_taxii_collection_update(struct req *r);
+/* A TAXII error message (§3.7) for problem p, as application/taxii+json (h_taxii.c). */
+void http_taxii_fail(struct req *r, enum app_problem p);
 /* advisories and clearances (issue 13; h_advisories.c) */
 void h_advisory_create(struct req *r);
 void h_advisory_list(struct req *r);

@@ -6,6 +6,9 @@
 #include "http_int.h"
 #include "../core/rtime.h"
 
+#include <sodium.h>
+#include <strings.h>
+
 #define NO_ACTION (-1)
 
 const struct route http_routes[] = {
@@ -169,6 +172,35 @@ const struct route http_routes[] = {
      "reporter of the organisation"},
     {"DELETE", "/api/v1/drafts/{id}", h_draft_delete, RA_TOKEN, NO_ACTION, false,
      "reporter of the organisation"},
+    /* TAXII 2.1 (issue 13 item 5): who reads a collection is its TLP label's rule
+     * (sharing/share_policy.h); anonymous clients read TLP:CLEAR collections */
+    {"GET", "/taxii2/", h_taxii_discovery, RA_TAXII, NO_ACTION, false,
+     "anyone (credentials optional)"},
+    {"GET", "/taxii2/ichigen/", h_taxii_root, RA_TAXII, NO_ACTION, false,
+     "anyone (credentials optional)"},
+    {"GET", "/taxii2/ichigen/status/{id}/", h_taxii_status, RA_TAXII, NO_ACTION, false,
+     "the organisation that posted"},
+    {"GET", "/taxii2/ichigen/collections/", h_taxii_collections, RA_TAXII, NO_ACTION, false,
+     "anyone (the collections the reader may read)"},
+    {"GET", "/taxii2/ichigen/collections/{id}/", h_taxii_collection, RA_TAXII, NO_ACTION, false,
+     "readers of the collection (TLP)"},
+    {"GET", "/taxii2/ichigen/collections/{id}/manifest/", h_taxii_manifest, RA_TAXII, NO_ACTION,
+     false, "readers of the collection (TLP)"},
+    {"GET", "/taxii2/ichigen/collections/{id}/objects/", h_taxii_objects, RA_TAXII, NO_ACTION,
+     false, "readers of the collection (TLP)"},
+    {"POST", "/taxii2/ichigen/collections/{id}/objects/", h_taxii_add, RA_TAXII, NO_ACTION, true,
+     "writers of the collection (owner and listed organisations; not admin)"},
+    {"GET", "/taxii2/ichigen/collections/{id}/objects/{object_id}/", h_taxii_object, RA_TAXII,
+     NO_ACTION, false, "readers of the collection (TLP)"},
+    {"DELETE", "/taxii2/ichigen/collections/{id}/objects/{object_id}/", h_taxii_delete,
+     RA_TAXII, NO_ACTION, false, "writers of the owning organisation"},
+    {"GET", "/taxii2/ichigen/collections/{id}/objects/{object_id}/versions/", h_taxii_versions,
+     RA_TAXII, NO_ACTION, false, "readers of the collection (TLP)"},
+    /* ichigen's management of TAXII collections (TAXII defines none) */
+    {"POST", "/api/v1/taxii/collections", h_taxii_collection_create, RA_TOKEN,
+     ACT_ADVISORY_WRITE, true, "authority"},
+    {"PUT", "/api/v1/taxii/collections/{id}", h_taxii_collection_update, RA_TOKEN,
+     ACT_ADVISORY_WRITE, true, "authority of the owning organisation"},
     /* advisories (issue 13 item 1): written by authorities, read by the TLP 2.0 rule */
     {"POST", "/api/v1/advisories", h_advisory_create, RA_TOKEN, ACT_ADVISORY_WRITE, true,
      "authority"},
@@ -259,29 +291,32 @@ static void malformed_authorization(struct req *r)
     http_fail(r, APP_PROB_INVALID_AUTHORIZATION, NULL, NULL, NULL);
 }
 
-/* Looks the token up (the cache first) into r->who. Answers 401/503 and returns false when it
- * is not a live token. */
-static bool token_principal(struct req *r, const char *tok, size_t toklen)
+/* Looks the token up (the cache first) into r->who: 0, or STORE_NOT_FOUND (not a live token),
+ * or another store result (unavailable). Answers nothing. */
+static int token_lookup(struct req *r, const char *tok, size_t toklen)
 {
     unsigned char hash[HASH_SHA256_LEN];
-    if (auth_token_hash(tok, toklen, hash)) {
-        http_unauthorized(r, true);
-        return false;
-    }
+    if (auth_token_hash(tok, toklen, hash))
+        return STORE_NOT_FOUND;
     if (!http_tcache_get(r->app->tokens, hash, r->now_ms, &r->who)) {
         int res = store_token_lookup(r->app->store, hash, r->now_ms, &r->who);
-        if (res == STORE_NOT_FOUND) {
-            http_unauthorized(r, true);
-            return false;
-        }
-        if (res) {
-            http_unavailable(r);
-            return false;
-        }
+        if (res)
+            return res;
         http_tcache_put(r->app->tokens, hash, r->now_ms, &r->who);
     }
     r->authed = true;
-    return true;
+    return 0;
+}
+
+/* token_lookup, answering 401/503 and returning false when it is not a live token. */
+static bool token_principal(struct req *r, const char *tok, size_t toklen)
+{
+    int res = token_lookup(r, tok, toklen);
+    if (res == STORE_NOT_FOUND)
+        http_unauthorized(r, true);
+    else if (res)
+        http_unavailable(r);
+    return !res;
 }
 
 /* The session cookie is not a live browser session: 401, and the browser is told to drop it. */
@@ -368,6 +403,46 @@ static bool feed_authenticate(struct req *r)
     return true;
 }
 
+/* TAXII (RA_TAXII): Basic with the user name and an API token (RFC 7617 §2), a bearer token,
+ * or no Authorization at all (anonymous: r->authed stays false). A browser's cookie is not
+ * credentials here, and a calendar or cookie token is refused as unknown. */
+static int basic_token(struct req *r, const char *b64)
+{
+    unsigned char dec[400];
+    size_t n = 0;
+    if (sodium_base642bin(dec, sizeof(dec) - 1, b64, strlen(b64), NULL, &n, NULL,
+                          sodium_base64_VARIANT_ORIGINAL))
+        return STORE_NOT_FOUND;
+    dec[n] = '\0';
+    char *colon = memchr(dec, ':', n);
+    if (!colon || memchr(dec, '\0', n))
+        return STORE_NOT_FOUND;
+    *colon = '\0';
+    int res = token_lookup(r, colon + 1, strlen(colon + 1));
+    /* the user name must be the token's: a token pasted under another name is refused */
+    return res ? res : strcmp((const char *)dec, r->who.username) ? STORE_NOT_FOUND : 0;
+}
+
+static bool taxii_authenticate(struct req *r)
+{
+    const char *authz = http_header_in(r, MHD_HTTP_HEADER_AUTHORIZATION), *tok;
+    size_t toklen;
+    int res = STORE_NOT_FOUND;
+    if (!authz)
+        return true;
+    if (!strncasecmp(authz, "Basic ", 6))
+        res = basic_token(r, authz + 6);
+    else if (http_bearer_parse(authz, &tok, &toklen) == HTTP_BEARER_OK)
+        res = token_lookup(r, tok, toklen);
+    if (!res && !r->who.web_session && !r->who.calendar_only)
+        return true;
+    r->authed = false;
+    memset(&r->who, 0, sizeof(r->who));
+    http_taxii_fail(r, res && res != STORE_NOT_FOUND ? APP_PROB_UNAVAILABLE
+                                                     : APP_PROB_INVALID_TOKEN);
+    return false;
+}
+
 /* A token from signing in with a password someone else set reaches only these (issue 8.12):
  * until its owner has chosen a password, whoever set the initial one cannot use it. */
 static bool setup_allows(const struct route *rt)
@@ -413,6 +488,13 @@ static bool credentials_sent(struct req *r)
 void http_dispatch(struct req *r)
 {
     const struct route *rt = r->route;
+    if (rt->auth == RA_TAXII) {
+        if (!taxii_authenticate(r))
+            return;
+        if (r->authed && (r->who.password_change_only || two_factor_setup_pending(&r->who)))
+            return http_taxii_fail(r, APP_PROB_FORBIDDEN);
+        return rt->fn(r);
+    }
     if (rt->auth == RA_TOKEN || rt->auth == RA_FEED ||
         (rt->auth == RA_OPTIONAL && credentials_sent(r))) {
         if (!(rt->auth == RA_FEED ? feed_authenticate(r) : http_authenticate(r)) || !csrf_ok(r))

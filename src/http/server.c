@@ -69,6 +69,8 @@ static void req_start(struct req *r, const char *url, const char *method)
 static void too_large(struct req *r)
 {
     char en[160], ja[160];
+    if (r->route && r->route->auth == RA_TAXII) /* TAXII answers its own error messages */
+        return http_taxii_fail(r, APP_PROB_PAYLOAD_TOO_LARGE);
     snprintf(en, sizeof(en), "The request body is larger than %lld bytes.",
              (long long)r->app->cfg.max_body_bytes);
     snprintf(ja, sizeof(ja), "リクエスト本文が上限（%lldバイト）を超えています。",
@@ -87,7 +89,8 @@ static bool early_checks(struct req *r)
         too_large(r);
         return false;
     }
-    return http_require_json(r);
+    /* a TAXII body is application/taxii+json, which its handler checks (§1.6.8) */
+    return r->route->auth == RA_TAXII || http_require_json(r);
 }
 
 /* The page when web_dir has no index.html (issue 12): plain, inline-free HTML in both

@@ -717,6 +717,83 @@ struct clearance_rec {
     char granted_by[UUID_STR_LEN];
     int64_t updated_at;
 };
+/* ---- TAXII 2.1 collections and objects (issue 13 item 5) ---- */
+
+/* A collection (TAXII 2.1 §5.2). tlp: the enum tlp (sharing/sharing.h) of the collection, the
+ * most restrictive label an object in it may carry; audience and writers are JSON texts that
+ * app/ interprets (the sharing policy decides who reads, writers lists the organisation ids
+ * that may add objects besides the owner). The store keeps them as given. */
+#define STORE_TAXII_ALIAS_MAX 64
+struct taxii_collection_rec {
+    char id[UUID_STR_LEN];
+    char alias[STORE_TAXII_ALIAS_MAX + 1]; /* "" when none */
+    char title[201];
+    char description[1001];
+    char owner_org[UUID_STR_LEN];
+    int tlp;
+    char *audience; /* owned JSON text */
+    char *writers;  /* owned JSON text: an array of organisation ids */
+    int64_t created_at, updated_at;
+};
+void taxii_collection_rec_release(struct taxii_collection_rec *c);
+
+/* One STIX object to add: its JSON text exactly as it will be served. */
+#define STORE_STIX_ID_MAX 128
+struct taxii_object_in {
+    const char *id;           /* "type--UUID" */
+    const char *type;         /* the STIX type */
+    const char *spec_version; /* "2.1" */
+    int64_t version_ms;       /* its modified (or created) time, ms since the epoch */
+    const char *body;
+    size_t body_len;
+};
+
+/* An envelope's objects added to a collection in one transaction, audited once
+ * (taxii.objects_add). results[i]: STORE_OK (added) or STORE_REPLAYED (that id and version was
+ * there already and is kept as it was); date_added[i]: the version's date added (ms). */
+struct taxii_add {
+    const char *collection_id, *org_id, *actor;
+    const struct taxii_object_in *objs;
+    size_t n;
+    int64_t now_ms;
+    int *results;
+    int64_t *date_added;
+};
+
+/* match[version] (TAXII 2.1 §3.4.2): any combination of these bits and explicit versions;
+ * none at all means last. */
+enum { STORE_TAXII_V_LAST = 1, STORE_TAXII_V_FIRST = 2, STORE_TAXII_V_ALL = 4 };
+struct taxii_obj_query {
+    const char *collection_id;
+    const char *object_id;  /* one object's versions only, or NULL */
+    int64_t added_after_ms; /* only versions added after this; 0: no bound */
+    const char *const *ids;
+    size_t nids;
+    const char *const *types;
+    size_t ntypes;
+    const char *const *spec_versions;
+    size_t nspec;
+    unsigned versions;
+    const int64_t *version_ms;
+    size_t nver;
+    size_t limit; /* at most this many rows; more says whether there were others */
+    bool bodies;  /* fill body (objects, object) or not (manifest, versions) */
+};
+struct taxii_object_row {
+    char id[STORE_STIX_ID_MAX];
+    char type[STORE_STIX_ID_MAX];
+    char spec_version[8];
+    int64_t version_ms;
+    int64_t date_added_ms;
+    char *body; /* owned, NULL when not asked for */
+    size_t body_len;
+};
+struct taxii_obj_page {
+    struct taxii_object_row *items;
+    size_t n;
+    bool more;
+};
+void taxii_obj_page_release(struct taxii_obj_page *p);
 
 struct store_stats {
     uint64_t commits;
@@ -964,6 +1041,30 @@ struct store_ops {
     int (*clearance_get)(struct store *s, const char *user_id, struct clearance_rec *out);
     int (*clearance_set)(struct store *s, const struct clearance_rec *c, const char *actor,
                          int64_t now);
+    /* TAXII 2.1 (issue 13 item 5). collection_put: creates c, or replaces its title,
+     * description, alias, tlp, audience and writers if c->id exists (STORE_EXISTS: the alias is
+     * another collection's); audited taxii.collection_create / taxii.collection_update.
+     * collection_get: by id, or by alias when key is not a UUID. collection_list: all, by title
+     * (the caller frees *out after releasing each). objects_add: see struct taxii_add
+     * (STORE_NOT_FOUND: no such collection). objects_query: the versions q selects, oldest date
+     * added first. object_delete: removes the versions of one object that q selects
+     * (q->object_id), keeps is_last/is_first right for those left, *deleted = how many;
+     * STORE_NOT_FOUND when none matched; audited taxii.object_delete. status_put/status_get:
+     * a status resource as JSON text with the organisation it belongs to. */
+    int (*taxii_collection_put)(struct store *s, const struct taxii_collection_rec *c,
+                                const char *actor, int64_t now);
+    int (*taxii_collection_get)(struct store *s, const char *key,
+                                struct taxii_collection_rec *out);
+    int (*taxii_collection_list)(struct store *s, struct taxii_collection_rec **out, size_t *n);
+    int (*taxii_objects_add)(struct store *s, struct taxii_add *a);
+    int (*taxii_objects_query)(struct store *s, const struct taxii_obj_query *q,
+                               struct taxii_obj_page *out);
+    int (*taxii_object_delete)(struct store *s, const struct taxii_obj_query *q, const char *actor,
+                               int64_t now, size_t *deleted);
+    int (*taxii_status_put)(struct store *s, const char *id, const char *collection_id,
+                            const char *org_id, const char *body, int64_t now);
+    int (*taxii_status_get)(struct store *s, const char *id, char org_id[UUID_STR_LEN],
+                            char **body);
 };
 
 struct store {
@@ -1511,6 +1612,55 @@ static inline int store_clearance_set(struct store *s, const struct clearance_re
                                       const char *actor, int64_t now)
 {
     return s->ops->clearance_set(s, c, actor, now);
+}
+
+static inline int store_taxii_collection_put(struct store *s,
+                                             const struct taxii_collection_rec *c,
+                                             const char *actor, int64_t now)
+{
+    return s->ops->taxii_collection_put(s, c, actor, now);
+}
+
+static inline int store_taxii_collection_get(struct store *s, const char *key,
+                                             struct taxii_collection_rec *out)
+{
+    return s->ops->taxii_collection_get(s, key, out);
+}
+
+static inline int store_taxii_collection_list(struct store *s, struct taxii_collection_rec **out,
+                                              size_t *n)
+{
+    return s->ops->taxii_collection_list(s, out, n);
+}
+
+static inline int store_taxii_objects_add(struct store *s, struct taxii_add *a)
+{
+    return s->ops->taxii_objects_add(s, a);
+}
+
+static inline int store_taxii_objects_query(struct store *s, const struct taxii_obj_query *q,
+                                            struct taxii_obj_page *out)
+{
+    return s->ops->taxii_objects_query(s, q, out);
+}
+
+static inline int store_taxii_object_delete(struct store *s, const struct taxii_obj_query *q,
+                                            const char *actor, int64_t now, size_t *deleted)
+{
+    return s->ops->taxii_object_delete(s, q, actor, now, deleted);
+}
+
+static inline int store_taxii_status_put(struct store *s, const char *id,
+                                         const char *collection_id, const char *org_id,
+                                         const char *body, int64_t now)
+{
+    return s->ops->taxii_status_put(s, id, collection_id, org_id, body, now);
+}
+
+static inline int store_taxii_status_get(struct store *s, const char *id,
+                                         char org_id[UUID_STR_LEN], char **body)
+{
+    return s->ops->taxii_status_get(s, id, org_id, body);
 }
 
 static inline void store_close(struct store *s)

@@ -224,7 +224,28 @@
       (IN, user_id, out))                                                                          \
     I(int, clearance_set, (struct store *s, const struct clearance_rec *c, const char *actor,      \
       int64_t now),                                                                                \
-      (IN, c, actor, now))
+      (IN, c, actor, now))                                                                         \
+    I(int, taxii_collection_put, (struct store *s, const struct taxii_collection_rec *c,           \
+      const char *actor, int64_t now),                                                             \
+      (IN, c, actor, now))                                                                         \
+    I(int, taxii_collection_get, (struct store *s, const char *key,                                \
+      struct taxii_collection_rec *out),                                                           \
+      (IN, key, out))                                                                              \
+    I(int, taxii_collection_list, (struct store *s, struct taxii_collection_rec **out, size_t *n), \
+      (IN, out, n))                                                                                \
+    I(int, taxii_objects_add, (struct store *s, struct taxii_add *a), (IN, a))                     \
+    I(int, taxii_objects_query, (struct store *s, const struct taxii_obj_query *q,                     \
+      struct taxii_obj_page *out),                                                                     \
+      (IN, q, out))                                                                                \
+    I(int, taxii_object_delete, (struct store *s, const struct taxii_obj_query *q, const char *actor,  \
+      int64_t now, size_t *deleted),                                                               \
+      (IN, q, actor, now, deleted))                                                                \
+    I(int, taxii_status_put, (struct store *s, const char *id, const char *collection_id,          \
+      const char *org_id, const char *body, int64_t now),                                          \
+      (IN, id, collection_id, org_id, body, now))                                                  \
+    I(int, taxii_status_get, (struct store *s, const char *id, char org_id[UUID_STR_LEN],          \
+      char **body),                                                                                \
+      (IN, id, org_id, body))
 /* clang-format on */
 
 struct trace_store {

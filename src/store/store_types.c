@@ -189,3 +189,18 @@ void request_list_release(struct request_list *l)
     free(l->items);
     memset(l, 0, sizeof(*l));
 }
+
+void taxii_collection_rec_release(struct taxii_collection_rec *c)
+{
+    free(c->audience);
+    free(c->writers);
+    c->audience = c->writers = NULL;
+}
+
+void taxii_obj_page_release(struct taxii_obj_page *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        free(p->items[i].body);
+    free(p->items);
+    memset(p, 0, sizeof(*p));
+}

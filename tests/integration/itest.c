@@ -629,6 +629,8 @@ const char *itest_problem_code(const struct itest_resp *r)
 {
     static const char prefix[] = "urn:ichigen:problem:";
     const char *t = itest_jstr(r->json, "/type");
+    if (!t && itest_jstr(r->json, "/error_code")) /* a TAXII error message (issue 13) */
+        return itest_jstr(r->json, "/error_code");
     if (!t || strncmp(t, prefix, sizeof(prefix) - 1))
         return "";
     return t + sizeof(prefix) - 1;

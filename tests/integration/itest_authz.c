@@ -33,6 +33,10 @@ static char assess_a[40], asset_a[40], scenario_a[40], sim_a[40];
 static char doc_sub[40], inbox_sub[40];
 static char request_c[40]; /* org C's request about inbox_sub (issue 10 item 7) */
 static char draft_a[40];   /* org A's draft of a report (issue 12) */
+/* TAXII (issue 13): org C's TLP:AMBER collection for org A, one object in it, and the status
+ * resource of org C's envelope that added it */
+static char taxii_coll[40], taxii_obj[80], taxii_status[40];
+static int envelope_seq;
 /* An advisory of org C's authority, TLP:AMBER for org A (issue 13): A's members read it */
 static char advisory_c[40];
 static char *answers_body; /* every NIST CSF 2.0 question answered */
@@ -80,6 +84,8 @@ enum body {
     B_TOTP_WRONG,     /* a two-factor confirmation with a code that cannot be right (issue 12) */
     B_PASSWORD_WRONG, /* {"password"} that is not the caller's */
     B_DRAFT,          /* a draft of a report (issue 12) */
+    B_ENVELOPE,       /* a TAXII 2.1 envelope of one new STIX object (issue 13) */
+    B_COLLECTION,     /* a TAXII collection as ichigen's API takes it (issue 13) */
     B_ADVISORY,       /* an advisory for org A (issue 13) */
     B_TLP_DOWN,       /* {"tlp": "TLP:GREEN"}: lowering an AMBER advisory's label */
     B_CLEARANCE,      /* a user's clearance */
@@ -92,6 +98,7 @@ enum row_flags {
     FRESH_REPORT =
         8, /* {id} is a new report of org A, made for each call (a withdrawal ends one) */
     FRESH_DRAFT = 16, /* {id} is a new draft of org A, made for each call (a deletion ends one) */
+    FRESH_OBJECT = 64, /* {object_id}: a new object of the TAXII collection, for each call */
     FRESH_ADVISORY = 32, /* {id} is a new advisory of org C for org A, made for each call */
 };
 
@@ -110,6 +117,7 @@ struct row {
 #define REPORTERS(ok) {401, 401, ok, ok, 403, 403, 403}
 #define OWNING_ORG(ok) {401, 401, ok, 404, 403, 403, 403}
 #define RECEIVERS(ok) {401, 401, 403, 403, ok, ok, 403}
+#define TAXII_READ {404, 401, 200, 404, 200, 200, 404}
 
 static const struct row rows[] = {
     {"GET", "/healthz", PUBLIC_200, B_NONE, 0},
@@ -211,6 +219,26 @@ static const struct row rows[] = {
     {"GET", "/api/v1/drafts/{id}", OWNING_ORG(200), B_NONE, 0},
     {"PUT", "/api/v1/drafts/{id}", OWNING_ORG(200), B_DRAFT, IF_MATCH},
     {"DELETE", "/api/v1/drafts/{id}", OWNING_ORG(204), B_NONE, FRESH_DRAFT},
+    /* TAXII 2.1 (issue 13): org C's TLP:AMBER collection names org A as its audience; readers
+     * outside it, anonymous ones included, find nothing (404); bad credentials are 401 even
+     * where no credentials are needed; org C writes, and deletes as the owner */
+    {"GET", "/taxii2/", {200, 401, 200, 200, 200, 200, 200}, B_NONE, 0},
+    {"GET", "/taxii2/ichigen/", {200, 401, 200, 200, 200, 200, 200}, B_NONE, 0},
+    {"GET", "/taxii2/ichigen/status/{id}/", {401, 401, 404, 404, 200, 200, 404}, B_NONE, 0},
+    {"GET", "/taxii2/ichigen/collections/", {200, 401, 200, 200, 200, 200, 200}, B_NONE, 0},
+    {"GET", "/taxii2/ichigen/collections/{id}/", TAXII_READ, B_NONE, 0},
+    {"GET", "/taxii2/ichigen/collections/{id}/manifest/", TAXII_READ, B_NONE, 0},
+    {"GET", "/taxii2/ichigen/collections/{id}/objects/", TAXII_READ, B_NONE, 0},
+    {"POST", "/taxii2/ichigen/collections/{id}/objects/", {401, 401, 403, 404, 202, 202, 404},
+     B_ENVELOPE, 0},
+    {"GET", "/taxii2/ichigen/collections/{id}/objects/{object_id}/", TAXII_READ, B_NONE, 0},
+    {"DELETE", "/taxii2/ichigen/collections/{id}/objects/{object_id}/",
+     {401, 401, 403, 404, 200, 200, 404}, B_NONE, FRESH_OBJECT},
+    {"GET", "/taxii2/ichigen/collections/{id}/objects/{object_id}/versions/", TAXII_READ, B_NONE,
+     0},
+    {"POST", "/api/v1/taxii/collections", {401, 401, 403, 403, 403, 201, 403}, B_COLLECTION, 0},
+    {"PUT", "/api/v1/taxii/collections/{id}", {401, 401, 403, 403, 403, 200, 403},
+     B_COLLECTION, 0},
     /* advisories (issue 13): written by org C's authority; read by the TLP rule (AMBER for org
      * A: anonymous, B and the platform administrator are told it does not exist) */
     {"POST", "/api/v1/advisories", {401, 401, 403, 403, 403, 201, 403}, B_ADVISORY, 0},
@@ -281,6 +309,42 @@ static const struct itest_user *user_of(enum who w)
     default:
         return NULL;
     }
+}
+
+/* An envelope of one STIX indicator with a new id (issue 13). */
+static void envelope(char *out, size_t n)
+{
+    snprintf(out, n,
+             "{\"objects\":[{\"type\":\"indicator\",\"spec_version\":\"2.1\","
+             "\"id\":\"indicator--00000000-0000-4000-8000-%012d\","
+             "\"created\":\"2026-01-01T00:00:00.000Z\",\"modified\":\"2026-01-01T00:00:00.000Z\","
+             "\"pattern\":\"[ipv4-addr:value = '198.51.100.7']\",\"pattern_type\":\"stix\","
+             "\"valid_from\":\"2026-01-01T00:00:00Z\"}]}",
+             ++envelope_seq);
+}
+
+/* Org C's authority adds a new object to the TAXII collection; its id goes to id_out and the
+ * status resource's id to status_out (when not NULL). */
+static int fresh_object(char id_out[80], char *status_out)
+{
+    char body[1024];
+    struct itest_resp r;
+    envelope(body, sizeof(body));
+    snprintf(id_out, 80, "indicator--00000000-0000-4000-8000-%012d", envelope_seq);
+    char path[120];
+    snprintf(path, sizeof(path), "/taxii2/ichigen/collections/%s/objects/", taxii_coll);
+    itest_http(&F.srv,
+               &(struct itest_req){.method = "POST",
+                                   .path = path,
+                                   .token = F.authority.token,
+                                   .body = body,
+                                   .content_type = "application/taxii+json;version=2.1"},
+               &r);
+    int ok = r.status == 202 && json_integer_value(json_object_get(r.json, "success_count")) == 1;
+    if (ok && status_out)
+        xstrlcpy(status_out, itest_jstr(r.json, "/id"), 40);
+    itest_resp_release(&r);
+    return ok ? 0 : -1;
 }
 
 static void make_body(enum body b, char *out, size_t n)
@@ -371,6 +435,13 @@ static void make_body(enum body b, char *out, size_t n)
     case B_DRAFT:
         snprintf(out, n, "{\"title\":\"matrix %d\",\"report\":{\"step\":%d}}", seq, seq);
         break;
+    case B_ENVELOPE:
+        envelope(out, n);
+        break;
+    case B_COLLECTION:
+        snprintf(out, n, "{\"title\":\"Matrix %d\",\"tlp\":\"TLP:AMBER\",\"audience\":"
+                         "{\"organizations\":[\"%s\"]}}", seq, F.org_a);
+        break;
     case B_ADVISORY:
         snprintf(out, n,
                  "{\"title\":{\"en\":\"matrix %d\"},\"summary\":{\"ja\":\"行列\"},"
@@ -450,6 +521,10 @@ static void concrete_path(const struct row *rw, char *out, size_t n)
         fresh_draft(id);
     else if (!strncmp(rw->pattern, "/api/v1/drafts/", 15))
         xstrlcpy(id, draft_a, sizeof(id));
+    else if (!strncmp(rw->pattern, "/taxii2/ichigen/status/", 23))
+        xstrlcpy(id, taxii_status, sizeof(id));
+    else if (!strncmp(rw->pattern, "/taxii2/", 8) || !strncmp(rw->pattern, "/api/v1/taxii/", 14))
+        xstrlcpy(id, taxii_coll, sizeof(id));
     else if (!strncmp(rw->pattern, "/api/v1/reports/", 16))
         xstrlcpy(id, report_a, sizeof(id));
     else if (strstr(rw->pattern, "/inbox-subscription"))
@@ -476,6 +551,10 @@ static void concrete_path(const struct row *rw, char *out, size_t n)
         xstrlcpy(id, scenario_a, sizeof(id));
     else if (!strncmp(rw->pattern, "/api/v1/risk/simulations/", 25))
         xstrlcpy(id, sim_a, sizeof(id));
+    char object_id[80];
+    xstrlcpy(object_id, taxii_obj, sizeof(object_id));
+    if (rw->flags & FRESH_OBJECT)
+        assert_int_equal(fresh_object(object_id, NULL), 0);
     xstrlcpy(pat, rw->pattern, sizeof(pat));
     struct buf b;
     buf_init(&b, n - 1);
@@ -483,6 +562,9 @@ static void concrete_path(const struct row *rw, char *out, size_t n)
         if (!strncmp(p, "{id}", 4)) {
             buf_puts(&b, id);
             p += 4;
+        } else if (!strncmp(p, "{object_id}", 11)) {
+            buf_puts(&b, object_id);
+            p += 11;
         } else if (!strncmp(p, "{version}", 9)) {
             buf_puts(&b, "1");
             p += 9;
@@ -546,6 +628,9 @@ static void run_cell(const struct row *rw, enum who w, struct buf *problems)
                             .path = path,
                             .token = token[0] ? token : NULL,
                             .body = rw->body != B_NONE ? body : NULL,
+                            .content_type = rw->body == B_ENVELOPE
+                                                ? "application/taxii+json;version=2.1"
+                                                : NULL,
                             .headers = {rw->flags & IF_MATCH ? current_etag(path, im) : NULL}},
         &r);
     int want = expected_for(rw, w);
@@ -1072,6 +1157,23 @@ static int make_draft(void)
     return st == 201 ? 0 : -1;
 }
 
+/* Org C's TLP:AMBER TAXII collection for org A, with one object (issue 13). */
+static int make_taxii(void)
+{
+    char body[256];
+    struct itest_resp r;
+    snprintf(body, sizeof(body),
+             "{\"title\":\"Matrix\",\"tlp\":\"TLP:AMBER\",\"audience\":{\"organizations\":"
+             "[\"%s\"]}}",
+             F.org_a);
+    long st = itest_post(&F.srv, F.authority.token, "/api/v1/taxii/collections", body, &r);
+    if (st == 201)
+        xstrlcpy(taxii_coll, itest_jstr(r.json, "/id"), sizeof(taxii_coll));
+    itest_resp_release(&r);
+    return st == 201 ? fresh_object(taxii_obj, taxii_status) : -1;
+}
+
+/* Org C's advisory for org A (issue 13). */
 static int make_advisory(void)
 {
     fresh_advisory(advisory_c);
@@ -1088,7 +1190,7 @@ static int setup(void **state)
         itest_add_user(&F.srv, F.org_a, "login-user", "reporter", &login_user) ||
         itest_add_user(&F.srv, F.org_a, "patch-me", "reporter", &patch_user) ||
         itest_add_user(&F.srv, F.org_b, "probe-user", "reporter", &probe_user) || make_report_a() ||
-        make_governance() || make_delivery() || make_draft() || make_advisory() ||
+        make_governance() || make_delivery() || make_draft() || make_taxii() || make_advisory() ||
         itest_add_org_admin(&F.srv, F.org_a, "org-admin-a", &oadm_a) ||
         itest_add_org_admin(&F.srv, F.org_b, "org-admin-b", &oadm_b))
         return -1;

@@ -18,7 +18,7 @@
 
 #include <ctype.h>
 
-#define MAX_OPS 128
+#define MAX_OPS 256
 
 enum sec { SEC_NONE, SEC_EMPTY /* security: [] */, SEC_SET };
 

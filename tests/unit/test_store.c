@@ -4267,6 +4267,195 @@ static void test_clearances(void **state)
     audit_unchanged(s, count + 0);
 }
 
+/* ---- TAXII 2.1 (issue 13 item 5) ---- */
+
+static void new_collection(struct taxii_collection_rec *c, const char *owner, const char *alias,
+                           const char *title)
+{
+    memset(c, 0, sizeof(*c));
+    uuid_v7_new(c->id);
+    xstrlcpy(c->owner_org, owner, sizeof(c->owner_org));
+    xstrlcpy(c->alias, alias, sizeof(c->alias));
+    xstrlcpy(c->title, title, sizeof(c->title));
+    c->tlp = 1;
+    c->audience = "{\"sectors\":[\"finance\"]}";
+    c->writers = "[]";
+}
+
+static void obj_in(struct taxii_object_in *o, const char *id, int64_t version, char *body,
+                   size_t bodysz)
+{
+    snprintf(body, bodysz, "{\"id\":\"%s\",\"v\":%lld}", id, (long long)version);
+    *o = (struct taxii_object_in){.id = id,
+                                  .type = strncmp(id, "indicator", 9) ? "malware" : "indicator",
+                                  .spec_version = "2.1",
+                                  .version_ms = version,
+                                  .body = body,
+                                  .body_len = strlen(body)};
+}
+
+/* Adds one version of id; returns its date added (ms). */
+static int64_t add_version(struct store *s, const char *coll, const char *org, const char *id,
+                           int64_t version, int64_t now_ms, int expect)
+{
+    char body[200];
+    struct taxii_object_in o;
+    int result = 99;
+    int64_t added = 0;
+    obj_in(&o, id, version, body, sizeof(body));
+    struct taxii_add a = {coll, org, ACTOR, &o, 1, now_ms, &result, &added};
+    assert_int_equal(store_taxii_objects_add(s, &a), STORE_OK);
+    assert_int_equal(result, expect);
+    return added;
+}
+
+static size_t page_ids(struct store *s, struct taxii_obj_query *q, struct taxii_obj_page *p)
+{
+    assert_int_equal(store_taxii_objects_query(s, q, p), STORE_OK);
+    return p->n;
+}
+
+static void test_taxii(void **state)
+{
+    struct store *s = S(state);
+    struct org a;
+    struct taxii_collection_rec c1, c2, got, *list = NULL;
+    struct taxii_obj_page p;
+    size_t n = 0;
+    const char *m1 = "malware--0f6d9c1e-3f4e-4a3b-9f42-6a8b7d0c1e21";
+    const char *i1 = "indicator--1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
+    assert_int_equal(add_org(s, NULL, &a, T0), STORE_OK);
+    int64_t count = audit_check(s, NULL);
+
+    /* collections: create, alias unique, update, get by id and alias, list by title */
+    new_collection(&c1, a.id, "finance-amber", "Finance");
+    new_collection(&c2, a.id, "", "Advisories");
+    assert_int_equal(store_taxii_collection_put(s, &c1, ACTOR, T0 + 1), STORE_OK);
+    audit_expect(s, &count, "taxii.collection_create", c1.id);
+    assert_int_equal(store_taxii_collection_put(s, &c2, ACTOR, T0 + 2), STORE_OK);
+    audit_expect(s, &count, "taxii.collection_create", c2.id);
+    xstrlcpy(c2.alias, "finance-amber", sizeof(c2.alias));
+    assert_int_equal(store_taxii_collection_put(s, &c2, ACTOR, T0 + 3), STORE_EXISTS);
+    c2.alias[0] = '\0';
+    c2.tlp = 2;
+    assert_int_equal(store_taxii_collection_put(s, &c2, ACTOR, T0 + 4), STORE_OK);
+    audit_expect(s, &count, "taxii.collection_update", c2.id);
+    struct taxii_collection_rec bad;
+    new_collection(&bad, "no-such-org", "", "x");
+    assert_int_equal(store_taxii_collection_put(s, &bad, ACTOR, T0 + 4), STORE_INVALID);
+    assert_int_equal(store_taxii_collection_get(s, "finance-amber", &got), STORE_OK);
+    assert_string_equal(got.id, c1.id);
+    assert_string_equal(got.audience, c1.audience);
+    taxii_collection_rec_release(&got);
+    assert_int_equal(store_taxii_collection_get(s, c2.id, &got), STORE_OK);
+    assert_int_equal(got.tlp, 2);
+    assert_string_equal(got.alias, "");
+    taxii_collection_rec_release(&got);
+    assert_int_equal(store_taxii_collection_get(s, "nothing", &got), STORE_NOT_FOUND);
+    assert_int_equal(store_taxii_collection_list(s, &list, &n), STORE_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(list[0].title, "Advisories");
+    for (size_t i = 0; i < n; i++)
+        taxii_collection_rec_release(&list[i]);
+    free(list);
+
+    /* objects: date_added strictly increasing even when the clock stands still; the same
+     * version again is kept as it was; an unknown collection is not found */
+    int64_t d1 = add_version(s, c1.id, a.id, m1, 1000, 5000, STORE_OK);
+    audit_expect(s, &count, "taxii.objects_add", c1.id);
+    int64_t d2 = add_version(s, c1.id, a.id, i1, 1000, 5000, STORE_OK);
+    int64_t d3 = add_version(s, c1.id, a.id, m1, 3000, 4000, STORE_OK); /* newer version */
+    int64_t d4 = add_version(s, c1.id, a.id, m1, 500, 9000, STORE_OK);  /* an older one */
+    assert_true(d1 == 5000 && d2 == 5001 && d3 == 5002 && d4 == 9000);
+    assert_int_equal(add_version(s, c1.id, a.id, m1, 3000, 9500, STORE_REPLAYED), d3);
+    int result;
+    int64_t added;
+    char body[200];
+    struct taxii_object_in o;
+    obj_in(&o, m1, 1, body, sizeof(body));
+    struct taxii_add none = {"00000000-0000-7000-8000-000000000000", a.id, ACTOR, &o, 1, 1,
+                             &result, &added};
+    assert_int_equal(store_taxii_objects_add(s, &none), STORE_NOT_FOUND);
+
+    /* queries: last (default), first, all, explicit versions, ids, types, added_after, limit */
+    struct taxii_obj_query q = {.collection_id = c1.id, .limit = 100, .bodies = true};
+    assert_int_equal(page_ids(s, &q, &p), 2); /* m1@3000 and i1@1000 */
+    assert_string_equal(p.items[0].id, i1);
+    assert_int_equal(p.items[1].version_ms, 3000);
+    assert_string_equal(p.items[1].body, "{\"id\":\"malware--0f6d9c1e-3f4e-4a3b-9f42-6a8b7d0c1e21\","
+                                         "\"v\":3000}");
+    assert_false(p.more);
+    taxii_obj_page_release(&p);
+    q.versions = STORE_TAXII_V_FIRST;
+    assert_int_equal(page_ids(s, &q, &p), 2); /* i1@1000 and m1@500 */
+    assert_int_equal(p.items[1].version_ms, 500);
+    taxii_obj_page_release(&p);
+    q.versions = STORE_TAXII_V_ALL;
+    q.bodies = false;
+    assert_int_equal(page_ids(s, &q, &p), 4);
+    assert_null(p.items[0].body);
+    taxii_obj_page_release(&p);
+    int64_t v1000 = 1000;
+    q.versions = 0;
+    q.version_ms = &v1000;
+    q.nver = 1;
+    assert_int_equal(page_ids(s, &q, &p), 2); /* both objects have a version 1000 */
+    taxii_obj_page_release(&p);
+    q.versions = STORE_TAXII_V_LAST;
+    const char *types[] = {"malware"};
+    q.types = types;
+    q.ntypes = 1;
+    assert_int_equal(page_ids(s, &q, &p), 2); /* m1@1000 by version, m1@3000 as last */
+    taxii_obj_page_release(&p);
+    q.nver = 0;
+    q.versions = STORE_TAXII_V_ALL;
+    q.ntypes = 0;
+    q.added_after_ms = d2;
+    q.limit = 1;
+    assert_int_equal(page_ids(s, &q, &p), 1);
+    assert_int_equal(p.items[0].date_added_ms, d3);
+    assert_true(p.more);
+    taxii_obj_page_release(&p);
+    const char *ids[] = {i1};
+    q = (struct taxii_obj_query){.collection_id = c1.id, .ids = ids, .nids = 1, .limit = 10};
+    assert_int_equal(page_ids(s, &q, &p), 1);
+    assert_string_equal(p.items[0].type, "indicator");
+    taxii_obj_page_release(&p);
+
+    /* delete: the newest version goes, the one before becomes last */
+    int64_t v3000 = 3000;
+    q = (struct taxii_obj_query){.collection_id = c1.id, .object_id = m1, .version_ms = &v3000,
+                             .nver = 1, .limit = 10};
+    size_t deleted = 0;
+    count = audit_check(s, NULL); /* each add above was audited once, replays too */
+    assert_int_equal(store_taxii_object_delete(s, &q, ACTOR, T0 + 5, &deleted), STORE_OK);
+    assert_int_equal(deleted, 1);
+    audit_expect(s, &count, "taxii.object_delete", c1.id);
+    assert_int_equal(store_taxii_object_delete(s, &q, ACTOR, T0 + 5, &deleted), STORE_NOT_FOUND);
+    q = (struct taxii_obj_query){.collection_id = c1.id, .object_id = m1, .limit = 10};
+    assert_int_equal(page_ids(s, &q, &p), 1);
+    assert_int_equal(p.items[0].version_ms, 1000);
+    taxii_obj_page_release(&p);
+    q.versions = STORE_TAXII_V_ALL;
+    assert_int_equal(store_taxii_object_delete(s, &q, ACTOR, T0 + 6, &deleted), STORE_OK);
+    assert_int_equal(deleted, 2);
+    q.object_id = NULL;
+    assert_int_equal(page_ids(s, &q, &p), 1); /* only i1 is left */
+    taxii_obj_page_release(&p);
+
+    /* status resources belong to the organisation that posted */
+    char org[UUID_STR_LEN], *sbody = NULL, sid[UUID_STR_LEN];
+    uuid_v7_new(sid);
+    assert_int_equal(store_taxii_status_put(s, sid, c1.id, a.id, "{\"status\":\"complete\"}", T0),
+                     STORE_OK);
+    assert_int_equal(store_taxii_status_get(s, sid, org, &sbody), STORE_OK);
+    assert_string_equal(org, a.id);
+    assert_string_equal(sbody, "{\"status\":\"complete\"}");
+    free(sbody);
+    assert_int_equal(store_taxii_status_get(s, c1.id, org, &sbody), STORE_NOT_FOUND);
+    assert_null(sbody);
+}
+
 /* Runs last: every operation of struct store_ops was called by the tests above (through the
  * tracer every backend store is wrapped in), so none is left without a conformance test. */
 static void test_every_op_called(void **state)
@@ -4301,6 +4490,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_drafts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_advisories, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clearances, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_taxii, setup, teardown),
         cmocka_unit_test_setup_teardown(test_password_set, setup, teardown),
         cmocka_unit_test_setup_teardown(test_throttle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),

@@ -380,6 +380,18 @@ int sq_advisory_acks(struct store *s, const char *id, struct advisory_ack **out,
 int sq_clearance_get(struct store *s, const char *user_id, struct clearance_rec *out);
 int sq_clearance_set(struct store *s, const struct clearance_rec *c, const char *actor,
                      int64_t now);
+/* TAXII 2.1 collections, objects and status resources (store_sqlite_taxii.c). */
+int sq_taxii_collection_put(struct store *s, const struct taxii_collection_rec *c,
+                            const char *actor, int64_t now);
+int sq_taxii_collection_get(struct store *s, const char *key, struct taxii_collection_rec *out);
+int sq_taxii_collection_list(struct store *s, struct taxii_collection_rec **out, size_t *n);
+int sq_taxii_objects_add(struct store *s, struct taxii_add *a);
+int sq_taxii_objects_query(struct store *s, const struct taxii_obj_query *q, struct taxii_obj_page *out);
+int sq_taxii_object_delete(struct store *s, const struct taxii_obj_query *q, const char *actor,
+                           int64_t now, size_t *deleted);
+int sq_taxii_status_put(struct store *s, const char *id, const char *collection_id,
+                        const char *org_id, const char *body, int64_t now);
+int sq_taxii_status_get(struct store *s, const char *id, char org_id[UUID_STR_LEN], char **body);
 
 /* Query functions (store_sqlite_q.c) installed in the ops table. */
 extern const struct store_ops sq_ops;

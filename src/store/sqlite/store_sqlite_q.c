@@ -874,4 +874,12 @@ const struct store_ops sq_ops = {
     .advisory_acks = sq_advisory_acks,
     .clearance_get = sq_clearance_get,
     .clearance_set = sq_clearance_set,
+    .taxii_collection_put = sq_taxii_collection_put,
+    .taxii_collection_get = sq_taxii_collection_get,
+    .taxii_collection_list = sq_taxii_collection_list,
+    .taxii_objects_add = sq_taxii_objects_add,
+    .taxii_objects_query = sq_taxii_objects_query,
+    .taxii_object_delete = sq_taxii_object_delete,
+    .taxii_status_put = sq_taxii_status_put,
+    .taxii_status_get = sq_taxii_status_get,
 };
