@@ -791,6 +791,66 @@ static json_t *collection_json(const struct taxii_collection_rec *col)
                      "updated_at", (json_int_t)col->updated_at);
 }
 
+/* The most restrictive TLP the objects of collection coll are marked with (every version; an
+ * unmarked object counts for nothing), read a page at a time: TLP_INVALID when none is marked.
+ * Returns a store result. */
+static int contents_tlp(const struct app_call *c, const char *coll, enum tlp *out)
+{
+    struct taxii_obj_query q = {.collection_id = coll,
+                                .versions = STORE_TAXII_V_ALL,
+                                .limit = APP_TAXII_PAGE_MAX,
+                                .bodies = true};
+    bool more = true;
+    *out = TLP_INVALID;
+    while (more) {
+        struct taxii_obj_page p;
+        int sr = store_taxii_objects_query(c->app->store, &q, &p);
+        if (sr)
+            return sr;
+        for (size_t i = 0; i < p.n; i++) {
+            json_t *o = json_loadb(p.items[i].body, p.items[i].body_len, 0, NULL);
+            enum tlp t = o ? object_tlp(o) : TLP_INVALID;
+            json_decref(o);
+            if (t != TLP_INVALID && (*out == TLP_INVALID || t > *out))
+                *out = t;
+        }
+        more = p.more && p.n;
+        if (p.n)
+            q.added_after_ms = p.items[p.n - 1].date_added_ms;
+        taxii_obj_page_release(&p);
+    }
+    return STORE_OK;
+}
+
+/* A collection's label may not go below what its objects are marked with: the read rule is
+ * asked once per collection (app_taxii.h), so a lower label would hand those objects to
+ * readers their own label excludes (TLP 2.0: only the originator may loosen a label, and the
+ * writer organisations' objects are not the collection owner's to loosen). Adds a problem at
+ * /tlp when it would. */
+static enum app_problem check_label_lowering(const struct app_call *c,
+                                             const struct taxii_collection_rec *cur,
+                                             const json_t *in, struct app_result *res)
+{
+    enum tlp want = tlp_parse(json_string_value(json_object_get(in, "tlp"))), held;
+    if (want == TLP_INVALID || (int)want >= cur->tlp)
+        return APP_OK;
+    int sr = contents_tlp(c, cur->id, &held);
+    if (sr)
+        return app_fail_store(res, sr);
+    if (held != TLP_INVALID && held > want) {
+        char en[200], ja[240];
+        snprintf(en, sizeof(en),
+                 "tlp: the collection holds objects marked %s; its label may not be lower",
+                 tlp_label(held));
+        snprintf(ja, sizeof(ja),
+                 "tlp: このコレクションには%sの指定があるオブジェクトがあるため、それより緩い区分に"
+                 "はできません",
+                 tlp_label(held));
+        bad(res, "/tlp", "below_contents", en, ja);
+    }
+    return APP_OK;
+}
+
 enum app_problem app_taxii_collection_put(const struct app_call *c, const char *id,
                                           const json_t *in, json_t **out, struct app_result *res)
 {
@@ -811,6 +871,10 @@ enum app_problem app_taxii_collection_put(const struct app_call *c, const char *
         bad(res, "", "type", "the body must be a JSON object", "本文はJSONオブジェクトにしてください");
     else
         check_collection(c, in, res);
+    if (id && json_is_object(in) && check_label_lowering(c, &cur, in, res)) {
+        taxii_collection_rec_release(&cur);
+        return res->problem;
+    }
     if (app_fail_if_errors(res, APP_PROB_VALIDATION)) {
         taxii_collection_rec_release(&cur);
         return res->problem;

@@ -646,6 +646,57 @@ static void test_alias_conflict(void **state)
     itest_resp_release(&r);
 }
 
+/* Lowering a collection's label below what its objects are marked would hand them to readers
+ * their label excludes (app_taxii.h: every object is at most as restrictive as its collection):
+ * refused with the field named, while a change that keeps the label above them is taken. */
+static void test_label_below_contents(void **state)
+{
+    char id[40], body[300], path[120], o[700], oid[80], arr[800], objs[200];
+    struct itest_resp r;
+    UNUSED(state);
+    snprintf(body, sizeof(body),
+             "{\"title\":\"Lowered\",\"tlp\":\"TLP:AMBER\",\"audience\":{\"organizations\":"
+             "[\"%s\"]}}",
+             F.org_a);
+    assert_int_equal(make_collection(body, id), 201);
+    indicator(o, sizeof(o), oid, "2025-06-11T00:00:00.000Z", "[\"" TLP2_AMBER "\"]");
+    snprintf(arr, sizeof(arr), "[%s]", o);
+    json_t *st = post_objects(F.authority.token, id, arr);
+    assert_int_equal(itest_jint(st, "/success_count"), 1);
+    json_decref(st);
+    snprintf(path, sizeof(path), "/api/v1/taxii/collections/%s", id);
+    const char *lower[] = {"TLP:CLEAR", "TLP:GREEN"};
+    for (size_t i = 0; i < ARRAY_SIZE(lower); i++) {
+        snprintf(body, sizeof(body), "{\"title\":\"Lowered\",\"tlp\":\"%s\"}", lower[i]);
+        itest_http(&F.srv,
+                   &(struct itest_req){
+                       .method = "PUT", .path = path, .token = F.authority.token, .body = body},
+                   &r);
+        if (r.status != 422 || !has_error(&r, "/tlp", "below_contents"))
+            fail_msg("lowering to %s: %ld %s", lower[i], r.status, r.body);
+        itest_resp_release(&r);
+    }
+    /* the object stays out of anonymous and community hands */
+    coll_path(objs, sizeof(objs), id, "objects/");
+    taxii("GET", NULL, objs, NULL, &r);
+    expect_taxii_error(&r, 404, "not_found");
+    itest_resp_release(&r);
+    assert_int_equal(taxii("GET", F.rep_b.token, objs, NULL, &r), 404);
+    itest_resp_release(&r);
+    /* AMBER+STRICT and RED are above AMBER: taken */
+    snprintf(body, sizeof(body),
+             "{\"title\":\"Lowered\",\"tlp\":\"TLP:AMBER+STRICT\",\"audience\":{\"organizations\":"
+             "[\"%s\"]}}",
+             F.org_a);
+    itest_http(&F.srv,
+               &(struct itest_req){
+                   .method = "PUT", .path = path, .token = F.authority.token, .body = body},
+               &r);
+    assert_int_equal(r.status, 200);
+    itest_resp_release(&r);
+    assert_int_equal(count_of(F.rep_a.token, objs, "objects"), 1);
+}
+
 /* ---- objects ---- */
 
 /* The date added of object oid's versions in the manifest (first one), into out. */
@@ -832,6 +883,7 @@ int main(void)
         cmocka_unit_test(test_status_other_org),
         cmocka_unit_test(test_put_validation),
         cmocka_unit_test(test_alias_conflict),
+        cmocka_unit_test(test_label_below_contents),
         cmocka_unit_test(test_repost_idempotent),
         cmocka_unit_test(test_versions),
         cmocka_unit_test(test_cursor_tampering),
