@@ -428,17 +428,25 @@ static enum tlp marking_tlp(const char *ref)
     return t;
 }
 
-/* The most restrictive TLP the object's object_marking_refs name, or TLP_INVALID for none. */
+static enum tlp more_restrictive(enum tlp most, const char *ref)
+{
+    enum tlp t = ref ? marking_tlp(ref) : TLP_INVALID;
+    return t != TLP_INVALID && (most == TLP_INVALID || t > most) ? t : most;
+}
+
+/* The most restrictive TLP the object's markings name, or TLP_INVALID for none: those of the
+ * whole object (object_marking_refs, STIX 2.1 §7.2.2) and those of its parts
+ * (granular_markings[].marking_ref, §7.2.3) — a part marked TLP:RED is served with the rest. */
 static enum tlp object_tlp(const json_t *obj)
 {
     const json_t *refs = json_object_get(obj, "object_marking_refs");
+    const json_t *granular = json_object_get(obj, "granular_markings");
     enum tlp most = TLP_INVALID;
-    for (size_t i = 0; i < json_array_size(refs); i++) {
-        const char *ref = json_string_value(json_array_get(refs, i));
-        enum tlp t = ref ? marking_tlp(ref) : TLP_INVALID;
-        if (t != TLP_INVALID && (most == TLP_INVALID || t > most))
-            most = t;
-    }
+    for (size_t i = 0; i < json_array_size(refs); i++)
+        most = more_restrictive(most, json_string_value(json_array_get(refs, i)));
+    for (size_t i = 0; i < json_array_size(granular); i++)
+        most = more_restrictive(
+            most, json_string_value(json_object_get(json_array_get(granular, i), "marking_ref")));
     return most;
 }
 

@@ -341,7 +341,7 @@ static void test_basic_auth(void **state)
  * and TLP 1.0 ids alike); the others are added. */
 static void test_marking_refused(void **state)
 {
-    char id[40], body[300], objs[4000], o[5][700], oid[5][80], path[200];
+    char id[40], body[300], objs[5000], o[6][800], oid[6][80], path[200];
     struct itest_resp r;
     UNUSED(state);
     snprintf(body, sizeof(body),
@@ -355,13 +355,20 @@ static void test_marking_refused(void **state)
     indicator(o[2], sizeof(o[2]), oid[2], ts, "[\"" TLP2_AMBER "\"]");
     indicator(o[3], sizeof(o[3]), oid[3], ts, "[\"" TLP1_GREEN "\",\"" TLP1_RED "\"]");
     indicator(o[4], sizeof(o[4]), oid[4], ts, "[\"" TLP1_GREEN "\"]");
-    snprintf(objs, sizeof(objs), "[%s,%s,%s,%s,%s]", o[0], o[1], o[2], o[3], o[4]);
+    /* STIX 2.1 §7.2.3: a granular marking labels part of the object; TLP:RED on its pattern
+     * makes the object no less RED for an AMBER collection */
+    indicator(o[5], sizeof(o[5]), oid[5], ts, "[\"" TLP1_GREEN "\"]");
+    snprintf(o[5] + strlen(o[5]) - 1, sizeof(o[5]) - strlen(o[5]) + 1,
+             ",\"granular_markings\":[{\"marking_ref\":\"" TLP2_RED "\",\"selectors\":"
+             "[\"pattern\"]}]}");
+    snprintf(objs, sizeof(objs), "[%s,%s,%s,%s,%s,%s]", o[0], o[1], o[2], o[3], o[4], o[5]);
     json_t *st = post_objects(F.authority.token, id, objs);
-    assert_int_equal(itest_jint(st, "/total_count"), 5);
+    assert_int_equal(itest_jint(st, "/total_count"), 6);
     assert_int_equal(itest_jint(st, "/success_count"), 3);
-    assert_int_equal(itest_jint(st, "/failure_count"), 2);
+    assert_int_equal(itest_jint(st, "/failure_count"), 3);
     assert_string_equal(itest_jstr(st, "/failures/0/id"), oid[1]);
     assert_string_equal(itest_jstr(st, "/failures/1/id"), oid[3]);
+    assert_string_equal(itest_jstr(st, "/failures/2/id"), oid[5]);
     assert_non_null(strstr(itest_jstr(st, "/failures/0/message"), "TLP:RED"));
     assert_string_equal(itest_jstr(st, "/successes/0/id"), oid[0]);
     assert_string_equal(itest_jstr(st, "/successes/1/id"), oid[2]);
