@@ -363,6 +363,7 @@ static enum app_problem query_objects(const struct app_call *c, const struct tax
     if (after > s.q.added_after_ms)
         s.q.added_after_ms = after;
     s.q.bodies = tq->ep == TAXII_EP_OBJECTS || tq->ep == TAXII_EP_OBJECT;
+    s.q.max_bytes = APP_TAXII_PAGE_MAX_BYTES;
     int sr = store_taxii_objects_query(c->app->store, &s.q, sp);
     return sr ? app_fail_store(res, sr) : APP_OK;
 }
@@ -807,7 +808,8 @@ static int contents_tlp(const struct app_call *c, const char *coll, enum tlp *ou
     struct taxii_obj_query q = {.collection_id = coll,
                                 .versions = STORE_TAXII_V_ALL,
                                 .limit = APP_TAXII_PAGE_MAX,
-                                .bodies = true};
+                                .bodies = true,
+                                .max_bytes = APP_TAXII_PAGE_MAX_BYTES};
     bool more = true;
     *out = TLP_INVALID;
     while (more) {

@@ -30,6 +30,9 @@
 #define APP_TAXII_PAGE_DEFAULT 100        /* objects per page when the client names no limit */
 #define APP_TAXII_PAGE_MAX 1000           /* the most a client may ask for */
 #define APP_TAXII_MAX_OBJECTS 10000       /* objects in one envelope */
+/* Bytes of objects in one page at most (one object is at most 1 MiB): a page of 1000 large
+ * objects would otherwise be built in memory whole; a shorter page says `more` (§3.6). */
+#define APP_TAXII_PAGE_MAX_BYTES (4u << 20)
 #define APP_TAXII_MAX_COLLECTIONS 1000    /* collections listed (all of them, today) */
 
 /* What a GET of objects, an object, a manifest or versions answers: the JSON body and the
