@@ -408,6 +408,8 @@ static void test_red_collection(void **state)
     json_decref(st);
     assert_int_equal(count_of(F.rep_a.token, path, "objects"), 1);
     assert_true(listed(F.rep_a.token, id));
+    /* A's other member, B, the owner organisation's member not named, the platform
+     * administrator, and anonymous (NULL) */
     const char *others[] = {rep_a2.token, F.rep_b.token, F.recipient.token, F.admin.token, NULL};
     for (size_t i = 0; i < ARRAY_SIZE(others); i++) {
         assert_int_equal(taxii("GET", others[i], path, NULL, &r), 404);
