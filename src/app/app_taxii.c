@@ -363,6 +363,7 @@ static enum app_problem query_objects(const struct app_call *c, const struct tax
     if (after > s.q.added_after_ms)
         s.q.added_after_ms = after;
     s.q.bodies = tq->ep == TAXII_EP_OBJECTS || tq->ep == TAXII_EP_OBJECT;
+    s.q.max_bytes = APP_TAXII_PAGE_MAX_BYTES;
     int sr = store_taxii_objects_query(c->app->store, &s.q, sp);
     return sr ? app_fail_store(res, sr) : APP_OK;
 }
@@ -428,17 +429,25 @@ static enum tlp marking_tlp(const char *ref)
     return t;
 }
 
-/* The most restrictive TLP the object's object_marking_refs name, or TLP_INVALID for none. */
+static enum tlp more_restrictive(enum tlp most, const char *ref)
+{
+    enum tlp t = ref ? marking_tlp(ref) : TLP_INVALID;
+    return t != TLP_INVALID && (most == TLP_INVALID || t > most) ? t : most;
+}
+
+/* The most restrictive TLP the object's markings name, or TLP_INVALID for none: those of the
+ * whole object (object_marking_refs, STIX 2.1 §7.2.2) and those of its parts
+ * (granular_markings[].marking_ref, §7.2.3) — a part marked TLP:RED is served with the rest. */
 static enum tlp object_tlp(const json_t *obj)
 {
     const json_t *refs = json_object_get(obj, "object_marking_refs");
+    const json_t *granular = json_object_get(obj, "granular_markings");
     enum tlp most = TLP_INVALID;
-    for (size_t i = 0; i < json_array_size(refs); i++) {
-        const char *ref = json_string_value(json_array_get(refs, i));
-        enum tlp t = ref ? marking_tlp(ref) : TLP_INVALID;
-        if (t != TLP_INVALID && (most == TLP_INVALID || t > most))
-            most = t;
-    }
+    for (size_t i = 0; i < json_array_size(refs); i++)
+        most = more_restrictive(most, json_string_value(json_array_get(refs, i)));
+    for (size_t i = 0; i < json_array_size(granular); i++)
+        most = more_restrictive(
+            most, json_string_value(json_object_get(json_array_get(granular, i), "marking_ref")));
     return most;
 }
 
@@ -697,7 +706,8 @@ static void check_audience(const struct app_call *c, const json_t *aud, struct a
             check_list(v, key, k >= 3, res);
         else if (!strcmp(key, "clearance")) {
             const char *l = json_string_value(v);
-            if (!l || (c->app->clearance && !clearance_find(c->app->clearance, l)))
+            /* no catalogue loaded: no level exists (app.h), so none may be required */
+            if (!l || !clearance_find(c->app->clearance, l))
                 bad(res, "/audience/clearance", "unknown_level",
                     "audience.clearance: is not a clearance level of this server",
                     "audience.clearance: このサーバのクリアランス区分ではありません");
@@ -790,6 +800,67 @@ static json_t *collection_json(const struct taxii_collection_rec *col)
                      "updated_at", (json_int_t)col->updated_at);
 }
 
+/* The most restrictive TLP the objects of collection coll are marked with (every version; an
+ * unmarked object counts for nothing), read a page at a time: TLP_INVALID when none is marked.
+ * Returns a store result. */
+static int contents_tlp(const struct app_call *c, const char *coll, enum tlp *out)
+{
+    struct taxii_obj_query q = {.collection_id = coll,
+                                .versions = STORE_TAXII_V_ALL,
+                                .limit = APP_TAXII_PAGE_MAX,
+                                .bodies = true,
+                                .max_bytes = APP_TAXII_PAGE_MAX_BYTES};
+    bool more = true;
+    *out = TLP_INVALID;
+    while (more) {
+        struct taxii_obj_page p;
+        int sr = store_taxii_objects_query(c->app->store, &q, &p);
+        if (sr)
+            return sr;
+        for (size_t i = 0; i < p.n; i++) {
+            json_t *o = json_loadb(p.items[i].body, p.items[i].body_len, 0, NULL);
+            enum tlp t = o ? object_tlp(o) : TLP_INVALID;
+            json_decref(o);
+            if (t != TLP_INVALID && (*out == TLP_INVALID || t > *out))
+                *out = t;
+        }
+        more = p.more && p.n;
+        if (p.n)
+            q.added_after_ms = p.items[p.n - 1].date_added_ms;
+        taxii_obj_page_release(&p);
+    }
+    return STORE_OK;
+}
+
+/* A collection's label may not go below what its objects are marked with: the read rule is
+ * asked once per collection (app_taxii.h), so a lower label would hand those objects to
+ * readers their own label excludes (TLP 2.0: only the originator may loosen a label, and the
+ * writer organisations' objects are not the collection owner's to loosen). Adds a problem at
+ * /tlp when it would. */
+static enum app_problem check_label_lowering(const struct app_call *c,
+                                             const struct taxii_collection_rec *cur,
+                                             const json_t *in, struct app_result *res)
+{
+    enum tlp want = tlp_parse(json_string_value(json_object_get(in, "tlp"))), held;
+    if (want == TLP_INVALID || (int)want >= cur->tlp)
+        return APP_OK;
+    int sr = contents_tlp(c, cur->id, &held);
+    if (sr)
+        return app_fail_store(res, sr);
+    if (held != TLP_INVALID && held > want) {
+        char en[200], ja[240];
+        snprintf(en, sizeof(en),
+                 "tlp: the collection holds objects marked %s; its label may not be lower",
+                 tlp_label(held));
+        snprintf(ja, sizeof(ja),
+                 "tlp: このコレクションには%sの指定があるオブジェクトがあるため、それより緩い区分に"
+                 "はできません",
+                 tlp_label(held));
+        bad(res, "/tlp", "below_contents", en, ja);
+    }
+    return APP_OK;
+}
+
 enum app_problem app_taxii_collection_put(const struct app_call *c, const char *id,
                                           const json_t *in, json_t **out, struct app_result *res)
 {
@@ -810,6 +881,10 @@ enum app_problem app_taxii_collection_put(const struct app_call *c, const char *
         bad(res, "", "type", "the body must be a JSON object", "本文はJSONオブジェクトにしてください");
     else
         check_collection(c, in, res);
+    if (id && json_is_object(in) && check_label_lowering(c, &cur, in, res)) {
+        taxii_collection_rec_release(&cur);
+        return res->problem;
+    }
     if (app_fail_if_errors(res, APP_PROB_VALIDATION)) {
         taxii_collection_rec_release(&cur);
         return res->problem;

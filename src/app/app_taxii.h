@@ -30,6 +30,9 @@
 #define APP_TAXII_PAGE_DEFAULT 100        /* objects per page when the client names no limit */
 #define APP_TAXII_PAGE_MAX 1000           /* the most a client may ask for */
 #define APP_TAXII_MAX_OBJECTS 10000       /* objects in one envelope */
+/* Bytes of objects in one page at most (one object is at most 1 MiB): a page of 1000 large
+ * objects would otherwise be built in memory whole; a shorter page says `more` (§3.6). */
+#define APP_TAXII_PAGE_MAX_BYTES (4u << 20)
 #define APP_TAXII_MAX_COLLECTIONS 1000    /* collections listed (all of them, today) */
 
 /* What a GET of objects, an object, a manifest or versions answers: the JSON body and the
@@ -84,8 +87,12 @@ enum app_problem app_taxii_status(const struct app_call *c, const char *id, char
 /* ichigen's management of collections: creates (id NULL) or replaces collection id of the
  * caller's organisation from {"title", "description"?, "alias"?, "tlp", "audience"?,
  * "writers"?} (docs/sharing.md §5). Authority users only. *out is the collection as stored
- * (JSON, the same shape GET returns). VALIDATION with every problem, CONFLICT_UNIQUE (alias
- * taken), NOT_FOUND (another organisation's or no such collection). */
+ * (JSON, the same shape GET returns). VALIDATION with every problem — among them a tlp lower
+ * than the most restrictive marking of the objects the collection holds (/tlp, below_contents:
+ * the read rule is asked per collection, so a lower label would hand those objects to readers
+ * their label excludes) and a clearance level the server's catalogue does not have (none when
+ * no catalogue is loaded) —, CONFLICT_UNIQUE (alias taken), NOT_FOUND (another organisation's or
+ * no such collection). */
 enum app_problem app_taxii_collection_put(const struct app_call *c, const char *id,
                                           const json_t *in, json_t **out,
                                           struct app_result *res);

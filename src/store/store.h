@@ -778,6 +778,9 @@ struct taxii_obj_query {
     size_t nver;
     size_t limit; /* at most this many rows; more says whether there were others */
     bool bodies;  /* fill body (objects, object) or not (manifest, versions) */
+    /* with bodies: at most this many bytes of them per page (the first row always; 0: no
+     * bound); a page cut short says more, like one cut by limit */
+    size_t max_bytes;
 };
 struct taxii_object_row {
     char id[STORE_STIX_ID_MAX];

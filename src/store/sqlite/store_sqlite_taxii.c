@@ -401,13 +401,15 @@ static void object_row(sqlite3_stmt *st, bool bodies, struct taxii_object_row *o
 
 static int collect_objects(sqlite3_stmt *st, const struct taxii_obj_query *t, struct taxii_obj_page *out)
 {
-    size_t cap = 0;
+    size_t cap = 0, bytes = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->n == t->limit) {
+        size_t len = t->bodies ? (size_t)sqlite3_column_bytes(st, 5) : 0;
+        if (out->n == t->limit || (t->max_bytes && out->n && bytes + len > t->max_bytes)) {
             out->more = true;
             return STORE_OK;
         }
+        bytes += len;
         if (out->n == cap) {
             cap = cap ? 2 * cap : 32;
             out->items = xrealloc(out->items, cap * sizeof(*out->items));
