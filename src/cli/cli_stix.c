@@ -35,8 +35,8 @@ static json_t *result_json(const char *path, const struct stix_import *r)
                                               r->errs.v[i].pointer, "code", r->errs.v[i].code, "en",
                                               r->errs.v[i].en, "ja", r->errs.v[i].ja));
     return json_pack("{s:s, s:b, s:I, s:o, s:o, s:o, s:I, s:o, s:o, s:I}", "file", path, "valid",
-                     !verr_any(&r->errs), (json_int_t)r->objects, "types", types, "tlp", tlp,
-                     "indicators", iocs, "patterns_not_extracted",
+                     !verr_any(&r->errs), "objects", (json_int_t)r->objects, "types", types, "tlp",
+                     tlp, "indicators", iocs, "patterns_not_extracted",
                      (json_int_t)r->patterns_not_extracted, "techniques", tech, "problems", errs,
                      "problems_not_shown", (json_int_t)r->errs.dropped);
 }
