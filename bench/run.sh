@@ -401,6 +401,28 @@ inew=$(grep -F '"case":"newest first (default)"' "$work/inbox.jsonl")
 ideadline=$(grep -F '"case":"deadline, soonest first"' "$work/inbox.jsonl")
 ideep=$(grep -F '"case":"newest, deep (after 200 pages)"' "$work/inbox.jsonl")
 
+# ---- STIX 2.1 import (issue 13 item 4): ours against Python's json.load, same file ----
+say ""
+say "== STIX import (bench_stix vs python3 json.load, median of 5)"
+stix_file=${BENCH_STIX_FILE:-../shared/data/attack-stix-2.1/ics-attack-18.1.json}
+stix=""
+if [ -f "$stix_file" ]; then
+    "$build/bench/bench_stix" --reps 5 "$stix_file" >"$work/stix.jsonl" 2>"$work/stix.txt"
+    cat "$work/stix.txt"
+    stix=$(cat "$work/stix.jsonl")
+    stix_py=$(python3 -c 'import json, statistics, sys, time
+def once(f):
+    t = time.perf_counter()
+    with open(f) as fh:
+        json.load(fh)
+    return (time.perf_counter() - t) * 1000
+once(sys.argv[1])
+print("%.3f" % statistics.median(once(sys.argv[1]) for _ in range(5)))' "$stix_file")
+    say "  python3 json.load              $stix_py ms"
+else
+    say "  $stix_file not found (set BENCH_STIX_FILE): skipped"
+fi
+
 fi # BENCH_ONLY
 
 # ---- delivery: fan-out to a local webhook receiver ----
@@ -624,6 +646,9 @@ say "| risk: loss draws per second, 1 core, PERT loss (millions) | $(div "$(prin
 say "| risk: 20 scenarios × 1,000,000 years, $(printf '%s' "$rportn" | jget threads) threads (s) | $(printf '%s' "$rportn" | jget s) | < 1 | 1 thread $(printf '%s' "$rport1" | jget s) s; speed-up $(printf '%s' "$rportn" | jget speedup); median of $risk_reps |"
 say "| render: NCO workbook, full ransomware report, 1 thread (ms) | p50 $(printf '%s' "$rnco" | jget p50_ms) | ≤ 20 | p99 $(printf '%s' "$rnco" | jget p99_ms), max $(printf '%s' "$rnco" | jget max_ms) of $(printf '%s' "$rnco" | jget count); DDoS report p50 $(printf '%s' "$rddos" | jget p50_ms), p99 $(printf '%s' "$rddos" | jget p99_ms); PPC workbook p50 $(printf '%s' "$rppc" | jget p50_ms); NCO PDF p50 $(printf '%s' "$rpdf" | jget p50_ms) |"
 say "| inbox: a page of 50 over 100,000 submissions, newest first (ms, server work without HTTP) | $(printf '%s' "$inew" | jget p50_ms) | ≤ 5 | p90 $(printf '%s' "$inew" | jget p90_ms), p99 $(printf '%s' "$inew" | jget p99_ms); use case alone $(printf '%s' "$inew" | jget usecase_p50_ms); by deadline p50 $(printf '%s' "$ideadline" | jget p50_ms); 200 pages deep p50 $(printf '%s' "$ideep" | jget p50_ms) |"
+if [ -n "${stix:-}" ]; then
+    say "| STIX import: ATT&CK for ICS bundle, $(printf '%s' "$stix" | jget objects) objects, read + parse + check (ms) | $(printf '%s' "$stix" | jget import_ms) | < Python json.load | python3 json.load of the same file $stix_py ms ($(div "$stix_py" "$(printf '%s' "$stix" | jget import_ms)") × ours); parse alone $(printf '%s' "$stix" | jget parse_ms) ms; jansson json_loadb $(printf '%s' "$stix" | jget jansson_ms) ms |"
+fi
 say "| delivery: fan-out, backlog drained to a local webhook receiver, signatures checked (deliveries/s) | $(med dlv_rate) | ≥ 2,000 | $dlv_reports reports, $(med dlv_n) webhook deliveries, steady rate; overall $(med dlv_overall)/s; 1 s windows $(med dlv_min1s)–$(med dlv_max1s); $(med dlv_per_commit) outcomes/commit, $(med dlv_commit_ms) ms/commit; server CPU $(med dlv_cpu) µs/delivery; duplicates $(med dlv_dups), bad signatures $(med dlv_badsig) |"
 say "| delivery: the same, receiver not checking signatures (deliveries/s) | $(med dlvfast_rate) | | overall $(med dlvfast_overall)/s; server CPU $(med dlvfast_cpu) µs/delivery |"
 say "| delivery: submit (after its preview) 201 → receiver has it, at $dlv_rate reports/s (ms) | p99 $(med dlat_p99) | p99 ≤ 10 | p50 $(med dlat_p50), p90 $(med dlat_p90), max $(med dlat_max); $(med dlat_measured) deliveries measured, $(med dlat_missing) missing; late starts $(med dlat_late); submit p99 $(med dlat_submit_p99) ms, preview p99 $(med dlat_preview_p99) ms; submits differing from their preview $(med dlat_preview_mismatch); the same without the preview: p99 $(med dlatnp_p99), p50 $(med dlatnp_p50), submit p99 $(med dlatnp_submit_p99) ms |"

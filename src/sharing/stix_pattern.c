@@ -69,6 +69,8 @@ static bool quoted(struct scan *s, char **out)
         return false;
     buf_init(&v, (size_t)(s->end - s->p));
     for (s->p++; s->p < s->end && *s->p != '\''; s->p++) {
+        if (!*s->p) /* a NUL cannot come from JSON text (RFC 8259 §7, jparse refuses \u0000) */
+            break;
         if (*s->p == '\\') {
             if (s->p + 1 >= s->end || (s->p[1] != '\'' && s->p[1] != '\\'))
                 break;

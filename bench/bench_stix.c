@@ -1,0 +1,133 @@
+/*
+ * bench_stix.c — in-process cost of importing a STIX 2.1 bundle (issue 13 item 4: "import …
+ * faster than a Python json.load of the same file"), single thread, median of --reps runs:
+ *   import    read the file (open, fstat, read) + stix_import_bundle (parse with our own
+ *             parser, check every object's common properties, count types, TLP, patterns,
+ *             ATT&CK ids) + release: the whole job, as `ichigen stix validate` does it;
+ *             python3's json.load(open(F)) (bench/run.sh) also reads the file
+ *   parse     jsonx_load_object + json_decref on the bytes already in memory: the parse alone
+ *   jansson   json_loadb(JSON_REJECT_DUPLICATES) + json_decref, for comparison: why the
+ *             importer does not use jansson's parser
+ * Usage: bench_stix [--reps N] FILE
+ * A readable table goes to stderr and one JSON object to stdout (milliseconds).
+ */
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../src/core/core.h"
+#include "../src/core/jsonx.h"
+#include "../src/core/rtime.h"
+#include "../src/sharing/stix.h"
+
+#define MAX_REPS 51
+
+static volatile size_t sink;
+
+static char *read_all(const char *path, size_t *n)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    char *p = NULL;
+    size_t got = 0;
+    if (fd < 0 || fstat(fd, &st))
+        BUG("cannot open %s: %s", path, strerror(errno));
+    p = xmalloc((size_t)st.st_size + 1);
+    while (got < (size_t)st.st_size) {
+        ssize_t r = read(fd, p + got, (size_t)st.st_size - got);
+        if (r <= 0)
+            BUG("cannot read %s", path);
+        got += (size_t)r;
+    }
+    close(fd);
+    p[got] = '\0';
+    *n = got;
+    return p;
+}
+
+static double run_import(const char *path)
+{
+    int64_t t0 = rtime_mono_ns();
+    size_t n;
+    char *text = read_all(path, &n);
+    struct stix_import r;
+    stix_import_init(&r, NULL);
+    if (stix_import_bundle(text, n, &r) < 0)
+        BUG("import refused its limits");
+    sink += r.objects + r.n_iocs + r.n_techniques + r.errs.n;
+    stix_import_release(&r);
+    free(text);
+    return (double)(rtime_mono_ns() - t0) / 1e6;
+}
+
+static double run_parse(const char *text, size_t n, bool jansson)
+{
+    json_t *doc = NULL;
+    json_error_t je;
+    int64_t t0 = rtime_mono_ns();
+    if (jansson)
+        doc = json_loadb(text, n, JSON_REJECT_DUPLICATES, &je);
+    else if (jsonx_load_object(text, n, stix_default_limits.max_depth, &doc, NULL))
+        doc = NULL;
+    if (!doc)
+        BUG("the file does not parse");
+    sink += json_object_size(doc);
+    json_decref(doc);
+    return (double)(rtime_mono_ns() - t0) / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof(*v), cmp_double);
+    return v[n / 2];
+}
+
+int main(int argc, char **argv)
+{
+    int reps = 5;
+    const char *path = NULL;
+    int64_t r64;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--reps") && i + 1 < argc &&
+            !parse_int64(argv[i + 1], 1, MAX_REPS, &r64)) {
+            reps = (int)r64;
+            i++;
+        } else {
+            path = argv[i];
+        }
+    }
+    if (!path) {
+        fprintf(stderr, "usage: bench_stix [--reps N] FILE\n");
+        return 2;
+    }
+    size_t n;
+    char *text = read_all(path, &n);
+    double imp[MAX_REPS], par[MAX_REPS], jan[MAX_REPS];
+    struct stix_import r;
+    stix_import_init(&r, NULL);
+    stix_import_bundle(text, n, &r);
+    run_import(path); /* warm the page cache and the allocator once */
+    for (int i = 0; i < reps; i++) {
+        imp[i] = run_import(path);
+        par[i] = run_parse(text, n, false);
+        jan[i] = run_parse(text, n, true);
+    }
+    double mi = median(imp, reps), mp = median(par, reps), mj = median(jan, reps);
+    fprintf(stderr, "%s: %zu bytes, %zu objects, %zu problems; median of %d\n", path, n, r.objects,
+            r.errs.n, reps);
+    fprintf(stderr, "  import (read + parse + check)  %8.2f ms\n", mi);
+    fprintf(stderr, "  parse only (jsonx)             %8.2f ms\n", mp);
+    fprintf(stderr, "  jansson json_loadb             %8.2f ms\n", mj);
+    printf("{\"file\":\"%s\",\"bytes\":%zu,\"objects\":%zu,\"reps\":%d,\"import_ms\":%.3f,"
+           "\"parse_ms\":%.3f,\"jansson_ms\":%.3f}\n",
+           path, n, r.objects, reps, mi, mp, mj);
+    stix_import_release(&r);
+    free(text);
+    return 0;
+}
