@@ -5,6 +5,11 @@
  * builders (what a consumer will receive; tests/stix/validate.mjs checks it against the OASIS
  * JSON schemas).
  */
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "cli.h"
 #include "../core/rtime.h"
 #include "../sharing/stix.h"
@@ -61,11 +66,35 @@ static void print_text(const char *path, const struct stix_import *r, bool ja)
         printf("%s: valid\n", path);
 }
 
+/* A regular file is mapped rather than read: the parser reads the page cache directly (no
+ * copy, no freshly zeroed heap pages), which is a tenth of an import of MITRE's ICS bundle.
+ * Standard input and other files are read into memory. *mapped says which to release. */
+static char *load(const char *path, size_t *n, bool *mapped)
+{
+    struct stat st;
+    int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    *mapped = false;
+    if (fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        (size_t)st.st_size <= stix_default_limits.max_bytes) {
+        void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        close(fd);
+        if (p == MAP_FAILED)
+            return NULL;
+        *n = (size_t)st.st_size;
+        *mapped = true;
+        return p;
+    }
+    if (fd >= 0)
+        close(fd);
+    return cli_read_file(path, stix_default_limits.max_bytes + 1, n);
+}
+
 static int validate(const char *path, bool json, bool ja)
 {
     struct stix_import r;
     size_t n = 0;
-    char *text = cli_read_file(path, stix_default_limits.max_bytes + 1, &n);
+    bool mapped;
+    char *text = load(path, &n, &mapped);
     if (!text) {
         fprintf(stderr, "ichigen stix: cannot read %s: %s\n", path, strerror(errno));
         return errno == EFBIG ? CLI_PROBLEM : CLI_FAILURE;
@@ -81,7 +110,10 @@ static int validate(const char *path, bool json, bool ja)
         print_text(path, &r, ja);
     }
     stix_import_release(&r);
-    free(text);
+    if (mapped)
+        munmap(text, n);
+    else
+        free(text);
     return rc ? CLI_PROBLEM : CLI_OK;
 }
 

@@ -122,7 +122,7 @@ static bool string_too_long(json_t *j, size_t max)
 {
     const char *k;
     json_t *v;
-    size_t i;
+    size_t i, kn;
     switch (json_typeof(j)) {
     case JSON_STRING:
         return json_string_length(j) > max;
@@ -130,7 +130,11 @@ static bool string_too_long(json_t *j, size_t max)
         json_array_foreach(j, i, v) if (string_too_long(v, max)) return true;
         return false;
     case JSON_OBJECT:
-        json_object_foreach(j, k, v) if (strlen(k) > max || string_too_long(v, max)) return true;
+        json_object_keylen_foreach(j, k, kn, v)
+        {
+            if (kn > max || string_too_long(v, max))
+                return true;
+        }
         return false;
     default:
         return false;
