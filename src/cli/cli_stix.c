@@ -269,8 +269,12 @@ static json_t *sample(void)
 
 int cli_stix(int argc, char **argv)
 {
+    struct config cfg; /* like every command: settings accepted (log level), unknown ones refused */
     const char *lang = cli_take(&argc, argv, "--lang");
     bool json = cli_flag(&argc, argv, "--json");
+    int rc = cli_config(&cfg, &argc, argv);
+    if (rc)
+        return rc;
     if (argc == 3 && !strcmp(argv[1], "validate"))
         return validate(argv[2], json, want_ja(lang));
     if (argc == 2 && !strcmp(argv[1], "sample") && !lang && !json) {

@@ -115,6 +115,13 @@ static void test_arguments(void **state)
         if (run(NULL, usage[i]) != 2)
             fail_msg("`ichigen stix %s` is not a usage error", usage[i][1] ? usage[i][1] : "");
     assert_int_equal(run(NULL, (const char *const[]){"stix", "validate", "missing.json", NULL}), 3);
+    /* settings are accepted as by every command (cli.h), unknown ones refused */
+    assert_int_equal(run(NULL, (const char *const[]){"stix", "validate", "missing.json",
+                                                     "--log-level=warn", NULL}),
+                     3);
+    assert_int_equal(run(NULL, (const char *const[]){"stix", "validate", "missing.json",
+                                                     "--no-such-setting=1", NULL}),
+                     2);
 }
 
 static int setup(void **state)
