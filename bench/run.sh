@@ -482,6 +482,29 @@ inew=$(grep -F '"case":"newest first (default)"' "$work/inbox.jsonl")
 ideadline=$(grep -F '"case":"deadline, soonest first"' "$work/inbox.jsonl")
 ideep=$(grep -F '"case":"newest, deep (after 200 pages)"' "$work/inbox.jsonl")
 
+# ---- STIX 2.1 import (issue 13 item 4): ours against Python's json.load, same file ----
+say ""
+say "== STIX import (bench_stix vs python3 json.load, median of 5)"
+stix_file=${BENCH_STIX_FILE:-../shared/data/attack-stix-2.1/ics-attack-18.1.json}
+stix=""
+if [ -f "$stix_file" ]; then
+    "$build/bench/bench_stix" --reps 5 "$stix_file" >"$work/stix.jsonl" 2>"$work/stix.txt"
+    cat "$work/stix.txt"
+    stix=$(cat "$work/stix.jsonl")
+    # the issue's comparison: one json.load per fresh python3 process, wall and CPU time
+    for _ in 1 2 3 4 5; do
+        python3 -c 'import json, sys, time
+w, c = time.perf_counter(), time.process_time()
+json.load(open(sys.argv[1]))
+print("%.3f %.3f" % ((time.perf_counter() - w) * 1000, (time.process_time() - c) * 1000))' \
+            "$stix_file"
+    done >"$work/stix-python.txt"
+    stix_py=$(awk '{print $1}' "$work/stix-python.txt" | median)
+    stix_pyc=$(awk '{print $2}' "$work/stix-python.txt" | median)
+    say "  python3 json.load, fresh process $stix_py ms (CPU $stix_pyc ms)"
+else
+    say "  $stix_file not found (set BENCH_STIX_FILE): skipped"
+fi
 # ---- the TAXII 2.1 paginator, in process ----
 say ""
 say "== TAXII objects page of 100 (bench_taxii: query, page selection and envelope, in process)"
@@ -717,6 +740,9 @@ say "| risk: loss draws per second, 1 core, PERT loss (millions) | $(div "$(prin
 say "| risk: 20 scenarios × 1,000,000 years, $(printf '%s' "$rportn" | jget threads) threads (s) | $(printf '%s' "$rportn" | jget s) | < 1 | 1 thread $(printf '%s' "$rport1" | jget s) s; speed-up $(printf '%s' "$rportn" | jget speedup); median of $risk_reps |"
 say "| render: NCO workbook, full ransomware report, 1 thread (ms) | p50 $(printf '%s' "$rnco" | jget p50_ms) | ≤ 20 | p99 $(printf '%s' "$rnco" | jget p99_ms), max $(printf '%s' "$rnco" | jget max_ms) of $(printf '%s' "$rnco" | jget count); DDoS report p50 $(printf '%s' "$rddos" | jget p50_ms), p99 $(printf '%s' "$rddos" | jget p99_ms); PPC workbook p50 $(printf '%s' "$rppc" | jget p50_ms); NCO PDF p50 $(printf '%s' "$rpdf" | jget p50_ms) |"
 say "| inbox: a page of 50 over 100,000 submissions, newest first (ms, server work without HTTP) | $(printf '%s' "$inew" | jget p50_ms) | ≤ 5 | p90 $(printf '%s' "$inew" | jget p90_ms), p99 $(printf '%s' "$inew" | jget p99_ms); use case alone $(printf '%s' "$inew" | jget usecase_p50_ms); by deadline p50 $(printf '%s' "$ideadline" | jget p50_ms); 200 pages deep p50 $(printf '%s' "$ideep" | jget p50_ms) |"
+if [ -n "${stix:-}" ]; then
+    say "| STIX import: ATT&CK for ICS bundle, $(printf '%s' "$stix" | jget objects) objects, map + parse + check, fresh process (CPU ms) | $(printf '%s' "$stix" | jget fresh_cpu_ms) | < Python json.load | python3 json.load of the same file in a fresh process: CPU $stix_pyc ms ($(div "$stix_pyc" "$(printf '%s' "$stix" | jget fresh_cpu_ms)") × ours); wall: ours $(printf '%s' "$stix" | jget fresh_ms) ms fresh, $(printf '%s' "$stix" | jget import_ms) ms in process, python $stix_py ms; parse alone $(printf '%s' "$stix" | jget parse_ms) ms; jansson json_loadb $(printf '%s' "$stix" | jget jansson_ms) ms |"
+fi
 say "| TAXII: an objects page of 100 from 2,000 objects, in process (pages per CPU-second) | $(printf '%s' "$tfirst" | jget pages_per_s) | — | from a cursor in the middle $(printf '%s' "$tmid" | jget pages_per_s); from 1,000,000 objects $(printf '%s' "$tbig" | jget pages_per_s); the HTTP figure (≥ 1,000 req/s) comes with the server routes |"
 say "| delivery: fan-out, backlog drained to a local webhook receiver, signatures checked (deliveries/s) | $(med dlv_rate) | ≥ 2,000 | $dlv_reports reports, $(med dlv_n) webhook deliveries, steady rate; overall $(med dlv_overall)/s; 1 s windows $(med dlv_min1s)–$(med dlv_max1s); $(med dlv_per_commit) outcomes/commit, $(med dlv_commit_ms) ms/commit; server CPU $(med dlv_cpu) µs/delivery; duplicates $(med dlv_dups), bad signatures $(med dlv_badsig) |"
 say "| delivery: the same, receiver not checking signatures (deliveries/s) | $(med dlvfast_rate) | | overall $(med dlvfast_overall)/s; server CPU $(med dlvfast_cpu) µs/delivery |"

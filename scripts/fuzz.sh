@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh fuzz
 
 seconds=${FUZZ_SECONDS:-60}
-targets=${FUZZ_TARGETS:-"report jpatch http config rfc3339 expr tz scenarios answers rating delivery render calendar datafile jparse web taxii_query misp"}
+targets=${FUZZ_TARGETS:-"report jpatch http config rfc3339 expr tz scenarios answers rating delivery render calendar datafile jparse web taxii_query misp stix advisory mail"}
 
 if [ ! -f build-fuzz/build.ninja ]; then
     CC=clang CFLAGS="-fsanitize=fuzzer-no-link" meson setup build-fuzz \

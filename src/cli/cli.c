@@ -42,6 +42,7 @@ static const struct command {
     {"render", cli_render,
      "FILE --format xlsx|pdf --out OUT [--version N] [--incident ID]: a report as a document to "
      "file"},
+    {"stix", cli_stix, "validate FILE [--json] | sample: STIX 2.1 bundles (import check, export)"},
 };
 
 static void usage(FILE *f)

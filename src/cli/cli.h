@@ -90,5 +90,6 @@ int cli_risk(int argc, char **argv);
 int cli_rating(int argc, char **argv);
 int cli_render(int argc, char **argv);
 int cli_delivery(int argc, char **argv);
+int cli_stix(int argc, char **argv);
 
 #endif

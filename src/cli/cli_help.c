@@ -129,6 +129,17 @@ static const struct cli_usage usages[] = {
                "the recipients directory, in that recipient's form and view; without it (or "
                "--form) the workbook\n"
                "is ichigen's unified layout.\n"},
+    {"stix", "usage: ichigen stix validate FILE [--json] [--lang ja|en]\n"
+             "       ichigen stix sample\n"
+             "\n"
+             "validate reads a STIX 2.1 bundle as the importer does (size, nesting and string "
+             "limits, the\n"
+             "common properties of every object) and prints the objects per type, their TLP, the "
+             "indicators\n"
+             "taken from simple patterns and the ATT&CK techniques, then every problem with its "
+             "JSON Pointer.\n"
+             "Exit 1 on any problem. sample prints a bundle with every kind of object ichigen "
+             "exports.\n"},
 };
 
 static const struct cli_usage *find(const char *command)
