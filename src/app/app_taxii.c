@@ -4,6 +4,7 @@
  * sharing/share_policy.h; the store pages objects by date added (store.h).
  */
 #include "app_taxii.h"
+#include "app_advisory.h"
 #include "app_authz.h"
 #include "app_int.h"
 #include "../core/rtime.h"
@@ -26,40 +27,16 @@ void app_taxii_page_release(struct app_taxii_page *p)
 
 /* ---- who reads ---- */
 
+/* The reader is app_share_reader's (app_advisory.h): the one description of a reader that
+ * every sharing read path gives the policy. */
 struct reader {
-    struct share_reader r;
-    struct org org;
+    struct app_reader ar;
 };
-
-/* The caller's clearance rank now (0: none, expired, or no catalogue loaded). */
-static int clearance_rank(const struct app_call *c)
-{
-    struct clearance_rec rec;
-    if (!c->who || !c->app->clearance ||
-        store_clearance_get(c->app->store, c->who->user_id, &rec))
-        return 0;
-    return clearance_rank_at(c->app->clearance, rec.level, rec.expires_at, c->now_ms);
-}
 
 static enum app_problem reader_of(const struct app_call *c, struct reader *t,
                                   struct app_result *res)
 {
-    memset(t, 0, sizeof(*t));
-    if (!c->who) {
-        t->r.anonymous = true;
-        return APP_OK;
-    }
-    int sr = store_org_get(c->app->store, c->who->org_id, &t->org);
-    if (sr)
-        return app_fail_store(res, sr);
-    t->r.user_id = c->who->user_id;
-    t->r.org_id = c->who->org_id;
-    t->r.role = c->who->role;
-    t->r.org_sector = t->org.sector;
-    t->r.org_kind = t->org.kind;
-    t->r.org_prefecture = t->org.prefecture;
-    t->r.clearance_rank = clearance_rank(c);
-    return APP_OK;
+    return app_share_reader(c, &t->ar, res);
 }
 
 /* A collection's audience as the policy takes it; strings borrowed from doc. */
@@ -111,20 +88,21 @@ static void audience_close(struct audience *au)
 
 static bool can_read(const struct reader *t, const struct audience *au)
 {
-    return share_can_read(&t->r, &au->a);
+    return share_can_read(&t->ar.r, &au->a);
 }
 
 /* Users of the owning organisation or of a listed writer, who may read it; not the platform
  * administrator, whose role gives no right to publish intelligence. */
 static bool can_write(const struct reader *t, const struct audience *au)
 {
-    if (t->r.anonymous || t->r.role == ROLE_ADMIN || !can_read(t, au))
+    const struct share_reader *r = &t->ar.r;
+    if (r->anonymous || r->role == ROLE_ADMIN || !can_read(t, au))
         return false;
-    if (!strcmp(t->r.org_id, au->a.owner_org))
+    if (!strcmp(r->org_id, au->a.owner_org))
         return true;
     for (size_t i = 0; i < json_array_size(au->writers); i++) {
         const char *w = json_string_value(json_array_get(au->writers, i));
-        if (w && !strcmp(w, t->r.org_id))
+        if (w && !strcmp(w, r->org_id))
             return true;
     }
     return false;
@@ -595,7 +573,7 @@ enum app_problem app_taxii_delete(const struct app_call *c, const char *key,
     taxii_query_init(&tq, TAXII_EP_DELETE);
     if (open_collection(c, key, &t, &col, &au, res))
         goto out;
-    if (!can_write(&t, &au) || strcmp(t.r.org_id, col.owner_org)) {
+    if (!can_write(&t, &au) || strcmp(t.ar.r.org_id, col.owner_org)) {
         app_fail(res, APP_PROB_FORBIDDEN);
         goto done;
     }

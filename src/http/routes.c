@@ -201,6 +201,8 @@ const struct route http_routes[] = {
      ACT_ADVISORY_WRITE, true, "authority"},
     {"PUT", "/api/v1/taxii/collections/{id}", h_taxii_collection_update, RA_TOKEN,
      ACT_ADVISORY_WRITE, true, "authority of the owning organisation"},
+    {"POST", "/api/v1/taxii/collections/{id}/misp", h_taxii_misp_import, RA_TOKEN, NO_ACTION,
+     true, "writers of the collection (owner and listed organisations; not admin)"},
     /* advisories (issue 13 item 1): written by authorities, read by the TLP 2.0 rule */
     {"POST", "/api/v1/advisories", h_advisory_create, RA_TOKEN, ACT_ADVISORY_WRITE, true,
      "authority"},
@@ -218,6 +220,10 @@ const struct route http_routes[] = {
      false, "any role the TLP rule lets read it, for its organisation"},
     {"GET", "/api/v1/advisories/{id}/acknowledgements", h_advisory_acks, RA_TOKEN,
      ACT_ADVISORY_WRITE, false, "authority of the originating organisation"},
+    {"GET", "/api/v1/advisories/{id}/stix", h_advisory_stix, RA_OPTIONAL, NO_ACTION, false,
+     "anyone the TLP rule lets read it (TLP:CLEAR without a token)"},
+    {"GET", "/api/v1/advisories/{id}/misp", h_advisory_misp, RA_OPTIONAL, NO_ACTION, false,
+     "anyone the TLP rule lets read it (TLP:CLEAR without a token)"},
     /* security clearances (issue 13 item 2): the platform administrator's, audited */
     {"GET", "/api/v1/users/{id}/clearance", h_clearance_get, RA_TOKEN, ACT_CLEARANCE_SET, false,
      "admin"},

@@ -89,6 +89,7 @@ enum body {
     B_ADVISORY,       /* an advisory for org A (issue 13) */
     B_TLP_DOWN,       /* {"tlp": "TLP:GREEN"}: lowering an AMBER advisory's label */
     B_CLEARANCE,      /* a user's clearance */
+    B_MISP,           /* a MISP event of one indicator (issue 13) */
 };
 
 enum row_flags {
@@ -239,6 +240,8 @@ static const struct row rows[] = {
     {"POST", "/api/v1/taxii/collections", {401, 401, 403, 403, 403, 201, 403}, B_COLLECTION, 0},
     {"PUT", "/api/v1/taxii/collections/{id}", {401, 401, 403, 403, 403, 200, 403},
      B_COLLECTION, 0},
+    {"POST", "/api/v1/taxii/collections/{id}/misp", {401, 401, 403, 404, 202, 202, 404}, B_MISP,
+     0},
     /* advisories (issue 13): written by org C's authority; read by the TLP rule (AMBER for org
      * A: anonymous, B and the platform administrator are told it does not exist) */
     {"POST", "/api/v1/advisories", {401, 401, 403, 403, 403, 201, 403}, B_ADVISORY, 0},
@@ -253,6 +256,8 @@ static const struct row rows[] = {
     {"POST", "/api/v1/advisories/{id}/acknowledge", {401, 401, 200, 404, 200, 200, 404}, B_NONE, 0},
     {"GET", "/api/v1/advisories/{id}/acknowledgements", {401, 401, 403, 403, 403, 200, 403}, B_NONE,
      0},
+    {"GET", "/api/v1/advisories/{id}/stix", {404, 401, 200, 404, 200, 200, 404}, B_NONE, 0},
+    {"GET", "/api/v1/advisories/{id}/misp", {404, 401, 200, 404, 200, 200, 404}, B_NONE, 0},
     /* security clearances (issue 13): the platform administrator's */
     {"GET", "/api/v1/users/{id}/clearance", ADMIN_ONLY(200), B_NONE, 0},
     {"PUT", "/api/v1/users/{id}/clearance", ADMIN_ONLY(200), B_CLEARANCE, 0},
@@ -448,6 +453,13 @@ static void make_body(enum body b, char *out, size_t n)
                  "\"urgency\":\"low\",\"importance\":\"low\",\"tlp\":\"TLP:AMBER\","
                  "\"audience\":{\"organizations\":[\"%s\"]}}",
                  seq, F.org_a);
+        break;
+    case B_MISP:
+        xstrlcpy(out,
+                 "{\"Event\":{\"uuid\":\"5f1b1c4e-0f6a-4d2b-9a51-2c0d3e4f5a6b\",\"info\":\"m\","
+                 "\"Tag\":[{\"name\":\"tlp:green\"}],\"Attribute\":[{\"type\":\"domain\","
+                 "\"category\":\"Network activity\",\"value\":\"matrix.example\"}]}}",
+                 n);
         break;
     case B_TLP_DOWN:
         xstrlcpy(out, "{\"tlp\":\"TLP:GREEN\"}", n);

@@ -1,0 +1,227 @@
+/*
+ * itest_share_export.c — an advisory out as STIX 2.1 and as a MISP event, and a MISP event in as
+ * STIX indicators of a TAXII collection (issue 13 items 4 and 6), over HTTP.
+ *
+ * What must hold: the exports read through the advisory's own read rule (a reader outside its
+ * audience, anonymous or not, gets the same 404 as for an id never issued); what is exported
+ * carries the label (STIX object_marking_refs with the TLP 2.0 marking definition; MISP's tlp:
+ * tag); other organisations' source incidents are never named; an imported MISP event's
+ * indicators become STIX indicators with STIX patterns, refused one by one when their label is
+ * more restrictive than the collection's, and a re-import changes nothing.
+ */
+#include "itest.h"
+#include "core/buf.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+static struct itest_fixture F;
+static char advisory[40];    /* org C's TLP:AMBER advisory for org A */
+static char collection[40];  /* org C's TLP:AMBER TAXII collection for org A */
+static const char source_incident[] = "0190aaaa-0000-7000-8000-00000000beef";
+
+static const char *objects_of_type(json_t *bundle, const char *type, size_t *n)
+{
+    const json_t *objs = json_object_get(bundle, "objects");
+    const char *first = NULL;
+    *n = 0;
+    for (size_t i = 0; i < json_array_size(objs); i++) {
+        const char *t = json_string_value(json_object_get(json_array_get(objs, i), "type"));
+        if (t && !strcmp(t, type) && (*n)++ == 0)
+            first = json_string_value(json_object_get(json_array_get(objs, i), "id"));
+    }
+    return first;
+}
+
+static void test_stix_export(void **state)
+{
+    struct itest_resp r, missing;
+    char path[120];
+    size_t n;
+    UNUSED(state);
+    snprintf(path, sizeof(path), "/api/v1/advisories/%s/stix", advisory);
+    assert_int_equal(itest_get(&F.srv, F.rep_a.token, path, &r), 200);
+    assert_non_null(strstr(r.content_type, "application/stix+json"));
+    assert_string_equal(itest_jstr(r.json, "/type"), "bundle");
+    assert_non_null(objects_of_type(r.json, "report", &n));
+    assert_int_equal(n, 1);
+    objects_of_type(r.json, "indicator", &n);
+    assert_int_equal(n, 2);
+    objects_of_type(r.json, "attack-pattern", &n);
+    assert_int_equal(n, 1);
+    objects_of_type(r.json, "vulnerability", &n);
+    assert_int_equal(n, 1);
+    /* the label: the TLP 2.0 AMBER marking definition, referenced by every object */
+    assert_string_equal(objects_of_type(r.json, "marking-definition", &n),
+                        "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421");
+    const json_t *objs = json_object_get(r.json, "objects");
+    for (size_t i = 0; i < json_array_size(objs); i++) {
+        const json_t *o = json_array_get(objs, i);
+        if (strcmp(json_string_value(json_object_get(o, "type")), "marking-definition"))
+            assert_string_equal(
+                json_string_value(json_array_get(json_object_get(o, "object_marking_refs"), 0)),
+                "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421");
+    }
+    assert_non_null(strstr(r.body, "[ipv4-addr:value = '198.51.100.7']"));
+    assert_null(strstr(r.body, source_incident)); /* another organisation's incident */
+    itest_resp_release(&r);
+
+    /* outside the audience: exactly the answer for an id never issued */
+    assert_int_equal(itest_get(&F.srv, NULL, "/api/v1/advisories/"
+                                             "0190aaaa-0000-7000-8000-000000000000/stix",
+                               &missing),
+                     404);
+    const char *readers[] = {F.rep_b.token, F.admin.token, NULL};
+    for (size_t i = 0; i < ARRAY_SIZE(readers); i++) {
+        assert_int_equal(itest_get(&F.srv, readers[i], path, &r), 404);
+        assert_string_equal(itest_jstr(r.json, "/type"), itest_jstr(missing.json, "/type"));
+        assert_string_equal(itest_jstr(r.json, "/detail"), itest_jstr(missing.json, "/detail"));
+        itest_resp_release(&r);
+    }
+    itest_resp_release(&missing);
+    snprintf(path, sizeof(path), "/api/v1/advisories/%s/stix?version=2", advisory);
+    assert_int_equal(itest_get(&F.srv, F.rep_a.token, path, &r), 404); /* no version 2 */
+    itest_resp_release(&r);
+}
+
+static void test_misp_export(void **state)
+{
+    struct itest_resp r;
+    char path[120];
+    UNUSED(state);
+    snprintf(path, sizeof(path), "/api/v1/advisories/%s/misp", advisory);
+    assert_int_equal(itest_get(&F.srv, F.rep_a.token, path, &r), 200);
+    assert_string_equal(itest_jstr(r.json, "/Event/uuid"), advisory);
+    assert_string_equal(itest_jstr(r.json, "/Event/Tag/0/name"), "tlp:amber");
+    assert_string_equal(itest_jstr(r.json, "/Event/threat_level_id"), "1"); /* importance high */
+    const json_t *attrs = json_object_get(json_object_get(r.json, "Event"), "Attribute");
+    assert_int_equal(json_array_size(attrs), 2);
+    assert_string_equal(itest_jstr(r.json, "/Event/Attribute/0/type"), "ip-dst");
+    assert_null(strstr(r.body, source_incident));
+    itest_resp_release(&r);
+    assert_int_equal(itest_get(&F.srv, F.rep_b.token, path, &r), 404);
+    itest_resp_release(&r);
+    assert_int_equal(itest_get(&F.srv, NULL, path, &r), 404);
+    itest_resp_release(&r);
+}
+
+/* A MISP event with an AMBER tag, one attribute marked RED, one unsupported type. */
+static const char misp_event[] =
+    "{\"Event\":{\"uuid\":\"5f1b1c4e-0f6a-4d2b-9a51-2c0d3e4f5a6b\",\"info\":\"Phishing wave\","
+    "\"distribution\":\"1\",\"Tag\":[{\"name\":\"tlp:amber\"}],\"Attribute\":["
+    "{\"uuid\":\"0b5a6c7d-1e2f-4a3b-8c9d-0e1f2a3b4c5d\",\"type\":\"domain\",\"category\":"
+    "\"Network activity\",\"value\":\"login-bank.example\",\"to_ids\":true},"
+    "{\"uuid\":\"1c6b7d8e-2f3a-4b4c-9d0e-1f2a3b4c5d6e\",\"type\":\"ip-dst\",\"category\":"
+    "\"Network activity\",\"value\":\"203.0.113.9\",\"to_ids\":true,"
+    "\"Tag\":[{\"name\":\"tlp:red\"}]},"
+    "{\"uuid\":\"2d7c8e9f-3a4b-4c5d-8e0f-2a3b4c5d6e7f\",\"type\":\"btc\",\"category\":"
+    "\"Financial fraud\",\"value\":\"1BoatSLRHtKNngkdXEeobR76b53LETtpyT\",\"to_ids\":false}]}}";
+
+static void test_misp_import(void **state)
+{
+    struct itest_resp r;
+    char path[120];
+    UNUSED(state);
+    snprintf(path, sizeof(path), "/api/v1/taxii/collections/%s/misp", collection);
+    assert_int_equal(itest_post(&F.srv, F.authority.token, path, misp_event, &r), 202);
+    /* the domain and the two (public, standard) marking definitions; the RED address refused;
+     * btc is no indicator type and never reaches the collection */
+    assert_int_equal(json_integer_value(json_object_get(r.json, "success_count")), 3);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "failure_count")), 1);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(json_object_get(r.json, "misp"),
+                                                           "unsupported"),
+                                           "btc")),
+        1);
+    itest_resp_release(&r);
+    /* a reader of the collection finds the indicator with its STIX pattern */
+    snprintf(path, sizeof(path),
+             "/taxii2/ichigen/collections/%s/objects/?match%%5Btype%%5D=indicator", collection);
+    assert_int_equal(itest_get(&F.srv, F.rep_a.token, path, &r), 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "objects")), 1);
+    assert_non_null(strstr(r.body, "[domain-name:value = 'login-bank.example']"));
+    assert_null(strstr(r.body, "203.0.113.9"));
+    itest_resp_release(&r);
+    /* the same event again: the same ids and versions, nothing new */
+    snprintf(path, sizeof(path), "/api/v1/taxii/collections/%s/misp", collection);
+    assert_int_equal(itest_post(&F.srv, F.authority.token, path, misp_event, &r), 202);
+    itest_resp_release(&r);
+    snprintf(path, sizeof(path),
+             "/taxii2/ichigen/collections/%s/objects/?match%%5Btype%%5D=indicator", collection);
+    assert_int_equal(itest_get(&F.srv, F.rep_a.token, path, &r), 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "objects")), 1);
+    itest_resp_release(&r);
+}
+
+static void test_misp_import_refused(void **state)
+{
+    struct itest_resp r;
+    char path[120];
+    UNUSED(state);
+    snprintf(path, sizeof(path), "/api/v1/taxii/collections/%s/misp", collection);
+    /* a reader who may not write; someone outside the audience; not a MISP event */
+    assert_int_equal(itest_post(&F.srv, F.rep_a.token, path, misp_event, &r), 403);
+    itest_resp_release(&r);
+    assert_int_equal(itest_post(&F.srv, F.rep_b.token, path, misp_event, &r), 404);
+    itest_resp_release(&r);
+    assert_int_equal(itest_post(&F.srv, F.authority.token, path, "{\"Event\":[]}", &r), 422);
+    assert_string_equal(itest_problem_code(&r), "validation");
+    assert_true(json_array_size(json_object_get(r.json, "errors")) > 0);
+    itest_resp_release(&r);
+}
+
+static int setup(void **state)
+{
+    char body[1400];
+    struct itest_resp r;
+    UNUSED(state);
+    if (itest_fixture_setup(&F, NULL))
+        return -1;
+    snprintf(body, sizeof(body),
+             "{\"title\":{\"ja\":\"VPN機器の脆弱性\",\"en\":\"A VPN appliance flaw\"},"
+             "\"summary\":{\"en\":\"Exploited against banks\"},\"urgency\":\"high\","
+             "\"importance\":\"high\",\"tlp\":\"TLP:AMBER\",\"audience\":{\"organizations\":"
+             "[\"%s\"]},\"actor\":{\"name\":{\"en\":\"APT-X\"},\"attribution_confidence\":"
+             "\"moderate\"},\"techniques\":[\"T1190\"],\"affected\":{\"cves\":"
+             "[\"CVE-2024-3400\"]},\"sources\":[\"%s\"],\"indicators\":[{\"type\":\"ipv4\","
+             "\"value\":\"198.51.100.7\"},{\"type\":\"domain\",\"value\":\"evil.example\"}]}",
+             F.org_a, source_incident);
+    long st = itest_post(&F.srv, F.authority.token, "/api/v1/advisories", body, &r);
+    if (st == 201)
+        xstrlcpy(advisory, itest_jstr(r.json, "/id"), sizeof(advisory));
+    itest_resp_release(&r);
+    snprintf(body, sizeof(body),
+             "{\"title\":\"Phishing\",\"tlp\":\"TLP:AMBER\",\"audience\":{\"organizations\":"
+             "[\"%s\"]}}",
+             F.org_a);
+    long sc = itest_post(&F.srv, F.authority.token, "/api/v1/taxii/collections", body, &r);
+    if (sc == 201)
+        xstrlcpy(collection, itest_jstr(r.json, "/id"), sizeof(collection));
+    itest_resp_release(&r);
+    return st == 201 && sc == 201 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    UNUSED(state);
+    int rc = itest_server_finish(&F.srv);
+    itest_fixture_teardown(&F);
+    return rc;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stix_export),
+        cmocka_unit_test(test_misp_export),
+        cmocka_unit_test(test_misp_import),
+        cmocka_unit_test(test_misp_import_refused),
+    };
+    itest_global_init();
+    int rc = cmocka_run_group_tests(tests, setup, teardown);
+    itest_global_cleanup();
+    return rc;
+}
