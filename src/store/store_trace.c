@@ -202,7 +202,10 @@
       const char *actor, int64_t now),                                                             \
       (IN, d, expected_version, actor, now))                                                       \
     I(int, draft_delete, (struct store *s, const char *id, const char *actor, int64_t now),        \
-      (IN, id, actor, now))
+      (IN, id, actor, now))                                                                        \
+    I(int, stats_scan, (struct store *s, const struct stats_scan_filter *f,                        \
+      store_stats_row_fn cb, void *arg),                                                           \
+      (IN, f, cb, arg))
 /* clang-format on */
 
 struct trace_store {

@@ -353,6 +353,9 @@ int sq_draft_list(struct store *s, const char *org_id, int limit, struct draft_r
 int sq_draft_update(struct store *s, const struct draft_rec *d, int expected_version,
                     const char *actor, int64_t now);
 int sq_draft_delete(struct store *s, const char *id, const char *actor, int64_t now);
+/* Statistics (store_sqlite_stats.c). */
+int sq_stats_scan(struct store *s, const struct stats_scan_filter *f, store_stats_row_fn cb,
+                  void *arg);
 
 /* Query functions (store_sqlite_q.c) installed in the ops table. */
 extern const struct store_ops sq_ops;

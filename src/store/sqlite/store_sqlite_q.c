@@ -865,4 +865,5 @@ const struct store_ops sq_ops = {
     .draft_list = sq_draft_list,
     .draft_update = sq_draft_update,
     .draft_delete = sq_draft_delete,
+    .stats_scan = sq_stats_scan,
 };
