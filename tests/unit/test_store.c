@@ -3471,8 +3471,9 @@ static void test_notification_mail(void **state)
         bool a = !strcmp(c.items[i].org_id, p.a.id);
         if (!a)
             xstrlcpy(b_nid, c.items[i].id, sizeof(b_nid));
-        assert_string_equal(c.items[i].emails, a ? "[\"soc@a.example.jp\",\"ciso@a.example.jp\"]"
-                                                 : "[\"soc@b.example.jp\"]");
+        assert_string_equal(c.items[i].emails,
+                            a ? "[\"soc@a.example.jp\",\"ciso@a.example.jp\"]"
+                              : "[\"soc@b.example.jp\"]");
     }
     notification_list_release(&c);
     assert_int_equal(store_mail_claim(s, T0 + 1, 10, 30000, &c), STORE_OK);
@@ -3526,8 +3527,8 @@ static void test_notification_mail(void **state)
     assert_int_equal(scan_at(s, T0 + 7 * HOUR, &created), STORE_OK);
     assert_int_equal(created, 2); /* the 4 h lead of A and of B */
     assert_int_equal(notes_in(s, p.b.id, "reminder", &l), 2);
-    assert_string_equal(l.items[0].status, "queued");         /* newest first: the webhook goes */
-    assert_string_equal(l.items[0].mail_status, "");          /* and no e-mail */
+    assert_string_equal(l.items[0].status, "queued");  /* newest first: the webhook goes */
+    assert_string_equal(l.items[0].mail_status, "");   /* and no e-mail */
     assert_string_equal(l.items[1].mail_status, "delivered"); /* the earlier one's stays */
     notification_list_release(&l);
     assert_int_equal(store_mail_claim(s, T0 + 7 * HOUR, 10, 30000, &c), STORE_OK);
