@@ -297,6 +297,9 @@ void h_draft_list(struct req *r);
 void h_draft_get(struct req *r);
 void h_draft_save(struct req *r);
 void h_draft_delete(struct req *r);
+/* statistics for authorities (issue 13 item 7): h_stats.c */
+void h_stats_incidents(struct req *r);
+void h_stats_obligations(struct req *r);
 
 /* The session cookie's name, and the Set-Cookie value that opens (secret) or clears (NULL) it:
  * Path=/, HttpOnly, SameSite=Strict, Secure as the setting cookie_secure says (RFC 6265

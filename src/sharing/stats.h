@@ -23,6 +23,9 @@
 
 #include "../core/core.h"
 #include "../core/verr.h"
+#include "../core/buf.h"
+
+#include <jansson.h>
 
 /* The dimensions a table may be broken down by. recipient and regime exist only for
  * obligations. */
@@ -202,7 +205,25 @@ const char *stats_table_label(const struct stats_table *t, const struct stats_ce
 /* Whether position j of c is a total. */
 bool stats_cell_is_total(const struct stats_cell *c, size_t j);
 const struct stats_query *stats_table_query(const struct stats_table *t);
+/* The k the table was finished with. */
+int stats_table_k(const struct stats_table *t);
 /* Rows added (facts: an incident with n categories is n facts when categories is a dimension). */
 size_t stats_table_nfacts(const struct stats_table *t);
+
+/* ---- output ---- */
+
+/* The table as JSON (a new reference): {"kind", "scope", "by", "from", "to" (null when
+ * unbounded), "k", "time_zone": "Asia/Tokyo", "total": "_T", "cells": [{<dimension>: label …,
+ * "incidents" | "obligations", and for obligations "met_on_time", "met_late", "missed", "open",
+ * each null when suppressed, "suppressed"}]}. */
+json_t *stats_table_json(const struct stats_table *t);
+
+/* The table as CSV (RFC 4180: CRLF, quoted where needed) appended to b, which must have room
+ * (BUF_UNLIMITED: a table's size is bounded by its cells). It starts with a UTF-8 byte order
+ * mark: Excel, the statisticians' tool, reads a CSV without one in the system's ANSI code page
+ * (CP932 on Japanese Windows) and garbles anything not ASCII; with it, Excel reads UTF-8. A
+ * header row names the columns (the dimensions, the figures, suppressed); a suppressed figure is
+ * an empty field. */
+void stats_table_csv(const struct stats_table *t, struct buf *b);
 
 #endif

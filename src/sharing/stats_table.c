@@ -90,6 +90,7 @@ struct stats_table {
     struct stats_cell *cells;
     uint64_t *sk; /* each cell's sort key: its values' ranks, position 0 most significant */
     size_t ncells;
+    int k; /* the k it was finished with */
     bool finished;
 };
 
@@ -379,6 +380,7 @@ void stats_table_finish(struct stats_table *t, int k)
 {
     BUG_ON(t->finished);
     t->finished = true;
+    t->k = k;
     build_cells(t);
     stats_suppress_primary(t, k);
     stats_suppress_complementary(t);
@@ -522,4 +524,9 @@ const struct stats_query *stats_table_query(const struct stats_table *t)
 size_t stats_table_nfacts(const struct stats_table *t)
 {
     return t->nfacts;
+}
+
+int stats_table_k(const struct stats_table *t)
+{
+    return t->k;
 }

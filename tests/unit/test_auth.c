@@ -117,6 +117,9 @@ static const struct {
     {ACT_INBOX_SUBSCRIBE,
      "inbox.subscribe",
      {{F, F, F}, {F, F, F}, {O, O, H}, {O, O, H}, {F, F, F}, {F, F, F}}},
+    {ACT_STATS_READ,
+     "stats.read",
+     {{F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}, {F, F, F}, {F, F, F}}},
 };
 #undef O
 #undef F
