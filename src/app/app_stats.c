@@ -21,7 +21,7 @@ static int feed_row(const struct stats_row *r, void *arg)
 }
 
 /* Reads the rows of q's scope (recipients NULL: the platform) into a finished table. */
-static enum app_problem build(struct app *app, const struct stats_query *q,
+static enum app_problem build(struct store *st, const struct stats_query *q,
                               const char *const *recipients, size_t n, int k, int64_t now,
                               struct stats_table **out, struct app_result *res)
 {
@@ -35,7 +35,7 @@ static enum app_problem build(struct app *app, const struct stats_query *q,
     struct feed fd = {stats_table_new(q), q, now, false};
     *out = NULL;
     if (!recipients || n) { /* an inbox of no recipient is empty: nothing to read */
-        if (store_stats_scan(app->store, &f, feed_row, &fd)) {
+        if (store_stats_scan(st, &f, feed_row, &fd)) {
             stats_table_free(fd.t);
             return app_fail_unavailable(res);
         }
@@ -53,14 +53,13 @@ static enum app_problem build(struct app *app, const struct stats_query *q,
     return APP_OK;
 }
 
-enum app_problem app_stats_platform(struct app *app, const struct stats_query *q, int k,
-                                    int64_t now, struct stats_table **out,
-                                    struct app_result *res)
+enum app_problem app_stats_platform(struct store *st, const struct stats_query *q, int k,
+                                    int64_t now, struct stats_table **out, struct app_result *res)
 {
     *out = NULL;
     if (q->scope != STATS_SCOPE_PLATFORM)
         return app_fail_param(res, "scope", "must be platform here", "ここでは platform のみです");
-    return build(app, q, NULL, 0, k < 2 ? 2 : k, now, out, res);
+    return build(st, q, NULL, 0, k < 2 ? 2 : k, now, out, res);
 }
 
 enum app_problem app_stats_table(const struct app_call *c, enum stats_kind kind,
@@ -75,8 +74,7 @@ enum app_problem app_stats_table(const struct app_call *c, enum stats_kind kind,
     enum app_problem pr = app_authz(c->who, ACT_STATS_READ, NULL, res);
     if (pr)
         return pr;
-    if (stats_query_parse(&q, kind, p->by, p->from, p->to, p->scope, p->k, p->format,
-                          &res->errs))
+    if (stats_query_parse(&q, kind, p->by, p->from, p->to, p->scope, p->k, p->format, &res->errs))
         return app_fail_detail(res, APP_PROB_BAD_QUERY, res->errs.v[0].en, res->errs.v[0].ja);
     if (q.k && q.k < k) {
         char en[120], ja[120];
@@ -86,10 +84,10 @@ enum app_problem app_stats_table(const struct app_call *c, enum stats_kind kind,
     }
     k = q.k > k ? q.k : k;
     if (q.scope == STATS_SCOPE_PLATFORM)
-        return build(c->app, &q, NULL, 0, k, c->now_ms, out, res);
+        return build(c->app->store, &q, NULL, 0, k, c->now_ms, out, res);
     if ((pr = app_bound_recipients(c->app->store, c->who->org_id, &mine, &nmine, res)))
         return pr;
-    pr = build(c->app, &q, (const char *const *)mine, nmine, k, c->now_ms, out, res);
+    pr = build(c->app->store, &q, (const char *const *)mine, nmine, k, c->now_ms, out, res);
     app_strs_free(mine, nmine);
     return pr;
 }

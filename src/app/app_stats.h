@@ -35,10 +35,11 @@ enum app_problem app_stats_table(const struct app_call *c, enum stats_kind kind,
                                  const struct app_stats_params *p, struct stats_table **out,
                                  struct app_result *res);
 
-/* The same table without an actor (the operator's CLI): q's scope must be the platform (there is
- * no inbox without an organisation); k at least 2. BAD_QUERY, UNAVAILABLE. */
-enum app_problem app_stats_platform(struct app *app, const struct stats_query *q, int k,
-                                    int64_t now, struct stats_table **out,
-                                    struct app_result *res);
+/* The same table without an actor, read from st (the operator's CLI on the server, which can
+ * read the database anyway): q's scope must be the platform — there is no inbox without an
+ * organisation, and the platform view is the one that may be published —; k at least 2.
+ * BAD_QUERY, UNAVAILABLE. */
+enum app_problem app_stats_platform(struct store *st, const struct stats_query *q, int k,
+                                    int64_t now, struct stats_table **out, struct app_result *res);
 
 #endif

@@ -86,5 +86,6 @@ int cli_risk(int argc, char **argv);
 int cli_rating(int argc, char **argv);
 int cli_render(int argc, char **argv);
 int cli_delivery(int argc, char **argv);
+int cli_stats(int argc, char **argv); /* cli_stats.c: statistics for authorities */
 
 #endif

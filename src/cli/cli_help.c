@@ -125,6 +125,21 @@ static const struct cli_usage usages[] = {
                "the recipients directory, in that recipient's form and view; without it (or "
                "--form) the workbook\n"
                "is ichigen's unified layout.\n"},
+    {"stats", "usage: ichigen stats incidents [--by D,...] [--from YYYY-MM] [--to YYYY-MM] [--k N] "
+              "[--csv]\n"
+              "       ichigen stats obligations [--by D,...] [--from YYYY-MM] [--to YYYY-MM] "
+              "[--k N] [--csv]\n"
+              "\n"
+              "Statistics for authorities (docs/sharing.md section 7) of the reports whose "
+              "reporters consented to\n"
+              "anonymised statistics: counts by 1-4 of category, sector, prefecture, size_band, "
+              "month (JST)\n"
+              "(obligations also recipient, regime; default month), with the totals (_T). A "
+              "figure resting on\n"
+              "fewer than k organisations (sharing_k_anonymity, or a larger --k) is suppressed, "
+              "and so is a\n"
+              "second one wherever a total would give it away. JSON, or CSV (UTF-8 with BOM) "
+              "with --csv.\n"},
 };
 
 static const struct cli_usage *find(const char *command)

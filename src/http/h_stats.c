@@ -25,9 +25,9 @@ static void answer(struct req *r, enum stats_kind kind)
     struct app_result res;
     if (!http_query_only(r, allowed))
         return;
-    p = (struct app_stats_params){http_query(r, "by"),    http_query(r, "from"),
-                                  http_query(r, "to"),    http_query(r, "scope"),
-                                  http_query(r, "k"),     http_query(r, "format")};
+    p = (struct app_stats_params){http_query(r, "by"), http_query(r, "from"),
+                                  http_query(r, "to"), http_query(r, "scope"),
+                                  http_query(r, "k"),  http_query(r, "format")};
     app_result_init(&res, 8);
     struct app_call c = http_app_call(r);
     if (app_stats_table(&c, kind, &p, &t, &res))

@@ -1,6 +1,7 @@
 /* stats.c — statistics for authorities: the query, JST months, which rows count (stats.h). The
  * table itself (aggregation and suppression) is stats_table.c. */
 #include "stats.h"
+#include "../core/rtime.h"
 
 static const char *const dim_names[STATS_DIM__COUNT] = {
     [STATS_CATEGORY] = "category",   [STATS_SECTOR] = "sector", [STATS_PREFECTURE] = "prefecture",
@@ -44,43 +45,19 @@ static int64_t floor_div(int64_t a, int64_t b)
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
-/* Days since 1970-01-01 of a civil date and back (proleptic Gregorian; the era arithmetic of
- * the well-known days-from-civil algorithm: 400-year eras of 146097 days). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = floor_div(y, 400);
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, int *m)
-{
-    z += 719468;
-    int64_t era = floor_div(z, 146097);
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
 int32_t stats_month_jst(int64_t ms)
 {
     int64_t y;
-    int m;
-    civil_from_days(floor_div(ms + JST_OFFSET_MS, DAY_MS), &y, &m);
+    unsigned m, d;
+    rtime_civil_from_days(floor_div(ms + JST_OFFSET_MS, DAY_MS), &y, &m, &d);
     if (y < 0)
         return 0;
-    return y > 99999 ? 99999 * 12 : (int32_t)(y * 12 + m - 1);
+    return y > 99999 ? 99999 * 12 : (int32_t)(y * 12 + (int)m - 1);
 }
 
 int64_t stats_month_start_ms(int32_t mo)
 {
-    return days_from_civil(mo / 12, mo % 12 + 1, 1) * DAY_MS - JST_OFFSET_MS;
+    return rtime_days_from_civil(mo / 12, (unsigned)(mo % 12 + 1), 1) * DAY_MS - JST_OFFSET_MS;
 }
 
 void stats_month_format(int32_t mo, char *out, size_t size)

@@ -50,10 +50,9 @@ json_t *stats_table_json(const struct stats_table *t)
         json_array_append_new(by, json_string(stats_dim_name(q->by[j])));
     for (size_t i = 0; i < stats_table_ncells(t); i++)
         json_array_append_new(cells, cell_json(t, stats_table_cell(t, i)));
-    return json_pack("{s:s, s:s, s:o, s:o, s:o, s:i, s:s, s:s, s:o}", "kind",
-                     measure_name(q->kind), "scope",
-                     q->scope == STATS_SCOPE_PLATFORM ? "platform" : "inbox", "by", by, "from",
-                     month_json(q->from_month), "to", month_json(q->to_month), "k", k,
+    return json_pack("{s:s, s:s, s:o, s:o, s:o, s:i, s:s, s:s, s:o}", "kind", measure_name(q->kind),
+                     "scope", q->scope == STATS_SCOPE_PLATFORM ? "platform" : "inbox", "by", by,
+                     "from", month_json(q->from_month), "to", month_json(q->to_month), "k", k,
                      "time_zone", "Asia/Tokyo", "total", STATS_TOTAL_LABEL, "cells", cells);
 }
 

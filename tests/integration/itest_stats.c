@@ -68,10 +68,10 @@ static int file_and_submit(const struct itest_user *u, bool consent, char id[40]
     snprintf(im, sizeof(im), "If-Match: %s", g.etag);
     itest_resp_release(&g);
     snprintf(path, sizeof(path), "/api/v1/reports/%s/submit", id);
-    itest_http(&F.srv,
-               &(struct itest_req){.method = "POST", .path = path, .token = u->token,
-                                   .headers = {im}},
-               &r);
+    itest_http(
+        &F.srv,
+        &(struct itest_req){.method = "POST", .path = path, .token = u->token, .headers = {im}},
+        &r);
     st = r.status;
     itest_resp_release(&r);
     return st == 200 || st == 201 ? 0 : -1;
@@ -83,10 +83,10 @@ static int bind(const char *recipient)
     char body[96], path[96];
     snprintf(body, sizeof(body), "{\"org_id\":\"%s\"}", F.org_c);
     snprintf(path, sizeof(path), "/api/v1/recipients/%s/binding", recipient);
-    itest_http(&F.srv,
-               &(struct itest_req){.method = "PUT", .path = path, .token = F.admin.token,
-                                   .body = body},
-               &r);
+    itest_http(
+        &F.srv,
+        &(struct itest_req){.method = "PUT", .path = path, .token = F.admin.token, .body = body},
+        &r);
     long st = r.status;
     itest_resp_release(&r);
     return st == 200 ? 0 : -1;
@@ -109,7 +109,8 @@ static int setup(void **state)
     FILE *f = fopen(dfile, "w");
     if (!f)
         return -1;
-    fputs("{\"format\":\"ichigen-delivery/1\",\"recipients\":{\"ppc\":{\"channel\":\"inbox\"}}}\n", f);
+    fputs("{\"format\":\"ichigen-delivery/1\",\"recipients\":{\"ppc\":{\"channel\":\"inbox\"}}}\n",
+          f);
     if (fclose(f) || itest_fixture_setup(&F, settings) || bind("nco") || bind("ppc"))
         return -1;
     for (int i = 0; i < NREP; i++) {
@@ -220,16 +221,15 @@ static void test_platform_consent_and_withdrawal(void **state)
     assert_int_equal(figure(r.json, "month", month, "incidents"), 6);
     itest_resp_release(&r);
     /* the platform: only reports that consent (the fourth bank's does not) */
-    assert_int_equal(get(F.authority.token, "/api/v1/statistics/incidents?by=month&scope=platform",
-                         &r),
-                     200);
+    assert_int_equal(
+        get(F.authority.token, "/api/v1/statistics/incidents?by=month&scope=platform", &r), 200);
     assert_int_equal(figure(r.json, "month", month, "incidents"), 5);
     assert_int_equal(figure(r.json, "month", "_T", "incidents"), 5);
     itest_resp_release(&r);
     /* months outside the range: nothing */
-    assert_int_equal(get(F.authority.token,
-                         "/api/v1/statistics/incidents?by=month&from=2001-01&to=2001-12", &r),
-                     200);
+    assert_int_equal(
+        get(F.authority.token, "/api/v1/statistics/incidents?by=month&from=2001-01&to=2001-12", &r),
+        200);
     assert_int_equal(json_array_size(json_object_get(r.json, "cells")), 0);
     itest_resp_release(&r);
     /* a withdrawn incident (filed twice) is not counted */
@@ -268,10 +268,13 @@ static void test_csv(void **state)
 {
     struct itest_resp r;
     UNUSED(state);
-    assert_int_equal(get(F.authority.token, "/api/v1/statistics/incidents?by=sector&format=csv", &r),
-                     200);
+    assert_int_equal(
+        get(F.authority.token, "/api/v1/statistics/incidents?by=sector&format=csv", &r), 200);
     assert_non_null(strstr(r.content_type, "text/csv"));
-    assert_memory_equal(r.body, "\xEF\xBB\xBF" "sector,incidents,suppressed\r\n", 32);
+    assert_memory_equal(r.body,
+                        "\xEF\xBB\xBF"
+                        "sector,incidents,suppressed\r\n",
+                        32);
     assert_non_null(strstr(r.body, "\r\nmedical,,true\r\n"));
     assert_non_null(strstr(r.body, "\r\n_T,"));
     itest_resp_release(&r);
@@ -316,6 +319,38 @@ static void test_who_sees_what(void **state)
     itest_resp_release(&r);
 }
 
+/* The operator's CLI on the server: the platform view, as the API gives it. */
+static void test_cli(void **state)
+{
+    char *out = NULL;
+    UNUSED(state);
+    assert_int_equal(itest_cli(&F.srv, NULL, &out, "stats", "incidents", "--by", "sector",
+                               "--sharing-k-anonymity=3", NULL),
+                     0);
+    json_t *doc = json_loads(out, 0, NULL);
+    free(out);
+    assert_non_null(doc);
+    assert_string_equal(itest_jstr(doc, "/scope"), "platform");
+    assert_int_equal(figure(doc, "sector", "_T", "incidents"), 5); /* the fourth bank withheld */
+    assert_true(suppressed(doc, "sector", "medical"));
+    json_decref(doc);
+    out = NULL;
+    assert_int_equal(
+        itest_cli(&F.srv, NULL, &out, "stats", "obligations", "--by", "recipient", "--csv", NULL),
+        0);
+    assert_non_null(out);
+    assert_memory_equal(out,
+                        "\xEF\xBB\xBF"
+                        "recipient,obligations,",
+                        25);
+    free(out);
+    out = NULL;
+    assert_int_equal(itest_cli(&F.srv, NULL, &out, "stats", "incidents", "--k", "2",
+                               "--sharing-k-anonymity=3", NULL),
+                     2); /* never below the setting */
+    free(out);
+}
+
 static void test_bad_queries(void **state)
 {
     struct itest_resp r;
@@ -346,6 +381,7 @@ int main(void)
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_who_sees_what),
         cmocka_unit_test(test_bad_queries),
+        cmocka_unit_test(test_cli),
         cmocka_unit_test(test_platform_consent_and_withdrawal), /* withdraws: last */
     };
     itest_global_init();
