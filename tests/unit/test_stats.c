@@ -479,6 +479,12 @@ static void test_complementary_single_cell_line(void **state)
     }
     stats_table_finish(t, 3);
     assert_int_equal(attack(t), 0);
+    /* as docs/sharing.md §7 tells it: all but the grand total */
+    assert_int_equal(stats_table_ncells(t), 8);
+    for (size_t i = 0; i < 7; i++)
+        assert_true(stats_table_cell(t, i)->suppressed);
+    assert_false(stats_table_cell(t, 7)->suppressed);
+    assert_int_equal(stats_table_cell(t, 7)->count, 14);
     stats_table_free(t);
 }
 
