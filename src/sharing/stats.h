@@ -44,8 +44,10 @@ enum stats_dim {
  * value and total), so the cost and the number of cells grow fast; four already give
  * category x sector x prefecture x month. */
 #define STATS_BY_MAX 4
-/* Most rows one table takes (each a fact of a few bytes): a bound on memory, not a target. */
-#define STATS_FACTS_MAX 50000000u
+/* Most facts one table takes (16 bytes each; an incident with n categories is n facts in a
+ * table by category): a bound on one request's memory (160 MiB, twice that while growing), far
+ * above any national count (the NPA's ransomware reports of a year are a few hundred). */
+#define STATS_FACTS_MAX 10000000u
 /* Most distinct values of one dimension (category values, months …). */
 #define STATS_VALUES_MAX 65000u
 /* The value shown for a total over a dimension (SDMX's code "_T") and for an attribute the
