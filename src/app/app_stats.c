@@ -20,21 +20,24 @@ static int feed_row(const struct stats_row *r, void *arg)
     return f->full;
 }
 
-/* Reads the rows of q's scope (recipients NULL: the platform) into a finished table. */
+/* Reads the rows of q's scope into a finished table: the platform, or (inbox) the incidents
+ * routed to recipients[0..n) — none when n is 0, never the platform by mistake. */
 static enum app_problem build(struct store *st, const struct stats_query *q,
                               const char *const *recipients, size_t n, int k, int64_t now,
                               struct stats_table **out, struct app_result *res)
 {
+    bool inbox = q->scope == STATS_SCOPE_INBOX;
     struct stats_scan_filter f = {
-        .recipients = recipients,
-        .nrecipients = n,
+        .recipients = inbox ? recipients : NULL,
+        .nrecipients = inbox ? n : 0,
         .created_from = q->from_month >= 0 ? stats_month_start_ms(q->from_month) : 0,
         .created_before = q->to_month >= 0 ? stats_month_start_ms(q->to_month + 1) : 0,
         .obligations = q->kind == STATS_OBLIGATIONS,
     };
     struct feed fd = {stats_table_new(q), q, now, false};
     *out = NULL;
-    if (!recipients || n) { /* an inbox of no recipient is empty: nothing to read */
+    BUG_ON(inbox && n && !recipients);
+    if (!inbox || n) { /* an inbox of no recipient is empty: nothing to read */
         if (store_stats_scan(st, &f, feed_row, &fd)) {
             stats_table_free(fd.t);
             return app_fail_unavailable(res);

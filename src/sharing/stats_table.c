@@ -316,7 +316,8 @@ static uint16_t *value_ranks(struct intern *in)
 {
     const char **sorted = xcalloc(in->n + 1, sizeof(*sorted));
     uint16_t *rank = xcalloc(in->n + 1, sizeof(*rank));
-    memcpy(sorted, in->s, in->n * sizeof(*sorted));
+    if (in->n)
+        memcpy(sorted, in->s, in->n * sizeof(*sorted));
     qsort(sorted, in->n, sizeof(*sorted), by_str);
     for (uint32_t i = 0; i < in->n; i++)
         rank[intern_get(in, sorted[i], strlen(sorted[i]), STATS_VALUES_MAX)] = (uint16_t)i;
@@ -365,7 +366,8 @@ static void sort_cells(struct stats_table *t)
 static void build_cells(struct stats_table *t)
 {
     struct cellmap m = {0};
-    qsort(t->facts, t->nfacts, sizeof(*t->facts), by_org);
+    if (t->nfacts) /* an empty table has no array (qsort's is never NULL, C11 7.22.5) */
+        qsort(t->facts, t->nfacts, sizeof(*t->facts), by_org);
     for (size_t i = 0; i < t->nfacts; i++)
         count_fact(t, &m, &t->facts[i]);
     free(m.slots);

@@ -510,6 +510,54 @@ static void test_category_total_counts_once(void **state)
     stats_table_free(t);
 }
 
+/* The sparse case: nothing counts (an authority bound to no recipient, a range with no
+ * report): no cell, and both encodings still well formed. */
+static void test_empty_table(void **state)
+{
+    UNUSED(state);
+    struct stats_query q = {.kind = STATS_OBLIGATIONS,
+                            .nby = 2,
+                            .by = {STATS_RECIPIENT, STATS_CATEGORY},
+                            .from_month = -1,
+                            .to_month = -1};
+    struct stats_table *t = stats_table_new(&q);
+    struct buf b;
+    stats_table_finish(t, 5);
+    assert_int_equal(stats_table_ncells(t), 0);
+    json_t *j = stats_table_json(t);
+    assert_int_equal(json_array_size(json_object_get(j, "cells")), 0);
+    assert_int_equal(json_integer_value(json_object_get(j, "k")), 5);
+    assert_true(json_is_null(json_object_get(j, "from")));
+    json_decref(j);
+    buf_init(&b, BUF_UNLIMITED);
+    stats_table_csv(t, &b);
+    assert_string_equal(buf_cstr(&b), "\xEF\xBB\xBF"
+                                      "recipient,category,obligations,met_on_time,met_late,missed,"
+                                      "open,suppressed\r\n");
+    buf_release(&b);
+    stats_table_free(t);
+}
+
+/* CSV quoting and the guard against formulas (a value a spreadsheet would run). */
+static void test_csv_fields(void **state)
+{
+    UNUSED(state);
+    struct stats_query q = {
+        .kind = STATS_INCIDENTS, .nby = 1, .by = {STATS_SECTOR}, .from_month = -1, .to_month = -1};
+    struct stats_table *t = stats_table_new(&q);
+    struct buf b;
+    struct stats_row r = row("a", JAN_2026_JST, ",x,", "=HYPERLINK(\"http://x\",\"a,b\")");
+    assert_int_equal(stats_table_add(t, &r, 0), 0);
+    stats_table_finish(t, 1);
+    buf_init(&b, BUF_UNLIMITED);
+    stats_table_csv(t, &b);
+    assert_non_null(
+        strstr(buf_cstr(&b), "\r\n\"'=HYPERLINK(\"\"http://x\"\",\"\"a,b\"\")\",1,false\r\n"));
+    assert_non_null(strstr(buf_cstr(&b), "\r\n_T,1,false\r\n"));
+    buf_release(&b);
+    stats_table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -522,6 +570,8 @@ int main(void)
         cmocka_unit_test(test_complementary_defeats_subtraction),
         cmocka_unit_test(test_complementary_single_cell_line),
         cmocka_unit_test(test_category_total_counts_once),
+        cmocka_unit_test(test_empty_table),
+        cmocka_unit_test(test_csv_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
