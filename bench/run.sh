@@ -482,6 +482,13 @@ inew=$(grep -F '"case":"newest first (default)"' "$work/inbox.jsonl")
 ideadline=$(grep -F '"case":"deadline, soonest first"' "$work/inbox.jsonl")
 ideep=$(grep -F '"case":"newest, deep (after 200 pages)"' "$work/inbox.jsonl")
 
+# ---- statistics for authorities, in process (issue 13 item 7) ----
+say ""
+say "== statistics tables over 1,000,000 rows (bench_stats: count and suppress, in process)"
+stats_rows=1000000
+[ "${BENCH_QUICK:-0}" = 1 ] && stats_rows=200000
+"$build/bench/bench_stats" --rows "$stats_rows" >"$work/stats.jsonl" 2>"$work/stats.txt"
+cat "$work/stats.txt"
 # ---- STIX 2.1 import (issue 13 item 4): ours against Python's json.load, same file ----
 say ""
 say "== STIX import (bench_stix vs python3 json.load, median of 5)"

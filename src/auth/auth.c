@@ -84,6 +84,11 @@ static const struct perm {
      * arrivals; both for its own organisation only. */
     [ACT_INBOX_REQUEST] = {R(ROLE_RECIPIENT) | R(ROLE_AUTHORITY), true, false, false},
     [ACT_INBOX_SUBSCRIBE] = {R(ROLE_RECIPIENT) | R(ROLE_AUTHORITY), true, false, false},
+    /* Issue 13 item 7: statistics are for the authorities that publish them. A recipient user
+     * works a recipient's inbox, not its statistics; the platform operator reads no contents
+     * (not even counted ones); reporters see only their own reports. The scope is the actor's
+     * own organisation's inbox, or the platform's consenting reports (app_stats.h). */
+    [ACT_STATS_READ] = {R(ROLE_AUTHORITY), false, false, false},
     /* Issue 13: advisories are written by authority analysts for their own organisation (its
      * advisories are amended and withdrawn by it only); reading is not a role's right at all
      * but the TLP rule's (sharing/share_policy.h), so any role acknowledges what it may read.

@@ -63,6 +63,7 @@ enum auth_action {
     ACT_PASSWORD_CHANGE, /* one's own password */
     ACT_INBOX_REQUEST,   /* ask the reporter of a received submission for more (issue 10.7) */
     ACT_INBOX_SUBSCRIBE, /* the receiving organisation's webhook for new arrivals (issue 10.7) */
+    ACT_STATS_READ,      /* statistics for authorities, k-anonymous (issue 13 item 7) */
     ACT_ADVISORY_WRITE,  /* write, amend, withdraw advisories; see who acknowledged (issue 13) */
     ACT_ADVISORY_ACK,    /* acknowledge, for one's organisation, an advisory one may read */
     ACT_CLEARANCE_SET,   /* read and set users' security clearances (issue 13 item 2) */

@@ -42,6 +42,9 @@ static const struct command {
     {"render", cli_render,
      "FILE --format xlsx|pdf --out OUT [--version N] [--incident ID]: a report as a document to "
      "file"},
+    {"stats", cli_stats,
+     "incidents|obligations [--by D,…] [--from YYYY-MM] [--to YYYY-MM] [--k N] [--csv]: "
+     "k-anonymous statistics of the consenting reports"},
     {"stix", cli_stix, "validate FILE [--json] | sample: STIX 2.1 bundles (import check, export)"},
 };
 

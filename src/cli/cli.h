@@ -90,6 +90,7 @@ int cli_risk(int argc, char **argv);
 int cli_rating(int argc, char **argv);
 int cli_render(int argc, char **argv);
 int cli_delivery(int argc, char **argv);
+int cli_stats(int argc, char **argv); /* cli_stats.c: statistics for authorities */
 int cli_stix(int argc, char **argv);
 
 #endif

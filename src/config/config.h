@@ -89,6 +89,7 @@ struct config {
     int64_t smtp_timeout_s;
     /* governance: assessments and risk (issue 4) */
     int64_t peer_min_k;
+    int64_t sharing_k_anonymity; /* issue 13: statistics (docs/sharing.md §7), correlation counts */
     int64_t risk_max_years;
     int64_t risk_max_work;
     int64_t risk_threads;

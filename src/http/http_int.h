@@ -301,6 +301,9 @@ void h_draft_list(struct req *r);
 void h_draft_get(struct req *r);
 void h_draft_save(struct req *r);
 void h_draft_delete(struct req *r);
+/* statistics for authorities (issue 13 item 7): h_stats.c */
+void h_stats_incidents(struct req *r);
+void h_stats_obligations(struct req *r);
 /* TAXII 2.1 (issue 13 item 5, h_taxii.c) */
 void h_taxii_discovery(struct req *r);
 void h_taxii_root(struct req *r);

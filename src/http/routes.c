@@ -172,6 +172,11 @@ const struct route http_routes[] = {
      "reporter of the organisation"},
     {"DELETE", "/api/v1/drafts/{id}", h_draft_delete, RA_TOKEN, NO_ACTION, false,
      "reporter of the organisation"},
+    /* statistics for authorities (issue 13 item 7): k-anonymous counts, JSON or CSV */
+    {"GET", "/api/v1/statistics/incidents", h_stats_incidents, RA_TOKEN, ACT_STATS_READ, false,
+     "authority (its inbox; or the platform's consenting reports)"},
+    {"GET", "/api/v1/statistics/obligations", h_stats_obligations, RA_TOKEN, ACT_STATS_READ, false,
+     "authority (its inbox; or the platform's consenting reports)"},
     /* TAXII 2.1 (issue 13 item 5): who reads a collection is its TLP label's rule
      * (sharing/share_policy.h); anonymous clients read TLP:CLEAR collections */
     {"GET", "/taxii2/", h_taxii_discovery, RA_TAXII, NO_ACTION, false,

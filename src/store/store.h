@@ -36,6 +36,7 @@
 #include "../auth/auth.h"
 #include "../audit/audit.h"
 #include "../rules/rules.h"
+#include "../sharing/stats.h"
 
 enum store_result {
     STORE_REPLAYED = 1, /* idempotent replay: the original result is returned */
@@ -645,6 +646,24 @@ struct draft_rec {
 /* Frees what d owns (its body). */
 void draft_rec_release(struct draft_rec *d);
 
+/* ---- statistics for authorities (issue 13 item 7; src/sharing/stats.h) ---- */
+
+/* Which rows stats_scan reads. Every incident in range (drills and withdrawn ones included, with
+ * their flags: which count is stats_row_counts's policy, not the store's), each with its
+ * reporting organisation's attributes as they are now and the anonymised_statistics consent of
+ * its latest version; or, with obligations, one row per obligation with its incident's. With
+ * recipients given, only incidents that have an electronic (webhook or inbox) submission to one
+ * of them — exactly the incidents the recipients' inbox lists — and, for obligations, only
+ * obligations owed to one of them. */
+struct stats_scan_filter {
+    const char *const *recipients; /* NULL: every incident of the platform */
+    size_t nrecipients;
+    int64_t created_from, created_before; /* the incident's first report; 0 = unbounded */
+    bool obligations;
+};
+
+/* Called once per row (borrowed strings, valid during the call); non-zero stops the scan. */
+typedef int (*store_stats_row_fn)(const struct stats_row *r, void *arg);
 /* ---- advisories and clearances (issue 13 items 1 and 2) ---- */
 
 /* One version of an advisory (a warning written by an authority), with the advisory's state.
@@ -1020,6 +1039,11 @@ struct store_ops {
     int (*draft_update)(struct store *s, const struct draft_rec *d, int expected_version,
                         const char *actor, int64_t now);
     int (*draft_delete)(struct store *s, const char *id, const char *actor, int64_t now);
+    /* Statistics (issue 13 item 7): the rows of f (struct stats_scan_filter), in one snapshot,
+     * streamed to cb so that memory does not grow with the platform. STORE_OK (also when cb
+     * stopped it) or STORE_UNAVAILABLE. */
+    int (*stats_scan)(struct store *s, const struct stats_scan_filter *f, store_stats_row_fn cb,
+                      void *arg);
     /* Advisories (issue 13 item 1; struct advisory_write). create: STORE_INVALID for an
      * unknown organisation. get: version 0 = the latest; STORE_NOT_FOUND. list: struct
      * advisory_filter. withdraw: the advisory of org_id (else STORE_NOT_FOUND) is withdrawn
@@ -1563,6 +1587,12 @@ static inline int store_draft_delete(struct store *s, const char *id, const char
                                      int64_t now)
 {
     return s->ops->draft_delete(s, id, actor, now);
+}
+
+static inline int store_stats_scan(struct store *s, const struct stats_scan_filter *f,
+                                   store_stats_row_fn cb, void *arg)
+{
+    return s->ops->stats_scan(s, f, cb, arg);
 }
 
 static inline int store_advisory_create(struct store *s, const struct advisory_write *w)

@@ -203,6 +203,9 @@
       (IN, d, expected_version, actor, now))                                                       \
     I(int, draft_delete, (struct store *s, const char *id, const char *actor, int64_t now),        \
       (IN, id, actor, now))                                                                        \
+    I(int, stats_scan, (struct store *s, const struct stats_scan_filter *f,                        \
+      store_stats_row_fn cb, void *arg),                                                           \
+      (IN, f, cb, arg))                                                                            \
     I(int, advisory_create, (struct store *s, const struct advisory_write *w), (IN, w))            \
     I(int, advisory_amend, (struct store *s, const struct advisory_write *w), (IN, w))             \
     I(int, advisory_get, (struct store *s, const char *id, int version,                            \

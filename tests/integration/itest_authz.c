@@ -220,6 +220,10 @@ static const struct row rows[] = {
     {"GET", "/api/v1/drafts/{id}", OWNING_ORG(200), B_NONE, 0},
     {"PUT", "/api/v1/drafts/{id}", OWNING_ORG(200), B_DRAFT, IF_MATCH},
     {"DELETE", "/api/v1/drafts/{id}", OWNING_ORG(204), B_NONE, FRESH_DRAFT},
+    /* statistics for authorities (issue 13 item 7): the authority role only; another
+     * organisation's inbox is a matter of scope, never named in the request: itest_stats.c */
+    {"GET", "/api/v1/statistics/incidents", {401, 401, 403, 403, 403, 200, 403}, B_NONE, 0},
+    {"GET", "/api/v1/statistics/obligations", {401, 401, 403, 403, 403, 200, 403}, B_NONE, 0},
     /* TAXII 2.1 (issue 13): org C's TLP:AMBER collection names org A as its audience; readers
      * outside it, anonymous ones included, find nothing (404); bad credentials are 401 even
      * where no credentials are needed; org C writes, and deletes as the owner */

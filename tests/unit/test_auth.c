@@ -117,6 +117,9 @@ static const struct {
     {ACT_INBOX_SUBSCRIBE,
      "inbox.subscribe",
      {{F, F, F}, {F, F, F}, {O, O, H}, {O, O, H}, {F, F, F}, {F, F, F}}},
+    {ACT_STATS_READ,
+     "stats.read",
+     {{F, F, F}, {F, F, F}, {F, F, F}, {O, O, O}, {F, F, F}, {F, F, F}}},
     /* issue 13: authorities write advisories for their organisation; reading is the TLP
      * rule's, so any role acknowledges; the platform administrator sets clearances */
     {ACT_ADVISORY_WRITE,

@@ -3094,6 +3094,152 @@ static void test_obligations_ledger(void **state)
 
 /* obligations_open: an organisation's active, unmet deadlines on real incidents, soonest
  * first, with the submission under way. */
+/* ---- statistics (issue 13 item 7) ---- */
+
+struct stats_seen {
+    size_t n;
+    char incident[8][UUID_STR_LEN];
+    struct stats_row row[8]; /* strings not kept: only the flags and times are compared */
+    char recipient[8][80], org[8][UUID_STR_LEN], sector[8][32];
+    size_t stop_after; /* 0: never */
+};
+
+static int stats_cb(const struct stats_row *r, void *arg)
+{
+    struct stats_seen *v = arg;
+    if (v->n < 8) {
+        xstrlcpy(v->incident[v->n], r->incident_id, UUID_STR_LEN);
+        xstrlcpy(v->org[v->n], r->org_id, UUID_STR_LEN);
+        xstrlcpy(v->sector[v->n], r->sector, 32);
+        xstrlcpy(v->recipient[v->n], r->recipient_id ? r->recipient_id : "", 80);
+        v->row[v->n] = *r;
+    }
+    v->n++;
+    return v->stop_after && v->n >= v->stop_after;
+}
+
+static const struct stats_row *stats_of(const struct stats_seen *v, const char *incident)
+{
+    for (size_t i = 0; i < v->n && i < 8; i++)
+        if (!strcmp(v->incident[i], incident))
+            return &v->row[i];
+    return NULL;
+}
+
+/* The rows of the statistics (store.h: stats_scan): every incident with its flags and consent, or
+ * only those with an electronic submission to the recipients given; obligations owed to them. */
+static void test_stats_scan(void **state)
+{
+    struct store *s = S(state);
+    struct people p;
+    struct stats_seen v = {0};
+    char id[UUID_STR_LEN], drill[UUID_STR_LEN], b_id[UUID_STR_LEN], wd[UUID_STR_LEN];
+    struct body b;
+    people(s, &p);
+    create_with_spec(s, p.a.id, p.ua.id, false, ob_base, T0, id);
+    create_with_spec(s, p.a.id, p.ua.id, true, ob_base, T0 + 1, drill);
+    /* b consents to anonymised statistics */
+    body_make(&b, "統計に同意", "early_warning", "ddos", false, NULL);
+    json_object_set_new(json_object_get(b.doc, "confidentiality"), "consent",
+                        json_pack("{sb}", "anonymised_statistics", 1));
+    buf_reset(&b.canon);
+    assert_int_equal(jsonx_dump_canonical(b.doc, &b.canon), 0);
+    hash_sha256_hex(b.canon.data, b.canon.len, b.sha);
+    assert_int_equal(create_report(s, &b, p.b.id, p.ub.id, T0 + 2, b_id), STORE_OK);
+    body_release(&b);
+    create_with_spec(s, p.a.id, p.ua.id, false, ob_base, T0 + 3, wd);
+    struct withdraw_write w = {.incident_id = wd,
+                               .org_id = p.a.id,
+                               .actor = p.ua.id,
+                               .reason = "filed twice",
+                               .reason_json = "{}",
+                               .version = 1,
+                               .now_ms = T0 + 4};
+    int written, created;
+    assert_int_equal(store_report_withdraw(s, &w, &written), STORE_OK);
+
+    /* the platform: all four, with what the policy decides on */
+    struct stats_scan_filter all = {0};
+    assert_int_equal(store_stats_scan(s, &all, stats_cb, &v), STORE_OK);
+    assert_int_equal(v.n, 4);
+    const struct stats_row *r = stats_of(&v, id);
+    assert_non_null(r);
+    assert_false(r->drill || r->withdrawn);
+    assert_int_equal(r->consent, -1); /* not asked: absent */
+    assert_int_equal(r->created_at, T0);
+    assert_true(stats_of(&v, drill)->drill);
+    assert_true(stats_of(&v, wd)->withdrawn);
+    assert_int_equal(stats_of(&v, b_id)->consent, 1);
+    for (size_t i = 0; i < v.n; i++)
+        assert_string_equal(v.sector[i], "none");
+    /* the creation range */
+    memset(&v, 0, sizeof(v));
+    struct stats_scan_filter later = {.created_from = T0 + 2, .created_before = T0 + 3};
+    assert_int_equal(store_stats_scan(s, &later, stats_cb, &v), STORE_OK);
+    assert_int_equal(v.n, 1);
+    assert_string_equal(v.incident[0], b_id);
+    /* cb stops it */
+    memset(&v, 0, sizeof(v));
+    v.stop_after = 2;
+    assert_int_equal(store_stats_scan(s, &all, stats_cb, &v), STORE_OK);
+    assert_int_equal(v.n, 2);
+
+    /* an inbox's scope: an electronic submission to one of its recipients, not a document */
+    struct obligation_list ol;
+    assert_int_equal(store_obligations_list(s, id, &ol), STORE_OK);
+    assert_true(ol.n >= 2);
+    char rcp[80], rcp2[80];
+    xstrlcpy(rcp, ol.items[0].recipient_id, sizeof(rcp));
+    xstrlcpy(rcp2, "r-stats-other", sizeof(rcp2));
+    struct submission_new n[2];
+    char sub[2][UUID_STR_LEN];
+    new_sub(&n[0], sub[0], ol.items[0].id, rcp, "inbox", "available");
+    new_sub(&n[1], sub[1], ol.items[1].id, rcp2, "document", "awaiting_filing");
+    n[1].rule_id = ol.items[1].rule_id;
+    struct submit_write sw = {.incident_id = id,
+                              .org_id = p.a.id,
+                              .actor = p.ua.id,
+                              .version = 1,
+                              .items = n,
+                              .n = 2,
+                              .now_ms = T0 + 10};
+    assert_int_equal(store_submit(s, &sw, &created), STORE_OK);
+    size_t owed = 0;
+    for (size_t i = 0; i < ol.n; i++)
+        owed += !strcmp(ol.items[i].recipient_id, rcp);
+    obligation_list_release(&ol);
+    const char *mine[] = {rcp}, *doc_only[] = {rcp2}, *nobody[] = {"r-none"};
+    struct stats_scan_filter inbox = {.recipients = mine, .nrecipients = 1};
+    memset(&v, 0, sizeof(v));
+    assert_int_equal(store_stats_scan(s, &inbox, stats_cb, &v), STORE_OK);
+    assert_int_equal(v.n, 1);
+    assert_string_equal(v.incident[0], id);
+    assert_string_equal(v.org[0], p.a.id);
+    inbox.recipients = doc_only; /* a document is the reporter's to file: not an inbox's */
+    memset(&v, 0, sizeof(v));
+    assert_int_equal(store_stats_scan(s, &inbox, stats_cb, &v), STORE_OK);
+    assert_int_equal(v.n, 0);
+    inbox.recipients = nobody;
+    assert_int_equal(store_stats_scan(s, &inbox, stats_cb, &v), STORE_OK);
+    assert_int_equal(v.n, 0);
+    /* obligations: owed to the recipients given, of incidents in their scope */
+    struct stats_scan_filter obs = {.recipients = mine, .nrecipients = 1, .obligations = true};
+    assert_int_equal(store_stats_scan(s, &obs, stats_cb, &v), STORE_OK);
+    assert_int_equal(v.n, owed);
+    for (size_t i = 0; i < v.n && i < 8; i++) {
+        assert_string_equal(v.recipient[i], rcp);
+        assert_string_equal(v.incident[i], id);
+    }
+    /* and every obligation of the platform without recipients (five rules, four incidents; the
+     * one without obligations has none) */
+    memset(&v, 0, sizeof(v));
+    struct stats_scan_filter every = {.obligations = true};
+    assert_int_equal(store_stats_scan(s, &every, stats_cb, &v), STORE_OK);
+    assert_true(v.n > owed);
+    for (size_t i = 0; i < v.n && i < 8; i++)
+        assert_string_not_equal(v.incident[i], b_id);
+}
+
 static void test_obligations_open(void **state)
 {
     struct store *s = S(state);
@@ -4514,6 +4660,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_two_handles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_obligations_ledger, setup, teardown),
         cmocka_unit_test_setup_teardown(test_obligations_open, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stats_scan, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reminder_settings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_notifications, setup, teardown),
         cmocka_unit_test_setup_teardown(test_notification_mail, setup, teardown),

@@ -366,6 +366,9 @@ int sq_draft_list(struct store *s, const char *org_id, int limit, struct draft_r
 int sq_draft_update(struct store *s, const struct draft_rec *d, int expected_version,
                     const char *actor, int64_t now);
 int sq_draft_delete(struct store *s, const char *id, const char *actor, int64_t now);
+/* Statistics (store_sqlite_stats.c). */
+int sq_stats_scan(struct store *s, const struct stats_scan_filter *f, store_stats_row_fn cb,
+                  void *arg);
 
 /* Advisories and clearances (store_sqlite_advisory.c, issue 13), for the ops table. */
 int sq_advisory_create(struct store *s, const struct advisory_write *w);

@@ -865,6 +865,7 @@ const struct store_ops sq_ops = {
     .draft_list = sq_draft_list,
     .draft_update = sq_draft_update,
     .draft_delete = sq_draft_delete,
+    .stats_scan = sq_stats_scan,
     .advisory_create = sq_advisory_create,
     .advisory_amend = sq_advisory_amend,
     .advisory_get = sq_advisory_get,
