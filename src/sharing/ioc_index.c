@@ -1,0 +1,682 @@
+/* ioc_index.c — the in-memory correlation index (ioc_index.h). */
+#include <pthread.h>
+
+#include "ioc_index.h"
+
+/* ---- keys ---- */
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+static bool binary_type(enum ioc_type t)
+{
+    return t == IOC_IPV4 || t == IOC_IPV6 || t == IOC_MD5 || t == IOC_SHA1 || t == IOC_SHA256;
+}
+
+static const uint8_t *key_bytes(const struct ioc_key *k)
+{
+    return binary_type(k->type) ? k->bin : (const uint8_t *)k->text;
+}
+
+static int parse_hex(struct ioc_key *k, const char *v, size_t n, size_t bytes)
+{
+    if (n != bytes * 2)
+        return IOC_INDEX_EINVAL;
+    for (size_t i = 0; i < bytes; i++) {
+        int hi = hexval(v[2 * i]), lo = hexval(v[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return IOC_INDEX_EINVAL;
+        k->bin[i] = (uint8_t)(hi << 4 | lo);
+    }
+    k->len = (uint32_t)bytes;
+    return 0;
+}
+
+static int parse_ip(struct ioc_key *k, enum ioc_type t, const char *v, size_t n)
+{
+    struct ioc_value iv;
+    /* the canonical text of an address is short; ioc_normalise checks it and clears nothing:
+     * a block with host bits set is refused there */
+    if (n > 64 || ioc_normalise(t, v, n, &iv, NULL, NULL))
+        return IOC_INDEX_EINVAL;
+    return ioc_key_from_value(k, &iv);
+}
+
+int ioc_key_parse(struct ioc_key *k, enum ioc_type type, const char *value, size_t len)
+{
+    memset(k, 0, sizeof(*k));
+    k->type = type;
+    if (len == 0 || len > IOC_TEXT_MAX)
+        return IOC_INDEX_EINVAL;
+    switch (type) {
+    case IOC_IPV4:
+    case IOC_IPV6:
+        return parse_ip(k, type, value, len);
+    case IOC_MD5:
+        return parse_hex(k, value, len, 16);
+    case IOC_SHA1:
+        return parse_hex(k, value, len, 20);
+    case IOC_SHA256:
+        return parse_hex(k, value, len, 32);
+    case IOC_DOMAIN: {
+        unsigned labels = 1;
+        for (size_t i = 0; i < len; i++)
+            labels += value[i] == '.';
+        if (labels > 200)
+            return IOC_INDEX_EINVAL;
+        k->labels = (uint8_t)labels;
+    } /* fall through */
+    case IOC_URL:
+    case IOC_EMAIL:
+    case IOC_SSDEEP:
+        k->text = value;
+        k->len = (uint32_t)len;
+        return 0;
+    default:
+        return IOC_INDEX_EINVAL;
+    }
+}
+
+int ioc_key_from_value(struct ioc_key *k, const struct ioc_value *v)
+{
+    if (v->type == IOC_IPV4 || v->type == IOC_IPV6) {
+        memset(k, 0, sizeof(*k));
+        k->type = v->type;
+        k->prefix = v->prefix;
+        k->len = v->type == IOC_IPV4 ? 4 : 16;
+        memcpy(k->bin, v->addr, k->len);
+        return 0;
+    }
+    return ioc_key_parse(k, v->type, v->text, v->len);
+}
+
+/* ---- hashing ---- */
+
+static inline uint64_t mix(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+static uint64_t hash_bytes(uint64_t seed, const uint8_t *p, size_t n)
+{
+    uint64_t h = seed ^ (n * 0x9e3779b97f4a7c15ULL), w;
+    for (; n >= 8; p += 8, n -= 8) {
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+        h ^= h >> 29;
+    }
+    w = 0;
+    memcpy(&w, p, n);
+    return mix(h ^ w);
+}
+
+/* ---- the structure ---- */
+
+#define SLOT_TOMB 0xffffffffu
+#define CHUNK_BITS 20
+#define CHUNK_SIZE ((size_t)1 << CHUNK_BITS)
+
+struct ixt {
+    uint64_t *slot; /* tag << 32 | (entry + 1); 0 empty; low half SLOT_TOMB: removed */
+    size_t mask, live, tomb;
+};
+
+struct ix_entry {
+    union {
+        uint64_t one; /* npost == 1 */
+        uint64_t *v;  /* npost > 1 */
+    } post;
+    uint64_t key_off; /* chunk << CHUNK_BITS | offset */
+    uint32_t npost;   /* 0: a free entry (post.one is the next free entry + 1) */
+    uint32_t cap;     /* capacity of post.v */
+    uint16_t key_len;
+    uint8_t type, prefix;
+};
+
+struct ioc_index {
+    pthread_rwlock_t lock;
+    uint64_t seed;
+    struct ixt str, ip4[33], ip6[129];
+    uint32_t ip4_n[33], ip6_n[129], depth_n[256]; /* indicators per prefix length / depth */
+    struct ix_entry *ent;
+    size_t nent, capent;
+    uint32_t free_head; /* free entry + 1, 0: none */
+    char **chunk;
+    size_t nchunk, chunk_used;
+    uint64_t indicators, postings, by_type[IOC__COUNT], list_bytes, garbage;
+};
+
+struct ioc_index *ioc_index_new(uint64_t seed)
+{
+    struct ioc_index *ix = xcalloc(1, sizeof(*ix));
+    pthread_rwlockattr_t a;
+    pthread_rwlockattr_init(&a);
+    pthread_rwlockattr_setkind_np(&a, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    BUG_ON(pthread_rwlock_init(&ix->lock, &a));
+    pthread_rwlockattr_destroy(&a);
+    ix->seed = mix(seed ^ 0x6a09e667f3bcc908ULL);
+    return ix;
+}
+
+void ioc_index_free(struct ioc_index *ix)
+{
+    if (!ix)
+        return;
+    free(ix->str.slot);
+    for (size_t i = 0; i < 33; i++)
+        free(ix->ip4[i].slot);
+    for (size_t i = 0; i < 129; i++)
+        free(ix->ip6[i].slot);
+    for (size_t i = 0; i < ix->nent; i++)
+        if (ix->ent[i].npost > 1)
+            free(ix->ent[i].post.v);
+    free(ix->ent);
+    for (size_t i = 0; i < ix->nchunk; i++)
+        free(ix->chunk[i]);
+    free(ix->chunk);
+    pthread_rwlock_destroy(&ix->lock);
+    free(ix);
+}
+
+static const uint8_t *entry_key(const struct ioc_index *ix, const struct ix_entry *e)
+{
+    return (const uint8_t *)ix->chunk[e->key_off >> CHUNK_BITS] + (e->key_off & (CHUNK_SIZE - 1));
+}
+
+/* Copies a key into the arena (NUL-terminated for the text kinds' callbacks). */
+static uint64_t arena_put(struct ioc_index *ix, const uint8_t *p, size_t n)
+{
+    if (!ix->nchunk || ix->chunk_used + n + 1 > CHUNK_SIZE) {
+        ix->chunk = xrealloc(ix->chunk, (ix->nchunk + 1) * sizeof(*ix->chunk));
+        ix->chunk[ix->nchunk++] = xmalloc(CHUNK_SIZE);
+        ix->chunk_used = 0;
+    }
+    uint64_t off = (uint64_t)(ix->nchunk - 1) << CHUNK_BITS | ix->chunk_used;
+    memcpy(ix->chunk[ix->nchunk - 1] + ix->chunk_used, p, n);
+    ix->chunk[ix->nchunk - 1][ix->chunk_used + n] = '\0';
+    ix->chunk_used += n + 1;
+    return off;
+}
+
+/* The table a key belongs in, and the hash of its key there. */
+static struct ixt *table_of(const struct ioc_index *ix, const struct ioc_key *k)
+{
+    if (k->type == IOC_IPV4)
+        return (struct ixt *)&ix->ip4[k->prefix];
+    if (k->type == IOC_IPV6)
+        return (struct ixt *)&ix->ip6[k->prefix];
+    return (struct ixt *)&ix->str;
+}
+
+static uint64_t key_hash(const struct ioc_index *ix, enum ioc_type t, const uint8_t *p, size_t n)
+{
+    return hash_bytes(ix->seed + (uint64_t)t, p, n);
+}
+
+static bool entry_is(const struct ioc_index *ix, const struct ix_entry *e, enum ioc_type t,
+                     const uint8_t *p, size_t n)
+{
+    return e->type == t && e->key_len == n && !memcmp(entry_key(ix, e), p, n);
+}
+
+/* The entry of the key (type t, bytes p/n) in table tb, or -1. */
+static int64_t ixt_find(const struct ioc_index *ix, const struct ixt *tb, uint64_t h,
+                        enum ioc_type t, const uint8_t *p, size_t n)
+{
+    if (!tb->slot)
+        return -1;
+    uint32_t tag = (uint32_t)(h >> 32);
+    for (size_t i = h & tb->mask;; i = (i + 1) & tb->mask) {
+        uint64_t s = tb->slot[i];
+        if (!s)
+            return -1;
+        uint32_t id = (uint32_t)s;
+        if ((uint32_t)(s >> 32) == tag && id != SLOT_TOMB &&
+            entry_is(ix, &ix->ent[id - 1], t, p, n))
+            return (int64_t)id - 1;
+    }
+}
+
+static void ixt_place(struct ixt *tb, uint64_t h, uint32_t id)
+{
+    size_t i = h & tb->mask;
+    while (tb->slot[i] && (uint32_t)tb->slot[i] != SLOT_TOMB)
+        i = (i + 1) & tb->mask;
+    if (tb->slot[i])
+        tb->tomb--;
+    tb->slot[i] = (h & 0xffffffff00000000ULL) | (id + 1);
+    tb->live++;
+}
+
+static void ixt_resize(struct ioc_index *ix, struct ixt *tb, size_t want)
+{
+    size_t cap = 16;
+    while (cap * 5 < want * 10) /* at most half full after a resize */
+        cap *= 2;
+    struct ixt old = *tb;
+    tb->slot = xcalloc(cap, sizeof(*tb->slot));
+    tb->mask = cap - 1;
+    tb->live = tb->tomb = 0;
+    for (size_t i = 0; old.slot && i <= old.mask; i++) {
+        uint32_t id = (uint32_t)old.slot[i];
+        if (old.slot[i] && id != SLOT_TOMB) {
+            const struct ix_entry *e = &ix->ent[id - 1];
+            ixt_place(tb, key_hash(ix, (enum ioc_type)e->type, entry_key(ix, e), e->key_len),
+                      id - 1);
+        }
+    }
+    free(old.slot);
+}
+
+static uint64_t ixt_bytes(const struct ixt *tb)
+{
+    return tb->slot ? (tb->mask + 1) * sizeof(uint64_t) : 0;
+}
+
+/* ---- postings ---- */
+
+static const uint64_t *posts(const struct ix_entry *e)
+{
+    return e->npost == 1 ? &e->post.one : e->post.v;
+}
+
+/* Index of the first posting >= p. */
+static size_t post_find(const struct ix_entry *e, uint64_t p)
+{
+    const uint64_t *v = posts(e);
+    size_t lo = 0, hi = e->npost;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < p)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int post_add(struct ioc_index *ix, struct ix_entry *e, uint64_t p)
+{
+    size_t at = post_find(e, p);
+    if (at < e->npost && posts(e)[at] == p)
+        return IOC_INDEX_EXISTS;
+    if (e->npost == 1) {
+        uint64_t one = e->post.one;
+        e->cap = 4;
+        e->post.v = xmalloc(e->cap * sizeof(uint64_t));
+        e->post.v[0] = one;
+        ix->list_bytes += e->cap * sizeof(uint64_t);
+    } else if (e->npost == e->cap) {
+        ix->list_bytes += e->cap * sizeof(uint64_t);
+        e->cap *= 2;
+        e->post.v = xrealloc(e->post.v, e->cap * sizeof(uint64_t));
+    }
+    memmove(e->post.v + at + 1, e->post.v + at, (e->npost - at) * sizeof(uint64_t));
+    e->post.v[at] = p;
+    e->npost++;
+    ix->postings++;
+    return IOC_INDEX_OK;
+}
+
+/* Removes p; returns whether it was there. */
+static bool post_del(struct ioc_index *ix, struct ix_entry *e, uint64_t p)
+{
+    size_t at = post_find(e, p);
+    if (at >= e->npost || posts(e)[at] != p)
+        return false;
+    ix->postings--;
+    if (e->npost == 1) {
+        e->npost = 0;
+        return true;
+    }
+    memmove(e->post.v + at, e->post.v + at + 1, (e->npost - at - 1) * sizeof(uint64_t));
+    if (--e->npost == 1) {
+        uint64_t one = e->post.v[0];
+        ix->list_bytes -= e->cap * sizeof(uint64_t);
+        free(e->post.v);
+        e->post.one = one;
+        e->cap = 0;
+    }
+    return true;
+}
+
+/* ---- adding and removing ---- */
+
+static uint32_t *count_of(struct ioc_index *ix, const struct ioc_key *k)
+{
+    if (k->type == IOC_IPV4)
+        return &ix->ip4_n[k->prefix];
+    if (k->type == IOC_IPV6)
+        return &ix->ip6_n[k->prefix];
+    return k->type == IOC_DOMAIN ? &ix->depth_n[k->labels] : NULL;
+}
+
+static int64_t new_entry(struct ioc_index *ix, const struct ioc_key *k, uint64_t p)
+{
+    uint32_t id;
+    if (ix->free_head) {
+        id = ix->free_head - 1;
+        ix->free_head = (uint32_t)ix->ent[id].post.one;
+    } else {
+        if (ix->nent >= IOC_INDEX_MAX_ENTRIES)
+            return IOC_INDEX_EFULL;
+        if (ix->nent == ix->capent) {
+            ix->capent = ix->capent ? ix->capent * 2 : 1024;
+            ix->ent = xrealloc(ix->ent, ix->capent * sizeof(*ix->ent));
+        }
+        id = (uint32_t)ix->nent++;
+    }
+    struct ix_entry *e = &ix->ent[id];
+    e->post.one = p;
+    e->npost = 1;
+    e->cap = 0;
+    e->key_len = (uint16_t)k->len;
+    e->type = (uint8_t)k->type;
+    e->prefix = k->prefix;
+    e->key_off = arena_put(ix, key_bytes(k), k->len);
+    return id;
+}
+
+static int add_locked(struct ioc_index *ix, const struct ioc_key *k, uint64_t p)
+{
+    struct ixt *tb = table_of(ix, k);
+    const uint8_t *kb = key_bytes(k);
+    uint64_t h = key_hash(ix, k->type, kb, k->len);
+    int64_t id = ixt_find(ix, tb, h, k->type, kb, k->len);
+    uint32_t *cnt;
+    if (id >= 0)
+        return post_add(ix, &ix->ent[id], p);
+    if (!tb->slot || (tb->live + tb->tomb + 1) * 10 > (tb->mask + 1) * 7)
+        ixt_resize(ix, tb, tb->live + 1);
+    if ((id = new_entry(ix, k, p)) < 0)
+        return (int)id;
+    ixt_place(tb, h, (uint32_t)id);
+    if ((cnt = count_of(ix, k)))
+        (*cnt)++;
+    ix->indicators++;
+    ix->postings++;
+    ix->by_type[k->type]++;
+    return IOC_INDEX_OK;
+}
+
+static int remove_locked(struct ioc_index *ix, const struct ioc_key *k, uint64_t p)
+{
+    struct ixt *tb = table_of(ix, k);
+    const uint8_t *kb = key_bytes(k);
+    uint64_t h = key_hash(ix, k->type, kb, k->len);
+    int64_t id = ixt_find(ix, tb, h, k->type, kb, k->len);
+    uint32_t *cnt;
+    if (id < 0 || !post_del(ix, &ix->ent[id], p))
+        return IOC_INDEX_NOTFOUND;
+    if (ix->ent[id].npost)
+        return IOC_INDEX_OK;
+    for (size_t i = h & tb->mask;; i = (i + 1) & tb->mask)
+        if ((uint32_t)tb->slot[i] == (uint32_t)id + 1) {
+            tb->slot[i] = SLOT_TOMB;
+            break;
+        }
+    tb->live--;
+    tb->tomb++;
+    ix->garbage += ix->ent[id].key_len + 1u;
+    ix->ent[id].post.one = ix->free_head;
+    ix->free_head = (uint32_t)id + 1;
+    if ((cnt = count_of(ix, k)))
+        (*cnt)--;
+    ix->indicators--;
+    ix->by_type[k->type]--;
+    return IOC_INDEX_OK;
+}
+
+int ioc_index_add_key(struct ioc_index *ix, const struct ioc_key *k, uint64_t posting)
+{
+    pthread_rwlock_wrlock(&ix->lock);
+    int r = add_locked(ix, k, posting);
+    pthread_rwlock_unlock(&ix->lock);
+    return r;
+}
+
+int ioc_index_add(struct ioc_index *ix, enum ioc_type type, const char *value, size_t len,
+                  uint64_t posting)
+{
+    struct ioc_key k;
+    if (ioc_key_parse(&k, type, value, len))
+        return IOC_INDEX_EINVAL;
+    return ioc_index_add_key(ix, &k, posting);
+}
+
+int ioc_index_remove_key(struct ioc_index *ix, const struct ioc_key *k, uint64_t posting)
+{
+    pthread_rwlock_wrlock(&ix->lock);
+    int r = remove_locked(ix, k, posting);
+    pthread_rwlock_unlock(&ix->lock);
+    return r;
+}
+
+int ioc_index_remove(struct ioc_index *ix, enum ioc_type type, const char *value, size_t len,
+                     uint64_t posting)
+{
+    struct ioc_key k;
+    if (ioc_key_parse(&k, type, value, len))
+        return IOC_INDEX_EINVAL;
+    return ioc_index_remove_key(ix, &k, posting);
+}
+
+int ioc_index_build(struct ioc_index *ix, const struct ioc_index_item *items, size_t n,
+                    size_t *rejected)
+{
+    size_t text = 0, bad = 0;
+    int r = IOC_INDEX_OK;
+    for (size_t i = 0; i < n; i++)
+        text += items[i].type != IOC_IPV4 && items[i].type != IOC_IPV6;
+    pthread_rwlock_wrlock(&ix->lock);
+    if (ix->str.live + text > (ix->str.mask + 1) * 7 / 10)
+        ixt_resize(ix, &ix->str, ix->str.live + text);
+    if (ix->capent < ix->nent + n) {
+        ix->capent = ix->nent + n;
+        ix->ent = xrealloc(ix->ent, ix->capent * sizeof(*ix->ent));
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct ioc_key k;
+        if (ioc_key_parse(&k, items[i].type, items[i].value, items[i].len)) {
+            bad++;
+            continue;
+        }
+        if ((r = add_locked(ix, &k, items[i].posting)) < 0)
+            break;
+        r = IOC_INDEX_OK;
+    }
+    pthread_rwlock_unlock(&ix->lock);
+    if (rejected)
+        *rejected = bad;
+    return r;
+}
+
+/* ---- queries ---- */
+
+struct visit {
+    const struct ioc_index *ix;
+    ioc_match_fn fn;
+    void *arg;
+    struct ioc_count cnt;
+    bool stop;
+};
+
+/* Reports entry id as a match of the given kind. */
+static void visit(struct visit *v, uint32_t id, enum ioc_match_kind kind)
+{
+    const struct ix_entry *e = &v->ix->ent[id];
+    v->cnt.indicators++;
+    v->cnt.postings += e->npost;
+    if (!v->fn || v->stop)
+        return;
+    char buf[IOC_TEXT_MAX + 1];
+    const uint8_t *kb = entry_key(v->ix, e);
+    struct ioc_match m = {
+        .type = (enum ioc_type)e->type, .kind = kind, .postings = posts(e), .npostings = e->npost};
+    if (e->type == IOC_IPV4 || e->type == IOC_IPV6) {
+        m.len = ioc_format_ip((enum ioc_type)e->type, kb, e->prefix, buf);
+        m.text = buf;
+    } else if (binary_type((enum ioc_type)e->type)) {
+        for (size_t i = 0; i < e->key_len; i++)
+            xsnprintf(buf + 2 * i, 3, "%02x", kb[i]);
+        m.len = 2u * e->key_len;
+        m.text = buf;
+    } else {
+        m.text = (const char *)kb;
+        m.len = e->key_len;
+    }
+    v->stop = v->fn(&m, v->arg) != 0;
+}
+
+/* Probes of one query, collected first so that their slots are fetched in parallel. */
+struct probe {
+    const struct ixt *tb;
+    uint64_t h;
+    const uint8_t *p;
+    uint32_t n;
+    uint8_t kind;
+    uint8_t bin[16];
+};
+
+#define MAX_PROBES 160
+
+static void run_probes(struct visit *v, enum ioc_type t, struct probe *pr, size_t np)
+{
+    for (size_t i = 0; i < np; i++)
+        if (pr[i].tb->slot)
+            __builtin_prefetch(&pr[i].tb->slot[pr[i].h & pr[i].tb->mask]);
+    for (size_t i = 0; i < np && !v->stop; i++) {
+        int64_t id = ixt_find(v->ix, pr[i].tb, pr[i].h, t, pr[i].p, pr[i].n);
+        if (id >= 0)
+            visit(v, (uint32_t)id, (enum ioc_match_kind)pr[i].kind);
+    }
+}
+
+static void mask_addr(const uint8_t *a, size_t bytes, unsigned prefix, uint8_t *out)
+{
+    for (size_t i = 0; i < bytes; i++) {
+        unsigned keep = prefix >= (i + 1) * 8 ? 8 : prefix > i * 8 ? prefix - (unsigned)i * 8 : 0;
+        out[i] = a[i] & (uint8_t)(keep ? 0xff << (8 - keep) : 0);
+    }
+}
+
+/* Stored addresses and blocks inside the query block k (longer prefixes): probe each sub-block
+ * when there are few, else scan the table of that length. */
+static void query_inside(struct visit *v, const struct ioc_key *k)
+{
+    bool v4 = k->type == IOC_IPV4;
+    unsigned max = v4 ? 32 : 128;
+    size_t bytes = v4 ? 4 : 16;
+    for (unsigned len = max; len > k->prefix && !v->stop; len--) {
+        const struct ixt *tb = v4 ? &v->ix->ip4[len] : &v->ix->ip6[len];
+        if (!(v4 ? v->ix->ip4_n[len] : v->ix->ip6_n[len]))
+            continue;
+        for (size_t i = 0; i <= tb->mask && !v->stop; i++) {
+            uint32_t id = (uint32_t)tb->slot[i];
+            uint8_t m[16];
+            if (!tb->slot[i] || id == SLOT_TOMB)
+                continue;
+            mask_addr(entry_key(v->ix, &v->ix->ent[id - 1]), bytes, k->prefix, m);
+            if (!memcmp(m, k->bin, bytes))
+                visit(v, id - 1, IOC_MATCH_INSIDE);
+        }
+    }
+}
+
+static void query_ip(struct visit *v, const struct ioc_key *k)
+{
+    struct probe pr[MAX_PROBES];
+    size_t np = 0, bytes = k->type == IOC_IPV4 ? 4 : 16;
+    const uint32_t *cnt = k->type == IOC_IPV4 ? v->ix->ip4_n : v->ix->ip6_n;
+    for (int len = k->prefix; len >= 0; len--) {
+        if (!cnt[len])
+            continue;
+        struct probe *p = &pr[np++];
+        p->tb = k->type == IOC_IPV4 ? &v->ix->ip4[len] : &v->ix->ip6[len];
+        mask_addr(k->bin, bytes, (unsigned)len, p->bin);
+        p->p = p->bin;
+        p->n = (uint32_t)bytes;
+        p->h = key_hash(v->ix, k->type, p->bin, bytes);
+        p->kind = len == k->prefix ? IOC_MATCH_EXACT : IOC_MATCH_COVERS;
+    }
+    run_probes(v, k->type, pr, np);
+    if (k->prefix < (k->type == IOC_IPV4 ? 32 : 128))
+        query_inside(v, k);
+}
+
+static void query_domain(struct visit *v, const struct ioc_key *k)
+{
+    struct probe pr[MAX_PROBES];
+    size_t np = 0, off = 0;
+    for (unsigned labels = k->labels; labels >= 1; labels--) {
+        if (v->ix->depth_n[labels]) {
+            struct probe *p = &pr[np++];
+            p->tb = &v->ix->str;
+            p->p = (const uint8_t *)k->text + off;
+            p->n = k->len - (uint32_t)off;
+            p->h = key_hash(v->ix, IOC_DOMAIN, p->p, p->n);
+            p->kind = labels == k->labels ? IOC_MATCH_EXACT : IOC_MATCH_COVERS;
+        }
+        const char *dot = memchr(k->text + off, '.', k->len - off);
+        if (!dot)
+            break;
+        off = (size_t)(dot - k->text) + 1;
+    }
+    run_probes(v, IOC_DOMAIN, pr, np);
+}
+
+int64_t ioc_index_query_key(const struct ioc_index *ix, const struct ioc_key *k, ioc_match_fn fn,
+                            void *arg, struct ioc_count *count)
+{
+    struct visit v = {.ix = ix, .fn = fn, .arg = arg};
+    pthread_rwlock_rdlock((pthread_rwlock_t *)&ix->lock);
+    if (k->type == IOC_IPV4 || k->type == IOC_IPV6)
+        query_ip(&v, k);
+    else if (k->type == IOC_DOMAIN)
+        query_domain(&v, k);
+    else {
+        struct probe p = {.tb = &ix->str, .p = key_bytes(k), .n = k->len};
+        p.h = key_hash(ix, k->type, p.p, p.n);
+        run_probes(&v, k->type, &p, 1);
+    }
+    pthread_rwlock_unlock((pthread_rwlock_t *)&ix->lock);
+    if (count)
+        *count = v.cnt;
+    return (int64_t)v.cnt.indicators;
+}
+
+int64_t ioc_index_query(const struct ioc_index *ix, enum ioc_type type, const char *value,
+                        size_t len, ioc_match_fn fn, void *arg, struct ioc_count *count)
+{
+    struct ioc_key k;
+    if (ioc_key_parse(&k, type, value, len))
+        return IOC_INDEX_EINVAL;
+    return ioc_index_query_key(ix, &k, fn, arg, count);
+}
+
+void ioc_index_stats(const struct ioc_index *ix, struct ioc_index_stats *st)
+{
+    pthread_rwlock_rdlock((pthread_rwlock_t *)&ix->lock);
+    memset(st, 0, sizeof(*st));
+    st->indicators = ix->indicators;
+    st->postings = ix->postings;
+    memcpy(st->by_type, ix->by_type, sizeof(st->by_type));
+    st->bytes = ixt_bytes(&ix->str) + ix->capent * sizeof(struct ix_entry) +
+                ix->nchunk * CHUNK_SIZE + ix->list_bytes;
+    for (size_t i = 0; i < 33; i++)
+        st->bytes += ixt_bytes(&ix->ip4[i]);
+    for (size_t i = 0; i < 129; i++)
+        st->bytes += ixt_bytes(&ix->ip6[i]);
+    st->garbage_bytes = ix->garbage;
+    pthread_rwlock_unlock((pthread_rwlock_t *)&ix->lock);
+}
