@@ -65,6 +65,10 @@ static bool unfang(const char *s, size_t from, size_t to, const struct fang *tab
     bool any = false;
     for (size_t i = from; i < to;) {
         size_t k = 0;
+        if (s[i] != '[' && s[i] != '{' && s[i] != '(') { /* every form starts with one of them */
+            out[(*olen)++] = s[i++];
+            continue;
+        }
         for (; k < ntab; k++) {
             size_t m = strlen(tab[k].from);
             if (i + m <= to && !strncasecmp(s + i, tab[k].from, m))

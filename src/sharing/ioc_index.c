@@ -143,10 +143,25 @@ struct ix_entry {
     uint8_t type, prefix;
 };
 
+/*
+ * For "inside" queries (the stored addresses and blocks in a query block), which a hash table
+ * cannot answer: every address entry is also listed in the bucket of its first 16 bits, sorted
+ * by address then prefix, so a query block of /16 or longer is one binary search in one bucket,
+ * and a shorter one reads the 2^(16-p) buckets it spans. Buckets stay small (IPv4: 65,536 of
+ * them), so an insert's memmove is short.
+ */
+#define BUCKETS 65536
+struct bucket {
+    uint32_t *id;
+    uint32_t n, cap;
+};
+
 struct ioc_index {
     pthread_rwlock_t lock;
     uint64_t seed;
     struct ixt str, ip4[33], ip6[129];
+    struct bucket *b4, *b6; /* BUCKETS each, by the address's first 16 bits; NULL until used */
+    uint64_t *f4[33], *f6[129]; /* per prefix length >= 16: which first 16 bits occur (filter) */
     uint32_t ip4_n[33], ip6_n[129], depth_n[256]; /* indicators per prefix length / depth */
     struct ix_entry *ent;
     size_t nent, capent;
@@ -173,6 +188,16 @@ void ioc_index_free(struct ioc_index *ix)
     if (!ix)
         return;
     free(ix->str.slot);
+    for (size_t i = 0; i < BUCKETS && ix->b4; i++)
+        free(ix->b4[i].id);
+    for (size_t i = 0; i < BUCKETS && ix->b6; i++)
+        free(ix->b6[i].id);
+    free(ix->b4);
+    free(ix->b6);
+    for (size_t i = 0; i < 129; i++) {
+        free(i < 33 ? ix->f4[i] : NULL);
+        free(ix->f6[i]);
+    }
     for (size_t i = 0; i < 33; i++)
         free(ix->ip4[i].slot);
     for (size_t i = 0; i < 129; i++)
@@ -350,6 +375,97 @@ static bool post_del(struct ioc_index *ix, struct ix_entry *e, uint64_t p)
     return true;
 }
 
+/* ---- address buckets ---- */
+
+/* Order of entries a and b in a bucket: address, then prefix. */
+static int addr_cmp(const struct ioc_index *ix, uint32_t a, const uint8_t *addr, unsigned prefix,
+                    size_t bytes)
+{
+    const struct ix_entry *e = &ix->ent[a];
+    int c = memcmp(entry_key(ix, e), addr, bytes);
+    return c ? c : (int)e->prefix - (int)prefix;
+}
+
+/* The first position in b whose entry is not before (addr, prefix). */
+static uint32_t bucket_lower(const struct ioc_index *ix, const struct bucket *b, const uint8_t *addr,
+                             unsigned prefix, size_t bytes)
+{
+    uint32_t lo = 0, hi = b->n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (addr_cmp(ix, b->id[mid], addr, prefix, bytes) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static struct bucket *bucket_of(struct ioc_index *ix, const struct ioc_key *k)
+{
+    struct bucket **bs = k->type == IOC_IPV4 ? &ix->b4 : &ix->b6;
+    if (!*bs) {
+        *bs = xcalloc(BUCKETS, sizeof(**bs));
+        ix->list_bytes += BUCKETS * sizeof(**bs);
+    }
+    return &(*bs)[k->bin[0] << 8 | k->bin[1]];
+}
+
+/*
+ * A query address probes every prefix length in use; for lengths of 16 or more, a bitmap of the
+ * first 16 bits that occur at that length skips most probes of the sparse lengths without
+ * hashing. Bits are set on insert and never cleared (a stale bit costs one probe); a rebuild
+ * starts clean.
+ */
+static uint64_t **filter_of(const struct ioc_index *ix, enum ioc_type t, unsigned len)
+{
+    return (uint64_t **)(t == IOC_IPV4 ? &ix->f4[len] : &ix->f6[len]);
+}
+
+static void filter_set(struct ioc_index *ix, const struct ioc_key *k)
+{
+    uint64_t **f = filter_of(ix, k->type, k->prefix);
+    unsigned top = (unsigned)(k->bin[0] << 8 | k->bin[1]);
+    if (k->prefix < 16)
+        return;
+    if (!*f) {
+        *f = xcalloc(BUCKETS / 64, sizeof(uint64_t));
+        ix->list_bytes += BUCKETS / 8;
+    }
+    (*f)[top / 64] |= 1ULL << (top % 64);
+}
+
+static bool filter_may(const struct ioc_index *ix, enum ioc_type t, unsigned len, const uint8_t *a)
+{
+    const uint64_t *f = *filter_of(ix, t, len);
+    unsigned top = (unsigned)(a[0] << 8 | a[1]);
+    return len < 16 || !f || (f[top / 64] >> (top % 64) & 1);
+}
+
+static void bucket_insert(struct ioc_index *ix, const struct ioc_key *k, uint32_t id)
+{
+    struct bucket *b = bucket_of(ix, k);
+    filter_set(ix, k);
+    uint32_t at = bucket_lower(ix, b, k->bin, k->prefix, k->len);
+    if (b->n == b->cap) {
+        ix->list_bytes += (b->cap ? b->cap : 4) * sizeof(uint32_t);
+        b->cap = b->cap ? b->cap * 2 : 4;
+        b->id = xrealloc(b->id, b->cap * sizeof(uint32_t));
+    }
+    memmove(b->id + at + 1, b->id + at, (b->n - at) * sizeof(uint32_t));
+    b->id[at] = id;
+    b->n++;
+}
+
+static void bucket_remove(struct ioc_index *ix, const struct ioc_key *k, uint32_t id)
+{
+    struct bucket *b = bucket_of(ix, k);
+    uint32_t at = bucket_lower(ix, b, k->bin, k->prefix, k->len);
+    BUG_ON(at >= b->n || b->id[at] != id);
+    memmove(b->id + at, b->id + at + 1, (b->n - at - 1) * sizeof(uint32_t));
+    b->n--;
+}
+
 /* ---- adding and removing ---- */
 
 static uint32_t *count_of(struct ioc_index *ix, const struct ioc_key *k)
@@ -401,6 +517,8 @@ static int add_locked(struct ioc_index *ix, const struct ioc_key *k, uint64_t p)
     if ((id = new_entry(ix, k, p)) < 0)
         return (int)id;
     ixt_place(tb, h, (uint32_t)id);
+    if (k->type == IOC_IPV4 || k->type == IOC_IPV6)
+        bucket_insert(ix, k, (uint32_t)id);
     if ((cnt = count_of(ix, k)))
         (*cnt)++;
     ix->indicators++;
@@ -427,6 +545,8 @@ static int remove_locked(struct ioc_index *ix, const struct ioc_key *k, uint64_t
         }
     tb->live--;
     tb->tomb++;
+    if (k->type == IOC_IPV4 || k->type == IOC_IPV6)
+        bucket_remove(ix, k, (uint32_t)id);
     ix->garbage += ix->ent[id].key_len + 1u;
     ix->ent[id].post.one = ix->free_head;
     ix->free_head = (uint32_t)id + 1;
@@ -570,26 +690,29 @@ static void mask_addr(const uint8_t *a, size_t bytes, unsigned prefix, uint8_t *
     }
 }
 
-/* Stored addresses and blocks inside the query block k (longer prefixes): probe each sub-block
- * when there are few, else scan the table of that length. */
+/* Stored addresses and blocks inside the query block k (longer prefixes), from the buckets. */
 static void query_inside(struct visit *v, const struct ioc_key *k)
 {
-    bool v4 = k->type == IOC_IPV4;
-    unsigned max = v4 ? 32 : 128;
-    size_t bytes = v4 ? 4 : 16;
-    for (unsigned len = max; len > k->prefix && !v->stop; len--) {
-        const struct ixt *tb = v4 ? &v->ix->ip4[len] : &v->ix->ip6[len];
-        if (!(v4 ? v->ix->ip4_n[len] : v->ix->ip6_n[len]))
-            continue;
-        for (size_t i = 0; i <= tb->mask && !v->stop; i++) {
-            uint32_t id = (uint32_t)tb->slot[i];
-            uint8_t m[16];
-            if (!tb->slot[i] || id == SLOT_TOMB)
-                continue;
-            mask_addr(entry_key(v->ix, &v->ix->ent[id - 1]), bytes, k->prefix, m);
-            if (!memcmp(m, k->bin, bytes))
-                visit(v, id - 1, IOC_MATCH_INSIDE);
-        }
+    const struct bucket *bs = k->type == IOC_IPV4 ? v->ix->b4 : v->ix->b6;
+    size_t first = (size_t)(k->bin[0] << 8 | k->bin[1]);
+    if (!bs)
+        return;
+    if (k->prefix < 16) { /* every entry of every bucket spanned, except the covering ones */
+        for (size_t b = first; b < first + ((size_t)1 << (16 - k->prefix)) && !v->stop; b++)
+            for (uint32_t i = 0; i < bs[b].n && !v->stop; i++)
+                if (v->ix->ent[bs[b].id[i]].prefix > k->prefix)
+                    visit(v, bs[b].id[i], IOC_MATCH_INSIDE);
+        return;
+    }
+    const struct bucket *b = &bs[first];
+    for (uint32_t i = bucket_lower(v->ix, b, k->bin, k->prefix, k->len); i < b->n && !v->stop; i++) {
+        const struct ix_entry *e = &v->ix->ent[b->id[i]];
+        uint8_t m[16];
+        mask_addr(entry_key(v->ix, e), k->len, k->prefix, m);
+        if (memcmp(m, k->bin, k->len))
+            break;
+        if (e->prefix > k->prefix)
+            visit(v, b->id[i], IOC_MATCH_INSIDE);
     }
 }
 
@@ -599,7 +722,7 @@ static void query_ip(struct visit *v, const struct ioc_key *k)
     size_t np = 0, bytes = k->type == IOC_IPV4 ? 4 : 16;
     const uint32_t *cnt = k->type == IOC_IPV4 ? v->ix->ip4_n : v->ix->ip6_n;
     for (int len = k->prefix; len >= 0; len--) {
-        if (!cnt[len])
+        if (!cnt[len] || !filter_may(v->ix, k->type, (unsigned)len, k->bin))
             continue;
         struct probe *p = &pr[np++];
         p->tb = k->type == IOC_IPV4 ? &v->ix->ip4[len] : &v->ix->ip6[len];
