@@ -255,6 +255,23 @@ static bool host_bits_zero(const uint8_t *a, size_t bytes, unsigned prefix, uint
     return zero;
 }
 
+int ioc_ip_parse(enum ioc_type type, const char *s, size_t n, uint8_t addr[16], unsigned *prefix)
+{
+    const char *slash = memchr(s, '/', n);
+    size_t an = slash ? (size_t)(slash - s) : n;
+    unsigned max = type == IOC_IPV4 ? 32 : 128;
+    uint8_t a[16] = {0};
+    memset(addr, 0, 16);
+    *prefix = max;
+    if (type != IOC_IPV4 && type != IOC_IPV6)
+        return -1;
+    if (type == IOC_IPV4 ? parse_ipv4(s, an, a) : (memchr(s, '%', an) || parse_ipv6(s, an, a)))
+        return -1;
+    if (slash && parse_prefix(slash + 1, n - an - 1, max, prefix))
+        return -1;
+    return host_bits_zero(a, type == IOC_IPV4 ? 4 : 16, *prefix, addr) ? 0 : -1;
+}
+
 static int norm_ip(struct ctx *c, enum ioc_type type, const char *s, size_t n,
                    struct ioc_value *out)
 {

@@ -127,6 +127,11 @@ bool ioc_ip_covers(const struct ioc_value *b, const struct ioc_value *v);
  * -1 if u is not a URL. */
 int ioc_url_host(const struct ioc_value *u, struct ioc_value *host);
 
+/* Parses an address or block of the type as written (no trimming, no refanging) into addr
+ * (4 or 16 bytes used, the rest zeroed) and *prefix. Returns 0, or -1 if it is not one or has
+ * host bits set. For the index's fast path over canonical text. */
+int ioc_ip_parse(enum ioc_type type, const char *s, size_t n, uint8_t addr[16], unsigned *prefix);
+
 /* Formats an address of 4 (ipv4) or 16 (ipv6) bytes and a prefix in canonical text (as
  * above); out needs 50 bytes. Returns the length. */
 size_t ioc_format_ip(enum ioc_type type, const uint8_t *addr, unsigned prefix, char *out);

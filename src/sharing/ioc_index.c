@@ -39,12 +39,12 @@ static int parse_hex(struct ioc_key *k, const char *v, size_t n, size_t bytes)
 
 static int parse_ip(struct ioc_key *k, enum ioc_type t, const char *v, size_t n)
 {
-    struct ioc_value iv;
-    /* the canonical text of an address is short; ioc_normalise checks it and clears nothing:
-     * a block with host bits set is refused there */
-    if (n > 64 || ioc_normalise(t, v, n, &iv, NULL, NULL))
+    unsigned prefix;
+    if (ioc_ip_parse(t, v, n, k->bin, &prefix))
         return IOC_INDEX_EINVAL;
-    return ioc_key_from_value(k, &iv);
+    k->prefix = (uint8_t)prefix;
+    k->len = t == IOC_IPV4 ? 4 : 16;
+    return 0;
 }
 
 int ioc_key_parse(struct ioc_key *k, enum ioc_type type, const char *value, size_t len)
@@ -148,11 +148,14 @@ struct ix_entry {
  * cannot answer: every address entry is also listed in the bucket of its first 16 bits, sorted
  * by address then prefix, so a query block of /16 or longer is one binary search in one bucket,
  * and a shorter one reads the 2^(16-p) buckets it spans. Buckets stay small (IPv4: 65,536 of
- * them), so an insert's memmove is short.
+ * them), so an insert's memmove is short. An IPv4 element carries its sort key (the address's
+ * last 16 bits, the prefix, the entry: (low16 << 6 | prefix) << 32 | entry), so IPv4 buckets are
+ * searched and sorted without reading entries; an IPv6 element is the entry number, compared
+ * through the key arena. A bulk build appends and sorts each bucket once at the end.
  */
 #define BUCKETS 65536
 struct bucket {
-    uint32_t *id;
+    uint64_t *e;
     uint32_t n, cap;
 };
 
@@ -166,6 +169,7 @@ struct ioc_index {
     struct ix_entry *ent;
     size_t nent, capent;
     uint32_t free_head; /* free entry + 1, 0: none */
+    bool bulk;          /* ioc_index_build: buckets unsorted until it ends */
     char **chunk;
     size_t nchunk, chunk_used;
     uint64_t indicators, postings, by_type[IOC__COUNT], list_bytes, garbage;
@@ -189,9 +193,9 @@ void ioc_index_free(struct ioc_index *ix)
         return;
     free(ix->str.slot);
     for (size_t i = 0; i < BUCKETS && ix->b4; i++)
-        free(ix->b4[i].id);
+        free(ix->b4[i].e);
     for (size_t i = 0; i < BUCKETS && ix->b6; i++)
-        free(ix->b6[i].id);
+        free(ix->b6[i].e);
     free(ix->b4);
     free(ix->b6);
     for (size_t i = 0; i < 129; i++) {
@@ -261,7 +265,7 @@ static int64_t ixt_find(const struct ioc_index *ix, const struct ixt *tb, uint64
     if (!tb->slot)
         return -1;
     uint32_t tag = (uint32_t)(h >> 32);
-    for (size_t i = h & tb->mask;; i = (i + 1) & tb->mask) {
+    for (size_t i = tag & tb->mask;; i = (i + 1) & tb->mask) {
         uint64_t s = tb->slot[i];
         if (!s)
             return -1;
@@ -272,9 +276,11 @@ static int64_t ixt_find(const struct ioc_index *ix, const struct ixt *tb, uint64
     }
 }
 
+/* A key's home slot is its tag (the hash's high half) modulo the size, so a resize moves slots
+ * without reading a key; the tag's bits above the size still tell most keys apart. */
 static void ixt_place(struct ixt *tb, uint64_t h, uint32_t id)
 {
-    size_t i = h & tb->mask;
+    size_t i = (h >> 32) & tb->mask;
     while (tb->slot[i] && (uint32_t)tb->slot[i] != SLOT_TOMB)
         i = (i + 1) & tb->mask;
     if (tb->slot[i])
@@ -283,7 +289,7 @@ static void ixt_place(struct ixt *tb, uint64_t h, uint32_t id)
     tb->live++;
 }
 
-static void ixt_resize(struct ioc_index *ix, struct ixt *tb, size_t want)
+static void ixt_resize(struct ixt *tb, size_t want)
 {
     size_t cap = 16;
     while (cap * 5 < want * 10) /* at most half full after a resize */
@@ -294,11 +300,8 @@ static void ixt_resize(struct ioc_index *ix, struct ixt *tb, size_t want)
     tb->live = tb->tomb = 0;
     for (size_t i = 0; old.slot && i <= old.mask; i++) {
         uint32_t id = (uint32_t)old.slot[i];
-        if (old.slot[i] && id != SLOT_TOMB) {
-            const struct ix_entry *e = &ix->ent[id - 1];
-            ixt_place(tb, key_hash(ix, (enum ioc_type)e->type, entry_key(ix, e), e->key_len),
-                      id - 1);
-        }
+        if (old.slot[i] && id != SLOT_TOMB)
+            ixt_place(tb, old.slot[i], id - 1);
     }
     free(old.slot);
 }
@@ -377,28 +380,57 @@ static bool post_del(struct ioc_index *ix, struct ix_entry *e, uint64_t p)
 
 /* ---- address buckets ---- */
 
-/* Order of entries a and b in a bucket: address, then prefix. */
-static int addr_cmp(const struct ioc_index *ix, uint32_t a, const uint8_t *addr, unsigned prefix,
-                    size_t bytes)
+static uint64_t v4_elem(const uint8_t *a, unsigned prefix, uint32_t id)
 {
-    const struct ix_entry *e = &ix->ent[a];
-    int c = memcmp(entry_key(ix, e), addr, bytes);
+    return (uint64_t)((unsigned)(a[2] << 8 | a[3]) << 6 | prefix) << 32 | id;
+}
+
+/* Order of IPv6 entry id against (addr, prefix): address, then prefix. */
+static int v6_cmp(const struct ioc_index *ix, uint32_t id, const uint8_t *addr, unsigned prefix)
+{
+    const struct ix_entry *e = &ix->ent[id];
+    int c = memcmp(entry_key(ix, e), addr, 16);
     return c ? c : (int)e->prefix - (int)prefix;
 }
 
-/* The first position in b whose entry is not before (addr, prefix). */
-static uint32_t bucket_lower(const struct ioc_index *ix, const struct bucket *b, const uint8_t *addr,
-                             unsigned prefix, size_t bytes)
+/* The first position in b not before (addr, prefix). */
+static uint32_t bucket_lower(const struct ioc_index *ix, const struct bucket *b, enum ioc_type t,
+                             const uint8_t *addr, unsigned prefix)
 {
     uint32_t lo = 0, hi = b->n;
+    uint64_t key = t == IOC_IPV4 ? v4_elem(addr, prefix, 0) : 0;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (addr_cmp(ix, b->id[mid], addr, prefix, bytes) < 0)
+        bool before = t == IOC_IPV4 ? b->e[mid] < key
+                                    : v6_cmp(ix, (uint32_t)b->e[mid], addr, prefix) < 0;
+        if (before)
             lo = mid + 1;
         else
             hi = mid;
     }
     return lo;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int cmp_v6(const void *a, const void *b, void *arg)
+{
+    const struct ioc_index *ix = arg;
+    const struct ix_entry *e = &ix->ent[(uint32_t) * (const uint64_t *)b];
+    return v6_cmp(ix, (uint32_t) * (const uint64_t *)a, entry_key(ix, e), e->prefix);
+}
+
+/* After a bulk build: every bucket in order. */
+static void buckets_sort(struct ioc_index *ix)
+{
+    for (size_t i = 0; ix->b4 && i < BUCKETS; i++)
+        qsort(ix->b4[i].e, ix->b4[i].n, sizeof(uint64_t), cmp_u64);
+    for (size_t i = 0; ix->b6 && i < BUCKETS; i++)
+        qsort_r(ix->b6[i].e, ix->b6[i].n, sizeof(uint64_t), cmp_v6, ix);
 }
 
 static struct bucket *bucket_of(struct ioc_index *ix, const struct ioc_key *k)
@@ -446,23 +478,23 @@ static void bucket_insert(struct ioc_index *ix, const struct ioc_key *k, uint32_
 {
     struct bucket *b = bucket_of(ix, k);
     filter_set(ix, k);
-    uint32_t at = bucket_lower(ix, b, k->bin, k->prefix, k->len);
+    uint32_t at = ix->bulk ? b->n : bucket_lower(ix, b, k->type, k->bin, k->prefix);
     if (b->n == b->cap) {
-        ix->list_bytes += (b->cap ? b->cap : 4) * sizeof(uint32_t);
+        ix->list_bytes += (b->cap ? b->cap : 4) * sizeof(uint64_t);
         b->cap = b->cap ? b->cap * 2 : 4;
-        b->id = xrealloc(b->id, b->cap * sizeof(uint32_t));
+        b->e = xrealloc(b->e, b->cap * sizeof(uint64_t));
     }
-    memmove(b->id + at + 1, b->id + at, (b->n - at) * sizeof(uint32_t));
-    b->id[at] = id;
+    memmove(b->e + at + 1, b->e + at, (b->n - at) * sizeof(uint64_t));
+    b->e[at] = k->type == IOC_IPV4 ? v4_elem(k->bin, k->prefix, id) : id;
     b->n++;
 }
 
 static void bucket_remove(struct ioc_index *ix, const struct ioc_key *k, uint32_t id)
 {
     struct bucket *b = bucket_of(ix, k);
-    uint32_t at = bucket_lower(ix, b, k->bin, k->prefix, k->len);
-    BUG_ON(at >= b->n || b->id[at] != id);
-    memmove(b->id + at, b->id + at + 1, (b->n - at - 1) * sizeof(uint32_t));
+    uint32_t at = bucket_lower(ix, b, k->type, k->bin, k->prefix);
+    BUG_ON(at >= b->n || (uint32_t)b->e[at] != id);
+    memmove(b->e + at, b->e + at + 1, (b->n - at - 1) * sizeof(uint64_t));
     b->n--;
 }
 
@@ -513,7 +545,7 @@ static int add_locked(struct ioc_index *ix, const struct ioc_key *k, uint64_t p)
     if (id >= 0)
         return post_add(ix, &ix->ent[id], p);
     if (!tb->slot || (tb->live + tb->tomb + 1) * 10 > (tb->mask + 1) * 7)
-        ixt_resize(ix, tb, tb->live + 1);
+        ixt_resize(tb, tb->live + 1);
     if ((id = new_entry(ix, k, p)) < 0)
         return (int)id;
     ixt_place(tb, h, (uint32_t)id);
@@ -538,7 +570,7 @@ static int remove_locked(struct ioc_index *ix, const struct ioc_key *k, uint64_t
         return IOC_INDEX_NOTFOUND;
     if (ix->ent[id].npost)
         return IOC_INDEX_OK;
-    for (size_t i = h & tb->mask;; i = (i + 1) & tb->mask)
+    for (size_t i = (h >> 32) & tb->mask;; i = (i + 1) & tb->mask)
         if ((uint32_t)tb->slot[i] == (uint32_t)id + 1) {
             tb->slot[i] = SLOT_TOMB;
             break;
@@ -600,11 +632,12 @@ int ioc_index_build(struct ioc_index *ix, const struct ioc_index_item *items, si
         text += items[i].type != IOC_IPV4 && items[i].type != IOC_IPV6;
     pthread_rwlock_wrlock(&ix->lock);
     if (ix->str.live + text > (ix->str.mask + 1) * 7 / 10)
-        ixt_resize(ix, &ix->str, ix->str.live + text);
+        ixt_resize(&ix->str, ix->str.live + text);
     if (ix->capent < ix->nent + n) {
         ix->capent = ix->nent + n;
         ix->ent = xrealloc(ix->ent, ix->capent * sizeof(*ix->ent));
     }
+    ix->bulk = true;
     for (size_t i = 0; i < n; i++) {
         struct ioc_key k;
         if (ioc_key_parse(&k, items[i].type, items[i].value, items[i].len)) {
@@ -615,6 +648,8 @@ int ioc_index_build(struct ioc_index *ix, const struct ioc_index_item *items, si
             break;
         r = IOC_INDEX_OK;
     }
+    buckets_sort(ix);
+    ix->bulk = false;
     pthread_rwlock_unlock(&ix->lock);
     if (rejected)
         *rejected = bad;
@@ -674,7 +709,7 @@ static void run_probes(struct visit *v, enum ioc_type t, struct probe *pr, size_
 {
     for (size_t i = 0; i < np; i++)
         if (pr[i].tb->slot)
-            __builtin_prefetch(&pr[i].tb->slot[pr[i].h & pr[i].tb->mask]);
+            __builtin_prefetch(&pr[i].tb->slot[(pr[i].h >> 32) & pr[i].tb->mask]);
     for (size_t i = 0; i < np && !v->stop; i++) {
         int64_t id = ixt_find(v->ix, pr[i].tb, pr[i].h, t, pr[i].p, pr[i].n);
         if (id >= 0)
@@ -690,6 +725,12 @@ static void mask_addr(const uint8_t *a, size_t bytes, unsigned prefix, uint8_t *
     }
 }
 
+/* The prefix and the first 16 address bits after the bucket's of element x of a bucket. */
+static unsigned elem_prefix(const struct ioc_index *ix, enum ioc_type t, uint64_t x)
+{
+    return t == IOC_IPV4 ? (unsigned)(x >> 32) & 63 : ix->ent[(uint32_t)x].prefix;
+}
+
 /* Stored addresses and blocks inside the query block k (longer prefixes), from the buckets. */
 static void query_inside(struct visit *v, const struct ioc_key *k)
 {
@@ -700,19 +741,25 @@ static void query_inside(struct visit *v, const struct ioc_key *k)
     if (k->prefix < 16) { /* every entry of every bucket spanned, except the covering ones */
         for (size_t b = first; b < first + ((size_t)1 << (16 - k->prefix)) && !v->stop; b++)
             for (uint32_t i = 0; i < bs[b].n && !v->stop; i++)
-                if (v->ix->ent[bs[b].id[i]].prefix > k->prefix)
-                    visit(v, bs[b].id[i], IOC_MATCH_INSIDE);
+                if (elem_prefix(v->ix, k->type, bs[b].e[i]) > k->prefix)
+                    visit(v, (uint32_t)bs[b].e[i], IOC_MATCH_INSIDE);
         return;
     }
     const struct bucket *b = &bs[first];
-    for (uint32_t i = bucket_lower(v->ix, b, k->bin, k->prefix, k->len); i < b->n && !v->stop; i++) {
-        const struct ix_entry *e = &v->ix->ent[b->id[i]];
+    for (uint32_t i = bucket_lower(v->ix, b, k->type, k->bin, k->prefix); i < b->n && !v->stop;
+         i++) {
+        uint32_t id = (uint32_t)b->e[i];
         uint8_t m[16];
-        mask_addr(entry_key(v->ix, e), k->len, k->prefix, m);
+        if (k->type == IOC_IPV4) {
+            unsigned low = (unsigned)(b->e[i] >> 38);
+            uint8_t a[4] = {k->bin[0], k->bin[1], (uint8_t)(low >> 8), (uint8_t)low};
+            mask_addr(a, 4, k->prefix, m);
+        } else
+            mask_addr(entry_key(v->ix, &v->ix->ent[id]), 16, k->prefix, m);
         if (memcmp(m, k->bin, k->len))
             break;
-        if (e->prefix > k->prefix)
-            visit(v, b->id[i], IOC_MATCH_INSIDE);
+        if (elem_prefix(v->ix, k->type, b->e[i]) > k->prefix)
+            visit(v, id, IOC_MATCH_INSIDE);
     }
 }
 
