@@ -1,5 +1,6 @@
 /* ioc_index.c — the in-memory correlation index (ioc_index.h). */
 #include <pthread.h>
+#include <sys/mman.h>
 
 #include "ioc_index.h"
 
@@ -120,10 +121,44 @@ static uint64_t hash_bytes(uint64_t seed, const uint8_t *p, size_t n)
     return mix(h ^ w);
 }
 
+/* ---- memory ---- */
+
+#define HUGE_SIZE ((size_t)2 << 20)
+
+/*
+ * Blocks of 2 MiB or more (slot tables, the entry array, key chunks) are 2 MiB-aligned and
+ * offered to the kernel as transparent huge pages (madvise; ignored where THP is off): a lookup
+ * makes a few random accesses into gigabytes, and with 4 KiB pages each would also miss the
+ * TLB and walk the page table. zero: clear the block (calloc).
+ */
+static void *big_alloc(size_t n, bool zero)
+{
+    void *p = NULL;
+    if (n < HUGE_SIZE)
+        return zero ? xcalloc(1, n) : xmalloc(n);
+    size_t sz = (n + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1);
+    if (posix_memalign(&p, HUGE_SIZE, sz))
+        BUG("out of memory (%zu bytes)", sz);
+    (void)madvise(p, sz, MADV_HUGEPAGE);
+    if (zero)
+        memset(p, 0, n);
+    return p;
+}
+
+static void *big_realloc(void *old, size_t old_n, size_t n)
+{
+    if (n < HUGE_SIZE)
+        return xrealloc(old, n);
+    void *p = big_alloc(n, false);
+    memcpy(p, old, old_n);
+    free(old);
+    return p;
+}
+
 /* ---- the structure ---- */
 
 #define SLOT_TOMB 0xffffffffu
-#define CHUNK_BITS 20
+#define CHUNK_BITS 21
 #define CHUNK_SIZE ((size_t)1 << CHUNK_BITS)
 
 struct ixt {
@@ -227,7 +262,8 @@ static uint64_t arena_put(struct ioc_index *ix, const uint8_t *p, size_t n)
 {
     if (!ix->nchunk || ix->chunk_used + n + 1 > CHUNK_SIZE) {
         ix->chunk = xrealloc(ix->chunk, (ix->nchunk + 1) * sizeof(*ix->chunk));
-        ix->chunk[ix->nchunk++] = xmalloc(CHUNK_SIZE);
+        ix->chunk[ix->nchunk] = ix->nchunk ? big_alloc(CHUNK_SIZE, false) : xmalloc(CHUNK_SIZE);
+        ix->nchunk++;
         ix->chunk_used = 0;
     }
     uint64_t off = (uint64_t)(ix->nchunk - 1) << CHUNK_BITS | ix->chunk_used;
@@ -295,7 +331,7 @@ static void ixt_resize(struct ixt *tb, size_t want)
     while (cap * 5 < want * 10) /* at most half full after a resize */
         cap *= 2;
     struct ixt old = *tb;
-    tb->slot = xcalloc(cap, sizeof(*tb->slot));
+    tb->slot = big_alloc(cap * sizeof(*tb->slot), true);
     tb->mask = cap - 1;
     tb->live = tb->tomb = 0;
     for (size_t i = 0; old.slot && i <= old.mask; i++) {
@@ -519,8 +555,9 @@ static int64_t new_entry(struct ioc_index *ix, const struct ioc_key *k, uint64_t
         if (ix->nent >= IOC_INDEX_MAX_ENTRIES)
             return IOC_INDEX_EFULL;
         if (ix->nent == ix->capent) {
+            size_t old = ix->capent;
             ix->capent = ix->capent ? ix->capent * 2 : 1024;
-            ix->ent = xrealloc(ix->ent, ix->capent * sizeof(*ix->ent));
+            ix->ent = big_realloc(ix->ent, old * sizeof(*ix->ent), ix->capent * sizeof(*ix->ent));
         }
         id = (uint32_t)ix->nent++;
     }
@@ -634,8 +671,9 @@ int ioc_index_build(struct ioc_index *ix, const struct ioc_index_item *items, si
     if (ix->str.live + text > (ix->str.mask + 1) * 7 / 10)
         ixt_resize(&ix->str, ix->str.live + text);
     if (ix->capent < ix->nent + n) {
+        size_t old = ix->capent;
         ix->capent = ix->nent + n;
-        ix->ent = xrealloc(ix->ent, ix->capent * sizeof(*ix->ent));
+        ix->ent = big_realloc(ix->ent, old * sizeof(*ix->ent), ix->capent * sizeof(*ix->ent));
     }
     ix->bulk = true;
     for (size_t i = 0; i < n; i++) {
@@ -705,11 +743,15 @@ struct probe {
 
 #define MAX_PROBES 160
 
-static void run_probes(struct visit *v, enum ioc_type t, struct probe *pr, size_t np)
+static void prefetch_slots(const struct probe *pr, size_t np)
 {
     for (size_t i = 0; i < np; i++)
         if (pr[i].tb->slot)
             __builtin_prefetch(&pr[i].tb->slot[(pr[i].h >> 32) & pr[i].tb->mask]);
+}
+
+static void run_probes(struct visit *v, enum ioc_type t, const struct probe *pr, size_t np)
+{
     for (size_t i = 0; i < np && !v->stop; i++) {
         int64_t id = ixt_find(v->ix, pr[i].tb, pr[i].h, t, pr[i].p, pr[i].n);
         if (id >= 0)
@@ -763,38 +805,36 @@ static void query_inside(struct visit *v, const struct ioc_key *k)
     }
 }
 
-static void query_ip(struct visit *v, const struct ioc_key *k)
+/* The probes of an address query: its own prefix length and every shorter one in use. */
+static size_t collect_ip(const struct ioc_index *ix, const struct ioc_key *k, struct probe *pr)
 {
-    struct probe pr[MAX_PROBES];
     size_t np = 0, bytes = k->type == IOC_IPV4 ? 4 : 16;
-    const uint32_t *cnt = k->type == IOC_IPV4 ? v->ix->ip4_n : v->ix->ip6_n;
+    const uint32_t *cnt = k->type == IOC_IPV4 ? ix->ip4_n : ix->ip6_n;
     for (int len = k->prefix; len >= 0; len--) {
-        if (!cnt[len] || !filter_may(v->ix, k->type, (unsigned)len, k->bin))
+        if (!cnt[len] || !filter_may(ix, k->type, (unsigned)len, k->bin))
             continue;
         struct probe *p = &pr[np++];
-        p->tb = k->type == IOC_IPV4 ? &v->ix->ip4[len] : &v->ix->ip6[len];
+        p->tb = k->type == IOC_IPV4 ? &ix->ip4[len] : &ix->ip6[len];
         mask_addr(k->bin, bytes, (unsigned)len, p->bin);
         p->p = p->bin;
         p->n = (uint32_t)bytes;
-        p->h = key_hash(v->ix, k->type, p->bin, bytes);
+        p->h = key_hash(ix, k->type, p->bin, bytes);
         p->kind = len == k->prefix ? IOC_MATCH_EXACT : IOC_MATCH_COVERS;
     }
-    run_probes(v, k->type, pr, np);
-    if (k->prefix < (k->type == IOC_IPV4 ? 32 : 128))
-        query_inside(v, k);
+    return np;
 }
 
-static void query_domain(struct visit *v, const struct ioc_key *k)
+/* The probes of a domain query: itself and each parent at a depth in use. */
+static size_t collect_domain(const struct ioc_index *ix, const struct ioc_key *k, struct probe *pr)
 {
-    struct probe pr[MAX_PROBES];
     size_t np = 0, off = 0;
     for (unsigned labels = k->labels; labels >= 1; labels--) {
-        if (v->ix->depth_n[labels]) {
+        if (ix->depth_n[labels]) {
             struct probe *p = &pr[np++];
-            p->tb = &v->ix->str;
+            p->tb = &ix->str;
             p->p = (const uint8_t *)k->text + off;
             p->n = k->len - (uint32_t)off;
-            p->h = key_hash(v->ix, IOC_DOMAIN, p->p, p->n);
+            p->h = key_hash(ix, IOC_DOMAIN, p->p, p->n);
             p->kind = labels == k->labels ? IOC_MATCH_EXACT : IOC_MATCH_COVERS;
         }
         const char *dot = memchr(k->text + off, '.', k->len - off);
@@ -802,27 +842,109 @@ static void query_domain(struct visit *v, const struct ioc_key *k)
             break;
         off = (size_t)(dot - k->text) + 1;
     }
-    run_probes(v, IOC_DOMAIN, pr, np);
+    return np;
+}
+
+static size_t collect(const struct ioc_index *ix, const struct ioc_key *k, struct probe *pr)
+{
+    if (k->type == IOC_IPV4 || k->type == IOC_IPV6)
+        return collect_ip(ix, k, pr);
+    if (k->type == IOC_DOMAIN)
+        return collect_domain(ix, k, pr);
+    pr->tb = &ix->str;
+    pr->p = key_bytes(k);
+    pr->n = k->len;
+    pr->h = key_hash(ix, k->type, pr->p, pr->n);
+    pr->kind = IOC_MATCH_EXACT;
+    return 1;
+}
+
+static bool is_block(const struct ioc_key *k)
+{
+    return (k->type == IOC_IPV4 && k->prefix < 32) || (k->type == IOC_IPV6 && k->prefix < 128);
 }
 
 int64_t ioc_index_query_key(const struct ioc_index *ix, const struct ioc_key *k, ioc_match_fn fn,
                             void *arg, struct ioc_count *count)
 {
     struct visit v = {.ix = ix, .fn = fn, .arg = arg};
+    struct probe pr[MAX_PROBES];
     pthread_rwlock_rdlock((pthread_rwlock_t *)&ix->lock);
-    if (k->type == IOC_IPV4 || k->type == IOC_IPV6)
-        query_ip(&v, k);
-    else if (k->type == IOC_DOMAIN)
-        query_domain(&v, k);
-    else {
-        struct probe p = {.tb = &ix->str, .p = key_bytes(k), .n = k->len};
-        p.h = key_hash(ix, k->type, p.p, p.n);
-        run_probes(&v, k->type, &p, 1);
-    }
+    size_t np = collect(ix, k, pr);
+    prefetch_slots(pr, np);
+    run_probes(&v, k->type, pr, np);
+    if (is_block(k))
+        query_inside(&v, k);
     pthread_rwlock_unlock((pthread_rwlock_t *)&ix->lock);
     if (count)
         *count = v.cnt;
     return (int64_t)v.cnt.indicators;
+}
+
+/* The first entry whose tag matches in a probe's chain (read from the slots only), or -1. */
+static int64_t first_candidate(const struct probe *p)
+{
+    const struct ixt *tb = p->tb;
+    uint32_t tag = (uint32_t)(p->h >> 32);
+    if (!tb->slot)
+        return -1;
+    for (size_t i = tag & tb->mask;; i = (i + 1) & tb->mask) {
+        uint64_t s = tb->slot[i];
+        if (!s)
+            return -1;
+        if ((uint32_t)(s >> 32) == tag && (uint32_t)s != SLOT_TOMB)
+            return (int64_t)(uint32_t)s - 1;
+    }
+}
+
+#define BATCH 8
+
+/* One group of at most BATCH queries, in stages so that their cache misses overlap: every
+ * probe's slot, then every candidate entry, then every candidate's key, then the matching
+ * itself (which finds everything in cache). */
+static void count_group(const struct ioc_index *ix, const struct ioc_key *keys, size_t n,
+                        struct ioc_count *counts, struct probe *pr, size_t *np)
+{
+    for (size_t q = 0; q < n; q++) {
+        np[q] = collect(ix, &keys[q], pr + q * MAX_PROBES);
+        prefetch_slots(pr + q * MAX_PROBES, np[q]);
+    }
+    for (size_t q = 0; q < n; q++)
+        for (size_t i = 0; i < np[q]; i++) {
+            int64_t id = first_candidate(&pr[q * MAX_PROBES + i]);
+            pr[q * MAX_PROBES + i].kind |= id >= 0 ? 0x80 : 0;
+            if (id >= 0)
+                __builtin_prefetch(&ix->ent[id]);
+        }
+    for (size_t q = 0; q < n; q++)
+        for (size_t i = 0; i < np[q]; i++)
+            if (pr[q * MAX_PROBES + i].kind & 0x80) {
+                pr[q * MAX_PROBES + i].kind &= 0x7f;
+                __builtin_prefetch(entry_key(ix, &ix->ent[first_candidate(&pr[q * MAX_PROBES + i])]));
+            }
+    for (size_t q = 0; q < n; q++) {
+        struct visit v = {.ix = ix};
+        run_probes(&v, keys[q].type, pr + q * MAX_PROBES, np[q]);
+        if (is_block(&keys[q]))
+            query_inside(&v, &keys[q]);
+        counts[q] = v.cnt;
+    }
+}
+
+int64_t ioc_index_count_many(const struct ioc_index *ix, const struct ioc_key *keys, size_t n,
+                             struct ioc_count *counts)
+{
+    struct probe *pr = xmalloc(BATCH * MAX_PROBES * sizeof(*pr));
+    size_t np[BATCH];
+    int64_t total = 0;
+    pthread_rwlock_rdlock((pthread_rwlock_t *)&ix->lock);
+    for (size_t i = 0; i < n; i += BATCH)
+        count_group(ix, keys + i, MIN(BATCH, n - i), counts + i, pr, np);
+    pthread_rwlock_unlock((pthread_rwlock_t *)&ix->lock);
+    for (size_t i = 0; i < n; i++)
+        total += (int64_t)counts[i].indicators;
+    free(pr);
+    return total;
 }
 
 int64_t ioc_index_query(const struct ioc_index *ix, enum ioc_type type, const char *value,

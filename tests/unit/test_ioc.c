@@ -529,6 +529,23 @@ static void test_index_random_crosscheck(void **state)
         assert_int_equal(a.indicators, b.indicators);
         assert_int_equal(a.postings, b.postings);
     }
+    /* the batched count agrees with the single queries */
+    struct ioc_key *keys = xcalloc(m.n, sizeof(*keys));
+    struct ioc_count *counts = xcalloc(m.n, sizeof(*counts));
+    int64_t total = 0;
+    for (size_t k = 0; k < m.n; k++)
+        assert_int_equal(ioc_key_from_value(&keys[k], &m.v[k]), 0);
+    int64_t sum = ioc_index_count_many(rb, keys, m.n, counts);
+    for (size_t k = 0; k < m.n; k++) {
+        struct ioc_count one;
+        total += ioc_index_query_key(rb, &keys[k], NULL, NULL, &one);
+        assert_int_equal(counts[k].indicators, one.indicators);
+        assert_int_equal(counts[k].postings, one.postings);
+    }
+    assert_int_equal(sum, total);
+    assert_true(total > 0);
+    free(keys);
+    free(counts);
     free(items);
     ioc_index_free(rb);
     ioc_index_free(ix);
