@@ -14,15 +14,15 @@
  * A lookup is ioc_index_query_key counting its matches (no callback): read lock, every probe,
  * every match visited. The "text" figure adds parsing the query text (ioc_index_query).
  *
- * Memory: the index's own accounting (ioc_index_stats: tables, entries, key arena, posting
- * lists) and, as a cross-check, the growth of glibc's allocated bytes (mallinfo2) over the
- * build. Medians of --reps runs (each a fresh build). Prints a readable table to stderr and
- * one JSON line to stdout.
+ * Memory: the index's own accounting (ioc_index_stats: tables, entries and keys, posting
+ * lists, buckets) and, as a cross-check, the growth of the resident set over the first build
+ * (later builds reuse freed memory). Medians of --reps runs (each a fresh build). Prints a readable
+ * table to stderr and one JSON line to stdout.
  *
  * Usage: bench_index [--indicators N] [--queries N] [--reps N]
  */
-#include <malloc.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../src/core/core.h"
 #include "../src/sharing/ioc_index.h"
@@ -81,8 +81,8 @@ static const char *text_put(struct text *t, const char *s, size_t n)
 
 enum kind { K_V4, K_V4NET, K_V6, K_DOMAIN, K_URL, K_MD5, K_SHA1, K_SHA256, K__N };
 static const unsigned share[K__N] = {300, 20, 30, 250, 150, 50, 50, 150}; /* per mille */
-static const enum ioc_type type_of[K__N] = {IOC_IPV4,   IOC_IPV4, IOC_IPV6, IOC_DOMAIN,
-                                            IOC_URL,    IOC_MD5,  IOC_SHA1, IOC_SHA256};
+static const enum ioc_type type_of[K__N] = {IOC_IPV4, IOC_IPV4, IOC_IPV6, IOC_DOMAIN,
+                                            IOC_URL,  IOC_MD5,  IOC_SHA1, IOC_SHA256};
 
 static enum kind pick_kind(void)
 {
@@ -103,7 +103,8 @@ static void name(char *out, size_t len)
 
 static size_t gen_domain(char *s, size_t cap)
 {
-    static const char *const tlds[] = {"com", "net", "org", "ru", "cn", "jp", "info", "xyz", "top", "io"};
+    static const char *const tlds[] = {"com", "net",  "org", "ru",  "cn",
+                                       "jp",  "info", "xyz", "top", "io"};
     char a[16], b[16], c[16];
     unsigned depth = (unsigned)(rnd() % 10);
     name(a, 6 + rnd() % 7);
@@ -173,14 +174,22 @@ static size_t gen(enum kind k, char *s)
 {
     static const unsigned v6p[] = {128, 128, 128, 128, 128, 128, 128, 64, 64, 48};
     switch (k) {
-    case K_V4: return gen_v4(s, (uint32_t)rnd(), 32);
-    case K_V4NET: return gen_v4(s, (uint32_t)rnd(), v4_prefix());
-    case K_V6: return gen_v6(s, v6p[rnd() % ARRAY_SIZE(v6p)]);
-    case K_DOMAIN: return gen_domain(s, 256);
-    case K_URL: return gen_url(s, 256);
-    case K_MD5: return gen_hex(s, 32);
-    case K_SHA1: return gen_hex(s, 40);
-    default: return gen_hex(s, 64);
+    case K_V4:
+        return gen_v4(s, (uint32_t)rnd(), 32);
+    case K_V4NET:
+        return gen_v4(s, (uint32_t)rnd(), v4_prefix());
+    case K_V6:
+        return gen_v6(s, v6p[rnd() % ARRAY_SIZE(v6p)]);
+    case K_DOMAIN:
+        return gen_domain(s, 256);
+    case K_URL:
+        return gen_url(s, 256);
+    case K_MD5:
+        return gen_hex(s, 32);
+    case K_SHA1:
+        return gen_hex(s, 40);
+    default:
+        return gen_hex(s, 64);
     }
 }
 
@@ -253,10 +262,18 @@ static void make_queries(struct dataset *d, size_t nq)
 
 /* ---- measurements ---- */
 
-static size_t malloc_bytes(void)
+/* The resident set in bytes (/proc/self/statm): what the build really occupies, huge pages
+ * counted whole (mallinfo2 would count the address space that 2 MiB-aligned blocks reserve). */
+static size_t rss_bytes(void)
 {
-    struct mallinfo2 mi = mallinfo2();
-    return mi.uordblks + mi.hblkhd;
+    unsigned long size = 0, resident = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        if (fscanf(f, "%lu %lu", &size, &resident) != 2)
+            resident = 0;
+        fclose(f);
+    }
+    return resident * (size_t)sysconf(_SC_PAGESIZE);
 }
 
 struct build_result {
@@ -267,7 +284,7 @@ struct build_result {
 
 static struct ioc_index *build(const struct dataset *d, struct build_result *r)
 {
-    size_t m0 = malloc_bytes(), rejected = 0;
+    size_t m0 = rss_bytes(), rejected = 0;
     double t0 = now_s();
     struct ioc_index *ix = ioc_index_new(0x1234);
     BUG_ON(ioc_index_build(ix, d->items, d->n, &rejected) != IOC_INDEX_OK);
@@ -275,7 +292,7 @@ static struct ioc_index *build(const struct dataset *d, struct build_result *r)
     BUG_ON(rejected);
     ioc_index_stats(ix, &r->st);
     r->bytes_per = (double)r->st.bytes / (double)r->st.indicators;
-    r->malloc_per = (double)(malloc_bytes() - m0) / (double)r->st.indicators;
+    r->malloc_per = (double)(rss_bytes() - m0) / (double)r->st.indicators;
     return ix;
 }
 
@@ -352,7 +369,8 @@ int main(int argc, char **argv)
     size_t nq = (size_t)opt(argc, argv, "--queries", 2000000);
     int reps = (int)opt(argc, argv, "--reps", 3);
     struct dataset d = {0};
-    double build_s[16], lk[16], lt[16], lc[16], ltc[16], lb[16], lbc[16], bpi = 0, mpi = 0, adds = 0, removes = 0;
+    double build_s[16], lk[16], lt[16], lc[16], ltc[16], lb[16], lbc[16], bpi = 0, mpi = 0,
+                                                                          adds = 0, removes = 0;
     size_t hits = 0;
     uint64_t matches = 0;
     struct ioc_index_stats st = {0};
@@ -372,7 +390,8 @@ int main(int argc, char **argv)
         struct ioc_index *ix = build(&d, &br);
         build_s[r] = br.s;
         bpi = br.bytes_per;
-        mpi = br.malloc_per;
+        if (r == 0)
+            mpi = br.malloc_per;
         st = br.st;
         lookups(ix, &d, false, &hits, &matches, &lc[r]); /* warm-up pass */
         lk[r] = lookups(ix, &d, false, &hits, &matches, &lc[r]);
@@ -392,10 +411,10 @@ int main(int argc, char **argv)
            mlbc = median(lbc, reps);
     fprintf(stderr, "%-56s %10zu (%llu distinct, %llu postings)\n", "indicators", n,
             (unsigned long long)st.indicators, (unsigned long long)st.postings);
-    fprintf(stderr, "%-56s %10.2f s (%.2f M indicators/s)\n", "build (ioc_index_build), median",
-            mb, (double)n / mb / 1e6);
-    fprintf(stderr, "%-56s %10.1f bytes (malloc: %.1f)\n", "memory per distinct indicator", bpi,
-            mpi);
+    fprintf(stderr, "%-56s %10.2f s (%.2f M indicators/s)\n", "build (ioc_index_build), median", mb,
+            (double)n / mb / 1e6);
+    fprintf(stderr, "%-56s %10.1f bytes (resident set growth: %.1f)\n",
+            "memory per distinct indicator", bpi, mpi);
     fprintf(stderr, "%-56s %10.2f M/s  (%.1f %% of queries matched, %.2f matches/query)\n",
             "lookups, 1 thread, parsed keys, median", ml / 1e6, 100.0 * (double)hits / (double)nq,
             (double)matches / (double)nq);
@@ -408,13 +427,13 @@ int main(int argc, char **argv)
     fprintf(stderr, "%-56s %10.0f /s (remove %.0f /s)\n", "incremental add, one at a time", adds,
             removes);
     printf("{\"bench\":\"index\",\"indicators\":%zu,\"distinct\":%llu,\"queries\":%zu,\"reps\":%d,"
-           "\"build_s\":%.3f,\"bytes_per_indicator\":%.1f,\"malloc_bytes_per_indicator\":%.1f,"
+           "\"build_s\":%.3f,\"bytes_per_indicator\":%.1f,\"rss_bytes_per_indicator\":%.1f,"
            "\"lookups_per_s\":%.0f,\"lookups_per_cpu_s\":%.0f,\"text_lookups_per_s\":%.0f,"
            "\"text_lookups_per_cpu_s\":%.0f,\"batched_lookups_per_s\":%.0f,"
            "\"batched_lookups_per_cpu_s\":%.0f,\"hit_rate\":%.3f,"
            "\"matches_per_query\":%.3f,\"adds_per_s\":%.0f,\"removes_per_s\":%.0f}\n",
-           n, (unsigned long long)st.indicators, nq, reps, mb, bpi, mpi, ml, mlc, mt, mtc, mlb, mlbc,
-           (double)hits / (double)nq, (double)matches / (double)nq, adds, removes);
+           n, (unsigned long long)st.indicators, nq, reps, mb, bpi, mpi, ml, mlc, mt, mtc, mlb,
+           mlbc, (double)hits / (double)nq, (double)matches / (double)nq, adds, removes);
     free(d.items);
     free(d.keys);
     free(d.qtext);

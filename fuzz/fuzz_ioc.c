@@ -32,8 +32,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct verr_list errs;
     if (size < 1 || size > IOC_VALUE_MAX + 1)
         return 0;
-    enum ioc_type t = data[0] % (IOC__COUNT + 1) == IOC__COUNT ? IOC_ANY
-                                                                : (enum ioc_type)(data[0] % (IOC__COUNT + 1));
+    enum ioc_type t = data[0] % (IOC__COUNT + 1) == IOC__COUNT
+                          ? IOC_ANY
+                          : (enum ioc_type)(data[0] % (IOC__COUNT + 1));
     verr_list_init(&errs, 20);
     int r = ioc_normalise(t, (const char *)data + 1, size - 1, &v, &errs, "/v");
     BUG_ON((r == 0) != (errs.n == 0));

@@ -145,16 +145,6 @@ static void *big_alloc(size_t n, bool zero)
     return p;
 }
 
-static void *big_realloc(void *old, size_t old_n, size_t n)
-{
-    if (n < HUGE_SIZE)
-        return xrealloc(old, n);
-    void *p = big_alloc(n, false);
-    memcpy(p, old, old_n);
-    free(old);
-    return p;
-}
-
 /* ---- the structure ---- */
 
 #define SLOT_TOMB 0xffffffffu
@@ -166,17 +156,26 @@ struct ixt {
     size_t mask, live, tomb;
 };
 
+/*
+ * An entry lives in the key arena, its key bytes (and a NUL) right after it, so that a hit reads
+ * one or two adjacent cache lines after its slot instead of an entry and then a key elsewhere.
+ * Its number is its offset in 8-byte units (chunk << (CHUNK_BITS - 3) | unit): 32 bits address
+ * 32 GiB of arena. A removed entry stays as garbage (npost 0) until a rebuild.
+ */
 struct ix_entry {
     union {
         uint64_t one; /* npost == 1 */
         uint64_t *v;  /* npost > 1 */
     } post;
-    uint64_t key_off; /* chunk << CHUNK_BITS | offset */
-    uint32_t npost;   /* 0: a free entry (post.one is the next free entry + 1) */
-    uint32_t cap;     /* capacity of post.v */
+    uint32_t npost; /* 0: removed */
+    uint32_t cap;   /* capacity of post.v */
     uint16_t key_len;
     uint8_t type, prefix;
+    uint32_t size; /* bytes of the entry with its key, a multiple of 8 */
 };
+
+#define UNIT_BITS (CHUNK_BITS - 3)
+#define MAX_CHUNKS (((size_t)1 << (32 - UNIT_BITS)) - 1) /* keeps entry + 1 below SLOT_TOMB */
 
 /*
  * For "inside" queries (the stored addresses and blocks in a query block), which a hash table
@@ -198,15 +197,13 @@ struct ioc_index {
     pthread_rwlock_t lock;
     uint64_t seed;
     struct ixt str, ip4[33], ip6[129];
-    struct bucket *b4, *b6; /* BUCKETS each, by the address's first 16 bits; NULL until used */
+    struct bucket *b4, *b6;     /* BUCKETS each, by the address's first 16 bits; NULL until used */
     uint64_t *f4[33], *f6[129]; /* per prefix length >= 16: which first 16 bits occur (filter) */
     uint32_t ip4_n[33], ip6_n[129], depth_n[256]; /* indicators per prefix length / depth */
-    struct ix_entry *ent;
-    size_t nent, capent;
-    uint32_t free_head; /* free entry + 1, 0: none */
-    bool bulk;          /* ioc_index_build: buckets unsorted until it ends */
+    bool bulk; /* ioc_index_build: buckets unsorted until it ends */
     char **chunk;
-    size_t nchunk, chunk_used;
+    size_t *chunk_fill; /* bytes used in each chunk */
+    size_t nchunk;
     uint64_t indicators, postings, by_type[IOC__COUNT], list_bytes, garbage;
 };
 
@@ -241,36 +238,54 @@ void ioc_index_free(struct ioc_index *ix)
         free(ix->ip4[i].slot);
     for (size_t i = 0; i < 129; i++)
         free(ix->ip6[i].slot);
-    for (size_t i = 0; i < ix->nent; i++)
-        if (ix->ent[i].npost > 1)
-            free(ix->ent[i].post.v);
-    free(ix->ent);
-    for (size_t i = 0; i < ix->nchunk; i++)
+    for (size_t i = 0; i < ix->nchunk; i++) {
+        for (size_t off = 0; off < ix->chunk_fill[i];) {
+            struct ix_entry *e = (struct ix_entry *)(ix->chunk[i] + off);
+            if (e->npost > 1)
+                free(e->post.v);
+            off += e->size;
+        }
         free(ix->chunk[i]);
+    }
     free(ix->chunk);
+    free(ix->chunk_fill);
     pthread_rwlock_destroy(&ix->lock);
     free(ix);
 }
 
-static const uint8_t *entry_key(const struct ioc_index *ix, const struct ix_entry *e)
+static inline struct ix_entry *ENT(const struct ioc_index *ix, uint32_t id)
 {
-    return (const uint8_t *)ix->chunk[e->key_off >> CHUNK_BITS] + (e->key_off & (CHUNK_SIZE - 1));
+    return (struct ix_entry *)(ix->chunk[id >> UNIT_BITS] +
+                               ((size_t)(id & ((1u << UNIT_BITS) - 1)) << 3));
 }
 
-/* Copies a key into the arena (NUL-terminated for the text kinds' callbacks). */
-static uint64_t arena_put(struct ioc_index *ix, const uint8_t *p, size_t n)
+static const uint8_t *entry_key(const struct ioc_index *ix, const struct ix_entry *e)
 {
-    if (!ix->nchunk || ix->chunk_used + n + 1 > CHUNK_SIZE) {
+    UNUSED(ix);
+    return (const uint8_t *)(e + 1);
+}
+
+/* Places a new entry with its key (NUL-terminated for the text kinds' callbacks) in the
+ * arena. Returns its number, or -1 when the arena is at its limit. */
+static int64_t arena_put(struct ioc_index *ix, const uint8_t *p, size_t n)
+{
+    size_t size = (sizeof(struct ix_entry) + n + 1 + 7) & ~(size_t)7;
+    if (!ix->nchunk || ix->chunk_fill[ix->nchunk - 1] + size > CHUNK_SIZE) {
+        if (ix->nchunk >= MAX_CHUNKS)
+            return -1;
         ix->chunk = xrealloc(ix->chunk, (ix->nchunk + 1) * sizeof(*ix->chunk));
+        ix->chunk_fill = xrealloc(ix->chunk_fill, (ix->nchunk + 1) * sizeof(*ix->chunk_fill));
         ix->chunk[ix->nchunk] = ix->nchunk ? big_alloc(CHUNK_SIZE, false) : xmalloc(CHUNK_SIZE);
-        ix->nchunk++;
-        ix->chunk_used = 0;
+        ix->chunk_fill[ix->nchunk++] = 0;
     }
-    uint64_t off = (uint64_t)(ix->nchunk - 1) << CHUNK_BITS | ix->chunk_used;
-    memcpy(ix->chunk[ix->nchunk - 1] + ix->chunk_used, p, n);
-    ix->chunk[ix->nchunk - 1][ix->chunk_used + n] = '\0';
-    ix->chunk_used += n + 1;
-    return off;
+    size_t c = ix->nchunk - 1, off = ix->chunk_fill[c];
+    struct ix_entry *e = (struct ix_entry *)(ix->chunk[c] + off);
+    memset(e, 0, sizeof(*e));
+    e->size = (uint32_t)size;
+    memcpy(e + 1, p, n);
+    ((char *)(e + 1))[n] = '\0';
+    ix->chunk_fill[c] += size;
+    return (int64_t)(c << UNIT_BITS | off >> 3);
 }
 
 /* The table a key belongs in, and the hash of its key there. */
@@ -306,8 +321,7 @@ static int64_t ixt_find(const struct ioc_index *ix, const struct ixt *tb, uint64
         if (!s)
             return -1;
         uint32_t id = (uint32_t)s;
-        if ((uint32_t)(s >> 32) == tag && id != SLOT_TOMB &&
-            entry_is(ix, &ix->ent[id - 1], t, p, n))
+        if ((uint32_t)(s >> 32) == tag && id != SLOT_TOMB && entry_is(ix, ENT(ix, id - 1), t, p, n))
             return (int64_t)id - 1;
     }
 }
@@ -424,7 +438,7 @@ static uint64_t v4_elem(const uint8_t *a, unsigned prefix, uint32_t id)
 /* Order of IPv6 entry id against (addr, prefix): address, then prefix. */
 static int v6_cmp(const struct ioc_index *ix, uint32_t id, const uint8_t *addr, unsigned prefix)
 {
-    const struct ix_entry *e = &ix->ent[id];
+    const struct ix_entry *e = ENT(ix, id);
     int c = memcmp(entry_key(ix, e), addr, 16);
     return c ? c : (int)e->prefix - (int)prefix;
 }
@@ -437,8 +451,8 @@ static uint32_t bucket_lower(const struct ioc_index *ix, const struct bucket *b,
     uint64_t key = t == IOC_IPV4 ? v4_elem(addr, prefix, 0) : 0;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        bool before = t == IOC_IPV4 ? b->e[mid] < key
-                                    : v6_cmp(ix, (uint32_t)b->e[mid], addr, prefix) < 0;
+        bool before =
+            t == IOC_IPV4 ? b->e[mid] < key : v6_cmp(ix, (uint32_t)b->e[mid], addr, prefix) < 0;
         if (before)
             lo = mid + 1;
         else
@@ -456,7 +470,7 @@ static int cmp_u64(const void *a, const void *b)
 static int cmp_v6(const void *a, const void *b, void *arg)
 {
     const struct ioc_index *ix = arg;
-    const struct ix_entry *e = &ix->ent[(uint32_t) * (const uint64_t *)b];
+    const struct ix_entry *e = ENT(ix, (uint32_t) * (const uint64_t *)b);
     return v6_cmp(ix, (uint32_t) * (const uint64_t *)a, entry_key(ix, e), e->prefix);
 }
 
@@ -547,28 +561,15 @@ static uint32_t *count_of(struct ioc_index *ix, const struct ioc_key *k)
 
 static int64_t new_entry(struct ioc_index *ix, const struct ioc_key *k, uint64_t p)
 {
-    uint32_t id;
-    if (ix->free_head) {
-        id = ix->free_head - 1;
-        ix->free_head = (uint32_t)ix->ent[id].post.one;
-    } else {
-        if (ix->nent >= IOC_INDEX_MAX_ENTRIES)
-            return IOC_INDEX_EFULL;
-        if (ix->nent == ix->capent) {
-            size_t old = ix->capent;
-            ix->capent = ix->capent ? ix->capent * 2 : 1024;
-            ix->ent = big_realloc(ix->ent, old * sizeof(*ix->ent), ix->capent * sizeof(*ix->ent));
-        }
-        id = (uint32_t)ix->nent++;
-    }
-    struct ix_entry *e = &ix->ent[id];
+    int64_t id = arena_put(ix, key_bytes(k), k->len);
+    if (id < 0)
+        return IOC_INDEX_EFULL;
+    struct ix_entry *e = ENT(ix, (uint32_t)id);
     e->post.one = p;
     e->npost = 1;
-    e->cap = 0;
     e->key_len = (uint16_t)k->len;
     e->type = (uint8_t)k->type;
     e->prefix = k->prefix;
-    e->key_off = arena_put(ix, key_bytes(k), k->len);
     return id;
 }
 
@@ -580,7 +581,7 @@ static int add_locked(struct ioc_index *ix, const struct ioc_key *k, uint64_t p)
     int64_t id = ixt_find(ix, tb, h, k->type, kb, k->len);
     uint32_t *cnt;
     if (id >= 0)
-        return post_add(ix, &ix->ent[id], p);
+        return post_add(ix, ENT(ix, (uint32_t)id), p);
     if (!tb->slot || (tb->live + tb->tomb + 1) * 10 > (tb->mask + 1) * 7)
         ixt_resize(tb, tb->live + 1);
     if ((id = new_entry(ix, k, p)) < 0)
@@ -603,9 +604,9 @@ static int remove_locked(struct ioc_index *ix, const struct ioc_key *k, uint64_t
     uint64_t h = key_hash(ix, k->type, kb, k->len);
     int64_t id = ixt_find(ix, tb, h, k->type, kb, k->len);
     uint32_t *cnt;
-    if (id < 0 || !post_del(ix, &ix->ent[id], p))
+    if (id < 0 || !post_del(ix, ENT(ix, (uint32_t)id), p))
         return IOC_INDEX_NOTFOUND;
-    if (ix->ent[id].npost)
+    if (ENT(ix, (uint32_t)id)->npost)
         return IOC_INDEX_OK;
     for (size_t i = (h >> 32) & tb->mask;; i = (i + 1) & tb->mask)
         if ((uint32_t)tb->slot[i] == (uint32_t)id + 1) {
@@ -616,9 +617,7 @@ static int remove_locked(struct ioc_index *ix, const struct ioc_key *k, uint64_t
     tb->tomb++;
     if (k->type == IOC_IPV4 || k->type == IOC_IPV6)
         bucket_remove(ix, k, (uint32_t)id);
-    ix->garbage += ix->ent[id].key_len + 1u;
-    ix->ent[id].post.one = ix->free_head;
-    ix->free_head = (uint32_t)id + 1;
+    ix->garbage += ENT(ix, (uint32_t)id)->size;
     if ((cnt = count_of(ix, k)))
         (*cnt)--;
     ix->indicators--;
@@ -670,11 +669,6 @@ int ioc_index_build(struct ioc_index *ix, const struct ioc_index_item *items, si
     pthread_rwlock_wrlock(&ix->lock);
     if (ix->str.live + text > (ix->str.mask + 1) * 7 / 10)
         ixt_resize(&ix->str, ix->str.live + text);
-    if (ix->capent < ix->nent + n) {
-        size_t old = ix->capent;
-        ix->capent = ix->nent + n;
-        ix->ent = big_realloc(ix->ent, old * sizeof(*ix->ent), ix->capent * sizeof(*ix->ent));
-    }
     ix->bulk = true;
     for (size_t i = 0; i < n; i++) {
         struct ioc_key k;
@@ -707,7 +701,7 @@ struct visit {
 /* Reports entry id as a match of the given kind. */
 static void visit(struct visit *v, uint32_t id, enum ioc_match_kind kind)
 {
-    const struct ix_entry *e = &v->ix->ent[id];
+    const struct ix_entry *e = ENT(v->ix, id);
     v->cnt.indicators++;
     v->cnt.postings += e->npost;
     if (!v->fn || v->stop)
@@ -770,7 +764,7 @@ static void mask_addr(const uint8_t *a, size_t bytes, unsigned prefix, uint8_t *
 /* The prefix and the first 16 address bits after the bucket's of element x of a bucket. */
 static unsigned elem_prefix(const struct ioc_index *ix, enum ioc_type t, uint64_t x)
 {
-    return t == IOC_IPV4 ? (unsigned)(x >> 32) & 63 : ix->ent[(uint32_t)x].prefix;
+    return t == IOC_IPV4 ? (unsigned)(x >> 32) & 63 : ENT(ix, (uint32_t)x)->prefix;
 }
 
 /* Stored addresses and blocks inside the query block k (longer prefixes), from the buckets. */
@@ -797,7 +791,7 @@ static void query_inside(struct visit *v, const struct ioc_key *k)
             uint8_t a[4] = {k->bin[0], k->bin[1], (uint8_t)(low >> 8), (uint8_t)low};
             mask_addr(a, 4, k->prefix, m);
         } else
-            mask_addr(entry_key(v->ix, &v->ix->ent[id]), 16, k->prefix, m);
+            mask_addr(entry_key(v->ix, ENT(v->ix, id)), 16, k->prefix, m);
         if (memcmp(m, k->bin, k->len))
             break;
         if (elem_prefix(v->ix, k->type, b->e[i]) > k->prefix)
@@ -900,8 +894,8 @@ static int64_t first_candidate(const struct probe *p)
 #define BATCH 8
 
 /* One group of at most BATCH queries, in stages so that their cache misses overlap: every
- * probe's slot, then every candidate entry, then every candidate's key, then the matching
- * itself (which finds everything in cache). */
+ * probe's slot, then every candidate entry with its key, then the matching itself (which finds
+ * everything in cache). */
 static void count_group(const struct ioc_index *ix, const struct ioc_key *keys, size_t n,
                         struct ioc_count *counts, struct probe *pr, size_t *np)
 {
@@ -912,16 +906,11 @@ static void count_group(const struct ioc_index *ix, const struct ioc_key *keys, 
     for (size_t q = 0; q < n; q++)
         for (size_t i = 0; i < np[q]; i++) {
             int64_t id = first_candidate(&pr[q * MAX_PROBES + i]);
-            pr[q * MAX_PROBES + i].kind |= id >= 0 ? 0x80 : 0;
-            if (id >= 0)
-                __builtin_prefetch(&ix->ent[id]);
-        }
-    for (size_t q = 0; q < n; q++)
-        for (size_t i = 0; i < np[q]; i++)
-            if (pr[q * MAX_PROBES + i].kind & 0x80) {
-                pr[q * MAX_PROBES + i].kind &= 0x7f;
-                __builtin_prefetch(entry_key(ix, &ix->ent[first_candidate(&pr[q * MAX_PROBES + i])]));
+            if (id >= 0) { /* the entry and its key: two cache lines at most for most keys */
+                __builtin_prefetch(ENT(ix, (uint32_t)id));
+                __builtin_prefetch((const char *)ENT(ix, (uint32_t)id) + 64);
             }
+        }
     for (size_t q = 0; q < n; q++) {
         struct visit v = {.ix = ix};
         run_probes(&v, keys[q].type, pr + q * MAX_PROBES, np[q]);
@@ -963,8 +952,7 @@ void ioc_index_stats(const struct ioc_index *ix, struct ioc_index_stats *st)
     st->indicators = ix->indicators;
     st->postings = ix->postings;
     memcpy(st->by_type, ix->by_type, sizeof(st->by_type));
-    st->bytes = ixt_bytes(&ix->str) + ix->capent * sizeof(struct ix_entry) +
-                ix->nchunk * CHUNK_SIZE + ix->list_bytes;
+    st->bytes = ixt_bytes(&ix->str) + ix->nchunk * CHUNK_SIZE + ix->list_bytes;
     for (size_t i = 0; i < 33; i++)
         st->bytes += ixt_bytes(&ix->ip4[i]);
     for (size_t i = 0; i < 129; i++)

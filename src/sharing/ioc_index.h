@@ -19,8 +19,8 @@
  * Design (docs/sharing.md §3, "The index"): one open-addressing hash table for the text and
  * hash kinds, and one per prefix length for addresses (33 for IPv4, 129 for IPv6); a query
  * probes only the prefix lengths and domain depths that hold at least one indicator, and
- * prefetches all its probes before reading any. Keys live in an arena (binary for addresses
- * and hashes), entries are 32 bytes with the first posting inline.
+ * prefetches all its probes before reading any. Entries (24 bytes, the first posting inline)
+ * live in an arena with their keys right after them (binary for addresses and hashes).
  *
  * Concurrency: one writer and any number of readers. Every function takes the index's
  * reader-writer lock (writers preferred, so a stream of HTTP readers cannot starve the
@@ -38,11 +38,10 @@ enum ioc_index_result {
     IOC_INDEX_EXISTS = 1,   /* add: the pair was already there (nothing changed) */
     IOC_INDEX_NOTFOUND = 2, /* remove: the pair was not there */
     IOC_INDEX_EINVAL = -1,  /* the value is not canonical text of its type */
-    IOC_INDEX_EFULL = -2,   /* more than IOC_INDEX_MAX_ENTRIES indicators */
+    /* the entries with their keys would pass 32 GiB (entry numbers are 32-bit offsets in
+     * 8-byte units): some 400 million indicators */
+    IOC_INDEX_EFULL = -2,
 };
-
-/* Distinct indicators an index can hold (entry ids are 32-bit). */
-#define IOC_INDEX_MAX_ENTRIES 0xfffffff0u
 
 /* A value of a type, parsed once for the index: for addresses and hashes the binary form, for
  * the rest the text (borrowed: it must outlive the key). */
