@@ -494,11 +494,22 @@ static struct bucket *bucket_of(struct ioc_index *ix, const struct ioc_key *k)
 }
 
 /*
- * A query address probes every prefix length in use; for lengths of 16 or more, a bitmap of the
- * first 16 bits that occur at that length skips most probes of the sparse lengths without
- * hashing. Bits are set on insert and never cleared (a stale bit costs one probe); a rebuild
- * starts clean.
+ * A query address probes every prefix length in use; for lengths of 16 or more a bitmap of the
+ * leading bits that occur at that length (the first 16 bits for /16–/19, the first 20 for /20
+ * and longer: 8 or 128 KiB, within the caches) skips most probes of the lengths that are not
+ * dense, without hashing or touching the table. Bits are set on insert and never cleared (a
+ * stale bit costs one probe); a rebuild starts clean.
  */
+static unsigned filter_bits(unsigned len)
+{
+    return len >= 20 ? 20 : 16;
+}
+
+static unsigned filter_top(const uint8_t *a, unsigned bits)
+{
+    return (unsigned)(a[0] << 16 | a[1] << 8 | a[2]) >> (24 - bits);
+}
+
 static uint64_t **filter_of(const struct ioc_index *ix, enum ioc_type t, unsigned len)
 {
     return (uint64_t **)(t == IOC_IPV4 ? &ix->f4[len] : &ix->f6[len]);
@@ -507,12 +518,12 @@ static uint64_t **filter_of(const struct ioc_index *ix, enum ioc_type t, unsigne
 static void filter_set(struct ioc_index *ix, const struct ioc_key *k)
 {
     uint64_t **f = filter_of(ix, k->type, k->prefix);
-    unsigned top = (unsigned)(k->bin[0] << 8 | k->bin[1]);
+    unsigned bits = filter_bits(k->prefix), top = filter_top(k->bin, bits);
     if (k->prefix < 16)
         return;
     if (!*f) {
-        *f = xcalloc(BUCKETS / 64, sizeof(uint64_t));
-        ix->list_bytes += BUCKETS / 8;
+        *f = xcalloc(((size_t)1 << bits) / 64, sizeof(uint64_t));
+        ix->list_bytes += ((size_t)1 << bits) / 8;
     }
     (*f)[top / 64] |= 1ULL << (top % 64);
 }
@@ -520,8 +531,10 @@ static void filter_set(struct ioc_index *ix, const struct ioc_key *k)
 static bool filter_may(const struct ioc_index *ix, enum ioc_type t, unsigned len, const uint8_t *a)
 {
     const uint64_t *f = *filter_of(ix, t, len);
-    unsigned top = (unsigned)(a[0] << 8 | a[1]);
-    return len < 16 || !f || (f[top / 64] >> (top % 64) & 1);
+    if (len < 16 || !f)
+        return true;
+    unsigned top = filter_top(a, filter_bits(len));
+    return f[top / 64] >> (top % 64) & 1;
 }
 
 static void bucket_insert(struct ioc_index *ix, const struct ioc_key *k, uint32_t id)
