@@ -494,15 +494,15 @@ static struct bucket *bucket_of(struct ioc_index *ix, const struct ioc_key *k)
 }
 
 /*
- * A query address probes every prefix length in use; for lengths of 16 or more a bitmap of the
- * leading bits that occur at that length (the first 16 bits for /16–/19, the first 20 for /20
- * and longer: 8 or 128 KiB, within the caches) skips most probes of the lengths that are not
- * dense, without hashing or touching the table. Bits are set on insert and never cleared (a
- * stale bit costs one probe); a rebuild starts clean.
+ * A query address probes every prefix length in use; a bitmap per length of the leading bits
+ * that occur at it (all the prefix's bits up to /20, then the first 20: at most 128 KiB, within
+ * the caches) skips most probes of the lengths that are not dense, without hashing or touching
+ * the table. Bits are set on insert and never cleared (a stale bit costs one probe); a rebuild
+ * starts clean. /0 has no bitmap.
  */
 static unsigned filter_bits(unsigned len)
 {
-    return len >= 20 ? 20 : 16;
+    return len >= 20 ? 20 : len;
 }
 
 static unsigned filter_top(const uint8_t *a, unsigned bits)
@@ -519,11 +519,11 @@ static void filter_set(struct ioc_index *ix, const struct ioc_key *k)
 {
     uint64_t **f = filter_of(ix, k->type, k->prefix);
     unsigned bits = filter_bits(k->prefix), top = filter_top(k->bin, bits);
-    if (k->prefix < 16)
+    if (k->prefix == 0)
         return;
     if (!*f) {
-        *f = xcalloc(((size_t)1 << bits) / 64, sizeof(uint64_t));
-        ix->list_bytes += ((size_t)1 << bits) / 8;
+        *f = xcalloc(((size_t)1 << bits) / 64 + 1, sizeof(uint64_t));
+        ix->list_bytes += (((size_t)1 << bits) / 64 + 1) * 8;
     }
     (*f)[top / 64] |= 1ULL << (top % 64);
 }
@@ -531,7 +531,7 @@ static void filter_set(struct ioc_index *ix, const struct ioc_key *k)
 static bool filter_may(const struct ioc_index *ix, enum ioc_type t, unsigned len, const uint8_t *a)
 {
     const uint64_t *f = *filter_of(ix, t, len);
-    if (len < 16 || !f)
+    if (len == 0 || !f)
         return true;
     unsigned top = filter_top(a, filter_bits(len));
     return f[top / 64] >> (top % 64) & 1;
