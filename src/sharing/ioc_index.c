@@ -478,9 +478,11 @@ static int cmp_v6(const void *a, const void *b, void *arg)
 static void buckets_sort(struct ioc_index *ix)
 {
     for (size_t i = 0; ix->b4 && i < BUCKETS; i++)
-        qsort(ix->b4[i].e, ix->b4[i].n, sizeof(uint64_t), cmp_u64);
+        if (ix->b4[i].n > 1) /* an empty bucket has no array: qsort wants one */
+            qsort(ix->b4[i].e, ix->b4[i].n, sizeof(uint64_t), cmp_u64);
     for (size_t i = 0; ix->b6 && i < BUCKETS; i++)
-        qsort_r(ix->b6[i].e, ix->b6[i].n, sizeof(uint64_t), cmp_v6, ix);
+        if (ix->b6[i].n > 1)
+            qsort_r(ix->b6[i].e, ix->b6[i].n, sizeof(uint64_t), cmp_v6, ix);
 }
 
 static struct bucket *bucket_of(struct ioc_index *ix, const struct ioc_key *k)

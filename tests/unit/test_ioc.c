@@ -5,6 +5,8 @@
  * stopping, incremental add/remove against a brute-force scan and a rebuild), warninglists
  * (the shipped lists, matching, and loading errors).
  */
+#include <pthread.h>
+
 #include "unit.h"
 #include "sharing/ioc.h"
 #include "sharing/ioc_index.h"
@@ -553,6 +555,57 @@ static void test_index_random_crosscheck(void **state)
     free(m.has);
 }
 
+/* ---- one writer, several readers ---- */
+
+struct shared {
+    struct ioc_index *ix;
+    int failures;
+};
+
+/* A reader: the stable indicators are always found, whatever the writer is doing (resizes,
+ * removals, bucket moves). */
+static void *reader(void *arg)
+{
+    struct shared *sh = arg;
+    for (int round = 0; round < 3000; round++) {
+        struct ioc_count c;
+        if (ioc_index_query(sh->ix, IOC_IPV4, "198.51.100.7", 12, NULL, NULL, &c) != 2 ||
+            ioc_index_query(sh->ix, IOC_DOMAIN, "a.stable.example", 16, NULL, NULL, NULL) != 1 ||
+            ioc_index_query(sh->ix, IOC_IPV4, "198.51.0.0/16", 13, NULL, NULL, NULL) < 2)
+            __atomic_add_fetch(&sh->failures, 1, __ATOMIC_RELAXED);
+    }
+    return NULL;
+}
+
+static void test_index_concurrent(void **state)
+{
+    UNUSED(state);
+    struct shared sh = {.ix = ioc_index_new(3)};
+    pthread_t th[3];
+    char v[64];
+    add(sh.ix, IOC_IPV4, "198.51.100.7", 1);
+    add(sh.ix, IOC_IPV4, "198.51.100.0/24", 2);
+    add(sh.ix, IOC_DOMAIN, "stable.example", 3);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, reader, &sh), 0);
+    for (unsigned i = 0; i < 20000; i++) { /* the writer: grows and shrinks every table */
+        snprintf(v, sizeof(v), "198.51.%u.%u", (i / 256) % 256, i % 256);
+        if (strcmp(v, "198.51.100.7"))
+            ioc_index_add(sh.ix, IOC_IPV4, v, strlen(v), 100 + i);
+        snprintf(v, sizeof(v), "h%u.churn.example", i);
+        ioc_index_add(sh.ix, IOC_DOMAIN, v, strlen(v), i);
+        if (i >= 1000) {
+            snprintf(v, sizeof(v), "h%u.churn.example", i - 1000);
+            assert_int_equal(ioc_index_remove(sh.ix, IOC_DOMAIN, v, strlen(v), i - 1000),
+                             IOC_INDEX_OK);
+        }
+    }
+    for (int i = 0; i < 3; i++)
+        pthread_join(th[i], NULL);
+    assert_int_equal(sh.failures, 0);
+    ioc_index_free(sh.ix);
+}
+
 /* ---- warninglists ---- */
 
 static const char *warn_dir(char *buf, size_t n)
@@ -711,6 +764,7 @@ int main(void)
         cmocka_unit_test(test_index_cidr),
         cmocka_unit_test(test_index_domains_and_exact),
         cmocka_unit_test(test_index_random_crosscheck),
+        cmocka_unit_test(test_index_concurrent),
         cmocka_unit_test(test_warnlists_shipped),
         cmocka_unit_test(test_warnlists_errors),
         cmocka_unit_test(test_warnlists_load_dir_errors),
