@@ -277,7 +277,7 @@ static size_t rss_bytes(void)
 }
 
 struct build_result {
-    double s;
+    double s, cpu;
     double bytes_per, malloc_per;
     struct ioc_index_stats st;
 };
@@ -285,10 +285,11 @@ struct build_result {
 static struct ioc_index *build(const struct dataset *d, struct build_result *r)
 {
     size_t m0 = rss_bytes(), rejected = 0;
-    double t0 = now_s();
+    double t0 = now_s(), c0 = cpu_s();
     struct ioc_index *ix = ioc_index_new(0x1234);
     BUG_ON(ioc_index_build(ix, d->items, d->n, &rejected) != IOC_INDEX_OK);
     r->s = now_s() - t0;
+    r->cpu = cpu_s() - c0;
     BUG_ON(rejected);
     ioc_index_stats(ix, &r->st);
     r->bytes_per = (double)r->st.bytes / (double)r->st.indicators;
@@ -369,8 +370,8 @@ int main(int argc, char **argv)
     size_t nq = (size_t)opt(argc, argv, "--queries", 2000000);
     int reps = (int)opt(argc, argv, "--reps", 3);
     struct dataset d = {0};
-    double build_s[16], lk[16], lt[16], lc[16], ltc[16], lb[16], lbc[16], bpi = 0, mpi = 0,
-                                                                          adds = 0, removes = 0;
+    double build_s[16], build_cpu[16], lk[16], lt[16], lc[16], ltc[16], lb[16], lbc[16],
+        bpi = 0, mpi = 0, adds = 0, removes = 0;
     size_t hits = 0;
     uint64_t matches = 0;
     struct ioc_index_stats st = {0};
@@ -389,6 +390,7 @@ int main(int argc, char **argv)
         struct build_result br;
         struct ioc_index *ix = build(&d, &br);
         build_s[r] = br.s;
+        build_cpu[r] = br.cpu;
         bpi = br.bytes_per;
         if (r == 0)
             mpi = br.malloc_per;
@@ -406,13 +408,14 @@ int main(int argc, char **argv)
                 r + 1, build_s[r], lk[r] / 1e6, lc[r] / 1e6, lt[r] / 1e6, lb[r] / 1e6,
                 lbc[r] / 1e6);
     }
+    double mbc = median(build_cpu, reps);
     double mb = median(build_s, reps), ml = median(lk, reps), mt = median(lt, reps);
     double mlc = median(lc, reps), mtc = median(ltc, reps), mlb = median(lb, reps),
            mlbc = median(lbc, reps);
     fprintf(stderr, "%-56s %10zu (%llu distinct, %llu postings)\n", "indicators", n,
             (unsigned long long)st.indicators, (unsigned long long)st.postings);
-    fprintf(stderr, "%-56s %10.2f s (%.2f M indicators/s)\n", "build (ioc_index_build), median", mb,
-            (double)n / mb / 1e6);
+    fprintf(stderr, "%-56s %10.2f s (%.2f M indicators/s; %.2f s of CPU)\n",
+            "build (ioc_index_build), median", mb, (double)n / mb / 1e6, mbc);
     fprintf(stderr, "%-56s %10.1f bytes (resident set growth: %.1f)\n",
             "memory per distinct indicator", bpi, mpi);
     fprintf(stderr, "%-56s %10.2f M/s  (%.1f %% of queries matched, %.2f matches/query)\n",
@@ -427,12 +430,13 @@ int main(int argc, char **argv)
     fprintf(stderr, "%-56s %10.0f /s (remove %.0f /s)\n", "incremental add, one at a time", adds,
             removes);
     printf("{\"bench\":\"index\",\"indicators\":%zu,\"distinct\":%llu,\"queries\":%zu,\"reps\":%d,"
-           "\"build_s\":%.3f,\"bytes_per_indicator\":%.1f,\"rss_bytes_per_indicator\":%.1f,"
+           "\"build_s\":%.3f,\"build_cpu_s\":%.3f,\"bytes_per_indicator\":%.1f,\"rss_bytes_per_"
+           "indicator\":%.1f,"
            "\"lookups_per_s\":%.0f,\"lookups_per_cpu_s\":%.0f,\"text_lookups_per_s\":%.0f,"
            "\"text_lookups_per_cpu_s\":%.0f,\"batched_lookups_per_s\":%.0f,"
            "\"batched_lookups_per_cpu_s\":%.0f,\"hit_rate\":%.3f,"
            "\"matches_per_query\":%.3f,\"adds_per_s\":%.0f,\"removes_per_s\":%.0f}\n",
-           n, (unsigned long long)st.indicators, nq, reps, mb, bpi, mpi, ml, mlc, mt, mtc, mlb,
+           n, (unsigned long long)st.indicators, nq, reps, mb, mbc, bpi, mpi, ml, mlc, mt, mtc, mlb,
            mlbc, (double)hits / (double)nq, (double)matches / (double)nq, adds, removes);
     free(d.items);
     free(d.keys);
