@@ -18,6 +18,7 @@
 #   BENCH_QUICK=1         one short repetition of everything (a smoke test, ~1 minute)
 #   BENCH_ONLY=delivery   only the delivery figures
 #   BENCH_ONLY=web        only the web UI's static files (and the /healthz baseline)
+#   BENCH_ONLY=index      only the correlation index (bench_index, in process; about 2 minutes)
 #   BENCH_ONLY=taxii      only the TAXII 2.1 server's figures (issue 13)
 #   BENCH_DELIVERY_REPORTS=4000  reports preloaded per drain (5 webhook deliveries each)
 #   BENCH_DELIVERY_RATE=100      reports/s of the latency run; BENCH_DELIVERY_SECONDS=20
@@ -330,6 +331,29 @@ if [ "${BENCH_ONLY:-}" = web ]; then # only the web UI's static files and the /h
     say "| baseline: GET /healthz, $conns conn (requests/s) | $hr | |"
     exit 0
 fi
+# The correlation index in process (issue 13 item 3): 10 million mixed indicators.
+index_run() {
+    local n=10000000 r=3
+    [ "${BENCH_QUICK:-0}" = 1 ] && n=1000000 r=1
+    say ""
+    say "== correlation index in process (bench_index: $n mixed indicators, single thread)"
+    "$build/bench/bench_index" --indicators "$n" --reps "$r" >"$work/index.jsonl" 2>"$work/index.txt"
+    cat "$work/index.txt"
+    xindex=$(grep -F '"bench":"index"' "$work/index.jsonl")
+}
+index_row() {
+    say "| correlation index: lookups per second, 1 thread, $(printf '%s' "$xindex" | jget indicators) mixed indicators (millions) | $(div "$(printf '%s' "$xindex" | jget lookups_per_s)" 1e6 %.2f) | ≥ 5 | $(div "$(printf '%s' "$xindex" | jget lookups_per_cpu_s)" 1e6 %.2f) M per CPU second; build $(printf '%s' "$xindex" | jget build_s) s ($(printf '%s' "$xindex" | jget build_cpu_s) s of CPU); $(printf '%s' "$xindex" | jget bytes_per_indicator) bytes/indicator; $(printf '%s' "$xindex" | jget hit_rate) of queries match; from text $(div "$(printf '%s' "$xindex" | jget text_lookups_per_s)" 1e6 %.2f) M/s; add $(printf '%s' "$xindex" | jget adds_per_s)/s |"
+}
+xindex=""
+if [ "${BENCH_ONLY:-}" = index ]; then
+    index_run
+    say ""
+    say "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load average $load_start → $(cut -d' ' -f1-3 /proc/loadavg)"
+    say "| measurement | median | target | notes |"
+    say "|---|---|---|---|"
+    index_row
+    exit 0
+fi
 if [ "${BENCH_ONLY:-}" != delivery ]; then
 start_server warn
 start_server info
@@ -482,6 +506,7 @@ inew=$(grep -F '"case":"newest first (default)"' "$work/inbox.jsonl")
 ideadline=$(grep -F '"case":"deadline, soonest first"' "$work/inbox.jsonl")
 ideep=$(grep -F '"case":"newest, deep (after 200 pages)"' "$work/inbox.jsonl")
 
+index_run
 # ---- statistics for authorities, in process (issue 13 item 7) ----
 say ""
 say "== statistics tables over 1,000,000 rows (bench_stats: count and suppress, in process)"
@@ -747,6 +772,7 @@ say "| risk: loss draws per second, 1 core, PERT loss (millions) | $(div "$(prin
 say "| risk: 20 scenarios × 1,000,000 years, $(printf '%s' "$rportn" | jget threads) threads (s) | $(printf '%s' "$rportn" | jget s) | < 1 | 1 thread $(printf '%s' "$rport1" | jget s) s; speed-up $(printf '%s' "$rportn" | jget speedup); median of $risk_reps |"
 say "| render: NCO workbook, full ransomware report, 1 thread (ms) | p50 $(printf '%s' "$rnco" | jget p50_ms) | ≤ 20 | p99 $(printf '%s' "$rnco" | jget p99_ms), max $(printf '%s' "$rnco" | jget max_ms) of $(printf '%s' "$rnco" | jget count); DDoS report p50 $(printf '%s' "$rddos" | jget p50_ms), p99 $(printf '%s' "$rddos" | jget p99_ms); PPC workbook p50 $(printf '%s' "$rppc" | jget p50_ms); NCO PDF p50 $(printf '%s' "$rpdf" | jget p50_ms) |"
 say "| inbox: a page of 50 over 100,000 submissions, newest first (ms, server work without HTTP) | $(printf '%s' "$inew" | jget p50_ms) | ≤ 5 | p90 $(printf '%s' "$inew" | jget p90_ms), p99 $(printf '%s' "$inew" | jget p99_ms); use case alone $(printf '%s' "$inew" | jget usecase_p50_ms); by deadline p50 $(printf '%s' "$ideadline" | jget p50_ms); 200 pages deep p50 $(printf '%s' "$ideep" | jget p50_ms) |"
+[ -n "$xindex" ] && index_row
 if [ -n "${stix:-}" ]; then
     say "| STIX import: ATT&CK for ICS bundle, $(printf '%s' "$stix" | jget objects) objects, map + parse + check, fresh process (CPU ms) | $(printf '%s' "$stix" | jget fresh_cpu_ms) | < Python json.load | python3 json.load of the same file in a fresh process: CPU $stix_pyc ms ($(div "$stix_pyc" "$(printf '%s' "$stix" | jget fresh_cpu_ms)") × ours); wall: ours $(printf '%s' "$stix" | jget fresh_ms) ms fresh, $(printf '%s' "$stix" | jget import_ms) ms in process, python $stix_py ms; parse alone $(printf '%s' "$stix" | jget parse_ms) ms; jansson json_loadb $(printf '%s' "$stix" | jget jansson_ms) ms |"
 fi
