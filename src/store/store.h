@@ -867,6 +867,14 @@ struct store_ops {
     int (*draft_update)(struct store *s, const struct draft_rec *d, int expected_version,
                         const char *actor, int64_t now);
     int (*draft_delete)(struct store *s, const char *id, const char *actor, int64_t now);
+    /* Correlation (issue 13 item 3): every incident's latest version, in incident id order
+     * (creation order), passed to cb one at a time, for the in-memory index rebuilt at start-up
+     * (src/app/app_correlate.h). The record carries id, org_id, version (= latest_version),
+     * created_at, updated_at, tlp, drill, withdrawn_at and body/body_len; the other fields are
+     * empty. The record and its body are valid only during the call (borrowed). A non-zero
+     * return from cb stops the scan (STORE_OK). STORE_OK or STORE_UNAVAILABLE. */
+    int (*report_scan_latest)(struct store *s,
+                              int (*cb)(const struct report_rec *r, void *arg), void *arg);
 };
 
 struct store {
@@ -1362,6 +1370,13 @@ static inline int store_draft_delete(struct store *s, const char *id, const char
                                      int64_t now)
 {
     return s->ops->draft_delete(s, id, actor, now);
+}
+
+static inline int store_report_scan_latest(struct store *s,
+                                           int (*cb)(const struct report_rec *r, void *arg),
+                                           void *arg)
+{
+    return s->ops->report_scan_latest(s, cb, arg);
 }
 
 static inline void store_close(struct store *s)

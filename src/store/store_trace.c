@@ -202,7 +202,10 @@
       const char *actor, int64_t now),                                                             \
       (IN, d, expected_version, actor, now))                                                       \
     I(int, draft_delete, (struct store *s, const char *id, const char *actor, int64_t now),        \
-      (IN, id, actor, now))
+      (IN, id, actor, now))                                                                        \
+    I(int, report_scan_latest, (struct store *s,                                                   \
+      int (*cb)(const struct report_rec *r, void *arg), void *arg),                                \
+      (IN, cb, arg))
 /* clang-format on */
 
 struct trace_store {

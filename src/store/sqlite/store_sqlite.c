@@ -427,6 +427,10 @@ static const char *const sql_text[SQ__COUNT] = {
     [SQ_DRAFT_UPDATE] = "UPDATE drafts SET title = ?2, incident_id = ?3, body = ?4,"
                         " version = version + 1, updated_at = ?5 WHERE id = ?1 AND version = ?6",
     [SQ_DRAFT_DELETE] = "DELETE FROM drafts WHERE id = ?",
+    [SQ_REPORT_SCAN_LATEST] =
+        "SELECT i.id, i.org_id, i.latest_version, i.created_at, i.updated_at, v.tlp, v.drill,"
+        " i.withdrawn_at, v.body FROM incidents i JOIN report_versions v"
+        " ON v.incident_id = i.id AND v.version = i.latest_version ORDER BY i.id",
     [SQ_AUDIT_HEAD] = "SELECT seq, at, actor, action, object_type, object_id, detail,"
                       " payload_sha256, prev_hash, hash FROM audit_log"
                       " ORDER BY seq DESC LIMIT 1",

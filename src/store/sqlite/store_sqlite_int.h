@@ -154,6 +154,7 @@ enum sq_stmt {
     SQ_DRAFT_VERSION,
     SQ_DRAFT_UPDATE,
     SQ_DRAFT_DELETE,
+    SQ_REPORT_SCAN_LATEST,
     SQ__COUNT
 };
 
