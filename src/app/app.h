@@ -25,6 +25,7 @@ struct assess_catalog;
 struct outbox_config;
 struct outbox_worker;
 struct http_tcache;
+struct app_correlate;
 
 /* The one context passed everywhere in the serving process (ARCHITECTURE.md). The edge's own
  * state (metrics, the token cache) is reached through opaque pointers the edge owns. */
@@ -38,6 +39,7 @@ struct app {
     const struct assess_catalog *frameworks; /* questionnaires (src/assess/) */
     const struct outbox_config *delivery;    /* routes of every recipient (src/outbox/) */
     struct outbox_worker *worker;            /* NULL when delivery_enabled = 0 */
+    struct app_correlate *correlate;         /* indicators across reports (app_correlate.h) */
     int64_t due_soon_ms;
     int64_t started_at;
 

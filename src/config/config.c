@@ -150,6 +150,9 @@ static const struct opt opts[] = {
     OI(risk_max_work, "200000000", 1000000, 10000000000LL,
        "most scenario-years (scenarios x years) one simulation may ask for"),
     OI(risk_threads, "0", 0, 256, "threads a risk simulation uses (0 = one per core)"),
+    OI(sharing_k_anonymity, "3", 2, 100,
+       "fewest distinct other organisations behind a count before the count is shown "
+       "(correlation of indicators and sightings, issue 13; below it only \"seen elsewhere\")"),
     OS(log_level, "info", "debug, info, warn or error"),
 };
 

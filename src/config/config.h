@@ -92,6 +92,8 @@ struct config {
     int64_t risk_max_years;
     int64_t risk_max_work;
     int64_t risk_threads;
+    /* sharing: correlation across reports (issue 13 item 3) */
+    int64_t sharing_k_anonymity;
     /* logging */
     char log_level[16];
 };

@@ -85,6 +85,11 @@ const struct route http_routes[] = {
      "recipient, authority (of the bound organisation)"},
     {"GET", "/api/v1/inbox/{id}/requests", h_inbox_requests, RA_TOKEN, NO_ACTION, false,
      "recipient, authority (of the bound organisation)"},
+    /* correlation across reports (issue 13 item 3): counts, never who */
+    {"GET", "/api/v1/reports/{id}/correlation", h_report_correlation, RA_TOKEN, NO_ACTION, false,
+     "reporter of the organisation"},
+    {"GET", "/api/v1/inbox/{id}/correlation", h_inbox_correlation, RA_TOKEN, NO_ACTION, false,
+     "recipient, authority (of the bound organisation)"},
     {"GET", "/api/v1/requests/{id}", h_request_get, RA_TOKEN, NO_ACTION, false,
      "the organisation that asked; reporter of the reporting organisation"},
     {"GET", "/api/v1/reports/{id}/requests", h_report_requests, RA_TOKEN, NO_ACTION, false,
