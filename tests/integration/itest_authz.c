@@ -154,6 +154,9 @@ static const struct row rows[] = {
     {"GET", "/api/v1/inbox/{id}/document", RECEIVERS(200), B_NONE, 0},
     {"POST", "/api/v1/inbox/{id}/requests", RECEIVERS(201), B_REQUEST, 0},
     {"GET", "/api/v1/inbox/{id}/requests", RECEIVERS(200), B_NONE, 0},
+    /* correlation across reports (issue 13 item 3) */
+    {"GET", "/api/v1/reports/{id}/correlation", OWNING_ORG(200), B_NONE, 0},
+    {"GET", "/api/v1/inbox/{id}/correlation", RECEIVERS(200), B_NONE, 0},
     /* the organisation that asked (C) and the reporting one (A) */
     {"GET", "/api/v1/requests/{id}", {401, 401, 200, 404, 200, 200, 403}, B_NONE, 0},
     {"GET", "/api/v1/reports/{id}/requests", OWNING_ORG(200), B_NONE, 0},
