@@ -46,8 +46,7 @@ static void strmap_put(struct cx_strmap *t, const char *key, uint32_t v,
         memset(t->slots, 0xff, t->cap * sizeof(*t->slots));
         for (size_t i = 0; i < old.cap; i++)
             if (old.slots[i] != CX_EMPTY)
-                t->slots[strmap_slot(t, name_of(ctx, old.slots[i]), name_of, ctx)] =
-                    old.slots[i];
+                t->slots[strmap_slot(t, name_of(ctx, old.slots[i]), name_of, ctx)] = old.slots[i];
         free(old.slots);
     }
     size_t i = strmap_slot(t, key, name_of, ctx);
@@ -106,8 +105,8 @@ void app_correlate_free(struct app_correlate *cx)
 /* The report types the service correlates (docs/report-format.md, threat.indicators[].type). */
 static enum ioc_type report_ioc_type(const char *t)
 {
-    static const char *const names[] = {"ipv4", "ipv6", "domain", "url",
-                                        "email", "md5", "sha1", "sha256"};
+    static const char *const names[] = {"ipv4",  "ipv6", "domain", "url",
+                                        "email", "md5",  "sha1",   "sha256"};
     for (size_t i = 0; t && i < ARRAY_SIZE(names); i++)
         if (!strcmp(t, names[i]))
             return ioc_type_parse(t);
@@ -403,8 +402,7 @@ static void tally_release(struct tally *t)
 
 /* Counts the distinct incidents in hits as the view may see them. */
 static void tally_hits(const struct app_correlate *cx, const struct app_correlate_view *v,
-                       uint32_t self, uint32_t self_org, const struct u32vec *hits,
-                       struct tally *t)
+                       uint32_t self, uint32_t self_org, const struct u32vec *hits, struct tally *t)
 {
     for (size_t i = 0; i < hits->n; i++) {
         uint32_t p = hits->v[i];
@@ -425,8 +423,7 @@ static void tally_hits(const struct app_correlate *cx, const struct app_correlat
             t->recent++;
             u32_push(&t->recent_orgs, in->org);
         }
-        struct sector_count *s =
-            sector_of(&t->sectors, &t->nsectors, cx->orgs[in->org].sector);
+        struct sector_count *s = sector_of(&t->sectors, &t->nsectors, cx->orgs[in->org].sector);
         s->incidents++;
         u32_push(&s->orgs, in->org);
     }
@@ -501,7 +498,8 @@ json_t *app_correlate_summary(struct app_correlate *cx, const struct app_correla
             cap = cap ? cap * 2 : 8;
             seen.iocs = xrealloc(seen.iocs, cap * sizeof(*seen.iocs));
         }
-        seen.iocs[seen.n++] = (struct cx_ioc){iv->type, (uint32_t)iv->len, xstrndup(iv->text, iv->len)};
+        seen.iocs[seen.n++] =
+            (struct cx_ioc){iv->type, (uint32_t)iv->len, xstrndup(iv->text, iv->len)};
     }
     pthread_rwlock_unlock(&cx->lock);
     iocs_free(&seen);

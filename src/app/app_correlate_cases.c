@@ -49,8 +49,8 @@ static void push_items(struct rebuild *b, uint32_t p)
             b->cap = b->cap ? b->cap * 2 : 1024;
             b->items = xrealloc(b->items, b->cap * sizeof(*b->items));
         }
-        b->items[b->n++] = (struct ioc_index_item){in->iocs[i].type, in->iocs[i].text,
-                                                   in->iocs[i].len, p};
+        b->items[b->n++] =
+            (struct ioc_index_item){in->iocs[i].type, in->iocs[i].text, in->iocs[i].len, p};
     }
 }
 
@@ -81,8 +81,7 @@ static int rebuild_one(const struct report_rec *r, void *arg)
     return 0;
 }
 
-int app_correlate_rebuild(struct app_correlate *cx, struct store *s,
-                          struct app_correlate_stats *st)
+int app_correlate_rebuild(struct app_correlate *cx, struct store *s, struct app_correlate_stats *st)
 {
     struct rebuild b = {.cx = cx, .st = st};
     int64_t t0 = rtime_now_ms();
@@ -132,8 +131,8 @@ void app_correlate_report_stored(const struct app_call *c, const struct report_r
         LOG(LOG_ERROR, "correlate.put_failed", LF_S("incident", rec->id));
 }
 
-static json_t *summary_of(const struct app_call *c, const char *incident, const char *org,
-                          bool own, const json_t *report)
+static json_t *summary_of(const struct app_call *c, const char *incident, const char *org, bool own,
+                          const json_t *report)
 {
     struct app_correlate_view v = {.incident_id = incident,
                                    .org_id = org,
