@@ -651,6 +651,25 @@ struct store_stats {
     uint64_t failed_commits;
 };
 
+/* A sighting of an indicator by an organisation (issue 13 item 3): "seen" or
+ * "false_positive", with how often and when, by a member of org_id. value is the canonical
+ * text (src/sharing/ioc.h); the times are ms, 0 when not given. */
+struct sighting_write {
+    const char *id; /* new UUIDv7 chosen by the caller */
+    const char *org_id, *actor;
+    const char *type, *value, *kind;
+    const char *note; /* or NULL */
+    int64_t count, first_seen, last_seen;
+    int64_t now_ms;
+};
+
+/* The sightings of one indicator: per kind, the sum of their counts and the distinct
+ * organisations behind them. Which of these a reader may see is decided above the store. */
+struct sighting_counts {
+    int64_t seen, seen_orgs;
+    int64_t false_positive, false_positive_orgs;
+};
+
 struct store;
 
 struct store_ops {
@@ -875,6 +894,12 @@ struct store_ops {
      * return from cb stops the scan (STORE_OK). STORE_OK or STORE_UNAVAILABLE. */
     int (*report_scan_latest)(struct store *s,
                               int (*cb)(const struct report_rec *r, void *arg), void *arg);
+    /* Sightings (issue 13 item 3; struct sighting_write). add: stores it with the audit entry
+     * sighting.create (detail kind=…), STORE_INVALID for an unknown organisation. counts: the
+     * figures of (type, value), zero when none. */
+    int (*sighting_add)(struct store *s, const struct sighting_write *w);
+    int (*sighting_counts)(struct store *s, const char *type, const char *value,
+                           struct sighting_counts *out);
 };
 
 struct store {
@@ -1377,6 +1402,17 @@ static inline int store_report_scan_latest(struct store *s,
                                            void *arg)
 {
     return s->ops->report_scan_latest(s, cb, arg);
+}
+
+static inline int store_sighting_add(struct store *s, const struct sighting_write *w)
+{
+    return s->ops->sighting_add(s, w);
+}
+
+static inline int store_sighting_counts(struct store *s, const char *type, const char *value,
+                                        struct sighting_counts *out)
+{
+    return s->ops->sighting_counts(s, type, value, out);
 }
 
 static inline void store_close(struct store *s)

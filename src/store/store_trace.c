@@ -205,7 +205,11 @@
       (IN, id, actor, now))                                                                        \
     I(int, report_scan_latest, (struct store *s,                                                   \
       int (*cb)(const struct report_rec *r, void *arg), void *arg),                                \
-      (IN, cb, arg))
+      (IN, cb, arg))                                                                               \
+    I(int, sighting_add, (struct store *s, const struct sighting_write *w), (IN, w))               \
+    I(int, sighting_counts, (struct store *s, const char *type, const char *value,                 \
+      struct sighting_counts *out),                                                                \
+      (IN, type, value, out))
 /* clang-format on */
 
 struct trace_store {

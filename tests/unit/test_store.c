@@ -884,6 +884,60 @@ static void test_report_scan_latest(void **state)
     assert_int_equal(seen.n, 1);
 }
 
+/* Sightings (issue 13 item 3): stored with their audit entry, counted per kind with the
+ * distinct organisations; another indicator's are not counted; an unknown organisation is
+ * STORE_INVALID. */
+static void sighting(struct sighting_write *w, char id[UUID_STR_LEN], const char *org,
+                     const char *actor, const char *value, const char *kind, int64_t count)
+{
+    uuid_v7_new(id);
+    *w = (struct sighting_write){.id = id,
+                                 .org_id = org,
+                                 .actor = actor,
+                                 .type = "ipv4",
+                                 .value = value,
+                                 .kind = kind,
+                                 .count = count,
+                                 .now_ms = T0};
+}
+
+static void test_sightings(void **state)
+{
+    struct store *s = S(state);
+    struct people p;
+    struct sighting_write w;
+    struct sighting_counts c;
+    char id[UUID_STR_LEN];
+    people(s, &p);
+    assert_int_equal(store_sighting_counts(s, "ipv4", "45.9.148.10", &c), STORE_OK);
+    assert_int_equal(c.seen + c.seen_orgs + c.false_positive + c.false_positive_orgs, 0);
+    int64_t count = audit_check(s, NULL);
+    sighting(&w, id, p.a.id, p.ua.id, "45.9.148.10", "seen", 3);
+    w.note = "VPN log";
+    w.first_seen = T0 - HOUR;
+    w.last_seen = T0;
+    assert_int_equal(store_sighting_add(s, &w), STORE_OK);
+    audit_expect(s, &count, "sighting.create", id);
+    sighting(&w, id, p.a.id, p.ua.id, "45.9.148.10", "seen", 2);
+    assert_int_equal(store_sighting_add(s, &w), STORE_OK);
+    sighting(&w, id, p.b.id, p.ub.id, "45.9.148.10", "seen", 1);
+    assert_int_equal(store_sighting_add(s, &w), STORE_OK);
+    sighting(&w, id, p.b.id, p.ub.id, "45.9.148.10", "false_positive", 1);
+    assert_int_equal(store_sighting_add(s, &w), STORE_OK);
+    sighting(&w, id, p.b.id, p.ub.id, "45.9.148.11", "false_positive", 1);
+    assert_int_equal(store_sighting_add(s, &w), STORE_OK);
+    sighting(&w, id, "019ab0b0-cc00-7000-8000-000000000000", p.ub.id, "45.9.148.10", "seen", 1);
+    assert_int_equal(store_sighting_add(s, &w), STORE_INVALID);
+
+    assert_int_equal(store_sighting_counts(s, "ipv4", "45.9.148.10", &c), STORE_OK);
+    assert_int_equal(c.seen, 6);
+    assert_int_equal(c.seen_orgs, 2);
+    assert_int_equal(c.false_positive, 1);
+    assert_int_equal(c.false_positive_orgs, 1);
+    assert_int_equal(store_sighting_counts(s, "ipv6", "45.9.148.10", &c), STORE_OK);
+    assert_int_equal(c.seen, 0);
+}
+
 static void test_report_create_amend(void **state)
 {
     struct store *s = S(state);
@@ -4193,6 +4247,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_create_amend, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_scan_latest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sightings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_idempotency, setup, teardown),
         cmocka_unit_test_setup_teardown(test_assessments, setup, teardown),

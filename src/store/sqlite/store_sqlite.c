@@ -431,6 +431,11 @@ static const char *const sql_text[SQ__COUNT] = {
         "SELECT i.id, i.org_id, i.latest_version, i.created_at, i.updated_at, v.tlp, v.drill,"
         " i.withdrawn_at, v.body FROM incidents i JOIN report_versions v"
         " ON v.incident_id = i.id AND v.version = i.latest_version ORDER BY i.id",
+    [SQ_SIGHTING_INSERT] = "INSERT INTO sightings (id, org_id, user_id, ioc_type, value, kind,"
+                           " count, first_seen, last_seen, note, created_at)"
+                           " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+    [SQ_SIGHTING_COUNTS] = "SELECT kind, SUM(count), COUNT(DISTINCT org_id) FROM sightings"
+                           " WHERE ioc_type = ?1 AND value = ?2 GROUP BY kind",
     [SQ_AUDIT_HEAD] = "SELECT seq, at, actor, action, object_type, object_id, detail,"
                       " payload_sha256, prev_hash, hash FROM audit_log"
                       " ORDER BY seq DESC LIMIT 1",

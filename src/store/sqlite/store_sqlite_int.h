@@ -155,6 +155,8 @@ enum sq_stmt {
     SQ_DRAFT_UPDATE,
     SQ_DRAFT_DELETE,
     SQ_REPORT_SCAN_LATEST,
+    SQ_SIGHTING_INSERT,
+    SQ_SIGHTING_COUNTS,
     SQ__COUNT
 };
 
@@ -354,6 +356,10 @@ int sq_draft_list(struct store *s, const char *org_id, int limit, struct draft_r
 int sq_draft_update(struct store *s, const struct draft_rec *d, int expected_version,
                     const char *actor, int64_t now);
 int sq_draft_delete(struct store *s, const char *id, const char *actor, int64_t now);
+/* sharing (store_sqlite_sharing.c, issue 13 item 3) */
+int sq_sighting_add(struct store *s, const struct sighting_write *w);
+int sq_sighting_counts(struct store *s, const char *type, const char *value,
+                       struct sighting_counts *out);
 
 /* Query functions (store_sqlite_q.c) installed in the ops table. */
 extern const struct store_ops sq_ops;

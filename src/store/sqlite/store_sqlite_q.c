@@ -901,4 +901,6 @@ const struct store_ops sq_ops = {
     .draft_update = sq_draft_update,
     .draft_delete = sq_draft_delete,
     .report_scan_latest = report_scan_latest,
+    .sighting_add = sq_sighting_add,
+    .sighting_counts = sq_sighting_counts,
 };
