@@ -5,6 +5,7 @@
 #include "app_correlate.h"
 #include "app_correlate_int.h"
 #include "app_authz.h"
+#include "app_sighting.h"
 #include "../core/jsonx.h"
 #include "../core/log.h"
 #include "../core/rtime.h"
@@ -131,6 +132,20 @@ void app_correlate_report_stored(const struct app_call *c, const struct report_r
         LOG(LOG_ERROR, "correlate.put_failed", LF_S("incident", rec->id));
 }
 
+/* Marks each indicator false positives from at least k organisations dispute (sightings). */
+static json_t *with_disputes(const struct app_call *c, json_t *summary)
+{
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(summary, "indicators"), i, it)
+    {
+        enum ioc_type t = ioc_type_parse(json_string_value(json_object_get(it, "type")));
+        const char *v = json_string_value(json_object_get(it, "value"));
+        json_object_set_new(it, "disputed", json_boolean(v && app_sighting_disputed(c, t, v)));
+    }
+    return summary;
+}
+
 static json_t *summary_of(const struct app_call *c, const char *incident, const char *org, bool own,
                           const json_t *report)
 {
@@ -139,7 +154,7 @@ static json_t *summary_of(const struct app_call *c, const char *incident, const 
                                    .show_own = own,
                                    .k = (int)c->app->cfg.sharing_k_anonymity,
                                    .now_ms = c->now_ms};
-    return app_correlate_summary(c->app->correlate, &v, report);
+    return with_disputes(c, app_correlate_summary(c->app->correlate, &v, report));
 }
 
 json_t *app_correlate_for_report(const struct app_call *c, const struct report_rec *rec,

@@ -77,7 +77,8 @@ enum body {
     B_SUBSCRIPTION,   /* a receiving organisation's arrival webhook */
     B_TOTP_WRONG,     /* a two-factor confirmation with a code that cannot be right (issue 12) */
     B_PASSWORD_WRONG, /* {"password"} that is not the caller's */
-    B_DRAFT           /* a draft of a report (issue 12) */
+    B_DRAFT,          /* a draft of a report (issue 12) */
+    B_SIGHTING        /* a sighting of an indicator (issue 13 item 3) */
 };
 
 enum row_flags {
@@ -157,6 +158,10 @@ static const struct row rows[] = {
     /* correlation across reports (issue 13 item 3) */
     {"GET", "/api/v1/reports/{id}/correlation", OWNING_ORG(200), B_NONE, 0},
     {"GET", "/api/v1/inbox/{id}/correlation", RECEIVERS(200), B_NONE, 0},
+    /* sightings: every organisation's members, never the platform administrator; the list
+     * without ?type=&value= is then a 400 */
+    {"POST", "/api/v1/sightings", {401, 401, 201, 201, 201, 201, 403}, B_SIGHTING, 0},
+    {"GET", "/api/v1/sightings", {401, 401, 400, 400, 400, 400, 403}, B_NONE, 0},
     /* the organisation that asked (C) and the reporting one (A) */
     {"GET", "/api/v1/requests/{id}", {401, 401, 200, 404, 200, 200, 403}, B_NONE, 0},
     {"GET", "/api/v1/reports/{id}/requests", OWNING_ORG(200), B_NONE, 0},
@@ -350,6 +355,9 @@ static void make_body(enum body b, char *out, size_t n)
         break;
     case B_DRAFT:
         snprintf(out, n, "{\"title\":\"matrix %d\",\"report\":{\"step\":%d}}", seq, seq);
+        break;
+    case B_SIGHTING:
+        xstrlcpy(out, "{\"type\":\"ipv4\",\"value\":\"45.9.148.10\",\"kind\":\"seen\"}", n);
         break;
     default:
         out[0] = '\0';

@@ -28,8 +28,7 @@ static int sighting_add_run(struct sq_store *s, struct wjob *j)
     struct audit_rec e;
     char detail[40];
     snprintf(detail, sizeof(detail), "kind=%s", w->kind); /* never the value: counts only */
-    store_audit_entry(&e, w->actor, "sighting.create", "sighting", w->id, detail, NULL,
-                      w->now_ms);
+    store_audit_entry(&e, w->actor, "sighting.create", "sighting", w->id, detail, NULL, w->now_ms);
     return sq_audit_put(s, &e);
 }
 
