@@ -343,6 +343,60 @@ static void test_authority_view(void **state)
     itest_resp_release(&r);
 }
 
+/* Sightings: any organisation's member records one (the administrator cannot); counts come
+ * back only from k organisations, never who; false positives from k organisations mark the
+ * indicator disputed in correlation summaries. */
+static long sight(const struct itest_user *u, const char *body, struct itest_resp *r)
+{
+    return itest_post(&F.srv, u->token, "/api/v1/sightings", body, r);
+}
+
+static void test_sightings(void **state)
+{
+    (void)state;
+    struct itest_resp r;
+    const char *fp = "{\"type\":\"ipv4\",\"value\":\"45.9.148.10\",\"kind\":\"false_positive\","
+                     "\"count\":2,\"first_seen\":\"2026-12-05T22:10:00+09:00\"}";
+    const char *q = "/api/v1/sightings?type=ipv4&value=45.9.148.10";
+    assert_int_equal(sight(&F.admin, fp, &r), 403);
+    itest_resp_release(&r);
+    assert_int_equal(sight(&F.rep_b, "{\"type\":\"ipv4\",\"value\":\"1.2.3\",\"kind\":\"x\"}", &r),
+                     422);
+    assert_non_null(strstr(r.body, "\"/kind\""));
+    assert_non_null(strstr(r.body, "\"/value\""));
+    itest_resp_release(&r);
+    assert_int_equal(sight(&F.rep_b, fp, &r), 201);
+    itest_resp_release(&r);
+
+    /* one organisation: reported, no figures, not disputed */
+    assert_int_equal(itest_get(&F.srv, rep_g.token, q, &r), 200);
+    assert_true(
+        json_is_true(json_object_get(json_object_get(r.json, "false_positive"), "reported")));
+    assert_null(json_object_get(json_object_get(r.json, "false_positive"), "organisations"));
+    assert_false(json_is_true(json_object_get(r.json, "disputed")));
+    itest_resp_release(&r);
+    json_t *c = picture(&F.rep_a, "/api/v1/reports/%s/correlation", rep_a1, NULL);
+    assert_false(json_is_true(json_object_get(ind(c, IP), "disputed")));
+    json_decref(c);
+
+    /* a second organisation (k = 2): figures, disputed */
+    assert_int_equal(sight(&rep_g, fp, &r), 201);
+    itest_resp_release(&r);
+    assert_int_equal(itest_get(&F.srv, F.rep_a.token, q, &r), 200);
+    assert_int_equal(itest_jint(r.json, "/false_positive/organisations"), 2);
+    assert_int_equal(itest_jint(r.json, "/false_positive/sightings"), 4);
+    assert_false(json_is_true(json_object_get(json_object_get(r.json, "seen"), "reported")));
+    assert_true(json_is_true(json_object_get(r.json, "disputed")));
+    assert_no_ids(r.body);
+    itest_resp_release(&r);
+    c = picture(&F.rep_a, "/api/v1/reports/%s/correlation", rep_a1, NULL);
+    assert_true(json_is_true(json_object_get(ind(c, IP), "disputed")));
+    json_decref(c);
+    assert_int_equal(
+        itest_get(&F.srv, F.rep_a.token, "/api/v1/sightings?type=file_name&value=x", &r), 400);
+    itest_resp_release(&r);
+}
+
 static void test_clean_shutdown(void **state)
 {
     (void)state;
@@ -352,8 +406,11 @@ static void test_clean_shutdown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_counts_and_k),           cmocka_unit_test(test_other_org_and_roles),
-        cmocka_unit_test(test_amend_withdraw_restart), cmocka_unit_test(test_authority_view),
+        cmocka_unit_test(test_counts_and_k),
+        cmocka_unit_test(test_other_org_and_roles),
+        cmocka_unit_test(test_amend_withdraw_restart),
+        cmocka_unit_test(test_authority_view),
+        cmocka_unit_test(test_sightings),
         cmocka_unit_test(test_clean_shutdown),
     };
     itest_global_init();

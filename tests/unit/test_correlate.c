@@ -7,6 +7,7 @@
  * indicators, warninglists, and no identifier of anyone else in the output.
  */
 #include "app/app_correlate.h"
+#include "app/app_sighting.h"
 #include "core/jsonx.h"
 #include "unit.h"
 
@@ -267,6 +268,58 @@ static void test_warninglists(void **state)
     ioc_warnlists_free(w);
 }
 
+/* The sightings body (app_sighting_decode): a full one normalised; every problem of a bad one
+ * gathered with its pointer and code. */
+static bool has_problem(const struct verr_list *l, const char *ptr, const char *code)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->v[i].pointer, ptr) && !strcmp(l->v[i].code, code))
+            return true;
+    return false;
+}
+
+static void test_sighting_decode(void **state)
+{
+    UNUSED(state);
+    struct app_sighting_in in;
+    struct verr_list errs;
+    verr_list_init(&errs, 50);
+    json_t *ok = json_loads("{\"type\":\"domain\",\"value\":\"EVIL[.]Example.net.\","
+                            "\"kind\":\"false_positive\",\"count\":3,"
+                            "\"first_seen\":\"2026-12-05T22:10:00+09:00\","
+                            "\"last_seen\":\"2026-12-06T01:00:00Z\",\"note\":\"ours\"}",
+                            0, NULL);
+    assert_int_equal(app_sighting_decode(ok, &in, &errs), 0);
+    assert_int_equal(errs.n, 0);
+    assert_string_equal(in.value.text, "evil.example.net");
+    assert_true(in.false_positive);
+    assert_int_equal(in.count, 3);
+    assert_int_equal(in.last_seen - in.first_seen, 12 * 3600000LL - 10 * 60000LL + 0);
+    assert_string_equal(in.note, "ours");
+    json_decref(ok);
+
+    json_t *bad = json_loads("{\"type\":\"file_name\",\"kind\":\"maybe\",\"count\":0,"
+                             "\"first_seen\":\"2026-12-06T00:00:00Z\","
+                             "\"last_seen\":\"2026-12-05T00:00:00Z\",\"extra\":1}",
+                             0, NULL);
+    assert_int_equal(app_sighting_decode(bad, &in, &errs), -1);
+    assert_true(has_problem(&errs, "/type", "unknown_type"));
+    assert_true(has_problem(&errs, "/value", "required"));
+    assert_true(has_problem(&errs, "/kind", "unknown_kind"));
+    assert_true(has_problem(&errs, "/count", "out_of_range"));
+    assert_true(has_problem(&errs, "/last_seen", "time_order"));
+    assert_true(has_problem(&errs, "/extra", "unknown_field"));
+    json_decref(bad);
+    verr_list_release(&errs);
+    verr_list_init(&errs, 50);
+    bad = json_loads("{\"type\":\"ipv4\",\"value\":\"10.0.0.256\",\"kind\":\"seen\"}", 0, NULL);
+    assert_int_equal(app_sighting_decode(bad, &in, &errs), -1);
+    assert_true(errs.n >= 1);
+    assert_string_equal(errs.v[0].pointer, "/value");
+    json_decref(bad);
+    verr_list_release(&errs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -275,6 +328,7 @@ int main(void)
         cmocka_unit_test(test_authority_view_and_no_ids),
         cmocka_unit_test(test_red_drill_withdraw_amend),
         cmocka_unit_test(test_warninglists),
+        cmocka_unit_test(test_sighting_decode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
