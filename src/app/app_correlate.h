@@ -120,7 +120,9 @@ void app_correlate_stats(struct app_correlate *cx, struct app_correlate_stats *s
 void app_correlate_report_stored(const struct app_call *c, const struct report_rec *rec,
                                  const json_t *doc);
 
-/* The summary for the reporter of rec (show_own), or NULL when the service is off. */
+/* The summary for the reporter of rec (show_own); NULL when the service is off or the report
+ * has no indicator that is correlated (so that the answer to such a create is exactly what a
+ * read of the report answers). */
 json_t *app_correlate_for_report(const struct app_call *c, const struct report_rec *rec,
                                  const json_t *doc);
 

@@ -160,9 +160,14 @@ static json_t *summary_of(const struct app_call *c, const char *incident, const 
 json_t *app_correlate_for_report(const struct app_call *c, const struct report_rec *rec,
                                  const json_t *doc)
 {
-    if (!c->app->correlate)
+    if (!c->app->correlate || !json_array_size(cx_indicators(doc)))
+        return NULL; /* nothing to say: the answer stays the stored report's (GET's) bytes */
+    json_t *s = summary_of(c, rec->id, rec->org_id, true, doc);
+    if (!json_array_size(json_object_get(s, "indicators"))) {
+        json_decref(s);
         return NULL;
-    return summary_of(c, rec->id, rec->org_id, true, doc);
+    }
+    return s;
 }
 
 enum app_problem app_correlation_of_report(const struct app_call *c, const char *id, json_t **out,
