@@ -882,6 +882,8 @@ static void test_report_scan_latest(void **state)
     seen.stop_after = 1;
     assert_int_equal(store_report_scan_latest(s, scan_cb, &seen), STORE_OK);
     assert_int_equal(seen.n, 1);
+    body_release(&b1);
+    body_release(&b2);
 }
 
 /* Sightings (issue 13 item 3): stored with their audit entry, counted per kind with the
