@@ -25,6 +25,7 @@ struct assess_catalog;
 struct outbox_config;
 struct outbox_worker;
 struct http_tcache;
+struct app_correlate;
 struct clearance_catalog;
 
 /* The one context passed everywhere in the serving process (ARCHITECTURE.md). The edge's own
@@ -42,6 +43,7 @@ struct app {
     const struct clearance_catalog *clearance;
     const struct outbox_config *delivery;    /* routes of every recipient (src/outbox/) */
     struct outbox_worker *worker;            /* NULL when delivery_enabled = 0 */
+    struct app_correlate *correlate;         /* indicators across reports (app_correlate.h) */
     int64_t due_soon_ms;
     int64_t started_at;
 

@@ -5,6 +5,7 @@
 #include "app_authz.h"
 #include "app_int.h"
 #include "app_ledger.h"
+#include "app_correlate.h"
 #include "../core/jpatch.h"
 
 void app_limits_from_config(struct schema_limits *lim, const struct config *cfg)
@@ -76,6 +77,8 @@ enum app_problem app_report_create(const struct app_call *c, const struct app_re
     int st = store_report_create(c->app->store, &p.w, out);
     app_ledger_release(&lb);
     *replayed = st == STORE_REPLAYED;
+    if (st == STORE_OK) /* the index follows what is stored (issue 13 item 3) */
+        app_correlate_report_stored(c, out, in->doc);
     if (st == STORE_REPLAYED || st == STORE_OK)
         return APP_OK;
     if (st == STORE_IDEM_MISMATCH)
@@ -145,6 +148,8 @@ enum app_problem app_report_amend(const struct app_call *c, const struct app_rep
     app_ledger_build(c->app, in->doc, &obs, NULL, c->now_ms, &lb);
     p.w.ledger = &lb.in;
     int st = store_report_amend(c->app->store, &p.w, out);
+    if (st == STORE_OK) /* the old indicators leave the index, the new ones enter it */
+        app_correlate_report_stored(c, out, in->doc);
     if (st == STORE_CONFLICT) /* another amendment won the race */
         pr = report_changed(res, app_latest_version(c, cur.id, cur.latest_version + 1));
     else

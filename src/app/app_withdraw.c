@@ -2,6 +2,7 @@
  * app_withdraw.c — withdrawing an incident, and the possible-duplicate hint (app_withdraw.h).
  */
 #include "app_withdraw.h"
+#include "app_correlate.h"
 #include "app_authz.h"
 #include "app_int.h"
 #include "../core/jsonx.h"
@@ -138,6 +139,8 @@ static enum app_problem write_withdrawal(const struct app_call *c, const struct 
         st == STORE_CONFLICT ? app_fail(res, APP_PROB_INCIDENT_WITHDRAWN) : app_fail_store(res, st);
     if (!pr && out->notices)
         outbox_worker_wake(c->app->worker);
+    if (!pr && c->app->correlate) /* its indicators no longer correlate (issue 13 item 3) */
+        app_correlate_withdraw(c->app->correlate, rec->id);
     for (size_t i = 0; i < n; i++)
         buf_release(&payloads[i]);
     free(rj);

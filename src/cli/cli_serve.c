@@ -4,6 +4,7 @@
  */
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -11,6 +12,8 @@
 #include "../core/log.h"
 #include "../core/rtime.h"
 #include "../app/app_report.h"
+#include "../app/app_correlate.h"
+#include "../core/hash.h"
 #include "../http/http.h"
 #include "../assess/assess.h"
 #include "../sharing/clearance.h"
@@ -41,6 +44,55 @@ static void app_init(struct app *app, const struct config *cfg, struct store *s)
     pthread_cond_init(&app->pw_cond, NULL);
     pthread_mutex_init(&app->sim_lock, NULL);
     app->tokens = http_tcache_new(cfg->token_cache_ms);
+}
+
+/* The operator's warninglists, <data>/sharing/warninglists (ioc_warn.h): a directory that is
+ * absent means none (a data directory from before issue 13); a list with a problem stops the
+ * start, every problem printed, as for the rules. NULL only in that case. */
+static struct ioc_warnlists *load_warnlists(const struct config *cfg)
+{
+    char data[1024], dir[1100];
+    struct stat sb;
+    struct ioc_warnlists *w = ioc_warnlists_new();
+    cli_rules_dir(cfg, data, sizeof(data));
+    snprintf(dir, sizeof(dir), "%s/sharing/warninglists", data);
+    if (stat(dir, &sb) || !S_ISDIR(sb.st_mode)) {
+        LOG(LOG_WARN, "warninglists.absent", LF_S("directory", dir));
+        return w;
+    }
+    struct diag_list d;
+    diag_list_init(&d);
+    if (ioc_warnlists_load_dir(w, dir, &d) < 0) {
+        fprintf(stderr, "ichigen: the warninglists in %s have %zu problem(s):\n", dir, d.n);
+        diag_list_print(&d, stderr, false);
+        ioc_warnlists_free(w);
+        w = NULL;
+    }
+    diag_list_release(&d);
+    return w;
+}
+
+/* The correlation index rebuilt from the store (issue 13 item 3). NULL if the store fails. */
+static struct app_correlate *start_correlation(struct store *s, const struct ioc_warnlists *w)
+{
+    uint64_t seed;
+    struct app_correlate_stats st;
+    hash_random(&seed, sizeof(seed)); /* nobody can aim reports at one hash chain */
+    struct app_correlate *cx = app_correlate_new(seed, w);
+    int r = app_correlate_rebuild(cx, s, &st);
+    if (r) {
+        fprintf(stderr, "ichigen: the correlation index could not be built: %s\n",
+                store_result_name(r));
+        app_correlate_free(cx);
+        return NULL;
+    }
+    LOG(LOG_INFO, "correlate.rebuilt", LF_I("incidents", st.incidents),
+        LF_I("indicators", st.indicators), LF_I("postings", st.postings),
+        LF_I("skipped_invalid", st.skipped_invalid),
+        LF_I("skipped_warninglist", st.skipped_warninglist), LF_I("withdrawn", st.withdrawn),
+        LF_I("drills", st.drills), LF_I("unreadable", st.unreadable),
+        LF_I("lists", ioc_warnlists_count(w)), LF_I("ms", st.elapsed_ms));
+    return cx;
 }
 
 /* The relay's settings as the worker takes them (static: they outlive the worker). */
@@ -145,6 +197,16 @@ int cli_serve(int argc, char **argv)
         return CLI_FAILURE;
     }
     app_init(&app, &cfg, s);
+    struct ioc_warnlists *warn = load_warnlists(&cfg);
+    if (!warn || !(app.correlate = start_correlation(s, warn))) {
+        http_tcache_free(app.tokens);
+        ioc_warnlists_free(warn);
+        store_close(s);
+        outbox_config_release(&delivery);
+        assess_catalog_free(frameworks);
+        rules_free(rules);
+        return CLI_FAILURE;
+    }
     app.rules = rules;
     app.frameworks = frameworks;
     app.clearance = &clearance;
@@ -186,6 +248,8 @@ int cli_serve(int argc, char **argv)
     outbox_config_release(&delivery);
     http_metrics_free(app.metrics);
     http_tcache_free(app.tokens);
+    app_correlate_free(app.correlate);
+    ioc_warnlists_free(warn);
     rules_free(rules);
     assess_catalog_free(frameworks);
     LOG(LOG_INFO, "server.stopped", LF_I("port", 0));

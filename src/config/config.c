@@ -147,7 +147,8 @@ static const struct opt opts[] = {
        "fewest other organisations a peer group needs before averages are shown (k-anonymity)"),
     OI(sharing_k_anonymity, "5", 2, 1000,
        "fewest distinct reporting organisations a published count rests on (k-anonymity): "
-       "statistics for authorities, and later the counts of indicator correlation"),
+       "statistics for authorities, and the counts of indicator correlation and sightings "
+       "(below it a correlation says only \"seen elsewhere\")"),
     OI(risk_max_years, "10000000", 1000, 10000000,
        "most simulated years a risk simulation may ask for"),
     OI(risk_max_work, "200000000", 1000000, 10000000000LL,

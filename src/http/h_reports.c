@@ -11,6 +11,7 @@
 #include "h_app.h"
 #include "../app/app_report.h"
 #include "../app/app_withdraw.h"
+#include "../app/app_correlate.h"
 #include "../core/jsonx.h"
 #include "../core/rtime.h"
 #include "../core/uuid.h"
@@ -76,16 +77,27 @@ static void etag_of(const struct report_rec *rec, int version, char out[24])
     snprintf(out, 24, "\"v%d\"", version);
 }
 
+static void send_report_with(struct req *r, int status, const struct report_rec *rec,
+                             const char *dup, json_t *correlation);
+
+static void send_report(struct req *r, int status, const struct report_rec *rec, const char *dup)
+{
+    send_report_with(r, status, rec, dup, NULL);
+}
+
 /* Sends {meta…, "report": <the stored bytes>} without re-parsing the body. A 201 carries
  * Location: the report for a create, the new version for an amendment. dup: the incident this
  * one may duplicate (app_possible_duplicate), or NULL. */
-static void send_report(struct req *r, int status, const struct report_rec *rec, const char *dup)
+static void send_report_with(struct req *r, int status, const struct report_rec *rec,
+                             const char *dup, json_t *correlation)
 {
     struct buf out;
     char etag[24], loc[96];
     json_t *meta = meta_json(rec, true);
     if (dup)
         json_object_set_new(meta, "possible_duplicate", duplicate_json(dup));
+    if (correlation) /* issue 13 item 3: what its indicators match elsewhere */
+        json_object_set_new(meta, "correlation", correlation);
     buf_init(&out, BUF_UNLIMITED);
     jsonx_dump_canonical(meta, &out);
     json_decref(meta);
@@ -171,7 +183,7 @@ void h_report_create(struct req *r)
          * twice (a double click, a retry after a timeout) is only noticed by looking */
         if (!key)
             app_possible_duplicate(&c, &rec, doc, &found, dup);
-        send_report(r, 201, &rec, found ? dup : NULL);
+        send_report_with(r, 201, &rec, found ? dup : NULL, app_correlate_for_report(&c, &rec, doc));
         report_rec_release(&rec);
     }
     app_result_release(&res);
@@ -233,7 +245,7 @@ void h_report_amend(struct req *r)
     if (app_report_amend(&c, &in, &rec, &res))
         http_fail_result(r, &res);
     else
-        send_report(r, 201, &rec, NULL);
+        send_report_with(r, 201, &rec, NULL, app_correlate_for_report(&c, &rec, doc));
     report_rec_release(&rec);
     app_result_release(&res);
     json_decref(doc);

@@ -276,6 +276,11 @@ void h_inbox_request_create(struct req *r);
 void h_inbox_requests(struct req *r);
 void h_request_get(struct req *r);
 void h_report_requests(struct req *r);
+/* correlation across reports (issue 13 item 3, h_correlate.c) */
+void h_report_correlation(struct req *r);
+void h_inbox_correlation(struct req *r);
+void h_sighting_create(struct req *r);
+void h_sighting_counts(struct req *r);
 void h_subscription_get(struct req *r);
 void h_subscription_set(struct req *r);
 struct request_list;

@@ -823,6 +823,25 @@ struct store_stats {
     uint64_t failed_commits;
 };
 
+/* A sighting of an indicator by an organisation (issue 13 item 3): "seen" or
+ * "false_positive", with how often and when, by a member of org_id. value is the canonical
+ * text (src/sharing/ioc.h); the times are ms, 0 when not given. */
+struct sighting_write {
+    const char *id; /* new UUIDv7 chosen by the caller */
+    const char *org_id, *actor;
+    const char *type, *value, *kind;
+    const char *note; /* or NULL */
+    int64_t count, first_seen, last_seen;
+    int64_t now_ms;
+};
+
+/* The sightings of one indicator: per kind, the sum of their counts and the distinct
+ * organisations behind them. Which of these a reader may see is decided above the store. */
+struct sighting_counts {
+    int64_t seen, seen_orgs;
+    int64_t false_positive, false_positive_orgs;
+};
+
 struct store;
 
 struct store_ops {
@@ -1039,6 +1058,20 @@ struct store_ops {
     int (*draft_update)(struct store *s, const struct draft_rec *d, int expected_version,
                         const char *actor, int64_t now);
     int (*draft_delete)(struct store *s, const char *id, const char *actor, int64_t now);
+    /* Correlation (issue 13 item 3): every incident's latest version, in incident id order
+     * (creation order), passed to cb one at a time, for the in-memory index rebuilt at start-up
+     * (src/app/app_correlate.h). The record carries id, org_id, version (= latest_version),
+     * created_at, updated_at, tlp, drill, withdrawn_at and body/body_len; the other fields are
+     * empty. The record and its body are valid only during the call (borrowed). A non-zero
+     * return from cb stops the scan (STORE_OK). STORE_OK or STORE_UNAVAILABLE. */
+    int (*report_scan_latest)(struct store *s,
+                              int (*cb)(const struct report_rec *r, void *arg), void *arg);
+    /* Sightings (issue 13 item 3; struct sighting_write). add: stores it with the audit entry
+     * sighting.create (detail kind=…), STORE_INVALID for an unknown organisation. counts: the
+     * figures of (type, value), zero when none. */
+    int (*sighting_add)(struct store *s, const struct sighting_write *w);
+    int (*sighting_counts)(struct store *s, const char *type, const char *value,
+                           struct sighting_counts *out);
     /* Statistics (issue 13 item 7): the rows of f (struct stats_scan_filter), in one snapshot,
      * streamed to cb so that memory does not grow with the platform. STORE_OK (also when cb
      * stopped it) or STORE_UNAVAILABLE. */
@@ -1587,6 +1620,24 @@ static inline int store_draft_delete(struct store *s, const char *id, const char
                                      int64_t now)
 {
     return s->ops->draft_delete(s, id, actor, now);
+}
+
+static inline int store_report_scan_latest(struct store *s,
+                                           int (*cb)(const struct report_rec *r, void *arg),
+                                           void *arg)
+{
+    return s->ops->report_scan_latest(s, cb, arg);
+}
+
+static inline int store_sighting_add(struct store *s, const struct sighting_write *w)
+{
+    return s->ops->sighting_add(s, w);
+}
+
+static inline int store_sighting_counts(struct store *s, const char *type, const char *value,
+                                        struct sighting_counts *out)
+{
+    return s->ops->sighting_counts(s, type, value, out);
 }
 
 static inline int store_stats_scan(struct store *s, const struct stats_scan_filter *f,

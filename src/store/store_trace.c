@@ -203,6 +203,13 @@
       (IN, d, expected_version, actor, now))                                                       \
     I(int, draft_delete, (struct store *s, const char *id, const char *actor, int64_t now),        \
       (IN, id, actor, now))                                                                        \
+    I(int, report_scan_latest, (struct store *s,                                                   \
+      int (*cb)(const struct report_rec *r, void *arg), void *arg),                                \
+      (IN, cb, arg))                                                                               \
+    I(int, sighting_add, (struct store *s, const struct sighting_write *w), (IN, w))               \
+    I(int, sighting_counts, (struct store *s, const char *type, const char *value,                 \
+      struct sighting_counts *out),                                                                \
+      (IN, type, value, out))                                                                      \
     I(int, stats_scan, (struct store *s, const struct stats_scan_filter *f,                        \
       store_stats_row_fn cb, void *arg),                                                           \
       (IN, f, cb, arg))                                                                            \

@@ -84,6 +84,7 @@ enum body {
     B_TOTP_WRONG,     /* a two-factor confirmation with a code that cannot be right (issue 12) */
     B_PASSWORD_WRONG, /* {"password"} that is not the caller's */
     B_DRAFT,          /* a draft of a report (issue 12) */
+    B_SIGHTING,       /* a sighting of an indicator (issue 13 item 3) */
     B_ENVELOPE,       /* a TAXII 2.1 envelope of one new STIX object (issue 13) */
     B_COLLECTION,     /* a TAXII collection as ichigen's API takes it (issue 13) */
     B_ADVISORY,       /* an advisory for org A (issue 13) */
@@ -169,6 +170,13 @@ static const struct row rows[] = {
     {"GET", "/api/v1/inbox/{id}/document", RECEIVERS(200), B_NONE, 0},
     {"POST", "/api/v1/inbox/{id}/requests", RECEIVERS(201), B_REQUEST, 0},
     {"GET", "/api/v1/inbox/{id}/requests", RECEIVERS(200), B_NONE, 0},
+    /* correlation across reports (issue 13 item 3) */
+    {"GET", "/api/v1/reports/{id}/correlation", OWNING_ORG(200), B_NONE, 0},
+    {"GET", "/api/v1/inbox/{id}/correlation", RECEIVERS(200), B_NONE, 0},
+    /* sightings: every organisation's members, never the platform administrator; the list
+     * without ?type=&value= is then a 400 */
+    {"POST", "/api/v1/sightings", {401, 401, 201, 201, 201, 201, 403}, B_SIGHTING, 0},
+    {"GET", "/api/v1/sightings", {401, 401, 400, 400, 400, 400, 403}, B_NONE, 0},
     /* the organisation that asked (C) and the reporting one (A) */
     {"GET", "/api/v1/requests/{id}", {401, 401, 200, 404, 200, 200, 403}, B_NONE, 0},
     {"GET", "/api/v1/reports/{id}/requests", OWNING_ORG(200), B_NONE, 0},
@@ -443,6 +451,9 @@ static void make_body(enum body b, char *out, size_t n)
         break;
     case B_DRAFT:
         snprintf(out, n, "{\"title\":\"matrix %d\",\"report\":{\"step\":%d}}", seq, seq);
+        break;
+    case B_SIGHTING:
+        xstrlcpy(out, "{\"type\":\"ipv4\",\"value\":\"45.9.148.10\",\"kind\":\"seen\"}", n);
         break;
     case B_ENVELOPE:
         envelope(out, n);

@@ -112,8 +112,8 @@ static bool sha_consistent(const char *body)
 
 /* Whether a read of a report (got) answers what its create acknowledged (ack): the same
  * stored bytes of the report, byte for byte, and the same metadata — except the create's
- * possible_duplicate hint (issue 10 item 4), which is advice about the moment of the create
- * and not part of the report (every report here repeats the one before, so most carry it). */
+ * possible_duplicate hint (issue 10 item 4) and its correlation summary (issue 13 item 3),
+ * which are advice about the moment of the create and not part of the report (every report here repeats the one before, so most carry it). */
 static bool same_answer(const char *got, const char *ack)
 {
     const char *gr = strstr(got, ",\"report\":"), *ar = strstr(ack, ",\"report\":");
@@ -121,6 +121,7 @@ static bool same_answer(const char *got, const char *ack)
         return false;
     json_t *g = json_loads(got, 0, NULL), *a = json_loads(ack, 0, NULL);
     json_object_del(a, "possible_duplicate");
+    json_object_del(a, "correlation"); /* likewise advice of the moment (issue 13 item 3) */
     bool same = g && a && json_equal(g, a);
     json_decref(g);
     json_decref(a);

@@ -812,6 +812,134 @@ static void people(struct store *s, struct people *p)
     assert_int_equal(add_user(s, p->b.id, "reporter-b", ROLE_REPORTER, &p->ub, T0), STORE_OK);
 }
 
+/* report_scan_latest (issue 13 item 3): every incident once, at its latest version, in id
+ * order, withdrawn ones flagged; a callback's non-zero return stops the scan. */
+struct scan_seen {
+    int n, stop_after;
+    char id[4][UUID_STR_LEN];
+    int version[4];
+    int64_t created_at[4], withdrawn_at[4];
+    char sha[4][HASH_SHA256_HEX];
+};
+
+static int scan_cb(const struct report_rec *r, void *arg)
+{
+    struct scan_seen *v = arg;
+    assert_true(v->n < 4);
+    xstrlcpy(v->id[v->n], r->id, UUID_STR_LEN);
+    v->version[v->n] = r->version;
+    v->created_at[v->n] = r->created_at;
+    v->withdrawn_at[v->n] = r->withdrawn_at;
+    assert_non_null(r->body);
+    hash_sha256_hex(r->body, r->body_len, v->sha[v->n]);
+    v->n++;
+    return v->stop_after && v->n == v->stop_after;
+}
+
+static void test_report_scan_latest(void **state)
+{
+    struct store *s = S(state);
+    struct people p;
+    struct body b1, b2;
+    struct report_write w;
+    struct report_rec rec;
+    char id1[UUID_STR_LEN], id2[UUID_STR_LEN];
+    int written;
+    struct scan_seen seen = {0};
+    assert_int_equal(store_report_scan_latest(s, scan_cb, &seen), STORE_OK);
+    assert_int_equal(seen.n, 0); /* an empty store */
+    people(s, &p);
+    body_make(&b1, "最初の報告", "early_warning", "ransomware", false, NULL);
+    body_make(&b2, "続報", "update", "data_leak", false, "件数を追記");
+    assert_int_equal(create_report(s, &b1, p.a.id, p.ua.id, T0, id1), STORE_OK);
+    assert_int_equal(create_report(s, &b1, p.b.id, p.ub.id, T0 + 5, id2), STORE_OK);
+    write_of(&w, &b2, id1, p.a.id, p.ua.id, T0 + HOUR);
+    w.expected_version = 1;
+    assert_int_equal(store_report_amend(s, &w, &rec), STORE_OK);
+    report_rec_release(&rec);
+    struct withdraw_write ww = {.incident_id = id2,
+                                .org_id = p.b.id,
+                                .actor = p.ub.id,
+                                .reason = "filed twice",
+                                .reason_json = "{\"code\":\"incident_withdrawn\"}",
+                                .version = 1,
+                                .now_ms = T0 + 2 * HOUR};
+    assert_int_equal(store_report_withdraw(s, &ww, &written), STORE_OK);
+
+    assert_int_equal(store_report_scan_latest(s, scan_cb, &seen), STORE_OK);
+    assert_int_equal(seen.n, 2);
+    assert_string_equal(seen.id[0], id1); /* UUIDv7: id order is creation order */
+    assert_int_equal(seen.version[0], 2);
+    assert_int_equal(seen.created_at[0], T0);
+    assert_int_equal(seen.withdrawn_at[0], 0);
+    assert_string_equal(seen.sha[0], b2.sha); /* the latest version's body */
+    assert_string_equal(seen.id[1], id2);
+    assert_int_equal(seen.version[1], 1);
+    assert_int_equal(seen.withdrawn_at[1], T0 + 2 * HOUR);
+    assert_string_equal(seen.sha[1], b1.sha);
+
+    memset(&seen, 0, sizeof(seen));
+    seen.stop_after = 1;
+    assert_int_equal(store_report_scan_latest(s, scan_cb, &seen), STORE_OK);
+    assert_int_equal(seen.n, 1);
+    body_release(&b1);
+    body_release(&b2);
+}
+
+/* Sightings (issue 13 item 3): stored with their audit entry, counted per kind with the
+ * distinct organisations; another indicator's are not counted; an unknown organisation is
+ * STORE_INVALID. */
+static void sighting(struct sighting_write *w, char id[UUID_STR_LEN], const char *org,
+                     const char *actor, const char *value, const char *kind, int64_t count)
+{
+    uuid_v7_new(id);
+    *w = (struct sighting_write){.id = id,
+                                 .org_id = org,
+                                 .actor = actor,
+                                 .type = "ipv4",
+                                 .value = value,
+                                 .kind = kind,
+                                 .count = count,
+                                 .now_ms = T0};
+}
+
+static void test_sightings(void **state)
+{
+    struct store *s = S(state);
+    struct people p;
+    struct sighting_write w;
+    struct sighting_counts c;
+    char id[UUID_STR_LEN];
+    people(s, &p);
+    assert_int_equal(store_sighting_counts(s, "ipv4", "45.9.148.10", &c), STORE_OK);
+    assert_int_equal(c.seen + c.seen_orgs + c.false_positive + c.false_positive_orgs, 0);
+    int64_t count = audit_check(s, NULL);
+    sighting(&w, id, p.a.id, p.ua.id, "45.9.148.10", "seen", 3);
+    w.note = "VPN log";
+    w.first_seen = T0 - HOUR;
+    w.last_seen = T0;
+    assert_int_equal(store_sighting_add(s, &w), STORE_OK);
+    audit_expect(s, &count, "sighting.create", id);
+    sighting(&w, id, p.a.id, p.ua.id, "45.9.148.10", "seen", 2);
+    assert_int_equal(store_sighting_add(s, &w), STORE_OK);
+    sighting(&w, id, p.b.id, p.ub.id, "45.9.148.10", "seen", 1);
+    assert_int_equal(store_sighting_add(s, &w), STORE_OK);
+    sighting(&w, id, p.b.id, p.ub.id, "45.9.148.10", "false_positive", 1);
+    assert_int_equal(store_sighting_add(s, &w), STORE_OK);
+    sighting(&w, id, p.b.id, p.ub.id, "45.9.148.11", "false_positive", 1);
+    assert_int_equal(store_sighting_add(s, &w), STORE_OK);
+    sighting(&w, id, "019ab0b0-cc00-7000-8000-000000000000", p.ub.id, "45.9.148.10", "seen", 1);
+    assert_int_equal(store_sighting_add(s, &w), STORE_INVALID);
+
+    assert_int_equal(store_sighting_counts(s, "ipv4", "45.9.148.10", &c), STORE_OK);
+    assert_int_equal(c.seen, 6);
+    assert_int_equal(c.seen_orgs, 2);
+    assert_int_equal(c.false_positive, 1);
+    assert_int_equal(c.false_positive_orgs, 1);
+    assert_int_equal(store_sighting_counts(s, "ipv6", "45.9.148.10", &c), STORE_OK);
+    assert_int_equal(c.seen, 0);
+}
+
 static void test_report_create_amend(void **state)
 {
     struct store *s = S(state);
@@ -4641,6 +4769,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_throttle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_create_amend, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_scan_latest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sightings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_idempotency, setup, teardown),
         cmocka_unit_test_setup_teardown(test_assessments, setup, teardown),

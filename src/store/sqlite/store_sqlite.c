@@ -427,6 +427,15 @@ static const char *const sql_text[SQ__COUNT] = {
     [SQ_DRAFT_UPDATE] = "UPDATE drafts SET title = ?2, incident_id = ?3, body = ?4,"
                         " version = version + 1, updated_at = ?5 WHERE id = ?1 AND version = ?6",
     [SQ_DRAFT_DELETE] = "DELETE FROM drafts WHERE id = ?",
+    [SQ_REPORT_SCAN_LATEST] =
+        "SELECT i.id, i.org_id, i.latest_version, i.created_at, i.updated_at, v.tlp, v.drill,"
+        " i.withdrawn_at, v.body FROM incidents i JOIN report_versions v"
+        " ON v.incident_id = i.id AND v.version = i.latest_version ORDER BY i.id",
+    [SQ_SIGHTING_INSERT] = "INSERT INTO sightings (id, org_id, user_id, ioc_type, value, kind,"
+                           " count, first_seen, last_seen, note, created_at)"
+                           " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+    [SQ_SIGHTING_COUNTS] = "SELECT kind, SUM(count), COUNT(DISTINCT org_id) FROM sightings"
+                           " WHERE ioc_type = ?1 AND value = ?2 GROUP BY kind",
     [SQ_ADV_INSERT] = "INSERT INTO advisories (id, org_id, author_id, latest_version, created_at,"
                       " updated_at) VALUES (?1,?2,?3,1,?4,?4)",
     [SQ_ADV_VERSION_INSERT] = "INSERT INTO advisory_versions (advisory_id, version, tlp, clearance,"

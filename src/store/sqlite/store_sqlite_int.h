@@ -154,6 +154,9 @@ enum sq_stmt {
     SQ_DRAFT_VERSION,
     SQ_DRAFT_UPDATE,
     SQ_DRAFT_DELETE,
+    SQ_REPORT_SCAN_LATEST,
+    SQ_SIGHTING_INSERT,
+    SQ_SIGHTING_COUNTS,
     /* advisories and clearances (issue 13; store_sqlite_advisory.c) */
     SQ_ADV_INSERT,
     SQ_ADV_VERSION_INSERT,
@@ -366,6 +369,10 @@ int sq_draft_list(struct store *s, const char *org_id, int limit, struct draft_r
 int sq_draft_update(struct store *s, const struct draft_rec *d, int expected_version,
                     const char *actor, int64_t now);
 int sq_draft_delete(struct store *s, const char *id, const char *actor, int64_t now);
+/* sharing (store_sqlite_sharing.c, issue 13 item 3) */
+int sq_sighting_add(struct store *s, const struct sighting_write *w);
+int sq_sighting_counts(struct store *s, const char *type, const char *value,
+                       struct sighting_counts *out);
 /* Statistics (store_sqlite_stats.c). */
 int sq_stats_scan(struct store *s, const struct stats_scan_filter *f, store_stats_row_fn cb,
                   void *arg);

@@ -655,6 +655,41 @@ static int report_versions(struct store *s, const char *id, struct report_list *
     return r;
 }
 
+/* One row of SQ_REPORT_SCAN_LATEST; the body borrowed from the statement. */
+static void read_scan_row(sqlite3_stmt *st, struct report_rec *r)
+{
+    memset(r, 0, sizeof(*r));
+    sq_col_copy(st, 0, r->id, sizeof(r->id));
+    sq_col_copy(st, 1, r->org_id, sizeof(r->org_id));
+    r->version = r->latest_version = sqlite3_column_int(st, 2);
+    r->created_at = sqlite3_column_int64(st, 3);
+    r->updated_at = sqlite3_column_int64(st, 4);
+    sq_col_copy(st, 5, r->tlp, sizeof(r->tlp));
+    r->drill = sqlite3_column_int(st, 6) != 0;
+    r->withdrawn_at = sqlite3_column_int64(st, 7);
+    r->body = (char *)sqlite3_column_text(st, 8);
+    r->body_len = r->body ? (size_t)sqlite3_column_bytes(st, 8) : 0;
+}
+
+static int report_scan_latest(struct store *s, int (*cb)(const struct report_rec *r, void *arg),
+                              void *arg)
+{
+    struct sq_conn *c = sq_read_get(SQ(s));
+    sqlite3_stmt *st;
+    struct report_rec r;
+    int rc, stop = 0;
+    if (!c)
+        return STORE_UNAVAILABLE;
+    st = sq_stmt(c, SQ_REPORT_SCAN_LATEST);
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        read_scan_row(st, &r);
+        stop = cb(&r, arg);
+    }
+    sqlite3_reset(st);
+    sq_read_put(SQ(s), c);
+    return stop || rc == SQLITE_DONE ? STORE_OK : STORE_UNAVAILABLE;
+}
+
 /* ---- audit ---- */
 
 struct audit_job {
@@ -865,6 +900,9 @@ const struct store_ops sq_ops = {
     .draft_list = sq_draft_list,
     .draft_update = sq_draft_update,
     .draft_delete = sq_draft_delete,
+    .report_scan_latest = report_scan_latest,
+    .sighting_add = sq_sighting_add,
+    .sighting_counts = sq_sighting_counts,
     .stats_scan = sq_stats_scan,
     .advisory_create = sq_advisory_create,
     .advisory_amend = sq_advisory_amend,

@@ -1,0 +1,141 @@
+/*
+ * app_correlate.h — correlation across reports (issue 13 item 3; docs/sharing.md §3,
+ * "Correlation across reports"): when a report is filed or amended, its indicators are matched
+ * against every other report with no cap, and the reporter (and the authorities it was sent to)
+ * learn "seen in N other incidents (sector X, last 30 days)" without learning who.
+ *
+ * What it is: one process-wide service held by struct app (app->correlate): the in-memory
+ * index of src/sharing/ioc_index.h plus a table of postings. A posting is the dense number of an
+ * incident; per incident the service keeps its id, its organisation (and that organisation's
+ * sector), when it was first filed, whether it is withdrawn or TLP:RED, and its canonical
+ * indicators (so that an amendment removes the old ones). Postings with APP_CORRELATE_ADVISORY
+ * set are reserved for advisories' indicators (issue 13 item 2, not built here): the counting
+ * below skips them, so adding advisories later changes no incident figure.
+ *
+ * What it is not: the store (the index is rebuilt from it at start-up, app_correlate_rebuild,
+ * and kept current by app_report_create / app_report_amend / app_report_withdraw), nor a way to
+ * read other organisations' reports: nothing it returns names another organisation or incident.
+ *
+ * The privacy rule (docs/sharing.md §1 and §3; k is the setting sharing_k_anonymity):
+ *   - the viewer's own organisation's other incidents are counted apart ("own_incidents") and
+ *     never mixed with other organisations' figures;
+ *   - for other organisations, "seen_elsewhere" is true when any of their incidents matches;
+ *     the counts (incidents, organisations) are shown only when the matches come from at least
+ *     k distinct organisations; "last_30_days" only when the matching incidents of the last 30
+ *     days come from at least k organisations;
+ *   - by sector: a sector is listed only with at least k organisations; the others are summed
+ *     into "other_sectors" only if that sum has at least k organisations, else left out;
+ *   - never an organisation id or name, never an incident id;
+ *   - a TLP:RED incident counts only for its own organisation (RED is for named people only:
+ *     even "someone else has this" would tell others something about it); drills (exercises)
+ *     are never indexed; withdrawn incidents leave the index;
+ *   - an authority's view (a submission routed to it) counts the other organisations exactly
+ *     the same way and says nothing of the reporting organisation's other incidents (they may
+ *     never have been sent to that authority).
+ *
+ * Who may call it: src/app/ (the use cases), cli/cli_serve.c (new, rebuild, free), tests.
+ * Thread safety: every function may be called from any thread; the tables are guarded by one
+ * reader-writer lock (queries share it, updates take it alone).
+ */
+#ifndef APP_APP_CORRELATE_H
+#define APP_APP_CORRELATE_H
+
+#include <jansson.h>
+
+#include "app_call.h"
+#include "../sharing/ioc_warn.h"
+
+/* The high bit of a posting marks an advisory's indicator (reserved; see above). */
+#define APP_CORRELATE_ADVISORY (1ULL << 63)
+/* "last 30 days", relative to the call's now_ms */
+#define APP_CORRELATE_WINDOW_MS (30LL * 24 * 3600 * 1000)
+
+struct app_correlate;
+
+/* A new, empty service. seed randomises the index's hashing; warn (borrowed, may be NULL: no
+ * lists) must outlive it: an indicator on a warninglist is never indexed nor counted. */
+struct app_correlate *app_correlate_new(uint64_t seed, const struct ioc_warnlists *warn);
+void app_correlate_free(struct app_correlate *cx);
+
+/* One incident as the service keeps it. */
+struct app_correlate_incident {
+    const char *id, *org_id;
+    const char *sector; /* the organisation's sector; NULL: keep the one known */
+    int64_t created_at; /* first filed */
+    int version;        /* of the report given: an older one than known is ignored */
+    bool withdrawn, drill, red;
+};
+
+/* Whether the organisation's sector is known already (so a caller can skip reading it). */
+bool app_correlate_org_known(struct app_correlate *cx, const char *org_id);
+
+/* Adds the incident, or replaces what is known of it, with the indicators of report (the
+ * report document; its /threat/indicators of types ipv4, ipv6, domain, url, email, md5, sha1,
+ * sha256; values that do not normalise or are on a warninglist are skipped). A withdrawn or
+ * drill incident keeps no indicator; a withdrawal is final (a put after it changes nothing), and
+ * so is a newer version (two amendments finishing out of order leave the newer one). Returns 0,
+ * or -1 when the index is full (logged). */
+int app_correlate_put(struct app_correlate *cx, const struct app_correlate_incident *in,
+                      const json_t *report);
+/* The incident is withdrawn: its indicators leave the index. No-op when unknown. */
+void app_correlate_withdraw(struct app_correlate *cx, const char *incident_id);
+
+/* Whose picture a summary is. */
+struct app_correlate_view {
+    const char *incident_id; /* the incident the report is (excluded from every count) */
+    const char *org_id;      /* its organisation */
+    bool show_own;           /* the reporter's view: count org_id's other incidents apart;
+                                false (an authority's view): leave them out entirely */
+    int k;                   /* sharing_k_anonymity */
+    int64_t now_ms;
+};
+
+/*
+ * The correlation summary of the indicators of report, as the view sees it (rule above): a new
+ * reference to {"k", "window_days", "indicators": [{"type", "value", "seen_elsewhere",
+ * "incidents"?, "organisations"?, "last_30_days"?, "by_sector"?: [{"sector", "incidents",
+ * "organisations"}], "other_sectors"?: {"incidents", "organisations"}, "own_incidents"?,
+ * "warninglists"?: [ids]}]}. Each distinct canonical indicator once, in the report's order.
+ */
+json_t *app_correlate_summary(struct app_correlate *cx, const struct app_correlate_view *v,
+                              const json_t *report);
+
+struct app_correlate_stats {
+    uint64_t incidents, indicators, postings, skipped_invalid, skipped_warninglist, withdrawn,
+        drills, unreadable;
+    int64_t elapsed_ms;
+};
+
+/* Rebuilds the service from the store (start-up): every organisation's sector, then every
+ * incident's latest version (store_report_scan_latest). STORE_OK or the store's error. */
+int app_correlate_rebuild(struct app_correlate *cx, struct store *s,
+                          struct app_correlate_stats *st);
+void app_correlate_stats(struct app_correlate *cx, struct app_correlate_stats *st);
+
+/* ---- the use cases ---- */
+
+/* Brings the service up to date after a create or an amendment stored as rec (doc its report):
+ * reads the organisation's sector the first time. A failure is logged, never returned: the
+ * report is filed whatever happens here. No-op when c->app->correlate is NULL. */
+void app_correlate_report_stored(const struct app_call *c, const struct report_rec *rec,
+                                 const json_t *doc);
+
+/* The summary for the reporter of rec (show_own); NULL when the service is off or the report
+ * has no indicator that is correlated (so that the answer to such a create is exactly what a
+ * read of the report answers). */
+json_t *app_correlate_for_report(const struct app_call *c, const struct report_rec *rec,
+                                 const json_t *doc);
+
+/* GET /api/v1/reports/{id}/correlation: the current picture for the reporting organisation's
+ * reporters (ACT_REPORT_READ). APP_OK with *out a new reference; NOT_FOUND, FORBIDDEN,
+ * UNAVAILABLE (also when the service is off). */
+enum app_problem app_correlation_of_report(const struct app_call *c, const char *id, json_t **out,
+                                           struct app_result *res);
+
+/* GET /api/v1/inbox/{id}/correlation: the picture of the indicators the submission carried (as
+ * sent to that recipient: withheld sections stay withheld) for the receiving organisation
+ * (ACT_INBOX_READ), the authority's view (no own_incidents). Same results. */
+enum app_problem app_correlation_of_submission(const struct app_call *c, const char *id,
+                                               json_t **out, struct app_result *res);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * app_sighting.h — sightings of indicators by the organisations that receive them (issue 13
+ * item 3, "Sightings (seen, false positive) by recipients"; docs/sharing.md §3): a signed-in
+ * member of any organisation says it saw an indicator too, or that it is a false positive
+ * there. Sightings are stored (audited) and only ever counted back, under the same k rule as
+ * correlation (app_correlate.h): who made one is never shown to anyone else. A false positive
+ * reported by at least k organisations marks the indicator "disputed" in correlation summaries.
+ *
+ * Layer: application. Callers: http/h_correlate.c, app_correlate_cases.c, fuzz/, tests.
+ */
+#ifndef APP_APP_SIGHTING_H
+#define APP_APP_SIGHTING_H
+
+#include "app_call.h"
+#include "../sharing/ioc.h"
+
+#define APP_SIGHTING_NOTE_MAX 1000 /* bytes of the note */
+#define APP_SIGHTING_COUNT_MAX 1000000000
+
+/* A decoded sighting. */
+struct app_sighting_in {
+    struct ioc_value value;        /* normalised */
+    bool false_positive;           /* kind "false_positive"; else "seen" */
+    int64_t count;                 /* 1 when absent */
+    int64_t first_seen, last_seen; /* ms, 0 when absent */
+    const char *note;              /* borrowed from the body, or NULL */
+};
+
+/*
+ * Decodes {type, value, kind: "seen"|"false_positive", count?, first_seen?, last_seen?, note?}
+ * (types ipv4, ipv6, domain, url, email, md5, sha1, sha256; value normalised, ioc.h). Pure.
+ * Returns 0, or -1 after adding every problem to errs with a JSON Pointer and a stable code:
+ * not_an_object, unknown_field, required, not_a_string, not_an_integer, unknown_type,
+ * unknown_kind, out_of_range, not_a_date_time, time_order, too_long, and ioc_normalise's codes
+ * at /value.
+ */
+int app_sighting_decode(const json_t *body, struct app_sighting_in *out, struct verr_list *errs);
+
+/* POST /api/v1/sightings: records a sighting of the actor's organisation (any role but the
+ * platform administrator, which reports nothing). APP_OK with id_out its id; VALIDATION,
+ * FORBIDDEN, UNAVAILABLE. */
+enum app_problem app_sighting_create(const struct app_call *c, const json_t *body,
+                                     char id_out[UUID_STR_LEN], struct app_result *res);
+
+/* GET /api/v1/sightings?type=&value=: {type, value (canonical), seen: {reported, sightings?,
+ * organisations?}, false_positive: {…}, disputed}; the figures of a kind only when at least k
+ * organisations made such sightings. BAD_QUERY (type or value), FORBIDDEN, UNAVAILABLE. *out a
+ * new reference on APP_OK. */
+enum app_problem app_sighting_counts(const struct app_call *c, const char *type, const char *value,
+                                     json_t **out, struct app_result *res);
+
+/* Whether false positives of (type, canonical value) come from at least k organisations. A
+ * store failure counts as not disputed (the summary is advice). */
+bool app_sighting_disputed(const struct app_call *c, enum ioc_type type, const char *value);
+
+#endif
