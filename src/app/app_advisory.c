@@ -388,6 +388,14 @@ json_t *app_advisory_view(const struct app_reader *rd, const struct advisory_rec
         json_array_append_new(refs, o);
     }
     json_object_set_new(doc, "sources", refs);
+    /* Who else was named is the originating organisation's business: a reader learns that the
+     * advisory is for it, not which other organisations or people it went to (the attribute
+     * targeting — sectors, kinds, prefectures — is what the advisory is about and stays). */
+    json_t *aud = json_object_get(doc, "audience");
+    if (!owner && json_is_object(aud)) {
+        json_object_del(aud, "organizations");
+        json_object_del(aud, "users");
+    }
     return doc;
 }
 

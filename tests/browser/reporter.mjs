@@ -83,6 +83,8 @@ export async function reporterScenarios(ctx) {
     await both(page, 'report-triage', 'triage');
     await page.getByRole('button', { name: '下書きを作成して続ける' }).click();
     await page.getByRole('heading', { name: /手順 1\// }).waitFor();
+    // the step appears before the router has moved to the draft's address: wait for it (bounded)
+    await page.waitForURL(/\/drafts\/[0-9a-f-]{36}/, { timeout: 15000 });
     state.draftUrl = page.url();
     // walk to the personal-data step by its name in the step list
     const steps = page.getByRole('navigation', { name: '入力の手順' });

@@ -234,7 +234,12 @@ static void test_csrf(void **state)
     assert_non_null(itest_jstr(r.json, "/title"));
     itest_resp_release(&r);
     struct session wrong = s;
-    snprintf(bad, sizeof(bad), "X-CSRF-Token: %.42sA", s.token[0] == 'A' ? "B" : s.token);
+    /* another token: the right one with its last character changed (never the same one) */
+    char other[64];
+    xstrlcpy(other, s.token, sizeof(other));
+    size_t last = strlen(other) - 1;
+    other[last] = other[last] == 'A' ? 'B' : 'A';
+    snprintf(bad, sizeof(bad), "X-CSRF-Token: %s", other);
     xstrlcpy(wrong.csrf, bad, sizeof(wrong.csrf));
     assert_int_equal(with_cookie(&wrong, true, "POST", "/api/v1/reports", body, &r), 403);
     assert_string_equal(itest_problem_code(&r), "csrf_token_invalid");

@@ -173,6 +173,22 @@ static void test_misp_import_refused(void **state)
     itest_resp_release(&r);
 }
 
+/* A reader learns the advisory is for its organisation, not who else it named; the originating
+ * organisation sees its whole audience. */
+static void test_audience_not_shown(void **state)
+{
+    struct itest_resp r;
+    char path[120];
+    UNUSED(state);
+    snprintf(path, sizeof(path), "/api/v1/advisories/%s", advisory);
+    assert_int_equal(itest_get(&F.srv, F.rep_a.token, path, &r), 200);
+    assert_null(strstr(r.body, F.org_a));
+    itest_resp_release(&r);
+    assert_int_equal(itest_get(&F.srv, F.authority.token, path, &r), 200);
+    assert_non_null(strstr(r.body, F.org_a));
+    itest_resp_release(&r);
+}
+
 static int setup(void **state)
 {
     char body[1400];
@@ -219,6 +235,7 @@ int main(void)
         cmocka_unit_test(test_misp_export),
         cmocka_unit_test(test_misp_import),
         cmocka_unit_test(test_misp_import_refused),
+        cmocka_unit_test(test_audience_not_shown),
     };
     itest_global_init();
     int rc = cmocka_run_group_tests(tests, setup, teardown);
