@@ -67,6 +67,12 @@ export async function advisoryScenarios(ctx) {
     assert(iocErr.includes('無害化'), `the defanged indicator is refused beside it: ${iocErr}`);
     const focusedId = await ap.evaluate(() => document.activeElement && document.activeElement.id);
     assert(focusedId && focusedId.startsWith('adv-'), `the focus is on the first refused field: ${focusedId}`);
+    // the summary at the top names each field (and line) and goes to it
+    const problems = ap.locator('.adv-problems');
+    const listed = await problems.innerText();
+    assert(listed.includes('概要:') && listed.includes('脆弱性（CVE） 2行目:') && listed.includes('痕跡情報 1:'), `the problems named by field: ${listed}`);
+    await problems.getByRole('button', { name: '脆弱性（CVE） 2行目' }).click();
+    assert(await ap.evaluate(() => document.activeElement.id) === 'adv-aff-cves', 'the summary goes to the field');
     await axe(ap, 'advisory form errors ja');
     await shot(ap, 'advisory-form-errors.ja');
 
