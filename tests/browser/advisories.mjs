@@ -259,12 +259,15 @@ export async function advisoryScenarios(ctx) {
     current.page = rp;
     await rp.goto(`${srv.base}/advisories`);
     const row = rp.getByRole('table', { name: '注意喚起の一覧' }).getByRole('row', { name: new RegExp(TITLE.slice(0, 10)) });
-    await row.getByText('取り下げ', { exact: true }).waitFor();
+    await row.getByText('取り下げ済み', { exact: true }).waitFor();
+    assert(!/adv-unacknowledged|adv-changed/.test(await row.getAttribute('class')), 'a withdrawn advisory is not highlighted');
     await row.getByRole('link', { name: TITLE }).click();
     await rp.getByText('この注意喚起は取り下げられました').waitFor();
     await rp.getByText('攻撃者の手口が変化したため、新しい注意喚起に置き換えます。').waitFor();
+    await rp.getByText('TLP 区分を TLP:AMBER から TLP:GREEN に変更').waitFor();
+    assert(await rp.getByRole('button', { name: '組織として確認した' }).count() === 0, 'nothing to acknowledge once withdrawn');
     await bothLanguages(rp, 'advisory-withdrawn', async (lang) => {
-      await rp.getByText(lang === 'ja' ? 'この注意喚起は取り下げられました' : 'This advisory has been withdrawn').waitFor();
+      await rp.getByText(lang === 'ja' ? 'この注意喚起は取り下げられました' : 'This advisory has been withdrawn', { exact: true }).waitFor();
     });
   }, go);
 
