@@ -19,6 +19,7 @@ import { executiveScenarios } from './executive.mjs';
 import { operatorScenarios } from './operator.mjs';
 import { adminScenarios } from './admin.mjs';
 import { keyboardScenarios } from './keyboard.mjs';
+import { advisoryScenarios } from './advisories.mjs';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 
 // The keys of both locale files agree, and every literal t('a.b') in web/src names a key.
@@ -177,6 +178,7 @@ async function main() {
     await operatorScenarios(ctx);
     await adminScenarios(ctx);
     await keyboardScenarios(ctx);
+    await advisoryScenarios(ctx);
   } catch (e) {
     await test('the browser tests ran to the end', () => {
       throw e;

@@ -8,6 +8,7 @@ import Home from './pages/Home.vue';
 import authorityRoutes from './routes/authority.js';
 import executiveRoutes from './routes/executive.js';
 import operatorRoutes from './routes/operator.js';
+import advisoryRoutes from './routes/advisories.js';
 
 const routes = [
   { path: '/', name: 'home', component: Home },
@@ -21,7 +22,7 @@ const routes = [
   { path: '/reports/:id', name: 'report', component: () => import('./pages/ReportView.vue'), meta: { roles: ['reporter'] } },
   { path: '/reports/:id/amend', name: 'report-amend', component: () => import('./pages/ReportForm.vue'), meta: { roles: ['reporter'] } },
   { path: '/users', name: 'org-users', component: () => import('./pages/orgadmin/OrgUsers.vue'), meta: { roles: ['org_admin'] } },
-  ...authorityRoutes, ...executiveRoutes, ...operatorRoutes,
+  ...authorityRoutes, ...executiveRoutes, ...operatorRoutes, ...advisoryRoutes,
   { path: '/refused', name: 'refused', component: () => import('./pages/Refused.vue') },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./pages/NotFound.vue'), meta: { public: true } },
 ];
