@@ -4,6 +4,7 @@
  */
 #include "app_share_export.h"
 #include "app_advisory.h"
+#include "app_report.h"
 #include "app_int.h"
 #include "app_taxii.h"
 #include "../core/rtime.h"
@@ -264,5 +265,134 @@ enum app_problem app_taxii_misp_import(const struct app_call *c, const char *key
     free(env);
 out:
     misp_import_release(&m);
+    return res->problem;
+}
+
+/* ---- a report as a de-identified STIX bundle ---- */
+
+/* "ransomware, data_leak (finance)": what happened and in which sector, nothing else. */
+static void incident_name(const json_t *doc, const char *sector, char *out, size_t n)
+{
+    const json_t *cats = json_object_get(json_object_get(doc, "classification"), "categories");
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < json_array_size(cats) && used + 2 < n; i++) {
+        const char *c = json_string_value(json_array_get(cats, i));
+        if (c)
+            used += (size_t)snprintf(out + used, n - used, "%s%s", used ? ", " : "", c);
+    }
+    if (!used)
+        used = (size_t)snprintf(out, n, "incident");
+    if (sector && sector[0] && strcmp(sector, "none") && used + 4 < n)
+        snprintf(out + used, n - used, " (%s)", sector);
+}
+
+struct report_export {
+    struct stix_indicator_in inds[LIST_MAX];
+    char keys[LIST_MAX][96];
+    const char *refs[LIST_MAX + 2];
+    size_t n;
+};
+
+static void report_indicators(const struct report_rec *r, const json_t *doc, enum tlp t,
+                              struct report_export *x)
+{
+    const json_t *arr = json_object_get(json_object_get(doc, "threat"), "indicators");
+    for (size_t i = 0; i < json_array_size(arr) && x->n < LIST_MAX; i++) {
+        const json_t *it = json_array_get(arr, i);
+        enum ioc_type ty = ioc_type_parse(json_string_value(json_object_get(it, "type")));
+        const char *v = json_string_value(json_object_get(it, "value"));
+        if (ty == IOC_INVALID || !v)
+            continue; /* file names, wallets …: no STIX pattern of ours */
+        snprintf(x->keys[x->n], sizeof(x->keys[0]), "%s:%zu", r->id, i);
+        x->inds[x->n++] = (struct stix_indicator_in){
+            .m = {.key = x->keys[x->n - 1],
+                  .created_ms = r->created_at,
+                  .modified_ms = r->version_created_at,
+                  .tlp = t},
+            .type = ty,
+            .value = v,
+            .valid_from_ms = time_of(it, "first_seen", r->created_at),
+            .confidence = -1};
+    }
+}
+
+/* The bundle's objects: indicators, the incident, the identity (when asked), the report. */
+static json_t *report_objects(const struct report_rec *r, const json_t *doc, const struct org *o,
+                              bool identify, struct report_export *x, struct verr_list *errs)
+{
+    enum tlp t = tlp_parse(json_string_value(
+        json_object_get(json_object_get(doc, "confidentiality"), "tlp")));
+    if (t == TLP_INVALID)
+        t = TLP_AMBER; /* unlabelled: the organisation and those it is shared with */
+    struct stix_meta m = {r->id, r->created_at, r->version_created_at, t, NULL};
+    char name[300], ikey[64];
+    json_t *objs = json_array();
+    report_indicators(r, doc, t, x);
+    size_t nrefs = 0;
+    for (size_t i = 0; i < x->n; i++) {
+        json_t *ind = stix_indicator(&x->inds[i], errs);
+        if (ind) {
+            x->refs[nrefs++] = json_string_value(json_object_get(ind, "id"));
+            json_array_append_new(objs, ind);
+        }
+    }
+    incident_name(doc, o->sector, name, sizeof(name));
+    json_t *inc = stix_incident(
+        &(struct stix_incident_in){.m = m, .name = name, .lang = "en", .sector = o->sector}, errs);
+    if (inc) {
+        x->refs[nrefs++] = json_string_value(json_object_get(inc, "id"));
+        json_array_append_new(objs, inc);
+    }
+    if (identify) { /* the organisation names itself: its own consent, for this export */
+        snprintf(ikey, sizeof(ikey), "org:%s", o->id);
+        json_t *id = stix_identity(
+            &(struct stix_identity_in){.m = {ikey, o->created_at, o->created_at, t, NULL},
+                                       .name = o->name_en[0] ? o->name_en : o->name_ja},
+            true, errs);
+        if (id)
+            json_array_append_new(objs, id);
+    }
+    json_t *rep = stix_report(&(struct stix_report_in){.m = m,
+                                                       .name = name,
+                                                       .lang = "en",
+                                                       .published_ms = r->version_created_at,
+                                                       .object_refs = x->refs,
+                                                       .n_refs = nrefs},
+                              errs);
+    if (rep)
+        json_array_append_new(objs, rep);
+    return objs;
+}
+
+enum app_problem app_report_stix(const struct app_call *c, const char *id, int version,
+                                 bool identify, json_t **bundle, struct app_result *res)
+{
+    struct report_rec r;
+    struct org o;
+    *bundle = NULL;
+    if (app_report_get(c, id, version, &r, res))
+        return res->problem;
+    json_t *doc = r.body ? json_loadb(r.body, r.body_len, 0, NULL) : NULL;
+    int sr = store_org_get(c->app->store, r.org_id, &o);
+    if (!doc || sr) {
+        json_decref(doc);
+        report_rec_release(&r);
+        return sr ? app_fail_store(res, sr) : app_fail(res, APP_PROB_UNAVAILABLE);
+    }
+    struct report_export *x = xcalloc(1, sizeof(*x));
+    json_t *objs = report_objects(&r, doc, &o, identify, x, &res->errs);
+    char key[64];
+    snprintf(key, sizeof(key), "report:%s:%d", r.id, r.version);
+    if (verr_any(&res->errs)) { /* a stored report the exporter refuses: ours to fix */
+        json_decref(objs);
+        app_fail(res, APP_PROB_RENDERING_FAILED);
+    } else {
+        *bundle = stix_bundle(key, objs); /* takes its own references */
+        json_decref(objs);
+    }
+    free(x);
+    json_decref(doc);
+    report_rec_release(&r);
     return res->problem;
 }

@@ -28,6 +28,16 @@ enum app_problem app_advisory_stix(const struct app_call *c, const char *id, int
 enum app_problem app_advisory_misp(const struct app_call *c, const char *id, int version,
                                    json_t **event, struct app_result *res);
 
+/* The caller's organisation's report id (version 0: the latest) as a de-identified STIX 2.1
+ * bundle, for the reporting organisation to pass on: an `incident` named by its categories and
+ * the organisation's sector only (no free text, no names, no times finer than the report's own
+ * markings), its indicators with STIX patterns, a `report` over them, and the report's TLP
+ * label (confidentiality.tlp; AMBER when it has none) as object_marking_refs. The reporting
+ * organisation's `identity` only when identify is true: its own consent, given for this export.
+ * Reporters of the organisation (NOT_FOUND otherwise, as GET /api/v1/reports/{id}). */
+enum app_problem app_report_stix(const struct app_call *c, const char *id, int version,
+                                 bool identify, json_t **bundle, struct app_result *res);
+
 /* The indicators of MISP event body become STIX indicators of TAXII collection key, each with
  * the label MISP gave it (tag, or distribution: docs/sharing.md §6); *status is the TAXII
  * status resource with, besides, "misp": {event, imported, unsupported {type: count},

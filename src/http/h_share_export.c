@@ -76,3 +76,27 @@ void h_taxii_misp_import(struct req *r)
         http_json(r, 202, status);
     app_result_release(&res);
 }
+
+void h_report_stix(struct req *r)
+{
+    static const char *const allowed[] = {"version", "identify", NULL};
+    struct app_call c = http_app_call(r);
+    struct app_result res;
+    json_t *bundle = NULL;
+    const char *v = http_query(r, "version"), *ident = http_query(r, "identify");
+    int64_t version = 0;
+    if (!http_query_only(r, allowed))
+        return;
+    if (v && parse_int64(v, 1, INT32_MAX, &version))
+        return http_bad_query(r, "version", "must be a version number (1, 2, …)",
+                              "版番号（1, 2, …）を指定してください");
+    if (ident && strcmp(ident, "true") && strcmp(ident, "false"))
+        return http_bad_query(r, "identify", "must be true or false", "true か false にしてください");
+    app_result_init(&res, r->app->limits.max_errors);
+    if (app_report_stix(&c, r->params[0], (int)version, ident && !strcmp(ident, "true"), &bundle,
+                        &res))
+        http_fail_result(r, &res);
+    else
+        send_as(r, "application/stix+json;version=2.1", bundle);
+    app_result_release(&res);
+}

@@ -53,6 +53,8 @@ const struct route http_routes[] = {
      "reporter of the organisation"},
     {"GET", "/api/v1/reports/{id}/obligations", h_report_obligations, RA_TOKEN, NO_ACTION, false,
      "reporter of the organisation"},
+    {"GET", "/api/v1/reports/{id}/stix", h_report_stix, RA_TOKEN, NO_ACTION, false,
+     "reporter of the organisation"},
     {"POST", "/api/v1/obligations/preview", h_obligations_preview, RA_TOKEN, ACT_REPORT_VALIDATE,
      true, "reporter"},
     /* delivery (issue 5): submit, follow, prove, file; inbox and receipts; recipients */

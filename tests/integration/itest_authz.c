@@ -151,6 +151,7 @@ static const struct row rows[] = {
     {"GET", "/api/v1/reports/{id}/versions/{version}", OWNING_ORG(200), B_NONE, 0},
     {"GET", "/api/v1/reports/{id}/diff", OWNING_ORG(200), B_NONE, 0},
     {"GET", "/api/v1/reports/{id}/obligations", OWNING_ORG(200), B_NONE, 0},
+    {"GET", "/api/v1/reports/{id}/stix", OWNING_ORG(200), B_NONE, 0},
     {"POST", "/api/v1/obligations/preview", REPORTERS(200), B_REPORT, 0},
     {"POST", "/api/v1/reports/{id}/submit", OWNING_ORG(200), B_NONE, IF_MATCH},
     {"GET", "/api/v1/calendar.ics", REPORTERS(200), B_NONE, 0},

@@ -189,6 +189,49 @@ static void test_audience_not_shown(void **state)
     itest_resp_release(&r);
 }
 
+/* A report as a de-identified STIX bundle: for its organisation's reporters only; the incident
+ * named by categories and sector, never by the reporting entity; the organisation's identity
+ * only when it asks for it. */
+static void test_report_stix(void **state)
+{
+    struct itest_resp r;
+    char path[120], id[40];
+    size_t n;
+    UNUSED(state);
+    json_t *doc = itest_load_json("docs/examples/full-report.json");
+    char *body = itest_dump(doc);
+    json_decref(doc);
+    assert_int_equal(itest_post(&F.srv, F.rep_a.token, "/api/v1/reports", body, &r), 201);
+    free(body);
+    xstrlcpy(id, itest_jstr(r.json, "/id"), sizeof(id));
+    itest_resp_release(&r);
+    snprintf(path, sizeof(path), "/api/v1/reports/%s/stix", id);
+    assert_int_equal(itest_get(&F.srv, F.rep_a.token, path, &r), 200);
+    assert_non_null(objects_of_type(r.json, "incident", &n));
+    assert_non_null(objects_of_type(r.json, "report", &n));
+    objects_of_type(r.json, "indicator", &n);
+    assert_int_equal(n, 3);
+    objects_of_type(r.json, "identity", &n);
+    assert_int_equal(n, 0);
+    assert_null(strstr(r.body, "Minato")); /* the reporting entity, as the report names it */
+    assert_null(strstr(r.body, "みなと"));
+    assert_null(strstr(r.body, id));      /* nor ichigen's own id of the incident */
+    assert_non_null(strstr(r.body, "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"));
+    itest_resp_release(&r);
+    snprintf(path, sizeof(path), "/api/v1/reports/%s/stix?identify=true", id);
+    assert_int_equal(itest_get(&F.srv, F.rep_a.token, path, &r), 200);
+    objects_of_type(r.json, "identity", &n);
+    assert_int_equal(n, 1);
+    itest_resp_release(&r);
+    assert_int_equal(itest_get(&F.srv, F.rep_b.token, path, &r), 404);
+    itest_resp_release(&r);
+    assert_int_equal(itest_get(&F.srv, F.authority.token, path, &r), 403);
+    itest_resp_release(&r);
+    snprintf(path, sizeof(path), "/api/v1/reports/%s/stix?identify=maybe", id);
+    assert_int_equal(itest_get(&F.srv, F.rep_a.token, path, &r), 400);
+    itest_resp_release(&r);
+}
+
 static int setup(void **state)
 {
     char body[1400];
@@ -236,6 +279,7 @@ int main(void)
         cmocka_unit_test(test_misp_import),
         cmocka_unit_test(test_misp_import_refused),
         cmocka_unit_test(test_audience_not_shown),
+        cmocka_unit_test(test_report_stix),
     };
     itest_global_init();
     int rc = cmocka_run_group_tests(tests, setup, teardown);
