@@ -38,7 +38,9 @@ grep -E "^ *[0-9]+/[0-9]+ " build-asan/test-output.txt || true
 echo "== browser tests (tests/browser, Chromium)"
 rm -f build-browser/meson-logs/testlog.json
 timeout 900 node tests/browser/run.mjs build/ichigen >build/browser-output.txt 2>&1 || true
-grep -E "^(ok|not ok|# measure|# sessions)" build/browser-output.txt || true
+# each result, the figures, and under a failure its error (the "# " lines after "not ok")
+awk '/^not ok/ { f = 1; print; next } /^ok/ { f = 0 } /^(ok|# measure|# sessions)/ || (f && /^# /)' \
+    build/browser-output.txt || true
 
 exec python3 scripts/tap_summary.py build/meson-logs/testlog.json build-asan/meson-logs/testlog.json \
     build-browser/meson-logs/testlog.json

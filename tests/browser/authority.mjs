@@ -58,6 +58,9 @@ export async function authorityScenarios(ctx) {
     await page.getByRole('heading', { name: '受信箱', level: 1 }).waitFor();
     const table = page.getByRole('table', { name: '受信した報告の一覧' });
     await table.waitFor();
+    // the table can be drawn before its rows arrive: wait (bounded) for both reports' rows
+    await table.getByText(SUMMARY1).first().waitFor();
+    await table.getByText(SUMMARY2).first().waitFor();
     const rows = table.getByRole('row');
     const body = [];
     for (let i = 1; i < await rows.count(); i++) body.push(await rows.nth(i).innerText());
