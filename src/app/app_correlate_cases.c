@@ -3,6 +3,7 @@
  * cases (app_correlate.h).
  */
 #include "app_correlate.h"
+#include "../sharing/sharing.h"
 #include "app_correlate_int.h"
 #include "app_authz.h"
 #include "app_sighting.h"
@@ -55,6 +56,16 @@ static void push_items(struct rebuild *b, uint32_t p)
     }
 }
 
+/* TLP:RED on the report, or on its indicators' own section (confidentiality.section_tlp.threat:
+ * the report format's per-section label): either way its indicators count for its own
+ * organisation only. */
+static bool red_for_correlation(const char *report_tlp, const json_t *doc)
+{
+    const json_t *sec = json_object_get(json_object_get(doc, "confidentiality"), "section_tlp");
+    const char *t = json_string_value(json_object_get(sec, "threat"));
+    return tlp_parse(report_tlp) == TLP_RED || (t && tlp_parse(t) == TLP_RED);
+}
+
 static int rebuild_one(const struct report_rec *r, void *arg)
 {
     struct rebuild *b = arg;
@@ -76,6 +87,7 @@ static int rebuild_one(const struct report_rec *r, void *arg)
         b->st->unreadable++;
         return 0;
     }
+    b->cx->incs[p].red = red_for_correlation(r->tlp, doc);
     cx_collect(b->cx, &b->cx->incs[p], doc, b->st);
     json_decref(doc);
     push_items(b, p);
@@ -127,7 +139,7 @@ void app_correlate_report_stored(const struct app_call *c, const struct report_r
                                        .version = rec->version,
                                        .withdrawn = rec->withdrawn_at != 0,
                                        .drill = rec->drill,
-                                       .red = !strcmp(rec->tlp, "TLP:RED")};
+                                       .red = red_for_correlation(rec->tlp, doc)};
     if (app_correlate_put(cx, &d, doc))
         LOG(LOG_ERROR, "correlate.put_failed", LF_S("incident", rec->id));
 }

@@ -328,7 +328,10 @@ static json_t *report_objects(const struct report_rec *r, const json_t *doc, con
     struct stix_meta m = {r->id, r->created_at, r->version_created_at, t, NULL};
     char name[300], ikey[64];
     json_t *objs = json_array();
-    report_indicators(r, doc, t, x);
+    /* the indicators' own section may be labelled more strictly (section_tlp.threat) */
+    enum tlp ti = tlp_parse(json_string_value(json_object_get(
+        json_object_get(json_object_get(doc, "confidentiality"), "section_tlp"), "threat")));
+    report_indicators(r, doc, ti != TLP_INVALID && ti > t ? ti : t, x);
     size_t nrefs = 0;
     for (size_t i = 0; i < x->n; i++) {
         json_t *ind = stix_indicator(&x->inds[i], errs);

@@ -397,6 +397,26 @@ static void test_sightings(void **state)
     itest_resp_release(&r);
 }
 
+/* A report whose indicators' own section is labelled TLP:RED (confidentiality.section_tlp.threat)
+ * counts, like a TLP:RED report, for its own organisation only: another organisation filing the
+ * same address is not told it was seen elsewhere. */
+static void test_section_red(void **state)
+{
+    char g1[40], d2[40];
+    (void)state;
+    json_t *doc = itest_load_json("docs/examples/full-report.json");
+    json_object_set_new(json_object_get(doc, "threat"), "indicators",
+                        json_pack("[{s:s, s:s, s:s}]", "type", "ipv4", "value", "45.9.148.99",
+                                  "role", "c2"));
+    json_object_set_new(json_object_get(json_object_get(doc, "confidentiality"), "section_tlp"),
+                        "threat", json_string("TLP:RED"));
+    json_decref(file(&rep_g, itest_dump(doc), g1, NULL));
+    json_decref(doc);
+    json_t *c = file(&rep_d, report_body(false, "ipv4", "45.9.148.99", NULL), d2, NULL);
+    assert_false(seen(c, "45.9.148.99"));
+    json_decref(c);
+}
+
 static void test_clean_shutdown(void **state)
 {
     (void)state;
@@ -411,6 +431,7 @@ int main(void)
         cmocka_unit_test(test_amend_withdraw_restart),
         cmocka_unit_test(test_authority_view),
         cmocka_unit_test(test_sightings),
+        cmocka_unit_test(test_section_red),
         cmocka_unit_test(test_clean_shutdown),
     };
     itest_global_init();

@@ -225,6 +225,29 @@ static void test_report_stix(void **state)
     itest_resp_release(&r);
     assert_int_equal(itest_get(&F.srv, F.rep_b.token, path, &r), 404);
     itest_resp_release(&r);
+    /* indicators under a stricter section label carry it: RED on the threat section */
+    doc = itest_load_json("docs/examples/full-report.json");
+    json_object_set_new(json_object_get(json_object_get(doc, "confidentiality"), "section_tlp"),
+                        "threat", json_string("TLP:RED"));
+    body = itest_dump(doc);
+    json_decref(doc);
+    char red_id[40];
+    assert_int_equal(itest_post(&F.srv, F.rep_a.token, "/api/v1/reports", body, &r), 201);
+    free(body);
+    xstrlcpy(red_id, itest_jstr(r.json, "/id"), sizeof(red_id));
+    itest_resp_release(&r);
+    snprintf(path, sizeof(path), "/api/v1/reports/%s/stix", red_id);
+    assert_int_equal(itest_get(&F.srv, F.rep_a.token, path, &r), 200);
+    const json_t *objs = json_object_get(r.json, "objects");
+    for (size_t i = 0; i < json_array_size(objs); i++) {
+        const json_t *o = json_array_get(objs, i);
+        const char *mark =
+            json_string_value(json_array_get(json_object_get(o, "object_marking_refs"), 0));
+        if (!strcmp(json_string_value(json_object_get(o, "type")), "indicator"))
+            assert_string_equal(mark, "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1");
+    }
+    itest_resp_release(&r);
+    snprintf(path, sizeof(path), "/api/v1/reports/%s/stix?identify=true", id);
     assert_int_equal(itest_get(&F.srv, F.authority.token, path, &r), 403);
     itest_resp_release(&r);
     snprintf(path, sizeof(path), "/api/v1/reports/%s/stix?identify=maybe", id);
