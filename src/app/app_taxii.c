@@ -29,15 +29,6 @@ void app_taxii_page_release(struct app_taxii_page *p)
 
 /* The reader is app_share_reader's (app_advisory.h): the one description of a reader that
  * every sharing read path gives the policy. */
-struct reader {
-    struct app_reader ar;
-};
-
-static enum app_problem reader_of(const struct app_call *c, struct reader *t,
-                                  struct app_result *res)
-{
-    return app_share_reader(c, &t->ar, res);
-}
 
 /* A collection's audience as the policy takes it; strings borrowed from doc. */
 struct audience {
@@ -86,16 +77,16 @@ static void audience_close(struct audience *au)
     json_decref(au->writers);
 }
 
-static bool can_read(const struct reader *t, const struct audience *au)
+static bool can_read(const struct app_reader *t, const struct audience *au)
 {
-    return share_can_read(&t->ar.r, &au->a);
+    return share_can_read(&t->r, &au->a);
 }
 
 /* Users of the owning organisation or of a listed writer, who may read it; not the platform
  * administrator, whose role gives no right to publish intelligence. */
-static bool can_write(const struct reader *t, const struct audience *au)
+static bool can_write(const struct app_reader *t, const struct audience *au)
 {
-    const struct share_reader *r = &t->ar.r;
+    const struct share_reader *r = &t->r;
     if (r->anonymous || r->role == ROLE_ADMIN || !can_read(t, au))
         return false;
     if (!strcmp(r->org_id, au->a.owner_org))
@@ -149,11 +140,11 @@ static void collection_view(const struct taxii_collection_rec *col, bool write,
 enum app_problem app_taxii_collections(const struct app_call *c, json_t **out,
                                        struct app_result *res)
 {
-    struct reader t;
+    struct app_reader t;
     struct taxii_collection_rec *all = NULL;
     size_t n = 0, k = 0;
     *out = NULL;
-    if (reader_of(c, &t, res))
+    if (app_share_reader(c, &t, res))
         return res->problem;
     int sr = store_taxii_collection_list(c->app->store, &all, &n);
     if (sr)
@@ -176,11 +167,11 @@ enum app_problem app_taxii_collections(const struct app_call *c, json_t **out,
 
 /* Collection key as the reader may see it: NOT_FOUND when missing or not readable. */
 static enum app_problem open_collection(const struct app_call *c, const char *key,
-                                        struct reader *t, struct taxii_collection_rec *col,
+                                        struct app_reader *t, struct taxii_collection_rec *col,
                                         struct audience *au, struct app_result *res)
 {
     memset(au, 0, sizeof(*au));
-    if (reader_of(c, t, res))
+    if (app_share_reader(c, t, res))
         return res->problem;
     int sr = store_taxii_collection_get(c->app->store, key, col);
     if (sr)
@@ -197,7 +188,7 @@ static enum app_problem open_collection(const struct app_call *c, const char *ke
 enum app_problem app_taxii_collection(const struct app_call *c, const char *key, json_t **out,
                                       struct app_result *res)
 {
-    struct reader t;
+    struct app_reader t;
     struct taxii_collection_rec col;
     struct audience au;
     struct taxii_collection v;
@@ -350,7 +341,7 @@ enum app_problem app_taxii_get(const struct app_call *c, const char *key, const 
                                enum taxii_endpoint ep, const struct app_taxii_args *args,
                                struct app_taxii_page *out, struct app_result *res)
 {
-    struct reader t;
+    struct app_reader t;
     struct taxii_collection_rec col;
     struct audience au;
     struct taxii_query tq;
@@ -513,7 +504,7 @@ static enum app_problem store_pending(const struct app_call *c, const char *coll
 enum app_problem app_taxii_post(const struct app_call *c, const char *key, const char *body,
                                 size_t n, json_t **status, struct app_result *res)
 {
-    struct reader t;
+    struct app_reader t;
     struct taxii_collection_rec col;
     struct audience au;
     struct taxii_status st;
@@ -564,7 +555,7 @@ enum app_problem app_taxii_delete(const struct app_call *c, const char *key,
                                   const char *object_id, const struct app_taxii_args *args,
                                   struct app_result *res)
 {
-    struct reader t;
+    struct app_reader t;
     struct taxii_collection_rec col;
     struct audience au;
     struct taxii_query tq;
@@ -573,7 +564,7 @@ enum app_problem app_taxii_delete(const struct app_call *c, const char *key,
     taxii_query_init(&tq, TAXII_EP_DELETE);
     if (open_collection(c, key, &t, &col, &au, res))
         goto out;
-    if (!can_write(&t, &au) || strcmp(t.ar.r.org_id, col.owner_org)) {
+    if (!can_write(&t, &au) || strcmp(t.r.org_id, col.owner_org)) {
         app_fail(res, APP_PROB_FORBIDDEN);
         goto done;
     }
