@@ -50,8 +50,7 @@ static size_t strings(const json_t *o, const char *key, const char **out, size_t
 
 /* The advisory id as the caller may read it, and its body as that reader sees it. */
 static enum app_problem readable_view(const struct app_call *c, const char *id, int version,
-                                      struct advisory_rec *a, json_t **view,
-                                      struct app_result *res)
+                                      struct advisory_rec *a, json_t **view, struct app_result *res)
 {
     struct app_reader rd;
     int acked = 0;
@@ -84,16 +83,16 @@ static size_t stix_indicators(const struct advisory_rec *a, const json_t *view,
             continue;
         /* one indicator per advisory and value: the same id in every version of the advisory */
         snprintf(keys[n], sizeof(keys[n]), "%s:%zu", a->id, i);
-        out[n++] = (struct stix_indicator_in){
-            .m = {.key = keys[n - 1],
-                  .created_ms = a->created_at,
-                  .modified_ms = a->version_created_at,
-                  .tlp = tlp_parse(a->tlp)},
-            .type = t,
-            .value = v,
-            .valid_from_ms = time_of(view, "valid_from", a->created_at),
-            .valid_until_ms = time_of(view, "valid_until", 0),
-            .confidence = -1};
+        out[n++] =
+            (struct stix_indicator_in){.m = {.key = keys[n - 1],
+                                             .created_ms = a->created_at,
+                                             .modified_ms = a->version_created_at,
+                                             .tlp = tlp_parse(a->tlp)},
+                                       .type = t,
+                                       .value = v,
+                                       .valid_from_ms = time_of(view, "valid_from", a->created_at),
+                                       .valid_until_ms = time_of(view, "valid_until", 0),
+                                       .confidence = -1};
     }
     return n;
 }
@@ -110,8 +109,8 @@ enum app_problem app_advisory_stix(const struct app_call *c, const char *id, int
     struct stix_indicator_in *inds = xcalloc(LIST_MAX, sizeof(*inds));
     char(*keys)[96] = xcalloc(LIST_MAX, sizeof(*keys));
     const json_t *actor = json_object_get(view, "actor");
-    const char *actor_name = text(actor, "name", "en") ? text(actor, "name", "en")
-                                                       : text(actor, "name", "ja");
+    const char *actor_name =
+        text(actor, "name", "en") ? text(actor, "name", "en") : text(actor, "name", "ja");
     struct stix_advisory s = {
         .m = {.key = a.id,
               .created_ms = a.created_at,
@@ -170,8 +169,8 @@ enum app_problem app_advisory_misp(const struct app_call *c, const char *id, int
             iocs[n++] = (struct misp_ioc){.type = t, .value = v, .role = "other", .to_ids = true};
     }
     bool named = !store_org_get(c->app->store, a.org_id, &org);
-    const char *title = text(view, "title", "en") ? text(view, "title", "en")
-                                                  : text(view, "title", "ja");
+    const char *title =
+        text(view, "title", "en") ? text(view, "title", "en") : text(view, "title", "ja");
     struct misp_event_in in = {.uuid = a.id,
                                .info = title,
                                .date_ms = a.created_at,
@@ -179,8 +178,8 @@ enum app_problem app_advisory_misp(const struct app_call *c, const char *id, int
                                .threat_level = threat_level(view),
                                .analysis = MISP_ANALYSIS_COMPLETED,
                                .tlp = tlp_parse(a.tlp),
-                               .org_name = named ? (org.name_en[0] ? org.name_en : org.name_ja)
-                                                 : NULL,
+                               .org_name =
+                                   named ? (org.name_en[0] ? org.name_en : org.name_ja) : NULL,
                                .org_uuid = named ? org.id : NULL,
                                .iocs = iocs,
                                .n_iocs = n};
@@ -205,15 +204,13 @@ static char *misp_envelope(const struct misp_import *m, int64_t now, struct app_
         char key[200];
         snprintf(key, sizeof(key), "misp:%s:%s", m->uuid ? m->uuid : "",
                  v->uuid ? v->uuid : v->value);
-        struct stix_indicator_in in = {.m = {.key = key,
-                                             .created_ms = now,
-                                             .modified_ms = now,
-                                             .tlp = v->tlp},
-                                       .type = v->type,
-                                       .value = v->value,
-                                       .description = v->comment,
-                                       .valid_from_ms = now,
-                                       .confidence = -1};
+        struct stix_indicator_in in = {
+            .m = {.key = key, .created_ms = now, .modified_ms = now, .tlp = v->tlp},
+            .type = v->type,
+            .value = v->value,
+            .description = v->comment,
+            .valid_from_ms = now,
+            .confidence = -1};
         json_t *o = stix_indicator(&in, &res->errs);
         if (!o)
             continue; /* reported in errs; the rest still goes */
@@ -235,14 +232,13 @@ static json_t *misp_summary(const struct misp_import *m, size_t imported)
     for (size_t i = 0; i < m->n_unsupported_types; i++)
         json_object_set_new(un, m->unsupported[i].type,
                             json_integer((json_int_t)m->unsupported[i].count));
-    return json_pack("{s:s?, s:s?, s:s, s:I, s:o, s:I}", "event", m->uuid, "info", m->info,
-                     "tlp", tlp_label(m->tlp), "imported", (json_int_t)imported, "unsupported",
-                     un, "deleted", (json_int_t)m->deleted);
+    return json_pack("{s:s?, s:s?, s:s, s:I, s:o, s:I}", "event", m->uuid, "info", m->info, "tlp",
+                     tlp_label(m->tlp), "imported", (json_int_t)imported, "unsupported", un,
+                     "deleted", (json_int_t)m->deleted);
 }
 
-enum app_problem app_taxii_misp_import(const struct app_call *c, const char *key,
-                                       const char *body, size_t n, json_t **status,
-                                       struct app_result *res)
+enum app_problem app_taxii_misp_import(const struct app_call *c, const char *key, const char *body,
+                                       size_t n, json_t **status, struct app_result *res)
 {
     struct misp_import m;
     struct misp_import_limits lim = {(size_t)c->app->cfg.max_body_bytes, 100000,
@@ -305,15 +301,15 @@ static void report_indicators(const struct report_rec *r, const json_t *doc, enu
         if (ty == IOC_INVALID || !v)
             continue; /* file names, wallets …: no STIX pattern of ours */
         snprintf(x->keys[x->n], sizeof(x->keys[0]), "%s:%zu", r->id, i);
-        x->inds[x->n++] = (struct stix_indicator_in){
-            .m = {.key = x->keys[x->n - 1],
-                  .created_ms = r->created_at,
-                  .modified_ms = r->version_created_at,
-                  .tlp = t},
-            .type = ty,
-            .value = v,
-            .valid_from_ms = time_of(it, "first_seen", r->created_at),
-            .confidence = -1};
+        x->inds[x->n++] =
+            (struct stix_indicator_in){.m = {.key = x->keys[x->n - 1],
+                                             .created_ms = r->created_at,
+                                             .modified_ms = r->version_created_at,
+                                             .tlp = t},
+                                       .type = ty,
+                                       .value = v,
+                                       .valid_from_ms = time_of(it, "first_seen", r->created_at),
+                                       .confidence = -1};
     }
 }
 
@@ -321,8 +317,8 @@ static void report_indicators(const struct report_rec *r, const json_t *doc, enu
 static json_t *report_objects(const struct report_rec *r, const json_t *doc, const struct org *o,
                               bool identify, struct report_export *x, struct verr_list *errs)
 {
-    enum tlp t = tlp_parse(json_string_value(
-        json_object_get(json_object_get(doc, "confidentiality"), "tlp")));
+    enum tlp t = tlp_parse(
+        json_string_value(json_object_get(json_object_get(doc, "confidentiality"), "tlp")));
     if (t == TLP_INVALID)
         t = TLP_AMBER; /* unlabelled: the organisation and those it is shared with */
     struct stix_meta m = {r->id, r->created_at, r->version_created_at, t, NULL};

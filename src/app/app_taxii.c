@@ -116,8 +116,7 @@ enum app_problem app_taxii_discovery(const struct app_call *c, const char *base,
     return APP_OK;
 }
 
-enum app_problem app_taxii_api_root(const struct app_call *c, json_t **out,
-                                    struct app_result *res)
+enum app_problem app_taxii_api_root(const struct app_call *c, json_t **out, struct app_result *res)
 {
     UNUSED(res);
     /* the largest body the server reads (setting max_body_bytes) is what a client may POST */
@@ -283,14 +282,13 @@ static void protocol_page(const struct taxii_obj_page *sp, struct taxii_meta *me
     p->items = xcalloc(sp->n ? sp->n : 1, sizeof(*p->items));
     for (size_t i = 0; i < sp->n; i++) {
         const struct taxii_object_row *o = &sp->items[i];
-        metas[i] = (struct taxii_meta){.id = o->id,
-                                       .date_added_ms = o->date_added_ms,
-                                       .version_ms = o->version_ms,
-                                       .spec_version = (uint8_t)(o->spec_version[0] == '2' &&
-                                                                         o->spec_version[2] == '0'
-                                                                     ? 20
-                                                                     : 21),
-                                       .ref = o};
+        metas[i] = (struct taxii_meta){
+            .id = o->id,
+            .date_added_ms = o->date_added_ms,
+            .version_ms = o->version_ms,
+            .spec_version =
+                (uint8_t)(o->spec_version[0] == '2' && o->spec_version[2] == '0' ? 20 : 21),
+            .ref = o};
         p->items[p->n++] = &metas[i];
     }
     p->more = sp->more;
@@ -457,7 +455,8 @@ static enum taxii_verdict take_object(json_t *obj, size_t index, const char *id,
         char e[256], j[256];
         snprintf(e, sizeof(e), "marked %s, more restrictive than this collection's %s",
                  tlp_label(t), tlp_label(p->ceiling));
-        snprintf(j, sizeof(j), "%sの指定があり、このコレクションの%sより制限が厳しいため受け付けません",
+        snprintf(j, sizeof(j),
+                 "%sの指定があり、このコレクションの%sより制限が厳しいため受け付けません",
                  tlp_label(t), tlp_label(p->ceiling));
         return refuse(en, ja, e, j);
     }
@@ -486,15 +485,15 @@ static enum taxii_verdict take_object(json_t *obj, size_t index, const char *id,
     return TAXII_OBJ_SUCCESS;
 }
 
-static enum app_problem store_pending(const struct app_call *c, const char *coll,
-                                      struct pending *p, struct app_result *res)
+static enum app_problem store_pending(const struct app_call *c, const char *coll, struct pending *p,
+                                      struct app_result *res)
 {
     if (!p->n)
         return APP_OK;
     int *results = xcalloc(p->n, sizeof(*results));
     int64_t *added = xcalloc(p->n, sizeof(*added));
-    struct taxii_add a = {coll, c->who->org_id, c->who->user_id, p->objs, p->n, c->now_ms,
-                          results, added};
+    struct taxii_add a = {coll, c->who->org_id, c->who->user_id, p->objs,
+                          p->n, c->now_ms,      results,         added};
     int sr = store_taxii_objects_add(c->app->store, &a);
     free(results);
     free(added);
@@ -531,7 +530,7 @@ enum app_problem app_taxii_post(const struct app_call *c, const char *key, const
         *status = taxii_status_json(&st);
         char *text = json_dumps(*status, JSON_COMPACT);
         int sr = text ? store_taxii_status_put(c->app->store, sid, col.id, c->who->org_id, text,
-                                                c->now_ms)
+                                               c->now_ms)
                       : STORE_UNAVAILABLE;
         free(text);
         if (sr) {
@@ -551,9 +550,8 @@ out:
 
 /* ---- deleting, status ---- */
 
-enum app_problem app_taxii_delete(const struct app_call *c, const char *key,
-                                  const char *object_id, const struct app_taxii_args *args,
-                                  struct app_result *res)
+enum app_problem app_taxii_delete(const struct app_call *c, const char *key, const char *object_id,
+                                  const struct app_taxii_args *args, struct app_result *res)
 {
     struct app_reader t;
     struct taxii_collection_rec col;
@@ -571,8 +569,7 @@ enum app_problem app_taxii_delete(const struct app_call *c, const char *key,
     if (parse_args(args, &tq, res))
         goto done;
     to_store_query(&tq, col.id, object_id, &s);
-    int sr = store_taxii_object_delete(c->app->store, &s.q, c->who->user_id, c->now_ms,
-                                       &deleted);
+    int sr = store_taxii_object_delete(c->app->store, &s.q, c->who->user_id, c->now_ms, &deleted);
     if (sr)
         app_fail_store(res, sr);
 done:
@@ -606,8 +603,9 @@ enum app_problem app_taxii_status(const struct app_call *c, const char *id, char
 static bool alias_ok(const char *s)
 {
     size_t n = strlen(s);
-    return n >= 1 && n <= STORE_TAXII_ALIAS_MAX && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n &&
-           s[0] != '-' && !uuid_valid(s, n);
+    return n >= 1 && n <= STORE_TAXII_ALIAS_MAX &&
+           strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n && s[0] != '-' &&
+           !uuid_valid(s, n);
 }
 
 static void bad(struct app_result *res, const char *ptr, const char *code, const char *en,
@@ -624,8 +622,7 @@ static void check_text(const json_t *in, const char *key, size_t max, bool requi
     snprintf(ptr, sizeof(ptr), "/%s", key);
     if (!v && !required)
         return;
-    if (!json_is_string(v) || (required && !json_string_length(v)) ||
-        json_string_length(v) > max) {
+    if (!json_is_string(v) || (required && !json_string_length(v)) || json_string_length(v) > max) {
         snprintf(en, sizeof(en), "%s: must be a text of %s%zu bytes", key,
                  required ? "1 to " : "at most ", max);
         snprintf(ja, sizeof(ja), "%s: %s%zuバイトの文字列にしてください", key,
@@ -662,7 +659,8 @@ static void check_audience(const struct app_call *c, const json_t *aud, struct a
     if (!aud)
         return;
     if (!json_is_object(aud)) {
-        bad(res, "/audience", "type", "audience: must be an object", "audience: オブジェクトにしてください");
+        bad(res, "/audience", "type", "audience: must be an object",
+            "audience: オブジェクトにしてください");
         return;
     }
     json_object_foreach((json_t *)aud, key, v)
@@ -687,7 +685,8 @@ static void check_audience(const struct app_call *c, const json_t *aud, struct a
         } else {
             char ptr[80];
             snprintf(ptr, sizeof(ptr), "/audience/%.60s", key);
-            bad(res, ptr, "unknown_field", "is not a field of an audience", "対象の項目にありません");
+            bad(res, ptr, "unknown_field", "is not a field of an audience",
+                "対象の項目にありません");
         }
     }
 }
@@ -696,8 +695,8 @@ static void check_collection(const struct app_call *c, const json_t *in, struct 
 {
     const char *key;
     json_t *v;
-    static const char *const known[] = {"title", "description", "alias", "tlp", "audience",
-                                        "writers"};
+    static const char *const known[] = {"title", "description", "alias",
+                                        "tlp",   "audience",    "writers"};
     json_object_foreach((json_t *)in, key, v)
     {
         bool ok = false;
@@ -717,12 +716,14 @@ static void check_collection(const struct app_call *c, const json_t *in, struct 
         (!json_is_string(alias) || !alias_ok(json_string_value(alias))))
         bad(res, "/alias", "format",
             "alias: 1 to 64 of a-z, 0-9 and '-', not starting with '-', and not an id",
-            "alias: 英小文字・数字・「-」の1〜64文字（先頭は「-」以外、IDの形は不可）にしてください");
+            "alias: "
+            "英小文字・数字・「-」の1〜64文字（先頭は「-」以外、IDの形は不可）にしてください");
     enum tlp t = tlp_parse(json_string_value(json_object_get(in, "tlp")));
     if (t == TLP_INVALID)
         bad(res, "/tlp", json_object_get(in, "tlp") ? "enum" : "required",
             "tlp: must be TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT or TLP:RED",
-            "tlp: TLP:CLEAR、TLP:GREEN、TLP:AMBER、TLP:AMBER+STRICT、TLP:RED のいずれかにしてください");
+            "tlp: TLP:CLEAR、TLP:GREEN、TLP:AMBER、TLP:AMBER+STRICT、TLP:RED "
+            "のいずれかにしてください");
     const json_t *aud = json_object_get(in, "audience");
     check_audience(c, aud, res);
     if (t == TLP_RED && !json_array_size(json_object_get(aud, "users")))
@@ -847,7 +848,8 @@ enum app_problem app_taxii_collection_put(const struct app_call *c, const char *
         }
     }
     if (!json_is_object(in))
-        bad(res, "", "type", "the body must be a JSON object", "本文はJSONオブジェクトにしてください");
+        bad(res, "", "type", "the body must be a JSON object",
+            "本文はJSONオブジェクトにしてください");
     else
         check_collection(c, in, res);
     if (id && json_is_object(in) && check_label_lowering(c, &cur, in, res)) {

@@ -91,7 +91,8 @@ void h_report_stix(struct req *r)
         return http_bad_query(r, "version", "must be a version number (1, 2, …)",
                               "版番号（1, 2, …）を指定してください");
     if (ident && strcmp(ident, "true") && strcmp(ident, "false"))
-        return http_bad_query(r, "identify", "must be true or false", "true か false にしてください");
+        return http_bad_query(r, "identify", "must be true or false",
+                              "true か false にしてください");
     app_result_init(&res, r->app->limits.max_errors);
     if (app_report_stix(&c, r->params[0], (int)version, ident && !strcmp(ident, "true"), &bundle,
                         &res))

@@ -29,7 +29,7 @@ static int step_error(sqlite3 *db, int rc)
     if ((rc & 0xff) != SQLITE_CONSTRAINT)
         return STORE_UNAVAILABLE;
     return sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_FOREIGNKEY ? STORE_INVALID
-                                                                         : STORE_EXISTS;
+                                                                        : STORE_EXISTS;
 }
 
 static int audit(struct sq_store *s, const char *action, const char *type, const char *id,
@@ -83,8 +83,8 @@ static int coll_put_run(struct sq_store *s, struct wjob *j)
     sqlite3_finalize(st);
     if (r || updated)
         return r ? r
-                 : audit(s, "taxii.collection_update", "taxii_collection", a->c->id, "",
-                         a->actor, a->now);
+                 : audit(s, "taxii.collection_update", "taxii_collection", a->c->id, "", a->actor,
+                         a->now);
     if ((r = prep(s->w.db, coll_insert_sql, &st)))
         return r;
     bind_collection(st, a->c, a->now);
@@ -104,7 +104,7 @@ int sq_taxii_collection_put(struct store *s, const struct taxii_collection_rec *
 }
 
 #define COLL_COLS                                                                                  \
-    "SELECT id, COALESCE(alias, ''), title, description, owner_org, tlp, audience, writers,"        \
+    "SELECT id, COALESCE(alias, ''), title, description, owner_org, tlp, audience, writers,"       \
     " created_at, updated_at FROM taxii_collections"
 
 static void coll_row(sqlite3_stmt *st, struct taxii_collection_rec *c)
@@ -399,7 +399,8 @@ static void object_row(sqlite3_stmt *st, bool bodies, struct taxii_object_row *o
     }
 }
 
-static int collect_objects(sqlite3_stmt *st, const struct taxii_obj_query *t, struct taxii_obj_page *out)
+static int collect_objects(sqlite3_stmt *st, const struct taxii_obj_query *t,
+                           struct taxii_obj_page *out)
 {
     size_t cap = 0, bytes = 0;
     int rc;
@@ -419,7 +420,8 @@ static int collect_objects(sqlite3_stmt *st, const struct taxii_obj_query *t, st
     return rc == SQLITE_DONE ? STORE_OK : STORE_UNAVAILABLE;
 }
 
-int sq_taxii_objects_query(struct store *s, const struct taxii_obj_query *t, struct taxii_obj_page *out)
+int sq_taxii_objects_query(struct store *s, const struct taxii_obj_query *t,
+                           struct taxii_obj_page *out)
 {
     memset(out, 0, sizeof(*out));
     if (!query_bounded(t))
