@@ -5,6 +5,7 @@
 
 #include "app_advisory.h"
 #include "app_authz.h"
+#include "app_correlate.h"
 #include "app_govern.h"
 #include "app_int.h"
 #include "../core/hash.h"
@@ -88,8 +89,9 @@ static void parts_release(struct adv_parts *p)
     memset(p, 0, sizeof(*p));
 }
 
-/* The audience as stored: the body's, with the affected sectors beside it (the feed's sector
- * filter reads both without the body). */
+/* The audience as stored: the body's, with what the feed filters on without the body beside it:
+ * the affected sectors (the sector filter reads both) and the validity period (expired
+ * advisories leave the feed unless asked for). */
 static char *audience_text(const json_t *doc)
 {
     const json_t *aud = json_object_get(doc, "audience");
@@ -97,6 +99,12 @@ static char *audience_text(const json_t *doc)
     const json_t *sec = json_object_get(json_object_get(doc, "affected"), "sectors");
     if (json_is_array(sec))
         json_object_set_new(a, "affected_sectors", json_deep_copy(sec));
+    static const char *const period[] = {"valid_from", "valid_until"};
+    for (size_t i = 0; i < ARRAY_SIZE(period); i++) {
+        const json_t *t = json_object_get(doc, period[i]);
+        if (json_is_string(t))
+            json_object_set_new(a, period[i], json_deep_copy(t));
+    }
     char *t = app_canonical(a);
     json_decref(a);
     return t;
@@ -188,6 +196,17 @@ static enum app_problem plan_notes(const struct app_call *c, const char *id, int
     return res->problem;
 }
 
+/* After a write: the advisory as now stored (out, read back as sr says) goes to the correlation
+ * index, whose summaries name it to the reporters who may read it (issue 13 item 3). */
+static enum app_problem written(const struct app_call *c, int sr, const struct advisory_rec *out,
+                                struct app_result *res)
+{
+    if (sr)
+        return app_fail_store(res, sr);
+    app_correlate_advisory_stored(c, out);
+    return APP_OK;
+}
+
 /* Writes version `version` (1: create) of advisory id with its notifications. */
 static int write_version(const struct app_call *c, const char *id, const char *org_id, int expected,
                          const struct adv_parts *p, const json_t *title, const char *action,
@@ -234,7 +253,7 @@ enum app_problem app_advisory_create(const struct app_call *c, const json_t *bod
     if (sr)
         return app_fail_store(res, sr);
     sr = store_advisory_get(c->app->store, id, 0, out);
-    return sr ? app_fail_store(res, sr) : APP_OK;
+    return written(c, sr, out, res);
 }
 
 /* ---- reading ---- */
@@ -312,9 +331,30 @@ static bool lists_sector(const struct advisory_rec *a, const char *sector)
     return hit;
 }
 
+void app_advisory_validity(const struct advisory_rec *a, int64_t *from, int64_t *until)
+{
+    json_t *aud = json_loads(a->audience ? a->audience : "", 0, NULL);
+    advisory_validity(aud, from, until);
+    json_decref(aud);
+    if (!*from && !*until && a->body) { /* a version stored before the period was kept there */
+        json_t *doc = json_loads(a->body, 0, NULL);
+        advisory_validity(doc, from, until);
+        json_decref(doc);
+    }
+}
+
+static bool expired(const struct app_call *c, const struct advisory_rec *a)
+{
+    int64_t from, until;
+    app_advisory_validity(a, &from, &until);
+    return advisory_expired(until, c->now_ms);
+}
+
 static bool wanted(const struct app_call *c, const struct app_reader *rd,
                    const struct app_advisory_query *q, const struct advisory_rec *a)
 {
+    if (!q->include_expired && expired(c, a))
+        return false;
     if (q->unacknowledged && a->acked_version >= a->latest_version)
         return false;
     if (q->since && a->updated_at < q->since)
@@ -453,7 +493,7 @@ static enum app_problem amend_with(const struct app_call *c, struct advisory_rec
     if (sr)
         return app_fail_store(res, sr);
     sr = store_advisory_get(c->app->store, cur->id, 0, out);
-    return sr ? app_fail_store(res, sr) : APP_OK;
+    return written(c, sr, out, res);
 }
 
 /* The caller's own advisory in force, with exp naming its latest version. */
@@ -537,7 +577,7 @@ enum app_problem app_advisory_withdraw(const struct app_call *c, const char *id,
     if (sr)
         return app_fail_store(res, sr);
     sr = store_advisory_get(c->app->store, id, 0, out);
-    return sr ? app_fail_store(res, sr) : APP_OK;
+    return written(c, sr, out, res);
 }
 
 enum app_problem app_advisory_ack(const struct app_call *c, const char *id, int *version,

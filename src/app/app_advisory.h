@@ -42,6 +42,10 @@ enum app_problem app_share_reader(const struct app_call *c, struct app_reader *o
 bool app_advisory_readable(const struct app_call *c, const struct app_reader *rd,
                            const struct advisory_rec *a);
 
+/* The validity period of version a (valid_from, valid_until in ms; 0: open), from what the
+ * store keeps beside the audience (lists have no body), else from the body. */
+void app_advisory_validity(const struct advisory_rec *a, int64_t *from, int64_t *until);
+
 /* Creates an advisory from body (sharing/advisory.h), version 1; *out is it as stored (the
  * caller releases it). FORBIDDEN (not an authority), VALIDATION (every problem),
  * PAYLOAD_TOO_LARGE, store problems. */
@@ -56,12 +60,14 @@ enum app_problem app_advisory_get(const struct app_call *c, const char *id, int 
 
 /* The caller's feed: every advisory they may read, newest first, narrowed by the filters. */
 struct app_advisory_query {
-    const char *cursor;  /* next_cursor of the previous page, or NULL */
-    int limit;           /* 1–200 */
-    bool unacknowledged; /* only those whose latest version the caller's organisation has not
-                            acknowledged */
-    const char *sector;  /* only those targeting or affecting this sector, or NULL */
-    int64_t since;       /* only those written or amended at or after (ms), or 0 */
+    const char *cursor;   /* next_cursor of the previous page, or NULL */
+    int limit;            /* 1–200 */
+    bool unacknowledged;  /* only those whose latest version the caller's organisation has not
+                             acknowledged */
+    const char *sector;   /* only those targeting or affecting this sector, or NULL */
+    int64_t since;        /* only those written or amended at or after (ms), or 0 */
+    bool include_expired; /* also those whose validity period ended (left out by default: the
+                             feed is what is in force or about to be) */
 };
 struct app_advisory_page {
     struct advisory_list list;      /* the page (no bodies); acked_version is the caller's org's */

@@ -30,14 +30,14 @@ static size_t strmap_slot(const struct cx_strmap *t, const char *key,
     return i;
 }
 
-static uint32_t strmap_get(const struct cx_strmap *t, const char *key,
-                           const char *(*name_of)(const void *, uint32_t), const void *ctx)
+uint32_t cx_map_get(const struct cx_strmap *t, const char *key,
+                    const char *(*name_of)(const void *, uint32_t), const void *ctx)
 {
     return t->cap ? t->slots[strmap_slot(t, key, name_of, ctx)] : CX_EMPTY;
 }
 
-static void strmap_put(struct cx_strmap *t, const char *key, uint32_t v,
-                       const char *(*name_of)(const void *, uint32_t), const void *ctx)
+void cx_map_put(struct cx_strmap *t, const char *key, uint32_t v,
+                const char *(*name_of)(const void *, uint32_t), const void *ctx)
 {
     if ((t->n + 1) * 2 > t->cap) { /* at most half full */
         struct cx_strmap old = *t;
@@ -76,7 +76,7 @@ struct app_correlate *app_correlate_new(uint64_t seed, const struct ioc_warnlist
     return cx;
 }
 
-static void iocs_free(struct cx_inc *in)
+void cx_iocs_free(struct cx_inc *in)
 {
     for (uint32_t i = 0; i < in->n; i++)
         free(in->iocs[i].text);
@@ -90,11 +90,12 @@ void app_correlate_free(struct app_correlate *cx)
     if (!cx)
         return;
     for (size_t i = 0; i < cx->nincs; i++)
-        iocs_free(&cx->incs[i]);
+        cx_iocs_free(&cx->incs[i]);
     free(cx->incs);
     free(cx->orgs);
     free(cx->inc_map.slots);
     free(cx->org_map.slots);
+    cx_advs_free(cx);
     ioc_index_free(cx->ix);
     pthread_rwlock_destroy(&cx->lock);
     free(cx);
@@ -144,15 +145,19 @@ static bool has_ioc(const struct cx_inc *in, const struct ioc_value *v)
     return false;
 }
 
-/* Replaces in's indicators with those of report worth indexing (counted in *st). */
 void cx_collect(const struct app_correlate *cx, struct cx_inc *in, const json_t *report,
                 struct app_correlate_stats *st)
 {
-    const json_t *list = cx_indicators(report);
+    cx_collect_list(cx, in, cx_indicators(report), st);
+}
+
+void cx_collect_list(const struct app_correlate *cx, struct cx_inc *in, const json_t *list,
+                     struct app_correlate_stats *st)
+{
     struct ioc_value *v = xmalloc(sizeof(*v));
     size_t cap = 0;
     bool invalid;
-    iocs_free(in);
+    cx_iocs_free(in);
     for (size_t i = 0; i < json_array_size(list); i++) {
         if (indicator_at(list, i, v, &invalid)) {
             st->skipped_invalid += invalid;
@@ -177,7 +182,7 @@ void cx_collect(const struct app_correlate *cx, struct cx_inc *in, const json_t 
 
 uint32_t cx_org_intern(struct app_correlate *cx, const char *id, const char *sector)
 {
-    uint32_t o = strmap_get(&cx->org_map, id, org_name, cx);
+    uint32_t o = cx_map_get(&cx->org_map, id, org_name, cx);
     if (o == CX_EMPTY) {
         if (cx->norgs == cx->orgcap) {
             cx->orgcap = cx->orgcap ? cx->orgcap * 2 : 16;
@@ -187,7 +192,7 @@ uint32_t cx_org_intern(struct app_correlate *cx, const char *id, const char *sec
         memset(&cx->orgs[o], 0, sizeof(cx->orgs[o]));
         xstrlcpy(cx->orgs[o].id, id, sizeof(cx->orgs[o].id));
         xstrlcpy(cx->orgs[o].sector, "none", sizeof(cx->orgs[o].sector));
-        strmap_put(&cx->org_map, id, o, org_name, cx);
+        cx_map_put(&cx->org_map, id, o, org_name, cx);
     }
     if (sector && *sector)
         xstrlcpy(cx->orgs[o].sector, sector, sizeof(cx->orgs[o].sector));
@@ -196,7 +201,7 @@ uint32_t cx_org_intern(struct app_correlate *cx, const char *id, const char *sec
 
 uint32_t cx_inc_intern(struct app_correlate *cx, const char *id)
 {
-    uint32_t p = strmap_get(&cx->inc_map, id, inc_name, cx);
+    uint32_t p = cx_map_get(&cx->inc_map, id, inc_name, cx);
     if (p != CX_EMPTY)
         return p;
     if (cx->nincs == cx->inccap) {
@@ -206,23 +211,21 @@ uint32_t cx_inc_intern(struct app_correlate *cx, const char *id)
     p = (uint32_t)cx->nincs++;
     memset(&cx->incs[p], 0, sizeof(cx->incs[p]));
     xstrlcpy(cx->incs[p].id, id, sizeof(cx->incs[p].id));
-    strmap_put(&cx->inc_map, id, p, inc_name, cx);
+    cx_map_put(&cx->inc_map, id, p, inc_name, cx);
     return p;
 }
 
-static void unindex(struct app_correlate *cx, uint32_t p)
+void cx_unindex(struct app_correlate *cx, struct cx_inc *in, uint64_t posting)
 {
-    struct cx_inc *in = &cx->incs[p];
     for (uint32_t i = 0; i < in->n; i++)
-        ioc_index_remove(cx->ix, in->iocs[i].type, in->iocs[i].text, in->iocs[i].len, p);
-    iocs_free(in);
+        ioc_index_remove(cx->ix, in->iocs[i].type, in->iocs[i].text, in->iocs[i].len, posting);
+    cx_iocs_free(in);
 }
 
-static int reindex(struct app_correlate *cx, uint32_t p)
+int cx_reindex(struct app_correlate *cx, const struct cx_inc *in, uint64_t posting)
 {
-    struct cx_inc *in = &cx->incs[p];
     for (uint32_t i = 0; i < in->n; i++) {
-        int r = ioc_index_add(cx->ix, in->iocs[i].type, in->iocs[i].text, in->iocs[i].len, p);
+        int r = ioc_index_add(cx->ix, in->iocs[i].type, in->iocs[i].text, in->iocs[i].len, posting);
         if (r == IOC_INDEX_EFULL) {
             LOG(LOG_ERROR, "correlate.index_full", LF_I("indicators", i));
             return -1;
@@ -234,7 +237,7 @@ static int reindex(struct app_correlate *cx, uint32_t p)
 bool app_correlate_org_known(struct app_correlate *cx, const char *org_id)
 {
     pthread_rwlock_rdlock(&cx->lock);
-    bool known = strmap_get(&cx->org_map, org_id, org_name, cx) != CX_EMPTY;
+    bool known = cx_map_get(&cx->org_map, org_id, org_name, cx) != CX_EMPTY;
     pthread_rwlock_unlock(&cx->lock);
     return known;
 }
@@ -261,14 +264,14 @@ int app_correlate_put(struct app_correlate *cx, const struct app_correlate_incid
     uint32_t p = cx_inc_intern(cx, d->id);
     if (cx->incs[p].withdrawn || cx->incs[p].version > d->version) {
         pthread_rwlock_unlock(&cx->lock);
-        iocs_free(&fresh);
+        cx_iocs_free(&fresh);
         return 0;
     }
-    unindex(cx, p);
+    cx_unindex(cx, &cx->incs[p], p);
     cx_set_meta(&cx->incs[p], cx_org_intern(cx, d->org_id, d->sector), d);
     cx->incs[p].iocs = fresh.iocs;
     cx->incs[p].n = fresh.n;
-    r = reindex(cx, p);
+    r = cx_reindex(cx, &cx->incs[p], p);
     pthread_rwlock_unlock(&cx->lock);
     return r;
 }
@@ -276,9 +279,9 @@ int app_correlate_put(struct app_correlate *cx, const struct app_correlate_incid
 void app_correlate_withdraw(struct app_correlate *cx, const char *incident_id)
 {
     pthread_rwlock_wrlock(&cx->lock);
-    uint32_t p = strmap_get(&cx->inc_map, incident_id, inc_name, cx);
+    uint32_t p = cx_map_get(&cx->inc_map, incident_id, inc_name, cx);
     if (p != CX_EMPTY) {
-        unindex(cx, p);
+        cx_unindex(cx, &cx->incs[p], p);
         cx->incs[p].withdrawn = true;
     }
     pthread_rwlock_unlock(&cx->lock);
@@ -290,6 +293,9 @@ void app_correlate_stats(struct app_correlate *cx, struct app_correlate_stats *s
     pthread_rwlock_rdlock(&cx->lock);
     ioc_index_stats(cx->ix, &is);
     st->incidents = cx->nincs;
+    st->advisories = 0;
+    for (size_t i = 0; i < cx->nadvs; i++)
+        st->advisories += !cx->advs[i].withdrawn;
     pthread_rwlock_unlock(&cx->lock);
     st->indicators = is.indicators;
     st->postings = is.postings;
@@ -329,12 +335,22 @@ static void u32_unique(struct u32vec *a)
     a->n = w;
 }
 
-/* Every incident posting of every matching indicator (the index visits all: no cap). */
+/* What a query met: every incident posting of every matching indicator (the index visits all:
+ * no cap), and the advisories. */
+struct gathered {
+    struct u32vec incs;
+    struct cx_advhits advs;
+};
+
 static int gather(const struct ioc_match *m, void *arg)
 {
-    for (size_t i = 0; i < m->npostings; i++)
-        if (!(m->postings[i] & APP_CORRELATE_ADVISORY))
-            u32_push(arg, (uint32_t)m->postings[i]);
+    struct gathered *g = arg;
+    for (size_t i = 0; i < m->npostings; i++) {
+        if (m->postings[i] & APP_CORRELATE_ADVISORY)
+            cx_advhits_add(&g->advs, m, m->postings[i]);
+        else
+            u32_push(&g->incs, (uint32_t)m->postings[i]);
+    }
     return 0;
 }
 
@@ -465,16 +481,19 @@ static json_t *warned_json(const struct app_correlate *cx, const struct ioc_valu
 static json_t *summarise(const struct app_correlate *cx, const struct app_correlate_view *v,
                          uint32_t self, uint32_t self_org, const struct ioc_value *iv)
 {
-    struct u32vec hits = {0};
+    struct gathered g = {0};
     struct tally t = {0};
     if (cx->warn && ioc_warnlists_match(cx->warn, iv, NULL, 0))
         return warned_json(cx, iv);
-    ioc_index_query(cx->ix, iv->type, iv->text, iv->len, gather, &hits, NULL);
-    u32_unique(&hits); /* an incident matched under two indicators counts once */
-    tally_hits(cx, v, self, self_org, &hits, &t);
+    ioc_index_query(cx->ix, iv->type, iv->text, iv->len, gather, &g, NULL);
+    u32_unique(&g.incs); /* an incident matched under two indicators counts once */
+    tally_hits(cx, v, self, self_org, &g.incs, &t);
     json_t *o = indicator_json(iv, &t, v);
+    if (v->may_read)
+        json_object_set_new(o, "advisories", cx_advisories_json(cx, v, &g.advs));
     tally_release(&t);
-    free(hits.v);
+    free(g.incs.v);
+    cx_advhits_release(&g.advs);
     return o;
 }
 
@@ -488,8 +507,8 @@ json_t *app_correlate_summary(struct app_correlate *cx, const struct app_correla
     size_t cap = 0;
     bool invalid;
     pthread_rwlock_rdlock(&cx->lock);
-    uint32_t self = strmap_get(&cx->inc_map, v->incident_id, inc_name, cx);
-    uint32_t self_org = strmap_get(&cx->org_map, v->org_id, org_name, cx);
+    uint32_t self = cx_map_get(&cx->inc_map, v->incident_id, inc_name, cx);
+    uint32_t self_org = cx_map_get(&cx->org_map, v->org_id, org_name, cx);
     for (size_t i = 0; i < json_array_size(list); i++) {
         if (indicator_at(list, i, iv, &invalid) || has_ioc(&seen, iv))
             continue;
@@ -502,7 +521,7 @@ json_t *app_correlate_summary(struct app_correlate *cx, const struct app_correla
             (struct cx_ioc){iv->type, (uint32_t)iv->len, xstrndup(iv->text, iv->len)};
     }
     pthread_rwlock_unlock(&cx->lock);
-    iocs_free(&seen);
+    cx_iocs_free(&seen);
     free(iv);
     return json_pack("{s:i, s:i, s:o}", "k", v->k, "window_days", 30, "indicators", items);
 }

@@ -8,9 +8,10 @@
  * index of src/sharing/ioc_index.h plus a table of postings. A posting is the dense number of an
  * incident; per incident the service keeps its id, its organisation (and that organisation's
  * sector), when it was first filed, whether it is withdrawn or TLP:RED, and its canonical
- * indicators (so that an amendment removes the old ones). Postings with APP_CORRELATE_ADVISORY
- * set are reserved for advisories' indicators (issue 13 item 2, not built here): the counting
- * below skips them, so adding advisories later changes no incident figure.
+ * indicators (so that an amendment removes the old ones). Advisories' indicators are in the same
+ * index under postings with APP_CORRELATE_ADVISORY set (the advisory's number in a second
+ * table): an incident's figures never count them; a summary names the advisories its viewer
+ * may read that share an indicator.
  *
  * What it is not: the store (the index is rebuilt from it at start-up, app_correlate_rebuild,
  * and kept current by app_report_create / app_report_amend / app_report_withdraw), nor a way to
@@ -45,7 +46,7 @@
 #include "app_call.h"
 #include "../sharing/ioc_warn.h"
 
-/* The high bit of a posting marks an advisory's indicator (reserved; see above). */
+/* The high bit of a posting marks an advisory's indicator (see above). */
 #define APP_CORRELATE_ADVISORY (1ULL << 63)
 /* "last 30 days", relative to the call's now_ms */
 #define APP_CORRELATE_WINDOW_MS (30LL * 24 * 3600 * 1000)
@@ -80,6 +81,12 @@ int app_correlate_put(struct app_correlate *cx, const struct app_correlate_incid
 /* The incident is withdrawn: its indicators leave the index. No-op when unknown. */
 void app_correlate_withdraw(struct app_correlate *cx, const char *incident_id);
 
+/* Adds advisory a (its latest version as the store gives it, body included: its "indicators",
+ * which are normalised and indexed like a report's, and its validity period), or replaces what
+ * is known of it. A withdrawn advisory (withdrawn_at set) leaves the index for good; a version
+ * older than the one known is ignored. Returns 0, or -1 when the index is full (logged). */
+int app_correlate_put_advisory(struct app_correlate *cx, const struct advisory_rec *a);
+
 /* Whose picture a summary is. */
 struct app_correlate_view {
     const char *incident_id; /* the incident the report is (excluded from every count) */
@@ -88,6 +95,11 @@ struct app_correlate_view {
                                 false (an authority's view): leave them out entirely */
     int k;                   /* sharing_k_anonymity */
     int64_t now_ms;
+    /* Whether the viewer may read an advisory (its latest version's facts, no body): the TLP
+     * read rule, app_advisory_readable. NULL: the summary names no advisory (and has no
+     * "advisories" member). */
+    bool (*may_read)(const struct advisory_rec *a, void *arg);
+    void *may_read_arg;
 };
 
 /*
@@ -95,24 +107,37 @@ struct app_correlate_view {
  * reference to {"k", "window_days", "indicators": [{"type", "value", "seen_elsewhere",
  * "incidents"?, "organisations"?, "last_30_days"?, "by_sector"?: [{"sector", "incidents",
  * "organisations"}], "other_sectors"?: {"incidents", "organisations"}, "own_incidents"?,
- * "warninglists"?: [ids]}]}. Each distinct canonical indicator once, in the report's order.
+ * "warninglists"?: [ids], "advisories"?: [{"id", "version", "tlp", "title": {"ja", "en"},
+ * "in_force", "indicator": {"type", "value", "match": "exact" | "covers" | "inside"}}]}]}.
+ * Each distinct canonical indicator once, in the report's order. "advisories" (present when
+ * v->may_read is set) names every advisory in the index that shares the indicator and that the
+ * viewer may read, newest first; no k applies to them (an advisory is written to be read by
+ * its audience, and the viewer is in it), and one the viewer may not read is left out without
+ * a trace (docs/sharing.md §1: no count reveals a forbidden object).
  */
 json_t *app_correlate_summary(struct app_correlate *cx, const struct app_correlate_view *v,
                               const json_t *report);
 
 struct app_correlate_stats {
+    uint64_t advisories; /* indexed (in force or expired; withdrawn ones are not) */
     uint64_t incidents, indicators, postings, skipped_invalid, skipped_warninglist, withdrawn,
         drills, unreadable;
     int64_t elapsed_ms;
 };
 
 /* Rebuilds the service from the store (start-up): every organisation's sector, then every
- * incident's latest version (store_report_scan_latest). STORE_OK or the store's error. */
+ * incident's latest version (store_report_scan_latest), then every advisory's latest version.
+ * STORE_OK or the store's error. */
 int app_correlate_rebuild(struct app_correlate *cx, struct store *s,
                           struct app_correlate_stats *st);
 void app_correlate_stats(struct app_correlate *cx, struct app_correlate_stats *st);
 
 /* ---- the use cases ---- */
+
+/* Brings the service up to date after an advisory was created, amended (its label lowered
+ * included) or withdrawn: a is its latest version as stored, with its body. A failure is
+ * logged, never returned. No-op when c->app->correlate is NULL. */
+void app_correlate_advisory_stored(const struct app_call *c, const struct advisory_rec *a);
 
 /* Brings the service up to date after a create or an amendment stored as rec (doc its report):
  * reads the organisation's sector the first time. A failure is logged, never returned: the

@@ -5,6 +5,7 @@
 #include "app_correlate.h"
 #include "../sharing/sharing.h"
 #include "app_correlate_int.h"
+#include "app_advisory.h"
 #include "app_authz.h"
 #include "app_sighting.h"
 #include "../core/jsonx.h"
@@ -94,6 +95,34 @@ static int rebuild_one(const struct report_rec *r, void *arg)
     return 0;
 }
 
+/* Every advisory's latest version, after the incidents (few: thousands, read one by one for
+ * their bodies). */
+static int load_advisories(struct app_correlate *cx, struct store *s)
+{
+    char after[UUID_STR_LEN] = "";
+    for (bool more = true; more;) {
+        struct advisory_list l;
+        struct advisory_filter f = {after[0] ? after : NULL, NULL, 200};
+        int r = store_advisory_list(s, &f, &l);
+        if (r)
+            return r;
+        for (size_t i = 0; i < l.n && !r; i++) {
+            struct advisory_rec a;
+            xstrlcpy(after, l.items[i].id, sizeof(after));
+            r = store_advisory_get(s, l.items[i].id, 0, &a);
+            if (!r) /* a full index is logged there, as for incidents: the rest still serves */
+                app_correlate_put_advisory(cx, &a);
+            if (!r)
+                advisory_rec_release(&a);
+        }
+        more = l.more && l.n;
+        advisory_list_release(&l);
+        if (r)
+            return r;
+    }
+    return STORE_OK;
+}
+
 int app_correlate_rebuild(struct app_correlate *cx, struct store *s, struct app_correlate_stats *st)
 {
     struct rebuild b = {.cx = cx, .st = st};
@@ -110,8 +139,11 @@ int app_correlate_rebuild(struct app_correlate *cx, struct store *s, struct app_
     st->incidents = cx->nincs;
     pthread_rwlock_unlock(&cx->lock);
     free(b.items);
+    if (!r)
+        r = load_advisories(cx, s);
     struct app_correlate_stats now = {0};
     app_correlate_stats(cx, &now);
+    st->advisories = now.advisories;
     st->indicators = now.indicators;
     st->postings = now.postings;
     st->elapsed_ms = rtime_now_ms() - t0;
@@ -144,6 +176,12 @@ void app_correlate_report_stored(const struct app_call *c, const struct report_r
         LOG(LOG_ERROR, "correlate.put_failed", LF_S("incident", rec->id));
 }
 
+void app_correlate_advisory_stored(const struct app_call *c, const struct advisory_rec *a)
+{
+    if (c->app->correlate && app_correlate_put_advisory(c->app->correlate, a))
+        LOG(LOG_ERROR, "correlate.put_failed", LF_S("advisory", a->id));
+}
+
 /* Marks each indicator false positives from at least k organisations dispute (sightings). */
 static json_t *with_disputes(const struct app_call *c, json_t *summary)
 {
@@ -158,14 +196,34 @@ static json_t *with_disputes(const struct app_call *c, json_t *summary)
     return summary;
 }
 
+/* The caller, for the advisories a summary may name. */
+struct adv_reader {
+    const struct app_call *c;
+    struct app_reader rd;
+};
+
+static bool may_read(const struct advisory_rec *a, void *arg)
+{
+    const struct adv_reader *x = arg;
+    return app_advisory_readable(x->c, &x->rd, a);
+}
+
 static json_t *summary_of(const struct app_call *c, const char *incident, const char *org, bool own,
                           const json_t *report)
 {
+    struct adv_reader x = {.c = c};
+    struct app_result res;
+    app_result_init(&res, 4);
     struct app_correlate_view v = {.incident_id = incident,
                                    .org_id = org,
                                    .show_own = own,
                                    .k = (int)c->app->cfg.sharing_k_anonymity,
-                                   .now_ms = c->now_ms};
+                                   .now_ms = c->now_ms,
+                                   .may_read_arg = &x};
+    /* a reader the store cannot tell us about sees no advisory rather than a wrong one */
+    if (!app_share_reader(c, &x.rd, &res))
+        v.may_read = may_read;
+    app_result_release(&res);
     return with_disputes(c, app_correlate_summary(c->app->correlate, &v, report));
 }
 

@@ -7,6 +7,7 @@
 #include "h_app.h"
 #include "../app/app_advisory.h"
 #include "../core/rtime.h"
+#include "../sharing/advisory.h"
 #include "../sharing/clearance.h"
 
 static void set_etag(struct req *r, int version)
@@ -22,10 +23,18 @@ static json_t *text_or_null(const char *json_text)
     return j ? j : json_null();
 }
 
-/* An advisory as the API shows it: its state, and (view non-NULL) its content as the caller
- * sees it (stolen). acked: the caller's organisation's acknowledged version, or 0. */
-static json_t *advisory_json(const struct advisory_rec *a, int acked, json_t *view)
+static json_t *time_or_null(int64_t ms)
 {
+    return ms ? http_time(ms) : json_null();
+}
+
+/* An advisory as the API shows it: its state, and (view non-NULL) its content as the caller
+ * sees it (stolen). acked: the caller's organisation's acknowledged version, or 0. in_force:
+ * within its validity period at now_ms and not withdrawn. */
+static json_t *advisory_json(const struct advisory_rec *a, int acked, json_t *view, int64_t now_ms)
+{
+    int64_t from, until;
+    app_advisory_validity(a, &from, &until);
     json_t *j = json_pack(
         "{s:s, s:i, s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "id", a->id, "version",
         a->version, "latest_version", a->latest_version, "organization_id", a->org_id, "tlp",
@@ -38,6 +47,10 @@ static json_t *advisory_json(const struct advisory_rec *a, int acked, json_t *vi
                             ? json_pack("{s:o, s:s}", "at", http_time(a->withdrawn_at), "reason",
                                         a->withdrawn_reason ? a->withdrawn_reason : "")
                             : json_null());
+    json_object_set_new(j, "valid_from", time_or_null(from));
+    json_object_set_new(j, "valid_until", time_or_null(until));
+    json_object_set_new(j, "in_force",
+                        json_boolean(!a->withdrawn_at && advisory_in_force(from, until, now_ms)));
     if (view)
         json_object_set_new(j, "advisory", view);
     return j;
@@ -59,7 +72,7 @@ static void answer(struct req *r, int status, const struct advisory_rec *a, int 
             snprintf(loc, sizeof(loc), "/api/v1/advisories/%s", a->id);
             http_header(r, "Location", loc);
         }
-        http_json(r, status, advisory_json(a, acked, app_advisory_view(&rd, a)));
+        http_json(r, status, advisory_json(a, acked, app_advisory_view(&rd, a), c.now_ms));
     }
     app_result_release(&res);
 }
@@ -167,8 +180,8 @@ static int query_since(struct req *r, int64_t *out)
 
 void h_advisory_list(struct req *r)
 {
-    static const char *const allowed[] = {"limit",  "cursor", "unacknowledged",
-                                          "sector", "since",  NULL};
+    static const char *const allowed[] = {
+        "limit", "cursor", "unacknowledged", "sector", "since", "include_expired", NULL};
     struct app_call c = http_app_call(r);
     struct app_advisory_query q = {.sector = http_query(r, "sector")};
     struct app_advisory_page page;
@@ -182,6 +195,11 @@ void h_advisory_list(struct req *r)
         return http_bad_query(r, "unacknowledged", "must be true or false",
                               "true 又は false を指定してください");
     q.unacknowledged = un && !strcmp(un, "true");
+    const char *ex = http_query(r, "include_expired");
+    if (ex && strcmp(ex, "true") && strcmp(ex, "false"))
+        return http_bad_query(r, "include_expired", "must be true or false",
+                              "true 又は false を指定してください");
+    q.include_expired = ex && !strcmp(ex, "true");
     q.cursor = after[0] ? after : NULL;
     app_result_init(&res, 4);
     if (app_advisory_list(&c, &q, &page, &res)) {
@@ -189,8 +207,9 @@ void h_advisory_list(struct req *r)
     } else {
         json_t *items = json_array();
         for (size_t i = 0; i < page.list.n; i++)
-            json_array_append_new(
-                items, advisory_json(&page.list.items[i], page.list.items[i].acked_version, NULL));
+            json_array_append_new(items,
+                                  advisory_json(&page.list.items[i],
+                                                page.list.items[i].acked_version, NULL, c.now_ms));
         /* the count is of what the caller may read on this page, computed after filtering */
         http_json(r, 200,
                   json_pack("{s:o, s:i, s:o}", "items", items, "count", (json_int_t)page.list.n,

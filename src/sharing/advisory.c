@@ -287,6 +287,29 @@ static int64_t check_time(const json_t *doc, const char *key, struct verr_list *
     return p.ms;
 }
 
+static int64_t time_of(const json_t *doc, const char *key)
+{
+    const char *s = json_string_value(json_object_get(doc, key));
+    struct rtime_parsed p;
+    return s && !rtime_parse_rfc3339(s, strlen(s), &p) ? p.ms : 0;
+}
+
+void advisory_validity(const json_t *doc, int64_t *from, int64_t *until)
+{
+    *from = time_of(doc, "valid_from");
+    *until = time_of(doc, "valid_until");
+}
+
+bool advisory_expired(int64_t until, int64_t now_ms)
+{
+    return until && now_ms >= until;
+}
+
+bool advisory_in_force(int64_t from, int64_t until, int64_t now_ms)
+{
+    return (!from || now_ms >= from) && !advisory_expired(until, now_ms);
+}
+
 static void check_actor(const json_t *doc, struct verr_list *errs)
 {
     static const char *const known[] = {"name", "attribution_confidence", NULL};

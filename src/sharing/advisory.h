@@ -47,6 +47,18 @@ int advisory_validate(const json_t *doc, const struct clearance_catalog *levels,
  * it is usable. To be replaced by the normaliser of sharing/ioc.h. */
 bool advisory_indicator_ok(const char *type, const char *value);
 
+/* The validity period of an advisory body (its "valid_from" and "valid_until", RFC 3339): *from
+ * and *until in ms since the epoch, 0 for an end that is open (absent, null or unreadable: a
+ * stored body was validated, so the last cannot happen). */
+void advisory_validity(const json_t *doc, int64_t *from, int64_t *until);
+
+/* Whether an advisory valid over [from, until) (0: open end) is in force at now_ms. An advisory
+ * whose period has not begun is not in force yet; one whose period ended has expired, which
+ * withdrawal (a separate, recorded act) is not. */
+bool advisory_in_force(int64_t from, int64_t until, int64_t now_ms);
+/* Whether its period ended before now_ms (until set and passed). */
+bool advisory_expired(int64_t until, int64_t now_ms);
+
 /* The audience of an advisory as the read rule takes it: the document (stored as JSON text:
  * {"sectors", "org_kinds", "prefectures", "organizations", "users", "clearance_holders"})
  * and the borrowed lists share_audience points into. */

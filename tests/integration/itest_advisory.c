@@ -545,6 +545,48 @@ static void test_feed_filters(void **state)
     itest_resp_release(&r);
     assert_int_equal(call("GET", rep_e.token, "/api/v1/advisories?cursor=zz", NULL, NULL, &r), 400);
     itest_resp_release(&r);
+    assert_int_equal(
+        call("GET", rep_e.token, "/api/v1/advisories?include_expired=1", NULL, NULL, &r), 400);
+    assert_non_null(strstr(r.body, "include_expired"));
+    itest_resp_release(&r);
+}
+
+/* The validity period: an advisory whose period ended leaves the feed (it is still readable by
+ * id, marked not in force) unless include_expired=true; one in its period is in force. */
+static void test_validity(void **state)
+{
+    struct itest_resp r;
+    char old[40], cur[40], path[96];
+    (void)state;
+    char *b = advisory_body("expired", "TLP:GREEN", "{}", NULL);
+    json_t *doc = json_loads(b, 0, NULL);
+    free(b);
+    json_object_set_new(doc, "valid_from", json_string("2020-01-01T00:00:00Z"));
+    json_object_set_new(doc, "valid_until", json_string("2021-01-01T00:00:00Z"));
+    b = itest_dump(doc);
+    json_decref(doc);
+    create(F.authority.token, b, old);
+    free(b);
+    b = advisory_body("current", "TLP:GREEN", "{}", NULL);
+    create(F.authority.token, b, cur);
+    free(b);
+    assert_int_equal(call("GET", rep_e.token, "/api/v1/advisories?limit=200", NULL, NULL, &r), 200);
+    assert_null(strstr(r.body, old));
+    assert_non_null(strstr(r.body, cur));
+    assert_true(json_is_true(
+        json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "in_force")));
+    itest_resp_release(&r);
+    assert_int_equal(call("GET", rep_e.token, "/api/v1/advisories?limit=200&include_expired=true",
+                          NULL, NULL, &r),
+                     200);
+    assert_non_null(strstr(r.body, old));
+    assert_non_null(strstr(r.body, cur));
+    itest_resp_release(&r);
+    snprintf(path, sizeof(path), "/api/v1/advisories/%s", old);
+    assert_int_equal(call("GET", rep_e.token, path, NULL, NULL, &r), 200);
+    assert_true(json_is_false(json_object_get(r.json, "in_force")));
+    assert_string_equal(itest_jstr(r.json, "/valid_until"), "2021-01-01T00:00:00.000Z");
+    itest_resp_release(&r);
 }
 
 static bool has_error(const struct itest_resp *r, const char *ptr, const char *code)
@@ -644,10 +686,15 @@ static void test_clean_shutdown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_clearances),           cmocka_unit_test(test_read_matrix),
-        cmocka_unit_test(test_sources_deidentified), cmocka_unit_test(test_life),
-        cmocka_unit_test(test_notifications),        cmocka_unit_test(test_feed_filters),
-        cmocka_unit_test(test_validation_and_roles), cmocka_unit_test(test_cli_set_clearance),
+        cmocka_unit_test(test_clearances),
+        cmocka_unit_test(test_read_matrix),
+        cmocka_unit_test(test_sources_deidentified),
+        cmocka_unit_test(test_life),
+        cmocka_unit_test(test_notifications),
+        cmocka_unit_test(test_feed_filters),
+        cmocka_unit_test(test_validity),
+        cmocka_unit_test(test_validation_and_roles),
+        cmocka_unit_test(test_cli_set_clearance),
         cmocka_unit_test(test_clean_shutdown),
     };
     itest_global_init();

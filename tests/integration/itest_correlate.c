@@ -405,15 +405,158 @@ static void test_section_red(void **state)
     char g1[40], d2[40];
     (void)state;
     json_t *doc = itest_load_json("docs/examples/full-report.json");
-    json_object_set_new(json_object_get(doc, "threat"), "indicators",
-                        json_pack("[{s:s, s:s, s:s}]", "type", "ipv4", "value", "45.9.148.99",
-                                  "role", "c2"));
+    json_object_set_new(
+        json_object_get(doc, "threat"), "indicators",
+        json_pack("[{s:s, s:s, s:s}]", "type", "ipv4", "value", "45.9.148.99", "role", "c2"));
     json_object_set_new(json_object_get(json_object_get(doc, "confidentiality"), "section_tlp"),
                         "threat", json_string("TLP:RED"));
     json_decref(file(&rep_g, itest_dump(doc), g1, NULL));
     json_decref(doc);
     json_t *c = file(&rep_d, report_body(false, "ipv4", "45.9.148.99", NULL), d2, NULL);
     assert_false(seen(c, "45.9.148.99"));
+    json_decref(c);
+}
+
+/* ---- advisories in the correlation (issue 13 item 3: "every other report and advisory") ---- */
+
+#define ADV_DOMAIN "adv-c2.top"
+#define ADV_SUB "x.adv-c2.top"
+#define ADV_IP "45.9.149.7"
+
+/* An advisory of the authority (C) with the label, audience, indicators (a JSON array) and
+ * validity given; its id to id. */
+static void advise(const char *title, const char *tlp, const char *audience, const char *inds,
+                   const char *from, const char *until, char id[40])
+{
+    struct itest_resp r;
+    char *b = NULL;
+    int n = asprintf(&b,
+                     "{\"title\":{\"ja\":\"%s\",\"en\":\"%s\"},"
+                     "\"summary\":{\"ja\":\"要約\",\"en\":\"Summary\"},"
+                     "\"urgency\":\"high\",\"importance\":\"high\","
+                     "\"indicators\":%s,\"valid_from\":\"%s\",\"valid_until\":\"%s\","
+                     "\"tlp\":\"%s\",\"audience\":%s}",
+                     title, title, inds, from, until, tlp, audience);
+    assert_true(n > 0);
+    long st = itest_post(&F.srv, F.authority.token, "/api/v1/advisories", b, &r);
+    if (st != 201)
+        fail_msg("advisory %s: %ld %s", title, st, r.body);
+    xstrlcpy(id, itest_jstr(r.json, "/id"), 40);
+    itest_resp_release(&r);
+    free(b);
+}
+
+/* The ids of the advisories named under an indicator's summary, in order, space-separated. */
+static void named(json_t *c, const char *value, char *out, size_t n)
+{
+    size_t i;
+    json_t *it;
+    out[0] = '\0';
+    json_array_foreach(json_object_get(ind(c, value), "advisories"), i, it)
+    {
+        snprintf(out + strlen(out), n - strlen(out), "%s%s", i ? " " : "", itest_jstr(it, "/id"));
+    }
+}
+
+static char adv_green[40], adv_amber[40], adv_red[40], adv_old[40], adv_gone[40];
+static char rep_dx[40], rep_gx[40], rep_ex[40];
+
+#define FAR "2036-01-01T00:00:00Z"
+
+static void test_advisories(void **state)
+{
+    char aud_red[96], want[256], got[256];
+    (void)state;
+    const char *both = "[{\"type\":\"domain\",\"value\":\"" ADV_DOMAIN "\"},"
+                       "{\"type\":\"ipv4\",\"value\":\"" ADV_IP "\"}]";
+    advise("緑", "TLP:GREEN", "{}", both, "2026-01-01T00:00:00Z", FAR, adv_green);
+    advise("琥珀", "TLP:AMBER", "{\"sectors\":[\"electricity\"]}", both, "2026-01-01T00:00:00Z",
+           FAR, adv_amber);
+    snprintf(aud_red, sizeof(aud_red), "{\"users\":[\"%s\"]}", rep_d.id);
+    advise("赤", "TLP:RED", aud_red, both, "2026-01-01T00:00:00Z", FAR, adv_red);
+    advise("期限切れ", "TLP:GREEN", "{}", both, "2020-01-01T00:00:00Z", "2021-01-01T00:00:00Z",
+           adv_old);
+    advise("取下げ", "TLP:GREEN", "{}", both, "2026-01-01T00:00:00Z", FAR, adv_gone);
+    struct itest_resp r;
+    char path[160];
+    snprintf(path, sizeof(path), "/api/v1/advisories/%s/withdraw", adv_gone);
+    assert_int_equal(itest_post(&F.srv, F.authority.token, path, "{\"reason\":\"誤り\"}", &r), 200);
+    itest_resp_release(&r);
+
+    /* D (finance, named in the RED one): the expired one, red and green, newest first; the
+     * amber one is for electricity; the withdrawn one is gone. A subdomain is covered. */
+    json_t *c =
+        file(&rep_d, report_body(false, "domain", ADV_SUB, "ipv4", ADV_IP, NULL), rep_dx, NULL);
+    snprintf(want, sizeof(want), "%s %s %s", adv_old, adv_red, adv_green);
+    named(c, ADV_SUB, got, sizeof(got));
+    assert_string_equal(got, want);
+    named(c, ADV_IP, got, sizeof(got));
+    assert_string_equal(got, want);
+    json_t *first = json_array_get(json_object_get(ind(c, ADV_SUB), "advisories"), 2);
+    assert_string_equal(itest_jstr(first, "/indicator/value"), ADV_DOMAIN);
+    assert_string_equal(itest_jstr(first, "/indicator/match"), "covers");
+    assert_string_equal(itest_jstr(first, "/tlp"), "TLP:GREEN");
+    assert_string_equal(itest_jstr(first, "/title/ja"), "緑");
+    assert_true(json_is_true(json_object_get(first, "in_force")));
+    json_t *old = json_array_get(json_object_get(ind(c, ADV_SUB), "advisories"), 0);
+    assert_true(json_is_false(json_object_get(old, "in_force")));
+    /* advisories are not incidents: nothing was seen elsewhere */
+    assert_false(seen(c, ADV_SUB));
+    assert_false(seen(c, ADV_IP));
+    json_decref(c);
+
+    /* G (electricity): the amber one too, not the red one; E (finance): neither */
+    c = file(&rep_g, report_body(false, "ipv4", ADV_IP, NULL), rep_gx, NULL);
+    snprintf(want, sizeof(want), "%s %s %s", adv_old, adv_amber, adv_green);
+    named(c, ADV_IP, got, sizeof(got));
+    assert_string_equal(got, want);
+    json_decref(c);
+    char *raw;
+    c = file(&rep_e, report_body(false, "ipv4", ADV_IP, NULL), rep_ex, &raw);
+    snprintf(want, sizeof(want), "%s %s", adv_old, adv_green);
+    named(c, ADV_IP, got, sizeof(got));
+    assert_string_equal(got, want);
+    assert_null(strstr(raw, adv_red)); /* no trace of what E may not read */
+    assert_null(strstr(raw, adv_amber));
+    free(raw);
+    json_decref(c);
+
+    /* an amendment that drops the domain takes the green one off the domain only */
+    char *b = NULL;
+    assert_true(asprintf(&b, "{\"title\":{\"ja\":\"緑\",\"en\":\"Green\"},"
+                             "\"summary\":{\"ja\":\"要約\",\"en\":\"Summary\"},"
+                             "\"urgency\":\"high\",\"importance\":\"high\","
+                             "\"indicators\":[{\"type\":\"ipv4\",\"value\":\"" ADV_IP "\"}],"
+                             "\"valid_from\":\"2026-01-01T00:00:00Z\",\"valid_until\":\"" FAR "\","
+                             "\"tlp\":\"TLP:GREEN\",\"audience\":{}}") > 0);
+    snprintf(path, sizeof(path), "/api/v1/advisories/%s/versions", adv_green);
+    itest_http(&F.srv,
+               &(struct itest_req){.method = "POST",
+                                   .path = path,
+                                   .token = F.authority.token,
+                                   .body = b,
+                                   .headers = {"If-Match: \"v1\""}},
+               &r);
+    free(b);
+    assert_int_equal(r.status, 201);
+    itest_resp_release(&r);
+    c = picture(&rep_d, "/api/v1/reports/%s/correlation", rep_dx, &saved_picture);
+    snprintf(want, sizeof(want), "%s %s", adv_old, adv_red);
+    named(c, ADV_SUB, got, sizeof(got));
+    assert_string_equal(got, want);
+    snprintf(want, sizeof(want), "%s %s %s", adv_old, adv_red, adv_green);
+    named(c, ADV_IP, got, sizeof(got));
+    assert_string_equal(got, want);
+    json_decref(c);
+
+    /* the index is rebuilt from the store with the advisories: the same picture */
+    assert_int_equal(itest_server_stop(&F.srv, SIGTERM), 0);
+    assert_int_equal(itest_server_start(&F.srv), 0);
+    c = picture(&rep_d, "/api/v1/reports/%s/correlation", rep_dx, &raw);
+    assert_string_equal(raw, saved_picture);
+    free(raw);
+    free(saved_picture);
+    saved_picture = NULL;
     json_decref(c);
 }
 
@@ -432,6 +575,7 @@ int main(void)
         cmocka_unit_test(test_authority_view),
         cmocka_unit_test(test_sightings),
         cmocka_unit_test(test_section_red),
+        cmocka_unit_test(test_advisories),
         cmocka_unit_test(test_clean_shutdown),
     };
     itest_global_init();

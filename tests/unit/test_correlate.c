@@ -270,6 +270,92 @@ static void test_warninglists(void **state)
 
 /* The sightings body (app_sighting_decode): a full one normalised; every problem of a bad one
  * gathered with its pointer and code. */
+/* ---- advisories ---- */
+
+#define ADV_1 "019ab0b0-0000-7000-8000-0000000000f1"
+#define ADV_2 "019ab0b0-0000-7000-8000-0000000000f2"
+
+static void advise(struct app_correlate *cx, const char *id, int version, const char *tlp,
+                   const char *indicators, int64_t withdrawn)
+{
+    char body[256];
+    struct advisory_rec a;
+    memset(&a, 0, sizeof(a));
+    xstrlcpy(a.id, id, sizeof(a.id));
+    xstrlcpy(a.org_id, ORG_E, sizeof(a.org_id));
+    xstrlcpy(a.tlp, tlp, sizeof(a.tlp));
+    a.version = a.latest_version = version;
+    a.withdrawn_at = withdrawn;
+    snprintf(body, sizeof(body), "{\"indicators\":%s}", indicators);
+    a.body = body;
+    a.title = (char *)"{\"ja\":\"t\",\"en\":\"t\"}";
+    a.audience = (char *)"{}";
+    assert_int_equal(app_correlate_put_advisory(cx, &a), 0);
+}
+
+/* The viewer may read what is not TLP:RED. */
+static bool not_red(const struct advisory_rec *a, void *arg)
+{
+    (*(int *)arg)++;
+    return strcmp(a->tlp, "TLP:RED") != 0;
+}
+
+static const char *named(json_t *s, size_t i)
+{
+    json_t *a = json_array_get(json_object_get(one(s), "advisories"), i);
+    return a ? json_string_value(json_object_get(a, "id")) : NULL;
+}
+
+static void test_advisories(void **state)
+{
+    UNUSED(state);
+    int asked = 0;
+    struct app_correlate *cx = fixture();
+    advise(cx, ADV_1, 2, "TLP:GREEN", "[{\"type\":\"domain\",\"value\":\"bad-c2.xyz\"}]", 0);
+    advise(cx, ADV_1, 1, "TLP:GREEN", "[{\"type\":\"ipv4\",\"value\":\"45.9.148.10\"}]", 0);
+    advise(cx, ADV_2, 1, "TLP:RED", "[{\"type\":\"domain\",\"value\":\"bad-c2.xyz\"}]", 0);
+    struct app_correlate_view v = {.incident_id = "inc-a1",
+                                   .org_id = ORG_A,
+                                   .show_own = true,
+                                   .k = 3,
+                                   .now_ms = NOW,
+                                   .may_read = not_red,
+                                   .may_read_arg = &asked};
+    /* an older version than known changes nothing: the domain only, under v2 */
+    json_t *r = report_with("domain", "x.bad-c2.xyz", NULL);
+    json_t *s = app_correlate_summary(cx, &v, r);
+    assert_string_equal(named(s, 0), ADV_1);
+    assert_null(named(s, 1)); /* the RED one: asked about, not named */
+    assert_int_equal(asked, 2);
+    /* advisories are not incidents: the counts are the incidents' (b1 and c1: 2 orgs < k) */
+    assert_true(json_is_true(json_object_get(one(s), "seen_elsewhere")));
+    assert_null(json_object_get(one(s), "incidents"));
+    json_decref(s);
+    json_t *ip = report_with("ipv4", "45.9.148.10", NULL);
+    s = app_correlate_summary(cx, &v, ip);
+    assert_null(named(s, 0));
+    assert_int_equal(num(one(s), "incidents"), 4); /* as without advisories */
+    json_decref(s);
+    /* without may_read no "advisories" member at all */
+    v.may_read = NULL;
+    s = app_correlate_summary(cx, &v, r);
+    assert_null(json_object_get(one(s), "advisories"));
+    json_decref(s);
+    /* a withdrawal is final: a later put of any version is ignored */
+    v.may_read = not_red;
+    advise(cx, ADV_1, 2, "TLP:GREEN", "[]", 1);
+    advise(cx, ADV_1, 3, "TLP:GREEN", "[{\"type\":\"domain\",\"value\":\"bad-c2.xyz\"}]", 0);
+    s = app_correlate_summary(cx, &v, r);
+    assert_null(named(s, 0));
+    json_decref(s);
+    struct app_correlate_stats st;
+    app_correlate_stats(cx, &st);
+    assert_int_equal(st.advisories, 1); /* the RED one */
+    json_decref(r);
+    json_decref(ip);
+    app_correlate_free(cx);
+}
+
 static bool has_problem(const struct verr_list *l, const char *ptr, const char *code)
 {
     for (size_t i = 0; i < l->n; i++)
@@ -328,6 +414,7 @@ int main(void)
         cmocka_unit_test(test_authority_view_and_no_ids),
         cmocka_unit_test(test_red_drill_withdraw_amend),
         cmocka_unit_test(test_warninglists),
+        cmocka_unit_test(test_advisories),
         cmocka_unit_test(test_sighting_decode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
