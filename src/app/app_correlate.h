@@ -100,6 +100,7 @@ struct app_correlate_view {
      * "advisories" member). */
     bool (*may_read)(const struct advisory_rec *a, void *arg);
     void *may_read_arg;
+    const char *advisory_id; /* an advisory's own view: not named in its own summary, or NULL */
 };
 
 /*
@@ -156,6 +157,14 @@ json_t *app_correlate_for_report(const struct app_call *c, const struct report_r
  * UNAVAILABLE (also when the service is off). */
 enum app_problem app_correlation_of_report(const struct app_call *c, const char *id, json_t **out,
                                            struct app_result *res);
+
+/* GET /api/v1/advisories/{id}/correlation: how widespread the indicators of an advisory are,
+ * for the authority users of its originating organisation (ACT_ADVISORY_WRITE on it): each
+ * indicator as an authority's view sees it (k-anonymous incident figures, no own_incidents)
+ * and the other advisories that name it which the caller may read. NOT_FOUND (no advisory, or
+ * another organisation's), FORBIDDEN (role), UNAVAILABLE. */
+enum app_problem app_correlation_of_advisory(const struct app_call *c, const char *id,
+                                             json_t **out, struct app_result *res);
 
 /* GET /api/v1/inbox/{id}/correlation: the picture of the indicators the submission carried (as
  * sent to that recipient: withheld sections stay withheld) for the receiving organisation

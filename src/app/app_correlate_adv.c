@@ -142,7 +142,8 @@ json_t *cx_advisories_json(const struct app_correlate *cx, const struct app_corr
     for (size_t i = 0; i < hits->n; i++) {
         const struct cx_adv *ad = hits->v[i].adv < cx->nadvs ? &cx->advs[hits->v[i].adv] : NULL;
         /* withdrawn ones left the index; the check keeps a race with a withdrawal harmless */
-        if (ad && !ad->withdrawn && v->may_read(&ad->rec, v->may_read_arg))
+        if (ad && !ad->withdrawn && !(v->advisory_id && !strcmp(v->advisory_id, ad->rec.id)) &&
+            v->may_read(&ad->rec, v->may_read_arg))
             list[n++] = (struct named){ad, &hits->v[i]};
     }
     qsort(list, n, sizeof(*list), newest_first);

@@ -11,6 +11,7 @@
 #include "../core/jsonx.h"
 #include "../core/log.h"
 #include "../core/rtime.h"
+#include "../core/uuid.h"
 #include "../sharing/ioc_index.h"
 
 /* ---- rebuild ---- */
@@ -208,23 +209,26 @@ static bool may_read(const struct advisory_rec *a, void *arg)
     return app_advisory_readable(x->c, &x->rd, a);
 }
 
-static json_t *summary_of(const struct app_call *c, const char *incident, const char *org, bool own,
+static json_t *summary_as(const struct app_call *c, struct app_correlate_view *v,
                           const json_t *report)
 {
     struct adv_reader x = {.c = c};
     struct app_result res;
     app_result_init(&res, 4);
-    struct app_correlate_view v = {.incident_id = incident,
-                                   .org_id = org,
-                                   .show_own = own,
-                                   .k = (int)c->app->cfg.sharing_k_anonymity,
-                                   .now_ms = c->now_ms,
-                                   .may_read_arg = &x};
+    v->k = (int)c->app->cfg.sharing_k_anonymity;
+    v->now_ms = c->now_ms;
+    v->may_read_arg = &x;
     /* a reader the store cannot tell us about sees no advisory rather than a wrong one */
-    if (!app_share_reader(c, &x.rd, &res))
-        v.may_read = may_read;
+    v->may_read = app_share_reader(c, &x.rd, &res) ? NULL : may_read;
     app_result_release(&res);
-    return with_disputes(c, app_correlate_summary(c->app->correlate, &v, report));
+    return with_disputes(c, app_correlate_summary(c->app->correlate, v, report));
+}
+
+static json_t *summary_of(const struct app_call *c, const char *incident, const char *org, bool own,
+                          const json_t *report)
+{
+    struct app_correlate_view v = {.incident_id = incident, .org_id = org, .show_own = own};
+    return summary_as(c, &v, report);
 }
 
 json_t *app_correlate_for_report(const struct app_call *c, const struct report_rec *rec,
@@ -277,4 +281,42 @@ enum app_problem app_correlation_of_submission(const struct app_call *c, const c
     json_decref(doc);
     submission_rec_release(&s);
     return pr;
+}
+
+/* The advisory's indicators in the shape the summary reads (a report's /threat/indicators). */
+static json_t *as_report(const struct advisory_rec *a)
+{
+    json_t *doc = a->body ? json_loads(a->body, 0, NULL) : NULL;
+    json_t *list = json_object_get(doc, "indicators");
+    json_t *r =
+        doc ? json_pack("{s:{s:O}}", "threat", "indicators", list ? list : json_array()) : NULL;
+    json_decref(doc);
+    return r;
+}
+
+enum app_problem app_correlation_of_advisory(const struct app_call *c, const char *id, json_t **out,
+                                             struct app_result *res)
+{
+    struct advisory_rec a;
+    *out = NULL;
+    memset(&a, 0, sizeof(a));
+    if (app_authz(c->who, ACT_ADVISORY_WRITE, NULL, res))
+        return res->problem;
+    if (!id || !uuid_valid(id, strlen(id)))
+        return app_fail(res, APP_PROB_NOT_FOUND);
+    int sr = store_advisory_get(c->app->store, id, 0, &a);
+    if (sr)
+        return app_fail_store(res, sr);
+    /* another organisation's advisory: 404 as for app_advisory_acks (never 403: no hint) */
+    if (!app_authz(c->who, ACT_ADVISORY_WRITE, a.org_id, res)) {
+        json_t *report = c->app->correlate ? as_report(&a) : NULL;
+        struct app_correlate_view v = {.incident_id = "", .org_id = a.org_id, .advisory_id = a.id};
+        if (!report)
+            app_fail_unavailable(res);
+        else
+            *out = summary_as(c, &v, report);
+        json_decref(report);
+    }
+    advisory_rec_release(&a);
+    return res->problem;
 }

@@ -1,7 +1,8 @@
 /*
  * h_correlate.c — correlation across reports over HTTP (issue 13 item 3; app_correlate.h):
  * GET /api/v1/reports/{id}/correlation (the reporting organisation's view) and
- * GET /api/v1/inbox/{id}/correlation (the view of the authority a submission was routed to);
+ * GET /api/v1/inbox/{id}/correlation (the view of the authority a submission was routed to),
+ * GET /api/v1/advisories/{id}/correlation (its author's: how widespread its indicators are);
  * sightings: POST /api/v1/sightings and GET /api/v1/sightings?type=&value= (counts only).
  * Thin: decode, one use case, encode.
  */
@@ -33,6 +34,11 @@ void h_report_correlation(struct req *r)
 void h_inbox_correlation(struct req *r)
 {
     answer(r, app_correlation_of_submission);
+}
+
+void h_advisory_correlation(struct req *r)
+{
+    answer(r, app_correlation_of_advisory);
 }
 
 void h_sighting_create(struct req *r)

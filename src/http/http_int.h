@@ -279,6 +279,7 @@ void h_report_requests(struct req *r);
 /* correlation across reports (issue 13 item 3, h_correlate.c) */
 void h_report_correlation(struct req *r);
 void h_inbox_correlation(struct req *r);
+void h_advisory_correlation(struct req *r);
 void h_sighting_create(struct req *r);
 void h_sighting_counts(struct req *r);
 void h_subscription_get(struct req *r);

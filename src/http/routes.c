@@ -236,6 +236,8 @@ const struct route http_routes[] = {
      false, "any role the TLP rule lets read it, for its organisation"},
     {"GET", "/api/v1/advisories/{id}/acknowledgements", h_advisory_acks, RA_TOKEN,
      ACT_ADVISORY_WRITE, false, "authority of the originating organisation"},
+    {"GET", "/api/v1/advisories/{id}/correlation", h_advisory_correlation, RA_TOKEN,
+     ACT_ADVISORY_WRITE, false, "authority of the originating organisation"},
     {"GET", "/api/v1/advisories/{id}/stix", h_advisory_stix, RA_OPTIONAL, NO_ACTION, false,
      "anyone the TLP rule lets read it (TLP:CLEAR without a token)"},
     {"GET", "/api/v1/advisories/{id}/misp", h_advisory_misp, RA_OPTIONAL, NO_ACTION, false,

@@ -269,6 +269,8 @@ static const struct row rows[] = {
     {"POST", "/api/v1/advisories/{id}/acknowledge", {401, 401, 200, 404, 200, 200, 404}, B_NONE, 0},
     {"GET", "/api/v1/advisories/{id}/acknowledgements", {401, 401, 403, 403, 403, 200, 403}, B_NONE,
      0},
+    {"GET", "/api/v1/advisories/{id}/correlation", {401, 401, 403, 403, 403, 200, 403}, B_NONE,
+     0},
     {"GET", "/api/v1/advisories/{id}/stix", {404, 401, 200, 404, 200, 200, 404}, B_NONE, 0},
     {"GET", "/api/v1/advisories/{id}/misp", {404, 401, 200, 404, 200, 200, 404}, B_NONE, 0},
     /* security clearances (issue 13): the platform administrator's */

@@ -521,6 +521,23 @@ static void test_advisories(void **state)
     free(raw);
     json_decref(c);
 
+    /* the author's view of its advisory: the incidents (D, G, E: three organisations, k = 2),
+     * never who, and its other advisories naming the address, not itself */
+    c = picture(&F.authority, "/api/v1/advisories/%s/correlation", adv_green, &raw);
+    assert_int_equal(count(c, ADV_IP, "/incidents"), 3);
+    assert_int_equal(count(c, ADV_IP, "/organisations"), 3);
+    assert_null(json_object_get(ind(c, ADV_IP), "own_incidents"));
+    snprintf(want, sizeof(want), "%s %s %s", adv_old, adv_red, adv_amber);
+    named(c, ADV_IP, got, sizeof(got));
+    assert_string_equal(got, want);
+    assert_no_ids(raw);
+    assert_null(strstr(raw, rep_dx));
+    free(raw);
+    json_decref(c);
+    snprintf(path, sizeof(path), "/api/v1/advisories/%s/correlation", adv_green);
+    assert_int_equal(itest_get(&F.srv, rep_d.token, path, &r), 403); /* a reporter */
+    itest_resp_release(&r);
+
     /* an amendment that drops the domain takes the green one off the domain only */
     char *b = NULL;
     assert_true(asprintf(&b, "{\"title\":{\"ja\":\"緑\",\"en\":\"Green\"},"
