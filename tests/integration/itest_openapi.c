@@ -208,6 +208,82 @@ static void test_security_declared(void **state)
     buf_release(&bad);
 }
 
+/* ---- no key twice in one mapping (a merge that pastes a block under the wrong operation
+ * leaves two "description:" or "content:" keys, which YAML parsers either refuse or silently
+ * resolve to the last) ---- */
+
+#define DEPTH 64
+
+struct scope {
+    int indent;
+    size_t first; /* index of its first key in the key list */
+};
+
+/* Whether a value starts a block scalar (its lines are text, not keys). */
+static bool block_scalar(const char *v)
+{
+    return v && (*v == '|' || *v == '>');
+}
+
+static void test_no_duplicate_keys(void **state)
+{
+    (void)state;
+    struct scope st[DEPTH];
+    size_t depth = 0, nkeys = 0, cap = 4096, lineno = 0;
+    char(*keys)[128] = xcalloc(cap, sizeof(*keys));
+    int skip_above = -1; /* inside a block scalar: lines indented more than this are text */
+    struct buf bad;
+    buf_init(&bad, 8192);
+    assert_non_null(yaml);
+    for (const char *s = yaml; *s;) {
+        size_t len = strcspn(s, "\n"), i = 0;
+        struct line l;
+        lineno++;
+        scan_line(s, len, &l);
+        while (i < len && s[i] == ' ')
+            i++;
+        const char *rest = s + i;
+        size_t rlen = len - i;
+        s += len + (s[len] == '\n');
+        if (rlen == 0 || *rest == '#')
+            continue;
+        if (skip_above >= 0 && l.indent > skip_above)
+            continue;
+        skip_above = -1;
+        int key_indent = l.indent;
+        if (l.item) { /* "- key: v" opens a new mapping at indent + 2 */
+            key_indent = l.indent + 2;
+            while (depth && st[depth - 1].indent >= key_indent)
+                nkeys = st[--depth].first;
+            scan_line(rest + 1, rlen - 1, &l);
+            if (!l.key[0])
+                continue;
+            assert_true(depth < DEPTH);
+            st[depth++] = (struct scope){key_indent, nkeys};
+        } else if (!l.key[0]) {
+            continue;
+        }
+        while (depth && st[depth - 1].indent > key_indent)
+            nkeys = st[--depth].first;
+        if (!depth || st[depth - 1].indent < key_indent) {
+            assert_true(depth < DEPTH);
+            st[depth++] = (struct scope){key_indent, nkeys};
+        }
+        for (size_t k = st[depth - 1].first; k < nkeys; k++)
+            if (!strcmp(keys[k], l.key))
+                buf_appendf(&bad, "line %zu: \"%s\" again in the same mapping\n", lineno, l.key);
+        if (nkeys == cap)
+            keys = xrealloc(keys, (cap *= 2) * sizeof(*keys));
+        xstrlcpy(keys[nkeys++], l.key, sizeof(keys[0]));
+        if (block_scalar(l.value))
+            skip_above = key_indent;
+    }
+    free(keys);
+    if (bad.len)
+        fail_msg("docs/api/openapi.yaml:\n%s", buf_cstr(&bad));
+    buf_release(&bad);
+}
+
 static void test_cli_prints_the_table(void **state)
 {
     char *out = NULL;
@@ -235,9 +311,8 @@ static void test_cli_prints_the_table(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_document_exists),
-        cmocka_unit_test(test_same_routes_both_ways),
-        cmocka_unit_test(test_security_declared),
+        cmocka_unit_test(test_document_exists),      cmocka_unit_test(test_same_routes_both_ways),
+        cmocka_unit_test(test_security_declared),    cmocka_unit_test(test_no_duplicate_keys),
         cmocka_unit_test(test_cli_prints_the_table),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
