@@ -288,8 +288,9 @@ static json_t *as_report(const struct advisory_rec *a)
 {
     json_t *doc = a->body ? json_loads(a->body, 0, NULL) : NULL;
     json_t *list = json_object_get(doc, "indicators");
-    json_t *r =
-        doc ? json_pack("{s:{s:O}}", "threat", "indicators", list ? list : json_array()) : NULL;
+    json_t *r = NULL;
+    if (doc) /* "o" steals: a reference of doc's array, or a new empty one */
+        r = json_pack("{s:{s:o}}", "threat", "indicators", list ? json_incref(list) : json_array());
     json_decref(doc);
     return r;
 }
