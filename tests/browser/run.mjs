@@ -20,6 +20,7 @@ import { operatorScenarios } from './operator.mjs';
 import { adminScenarios } from './admin.mjs';
 import { keyboardScenarios } from './keyboard.mjs';
 import { advisoryScenarios } from './advisories.mjs';
+import { sharingScenarios } from './sharing.mjs';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 
 // The keys of both locale files agree, and every literal t('a.b') in web/src names a key.
@@ -173,12 +174,13 @@ async function main() {
     const state = await reporterScenarios(ctx);
     await accessScenarios(ctx, state);
     await draftScenario(ctx, ctx.noSession || state.draftsMissing);
-    await authorityScenarios(ctx);
+    const authority = await authorityScenarios(ctx);
     await executiveScenarios(ctx);
     await operatorScenarios(ctx);
     await adminScenarios(ctx);
     await keyboardScenarios(ctx);
     await advisoryScenarios(ctx);
+    await sharingScenarios(ctx, authority);
   } catch (e) {
     await test('the browser tests ran to the end', () => {
       throw e;
