@@ -191,6 +191,11 @@ export async function advisoryScenarios(ctx) {
       await ap.getByRole('table', { name: lang === 'ja' ? '確認した組織' : 'Organisations that acknowledged' }).waitFor();
     });
     assert(await ap.getByRole('region', { name: '自組織の確認' }).count() === 0, 'the issuer does not acknowledge its own advisory');
+    // how widespread its indicators are (GET …/correlation): one line per indicator
+    await ap.getByRole('heading', { name: '痕跡情報の広がり' }).waitFor();
+    const spread = ap.getByRole('list', { name: '痕跡情報ごとの照合結果' });
+    await spread.waitFor();
+    assert((await spread.innerText()).includes('203.0.113.5'), `the advisory's address is in the panel: ${await spread.innerText()}`);
     await ap.getByRole('link', { name: '内容を更新（新しい版）' }).click();
     await ap.getByRole('heading', { name: '注意喚起の更新（新しい版）', level: 1 }).waitFor();
     assert(await ap.getByLabel('件名（日本語）').inputValue() === TITLE, 'the form holds the current version');
@@ -273,6 +278,29 @@ export async function advisoryScenarios(ctx) {
     await bothLanguages(rp, 'advisory-withdrawn', async (lang) => {
       await rp.getByText(lang === 'ja' ? 'この注意喚起は取り下げられました' : 'This advisory has been withdrawn', { exact: true }).waitFor();
     });
+  }, go);
+
+  await test('advisories: an advisory whose validity period ended leaves the feed; "include those whose validity period has ended" brings it back, marked', async () => {
+    current.page = rp;
+    const old = await must(ctx, st.analyst.token, 'POST', '/api/v1/advisories', {
+      body: {
+        title: { ja: '期限切れの注意喚起（確認用）', en: 'An expired advisory' },
+        summary: { ja: '有効期間が終わった注意喚起です。' },
+        urgency: 'low', importance: 'low', tlp: 'TLP:GREEN', audience: {},
+        valid_from: '2020-01-01T00:00:00+09:00', valid_until: '2021-01-01T00:00:00+09:00',
+      },
+    });
+    assert(old.json.in_force === false, `the API says it is not in force: ${old.text.slice(0, 200)}`);
+    await rp.goto(`${srv.base}/advisories`);
+    await rp.getByRole('heading', { name: '注意喚起', level: 1 }).waitFor();
+    await rp.getByRole('row', { name: new RegExp(TITLE) }).waitFor();
+    assert(await rp.getByRole('row', { name: /期限切れの注意喚起/ }).count() === 0, 'not in the default feed');
+    await rp.getByLabel('有効期間が終わったものも表示').check();
+    await rp.getByRole('button', { name: '絞り込む' }).click();
+    const row = rp.getByRole('row', { name: /期限切れの注意喚起/ });
+    await row.waitFor();
+    assert((await row.innerText()).includes('有効期間終了'), `marked as ended: ${await row.innerText()}`);
+    assert(new URL(rp.url()).searchParams.get('include_expired') === 'true', `kept in the address: ${rp.url()}`);
   }, go);
 
   await test('advisories: no CSP violation or script error on the advisory pages', async () => {
