@@ -963,8 +963,8 @@ static void test_public_url(void **state)
 
     assert_int_equal(itest_server_init(&s2, pub), 0);
     /* a value that is not an http(s) URL stops `serve` before it listens */
-    assert_true(itest_cli(&s2, NULL, NULL, "serve", "--public-url=ftp://ichigen.example.go.jp",
-                          NULL) != 0);
+    assert_true(
+        itest_cli(&s2, NULL, NULL, "serve", "--public-url=ftp://ichigen.example.go.jp", NULL) != 0);
     log = itest_read_file(s2.cli_log, NULL);
     assert_non_null(log);
     if (!strstr(log, "public_url") || !strstr(log, "https://"))

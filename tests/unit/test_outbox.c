@@ -1210,10 +1210,12 @@ static void test_mail_advisory_public_url(void **state)
         b64_decode(b + 4, strlen(b + 4), &body);
         const char *want_ja = with ? "参照先：https://ichigen.example.go.jp/advisories/"
                                      "0190aaaa-0000-7000-8000-000000000002\r\n"
-                                   : "参照先：/api/v1/advisories/0190aaaa-0000-7000-8000-000000000002\r\n";
+                                   : "参照先：/api/v1/advisories/"
+                                     "0190aaaa-0000-7000-8000-000000000002\r\n";
         const char *want_en = with ? "Link: https://ichigen.example.go.jp/advisories/"
                                      "0190aaaa-0000-7000-8000-000000000002\r\n"
-                                   : "Link: /api/v1/advisories/0190aaaa-0000-7000-8000-000000000002\r\n";
+                                   : "Link: /api/v1/advisories/"
+                                     "0190aaaa-0000-7000-8000-000000000002\r\n";
         if (!strstr(buf_cstr(&body), want_ja) || !strstr(buf_cstr(&body), want_en))
             fail_msg("no link line \"%s\" / \"%s\" in:\n%s", want_ja, want_en, buf_cstr(&body));
         buf_release(&out);
