@@ -49,6 +49,33 @@ enum app_problem app_sighting_create(const struct app_call *c, const json_t *bod
 enum app_problem app_sighting_counts(const struct app_call *c, const char *type, const char *value,
                                      json_t **out, struct app_result *res);
 
+/*
+ * GET /api/v1/sightings/stix?type=&value=[&identify=true]: the sightings of one indicator as a
+ * STIX 2.1 bundle (docs/sharing.md §4), within the privacy rule of §3 (no other organisation is
+ * ever identified, counts only from k organisations):
+ *  - the indicator, an object that is a function of the value alone (id from "ioc:type:value",
+ *    times at the Unix epoch): every organisation's export names the same object, and no time
+ *    taken from the platform tells when someone first saw it;
+ *  - each sighting the caller's own organisation made (the newest APP_SIGHTING_STIX_MAX), with
+ *    its count, first_seen and last_seen, a false positive as x_ichigen_false_positive; its id
+ *    derived from the stored sighting's, so a later export names the same object. The note and
+ *    the user who recorded it are not exported. With identify (the organisation's consent, for
+ *    this export) its identity object, created_by_ref and where_sighted_refs name it; never
+ *    otherwise;
+ *  - per kind, when at least k organisations (all of them, the caller's included, as GET
+ *    /api/v1/sightings counts) made such sightings, one sighting of the platform: the sum of
+ *    their counts and x_ichigen_organisations, no where_sighted_refs and no times; one object a
+ *    UTC day (created at the day's start, modified at the export), so a consumer keeps a daily
+ *    series and a figure below k is never published.
+ * Counts above STIX's 999,999,999 (§5.2) are exported as 999,999,999. Everything is
+ * TLP:AMBER: the organisation's own observations, and what the platform tells its members.
+ * Any member of an organisation; the platform administrator FORBIDDEN; BAD_QUERY (type or
+ * value); UNAVAILABLE. *bundle a new reference on APP_OK.
+ */
+#define APP_SIGHTING_STIX_MAX 1000
+enum app_problem app_sighting_stix(const struct app_call *c, const char *type, const char *value,
+                                   bool identify, json_t **bundle, struct app_result *res);
+
 /* Whether false positives of (type, canonical value) come from at least k organisations. A
  * store failure counts as not disputed (the summary is advice). */
 bool app_sighting_disputed(const struct app_call *c, enum ioc_type type, const char *value);

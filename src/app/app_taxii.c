@@ -101,18 +101,25 @@ static bool can_write(const struct app_reader *t, const struct audience *au)
 
 /* ---- discovery, API root, collections ---- */
 
-enum app_problem app_taxii_discovery(const struct app_call *c, const char *base, json_t **out,
+enum app_problem app_taxii_discovery(const struct app_call *c, const char *host, json_t **out,
                                      struct app_result *res)
 {
-    char root[600];
+    char root[1200];
     const char *roots[1] = {root};
-    UNUSED(c);
+    const char *pub = c->app->cfg.public_url;
     UNUSED(res);
-    snprintf(root, sizeof(root), "%s/taxii2/%s/", base, APP_TAXII_ROOT);
+    /* The Host header is whatever the client sent, and behind a TLS-terminating proxy it names
+     * neither the public scheme nor, often, the public name: only the operator's setting is
+     * trustworthy. The Host fallback keeps a server on a developer's machine usable. */
+    if (pub[0])
+        snprintf(root, sizeof(root), "%s/taxii2/%s/", pub, APP_TAXII_ROOT);
+    else
+        snprintf(root, sizeof(root), "http://%.400s/taxii2/%s/", host ? host : "localhost",
+                 APP_TAXII_ROOT);
     *out = taxii_discovery_json("ichigen TAXII 2.1",
                                 "Advisories, indicators and sightings shared through ichigen "
                                 "(一元): who reads each collection follows its TLP 2.0 label.",
-                                NULL, root, roots, 1);
+                                NULL, root, roots, 1); /* the one root is the default */
     return APP_OK;
 }
 

@@ -53,8 +53,12 @@ struct app_taxii_args {
 
 /* c->who is NULL for an anonymous request in all of these. */
 
-/* §4.1 discovery: base is the scheme and authority the client used ("https://host:port"). */
-enum app_problem app_taxii_discovery(const struct app_call *c, const char *base, json_t **out,
+/* §4.1 discovery. Its api_roots and default are absolute URLs (clients follow them as they
+ * are), built on the setting public_url ("https://ichigen.example.go.jp" gives
+ * "https://ichigen.example.go.jp/taxii2/ichigen/"); without it, for local use, on "http://"
+ * and host, the request's Host header (NULL: "localhost"), which http/head.c has already
+ * checked to be a host with an optional port. */
+enum app_problem app_taxii_discovery(const struct app_call *c, const char *host, json_t **out,
                                      struct app_result *res);
 /* §4.2 the API root. */
 enum app_problem app_taxii_api_root(const struct app_call *c, json_t **out,

@@ -132,6 +132,7 @@ static int start_worker(struct app *app, const struct config *cfg,
         .poll_ms = cfg->delivery_poll_ms,
         .lease_ms = cfg->delivery_lease_s * 1000LL,
         .rules = app->rules,
+        .public_url = cfg->public_url,
     };
     err_init(&e);
     if (!(app->worker = outbox_worker_start(&o, &e))) {

@@ -46,6 +46,12 @@ static const struct opt opts[] = {
     OI(max_connections_per_address, "256", 0, 100000,
        "simultaneous connections from one client address; more are closed at once (0 = no "
        "limit, e.g. behind a reverse proxy)"),
+    OS(public_url, "",
+       "the address people and other systems reach this service at, scheme and host (and path "
+       "when behind a proxy), e.g. https://ichigen.example.go.jp: the base of the absolute links "
+       "it hands out (TAXII discovery's api_roots, links in notification e-mails). Empty: for "
+       "local use only, TAXII takes http:// and the request's own Host header, and e-mails give "
+       "relative links; set it behind a TLS-terminating proxy"),
     OS(data_dir, "var", "directory holding the database and other state"),
     OS(db_path, "", "SQLite database file (default: <data_dir>/ichigen.db)"),
     OS(store_url, "",
@@ -392,6 +398,123 @@ int config_load_args(struct config *c, int *argc, char **argv, struct err *e)
     return 0;
 }
 
+/* ---- public_url (RFC 3986 §3: scheme "://" authority path) ---- */
+
+/* Adds one reason to the list of a URL's problems ("; " between them). */
+static void reason(char *out, size_t n, const char *why)
+{
+    size_t used = strlen(out);
+    if (used + 1 < n)
+        snprintf(out + used, n - used, "%s%s", used ? "; " : "", why);
+}
+
+/* The host of the authority a[0..n): a bracketed IPv6 literal (RFC 3986 §3.2.2), or dot-separated
+ * labels of letters, digits and hyphens (a host name, RFC 1123 §2.1, or an IPv4 address). */
+static bool host_ok(const char *a, size_t n)
+{
+    if (n >= 2 && a[0] == '[')
+        return a[n - 1] == ']' && n <= 2 + 45 && strspn(a + 1, "0123456789abcdefABCDEF:.") == n - 2;
+    if (n == 0 || n > 253)
+        return false;
+    for (size_t i = 0, label = 0; i <= n; i++) {
+        if (i == n || a[i] == '.') {
+            size_t len = i - label;
+            if (len == 0 || len > 63 || a[label] == '-' || a[i - 1] == '-')
+                return false;
+            label = i + 1;
+        } else if (!isalnum((unsigned char)a[i]) && a[i] != '-') {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The authority a[0..n): host[:port], no user information. */
+static void authority_check(const char *a, size_t n, char *why, size_t wn)
+{
+    const char *close = memchr(a, ']', n);
+    const char *colon = NULL;
+    for (const char *p = close ? close : a; p < a + n; p++)
+        colon = *p == ':' ? p : colon;
+    size_t hn = colon ? (size_t)(colon - a) : n;
+    if (memchr(a, '@', n)) {
+        reason(why, wn, "must not carry user information (user@host)");
+        return;
+    }
+    if (!host_ok(a, hn))
+        reason(why, wn, "needs a host name or address after the scheme");
+    if (colon) {
+        int64_t port;
+        char digits[8] = "";
+        size_t pn = n - hn - 1;
+        if (pn > 0 && pn < sizeof(digits))
+            memcpy(digits, colon + 1, pn);
+        if (pn == 0 || pn >= sizeof(digits) || strspn(digits, "0123456789") != pn ||
+            parse_int64(digits, 1, 65535, &port))
+            reason(why, wn, "has a port that is not a number from 1 to 65535");
+    }
+}
+
+/* The path p[0..n) ("" or "/seg/seg"): RFC 3986 pchar only (unreserved, sub-delims, ':', '@',
+ * %XX), no empty, "." or ".." segment; a query or fragment is reported apart. */
+static void path_check(const char *p, size_t n, char *why, size_t wn)
+{
+    bool bad_char = false, bad_seg = false;
+    for (size_t i = 0, seg = 0; i <= n; i++) {
+        if (i == n || p[i] == '/') {
+            size_t len = i - seg;
+            if (i > 0 && (len == 0 || (len == 1 && p[seg] == '.') ||
+                          (len == 2 && p[seg] == '.' && p[seg + 1] == '.')))
+                bad_seg = true;
+            seg = i + 1;
+            continue;
+        }
+        unsigned char c = (unsigned char)p[i];
+        if (c == '%')
+            bad_char |= i + 2 >= n || !isxdigit((unsigned char)p[i + 1]) ||
+                        !isxdigit((unsigned char)p[i + 2]);
+        else if (!isalnum(c) && !strchr("-._~!$&'()*+,;=:@", c))
+            bad_char = true;
+    }
+    if (bad_seg)
+        reason(why, wn, "has an empty, \".\" or \"..\" path segment");
+    if (bad_char)
+        reason(why, wn,
+               "has a character a URL path may not hold (spaces, non-ASCII, quotes, "
+               "<>, \\, ^, `, {|}: percent-encode them)");
+}
+
+int config_public_url_check(const char *url, struct err *e)
+{
+    char why[400] = "";
+    size_t n = strlen(url), skip;
+    if (n == 0)
+        return 0;
+    if (!strncmp(url, "https://", 8))
+        skip = 8;
+    else if (!strncmp(url, "http://", 7))
+        skip = 7;
+    else
+        return err_set(e, -1,
+                       "public_url: \"%.100s\" must begin with https:// (or http://), e.g. "
+                       "https://ichigen.example.go.jp",
+                       url);
+    const char *a = url + skip, *end = url + n;
+    const char *q = strpbrk(a, "?#");
+    if (q) {
+        reason(why, sizeof(why), "must not have a query (?) or fragment (#)");
+        end = q;
+    }
+    const char *slash = memchr(a, '/', (size_t)(end - a));
+    const char *path = slash ? slash : end;
+    authority_check(a, (size_t)(path - a), why, sizeof(why));
+    path_check(path, (size_t)(end - path), why, sizeof(why));
+    if (why[0])
+        return err_set(e, -1, "public_url: \"%.100s\" %s (e.g. https://ichigen.example.go.jp)", url,
+                       why);
+    return 0;
+}
+
 int config_finish(struct config *c, struct err *e)
 {
     int lvl_ok = !strcmp(c->log_level, "debug") || !strcmp(c->log_level, "info") ||
@@ -406,6 +529,13 @@ int config_finish(struct config *c, struct err *e)
                        (long long)c->page_size_default, (long long)c->page_size_max);
     if (!c->data_dir[0])
         return err_set(e, -1, "data_dir: must not be empty");
+    /* trailing slashes after the host are dropped: links are the base followed by "/taxii2/…" */
+    const char *host = strstr(c->public_url, "://");
+    size_t keep = host ? (size_t)(host - c->public_url) + 4 : 0;
+    for (size_t n = strlen(c->public_url); n > keep && c->public_url[n - 1] == '/'; n--)
+        c->public_url[n - 1] = '\0';
+    if (config_public_url_check(c->public_url, e))
+        return -1;
     if (!c->db_path[0]) {
         int n = snprintf(c->db_path, sizeof(c->db_path), "%s/ichigen.db", c->data_dir);
         if (n < 0 || (size_t)n >= sizeof(c->db_path))

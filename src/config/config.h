@@ -25,6 +25,7 @@ struct config {
     int64_t connection_timeout_s;
     int64_t request_head_timeout_s;      /* slow-header guard (src/http/conns.c) */
     int64_t max_connections_per_address; /* 0: no limit */
+    char public_url[512]; /* "https://host[:port][/path]", no trailing slash; "" = local use */
     /* storage */
     char data_dir[CONFIG_PATH_MAX];
     char db_path[CONFIG_PATH_MAX]; /* empty: <data_dir>/ichigen.db */
@@ -123,6 +124,19 @@ int config_load_files(struct config *c, int *argc, char **argv, struct err *e);
  * argv is compacted in place; *argc updated. Any --config FILE still present is read first
  * (callers wanting the documented precedence call config_load_files before the environment). */
 int config_load_args(struct config *c, int *argc, char **argv, struct err *e);
+
+/*
+ * Checks the setting public_url: the scheme and authority (and optional path) under which
+ * people and other systems reach this service, e.g. "https://ichigen.example.go.jp". Absolute
+ * links the service hands out (TAXII 2.1 discovery's api_roots, §4.1; the links of e-mailed
+ * notifications) are built on it; a client's Host header names whatever the client chose and,
+ * behind a TLS-terminating proxy, neither the scheme nor the public name. Accepted: "" (not
+ * set), or http:// or https:// (lower case), a host name, IPv4 address or [IPv6] literal, an
+ * optional port 1–65535, an optional path of RFC 3986 path characters; no user information,
+ * query, fragment, "." or ".." segments, empty segments or spaces. Every problem is listed in
+ * one message that names the setting. Returns 0, or -1 with e set. Pure.
+ */
+int config_public_url_check(const char *url, struct err *e);
 
 /* Derived values and cross-field checks (e.g. db_path default, page sizes). */
 int config_finish(struct config *c, struct err *e);

@@ -1,10 +1,13 @@
 /*
  * h_share_export.c — advisories as STIX 2.1 and MISP over HTTP, and a MISP event into a TAXII
  * collection (issue 13 items 4 and 6). The use cases are app_share_export.h's; the read rule
- * is the advisory's own (GET /api/v1/advisories/{id}).
+ * is the advisory's own (GET /api/v1/advisories/{id}). Also the sightings of an indicator as
+ * STIX (app_sighting_stix: the caller's organisation's own, and the platform's k-anonymous
+ * figures).
  */
 #include "h_app.h"
 #include "../app/app_share_export.h"
+#include "../app/app_sighting.h"
 
 /* ?version=N (1, 2, …) or the latest. Returns 0, or -1 after answering 400. */
 static int version_of(struct req *r, int *out)
@@ -96,6 +99,27 @@ void h_report_stix(struct req *r)
     app_result_init(&res, r->app->limits.max_errors);
     if (app_report_stix(&c, r->params[0], (int)version, ident && !strcmp(ident, "true"), &bundle,
                         &res))
+        http_fail_result(r, &res);
+    else
+        send_as(r, "application/stix+json;version=2.1", bundle);
+    app_result_release(&res);
+}
+
+void h_sighting_stix(struct req *r)
+{
+    static const char *const allowed[] = {"type", "value", "identify", NULL};
+    struct app_call c = http_app_call(r);
+    struct app_result res;
+    json_t *bundle = NULL;
+    const char *ident = http_query(r, "identify");
+    if (!http_query_only(r, allowed))
+        return;
+    if (ident && strcmp(ident, "true") && strcmp(ident, "false"))
+        return http_bad_query(r, "identify", "must be true or false",
+                              "true か false にしてください");
+    app_result_init(&res, r->app->limits.max_errors);
+    if (app_sighting_stix(&c, http_query(r, "type"), http_query(r, "value"),
+                          ident && !strcmp(ident, "true"), &bundle, &res))
         http_fail_result(r, &res);
     else
         send_as(r, "application/stix+json;version=2.1", bundle);

@@ -89,15 +89,11 @@ void h_taxii_discovery(struct req *r)
 {
     struct app_call c = taxii_call(r);
     struct app_result res;
-    char base[400];
     json_t *j = NULL;
     if (!accept_ok(r))
         return;
-    /* the root's URL as the client reached us: TAXII clients follow absolute URLs (§4.1) */
-    const char *host = http_header_in(r, MHD_HTTP_HEADER_HOST);
-    snprintf(base, sizeof(base), "http://%s", host ? host : "localhost");
     app_result_init(&res, 4);
-    enum app_problem p = app_taxii_discovery(&c, base, &j, &res);
+    enum app_problem p = app_taxii_discovery(&c, http_header_in(r, MHD_HTTP_HEADER_HOST), &j, &res);
     answer(r, p, &res, j);
 }
 

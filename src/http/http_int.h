@@ -329,6 +329,7 @@ void h_advisory_stix(struct req *r);
 void h_advisory_misp(struct req *r);
 void h_taxii_misp_import(struct req *r);
 void h_report_stix(struct req *r);
+void h_sighting_stix(struct req *r);
 /* A TAXII error message (§3.7) for problem p, as application/taxii+json (h_taxii.c). */
 void http_taxii_fail(struct req *r, enum app_problem p);
 /* advisories and clearances (issue 13; h_advisories.c) */

@@ -99,6 +99,8 @@ const struct route http_routes[] = {
      "any role but admin"},
     {"GET", "/api/v1/sightings", h_sighting_counts, RA_TOKEN, NO_ACTION, false,
      "any role but admin"},
+    {"GET", "/api/v1/sightings/stix", h_sighting_stix, RA_TOKEN, NO_ACTION, false,
+     "any role but admin (its own organisation's sightings)"},
     {"GET", "/api/v1/requests/{id}", h_request_get, RA_TOKEN, NO_ACTION, false,
      "the organisation that asked; reporter of the reporting organisation"},
     {"GET", "/api/v1/reports/{id}/requests", h_report_requests, RA_TOKEN, NO_ACTION, false,

@@ -326,6 +326,10 @@ struct outbox_mail_in {
     const char *from_name;       /* "" or NULL for none */
     const char *const *to;       /* each checked by outbox_mail_addr_check */
     size_t nto;
+    /* the setting public_url ("https://ichigen.example.go.jp", no trailing slash) or NULL/"":
+     * with it, a line that points at a page (an advisory) is an absolute link to the web UI;
+     * without it, the event's own relative link */
+    const char *public_url;
 };
 
 /*
@@ -374,6 +378,7 @@ struct outbox_worker_options {
     int64_t lease_ms; /* a claim's reservation; 0: 2 × the longest route timeout + 30 s */
     const struct ruleset *rules; /* borrowed, outlives the worker: reminders read whether a
                                     rule is in force (outbox_remind_ctx); NULL: all are */
+    const char *public_url;      /* borrowed (config); the e-mails' links, outbox_mail_in */
 };
 
 /* Starts the worker thread. NULL with e set on failure. */

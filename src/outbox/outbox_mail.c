@@ -156,10 +156,14 @@ static void put_words(struct buf *out, const char *text)
 
 /* ---- what a notification says ---- */
 
-/* One line of a message: a label and where its value is in the event (a/b: member names). */
+/* One line of a message: a label and where its value is in the event (a/b: member names).
+ * page: the line is a link; with the setting public_url it is public_url + page + the value at
+ * a/page_id (the web UI's page of the object, where the reader signs in), else the value at a/b
+ * (the event's relative link) as it is. */
 struct line {
     const char *ja, *en;
     const char *a, *b;
+    const char *page, *page_id;
 };
 
 static const struct line obligation_lines[] = {
@@ -186,9 +190,12 @@ static const struct line account_lines[] = {
  * sharing/advisory.h): the title only for TLP:CLEAR and TLP:GREEN; otherwise the reader signs
  * in at the link. */
 static const struct line advisory_lines[] = {
-    {"表題", "Title", "advisory", "title_text"},     {"TLP", "TLP", "advisory", "tlp"},
-    {"注意喚起ID", "Advisory id", "advisory", "id"}, {"版", "Version", "advisory", "version"},
-    {"参照先", "Link", "advisory", "link"},          {0}};
+    {"表題", "Title", "advisory", "title_text"},
+    {"TLP", "TLP", "advisory", "tlp"},
+    {"注意喚起ID", "Advisory id", "advisory", "id"},
+    {"版", "Version", "advisory", "version"},
+    {"参照先", "Link", "advisory", "link", "/advisories/", "id"},
+    {0}};
 static const struct line generic_lines[] = {{0}};
 
 /* What a kind of event says: subject and first sentence in each language ("%s" in the
@@ -276,11 +283,18 @@ static void arg_of(const json_t *ev, const char *event, char *out, size_t n)
         one_line(out, n, event);
 }
 
-static void put_lines(struct buf *t, const json_t *ev, const struct line *lines, bool ja)
+static void put_lines(struct buf *t, const json_t *ev, const struct line *lines, bool ja,
+                      const char *public_url)
 {
     for (const struct line *l = lines; l->ja; l++) {
+        const char *id =
+            l->page ? json_string_value(json_object_get(json_object_get(ev, l->a), l->page_id))
+                    : NULL;
         char *v = value_text(ev, l, ja);
-        if (v)
+        if (id && public_url && public_url[0]) /* an absolute link a mail reader can follow */
+            buf_appendf(t, "%s%s%s%s%s\n", ja ? l->ja : l->en, ja ? "：" : ": ", public_url,
+                        l->page, id);
+        else if (v)
             buf_appendf(t, "%s%s%s\n", ja ? l->ja : l->en, ja ? "：" : ": ", v);
         free(v);
     }
@@ -310,7 +324,7 @@ static void put_text(struct buf *t, const struct outbox_mail_in *m, const json_t
             not_in_force(ev, true));
     buf_appendf(t, w->lead_ja, arg);
     buf_puts(t, "\n\n");
-    put_lines(t, ev, w->lines, true);
+    put_lines(t, ev, w->lines, true, m->public_url);
     buf_puts(t, "\n----------------------------------------\n(English)\n");
     if (not_in_force(ev, false))
         buf_appendf(t,
@@ -319,7 +333,7 @@ static void put_text(struct buf *t, const struct outbox_mail_in *m, const json_t
                     not_in_force(ev, false));
     buf_appendf(t, w->lead_en, arg);
     buf_puts(t, "\n\n");
-    put_lines(t, ev, w->lines, false);
+    put_lines(t, ev, w->lines, false, m->public_url);
     buf_puts(t, "\n----------------------------------------\n");
     buf_appendf(t, "通知ID / Notification id: %s\n", m->notification_id);
     buf_puts(t, "イベント / Event (JSON):\n");

@@ -551,7 +551,7 @@ static void begin_mail(struct outbox_worker *w, struct notification_rec *n)
     size_t nto = mail_rcpts(n->emails, &t->rcpt, to, &keep);
     struct outbox_mail_in m = {
         n->id, n->kind, n->payload, n->created_at, w->o.smtp->from_addr, w->o.smtp->from_name,
-        to,    nto};
+        to,    nto,         w->o.public_url};
     const char *why = NULL;
     /* a reminder that waited longer than a delivery may (no relay configured for days) is
      * stale news: failed, not sent */

@@ -842,6 +842,14 @@ struct sighting_counts {
     int64_t false_positive, false_positive_orgs;
 };
 
+/* One stored sighting as its own organisation reads it back (sighting_list_org): never the
+ * user who recorded it nor its note, which stay in the database and the audit log. */
+struct sighting_rec {
+    char id[40];
+    char kind[16]; /* "seen" or "false_positive" */
+    int64_t count, first_seen, last_seen, created_at;
+};
+
 struct store;
 
 struct store_ops {
@@ -1072,6 +1080,10 @@ struct store_ops {
     int (*sighting_add)(struct store *s, const struct sighting_write *w);
     int (*sighting_counts)(struct store *s, const char *type, const char *value,
                            struct sighting_counts *out);
+    /* The sightings organisation org_id made of (type, value), newest first, at most limit, in
+     * a new array *out of *n (free it). STORE_OK (also for none) or STORE_UNAVAILABLE. */
+    int (*sighting_list_org)(struct store *s, const char *org_id, const char *type,
+                             const char *value, int limit, struct sighting_rec **out, size_t *n);
     /* Statistics (issue 13 item 7): the rows of f (struct stats_scan_filter), in one snapshot,
      * streamed to cb so that memory does not grow with the platform. STORE_OK (also when cb
      * stopped it) or STORE_UNAVAILABLE. */
@@ -1638,6 +1650,13 @@ static inline int store_sighting_counts(struct store *s, const char *type, const
                                         struct sighting_counts *out)
 {
     return s->ops->sighting_counts(s, type, value, out);
+}
+
+static inline int store_sighting_list_org(struct store *s, const char *org_id, const char *type,
+                                          const char *value, int limit, struct sighting_rec **out,
+                                          size_t *n)
+{
+    return s->ops->sighting_list_org(s, org_id, type, value, limit, out, n);
 }
 
 static inline int store_stats_scan(struct store *s, const struct stats_scan_filter *f,

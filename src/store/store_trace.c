@@ -210,6 +210,9 @@
     I(int, sighting_counts, (struct store *s, const char *type, const char *value,                 \
       struct sighting_counts *out),                                                                \
       (IN, type, value, out))                                                                      \
+    I(int, sighting_list_org, (struct store *s, const char *org_id, const char *type,              \
+      const char *value, int limit, struct sighting_rec **out, size_t *n),                         \
+      (IN, org_id, type, value, limit, out, n))                                                    \
     I(int, stats_scan, (struct store *s, const struct stats_scan_filter *f,                        \
       store_stats_row_fn cb, void *arg),                                                           \
       (IN, f, cb, arg))                                                                            \

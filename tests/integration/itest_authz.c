@@ -178,6 +178,7 @@ static const struct row rows[] = {
      * without ?type=&value= is then a 400 */
     {"POST", "/api/v1/sightings", {401, 401, 201, 201, 201, 201, 403}, B_SIGHTING, 0},
     {"GET", "/api/v1/sightings", {401, 401, 400, 400, 400, 400, 403}, B_NONE, 0},
+    {"GET", "/api/v1/sightings/stix", {401, 401, 400, 400, 400, 400, 403}, B_NONE, 0},
     /* the organisation that asked (C) and the reporting one (A) */
     {"GET", "/api/v1/requests/{id}", {401, 401, 200, 404, 200, 200, 403}, B_NONE, 0},
     {"GET", "/api/v1/reports/{id}/requests", OWNING_ORG(200), B_NONE, 0},

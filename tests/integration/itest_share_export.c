@@ -7,10 +7,14 @@
  * carries the label (STIX object_marking_refs with the TLP 2.0 marking definition; MISP's tlp:
  * tag); other organisations' source incidents are never named; an imported MISP event's
  * indicators become STIX indicators with STIX patterns, refused one by one when their label is
- * more restrictive than the collection's, and a re-import changes nothing.
+ * more restrictive than the collection's, and a re-import changes nothing. The sightings of an
+ * indicator as STIX (k = 2 here): the caller's organisation's own in full, the platform's only
+ * from k organisations and naming nobody, an identity only on the caller's request; checked
+ * against the OASIS schemas (tests/stix/validate.mjs) when node and Ajv are installed.
  */
 #include "itest.h"
 #include "core/buf.h"
+#include "core/rtime.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,7 +22,15 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 static struct itest_fixture F;
+/* k = 2 so that two organisations' sightings make a figure (docs/sharing.md §3) */
+static const char *const settings[] = {"--sharing-k-anonymity=2", NULL};
 static char advisory[40];    /* org C's TLP:AMBER advisory for org A */
 static char collection[40];  /* org C's TLP:AMBER TAXII collection for org A */
 static const char source_incident[] = "0190aaaa-0000-7000-8000-00000000beef";
@@ -255,12 +267,241 @@ static void test_report_stix(void **state)
     itest_resp_release(&r);
 }
 
+/* ---- sightings as STIX ---- */
+
+#define SIGHT_VALUE "203.0.113.45"
+#define SIGHT_PATH "/api/v1/sightings/stix?type=ipv4&value=" SIGHT_VALUE
+#define VALIDATE_WAIT_MS 120000
+
+static void sight(const char *token, const char *kind, int count, const char *extra)
+{
+    char body[400];
+    struct itest_resp r;
+    snprintf(body, sizeof(body),
+             "{\"type\":\"ipv4\",\"value\":\"" SIGHT_VALUE "\",\"kind\":\"%s\",\"count\":%d%s}",
+             kind, count, extra ? extra : "");
+    if (itest_post(&F.srv, token, "/api/v1/sightings", body, &r) != 201)
+        fail_msg("sighting: %ld %s", r.status, r.body);
+    itest_resp_release(&r);
+}
+
+/* The bundle token exports (200 expected), its objects checked for the rules every export
+ * keeps: AMBER on everything, each sighting of the bundle's one indicator. */
+static json_t *sightings_bundle(const char *token, const char *query)
+{
+    struct itest_resp r;
+    char path[200];
+    snprintf(path, sizeof(path), "%s%s", SIGHT_PATH, query ? query : "");
+    if (itest_get(&F.srv, token, path, &r) != 200)
+        fail_msg("%s: %ld %s", path, r.status, r.body);
+    assert_non_null(strstr(r.content_type, "application/stix+json"));
+    json_t *b = json_incref(r.json);
+    itest_resp_release(&r);
+    size_t n;
+    const char *ind = objects_of_type(b, "indicator", &n);
+    assert_int_equal(n, 1);
+    json_t *objs = json_object_get(b, "objects"), *o;
+    size_t i;
+    json_array_foreach(objs, i, o)
+    {
+        const char *t = itest_jstr(o, "/type");
+        if (!strcmp(t, "marking-definition"))
+            continue;
+        assert_string_equal(itest_jstr(o, "/object_marking_refs/0"),
+                            "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421");
+        if (!strcmp(t, "sighting"))
+            assert_string_equal(itest_jstr(o, "/sighting_of_ref"), ind);
+    }
+    return b;
+}
+
+/* The sightings of bundle b: own (with first_seen or a false positive of ours) and the
+ * platform's (with x_ichigen_organisations). */
+static size_t platform_sightings(json_t *b, const json_t **seen, const json_t **fp)
+{
+    size_t i, n = 0;
+    json_t *o;
+    *seen = *fp = NULL;
+    json_array_foreach(json_object_get(b, "objects"), i, o)
+    {
+        if (strcmp(itest_jstr(o, "/type"), "sighting") ||
+            !json_object_get(o, "x_ichigen_organisations"))
+            continue;
+        n++;
+        *(json_is_true(json_object_get(o, "x_ichigen_false_positive")) ? fp : seen) = o;
+    }
+    return n;
+}
+
+/* Runs node tests/stix/validate.mjs on bundle b (the OASIS STIX 2.1 schemas with Ajv). Returns
+ * its exit code with its TAP into out (freed by the caller), or -2 when node or Ajv is not here. */
+static int oasis_validate(json_t *b, char **out)
+{
+    char dir[] = "/tmp/ichigen-sightings-XXXXXX", file[80], tap[80], script[512];
+    const char *root = getenv("ICHIGEN_SOURCE_ROOT"), *bin = getenv("ICHIGEN_BIN");
+    assert_non_null(mkdtemp(dir));
+    snprintf(file, sizeof(file), "%s/bundle.json", dir);
+    snprintf(tap, sizeof(tap), "%s/tap.txt", dir);
+    snprintf(script, sizeof(script), "%s/tests/stix/validate.mjs", root ? root : ".");
+    assert_int_equal(json_dump_file(b, file, JSON_COMPACT), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        int fd = open(tap, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fd < 0)
+            _exit(126);
+        dup2(fd, 1);
+        execlp("node", "node", script, bin ? bin : "ichigen", file, (char *)NULL);
+        _exit(127);
+    }
+    int64_t deadline = rtime_now_ms() + VALIDATE_WAIT_MS;
+    int status = 0;
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+        if (rtime_now_ms() > deadline) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            break;
+        }
+        itest_sleep_ms(50);
+    }
+    *out = itest_read_file(tap, NULL);
+    unlink(file);
+    unlink(tap);
+    rmdir(dir);
+    int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (rc == 127 || (rc == 0 && *out && strstr(*out, "# SKIP")))
+        return -2;
+    return rc;
+}
+
+static void expect_oasis_valid(json_t *b)
+{
+    char *tap = NULL;
+    int rc = oasis_validate(b, &tap);
+    if (rc == -2)
+        fprintf(stderr, "# OASIS schema check skipped: node or Ajv (web/node_modules) missing\n");
+    else if (rc != 0 || !tap || strstr(tap, "not ok") || !strstr(tap, "ok "))
+        fail_msg("validate.mjs exited %d:\n%s", rc, tap ? tap : "(no output)");
+    free(tap);
+}
+
+/* GET /api/v1/sightings/stix: own sightings in full, the platform's figures only from k
+ * organisations and naming nobody, an identity only when the caller asks. */
+static void test_sightings_stix(void **state)
+{
+    const json_t *seen, *fp;
+    size_t n;
+    struct itest_resp r;
+    UNUSED(state);
+    /* nothing yet: the indicator alone, the same object for everyone */
+    json_t *a0 = sightings_bundle(F.rep_a.token, NULL);
+    objects_of_type(a0, "sighting", &n);
+    assert_int_equal(n, 0);
+    sight(F.rep_a.token, "seen", 3,
+          ",\"first_seen\":\"2026-12-01T09:00:00+09:00\",\"last_seen\":\"2026-12-02T09:00:00Z\","
+          "\"note\":\"secret-note-of-A\"");
+    sight(F.rep_a.token, "false_positive", 1, NULL);
+
+    /* A: its two sightings in full, nobody named, no platform figure (one organisation < k) */
+    json_t *a1 = sightings_bundle(F.rep_a.token, NULL);
+    objects_of_type(a1, "sighting", &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(platform_sightings(a1, &seen, &fp), 0);
+    char *text = json_dumps(a1, 0);
+    assert_non_null(strstr(text, "\"count\":3") ? text : strstr(text, "\"count\": 3"));
+    assert_non_null(strstr(text, "2026-12-01T00:00:00.000Z")); /* first_seen, in UTC */
+    assert_non_null(strstr(text, "x_ichigen_false_positive"));
+    assert_null(strstr(text, "secret-note-of-A"));
+    assert_null(strstr(text, "where_sighted_refs"));
+    assert_null(strstr(text, "created_by_ref"));
+    assert_null(strstr(text, F.org_a));
+    objects_of_type(a1, "identity", &n);
+    assert_int_equal(n, 0);
+    free(text);
+    expect_oasis_valid(a1);
+
+    /* B (another organisation) sees none of A's sightings, and the same indicator object */
+    json_t *b0 = sightings_bundle(F.rep_b.token, NULL);
+    objects_of_type(b0, "sighting", &n);
+    assert_int_equal(n, 0);
+    assert_string_equal(objects_of_type(b0, "indicator", &n), objects_of_type(a0, "indicator", &n));
+    sight(F.rep_b.token, "seen", 4, NULL);
+
+    /* two organisations saw it (k = 2): B gets its own and the platform's sum, naming nobody;
+     * false positives (A alone) stay below k */
+    json_t *b1 = sightings_bundle(F.rep_b.token, NULL);
+    objects_of_type(b1, "sighting", &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(platform_sightings(b1, &seen, &fp), 1);
+    assert_non_null(seen);
+    assert_null(fp);
+    assert_int_equal(itest_jint((json_t *)seen, "/count"), 7);
+    assert_int_equal(itest_jint((json_t *)seen, "/x_ichigen_organisations"), 2);
+    assert_null(json_object_get(seen, "where_sighted_refs"));
+    assert_null(json_object_get(seen, "first_seen"));
+    assert_null(json_object_get(seen, "created_by_ref"));
+    text = json_dumps(b1, 0);
+    json_t *o;
+    size_t i;
+    json_array_foreach(json_object_get(a1, "objects"), i, o)
+    { /* no object of A's but the shared indicator and markings */
+        const char *t = itest_jstr(o, "/type");
+        if (!strcmp(t, "sighting"))
+            assert_null(strstr(text, itest_jstr(o, "/id")));
+    }
+    assert_null(strstr(text, F.org_a));
+    free(text);
+    expect_oasis_valid(b1);
+
+    /* A, with its consent for this export: its identity names its own sightings only */
+    json_t *a2 = sightings_bundle(F.rep_a.token, "&identify=true");
+    const char *ident = objects_of_type(a2, "identity", &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(platform_sightings(a2, &seen, &fp), 1);
+    assert_null(json_object_get(seen, "where_sighted_refs"));
+    json_array_foreach(json_object_get(a2, "objects"), i, o)
+    {
+        if (strcmp(itest_jstr(o, "/type"), "sighting") || o == seen)
+            continue;
+        assert_string_equal(itest_jstr(o, "/where_sighted_refs/0"), ident);
+        assert_int_equal(json_array_size(json_object_get(o, "where_sighted_refs")), 1);
+        assert_string_equal(itest_jstr(o, "/created_by_ref"), ident);
+    }
+    expect_oasis_valid(a2);
+
+    /* an authority of org C, which saw nothing: the platform's figure only */
+    json_t *c1 = sightings_bundle(F.authority.token, NULL);
+    objects_of_type(c1, "sighting", &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(platform_sightings(c1, &seen, &fp), 1);
+
+    /* the platform administrator reports and reads no sightings; bad queries are 400 */
+    assert_int_equal(itest_get(&F.srv, F.admin.token, SIGHT_PATH, &r), 403);
+    itest_resp_release(&r);
+    assert_int_equal(itest_get(&F.srv, F.rep_a.token, SIGHT_PATH "&identify=maybe", &r), 400);
+    itest_resp_release(&r);
+    assert_int_equal(itest_get(&F.srv, F.rep_a.token, SIGHT_PATH "&who=all", &r), 400);
+    itest_resp_release(&r);
+    assert_int_equal(
+        itest_get(&F.srv, F.rep_a.token, "/api/v1/sightings/stix?type=ipv4&value=nope", &r), 400);
+    itest_resp_release(&r);
+    assert_int_equal(itest_get(&F.srv, NULL, SIGHT_PATH, &r), 401);
+    itest_resp_release(&r);
+    json_decref(a0);
+    json_decref(a1);
+    json_decref(a2);
+    json_decref(b0);
+    json_decref(b1);
+    json_decref(c1);
+}
+
 static int setup(void **state)
 {
     char body[1400];
     struct itest_resp r;
     UNUSED(state);
-    if (itest_fixture_setup(&F, NULL))
+    if (itest_fixture_setup(&F, settings))
         return -1;
     snprintf(body, sizeof(body),
              "{\"title\":{\"ja\":\"VPN機器の脆弱性\",\"en\":\"A VPN appliance flaw\"},"
@@ -303,6 +544,7 @@ int main(void)
         cmocka_unit_test(test_misp_import_refused),
         cmocka_unit_test(test_audience_not_shown),
         cmocka_unit_test(test_report_stix),
+        cmocka_unit_test(test_sightings_stix),
     };
     itest_global_init();
     int rc = cmocka_run_group_tests(tests, setup, teardown);

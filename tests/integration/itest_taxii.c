@@ -928,6 +928,62 @@ static int teardown(void **state)
     return rc;
 }
 
+/* The discovery resource's api_roots and default (§4.1: clients follow them as they are). With
+ * the setting public_url they are under it, whatever Host the client sends (behind a
+ * TLS-terminating proxy the Host is neither the public scheme nor name); without it, for local
+ * use, they are http:// and the request's Host. A bad public_url stops the start, naming it. */
+static json_t *discovery(const struct itest_server *srv, const char *host_line)
+{
+    struct itest_req rq = {.path = "/taxii2/", .headers = {"Accept: " TAXII_CT, host_line, NULL}};
+    struct itest_resp r;
+    itest_http(srv, &rq, &r);
+    if (r.status != 200)
+        fail_msg("discovery: %ld %s", r.status, r.body);
+    json_t *j = json_incref(r.json);
+    itest_resp_release(&r);
+    return j;
+}
+
+static void expect_root(json_t *d, const char *want)
+{
+    assert_int_equal(json_array_size(json_object_get(d, "api_roots")), 1);
+    assert_string_equal(itest_jstr(d, "/api_roots/0"), want);
+    assert_string_equal(itest_jstr(d, "/default"), want);
+}
+
+static void test_public_url(void **state)
+{
+    static const char *const pub[] = {"--public-url=https://ichigen.example.go.jp/", NULL};
+    struct itest_server s2;
+    char *log;
+    UNUSED(state);
+    json_t *d = discovery(&F.srv, "Host: taxii.local.test:9999");
+    expect_root(d, "http://taxii.local.test:9999/taxii2/ichigen/");
+    json_decref(d);
+
+    assert_int_equal(itest_server_init(&s2, pub), 0);
+    /* a value that is not an http(s) URL stops `serve` before it listens */
+    assert_true(
+        itest_cli(&s2, NULL, NULL, "serve", "--public-url=ftp://ichigen.example.go.jp", NULL) != 0);
+    log = itest_read_file(s2.cli_log, NULL);
+    assert_non_null(log);
+    if (!strstr(log, "public_url") || !strstr(log, "https://"))
+        fail_msg("the refusal does not name public_url: %s", log);
+    free(log);
+    assert_true(itest_cli(&s2, NULL, NULL, "serve", "--public-url=https://ichigen.example.go.jp?x",
+                          NULL) != 0);
+
+    assert_int_equal(itest_server_start(&s2), 0);
+    d = discovery(&s2, "Host: attacker.example");
+    expect_root(d, "https://ichigen.example.go.jp/taxii2/ichigen/");
+    json_decref(d);
+    d = discovery(&s2, NULL);
+    expect_root(d, "https://ichigen.example.go.jp/taxii2/ichigen/");
+    json_decref(d);
+    assert_int_equal(itest_server_finish(&s2), 0);
+    itest_server_release(&s2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -947,6 +1003,7 @@ int main(void)
         cmocka_unit_test(test_cursor_tampering),
         cmocka_unit_test(test_writers),
         cmocka_unit_test(test_page_bytes),
+        cmocka_unit_test(test_public_url),
         cmocka_unit_test(test_client),
     };
     return cmocka_run_group_tests_name("taxii", tests, setup, teardown);

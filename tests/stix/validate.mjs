@@ -103,8 +103,11 @@ for (const [name, errs] of validateAll(bundle)) {
   seen.add(name.split(' ')[0]);
   check(`${name} is valid against the OASIS schema`, errs.length === 0, errs);
 }
-for (const t of ['indicator', 'sighting', 'incident', 'report', 'identity', 'marking-definition',
-  'attack-pattern', 'vulnerability', 'intrusion-set', 'relationship', 'language-content']) {
+// Only the sample must hold every kind; a bundle given as a file (an export a test fetched over
+// HTTP, such as itest_share_export's sightings) holds what its export holds.
+for (const t of process.argv[3] ? [] : ['indicator', 'sighting', 'incident', 'report', 'identity',
+  'marking-definition', 'attack-pattern', 'vulnerability', 'intrusion-set', 'relationship',
+  'language-content']) {
   check(`the sample holds a ${t}`, seen.has(t), ['`ichigen stix sample` lost a kind of object']);
 }
 console.log(`1..${n}`);

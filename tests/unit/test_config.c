@@ -417,6 +417,78 @@ static void test_finish(void **state)
     ERR_HAS(&e, "data_dir", "too long");
 }
 
+/* public_url (the base of TAXII discovery's api_roots and of e-mailed links): accepted forms,
+ * trailing slashes dropped by config_finish, and each kind of bad value refused with a message
+ * that names the setting and the reason. */
+static void test_public_url(void **state)
+{
+    struct config c;
+    struct err e;
+    (void)state;
+    static const char *const good[] = {
+        "",
+        "https://ichigen.example.go.jp",
+        "http://127.0.0.1:8080",
+        "https://[2001:db8::1]:8443",
+        "https://proxy.example.jp/ichigen",
+        "https://proxy.example.jp/a%20b/c-d_e.f~g",
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+        err_init(&e);
+        if (config_public_url_check(good[i], &e))
+            fail_msg("%s refused: %s", good[i], e.msg);
+    }
+    static const struct {
+        const char *url, *why;
+    } bad[] = {
+        {"ftp://ichigen.example.go.jp", "must begin with https://"},
+        {"ichigen.example.go.jp", "must begin with https://"},
+        {"HTTPS://ichigen.example.go.jp", "must begin with https://"},
+        {"https://", "host"},
+        {"https://:8443", "host"},
+        {"https://ichigen..example.jp", "host"},
+        {"https://-bad.example.jp", "host"},
+        {"https://ichi gen.example.jp", "host"},
+        {"https://user:pw@ichigen.example.jp", "user information"},
+        {"https://ichigen.example.jp:0", "port"},
+        {"https://ichigen.example.jp:65536", "port"},
+        {"https://ichigen.example.jp:", "port"},
+        {"https://ichigen.example.jp:80a", "port"},
+        {"https://ichigen.example.jp/?x=1", "query"},
+        {"https://ichigen.example.jp#top", "fragment"},
+        {"https://ichigen.example.jp/a//b", "segment"},
+        {"https://ichigen.example.jp/a/../b", "segment"},
+        {"https://ichigen.example.jp/a b", "character"},
+        {"https://ichigen.example.jp/%zz", "character"},
+        {"https://ichigen.example.jp/日本", "character"},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        err_init(&e);
+        if (config_public_url_check(bad[i].url, &e) != -1)
+            fail_msg("%s accepted", bad[i].url);
+        ERR_HAS(&e, "public_url", bad[i].why);
+    }
+    /* two problems at once are both told */
+    err_init(&e);
+    assert_int_equal(config_public_url_check("https://u@h.example.jp/a b?q", &e), -1);
+    ERR_HAS(&e, "user information", "character", "query");
+    /* config_finish: trailing slashes go (links append "/taxii2/…"), a bad value stops it */
+    config_defaults(&c);
+    assert_string_equal(c.public_url, "");
+    err_init(&e);
+    assert_int_equal(config_set(&c, "public_url", "https://ichigen.example.go.jp//", "x", &e), 0);
+    assert_int_equal(config_finish(&c, &e), 0);
+    assert_string_equal(c.public_url, "https://ichigen.example.go.jp");
+    config_defaults(&c);
+    config_set(&c, "public_url", "https:///", "x", NULL);
+    assert_int_equal(config_finish(&c, &e), -1);
+    ERR_HAS(&e, "public_url", "host");
+    config_defaults(&c);
+    config_set(&c, "public_url", "ftp://ichigen.example.go.jp", "x", NULL);
+    assert_int_equal(config_finish(&c, &e), -1);
+    ERR_HAS(&e, "public_url", "ftp://ichigen.example.go.jp", "https://");
+}
+
 static void test_describe(void **state)
 {
     struct buf out;
@@ -474,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_load_files),       cmocka_unit_test(test_finish),
         cmocka_unit_test(test_renamed_settings),
         cmocka_unit_test(test_describe),
+        cmocka_unit_test(test_public_url),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1183,6 +1183,48 @@ static void test_mail_advisory(void **state)
     json_decref(title);
 }
 
+/* With the setting public_url, an advisory's e-mail links to its page in the web UI under that
+ * address (a mail reader cannot follow a relative link); without it, the event's relative link. */
+static void test_mail_advisory_public_url(void **state)
+{
+    static const char *const to[] = {"soc@a.example.jp"};
+    static const char *const id = "0190aaaa-0000-7000-8000-000000000002";
+    UNUSED(state);
+    json_t *ev = advisory_event("advisory.amended", id, 2, TLP_AMBER, false, NULL);
+    char *payload = json_dumps(ev, JSON_COMPACT);
+    for (int with = 0; with < 2; with++) {
+        struct outbox_mail_in m = {.notification_id = "00112233445566778899aabbccddeeff",
+                                   .kind = "advisory",
+                                   .payload = payload,
+                                   .created_ms = 1796540400000LL,
+                                   .from_addr = "ichigen@notify.example.jp",
+                                   .to = to,
+                                   .nto = 1,
+                                   .public_url = with ? "https://ichigen.example.go.jp" : NULL};
+        struct buf out, body;
+        buf_init(&out, OUTBOX_MAIL_MAX);
+        buf_init(&body, BUF_UNLIMITED);
+        assert_int_equal(outbox_mail_compose(&m, &out), 0);
+        const char *b = strstr(buf_cstr(&out), "\r\n\r\n");
+        assert_non_null(b);
+        b64_decode(b + 4, strlen(b + 4), &body);
+        const char *want_ja = with ? "参照先：https://ichigen.example.go.jp/advisories/"
+                                     "0190aaaa-0000-7000-8000-000000000002\r\n"
+                                   : "参照先：/api/v1/advisories/"
+                                     "0190aaaa-0000-7000-8000-000000000002\r\n";
+        const char *want_en = with ? "Link: https://ichigen.example.go.jp/advisories/"
+                                     "0190aaaa-0000-7000-8000-000000000002\r\n"
+                                   : "Link: /api/v1/advisories/"
+                                     "0190aaaa-0000-7000-8000-000000000002\r\n";
+        if (!strstr(buf_cstr(&body), want_ja) || !strstr(buf_cstr(&body), want_en))
+            fail_msg("no link line \"%s\" / \"%s\" in:\n%s", want_ja, want_en, buf_cstr(&body));
+        buf_release(&out);
+        buf_release(&body);
+    }
+    free(payload);
+    json_decref(ev);
+}
+
 /* The message of a reminder: headers, the bilingual Subject and body, the same bytes for the
  * same notification (a retry is the same message, with the same Message-ID). */
 static void test_mail_compose(void **state)
@@ -1418,6 +1460,7 @@ int main(void)
         cmocka_unit_test(test_mail_addresses),
         cmocka_unit_test(test_mail_compose),
         cmocka_unit_test(test_mail_advisory),
+        cmocka_unit_test(test_mail_advisory_public_url),
         cmocka_unit_test(test_mail_proposed),
         cmocka_unit_test(test_mail_kinds),
         cmocka_unit_test(test_mail_header_safety),

@@ -938,6 +938,34 @@ static void test_sightings(void **state)
     assert_int_equal(c.false_positive_orgs, 1);
     assert_int_equal(store_sighting_counts(s, "ipv6", "45.9.148.10", &c), STORE_OK);
     assert_int_equal(c.seen, 0);
+
+    /* an organisation's own sightings of one value, newest first (ties: the later id) */
+    struct sighting_rec *l;
+    size_t n;
+    assert_int_equal(store_sighting_list_org(s, p.a.id, "ipv4", "45.9.148.10", 10, &l, &n),
+                     STORE_OK);
+    assert_int_equal(n, 2);
+    assert_true(strcmp(l[0].id, l[1].id) > 0);
+    assert_int_equal(l[0].count + l[1].count, 5);
+    const struct sighting_rec *first = l[0].count == 3 ? &l[0] : &l[1];
+    assert_string_equal(first->kind, "seen");
+    assert_int_equal(first->first_seen, T0 - HOUR);
+    assert_int_equal(first->last_seen, T0);
+    assert_int_equal(first->created_at, T0);
+    free(l);
+    assert_int_equal(store_sighting_list_org(s, p.b.id, "ipv4", "45.9.148.10", 1, &l, &n),
+                     STORE_OK);
+    assert_int_equal(n, 1); /* the limit */
+    free(l);
+    assert_int_equal(store_sighting_list_org(s, p.b.id, "ipv4", "45.9.148.10", 10, &l, &n),
+                     STORE_OK);
+    assert_int_equal(n, 2);
+    assert_true(!strcmp(l[0].kind, "false_positive") || !strcmp(l[1].kind, "false_positive"));
+    free(l);
+    assert_int_equal(store_sighting_list_org(s, p.a.id, "ipv4", "45.9.148.11", 10, &l, &n),
+                     STORE_OK);
+    assert_int_equal(n, 0); /* only org B said this one */
+    free(l);
 }
 
 static void test_report_create_amend(void **state)

@@ -436,6 +436,9 @@ static const char *const sql_text[SQ__COUNT] = {
                            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
     [SQ_SIGHTING_COUNTS] = "SELECT kind, SUM(count), COUNT(DISTINCT org_id) FROM sightings"
                            " WHERE ioc_type = ?1 AND value = ?2 GROUP BY kind",
+    [SQ_SIGHTING_LIST_ORG] = "SELECT id, kind, count, first_seen, last_seen, created_at"
+                             " FROM sightings WHERE ioc_type = ?1 AND value = ?2 AND org_id = ?3"
+                             " ORDER BY created_at DESC, id DESC LIMIT ?4",
     [SQ_ADV_INSERT] = "INSERT INTO advisories (id, org_id, author_id, latest_version, created_at,"
                       " updated_at) VALUES (?1,?2,?3,1,?4,?4)",
     [SQ_ADV_VERSION_INSERT] = "INSERT INTO advisory_versions (advisory_id, version, tlp, clearance,"

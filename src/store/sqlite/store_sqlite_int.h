@@ -157,6 +157,7 @@ enum sq_stmt {
     SQ_REPORT_SCAN_LATEST,
     SQ_SIGHTING_INSERT,
     SQ_SIGHTING_COUNTS,
+    SQ_SIGHTING_LIST_ORG,
     /* advisories and clearances (issue 13; store_sqlite_advisory.c) */
     SQ_ADV_INSERT,
     SQ_ADV_VERSION_INSERT,
@@ -373,6 +374,8 @@ int sq_draft_delete(struct store *s, const char *id, const char *actor, int64_t 
 int sq_sighting_add(struct store *s, const struct sighting_write *w);
 int sq_sighting_counts(struct store *s, const char *type, const char *value,
                        struct sighting_counts *out);
+int sq_sighting_list_org(struct store *s, const char *org_id, const char *type, const char *value,
+                         int limit, struct sighting_rec **out, size_t *n);
 /* Statistics (store_sqlite_stats.c). */
 int sq_stats_scan(struct store *s, const struct stats_scan_filter *f, store_stats_row_fn cb,
                   void *arg);

@@ -903,6 +903,7 @@ const struct store_ops sq_ops = {
     .report_scan_latest = report_scan_latest,
     .sighting_add = sq_sighting_add,
     .sighting_counts = sq_sighting_counts,
+    .sighting_list_org = sq_sighting_list_org,
     .stats_scan = sq_stats_scan,
     .advisory_create = sq_advisory_create,
     .advisory_amend = sq_advisory_amend,

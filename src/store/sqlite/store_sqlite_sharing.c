@@ -58,3 +58,33 @@ int sq_sighting_counts(struct store *s, const char *type, const char *value,
     sq_read_put(SQ(s), c);
     return rc == SQLITE_DONE ? STORE_OK : STORE_UNAVAILABLE;
 }
+
+int sq_sighting_list_org(struct store *s, const char *org_id, const char *type, const char *value,
+                         int limit, struct sighting_rec **out, size_t *n)
+{
+    struct sq_conn *c = sq_read_get(SQ(s));
+    int rc;
+    *out = NULL;
+    *n = 0;
+    if (!c)
+        return STORE_UNAVAILABLE;
+    sqlite3_stmt *st = sq_stmt(c, SQ_SIGHTING_LIST_ORG);
+    sq_bind_text(st, 1, type);
+    sq_bind_text(st, 2, value);
+    sq_bind_text(st, 3, org_id);
+    sqlite3_bind_int(st, 4, limit);
+    if (limit > 0)
+        *out = xcalloc((size_t)limit, sizeof(**out));
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < (size_t)limit) {
+        struct sighting_rec *r = &(*out)[(*n)++];
+        xstrlcpy(r->id, (const char *)sqlite3_column_text(st, 0), sizeof(r->id));
+        xstrlcpy(r->kind, (const char *)sqlite3_column_text(st, 1), sizeof(r->kind));
+        r->count = sqlite3_column_int64(st, 2);
+        r->first_seen = sqlite3_column_int64(st, 3);
+        r->last_seen = sqlite3_column_int64(st, 4);
+        r->created_at = sqlite3_column_int64(st, 5);
+    }
+    sqlite3_reset(st);
+    sq_read_put(SQ(s), c);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? STORE_OK : STORE_UNAVAILABLE;
+}
