@@ -57,7 +57,7 @@ static void time_member(const json_t *body, const char *key, int64_t *ms, struct
 static void check_fields(const json_t *body, struct verr_list *errs)
 {
     static const char *const known[] = {"type",       "value",     "kind", "count",
-                                        "first_seen", "last_seen", "note"};
+                                        "first_seen", "last_seen", "note", "tlp"};
     const char *key;
     const json_t *v;
     json_object_foreach((json_t *)body, key, v)
@@ -125,6 +125,14 @@ int app_sighting_decode(const json_t *body, struct app_sighting_in *out, struct 
     if (out->first_seen && out->last_seen && out->last_seen < out->first_seen)
         verr_add(errs, "/last_seen", "time_order", "must not be before first_seen",
                  "first_seen より前にはできません");
+    const char *tlp = str_member(body, "tlp", false, errs);
+    out->tlp = tlp ? tlp_parse(tlp) : TLP_AMBER;
+    if (out->tlp == TLP_INVALID)
+        verr_add(errs, "/tlp", "unknown_tlp",
+                 "must be a TLP 2.0 label: TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT or "
+                 "TLP:RED",
+                 "TLP 2.0 の区分（TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED）の"
+                 "いずれかです");
     out->note = str_member(body, "note", false, errs);
     if (out->note && strlen(out->note) > APP_SIGHTING_NOTE_MAX)
         verr_add(errs, "/note", "too_long", "must be at most 1000 bytes",
@@ -152,6 +160,7 @@ enum app_problem app_sighting_create(const struct app_call *c, const json_t *bod
                                .value = in->value.text,
                                .kind = in->false_positive ? "false_positive" : "seen",
                                .note = in->note,
+                               .tlp = tlp_label(in->tlp),
                                .count = in->count,
                                .first_seen = in->first_seen,
                                .last_seen = in->last_seen,
@@ -161,6 +170,11 @@ out:
     free(in);
     return pr;
 }
+
+/* The sightings others' figures leave out: TLP:RED ones are for the eyes of their own
+ * organisation (FIRST TLP 2.0: "for the eyes and ears of individual recipients only"), so even a
+ * count that includes them would tell others something (as for TLP:RED incidents, §3). */
+#define NOT_COUNTED "TLP:RED"
 
 /* One kind's figures under the k rule. */
 static json_t *kind_json(int64_t sightings, int64_t orgs, int64_t k)
@@ -202,7 +216,7 @@ enum app_problem app_sighting_counts(const struct app_call *c, const char *type,
     int64_t k = c->app->cfg.sharing_k_anonymity;
     *out = NULL;
     pr = query_indicator(c, type, value, v, res);
-    if (!pr && store_sighting_counts(c->app->store, ioc_type_name(t), v->text, &n))
+    if (!pr && store_sighting_counts(c->app->store, ioc_type_name(t), v->text, NOT_COUNTED, &n))
         pr = app_fail_unavailable(res);
     else if (!pr)
         *out = json_pack("{s:s, s:s, s:o, s:o, s:b, s:I}", "type", ioc_type_name(t), "value",
@@ -263,7 +277,14 @@ static enum app_problem add_identity(const struct app_call *c, json_t *objs,
     return APP_OK;
 }
 
-/* The organisation's own sightings, each a full STIX sighting. */
+/* The label a stored sighting carries (one stored before labels were kept reads TLP:AMBER). */
+static enum tlp sighting_tlp(const struct sighting_rec *r)
+{
+    enum tlp t = tlp_parse(r->tlp);
+    return t == TLP_INVALID ? TLP_AMBER : t;
+}
+
+/* The organisation's own sightings, each a full STIX sighting under its own label. */
 static void add_own(json_t *objs, const struct sighting_export *x, struct verr_list *errs)
 {
     const char *where[1] = {x->org_id};
@@ -271,7 +292,7 @@ static void add_own(json_t *objs, const struct sighting_export *x, struct verr_l
     for (size_t i = 0; i < x->n_own; i++) {
         const struct sighting_rec *r = &x->own[i];
         struct stix_sighting_in in = {
-            .m = {r->id, r->created_at, r->created_at, TLP_AMBER, named ? x->org_id : NULL},
+            .m = {r->id, r->created_at, r->created_at, sighting_tlp(r), named ? x->org_id : NULL},
             .sighting_of = x->ind_id,
             .count = stix_count(r->count),
             .first_seen_ms = r->first_seen,
@@ -337,7 +358,7 @@ enum app_problem app_sighting_stix(const struct app_call *c, const char *type, c
     if ((pr = query_indicator(c, type, value, &x->v, res)))
         goto out;
     const char *t = ioc_type_name(x->v.type);
-    if (store_sighting_counts(c->app->store, t, x->v.text, &x->counts) ||
+    if (store_sighting_counts(c->app->store, t, x->v.text, NOT_COUNTED, &x->counts) ||
         store_sighting_list_org(c->app->store, c->who->org_id, t, x->v.text, APP_SIGHTING_STIX_MAX,
                                 &x->own, &x->n_own)) {
         pr = app_fail_unavailable(res);
@@ -359,7 +380,7 @@ out:
 bool app_sighting_disputed(const struct app_call *c, enum ioc_type type, const char *value)
 {
     struct sighting_counts n;
-    if (store_sighting_counts(c->app->store, ioc_type_name(type), value, &n))
+    if (store_sighting_counts(c->app->store, ioc_type_name(type), value, NOT_COUNTED, &n))
         return false;
     return n.false_positive_orgs >= c->app->cfg.sharing_k_anonymity;
 }

@@ -24,6 +24,7 @@ struct app_sighting_in {
     int64_t count;                 /* 1 when absent */
     int64_t first_seen, last_seen; /* ms, 0 when absent */
     const char *note;              /* borrowed from the body, or NULL */
+    enum tlp tlp;                  /* TLP:AMBER when absent */
 };
 
 /*

@@ -831,6 +831,7 @@ struct sighting_write {
     const char *org_id, *actor;
     const char *type, *value, *kind;
     const char *note; /* or NULL */
+    const char *tlp;  /* its TLP 2.0 label as tlp_label writes it ("TLP:AMBER" …) */
     int64_t count, first_seen, last_seen;
     int64_t now_ms;
 };
@@ -847,6 +848,7 @@ struct sighting_counts {
 struct sighting_rec {
     char id[40];
     char kind[16]; /* "seen" or "false_positive" */
+    char tlp[20];  /* its label */
     int64_t count, first_seen, last_seen, created_at;
 };
 
@@ -1075,11 +1077,13 @@ struct store_ops {
     int (*report_scan_latest)(struct store *s,
                               int (*cb)(const struct report_rec *r, void *arg), void *arg);
     /* Sightings (issue 13 item 3; struct sighting_write). add: stores it with the audit entry
-     * sighting.create (detail kind=…), STORE_INVALID for an unknown organisation. counts: the
-     * figures of (type, value), zero when none. */
+     * sighting.create (detail kind=…; a NULL or empty tlp is stored as "TLP:AMBER"),
+     * STORE_INVALID for an unknown organisation. counts: the figures of (type, value) over the
+     * sightings whose label is not except_tlp (NULL: all of them), zero when none; which labels
+     * others may count is decided above the store. */
     int (*sighting_add)(struct store *s, const struct sighting_write *w);
     int (*sighting_counts)(struct store *s, const char *type, const char *value,
-                           struct sighting_counts *out);
+                           const char *except_tlp, struct sighting_counts *out);
     /* The sightings organisation org_id made of (type, value), newest first, at most limit, in
      * a new array *out of *n (free it). STORE_OK (also for none) or STORE_UNAVAILABLE. */
     int (*sighting_list_org)(struct store *s, const char *org_id, const char *type,
@@ -1647,9 +1651,9 @@ static inline int store_sighting_add(struct store *s, const struct sighting_writ
 }
 
 static inline int store_sighting_counts(struct store *s, const char *type, const char *value,
-                                        struct sighting_counts *out)
+                                        const char *except_tlp, struct sighting_counts *out)
 {
-    return s->ops->sighting_counts(s, type, value, out);
+    return s->ops->sighting_counts(s, type, value, except_tlp, out);
 }
 
 static inline int store_sighting_list_org(struct store *s, const char *org_id, const char *type,

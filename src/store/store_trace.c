@@ -208,8 +208,8 @@
       (IN, cb, arg))                                                                               \
     I(int, sighting_add, (struct store *s, const struct sighting_write *w), (IN, w))               \
     I(int, sighting_counts, (struct store *s, const char *type, const char *value,                 \
-      struct sighting_counts *out),                                                                \
-      (IN, type, value, out))                                                                      \
+      const char *except_tlp, struct sighting_counts *out),                                        \
+      (IN, type, value, except_tlp, out))                                                          \
     I(int, sighting_list_org, (struct store *s, const char *org_id, const char *type,              \
       const char *value, int limit, struct sighting_rec **out, size_t *n),                         \
       (IN, org_id, type, value, limit, out, n))                                                    \

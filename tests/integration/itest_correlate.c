@@ -368,8 +368,31 @@ static void test_sightings(void **state)
     assert_int_equal(sight(&F.rep_b, fp, &r), 201);
     itest_resp_release(&r);
 
+    /* a label that is not TLP 2.0's is named; a TLP:RED false positive of a second organisation
+     * is its own only: not "reported", not counted, never disputing */
+    assert_int_equal(sight(&rep_d,
+                           "{\"type\":\"ipv4\",\"value\":\"45.9.148.10\",\"kind\":\"seen\","
+                           "\"tlp\":\"TLP:PURPLE\"}",
+                           &r),
+                     422);
+    assert_non_null(strstr(r.body, "\"/tlp\""));
+    itest_resp_release(&r);
+    assert_int_equal(sight(&rep_d,
+                           "{\"type\":\"ipv4\",\"value\":\"45.9.148.10\",\"kind\":"
+                           "\"false_positive\",\"count\":5,\"tlp\":\"TLP:RED\"}",
+                           &r),
+                     201);
+    itest_resp_release(&r);
+    assert_int_equal(sight(&rep_d,
+                           "{\"type\":\"ipv4\",\"value\":\"45.9.148.10\",\"kind\":\"seen\","
+                           "\"tlp\":\"TLP:RED\"}",
+                           &r),
+                     201);
+    itest_resp_release(&r);
+
     /* one organisation: reported, no figures, not disputed */
     assert_int_equal(itest_get(&F.srv, rep_g.token, q, &r), 200);
+    assert_false(json_is_true(json_object_get(json_object_get(r.json, "seen"), "reported")));
     assert_true(
         json_is_true(json_object_get(json_object_get(r.json, "false_positive"), "reported")));
     assert_null(json_object_get(json_object_get(r.json, "false_positive"), "organisations"));

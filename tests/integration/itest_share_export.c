@@ -31,8 +31,8 @@
 static struct itest_fixture F;
 /* k = 2 so that two organisations' sightings make a figure (docs/sharing.md §3) */
 static const char *const settings[] = {"--sharing-k-anonymity=2", NULL};
-static char advisory[40];    /* org C's TLP:AMBER advisory for org A */
-static char collection[40];  /* org C's TLP:AMBER TAXII collection for org A */
+static char advisory[40];   /* org C's TLP:AMBER advisory for org A */
+static char collection[40]; /* org C's TLP:AMBER TAXII collection for org A */
 static const char source_incident[] = "0190aaaa-0000-7000-8000-00000000beef";
 
 static const char *objects_of_type(json_t *bundle, const char *type, size_t *n)
@@ -82,8 +82,9 @@ static void test_stix_export(void **state)
     itest_resp_release(&r);
 
     /* outside the audience: exactly the answer for an id never issued */
-    assert_int_equal(itest_get(&F.srv, NULL, "/api/v1/advisories/"
-                                             "0190aaaa-0000-7000-8000-000000000000/stix",
+    assert_int_equal(itest_get(&F.srv, NULL,
+                               "/api/v1/advisories/"
+                               "0190aaaa-0000-7000-8000-000000000000/stix",
                                &missing),
                      404);
     const char *readers[] = {F.rep_b.token, F.admin.token, NULL};
@@ -143,11 +144,9 @@ static void test_misp_import(void **state)
      * btc is no indicator type and never reaches the collection */
     assert_int_equal(json_integer_value(json_object_get(r.json, "success_count")), 3);
     assert_int_equal(json_integer_value(json_object_get(r.json, "failure_count")), 1);
-    assert_int_equal(
-        json_integer_value(json_object_get(json_object_get(json_object_get(r.json, "misp"),
-                                                           "unsupported"),
-                                           "btc")),
-        1);
+    assert_int_equal(json_integer_value(json_object_get(
+                         json_object_get(json_object_get(r.json, "misp"), "unsupported"), "btc")),
+                     1);
     itest_resp_release(&r);
     /* a reader of the collection finds the indicator with its STIX pattern */
     snprintf(path, sizeof(path),
@@ -227,7 +226,7 @@ static void test_report_stix(void **state)
     assert_int_equal(n, 0);
     assert_null(strstr(r.body, "Minato")); /* the reporting entity, as the report names it */
     assert_null(strstr(r.body, "みなと"));
-    assert_null(strstr(r.body, id));      /* nor ichigen's own id of the incident */
+    assert_null(strstr(r.body, id)); /* nor ichigen's own id of the incident */
     assert_non_null(strstr(r.body, "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"));
     itest_resp_release(&r);
     snprintf(path, sizeof(path), "/api/v1/reports/%s/stix?identify=true", id);
@@ -307,8 +306,11 @@ static json_t *sightings_bundle(const char *token, const char *query)
         const char *t = itest_jstr(o, "/type");
         if (!strcmp(t, "marking-definition"))
             continue;
+        /* TLP:AMBER, but for the one sighting recorded as TLP:RED (count 9), marked RED */
+        bool red = !strcmp(t, "sighting") && json_integer_value(json_object_get(o, "count")) == 9;
         assert_string_equal(itest_jstr(o, "/object_marking_refs/0"),
-                            "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421");
+                            red ? "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"
+                                : "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421");
         if (!strcmp(t, "sighting"))
             assert_string_equal(itest_jstr(o, "/sighting_of_ref"), ind);
     }
@@ -402,11 +404,18 @@ static void test_sightings_stix(void **state)
           ",\"first_seen\":\"2026-12-01T09:00:00+09:00\",\"last_seen\":\"2026-12-02T09:00:00Z\","
           "\"note\":\"secret-note-of-A\"");
     sight(F.rep_a.token, "false_positive", 1, NULL);
+    sight(F.rep_a.token, "seen", 9, ",\"tlp\":\"TLP:RED\"");
 
-    /* A: its two sightings in full, nobody named, no platform figure (one organisation < k) */
+    /* A: its three sightings in full, each under its own label (the RED one marked RED), nobody
+     * named, no platform figure (one organisation < k) */
     json_t *a1 = sightings_bundle(F.rep_a.token, NULL);
     objects_of_type(a1, "sighting", &n);
-    assert_int_equal(n, 2);
+    assert_int_equal(n, 3);
+    {
+        char *t = json_dumps(a1, 0);
+        assert_non_null(strstr(t, "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"));
+        free(t);
+    }
     assert_int_equal(platform_sightings(a1, &seen, &fp), 0);
     char *text = json_dumps(a1, 0);
     assert_non_null(strstr(text, "\"count\":3") ? text : strstr(text, "\"count\": 3"));
@@ -538,12 +547,9 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_stix_export),
-        cmocka_unit_test(test_misp_export),
-        cmocka_unit_test(test_misp_import),
-        cmocka_unit_test(test_misp_import_refused),
-        cmocka_unit_test(test_audience_not_shown),
-        cmocka_unit_test(test_report_stix),
+        cmocka_unit_test(test_stix_export),        cmocka_unit_test(test_misp_export),
+        cmocka_unit_test(test_misp_import),        cmocka_unit_test(test_misp_import_refused),
+        cmocka_unit_test(test_audience_not_shown), cmocka_unit_test(test_report_stix),
         cmocka_unit_test(test_sightings_stix),
     };
     itest_global_init();

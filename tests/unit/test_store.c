@@ -911,7 +911,7 @@ static void test_sightings(void **state)
     struct sighting_counts c;
     char id[UUID_STR_LEN];
     people(s, &p);
-    assert_int_equal(store_sighting_counts(s, "ipv4", "45.9.148.10", &c), STORE_OK);
+    assert_int_equal(store_sighting_counts(s, "ipv4", "45.9.148.10", NULL, &c), STORE_OK);
     assert_int_equal(c.seen + c.seen_orgs + c.false_positive + c.false_positive_orgs, 0);
     int64_t count = audit_check(s, NULL);
     sighting(&w, id, p.a.id, p.ua.id, "45.9.148.10", "seen", 3);
@@ -931,13 +931,27 @@ static void test_sightings(void **state)
     sighting(&w, id, "019ab0b0-cc00-7000-8000-000000000000", p.ub.id, "45.9.148.10", "seen", 1);
     assert_int_equal(store_sighting_add(s, &w), STORE_INVALID);
 
-    assert_int_equal(store_sighting_counts(s, "ipv4", "45.9.148.10", &c), STORE_OK);
+    assert_int_equal(store_sighting_counts(s, "ipv4", "45.9.148.10", NULL, &c), STORE_OK);
     assert_int_equal(c.seen, 6);
     assert_int_equal(c.seen_orgs, 2);
     assert_int_equal(c.false_positive, 1);
     assert_int_equal(c.false_positive_orgs, 1);
-    assert_int_equal(store_sighting_counts(s, "ipv6", "45.9.148.10", &c), STORE_OK);
+    assert_int_equal(store_sighting_counts(s, "ipv6", "45.9.148.10", NULL, &c), STORE_OK);
     assert_int_equal(c.seen, 0);
+
+    /* labels: kept, "TLP:AMBER" when none was given; except_tlp leaves that label's rows out */
+    sighting(&w, id, p.b.id, p.ub.id, "45.9.148.10", "seen", 10);
+    w.tlp = "TLP:RED";
+    assert_int_equal(store_sighting_add(s, &w), STORE_OK);
+    assert_int_equal(store_sighting_counts(s, "ipv4", "45.9.148.10", NULL, &c), STORE_OK);
+    assert_int_equal(c.seen, 16);
+    assert_int_equal(store_sighting_counts(s, "ipv4", "45.9.148.10", "TLP:RED", &c), STORE_OK);
+    assert_int_equal(c.seen, 6);
+    assert_int_equal(c.seen_orgs, 2);
+    assert_int_equal(store_sighting_counts(s, "ipv4", "45.9.148.10", "TLP:AMBER", &c), STORE_OK);
+    assert_int_equal(c.seen, 10);
+    assert_int_equal(c.seen_orgs, 1);
+    assert_int_equal(c.false_positive, 0);
 
     /* an organisation's own sightings of one value, newest first (ties: the later id) */
     struct sighting_rec *l;
@@ -949,6 +963,7 @@ static void test_sightings(void **state)
     assert_int_equal(l[0].count + l[1].count, 5);
     const struct sighting_rec *first = l[0].count == 3 ? &l[0] : &l[1];
     assert_string_equal(first->kind, "seen");
+    assert_string_equal(first->tlp, "TLP:AMBER");
     assert_int_equal(first->first_seen, T0 - HOUR);
     assert_int_equal(first->last_seen, T0);
     assert_int_equal(first->created_at, T0);
@@ -959,7 +974,8 @@ static void test_sightings(void **state)
     free(l);
     assert_int_equal(store_sighting_list_org(s, p.b.id, "ipv4", "45.9.148.10", 10, &l, &n),
                      STORE_OK);
-    assert_int_equal(n, 2);
+    assert_int_equal(n, 3);
+    assert_string_equal(l[0].tlp, "TLP:RED"); /* the newest */
     assert_true(!strcmp(l[0].kind, "false_positive") || !strcmp(l[1].kind, "false_positive"));
     free(l);
     assert_int_equal(store_sighting_list_org(s, p.a.id, "ipv4", "45.9.148.11", 10, &l, &n),

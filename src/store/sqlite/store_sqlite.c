@@ -432,11 +432,11 @@ static const char *const sql_text[SQ__COUNT] = {
         " i.withdrawn_at, v.body FROM incidents i JOIN report_versions v"
         " ON v.incident_id = i.id AND v.version = i.latest_version ORDER BY i.id",
     [SQ_SIGHTING_INSERT] = "INSERT INTO sightings (id, org_id, user_id, ioc_type, value, kind,"
-                           " count, first_seen, last_seen, note, created_at)"
-                           " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                           " count, first_seen, last_seen, note, created_at, tlp)"
+                           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
     [SQ_SIGHTING_COUNTS] = "SELECT kind, SUM(count), COUNT(DISTINCT org_id) FROM sightings"
-                           " WHERE ioc_type = ?1 AND value = ?2 GROUP BY kind",
-    [SQ_SIGHTING_LIST_ORG] = "SELECT id, kind, count, first_seen, last_seen, created_at"
+                           " WHERE ioc_type = ?1 AND value = ?2 AND tlp <> ?3 GROUP BY kind",
+    [SQ_SIGHTING_LIST_ORG] = "SELECT id, kind, count, first_seen, last_seen, created_at, tlp"
                              " FROM sightings WHERE ioc_type = ?1 AND value = ?2 AND org_id = ?3"
                              " ORDER BY created_at DESC, id DESC LIMIT ?4",
     [SQ_ADV_INSERT] = "INSERT INTO advisories (id, org_id, author_id, latest_version, created_at,"

@@ -373,7 +373,7 @@ int sq_draft_delete(struct store *s, const char *id, const char *actor, int64_t 
 /* sharing (store_sqlite_sharing.c, issue 13 item 3) */
 int sq_sighting_add(struct store *s, const struct sighting_write *w);
 int sq_sighting_counts(struct store *s, const char *type, const char *value,
-                       struct sighting_counts *out);
+                       const char *except_tlp, struct sighting_counts *out);
 int sq_sighting_list_org(struct store *s, const char *org_id, const char *type, const char *value,
                          int limit, struct sighting_rec **out, size_t *n);
 /* Statistics (store_sqlite_stats.c). */

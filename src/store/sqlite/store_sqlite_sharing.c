@@ -22,6 +22,7 @@ static int sighting_add_run(struct sq_store *s, struct wjob *j)
     sqlite3_bind_int64(st, 9, w->last_seen);
     sq_bind_text_opt(st, 10, w->note);
     sqlite3_bind_int64(st, 11, w->now_ms);
+    sq_bind_text(st, 12, w->tlp && *w->tlp ? w->tlp : "TLP:AMBER");
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         return rc == SQLITE_CONSTRAINT_FOREIGNKEY ? STORE_INVALID : sq_result(rc);
@@ -37,7 +38,7 @@ int sq_sighting_add(struct store *s, const struct sighting_write *w)
     return sq_submit(SQ(s), sighting_add_run, (void *)w);
 }
 
-int sq_sighting_counts(struct store *s, const char *type, const char *value,
+int sq_sighting_counts(struct store *s, const char *type, const char *value, const char *except_tlp,
                        struct sighting_counts *out)
 {
     struct sq_conn *c = sq_read_get(SQ(s));
@@ -48,6 +49,7 @@ int sq_sighting_counts(struct store *s, const char *type, const char *value,
     sqlite3_stmt *st = sq_stmt(c, SQ_SIGHTING_COUNTS);
     sq_bind_text(st, 1, type);
     sq_bind_text(st, 2, value);
+    sq_bind_text(st, 3, except_tlp ? except_tlp : ""); /* "" is no label: every row counts */
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *kind = (const char *)sqlite3_column_text(st, 0);
         bool fp = kind && !strcmp(kind, "false_positive");
@@ -83,6 +85,7 @@ int sq_sighting_list_org(struct store *s, const char *org_id, const char *type, 
         r->first_seen = sqlite3_column_int64(st, 3);
         r->last_seen = sqlite3_column_int64(st, 4);
         r->created_at = sqlite3_column_int64(st, 5);
+        xstrlcpy(r->tlp, (const char *)sqlite3_column_text(st, 6), sizeof(r->tlp));
     }
     sqlite3_reset(st);
     sq_read_put(SQ(s), c);
