@@ -192,7 +192,7 @@ export async function advisoryScenarios(ctx) {
     });
     assert(await ap.getByRole('region', { name: '自組織の確認' }).count() === 0, 'the issuer does not acknowledge its own advisory');
     // how widespread its indicators are (GET …/correlation): one line per indicator
-    await ap.getByRole('heading', { name: '痕跡情報の広がり' }).waitFor();
+    await ap.getByRole('heading', { name: '痕跡情報の広がり（各組織の報告との照合）', level: 2 }).waitFor();
     const spread = ap.getByRole('list', { name: '痕跡情報ごとの照合結果' });
     await spread.waitFor();
     assert((await spread.innerText()).includes('203.0.113.5'), `the advisory's address is in the panel: ${await spread.innerText()}`);
