@@ -131,9 +131,38 @@ static enum app_problem decode(const struct app_call *c, const json_t *doc, bool
     return APP_OK;
 }
 
+/* The organisations whose reports name the advisory's indicators (app_correlate_orgs_matching;
+ * none when the service is off): give and take — the reporters learn that an authority's
+ * analysis names what they reported. */
+struct matched {
+    char (*ids)[UUID_STR_LEN];
+    size_t n;
+};
+
+static void matched_load(const struct app_call *c, const char *body, struct matched *m)
+{
+    json_t *doc = c->app->correlate && body ? json_loads(body, 0, NULL) : NULL;
+    m->ids = NULL;
+    m->n = 0;
+    if (doc)
+        m->n = app_correlate_orgs_matching(c->app->correlate, json_object_get(doc, "indicators"),
+                                           &m->ids);
+    json_decref(doc);
+}
+
+static bool matched_has(const struct matched *m, const char *org_id)
+{
+    return m->n && bsearch(org_id, m->ids, m->n, sizeof(*m->ids),
+                           (int (*)(const void *, const void *))strcmp) != NULL;
+}
+
 /* The notifications of version `version` of advisory id: one per organisation of the audience
  * (share_org_targeted), the originating one excepted; none for TLP:RED, whose readers are named
- * people, not organisations' shared channels. Heap array (notification_new_free). */
+ * people, not organisations' shared channels. An organisation whose reports name one of its
+ * indicators is told so (event advisory.matches_reports) — in the audience, or outside it when
+ * the label lets every member of the platform read it (TLP:CLEAR, TLP:GREEN without a required
+ * clearance); never otherwise, as it could not read what it is told about. Heap array
+ * (notification_new_free). */
 static enum app_problem plan_notes(const struct app_call *c, const char *id, int version,
                                    const char *org_id, const struct adv_parts *p,
                                    const json_t *title, struct notification_new **out, size_t *nout,
@@ -151,7 +180,12 @@ static enum app_problem plan_notes(const struct app_call *c, const char *id, int
     json_t *ev = advisory_event(version == 1 ? "advisory.published" : "advisory.amended", id,
                                 version, p->tlp, p->clearance[0] != '\0', title);
     char *payload = app_canonical(ev);
+    json_object_set_new(ev, "event", json_string("advisory.matches_reports"));
+    char *payload_match = app_canonical(ev);
     json_decref(ev);
+    bool open_to_all = (p->tlp == TLP_CLEAR || p->tlp == TLP_GREEN) && !p->clearance[0];
+    struct matched m;
+    matched_load(c, p->body, &m);
     advisory_audience_load(&aud, p->audience);
     advisory_audience_apply(&aud, &sa);
     while (more && !res->problem) {
@@ -166,7 +200,9 @@ static enum app_problem plan_notes(const struct app_call *c, const char *id, int
                                      .org_sector = orgs[i].sector,
                                      .org_kind = orgs[i].kind,
                                      .org_prefecture = orgs[i].prefecture};
-            if (!strcmp(orgs[i].id, org_id) || !share_org_targeted(&r, &sa))
+            bool match = matched_has(&m, orgs[i].id);
+            if (!strcmp(orgs[i].id, org_id) ||
+                !(share_org_targeted(&r, &sa) || (match && open_to_all)))
                 continue;
             if (*nout == cap)
                 *out = xrealloc(*out, (cap = cap ? cap * 2 : 8) * sizeof(**out));
@@ -177,7 +213,7 @@ static enum app_problem plan_notes(const struct app_call *c, const char *id, int
             xstrlcpy(nn->kind, "advisory", sizeof(nn->kind));
             /* a dedupe key names one notification of one organisation (it is unique) */
             snprintf(nn->dedupe, sizeof(nn->dedupe), "advisory:%s:v%d:%s", id, version, orgs[i].id);
-            nn->payload = xstrdup(payload);
+            nn->payload = xstrdup(match ? payload_match : payload);
             nn->at = c->now_ms;
         }
         free(after);
@@ -187,6 +223,8 @@ static enum app_problem plan_notes(const struct app_call *c, const char *id, int
     }
     free(after);
     free(payload);
+    free(payload_match);
+    free(m.ids);
     advisory_audience_release(&aud);
     if (res->problem) {
         notification_new_free(*out, *nout);

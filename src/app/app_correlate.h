@@ -87,6 +87,18 @@ void app_correlate_withdraw(struct app_correlate *cx, const char *incident_id);
  * older than the one known is ignored. Returns 0, or -1 when the index is full (logged). */
 int app_correlate_put_advisory(struct app_correlate *cx, const struct advisory_rec *a);
 
+/* The organisations with a live incident (filed, not withdrawn; drills are never indexed) whose
+ * indicators match any of indicators (an array of {"type", "value"}, an advisory's), asked
+ * from the advisory's side: the same value, a report's parent domain of it, a report's block
+ * containing its address, a report's address or block inside its block. Not a report's
+ * subdomain of its domain (the index keeps no order for that direction; the report's own
+ * summary does name the advisory then). *out a new array of their ids sorted by strcmp (free
+ * it), the count returned.
+ * For telling those organisations that an advisory names their indicators (give and take); it
+ * says nothing to anyone else. */
+size_t app_correlate_orgs_matching(struct app_correlate *cx, const json_t *indicators,
+                                   char (**out)[UUID_STR_LEN]);
+
 /* Whose picture a summary is. */
 struct app_correlate_view {
     const char *incident_id; /* the incident the report is (excluded from every count) */
@@ -163,8 +175,8 @@ enum app_problem app_correlation_of_report(const struct app_call *c, const char 
  * indicator as an authority's view sees it (k-anonymous incident figures, no own_incidents)
  * and the other advisories that name it which the caller may read. NOT_FOUND (no advisory, or
  * another organisation's), FORBIDDEN (role), UNAVAILABLE. */
-enum app_problem app_correlation_of_advisory(const struct app_call *c, const char *id,
-                                             json_t **out, struct app_result *res);
+enum app_problem app_correlation_of_advisory(const struct app_call *c, const char *id, json_t **out,
+                                             struct app_result *res);
 
 /* GET /api/v1/inbox/{id}/correlation: the picture of the indicators the submission carried (as
  * sent to that recipient: withheld sections stay withheld) for the receiving organisation

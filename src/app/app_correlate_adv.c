@@ -152,3 +152,64 @@ json_t *cx_advisories_json(const struct app_correlate *cx, const struct app_corr
     free(list);
     return out;
 }
+
+/* ---- the organisations whose reports name an advisory's indicators ---- */
+
+struct org_hits {
+    const struct app_correlate *cx;
+    uint32_t *orgs;
+    size_t n, cap;
+};
+
+static int collect_orgs(const struct ioc_match *m, void *arg)
+{
+    struct org_hits *h = arg;
+    for (size_t i = 0; i < m->npostings; i++) {
+        uint64_t p = m->postings[i];
+        if (p & APP_CORRELATE_ADVISORY || p >= h->cx->nincs || h->cx->incs[p].withdrawn)
+            continue;
+        if (h->n == h->cap) {
+            h->cap = h->cap ? h->cap * 2 : 16;
+            h->orgs = xrealloc(h->orgs, h->cap * sizeof(*h->orgs));
+        }
+        h->orgs[h->n++] = h->cx->incs[p].org;
+    }
+    return 0;
+}
+
+static int u32_order(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int id_order(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+size_t app_correlate_orgs_matching(struct app_correlate *cx, const json_t *indicators,
+                                   char (**out)[UUID_STR_LEN])
+{
+    struct app_correlate_stats st = {0};
+    struct cx_inc mine = {0};
+    struct org_hits h = {.cx = cx};
+    size_t n = 0;
+    *out = NULL;
+    cx_collect_list(cx, &mine, indicators, &st); /* normalised; warninglisted ones dropped */
+    pthread_rwlock_rdlock(&cx->lock);
+    for (uint32_t i = 0; i < mine.n; i++)
+        ioc_index_query(cx->ix, mine.iocs[i].type, mine.iocs[i].text, mine.iocs[i].len,
+                        collect_orgs, &h, NULL);
+    if (h.n)
+        qsort(h.orgs, h.n, sizeof(*h.orgs), u32_order);
+    *out = xcalloc(h.n + 1, sizeof(**out));
+    for (size_t i = 0; i < h.n; i++)
+        if (!i || h.orgs[i] != h.orgs[i - 1])
+            xstrlcpy((*out)[n++], cx->orgs[h.orgs[i]].id, UUID_STR_LEN);
+    pthread_rwlock_unlock(&cx->lock);
+    qsort(*out, n, sizeof(**out), id_order); /* for bsearch by id */
+    free(h.orgs);
+    cx_iocs_free(&mine);
+    return n;
+}

@@ -228,6 +228,13 @@ static const struct says texts[] = {
     {"account.", "アカウントの変更（%s）", "Account change (%s)",
      "組織のアカウントが変更されました（%s）。", "An account of your organisation changed (%s).",
      account_lines},
+    {"advisory.matches_reports", "注意喚起が貴組織の報告と同じ痕跡情報を挙げています",
+     "An advisory names indicators from your organisation's reports",
+     "当局の注意喚起が、貴組織が報告した痕跡情報（IPアドレス、ドメイン等）を挙げています。"
+     "対応の参考として、サインインして内容をご確認ください。",
+     "An authority's advisory names indicators (addresses, domains …) your organisation reported; "
+     "sign in to read it and see what it recommends.",
+     advisory_lines},
     {"advisory.", "注意喚起が届いています", "An advisory is waiting for you",
      "あなたの組織宛ての注意喚起が公表又は改訂されました。内容はサインインしてご確認ください。",
      "An advisory addressed to your organisation was published or amended; sign in to read it.",

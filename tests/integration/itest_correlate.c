@@ -486,6 +486,56 @@ static char rep_dx[40], rep_gx[40], rep_ex[40];
 
 #define FAR "2036-01-01T00:00:00Z"
 
+/* Whether u's organisation was notified of advisory id (with event, when not NULL). */
+static bool notified(const struct itest_user *u, const char *id, const char *event)
+{
+    struct itest_resp r;
+    char path[160];
+    bool hit = false;
+    size_t i;
+    json_t *it;
+    snprintf(path, sizeof(path), "/api/v1/organizations/%s/notifications?limit=200", u->org_id);
+    assert_int_equal(itest_get(&F.srv, u->token, path, &r), 200);
+    json_array_foreach(json_object_get(r.json, "items"), i, it)
+    {
+        char *text = json_dumps(it, 0);
+        if (strstr(text, id) && (!event || strstr(text, event)))
+            hit = true;
+        free(text);
+    }
+    itest_resp_release(&r);
+    return hit;
+}
+
+/* A new version of advisory id (the authority's) with the address only. */
+static void amend_keeping(const char *id, const char *title, const char *tlp, const char *audience)
+{
+    struct itest_resp r;
+    char path[160], im[16], *b = NULL;
+    assert_true(asprintf(&b,
+                         "{\"title\":{\"ja\":\"%s\",\"en\":\"%s\"},"
+                         "\"summary\":{\"ja\":\"要約\",\"en\":\"Summary\"},"
+                         "\"urgency\":\"high\",\"importance\":\"high\","
+                         "\"indicators\":[{\"type\":\"ipv4\",\"value\":\"" ADV_IP "\"}],"
+                         "\"valid_from\":\"2026-01-01T00:00:00Z\",\"valid_until\":\"" FAR "\","
+                         "\"tlp\":\"%s\",\"audience\":%s}",
+                         title, title, tlp, audience) > 0);
+    snprintf(path, sizeof(path), "/api/v1/advisories/%s", id);
+    assert_int_equal(itest_get(&F.srv, F.authority.token, path, &r), 200);
+    snprintf(im, sizeof(im), "If-Match: \"v%d\"", (int)itest_jint(r.json, "/latest_version"));
+    itest_resp_release(&r);
+    snprintf(path, sizeof(path), "/api/v1/advisories/%s/versions", id);
+    itest_http(
+        &F.srv,
+        &(struct itest_req){
+            .method = "POST", .path = path, .token = F.authority.token, .body = b, .headers = {im}},
+        &r);
+    free(b);
+    if (r.status != 201)
+        fail_msg("amend %s: %ld %s", id, r.status, r.body);
+    itest_resp_release(&r);
+}
+
 static void test_advisories(void **state)
 {
     char aud_red[96], want[256], got[256];
@@ -580,6 +630,19 @@ static void test_advisories(void **state)
     free(b);
     assert_int_equal(r.status, 201);
     itest_resp_release(&r);
+    /* give and take: the amendment (published after their reports) tells D, G and E, whose
+     * reports name its address, that it does — a GREEN advisory every member may read — and
+     * tells B, whose reports do not, nothing */
+    const struct itest_user *told[] = {&rep_d, &rep_g, &rep_e};
+    for (size_t i = 0; i < ARRAY_SIZE(told); i++)
+        assert_true(notified(told[i], adv_green, "advisory.matches_reports"));
+    assert_false(notified(&F.rep_b, adv_green, NULL));
+    /* an AMBER one for electricity: G (in its audience) is told of the match; E (finance) is
+     * not told anything, as it may not read it */
+    amend_keeping(adv_amber, "琥珀", "TLP:AMBER", "{\"sectors\":[\"electricity\"]}");
+    assert_true(notified(&rep_g, adv_amber, "advisory.matches_reports"));
+    assert_false(notified(&rep_e, adv_amber, NULL));
+
     c = picture(&rep_d, "/api/v1/reports/%s/correlation", rep_dx, &saved_picture);
     snprintf(want, sizeof(want), "%s %s", adv_old, adv_red);
     named(c, ADV_SUB, got, sizeof(got));

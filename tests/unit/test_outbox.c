@@ -1183,6 +1183,29 @@ static void test_mail_advisory(void **state)
     json_decref(title);
 }
 
+/* The e-mail telling an organisation that an advisory names indicators from its reports (event
+ * advisory.matches_reports) says so in its subject, in both languages, with the same lines. */
+static void test_mail_advisory_matches(void **state)
+{
+    UNUSED(state);
+    json_t *ev = advisory_event("advisory.matches_reports", "0190aaaa-0000-7000-8000-000000000002",
+                                2, TLP_GREEN, false, NULL);
+    char *payload = json_dumps(ev, JSON_COMPACT);
+    struct buf subj, body;
+    buf_init(&subj, BUF_UNLIMITED);
+    buf_init(&body, BUF_UNLIMITED);
+    char *msg = compose("00112233445566778899aabbccddeeff", "advisory", payload, NULL, &body);
+    subject_text(msg, &subj);
+    assert_non_null(strstr(buf_cstr(&subj), "An advisory names indicators from your"));
+    assert_non_null(strstr(buf_cstr(&body), "貴組織が報告した痕跡情報"));
+    assert_non_null(strstr(buf_cstr(&body), "/api/v1/advisories/0190aaaa-0000-7000-8000-"));
+    free(msg);
+    free(payload);
+    json_decref(ev);
+    buf_release(&subj);
+    buf_release(&body);
+}
+
 /* With the setting public_url, an advisory's e-mail links to its page in the web UI under that
  * address (a mail reader cannot follow a relative link); without it, the event's relative link. */
 static void test_mail_advisory_public_url(void **state)
@@ -1460,6 +1483,7 @@ int main(void)
         cmocka_unit_test(test_mail_addresses),
         cmocka_unit_test(test_mail_compose),
         cmocka_unit_test(test_mail_advisory),
+        cmocka_unit_test(test_mail_advisory_matches),
         cmocka_unit_test(test_mail_advisory_public_url),
         cmocka_unit_test(test_mail_proposed),
         cmocka_unit_test(test_mail_kinds),
