@@ -36,6 +36,11 @@ def count(path):
         if t.get("result") not in ("OK", "SKIP", "EXPECTEDFAIL") and bad == 0:
             bad = 1
             failures.append(f"{t['name']}: {t.get('result')} (exit {t.get('returncode')})")
+        if t.get("result") not in ("OK", "SKIP", "EXPECTEDFAIL"):
+            # the end of its stderr (a sanitizer's report, the server's log the harness dumps):
+            # on a throw-away machine this is all that is left of a failure
+            tail = (t.get("stderr") or "").strip().splitlines()[-40:]
+            failures.extend(f"{t['name']}:   | {x}" for x in tail)
         if ok == 0 and bad == 0 and t.get("result") == "OK":
             ok = 1  # a program without TAP output that passed
         passed += ok
@@ -49,7 +54,7 @@ def main(paths):
         build = p.split("/")[0]
         np, nf, fails = count(p)
         print(f"{build}: {np} passed, {nf} failed")
-        for f in fails[:50]:
+        for f in fails[:200]:
             print(f"  FAILED {f}")
         total_p += np
         total_f += nf
