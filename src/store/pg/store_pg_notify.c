@@ -1,0 +1,205 @@
+/*
+ * store_pg_notify.c — reminders, notifications and their e-mail channel in PostgreSQL (issue 14).
+ *
+ * WORK IN PROGRESS (issue 14): the operations marked NOT BUILT — each answers
+ * STORE_UNAVAILABLE and logs store.pg.not_built with its name. Build one by porting
+ * src/store/sqlite/store_sqlite_notify.c (same semantics, PostgreSQL's dialect): see
+ * docs/operations.md "PostgreSQL (in progress)" for the checklist.
+ */
+#include "store_pg_int.h"
+#include "../store_int.h"
+
+/* ---- built: what a write announces (store_notify.h decides; this stores) ---- */
+
+/* The facts store_note_channels decides from: the organisation's reminder settings. */
+static int note_facts(struct pg_conn *w, const char *org_id, struct store_note_facts *f)
+{
+    struct pg_params p;
+    PGresult *r;
+    memset(f, 0, sizeof(*f));
+    pg_params_init(&p);
+    pg_p_text(&p, org_id);
+    int rc = pg_exec(w,
+                     "SELECT enabled, endpoint <> '', emails <> '[]' FROM reminder_settings"
+                     " WHERE org_id = $1",
+                     &p, &r);
+    if (rc)
+        return rc;
+    if (PQntuples(r)) {
+        f->enabled = pg_bool(r, 0, 0);
+        f->endpoint = pg_bool(r, 0, 1);
+        f->emails = pg_bool(r, 0, 2);
+    }
+    PQclear(r);
+    return STORE_OK;
+}
+
+int pg_note_add(struct pg_store *s, struct pg_conn *w, const struct notification_new *n, int *added)
+{
+    struct store_note_facts f;
+    struct pg_params p;
+    int64_t changed = 0;
+    bool mail;
+    UNUSED(s);
+    if (added)
+        *added = 0;
+    int r = note_facts(w, n->org_id, &f);
+    if (r)
+        return r;
+    pg_params_init(&p);
+    pg_p_text(&p, n->id);
+    pg_p_text(&p, n->org_id);
+    pg_p_text(&p, n->kind);
+    pg_p_text(&p, n->dedupe);
+    pg_p_text(&p, n->payload);
+    pg_p_int(&p, n->at);
+    pg_p_text(&p, store_note_channels(n, &f, &mail));
+    /* SQLite's INSERT OR IGNORE: at most one notification per dedupe key */
+    r = pg_exec_changes(w,
+                        "INSERT INTO notifications (id, org_id, kind, dedupe, payload, status,"
+                        " next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $7, $6, $6)"
+                        " ON CONFLICT DO NOTHING",
+                        &p, &changed);
+    if (r)
+        return r;
+    if (added)
+        *added = changed > 0;
+    if (!changed || !mail) /* only a new event is mailed: a dedupe hit is the same event */
+        return STORE_OK;
+    pg_params_init(&p);
+    pg_p_text(&p, n->id);
+    pg_p_text(&p, n->org_id);
+    pg_p_int(&p, n->at);
+    return pg_exec(w,
+                   "INSERT INTO notification_mail (notification_id, org_id, status,"
+                   " next_attempt_at, created_at) VALUES ($1, $2, 'queued', $3, $3)"
+                   " ON CONFLICT DO NOTHING",
+                   &p, NULL);
+}
+
+int pg_webhook_enabled(struct pg_conn *w, const char *org_id, bool *on)
+{
+    struct pg_params p;
+    PGresult *r;
+    *on = false;
+    pg_params_init(&p);
+    pg_p_text(&p, org_id);
+    int rc = pg_exec(w, "SELECT enabled FROM reminder_settings WHERE org_id = $1", &p, &r);
+    if (rc)
+        return rc;
+    *on = PQntuples(r) && pg_bool(r, 0, 0);
+    PQclear(r);
+    return STORE_OK;
+}
+
+int pg_note_event(struct pg_store *s, struct pg_conn *w, const char *org_id, const char *kind,
+                  const char *event, int64_t now)
+{
+    char id[UUID_STR_LEN];
+    struct notification_new n;
+    bool webhook;
+    int r = pg_webhook_enabled(w, org_id, &webhook);
+    if (r)
+        return r;
+    uuid_v7_new(id);
+    store_org_event_note(org_id, kind, event, webhook, now, id, &n);
+    r = pg_note_add(s, w, &n, NULL);
+    free(n.payload);
+    return r;
+}
+
+/* ---- NOT BUILT below ---- */
+
+/* NOT BUILT (issue 14) */
+int pg_reminders_get(struct store *s, const char *org_id, struct reminder_settings *out)
+{
+    UNUSED(s);
+    UNUSED(org_id);
+    UNUSED(out);
+    return pg_not_built("reminders_get");
+}
+
+/* NOT BUILT (issue 14) */
+int pg_reminders_set(struct store *s, const struct reminder_settings *r, const char *actor,
+                     int64_t now)
+{
+    UNUSED(s);
+    UNUSED(r);
+    UNUSED(actor);
+    UNUSED(now);
+    return pg_not_built("reminders_set");
+}
+
+/* NOT BUILT (issue 14) */
+int pg_reminders_scan(struct store *s, store_reminder_plan_fn plan, void *arg, int *created)
+{
+    UNUSED(s);
+    UNUSED(plan);
+    UNUSED(arg);
+    UNUSED(created);
+    return pg_not_built("reminders_scan");
+}
+
+/* NOT BUILT (issue 14) */
+int pg_notifications_claim(struct store *s, int64_t now, int limit, int64_t lease_ms,
+                           struct notification_list *out)
+{
+    UNUSED(s);
+    UNUSED(now);
+    UNUSED(limit);
+    UNUSED(lease_ms);
+    UNUSED(out);
+    return pg_not_built("notifications_claim");
+}
+
+/* NOT BUILT (issue 14) */
+int pg_mail_claim(struct store *s, int64_t now, int limit, int64_t lease_ms,
+                  struct notification_list *out)
+{
+    UNUSED(s);
+    UNUSED(now);
+    UNUSED(limit);
+    UNUSED(lease_ms);
+    UNUSED(out);
+    return pg_not_built("mail_claim");
+}
+
+/* NOT BUILT (issue 14) */
+int pg_notifications_record(struct store *s, const struct delivery_result *r, size_t n)
+{
+    UNUSED(s);
+    UNUSED(r);
+    UNUSED(n);
+    return pg_not_built("notifications_record");
+}
+
+/* NOT BUILT (issue 14) */
+int pg_mail_record(struct store *s, const struct delivery_result *r, size_t n)
+{
+    UNUSED(s);
+    UNUSED(r);
+    UNUSED(n);
+    return pg_not_built("mail_record");
+}
+
+/* NOT BUILT (issue 14) */
+int pg_notifications_list(struct store *s, const char *org_id, int limit,
+                          struct notification_list *out)
+{
+    UNUSED(s);
+    UNUSED(org_id);
+    UNUSED(limit);
+    UNUSED(out);
+    return pg_not_built("notifications_list");
+}
+
+/* NOT BUILT (issue 14) */
+int pg_obligations_open(struct store *s, const char *org_id, int limit,
+                        struct open_obligations *out)
+{
+    UNUSED(s);
+    UNUSED(org_id);
+    UNUSED(limit);
+    UNUSED(out);
+    return pg_not_built("obligations_open");
+}
