@@ -139,10 +139,11 @@ int pg_exec(struct pg_conn *c, const char *sql, const struct pg_params *p, PGres
     int out = pg_result_of(c->sqlstate);
     /* constraint failures are expected answers (taken names, replays); the rest is logged
      * with the server's message, which names no parameter values */
-    if (out == STORE_UNAVAILABLE)
+    if (out == STORE_UNAVAILABLE) {
+        const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
         LOG(LOG_WARN, "store.pg.statement_failed", LF_S("sqlstate", c->sqlstate),
-            LF_S("message",
-                 r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) ?: "" : PQerrorMessage(c->db)));
+            LF_S("message", msg ? msg : PQerrorMessage(c->db)));
+    }
     PQclear(r);
     return out;
 }
@@ -365,18 +366,26 @@ static int run_batch_job(struct pg_store *s, struct pg_job *j)
     int64_t seq = s->audit_seq;
     char hash[HASH_SHA256_HEX];
     xstrlcpy(hash, s->audit_hash, sizeof(hash));
-    if (pg_exec(&s->w, "SAVEPOINT job", NULL, NULL))
-        return STORE_UNAVAILABLE;
-    int r = j->run(s, &s->w, j->arg);
-    /* a job that went on after a failed statement left the transaction aborted */
-    if (r >= 0 && PQtransactionStatus(s->w.db) == PQTRANS_INERROR)
-        r = STORE_UNAVAILABLE;
-    if (r < 0) {
-        pg_exec(&s->w, "ROLLBACK TO SAVEPOINT job", NULL, NULL);
-        s->audit_seq = seq; /* the job's audit entries were rolled back with it */
-        xstrlcpy(s->audit_hash, hash, sizeof(s->audit_hash));
+    int r = STORE_UNAVAILABLE;
+    /* a job that met a deadlock or a serialization failure runs again from its savepoint
+     * (PostgreSQL 15 §13.4: such a transaction is to be retried), at most PG_RETRIES times */
+    for (int attempt = 0; attempt < PG_RETRIES; attempt++) {
+        if (pg_exec(&s->w, "SAVEPOINT job", NULL, NULL))
+            return STORE_UNAVAILABLE;
+        r = j->run(s, &s->w, j->arg);
+        /* a job that went on after a failed statement left the transaction aborted */
+        if (r >= 0 && PQtransactionStatus(s->w.db) == PQTRANS_INERROR)
+            r = STORE_UNAVAILABLE;
+        bool again = r < 0 && pg_retryable(s->w.sqlstate);
+        if (r < 0) {
+            pg_exec(&s->w, "ROLLBACK TO SAVEPOINT job", NULL, NULL);
+            s->audit_seq = seq; /* the job's audit entries were rolled back with it */
+            xstrlcpy(s->audit_hash, hash, sizeof(s->audit_hash));
+        }
+        pg_exec(&s->w, "RELEASE SAVEPOINT job", NULL, NULL);
+        if (!again)
+            break;
     }
-    pg_exec(&s->w, "RELEASE SAVEPOINT job", NULL, NULL);
     return r;
 }
 

@@ -16,9 +16,10 @@
  *    statement sees everything committed before it started (§13.2.1), so no other node can
  *    append between our read of the head and our commit. It also makes every read-then-write
  *    check of a job (expected versions, idempotency keys, account pre-conditions) hold across
- *    nodes without SERIALIZABLE. A batch that still fails with 40001 or 40P01 (a reader's
- *    lock, a future job taking row locks) is retried whole, at most PG_RETRIES times: jobs set
- *    their outputs from scratch on each run.
+ *    nodes without SERIALIZABLE. A job that still fails with 40001 or 40P01 (a future job
+ *    taking row locks against a process that does not take the lock) runs again from its
+ *    savepoint, and a batch whose BEGIN, lock or COMMIT fails so is retried whole, each at most
+ *    PG_RETRIES times (PostgreSQL 15 §13.4): jobs set their outputs from scratch on each run.
  *  - A pool of read connections (mutex + condvar, bounded: pool_size) for reads, each read in
  *    its own statement (READ COMMITTED); a multi-statement read that needs one snapshot runs in
  *    pg_read_begin/pg_read_end (REPEATABLE READ READ ONLY, §13.2.2).

@@ -182,15 +182,59 @@ int pg_mail_record(struct store *s, const struct delivery_result *r, size_t n)
     return pg_not_built("mail_record");
 }
 
-/* NOT BUILT (issue 14) */
+/* A notification row (columns as notifications_list selects them; claims select the same
+ * with endpoint, secret and emails in 10, 11 and 16). */
+static void read_note(const PGresult *r, int i, struct notification_rec *n)
+{
+    memset(n, 0, sizeof(*n));
+    pg_copy(r, i, 0, n->id, sizeof(n->id));
+    pg_copy(r, i, 1, n->org_id, sizeof(n->org_id));
+    pg_copy(r, i, 2, n->kind, sizeof(n->kind));
+    pg_copy(r, i, 3, n->status, sizeof(n->status));
+    n->payload = pg_dup(r, i, 4);
+    n->attempts = (int)pg_int(r, i, 5);
+    n->created_at = pg_int(r, i, 6);
+    n->next_attempt_at = pg_int(r, i, 7);
+    n->delivered_at = pg_int(r, i, 8);
+    n->last_error = pg_dup(r, i, 9);
+    pg_copy(r, i, 10, n->endpoint, sizeof(n->endpoint));
+    long len = pg_bytea(r, i, 11, n->secret, sizeof(n->secret));
+    n->secret_len = len > 0 ? (size_t)len : 0;
+    pg_copy(r, i, 12, n->mail_status, sizeof(n->mail_status));
+    n->mail_attempts = (int)pg_int(r, i, 13);
+    n->mail_delivered_at = pg_int(r, i, 14);
+    n->mail_last_error = pg_dup(r, i, 15);
+    n->emails = pg_dup(r, i, 16);
+}
+
+/* Built: newest first (ties by id, UUIDv7: newest first too). */
 int pg_notifications_list(struct store *s, const char *org_id, int limit,
                           struct notification_list *out)
 {
-    UNUSED(s);
-    UNUSED(org_id);
-    UNUSED(limit);
-    UNUSED(out);
-    return pg_not_built("notifications_list");
+    struct pg_params p;
+    PGresult *r;
+    memset(out, 0, sizeof(*out));
+    pg_params_init(&p);
+    pg_p_text(&p, org_id);
+    pg_p_int(&p, limit);
+    struct pg_conn *c = pg_read_get(PG(s));
+    int rc = pg_exec(c,
+                     "SELECT n.id, n.org_id, n.kind, n.status, n.payload, n.attempts,"
+                     " n.created_at, n.next_attempt_at, n.delivered_at, n.last_error, NULL, NULL,"
+                     " m.status, m.attempts, m.delivered_at, m.last_error, NULL"
+                     " FROM notifications n LEFT JOIN notification_mail m"
+                     " ON m.notification_id = n.id WHERE n.org_id = $1"
+                     " ORDER BY n.created_at DESC, n.id DESC LIMIT $2",
+                     &p, &r);
+    pg_read_put(PG(s), c);
+    if (rc)
+        return rc;
+    out->n = (size_t)PQntuples(r);
+    out->items = xcalloc(out->n + 1, sizeof(*out->items));
+    for (size_t i = 0; i < out->n; i++)
+        read_note(r, (int)i, &out->items[i]);
+    PQclear(r);
+    return STORE_OK;
 }
 
 /* NOT BUILT (issue 14) */
