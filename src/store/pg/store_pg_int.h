@@ -204,9 +204,11 @@ int pg_audit_head(struct store *s, struct audit_rec *out);
 void pg_read_user(const PGresult *r, int row, struct user *u);
 int pg_user_insert(struct pg_conn *w, const struct user *u, int64_t now);
 
-/* store_pg_ledger.c (not built yet: only a write without obligations passes). Reconciles the
- * obligations of version `version` of w->id inside the writer's transaction. */
-int pg_ledger_apply(struct pg_store *s, struct pg_conn *w, const struct report_write *w_,
+/* store_pg_ledger.c (built): reconciles and writes the obligations of version `version` of
+ * w->id inside the writer's transaction (c: the writer connection), counting the actions by
+ * enum ledger_op into counts; LEDGER_ON_VERSION for a new version, LEDGER_ON_SUBMIT for a
+ * submit (store_sqlite_int.h, sq_ledger_apply). */
+int pg_ledger_apply(struct pg_store *s, struct pg_conn *c, const struct report_write *w,
                     int version, enum ledger_trigger trigger, int counts[LEDGER_REINSTATE + 1]);
 
 /* store_pg_accounts.c: accounts and sign-in throttling */
@@ -269,7 +271,7 @@ int pg_inbox_list(struct store *s, const struct inbox_filter *f, struct inbox_pa
 int pg_request_create(struct store *s, const struct request_rec *r, const char *note);
 int pg_request_get(struct store *s, const char *id, struct request_rec *out);
 int pg_requests_list(struct store *s, const struct request_filter *f, struct request_list *out);
-/* store_pg_ledger.c: the obligation ledger */
+/* store_pg_ledger.c: the obligation ledger (built) */
 int pg_obligations_list(struct store *s, const char *incident_id, struct obligation_list *out);
 /* store_pg_notify.c: reminders, notifications and their e-mail channel */
 int pg_reminders_get(struct store *s, const char *org_id, struct reminder_settings *out);
