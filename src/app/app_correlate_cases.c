@@ -288,8 +288,10 @@ static json_t *as_report(const struct advisory_rec *a)
 {
     json_t *doc = a->body ? json_loads(a->body, 0, NULL) : NULL;
     json_t *list = json_object_get(doc, "indicators");
-    json_t *r =
-        doc ? json_pack("{s:{s:O}}", "threat", "indicators", list ? list : json_array()) : NULL;
+    /* "o" takes the reference: a new empty array when there is no list is not leaked */
+    json_t *r = doc ? json_pack("{s:{s:o}}", "threat", "indicators",
+                                list ? json_incref(list) : json_array())
+                    : NULL;
     json_decref(doc);
     return r;
 }

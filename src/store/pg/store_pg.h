@@ -1,7 +1,7 @@
 /*
  * store_pg.h — opening the PostgreSQL backend of the store contract (store.h) directly
- * (issue 14; IN PROGRESS: operations not yet built answer STORE_UNAVAILABLE, see
- * store_pg_stubs.c).
+ * (issue 14; IN PROGRESS: operations not yet built answer STORE_UNAVAILABLE, see the functions
+ * marked NOT BUILT in store_pg_<area>.c and docs/operations.md).
  *
  * What it is not: the contract. Everything above the store opens a store by URL (store_open,
  * "postgresql:///ichigen?host=/run/ichigen-pg&user=ichigen") so nothing above names a backend.
