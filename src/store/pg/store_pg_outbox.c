@@ -145,8 +145,8 @@ static int answer_requests(struct pg_store *s, struct pg_conn *w, const struct s
     PGresult *res;
     pg_params_init(&p);
     pg_p_text(&p, sw->incident_id);
-    int rc = pg_exec(w, REQ_COLS " WHERE incident_id = $1 AND answered_at IS NULL ORDER BY id",
-                     &p, &res);
+    int rc = pg_exec(w, REQ_COLS " WHERE incident_id = $1 AND answered_at IS NULL ORDER BY id", &p,
+                     &res);
     if (rc)
         return rc;
     int rows = PQntuples(res);
@@ -431,8 +431,7 @@ static int cancel_unsent(struct pg_conn *w, const struct withdraw_write *ww)
 
 /* Writer: whether recipient_id has something of the incident (or it is on its way, or an
  * attempt was made that may have arrived). */
-static int received(struct pg_conn *w, const char *incident_id, const char *recipient_id,
-                    bool *yes)
+static int received(struct pg_conn *w, const char *incident_id, const char *recipient_id, bool *yes)
 {
     struct pg_params p;
     PGresult *res;
