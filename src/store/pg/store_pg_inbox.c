@@ -1,10 +1,9 @@
 /*
  * store_pg_inbox.c — the receiving side's inbox and requests (issue 10 item 7) in PostgreSQL (issue
- * 14): inbox_list, request_create, request_get, requests_list (store.h), and what a submit does
- * for the receiving side inside its transaction (pg_submit_received): it answers the incident's
- * open requests the new submission answers (store_request_answered_by decides) and queues the
- * arrival event for a recipient whose organisation subscribed (store_arrival_note decides).
- * The twin of src/store/sqlite/store_sqlite_inbox.c, with the same semantics.
+ * 14): inbox_list, request_create, request_get, requests_list (store.h), the twin of
+ * src/store/sqlite/store_sqlite_inbox.c with the same semantics. What a submit does for the
+ * receiving side in its transaction (answering requests, announcing arrivals) is the submit
+ * job's, in store_pg_outbox.c.
  */
 #include "store_pg_int.h"
 #include "../store_int.h"
@@ -384,74 +383,4 @@ int pg_requests_list(struct store *s, const struct request_filter *f, struct req
     int rc = read_requests(c, sql, &p, out);
     pg_read_put(PG(s), c);
     return rc;
-}
-
-/* ---- what a submit does for the receiving side ---- */
-
-/* The incident's open requests that n answers, answered by it now. */
-static int answer_requests(struct pg_store *s, struct pg_conn *w, const struct submit_write *sw,
-                           const struct submission_new *n)
-{
-    struct request_list l;
-    struct pg_params p;
-    pg_params_init(&p);
-    pg_p_text(&p, sw->incident_id);
-    int rc = read_requests(w, REQCOLS " WHERE incident_id = $1 AND answered_at IS NULL ORDER BY id",
-                           &p, &l);
-    for (size_t i = 0; rc == STORE_OK && i < l.n; i++) {
-        if (!store_request_answered_by(&l.items[i], n->recipient_id, n->obligation_id))
-            continue;
-        pg_params_init(&p);
-        pg_p_text(&p, l.items[i].id);
-        pg_p_text(&p, n->id);
-        pg_p_int(&p, sw->now_ms);
-        rc = pg_exec(w,
-                     "UPDATE requests SET answered_by = $2, answered_at = $3"
-                     " WHERE id = $1 AND answered_at IS NULL",
-                     &p, NULL);
-        if (rc)
-            break;
-        struct audit_rec e;
-        store_audit_request_answer(&e, l.items[i].id, n->id, sw->actor, sw->now_ms);
-        rc = pg_audit_put(s, &e);
-    }
-    request_list_release(&l);
-    return rc;
-}
-
-/* The arrival event of n for the organisation bound to its recipient, when that organisation
- * has an enabled webhook (its subscription); dedupe "arrival:<submission id>". */
-static int announce_arrival(struct pg_store *s, struct pg_conn *w, const struct submit_write *sw,
-                            const struct submission_new *n)
-{
-    char org[UUID_STR_LEN] = "";
-    bool webhook = false;
-    struct pg_params p;
-    PGresult *r;
-    if (!store_arrival_wanted(n->channel, sw->drill))
-        return STORE_OK;
-    pg_params_init(&p);
-    pg_p_text(&p, n->recipient_id);
-    int rc = pg_exec(w, "SELECT org_id FROM recipient_bindings WHERE recipient_id = $1", &p, &r);
-    if (rc)
-        return rc;
-    if (PQntuples(r))
-        pg_copy(r, 0, 0, org, sizeof(org));
-    PQclear(r);
-    if (!org[0])
-        return STORE_OK;
-    if ((rc = pg_webhook_enabled(w, org, &webhook)) != STORE_OK || !webhook)
-        return rc;
-    struct notification_new note;
-    store_arrival_note(org, sw, n, &note);
-    rc = pg_note_add(s, w, &note, NULL);
-    free(note.payload);
-    return rc;
-}
-
-int pg_submit_received(struct pg_store *s, struct pg_conn *w, const struct submit_write *sw,
-                       const struct submission_new *n)
-{
-    int rc = answer_requests(s, w, sw, n);
-    return rc == STORE_OK ? announce_arrival(s, w, sw, n) : rc;
 }

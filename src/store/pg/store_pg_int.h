@@ -349,16 +349,4 @@ int pg_draft_delete(struct store *s, const char *id, const char *actor, int64_t 
 /* The ops table (store_pg_ops.c). */
 extern const struct store_ops pg_ops;
 
-/* Writer-thread helpers for store_pg_outbox.c's jobs (issue 14; the twins of SQLite's
- * announce_binding and sq_submit_received). store_pg_notify.c: binding_set's announcement of a
- * change of receiver of recipient_id from previous ("" when none) to org_id, to every
- * organisation store_binding_told names (call it only when the receiver changes).
- * store_pg_inbox.c: what submitting n in sw does for the receiving side — answers the
- * incident's open requests n answers (audited) and queues its arrival event for a subscribed
- * receiving organisation; called by the submit job for each item it adds. */
-int pg_binding_announce(struct pg_store *s, struct pg_conn *w, const char *recipient_id,
-                        const char *org_id, const char *previous, int64_t now);
-int pg_submit_received(struct pg_store *s, struct pg_conn *w, const struct submit_write *sw,
-                       const struct submission_new *n);
-
 #endif

@@ -4,7 +4,7 @@
  * the reminders scan, the notification outbox's claims and outcomes (webhook and e-mail
  * channels, claimed with FOR UPDATE SKIP LOCKED and a lease in next_attempt_at, so several nodes
  * never take the same row while its lease holds), what a write announces (pg_note_add,
- * pg_note_event, pg_binding_announce) and an organisation's open obligations.
+ * pg_note_event) and an organisation's open obligations.
  */
 #include "store_pg_int.h"
 #include "../store_int.h"
@@ -534,81 +534,4 @@ int pg_obligations_open(struct store *s, const char *org_id, int limit,
     }
     PQclear(r);
     return STORE_OK;
-}
-
-/* ---- a change of receiver, announced (binding_set's part in its transaction) ---- */
-
-/* An organisation's id and names, read by the writer. */
-static int org_names(struct pg_conn *w, const char *id, struct org *o)
-{
-    struct pg_params p;
-    PGresult *r;
-    memset(o, 0, sizeof(*o));
-    pg_params_init(&p);
-    pg_p_text(&p, id);
-    int rc = pg_exec(w, "SELECT id, name_ja, name_en FROM organizations WHERE id = $1", &p, &r);
-    if (rc)
-        return rc;
-    rc = PQntuples(r) ? STORE_OK : STORE_NOT_FOUND;
-    if (rc == STORE_OK) {
-        pg_copy(r, 0, 0, o->id, sizeof(o->id));
-        pg_copy(r, 0, 1, o->name_ja, sizeof(o->name_ja));
-        pg_copy(r, 0, 2, o->name_en, sizeof(o->name_en));
-    }
-    PQclear(r);
-    return rc;
-}
-
-/* Adds the notification of each organisation store_binding_told names. */
-static int tell_each(struct pg_store *s, struct pg_conn *w, const char *recipient_id,
-                     const struct org *prev, const struct org *cur, int64_t now, const char **told,
-                     size_t n)
-{
-    int r = STORE_OK;
-    for (size_t i = 0; i < n && r == STORE_OK; i++) {
-        struct notification_new note;
-        char id[40];
-        bool webhook;
-        if ((r = pg_webhook_enabled(w, told[i], &webhook)) != STORE_OK)
-            break;
-        store_notification_id(id);
-        store_binding_note(told[i], webhook, recipient_id, prev, cur, now, id, &note);
-        r = pg_note_add(s, w, &note, NULL);
-        free(note.payload);
-    }
-    return r;
-}
-
-int pg_binding_announce(struct pg_store *s, struct pg_conn *w, const char *recipient_id,
-                        const char *org_id, const char *previous, int64_t now)
-{
-    struct org cur, prev;
-    struct pg_params p;
-    PGresult *res = NULL;
-    const char **subs = NULL, **told = NULL;
-    size_t nsubs = 0, ntold = 0;
-    int r = org_names(w, org_id, &cur);
-    if (r == STORE_OK && previous[0])
-        r = org_names(w, previous, &prev);
-    if (r == STORE_OK) {
-        pg_params_init(&p);
-        pg_p_text(&p, recipient_id);
-        r = pg_exec(w,
-                    "SELECT DISTINCT org_id FROM submissions WHERE recipient_id = $1"
-                    " ORDER BY org_id",
-                    &p, &res);
-    }
-    if (r == STORE_OK) {
-        nsubs = (size_t)PQntuples(res);
-        subs = xcalloc(nsubs + 1, sizeof(*subs));
-        for (size_t i = 0; i < nsubs; i++)
-            subs[i] = PQgetvalue(res, (int)i, 0); /* valid until PQclear, below */
-        ntold = store_binding_told(subs, nsubs, org_id, previous, &told);
-        r = tell_each(s, w, recipient_id, previous[0] ? &prev : NULL, &cur, now, told, ntold);
-    }
-    free(told);
-    free(subs);
-    if (res)
-        PQclear(res);
-    return r;
 }
