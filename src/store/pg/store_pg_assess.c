@@ -89,7 +89,7 @@ static void as_row(const PGresult *r, int i, void *out)
     pg_copy(r, i, 10, a->submitted_by, sizeof(a->submitted_by));
     a->submitted_at = pg_int(r, i, 11);
     /* float8's text output is the shortest exact form (extra_float_digits 1, PostgreSQL 15
-     * §8.1.3), so strtod gives back the double that was stored */
+     * §8.1.3, the server's default), so strtod gives back the double that was stored */
     a->overall = pg_null(r, i, 12) ? -1 : strtod(PQgetvalue(r, i, 12), NULL);
     a->answers = pg_dup(r, i, 13);
     a->scores = pg_dup(r, i, 14);
