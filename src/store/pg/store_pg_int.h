@@ -308,8 +308,8 @@ int pg_binding_set(struct store *s, const char *recipient_id, const char *org_id
 int pg_binding_list(struct store *s, struct recipient_binding **out, size_t *n);
 /* store_pg_sharing.c: sightings (issue 13 item 3) */
 int pg_sighting_add(struct store *s, const struct sighting_write *w);
-int pg_sighting_counts(struct store *s, const char *type, const char *value, const char *except_tlp,
-                       struct sighting_counts *out);
+int pg_sighting_counts(struct store *s, const char *type, const char *value,
+                       const char *except_tlp, struct sighting_counts *out);
 /* store_pg_stats.c: statistics for authorities (issue 13 item 7) */
 int pg_stats_scan(struct store *s, const struct stats_scan_filter *f, store_stats_row_fn cb,
                   void *arg);
