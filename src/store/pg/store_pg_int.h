@@ -349,4 +349,9 @@ int pg_draft_delete(struct store *s, const char *id, const char *actor, int64_t 
 /* The ops table (store_pg_ops.c). */
 extern const struct store_ops pg_ops;
 
+/* store_pg_sharing.c: an organisation's own sightings of one value (store.h, sighting_list_org;
+ * added by the sightings' port: the operation came to store.h after this table was drawn). */
+int pg_sighting_list_org(struct store *s, const char *org_id, const char *type, const char *value,
+                         int limit, struct sighting_rec **out, size_t *n);
+
 #endif

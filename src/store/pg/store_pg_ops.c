@@ -112,4 +112,5 @@ const struct store_ops pg_ops = {
     .taxii_object_delete = pg_taxii_object_delete,
     .taxii_status_put = pg_taxii_status_put,
     .taxii_status_get = pg_taxii_status_get,
+    .sighting_list_org = pg_sighting_list_org,
 };
