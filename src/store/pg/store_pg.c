@@ -500,28 +500,6 @@ int pg_submit(struct pg_store *s, int (*run)(struct pg_store *, struct pg_conn *
     return j.result;
 }
 
-/* Each operation's name is logged once per process: the workers poll some of them every
- * second, and one line says all there is to say. */
-static pthread_mutex_t not_built_lock = PTHREAD_MUTEX_INITIALIZER;
-static const char *not_built_seen[128];
-
-int pg_not_built(const char *op)
-{
-    bool first = true;
-    pthread_mutex_lock(&not_built_lock);
-    size_t i = 0;
-    for (; i < ARRAY_SIZE(not_built_seen) && not_built_seen[i]; i++)
-        if (!strcmp(not_built_seen[i], op))
-            first = false;
-    if (first && i < ARRAY_SIZE(not_built_seen))
-        not_built_seen[i] = op; /* op is a string literal */
-    pthread_mutex_unlock(&not_built_lock);
-    if (first)
-        LOG(LOG_WARN, "store.pg.not_built", LF_S("operation", op),
-            LF_S("note", "issue 14: this operation is not built on PostgreSQL yet"));
-    return STORE_UNAVAILABLE;
-}
-
 /* ---- migrations ---- */
 
 /* The version the database is at, inside the migration lock's transaction. */

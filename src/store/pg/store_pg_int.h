@@ -156,11 +156,6 @@ int pg_submit(struct pg_store *s, int (*run)(struct pg_store *, struct pg_conn *
  * the batch's transaction, chained and sealed (store_audit_chain). */
 int pg_audit_put(struct pg_store *s, const struct audit_rec *e);
 
-/* Logs store.pg.not_built with the operation's name (once per operation and process) and
- * returns STORE_UNAVAILABLE: the body of every operation not built yet (issue 14, in progress;
- * the functions marked NOT BUILT in store_pg_<area>.c). */
-int pg_not_built(const char *op);
-
 /* ---- operations, one file per area (as SQLite's), installed in pg_ops (store_pg_ops.c) ---- */
 
 /* store_pg_q.c: housekeeping, organisations, users, tokens, reports, audit */
