@@ -1,6 +1,6 @@
 # Thin forwarding Makefile: every target hands off to a script under scripts/ (or meson).
 # See README.md; the two commands a user needs are `make run` and `make test`.
-.PHONY: all deps build run test bench fuzz format lint clean
+.PHONY: all deps build run run-pg test bench fuzz format lint clean
 
 all: build
 
@@ -12,6 +12,10 @@ build:
 
 run:
 	@scripts/run.sh
+
+# the same on a local PostgreSQL cluster in var/pg (issue 14, in progress)
+run-pg:
+	@scripts/run_pg.sh
 
 test:
 	@scripts/test.sh

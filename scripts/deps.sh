@@ -1,9 +1,11 @@
 #!/bin/sh
 # Installs the Debian packages ichigen needs, and nothing else. Idempotent: when everything is
 # present it costs one dpkg-query call. Profiles add to each other:
-#   build  compiler, meson/ninja and the libraries the service links
-#   test   + cmocka (unit tests), libcurl (integration-test client), python3-aiosmtpd and
-#          openssl (the real SMTP server and its certificate in tests/integration/itest_mail.c)
+#   build  compiler, meson/ninja and the libraries the service links (libpq: the PostgreSQL
+#          backend, issue 14)
+#   test   + PostgreSQL 15 (scripts/pg.sh starts a throw-away cluster), cmocka (unit tests),
+#          libcurl (integration-test client), python3-aiosmtpd and openssl (the real SMTP server
+#          and its certificate in tests/integration/itest_mail.c)
 #   fuzz   + clang with its libFuzzer runtime (only `make fuzz` needs it)
 # The web UI (web/, built by scripts/web.sh) needs node and npm for every profile, and the test
 # profile also Chromium for tests/browser. Those are asked for by command rather than by package:
@@ -18,8 +20,8 @@ profile=${1:-build}
 pkgs_build="gcc libc6-dev make pkg-config meson ninja-build libmicrohttpd-dev libjansson-dev \
 libsqlite3-dev libsodium-dev libssl-dev tzdata \
 libcairo2-dev fonts-noto-cjk fontconfig libxlsxwriter-dev libcurl4-openssl-dev ca-certificates \
-liboath-dev"
-pkgs_test="$pkgs_build libcmocka-dev poppler-utils unzip python3-aiosmtpd openssl"
+liboath-dev libpq-dev"
+pkgs_test="$pkgs_build postgresql-15 libcmocka-dev poppler-utils unzip python3-aiosmtpd openssl"
 pkgs_fuzz="$pkgs_test clang libclang-rt-14-dev"
 
 case "$profile" in

@@ -14,7 +14,7 @@ build/ichigen migrate --data-dir="$data" ${ARGS:-}
 # shellcheck disable=SC2086
 build/ichigen admin bootstrap --data-dir="$data" ${ARGS:-}
 echo
-echo "ichigen is starting (database: $data/ichigen.db); stop it with Ctrl-C."
+echo "ichigen is starting (database: ${ICHIGEN_STORE_URL:-$data/ichigen.db}); stop it with Ctrl-C."
 ready="$data/ready"
 rm -f "$ready"
 # shellcheck disable=SC2086

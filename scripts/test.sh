@@ -42,5 +42,28 @@ timeout 900 node tests/browser/run.mjs build/ichigen >build/browser-output.txt 2
 awk '/^not ok/ { f = 1; print; next } /^ok/ { f = 0 } /^(ok|# measure|# sessions)/ || (f && /^# /)' \
     build/browser-output.txt || true
 
-exec python3 scripts/tap_summary.py build/meson-logs/testlog.json build-asan/meson-logs/testlog.json \
-    build-browser/meson-logs/testlog.json
+# PostgreSQL (issue 14): the store's conformance suite (tests/unit/test_store.c and
+# test_store_pg.c) again on a throw-away cluster (scripts/pg.sh), every run. The integration
+# tests join with ICHIGEN_TEST_PG=1 — opt-in until they pass there (docs/operations.md).
+echo "== tests on PostgreSQL (build/, a throw-away cluster)"
+pgdir=$(mktemp -d /tmp/ichigen-test-pg.XXXXXX)
+cp build/meson-logs/testlog.json build/testlog-sqlite.json
+logs="build/testlog-sqlite.json build-asan/meson-logs/testlog.json \
+build-browser/meson-logs/testlog.json build/testlog-pg.json"
+rm -f build/testlog-pg.json
+if url=$(scripts/pg.sh start "$pgdir"); then
+    if [ "${ICHIGEN_TEST_PG:-}" = 1 ]; then
+        set -- --suite unit --suite integration
+    else
+        set -- store store_pg
+    fi
+    ICHIGEN_TEST_PG_URL=$url ICHIGEN_ITEST_PG_URL=$url \
+        meson test -C build --no-rebuild --print-errorlogs "$@" >build/test-output-pg.txt 2>&1 || true
+    grep -E "^ *[0-9]+/[0-9]+ " build/test-output-pg.txt || true
+    cp build/meson-logs/testlog.json build/testlog-pg.json
+fi # no cluster: build/testlog-pg.json is missing, which the summary counts as a failure
+scripts/pg.sh stop "$pgdir" >/dev/null 2>&1 || true
+rm -rf "$pgdir"
+
+# shellcheck disable=SC2086
+exec python3 scripts/tap_summary.py $logs

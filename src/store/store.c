@@ -3,11 +3,12 @@
  *
  * Why URLs: one setting (store_url) says where the data lives whatever the backend, so the
  * CLI, the server and the tests open a store without knowing its kind; the PostgreSQL backend
- * (issue 14) adds a branch here and nothing above. A URL never carries a password (libpq reads
- * one from PGPASSFILE), so it may be printed and logged; one that does is refused.
+ * (issue 14, in progress: pg/) is a branch here and nothing above. A URL never carries a password
+ * (libpq reads one from PGPASSFILE), so it may be printed and logged; one that does is refused.
  */
 #include "store.h"
 #include "sqlite/store_sqlite.h"
+#include "pg/store_pg.h"
 
 /* The file a sqlite: URL names ("" when none), or NULL when the URL is not sqlite:. */
 static const char *sqlite_path(const char *url)
@@ -41,9 +42,10 @@ struct store *store_open(const struct store_options *o, struct err *e)
         return store_sqlite_open(&so, e);
     }
     if (is_postgresql(url)) {
-        err_set(e, STORE_UNAVAILABLE,
-                "store_url: the PostgreSQL backend is not built yet; use sqlite:PATH");
-        return NULL;
+        /* read_pool_size: the same setting names the PostgreSQL backend's pool */
+        struct store_pg_options po = {
+            .url = url, .pool_size = o->read_pool_size, .commit_batch_max = o->commit_batch_max};
+        return store_pg_open(&po, e);
     }
     /* only the scheme is echoed: whatever follows could hold credentials */
     err_set(e, STORE_UNAVAILABLE, "store_url: unknown kind of store \"%.*s\" (use sqlite:PATH)",
@@ -55,5 +57,7 @@ int store_target_schema_version(const char *url)
 {
     if (url && sqlite_path(url))
         return store_sqlite_schema_version();
-    return 0; /* postgresql: not built yet (issue 14) */
+    if (url && is_postgresql(url))
+        return store_pg_schema_version();
+    return 0;
 }

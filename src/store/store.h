@@ -1149,7 +1149,7 @@ struct store {
 
 /* Opening a store by URL (store.c). */
 struct store_options {
-    const char *url;      /* "sqlite:PATH" (or "sqlite:///abs/path"); postgresql: not yet */
+    const char *url;      /* "sqlite:PATH" (or "sqlite:///abs/path"), or postgresql://… */
     int read_pool_size;   /* backends that pool read connections */
     int commit_batch_max; /* most writes one group commit may carry */
 };

@@ -23,4 +23,8 @@ struct store_migration {
 extern const struct store_migration sq_migrations[];
 extern const size_t sq_migrations_count;
 
+/* The PostgreSQL backend's (generated from src/store/pg/migrations/, numbered as SQLite's). */
+extern const struct store_migration pg_migrations[];
+extern const size_t pg_migrations_count;
+
 #endif

@@ -12,7 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <ctype.h>
 #include <curl/curl.h>
+#include <libpq-fe.h>
 #include <oath.h>
 
 #include "itest.h"
@@ -100,6 +102,48 @@ static void track(struct itest_server *s, bool on)
 
 /* ---- the server process ---- */
 
+bool itest_on_pg(void)
+{
+    const char *u = getenv("ICHIGEN_ITEST_PG_URL");
+    return u && *u;
+}
+
+/* One maintenance statement on the PostgreSQL server's own database. */
+static int pg_admin(const char *sql)
+{
+    const char *const keys[] = {"dbname", NULL};
+    const char *const vals[] = {getenv("ICHIGEN_ITEST_PG_URL"), NULL};
+    PGconn *c = PQconnectdbParams(keys, vals, 1);
+    PGresult *r = PQstatus(c) == CONNECTION_OK ? PQexec(c, sql) : NULL;
+    int rc = r && PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+    if (rc)
+        fprintf(stderr, "# itest: %s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    return rc;
+}
+
+/* On PostgreSQL: a fresh database named after the data directory (mkdtemp: unique), and the
+ * --store-url setting naming it (libpq takes dbname= as a query parameter, PostgreSQL 15
+ * §34.1.1.2). */
+static int pg_database(struct itest_server *s)
+{
+    const char *base = getenv("ICHIGEN_ITEST_PG_URL"), *name = strrchr(s->dir, '/');
+    char sql[128];
+    size_t i = (size_t)snprintf(s->pg_db, sizeof(s->pg_db), "it_");
+    for (name = name ? name + 1 : s->dir; *name && i + 1 < sizeof(s->pg_db); name++)
+        s->pg_db[i++] = isalnum((unsigned char)*name) ? (char)tolower((unsigned char)*name) : '_';
+    s->pg_db[i] = '\0';
+    snprintf(sql, sizeof(sql), "CREATE DATABASE %s", s->pg_db);
+    if (pg_admin(sql)) {
+        s->pg_db[0] = '\0';
+        return -1;
+    }
+    snprintf(s->store_arg, sizeof(s->store_arg), "--store-url=%s%cdbname=%s", base,
+             strchr(base, '?') ? '&' : '?', s->pg_db);
+    return 0;
+}
+
 int itest_server_init(struct itest_server *s, const char *const *settings)
 {
     const char *tmp = getenv("TMPDIR");
@@ -116,6 +160,11 @@ int itest_server_init(struct itest_server *s, const char *const *settings)
     for (; settings && settings[n] && n < ITEST_MAX_SETTINGS; n++)
         s->settings[n] = settings[n];
     track(s, true);
+    if (itest_on_pg()) {
+        if (n == ITEST_MAX_SETTINGS || pg_database(s))
+            return -1;
+        s->settings[n] = s->store_arg;
+    }
     return 0;
 }
 
@@ -300,6 +349,12 @@ void itest_server_release(struct itest_server *s)
     if (s->dir[0] && !getenv("ITEST_KEEP"))
         nftw(s->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
     s->dir[0] = '\0';
+    if (s->pg_db[0] && !getenv("ITEST_KEEP")) {
+        char sql[128];
+        snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", s->pg_db);
+        pg_admin(sql);
+    }
+    s->pg_db[0] = '\0';
     track(s, false);
 }
 
@@ -399,6 +454,8 @@ int itest_cli(const struct itest_server *s, const char *stdin_text, char **out, 
     va_end(ap);
     argv[n++] = "--data-dir";
     argv[n++] = s->dir;
+    if (s->store_arg[0])
+        argv[n++] = s->store_arg;
     argv[n] = NULL;
     return itest_run(s, stdin_text, out, argv);
 }

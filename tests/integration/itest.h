@@ -43,7 +43,16 @@ struct itest_server {
     pid_t pid;                                    /* 0 when not running */
     int port;
     char base[64]; /* "http://127.0.0.1:PORT" */
+    /* With ICHIGEN_ITEST_PG_URL set (a PostgreSQL server's store URL, issue 14): the database
+     * made for this server ("it_…", dropped by itest_server_release) and the setting that points
+     * the server and every CLI command at it; "" on SQLite (the data directory's file). */
+    char pg_db[64];
+    char store_arg[700];
 };
+
+/* Whether the tests run on PostgreSQL (ICHIGEN_ITEST_PG_URL set): for the few tests that look
+ * at the SQLite file itself. */
+bool itest_on_pg(void);
 
 /* Creates a fresh temporary data directory (mkdtemp) and remembers settings (NULL-ended
  * "--name=value" strings that must outlive s; NULL for none). Does not start anything.
