@@ -154,31 +154,6 @@ static void *big_alloc(size_t n, bool zero)
 struct ixt {
     uint64_t *slot; /* tag << 32 | (entry + 1); 0 empty; low half SLOT_TOMB: removed */
     size_t mask, live, tomb;
-    uint32_t no; /* which table (0 text and hashes, 1 + prefix IPv4, 34 + prefix IPv6): filter */
-};
-
-/*
- * Most probes of a lookup find nothing: a fresh hash or URL, the parent domains of a name at
- * every depth in use, the /32 table for an address that is not listed. Each would read a random
- * slot of a table of hundreds of megabytes, a DRAM access of 100-200 ns. A blocked Bloom filter
- * over the keys of every table, FILTER_BITS bits per key (about 10 MiB for 10 million, within
- * the last-level cache), answers most of them from cache: a key's FILTER_K bits lie in one
- * 64-byte block, so a check reads one cache line. The bits are a function of the key's table and
- * tag (the high half of its hash, which its slot keeps), so the filter is rebuilt from the slots
- * without reading a key. A removal clears nothing (a stale key costs a probe, as before); the
- * filter is rebuilt, larger and without the removed keys, when more keys have been added since
- * its last rebuild than it was sized for. It has no false negatives: a key in a table either was
- * in a slot at the last rebuild, which set the bits of every slot, or was added after it, which
- * set its bits.
- */
-#define FILTER_BITS 8
-#define FILTER_K 6
-#define FILTER_MIN 1024 /* keys: the smallest filter, 1 KiB */
-
-struct ixf {
-    uint64_t *w;         /* nblock blocks of 8 words (64 bytes, one cache line) */
-    uint64_t nblock;     /* NULL/0 until the first key */
-    uint64_t room, used; /* keys it is sized for; keys whose bits were set since it was built */
 };
 
 /*
@@ -222,11 +197,9 @@ struct ioc_index {
     pthread_rwlock_t lock;
     uint64_t seed;
     struct ixt str, ip4[33], ip6[129];
-    struct ixf filter;
     struct bucket *b4, *b6;     /* BUCKETS each, by the address's first 16 bits; NULL until used */
     uint64_t *f4[33], *f6[129]; /* per prefix length >= 16: which first 16 bits occur (filter) */
     uint32_t ip4_n[33], ip6_n[129], depth_n[256]; /* indicators per prefix length / depth */
-    uint64_t ip_used[2][3]; /* IPv4, IPv6: the prefix lengths whose count is not 0 */
     bool bulk; /* ioc_index_build: buckets unsorted until it ends */
     char **chunk;
     size_t *chunk_fill; /* bytes used in each chunk */
@@ -243,10 +216,6 @@ struct ioc_index *ioc_index_new(uint64_t seed)
     BUG_ON(pthread_rwlock_init(&ix->lock, &a));
     pthread_rwlockattr_destroy(&a);
     ix->seed = mix(seed ^ 0x6a09e667f3bcc908ULL);
-    for (uint32_t i = 0; i < 33; i++)
-        ix->ip4[i].no = 1 + i;
-    for (uint32_t i = 0; i < 129; i++)
-        ix->ip6[i].no = 34 + i;
     return ix;
 }
 
@@ -255,7 +224,6 @@ void ioc_index_free(struct ioc_index *ix)
     if (!ix)
         return;
     free(ix->str.slot);
-    free(ix->filter.w);
     for (size_t i = 0; i < BUCKETS && ix->b4; i++)
         free(ix->b4[i].e);
     for (size_t i = 0; i < BUCKETS && ix->b6; i++)
@@ -391,91 +359,6 @@ static void ixt_resize(struct ixt *tb, size_t want)
 static uint64_t ixt_bytes(const struct ixt *tb)
 {
     return tb->slot ? (tb->mask + 1) * sizeof(uint64_t) : 0;
-}
-
-/* ---- the filter ---- */
-
-/* The filter's hash of a key: a bijection of (table, tag), so distinct pairs never share it. */
-static inline uint64_t ixf_hash(const struct ixt *tb, uint64_t h)
-{
-    return mix((uint64_t)tb->no << 32 | h >> 32);
-}
-
-/* The block of fh: its high half scaled to the number of blocks (no power of two needed). */
-static inline const uint64_t *ixf_block(const struct ixf *f, uint64_t fh)
-{
-    return f->w + (((fh >> 32) * f->nblock) >> 32) * 8;
-}
-
-/* The FILTER_K bit positions in a block (0..511): 9-bit fields of a second product of fh, from
- * the top, independent of the bits that chose the block. */
-#define FILTER_BIT(x, i) ((unsigned)((x) >> (64 - 9 * ((i) + 1))) & 511)
-#define FILTER_MUL 0xd6e8feb86659fd93ULL
-
-static void ixf_set(struct ixf *f, uint64_t fh)
-{
-    uint64_t *b = (uint64_t *)ixf_block(f, fh), x = fh * FILTER_MUL;
-    for (int i = 0; i < FILTER_K; i++) {
-        unsigned bit = FILTER_BIT(x, i);
-        b[bit >> 6] |= 1ULL << (bit & 63);
-    }
-}
-
-static inline bool ixf_has(const struct ixf *f, uint64_t fh)
-{
-    const uint64_t *b = ixf_block(f, fh);
-    uint64_t x = fh * FILTER_MUL;
-    for (int i = 0; i < FILTER_K; i++) {
-        unsigned bit = FILTER_BIT(x, i);
-        if (!(b[bit >> 6] >> (bit & 63) & 1))
-            return false;
-    }
-    return true;
-}
-
-static void ixf_table(struct ixf *f, const struct ixt *tb)
-{
-    for (size_t i = 0; tb->slot && i <= tb->mask; i++) {
-        uint64_t s = tb->slot[i];
-        if (s && (uint32_t)s != SLOT_TOMB) {
-            ixf_set(f, ixf_hash(tb, s));
-            f->used++;
-        }
-    }
-}
-
-/* A new filter sized for `keys` keys, holding every key of every table. */
-static void ixf_rebuild(struct ioc_index *ix, uint64_t keys)
-{
-    struct ixf *f = &ix->filter;
-    free(f->w);
-    f->room = MAX(keys, FILTER_MIN);
-    f->nblock = (f->room * FILTER_BITS + 511) / 512;
-    f->used = 0;
-    if (f->nblock * 64 >= HUGE_SIZE)
-        f->w = big_alloc(f->nblock * 64, true);
-    else if (posix_memalign((void **)&f->w, 64, f->nblock * 64))
-        BUG("out of memory (%llu bytes)", (unsigned long long)f->nblock * 64);
-    else
-        memset(f->w, 0, f->nblock * 64);
-    ixf_table(f, &ix->str);
-    for (size_t i = 0; i < 33; i++)
-        ixf_table(f, &ix->ip4[i]);
-    for (size_t i = 0; i < 129; i++)
-        ixf_table(f, &ix->ip6[i]);
-}
-
-/* A key was placed in tb (hash h): its bits, or a new filter with room to grow by a quarter
- * when this one is full (it then holds the key from its slot). */
-static void ixf_note(struct ioc_index *ix, const struct ixt *tb, uint64_t h)
-{
-    struct ixf *f = &ix->filter;
-    if (f->used >= f->room) {
-        ixf_rebuild(ix, ix->indicators + 1 + (ix->indicators + 1) / 4);
-        return;
-    }
-    ixf_set(f, ixf_hash(tb, h));
-    f->used++;
 }
 
 /* ---- postings ---- */
@@ -647,14 +530,6 @@ static void filter_set(struct ioc_index *ix, const struct ioc_key *k)
     (*f)[top / 64] |= 1ULL << (top % 64);
 }
 
-static void filter_prefetch(const struct ioc_index *ix, enum ioc_type t, unsigned len,
-                            const uint8_t *a)
-{
-    const uint64_t *f = *filter_of(ix, t, len);
-    if (len && f)
-        __builtin_prefetch(&f[filter_top(a, filter_bits(len)) / 64]);
-}
-
 static bool filter_may(const struct ioc_index *ix, enum ioc_type t, unsigned len, const uint8_t *a)
 {
     const uint64_t *f = *filter_of(ix, t, len);
@@ -727,13 +602,10 @@ static int add_locked(struct ioc_index *ix, const struct ioc_key *k, uint64_t p)
     if ((id = new_entry(ix, k, p)) < 0)
         return (int)id;
     ixt_place(tb, h, (uint32_t)id);
-    ixf_note(ix, tb, h);
     if (k->type == IOC_IPV4 || k->type == IOC_IPV6)
         bucket_insert(ix, k, (uint32_t)id);
     if ((cnt = count_of(ix, k)))
         (*cnt)++;
-    if (k->type == IOC_IPV4 || k->type == IOC_IPV6)
-        ix->ip_used[k->type == IOC_IPV6][k->prefix >> 6] |= 1ULL << (k->prefix & 63);
     ix->indicators++;
     ix->postings++;
     ix->by_type[k->type]++;
@@ -763,8 +635,6 @@ static int remove_locked(struct ioc_index *ix, const struct ioc_key *k, uint64_t
     ix->garbage += ENT(ix, (uint32_t)id)->size;
     if ((cnt = count_of(ix, k)))
         (*cnt)--;
-    if ((k->type == IOC_IPV4 || k->type == IOC_IPV6) && !*cnt)
-        ix->ip_used[k->type == IOC_IPV6][k->prefix >> 6] &= ~(1ULL << (k->prefix & 63));
     ix->indicators--;
     ix->by_type[k->type]--;
     return IOC_INDEX_OK;
@@ -814,8 +684,6 @@ int ioc_index_build(struct ioc_index *ix, const struct ioc_index_item *items, si
     pthread_rwlock_wrlock(&ix->lock);
     if (ix->str.live + text > (ix->str.mask + 1) * 7 / 10)
         ixt_resize(&ix->str, ix->str.live + text);
-    if (ix->filter.used + n > ix->filter.room) /* sized once for all of them */
-        ixf_rebuild(ix, ix->indicators + n);
     ix->bulk = true;
     for (size_t i = 0; i < n; i++) {
         struct ioc_key k;
@@ -875,7 +743,7 @@ static void visit(struct visit *v, uint32_t id, enum ioc_match_kind kind)
 /* Probes of one query, collected first so that their slots are fetched in parallel. */
 struct probe {
     const struct ixt *tb;
-    uint64_t h, fh; /* the key's hash in its table; its filter hash */
+    uint64_t h;
     const uint8_t *p;
     uint32_t n;
     uint8_t kind;
@@ -883,34 +751,6 @@ struct probe {
 };
 
 #define MAX_PROBES 160
-
-/*
- * Drops the probes the filter rules out (most probes that would find nothing), reading the
- * filter blocks of all of them in parallel first. Returns the number left, in their order.
- */
-static int nobloom;
-static void __attribute__((constructor)) nb_init(void) { nobloom = getenv("NOBLOOM") != NULL; }
-static size_t ixf_probes(const struct ioc_index *ix, struct probe *pr, size_t np)
-{
-    const struct ixf *f = &ix->filter;
-    size_t out = 0;
-    if (!f->w || nobloom) /* no key was ever added: the tables are empty */
-        return np;
-    for (size_t i = 0; i < np; i++)
-        __builtin_prefetch(ixf_block(f, pr[i].fh));
-    for (size_t i = 0; i < np; i++) {
-        if (!ixf_has(f, pr[i].fh))
-            continue;
-        if (out != i) {
-            bool own = pr[i].p == pr[i].bin; /* an address probe points at its own bytes */
-            pr[out] = pr[i];
-            if (own)
-                pr[out].p = pr[out].bin;
-        }
-        out++;
-    }
-    return out;
-}
 
 static void prefetch_slots(const struct probe *pr, size_t np)
 {
@@ -934,19 +774,6 @@ static void mask_addr(const uint8_t *a, size_t bytes, unsigned prefix, uint8_t *
         unsigned keep = prefix >= (i + 1) * 8 ? 8 : prefix > i * 8 ? prefix - (unsigned)i * 8 : 0;
         out[i] = a[i] & (uint8_t)(keep ? 0xff << (8 - keep) : 0);
     }
-}
-
-/* The longest prefix length up to len with a bit in u (a set of 0..128), or -1. */
-static int used_upto(const uint64_t *u, int len)
-{
-    for (int w = len >> 6; w >= 0; w--) {
-        uint64_t m = u[w];
-        if (w == len >> 6 && (len & 63) != 63)
-            m &= (2ULL << (len & 63)) - 1;
-        if (m)
-            return w * 64 + 63 - __builtin_clzll(m);
-    }
-    return -1;
 }
 
 /* The prefix and the first 16 address bits after the bucket's of element x of a bucket. */
@@ -990,26 +817,17 @@ static void query_inside(struct visit *v, const struct ioc_key *k)
 /* The probes of an address query: its own prefix length and every shorter one in use. */
 static size_t collect_ip(const struct ioc_index *ix, const struct ioc_key *k, struct probe *pr)
 {
-    size_t np = 0, nl = 0, bytes = k->type == IOC_IPV4 ? 4 : 16;
-    const uint64_t *used = ix->ip_used[k->type == IOC_IPV6];
-    uint8_t lens[129];
-    /* the lengths in use, their bitmap words fetched together (the bitmaps are in cache or
-     * the last-level cache, but there are several of them) */
-    for (int len = used_upto(used, k->prefix); len >= 0; len = len ? used_upto(used, len - 1) : -1) {
-        lens[nl++] = (uint8_t)len;
-        filter_prefetch(ix, k->type, (unsigned)len, k->bin);
-    }
-    for (size_t j = 0; j < nl; j++) {
-        unsigned len = lens[j];
-        if (!filter_may(ix, k->type, len, k->bin))
+    size_t np = 0, bytes = k->type == IOC_IPV4 ? 4 : 16;
+    const uint32_t *cnt = k->type == IOC_IPV4 ? ix->ip4_n : ix->ip6_n;
+    for (int len = k->prefix; len >= 0; len--) {
+        if (!cnt[len] || !filter_may(ix, k->type, (unsigned)len, k->bin))
             continue;
         struct probe *p = &pr[np++];
         p->tb = k->type == IOC_IPV4 ? &ix->ip4[len] : &ix->ip6[len];
-        mask_addr(k->bin, bytes, len, p->bin);
+        mask_addr(k->bin, bytes, (unsigned)len, p->bin);
         p->p = p->bin;
         p->n = (uint32_t)bytes;
         p->h = key_hash(ix, k->type, p->bin, bytes);
-        p->fh = ixf_hash(p->tb, p->h);
         p->kind = len == k->prefix ? IOC_MATCH_EXACT : IOC_MATCH_COVERS;
     }
     return np;
@@ -1026,7 +844,6 @@ static size_t collect_domain(const struct ioc_index *ix, const struct ioc_key *k
             p->p = (const uint8_t *)k->text + off;
             p->n = k->len - (uint32_t)off;
             p->h = key_hash(ix, IOC_DOMAIN, p->p, p->n);
-            p->fh = ixf_hash(p->tb, p->h);
             p->kind = labels == k->labels ? IOC_MATCH_EXACT : IOC_MATCH_COVERS;
         }
         const char *dot = memchr(k->text + off, '.', k->len - off);
@@ -1047,7 +864,6 @@ static size_t collect(const struct ioc_index *ix, const struct ioc_key *k, struc
     pr->p = key_bytes(k);
     pr->n = k->len;
     pr->h = key_hash(ix, k->type, pr->p, pr->n);
-    pr->fh = ixf_hash(pr->tb, pr->h);
     pr->kind = IOC_MATCH_EXACT;
     return 1;
 }
@@ -1064,13 +880,7 @@ int64_t ioc_index_query_key(const struct ioc_index *ix, const struct ioc_key *k,
     struct probe pr[MAX_PROBES];
     pthread_rwlock_rdlock((pthread_rwlock_t *)&ix->lock);
     size_t np = collect(ix, k, pr);
-#ifdef SPEC
     prefetch_slots(pr, np);
-#endif
-    np = ixf_probes(ix, pr, np);
-#ifndef SPEC
-    prefetch_slots(pr, np);
-#endif
     run_probes(&v, k->type, pr, np);
     if (is_block(k))
         query_inside(&v, k);
@@ -1104,14 +914,8 @@ static int64_t first_candidate(const struct probe *p)
 static void count_group(const struct ioc_index *ix, const struct ioc_key *keys, size_t n,
                         struct ioc_count *counts, struct probe *pr, size_t *np)
 {
-    const struct ixf *f = &ix->filter;
     for (size_t q = 0; q < n; q++) {
         np[q] = collect(ix, &keys[q], pr + q * MAX_PROBES);
-        for (size_t i = 0; f->w && i < np[q]; i++)
-            __builtin_prefetch(ixf_block(f, pr[q * MAX_PROBES + i].fh));
-    }
-    for (size_t q = 0; q < n; q++) {
-        np[q] = ixf_probes(ix, pr + q * MAX_PROBES, np[q]);
         prefetch_slots(pr + q * MAX_PROBES, np[q]);
     }
     for (size_t q = 0; q < n; q++)
@@ -1163,8 +967,7 @@ void ioc_index_stats(const struct ioc_index *ix, struct ioc_index_stats *st)
     st->indicators = ix->indicators;
     st->postings = ix->postings;
     memcpy(st->by_type, ix->by_type, sizeof(st->by_type));
-    st->bytes = ixt_bytes(&ix->str) + ix->nchunk * CHUNK_SIZE + ix->list_bytes +
-                ix->filter.nblock * 64;
+    st->bytes = ixt_bytes(&ix->str) + ix->nchunk * CHUNK_SIZE + ix->list_bytes;
     for (size_t i = 0; i < 33; i++)
         st->bytes += ixt_bytes(&ix->ip4[i]);
     for (size_t i = 0; i < 129; i++)

@@ -555,6 +555,134 @@ static void test_index_random_crosscheck(void **state)
     free(m.has);
 }
 
+/* ---- the lookup filter: no false negative through adds, removes and its rebuilds ---- */
+
+#define FAMILY 6000
+
+/* Value i of a family with no containment between members: IPv4 hosts, IPv4 /24 and IPv6 /48
+ * blocks, domains, SHA-1 hashes, URLs. sub receives a query that only a covering match finds
+ * (an address in the block, a subdomain), or "" for the exact kinds. */
+static enum ioc_type family(size_t i, char *s, char *sub)
+{
+    sub[0] = '\0';
+    switch (i % 6) {
+    case 0:
+        snprintf(s, 64, "10.%zu.%zu.%zu", i >> 16 & 255, i >> 8 & 255, i & 255);
+        return IOC_IPV4;
+    case 1:
+        snprintf(s, 64, "172.%zu.%zu.0/24", i >> 8 & 255, i & 255);
+        snprintf(sub, 64, "172.%zu.%zu.9", i >> 8 & 255, i & 255);
+        return IOC_IPV4;
+    case 2:
+        snprintf(s, 64, "2001:db8:%zx::/48", i);
+        snprintf(sub, 64, "2001:db8:%zx:1::1", i);
+        return IOC_IPV6;
+    case 3:
+        snprintf(s, 64, "d%zu.example", i);
+        snprintf(sub, 64, "www.d%zu.example", i);
+        return IOC_DOMAIN;
+    case 4:
+        snprintf(s, 64, "%040zx", i);
+        return IOC_SHA1;
+    default:
+        snprintf(s, 64, "http://u%zu.example/x", i);
+        return IOC_URL;
+    }
+}
+
+/* Every member lo..hi-1 is found (exactly, and as the cover of its sub-query) when live(i), and
+ * not otherwise; one at a time and batched. */
+static void family_check(struct ioc_index *ix, size_t lo, size_t hi, bool (*live)(size_t))
+{
+    struct ioc_key *keys = xcalloc(2 * (hi - lo), sizeof(*keys));
+    struct ioc_count *counts = xcalloc(2 * (hi - lo), sizeof(*counts));
+    char(*text)[64] = xcalloc(2 * (hi - lo), 64);
+    size_t nk = 0;
+    for (size_t i = lo; i < hi; i++) {
+        char *s = text[nk], *sub = text[nk + 1];
+        enum ioc_type t = family(i, s, sub);
+        int64_t want = live(i);
+        if (ioc_index_query(ix, t, s, strlen(s), NULL, NULL, NULL) != want)
+            fail_msg("%s: found %lld times, want %lld", s,
+                     (long long)ioc_index_query(ix, t, s, strlen(s), NULL, NULL, NULL),
+                     (long long)want);
+        assert_int_equal(ioc_key_parse(&keys[nk++], t, s, strlen(s)), 0);
+        if (!sub[0])
+            continue;
+        if (ioc_index_query(ix, t, sub, strlen(sub), NULL, NULL, NULL) != want)
+            fail_msg("%s (covered by %s): not found as it should be", sub, s);
+        assert_int_equal(ioc_key_parse(&keys[nk++], t, sub, strlen(sub)), 0);
+    }
+    ioc_index_count_many(ix, keys, nk, counts);
+    for (size_t k = 0; k < nk; k++)
+        assert_int_equal(counts[k].indicators, ioc_index_query_key(ix, &keys[k], NULL, NULL, NULL));
+    free(keys);
+    free(counts);
+    free(text);
+}
+
+static bool all_live(size_t i)
+{
+    UNUSED(i);
+    return true;
+}
+
+static bool not_third(size_t i) /* of the first FAMILY, removed below */
+{
+    return i >= FAMILY || i % 3 != 0;
+}
+
+static void family_add(struct ioc_index *ix, size_t i, uint64_t posting)
+{
+    char s[64], sub[64];
+    enum ioc_type t = family(i, s, sub);
+    assert_int_equal(ioc_index_add(ix, t, s, strlen(s), posting), IOC_INDEX_OK);
+}
+
+static void test_index_filter_no_false_negative(void **state)
+{
+    UNUSED(state);
+    char s[64], sub[64];
+    struct ioc_index *ix = ioc_index_new(11);
+    /* one at a time: the filter starts small and is rebuilt larger several times */
+    for (size_t i = 0; i < FAMILY; i++) {
+        family_add(ix, i, i);
+        if (i % 1500 == 1499)
+            family_check(ix, 0, i + 1, all_live);
+    }
+    /* removals leave their bits; what stays must still be found */
+    for (size_t i = 0; i < FAMILY; i += 3) {
+        enum ioc_type t = family(i, s, sub);
+        assert_int_equal(ioc_index_remove(ix, t, s, strlen(s), i), IOC_INDEX_OK);
+    }
+    family_check(ix, 0, FAMILY, not_third);
+    /* more keys: rebuilds from the slots, without the removed keys; then the removed ones back */
+    for (size_t i = FAMILY; i < 2 * FAMILY; i++)
+        family_add(ix, i, i);
+    family_check(ix, 0, 2 * FAMILY, not_third);
+    for (size_t i = 0; i < FAMILY; i += 3)
+        family_add(ix, i, 7);
+    family_check(ix, 0, 2 * FAMILY, all_live);
+    ioc_index_free(ix);
+
+    /* a bulk build sizes the filter once; adds beyond it rebuild it */
+    struct ioc_index_item *items = xcalloc(FAMILY, sizeof(*items));
+    char(*text)[64] = xcalloc(FAMILY, 64);
+    for (size_t i = 0; i < FAMILY; i++) {
+        enum ioc_type t = family(i, text[i], sub);
+        items[i] = (struct ioc_index_item){t, text[i], strlen(text[i]), i};
+    }
+    ix = ioc_index_new(12);
+    assert_int_equal(ioc_index_build(ix, items, FAMILY, NULL), IOC_INDEX_OK);
+    family_check(ix, 0, FAMILY, all_live);
+    for (size_t i = FAMILY; i < 2 * FAMILY; i++)
+        family_add(ix, i, i);
+    family_check(ix, 0, 2 * FAMILY, all_live);
+    ioc_index_free(ix);
+    free(items);
+    free(text);
+}
+
 /* ---- one writer, several readers ---- */
 
 struct shared {
@@ -764,6 +892,7 @@ int main(void)
         cmocka_unit_test(test_index_cidr),
         cmocka_unit_test(test_index_domains_and_exact),
         cmocka_unit_test(test_index_random_crosscheck),
+        cmocka_unit_test(test_index_filter_no_false_negative),
         cmocka_unit_test(test_index_concurrent),
         cmocka_unit_test(test_warnlists_shipped),
         cmocka_unit_test(test_warnlists_errors),
