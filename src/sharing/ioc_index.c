@@ -113,18 +113,26 @@ static uint64_t hash_bytes(uint64_t seed, const uint8_t *p, size_t n)
 
 /* One label's step of a domain's hash, folded from the right (the top-level label first), so
  * that a query hashes each byte of a name once and still has the hash of every suffix: the
- * label's length goes into the last word's top byte, so "ab.c" and "a.bc" differ. */
-static inline uint64_t label_step(uint64_t h, const uint8_t *p, size_t n)
+ * label's length goes into the last word's top byte, so "ab.c" and "a.bc" differ. room: bytes
+ * of the text before p that may be read: a short last word is then one load of the 8 bytes
+ * ending at the label's end, shifted (on little-endian machines, where that gives the same
+ * value as copying the bytes alone, which the same label elsewhere in a name may need). */
+static inline uint64_t label_step(uint64_t h, const uint8_t *p, size_t n, size_t room)
 {
     uint64_t w;
-    for (; n >= 8; p += 8, n -= 8) {
+    for (; n >= 8; p += 8, n -= 8, room += 8) {
         memcpy(&w, p, 8);
         h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
         h ^= h >> 29;
     }
-    w = (uint64_t)n << 56;
-    for (size_t i = 0; i < n; i++)
-        w |= (uint64_t)p[i] << (8 * i);
+    w = 0;
+    if (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && n &&
+        room >= 8 - n) { /* the 8 bytes ending at the label's end are in the text */
+        memcpy(&w, p + n - 8, 8);
+        w >>= 8 * (8 - n);
+    } else
+        memcpy(&w, p, n);
+    w |= (uint64_t)n << 56;
     h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
     return h ^ h >> 29;
 }
@@ -262,12 +270,13 @@ struct bucket {
 struct ioc_index {
     pthread_rwlock_t lock;
     uint64_t seed;
-    struct ixt str;                  /* domains, URLs, e-mail addresses, ssdeep */
-    struct fxt hash[3];              /* MD5, SHA-1, SHA-256 */
-    struct fxt ip4[33], ip6[129];    /* by prefix length */
-    uint64_t ip4_used, ip6_used[3];  /* the prefix lengths holding an address */
-    struct bucket *b4, *b6;          /* BUCKETS each, by the first 16 bits; NULL until used */
-    uint64_t *f4[33], *f6[129];      /* per prefix length: which leading bits occur (filter) */
+    struct ixt str;                 /* domains, URLs, e-mail addresses, ssdeep */
+    struct fxt hash[3];             /* MD5, SHA-1, SHA-256 */
+    struct fxt ip4[33], ip6[129];   /* by prefix length */
+    uint64_t ip4_used, ip6_used[3]; /* the prefix lengths holding an address */
+    struct bucket *b4, *b6;         /* BUCKETS each, by the first 16 bits; NULL until used */
+    uint64_t *f4[33], *f6[129];     /* per prefix length: which leading bits occur (filter) */
+    uint16_t *m4; /* by an address's first 20 bits: which IPv4 lengths /20 … /32 occur there */
     uint32_t ip4_n[33], ip6_n[129], depth_n[MAX_PROBES]; /* per prefix length / depth */
     bool bulk; /* ioc_index_build: buckets unsorted until it ends */
     char **chunk;
@@ -335,6 +344,7 @@ void ioc_index_free(struct ioc_index *ix)
         free(ix->b6[i].e);
     free(ix->b4);
     free(ix->b6);
+    free(ix->m4);
     for (size_t i = 0; i < 129; i++) {
         free(i < 33 ? ix->f4[i] : NULL);
         free(ix->f6[i]);
@@ -508,10 +518,10 @@ static uint64_t text_hash(const struct ioc_index *ix, enum ioc_type t, const uin
     size_t end = n;
     for (size_t i = n; i-- > 0;)
         if (p[i] == '.') {
-            h = label_step(h, p + i + 1, end - i - 1);
+            h = label_step(h, p + i + 1, end - i - 1, i + 1);
             end = i;
         }
-    return mix(label_step(h, p, end));
+    return mix(label_step(h, p, end, 0));
 }
 
 static bool entry_is(const struct ix_entry *e, enum ioc_type t, const uint8_t *p, size_t n)
@@ -743,12 +753,22 @@ static uint64_t **filter_of(const struct ioc_index *ix, enum ioc_type t, unsigne
     return (uint64_t **)(uintptr_t)(t == IOC_IPV4 ? &ix->f4[len] : &ix->f6[len]);
 }
 
+#define M4_SIZE ((size_t)1 << 20)
+
 static void filter_set(struct ioc_index *ix, const struct ioc_key *k)
 {
     uint64_t **f = filter_of(ix, k->type, k->prefix);
     unsigned bits = filter_bits(k->prefix), top = (be32(k->bin) >> 8) >> (24 - bits);
     if (k->prefix == 0)
         return;
+    if (k->type == IOC_IPV4 && k->prefix >= 20) {
+        if (!ix->m4) {
+            ix->m4 = big_alloc(M4_SIZE * sizeof(*ix->m4), true);
+            ix->list_bytes += M4_SIZE * sizeof(*ix->m4);
+        }
+        ix->m4[be32(k->bin) >> 12] |= (uint16_t)(1u << (k->prefix - 20));
+        return;
+    }
     if (!*f) {
         *f = xcalloc(((size_t)1 << bits) / 64 + 1, sizeof(uint64_t));
         ix->list_bytes += (((size_t)1 << bits) / 64 + 1) * 8;
@@ -1165,19 +1185,24 @@ static size_t collect_ip4(const struct ioc_index *ix, const struct ioc_key *k, s
     uint32_t a = be32(k->bin);
     uint64_t used = ix->ip4_used & ((2ULL << k->prefix) - 1);
     size_t np = 0;
+    /* the lengths from /20 up that occur under the address's first 20 bits: one word read
+     * (2 MiB, 16 bits for each /20) instead of one bitmap word per length; tested in a branch
+     * rather than masked into used, so that the probes' arithmetic does not wait for it */
+    unsigned m = ix->m4 ? ix->m4[a >> 12] : 0xffff;
     while (used) {
         unsigned len = 63u - (unsigned)__builtin_clzll(used);
         used &= ~(1ULL << len);
-        if (!filter_may(ix->f4[len], len, a >> 8))
+        if (len >= 20 ? !(m >> (len - 20) & 1) : !filter_may(ix->f4[len], len, a >> 8))
             continue;
-        uint32_t m = len ? a & ~0u << (32 - len) : 0;
+        uint32_t x = len ? a & ~0u << (32 - len) : 0;
         struct probe *p = &pr[np++];
         p->tb = &ix->ip4[len];
         p->fixed = 1;
         p->prefix = (uint8_t)len;
-        memcpy(p->bin, &m, 4);
+        memcpy(p->bin, &x, 4);
         p->p = p->bin;
-        p->h = mix(m ^ ix->ip4[len].seed); /* fx_hash, without the call */
+        p->h = mix(x ^ ix->ip4[len].seed); /* fx_hash, without the call */
+        fx_prefetch(p->tb, p->h);          /* now: the slot's read overlaps the next probes' work */
         p->kind = len == k->prefix ? IOC_MATCH_EXACT : IOC_MATCH_COVERS;
     }
     return np;
@@ -1229,7 +1254,7 @@ static size_t collect_domain(const struct ioc_index *ix, const struct ioc_key *k
     for (size_t i = k->len + 1; i-- > 0;) {
         if (i > 0 && t[i - 1] != '.')
             continue;
-        h = label_step(h, t + i, end - i);
+        h = label_step(h, t + i, end - i, i);
         end = i ? i - 1 : 0;
         depth++;
         if (!ix->depth_n[depth])
@@ -1330,7 +1355,8 @@ static void count_group(const struct ioc_index *ix, const struct ioc_key *keys, 
     }
     for (size_t q = 0; q < n; q++)
         for (size_t i = 0; i < np[q]; i++) {
-            int64_t id = pr[q * MAX_PROBES + i].fixed ? -1 : first_candidate(&pr[q * MAX_PROBES + i]);
+            int64_t id =
+                pr[q * MAX_PROBES + i].fixed ? -1 : first_candidate(&pr[q * MAX_PROBES + i]);
             if (id >= 0) { /* the entry and its key: two cache lines at most for most keys */
                 __builtin_prefetch(ENT(ix, (uint32_t)id));
                 __builtin_prefetch((const char *)ENT(ix, (uint32_t)id) + 64);
