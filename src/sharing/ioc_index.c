@@ -276,7 +276,6 @@ struct ioc_index {
     uint64_t ip4_used, ip6_used[3]; /* the prefix lengths holding an address */
     struct bucket *b4, *b6;         /* BUCKETS each, by the first 16 bits; NULL until used */
     uint64_t *f4[33], *f6[129];     /* per prefix length: which leading bits occur (filter) */
-    uint16_t *m4; /* by an address's first 20 bits: which IPv4 lengths /20 … /32 occur there */
     uint32_t ip4_n[33], ip6_n[129], depth_n[MAX_PROBES]; /* per prefix length / depth */
     bool bulk; /* ioc_index_build: buckets unsorted until it ends */
     char **chunk;
@@ -344,7 +343,6 @@ void ioc_index_free(struct ioc_index *ix)
         free(ix->b6[i].e);
     free(ix->b4);
     free(ix->b6);
-    free(ix->m4);
     for (size_t i = 0; i < 129; i++) {
         free(i < 33 ? ix->f4[i] : NULL);
         free(ix->f6[i]);
@@ -753,22 +751,12 @@ static uint64_t **filter_of(const struct ioc_index *ix, enum ioc_type t, unsigne
     return (uint64_t **)(uintptr_t)(t == IOC_IPV4 ? &ix->f4[len] : &ix->f6[len]);
 }
 
-#define M4_SIZE ((size_t)1 << 20)
-
 static void filter_set(struct ioc_index *ix, const struct ioc_key *k)
 {
     uint64_t **f = filter_of(ix, k->type, k->prefix);
     unsigned bits = filter_bits(k->prefix), top = (be32(k->bin) >> 8) >> (24 - bits);
     if (k->prefix == 0)
         return;
-    if (k->type == IOC_IPV4 && k->prefix >= 20) {
-        if (!ix->m4) {
-            ix->m4 = big_alloc(M4_SIZE * sizeof(*ix->m4), true);
-            ix->list_bytes += M4_SIZE * sizeof(*ix->m4);
-        }
-        ix->m4[be32(k->bin) >> 12] |= (uint16_t)(1u << (k->prefix - 20));
-        return;
-    }
     if (!*f) {
         *f = xcalloc(((size_t)1 << bits) / 64 + 1, sizeof(uint64_t));
         ix->list_bytes += (((size_t)1 << bits) / 64 + 1) * 8;
@@ -1185,14 +1173,10 @@ static size_t collect_ip4(const struct ioc_index *ix, const struct ioc_key *k, s
     uint32_t a = be32(k->bin);
     uint64_t used = ix->ip4_used & ((2ULL << k->prefix) - 1);
     size_t np = 0;
-    /* the lengths from /20 up that occur under the address's first 20 bits: one word read
-     * (2 MiB, 16 bits for each /20) instead of one bitmap word per length; tested in a branch
-     * rather than masked into used, so that the probes' arithmetic does not wait for it */
-    unsigned m = ix->m4 ? ix->m4[a >> 12] : 0xffff;
     while (used) {
         unsigned len = 63u - (unsigned)__builtin_clzll(used);
         used &= ~(1ULL << len);
-        if (len >= 20 ? !(m >> (len - 20) & 1) : !filter_may(ix->f4[len], len, a >> 8))
+        if (!filter_may(ix->f4[len], len, a >> 8))
             continue;
         uint32_t x = len ? a & ~0u << (32 - len) : 0;
         struct probe *p = &pr[np++];
@@ -1202,7 +1186,8 @@ static size_t collect_ip4(const struct ioc_index *ix, const struct ioc_key *k, s
         memcpy(p->bin, &x, 4);
         p->p = p->bin;
         p->h = mix(x ^ ix->ip4[len].seed); /* fx_hash, without the call */
-        fx_prefetch(p->tb, p->h);          /* now: the slot's read overlaps the next probes' work */
+        /* now: the slot's read overlaps the next probes' work */
+        fx_prefetch(p->tb, p->h);
         p->kind = len == k->prefix ? IOC_MATCH_EXACT : IOC_MATCH_COVERS;
     }
     return np;
