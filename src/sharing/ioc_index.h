@@ -16,11 +16,13 @@
  * kept current with ioc_index_add / ioc_index_remove as reports are filed and amended), nor
  * the privacy rule about what a match may reveal (the caller's, docs/sharing.md §1 and §3).
  *
- * Design (docs/sharing.md §3, "The index"): one open-addressing hash table for the text and
- * hash kinds, and one per prefix length for addresses (33 for IPv4, 129 for IPv6); a query
+ * Design (docs/sharing.md §3, "The index"): the fixed-size kinds — MD5, SHA-1, SHA-256 (a
+ * table each) and addresses (a table per prefix length: 33 for IPv4, 129 for IPv6) — keep their
+ * binary key, posting count and first posting in the slot itself, so a lookup decides and counts
+ * a match from one memory read; the text kinds share one table of entry numbers, the entries
+ * (24 bytes, the first posting inline) in an arena with their text right after them. A query
  * probes only the prefix lengths and domain depths that hold at least one indicator, and
- * prefetches all its probes before reading any. Entries (24 bytes, the first posting inline)
- * live in an arena with their keys right after them (binary for addresses and hashes).
+ * prefetches all its probes before reading any.
  *
  * Concurrency: one writer and any number of readers. Every function takes the index's
  * reader-writer lock (writers preferred, so a stream of HTTP readers cannot starve the
@@ -38,8 +40,8 @@ enum ioc_index_result {
     IOC_INDEX_EXISTS = 1,   /* add: the pair was already there (nothing changed) */
     IOC_INDEX_NOTFOUND = 2, /* remove: the pair was not there */
     IOC_INDEX_EINVAL = -1,  /* the value is not canonical text of its type */
-    /* the entries with their keys would pass 32 GiB (entry numbers are 32-bit offsets in
-     * 8-byte units): some 400 million indicators */
+    /* the text kinds' entries with their text would pass 32 GiB (entry numbers are 32-bit
+     * offsets in 8-byte units): some 400 million domains, URLs, e-mail addresses, ssdeep */
     IOC_INDEX_EFULL = -2,
 };
 

@@ -555,6 +555,340 @@ static void test_index_random_crosscheck(void **state)
     free(m.has);
 }
 
+/* ---- no key lost through adds, removals, table growth and a bulk build ----
+ * What a lookup filter must never do (a false negative): the prefix bitmaps today, and any
+ * filter in front of the tables that is rebuilt as the index grows (bench/README.md, "Second
+ * pass", tried one: this test fails against it when its rebuild forgets a table). */
+
+#define FAMILY 6000
+
+/* Value i of a family with no containment between members: IPv4 hosts, IPv4 /24 and IPv6 /48
+ * blocks, domains, SHA-1 hashes, URLs. sub receives a query that only a covering match finds
+ * (an address in the block, a subdomain), or "" for the exact kinds. */
+static enum ioc_type family(size_t i, char *s, char *sub)
+{
+    sub[0] = '\0';
+    switch (i % 6) {
+    case 0:
+        snprintf(s, 64, "10.%zu.%zu.%zu", i >> 16 & 255, i >> 8 & 255, i & 255);
+        return IOC_IPV4;
+    case 1:
+        snprintf(s, 64, "172.%zu.%zu.0/24", i >> 8 & 255, i & 255);
+        snprintf(sub, 64, "172.%zu.%zu.9", i >> 8 & 255, i & 255);
+        return IOC_IPV4;
+    case 2:
+        snprintf(s, 64, "2001:db8:%zx::/48", i);
+        snprintf(sub, 64, "2001:db8:%zx:1::1", i);
+        return IOC_IPV6;
+    case 3:
+        snprintf(s, 64, "d%zu.example", i);
+        snprintf(sub, 64, "www.d%zu.example", i);
+        return IOC_DOMAIN;
+    case 4:
+        snprintf(s, 64, "%040zx", i);
+        return IOC_SHA1;
+    default:
+        snprintf(s, 64, "http://u%zu.example/x", i);
+        return IOC_URL;
+    }
+}
+
+/* Every member lo..hi-1 is found (exactly, and as the cover of its sub-query) when live(i), and
+ * not otherwise; one at a time and batched. */
+static void family_check(struct ioc_index *ix, size_t lo, size_t hi, bool (*live)(size_t))
+{
+    struct ioc_key *keys = xcalloc(2 * (hi - lo), sizeof(*keys));
+    struct ioc_count *counts = xcalloc(2 * (hi - lo), sizeof(*counts));
+    char(*text)[64] = xcalloc(2 * (hi - lo), 64);
+    size_t nk = 0;
+    for (size_t i = lo; i < hi; i++) {
+        char *s = text[nk], *sub = text[nk + 1];
+        enum ioc_type t = family(i, s, sub);
+        int64_t want = live(i);
+        if (ioc_index_query(ix, t, s, strlen(s), NULL, NULL, NULL) != want)
+            fail_msg("%s: found %lld times, want %lld", s,
+                     (long long)ioc_index_query(ix, t, s, strlen(s), NULL, NULL, NULL),
+                     (long long)want);
+        assert_int_equal(ioc_key_parse(&keys[nk++], t, s, strlen(s)), 0);
+        if (!sub[0])
+            continue;
+        if (ioc_index_query(ix, t, sub, strlen(sub), NULL, NULL, NULL) != want)
+            fail_msg("%s (covered by %s): count is not %lld", sub, s, (long long)want);
+        assert_int_equal(ioc_key_parse(&keys[nk++], t, sub, strlen(sub)), 0);
+    }
+    ioc_index_count_many(ix, keys, nk, counts);
+    for (size_t k = 0; k < nk; k++)
+        assert_int_equal(counts[k].indicators, ioc_index_query_key(ix, &keys[k], NULL, NULL, NULL));
+    free(keys);
+    free(counts);
+    free(text);
+}
+
+static bool all_live(size_t i)
+{
+    UNUSED(i);
+    return true;
+}
+
+static bool not_third(size_t i) /* of the first FAMILY, removed below */
+{
+    return i >= FAMILY || i % 3 != 0;
+}
+
+static void family_add(struct ioc_index *ix, size_t i, uint64_t posting)
+{
+    char s[64], sub[64];
+    enum ioc_type t = family(i, s, sub);
+    assert_int_equal(ioc_index_add(ix, t, s, strlen(s), posting), IOC_INDEX_OK);
+}
+
+static void test_index_filter_no_false_negative(void **state)
+{
+    UNUSED(state);
+    char s[64], sub[64];
+    struct ioc_index *ix = ioc_index_new(11);
+    /* one at a time: tables (and a filter) start small and grow several times */
+    for (size_t i = 0; i < FAMILY; i++) {
+        family_add(ix, i, i);
+        if (i % 1500 == 1499)
+            family_check(ix, 0, i + 1, all_live);
+    }
+    /* removals leave their bits; what stays must still be found */
+    for (size_t i = 0; i < FAMILY; i += 3) {
+        enum ioc_type t = family(i, s, sub);
+        assert_int_equal(ioc_index_remove(ix, t, s, strlen(s), i), IOC_INDEX_OK);
+    }
+    family_check(ix, 0, FAMILY, not_third);
+    /* more keys (a filter rebuilt without the removed ones), then the removed ones back */
+    for (size_t i = FAMILY; i < 2 * FAMILY; i++)
+        family_add(ix, i, i);
+    family_check(ix, 0, 2 * FAMILY, not_third);
+    for (size_t i = 0; i < FAMILY; i += 3)
+        family_add(ix, i, 7);
+    family_check(ix, 0, 2 * FAMILY, all_live);
+    ioc_index_free(ix);
+
+    /* a bulk build sizes everything once; adds beyond it grow it again */
+    struct ioc_index_item *items = xcalloc(FAMILY, sizeof(*items));
+    char(*text)[64] = xcalloc(FAMILY, 64);
+    for (size_t i = 0; i < FAMILY; i++) {
+        enum ioc_type t = family(i, text[i], sub);
+        items[i] = (struct ioc_index_item){t, text[i], strlen(text[i]), i};
+    }
+    ix = ioc_index_new(12);
+    assert_int_equal(ioc_index_build(ix, items, FAMILY, NULL), IOC_INDEX_OK);
+    family_check(ix, 0, FAMILY, all_live);
+    for (size_t i = FAMILY; i < 2 * FAMILY; i++)
+        family_add(ix, i, i);
+    family_check(ix, 0, 2 * FAMILY, all_live);
+    ioc_index_free(ix);
+    free(items);
+    free(text);
+}
+
+/* ---- the slots of the fixed-size kinds against a reference ----
+ * Hashes and addresses keep their key and postings in the slot (docs/sharing.md §3): every
+ * match, with its text, kind and postings, must equal a brute-force scan through growth, removals
+ * (which shift later slots back), a bulk build and emptying the index. */
+
+#define SLOT_UNIVERSE 2400
+#define SLOT_POSTS 3
+
+/* A random masked address of type t under base (IPv4 10.0.0.0/14, IPv6 2001:db8::/46), in
+ * canonical text: blocks and hosts that often contain each other. */
+static void slot_addr(enum ioc_type t, char *s)
+{
+    uint8_t a[16] = {0};
+    unsigned bits = t == IOC_IPV4 ? 32 : 128, prefix;
+    if (t == IOC_IPV4) {
+        a[0] = 10;
+        a[2] = (uint8_t)(rnd() % 4);
+        a[3] = (uint8_t)rnd();
+        prefix = rnd() % 3 ? 32 : 8 + (unsigned)(rnd() % 25);
+    } else {
+        a[0] = 0x20, a[1] = 0x01, a[2] = 0x0d, a[3] = 0xb8;
+        a[5] = (uint8_t)(rnd() % 4);
+        a[15] = (uint8_t)rnd();
+        a[7] = (uint8_t)rnd();
+        prefix = rnd() % 3 ? 128 : 32 + (unsigned)(rnd() % 97);
+    }
+    for (unsigned b = prefix; b < bits; b++)
+        a[b / 8] &= (uint8_t) ~(0x80 >> (b % 8));
+    ioc_format_ip(t, a, prefix, s);
+}
+
+static enum ioc_type slot_value(size_t i, char *s)
+{
+    switch (i % 5) {
+    case 0:
+        slot_addr(IOC_IPV4, s);
+        return IOC_IPV4;
+    case 1:
+        slot_addr(IOC_IPV6, s);
+        return IOC_IPV6;
+    case 2:
+        snprintf(s, 128, "%016llx%016llx", (unsigned long long)rnd(), (unsigned long long)rnd());
+        return IOC_MD5;
+    case 3: /* the first 16 bytes shared: only the whole key tells them apart */
+        snprintf(s, 128, "0123456789abcdef0123456789abcdef%08x", (unsigned)(rnd() % 4096));
+        return IOC_SHA1;
+    default:
+        snprintf(s, 128, "%s%04x", "fedcba9876543210fedcba9876543210fedcba9876543210fedcba987654",
+                 (unsigned)(rnd() % 4096));
+        return IOC_SHA256;
+    }
+}
+
+static uint64_t fnv(const char *s, size_t n, uint64_t h)
+{
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (uint8_t)s[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+/* A digest of one match: type, text, kind and postings in order; summed over a query's. */
+static uint64_t match_digest(enum ioc_type t, const char *text, size_t len,
+                             enum ioc_match_kind kind, const uint64_t *p, size_t np)
+{
+    uint64_t h = fnv(text, len, 0xcbf29ce484222325ULL ^ (uint64_t)t << 8 ^ (uint64_t)kind);
+    for (size_t i = 0; i < np; i++)
+        h = (h ^ p[i]) * 0x100000001b3ULL;
+    return h ^ h >> 31;
+}
+
+struct digest {
+    uint64_t sum, n;
+};
+
+static int digest_fn(const struct ioc_match *m, void *arg)
+{
+    struct digest *d = arg;
+    assert_int_equal(strlen(m->text), m->len);
+    for (size_t i = 1; i < m->npostings; i++)
+        assert_true(m->postings[i - 1] < m->postings[i]);
+    d->sum += match_digest(m->type, m->text, m->len, m->kind, m->postings, m->npostings);
+    d->n++;
+    return 0;
+}
+
+static struct digest slot_brute(const struct model *m, const struct ioc_value *q)
+{
+    struct digest d = {0};
+    for (size_t i = 0; i < m->n; i++) {
+        const struct ioc_value *s = &m->v[i];
+        uint64_t p[SLOT_POSTS];
+        size_t np = 0;
+        for (size_t k = 0; k < SLOT_POSTS; k++)
+            if (m->has[i * SLOT_POSTS + k])
+                p[np++] = k;
+        if (!np || !brute_match(s, q))
+            continue;
+        enum ioc_match_kind kind =
+            !strcmp(s->text, q->text) ? IOC_MATCH_EXACT
+            : (s->type == IOC_IPV4 || s->type == IOC_IPV6) && ioc_ip_covers(s, q)
+                ? IOC_MATCH_COVERS
+                : IOC_MATCH_INSIDE;
+        d.sum += match_digest(s->type, s->text, s->len, kind, p, np);
+        d.n++;
+    }
+    return d;
+}
+
+static void slot_check(struct ioc_index *ix, const struct model *m, const char *when)
+{
+    for (size_t k = 0; k < m->n; k++) {
+        struct digest want = slot_brute(m, &m->v[k]), got = {0};
+        int64_t n =
+            ioc_index_query(ix, m->v[k].type, m->v[k].text, m->v[k].len, digest_fn, &got, NULL);
+        if (n != (int64_t)want.n || got.n != want.n || got.sum != want.sum)
+            fail_msg("%s, query %s: %lld matches (digest %llx), the scan %llu (%llx)", when,
+                     m->v[k].text, (long long)n, (unsigned long long)got.sum,
+                     (unsigned long long)want.n, (unsigned long long)want.sum);
+    }
+}
+
+static void test_index_slots_match_reference(void **state)
+{
+    UNUSED(state);
+    struct model m = {.v = xcalloc(SLOT_UNIVERSE, sizeof(struct ioc_value)),
+                      .has = xcalloc(SLOT_UNIVERSE * SLOT_POSTS, sizeof(bool))};
+    char s[128], when[64];
+    for (size_t i = 0; i < SLOT_UNIVERSE; i++) {
+        enum ioc_type t = slot_value(i, s);
+        bool dup = false;
+        if (ioc_normalise(t, s, strlen(s), &m.v[m.n], NULL, NULL))
+            fail_msg("%s is not canonical", s);
+        for (size_t j = 0; j < m.n && !dup; j++)
+            dup = m.v[j].type == t && !strcmp(m.v[j].text, m.v[m.n].text);
+        m.n += !dup;
+    }
+    assert_true(m.n > 2000);
+    struct ioc_index *ix = ioc_index_new(99);
+    /* adds from empty grow every table several times; a third of the operations remove */
+    for (int round = 1; round <= 24000; round++) {
+        size_t i = rnd() % m.n, p = rnd() % SLOT_POSTS;
+        struct ioc_value *v = &m.v[i];
+        bool present = m.has[i * SLOT_POSTS + p], add = rnd() % 3 != 0;
+        int r = add ? ioc_index_add(ix, v->type, v->text, v->len, p)
+                    : ioc_index_remove(ix, v->type, v->text, v->len, p);
+        assert_int_equal(r, add ? (present ? IOC_INDEX_EXISTS : IOC_INDEX_OK)
+                                : (present ? IOC_INDEX_OK : IOC_INDEX_NOTFOUND));
+        m.has[i * SLOT_POSTS + p] = add;
+        if (round % 6000 == 0) {
+            snprintf(when, sizeof(when), "after %d adds and removals", round);
+            slot_check(ix, &m, when);
+        }
+    }
+    /* a bulk build of what is left gives the same answers */
+    struct ioc_index_item *items = xcalloc(SLOT_UNIVERSE * SLOT_POSTS, sizeof(*items));
+    size_t n = 0;
+    for (size_t i = 0; i < m.n; i++)
+        for (size_t p = 0; p < SLOT_POSTS; p++)
+            if (m.has[i * SLOT_POSTS + p])
+                items[n++] = (struct ioc_index_item){m.v[i].type, m.v[i].text, m.v[i].len, p};
+    struct ioc_index *rb = ioc_index_new(100);
+    assert_int_equal(ioc_index_build(rb, items, n, NULL), IOC_INDEX_OK);
+    slot_check(rb, &m, "bulk build");
+    /* emptied one posting at a time: nothing is left to find */
+    for (size_t i = 0; i < m.n; i++)
+        for (size_t p = 0; p < SLOT_POSTS; p++)
+            if (m.has[i * SLOT_POSTS + p]) {
+                assert_int_equal(ioc_index_remove(ix, m.v[i].type, m.v[i].text, m.v[i].len, p),
+                                 IOC_INDEX_OK);
+                m.has[i * SLOT_POSTS + p] = false;
+            }
+    struct ioc_index_stats st;
+    ioc_index_stats(ix, &st);
+    assert_int_equal(st.indicators, 0);
+    assert_int_equal(st.postings, 0);
+    slot_check(ix, &m, "emptied");
+    free(items);
+    ioc_index_free(rb);
+    ioc_index_free(ix);
+    free(m.v);
+    free(m.has);
+}
+
+/* A domain of 200 labels (the most ioc_key_parse takes) with a stored indicator at every depth:
+ * 200 probes for one query, all of them matches. */
+static void test_index_deepest_domain(void **state)
+{
+    UNUSED(state);
+    char name[512];
+    size_t len = 0;
+    struct ioc_index *ix = ioc_index_new(5);
+    for (int depth = 1; depth <= 200; depth++) { /* "a", "a.a", …: each a parent of the next */
+        len += (size_t)snprintf(name + len, sizeof(name) - len, depth == 1 ? "a" : ".a");
+        assert_int_equal(ioc_index_add(ix, IOC_DOMAIN, name, len, (uint64_t)depth), IOC_INDEX_OK);
+    }
+    struct ioc_count c;
+    assert_int_equal(ioc_index_query(ix, IOC_DOMAIN, name, len, NULL, NULL, &c), 200);
+    assert_int_equal(c.postings, 200);
+    len += (size_t)snprintf(name + len, sizeof(name) - len, ".a");
+    assert_int_equal(ioc_index_add(ix, IOC_DOMAIN, name, len, 1), IOC_INDEX_EINVAL);
+    ioc_index_free(ix);
+}
+
 /* ---- one writer, several readers ---- */
 
 struct shared {
@@ -764,6 +1098,9 @@ int main(void)
         cmocka_unit_test(test_index_cidr),
         cmocka_unit_test(test_index_domains_and_exact),
         cmocka_unit_test(test_index_random_crosscheck),
+        cmocka_unit_test(test_index_filter_no_false_negative),
+        cmocka_unit_test(test_index_slots_match_reference),
+        cmocka_unit_test(test_index_deepest_domain),
         cmocka_unit_test(test_index_concurrent),
         cmocka_unit_test(test_warnlists_shipped),
         cmocka_unit_test(test_warnlists_errors),
