@@ -27,8 +27,8 @@
 
 static struct itest_fixture F;
 static char src_url[800], src_path[400], report_id[40];
-static struct itest_server pg; /* a server on the PostgreSQL copy */
-static char pg_base[64];       /* the PostgreSQL cluster's directory, stopped by teardown */
+static struct itest_server PGS; /* a server on the PostgreSQL copy */
+static char pg_base[64];        /* the PostgreSQL cluster's directory, stopped by teardown */
 
 /* ---- the source's tables and rows, read independently of the copy ---- */
 
@@ -400,20 +400,20 @@ static void test_copy_to_postgresql(void **state)
     char setting[700];
     snprintf(setting, sizeof(setting), "--store-url=%s", url);
     const char *settings[] = {setting, NULL};
-    assert_int_equal(itest_server_init(&pg, settings), 0);
-    assert_int_equal(itest_server_start(&pg), 0);
+    assert_int_equal(itest_server_init(&PGS, settings), 0);
+    assert_int_equal(itest_server_start(&PGS), 0);
     struct itest_resp r;
     char path[160];
     snprintf(path, sizeof(path), "/api/v1/reports/%s", report_id);
-    assert_int_equal(itest_get(&pg, F.rep_a.token, path, &r), 200);
+    assert_int_equal(itest_get(&PGS, F.rep_a.token, path, &r), 200);
     itest_resp_release(&r);
     json_t *doc = itest_report_doc("after the copy");
     char *body = itest_dump(doc);
     json_decref(doc);
-    assert_int_equal(itest_post(&pg, F.rep_a.token, "/api/v1/reports", body, &r), 201);
+    assert_int_equal(itest_post(&PGS, F.rep_a.token, "/api/v1/reports", body, &r), 201);
     itest_resp_release(&r);
     free(body);
-    assert_int_equal(itest_server_finish(&pg), 0);
+    assert_int_equal(itest_server_finish(&PGS), 0);
 }
 
 /* Stops the cluster test_copy_to_postgresql started, whatever became of the test. */
@@ -445,8 +445,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     UNUSED(state);
-    if (pg.dir[0])
-        itest_server_release(&pg);
+    if (PGS.dir[0])
+        itest_server_release(&PGS);
     pg_stop();
     itest_fixture_teardown(&F);
     return 0;
