@@ -397,7 +397,8 @@ static int copy_end(struct load *l, const char *error)
         rc = err_set(l->e, STORE_UNAVAILABLE, "cannot end loading table %s", name);
     PGresult *r;
     while ((r = PQgetResult(l->w->db))) {
-        if (PQresultStatus(r) != PGRES_COMMAND_OK && !rc) {
+        /* aborted on purpose: the failure that made us abort is the one to tell */
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && !rc && !error) {
             const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
             xstrlcpy(l->w->sqlstate, st ? st : "08006", sizeof(l->w->sqlstate));
             rc = err_set(l->e,
