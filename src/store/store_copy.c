@@ -74,7 +74,8 @@ int store_tables_order(struct store_table_list *l, struct err *e)
         done[pick] = true;
         out[placed++] = l->items[pick];
     }
-    memcpy(l->items, out, l->n * sizeof(*out));
+    if (l->n)
+        memcpy(l->items, out, l->n * sizeof(*out));
 out:
     free(out);
     free(done);

@@ -160,7 +160,8 @@ static void sq_rows(const char *path, const struct table *t, struct rows *out)
     }
     sqlite3_finalize(st);
     sqlite3_close(db);
-    qsort(out->v, out->n, sizeof(*out->v), cmp_str);
+    if (out->n)
+        qsort(out->v, out->n, sizeof(*out->v), cmp_str);
 }
 
 static void pg_rows(PGconn *c, const struct table *t, struct rows *out)
@@ -191,7 +192,8 @@ static void pg_rows(PGconn *c, const struct table *t, struct rows *out)
         rows_add(out, row);
     }
     PQclear(r);
-    qsort(out->v, out->n, sizeof(*out->v), cmp_str);
+    if (out->n)
+        qsort(out->v, out->n, sizeof(*out->v), cmp_str);
 }
 
 static void rows_equal(const char *table, struct rows *a, struct rows *b)

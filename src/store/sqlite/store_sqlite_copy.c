@@ -325,7 +325,7 @@ static int load_put(const struct store_table *t, const struct store_value *row, 
         else if (t->cols[k].type == STORE_COL_REAL)
             sqlite3_bind_double(st, at, v->d);
         else if (t->cols[k].type == STORE_COL_TEXT)
-            sqlite3_bind_text(st, at, v->p, (int)v->len, SQLITE_STATIC);
+            sqlite3_bind_text(st, at, v->p ? v->p : "", (int)v->len, SQLITE_STATIC);
         else
             sqlite3_bind_blob(st, at, v->p ? v->p : "", (int)v->len, SQLITE_STATIC);
     }
