@@ -46,6 +46,8 @@ static const struct command {
      "incidents|obligations [--by D,…] [--from YYYY-MM] [--to YYYY-MM] [--k N] [--csv]: "
      "k-anonymous statistics of the consenting reports"},
     {"stix", cli_stix, "validate FILE [--json] | sample: STIX 2.1 bundles (import check, export)"},
+    {"store", cli_store,
+     "copy SRC_URL DST_URL: copy every row of a stopped store into an empty migrated one"},
 };
 
 static void usage(FILE *f)

@@ -92,5 +92,10 @@ int cli_render(int argc, char **argv);
 int cli_delivery(int argc, char **argv);
 int cli_stats(int argc, char **argv); /* cli_stats.c: statistics for authorities */
 int cli_stix(int argc, char **argv);
+int cli_store(int argc, char **argv); /* cli_store.c: copying a store (issue 14 item 3) */
+
+/* `ichigen audit verify` on an open store (cli_audit.c): the chain, then every object its
+ * entries pin, each problem printed; CLI_OK, CLI_PROBLEM (broken) or CLI_FAILURE. */
+int cli_audit_verify(struct store *s);
 
 #endif

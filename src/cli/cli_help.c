@@ -21,6 +21,17 @@ static const struct cli_usage usages[] = {
               "The database is created and migrated if needed.\n"
               "  --ready-file FILE   write the port actually bound to FILE once listening\n"
               "  --port=N, --listen-addr=A, --db-path=P …   any setting (`ichigen config`)\n"},
+    {"store",
+     "usage: ichigen store copy SRC_URL DST_URL\n"
+     "\n"
+     "Copies everything the store SRC_URL holds (sqlite:PATH or postgresql://…) into DST_URL,\n"
+     "e.g. a SQLite deployment into PostgreSQL (docs/operations.md, \"Migrating from SQLite\").\n"
+     "Stop every ichigen process using either store first: the copy refuses a source another\n"
+     "process has open or is writing to. DST_URL must be migrated to the source's schema\n"
+     "version (`ichigen migrate --store-url=DST_URL`) and empty. Neither store is created or\n"
+     "migrated; the source is only read. The audit log is verified on the source before and\n"
+     "on the destination after, and each table is read back and compared (rows and SHA-256).\n"
+     "Exit 1 when refused or when a check fails, 3 when a store cannot be opened.\n"},
     {"migrate", "usage: ichigen migrate [--setting=value …]\n"
                 "\n"
                 "Creates the database (db_path) or upgrades it to this binary's schema, then "

@@ -38,13 +38,17 @@ struct store *store_open(const struct store_options *o, struct err *e)
         }
         struct store_sqlite_options so = {.path = path,
                                           .read_pool_size = o->read_pool_size,
-                                          .commit_batch_max = o->commit_batch_max};
+                                          .commit_batch_max = o->commit_batch_max,
+                                          .as_is = o->as_is};
         return store_sqlite_open(&so, e);
     }
     if (is_postgresql(url)) {
         /* read_pool_size: the same setting names the PostgreSQL backend's pool */
         struct store_pg_options po = {
-            .url = url, .pool_size = o->read_pool_size, .commit_batch_max = o->commit_batch_max};
+            .url = url,
+            .pool_size = o->read_pool_size,
+            .commit_batch_max = o->commit_batch_max,
+            .as_is = o->as_is};
         return store_pg_open(&po, e);
     }
     /* only the scheme is echoed: whatever follows could hold credentials */

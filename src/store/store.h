@@ -852,6 +852,59 @@ struct sighting_rec {
     int64_t count, first_seen, last_seen, created_at;
 };
 
+/* ---- copying a whole store to another (issue 14 item 3: `ichigen store copy`) ---- */
+
+/* The neutral types a column is carried as, whatever the backend calls them: SQLite INTEGER and
+ * PostgreSQL BIGINT are INT, REAL / DOUBLE PRECISION are REAL, TEXT is TEXT, BLOB / BYTEA are
+ * BLOB. A column of any other type is not carried (copy_tables answers STORE_INVALID). */
+enum store_col_type { STORE_COL_INT, STORE_COL_REAL, STORE_COL_TEXT, STORE_COL_BLOB };
+
+#define STORE_NAME_MAX 64       /* bytes of a table's or column's name, with its NUL */
+#define STORE_TABLE_COLS_MAX 48 /* columns of one table */
+#define STORE_TABLE_REFS_MAX 8  /* other tables one table references (foreign keys) */
+
+struct store_column {
+    char name[STORE_NAME_MAX];
+    enum store_col_type type;
+};
+
+/* A table as the store's schema declares it (read from the schema, never from a list kept by
+ * hand, so a new migration's table is carried without a change here). */
+struct store_table {
+    char name[STORE_NAME_MAX];
+    struct store_column cols[STORE_TABLE_COLS_MAX]; /* in declared order */
+    size_t ncols;
+    char refs[STORE_TABLE_REFS_MAX][STORE_NAME_MAX]; /* tables its foreign keys reference */
+    size_t nrefs;
+    bool replace; /* copy_load only, set by its caller: the migrations fill this table (its
+                     rows are replaced by the source's, not refused as data) */
+};
+struct store_table_list {
+    struct store_table *items;
+    size_t n;
+};
+void store_table_list_release(struct store_table_list *l);
+
+/* One value of a row, of its column's type: null, or i (INT), d (REAL), p/len (TEXT: UTF-8
+ * bytes, not NUL-terminated; BLOB: bytes). Borrowed: valid during the call it is given to. */
+struct store_value {
+    bool null;
+    int64_t i;
+    double d;
+    const void *p;
+    size_t len;
+};
+
+/* Called with each row (t->ncols values); 0 goes on, a negative store_result stops the scan
+ * and is returned by it. */
+typedef int (*store_row_fn)(const struct store_table *t, const struct store_value *row,
+                            void *arg);
+/* copy_load's source of rows: calls put(t, row, sink) for each row to load, t one of the
+ * tables copy_load was given, table by table in their order; returns 0 or a negative
+ * store_result (what put returned, or its own), which rolls the load back. It may be called
+ * more than once (a load retried whole): each call gives every row again. */
+typedef int (*store_copy_feed_fn)(store_row_fn put, void *sink, void *arg);
+
 struct store;
 
 struct store_ops {
@@ -1141,6 +1194,31 @@ struct store_ops {
                             const char *org_id, const char *body, int64_t now);
     int (*taxii_status_get)(struct store *s, const char *id, char org_id[UUID_STR_LEN],
                             char **body);
+    /* Copying a store (issue 14 item 3; mechanism only: what to copy and the checks around it
+     * are store_copy.h's). copy_tables: every table the migrations made, read from the
+     * schema (the backend's own bookkeeping, such as PostgreSQL's schema_version, left out),
+     * each with its columns and the tables it references, in dependency order (a table after
+     * those it references); *out freed with store_table_list_release. STORE_INVALID (e says
+     * which) for a column of a type store_col_type does not carry.
+     * copy_scan: every row of each table of `tables` (by name, with those columns), in that
+     * order, all in one snapshot, each table's rows ordered by all its columns (text and
+     * bytes bytewise, nulls first) so that two stores holding the same rows give them in the
+     * same order. It refuses (STORE_CONFLICT, e says why) a store another process is using
+     * or writing to, and keeps every writer out while it reads (SQLite: another process has
+     * the file open or holds its write lock, then the write lock is held; PostgreSQL: another
+     * ichigen session is connected to the database or holds the write lock, then that lock is
+     * held). cb's negative result stops the scan and is returned.
+     * copy_load: in one transaction, refuses (STORE_CONFLICT, e names the table) when a table
+     * of `tables` not marked replace holds a row, empties those marked replace, inserts every
+     * row feed gives and moves any generated key (identity sequence) past the largest value
+     * loaded, so later inserts number on. STORE_INVALID (e says which) for a table or column
+     * this store does not have; feed's negative result rolls everything back and is
+     * returned. */
+    int (*copy_tables)(struct store *s, struct store_table_list *out, struct err *e);
+    int (*copy_scan)(struct store *s, const struct store_table_list *tables, store_row_fn cb,
+                     void *arg, struct err *e);
+    int (*copy_load)(struct store *s, const struct store_table_list *tables,
+                     store_copy_feed_fn feed, void *arg, struct err *e);
 };
 
 struct store {
@@ -1152,6 +1230,10 @@ struct store_options {
     const char *url;      /* "sqlite:PATH" (or "sqlite:///abs/path"), or postgresql://… */
     int read_pool_size;   /* backends that pool read connections */
     int commit_batch_max; /* most writes one group commit may carry */
+    /* Open the store as it is (`ichigen store copy`): never create it (a missing SQLite file
+     * is an error) nor migrate it, whatever its schema version (schema_version says it). Only
+     * the copy_* operations are meant for a store opened so. */
+    bool as_is;
 };
 
 /* Opens (creating and migrating if needed) the store the URL names. NULL with e set when the
@@ -1768,6 +1850,23 @@ static inline int store_taxii_status_get(struct store *s, const char *id,
                                          char org_id[UUID_STR_LEN], char **body)
 {
     return s->ops->taxii_status_get(s, id, org_id, body);
+}
+
+static inline int store_copy_tables(struct store *s, struct store_table_list *out, struct err *e)
+{
+    return s->ops->copy_tables(s, out, e);
+}
+
+static inline int store_copy_scan(struct store *s, const struct store_table_list *tables,
+                                  store_row_fn cb, void *arg, struct err *e)
+{
+    return s->ops->copy_scan(s, tables, cb, arg, e);
+}
+
+static inline int store_copy_load(struct store *s, const struct store_table_list *tables,
+                                  store_copy_feed_fn feed, void *arg, struct err *e)
+{
+    return s->ops->copy_load(s, tables, feed, arg, e);
 }
 
 static inline void store_close(struct store *s)

@@ -90,4 +90,9 @@ void store_reminder_candidates_free(struct reminder_candidate *c, size_t n);
  * delivered). Otherwise the backend answers STORE_CONFLICT. */
 bool store_receipt_allowed(const char *status, bool filing);
 
+/* copy_tables (issue 14 item 3): orders l so that each table comes after the tables it
+ * references (ties by name, so both backends give one order); a table that references one not
+ * in l is refused (STORE_INVALID), as is a cycle. References of a table to itself are none. */
+int store_tables_order(struct store_table_list *l, struct err *e);
+
 #endif

@@ -258,7 +258,15 @@
       (IN, id, collection_id, org_id, body, now))                                                  \
     I(int, taxii_status_get, (struct store *s, const char *id, char org_id[UUID_STR_LEN],          \
       char **body),                                                                                \
-      (IN, id, org_id, body))
+      (IN, id, org_id, body))                                                                      \
+    I(int, copy_tables, (struct store *s, struct store_table_list *out, struct err *e),            \
+      (IN, out, e))                                                                                \
+    I(int, copy_scan, (struct store *s, const struct store_table_list *tables, store_row_fn cb,    \
+      void *arg, struct err *e),                                                                   \
+      (IN, tables, cb, arg, e))                                                                    \
+    I(int, copy_load, (struct store *s, const struct store_table_list *tables,                     \
+      store_copy_feed_fn feed, void *arg, struct err *e),                                          \
+      (IN, tables, feed, arg, e))
 /* clang-format on */
 
 struct trace_store {

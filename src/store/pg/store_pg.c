@@ -637,7 +637,7 @@ struct store *store_pg_open(const struct store_pg_options *o, struct err *e)
     pthread_mutex_init(&s->plock, NULL);
     pthread_cond_init(&s->pcond, NULL);
     histo_init(&s->commit_hist);
-    if (pg_connect(&s->w, s->url, e) || migrate(&s->w, e) || pool_open(s, e))
+    if (pg_connect(&s->w, s->url, e) || (!o->as_is && migrate(&s->w, e)) || pool_open(s, e))
         goto fail;
     if (pthread_create(&s->writer, NULL, writer_main, s)) {
         err_set(e, STORE_UNAVAILABLE, "cannot start the writer thread");

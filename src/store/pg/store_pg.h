@@ -16,6 +16,7 @@ struct store_pg_options {
     const char *url;      /* postgresql://… or postgres://…, never with a password */
     int pool_size;        /* pooled read connections (one more is the writer's); 0 = 8 */
     int commit_batch_max; /* most writes one group commit may carry; 0 = 512 */
+    bool as_is;           /* do not migrate (store_options.as_is) */
 };
 
 /* Checks a store URL for this backend without connecting: a libpq connection URI

@@ -340,6 +340,12 @@ int pg_draft_list(struct store *s, const char *org_id, int limit, struct draft_r
 int pg_draft_update(struct store *s, const struct draft_rec *d, int expected_version,
                     const char *actor, int64_t now);
 int pg_draft_delete(struct store *s, const char *id, const char *actor, int64_t now);
+/* store_pg_copy.c: copying a store (issue 14 item 3) */
+int pg_copy_tables(struct store *s, struct store_table_list *out, struct err *e);
+int pg_copy_scan(struct store *s, const struct store_table_list *tables, store_row_fn cb,
+                 void *arg, struct err *e);
+int pg_copy_load(struct store *s, const struct store_table_list *tables, store_copy_feed_fn feed,
+                 void *arg, struct err *e);
 
 /* The ops table (store_pg_ops.c). */
 extern const struct store_ops pg_ops;

@@ -112,4 +112,7 @@ const struct store_ops pg_ops = {
     .taxii_status_put = pg_taxii_status_put,
     .taxii_status_get = pg_taxii_status_get,
     .sighting_list_org = pg_sighting_list_org,
+    .copy_tables = pg_copy_tables,
+    .copy_scan = pg_copy_scan,
+    .copy_load = pg_copy_load,
 };

@@ -948,8 +948,14 @@ struct store *store_sqlite_open(const struct store_sqlite_options *o, struct err
     pthread_cond_init(&s->ckcond, NULL);
     histo_init(&s->commit_hist);
 
-    if (conn_open(&s->w, s->path, true, e) || migrate(s->w.db, e) || load_audit_head(s) ||
-        pool_open(s, e))
+    /* a store opened as it is (store copy) is never created: a missing file is an error */
+    if (o->as_is && access(s->path, F_OK)) {
+        err_set(e, STORE_UNAVAILABLE, "cannot open %s: %s (create and migrate it first: "
+                "ichigen migrate)", s->path, strerror(errno));
+        goto fail;
+    }
+    if (conn_open(&s->w, s->path, true, e) || (!o->as_is && migrate(s->w.db, e)) ||
+        load_audit_head(s) || pool_open(s, e))
         goto fail;
     sqlite3_wal_hook(s->w.db, wal_hook, s);
     if (pthread_create(&s->writer, NULL, writer_main, s)) {

@@ -16,6 +16,7 @@ struct store_sqlite_options {
     const char *path;
     int read_pool_size;
     int commit_batch_max;
+    bool as_is; /* neither create nor migrate (store_options.as_is) */
 };
 
 /* Opens (creating if needed) and migrates a SQLite store. Returns NULL with e set on failure. */

@@ -406,6 +406,13 @@ int sq_taxii_status_put(struct store *s, const char *id, const char *collection_
                         const char *org_id, const char *body, int64_t now);
 int sq_taxii_status_get(struct store *s, const char *id, char org_id[UUID_STR_LEN], char **body);
 
+/* Copying a store (store_sqlite_copy.c, issue 14 item 3), for the ops table. */
+int sq_copy_tables(struct store *s, struct store_table_list *out, struct err *e);
+int sq_copy_scan(struct store *s, const struct store_table_list *tables, store_row_fn cb,
+                 void *arg, struct err *e);
+int sq_copy_load(struct store *s, const struct store_table_list *tables, store_copy_feed_fn feed,
+                 void *arg, struct err *e);
+
 /* Query functions (store_sqlite_q.c) installed in the ops table. */
 extern const struct store_ops sq_ops;
 

@@ -922,4 +922,7 @@ const struct store_ops sq_ops = {
     .taxii_object_delete = sq_taxii_object_delete,
     .taxii_status_put = sq_taxii_status_put,
     .taxii_status_get = sq_taxii_status_get,
+    .copy_tables = sq_copy_tables,
+    .copy_scan = sq_copy_scan,
+    .copy_load = sq_copy_load,
 };
