@@ -246,12 +246,8 @@ int pg_inbox_list(struct store *s, const struct inbox_filter *f, struct inbox_pa
 
 /* ---- requests ---- */
 
-#define REQCOLS                                                                                    \
-    "SELECT id, submission_id, incident_id, org_id, recipient_id, authority_org_id, kind,"         \
-    " obligation_id, stage_id, message, lang, fields, reply_by, created_by, created_at,"           \
-    " answered_by, answered_at FROM requests"
-
-static void read_request(const PGresult *res, int i, struct request_rec *r)
+/* One row of PG_REQUEST_COLS into r (store_pg_int.h); the outbox's submit reads them too. */
+void pg_read_request(const PGresult *res, int i, struct request_rec *r)
 {
     memset(r, 0, sizeof(*r));
     pg_copy(res, i, 0, r->id, sizeof(r->id));
@@ -285,7 +281,7 @@ static int read_requests(struct pg_conn *c, const char *sql, const struct pg_par
     out->n = (size_t)PQntuples(r);
     out->items = xcalloc(out->n + 1, sizeof(*out->items));
     for (size_t i = 0; i < out->n; i++)
-        read_request(r, (int)i, &out->items[i]);
+        pg_read_request(r, (int)i, &out->items[i]);
     PQclear(r);
     return STORE_OK;
 }
@@ -352,13 +348,13 @@ int pg_request_get(struct store *s, const char *id, struct request_rec *out)
     pg_params_init(&p);
     pg_p_text(&p, id);
     struct pg_conn *c = pg_read_get(PG(s));
-    int rc = pg_exec(c, REQCOLS " WHERE id = $1", &p, &r);
+    int rc = pg_exec(c, PG_REQUEST_COLS " WHERE id = $1", &p, &r);
     pg_read_put(PG(s), c);
     if (rc)
         return rc;
     rc = PQntuples(r) ? STORE_OK : STORE_NOT_FOUND;
     if (rc == STORE_OK)
-        read_request(r, 0, out);
+        pg_read_request(r, 0, out);
     PQclear(r);
     return rc;
 }
@@ -368,12 +364,13 @@ int pg_request_get(struct store *s, const char *id, struct request_rec *out)
 int pg_requests_list(struct store *s, const struct request_filter *f, struct request_list *out)
 {
     struct pg_params p;
-    const char *sql = f->submission_id ? REQCOLS " WHERE submission_id = $1 ORDER BY id LIMIT $2"
-                      : f->incident_id ? REQCOLS " WHERE incident_id = $1 ORDER BY id LIMIT $2"
-                                       : REQCOLS
-                          " WHERE org_id = $1 AND answered_at IS NULL AND incident_id"
-                          " NOT IN (SELECT id FROM incidents WHERE org_id = $1"
-                          " AND withdrawn_at IS NOT NULL) ORDER BY reply_by, id LIMIT $2";
+    const char *sql =
+        f->submission_id ? PG_REQUEST_COLS " WHERE submission_id = $1 ORDER BY id LIMIT $2"
+        : f->incident_id ? PG_REQUEST_COLS " WHERE incident_id = $1 ORDER BY id LIMIT $2"
+                         : PG_REQUEST_COLS
+            " WHERE org_id = $1 AND answered_at IS NULL AND incident_id"
+            " NOT IN (SELECT id FROM incidents WHERE org_id = $1"
+            " AND withdrawn_at IS NOT NULL) ORDER BY reply_by, id LIMIT $2";
     pg_params_init(&p);
     pg_p_text(&p, f->submission_id ? f->submission_id
                   : f->incident_id ? f->incident_id

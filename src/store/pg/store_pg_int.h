@@ -355,4 +355,12 @@ extern const struct store_ops pg_ops;
 int pg_sighting_list_org(struct store *s, const char *org_id, const char *type, const char *value,
                          int limit, struct sighting_rec **out, size_t *n);
 
+/* The columns of a request row in the order pg_read_request reads them (store_pg_inbox.c; the
+ * outbox's submit answers requests with the same reader). */
+#define PG_REQUEST_COLS                                                                            \
+    "SELECT id, submission_id, incident_id, org_id, recipient_id, authority_org_id, kind,"         \
+    " obligation_id, stage_id, message, lang, fields, reply_by, created_by, created_at,"           \
+    " answered_by, answered_at FROM requests"
+void pg_read_request(const PGresult *res, int i, struct request_rec *r);
+
 #endif

@@ -109,33 +109,6 @@ static int add_event(struct pg_conn *w, const char *id, int64_t at, const char *
 
 /* ---- what a submit does for the receiving side (SQLite: sq_submit_received) ---- */
 
-#define REQ_COLS                                                                                   \
-    "SELECT id, submission_id, incident_id, org_id, recipient_id, authority_org_id, kind,"         \
-    " obligation_id, stage_id, message, lang, fields, reply_by, created_by, created_at,"           \
-    " answered_by, answered_at FROM requests"
-
-static void read_request(const PGresult *res, int i, struct request_rec *r)
-{
-    memset(r, 0, sizeof(*r));
-    pg_copy(res, i, 0, r->id, sizeof(r->id));
-    pg_copy(res, i, 1, r->submission_id, sizeof(r->submission_id));
-    pg_copy(res, i, 2, r->incident_id, sizeof(r->incident_id));
-    pg_copy(res, i, 3, r->org_id, sizeof(r->org_id));
-    pg_copy(res, i, 4, r->recipient_id, sizeof(r->recipient_id));
-    pg_copy(res, i, 5, r->authority_org_id, sizeof(r->authority_org_id));
-    pg_copy(res, i, 6, r->kind, sizeof(r->kind));
-    pg_copy(res, i, 7, r->obligation_id, sizeof(r->obligation_id));
-    pg_copy(res, i, 8, r->stage_id, sizeof(r->stage_id));
-    r->message = pg_dup(res, i, 9);
-    pg_copy(res, i, 10, r->lang, sizeof(r->lang));
-    r->fields = pg_dup(res, i, 11);
-    r->reply_by = pg_int(res, i, 12);
-    pg_copy(res, i, 13, r->created_by, sizeof(r->created_by));
-    r->created_at = pg_int(res, i, 14);
-    pg_copy(res, i, 15, r->answered_by, sizeof(r->answered_by));
-    r->answered_at = pg_int(res, i, 16);
-}
-
 /* Writer: the incident's open requests that n answers, answered by it now, each with its
  * audit entry. */
 static int answer_requests(struct pg_store *s, struct pg_conn *w, const struct submit_write *sw,
@@ -145,14 +118,14 @@ static int answer_requests(struct pg_store *s, struct pg_conn *w, const struct s
     PGresult *res;
     pg_params_init(&p);
     pg_p_text(&p, sw->incident_id);
-    int rc = pg_exec(w, REQ_COLS " WHERE incident_id = $1 AND answered_at IS NULL ORDER BY id", &p,
-                     &res);
+    int rc = pg_exec(
+        w, PG_REQUEST_COLS " WHERE incident_id = $1 AND answered_at IS NULL ORDER BY id", &p, &res);
     if (rc)
         return rc;
     int rows = PQntuples(res);
     for (int i = 0; i < rows && rc == STORE_OK; i++) {
         struct request_rec q;
-        read_request(res, i, &q);
+        pg_read_request(res, i, &q);
         if (store_request_answered_by(&q, n->recipient_id, n->obligation_id)) {
             pg_params_init(&p);
             pg_p_text(&p, q.id);
