@@ -253,7 +253,9 @@ export async function advisoryScenarios(ctx) {
     await p2.getByRole('link', { name: TITLE }).click();
     await p2.getByRole('heading', { name: TITLE, level: 1 }).waitFor();
     await p2.getByText('コミュニティ内まで').waitFor();
-    // the reader of another sector may not read version 1 or 2 (TLP:AMBER, not its audience)
+    // the reader of another sector may not read version 1 or 2 (TLP:AMBER, not its audience);
+    // the page reads the older versions after the advisory itself: wait for them (bounded)
+    await p2.getByText('この版はあなたの読める範囲にありません。').first().waitFor();
     assert((await p2.getByRole('main').innerText()).includes('この版はあなたの読める範囲にありません。'), 'older AMBER versions stay unreadable');
     await shot(p2, 'advisory-green-other-sector.ja');
 
