@@ -18,54 +18,6 @@ static void p_str(struct pg_params *p, const char *s)
     pg_p_text(p, s ? s : "");
 }
 
-/* A single-row read on a pooled connection: row() fills out from row 0; STORE_NOT_FOUND
- * without a row. */
-static int read_one(struct pg_store *s, const char *sql, const char *id,
-                    void (*row)(const PGresult *, int, void *), void *out)
-{
-    struct pg_params p;
-    PGresult *r;
-    pg_params_init(&p);
-    pg_p_text(&p, id);
-    struct pg_conn *c = pg_read_get(s);
-    int rc = pg_exec(c, sql, &p, &r);
-    pg_read_put(s, c);
-    if (rc)
-        return rc;
-    if (PQntuples(r) > 0)
-        row(r, 0, out);
-    else
-        rc = STORE_NOT_FOUND;
-    PQclear(r);
-    return rc;
-}
-
-/* A page of a cursor-paginated listing whose statement asked for limit + 1 rows: the rows up
- * to limit into *items (calloc'd, elem_size each), *more when the look-ahead row came. */
-static int read_page(struct pg_store *s, const char *sql, const struct pg_params *p, int limit,
-                     size_t elem_size, void (*row)(const PGresult *, int, void *), void **items,
-                     size_t *n, bool *more)
-{
-    PGresult *r;
-    *items = NULL;
-    *n = 0;
-    *more = false;
-    struct pg_conn *c = pg_read_get(s);
-    int rc = pg_exec(c, sql, p, &r);
-    pg_read_put(s, c);
-    if (rc)
-        return rc;
-    size_t rows = (size_t)PQntuples(r);
-    *more = limit >= 0 && rows > (size_t)limit;
-    *n = *more ? (size_t)limit : rows;
-    char *out = xcalloc(*n + 1, elem_size);
-    for (size_t i = 0; i < *n; i++)
-        row(r, (int)i, out + elem_size * i);
-    *items = out;
-    PQclear(r);
-    return STORE_OK;
-}
-
 /* ---- assessments ---- */
 
 #define AS_COLS                                                                                    \
@@ -139,8 +91,11 @@ int pg_assessment_create(struct store *s, const struct assessment_rec *a, const 
 
 int pg_assessment_get(struct store *s, const char *id, struct assessment_rec *out)
 {
-    return read_one(PG(s), "SELECT " AS_COLS ", answers, scores FROM assessments WHERE id = $1", id,
-                    as_row, out);
+    struct pg_params p;
+    pg_params_init(&p);
+    pg_p_text(&p, id);
+    return pg_read_one(PG(s), "SELECT " AS_COLS ", answers, scores FROM assessments WHERE id = $1",
+                       &p, as_row, out);
 }
 
 int pg_assessment_list(struct store *s, const char *org_id, const char *framework_id,
@@ -155,12 +110,12 @@ int pg_assessment_list(struct store *s, const char *org_id, const char *framewor
     pg_p_int(&p, limit + 1);
     /* no answers nor scores in listings (store.h); ids are UUIDv7, so id order is creation
      * order and the cursor is the last id seen */
-    return read_page(PG(s),
-                     "SELECT " AS_COLS ", NULL, NULL FROM assessments WHERE org_id = $1"
-                     " AND ($2::text IS NULL OR framework_id = $2)"
-                     " AND ($3::text IS NULL OR id < $3) ORDER BY id DESC LIMIT $4",
-                     &p, limit, sizeof(*out->items), as_row, (void **)&out->items, &out->n,
-                     &out->more);
+    return pg_read_page(PG(s),
+                        "SELECT " AS_COLS ", NULL, NULL FROM assessments WHERE org_id = $1"
+                        " AND ($2::text IS NULL OR framework_id = $2)"
+                        " AND ($3::text IS NULL OR id < $3) ORDER BY id DESC LIMIT $4",
+                        &p, limit, sizeof(*out->items), as_row, (void **)&out->items, &out->n,
+                        &out->more);
 }
 
 /* Writer: the draft precondition shared by save and submit — the row exists (else
@@ -348,8 +303,11 @@ int pg_orgdoc_create(struct store *s, const struct orgdoc_rec *d, const char *ac
 
 int pg_orgdoc_get(struct store *s, const char *id, struct orgdoc_rec *out)
 {
-    return read_one(PG(s), "SELECT " DOC_COLS ", body FROM org_documents WHERE id = $1", id,
-                    doc_row, out);
+    struct pg_params p;
+    pg_params_init(&p);
+    pg_p_text(&p, id);
+    return pg_read_one(PG(s), "SELECT " DOC_COLS ", body FROM org_documents WHERE id = $1", &p,
+                       doc_row, out);
 }
 
 int pg_orgdoc_list(struct store *s, const char *org_id, const char *kind, const char *after_id,
@@ -363,12 +321,12 @@ int pg_orgdoc_list(struct store *s, const char *org_id, const char *kind, const 
     pg_p_text_opt(&p, after_id);
     pg_p_int(&p, limit + 1);
     pg_p_int(&p, with_body);
-    return read_page(PG(s),
-                     "SELECT " DOC_COLS ", CASE WHEN $5::bigint <> 0 THEN body END"
-                     " FROM org_documents WHERE org_id = $1 AND kind = $2"
-                     " AND ($3::text IS NULL OR id < $3) ORDER BY id DESC LIMIT $4",
-                     &p, limit, sizeof(*out->items), doc_row, (void **)&out->items, &out->n,
-                     &out->more);
+    return pg_read_page(PG(s),
+                        "SELECT " DOC_COLS ", CASE WHEN $5::bigint <> 0 THEN body END"
+                        " FROM org_documents WHERE org_id = $1 AND kind = $2"
+                        " AND ($3::text IS NULL OR id < $3) ORDER BY id DESC LIMIT $4",
+                        &p, limit, sizeof(*out->items), doc_row, (void **)&out->items, &out->n,
+                        &out->more);
 }
 
 static int doc_update_run(struct pg_store *s, struct pg_conn *w, void *arg)

@@ -363,4 +363,17 @@ int pg_sighting_list_org(struct store *s, const char *org_id, const char *type, 
     " answered_by, answered_at FROM requests"
 void pg_read_request(const PGresult *res, int i, struct request_rec *r);
 
+/* Reads on a pooled connection (store_pg_q.c), for every area file. pg_read_query: STORE_OK
+ * with *res (PQclear it), or the failure. pg_read_one: row() fills out from row 0,
+ * STORE_NOT_FOUND without a row. pg_read_page: a cursor-paginated listing whose statement asked
+ * for limit + 1 rows — the rows up to limit into *out (calloc'd, elem_size each), *more when the
+ * look-ahead row came. */
+int pg_read_query(struct pg_store *s, const char *sql, const struct pg_params *p,
+                  PGresult **res);
+int pg_read_one(struct pg_store *s, const char *sql, const struct pg_params *p,
+                void (*row)(const PGresult *, int, void *), void *out);
+int pg_read_page(struct pg_store *s, const char *sql, const struct pg_params *p, int limit,
+                 size_t elem_size, void (*row)(const PGresult *, int, void *), void **out,
+                 size_t *n, bool *more);
+
 #endif

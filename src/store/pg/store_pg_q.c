@@ -10,8 +10,7 @@
 /* ---- helpers ---- */
 
 /* Runs a query on a pooled connection: STORE_OK with *res (PQclear it), or the failure. */
-static int read_query(struct pg_store *s, const char *sql, const struct pg_params *p,
-                      PGresult **res)
+int pg_read_query(struct pg_store *s, const char *sql, const struct pg_params *p, PGresult **res)
 {
     struct pg_conn *c = pg_read_get(s);
     int rc = pg_exec(c, sql, p, res);
@@ -20,11 +19,11 @@ static int read_query(struct pg_store *s, const char *sql, const struct pg_param
 }
 
 /* A single-row read: row() fills out from row 0; STORE_NOT_FOUND without a row. */
-static int read_one(struct pg_store *s, const char *sql, const struct pg_params *p,
-                    void (*row)(const PGresult *, int, void *), void *out)
+int pg_read_one(struct pg_store *s, const char *sql, const struct pg_params *p,
+                void (*row)(const PGresult *, int, void *), void *out)
 {
     PGresult *r;
-    int rc = read_query(s, sql, p, &r);
+    int rc = pg_read_query(s, sql, p, &r);
     if (rc)
         return rc;
     if (PQntuples(r) > 0)
@@ -37,15 +36,15 @@ static int read_one(struct pg_store *s, const char *sql, const struct pg_params 
 
 /* A page of a cursor-paginated listing: the statement asked for limit + 1 rows, so *more can
  * say whether another page exists. */
-static int read_page(struct pg_store *s, const char *sql, const struct pg_params *p, int limit,
-                     size_t elem_size, void (*row)(const PGresult *, int, void *), void **out,
-                     size_t *n, bool *more)
+int pg_read_page(struct pg_store *s, const char *sql, const struct pg_params *p, int limit,
+                 size_t elem_size, void (*row)(const PGresult *, int, void *), void **out,
+                 size_t *n, bool *more)
 {
     PGresult *r;
     *out = NULL;
     *n = 0;
     *more = false;
-    int rc = read_query(s, sql, p, &r);
+    int rc = pg_read_query(s, sql, p, &r);
     if (rc)
         return rc;
     size_t rows = (size_t)PQntuples(r);
@@ -126,8 +125,8 @@ int pg_org_get(struct store *s, const char *id, struct org *out)
     struct pg_params p;
     pg_params_init(&p);
     pg_p_text(&p, id);
-    return read_one(PG(s), "SELECT " ORG_COLS " FROM organizations WHERE id = $1", &p, org_row,
-                    out);
+    return pg_read_one(PG(s), "SELECT " ORG_COLS " FROM organizations WHERE id = $1", &p, org_row,
+                       out);
 }
 
 int pg_org_list(struct store *s, const char *after_id, int limit, struct org **out, size_t *n,
@@ -137,10 +136,10 @@ int pg_org_list(struct store *s, const char *after_id, int limit, struct org **o
     pg_params_init(&p);
     pg_p_text_opt(&p, after_id);
     pg_p_int(&p, limit + 1);
-    return read_page(PG(s),
-                     "SELECT " ORG_COLS " FROM organizations WHERE ($1::text IS NULL OR id > $1)"
-                     " ORDER BY id LIMIT $2",
-                     &p, limit, sizeof(**out), org_row, (void **)out, n, more);
+    return pg_read_page(PG(s),
+                        "SELECT " ORG_COLS " FROM organizations WHERE ($1::text IS NULL OR id > $1)"
+                        " ORDER BY id LIMIT $2",
+                        &p, limit, sizeof(**out), org_row, (void **)out, n, more);
 }
 
 /* ---- users ---- */
@@ -212,7 +211,8 @@ int pg_user_get(struct store *s, const char *id, struct user *out)
     struct pg_params p;
     pg_params_init(&p);
     pg_p_text(&p, id);
-    return read_one(PG(s), "SELECT " PG_USER_COLS " FROM users WHERE id = $1", &p, user_row, out);
+    return pg_read_one(PG(s), "SELECT " PG_USER_COLS " FROM users WHERE id = $1", &p, user_row,
+                       out);
 }
 
 int pg_user_get_by_name(struct store *s, const char *username, struct user *out)
@@ -220,8 +220,8 @@ int pg_user_get_by_name(struct store *s, const char *username, struct user *out)
     struct pg_params p;
     pg_params_init(&p);
     pg_p_text(&p, username);
-    return read_one(PG(s), "SELECT " PG_USER_COLS " FROM users WHERE username = $1", &p, user_row,
-                    out);
+    return pg_read_one(PG(s), "SELECT " PG_USER_COLS " FROM users WHERE username = $1", &p,
+                       user_row, out);
 }
 
 int pg_user_list(struct store *s, const char *org_id, const char *after_id, int limit,
@@ -232,10 +232,10 @@ int pg_user_list(struct store *s, const char *org_id, const char *after_id, int 
     pg_p_text_opt(&p, org_id);
     pg_p_text_opt(&p, after_id);
     pg_p_int(&p, limit + 1);
-    return read_page(PG(s),
-                     "SELECT " PG_USER_COLS " FROM users WHERE ($1::text IS NULL OR org_id = $1)"
-                     " AND ($2::text IS NULL OR id > $2) ORDER BY id LIMIT $3",
-                     &p, limit, sizeof(**out), user_row, (void **)out, n, more);
+    return pg_read_page(PG(s),
+                        "SELECT " PG_USER_COLS " FROM users WHERE ($1::text IS NULL OR org_id = $1)"
+                        " AND ($2::text IS NULL OR id > $2) ORDER BY id LIMIT $3",
+                        &p, limit, sizeof(**out), user_row, (void **)out, n, more);
 }
 
 static void count_row(const PGresult *r, int i, void *out)
@@ -248,8 +248,8 @@ int pg_user_count_role(struct store *s, enum role role, int64_t *n)
     struct pg_params p;
     pg_params_init(&p);
     pg_p_text(&p, auth_role_name(role));
-    return read_one(PG(s), "SELECT count(*) FROM users WHERE role = $1 AND disabled = 0", &p,
-                    count_row, n);
+    return pg_read_one(PG(s), "SELECT count(*) FROM users WHERE role = $1 AND disabled = 0", &p,
+                       count_row, n);
 }
 
 /* ---- tokens ---- */
@@ -328,13 +328,13 @@ int pg_token_lookup(struct store *s, const unsigned char hash[HASH_SHA256_LEN], 
     struct pg_params p;
     pg_params_init(&p);
     pg_p_bytea(&p, hash, HASH_SHA256_LEN);
-    int r = read_one(PG(s),
-                     "SELECT t.id, t.expires_at, t.revoked_at, u.id, u.org_id, u.username,"
-                     " u.role, u.disabled, t.kind, greatest(t.created_at, t.last_used_at),"
-                     " EXISTS (SELECT 1 FROM user_totp z WHERE z.user_id = u.id"
-                     " AND z.enabled_at > 0) FROM api_tokens t"
-                     " JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
-                     &p, lookup_row, &o);
+    int r = pg_read_one(PG(s),
+                        "SELECT t.id, t.expires_at, t.revoked_at, u.id, u.org_id, u.username,"
+                        " u.role, u.disabled, t.kind, greatest(t.created_at, t.last_used_at),"
+                        " EXISTS (SELECT 1 FROM user_totp z WHERE z.user_id = u.id"
+                        " AND z.enabled_at > 0) FROM api_tokens t"
+                        " JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+                        &p, lookup_row, &o);
     return r ? r : store_token_usable(out, o.revoked, o.disabled, now);
 }
 
@@ -375,10 +375,10 @@ int pg_token_list(struct store *s, const char *user_id, struct token_rec **out, 
     *n = 0;
     pg_params_init(&p);
     pg_p_text(&p, user_id);
-    int rc = read_query(PG(s),
-                        "SELECT id, user_id, name, kind, created_at, expires_at, revoked_at"
-                        " FROM api_tokens WHERE user_id = $1 ORDER BY id LIMIT 10000",
-                        &p, &r);
+    int rc = pg_read_query(PG(s),
+                           "SELECT id, user_id, name, kind, created_at, expires_at, revoked_at"
+                           " FROM api_tokens WHERE user_id = $1 ORDER BY id LIMIT 10000",
+                           &p, &r);
     if (rc)
         return rc;
     *n = (size_t)PQntuples(r);
@@ -644,7 +644,7 @@ int pg_report_get(struct store *s, const char *id, int version, struct report_re
     pg_params_init(&p);
     pg_p_text(&p, id);
     pg_p_int(&p, version);
-    return read_one(PG(s), REPORT_GET, &p, report_row, out);
+    return pg_read_one(PG(s), REPORT_GET, &p, report_row, out);
 }
 
 /* Rows of a listing into out (at most limit; more when there was another). */
@@ -652,7 +652,7 @@ static int collect_reports(struct pg_store *s, const char *sql, const struct pg_
                            size_t limit, struct report_list *out)
 {
     PGresult *r;
-    int rc = read_query(s, sql, p, &r);
+    int rc = pg_read_query(s, sql, p, &r);
     if (rc)
         return rc;
     size_t rows = (size_t)PQntuples(r);
@@ -730,13 +730,14 @@ int pg_report_scan_latest(struct store *s, int (*cb)(const struct report_rec *r,
         pg_params_init(&p);
         pg_p_text(&p, after);
         pg_p_int(&p, SCAN_PAGE);
-        int rc = read_query(PG(s),
-                            "SELECT i.id, i.org_id, i.latest_version, i.created_at, i.updated_at,"
-                            " v.tlp, v.drill, i.withdrawn_at, v.body FROM incidents i"
-                            " JOIN report_versions v ON v.incident_id = i.id"
-                            " AND v.version = i.latest_version WHERE i.id > $1"
-                            " ORDER BY i.id LIMIT $2",
-                            &p, &r);
+        int rc =
+            pg_read_query(PG(s),
+                          "SELECT i.id, i.org_id, i.latest_version, i.created_at, i.updated_at,"
+                          " v.tlp, v.drill, i.withdrawn_at, v.body FROM incidents i"
+                          " JOIN report_versions v ON v.incident_id = i.id"
+                          " AND v.version = i.latest_version WHERE i.id > $1"
+                          " ORDER BY i.id LIMIT $2",
+                          &p, &r);
         if (rc)
             return rc;
         int rows = PQntuples(r);
@@ -813,10 +814,10 @@ int pg_audit_scan(struct store *s, int64_t from_seq, int limit,
     pg_params_init(&p);
     pg_p_int(&p, from_seq);
     pg_p_int(&p, limit);
-    int rc = read_query(PG(s),
-                        "SELECT " AUDIT_COLS " FROM audit_log WHERE seq >= $1 ORDER BY seq"
-                        " LIMIT $2",
-                        &p, &r);
+    int rc = pg_read_query(PG(s),
+                           "SELECT " AUDIT_COLS " FROM audit_log WHERE seq >= $1 ORDER BY seq"
+                           " LIMIT $2",
+                           &p, &r);
     if (rc)
         return rc;
     for (int i = 0; i < PQntuples(r) && !stop; i++) {
@@ -830,8 +831,8 @@ int pg_audit_scan(struct store *s, int64_t from_seq, int limit,
 
 int pg_audit_head(struct store *s, struct audit_rec *out)
 {
-    return read_one(PG(s), "SELECT " AUDIT_COLS " FROM audit_log ORDER BY seq DESC LIMIT 1", NULL,
-                    audit_row, out);
+    return pg_read_one(PG(s), "SELECT " AUDIT_COLS " FROM audit_log ORDER BY seq DESC LIMIT 1",
+                       NULL, audit_row, out);
 }
 
 /* ---- housekeeping, health, metrics ---- */
@@ -857,7 +858,7 @@ int pg_maintain(struct store *s, int64_t now_ms)
 int pg_ready(struct store *s)
 {
     PGresult *r;
-    int rc = read_query(PG(s), "SELECT 1 FROM audit_log LIMIT 1", NULL, &r);
+    int rc = pg_read_query(PG(s), "SELECT 1 FROM audit_log LIMIT 1", NULL, &r);
     if (!rc)
         PQclear(r);
     return rc ? STORE_UNAVAILABLE : STORE_OK;
@@ -867,7 +868,7 @@ int pg_schema_version_op(struct store *s, int *out)
 {
     PGresult *r;
     *out = 0;
-    int rc = read_query(PG(s), "SELECT coalesce(max(version), 0) FROM schema_version", NULL, &r);
+    int rc = pg_read_query(PG(s), "SELECT coalesce(max(version), 0) FROM schema_version", NULL, &r);
     if (rc)
         return STORE_UNAVAILABLE;
     *out = (int)pg_int(r, 0, 0);
