@@ -177,6 +177,12 @@ static int collect_orgs(const struct ioc_match *m, void *arg)
     return 0;
 }
 
+static int collect_orgs_nth(size_t q, const struct ioc_match *m, void *arg)
+{
+    (void)q; /* every indicator's organisations go to one list */
+    return collect_orgs(m, arg);
+}
+
 static int u32_order(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -197,10 +203,12 @@ size_t app_correlate_orgs_matching(struct app_correlate *cx, const json_t *indic
     size_t n = 0;
     *out = NULL;
     cx_collect_list(cx, &mine, indicators, &st); /* normalised; warninglisted ones dropped */
-    pthread_rwlock_rdlock(&cx->lock);
+    struct ioc_key *keys = xcalloc(mine.n ? mine.n : 1, sizeof(*keys));
     for (uint32_t i = 0; i < mine.n; i++)
-        ioc_index_query(cx->ix, mine.iocs[i].type, mine.iocs[i].text, mine.iocs[i].len,
-                        collect_orgs, &h, NULL);
+        if (ioc_key_parse(&keys[i], mine.iocs[i].type, mine.iocs[i].text, mine.iocs[i].len))
+            keys[i] = (struct ioc_key){.type = IOC__COUNT}; /* matches nothing */
+    pthread_rwlock_rdlock(&cx->lock);
+    ioc_index_query_many(cx->ix, keys, mine.n, collect_orgs_nth, &h, NULL); /* all at once */
     if (h.n)
         qsort(h.orgs, h.n, sizeof(*h.orgs), u32_order);
     *out = xcalloc(h.n + 1, sizeof(**out));
@@ -210,6 +218,7 @@ size_t app_correlate_orgs_matching(struct app_correlate *cx, const json_t *indic
     pthread_rwlock_unlock(&cx->lock);
     qsort(*out, n, sizeof(**out), id_order); /* for bsearch by id */
     free(h.orgs);
+    free(keys);
     cx_iocs_free(&mine);
     return n;
 }

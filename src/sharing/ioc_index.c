@@ -406,7 +406,16 @@ static inline uint8_t *fx_find(const struct fxt *t, uint64_t h, const uint8_t *k
     }
 }
 
-static inline void fx_prefetch(const struct fxt *t, uint64_t h)
+/*
+ * Every function that only prefetches is always inlined: GCC (12, -O2) counts
+ * __builtin_prefetch as free of side effects, so its interprocedural pure-const analysis finds
+ * such a function "const" and deletes every call to it — the prefetches of the slots were
+ * silently gone from the binary until this was found (bench/README.md, "Fourth pass";
+ * tests/unit/test_ioc.c checks the object code keeps them).
+ */
+#define PREFETCHER static inline __attribute__((always_inline))
+
+PREFETCHER void fx_prefetch(const struct fxt *t, uint64_t h)
 {
     if (t->slot) {
         const uint8_t *s = fx_at(t, h & t->mask);
@@ -1049,8 +1058,12 @@ static void visit(struct visit *v, enum ioc_type t, enum ioc_match_kind kind, co
         m.len = ioc_format_ip(t, kb, prefix, buf);
         m.text = buf;
     } else if (fixed_type(t)) {
-        for (size_t i = 0; i < klen; i++)
-            xsnprintf(buf + 2 * i, 3, "%02x", kb[i]);
+        static const char hex[] = "0123456789abcdef";
+        for (size_t i = 0; i < klen; i++) {
+            buf[2 * i] = hex[kb[i] >> 4];
+            buf[2 * i + 1] = hex[kb[i] & 15];
+        }
+        buf[2 * klen] = '\0';
         m.len = 2 * klen;
         m.text = buf;
     } else {
@@ -1081,7 +1094,7 @@ struct probe {
     uint8_t bin[16]; /* an address probe's masked key */
 };
 
-static void prefetch_slots(const struct probe *pr, size_t np)
+PREFETCHER void prefetch_slots(const struct probe *pr, size_t np)
 {
     for (size_t i = 0; i < np; i++) {
         if (pr[i].fixed)
@@ -1326,50 +1339,87 @@ static int64_t first_candidate(const struct probe *p)
     }
 }
 
-#define BATCH 8
+/*
+ * Many queries as a software pipeline (ioc_index_query_many): query i + LEAD has its probes
+ * collected and its slots prefetched, query i + LEAD / 2 its candidate text entries prefetched,
+ * while query i is answered from what is by then in cache. A steady window of queries keeps
+ * about LEAD main-memory reads in flight at every moment, where groups in lock-step (the first
+ * version: 8 queries, three stages) left the memory idle while each group was computed and
+ * waited for the slowest read of each stage (bench/README.md, "Fourth pass").
+ */
+#define LEAD 12
+#define RING (LEAD + 1)
 
-/* One group of at most BATCH queries, in stages so that their cache misses overlap: every
- * probe's slot, then every candidate text entry with its key, then the matching itself (which
- * finds everything in cache). */
-static void count_group(const struct ioc_index *ix, const struct ioc_key *keys, size_t n,
-                        struct ioc_count *counts, struct probe *pr, size_t *np)
+struct many {
+    struct probe (*pr)[MAX_PROBES];
+    size_t np[RING];
+    ioc_many_fn fn;
+    void *arg;
+    size_t q; /* the query being answered, for the callback */
+};
+
+static int many_visit(const struct ioc_match *m, void *arg)
 {
-    for (size_t q = 0; q < n; q++) {
-        np[q] = key_ok(&keys[q]) ? collect(ix, &keys[q], pr + q * MAX_PROBES) : 0;
-        prefetch_slots(pr + q * MAX_PROBES, np[q]);
-    }
-    for (size_t q = 0; q < n; q++)
-        for (size_t i = 0; i < np[q]; i++) {
-            int64_t id =
-                pr[q * MAX_PROBES + i].fixed ? -1 : first_candidate(&pr[q * MAX_PROBES + i]);
-            if (id >= 0) { /* the entry and its key: two cache lines at most for most keys */
-                __builtin_prefetch(ENT(ix, (uint32_t)id));
-                __builtin_prefetch((const char *)ENT(ix, (uint32_t)id) + 64);
-            }
+    struct many *mn = arg;
+    return mn->fn(mn->q, m, mn->arg);
+}
+
+PREFETCHER void prefetch_candidates(const struct ioc_index *ix, const struct probe *pr,
+                                    size_t np)
+{
+    for (size_t i = 0; i < np; i++) {
+        int64_t id = pr[i].fixed ? -1 : first_candidate(&pr[i]);
+        if (id >= 0) { /* the entry and its key: two cache lines at most for most keys */
+            __builtin_prefetch(ENT(ix, (uint32_t)id));
+            __builtin_prefetch((const char *)ENT(ix, (uint32_t)id) + 64);
         }
-    for (size_t q = 0; q < n; q++) {
-        struct visit v = {0};
-        run_probes(ix, &v, keys[q].type, pr + q * MAX_PROBES, np[q]);
-        if (np[q] && is_block(&keys[q]))
-            query_inside(ix, &v, &keys[q]);
-        counts[q] = v.cnt;
     }
+}
+
+/* Answers query q (its probes collected LEAD steps earlier); returns its count. */
+static struct ioc_count many_answer(const struct ioc_index *ix, const struct ioc_key *k,
+                                    struct many *mn, size_t q)
+{
+    struct visit v = {.fn = mn->fn ? many_visit : NULL, .arg = mn};
+    mn->q = q;
+    run_probes(ix, &v, k->type, mn->pr[q % RING], mn->np[q % RING]);
+    if (mn->np[q % RING] && is_block(k) && !v.stop)
+        query_inside(ix, &v, k);
+    return v.cnt;
+}
+
+int64_t ioc_index_query_many(const struct ioc_index *ix, const struct ioc_key *keys, size_t n,
+                             ioc_many_fn fn, void *arg, struct ioc_count *counts)
+{
+    struct many mn = {.fn = fn, .arg = arg};
+    int64_t total = 0;
+    mn.pr = xmalloc(RING * sizeof(*mn.pr));
+    pthread_rwlock_rdlock((pthread_rwlock_t *)(uintptr_t)&ix->lock);
+    for (size_t i = 0; i < n + LEAD; i++) {
+        if (i < n) {
+            struct probe *pr = mn.pr[i % RING];
+            mn.np[i % RING] = key_ok(&keys[i]) ? collect(ix, &keys[i], pr) : 0;
+            prefetch_slots(pr, mn.np[i % RING]);
+        }
+        size_t c = i - LEAD / 2, q = i - LEAD;
+        if (i >= LEAD / 2 && c < n)
+            prefetch_candidates(ix, mn.pr[c % RING], mn.np[c % RING]);
+        if (i >= LEAD) {
+            struct ioc_count one = many_answer(ix, &keys[q], &mn, q);
+            total += (int64_t)one.indicators;
+            if (counts)
+                counts[q] = one;
+        }
+    }
+    pthread_rwlock_unlock((pthread_rwlock_t *)(uintptr_t)&ix->lock);
+    free(mn.pr);
+    return total;
 }
 
 int64_t ioc_index_count_many(const struct ioc_index *ix, const struct ioc_key *keys, size_t n,
                              struct ioc_count *counts)
 {
-    struct probe *pr = xmalloc(BATCH * MAX_PROBES * sizeof(*pr));
-    size_t np[BATCH];
-    int64_t total = 0;
-    pthread_rwlock_rdlock((pthread_rwlock_t *)(uintptr_t)&ix->lock);
-    for (size_t i = 0; i < n; i += BATCH)
-        count_group(ix, keys + i, MIN(BATCH, n - i), counts + i, pr, np);
-    pthread_rwlock_unlock((pthread_rwlock_t *)(uintptr_t)&ix->lock);
-    for (size_t i = 0; i < n; i++)
-        total += (int64_t)counts[i].indicators;
-    free(pr);
-    return total;
+    return ioc_index_query_many(ix, keys, n, NULL, NULL, counts);
 }
 
 int64_t ioc_index_query(const struct ioc_index *ix, enum ioc_type type, const char *value,

@@ -130,12 +130,23 @@ int64_t ioc_index_query_key(const struct ioc_index *ix, const struct ioc_key *k,
                             void *arg, struct ioc_count *count);
 /*
  * Counts the matches of each of n keys into counts[i] (what ioc_index_query_key with no callback
- * gives), under one read lock, working on groups of 8 keys in stages so that their memory
- * accesses overlap: for the correlation of a filed report, which asks for all its indicators at
- * once, and for matching every report at start-up. Returns the sum of the indicators counted.
+ * gives): ioc_index_query_many without a callback. Returns the sum of the indicators counted.
  */
 int64_t ioc_index_count_many(const struct ioc_index *ix, const struct ioc_key *keys, size_t n,
                              struct ioc_count *counts);
+/* Called once per matching indicator of query q (an index into the keys given); a non-zero
+ * return stops that query only. */
+typedef int (*ioc_many_fn)(size_t q, const struct ioc_match *m, void *arg);
+/*
+ * Answers n queries as ioc_index_query_key would answer each (the same matches in the same
+ * order, query after query), under one read lock, pipelined so that the memory reads of about a
+ * dozen queries are in flight at once: the way to ask for a filed report's indicators, or for
+ * every report's at start-up. fn may be NULL (only count); counts (may be NULL) receives each
+ * query's totals. A key ioc_key_parse would refuse matches nothing. Returns the sum of the
+ * matching indicators visited.
+ */
+int64_t ioc_index_query_many(const struct ioc_index *ix, const struct ioc_key *keys, size_t n,
+                             ioc_many_fn fn, void *arg, struct ioc_count *counts);
 /* The same for canonical text (parsed with ioc_key_parse). */
 int64_t ioc_index_query(const struct ioc_index *ix, enum ioc_type type, const char *value,
                         size_t len, ioc_match_fn fn, void *arg, struct ioc_count *count);

@@ -38,6 +38,9 @@ static const struct ncase cases[] = {
     {IOC_IPV4, "10.0.0.0/8", "10.0.0.0/8", NULL, false},
     {IOC_IPV4, "10.1.2.3/32", "10.1.2.3", NULL, false},
     {IOC_IPV4, "0.0.0.0/0", "0.0.0.0/0", NULL, false},
+    {IOC_IPV4, "255.255.255.255", "255.255.255.255", NULL, false},
+    {IOC_IPV4, "100.10.9.0/24", "100.10.9.0/24", NULL, false},
+    {IOC_IPV4, "10.0.0.0/8", "10.0.0.0/8", NULL, false},
     {IOC_IPV4, "10.1.0.0/8", NULL, "ioc_host_bits", false},
     {IOC_IPV4, "10.0.0.0/33", NULL, "ioc_prefix", false},
     {IOC_IPV4, "10.0.0.0/08", NULL, "ioc_prefix", false},
@@ -642,6 +645,118 @@ static void family_add(struct ioc_index *ix, size_t i, uint64_t posting)
     assert_int_equal(ioc_index_add(ix, t, s, strlen(s), posting), IOC_INDEX_OK);
 }
 
+/* ---- ioc_index_query_many answers as one query at a time does ---- */
+
+/* Each query's matches in order, folded into a hash (kind, text, postings of each match). */
+struct trace {
+    uint64_t *h;
+    size_t stop_after; /* a non-zero return after this many matches of an odd query (0: never) */
+    size_t *seen;
+};
+
+static uint64_t fold(uint64_t h, const void *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ ((const uint8_t *)p)[i]) * 0x100000001b3ULL; /* FNV-1a */
+    return h;
+}
+
+static uint64_t trace_put(uint64_t h, const struct ioc_match *m)
+{
+    h = fold(h, &m->kind, sizeof(m->kind));
+    h = fold(h, m->text, m->len + 1);
+    return fold(h, m->postings, m->npostings * sizeof(*m->postings));
+}
+
+static int trace_nth(size_t q, const struct ioc_match *m, void *arg)
+{
+    struct trace *t = arg;
+    t->h[q] = trace_put(t->h[q], m);
+    return t->stop_after && q % 2 && ++t->seen[q] >= t->stop_after;
+}
+
+struct trace_one {
+    uint64_t h;
+    size_t stop_after, seen;
+};
+
+static int trace_one(const struct ioc_match *m, void *arg)
+{
+    struct trace_one *t = arg;
+    t->h = trace_put(t->h, m);
+    return t->stop_after && ++t->seen >= t->stop_after;
+}
+
+/* Queries of keys through ioc_index_query_many agree, match by match and in order, with
+ * ioc_index_query_key (stopping after stop_after matches of odd queries when non-zero). */
+static void many_check(const struct ioc_index *ix, const struct ioc_key *keys, size_t n,
+                       size_t stop_after)
+{
+    struct trace t = {.h = xcalloc(n + 1, sizeof(uint64_t)),
+                      .stop_after = stop_after,
+                      .seen = xcalloc(n + 1, sizeof(size_t))};
+    struct ioc_count *counts = xcalloc(n + 1, sizeof(*counts));
+    int64_t total = ioc_index_query_many(ix, keys, n, trace_nth, &t, counts), want_total = 0;
+    for (size_t q = 0; q < n; q++) {
+        struct trace_one o = {.stop_after = q % 2 ? stop_after : 0};
+        struct ioc_count c = {0};
+        int64_t r = ioc_index_query_key(ix, &keys[q], trace_one, &o, &c);
+        want_total += r > 0 ? r : 0; /* an invalid key: EINVAL one at a time, nothing in many */
+        if (o.h != t.h[q])
+            fail_msg("query %zu of %zu: the matches differ from one at a time", q, n);
+        assert_int_equal(counts[q].indicators, c.indicators);
+        assert_int_equal(counts[q].postings, c.postings);
+    }
+    assert_int_equal(total, want_total);
+    free(t.h);
+    free(t.seen);
+    free(counts);
+}
+
+static void test_index_query_many(void **state)
+{
+    UNUSED(state);
+    struct ioc_index *ix = ioc_index_new(7);
+    char s[64], sub[64];
+    size_t nk = 0, fam = 600;
+    struct ioc_key *keys = xcalloc(2 * fam + 2, sizeof(*keys));
+    char(*text)[64] = xcalloc(2 * fam + 2, 64);
+    for (size_t i = 0; i < fam; i++) { /* each member under two postings, half also under a third */
+        enum ioc_type t = family(i, s, sub);
+        assert_int_equal(ioc_index_add(ix, t, s, strlen(s), i), IOC_INDEX_OK);
+        assert_int_equal(ioc_index_add(ix, t, s, strlen(s), 100000 + i), IOC_INDEX_OK);
+        if (i % 2)
+            assert_int_equal(ioc_index_add(ix, t, s, strlen(s), 200000 + i), IOC_INDEX_OK);
+    }
+    /* covering blocks and parent domains, so that queries have several matches */
+    assert_int_equal(ioc_index_add(ix, IOC_IPV4, "172.0.0.0/8", 11, 7), IOC_INDEX_OK);
+    assert_int_equal(ioc_index_add(ix, IOC_IPV4, "10.0.0.0/8", 10, 8), IOC_INDEX_OK);
+    assert_int_equal(ioc_index_add(ix, IOC_DOMAIN, "example", 7, 9), IOC_INDEX_OK);
+    assert_int_equal(ioc_index_add(ix, IOC_IPV6, "2001:db8::/32", 13, 10), IOC_INDEX_OK);
+    for (size_t i = 0; i < fam + 40; i++) { /* 40 members never added: misses */
+        enum ioc_type t = family(i, text[nk], text[nk + 1]);
+        assert_int_equal(ioc_key_parse(&keys[nk], t, text[nk], strlen(text[nk])), 0);
+        nk++;
+        if (text[nk][0] && nk < 2 * fam) {
+            assert_int_equal(ioc_key_parse(&keys[nk], t, text[nk], strlen(text[nk])), 0);
+            nk++;
+        }
+        if (nk >= 2 * fam)
+            break;
+    }
+    keys[3] = (struct ioc_key){.type = IOC__COUNT}; /* a key that matches nothing */
+    assert_int_equal(ioc_key_parse(&keys[5], IOC_IPV4, "172.0.0.0/8", 11), 0); /* inside */
+    size_t sizes[] = {0, 1, 2, 11, 12, 13, 14, 25, 64, nk};
+    for (size_t i = 0; i < ARRAY_SIZE(sizes); i++)
+        for (size_t start = 0; start + sizes[i] <= nk; start += sizes[i] ? sizes[i] * 7 : nk + 1) {
+            many_check(ix, keys + start, sizes[i], 0);
+            many_check(ix, keys + start, sizes[i], 1); /* odd queries stop after one match */
+        }
+    free(keys);
+    free(text);
+    ioc_index_free(ix);
+}
+
 static void test_index_filter_no_false_negative(void **state)
 {
     UNUSED(state);
@@ -1099,6 +1214,7 @@ int main(void)
         cmocka_unit_test(test_index_domains_and_exact),
         cmocka_unit_test(test_index_random_crosscheck),
         cmocka_unit_test(test_index_filter_no_false_negative),
+        cmocka_unit_test(test_index_query_many),
         cmocka_unit_test(test_index_slots_match_reference),
         cmocka_unit_test(test_index_deepest_domain),
         cmocka_unit_test(test_index_concurrent),
