@@ -1199,8 +1199,6 @@ static size_t collect_ip4(const struct ioc_index *ix, const struct ioc_key *k, s
         memcpy(p->bin, &x, 4);
         p->p = p->bin;
         p->h = mix(x ^ ix->ip4[len].seed); /* fx_hash, without the call */
-        /* now: the slot's read overlaps the next probes' work */
-        fx_prefetch(p->tb, p->h);
         p->kind = len == k->prefix ? IOC_MATCH_EXACT : IOC_MATCH_COVERS;
     }
     return np;
@@ -1349,6 +1347,7 @@ static int64_t first_candidate(const struct probe *p)
  */
 #define LEAD 12
 #define RING (LEAD + 1)
+#define FILTER_LEAD 4 /* the bitmaps' words a few queries before collect reads them */
 
 struct many {
     struct probe (*pr)[MAX_PROBES];
@@ -1376,6 +1375,22 @@ PREFETCHER void prefetch_candidates(const struct ioc_index *ix, const struct pro
     }
 }
 
+/* An IPv4 query's words of the prefix-length bitmaps that collect_ip4 will read (those of 2^15
+ * bits or more, which do not stay in the first-level caches), fetched ahead of it. */
+PREFETCHER void prefetch_filters(const struct ioc_index *ix, const struct ioc_key *k)
+{
+    if (k->type != IOC_IPV4 || k->prefix > 32)
+        return;
+    uint32_t top24 = be32(k->bin) >> 8;
+    uint64_t used = ix->ip4_used & ((2ULL << k->prefix) - 1) & ~((1ULL << 15) - 1);
+    while (used) {
+        unsigned len = (unsigned)__builtin_ctzll(used);
+        used &= used - 1;
+        if (ix->f4[len])
+            __builtin_prefetch(&ix->f4[len][(top24 >> (24 - filter_bits(len))) / 64]);
+    }
+}
+
 /* Answers query q (its probes collected LEAD steps earlier); returns its count. */
 static struct ioc_count many_answer(const struct ioc_index *ix, const struct ioc_key *k,
                                     struct many *mn, size_t q)
@@ -1396,6 +1411,8 @@ int64_t ioc_index_query_many(const struct ioc_index *ix, const struct ioc_key *k
     mn.pr = xmalloc(RING * sizeof(*mn.pr));
     pthread_rwlock_rdlock((pthread_rwlock_t *)(uintptr_t)&ix->lock);
     for (size_t i = 0; i < n + LEAD; i++) {
+        if (i + FILTER_LEAD < n)
+            prefetch_filters(ix, &keys[i + FILTER_LEAD]);
         if (i < n) {
             struct probe *pr = mn.pr[i % RING];
             mn.np[i % RING] = key_ok(&keys[i]) ? collect(ix, &keys[i], pr) : 0;
