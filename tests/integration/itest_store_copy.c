@@ -8,7 +8,8 @@
  * same rows (as sorted multisets of the values' texts), `ichigen audit verify` passes on it, a
  * second copy into it is refused (not empty), and the PostgreSQL copy serves: a server started
  * on it reads the reports and takes a new one (its ledger numbers on). A destination at another
- * schema version is refused, as is a source a running server still has open.
+ * schema version is refused, as is a source a running server still has open. The PostgreSQL
+ * copy is also copied back into a new SQLite file, which must hold the source's rows exactly.
  */
 #include "itest.h"
 
@@ -397,6 +398,17 @@ static void test_copy_to_postgresql(void **state)
     assert_int_equal(PQstatus(c), CONNECTION_OK);
     same_content(NULL, c);
     PQfinish(c);
+
+    /* and back: PostgreSQL → a new SQLite file holds the source's rows again, exactly */
+    char back[600], back_path[400], *out = NULL;
+    snprintf(back_path, sizeof(back_path), "%s/back.db", F.srv.dir);
+    snprintf(back, sizeof(back), "sqlite:%s", back_path);
+    migrate(back);
+    assert_int_equal(run(&out, "store", "copy", url, back), 0);
+    assert_non_null(strstr(out, "source: audit log intact"));
+    assert_non_null(strstr(out, "destination: audit log intact"));
+    free(out);
+    same_content(back_path, NULL);
 
     /* the copy serves: the report reads back, and a new one is taken (ledger keys number on) */
     char setting[700];
