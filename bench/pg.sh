@@ -21,7 +21,7 @@
 
 pg_dir="" pg_url="" pg_pm="" pg_ready=0
 pg_psql=${PGBIN:-/usr/lib/postgresql/15/bin}/psql
-declare -A pg_port
+declare -A pg_port pg_last # pg_last[PREFIX]: the rate of this repetition's PREFIX run
 
 pg_cleanup() { # stops the cluster (run.sh's exit trap calls this too)
     [ -n "$pg_dir" ] || return 0
@@ -148,6 +148,7 @@ pg_intake() {
         lgc=$(awk -v a="$lgc" -v b="$(jget client_cpu_s <"$f")" 'BEGIN {print a + b}')
     done
     rec "${prefix}_rps" "$rps"
+    pg_last[$prefix]=$rps
     rec "${prefix}_p99" "$p99"
     rec "${prefix}_errors" "$err"
     rec "${prefix}_ich" "$(div "$(((i1 - i0) * 1000000 / clk))" "$ack" %.0f)"
@@ -219,6 +220,7 @@ pg_drain() {
     secs=$(awk -v a="$last" -v b="$t0" 'BEGIN {printf "%.2f", (a - b) / 1000}')
     rec "${prefix}_s" "$secs"
     rec "${prefix}_rate" "$(div "$n" "$secs" %.0f)"
+    pg_last[$prefix]=$(div "$n" "$secs" %.0f)
     rec "${prefix}_steady" "$(printf '%s' "$out" | jget steady_per_s)"
     rec "${prefix}_n" "$n"
     rec "${prefix}_unique" "$(printf '%s' "$out" | jget unique)"
@@ -342,6 +344,7 @@ pg_section() {
         say ""
         say "-- PostgreSQL repetition $rep of $reps (load average $(cut -d' ' -f1-3 /proc/loadavg))"
         say "   intake: create full reports, $conns connections (SQLite; PostgreSQL 1 node; 2 nodes)"
+        pg_last=()
         pg_intake pgsq "$work/pgsq-token" "$(cat "$work/ready-pgsq")" "${pids[pgsq]}" 0
         pg_intake pg1 "$work/pg-token" "${pg_port[n1]}" "${pids[pg-n1]}" 1
         pg_intake pg2 "$work/pg-token" "${pg_port[n1]} ${pg_port[n2]}" \
@@ -349,6 +352,10 @@ pg_section() {
         say "   delivery: $pg_dlv_reports reports preloaded, drained by 1 node, then by 3 nodes"
         pg_drain pgd1 1
         pg_drain pgd3 3
+        # ratios within the repetition (the same minute's noise on both sides); medians later
+        rec pgr_pg_sq "$(div "${pg_last[pg1]:-}" "${pg_last[pgsq]:-}")"
+        rec pgr_2_1 "$(div "${pg_last[pg2]:-}" "${pg_last[pg1]:-}")"
+        rec pgr_d3_d1 "$(div "${pg_last[pgd3]:-}" "${pg_last[pgd1]:-}")"
         say "   failover: $pg_fo_reports reports' webhooks leased by a node killed with SIGKILL"
         pg_failover pgfo
     done
@@ -370,8 +377,9 @@ pg_rows() {
     local c1 c2
     c1=$(awk -v a="$(med pg1_ich)" -v b="$(med pg1_db)" -v c="$(med pg1_lg)" 'BEGIN {print a + b + c}')
     c2=$(awk -v a="$(med pg2_ich)" -v b="$(med pg2_db)" -v c="$(med pg2_lg)" 'BEGIN {print a + b + c}')
-    say "| PostgreSQL: create full report, $conns conn, 1 node (reports/s) | $p1 | | p99 $(med pg1_p99) ms; errors $(med pg1_errors); CPU per report: ichigen $(med pg1_ich) µs, postgres $(med pg1_db) µs, loadgen $(med pg1_lg) µs; $(div "$p1" "$pq") × SQLite ($pq/s, p99 $(med pgsq_p99) ms, ichigen $(med pgsq_ich) µs/report, same run) |"
-    say "| PostgreSQL: the same, 2 nodes on one database (reports/s) | $p2 | 2 nodes ≥ 1.5 × 1 where the database is not the bottleneck | $(div "$p2" "$p1") × 1 node; p99 $(med pg2_p99) ms; CPU per report: ichigen $(med pg2_ich) µs, postgres $(med pg2_db) µs, loadgen $(med pg2_lg) µs; whole machine $(div 1000000 "$c2" %.0f) reports per core-second (1 node $(div 1000000 "$c1" %.0f)) |"
-    say "| PostgreSQL: delivery drain, 3 nodes on one outbox (deliveries/s) | $(med pgd3_rate) | | $(med pgd3_n) webhooks, $(med pgd3_s) s from start to last arrival; $(div "$(med pgd3_rate)" "$(med pgd1_rate)") × 1 node ($(med pgd1_rate)/s, $(med pgd1_s) s); duplicates $(med pgd3_dups) (1 node $(med pgd1_dups)), with different bytes $(med pgd3_differing); CPU per delivery: ichigen $(med pgd3_ich) µs, postgres $(med pgd3_db) µs (1 node $(med pgd1_ich), $(med pgd1_db)) |"
+    # ratios: the median of each repetition's ratio
+    say "| PostgreSQL: create full report, $conns conn, 1 node (reports/s) | $p1 | | p99 $(med pg1_p99) ms; errors $(med pg1_errors); CPU per report: ichigen $(med pg1_ich) µs, postgres $(med pg1_db) µs, loadgen $(med pg1_lg) µs; $(med pgr_pg_sq) × SQLite ($pq/s, p99 $(med pgsq_p99) ms, ichigen $(med pgsq_ich) µs/report, same run) |"
+    say "| PostgreSQL: the same, 2 nodes on one database (reports/s) | $p2 | 2 nodes ≥ 1.5 × 1 where the database is not the bottleneck | $(med pgr_2_1) × 1 node; p99 $(med pg2_p99) ms; CPU per report: ichigen $(med pg2_ich) µs, postgres $(med pg2_db) µs, loadgen $(med pg2_lg) µs; whole machine $(div 1000000 "$c2" %.0f) reports per core-second (1 node $(div 1000000 "$c1" %.0f)), of which postgres $(div "$(awk -v a="$(med pg1_db)" 'BEGIN {print a * 100}')" "$c1" %.0f) % of the CPU |"
+    say "| PostgreSQL: delivery drain, 3 nodes on one outbox (deliveries/s) | $(med pgd3_rate) | | $(med pgd3_n) webhooks, $(med pgd3_s) s from start to last arrival; $(med pgr_d3_d1) × 1 node ($(med pgd1_rate)/s, $(med pgd1_s) s); duplicates $(med pgd3_dups) (1 node $(med pgd1_dups)), with different bytes $(med pgd3_differing); CPU per delivery: ichigen $(med pgd3_ich) µs, postgres $(med pgd3_db) µs (1 node $(med pgd1_ich), $(med pgd1_db)) |"
     say "| PostgreSQL: failover, SIGKILL of a node holding leased deliveries → all delivered by another (s) | $(med pgfo_s) | bounded by the lease ($pg_lease s) + the poll (1 s) | $(med pgfo_delivered) of $(med pgfo_n) delivered (leased $(med pgfo_leased)); first $(med pgfo_first_s) s after the kill; killed $(med pgfo_held_s) s after the claims |"
 }
