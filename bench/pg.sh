@@ -314,6 +314,7 @@ pg_section() {
     done
     # the intake nodes never deliver: the drain and failover runs own the outbox
     pg_node n1 --delivery-enabled=0 && pg_node n2 --delivery-enabled=0 || {
+        pg_ready=0
         pg_cleanup
         return 0
     }

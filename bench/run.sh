@@ -737,7 +737,7 @@ kill "${pids[receiver]}" 2>/dev/null
 wait "${pids[receiver]}" 2>/dev/null
 unset "pids[receiver]"
 
-[ "${BENCH_PG:-1}" = 0 ] || pg_section
+[ "${BENCH_PG:-1}" = 0 ] || [ -n "${BENCH_ONLY:-}" ] || pg_section # not with BENCH_ONLY=delivery
 
 # ---- summary ----
 cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
@@ -797,7 +797,7 @@ say "| TAXII: an objects page of 100 from 2,000 objects, in process (pages per C
 say "| delivery: fan-out, backlog drained to a local webhook receiver, signatures checked (deliveries/s) | $(med dlv_rate) | ≥ 2,000 | $dlv_reports reports, $(med dlv_n) webhook deliveries, steady rate; overall $(med dlv_overall)/s; 1 s windows $(med dlv_min1s)–$(med dlv_max1s); $(med dlv_per_commit) outcomes/commit, $(med dlv_commit_ms) ms/commit; server CPU $(med dlv_cpu) µs/delivery; duplicates $(med dlv_dups), bad signatures $(med dlv_badsig) |"
 say "| delivery: the same, receiver not checking signatures (deliveries/s) | $(med dlvfast_rate) | | overall $(med dlvfast_overall)/s; server CPU $(med dlvfast_cpu) µs/delivery |"
 say "| delivery: submit (after its preview) 201 → receiver has it, at $dlv_rate reports/s (ms) | p99 $(med dlat_p99) | p99 ≤ 10 | p50 $(med dlat_p50), p90 $(med dlat_p90), max $(med dlat_max); $(med dlat_measured) deliveries measured, $(med dlat_missing) missing; late starts $(med dlat_late); submit p99 $(med dlat_submit_p99) ms, preview p99 $(med dlat_preview_p99) ms; submits differing from their preview $(med dlat_preview_mismatch); the same without the preview: p99 $(med dlatnp_p99), p50 $(med dlatnp_p50), submit p99 $(med dlatnp_submit_p99) ms |"
-[ "${BENCH_PG:-1}" = 0 ] || pg_rows
+[ "${BENCH_PG:-1}" = 0 ] || [ -n "${BENCH_ONLY:-}" ] || pg_rows
 say ""
 say "ratios (same invocation):"
 ratio=$(div "$cr" "$fa") batch=$(med create_batch)
