@@ -5,7 +5,8 @@
  * What it is: one epoll thread that accepts keep-alive HTTP/1.1 connections on 127.0.0.1,
  * answers 200 to every POST as soon as its body is in, and records, per Idempotency-Key
  * (the submission id), the arrival time of the first copy (CLOCK_REALTIME, µs: the moment the
- * last byte of the request was read) and how many copies came. With --secret-file it checks
+ * last byte of the request was read), how many copies came and whether a later copy's body
+ * differs from the first's (BLAKE2b-128 of each body). With --secret-file it checks
  * Ichigen-Signature (HMAC-SHA256 over "<t>." || body, libsodium; the same scheme as
  * docs/delivery.md describes for real receivers) and answers 401 to a bad one; the check can
  * be switched off at run time to measure the sender's fast path.
@@ -60,6 +61,7 @@ struct arrival {
     char key[KEY_MAX + 1];
     int64_t first_us;
     uint32_t copies;
+    unsigned char body_hash[16]; /* BLAKE2b-128 of the first copy's body */
 };
 
 struct arrivals {
@@ -98,16 +100,22 @@ static void arrivals_clear(struct arrivals *a)
     arrivals_reindex(a, 1u << 16);
 }
 
-/* Records one copy of key; returns the number of copies so far (1: the first). */
-static uint32_t arrivals_add(struct arrivals *a, const char *key, size_t n, int64_t now_us)
+/* Records one copy of key whose body hashes to bh; returns the number of copies so far (1: the
+ * first). *differs is set when a later copy's body is not the first copy's: an at-least-once
+ * sender may repeat a delivery (another node after a lease ran out), but never change it. */
+static uint32_t arrivals_add(struct arrivals *a, const char *key, size_t n, int64_t now_us,
+                             const unsigned char bh[16], bool *differs)
 {
+    *differs = false;
     if (n > KEY_MAX)
         n = KEY_MAX;
     size_t s = key_hash(key, n) & (a->slots - 1);
     for (; a->index[s]; s = (s + 1) & (a->slots - 1)) {
         struct arrival *e = &a->v[a->index[s] - 1];
-        if (!strncmp(e->key, key, n) && e->key[n] == '\0')
+        if (!strncmp(e->key, key, n) && e->key[n] == '\0') {
+            *differs = memcmp(e->body_hash, bh, 16) != 0;
             return ++e->copies;
+        }
     }
     if (a->n == a->cap) {
         size_t cap = a->cap ? a->cap * 2 : 65536;
@@ -122,6 +130,7 @@ static uint32_t arrivals_add(struct arrivals *a, const char *key, size_t n, int6
     e->key[n] = '\0';
     e->first_us = now_us;
     e->copies = 1;
+    memcpy(e->body_hash, bh, 16);
     a->index[s] = (uint32_t)a->n;
     if (2 * a->n > a->slots)
         arrivals_reindex(a, a->slots * 2);
@@ -134,6 +143,7 @@ struct counters {
     uint64_t requests;   /* every request, control included */
     uint64_t deliveries; /* POSTs to a delivery path, whatever the answer */
     uint64_t duplicates; /* copies after the first of a key */
+    uint64_t differing;  /* of those, copies whose body is not the first copy's */
     uint64_t no_key, bad_signature, bad_requests;
     uint64_t bytes_in;
     uint64_t path_n[PATHS_MAX + 1]; /* the last one: every other path */
@@ -258,13 +268,15 @@ static void stats_json(const struct recv_state *s, struct conn *c)
     double span = (double)(last - first) / 1e6, slo, shi;
     second_extremes(a, &slo, &shi);
     out_printf(c,
-               "{\"unique\":%zu,\"deliveries\":%llu,\"duplicates\":%llu,\"no_key\":%llu,"
+               "{\"unique\":%zu,\"deliveries\":%llu,\"duplicates\":%llu,\"differing\":%llu,"
+               "\"no_key\":%llu,"
                "\"bad_signature\":%llu,\"bad_requests\":%llu,\"verify\":%s,\"receipt\":%s,"
                "\"first_ms\":%.3f,\"last_ms\":%.3f,\"span_s\":%.3f,\"overall_per_s\":%.1f,"
                "\"steady_per_s\":%.1f,\"steady_min_1s\":%.0f,\"steady_max_1s\":%.0f,"
                "\"bytes_in\":%llu,\"requests\":%llu,\"connections_accepted\":%llu,"
                "\"connections_max\":%llu,\"paths\":{",
                a->n, (unsigned long long)s->c.deliveries, (unsigned long long)s->c.duplicates,
+               (unsigned long long)s->c.differing,
                (unsigned long long)s->c.no_key, (unsigned long long)s->c.bad_signature,
                (unsigned long long)s->c.bad_requests, s->verify ? "true" : "false",
                s->receipt ? "true" : "false", (double)first / 1e3, (double)last / 1e3, span,
@@ -398,8 +410,15 @@ static void on_delivery(struct recv_state *s, struct conn *c, const struct reque
     }
     if (!q->key) {
         s->c.no_key++;
-    } else if (arrivals_add(&s->arr, q->key, q->key_len, now_us) > 1) {
-        s->c.duplicates++;
+    } else {
+        unsigned char bh[16];
+        bool differs;
+        crypto_generichash(bh, sizeof(bh), (const unsigned char *)q->body,
+                           (unsigned long long)q->body_len, NULL, 0);
+        if (arrivals_add(&s->arr, q->key, q->key_len, now_us, bh, &differs) > 1) {
+            s->c.duplicates++;
+            s->c.differing += differs;
+        }
     }
     if (!s->receipt) {
         respond(c, 200, "OK", NULL, NULL, 0);

@@ -20,6 +20,9 @@
 #   BENCH_ONLY=web        only the web UI's static files (and the /healthz baseline)
 #   BENCH_ONLY=index      only the correlation index (bench_index, in process; about 2 minutes)
 #   BENCH_ONLY=taxii      only the TAXII 2.1 server's figures (issue 13)
+#   BENCH_ONLY=pg         only the PostgreSQL and several-node figures (bench/pg.sh, issue 14);
+#   BENCH_PG=0            a full run without them. BENCH_PG_DELIVERY_REPORTS=1000 (drain),
+#                         BENCH_PG_FAILOVER_REPORTS=10, BENCH_PG_LEASE=5 (s, the failover's lease)
 #   BENCH_DELIVERY_REPORTS=4000  reports preloaded per drain (5 webhook deliveries each)
 #   BENCH_DELIVERY_RATE=100      reports/s of the latency run; BENCH_DELIVERY_SECONDS=20
 #   BENCH_DELIVERY_PREVIEW=0     skip the latency run without preview (the baseline)
@@ -70,6 +73,7 @@ cleanup() {
         kill "$p" 2>/dev/null
         wait "$p" 2>/dev/null
     done
+    declare -F pg_cleanup >/dev/null && pg_cleanup # bench/pg.sh's cluster
     if [ "${BENCH_KEEP:-0}" = 1 ]; then
         say "bench: kept $work"
     else
@@ -308,6 +312,17 @@ if [ "${BENCH_ONLY:-}" = taxii ]; then # only the TAXII figures
     say "| measurement | median | target | notes |"
     say "|---|---|---|---|"
     taxii_rows
+    exit 0
+fi
+# PostgreSQL and several nodes (issue 14): bench/pg.sh, its own cluster, servers and receiver
+. bench/pg.sh
+if [ "${BENCH_ONLY:-}" = pg ]; then
+    pg_section
+    say ""
+    say "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load average $load_start → $(cut -d' ' -f1-3 /proc/loadavg); median of $reps"
+    say "| measurement | median | target | notes |"
+    say "|---|---|---|---|"
+    pg_rows
     exit 0
 fi
 if [ "${BENCH_ONLY:-}" = web ]; then # only the web UI's static files and the /healthz baseline
@@ -723,6 +738,8 @@ kill "${pids[receiver]}" 2>/dev/null
 wait "${pids[receiver]}" 2>/dev/null
 unset "pids[receiver]"
 
+[ "${BENCH_PG:-1}" = 0 ] || [ -n "${BENCH_ONLY:-}" ] || pg_section # not with BENCH_ONLY=delivery
+
 # ---- summary ----
 cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
@@ -781,6 +798,7 @@ say "| TAXII: an objects page of 100 from 2,000 objects, in process (pages per C
 say "| delivery: fan-out, backlog drained to a local webhook receiver, signatures checked (deliveries/s) | $(med dlv_rate) | ≥ 2,000 | $dlv_reports reports, $(med dlv_n) webhook deliveries, steady rate; overall $(med dlv_overall)/s; 1 s windows $(med dlv_min1s)–$(med dlv_max1s); $(med dlv_per_commit) outcomes/commit, $(med dlv_commit_ms) ms/commit; server CPU $(med dlv_cpu) µs/delivery; duplicates $(med dlv_dups), bad signatures $(med dlv_badsig) |"
 say "| delivery: the same, receiver not checking signatures (deliveries/s) | $(med dlvfast_rate) | | overall $(med dlvfast_overall)/s; server CPU $(med dlvfast_cpu) µs/delivery |"
 say "| delivery: submit (after its preview) 201 → receiver has it, at $dlv_rate reports/s (ms) | p99 $(med dlat_p99) | p99 ≤ 10 | p50 $(med dlat_p50), p90 $(med dlat_p90), max $(med dlat_max); $(med dlat_measured) deliveries measured, $(med dlat_missing) missing; late starts $(med dlat_late); submit p99 $(med dlat_submit_p99) ms, preview p99 $(med dlat_preview_p99) ms; submits differing from their preview $(med dlat_preview_mismatch); the same without the preview: p99 $(med dlatnp_p99), p50 $(med dlatnp_p50), submit p99 $(med dlatnp_submit_p99) ms |"
+[ "${BENCH_PG:-1}" = 0 ] || [ -n "${BENCH_ONLY:-}" ] || pg_rows
 say ""
 say "ratios (same invocation):"
 ratio=$(div "$cr" "$fa") batch=$(med create_batch)

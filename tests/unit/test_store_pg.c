@@ -6,7 +6,8 @@
  * getters (on results built with PQsetvalue), and that the migrations mirror SQLite's one for
  * one (same numbers, same names). With ICHIGEN_TEST_PG_URL: a migrated database has exactly the
  * tables and columns of a migrated SQLite file, and several processes' worth of stores opening
- * one fresh database at once migrate it exactly once.
+ * one fresh database at once migrate it exactly once, and statements are prepared once per
+ * connection (and again when the server dropped them).
  */
 #include <ctype.h>
 #include <libpq-fe.h>
@@ -314,6 +315,59 @@ static void test_concurrent_migrate(void **state)
     drop_db(db);
 }
 
+/* How many statements with exactly this text are prepared in c's session. */
+static long prepared_count(PGconn *c, const char *sql)
+{
+    const char *v[] = {sql};
+    PGresult *r =
+        PQexecParams(c, "SELECT count(*) FROM pg_prepared_statements WHERE statement = $1", 1, NULL,
+                     v, NULL, NULL, 0);
+    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    long n = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return n;
+}
+
+static void add_one(struct pg_conn *c, const char *sql, int64_t v)
+{
+    struct pg_params p;
+    PGresult *r;
+    pg_params_init(&p);
+    pg_p_int(&p, v);
+    assert_int_equal(pg_exec(c, sql, &p, &r), STORE_OK);
+    assert_int_equal(pg_int(r, 0, 0), v + 1);
+    PQclear(r);
+}
+
+/* pg_exec prepares a statement the first time its text runs on a connection and executes it by
+ * name afterwards (parsed and analysed once, bench/README.md "PostgreSQL"); a statement the
+ * server no longer has (DEALLOCATE ALL, what a pooler's DISCARD ALL does) is prepared again
+ * and the call still answers; a statement the server refuses is not remembered. */
+static void test_statements_prepared_once(void **state)
+{
+    static const char sql[] = "SELECT $1::bigint + 1";
+    const char *const keys[] = {"dbname", NULL};
+    const char *const vals[] = {server(), NULL};
+    struct pg_conn c = {0};
+    UNUSED(state);
+    c.db = PQconnectdbParams(keys, vals, 1);
+    assert_int_equal(PQstatus(c.db), CONNECTION_OK);
+    for (int i = 0; i < 3; i++)
+        add_one(&c, sql, i);
+    assert_int_equal(prepared_count(c.db, sql), 1);
+    assert_int_equal(c.nstmts, 1);
+    PQclear(PQexec(c.db, "DEALLOCATE ALL"));
+    add_one(&c, sql, 41);
+    assert_int_equal(prepared_count(c.db, sql), 1);
+    assert_int_equal(c.nstmts, 1);
+    assert_int_equal(pg_exec(&c, "SELEC 1", NULL, NULL), STORE_UNAVAILABLE);
+    assert_string_equal(c.sqlstate, "42601");
+    assert_int_equal(c.nstmts, 1);
+    pg_stmts_clear(&c);
+    assert_null(c.stmts);
+    PQfinish(c.db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -322,11 +376,12 @@ int main(void)
         cmocka_unit_test(test_sqlstate_map),
         cmocka_unit_test(test_result_getters),
         cmocka_unit_test(test_params),
-        /* the last two only with a server (TAP's "# SKIP" counts as a failure in meson) */
+        /* the last three only with a server (TAP's "# SKIP" counts as a failure in meson) */
         cmocka_unit_test(test_schema_parity),
         cmocka_unit_test(test_concurrent_migrate),
+        cmocka_unit_test(test_statements_prepared_once),
     };
     log_setup(LOG_WARN, 2);
-    return _cmocka_run_group_tests("store_pg", tests, ARRAY_SIZE(tests) - (server() ? 0 : 2), NULL,
+    return _cmocka_run_group_tests("store_pg", tests, ARRAY_SIZE(tests) - (server() ? 0 : 3), NULL,
                                    NULL);
 }

@@ -116,15 +116,117 @@ int pg_result_of(const char *sqlstate)
     return STORE_UNAVAILABLE;
 }
 
+/* ---- prepared statements (struct pg_stmt) ---- */
+
+static uint64_t stmt_hash(const char *sql)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (const unsigned char *q = (const unsigned char *)sql; *q; q++)
+        h = (h ^ *q) * 1099511628211ull;
+    return h;
+}
+
+void pg_stmts_clear(struct pg_conn *c)
+{
+    if (c->stmts)
+        for (size_t i = 0; i < PG_STMT_SLOTS; i++)
+            free(c->stmts[i].sql);
+    free(c->stmts);
+    c->stmts = NULL;
+    c->nstmts = 0;
+}
+
+/* The slot holding sql, or the empty slot where it would go (NULL when the table is full or
+ * cannot be allocated: the statement then runs unnamed). */
+static struct pg_stmt *stmt_slot(struct pg_conn *c, const char *sql, uint64_t h)
+{
+    if (!c->stmts && !(c->stmts = calloc(PG_STMT_SLOTS, sizeof(*c->stmts))))
+        return NULL;
+    for (size_t i = h & (PG_STMT_SLOTS - 1);; i = (i + 1) & (PG_STMT_SLOTS - 1)) {
+        struct pg_stmt *t = &c->stmts[i];
+        if (!t->sql)
+            return c->nstmts < PG_STMT_MAX ? t : NULL;
+        if (t->hash == h && !strcmp(t->sql, sql))
+            return t;
+    }
+}
+
+/* Removes t from the table without breaking the probe sequences of the others (backward-shift
+ * deletion for linear probing). */
+static void stmt_forget(struct pg_conn *c, struct pg_stmt *t)
+{
+    size_t i = (size_t)(t - c->stmts), mask = PG_STMT_SLOTS - 1;
+    free(t->sql);
+    t->sql = NULL;
+    c->nstmts--;
+    for (size_t j = (i + 1) & mask; c->stmts[j].sql; j = (j + 1) & mask) {
+        size_t home = c->stmts[j].hash & mask;
+        /* j's entry may move to the hole i when i lies on its probe path home … j */
+        if (((j - home) & mask) >= ((j - i) & mask)) {
+            c->stmts[i] = c->stmts[j];
+            c->stmts[j].sql = NULL;
+            i = j;
+        }
+    }
+}
+
+/* Runs sql on c: by name when it is (or can now be) prepared there, else unnamed. */
+static PGresult *stmt_run(struct pg_conn *c, const char *sql, const struct pg_params *p,
+                          struct pg_stmt **used)
+{
+    int n = p ? p->n : 0;
+    const char *const *v = p ? p->v : NULL;
+    const int *len = p ? p->len : NULL, *fmt = p ? p->fmt : NULL;
+    uint64_t h = stmt_hash(sql);
+    struct pg_stmt *t = stmt_slot(c, sql, h);
+    *used = NULL;
+    if (!t)
+        return PQexecParams(c->db, sql, n, NULL, v, len, fmt, 0);
+    if (!t->sql) {
+        char name[sizeof(t->name)];
+        snprintf(name, sizeof(name), "ichigen_%llu", (unsigned long long)++c->stmt_serial);
+        /* the parameters' types are inferred by the server, as PQexecParams lets it */
+        PGresult *r = PQprepare(c->db, name, sql, 0, NULL);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            return r; /* the statement itself is refused: its error is the answer */
+        PQclear(r);
+        t->sql = xstrdup(sql);
+        t->hash = h;
+        xstrlcpy(t->name, name, sizeof(t->name));
+        c->nstmts++;
+    }
+    *used = t;
+    return PQexecPrepared(c->db, t->name, n, v, len, fmt, 0);
+}
+
+/* A prepared statement the server no longer has (26000: a pooler's DISCARD ALL), or whose plan
+ * no longer fits the tables (0A000 "cached plan must not change result type", after another
+ * node migrated): forgotten, so the next run prepares it again. */
+static bool stmt_stale(const char *sqlstate)
+{
+    return !strcmp(sqlstate, "26000") || !strcmp(sqlstate, "0A000");
+}
+
 int pg_exec(struct pg_conn *c, const char *sql, const struct pg_params *p, PGresult **res)
 {
+    struct pg_stmt *used;
     if (res)
         *res = NULL;
     if (!c->db)
         return STORE_UNAVAILABLE;
-    PGresult *r = PQexecParams(c->db, sql, p ? p->n : 0, NULL, p ? p->v : NULL, p ? p->len : NULL,
-                               p ? p->fmt : NULL, 0);
+    PGresult *r = stmt_run(c, sql, p, &used);
     ExecStatusType st = PQresultStatus(r);
+    const char *state = NULL;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && used && r &&
+        (state = PQresultErrorField(r, PG_DIAG_SQLSTATE)) && stmt_stale(state)) {
+        stmt_forget(c, used);
+        /* outside a transaction nothing was aborted: run it again, prepared afresh */
+        if (PQtransactionStatus(c->db) == PQTRANS_IDLE) {
+            PQclear(r);
+            r = stmt_run(c, sql, p, &used);
+            st = PQresultStatus(r);
+        }
+    }
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
         c->sqlstate[0] = 0;
         if (res)
@@ -133,7 +235,7 @@ int pg_exec(struct pg_conn *c, const char *sql, const struct pg_params *p, PGres
             PQclear(r);
         return STORE_OK;
     }
-    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     /* no SQLSTATE: libpq's own failure, e.g. the connection was lost (08006 is its class) */
     xstrlcpy(c->sqlstate, state ? state : "08006", sizeof(c->sqlstate));
     int out = pg_result_of(c->sqlstate);
@@ -226,10 +328,14 @@ long pg_bytea(const PGresult *r, int row, int col, unsigned char *dst, size_t ma
 
 /* Each connection: UTF-8, bytea as hex, and synchronous_commit on whatever the server's
  * default — a COMMIT returns only once its WAL is flushed to disk (§20.5.1), which is what
- * lets a 201 promise durability. */
+ * lets a 201 promise durability. Statements are prepared once per connection (pg_exec) but
+ * planned at every execution with their parameters' values (plan_cache_mode =
+ * force_custom_plan, §20.7.2), as the unnamed statements they replace were: many reads fold
+ * `$1 IS NULL OR …` away for the filter given, which a generic plan could not. */
 static const char *const conn_setup = /* several commands: PQexec, not PQexecParams */
     "SET synchronous_commit = on; SET bytea_output = hex; SET client_min_messages = warning;"
-    " SET default_transaction_isolation = 'read committed'";
+    " SET default_transaction_isolation = 'read committed';"
+    " SET plan_cache_mode = force_custom_plan";
 
 static bool conn_prepare(struct pg_conn *c)
 {
@@ -267,12 +373,14 @@ static void pg_heal(struct pg_conn *c)
     if (!c->db || PQstatus(c->db) == CONNECTION_OK)
         return;
     PQreset(c->db);
+    pg_stmts_clear(c); /* a new session: the server has none of them */
     if (PQstatus(c->db) == CONNECTION_OK && conn_prepare(c))
         LOG(LOG_INFO, "store.pg.reconnected");
 }
 
 static void pg_disconnect(struct pg_conn *c)
 {
+    pg_stmts_clear(c);
     PQfinish(c->db);
     c->db = NULL;
 }

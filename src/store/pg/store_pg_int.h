@@ -49,11 +49,28 @@
 #define PG_LOCK_WRITE 2
 #define PG_RETRIES 5 /* a batch failing with serialization_failure / deadlock_detected */
 
+/* Statements prepared on one connection (PostgreSQL 15 §55.2.3 "Extended Query": a named
+ * prepared statement is parsed and analysed once, and after five executions may keep a generic
+ * plan, PREPARE's "plan_cache_mode"). Keyed by the statement's text, open addressing; at most
+ * PG_STMT_MAX per connection — text built at run time beyond that runs unnamed, as before. */
+#define PG_STMT_SLOTS 512 /* a power of two */
+#define PG_STMT_MAX 384   /* ¾ of the slots */
+struct pg_stmt {
+    uint64_t hash;
+    char *sql; /* NULL: an empty slot */
+    char name[24];
+};
+
 struct pg_conn {
     PGconn *db;
     char sqlstate[6]; /* of the last failed statement, "" when none */
     struct pg_conn *next_free;
+    struct pg_stmt *stmts; /* PG_STMT_SLOTS, allocated at the first statement; NULL before */
+    size_t nstmts;
+    uint64_t stmt_serial; /* names are never reused on a connection: "ichigen_<serial>" */
 };
+/* Forgets every statement prepared on c (after a reset the server has none; before PQfinish). */
+void pg_stmts_clear(struct pg_conn *c);
 
 struct pg_store;
 
@@ -115,7 +132,11 @@ void pg_p_int(struct pg_params *p, int64_t v);
 void pg_p_bytea(struct pg_params *p, const void *b, size_t n);
 
 /* Runs sql with p (NULL: none) on c. STORE_OK with *res set (the caller PQclear()s it; res
- * NULL: the result is dropped), or the store_result of the failure (pg_result_of). */
+ * NULL: the result is dropped), or the store_result of the failure (pg_result_of). The
+ * statement is prepared on c the first time its text is run there (struct pg_stmt) and
+ * executed by name afterwards: parsing, analysis and planning were a third of the writer
+ * backend's CPU on the intake path (bench/README.md, "PostgreSQL"). sql must be one statement
+ * (as PQexecParams requires already). */
 int pg_exec(struct pg_conn *c, const char *sql, const struct pg_params *p, PGresult **res);
 /* pg_exec for a statement that changes rows: *changed = how many (PQcmdTuples). */
 int pg_exec_changes(struct pg_conn *c, const char *sql, const struct pg_params *p,
@@ -303,8 +324,8 @@ int pg_binding_set(struct store *s, const char *recipient_id, const char *org_id
 int pg_binding_list(struct store *s, struct recipient_binding **out, size_t *n);
 /* store_pg_sharing.c: sightings (issue 13 item 3) */
 int pg_sighting_add(struct store *s, const struct sighting_write *w);
-int pg_sighting_counts(struct store *s, const char *type, const char *value,
-                       const char *except_tlp, struct sighting_counts *out);
+int pg_sighting_counts(struct store *s, const char *type, const char *value, const char *except_tlp,
+                       struct sighting_counts *out);
 /* store_pg_stats.c: statistics for authorities (issue 13 item 7) */
 int pg_stats_scan(struct store *s, const struct stats_scan_filter *f, store_stats_row_fn cb,
                   void *arg);
@@ -342,8 +363,8 @@ int pg_draft_update(struct store *s, const struct draft_rec *d, int expected_ver
 int pg_draft_delete(struct store *s, const char *id, const char *actor, int64_t now);
 /* store_pg_copy.c: copying a store (issue 14 item 3) */
 int pg_copy_tables(struct store *s, struct store_table_list *out, struct err *e);
-int pg_copy_scan(struct store *s, const struct store_table_list *tables, store_row_fn cb,
-                 void *arg, struct err *e);
+int pg_copy_scan(struct store *s, const struct store_table_list *tables, store_row_fn cb, void *arg,
+                 struct err *e);
 int pg_copy_load(struct store *s, const struct store_table_list *tables, store_copy_feed_fn feed,
                  void *arg, struct err *e);
 
@@ -368,8 +389,7 @@ void pg_read_request(const PGresult *res, int i, struct request_rec *r);
  * STORE_NOT_FOUND without a row. pg_read_page: a cursor-paginated listing whose statement asked
  * for limit + 1 rows — the rows up to limit into *out (calloc'd, elem_size each), *more when the
  * look-ahead row came. */
-int pg_read_query(struct pg_store *s, const char *sql, const struct pg_params *p,
-                  PGresult **res);
+int pg_read_query(struct pg_store *s, const char *sql, const struct pg_params *p, PGresult **res);
 int pg_read_one(struct pg_store *s, const char *sql, const struct pg_params *p,
                 void (*row)(const PGresult *, int, void *), void *out);
 int pg_read_page(struct pg_store *s, const char *sql, const struct pg_params *p, int limit,
