@@ -75,3 +75,20 @@ void log_write(enum log_level lvl, const char *event, const struct log_field *f,
     (void)w; /* nowhere better to report a failing log write */
     buf_release(&b);
 }
+
+bool log_limit_due(struct log_limit *l, int64_t now_ns, long long *quiet)
+{
+    bool due;
+    pthread_mutex_lock(&l->mu);
+    due = !l->started || now_ns >= l->next_ns;
+    if (due) {
+        *quiet = l->quiet;
+        l->quiet = 0;
+        l->next_ns = now_ns + l->period_ns;
+        l->started = true;
+    } else {
+        l->quiet++;
+    }
+    pthread_mutex_unlock(&l->mu);
+    return due;
+}

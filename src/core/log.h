@@ -9,6 +9,8 @@
 #ifndef CORE_LOG_H
 #define CORE_LOG_H
 
+#include <pthread.h>
+
 #include "core.h"
 
 enum log_level { LOG_DEBUG = 0, LOG_INFO, LOG_WARN, LOG_ERROR };
@@ -35,6 +37,21 @@ int log_level_parse(const char *s, enum log_level *out);
 bool log_enabled(enum log_level lvl);
 
 void log_write(enum log_level lvl, const char *event, const struct log_field *f, size_t n);
+
+/*
+ * At most one line per period for an event that can repeat thousands of times a second (every
+ * statement while the database is down): log_limit_due answers whether a line may be written
+ * at now_ns (a monotonic clock), and if so sets *quiet to the lines held back since the last
+ * one, for a "suppressed" field. Thread-safe. Initialise with LOG_LIMIT_INIT(period_ns).
+ */
+struct log_limit {
+    pthread_mutex_t mu;
+    int64_t period_ns, next_ns;
+    long long quiet;
+    bool started;
+};
+#define LOG_LIMIT_INIT(period_ns) {PTHREAD_MUTEX_INITIALIZER, (period_ns), 0, 0, false}
+bool log_limit_due(struct log_limit *l, int64_t now_ns, long long *quiet);
 
 #define LOG(lvl, event, ...)                                                                       \
     do {                                                                                           \

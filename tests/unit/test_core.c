@@ -7,6 +7,7 @@
 #include "core/hash.h"
 #include "core/histo.h"
 #include "core/jsonx.h"
+#include "core/log.h"
 #include "core/rtime.h"
 #include "core/uuid.h"
 #include "core/verr.h"
@@ -893,10 +894,28 @@ static void test_alloc_helpers(void **state)
     assert_int_equal(parse_int64("99999999999999999999", INT64_MIN, INT64_MAX, &v), -1);
 }
 
+/* log_limit_due: the first line at once, then one per period, counting what it held back. */
+static void test_log_limit(void **state)
+{
+    UNUSED(state);
+    struct log_limit l = LOG_LIMIT_INIT(1000);
+    long long quiet = -1;
+    assert_true(log_limit_due(&l, 5, &quiet)); /* the first, whatever the clock says */
+    assert_int_equal(quiet, 0);
+    for (int i = 0; i < 7; i++)
+        assert_false(log_limit_due(&l, 6 + i * 100, &quiet));
+    assert_false(log_limit_due(&l, 1004, &quiet)); /* still inside the period */
+    assert_true(log_limit_due(&l, 1005, &quiet));
+    assert_int_equal(quiet, 8);
+    assert_true(log_limit_due(&l, 900000, &quiet)); /* a quiet spell: at once again */
+    assert_int_equal(quiet, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buf_limit_and_efull),
+        cmocka_unit_test(test_log_limit),
         cmocka_unit_test(test_buf_appendf_long),
         cmocka_unit_test(test_buf_detach),
         cmocka_unit_test(test_buf_json_str),

@@ -206,6 +206,12 @@ static bool stmt_stale(const char *sqlstate)
 {
     return !strcmp(sqlstate, "26000") || !strcmp(sqlstate, "0A000");
 }
+/* While the database is down every statement and every batch fails, thousands a second under
+ * load: one line a second of each kind says so, with how many were left out since the last
+ * (`suppressed`). /readyz is what to alert on (docs/operations.md, "When the database dies"). */
+static struct log_limit statement_log = LOG_LIMIT_INIT(1000000000LL),
+                        commit_log = LOG_LIMIT_INIT(1000000000LL);
+
 
 int pg_exec(struct pg_conn *c, const char *sql, const struct pg_params *p, PGresult **res)
 {
@@ -241,10 +247,11 @@ int pg_exec(struct pg_conn *c, const char *sql, const struct pg_params *p, PGres
     int out = pg_result_of(c->sqlstate);
     /* constraint failures are expected answers (taken names, replays); the rest is logged
      * with the server's message, which names no parameter values */
-    if (out == STORE_UNAVAILABLE) {
+    long long quiet;
+    if (out == STORE_UNAVAILABLE && log_limit_due(&statement_log, rtime_mono_ns(), &quiet)) {
         const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
         LOG(LOG_WARN, "store.pg.statement_failed", LF_S("sqlstate", c->sqlstate),
-            LF_S("message", msg ? msg : PQerrorMessage(c->db)));
+            LF_S("message", msg ? msg : PQerrorMessage(c->db)), LF_I("suppressed", quiet));
     }
     PQclear(r);
     return out;
@@ -541,8 +548,10 @@ static void run_batch(struct pg_store *s, struct pg_job *batch)
         rc = batch_attempt(s, batch, &retry);
     while (rc && retry && ++attempt < PG_RETRIES);
     if (rc) {
-        LOG(LOG_ERROR, "store.commit_failed", LF_S("sqlstate", s->w.sqlstate), LF_I("jobs", n),
-            LF_I("attempts", attempt + 1));
+        long long quiet;
+        if (log_limit_due(&commit_log, rtime_mono_ns(), &quiet))
+            LOG(LOG_ERROR, "store.commit_failed", LF_S("sqlstate", s->w.sqlstate), LF_I("jobs", n),
+                LF_I("attempts", attempt + 1), LF_I("suppressed", quiet));
         for (struct pg_job *j = batch; j; j = j->next)
             j->result = STORE_UNAVAILABLE;
         atomic_fetch_add(&s->failed_commits, 1);
