@@ -50,7 +50,10 @@ struct log_limit {
     long long quiet;
     bool started;
 };
-#define LOG_LIMIT_INIT(period_ns) {PTHREAD_MUTEX_INITIALIZER, (period_ns), 0, 0, false}
+#define LOG_LIMIT_INIT(period_ns)                                                                  \
+    {                                                                                              \
+        PTHREAD_MUTEX_INITIALIZER, (period_ns), 0, 0, false                                        \
+    }
 bool log_limit_due(struct log_limit *l, int64_t now_ns, long long *quiet);
 
 #define LOG(lvl, event, ...)                                                                       \

@@ -212,7 +212,6 @@ static bool stmt_stale(const char *sqlstate)
 static struct log_limit statement_log = LOG_LIMIT_INIT(1000000000LL),
                         commit_log = LOG_LIMIT_INIT(1000000000LL);
 
-
 int pg_exec(struct pg_conn *c, const char *sql, const struct pg_params *p, PGresult **res)
 {
     struct pg_stmt *used;
