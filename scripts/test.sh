@@ -2,7 +2,8 @@
 # `make test`: installs what is missing, builds twice — normally (build/) and with
 # AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/) — and runs every test in both:
 # unit (cmocka), integration (the real binary over HTTP), and fuzz-corpus replays; then the
-# browser tests of the web UI (tests/browser: Chromium against build/ichigen, once).
+# browser tests of the web UI (tests/browser: Chromium against build/ichigen); then the
+# integration, store and browser tests once more on PostgreSQL (issue 14).
 # The last line printed is "N passed, N failed" (each TAP test case counts once per build).
 set -eu
 cd "$(dirname "$0")/.."
@@ -39,29 +40,46 @@ echo "== browser tests (tests/browser, Chromium)"
 rm -f build-browser/meson-logs/testlog.json
 timeout 900 node tests/browser/run.mjs build/ichigen >build/browser-output.txt 2>&1 || true
 # each result, the figures, and under a failure its error (the "# " lines after "not ok")
-awk '/^not ok/ { f = 1; print; next } /^ok/ { f = 0 } /^(ok|# measure|# sessions)/ || (f && /^# /)' \
-    build/browser-output.txt || true
+browser_results() {
+    awk '/^not ok/ { f = 1; print; next } /^ok/ { f = 0 }
+        /^(ok|# measure|# sessions)/ || (f && /^# /)' "$1" || true
+}
+browser_results build/browser-output.txt
 
-# PostgreSQL (issue 14): the store's conformance suite (tests/unit/test_store.c and
-# test_store_pg.c) again on a throw-away cluster (scripts/pg.sh), every run. The integration
-# tests join with ICHIGEN_TEST_PG=1 — opt-in until they pass there (docs/operations.md).
+# PostgreSQL (issue 14), every run, on a throw-away cluster (scripts/pg.sh): the integration
+# tests again, each server on a fresh database of its own (ICHIGEN_ITEST_PG_URL, itest.c), the
+# store's conformance suite (tests/unit/test_store.c, test_store_pg.c), and the browser tests
+# with `ichigen serve` on a fresh database (ICHIGEN_BROWSER_PG_URL, tests/browser/lib.mjs). The
+# other unit tests never open a store, so they are not run a second time.
 echo "== tests on PostgreSQL (build/, a throw-away cluster)"
 pgdir=$(mktemp -d /tmp/ichigen-test-pg.XXXXXX)
 cp build/meson-logs/testlog.json build/testlog-sqlite.json
 logs="build/testlog-sqlite.json build-asan/meson-logs/testlog.json \
-build-browser/meson-logs/testlog.json build/testlog-pg.json"
-rm -f build/testlog-pg.json
-if url=$(scripts/pg.sh start "$pgdir"); then
-    if [ "${ICHIGEN_TEST_PG:-}" = 1 ]; then
-        set -- --suite unit --suite integration
-    else
-        set -- store store_pg
-    fi
+build-browser/meson-logs/testlog.json build/testlog-pg-integration.json \
+build/testlog-pg-store.json build-browser-pg/meson-logs/testlog.json"
+rm -f build/testlog-pg-*.json build-browser-pg/meson-logs/testlog.json
+# One `meson test` pass on PostgreSQL: NAME, then meson test's arguments; the log is kept as
+# build/testlog-pg-NAME.json.
+pg_meson() {
+    name=$1
+    shift
+    rm -f build/meson-logs/testlog.json # a run that never started must not pass for this one
     ICHIGEN_TEST_PG_URL=$url ICHIGEN_ITEST_PG_URL=$url \
-        meson test -C build --no-rebuild --print-errorlogs "$@" >build/test-output-pg.txt 2>&1 || true
+        meson test -C build --no-rebuild --print-errorlogs "$@" \
+        >>build/test-output-pg.txt 2>&1 || true
+    cp build/meson-logs/testlog.json "build/testlog-pg-$name.json" 2>/dev/null || true
+}
+if url=$(scripts/pg.sh start "$pgdir"); then
+    : >build/test-output-pg.txt
+    pg_meson integration --suite integration
+    pg_meson store store store_pg
     grep -E "^ *[0-9]+/[0-9]+ " build/test-output-pg.txt || true
-    cp build/meson-logs/testlog.json build/testlog-pg.json
-fi # no cluster: build/testlog-pg.json is missing, which the summary counts as a failure
+
+    echo "== browser tests on PostgreSQL (tests/browser, Chromium)"
+    ICHIGEN_BROWSER_PG_URL=$url timeout 900 node tests/browser/run.mjs build/ichigen \
+        >build/browser-output-pg.txt 2>&1 || true
+    browser_results build/browser-output-pg.txt
+fi # no cluster: the PostgreSQL logs are missing, which the summary counts as failures
 scripts/pg.sh stop "$pgdir" >/dev/null 2>&1 || true
 rm -rf "$pgdir"
 
