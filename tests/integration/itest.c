@@ -383,14 +383,14 @@ static json_t *sql_sqlite(const struct itest_server *s, const char *sql, const c
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
     json_t *rows = json_array();
-    int rc;
+    int rc = SQLITE_ERROR;
     snprintf(path, sizeof(path), "%s/ichigen.db", s->dir);
     /* READWRITE without CREATE: a wrong path is an error, not a new empty database */
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
-        goto fail;
+        goto out;
     sqlite3_busy_timeout(db, 30000); /* the server's writer may hold the lock for a batch */
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        goto fail;
+        goto out;
     for (size_t i = 0; i < n; i++) {
         snprintf(name, sizeof(name), "$%zu", i + 1);
         int at = sqlite3_bind_parameter_index(st, name);
@@ -410,19 +410,17 @@ static json_t *sql_sqlite(const struct itest_server *s, const char *sql, const c
         }
         json_array_append_new(rows, row);
     }
-    if (rc != SQLITE_DONE)
-        goto fail;
-    if (changes)
+    if (rc == SQLITE_DONE && changes)
         *changes = sqlite3_changes(db);
+out:
+    if (rc != SQLITE_DONE) {
+        fprintf(stderr, "# itest: %s: %s\n", sql, db ? sqlite3_errmsg(db) : "cannot open");
+        json_decref(rows);
+        rows = NULL;
+    }
     sqlite3_finalize(st);
     sqlite3_close(db);
     return rows;
-fail:
-    fprintf(stderr, "# itest: %s: %s\n", sql, db ? sqlite3_errmsg(db) : "cannot open");
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    json_decref(rows);
-    return NULL;
 }
 
 #define PG_BYTEA_OID 17 /* pg_type.oid of bytea (src/include/catalog/pg_type.dat) */
@@ -436,12 +434,13 @@ static json_t *sql_pg(const struct itest_server *s, const char *sql, const char 
     const char *const vals[] = {getenv("ICHIGEN_ITEST_PG_URL"), s->pg_db, NULL};
     PGconn *c = PQconnectdbParams(keys, vals, 1);
     PGresult *r = NULL;
-    json_t *rows = json_array();
+    json_t *rows = NULL;
     if (PQstatus(c) != CONNECTION_OK)
-        goto fail;
+        goto out;
     r = PQexecParams(c, sql, (int)n, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
-        goto fail;
+        goto out;
+    rows = json_array();
     for (int i = 0; i < PQntuples(r); i++) {
         json_t *row = json_array();
         for (int f = 0; f < PQnfields(r); f++) {
@@ -461,15 +460,12 @@ static json_t *sql_pg(const struct itest_server *s, const char *sql, const char 
     }
     if (changes)
         *changes = strtoll(PQcmdTuples(r), NULL, 10);
+out:
+    if (!rows)
+        fprintf(stderr, "# itest: %s: %s\n", sql, PQerrorMessage(c));
     PQclear(r);
     PQfinish(c);
     return rows;
-fail:
-    fprintf(stderr, "# itest: %s: %s\n", sql, PQerrorMessage(c));
-    PQclear(r);
-    PQfinish(c);
-    json_decref(rows);
-    return NULL;
 }
 
 json_t *itest_sql(const struct itest_server *s, const char *sql, const char *const *params,
