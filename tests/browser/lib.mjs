@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { join, dirname, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHmac } from 'node:crypto';
 
@@ -55,15 +55,34 @@ export function assert(cond, msg) {
 }
 
 // ---- the server
+// ICHIGEN_BROWSER_PG_URL set to a PostgreSQL store URL (scripts/pg.sh prints one; issue 14): the
+// server and every CLI command use a fresh database made on that server for this run ("br_" and
+// the temp directory's name, dropped again by stop()) instead of the data directory's SQLite
+// file, so the same tests run once per store.
+export const PG_URL = process.env.ICHIGEN_BROWSER_PG_URL || '';
+function psql(url, sql) {
+  const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', sql], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`psql ${sql} failed (${r.status}): ${r.stderr || r.error}`);
+}
+
 export class Server {
   constructor(bin) {
     this.bin = bin;
     this.dir = mkdtempSync(join(tmpdir(), 'ichigen-browser-'));
     this.proc = null;
     this.port = 0;
+    // where the store is, for the server and the CLI alike
+    this.storeArgs = [`--data-dir=${this.dir}`];
+    this.pgDb = '';
+    if (PG_URL) {
+      this.pgDb = `br_${basename(this.dir).toLowerCase().replace(/[^a-z0-9]/g, '_')}`;
+      psql(PG_URL, `CREATE DATABASE ${this.pgDb}`);
+      // libpq takes dbname= as a query parameter of the URI (PostgreSQL 15 §34.1.1.2)
+      this.storeArgs.push(`--store-url=${PG_URL}${PG_URL.includes('?') ? '&' : '?'}dbname=${this.pgDb}`);
+    }
   }
   cli(args, input) {
-    const r = spawnSync(this.bin, [...args, `--data-dir=${this.dir}`], { input: input || '', encoding: 'utf8' });
+    const r = spawnSync(this.bin, [...args, ...this.storeArgs], { input: input || '', encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`ichigen ${args.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}`);
     return r.stdout;
   }
@@ -81,7 +100,7 @@ export class Server {
   // extra: more settings (e.g. a delivery file), as `--name=value`
   async start(webDir, extra = []) {
     const ready = join(this.dir, 'ready');
-    this.proc = spawn(this.bin, ['serve', `--data-dir=${this.dir}`, '--port=0', '--listen-addr=127.0.0.1', `--ready-file=${ready}`, `--web-dir=${webDir}`, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.proc = spawn(this.bin, ['serve', ...this.storeArgs, '--port=0', '--listen-addr=127.0.0.1', `--ready-file=${ready}`, `--web-dir=${webDir}`, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.stderr = '';
     this.proc.stderr.on('data', (d) => {
       if (this.stderr.length < 100000) this.stderr += d;
@@ -111,6 +130,7 @@ export class Server {
       if (this.proc.exitCode === null) this.proc.kill('SIGKILL');
     }
     rmSync(this.dir, { recursive: true, force: true });
+    if (this.pgDb) psql(PG_URL, `DROP DATABASE IF EXISTS ${this.pgDb} WITH (FORCE)`);
   }
 }
 
@@ -163,7 +183,7 @@ export async function axe(page, label) {
   if (bad.length) throw new Error(`axe (${label}): ${JSON.stringify(bad)}`);
 }
 
-export const SHOTS = join(ROOT, 'build', 'browser-screenshots');
+export const SHOTS = join(ROOT, 'build', PG_URL ? 'browser-screenshots-pg' : 'browser-screenshots');
 export async function shot(page, name) {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });

@@ -10,7 +10,7 @@ import { watch, axe, shot, test, note, assert, current } from './lib.mjs';
 export async function signIn(ctx, context, username, password) {
   const page = await context.newPage();
   if (ctx.shim) {
-    const out = spawnSync(ctx.srv.bin, ['admin', 'create-token', '--username', username, `--data-dir=${ctx.srv.dir}`], { encoding: 'utf8' });
+    const out = spawnSync(ctx.srv.bin, ['admin', 'create-token', '--username', username, ...ctx.srv.storeArgs], { encoding: 'utf8' });
     const token = out.stdout.split('\n')[0].trim();
     await context.route('**/api/v1/**', async (route) => {
       const req = route.request();

@@ -4,6 +4,8 @@
 // role and visible label as a person would. Prints TAP; scripts/test.sh counts it in the final
 // "N passed, N failed" line (via build-browser/meson-logs/testlog.json, the same format as
 // meson's). Screenshots of every page in both languages go to build/browser-screenshots/.
+// With ICHIGEN_BROWSER_PG_URL (lib.mjs) the store is a fresh PostgreSQL database, the log
+// build-browser-pg/meson-logs/testlog.json and the screenshots build/browser-screenshots-pg/.
 // Figures (first-load JavaScript, time to interactive, live panel latency) are printed as
 // "# measure:" lines, never asserted.
 //   node tests/browser/run.mjs [path/to/ichigen]
@@ -11,7 +13,7 @@
 // sessions yet, sign in by adding a bearer token to API requests instead, to look at pages.
 import { writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Server, launch, watch, axe, shot, test, note, plan, assert, counts, lines, ROOT, SHOTS, totp } from './lib.mjs';
+import { Server, launch, watch, axe, shot, test, note, plan, assert, counts, lines, ROOT, SHOTS, PG_URL, totp } from './lib.mjs';
 import { reporterScenarios, draftScenario } from './reporter.mjs';
 import { accessScenarios } from './access.mjs';
 import { authorityScenarios } from './authority.mjs';
@@ -193,7 +195,7 @@ async function main() {
   plan();
   note(`browser: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
   // the same JSON-lines format as meson's testlog.json, for scripts/tap_summary.py
-  const dir = join(ROOT, 'build-browser', 'meson-logs');
+  const dir = join(ROOT, PG_URL ? 'build-browser-pg' : 'build-browser', 'meson-logs');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'testlog.json'), JSON.stringify({
     name: 'browser', stdout: lines.join('\n') + '\n', result: counts.failed ? 'FAIL' : 'OK', returncode: counts.failed ? 1 : 0,

@@ -16,9 +16,11 @@
 #include <curl/curl.h>
 #include <libpq-fe.h>
 #include <oath.h>
+#include <sqlite3.h>
 
 #include "itest.h"
 #include "core/buf.h"
+#include "core/enc.h"
 #include "core/jsonx.h"
 
 /* ---- small utilities ---- */
@@ -356,6 +358,123 @@ void itest_server_release(struct itest_server *s)
     }
     s->pg_db[0] = '\0';
     track(s, false);
+}
+
+/* ---- the store, behind the service's back ---- */
+
+/* A value as itest_sql gives it: bytes as lowercase hex, anything else as printed text. */
+static json_t *sql_value(const void *p, size_t len, bool bytes)
+{
+    if (!bytes)
+        return json_stringn((const char *)p, len);
+    char *hex = malloc(2 * len + 1);
+    if (!hex)
+        return NULL;
+    enc_hex(p, len, hex);
+    json_t *v = json_string(hex);
+    free(hex);
+    return v;
+}
+
+static json_t *sql_sqlite(const struct itest_server *s, const char *sql, const char *const *params,
+                          size_t n, long long *changes)
+{
+    char path[300], name[24];
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    json_t *rows = json_array();
+    int rc = SQLITE_ERROR;
+    snprintf(path, sizeof(path), "%s/ichigen.db", s->dir);
+    /* READWRITE without CREATE: a wrong path is an error, not a new empty database */
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+        goto out;
+    sqlite3_busy_timeout(db, 30000); /* the server's writer may hold the lock for a batch */
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        snprintf(name, sizeof(name), "$%zu", i + 1);
+        int at = sqlite3_bind_parameter_index(st, name);
+        if (at > 0)
+            sqlite3_bind_text(st, at, params[i], -1, SQLITE_STATIC);
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *row = json_array();
+        for (int c = 0; c < sqlite3_column_count(st); c++) {
+            int type = sqlite3_column_type(st, c);
+            const void *v = type == SQLITE_BLOB ? sqlite3_column_blob(st, c)
+                                                : (const void *)sqlite3_column_text(st, c);
+            size_t len = (size_t)sqlite3_column_bytes(st, c);
+            json_array_append_new(row, type == SQLITE_NULL
+                                           ? json_null()
+                                           : sql_value(v ? v : "", len, type == SQLITE_BLOB));
+        }
+        json_array_append_new(rows, row);
+    }
+    if (rc == SQLITE_DONE && changes)
+        *changes = sqlite3_changes(db);
+out:
+    if (rc != SQLITE_DONE) {
+        fprintf(stderr, "# itest: %s: %s\n", sql, db ? sqlite3_errmsg(db) : "cannot open");
+        json_decref(rows);
+        rows = NULL;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return rows;
+}
+
+#define PG_BYTEA_OID 17 /* pg_type.oid of bytea (src/include/catalog/pg_type.dat) */
+
+static json_t *sql_pg(const struct itest_server *s, const char *sql, const char *const *params,
+                      size_t n, long long *changes)
+{
+    /* the first dbname is the base URL (expanded), the second names s's own database
+     * (PostgreSQL 15 §34.1, PQconnectdbParams with expand_dbname) */
+    const char *const keys[] = {"dbname", "dbname", NULL};
+    const char *const vals[] = {getenv("ICHIGEN_ITEST_PG_URL"), s->pg_db, NULL};
+    PGconn *c = PQconnectdbParams(keys, vals, 1);
+    PGresult *r = NULL;
+    json_t *rows = NULL;
+    if (PQstatus(c) != CONNECTION_OK)
+        goto out;
+    r = PQexecParams(c, sql, (int)n, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
+        goto out;
+    rows = json_array();
+    for (int i = 0; i < PQntuples(r); i++) {
+        json_t *row = json_array();
+        for (int f = 0; f < PQnfields(r); f++) {
+            if (PQgetisnull(r, i, f)) {
+                json_array_append_new(row, json_null());
+            } else if (PQftype(r, f) == PG_BYTEA_OID) {
+                size_t len = 0;
+                unsigned char *b =
+                    PQunescapeBytea((const unsigned char *)PQgetvalue(r, i, f), &len);
+                json_array_append_new(row, b ? sql_value(b, len, true) : NULL);
+                PQfreemem(b);
+            } else {
+                json_array_append_new(row, json_string(PQgetvalue(r, i, f)));
+            }
+        }
+        json_array_append_new(rows, row);
+    }
+    if (changes)
+        *changes = strtoll(PQcmdTuples(r), NULL, 10);
+out:
+    if (!rows)
+        fprintf(stderr, "# itest: %s: %s\n", sql, PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    return rows;
+}
+
+json_t *itest_sql(const struct itest_server *s, const char *sql, const char *const *params,
+                  size_t n, long long *changes)
+{
+    if (changes)
+        *changes = -1;
+    return s->pg_db[0] ? sql_pg(s, sql, params, n, changes)
+                       : sql_sqlite(s, sql, params, n, changes);
 }
 
 /* ---- the CLI ---- */

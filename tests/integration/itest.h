@@ -82,6 +82,18 @@ int itest_server_finish(struct itest_server *s);
  * in the environment, for debugging). Safe to call twice. */
 void itest_server_release(struct itest_server *s);
 
+/* One SQL statement on s's store behind the service's back, as someone with access to the
+ * database itself would run it: the data directory's SQLite file, or s's PostgreSQL database
+ * (issue 14), whether the server runs or not. Write SQL both dialects accept; the parameters
+ * params[0…n-1] are text bound as $1…$n (SQLite names "$1" like PostgreSQL numbers it, and
+ * converts the text where a column has INTEGER affinity, SQLite 3 "Datatypes" §4.2/§4.3;
+ * PostgreSQL infers each type, §34.3.1 PQexecParams). Returns the result's rows as a JSON array
+ * of arrays — each value a string as the database prints it, bytes (BLOB / BYTEA) as lowercase
+ * hex, or null — and in *changes (may be NULL) how many rows an INSERT, UPDATE or DELETE
+ * changed; NULL on an error, printed to stderr. The caller json_decref()s. */
+json_t *itest_sql(const struct itest_server *s, const char *sql, const char *const *params,
+                  size_t n, long long *changes);
+
 /* Reads a whole file (NUL-terminated, caller frees). Returns NULL if it cannot. */
 char *itest_read_file(const char *path, size_t *len);
 

@@ -1,9 +1,9 @@
 /*
  * itest_audit.c — the hash-chained audit log across the API and the CLI: mutations from both
  * (the CLI writing while the server runs) leave one unbroken chain; `ichigen audit verify`
- * names the entry where an attacker with file access edited, re-sealed or removed an entry
- * (dropping the append-only triggers first, as such an attacker would); a removed tail is
- * caught only against an anchored head (`audit head` / `--expect-head`). Under an intact chain
+ * names the entry where an attacker with access to the database (the SQLite file, or
+ * PostgreSQL) edited, re-sealed or removed an entry (dropping the append-only triggers first,
+ * as such an attacker would); a removed tail is caught only against an anchored head (`audit head` / `--expect-head`). Under an intact chain
  * it also names every stored object edited, removed or added around the service: a report
  * version's body, a submission's payload, an assessment's answers and scores, an asset.
  */
@@ -16,8 +16,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <sqlite3.h>
-
 static struct itest_fixture F;
 static long long entries; /* audit entries after the mutations */
 static char head[128];    /* `audit head` output: "SEQ:HASH" */
@@ -25,100 +23,107 @@ static char head[128];    /* `audit head` output: "SEQ:HASH" */
 /* Objects whose stored bytes audit entries pin (the report has versions 1 and 2). */
 static char report_id[40], sub_id[40], assess_id[40], asset_id[40];
 
-/* ---- direct database access, as an attacker with the file would have ---- */
+/* ---- direct database access, as an attacker with the database would have: the SQLite file,
+ * or the PostgreSQL database when the tests run there (itest_sql, issue 14) ---- */
 
-static sqlite3 *db_open(void)
+/* Runs sql with params; fails the test on an error. Returns the rows (caller json_decref). */
+static json_t *db_run(const char *sql, const char *const *params, size_t n, long long *changes)
 {
-    char path[400];
-    sqlite3 *db = NULL;
-    snprintf(path, sizeof(path), "%s/ichigen.db", F.srv.dir);
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    sqlite3_busy_timeout(db, 10000);
-    return db;
+    json_t *rows = itest_sql(&F.srv, sql, params, n, changes);
+    if (!rows)
+        fail_msg("%s: refused (see above)", sql);
+    return rows;
 }
 
-static void db_exec(sqlite3 *db, const char *sql)
+static void db_exec(const char *sql)
 {
-    char *err = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
-        fail_msg("%s: %s", sql, err ? err : "?");
+    json_decref(db_run(sql, NULL, 0, NULL));
 }
 
-static long long db_count(sqlite3 *db, const char *sql)
+/* Whether the database refuses sql (a trigger that keeps the table append-only). */
+static bool db_refuses(const char *sql)
 {
-    sqlite3_stmt *st;
-    long long n = -1;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    json_t *rows = itest_sql(&F.srv, sql, NULL, 0, NULL);
+    json_decref(rows);
+    return rows == NULL;
+}
+
+static long long db_count(const char *sql)
+{
+    json_t *rows = db_run(sql, NULL, 0, NULL);
+    const char *v = json_string_value(json_array_get(json_array_get(rows, 0), 0));
+    long long n = v ? strtoll(v, NULL, 10) : -1;
+    json_decref(rows);
     return n;
 }
 
-static void copy_col(sqlite3_stmt *st, int col, char *out, size_t n)
+/* The attacker drops the triggers that keep the tables append-only. PostgreSQL names the
+ * trigger's table (PostgreSQL 15, DROP TRIGGER), SQLite does not (trigger names are global). */
+static void drop_trigger(const char *trigger, const char *table)
 {
-    const unsigned char *t = sqlite3_column_text(st, col);
-    xstrlcpy(out, t ? (const char *)t : "", n);
+    char sql[160];
+    if (itest_on_pg())
+        snprintf(sql, sizeof(sql), "DROP TRIGGER %s ON %s", trigger, table);
+    else
+        snprintf(sql, sizeof(sql), "DROP TRIGGER %s", trigger);
+    db_exec(sql);
 }
 
-static void db_read_entry(sqlite3 *db, long long seq, struct audit_rec *r)
+static void copy_col(json_t *row, size_t col, char *out, size_t n)
 {
-    sqlite3_stmt *st;
+    const char *t = json_string_value(json_array_get(row, col));
+    xstrlcpy(out, t ? t : "", n);
+}
+
+static void db_read_entry(long long seq, struct audit_rec *r)
+{
+    char at[24];
+    snprintf(at, sizeof(at), "%lld", seq);
+    const char *const params[] = {at};
+    json_t *rows = db_run("SELECT seq, at, actor, action, object_type, object_id,"
+                          " detail, payload_sha256, prev_hash, hash"
+                          " FROM audit_log WHERE seq = $1",
+                          params, 1, NULL);
+    json_t *row = json_array_get(rows, 0);
+    assert_int_equal(json_array_size(rows), 1);
     memset(r, 0, sizeof(*r));
-    assert_int_equal(sqlite3_prepare_v2(db,
-                                        "SELECT seq, at, actor, action, object_type, object_id,"
-                                        " detail, payload_sha256, prev_hash, hash"
-                                        " FROM audit_log WHERE seq = ?",
-                                        -1, &st, NULL),
-                     SQLITE_OK);
-    sqlite3_bind_int64(st, 1, seq);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    r->seq = sqlite3_column_int64(st, 0);
-    r->at = sqlite3_column_int64(st, 1);
-    copy_col(st, 2, r->actor, sizeof(r->actor));
-    copy_col(st, 3, r->action, sizeof(r->action));
-    copy_col(st, 4, r->object_type, sizeof(r->object_type));
-    copy_col(st, 5, r->object_id, sizeof(r->object_id));
-    copy_col(st, 6, r->detail, sizeof(r->detail));
-    copy_col(st, 7, r->payload_sha256, sizeof(r->payload_sha256));
-    copy_col(st, 8, r->prev_hash, sizeof(r->prev_hash));
-    copy_col(st, 9, r->hash, sizeof(r->hash));
-    sqlite3_finalize(st);
+    r->seq = strtoll(json_string_value(json_array_get(row, 0)), NULL, 10);
+    r->at = strtoll(json_string_value(json_array_get(row, 1)), NULL, 10);
+    copy_col(row, 2, r->actor, sizeof(r->actor));
+    copy_col(row, 3, r->action, sizeof(r->action));
+    copy_col(row, 4, r->object_type, sizeof(r->object_type));
+    copy_col(row, 5, r->object_id, sizeof(r->object_id));
+    copy_col(row, 6, r->detail, sizeof(r->detail));
+    copy_col(row, 7, r->payload_sha256, sizeof(r->payload_sha256));
+    copy_col(row, 8, r->prev_hash, sizeof(r->prev_hash));
+    copy_col(row, 9, r->hash, sizeof(r->hash));
+    json_decref(rows);
 }
 
 /* Rewrites the detail and hash of entry r->seq (the update trigger must be gone). */
-static void db_write_entry(sqlite3 *db, const struct audit_rec *r)
+static void db_write_entry(const struct audit_rec *r)
 {
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db,
-                                        "UPDATE audit_log SET detail = ?, hash = ? WHERE seq = ?",
-                                        -1, &st, NULL),
-                     SQLITE_OK);
-    sqlite3_bind_text(st, 1, r->detail, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, r->hash, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, r->seq);
-    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-    sqlite3_finalize(st);
+    char seq[24];
+    long long changed = 0;
+    snprintf(seq, sizeof(seq), "%lld", (long long)r->seq);
+    const char *const params[] = {r->detail, r->hash, seq};
+    json_decref(
+        db_run("UPDATE audit_log SET detail = $1, hash = $2 WHERE seq = $3", params, 3, &changed));
+    assert_int_equal(changed, 1);
 }
 
-static void db_insert_entry(sqlite3 *db, const struct audit_rec *r)
+static void db_insert_entry(const struct audit_rec *r)
 {
-    sqlite3_stmt *st;
-    assert_int_equal(
-        sqlite3_prepare_v2(db,
-                           "INSERT INTO audit_log (seq, at, actor, action, object_type,"
-                           " object_id, detail, payload_sha256, prev_hash, hash)"
-                           " VALUES (?,?,?,?,?,?,?,?,?,?)",
-                           -1, &st, NULL),
-        SQLITE_OK);
-    sqlite3_bind_int64(st, 1, r->seq);
-    sqlite3_bind_int64(st, 2, r->at);
-    const char *text[] = {r->actor,  r->action,         r->object_type, r->object_id,
-                          r->detail, r->payload_sha256, r->prev_hash,   r->hash};
-    for (int i = 0; i < 8; i++)
-        sqlite3_bind_text(st, 3 + i, text[i], -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-    sqlite3_finalize(st);
+    char seq[24], at[24];
+    snprintf(seq, sizeof(seq), "%lld", (long long)r->seq);
+    snprintf(at, sizeof(at), "%lld", (long long)r->at);
+    const char *const params[] = {
+        seq,          at,        r->actor,          r->action,    r->object_type,
+        r->object_id, r->detail, r->payload_sha256, r->prev_hash, r->hash};
+    json_decref(db_run("INSERT INTO audit_log (seq, at, actor, action, object_type,"
+                       " object_id, detail, payload_sha256, prev_hash, hash)"
+                       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                       params, ARRAY_SIZE(params), NULL));
 }
 
 /* ---- the CLI ---- */
@@ -256,10 +261,10 @@ static void test_api_and_cli_share_one_chain(void **state)
     assert_int_equal(r.status, 201);
     itest_resp_release(&r);
     api_post(F.rep_a.token, "/api/v1/tokens", "{\"name\":\"audited\"}", 201);
-    assert_int_equal(
-        itest_post(&F.srv, F.admin.token, "/api/v1/organizations",
-                   "{\"name_ja\":\"監査\",\"name_en\":\"Audit\",\"kind\":\"company\"}", &r),
-        201);
+    assert_int_equal(itest_post(&F.srv, F.admin.token, "/api/v1/organizations",
+                                "{\"name_ja\":\"監査\",\"name_en\":\"Audit\",\"kind\":\"company\"}",
+                                &r),
+                     201);
     char api_org[40];
     xstrlcpy(api_org, itest_jstr(r.json, "/id"), sizeof(api_org));
     itest_resp_release(&r);
@@ -278,10 +283,8 @@ static void test_api_and_cli_share_one_chain(void **state)
     /* the newest entry pins nothing: cutting it off is for the anchor alone to see */
     api_post(F.rep_a.token, "/api/v1/tokens", "{\"name\":\"last\"}", 201);
 
-    sqlite3 *db = db_open();
-    entries = db_count(db, "SELECT COUNT(*) FROM audit_log");
-    assert_int_equal(db_count(db, "SELECT MAX(seq) FROM audit_log"), entries);
-    sqlite3_close(db);
+    entries = db_count("SELECT COUNT(*) FROM audit_log");
+    assert_int_equal(db_count("SELECT MAX(seq) FROM audit_log"), entries);
     assert_true(entries >= 20);
     assert_intact(NULL, entries);
     free(body);
@@ -337,25 +340,21 @@ static void test_edited_entry_is_named(void **state)
     struct audit_rec orig, bad;
     long long k = entries / 2;
     UNUSED(state);
-    sqlite3 *db = db_open();
-    db_read_entry(db, k, &orig);
+    db_read_entry(k, &orig);
     /* the database refuses edits until the trigger is dropped */
-    assert_int_not_equal(
-        sqlite3_exec(db, "UPDATE audit_log SET detail = 'x' WHERE seq = 1", NULL, NULL, NULL),
-        SQLITE_OK);
-    db_exec(db, "DROP TRIGGER audit_log_no_update");
+    assert_true(db_refuses("UPDATE audit_log SET detail = 'x' WHERE seq = 1"));
+    drop_trigger("audit_log_no_update", "audit_log");
     bad = orig;
     xstrlcpy(bad.detail, "version=99", sizeof(bad.detail));
-    db_write_entry(db, &bad);
+    db_write_entry(&bad);
     assert_broken_at(k, "altered");
 
     /* an attacker who also re-seals the entry breaks the link to the next one */
     audit_seal(&bad);
-    db_write_entry(db, &bad);
+    db_write_entry(&bad);
     assert_broken_at(k + 1, "prev_hash");
 
-    db_write_entry(db, &orig);
-    sqlite3_close(db);
+    db_write_entry(&orig);
     assert_intact(head, entries);
 }
 
@@ -364,55 +363,50 @@ static void test_removed_tail_needs_the_anchor(void **state)
     struct audit_rec last;
     char *out = NULL;
     UNUSED(state);
-    sqlite3 *db = db_open();
-    db_read_entry(db, entries, &last);
-    db_exec(db, "DROP TRIGGER audit_log_no_delete");
-    db_exec(db, "DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)");
+    db_read_entry(entries, &last);
+    assert_true(db_refuses("DELETE FROM audit_log WHERE seq = 1"));
+    drop_trigger("audit_log_no_delete", "audit_log");
+    db_exec("DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)");
     assert_intact(NULL, entries - 1); /* the chain alone cannot see a cut at the end */
     assert_int_equal(verify(head, &out), 1);
     assert_non_null(strstr(out, "recorded head"));
     free(out);
-    db_insert_entry(db, &last);
-    sqlite3_close(db);
+    db_insert_entry(&last);
     assert_intact(head, entries);
 }
 
 /* ---- stored objects changed around the service ---- */
 
-/* Appends a space to one stored value (a change no JSON reader would even notice) and returns
- * the original, to be put back with db_restore. where selects the row with ?1 = id. */
-static sqlite3_value *db_edit(sqlite3 *db, const char *table, const char *col, const char *where,
-                              const char *id)
+/* Appends a space to one stored value (a change no JSON reader would even notice), keeping the
+ * original, as it was stored (type and bytes), in the table kept_value for db_restore. where
+ * selects the row with $1 = id. */
+static void db_edit(const char *table, const char *col, const char *where, const char *id)
 {
     char sql[256];
-    sqlite3_stmt *st;
-    snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE %s", col, table, where);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    sqlite3_value *orig = sqlite3_value_dup(sqlite3_column_value(st, 0));
-    sqlite3_finalize(st);
+    long long changed = 0;
+    const char *const params[] = {id};
+    snprintf(sql, sizeof(sql), "CREATE TABLE kept_value AS SELECT %s AS v FROM %s WHERE 1 = 0", col,
+             table);
+    db_exec(sql);
+    snprintf(sql, sizeof(sql), "INSERT INTO kept_value SELECT %s FROM %s WHERE %s", col, table,
+             where);
+    json_decref(db_run(sql, params, 1, &changed));
+    assert_int_equal(changed, 1);
     snprintf(sql, sizeof(sql), "UPDATE %s SET %s = %s || ' ' WHERE %s", table, col, col, where);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-    sqlite3_finalize(st);
-    assert_int_equal(sqlite3_changes(db), 1);
-    return orig;
+    json_decref(db_run(sql, params, 1, &changed));
+    assert_int_equal(changed, 1);
 }
 
-static void db_restore(sqlite3 *db, const char *table, const char *col, const char *where,
-                       const char *id, sqlite3_value *orig)
+static void db_restore(const char *table, const char *col, const char *where, const char *id)
 {
     char sql[256];
-    sqlite3_stmt *st;
-    snprintf(sql, sizeof(sql), "UPDATE %s SET %s = ?2 WHERE %s", table, col, where);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_value(st, 2, orig);
-    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-    sqlite3_finalize(st);
-    sqlite3_value_free(orig);
+    long long changed = 0;
+    const char *const params[] = {id};
+    snprintf(sql, sizeof(sql), "UPDATE %s SET %s = (SELECT v FROM kept_value) WHERE %s", table, col,
+             where);
+    json_decref(db_run(sql, params, 1, &changed));
+    assert_int_equal(changed, 1);
+    db_exec("DROP TABLE kept_value");
 }
 
 /* `audit verify` exits 1 and names exactly one object, with the words in want. */
@@ -437,12 +431,12 @@ static void test_edited_objects_are_named(void **state)
         const char *table, *col, *where, *kind, *part;
         char *id;
     } targets[] = {
-        {"report_versions", "body", "incident_id = ?1 AND version = 2", "report", "body",
+        {"report_versions", "body", "incident_id = $1 AND version = 2", "report", "body",
          report_id},
-        {"submissions", "payload", "id = ?1", "submission", "payload", sub_id},
-        {"assessments", "answers", "id = ?1", "assessment", "answers", assess_id},
-        {"assessments", "scores", "id = ?1", "assessment", "scores", assess_id},
-        {"org_documents", "body", "id = ?1", "asset", "body", asset_id},
+        {"submissions", "payload", "id = $1", "submission", "payload", sub_id},
+        {"assessments", "answers", "id = $1", "assessment", "answers", assess_id},
+        {"assessments", "scores", "id = $1", "assessment", "scores", assess_id},
+        {"org_documents", "body", "id = $1", "asset", "body", asset_id},
     };
     char want[200], *out = NULL;
     long long n = -1, objects = -1;
@@ -455,45 +449,42 @@ static void test_edited_objects_are_named(void **state)
     assert_int_equal(objects, 7); /* 3 report versions, a submission, answers, scores, asset */
     free(out);
 
-    sqlite3 *db = db_open();
     /* the database refuses these edits until the triggers are dropped */
-    assert_int_not_equal(
-        sqlite3_exec(db, "UPDATE report_versions SET body = body || ' '", NULL, NULL, NULL),
-        SQLITE_OK);
-    db_exec(db, "DROP TRIGGER report_versions_no_update; DROP TRIGGER submissions_payload_fixed;"
-                "DROP TRIGGER assessments_submitted_immutable;");
+    assert_true(db_refuses("UPDATE report_versions SET body = body || ' '"));
+    drop_trigger("report_versions_no_update", "report_versions");
+    drop_trigger("submissions_payload_fixed", "submissions");
+    drop_trigger("assessments_submitted_immutable", "assessments");
     for (size_t i = 0; i < ARRAY_SIZE(targets); i++) {
-        sqlite3_value *orig =
-            db_edit(db, targets[i].table, targets[i].col, targets[i].where, targets[i].id);
+        db_edit(targets[i].table, targets[i].col, targets[i].where, targets[i].id);
         snprintf(want, sizeof(want), "audit log BROKEN: %s %s%s: SHA-256 of the stored %s is ",
                  targets[i].kind, targets[i].id, i == 0 ? " version 2" : "", targets[i].part);
         assert_names(want);
-        db_restore(db, targets[i].table, targets[i].col, targets[i].where, targets[i].id, orig);
+        db_restore(targets[i].table, targets[i].col, targets[i].where, targets[i].id);
         assert_intact(head, entries);
     }
 
     /* a version removed, and an asset added without the service */
-    db_exec(db, "DROP TRIGGER report_versions_no_delete;"
-                "CREATE TABLE kept AS SELECT * FROM report_versions WHERE version = 2;");
+    drop_trigger("report_versions_no_delete", "report_versions");
+    db_exec("CREATE TABLE kept AS SELECT * FROM report_versions WHERE version = 2");
     char sql[400];
     snprintf(sql, sizeof(sql),
              "DELETE FROM report_versions WHERE incident_id = '%s' AND version = 2", report_id);
-    db_exec(db, sql);
+    db_exec(sql);
     snprintf(want, sizeof(want), "audit log BROKEN: report %s version 2: audit entry ", report_id);
     assert_names(want);
     assert_names("recorded its body (SHA-256 ");
-    db_exec(db, "INSERT INTO report_versions SELECT * FROM kept; DROP TABLE kept;");
+    db_exec("INSERT INTO report_versions SELECT * FROM kept");
+    db_exec("DROP TABLE kept");
     assert_intact(head, entries);
     snprintf(sql, sizeof(sql),
              "INSERT INTO org_documents (id, org_id, kind, version, body, created_by, created_at,"
              " updated_at) SELECT '01a20000-0000-7000-8000-00000000f00d', org_id, kind, 1, body,"
              " created_by, created_at, updated_at FROM org_documents WHERE id = '%s'",
              asset_id);
-    db_exec(db, sql);
+    db_exec(sql);
     assert_names("audit log BROKEN: asset 01a20000-0000-7000-8000-00000000f00d: stored, but no "
                  "audit entry records its body");
-    db_exec(db, "DELETE FROM org_documents WHERE id = '01a20000-0000-7000-8000-00000000f00d'");
-    sqlite3_close(db);
+    db_exec("DELETE FROM org_documents WHERE id = '01a20000-0000-7000-8000-00000000f00d'");
     assert_intact(head, entries);
 }
 
@@ -508,8 +499,7 @@ static void test_api_chain_state(void **state)
     long long k = entries / 2;
     UNUSED(state);
     assert_int_equal(itest_server_start(&F.srv), 0);
-    sqlite3 *db = db_open();
-    long long n = db_count(db, "SELECT COUNT(*) FROM audit_log");
+    long long n = db_count("SELECT COUNT(*) FROM audit_log");
     assert_int_equal(itest_get(&F.srv, F.admin.token, "/api/v1/operator/audit-chain", &r), 200);
     assert_true(json_is_true(json_object_get(r.json, "intact")));
     assert_int_equal(itest_jint(r.json, "/verified"), n);
@@ -517,10 +507,10 @@ static void test_api_chain_state(void **state)
     assert_true(json_is_null(json_object_get(r.json, "first_bad_seq")));
     itest_resp_release(&r);
 
-    db_read_entry(db, k, &orig);
+    db_read_entry(k, &orig);
     bad = orig;
     xstrlcpy(bad.detail, "version=99", sizeof(bad.detail));
-    db_write_entry(db, &bad); /* the update trigger was dropped by test_edited_entry_is_named */
+    db_write_entry(&bad); /* the update trigger was dropped by test_edited_entry_is_named */
     assert_int_equal(itest_get(&F.srv, F.admin.token, "/api/v1/operator/audit-chain", &r), 200);
     assert_true(json_is_false(json_object_get(r.json, "intact")));
     assert_int_equal(itest_jint(r.json, "/first_bad_seq"), k);
@@ -528,8 +518,7 @@ static void test_api_chain_state(void **state)
     assert_non_null(strstr(itest_jstr(r.json, "/reason"), "altered"));
     itest_resp_release(&r);
 
-    db_write_entry(db, &orig);
-    sqlite3_close(db);
+    db_write_entry(&orig);
     assert_int_equal(itest_get(&F.srv, F.admin.token, "/api/v1/operator/audit-chain", &r), 200);
     assert_true(json_is_true(json_object_get(r.json, "intact")));
     itest_resp_release(&r);
@@ -543,10 +532,8 @@ static void test_removed_entry_is_named(void **state)
     long long m = entries / 3;
     char sql[96];
     UNUSED(state);
-    sqlite3 *db = db_open();
     snprintf(sql, sizeof(sql), "DELETE FROM audit_log WHERE seq = %lld", m);
-    db_exec(db, sql);
-    sqlite3_close(db);
+    db_exec(sql);
     assert_broken_at(m, "missing");
 }
 

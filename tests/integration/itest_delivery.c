@@ -27,7 +27,6 @@
 #include <cmocka.h>
 
 #include <signal.h>
-#include <sqlite3.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1494,22 +1493,17 @@ static void test_reminders(void **state)
  * database while the server is stopped (72 hours cannot be waited for). */
 static void age_submission(const char *id, int64_t hours)
 {
-    char path[300];
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    snprintf(path, sizeof(path), "%s/ichigen.db", F.srv.dir);
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db,
-                                        "UPDATE submissions SET created_at = created_at - ?1 "
-                                        "WHERE id = ?2",
-                                        -1, &st, NULL),
-                     SQLITE_OK);
-    sqlite3_bind_int64(st, 1, hours * 3600000);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-    assert_int_equal(sqlite3_changes(db), 1);
-    sqlite3_finalize(st);
-    assert_int_equal(sqlite3_close(db), SQLITE_OK);
+    char ms[24];
+    long long changed = 0;
+    snprintf(ms, sizeof(ms), "%lld", (long long)(hours * 3600000));
+    const char *const params[] = {ms, id};
+    json_t *rows = itest_sql(&F.srv,
+                             "UPDATE submissions SET created_at = created_at - $1"
+                             " WHERE id = $2",
+                             params, 2, &changed);
+    assert_non_null(rows);
+    assert_int_equal(changed, 1);
+    json_decref(rows);
 }
 
 static bool is_failed(json_t *sub)
@@ -1595,8 +1589,7 @@ static void test_operator_deliveries(void **state)
     /* the second submission: queued again after its first refused attempt (bounded poll) */
     int64_t deadline = rtime_now_ms() + WAIT_MS;
     for (;;) {
-        assert_int_equal(itest_get(&F.srv, F.admin.token, "/api/v1/operator/deliveries", &r),
-                         200);
+        assert_int_equal(itest_get(&F.srv, F.admin.token, "/api/v1/operator/deliveries", &r), 200);
         it = find_delivery(json_object_get(r.json, "retrying"), E.id, E.sub, false);
         if (it || rtime_now_ms() > deadline)
             break;
@@ -1844,38 +1837,33 @@ static void test_nis2_stage_by_stage(void **state)
 
 /* What the store holds of incident id that a submit changes, as text: its submissions, its
  * ledger (obligations and their history) and the audit entries of reporter A (who alone acts
- * in the test). Read directly from the database while the server runs (WAL readers). */
+ * in the test). Read directly from the store while the server runs (itest_sql). */
 static void store_state(const char *id, struct buf *out)
 {
     static const char *const q[] = {
-        "SELECT * FROM submissions WHERE incident_id = ?1 ORDER BY id",
-        "SELECT * FROM obligations WHERE incident_id = ?1 ORDER BY seq",
+        "SELECT * FROM submissions WHERE incident_id = $1 ORDER BY id",
+        "SELECT * FROM obligations WHERE incident_id = $1 ORDER BY seq",
         "SELECT e.* FROM obligation_events e JOIN obligations o ON o.seq = e.obligation_seq"
-        " WHERE o.incident_id = ?1 ORDER BY e.seq",
-        "SELECT * FROM audit_log WHERE actor = ?2 OR object_id = ?1 ORDER BY seq"};
-    char path[300];
-    sqlite3 *db;
-    snprintf(path, sizeof(path), "%s/ichigen.db", F.srv.dir);
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_busy_timeout(db, 10000);
+        " WHERE o.incident_id = $1 ORDER BY e.seq",
+        "SELECT * FROM audit_log WHERE actor = $2 OR object_id = $1 ORDER BY seq"};
+    const char *const params[] = {id, F.rep_a.id};
     for (size_t i = 0; i < ARRAY_SIZE(q); i++) {
-        sqlite3_stmt *st;
-        assert_int_equal(sqlite3_prepare_v2(db, q[i], -1, &st, NULL), SQLITE_OK);
-        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, F.rep_a.id, -1, SQLITE_STATIC);
-        int rc;
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            for (int c = 0; c < sqlite3_column_count(st); c++) {
-                const unsigned char *t = sqlite3_column_text(st, c);
-                buf_appendf(out, "%s|", t ? (const char *)t : "NULL");
+        json_t *rows = itest_sql(&F.srv, q[i], params, strstr(q[i], "$2") ? 2 : 1, NULL), *row;
+        size_t j;
+        assert_non_null(rows);
+        json_array_foreach(rows, j, row)
+        {
+            json_t *v;
+            size_t c;
+            json_array_foreach(row, c, v)
+            {
+                buf_appendf(out, "%s|", json_is_null(v) ? "NULL" : json_string_value(v));
             }
             buf_putc(out, '\n');
         }
-        assert_int_equal(rc, SQLITE_DONE);
         buf_appendf(out, "--\n");
-        sqlite3_finalize(st);
+        json_decref(rows);
     }
-    assert_int_equal(sqlite3_close(db), SQLITE_OK);
 }
 
 /* POST …/submit?<query> with If-Match "v1" and no body, as reporter A (or as u). */

@@ -23,7 +23,6 @@
 
 #include <dirent.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -170,23 +169,19 @@ static void wait_received(const char *needle, const char *subject_part, struct g
 
 /* ---- the database, while the server is stopped ---- */
 
+/* Runs text with $1 = arg and, where it names it, $2 = num; a SELECT's first value goes to ob_a
+ * (once). */
 static void sql(const char *text, const char *arg, int64_t num)
 {
-    char path[300];
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    snprintf(path, sizeof(path), "%s/ichigen.db", F.srv.dir);
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, text, -1, &st, NULL), SQLITE_OK);
-    sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, num);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && !ob_a[0])
-        xstrlcpy(ob_a, (const char *)sqlite3_column_text(st, 0), sizeof(ob_a));
-    else
-        assert_int_equal(rc, SQLITE_DONE);
-    sqlite3_finalize(st);
-    assert_int_equal(sqlite3_close(db), SQLITE_OK);
+    char n[24];
+    snprintf(n, sizeof(n), "%lld", (long long)num);
+    const char *const params[] = {arg, n};
+    json_t *rows = itest_sql(&F.srv, text, params, strstr(text, "$2") ? 2 : 1, NULL);
+    assert_non_null(rows);
+    const char *first = json_string_value(json_array_get(json_array_get(rows, 0), 0));
+    if (first && !ob_a[0])
+        xstrlcpy(ob_a, first, sizeof(ob_a));
+    json_decref(rows);
 }
 
 /* Moves A's chosen deadline to now + hours (the others far out of every lead time) and
@@ -194,9 +189,9 @@ static void sql(const char *text, const char *arg, int64_t num)
 static void due_in(int64_t hours)
 {
     assert_int_equal(itest_server_stop(&F.srv, SIGTERM), 0);
-    sql("UPDATE obligations SET due_at = ?2 WHERE incident_id = ?1", inc_a,
+    sql("UPDATE obligations SET due_at = $2 WHERE incident_id = $1", inc_a,
         rtime_now_ms() + 100000 * HOUR);
-    sql("UPDATE obligations SET due_at = ?2 WHERE id = ?1", ob_a, rtime_now_ms() + hours * HOUR);
+    sql("UPDATE obligations SET due_at = $2 WHERE id = $1", ob_a, rtime_now_ms() + hours * HOUR);
     assert_int_equal(itest_server_start(&F.srv), 0);
 }
 
@@ -389,13 +384,13 @@ static void test_lead_times(void **state)
 
     /* the obligation: a mandatory one with a deadline */
     assert_int_equal(itest_server_stop(&F.srv, SIGTERM), 0);
-    sql("SELECT id FROM obligations WHERE incident_id = ?1 AND mandatory = 1 AND "
-        "state = 'active' AND due_state = 'set' AND ?2 = ?2 ORDER BY id LIMIT 1",
+    sql("SELECT id FROM obligations WHERE incident_id = $1 AND mandatory = 1 AND "
+        "state = 'active' AND due_state = 'set' ORDER BY id LIMIT 1",
         inc_a, 0);
     assert_true(ob_a[0] != '\0');
-    sql("UPDATE obligations SET due_at = ?2 WHERE incident_id = ?1", inc_b,
+    sql("UPDATE obligations SET due_at = $2 WHERE incident_id = $1", inc_b,
         rtime_now_ms() + 48 * HOUR);
-    sql("UPDATE obligations SET due_at = ?2 WHERE incident_id = ?1", inc_a,
+    sql("UPDATE obligations SET due_at = $2 WHERE incident_id = $1", inc_a,
         rtime_now_ms() + 100000 * HOUR);
     assert_int_equal(itest_server_start(&F.srv), 0);
     assert_int_equal(put_reminders(&F.rep_a, F.org_a,

@@ -12,7 +12,6 @@
  */
 #include "itest.h"
 
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -302,25 +301,20 @@ static void test_wrong_org_and_role(void **state)
  * database, as if time had passed. */
 static void age_session(const char *token_id, int64_t at, int64_t expires)
 {
-    char path[400], sql[400];
-    sqlite3 *db = NULL;
-    snprintf(path, sizeof(path), "%s/ichigen.db", F.srv.dir);
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 30000);
-    if (expires)
-        snprintf(sql, sizeof(sql),
-                 "UPDATE api_tokens SET created_at = %lld, last_used_at = %lld, expires_at = %lld"
-                 " WHERE id = '%s'",
-                 (long long)at, (long long)at, (long long)expires, token_id);
-    else
-        snprintf(sql, sizeof(sql),
-                 "UPDATE api_tokens SET created_at = %lld, last_used_at = %lld WHERE id = '%s'",
-                 (long long)at, (long long)at, token_id);
-    char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-        fail_msg("%s: %s", sql, msg ? msg : "?");
-    assert_int_equal(sqlite3_changes(db), 1);
-    sqlite3_close(db);
+    char when[24], end[24];
+    long long changed = 0;
+    snprintf(when, sizeof(when), "%lld", (long long)at);
+    snprintf(end, sizeof(end), "%lld", (long long)expires);
+    const char *const params[] = {token_id, when, end};
+    json_t *rows = itest_sql(&F.srv,
+                             expires ? "UPDATE api_tokens SET created_at = $2, last_used_at = $2,"
+                                       " expires_at = $3 WHERE id = $1"
+                                     : "UPDATE api_tokens SET created_at = $2, last_used_at = $2"
+                                       " WHERE id = $1",
+                             params, expires ? 3 : 2, &changed);
+    assert_non_null(rows);
+    assert_int_equal(changed, 1);
+    json_decref(rows);
 }
 
 static void test_idle_and_lifetime(void **state)

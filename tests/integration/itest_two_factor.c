@@ -10,9 +10,9 @@
  * it is set up; and cannot turn it off.
  */
 #include "itest.h"
+#include "core/enc.h"
 
 #include <oath.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -92,28 +92,25 @@ static bool audited(const char *action, const char *object_id)
 /* The stored enrolment does not hold the secret's bytes. */
 static void secret_sealed(const char *user_id, const char *b32)
 {
-    char path[400], *secret = NULL;
+    char *secret = NULL;
     size_t n = 0;
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
+    unsigned char blob[512];
     assert_int_equal(oath_init(), OATH_OK);
     assert_int_equal(oath_base32_decode(b32, strlen(b32), &secret, &n), OATH_OK);
     assert_int_equal(n, 20);
-    snprintf(path, sizeof(path), "%s/ichigen.db", F.srv.dir);
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_busy_timeout(db, 30000);
-    assert_int_equal(
-        sqlite3_prepare_v2(db, "SELECT sealed FROM user_totp WHERE user_id = ?", -1, &st, NULL),
-        SQLITE_OK);
-    sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    const void *blob = sqlite3_column_blob(st, 0);
-    int len = sqlite3_column_bytes(st, 0);
-    assert_true(len > 20);
-    assert_null(memmem(blob, (size_t)len, secret, n));
-    assert_null(memmem(blob, (size_t)len, b32, strlen(b32)));
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    const char *const params[] = {user_id};
+    json_t *rows =
+        itest_sql(&F.srv, "SELECT sealed FROM user_totp WHERE user_id = $1", params, 1, NULL);
+    assert_non_null(rows);
+    assert_int_equal(json_array_size(rows), 1);
+    const char *hex = json_string_value(json_array_get(json_array_get(rows, 0), 0));
+    assert_non_null(hex);
+    size_t len = strlen(hex) / 2;
+    assert_true(len > 20 && len <= sizeof(blob));
+    assert_int_equal(enc_unhex(hex, strlen(hex), blob, len), 0);
+    assert_null(memmem(blob, len, secret, n));
+    assert_null(memmem(blob, len, b32, strlen(b32)));
+    json_decref(rows);
     free(secret);
     oath_done();
 }
