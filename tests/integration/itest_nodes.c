@@ -35,10 +35,10 @@
 #define NODES 3
 #define THREADS 6
 #define SECRET "nodes-webhook-secret-0123456789abcdef-N1"
-#define LEASE_S "3"             /* delivery_lease_s: a dead node's claims are taken after it */
-#define TOKEN_CACHE "60000"     /* token_cache_ms: the most the setting allows */
+#define LEASE_S "3"         /* delivery_lease_s: a dead node's claims are taken after it */
+#define TOKEN_CACHE "60000" /* token_cache_ms: the most the setting allows */
 #define TOKEN_CACHE_MS 60000
-#define WAIT_MS 120000          /* deadline of every polling loop (sanitizer builds) */
+#define WAIT_MS 120000           /* deadline of every polling loop (sanitizer builds) */
 #define INDICATOR "nodes-c2.xyz" /* the correlation test's shared indicator */
 
 static struct itest_fixture F;
@@ -74,9 +74,9 @@ static void test_token_revoked_across_nodes(void **state)
     int64_t cached_at = now_ms();
     assert_int_equal(get_on(2, tok, "/api/v1/reports?limit=1"), 200);
     assert_int_equal(
-        itest_http(node[0], &(struct itest_req){.method = "POST", .path = "/api/v1/auth/logout",
-                                                .token = tok},
-                   &r),
+        itest_http(
+            node[0],
+            &(struct itest_req){.method = "POST", .path = "/api/v1/auth/logout", .token = tok}, &r),
         0);
     assert_int_equal(r.status, 204);
     itest_resp_release(&r);
@@ -101,9 +101,9 @@ static char *report_with_indicator(const char *value)
     json_t *threat = json_object_get(doc, "threat");
     if (!threat)
         json_object_set_new(doc, "threat", threat = json_object());
-    json_object_set_new(threat, "indicators",
-                        json_pack("[{s:s, s:s, s:s}]", "type", "domain", "value", value, "role",
-                                  "c2"));
+    json_object_set_new(
+        threat, "indicators",
+        json_pack("[{s:s, s:s, s:s}]", "type", "domain", "value", value, "role", "c2"));
     char *body = itest_dump(doc);
     json_decref(doc);
     return body;
@@ -257,12 +257,11 @@ static void one_report(struct worker *w, int n, unsigned seq)
     keep_ack(w, u, &r);
     snprintf(path, sizeof(path), "/api/v1/reports/%s/submit", w->acks[w->n - 1].id);
     itest_resp_release(&r);
-    itest_http(node[n],
-               &(struct itest_req){.method = "POST",
-                                   .path = path,
-                                   .token = u->token,
-                                   .headers = {"If-Match: \"v1\""}},
-               &r);
+    itest_http(
+        node[n],
+        &(struct itest_req){
+            .method = "POST", .path = path, .token = u->token, .headers = {"If-Match: \"v1\""}},
+        &r);
     if (r.status == 201)
         keep_subs(w, u, r.json);
     else
@@ -384,8 +383,8 @@ static void kill_cycle(int victim)
         pthread_join(workers[i].th, NULL);
     for (int i = 0; i < THREADS; i++)
         unexpected_n += workers[i].unexpected;
-    print_message("# cycle %d: node %d killed after %zu acknowledged reports, %zu after\n",
-                  victim, victim, at_kill - from, atomic_load(&acked) - at_kill);
+    print_message("# cycle %d: node %d killed after %zu acknowledged reports, %zu after\n", victim,
+                  victim, at_kill - from, atomic_load(&acked) - at_kill);
     assert_int_equal(unexpected_n, 0);
     verify_all((victim + 1) % NODES); /* before the restart: the survivors alone */
     assert_int_equal(itest_server_start(node[victim]), 0);
