@@ -5,7 +5,8 @@
  *  - what one node changes reaches the others' in-memory state through the change feed
  *    (src/app/app_changes.h): a token signed out on node 0 is refused by node 1, whose cache
  *    held it (token_cache_ms is 60 s here, so only the invalidation can explain a refusal
- *    sooner), and a report filed on node 0 counts in the correlation nodes 1 and 2 show;
+ *    sooner), so is a role changed there, and a report filed on node 0 counts in the
+ *    correlation nodes 1 and 2 show;
  *  - kill -9 under load: clients file and submit reports against all three nodes while a
  *    real webhook receiver (fake_receiver.c) answers every delivery's first request too late;
  *    each cycle kills another node mid-load and restarts it. Then: every report answered 201
@@ -63,6 +64,20 @@ static long get_on(int n, const char *token, const char *path)
     return st;
 }
 
+/* Until node n answers path with want for token, at most until the cache entry taken at
+ * cached_at would have expired (less a margin): the last status. */
+static long wait_status_on(int n, const char *token, const char *path, long want,
+                           int64_t cached_at)
+{
+    long st = 0;
+    while ((st = get_on(n, token, path)) != want &&
+           now_ms() - cached_at < TOKEN_CACHE_MS - 10000)
+        itest_sleep_ms(20);
+    if (st != want)
+        itest_dump_logs(node[n], 4000);
+    return st;
+}
+
 /* A token signed out on node 0 is refused by node 1 although node 1 had cached it. */
 static void test_token_revoked_across_nodes(void **state)
 {
@@ -82,17 +97,34 @@ static void test_token_revoked_across_nodes(void **state)
     itest_resp_release(&r);
     assert_int_equal(get_on(0, tok, "/api/v1/reports?limit=1"), 401);
     /* refused on the others well before their cache entries would have expired */
-    for (int n = 1; n < NODES; n++) {
-        long st = 200;
-        while (st == 200 && now_ms() - cached_at < TOKEN_CACHE_MS - 10000) {
-            st = get_on(n, tok, "/api/v1/reports?limit=1");
-            if (st == 200)
-                itest_sleep_ms(20);
-        }
-        if (st != 401)
-            itest_dump_logs(node[n], 4000);
-        assert_int_equal(st, 401);
-    }
+    for (int n = 1; n < NODES; n++)
+        assert_int_equal(wait_status_on(n, tok, "/api/v1/reports?limit=1", 401, cached_at), 401);
+}
+
+/* A role changed on node 0 applies on node 1 although node 1 had cached the principal: the
+ * change revokes no token, so only the invalidation can explain it. */
+static void test_role_change_across_nodes(void **state)
+{
+    struct itest_resp r;
+    struct itest_user m, oadm;
+    char path[128];
+    UNUSED(state);
+    assert_int_equal(itest_add_user(&F.srv, F.org_b, "member-b", "reporter", &m), 0);
+    assert_int_equal(itest_add_org_admin(&F.srv, F.org_b, "org-admin-b", &oadm), 0);
+    assert_int_equal(get_on(1, m.token, "/api/v1/reports"), 200); /* node 1 caches it */
+    int64_t cached_at = now_ms();
+    snprintf(path, sizeof(path), "/api/v1/users/%s", m.id);
+    assert_int_equal(itest_http(node[0],
+                                &(struct itest_req){.method = "PATCH",
+                                                    .path = path,
+                                                    .token = oadm.token,
+                                                    .body = "{\"role\":\"recipient\"}"},
+                                &r),
+                     0);
+    assert_int_equal(r.status, 200);
+    itest_resp_release(&r);
+    assert_int_equal(get_on(0, m.token, "/api/v1/reports"), 403);
+    assert_int_equal(wait_status_on(1, m.token, "/api/v1/reports", 403, cached_at), 403);
 }
 
 static char *report_with_indicator(const char *value)
@@ -581,6 +613,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_token_revoked_across_nodes),
+        cmocka_unit_test(test_role_change_across_nodes),
         cmocka_unit_test(test_correlation_across_nodes),
         cmocka_unit_test(test_kill_node_0),
         cmocka_unit_test(test_kill_node_1),

@@ -528,6 +528,7 @@ static int listen_open(struct pg_store *s)
     pg_disconnect(&s->listen);
     if (pg_connect(&s->listen, s->url, &e)) {
         LOG(LOG_WARN, "store.pg.listen_failed", LF_S("error", e.msg));
+        pg_disconnect(&s->listen); /* connected but not set up: not a listener either */
         return STORE_UNAVAILABLE;
     }
     int rc = pg_exec(&s->listen, "LISTEN " PG_CHANGES_CHANNEL, NULL, NULL);
