@@ -36,6 +36,9 @@ struct app {
     struct schema_limits limits;
     struct http_metrics *metrics;
     struct http_tcache *tokens;              /* recent token lookups (tcache.c) */
+    /* Empties the token cache (set by the edge that owns it): called when a token, a user or
+     * a two-factor enrolment changed, on this node or another (app_changes.h). May be NULL. */
+    void (*tokens_changed)(struct app *a);
     const struct ruleset *rules;             /* obligations engine (src/rules/) */
     const struct assess_catalog *frameworks; /* questionnaires (src/assess/) */
     /* security clearance levels (data/sharing/clearance.json; sharing/clearance.h), or NULL:

@@ -276,6 +276,15 @@ int app_correlate_put(struct app_correlate *cx, const struct app_correlate_incid
     return r;
 }
 
+bool app_correlate_knows(struct app_correlate *cx, const char *incident_id, int version)
+{
+    pthread_rwlock_rdlock(&cx->lock);
+    uint32_t p = cx_map_get(&cx->inc_map, incident_id, inc_name, cx);
+    bool known = p != CX_EMPTY && (cx->incs[p].withdrawn || cx->incs[p].version >= version);
+    pthread_rwlock_unlock(&cx->lock);
+    return known;
+}
+
 void app_correlate_withdraw(struct app_correlate *cx, const char *incident_id)
 {
     pthread_rwlock_wrlock(&cx->lock);

@@ -78,6 +78,9 @@ bool app_correlate_org_known(struct app_correlate *cx, const char *org_id);
  * or -1 when the index is full (logged). */
 int app_correlate_put(struct app_correlate *cx, const struct app_correlate_incident *in,
                       const json_t *report);
+/* Whether the service holds version `version` of the incident, or a newer one, or knows it
+ * withdrawn: a put of that version would change nothing (app_changes.c skips reading it). */
+bool app_correlate_knows(struct app_correlate *cx, const char *incident_id, int version);
 /* The incident is withdrawn: its indicators leave the index. No-op when unknown. */
 void app_correlate_withdraw(struct app_correlate *cx, const char *incident_id);
 

@@ -13,6 +13,7 @@
 #include "../core/rtime.h"
 #include "../app/app_report.h"
 #include "../app/app_correlate.h"
+#include "../app/app_changes.h"
 #include "../core/hash.h"
 #include "../http/http.h"
 #include "../assess/assess.h"
@@ -44,6 +45,20 @@ static void app_init(struct app *app, const struct config *cfg, struct store *s)
     pthread_cond_init(&app->pw_cond, NULL);
     pthread_mutex_init(&app->sim_lock, NULL);
     app->tokens = http_tcache_new(cfg->token_cache_ms);
+    app->tokens_changed = http_tokens_changed;
+}
+
+/* The audit log's head before the in-memory state is built: the change feed is followed from
+ * there (app_changes.h), so nothing another node commits meanwhile is missed. */
+static int feed_start(struct store *s, int64_t *seq)
+{
+    struct audit_rec head;
+    int r = store_audit_head(s, &head);
+    *seq = r ? 0 : head.seq;
+    if (r && r != STORE_NOT_FOUND)
+        fprintf(stderr, "ichigen: the audit log's head could not be read: %s\n",
+                store_result_name(r));
+    return r == STORE_NOT_FOUND ? STORE_OK : r;
 }
 
 /* The operator's warninglists, <data>/sharing/warninglists (ioc_warn.h): a directory that is
@@ -198,7 +213,8 @@ int cli_serve(int argc, char **argv)
         return CLI_FAILURE;
     }
     app_init(&app, &cfg, s);
-    struct ioc_warnlists *warn = load_warnlists(&cfg);
+    int64_t feed_seq = 0;
+    struct ioc_warnlists *warn = feed_start(s, &feed_seq) ? NULL : load_warnlists(&cfg);
     if (!warn || !(app.correlate = start_correlation(s, warn))) {
         http_tcache_free(app.tokens);
         ioc_warnlists_free(warn);
@@ -219,6 +235,17 @@ int cli_serve(int argc, char **argv)
         rules_free(rules);
         return CLI_FAILURE;
     }
+    /* after the worker: a submission queued on another node wakes it */
+    struct app_changes *changes = app_changes_start(&app, feed_seq);
+    if (!changes) {
+        fprintf(stderr, "ichigen: cannot start the change-feed thread\n");
+        outbox_worker_stop(app.worker);
+        store_close(s);
+        outbox_config_release(&delivery);
+        assess_catalog_free(frameworks);
+        rules_free(rules);
+        return CLI_FAILURE;
+    }
     app.due_soon_ms = cfg.due_soon_h * 3600000LL;
     LOG(LOG_INFO, "rules.loaded", LF_I("rules", rules_count(rules)),
         LF_I("stages", rules_stage_count(rules)), LF_S("version", rules_version(rules)));
@@ -228,6 +255,7 @@ int cli_serve(int argc, char **argv)
     struct http_server *srv = http_start(&app, &e);
     if (!srv) {
         fprintf(stderr, "ichigen: %s\n", e.msg);
+        app_changes_stop(changes);
         outbox_worker_stop(app.worker);
         store_close(s);
         outbox_config_release(&delivery);
@@ -242,6 +270,7 @@ int cli_serve(int argc, char **argv)
             LF_S("error", strerror(errno)));
     wait_for_signal(&app, &set);
     http_stop(srv);
+    app_changes_stop(changes);      /* before the worker it wakes and the store it reads */
     outbox_worker_stop(app.worker); /* after the server: no submit can wake it any more */
     store_close(s);
     if (cfg.store_trace)

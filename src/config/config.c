@@ -101,7 +101,8 @@ static const struct opt opts[] = {
        "there are ever served; without an index.html, / answers 503 saying how to build it "
        "(`make run` builds it and starts from the repository's top directory)"),
     OI(token_cache_ms, "2000", 0, 60000,
-       "how long a token lookup is reused (revocation elsewhere takes effect within it; 0 = off)"),
+       "how long a token lookup is reused (other nodes' revocations empty it at once, this bounds "
+       "a missed one; 0 = off)"),
     OSECRET(metrics_token, "bearer token that may read /metrics besides admins"),
     OS(rules_dir, "",
        "directory with calendars/, frameworks/, recipients/ and rules/ (default: ../data next to "

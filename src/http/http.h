@@ -34,6 +34,9 @@ void http_stop(struct http_server *srv);
 /* Token-lookup cache (tcache.c), created before http_start and freed after http_stop. */
 struct http_tcache *http_tcache_new(int64_t ttl_ms);
 void http_tcache_free(struct http_tcache *c);
+/* Empties a->tokens: struct app's tokens_changed (app_changes.h calls it when a token, user or
+ * two-factor enrolment changed on any node). */
+void http_tokens_changed(struct app *a);
 
 /* Request metrics, created before http_start and freed after http_stop. */
 struct http_metrics *http_metrics_new(size_t nroutes);

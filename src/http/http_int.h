@@ -471,8 +471,11 @@ bool http_authenticate(struct req *r);
 /* ---- token cache (tcache.c) ---- */
 bool http_tcache_get(struct http_tcache *c, const unsigned char *hash, int64_t now,
                      struct principal *out);
+/* The cache's generation, taken before reading the store for a miss and given to the put,
+ * which is dropped when a clear came in between. */
+uint64_t http_tcache_generation(struct http_tcache *c);
 void http_tcache_put(struct http_tcache *c, const unsigned char *hash, int64_t now,
-                     const struct principal *who);
+                     const struct principal *who, uint64_t generation);
 /* Forgets every entry (after any revocation). */
 void http_tcache_clear(struct http_tcache *c);
 

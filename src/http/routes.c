@@ -325,10 +325,11 @@ static int token_lookup(struct req *r, const char *tok, size_t toklen)
     if (auth_token_hash(tok, toklen, hash))
         return STORE_NOT_FOUND;
     if (!http_tcache_get(r->app->tokens, hash, r->now_ms, &r->who)) {
+        uint64_t gen = http_tcache_generation(r->app->tokens);
         int res = store_token_lookup(r->app->store, hash, r->now_ms, &r->who);
         if (res)
             return res;
-        http_tcache_put(r->app->tokens, hash, r->now_ms, &r->who);
+        http_tcache_put(r->app->tokens, hash, r->now_ms, &r->who, gen);
     }
     r->authed = true;
     return 0;

@@ -3,9 +3,14 @@
  * report costs one database query instead of two.
  *
  * Entries live at most token_cache_ms (default 2 s). Revoking any token on this node (logout,
- * DELETE /tokens/{id}) empties the cache at once; on other nodes sharing the database a revoked
- * token stays usable for at most token_cache_ms. Expiry is checked on every hit. Setting
- * token_cache_ms to 0 disables the cache.
+ * DELETE /tokens/{id}) empties the cache at once; so does the same change on another node
+ * sharing the database, as soon as this node's change feed brings it (app_changes.h,
+ * http_tokens_changed). Expiry is checked on every hit. Setting token_cache_ms to 0 disables
+ * the cache.
+ *
+ * A lookup that read the store before a clear must not put its (possibly revoked) answer back
+ * after it: the caller takes the generation before reading (http_tcache_generation) and the
+ * put is dropped when a clear came in between.
  */
 #include <pthread.h>
 
@@ -72,18 +77,23 @@ bool http_tcache_get(struct http_tcache *c, const unsigned char *hash, int64_t n
     return hit;
 }
 
+uint64_t http_tcache_generation(struct http_tcache *c)
+{
+    return c ? atomic_load(&c->generation) : 0;
+}
+
 void http_tcache_put(struct http_tcache *c, const unsigned char *hash, int64_t now,
-                     const struct principal *who)
+                     const struct principal *who, uint64_t generation)
 {
     size_t i = slot_of(hash);
-    if (!c || c->ttl_ms <= 0)
+    if (!c || c->ttl_ms <= 0 || generation != atomic_load(&c->generation))
         return;
     pthread_mutex_lock(&c->lock[i % TC_STRIPES]);
     struct tc_slot *s = &c->slot[i];
     memcpy(s->hash, hash, HASH_SHA256_LEN);
     s->who = *who;
     s->fetched_ms = now;
-    s->generation = atomic_load(&c->generation);
+    s->generation = generation; /* a clear since the check makes it a miss */
     s->used = true;
     pthread_mutex_unlock(&c->lock[i % TC_STRIPES]);
 }
@@ -92,4 +102,9 @@ void http_tcache_clear(struct http_tcache *c)
 {
     if (c)
         atomic_fetch_add(&c->generation, 1);
+}
+
+void http_tokens_changed(struct app *a)
+{
+    http_tcache_clear(a->tokens);
 }

@@ -1219,6 +1219,26 @@ struct store_ops {
                      void *arg, struct err *e);
     int (*copy_load)(struct store *s, const struct store_table_list *tables,
                      store_copy_feed_fn feed, void *arg, struct err *e);
+    /* The change feed (issue 14 item 2: several nodes on one database keep per-process state —
+     * the token cache, the correlation index — that writes of the others make stale). The feed
+     * is the audit log: every mutation appends its entry in its own transaction and entries
+     * are numbered in commit order, so audit_scan from the last seq a process applied is the
+     * versioned catch-up read, and nothing is missed however notifications are lost.
+     * changes_wait returns *changed true as soon as it knows that an entry with seq >
+     * after_seq was committed by any process sharing the store (the caller then reads
+     * audit_scan), false when timeout_ms (0: do not wait) passes without such news. News
+     * travels asynchronously: an entry committed an instant before the call may be reported
+     * by a later call only, but is never lost. STORE_UNAVAILABLE when the backend cannot
+     * listen now (retry later: a later call reports whatever was committed meanwhile). One
+     * thread per store at a time.
+     * PostgreSQL: a dedicated listener connection (LISTEN, §SQL-LISTEN); every batch that
+     * appended entries calls pg_notify with its last seq inside its transaction, which
+     * PostgreSQL delivers on COMMIT only (§SQL-NOTIFY); after each (re)connection the head is
+     * read once, so a notification sent while it was down is not needed. SQLite: one process
+     * owns the file, so the wake-up is in-process (the writer signals after each COMMIT); a
+     * commit by another process (`ichigen admin` while serving) is seen by reading the head
+     * when timeout_ms passes. */
+    int (*changes_wait)(struct store *s, int64_t after_seq, int timeout_ms, bool *changed);
 };
 
 struct store {
@@ -1596,6 +1616,12 @@ static inline int store_audit_scan(struct store *s, int64_t from_seq, int limit,
 static inline int store_audit_head(struct store *s, struct audit_rec *out)
 {
     return s->ops->audit_head(s, out);
+}
+
+static inline int store_changes_wait(struct store *s, int64_t after_seq, int timeout_ms,
+                                     bool *changed)
+{
+    return s->ops->changes_wait(s, after_seq, timeout_ms, changed);
 }
 
 static inline int store_audit_pins(struct store *s, int64_t upto_seq,

@@ -266,7 +266,9 @@
       (IN, tables, cb, arg, e))                                                                    \
     I(int, copy_load, (struct store *s, const struct store_table_list *tables,                     \
       store_copy_feed_fn feed, void *arg, struct err *e),                                          \
-      (IN, tables, feed, arg, e))
+      (IN, tables, feed, arg, e))                                                                  \
+    I(int, changes_wait, (struct store *s, int64_t after_seq, int timeout_ms, bool *changed),      \
+      (IN, after_seq, timeout_ms, changed))
 /* clang-format on */
 
 struct trace_store {

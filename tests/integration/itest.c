@@ -146,10 +146,10 @@ static int pg_database(struct itest_server *s)
     return 0;
 }
 
-int itest_server_init(struct itest_server *s, const char *const *settings)
+/* itest_server_init without the store: the directory, files and settings; *n how many. */
+static int server_dirs(struct itest_server *s, const char *const *settings, size_t *n)
 {
     const char *tmp = getenv("TMPDIR");
-    size_t n = 0;
     memset(s, 0, sizeof(*s));
     snprintf(s->dir, sizeof(s->dir), "%s/ichigen-itest-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(s->dir)) {
@@ -159,9 +159,29 @@ int itest_server_init(struct itest_server *s, const char *const *settings)
     snprintf(s->ready, sizeof(s->ready), "%s/ready", s->dir);
     snprintf(s->log, sizeof(s->log), "%s/server.log", s->dir);
     snprintf(s->cli_log, sizeof(s->cli_log), "%s/cli.log", s->dir);
-    for (; settings && settings[n] && n < ITEST_MAX_SETTINGS; n++)
-        s->settings[n] = settings[n];
+    for (*n = 0; settings && settings[*n] && *n < ITEST_MAX_SETTINGS; (*n)++)
+        s->settings[*n] = settings[*n];
     track(s, true);
+    return 0;
+}
+
+int itest_server_init_node(struct itest_server *s, const struct itest_server *first,
+                           const char *const *settings)
+{
+    size_t n;
+    if (!itest_on_pg() || !first->store_arg[0] || server_dirs(s, settings, &n) ||
+        n == ITEST_MAX_SETTINGS)
+        return -1;
+    xstrlcpy(s->store_arg, first->store_arg, sizeof(s->store_arg)); /* pg_db stays "": not ours */
+    s->settings[n] = s->store_arg;
+    return 0;
+}
+
+int itest_server_init(struct itest_server *s, const char *const *settings)
+{
+    size_t n = 0;
+    if (server_dirs(s, settings, &n))
+        return -1;
     if (itest_on_pg()) {
         if (n == ITEST_MAX_SETTINGS || pg_database(s))
             return -1;

@@ -59,6 +59,12 @@ bool itest_on_pg(void);
  * Returns 0 or -1. */
 int itest_server_init(struct itest_server *s, const char *const *settings);
 
+/* Issue 14 item 2: another node on first's store — a fresh data directory and settings as
+ * itest_server_init, with first's --store-url (its PostgreSQL database, which this server's
+ * release leaves alone). PostgreSQL only (itest_on_pg). Returns 0 or -1. */
+int itest_server_init_node(struct itest_server *s, const struct itest_server *first,
+                           const char *const *settings);
+
 /* Starts `ichigen serve --data-dir DIR --port 0 --ready-file FILE SETTINGS…` and waits for the
  * ready file. Also used to restart on the same directory. Returns 0, or -1 (the process did
  * not come up within ITEST_READY_TIMEOUT_MS; it has been killed). */

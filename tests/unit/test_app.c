@@ -5,6 +5,7 @@
  * gather-all problem lists. The HTTP answers for the same cases are itest_*.c's.
  */
 #include "app/app_authz.h"
+#include "app/app_changes.h"
 #include "app/app_inbox.h"
 #include "app/app_ledger.h"
 #include "app/app_obligations.h"
@@ -787,9 +788,47 @@ static int group_teardown(void **state)
     return 0;
 }
 
+/* Issue 14 item 2: what another node's write makes stale here, by its audit entry. */
+static void test_change_of(void **state)
+{
+    static const struct {
+        const char *action, *object_type;
+        unsigned want;
+    } cases[] = {
+        {"token.revoke", "token", APP_CHANGE_TOKENS},
+        {"token.create", "token", 0}, /* a new token is not cached anywhere yet */
+        {"user.update", "user", APP_CHANGE_TOKENS},
+        {"user.password_change", "user", APP_CHANGE_TOKENS},
+        {"user.clearance_set", "user", APP_CHANGE_TOKENS},
+        {"two_factor.enable", "user", APP_CHANGE_TOKENS},
+        {"two_factor.disable", "user", APP_CHANGE_TOKENS},
+        {"report.create", "report", APP_CHANGE_REPORT},
+        {"report.amend", "report", APP_CHANGE_REPORT},
+        {"report.withdraw", "report", APP_CHANGE_WITHDRAW},
+        {"report.submit", "report", 0},
+        {"advisory.create", "advisory", APP_CHANGE_ADVISORY},
+        {"advisory.amend", "advisory", APP_CHANGE_ADVISORY},
+        {"advisory.tlp_downgrade", "advisory", APP_CHANGE_ADVISORY},
+        {"advisory.withdraw", "advisory", APP_CHANGE_ADVISORY},
+        {"advisory.acknowledge", "advisory", 0},
+        {"submission.create", "submission", APP_CHANGE_DELIVERY},
+        {"auth.login_failed", "sign_in", 0},
+        {"organization.create", "organization", 0},
+    };
+    UNUSED(state);
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct audit_rec e = {0};
+        xstrlcpy(e.action, cases[i].action, sizeof(e.action));
+        xstrlcpy(e.object_type, cases[i].object_type, sizeof(e.object_type));
+        if (app_change_of(&e) != cases[i].want)
+            fail_msg("%s: %u, want %u", cases[i].action, app_change_of(&e), cases[i].want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_change_of),
         cmocka_unit_test_setup_teardown(test_authz, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_amend, setup, teardown),

@@ -473,9 +473,35 @@ static void test_host(void **state)
             fail_msg("Host \"%s\" accepted", bad[i]);
 }
 
+/* The token cache (tcache.c): a clear empties it, and a lookup that read the store before a
+ * clear (its generation taken then) does not put its answer back after it — the token it
+ * found may be the one that clear was for, revoked here or on another node (issue 14). */
+static void test_tcache_clear_beats_put(void **state)
+{
+    struct http_tcache *c = http_tcache_new(60000);
+    unsigned char hash[HASH_SHA256_LEN] = {1, 2, 3};
+    struct principal who = {.user_id = "u", .org_id = "o", .token_id = "t"}, got;
+    UNUSED(state);
+    uint64_t gen = http_tcache_generation(c);
+    http_tcache_put(c, hash, 1000, &who, gen);
+    assert_true(http_tcache_get(c, hash, 1001, &got));
+    assert_string_equal(got.token_id, "t");
+    http_tcache_clear(c);
+    assert_false(http_tcache_get(c, hash, 1002, &got));
+    /* read before the clear, put after it: dropped */
+    gen = http_tcache_generation(c);
+    http_tcache_clear(c);
+    http_tcache_put(c, hash, 1003, &who, gen);
+    assert_false(http_tcache_get(c, hash, 1004, &got));
+    http_tcache_put(c, hash, 1005, &who, http_tcache_generation(c));
+    assert_true(http_tcache_get(c, hash, 1006, &got));
+    http_tcache_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tcache_clear_beats_put),
         cmocka_unit_test(test_lang),
         cmocka_unit_test(test_if_match),
         cmocka_unit_test(test_if_match_lists),

@@ -1620,6 +1620,80 @@ static void test_two_handles(void **state)
     assert_int_equal(audit_check(s1, NULL), 341);
 }
 
+/* ---- the change feed (issue 14 item 2; store.h changes_wait) ---- */
+
+static int64_t head_seq(struct store *s)
+{
+    struct audit_rec h;
+    return store_audit_head(s, &h) ? 0 : h.seq;
+}
+
+/* Whether s's feed reports an entry after `after`, in at most 60 waits of a second each (a
+ * bounded poll: the feed answers as soon as it knows). */
+static bool feed_reports(struct store *s, int64_t after)
+{
+    for (int i = 0; i < 60; i++) {
+        bool changed = false;
+        if (!store_changes_wait(s, after, 1000, &changed) && changed)
+            return true;
+    }
+    return false;
+}
+
+static void *feed_writer_main(void *arg)
+{
+    struct appender *a = arg;
+    a->failures = store_audit_append(a->s, a->tag, "admin.note", "system", NULL, "feed", T0) != 0;
+    return NULL;
+}
+
+static int last_detail_cb(const struct audit_rec *r, void *arg)
+{
+    xstrlcpy(arg, r->detail, sizeof(((struct audit_rec *)0)->detail));
+    return 0;
+}
+
+/* What another node committed reaches this one: a wait reports it (an entry from before the
+ * first wait too), audit_scan from the last seq applied reads it, and a wait after it
+ * reports nothing more. */
+static void test_changes_wait(void **state)
+{
+    struct fx *f = *state;
+    struct store *s1 = f->s, *s2;
+    struct org o;
+    bool changed = true;
+    char detail[sizeof(((struct audit_rec *)0)->detail)] = "";
+    assert_int_equal(add_org(s1, NULL, &o, T0), STORE_OK);
+    int64_t h0 = head_seq(s1);
+    assert_true(h0 > 0);
+    assert_int_equal(store_changes_wait(s1, h0, 0, &changed), STORE_OK);
+    assert_false(changed); /* nothing after the head */
+    assert_int_equal(store_changes_wait(s1, h0 - 1, 0, &changed), STORE_OK);
+    assert_true(changed); /* committed before the first wait */
+    /* a write of this handle, from another thread, wakes a waiter */
+    struct appender a = {s1, "cli:one", 1, 0};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, feed_writer_main, &a), 0);
+    assert_true(feed_reports(s1, h0));
+    pthread_join(t, NULL);
+    assert_int_equal(a.failures, 0);
+    int64_t h1 = head_seq(s1);
+    assert_int_equal(h1, h0 + 1);
+    assert_int_equal(store_changes_wait(s1, h1, 0, &changed), STORE_OK);
+    assert_false(changed);
+    /* another handle on the same store (another node): its commit is reported here */
+    assert_non_null(s2 = backend->open(f->dir));
+    assert_int_equal(
+        store_audit_append(s2, "cli:two", "admin.note", "organization", o.id, "node2", T0 + 1),
+        STORE_OK);
+    assert_true(feed_reports(s1, h1));
+    assert_int_equal(store_audit_scan(s1, h1 + 1, 10, last_detail_cb, detail), STORE_OK);
+    assert_string_equal(detail, "node2");
+    assert_int_equal(store_changes_wait(s1, h1 + 1, 0, &changed), STORE_OK);
+    assert_false(changed);
+    store_close(s2);
+}
+
 /* ---- assessments and organisation documents (issue 4) ---- */
 
 static int add_assessment(struct store *s, const char *org, const char *fw, int64_t now,
@@ -5245,6 +5319,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_trace_wrapper, setup, teardown),
         cmocka_unit_test_setup_teardown(test_copy_tables, setup, teardown),
         cmocka_unit_test_setup_teardown(test_copy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_changes_wait, setup, teardown),
         cmocka_unit_test(test_every_op_called), /* last */
     };
     int failed = 0;

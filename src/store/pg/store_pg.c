@@ -5,6 +5,7 @@
  * store_pg_int.h.
  */
 #include <errno.h>
+#include <poll.h>
 
 #include "store_pg.h"
 #include "store_pg_int.h"
@@ -503,6 +504,15 @@ static int run_batch_job(struct pg_store *s, struct pg_job *j)
     return r;
 }
 
+static int notify_changes(struct pg_store *s)
+{
+    struct pg_params p;
+    pg_params_init(&p);
+    pg_p_text(&p, PG_CHANGES_CHANNEL);
+    pg_p_int(&p, s->audit_seq);
+    return pg_exec(&s->w, "SELECT pg_notify($1, $2::text)", &p, NULL);
+}
+
 /* One attempt at a batch: BEGIN, the write lock, the chain head, the jobs, COMMIT. Returns
  * STORE_OK when committed (each job's own result in j->result). */
 static int batch_attempt(struct pg_store *s, struct pg_job *batch, bool *retry)
@@ -517,8 +527,13 @@ static int batch_attempt(struct pg_store *s, struct pg_job *batch, bool *retry)
     /* re-read under the lock: another node (or `ichigen admin`) may have appended */
     if (!rc)
         rc = load_audit_head(s);
+    int64_t head = s->audit_seq;
     for (struct pg_job *j = batch; j; j = j->next)
         j->result = rc ? STORE_UNAVAILABLE : run_batch_job(s, j);
+    /* every node's listener learns of the batch's entries when it commits, and only then
+     * (PostgreSQL 15, NOTIFY: delivered at commit, never for a rolled-back transaction) */
+    if (!rc && s->audit_seq > head)
+        rc = notify_changes(s);
     if (!rc) {
         PGresult *r = NULL;
         rc = pg_exec(&s->w, "COMMIT", NULL, &r);
@@ -614,6 +629,72 @@ int pg_submit(struct pg_store *s, int (*run)(struct pg_store *, struct pg_conn *
     pthread_mutex_unlock(&s->qlock);
     pthread_cond_destroy(&j.cond);
     return j.result;
+}
+
+/* ---- the change feed (store.h, changes_wait) ---- */
+
+/* Opens the listener and starts listening, then reads the head: whatever was committed before
+ * LISTEN took effect (while the connection was down, or before the first wait) is seen there,
+ * everything after is notified. */
+static int listen_open(struct pg_store *s)
+{
+    struct err e;
+    PGresult *r;
+    err_init(&e);
+    pg_disconnect(&s->listen);
+    if (pg_connect(&s->listen, s->url, &e)) {
+        LOG(LOG_WARN, "store.pg.listen_failed", LF_S("error", e.msg));
+        pg_disconnect(&s->listen); /* connected but not set up: not a listener either */
+        return STORE_UNAVAILABLE;
+    }
+    int rc = pg_exec(&s->listen, "LISTEN " PG_CHANGES_CHANNEL, NULL, NULL);
+    if (!rc)
+        rc = pg_exec(&s->listen, "SELECT coalesce(max(seq), 0) FROM audit_log", NULL, &r);
+    if (rc) {
+        pg_disconnect(&s->listen);
+        return rc;
+    }
+    int64_t head = pg_int(r, 0, 0);
+    PQclear(r);
+    if (head > s->listen_seen)
+        s->listen_seen = head;
+    return STORE_OK;
+}
+
+/* Reads what the server sent and takes every notification in it into s->listen_seen. */
+static int listen_drain(struct pg_store *s)
+{
+    PGnotify *n;
+    if (!PQconsumeInput(s->listen.db)) /* broken: the next wait reconnects and reads the head */
+        return STORE_UNAVAILABLE;
+    while ((n = PQnotifies(s->listen.db))) {
+        int64_t seq = strtoll(n->extra, NULL, 10);
+        if (seq > s->listen_seen)
+            s->listen_seen = seq;
+        PQfreemem(n);
+    }
+    return STORE_OK;
+}
+
+int pg_changes_wait(struct store *base, int64_t after_seq, int timeout_ms, bool *changed)
+{
+    struct pg_store *s = PG(base);
+    int rc = STORE_OK;
+    *changed = false;
+    if (!s->listen.db || PQstatus(s->listen.db) != CONNECTION_OK)
+        rc = listen_open(s);
+    if (!rc)
+        rc = listen_drain(s);
+    if (rc || (*changed = s->listen_seen > after_seq) || timeout_ms <= 0)
+        return rc;
+    struct pollfd pfd = {.fd = PQsocket(s->listen.db), .events = POLLIN};
+    int n = poll(&pfd, 1, timeout_ms);
+    if (n < 0 && errno != EINTR)
+        return STORE_UNAVAILABLE;
+    if (n > 0 && (rc = listen_drain(s)))
+        return rc;
+    *changed = s->listen_seen > after_seq;
+    return STORE_OK;
 }
 
 /* ---- migrations ---- */
@@ -730,6 +811,7 @@ void pg_close_store(struct store *base)
     }
     free(s->pool_all);
     pg_disconnect(&s->w);
+    pg_disconnect(&s->listen);
     pthread_mutex_destroy(&s->qlock);
     pthread_cond_destroy(&s->qcond);
     pthread_mutex_destroy(&s->plock);

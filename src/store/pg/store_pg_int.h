@@ -108,7 +108,16 @@ struct pg_store {
 
     struct histo commit_hist;
     atomic_ullong commits, writes, failed_commits;
+
+    /* the change feed (store.h, changes_wait): the listener connection, opened by the first
+     * wait and again after it breaks; only the waiting thread touches it */
+    struct pg_conn listen;
+    int64_t listen_seen; /* the highest seq known committed: the head read on (re)connecting,
+                            then each notification's */
 };
+
+/* The channel every batch that appended audit entries notifies, with its last seq. */
+#define PG_CHANGES_CHANNEL "ichigen_changes"
 
 #define PG(s) ((struct pg_store *)(s))
 
@@ -363,8 +372,10 @@ int pg_draft_update(struct store *s, const struct draft_rec *d, int expected_ver
 int pg_draft_delete(struct store *s, const char *id, const char *actor, int64_t now);
 /* store_pg_copy.c: copying a store (issue 14 item 3) */
 int pg_copy_tables(struct store *s, struct store_table_list *out, struct err *e);
-int pg_copy_scan(struct store *s, const struct store_table_list *tables, store_row_fn cb, void *arg,
-                 struct err *e);
+int pg_copy_scan(struct store *s, const struct store_table_list *tables, store_row_fn cb,
+                 void *arg, struct err *e);
+/* store.h changes_wait (store_pg.c). */
+int pg_changes_wait(struct store *s, int64_t after_seq, int timeout_ms, bool *changed);
 int pg_copy_load(struct store *s, const struct store_table_list *tables, store_copy_feed_fn feed,
                  void *arg, struct err *e);
 

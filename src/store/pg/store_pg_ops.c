@@ -115,4 +115,5 @@ const struct store_ops pg_ops = {
     .copy_tables = pg_copy_tables,
     .copy_scan = pg_copy_scan,
     .copy_load = pg_copy_load,
+    .changes_wait = pg_changes_wait,
 };

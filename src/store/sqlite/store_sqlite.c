@@ -684,6 +684,47 @@ static int run_batch_job(struct sq_store *s, struct wjob *j)
     return r;
 }
 
+/* ---- the change feed (store.h, changes_wait) ----
+ * One process owns the file, so the wake-up is in-process: after each COMMIT the writer
+ * publishes its chain head (the batch's entries, and any another process appended before it,
+ * re-read under the write lock). */
+
+static void feed_publish(struct sq_store *s)
+{
+    pthread_mutex_lock(&s->flock);
+    if (s->audit_seq > s->feed_seq) {
+        s->feed_seq = s->audit_seq;
+        pthread_cond_broadcast(&s->fcond);
+    }
+    pthread_mutex_unlock(&s->flock);
+}
+
+int sq_changes_wait(struct store *base, int64_t after_seq, int timeout_ms, bool *changed)
+{
+    struct sq_store *s = (struct sq_store *)base;
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    int64_t ns = until.tv_nsec + (int64_t)(timeout_ms > 0 ? timeout_ms : 0) % 1000 * 1000000;
+    until.tv_sec += (timeout_ms > 0 ? timeout_ms : 0) / 1000 + ns / 1000000000;
+    until.tv_nsec = (long)(ns % 1000000000);
+    pthread_mutex_lock(&s->flock);
+    while (s->feed_seq <= after_seq && !atomic_load(&s->stopping) &&
+           pthread_cond_timedwait(&s->fcond, &s->flock, &until) == 0)
+        ;
+    *changed = s->feed_seq > after_seq;
+    pthread_mutex_unlock(&s->flock);
+    if (*changed)
+        return STORE_OK;
+    /* nothing committed here: another process may have written (read the head) */
+    struct audit_rec head;
+    int r = base->ops->audit_head(base, &head);
+    if (r == STORE_NOT_FOUND)
+        return STORE_OK;
+    if (!r)
+        *changed = head.seq > after_seq;
+    return r;
+}
+
 static void run_batch(struct sq_store *s, struct wjob *batch)
 {
     int64_t t0 = rtime_mono_ns();
@@ -706,6 +747,7 @@ static void run_batch(struct sq_store *s, struct wjob *batch)
     } else {
         atomic_fetch_add(&s->commits, 1);
         atomic_fetch_add(&s->writes, (unsigned long long)n);
+        feed_publish(s);
     }
     histo_observe_ns(&s->commit_hist, rtime_mono_ns() - t0);
 }
@@ -905,6 +947,8 @@ void sq_close_store(struct store *base)
     pthread_cond_destroy(&s->pcond);
     pthread_mutex_destroy(&s->cklock);
     pthread_cond_destroy(&s->ckcond);
+    pthread_mutex_destroy(&s->flock);
+    pthread_cond_destroy(&s->fcond);
     free(s->path);
     free(s);
 }
@@ -946,6 +990,8 @@ struct store *store_sqlite_open(const struct store_sqlite_options *o, struct err
     pthread_cond_init(&s->pcond, NULL);
     pthread_mutex_init(&s->cklock, NULL);
     pthread_cond_init(&s->ckcond, NULL);
+    pthread_mutex_init(&s->flock, NULL);
+    pthread_cond_init(&s->fcond, NULL);
     histo_init(&s->commit_hist);
 
     /* a store opened as it is (store copy) is never created: a missing file is an error */
@@ -957,6 +1003,7 @@ struct store *store_sqlite_open(const struct store_sqlite_options *o, struct err
     if (conn_open(&s->w, s->path, true, e) || (!o->as_is && migrate(s->w.db, e)) ||
         load_audit_head(s) || pool_open(s, e))
         goto fail;
+    s->feed_seq = s->audit_seq;
     sqlite3_wal_hook(s->w.db, wal_hook, s);
     if (pthread_create(&s->writer, NULL, writer_main, s)) {
         err_set(e, STORE_UNAVAILABLE, "cannot start the writer thread");

@@ -223,7 +223,16 @@ struct sq_store {
 
     struct histo commit_hist;
     atomic_ullong commits, writes, failed_commits;
+
+    /* the change feed (store.h, changes_wait): the last audit seq this process committed,
+     * published by the writer after each COMMIT */
+    pthread_mutex_t flock;
+    pthread_cond_t fcond;
+    int64_t feed_seq;
 };
+
+/* store.h changes_wait (store_sqlite.c). */
+int sq_changes_wait(struct store *s, int64_t after_seq, int timeout_ms, bool *changed);
 
 /* The SQL of a statement (tests read its query plan: test_store_sqlite.c). */
 const char *sq_sql_text(enum sq_stmt which);

@@ -925,4 +925,5 @@ const struct store_ops sq_ops = {
     .copy_tables = sq_copy_tables,
     .copy_scan = sq_copy_scan,
     .copy_load = sq_copy_load,
+    .changes_wait = sq_changes_wait,
 };
