@@ -7,6 +7,8 @@
  *    held it (token_cache_ms is 60 s here, so only the invalidation can explain a refusal
  *    sooner), so is a role changed there, and a report filed on node 0 counts in the
  *    correlation nodes 1 and 2 show;
+ *  - one Idempotency-Key sent to two nodes at once makes one report, and two nodes amending
+ *    the same version get one 201 and one 412;
  *  - kill -9 under load: clients file and submit reports against all three nodes while a
  *    real webhook receiver (fake_receiver.c) answers every delivery's first request too late;
  *    each cycle kills another node mid-load and restarts it. Then: every report answered 201
@@ -125,6 +127,73 @@ static void test_role_change_across_nodes(void **state)
     itest_resp_release(&r);
     assert_int_equal(get_on(0, m.token, "/api/v1/reports"), 403);
     assert_int_equal(wait_status_on(1, m.token, "/api/v1/reports", 403, cached_at), 403);
+}
+
+/* ---- idempotency keys and expected versions across nodes ---- */
+
+struct keyed {
+    int node;
+    const char *body, *key;
+    struct itest_resp r;
+};
+
+static void *create_keyed(void *arg)
+{
+    struct keyed *k = arg;
+    char h[200];
+    snprintf(h, sizeof(h), "Idempotency-Key: %s", k->key);
+    itest_http(
+        node[k->node],
+        &(struct itest_req){
+            .path = "/api/v1/reports", .token = F.rep_a.token, .body = k->body, .headers = {h}},
+        &k->r);
+    return NULL;
+}
+
+/* One Idempotency-Key sent to two nodes at the same instant, then to the third: one report,
+ * every answer naming it, exactly one of them not a replay (the batch lock orders the key's
+ * check-and-insert across nodes). Then two nodes amend version 1 with If-Match "v1": one 201,
+ * one 412 — the expected version holds across nodes as it does on one. */
+static void test_keys_and_versions_across_nodes(void **state)
+{
+    UNUSED(state);
+    json_t *doc = itest_report_doc("複数ノード冪等");
+    char *body = itest_dump(doc);
+    struct keyed k[NODES];
+    pthread_t th[2];
+    for (int i = 0; i < NODES; i++)
+        k[i] = (struct keyed){.node = i, .body = body, .key = "nodes-idem-0001"};
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, create_keyed, &k[i + 1]), 0);
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    create_keyed(&k[0]);
+    int fresh = 0;
+    for (int i = 0; i < NODES; i++) {
+        assert_int_equal(k[i].r.status, 201);
+        assert_string_equal(itest_jstr(k[i].r.json, "/id"), itest_jstr(k[1].r.json, "/id"));
+        fresh += strcmp(k[i].r.idempotent_replayed, "true") != 0;
+    }
+    assert_int_equal(fresh, 1);
+
+    char path[160];
+    struct itest_resp v[2];
+    snprintf(path, sizeof(path), "/api/v1/reports/%s/versions", itest_jstr(k[0].r.json, "/id"));
+    for (int i = 0; i < 2; i++)
+        itest_http(node[i + 1],
+                   &(struct itest_req){.path = path,
+                                       .token = F.rep_a.token,
+                                       .body = body,
+                                       .headers = {"If-Match: \"v1\""}},
+                   &v[i]);
+    assert_int_equal(v[0].status, 201);
+    assert_int_equal(v[1].status, 412);
+    for (int i = 0; i < NODES; i++)
+        itest_resp_release(&k[i].r);
+    for (int i = 0; i < 2; i++)
+        itest_resp_release(&v[i]);
+    free(body);
+    json_decref(doc);
 }
 
 static char *report_with_indicator(const char *value)
@@ -614,6 +683,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_token_revoked_across_nodes),
         cmocka_unit_test(test_role_change_across_nodes),
+        cmocka_unit_test(test_keys_and_versions_across_nodes),
         cmocka_unit_test(test_correlation_across_nodes),
         cmocka_unit_test(test_kill_node_0),
         cmocka_unit_test(test_kill_node_1),
