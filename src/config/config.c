@@ -56,7 +56,7 @@ static const struct opt opts[] = {
     OS(db_path, "", "SQLite database file (default: <data_dir>/ichigen.db)"),
     OS(store_url, "",
        "where the data lives: sqlite:PATH (default: sqlite:<db_path>), or postgresql://… "
-       "without a password (PostgreSQL backend in progress: docs/operations.md)"),
+       "without a password (PostgreSQL 15, one or several nodes: docs/operations.md)"),
     OI(commit_batch_max, "512", 1, 100000, "most writes one group commit may carry"),
     OI(read_pool_size, "16", 1, 1024, "pooled read-only database connections"),
     OI(store_trace, "0", 0, 1,
