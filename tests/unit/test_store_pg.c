@@ -363,6 +363,13 @@ static void test_statements_prepared_once(void **state)
     assert_int_equal(pg_exec(&c, "SELEC 1", NULL, NULL), STORE_UNAVAILABLE);
     assert_string_equal(c.sqlstate, "42601");
     assert_int_equal(c.nstmts, 1);
+    /* a filtered read runs unnamed: planned with its values every time, never prepared */
+    static const char filtered[] = "SELECT $1::bigint + 1 WHERE ($1::bigint = 0 OR $1::bigint > 5)";
+    assert_true(pg_stmt_custom(filtered));
+    assert_false(pg_stmt_custom(sql));
+    add_one(&c, filtered, 7);
+    assert_int_equal(prepared_count(c.db, filtered), 0);
+    assert_int_equal(c.nstmts, 1);
     pg_stmts_clear(&c);
     assert_null(c.stmts);
     PQfinish(c.db);

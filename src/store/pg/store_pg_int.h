@@ -69,6 +69,8 @@ struct pg_conn {
     size_t nstmts;
     uint64_t stmt_serial; /* names are never reused on a connection: "ichigen_<serial>" */
 };
+/* Whether pg_exec runs sql unnamed, planned with its values every time (a filtered read). */
+bool pg_stmt_custom(const char *sql);
 /* Forgets every statement prepared on c (after a reset the server has none; before PQfinish). */
 void pg_stmts_clear(struct pg_conn *c);
 
