@@ -173,16 +173,32 @@ static void wait_for_signal(struct app *app, const sigset_t *set)
     }
 }
 
+/* The service until SIGINT/SIGTERM. Everything started is stopped in reverse order at `out`,
+ * whichever step failed: the change feed before the worker it wakes and the store it reads,
+ * the worker after the server (no submit can wake it any more), the store after both. */
 int cli_serve(int argc, char **argv)
 {
     struct config cfg;
-    struct app app;
+    struct app app = {0};
     struct err e;
     sigset_t set;
+    static struct clearance_catalog clearance; /* static: large, and outlives every request */
+    static struct store_trace
+        trace; /* static: the figures outlive the store, whose close is timed too */
+    struct outbox_config delivery;
+    struct ruleset *rules = NULL;
+    struct assess_catalog *frameworks = NULL;
+    struct store *s = NULL;
+    struct ioc_warnlists *warn = NULL;
+    struct app_changes *changes = NULL;
+    struct http_server *srv = NULL;
+    bool have_delivery = false;
+    int64_t feed_seq = 0;
     const char *ready = cli_take(&argc, argv, "--ready-file");
     int rc = cli_config(&cfg, &argc, argv);
     if (rc || (rc = cli_no_extra(argc, argv, 1)))
         return rc;
+    rc = CLI_FAILURE;
 
     signal(SIGPIPE, SIG_IGN);
     sigemptyset(&set);
@@ -190,61 +206,31 @@ int cli_serve(int argc, char **argv)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by every thread started below */
 
-    struct ruleset *rules = cli_load_rules(&cfg, NULL);
-    if (!rules)
-        return CLI_FAILURE;
-    struct assess_catalog *frameworks = cli_load_frameworks(&cfg);
-    static struct clearance_catalog clearance; /* static: large, and outlives every request */
-    struct outbox_config delivery;
-    bool have_delivery = frameworks && cli_load_clearance(&cfg, &clearance) == 0 &&
-                         cli_load_delivery(&cfg, rules, NULL, &delivery) == 0;
-    struct store *s = have_delivery ? cli_open_store(&cfg) : NULL;
-    /* static: the figures outlive the store, whose close is timed too */
-    static struct store_trace trace;
-    if (s && cfg.store_trace) {
+    if (!(rules = cli_load_rules(&cfg, NULL)))
+        goto out;
+    frameworks = cli_load_frameworks(&cfg);
+    have_delivery = frameworks && cli_load_clearance(&cfg, &clearance) == 0 &&
+                    cli_load_delivery(&cfg, rules, NULL, &delivery) == 0;
+    if (!have_delivery || !(s = cli_open_store(&cfg)))
+        goto out;
+    if (cfg.store_trace) {
         store_trace_init(&trace);
         s = store_trace_wrap(s, &trace);
     }
-    if (!s) {
-        if (have_delivery)
-            outbox_config_release(&delivery);
-        assess_catalog_free(frameworks);
-        rules_free(rules);
-        return CLI_FAILURE;
-    }
     app_init(&app, &cfg, s);
-    int64_t feed_seq = 0;
-    struct ioc_warnlists *warn = feed_start(s, &feed_seq) ? NULL : load_warnlists(&cfg);
-    if (!warn || !(app.correlate = start_correlation(s, warn))) {
-        http_tcache_free(app.tokens);
-        ioc_warnlists_free(warn);
-        store_close(s);
-        outbox_config_release(&delivery);
-        assess_catalog_free(frameworks);
-        rules_free(rules);
-        return CLI_FAILURE;
-    }
+    warn = feed_start(s, &feed_seq) ? NULL : load_warnlists(&cfg);
+    if (!warn || !(app.correlate = start_correlation(s, warn)))
+        goto out;
     app.rules = rules;
     app.frameworks = frameworks;
     app.clearance = &clearance;
     app.delivery = &delivery;
-    if (cfg.delivery_enabled && start_worker(&app, &cfg, &delivery)) {
-        store_close(s);
-        outbox_config_release(&delivery);
-        assess_catalog_free(frameworks);
-        rules_free(rules);
-        return CLI_FAILURE;
-    }
+    if (cfg.delivery_enabled && start_worker(&app, &cfg, &delivery))
+        goto out;
     /* after the worker: a submission queued on another node wakes it */
-    struct app_changes *changes = app_changes_start(&app, feed_seq);
-    if (!changes) {
+    if (!(changes = app_changes_start(&app, feed_seq))) {
         fprintf(stderr, "ichigen: cannot start the change-feed thread\n");
-        outbox_worker_stop(app.worker);
-        store_close(s);
-        outbox_config_release(&delivery);
-        assess_catalog_free(frameworks);
-        rules_free(rules);
-        return CLI_FAILURE;
+        goto out;
     }
     app.due_soon_ms = cfg.due_soon_h * 3600000LL;
     LOG(LOG_INFO, "rules.loaded", LF_I("rules", rules_count(rules)),
@@ -252,16 +238,9 @@ int cli_serve(int argc, char **argv)
     LOG(LOG_INFO, "frameworks.loaded", LF_I("frameworks", assess_catalog_count(frameworks)));
     app.metrics = http_metrics_new(http_route_count());
     err_init(&e);
-    struct http_server *srv = http_start(&app, &e);
-    if (!srv) {
+    if (!(srv = http_start(&app, &e))) {
         fprintf(stderr, "ichigen: %s\n", e.msg);
-        app_changes_stop(changes);
-        outbox_worker_stop(app.worker);
-        store_close(s);
-        outbox_config_release(&delivery);
-        assess_catalog_free(frameworks);
-        rules_free(rules);
-        return CLI_FAILURE;
+        goto out;
     }
     LOG(LOG_INFO, "server.listening", LF_S("address", cfg.listen_addr),
         LF_I("port", http_port(srv)), LF_S("store", cfg.store_url));
@@ -270,18 +249,24 @@ int cli_serve(int argc, char **argv)
             LF_S("error", strerror(errno)));
     wait_for_signal(&app, &set);
     http_stop(srv);
-    app_changes_stop(changes);      /* before the worker it wakes and the store it reads */
-    outbox_worker_stop(app.worker); /* after the server: no submit can wake it any more */
-    store_close(s);
-    if (cfg.store_trace)
-        store_trace_log(&trace);
-    outbox_config_release(&delivery);
+    rc = CLI_OK;
+out:
+    app_changes_stop(changes);
+    outbox_worker_stop(app.worker);
+    if (s) {
+        store_close(s);
+        if (cfg.store_trace)
+            store_trace_log(&trace);
+    }
+    if (have_delivery)
+        outbox_config_release(&delivery);
     http_metrics_free(app.metrics);
     http_tcache_free(app.tokens);
     app_correlate_free(app.correlate);
     ioc_warnlists_free(warn);
     rules_free(rules);
     assess_catalog_free(frameworks);
-    LOG(LOG_INFO, "server.stopped", LF_I("port", 0));
-    return CLI_OK;
+    if (rc == CLI_OK)
+        LOG(LOG_INFO, "server.stopped", LF_I("port", 0));
+    return rc;
 }
