@@ -515,8 +515,16 @@ struct report_iocs {
     struct ioc_key *k;
     bool *warned;
     size_t n, cap;
-    struct cx_inc seen;
 };
+
+static bool report_iocs_has(const struct report_iocs *r, const struct ioc_value *iv)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (r->v[i].type == iv->type && r->v[i].len == iv->len &&
+            !memcmp(r->v[i].text, iv->text, iv->len))
+            return true;
+    return false;
+}
 
 static void report_iocs_add(const struct app_correlate *cx, struct report_iocs *r,
                             const struct ioc_value *iv)
@@ -526,12 +534,9 @@ static void report_iocs_add(const struct app_correlate *cx, struct report_iocs *
         r->v = xrealloc(r->v, r->cap * sizeof(*r->v));
         r->k = xrealloc(r->k, r->cap * sizeof(*r->k));
         r->warned = xrealloc(r->warned, r->cap * sizeof(*r->warned));
-        r->seen.iocs = xrealloc(r->seen.iocs, r->cap * sizeof(*r->seen.iocs));
     }
     r->v[r->n] = *iv;
     r->warned[r->n] = cx->warn && ioc_warnlists_match(cx->warn, iv, NULL, 0);
-    r->seen.iocs[r->seen.n++] =
-        (struct cx_ioc){iv->type, (uint32_t)iv->len, xstrndup(iv->text, iv->len)};
     r->n++;
 }
 
@@ -544,7 +549,6 @@ static void report_iocs_keys(struct report_iocs *r)
 
 static void report_iocs_release(struct report_iocs *r)
 {
-    cx_iocs_free(&r->seen);
     free(r->v);
     free(r->k);
     free(r->warned);
@@ -564,7 +568,7 @@ json_t *app_correlate_summary(struct app_correlate *cx, const struct app_correla
     json_t *items = json_array();
     bool invalid;
     for (size_t i = 0; i < json_array_size(list); i++)
-        if (!indicator_at(list, i, iv, &invalid) && !has_ioc(&r.seen, iv))
+        if (!indicator_at(list, i, iv, &invalid) && !report_iocs_has(&r, iv))
             report_iocs_add(cx, &r, iv);
     report_iocs_keys(&r);
     struct gathered *g = xcalloc(r.n ? r.n : 1, sizeof(*g));

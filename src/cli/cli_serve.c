@@ -182,9 +182,10 @@ int cli_serve(int argc, char **argv)
     struct app app = {0};
     struct err e;
     sigset_t set;
-    static struct clearance_catalog clearance; /* static: large, and outlives every request */
-    static struct store_trace
-        trace; /* static: the figures outlive the store, whose close is timed too */
+    /* static: large, and outlives every request */
+    static struct clearance_catalog clearance;
+    /* static: the figures outlive the store, whose close is timed too */
+    static struct store_trace trace;
     struct outbox_config delivery;
     struct ruleset *rules = NULL;
     struct assess_catalog *frameworks = NULL;

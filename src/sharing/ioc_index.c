@@ -411,7 +411,7 @@ static inline uint8_t *fx_find(const struct fxt *t, uint64_t h, const uint8_t *k
  * __builtin_prefetch as free of side effects, so its interprocedural pure-const analysis finds
  * such a function "const" and deletes every call to it — the prefetches of the slots were
  * silently gone from the binary until this was found (bench/README.md, "Fourth pass";
- * tests/unit/test_ioc.c checks the object code keeps them).
+ * tests/unit/prefetch_kept.sh checks the object code keeps them).
  */
 #define PREFETCHER static inline __attribute__((always_inline))
 
@@ -1398,7 +1398,7 @@ static struct ioc_count many_answer(const struct ioc_index *ix, const struct ioc
     struct visit v = {.fn = mn->fn ? many_visit : NULL, .arg = mn};
     mn->q = q;
     run_probes(ix, &v, k->type, mn->pr[q % RING], mn->np[q % RING]);
-    if (mn->np[q % RING] && is_block(k) && !v.stop)
+    if (key_ok(k) && is_block(k)) /* as ioc_index_query_key: even when no shorter length probed */
         query_inside(ix, &v, k);
     return v.cnt;
 }

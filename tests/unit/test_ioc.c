@@ -755,6 +755,17 @@ static void test_index_query_many(void **state)
     free(keys);
     free(text);
     ioc_index_free(ix);
+
+    /* hosts only: a block query probes no shorter length, yet finds the hosts inside it */
+    struct ioc_index *hosts = ioc_index_new(8);
+    struct ioc_key blocks[2];
+    assert_int_equal(ioc_index_add(hosts, IOC_IPV4, "198.51.100.7", 12, 1), IOC_INDEX_OK);
+    assert_int_equal(ioc_index_add(hosts, IOC_IPV4, "198.51.100.9", 12, 2), IOC_INDEX_OK);
+    assert_int_equal(ioc_key_parse(&blocks[0], IOC_IPV4, "198.51.100.0/24", 15), 0);
+    assert_int_equal(ioc_key_parse(&blocks[1], IOC_IPV4, "198.51.0.0/16", 13), 0);
+    assert_int_equal(ioc_index_query_key(hosts, &blocks[0], NULL, NULL, NULL), 2);
+    many_check(hosts, blocks, 2, 0);
+    ioc_index_free(hosts);
 }
 
 static void test_index_filter_no_false_negative(void **state)

@@ -221,7 +221,8 @@ static bool stmt_stale(const char *sqlstate)
  * load: one line a second of each kind says so, with how many were left out since the last
  * (`suppressed`). /readyz is what to alert on (docs/operations.md, "When the database dies"). */
 static struct log_limit statement_log = LOG_LIMIT_INIT(1000000000LL),
-                        commit_log = LOG_LIMIT_INIT(1000000000LL);
+                        commit_log = LOG_LIMIT_INIT(1000000000LL),
+                        listen_log = LOG_LIMIT_INIT(1000000000LL);
 
 int pg_exec(struct pg_conn *c, const char *sql, const struct pg_params *p, PGresult **res)
 {
@@ -655,8 +656,11 @@ static int listen_open(struct pg_store *s)
     PGresult *r;
     err_init(&e);
     pg_disconnect(&s->listen);
+    long long quiet;
     if (pg_connect(&s->listen, s->url, &e)) {
-        LOG(LOG_WARN, "store.pg.listen_failed", LF_S("error", e.msg));
+        if (log_limit_due(&listen_log, rtime_mono_ns(), &quiet)) /* retried every 200 ms */
+            LOG(LOG_WARN, "store.pg.listen_failed", LF_S("error", e.msg),
+                LF_I("suppressed", quiet));
         pg_disconnect(&s->listen); /* connected but not set up: not a listener either */
         return STORE_UNAVAILABLE;
     }
